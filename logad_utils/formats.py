@@ -1,0 +1,290 @@
+"""Log line formats: Loghub-style format strings, named presets and auto-detection.
+
+A format string uses the notation of Loghub's parsing benchmark: ``<Field>`` is a
+named field, ``<Content>`` is the message, every other character is regular
+expression text (so literal brackets are written ``\\[``), and a run of spaces
+matches one or more whitespace characters. Example::
+
+    <Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>
+
+Fields named ``Date``, ``Time``, ``Timestamp``, ``Month``, ``Day`` and ``Year``
+are combined into one ``timestamp`` column; ``Level``, ``Component`` and
+``Content`` become ``level``, ``component`` and ``content``; any other field
+keeps its name in lower case.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "LogFormat",
+    "FormatError",
+    "PRESETS",
+    "get_format",
+    "detect_format",
+    "parse_timestamps",
+]
+
+TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "Timestamp")
+CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
+_PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_LEVELS = r"(?i:TRACE|DEBUG|FINE|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERG)"
+
+
+class FormatError(ValueError):
+    """A format string or preset name that cannot be used."""
+
+
+@dataclass(frozen=True)
+class LogFormat:
+    """One line layout, compiled to a regular expression.
+
+    Parameters
+    ----------
+    pattern : str
+        Format string in Loghub notation; must contain ``<Content>``.
+    name : str, default "custom"
+        Preset name, shown in reports.
+    field_patterns : mapping of str to str, optional
+        Regex for named fields (default ``.*?``); presets use it to tell
+        similar layouts apart during auto-detection.
+    time_format : str, optional
+        ``strptime`` format of the space-joined time fields (``"epoch"`` for
+        Unix seconds); inferred when None.
+    json_key : str, optional
+        When set, lines are JSON objects and this key holds the message.
+    time_fields : tuple of str, optional
+        The fields that make the timestamp; default all time-named fields.
+    """
+
+    pattern: str
+    name: str = "custom"
+    field_patterns: Mapping[str, str] = field(default_factory=dict)
+    time_format: str | None = None
+    json_key: str | None = None
+    time_fields: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.json_key is None:
+            regex = _compile(self.pattern, self.field_patterns)
+            # Format strings may hold unnamed groups such as "(\[<PID>\])?"; read named ones only.
+            index = [regex.groupindex[name] for name in self.fields]
+            object.__setattr__(self, "_regex", regex)
+            object.__setattr__(self, "_index", index)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Field names in the order they appear in the pattern."""
+        if self.json_key is not None:
+            return ("Timestamp", "Level", "Component", "Content")
+        return tuple(_PLACEHOLDER.findall(self.pattern))
+
+    @property
+    def columns(self) -> list[str]:
+        """Output column names: ``timestamp`` (if any time field), then the others."""
+        cols = ["timestamp"] if self._time_fields() else []
+        cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
+        return cols
+
+    def _time_fields(self) -> tuple[str, ...]:
+        if self.time_fields is not None:
+            return self.time_fields
+        return tuple(f for f in self.fields if f in TIME_FIELDS)
+
+    def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """Split lines into fields.
+
+        Returns a frame of len(lines) rows with :attr:`columns` (``content`` is
+        the whole line where the line does not match) and a bool array (n,)
+        that is True where the line matched.
+        """
+        rows = self._parse_json(lines) if self.json_key is not None else self._parse_regex(lines)
+        matched = np.fromiter((r is not None for r in rows), dtype=bool, count=len(lines))
+        names = self.fields
+        empty = (None,) * len(names)
+        raw_cols = list(zip(*[r if r is not None else empty for r in rows])) or [()] * len(names)
+        data = dict(zip(names, raw_cols))
+        content = np.asarray(data["Content"], dtype=object)
+        if len(lines):
+            content[~matched] = np.asarray(lines, dtype=object)[~matched]
+        frame = pd.DataFrame(index=range(len(lines)))
+        time_cols = self._time_fields()
+        if time_cols:
+            frame["timestamp"] = parse_timestamps([data[f] for f in time_cols], self.time_format)
+        for name in names:
+            if name in time_cols:
+                continue
+            frame[_column_name(name)] = content if name == "Content" else pd.array(data[name], dtype=object)
+        return frame, matched
+
+    def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
+        match = self._regex.match  # type: ignore[attr-defined]
+        index = self._index  # type: ignore[attr-defined]
+        if len(index) == 1:
+            return [(m.group(index[0]),) if (m := match(line)) else None for line in lines]
+        return [m.group(*index) if (m := match(line)) else None for line in lines]
+
+    def _parse_json(self, lines: Sequence[str]) -> list[tuple | None]:
+        return [_json_row(line, self.json_key) for line in lines]
+
+
+def _column_name(field_name: str) -> str:
+    return CANONICAL.get(field_name, field_name.lower())
+
+
+def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
+    """Translate Loghub notation into an anchored regex with one group per field."""
+    if "<Content>" not in pattern:
+        raise FormatError(f"format {pattern!r} has no <Content> field; it must name where the message is")
+    parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", pattern)
+    regex = ""
+    seen: set[str] = set()
+    for part in parts:
+        m = _PLACEHOLDER.fullmatch(part)
+        if m:
+            name = m.group(1)
+            if name in seen:
+                raise FormatError(f"format {pattern!r} names <{name}> twice")
+            seen.add(name)
+            body = ".*" if name == "Content" else field_patterns.get(name, ".*?")
+            regex += f"(?P<{name}>{body})"
+        else:
+            regex += re.sub(r" +", r"\\s+", part)
+    try:
+        return re.compile(f"^{regex}$", re.DOTALL)
+    except re.error as exc:
+        raise FormatError(f"format {pattern!r} is not a valid pattern: {exc}") from None
+
+
+_JSON_TIME_KEYS = ("timestamp", "@timestamp", "time", "ts", "datetime", "date")
+_JSON_LEVEL_KEYS = ("level", "severity", "levelname", "log.level", "lvl")
+_JSON_COMPONENT_KEYS = ("component", "logger", "logger_name", "name", "service", "module", "source")
+
+
+def _json_row(line: str, key: str | None) -> tuple | None:
+    """(timestamp, level, component, message) of a JSON object line, or None."""
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(obj, dict) or key not in obj:
+        return None
+
+    def first(keys: Sequence[str]) -> str | None:
+        return next((str(obj[k]) for k in keys if obj.get(k) is not None), None)
+
+    message = obj[key]
+    message = message if isinstance(message, str) else json.dumps(message, sort_keys=True)
+    return first(_JSON_TIME_KEYS), first(_JSON_LEVEL_KEYS), first(_JSON_COMPONENT_KEYS), message
+
+
+def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str | None = None) -> pd.Series:
+    """Combine time fields (each of n strings) into a datetime Series of n values (NaT where unparsable)."""
+    joined = pd.Series([" ".join(p for p in parts if p) if all(parts) else None for parts in zip(*columns)],
+                       dtype=object)
+    if joined.empty:
+        return pd.Series(pd.to_datetime(joined), dtype="datetime64[ns]")
+    if time_format == "epoch":
+        return pd.to_datetime(pd.to_numeric(joined, errors="coerce"), unit="s")
+    if time_format is not None:
+        return pd.to_datetime(joined, format=time_format, errors="coerce")
+    return _infer_datetimes(joined)
+
+
+def _infer_datetimes(joined: pd.Series) -> pd.Series:
+    """Parse strings of unknown layout; NaT when fewer than half of a sample parse."""
+    sample = joined.dropna().head(200)
+    if sample.empty:
+        return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
+    for fmt in ("ISO8601", "mixed"):
+        try:
+            ok = pd.to_datetime(sample, format=fmt, errors="coerce").notna().mean()
+        except (ValueError, TypeError):
+            continue
+        if ok >= 0.5:
+            return pd.to_datetime(joined, format=fmt, errors="coerce")
+    return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
+
+
+_TIME = r"\d{1,2}:\d\d:\d\d"
+_MON = r"[A-Z][a-z]{2}"
+
+PRESETS: dict[str, LogFormat] = {
+    f.name: f
+    for f in [
+        LogFormat(r"<Time>  <Seq> <Component> <Content>", "atm",
+                  {"Time": _TIME, "Seq": r"\d{4}", "Component": r"[A-Z][A-Z0-9_]*"}, "%H:%M:%S"),
+        LogFormat(r"<Date> <Time> <Pid> <Level> <Component>: <Content>", "hdfs",
+                  {"Date": r"\d{6}", "Time": r"\d{6}", "Pid": r"\d+", "Level": r"[A-Z]+", "Component": r"\S+"},
+                  "%y%m%d %H%M%S"),
+        LogFormat(r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>", "hadoop",
+                  {"Date": r"\d{4}-\d\d-\d\d", "Time": r"[\d:,.]+", "Level": r"[A-Z]+", "Component": r"\S+"},
+                  "%Y-%m-%d %H:%M:%S,%f"),
+        LogFormat(r"<Date> <Time> <Level> <Component>: <Content>", "spark",
+                  {"Date": r"\d\d/\d\d/\d\d", "Time": _TIME, "Level": r"[A-Z]+", "Component": r"\S+"},
+                  "%y/%m/%d %H:%M:%S"),
+        LogFormat(r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>", "zookeeper",
+                  {"Date": r"\d{4}-\d\d-\d\d", "Time": r"[\d:,.]+", "Level": r"[A-Z]+"},
+                  "%Y-%m-%d %H:%M:%S,%f"),
+        LogFormat(r"<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>",
+                  "bgl", {"Label": r"\S+", "Timestamp": r"\d+", "Date": r"\d{4}\.\d\d\.\d\d", "Node": r"\S+",
+                          "Time": r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d\.\d+", "NodeRepeat": r"\S+",
+                          "Type": r"\S+", "Component": r"\S+", "Level": r"\S+"},
+                  "epoch", time_fields=("Timestamp",)),
+        LogFormat(r"\[<Time>\] \[<Level>\] <Content>", "apache",
+                  {"Time": r"[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} [\d:.]+ \d{4}", "Level": r"[\w:]+"},
+                  "%a %b %d %H:%M:%S %Y"),
+        LogFormat(r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>", "openssh",
+                  {"Date": _MON, "Day": r"\d{1,2}", "Time": _TIME, "Component": r"\S+"}, "%b %d %H:%M:%S"),
+        LogFormat(r"<Month> <Date> <Time> <Host> <Component>(\[<Pid>\])?: <Content>", "syslog",
+                  {"Month": _MON, "Date": r"\d{1,2}", "Time": _TIME, "Host": r"\S+", "Component": r"[^\s:\[]+"},
+                  "%b %d %H:%M:%S"),
+        LogFormat(r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>", "linux",
+                  {"Month": _MON, "Date": r"\d{1,2}", "Time": _TIME, "Level": r"\S+", "Component": r"[^\s:\[]+"},
+                  "%b %d %H:%M:%S"),
+        LogFormat(r"<<Pri>><Version> <Timestamp> <Host> <Component> <Pid> <MsgId> <Data> <Content>", "syslog5424",
+                  {"Pri": r"\d{1,3}", "Version": r"\d", "Timestamp": r"\S+", "Host": r"\S+", "Component": r"\S+",
+                   "Pid": r"\S+", "MsgId": r"\S+", "Data": r"-|\[.*?\]"}, "ISO8601"),
+        LogFormat(r"<Timestamp> \[?<Level>\]? <Content>", "generic",
+                  {"Timestamp": r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?",
+                   "Level": _LEVELS}, "ISO8601"),
+        LogFormat("", "jsonl", json_key="message"),
+        LogFormat(r"<Content>", "raw"),
+    ]
+}
+
+
+def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:
+    """Resolve a preset name, ``jsonl`` (with ``json_key``) or a format string to a LogFormat."""
+    if isinstance(spec, LogFormat):
+        return spec
+    if spec == "jsonl":
+        return LogFormat("", "jsonl", json_key=json_key)
+    if spec in PRESETS:
+        return PRESETS[spec]
+    if "<" not in spec:
+        names = ", ".join(sorted(PRESETS))
+        raise FormatError(f"unknown format {spec!r}: give a preset ({names}, auto) or a format string with <Content>")
+    return LogFormat(spec)
+
+
+def detect_format(lines: Sequence[str], min_share: float = 0.5) -> LogFormat:
+    """Pick the preset that matches most of ``lines`` (ties go to more fields); ``raw`` when none reaches ``min_share``."""
+    sample = [line for line in lines if line.strip()][:500]
+    if not sample:
+        return PRESETS["raw"]
+    best, best_key = PRESETS["raw"], (min_share, 0)
+    for fmt in PRESETS.values():
+        if fmt.name == "raw":
+            continue
+        share = float(fmt.parse(sample)[1].mean())
+        key = (share, len(fmt.fields))
+        if share >= min_share and key > best_key:
+            best, best_key = fmt, key
+    return best

@@ -1,0 +1,299 @@
+"""Reading logs into one row per line, without losing a line.
+
+Every physical line of every input file becomes exactly one row with its
+``source`` and 1-based ``line_no``; blank lines and lines that do not match the
+format are kept, flagged and counted. Reading streams in chunks so memory stays
+bounded by the chunk size (and the longest line).
+"""
+from __future__ import annotations
+
+import codecs
+import glob
+import gzip
+import io
+import os
+import threading
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .formats import LogFormat, detect_format, get_format
+
+__all__ = [
+    "LogInputError",
+    "ReadReport",
+    "resolve_paths",
+    "iter_log_chunks",
+    "read_logs",
+    "BASE_COLUMNS",
+]
+
+BASE_COLUMNS = ["source", "line_no", "raw", "blank", "parsed", "truncated"]
+MAX_LINE_CHARS = 65_536
+LOG_SUFFIXES = {".log", ".jrn", ".txt", ".out", ".err", ".jsonl", ".json", ".syslog", ".trace"}
+LOG_NAME_PREFIXES = ("syslog", "messages", "kern", "auth", "daemon")
+_SNIFF_BYTES = 8192
+_DETECT_LINES = 500
+
+
+class LogInputError(Exception):
+    """Input that cannot be read as a log; the message says what and where."""
+
+
+@dataclass
+class ReadReport:
+    """Counts of what reading saw, per call; ``warnings`` holds one line per fallback used."""
+
+    files: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+    lines: int = 0
+    blank: int = 0
+    unparsed: int = 0
+    truncated: int = 0
+    invalid_bytes: int = 0
+    skipped_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, chunk: pd.DataFrame) -> None:
+        """Count one chunk's rows."""
+        self.lines += len(chunk)
+        self.blank += int(chunk["blank"].sum())
+        self.unparsed += int((~chunk["parsed"] & ~chunk["blank"]).sum())
+        self.truncated += int(chunk["truncated"].sum())
+
+    def as_dict(self) -> dict:
+        """Plain-dict copy, for ``DataFrame.attrs`` and JSON."""
+        return asdict(self)
+
+    def finish(self) -> None:
+        """Turn counts into warnings a user should see."""
+        if self.invalid_bytes:
+            self.warnings.append(f"{self.invalid_bytes} invalid UTF-8 byte(s) replaced by U+FFFD")
+        if self.truncated:
+            self.warnings.append(f"{self.truncated} line(s) longer than {MAX_LINE_CHARS} characters "
+                                 "truncated for analysis")
+        if self.unparsed:
+            self.warnings.append(f"{self.unparsed} line(s) did not match the format; whole line used as content")
+        for reason in self.skipped_files:
+            self.warnings.append(f"skipped {reason}")
+
+
+class _ByteCounter(threading.local):
+    count = 0
+
+
+_INVALID = _ByteCounter()
+
+
+def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
+    # One replacement character per invalid byte, so counts are in bytes.
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _INVALID.count += exc.end - exc.start
+    return "\ufffd" * (exc.end - exc.start), exc.end
+
+
+codecs.register_error("logad.count", _replace_and_count)
+
+
+def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
+    """Expand files, directories (recursively, log-like files only) and globs into a sorted list of files."""
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not items:
+        raise LogInputError("no input path given")
+    out: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_log_like(p))
+            if not found:
+                raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
+            out += found
+        elif path.is_file():
+            out.append(path)
+        elif glob.has_magic(str(item)):
+            found = sorted(Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file())
+            if not found:
+                raise LogInputError(f"{item}: pattern matches no file")
+            out += found
+        elif path.exists():
+            raise LogInputError(f"{path}: not a regular file")
+        else:
+            raise LogInputError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(out))
+
+
+def _is_log_like(path: Path) -> bool:
+    name = path.name.lower()
+    if name.startswith(".") or name.endswith(".labels.csv"):
+        return False
+    stem = name[:-3] if name.endswith(".gz") else name
+    suffixes = {s for s in Path(stem).suffixes}
+    return bool(suffixes & LOG_SUFFIXES) or stem.startswith(LOG_NAME_PREFIXES) or ".log." in stem
+
+
+def _open_text(path: Path) -> IO[str]:
+    """Open plain or gzip text with universal newlines and counted byte replacement."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise LogInputError(f"{path}: cannot read ({exc.strerror})") from None
+    binary: IO[bytes]
+    if head[:2] == b"\x1f\x8b":
+        binary = gzip.open(path, "rb")
+        try:
+            head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
+        except (OSError, EOFError) as exc:
+            binary.close()
+            raise LogInputError(f"{path}: corrupt gzip file ({exc})") from None
+    else:
+        binary = open(path, "rb")
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        binary.close()
+        raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
+    # newline=None: "\r\n", "\r" and "\n" all end a line, also across read boundaries.
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="logad.count", newline=None)
+
+
+def _iter_line_batches(path: Path, batch: int) -> Iterator[list[str]]:
+    """Yield lists of at most ``batch`` lines (newline stripped) of one file."""
+    with _open_text(path) as text:
+        lines: list[str] = []
+        try:
+            for line in text:
+                lines.append(line[:-1] if line.endswith("\n") else line)
+                if len(lines) >= batch:
+                    yield lines
+                    lines = []
+        except (OSError, EOFError) as exc:
+            raise LogInputError(f"{path}: read failed ({exc})") from None
+        if lines:
+            yield lines
+
+
+def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -> pd.DataFrame:
+    """Rows for consecutive lines of one file: base columns plus the format's fields."""
+    long = np.fromiter((len(s) > MAX_LINE_CHARS for s in lines), dtype=bool, count=len(lines))
+    if long.any():
+        lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
+    blank = np.fromiter((not s.strip() for s in lines), dtype=bool, count=len(lines))
+    fields, matched = fmt.parse(lines)
+    base = pd.DataFrame({
+        "source": source,
+        "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
+        "raw": pd.array(lines, dtype=object),
+        "blank": blank,
+        "parsed": matched & ~blank,
+        "truncated": long,
+    })
+    return pd.concat([base, fields], axis=1)
+
+
+class _DayRoller:
+    """Adds whole days to time-of-day timestamps each time the clock runs backwards by over 12 h."""
+
+    def __init__(self) -> None:
+        self.days = 0
+        self.last: pd.Timedelta | None = None
+
+    def apply(self, ts: pd.Series) -> pd.Series:
+        """Timestamps (n,) on 1900-01-01 → timestamps (n,) on successive days from 1970-01-01."""
+        tod = ts - ts.dt.normalize()
+        values = tod.to_numpy()
+        offsets = np.zeros(len(values), dtype=np.int64)
+        last = self.last
+        half_day = np.timedelta64(12, "h")
+        for i, v in enumerate(values):
+            if np.isnat(v):
+                continue
+            if last is not None and v < last - half_day:
+                self.days += 1
+            last = v
+            offsets[i] = self.days
+        self.last = last
+        return pd.Timestamp("1970-01-01") + tod + pd.to_timedelta(offsets, unit="D")
+
+
+def _is_time_of_day_only(fmt: LogFormat) -> bool:
+    return fmt.time_format is not None and "%d" not in fmt.time_format and fmt.time_format.startswith("%H")
+
+
+def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
+                    chunk_lines: int = 200_000, report: ReadReport | None = None,
+                    json_key: str = "message") -> Iterator[pd.DataFrame]:
+    """Yield frames of at most ``chunk_lines`` rows covering every line of every file, in order.
+
+    Columns: ``source, line_no, raw, blank, parsed, truncated`` then the format's
+    fields (``timestamp, level, component, content``, ...). ``fmt`` is a preset
+    name, a format string, a LogFormat or ``"auto"`` (detected per file).
+    """
+    report = report if report is not None else ReadReport()
+    fixed = None if fmt == "auto" else get_format(fmt, json_key=json_key)
+    files = resolve_paths(paths)
+    for path in files:
+        source = str(path)
+        before = _INVALID.count
+        try:
+            batches = _iter_line_batches(path, chunk_lines)
+            first = next(batches, [])
+        except LogInputError as exc:
+            # One bad file among many is skipped and reported; a single bad input is an error.
+            if len(files) == 1:
+                raise
+            report.skipped_files.append(str(exc))
+            continue
+        report.files.append(source)
+        if not first:
+            report.warnings.append(f"{source}: empty file")
+            continue
+        file_fmt = fixed or detect_format([s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]])
+        report.formats[source] = file_fmt.name
+        roller = _DayRoller() if _is_time_of_day_only(file_fmt) else None
+        line_no = 1
+        for lines in _chain([first], batches):
+            chunk = _frame_for(lines, file_fmt, source, line_no)
+            if roller is not None:
+                chunk["timestamp"] = roller.apply(chunk["timestamp"])
+            line_no += len(lines)
+            report.add(chunk)
+            yield chunk
+        report.invalid_bytes += _INVALID.count - before
+
+
+def _chain(head: Iterable[list[str]], tail: Iterator[list[str]]) -> Iterator[list[str]]:
+    yield from head
+    yield from tail
+
+
+def read_logs(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
+              chunk_lines: int = 200_000, json_key: str = "message", warn: bool = True) -> pd.DataFrame:
+    """Read logs into one frame, one row per physical line (see :func:`iter_log_chunks` for columns).
+
+    The :class:`ReadReport` is in ``frame.attrs["read_report"]`` (as a dict);
+    its warnings are also issued as Python warnings when ``warn`` is True.
+    """
+    report = ReadReport()
+    chunks = list(iter_log_chunks(paths, fmt, chunk_lines, report, json_key))
+    report.finish()
+    if not report.files:
+        raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
+    frame = pd.concat(chunks, ignore_index=True, sort=False) if chunks else _empty_frame()
+    frame["source"] = frame["source"].astype("category")
+    if "content" not in frame:
+        frame["content"] = pd.Series(dtype=object)
+    frame.attrs["read_report"] = report.as_dict()
+    if warn:
+        for message in report.warnings:
+            warnings.warn(message, stacklevel=2)
+    return frame
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                         zip(BASE_COLUMNS + ["content"], [object, np.int64, object, bool, bool, bool, object])})
+

@@ -1,0 +1,85 @@
+"""Format strings, presets and auto-detection."""
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logad_utils.formats import PRESETS, FormatError, LogFormat, detect_format, get_format
+from conftest import LOGHUB, LOGHUB_SYSTEMS, needs_loghub
+
+
+def test_loghub_notation_fields_and_spaces():
+    fmt = LogFormat(r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>")
+    frame, ok = fmt.parse(["2015-10-18 18:01:47,978 INFO  [main] org.Foo: hello: world [x]"])
+    assert ok.tolist() == [True]
+    row = frame.iloc[0]
+    assert (row["level"], row["process"], row["component"], row["content"]) == ("INFO", "main", "org.Foo",
+                                                                                 "hello: world [x]")
+    assert str(row["timestamp"]) == "2015-10-18 18:01:47.978000"
+
+
+def test_optional_group_does_not_shift_fields():
+    fmt = LogFormat(r"<Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>")
+    frame, ok = fmt.parse(["Jun 14 15:16:01 combo sshd(pam_unix)[19939]: auth failure",
+                           "Jun  9 06:06:20 combo kernel: Linux version"])
+    assert ok.all()
+    assert frame["pid"].iloc[0] == "19939" and frame["pid"].isna().tolist() == [False, True]
+    assert frame["content"].tolist() == ["auth failure", "Linux version"]
+
+
+@pytest.mark.parametrize("bad", ["<Date> <Time> <Level>", "<Content> <Content>", "<Level> (<Content>"])
+def test_unusable_format_strings_are_errors(bad):
+    with pytest.raises(FormatError):
+        LogFormat(bad)
+
+
+def test_unknown_preset_name_is_a_clear_error():
+    with pytest.raises(FormatError, match="unknown format"):
+        get_format("nosuchpreset")
+
+
+def test_jsonl_with_configurable_key():
+    fmt = get_format("jsonl", json_key="msg")
+    frame, ok = fmt.parse([json.dumps({"msg": "disk full", "level": "ERROR", "logger": "fs",
+                                       "time": "2024-01-02T03:04:05Z"}), "not json"])
+    assert ok.tolist() == [True, False]
+    assert frame.loc[0, ["content", "level", "component"]].tolist() == ["disk full", "ERROR", "fs"]
+    assert frame.loc[1, "content"] == "not json"
+    assert frame["timestamp"].notna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("line, name", [
+    ("10:15:02  0042 DISPENSER Cash presented", "atm"),
+    ("<34>1 2024-10-11T22:14:15.003Z host app 123 ID47 - message here", "syslog5424"),
+    ("Oct 11 22:14:15 myhost sshd[42]: Accepted publickey", "syslog"),
+    ("2024-01-02 03:04:05,123 ERROR something broke", "generic"),
+    ("[Sun Dec 04 04:47:44 2005] [error] mod_jk child in error state 6", "apache"),
+    ('{"message": "hello", "level": "info"}', "jsonl"),
+    ("just some words", "raw"),
+])
+def test_auto_detects_presets(line, name):
+    assert detect_format([line] * 5).name == name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=60), min_size=0, max_size=20), st.sampled_from(sorted(PRESETS)))
+def test_any_line_becomes_exactly_one_row(lines, preset):
+    lines = [s.replace("\n", " ").replace("\r", " ") for s in lines]
+    frame, ok = PRESETS[preset].parse(lines)
+    assert len(frame) == len(lines) == len(ok)
+    for line, content, matched in zip(lines, frame["content"], ok):
+        assert matched or content == line
+
+
+@needs_loghub
+@pytest.mark.parametrize("system", LOGHUB_SYSTEMS)
+def test_loghub_format_strings_give_the_structured_content(system):
+    import pandas as pd
+
+    from logad_utils.io import read_logs
+
+    frame = read_logs(LOGHUB / system / f"{system}_2k.log", fmt=LOGHUB_SYSTEMS[system], warn=False)
+    truth = pd.read_csv(LOGHUB / system / f"{system}_2k.log_structured.csv")
+    assert len(frame) == len(truth) == 2000
+    assert (frame["content"].str.strip() == truth["Content"].astype(str).str.strip()).mean() == 1.0

@@ -1,0 +1,119 @@
+"""Reading: every physical line becomes one row, whatever the input looks like."""
+import gzip
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logad_utils.io import LogInputError, iter_log_chunks, read_logs, resolve_paths
+
+ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
+
+
+def write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("sep", [b"\n", b"\r\n", b"\r"])
+@pytest.mark.parametrize("final", [True, False])
+def test_line_endings_keep_every_line(tmp_path, sep, final):
+    body = sep.join(s.encode() for s in ATM) + (sep if final else b"")
+    frame = read_logs(write(tmp_path / "a.jrn", body), warn=False)
+    assert frame["line_no"].tolist() == [1, 2, 3]
+    assert frame["raw"].tolist() == ATM
+    assert frame["component"].tolist() == ["AGENT", "HOST", "PRINTER"]
+    assert frame.attrs["read_report"]["formats"] == {str(tmp_path / "a.jrn"): "atm"}
+
+
+def test_gzip_and_directory_and_glob(tmp_path):
+    (tmp_path / "sub").mkdir()
+    with gzip.open(tmp_path / "sub" / "b.log.gz", "wb") as fh:
+        fh.write("\n".join(ATM).encode())
+    write(tmp_path / "a.log", "\n".join(ATM[:2]).encode())
+    write(tmp_path / "notes.png", b"\x89PNG\x00\x00")
+    files = resolve_paths(tmp_path)
+    assert [f.name for f in files] == ["a.log", "b.log.gz"]
+    frame = read_logs(tmp_path, warn=False)
+    assert len(frame) == 5
+    assert frame.groupby("source", observed=True)["line_no"].max().tolist() == [2, 3]
+    assert len(read_logs(str(tmp_path / "**" / "*.gz"), warn=False)) == 3
+
+
+def test_blank_and_unparsed_lines_are_kept_and_counted(tmp_path):
+    lines = [ATM[0], "", "   ", "garbage that matches nothing", ATM[1]]
+    frame = read_logs(write(tmp_path / "a.jrn", "\n".join(lines).encode()), fmt="atm", warn=False)
+    assert frame["raw"].tolist() == lines
+    assert frame["blank"].tolist() == [False, True, True, False, False]
+    assert frame["parsed"].tolist() == [True, False, False, False, True]
+    assert frame.loc[3, "content"] == "garbage that matches nothing"
+    report = frame.attrs["read_report"]
+    assert (report["blank"], report["unparsed"], report["lines"]) == (2, 1, 5)
+
+
+def test_invalid_utf8_is_replaced_and_counted(tmp_path):
+    frame = read_logs(write(tmp_path / "a.log", b"ok line\nbad \xff\xfe byte\n"), warn=False)
+    assert frame.loc[1, "raw"] == "bad \ufffd\ufffd byte"
+    assert frame.attrs["read_report"]["invalid_bytes"] == 2
+
+
+def test_time_of_day_rolls_over_to_next_day(tmp_path):
+    lines = ["23:59:58  0001 HOST a", "00:00:03  0002 HOST b"]
+    frame = read_logs(write(tmp_path / "a.jrn", "\n".join(lines).encode()), warn=False)
+    delta = frame["timestamp"].iloc[1] - frame["timestamp"].iloc[0]
+    assert delta.total_seconds() == 5
+
+
+def test_chunks_cover_every_line_in_order(tmp_path):
+    lines = [f"08:00:{i % 60:02d}  {i:04d} HOST message {i}" for i in range(1, 1001)]
+    path = write(tmp_path / "a.jrn", "\n".join(lines).encode())
+    chunks = list(iter_log_chunks(path, chunk_lines=300))
+    assert [len(c) for c in chunks] == [300, 300, 300, 100]
+    assert np.concatenate([c["line_no"] for c in chunks]).tolist() == list(range(1, 1001))
+
+
+def test_huge_line_is_truncated_and_counted(tmp_path):
+    path = write(tmp_path / "a.log", b"short\n" + b"x" * 50_000_000 + b"\nlast\n")
+    frame = read_logs(path, warn=False)
+    assert len(frame) == 3 and frame["line_no"].tolist() == [1, 2, 3]
+    assert frame["truncated"].tolist() == [False, True, False]
+    assert frame.attrs["read_report"]["truncated"] == 1
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p / "missing.log", "no such file"),
+    (lambda p: (p / "empty").mkdir() or p / "empty", "holds no log files"),
+    (lambda p: write(p / "bin.log", b"\x7fELF\x00\x00\x01"), "binary"),
+])
+def test_bad_inputs_raise_clear_errors(tmp_path, make, message):
+    with pytest.raises(LogInputError, match=message):
+        read_logs(make(tmp_path), warn=False)
+
+
+def test_empty_file_gives_no_rows_and_a_warning(tmp_path):
+    frame = read_logs(write(tmp_path / "a.log", b""), warn=False)
+    assert len(frame) == 0
+    assert any("empty" in w for w in frame.attrs["read_report"]["warnings"])
+
+
+def test_binary_file_among_others_is_skipped_and_reported(tmp_path):
+    write(tmp_path / "a.log", "\n".join(ATM).encode())
+    write(tmp_path / "b.log", b"\x00\x01\x02")
+    frame = read_logs(tmp_path, warn=False)
+    assert len(frame) == 3
+    assert len(frame.attrs["read_report"]["skipped_files"]) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"),
+                        max_size=40), min_size=1, max_size=30),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_any_text_gives_one_row_per_line(tmp_path_factory, lines, sep):
+    path = tmp_path_factory.mktemp("h") / "x.log"
+    path.write_bytes(sep.join(lines).encode())
+    frame = read_logs(path, warn=False)
+    # A final separator ends the last line rather than starting a new one.
+    expected = lines[:-1] if lines[-1] == "" else lines
+    assert len(frame) == len(expected)
+    assert frame["line_no"].tolist() == list(range(1, len(expected) + 1))
