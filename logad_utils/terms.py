@@ -1,0 +1,95 @@
+"""Term statistics: mean TF-IDF per term, percentile bands, and what sets anomalous lines apart.
+
+All functions take unique rows with line counts, so a term in a message seen
+10,000 times counts 10,000 times without the corpus ever being expanded.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+__all__ = ["term_scores", "percentile_band", "log_odds", "distinctive_terms", "distinctive_values"]
+
+
+def term_scores(matrix: sparse.spmatrix, names: Sequence[str], counts: np.ndarray | None = None) -> pd.DataFrame:
+    """Mean TF-IDF and line frequency per term from unique rows (u, t) with line counts (u,).
+
+    Returns columns ``term, mean_tfidf, lines`` sorted by ``mean_tfidf`` descending.
+    """
+    counts = np.ones(matrix.shape[0]) if counts is None else np.asarray(counts, dtype=float)
+    mean = np.asarray(matrix.T @ counts).ravel() / counts.sum()
+    lines = np.asarray((matrix > 0).T @ counts).ravel()
+    out = pd.DataFrame({"term": np.asarray(names), "mean_tfidf": mean, "lines": lines.astype(np.int64)})
+    return out.sort_values(["mean_tfidf", "term"], ascending=[False, True], ignore_index=True)
+
+
+def percentile_band(scores: pd.DataFrame, low: float = 80, high: float = 100,
+                    column: str = "mean_tfidf") -> pd.DataFrame:
+    """Rows of ``scores`` whose ``column`` lies between its ``low`` and ``high`` percentiles (inclusive)."""
+    lo, hi = np.percentile(scores[column], [low, high])
+    return scores[(scores[column] >= lo) & (scores[column] <= hi)].reset_index(drop=True)
+
+
+def log_odds(count_a: np.ndarray, count_b: np.ndarray, prior: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds ratio of each item in group A versus B with an informative Dirichlet prior, and its z-score.
+
+    count_a, count_b: (k,) occurrences per item. ``prior`` is the prior's total
+    pseudo-count, spread over items by their pooled frequency, which keeps rare
+    items from dominating (Monroe, Colaresi & Quinn, 2008). Returns (delta (k,), z (k,)).
+    """
+    a = np.asarray(count_a, dtype=float)
+    b = np.asarray(count_b, dtype=float)
+    pooled = a + b
+    alpha = prior * pooled / max(pooled.sum(), 1.0)
+    alpha = np.maximum(alpha, 1e-3)
+    alpha0 = alpha.sum()
+    na, nb = a.sum(), b.sum()
+    delta = (np.log((a + alpha) / (na + alpha0 - a - alpha))
+             - np.log((b + alpha) / (nb + alpha0 - b - alpha)))
+    z = delta / np.sqrt(1.0 / (a + alpha) + 1.0 / (b + alpha))
+    return delta, z
+
+
+def _split_counts(inverse: np.ndarray, is_anomaly: np.ndarray, n_unique: int) -> tuple[np.ndarray, np.ndarray]:
+    """Anomalous and normal line counts per unique row (u,), (u,) from the line inverse index (n,)."""
+    keep = inverse >= 0
+    flag = np.asarray(is_anomaly, dtype=bool)[keep]
+    idx = inverse[keep]
+    anomalous = np.bincount(idx[flag], minlength=n_unique)
+    total = np.bincount(idx, minlength=n_unique)
+    return anomalous, total - anomalous
+
+
+def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np.ndarray,
+                      is_anomaly: np.ndarray, prior: float = 100.0) -> pd.DataFrame:
+    """Terms over-represented in anomalous lines versus normal ones.
+
+    matrix: unique rows (u, t) (any weights; presence is what counts);
+    inverse: line → unique row (n,), -1 for excluded lines; is_anomaly: (n,).
+    Returns ``term, z, log_odds, anomalous_lines, normal_lines`` sorted by z.
+    """
+    anomalous, normal = _split_counts(inverse, is_anomaly, matrix.shape[0])
+    present = (matrix > 0).astype(float).T
+    count_a = np.asarray(present @ anomalous).ravel()
+    count_b = np.asarray(present @ normal).ravel()
+    return _table(names, count_a, count_b, prior, "term")
+
+
+def distinctive_values(values: Sequence, is_anomaly: Sequence[int], prior: float = 100.0,
+                       name: str = "value") -> pd.DataFrame:
+    """Values (templates, components...) over-represented in anomalous lines: one value per line (n,)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    flag = np.asarray(is_anomaly, dtype=bool)
+    count_a = np.bincount(codes[flag & (codes >= 0)], minlength=len(uniques))
+    count_b = np.bincount(codes[~flag & (codes >= 0)], minlength=len(uniques))
+    return _table(np.asarray(uniques, dtype=object), count_a, count_b, prior, name)
+
+
+def _table(names, count_a: np.ndarray, count_b: np.ndarray, prior: float, name: str) -> pd.DataFrame:
+    delta, z = log_odds(count_a, count_b, prior)
+    out = pd.DataFrame({name: np.asarray(names, dtype=object), "z": z, "log_odds": delta,
+                        "anomalous_lines": count_a.astype(np.int64), "normal_lines": count_b.astype(np.int64)})
+    return out.sort_values(["z", name], ascending=[False, True], ignore_index=True)

@@ -1,0 +1,121 @@
+"""Weighted TF-IDF, de-duplication and the detector API."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from logad_utils.detectors import TfidfDetector, auto_threshold, compute_threshold
+from logad_utils.evaluate import detection_metrics, grouping_accuracy
+from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
+from logad_utils.terms import distinctive_terms, distinctive_values, log_odds, percentile_band, term_scores
+
+NORMAL = ["session <NUM> started", "cash dispensed amount <NUM>", "heartbeat ok", "card read ok"]
+ODD = ["dispenser jam detected at slot <NUM>"]
+
+
+def corpus(n_normal=200, seed=0):
+    rng = np.random.default_rng(seed)
+    docs = list(rng.choice(NORMAL, size=n_normal))
+    docs.insert(n_normal // 2, ODD[0])
+    return docs
+
+
+def test_weighted_fit_on_uniques_equals_fit_on_all_lines():
+    docs = corpus()
+    unique = unique_documents(docs)
+    weighted = WeightedTfidf(ngram_range=(1, 2), sublinear_tf=False).fit(unique.texts, sample_weight=unique.counts)
+    plain = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2)).fit(docs)
+    assert list(weighted.get_feature_names_out()) == list(plain.get_feature_names_out())
+    np.testing.assert_allclose(weighted.idf_, plain.idf_)
+    diff = abs(unique.broadcast(weighted.transform(unique.texts).toarray(), 0.0) - plain.transform(docs).toarray())
+    assert diff.max() < 1e-12
+
+
+def test_unique_documents_broadcast_and_excluded_lines():
+    unique = unique_documents(["a", None, "b", "a"])
+    assert unique.texts.tolist() == ["a", "b"] and unique.counts.tolist() == [2, 1]
+    out = unique.broadcast(np.array([1.0, 2.0]))
+    assert np.isnan(out[1]) and out[[0, 2, 3]].tolist() == [1.0, 2.0, 1.0]
+
+
+def test_frame_documents_prefix_tokens_and_blank_rows():
+    frame = pd.DataFrame({"masked": ["x <NUM>", ""], "component": ["HOST", None], "level": ["ERROR", None],
+                          "blank": [False, True]})
+    docs = frame_documents(frame, component=True, level=True)
+    assert docs[0] == "component_HOST level_ERROR x <NUM>" and docs[1] is None
+
+
+def test_severity_ranks():
+    assert severity(pd.Series(["info", "WARN", "[error]", "core:crit", None, "odd"])).tolist() == [0, 1, 2, 3, 0, 0]
+
+
+@pytest.mark.parametrize("scorer", ["rarity", "iforest", "knn"])
+def test_detector_api_flags_the_odd_line(scorer):
+    docs = corpus()
+    det = TfidfDetector(scorer=scorer, contamination=0.01).fit(docs)
+    assert det.decision_scores_.shape == (len(docs),) and det.labels_.shape == (len(docs),)
+    assert set(np.unique(det.labels_)) <= {0, 1}
+    odd = docs.index(ODD[0])
+    assert det.decision_scores_[odd] == det.decision_scores_.max()
+    assert det.labels_[odd] == 1
+    np.testing.assert_allclose(det.decision_function(docs), det.decision_scores_)
+    assert det.predict([ODD[0], NORMAL[0]]).tolist() == [1, 0]
+
+
+def test_detector_is_deterministic_and_handles_blank_rows():
+    frame = pd.DataFrame({"masked": corpus() + [""], "blank": [False] * 201 + [True]})
+    a = TfidfDetector(scorer="iforest").fit(frame)
+    b = TfidfDetector(scorer="iforest").fit(frame)
+    np.testing.assert_array_equal(a.decision_scores_, b.decision_scores_)
+    assert np.isnan(a.decision_scores_[-1]) and a.labels_[-1] == 0
+
+
+def test_known_good_mode_flags_unseen_messages():
+    train = [d for d in corpus() if d != ODD[0]]
+    det = TfidfDetector().fit(train)
+    assert det.labels_.sum() == 0
+    assert det.predict(["heartbeat ok", "power failure detected on ups"]).tolist() == [0, 1]
+
+
+def test_severity_raises_scores_of_error_lines():
+    frame = pd.DataFrame({"masked": ["disk check done"] * 2 + ["x"] * 50, "level": ["INFO", "ERROR"] + ["INFO"] * 50})
+    scores = TfidfDetector().fit(frame).decision_scores_
+    assert scores[1] > scores[0]
+    assert TfidfDetector(severity_weight=0).fit(frame).decision_scores_[1] == scores[0]
+
+
+def test_thresholds():
+    scores = np.r_[np.zeros(95), np.arange(1, 6) * 10.0, np.nan]
+    assert (scores > compute_threshold(scores, contamination=0.05)).sum() == 5
+    assert compute_threshold(scores, percentile=99) == pytest.approx(np.percentile(scores[:-1], 99))
+    assert 0 < auto_threshold(scores[:-1]) < 50
+    with pytest.raises(ValueError):
+        TfidfDetector(contamination=0.7).fit(corpus())
+
+
+def test_log_odds_prefers_items_frequent_in_group_a():
+    delta, z = log_odds(np.array([10, 1, 5]), np.array([1, 10, 50]))
+    assert z[0] > 0 > z[1] and delta[0] > delta[2]
+
+
+def test_term_tables():
+    docs = corpus()
+    unique = unique_documents(docs)
+    tfidf = WeightedTfidf()
+    matrix = tfidf.fit_transform(unique.texts, sample_weight=unique.counts)
+    scores = term_scores(matrix, tfidf.get_feature_names_out(), unique.counts)
+    assert scores["mean_tfidf"].is_monotonic_decreasing
+    assert len(percentile_band(scores, 80, 100)) <= len(scores)
+    flags = np.array([d == ODD[0] for d in docs])
+    top = distinctive_terms(matrix, tfidf.get_feature_names_out(), unique.inverse, flags)
+    assert top.iloc[0]["term"] in {"dispenser", "jam", "detected", "at", "slot"}
+    assert top.iloc[0]["anomalous_lines"] == 1
+    values = distinctive_values(docs, flags, name="template")
+    assert values.iloc[0]["template"] == ODD[0]
+
+
+def test_metrics_and_grouping_accuracy():
+    m = detection_metrics([0, 0, 1, 1, 0], [0.1, 0.2, 0.9, 0.3, np.nan], [0, 0, 1, 0, 0])
+    assert (m["tp"], m["fn"], m["fp"], m["excluded"]) == (1, 1, 0, 1)
+    assert m["roc_auc"] == 1.0 and m["f1"] == pytest.approx(2 / 3)
+    assert grouping_accuracy(["a", "a", "b", "c"], [1, 1, 2, 2]) == 0.5
