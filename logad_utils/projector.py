@@ -1,0 +1,526 @@
+"""Exports of vectors for the TensorFlow Embedding Projector.
+
+One export is one folder ``<out_dir>/<run>/`` holding
+
+* ``tensors.tsv`` -- no header, one row per point, tab-separated float32 values;
+* ``metadata.tsv`` -- a header row, then one row per point, same order as the tensors;
+* ``projector_config.pbtxt`` -- points TensorBoard's projector at the two TSV files
+  (``tensor_path``), so no TensorFlow checkpoint is needed;
+* ``events.out.tfevents.*.logad`` -- an empty event file: TensorBoard only lists a
+  sub-folder as a run when it holds one, so ``tensorboard --logdir <out_dir>``
+  shows every export as its own run;
+* ``export_info.json`` -- counts (total, exported, anomalies, sampled or not, seed).
+
+projector.tensorflow.org loads the same pair through "Load": tensors, then metadata.
+
+Metadata cells are written so that the projector's reader cannot misalign them:
+missing or blank values become ``-``; tab, newline and carriage return become the
+two visible characters ``\\t``, ``\\n``, ``\\r`` (one way, for display only);
+other control and line-separator characters become a space; every cell is cut to
+``max_message_chars`` characters, ending with ``…``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import socket
+import struct
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ProjectorExport", "export_projector", "metadata_frame", "tensorboard_command",
+           "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES"]
+
+MISSING = "-"
+# projector.tensorflow.org refuses larger inputs, and TensorBoard serves at most this many rows.
+MAX_WEB_POINTS = 100_000
+# The projector colours by a column only while it has at most this many distinct values.
+MAX_COLOR_VALUES = 50
+# Sparse inputs wider than this are reduced before export (TSV size, browser memory).
+SPARSE_REDUCE_ABOVE = 200
+SVD_COMPONENTS = 50
+
+TENSORS_FILE = "tensors.tsv"
+METADATA_FILE = "metadata.tsv"
+CONFIG_FILE = "projector_config.pbtxt"
+INFO_FILE = "export_info.json"
+EVENT_SUFFIX = ".logad"
+
+STANDARD_COLUMNS = ["message", "line_no", "source", "timestamp", "component", "template_id",
+                    "score", "is_anomaly"]
+# Columns people colour by; when too varied, a bucketed "<col>_top" copy is added.
+COLOR_COLUMNS = ("cluster", "component", "label")
+
+_TRUE_WORDS = {"1", "true", "yes", "y", "anomaly", "anomalous", "abnormal", "attack", "fail", "failure"}
+_FALSE_WORDS = {"0", "false", "no", "n", "normal", "benign", "ok", "-", ""}
+# The projector splits rows on "\n" and TensorBoard's Python side also on "\r";
+# str.splitlines() breaks on the rest, so none of them may survive inside a cell.
+_OTHER_BREAKS = [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)] + [0x7F, 0x85, 0x2028, 0x2029]
+_CELL_TABLE = str.maketrans({0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", **{c: " " for c in _OTHER_BREAKS}})
+# Run and tensor names go unescaped into the projector's request URLs.
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class ProjectorExport:
+    """Where one export landed and what it holds; ``n_anomalies`` counts exported anomalies."""
+
+    run_dir: Path
+    tensors_path: Path
+    metadata_path: Path
+    config_path: Path
+    n_points: int
+    n_total: int
+    sampled: bool
+    n_anomalies: int
+    n_anomalies_total: int = 0
+    dim: int = 0
+    info_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- metadata
+
+def metadata_frame(frame: pd.DataFrame, scores=None, labels=None, clusters=None, truth=None) -> pd.DataFrame:
+    """Standard metadata (n rows) from a parsed line frame (n rows); arrays, when given, have n entries.
+
+    Columns: message (from ``content``, else ``masked``, else ``raw``), line_no, source,
+    timestamp, component, template_id, score (``scores``), is_anomaly (``labels``: predicted
+    flags, written 0/1), then ``cluster`` (``clusters``) and ``label`` (``truth``: ground
+    truth as given) when present. A column the frame already has is used when its argument
+    is None; anything absent stays missing (written as ``-``). Values are not escaped here.
+    """
+    n = len(frame)
+    src = frame.reset_index(drop=True)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    message_col = next((c for c in ("content", "masked", "raw", "message") if c in src), None)
+    # message first: the projector labels points by the first non-numeric column.
+    out["message"] = src[message_col] if message_col else None
+    out["line_no"] = _int_column(src["line_no"]) if "line_no" in src else pd.array([pd.NA] * n, dtype="Int64")
+    for col in ("source", "timestamp", "component", "template_id"):
+        out[col] = src[col] if col in src else None
+    out["score"] = _given_or_column("scores", scores, src, "score", n)
+    flags = _given_or_column("labels", labels, src, "is_anomaly", n)
+    out["is_anomaly"] = _flag_strings(flags)
+    cluster = _given_or_column("clusters", clusters, src, "cluster", n, keep_absent=False)
+    if cluster is not None:
+        out["cluster"] = cluster
+    label = _given_or_column("truth", truth, src, "label", n, keep_absent=False)
+    if label is not None:
+        out["label"] = label
+    return out
+
+
+def _given_or_column(name: str, values, src: pd.DataFrame, col: str, n: int, keep_absent: bool = True):
+    """The argument as a length-n Series, else the frame's column, else all-missing (or None)."""
+    if values is not None:
+        values = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, pd.Series)
+                           else values.to_numpy(dtype=object))
+        if len(values) != n:
+            raise ValueError(f"{name} has {len(values)} entries but the frame has {n} rows")
+        return values
+    if col in src:
+        return src[col].reset_index(drop=True)
+    return pd.Series([None] * n, dtype=object) if keep_absent else None
+
+
+def _int_column(values: pd.Series) -> pd.Series:
+    """Whole numbers as nullable ints so they print as 12, not 12.0."""
+    numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.notna().sum() == values.notna().sum():
+        return numeric.round().astype("Int64")
+    return values
+
+
+def _flag_strings(values: pd.Series) -> pd.Series:
+    """Flags as "1"/"0" strings; missing or unreadable stays missing."""
+    return pd.Series([None if f is None else ("1" if f else "0") for f in map(_parse_flag, values)],
+                     dtype=object)
+
+
+def _parse_flag(value: Any) -> bool | None:
+    """True/False for a flag-like value (bool, number, 'anomaly'/'normal', ...), None when missing."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return value != 0
+    text = str(value).strip().lower()
+    if text in _TRUE_WORDS:
+        return True
+    if text in _FALSE_WORDS:
+        return False
+    try:
+        return float(text) != 0
+    except ValueError:
+        return None
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, NaT or pd.NA (scalars only)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value)) if np.ndim(value) == 0 else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _format_cell(value: Any, limit: int) -> str:
+    """One metadata cell: never empty, no tab or line break, at most ``limit`` characters."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        # whole floats come from int columns that held a NaN; 12.0 should read 12
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+    elif isinstance(value, bytes):
+        text = value.decode("utf-8", errors="replace")
+    else:
+        text = str(value)
+    text = text.translate(_CELL_TABLE)
+    if not text.strip():
+        return MISSING
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def _clean_names(names: Sequence[Any]) -> list[str]:
+    """Header cells: cleaned like values, never empty, unique."""
+    seen: set[str] = set()
+    out = []
+    for i, name in enumerate(names):
+        text = _format_cell(name, 100)
+        base = f"col{i}" if text == MISSING else text
+        text, k = base, 2
+        while text in seen:
+            text, k = f"{base}_{k}", k + 1
+        seen.add(text)
+        out.append(text)
+    return out
+
+
+def _bucket_top(values: list[str], keep: int = MAX_COLOR_VALUES - 1) -> list[str]:
+    """The ``keep`` most frequent values kept, the rest "other" (ties broken by value)."""
+    counts = pd.Series(values).value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = {value for value, _ in ranked[:keep]}
+    return [v if v in top else "other" for v in values]
+
+
+def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | None,
+                    limit: int) -> tuple[list[str], list[list[str]]]:
+    """Header and string cells for the exported rows, plus ``row`` (input position) and ``*_top`` columns."""
+    names = _clean_names(list(meta.columns) + ["row"])
+    columns: list[list[str]] = []
+    for col in meta.columns:
+        values = meta[col].to_numpy(dtype=object)[rows]
+        if anomaly_col is not None and col == anomaly_col:
+            flags = [_parse_flag(v) for v in values]
+            columns.append([MISSING if f is None else ("1" if f else "0") for f in flags])
+        else:
+            columns.append([_format_cell(v, limit) for v in values])
+    columns.append([str(int(r)) for r in rows])
+    if len(names) < 2:  # metadata without columns: a 1-column file would lose its header
+        names.append("point")
+        columns.append([f"p{int(r)}" for r in rows])
+    for col in COLOR_COLUMNS:
+        if col in names and f"{col}_top" not in names:
+            values = columns[names.index(col)]
+            if len(set(values)) > MAX_COLOR_VALUES:
+                names.append(f"{col}_top")
+                columns.append(_bucket_top(values))
+    return names, columns
+
+
+# ----------------------------------------------------------------------------- vectors
+
+def _as_matrix(vectors) -> Any:
+    """Dense float (n, d) array (float32 kept, anything else as float64), or sparse CSR float64."""
+    try:
+        import scipy.sparse as sp
+    except ImportError:  # scipy is a dependency, but dense input should not need it
+        sp = None
+    if sp is not None and sp.issparse(vectors):
+        matrix = sp.csr_matrix(vectors, dtype=np.float64)
+        if matrix.ndim != 2:
+            raise ValueError(f"vectors must be 2-D (n, d), got shape {matrix.shape}")
+        return matrix
+    if isinstance(vectors, pd.DataFrame):
+        vectors = vectors.to_numpy()
+    try:
+        matrix = np.asarray(vectors)
+        if matrix.dtype.kind != "f":  # float32 input stays float32: no doubled memory
+            matrix = matrix.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"vectors must be numbers: {exc}") from None
+    if matrix.ndim != 2:
+        raise ValueError(f"vectors must be 2-D (n, d), got shape {matrix.shape}")
+    return matrix
+
+
+def _check_finite(matrix) -> None:
+    """Raise ValueError naming the first bad row when any value is NaN, inf or beyond float32."""
+    if isinstance(matrix, np.ndarray):
+        bad = ~np.isfinite(matrix)
+        rows = np.flatnonzero(bad.any(axis=1))
+        count = int(bad.sum())
+        too_big = np.array([], dtype=int)
+        if not count and matrix.dtype.itemsize > 4:
+            too_big = np.flatnonzero((np.abs(matrix) > np.finfo(np.float32).max).any(axis=1))
+    else:
+        data = matrix.data
+        bad_data = ~np.isfinite(data)
+        count = int(bad_data.sum())
+        row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        rows = np.unique(row_of[bad_data])
+        too_big = np.unique(row_of[np.abs(np.where(bad_data, 0, data)) > np.finfo(np.float32).max])
+    if count:
+        raise ValueError(f"vectors contain {count} NaN/inf value(s) in {len(rows)} row(s), first at row "
+                         f"{int(rows[0])}; the projector needs finite numbers, so impute or drop those rows "
+                         "before exporting")
+    if len(too_big):
+        raise ValueError(f"vectors exceed the float32 range in {len(too_big)} row(s), first at row "
+                         f"{int(too_big[0])}; scale them before exporting")
+
+
+def _dense_points(matrix, rows: np.ndarray, seed: int) -> tuple[np.ndarray, str | None]:
+    """float32 (len(rows), d') for the exported rows; wide sparse input goes through TruncatedSVD."""
+    subset = matrix[rows]
+    if isinstance(subset, np.ndarray):
+        return subset.astype(np.float32), None
+    n, d = subset.shape
+    if d <= SPARSE_REDUCE_ABOVE:
+        return subset.toarray().astype(np.float32), None
+    from sklearn.decomposition import TruncatedSVD
+
+    # fitted on the exported rows only: bounded cost, and the axes describe what is shown
+    k = max(1, min(SVD_COMPONENTS, d - 1, n - 1))
+    if n < 2:
+        return subset.toarray().astype(np.float32), None
+    reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(subset)
+    return reduced.astype(np.float32), f"sparse ({n}, {d}) reduced by TruncatedSVD(n_components={k}, random_state={seed})"
+
+
+# ----------------------------------------------------------------------------- sampling
+
+def _anomaly_mask(meta: pd.DataFrame, anomaly_col: str | None) -> np.ndarray:
+    """Boolean (n,) from the anomaly column; all False when it is absent."""
+    if anomaly_col is None or anomaly_col not in meta:
+        return np.zeros(len(meta), dtype=bool)
+    return np.array([_parse_flag(v) is True for v in meta[anomaly_col].to_numpy(dtype=object)], dtype=bool)
+
+
+def _choose_rows(anomalous: np.ndarray, scores: np.ndarray | None, max_points: int,
+                 seed: int) -> tuple[np.ndarray, list[str]]:
+    """Sorted row positions within the budget: every anomaly, then a uniform seeded sample of the rest."""
+    n = len(anomalous)
+    if n <= max_points:
+        return np.arange(n), []
+    rng = np.random.default_rng(seed)
+    anomalies = np.flatnonzero(anomalous)
+    if len(anomalies) >= max_points:
+        if scores is not None:
+            # highest score first; the earlier row wins a tie, so the choice is stable
+            order = np.lexsort((anomalies, -scores[anomalies]))
+            kept = anomalies[order[:max_points]]
+            how = f"the {max_points} highest-scored"
+        else:
+            kept = rng.choice(anomalies, size=max_points, replace=False)
+            how = f"a seeded random {max_points} (no score column)"
+        note = (f"{len(anomalies)} anomalies exceed the budget of {max_points} points: kept {how}, "
+                "and no normal points")
+        return np.sort(kept), [note]
+    normals = np.flatnonzero(~anomalous)
+    fill = rng.choice(normals, size=max_points - len(anomalies), replace=False)
+    note = (f"sampled {max_points} of {n} points (seed {seed}): all {len(anomalies)} anomalies "
+            f"and {len(fill)} of {len(normals)} normal points chosen uniformly")
+    return np.sort(np.concatenate([anomalies, fill])), [note]
+
+
+def _score_array(meta: pd.DataFrame, score_col: str | None) -> np.ndarray | None:
+    """Scores as floats (missing = -inf), or None when the column is absent or never numeric."""
+    if score_col is None or score_col not in meta:
+        return None
+    values = pd.to_numeric(meta[score_col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isnan(values).all():
+        return None
+    return np.where(np.isnan(values), -np.inf, values)
+
+
+# ----------------------------------------------------------------------------- files
+
+def _safe_name(name: str, what: str) -> str:
+    """A name usable as a folder and inside the projector's URLs."""
+    safe = _UNSAFE_NAME.sub("_", str(name)).strip("._") or ""
+    if not safe:
+        raise ValueError(f"{what} {name!r} has no usable characters (letters, digits, . _ -)")
+    return safe
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file so a running TensorBoard never reads half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _write_tensors(path: Path, points: np.ndarray) -> None:
+    """No header, one line per point, %.7g floats (float32 precision)."""
+    tmp = path.with_name(path.name + ".tmp")
+    np.savetxt(tmp, points, fmt="%.7g", delimiter="\t", newline="\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_metadata(path: Path, names: list[str], columns: list[list[str]]) -> None:
+    """Header plus one line per point; cells are already free of tabs and line breaks."""
+    lines = ["\t".join(names)] + ["\t".join(cells) for cells in zip(*columns)]
+    _write_atomic(path, "\n".join(lines) + "\n")
+
+
+def _config_text(tensor_name: str, shape: tuple[int, int]) -> str:
+    """projector_config.pbtxt with relative paths (TensorBoard resolves them from the config's folder)."""
+    return (
+        "embeddings {\n"
+        f'  tensor_name: "{tensor_name}"\n'
+        f'  tensor_path: "{TENSORS_FILE}"\n'
+        f'  metadata_path: "{METADATA_FILE}"\n'
+        f"  tensor_shape: {shape[0]}\n"
+        f"  tensor_shape: {shape[1]}\n"
+        "}\n"
+    )
+
+
+def _crc32c_table() -> list[int]:
+    table = []
+    for i in range(256):
+        crc = i
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_CRC_TABLE = _crc32c_table()
+
+
+def _masked_crc(data: bytes) -> int:
+    """TFRecord's masked CRC-32C."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc = _CRC_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    crc ^= 0xFFFFFFFF
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def _event_record(wall_time: float) -> bytes:
+    """One TFRecord holding an Event proto with only wall_time and file_version."""
+    version = b"brain.Event:2"
+    event = b"\x09" + struct.pack("<d", wall_time) + b"\x1a" + bytes([len(version)]) + version
+    header = struct.pack("<Q", len(event))
+    return header + struct.pack("<I", _masked_crc(header)) + event + struct.pack("<I", _masked_crc(event))
+
+
+def _ensure_event_file(run_dir: Path) -> None:
+    """Make the folder a TensorBoard run (written by hand so TensorFlow is not imported)."""
+    if any(run_dir.glob(f"events.out.tfevents.*{EVENT_SUFFIX}")):
+        return
+    now = time.time()
+    name = f"events.out.tfevents.{int(now)}.{_safe_name(socket.gethostname() or 'host', 'host')}{EVENT_SUFFIX}"
+    (run_dir / name).write_bytes(_event_record(now))
+
+
+# ----------------------------------------------------------------------------- API
+
+def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports", run="run", *,
+                     tensor_name="embedding", max_points=50_000, seed=0, anomaly_col="is_anomaly",
+                     score_col="score", max_message_chars=500) -> ProjectorExport:
+    """Write vectors (n, d) and metadata (n rows) to ``out_dir/run/``; at most ``max_points`` rows.
+
+    ``vectors``: dense array-like or scipy.sparse; sparse with d > 200 is reduced by
+    TruncatedSVD(n_components=min(50, d-1, points-1), random_state=seed), fitted on the exported
+    rows. Above ``max_points`` (default 50,000, at most 100,000) a seeded sample keeps every
+    row whose ``anomaly_col`` is true, then normals uniformly; if anomalies alone exceed the
+    budget, the top-``score_col`` ones are kept. A ``row`` column (input position) is added.
+    Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
+    """
+    if not isinstance(metadata, pd.DataFrame):
+        raise TypeError("metadata must be a pandas DataFrame (see metadata_frame)")
+    if not 1 <= int(max_points) <= MAX_WEB_POINTS:
+        raise ValueError(f"max_points must be between 1 and {MAX_WEB_POINTS} (the projector's limit), "
+                         f"got {max_points}")
+    if max_message_chars < 2:
+        raise ValueError("max_message_chars must be at least 2")
+    seed = int(seed)  # numpy integers would not serialise to export_info.json
+    matrix = _as_matrix(vectors)
+    n, d = matrix.shape
+    if n == 0 or d == 0:
+        raise ValueError(f"nothing to export: vectors have shape {matrix.shape}")
+    if len(metadata) != n:
+        raise ValueError(f"vectors have {n} rows but metadata has {len(metadata)}; rows must align")
+    _check_finite(matrix)
+    meta = metadata.reset_index(drop=True)
+    run_name = _safe_name(run, "run")
+    tensor_name = _safe_name(tensor_name, "tensor_name")
+
+    anomalous = _anomaly_mask(meta, anomaly_col)
+    rows, notes = _choose_rows(anomalous, _score_array(meta, score_col), int(max_points), seed)
+    points, reduction = _dense_points(matrix, rows, seed)
+    if reduction:
+        notes.append(reduction)
+    names, columns = _metadata_table(meta, rows, anomaly_col if anomaly_col in meta else None,
+                                     max_message_chars)
+    for name in names:
+        if name.endswith("_top"):
+            notes.append(f"{name[:-4]} has over {MAX_COLOR_VALUES} distinct values: colour by {name} "
+                         f"(top {MAX_COLOR_VALUES - 1} + other)")
+
+    run_dir = Path(out_dir) / run_name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    result = ProjectorExport(
+        run_dir=run_dir, tensors_path=run_dir / TENSORS_FILE, metadata_path=run_dir / METADATA_FILE,
+        config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=n, sampled=len(rows) < n,
+        n_anomalies=int(anomalous[rows].sum()), n_anomalies_total=int(anomalous.sum()),
+        dim=int(points.shape[1]), info_path=run_dir / INFO_FILE, notes=notes)
+    _write_tensors(result.tensors_path, points)
+    _write_metadata(result.metadata_path, names, columns)
+    _write_atomic(result.config_path, _config_text(tensor_name, points.shape))
+    _ensure_event_file(run_dir)
+    _write_atomic(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points,
+                                                     anomaly_col, score_col, names, d), indent=2) + "\n")
+    return result
+
+
+def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_points: int,
+          anomaly_col: str | None, score_col: str | None, names: list[str], input_dim: int) -> dict:
+    """Contents of export_info.json."""
+    return {
+        "run": run, "tensor_name": tensor_name,
+        "n_total": result.n_total, "n_exported": result.n_points, "sampled": result.sampled,
+        "seed": seed, "max_points": max_points,
+        "n_anomalies_total": result.n_anomalies_total, "n_anomalies_exported": result.n_anomalies,
+        "all_anomalies_kept": result.n_anomalies == result.n_anomalies_total,
+        "anomaly_col": anomaly_col, "score_col": score_col,
+        "input_dim": input_dim, "exported_dim": result.dim,
+        "metadata_columns": names, "notes": result.notes,
+        "files": [TENSORS_FILE, METADATA_FILE, CONFIG_FILE],
+        "tensorboard": tensorboard_command(result.run_dir),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def tensorboard_command(run_dir) -> str:
+    """The shell command that opens ``run_dir`` (one export, or a folder of them) in TensorBoard."""
+    return f"tensorboard --logdir {shlex.quote(str(run_dir))} --host 127.0.0.1"
