@@ -1,0 +1,530 @@
+"""Mine message templates: masking, then drain3's Drain, then a slot-merging pass.
+
+Steps, for the distinct messages in order of first appearance:
+
+1. :class:`~logad_utils.masking.Masker` replaces variables with typed
+   placeholders (``<IP>``, ``<NUM>`` ...).
+2. Tokens are split on whitespace; a run of variables (``<BLK> <BLK> <BLK>``)
+   becomes one token, as lists vary in length.
+3. drain3's ``Drain`` clusters them with a variable-aware similarity: two
+   tokens match when equal or when both are variables with the same constant
+   skeleton (``<NUM>`` ~ ``<HEX>``, ``(<HOST>)`` ~ ``()``; a token with a digit
+   left after masking is a variable too). Two different UPPER_CASE words
+   (enum values such as RUNNING / FAILED) never match. The default ``sim_th``
+   is high, so Drain joins messages that differ only in variables.
+4. Post-pass: templates of equal length that differ in one position are
+   merged (that position becomes ``<*>``) when the position holds at least
+   ``slot_min_values`` different words, or when one of them is a variable whose
+   shape covers the others (``chdir(<PATH>)`` and ``chdir(pwd)``). A slot
+   with many words is an open-ended parameter (a user name); one with two or
+   three is more likely an enumeration (``startup`` / ``shutdown``), and the
+   ground truth of log-parsing benchmarks splits those. The first
+   ``protect_prefix`` tokens are never merged: like Drain, the miner assumes a
+   message starts with constants.
+
+Ids are 0..k-1 in order of first appearance; -1 means blank or no template.
+
+drain3's ``Drain`` class is used directly rather than its ``TemplateMiner``
+wrapper: the wrapper masks every message it sees (here each distinct message
+is masked once, see :func:`mine_templates`) and persists with jsonpickle,
+which runs code on load; models here are saved as plain JSON.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from os import PathLike
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from drain3.drain import Drain
+
+from .masking import Masker
+
+__all__ = ["LogTemplateMiner", "mine_templates", "WILDCARD"]
+
+WILDCARD = "<*>"
+_PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
+# What is left of a token with a digit once its core (first to last word
+# character) is cut out: "V1R1.rts:" -> ":", so it is compatible with "<PATH>:".
+_CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
+_ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
+_FORMAT = "logad-templates"
+_FORMAT_VERSION = 1
+
+
+class _Tokens:
+    """Token-level facts, cached (masked logs reuse a small vocabulary)."""
+
+    def __init__(self, digits_are_vars: bool, caps_constants: bool) -> None:
+        self.digits_are_vars = digits_are_vars
+        self.caps_constants = caps_constants
+        self._skeleton: dict[str, str | None] = {}
+        self._enum: dict[str, bool] = {}
+
+    def skeleton(self, token: str) -> str | None:
+        """Constant part of a variable-like token (placeholders cut out), None for a constant token."""
+        try:
+            return self._skeleton[token]
+        except KeyError:
+            pass
+        if "<" in token and _PLACEHOLDER.search(token):
+            sk: str | None = _PLACEHOLDER.sub("", token)
+        elif self.digits_are_vars and any(c.isdigit() for c in token):
+            # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
+            # far more often than they name another event.
+            sk = _CORE.sub("", token, count=1)
+        else:
+            sk = None
+        self._skeleton[token] = sk
+        return sk
+
+    def is_enum(self, token: str) -> bool:
+        """UPPER_CASE word such as RUNNING or TASK_ABORT: an enum constant."""
+        try:
+            return self._enum[token]
+        except KeyError:
+            e = self.caps_constants and _ENUM.fullmatch(token) is not None
+            self._enum[token] = e
+            return e
+
+    def compatible(self, a: str, b: str) -> bool:
+        """Equal, or variable-like with equal skeletons (``(<HOST>)`` ~ ``()``)."""
+        if a == b:
+            return True
+        sa, sb = self.skeleton(a), self.skeleton(b)
+        if sa is None and sb is None:
+            return False
+        return (a if sa is None else sa) == (b if sb is None else sb)
+
+    def norm(self, token: str) -> str:
+        """Equal norms <=> compatible tokens: variables become a marked skeleton."""
+        sk = self.skeleton(token)
+        return token if sk is None else "\x00" + sk
+
+    def wildcarded(self, token: str) -> str | None:
+        """Variable-like token with its variable parts as <*> (``rhost=<*>``); None for a constant."""
+        if "<" in token and _PLACEHOLDER.search(token):
+            return _PLACEHOLDER.sub(WILDCARD, token)
+        if self.digits_are_vars and any(c.isdigit() for c in token):
+            return _CORE.sub(WILDCARD, token, count=1)
+        return None
+
+    def generalise(self, a: str, b: str) -> str:
+        """Template token covering both: ``rhost=<*>`` for rhost=<IP> and rhost=<HOST>, else <*>."""
+        if a == b:
+            return a
+        wa, wb = self.wildcarded(a), self.wildcarded(b)
+        return wa if wa is not None and wa == wb else WILDCARD
+
+    def one_covers_all(self, values: Iterable[str]) -> bool:
+        """Some variable-like value, its variables read as "anything", matches every other value."""
+        values = list(values)
+        for v in values:
+            w = self.wildcarded(v)
+            if w is None:
+                continue
+            pattern = re.compile(".+".join(re.escape(part) for part in w.split(WILDCARD)), re.DOTALL)
+            if all(u == v or pattern.fullmatch(u) for u in values):
+                return True
+        return False
+
+
+class _VarAwareDrain(Drain):
+    """drain3's Drain with the variable-aware token similarity of :class:`_Tokens`."""
+
+    def __init__(self, tokens: _Tokens, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._tokens = tokens
+
+    def has_numbers(self, s: str) -> bool:  # noqa: D102 - Drain routes such tokens to the tree's <*> node
+        return self._tokens.skeleton(s) is not None
+
+    def get_seq_distance(self, seq1, seq2, include_params: bool):  # noqa: D102 - seq1 template, seq2 message
+        n = len(seq1)
+        if n == 0:
+            return 1.0, 0
+        tokens = self._tokens
+        sim = params = 0
+        for a, b in zip(seq1, seq2):
+            if a == b:
+                sim += 1
+            elif a == WILDCARD:
+                params += 1
+                # Like Drain, a slot that already held different words does
+                # not vouch for another word; it does for another variable.
+                if include_params or tokens.skeleton(b) is not None:
+                    sim += 1
+            elif tokens.is_enum(a) and tokens.is_enum(b):
+                return 0.0, 0
+            elif tokens.compatible(a, b):
+                sim += 1
+                params += 1
+        return sim / n, params
+
+    def create_template(self, seq1, seq2):  # noqa: D102
+        generalise = self._tokens.generalise
+        return [b if a == b else generalise(a, b) for a, b in zip(seq1, seq2)]
+
+
+class LogTemplateMiner:
+    """Template miner: masking, drain3 Drain with variable-aware similarity, slot merging, JSON persistence.
+
+    Parameters
+    ----------
+    sim_th : float, default 0.95
+        Drain similarity threshold: share of tokens that must match (equal,
+        or both variables). High because masking already made most variables
+        equal; word differences are left to the slot-merging pass.
+    depth : int, default 4
+        Drain tree depth (drain3's default): the first ``depth - 3`` tokens route a message.
+    max_children : int, default 100
+        Drain's maximum children per tree node.
+    masker : Masker, optional
+        Masking rules; default ``Masker()`` (``DEFAULT_RULES``).
+    slot_min_values : int, default 4
+        Merge templates that differ only in one position holding at least this
+        many different words; 0 turns the merging pass off.
+    protect_prefix : int, default 1
+        Leading positions the merging pass never turns into ``<*>``.
+    cover_merges : bool, default True
+        Also merge (any number of values) when a variable in one template
+        covers the words of the others (``chdir(<PATH>)`` / ``chdir(pwd)``).
+    digits_are_vars : bool, default True
+        Treat tokens that still contain a digit after masking as variables.
+    caps_constants : bool, default True
+        Two different UPPER_CASE words never match (enum values).
+    collapse_lists : bool, default True
+        Read a run of variable tokens as one token.
+    """
+
+    def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
+                 masker: Masker | None = None, slot_min_values: int = 4, protect_prefix: int = 1,
+                 cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
+                 collapse_lists: bool = True) -> None:
+        if not 0.0 <= sim_th <= 1.0:
+            raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
+        if depth < 3:
+            raise ValueError(f"depth must be at least 3, got {depth}")
+        if max_children < 2:
+            raise ValueError(f"max_children must be at least 2, got {max_children}")
+        self.sim_th = float(sim_th)
+        self.depth = int(depth)
+        self.max_children = int(max_children)
+        self.masker = masker if masker is not None else Masker()
+        self.slot_min_values = int(slot_min_values)
+        self.protect_prefix = int(protect_prefix)
+        self.cover_merges = bool(cover_merges)
+        self.digits_are_vars = bool(digits_are_vars)
+        self.caps_constants = bool(caps_constants)
+        self.collapse_lists = bool(collapse_lists)
+        self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
+        self._reset()
+
+    def get_params(self) -> dict:
+        """Constructor arguments except ``masker`` (JSON-ready)."""
+        return {"sim_th": self.sim_th, "depth": self.depth, "max_children": self.max_children,
+                "slot_min_values": self.slot_min_values, "protect_prefix": self.protect_prefix,
+                "cover_merges": self.cover_merges, "digits_are_vars": self.digits_are_vars,
+                "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists}
+
+    def _reset(self) -> None:
+        self._templates: list[tuple[str, ...]] = []
+        self._counts: list[int] = []
+        self._known: dict[str, int] = {}  # masked message seen in fit -> id
+        self._by_length: dict[int, list[int]] = {}
+
+    @property
+    def is_fitted(self) -> bool:
+        """True after :meth:`fit` or :meth:`load`."""
+        return bool(self._templates)
+
+    # --- fitting ---------------------------------------------------------------
+
+    def fit(self, messages: Sequence[str], counts: Sequence[int] | None = None, *,
+            masked: bool = False) -> "LogTemplateMiner":
+        """Learn templates from n messages, replacing earlier state; returns self.
+
+        ``masked=True``: the messages already went through :attr:`masker`.
+        ``counts`` (n ints, default all 1) weights each message in
+        :attr:`templates_`, so unique messages with their line counts give
+        the same model as all lines. Ids follow first appearance.
+        """
+        self.fit_transform(messages, counts, masked=masked)
+        return self
+
+    def fit_transform(self, messages: Sequence[str], counts: Sequence[int] | None = None, *,
+                      masked: bool = False) -> np.ndarray:
+        """:meth:`fit`, then the template id of each of the n messages: int64 array (n,), -1 for blank."""
+        texts = list(messages) if masked else self.masker.mask_many(messages)
+        weights = np.ones(len(texts), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
+        if weights.shape != (len(texts),):
+            raise ValueError(f"counts has shape {weights.shape}, expected ({len(texts)},)")
+        self._reset()
+
+        drain = _VarAwareDrain(self._tokens, depth=self.depth, sim_th=self.sim_th,
+                               max_children=self.max_children, param_str=WILDCARD)
+        # Keep the cluster each message joined: Drain may generalise that
+        # cluster's template later, and its final template (read at the end)
+        # is the one that describes all its members.
+        cluster_of: dict[str, int] = {}
+        for text in texts:
+            if text not in cluster_of:
+                tokens = self._tokenize(text)
+                cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else -1
+        templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
+        root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+
+        final: dict[int, int] = {}  # surviving cluster id -> 0..k-1 by first appearance
+        ids = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            cid = cluster_of[text]
+            if cid < 0:
+                ids[i] = -1
+                continue
+            cid = root.get(cid, cid)
+            tid = final.get(cid)
+            if tid is None:
+                tid = final[cid] = len(self._templates)
+                self._templates.append(templates[cid])
+                self._counts.append(0)
+            ids[i] = tid
+            self._counts[tid] += int(weights[i])
+            self._known.setdefault(text, tid)
+        self._index_lengths()
+        return ids
+
+    def _tokenize(self, text: str) -> list[str]:
+        """Whitespace tokens; with ``collapse_lists`` a run of variables is one token.
+
+        ``delete <BLK> <BLK> <BLK>`` is the same event as ``delete <BLK>``
+        (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
+        a hex value that happened to have no letters) becomes ``<*>``.
+        """
+        tokens = text.split()
+        if not self.collapse_lists or len(tokens) < 2:
+            return tokens
+        out: list[str] = []
+        in_run = False
+        skeleton = self._tokens.skeleton
+        for tok in tokens:
+            item = tok.rstrip(",;")
+            is_item = bool(item) and skeleton(item) == ""  # the whole token is variable
+            if is_item and in_run:
+                if out[-1].rstrip(",;") != item:
+                    out[-1] = WILDCARD
+                continue
+            out.append(tok)
+            in_run = is_item
+        return out
+
+    def _merge_slots(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:
+        """Merge clusters differing in one parameter-like slot.
+
+        Updates ``templates`` in place (merged clusters keep the lowest id,
+        i.e. the earliest) and returns ``{merged id: surviving id}``.
+        """
+        tokens = self._tokens
+        # Compare with variables reduced to their skeleton, so that
+        # rhost=<IP> and rhost=<*> do not count as a second differing slot.
+        keys = {c: tuple(tokens.norm(t) for t in toks) for c, toks in templates.items()}
+        parent: dict[int, int] = {}
+        alive = set(templates)
+        changed = True
+        while changed:
+            changed = False
+            by_length: dict[int, list[int]] = defaultdict(list)
+            for c in sorted(alive):
+                by_length[len(templates[c])].append(c)
+            for length, group in by_length.items():
+                for pos in range(min(self.protect_prefix, length), length):
+                    if len(group) < 2:
+                        break
+                    slots: dict[tuple, list[int]] = defaultdict(list)
+                    for c in group:
+                        k = keys[c]
+                        slots[k[:pos] + k[pos + 1:]].append(c)
+                    for members in slots.values():
+                        if len(members) < 2 or not self._is_parameter({templates[m][pos] for m in members}):
+                            continue
+                        keep = members[0]
+                        templates[keep] = tuple(
+                            WILDCARD if i == pos else self._generalise_column(column)
+                            for i, column in enumerate(zip(*(templates[m] for m in members))))
+                        keys[keep] = tuple(tokens.norm(t) for t in templates[keep])
+                        for m in members[1:]:
+                            parent[m] = keep
+                            alive.discard(m)
+                        changed = True
+                    group = [c for c in group if c in alive]
+
+        def find(c: int) -> int:
+            while c in parent:
+                c = parent[c]
+            return c
+
+        return {c: find(c) for c in parent}
+
+    def _is_parameter(self, values: set[str]) -> bool:
+        """Whether the different tokens seen at one position make it a parameter."""
+        if all(self._tokens.is_enum(v) for v in values):
+            return False
+        if self.slot_min_values > 0 and len(values) >= self.slot_min_values:
+            return True
+        return self.cover_merges and self._tokens.one_covers_all(values)
+
+    def _generalise_column(self, column: tuple[str, ...]) -> str:
+        out = column[0]
+        for t in column[1:]:
+            out = self._tokens.generalise(out, t)
+        return out
+
+    def _index_lengths(self) -> None:
+        self._by_length = defaultdict(list)
+        for tid, toks in enumerate(self._templates):
+            self._by_length[len(toks)].append(tid)
+        self._by_length = dict(self._by_length)
+
+    # --- applying --------------------------------------------------------------
+
+    def transform(self, messages: Sequence[str], *, masked: bool = False) -> np.ndarray:
+        """Template id of each of n messages: int64 array (n,), -1 where none fits. Learns nothing.
+
+        A message seen in fit gets the id it got there. Another gets the most
+        specific template (fewest wildcards, then lowest id) whose every token
+        is equal, ``<*>``, or a compatible variable; -1 if there is none, so
+        new kinds of message stand out. Refit to learn them.
+        """
+        if not self.is_fitted:
+            raise RuntimeError("LogTemplateMiner is not fitted; call fit() or load() first")
+        texts = list(messages) if masked else self.masker.mask_many(messages)
+        known = self._known
+        new: dict[str, int] = {}
+        out = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            tid = known.get(text)
+            if tid is None:
+                tid = new.get(text)
+                if tid is None:
+                    tid = new[text] = self._match(self._tokenize(text))
+            out[i] = tid
+        return out
+
+    def _match(self, tokens: list[str]) -> int:
+        compatible = self._tokens.compatible
+        best, best_wild = -1, len(tokens) + 1
+        for tid in self._by_length.get(len(tokens), ()) if tokens else ():
+            wild = 0
+            for a, b in zip(self._templates[tid], tokens):
+                if a == b:
+                    continue
+                if a != WILDCARD and not compatible(a, b):
+                    break
+                wild += 1
+            else:
+                if wild < best_wild:
+                    best, best_wild = tid, wild
+        return best
+
+    def template_of(self, ids: Iterable[int]) -> list[str]:
+        """Template text of each id ('' for -1)."""
+        texts = [" ".join(t) for t in self._templates]
+        return [texts[i] if i >= 0 else "" for i in (int(x) for x in ids)]
+
+    @property
+    def templates_(self) -> pd.DataFrame:
+        """One row per template: ``template_id`` int64, ``template`` str, ``count`` int64 (weight in fit)."""
+        return pd.DataFrame({
+            "template_id": np.arange(len(self._templates), dtype=np.int64),
+            "template": [" ".join(t) for t in self._templates],
+            "count": np.asarray(self._counts, dtype=np.int64),
+        })
+
+    # --- persistence -----------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """JSON-ready state: parameters, masking rules, templates, counts and the messages seen in fit."""
+        return {"format": _FORMAT, "version": _FORMAT_VERSION, "params": self.get_params(),
+                "masker": self.masker.to_dict(), "templates": [list(t) for t in self._templates],
+                "counts": [int(c) for c in self._counts], "known": self._known}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LogTemplateMiner":
+        """Inverse of :meth:`to_dict`."""
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            raise ValueError("not a logad template model")
+        if data.get("version") != _FORMAT_VERSION:
+            raise ValueError(f"template model version {data.get('version')} is not supported "
+                             f"(this logad reads version {_FORMAT_VERSION})")
+        miner = cls(masker=Masker.from_dict(data["masker"]), **data["params"])
+        miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
+        miner._counts = [int(c) for c in data["counts"]]
+        miner._known = {str(k): int(v) for k, v in data["known"].items()}
+        miner._index_lengths()
+        return miner
+
+    def save(self, path: str | PathLike) -> None:
+        """Write the model as JSON: plain data, no pickle, so loading a file runs no code."""
+        Path(path).write_text(json.dumps(self.to_dict()), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | PathLike) -> "LogTemplateMiner":
+        """Read a model written by :meth:`save`."""
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def __repr__(self) -> str:
+        return (f"LogTemplateMiner(sim_th={self.sim_th}, depth={self.depth}, "
+                f"slot_min_values={self.slot_min_values}, templates={len(self._templates)})")
+
+
+def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None) -> pd.DataFrame:
+    """Copy of ``frame`` plus ``masked`` (str), ``template_id`` (int64) and ``template`` (str) columns.
+
+    ``frame`` has a ``content`` column and optionally a bool ``blank`` one.
+    Each distinct content is masked once and each distinct masked message is
+    mined once, in order of first appearance; results are broadcast to all
+    rows. An unfitted (or no) ``miner`` is fitted here; a fitted one, e.g.
+    from :meth:`LogTemplateMiner.load`, keeps its ids and gives -1 to
+    messages it has no template for. Blank rows (``blank`` true, missing or
+    whitespace-only content) get ``''``, -1, ``''``.
+    """
+    miner = miner if miner is not None else LogTemplateMiner()
+    out = frame.copy()
+    n = len(out)
+    blank = out["content"].isna().to_numpy()
+    if "blank" in out.columns:
+        blank = blank | out["blank"].fillna(False).to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(out["content"].where(~blank), use_na_sentinel=True)
+    masked_uniques = miner.masker.mask_many([str(u) for u in uniques])
+    # Several contents can mask to one message; mine each message once.
+    mcodes, messages = pd.factorize(pd.Series(masked_uniques, dtype=object))
+    line_msg = np.full(n, -1, dtype=np.int64)
+    has = codes >= 0
+    line_msg[has] = mcodes[codes[has]]
+    messages = np.asarray(messages, dtype=object)
+    ids = np.full(len(messages), -1, dtype=np.int64)
+    real = np.fromiter((bool(m.strip()) for m in messages), dtype=bool, count=len(messages))
+    if real.any():
+        counts = np.bincount(line_msg[line_msg >= 0], minlength=len(messages))
+        texts = list(messages[real])
+        if miner.is_fitted:
+            ids[real] = miner.transform(texts, masked=True)
+        else:
+            ids[real] = miner.fit_transform(texts, counts[real], masked=True)
+    texts_of_ids = np.asarray(miner.template_of(ids), dtype=object)
+    valid = line_msg >= 0
+    safe = np.where(valid, line_msg, 0)
+    masked_col = np.full(n, "", dtype=object)
+    id_col = np.full(n, -1, dtype=np.int64)
+    template_col = np.full(n, "", dtype=object)
+    if len(messages):
+        masked_col[valid] = messages[safe[valid]]
+        id_col[valid] = ids[safe[valid]]
+        template_col[valid] = texts_of_ids[safe[valid]]
+    out["masked"] = masked_col
+    out["template_id"] = id_col
+    out["template"] = template_col
+    return out

@@ -1,0 +1,197 @@
+"""Masking rules: typed placeholders, whole-token matching, idempotence, editing and saving rule sets."""
+import json
+import re
+import uuid
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logad_utils.masking import DEFAULT_RULES, Masker, MaskRule, mask
+
+M = Masker()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Connection from 10.0.0.1:8080 closed", "Connection from <IP> closed"),
+    ("listening on [::1]:443 and fe80::1ff:fe23:4567:890a", "listening on <IP> and <IP>"),
+    ("Received from /10.251.43.21:50010", "Received from /<IP>"),
+    ("Deleting block blk_-1608999687919862906 file", "Deleting block <BLK> file"),
+    ("state 0x1f and 0xDEADbeef", "state <HEX> and <HEX>"),
+    ("iar 003a90fc dear 0244c1dc", "iar <HEX> dear <HEX>"),
+    ("request 550e8400-e29b-41d4-a716-446655440000 done", "request <UUID> done"),
+    ("mac 00:1a:2b:3c:4d:5e up", "mac <MAC> up"),
+    ("took 200ms, then 3.5 ms and 2 seconds", "took <DURATION>, then <DURATION> and <DURATION>"),
+    ("size 12KB free 5.2 KB of 4G", "size <SIZE> free <SIZE> of <SIZE>"),
+    ("open /var/log/messages and ./run.sh and C:\\Windows\\x.dll", "open <PATH> and <PATH> and <PATH>"),
+    ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch <URL> now"),
+    ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
+    ("mail.example.com said hi", "<HOST> said hi"),
+    ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
+    ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
+    ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
+    ("attempt_1445144423722_0020_m_000000_0 started", "<ID> started"),
+    ("Block rdd_2_3 stored on msra-sa-41", "Block <ID> stored on <ID>"),
+    ("uid=0 tty=:0 user=root ruser= rhost=1.2.3.4", "uid=<NUM> tty=<VAL> user=root ruser= rhost=<IP>"),
+    ("PendingReds:1 CPU#0 (pid 42) version v2.0.1", "PendingReds:<NUM> CPU#<NUM> (pid <NUM>) version <NUM>"),
+    ("ipv4 ssh2 tty2 HTTP/1.1 -5", "ipv4 ssh2 tty2 HTTP/<NUM> <NUM>"),
+    ("org.apache.hadoop.AmIpFilter job.xml mapred.tip.id", "org.apache.hadoop.AmIpFilter job.xml mapred.tip.id"),
+    ("", ""),
+])
+def test_default_rules_examples(text, expected):
+    assert M.mask(text) == expected
+
+
+def test_numbers_only_as_whole_tokens():
+    assert M.mask("abc123 123abc a_1 x1.5") == "abc123 123abc <ID> x1.5"
+    assert M.mask("error 42, code=7;") == "error <NUM>, code=<NUM>;"
+
+
+def test_module_level_mask_uses_default_rules():
+    assert mask("port 22") == "port <NUM>"
+
+
+def test_mask_many_matches_mask_and_keeps_order_and_duplicates():
+    texts = ["a 1", "b 2", "a 1", "", "c 0x1"]
+    assert M.mask_many(texts) == [M.mask(t) for t in texts]
+    assert M.mask_many(iter(texts)) == [M.mask(t) for t in texts]
+
+
+# --- properties ---------------------------------------------------------------
+
+# Constant words: lower-case, not units (ms, kb, ...) nor month names.
+WORDS = st.sampled_from(["error", "user", "connection", "from", "to", "closed", "block", "served",
+                         "node", "failed", "request", "for", "port", "state", "ok", "the", "invalid"])
+OCTET = st.integers(0, 255)
+IPV4 = st.tuples(OCTET, OCTET, OCTET, OCTET, st.none() | st.integers(1, 65535)).map(
+    lambda t: ".".join(map(str, t[:4])) + ("" if t[4] is None else f":{t[4]}"))
+NUMBER = st.one_of(st.integers(-10**12, 10**12).map(str),
+                   st.floats(0, 1e6, allow_nan=False).map(lambda f: f"{f:.3f}"))
+UUID = st.uuids().map(str)
+HEX = st.integers(0, 2**64).map(hex)
+VARIABLES = st.one_of(IPV4.map(lambda v: (v, "<IP>")), NUMBER.map(lambda v: (v, "<NUM>")),
+                      UUID.map(lambda v: (v, "<UUID>")), HEX.map(lambda v: (v, "<HEX>")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(WORDS.map(lambda w: (w, w)), VARIABLES), min_size=1, max_size=12))
+def test_placeholders_replace_exactly_the_variables(parts):
+    text = " ".join(p[0] for p in parts)
+    assert M.mask(text) == " ".join(p[1] for p in parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_and_is_idempotent_on_any_text(text):
+    once = M.mask(text)
+    assert isinstance(once, str)
+    assert M.mask(once) == once
+
+
+LOGGY = st.lists(st.one_of(WORDS, VARIABLES.map(lambda v: v[0]),
+                           st.sampled_from(["key=val", "a=b:c", "(x)", "[1]", "/a/b", "x.y.com", "::", "5 ms",
+                                            "Jul 4 10:00:00", "=", "<NUM>", "0x", "-", "blk_", "v1.2"])),
+                 max_size=15).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LOGGY)
+def test_idempotent_on_log_like_text(text):
+    once = M.mask(text)
+    assert M.mask(once) == once
+
+
+def naive_mask(rules, text):
+    """Reference: every rule tried, in order, at every boundary (no grouping by first character)."""
+    regex = re.compile(r"(?<!\w)(?:" + "|".join(f"({r.pattern})" for r in rules) + ")")
+    return regex.sub(lambda m: rules[m.lastindex - 1].placeholder, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(LOGGY, st.text(max_size=120)))
+def test_fast_compilation_equals_naive_alternation(text):
+    # Checks the grouping by first character and the plain_words promises of the default rules.
+    assert M.mask(text) == naive_mask(DEFAULT_RULES, text)
+
+
+def test_uuid_sample():
+    u = str(uuid.UUID(int=0x1234567890ABCDEF1234567890ABCDEF))
+    assert M.mask(f"id {u}") == "id <UUID>"
+
+
+# --- editing rule sets ------------------------------------------------------------
+
+def test_earlier_rule_wins_and_reordering_changes_it():
+    text = "took 5ms"
+    assert M.mask(text) == "took <DURATION>"
+    num_first = M.reordered(["num"])
+    assert num_first.names[0] == "num"
+    # At the same position, num now comes first but cannot match "5ms" as a whole token.
+    assert num_first.mask(text) == "took <DURATION>"
+    ident = MaskRule("anything", r"\d+ms", "<MS>", plain_words=False)
+    assert M.with_rule(ident).mask(text) == "took <MS>"
+    assert M.with_rule_last(ident).mask(text) == "took <DURATION>"
+    assert M.with_rule(ident, before="duration").mask(text) == "took <MS>"
+
+
+def test_without_and_errors():
+    assert M.without("ipv4").mask("from 1.2.3.4") == "from <NUM>"
+    assert "ipv4" not in M.without("ipv4").names
+    with pytest.raises(KeyError):
+        M.without("nope")
+    with pytest.raises(KeyError):
+        M.with_rule(MaskRule("x", "x", "<X>"), before="nope")
+    with pytest.raises(KeyError):
+        M.reordered(["nope"])
+
+
+def test_with_rule_replaces_same_name():
+    m = M.with_rule(MaskRule("num", r"\d+", "<N>", plain_words=False), before="kv")
+    assert m.names.count("num") == 1
+    assert m.mask("a 12") == "a <N>"
+
+
+def test_user_rule_at_plain_words_and_ignorecase():
+    user = MaskRule("user", r"(?<=user )[a-z]+", "<USER>")  # starts at a plain word
+    assert M.with_rule(user).mask("session opened for user cyrus by root") == \
+        "session opened for user <USER> by root"
+    shout = MaskRule("shout", r"(?i:hello)", "<HI>")
+    assert Masker([shout]).mask("HeLLo there, hello") == "<HI> there, <HI>"
+
+
+@pytest.mark.parametrize("bad", [
+    dict(name="a b", pattern="x", placeholder="<X>"),
+    dict(name="cap", pattern="(x)", placeholder="<X>"),
+    dict(name="empty", pattern="x*", placeholder="<X>"),
+    dict(name="broken", pattern="(", placeholder="<X>"),
+    dict(name="flags", pattern="(?i)x", placeholder="<X>"),
+])
+def test_invalid_rules_are_rejected(bad):
+    with pytest.raises(ValueError):
+        MaskRule(**bad)
+
+
+def test_duplicate_rule_names_are_rejected():
+    with pytest.raises(ValueError):
+        Masker([MaskRule("a", "x", "<X>"), MaskRule("a", "y", "<Y>")])
+
+
+def test_empty_rule_set_is_identity():
+    assert Masker([]).mask("1.2.3.4") == "1.2.3.4"
+    assert Masker([]).mask_many(["a", "b"]) == ["a", "b"]
+
+
+def test_dict_and_json_round_trip():
+    custom = M.with_rule(MaskRule("user", r"(?<=user )\w+", "<USER>"))
+    data = json.loads(json.dumps(custom.to_dict()))
+    back = Masker.from_dict(data)
+    assert back == custom and back.names == custom.names
+    assert Masker.from_json(custom.to_json()) == custom
+    text = "session for user bob from 10.0.0.1 took 5 ms"
+    assert back.mask(text) == custom.mask(text) == "session for user <USER> from <IP> took <DURATION>"
+
+
+def test_default_rule_names_are_unique_and_placeholders_typed():
+    names = [r.name for r in DEFAULT_RULES]
+    assert len(names) == len(set(names))
+    assert all(r.placeholder.startswith("<") and r.placeholder.endswith(">") for r in DEFAULT_RULES)

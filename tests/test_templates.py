@@ -1,0 +1,179 @@
+"""Template mining: ids, determinism, persistence, broadcasting to lines, and accuracy on Loghub."""
+import importlib.util
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logad_utils.masking import Masker, MaskRule
+from logad_utils.templates import WILDCARD, LogTemplateMiner, mine_templates
+from conftest import LOGHUB, LOGHUB_SYSTEMS, ROOT, needs_loghub
+
+USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
+
+
+def synthetic_log(n=400, seed=0):
+    """Messages from 6 known events; returns (messages, event index per message)."""
+    rng = random.Random(seed)
+    events = [
+        lambda: f"Accepted password for {rng.choice(USERS)} from 10.0.{rng.randint(0, 255)}.{rng.randint(1, 254)} "
+                f"port {rng.randint(1024, 65535)} ssh2",
+        lambda: f"session closed for user {rng.choice(USERS)}",
+        lambda: f"Served block blk_{rng.randint(-10**18, 10**18)} to /10.0.0.{rng.randint(1, 254)}",
+        lambda: "cupsd startup succeeded",
+        lambda: "cupsd shutdown succeeded",
+        lambda: f"Deleting {rng.randint(1, 5)} blocks: " + " ".join(f"blk_{rng.randint(1, 10**9)}"
+                                                                     for _ in range(rng.randint(1, 6))),
+    ]
+    kinds = [rng.randrange(len(events)) for _ in range(n)]
+    return [events[k]() for k in kinds], kinds
+
+
+def test_ids_follow_first_appearance_and_group_the_events():
+    messages, kinds = synthetic_log()
+    ids = LogTemplateMiner().fit_transform(messages)
+    assert ids.dtype == np.int64 and ids.shape == (len(messages),)
+    # first appearances are 0, 1, 2, ...
+    _, first = np.unique(ids, return_index=True)
+    assert list(ids[np.sort(first)]) == list(range(len(first)))
+    # one id per event and one event per id
+    pairs = set(zip(kinds, ids.tolist()))
+    assert len(pairs) == len(set(kinds)) == len(set(ids.tolist()))
+
+
+def test_parameter_slot_merges_but_enumeration_does_not():
+    messages, _ = synthetic_log()
+    miner = LogTemplateMiner().fit(messages)
+    templates = set(miner.templates_["template"])
+    assert f"session closed for user {WILDCARD}" in templates  # six different users: a parameter
+    assert {"cupsd startup succeeded", "cupsd shutdown succeeded"} <= templates  # two words: distinct events
+
+
+def test_deterministic():
+    messages, _ = synthetic_log(seed=3)
+    a = LogTemplateMiner().fit_transform(messages)
+    b = LogTemplateMiner().fit_transform(list(messages))
+    assert np.array_equal(a, b)
+    assert LogTemplateMiner().fit(messages).templates_.equals(LogTemplateMiner().fit(messages).templates_)
+
+
+def test_transform_matches_fit_and_handles_unseen():
+    messages, _ = synthetic_log(seed=1)
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert np.array_equal(miner.transform(messages), ids)
+    session = ids[[m.startswith("session closed") for m in messages]][0]
+    accepted = ids[[m.startswith("Accepted") for m in messages]][0]
+    new = ["session closed for user zoe",  # new user: the slot is a parameter
+           "Accepted password for alice from 192.168.1.1 port 22 ssh2",  # new values
+           "kernel panic - not syncing", ""]
+    assert miner.transform(new).tolist() == [session, accepted, -1, -1]
+
+
+def test_save_load_gives_same_ids(tmp_path):
+    messages, _ = synthetic_log(seed=2)
+    masker = Masker().with_rule(MaskRule("user", r"(?<=user )\w+", "<USER>"))
+    miner = LogTemplateMiner(masker=masker, slot_min_values=5)
+    ids = miner.fit_transform(messages)
+    path = tmp_path / "model.json"
+    miner.save(path)
+    loaded = LogTemplateMiner.load(path)
+    assert loaded.get_params() == miner.get_params() and loaded.masker == masker
+    assert np.array_equal(loaded.transform(messages), ids)
+    assert loaded.templates_.equals(miner.templates_)
+    more, _ = synthetic_log(seed=9)
+    assert np.array_equal(loaded.transform(more), miner.transform(more))
+
+
+def test_load_rejects_other_json(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"a": 1}')
+    with pytest.raises(ValueError):
+        LogTemplateMiner.load(path)
+
+
+def test_counts_weight_templates():
+    messages, _ = synthetic_log(seed=4)
+    full = LogTemplateMiner().fit(messages).templates_
+    uniq, counts = np.unique(np.array(messages, dtype=object), return_counts=True)
+    order = sorted(range(len(uniq)), key=lambda i: messages.index(uniq[i]))  # first appearance
+    weighted = LogTemplateMiner().fit([uniq[i] for i in order], [counts[i] for i in order]).templates_
+    assert weighted.equals(full)
+    assert full["count"].sum() == len(messages)
+    with pytest.raises(ValueError):
+        LogTemplateMiner().fit(["a"], [1, 2])
+
+
+def test_masked_input_and_template_of():
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(["port <NUM> open", "port <NUM> open", "disk full"], masked=True)
+    assert ids.tolist() == [0, 0, 1]
+    assert miner.template_of([1, -1, 0]) == ["disk full", "", "port <NUM> open"]
+    frame = miner.templates_
+    assert list(frame.columns) == ["template_id", "template", "count"]
+    assert frame["count"].tolist() == [2, 1]
+
+
+def test_unfitted_transform_and_bad_params():
+    with pytest.raises(RuntimeError):
+        LogTemplateMiner().transform(["x"])
+    with pytest.raises(ValueError):
+        LogTemplateMiner(sim_th=1.5)
+    with pytest.raises(ValueError):
+        LogTemplateMiner(depth=2)
+
+
+def test_mine_templates_broadcasts_to_every_line():
+    messages, _ = synthetic_log(n=120, seed=5)
+    content = messages[:50] + ["", "   ", None] + messages[50:]
+    frame = pd.DataFrame({"content": content, "blank": [False] * 50 + [True, True, False] + [False] * 70})
+    out = mine_templates(frame)
+    assert len(out) == len(frame) and list(out.index) == list(frame.index)
+    assert {"masked", "template_id", "template"} <= set(out.columns)
+    assert out["template_id"].dtype == np.int64
+    blank = out.iloc[50:53]
+    assert blank["template_id"].tolist() == [-1, -1, -1] and blank["template"].tolist() == ["", "", ""]
+    rest = out.drop(index=[50, 51, 52])
+    assert (rest["template_id"] >= 0).all()
+    assert np.array_equal(rest["template_id"].to_numpy(), LogTemplateMiner().fit_transform(messages))
+    assert rest["masked"].tolist() == Masker().mask_many(messages)
+    assert "content" in out.columns and frame.columns.tolist() == ["content", "blank"]  # input untouched
+
+
+def test_mine_templates_with_a_fitted_miner_keeps_ids():
+    train, _ = synthetic_log(seed=6)
+    miner = LogTemplateMiner()
+    first = mine_templates(pd.DataFrame({"content": train}), miner)
+    test = pd.DataFrame({"content": train[:10] + ["never seen before"]})
+    second = mine_templates(test, miner)
+    assert second["template_id"].tolist() == first["template_id"].tolist()[:10] + [-1]
+
+
+def test_mine_templates_empty_frame():
+    out = mine_templates(pd.DataFrame({"content": pd.Series([], dtype=object)}))
+    assert len(out) == 0 and {"masked", "template_id", "template"} <= set(out.columns)
+
+
+def _parse_accuracy_module():
+    spec = importlib.util.spec_from_file_location("parse_accuracy", ROOT / "benchmarks" / "parse_accuracy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_grouping_accuracy():
+    ga = _parse_accuracy_module().grouping_accuracy
+    assert ga(["a", "a", "b"], [1, 1, 2]) == 1.0
+    assert ga(["a", "a", "b"], [1, 1, 1]) == 0.0
+    assert ga(["a", "a", "b", "c"], [1, 2, 3, 4]) == 0.5
+
+
+@needs_loghub
+def test_loghub_grouping_accuracy():
+    module = _parse_accuracy_module()
+    assert set(module.LOGHUB_FORMATS) == set(LOGHUB_SYSTEMS)
+    rows = [module.evaluate_system(LOGHUB, system) for system in LOGHUB_SYSTEMS]
+    ga = {r["system"]: r["ga"] for r in rows}
+    assert np.mean(list(ga.values())) >= 0.95, ga
+    assert min(ga.values()) >= 0.85, ga
