@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .formats import FormatError
@@ -28,6 +29,40 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
 
 
+def _fraction(text: str) -> float | str:
+    if text == "auto":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {text!r}") from None
+    if not 0 < value < 0.5:
+        raise argparse.ArgumentTypeError(f"contamination must be in (0, 0.5), got {value}")
+    return value
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 100:
+        raise argparse.ArgumentTypeError(f"percentile must be in (0, 100), got {value}")
+    return value
+
+
+def _add_method_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--method", default="tfidf", choices=["tfidf", "bert", "autoencoder"],
+                   help="detector (default tfidf)")
+    p.add_argument("--scorer", choices=["rarity", "iforest", "knn", "hybrid"],
+                   help="TF-IDF scorer (default rarity)")
+    p.add_argument("--contamination", type=_fraction, default=None, metavar="C",
+                   help="expected anomalous fraction, or auto (default: auto; with --train the "
+                        "99.5th percentile of the known-good scores)")
+    p.add_argument("--percentile", type=_percent, default=None, metavar="P",
+                   help="threshold at this percentile of the training scores (e.g. 95)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="logad", description="Log analysis and anomaly detection.")
@@ -43,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--out", required=True, metavar="PATH.jrn", help="log path; labels go beside it")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("detect", help="score every line for anomalies; one row per input line")
+    _add_input_args(p)
+    _add_method_args(p)
+    p.add_argument("--train", nargs="+", metavar="PATH",
+                   help="known-good log(s) to fit on; PATH is then only scored")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output .csv or .parquet: source, line_no, template_id, score, is_anomaly")
+    p.add_argument("--projector-dir", metavar="DIR", help="also write Embedding Projector files under DIR")
+    p.set_defaults(func=cmd_detect)
 
     p = sub.add_parser("formats", help="list the format presets")
     p.set_defaults(func=cmd_formats)
@@ -92,6 +137,56 @@ def cmd_parse(args: argparse.Namespace) -> None:
     for message in report["warnings"]:
         print(f"warning: {message}", file=sys.stderr)
     print(f"wrote {out}")
+
+
+def _detector_params(args: argparse.Namespace) -> dict:
+    params = {"contamination": args.contamination, "percentile": args.percentile}
+    if args.method == "tfidf":
+        params["scorer"] = args.scorer
+    elif args.scorer:
+        raise CliError("--scorer applies to --method tfidf only")
+    return params
+
+
+def cmd_detect(args: argparse.Namespace) -> None:
+    """``logad detect``: fit a detector (on PATH, or on --train) and score every line of PATH."""
+    from .pipeline import make_detector, parse_logs, score_table
+    from .templates import LogTemplateMiner
+
+    out = _check_writable(Path(args.out), (".csv", ".parquet"))
+    start = time.perf_counter()
+    miner = LogTemplateMiner()
+    train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
+    frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
+    detector = make_detector(args.method, known_good=train is not None, **_detector_params(args))
+    if train is not None:
+        detector.fit(train)
+        scores = detector.decision_function(frame)
+    else:
+        scores = detector.fit(frame).decision_scores_
+    labels = detector.label(scores)
+    table = score_table(frame, scores, labels)
+    write_table(table, out)
+    report = frame.attrs["read_report"]
+    print(f"lines {len(table)}  unparsed {report['unparsed']}  blank {report['blank']}  "
+          f"anomalies {int(labels.sum())}  threshold {detector.threshold_:.4g}  "
+          f"seconds {time.perf_counter() - start:.2f}")
+    if args.projector_dir:
+        _export_projector(args, detector, frame, scores, labels)
+    print(f"wrote {out}")
+
+
+def _export_projector(args: argparse.Namespace, detector, frame: pd.DataFrame, scores, labels) -> None:
+    from .projector import export_projector, metadata_frame, tensorboard_command
+
+    keep = ~frame["blank"].to_numpy(dtype=bool)
+    lines = frame[keep].reset_index(drop=True)
+    vectors = detector.transform(lines)
+    meta = metadata_frame(lines, scores=np.asarray(scores)[keep], labels=np.asarray(labels)[keep])
+    export = export_projector(vectors, meta, out_dir=args.projector_dir, run=args.method)
+    sampled = f" (sample of {export.n_total:,}, every anomaly kept)" if export.sampled else ""
+    print(f"projector: {export.n_points:,} points{sampled} in {export.run_dir}")
+    print(f"  open with: {tensorboard_command(export.run_dir)}")
 
 
 def cmd_generate(args: argparse.Namespace) -> None:

@@ -125,7 +125,7 @@ class BaseLogDetector(BaseEstimator):
         self.unique_ = unique
         self.decision_scores_ = self._line_scores(X, unique, raw)
         self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile)
-        self.labels_ = self._label(self.decision_scores_)
+        self.labels_ = self.label(self.decision_scores_)
         return self
 
     def decision_function(self, X) -> np.ndarray:
@@ -136,13 +136,14 @@ class BaseLogDetector(BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """0/1 labels (n,) of new data against the fitted threshold."""
-        return self._label(self.decision_function(X))
+        return self.label(self.decision_function(X))
 
     def fit_predict(self, X, y=None) -> np.ndarray:
         """Fit on X and return labels_ (n,)."""
         return self.fit(X).labels_
 
-    def _label(self, scores: np.ndarray) -> np.ndarray:
+    def label(self, scores: np.ndarray) -> np.ndarray:
+        """0/1 labels (n,) of already computed scores (n,) against ``threshold_``; NaN → 0."""
         with np.errstate(invalid="ignore"):
             return (np.nan_to_num(scores, nan=-np.inf) > self.threshold_).astype(np.int64)
 
@@ -186,14 +187,14 @@ class TfidfDetector(BaseLogDetector):
         self.random_state = random_state
 
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
-        if self.scorer not in ("rarity", "iforest", "knn"):
+        if self.scorer not in ("rarity", "iforest", "knn", "hybrid"):
             raise ValueError(f"unknown scorer {self.scorer!r}; use rarity, iforest or knn")
         self.tfidf_ = WeightedTfidf(ngram_range=self.ngram_range)
         matrix = self.tfidf_.fit_transform(texts, sample_weight=counts)
         self.train_counts_ = counts
         if self.scorer == "iforest":
             self._fit_iforest(matrix, counts)
-        elif self.scorer == "knn":
+        elif self.scorer in ("knn", "hybrid"):
             self.neighbors_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(matrix)
         self.train_matrix_ = matrix
 
@@ -215,6 +216,13 @@ class TfidfDetector(BaseLogDetector):
             return -self.forest_.score_samples(self.svd_.transform(matrix))
         if self.scorer == "knn":
             return self._knn_distance(matrix, training)
+        if self.scorer == "hybrid":
+            if training:
+                r, k = self._rarity(texts), self._knn_distance(matrix, True)
+                self.hybrid_scale_ = (_weighted_std(r, self.train_counts_), _weighted_std(k, self.train_counts_))
+            else:
+                r, k = self._rarity(texts), self._knn_distance(matrix, False)
+            return r / self.hybrid_scale_[0] + k / self.hybrid_scale_[1]
         return self._rarity(texts)
 
     def _rarity(self, texts: np.ndarray) -> np.ndarray:
