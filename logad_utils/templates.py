@@ -297,6 +297,30 @@ class LogTemplateMiner:
         self._index_lengths()
         return ids
 
+    def extend(self, messages: Sequence[str], counts: Sequence[int] | None = None, *,
+               masked: bool = False) -> np.ndarray:
+        """Ids of n messages (int64 (n,)), learning templates for those no template fits.
+
+        Existing ids never change: new templates are mined from the unmatched
+        messages alone (same settings) and appended after the existing ones.
+        """
+        texts = list(messages) if masked else self.masker.mask_many(messages)
+        weights = np.ones(len(texts), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
+        ids = self.transform(texts, masked=True) if self.is_fitted else np.full(len(texts), -1, dtype=np.int64)
+        unknown = np.flatnonzero((ids < 0) & np.array([bool(t.strip()) for t in texts], dtype=bool))
+        if len(unknown) == 0:
+            return ids
+        sub = LogTemplateMiner(masker=self.masker, **self.get_params())
+        sub_ids = sub.fit_transform([texts[i] for i in unknown], weights[unknown], masked=True)
+        offset = len(self._templates)
+        self._templates.extend(sub._templates)
+        self._counts.extend(sub._counts)
+        for text, tid in sub._known.items():
+            self._known.setdefault(text, tid + offset)
+        ids[unknown] = np.where(sub_ids >= 0, sub_ids + offset, -1)
+        self._index_lengths()
+        return ids
+
     def _tokenize(self, text: str) -> list[str]:
         """Whitespace tokens; with ``collapse_lists`` a run of variables is one token.
 
@@ -480,15 +504,16 @@ class LogTemplateMiner:
                 f"slot_min_values={self.slot_min_values}, templates={len(self._templates)})")
 
 
-def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None) -> pd.DataFrame:
+def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, learn: bool = True) -> pd.DataFrame:
     """Copy of ``frame`` plus ``masked`` (str), ``template_id`` (int64) and ``template`` (str) columns.
 
     ``frame`` has a ``content`` column and optionally a bool ``blank`` one.
     Each distinct content is masked once and each distinct masked message is
     mined once, in order of first appearance; results are broadcast to all
     rows. An unfitted (or no) ``miner`` is fitted here; a fitted one, e.g.
-    from :meth:`LogTemplateMiner.load`, keeps its ids and gives -1 to
-    messages it has no template for. Blank rows (``blank`` true, missing or
+    from :meth:`LogTemplateMiner.load`, keeps its ids and, with ``learn``,
+    appends new templates for messages it has no template for (without
+    ``learn`` they get -1). Blank rows (``blank`` true, missing or
     whitespace-only content) get ``''``, -1, ``''``.
     """
     miner = miner if miner is not None else LogTemplateMiner()
@@ -511,7 +536,8 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None) -
         counts = np.bincount(line_msg[line_msg >= 0], minlength=len(messages))
         texts = list(messages[real])
         if miner.is_fitted:
-            ids[real] = miner.transform(texts, masked=True)
+            ids[real] = (miner.extend(texts, counts[real], masked=True) if learn
+                         else miner.transform(texts, masked=True))
         else:
             ids[real] = miner.fit_transform(texts, counts[real], masked=True)
     texts_of_ids = np.asarray(miner.template_of(ids), dtype=object)

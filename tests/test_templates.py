@@ -146,8 +146,11 @@ def test_mine_templates_with_a_fitted_miner_keeps_ids():
     miner = LogTemplateMiner()
     first = mine_templates(pd.DataFrame({"content": train}), miner)
     test = pd.DataFrame({"content": train[:10] + ["never seen before"]})
-    second = mine_templates(test, miner)
-    assert second["template_id"].tolist() == first["template_id"].tolist()[:10] + [-1]
+    n_templates = len(miner.templates_)
+    frozen = mine_templates(test, miner, learn=False)
+    assert frozen["template_id"].tolist() == first["template_id"].tolist()[:10] + [-1]
+    learned = mine_templates(test, miner)
+    assert learned["template_id"].tolist() == first["template_id"].tolist()[:10] + [n_templates]
 
 
 def test_mine_templates_empty_frame():
@@ -177,3 +180,14 @@ def test_loghub_grouping_accuracy():
     ga = {r["system"]: r["ga"] for r in rows}
     assert np.mean(list(ga.values())) >= 0.95, ga
     assert min(ga.values()) >= 0.85, ga
+
+
+def test_fitted_miner_learns_new_templates_without_changing_old_ids():
+    from logad_utils.templates import LogTemplateMiner
+
+    miner = LogTemplateMiner().fit(["disk ok on host a1", "fan speed 300 rpm"])
+    before = miner.template_of([0, 1])
+    ids = miner.extend(["fan speed 310 rpm", "power supply failed", "power supply failed", ""])
+    assert ids[0] == 1 and ids[1] == ids[2] == 2 and ids[3] == -1
+    assert miner.template_of([0, 1]) == before
+    assert miner.transform(["power supply failed"]).tolist() == [2]
