@@ -1,0 +1,81 @@
+"""The ``logad`` command: outputs cover every line, errors are one clear line."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from logad_utils.cli import main
+from logad_utils.datasets import write_log
+
+
+@pytest.fixture(scope="module")
+def small_log(tmp_path_factory):
+    log, labels = write_log(tmp_path_factory.mktemp("cli") / "small.jrn", n_lines=3000, seed=7)
+    return log
+
+
+def test_parse_writes_one_row_per_line(small_log, tmp_path, capsys):
+    out = tmp_path / "parsed.parquet"
+    assert main(["parse", str(small_log), "--out", str(out)]) == 0
+    frame = pd.read_parquet(out)
+    assert len(frame) == 3000 and frame["line_no"].tolist() == list(range(1, 3001))
+    assert {"source", "line_no", "content", "template_id", "template"} <= set(frame.columns)
+    summary = capsys.readouterr().out
+    assert "lines 3000" in summary and "templates" in summary
+
+
+def test_detect_unsupervised_and_known_good(small_log, tmp_path):
+    lines = small_log.read_text().splitlines()
+    scored = tmp_path / "new.log"
+    scored.write_text("\n".join(lines[:200] + ["", "totally unexpected garbage line"]) + "\n")
+    out = tmp_path / "scores.csv"
+    assert main(["detect", str(small_log), "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["source", "line_no", "template_id", "score", "is_anomaly"]
+    assert len(table) == 3000 and 0 < table["is_anomaly"].sum() < 300
+    assert main(["detect", str(scored), "--train", str(small_log), "--format", "atm", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 202 and table["line_no"].tolist() == list(range(1, 203))
+    assert pd.isna(table.loc[200, "score"]) and table.loc[200, "is_anomaly"] == 0
+    assert table.loc[201, "is_anomaly"] == 1
+
+
+def test_detect_with_projector_export(small_log, tmp_path):
+    out = tmp_path / "scores.csv"
+    assert main(["detect", str(small_log), "--out", str(out), "--projector-dir", str(tmp_path / "proj")]) == 0
+    meta = (tmp_path / "proj" / "tfidf" / "metadata.tsv").read_text().splitlines()
+    tensors = (tmp_path / "proj" / "tfidf" / "tensors.tsv").read_text().splitlines()
+    assert len(meta) == len(tensors) + 1 == 3001
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["parse", "missing.log", "--out", "x.csv"], "no such file"),
+    (["parse", "{log}", "--out", "/nonexistent-dir/x.csv"], "does not exist"),
+    (["parse", "{log}", "--out", "x.txt"], "must end in"),
+    (["parse", "{log}", "--format", "<Date> <Level>", "--out", "{tmp}/x.csv"], "no <Content>"),
+    (["detect", "{log}", "--contamination", "0.9", "--out", "{tmp}/x.csv"], "contamination"),
+])
+def test_errors_are_one_line_without_traceback(argv, message, small_log, tmp_path):
+    argv = [a.format(log=small_log, tmp=tmp_path) for a in argv]
+    proc = subprocess.run([sys.executable, "-m", "logad_utils", *argv], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert message in proc.stderr
+
+
+def test_unknown_option_prints_usage():
+    proc = subprocess.run([sys.executable, "-m", "logad_utils", "parse", "--bogus"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "usage:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_lists_every_command():
+    proc = subprocess.run([sys.executable, "-m", "logad_utils", "--help"], capture_output=True, text=True)
+    for command in ("parse", "detect", "generate", "formats"):
+        assert command in proc.stdout
+
+
+def test_generate_writes_log_and_labels(tmp_path):
+    assert main(["generate", "--lines", "500", "--seed", "3", "--out", str(tmp_path / "g.jrn")]) == 0
+    labels = pd.read_csv(tmp_path / "g.labels.csv")
+    assert len((tmp_path / "g.jrn").read_text().splitlines()) == len(labels) == 500
