@@ -17,7 +17,10 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/logad parse $(SAMPLE) --out projector_exports/atm_sample_parsed.parquet
+	cd notebooks && ../$(BIN)/jupyter execute --inplace *.ipynb
+	$(BIN)/logad detect $(SAMPLE) --out projector_exports/atm_sample_scores.csv --projector-dir projector_exports
+	@echo "Notebooks executed in place: notebooks/*.ipynb"
+	@echo "Open the projector: $(BIN)/tensorboard --logdir projector_exports --host 127.0.0.1"
 
 test: install
 	$(BIN)/python -m pytest -q

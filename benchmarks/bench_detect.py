@@ -19,7 +19,9 @@ from logad_utils.evaluate import detection_metrics
 from logad_utils.pipeline import make_detector, parse_logs
 
 CONFIGS = {
-    "tfidf": [("tfidf rarity (default)", {"scorer": "rarity"}), ("tfidf iforest", {"scorer": "iforest"}),
+    "tfidf": [("tfidf rarity (default)", {"scorer": "rarity"}),
+              ("tfidf rarity, no level prior", {"scorer": "rarity", "severity_weight": 0.0}),
+              ("tfidf iforest", {"scorer": "iforest"}),
               ("tfidf knn", {"scorer": "knn"}), ("tfidf hybrid", {"scorer": "hybrid"})],
     "bert": [("bert + dbscan", {})],
     "autoencoder": [("autoencoder (tfidf)", {"features": "tfidf"}), ("autoencoder (bert)", {"features": "bert"})],

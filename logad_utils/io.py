@@ -12,6 +12,7 @@ import glob
 import gzip
 import io
 import os
+import re
 import threading
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -194,15 +195,31 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -
     return pd.concat([base, fields], axis=1)
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
+
+
+def _first_date(contents: Iterable[str]) -> pd.Timestamp:
+    """The first ISO date written in the messages (journals note the day), else 1970-01-01."""
+    for text in contents:
+        m = _ISO_DATE.search(text or "")
+        if m:
+            try:
+                return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return pd.Timestamp("1970-01-01")
+
+
 class _DayRoller:
     """Adds whole days to time-of-day timestamps each time the clock runs backwards by over 12 h."""
 
-    def __init__(self) -> None:
+    def __init__(self, anchor: pd.Timestamp) -> None:
+        self.anchor = anchor
         self.days = 0
         self.last: pd.Timedelta | None = None
 
     def apply(self, ts: pd.Series) -> pd.Series:
-        """Timestamps (n,) on 1900-01-01 → timestamps (n,) on successive days from 1970-01-01."""
+        """Timestamps (n,) on 1900-01-01 → timestamps (n,) on successive days from ``anchor``."""
         tod = ts - ts.dt.normalize()
         values = tod.to_numpy()
         offsets = np.zeros(len(values), dtype=np.int64)
@@ -216,7 +233,7 @@ class _DayRoller:
             last = v
             offsets[i] = self.days
         self.last = last
-        return pd.Timestamp("1970-01-01") + tod + pd.to_timedelta(offsets, unit="D")
+        return self.anchor + tod + pd.to_timedelta(offsets, unit="D")
 
 
 def _is_time_of_day_only(fmt: LogFormat) -> bool:
@@ -253,7 +270,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             continue
         file_fmt = fixed or detect_format([s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]])
         report.formats[source] = file_fmt.name
-        roller = _DayRoller() if _is_time_of_day_only(file_fmt) else None
+        roller = None
+        if _is_time_of_day_only(file_fmt):
+            roller = _DayRoller(_first_date(s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]))
         line_no = 1
         for lines in _chain([first], batches):
             chunk = _frame_for(lines, file_fmt, source, line_no)

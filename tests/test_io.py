@@ -63,6 +63,14 @@ def test_time_of_day_rolls_over_to_next_day(tmp_path):
     frame = read_logs(write(tmp_path / "a.jrn", "\n".join(lines).encode()), warn=False)
     delta = frame["timestamp"].iloc[1] - frame["timestamp"].iloc[0]
     assert delta.total_seconds() == 5
+    assert str(frame["timestamp"].iloc[0].date()) == "1970-01-01"
+
+
+def test_time_of_day_log_takes_its_date_from_a_day_marker(tmp_path):
+    lines = ["00:00:00  0001 JOURNAL Day start 2026-03-02", "23:59:59  0002 HOST a", "00:00:01  0003 HOST b"]
+    frame = read_logs(write(tmp_path / "a.jrn", "\n".join(lines).encode()), warn=False)
+    assert [str(t) for t in frame["timestamp"]] == ["2026-03-02 00:00:00", "2026-03-02 23:59:59",
+                                                   "2026-03-03 00:00:01"]
 
 
 def test_chunks_cover_every_line_in_order(tmp_path):
