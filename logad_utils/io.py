@@ -185,7 +185,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -
     blank = np.fromiter((not s.strip() for s in lines), dtype=bool, count=len(lines))
     fields, matched = fmt.parse(lines)
     base = pd.DataFrame({
-        "source": source,
+        "source": pd.array([source] * len(lines), dtype=object),
         "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
         "raw": pd.array(lines, dtype=object),
         "blank": blank,
@@ -216,24 +216,23 @@ class _DayRoller:
     def __init__(self, anchor: pd.Timestamp) -> None:
         self.anchor = anchor
         self.days = 0
-        self.last: pd.Timedelta | None = None
+        self.last: float | None = None
 
     def apply(self, ts: pd.Series) -> pd.Series:
         """Timestamps (n,) on 1900-01-01 → timestamps (n,) on successive days from ``anchor``."""
-        tod = ts - ts.dt.normalize()
-        values = tod.to_numpy()
-        offsets = np.zeros(len(values), dtype=np.int64)
-        last = self.last
-        half_day = np.timedelta64(12, "h")
-        for i, v in enumerate(values):
-            if np.isnat(v):
-                continue
-            if last is not None and v < last - half_day:
-                self.days += 1
-            last = v
-            offsets[i] = self.days
-        self.last = last
-        return self.anchor + tod + pd.to_timedelta(offsets, unit="D")
+        tod = (ts - ts.dt.normalize()).to_numpy(dtype="timedelta64[ns]").astype(np.int64)
+        valid = ~ts.isna().to_numpy()
+        # Compare each valid time with the previous valid one (carried across chunks).
+        prev = pd.Series(np.where(valid, tod, np.nan)).ffill().shift(1).to_numpy(copy=True)
+        if self.last is not None:
+            prev[np.isnan(prev)] = self.last
+        back = valid & (tod < prev - 12 * 3600 * 10**9)
+        days = self.days + np.cumsum(back)
+        if valid.any():
+            self.last = float(tod[np.flatnonzero(valid)[-1]])
+            self.days = int(days[-1])
+        out = self.anchor + pd.to_timedelta(tod + days * 86400 * 10**9, unit="ns")
+        return pd.Series(out, index=ts.index).where(valid)
 
 
 def _is_time_of_day_only(fmt: LogFormat) -> bool:

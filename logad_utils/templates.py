@@ -550,7 +550,8 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
         masked_col[valid] = messages[safe[valid]]
         id_col[valid] = ids[safe[valid]]
         template_col[valid] = texts_of_ids[safe[valid]]
-    out["masked"] = masked_col
+    # Object columns: letting pandas infer its string dtype copies every value again.
+    out["masked"] = pd.array(masked_col, dtype=object)
     out["template_id"] = id_col
-    out["template"] = template_col
+    out["template"] = pd.array(template_col, dtype=object)
     return out
