@@ -312,6 +312,13 @@ class BertEmbedder:
         self.tokenizer_, self.model_ = _load(self.model_path_, self.device_)
         self.fingerprint_ = model_fingerprint(self.model_path_)
 
+    def __getstate__(self) -> dict:
+        # A saved embedder names its model; the weights load again from there, not from the pickle.
+        state = self.__dict__.copy()
+        state.pop("model_", None)
+        state.pop("tokenizer_", None)
+        return state
+
     @property
     def dim_(self) -> int:
         """Vector width, e.g. 384 for MiniLM."""

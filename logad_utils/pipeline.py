@@ -35,10 +35,14 @@ def make_detector(method: str = "tfidf", known_good: bool = False, **params) -> 
     """A detector for ``method`` (tfidf, bert, autoencoder) with hyper-parameters ``params``.
 
     ``known_good`` sets the threshold to the 99.5th percentile of the training
-    scores unless ``contamination`` or ``percentile`` is given.
+    scores unless ``contamination`` or ``percentile`` is given (and, for
+    DBSCAN, ``min_samples=1``).
     """
     if known_good and params.get("percentile") is None and params.get("contamination") in (None, "auto"):
         params["percentile"] = KNOWN_GOOD_PERCENTILE
+    if known_good and method == "bert" and params.get("min_samples") is None:
+        # A known-good log has no noise: every message seen there is a cluster of its own.
+        params["min_samples"] = 1
     params = {k: v for k, v in params.items() if v is not None}
     if method == "tfidf":
         return TfidfDetector(**params)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
-           "plot_confusion", "plot_scatter"]
+           "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline"]
 
 
 def _axes(ax: plt.Axes | None, size: tuple[float, float] = (7, 4)) -> plt.Axes:
@@ -108,4 +108,138 @@ def plot_scatter(points: np.ndarray, colors: Sequence, ax: plt.Axes | None = Non
                    label=cat if i < max_legend else None)
     ax.set_title(title)
     ax.legend(title=legend_title, fontsize="small", markerscale=2, loc="best")
+    return ax
+
+
+# --------------------------------------------------------------------------- DBSCAN: k-distance and PCA views
+
+
+
+def _run_ends(values: np.ndarray) -> np.ndarray:
+    """Positions (m,) of the first and last element of each run of equal values in a sorted array (n,)."""
+    change = np.flatnonzero(np.diff(values) != 0)
+    return np.unique(np.concatenate([[0, len(values) - 1], change, change + 1]))
+
+
+def plot_k_distance(k_distances: np.ndarray, eps: float | None = None, ax: plt.Axes | None = None,
+                    max_points: int = 20000, title: str = "k-distance curve") -> plt.Axes:
+    """The sorted k-distance curve (n,) (e.g. ``DbscanDetector.k_distances_``) with the chosen ``eps`` line.
+
+    The x axis counts lines. Long runs of equal values are drawn by their ends,
+    so a million lines plot as fast as their distinct distances; beyond
+    ``max_points`` distinct points the curve is thinned evenly.
+    """
+    ax = _axes(ax)
+    y = np.sort(np.asarray(k_distances, dtype=float))
+    if y.size == 0:
+        raise ValueError("no k-distances to plot")
+    x = _run_ends(y)
+    if len(x) > max_points:
+        x = np.unique(np.concatenate([x[np.linspace(0, len(x) - 1, max_points).astype(int)], [len(y) - 1]]))
+    ax.plot(x, y[x], color="#4c72b0", lw=1.5, label="k-distance (sorted)")
+    if eps is not None:
+        above = float(np.mean(y > eps))
+        ax.axhline(eps, color="#c44e52", linestyle="--", label=f"eps = {eps:.3g} ({above:.1%} of lines above)")
+    ax.set_xlabel("lines, sorted by k-distance")
+    ax.set_ylabel("k-distance (cosine)")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def _plot_rows(n: int, keep: np.ndarray, max_points: int, random_state: int) -> np.ndarray:
+    """Sorted row positions to draw: every ``keep`` row, then a seeded uniform sample of the rest up to max_points."""
+    always = np.flatnonzero(keep)
+    rest = np.flatnonzero(~keep)
+    room = max(max_points - len(always), 0)
+    if len(rest) > room:
+        rest = np.random.default_rng(random_state).choice(rest, size=room, replace=False)
+    return np.sort(np.concatenate([always, rest]))
+
+
+def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes | None = None,
+             title: str = "PCA of sentence vectors", keep: np.ndarray | None = None, max_points: int = 5000,
+             random_state: int = 0, legend_title: str = "", max_legend: int = 12) -> plt.Axes:
+    """PCA scatter (2-D or 3-D) of vectors (n, d) coloured by a category (n,), e.g. cluster or anomaly label.
+
+    Rows that are all zero or not finite (blank lines from ``DbscanDetector.transform``)
+    are left out. With more than ``max_points`` rows a seeded sample is drawn, but
+    every ``keep`` row (n,) bool always is; by default those are the rows coloured
+    -1 (DBSCAN noise) or 1 (anomaly, when the colours are 0/1 labels). PCA
+    (``random_state``) is fitted on the drawn rows; axes show explained variance.
+    For ``dims=3`` a given ``ax`` must be a 3-D Axes (``projection="3d"``).
+    """
+    from sklearn.decomposition import PCA
+
+    if dims not in (2, 3):
+        raise ValueError(f"dims must be 2 or 3, got {dims}")
+    vectors = np.asarray(vectors, dtype=float)
+    cats = pd.Series(list(colors), dtype=object).fillna("-").astype(str).to_numpy()
+    if vectors.ndim != 2 or len(vectors) != len(cats):
+        raise ValueError(f"vectors must be (n, d) with one colour per row; got {vectors.shape} and {len(cats)}")
+    # anomalies (1 of 0/1 labels) or DBSCAN noise (-1) are drawn last, in a fixed colour
+    special, special_color = ("1", "#c44e52") if set(cats) <= {"0", "1"} else ("-1", "black")
+    if keep is None:
+        keep = cats == special
+    usable = np.isfinite(vectors).all(axis=1) & (np.abs(vectors).sum(axis=1) > 0)
+    rows = np.flatnonzero(usable)[_plot_rows(int(usable.sum()), np.asarray(keep, dtype=bool)[usable],
+                                             max_points, random_state)]
+    if len(rows) <= dims:
+        raise ValueError(f"need more than {dims} usable rows to plot, got {len(rows)}")
+    pca = PCA(n_components=dims, random_state=random_state)
+    points = pca.fit_transform(vectors[rows])
+    cats = cats[rows]
+    if ax is None:
+        fig = plt.figure(figsize=(7, 5.5))
+        ax = fig.add_subplot(projection="3d" if dims == 3 else None)
+    elif dims == 3 and getattr(ax, "name", "") != "3d":
+        raise ValueError('dims=3 needs a 3-D Axes: fig.add_subplot(projection="3d")')
+    order = [c for c in pd.Series(cats).value_counts().index if c != special]
+    cmap = plt.get_cmap("tab20")
+    for i, cat in enumerate(order + ([special] if special in cats else [])):
+        mask = cats == cat
+        hot = cat == special
+        label = f"{cat} ({int(mask.sum()):,})" if i < max_legend or hot else None
+        ax.scatter(*(points[mask, j] for j in range(dims)), s=12 if hot else 6, alpha=0.9 if hot else 0.5,
+                   color=special_color if hot else cmap(i % 20), marker="x" if hot else "o", label=label)
+    ratio = pca.explained_variance_ratio_
+    ax.set_xlabel(f"PC1 ({ratio[0]:.0%})")
+    ax.set_ylabel(f"PC2 ({ratio[1]:.0%})")
+    if dims == 3:
+        ax.set_zlabel(f"PC3 ({ratio[2]:.0%})")
+    shown = f"{len(rows):,} of {int(usable.sum()):,} rows" if len(rows) < usable.sum() else f"{len(rows):,} rows"
+    ax.set_title(f"{title}\n{shown}")
+    ax.legend(title=legend_title, fontsize="small", markerscale=2, loc="best")
+    return ax
+
+
+def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple] = (), bins: int = 120,
+                  ax: plt.Axes | None = None, title: str = "lines over time") -> plt.Axes:
+    """Stacked line counts per time bin (normal / flagged), with incident spans (start, end) shaded.
+
+    Uses ``timestamp`` when the frame has usable times, else ``line_no``.
+    """
+    ax = _axes(ax, (12, 3.2))
+    flags = np.asarray(flags, dtype=bool)
+    use_time = "timestamp" in frame and frame["timestamp"].notna().mean() > 0.5
+    x = frame["timestamp"] if use_time else frame["line_no"]
+    x = x.to_numpy()
+    keep = ~pd.isna(x)
+    values = x[keep].astype("datetime64[ns]").astype(np.int64) if use_time else x[keep].astype(float)
+    edges = np.histogram_bin_edges(values, bins=bins)
+    normal, _ = np.histogram(values[~flags[keep]], bins=edges)
+    flagged, _ = np.histogram(values[flags[keep]], bins=edges)
+    centers = (edges[:-1] + edges[1:]) / 2
+    width = np.diff(edges)
+    if use_time:
+        centers = pd.to_datetime(centers.astype(np.int64))
+        width = pd.to_timedelta(width.astype(np.int64)).to_numpy()
+    ax.bar(centers, normal, width=width, color="#9fb7d9", label="normal")
+    ax.bar(centers, flagged, width=width, bottom=normal, color="#c44e52", label="flagged")
+    for i, (start, end) in enumerate(spans):
+        ax.axvspan(start, end, color="#dd8452", alpha=0.18, label="incident" if i == 0 else None)
+    ax.set_ylabel("lines")
+    ax.set_xlabel("time" if use_time else "line number")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize="small")
     return ax
