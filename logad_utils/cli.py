@@ -87,7 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE",
                    help="output .csv or .parquet: source, line_no, template_id, score, is_anomaly")
     p.add_argument("--projector-dir", metavar="DIR", help="also write Embedding Projector files under DIR")
+    p.add_argument("--save-model", metavar="DIR",
+                   help="save the fitted pipeline (format, masking, templates, detector) for `logad score`")
     p.set_defaults(func=cmd_detect)
+
+    p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs")
+    p.add_argument("--model", required=True, metavar="DIR", help="model directory (trust it like code)")
+    p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet, same columns as detect")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("formats", help="list the format presets")
     p.set_defaults(func=cmd_formats)
@@ -150,7 +158,7 @@ def _detector_params(args: argparse.Namespace) -> dict:
 
 def cmd_detect(args: argparse.Namespace) -> None:
     """``logad detect``: fit a detector (on PATH, or on --train) and score every line of PATH."""
-    from .pipeline import make_detector, parse_logs, score_table
+    from .pipeline import LogModel, make_detector, parse_logs, resolved_format, save_model
     from .templates import LogTemplateMiner
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"))
@@ -165,14 +173,38 @@ def cmd_detect(args: argparse.Namespace) -> None:
     else:
         scores = detector.fit(frame).decision_scores_
     labels = detector.label(scores)
+    _write_scores(frame, scores, labels, out, detector.threshold_, start)
+    if args.projector_dir:
+        _export_projector(args, detector, frame, scores, labels)
+    if args.save_model:
+        fmt = resolved_format(train if train is not None else frame, args.format)
+        folder = save_model(args.save_model, LogModel(args.method, fmt, args.json_key, miner, detector))
+        print(f"saved model to {folder} (load only model directories you trust)")
+
+
+def cmd_score(args: argparse.Namespace) -> None:
+    """``logad score``: score new logs with a saved pipeline; same output as ``detect``."""
+    from .pipeline import load_model
+
+    out = _check_writable(Path(args.out), (".csv", ".parquet"))
+    start = time.perf_counter()
+    try:
+        model = load_model(args.model)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot load model: {exc}") from None
+    frame, scores, labels = model.score(args.paths)
+    _write_scores(frame, scores, labels, out, model.detector.threshold_, start)
+
+
+def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, out: Path, threshold: float,
+                  start: float) -> None:
+    from .pipeline import score_table
+
     table = score_table(frame, scores, labels)
     write_table(table, out)
     report = frame.attrs["read_report"]
     print(f"lines {len(table)}  unparsed {report['unparsed']}  blank {report['blank']}  "
-          f"anomalies {int(labels.sum())}  threshold {detector.threshold_:.4g}  "
-          f"seconds {time.perf_counter() - start:.2f}")
-    if args.projector_dir:
-        _export_projector(args, detector, frame, scores, labels)
+          f"anomalies {int(labels.sum())}  threshold {threshold:.4g}  seconds {time.perf_counter() - start:.2f}")
     print(f"wrote {out}")
 
 

@@ -123,6 +123,7 @@ class BaseLogDetector(BaseEstimator):
         raw = self._score_unique(unique.texts, training=True)
         self.score_scale_ = _weighted_std(raw, unique.counts)
         self.unique_ = unique
+        self.fit_scores_ = dict(zip(unique.texts, raw))
         self.decision_scores_ = self._line_scores(X, unique, raw)
         self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile)
         self.labels_ = self.label(self.decision_scores_)
@@ -131,7 +132,13 @@ class BaseLogDetector(BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines."""
         unique = unique_documents(self._documents(X))
-        raw = self._score_unique(unique.texts, training=False) if len(unique.texts) else np.zeros(0)
+        seen = getattr(self, "fit_scores_", {})
+        raw = np.array([seen.get(t, np.nan) for t in unique.texts], dtype=float)
+        # A message seen in fit keeps its fit score (a nearest-neighbour score excludes the line
+        # itself only during fit), so scoring the fitted lines again reproduces decision_scores_.
+        new = np.isnan(raw)
+        if new.any():
+            raw[new] = self._score_unique(unique.texts[new], training=False)
         return self._line_scores(X, unique, raw)
 
     def predict(self, X) -> np.ndarray:

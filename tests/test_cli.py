@@ -79,3 +79,18 @@ def test_generate_writes_log_and_labels(tmp_path):
     assert main(["generate", "--lines", "500", "--seed", "3", "--out", str(tmp_path / "g.jrn")]) == 0
     labels = pd.read_csv(tmp_path / "g.labels.csv")
     assert len((tmp_path / "g.jrn").read_text().splitlines()) == len(labels) == 500
+
+
+@pytest.mark.parametrize("method, extra", [("tfidf", []), ("tfidf", ["--scorer", "knn"]), ("bert", [])])
+def test_saved_model_reproduces_detect_scores(small_log, tmp_path, method, extra):
+    detect_out, score_out, model = tmp_path / "d.csv", tmp_path / "s.csv", tmp_path / "model"
+    assert main(["detect", str(small_log), "--method", method, *extra, "--out", str(detect_out),
+                 "--save-model", str(model)]) == 0
+    assert main(["score", "--model", str(model), str(small_log), "--out", str(score_out)]) == 0
+    detected, scored = pd.read_csv(detect_out), pd.read_csv(score_out)
+    pd.testing.assert_frame_equal(detected, scored)
+
+
+def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):
+    assert main(["score", "--model", str(tmp_path / "nope"), str(small_log), "--out", str(tmp_path / "s.csv")]) == 1
+    assert "not a logad model directory" in capsys.readouterr().err

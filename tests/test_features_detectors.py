@@ -62,6 +62,13 @@ def test_detector_api_flags_the_odd_line(scorer):
     assert det.predict([ODD[0], NORMAL[0]]).tolist() == [1, 0]
 
 
+@pytest.mark.parametrize("scorer", ["rarity", "iforest", "knn", "hybrid"])
+def test_scoring_the_fitted_lines_reproduces_fit_scores(scorer):
+    docs = corpus()
+    det = TfidfDetector(scorer=scorer).fit(docs)
+    np.testing.assert_array_equal(det.decision_function(docs), det.decision_scores_)
+
+
 def test_detector_is_deterministic_and_handles_blank_rows():
     frame = pd.DataFrame({"masked": corpus() + [""], "blank": [False] * 201 + [True]})
     a = TfidfDetector(scorer="iforest").fit(frame)
