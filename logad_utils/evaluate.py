@@ -1,6 +1,7 @@
 """Scoring results against ground truth: detection metrics and template grouping accuracy."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -8,7 +9,9 @@ import pandas as pd
 from sklearn.metrics import (average_precision_score, confusion_matrix, precision_recall_curve,
                              precision_recall_fscore_support, roc_auc_score)
 
-__all__ = ["grouping_accuracy", "detection_metrics", "best_f1"]
+__all__ = ["grouping_accuracy", "detection_metrics", "best_f1", "MethodRun", "compare_methods", "METRIC_NAMES"]
+
+METRIC_NAMES = ("precision", "recall", "f1", "roc_auc", "pr_auc")
 
 
 def grouping_accuracy(truth: Sequence, pred: Sequence) -> float:
@@ -57,3 +60,28 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
         "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn),
         "flagged": int(lab.sum()), "lines": int(len(y)), "excluded": int((~keep).sum()),
     }
+
+
+@dataclass
+class MethodRun:
+    """One detector's result on the same lines: scores (n,), labels (n,) and timings in seconds."""
+
+    name: str
+    scores: np.ndarray
+    labels: np.ndarray
+    fit_seconds: float
+    score_seconds: float
+
+
+def compare_methods(runs: Sequence[MethodRun], y_true: Sequence[int] | None = None) -> pd.DataFrame:
+    """One row per method: flagged lines, seconds and, with truth (n,), precision … PR-AUC."""
+    rows = []
+    for run in runs:
+        row = {"method": run.name, "flagged": int(np.nansum(run.labels)),
+               "fit_s": run.fit_seconds, "score_s": run.score_seconds}
+        if y_true is not None:
+            metrics = detection_metrics(y_true, run.scores, run.labels)
+            row.update({k: metrics[k] for k in ("precision", "recall", "f1", "roc_auc", "pr_auc")})
+        rows.append(row)
+    columns = ["method", "precision", "recall", "f1", "roc_auc", "pr_auc", "flagged", "fit_s", "score_s"]
+    return pd.DataFrame(rows, columns=[c for c in columns if y_true is not None or c not in METRIC_NAMES])

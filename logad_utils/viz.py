@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
-           "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline"]
+           "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline",
+           "plot_comparison"]
 
 
 def _axes(ax: plt.Axes | None, size: tuple[float, float] = (7, 4)) -> plt.Axes:
@@ -242,4 +243,22 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
     ax.set_xlabel("time" if use_time else "line number")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def plot_comparison(table: pd.DataFrame, metrics: Sequence[str] = ("precision", "recall", "f1", "roc_auc", "pr_auc"),
+                    ax: plt.Axes | None = None, title: str = "methods compared") -> plt.Axes:
+    """Grouped bars of metrics per method from :func:`evaluate.compare_methods`, seconds in the labels."""
+    ax = _axes(ax, (10, 4))
+    metrics = [m for m in metrics if m in table]
+    width = 0.8 / max(len(table), 1)
+    x = np.arange(len(metrics))
+    cmap = plt.get_cmap("tab10")
+    for i, row in enumerate(table.itertuples(index=False)):
+        label = f"{row.method} (fit {row.fit_s:.1f} s, score {row.score_s:.1f} s)"
+        ax.bar(x + i * width, [getattr(row, m) for m in metrics], width, label=label, color=cmap(i % 10))
+    ax.set_xticks(x + width * (len(table) - 1) / 2, [m.replace("_", "-") for m in metrics])
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower right")
     return ax
