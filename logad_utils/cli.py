@@ -91,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="save the fitted pipeline (format, masking, templates, detector) for `logad score`")
     p.set_defaults(func=cmd_detect)
 
+    p = sub.add_parser("analyze", help="detect, find incidents and root causes, write CSVs, projector runs "
+                                         "and an HTML report")
+    _add_input_args(p)
+    p.add_argument("--method", default="all", choices=["tfidf", "bert", "autoencoder", "all"],
+                   help="detector(s) to run (default all: a line is anomalous when at least half flag it)")
+    p.add_argument("--train", nargs="+", metavar="PATH", help="known-good log(s) to fit on")
+    p.add_argument("--contamination", type=_fraction, default=None, metavar="C",
+                   help="expected anomalous fraction, or auto (default)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+    p.set_defaults(func=cmd_analyze)
+
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs")
     p.add_argument("--model", required=True, metavar="DIR", help="model directory (trust it like code)")
@@ -180,6 +191,49 @@ def cmd_detect(args: argparse.Namespace) -> None:
         fmt = resolved_format(train if train is not None else frame, args.format)
         folder = save_model(args.save_model, LogModel(args.method, fmt, args.json_key, miner, detector))
         print(f"saved model to {folder} (load only model directories you trust)")
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    """``logad analyze``: every method, incidents, root causes, report."""
+    from tqdm.auto import tqdm
+
+    from .analysis import ALL_METHODS, analyze_frame, write_outputs
+    from .pipeline import parse_logs
+    from .templates import LogTemplateMiner
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{out}: exists and is not a folder")
+    start = time.perf_counter()
+    methods = list(ALL_METHODS) if args.method == "all" else [args.method]
+    steps = tqdm(total=len(methods) + 3, desc="analyze", unit="step", leave=False)
+    miner = LogTemplateMiner()
+    train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
+    frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
+    steps.update(1)
+    truth = _labels_beside(frame)
+    analysis = analyze_frame(frame, methods, train, truth, contamination=args.contamination)
+    steps.update(len(methods) + 1)
+    paths = write_outputs(analysis, out)
+    steps.update(1)
+    steps.close()
+    print(f"lines {len(frame)}  flagged {int(analysis.frame['is_anomaly'].sum())}  "
+          f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
+    for name in ("report", "incidents", "anomalies"):
+        print(f"{name:10s} {paths[name]}")
+    print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
+    print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
+
+
+def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
+    """Ground truth from a ``.labels.csv`` beside a single generated input, when its lines match."""
+    from .datasets import labels_path_for, read_labels
+
+    sources = frame["source"].astype(str).unique()
+    if len(sources) != 1 or not labels_path_for(sources[0]).is_file():
+        return None
+    labels = read_labels(labels_path_for(sources[0]))
+    return labels["is_anomaly"].to_numpy() if len(labels) == len(frame) else None
 
 
 def cmd_score(args: argparse.Namespace) -> None:

@@ -1,0 +1,174 @@
+"""``logad analyze``: detectors → combined verdict → root causes → CSVs, projector runs and an HTML report."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+from . import rca, viz
+from .evaluate import MethodRun, compare_methods
+from .features import frame_documents, unique_documents
+from .pipeline import make_detector
+from .projector import export_projector, metadata_frame, tensorboard_command
+from .report import ReportContent, figure_uri, write_report
+from .terms import distinctive_terms, distinctive_values
+
+__all__ = ["run_methods", "combine", "Analysis", "analyze_frame", "write_outputs", "ALL_METHODS"]
+
+ALL_METHODS = ("tfidf", "bert", "autoencoder")
+# The report details the largest incidents; incidents.csv lists every one.
+REPORT_INCIDENTS = 25
+
+
+def run_methods(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
+                **params) -> list[tuple[MethodRun, object]]:
+    """Fit each method (on ``train`` when given, else on ``frame``) and score ``frame``; (run, detector) pairs."""
+    out = []
+    for method in methods:
+        detector = make_detector(method, known_good=train is not None, **params)
+        t0 = time.perf_counter()
+        detector.fit(train if train is not None else frame)
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        scores = detector.decision_function(frame) if train is not None else detector.decision_scores_
+        score_s = time.perf_counter() - t0
+        out.append((MethodRun(method, scores, detector.label(scores), fit_s, score_s), detector))
+    return out
+
+
+def combine(runs: Sequence[MethodRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Combined score (n,), verdict (n,) and the methods that flagged each line (n,) (';'-joined).
+
+    A line is anomalous when at least half of the methods flag it; the score is
+    the mean of the methods' score percentiles, since their scales differ.
+    """
+    percentiles = []
+    for run in runs:
+        scores = np.asarray(run.scores, dtype=float)
+        pct = np.full(len(scores), np.nan)
+        valid = ~np.isnan(scores)
+        pct[valid] = rankdata(scores[valid]) / max(valid.sum(), 1)
+        percentiles.append(pct)
+    score = np.mean(percentiles, axis=0)
+    votes = np.sum([run.labels for run in runs], axis=0)
+    verdict = (votes >= np.ceil(len(runs) / 2)).astype(np.int64)
+    names = np.array([";".join(r.name for r, flag in zip(runs, flags) if flag)
+                      for flags in zip(*[run.labels for run in runs])], dtype=object)
+    return score, verdict, names
+
+
+@dataclass
+class Analysis:
+    """Everything ``logad analyze`` computed on one set of lines."""
+
+    frame: pd.DataFrame
+    runs: list[MethodRun]
+    detectors: list
+    result: rca.RcaResult
+    truth: np.ndarray | None = None
+
+
+def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
+                  truth: np.ndarray | None = None, **params) -> Analysis:
+    """Run the methods, combine their verdicts and find incidents with their root causes."""
+    pairs = run_methods(frame, methods, train, **params)
+    runs = [run for run, _ in pairs]
+    frame = frame.copy()
+    frame["score"], frame["is_anomaly"], frame["methods"] = combine(runs)
+    return Analysis(frame, runs, [d for _, d in pairs], rca.analyze(frame), truth)
+
+
+def _anomalies_table(analysis: Analysis) -> pd.DataFrame:
+    table = analysis.result.anomalies(analysis.frame)
+    flagged = analysis.frame.loc[analysis.frame["is_anomaly"].to_numpy(dtype=bool)
+                                 & ~analysis.frame["blank"].to_numpy(dtype=bool)]
+    table.insert(len(table.columns) - 1, "methods", flagged["methods"].to_numpy())
+    return table
+
+
+def _export_runs(analysis: Analysis, out_dir: Path, seed: int) -> list[tuple[str, str]]:
+    keep = ~analysis.frame["blank"].to_numpy(dtype=bool)
+    lines = analysis.frame[keep].reset_index(drop=True)
+    incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy()[keep]
+    out = []
+    for run, detector in zip(analysis.runs, analysis.detectors):
+        meta = metadata_frame(lines, scores=np.asarray(run.scores)[keep], labels=np.asarray(run.labels)[keep],
+                              clusters=incident.astype(np.int64),
+                              truth=analysis.truth[keep] if analysis.truth is not None else None)
+        export = export_projector(detector.transform(lines), meta, out_dir=out_dir, run=run.name, seed=seed)
+        out.append((run.name, tensorboard_command(export.run_dir)))
+    return out
+
+
+def _largest_incidents(analysis: Analysis, limit: int = REPORT_INCIDENTS) -> list[rca.Incident]:
+    """The incidents with the most anomalous lines, largest first (file order breaks ties)."""
+    return sorted(analysis.result.incidents, key=lambda i: (-i.n_lines, i.incident))[:limit]
+
+
+def _timeline(analysis: Analysis) -> str:
+    spans = [(i.start, i.end) if pd.notna(i.start) else (i.first_line_no, i.last_line_no)
+             for i in _largest_incidents(analysis)]
+    ax = viz.plot_timeline(analysis.frame, analysis.frame["is_anomaly"].to_numpy(), spans,
+                           title="lines over time: flagged lines and incidents")
+    return figure_uri(ax.figure)
+
+
+def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
+    tfidf = next((d.tfidf_ for d in analysis.detectors if hasattr(d, "tfidf_")), None)
+    unique = unique_documents(frame_documents(analysis.frame))
+    if tfidf is None:
+        from .features import WeightedTfidf
+
+        tfidf = WeightedTfidf().fit(unique.texts, sample_weight=unique.counts)
+    terms = distinctive_terms(tfidf.transform(unique.texts), tfidf.get_feature_names_out(), unique.inverse,
+                              analysis.frame["is_anomaly"].to_numpy())
+    positive = terms[terms["z"] > 0].head(80)
+    if positive.empty:
+        return ""
+    cloud = viz.make_wordcloud(dict(zip(positive["term"], positive["z"])), path, seed=seed, colormap="magma")
+    return figure_uri(viz.plot_wordcloud(cloud, "terms over-represented in anomalous lines (log-odds z)").figure)
+
+
+def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0) -> dict[str, Path]:
+    """Write anomalies.csv, incidents.csv, projector runs and report.html into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv",
+             "report": out / "report.html", "projector": out / "projector"}
+    _anomalies_table(analysis).to_csv(paths["anomalies"], index=False)
+    analysis.result.table().to_csv(paths["incidents"], index=False)
+    projector_runs = _export_runs(analysis, paths["projector"], seed)
+    comparison = compare_methods(analysis.runs, analysis.truth)
+    chart = ""
+    if analysis.truth is not None and len(analysis.runs) > 1:
+        chart = figure_uri(viz.plot_comparison(comparison).figure)
+    frame = analysis.frame
+    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+    report = frame.attrs.get("read_report", {})
+    summary = {"lines": f"{len(frame):,}", "flagged lines": f"{int(flagged.sum()):,}",
+               "incidents": len(analysis.result), "methods": ", ".join(r.name for r in analysis.runs),
+               "templates": f"{frame.loc[~frame['blank'], 'template_id'].nunique():,}",
+               "unparsed lines": f"{report.get('unparsed', 0):,}"}
+    notes = [f"warning: {w}" for w in report.get("warnings", [])]
+    if len(analysis.runs) > 1:
+        notes.append("A line counts as anomalous when at least half of the methods flag it.")
+    if len(analysis.result) > REPORT_INCIDENTS:
+        notes.append(f"The {REPORT_INCIDENTS} largest of {len(analysis.result)} incidents are detailed below "
+                     f"(and shaded on the timeline); incidents.csv lists all of them.")
+    top = distinctive_values(frame.loc[~frame["blank"], "template"], flagged[~frame["blank"].to_numpy()],
+                             name="template").head(12)
+    content = ReportContent(
+        title="logad report", summary=summary, timeline=_timeline(analysis),
+        wordcloud=_wordcloud(analysis, out / "wordcloud_anomaly_terms.png", seed),
+        incidents=_largest_incidents(analysis), top_templates=top.round(2),
+        comparison=comparison.round(3) if len(analysis.runs) > 1 else None, comparison_chart=chart,
+        projector_runs=projector_runs, notes=notes)
+    write_report(paths["report"], content)
+    plt.close("all")
+    return paths

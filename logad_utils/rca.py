@@ -1,0 +1,792 @@
+"""Root-cause analysis: group anomalous lines into incidents and rank what probably broke first.
+
+Works on the output of any detector: the frame needs ``is_anomaly`` (0/1) per
+line; ``score`` (higher = more anomalous), ``timestamp``, ``component``,
+``template`` (else ``masked``, else ``content``), ``source`` and ``line_no``
+are used when present. Without timestamps line order stands in for time;
+without a component column templates are the units ranked (``unit`` says so).
+
+Grouping (:func:`find_incidents`), per source file, never across files
+----------------------------------------------------------------------
+1. *Background.* A template the detector flags all over the file (in more
+   than ``background_share`` of the file's ``max_gap``-long windows, and in
+   at least ``MIN_BACKGROUND_WINDOWS`` of them) is routine for this detector:
+   its lines join an incident they fall inside but never start, extend or
+   bridge one.
+2. *Chaining.* The other anomalous lines, in file order, start a new incident
+   when the gap to the previous one exceeds ``max_gap`` (time) or, without
+   timestamps, ``max_gap_lines``.
+3. *Unrelated bursts* (``split_unrelated``): a gap over ``split_gap``
+   (default ``max_gap / 2``) also cuts when the burst after it shares no unit
+   and no template with the incident so far.
+4. *Recurring symptoms.* A long incident goes quiet between symptoms; a group
+   is merged with the earliest incident ending at most ``link_gap`` (default
+   ``3 · max_gap``) before it, and everything between, when they share a
+   template whose c occurrences over their joint span have a Poisson tail
+   P(X ≥ c) < ``link_alpha`` at the template's rate in the file.
+5. *Tiny fragments*: incidents under ``min_lines`` anomalous lines merge into
+   the nearest incident within ``merge_gap`` (default ``3 · max_gap``), else
+   are dropped.
+
+Ranking (:func:`analyze`)
+-------------------------
+Baseline: an incident's templates are compared with the rest of its file
+(lines outside its span). Excluding every incident instead would hide a noisy
+detector's recurring false alarms, which form incidents of their own, and make
+them look new.
+
+Per anomalous line l of an incident, in file order:
+
+* ``spec_l = d / (d + ln 10)``, d = max(0, log-odds of l's template in the
+  incident versus the baseline, :func:`terms.log_odds` with a prior of
+  min(100, lines / 100) pseudo-counts): 0.5 at a ten-fold odds ratio, → 1
+  for templates seen nowhere else.
+* ``onset_l = 1 − exp(−n_l / 2)``, n_l = distinct other templates among the
+  incident's anomalous lines within ``onset_window`` (default ``max_gap / 5``)
+  after l: a cause is followed by its symptoms; a stray line is not.
+* ``pct_l`` = percentile of l's score among the file's anomalous lines
+  (left out, i.e. 1, without ``score``).
+* ``q_l = spec_l · onset_l · √pct_l`` (how likely l is where the incident
+  starts) and ``first_l = q_l · Π_{j<l} (1 − q_j)`` (l is the first such line).
+* l implicates its writer and, with weight β = ``mention_weight`` (0.3),
+  each unit it names (the unit's name as a word, spelt as in the component
+  column, e.g. ``status sent to host: PRINTER PAPER_OUT``): messages often
+  name the part that failed.
+
+Per candidate unit u (writers, and units named by ≥ 2 lines), terms in [0, 1]:
+
+* ``earliness`` E = Σ_l first_l · share(l, u) / Σ_l first_l, where the
+  writer's share is 1 − β when l names units (1 otherwise) and each named
+  unit gets β / (number named): the root cause writes first, follow-on
+  components show symptoms later.
+* ``specificity`` O = max over lines implicating u of weight · spec_l
+  (weight 1 for the writer, β when named).
+* ``mentions`` M = d / (d + ln 10), d = log-odds of lines of other units
+  naming u, in the incident versus the baseline (≥ 2 lines).
+* ``anomaly`` A = max over lines implicating u of weight · pct_l; dropped
+  without ``score``.
+* ``precursor`` P = 1 when u writes a template in the ``pre_window``
+  (default ``max_gap``) before the incident that is new (absent from the
+  baseline although, at its rate there, about 5 would be expected) or
+  repeated and over-represented (≥ 2 lines, z ≥ ``z_min`` and ≥ the
+  Bonferroni bound Φ⁻¹(1 − 0.05 / templates in the window)), else 0.
+
+score(u) = Σ_k w_k · term_k(u) / Σ_k w_k over the terms available, with
+:data:`WEIGHTS` w_E 0.4, w_O 0.3, w_M 0.3, w_A 0.15, w_P 0.15; ties go to
+the unit seen first. The defaults were chosen looking at generated ATM
+journals (the bundled sample, seeds 1-5 and 11-20, a 100k-line seed 7) and
+checked on seeds never looked at (``benchmarks/bench_rca.py``); no component
+name or word is special.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm, poisson
+
+from .terms import log_odds
+
+__all__ = ["Incident", "RcaResult", "find_incidents", "analyze", "describe", "find_background", "WEIGHTS",
+           "CANDIDATE_COLUMNS", "TABLE_COLUMNS", "TEMPLATE_COLUMNS"]
+
+WEIGHTS: dict[str, float] = {"earliness": 0.4, "specificity": 0.3, "mentions": 0.3, "anomaly": 0.15,
+                             "precursor": 0.15}
+MENTION_WEIGHT = 0.3
+MIN_BACKGROUND_WINDOWS = 10  # a background template is flagged in at least this many windows
+_HALF = math.log(10.0)  # log-odds at which a saturating term is 0.5
+_ONSET_SCALE = 2.0  # distinct follow-on templates for which onset is 1 - 1/e
+CANDIDATE_COLUMNS = ["component", "score", "first_line_no", "n_lines", "top_template", "evidence",
+                     "earliness", "specificity", "mentions", "anomaly", "precursor"]
+TABLE_COLUMNS = ["incident", "source", "first_line_no", "last_line_no", "start", "end", "n_lines",
+                 "root_cause", "root_cause_candidates", "evidence"]
+TEMPLATE_COLUMNS = ["template", "unit", "lines", "baseline_lines", "log_odds", "z", "new"]
+
+Gap = str | pd.Timedelta | int | float | None
+
+
+@dataclass
+class Incident:
+    """One group of anomalous lines in one source file, with its ranked probable root causes.
+
+    ``start``/``end``: timestamps of the first/last line (NaT without them);
+    ``n_lines``: anomalous lines; ``components``: unit → anomalous line count;
+    ``first_event``: the first anomalous line's text; ``candidates``: ranked,
+    best first, :data:`CANDIDATE_COLUMNS` (``first_line_no`` -1 and
+    ``n_lines`` 0 for a unit only named by others); ``templates``: templates
+    over-represented in the incident; ``changes``: templates new or unusually
+    frequent just before it (both :data:`TEMPLATE_COLUMNS`); ``unit``:
+    "component", or "template" when the frame has no component column.
+    """
+
+    incident: int
+    source: str
+    first_line_no: int
+    last_line_no: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    n_lines: int
+    components: dict
+    first_event: str
+    candidates: pd.DataFrame
+    templates: pd.DataFrame = field(default_factory=lambda: _empty_templates())
+    changes: pd.DataFrame = field(default_factory=lambda: _empty_templates())
+    unit: str = "component"
+
+    @property
+    def root_cause(self) -> str | None:
+        """The top-ranked unit, None when there is no candidate."""
+        return None if self.candidates.empty else str(self.candidates["component"].iloc[0])
+
+    @property
+    def evidence(self) -> str:
+        """Evidence text of the top candidate ('' when none)."""
+        return "" if self.candidates.empty else str(self.candidates["evidence"].iloc[0])
+
+
+@dataclass
+class RcaResult:
+    """Incidents of a frame, the incident id per line (``labels`` on the frame's index, -1 outside) and the unit."""
+
+    incidents: list[Incident]
+    labels: pd.Series
+    unit: str = "component"
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+    def __iter__(self) -> Iterator[Incident]:
+        return iter(self.incidents)
+
+    def table(self) -> pd.DataFrame:
+        """One row per incident, :data:`TABLE_COLUMNS`; ``root_cause_candidates`` is the top 3, ';'-separated."""
+        rows = [{"incident": inc.incident, "source": inc.source, "first_line_no": inc.first_line_no,
+                 "last_line_no": inc.last_line_no, "start": inc.start, "end": inc.end, "n_lines": inc.n_lines,
+                 "root_cause": inc.root_cause,
+                 "root_cause_candidates": ";".join(inc.candidates["component"].astype(str).head(3)),
+                 "evidence": inc.evidence} for inc in self.incidents]
+        return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+    def anomalies(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """One row per anomalous line of ``frame`` (the analysed frame): ``source, line_no``, those of
+        ``timestamp, component, template, score`` it has, and ``incident`` (-1: background outside incidents)."""
+        flagged = _flags(frame)
+        keep = [c for c in ("source", "line_no", "timestamp", "component", "template", "score") if c in frame]
+        out = frame.loc[flagged, keep].copy()
+        if "source" in out:
+            out["source"] = out["source"].astype(str)
+        out["incident"] = self.labels.reindex(out.index).fillna(-1).astype(np.int64).to_numpy()
+        return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- columns
+def _flags(frame: pd.DataFrame) -> np.ndarray:
+    """Anomalous, non-blank lines (n,) bool."""
+    if "is_anomaly" not in frame:
+        raise KeyError("frame has no 'is_anomaly' column; set frame['is_anomaly'] = detector.labels_ first")
+    flags = pd.to_numeric(frame["is_anomaly"], errors="coerce").fillna(0).to_numpy(dtype=float) > 0
+    return flags & ~_blank(frame)
+
+
+def _blank(frame: pd.DataFrame) -> np.ndarray:
+    if "blank" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame["blank"].astype(object).fillna(False).to_numpy(dtype=bool)
+
+
+def _text_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """First of ``names`` present with at least one value."""
+    for name in names:
+        if name in frame and frame[name].notna().any():
+            return name
+    return None
+
+
+def _values(frame: pd.DataFrame, column: str | None) -> np.ndarray:
+    """A column as strings (n,) of dtype object, '' where missing."""
+    if column is None:
+        return np.full(len(frame), "", dtype=object)
+    col = frame[column].astype(object)
+    return col.where(col.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _templates(frame: pd.DataFrame) -> np.ndarray:
+    """Template of each line (n,): ``template``, else ``masked``, else ``content``."""
+    return _values(frame, _text_column(frame, ("template", "masked", "content")))
+
+
+def _units(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Root-cause unit per line (n,) and its kind: the component, or the template without a component column."""
+    if _text_column(frame, ("component",)) is not None:
+        values = _values(frame, "component")
+        # A line without a component (unparsed) still needs a unit: its template.
+        return np.where(values == "", _templates(frame), values), "component"
+    return _templates(frame), "template"
+
+
+def _times(frame: pd.DataFrame) -> pd.Series | None:
+    """Timestamps (n,) forward/backward filled, or None when the frame has none usable."""
+    if "timestamp" not in frame or frame["timestamp"].isna().all():
+        return None
+    ts = frame["timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        ts = pd.to_datetime(ts, errors="coerce")
+        if ts.isna().all():
+            return None
+    return ts.ffill().bfill()
+
+
+def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:
+    """Where each line of one source lies (n,), the gap in that unit, and whether it is time (s) or lines."""
+    ts = _times(part)
+    if ts is None:
+        return part["line_no"].to_numpy(dtype=float), float(max_gap_lines), False
+    seconds = ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+    # A clock that steps back (reordered or skewed lines) must not make gaps negative.
+    return np.maximum.accumulate(seconds), pd.Timedelta(max_gap).total_seconds(), True
+
+
+def _gap_value(value: Gap, timed: bool, default: float) -> float:
+    """A gap option in position units: a duration → seconds when timed, a number → lines otherwise."""
+    if value is None:
+        return default
+    return pd.Timedelta(value).total_seconds() if timed else float(value)
+
+
+def _source_groups(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """(source, positional row indices sorted by line_no) per source, in order of first appearance."""
+    sources = _values(frame, "source") if "source" in frame else np.full(len(frame), "", dtype=object)
+    codes, names = pd.factorize(pd.Series(sources, dtype=object))
+    order = np.lexsort((frame["line_no"].to_numpy(), codes))
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return [(str(names[i]), order[bounds[i]:bounds[i + 1]]) for i in range(len(names))]
+
+
+def _with_line_no(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if "line_no" in frame else frame.assign(line_no=np.arange(1, len(frame) + 1))
+
+
+def _saturate(d: float | np.ndarray) -> float | np.ndarray:
+    """d / (d + ln 10) for d ≥ 0 (0 below): log-odds → [0, 1), 0.5 at a ten-fold odds ratio."""
+    d = np.maximum(d, 0.0)
+    return d / (d + _HALF)
+
+
+# --------------------------------------------------------------------------- grouping
+def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[float, float],
+                    share: float | None = 0.05) -> np.ndarray:
+    """Anomalous lines (k,) whose template the detector flags throughout the file.
+
+    keys: template code per anomalous line (k,); pos: their positions (k,);
+    span: (first, last) position of the file. A template is background when it
+    occurs in more than ``share`` of the file's ``gap``-long windows and in at
+    least MIN_BACKGROUND_WINDOWS of them.
+    """
+    n_windows = int((span[1] - span[0]) // gap) + 1 if gap > 0 else 0
+    if share is None or len(keys) == 0 or n_windows == 0:
+        return np.zeros(len(keys), dtype=bool)
+    window = ((pos - span[0]) // gap).astype(np.int64)
+    occupied = pd.DataFrame({"key": keys, "window": window}).drop_duplicates().groupby("key").size()
+    occupied = occupied.reindex(keys).to_numpy()
+    # In a short file "often" is a few incidents' worth: everywhere also means in many windows.
+    return (occupied / n_windows > share) & (occupied >= MIN_BACKGROUND_WINDOWS)
+
+
+def _chain(pos: np.ndarray, gap: float) -> np.ndarray:
+    """Group number (k,) of sorted positions (k,): a new group after every gap > ``gap``."""
+    if len(pos) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([[0], np.cumsum(np.diff(pos) > gap)]).astype(np.int64)
+
+
+def _split_unrelated(group: np.ndarray, pos: np.ndarray, units: np.ndarray, templates: np.ndarray,
+                     split_gap: float) -> np.ndarray:
+    """Cut groups (k,) at gaps > split_gap where the next burst shares no unit and no template with the past."""
+    if len(group) < 2:
+        return group
+    cut = np.zeros(len(group), dtype=bool)
+    # Bursts: runs of lines at most split_gap apart, within one group.
+    starts = np.flatnonzero(np.concatenate([[True], (np.diff(pos) > split_gap) | (np.diff(group) != 0)]))
+    ends = np.append(starts[1:], len(group))
+    seen_units: set = set()
+    seen_templates: set = set()
+    for s, e in zip(starts, ends):
+        if s == 0 or group[s] != group[s - 1]:
+            seen_units, seen_templates = set(), set()
+        elif not (set(units[s:e]) & seen_units) and not (set(templates[s:e]) & seen_templates):
+            cut[s] = True
+            seen_units, seen_templates = set(), set()
+        seen_units |= set(units[s:e])
+        seen_templates |= set(templates[s:e])
+    return (group + np.cumsum(cut)).astype(np.int64)
+
+
+def _link_recurring(group: np.ndarray, pos: np.ndarray, keys: np.ndarray, rate: np.ndarray,
+                    link_gap: float, alpha: float) -> np.ndarray:
+    """Merge groups (k,) that repeat a template within link_gap more often than chance allows (see module doc).
+
+    pos, keys: positions and template codes (k,) sorted by position; rate:
+    occurrences per position unit of each template code in the file.
+    """
+    if len(group) == 0 or link_gap <= 0 or not alpha:
+        return group
+    ids = np.unique(group)
+    bounds = np.searchsorted(group, np.append(ids, ids[-1] + 1))
+    blocks: list[list[int]] = [[int(bounds[0]), int(bounds[1])]]  # [lo, hi) rows of merged incidents
+    for i in range(1, len(ids)):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        new = np.unique(keys[lo:hi])
+        target = None
+        for j in range(len(blocks) - 1, -1, -1):
+            b_lo, b_hi = blocks[j]
+            if pos[lo] - pos[b_hi - 1] > link_gap:
+                break
+            shared = np.intersect1d(keys[b_lo:b_hi], new)
+            if len(shared) == 0:
+                continue
+            joint = keys[b_lo:hi]
+            count = np.array([(joint == key).sum() for key in shared])
+            expected = rate[shared] * max(pos[hi - 1] - pos[b_lo], 1.0)
+            if (poisson.sf(count - 1, expected) < alpha).any():
+                target = j  # keep looking back: the earliest such incident ties all the pieces
+        if target is None:
+            blocks.append([lo, hi])
+        else:
+            blocks[target:] = [[blocks[target][0], hi]]
+    out = np.empty_like(group)
+    for n, (lo, hi) in enumerate(blocks):
+        out[lo:hi] = n
+    return out
+
+
+def _merge_small(group: np.ndarray, pos: np.ndarray, min_lines: int, merge_gap: float) -> np.ndarray:
+    """Merge groups (k,) of fewer than min_lines lines into the nearest group within merge_gap; -1 if none."""
+    group = group.copy()
+    if min_lines <= 1 or len(group) == 0:
+        return group
+    while True:
+        valid = np.flatnonzero(group >= 0)
+        ids, first, sizes = np.unique(group[valid], return_index=True, return_counts=True)
+        small = np.flatnonzero(sizes < min_lines)
+        if len(small) == 0:
+            return group
+        i = small[np.argmin(sizes[small])]
+        starts, ends = pos[valid][first], pos[valid][first + sizes - 1]
+        before = starts[i] - ends[i - 1] if i > 0 else np.inf
+        after = starts[i + 1] - ends[i] if i + 1 < len(ids) else np.inf
+        if min(before, after) <= merge_gap:
+            group[group == ids[i]] = ids[i - 1] if before <= after else ids[i + 1]
+        else:
+            group[group == ids[i]] = -1
+
+
+def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: int = 50, min_lines: int = 1,
+                   background_share: float | None = 0.05, split_unrelated: bool = True, split_gap: Gap = None,
+                   link_gap: Gap = None, link_alpha: float = 1e-3, merge_gap: Gap = None) -> pd.Series:
+    """Incident id per line (n,), int64 on ``frame.index``: 0, 1, ... in file order, -1 outside incidents.
+
+    Steps and defaults are in the module docstring. ``max_gap`` (a duration)
+    applies to sources with timestamps, ``max_gap_lines`` to the others;
+    ``split_gap``, ``link_gap`` and ``merge_gap`` are durations or line counts
+    accordingly. ``background_share=None`` and ``link_alpha=0`` turn those steps off.
+    """
+    frame = _with_line_no(frame)
+    flags = _flags(frame)
+    templates = _templates(frame)
+    tcodes = pd.factorize(pd.Series(templates, dtype=object))[0]
+    units = _units(frame)[0]
+    out = np.full(len(frame), -1, dtype=np.int64)
+    next_id = 0
+    for _, idx in _source_groups(frame):
+        pos_all, gap, timed = _positions(frame.iloc[idx], max_gap, max_gap_lines)
+        hit = flags[idx]
+        rows, pos = idx[hit], pos_all[hit]
+        span = (pos_all[0], pos_all[-1]) if len(pos_all) else (0.0, 0.0)
+        seeds = ~find_background(tcodes[rows], pos, gap, span, background_share)
+        if not seeds.any():
+            continue
+        s_rows, s_pos = rows[seeds], pos[seeds]
+        group = _chain(s_pos, gap)
+        if split_unrelated:
+            group = _split_unrelated(group, s_pos, units[s_rows], templates[s_rows],
+                                     _gap_value(split_gap, timed, gap / 2))
+        rate = np.bincount(tcodes[rows], minlength=int(tcodes.max()) + 1) / max(span[1] - span[0], 1.0)
+        group = _link_recurring(group, s_pos, tcodes[s_rows], rate, _gap_value(link_gap, timed, 3 * gap),
+                                link_alpha)
+        group = _merge_small(group, s_pos, min_lines, _gap_value(merge_gap, timed, 3 * gap))
+        # Background lines join the incident whose span (first to last seed) holds them.
+        labels = np.full(len(rows), -1, dtype=np.int64)
+        labels[seeds] = group
+        for g in np.unique(group[group >= 0]):
+            members = np.flatnonzero(labels == g)
+            labels[members[0]:members[-1] + 1] = g
+        kept = labels >= 0
+        if kept.any():
+            _, dense = np.unique(labels[kept], return_inverse=True)
+            out[rows[kept]] = dense + next_id
+            next_id += int(dense.max()) + 1
+    return pd.Series(out, index=frame.index, name="incident")
+
+
+# --------------------------------------------------------------------------- analysis
+@dataclass
+class _Lines:
+    """Per-line arrays of the analysed frame (n,) shared by every incident."""
+
+    units: np.ndarray
+    unit_kind: str
+    codes: np.ndarray  # template code, -1 for blank lines
+    names: np.ndarray  # template text per code (k,)
+    main_unit: np.ndarray  # most frequent unit per code (k,)
+    flags: np.ndarray
+    scores: np.ndarray
+    has_score: bool
+    line_no: np.ndarray
+    mention_names: list[str]
+    mentions: np.ndarray | None  # (n, U) bool: line names unit U (its own unit excluded)
+
+
+def _mention_matrix(frame: pd.DataFrame, units: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Unit names (U) and whether each line (n, U) names that unit: the name as a word, spelt exactly as
+    the component column writes it (``HOST`` is a reference, ``host`` may be an ordinary word).
+
+    A line naming its own unit does not count; names shorter than 3
+    characters or with spaces are left out.
+    """
+    names = [u for u in pd.unique(units) if isinstance(u, str) and len(u) >= 3 and " " not in u]
+    out = np.zeros((len(frame), len(names)), dtype=bool)
+    if not names:
+        return names, out
+    # One pass of one pattern over the distinct texts: logs repeat themselves.
+    codes, texts = pd.factorize(pd.Series(_values(frame, _text_column(frame, ("content", "raw"))), dtype=object))
+    longest_first = sorted(names, key=len, reverse=True)
+    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, longest_first)) + r")(?![A-Za-z0-9_])")
+    column = {name: j for j, name in enumerate(names)}
+    per_text = np.zeros((len(texts), len(names)), dtype=bool)
+    for i, text in enumerate(texts):
+        for found in pattern.findall(text):
+            per_text[i, column[found]] = True
+    out = per_text[codes] & (units[:, None] != np.asarray(names, dtype=object)[None, :])
+    out[codes < 0] = False
+    return names, out
+
+
+def _main_unit(codes: np.ndarray, units: np.ndarray, k: int) -> np.ndarray:
+    """The most frequent unit (k,) of each template code, from lines' codes (n,) and units (n,)."""
+    pairs = pd.DataFrame({"code": codes, "unit": units})
+    top = pairs[pairs["code"] >= 0].groupby(["code", "unit"]).size().reset_index(name="n")
+    top = top.sort_values(["code", "n"], ascending=[True, False]).drop_duplicates("code")
+    out = np.full(k, "", dtype=object)
+    out[top["code"].to_numpy()] = top["unit"].to_numpy()
+    return out
+
+
+def _prepare(frame: pd.DataFrame) -> _Lines:
+    units, kind = _units(frame)
+    codes, names = pd.factorize(pd.Series(_templates(frame), dtype=object))
+    codes = np.where(_blank(frame), -1, codes)
+    names = np.asarray(names, dtype=object)
+    has_score = "score" in frame and frame["score"].notna().any()
+    mention_names, mentions = _mention_matrix(frame, units) if kind == "component" else ([], None)
+    return _Lines(units=units, unit_kind=kind, codes=codes, names=names,
+                  main_unit=_main_unit(codes, units, len(names)), flags=_flags(frame),
+                  scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
+                  has_score=bool(has_score), line_no=frame["line_no"].to_numpy(), mention_names=mention_names,
+                  mentions=mentions)
+
+
+def _log_odds_of(inside: np.ndarray, base: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """terms.log_odds (delta, z) of the ``present`` codes; all other codes are pooled into one item,
+    which keeps the totals (and so the prior) of the full vectors (k,) at a fraction of the cost."""
+    a = np.append(inside[present], inside.sum() - inside[present].sum())
+    b = np.append(base[present], base.sum() - base[present].sum())
+    delta, z = log_odds(a, b, prior=_prior(a.sum() + b.sum()))
+    return delta[:-1], z[:-1]
+
+
+def _prior(total: float) -> float:
+    """The Dirichlet prior's pseudo-count total for log_odds: its default 100, at most 1 % of the lines
+    compared, so that in a short file the prior does not outweigh the data."""
+    return float(min(100.0, max(total, 1.0) / 100.0))
+
+
+def _over_represented(inside: np.ndarray, base: np.ndarray, lines: _Lines, z_min: float,
+                      min_lines: int = 1) -> pd.DataFrame:
+    """Templates new in ``inside`` (baseline 0) or over-represented (log-odds > 0, z ≥ z_min, ≥ min_lines).
+
+    inside, base: line counts per template code (k,). Sorted by z.
+    """
+    present = np.flatnonzero(inside)
+    if len(present) == 0:
+        return _empty_templates()
+    delta, z = _log_odds_of(inside, base, present)
+    # "Never elsewhere" means something only where the rest of the file is big enough that the
+    # template, at its rate here, would have shown up there about 5 times (P(none) < 1 %).
+    new = (base[present] == 0) & (inside[present] * base.sum() / max(inside.sum(), 1.0) >= 5.0)
+    keep = np.flatnonzero((delta > 0) & (new | ((z >= z_min) & (inside[present] >= min_lines))))
+    if len(keep) == 0:
+        return _empty_templates()
+    keep = keep[np.lexsort((-inside[present][keep], -z[keep]))]  # by z, then lines, descending
+    sel = present[keep]
+    return pd.DataFrame({"template": lines.names[sel], "unit": lines.main_unit[sel],
+                         "lines": inside[sel].astype(np.int64), "baseline_lines": base[sel].astype(np.int64),
+                         "log_odds": delta[keep], "z": z[keep], "new": new[keep]})
+
+
+def _empty_templates() -> pd.DataFrame:
+    return pd.DataFrame({"template": pd.Series(dtype=object), "unit": pd.Series(dtype=object),
+                         "lines": pd.Series(dtype=np.int64), "baseline_lines": pd.Series(dtype=np.int64),
+                         "log_odds": pd.Series(dtype=float), "z": pd.Series(dtype=float),
+                         "new": pd.Series(dtype=bool)})
+
+
+def _percentiles(scores: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Percentile in (0, 1] of each line's score (n,) among the flagged lines' scores; 0 for NaN."""
+    ref = np.sort(scores[flags & ~np.isnan(scores)])
+    if len(ref) == 0:
+        return np.zeros(len(scores))
+    return np.searchsorted(ref, np.nan_to_num(scores, nan=-np.inf), side="right") / len(ref)
+
+
+def _onset(codes: np.ndarray, pos: np.ndarray, window: float) -> np.ndarray:
+    """1 − exp(−n / 2) per line (m,), n = distinct other templates in the ``window`` after the line."""
+    ends = np.searchsorted(pos, pos + window, side="right")
+    n = np.array([len(set(codes[i + 1:ends[i]].tolist()) - {codes[i]}) for i in range(len(codes))])
+    return 1.0 - np.exp(-n / _ONSET_SCALE)
+
+
+@dataclass
+class _Evidence:
+    """What one incident's anomalous lines (m, file order) say, for ranking."""
+
+    units: np.ndarray  # writer (m,)
+    codes: np.ndarray  # template (m,)
+    line_no: np.ndarray
+    pos: np.ndarray
+    scores: np.ndarray
+    pct: np.ndarray  # score percentile among the file's anomalous lines (m,)
+    delta: np.ndarray  # template log-odds vs baseline (m,)
+    named: np.ndarray  # (m, U) lines naming each unit
+    mention_d: np.ndarray  # (U,) log-odds of lines naming each unit, vs baseline
+
+
+def _rank(ev: _Evidence, lines: _Lines, baseline: np.ndarray, precursor: Mapping[str, str],
+          weights: Mapping[str, float], beta: float, onset_window: float, timed: bool) -> pd.DataFrame:
+    """Ranked candidates (:data:`CANDIDATE_COLUMNS`) of one incident; the formula is in the module docstring."""
+    spec = _saturate(ev.delta)
+    pct = ev.pct if lines.has_score else np.zeros(len(spec))
+    q = spec * _onset(ev.codes, ev.pos, onset_window) * (np.sqrt(pct) if lines.has_score else 1.0)
+    first = q * np.concatenate([[1.0], np.cumprod(1.0 - q)[:-1]])  # P(line l is the first incident line)
+    n_named = ev.named.sum(axis=1)
+    writer_share = np.where(n_named > 0, 1.0 - beta, 1.0)
+    named_share = np.where(n_named > 0, beta / np.maximum(n_named, 1), 0.0)
+    writers = list(dict.fromkeys(ev.units.tolist()))  # first-appearance order
+    by_mention = [name for j, name in enumerate(lines.mention_names)
+                  if ev.named[:, j].sum() >= 2 and ev.mention_d[j] > 0 and name not in writers]
+    total = first.sum()
+    used = {k: w for k, w in weights.items() if w and (lines.has_score or k != "anomaly")}
+    rows = []
+    for unit in writers + by_mention:
+        own = ev.units == unit
+        j = lines.mention_names.index(unit) if unit in lines.mention_names else -1
+        named = ev.named[:, j] if j >= 0 else np.zeros(len(q), dtype=bool)
+        weight = np.where(own, 1.0, np.where(named, beta, 0.0))
+        share = np.where(own, writer_share, 0.0) + np.where(named, named_share, 0.0)
+        terms = {"earliness": float((first * share).sum() / total) if total > 0 else float(own[0]),
+                 "specificity": float((weight * spec).max()),
+                 "mentions": float(_saturate(ev.mention_d[j])) if j >= 0 and named.sum() >= 2 else 0.0,
+                 "anomaly": float((weight * pct).max()),
+                 "precursor": 1.0 if unit in precursor else 0.0}
+        score = sum(w * terms[k] for k, w in used.items()) / sum(used.values())
+        rows.append({"component": unit, "score": score, **_describe_candidate(unit, own, named, ev, lines,
+                                                                              baseline, precursor, timed, terms),
+                     **terms})
+    rows.sort(key=lambda row: -row["score"])  # stable: ties keep first-appearance order
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evidence, lines: _Lines,
+                        baseline: np.ndarray, precursor: Mapping[str, str], timed: bool, terms: dict) -> dict:
+    """first_line_no, n_lines, top_template and the evidence sentence of one candidate."""
+    parts = []
+    if own.any():
+        i = int(np.flatnonzero(own)[0])
+        mine = np.flatnonzero(own)
+        best = int(mine[np.argmax(ev.delta[mine])])
+        code = int(ev.codes[best])
+        rank = len(dict.fromkeys(ev.units[:i].tolist())) + 1
+        after = ev.pos[i] - ev.pos[0]
+        parts.append("first anomalous event" + f" (line {ev.line_no[i]})" if rank == 1 else
+                     f"{_ordinal(rank)} unit to appear (line {ev.line_no[i]}, "
+                     f"{after:.0f} {'s' if timed else 'lines'} after the start)")
+        text = _short(str(lines.names[code]))
+        n_in, n_base = int((ev.codes[mine] == code).sum()), int(baseline[code])
+        parts.append(f"'{text}' ×{n_in}, " + ("never elsewhere in the file" if n_base == 0 else
+                                              f"{n_base} elsewhere (log-odds {ev.delta[best]:+.1f})"))
+        info = {"first_line_no": int(ev.line_no[i]), "n_lines": int(own.sum()),
+                "top_template": str(lines.names[code])}
+    else:
+        i = int(np.flatnonzero(named)[0])
+        parts.append(f"no line of its own; named first at line {ev.line_no[i]}")
+        info = {"first_line_no": -1, "n_lines": 0, "top_template": ""}
+    if terms["mentions"] > 0:
+        parts.append(f"named by {int(named.sum())} line(s) of other units (M {terms['mentions']:.2f})")
+    if lines.has_score and own.any():
+        k = int(np.flatnonzero(own)[np.argmax(ev.pct[own])])
+        parts.append(f"max score {ev.scores[k]:.2f} (top {max(1.0, 100 * (1 - ev.pct[k])):.0f}% of anomalies)")
+    if unit in precursor:
+        parts.append(f"before the start: '{_short(precursor[unit], 60)}'")
+    return {**info, "evidence": "; ".join(parts)}
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _event_text(frame: pd.DataFrame, row: int) -> str:
+    """A line as a user would recognise it: its raw text (else component + content), ≤ 200 characters."""
+    raw = frame["raw"].iloc[row] if "raw" in frame else None
+    if isinstance(raw, str) and raw.strip():
+        return raw.strip()[:200]
+    parts = [str(frame[c].iloc[row]) for c in ("component", "content")
+             if c in frame and pd.notna(frame[c].iloc[row])]
+    return " ".join(parts).strip()[:200]
+
+
+def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, max_gap: Gap = "10min",
+            max_gap_lines: int = 50, min_lines: int = 1, background_share: float | None = 0.05,
+            split_unrelated: bool = True, onset_window: Gap = None, pre_window: Gap = None,
+            weights: Mapping[str, float] | None = None, mention_weight: float = MENTION_WEIGHT,
+            z_min: float = 2.0, **grouping) -> RcaResult:
+    """Group anomalous lines into incidents and rank each one's probable root causes.
+
+    frame: one row per line with ``is_anomaly`` (n,), optionally ``score``,
+    ``timestamp``, ``component``, ``template``/``masked``/``content``,
+    ``source``, ``line_no``, ``raw``. ``incidents``: a ready incident id per
+    line (Series on ``frame.index`` or a column name; -1 or NaN = none), e.g.
+    a known grouping; otherwise :func:`find_incidents` with ``max_gap``,
+    ``max_gap_lines``, ``min_lines``, ``background_share``,
+    ``split_unrelated`` and ``**grouping`` (its other options).
+    ``onset_window`` (default gap / 5) and ``pre_window`` (default the gap)
+    are durations, or line counts without timestamps. ``weights`` overrides
+    :data:`WEIGHTS` (a missing key weighs 0); ``mention_weight`` is β.
+    Returns incidents in id order; ``result.unit`` is "template" when the
+    frame has no component column.
+    """
+    frame = _with_line_no(frame)
+    if incidents is None:
+        labels = find_incidents(frame, max_gap, max_gap_lines, min_lines, background_share, split_unrelated,
+                                **grouping)
+    else:
+        given = frame[incidents] if isinstance(incidents, str) else incidents
+        # A Series aligns on the index; anything else is taken in row order.
+        labels = given.reindex(frame.index) if isinstance(given, pd.Series) else pd.Series(given, index=frame.index)
+        labels = pd.to_numeric(labels, errors="coerce").fillna(-1).astype(np.int64).rename("incident")
+    weights = dict(WEIGHTS if weights is None else weights)
+    lines = _prepare(frame)
+    ts = _times(frame)
+    out: list[Incident] = []
+    for source, idx in _source_groups(frame):
+        out += _analyze_source(frame, lines, labels.to_numpy()[idx], source, idx, ts, max_gap, max_gap_lines,
+                               onset_window, pre_window, weights, mention_weight, z_min)
+    out.sort(key=lambda inc: (inc.incident, inc.source))
+    return RcaResult(out, labels, lines.unit_kind)
+
+
+def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source: str, idx: np.ndarray,
+                    ts: pd.Series | None, max_gap: Gap, max_gap_lines: int, onset_window: Gap, pre_window: Gap,
+                    weights: Mapping[str, float], beta: float, z_min: float) -> list[Incident]:
+    """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,)."""
+    pos, gap, timed = _positions(frame.iloc[idx], max_gap, max_gap_lines)
+    onset = _gap_value(onset_window, timed, gap / 5)
+    window = _gap_value(pre_window, timed, gap)
+    codes, flags = lines.codes[idx], lines.flags[idx]
+    pct = _percentiles(lines.scores[idx], flags)
+    valid = codes >= 0
+    k = len(lines.names)
+    everything = np.bincount(codes[valid], minlength=k).astype(float)
+    # Cumulative counts make "outside this span" O(1) per incident for mentions and line totals.
+    n_cum = np.concatenate([[0], np.cumsum(valid)])
+    ment = lines.mentions[idx] if lines.mentions is not None else np.zeros((len(idx), 0), dtype=bool)
+    m_cum = np.vstack([np.zeros((1, ment.shape[1])), np.cumsum(ment, axis=0)])
+    ids = np.unique(lab[lab >= 0])
+    in_span = np.zeros(len(idx), dtype=bool)
+    spans = {}
+    for g in ids:
+        where = np.flatnonzero(lab == g)
+        spans[g] = (int(where[0]), int(where[-1]))
+        in_span[where[0]:where[-1] + 1] = True
+    out = []
+    for g in ids:
+        lo, hi = spans[g]
+        inside = np.bincount(codes[lo:hi + 1][valid[lo:hi + 1]], minlength=k).astype(float)
+        baseline = everything - inside
+        # "What changed": templates of the window before the start that lie outside every incident.
+        before = np.flatnonzero((pos >= pos[lo] - window) & (np.arange(len(idx)) < lo) & ~in_span & valid)
+        pre = np.bincount(codes[before], minlength=k).astype(float)
+        # Many templates pass through a window: hold the family of tests to a 5 % error (Bonferroni).
+        n_tests = max(int((pre > 0).sum()), 1)
+        changes = _over_represented(pre, baseline - pre, lines, max(z_min, float(norm.isf(0.05 / n_tests))),
+                                    min_lines=2)
+        precursor: dict[str, str] = {}
+        for unit, template in zip(changes["unit"], changes["template"]):
+            precursor.setdefault(unit, template)
+        member = np.flatnonzero((lab == g) & flags)
+        if len(member) == 0:  # a given grouping may hold no flagged line: use all its lines
+            member = np.flatnonzero((lab == g) & valid)
+        if len(member) == 0:
+            continue
+        present = np.flatnonzero(inside)
+        delta_present = _log_odds_of(inside, baseline, present)[0]
+        delta = np.zeros(k)
+        delta[present] = delta_present
+        m_out = m_cum[-1] - (m_cum[hi + 1] - m_cum[lo])
+        n_out = n_cum[-1] - (n_cum[hi + 1] - n_cum[lo])
+        named = ment[member]
+        m_in = named.sum(axis=0)
+        mention_d = np.array([log_odds(np.array([m_in[j], len(member) - m_in[j]]),
+                                       np.array([m_out[j], max(n_out - m_out[j], 0)]),
+                                       prior=_prior(len(member) + n_out))[0][0]
+                              if m_in[j] >= 2 else 0.0 for j in range(ment.shape[1])])
+        rows = idx[member]
+        ev = _Evidence(units=lines.units[rows], codes=codes[member], line_no=lines.line_no[rows],
+                       pos=pos[member], scores=lines.scores[rows], pct=pct[member], delta=delta[codes[member]],
+                       named=named, mention_d=mention_d)
+        candidates = _rank(ev, lines, baseline, precursor, weights, beta, onset, timed)
+        names_u, n_u = np.unique(ev.units.astype(str), return_counts=True)
+        by_count = np.argsort(-n_u, kind="stable")
+        out.append(Incident(
+            incident=int(g), source=source, first_line_no=int(lines.line_no[idx[lo]]),
+            last_line_no=int(lines.line_no[idx[hi]]),
+            start=ts.iloc[idx[lo]] if ts is not None else pd.NaT, end=ts.iloc[idx[hi]] if ts is not None else pd.NaT,
+            n_lines=len(member), components={str(names_u[i]): int(n_u[i]) for i in by_count},
+            first_event=_event_text(frame, int(rows[0])), candidates=candidates,
+            templates=_over_represented(inside, baseline, lines, z_min), changes=changes, unit=lines.unit_kind))
+    return out
+
+
+def describe(incident: Incident) -> str:
+    """A few lines summarising an incident: where and when, first event, units, top 3 causes, what changed."""
+    when = f"{incident.start} → {incident.end}" if pd.notna(incident.start) else "no timestamps"
+    units = ", ".join(f"{c} ×{n}" for c, n in sorted(incident.components.items(), key=lambda kv: -kv[1])[:6])
+    out = [f"Incident {incident.incident} in {incident.source or '<input>'}, lines {incident.first_line_no}-"
+           f"{incident.last_line_no} ({when}), {incident.n_lines} anomalous line(s)",
+           f"  first event: {incident.first_event}",
+           f"  {incident.unit}s: {units}"]
+    if incident.unit == "template":
+        out.append("  (no component column: templates stand in for components)")
+    for rank, row in enumerate(incident.candidates.head(3).itertuples(index=False), 1):
+        out.append(f"  #{rank} {row.component} (score {row.score:.2f}): {row.evidence}")
+    if not incident.changes.empty:
+        shown = "; ".join(f"'{_short(t, 50)}'" + (" (new)" if new else "")
+                          for t, new in zip(incident.changes["template"].head(3), incident.changes["new"].head(3)))
+        out.append(f"  before it: {shown}")
+    return "\n".join(out)

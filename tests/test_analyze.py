@@ -1,0 +1,53 @@
+"""``logad analyze``: CSVs, projector runs and a self-contained HTML report that a real browser renders."""
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from logad_utils.cli import main
+from logad_utils.datasets import write_log
+from logad_utils.rca import TABLE_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def analyzed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("analyze")
+    log, _ = write_log(root / "atm.jrn", n_lines=6000, seed=11)
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(root / "out")]) == 0
+    return root / "out"
+
+
+def test_outputs_cover_every_flagged_line(analyzed):
+    anomalies = pd.read_csv(analyzed / "anomalies.csv")
+    incidents = pd.read_csv(analyzed / "incidents.csv")
+    assert list(incidents.columns) == TABLE_COLUMNS
+    assert {"source", "line_no", "timestamp", "component", "template", "score", "methods", "incident"} <= \
+        set(anomalies.columns)
+    assert len(anomalies) > 0 and anomalies["line_no"].is_unique
+    assert set(anomalies["incident"]) - {-1} <= set(incidents["incident"])
+    assert (anomalies["methods"] == "tfidf").all()
+    assert (analyzed / "projector" / "tfidf" / "projector_config.pbtxt").is_file()
+
+
+def test_report_is_self_contained(analyzed):
+    html = (analyzed / "report.html").read_text()
+    assert "<h2>Incidents" in html and "data:image/png;base64," in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "<script" not in html
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
+def test_report_renders_in_a_real_browser(analyzed, tmp_path):
+    shot = tmp_path / "report.png"
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+         "--window-size=1280,2000", f"--screenshot={shot}", (analyzed / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert shot.is_file() and shot.stat().st_size > 20_000
+    console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert not console, console
