@@ -30,20 +30,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from common import LOGHUB, RESULTS, write_section  # noqa: E402
-from logad_utils.formats import LogFormat  # noqa: E402
+from logad_utils.formats import LOGHUB_FORMATS, LogFormat  # noqa: E402
 from logad_utils.templates import LogTemplateMiner, mine_templates  # noqa: E402
 
-# Header layouts from the Loghub README (Loghub's parsing-benchmark notation).
-LOGHUB_FORMATS = {
-    "HDFS": r"<Date> <Time> <Pid> <Level> <Component>: <Content>",
-    "Hadoop": r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>",
-    "Spark": r"<Date> <Time> <Level> <Component>: <Content>",
-    "Zookeeper": r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>",
-    "BGL": r"<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>",
-    "Linux": r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>",
-    "Apache": r"\[<Time>\] \[<Level>\] <Content>",
-    "OpenSSH": r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>",
-}
 CITATION = ("Jieming Zhu, Shilin He, Pinjia He, Jinyang Liu, Michael R. Lyu. Loghub: A Large Collection of "
             "System Log Datasets for AI-driven Log Analytics. ISSRE 2023. https://github.com/logpai/loghub")
 SECTION = "parse_accuracy"  # RESULTS.md markers: <!-- parse_accuracy:start --> ... <!-- parse_accuracy:end -->

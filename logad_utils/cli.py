@@ -29,26 +29,22 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
 
 
-def _fraction(text: str) -> float | str:
-    if text == "auto":
-        return text
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {text!r}") from None
-    if not 0 < value < 0.5:
-        raise argparse.ArgumentTypeError(f"contamination must be in (0, 0.5), got {value}")
-    return value
-
-
-def _percent(text: str) -> float:
+def _number(text: str, low: float, high: float, name: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < 100:
-        raise argparse.ArgumentTypeError(f"percentile must be in (0, 100), got {value}")
+    if not low < value < high:
+        raise argparse.ArgumentTypeError(f"{name} must be in ({low:g}, {high:g}), got {value:g}")
     return value
+
+
+def _fraction(text: str) -> float | str:
+    return text if text == "auto" else _number(text, 0, 0.5, "contamination")
+
+
+def _percent(text: str) -> float:
+    return _number(text, 0, 100, "percentile")
 
 
 def _add_method_args(p: argparse.ArgumentParser) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "LogFormat",
     "FormatError",
     "PRESETS",
+    "LOGHUB_FORMATS",
     "get_format",
     "detect_format",
     "parse_timestamps",
@@ -263,6 +264,20 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat("", "jsonl", json_key="message"),
         LogFormat(r"<Content>", "raw"),
     ]
+}
+
+
+# The header layouts of the Loghub 2k samples, exactly as the Loghub README writes them
+# (Zhu et al., ISSRE 2023); the presets above add field patterns for auto-detection.
+LOGHUB_FORMATS: dict[str, str] = {
+    "HDFS": r"<Date> <Time> <Pid> <Level> <Component>: <Content>",
+    "Hadoop": r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>",
+    "Spark": r"<Date> <Time> <Level> <Component>: <Content>",
+    "Zookeeper": r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>",
+    "BGL": r"<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>",
+    "Linux": r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>",
+    "Apache": r"\[<Time>\] \[<Level>\] <Content>",
+    "OpenSSH": r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>",
 }
 
 

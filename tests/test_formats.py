@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logad_utils.formats import PRESETS, FormatError, LogFormat, detect_format, get_format
-from conftest import LOGHUB, LOGHUB_SYSTEMS, needs_loghub
+from conftest import LOGHUB, needs_loghub
+from logad_utils.formats import LOGHUB_FORMATS, PRESETS, FormatError, LogFormat, detect_format, get_format
 
 
 def test_loghub_notation_fields_and_spaces():
@@ -73,13 +73,13 @@ def test_any_line_becomes_exactly_one_row(lines, preset):
 
 
 @needs_loghub
-@pytest.mark.parametrize("system", LOGHUB_SYSTEMS)
+@pytest.mark.parametrize("system", LOGHUB_FORMATS)
 def test_loghub_format_strings_give_the_structured_content(system):
     import pandas as pd
 
     from logad_utils.io import read_logs
 
-    frame = read_logs(LOGHUB / system / f"{system}_2k.log", fmt=LOGHUB_SYSTEMS[system], warn=False)
+    frame = read_logs(LOGHUB / system / f"{system}_2k.log", fmt=LOGHUB_FORMATS[system], warn=False)
     truth = pd.read_csv(LOGHUB / system / f"{system}_2k.log_structured.csv")
     assert len(frame) == len(truth) == 2000
     assert (frame["content"].str.strip() == truth["Content"].astype(str).str.strip()).mean() == 1.0
