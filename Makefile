@@ -17,10 +17,14 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)
 
 demo: install
-	cd notebooks && ../$(BIN)/jupyter execute --inplace *.ipynb
-	$(BIN)/logad detect $(SAMPLE) --out projector_exports/atm_sample_scores.csv --projector-dir projector_exports
-	@echo "Notebooks executed in place: notebooks/*.ipynb"
-	@echo "Open the projector: $(BIN)/tensorboard --logdir projector_exports --host 127.0.0.1"
+	cd notebooks && ../$(BIN)/jupyter execute --inplace 01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb
+	$(BIN)/logad analyze $(SAMPLE) --method all --out projector_exports/analysis
+	@echo
+	@echo "Notebooks (executed in place): notebooks/01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb"
+	@echo "Report:    projector_exports/analysis/report.html"
+	@echo "Projector: projector_exports/ (tensors.tsv + metadata.tsv per run, for projector.tensorflow.org)"
+	@echo "Open the projector in TensorBoard:"
+	@echo "  $(BIN)/tensorboard --logdir projector_exports --host 127.0.0.1"
 
 test: install
 	$(BIN)/python -m pytest -q
