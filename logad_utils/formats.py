@@ -128,6 +128,9 @@ class LogFormat:
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
         match = self._regex.match  # type: ignore[attr-defined]
         index = self._index  # type: ignore[attr-defined]
+        if index == list(range(1, len(index) + 1)):
+            # Only named groups, in order: groups() is the cheapest way to read them.
+            return [m.groups() if (m := match(line)) else None for line in lines]
         if len(index) == 1:
             return [(m.group(index[0]),) if (m := match(line)) else None for line in lines]
         return [m.group(*index) if (m := match(line)) else None for line in lines]
