@@ -122,7 +122,7 @@ class LogFormat:
             if name in time_cols:
                 continue
             values = content if name == "Content" else data[name]
-            frame[_column_name(name)] = pd.array(values, dtype=object)
+            frame[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
         return frame, matched
 
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:

@@ -185,9 +185,9 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -
     blank = np.fromiter((not s.strip() for s in lines), dtype=bool, count=len(lines))
     fields, matched = fmt.parse(lines)
     base = pd.DataFrame({
-        "source": pd.array([source] * len(lines), dtype=object),
+        "source": source,
         "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
-        "raw": pd.array(lines, dtype=object),
+        "raw": pd.Series(lines, dtype=object),
         "blank": blank,
         "parsed": matched & ~blank,
         "truncated": long,

@@ -48,6 +48,9 @@ def make_detector(method: str = "tfidf", known_good: bool = False, **params) -> 
         # A known-good log has no noise: every message seen there is a cluster of its own.
         params["min_samples"] = 1
     params = {k: v for k, v in params.items() if v is not None}
+    if "contamination" in params and "percentile" not in params:
+        # An explicit contamination wins over a detector's default percentile (the autoencoder's 95).
+        params["percentile"] = None
     if method == "tfidf":
         return TfidfDetector(**params)
     if method == "bert":

@@ -94,3 +94,11 @@ def test_saved_model_reproduces_detect_scores(small_log, tmp_path, method, extra
 def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):
     assert main(["score", "--model", str(tmp_path / "nope"), str(small_log), "--out", str(tmp_path / "s.csv")]) == 1
     assert "not a logad model directory" in capsys.readouterr().err
+
+
+def test_contamination_overrides_a_default_percentile():
+    from logad_utils.pipeline import make_detector
+
+    assert make_detector("autoencoder", contamination=0.02).percentile is None
+    assert make_detector("autoencoder").percentile == 95.0
+    assert make_detector("tfidf", known_good=True).percentile == 99.5
