@@ -58,8 +58,6 @@ _TFIDF_FILE = "tfidf.joblib"
 def _keras():
     """Import keras on the TensorFlow backend (unless the user chose another backend before)."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    # TensorFlow's C++ start-up notes (oneDNN, CPU features) are noise for users; errors still show.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
     return keras
