@@ -161,28 +161,36 @@ def _open_text(path: Path) -> IO[str]:
     return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="logad.count", newline=None)
 
 
-def _iter_line_batches(path: Path, batch: int) -> Iterator[list[str]]:
+def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22) -> Iterator[list[str]]:
     """Yield lists of at most ``batch`` lines (newline stripped) of one file."""
+    # Universal-newline reads turn "\r\n" and "\r" into "\n", so one C-level split per block
+    # finds every line; the unfinished last line of a block is carried into the next.
     with _open_text(path) as text:
-        lines: list[str] = []
+        pending: list[str] = []
+        tail = ""
         try:
-            for line in text:
-                lines.append(line[:-1] if line.endswith("\n") else line)
-                if len(lines) >= batch:
-                    yield lines
-                    lines = []
+            while block := text.read(read_size):
+                parts = (tail + block).split("\n")
+                tail = parts.pop()
+                pending += parts
+                while len(pending) >= batch:
+                    yield pending[:batch]
+                    pending = pending[batch:]
         except (OSError, EOFError) as exc:
             raise LogInputError(f"{path}: read failed ({exc})") from None
-        if lines:
-            yield lines
+        if tail:
+            pending.append(tail)
+        for start in range(0, len(pending), batch):
+            yield pending[start:start + batch]
 
 
 def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -> pd.DataFrame:
     """Rows for consecutive lines of one file: base columns plus the format's fields."""
-    long = np.fromiter((len(s) > MAX_LINE_CHARS for s in lines), dtype=bool, count=len(lines))
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    long = lengths > MAX_LINE_CHARS
     if long.any():
         lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
-    blank = np.fromiter((not s.strip() for s in lines), dtype=bool, count=len(lines))
+    blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
     fields, matched = fmt.parse(lines)
     base = pd.DataFrame({
         "source": source,
