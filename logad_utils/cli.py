@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .embeddings import ModelNotAvailable
 from .formats import FormatError
 from .io import LogInputError
 
@@ -52,6 +53,10 @@ def _add_method_args(p: argparse.ArgumentParser) -> None:
                    help="detector (default tfidf)")
     p.add_argument("--scorer", choices=["rarity", "iforest", "knn", "hybrid"],
                    help="TF-IDF scorer (default rarity)")
+    p.add_argument("--model", dest="bert_model", metavar="ID_OR_PATH",
+                   help="BERT model for --method bert or --features bert: a local folder or a Hugging Face id "
+                        "already in the local cache (default: the bundled all-MiniLM-L6-v2); never downloads")
+    p.add_argument("--features", choices=["tfidf", "bert"], help="autoencoder input (default tfidf)")
     p.add_argument("--contamination", type=_fraction, default=None, metavar="C",
                    help="expected anomalous fraction, or auto (default: auto; with --train the "
                         "99.5th percentile of the known-good scores)")
@@ -156,10 +161,17 @@ def cmd_parse(args: argparse.Namespace) -> None:
 
 def _detector_params(args: argparse.Namespace) -> dict:
     params = {"contamination": args.contamination, "percentile": args.percentile}
+    if args.scorer and args.method != "tfidf":
+        raise CliError("--scorer applies to --method tfidf only")
+    if args.features and args.method != "autoencoder":
+        raise CliError("--features applies to --method autoencoder only")
     if args.method == "tfidf":
         params["scorer"] = args.scorer
-    elif args.scorer:
-        raise CliError("--scorer applies to --method tfidf only")
+    elif args.method == "bert":
+        params["model"] = args.bert_model
+    else:
+        params["features"] = args.features
+        params["bert_model"] = args.bert_model
     return params
 
 
@@ -299,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             func(args)
-    except (CliError, LogInputError, FormatError) as exc:
+    except (CliError, LogInputError, FormatError, ModelNotAvailable) as exc:
         print(f"logad: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -55,6 +55,8 @@ def test_detect_with_projector_export(small_log, tmp_path):
     (["parse", "{log}", "--out", "x.txt"], "must end in"),
     (["parse", "{log}", "--format", "<Date> <Level>", "--out", "{tmp}/x.csv"], "no <Content>"),
     (["detect", "{log}", "--contamination", "0.9", "--out", "{tmp}/x.csv"], "contamination"),
+    (["detect", "{log}", "--method", "bert", "--model", "no-such/model", "--out", "{tmp}/x.csv"], "never downloads"),
+    (["detect", "{log}", "--features", "bert", "--out", "{tmp}/x.csv"], "--features applies"),
 ])
 def test_errors_are_one_line_without_traceback(argv, message, small_log, tmp_path):
     argv = [a.format(log=small_log, tmp=tmp_path) for a in argv]
@@ -81,7 +83,8 @@ def test_generate_writes_log_and_labels(tmp_path):
     assert len((tmp_path / "g.jrn").read_text().splitlines()) == len(labels) == 500
 
 
-@pytest.mark.parametrize("method, extra", [("tfidf", []), ("tfidf", ["--scorer", "knn"]), ("bert", [])])
+@pytest.mark.parametrize("method, extra", [("tfidf", []), ("tfidf", ["--scorer", "knn"]), ("bert", []),
+                                           ("autoencoder", ["--features", "tfidf"])])
 def test_saved_model_reproduces_detect_scores(small_log, tmp_path, method, extra):
     detect_out, score_out, model = tmp_path / "d.csv", tmp_path / "s.csv", tmp_path / "model"
     assert main(["detect", str(small_log), "--method", method, *extra, "--out", str(detect_out),
