@@ -21,6 +21,8 @@ from logad_utils.pipeline import make_detector, parse_logs
 CONFIGS = {
     "tfidf": [("tfidf rarity (default)", {"scorer": "rarity"}),
               ("tfidf rarity, no level prior", {"scorer": "rarity", "severity_weight": 0.0}),
+              ("tfidf rarity, word 1-2 grams", {"scorer": "rarity", "ngram_range": (1, 2)}),
+              ("tfidf rarity, word 4-grams (seed)", {"scorer": "rarity", "ngram_range": (4, 4)}),
               ("tfidf iforest", {"scorer": "iforest"}),
               ("tfidf knn", {"scorer": "knn"}), ("tfidf hybrid", {"scorer": "hybrid"})],
     "bert": [("bert + dbscan", {})],
@@ -72,24 +74,27 @@ def main() -> None:
     datasets = {"sample (ATM, generated)": load_sample}
     if (LOGHUB / "BGL").is_dir():
         datasets["Loghub BGL 2k"] = load_bgl
-    rows = []
-    for data_name, load in datasets.items():
-        frame, y = load()
-        for method in args.methods.split(","):
+    loaded = {name: load() for name, load in datasets.items()}
+    for method in args.methods.split(","):
+        rows = []
+        for data_name, (frame, y) in loaded.items():
             for name, params in CONFIGS[method]:
                 for row in run_one(method, params, frame, y):
                     rows.append({"data": data_name, "method": name, **row})
-                    print(f"{data_name:24s} {name:24s} {row['setting']:12s} " +
+                    print(f"{data_name:24s} {name:32s} {row['setting']:12s} " +
                           " ".join(f"{m} {row[m]:.3f}" for m in METRICS))
-    table = pd.DataFrame(rows)[["data", "method", "setting", *METRICS, "flagged", "lines", "fit_s", "score_s"]]
-    body = ("## Detection accuracy\n\n"
-            "`python benchmarks/bench_detect.py --methods " + args.methods + "`. Unsupervised: fit and score the "
-            "whole file; known-good: fit on the normal lines of the first 60 %, score the last 40 % (threshold: "
+        write_section(f"detect-{method}", _section(method, pd.DataFrame(rows)))
+
+
+def _section(method: str, rows: pd.DataFrame) -> str:
+    """Markdown of one method's accuracy table."""
+    table = rows[["data", "method", "setting", *METRICS, "flagged", "lines", "fit_s", "score_s"]]
+    return (f"## Detection accuracy: {method}\n\n"
+            f"`python benchmarks/bench_detect.py --methods {method}`. Unsupervised: fit and score the whole "
+            "file; known-good: fit on the normal lines of the first 60 %, score the last 40 % (threshold: "
             "99.5th percentile of the known-good scores). F1, precision and recall are at the method's own "
-            "threshold (`contamination=\"auto\"` unsupervised); best_f1 is the best over all thresholds, for "
-            "reference only. BGL's label field is dropped before detection.\n\n"
-            + markdown_table(table) + "\n\nBGL data: " + LOGHUB_CITATION)
-    write_section("detect", body)
+            "threshold; best_f1 is the best over all thresholds, for reference only. BGL's label field is "
+            "dropped before detection.\n\n" + markdown_table(table) + "\n\nBGL data: " + LOGHUB_CITATION)
 
 
 if __name__ == "__main__":

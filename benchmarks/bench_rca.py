@@ -28,6 +28,7 @@ from logad_utils import rca  # noqa: E402
 from logad_utils.datasets import generate_log, read_labels  # noqa: E402
 from logad_utils.detectors import TfidfDetector  # noqa: E402
 from logad_utils.io import read_logs  # noqa: E402
+from logad_utils.templates import mine_templates  # noqa: E402
 
 SAMPLE = ROOT / "data" / "atm_sample.jrn"
 # (name, set, lines, seed); seed None is the bundled sample. Defaults were chosen looking at the sample, seeds
@@ -35,23 +36,6 @@ SAMPLE = ROOT / "data" / "atm_sample.jrn"
 LOGS = ([("sample", "tuning", 20000, None)] + [(f"seed {s}", "tuning", 20000, s) for s in range(1, 6)]
         + [("seed 7, 100k", "tuning", 100000, 7)]
         + [(f"seed {s}", "held-out", 20000, s) for s in range(21, 31)] + [("seed 8, 100k", "held-out", 100000, 8)])
-TEMPLATES_USED = {"how": "mine_templates"}
-
-
-def with_templates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add masked/template columns; masking alone when template mining fails (module still in flux)."""
-    try:
-        from logad_utils.templates import mine_templates
-
-        return mine_templates(frame)
-    except Exception as exc:  # noqa: BLE001 - any failure there must not stop this benchmark
-        from logad_utils.masking import Masker
-
-        TEMPLATES_USED["how"] = f"masking only (mine_templates failed: {type(exc).__name__})"
-        out = frame.copy()
-        out["masked"] = Masker().mask_many(out["content"].fillna("").astype(str).tolist())
-        out["template"] = out["masked"]
-        return out
 
 
 def load(lines_n: int, seed: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,7 +49,7 @@ def load(lines_n: int, seed: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
             path = Path(tmp) / f"atm_seed{seed}.jrn"
             path.write_text("".join(s + "\n" for s in lines), encoding="utf-8")
             frame = read_logs(path, warn=False)
-    frame = with_templates(frame)
+    frame = mine_templates(frame)
     det = TfidfDetector().fit(frame)
     frame["score"] = det.decision_scores_
     frame["is_anomaly"] = det.labels_
@@ -195,7 +179,7 @@ def _section(table: pd.DataFrame, summary: pd.DataFrame) -> str:
         "timestamp column dropped (line order, `max_gap_lines`); *no component column*: templates ranked, each "
         "scored as the component that writes it most. *Tuning* logs were looked at while choosing the "
         "defaults (so were 20k-line seeds 11-20, not listed); *held-out* logs only ever checked chosen defaults, "
-        "their failures were not inspected. Templates: {TEMPLATES_USED['how']}. `rca s`: seconds in `rca.analyze`. "
+        "their failures were not inspected. Templates: `mine_templates`. `rca s`: seconds in `rca.analyze`. "
         "Regenerate with `python benchmarks/bench_rca.py` (about two minutes).",
         "",
         markdown_table(summary),
