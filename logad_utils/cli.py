@@ -196,7 +196,7 @@ def cmd_detect(args: argparse.Namespace) -> None:
     if args.projector_dir:
         _export_projector(args, detector, frame, scores, labels)
     if args.save_model:
-        fmt = resolved_format(train if train is not None else frame, args.format)
+        fmt = resolved_format([f for f in (train, frame) if f is not None], args.format)
         folder = save_model(args.save_model, LogModel(args.method, fmt, args.json_key, miner, detector))
         print(f"saved model to {folder} (load only model directories you trust)")
 
@@ -311,7 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             func(args)
-    except (CliError, LogInputError, FormatError, ModelNotAvailable) as exc:
+    except (CliError, LogInputError, FormatError, ModelNotAvailable, ValueError) as exc:
+        # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

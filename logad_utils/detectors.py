@@ -208,11 +208,18 @@ class TfidfDetector(BaseLogDetector):
         self.train_matrix_ = matrix
 
     def _fit_iforest(self, matrix: sparse.csr_matrix, counts: np.ndarray) -> None:
-        n_comp = max(1, min(self.n_components, matrix.shape[1] - 1, matrix.shape[0] - 1))
-        self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state)
-        reduced = self.svd_.fit_transform(matrix)
+        n_comp = min(self.n_components, matrix.shape[1] - 1, matrix.shape[0] - 1)
+        # TruncatedSVD needs two rows and two terms; a tinier matrix is used as it is.
+        self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state) if n_comp >= 1 else None
+        reduced = self._reduce(matrix, fit=True)
         self.forest_ = IsolationForest(n_estimators=200, random_state=self.random_state)
         self.forest_.fit(reduced, sample_weight=counts)
+
+    def _reduce(self, matrix: sparse.csr_matrix, fit: bool = False) -> np.ndarray:
+        """SVD of TF-IDF rows (m, n_components), or the rows themselves when the fit data was too small."""
+        if self.svd_ is None:
+            return matrix.toarray()
+        return self.svd_.fit_transform(matrix) if fit else self.svd_.transform(matrix)
 
     def transform(self, X) -> sparse.csr_matrix:
         """TF-IDF rows (n, n_terms) of X; blank lines give empty rows."""
@@ -222,7 +229,7 @@ class TfidfDetector(BaseLogDetector):
     def _score_unique(self, texts: np.ndarray, training: bool) -> np.ndarray:
         matrix = self.train_matrix_ if training else self.tfidf_.transform(texts)
         if self.scorer == "iforest":
-            return -self.forest_.score_samples(self.svd_.transform(matrix))
+            return -self.forest_.score_samples(self._reduce(matrix))
         if self.scorer == "knn":
             return self._knn_distance(matrix, training)
         if self.scorer == "hybrid":
@@ -254,7 +261,7 @@ class TfidfDetector(BaseLogDetector):
         vocab = self.tfidf_.vectorizer_.vocabulary_
         out = np.empty(len(texts))
         for i, text in enumerate(texts):
-            terms = set(analyzer(text))
+            terms = sorted(set(analyzer(text)))  # a fixed order keeps the float sum reproducible
             out[i] = np.mean([surprise[vocab[t]] if t in vocab else unseen for t in terms]) if terms else unseen
         return out
 

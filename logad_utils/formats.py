@@ -193,7 +193,11 @@ def _json_row(line: str, key: str | None) -> tuple | None:
 
 
 def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str | None = None) -> pd.Series:
-    """Combine time fields (each of n strings) into a datetime Series of n values (NaT where unparsable)."""
+    """Combine time fields (each of n strings) into a naive datetime Series of n values (NaT where unparsable).
+
+    Times with a UTC offset are converted to UTC; a layout without a year
+    gets year 2000 (a leap year, so that 29 February parses).
+    """
     if len(columns) == 1:
         joined = pd.Series(columns[0], dtype=object)
     else:
@@ -202,12 +206,26 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
         return pd.Series(pd.to_datetime(joined), dtype="datetime64[ns]")
     if time_format == "epoch":
         return pd.to_datetime(pd.to_numeric(joined, errors="coerce"), unit="s")
+    first = next((v for v in joined if isinstance(v, str)), "")
+    if time_format is None and _TIME_ONLY.match(first):
+        time_format = "%H:%M:%S"
     if time_format == "%H:%M:%S":
         # pandas' ISO parser is several times faster than its strptime path.
-        return pd.to_datetime("1900-01-01 " + joined, format="ISO8601", errors="coerce")
+        return _to_naive("1900-01-01 " + joined, "ISO8601")
     if time_format is not None:
-        return pd.to_datetime(joined, format=time_format, errors="coerce")
+        if "%d" in time_format and "%y" not in time_format.lower():
+            return _to_naive("2000 " + joined, "%Y " + time_format)
+        return _to_naive(joined, time_format)
     return _infer_datetimes(joined)
+
+
+_TIME_ONLY = re.compile(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d+)?$")
+
+
+def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
+    """Parse with ``fmt``; offsets (even mixed ones, as across a DST change) become naive UTC."""
+    parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
+    return parsed.dt.tz_convert(None)
 
 
 def _infer_datetimes(joined: pd.Series) -> pd.Series:
@@ -217,11 +235,11 @@ def _infer_datetimes(joined: pd.Series) -> pd.Series:
         return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
     for fmt in ("ISO8601", "mixed"):
         try:
-            ok = pd.to_datetime(sample, format=fmt, errors="coerce").notna().mean()
+            ok = _to_naive(sample, fmt).notna().mean()
+            if ok >= 0.5:
+                return _to_naive(joined, fmt)
         except (ValueError, TypeError):
             continue
-        if ok >= 0.5:
-            return pd.to_datetime(joined, format=fmt, errors="coerce")
     return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
 
 

@@ -154,11 +154,13 @@ def _open_text(path: Path) -> IO[str]:
             raise LogInputError(f"{path}: corrupt gzip file ({exc})") from None
     else:
         binary = open(path, "rb")
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    # Windows tools (PowerShell's ">") write UTF-16 with a byte-order mark.
+    encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    if b"\x00" in head and encoding != "utf-16":
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
     # newline=None: "\r\n", "\r" and "\n" all end a line, also across read boundaries.
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="logad.count", newline=None)
+    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=None)
 
 
 def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22) -> Iterator[list[str]]:
@@ -243,8 +245,12 @@ class _DayRoller:
         return pd.Series(out, index=ts.index).where(valid)
 
 
-def _is_time_of_day_only(fmt: LogFormat) -> bool:
-    return fmt.time_format is not None and "%d" not in fmt.time_format and fmt.time_format.startswith("%H")
+def _is_time_of_day(chunk: pd.DataFrame) -> bool:
+    """True when the chunk's timestamps are times of day only (parsed onto 1900-01-01)."""
+    if "timestamp" not in chunk:
+        return False
+    ts = chunk["timestamp"].dropna()
+    return len(ts) > 0 and bool((ts.dt.year == 1900).all())
 
 
 def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
@@ -277,13 +283,11 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             continue
         file_fmt = fixed or detect_format([s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]])
         report.formats[source] = file_fmt.name
-        roller = None
-        if _is_time_of_day_only(file_fmt):
-            roller = _DayRoller(_first_date(s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]))
+        roller = _DayRoller(_first_date(s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]))
         line_no = 1
         for lines in _chain([first], batches):
             chunk = _frame_for(lines, file_fmt, source, line_no)
-            if roller is not None:
+            if _is_time_of_day(chunk):
                 chunk["timestamp"] = roller.apply(chunk["timestamp"])
             line_no += len(lines)
             report.add(chunk)

@@ -96,9 +96,9 @@ class LogModel:
         return frame, scores, self.detector.label(scores)
 
 
-def resolved_format(frame: pd.DataFrame, fmt: str) -> str:
-    """The format to save: the preset auto-detection chose when every file agreed, else ``fmt``."""
-    chosen = set(frame.attrs.get("read_report", {}).get("formats", {}).values())
+def resolved_format(frames: Sequence[pd.DataFrame], fmt: str) -> str:
+    """The format to save: the preset auto-detection chose when every file of every frame agreed, else ``fmt``."""
+    chosen = {name for frame in frames for name in frame.attrs.get("read_report", {}).get("formats", {}).values()}
     return chosen.pop() if fmt == "auto" and len(chosen) == 1 else fmt
 
 

@@ -551,7 +551,7 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
         id_col[valid] = ids[safe[valid]]
         template_col[valid] = texts_of_ids[safe[valid]]
     # Object columns: letting pandas infer its string dtype copies every value again.
-    out["masked"] = pd.Series(masked_col, dtype=object, copy=False)
+    out["masked"] = pd.Series(masked_col, index=out.index, dtype=object, copy=False)
     out["template_id"] = id_col
-    out["template"] = pd.Series(template_col, dtype=object, copy=False)
+    out["template"] = pd.Series(template_col, index=out.index, dtype=object, copy=False)
     return out

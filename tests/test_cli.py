@@ -105,3 +105,11 @@ def test_contamination_overrides_a_default_percentile():
     assert make_detector("autoencoder", contamination=0.02).percentile is None
     assert make_detector("autoencoder").percentile == 95.0
     assert make_detector("tfidf", known_good=True).percentile == 99.5
+
+
+def test_detect_on_blank_only_input_is_a_clear_error(tmp_path):
+    blank = tmp_path / "blank.log"
+    blank.write_text("\n\n   \n")
+    proc = subprocess.run([sys.executable, "-m", "logad_utils", "detect", str(blank), "--out", str(tmp_path / "x.csv")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "blank" in proc.stderr

@@ -126,3 +126,8 @@ def test_metrics_and_grouping_accuracy():
     assert (m["tp"], m["fn"], m["fp"], m["excluded"]) == (1, 1, 0, 1)
     assert m["roc_auc"] == 1.0 and m["f1"] == pytest.approx(2 / 3)
     assert grouping_accuracy(["a", "a", "b", "c"], [1, 1, 2, 2]) == 0.5
+
+
+def test_iforest_with_a_single_unique_message():
+    det = TfidfDetector(scorer="iforest").fit(["same line"] * 3)
+    assert det.labels_.tolist() == [0, 0, 0]

@@ -83,3 +83,10 @@ def test_loghub_format_strings_give_the_structured_content(system):
     truth = pd.read_csv(LOGHUB / system / f"{system}_2k.log_structured.csv")
     assert len(frame) == len(truth) == 2000
     assert (frame["content"].str.strip() == truth["Content"].astype(str).str.strip()).mean() == 1.0
+
+
+def test_timestamps_with_mixed_offsets_and_leap_days():
+    frame, ok = PRESETS["generic"].parse(["2024-03-31T01:59:59+01:00 INFO a", "2024-03-31T03:00:01+02:00 INFO b"])
+    assert ok.all() and [str(t) for t in frame["timestamp"]] == ["2024-03-31 00:59:59", "2024-03-31 01:00:01"]
+    frame, _ = PRESETS["syslog"].parse(["Feb 29 00:00:01 host sshd[12]: b"])
+    assert (frame["timestamp"].dt.month.tolist(), frame["timestamp"].dt.day.tolist()) == ([2], [29])

@@ -125,3 +125,14 @@ def test_any_text_gives_one_row_per_line(tmp_path_factory, lines, sep):
     expected = lines[:-1] if lines[-1] == "" else lines
     assert len(frame) == len(expected)
     assert frame["line_no"].tolist() == list(range(1, len(expected) + 1))
+
+
+def test_utf16_with_bom_is_decoded(tmp_path):
+    frame = read_logs(write(tmp_path / "ps.log", "first line\r\nsecond line\r\n".encode("utf-16")), warn=False)
+    assert frame["raw"].tolist() == ["first line", "second line"]
+
+
+def test_custom_time_only_format_is_deterministic_and_rolls_over(tmp_path):
+    path = write(tmp_path / "t.log", b"23:59:59 INFO a\n00:00:01 INFO b\n")
+    frame = read_logs(path, fmt="<Time> <Level> <Content>", warn=False)
+    assert [str(t) for t in frame["timestamp"]] == ["1970-01-01 23:59:59", "1970-01-02 00:00:01"]

@@ -192,3 +192,10 @@ def test_fitted_miner_learns_new_templates_without_changing_old_ids():
     assert ids[0] == 1 and ids[1] == ids[2] == 2 and ids[3] == -1
     assert miner.template_of([0, 1]) == before
     assert miner.transform(["power supply failed"]).tolist() == [2]
+
+
+def test_mine_templates_keeps_rows_aligned_on_a_filtered_frame():
+    frame = pd.DataFrame({"content": ["open file 1", "boom", "open file 3", "boom", "close file 5"]})
+    out = mine_templates(frame.iloc[[0, 2, 4]])
+    assert out["masked"].tolist() == ["open file <NUM>", "open file <NUM>", "close file <NUM>"]
+    assert out.index.tolist() == [0, 2, 4]
