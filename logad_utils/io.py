@@ -270,7 +270,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         before = _INVALID.count
         try:
             batches = _iter_line_batches(path, chunk_lines)
-            first = next(batches, [])
+            head = _take_lines(batches, _DETECT_LINES)
         except LogInputError as exc:
             # One bad file among many is skipped and reported; a single bad input is an error.
             if len(files) == 1:
@@ -278,14 +278,15 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.skipped_files.append(str(exc))
             continue
         report.files.append(source)
-        if not first:
+        if not head:
             report.warnings.append(f"{source}: empty file")
             continue
-        file_fmt = fixed or detect_format([s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]])
+        sample = [s[:MAX_LINE_CHARS] for batch in head for s in batch][:_DETECT_LINES]
+        file_fmt = fixed or detect_format(sample)
         report.formats[source] = file_fmt.name
-        roller = _DayRoller(_first_date(s[:MAX_LINE_CHARS] for s in first[:_DETECT_LINES]))
+        roller = _DayRoller(_first_date(sample))
         line_no = 1
-        for lines in _chain([first], batches):
+        for lines in _chain(head, batches):
             chunk = _frame_for(lines, file_fmt, source, line_no)
             if _is_time_of_day(chunk):
                 chunk["timestamp"] = roller.apply(chunk["timestamp"])
@@ -293,6 +294,15 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.add(chunk)
             yield chunk
         report.invalid_bytes += _INVALID.count - before
+
+
+def _take_lines(batches: Iterator[list[str]], n: int) -> list[list[str]]:
+    """The first batches, enough to hold ``n`` lines (or all of them): format detection sees the
+    same lines whatever the chunk size."""
+    head: list[list[str]] = []
+    while sum(map(len, head)) < n and (batch := next(batches, None)) is not None:
+        head.append(batch)
+    return head
 
 
 def _chain(head: Iterable[list[str]], tail: Iterator[list[str]]) -> Iterator[list[str]]:

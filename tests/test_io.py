@@ -2,6 +2,7 @@
 import gzip
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,3 +137,13 @@ def test_custom_time_only_format_is_deterministic_and_rolls_over(tmp_path):
     path = write(tmp_path / "t.log", b"23:59:59 INFO a\n00:00:01 INFO b\n")
     frame = read_logs(path, fmt="<Time> <Level> <Content>", warn=False)
     assert [str(t) for t in frame["timestamp"]] == ["1970-01-01 23:59:59", "1970-01-02 00:00:01"]
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 7, 200_000])
+def test_detection_does_not_depend_on_chunk_size(tmp_path, chunk_lines):
+    lines = ["", "00:00:00  0001 JOURNAL Day start 2026-03-02"] + ATM
+    path = write(tmp_path / "a.jrn", "\n".join(lines).encode())
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)
+    assert frame["line_no"].tolist() == list(range(1, len(lines) + 1))
+    assert frame["parsed"].tolist() == [False] + [True] * (len(lines) - 1)
+    assert str(frame["timestamp"].iloc[2]) == "2026-03-02 08:00:01"
