@@ -9,10 +9,7 @@ Usage: python benchmarks/bench_detect_speed.py [--lines N] [--repeats R] [--naiv
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,17 +18,9 @@ import pandas as pd
 from sklearn.ensemble import IsolationForest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from common import markdown_table, write_section
+from common import markdown_table, time_logad, write_section
 from logad_utils.datasets import write_log
 from logad_utils.io import read_logs
-
-
-def run_detect(log: Path, out: Path) -> float:
-    """Wall seconds of one `logad detect --method tfidf` process."""
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "logad_utils", "detect", str(log), "--method", "tfidf",
-                    "--out", str(out)], check=True, capture_output=True)
-    return time.perf_counter() - t0
 
 
 def run_naive(messages: list[str]) -> float:
@@ -51,8 +40,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         log, _ = write_log(Path(tmp) / "bench.jrn", n_lines=args.lines, seed=2)
-        walls = [run_detect(log, Path(tmp) / "scores.csv") for _ in range(args.repeats)]
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        runs = [time_logad("detect", str(log), "--method", "tfidf", "--out", str(Path(tmp) / "scores.csv"))
+                for _ in range(args.repeats)]
+        walls = [r[0] for r in runs]
+        peak = max(r[1] for r in runs)
         messages = read_logs(log, warn=False)["content"].head(args.naive_lines).tolist()
         naive = run_naive(messages)
     wall = statistics.median(walls)

@@ -10,32 +10,17 @@ Usage: python benchmarks/bench_parse.py [--lines N] [--repeats R] [--naive-lines
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from common import markdown_table, write_section
+from common import markdown_table, time_logad, write_section
 from logad_utils.datasets import write_log
 from logad_utils.io import read_logs
 from logad_utils.masking import DEFAULT_RULES
-
-
-def run_parse(log: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one `logad parse` process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "logad_utils", "parse", str(log), "--out", str(out)],
-                   check=True, capture_output=True)
-    seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the maximum over all children so far; runs are equal in size.
-    return seconds, max(peak, before) / 1024
 
 
 def run_naive(messages: list[str], masked: bool) -> float:
@@ -64,7 +49,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         log, _ = write_log(Path(tmp) / "bench.jrn", n_lines=args.lines, seed=1)
-        runs = [run_parse(log, Path(tmp) / "out.parquet") for _ in range(args.repeats)]
+        runs = [time_logad("parse", str(log), "--out", str(Path(tmp) / "out.parquet")) for _ in range(args.repeats)]
         wall = statistics.median(r[0] for r in runs)
         peak = max(r[1] for r in runs)
         messages = read_logs(log, warn=False)["content"].head(args.naive_lines).tolist()

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -49,3 +52,12 @@ def median_seconds(func: Callable[[], object], repeats: int = 3) -> tuple[float,
         result = func()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), result
+
+
+def time_logad(*args: str) -> tuple[float, float]:
+    """Wall seconds of one `logad ARGS...` process and the peak resident memory (MiB) of children so far."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "logad_utils", *args], check=True, capture_output=True)
+    seconds = time.perf_counter() - t0
+    # ru_maxrss of children is the largest of all children so far; benchmark runs are alike in size.
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
