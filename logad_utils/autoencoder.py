@@ -53,6 +53,11 @@ _MODEL_FILE = "autoencoder.keras"
 _STATE_FILE = "state.json"
 _ARRAYS_FILE = "arrays.npz"
 _TFIDF_FILE = "tfidf.joblib"
+_ACTIVATIONS = {
+    "relu": lambda z: np.maximum(z, 0.0),
+    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
+    "linear": lambda z: z,
+}
 
 
 def _keras():
@@ -254,10 +259,10 @@ class AutoencoderDetector(BaseLogDetector):
 
     Notes
     -----
-    On CPU, two fits with the same ``random_state`` on the same input give the
-    same scores (tests check agreement to 1e-6; in practice they are bitwise
-    equal on one machine and thread count). ``tf.config.experimental
-    .enable_op_determinism`` is not called, as it is process-wide.
+    Two fits with the same ``random_state`` on the same input and thread count
+    give the same network. Scores are computed in NumPy from the trained
+    weights (see :meth:`_forward`), so a saved and reloaded detector gives
+    bit-identical scores.
     """
 
     def __init__(self, features: str = "tfidf", hidden: Sequence[int] = (512, 256), latent: int = 128,
@@ -422,6 +427,26 @@ class AutoencoderDetector(BaseLogDetector):
     def _score_batch_rows(self) -> int:
         return max(1, min(4096, _SCORE_FLOATS // max(1, self.n_features_in_)))
 
+    def _layers(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
+        """The trained network as (kernel (a, b) float64, bias (b,) float64, activation name) per Dense layer."""
+        layers = [layer for layer in self.autoencoder_.layers if hasattr(layer, "kernel")]
+        return [(np.asarray(layer.kernel, dtype=np.float64), np.asarray(layer.bias, dtype=np.float64),
+                 layer.get_config()["activation"]) for layer in layers]
+
+    def _forward(self, x: np.ndarray, depth: int | None = None) -> np.ndarray:
+        """Outputs (m, width) of the first ``depth`` Dense layers (all when None) on rows x (m, d), in NumPy.
+
+        Scoring runs outside TensorFlow because TF's multi-threaded CPU kernels
+        do not fix the order of their sums: the same weights gave scores that
+        differed in the last bits from run to run, so a saved and reloaded model
+        did not reproduce ``detect``. Float64 NumPy on the saved float32
+        weights gives the same bits every time.
+        """
+        out = x.astype(np.float64)
+        for kernel, bias, activation in self._layers()[:depth]:
+            out = _ACTIVATIONS[activation](out @ kernel + bias)
+        return out
+
     def reconstruction_error(self, matrix) -> np.ndarray:
         """Mean squared reconstruction error (m,) of feature rows (m, d), computed one dense batch at a time."""
         m = matrix.shape[0]
@@ -429,19 +454,18 @@ class AutoencoderDetector(BaseLogDetector):
         step = self._score_batch_rows()
         for start in range(0, m, step):
             x = _dense_rows(matrix, np.arange(start, min(m, start + step)))
-            recon = np.asarray(self.autoencoder_(x, training=False), dtype=np.float32)
-            out[start:start + len(x)] = np.mean((x.astype(np.float64) - recon) ** 2, axis=1)
+            out[start:start + len(x)] = np.mean((x.astype(np.float64) - self._forward(x)) ** 2, axis=1)
         return out
 
     def latent_unique(self, matrix) -> np.ndarray:
         """Latent vectors (m, latent) of feature rows (m, d), batch-wise."""
         m = matrix.shape[0]
-        width = int(self.encoder_.output.shape[-1])
-        out = np.empty((m, width), dtype=np.float32)
+        depth = len(self.layer_sizes_)
+        out = np.empty((m, int(self.layer_sizes_[-1])), dtype=np.float32)
         step = self._score_batch_rows()
         for start in range(0, m, step):
             x = _dense_rows(matrix, np.arange(start, min(m, start + step)))
-            out[start:start + len(x)] = np.asarray(self.encoder_(x, training=False))
+            out[start:start + len(x)] = self._forward(x, depth)
         return out
 
     def transform(self, X) -> np.ndarray:
