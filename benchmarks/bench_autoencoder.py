@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from common import markdown_table, write_section
-from logad_utils.autoencoder import AutoencoderDetector, _keras
+from logad_utils.detectors._autoencoder import AutoencoderDetector, _keras
 from logad_utils.datasets import write_log
 from logad_utils.features import TOKEN_PATTERN
 from logad_utils.io import read_logs

@@ -9,19 +9,18 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from . import rca, viz
 from .evaluate import MethodRun, compare_methods
 from .features import frame_documents, unique_documents
-from .pipeline import make_detector
+from .detectors import METHODS, combine, make_detector
 from .projector import export_projector, metadata_frame, tensorboard_command
 from .report import ReportContent, figure_uri, write_report
 from .terms import distinctive_terms, distinctive_values
 
 __all__ = ["run_methods", "combine", "Analysis", "analyze_frame", "write_outputs", "ALL_METHODS"]
 
-ALL_METHODS = ("tfidf", "bert", "autoencoder")
+ALL_METHODS = METHODS
 # The report details the largest incidents; incidents.csv lists every one.
 REPORT_INCIDENTS = 25
 
@@ -40,27 +39,6 @@ def run_methods(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame
         score_s = time.perf_counter() - t0
         out.append((MethodRun(method, scores, detector.label(scores), fit_s, score_s), detector))
     return out
-
-
-def combine(runs: Sequence[MethodRun]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Combined score (n,), verdict (n,) and the methods that flagged each line (n,) (';'-joined).
-
-    A line is anomalous when at least half of the methods flag it; the score is
-    the mean of the methods' score percentiles, since their scales differ.
-    """
-    percentiles = []
-    for run in runs:
-        scores = np.asarray(run.scores, dtype=float)
-        pct = np.full(len(scores), np.nan)
-        valid = ~np.isnan(scores)
-        pct[valid] = rankdata(scores[valid]) / max(valid.sum(), 1)
-        percentiles.append(pct)
-    score = np.mean(percentiles, axis=0)
-    votes = np.sum([run.labels for run in runs], axis=0)
-    verdict = (votes >= np.ceil(len(runs) / 2)).astype(np.int64)
-    names = np.array([";".join(r.name for r, flag in zip(runs, flags) if flag)
-                      for flags in zip(*[run.labels for run in runs])], dtype=object)
-    return score, verdict, names
 
 
 @dataclass

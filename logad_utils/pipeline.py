@@ -10,16 +10,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .detectors import BaseLogDetector, TfidfDetector
+from .detectors import KNOWN_GOOD_PERCENTILE, METHODS, AutoencoderDetector, BaseLogDetector, make_detector
 from .io import read_logs
 from .templates import LogTemplateMiner, mine_templates
 
 __all__ = ["parse_logs", "make_detector", "score_table", "save_model", "load_model", "LogModel",
            "METHODS", "KNOWN_GOOD_PERCENTILE"]
 
-METHODS = ("tfidf", "bert", "autoencoder")
-# With a known-good training log the threshold is a false-alarm rate on good data.
-KNOWN_GOOD_PERCENTILE = 99.5
 SCORE_COLUMNS = ["source", "line_no", "template_id", "score", "is_anomaly"]
 
 Paths = str | os.PathLike | Sequence[str | os.PathLike]
@@ -33,35 +30,6 @@ def parse_logs(paths: Paths, fmt: str = "auto", miner: LogTemplateMiner | None =
     frame = mine_templates(frame, miner)
     frame.attrs["read_report"] = report
     return frame
-
-
-def make_detector(method: str = "tfidf", known_good: bool = False, **params) -> BaseLogDetector:
-    """A detector for ``method`` (tfidf, bert, autoencoder) with hyper-parameters ``params``.
-
-    ``known_good`` sets the threshold to the 99.5th percentile of the training
-    scores unless ``contamination`` or ``percentile`` is given (and, for
-    DBSCAN, ``min_samples=1``).
-    """
-    if known_good and params.get("percentile") is None and params.get("contamination") in (None, "auto"):
-        params["percentile"] = KNOWN_GOOD_PERCENTILE
-    if known_good and method == "bert" and params.get("min_samples") is None:
-        # A known-good log has no noise: every message seen there is a cluster of its own.
-        params["min_samples"] = 1
-    params = {k: v for k, v in params.items() if v is not None}
-    if "contamination" in params and "percentile" not in params:
-        # An explicit contamination wins over a detector's default percentile (the autoencoder's 95).
-        params["percentile"] = None
-    if method == "tfidf":
-        return TfidfDetector(**params)
-    if method == "bert":
-        from .detectors import DbscanDetector
-
-        return DbscanDetector(**params)
-    if method == "autoencoder":
-        from .autoencoder import AutoencoderDetector
-
-        return AutoencoderDetector(**params)
-    raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
 
 
 def score_table(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
@@ -138,8 +106,6 @@ def load_model(directory: str | os.PathLike) -> LogModel:
     if meta.get("format") != "logad-model" or meta.get("version") != _MODEL_VERSION:
         raise ValueError(f"{folder}: unsupported model version {meta.get('version')}")
     if meta["detector"] == "folder":
-        from .autoencoder import AutoencoderDetector
-
         detector = AutoencoderDetector.load(folder / "detector")
     else:
         import joblib

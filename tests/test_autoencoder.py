@@ -9,8 +9,8 @@ import pytest
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from logad_utils import autoencoder as ae_mod
-from logad_utils.autoencoder import AutoencoderDetector, SparseBatches, damp_counts, holdout_split
+from logad_utils.detectors import _autoencoder as ae_mod
+from logad_utils.detectors._autoencoder import AutoencoderDetector, SparseBatches, damp_counts, holdout_split
 from logad_utils.features import TOKEN_PATTERN
 
 NORMAL = ["session <NUM> started for card <HEX>", "cash dispensed amount <NUM> EUR",

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.cluster import DBSCAN  # noqa: E402
 
-from logad_utils import detectors  # noqa: E402
+from logad_utils.detectors import _dbscan  # noqa: E402
 from logad_utils.detectors import DbscanDetector, knee_value  # noqa: E402
 
 NORMAL = ["session <NUM> started", "cash dispensed amount <NUM> EUR", "heartbeat acknowledged in <DURATION>",
@@ -144,7 +144,7 @@ class FakeEmbedder:
 
 @pytest.fixture
 def fake(monkeypatch):
-    monkeypatch.setattr(detectors, "BertEmbedder", FakeEmbedder)
+    monkeypatch.setattr(_dbscan, "BertEmbedder", FakeEmbedder)
     counts = {"a0": 9, "a1": 3, "a2": 2, "a3": 1, "b0": 4, "b1": 2, "b2": 1, "edge": 1, "z": 1, "y": 2}
     lines = [t for t, c in counts.items() for _ in range(c)]
     return list(np.random.default_rng(1).permutation(lines))
@@ -180,7 +180,7 @@ def test_weighted_core_distances_match_expanded_brute_force():
     expanded = np.repeat(vectors, counts, axis=0)
     dist = np.maximum(1 - vectors @ expanded.T, 0)
     for k in (1, 3, 7, 50, 500):
-        got = detectors._weighted_core_distances(vectors, counts, vectors, k)
+        got = _dbscan._weighted_core_distances(vectors, counts, vectors, k)
         want = np.sort(dist, axis=1)[:, min(k, expanded.shape[0]) - 1]
         want[want < 1e-6] = 0
         np.testing.assert_allclose(got, want, atol=1e-6)

@@ -1,4 +1,7 @@
 """Weighted TF-IDF, de-duplication and the detector API."""
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,3 +134,12 @@ def test_metrics_and_grouping_accuracy():
 def test_iforest_with_a_single_unique_message():
     det = TfidfDetector(scorer="iforest").fit(["same line"] * 3)
     assert det.labels_.tolist() == [0, 0, 0]
+
+
+def test_detector_package_layout_and_light_import():
+    code = ("import sys, logad_utils.detectors as d, logad_utils.autoencoder as a, logad_utils.pipeline as p; "
+            "assert a.AutoencoderDetector is d.AutoencoderDetector and p.make_detector is d.make_detector; "
+            "assert type(d.make_detector('bert')) is d.DbscanDetector; "
+            "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
