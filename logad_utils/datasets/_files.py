@@ -1,0 +1,58 @@
+"""Files of a generated journal: the log, its labels and its incidents, side by side."""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+from ._journal import INCIDENT_COLUMNS, LABEL_COLUMNS, generate
+
+
+def labels_path_for(log_path: str | PathLike) -> Path:
+    """Labels CSV beside a log: 'x.jrn' -> 'x.labels.csv'."""
+    return Path(log_path).with_suffix(".labels.csv")
+
+
+def incidents_path_for(log_path: str | PathLike) -> Path:
+    """Incidents CSV beside a log: 'x.jrn' -> 'x.incidents.csv'."""
+    return Path(log_path).with_suffix(".incidents.csv")
+
+
+def write_log(path: str | PathLike, n_lines: int = 20000, seed: int = 0,
+              start: str = "2026-03-02") -> tuple[Path, Path]:
+    """Write generate(n_lines, seed, start) to path, its labels and incidents beside it; returns (log, labels)."""
+    path = Path(path)
+    log = generate(n_lines, seed, start)
+    _write_atomic(path, "".join(line + "\n" for line in log.lines))
+    labels_path = labels_path_for(path)
+    _write_atomic(labels_path, log.labels[LABEL_COLUMNS].to_csv(index=False, lineterminator="\n"))
+    _write_atomic(incidents_path_for(path), log.incidents[INCIDENT_COLUMNS].to_csv(index=False, lineterminator="\n"))
+    return path, labels_path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    tmp.replace(path)
+
+
+def read_labels(path: str | PathLike) -> pd.DataFrame:
+    """Read a .labels.csv back; empty strings stay '' (not NaN). Files older than incident_kind get it filled."""
+    df = pd.read_csv(path, dtype={"line_no": "int64", "is_anomaly": "int64", "incident_id": str,
+                                  "root_cause_component": str, "incident_kind": str},
+                     keep_default_na=False, na_filter=False)
+    if "incident_kind" not in df:  # before frequency incidents every incident was a cascade
+        df["incident_kind"] = df["incident_id"].where(df["incident_id"] == "", "cascade")
+    for col in ("incident_id", "root_cause_component", "incident_kind"):
+        df[col] = df[col].astype(object)
+    return df
+
+
+def read_incidents(path: str | PathLike) -> pd.DataFrame:
+    """Read a .incidents.csv back: incident_id, incident_kind, root_cause_component, start, end (datetime64)."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    for col in ("start", "end"):
+        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d %H:%M:%S")
+    return df[INCIDENT_COLUMNS]
