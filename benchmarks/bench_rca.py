@@ -1,9 +1,9 @@
 """Root-cause ranking accuracy on generated ATM journals with known root-cause components.
 
 Pipeline per log: read → templates → TfidfDetector() (defaults) → rca.analyze
-(defaults). Each true incident (labels.incident_id) is matched to the
-predicted incident whose span (first to last line) holds most of its lines;
-top-1 / top-3 = share of true incidents whose root_cause_component is the
+(defaults). Each true cascade incident (labels.incident_id, incident_kind
+"cascade") is matched to the predicted incident whose span (first to last
+line) holds most of its lines; top-1 / top-3 = share of true incidents whose root_cause_component is the
 matched incident's first / among its first three candidates (no match = miss).
 "Oracle grouping" ranks the true incidents themselves (true incident ids and
 anomalous lines, detector scores), separating grouping from ranking errors.
@@ -72,7 +72,7 @@ def accuracy(result: rca.RcaResult, labels: pd.DataFrame) -> dict:
     for inc in result.incidents:
         spans[inc.first_line_no:inc.last_line_no + 1] = inc.incident
         by_id[inc.incident] = inc
-    true = labels[labels["incident_id"] != ""]
+    true = labels[labels["incident_kind"] == "cascade"]  # a burst's lines are ordinary: only its frequency tells
     top1 = top3 = matched = 0
     n_true = true["incident_id"].nunique()
     for _, part in true.groupby("incident_id"):
