@@ -217,7 +217,8 @@ SCENARIOS: dict[str, Scenario] = {
                       "Note transport slow on cassette C{cassette}, timing {timing} ms",
                       "Presenter sensor S{sensor} dirty, recalibrated"),
             root("DISPENSER", (5, 300), "ERROR {code}: note jam in transport near cassette C{cassette}",
-                 "Dispense failed: notes jammed at presenter, error {code}", "Fatal error {code}: transport path blocked",
+                 "Dispense failed: notes jammed at presenter, error {code}",
+                 "Fatal error {code}: transport path blocked",
                  "Jam detected in stacker, error {code}, {held} notes held"),
             Step("SESSION", ("Transaction aborted: cash could not be dispensed",
                              "Withdrawal of {amount} EUR not completed, customer informed",
@@ -250,7 +251,8 @@ SCENARIOS: dict[str, Scenario] = {
         steps=(
             precursor("DISPENSER", 0.6, "Cassette C{cassette} low: {remaining} notes remaining",
                       "Low-level sensor on cassette C{cassette} active"),
-            root("DISPENSER", (60, 1800), "Cassette C{cassette} empty", "Cassette C{cassette} exhausted, pick failed: no notes",
+            root("DISPENSER", (60, 1800), "Cassette C{cassette} empty",
+                 "Cassette C{cassette} exhausted, pick failed: no notes",
                  "ERROR cassette C{cassette} empty, {denomination} EUR notes unavailable", effect=empty_cassette),
             Step("HOST", ("Supply status sent to host: cassette C{cassette} empty",), after=(1, 10), p=0.7),
             Step("DEVICE", ("Cassette C{cassette} state changed LOW -> EMPTY",), after=(1, 20), p=0.9),
@@ -459,55 +461,76 @@ COMMON_VALUES: dict[str, Value] = {"ticket": between(10000, 99999), "operator": 
 
 def run_incident(journal: Journal, scenario: Scenario, start: float, incident: int) -> Window:
     """Write one incident's lines from its script; returns the window in which traffic reacts."""
-    draws = journal.draws
-    values = dict(journal.constants, incident=incident, k=0)
-    for name, spec in {**COMMON_VALUES, **scenario.values}.items():
-        values[name] = spec(draws)
-    times = {"start": start}
-    times.update((flag, start) for flag, p in scenario.flags.items() if draws.uniform() < p)
-    written: list[float] = []
-    end = math.nan
+    run = _Run(journal, scenario, start, incident)
+    for step in scenario.steps:
+        run.step(step)
+    return run.window()
 
-    def anchor(names: str | tuple[str, ...]) -> float | None:
-        nonlocal end
+
+class _Run:
+    """One incident while its script runs: text values, times of named steps and flags, lines written."""
+
+    def __init__(self, journal: Journal, scenario: Scenario, start: float, incident: int) -> None:
+        self.journal, self.scenario, self.incident = journal, scenario, incident
+        draws = journal.draws
+        self.values = dict(journal.constants, incident=incident, k=0)
+        for name, spec in {**COMMON_VALUES, **scenario.values}.items():
+            self.values[name] = spec(draws)
+        self.times = {"start": start}
+        self.times.update((flag, start) for flag, p in scenario.flags.items() if draws.uniform() < p)
+        self.written: list[float] = []
+        self._end = math.nan
+
+    def end(self) -> float:
+        """The incident's end (recovery), drawn the first time it is needed."""
+        if math.isnan(self._end):
+            self._end = self.anchor(self.scenario.duration_from) + self.journal.draws.lognormal(*self.scenario.duration)
+        return self._end
+
+    def anchor(self, names: str | tuple[str, ...]) -> float | None:
+        """Time of the first of names that happened ("end", "latest", a step or flag); None if none did."""
         for name in (names,) if isinstance(names, str) else names:
             if name == "end":
-                if math.isnan(end):
-                    end = anchor(scenario.duration_from) + draws.lognormal(*scenario.duration)
-                return end
+                return self.end()
             if name == "latest":
-                return max(written) if written else None
-            if name in times:
-                return times[name]
+                return max(self.written) if self.written else None
+            if name in self.times:
+                return self.times[name]
         return None
 
-    for step in scenario.steps:
+    def step(self, step: Step) -> None:
+        """Write one step's lines (none when it does not happen) and remember its time under its name."""
+        times, values, draws = self.times, self.values, self.journal.draws
         if any(n not in times for n in step.needs) or any(n in times for n in step.unless):
-            continue
+            return
         if step.p < 1 and draws.uniform() >= step.p:
-            continue
-        t = anchor(step.at)
+            return
+        t = self.anchor(step.at)
         if t is None:
-            continue
+            return
         last = None
         for k in range(1, draws.integer(*step.repeat) + 1):
             t += draws.seconds(step.after[0], step.after[1] * (1 + step.backoff * (k - 1)))
-            if step.before_end and t >= anchor("end"):
+            if step.before_end and t >= self.end():
                 break
             values["k"] = k
             if step.effect is not None:
-                values.update(step.effect(journal, t, values) or {})
+                values.update(step.effect(self.journal, t, values) or {})
             if step.texts:
-                if "alert" in times or "alert_id" in values:
-                    values["alert_min"] = max(1, int((t - times.get("alert", t)) / 60))
-                values["root_s"] = int(t - times.get("root", start))
-                journal.emit(t, step.component, draws.choice(step.texts).format_map(values), incident)
-                written.append(t)
+                if "alert" in times:
+                    values["alert_min"] = max(1, int((t - times["alert"]) / 60))
+                values["root_s"] = int(t - times.get("root", times["start"]))
+                self.journal.emit(t, step.component, draws.choice(step.texts).format_map(values), self.incident)
+                self.written.append(t)
             last = t
         if last is not None and step.name:
             times[step.name] = last
-    window_start = anchor(scenario.window_from)
-    window_start += 1 if scenario.window_from == "root" else 0
-    window_end = anchor(scenario.window_to)
-    return Window(window_start, window_end, scenario.traffic, incident, scenario.fault,
-                  min(written + [window_start]), max(written + [window_end]), values, times)
+
+    def window(self) -> Window:
+        """Where normal traffic reacts, and the incident's whole span (lines and window)."""
+        scenario = self.scenario
+        start = self.anchor(scenario.window_from)
+        start += 1 if scenario.window_from == "root" else 0  # traffic notices a second after the error
+        end = self.anchor(scenario.window_to)
+        return Window(start, end, scenario.traffic, self.incident, scenario.fault,
+                      min(self.written + [start]), max(self.written + [end]), self.values, self.times)

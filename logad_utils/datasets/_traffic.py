@@ -82,32 +82,32 @@ class Traffic:
         uniform, integer, choice = draws.uniform, draws.integer, draws.choice
         for _ in range(5):
             t = base + (9.5 + 5.5 * uniform()) * 3600
-            dur = 300 + 600 * uniform()
-            if not self.busy(t - 900, t + dur + 900):
+            duration = 300 + 600 * uniform()
+            if not self.busy(t - 900, t + duration + 900):
                 break
         else:
             self.next_replenish = d + 1
             return
         self.next_replenish = d + integer(2, 4)
-        op = choice(OPERATORS)
-        emit(t, "SECURITY", f"Supervisor mode entered by operator {op}")
-        tt = t + 20 + 40 * uniform()
-        emit(tt, "SECURITY", "Safe door opened")
+        operator = choice(OPERATORS)
+        emit(t, "SECURITY", f"Supervisor mode entered by operator {operator}")
+        now = t + 20 + 40 * uniform()
+        emit(now, "SECURITY", "Safe door opened")
         for c in range(3):
-            tt += 40 + 60 * uniform()
-            emit(tt, "DISPENSER", f"Cassette C{c + 1} exchanged, {CASSETTE_FULL[c]} notes loaded")
-        tt += 10 + 30 * uniform()
-        emit(tt, "DISPENSER", f"Reject bin emptied, {self.reject} notes removed")
+            now += 40 + 60 * uniform()
+            emit(now, "DISPENSER", f"Cassette C{c + 1} exchanged, {CASSETTE_FULL[c]} notes loaded")
+        now += 10 + 30 * uniform()
+        emit(now, "DISPENSER", f"Reject bin emptied, {self.reject} notes removed")
         if uniform() < 0.5:
-            tt += 30 + 60 * uniform()
-            emit(tt, "PRINTER", "Receipt paper roll replaced")
+            now += 30 + 60 * uniform()
+            emit(now, "PRINTER", "Receipt paper roll replaced")
         if self.retained and uniform() < 0.7:
-            tt += 10 + 20 * uniform()
-            emit(tt, "SECURITY", f"{self.retained} retained cards removed by operator {op}")
+            now += 10 + 20 * uniform()
+            emit(now, "SECURITY", f"{self.retained} retained cards removed by operator {operator}")
             self.retained = 0
-        end = max(tt + 20 + 30 * uniform(), t + dur)
+        end = max(now + 20 + 30 * uniform(), t + duration)
         emit(end - 10, "SECURITY", "Safe door closed")
-        emit(end, "SECURITY", f"Supervisor mode exited by operator {op}")
+        emit(end, "SECURITY", f"Supervisor mode exited by operator {operator}")
         self.push_state(end - 5, "replenish")
         self.push_state(end + 2, "counts")
         self.add_window(Window(t, end + 1, "maint", -1, {"MODE": "SUPERVISOR"}, t, end))
@@ -124,7 +124,8 @@ class Traffic:
         t = base + 3600 + 1800 * uniform()
         if not off(t):
             self.batch += 1
-            emit(t, "HOST", f"End-of-day totals sent: {self.day_transactions} transactions, {self.day_amount} EUR dispensed")
+            emit(t, "HOST", f"End-of-day totals sent: {self.day_transactions} transactions, "
+                            f"{self.day_amount} EUR dispensed")
             ms = int(draws.lognormal(400, 0.3, 100, 3000))
             emit(t + ms / 1000, "HOST", f"Totals acknowledged by host, batch {self.batch}, {ms} ms")
             self.day_transactions = self.day_amount = 0
@@ -188,13 +189,14 @@ class Traffic:
                 ms = int(draws.lognormal(25, 0.4, 3, 400))
                 emit(t, "NETWORK", f"Link to host {self.host_ip}:{self.host_port} up, latency {ms} ms")
             if h % 6 == 2:
-                t2 = t + 600 + 10 * uniform()
-                if not self.is_off(t2):
-                    emit(t2, "POWER", f"Mains OK, UPS battery {integer(97, 100)}%, load {integer(18, 35)}%")
+                t_status = t + 600 + 10 * uniform()
+                if not self.is_off(t_status):
+                    emit(t_status, "POWER", f"Mains OK, UPS battery {integer(97, 100)}%, load {integer(18, 35)}%")
             if h % 3 == 1:
-                t2 = t + 900 + 10 * uniform()
-                if not self.is_off(t2):
-                    emit(t2, "AGENT", f"Monitoring agent alive, uptime {self.uptime_hours(t2)} h, {integer(80, 160)} MB used")
+                t_status = t + 900 + 10 * uniform()
+                if not self.is_off(t_status):
+                    emit(t_status, "AGENT", f"Monitoring agent alive, uptime {self.uptime_hours(t_status)} h, "
+                                            f"{integer(80, 160)} MB used")
             if h % 4 == 3:
                 self.push_state(t + 1200 + 10 * uniform(), "counts")
 
@@ -252,15 +254,16 @@ class Traffic:
             t += 0.5 + uniform()
             emit(t, "SESSION", "Transaction declined: PIN could not be verified", incident)
             return t, "fail"
-        x = uniform()
+        draw = uniform()
         for p, code, host_text, sess_text in (_DECLINES if withdrawal else _ENQUIRY_DECLINES):
-            if x < p:
+            if draw < p:
                 emit(t, "HOST", f"{what} response STAN {stan}: {code} {host_text}, {ms} ms")
                 t += 0.5 + uniform()
                 emit(t, "SESSION", f"Transaction declined: {sess_text}")
                 return t, "declined:" + code
         if withdrawal:
-            emit(t, "HOST", f"{what} response STAN {stan}: 00 approved, auth code {draws.integer(0, 999999):06d}, {ms} ms")
+            auth = draws.integer(0, 999999)
+            emit(t, "HOST", f"{what} response STAN {stan}: 00 approved, auth code {auth:06d}, {ms} ms")
         else:
             emit(t, "HOST", f"{what} response STAN {stan}: 00 approved, {ms} ms")
         return t, "ok"
@@ -286,8 +289,8 @@ class Traffic:
         self.session_id += 1
         sid = self.session_id
         t0 = t
-        x = uniform()
-        contactless = 0.68 <= x < 0.9
+        card = uniform()  # chip, contactless or magnetic stripe
+        contactless = 0.68 <= card < 0.9
         emit(t, "CARDREADER", "Contactless card presented" if contactless else "Card inserted")
         t += 0.2 + 0.8 * uniform()
         emit(t, "SESSION", f"Session {sid} started, language {choice(_LANGS)}")
@@ -295,7 +298,7 @@ class Traffic:
         pan = f"**** **** **** {integer(0, 9999):04d}"
         if contactless:
             emit(t, "CARDREADER", f"Contactless read OK, PAN {pan}")
-        elif x < 0.68:
+        elif card < 0.68:
             if uniform() < 0.015:
                 emit(t, "CARDREADER", "Chip read failed, falling back to magnetic stripe")
                 t += 1 + uniform()
@@ -307,8 +310,8 @@ class Traffic:
                 emit(t, "CARDREADER", "Track 2 read error, retrying")
                 t += 1 + uniform()
             emit(t, "CARDREADER", f"Magnetic stripe read OK, PAN {pan}")
-        y = uniform()  # what the customer wants
-        if y < 0.04:
+        wish = uniform()  # what the customer wants
+        if wish < 0.04:
             t += 15 + 15 * uniform()
             emit(t, "SESSION", "Customer timeout on PIN entry screen, session cancelled")
             return self._end(self._return_card(t + 0.5, pan), sid, t0)
@@ -321,19 +324,19 @@ class Traffic:
             return self._end(self._return_card(t + 0.5, pan), sid, t0)
         emit(t, "PINPAD", f"PIN entered, {4 if uniform() < 0.93 else 6} digits")
         t += 2 + 8 * uniform()
-        if y < 0.08:
+        if wish < 0.08:
             emit(t, "SESSION", "Customer timeout on transaction selection screen, session cancelled")
             return self._end(self._return_card(t + 0.5, pan), sid, t0)
-        if y < 0.14:
+        if wish < 0.14:
             emit(t, "SESSION", "Transaction cancelled by customer")
             return self._end(self._return_card(t + 0.5, pan), sid, t0)
-        if y < 0.29:
+        if wish < 0.29:
             return self._balance(t, sid, t0, pan, traffic, incident)
-        if y < 0.34:
+        if wish < 0.34:
             return self._mini_statement(t, sid, t0, pan, traffic, incident)
-        if y < 0.36:
+        if wish < 0.36:
             return self._pin_change(t, sid, t0, pan, traffic, incident)
-        return self._withdrawal(t, sid, t0, pan, traffic, incident, w, fast=y < 0.48)
+        return self._withdrawal(t, sid, t0, pan, traffic, incident, w, fast=wish < 0.48)
 
     def _end(self, t: float, sid: int, t0: float) -> float:
         self.emit(t, "SESSION", f"Session {sid} ended after {int(t - t0)} s")
