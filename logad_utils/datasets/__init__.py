@@ -36,7 +36,8 @@ Incidents (``SCENARIOS``, each of one ``INCIDENT_KINDS`` kind and one root-cause
 * ``burst`` -- an ordinary line repeats every few seconds for a while (a retry storm).
 * ``drop`` -- most customers stop coming for a few daytime hours; nothing new is logged.
 
-Each kind is about one every four days except cascades. Incidents never overlap.
+Silences, bursts and drops happen about every other day each. Incidents never overlap, and
+the candidates that would are dropped (the rates in ``SCENARIOS`` are before that).
 
 Labels (``X.labels.csv``): a line is anomalous when an incident wrote it (cascade and burst
 lines); normal traffic that goes on during an incident stays normal. The first line of a cascade

@@ -10,8 +10,9 @@ traffic reacts to the incident (sessions failing, polls showing the fault, a str
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ._draws import Value, around, between, pick
 

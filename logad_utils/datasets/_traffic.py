@@ -11,7 +11,7 @@ import bisect
 import itertools
 import math
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -59,7 +59,7 @@ def _poll_text(fault: dict[str, str] | None) -> str:
 _POLL_OK = _poll_text(None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _note_mix(amount: int) -> tuple[tuple[int, int, int], str]:
     """Notes per cassette (C1, C2, C3) for an amount and its journal wording."""
     n50 = amount // 50 if amount >= 100 else 0
@@ -115,7 +115,7 @@ class Traffic:
     def _routine(self, base: float, day_date: date) -> None:
         """Once-a-day lines: journal rotation, totals, upload, morning agent start-ups."""
         draws, emit, off = self.draws, self.emit, self.is_off
-        uniform, integer, choice = draws.uniform, draws.integer, draws.choice
+        uniform, integer = draws.uniform, draws.integer
         t = base + 30 + 120 * uniform()
         if not off(t):
             emit(t, "JOURNAL", f"Journal file rotated, new file EJ{day_date:%Y%m%d}.jrn")
