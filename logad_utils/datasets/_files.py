@@ -53,6 +53,8 @@ def read_labels(path: str | PathLike) -> pd.DataFrame:
 def read_incidents(path: str | PathLike) -> pd.DataFrame:
     """Read a .incidents.csv back: incident_id, incident_kind, root_cause_component, start, end (datetime64)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+    for col in ("incident_id", "incident_kind", "root_cause_component"):
+        df[col] = df[col].astype(object)
     for col in ("start", "end"):
         df[col] = pd.to_datetime(df[col], format="%Y-%m-%d %H:%M:%S")
     return df[INCIDENT_COLUMNS]
