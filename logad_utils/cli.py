@@ -11,7 +11,9 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .embeddings import ModelNotAvailable
+from ._validation import THRESHOLD_CONSTRAINTS, argument_type, options
+from .detectors import METHODS, AutoencoderDetector, TfidfDetector
+from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import FormatError
 from .io import LogInputError
 
@@ -30,37 +32,23 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
 
 
-def _number(text: str, low: float, high: float, name: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not low < value < high:
-        raise argparse.ArgumentTypeError(f"{name} must be in ({low:g}, {high:g}), got {value:g}")
-    return value
-
-
-def _fraction(text: str) -> float | str:
-    return text if text == "auto" else _number(text, 0, 0.5, "contamination")
-
-
-def _percent(text: str) -> float:
-    return _number(text, 0, 100, "percentile")
+_CONTAMINATION = argument_type(THRESHOLD_CONSTRAINTS, "contamination")
+_PERCENTILE = argument_type(THRESHOLD_CONSTRAINTS, "percentile")
 
 
 def _add_method_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--method", default="tfidf", choices=["tfidf", "bert", "autoencoder"],
-                   help="detector (default tfidf)")
-    p.add_argument("--scorer", choices=["rarity", "iforest", "knn", "hybrid"],
+    p.add_argument("--method", default="tfidf", choices=METHODS, help="detector (default tfidf)")
+    p.add_argument("--scorer", choices=options(TfidfDetector._parameter_constraints, "scorer"),
                    help="TF-IDF scorer (default rarity)")
     p.add_argument("--model", dest="bert_model", metavar="ID_OR_PATH",
                    help="BERT model for --method bert or --features bert: a local folder or a Hugging Face id "
                         "already in the local cache (default: the bundled all-MiniLM-L6-v2); never downloads")
-    p.add_argument("--features", choices=["tfidf", "bert"], help="autoencoder input (default tfidf)")
-    p.add_argument("--contamination", type=_fraction, default=None, metavar="C",
+    p.add_argument("--features", choices=options(AutoencoderDetector._parameter_constraints, "features"),
+                   help="autoencoder input (default tfidf)")
+    p.add_argument("--contamination", type=_CONTAMINATION, default=None, metavar="C",
                    help="expected anomalous fraction, or auto (default: auto; with --train the "
                         "99.5th percentile of the known-good scores)")
-    p.add_argument("--percentile", type=_percent, default=None, metavar="P",
+    p.add_argument("--percentile", type=_PERCENTILE, default=None, metavar="P",
                    help="threshold at this percentile of the training scores (e.g. 95)")
 
 
@@ -95,10 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="detect, find incidents and root causes, write CSVs, projector runs "
                                          "and an HTML report")
     _add_input_args(p)
-    p.add_argument("--method", default="all", choices=["tfidf", "bert", "autoencoder", "all"],
+    p.add_argument("--method", default="all", choices=[*METHODS, "all"],
                    help="detector(s) to run (default all: a line is anomalous when at least half flag it)")
     p.add_argument("--train", nargs="+", metavar="PATH", help="known-good log(s) to fit on")
-    p.add_argument("--contamination", type=_fraction, default=None, metavar="C",
+    p.add_argument("--contamination", type=_CONTAMINATION, default=None, metavar="C",
                    help="expected anomalous fraction, or auto (default)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.set_defaults(func=cmd_analyze)
@@ -168,7 +156,7 @@ def _detector_params(args: argparse.Namespace) -> dict:
     if args.method == "tfidf":
         params["scorer"] = args.scorer
     elif args.method == "bert":
-        params["model"] = args.bert_model
+        params["embedder"] = BertEmbedder(args.bert_model, progress=False) if args.bert_model else None
     else:
         params["features"] = args.features
         params["bert_model"] = args.bert_model

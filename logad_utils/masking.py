@@ -441,6 +441,10 @@ class Masker:
         """Inverse of :meth:`to_json`."""
         return cls.from_dict(json.loads(text))
 
+    def __reduce__(self) -> tuple:
+        # Pickled as its rules; the compiled regex and its replacement closure are rebuilt.
+        return type(self), (self.rules,)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Masker) and self.rules == other.rules
 

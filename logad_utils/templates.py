@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from drain3.drain import Drain
 
+from ._validation import check_fitted
 from .masking import Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "WILDCARD"]
@@ -242,6 +243,9 @@ class LogTemplateMiner:
         """True after :meth:`fit` or :meth:`load`."""
         return bool(self._templates)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.is_fitted
+
     # --- fitting ---------------------------------------------------------------
 
     def fit(self, messages: Sequence[str], counts: Sequence[int] | None = None, *,
@@ -422,8 +426,7 @@ class LogTemplateMiner:
         is equal, ``<*>``, or a compatible variable; -1 if there is none, so
         new kinds of message stand out. Refit to learn them.
         """
-        if not self.is_fitted:
-            raise RuntimeError("LogTemplateMiner is not fitted; call fit() or load() first")
+        check_fitted(self)
         texts = list(messages) if masked else self.masker.mask_many(messages)
         known = self._known
         new: dict[str, int] = {}

@@ -5,6 +5,7 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from conftest import LOGHUB, ROOT, needs_loghub
 from logad_utils.formats import LOGHUB_FORMATS
@@ -117,7 +118,7 @@ def test_masked_input_and_template_of():
 
 
 def test_unfitted_transform_and_bad_params():
-    with pytest.raises(RuntimeError):
+    with pytest.raises(NotFittedError):
         LogTemplateMiner().transform(["x"])
     with pytest.raises(ValueError):
         LogTemplateMiner(sim_th=1.5)

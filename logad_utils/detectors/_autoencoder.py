@@ -40,6 +40,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
+from .._validation import Integral, Interval, Real, StrOptions, check_fitted
 from ..embeddings import DEFAULT_MODEL, BertEmbedder
 from ..features import WeightedTfidf, unique_documents
 from ._base import BaseLogDetector
@@ -266,6 +267,30 @@ class AutoencoderDetector(BaseLogDetector):
     bit-identical scores.
     """
 
+    _parameter_constraints: dict = {
+        **BaseLogDetector._parameter_constraints,
+        "features": [StrOptions(set(FEATURES))],
+        "hidden": [tuple, list],
+        "latent": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weighting": [StrOptions(set(WEIGHTINGS))],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "min_steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
+        "text": [str],
+        "ngram_range": [tuple],
+        "max_features": [None, Interval(Integral, 1, None, closed="left")],
+        "bert_model": [None, str],
+        "bert_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "bert_device": [str],
+        "cache_dir": [None, str, os.PathLike],
+        "log_dir": [None, str, os.PathLike],
+        "verbose": ["verbose"],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+    }
+
     def __init__(self, features: str = "tfidf", hidden: Sequence[int] = (512, 256), latent: int = 128,
                  epochs: int = 30, batch_size: int = 256, learning_rate: float = 1e-3, weighting: str = "count",
                  validation_fraction: float = 0.1, patience: int = 3, min_steps_per_epoch: int = 10,
@@ -297,15 +322,9 @@ class AutoencoderDetector(BaseLogDetector):
         self.random_state = random_state
 
     # -- features ----------------------------------------------------------
-    def _check_params(self) -> None:
-        if self.features not in FEATURES:
-            raise ValueError(f"features must be one of {FEATURES}, got {self.features!r}")
-        if self.weighting not in WEIGHTINGS:
-            raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {self.weighting!r}")
-        if not 0 <= self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction must be in [0, 1), got {self.validation_fraction}")
-        if int(self.latent) < 1 or any(int(h) < 1 for h in self.hidden):
-            raise ValueError("hidden and latent widths must be positive")
+    def _check_widths(self) -> None:
+        if any(not isinstance(h, Integral) or h < 1 for h in self.hidden):
+            raise ValueError(f"hidden widths must be positive integers, got {self.hidden!r}")
 
     def _make_embedder(self, max_length: int | None = None) -> BertEmbedder:
         return BertEmbedder(model=self.bert_model or DEFAULT_MODEL, max_length=max_length,
@@ -384,7 +403,7 @@ class AutoencoderDetector(BaseLogDetector):
 
     # -- BaseLogDetector hooks --------------------------------------------
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
-        self._check_params()
+        self._check_widths()
         keras = _keras()
         keras.utils.set_random_seed(int(self.random_state))
         matrix = self._fit_features(texts, counts)
@@ -473,6 +492,7 @@ class AutoencoderDetector(BaseLogDetector):
         Blank lines (and None strings) get NaN rows; drop them before exporting
         to the embedding projector, which rejects non-finite values.
         """
+        check_fitted(self)
         unique = unique_documents(self._documents(X))
         width = int(self.encoder_.output.shape[-1])
         if len(unique.texts) == 0:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
 from ..features import Unique, frame_documents, severity, unique_documents
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
@@ -45,13 +46,6 @@ def compute_threshold(scores: np.ndarray, contamination: float | str = "auto",
     return float(np.quantile(scores, 1.0 - float(contamination)))
 
 
-def _check_threshold_params(contamination: float | str, percentile: float | None) -> None:
-    if percentile is not None and not 0 < percentile < 100:
-        raise ValueError(f"percentile must be in (0, 100), got {percentile}")
-    if contamination != "auto" and not 0 < float(contamination) < 0.5:
-        raise ValueError(f"contamination must be 'auto' or in (0, 0.5), got {contamination}")
-
-
 def _weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
     """Standard deviation of values (u,) counted weights (u,) times; 1 when it is zero."""
     mean = np.average(values, weights=weights)
@@ -76,12 +70,17 @@ class BaseLogDetector(BaseEstimator):
     """
 
     text: str = "masked"
+    _parameter_constraints: dict = dict(THRESHOLD_CONSTRAINTS)
 
     def __init__(self, contamination: float | str = "auto", percentile: float | None = None,
                  severity_weight: float = 1.0) -> None:
         self.contamination = contamination
         self.percentile = percentile
         self.severity_weight = severity_weight
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """True once ``fit`` (or loading a saved model) has set the threshold."""
+        return hasattr(self, "threshold_")
 
     # -- to implement ------------------------------------------------------
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
@@ -109,7 +108,7 @@ class BaseLogDetector(BaseEstimator):
 
     def fit(self, X, y=None) -> "BaseLogDetector":
         """Fit on X (frame or n strings); sets decision_scores_ (n,), threshold_, labels_ (n,)."""
-        _check_threshold_params(self.contamination, self.percentile)
+        check_params(self)
         unique = unique_documents(self._documents(X))
         if len(unique.texts) == 0:
             raise ValueError("nothing to fit: every line is blank")
@@ -125,6 +124,7 @@ class BaseLogDetector(BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines."""
+        check_fitted(self)
         unique = unique_documents(self._documents(X))
         seen = getattr(self, "fit_scores_", {})
         raw = np.array([seen.get(t, np.nan) for t in unique.texts], dtype=float)
@@ -145,5 +145,6 @@ class BaseLogDetector(BaseEstimator):
 
     def label(self, scores: np.ndarray) -> np.ndarray:
         """0/1 labels (n,) of already computed scores (n,) against ``threshold_``; NaN → 0."""
+        check_fitted(self)
         with np.errstate(invalid="ignore"):
             return (np.nan_to_num(scores, nan=-np.inf) > self.threshold_).astype(np.int64)

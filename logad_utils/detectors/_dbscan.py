@@ -5,9 +5,11 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.cluster import DBSCAN
 
-from ..embeddings import DEFAULT_MODEL, BertEmbedder
+from .._validation import HasMethods, Integral, Interval, Real, RealNotInt, check_fitted
+from ..embeddings import BertEmbedder
 from ..features import unique_documents
 from ._base import BaseLogDetector
 
@@ -120,8 +122,10 @@ class DbscanDetector(BaseLogDetector):
 
     Parameters
     ----------
-    model, pooling, max_length, batch_size, device, cache_dir, progress
-        Passed to :class:`~logad_utils.embeddings.BertEmbedder` (``progress`` is off by default here).
+    embedder : BertEmbedder or None, default None
+        The sentence encoder (model, pooling, max_length, batch size, device,
+        vector cache); None means ``BertEmbedder(progress=False)`` with the
+        bundled MiniLM. ``fit`` works on a copy (``embedder_``).
     eps : float or None, default None
         DBSCAN radius in cosine distance, in (0, 2]. None: the knee of the
         line-weighted k-distance curve (``k_distances_``: each line's core
@@ -161,19 +165,20 @@ class DbscanDetector(BaseLogDetector):
     default_min_samples = 0.01
     min_min_samples = 5
 
-    def __init__(self, model: str = DEFAULT_MODEL, pooling: str = "mean", max_length: int | None = None,
-                 batch_size: int = 64, device: str = "auto", cache_dir: str | None = None, progress: bool = False,
-                 eps: float | None = None, min_samples: int | float | None = None, text: str = "masked",
+    _parameter_constraints: dict = {
+        **BaseLogDetector._parameter_constraints,
+        "embedder": [None, HasMethods(["fit", "embed_unique"])],
+        "eps": [None, Interval(Real, 0, 2, closed="right")],
+        "min_samples": [None, Interval(Integral, 1, None, closed="left"), Interval(RealNotInt, 0, 1, closed="neither")],
+        "text": [str],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None, min_samples: int | float | None = None, text: str = "masked",
                  contamination: float | str = "auto", percentile: float | None = None,
                  severity_weight: float = 1.0, random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight)
-        self.model = model
-        self.pooling = pooling
-        self.max_length = max_length
-        self.batch_size = batch_size
-        self.device = device
-        self.cache_dir = cache_dir
-        self.progress = progress
+        self.embedder = embedder
         self.eps = eps
         self.min_samples = min_samples
         self.text = text
@@ -183,20 +188,15 @@ class DbscanDetector(BaseLogDetector):
     def _resolve_min_samples(self, n_lines: int) -> int:
         """min_samples in lines: a count as given, or a share of ``n_lines`` (at least 5)."""
         value = self.default_min_samples if self.min_samples is None else self.min_samples
-        if isinstance(value, float) and 0 < value < 1:
+        if isinstance(value, float):
             return max(self.min_min_samples, int(np.ceil(value * n_lines)))
-        if value < 1 or value != int(value):
-            raise ValueError(f"min_samples must be a count >= 1 or a share in (0, 1), got {value}")
         return int(value)
 
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
-        if self.eps is not None and not 0 < self.eps <= 2:
-            raise ValueError(f"eps must be in (0, 2] (cosine distance), got {self.eps}")
         counts = np.asarray(counts, dtype=np.int64)
         self.min_samples_ = self._resolve_min_samples(int(counts.sum()))
-        self.embedder_ = BertEmbedder(self.model, pooling=self.pooling, max_length=self.max_length,
-                                      batch_size=self.batch_size, device=self.device, cache_dir=self.cache_dir,
-                                      progress=self.progress).fit(list(texts))
+        embedder = BertEmbedder(progress=False) if self.embedder is None else clone(self.embedder, safe=False)
+        self.embedder_ = embedder.fit(list(texts))
         self.train_texts_ = pd.Index(texts)
         self.train_counts_ = counts
         self.vectors_ = self.embedder_.embed_unique(list(texts))
@@ -254,6 +254,7 @@ class DbscanDetector(BaseLogDetector):
 
     def transform(self, X) -> np.ndarray:
         """Sentence vectors (n, dim) float32 of X, one row per line; blank lines get zero rows."""
+        check_fitted(self)
         unique = unique_documents(self._documents(X))
         out = np.zeros((len(unique.inverse), self.vectors_.shape[1]), dtype=np.float32)
         keep = unique.inverse >= 0
@@ -263,6 +264,7 @@ class DbscanDetector(BaseLogDetector):
 
     def cluster_of(self, X) -> np.ndarray:
         """Cluster (n,) of new lines: the nearest core sample's if within ``eps_``, else -1; blank lines -2."""
+        check_fitted(self)
         unique = unique_documents(self._documents(X))
         if len(unique.texts) == 0:
             return np.full(len(unique.inverse), self.BLANK, dtype=np.int64)
@@ -279,6 +281,7 @@ class DbscanDetector(BaseLogDetector):
         ``frame`` (the frame given to ``fit``) has a ``template`` column;
         ``share_flagged``, the mean of ``labels_`` over the cluster's lines.
         """
+        check_fitted(self)
         unique = self.unique_
         if frame is not None and len(frame) != len(unique.inverse):
             raise ValueError(f"frame has {len(frame)} rows but the detector was fitted on {len(unique.inverse)}")

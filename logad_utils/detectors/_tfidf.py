@@ -7,6 +7,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import NearestNeighbors
 
+from .._validation import Integral, Interval, StrOptions, check_fitted
 from ..features import WeightedTfidf
 from ._base import BaseLogDetector, _weighted_std
 
@@ -37,6 +38,18 @@ class TfidfDetector(BaseLogDetector):
     random_state : int, default 0
     """
 
+    _parameter_constraints: dict = {
+        **BaseLogDetector._parameter_constraints,
+        "scorer": [StrOptions({"rarity", "iforest", "knn", "hybrid"})],
+        "ngram_range": [tuple],
+        "text": [str],
+        "use_component": ["boolean"],
+        "use_level": ["boolean"],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+    }
+
     def __init__(self, scorer: str = "rarity", ngram_range: tuple[int, int] = (1, 1), text: str = "masked",
                  use_component: bool = False, use_level: bool = False, n_components: int = 50,
                  n_neighbors: int = 5, contamination: float | str = "auto", percentile: float | None = None,
@@ -52,8 +65,6 @@ class TfidfDetector(BaseLogDetector):
         self.random_state = random_state
 
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
-        if self.scorer not in ("rarity", "iforest", "knn", "hybrid"):
-            raise ValueError(f"unknown scorer {self.scorer!r}; use rarity, iforest or knn")
         self.tfidf_ = WeightedTfidf(ngram_range=self.ngram_range)
         matrix = self.tfidf_.fit_transform(texts, sample_weight=counts)
         self.train_counts_ = counts
@@ -80,6 +91,7 @@ class TfidfDetector(BaseLogDetector):
 
     def transform(self, X) -> sparse.csr_matrix:
         """TF-IDF rows (n, n_terms) of X; blank lines give empty rows."""
+        check_fitted(self)
         docs = self._documents(X)
         return self.tfidf_.transform([d if d is not None else "" for d in docs])
 

@@ -1,0 +1,111 @@
+"""scikit-learn conventions of every detector and the miner: clone, NotFittedError, checks in fit, pickling."""
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from logad_utils._validation import THRESHOLD_CONSTRAINTS, argument_type
+from logad_utils.detectors import AutoencoderDetector, DbscanDetector, TfidfDetector
+from logad_utils.masking import Masker
+from logad_utils.templates import LogTemplateMiner
+
+DOCS = [f"session {i % 4} started" for i in range(60)] + ["disk failure on node <NUM>", None]
+TINY_AE = {"hidden": (8,), "latent": 4, "epochs": 2, "min_steps_per_epoch": 1}
+
+
+class HashEmbedder:
+    """A fast stand-in for BertEmbedder: unit vectors from a hash of the words (picklable, deterministic)."""
+
+    def __init__(self, dim=16):
+        self.dim = dim
+
+    def fit(self, texts):
+        return self
+
+    def embed_unique(self, texts):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.split():
+                out[i, sum(map(ord, word)) % self.dim] += 1
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def detectors():
+    return [TfidfDetector(), TfidfDetector(scorer="iforest"), TfidfDetector(scorer="hybrid"),
+            DbscanDetector(HashEmbedder(), min_samples=3), AutoencoderDetector(**TINY_AE)]
+
+
+@pytest.mark.parametrize("detector", detectors(), ids=lambda d: f"{type(d).__name__}")
+def test_unfitted_use_raises_not_fitted_error(detector):
+    for call in (detector.decision_function, detector.predict, detector.transform):
+        with pytest.raises(NotFittedError, match=f"This {type(detector).__name__} is not fitted yet"):
+            call(DOCS)
+    with pytest.raises(NotFittedError):
+        detector.label(np.zeros(3))
+
+
+def test_unfitted_miner_raises_not_fitted_error():
+    with pytest.raises(NotFittedError, match="This LogTemplateMiner is not fitted yet"):
+        LogTemplateMiner().transform(["x"])
+
+
+@pytest.mark.parametrize("detector", detectors(), ids=lambda d: f"{type(d).__name__}")
+def test_clone_copies_parameters_and_no_state(detector):
+    fitted = clone(detector).fit(DOCS)
+    copy = clone(fitted)
+    assert copy.get_params().keys() == detector.get_params().keys()
+    assert not copy.__sklearn_is_fitted__() and fitted.__sklearn_is_fitted__()
+    np.testing.assert_array_equal(clone(detector).fit(DOCS).labels_, fitted.labels_)
+
+
+def test_init_stores_arguments_and_fit_validates():
+    bad = TfidfDetector(scorer="nope")  # no error yet: __init__ only stores
+    assert bad.scorer == "nope"
+    with pytest.raises(ValueError, match="'scorer' parameter of TfidfDetector"):
+        bad.fit(DOCS)
+    with pytest.raises(ValueError, match="'contamination' parameter"):
+        TfidfDetector(contamination=0.9).fit(DOCS)
+    with pytest.raises(ValueError, match="'min_samples' parameter of DbscanDetector"):
+        DbscanDetector(HashEmbedder(), min_samples=1.5).fit(DOCS)
+
+
+def test_cli_and_estimators_share_one_rule():
+    parse = argument_type(THRESHOLD_CONSTRAINTS, "contamination")
+    assert parse("auto") == "auto" and parse("0.1") == 0.1
+    with pytest.raises(Exception, match="contamination must be"):
+        parse("0.9")
+    with pytest.raises(ValueError):
+        TfidfDetector(contamination=0.9).fit(DOCS)
+
+
+def test_dbscan_uses_a_copy_of_the_given_embedder():
+    embedder = HashEmbedder(dim=8)
+    det = DbscanDetector(embedder, min_samples=3).fit(DOCS)
+    assert det.embedder is embedder and det.embedder_ is not embedder and det.vectors_.shape[1] == 8
+
+
+@pytest.mark.parametrize("detector", detectors(), ids=lambda d: f"{type(d).__name__}")
+def test_detectors_pickle_fitted_and_unfitted(detector):
+    assert pickle.loads(pickle.dumps(detector)).get_params().keys() == detector.get_params().keys()
+    detector.fit(DOCS)
+    again = pickle.loads(pickle.dumps(detector))
+    np.testing.assert_array_equal(again.decision_function(DOCS), detector.decision_function(DOCS))
+    np.testing.assert_array_equal(again.predict(DOCS), detector.labels_)
+
+
+def test_masker_and_miner_pickle_with_the_standard_library():
+    code = ("import pickle, logad_utils.masking as m, logad_utils.templates as t; "
+            "pickle.dumps(m.Masker()); pickle.dumps(t.LogTemplateMiner())")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    masker = Masker().without("url")
+    assert pickle.loads(pickle.dumps(masker)) == masker
+    messages = ["user 17 logged in from 10.0.0.1", "user 9 logged in from 10.0.0.2", "disk full on /var"]
+    miner = LogTemplateMiner().fit(messages)
+    again = pickle.loads(pickle.dumps(miner))
+    new = messages + ["user 3 logged in from 10.0.0.9", "never seen"]
+    np.testing.assert_array_equal(again.transform(new), miner.transform(new))
+    assert again.masker.mask("x 10.0.0.1") == miner.masker.mask("x 10.0.0.1")
