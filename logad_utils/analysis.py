@@ -12,11 +12,11 @@ import pandas as pd
 
 from . import rca, viz
 from .evaluate import MethodRun, compare_methods
-from .features import frame_documents, unique_documents
+from .features import WeightedTfidf, frame_documents, unique_documents
 from .detectors import METHODS, combine, make_detector
-from .projector import export_projector, metadata_frame, tensorboard_command
-from .report import ReportContent, figure_uri, write_report
-from .terms import distinctive_terms, distinctive_values
+from .projector import export_lines, tensorboard_command
+from .report import analysis_report, figure_uri, write_report
+from .terms import distinctive_terms
 
 __all__ = ["run_methods", "combine", "Analysis", "analyze_frame", "write_outputs", "ALL_METHODS"]
 
@@ -71,15 +71,11 @@ def _anomalies_table(analysis: Analysis) -> pd.DataFrame:
 
 
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int) -> list[tuple[str, str]]:
-    keep = ~analysis.frame["blank"].to_numpy(dtype=bool)
-    lines = analysis.frame[keep].reset_index(drop=True)
-    incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy()[keep]
+    incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
     out = []
     for run, detector in zip(analysis.runs, analysis.detectors):
-        meta = metadata_frame(lines, scores=np.asarray(run.scores)[keep], labels=np.asarray(run.labels)[keep],
-                              clusters=incident.astype(np.int64),
-                              truth=analysis.truth[keep] if analysis.truth is not None else None)
-        export = export_projector(detector.transform(lines), meta, out_dir=out_dir, run=run.name, seed=seed)
+        export = export_lines(analysis.frame, detector, out_dir=out_dir, run=run.name, scores=run.scores,
+                              labels=run.labels, clusters=incident, truth=analysis.truth, seed=seed)
         out.append((run.name, tensorboard_command(export.run_dir)))
     return out
 
@@ -101,8 +97,6 @@ def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
     tfidf = next((d.tfidf_ for d in analysis.detectors if hasattr(d, "tfidf_")), None)
     unique = unique_documents(frame_documents(analysis.frame))
     if tfidf is None:
-        from .features import WeightedTfidf
-
         tfidf = WeightedTfidf().fit(unique.texts, sample_weight=unique.counts)
     terms = distinctive_terms(tfidf.transform(unique.texts), tfidf.get_feature_names_out(), unique.inverse,
                               analysis.frame["is_anomaly"].to_numpy())
@@ -126,27 +120,10 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0) -> dic
     chart = ""
     if analysis.truth is not None and len(analysis.runs) > 1:
         chart = figure_uri(viz.plot_comparison(comparison).figure)
-    frame = analysis.frame
-    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
-    report = frame.attrs.get("read_report", {})
-    summary = {"lines": f"{len(frame):,}", "flagged lines": f"{int(flagged.sum()):,}",
-               "incidents": len(analysis.result), "methods": ", ".join(r.name for r in analysis.runs),
-               "templates": f"{frame.loc[~frame['blank'], 'template_id'].nunique():,}",
-               "unparsed lines": f"{report.get('unparsed', 0):,}"}
-    notes = [f"warning: {w}" for w in report.get("warnings", [])]
-    if len(analysis.runs) > 1:
-        notes.append("A line counts as anomalous when at least half of the methods flag it.")
-    if len(analysis.result) > REPORT_INCIDENTS:
-        notes.append(f"The {REPORT_INCIDENTS} largest of {len(analysis.result)} incidents are detailed below "
-                     f"(and shaded on the timeline); incidents.csv lists all of them.")
-    top = distinctive_values(frame.loc[~frame["blank"], "template"], flagged[~frame["blank"].to_numpy()],
-                             name="template").head(12)
-    content = ReportContent(
-        title="logad report", summary=summary, timeline=_timeline(analysis),
-        wordcloud=_wordcloud(analysis, out / "wordcloud_anomaly_terms.png", seed),
-        incidents=_largest_incidents(analysis), top_templates=top.round(2),
-        comparison=comparison.round(3) if len(analysis.runs) > 1 else None, comparison_chart=chart,
-        projector_runs=projector_runs, notes=notes)
+    content = analysis_report(analysis.frame, [run.name for run in analysis.runs], len(analysis.result),
+                              _largest_incidents(analysis), comparison, timeline=_timeline(analysis),
+                              wordcloud=_wordcloud(analysis, out / "wordcloud_anomaly_terms.png", seed),
+                              comparison_chart=chart, projector_runs=projector_runs)
     write_report(paths["report"], content)
     plt.close("all")
     return paths

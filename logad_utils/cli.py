@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs")
-    p.add_argument("--model", required=True, metavar="DIR", help="model directory (trust it like code)")
+    p.add_argument("--model", required=True, metavar="DIR", help="model directory written by detect --save-model")
     p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet, same columns as detect")
     p.set_defaults(func=cmd_score)
 
@@ -165,7 +165,8 @@ def _detector_params(args: argparse.Namespace) -> dict:
 
 def cmd_detect(args: argparse.Namespace) -> None:
     """``logad detect``: fit a detector (on PATH, or on --train) and score every line of PATH."""
-    from .pipeline import LogModel, make_detector, parse_logs, resolved_format, save_model
+    from .persistence import save_model
+    from .pipeline import LogModel, make_detector, parse_logs, resolved_format
     from .templates import LogTemplateMiner
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"))
@@ -185,8 +186,11 @@ def cmd_detect(args: argparse.Namespace) -> None:
         _export_projector(args, detector, frame, scores, labels)
     if args.save_model:
         fmt = resolved_format([f for f in (train, frame) if f is not None], args.format)
-        folder = save_model(args.save_model, LogModel(args.method, fmt, args.json_key, miner, detector))
-        print(f"saved model to {folder} (load only model directories you trust)")
+        try:
+            folder = save_model(args.save_model, LogModel(args.method, fmt, args.json_key, miner, detector))
+        except OSError as exc:
+            raise CliError(f"{args.save_model}: cannot save the model ({exc.strerror or exc})") from None
+        print(f"saved model to {folder}")
 
 
 def cmd_analyze(args: argparse.Namespace) -> None:
@@ -234,7 +238,7 @@ def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
 
 def cmd_score(args: argparse.Namespace) -> None:
     """``logad score``: score new logs with a saved pipeline; same output as ``detect``."""
-    from .pipeline import load_model
+    from .persistence import load_model
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"))
     start = time.perf_counter()
@@ -259,16 +263,10 @@ def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, o
 
 
 def _export_projector(args: argparse.Namespace, detector, frame: pd.DataFrame, scores, labels) -> None:
-    from .projector import export_projector, metadata_frame, tensorboard_command
+    from .projector import export_lines
 
-    keep = ~frame["blank"].to_numpy(dtype=bool)
-    lines = frame[keep].reset_index(drop=True)
-    vectors = detector.transform(lines)
-    meta = metadata_frame(lines, scores=np.asarray(scores)[keep], labels=np.asarray(labels)[keep])
-    export = export_projector(vectors, meta, out_dir=args.projector_dir, run=args.method)
-    sampled = f" (sample of {export.n_total:,}, every anomaly kept)" if export.sampled else ""
-    print(f"projector: {export.n_points:,} points{sampled} in {export.run_dir}")
-    print(f"  open with: {tensorboard_command(export.run_dir)}")
+    export = export_lines(frame, detector, out_dir=args.projector_dir, run=args.method, scores=scores, labels=labels)
+    print(export.summary())
 
 
 def cmd_generate(args: argparse.Namespace) -> None:

@@ -112,8 +112,7 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
     def fit_transform(self, docs: Sequence[str], y=None, sample_weight: np.ndarray | None = None) -> sparse.csr_matrix:
         """Fit, then return the TF-IDF matrix (u, n_terms) of the same documents."""
         weights = np.ones(len(docs)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.vectorizer_ = CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True,
-                                           ngram_range=self.ngram_range, dtype=np.float64)
+        self.vectorizer_ = self._vectorizer()
         counts = self.vectorizer_.fit_transform(docs)
         counts = self._prune(counts, weights)
         # Document frequency counted in lines: each unique document stands for `weights` lines.
@@ -124,6 +123,10 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         self.transformer_.idf_ = np.log((1 + n_lines) / (1 + df)) + 1
         self.document_frequency_ = df
         return self.transformer_.transform(counts)
+
+    def _vectorizer(self) -> CountVectorizer:
+        return CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True, ngram_range=self.ngram_range,
+                               dtype=np.float64)
 
     def _prune(self, counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
         """Apply min_df and max_features in line counts; the vocabulary is renumbered."""
@@ -151,3 +154,23 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
     def idf_(self) -> np.ndarray:
         """Inverse document frequency per term (n_terms,), counted in lines."""
         return self.transformer_.idf_
+
+    def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """The fitted model as plain data: (parameters and terms in column order, {idf, document_frequency})."""
+        values = {"params": {**self.get_params(), "ngram_range": list(self.ngram_range)},
+                  "terms": [str(t) for t in self.get_feature_names_out()]}
+        return values, {"idf": self.idf_, "document_frequency": self.document_frequency_}
+
+    @classmethod
+    def from_state(cls, values: dict, arrays: dict[str, np.ndarray]) -> "WeightedTfidf":
+        """Inverse of :meth:`get_state`: the same vocabulary, IDF and output, without refitting."""
+        params = dict(values["params"])
+        tfidf = cls(**{**params, "ngram_range": tuple(params["ngram_range"])})
+        terms = [str(t) for t in values["terms"]]
+        tfidf.vectorizer_ = tfidf._vectorizer()
+        tfidf.vectorizer_.vocabulary_ = {term: i for i, term in enumerate(terms)}
+        tfidf.transformer_ = TfidfTransformer(norm=tfidf.norm, sublinear_tf=tfidf.sublinear_tf)
+        tfidf.transformer_.fit(sparse.csr_matrix((1, len(terms))))
+        tfidf.transformer_.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
+        tfidf.document_frequency_ = np.asarray(arrays["document_frequency"], dtype=np.float64)
+        return tfidf

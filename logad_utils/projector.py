@@ -35,7 +35,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["ProjectorExport", "export_projector", "metadata_frame", "tensorboard_command",
+__all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
            "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES"]
 
 MISSING = "-"
@@ -84,6 +84,13 @@ class ProjectorExport:
     dim: int = 0
     info_path: Path | None = None
     notes: list[str] = field(default_factory=list)
+
+    def summary(self, root: str | os.PathLike | None = None) -> str:
+        """Two lines for people: what was written where, and the command that opens it (paths relative to ``root``)."""
+        run_dir = self.run_dir.relative_to(root) if root is not None else self.run_dir
+        sampled = f" (sample of {self.n_total:,}, every anomaly kept)" if self.sampled else ""
+        return (f"projector: {self.n_points:,} points × {self.dim} dims{sampled} in {run_dir}\n"
+                f"  open with: {tensorboard_command(run_dir)}")
 
 
 # ----------------------------------------------------------------------------- metadata
@@ -519,6 +526,27 @@ def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_po
         "tensorboard": tensorboard_command(result.run_dir),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", run="run", scores=None,
+                 labels=None, clusters=None, truth=None, seed=0) -> ProjectorExport:
+    """Export the non-blank lines of a parsed frame (n rows) with their vectors and verdicts; the one way to export.
+
+    ``vectors`` is (n, d) dense or sparse, one row per line of ``frame``, or a
+    fitted detector, whose ``transform`` then runs on the kept lines only.
+    ``scores``, ``labels``, ``clusters``, ``truth`` are (n,) or None (then the
+    frame's column, see :func:`metadata_frame`). Blank lines have no vector
+    worth showing and are left out.
+    """
+    keep = ~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), dtype=bool)
+    lines = frame[keep].reset_index(drop=True)
+
+    def kept(values):
+        return None if values is None else np.asarray(values)[keep]
+
+    matrix = vectors.transform(lines) if hasattr(vectors, "transform") else _as_matrix(vectors)[keep]
+    meta = metadata_frame(lines, scores=kept(scores), labels=kept(labels), clusters=kept(clusters), truth=kept(truth))
+    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed)
 
 
 def tensorboard_command(run_dir) -> str:

@@ -91,8 +91,8 @@ from scipy.stats import norm, poisson
 
 from .terms import log_odds
 
-__all__ = ["Incident", "RcaResult", "find_incidents", "analyze", "describe", "find_background", "WEIGHTS",
-           "CANDIDATE_COLUMNS", "TABLE_COLUMNS", "TEMPLATE_COLUMNS"]
+__all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
+           "WEIGHTS", "CANDIDATE_COLUMNS", "TABLE_COLUMNS", "TEMPLATE_COLUMNS"]
 
 WEIGHTS: dict[str, float] = {"earliness": 0.4, "specificity": 0.3, "mentions": 0.3, "anomaly": 0.15,
                              "precursor": 0.15}
@@ -690,24 +690,37 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
         # A Series aligns on the index; anything else is taken in row order.
         labels = given.reindex(frame.index) if isinstance(given, pd.Series) else pd.Series(given, index=frame.index)
         labels = pd.to_numeric(labels, errors="coerce").fillna(-1).astype(np.int64).rename("incident")
-    weights = dict(WEIGHTS if weights is None else weights)
+    settings = RankSettings(max_gap, max_gap_lines, onset_window, pre_window,
+                            dict(WEIGHTS if weights is None else weights), mention_weight, z_min)
     lines = _prepare(frame)
     ts = _times(frame)
     out: list[Incident] = []
     for source, idx in _source_groups(frame):
-        out += _analyze_source(frame, lines, labels.to_numpy()[idx], source, idx, ts, max_gap, max_gap_lines,
-                               onset_window, pre_window, weights, mention_weight, z_min)
+        out += _analyze_source(frame, lines, labels.to_numpy()[idx], source, idx, ts, settings)
     out.sort(key=lambda inc: (inc.incident, inc.source))
     return RcaResult(out, labels, lines.unit_kind)
 
 
+@dataclass(frozen=True)
+class RankSettings:
+    """How :func:`analyze` looks at each incident (see its parameters): windows, weights, significance."""
+
+    max_gap: Gap = "10min"
+    max_gap_lines: int = 50
+    onset_window: Gap = None
+    pre_window: Gap = None
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))
+    mention_weight: float = MENTION_WEIGHT
+    z_min: float = 2.0
+
+
 def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source: str, idx: np.ndarray,
-                    ts: pd.Series | None, max_gap: Gap, max_gap_lines: int, onset_window: Gap, pre_window: Gap,
-                    weights: Mapping[str, float], beta: float, z_min: float) -> list[Incident]:
+                    ts: pd.Series | None, settings: RankSettings) -> list[Incident]:
     """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,)."""
-    pos, gap, timed = _positions(frame.iloc[idx], max_gap, max_gap_lines)
-    onset = _gap_value(onset_window, timed, gap / 5)
-    window = _gap_value(pre_window, timed, gap)
+    z_min = settings.z_min
+    pos, gap, timed = _positions(frame.iloc[idx], settings.max_gap, settings.max_gap_lines)
+    onset = _gap_value(settings.onset_window, timed, gap / 5)
+    window = _gap_value(settings.pre_window, timed, gap)
     codes, flags = lines.codes[idx], lines.flags[idx]
     pct = _percentiles(lines.scores[idx], flags)
     valid = codes >= 0
@@ -760,7 +773,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         ev = _Evidence(units=lines.units[rows], codes=codes[member], line_no=lines.line_no[rows],
                        pos=pos[member], scores=lines.scores[rows], pct=pct[member], delta=delta[codes[member]],
                        named=named, mention_d=mention_d)
-        candidates = _rank(ev, lines, baseline, precursor, weights, beta, onset, timed)
+        candidates = _rank(ev, lines, baseline, precursor, settings.weights, settings.mention_weight, onset, timed)
         names_u, n_u = np.unique(ev.units.astype(str), return_counts=True)
         by_count = np.argsort(-n_u, kind="stable")
         out.append(Incident(

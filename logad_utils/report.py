@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .rca import Incident
+from .terms import distinctive_values
 
-__all__ = ["ReportContent", "figure_uri", "render_report", "write_report"]
+__all__ = ["ReportContent", "analysis_report", "figure_uri", "render_report", "write_report"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
@@ -49,6 +50,33 @@ class ReportContent:
     comparison_chart: str = ""
     projector_runs: Sequence[tuple[str, str]] = ()
     notes: list[str] = field(default_factory=list)
+
+
+def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: int, shown: Sequence[Incident],
+                    comparison: pd.DataFrame, *, timeline: str = "", wordcloud: str = "", comparison_chart: str = "",
+                    projector_runs: Sequence[tuple[str, str]] = ()) -> ReportContent:
+    """The report of one analysis of ``frame`` (n rows with ``is_anomaly``): summary cards, notes, top templates.
+
+    ``shown`` are the incidents detailed (the largest of ``n_incidents``); the
+    figures are data URIs (see :func:`figure_uri`).
+    """
+    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+    kept = ~frame["blank"].to_numpy(dtype=bool)
+    read = frame.attrs.get("read_report", {})
+    summary = {"lines": f"{len(frame):,}", "flagged lines": f"{int(flagged.sum()):,}", "incidents": n_incidents,
+               "methods": ", ".join(methods), "templates": f"{frame.loc[kept, 'template_id'].nunique():,}",
+               "unparsed lines": f"{read.get('unparsed', 0):,}"}
+    notes = [f"warning: {w}" for w in read.get("warnings", [])]
+    if len(methods) > 1:
+        notes.append("A line counts as anomalous when at least half of the methods flag it.")
+    if n_incidents > len(shown):
+        notes.append(f"The {len(shown)} largest of {n_incidents} incidents are detailed below "
+                     f"(and shaded on the timeline); incidents.csv lists all of them.")
+    top = distinctive_values(frame.loc[kept, "template"], flagged[kept], name="template").head(12)
+    return ReportContent(
+        title="logad report", summary=summary, timeline=timeline, wordcloud=wordcloud, incidents=shown,
+        top_templates=top.round(2), comparison=comparison.round(3) if len(methods) > 1 else None,
+        comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes)
 
 
 def figure_uri(fig: plt.Figure, dpi: int = 110) -> str:

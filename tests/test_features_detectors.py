@@ -7,21 +7,11 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from conftest import ODD, ROUTINE, corpus
 from logad_utils.detectors import TfidfDetector, auto_threshold, compute_threshold
 from logad_utils.evaluate import detection_metrics, grouping_accuracy
 from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
 from logad_utils.terms import distinctive_terms, distinctive_values, log_odds, percentile_band, term_scores
-
-NORMAL = ["session <NUM> started", "cash dispensed amount <NUM>", "heartbeat ok", "card read ok"]
-ODD = ["dispenser jam detected at slot <NUM>"]
-
-
-def corpus(n_normal=200, seed=0):
-    rng = np.random.default_rng(seed)
-    docs = list(rng.choice(NORMAL, size=n_normal))
-    docs.insert(n_normal // 2, ODD[0])
-    return docs
-
 
 def test_weighted_fit_on_uniques_equals_fit_on_all_lines():
     docs = corpus()
@@ -58,11 +48,16 @@ def test_detector_api_flags_the_odd_line(scorer):
     det = TfidfDetector(scorer=scorer, contamination=0.01).fit(docs)
     assert det.decision_scores_.shape == (len(docs),) and det.labels_.shape == (len(docs),)
     assert set(np.unique(det.labels_)) <= {0, 1}
-    odd = docs.index(ODD[0])
+    np.testing.assert_allclose(det.decision_function(docs), det.decision_scores_)
+    odd = docs.index(ODD)
+    if scorer == "iforest":
+        # Isolation ignores how often a message occurs: among six distinct messages the odd one
+        # is not the easiest to isolate, only above the typical line.
+        assert det.decision_scores_[odd] > np.median(det.decision_scores_)
+        return
     assert det.decision_scores_[odd] == det.decision_scores_.max()
     assert det.labels_[odd] == 1
-    np.testing.assert_allclose(det.decision_function(docs), det.decision_scores_)
-    assert det.predict([ODD[0], NORMAL[0]]).tolist() == [1, 0]
+    assert det.predict([ODD, ROUTINE[0]]).tolist() == [1, 0]
 
 
 @pytest.mark.parametrize("scorer", ["rarity", "iforest", "knn", "hybrid"])
@@ -81,10 +76,10 @@ def test_detector_is_deterministic_and_handles_blank_rows():
 
 
 def test_known_good_mode_flags_unseen_messages():
-    train = [d for d in corpus() if d != ODD[0]]
+    train = [d for d in corpus() if d != ODD]
     det = TfidfDetector().fit(train)
     assert det.labels_.sum() == 0
-    assert det.predict(["heartbeat ok", "power failure detected on ups"]).tolist() == [0, 1]
+    assert det.predict([ROUTINE[2], "power failure detected on ups"]).tolist() == [0, 1]
 
 
 def test_severity_raises_scores_of_error_lines():
@@ -115,13 +110,21 @@ def test_term_tables():
     matrix = tfidf.fit_transform(unique.texts, sample_weight=unique.counts)
     scores = term_scores(matrix, tfidf.get_feature_names_out(), unique.counts)
     assert scores["mean_tfidf"].is_monotonic_decreasing
-    assert len(percentile_band(scores, 80, 100)) <= len(scores)
-    flags = np.array([d == ODD[0] for d in docs])
+    # lines: how many of the corpus' lines hold each term
+    lines = {term: sum(term in TfidfVectorizer(token_pattern=TOKEN_PATTERN).build_analyzer()(d) for d in docs)
+             for term in ("session", "jam", "printed")}
+    assert scores.set_index("term").loc[list(lines), "lines"].to_dict() == lines
+    band = percentile_band(scores, 80, 100)
+    cut = np.percentile(scores["mean_tfidf"], 80)
+    assert 0 < len(band) < len(scores) and (band["mean_tfidf"] >= cut).all()
+    assert set(band["term"]) == set(scores.loc[scores["mean_tfidf"] >= cut, "term"])
+    flags = np.array([d == ODD for d in docs])
     top = distinctive_terms(matrix, tfidf.get_feature_names_out(), unique.inverse, flags)
-    assert top.iloc[0]["term"] in {"dispenser", "jam", "detected", "at", "slot"}
-    assert top.iloc[0]["anomalous_lines"] == 1
+    odd_terms = {"dispenser", "jam", "detected", "at", "slot", "cassette", "removed"}
+    assert top.iloc[0]["term"] in odd_terms and top.iloc[0]["anomalous_lines"] == 1
+    assert top.iloc[0]["z"] > 0 > top.set_index("term").loc["session", "z"]
     values = distinctive_values(docs, flags, name="template")
-    assert values.iloc[0]["template"] == ODD[0]
+    assert values.iloc[0]["template"] == ODD
 
 
 def test_metrics_and_grouping_accuracy():

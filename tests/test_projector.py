@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from logad_utils.projector import (MAX_COLOR_VALUES, ProjectorExport, export_projector, metadata_frame,
-                                   tensorboard_command)
+from logad_utils.detectors import TfidfDetector
+from logad_utils.projector import (MAX_COLOR_VALUES, ProjectorExport, export_lines, export_projector,
+                                   metadata_frame, tensorboard_command)
 
 
 def read_tsv(path):
@@ -229,6 +230,26 @@ def test_config_and_event_file_are_valid(tmp_path):
     assert event_pb2.Event.FromString(record).file_version == "brain.Event:2"
     export_projector(np.zeros((7, 3)), metadata_frame(parsed_frame(7)), tmp_path, "cfg")
     assert len(list(result.run_dir.glob("events.out.tfevents.*"))) == 1, "re-export adds no event file"
+
+
+def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
+    content = ["disk ok", "", "disk failure on node 7", "disk ok", None]
+    frame = pd.DataFrame({"content": content, "masked": content, "line_no": range(1, 6),
+                          "blank": [False, True, False, False, True]})
+    scores = np.array([0.1, np.nan, 0.9, 0.1, np.nan])
+    dense = export_lines(frame, np.arange(10.0).reshape(5, 2), out_dir=tmp_path, run="dense", scores=scores,
+                         labels=np.array([0, 0, 1, 0, 0]), truth=np.array([0, 0, 1, 0, 0]))
+    header, rows = assert_well_formed(dense)
+    by_line = {row[header.index("line_no")]: row for row in rows}
+    assert sorted(by_line) == ["1", "3", "4"] and dense.n_total == 3
+    assert by_line["3"][header.index("message")] == "disk failure on node 7"
+    assert by_line["3"][header.index("is_anomaly")] == "1" and by_line["3"][header.index("label")] == "1"
+    tensors = {tuple(r) for r in read_tsv(dense.tensors_path)}
+    assert tensors == {("0", "1"), ("4", "5"), ("6", "7")}
+    detector = TfidfDetector().fit(frame)  # vectors from the detector, for the kept lines only
+    sparse = export_lines(frame, detector, out_dir=tmp_path, run="tfidf", scores=detector.decision_scores_,
+                          labels=detector.labels_)
+    assert sparse.n_points == 3 and "3 points" in sparse.summary(tmp_path) and "open with: tensorboard" in sparse.summary()
 
 
 def test_tensorboard_command_quotes_paths():

@@ -31,10 +31,8 @@ is cheap and TF-IDF users never load torch.
 """
 from __future__ import annotations
 
-import json
 import math
 import os
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -43,7 +41,7 @@ from scipy import sparse
 from .._validation import Integral, Interval, Real, StrOptions, check_fitted
 from ..embeddings import DEFAULT_MODEL, BertEmbedder
 from ..features import WeightedTfidf, unique_documents
-from ._base import BaseLogDetector
+from ._base import BaseLogDetector, _load_tfidf, _store_tfidf
 
 __all__ = ["AutoencoderDetector", "SparseBatches", "damp_counts", "holdout_split"]
 
@@ -51,10 +49,6 @@ FEATURES = ("tfidf", "bert")
 WEIGHTINGS = ("count", "sqrt", "log", "none")
 # Bound on the floats of one densified batch while scoring (64 MiB of float32).
 _SCORE_FLOATS = 16_000_000
-_MODEL_FILE = "autoencoder.keras"
-_STATE_FILE = "state.json"
-_ARRAYS_FILE = "arrays.npz"
-_TFIDF_FILE = "tfidf.joblib"
 _ACTIVATIONS = {
     "relu": lambda z: np.maximum(z, 0.0),
     "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
@@ -251,7 +245,10 @@ class AutoencoderDetector(BaseLogDetector):
     Attributes
     ----------
     autoencoder_, encoder_ : keras.Model
-        The trained network and its input → latent half.
+        The trained network and its input → latent half (not kept by a saved
+        and loaded detector, which scores from ``layers_``).
+    layers_ : list of (kernel (a, b), bias (b,), activation)
+        The trained Dense layers in float64, what scoring and ``transform`` use.
     history_ : dict
         ``{"loss": [...], "val_loss": [...]}`` per epoch, for training curves.
     tfidf_ : WeightedTfidf (tfidf features) ; embedder_ : BertEmbedder (bert features)
@@ -434,6 +431,7 @@ class AutoencoderDetector(BaseLogDetector):
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_epochs_ = len(self.history_.get("loss", []))
         self._attach_encoder()
+        self.layers_ = self._dense_layers()
 
     def _score_unique(self, texts: np.ndarray, training: bool) -> np.ndarray:
         matrix = self.train_matrix_ if training else self._vectors(texts)
@@ -445,7 +443,7 @@ class AutoencoderDetector(BaseLogDetector):
     def _score_batch_rows(self) -> int:
         return max(1, min(4096, _SCORE_FLOATS // max(1, self.n_features_in_)))
 
-    def _layers(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    def _dense_layers(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
         """The trained network as (kernel (a, b) float64, bias (b,) float64, activation name) per Dense layer."""
         layers = [layer for layer in self.autoencoder_.layers if hasattr(layer, "kernel")]
         return [(np.asarray(layer.kernel, dtype=np.float64), np.asarray(layer.bias, dtype=np.float64),
@@ -461,7 +459,7 @@ class AutoencoderDetector(BaseLogDetector):
         weights gives the same bits every time.
         """
         out = x.astype(np.float64)
-        for kernel, bias, activation in self._layers()[:depth]:
+        for kernel, bias, activation in self.layers_[:depth]:
             out = _ACTIVATIONS[activation](out @ kernel + bias)
         return out
 
@@ -494,72 +492,41 @@ class AutoencoderDetector(BaseLogDetector):
         """
         check_fitted(self)
         unique = unique_documents(self._documents(X))
-        width = int(self.encoder_.output.shape[-1])
+        width = int(self.layer_sizes_[-1])
         if len(unique.texts) == 0:
             return np.full((len(unique.inverse), width), np.nan, dtype=np.float32)
         codes = self.latent_unique(self._vectors(unique.texts))
         return unique.broadcast(codes, np.float32(np.nan)).astype(np.float32)
 
-    # -- persistence -------------------------------------------------------
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the fitted detector to a folder; returns it.
-
-        Layout: ``autoencoder.keras`` (Keras v3 format, loaded with
-        ``safe_mode=True``), ``state.json`` (hyper-parameters, threshold, score
-        scale, history), ``arrays.npz`` (decision_scores_, labels_) and, for
-        TF-IDF features, ``tfidf.joblib``. joblib files are pickles, which can
-        run code when loaded: treat a model folder like code and only load
-        folders you trust.
-        """
-        import joblib
-
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.autoencoder_.save(folder / _MODEL_FILE)
-        params = self.get_params()
-        params["hidden"] = [int(h) for h in params["hidden"]]
-        params["ngram_range"] = list(params["ngram_range"])
-        state = {
-            "format": 1,
-            "params": params,
-            "threshold_": float(self.threshold_),
-            "score_scale_": float(self.score_scale_),
-            "n_features_in_": int(self.n_features_in_),
-            "layer_sizes_": [int(x) for x in self.layer_sizes_],
-            "n_epochs_": int(self.n_epochs_),
-            "history_": self.history_,
-        }
-        if self.features == "bert":
-            state["bert_max_length_"] = int(self.embedder_.max_length_)
-        (folder / _STATE_FILE).write_text(json.dumps(state, indent=1), encoding="utf-8")
-        np.savez(folder / _ARRAYS_FILE, decision_scores_=self.decision_scores_, labels_=self.labels_)
+    # -- plain-data state (see logad_utils.persistence) ----------------------
+    def _fitted_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        values, arrays = super()._fitted_state()
+        values.update(n_features_in_=int(self.n_features_in_), layer_sizes_=[int(x) for x in self.layer_sizes_],
+                      n_epochs_=int(self.n_epochs_), history_=self.history_,
+                      activations=[activation for _, _, activation in self.layers_])
+        for i, (kernel, bias, _) in enumerate(self.layers_):
+            # float32 is the trained precision; the float64 copy used for scoring is exact.
+            arrays[f"kernel_{i}"], arrays[f"bias_{i}"] = kernel.astype(np.float32), bias.astype(np.float32)
         if self.features == "tfidf":
-            joblib.dump(self.tfidf_, folder / _TFIDF_FILE)
-        return folder
+            _store_tfidf(self.tfidf_, values, arrays)
+        else:
+            values["bert_max_length_"] = int(self.embedder_.max_length_)
+        return values, arrays
 
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> "AutoencoderDetector":
-        """Read a detector written by :meth:`save` (trusted folders only: ``tfidf.joblib`` is a pickle)."""
-        import joblib
-
-        keras = _keras()
-        folder = Path(path)
-        state = json.loads((folder / _STATE_FILE).read_text(encoding="utf-8"))
-        params = state["params"]
-        params["hidden"] = tuple(params["hidden"])
-        params["ngram_range"] = tuple(params["ngram_range"])
-        det = cls(**params)
-        det.autoencoder_ = keras.models.load_model(folder / _MODEL_FILE, safe_mode=True)
-        det._attach_encoder()
-        for key in ("threshold_", "score_scale_", "n_features_in_", "n_epochs_", "history_"):
-            setattr(det, key, state[key])
-        det.layer_sizes_ = list(state["layer_sizes_"])
-        with np.load(folder / _ARRAYS_FILE, allow_pickle=False) as arrays:
-            det.decision_scores_ = arrays["decision_scores_"]
-            det.labels_ = arrays["labels_"]
-        if det.features == "tfidf":
-            det.tfidf_ = joblib.load(folder / _TFIDF_FILE)
+    def _restore_state(self, values: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Restore a fitted detector; it scores from ``layers_`` in NumPy and has no Keras model."""
+        super()._restore_state(values, arrays)
+        self.n_features_in_ = int(values["n_features_in_"])
+        self.layer_sizes_ = [int(x) for x in values["layer_sizes_"]]
+        self.n_epochs_ = int(values["n_epochs_"])
+        self.history_ = values["history_"]
+        activations = [str(a) for a in values["activations"]]
+        if any(a not in _ACTIVATIONS for a in activations):
+            raise ValueError(f"unknown activation in {activations}")
+        self.layers_ = [(arrays[f"kernel_{i}"].astype(np.float64), arrays[f"bias_{i}"].astype(np.float64), a)
+                        for i, a in enumerate(activations)]
+        if self.features == "tfidf":
+            self.tfidf_ = _load_tfidf(values, arrays)
         else:
             # The model itself loads on first use; max_length is pinned to the fitted one.
-            det.embedder_ = det._make_embedder(max_length=state["bert_max_length_"])
-        return det
+            self.embedder_ = self._make_embedder(max_length=int(values["bert_max_length_"]))

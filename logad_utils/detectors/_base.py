@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
-from ..features import Unique, frame_documents, severity, unique_documents
+from ..features import Unique, WeightedTfidf, frame_documents, severity, unique_documents
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
 
@@ -51,6 +51,20 @@ def _weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
     mean = np.average(values, weights=weights)
     std = float(np.sqrt(np.average((values - mean) ** 2, weights=weights)))
     return std if std > 0 else 1.0
+
+
+def _store_tfidf(tfidf: WeightedTfidf, values: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Add a fitted WeightedTfidf to a detector's plain-data state (key ``tfidf``, arrays ``tfidf_*``)."""
+    tfidf_values, tfidf_arrays = tfidf.get_state()
+    values["tfidf"] = tfidf_values
+    arrays.update({f"tfidf_{key}": value for key, value in tfidf_arrays.items()})
+
+
+def _load_tfidf(values: dict, arrays: dict[str, np.ndarray]) -> WeightedTfidf:
+    """Inverse of :func:`_store_tfidf`."""
+    prefix = "tfidf_"
+    return WeightedTfidf.from_state(values["tfidf"], {key[len(prefix):]: value for key, value in arrays.items()
+                                                      if key.startswith(prefix)})
 
 
 class BaseLogDetector(BaseEstimator):
@@ -142,6 +156,27 @@ class BaseLogDetector(BaseEstimator):
     def fit_predict(self, X, y=None) -> np.ndarray:
         """Fit on X and return labels_ (n,)."""
         return self.fit(X).labels_
+
+    # -- plain-data state (see logad_utils.persistence) -----------------------
+    def _fitted_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """The fitted attributes as plain data: (JSON-ready values, named arrays); subclasses add theirs."""
+        check_fitted(self)
+        texts = [str(t) for t in self.unique_.texts]
+        values = {"threshold_": float(self.threshold_), "score_scale_": float(self.score_scale_), "texts": texts}
+        arrays = {"counts": self.unique_.counts, "inverse": self.unique_.inverse,
+                  "fit_scores": np.array([self.fit_scores_[t] for t in texts], dtype=float),
+                  "decision_scores_": self.decision_scores_, "labels_": self.labels_}
+        return values, arrays
+
+    def _restore_state(self, values: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Inverse of :meth:`_fitted_state`, on a detector built with the saved parameters."""
+        texts = np.array([str(t) for t in values["texts"]], dtype=object)
+        self.unique_ = Unique(texts, arrays["counts"].astype(np.int64), arrays["inverse"].astype(np.int64))
+        self.fit_scores_ = dict(zip(texts, arrays["fit_scores"].tolist()))
+        self.threshold_ = float(values["threshold_"])
+        self.score_scale_ = float(values["score_scale_"])
+        self.decision_scores_ = arrays["decision_scores_"]
+        self.labels_ = arrays["labels_"]
 
     def label(self, scores: np.ndarray) -> np.ndarray:
         """0/1 labels (n,) of already computed scores (n,) against ``threshold_``; NaN → 0."""

@@ -192,34 +192,74 @@ class DbscanDetector(BaseLogDetector):
             return max(self.min_min_samples, int(np.ceil(value * n_lines)))
         return int(value)
 
+    def _new_embedder(self) -> BertEmbedder:
+        """A copy of ``embedder`` (the caller's object is left as it is), or the default one."""
+        return BertEmbedder(progress=False) if self.embedder is None else clone(self.embedder, safe=False)
+
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
         counts = np.asarray(counts, dtype=np.int64)
         self.min_samples_ = self._resolve_min_samples(int(counts.sum()))
-        embedder = BertEmbedder(progress=False) if self.embedder is None else clone(self.embedder, safe=False)
-        self.embedder_ = embedder.fit(list(texts))
+        self.embedder_ = self._new_embedder().fit(list(texts))
         self.train_texts_ = pd.Index(texts)
         self.train_counts_ = counts
         self.vectors_ = self.embedder_.embed_unique(list(texts))
         self.core_distances_ = _weighted_core_distances(self.vectors_, counts, self.vectors_, self.min_samples_)
-        order = np.argsort(self.core_distances_, kind="stable")
-        self.k_distances_ = np.repeat(self.core_distances_[order], counts[order])
+        self._set_k_distances(counts)
         if self.eps is None:
             knee = knee_value(self.core_distances_, counts)
             self.eps_ = float(min(max(knee, self.min_eps), self.max_eps))
         else:
             self.eps_ = float(self.eps)
-        self.dbscan_ = DBSCAN(eps=self.eps_, min_samples=self.min_samples_, metric="cosine", algorithm="brute")
-        self.dbscan_.fit(self.vectors_, sample_weight=counts)
+        self.dbscan_ = self._dbscan().fit(self.vectors_, sample_weight=counts)
+        self._set_cores()
+
+    def _set_k_distances(self, counts: np.ndarray) -> None:
+        order = np.argsort(self.core_distances_, kind="stable")
+        self.k_distances_ = np.repeat(self.core_distances_[order], counts[order])
+
+    def _dbscan(self) -> DBSCAN:
+        return DBSCAN(eps=self.eps_, min_samples=self.min_samples_, metric="cosine", algorithm="brute")
+
+    def _set_cores(self) -> None:
         core = self.dbscan_.core_sample_indices_
         self.core_vectors_ = self.vectors_[core]
         self.core_clusters_ = self.dbscan_.labels_[core].astype(np.int64)
 
+    def _set_clusters(self) -> None:
+        self.clusters_ = self.unique_.broadcast(self.dbscan_.labels_, fill=self.BLANK).astype(np.int64)
+        self.noise_ = self.clusters_ == self.NOISE
+
     def fit(self, X, y=None) -> "DbscanDetector":
         """Fit on X (frame or n strings): the base attributes plus ``clusters_`` and ``noise_`` (n,)."""
         super().fit(X, y)
-        self.clusters_ = self.unique_.broadcast(self.dbscan_.labels_, fill=self.BLANK).astype(np.int64)
-        self.noise_ = self.clusters_ == self.NOISE
+        self._set_clusters()
         return self
+
+    def _fitted_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        values, arrays = super()._fitted_state()
+        values.update(eps_=self.eps_, min_samples_=self.min_samples_, embedder_max_length_=self.embedder_.max_length_)
+        arrays.update(vectors_=self.vectors_, core_distances_=self.core_distances_,
+                      cluster_labels=self.dbscan_.labels_, core_sample_indices=self.dbscan_.core_sample_indices_)
+        return values, arrays
+
+    def _restore_state(self, values: dict, arrays: dict[str, np.ndarray]) -> None:
+        super()._restore_state(values, arrays)
+        self.eps_, self.min_samples_ = float(values["eps_"]), int(values["min_samples_"])
+        self.embedder_ = self._new_embedder()
+        # The model loads on first use; the token limit is the fitted one, not re-chosen.
+        self.embedder_.max_length_ = int(values["embedder_max_length_"])
+        self.train_texts_ = pd.Index(self.unique_.texts)
+        self.train_counts_ = self.unique_.counts
+        self.vectors_ = arrays["vectors_"]
+        self.core_distances_ = arrays["core_distances_"]
+        self._set_k_distances(self.train_counts_)
+        # DBSCAN has no predict: its fitted attributes are the whole model.
+        self.dbscan_ = self._dbscan()
+        self.dbscan_.labels_ = arrays["cluster_labels"]
+        self.dbscan_.core_sample_indices_ = arrays["core_sample_indices"]
+        self.dbscan_.components_ = self.vectors_[self.dbscan_.core_sample_indices_]
+        self._set_cores()
+        self._set_clusters()
 
     # -- scoring -------------------------------------------------------------
     def _unique_vectors(self, texts: Sequence[str]) -> np.ndarray:

@@ -9,7 +9,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from .._validation import Integral, Interval, StrOptions, check_fitted
 from ..features import WeightedTfidf
-from ._base import BaseLogDetector, _weighted_std
+from ._base import BaseLogDetector, _load_tfidf, _store_tfidf, _weighted_std
 
 __all__ = ["TfidfDetector"]
 
@@ -79,9 +79,13 @@ class TfidfDetector(BaseLogDetector):
         n_comp = min(self.n_components, matrix.shape[1] - 1, matrix.shape[0] - 1)
         # TruncatedSVD needs two rows and two terms; a tinier matrix is used as it is.
         self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state) if n_comp >= 1 else None
-        reduced = self._reduce(matrix, fit=True)
+        self.forest_rows_ = self._reduce(matrix, fit=True)
+        self._fit_forest(self.forest_rows_, counts)
+
+    def _fit_forest(self, rows: np.ndarray, counts: np.ndarray) -> None:
+        """IsolationForest on the reduced rows (u, k) with line counts (u,) as sample weights."""
         self.forest_ = IsolationForest(n_estimators=200, random_state=self.random_state)
-        self.forest_.fit(reduced, sample_weight=counts)
+        self.forest_.fit(rows, sample_weight=counts)
 
     def _reduce(self, matrix: sparse.csr_matrix, fit: bool = False) -> np.ndarray:
         """SVD of TF-IDF rows (m, n_components), or the rows themselves when the fit data was too small."""
@@ -133,6 +137,44 @@ class TfidfDetector(BaseLogDetector):
             terms = sorted(set(analyzer(text)))  # a fixed order keeps the float sum reproducible
             out[i] = np.mean([surprise[vocab[t]] if t in vocab else unseen for t in terms]) if terms else unseen
         return out
+
+    def _fitted_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        values, arrays = super()._fitted_state()
+        _store_tfidf(self.tfidf_, values, arrays)
+        matrix = self.train_matrix_
+        arrays.update(matrix_data=matrix.data, matrix_indices=matrix.indices, matrix_indptr=matrix.indptr,
+                      matrix_shape=np.array(matrix.shape))
+        if hasattr(self, "hybrid_scale_"):
+            values["hybrid_scale_"] = [float(x) for x in self.hybrid_scale_]
+        if self.scorer == "iforest":
+            # The forest is refitted on load from the same rows and seed (a deterministic fit), so
+            # no sklearn object has to be stored; the SVD is a matrix product with its components.
+            arrays["forest_rows"] = self.forest_rows_
+            if self.svd_ is not None:
+                arrays["svd_components"] = self.svd_.components_
+        return values, arrays
+
+    def _restore_state(self, values: dict, arrays: dict[str, np.ndarray]) -> None:
+        super()._restore_state(values, arrays)
+        self.tfidf_ = _load_tfidf(values, arrays)
+        texts = self.unique_.texts
+        self.train_counts_ = self.unique_.counts
+        self.message_counts_ = dict(zip(texts, self.train_counts_.tolist()))
+        self.train_matrix_ = sparse.csr_matrix(
+            (arrays["matrix_data"], arrays["matrix_indices"], arrays["matrix_indptr"]),
+            shape=tuple(int(x) for x in arrays["matrix_shape"]))
+        if "hybrid_scale_" in values:
+            self.hybrid_scale_ = tuple(float(x) for x in values["hybrid_scale_"])
+        if self.scorer in ("knn", "hybrid"):
+            self.neighbors_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(self.train_matrix_)
+        if self.scorer == "iforest":
+            self.svd_ = None
+            if "svd_components" in arrays:
+                components = arrays["svd_components"]
+                self.svd_ = TruncatedSVD(n_components=len(components), random_state=self.random_state)
+                self.svd_.components_ = components
+                self.svd_.n_features_in_ = components.shape[1]
+            self._fit_forest(arrays["forest_rows"], self.train_counts_)
 
     def _knn_distance(self, matrix: sparse.csr_matrix, training: bool) -> np.ndarray:
         """Cosine distance to the k-th nearest training line, counting duplicates by weight (u,)."""
