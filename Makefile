@@ -27,6 +27,7 @@ demo: install
 	@echo "  $(BIN)/tensorboard --logdir projector_exports --host 127.0.0.1"
 
 test: install
+	$(BIN)/ruff check logad_utils tests benchmarks
 	$(BIN)/python -m pytest -q
 
 clean:

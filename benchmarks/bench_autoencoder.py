@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import pandas as pd
-
 from common import markdown_table, write_section
-from logad_utils.detectors._autoencoder import AutoencoderDetector, _keras
+
 from logad_utils.datasets import write_log
+from logad_utils.detectors._autoencoder import AutoencoderDetector, _keras
 from logad_utils.features import TOKEN_PATTERN
 from logad_utils.io import read_logs
 from logad_utils.masking import Masker
@@ -112,7 +112,6 @@ def main(argv=None) -> None:
         fit_times, det = timed(lambda: AutoencoderDetector().fit(frame), args.repeats)
         n_unique = len(det.unique_.texts)
         epochs = det.n_epochs_
-        flagged = int(det.labels_.sum())
 
         sub = frame.iloc[: args.naive_lines].reset_index(drop=True)
         sub_dedup_times, sub_det = timed(lambda: AutoencoderDetector().fit(sub), args.repeats)

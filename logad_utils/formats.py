@@ -320,7 +320,7 @@ def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:
 
 
 def detect_format(lines: Sequence[str], min_share: float = 0.5) -> LogFormat:
-    """Pick the preset that matches most of ``lines`` (ties go to more fields); ``raw`` when none reaches ``min_share``."""
+    """Pick the preset matching most of ``lines`` (ties go to more fields); ``raw`` if none reaches ``min_share``."""
     sample = [line for line in lines if line.strip()][:500]
     if not sample:
         return PRESETS["raw"]

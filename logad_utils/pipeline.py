@@ -12,8 +12,8 @@ from .detectors import KNOWN_GOOD_PERCENTILE, METHODS, BaseLogDetector, make_det
 from .io import read_logs
 from .templates import LogTemplateMiner, mine_templates
 
-__all__ = ["parse_logs", "make_detector", "score_table", "save_model", "load_model", "LogModel",
-           "METHODS", "KNOWN_GOOD_PERCENTILE"]
+# save_model and load_model are importable from here too (see __getattr__ below).
+__all__ = ["parse_logs", "make_detector", "score_table", "LogModel", "METHODS", "KNOWN_GOOD_PERCENTILE"]
 
 SCORE_COLUMNS = ["source", "line_no", "template_id", "score", "is_anomaly"]
 

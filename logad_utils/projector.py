@@ -317,7 +317,8 @@ def _dense_points(matrix, rows: np.ndarray, seed: int) -> tuple[np.ndarray, str 
     if n < 2:
         return subset.toarray().astype(np.float32), None
     reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(subset)
-    return reduced.astype(np.float32), f"sparse ({n}, {d}) reduced by TruncatedSVD(n_components={k}, random_state={seed})"
+    note = f"sparse ({n}, {d}) reduced by TruncatedSVD(n_components={k}, random_state={seed})"
+    return reduced.astype(np.float32), note
 
 
 # ----------------------------------------------------------------------------- sampling

@@ -10,7 +10,7 @@ import pandas as pd
 
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
            "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline",
-           "plot_comparison"]
+           "plot_comparison", "plot_token_lengths", "plot_training_curves"]
 
 
 def _axes(ax: plt.Axes | None, size: tuple[float, float] = (7, 4)) -> plt.Axes:
@@ -261,4 +261,34 @@ def plot_comparison(table: pd.DataFrame, metrics: Sequence[str] = ("precision", 
     ax.set_ylim(0, 1.05)
     ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
+    return ax
+
+
+def plot_token_lengths(lengths: np.ndarray, counts: np.ndarray | None = None, max_length: int | None = None,
+                       ax: plt.Axes | None = None) -> plt.Axes:
+    """Histogram of token counts per line from unique messages' lengths (u,) and line counts (u,), with the limit."""
+    ax = _axes(ax, (7, 3.5))
+    lengths = np.asarray(lengths, dtype=np.int64)
+    per_line = lengths if counts is None else np.repeat(lengths, np.asarray(counts, dtype=np.int64))
+    ax.hist(per_line, bins=range(0, int(lengths.max(initial=0)) + 2), color="#4c72b0")
+    if max_length is not None:
+        ax.axvline(max_length, color="black", linestyle="--", label=f"max_length = {max_length}")
+        ax.legend()
+    ax.set_xlabel("tokens per message (with [CLS] and [SEP])")
+    ax.set_ylabel("lines")
+    return ax
+
+
+def plot_training_curves(history: Mapping[str, Sequence[float]], ax: plt.Axes | None = None,
+                         title: str = "training curves") -> plt.Axes:
+    """Loss per epoch from a Keras-style history (``loss``, optionally ``val_loss``), log scale."""
+    ax = _axes(ax, (7, 3.5))
+    ax.plot(history["loss"], label="training loss")
+    if "val_loss" in history:
+        ax.plot(history["val_loss"], label="validation loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("weighted MSE")
+    ax.set_yscale("log")
+    ax.legend()
+    ax.set_title(title)
     return ax

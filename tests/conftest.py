@@ -6,8 +6,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from logad_utils.formats import LOGHUB_FORMATS
-
 sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,5 @@
-"""Every notebook runs top to bottom on the bundled sample without an error."""
+"""Every notebook runs top to bottom on the bundled sample without an error and reaches its result."""
+import re
 from pathlib import Path
 
 import nbformat
@@ -6,6 +7,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+# Each notebook ends its story with a projector export, printed by ProjectorExport.summary().
+EXPORTED = re.compile(r"projector: ([\d,]+) points × (\d+) dims")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -14,5 +17,10 @@ def test_notebook_runs(path):
     # Executes a copy in memory: the committed outputs are left as they are.
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    exports = EXPORTED.findall(printed)
+    assert exports, "the notebook printed no projector export"
+    for points, dims in exports:
+        assert int(points.replace(",", "")) > 100 and int(dims) >= 2

@@ -249,7 +249,8 @@ def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
     detector = TfidfDetector().fit(frame)  # vectors from the detector, for the kept lines only
     sparse = export_lines(frame, detector, out_dir=tmp_path, run="tfidf", scores=detector.decision_scores_,
                           labels=detector.labels_)
-    assert sparse.n_points == 3 and "3 points" in sparse.summary(tmp_path) and "open with: tensorboard" in sparse.summary()
+    assert sparse.n_points == 3 and "3 points" in sparse.summary(tmp_path)
+    assert "open with: tensorboard" in sparse.summary()
 
 
 def test_tensorboard_command_quotes_paths():

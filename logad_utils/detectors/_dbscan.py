@@ -169,14 +169,15 @@ class DbscanDetector(BaseLogDetector):
         **BaseLogDetector._parameter_constraints,
         "embedder": [None, HasMethods(["fit", "embed_unique"])],
         "eps": [None, Interval(Real, 0, 2, closed="right")],
-        "min_samples": [None, Interval(Integral, 1, None, closed="left"), Interval(RealNotInt, 0, 1, closed="neither")],
+        "min_samples": [None, Interval(Integral, 1, None, closed="left"),
+                        Interval(RealNotInt, 0, 1, closed="neither")],
         "text": [str],
         "random_state": [Interval(Integral, 0, None, closed="left")],
     }
 
-    def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None, min_samples: int | float | None = None, text: str = "masked",
-                 contamination: float | str = "auto", percentile: float | None = None,
-                 severity_weight: float = 1.0, random_state: int = 0) -> None:
+    def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None,
+                 min_samples: int | float | None = None, text: str = "masked", contamination: float | str = "auto",
+                 percentile: float | None = None, severity_weight: float = 1.0, random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight)
         self.embedder = embedder
         self.eps = eps

@@ -1,0 +1,23 @@
+"""Plots that the notebooks take from the package instead of building by hand."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+from logad_utils import viz  # noqa: E402
+
+
+def test_token_length_histogram_counts_lines_and_marks_the_limit():
+    ax = viz.plot_token_lengths(np.array([3, 5, 9]), np.array([10, 1, 2]), max_length=8)
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(heights) == 13 and heights[3] == 10 and heights[9] == 2
+    assert ax.lines[0].get_xdata()[0] == 8 and "max_length = 8" in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_training_curves_show_both_losses():
+    ax = viz.plot_training_curves({"loss": [1.0, 0.5, 0.2], "val_loss": [1.1, 0.6, 0.4]})
+    assert [line.get_label() for line in ax.lines] == ["training loss", "validation loss"]
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.1, 0.6, 0.4])
+    assert ax.get_yscale() == "log"
+    assert len(viz.plot_training_curves({"loss": [1.0]}).lines) == 1
