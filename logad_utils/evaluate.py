@@ -1,6 +1,7 @@
-"""Scoring results against ground truth: detection metrics and template grouping accuracy."""
+"""Scoring results against ground truth: detection metrics and log-parsing accuracy (GA, PA, FGA, FTA)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -9,27 +10,101 @@ import pandas as pd
 from sklearn.metrics import (average_precision_score, confusion_matrix, precision_recall_curve,
                              precision_recall_fscore_support, roc_auc_score)
 
-__all__ = ["grouping_accuracy", "detection_metrics", "best_f1", "MethodRun", "compare_methods", "METRIC_NAMES"]
+__all__ = ["grouping_accuracy", "parsing_accuracy", "group_f1", "template_f1", "parsing_metrics",
+           "normalize_template", "detection_metrics", "best_f1", "MethodRun", "compare_methods", "METRIC_NAMES"]
 
 METRIC_NAMES = ("precision", "recall", "f1", "roc_auc", "pr_auc")
 
 
-def grouping_accuracy(truth: Sequence, pred: Sequence) -> float:
-    """Share of lines whose predicted group holds exactly the lines of their true group (n,), (n,) → float.
+def _codes(labels: Sequence) -> np.ndarray:
+    return pd.factorize(pd.Series(list(labels), dtype=object))[0]
 
-    The Grouping Accuracy of Loghub's parsing benchmark.
+
+def _exact_groups(truth: Sequence, pred: Sequence) -> tuple[pd.DataFrame, int, int]:
+    """(true code, predicted code, lines) of each predicted group equal to a true group; #true, #predicted groups."""
+    t, p = _codes(truth), _codes(pred)
+    if len(t) != len(p):
+        raise ValueError(f"{len(t)} true labels but {len(p)} predicted")
+    pairs = pd.DataFrame({"t": t, "p": p}).value_counts().reset_index(name="n")
+    t_size, p_size = np.bincount(t, minlength=1), np.bincount(p, minlength=1)
+    n = pairs["n"].to_numpy()
+    exact = (n == t_size[pairs["t"].to_numpy()]) & (n == p_size[pairs["p"].to_numpy()])
+    return pairs[exact], len(t_size) if len(t) else 0, len(p_size) if len(p) else 0
+
+
+def _f1(correct: int, n_true: int, n_pred: int) -> float:
+    precision = correct / n_pred if n_pred else 0.0
+    recall = correct / n_true if n_true else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def grouping_accuracy(truth: Sequence, pred: Sequence) -> float:
+    """GA: share of lines whose predicted group holds exactly the lines of their true group (n,), (n,) → float.
+
+    NaN for no lines. The Grouping Accuracy of Loghub's parsing benchmark.
     """
-    frame = pd.DataFrame({"t": pd.factorize(pd.Series(truth, dtype=object))[0],
-                          "p": pd.factorize(pd.Series(pred, dtype=object))[0]})
-    if frame.empty:
-        return float("nan")
-    pair = frame.groupby(["t", "p"]).size()
-    t_size = frame.groupby("t").size()
-    p_size = frame.groupby("p").size()
-    pair = pair.reset_index(name="n")
-    exact = (pair["n"].to_numpy() == t_size.loc[pair["t"]].to_numpy()) & \
-            (pair["n"].to_numpy() == p_size.loc[pair["p"]].to_numpy())
-    return float(pair.loc[exact, "n"].sum() / len(frame))
+    exact, _, _ = _exact_groups(truth, pred)
+    n = len(truth)
+    return float(exact["n"].sum() / n) if n else float("nan")
+
+
+_TYPED = re.compile(r"<[A-Z*][A-Z0-9_]*>")
+_RUN = re.compile(r"<\*>(?:\s*<\*>)+")
+
+
+def normalize_template(text: str) -> str:
+    """Template text as Loghub-2.0 compares it: typed placeholders as ``<*>``, runs of ``<*>`` as one, spaces collapsed.
+
+    A run is ``<*>`` tokens with nothing or only whitespace between them
+    (``<*> <*>``, ``<*><*>``).
+    """
+    return _RUN.sub("<*>", " ".join(_TYPED.sub("<*>", str(text)).split()))
+
+
+def _normalized(texts: Sequence[str]) -> np.ndarray:
+    cache: dict[str, str] = {}
+    return np.array([cache[t] if t in cache else cache.setdefault(t, normalize_template(t)) for t in texts],
+                    dtype=object)
+
+
+def parsing_accuracy(truth_templates: Sequence[str], pred_templates: Sequence[str]) -> float:
+    """PA: share of lines whose predicted template text equals the true one, both normalised (n,), (n,) → float."""
+    t, p = _normalized(list(truth_templates)), _normalized(list(pred_templates))
+    if len(t) != len(p):
+        raise ValueError(f"{len(t)} true templates but {len(p)} predicted")
+    return float(np.mean(t == p)) if len(t) else float("nan")
+
+
+def group_f1(truth: Sequence, pred: Sequence) -> float:
+    """FGA: F1 of predicted groups that equal a true group (precision over predicted, recall over true groups)."""
+    exact, n_true, n_pred = _exact_groups(truth, pred)
+    return _f1(len(exact), n_true, n_pred)
+
+
+def template_f1(truth_templates: Sequence[str], pred_groups: Sequence, pred_templates: Sequence[str]) -> float:
+    """FTA: like :func:`group_f1`, but a correct group also needs its normalised template text to be the true one.
+
+    truth_templates (n,) define the true groups; pred_groups (n,) the
+    predicted ones; pred_templates (n,) the predicted text of each line.
+    """
+    truth, pred_text = list(truth_templates), list(pred_templates)
+    exact, n_true, n_pred = _exact_groups(truth, pred_groups)
+    if len(exact) == 0:
+        return 0.0
+    # Every line of an exact group shares both texts: read them at one line.
+    first_t = pd.Series(np.arange(len(truth))).groupby(_codes(truth)).first()
+    t_text, p_text = _normalized(truth), _normalized(pred_text)
+    lines = first_t.loc[exact["t"].to_numpy()].to_numpy()
+    correct = int(np.sum(t_text[lines] == p_text[lines]))
+    return _f1(correct, n_true, n_pred)
+
+
+def parsing_metrics(truth_templates: Sequence[str], pred_groups: Sequence, pred_templates: Sequence[str]) -> dict:
+    """GA, PA, FGA and FTA (Loghub-2.0's four log-parsing metrics) of one system's n lines."""
+    return {"ga": grouping_accuracy(truth_templates, pred_groups),
+            "pa": parsing_accuracy(truth_templates, pred_templates),
+            "fga": group_f1(truth_templates, pred_groups),
+            "fta": template_f1(truth_templates, pred_groups, pred_templates)}
 
 
 def best_f1(y_true: np.ndarray, scores: np.ndarray) -> float:

@@ -24,7 +24,7 @@ Semantics:
   and the template miner can tell which from how many words share the slot.
   Empty values stay empty (``ruser=``).
 
-Default placeholders: ``<URL> <UUID> <DATETIME> <MAC> <IP> <HOST> <BLK> <HEX>
+Default placeholders: ``<URL> <UUID> <DATETIME> <MAC> <IP> <HOST> <HEX>
 <SIZE> <DURATION> <PATH> <ID> <NUM> <VAL>``.
 """
 from __future__ import annotations
@@ -123,7 +123,8 @@ _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
-    MaskRule("url", r"[A-Za-z][A-Za-z0-9+.\-]*+://[^\s'\"<>]+", "<URL>", False),
+    # The scheme stays: hdfs://<URL> and http://<URL> are different things.
+    MaskRule("url", r"(?<=://)[^\s'\"<>]+", "<URL>"),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     MaskRule(
@@ -157,25 +158,30 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "<HOST>",
         False,
     ),
-    MaskRule("ipv4", rf"(?=\d{{1,3}}\.\d){_V4}(?::\d{{1,5}})?(?!\w|\.\w)", "<IP>", False),
-    MaskRule("blk", r"blk_-?\d++" + _END, "<BLK>", False),
+    # A port stays apart (<IP>:<NUM>); a "/" that opens the token goes with
+    # the address (Java writes an unresolved address as "/10.0.0.1").
+    MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)", "<IP>", False),
     MaskRule("hex", r"0[xX][0-9A-Fa-f]++" + _END, "<HEX>", False),
     # Bare hex only when long and mixing digits with a-f letters, so that
     # words and plain numbers are left to other rules.
     MaskRule("hexstr", r"(?=\d*+[A-Fa-f])(?=[A-Fa-f]*+\d)[0-9A-Fa-f]{8,}+" + _END, "<HEX>", False),
+    # A size takes its unit, which is scaled with the value (384.0 B, 1.2 KB);
+    # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
     MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}" + _END, "<SIZE>", False),
-    MaskRule("duration", rf"{_NUMBER}\s?{_UNIT_TIME}" + _END, "<DURATION>", False),
+    MaskRule("duration", rf"{_NUMBER}(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
-    # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count.
+    # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
+    # URL after "://" is the url rule's.
     MaskRule(
         "path",
-        rf"(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++|[A-Za-z]:\\[^\s'\"<>]+",
+        rf"(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
+        r"|[A-Za-z]:\\[^\s'\"<>]+",
         "<PATH>",
         False,
     ),
     # A word glued to a number by _ or - names an instance as a whole:
-    # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000.
-    MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!\d)[A-Za-z0-9]++)*+[_\-]\d\w*+(?:[.\-]\w++)*+" + _END,
+    # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.
+    MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,
              "<ID>", False),
     # Numbers, with dotted versions (1.2.3, v2.0.1) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).

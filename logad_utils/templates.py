@@ -4,7 +4,7 @@ Steps, for the distinct messages in order of first appearance:
 
 1. :class:`~logad_utils.masking.Masker` replaces variables with typed
    placeholders (``<IP>``, ``<NUM>`` ...).
-2. Tokens are split on whitespace; a run of variables (``<BLK> <BLK> <BLK>``)
+2. Tokens are split on whitespace; a run of variables (``<ID> <ID> <ID>``)
    becomes one token, as lists vary in length.
 3. drain3's ``Drain`` clusters them with a variable-aware similarity: two
    tokens match when equal or when both are variables with the same constant
@@ -65,6 +65,7 @@ class _Tokens:
         self.caps_constants = caps_constants
         self._skeleton: dict[str, str | None] = {}
         self._enum: dict[str, bool] = {}
+        self._patterns: dict[str, re.Pattern] = {}
 
     def skeleton(self, token: str) -> str | None:
         """Constant part of a variable-like token (placeholders cut out), None for a constant token."""
@@ -115,11 +116,29 @@ class _Tokens:
         return None
 
     def generalise(self, a: str, b: str) -> str:
-        """Template token covering both: ``rhost=<*>`` for rhost=<IP> and rhost=<HOST>, else <*>."""
+        """Template token covering both, keeping their common constant part, else <*>.
+
+        ``rhost=<*>`` for rhost=<IP> and rhost=<HOST>; ``chdir(<*>)`` for
+        chdir(<PATH>) and chdir(pwd); ``(<*>)`` for (<HOST>) and ().
+        """
         if a == b:
             return a
         wa, wb = self.wildcarded(a), self.wildcarded(b)
-        return wa if wa is not None and wa == wb else WILDCARD
+        if wa is not None and wa == wb:
+            return wa
+        for w, other in ((wa, b), (wb, a)):
+            if w is not None and w != WILDCARD and self._pattern(w).fullmatch(other):
+                return w
+        return WILDCARD
+
+    def _pattern(self, wildcarded: str) -> re.Pattern:
+        """Regex of a wildcarded token, ``<*>`` read as any text, possibly empty (cached)."""
+        try:
+            return self._patterns[wildcarded]
+        except KeyError:
+            parts = (re.escape(p) for p in wildcarded.split(WILDCARD))
+            pattern = self._patterns[wildcarded] = re.compile(".*".join(parts), re.DOTALL)
+            return pattern
 
     def one_covers_all(self, values: Iterable[str]) -> bool:
         """Some variable-like value, its variables read as "anything", matches every other value."""
@@ -328,7 +347,7 @@ class LogTemplateMiner:
     def _tokenize(self, text: str) -> list[str]:
         """Whitespace tokens; with ``collapse_lists`` a run of variables is one token.
 
-        ``delete <BLK> <BLK> <BLK>`` is the same event as ``delete <BLK>``
+        ``delete <ID> <ID> <ID>`` is the same event as ``delete <ID>``
         (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
         a hex value that happened to have no letters) becomes ``<*>``.
         """
@@ -336,17 +355,19 @@ class LogTemplateMiner:
         if not self.collapse_lists or len(tokens) < 2:
             return tokens
         out: list[str] = []
-        in_run = False
+        run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits
         skeleton = self._tokens.skeleton
         for tok in tokens:
             item = tok.rstrip(",;")
-            is_item = bool(item) and skeleton(item) == ""  # the whole token is variable
-            if is_item and in_run:
+            # The whole token is variable; a masked one and a word with digits
+            # (ssh2 after a port number) never share a run.
+            kind = (1 if "<" in item else 2) if item and skeleton(item) == "" else 0
+            if kind and kind == run_kind:
                 if out[-1].rstrip(",;") != item:
                     out[-1] = WILDCARD
                 continue
             out.append(tok)
-            in_run = is_item
+            run_kind = kind
         return out
 
     def _merge_slots(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:

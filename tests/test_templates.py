@@ -8,6 +8,8 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from conftest import LOGHUB, ROOT, needs_loghub
+from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_template, parsing_accuracy,
+                                  parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
 from logad_utils.templates import WILDCARD, LogTemplateMiner, mine_templates
@@ -168,10 +170,30 @@ def _parse_accuracy_module():
 
 
 def test_grouping_accuracy():
-    ga = _parse_accuracy_module().grouping_accuracy
-    assert ga(["a", "a", "b"], [1, 1, 2]) == 1.0
-    assert ga(["a", "a", "b"], [1, 1, 1]) == 0.0
-    assert ga(["a", "a", "b", "c"], [1, 2, 3, 4]) == 0.5
+    assert grouping_accuracy(["a", "a", "b"], [1, 1, 2]) == 1.0
+    assert grouping_accuracy(["a", "a", "b"], [1, 1, 1]) == 0.0
+    assert grouping_accuracy(["a", "a", "b", "c"], [1, 2, 3, 4]) == 0.5
+
+
+def test_normalize_template_types_runs_and_spaces():
+    assert normalize_template("from <IP>:<NUM>  port <*> <*><*> ok") == "from <*>:<*> port <*> ok"
+    assert normalize_template("a <*>, <*> b") == "a <*>, <*> b"  # punctuation between: two variables
+
+
+def test_parsing_metrics_on_a_hand_made_example():
+    truth = ["open <*>", "open <*>", "close <*>", "close <*>", "stop", "stop"]
+    # "open" right in text and group; "close" split in two groups; "stop" one group, wrong text.
+    groups = [0, 0, 1, 2, 3, 3]
+    texts = ["open <PATH>", "open <PATH>", "close <*>", "close <*>", "stop now", "stop now"]
+    m = parsing_metrics(truth, groups, texts)
+    assert m["ga"] == pytest.approx(4 / 6)
+    assert m["pa"] == pytest.approx(4 / 6)
+    # 2 of 4 predicted groups are true groups, 2 of 3 true groups found: P 1/2, R 2/3.
+    assert m["fga"] == pytest.approx(2 * (1 / 2) * (2 / 3) / (1 / 2 + 2 / 3))
+    # only "open" is a right group with the right text: P 1/4, R 1/3.
+    assert m["fta"] == pytest.approx(2 * (1 / 4) * (1 / 3) / (1 / 4 + 1 / 3))
+    assert parsing_accuracy(["x <*>"], ["x <NUM>"]) == 1.0 and template_f1(["a"], [0], ["b"]) == 0.0
+    assert group_f1(["a", "b"], [0, 0]) == 0.0
 
 
 @needs_loghub
