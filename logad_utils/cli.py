@@ -126,7 +126,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 
 def cmd_parse(args: argparse.Namespace) -> None:
     """``logad parse``: read, mask, mine templates, write, print a summary."""
-    from .templates import mine_templates
+    from .templates import mine_templates, template_health
     from .io import read_logs
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"))
@@ -142,6 +142,8 @@ def cmd_parse(args: argparse.Namespace) -> None:
     print(f"files {len(report['files'])}  format {formats}")
     print(f"lines {report['lines']}  unparsed {report['unparsed']}  blank {report['blank']}  "
           f"templates {n_templates}  seconds {seconds:.2f}")
+    health = template_health(frame)
+    print(f"template health {health['status']}" + (f": {'; '.join(health['reasons'])}" if health["reasons"] else ""))
     for message in report["warnings"]:
         print(f"warning: {message}", file=sys.stderr)
     print(f"wrote {out}")

@@ -45,7 +45,7 @@ from drain3.drain import Drain
 from ._validation import check_fitted
 from .masking import Masker
 
-__all__ = ["LogTemplateMiner", "mine_templates", "WILDCARD"]
+__all__ = ["LogTemplateMiner", "mine_templates", "template_health", "WILDCARD"]
 
 WILDCARD = "<*>"
 _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
@@ -579,3 +579,48 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
     out["template_id"] = id_col
     out["template"] = pd.Series(template_col, index=out.index, dtype=object, copy=False)
     return out
+
+
+# Health thresholds, after the warnings of Elastic's categorisation status;
+# none depends on the kind of log. Below HEALTH_MIN_LINES there is too little
+# to judge and the status is "ok".
+HEALTH_MIN_LINES = 100
+HEALTH_MAX_TEMPLATES_PER_LINE = 0.5  # more templates than half the lines: variables were not recognised
+HEALTH_MAX_SINGLETON_SHARE = 0.9  # nearly every template seen once: the same
+HEALTH_MAX_TOP_SHARE = 0.9  # one template holds nearly every line: it swallowed distinct events
+
+
+def template_health(template_ids: pd.DataFrame | Sequence[int] | np.ndarray,
+                    counts: Sequence[int] | np.ndarray | None = None) -> dict:
+    """Whether the templates look usable: ``{"status": "ok" | "warn", "reasons": [str, ...], ...figures}``.
+
+    Call with the frame from :func:`mine_templates` (its ``template_id``
+    column, one row per line), or with template ids (n,) and optional line
+    counts (n,), e.g. one id per unique message and how often it occurs. Ids
+    below 0 (blank or unmatched) are left out. Warns, like Elastic's
+    categorisation status, when templates are too many for the lines, when
+    nearly all are singletons, when one holds nearly all lines, or when there
+    is only one; the figures (lines, templates, singleton_share, top_share)
+    come with it. ``" ; ".join(h["reasons"])`` is a ready message.
+    """
+    ids = np.asarray(template_ids["template_id"] if isinstance(template_ids, pd.DataFrame) else template_ids,
+                     dtype=np.int64)
+    weights = np.ones(len(ids), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
+    keep = ids >= 0
+    per_template = np.bincount(ids[keep], weights=weights[keep]) if keep.any() else np.zeros(0)
+    per_template = per_template[per_template > 0]
+    lines, k = int(per_template.sum()), len(per_template)
+    figures = {"lines": lines, "templates": k,
+               "singleton_share": float(np.mean(per_template == 1)) if k else 0.0,
+               "top_share": float(per_template.max() / lines) if lines else 0.0}
+    reasons = []
+    if lines >= HEALTH_MIN_LINES:
+        if k == 1:
+            reasons.append("only one template for all lines")
+        elif figures["top_share"] > HEALTH_MAX_TOP_SHARE:
+            reasons.append(f"one template holds {figures['top_share']:.0%} of the lines")
+        if k > HEALTH_MAX_TEMPLATES_PER_LINE * lines:
+            reasons.append(f"{k} templates for {lines} lines: variables may be left unmasked")
+        if figures["singleton_share"] > HEALTH_MAX_SINGLETON_SHARE:
+            reasons.append(f"{figures['singleton_share']:.0%} of the templates occur once")
+    return {"status": "warn" if reasons else "ok", "reasons": reasons, **figures}

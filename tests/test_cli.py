@@ -22,7 +22,7 @@ def test_parse_writes_one_row_per_line(small_log, tmp_path, capsys):
     assert len(frame) == 3000 and frame["line_no"].tolist() == list(range(1, 3001))
     assert {"source", "line_no", "content", "template_id", "template"} <= set(frame.columns)
     summary = capsys.readouterr().out
-    assert "lines 3000" in summary and "templates" in summary
+    assert "lines 3000" in summary and "templates" in summary and "template health ok" in summary
 
 
 def test_detect_unsupervised_and_known_good(small_log, tmp_path):

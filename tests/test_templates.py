@@ -12,7 +12,7 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import WILDCARD, LogTemplateMiner, mine_templates
+from logad_utils.templates import WILDCARD, LogTemplateMiner, mine_templates, template_health
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
 
@@ -222,3 +222,24 @@ def test_mine_templates_keeps_rows_aligned_on_a_filtered_frame():
     out = mine_templates(frame.iloc[[0, 2, 4]])
     assert out["masked"].tolist() == ["open file <NUM>", "open file <NUM>", "close file <NUM>"]
     assert out.index.tolist() == [0, 2, 4]
+
+
+def test_template_health_ok_on_a_varied_log_and_from_unique_counts():
+    messages, _ = synthetic_log(n=400)
+    frame = mine_templates(pd.DataFrame({"content": messages}))
+    health = template_health(frame)
+    assert health["status"] == "ok" and health["reasons"] == [] and health["lines"] == 400
+    ids, counts = np.unique(frame["template_id"], return_counts=True)
+    assert template_health(ids, counts) == health
+
+
+def test_template_health_warns_on_poor_templates():
+    rng = random.Random(0)
+    junk = ["".join(rng.choice("abcdefgh") for _ in range(12)) + " z" for _ in range(300)]
+    health = template_health(mine_templates(pd.DataFrame({"content": junk})))
+    assert health["status"] == "warn" and health["singleton_share"] == 1.0
+    assert any("templates for 300 lines" in r for r in health["reasons"])
+    swallowed = template_health(np.r_[np.zeros(950, dtype=int), np.arange(1, 51)])
+    assert swallowed["status"] == "warn" and "95%" in swallowed["reasons"][0]
+    assert template_health([0] * 10)["status"] == "ok"  # too few lines to judge
+    assert template_health(np.array([-1, -1]))["templates"] == 0
