@@ -146,6 +146,7 @@ def markdown(rows: list[dict], folds: list[dict], shipped: dict, n_settings: int
         "GA (Loghub)": r["ga"], "GA": r["ga_2"], "PA": r["pa_2"], "FGA": r["fga_2"], "FTA": r["fta_2"],
         "seconds": r["seconds"]} for r in rows])
     mean = per_system.drop(columns=["system"]).mean(numeric_only=True)
+    per_system = per_system.astype(object)
     per_system.loc[len(per_system)] = ["**average**", "", "", "", ""] + [
         f"**{mean[c]:.3f}**" for c in ("GA (Loghub)", "GA", "PA", "FGA", "FTA")] + [""]
     loso = pd.DataFrame([{k: _fmt(v) for k, v in {
