@@ -3,7 +3,8 @@
 Three workloads, each written to a file first:
 
 * ``journal``: a generated ATM journal (`datasets.write_log`), few unique messages;
-* ``loghub``: the 8 shared Loghub 2k files, parsed together (formats detected);
+* ``loghub``: the 8 shared Loghub 2k files, parsed together (formats
+  detected), with any ``--system-log`` files (the machine's own logs);
 * ``varied``: a high-cardinality log (:func:`varied_log`): events whose
   parameters are words, so masking cannot fold them, and most masked
   messages are unique.
@@ -18,6 +19,7 @@ second reference on the journal. Runs alternate A, B, A, B; medians are
 quoted, and ratio = drain3 seconds / logad seconds (above 1: logad faster).
 
 Usage: python benchmarks/bench_parse.py [--lines N] [--varied-lines N] [--varied-unique U] [--repeats R]
+       [--system-log FILE ...]
 """
 from __future__ import annotations
 
@@ -136,6 +138,8 @@ def main() -> None:
     parser.add_argument("--varied-lines", type=int, default=200_000)
     parser.add_argument("--varied-unique", type=int, default=40_000, help="distinct masked messages wanted")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--system-log", type=Path, nargs="*", default=[],
+                        help="this machine's own logs (e.g. dpkg's), parsed with the Loghub files")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
     rows = []
@@ -143,9 +147,10 @@ def main() -> None:
         out = Path(tmp) / "out.parquet"
         journal, _ = write_log(Path(tmp) / "journal.jrn", n_lines=args.lines, seed=1)
         rows += measure("journal", [str(journal)], out, args.repeats, masked_reference=True)
-        loghub = sorted(str(p) for p in LOGHUB.glob("*/*_2k.log"))
-        if loghub:
-            rows += measure("loghub", loghub, out, args.repeats, masked_reference=False)
+        real = sorted(str(p) for p in LOGHUB.glob("*/*_2k.log")) + [str(p) for p in args.system_log]
+        if real:
+            name = "loghub" + (" + system logs" if args.system_log else "")
+            rows += measure(name, real, out, args.repeats, masked_reference=False)
         varied = varied_log(Path(tmp) / "varied.log", args.varied_lines, args.varied_unique)
         rows += measure("varied", [str(varied)], out, args.repeats, masked_reference=False)
     table = pd.DataFrame(rows)
@@ -155,7 +160,9 @@ def main() -> None:
     body = ("## Parsing speed as a ratio to drain3\n\n"
             f"`python benchmarks/bench_parse.py --lines {args.lines} --varied-lines {args.varied_lines} "
             f"--varied-unique {args.varied_unique} --repeats {args.repeats}` on 2 shared cores. Workloads: a generated "
-            "ATM journal (few unique messages); the 8 shared Loghub 2k files parsed together (formats detected); "
+            "ATM journal (few unique messages); the 8 shared Loghub 2k files parsed together (formats detected)"
+            + (" with this machine's own logs (" + ", ".join(p.name for p in args.system_log) + ")"
+               if args.system_log else "") + "; "
             "`varied`, a generated high-cardinality log whose event parameters are words (masking cannot fold "
             "them). `logad parse` is end to end (read, header, mask, templates, parquet), once as a separate "
             "process (start-up and imports included) and once in this process. The reference is drain3's bare "

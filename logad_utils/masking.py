@@ -124,7 +124,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.
-    MaskRule("url", r"(?<=://)[^\s'\"<>]+", "<URL>"),
+    # A lone plain word after it (spark://master) is a name and stays too.
+    MaskRule("url", rf"(?<=://)(?!{_PLAIN})[^\s'\"<>]+", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     MaskRule(
