@@ -135,8 +135,8 @@ def measure(name: str, paths: list[str], out: Path, repeats: int, masked_referen
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=200_000, help="journal lines")
-    parser.add_argument("--varied-lines", type=int, default=200_000)
-    parser.add_argument("--varied-unique", type=int, default=40_000, help="distinct masked messages wanted")
+    parser.add_argument("--varied-lines", type=int, default=50_000)
+    parser.add_argument("--varied-unique", type=int, default=10_000, help="distinct masked messages wanted")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--system-log", type=Path, nargs="*", default=[],
                         help="this machine's own logs (e.g. dpkg's), parsed with the Loghub files")

@@ -12,7 +12,8 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import WILDCARD, LogTemplateMiner, mine_templates, template_health
+from logad_utils.templates import (WILDCARD, LogTemplateMiner, _Tokens, _VarAwareDrain, mine_templates,
+                                   template_health)
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
 
@@ -243,3 +244,48 @@ def test_template_health_warns_on_poor_templates():
     assert swallowed["status"] == "warn" and "95%" in swallowed["reasons"][0]
     assert template_health([0] * 10)["status"] == "ok"  # too few lines to judge
     assert template_health(np.array([-1, -1]))["templates"] == 0
+
+
+def _reference_similarity(tokens: _Tokens, template, message, include_params):
+    """The variable-aware similarity token by token, as documented in _VarAwareDrain: (similarity, parameters)."""
+    sim = params = 0
+    for a, b in zip(template, message):
+        if a == b:
+            sim += 1
+        elif a == WILDCARD:
+            params += 1
+            sim += include_params or tokens.skeleton(b) is not None
+        elif tokens.is_enum(a) and tokens.is_enum(b):
+            return 0.0, 0
+        elif tokens.compatible(a, b):
+            sim, params = sim + 1, params + 1
+    return sim / len(template), params
+
+
+@pytest.mark.parametrize("sim_th", [0.95, 0.5])  # index lookups, NumPy scan
+def test_fast_match_picks_what_the_token_by_token_similarity_picks(sim_th):
+    rng = random.Random(sim_th)
+    words = ["open", "close", "RUNNING", "FAILED", "<NUM>", "<IP>", "(<HOST>)", "()", "x1", WILDCARD, "rhost="]
+    tokens = _Tokens(digits_are_vars=True, caps_constants=True)
+    drain = _VarAwareDrain(tokens, depth=4, sim_th=sim_th, max_children=100, param_str=WILDCARD)
+    for _ in range(300):
+        drain.add_log_message(" ".join(rng.choice(words) for _ in range(rng.randint(2, 5))))
+    leaves, checked = [drain.root_node], 0
+    while leaves:
+        node = leaves.pop()
+        leaves.extend(node.key_to_child_node.values())
+        if not node.cluster_ids:
+            continue
+        width = len(drain.id_to_cluster[node.cluster_ids[0]].log_template_tokens)
+        for _ in range(20):
+            probe = [rng.choice(words) for _ in range(width)]
+            best, best_key = None, (-1.0, -1)
+            for cid in node.cluster_ids:
+                key = _reference_similarity(tokens, drain.id_to_cluster[cid].log_template_tokens, probe, False)
+                if key > best_key:
+                    best, best_key = cid, key
+            expected = best if best_key[0] >= sim_th else None
+            got = drain.fast_match(node.cluster_ids, probe, sim_th, False)
+            assert (got.cluster_id if got else None) == expected, (probe, sim_th)
+            checked += 1
+    assert checked > 50
