@@ -11,7 +11,9 @@ Steps, for the distinct messages in order of first appearance:
    skeleton (``<NUM>`` ~ ``<HEX>``, ``(<HOST>)`` ~ ``()``; a token with a digit
    left after masking is a variable too). Two different UPPER_CASE words
    (enum values such as RUNNING / FAILED) never match. The default ``sim_th``
-   is high, so Drain joins messages that differ only in variables.
+   is high, so Drain joins messages that differ only in variables. A message
+   is compared with its tree leaf's templates through a hash index (or one
+   NumPy pass), not one by one: see :class:`_VarAwareDrain`.
 4. Post-pass: templates of equal length that differ in one position are
    merged (that position becomes ``<*>``) when the position holds at least
    ``slot_min_values`` different words, or when one of them is a variable whose
@@ -23,6 +25,10 @@ Steps, for the distinct messages in order of first appearance:
    message starts with constants.
 
 Ids are 0..k-1 in order of first appearance; -1 means blank or no template.
+The template text keeps punctuation and units and writes variables as
+placeholders, which read as Loghub-2.0's ``<*>`` (see
+:func:`logad_utils.evaluate.normalize_template`). :func:`template_health`
+says whether the templates of a log look usable.
 
 drain3's ``Drain`` class is used directly rather than its ``TemplateMiner``
 wrapper: the wrapper masks every message it sees (here each distinct message
