@@ -30,12 +30,17 @@ __all__ = [
     "get_format",
     "detect_format",
     "parse_timestamps",
+    "LEVELS_RE",
 ]
 
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
-_LEVELS = r"(?i:TRACE|DEBUG|FINE|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERG)"
+# Level words, longest first so that WARNING is not read as WARN.
+LEVELS_RE = (r"(?i:TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|SEVERE|CRITICAL|"
+             r"CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)")
+# Numeric levels of pino and bunyan.
+NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 
 
 class FormatError(ValueError):
@@ -59,9 +64,15 @@ class LogFormat:
         ``strptime`` format of the space-joined time fields (``"epoch"`` for
         Unix seconds); inferred when None.
     json_key : str, optional
-        When set, lines are JSON objects and this key holds the message.
+        When set, lines are JSON objects (logfmt with ``logfmt``) and this key
+        holds the message.
     time_fields : tuple of str, optional
         The fields that make the timestamp; default all time-named fields.
+    keys : tuple of (field, key) pairs, optional
+        Structured lines: the key read into each field (``("Level", "lvl")``);
+        default the first of the common names for timestamp, level and component.
+    logfmt : bool, default False
+        Structured lines are ``key=value`` pairs rather than JSON.
     """
 
     pattern: str
@@ -70,6 +81,8 @@ class LogFormat:
     time_format: str | None = None
     json_key: str | None = None
     time_fields: tuple[str, ...] | None = None
+    keys: tuple[tuple[str, str], ...] | None = None
+    logfmt: bool = False
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -83,8 +96,18 @@ class LogFormat:
     def fields(self) -> tuple[str, ...]:
         """Field names in the order they appear in the pattern."""
         if self.json_key is not None:
-            return ("Timestamp", "Level", "Component", "Content")
+            named = ("Timestamp", "Level", "Component") if self.keys is None else tuple(f for f, _ in self.keys)
+            return named + ("Content",)
         return tuple(_PLACEHOLDER.findall(self.pattern))
+
+    def describe(self) -> str:
+        """The format as a user writes it: the Loghub-notation string, or the keys of structured lines."""
+        if self.json_key is None:
+            return self.pattern
+        keys = self.keys if self.keys is not None else ()
+        named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys[:3])
+        syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
+        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "")
 
     @property
     def columns(self) -> list[str]:
@@ -105,7 +128,7 @@ class LogFormat:
         the whole line where the line does not match) and a bool array (n,)
         that is True where the line matched.
         """
-        rows = self._parse_json(lines) if self.json_key is not None else self._parse_regex(lines)
+        rows = self._parse_structured(lines) if self.json_key is not None else self._parse_regex(lines)
         matched = np.fromiter((r is not None for r in rows), dtype=bool, count=len(lines))
         names = self.fields
         if not matched.all():
@@ -138,8 +161,16 @@ class LogFormat:
             return [(m.group(index[0]),) if (m := match(line)) else None for line in lines]
         return [m.group(*index) if (m := match(line)) else None for line in lines]
 
-    def _parse_json(self, lines: Sequence[str]) -> list[tuple | None]:
-        return [_json_row(line, self.json_key) for line in lines]
+    def _parse_structured(self, lines: Sequence[str]) -> list[tuple | None]:
+        from .layout import parse_json_object, parse_logfmt
+
+        read = parse_logfmt if self.logfmt else parse_json_object
+        keys = self.keys
+        if keys is None:
+            keys = tuple((f, names) for f, names in zip(("Timestamp", "Level", "Component"),
+                                                        (_JSON_TIME_KEYS, _JSON_LEVEL_KEYS, _JSON_COMPONENT_KEYS)))
+        require = self.keys is None  # the jsonl preset: only objects with its message key match
+        return [_structured_row(read(line), self.json_key, keys, require) for line in lines]
 
 
 def _column_name(field_name: str) -> str:
@@ -175,21 +206,41 @@ _JSON_LEVEL_KEYS = ("level", "severity", "levelname", "log.level", "lvl")
 _JSON_COMPONENT_KEYS = ("component", "logger", "logger_name", "name", "service", "module", "source")
 
 
-def _json_row(line: str, key: str | None) -> tuple | None:
-    """(timestamp, level, component, message) of a JSON object line, or None."""
-    try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(obj, dict) or key not in obj:
-        return None
+def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_message: bool) -> tuple | None:
+    """(fields..., message) of a flattened JSON/logfmt object, or None when the line was not one.
 
-    def first(keys: Sequence[str]) -> str | None:
-        return next((str(obj[k]) for k in keys if obj.get(k) is not None), None)
+    A key given as a tuple means the first of those names present. Without a
+    message the other keys, as ``key=value`` text, stand in for it, so that no
+    template holds JSON syntax.
+    """
+    if obj is None or (require_message and message_key not in obj):
+        return None
+    values = []
+    used = {message_key}
+    for field_name, key in keys:
+        if isinstance(key, tuple):
+            key = next((k for k in key if obj.get(k) is not None), None)
+        value = obj.get(key) if key is not None else None
+        used.add(key)
+        if field_name == "Level" and not isinstance(value, bool) and isinstance(value, (int, float)):
+            value = NUMERIC_LEVELS.get(int(value), value)
+        values.append(None if value is None else _scalar_text(value))
+    message = obj.get(message_key)
+    if not isinstance(message, str):
+        rest = {k: v for k, v in obj.items() if k not in used} if message is None else {message_key: message}
+        message = " ".join(f"{k}={_scalar_text(v)}" for k, v in rest.items())
+    return (*values, message)
 
-    message = obj[key]
-    message = message if isinstance(message, str) else json.dumps(message, sort_keys=True)
-    return first(_JSON_TIME_KEYS), first(_JSON_LEVEL_KEYS), first(_JSON_COMPONENT_KEYS), message
+
+def _scalar_text(value) -> str:
+    """Text of a JSON value; lists become their items joined by spaces."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return " ".join(map(_scalar_text, value))
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_scalar_text(v)}" for k, v in value.items())
+    return json.dumps(value)
 
 
 def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str | None = None) -> pd.Series:
@@ -205,7 +256,7 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
     if joined.empty:
         return pd.Series(pd.to_datetime(joined), dtype="datetime64[ns]")
     if time_format == "epoch":
-        return pd.to_datetime(pd.to_numeric(joined, errors="coerce"), unit="s")
+        return _epoch(pd.to_numeric(joined, errors="coerce"))
     first = next((v for v in joined if isinstance(v, str)), "")
     if time_format is None and _TIME_ONLY.match(first):
         time_format = "%H:%M:%S"
@@ -217,6 +268,14 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
             return _to_naive("2000 " + joined, "%Y " + time_format)
         return _to_naive(joined, time_format)
     return _infer_datetimes(joined)
+
+
+def _epoch(numbers: pd.Series) -> pd.Series:
+    """Unix times in seconds, or in milli-, micro- or nanoseconds told apart by their size, as datetimes."""
+    values = numbers.to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        scale = np.select([values > 1e17, values > 1e14, values > 1e11], [1e9, 1e6, 1e3], 1.0)
+    return pd.to_datetime(pd.Series(values / scale, index=numbers.index), unit="s", errors="coerce")
 
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d+)?$")
@@ -284,7 +343,7 @@ PRESETS: dict[str, LogFormat] = {
                    "Pid": r"\S+", "MsgId": r"\S+", "Data": r"-|\[.*?\]"}, "ISO8601"),
         LogFormat(r"<Timestamp> \[?<Level>\]? <Content>", "generic",
                   {"Timestamp": r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?",
-                   "Level": _LEVELS}, "ISO8601"),
+                   "Level": LEVELS_RE}, "ISO8601"),
         LogFormat("", "jsonl", json_key="message"),
         LogFormat(r"<Content>", "raw"),
     ]
@@ -319,17 +378,32 @@ def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:
     return LogFormat(spec)
 
 
-def detect_format(lines: Sequence[str], min_share: float = 0.5) -> LogFormat:
-    """Pick the preset matching most of ``lines`` (ties go to more fields); ``raw`` if none reaches ``min_share``."""
+def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequence[str] = ()) -> LogFormat:
+    """The layout of ``lines``: a preset or an inferred format, whichever matches most of them.
+
+    Structured lines (JSON, logfmt) get the inferred keys. Otherwise the preset
+    that matches most lines wins, ties going to more columns; the inferred
+    layout (see :mod:`logad_utils.layout`) replaces it when it matches more
+    lines, or as many with more columns. ``raw`` when nothing reaches
+    ``min_share``. ``exclude`` names presets left out (to test inference).
+    """
+    from .layout import infer_format
+    from .multiline import is_frame_line
+
     sample = [line for line in lines if line.strip()][:500]
     if not sample:
         return PRESETS["raw"]
-    best, best_key = PRESETS["raw"], (min_share, 0)
-    for fmt in PRESETS.values():
-        if fmt.name == "raw":
-            continue
-        share = float(fmt.parse(sample)[1].mean())
-        key = (share, len(fmt.fields))
+    inferred = infer_format(sample)
+    if inferred is not None and inferred.json_key is not None:
+        return inferred
+    # Stack traces and other continuation lines do not carry the header.
+    sample = [line for line in sample if not is_frame_line(line)] or sample
+    candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
+    best, best_key = PRESETS["raw"], (round(min_share, 2), 0, 0)
+    for rank, fmt in enumerate(candidates + ([inferred] if inferred is not None else [])):
+        share = round(float(fmt.parse(sample)[1].mean()), 2)
+        # Presets win full ties: they are tested layouts.
+        key = (share, len(fmt.columns), -rank if fmt is not inferred else -len(candidates))
         if share >= min_share and key > best_key:
             best, best_key = fmt, key
     return best

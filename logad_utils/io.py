@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .formats import LogFormat, detect_format, get_format
+from .multiline import Multiline, continuation_flags, group_events, infer_multiline
 
 __all__ = [
     "LogInputError",
@@ -33,12 +34,14 @@ __all__ = [
     "BASE_COLUMNS",
 ]
 
-BASE_COLUMNS = ["source", "line_no", "raw", "blank", "parsed", "truncated"]
+BASE_COLUMNS = ["source", "line_no", "raw", "blank", "parsed", "truncated", "event_line_no"]
 MAX_LINE_CHARS = 65_536
 LOG_SUFFIXES = {".log", ".jrn", ".txt", ".out", ".err", ".jsonl", ".json", ".syslog", ".trace"}
 LOG_NAME_PREFIXES = ("syslog", "messages", "kern", "auth", "daemon")
 _SNIFF_BYTES = 8192
 _DETECT_LINES = 500
+# A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
+_MAX_CARRY = 10_000
 
 
 class LogInputError(Exception):
@@ -51,9 +54,11 @@ class ReadReport:
 
     files: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
+    multiline: dict[str, str] = field(default_factory=dict)
     lines: int = 0
     blank: int = 0
     unparsed: int = 0
+    continuation: int = 0
     truncated: int = 0
     invalid_bytes: int = 0
     skipped_files: list[str] = field(default_factory=list)
@@ -65,6 +70,7 @@ class ReadReport:
         self.blank += int(chunk["blank"].sum())
         self.unparsed += int((~chunk["parsed"] & ~chunk["blank"]).sum())
         self.truncated += int(chunk["truncated"].sum())
+        self.continuation += int((chunk["event_line_no"] != chunk["line_no"]).sum())
 
     def as_dict(self) -> dict:
         """Plain-dict copy, for ``DataFrame.attrs`` and JSON."""
@@ -186,13 +192,13 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22) -> Iter
             yield pending[start:start + batch]
 
 
-def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -> pd.DataFrame:
-    """Rows for consecutive lines of one file: base columns plus the format's fields."""
+def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, rule: Multiline) -> pd.DataFrame:
+    """Rows for consecutive lines of one file: base columns, the format's fields and the events (see multiline)."""
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     long = lengths > MAX_LINE_CHARS
     if long.any():
         lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
-    blank = (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
+    blank = _blank(lines, lengths)
     fields, matched = fmt.parse(lines)
     base = pd.DataFrame({
         "source": source,
@@ -202,7 +208,45 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int) -
         "parsed": matched & ~blank,
         "truncated": long,
     })
-    return pd.concat([base, fields], axis=1)
+    frame = pd.concat([base, fields], axis=1)
+    flags = continuation_flags(lines, matched, blank, rule)
+    return group_events(frame, flags, [c for c in fields.columns if c != "content"])
+
+
+def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:
+    """Bool (n,): empty or whitespace-only lines."""
+    lengths = lengths if lengths is not None else np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    return (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
+
+
+def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline) -> int:
+    """How many of the first lines continue an event of the chunk before (trailing blank lines left out)."""
+    checked = 0
+    for size in (16, _MAX_CARRY):
+        head = lines[:size]
+        blank = _blank(head)
+        flags = continuation_flags(head, fmt.parse(head)[1], blank, rule) | blank
+        stop = np.flatnonzero(~flags)
+        checked = int(stop[0]) if len(stop) else len(head)
+        if checked < len(head) or len(head) == len(lines):
+            break
+    while checked and not lines[checked - 1].strip():
+        checked -= 1
+    return checked
+
+
+def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline) -> Iterator[list[str]]:
+    """The batches, each extended by the continuation lines that open the next one."""
+    current = next(batches, None)
+    for following in batches:
+        k = _leading_continuations(following, fmt, rule)
+        if k:
+            current, following = current + following[:k], following[k:]
+        if following:
+            yield current
+            current = following
+    if current is not None:
+        yield current
 
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
@@ -283,11 +327,13 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             continue
         sample = [s[:MAX_LINE_CHARS] for batch in head for s in batch][:_DETECT_LINES]
         file_fmt = fixed or detect_format(sample)
+        rule = infer_multiline(sample, file_fmt)
         report.formats[source] = file_fmt.name
+        report.multiline[source] = rule.describe()
         roller = _DayRoller(_first_date(sample))
         line_no = 1
-        for lines in _chain(head, batches):
-            chunk = _frame_for(lines, file_fmt, source, line_no)
+        for lines in _whole_events(_chain(head, batches), file_fmt, rule):
+            chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if _is_time_of_day(chunk):
                 chunk["timestamp"] = roller.apply(chunk["timestamp"])
             line_no += len(lines)
@@ -335,5 +381,5 @@ def read_logs(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str |
 
 def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                         zip(BASE_COLUMNS + ["content"], [object, np.int64, object, bool, bool, bool, object])})
+                         zip(BASE_COLUMNS + ["content"], [object, np.int64, object, bool, bool, bool, np.int64, object])})
 

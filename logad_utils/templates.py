@@ -727,7 +727,9 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
     blank = out["content"].isna().to_numpy()
     if "blank" in out.columns:
         blank = blank | out["blank"].fillna(False).to_numpy(dtype=bool)
-    codes, uniques = pd.factorize(out["content"].where(~blank), use_na_sentinel=True)
+    # A multi-line event (a stack trace) is templated as one text, given on each of its rows in "event".
+    text = out["content"] if "event" not in out else out["event"].where(out["event"].notna(), out["content"])
+    codes, uniques = pd.factorize(text.where(~blank), use_na_sentinel=True)
     masked_uniques = miner.masker.mask_many([str(u) for u in uniques])
     # Several contents can mask to one message; mine each message once.
     mcodes, messages = pd.factorize(pd.Series(masked_uniques, dtype=object))

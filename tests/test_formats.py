@@ -55,7 +55,7 @@ def test_jsonl_with_configurable_key():
     ("Oct 11 22:14:15 myhost sshd[42]: Accepted publickey", "syslog"),
     ("2024-01-02 03:04:05,123 ERROR something broke", "generic"),
     ("[Sun Dec 04 04:47:44 2005] [error] mod_jk child in error state 6", "apache"),
-    ('{"message": "hello", "level": "info"}', "jsonl"),
+    ('{"message": "hello", "level": "info"}', "json"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):

@@ -43,12 +43,14 @@ def test_gzip_and_directory_and_glob(tmp_path):
 
 
 def test_blank_and_unparsed_lines_are_kept_and_counted(tmp_path):
-    lines = [ATM[0], "", "   ", "garbage that matches nothing", ATM[1]]
+    # A line with a timestamp of its own is an event, not a continuation of the one before.
+    lines = [ATM[0], "", "   ", "2024-01-02 03:04:05 garbage that matches nothing", ATM[1]]
     frame = read_logs(write(tmp_path / "a.jrn", "\n".join(lines).encode()), fmt="atm", warn=False)
     assert frame["raw"].tolist() == lines
     assert frame["blank"].tolist() == [False, True, True, False, False]
     assert frame["parsed"].tolist() == [True, False, False, False, True]
-    assert frame.loc[3, "content"] == "garbage that matches nothing"
+    assert frame.loc[3, "content"] == lines[3]
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5]
     report = frame.attrs["read_report"]
     assert (report["blank"], report["unparsed"], report["lines"]) == (2, 1, 5)
 

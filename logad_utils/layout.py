@@ -1,0 +1,451 @@
+"""Infer the layout of a log nobody described, as Elasticsearch's ``find_structure`` does.
+
+Text lines: find the timestamp (ISO 8601, syslog, ctime, epoch seconds or
+milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, compact ``yyMMdd HHmmss``, with or
+without year, fraction or zone) at the same token position on most lines,
+then read the header after it element by element: a level word (bare or
+bracketed), a bracketed field, a ``-``/``|`` separator, a word, and a
+``component[pid]:`` that ends the header. The elements that sit at the same
+place on most lines make the header; the rest of the line is the message.
+The result is a :class:`~logad_utils.formats.LogFormat` in Loghub notation
+(``<Date> <Time> <Level> <Component>: <Content>``) that a user can copy.
+
+JSON and logfmt lines: the message, timestamp, level and logger keys are
+found among common names (pino, bunyan, zap, logrus, ECS, ...); the other
+keys become fields.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .formats import LEVELS_RE, LogFormat, parse_timestamps
+
+__all__ = ["infer_format", "infer_text_format", "infer_structured_format", "starts_with_timestamp",
+           "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS"]
+
+# Share of the sampled lines an element must hold at its place to join the header.
+HEADER_SHARE = 0.8
+# Share of lines a timestamp layout must match for the file to have one.
+MIN_TIME_SHARE = 0.3
+_MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
+_MAX_ELEMENTS = 8
+_SEARCH_CHARS = 120
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
+_ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d)"
+_CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One whitespace-separated piece of a timestamp: field name, regex, candidate strptime formats."""
+
+    name: str
+    regex: str
+    formats: tuple[str, ...]
+
+
+def _dates(order: Sequence[str]) -> tuple[str, ...]:
+    return tuple(s.join(order) for s in "-/.")
+
+
+_WEEKDAY_P = _Part("Weekday", _WEEKDAY, ("%a",))
+_MONTH_P = _Part("Month", _MONTH, ("%b",))
+_DAY_P = _Part("Day", r"\d{1,2}", ("%d",))
+_YEAR_P = _Part("Year", r"\d{4}", ("%Y",))
+_TIME_P = _Part("Time", _CLOCK, _CLOCK_FORMATS)
+_ZONE_P = _Part("Zone", _ZONE_RE, ("%z",))
+_YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
+_SHORT_DATE_P = _Part("Date", r"\d\d[-/.]\d\d[-/.]\d{2}(?:\d\d)?",
+                      _dates(("%y", "%m", "%d")) + _dates(("%d", "%m", "%y")) + _dates(("%m", "%d", "%y"))
+                      + _dates(("%d", "%m", "%Y")) + _dates(("%m", "%d", "%Y")))
+_ISO_P = _Part("Timestamp", r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?" + _ZONE_RE + "?", ("ISO8601",))
+_CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
+_DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", ("%Y-%m-%d-%H.%M.%S.%f",))
+_EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
+
+# Longer, more specific layouts first: a tie goes to the earlier one.
+_LAYOUTS: tuple[tuple[_Part, ...], ...] = (
+    (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
+    (_WEEKDAY_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
+    (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
+    (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P),
+    (_DAY_P, _MONTH_P, _YEAR_P, _TIME_P),
+    (_YMD_P, _TIME_P, _ZONE_P),
+    (_YMD_P, _TIME_P),
+    (_SHORT_DATE_P, _TIME_P),
+    (_CLF_P, _ZONE_P),
+    (_CLF_P,),
+    (_ISO_P,),
+    (_DB2_P,),
+    (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
+    (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
+    (_MONTH_P, _DAY_P, _TIME_P),
+    (_EPOCH_P,),
+    (_TIME_P,),
+)
+_START = r"(?:(?<=^)|(?<=[\s\[(]))"
+_END = r"(?=$|[\s\])|,;:])"
+_LAYOUT_RES = [re.compile(_START + r"\s+".join(f"({p.regex})" for p in layout) + _END) for layout in _LAYOUTS]
+_ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r in _LAYOUT_RES))
+
+
+def starts_with_timestamp(line: str) -> bool:
+    """True when one of the known timestamp layouts starts within the first tokens of ``line``."""
+    m = _ANY_TIME.search(line[:_SEARCH_CHARS])
+    return m is not None and len(line[:m.start()].split()) <= _MAX_TIME_TOKEN
+
+
+@dataclass(frozen=True)
+class _TimeHit:
+    layout: int
+    token: int  # whitespace tokens before it
+    bracketed: bool
+
+
+def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
+    """Every layout's leftmost match near the start of ``line``."""
+    head = line[:_SEARCH_CHARS]
+    out = []
+    for i, regex in enumerate(_LAYOUT_RES):
+        m = regex.search(head)
+        if m is None:
+            continue
+        before = head[:m.start()]
+        bracketed = before.endswith("[") and head[m.end():m.end() + 1] == "]"
+        token = len((before[:-1] if bracketed else before).split())
+        if token <= _MAX_TIME_TOKEN:
+            out.append((_TimeHit(i, token, bracketed), m))
+    return out
+
+
+def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | None]]:
+    """The (layout, position) found on most lines, and its match per line (None where absent)."""
+    per_line = [dict(_time_hits(line)) for line in lines]
+    votes = Counter(hit for hits in per_line for hit in hits)
+    if not votes:
+        return None, [None] * len(lines)
+    best = min(votes, key=lambda h: (-votes[h], h.token, h.layout))
+    if votes[best] < MIN_TIME_SHARE * len(lines):
+        return None, [None] * len(lines)
+    return best, [hits.get(best) for hits in per_line]
+
+
+def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
+    """The strptime format (or "ISO8601"/"epoch") that parses most of the joined time values."""
+    candidates = [" ".join(combo) for combo in itertools.product(*(p.formats for p in layout))]
+    if len(candidates) == 1:
+        return candidates[0]
+    best, best_ok = candidates[0], -1.0
+    for fmt in candidates + ["ISO8601"]:
+        ok = float(parse_timestamps([values], fmt).notna().mean())
+        if ok > best_ok + 1e-9:
+            best, best_ok = fmt, ok
+    return best
+
+
+# Header elements after (or without) the timestamp, tried in this order at each place.
+_ELEMENT_RES = [
+    ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)(?=\s|$)")),
+    ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?:(?=\s|$)")),
+    ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
+    ("sep", re.compile(r"(\s*)([-|])(?=\s)")),
+    ("word", re.compile(r"(\s*)(\S+)")),
+]
+_BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
+_COMPONENT_BODY = r"[^\s\[\]:]+"
+
+
+@dataclass(frozen=True)
+class _Element:
+    kind: str
+    spaced: bool  # whitespace before it
+    detail: tuple  # kind-specific shape: brackets of a level, pid of a component, separator char
+
+
+def _elements(rest: str) -> list[_Element]:
+    """The header elements at the start of ``rest``, up to a component (which ends a header)."""
+    out: list[_Element] = []
+    pos = 0
+    while len(out) < _MAX_ELEMENTS and pos < len(rest):
+        for kind, regex in _ELEMENT_RES:
+            m = regex.match(rest, pos)
+            if m is None:
+                continue
+            if kind == "level":
+                detail = (m.group(2), m.group(4), m.group(5))
+            elif kind == "component":
+                detail = (m.group(3) is not None,)
+            elif kind == "sep":
+                detail = (m.group(2),)
+            elif kind == "word":
+                detail = (m.group(2).isdigit(),)
+            else:
+                detail = ()
+            out.append(_Element(kind, bool(m.group(1)), detail))
+            pos = m.end()
+            break
+        if out and out[-1].kind == "component":
+            break
+    return out
+
+
+def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
+    """Elements found at the same place on most lines: (element, optional pid) pairs; trailing words dropped."""
+    per_line = [_elements(r) for r in rests]
+    header: list[tuple[_Element, bool]] = []
+    alive = list(range(len(per_line)))
+    need = HEADER_SHARE * len(per_line)
+    for place in range(_MAX_ELEMENTS):
+        kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
+        if not kinds:
+            break
+        kind, n = kinds.most_common(1)[0]
+        if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
+            break
+        alive = [i for i in alive if len(per_line[i]) > place and per_line[i][place].kind == kind]
+        shapes = Counter(per_line[i][place] for i in alive)
+        element = shapes.most_common(1)[0][0]
+        if kind == "component":
+            with_pid = sum(c for e, c in shapes.items() if e.detail[0])
+            header.append((_Element(kind, element.spaced, (with_pid == len(alive),)), 0 < with_pid < len(alive)))
+            break
+        if kind == "word":
+            digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
+            element = _Element(kind, element.spaced, (digits,))
+        elif kind == "level":
+            # Brackets seen on most lines are part of the layout; their absence elsewhere is not.
+            element = _Element(kind, element.spaced, element.detail)
+        header.append((element, False))
+    while header and header[-1][0].kind == "word":
+        header.pop()
+    return header
+
+
+class _Names:
+    """Unique field names in Loghub style (Pid, Pid2, ...)."""
+
+    def __init__(self) -> None:
+        self.used: Counter = Counter()
+
+    def __call__(self, name: str) -> str:
+        self.used[name] += 1
+        return name if self.used[name] == 1 else f"{name}{self.used[name]}"
+
+
+def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns: dict[str, str],
+                    after_time: bool) -> str:
+    """Loghub-notation text of the header elements, ending just before the message."""
+    has_component = any(e.kind == "component" for e, _ in header)
+    brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
+    out = ""
+    for i, (element, optional_pid) in enumerate(header):
+        gap = " " if element.spaced or (i == 0 and after_time) else ""
+        nxt = header[i + 1][0] if i + 1 < len(header) else None
+        if element.kind == "level":
+            opening, closing, colon = element.detail
+            name = names("Level")
+            patterns[name] = LEVELS_RE
+            out += gap + re.escape(opening) + f"<{name}>" + re.escape(closing) + colon
+        elif element.kind == "component":
+            name, pid = names("Component"), names("Pid")
+            patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
+            tail = f"(\\[<{pid}>\\])?" if optional_pid else (f"\\[<{pid}>\\]" if element.detail[0] else "")
+            out += gap + f"<{name}>{tail}:"
+        elif element.kind == "bracket":
+            last_bracket = not has_component and i == brackets[-1]
+            name = names("Component" if last_bracket else "Thread")
+            patterns[name] = _BRACKET_BODY
+            out += gap + f"\\[<{name}>\\]"
+        elif element.kind == "sep":
+            out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
+        else:
+            if nxt is not None and nxt.kind == "sep" and not has_component and i == len(header) - 2:
+                name = names("Component")
+            elif element.detail[0]:
+                name = names("Pid")
+            elif nxt is not None and nxt.kind == "component" and i == 0 and after_time:
+                name = names("Host")
+            else:
+                name = names("Field")
+            patterns[name] = r"\S+"
+            out += gap + f"<{name}>"
+    return out
+
+
+def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
+    """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found."""
+    sample = [line for line in lines if line.strip() and not line[:1].isspace()]
+    if not sample:
+        return None
+    hit, matches = _best_time(sample)
+    names = _Names()
+    patterns: dict[str, str] = {}
+    pattern = ""
+    time_format = None
+    time_fields: tuple[str, ...] | None = None
+    rests = sample
+    if hit is not None:
+        layout = _LAYOUTS[hit.layout]
+        found = [(line, m) for line, m in zip(sample, matches) if m is not None]
+        for _ in range(hit.token):
+            name = names("Field")
+            patterns[name] = r"\S+"
+            pattern += f"<{name}> "
+        fields = []
+        for part in layout:
+            name = names(part.name)
+            patterns[name] = part.regex
+            fields.append(name)
+        pattern += ("\\[" if hit.bracketed else "") + " ".join(f"<{f}>" for f in fields) + ("\\]" if hit.bracketed else "")
+        time_fields = tuple(fields)
+        values = [" ".join(m.groups()) for _, m in found]
+        time_format = _time_format(values, layout)
+        rests = [line[m.end() + (1 if hit.bracketed else 0):] for line, m in found]
+    header = _header(rests)
+    if hit is None and not any(e.kind in ("level", "component") for e, _ in header):
+        return None
+    pattern += _header_pattern(header, names, patterns, after_time=hit is not None)
+    pattern += " <Content>" if pattern else "<Content>"
+    return LogFormat(pattern, "inferred", patterns, time_format, time_fields=time_fields)
+
+
+# --------------------------------------------------------------------------- structured lines
+MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE")
+TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "eventTime", "asctime", "@t",
+             "__REALTIME_TIMESTAMP")
+LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
+              "severity_text", "PRIORITY")
+LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
+               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER")
+_STRUCTURED_SHARE = 0.5
+_KEY_SHARE = 0.5
+_MAX_EXTRA_KEYS = 30
+_LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
+RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "truncated", "timestamp", "level",
+                              "component", "content", "event", "event_line_no", "masked", "template",
+                              "template_id", "score", "is_anomaly"})
+
+
+def flatten(obj: dict, prefix: str = "") -> dict:
+    """Nested objects as dotted keys: ``{"log": {"level": "info"}}`` → ``{"log.level": "info"}``."""
+    out: dict = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def parse_json_object(line: str) -> dict | None:
+    """The flattened JSON object on ``line``, or None."""
+    text = line.strip()
+    if not text.startswith("{"):
+        return None
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return flatten(obj) if isinstance(obj, dict) else None
+
+
+def parse_logfmt(line: str) -> dict | None:
+    """The key=value pairs of a logfmt line (quoted values unescaped), or None when the line is not all pairs."""
+    text = line.strip()
+    out: dict = {}
+    pos = 0
+    # Pair by pair from the start: a line that is not logfmt fails at its first word, in linear time.
+    while pos < len(text):
+        m = _LOGFMT_PAIR.match(text, pos)
+        if m is None:
+            return None
+        key, value = m.groups()
+        if value.startswith('"'):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = value[1:-1]
+        out[key] = value
+        pos = m.end()
+    return out if len(out) >= 2 else None
+
+
+def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str]) -> str | None:
+    """The first common name present on at least half of the n objects."""
+    return next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n), None)
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def infer_structured_format(lines: Sequence[str]) -> LogFormat | None:
+    """A LogFormat for JSON or logfmt lines with the message, time, level and logger keys found; else None."""
+    sample = [line for line in lines if line.strip()]
+    if not sample:
+        return None
+    for syntax, reader in (("json", parse_json_object), ("logfmt", parse_logfmt)):
+        objs = [o for o in map(reader, sample) if o is not None]
+        if len(objs) >= _STRUCTURED_SHARE * len(sample):
+            return _structured(objs, syntax)
+    return None
+
+
+def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
+    counts = Counter(k for o in objs for k, v in o.items() if v is not None and v != "")
+    n = len(objs)
+    taken: set[str] = set()
+    message = _pick(counts, n, MESSAGE_KEYS, taken)
+    if message is None:
+        # The string key with the longest values on most objects is the message.
+        strings = [k for k in counts if counts[k] >= _KEY_SHARE * n
+                   and sum(isinstance(o.get(k), str) for o in objs) >= _KEY_SHARE * n]
+        if not strings:
+            return None
+        message = max(strings, key=lambda k: np.mean([len(str(o.get(k, ""))) for o in objs]))
+    taken.add(message)
+    keys: list[tuple[str, str]] = []
+    time_format = None
+    for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
+        key = _pick(counts, n, names, taken)
+        if key is None:
+            continue
+        taken.add(key)
+        keys.append((field, key))
+        if field == "Timestamp":
+            values = [o[key] for o in objs if o.get(key) is not None]
+            time_format = "epoch" if all(_is_number(v) for v in values) else None
+    extras = [k for k in counts if k not in taken][:_MAX_EXTRA_KEYS]
+    keys += [(_extra_name(k), k) for k in extras]
+    return LogFormat("", syntax, json_key=message, keys=tuple(keys), time_format=time_format,
+                     logfmt=syntax == "logfmt")
+
+
+def _extra_name(key: str) -> str:
+    name = key.lower()
+    return f"field.{name}" if name in RESERVED_COLUMNS else name
+
+
+def infer_format(lines: Sequence[str]) -> LogFormat | None:
+    """Structured (JSON, logfmt) or text layout of ``lines``; None when neither is found."""
+    return infer_structured_format(lines) or infer_text_format(lines)

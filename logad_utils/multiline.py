@@ -1,0 +1,149 @@
+"""Multi-line events: stack traces and other continuation lines joined to the line that starts their event.
+
+As Filebeat's ``multiline`` setting and Elastic's ``find_structure``
+(``multiline_start_pattern``) do, a file's events start with its header; a
+line is a *continuation* of the event before it when
+
+* it looks like part of a stack trace: a Java frame (``\\tat ...``),
+  ``Caused by:``, ``... N more``, a Python ``Traceback`` block and its
+  ``File "...", line N`` frames, or the exception line right after a frame;
+* it is indented (unless most lines of the file are);
+* or, in a file with a header, it does not match the header and starts with
+  no timestamp (a line of another log with its own timestamp stays an event).
+
+Rows stay one per physical line: continuation rows get the event's
+``event_line_no``, timestamp, level and component, and every row of a
+multi-line event gets the event's text (its first line's message plus the
+exception type and its top frame) in ``event``, which templates and scores use.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .formats import LogFormat
+from .layout import starts_with_timestamp
+
+__all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line"]
+
+_FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
+    |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
+    |The\sabove\sexception\swas\sthe\sdirect\scause""".replace("\n    ", ""))
+_JAVA_FRAME = re.compile(r"\s+at\s+\S")
+_PY_FRAME = re.compile(r"\s+File\s\"")
+_EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
+                             r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
+# First characters a frame line can start with: a cheap filter before the regex.
+_FRAME_FIRST = frozenset(" \t.CSTD")
+_INDENT_SHARE = 0.5
+# Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
+_HEAD_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Multiline:
+    """Which rules make a line a continuation: ``header`` (no match, no timestamp) and ``indent``."""
+
+    header: bool
+    indent: bool
+
+    def describe(self) -> str:
+        """The rules in words, as ``logad formats --detect`` prints them."""
+        rules = ["stack-trace lines (at ..., Caused by:, ... N more, Python tracebacks)"]
+        if self.indent:
+            rules.append("indented lines")
+        if self.header:
+            rules.append("lines that do not match the header and start with no timestamp")
+        return "; ".join(rules)
+
+
+def is_frame_line(line: str) -> bool:
+    """True for a line that can only continue an event: a stack frame or indented text."""
+    return line[:1] in _FRAME_FIRST and (line[:1].isspace() or _FRAME.match(line[:_HEAD_CHARS]) is not None)
+
+
+def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
+    """The continuation rules for a file of layout ``fmt`` whose first lines are ``sample``."""
+    lines = [s for s in sample if s.strip()]
+    indented = sum(s[:1].isspace() for s in lines)
+    has_header = fmt.json_key is not None or fmt.pattern.strip() not in ("", "<Content>")
+    return Multiline(header=has_header, indent=indented < _INDENT_SHARE * max(len(lines), 1))
+
+
+def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline) -> np.ndarray:
+    """Bool (n,): True where a line continues the event before it (the first row of a file is fixed later)."""
+    n = len(lines)
+    flags = np.zeros(n, dtype=bool)
+    if rule.header:
+        candidates = np.flatnonzero(~matched & ~blank)
+    else:
+        candidates = [i for i, s in enumerate(lines) if s[:1] in _FRAME_FIRST]
+    for i in candidates:
+        line = lines[i][:_HEAD_CHARS]
+        if line[:1].isspace():
+            flags[i] = rule.indent or _FRAME.match(line) is not None
+        elif _FRAME.match(line) is not None:
+            flags[i] = True
+        elif rule.header:
+            flags[i] = not blank[i] and not starts_with_timestamp(line)
+    # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame.
+    for i in np.flatnonzero(flags[:-1]) + 1:
+        if not flags[i] and not blank[i] and _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]):
+            flags[i] = True
+    return flags
+
+
+def event_text(message: str, lines: Sequence[str]) -> str:
+    """The text an event is templated and scored by: its message, exception type and top (innermost) frame."""
+    exception, at = None, len(lines)
+    for i, line in enumerate(lines):
+        m = None if line[:1].isspace() else _EXCEPTION_LINE.match(line[:_HEAD_CHARS])
+        if m:
+            exception, at = m.group(1), i
+            break
+    java = [s for s in lines if _JAVA_FRAME.match(s)]
+    # Python lists the innermost frame last, just before the exception line.
+    python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]
+    frame = java[0] if java else (python[-1] if python else None)
+    return " ".join(p for p in (message or "", exception, frame.strip() if frame else None) if p)
+
+
+def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str]) -> pd.DataFrame:
+    """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
+
+    ``flags`` (n,) marks continuation rows; one with no event before it in
+    the chunk starts its own event. Blank rows are events of their own and do
+    not end the event around them.
+    """
+    n = len(frame)
+    line_no = frame["line_no"].to_numpy()
+    blank = frame["blank"].to_numpy(dtype=bool)
+    head = np.where(~flags & ~blank, np.arange(n), -1)
+    head = np.maximum.accumulate(head) if n else head
+    rows = np.flatnonzero(flags & (head >= 0))
+    heads = head[rows]
+    event_line_no = line_no.copy()
+    event_line_no[rows] = line_no[heads]
+    event = np.full(n, None, dtype=object)
+    if len(rows):
+        for column in fields:
+            values = frame[column].to_numpy(copy=True)
+            values[rows] = values[heads]
+            frame[column] = pd.Series(values, index=frame.index, dtype=frame[column].dtype)
+        parsed = frame["parsed"].to_numpy(copy=True)
+        parsed[rows] = parsed[heads]
+        frame["parsed"] = parsed
+        raw, content = frame["raw"].to_numpy(), frame["content"].to_numpy()
+        starts = np.flatnonzero(np.diff(heads, prepend=-1) != 0)
+        for lo, hi in zip(starts, np.append(starts[1:], len(rows))):
+            h, members = heads[lo], rows[lo:hi]
+            text = event_text(content[h], raw[members].tolist())
+            event[h] = text
+            event[members] = text
+    frame["event_line_no"] = event_line_no
+    frame["event"] = pd.Series(event, index=frame.index, dtype=object)
+    return frame
