@@ -31,6 +31,7 @@ __all__ = [
     "resolve_paths",
     "iter_log_chunks",
     "read_logs",
+    "parse_lines",
     "BASE_COLUMNS",
 ]
 
@@ -211,6 +212,14 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     frame = pd.concat([base, fields], axis=1)
     flags = continuation_flags(lines, matched, blank, rule)
     return group_events(frame, flags, [c for c in fields.columns if c != "content"])
+
+
+def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:
+    """Rows for in-memory lines of one log, as :func:`read_logs` makes them (format detected when ``auto``)."""
+    lines = list(lines)
+    sample = [s[:MAX_LINE_CHARS] for s in lines[:_DETECT_LINES]]
+    chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
+    return _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
 
 
 def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:

@@ -195,7 +195,9 @@ def _elements(rest: str) -> list[_Element]:
             out.append(_Element(kind, bool(m.group(1)), detail))
             pos = m.end()
             break
-        if out and out[-1].kind == "component":
+        else:
+            break  # only whitespace left
+        if out[-1].kind == "component":
             break
     return out
 
