@@ -97,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet, same columns as detect")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("formats", help="list the format presets")
+    p = sub.add_parser("formats", help="list the format presets, or show the layout found in a log (--detect)")
+    p.add_argument("--detect", metavar="PATH", help="print the format detected or inferred for this log file, "
+                                                    "ready to copy into --format, and the share of lines it matches")
     p.set_defaults(func=cmd_formats)
     return parser
 
@@ -283,9 +285,15 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def cmd_formats(args: argparse.Namespace) -> None:
-    """``logad formats``: list presets with their format strings."""
+    """``logad formats``: list presets with their format strings, or describe the layout of one log."""
     from .formats import PRESETS
 
+    if args.detect:
+        from .io import describe_layout
+
+        for key, value in describe_layout(args.detect).items():
+            print(f"{key:13s} {value}")
+        return
     for name, fmt in PRESETS.items():
         print(f"{name:12s} {fmt.pattern or '(JSON object per line; --json-key names the message)'}")
 

@@ -11,6 +11,7 @@ import codecs
 import glob
 import gzip
 import io
+import itertools
 import os
 import re
 import threading
@@ -32,6 +33,7 @@ __all__ = [
     "iter_log_chunks",
     "read_logs",
     "parse_lines",
+    "describe_layout",
     "BASE_COLUMNS",
 ]
 
@@ -220,6 +222,27 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
     sample = [s[:MAX_LINE_CHARS] for s in lines[:_DETECT_LINES]]
     chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
     return _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
+
+
+def describe_layout(path: str | os.PathLike) -> dict[str, str]:
+    """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events."""
+    files = resolve_paths(path)
+    with _open_text(files[0]) as text:
+        sample = [s.rstrip("\n")[:MAX_LINE_CHARS] for s in itertools.islice(text, _DETECT_LINES)]
+    fmt = detect_format(sample)
+    frame = parse_lines(sample, fmt)
+    lines = ~frame["blank"]
+    heads = lines & (frame["event_line_no"] == frame["line_no"])
+    time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines)"
+            if "timestamp" in frame else "none")
+    kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
+    return {"file": str(files[0]), "layout": kind,
+            "format": fmt.describe() or "(none: whole line is the message)",
+            "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
+                       f"event(s) in the first {len(sample)} lines",
+            "timestamp": time, "columns": ", ".join(c for c in fmt.columns),
+            "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
+                            + infer_multiline(sample, fmt).describe()}
 
 
 def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:

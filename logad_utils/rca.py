@@ -185,11 +185,26 @@ class RcaResult:
 
 # --------------------------------------------------------------------------- columns
 def _flags(frame: pd.DataFrame) -> np.ndarray:
-    """Anomalous, non-blank lines (n,) bool."""
+    """Anomalous, non-blank lines (n,) bool; of a multi-line event (a stack trace) only its first line counts."""
     if "is_anomaly" not in frame:
         raise KeyError("frame has no 'is_anomaly' column; set frame['is_anomaly'] = detector.labels_ first")
     flags = pd.to_numeric(frame["is_anomaly"], errors="coerce").fillna(0).to_numpy(dtype=float) > 0
+    if "event_line_no" in frame and "line_no" in frame:
+        flags &= frame["event_line_no"].to_numpy() == frame["line_no"].to_numpy()
     return flags & ~_blank(frame)
+
+
+def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+    """Incident ids (n,) with each multi-line event's continuation rows given their first line's id."""
+    if "event_line_no" not in frame:
+        return labels
+    keys = pd.MultiIndex.from_arrays([frame["source"].astype(str) if "source" in frame else np.zeros(len(frame)),
+                                      frame["line_no"].to_numpy()])
+    by_line = pd.Series(labels, index=keys)
+    by_line = by_line[~by_line.index.duplicated()]
+    heads = pd.MultiIndex.from_arrays([keys.get_level_values(0), frame["event_line_no"].to_numpy()])
+    spread = by_line.reindex(heads).to_numpy()
+    return np.where(np.isnan(spread.astype(float)), labels, spread).astype(np.int64)
 
 
 def _blank(frame: pd.DataFrame) -> np.ndarray:
@@ -429,7 +444,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
             _, dense = np.unique(labels[kept], return_inverse=True)
             out[rows[kept]] = dense + next_id
             next_id += int(dense.max()) + 1
-    return pd.Series(out, index=frame.index, name="incident")
+    return pd.Series(_spread_to_events(frame, out), index=frame.index, name="incident")
 
 
 # --------------------------------------------------------------------------- analysis
