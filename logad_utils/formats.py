@@ -227,7 +227,9 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
     if not isinstance(message, str):
-        rest = {k: v for k, v in obj.items() if k not in used} if message is None else {message_key: message}
+        named = TIME_FIELDS + ("Level", "Component")
+        header = used if keys is None else {message_key} | {k for f, k in keys if f in named}
+        rest = {k: v for k, v in obj.items() if k not in header} if message is None else {message_key: message}
         message = " ".join(f"{k}={_scalar_text(v)}" for k, v in rest.items())
     return (*values, message)
 
@@ -263,6 +265,9 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
     if time_format == "%H:%M:%S":
         # pandas' ISO parser is several times faster than its strptime path.
         return _to_naive("1900-01-01 " + joined, "ISO8601")
+    if time_format == "ISO8601":
+        # ISO 8601 allows a decimal comma (log4j writes one); pandas reads only the point.
+        joined = joined.str.replace(",", ".", regex=False)
     if time_format is not None:
         if "%d" in time_format and "%y" not in time_format.lower():
             return _to_naive("2000 " + joined, "%Y " + time_format)
@@ -382,7 +387,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     """The layout of ``lines``: a preset or an inferred format, whichever matches most of them.
 
     Structured lines (JSON, logfmt) get the inferred keys. Otherwise the preset
-    that matches most lines wins, ties going to more columns; the inferred
+    that matches most lines wins, ties going to more parsed timestamps, then more columns; the inferred
     layout (see :mod:`logad_utils.layout`) replaces it when it matches more
     lines, or as many with more columns. ``raw`` when nothing reaches
     ``min_share``. ``exclude`` names presets left out (to test inference).
@@ -399,11 +404,14 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     # Stack traces and other continuation lines do not carry the header.
     sample = [line for line in sample if not is_frame_line(line)] or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
-    best, best_key = PRESETS["raw"], (round(min_share, 2), 0, 0)
+    best, best_key = PRESETS["raw"], (round(min_share, 2), 0.0, 0, 0)
     for rank, fmt in enumerate(candidates + ([inferred] if inferred is not None else [])):
-        share = round(float(fmt.parse(sample)[1].mean()), 2)
+        frame, matched = fmt.parse(sample)
+        share = round(float(matched.mean()), 2)
+        # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.
+        timed = round(float(frame["timestamp"][matched].notna().mean()), 2) if "timestamp" in frame and share else 0.0
         # Presets win full ties: they are tested layouts.
-        key = (share, len(fmt.columns), -rank if fmt is not inferred else -len(candidates))
+        key = (share, timed, len(fmt.columns), -rank if fmt is not inferred else -len(candidates))
         if share >= min_share and key > best_key:
             best, best_key = fmt, key
     return best

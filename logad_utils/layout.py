@@ -248,7 +248,9 @@ class _Names:
 def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns: dict[str, str],
                     after_time: bool) -> str:
     """Loghub-notation text of the header elements, ending just before the message."""
-    has_component = any(e.kind == "component" for e, _ in header)
+    # A word just before a closing separator ("com.acme.Api - message") is the component, else the last bracket.
+    word_component = (len(header) >= 2 and header[-1][0].kind == "sep" and header[-2][0].kind == "word")
+    has_component = word_component or any(e.kind == "component" for e, _ in header)
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     out = ""
     for i, (element, optional_pid) in enumerate(header):
@@ -272,7 +274,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "sep":
             out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
         else:
-            if nxt is not None and nxt.kind == "sep" and not has_component and i == len(header) - 2:
+            if word_component and i == len(header) - 2:
                 name = names("Component")
             elif element.detail[0]:
                 name = names("Pid")

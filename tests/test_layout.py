@@ -1,0 +1,149 @@
+"""Layout inference: unknown text headers, JSON and logfmt dialects, and `logad formats --detect`."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logad_utils.cli import main
+from logad_utils.formats import LogFormat, detect_format
+from logad_utils.layout import infer_structured_format, infer_text_format
+from logad_utils.pipeline import parse_logs
+
+T0 = pd.Timestamp("2024-03-05 14:07:09")
+
+
+def _times(n: int) -> list[pd.Timestamp]:
+    return [T0 + pd.Timedelta(seconds=37 * i) for i in range(n)]
+
+
+WORDS = ["connection from 10.0.0.{i} accepted", "user u{i} logged in", "cache miss for key k{i}", "job {i} done"]
+
+
+def _messages(n: int) -> list[str]:
+    return [WORDS[i % len(WORDS)].format(i=i) for i in range(n)]
+
+
+LEVELS = ["INFO", "WARN", "ERROR", "DEBUG"]
+TEXT_LAYOUTS = {
+    # name: line maker (timestamp, level, message) and the columns the inferred format must have
+    "dpkg": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S} {m}", set()),
+    "iso-z": (lambda t, lv, m: f"{t:%Y-%m-%dT%H:%M:%S}.123Z {lv} {m}", {"level"}),
+    "syslog": (lambda t, lv, m: f"{t:%b} {t.day:2d} {t:%H:%M:%S} web01 nginx[812]: {m}", {"host", "component", "pid"}),
+    "epoch-ms": (lambda t, lv, m: f"{int(t.timestamp() * 1000)} [{lv}] {m}", {"level"}),
+    "epoch-s": (lambda t, lv, m: f"{int(t.timestamp())} {lv} worker-3 - {m}", {"level", "component"}),
+    "clf": (lambda t, lv, m: f'10.1.2.3 - - [{t:%d/%b/%Y:%H:%M:%S} +0000] "GET /x HTTP/1.1" 200 {m}', set()),
+    "log4j": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S},042 [pool-1-thread-2] {lv:5s} com.acme.Api - {m}",
+              {"level", "thread", "component"}),
+    "bracketed-ctime": (lambda t, lv, m: f"[{t:%a %b %d %H:%M:%S %Y}] [{lv.lower()}] {m}", {"level"}),
+}
+
+
+@pytest.mark.parametrize("name", TEXT_LAYOUTS)
+def test_text_headers_are_inferred_with_their_timestamp(name):
+    make, columns = TEXT_LAYOUTS[name]
+    times, msgs = _times(200), _messages(200)
+    lines = [make(t, LEVELS[i % 4], m) for i, (t, m) in enumerate(zip(times, msgs))]
+    fmt = infer_text_format(lines)
+    assert fmt is not None and "<Content>" in fmt.pattern
+    frame, ok = fmt.parse(lines)
+    assert ok.mean() == 1.0
+    assert columns <= set(frame.columns)
+    found = frame["timestamp"].dt.floor("s")
+    if name == "syslog":  # no year in the header
+        found = found + pd.DateOffset(years=T0.year - 2000)
+    assert (found.to_numpy() == np.array(times, dtype="datetime64[ns]")).mean() >= 0.95
+    assert all(c.endswith(m) for c, m in zip(frame["content"], msgs))
+    if "level" in columns:
+        assert frame["level"].str.upper().str.strip().isin(LEVELS).all()
+    # The printed format string works when copied, without the field patterns inference added.
+    assert LogFormat(fmt.pattern).parse(lines)[1].mean() == 1.0
+
+
+def test_dpkg_style_header_is_no_longer_raw():
+    lines = [f"2024-03-05 14:07:{i:02d} status installed libc6:amd64 2.36-{i}" for i in range(40)]
+    fmt = detect_format(lines)
+    assert fmt.name == "inferred" and fmt.pattern == "<Date> <Time> <Content>"
+    assert fmt.parse(lines)[0]["timestamp"].notna().all()
+
+
+def test_no_header_stays_raw():
+    assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
+
+
+def _json_lines(dialect: str, n: int = 120) -> list[str]:
+    out = []
+    for i, (t, m) in enumerate(zip(_times(n), _messages(n))):
+        level = LEVELS[i % 4]
+        iso = t.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        if dialect == "pino":
+            obj = {"level": [30, 40, 50, 20][i % 4], "time": int(t.timestamp() * 1000), "pid": 4242,
+                   "hostname": "h1", "msg": m}
+        elif dialect == "bunyan":
+            obj = {"name": "api", "hostname": "h1", "pid": 7, "level": [30, 40, 50, 20][i % 4], "msg": m,
+                   "time": iso, "v": 0}
+        elif dialect == "zap":
+            obj = {"level": level.lower(), "ts": t.timestamp() + 0.25, "caller": "srv/main.go:42", "msg": m,
+                   "request_id": f"r{i}"}
+        elif dialect == "logrus":
+            obj = {"level": level.lower(), "msg": m, "time": t.strftime("%Y-%m-%dT%H:%M:%S+00:00"), "user": "u"}
+        elif dialect == "ecs":
+            obj = {"@timestamp": iso, "log.level": level.lower(), "message": m, "ecs.version": "1.6.0",
+                   "log": {"logger": "com.acme.Api"}, "process": {"thread": {"name": "main"}}}
+        else:
+            raise ValueError(dialect)
+        out.append(json.dumps(obj))
+    return out
+
+
+def _logfmt_lines(n: int = 120) -> list[str]:
+    return [f'time={t:%Y-%m-%dT%H:%M:%SZ} level={LEVELS[i % 4].lower()} logger=db msg="{m}" took={i}ms'
+            for i, (t, m) in enumerate(zip(_times(n), _messages(n)))]
+
+
+@pytest.mark.parametrize("dialect", ["pino", "bunyan", "zap", "logrus", "ecs", "logfmt"])
+def test_structured_dialects_give_time_level_and_plain_templates(tmp_path, dialect):
+    lines = _logfmt_lines() if dialect == "logfmt" else _json_lines(dialect)
+    path = tmp_path / "app.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = parse_logs(path, warn=False)
+    assert frame.attrs["read_report"]["formats"][str(path)] == ("logfmt" if dialect == "logfmt" else "json")
+    assert frame["timestamp"].notna().mean() >= 0.95
+    assert frame["level"].notna().mean() >= 0.95
+    times = np.array(_times(len(lines)), dtype="datetime64[ns]")
+    assert (frame["timestamp"].dt.floor("s").to_numpy() == times).mean() >= 0.95
+    assert set(frame["level"].str.upper()) <= {"INFO", "WARN", "ERROR", "DEBUG"}
+    assert frame["content"].tolist() == _messages(len(lines))
+    for template in frame["template"]:
+        assert not any(ch in template for ch in '{}"') and ":" not in template
+
+
+def test_structured_keys_and_extra_fields():
+    fmt = infer_structured_format(_json_lines("ecs"))
+    assert fmt.json_key == "message"
+    assert dict(fmt.keys)["Level"] == "log.level" and dict(fmt.keys)["Component"] == "log.logger"
+    frame, ok = fmt.parse(_json_lines("ecs")[:3] + ["not json at all"])
+    assert ok.tolist() == [True, True, True, False]
+    assert frame.loc[0, "process.thread.name"] == "main" and frame.loc[0, "component"] == "com.acme.Api"
+    pino = infer_structured_format(_json_lines("pino"))
+    assert pino.parse(_json_lines("pino")[:2])[0]["level"].tolist() == ["INFO", "WARN"]
+
+
+def test_json_line_without_message_key_gets_key_value_text():
+    lines = _json_lines("logrus")[:10] + [json.dumps({"level": "info", "time": "2024-03-05T14:07:09Z", "a": 1})]
+    frame, ok = infer_structured_format(lines).parse(lines)
+    assert ok.all() and frame["content"].iloc[-1] == "a=1"
+
+
+def test_formats_detect_prints_a_copyable_format(tmp_path, capsys):
+    path = tmp_path / "svc.log"
+    path.write_text("\n".join(f"2024-03-05 14:07:{i:02d} WARN  [w-{i % 3}] pool.Conn: slow {i}"
+                              for i in range(30)) + "\n", encoding="utf-8")
+    assert main(["formats", "--detect", str(path)]) == 0
+    out = capsys.readouterr().out
+    line = next(s for s in out.splitlines() if s.startswith("format"))
+    pattern = line.split(None, 1)[1]
+    assert pattern == r"<Date> <Time> <Level> \[<Thread>\] <Component>: <Content>"
+    assert "100.0%" in out
+    frame = parse_logs(path, fmt=pattern, warn=False)
+    assert frame["parsed"].all() and frame["component"].eq("pool.Conn").all()
