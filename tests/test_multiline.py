@@ -1,0 +1,125 @@
+"""Multi-line events: stack traces join the event they follow, one row per physical line is kept."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from logad_utils.detectors import TfidfDetector
+from logad_utils.io import iter_log_chunks, read_logs
+from logad_utils.pipeline import parse_logs
+from logad_utils.rca import analyze, find_incidents
+
+
+def _head(i: int, level: str = "INFO", message: str = "request served id={i}") -> str:
+    return f"2024-03-05 14:{i // 60:02d}:{i % 60:02d},000 {level} [main] com.acme.Api: " + message.format(i=i)
+
+
+JAVA = ["java.lang.IllegalStateException: pool exhausted",
+        "\tat com.acme.Pool.take(Pool.java:88)",
+        "\tat com.acme.Api.handle(Api.java:12)",
+        "Caused by: java.util.concurrent.TimeoutException: waited 30s",
+        "\tat com.acme.Pool.wait(Pool.java:40)",
+        "\t... 2 more",
+        "Caused by: java.net.SocketException: reset",
+        "\tat java.net.Socket.read(Socket.java:1)",
+        "\t... 4 more"]
+PYTHON = ["Traceback (most recent call last):",
+          '  File "/srv/app/main.py", line 10, in handle',
+          "    reply = backend.call()",
+          '  File "/srv/app/backend.py", line 3, in call',
+          '    raise ValueError("bad reply")',
+          "ValueError: bad reply"]
+
+
+def _write(tmp_path, lines):
+    path = tmp_path / "app.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _log(trace, at=(5,), n=12):
+    lines = []
+    for i in range(n):
+        if i in at:
+            lines += [_head(i, "ERROR", "request failed id={i}")] + trace
+        else:
+            lines.append(_head(i))
+    return lines
+
+
+@pytest.mark.parametrize("trace", [JAVA, PYTHON], ids=["java", "python"])
+def test_trace_lines_join_their_event(tmp_path, trace):
+    lines = _log(trace)
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame["raw"].tolist() == lines and frame["line_no"].tolist() == list(range(1, len(lines) + 1))
+    head = 6
+    inside = frame["line_no"].between(head, head + len(trace))
+    assert (frame.loc[inside, "event_line_no"] == head).all()
+    assert (frame.loc[~inside, "event_line_no"] == frame.loc[~inside, "line_no"]).all()
+    event = frame[inside]
+    assert event["timestamp"].nunique() == 1 and event["timestamp"].notna().all()
+    assert set(event["level"]) == {"ERROR"} and set(event["component"]) == {"com.acme.Api"}
+    assert event["content"].tolist()[1:] == trace  # each line keeps its own text
+    report = frame.attrs["read_report"]
+    assert report["continuation"] == len(trace) and report["unparsed"] == 0
+
+
+def test_event_text_holds_exception_type_and_top_frame(tmp_path):
+    frame = parse_logs(_write(tmp_path, _log(JAVA) + _log(PYTHON, at=(3,))), warn=False)
+    java = frame.loc[frame["event_line_no"] == 6, "event"].iloc[0]
+    assert java == "request failed id=5 java.lang.IllegalStateException at com.acme.Pool.take(Pool.java:88)"
+    python = frame.loc[frame["raw"] == PYTHON[0], "event"].iloc[0]
+    assert python == 'request failed id=3 ValueError File "/srv/app/backend.py", line 3, in call'
+    # One template per event, on every row of it.
+    rows = frame[frame["event_line_no"] == 6]
+    assert rows["template_id"].nunique() == 1 and rows["template_id"].iloc[0] >= 0
+
+
+def test_scores_are_per_event_and_incidents_count_events(tmp_path):
+    frame = parse_logs(_write(tmp_path, _log(JAVA, at=(5, 40), n=80)), warn=False)
+    scores = TfidfDetector().fit(frame).decision_scores_
+    for head in frame.loc[frame["event_line_no"] != frame["line_no"], "event_line_no"].unique():
+        assert np.ptp(scores[frame["event_line_no"].to_numpy() == head]) == 0
+    frame["is_anomaly"] = (frame["event_line_no"] != frame["line_no"]) | frame["level"].eq("ERROR")
+    incidents = find_incidents(frame, max_gap="10s")
+    flagged = frame["is_anomaly"].to_numpy()
+    assert (incidents[flagged] >= 0).all()
+    # Each trace is one event: its incident holds one anomalous event, not ten lines.
+    heads = flagged & (frame["event_line_no"] == frame["line_no"]).to_numpy()
+    assert incidents[heads].value_counts().max() == 1
+    frame["score"] = scores
+    assert [incident.n_lines for incident in analyze(frame, max_gap="10s")] == [1, 1]
+
+
+def test_trace_at_end_of_file_and_across_chunks(tmp_path):
+    lines = [_head(i) for i in range(5)] + [_head(5, "ERROR", "boom")] + JAVA
+    path = _write(tmp_path, lines)
+    for chunk_lines in (3, 7, 200_000):
+        chunks = list(iter_log_chunks(path, chunk_lines=chunk_lines))
+        frame = pd.concat(chunks, ignore_index=True)
+        assert frame["line_no"].tolist() == list(range(1, len(lines) + 1))
+        assert (frame["event_line_no"].iloc[5:] == 6).all()
+        # The chunk holding the event's first line holds the whole event.
+        assert sum((c["event_line_no"] == 6).any() for c in chunks) == 1
+
+
+def test_log_without_continuations_is_unchanged(tmp_path):
+    lines = [_head(i, ["INFO", "WARN"][i % 2]) for i in range(30)]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert (frame["event_line_no"] == frame["line_no"]).all() and frame["event"].isna().all()
+    assert frame["parsed"].all() and frame.attrs["read_report"]["continuation"] == 0
+    mined = parse_logs(_write(tmp_path, lines), warn=False)
+    assert mined["masked"].tolist() == ["request served id=<NUM>"] * 30
+
+
+def test_raw_log_joins_frames_and_indented_lines_only(tmp_path):
+    lines = ["starting worker", "worker crashed"] + PYTHON + ["restarting worker", "  with backoff 3s", "done"]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame.attrs["read_report"]["formats"][str(tmp_path / "app.log")] == "raw"
+    assert frame["event_line_no"].tolist() == [1, 2] + [2] * len(PYTHON) + [9, 9, 11]
+
+
+def test_foreign_line_with_its_own_timestamp_stays_an_event(tmp_path):
+    lines = [_head(i) for i in range(10)]
+    lines.insert(4, "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure")
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert (frame["event_line_no"] == frame["line_no"]).all()
