@@ -392,26 +392,38 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     lines, or as many with more columns. ``raw`` when nothing reaches
     ``min_share``. ``exclude`` names presets left out (to test inference).
     """
-    from .layout import infer_format
+    from .layout import infer_structured_format, infer_text_format
     from .multiline import is_frame_line
 
     sample = [line for line in lines if line.strip()][:500]
     if not sample:
         return PRESETS["raw"]
-    inferred = infer_format(sample)
-    if inferred is not None and inferred.json_key is not None:
-        return inferred
+    structured = infer_structured_format(sample)
+    if structured is not None:
+        return structured
     # Stack traces and other continuation lines do not carry the header.
     sample = [line for line in sample if not is_frame_line(line)] or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
     best, best_key = PRESETS["raw"], (round(min_share, 2), 0.0, 0, 0)
-    for rank, fmt in enumerate(candidates + ([inferred] if inferred is not None else [])):
-        frame, matched = fmt.parse(sample)
-        share = round(float(matched.mean()), 2)
-        # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.
-        timed = round(float(frame["timestamp"][matched].notna().mean()), 2) if "timestamp" in frame and share else 0.0
-        # Presets win full ties: they are tested layouts.
-        key = (share, timed, len(fmt.columns), -rank if fmt is not inferred else -len(candidates))
-        if share >= min_share and key > best_key:
+    for rank, fmt in enumerate(candidates):
+        key = _fit(fmt, sample, -rank)
+        if key[0] >= min_share and key > best_key:
             best, best_key = fmt, key
+    if best_key[:2] == (1.0, 1.0) and best.name != "generic":
+        return best  # a specific preset fits every line: inference cannot do better
+    inferred = infer_text_format(sample)
+    if inferred is not None:
+        # Presets win full ties: they are tested layouts.
+        key = _fit(inferred, sample, -len(candidates))
+        if key[0] >= min_share and key > best_key:
+            best = inferred
     return best
+
+
+def _fit(fmt: LogFormat, sample: Sequence[str], rank: int) -> tuple[float, float, int, int]:
+    """How well ``fmt`` fits: share of lines matched, share of those with a parsed timestamp, columns, rank."""
+    frame, matched = fmt.parse(sample)
+    share = round(float(matched.mean()), 2)
+    # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.
+    timed = round(float(frame["timestamp"][matched].notna().mean()), 2) if "timestamp" in frame and share else 0.0
+    return share, timed, len(fmt.columns), rank

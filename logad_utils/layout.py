@@ -28,7 +28,7 @@ import pandas as pd
 
 from .formats import LEVELS_RE, LogFormat, parse_timestamps
 
-__all__ = ["infer_format", "infer_text_format", "infer_structured_format", "starts_with_timestamp",
+__all__ = ["infer_text_format", "infer_structured_format", "starts_with_timestamp",
            "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS"]
 
 # Share of the sampled lines an element must hold at its place to join the header.
@@ -448,8 +448,3 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
 def _extra_name(key: str) -> str:
     name = key.lower()
     return f"field.{name}" if name in RESERVED_COLUMNS else name
-
-
-def infer_format(lines: Sequence[str]) -> LogFormat | None:
-    """Structured (JSON, logfmt) or text layout of ``lines``; None when neither is found."""
-    return infer_structured_format(lines) or infer_text_format(lines)
