@@ -252,18 +252,15 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
 
 
 def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline) -> int:
-    """How many of the first lines continue an event of the chunk before (trailing blank lines left out)."""
+    """How many of the first lines continue an event of the chunk before (a blank line ends an event)."""
     checked = 0
     for size in (16, _MAX_CARRY):
         head = lines[:size]
         blank = _blank(head)
-        flags = continuation_flags(head, fmt.parse(head)[1], blank, rule) | blank
-        stop = np.flatnonzero(~flags)
+        stop = np.flatnonzero(~continuation_flags(head, fmt.parse(head)[1], blank, rule) | blank)
         checked = int(stop[0]) if len(stop) else len(head)
         if checked < len(head) or len(head) == len(lines):
             break
-    while checked and not lines[checked - 1].strip():
-        checked -= 1
     return checked
 
 
@@ -413,5 +410,6 @@ def read_logs(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str |
 
 def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                         zip(BASE_COLUMNS + ["content"], [object, np.int64, object, bool, bool, bool, np.int64, object])})
+                         zip(BASE_COLUMNS + ["content"],
+                             [object, np.int64, object, bool, bool, bool, np.int64, object])})
 

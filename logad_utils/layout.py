@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-import pandas as pd
 
 from .formats import LEVELS_RE, LogFormat, parse_timestamps
 
@@ -311,7 +310,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
             name = names(part.name)
             patterns[name] = part.regex
             fields.append(name)
-        pattern += ("\\[" if hit.bracketed else "") + " ".join(f"<{f}>" for f in fields) + ("\\]" if hit.bracketed else "")
+        opening, closing = ("\\[", "\\]") if hit.bracketed else ("", "")
+        pattern += opening + " ".join(f"<{f}>" for f in fields) + closing
         time_fields = tuple(fields)
         values = [" ".join(m.groups()) for _, m in found]
         time_format = _time_format(values, layout)

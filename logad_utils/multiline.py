@@ -14,7 +14,9 @@ line is a *continuation* of the event before it when
 Rows stay one per physical line: continuation rows get the event's
 ``event_line_no``, timestamp, level and component, and every row of a
 multi-line event gets the event's text (its first line's message plus the
-exception type and its top frame) in ``event``, which templates and scores use.
+exception type and its top frame; continuation lines that are no part of a
+trace are added to the message) in ``event``, which templates and scores use.
+A blank line ends an event.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ _FRAME_FIRST = frozenset(" \t.CSTD")
 _INDENT_SHARE = 0.5
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
 _HEAD_CHARS = 300
+_MAX_PLAIN = 3
 
 
 @dataclass(frozen=True)
@@ -98,33 +101,38 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
 
 
 def event_text(message: str, lines: Sequence[str]) -> str:
-    """The text an event is templated and scored by: its message, exception type and top (innermost) frame."""
+    """The text an event is templated and scored by: its message (with up to 3 plain continuation lines),
+    exception type and top (innermost) frame."""
     exception, at = None, len(lines)
     for i, line in enumerate(lines):
         m = None if line[:1].isspace() else _EXCEPTION_LINE.match(line[:_HEAD_CHARS])
         if m:
             exception, at = m.group(1), i
             break
+    # Lines that are neither frames nor exceptions (joined for lack of a header) are part of the message.
+    heads = [s[:_HEAD_CHARS] for s in lines]
+    plain = [s for s in heads if not s[:1].isspace() and not _FRAME.match(s) and not _EXCEPTION_LINE.match(s)]
     java = [s for s in lines if _JAVA_FRAME.match(s)]
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]
     frame = java[0] if java else (python[-1] if python else None)
-    return " ".join(p for p in (message or "", exception, frame.strip() if frame else None) if p)
+    parts = [message or "", *plain[:_MAX_PLAIN], exception, frame.strip() if frame else None]
+    return " ".join(p for p in parts if p)
 
 
 def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str]) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
 
     ``flags`` (n,) marks continuation rows; one with no event before it in
-    the chunk starts its own event. Blank rows are events of their own and do
-    not end the event around them.
+    the chunk starts its own event. A blank row ends an event.
     """
     n = len(frame)
     line_no = frame["line_no"].to_numpy()
     blank = frame["blank"].to_numpy(dtype=bool)
-    head = np.where(~flags & ~blank, np.arange(n), -1)
+    head = np.where(~flags | blank, np.arange(n), -1)
     head = np.maximum.accumulate(head) if n else head
-    rows = np.flatnonzero(flags & (head >= 0))
+    rows = np.flatnonzero(flags & ~blank & (head >= 0))
+    rows = rows[~blank[head[rows]]]
     heads = head[rows]
     event_line_no = line_no.copy()
     event_line_no[rows] = line_no[heads]
