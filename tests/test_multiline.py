@@ -127,6 +127,6 @@ def test_foreign_line_with_its_own_timestamp_stays_an_event(tmp_path):
 
 def test_plain_continuation_is_part_of_the_event_text_and_a_blank_line_ends_an_event(tmp_path):
     lines = [_head(0), "SELECT * FROM orders", "WHERE id = 7", _head(1), "", "stray line after a gap"]
-    frame = read_logs(_write(tmp_path, lines), warn=False)
-    assert frame["event_line_no"].tolist() == [1, 1, 1, 4, 5, 6]
+    frame = read_logs(_write(tmp_path, lines + [_head(i) for i in range(2, 8)]), warn=False)
+    assert frame["event_line_no"].tolist()[:6] == [1, 1, 1, 4, 5, 6]
     assert frame["event"].iloc[0] == "request served id=0 SELECT * FROM orders WHERE id = 7"
