@@ -105,7 +105,7 @@ class LogFormat:
         if self.json_key is None:
             return self.pattern
         keys = self.keys if self.keys is not None else ()
-        named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys[:3])
+        named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "")
 
