@@ -363,3 +363,74 @@ def test_tensorboard_lists_every_run_of_a_shared_logdir(tmp_path, tensorboard):
     assert sorted(json.loads(projector(base, "runs"))) == ["autoencoder", "tfidf"]
     check_served(base, "autoencoder", "latent", (400, 6), len(read_tsv(a.metadata_path)[0]))
     check_served(base, "tfidf", "embedding", (150, 50), len(read_tsv(b.metadata_path)[0]))
+
+
+# ----------------------------------------------------------------------------- unique messages and budget
+
+def repeated_frame(n=30):
+    """n lines of 3 patterns (masked messages) with varying raw content."""
+    patterns = np.array(["Heartbeat in <NUM> ms", "User <*> logged in", "Disk <*> failed"], dtype=object)
+    code = np.array([0, 0, 1, 0, 1, 2] * (n // 6))
+    frame = parsed_frame(len(code)).assign(masked=patterns[code])
+    frame["content"] = [m.replace("<NUM>", str(i)).replace("<*>", f"x{i}") for i, m in enumerate(frame["masked"])]
+    return frame, code
+
+
+def test_unique_messages_by_default_with_counts(tmp_path):
+    frame, code = repeated_frame()
+    vectors = np.eye(3)[code] * 2
+    labels = code == 2
+    scores = code + np.arange(len(code)) / 100
+    meta = metadata_frame(frame, scores=scores, labels=labels)
+    result = export_projector(vectors, meta, tmp_path, "unique")
+    header, rows = assert_well_formed(result)
+    assert result.n_points == result.n_total == 3 and result.n_lines == 30
+    assert sorted(column(header, rows, "pattern")) == sorted(set(frame["masked"]))
+    counts = dict(zip(column(header, rows, "pattern"), map(int, column(header, rows, "count"))))
+    assert counts == {"Heartbeat in <NUM> ms": 15, "User <*> logged in": 10, "Disk <*> failed": 5}
+    # each point is drawn from its highest-scored line
+    kept = np.array(column(header, rows, "row"), dtype=int)
+    assert set(kept) == {max(np.flatnonzero(code == c)) for c in range(3)}
+    assert np.allclose(np.loadtxt(result.tensors_path), vectors[kept])
+    assert column(header, rows, "is_anomaly") == ["1" if code[r] == 2 else "0" for r in kept]
+    info = json.loads(result.info_path.read_text())
+    assert info["point"] == "unique pattern" and info["dropped"] == {"repeated_lines": 27}
+    every = export_projector(vectors, meta, tmp_path, "lines", per_line=True)
+    assert every.n_points == 30 and "count" not in read_tsv(every.metadata_path)[0]
+
+
+def test_budget_keeps_anomalies_and_spreads_normals_over_clusters(tmp_path):
+    sizes = {"a": 700, "b": 200, "c": 80, "d": 20}
+    clusters = np.concatenate([[k] * v for k, v in sizes.items()])
+    n = len(clusters)
+    labels = np.zeros(n, dtype=bool)
+    labels[np.arange(5, n, 100)] = True
+    frame = parsed_frame(n)
+    meta = metadata_frame(frame, scores=labels + np.arange(n) / n, labels=labels, clusters=clusters)
+    result = export_projector(np.random.default_rng(0).normal(size=(n, 4)), meta, tmp_path, "even", max_points=110)
+    header, rows = assert_well_formed(result)
+    kept = np.array(column(header, rows, "row"), dtype=int)
+    assert set(np.flatnonzero(labels)) <= set(kept) and len(kept) == 110
+    normal_kept = pd.Series(clusters[kept[~labels[kept]]]).value_counts().to_dict()
+    assert normal_kept["d"] == 20 - labels[clusters == "d"].sum()  # the small cluster is kept whole
+    assert max(normal_kept.values()) - min(v for k, v in normal_kept.items() if k != "d") <= 1
+    info = json.loads(result.info_path.read_text())
+    assert info["dropped"] == {"repeated_lines": 0, "normal_points_sampled_out": int((~labels).sum()) - 100}
+    assert any("evenly across clusters" in note for note in info["notes"])
+
+
+def test_default_budget_fits_the_projector(tmp_path):
+    n = 12_000
+    meta = metadata_frame(parsed_frame(n), scores=np.zeros(n), labels=np.zeros(n))
+    result = export_projector(np.zeros((n, 2), dtype=np.float32), meta, tmp_path, "big")
+    assert result.n_points == 10_000 and result.sampled
+    assert json.loads(result.info_path.read_text())["dropped"]["normal_points_sampled_out"] == 2_000
+
+
+def test_standalone_projector_config_points_at_the_files(tmp_path):
+    result = export_projector(np.zeros((7, 3)), metadata_frame(parsed_frame(7)), tmp_path, "web", tensor_name="bert")
+    config = json.loads(result.web_config_path.read_text())
+    (emb,) = config["embeddings"]
+    assert emb == {"tensorName": "bert", "tensorShape": [7, 3], "tensorPath": "tensors.tsv",
+                   "metadataPath": "metadata.tsv"}
+    assert (result.run_dir / emb["tensorPath"]).is_file() and (result.run_dir / emb["metadataPath"]).is_file()
