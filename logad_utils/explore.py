@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from .features import frame_documents, unique_documents
-from .projector import _bucket_top
+from .projector import _bucket_top, _choose_points
 from .templates import _PLACEHOLDER
 
-__all__ = ["ExploreModel", "Filters", "SelectionSummary", "explore", "layout_points", "is_static",
+__all__ = ["ExploreModel", "Filters", "SelectionSummary", "explore", "layout_points", "is_static", "map_payload",
            "STATIC_ENV", "COLOR_BY"]
 
 STATIC_ENV = "LOGAD_STATIC"
@@ -331,6 +331,36 @@ def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) 
                              "share": count / total, "distinct": len(values)})
     return pd.DataFrame(rows, columns=["template_id", "template", "slot", "placeholder", "value", "lines", "share",
                                        "distinct"])
+
+
+def map_payload(model: ExploreModel, max_points: int = 4000, max_lines: int = 3000, seed: int = 0) -> dict:
+    """Plain-JSON data for the HTML report's map: points (x, y in 0..1, count, flagged, message) and flagged lines.
+
+    Every message with a flagged line is drawn (up to ``max_points``, top-scored first), then normal
+    ones spread over clusters; ``lines`` are the first ``max_lines`` flagged lines in file order,
+    each with its point (-1 when not drawn) and cluster (the incident when clusters are incidents).
+    """
+    points = model.points
+    drawn, _, _ = _choose_points(points["flagged_lines"].to_numpy() > 0, points["score"].fillna(-np.inf).to_numpy(),
+                                 points["cluster"].astype(str).to_numpy(dtype=object), max_points, seed)
+    xy = points[["x", "y"]].to_numpy()[drawn]
+    span = np.where(np.ptp(xy, axis=0) > 0, np.ptp(xy, axis=0), 1.0)
+    xy = (xy - xy.min(axis=0)) / span
+    position = np.full(len(points), -1)
+    position[drawn] = np.arange(len(drawn))
+    flagged = model.lines.loc[model.lines["flagged"]]
+    shown = flagged.head(max_lines)
+    times = shown["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    return {
+        "x": np.round(xy[:, 0], 4).tolist(), "y": np.round(xy[:, 1], 4).tolist(),
+        "count": points["count"].to_numpy()[drawn].tolist(),
+        "flagged": (points["flagged_lines"].to_numpy()[drawn] > 0).astype(int).tolist(),
+        "message": points["message"].to_numpy()[drawn].tolist(),
+        "lines": {"point": position[shown["point"].to_numpy()].tolist(), "cluster": shown["cluster"].tolist(),
+                  "where": shown["where"].tolist(), "time": times.tolist(), "component": shown["component"].tolist(),
+                  "text": shown["content"].str.slice(0, MESSAGE_CHARS).tolist()},
+        "n_points": len(points), "n_flagged_lines": len(flagged),
+    }
 
 
 # ---------------------------------------------------------------------- showing it

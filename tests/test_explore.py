@@ -1,4 +1,16 @@
-"""The explorer's model driven without a browser: selections and filters in, tables and summaries out."""
+"""The explorer's model driven without a browser: selections and filters in, tables and summaries out.
+
+The report's map is checked in a real headless Chromium over the DevTools protocol.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -161,3 +173,159 @@ def test_log_text_is_escaped_in_the_widgets():
     frame.loc[20, "content"] = "Disk <script>alert(1)</script> write error at sector 5"
     view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
     assert "<script>" not in view.details.value and "&lt;script&gt;" in view.details.value
+
+
+# ----------------------------------------------------------------------------- the report's map in a browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+HOSTILE = '</script><img src=x onerror="window.__pwned=1"> & <b>bold</b>'
+
+
+def needs_chromium():
+    """Skip without Chromium, except in CI, where a missing browser is a failure."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI for the report's browser tests")
+        pytest.skip("no Chromium installed")
+
+
+class Page:
+    """One headless Chromium tab driven over the DevTools protocol; records console errors and exceptions."""
+
+    def __init__(self, profile):
+        import websocket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", f"--remote-debugging-port={port}", "--remote-allow-origins=*",
+             "--window-size=1280,900", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as response:
+                    pages = [t for t in json.loads(response.read()) if t["type"] == "page"]
+                if pages:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Chromium did not open its DevTools port"
+            time.sleep(0.3)
+        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=60)
+        self.next_id, self.events, self.errors = 0, [], []
+        for domain in ("Runtime", "Log", "Page"):
+            self.call(f"{domain}.enable")
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message.get("result", {})
+            self._event(message)
+
+    def _event(self, message):
+        method, params = message.get("method"), message.get("params", {})
+        self.events.append(method)
+        if method == "Runtime.exceptionThrown":
+            self.errors.append(params["exceptionDetails"].get("text"))
+        elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+            self.errors.append(str(params.get("args")))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            self.errors.append(params["entry"].get("text"))
+
+    def open(self, url):
+        self.call("Page.navigate", url=url)
+        while "Page.loadEventFired" not in self.events:
+            self._event(json.loads(self.ws.recv()))
+
+    def js(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def mouse(self, kind, x, y):
+        extra = {"button": "left", "clickCount": 1} if kind != "mouseMoved" else {}
+        self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, **extra)
+
+    def close(self):
+        self.ws.close()
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from logad_utils.cli import main
+    from logad_utils.datasets import write_log
+
+    root = tmp_path_factory.mktemp("report")
+    log, _ = write_log(root / "atm.jrn", n_lines=3000, seed=5)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"23:59:59  9999 HOST {HOSTILE}\n")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(root / "out")]) == 0
+    return root / "out" / "report.html"
+
+
+@pytest.fixture
+def page(tmp_path):
+    needs_chromium()
+    tab = Page(tmp_path / "profile")
+    yield tab
+    tab.close()
+
+
+HIGHLIGHTED = "Array.from(document.querySelectorAll('#logad-lines tr.hl')).map(r => r.cells[1].textContent)"
+# The first point with listed lines whose centre is not covered by another point, scrolled into view.
+FIND_POINT = """(() => {
+  const data = JSON.parse(document.getElementById('logad-map-data').textContent);
+  for (const i of new Set(data.lines.point.filter(p => p >= 0))) {
+    const c = document.querySelector(`#logad-map circle[data-point="${i}"]`);
+    c.scrollIntoView({block: 'center'});
+    const r = c.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+    if (document.elementFromPoint(x, y) === c) return {i, x, y, message: data.message[i]};
+  }
+  return null;
+})()"""
+
+
+def test_report_map_links_points_and_incidents_to_lines(report, page):
+    page.open(report.as_uri())
+    assert page.js("document.querySelectorAll('#logad-map circle').length") > 10
+    assert page.js("document.querySelectorAll('#logad-lines tbody tr').length") > 10
+    assert page.js(HIGHLIGHTED) == []
+    target = page.js(FIND_POINT)
+    assert target is not None
+    page.mouse("mouseMoved", target["x"], target["y"])
+    assert page.js("document.getElementById('logad-tip').textContent").startswith(target["message"])
+    page.mouse("mousePressed", target["x"], target["y"])
+    page.mouse("mouseReleased", target["x"], target["y"])
+    after_point = page.js(HIGHLIGHTED)
+    assert after_point, "clicking a point highlights its lines"
+    assert page.js(f"document.querySelector('#logad-map circle[data-point=\"{target['i']}\"]').classList.contains('sel')")
+    # an incident other than the clicked line's
+    incident = page.js("(() => { const seen = document.querySelector('#logad-lines tr.hl').cells[0].textContent;"
+                       " const d = Array.from(document.querySelectorAll('details[data-incident]'))"
+                       ".find(d => d.getAttribute('data-incident') !== seen);"
+                       " d.querySelector('summary').click(); return d.getAttribute('data-incident'); })()")
+    after_incident = page.js(HIGHLIGHTED)
+    assert after_incident and after_incident != after_point
+    rows = page.js("Array.from(document.querySelectorAll('#logad-lines tr.hl')).map(r => r.cells[0].textContent)")
+    assert set(rows) == {incident}
+    assert not page.errors, page.errors
+
+
+def test_report_map_shows_log_text_as_text(report, page):
+    html_text = report.read_text(encoding="utf-8")
+    assert HOSTILE not in html_text and "<script src" not in html_text
+    page.open(report.as_uri())
+    assert page.js("window.__pwned === undefined && document.querySelectorAll('img[src=x]').length === 0")
+    texts = page.js("Array.from(document.querySelectorAll('#logad-lines td.msg')).map(td => td.textContent)")
+    assert HOSTILE in texts, "the hostile line is listed, verbatim"
+    assert not page.errors, page.errors
