@@ -27,6 +27,7 @@ __all__ = ["ExploreModel", "Filters", "SelectionSummary", "explore", "layout_poi
 STATIC_ENV = "LOGAD_STATIC"
 COLOR_BY = ("cluster", "score", "verdict", "component")
 VERDICTS = ("all", "flagged", "normal")
+VERDICT_COLORS = {"normal": "#9fb7d9", "flagged": "#c44e52"}
 # Hover text and table examples are cut here: a tooltip is not the place for a 10 kB line.
 MESSAGE_CHARS = 300
 # Distinct colours the map's categorical palette offers.
@@ -391,7 +392,7 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
     from . import viz
 
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
-    viz.plot_message_map(model.points, color, model.selection, ax=axes[0],
+    viz.plot_message_map(model.points, color, model.selection, ax=axes[0], palette=VERDICT_COLORS,
                          title=f"{len(model.points):,} unique messages, coloured by {color}")
     selected = model.lines.loc[model._selected_mask()]
     if len(selected):
@@ -466,7 +467,7 @@ class ExploreView:
         self.widget = w.VBox([filters] + ([self.time] if self.time else []) + [body, self.details])
 
     def _color_by(self, name: str) -> None:
-        self.scatter.color(by=name, map="viridis" if name == "score" else "auto")
+        self.scatter.color(by=name, map={"score": "viridis", "verdict": VERDICT_COLORS}.get(name, "auto"))
 
     def _fill_patterns(self) -> None:
         table = self.model.pattern_table(200)

@@ -295,8 +295,12 @@ def plot_training_curves(history: Mapping[str, Sequence[float]], ax: plt.Axes | 
 
 
 def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.ndarray | None = None,
-                     ax: plt.Axes | None = None, title: str = "", max_legend: int = 12) -> plt.Axes:
-    """Map of unique messages (u rows: ``x``, ``y``, ``size``, ``color``): size by line count, selection ringed."""
+                     ax: plt.Axes | None = None, title: str = "", max_legend: int = 12,
+                     palette: Mapping[str, str] | None = None) -> plt.Axes:
+    """Map of unique messages (u rows: ``x``, ``y``, ``size``, ``color``): size by line count, selection ringed.
+
+    ``palette`` fixes the colour of some categories (e.g. flagged in red); the rest follow tab20.
+    """
     ax = _axes(ax, (7, 5))
     sizes = 6 + 14 * points["size"].to_numpy(dtype=float)
     values = points[color]
@@ -309,7 +313,8 @@ def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.
         cmap = plt.get_cmap("tab20")
         for i, cat in enumerate(pd.Series(cats).value_counts().index):
             mask = cats == cat
-            ax.scatter(points["x"][mask], points["y"][mask], s=sizes[mask], color=cmap(i % 20), alpha=0.75,
+            ax.scatter(points["x"][mask], points["y"][mask], s=sizes[mask], alpha=0.75,
+                       color=(palette or {}).get(cat, cmap(i % 20)),
                        linewidths=0, label=cat if i < max_legend else None)
         ax.legend(title=color, fontsize="small", markerscale=0.8, loc="best")
     if selected is not None and len(selected):
