@@ -141,12 +141,13 @@ class ExploreModel:
             return part[name].to_numpy() if name in part else np.full(len(rows), default, dtype=object)
 
         timestamps = pd.to_datetime(pd.Series(column("timestamp", pd.NaT)), errors="coerce")
+        line_no = part["line_no"].to_numpy() if "line_no" in part else rows + 1  # else the 1-based row
         score = np.asarray(scores, dtype=np.float64)[rows]
         return pd.DataFrame({
             "point": point,
             "where": (pd.Series(column("source", "-")).astype(str) + ":" +
-                      pd.Series(column("line_no", -1)).astype(str)).to_numpy(dtype=object),
-            "line_no": column("line_no", -1),
+                      pd.Series(line_no).astype(str)).to_numpy(dtype=object),
+            "line_no": line_no,
             "timestamp": timestamps.to_numpy(),
             "component": pd.Series(column("component", "-")).fillna("-").astype(str).to_numpy(dtype=object),
             "content": pd.Series(column("content", "")).fillna("").astype(str).to_numpy(dtype=object),

@@ -128,6 +128,15 @@ def test_vectors_per_line_or_per_message_give_one_layout():
         ExploreModel(frame, per_line[:5], scores, flagged)
 
 
+def test_frames_without_times_components_or_sources():
+    frame = pd.DataFrame({"content": ["a 1", "a 2", "b x", "c"], "masked": ["a <NUM>", "a <NUM>", "b x", "c"],
+                          "template_id": [0, 0, 1, 2], "template": ["a <NUM>", "a <NUM>", "b x", "c"]})
+    model = ExploreModel(frame, np.eye(4), [1, 1, 3, np.nan], [0, 0, 1, 0])
+    assert model.selected_lines()["where"].tolist() == ["-:3"]
+    assert model.summary().times.empty
+    assert model.pattern_table()["template_id"].tolist() == [1, 0, 2], "an unscored template ranks last"
+
+
 def test_layouts_are_seeded():
     import scipy.sparse as sp
 
