@@ -399,6 +399,7 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
     if len(selected):
         viz.plot_timeline(selected, selected["flagged"].to_numpy(), bins=30, ax=axes[1],
                           title=f"{model.selection_label}: {len(selected):,} lines")
+        axes[1].tick_params(axis="x", labelrotation=30)
     fig.tight_layout()
     display(fig)
     plt.close(fig)
