@@ -52,12 +52,14 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
     k = min(2 if method == "pca" else 50, u - 1, d)
     if k < 1:
         return np.zeros((u, 2))
-    if sparse.issparse(vectors):
-        # TruncatedSVD needs fewer components than features; TF-IDF is wide, so this only bites tiny inputs.
-        reduced = (TruncatedSVD(n_components=k, random_state=seed).fit_transform(vectors) if k < d
-                   else vectors.toarray())
-    else:
-        reduced = PCA(n_components=k, random_state=seed).fit_transform(np.asarray(vectors, dtype=np.float64))
+    # identical rows have no variance: the explained-variance ratio divides 0 by 0, the positions are simply 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if sparse.issparse(vectors):
+            # TruncatedSVD needs fewer components than features; TF-IDF is wide, so this only bites tiny inputs.
+            reduced = (TruncatedSVD(n_components=k, random_state=seed).fit_transform(vectors) if k < d
+                       else vectors.toarray())
+        else:
+            reduced = PCA(n_components=k, random_state=seed).fit_transform(np.asarray(vectors, dtype=np.float64))
     if method == "tsne" and u > 3:
         from sklearn.manifold import TSNE
 

@@ -11,6 +11,8 @@ One export is one folder ``<out_dir>/<run>/`` holding
   shows every export as its own run;
 * ``projector_config.json`` -- the same for the standalone projector's ``?config=`` URL
   (relative paths: serve the folder next to the projector page);
+* ``bookmarks.json`` -- one projector bookmark: a 2-D PCA view coloured by ``is_anomaly`` with
+  the anomalies selected (listed in both configs, so the projector offers it on load);
 * ``export_info.json`` -- counts (lines, messages, exported, anomalies), what was dropped and why, seed.
 
 projector.tensorflow.org loads the same pair through "Load": tensors, then metadata.
@@ -61,6 +63,7 @@ TENSORS_FILE = "tensors.tsv"
 METADATA_FILE = "metadata.tsv"
 CONFIG_FILE = "projector_config.pbtxt"
 WEB_CONFIG_FILE = "projector_config.json"
+BOOKMARKS_FILE = "bookmarks.json"
 INFO_FILE = "export_info.json"
 EVENT_SUFFIX = ".logad"
 
@@ -470,6 +473,7 @@ def _config_text(tensor_name: str, shape: tuple[int, int]) -> str:
         f'  tensor_name: "{tensor_name}"\n'
         f'  tensor_path: "{TENSORS_FILE}"\n'
         f'  metadata_path: "{METADATA_FILE}"\n'
+        f'  bookmarks_path: "{BOOKMARKS_FILE}"\n'
         f"  tensor_shape: {shape[0]}\n"
         f"  tensor_shape: {shape[1]}\n"
         "}\n"
@@ -587,6 +591,7 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     _write_metadata(result.metadata_path, names, columns)
     _write_atomic(result.config_path, _config_text(tensor_name, points.shape))
     _write_atomic(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
+    _write_atomic(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, seed)) + "\n")
     _ensure_event_file(run_dir)
     _write_atomic(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points, unit,
                                                      anomaly_col, score_col, names, d), indent=2) + "\n")
@@ -596,7 +601,31 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
 def _web_config(tensor_name: str, shape: tuple[int, int]) -> dict:
     """projector_config.json for the standalone projector (``?config=``); paths relative to the page."""
     return {"embeddings": [{"tensorName": tensor_name, "tensorShape": [int(shape[0]), int(shape[1])],
-                            "tensorPath": TENSORS_FILE, "metadataPath": METADATA_FILE}]}
+                            "tensorPath": TENSORS_FILE, "metadataPath": METADATA_FILE,
+                            "bookmarksPath": BOOKMARKS_FILE}]}
+
+
+def _bookmarks(points: np.ndarray, anomalous: np.ndarray, names: list[str], seed: int) -> list[dict]:
+    """One projector bookmark (its saved-state format): 2-D PCA positions, coloured by verdict, anomalies selected."""
+    from .explore import layout_points
+
+    xy = layout_points(points, "pca", seed)
+    return [{
+        "label": f"{int(anomalous.sum())} anomalies selected, 2-D PCA",
+        "projections": [{"pca-0": round(float(x), 5), "pca-1": round(float(y), 5)} for x, y in xy],
+        "selectedProjection": "pca", "pcaComponentDimensions": [0, 1],
+        "dataSetDimensions": [int(points.shape[0]), int(points.shape[1])],
+        "cameraDef": {"orthographic": True, "position": [0, 0, 4], "target": [0, 0, 0], "zoom": 1},
+        "selectedPoints": np.flatnonzero(anomalous).tolist(),
+        "selectedColorOptionName": "is_anomaly" if "is_anomaly" in names else None,
+        "forceCategoricalColoring": False, "selectedLabelOption": names[0],
+        # the projector restores every panel from these, so each needs a value
+        "tSNEIteration": 0, "tSNEPerplexity": 30, "tSNELearningRate": 10, "tSNEis3d": False,
+        "umapIs3d": False, "umapNeighbors": 15, "umapMinDist": 0.1,
+        "customSelectedSearchByMetadataOption": names[0],
+        **{f"custom{side}{kind}": value for side in ("XLeft", "XRight", "YUp", "YDown")
+           for kind, value in (("Text", ""), ("Regex", False))},
+    }]
 
 
 def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_points: int, unit: str,
@@ -612,7 +641,7 @@ def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_po
         "anomaly_col": anomaly_col, "score_col": score_col,
         "input_dim": input_dim, "exported_dim": result.dim,
         "metadata_columns": names, "notes": result.notes,
-        "files": [TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE],
+        "files": [TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE],
         "tensorboard": tensorboard_command(result.run_dir),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -346,6 +346,8 @@ def test_tensorboard_serves_one_export(tmp_path, tensorboard):
     assert json.loads(projector(base, "runs")) == ["."]
     served = check_served(base, ".", "embedding", (n, 8), len(header))
     assert np.allclose(served, vectors, atol=1e-5)
+    (bookmark,) = json.loads(projector(base, "bookmarks", run=".", name="embedding"))
+    assert bookmark["dataSetDimensions"] == [n, 8]
     # the Projector tab is offered once the plugin has found the config
     deadline = time.monotonic() + 20
     while not json.loads(fetch(base + "/data/plugins_listing"))["projector"]["enabled"]:
@@ -432,5 +434,56 @@ def test_standalone_projector_config_points_at_the_files(tmp_path):
     config = json.loads(result.web_config_path.read_text())
     (emb,) = config["embeddings"]
     assert emb == {"tensorName": "bert", "tensorShape": [7, 3], "tensorPath": "tensors.tsv",
-                   "metadataPath": "metadata.tsv"}
-    assert (result.run_dir / emb["tensorPath"]).is_file() and (result.run_dir / emb["metadataPath"]).is_file()
+                   "metadataPath": "metadata.tsv", "bookmarksPath": "bookmarks.json"}
+    for key in ("tensorPath", "metadataPath", "bookmarksPath"):
+        assert (result.run_dir / emb[key]).is_file()
+
+
+def test_bookmark_opens_a_2d_view_with_the_anomalies_selected(tmp_path):
+    vectors, meta, labels, _ = make_big(n=300, n_anom=12)
+    result = export_projector(vectors, meta, tmp_path, "marks")
+    (state,) = json.loads((result.run_dir / "bookmarks.json").read_text())
+    header, rows = assert_well_formed(result)
+    assert state["dataSetDimensions"] == [300, 6] and len(state["projections"]) == 300
+    assert set(state["projections"][0]) == {"pca-0", "pca-1"} and state["pcaComponentDimensions"] == [0, 1]
+    assert state["selectedProjection"] == "pca" and state["cameraDef"]["orthographic"]
+    flagged = [i for i, flag in enumerate(column(header, rows, "is_anomaly")) if flag == "1"]
+    assert state["selectedPoints"] == flagged and len(flagged) == 12
+    assert state["selectedColorOptionName"] == "is_anomaly"
+
+
+# Finds an element by tag name through shadow roots and TensorBoard's plugin iframe.
+FIND_JS = """window.__find = function find(root, tag) {
+  for (const el of root.querySelectorAll('*')) {
+    if (el.tagName.toLowerCase() === tag) return el;
+    const inner = el.shadowRoot || (el.tagName === 'IFRAME' && el.contentDocument);
+    const found = inner && find(inner, tag);
+    if (found) return found;
+  }
+  return null;
+}; (() => { const b = __find(document, 'vz-projector-bookmark-panel'), p = __find(document, 'vz-projector');
+  return !!(b && b.savedStates && b.savedStates.length && p && p.dataSet); })()"""
+
+
+def test_tensorboard_projector_opens_the_bookmark(tmp_path, tensorboard):
+    from test_explore import Page, needs_chromium
+
+    needs_chromium()
+    vectors, meta, labels, _ = make_big(n=300, n_anom=12)
+    export_projector(vectors, meta, tmp_path / "exports", "marks")
+    base = tensorboard(tmp_path / "exports")
+    page = Page(tmp_path / "profile")
+    try:
+        page.open(base + "/#projector")
+        deadline = time.monotonic() + 90
+        while not page.js(FIND_JS):
+            assert time.monotonic() < deadline, "the projector never offered the bookmark"
+            time.sleep(0.5)
+        loaded = page.js("(() => { __find(document, 'vz-projector-bookmark-panel').loadSavedState(0);"
+                         " const p = __find(document, 'vz-projector');"
+                         " return [p.selectedPointIndices.length, p.projection.projectionType,"
+                         " p.dataPanel.selectedColorOptionName]; })()")
+        assert loaded == [12, "pca", "is_anomaly"]
+        assert not page.errors, page.errors
+    finally:
+        page.close()
