@@ -1,4 +1,4 @@
-"""Explore a detector's result: a map of the unique messages, linked to a ranked pattern table and the lines behind a selection.
+"""Explore a detector's result: a map of unique messages linked to ranked patterns and the lines behind a selection.
 
 :class:`ExploreModel` is the state of the view (lines, unique messages with a
 seeded 2-D layout, filters, selection) in pandas and numpy only, so tests drive
@@ -254,7 +254,7 @@ class ExploreModel:
         return part.head(limit) if limit is not None else part
 
     def pattern_table(self, limit: int | None = None, selected_only: bool = False) -> pd.DataFrame:
-        """Templates of the filtered lines ranked by their highest score: lines, flagged share, first/last seen, example."""
+        """Templates of the filtered lines ranked by top score: lines, flagged share, first/last seen, example."""
         mask = self._selected_mask() if selected_only else self._visible
         lines = self.lines.loc[mask]
         columns = ["template_id", "template", "lines", "flagged_share", "top_score", "first_seen", "last_seen",

@@ -1,4 +1,4 @@
-"""A self-contained HTML report of an analysis: figures inline as PNG, one inline script for the map, no external files."""
+"""A self-contained HTML report of an analysis: figures inline as PNG, an inline script for the map, nothing external."""
 from __future__ import annotations
 
 import base64
@@ -223,7 +223,8 @@ def _map_section(payload: dict) -> list[str]:
     return ["<h2>Map of messages</h2>", f'<p class="sub">{html.escape(caption)}</p>',
             '<svg id="logad-map" viewBox="0 0 900 460" role="img" aria-label="map of unique messages"></svg>',
             '<div id="logad-tip" hidden></div><p id="logad-map-status" class="sub"></p>',
-            f'<div class="lines-box"><table id="logad-lines"><thead><tr>{head}</tr></thead><tbody></tbody></table></div>',
+            f'<div class="lines-box"><table id="logad-lines"><thead><tr>{head}</tr></thead>'
+            "<tbody></tbody></table></div>",
             _json_block("logad-map-data", payload), f"<script>{_MAP_SCRIPT}</script>"]
 
 

@@ -22,7 +22,7 @@ def log_frame():
     """24 lines: routine heartbeats and logins, one burst of disk errors, a blank line."""
     rows = []
     for i in range(10):
-        rows.append(("HOST", f"Heartbeat acknowledged in {40 + i} ms", f"Heartbeat acknowledged in <NUM> ms", 0))
+        rows.append(("HOST", f"Heartbeat acknowledged in {40 + i} ms", "Heartbeat acknowledged in <NUM> ms", 0))
         rows.append(("AUTH", f"User u{i % 3} logged in", "User <*> logged in", 1))
     rows += [("DISK", "Disk sda1 write error at sector 77", "Disk <*> write error at sector <NUM>", 2),
              ("DISK", "Disk sdb2 write error at sector 91", "Disk <*> write error at sector <NUM>", 2),
@@ -74,7 +74,8 @@ def test_pattern_table_ranks_templates_by_score(model):
     assert table["template_id"].tolist() == [2, 1, 0]
     first = table.iloc[0]
     assert first["lines"] == 3 and first["flagged_share"] == 1.0
-    assert first["first_seen"] == pd.Timestamp("2024-05-01 00:20") and first["last_seen"] == pd.Timestamp("2024-05-01 00:22")
+    assert first["first_seen"] == pd.Timestamp("2024-05-01 00:20")
+    assert first["last_seen"] == pd.Timestamp("2024-05-01 00:22")
     assert first["example"] == "Disk sda1 write error at sector 12"  # its highest-scored line
 
 
@@ -317,7 +318,8 @@ def test_report_map_links_points_and_incidents_to_lines(report, page):
     page.mouse("mouseReleased", target["x"], target["y"])
     after_point = page.js(HIGHLIGHTED)
     assert after_point, "clicking a point highlights its lines"
-    assert page.js(f"document.querySelector('#logad-map circle[data-point=\"{target['i']}\"]').classList.contains('sel')")
+    circle = f"document.querySelector('#logad-map circle[data-point=\"{target['i']}\"]')"
+    assert page.js(f"{circle}.classList.contains('sel')")
     # an incident other than the clicked line's
     incident = page.js("(() => { const seen = document.querySelector('#logad-lines tr.hl').cells[0].textContent;"
                        " const d = Array.from(document.querySelectorAll('details[data-incident]'))"
