@@ -1,4 +1,4 @@
-"""A self-contained HTML report of an analysis: figures inline as PNG, an inline script for the map, nothing external."""
+"""A self-contained HTML report of an analysis: PNG figures and a map script inline, no external files."""
 from __future__ import annotations
 
 import base64
