@@ -113,8 +113,11 @@ class ProjectorExport:
     def summary(self, root: str | os.PathLike | None = None) -> str:
         """Two lines for people: what was written where, and the command that opens it (paths relative to ``root``)."""
         run_dir = self.run_dir.relative_to(root) if root is not None else self.run_dir
-        sampled = f" (sample of {self.n_total:,}, every anomaly kept)" if self.sampled else ""
-        return (f"projector: {self.n_points:,} points × {self.dim} dims{sampled} in {run_dir}\n"
+        what = "lines" if self.n_lines == self.n_total else f"unique messages of {self.n_lines:,} lines"
+        kept = ("every anomaly kept" if self.n_anomalies == self.n_anomalies_total
+                else f"{self.n_anomalies:,} of {self.n_anomalies_total:,} anomalies kept")
+        sampled = f", a sample of {self.n_total:,}, {kept}" if self.sampled else ""
+        return (f"projector: {self.n_points:,} points × {self.dim} dims ({what}{sampled}) in {run_dir}\n"
                 f"  open with: {tensorboard_command(run_dir)}")
 
 
@@ -648,14 +651,15 @@ def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_po
 
 
 def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", run="run", scores=None,
-                 labels=None, clusters=None, truth=None, seed=0) -> ProjectorExport:
+                 labels=None, clusters=None, truth=None, seed=0, per_line=False) -> ProjectorExport:
     """Export the non-blank lines of a parsed frame (n rows) with their vectors and verdicts; the one way to export.
 
     ``vectors`` is (n, d) dense or sparse, one row per line of ``frame``, or a
     fitted detector, whose ``transform`` then runs on the kept lines only.
     ``scores``, ``labels``, ``clusters``, ``truth`` are (n,) or None (then the
     frame's column, see :func:`metadata_frame`). Blank lines have no vector
-    worth showing and are left out.
+    worth showing and are left out. One point per unique message unless ``per_line``
+    (see :func:`export_projector`).
     """
     keep = ~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), dtype=bool)
     lines = frame[keep].reset_index(drop=True)
@@ -665,7 +669,7 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
 
     matrix = vectors.transform(lines) if hasattr(vectors, "transform") else _as_matrix(vectors)[keep]
     meta = metadata_frame(lines, scores=kept(scores), labels=kept(labels), clusters=kept(clusters), truth=kept(truth))
-    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed)
+    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed, per_line=per_line)
 
 
 def tensorboard_command(run_dir) -> str:

@@ -238,7 +238,7 @@ def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
                           "blank": [False, True, False, False, True]})
     scores = np.array([0.1, np.nan, 0.9, 0.1, np.nan])
     dense = export_lines(frame, np.arange(10.0).reshape(5, 2), out_dir=tmp_path, run="dense", scores=scores,
-                         labels=np.array([0, 0, 1, 0, 0]), truth=np.array([0, 0, 1, 0, 0]))
+                         labels=np.array([0, 0, 1, 0, 0]), truth=np.array([0, 0, 1, 0, 0]), per_line=True)
     header, rows = assert_well_formed(dense)
     by_line = {row[header.index("line_no")]: row for row in rows}
     assert sorted(by_line) == ["1", "3", "4"] and dense.n_total == 3
@@ -249,7 +249,8 @@ def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
     detector = TfidfDetector().fit(frame)  # vectors from the detector, for the kept lines only
     sparse = export_lines(frame, detector, out_dir=tmp_path, run="tfidf", scores=detector.decision_scores_,
                           labels=detector.labels_)
-    assert sparse.n_points == 3 and "3 points" in sparse.summary(tmp_path)
+    assert sparse.n_points == 2 and "2 points" in sparse.summary(tmp_path)  # "disk ok" twice is one point
+    assert "unique messages of 3 lines" in sparse.summary()
     assert "open with: tensorboard" in sparse.summary()
 
 
