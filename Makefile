@@ -17,7 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)
 
 demo: install
-	cd notebooks && ../$(BIN)/jupyter execute --inplace 01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb
+	cd notebooks && LOGAD_STATIC=1 ../$(BIN)/jupyter execute --inplace 01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb
 	$(BIN)/logad analyze $(SAMPLE) --method all --out projector_exports/analysis
 	@echo
 	@echo "Notebooks (executed in place): notebooks/01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb"

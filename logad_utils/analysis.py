@@ -107,6 +107,17 @@ def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
     return figure_uri(viz.plot_wordcloud(cloud, "terms over-represented in anomalous lines (log-odds z)").figure)
 
 
+def _message_map(analysis: Analysis, seed: int) -> dict:
+    """The report map's data: unique messages laid out on the first method's vectors, incidents as clusters."""
+    from .explore import ExploreModel, map_payload
+
+    frame = analysis.frame
+    incident = analysis.result.labels.reindex(frame.index).fillna(-1).astype(np.int64).to_numpy()
+    model = ExploreModel(frame, analysis.detectors[0].transform(frame), frame["score"].to_numpy(),
+                         frame["is_anomaly"].to_numpy(), incident, seed=seed)
+    return map_payload(model, seed=seed)
+
+
 def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0) -> dict[str, Path]:
     """Write anomalies.csv, incidents.csv, projector runs and report.html into ``out_dir``."""
     out = Path(out_dir)
@@ -123,7 +134,8 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0) -> dic
     content = analysis_report(analysis.frame, [run.name for run in analysis.runs], len(analysis.result),
                               _largest_incidents(analysis), comparison, timeline=_timeline(analysis),
                               wordcloud=_wordcloud(analysis, out / "wordcloud_anomaly_terms.png", seed),
-                              comparison_chart=chart, projector_runs=projector_runs)
+                              comparison_chart=chart, projector_runs=projector_runs,
+                              message_map=_message_map(analysis, seed))
     write_report(paths["report"], content)
     plt.close("all")
     return paths

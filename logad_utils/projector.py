@@ -9,9 +9,19 @@ One export is one folder ``<out_dir>/<run>/`` holding
 * ``events.out.tfevents.*.logad`` -- an empty event file: TensorBoard only lists a
   sub-folder as a run when it holds one, so ``tensorboard --logdir <out_dir>``
   shows every export as its own run;
-* ``export_info.json`` -- counts (total, exported, anomalies, sampled or not, seed).
+* ``projector_config.json`` -- the same for the standalone projector's ``?config=`` URL
+  (relative paths: serve the folder next to the projector page);
+* ``bookmarks.json`` -- one projector bookmark: a 2-D PCA view coloured by ``is_anomaly`` with
+  the anomalies selected (listed in both configs, so the projector offers it on load);
+* ``export_info.json`` -- counts (lines, messages, exported, anomalies), what was dropped and why, seed.
 
 projector.tensorflow.org loads the same pair through "Load": tensors, then metadata.
+
+Rows are unique messages by default: lines with the same ``pattern`` (masked message; else the
+same ``message``) become one point with a ``count`` column, represented by their highest-scored
+line. Logs repeat, and the projector's t-SNE and UMAP sample above 10,000 and 5,000 points, so
+the default budget is 10,000 points: every anomalous message is kept up to it, then normal ones
+fill it evenly across clusters (``cluster``, else ``template_id``).
 
 Metadata cells are written so that the projector's reader cannot misalign them:
 missing or blank values become ``-``; tab, newline and carriage return become the
@@ -36,11 +46,13 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
-           "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES"]
+           "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES", "DEFAULT_POINTS"]
 
 MISSING = "-"
 # projector.tensorflow.org refuses larger inputs, and TensorBoard serves at most this many rows.
 MAX_WEB_POINTS = 100_000
+# The projector's t-SNE samples above this many points (UMAP above 5,000).
+DEFAULT_POINTS = 10_000
 # The projector colours by a column only while it has at most this many distinct values.
 MAX_COLOR_VALUES = 50
 # Sparse inputs wider than this are reduced before export (TSV size, browser memory).
@@ -50,13 +62,19 @@ SVD_COMPONENTS = 50
 TENSORS_FILE = "tensors.tsv"
 METADATA_FILE = "metadata.tsv"
 CONFIG_FILE = "projector_config.pbtxt"
+WEB_CONFIG_FILE = "projector_config.json"
+BOOKMARKS_FILE = "bookmarks.json"
 INFO_FILE = "export_info.json"
 EVENT_SUFFIX = ".logad"
 
-STANDARD_COLUMNS = ["message", "line_no", "source", "timestamp", "component", "template_id",
+STANDARD_COLUMNS = ["message", "pattern", "line_no", "source", "timestamp", "component", "template_id",
                     "score", "is_anomaly"]
 # Columns people colour by; when too varied, a bucketed "<col>_top" copy is added.
 COLOR_COLUMNS = ("cluster", "component", "label")
+# Lines with equal values here are one point (the first column present wins).
+GROUP_COLUMNS = ("pattern", "message")
+# Normal points are spread evenly over the values of the first of these present.
+CLUSTER_COLUMNS = ("cluster", "template_id")
 
 _TRUE_WORDS = {"1", "true", "yes", "y", "anomaly", "anomalous", "abnormal", "attack", "fail", "failure"}
 _FALSE_WORDS = {"0", "false", "no", "n", "normal", "benign", "ok", "-", ""}
@@ -70,7 +88,11 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass
 class ProjectorExport:
-    """Where one export landed and what it holds; ``n_anomalies`` counts exported anomalies."""
+    """Where one export landed and what it holds.
+
+    ``n_total`` counts candidate points (messages, or lines with ``per_line``) and ``n_lines``
+    the input rows; ``n_anomalies`` counts exported anomalous points.
+    """
 
     run_dir: Path
     tensors_path: Path
@@ -84,12 +106,18 @@ class ProjectorExport:
     dim: int = 0
     info_path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    n_lines: int = 0
+    web_config_path: Path | None = None
+    dropped: dict = field(default_factory=dict)
 
     def summary(self, root: str | os.PathLike | None = None) -> str:
         """Two lines for people: what was written where, and the command that opens it (paths relative to ``root``)."""
         run_dir = self.run_dir.relative_to(root) if root is not None else self.run_dir
-        sampled = f" (sample of {self.n_total:,}, every anomaly kept)" if self.sampled else ""
-        return (f"projector: {self.n_points:,} points × {self.dim} dims{sampled} in {run_dir}\n"
+        what = "lines" if self.n_lines == self.n_total else f"unique messages of {self.n_lines:,} lines"
+        kept = ("every anomaly kept" if self.n_anomalies == self.n_anomalies_total
+                else f"{self.n_anomalies:,} of {self.n_anomalies_total:,} anomalies kept")
+        sampled = f", a sample of {self.n_total:,}, {kept}" if self.sampled else ""
+        return (f"projector: {self.n_points:,} points × {self.dim} dims ({what}{sampled}) in {run_dir}\n"
                 f"  open with: {tensorboard_command(run_dir)}")
 
 
@@ -98,7 +126,8 @@ class ProjectorExport:
 def metadata_frame(frame: pd.DataFrame, scores=None, labels=None, clusters=None, truth=None) -> pd.DataFrame:
     """Standard metadata (n rows) from a parsed line frame (n rows); arrays, when given, have n entries.
 
-    Columns: message (from ``content``, else ``masked``, else ``raw``), line_no, source,
+    Columns: message (from ``content``, else ``masked``, else ``raw``), pattern (``masked``, when
+    message is not already it), line_no, source,
     timestamp, component, template_id, score (``scores``), is_anomaly (``labels``: predicted
     flags, written 0/1), then ``cluster`` (``clusters``) and ``label`` (``truth``: ground
     truth as given) when present. A column the frame already has is used when its argument
@@ -110,6 +139,8 @@ def metadata_frame(frame: pd.DataFrame, scores=None, labels=None, clusters=None,
     message_col = next((c for c in ("content", "masked", "raw", "message") if c in src), None)
     # message first: the projector labels points by the first non-numeric column.
     out["message"] = src[message_col] if message_col else None
+    if "masked" in src and message_col != "masked":
+        out["pattern"] = src["masked"]
     out["line_no"] = _int_column(src["line_no"]) if "line_no" in src else pd.array([pd.NA] * n, dtype="Int64")
     for col in ("source", "timestamp", "component", "template_id"):
         out[col] = src[col] if col in src else None
@@ -330,17 +361,56 @@ def _anomaly_mask(meta: pd.DataFrame, anomaly_col: str | None) -> np.ndarray:
     return np.array([_parse_flag(v) is True for v in meta[anomaly_col].to_numpy(dtype=object)], dtype=bool)
 
 
-def _choose_rows(anomalous: np.ndarray, scores: np.ndarray | None, max_points: int,
-                 seed: int) -> tuple[np.ndarray, list[str]]:
-    """Sorted row positions within the budget: every anomaly, then a uniform seeded sample of the rest."""
+def _group_rows(meta: pd.DataFrame, per_line: bool, anomalous: np.ndarray,
+                scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
+    """Points of n rows: representative row (u,), line count (u,), point of each row (n,) and the grouping column.
+
+    A point is a unique ``pattern`` (else ``message``); its row is an anomalous one when it has
+    any, then the highest-scored, then the first. With ``per_line`` every row is a point.
+    """
+    n = len(meta)
+    key = None if per_line else next((c for c in GROUP_COLUMNS if c in meta), None)
+    if key is None:
+        return np.arange(n), np.ones(n, dtype=np.int64), None, "line"
+    codes = pd.factorize(meta[key].astype(object), use_na_sentinel=False)[0]
+    rank = np.zeros(n) if scores is None else -scores
+    order = np.lexsort((np.arange(n), rank, ~anomalous, codes))
+    first = np.ones(n, dtype=bool)
+    first[1:] = codes[order][1:] != codes[order][:-1]
+    return order[first], np.bincount(codes), codes, key
+
+
+def _even_sample(rows: np.ndarray, groups: np.ndarray | None, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k of ``rows`` at random, spread evenly over their ``groups`` (small groups give their share to the rest)."""
+    if groups is None:
+        return rng.choice(rows, size=k, replace=False)
+    codes = pd.factorize(groups)[0]
+    sizes = np.bincount(codes)
+    quota = np.zeros_like(sizes)
+    left = k
+    for i, group in enumerate(np.argsort(sizes, kind="stable")):
+        quota[group] = min(sizes[group], left // (len(sizes) - i))
+        left -= quota[group]
+    # a random order within each group, then each group's first `quota` rows
+    perm = rng.permutation(len(rows))
+    order = perm[np.argsort(codes[perm], kind="stable")]
+    grouped = codes[order]
+    within = np.arange(len(order)) - np.searchsorted(grouped, grouped)
+    return rows[order[within < quota[grouped]]]
+
+
+def _choose_points(anomalous: np.ndarray, scores: np.ndarray | None, clusters: np.ndarray | None, max_points: int,
+                   seed: int) -> tuple[np.ndarray, list[str], dict[str, int]]:
+    """Sorted point positions within the budget, notes, and counts of what was left out and why."""
     n = len(anomalous)
     if n <= max_points:
-        return np.arange(n), []
+        return np.arange(n), [], {}
     rng = np.random.default_rng(seed)
     anomalies = np.flatnonzero(anomalous)
+    normals = np.flatnonzero(~anomalous)
     if len(anomalies) >= max_points:
         if scores is not None:
-            # highest score first; the earlier row wins a tie, so the choice is stable
+            # highest score first; the earlier point wins a tie, so the choice is stable
             order = np.lexsort((anomalies, -scores[anomalies]))
             kept = anomalies[order[:max_points]]
             how = f"the {max_points} highest-scored"
@@ -349,12 +419,13 @@ def _choose_rows(anomalous: np.ndarray, scores: np.ndarray | None, max_points: i
             how = f"a seeded random {max_points} (no score column)"
         note = (f"{len(anomalies)} anomalies exceed the budget of {max_points} points: kept {how}, "
                 "and no normal points")
-        return np.sort(kept), [note]
-    normals = np.flatnonzero(~anomalous)
-    fill = rng.choice(normals, size=max_points - len(anomalies), replace=False)
+        return np.sort(kept), [note], {"anomalous_points_over_budget": len(anomalies) - max_points,
+                                       "normal_points_no_room": len(normals)}
+    fill = _even_sample(normals, None if clusters is None else clusters[normals], max_points - len(anomalies), rng)
+    spread = "evenly across clusters" if clusters is not None else "uniformly"
     note = (f"sampled {max_points} of {n} points (seed {seed}): all {len(anomalies)} anomalies "
-            f"and {len(fill)} of {len(normals)} normal points chosen uniformly")
-    return np.sort(np.concatenate([anomalies, fill])), [note]
+            f"and {len(fill)} of {len(normals)} normal points chosen {spread}")
+    return np.sort(np.concatenate([anomalies, fill])), [note], {"normal_points_sampled_out": len(normals) - len(fill)}
 
 
 def _score_array(meta: pd.DataFrame, score_col: str | None) -> np.ndarray | None:
@@ -405,6 +476,7 @@ def _config_text(tensor_name: str, shape: tuple[int, int]) -> str:
         f'  tensor_name: "{tensor_name}"\n'
         f'  tensor_path: "{TENSORS_FILE}"\n'
         f'  metadata_path: "{METADATA_FILE}"\n'
+        f'  bookmarks_path: "{BOOKMARKS_FILE}"\n'
         f"  tensor_shape: {shape[0]}\n"
         f"  tensor_shape: {shape[1]}\n"
         "}\n"
@@ -453,16 +525,17 @@ def _ensure_event_file(run_dir: Path) -> None:
 # ----------------------------------------------------------------------------- API
 
 def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports", run="run", *,
-                     tensor_name="embedding", max_points=50_000, seed=0, anomaly_col="is_anomaly",
-                     score_col="score", max_message_chars=500) -> ProjectorExport:
-    """Write vectors (n, d) and metadata (n rows) to ``out_dir/run/``; at most ``max_points`` rows.
+                     tensor_name="embedding", max_points=DEFAULT_POINTS, seed=0, anomaly_col="is_anomaly",
+                     score_col="score", max_message_chars=500, per_line=False) -> ProjectorExport:
+    """Write vectors (n, d) and metadata (n rows) to ``out_dir/run/``; at most ``max_points`` points.
 
-    ``vectors``: dense array-like or scipy.sparse; sparse with d > 200 is reduced by
-    TruncatedSVD(n_components=min(50, d-1, points-1), random_state=seed), fitted on the exported
-    rows. Above ``max_points`` (default 50,000, at most 100,000) a seeded sample keeps every
-    row whose ``anomaly_col`` is true, then normals uniformly; if anomalies alone exceed the
-    budget, the top-``score_col`` ones are kept. A ``row`` column (input position) is added.
-    Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
+    One point per unique ``pattern`` (else ``message``) with a ``count`` column, or one per row
+    with ``per_line``. ``vectors``: dense array-like or scipy.sparse; sparse with d > 200 is
+    reduced by TruncatedSVD(n_components=min(50, d-1, points-1), random_state=seed), fitted on
+    the exported rows. Above ``max_points`` (default 10,000, at most 100,000) a seeded sample
+    keeps every point whose ``anomaly_col`` is true, then normal points evenly across clusters;
+    if anomalies alone exceed the budget, the top-``score_col`` ones are kept. A ``row`` column
+    (input position) is added. Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
     """
     if not isinstance(metadata, pd.DataFrame):
         raise TypeError("metadata must be a pandas DataFrame (see metadata_frame)")
@@ -484,7 +557,21 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     tensor_name = _safe_name(tensor_name, "tensor_name")
 
     anomalous = _anomaly_mask(meta, anomaly_col)
-    rows, notes = _choose_rows(anomalous, _score_array(meta, score_col), int(max_points), seed)
+    scores = _score_array(meta, score_col)
+    reps, counts, codes, unit = _group_rows(meta, per_line, anomalous, scores)
+    notes, dropped = [], {}
+    if codes is not None:
+        meta = meta.assign(count=counts[codes])
+        dropped["repeated_lines"] = n - len(reps)
+        notes.append(f"{n} lines are {len(reps)} unique {unit} values: one point each, drawn from its anomalous "
+                     "or highest-scored line; `count` says how many lines it stands for")
+    cluster_col = next((c for c in CLUSTER_COLUMNS if c in meta), None)
+    clusters = meta[cluster_col].astype(str).to_numpy(dtype=object)[reps] if cluster_col else None
+    chosen, sample_notes, sample_dropped = _choose_points(anomalous[reps], None if scores is None else scores[reps],
+                                                          clusters, int(max_points), seed)
+    rows = np.sort(reps[chosen])
+    notes += sample_notes
+    dropped.update(sample_dropped)
     points, reduction = _dense_points(matrix, rows, seed)
     if reduction:
         notes.append(reduction)
@@ -499,45 +586,80 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     run_dir.mkdir(parents=True, exist_ok=True)
     result = ProjectorExport(
         run_dir=run_dir, tensors_path=run_dir / TENSORS_FILE, metadata_path=run_dir / METADATA_FILE,
-        config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=n, sampled=len(rows) < n,
-        n_anomalies=int(anomalous[rows].sum()), n_anomalies_total=int(anomalous.sum()),
-        dim=int(points.shape[1]), info_path=run_dir / INFO_FILE, notes=notes)
+        config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=len(reps), sampled=len(rows) < len(reps),
+        n_anomalies=int(anomalous[rows].sum()), n_anomalies_total=int(anomalous[reps].sum()),
+        dim=int(points.shape[1]), info_path=run_dir / INFO_FILE, notes=notes, n_lines=n,
+        web_config_path=run_dir / WEB_CONFIG_FILE, dropped=dropped)
     _write_tensors(result.tensors_path, points)
     _write_metadata(result.metadata_path, names, columns)
     _write_atomic(result.config_path, _config_text(tensor_name, points.shape))
+    _write_atomic(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
+    _write_atomic(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, seed)) + "\n")
     _ensure_event_file(run_dir)
-    _write_atomic(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points,
+    _write_atomic(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points, unit,
                                                      anomaly_col, score_col, names, d), indent=2) + "\n")
     return result
 
 
-def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_points: int,
+def _web_config(tensor_name: str, shape: tuple[int, int]) -> dict:
+    """projector_config.json for the standalone projector (``?config=``); paths relative to the page."""
+    return {"embeddings": [{"tensorName": tensor_name, "tensorShape": [int(shape[0]), int(shape[1])],
+                            "tensorPath": TENSORS_FILE, "metadataPath": METADATA_FILE,
+                            "bookmarksPath": BOOKMARKS_FILE}]}
+
+
+def _bookmarks(points: np.ndarray, anomalous: np.ndarray, names: list[str], seed: int) -> list[dict]:
+    """One projector bookmark (its saved-state format): 2-D PCA positions, coloured by verdict, anomalies selected."""
+    from .explore import layout_points
+
+    xy = layout_points(points, "pca", seed)
+    return [{
+        "label": f"{int(anomalous.sum())} anomalies selected, 2-D PCA",
+        "projections": [{"pca-0": round(float(x), 5), "pca-1": round(float(y), 5)} for x, y in xy],
+        "selectedProjection": "pca", "pcaComponentDimensions": [0, 1],
+        "dataSetDimensions": [int(points.shape[0]), int(points.shape[1])],
+        "cameraDef": {"orthographic": True, "position": [0, 0, 4], "target": [0, 0, 0], "zoom": 1},
+        "selectedPoints": np.flatnonzero(anomalous).tolist(),
+        "selectedColorOptionName": "is_anomaly" if "is_anomaly" in names else None,
+        "forceCategoricalColoring": False, "selectedLabelOption": names[0],
+        # the projector restores every panel from these, so each needs a value
+        "tSNEIteration": 0, "tSNEPerplexity": 30, "tSNELearningRate": 10, "tSNEis3d": False,
+        "umapIs3d": False, "umapNeighbors": 15, "umapMinDist": 0.1,
+        "customSelectedSearchByMetadataOption": names[0],
+        **{f"custom{side}{kind}": value for side in ("XLeft", "XRight", "YUp", "YDown")
+           for kind, value in (("Text", ""), ("Regex", False))},
+    }]
+
+
+def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_points: int, unit: str,
           anomaly_col: str | None, score_col: str | None, names: list[str], input_dim: int) -> dict:
     """Contents of export_info.json."""
     return {
-        "run": run, "tensor_name": tensor_name,
-        "n_total": result.n_total, "n_exported": result.n_points, "sampled": result.sampled,
-        "seed": seed, "max_points": max_points,
+        "run": run, "tensor_name": tensor_name, "point": "line" if unit == "line" else f"unique {unit}",
+        "n_lines": result.n_lines, "n_total": result.n_total, "n_exported": result.n_points,
+        "sampled": result.sampled, "seed": seed, "max_points": max_points,
         "n_anomalies_total": result.n_anomalies_total, "n_anomalies_exported": result.n_anomalies,
         "all_anomalies_kept": result.n_anomalies == result.n_anomalies_total,
+        "dropped": result.dropped,
         "anomaly_col": anomaly_col, "score_col": score_col,
         "input_dim": input_dim, "exported_dim": result.dim,
         "metadata_columns": names, "notes": result.notes,
-        "files": [TENSORS_FILE, METADATA_FILE, CONFIG_FILE],
+        "files": [TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE],
         "tensorboard": tensorboard_command(result.run_dir),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 
 
 def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", run="run", scores=None,
-                 labels=None, clusters=None, truth=None, seed=0) -> ProjectorExport:
+                 labels=None, clusters=None, truth=None, seed=0, per_line=False) -> ProjectorExport:
     """Export the non-blank lines of a parsed frame (n rows) with their vectors and verdicts; the one way to export.
 
     ``vectors`` is (n, d) dense or sparse, one row per line of ``frame``, or a
     fitted detector, whose ``transform`` then runs on the kept lines only.
     ``scores``, ``labels``, ``clusters``, ``truth`` are (n,) or None (then the
     frame's column, see :func:`metadata_frame`). Blank lines have no vector
-    worth showing and are left out.
+    worth showing and are left out. One point per unique message unless ``per_line``
+    (see :func:`export_projector`).
     """
     keep = ~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), dtype=bool)
     lines = frame[keep].reset_index(drop=True)
@@ -547,7 +669,7 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
 
     matrix = vectors.transform(lines) if hasattr(vectors, "transform") else _as_matrix(vectors)[keep]
     meta = metadata_frame(lines, scores=kept(scores), labels=kept(labels), clusters=kept(clusters), truth=kept(truth))
-    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed)
+    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed, per_line=per_line)
 
 
 def tensorboard_command(run_dir) -> str:

@@ -1,9 +1,10 @@
-"""A self-contained HTML report of an analysis: figures inline as PNG, no external files or scripts."""
+"""A self-contained HTML report of an analysis: PNG figures and a map script inline, no external files."""
 from __future__ import annotations
 
 import base64
 import html
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -33,6 +34,82 @@ details{background:#fff;border-radius:8px;padding:8px 16px;margin:8px 0;box-shad
 summary{cursor:pointer;font-weight:600}
 code,pre{background:#f0f4f8;border-radius:4px;padding:2px 4px}
 pre{padding:8px;white-space:pre-wrap}
+#logad-map{width:100%;max-width:900px;height:auto;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}
+#logad-map circle{fill:#9fb7d9;fill-opacity:.7;cursor:pointer}
+#logad-map circle.flagged{fill:#c44e52}
+#logad-map circle.sel{stroke:#1f2933;stroke-width:2;fill-opacity:1}
+#logad-tip{position:fixed;pointer-events:none;background:#1f2933;color:#fff;padding:4px 8px;border-radius:4px;
+font:12px ui-monospace,Menlo,Consolas,monospace;max-width:520px;white-space:pre-wrap;z-index:9}
+.lines-box{max-height:420px;overflow:auto}
+#logad-lines tr.hl td{background:#ffe8a3}
+details[data-incident]>summary:hover{text-decoration:underline}
+"""
+
+# Builds the map and the flagged-line list from the JSON block with DOM calls and textContent only,
+# so no log text is ever parsed as HTML.
+_MAP_SCRIPT = """
+(function () {
+  var data = JSON.parse(document.getElementById("logad-map-data").textContent);
+  var svg = document.getElementById("logad-map"), tip = document.getElementById("logad-tip");
+  var status = document.getElementById("logad-map-status"), body = document.querySelector("#logad-lines tbody");
+  var NS = "http://www.w3.org/2000/svg", W = 900, H = 460, PAD = 14, circles = [], rows = [];
+  data.x.forEach(function (x, i) {
+    var c = document.createElementNS(NS, "circle");
+    c.setAttribute("cx", (PAD + x * (W - 2 * PAD)).toFixed(1));
+    c.setAttribute("cy", (PAD + (1 - data.y[i]) * (H - 2 * PAD)).toFixed(1));
+    c.setAttribute("r", Math.min(3 + 1.5 * Math.log(1 + data.count[i]), 14).toFixed(1));
+    c.setAttribute("data-point", String(i));
+    if (data.flagged[i]) { c.setAttribute("class", "flagged"); }
+    svg.appendChild(c);
+    circles.push(c);
+  });
+  var L = data.lines;
+  L.where.forEach(function (where, j) {
+    var tr = document.createElement("tr");
+    [L.cluster[j], where, L.time[j], L.component[j], L.text[j]].forEach(function (value, k) {
+      var td = document.createElement("td");
+      td.textContent = value;
+      if (k === 4) { td.className = "msg"; }
+      tr.appendChild(td);
+    });
+    body.appendChild(tr);
+    rows.push({tr: tr, point: L.point[j], incident: String(L.cluster[j])});
+  });
+  function highlight(test, label) {
+    var picked = {}, n = 0, first = null;
+    rows.forEach(function (row) {
+      var on = test(row);
+      row.tr.classList.toggle("hl", on);
+      if (on) { n += 1; picked[row.point] = true; if (!first) { first = row.tr; } }
+    });
+    circles.forEach(function (c, i) { c.classList.toggle("sel", !!picked[i]); });
+    status.textContent = label + ": " + n + " highlighted line" + (n === 1 ? "" : "s");
+    if (first) { first.scrollIntoView({block: "nearest"}); }
+  }
+  svg.addEventListener("mouseover", function (e) {
+    var i = e.target.getAttribute && e.target.getAttribute("data-point");
+    if (i === null || i === undefined) { return; }
+    tip.textContent = data.message[+i] + "  (" + data.count[+i] + " lines)";
+    tip.hidden = false;
+  });
+  svg.addEventListener("mousemove", function (e) {
+    tip.style.left = (e.clientX + 12) + "px";
+    tip.style.top = (e.clientY + 12) + "px";
+  });
+  svg.addEventListener("mouseout", function () { tip.hidden = true; });
+  svg.addEventListener("click", function (e) {
+    var i = e.target.getAttribute && e.target.getAttribute("data-point");
+    if (i === null || i === undefined) { return; }
+    highlight(function (row) { return row.point === +i; }, "message " + data.message[+i]);
+  });
+  // delegated: the incident list comes after this script in the page
+  document.addEventListener("click", function (e) {
+    var summary = e.target.closest && e.target.closest("summary");
+    var id = summary && summary.parentNode.getAttribute("data-incident");
+    if (id === null || id === undefined || !summary) { return; }
+    highlight(function (row) { return row.incident === id; }, "incident " + id);
+  });
+})();
 """
 
 
@@ -50,15 +127,16 @@ class ReportContent:
     comparison_chart: str = ""
     projector_runs: Sequence[tuple[str, str]] = ()
     notes: list[str] = field(default_factory=list)
+    message_map: dict | None = None
 
 
 def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: int, shown: Sequence[Incident],
                     comparison: pd.DataFrame, *, timeline: str = "", wordcloud: str = "", comparison_chart: str = "",
-                    projector_runs: Sequence[tuple[str, str]] = ()) -> ReportContent:
+                    projector_runs: Sequence[tuple[str, str]] = (), message_map: dict | None = None) -> ReportContent:
     """The report of one analysis of ``frame`` (n rows with ``is_anomaly``): summary cards, notes, top templates.
 
     ``shown`` are the incidents detailed (the largest of ``n_incidents``); the
-    figures are data URIs (see :func:`figure_uri`).
+    figures are data URIs (see :func:`figure_uri`); ``message_map`` is :func:`explore.map_payload`'s data.
     """
     flagged = frame["is_anomaly"].to_numpy(dtype=bool)
     kept = ~frame["blank"].to_numpy(dtype=bool)
@@ -76,7 +154,7 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
     return ReportContent(
         title="logad report", summary=summary, timeline=timeline, wordcloud=wordcloud, incidents=shown,
         top_templates=top.round(2), comparison=comparison.round(3) if len(methods) > 1 else None,
-        comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes)
+        comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes, message_map=message_map)
 
 
 def figure_uri(fig: plt.Figure, dpi: int = 110) -> str:
@@ -109,7 +187,7 @@ def _incident_block(incident: Incident) -> str:
             else f"lines {incident.first_line_no}–{incident.last_line_no}")
     head = (f"Incident {incident.incident}: root cause <b>{html.escape(str(incident.root_cause))}</b> · "
             f"{html.escape(when)} · {incident.n_lines} anomalous lines · {html.escape(incident.source)}")
-    parts = [f"<details><summary>{head}</summary>",
+    parts = [f'<details data-incident="{int(incident.incident)}"><summary>{head}</summary>',
              f"<p>First anomalous event (line {incident.first_line_no}): "
              f"<code>{html.escape(incident.first_event)}</code></p>",
              f"<p>Evidence: {html.escape(incident.evidence)}</p>"]
@@ -127,6 +205,29 @@ def _incident_block(incident: Incident) -> str:
     return "\n".join(parts)
 
 
+def _json_block(element_id: str, data: dict) -> str:
+    """Data in a ``<script type="application/json">`` block; ``<``, ``>`` and ``&`` escaped so no text can close it."""
+    text = json.dumps(data, ensure_ascii=True, allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def _map_section(payload: dict) -> list[str]:
+    """The map of unique messages and the list of flagged lines it highlights (drawn by :data:`_MAP_SCRIPT`)."""
+    shown = len(payload["x"])
+    listed = len(payload["lines"]["where"])
+    caption = (f"{shown:,} of {payload['n_points']:,} unique messages (every flagged one first); size follows the "
+               f"line count, red ones have flagged lines. Hover a point to read it; click a point or an incident "
+               f"to highlight its lines below ({listed:,} of {payload['n_flagged_lines']:,} flagged lines listed).")
+    head = "".join(f"<th>{name}</th>" for name in ("incident", "line", "time", "component", "message"))
+    return ["<h2>Map of messages</h2>", f'<p class="sub">{html.escape(caption)}</p>',
+            '<svg id="logad-map" viewBox="0 0 900 460" role="img" aria-label="map of unique messages"></svg>',
+            '<div id="logad-tip" hidden></div><p id="logad-map-status" class="sub"></p>',
+            f'<div class="lines-box"><table id="logad-lines"><thead><tr>{head}</tr></thead>'
+            "<tbody></tbody></table></div>",
+            _json_block("logad-map-data", payload), f"<script>{_MAP_SCRIPT}</script>"]
+
+
 def render_report(content: ReportContent) -> str:
     """The report as one HTML string."""
     cards = "".join(f'<div class="card">{html.escape(str(k))}<b>{html.escape(str(v))}</b></div>'
@@ -138,6 +239,8 @@ def render_report(content: ReportContent) -> str:
         body.append(f"<p>{html.escape(note)}</p>")
     if content.timeline:
         body += ["<h2>Timeline</h2>", _image(content.timeline, "lines over time, flagged lines and incidents")]
+    if content.message_map:
+        body += _map_section(content.message_map)
     body.append(f"<h2>Incidents ({content.summary.get('incidents', len(content.incidents))})</h2>")
     body += [_incident_block(i) for i in content.incidents] or ["<p>No incident found.</p>"]
     if content.wordcloud:

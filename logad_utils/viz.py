@@ -10,7 +10,7 @@ import pandas as pd
 
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
            "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline",
-           "plot_comparison", "plot_token_lengths", "plot_training_curves"]
+           "plot_comparison", "plot_token_lengths", "plot_training_curves", "plot_message_map"]
 
 
 def _axes(ax: plt.Axes | None, size: tuple[float, float] = (7, 4)) -> plt.Axes:
@@ -292,3 +292,36 @@ def plot_training_curves(history: Mapping[str, Sequence[float]], ax: plt.Axes | 
     ax.legend()
     ax.set_title(title)
     return ax
+
+
+def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.ndarray | None = None,
+                     ax: plt.Axes | None = None, title: str = "", max_legend: int = 12,
+                     palette: Mapping[str, str] | None = None) -> plt.Axes:
+    """Map of unique messages (u rows: ``x``, ``y``, ``size``, ``color``): size by line count, selection ringed.
+
+    ``palette`` fixes the colour of some categories (e.g. flagged in red); the rest follow tab20.
+    """
+    ax = _axes(ax, (7, 5))
+    sizes = 6 + 14 * points["size"].to_numpy(dtype=float)
+    values = points[color]
+    if pd.api.types.is_numeric_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+        drawn = ax.scatter(points["x"], points["y"], s=sizes, c=values.to_numpy(dtype=float), cmap="viridis",
+                           alpha=0.75, linewidths=0)
+        ax.figure.colorbar(drawn, ax=ax, label=color)
+    else:
+        cats = values.astype(str).to_numpy()
+        cmap = plt.get_cmap("tab20")
+        for i, cat in enumerate(pd.Series(cats).value_counts().index):
+            mask = cats == cat
+            ax.scatter(points["x"][mask], points["y"][mask], s=sizes[mask], alpha=0.75,
+                       color=(palette or {}).get(cat, cmap(i % 20)),
+                       linewidths=0, label=cat if i < max_legend else None)
+        ax.legend(title=color, fontsize="small", markerscale=0.8, loc="best")
+    if selected is not None and len(selected):
+        ax.scatter(points["x"].to_numpy()[selected], points["y"].to_numpy()[selected], s=sizes[selected] + 30,
+                   facecolors="none", edgecolors="black", linewidths=1.2, label="selected")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title)
+    return ax
+

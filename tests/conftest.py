@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Tests have no notebook frontend: explorers draw static pictures (notebook kernels inherit this).
+os.environ.setdefault("LOGAD_STATIC", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGHUB = Path(os.environ.get("LOGAD_LOGHUB", ROOT.parent / "shared" / "data" / "loghub"))

@@ -238,7 +238,7 @@ def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
                           "blank": [False, True, False, False, True]})
     scores = np.array([0.1, np.nan, 0.9, 0.1, np.nan])
     dense = export_lines(frame, np.arange(10.0).reshape(5, 2), out_dir=tmp_path, run="dense", scores=scores,
-                         labels=np.array([0, 0, 1, 0, 0]), truth=np.array([0, 0, 1, 0, 0]))
+                         labels=np.array([0, 0, 1, 0, 0]), truth=np.array([0, 0, 1, 0, 0]), per_line=True)
     header, rows = assert_well_formed(dense)
     by_line = {row[header.index("line_no")]: row for row in rows}
     assert sorted(by_line) == ["1", "3", "4"] and dense.n_total == 3
@@ -249,7 +249,8 @@ def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
     detector = TfidfDetector().fit(frame)  # vectors from the detector, for the kept lines only
     sparse = export_lines(frame, detector, out_dir=tmp_path, run="tfidf", scores=detector.decision_scores_,
                           labels=detector.labels_)
-    assert sparse.n_points == 3 and "3 points" in sparse.summary(tmp_path)
+    assert sparse.n_points == 2 and "2 points" in sparse.summary(tmp_path)  # "disk ok" twice is one point
+    assert "unique messages of 3 lines" in sparse.summary()
     assert "open with: tensorboard" in sparse.summary()
 
 
@@ -346,6 +347,8 @@ def test_tensorboard_serves_one_export(tmp_path, tensorboard):
     assert json.loads(projector(base, "runs")) == ["."]
     served = check_served(base, ".", "embedding", (n, 8), len(header))
     assert np.allclose(served, vectors, atol=1e-5)
+    (bookmark,) = json.loads(projector(base, "bookmarks", run=".", name="embedding"))
+    assert bookmark["dataSetDimensions"] == [n, 8]
     # the Projector tab is offered once the plugin has found the config
     deadline = time.monotonic() + 20
     while not json.loads(fetch(base + "/data/plugins_listing"))["projector"]["enabled"]:
@@ -363,3 +366,125 @@ def test_tensorboard_lists_every_run_of_a_shared_logdir(tmp_path, tensorboard):
     assert sorted(json.loads(projector(base, "runs"))) == ["autoencoder", "tfidf"]
     check_served(base, "autoencoder", "latent", (400, 6), len(read_tsv(a.metadata_path)[0]))
     check_served(base, "tfidf", "embedding", (150, 50), len(read_tsv(b.metadata_path)[0]))
+
+
+# ----------------------------------------------------------------------------- unique messages and budget
+
+def repeated_frame(n=30):
+    """n lines of 3 patterns (masked messages) with varying raw content."""
+    patterns = np.array(["Heartbeat in <NUM> ms", "User <*> logged in", "Disk <*> failed"], dtype=object)
+    code = np.array([0, 0, 1, 0, 1, 2] * (n // 6))
+    frame = parsed_frame(len(code)).assign(masked=patterns[code])
+    frame["content"] = [m.replace("<NUM>", str(i)).replace("<*>", f"x{i}") for i, m in enumerate(frame["masked"])]
+    return frame, code
+
+
+def test_unique_messages_by_default_with_counts(tmp_path):
+    frame, code = repeated_frame()
+    vectors = np.eye(3)[code] * 2
+    labels = code == 2
+    scores = code + np.arange(len(code)) / 100
+    meta = metadata_frame(frame, scores=scores, labels=labels)
+    result = export_projector(vectors, meta, tmp_path, "unique")
+    header, rows = assert_well_formed(result)
+    assert result.n_points == result.n_total == 3 and result.n_lines == 30
+    assert sorted(column(header, rows, "pattern")) == sorted(set(frame["masked"]))
+    counts = dict(zip(column(header, rows, "pattern"), map(int, column(header, rows, "count"))))
+    assert counts == {"Heartbeat in <NUM> ms": 15, "User <*> logged in": 10, "Disk <*> failed": 5}
+    # each point is drawn from its highest-scored line
+    kept = np.array(column(header, rows, "row"), dtype=int)
+    assert set(kept) == {max(np.flatnonzero(code == c)) for c in range(3)}
+    assert np.allclose(np.loadtxt(result.tensors_path), vectors[kept])
+    assert column(header, rows, "is_anomaly") == ["1" if code[r] == 2 else "0" for r in kept]
+    info = json.loads(result.info_path.read_text())
+    assert info["point"] == "unique pattern" and info["dropped"] == {"repeated_lines": 27}
+    every = export_projector(vectors, meta, tmp_path, "lines", per_line=True)
+    assert every.n_points == 30 and "count" not in read_tsv(every.metadata_path)[0]
+
+
+def test_budget_keeps_anomalies_and_spreads_normals_over_clusters(tmp_path):
+    sizes = {"a": 700, "b": 200, "c": 80, "d": 20}
+    clusters = np.concatenate([[k] * v for k, v in sizes.items()])
+    n = len(clusters)
+    labels = np.zeros(n, dtype=bool)
+    labels[np.arange(5, n, 100)] = True
+    frame = parsed_frame(n)
+    meta = metadata_frame(frame, scores=labels + np.arange(n) / n, labels=labels, clusters=clusters)
+    result = export_projector(np.random.default_rng(0).normal(size=(n, 4)), meta, tmp_path, "even", max_points=110)
+    header, rows = assert_well_formed(result)
+    kept = np.array(column(header, rows, "row"), dtype=int)
+    assert set(np.flatnonzero(labels)) <= set(kept) and len(kept) == 110
+    normal_kept = pd.Series(clusters[kept[~labels[kept]]]).value_counts().to_dict()
+    assert normal_kept["d"] == 20 - labels[clusters == "d"].sum()  # the small cluster is kept whole
+    assert max(normal_kept.values()) - min(v for k, v in normal_kept.items() if k != "d") <= 1
+    info = json.loads(result.info_path.read_text())
+    assert info["dropped"] == {"repeated_lines": 0, "normal_points_sampled_out": int((~labels).sum()) - 100}
+    assert any("evenly across clusters" in note for note in info["notes"])
+
+
+def test_default_budget_fits_the_projector(tmp_path):
+    n = 12_000
+    meta = metadata_frame(parsed_frame(n), scores=np.zeros(n), labels=np.zeros(n))
+    result = export_projector(np.zeros((n, 2), dtype=np.float32), meta, tmp_path, "big")
+    assert result.n_points == 10_000 and result.sampled
+    assert json.loads(result.info_path.read_text())["dropped"]["normal_points_sampled_out"] == 2_000
+
+
+def test_standalone_projector_config_points_at_the_files(tmp_path):
+    result = export_projector(np.zeros((7, 3)), metadata_frame(parsed_frame(7)), tmp_path, "web", tensor_name="bert")
+    config = json.loads(result.web_config_path.read_text())
+    (emb,) = config["embeddings"]
+    assert emb == {"tensorName": "bert", "tensorShape": [7, 3], "tensorPath": "tensors.tsv",
+                   "metadataPath": "metadata.tsv", "bookmarksPath": "bookmarks.json"}
+    for key in ("tensorPath", "metadataPath", "bookmarksPath"):
+        assert (result.run_dir / emb[key]).is_file()
+
+
+def test_bookmark_opens_a_2d_view_with_the_anomalies_selected(tmp_path):
+    vectors, meta, labels, _ = make_big(n=300, n_anom=12)
+    result = export_projector(vectors, meta, tmp_path, "marks")
+    (state,) = json.loads((result.run_dir / "bookmarks.json").read_text())
+    header, rows = assert_well_formed(result)
+    assert state["dataSetDimensions"] == [300, 6] and len(state["projections"]) == 300
+    assert set(state["projections"][0]) == {"pca-0", "pca-1"} and state["pcaComponentDimensions"] == [0, 1]
+    assert state["selectedProjection"] == "pca" and state["cameraDef"]["orthographic"]
+    flagged = [i for i, flag in enumerate(column(header, rows, "is_anomaly")) if flag == "1"]
+    assert state["selectedPoints"] == flagged and len(flagged) == 12
+    assert state["selectedColorOptionName"] == "is_anomaly"
+
+
+# Finds an element by tag name through shadow roots and TensorBoard's plugin iframe.
+FIND_JS = """window.__find = function find(root, tag) {
+  for (const el of root.querySelectorAll('*')) {
+    if (el.tagName.toLowerCase() === tag) return el;
+    const inner = el.shadowRoot || (el.tagName === 'IFRAME' && el.contentDocument);
+    const found = inner && find(inner, tag);
+    if (found) return found;
+  }
+  return null;
+}; (() => { const b = __find(document, 'vz-projector-bookmark-panel'), p = __find(document, 'vz-projector');
+  return !!(b && b.savedStates && b.savedStates.length && p && p.dataSet); })()"""
+
+
+def test_tensorboard_projector_opens_the_bookmark(tmp_path, tensorboard):
+    from test_explore import Page, needs_chromium
+
+    needs_chromium()
+    vectors, meta, labels, _ = make_big(n=300, n_anom=12)
+    export_projector(vectors, meta, tmp_path / "exports", "marks")
+    base = tensorboard(tmp_path / "exports")
+    page = Page(tmp_path / "profile")
+    try:
+        page.open(base + "/#projector")
+        deadline = time.monotonic() + 90
+        while not page.js(FIND_JS):
+            assert time.monotonic() < deadline, "the projector never offered the bookmark"
+            time.sleep(0.5)
+        loaded = page.js("(() => { __find(document, 'vz-projector-bookmark-panel').loadSavedState(0);"
+                         " const p = __find(document, 'vz-projector');"
+                         " return [p.selectedPointIndices.length, p.projection.projectionType,"
+                         " p.dataPanel.selectedColorOptionName]; })()")
+        assert loaded == [12, "pca", "is_anomaly"]
+        assert not page.errors, page.errors
+    finally:
+        page.close()

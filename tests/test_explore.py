@@ -1,0 +1,342 @@
+"""The explorer's model driven without a browser: selections and filters in, tables and summaries out.
+
+The report's map is checked in a real headless Chromium over the DevTools protocol.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logad_utils.explore import ExploreModel, ExploreView, explore, is_static, layout_points
+
+
+def log_frame():
+    """24 lines: routine heartbeats and logins, one burst of disk errors, a blank line."""
+    rows = []
+    for i in range(10):
+        rows.append(("HOST", f"Heartbeat acknowledged in {40 + i} ms", "Heartbeat acknowledged in <NUM> ms", 0))
+        rows.append(("AUTH", f"User u{i % 3} logged in", "User <*> logged in", 1))
+    rows += [("DISK", "Disk sda1 write error at sector 77", "Disk <*> write error at sector <NUM>", 2),
+             ("DISK", "Disk sdb2 write error at sector 91", "Disk <*> write error at sector <NUM>", 2),
+             ("DISK", "Disk sda1 write error at sector 12", "Disk <*> write error at sector <NUM>", 2)]
+    frame = pd.DataFrame(rows, columns=["component", "content", "template", "template_id"])
+    frame.loc[len(frame)] = ["-", "", "", -1]
+    frame["masked"] = frame["content"].str.replace(r"\b\d+\b", "<NUM>", regex=True)
+    frame["blank"] = frame["content"] == ""
+    frame["source"] = "app.log"
+    frame["line_no"] = np.arange(1, len(frame) + 1)
+    frame["timestamp"] = pd.Timestamp("2024-05-01") + pd.to_timedelta(np.arange(len(frame)) * 60, unit="s")
+    flagged = (frame["component"] == "DISK").to_numpy().astype(int)
+    scores = np.where(flagged, 5.0, 1.0) + np.arange(len(frame)) / 100
+    return frame, scores, flagged
+
+
+def vectors_for(frame):
+    """One vector per line, equal for lines with the same masked message."""
+    codes = pd.factorize(frame["masked"])[0]
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(codes.max() + 1, 5))[codes]
+
+
+@pytest.fixture
+def model():
+    frame, scores, flagged = log_frame()
+    return ExploreModel(frame, vectors_for(frame), scores, flagged)
+
+
+def test_points_are_unique_messages_sized_by_lines(model):
+    points = model.points
+    assert len(points) == 1 + 3 + 2  # one heartbeat message, three users, two disks
+    assert points["count"].sum() == 23 and model.n_blank == 1
+    assert points.loc[points["message"] == "Heartbeat acknowledged in <NUM> ms", "count"].item() == 10
+    assert np.isfinite(points[["x", "y"]].to_numpy()).all()
+    assert set(points["verdict"]) == {"normal", "flagged"}
+
+
+def test_default_selection_is_the_top_scored_cluster(model):
+    assert model.selection_label == "cluster 2"
+    lines = model.selected_lines()
+    assert lines["where"].tolist() == ["app.log:21", "app.log:22", "app.log:23"]
+    assert lines["content"].str.startswith("Disk").all() and lines["flagged"].all()
+    assert {"timestamp", "component", "score", "template_id"} <= set(lines.columns)
+
+
+def test_pattern_table_ranks_templates_by_score(model):
+    table = model.pattern_table()
+    assert table["template_id"].tolist() == [2, 1, 0]
+    first = table.iloc[0]
+    assert first["lines"] == 3 and first["flagged_share"] == 1.0
+    assert first["first_seen"] == pd.Timestamp("2024-05-01 00:20")
+    assert first["last_seen"] == pd.Timestamp("2024-05-01 00:22")
+    assert first["example"] == "Disk sda1 write error at sector 12"  # its highest-scored line
+
+
+def test_summary_shows_times_components_and_values_behind_wildcards(model):
+    summary = model.select_templates([2]).summary(bins=4)
+    assert (summary.n_lines, summary.n_flagged, summary.n_messages) == (3, 3, 2)
+    assert summary.times["lines"].sum() == 3 and summary.times["flagged"].sum() == 3
+    assert summary.components.to_dict("records") == [{"component": "DISK", "lines": 3, "flagged": 3}]
+    disks = summary.parameters[summary.parameters["slot"] == 0].set_index("value")["lines"].to_dict()
+    assert disks == {"sda1": 2, "sdb2": 1}
+    sectors = summary.parameters[summary.parameters["slot"] == 1]
+    assert set(sectors["value"]) == {"77", "91", "12"} and (sectors["placeholder"] == "<NUM>").all()
+
+
+def test_filters_narrow_table_selection_and_map(model):
+    model.select_templates([1])
+    model.set_filters(components=("AUTH",))
+    assert model.pattern_table()["template_id"].tolist() == [1]
+    assert len(model.selected_lines()) == 10
+    assert len(model.visible_points()) == 3
+    model.set_filters(components=(), verdict="flagged")
+    assert model.pattern_table()["template_id"].tolist() == [2]
+    assert model.selected_lines().empty and model.summary().n_lines == 0
+    model.set_filters(verdict="all", template=r"^User")
+    assert model.pattern_table()["template_id"].tolist() == [1]
+    model.set_filters(template="", start=pd.Timestamp("2024-05-01 00:05"), end=pd.Timestamp("2024-05-01 00:09"))
+    assert model.pattern_table()["lines"].sum() == 5
+    with pytest.raises(ValueError, match="not a valid regex"):
+        model.set_filters(template="(")
+    with pytest.raises(ValueError, match="verdict"):
+        model.set_filters(verdict="maybe")
+    assert model.filters.template == "", "a rejected filter leaves the previous one"
+
+
+def test_map_selection_by_point_ids(model):
+    heartbeat = int(np.flatnonzero(model.points["message"].str.startswith("Heartbeat"))[0])
+    model.select_points([heartbeat])
+    assert len(model.selected_lines()) == 10
+    with pytest.raises(ValueError, match="point ids"):
+        model.select_points([len(model.points)])
+
+
+def test_vectors_per_line_or_per_message_give_one_layout():
+    frame, scores, flagged = log_frame()
+    per_line = vectors_for(frame)
+    first = frame.loc[~frame["blank"]].drop_duplicates("masked").index
+    a = ExploreModel(frame, per_line, scores, flagged)
+    b = ExploreModel(frame, per_line[first], scores, flagged)
+    assert np.allclose(a.points[["x", "y"]], b.points[["x", "y"]])
+    with pytest.raises(ValueError, match="one per line"):
+        ExploreModel(frame, per_line[:5], scores, flagged)
+
+
+def test_frames_without_times_components_or_sources():
+    frame = pd.DataFrame({"content": ["a 1", "a 2", "b x", "c"], "masked": ["a <NUM>", "a <NUM>", "b x", "c"],
+                          "template_id": [0, 0, 1, 2], "template": ["a <NUM>", "a <NUM>", "b x", "c"]})
+    model = ExploreModel(frame, np.eye(4), [1, 1, 3, np.nan], [0, 0, 1, 0])
+    assert model.selected_lines()["where"].tolist() == ["-:3"]
+    assert model.summary().times.empty
+    assert model.pattern_table()["template_id"].tolist() == [1, 0, 2], "an unscored template ranks last"
+
+
+def test_layouts_are_seeded():
+    import scipy.sparse as sp
+
+    vectors = np.random.default_rng(1).normal(size=(20, 8))
+    assert np.allclose(layout_points(vectors, "tsne", seed=3), layout_points(vectors, "tsne", seed=3))
+    wide = sp.random(40, 300, density=0.05, format="csr", random_state=0)
+    assert layout_points(wide, "pca").shape == (40, 2)
+    assert layout_points(vectors[:1]).shape == (1, 2)
+
+
+def test_static_mode_is_chosen_by_the_environment(monkeypatch, model):
+    monkeypatch.setenv("LOGAD_STATIC", "1")
+    assert is_static()
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    frame, scores, flagged = log_frame()
+    result = explore(frame, vectors_for(frame), scores, flagged, color="verdict")
+    assert isinstance(result, ExploreModel)
+    assert any(hasattr(item, "savefig") for item in shown), "a static picture of the map"
+    assert any(isinstance(item, pd.DataFrame) and "template" in item for item in shown), "the pattern table"
+    monkeypatch.setenv("LOGAD_STATIC", "0")
+    assert not is_static()
+
+
+def test_widgets_link_map_table_and_filters(model):
+    pytest.importorskip("jscatter")
+    view = ExploreView(model)
+    assert list(view.scatter.widget.selection) == list(model.selection)
+    view.scatter.widget.selection = np.array([0], dtype=np.uint32)  # a click on the map
+    assert model.selection.tolist() == [0] and "Heartbeat" in view.details.value
+    view.patterns.value = (2,)  # a picked table row
+    assert sorted(view.scatter.widget.selection) == model.selection.tolist() and len(model.selection) == 2
+    view.components.value = ("AUTH",)
+    assert len(view.scatter.widget.filter) == 3
+    assert [value for _, value in view.patterns.options] == [1]
+    view.template.value = "("
+    assert "not a valid regex" in view.message.value
+
+
+def test_log_text_is_escaped_in_the_widgets():
+    pytest.importorskip("jscatter")
+    frame, scores, flagged = log_frame()
+    frame.loc[20, "content"] = "Disk <script>alert(1)</script> write error at sector 5"
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
+    assert "<script>" not in view.details.value and "&lt;script&gt;" in view.details.value
+
+
+# ----------------------------------------------------------------------------- the report's map in a browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+HOSTILE = '</script><img src=x onerror="window.__pwned=1"> & <b>bold</b>'
+
+
+def needs_chromium():
+    """Skip without Chromium, except in CI, where a missing browser is a failure."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI for the report's browser tests")
+        pytest.skip("no Chromium installed")
+
+
+class Page:
+    """One headless Chromium tab driven over the DevTools protocol; records console errors and exceptions."""
+
+    def __init__(self, profile):
+        import websocket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", f"--remote-debugging-port={port}", "--remote-allow-origins=*",
+             "--window-size=1280,900", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as response:
+                    pages = [t for t in json.loads(response.read()) if t["type"] == "page"]
+                if pages:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "Chromium did not open its DevTools port"
+            time.sleep(0.3)
+        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=60)
+        self.next_id, self.events, self.errors = 0, [], []
+        for domain in ("Runtime", "Log", "Page"):
+            self.call(f"{domain}.enable")
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message.get("result", {})
+            self._event(message)
+
+    def _event(self, message):
+        method, params = message.get("method"), message.get("params", {})
+        self.events.append(method)
+        if method == "Runtime.exceptionThrown":
+            self.errors.append(params["exceptionDetails"].get("text"))
+        elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+            self.errors.append(str(params.get("args")))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            self.errors.append(params["entry"].get("text"))
+
+    def open(self, url):
+        self.call("Page.navigate", url=url)
+        while "Page.loadEventFired" not in self.events:
+            self._event(json.loads(self.ws.recv()))
+
+    def js(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def mouse(self, kind, x, y):
+        extra = {"button": "left", "clickCount": 1} if kind != "mouseMoved" else {}
+        self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, **extra)
+
+    def close(self):
+        self.ws.close()
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from logad_utils.cli import main
+    from logad_utils.datasets import write_log
+
+    root = tmp_path_factory.mktemp("report")
+    log, _ = write_log(root / "atm.jrn", n_lines=3000, seed=5)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"23:59:59  9999 HOST {HOSTILE}\n")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(root / "out")]) == 0
+    return root / "out" / "report.html"
+
+
+@pytest.fixture
+def page(tmp_path):
+    needs_chromium()
+    tab = Page(tmp_path / "profile")
+    yield tab
+    tab.close()
+
+
+HIGHLIGHTED = "Array.from(document.querySelectorAll('#logad-lines tr.hl')).map(r => r.cells[1].textContent)"
+# The first point with listed lines whose centre is not covered by another point, scrolled into view.
+FIND_POINT = """(() => {
+  const data = JSON.parse(document.getElementById('logad-map-data').textContent);
+  for (const i of new Set(data.lines.point.filter(p => p >= 0))) {
+    const c = document.querySelector(`#logad-map circle[data-point="${i}"]`);
+    c.scrollIntoView({block: 'center'});
+    const r = c.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+    if (document.elementFromPoint(x, y) === c) return {i, x, y, message: data.message[i]};
+  }
+  return null;
+})()"""
+
+
+def test_report_map_links_points_and_incidents_to_lines(report, page):
+    page.open(report.as_uri())
+    assert page.js("document.querySelectorAll('#logad-map circle').length") > 10
+    assert page.js("document.querySelectorAll('#logad-lines tbody tr').length") > 10
+    assert page.js(HIGHLIGHTED) == []
+    target = page.js(FIND_POINT)
+    assert target is not None
+    page.mouse("mouseMoved", target["x"], target["y"])
+    assert page.js("document.getElementById('logad-tip').textContent").startswith(target["message"])
+    page.mouse("mousePressed", target["x"], target["y"])
+    page.mouse("mouseReleased", target["x"], target["y"])
+    after_point = page.js(HIGHLIGHTED)
+    assert after_point, "clicking a point highlights its lines"
+    circle = f"document.querySelector('#logad-map circle[data-point=\"{target['i']}\"]')"
+    assert page.js(f"{circle}.classList.contains('sel')")
+    # an incident other than the clicked line's
+    incident = page.js("(() => { const seen = document.querySelector('#logad-lines tr.hl').cells[0].textContent;"
+                       " const d = Array.from(document.querySelectorAll('details[data-incident]'))"
+                       ".find(d => d.getAttribute('data-incident') !== seen);"
+                       " d.querySelector('summary').click(); return d.getAttribute('data-incident'); })()")
+    after_incident = page.js(HIGHLIGHTED)
+    assert after_incident and after_incident != after_point
+    rows = page.js("Array.from(document.querySelectorAll('#logad-lines tr.hl')).map(r => r.cells[0].textContent)")
+    assert set(rows) == {incident}
+    assert not page.errors, page.errors
+
+
+def test_report_map_shows_log_text_as_text(report, page):
+    html_text = report.read_text(encoding="utf-8")
+    assert HOSTILE not in html_text and "<script src" not in html_text
+    page.open(report.as_uri())
+    assert page.js("window.__pwned === undefined && document.querySelectorAll('img[src=x]').length === 0")
+    texts = page.js("Array.from(document.querySelectorAll('#logad-lines td.msg')).map(td => td.textContent)")
+    assert HOSTILE in texts, "the hostile line is listed, verbatim"
+    assert not page.errors, page.errors
