@@ -24,6 +24,8 @@ THRESHOLD_CONSTRAINTS: dict[str, list] = {
     "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="neither")],
     "percentile": [None, Interval(Real, 0, 100, closed="neither")],
     "severity_weight": [Interval(Real, 0, None, closed="left")],
+    "structure_weight": [Interval(Real, 0, None, closed="left")],
+    "routine": ["boolean"],
 }
 
 

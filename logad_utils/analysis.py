@@ -94,6 +94,8 @@ def _timeline(analysis: Analysis) -> str:
 
 
 def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
+    if not analysis.frame["is_anomaly"].to_numpy(dtype=bool).any():
+        return ""  # nothing flagged: no terms can be over-represented in flagged lines
     tfidf = next((d.tfidf_ for d in analysis.detectors if hasattr(d, "tfidf_")), None)
     unique = unique_documents(frame_documents(analysis.frame))
     if tfidf is None:

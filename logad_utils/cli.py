@@ -223,6 +223,13 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     steps.close()
     print(f"lines {len(frame)}  flagged {int(analysis.frame['is_anomaly'].sum())}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
+    if not analysis.frame["is_anomaly"].any():
+        from .report import most_unusual
+
+        lines, _ = most_unusual(analysis.frame, limit=5)
+        print("nothing crossed the threshold; most unusual lines (below the threshold):")
+        for row in lines.itertuples(index=False):
+            print(f"  {row.score:8.3f}  {row.where}  {row.line[:100]}")
     for name in ("report", "incidents", "anomalies"):
         print(f"{name:10s} {paths[name]}")
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")

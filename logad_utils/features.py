@@ -11,10 +11,12 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.stats import binom
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-__all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN"]
+__all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN",
+           "shape_features", "StructureModel", "periodic_keys"]
 
 # Placeholders such as <NUM> stay one token; words keep dots, dashes and underscores
 # so that "org.apache.Foo" or "cache-miss" are single terms.
@@ -174,3 +176,139 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         tfidf.transformer_.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
         tfidf.document_frequency_ = np.asarray(arrays["document_frequency"], dtype=np.float64)
         return tfidf
+
+
+# --------------------------------------------------------------------------- structure
+_PUNCT_GROUPS = ("[]", "()", "{}", "<>", ":", "=", "/\\", ".", ",;", "-_", "\"'`", "#@$%&*+|^~!?")
+SHAPE_NAMES = ("chars", "tokens", "letters", "digits", "upper", "spaces", "punct", "other",
+               *(f"punct {g}" for g in _PUNCT_GROUPS))
+
+
+def shape_features(texts: Sequence[str]) -> np.ndarray:
+    """Shape of each text (u, len(SHAPE_NAMES)): log length and token count, character-class shares,
+    and the share of each punctuation group among the punctuation."""
+    out = np.zeros((len(texts), len(SHAPE_NAMES)))
+    table = {c: i for i, group in enumerate(_PUNCT_GROUPS) for c in group}
+    for row, text in enumerate(texts):
+        n = max(len(text), 1)
+        punct = np.zeros(len(_PUNCT_GROUPS))
+        letters = digits = upper = spaces = other = 0
+        for ch in text:
+            if ch.isalpha():
+                letters += 1
+                upper += ch.isupper()
+                other += not ch.isascii()
+            elif ch.isdigit():
+                digits += 1
+            elif ch.isspace():
+                spaces += 1
+            elif ch in table:
+                punct[table[ch]] += 1
+            else:
+                other += 1
+        total = punct.sum()
+        out[row, :8] = (np.log1p(len(text)), np.log1p(len(text.split())), letters / n, digits / n,
+                        upper / max(letters, 1), spaces / n, total / n, other / n)
+        out[row, 8:] = punct / max(total, 1.0)
+    return out
+
+
+class StructureModel:
+    """How unlike the rest of its file a line's structure is, in surprise units (−log probability).
+
+    Two parts, summed: the line matches none of the file's layouts
+    (``unparsed_surprise_``, the log-odds of a line not parsing, paid per
+    line by those lines; 0 when most lines do not parse), and the mean
+    over :func:`shape_features` of −log of the line-weighted share of lines in
+    the same histogram bin (a histogram-based outlier score, HBOS) relative to
+    the most common bin. Fitted on unique texts with line counts.
+
+    Parameters
+    ----------
+    bins : int, default 10
+        Equal-width bins per shape feature, over the fitted range; values
+        outside it fall in an empty bin.
+    """
+
+    def __init__(self, bins: int = 10) -> None:
+        self.bins = bins
+
+    def fit(self, texts: Sequence[str], counts: np.ndarray, unparsed_share: float = 0.0) -> "StructureModel":
+        """Fit on u texts, their line counts (u,) and the share of the lines that did not parse."""
+        counts = np.asarray(counts, dtype=float)
+        shapes = shape_features(texts)
+        self.low_, self.high_ = shapes.min(axis=0), shapes.max(axis=0)
+        share = np.zeros((shapes.shape[1], self.bins + 1))  # last column: outside the fitted range
+        for j, column in enumerate(self._bin(shapes).T):
+            share[j] = np.bincount(column, weights=counts, minlength=self.bins + 1) / counts.sum()
+        # Surprise relative to the most common bin: a file of one shape scores 0 everywhere.
+        floor = 0.5 / counts.sum()
+        self.surprise_ = np.log(share.max(axis=1, keepdims=True) / np.maximum(share, floor))
+        # Log-odds against not parsing; a fit where every line parsed makes it as rare as can be.
+        bad = max(float(unparsed_share), floor)
+        self.unparsed_surprise_ = float(np.log((1.0 - bad) / bad)) if bad < 0.5 else 0.0
+        return self
+
+    def to_dict(self) -> dict:
+        """The fitted state as plain JSON-able lists."""
+        return {"bins": self.bins, "low_": self.low_.tolist(), "high_": self.high_.tolist(),
+                "surprise_": self.surprise_.tolist(), "unparsed_surprise_": self.unparsed_surprise_}
+
+    @classmethod
+    def from_dict(cls, state: dict) -> "StructureModel":
+        """A model from :meth:`to_dict`."""
+        model = cls(bins=int(state["bins"]))
+        for key in ("low_", "high_", "surprise_"):
+            setattr(model, key, np.asarray(state[key], dtype=float))
+        model.unparsed_surprise_ = float(state["unparsed_surprise_"])
+        return model
+
+    def _bin(self, shapes: np.ndarray) -> np.ndarray:
+        width = np.where(self.high_ > self.low_, self.high_ - self.low_, 1.0)
+        idx = np.floor((shapes - self.low_) / width * self.bins).astype(np.int64)
+        idx = np.minimum(idx, self.bins - 1)  # the maximum belongs to the last bin
+        outside = (shapes < self.low_ - 1e-12) | (shapes > self.high_ + 1e-12)
+        return np.where(outside, self.bins, idx)
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Shape surprise (u,) of texts; a line that did not parse adds ``unparsed_surprise_``."""
+        binned = self._bin(shape_features(texts))
+        return self.surprise_[np.arange(binned.shape[1])[None, :], binned].mean(axis=1)
+
+
+def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolerance: float = 0.1,
+                  alpha: float = 0.01, min_cover: float = 0.5, min_fill: float = 0.5) -> set:
+    """Keys (e.g. messages) of lines (n,) whose timestamps (n,) recur at a regular period across the file.
+
+    The period is the key's median gap between distinct times. Of c
+    occurrences, k lie within ``tolerance`` periods of one beat grid (extra
+    runs and missed beats are allowed). By chance an occurrence is on the
+    grid with probability 2 · tolerance, and fitting the period and phase
+    puts about two on it, so the key is periodic when P(X ≥ k − 2) <
+    ``alpha`` for X ~ Binomial(c − 2, 2 · tolerance), it has at least
+    ``min_count`` occurrences spanning at least ``min_cover`` of the file's
+    time range, and they fill at least ``min_fill`` of the beats in that
+    span: a daily or hourly routine, not a burst of repeats or a fault that
+    shows at every poll during a few outages.
+    """
+    ts = pd.to_datetime(pd.Series(times), errors="coerce")
+    seconds = (ts - ts.min()) / pd.Timedelta(seconds=1)
+    span = float(seconds.max()) if seconds.notna().any() else 0.0
+    if span <= 0:
+        return set()
+    frame = pd.DataFrame({"key": np.asarray(keys, dtype=object), "t": seconds.to_numpy()}).dropna()
+    out = set()
+    for key, t in frame.groupby("key", sort=False)["t"]:
+        t = np.unique(t.to_numpy())
+        if len(t) < min_count or t[-1] - t[0] < min_cover * span:
+            continue
+        period = float(np.median(np.diff(t)))
+        if period <= 0 or len(t) < min_fill * ((t[-1] - t[0]) / period + 1):
+            continue
+        angle = 2 * np.pi * (t / period)
+        grid = np.angle(np.exp(1j * angle).mean())  # the circular mean phase
+        off = np.abs(np.angle(np.exp(1j * (angle - grid)))) / (2 * np.pi)  # in periods, 0 ... 0.5
+        on_grid = int((off <= tolerance).sum())
+        if binom.sf(on_grid - 3, len(t) - 2, 2 * tolerance) < alpha:
+            out.add(key)
+    return out

@@ -27,6 +27,11 @@ Grouping (:func:`find_incidents`), per source file, never across files
 5. *Tiny fragments*: incidents under ``min_lines`` anomalous lines merge into
    the nearest incident within ``merge_gap`` (default ``3 · max_gap``), else
    are dropped.
+6. *Chance groups* (``burst_alpha``): a group of c anomalous lines spanning w
+   (at least the gap) is dropped when P(X ≥ c) ≥ ``burst_alpha`` for X ~
+   Poisson(the rate of the file's other anomalous lines · w): any detector scatters
+   false alarms through a file at its own rate, and an incident is a burst
+   above it. Its lines stay anomalous, outside any incident.
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -399,15 +404,38 @@ def _merge_small(group: np.ndarray, pos: np.ndarray, min_lines: int, merge_gap: 
             group[group == ids[i]] = -1
 
 
+def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: float, alpha: float) -> np.ndarray:
+    """Groups (k,) set to -1 where their lines are no more than the rest of the file's flag rate makes likely.
+
+    pos: sorted positions (k,) of the grouped lines; span: the file's length in
+    position units. A group of c lines spanning w (at least ``gap``) is kept
+    when P(X ≥ c) < alpha for X ~ Poisson(r · w), r being the rate of the
+    other anomalous lines over the rest of the file: a burst, not the stray
+    false alarms that any detector scatters through a file at its own rate.
+    """
+    group = group.copy()
+    valid = group >= 0
+    if not valid.any():
+        return group
+    ids, first, count = np.unique(group[valid], return_index=True, return_counts=True)
+    where = np.flatnonzero(valid)
+    width = np.maximum(pos[where[first + count - 1]] - pos[where[first]], gap)
+    rate = (len(pos) - count) / np.maximum(span - width, gap)
+    chance = poisson.sf(count - 1, rate * width) >= alpha
+    group[np.isin(group, ids[chance])] = -1
+    return group
+
+
 def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: int = 50, min_lines: int = 1,
                    background_share: float | None = 0.05, split_unrelated: bool = True, split_gap: Gap = None,
-                   link_gap: Gap = None, link_alpha: float = 1e-3, merge_gap: Gap = None) -> pd.Series:
+                   link_gap: Gap = None, link_alpha: float = 1e-3, merge_gap: Gap = None,
+                   burst_alpha: float | None = 1e-2) -> pd.Series:
     """Incident id per line (n,), int64 on ``frame.index``: 0, 1, ... in file order, -1 outside incidents.
 
     Steps and defaults are in the module docstring. ``max_gap`` (a duration)
     applies to sources with timestamps, ``max_gap_lines`` to the others;
     ``split_gap``, ``link_gap`` and ``merge_gap`` are durations or line counts
-    accordingly. ``background_share=None`` and ``link_alpha=0`` turn those steps off.
+    accordingly. ``background_share=None``, ``link_alpha=0`` and ``burst_alpha=None`` turn those steps off.
     """
     frame = _with_line_no(frame)
     flags = _flags(frame)
@@ -433,6 +461,8 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
         group = _link_recurring(group, s_pos, tcodes[s_rows], rate, _gap_value(link_gap, timed, 3 * gap),
                                 link_alpha)
         group = _merge_small(group, s_pos, min_lines, _gap_value(merge_gap, timed, 3 * gap))
+        if burst_alpha:
+            group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha)
         # Background lines join the incident whose span (first to last seed) holds them.
         labels = np.full(len(rows), -1, dtype=np.int64)
         labels[seeds] = group

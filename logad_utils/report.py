@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from .rca import Incident
 from .terms import distinctive_values
 
-__all__ = ["ReportContent", "analysis_report", "figure_uri", "render_report", "write_report"]
+__all__ = ["ReportContent", "analysis_report", "most_unusual", "figure_uri", "render_report", "write_report"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
@@ -123,6 +124,8 @@ class ReportContent:
     wordcloud: str = ""
     incidents: Sequence[Incident] = ()
     top_templates: pd.DataFrame | None = None
+    unusual_lines: pd.DataFrame | None = None  # set when nothing was flagged: the top lines below the threshold
+    unusual_templates: pd.DataFrame | None = None
     comparison: pd.DataFrame | None = None
     comparison_chart: str = ""
     projector_runs: Sequence[tuple[str, str]] = ()
@@ -150,11 +153,41 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
     if n_incidents > len(shown):
         notes.append(f"The {len(shown)} largest of {n_incidents} incidents are detailed below "
                      f"(and shaded on the timeline); incidents.csv lists all of them.")
-    top = distinctive_values(frame.loc[kept, "template"], flagged[kept], name="template").head(12)
+    top = unusual_lines = unusual_templates = None
+    if flagged.any():
+        top = distinctive_values(frame.loc[kept, "template"], flagged[kept], name="template").head(12).round(2)
+    else:
+        unusual_lines, unusual_templates = most_unusual(frame)
+        notes.append("No line crossed the threshold. The most unusual lines and templates are still ranked "
+                     "below; every one of them is below the threshold.")
     return ReportContent(
         title="logad report", summary=summary, timeline=timeline, wordcloud=wordcloud, incidents=shown,
-        top_templates=top.round(2), comparison=comparison.round(3) if len(methods) > 1 else None,
+        top_templates=top, unusual_lines=unusual_lines, unusual_templates=unusual_templates,
+        comparison=comparison.round(3) if len(methods) > 1 else None,
         comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes, message_map=message_map)
+
+
+def most_unusual(frame: pd.DataFrame, limit: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The highest-scoring lines and templates of a scored frame (n rows with ``score``), whatever the threshold.
+
+    Lines: ``where`` (``source:line_no``), ``score``, ``template``, ``line``
+    (its raw text), best first (file order on ties). Templates: ``template``,
+    ``max_score``, ``lines``, ``first`` (``source:line_no`` of its
+    highest-scoring line). So that a run that flags nothing still says what
+    is closest to anomalous.
+    """
+    keep = ~frame["blank"].to_numpy(dtype=bool) & frame["score"].notna().to_numpy()
+    part = frame.loc[keep]
+    where = part["source"].astype(str) + ":" + part["line_no"].astype(str)
+    text = part["raw"] if "raw" in part else part["content"]
+    lines = pd.DataFrame({"where": where.to_numpy(), "score": part["score"].to_numpy(dtype=float),
+                          "template": part["template"].astype(str).to_numpy(),
+                          "line": text.astype(str).str.slice(0, 200).to_numpy()})
+    lines = lines.iloc[np.argsort(-lines["score"].to_numpy(), kind="stable")]
+    templates = (lines.groupby("template", sort=False)
+                 .agg(max_score=("score", "first"), lines=("score", "size"), first=("where", "first"))
+                 .reset_index().sort_values("max_score", ascending=False, kind="stable"))
+    return lines.head(limit).reset_index(drop=True), templates.head(limit).reset_index(drop=True)
 
 
 def figure_uri(fig: plt.Figure, dpi: int = 110) -> str:
@@ -176,6 +209,9 @@ def _table(frame: pd.DataFrame, message_columns: Sequence[str] = ()) -> str:
             cells.append(f"<td{klass}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+_NO_DATA = '<p class="sub">No data: no line was flagged as anomalous.</p>'
 
 
 def _image(uri: str, alt: str) -> str:
@@ -243,10 +279,18 @@ def render_report(content: ReportContent) -> str:
         body += _map_section(content.message_map)
     body.append(f"<h2>Incidents ({content.summary.get('incidents', len(content.incidents))})</h2>")
     body += [_incident_block(i) for i in content.incidents] or ["<p>No incident found.</p>"]
-    if content.wordcloud:
-        body += ["<h2>Terms that set anomalous lines apart</h2>", _image(content.wordcloud, "word cloud")]
-    if content.top_templates is not None and len(content.top_templates):
-        body += ["<h2>Top templates among anomalous lines</h2>", _table(content.top_templates, ["template"])]
+    if content.unusual_lines is not None:
+        body += ["<h2>Most unusual lines (below the threshold)</h2>",
+                 "<p>No line crossed the threshold; these scored highest.</p>",
+                 _table(content.unusual_lines, ["template", "line"])]
+    if content.unusual_templates is not None:
+        body += ["<h2>Most unusual templates (below the threshold)</h2>",
+                 _table(content.unusual_templates, ["template"])]
+    body += ["<h2>Terms that set anomalous lines apart</h2>",
+             _image(content.wordcloud, "word cloud") if content.wordcloud else _NO_DATA]
+    body.append("<h2>Top templates among anomalous lines</h2>")
+    has_top = content.top_templates is not None and len(content.top_templates)
+    body.append(_table(content.top_templates, ["template"]) if has_top else _NO_DATA)
     if content.comparison is not None and len(content.comparison):
         body += ["<h2>Methods compared</h2>", _table(content.comparison),
                  _image(content.comparison_chart, "method comparison chart")]

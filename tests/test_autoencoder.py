@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from conftest import ODD, ROUTINE, corpus
 from logad_utils.detectors import _autoencoder as ae_mod
 from logad_utils.detectors._autoencoder import AutoencoderDetector, SparseBatches, damp_counts, holdout_split
+from logad_utils.detectors import auto_threshold
 from logad_utils.features import TOKEN_PATTERN
 from logad_utils.persistence import load_detector, save_detector
 
@@ -39,8 +40,8 @@ def test_api_shapes_and_odd_line_scores_highest(fitted):
     odd = docs.index(ODD)
     assert det.decision_scores_[odd] == det.decision_scores_.max()
     assert det.labels_[odd] == 1
-    # Default threshold: 95th percentile of the training line scores.
-    assert det.threshold_ == pytest.approx(np.percentile(det.decision_scores_, 95))
+    # Default threshold: the label-free rule of the base class.
+    assert det.threshold_ == pytest.approx(auto_threshold(det.decision_scores_[~np.isnan(det.decision_scores_)]))
     pred = det.predict(frame(docs))
     assert pred.dtype == np.int64 and set(np.unique(pred)) <= {0, 1}
     assert set(det.history_) >= {"loss", "val_loss"} and len(det.history_["loss"]) == det.n_epochs_

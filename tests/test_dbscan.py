@@ -51,10 +51,11 @@ def test_odd_message_is_noise_and_scores_highest(fitted):
     assert det.noise_.sum() == 1
     assert np.nanargmax(det.decision_scores_) == odd
     assert det.labels_[odd] == 1
+    assert all(det.fit_scores_[t] == 0 for t in ROUTINE)  # core lines: own score 0 (before the structural term)
     routine = [i for i, t in enumerate(lines) if t in ROUTINE]
-    assert np.all(det.decision_scores_[routine] == 0)  # core lines
+    assert det.labels_[routine].sum() == 0
     scores = det.decision_function(["receipt printed", ODD])
-    assert scores[1] > scores[0] == 0
+    assert scores[1] > scores[0]
 
 
 def test_auto_eps_is_sane_and_is_the_clipped_knee(fitted):
@@ -96,7 +97,7 @@ def test_deterministic(fitted):
 def test_known_good_min_samples_one(fitted):
     lines, _ = fitted
     good = [t for t in lines if t != ODD]
-    det = DbscanDetector(min_samples=1, percentile=99.5).fit(good)
+    det = DbscanDetector(min_samples=1, percentile=99.5, structure_weight=0.0).fit(good)  # distances alone
     assert not det.noise_.any() and np.nanmax(det.decision_scores_) == 0
     scores = det.decision_function(["heartbeat acknowledged in <DURATION>", ODD])
     assert scores[0] == 0 and scores[1] > 0 and det.predict([ODD])[0] == 1
@@ -152,7 +153,7 @@ def test_weighted_unique_dbscan_equals_dbscan_on_all_lines(fake):
         # core distances agree with DBSCAN's core test
         np.testing.assert_array_equal(det.core_distances_ <= eps, np.isin(np.arange(len(det.unique_.texts)),
                                                                           det.dbscan_.core_sample_indices_))
-    det = DbscanDetector(eps=0.03, min_samples=4).fit(lines)
+    det = DbscanDetector(eps=0.03, min_samples=4, structure_weight=0.0).fit(lines)
     cluster = dict(zip(lines, det.clusters_))
     assert cluster["edge"] == cluster["a0"] >= 0 and cluster["b0"] >= 0 and cluster["z"] == cluster["y"] == -1
     score = dict(zip(lines, det.decision_scores_ * det.score_scale_))  # back to cosine distances

@@ -231,13 +231,14 @@ class AutoencoderDetector(BaseLogDetector):
     verbose : int, default 0
         Keras ``fit`` verbosity.
     contamination : float or "auto", default "auto"
-    percentile : float or None, default 95.0
-        Threshold = this percentile of the training line scores (the seed's
-        rule). Set ``percentile=None`` to use ``contamination`` (a fraction or
-        "auto") instead. See :class:`~logad_utils.detectors.BaseLogDetector`.
+    percentile : float or None, default None
+        Threshold = this percentile of the training line scores (the seed used
+        95, which flags 5 % of any log); None uses ``contamination`` (a
+        fraction or "auto"). See :class:`~logad_utils.detectors.BaseLogDetector`.
     severity_weight : float, default 1.0
         As in the base class: added per level-severity step, in units of the
         training scores' standard deviation.
+    structure_weight, routine : see :class:`~logad_utils.detectors.BaseLogDetector`.
     random_state : int, default 0
         Seeds Keras (``keras.utils.set_random_seed``), weight initialisers,
         shuffling and the holdout.
@@ -294,9 +295,11 @@ class AutoencoderDetector(BaseLogDetector):
                  text: str = "masked", ngram_range: tuple[int, int] = (1, 1), max_features: int | None = 20_000,
                  bert_model: str | None = None, bert_batch_size: int = 64, bert_device: str = "auto",
                  cache_dir: str | None = None, log_dir: str | None = None, verbose: int = 0,
-                 contamination: float | str = "auto", percentile: float | None = 95.0,
-                 severity_weight: float = 1.0, random_state: int = 0) -> None:
-        super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight)
+                 contamination: float | str = "auto", percentile: float | None = None,
+                 severity_weight: float = 1.0, structure_weight: float = 2.0, routine: bool = True,
+                 random_state: int = 0) -> None:
+        super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
+                         structure_weight=structure_weight, routine=routine)
         self.features = features
         self.hidden = hidden
         self.latent = latent

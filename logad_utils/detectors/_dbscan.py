@@ -141,7 +141,7 @@ class DbscanDetector(BaseLogDetector):
         With a known-good training log use 1: every message in it is normal.
     text : str, default "masked"
         Frame column that is embedded (``masked``, ``template`` or ``content``).
-    contamination, percentile, severity_weight : see :class:`BaseLogDetector`.
+    contamination, percentile, severity_weight, structure_weight, routine : see :class:`BaseLogDetector`.
     random_state : int, default 0
         The fit is deterministic without it (BERT inference, DBSCAN); kept for
         the common API.
@@ -177,8 +177,10 @@ class DbscanDetector(BaseLogDetector):
 
     def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None,
                  min_samples: int | float | None = None, text: str = "masked", contamination: float | str = "auto",
-                 percentile: float | None = None, severity_weight: float = 1.0, random_state: int = 0) -> None:
-        super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight)
+                 percentile: float | None = None, severity_weight: float = 1.0, structure_weight: float = 2.0,
+                 routine: bool = True, random_state: int = 0) -> None:
+        super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
+                         structure_weight=structure_weight, routine=routine)
         self.embedder = embedder
         self.eps = eps
         self.min_samples = min_samples

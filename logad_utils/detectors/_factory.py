@@ -34,6 +34,6 @@ def make_detector(method: str = "tfidf", known_good: bool = False, **params) -> 
         params["min_samples"] = 1
     params = {k: v for k, v in params.items() if v is not None}
     if "contamination" in params and "percentile" not in params:
-        # An explicit contamination wins over a detector's default percentile (the autoencoder's 95).
+        # An explicit contamination wins over a detector's default percentile.
         params["percentile"] = None
     return DETECTORS[method](**params)

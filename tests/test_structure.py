@@ -1,0 +1,108 @@
+"""The structural signal, routine periodic messages, and the answer when nothing crosses the threshold."""
+import numpy as np
+import pandas as pd
+
+from logad_utils.analysis import Analysis, write_outputs
+from logad_utils.detectors import TfidfDetector, auto_threshold
+from logad_utils.evaluate import MethodRun
+from logad_utils.features import StructureModel, periodic_keys
+from logad_utils.rca import analyze
+from logad_utils.report import most_unusual
+
+ORDINARY = ["user alice logged in from host a", "user bob logged out", "session closed for user carol",
+            "disk check passed on volume data", "user dave logged in from host b"]
+
+
+def lines_frame(texts, parsed=None, times=None) -> pd.DataFrame:
+    n = len(texts)
+    frame = pd.DataFrame({"source": "x.log", "line_no": np.arange(1, n + 1), "raw": texts, "blank": False,
+                          "parsed": True if parsed is None else parsed, "masked": texts, "template": texts,
+                          "content": texts, "template_id": [ORDINARY.index(t) if t in ORDINARY else 9 for t in texts]})
+    if times is not None:
+        frame["timestamp"] = times
+    return frame
+
+
+def test_shape_outlier_stands_out_though_its_words_are_ordinary():
+    texts = [ORDINARY[i % 5] for i in range(300)]
+    model = StructureModel().fit(texts, np.ones(len(texts)))
+    odd = "user=alice;;logged[in]{from}/host/a#####"  # the same words, a foreign shape
+    scores = model.score(texts[:5] + [odd])
+    assert scores[-1] > scores[:5].max() + 1
+
+
+def test_a_line_matching_no_layout_scores_higher_in_every_detector():
+    texts = [ORDINARY[i % 5] for i in range(400)]
+    texts[100], texts[300] = "user erin logged out", "user fran logged out"
+    parsed = np.ones(400, dtype=bool)
+    parsed[300] = False  # did not match the file's header layout
+    frame = lines_frame(texts, parsed)
+    with_structure = TfidfDetector().fit(frame).decision_scores_
+    without = TfidfDetector(structure_weight=0.0).fit(frame).decision_scores_
+    assert without[300] == without[100]
+    assert with_structure[300] > with_structure[100] + 1
+
+
+def test_periodic_keys():
+    start = pd.Timestamp("2026-01-01")
+    daily = [start + pd.Timedelta(days=d, minutes=int(m)) for d, m in zip(range(6), [0, 3, 1, 2, 0, 4])]
+    rng = np.random.default_rng(0)
+    random = sorted(start + pd.Timedelta(seconds=int(s)) for s in rng.integers(0, 6 * 86400, 6))
+    burst = [start + pd.Timedelta(days=2, minutes=10 * i) for i in range(6)]  # every 10 min, one hour only
+    times = pd.Series(daily + random + burst + [start + pd.Timedelta(days=6)])
+    keys = np.array(["daily"] * 6 + ["random"] * 6 + ["burst"] * 6 + ["end"], dtype=object)
+    assert periodic_keys(keys, times) == {"daily"}
+
+
+def test_rare_daily_message_is_routine_but_rare_random_one_is_not():
+    start = pd.Timestamp("2026-01-01")
+    n = 7 * 288  # one line every 5 minutes for a week
+    times = [start + pd.Timedelta(minutes=5 * i) for i in range(n)]
+    rng = np.random.default_rng(1)
+    texts = [ORDINARY[i] for i in rng.integers(0, 5, n)]
+    for day in range(7):
+        texts[day * 288] = "journal rotated nightly"  # daily, at midnight
+    texts[1000] = "fan failure detected on board"
+    texts[1001] = "fan failure detected on board"
+    det = TfidfDetector().fit(lines_frame(texts, times=times))
+    assert "journal rotated nightly" in det.routine_
+    assert det.labels_[[d * 288 for d in range(7)]].sum() == 0
+    assert det.labels_[1000] == 1
+    assert TfidfDetector(routine=False).fit(lines_frame(texts, times=times)).labels_[0] == 1
+
+
+def test_auto_threshold_cuts_at_the_clear_gap():
+    rng = np.random.default_rng(0)
+    scores = np.concatenate([rng.normal(0, 1, 1000), rng.normal(12, 0.3, 20)])
+    cut = auto_threshold(scores)
+    assert scores[:1000].max() < cut < scores[1000:].min()
+
+
+def test_nothing_flagged_still_ranks_the_most_unusual_lines(tmp_path):
+    texts = [ORDINARY[i % 5] for i in range(200)] + ["kernel panic on cpu 3"]
+    frame = lines_frame(texts)
+    frame["score"] = np.r_[np.linspace(0, 1, 200), 2.5]
+    frame["is_anomaly"] = 0
+    frame["methods"] = ""
+    run = MethodRun("tfidf", frame["score"].to_numpy(), np.zeros(len(frame), dtype=np.int64), 0.0, 0.0)
+    lines, templates = most_unusual(frame, limit=3)
+    assert lines["where"].iloc[0] == "x.log:201" and lines["score"].iloc[0] == 2.5
+    assert templates["template"].iloc[0] == "kernel panic on cpu 3"
+
+    class NoProjector:  # the report's projector export needs vectors: any fixed ones do
+        def transform(self, part):
+            return np.ones((len(part), 2))
+
+    analysis = Analysis(frame, [run], [NoProjector()], analyze(frame))
+    html = write_outputs(analysis, tmp_path)["report"].read_text()
+    assert "below the threshold" in html and "x.log:201" in html
+    assert html.count("No data") == 2  # word cloud and top templates say so instead of drawing nothing
+    assert "terms over-represented" not in html and not (tmp_path / "wordcloud_anomaly_terms.png").exists()
+
+
+def test_known_good_fit_scores_new_unparsed_lines_higher():
+    texts = [ORDINARY[i % 5] for i in range(200)]
+    det = TfidfDetector().fit(lines_frame(texts))
+    new = lines_frame(["user bob logged out", "user bob logged out"], parsed=np.array([True, False]))
+    scores = det.decision_function(new)
+    assert scores[1] > scores[0] + 1
