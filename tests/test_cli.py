@@ -107,7 +107,8 @@ def test_contamination_overrides_a_default_percentile():
     from logad_utils.pipeline import make_detector
 
     assert make_detector("autoencoder", contamination=0.02).percentile is None
-    assert make_detector("autoencoder").percentile == 95.0
+    assert make_detector("autoencoder", percentile=95.0).percentile == 95.0
+    assert make_detector("autoencoder").percentile is None  # the label-free rule, as every detector
     assert make_detector("tfidf", known_good=True).percentile == 99.5
 
 
