@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import rca, viz
+from .atomic import write_table
 from .evaluate import MethodRun, compare_methods
 from .features import WeightedTfidf, frame_documents, unique_documents
 from .detectors import METHODS, combine, make_detector
@@ -70,12 +71,13 @@ def _anomalies_table(analysis: Analysis) -> pd.DataFrame:
     return table
 
 
-def _export_runs(analysis: Analysis, out_dir: Path, seed: int) -> list[tuple[str, str]]:
+def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:
     incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
     out = []
     for run, detector in zip(analysis.runs, analysis.detectors):
         export = export_lines(analysis.frame, detector, out_dir=out_dir, run=run.name, scores=run.scores,
-                              labels=run.labels, clusters=incident, truth=analysis.truth, seed=seed)
+                              labels=run.labels, clusters=incident, truth=analysis.truth, seed=seed,
+                              safe_formulas=safe_formulas)
         out.append((run.name, tensorboard_command(export.run_dir)))
     return out
 
@@ -120,15 +122,19 @@ def _message_map(analysis: Analysis, seed: int) -> dict:
     return map_payload(model, seed=seed)
 
 
-def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0) -> dict[str, Path]:
-    """Write anomalies.csv, incidents.csv, projector runs and report.html into ``out_dir``."""
+def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
+                  safe_formulas: bool = True) -> dict[str, Path]:
+    """Write anomalies.csv, incidents.csv, projector runs and report.html (last) into ``out_dir``, each atomically.
+
+    ``safe_formulas``: escape CSV/TSV text cells a spreadsheet would run (see :mod:`logad_utils.spreadsheet`).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv",
              "report": out / "report.html", "projector": out / "projector"}
-    _anomalies_table(analysis).to_csv(paths["anomalies"], index=False)
-    analysis.result.table().to_csv(paths["incidents"], index=False)
-    projector_runs = _export_runs(analysis, paths["projector"], seed)
+    write_table(_anomalies_table(analysis), paths["anomalies"], safe_formulas)
+    write_table(analysis.result.table(), paths["incidents"], safe_formulas)
+    projector_runs = _export_runs(analysis, paths["projector"], seed, safe_formulas)
     comparison = compare_methods(analysis.runs, analysis.truth)
     chart = ""
     if analysis.truth is not None and len(analysis.runs) > 1:

@@ -2,22 +2,28 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ._validation import THRESHOLD_CONSTRAINTS, argument_type, options
+from .atomic import OutputError, write_table
 from .detectors import METHODS, AutoencoderDetector, TfidfDetector
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import FormatError
 from .io import LogInputError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
+
+EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 
 
 class CliError(Exception):
@@ -30,6 +36,13 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
                    help="preset name (see `logad formats`), a format string like "
                         "'<Date> <Time> <Level> <Component>: <Content>', or auto (default)")
     p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
+    _add_formula_arg(p)
+
+
+def _add_formula_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--keep-formulas", dest="safe_formulas", action="store_false",
+                   help="write CSV/TSV text cells verbatim; by default a cell starting with = + - @, tab or CR "
+                        "gets a leading ' so a spreadsheet shows it as text instead of running it")
 
 
 _CONTAMINATION = argument_type(THRESHOLD_CONSTRAINTS, "contamination")
@@ -94,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs")
     p.add_argument("--model", required=True, metavar="DIR", help="model directory written by detect --save-model")
+    _add_formula_arg(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet, same columns as detect")
     p.set_defaults(func=cmd_score)
 
@@ -115,18 +129,7 @@ def _check_writable(path: Path, suffixes: Sequence[str]) -> Path:
     return path
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write a frame as CSV or Parquet by suffix; a clear error when the path is not writable."""
-    try:
-        if path.suffix.lower() == ".parquet":
-            frame.to_parquet(path, index=False)
-        else:
-            frame.to_csv(path, index=False)
-    except OSError as exc:
-        raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
-
-
-def cmd_parse(args: argparse.Namespace) -> None:
+def cmd_parse(args: argparse.Namespace) -> int:
     """``logad parse``: read, mask, mine templates, write, print a summary."""
     from .templates import mine_templates, template_health
     from .io import read_logs
@@ -136,7 +139,7 @@ def cmd_parse(args: argparse.Namespace) -> None:
     frame = read_logs(args.paths, args.format, json_key=args.json_key, warn=False)
     frame = mine_templates(frame)
     columns = [c for c in frame.columns if c not in ("raw",)]
-    write_table(frame[columns], out)
+    write_table(frame[columns], out, args.safe_formulas)
     seconds = time.perf_counter() - start
     report = frame.attrs["read_report"]
     n_templates = int(frame.loc[~frame["blank"], "template_id"].nunique())
@@ -146,9 +149,22 @@ def cmd_parse(args: argparse.Namespace) -> None:
           f"templates {n_templates}  seconds {seconds:.2f}")
     health = template_health(frame)
     print(f"template health {health['status']}" + (f": {'; '.join(health['reasons'])}" if health["reasons"] else ""))
-    for message in report["warnings"]:
-        print(f"warning: {message}", file=sys.stderr)
     print(f"wrote {out}")
+    return _finish(frame)
+
+
+def _finish(*frames: pd.DataFrame | None) -> int:
+    """Print the read warnings of ``frames``; EXIT_PARTIAL when an input was skipped or cut short."""
+    reports = [f.attrs.get("read_report", {}) for f in frames if f is not None]
+    for report in reports:
+        for message in report.get("warnings", []):
+            print(f"warning: {message}", file=sys.stderr)
+    problems = sum(len(r.get("skipped_files", [])) for r in reports)
+    if not problems:
+        return EXIT_OK
+    print(f"partial run: {problems} input(s) skipped or cut short (see warnings); exit code {EXIT_PARTIAL}",
+          file=sys.stderr)
+    return EXIT_PARTIAL
 
 
 def _detector_params(args: argparse.Namespace) -> dict:
@@ -167,7 +183,7 @@ def _detector_params(args: argparse.Namespace) -> dict:
     return params
 
 
-def cmd_detect(args: argparse.Namespace) -> None:
+def cmd_detect(args: argparse.Namespace) -> int:
     """``logad detect``: fit a detector (on PATH, or on --train) and score every line of PATH."""
     from .persistence import save_model
     from .pipeline import LogModel, make_detector, parse_logs, resolved_format
@@ -185,7 +201,7 @@ def cmd_detect(args: argparse.Namespace) -> None:
     else:
         scores = detector.fit(frame).decision_scores_
     labels = detector.label(scores)
-    _write_scores(frame, scores, labels, out, detector.threshold_, start)
+    _write_scores(frame, scores, labels, out, detector.threshold_, start, args.safe_formulas)
     if args.projector_dir:
         _export_projector(args, detector, frame, scores, labels)
     if args.save_model:
@@ -195,9 +211,10 @@ def cmd_detect(args: argparse.Namespace) -> None:
         except OSError as exc:
             raise CliError(f"{args.save_model}: cannot save the model ({exc.strerror or exc})") from None
         print(f"saved model to {folder}")
+    return _finish(train, frame)
 
 
-def cmd_analyze(args: argparse.Namespace) -> None:
+def cmd_analyze(args: argparse.Namespace) -> int:
     """``logad analyze``: every method, incidents, root causes, report."""
     from tqdm.auto import tqdm
 
@@ -218,7 +235,7 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     truth = _labels_beside(frame)
     analysis = analyze_frame(frame, methods, train, truth, contamination=args.contamination)
     steps.update(len(methods) + 1)
-    paths = write_outputs(analysis, out)
+    paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
     steps.update(1)
     steps.close()
     print(f"lines {len(frame)}  flagged {int(analysis.frame['is_anomaly'].sum())}  "
@@ -234,6 +251,7 @@ def cmd_analyze(args: argparse.Namespace) -> None:
         print(f"{name:10s} {paths[name]}")
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
+    return _finish(train, frame)
 
 
 def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
@@ -247,7 +265,7 @@ def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
     return labels["is_anomaly"].to_numpy() if len(labels) == len(frame) else None
 
 
-def cmd_score(args: argparse.Namespace) -> None:
+def cmd_score(args: argparse.Namespace) -> int:
     """``logad score``: score new logs with a saved pipeline; same output as ``detect``."""
     from .persistence import load_model
 
@@ -258,15 +276,16 @@ def cmd_score(args: argparse.Namespace) -> None:
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot load model: {exc}") from None
     frame, scores, labels = model.score(args.paths)
-    _write_scores(frame, scores, labels, out, model.detector.threshold_, start)
+    _write_scores(frame, scores, labels, out, model.detector.threshold_, start, args.safe_formulas)
+    return _finish(frame)
 
 
 def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, out: Path, threshold: float,
-                  start: float) -> None:
+                  start: float, safe_formulas: bool) -> None:
     from .pipeline import score_table
 
     table = score_table(frame, scores, labels)
-    write_table(table, out)
+    write_table(table, out, safe_formulas)
     report = frame.attrs["read_report"]
     print(f"lines {len(table)}  unparsed {report['unparsed']}  blank {report['blank']}  "
           f"anomalies {int(labels.sum())}  threshold {threshold:.4g}  seconds {time.perf_counter() - start:.2f}")
@@ -276,7 +295,8 @@ def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, o
 def _export_projector(args: argparse.Namespace, detector, frame: pd.DataFrame, scores, labels) -> None:
     from .projector import export_lines
 
-    export = export_lines(frame, detector, out_dir=args.projector_dir, run=args.method, scores=scores, labels=labels)
+    export = export_lines(frame, detector, out_dir=args.projector_dir, run=args.method, scores=scores, labels=labels,
+                          safe_formulas=args.safe_formulas)
     print(export.summary())
 
 
@@ -306,22 +326,39 @@ def cmd_formats(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code (0 ok, 1 error, 2 usage)."""
+    """Entry point; returns the exit code (0 ok, 1 error, 2 usage, 3 partial: an input skipped or cut short)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], None] = args.func
+    func: Callable[[argparse.Namespace], int | None] = args.func
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _sigterm_as_exit():
             warnings.simplefilter("ignore")
-            func(args)
-    except (CliError, LogInputError, FormatError, ModelNotAvailable, ValueError) as exc:
+            return func(args) or EXIT_OK
+    except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("logad: interrupted", file=sys.stderr)
         return 130
-    return 0
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """While active, SIGTERM raises SystemExit(143), so unfinished outputs are removed on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_signal(signum: int, frame) -> None:
+    print("logad: terminated", file=sys.stderr)
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ import os
 import re
 import threading
 import warnings
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,8 @@ MAX_LINE_CHARS = 65_536
 LOG_SUFFIXES = {".log", ".jrn", ".txt", ".out", ".err", ".jsonl", ".json", ".syslog", ".trace"}
 LOG_NAME_PREFIXES = ("syslog", "messages", "kern", "auth", "daemon")
 _SNIFF_BYTES = 8192
+# What a damaged file raises while being read: I/O errors, a .gz cut short, a corrupt deflate stream.
+_READ_ERRORS = (OSError, EOFError, zlib.error)
 _DETECT_LINES = 500
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
@@ -110,31 +113,47 @@ def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("logad.count", _replace_and_count)
 
 
-def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list[Path]:
-    """Expand files, directories (recursively, log-like files only) and globs into a sorted list of files."""
+def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
+                  problems: list[str] | None = None) -> list[Path]:
+    """Expand files, directories (recursively, log-like files only) and globs into a sorted list of files.
+
+    A path that yields no file raises :class:`LogInputError`; with ``problems`` given and
+    several paths, its message is appended there instead and the other paths are kept.
+    """
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
         raise LogInputError("no input path given")
     out: list[Path] = []
     for item in items:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_log_like(p))
-            if not found:
-                raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
-            out += found
-        elif path.is_file():
-            out.append(path)
-        elif glob.has_magic(str(item)):
-            found = sorted(Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file())
-            if not found:
-                raise LogInputError(f"{item}: pattern matches no file")
-            out += found
-        elif path.exists():
-            raise LogInputError(f"{path}: not a regular file")
-        else:
-            raise LogInputError(f"{path}: no such file or directory")
+        try:
+            out += _expand(item)
+        except LogInputError as exc:
+            if problems is None or len(items) == 1:
+                raise
+            problems.append(str(exc))
+    if not out:
+        raise LogInputError("no readable input: " + "; ".join(problems or []))
     return list(dict.fromkeys(out))
+
+
+def _expand(item: str | os.PathLike) -> list[Path]:
+    """The files one input path names (a file, a directory's log files, or a glob's matches)."""
+    path = Path(item)
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*") if p.is_file() and _is_log_like(p))
+        if not found:
+            raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
+        return found
+    if path.is_file():
+        return [path]
+    if glob.has_magic(str(item)):
+        found = sorted(Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file())
+        if not found:
+            raise LogInputError(f"{item}: pattern matches no file")
+        return found
+    if path.exists():
+        raise LogInputError(f"{path}: not a regular file")
+    raise LogInputError(f"{path}: no such file or directory")
 
 
 def _is_log_like(path: Path) -> bool:
@@ -158,7 +177,7 @@ def _open_text(path: Path) -> IO[str]:
         binary = gzip.open(path, "rb")
         try:
             head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
-        except (OSError, EOFError) as exc:
+        except _READ_ERRORS as exc:
             binary.close()
             raise LogInputError(f"{path}: corrupt gzip file ({exc})") from None
     else:
@@ -172,13 +191,20 @@ def _open_text(path: Path) -> IO[str]:
     return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=None)
 
 
-def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22) -> Iterator[list[str]]:
-    """Yield lists of at most ``batch`` lines (newline stripped) of one file."""
+def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
+                       on_error: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+    """Yield lists of at most ``batch`` lines (newline stripped) of one file.
+
+    A read error before the first line raises :class:`LogInputError`. One after it (a
+    truncated or corrupt .gz, an I/O error) raises too unless ``on_error`` is given: then
+    the lines read so far are yielded, ``on_error`` gets a one-line message, and reading stops.
+    """
     # Universal-newline reads turn "\r\n" and "\r" into "\n", so one C-level split per block
     # finds every line; the unfinished last line of a block is carried into the next.
     with _open_text(path) as text:
         pending: list[str] = []
         tail = ""
+        done = 0
         try:
             while block := text.read(read_size):
                 parts = (tail + block).split("\n")
@@ -186,9 +212,13 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22) -> Iter
                 pending += parts
                 while len(pending) >= batch:
                     yield pending[:batch]
+                    done += batch
                     pending = pending[batch:]
-        except (OSError, EOFError) as exc:
-            raise LogInputError(f"{path}: read failed ({exc})") from None
+        except _READ_ERRORS as exc:
+            read = done + len(pending) + bool(tail)
+            if on_error is None or not read:
+                raise LogInputError(f"{path}: read failed ({exc})") from None
+            on_error(f"the rest of {path} after line {read} (read failed: {exc})")
         if tail:
             pending.append(tail)
         for start in range(0, len(pending), batch):
@@ -337,16 +367,16 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
     """
     report = report if report is not None else ReadReport()
     fixed = None if fmt == "auto" else get_format(fmt, json_key=json_key)
-    files = resolve_paths(paths)
+    files = resolve_paths(paths, report.skipped_files)
     for path in files:
         source = str(path)
         before = _INVALID.count
         try:
-            batches = _iter_line_batches(path, chunk_lines)
+            batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append)
             head = _take_lines(batches, _DETECT_LINES)
         except LogInputError as exc:
             # One bad file among many is skipped and reported; a single bad input is an error.
-            if len(files) == 1:
+            if len(files) + len(report.skipped_files) == 1:
                 raise
             report.skipped_files.append(str(exc))
             continue

@@ -27,12 +27,13 @@ Metadata cells are written so that the projector's reader cannot misalign them:
 missing or blank values become ``-``; tab, newline and carriage return become the
 two visible characters ``\\t``, ``\\n``, ``\\r`` (one way, for display only);
 other control and line-separator characters become a space; every cell is cut to
-``max_message_chars`` characters, ending with ``…``.
+``max_message_chars`` characters, ending with ``…``. Text a spreadsheet would run as a
+formula (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'`` unless ``safe_formulas=False``.
+Every file is written under a temporary name and renamed when complete.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import socket
@@ -44,6 +45,9 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
+
+from .atomic import write_bytes, write_text, write_with
+from .spreadsheet import escape_cell
 
 __all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
            "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES", "DEFAULT_POINTS"]
@@ -212,8 +216,11 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _format_cell(value: Any, limit: int) -> str:
-    """One metadata cell: never empty, no tab or line break, at most ``limit`` characters."""
+def _format_cell(value: Any, limit: int, safe_formulas: bool = False) -> str:
+    """One metadata cell: never empty, no tab or line break, at most ``limit`` characters.
+
+    ``safe_formulas``: text a spreadsheet would run as a formula gets a leading ``'``.
+    """
     if _is_missing(value):
         return MISSING
     if isinstance(value, (bool, np.bool_)):
@@ -229,6 +236,8 @@ def _format_cell(value: Any, limit: int) -> str:
     text = text.translate(_CELL_TABLE)
     if not text.strip():
         return MISSING
+    if safe_formulas:
+        text = escape_cell(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
@@ -258,7 +267,7 @@ def _bucket_top(values: list[str], keep: int = MAX_COLOR_VALUES - 1) -> list[str
 
 
 def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | None,
-                    limit: int) -> tuple[list[str], list[list[str]]]:
+                    limit: int, safe_formulas: bool) -> tuple[list[str], list[list[str]]]:
     """Header and string cells for the exported rows, plus ``row`` (input position) and ``*_top`` columns."""
     names = _clean_names(list(meta.columns) + ["row"])
     columns: list[list[str]] = []
@@ -268,7 +277,7 @@ def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | Non
             flags = [_parse_flag(v) for v in values]
             columns.append([MISSING if f is None else ("1" if f else "0") for f in flags])
         else:
-            columns.append([_format_cell(v, limit) for v in values])
+            columns.append([_format_cell(v, limit, safe_formulas) for v in values])
     columns.append([str(int(r)) for r in rows])
     if len(names) < 2:  # metadata without columns: a 1-column file would lose its header
         names.append("point")
@@ -448,25 +457,16 @@ def _safe_name(name: str, what: str) -> str:
     return safe
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file so a running TensorBoard never reads half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def _write_tensors(path: Path, points: np.ndarray) -> None:
-    """No header, one line per point, %.7g floats (float32 precision)."""
-    tmp = path.with_name(path.name + ".tmp")
-    np.savetxt(tmp, points, fmt="%.7g", delimiter="\t", newline="\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """No header, one line per point, %.7g floats (float32 precision); atomic, so TensorBoard never reads half."""
+    write_with(path, lambda tmp: np.savetxt(tmp, points, fmt="%.7g", delimiter="\t", newline="\n",
+                                            encoding="utf-8"))
 
 
 def _write_metadata(path: Path, names: list[str], columns: list[list[str]]) -> None:
     """Header plus one line per point; cells are already free of tabs and line breaks."""
     lines = ["\t".join(names)] + ["\t".join(cells) for cells in zip(*columns)]
-    _write_atomic(path, "\n".join(lines) + "\n")
+    write_text(path, "\n".join(lines) + "\n")
 
 
 def _config_text(tensor_name: str, shape: tuple[int, int]) -> str:
@@ -519,14 +519,15 @@ def _ensure_event_file(run_dir: Path) -> None:
         return
     now = time.time()
     name = f"events.out.tfevents.{int(now)}.{_safe_name(socket.gethostname() or 'host', 'host')}{EVENT_SUFFIX}"
-    (run_dir / name).write_bytes(_event_record(now))
+    write_bytes(run_dir / name, _event_record(now))
 
 
 # ----------------------------------------------------------------------------- API
 
 def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports", run="run", *,
                      tensor_name="embedding", max_points=DEFAULT_POINTS, seed=0, anomaly_col="is_anomaly",
-                     score_col="score", max_message_chars=500, per_line=False) -> ProjectorExport:
+                     score_col="score", max_message_chars=500, per_line=False,
+                     safe_formulas=True) -> ProjectorExport:
     """Write vectors (n, d) and metadata (n rows) to ``out_dir/run/``; at most ``max_points`` points.
 
     One point per unique ``pattern`` (else ``message``) with a ``count`` column, or one per row
@@ -535,7 +536,8 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     the exported rows. Above ``max_points`` (default 10,000, at most 100,000) a seeded sample
     keeps every point whose ``anomaly_col`` is true, then normal points evenly across clusters;
     if anomalies alone exceed the budget, the top-``score_col`` ones are kept. A ``row`` column
-    (input position) is added. Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
+    (input position) is added. ``safe_formulas`` escapes metadata text that a spreadsheet would
+    run as a formula. Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
     """
     if not isinstance(metadata, pd.DataFrame):
         raise TypeError("metadata must be a pandas DataFrame (see metadata_frame)")
@@ -576,7 +578,7 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     if reduction:
         notes.append(reduction)
     names, columns = _metadata_table(meta, rows, anomaly_col if anomaly_col in meta else None,
-                                     max_message_chars)
+                                     max_message_chars, safe_formulas)
     for name in names:
         if name.endswith("_top"):
             notes.append(f"{name[:-4]} has over {MAX_COLOR_VALUES} distinct values: colour by {name} "
@@ -592,11 +594,11 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
         web_config_path=run_dir / WEB_CONFIG_FILE, dropped=dropped)
     _write_tensors(result.tensors_path, points)
     _write_metadata(result.metadata_path, names, columns)
-    _write_atomic(result.config_path, _config_text(tensor_name, points.shape))
-    _write_atomic(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
-    _write_atomic(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, seed)) + "\n")
+    write_text(result.config_path, _config_text(tensor_name, points.shape))
+    write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
+    write_text(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, seed)) + "\n")
     _ensure_event_file(run_dir)
-    _write_atomic(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points, unit,
+    write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points, unit,
                                                      anomaly_col, score_col, names, d), indent=2) + "\n")
     return result
 
@@ -651,7 +653,8 @@ def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_po
 
 
 def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", run="run", scores=None,
-                 labels=None, clusters=None, truth=None, seed=0, per_line=False) -> ProjectorExport:
+                 labels=None, clusters=None, truth=None, seed=0, per_line=False,
+                 safe_formulas=True) -> ProjectorExport:
     """Export the non-blank lines of a parsed frame (n rows) with their vectors and verdicts; the one way to export.
 
     ``vectors`` is (n, d) dense or sparse, one row per line of ``frame``, or a
@@ -659,7 +662,7 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
     ``scores``, ``labels``, ``clusters``, ``truth`` are (n,) or None (then the
     frame's column, see :func:`metadata_frame`). Blank lines have no vector
     worth showing and are left out. One point per unique message unless ``per_line``
-    (see :func:`export_projector`).
+    (see :func:`export_projector`), as is ``safe_formulas``.
     """
     keep = ~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), dtype=bool)
     lines = frame[keep].reset_index(drop=True)
@@ -669,7 +672,8 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
 
     matrix = vectors.transform(lines) if hasattr(vectors, "transform") else _as_matrix(vectors)[keep]
     meta = metadata_frame(lines, scores=kept(scores), labels=kept(labels), clusters=kept(clusters), truth=kept(truth))
-    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed, per_line=per_line)
+    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed, per_line=per_line,
+                            safe_formulas=safe_formulas)
 
 
 def tensorboard_command(run_dir) -> str:

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .atomic import write_text
 from .rca import Incident
 from .terms import distinctive_values
 
@@ -307,7 +308,5 @@ def render_report(content: ReportContent) -> str:
 
 
 def write_report(path: str | Path, content: ReportContent) -> Path:
-    """Write :func:`render_report` to ``path``; returns it."""
-    path = Path(path)
-    path.write_text(render_report(content), encoding="utf-8")
-    return path
+    """Write :func:`render_report` to ``path`` atomically; returns it."""
+    return write_text(path, render_report(content))

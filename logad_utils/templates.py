@@ -51,6 +51,7 @@ import pandas as pd
 from drain3.drain import Drain, Node
 
 from ._validation import check_fitted
+from .atomic import write_text
 from .masking import Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "WILDCARD"]
@@ -697,7 +698,7 @@ class LogTemplateMiner:
 
     def save(self, path: str | PathLike) -> None:
         """Write the model as JSON: plain data, no pickle, so loading a file runs no code."""
-        Path(path).write_text(json.dumps(self.to_dict()), encoding="utf-8")
+        write_text(path, json.dumps(self.to_dict()))
 
     @classmethod
     def load(cls, path: str | PathLike) -> "LogTemplateMiner":

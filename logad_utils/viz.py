@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .atomic import write_with
+
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
            "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline",
            "plot_comparison", "plot_token_lengths", "plot_training_curves", "plot_message_map"]
@@ -68,7 +70,7 @@ def make_wordcloud(frequencies: Mapping[str, float], path: str | Path | None = N
     cloud.generate_from_frequencies(freqs)
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        cloud.to_file(str(path))
+        write_with(path, lambda tmp: cloud.to_file(str(tmp)))
     return cloud
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..atomic import write_table, write_text
 from ._journal import INCIDENT_COLUMNS, LABEL_COLUMNS, generate
 
 
@@ -25,17 +26,11 @@ def write_log(path: str | PathLike, n_lines: int = 20000, seed: int = 0,
     """Write generate(n_lines, seed, start) to path, its labels and incidents beside it; returns (log, labels)."""
     path = Path(path)
     log = generate(n_lines, seed, start)
-    _write_atomic(path, "".join(line + "\n" for line in log.lines))
+    write_text(path, "".join(line + "\n" for line in log.lines))
     labels_path = labels_path_for(path)
-    _write_atomic(labels_path, log.labels[LABEL_COLUMNS].to_csv(index=False, lineterminator="\n"))
-    _write_atomic(incidents_path_for(path), log.incidents[INCIDENT_COLUMNS].to_csv(index=False, lineterminator="\n"))
+    write_table(log.labels[LABEL_COLUMNS], labels_path, safe_formulas=False)
+    write_table(log.incidents[INCIDENT_COLUMNS], incidents_path_for(path), safe_formulas=False)
     return path, labels_path
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
 
 
 def read_labels(path: str | PathLike) -> pd.DataFrame:

@@ -1,0 +1,126 @@
+"""Outputs that are complete or absent: written under a hidden temporary name, renamed when done.
+
+Every file or folder logad writes goes first to ``.<stem>.tmp-<random><suffix>`` in the
+same folder (same file system, so the final ``os.replace`` is atomic) and takes its final
+name only once fully written. An error or an interruption (Ctrl-C, SIGTERM) removes the
+temporary; a killed process (SIGKILL) leaves at most a hidden temporary, never a file under
+the final name that looks finished but isn't. A failed write (disk full, file size limit)
+raises :class:`OutputError` naming the output in one line.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from .spreadsheet import escape_formulas
+
+__all__ = ["OutputError", "atomic_path", "atomic_dir", "write_with", "write_text", "write_bytes", "write_table"]
+
+
+class OutputError(Exception):
+    """An output could not be written; the message names it and says why, in one line."""
+
+
+def _temp_name(path: Path) -> Path:
+    # Hidden and with the real suffix last: globs skip it, and writers that pick a format
+    # from the suffix (PIL, pandas compression) still see the right one.
+    return path.with_name(f".{path.stem}.tmp-{secrets.token_hex(4)}{path.suffix}")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _guarded(path: Path, tmp: Path) -> Iterator[None]:
+    """Remove ``tmp`` unless the block ends normally; turn OS errors into one-line OutputErrors."""
+    try:
+        yield
+    except OSError as exc:
+        _remove(tmp)
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary file path beside ``path``; it replaces ``path`` when the block succeeds."""
+    path = Path(path)
+    tmp = _temp_name(path)
+    with _guarded(path, tmp):
+        yield tmp
+        os.replace(tmp, path)
+
+
+@contextmanager
+def atomic_dir(path: str | os.PathLike, marker: str | None = None) -> Iterator[Path]:
+    """Yield a fresh temporary folder beside ``path``; it replaces ``path`` when the block succeeds.
+
+    An existing ``path`` is replaced only when it is empty or holds ``marker`` (a file an
+    earlier write put there), so pointing at a folder of other files cannot delete them.
+    """
+    path = Path(path)
+    if path.exists() and not _replaceable(path, marker):
+        raise OutputError(f"{path}: exists and is not an earlier output of this kind; choose a new folder")
+    tmp = _temp_name(path)
+    with _guarded(path, tmp):
+        tmp.mkdir(parents=True)
+        yield tmp
+        if path.exists():
+            # Two renames: the old folder steps aside, then the new one takes its name.
+            old = _temp_name(path)
+            os.replace(path, old)
+            os.replace(tmp, path)
+            _remove(old)
+        else:
+            os.replace(tmp, path)
+
+
+def _replaceable(path: Path, marker: str | None) -> bool:
+    if not path.is_dir():
+        return False
+    return not any(path.iterdir()) or (marker is not None and (path / marker).is_file())
+
+
+def write_with(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp_path)`` and rename the result onto ``path``; returns ``path``."""
+    with atomic_path(path) as tmp:
+        write(tmp)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` atomically with "\\n" line ends; returns ``path``."""
+    return write_with(path, lambda tmp: tmp.write_text(text, encoding=encoding, newline="\n"))
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` atomically; returns ``path``."""
+    return write_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike, safe_formulas: bool = True) -> Path:
+    """Write a frame as CSV or Parquet (by suffix) atomically, without the index.
+
+    ``safe_formulas``: CSV text cells that a spreadsheet would run as a formula are escaped
+    (see :mod:`logad_utils.spreadsheet`) and every text cell is quoted, so a separator inside
+    one cannot start a new cell; Parquet keeps text verbatim.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        return write_with(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    table = escape_formulas(frame) if safe_formulas else frame
+    quoting = csv.QUOTE_NONNUMERIC if safe_formulas else csv.QUOTE_MINIMAL
+    return write_with(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n", quoting=quoting))
