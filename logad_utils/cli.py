@@ -227,17 +227,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: exists and is not a folder")
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
-    steps = tqdm(total=len(methods) + 3, desc="analyze", unit="step", leave=False)
-    miner = LogTemplateMiner()
-    train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
-    frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
-    steps.update(1)
-    truth = _labels_beside(frame)
-    analysis = analyze_frame(frame, methods, train, truth, contamination=args.contamination)
-    steps.update(len(methods) + 1)
-    paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
-    steps.update(1)
-    steps.close()
+    # Closed on errors too, so an error message starts on a clean line.
+    with tqdm(total=len(methods) + 3, desc="analyze", unit="step", leave=False) as steps:
+        miner = LogTemplateMiner()
+        train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
+        frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
+        steps.update(1)
+        truth = _labels_beside(frame)
+        analysis = analyze_frame(frame, methods, train, truth, contamination=args.contamination)
+        steps.update(len(methods) + 1)
+        paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
+        steps.update(1)
     print(f"lines {len(frame)}  flagged {int(analysis.frame['is_anomaly'].sum())}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
     if not analysis.frame["is_anomaly"].any():

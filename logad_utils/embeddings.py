@@ -26,8 +26,9 @@ import importlib.util
 import math
 import os
 import sqlite3
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,9 @@ _POOLINGS = ("mean", "cls")
 MIN_AUTO_LENGTH = 16
 _CACHE_FILE = "embeddings.sqlite"
 _SQL_CHUNK = 900  # below SQLite's oldest default limit of 999 bound variables
+_CACHE_BUSY_S = 30.0  # how long one connection waits for another's write lock
+_CACHE_BACKOFF_S = (0.1, 0.2, 0.4, 0.8)  # pauses between retries of a still-locked cache
+_T = TypeVar("_T")
 
 
 class ModelNotAvailable(Exception):
@@ -207,25 +211,49 @@ def token_lengths(texts: Iterable[str], model: str = DEFAULT_MODEL, unique: bool
 
 
 class _VectorCache:
-    """Vectors stored in one sqlite file, keyed by (model key, text key)."""
+    """Vectors stored in one sqlite file, keyed by (model key, text key); several processes may share it.
+
+    WAL journaling lets readers work while one process writes; writers take the write lock
+    up front (``BEGIN IMMEDIATE``), wait up to a busy timeout for each other, and a database
+    still locked after that is retried with back-off. Each write is one transaction, so a
+    killed process leaves the file as it was before that write.
+    """
 
     def __init__(self, cache_dir: str | os.PathLike):
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
         self.path = str(Path(cache_dir) / _CACHE_FILE)
-        with self._connect() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS vectors "
-                "(model TEXT NOT NULL, key TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID"
-            )
+        self._run(self._create)
 
-    def _connect(self) -> sqlite3.Connection:
-        """Open a short-lived connection: embedders may be pickled or used from several processes."""
-        return sqlite3.connect(self.path, timeout=60)
+    @staticmethod
+    def _create(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode=WAL")  # stored in the file: every later connection uses it
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors "
+            "(model TEXT NOT NULL, key TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID"
+        )
+
+    def _run(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` on a short-lived connection in one transaction, retrying while the file is locked.
+
+        Short-lived because embedders may be pickled or used from several processes.
+        """
+        for delay in (*_CACHE_BACKOFF_S, None):
+            conn = sqlite3.connect(self.path, timeout=_CACHE_BUSY_S, isolation_level="IMMEDIATE")
+            try:
+                with conn:
+                    return work(conn)
+            except sqlite3.OperationalError as exc:
+                if delay is None or "locked" not in str(exc):
+                    raise
+            finally:
+                conn.close()
+            time.sleep(delay)
 
     def get(self, model: str, keys: Sequence[str], dim: int) -> dict[str, np.ndarray]:
         """Return the stored vectors among ``keys`` as {key: (dim,) float32}."""
-        found: dict[str, np.ndarray] = {}
-        with self._connect() as conn:
+
+        def read(conn: sqlite3.Connection) -> dict[str, np.ndarray]:
+            found: dict[str, np.ndarray] = {}
             for start in range(0, len(keys), _SQL_CHUNK):
                 chunk = list(keys[start : start + _SQL_CHUNK])
                 marks = ",".join("?" * len(chunk))
@@ -234,13 +262,15 @@ class _VectorCache:
                     vec = np.frombuffer(blob, dtype=np.float32)
                     if vec.size == dim:  # a truncated or foreign row counts as a miss
                         found[key] = vec
-        return found
+            return found
+
+        return self._run(read)
 
     def put(self, model: str, keys: Sequence[str], vectors: np.ndarray) -> None:
         """Store (n, dim) ``vectors`` under ``keys`` in one transaction."""
         rows = [(model, key, np.ascontiguousarray(vec, dtype=np.float32).tobytes()) for key, vec in zip(keys, vectors)]
-        with self._connect() as conn:
-            conn.executemany("INSERT OR REPLACE INTO vectors (model, key, vec) VALUES (?, ?, ?)", rows)
+        insert = "INSERT OR REPLACE INTO vectors (model, key, vec) VALUES (?, ?, ?)"
+        self._run(lambda conn: conn.executemany(insert, rows))
 
 
 # --------------------------------------------------------------------------- embedder

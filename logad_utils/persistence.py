@@ -31,6 +31,7 @@ import numpy as np
 
 from . import __version__
 from ._validation import check_params
+from .atomic import atomic_dir
 from .detectors import DETECTORS, BaseLogDetector
 from .embeddings import BertEmbedder
 from .pipeline import LogModel
@@ -163,22 +164,16 @@ def _is_plain(value: Any) -> bool:
 # --------------------------------------------------------------------------- files, manifest, checks
 
 def _write(folder: Path, meta: dict, files: dict[str, bytes], detector: BaseLogDetector) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        _write_bytes(folder / name, data)
+    """Write the files and their manifest into a temporary folder renamed onto ``folder`` when complete."""
     manifest = {"format": FORMAT, "version": FORMAT_VERSION, "logad_version": __version__, **meta,
                 "detector_class": type(detector).__name__,
                 "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                           for name, data in files.items()}}
-    _write_bytes(folder / MODEL_FILE, json.dumps(manifest, indent=1).encode("utf-8"))
+    with atomic_dir(folder, marker=MODEL_FILE) as tmp:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        (tmp / MODEL_FILE).write_bytes(json.dumps(manifest, indent=1).encode("utf-8"))
     return folder
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write through a temporary name, so that a file is either complete or absent."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, bytes]]:

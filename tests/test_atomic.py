@@ -1,0 +1,135 @@
+"""Outputs are complete or absent: interrupted, killed or out-of-space runs leave nothing that looks finished."""
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from logad_utils.atomic import OutputError, atomic_dir, write_table, write_text
+from logad_utils.datasets import write_log
+
+LOGAD = [sys.executable, "-m", "logad_utils"]
+
+
+def finished_names(folder):
+    """Every path under ``folder`` except hidden temporaries."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".tmp-" not in p.name)
+
+
+def temporaries(folder):
+    return [p for p in folder.rglob("*") if ".tmp-" in p.name]
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    path = write_text(tmp_path / "out.txt", "old")
+
+    def fail(tmp):
+        tmp.write_text("half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        from logad_utils.atomic import write_with
+
+        write_with(path, fail)
+    assert path.read_text() == "old" and not temporaries(tmp_path)
+
+
+def test_os_errors_become_one_line_output_errors(tmp_path):
+    with pytest.raises(OutputError, match=r"missing/out.csv: cannot write \(.*non-existent directory"):
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "missing" / "out.csv")
+
+
+def test_directory_replaces_an_earlier_output_but_not_other_files(tmp_path):
+    target = tmp_path / "model"
+    with atomic_dir(target, marker="id.json") as folder:
+        (folder / "id.json").write_text("1")
+    with atomic_dir(target, marker="id.json") as folder:
+        (folder / "id.json").write_text("2")
+    assert (target / "id.json").read_text() == "2" and finished_names(tmp_path) == ["model", "model/id.json"]
+    with pytest.raises(RuntimeError), atomic_dir(target, marker="id.json") as folder:
+        (folder / "id.json").write_text("3")
+        raise RuntimeError("interrupted")
+    assert (target / "id.json").read_text() == "2" and not temporaries(tmp_path)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("keep")
+    with pytest.raises(OutputError, match="not an earlier output"):
+        with atomic_dir(tmp_path / "notes", marker="id.json"):
+            pass
+    assert (tmp_path / "notes" / "mine.txt").read_text() == "keep"
+
+
+@pytest.fixture(scope="module")
+def log_50k(tmp_path_factory):
+    log, _ = write_log(tmp_path_factory.mktemp("big") / "big.jrn", n_lines=50_000, seed=5)
+    return log
+
+
+def stop_while_writing(argv, watch, sig):
+    """Run logad, freeze it (SIGSTOP) as soon as a temporary output appears under ``watch``,
+    record what looks finished, then deliver ``sig``; returns (caught, finished names while frozen, exit code)."""
+    proc = subprocess.Popen(LOGAD + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    caught, frozen = False, []
+    while proc.poll() is None:
+        if temporaries(watch):
+            proc.send_signal(signal.SIGSTOP)
+            caught, frozen = True, finished_names(watch)
+            proc.send_signal(sig)
+            proc.send_signal(signal.SIGCONT)
+            break
+        time.sleep(0.002)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    return caught, frozen, proc.returncode
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+def test_interrupted_parse_leaves_no_finished_looking_output(log_50k, tmp_path, sig, code):
+    out = tmp_path / "out" / "parsed.csv"
+    out.parent.mkdir()
+    caught, frozen, returncode = stop_while_writing(["parse", str(log_50k), "--out", str(out)], out.parent, sig)
+    assert caught, "the run ended before its output was being written"
+    assert frozen == [] and not out.exists() and returncode == code
+    if sig != signal.SIGKILL:
+        assert not temporaries(out.parent)  # Ctrl-C and SIGTERM clean up their temporaries
+
+
+def test_killed_model_save_leaves_no_model_directory(log_50k, tmp_path):
+    scores, model = tmp_path / "scores.csv", tmp_path / "model"
+    caught, frozen, _ = stop_while_writing(
+        ["detect", str(log_50k), "--out", str(scores), "--save-model", str(model)], tmp_path, signal.SIGKILL)
+    assert caught and not model.exists()
+    if "scores.csv" in frozen:  # written before the model: complete, one row per line
+        assert len(pd.read_csv(scores)) == 50_000
+
+
+def _small_file_limit():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+
+@pytest.mark.parametrize("argv", [
+    ["parse", "{log}", "--out", "{out}/parsed.csv"],
+    ["parse", "{log}", "--out", "{out}/parsed.parquet"],
+    ["analyze", "{log}", "--method", "tfidf", "--out", "{out}"],
+])
+def test_file_size_limit_gives_one_clear_line_and_no_partial_output(tmp_path, argv):
+    log, _ = write_log(tmp_path / "mid.jrn", n_lines=6_000, seed=3)
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [a.format(log=log, out=out) for a in argv]
+    proc = subprocess.run(LOGAD + argv, capture_output=True, text=True, preexec_fn=_small_file_limit,
+                          timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.strip()]  # a closed progress bar leaves blanks
+    assert errors[-1].startswith("logad: error: ") and "too large" in errors[-1], errors
+    assert sum("error" in line for line in errors) == 1, errors
+    failed = errors[-1].removeprefix("logad: error: ").split(": cannot write (")[0]
+    assert not os.path.exists(failed) and not temporaries(out)
+    # Whatever was written before the failure is complete; the report, written last, is absent.
+    assert "report.html" not in finished_names(out)
+    for name in finished_names(out):
+        if name.endswith(".csv"):
+            pd.read_csv(out / name)
