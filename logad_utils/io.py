@@ -165,23 +165,51 @@ def _is_log_like(path: Path) -> bool:
     return bool(suffixes & LOG_SUFFIXES) or stem.startswith(LOG_NAME_PREFIXES) or ".log." in stem
 
 
+class _SalvagingReader(io.RawIOBase):
+    """A binary stream that ends cleanly at the first read error and keeps it in ``error``,
+    so every byte before the damage (a cut .gz, an I/O error) still reaches the lines."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        super().__init__()
+        self.inner = inner
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.error is not None:
+            return 0
+        try:
+            data = self.inner.read(len(buffer))
+        except _READ_ERRORS as exc:
+            self.error = exc
+            return 0
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
 def _open_text(path: Path) -> IO[str]:
-    """Open plain or gzip text with universal newlines and counted byte replacement."""
+    """Open plain or gzip text with universal newlines and counted byte replacement.
+
+    The stream ends early at a read error; ``_read_error(stream)`` tells.
+    """
     try:
         with open(path, "rb") as fh:
             head = fh.read(_SNIFF_BYTES)
+        gzipped = head[:2] == b"\x1f\x8b"
+        raw = _SalvagingReader(gzip.open(path, "rb") if gzipped else open(path, "rb"))
     except OSError as exc:
         raise LogInputError(f"{path}: cannot read ({exc.strerror})") from None
-    binary: IO[bytes]
-    if head[:2] == b"\x1f\x8b":
-        binary = gzip.open(path, "rb")
-        try:
-            head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]  # type: ignore[attr-defined]
-        except _READ_ERRORS as exc:
-            binary.close()
-            raise LogInputError(f"{path}: corrupt gzip file ({exc})") from None
-    else:
-        binary = open(path, "rb")
+    binary = io.BufferedReader(raw)
+    head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+    if not head and raw.error is not None:
+        binary.close()
+        raise LogInputError(f"{path}: {'corrupt gzip file' if gzipped else 'cannot read'} ({raw.error})")
     # Windows tools (PowerShell's ">") write UTF-16 with a byte-order mark.
     encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     if b"\x00" in head and encoding != "utf-16":
@@ -191,13 +219,18 @@ def _open_text(path: Path) -> IO[str]:
     return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=None)
 
 
+def _read_error(text: IO[str]) -> BaseException | None:
+    """The error that ended a stream from :func:`_open_text` early, if any."""
+    return getattr(getattr(getattr(text, "buffer", None), "raw", None), "error", None)
+
+
 def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
                        on_error: Callable[[str], None] | None = None) -> Iterator[list[str]]:
     """Yield lists of at most ``batch`` lines (newline stripped) of one file.
 
     A read error before the first line raises :class:`LogInputError`. One after it (a
     truncated or corrupt .gz, an I/O error) raises too unless ``on_error`` is given: then
-    the lines read so far are yielded, ``on_error`` gets a one-line message, and reading stops.
+    every line before the damage is yielded and ``on_error`` gets a one-line message.
     """
     # Universal-newline reads turn "\r\n" and "\r" into "\n", so one C-level split per block
     # finds every line; the unfinished last line of a block is carried into the next.
@@ -205,19 +238,18 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
         pending: list[str] = []
         tail = ""
         done = 0
-        try:
-            while block := text.read(read_size):
-                parts = (tail + block).split("\n")
-                tail = parts.pop()
-                pending += parts
-                while len(pending) >= batch:
-                    yield pending[:batch]
-                    done += batch
-                    pending = pending[batch:]
-        except _READ_ERRORS as exc:
+        while block := text.read(read_size):
+            parts = (tail + block).split("\n")
+            tail = parts.pop()
+            pending += parts
+            while len(pending) >= batch:
+                yield pending[:batch]
+                done += batch
+                pending = pending[batch:]
+        if (exc := _read_error(text)) is not None:
             read = done + len(pending) + bool(tail)
             if on_error is None or not read:
-                raise LogInputError(f"{path}: read failed ({exc})") from None
+                raise LogInputError(f"{path}: read failed ({exc})")
             on_error(f"the rest of {path} after line {read} (read failed: {exc})")
         if tail:
             pending.append(tail)

@@ -1,5 +1,11 @@
 """Reading: every physical line becomes one row, whatever the input looks like."""
+import errno
 import gzip
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -149,3 +155,87 @@ def test_detection_does_not_depend_on_chunk_size(tmp_path, chunk_lines):
     assert frame["line_no"].tolist() == list(range(1, len(lines) + 1))
     assert frame["parsed"].tolist() == [False] + [True] * (len(lines) - 1)
     assert str(frame["timestamp"].iloc[2]) == "2026-03-02 08:00:01"
+
+
+# ----------------------------------------------------------------------------- damaged inputs among several
+
+def gz_of_lines(n: int) -> bytes:
+    """A gzip of ``n`` ATM lines that do not compress to nothing (so a cut lands mid-file)."""
+    rng = np.random.default_rng(0)
+    return gzip.compress("".join(f"08:00:{i % 60:02d}  {i:04d} HOST message {i} {rng.integers(1 << 60):x}\n"
+                                 for i in range(n)).encode(), mtime=0)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: write(p / "b.log.gz", gz_of_lines(20_000)[:60_000]), r"rest of .*b\.log\.gz after line \d+"),
+    (lambda p: write(p / "b.log.gz", gz_of_lines(10)[:12]), r"b\.log\.gz: corrupt gzip"),
+    (lambda p: (p / "b.log").mkdir() or p / "b.log", r"b\.log: directory holds no log files"),
+    (lambda p: p / "b.log", r"b\.log: no such file"),
+])
+def test_a_damaged_file_among_several_is_skipped_with_a_warning(tmp_path, damage, message):
+    good = write(tmp_path / "a.log", "\n".join(ATM).encode())
+    bad = damage(tmp_path)
+    frame = read_logs([good, bad], warn=False)
+    report = frame.attrs["read_report"]
+    assert frame.loc[frame["source"] == str(good), "raw"].tolist() == ATM
+    assert len(report["skipped_files"]) == 1 and re.search(message, report["skipped_files"][0])
+    assert any(w.startswith("skipped") and str(bad) in w for w in report["warnings"])
+
+
+def test_truncated_gzip_keeps_every_line_before_the_cut(tmp_path):
+    data = gz_of_lines(20_000)
+    bad = write(tmp_path / "b.log.gz", data[:60_000])
+    frame = read_logs([write(tmp_path / "a.log", b"x\n"), bad], warn=False)
+    rows = frame[frame["source"] == str(bad)]
+    full = gzip.decompress(data).decode().splitlines()
+    assert 0 < len(rows) < len(full) and rows["line_no"].tolist() == list(range(1, len(rows) + 1))
+    assert rows["raw"].tolist()[:-1] == full[:len(rows) - 1]  # the last one may be cut mid-line
+
+
+class FailsAfter20Bytes(io.FileIO):
+    """A file whose disk fails after its first 20 bytes."""
+
+    def read(self, size=-1):
+        if self.tell() >= 20:
+            raise OSError(errno.EIO, "Input/output error")
+        return super().read(20 - self.tell() if size < 0 else min(size, 20 - self.tell()))
+
+
+def test_vanished_file_and_mid_file_read_error_are_skipped(tmp_path, monkeypatch):
+    from logad_utils import io as logio
+
+    files = [write(tmp_path / f"{name}.log", "\n".join(ATM).encode()) for name in "abc"]
+    opened = []
+
+    def flaky_open(path, mode="r", *args, **kwargs):
+        path = Path(path)
+        opened.append(path.name)
+        if path.name == "b.log":
+            path.unlink(missing_ok=True)  # gone between listing and reading
+        if path.name == "c.log" and opened.count("c.log") == 2:  # the first open only sniffs the head
+            return FailsAfter20Bytes(path, "rb")
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(logio, "open", flaky_open, raising=False)
+    frame = read_logs(files, warn=False)
+    skipped = frame.attrs["read_report"]["skipped_files"]
+    assert frame["source"].astype(str).value_counts().to_dict() == {str(files[0]): 3, str(files[2]): 1}
+    assert frame["raw"].iloc[-1] == ATM[0][:20]  # the bytes before the failure are kept
+    assert "b.log: cannot read" in skipped[0] and re.search(r"rest of .*c\.log after line 1 .*Input/output", skipped[1])
+
+
+def test_cli_finishes_a_partial_run_with_exit_code_3(tmp_path):
+    good = write(tmp_path / "a.jrn", "\n".join(ATM * 20).encode())
+    bad = write(tmp_path / "b.log.gz", gz_of_lines(20_000)[:60_000])
+    out = tmp_path / "parsed.csv"
+    proc = subprocess.run([sys.executable, "-m", "logad_utils", "parse", str(good), str(bad), str(tmp_path / "gone.log"),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert "partial run: 2 input(s) skipped or cut short" in proc.stderr
+    assert "gone.log: no such file" in proc.stderr and "rest of" in proc.stderr
+    assert pd.read_csv(out)["source"].nunique() == 2
+
+
+def test_a_single_unreadable_input_is_still_an_error(tmp_path):
+    with pytest.raises(LogInputError, match="corrupt gzip"):
+        read_logs(write(tmp_path / "b.log.gz", gz_of_lines(10)[:12]), warn=False)
