@@ -1,5 +1,8 @@
-"""Shared test helpers: where the optional Loghub samples are, a marker that skips without them, a corpus."""
+"""Shared test helpers: where the optional Loghub samples are, a marker that skips without them, a corpus,
+and Chromium."""
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -31,3 +34,26 @@ def corpus(n_routine: int = 200, seed: int = 0, odd: bool = True, blank_at: int 
     if blank_at is not None:
         lines.insert(blank_at, None)
     return lines
+
+
+# Headless and offline: no sandbox (CI runs as root), no GPU, and nothing that phones home.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--enable-logging=stderr", "--v=0"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Path of a Chromium binary. Missing: the test fails when CI is set (CI installs it), else skips."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if found is None:
+        if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+            pytest.fail("CI is set but no Chromium was found; .ci/run installs Debian's chromium package")
+        pytest.skip("no Chromium on this machine (apt-get install chromium to run the browser tests)")
+    return found
+
+
+def run_chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run headless Chromium once with a fresh profile folder; stdout and stderr as text."""
+    return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120)

@@ -1,10 +1,8 @@
 """``logad analyze``: CSVs, projector runs and a self-contained HTML report that a real browser renders."""
-import shutil
-import subprocess
-
 import pandas as pd
 import pytest
 
+from conftest import run_chromium
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
 from logad_utils.rca import TABLE_COLUMNS
@@ -36,18 +34,10 @@ def test_report_is_self_contained(analyzed):
     assert "http://" not in html.replace("http://www.w3.org", "") and "<script src" not in html
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
-def test_report_renders_in_a_real_browser(analyzed, tmp_path):
+def test_report_renders_in_a_real_browser(analyzed, tmp_path, chromium):
     shot = tmp_path / "report.png"
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-         "--window-size=1280,2000", f"--screenshot={shot}", (analyzed / "report.html").as_uri()],
-        capture_output=True, text=True, timeout=120)
+    proc = run_chromium(chromium, tmp_path / "profile", "--window-size=1280,2000", f"--screenshot={shot}",
+                        (analyzed / "report.html").as_uri())
     assert shot.is_file() and shot.stat().st_size > 20_000
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
