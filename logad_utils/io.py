@@ -210,13 +210,25 @@ def _open_text(path: Path) -> IO[str]:
     if not head and raw.error is not None:
         binary.close()
         raise LogInputError(f"{path}: {'corrupt gzip file' if gzipped else 'cannot read'} ({raw.error})")
-    # Windows tools (PowerShell's ">") write UTF-16 with a byte-order mark.
-    encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    if b"\x00" in head and encoding != "utf-16":
+    encoding = _sniff_encoding(head)
+    if b"\x00" in head and not encoding.startswith("utf-16"):
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
     # newline=None: "\r\n", "\r" and "\n" all end a line, also across read boundaries.
     return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=None)
+
+
+def _sniff_encoding(head: bytes) -> str:
+    """UTF-16 when the head has a byte-order mark (PowerShell's ">") or, without one, when every
+    other byte is NUL (UTF-16 text in the Latin range); else UTF-8, an optional BOM skipped."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    even, odd = head[0::2], head[1::2]
+    if odd and odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if odd and even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return "utf-8-sig"
 
 
 def _read_error(text: IO[str]) -> BaseException | None:

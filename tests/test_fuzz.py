@@ -1,0 +1,212 @@
+"""Property tests: whatever bytes a log holds, reading keeps one row per line, raises nothing but a
+clear LogInputError, and formats, masking and templates give the same answer every time.
+
+``make test`` runs a few dozen fixed (derandomized) examples per property; ``benchmarks/fuzz.py``
+runs the same properties with ``LOGAD_FUZZ_EXAMPLES`` random examples each.
+"""
+import codecs
+import gzip
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from logad_utils.formats import PRESETS, detect_format
+from logad_utils.io import _SNIFF_BYTES, LogInputError, _iter_line_batches, read_logs
+from logad_utils.masking import Masker
+from logad_utils.templates import LogTemplateMiner, mine_templates
+
+FUZZING = "LOGAD_FUZZ_EXAMPLES" in os.environ
+FUZZ = settings(max_examples=int(os.environ.get("LOGAD_FUZZ_EXAMPLES", 25)), deadline=None, database=None,
+                derandomize=not FUZZING, print_blob=FUZZING,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+SEPARATORS = ["\n", "\r\n", "\r"]
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+# Line text: anything but line breaks and surrogates; NUL only where noted.
+line_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=60)
+latin_text = st.text(st.characters(min_codepoint=1, max_codepoint=0xFF, blacklist_characters="\r\n"), max_size=60)
+
+
+def join(lines: list[str], ends: list[str], final: bool) -> str:
+    """Lines joined by the given separators; ``final`` ends the last line with one too."""
+    parts = [line + (end if i < len(lines) - 1 or final else "") for i, (line, end) in enumerate(zip(lines, ends))]
+    return "".join(parts)
+
+
+def expected_lines(text: str) -> list[str]:
+    """The lines of decoded text: "\\r\\n", "\\r" and "\\n" end a line; a final break starts none."""
+    if not text:
+        return []
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def decode_like_a_log(data: bytes) -> str | None:
+    """The text logad must read from ``data`` (None: it must refuse the file as binary)."""
+    head = data[:_SNIFF_BYTES]
+    even, odd = head[0::2], head[1::2]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if odd and odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return data.decode("utf-16-le", errors="replace")
+    if odd and even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return data.decode("utf-16-be", errors="replace")
+    if b"\x00" in head:
+        return None
+    return data.decode("utf-8-sig", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
+def read_rows(path) -> pd.DataFrame:
+    frame = read_logs(path, warn=False)
+    assert frame["line_no"].tolist() == list(range(1, len(frame) + 1))
+    return frame
+
+
+@FUZZ
+@given(data=st.binary(max_size=600))
+@example(data=b"\x00" * 7)
+@example(data=b"\xff\xfe" + "a\r\nb".encode("utf-16-le") + b"\x00")  # odd length after a BOM
+@example(data=b"\xef\xbb\xbf\r\r\n\n\xc3")  # BOM, only separators, a cut UTF-8 sequence
+def test_random_bytes_give_one_row_per_line_or_a_clear_error(workdir, data):
+    path = workdir / "random.log"
+    path.write_bytes(data)
+    text = decode_like_a_log(data)
+    if text is None or data[:2] == b"\x1f\x8b":
+        with pytest.raises(LogInputError, match=str(path)):
+            read_rows(path)
+        return
+    frame = read_rows(path)
+    assert len(frame) == len(expected_lines(text))
+
+
+@FUZZ
+@given(lines=st.lists(line_text, max_size=30), ends=st.lists(st.sampled_from(SEPARATORS), min_size=30, max_size=30),
+       final=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gzip"]))
+def test_every_line_ending_mix_and_encoding_keeps_every_line(workdir, lines, ends, final, encoding):
+    text = join(lines, ends, final)
+    data = gzip.compress(text.encode(), mtime=0) if encoding == "gzip" else text.encode(encoding)
+    path = workdir / ("mix.log.gz" if encoding == "gzip" else "mix.log")
+    path.write_bytes(data)
+    frame = read_rows(path)
+    assert frame["raw"].tolist() == [s[:65_536] for s in expected_lines(text)]
+
+
+@FUZZ
+@given(lines=st.lists(latin_text, min_size=1, max_size=20), ends=st.lists(st.sampled_from(SEPARATORS), min_size=20,
+                                                                           max_size=20),
+       big_endian=st.booleans())
+def test_utf16_without_bom_is_recognised(workdir, lines, ends, big_endian):
+    text = "log line " + join(lines, ends, True)  # a start in the ASCII range, as logs have
+    path = workdir / "nobom.log"
+    path.write_bytes(text.encode("utf-16-be" if big_endian else "utf-16-le"))
+    assert read_rows(path)["raw"].tolist() == expected_lines(text)
+
+
+@FUZZ
+@given(text=st.lists(st.sampled_from(SEPARATORS + [" ", "\t"]), min_size=1, max_size=100).map("".join))
+def test_files_of_only_separators_are_all_blank_rows(workdir, text):
+    path = workdir / "blank.log"
+    path.write_bytes(text.encode())
+    frame = read_rows(path)
+    assert len(frame) == len(expected_lines(text)) and frame["blank"].all()
+
+
+@FUZZ
+@given(lines=st.lists(line_text, min_size=1, max_size=40), ends=st.lists(st.sampled_from(SEPARATORS), min_size=40,
+                                                                          max_size=40),
+       read_size=st.integers(1, 64), batch=st.integers(1, 7))
+def test_read_boundaries_never_split_or_merge_lines(workdir, lines, ends, read_size, batch):
+    text = join(lines, ends, False)
+    path = workdir / "blocks.log"
+    path.write_bytes(text.encode())
+    batches = list(_iter_line_batches(path, batch, read_size=read_size))
+    assert all(0 < len(b) <= batch for b in batches)
+    assert [line for b in batches for line in b] == expected_lines(text)
+
+
+@FUZZ
+@given(head=st.lists(line_text, min_size=1, max_size=5), tail=st.lists(line_text, min_size=1, max_size=5))
+def test_nul_bytes_after_the_head_are_kept_as_text(workdir, head, tail):
+    text = "\n".join(["x" * 100] * (_SNIFF_BYTES // 100 + 1) + head + ["\x00".join(tail) + "\x00"])
+    path = workdir / "nul.log"
+    path.write_bytes(text.encode())
+    assert read_rows(path)["raw"].tolist() == expected_lines(text)
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
+def test_one_megabyte_lines(tmp_path, sep):
+    rng = np.random.default_rng(0)
+    big = "".join(rng.choice(list("abc <>=\x00é€"), size=1_000_000))
+    lines = ["first", big, big.replace("\x00", ""), "", "last"]
+    path = tmp_path / "big.log"
+    path.write_bytes(sep.join(lines).encode())
+    frame = read_rows(path)
+    assert len(frame) == 5 and frame["truncated"].tolist() == [False, True, True, False, False]
+    assert frame["raw"].iloc[1] == big[:65_536]
+
+
+@FUZZ
+@given(lines=st.lists(line_text, min_size=1, max_size=25), preset=st.sampled_from(sorted(PRESETS)))
+def test_formats_parse_any_text_row_for_row(lines, preset):
+    fmt = PRESETS[preset]
+    fields, matched = fmt.parse(lines)
+    again, matched_again = fmt.parse(lines)
+    assert len(fields) == len(matched) == len(lines) and matched.dtype == bool
+    pd.testing.assert_frame_equal(fields, again)
+    assert np.array_equal(matched, matched_again)
+    assert detect_format(lines).name == detect_format(list(lines)).name
+
+
+@FUZZ
+@given(texts=st.lists(st.text(max_size=120), max_size=20))
+def test_masking_is_a_deterministic_function(texts):
+    masker = Masker()
+    masked = masker.mask_many(texts)
+    assert masked == [masker.mask(t) for t in texts] == Masker.from_json(masker.to_json()).mask_many(texts)
+    assert all(isinstance(m, str) for m in masked)
+
+
+@FUZZ
+@given(texts=st.lists(st.text(max_size=80), min_size=1, max_size=30))
+def test_templates_cover_every_row_and_survive_a_round_trip(texts):
+    frame = pd.DataFrame({"content": texts})
+    first, second = mine_templates(frame, LogTemplateMiner()), mine_templates(frame, LogTemplateMiner())
+    pd.testing.assert_frame_equal(first, second)
+    assert len(first) == len(texts)
+    real = np.array([bool(t.strip()) for t in texts])
+    assert (first["template_id"].to_numpy()[real] >= 0).all() and (first["template_id"].to_numpy()[~real] == -1).all()
+    if not real.any():
+        return
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(first.loc[real, "content"].tolist())
+    reloaded = LogTemplateMiner.from_dict(miner.to_dict())
+    assert np.array_equal(reloaded.transform(first.loc[real, "content"].tolist()), ids)
+
+
+def test_parse_output_is_identical_across_processes(tmp_path):
+    """Hash seeds differ from run to run; the output must not."""
+    rng = np.random.default_rng(1)
+    alphabet = list("abcXYZ019 :=<>/.-_\t\x00é€\ufffd")
+    lines = ["".join(rng.choice(alphabet, size=rng.integers(0, 80))).replace("\x00", "") for _ in range(400)]
+    log = tmp_path / "mixed.log"
+    log.write_bytes("\r\n".join(lines[:200]).encode() + b"\n" + b"\xff\xfe\n".join(s.encode() for s in lines[200:]))
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"p{seed}.csv"
+        subprocess.run([sys.executable, "-m", "logad_utils", "parse", str(log), "--out", str(out)], check=True,
+                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 400
