@@ -23,11 +23,19 @@ from logad_utils.masking import Masker
 from logad_utils.templates import LogTemplateMiner, mine_templates
 
 FUZZING = "LOGAD_FUZZ_EXAMPLES" in os.environ
-FUZZ = settings(max_examples=int(os.environ.get("LOGAD_FUZZ_EXAMPLES", 25)), deadline=None, database=None,
-                derandomize=not FUZZING, print_blob=FUZZING,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+
+
+def fuzz(weight: float = 1.0) -> settings:
+    """One property's settings: 25 fixed examples in the suite; ``weight`` × LOGAD_FUZZ_EXAMPLES random ones
+    when fuzzing (cheap properties get more)."""
+    examples = max(1, round(weight * int(os.environ["LOGAD_FUZZ_EXAMPLES"]))) if FUZZING else 25
+    return settings(max_examples=examples, deadline=None, database=None, derandomize=not FUZZING,
+                    print_blob=FUZZING, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                               HealthCheck.function_scoped_fixture])
+
 SEPARATORS = ["\n", "\r\n", "\r"]
+MASKER = Masker()
+MASKER_RELOADED = Masker.from_json(MASKER.to_json())
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 # Line text: anything but line breaks and surrogates; NUL only where noted.
@@ -75,7 +83,7 @@ def read_rows(path) -> pd.DataFrame:
     return frame
 
 
-@FUZZ
+@fuzz(2)
 @given(data=st.binary(max_size=600))
 @example(data=b"\x00" * 7)
 @example(data=b"\xff\xfe" + "a\r\nb".encode("utf-16-le") + b"\x00")  # odd length after a BOM
@@ -92,7 +100,7 @@ def test_random_bytes_give_one_row_per_line_or_a_clear_error(workdir, data):
     assert len(frame) == len(expected_lines(text))
 
 
-@FUZZ
+@fuzz(2)
 @given(lines=st.lists(line_text, max_size=30), ends=st.lists(st.sampled_from(SEPARATORS), min_size=30, max_size=30),
        final=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gzip"]))
 def test_every_line_ending_mix_and_encoding_keeps_every_line(workdir, lines, ends, final, encoding):
@@ -104,7 +112,7 @@ def test_every_line_ending_mix_and_encoding_keeps_every_line(workdir, lines, end
     assert frame["raw"].tolist() == [s[:65_536] for s in expected_lines(text)]
 
 
-@FUZZ
+@fuzz(1)
 @given(lines=st.lists(latin_text, min_size=1, max_size=20), ends=st.lists(st.sampled_from(SEPARATORS), min_size=20,
                                                                            max_size=20),
        big_endian=st.booleans())
@@ -115,7 +123,7 @@ def test_utf16_without_bom_is_recognised(workdir, lines, ends, big_endian):
     assert read_rows(path)["raw"].tolist() == expected_lines(text)
 
 
-@FUZZ
+@fuzz(5)
 @given(text=st.lists(st.sampled_from(SEPARATORS + [" ", "\t"]), min_size=1, max_size=100).map("".join))
 def test_files_of_only_separators_are_all_blank_rows(workdir, text):
     path = workdir / "blank.log"
@@ -124,7 +132,7 @@ def test_files_of_only_separators_are_all_blank_rows(workdir, text):
     assert len(frame) == len(expected_lines(text)) and frame["blank"].all()
 
 
-@FUZZ
+@fuzz(40)
 @given(lines=st.lists(line_text, min_size=1, max_size=40), ends=st.lists(st.sampled_from(SEPARATORS), min_size=40,
                                                                           max_size=40),
        read_size=st.integers(1, 64), batch=st.integers(1, 7))
@@ -137,7 +145,7 @@ def test_read_boundaries_never_split_or_merge_lines(workdir, lines, ends, read_s
     assert [line for b in batches for line in b] == expected_lines(text)
 
 
-@FUZZ
+@fuzz(0.5)
 @given(head=st.lists(line_text, min_size=1, max_size=5), tail=st.lists(line_text, min_size=1, max_size=5))
 def test_nul_bytes_after_the_head_are_kept_as_text(workdir, head, tail):
     text = "\n".join(["x" * 100] * (_SNIFF_BYTES // 100 + 1) + head + ["\x00".join(tail) + "\x00"])
@@ -158,7 +166,7 @@ def test_one_megabyte_lines(tmp_path, sep):
     assert frame["raw"].iloc[1] == big[:65_536]
 
 
-@FUZZ
+@fuzz(1)
 @given(lines=st.lists(line_text, min_size=1, max_size=25), preset=st.sampled_from(sorted(PRESETS)))
 def test_formats_parse_any_text_row_for_row(lines, preset):
     fmt = PRESETS[preset]
@@ -170,16 +178,15 @@ def test_formats_parse_any_text_row_for_row(lines, preset):
     assert detect_format(lines).name == detect_format(list(lines)).name
 
 
-@FUZZ
+@fuzz(50)
 @given(texts=st.lists(st.text(max_size=120), max_size=20))
 def test_masking_is_a_deterministic_function(texts):
-    masker = Masker()
-    masked = masker.mask_many(texts)
-    assert masked == [masker.mask(t) for t in texts] == Masker.from_json(masker.to_json()).mask_many(texts)
+    masked = MASKER.mask_many(texts)
+    assert masked == [MASKER.mask(t) for t in texts] == MASKER_RELOADED.mask_many(texts)
     assert all(isinstance(m, str) for m in masked)
 
 
-@FUZZ
+@fuzz(1)
 @given(texts=st.lists(st.text(max_size=80), min_size=1, max_size=30))
 def test_templates_cover_every_row_and_survive_a_round_trip(texts):
     frame = pd.DataFrame({"content": texts})
