@@ -1,12 +1,15 @@
 """Hostile log text: it shows literally in the HTML report and runs nowhere; CSV and TSV cells can't become formulas."""
 import csv
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_chromium
+from conftest import ROOT, run_chromium
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
 from logad_utils.projector import export_projector, metadata_frame
@@ -86,13 +89,22 @@ def test_rendered_fields_are_all_escaped():
     assert text.count(hostile) == 7 and all(p in text for p in PAYLOADS)
 
 
-def test_nothing_runs_in_a_real_browser(hostile_run, tmp_path, chromium):
+def test_nothing_runs_in_a_real_browser(chromium, hostile_run, tmp_path):
     proc = run_chromium(chromium, tmp_path / "profile", "--dump-dom", (hostile_run / "report.html").as_uri())
     assert proc.returncode == 0 and "<main>" in proc.stdout
     dom = assert_inert(proc.stdout)  # the DOM after the page loaded: nothing added or changed it
     assert '<script>document.title="PWNED"' in "".join(dom.text)
     ran = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line or "alert" in line]
     assert not ran, ran
+
+
+@pytest.mark.parametrize("ci, code, outcome", [("true", 1, "CI is set but no Chromium"), ("", 0, "1 skipped")])
+def test_without_a_browser_the_browser_test_fails_under_ci_and_skips_elsewhere(tmp_path, ci, code, outcome):
+    env = {**os.environ, "PATH": str(tmp_path), "CI": ci}  # no chromium on this PATH
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           f"{__file__}::test_nothing_runs_in_a_real_browser"], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == code and outcome in proc.stdout, proc.stdout[-2000:]
 
 
 def test_formula_cells_are_escaped_in_every_spreadsheet_output(hostile_run):
