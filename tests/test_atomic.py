@@ -9,8 +9,11 @@ import time
 import pandas as pd
 import pytest
 
-from logad_utils.atomic import OutputError, atomic_dir, write_table, write_text
+from logad_utils.atomic import OutputError, atomic_dir, write_table, write_text, write_with
 from logad_utils.datasets import write_log
+from logad_utils.detectors import TfidfDetector
+from logad_utils.pipeline import LogModel, load_model, save_model
+from logad_utils.templates import LogTemplateMiner, mine_templates
 
 LOGAD = [sys.executable, "-m", "logad_utils"]
 
@@ -20,8 +23,8 @@ def finished_names(folder):
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".tmp-" not in p.name)
 
 
-def temporaries(folder):
-    return [p for p in folder.rglob("*") if ".tmp-" in p.name]
+def temporaries(folder, prefix=""):
+    return [p for p in folder.rglob("*") if ".tmp-" in p.name and p.name.startswith(prefix)]
 
 
 def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
@@ -32,8 +35,6 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        from logad_utils.atomic import write_with
-
         write_with(path, fail)
     assert path.read_text() == "old" and not temporaries(tmp_path)
 
@@ -68,13 +69,13 @@ def log_50k(tmp_path_factory):
     return log
 
 
-def stop_while_writing(argv, watch, sig):
-    """Run logad, freeze it (SIGSTOP) as soon as a temporary output appears under ``watch``,
-    record what looks finished, then deliver ``sig``; returns (caught, finished names while frozen, exit code)."""
+def stop_while_writing(argv, watch, sig, prefix="."):
+    """Run logad, freeze it (SIGSTOP) as soon as a temporary output named ``prefix``... appears under
+    ``watch``, record what looks finished, then deliver ``sig``; returns (caught, finished names, exit code)."""
     proc = subprocess.Popen(LOGAD + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     caught, frozen = False, []
     while proc.poll() is None:
-        if temporaries(watch):
+        if temporaries(watch, prefix):
             proc.send_signal(signal.SIGSTOP)
             caught, frozen = True, finished_names(watch)
             proc.send_signal(sig)
@@ -97,13 +98,25 @@ def test_interrupted_parse_leaves_no_finished_looking_output(log_50k, tmp_path, 
         assert not temporaries(out.parent)  # Ctrl-C and SIGTERM clean up their temporaries
 
 
-def test_killed_model_save_leaves_no_model_directory(log_50k, tmp_path):
-    scores, model = tmp_path / "scores.csv", tmp_path / "model"
+def test_killed_detect_leaves_only_complete_outputs(log_50k, tmp_path):
+    scores, projector, model = tmp_path / "scores.csv", tmp_path / "projector", tmp_path / "model"
     caught, frozen, _ = stop_while_writing(
-        ["detect", str(log_50k), "--out", str(scores), "--save-model", str(model)], tmp_path, signal.SIGKILL)
-    assert caught and not model.exists()
-    if "scores.csv" in frozen:  # written before the model: complete, one row per line
-        assert len(pd.read_csv(scores)) == 50_000
+        ["detect", str(log_50k), "--out", str(scores), "--projector-dir", str(projector), "--save-model", str(model)],
+        tmp_path, signal.SIGKILL, prefix=".tensors.tmp-")
+    assert caught and "scores.csv" in frozen and len(pd.read_csv(scores)) == 50_000  # written first: complete
+    assert not (projector / "tfidf" / "tensors.tsv").exists() and not model.exists()
+
+
+def test_interrupted_model_save_keeps_the_earlier_model(tmp_path, monkeypatch):
+    frame = pd.DataFrame({"content": [f"user {i} logged in" for i in range(50)], "blank": False})
+    miner = LogTemplateMiner()
+    frame = mine_templates(frame, miner)
+    model = LogModel("tfidf", "raw", "message", miner, TfidfDetector().fit(frame))
+    save_model(tmp_path / "model", model)
+    monkeypatch.setattr(LogTemplateMiner, "save", lambda self, path: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        save_model(tmp_path / "model", model)
+    assert load_model(tmp_path / "model").method == "tfidf" and not temporaries(tmp_path)
 
 
 def _small_file_limit():
