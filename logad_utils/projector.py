@@ -34,6 +34,7 @@ Every file is written under a temporary name and renamed when complete.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import socket

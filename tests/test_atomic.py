@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -113,7 +114,14 @@ def test_interrupted_model_save_keeps_the_earlier_model(tmp_path, monkeypatch):
     frame = mine_templates(frame, miner)
     model = LogModel("tfidf", "raw", "message", miner, TfidfDetector().fit(frame))
     save_model(tmp_path / "model", model)
-    monkeypatch.setattr(LogTemplateMiner, "save", lambda self, path: (_ for _ in ()).throw(KeyboardInterrupt))
+    real_write = Path.write_bytes
+
+    def interrupted_after_one_file(path, data):
+        if path.parent.name.startswith(".model.tmp-") and any(path.parent.iterdir()):
+            raise KeyboardInterrupt
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", interrupted_after_one_file)
     with pytest.raises(KeyboardInterrupt):
         save_model(tmp_path / "model", model)
     assert load_model(tmp_path / "model").method == "tfidf" and not temporaries(tmp_path)

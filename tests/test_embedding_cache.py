@@ -24,7 +24,8 @@ WORKER = textwrap.dedent("""
         return np.random.default_rng(int(key[1:])).standard_normal({dim}).astype(np.float32)
 
     for batch in range(100):
-        keys = [f"k{{batch * 50 + who * 25 + i}}" for i in range(25)] + [f"k{{1_000_000 + batch * 25 + i}}" for i in range(25)]
+        own = [f"k{{batch * 50 + who * 25 + i}}" for i in range(25)]
+        keys = own + [f"k{{1_000_000 + batch * 25 + i}}" for i in range(25)]
         cache = _VectorCache(cache_dir)
         cache.put("m", keys, np.stack([vector(k) for k in keys]))
         got = cache.get("m", keys, {dim})

@@ -81,8 +81,8 @@ def test_report_escapes_every_piece_of_log_text(hostile_run):
 
 def test_rendered_fields_are_all_escaped():
     hostile = " | ".join(PAYLOADS)
-    content = ReportContent(title=hostile, summary={hostile: hostile}, notes=[hostile],
-                            top_templates=pd.DataFrame({"template": PAYLOADS, "z": np.arange(len(PAYLOADS), dtype=float)}),
+    templates = pd.DataFrame({"template": PAYLOADS, "z": np.arange(len(PAYLOADS), dtype=float)})
+    content = ReportContent(title=hostile, summary={hostile: hostile}, notes=[hostile], top_templates=templates,
                             projector_runs=[(hostile, hostile)])
     text = "".join(assert_inert(render_report(content)).text)
     # title (twice: <title> and <h1>), summary key and value, note, projector run name and command

@@ -228,8 +228,8 @@ def test_cli_finishes_a_partial_run_with_exit_code_3(tmp_path):
     good = write(tmp_path / "a.jrn", "\n".join(ATM * 20).encode())
     bad = write(tmp_path / "b.log.gz", gz_of_lines(20_000)[:60_000])
     out = tmp_path / "parsed.csv"
-    proc = subprocess.run([sys.executable, "-m", "logad_utils", "parse", str(good), str(bad), str(tmp_path / "gone.log"),
-                           "--out", str(out)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "logad_utils", "parse", str(good), str(bad),
+                           str(tmp_path / "gone.log"), "--out", str(out)], capture_output=True, text=True)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
     assert "partial run: 2 input(s) skipped or cut short" in proc.stderr
     assert "gone.log: no such file" in proc.stderr and "rest of" in proc.stderr
