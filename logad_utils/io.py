@@ -228,6 +228,9 @@ def _sniff_encoding(head: bytes) -> str:
         return "utf-16-le"
     if odd and even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
         return "utf-16-be"
+    if len(head) < len(codecs.BOM_UTF8) and codecs.BOM_UTF8.startswith(head):
+        # A whole file of one or two bytes of a BOM: Python's utf-8-sig decoder would drop them silently.
+        return "utf-8"
     return "utf-8-sig"
 
 
