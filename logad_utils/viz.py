@@ -229,7 +229,12 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
     x = x.to_numpy()
     keep = ~pd.isna(x)
     values = x[keep].astype("datetime64[ns]").astype(np.int64) if use_time else x[keep].astype(float)
-    edges = np.histogram_bin_edges(values, bins=bins)
+    low, high = (values.min(), values.max()) if len(values) else (0, 1)
+    if low == high:
+        # One instant (a single selected line): a minute wide, else numpy cannot split it into bins.
+        half = 30 * 10**9 if use_time else 0.5
+        low, high = low - half, high + half
+    edges = np.histogram_bin_edges(values.astype(float), bins=bins, range=(float(low), float(high)))
     normal, _ = np.histogram(values[~flags[keep]], bins=edges)
     flagged, _ = np.histogram(values[flags[keep]], bins=edges)
     centers = (edges[:-1] + edges[1:]) / 2

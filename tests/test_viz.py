@@ -21,3 +21,12 @@ def test_training_curves_show_both_losses():
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.1, 0.6, 0.4])
     assert ax.get_yscale() == "log"
     assert len(viz.plot_training_curves({"loss": [1.0]}).lines) == 1
+
+
+def test_timeline_of_one_instant_draws_one_minute():
+    import pandas as pd
+
+    frame = pd.DataFrame({"timestamp": pd.to_datetime(["2026-03-02 10:00:00"] * 3), "line_no": [1, 2, 3]})
+    ax = viz.plot_timeline(frame, np.array([True, False, False]), bins=30)
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(heights) == 3 and len(heights) == 60  # 30 normal and 30 flagged bars
