@@ -1,0 +1,509 @@
+"""Template counts over time, their baselines and trend alerts: bursts, drops, silences, new and gone templates.
+
+Some anomalies are invisible line by line: a heartbeat that stops, a retry
+storm of an ordinary message, a transaction rate that halves. This module
+counts each template per time bucket and compares the counts with a baseline.
+
+Counting (:func:`count_templates`)
+----------------------------------
+Lines are grouped by (bucket, template) with one sparse matrix build, never a
+loop over lines. The bucket is a "nice" duration that divides a day, the
+smallest giving at least ``TARGET_LINES`` lines per bucket on average and at
+most ``MAX_BUCKETS`` buckets; logs without timestamps use windows of lines.
+Buckets are aligned on midnight; a bucket the log only partly covers has an
+``exposure`` below 1 and its expected count is scaled down.
+
+Baseline (:func:`expected_counts`)
+----------------------------------
+*Seasonal* when the log covers at least two days (and the bucket divides a
+day): expected(day d, slot s) = weekday(d) · profile(s), where profile(s) is
+the trimmed mean (10 % each side) over days of the counts in slot s, and
+weekday factors (only with two weeks or more) are trimmed means of the daily
+totals per weekday over the overall one. Otherwise *rolling*: the centred
+rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling mean where
+the median is 0 (a rare template). Each template is counted only between
+its first and last line: before and after, ``new`` and ``gone`` speak.
+
+Dispersion: log counts are burstier than Poisson. For a template with at
+least 20 buckets expecting ≥ 5 lines, φ is the squared robust (MAD) scale of
+its Pearson residuals there; for a rare template φ is its median count in
+the buckets where it occurs (lines come in clumps, e.g. three cassettes
+refilled together: variance = clump size × mean). Counts are then negative
+binomial with mean μ and variance φ·μ (Poisson when φ = 1).
+
+Alerts (:func:`find_trends`)
+----------------------------
+* ``burst`` / ``drop``: the count of a template (or of all lines together,
+  template id -1) in a window of 1, 4 or 16 buckets has a tail probability
+  below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
+  flagged windows of one template and direction join into one alert.
+* ``silence``: a template that recurs regularly (at least
+  ``MIN_RECURRENCES`` lines, the 10th to 90th percentiles of its gaps within
+  half and twice the median gap P) has a gap longer than
+  ``silence_periods`` · P.
+* ``new``: a template first seen after the warm-up (``warmup`` of the span)
+  whose rate from then to the end of the log would have given it a Poisson
+  chance below ``alpha / templates`` of staying absent until then (a
+  one-off burst late in the log has a low rate over the rest of it).
+* ``gone``: a regular template absent for ``silence_periods`` · P at the end
+  of the log, or another one that lived at least the warm-up and whose rate
+  up to its last line makes its absence since then as unlikely.
+
+``score`` is −log10 of the alert's probability (silence: the Poisson chance
+of missing that many expected occurrences); ``expected`` and ``observed``
+are the line counts over the alert (0 observed for silence, new and gone).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.stats import nbinom, poisson
+
+__all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
+           "TREND_COLUMNS", "ALERT_KINDS", "ALL_LINES"]
+
+TREND_COLUMNS = ["kind", "template_id", "template", "start", "end", "first_line_no", "last_line_no", "source",
+                 "score", "expected", "observed"]
+ALERT_KINDS = ("burst", "drop", "silence", "new", "gone")
+ALL_LINES = "(all lines)"  # the template text of the series of every line together (template id -1)
+NICE_BUCKETS = tuple(pd.Timedelta(b) for b in ("1min", "2min", "5min", "10min", "15min", "20min", "30min", "1h",
+                                               "2h", "3h", "4h", "6h", "12h", "1D"))
+DAY = pd.Timedelta("1D")
+TARGET_LINES = 30  # mean lines per bucket the automatic bucket aims for
+MAX_BUCKETS = 10_000
+ROLLING_BUCKETS = 25
+SCALES = (1, 4, 16)  # window lengths in buckets
+ALPHA = 0.05
+SILENCE_PERIODS = 3.5
+MIN_RECURRENCES = 12
+WARMUP = 0.1
+MIN_LINES = 5  # templates with fewer lines get no burst/drop test
+WEEKDAY_PRIOR = 20.0
+_DISPERSION_MIN_MEAN = 5.0
+_DISPERSION_MIN_BUCKETS = 20
+_PREFILTER_Z = 3.0  # windows closer than this many standard deviations cannot reach alpha / tests
+_BLOCK_CELLS = 2_000_000  # buckets × templates modelled at once
+
+
+@dataclass
+class TemplateCounts:
+    """Lines per (bucket, template): ``matrix`` (b, k) sparse, ``template_ids`` (k,), ``templates`` (k,),
+    ``starts`` (b,) bucket starts (timestamps, or 0-based row of a line window), ``bucket`` (a Timedelta,
+    or a number of lines), ``exposure`` (b,) share of each bucket the log covers."""
+
+    matrix: sparse.csc_matrix
+    template_ids: np.ndarray
+    templates: np.ndarray
+    starts: pd.DatetimeIndex | np.ndarray
+    bucket: pd.Timedelta | int
+    exposure: np.ndarray
+
+    @property
+    def timed(self) -> bool:
+        """Whether buckets are time spans (else windows of lines)."""
+        return isinstance(self.bucket, pd.Timedelta)
+
+    def column(self, template_id: int) -> np.ndarray:
+        """Counts (b,) of one template, or of all lines for id -1."""
+        if template_id == -1:
+            return np.asarray(self.matrix.sum(axis=1)).ravel().astype(float)
+        k = int(np.flatnonzero(self.template_ids == template_id)[0])
+        return self.matrix[:, k].toarray().ravel().astype(float)
+
+    def frame(self) -> pd.DataFrame:
+        """Dense counts (b, k): one column per template id, indexed by bucket start."""
+        return pd.DataFrame(self.matrix.toarray(), index=self.starts, columns=self.template_ids)
+
+
+@dataclass
+class _Occurrences:
+    """The counted lines (v, sorted by template then position) and where they are in the frame."""
+
+    codes: np.ndarray  # template index 0..k-1 (v,)
+    pos: np.ndarray  # seconds since the first bucket start, or the row ordinal (v,)
+    rows: np.ndarray  # positional row in the frame (v,)
+    bounds: np.ndarray  # (k + 1,) slice of each template
+    lo: float  # first and last position covered by the log
+    hi: float
+
+
+@dataclass
+class Trends:
+    """Counts, the expected counts of alerted templates (template id → (b,)), and the alerts (TREND_COLUMNS)."""
+
+    counts: TemplateCounts
+    expected: dict
+    alerts: pd.DataFrame
+    seasonal: bool
+
+    def series(self, template_id: int) -> pd.DataFrame:
+        """``observed`` and ``expected`` counts (b rows) of one template (-1: all lines), by bucket start."""
+        expected = self.expected.get(template_id, np.full(len(self.counts.starts), np.nan))
+        return pd.DataFrame({"observed": self.counts.column(template_id), "expected": expected},
+                            index=self.counts.starts)
+
+
+# --------------------------------------------------------------------------- counting
+def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
+    """Timestamps (n,) filled from the neighbours, or None when under half the lines have one."""
+    if "timestamp" not in frame:
+        return None
+    ts = pd.to_datetime(frame["timestamp"], errors="coerce")
+    if ts.notna().mean() < 0.5 or ts.max() == ts.min():
+        return None
+    return ts.ffill().bfill()
+
+
+def choose_bucket(span: float, n_lines: int, timed: bool) -> pd.Timedelta | int:
+    """The bucket for ``n_lines`` over ``span`` seconds (timed) or lines: ≥ TARGET_LINES a bucket, ≤ MAX_BUCKETS."""
+    if not timed:
+        return max(int(np.ceil(max(TARGET_LINES, n_lines / MAX_BUCKETS))), 1)
+    seconds = max(TARGET_LINES * span / max(n_lines, 1), span / MAX_BUCKETS)
+    return next((b for b in NICE_BUCKETS if b.total_seconds() >= seconds), NICE_BUCKETS[-1])
+
+
+def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
+                 ) -> tuple[_Occurrences, TemplateCounts]:
+    """Positions of the counted lines and the count matrix."""
+    ids = frame["template_id"].to_numpy() if "template_id" in frame else np.full(len(frame), -1)
+    valid = ids >= 0
+    if "blank" in frame:
+        valid &= ~frame["blank"].to_numpy(dtype=bool)
+    ts = _timestamps(frame)
+    if ts is not None:
+        origin = ts.min().floor("D")
+        pos_all = ((ts - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+        lo, hi = float(pos_all.min()), float(pos_all.max()) + 1.0  # times have 1 s resolution at worst
+    else:
+        origin, pos_all = None, np.arange(len(frame), dtype=float)
+        lo, hi = 0.0, float(len(frame))
+    if bucket is None:
+        bucket = choose_bucket(hi - lo, int(valid.sum()), ts is not None)
+    elif ts is not None:
+        bucket = pd.Timedelta(bucket)
+    else:
+        bucket = int(bucket)
+    width = bucket.total_seconds() if ts is not None else float(bucket)
+    if width <= 0:
+        raise ValueError(f"bucket must be positive, got {bucket}")
+    rows = np.flatnonzero(valid)
+    codes, uniques = pd.factorize(ids[rows], sort=True)
+    pos = pos_all[rows]
+    order = np.lexsort((pos, codes))
+    codes, pos, rows = codes[order], pos[order], rows[order]
+    n_buckets = int(hi // width) + 1 if len(frame) else 0
+    counts = sparse.coo_matrix((np.ones(len(rows), dtype=np.int64), ((pos // width).astype(np.int64), codes)),
+                               shape=(n_buckets, len(uniques))).tocsc()
+    starts = np.arange(n_buckets) * width
+    exposure = np.clip((np.minimum(starts + width, hi) - np.maximum(starts, lo)) / width, 0.0, 1.0)
+    names = _template_names(frame, rows, codes, len(uniques))
+    index = origin + pd.to_timedelta(starts, unit="s") if ts is not None else starts.astype(np.int64)
+    occ = _Occurrences(codes, pos, rows, np.searchsorted(codes, np.arange(len(uniques) + 1)), lo, hi)
+    return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
+
+
+def _template_names(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    """Template text (k,) of each template index, from its first counted line."""
+    column = "template" if "template" in frame else "masked" if "masked" in frame else "content"
+    first = np.searchsorted(codes, np.arange(k))
+    return frame[column].astype(object).to_numpy()[rows[first]] if k else np.zeros(0, dtype=object)
+
+
+def count_templates(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = None) -> TemplateCounts:
+    """Lines per bucket and template of a parsed frame (needs ``template_id``; uses ``timestamp``, ``blank``).
+
+    ``bucket``: a duration (``"15min"``) or, for logs without timestamps, a
+    number of lines; None chooses one (:func:`choose_bucket`).
+    """
+    return _occurrences(frame, bucket)[1]
+
+
+# --------------------------------------------------------------------------- baseline
+def _lifetimes(occ: _Occurrences, width: float, n_buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last bucket (k,), (k,) of each template's lines."""
+    first = (occ.pos[occ.bounds[:-1]] // width).astype(np.int64)
+    last = (occ.pos[occ.bounds[1:] - 1] // width).astype(np.int64)
+    return first, np.minimum(last, n_buckets - 1)
+
+
+def _is_seasonal(counts: TemplateCounts, occ: _Occurrences) -> bool:
+    return counts.timed and DAY % counts.bucket == pd.Timedelta(0) and occ.hi - occ.lo >= 2 * DAY.total_seconds()
+
+
+def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray,
+                    seasonal: bool) -> np.ndarray:
+    """Expected lines per full bucket (b, m) of counts ``y`` (b, m), from buckets with exposure (b, m) of 1.
+
+    Seasonal (hour of day, and day of week with two weeks or more) when
+    ``seasonal``, else a rolling median; see the module docstring.
+    """
+    fit = np.where(exposure >= 1.0, y, np.nan)
+    lam = _seasonal(fit, starts) if seasonal else _rolling(fit)
+    # A template's mean rate stands in where the baseline has nothing to go on (and floors it a little).
+    rate = np.nanmean(np.where(exposure > 0, y / np.maximum(exposure, 1e-9), np.nan), axis=0)
+    rate = np.nan_to_num(rate)
+    lam = np.where(np.isnan(lam), rate, lam)
+    return np.maximum(lam, 0.1 * rate)
+
+
+def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
+    """Weekday factor × slot-of-day profile (b, m), from counts with NaN where not to be used (b, m)."""
+    b, m = fit.shape
+    slots = int(round(DAY / (starts[1] - starts[0]))) if b > 1 else 1
+    days = -(-b // slots)
+    grid = np.full((days * slots, m), np.nan)
+    grid[:b] = fit
+    grid = grid.reshape(days, slots, m)
+    weekday = (starts[0] + pd.to_timedelta(np.arange(days), unit="D")).weekday.to_numpy()
+    factor = np.ones((days, m))
+    if days >= 14:
+        totals = grid.sum(axis=1)  # a day with a missing slot is no full day: NaN
+        per_day = np.nan_to_num(np.nanmean(totals, axis=0)) if np.isfinite(totals).any() else np.zeros(m)
+        for w in range(7):
+            mine = totals[weekday == w]
+            # A prior of WEEKDAY_PRIOR lines at the overall rate keeps rare templates' factors near 1.
+            factor[weekday == w] = ((np.nansum(mine, axis=0) + WEEKDAY_PRIOR)
+                                    / (np.isfinite(mine).sum(axis=0) * per_day + WEEKDAY_PRIOR))
+    scaled = grid / factor[:, None, :]
+    valid = np.isfinite(scaled)
+    total, n = np.nansum(scaled, axis=0), valid.sum(axis=0)
+    # Leave the day out: a burst or a drop never lowers its own surprise.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        profile = (total - np.where(valid, scaled, 0.0)) / (n - valid)
+    return (factor[:, None, :] * profile).reshape(days * slots, m)[:b]
+
+
+def _rolling(fit: np.ndarray) -> np.ndarray:
+    """Centred rolling median (b, m); the rolling mean where the median is 0."""
+    frame = pd.DataFrame(fit)
+    roll = frame.rolling(ROLLING_BUCKETS, center=True, min_periods=1)
+    median, mean = roll.median().to_numpy(), roll.mean().to_numpy()
+    return np.where(median > 0, median, mean)
+
+
+def _dispersion(y: np.ndarray, lam: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+    """Variance / mean (m,) ≥ 1 of each template's counts (b, m); see the module docstring."""
+    mu = lam * exposure
+    seen = exposure > 0
+    big = seen & (mu >= _DISPERSION_MIN_MEAN)
+    resid = np.where(big, (y - mu) / np.sqrt(np.maximum(mu, 1e-9)), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN, replaced below
+        mad = 1.4826 * np.nanmedian(np.abs(resid - np.nanmedian(resid, axis=0)), axis=0)
+        clump = np.nanmedian(np.where(seen & (y > 0), y, np.nan), axis=0)
+    phi = np.where(big.sum(axis=0) >= _DISPERSION_MIN_BUCKETS, mad ** 2, clump)
+    return np.maximum(np.nan_to_num(phi, nan=1.0), 1.0)
+
+
+def _log_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, upper: bool) -> np.ndarray:
+    """ln P(X ≥ y) (upper) or ln P(X ≤ y) for X negative binomial with mean mu and variance phi·mu (Poisson at 1)."""
+    out = np.zeros(np.broadcast(y, mu, phi).shape)
+    y, mu, phi = np.broadcast_arrays(y, mu, phi)
+    nb = phi > 1.0 + 1e-6
+    po = ~nb
+    if upper:
+        out[po] = poisson.logsf(y[po] - 1, mu[po])
+        out[nb] = nbinom.logsf(y[nb] - 1, mu[nb] / (phi[nb] - 1.0), 1.0 / phi[nb])
+    else:
+        out[po] = poisson.logcdf(y[po], mu[po])
+        out[nb] = nbinom.logcdf(y[nb], mu[nb] / (phi[nb] - 1.0), 1.0 / phi[nb])
+    return out
+
+
+# --------------------------------------------------------------------------- alerts
+def _window_sums(a: np.ndarray, w: int) -> np.ndarray:
+    """Sums (b − w + 1, m) of w consecutive rows of a (b, m)."""
+    c = np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
+    return c[w:] - c[:-w]
+
+
+def _flag_windows(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndarray, log_cut: float
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Buckets (b, m) covered by a significant high window, and by a significant low one."""
+    b = len(y)
+    high, low = np.zeros(y.shape, dtype=bool), np.zeros(y.shape, dtype=bool)
+    for w in SCALES:
+        if w > b:
+            break
+        yw, mw = _window_sums(y, w), _window_sums(mu, w)
+        usable = (_window_sums(alive.astype(float), w) == w) & (mw > 0)
+        z = (yw - mw) / np.sqrt(phi * np.maximum(mw, 1e-12))
+        for flags, side, upper in ((high, z > _PREFILTER_Z, True), (low, z < -_PREFILTER_Z, False)):
+            cand = np.argwhere(usable & side)
+            if len(cand) == 0:
+                continue
+            logp = _log_tail(yw[cand[:, 0], cand[:, 1]], mw[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
+            hit = cand[logp < log_cut]
+            cover = np.zeros((b + 1, y.shape[1]))
+            np.add.at(cover, (hit[:, 0], hit[:, 1]), 1.0)
+            np.add.at(cover, (hit[:, 0] + w, hit[:, 1]), -1.0)
+            flags |= np.cumsum(cover, axis=0)[:b] > 0
+    return high, low
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True in flags (b,)."""
+    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, flags: np.ndarray, kind: str,
+                  log_cut: float) -> list[tuple[str, int, int, float, float, float]]:
+    """(kind, first bucket, end bucket, score, expected, observed) of each run of flagged buckets (b,)."""
+    out = []
+    upper = kind == "burst"
+    for a, z in _runs(flags):
+        # A window may reach past the change; keep the buckets that move the way the alert says.
+        inside = np.flatnonzero((y[a:z] > mu[a:z]) if upper else (y[a:z] < mu[a:z])) + a
+        if len(inside) == 0:
+            continue
+        a, z = int(inside[0]), int(inside[-1]) + 1
+        observed, expected = float(y[a:z].sum()), float(mu[a:z].sum())
+        logp = float(_log_tail(np.array([observed]), np.array([expected]), np.array([phi]), upper)[0])
+        if logp < log_cut:
+            out.append((kind, a, z, -logp / np.log(10), expected, observed))
+    return out
+
+
+def _gap_alerts(occ: _Occurrences, k: int, silence_periods: float, warmup: float, log_cut: float
+                ) -> list[tuple[str, int, float, float, float, float, float]]:
+    """(kind, template, start pos, end pos, score, expected, observed) for silence, new and gone."""
+    span = occ.hi - occ.lo
+    out = []
+    gaps = np.diff(occ.pos)
+    same = occ.codes[1:] == occ.codes[:-1]
+    table = pd.DataFrame({"code": occ.codes[1:][same], "gap": gaps[same]})
+    q = table.groupby("code")["gap"].quantile([0.1, 0.5, 0.9]).unstack().reindex(range(k)).to_numpy()
+    n_lines = np.diff(occ.bounds)
+    for c in range(k):
+        lo, hi = occ.bounds[c], occ.bounds[c + 1]
+        first, last = occ.pos[lo], occ.pos[hi - 1]
+        q10, period, q90 = q[c] if len(q) else (np.nan, np.nan, np.nan)
+        regular = n_lines[c] >= MIN_RECURRENCES and period > 0 and q10 >= period / 2 and q90 <= 2 * period
+        if regular:
+            g = np.diff(occ.pos[lo:hi])
+            for i in np.flatnonzero(g > silence_periods * period):
+                missed = g[i] / period - 1
+                out.append(("silence", c, occ.pos[lo + i], occ.pos[lo + i + 1], missed / np.log(10), missed, 0.0))
+        # Rates over the rest of the log: a one-off burst of a template is neither new nor gone.
+        missed_before = (n_lines[c] - 1) / (occ.hi - first) * (first - occ.lo)
+        if first - occ.lo >= warmup * span and -missed_before < log_cut:
+            out.append(("new", c, first, first, missed_before / np.log(10), missed_before, 0.0))
+        missed_after = (n_lines[c] - 1) / (last - occ.lo) * (occ.hi - last) if last > occ.lo else 0.0
+        gone = (occ.hi - last > silence_periods * period) if regular else \
+            (last - first >= warmup * span and -missed_after < log_cut)
+        if gone:
+            out.append(("gone", c, last, occ.hi, missed_after / np.log(10), missed_after, 0.0))
+    return out
+
+
+def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = None, alpha: float = ALPHA,
+                silence_periods: float = SILENCE_PERIODS, warmup: float = WARMUP) -> Trends:
+    """Count templates per bucket, model their baselines and list trend alerts (:data:`TREND_COLUMNS`).
+
+    frame: a parsed frame with ``template_id`` (and ``template``,
+    ``timestamp``, ``source``, ``line_no``, ``blank`` when present).
+    ``alpha``: family-wise false-alarm rate of the count tests (Bonferroni);
+    ``silence_periods``: gap, in periods, that silences a regular template;
+    ``warmup``: share of the span before which no template is ``new``.
+    Alerts are sorted by start, then score descending.
+    """
+    occ, counts = _occurrences(frame, bucket)
+    b, k = counts.matrix.shape
+    width = counts.bucket.total_seconds() if counts.timed else float(counts.bucket)
+    seasonal = _is_seasonal(counts, occ)
+    first, last = _lifetimes(occ, width, b)
+    tested = np.flatnonzero(np.diff(occ.bounds) >= MIN_LINES)
+    n_tests = max((len(tested) + 1) * sum(-(-b // w) for w in SCALES if w <= b), 1)
+    log_cut = np.log(alpha / n_tests)
+    gap = _gap_alerts(occ, k, silence_periods, warmup, np.log(alpha / max(k, 1)))
+    raw: list[tuple] = []
+    expected: dict[int, np.ndarray] = {}
+    block = max(_BLOCK_CELLS // max(b, 1), 1)
+    # Column -1 is every line together.
+    columns = np.concatenate([[-1], tested])
+    for i in range(0, len(columns), block):
+        cols = columns[i:i + block]
+        raw += _block_alerts(counts, cols, first, last, seasonal, log_cut, expected)
+    alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
+    alerts = _without_explained_drops(alerts + gap)
+    table = _alert_table(alerts, occ, counts, frame)
+    alerted = set(table["template_id"].tolist()) | {-1}
+    expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
+                                      for c, v in expected.items()) if tid in alerted}
+    return Trends(counts, expected, table, seasonal)
+
+
+def _block_alerts(counts: TemplateCounts, cols: np.ndarray, first: np.ndarray, last: np.ndarray, seasonal: bool,
+                  log_cut: float, expected: dict) -> list[tuple]:
+    """Burst and drop alerts (kind, column, first bucket, end bucket, score, expected, observed) of some columns."""
+    b = counts.matrix.shape[0]
+    real = cols[cols >= 0]
+    parts = [counts.matrix[:, real].toarray().astype(float)]
+    alive = (np.arange(b)[:, None] >= first[real]) & (np.arange(b)[:, None] <= last[real])
+    if cols[0] < 0:
+        parts.insert(0, np.asarray(counts.matrix.sum(axis=1), dtype=float).reshape(b, 1))
+        alive = np.hstack([np.ones((b, 1), dtype=bool), alive])
+    y = np.hstack(parts)
+    exposure = np.where(alive, counts.exposure[:, None], 0.0)
+    lam = expected_counts(y, exposure, counts.starts, seasonal)
+    mu = lam * exposure
+    phi = _dispersion(y, lam, exposure)
+    high, low = _flag_windows(y, mu, phi, alive & (exposure > 0), log_cut)
+    out = []
+    for j, c in enumerate(cols.tolist()):
+        found = (_count_alerts(y[:, j], mu[:, j], phi[j], high[:, j], "burst", log_cut)
+                 + _count_alerts(y[:, j], mu[:, j], phi[j], low[:, j], "drop", log_cut))
+        out += [(kind, c, a, z, s, e, o) for kind, a, z, s, e, o in found]
+        expected[c] = np.where(exposure[:, j] > 0, mu[:, j], np.nan)
+    return out
+
+
+def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
+    """Drops of a template that a silence or gone alert of the same template already covers are left out."""
+    quiet = [(c, a, z) for kind, c, a, z, *_ in alerts if kind in ("silence", "gone")]
+    return [al for al in alerts if al[0] != "drop"
+            or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
+
+
+def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts, frame: pd.DataFrame
+                 ) -> pd.DataFrame:
+    """The alerts as TREND_COLUMNS, with the lines that show them."""
+    line_no = frame["line_no"].to_numpy() if "line_no" in frame else np.arange(1, len(frame) + 1)
+    sources = frame["source"].astype(str).to_numpy() if "source" in frame else np.full(len(frame), "")
+    by_pos = np.argsort(occ.pos, kind="stable")
+    rows = []
+    for kind, c, a, z, score, expected, observed in alerts:
+        pos, idx = (occ.pos[occ.bounds[c]:occ.bounds[c + 1]], occ.rows[occ.bounds[c]:occ.bounds[c + 1]]) \
+            if c >= 0 else (occ.pos[by_pos], occ.rows[by_pos])
+        lo, hi = np.searchsorted(pos, a, side="left"), np.searchsorted(pos, z, side="right")
+        if hi <= lo:  # nothing inside: the lines just before and after
+            lo, hi = max(lo - 1, 0), min(hi + 1, len(pos))
+        shown = idx[lo:hi]
+        if len(shown):
+            src = sources[shown[0]]
+            same = shown[sources[shown] == src]
+            first_no, last_no = int(line_no[shown[0]]), int(line_no[same[-1]])
+        else:
+            src, first_no, last_no = "", -1, -1
+        rows.append({"kind": kind, "template_id": int(counts.template_ids[c]) if c >= 0 else -1,
+                     "template": str(counts.templates[c]) if c >= 0 else ALL_LINES,
+                     "start": _when(counts, a), "end": _when(counts, z), "first_line_no": first_no,
+                     "last_line_no": last_no, "source": src, "score": float(score),
+                     "expected": float(expected), "observed": float(observed)})
+    table = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    if len(table):
+        table = table.sort_values(["start", "first_line_no", "score"], ascending=[True, True, False],
+                                  ignore_index=True)
+    return table.astype({"template_id": np.int64, "first_line_no": np.int64, "last_line_no": np.int64})
+
+
+def _when(counts: TemplateCounts, pos: float) -> pd.Timestamp:
+    """A position as a timestamp (NaT for line windows)."""
+    if not counts.timed:
+        return pd.NaT
+    return counts.starts[0] + pd.Timedelta(seconds=float(pos))
