@@ -21,8 +21,11 @@ the trimmed mean (10 % each side) over days of the counts in slot s, and
 weekday factors (only with two weeks or more) are trimmed means of the daily
 totals per weekday over the overall one. Otherwise *rolling*: the centred
 rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling mean where
-the median is 0 (a rare template). Each template is counted only between
-its first and last line: before and after, ``new`` and ``gone`` speak.
+the median is 0 (a rare template). A second fit leaves out the buckets the
+first one finds extreme (tail probability under ``OUTLIER_P``), so that a
+storm one day does not raise every other day's baseline. A tenth of the
+template's mean rate is the floor. A template with a ``new`` (``gone``)
+alert is modelled only from its first line (up to its last).
 
 Dispersion: log counts are burstier than Poisson. For a template with at
 least 20 buckets expecting ≥ 5 lines, φ is the squared robust (MAD) scale of
@@ -37,7 +40,7 @@ Alerts (:func:`find_trends`)
   template id -1) in a window of 1, 4 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
   flagged windows of one template and direction join into one alert.
-* ``silence``: a template that recurs regularly (at least
+* ``silence`` (logs with timestamps): a template that recurs regularly (at least
   ``MIN_RECURRENCES`` lines, the 10th to 90th percentiles of its gaps within
   half and twice the median gap P) has a gap longer than
   ``silence_periods`` · P.
@@ -81,6 +84,7 @@ ALPHA = 0.05
 SILENCE_PERIODS = 3.5
 MIN_RECURRENCES = 12
 WARMUP = 0.1
+OUTLIER_P = 1e-3  # buckets left out of the second baseline fit
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
@@ -223,31 +227,25 @@ def count_templates(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
 
 
 # --------------------------------------------------------------------------- baseline
-def _lifetimes(occ: _Occurrences, width: float, n_buckets: int) -> tuple[np.ndarray, np.ndarray]:
-    """First and last bucket (k,), (k,) of each template's lines."""
-    first = (occ.pos[occ.bounds[:-1]] // width).astype(np.int64)
-    last = (occ.pos[occ.bounds[1:] - 1] // width).astype(np.int64)
-    return first, np.minimum(last, n_buckets - 1)
-
-
 def _is_seasonal(counts: TemplateCounts, occ: _Occurrences) -> bool:
     return counts.timed and DAY % counts.bucket == pd.Timedelta(0) and occ.hi - occ.lo >= 2 * DAY.total_seconds()
 
 
-def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray,
-                    seasonal: bool) -> np.ndarray:
-    """Expected lines per full bucket (b, m) of counts ``y`` (b, m), from buckets with exposure (b, m) of 1.
+def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool,
+                    skip: np.ndarray | None = None) -> np.ndarray:
+    """Expected lines per full bucket (b, m) of counts ``y`` (b, m) with exposure (b,).
 
-    Seasonal (hour of day, and day of week with two weeks or more) when
-    ``seasonal``, else a rolling median; see the module docstring.
+    Fitted on the fully covered buckets not in ``skip`` (b, m); seasonal
+    (hour of day, and day of week with two weeks or more) when ``seasonal``,
+    else a rolling median; see the module docstring.
     """
-    fit = np.where(exposure >= 1.0, y, np.nan)
+    use = (exposure >= 1.0)[:, None] if skip is None else (exposure >= 1.0)[:, None] & ~skip
+    fit = np.where(use, y, np.nan)
     lam = _seasonal(fit, starts) if seasonal else _rolling(fit)
-    # A template's mean rate stands in where the baseline has nothing to go on (and floors it a little).
-    rate = np.nanmean(np.where(exposure > 0, y / np.maximum(exposure, 1e-9), np.nan), axis=0)
-    rate = np.nan_to_num(rate)
-    lam = np.where(np.isnan(lam), rate, lam)
-    return np.maximum(lam, 0.1 * rate)
+    # The mean rate stands in where the baseline has nothing to go on, and a tenth of it is the floor:
+    # a template is never impossible where it was merely not seen before.
+    rate = y.sum(axis=0) / max(float(exposure.sum()), 1e-9)
+    return np.maximum(np.where(np.isnan(lam), rate, lam), 0.1 * rate)
 
 
 def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
@@ -285,17 +283,21 @@ def _rolling(fit: np.ndarray) -> np.ndarray:
     return np.where(median > 0, median, mean)
 
 
-def _dispersion(y: np.ndarray, lam: np.ndarray, exposure: np.ndarray) -> np.ndarray:
-    """Variance / mean (m,) ≥ 1 of each template's counts (b, m); see the module docstring."""
-    mu = lam * exposure
-    seen = exposure > 0
-    big = seen & (mu >= _DISPERSION_MIN_MEAN)
+def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Variance / mean (m,) ≥ 1 of counts y (b, m) expected to be mu, over the buckets in use (b, m).
+
+    See the module docstring.
+    """
+    big = use & (mu >= _DISPERSION_MIN_MEAN)
     resid = np.where(big, (y - mu) / np.sqrt(np.maximum(mu, 1e-9)), np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN, replaced below
         mad = 1.4826 * np.nanmedian(np.abs(resid - np.nanmedian(resid, axis=0)), axis=0)
-        clump = np.nanmedian(np.where(seen & (y > 0), y, np.nan), axis=0)
-    phi = np.where(big.sum(axis=0) >= _DISPERSION_MIN_BUCKETS, mad ** 2, clump)
+        # The mean square of residuals clipped at 4 robust scales: an incident cannot inflate it,
+        # and unlike the MAD alone it sees the heavy tails of clumped lines.
+        pearson = np.nanmean(np.clip(resid, -4 * mad, 4 * mad) ** 2, axis=0)
+        clump = np.nanmedian(np.where(use & (y > 0), y, np.nan), axis=0)
+    phi = np.where(big.sum(axis=0) >= _DISPERSION_MIN_BUCKETS, pearson, clump)
     return np.maximum(np.nan_to_num(phi, nan=1.0), 1.0)
 
 
@@ -305,13 +307,17 @@ def _log_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, upper: bool) -> np
     y, mu, phi = np.broadcast_arrays(y, mu, phi)
     nb = phi > 1.0 + 1e-6
     po = ~nb
+    n, p = mu[nb] / (phi[nb] - 1.0), 1.0 / phi[nb]
     if upper:
         out[po] = poisson.logsf(y[po] - 1, mu[po])
-        out[nb] = nbinom.logsf(y[nb] - 1, mu[nb] / (phi[nb] - 1.0), 1.0 / phi[nb])
+        out[nb] = nbinom.logsf(y[nb] - 1, n, p)
     else:
         out[po] = poisson.logcdf(y[po], mu[po])
-        out[nb] = nbinom.logcdf(y[nb], mu[nb] / (phi[nb] - 1.0), 1.0 / phi[nb])
-    return out
+        out[nb] = nbinom.logcdf(y[nb], n, p)
+    # Far in the tail the sum underflows; its largest term, P(X = y), is a close lower bound.
+    pmf = np.zeros(out.shape)
+    pmf[po], pmf[nb] = poisson.logpmf(y[po], mu[po]), nbinom.logpmf(y[nb], n, p)
+    return np.where(np.isfinite(out), out, pmf)
 
 
 # --------------------------------------------------------------------------- alerts
@@ -321,47 +327,61 @@ def _window_sums(a: np.ndarray, w: int) -> np.ndarray:
     return c[w:] - c[:-w]
 
 
-def _flag_windows(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndarray, log_cut: float
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Buckets (b, m) covered by a significant high window, and by a significant low one."""
-    b = len(y)
-    high, low = np.zeros(y.shape, dtype=bool), np.zeros(y.shape, dtype=bool)
+def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndarray, upper: bool,
+                 log_cut: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cells (r, 2) of counts y (b, m) whose upper (or lower) tail log-probability (r,) is below log_cut."""
+    z = (y - mu) / np.sqrt(phi * np.maximum(mu, 1e-12))
+    cand = np.argwhere(usable & (mu > 0) & ((z > _PREFILTER_Z) if upper else (z < -_PREFILTER_Z)))
+    logp = _log_tail(y[cand[:, 0], cand[:, 1]], mu[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
+    keep = logp < log_cut
+    return cand[keep], logp[keep]
+
+
+def _outliers(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """Buckets (b, m) whose count has a tail probability under OUTLIER_P on either side."""
+    out = np.zeros(y.shape, dtype=bool)
+    for upper in (True, False):
+        cells, _ = _significant(y, mu, phi, np.ones(y.shape, dtype=bool), upper, np.log(OUTLIER_P))
+        out[cells[:, 0], cells[:, 1]] = True
+    return out
+
+
+def _windows(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndarray, upper: bool, log_cut: float
+             ) -> dict[int, list[tuple[int, int]]]:
+    """Column → [start, end) of the significant windows (any scale) that no more significant one overlaps."""
+    found = []
     for w in SCALES:
-        if w > b:
+        if w > len(y):
             break
-        yw, mw = _window_sums(y, w), _window_sums(mu, w)
-        usable = (_window_sums(alive.astype(float), w) == w) & (mw > 0)
-        z = (yw - mw) / np.sqrt(phi * np.maximum(mw, 1e-12))
-        for flags, side, upper in ((high, z > _PREFILTER_Z, True), (low, z < -_PREFILTER_Z, False)):
-            cand = np.argwhere(usable & side)
-            if len(cand) == 0:
-                continue
-            logp = _log_tail(yw[cand[:, 0], cand[:, 1]], mw[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
-            hit = cand[logp < log_cut]
-            cover = np.zeros((b + 1, y.shape[1]))
-            np.add.at(cover, (hit[:, 0], hit[:, 1]), 1.0)
-            np.add.at(cover, (hit[:, 0] + w, hit[:, 1]), -1.0)
-            flags |= np.cumsum(cover, axis=0)[:b] > 0
-    return high, low
+        usable = _window_sums(alive.astype(float), w) == w
+        cells, logp = _significant(_window_sums(y, w), _window_sums(mu, w), phi, usable, upper, log_cut)
+        found += zip(logp.tolist(), cells[:, 1].tolist(), cells[:, 0].tolist(), [w] * len(logp))
+    chosen: dict[int, list[tuple[int, int]]] = {}
+    for _, col, a, w in sorted(found):  # most significant first
+        spans = chosen.setdefault(col, [])
+        if all(a + w <= s or e <= a for s, e in spans):
+            spans.append((a, a + w))
+    return chosen
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True in flags (b,)."""
-    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
-
-
-def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, flags: np.ndarray, kind: str,
+def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[int, int]], kind: str,
                   log_cut: float) -> list[tuple[str, int, int, float, float, float]]:
-    """(kind, first bucket, end bucket, score, expected, observed) of each run of flagged buckets (b,)."""
-    out = []
+    """(kind, first bucket, end bucket, score, expected, observed) of windows (b,) of one template, touching ones
+    joined."""
     upper = kind == "burst"
-    for a, z in _runs(flags):
+    runs: list[list[int]] = []
+    for a, z in sorted(spans):
         # A window may reach past the change; keep the buckets that move the way the alert says.
         inside = np.flatnonzero((y[a:z] > mu[a:z]) if upper else (y[a:z] < mu[a:z])) + a
         if len(inside) == 0:
             continue
         a, z = int(inside[0]), int(inside[-1]) + 1
+        if runs and a <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], z)
+        else:
+            runs.append([a, z])
+    out = []
+    for a, z in runs:
         observed, expected = float(y[a:z].sum()), float(mu[a:z].sum())
         logp = float(_log_tail(np.array([observed]), np.array([expected]), np.array([phi]), upper)[0])
         if logp < log_cut:
@@ -369,9 +389,12 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, flags: np.ndarray, 
     return out
 
 
-def _gap_alerts(occ: _Occurrences, k: int, silence_periods: float, warmup: float, log_cut: float
-                ) -> list[tuple[str, int, float, float, float, float, float]]:
-    """(kind, template, start pos, end pos, score, expected, observed) for silence, new and gone."""
+def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_periods: float, warmup: float,
+                log_cut: float) -> list[tuple[str, int, float, float, float, float, float]]:
+    """(kind, template, start pos, end pos, score, expected, observed) for silence, new and gone.
+
+    Without timestamps lines are the clock, and the other traffic sets its pace: nothing is regular.
+    """
     span = occ.hi - occ.lo
     out = []
     gaps = np.diff(occ.pos)
@@ -379,21 +402,26 @@ def _gap_alerts(occ: _Occurrences, k: int, silence_periods: float, warmup: float
     table = pd.DataFrame({"code": occ.codes[1:][same], "gap": gaps[same]})
     q = table.groupby("code")["gap"].quantile([0.1, 0.5, 0.9]).unstack().reindex(range(k)).to_numpy()
     n_lines = np.diff(occ.bounds)
+    # Rates count the buckets a template occurs in, so that a burst counts once.
+    bucket = occ.pos // width
+    starts = np.concatenate([[True], (occ.codes[1:] != occ.codes[:-1]) | (bucket[1:] != bucket[:-1])])
+    occupied = np.bincount(occ.codes[starts], minlength=k)
     for c in range(k):
         lo, hi = occ.bounds[c], occ.bounds[c + 1]
         first, last = occ.pos[lo], occ.pos[hi - 1]
         q10, period, q90 = q[c] if len(q) else (np.nan, np.nan, np.nan)
-        regular = n_lines[c] >= MIN_RECURRENCES and period > 0 and q10 >= period / 2 and q90 <= 2 * period
+        regular = (timed and n_lines[c] >= MIN_RECURRENCES and period > 0 and q10 >= period / 2
+                   and q90 <= 2 * period)
         if regular:
             g = np.diff(occ.pos[lo:hi])
             for i in np.flatnonzero(g > silence_periods * period):
                 missed = g[i] / period - 1
                 out.append(("silence", c, occ.pos[lo + i], occ.pos[lo + i + 1], missed / np.log(10), missed, 0.0))
-        # Rates over the rest of the log: a one-off burst of a template is neither new nor gone.
-        missed_before = (n_lines[c] - 1) / (occ.hi - first) * (first - occ.lo)
+        # Rates over the rest of the log: a one-off burst late in it is not new.
+        missed_before = (occupied[c] - 1) / (occ.hi - first) * (first - occ.lo)
         if first - occ.lo >= warmup * span and -missed_before < log_cut:
             out.append(("new", c, first, first, missed_before / np.log(10), missed_before, 0.0))
-        missed_after = (n_lines[c] - 1) / (last - occ.lo) * (occ.hi - last) if last > occ.lo else 0.0
+        missed_after = (occupied[c] - 1) / (last - occ.lo) * (occ.hi - last) if last > occ.lo else 0.0
         gone = (occ.hi - last > silence_periods * period) if regular else \
             (last - first >= warmup * span and -missed_after < log_cut)
         if gone:
@@ -416,19 +444,23 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     b, k = counts.matrix.shape
     width = counts.bucket.total_seconds() if counts.timed else float(counts.bucket)
     seasonal = _is_seasonal(counts, occ)
-    first, last = _lifetimes(occ, width, b)
     tested = np.flatnonzero(np.diff(occ.bounds) >= MIN_LINES)
     n_tests = max((len(tested) + 1) * sum(-(-b // w) for w in SCALES if w <= b), 1)
     log_cut = np.log(alpha / n_tests)
-    gap = _gap_alerts(occ, k, silence_periods, warmup, np.log(alpha / max(k, 1)))
+    gap = _gap_alerts(occ, k, width, counts.timed, silence_periods, warmup, np.log(alpha / max(k, 1)))
     raw: list[tuple] = []
     expected: dict[int, np.ndarray] = {}
     block = max(_BLOCK_CELLS // max(b, 1), 1)
     # Column -1 is every line together.
     columns = np.concatenate([[-1], tested])
+    # A new template is modelled from its first line on, a gone one up to its last: they had no baseline before.
+    life = np.tile([0, b], (k + 1, 1))
+    for kind, c, a, z, *_ in gap:
+        if kind in ("new", "gone"):
+            life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
     for i in range(0, len(columns), block):
         cols = columns[i:i + block]
-        raw += _block_alerts(counts, cols, first, last, seasonal, log_cut, expected)
+        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_explained_drops(alerts + gap)
     table = _alert_table(alerts, occ, counts, frame)
@@ -438,34 +470,42 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     return Trends(counts, expected, table, seasonal)
 
 
-def _block_alerts(counts: TemplateCounts, cols: np.ndarray, first: np.ndarray, last: np.ndarray, seasonal: bool,
-                  log_cut: float, expected: dict) -> list[tuple]:
-    """Burst and drop alerts (kind, column, first bucket, end bucket, score, expected, observed) of some columns."""
+def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, seasonal: bool, log_cut: float,
+                  expected: dict) -> list[tuple]:
+    """Burst and drop alerts (kind, column, first bucket, end bucket, score, expected, observed) of some columns
+    (m,), each modelled in its [first, end) bucket range life (m, 2)."""
     b = counts.matrix.shape[0]
-    real = cols[cols >= 0]
-    parts = [counts.matrix[:, real].toarray().astype(float)]
-    alive = (np.arange(b)[:, None] >= first[real]) & (np.arange(b)[:, None] <= last[real])
+    parts = [counts.matrix[:, cols[cols >= 0]].toarray().astype(float)]
     if cols[0] < 0:
         parts.insert(0, np.asarray(counts.matrix.sum(axis=1), dtype=float).reshape(b, 1))
-        alive = np.hstack([np.ones((b, 1), dtype=bool), alive])
     y = np.hstack(parts)
-    exposure = np.where(alive, counts.exposure[:, None], 0.0)
-    lam = expected_counts(y, exposure, counts.starts, seasonal)
-    mu = lam * exposure
-    phi = _dispersion(y, lam, exposure)
-    high, low = _flag_windows(y, mu, phi, alive & (exposure > 0), log_cut)
+    exposure = counts.exposure
+    index = np.arange(b)[:, None]
+    seen = (exposure[:, None] > 0) & (index >= life[:, 0]) & (index < life[:, 1])
+    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen)
+    phi = _dispersion(y, lam * exposure[:, None], seen)
+    # Fit again without the buckets the first fit finds extreme: a storm on one day must not
+    # raise the baseline of every other day (nor a drop lower it).
+    skip = _outliers(y, lam * exposure[:, None], phi) | ~seen
+    lam = expected_counts(y, exposure, counts.starts, seasonal, skip)
+    mu = lam * exposure[:, None]
+    phi = _dispersion(y, mu, ~skip)
+    high = _windows(y, mu, phi, seen, True, log_cut)
+    low = _windows(y, mu, phi, seen, False, log_cut)
     out = []
     for j, c in enumerate(cols.tolist()):
-        found = (_count_alerts(y[:, j], mu[:, j], phi[j], high[:, j], "burst", log_cut)
-                 + _count_alerts(y[:, j], mu[:, j], phi[j], low[:, j], "drop", log_cut))
+        found = (_count_alerts(y[:, j], mu[:, j], phi[j], high.get(j, []), "burst", log_cut)
+                 + _count_alerts(y[:, j], mu[:, j], phi[j], low.get(j, []), "drop", log_cut))
         out += [(kind, c, a, z, s, e, o) for kind, a, z, s, e, o in found]
-        expected[c] = np.where(exposure[:, j] > 0, mu[:, j], np.nan)
+        expected[c] = np.where(seen[:, j], mu[:, j], np.nan)
     return out
 
 
 def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
-    """Drops of a template that a silence or gone alert of the same template already covers are left out."""
-    quiet = [(c, a, z) for kind, c, a, z, *_ in alerts if kind in ("silence", "gone")]
+    """Drops of a template while a silence, gone or new alert of the same template says it was absent are left
+    out."""
+    quiet = [(c, -np.inf if kind == "new" else a, z) for kind, c, a, z, *_ in alerts
+             if kind in ("silence", "gone", "new")]
     return [al for al in alerts if al[0] != "drop"
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
 

@@ -1,0 +1,216 @@
+"""Template time series: counting, baselines and each kind of trend alert on logs built here."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from logad_utils import timeseries
+from logad_utils.timeseries import ALL_LINES, TREND_COLUMNS, count_templates, find_trends
+
+T0 = pd.Timestamp("2026-01-05")  # a Monday
+DAY = 86400.0
+# Customer traffic per hour of day: busy by day, quiet at night.
+PROFILE = np.array([1, 1, 1, 1, 1, 2, 6, 12, 20, 24, 26, 30, 34, 30, 26, 26, 28, 32, 30, 24, 16, 10, 6, 3.0])
+TEMPLATES = {0: "heartbeat sent", 1: "card inserted", 2: "session ended", 3: "cache warm", 4: "config reload",
+             5: "retry connection"}
+
+
+def traffic(days, rng, scale=1.0):
+    """Arrival times (s) of customer sessions over ``days`` days, following PROFILE."""
+    counts = rng.poisson(np.tile(PROFILE, days) * scale)
+    hours = np.repeat(np.arange(24 * days), counts)
+    return np.sort((hours + rng.random(hours.size)) * 3600.0)
+
+
+def make_log(days=8, seed=0, edit=None):
+    """A frame of heartbeats every 10 min, sessions (two templates), and a rare daily event.
+
+    ``edit(events, rng)`` changes the list of (seconds, template id) before the frame is built.
+    """
+    rng = np.random.default_rng(seed)
+    beats = np.arange(0, days * DAY, 600.0) + rng.uniform(1, 9, int(days * DAY / 600))
+    sessions = traffic(days, rng)
+    rare = np.arange(days) * DAY + rng.uniform(8, 18, days) * 3600
+    events = ([(t, 0) for t in beats] + [(t, 1) for t in sessions] + [(t + 40, 2) for t in sessions]
+              + [(t, 4) for t in rare])
+    if edit is not None:
+        events = edit(events, rng)
+    return frame_of(events)
+
+
+def frame_of(events, source="app.log"):
+    events = sorted(events)
+    seconds = np.array([t for t, _ in events])
+    ids = np.array([c for _, c in events], dtype=np.int64)
+    return pd.DataFrame({"source": source, "line_no": np.arange(1, len(events) + 1),
+                         "timestamp": T0 + pd.to_timedelta(np.floor(seconds), unit="s"),
+                         "blank": False, "template_id": ids,
+                         "template": [TEMPLATES[c] for c in ids]})
+
+
+def between(a, b, template=None):
+    """An edit removing the events (of one template, or all) between a and b seconds."""
+    return lambda events, rng: [(t, c) for t, c in events if not (a <= t < b and template in (None, c))]
+
+
+def kinds(trends, template=None):
+    alerts = trends.alerts
+    if template is not None:
+        alerts = alerts[alerts["template"] == template]
+    return alerts["kind"].tolist()
+
+
+def overlaps(alert, a, b):
+    return alert["start"] <= T0 + pd.Timedelta(seconds=b) and alert["end"] >= T0 + pd.Timedelta(seconds=a)
+
+
+@pytest.fixture(scope="module")
+def quiet():
+    return make_log()
+
+
+def test_counts_add_up_and_bucket_divides_a_day(quiet):
+    counts = count_templates(quiet)
+    assert counts.timed and pd.Timedelta("1D") % counts.bucket == pd.Timedelta(0)
+    assert counts.matrix.sum() == len(quiet)
+    assert counts.starts[0] == T0 and len(counts.starts) == counts.matrix.shape[0]
+    hourly = count_templates(quiet, "1h")
+    assert hourly.bucket == pd.Timedelta("1h") and hourly.column(0).sum() == (quiet["template_id"] == 0).sum()
+    assert hourly.column(-1).sum() == len(quiet)
+    assert hourly.frame().shape == (8 * 24, len(TEMPLATES) - 2)
+
+
+def test_blank_and_untemplated_lines_are_not_counted(quiet):
+    frame = quiet.copy()
+    frame.loc[:9, "blank"] = True
+    frame.loc[10:19, "template_id"] = -1
+    assert count_templates(frame).matrix.sum() == len(frame) - 20
+
+
+def test_a_quiet_log_gives_no_alert(quiet):
+    trends = find_trends(quiet)
+    assert trends.seasonal
+    assert list(trends.alerts.columns) == TREND_COLUMNS
+    assert trends.alerts.empty
+
+
+def test_heartbeat_silence_is_found_with_its_lines():
+    a, b = 4 * DAY + 10 * 3600, 4 * DAY + 11.5 * 3600
+    frame = make_log(edit=between(a, b, template=0))
+    trends = find_trends(frame)
+    silences = trends.alerts[trends.alerts["kind"] == "silence"]
+    assert len(silences) == 1 and silences["template"].iloc[0] == "heartbeat sent"
+    alert = silences.iloc[0]
+    assert overlaps(alert, a, b) and alert["end"] - alert["start"] >= pd.Timedelta("90min")
+    # The lines bounding the silence are the last heartbeat before it and the first after.
+    first = frame.loc[frame["line_no"] == alert["first_line_no"]].iloc[0]
+    last = frame.loc[frame["line_no"] == alert["last_line_no"]].iloc[0]
+    assert first["template_id"] == last["template_id"] == 0
+    assert first["timestamp"] < T0 + pd.Timedelta(seconds=a) and last["timestamp"] >= T0 + pd.Timedelta(seconds=b)
+    assert alert["source"] == "app.log" and alert["expected"] >= 8 and alert["observed"] == 0
+    assert "drop" not in kinds(trends, "heartbeat sent")  # the silence explains it
+
+
+def test_retry_storm_is_a_burst():
+    t = 5 * DAY + 15 * 3600
+
+    def storm(events, rng):
+        return events + [(t + s, 5) for s in rng.uniform(0, 600, 150)] + [(d * DAY + 4e4, 5) for d in range(8)]
+
+    trends = find_trends(make_log(edit=storm))
+    bursts = trends.alerts[(trends.alerts["kind"] == "burst") & (trends.alerts["template"] == "retry connection")]
+    assert len(bursts) == 1 and overlaps(bursts.iloc[0], t, t + 600)
+    assert bursts["observed"].iloc[0] >= 150 > 10 * bursts["expected"].iloc[0]
+    outside = trends.alerts[~trends.alerts.apply(overlaps, axis=1, args=(t, t + 600))]
+    assert outside.empty
+
+
+def test_traffic_drop_is_found_and_the_log_volume_drops_too():
+    a, b = 3 * DAY + 10 * 3600, 3 * DAY + 14 * 3600
+
+    def thin(events, rng):
+        return [(t, c) for t, c in events if not (a <= t < b and c in (1, 2) and rng.random() < 0.85)]
+
+    trends = find_trends(make_log(edit=thin))
+    drops = trends.alerts[trends.alerts["kind"] == "drop"]
+    assert {"card inserted", "session ended", ALL_LINES} <= set(drops["template"])
+    assert drops.apply(overlaps, axis=1, args=(a, b)).all()
+    assert (drops["observed"] < drops["expected"]).all()
+    assert (trends.alerts["kind"] == "drop").sum() == len(trends.alerts)
+
+
+def test_new_and_gone_templates():
+    start, stop = 5 * DAY + 3600, 6 * DAY
+
+    def change(events, rng):
+        kept = [(t, c) for t, c in events if not (c == 0 and t >= stop)]
+        return kept + [(t, 3) for t in np.arange(start, 8 * DAY, 300.0)]
+
+    trends = find_trends(make_log(edit=change))
+    alerts = trends.alerts.set_index("kind")
+    assert kinds(trends, "cache warm") == ["new"]
+    assert alerts.loc["new", "start"] == T0 + pd.Timedelta(seconds=start)
+    assert kinds(trends, "heartbeat sent") == ["gone"]
+    gone = alerts.loc["gone"]
+    assert gone["start"] <= T0 + pd.Timedelta(seconds=stop) < gone["end"]
+    assert set(trends.alerts["kind"]) == {"new", "gone"}
+
+
+def test_a_one_off_burst_late_in_the_log_is_not_new():
+    trends = find_trends(make_log(edit=lambda ev, rng: ev + [(6 * DAY + s, 3) for s in range(0, 300, 5)]))
+    assert "new" not in kinds(trends)
+
+
+def test_short_logs_use_a_rolling_baseline():
+    t = 20 * 3600
+
+    def storm(events, rng):
+        ordinary = [(s, 5) for s in rng.uniform(0, DAY, 30)]
+        return events + ordinary + [(t + s, 5) for s in rng.uniform(0, 300, 80)]
+
+    trends = find_trends(make_log(days=1, edit=storm))
+    assert not trends.seasonal
+    assert "burst" in kinds(trends, "retry connection")
+    series = trends.series(-1)
+    assert list(series.columns) == ["observed", "expected"] and series["observed"].sum() > 0
+
+
+def test_logs_without_timestamps_use_line_windows():
+    def storm(events, rng):
+        ordinary = [(s, 5) for s in rng.uniform(0, 2 * DAY, 60)]
+        return events + ordinary + [(DAY + 3600 * 12 + s, 5) for s in range(200)]
+
+    frame = make_log(days=2, edit=storm)
+    frame = frame.drop(columns="timestamp")
+    trends = find_trends(frame)
+    assert not trends.counts.timed and isinstance(trends.counts.bucket, int)
+    assert "silence" not in kinds(trends)  # lines are no clock for regularity
+    burst = trends.alerts[(trends.alerts["template"] == "retry connection") & (trends.alerts["kind"] == "burst")]
+    burst = burst.nlargest(1, "observed")
+    assert burst["observed"].iloc[0] >= 200 and pd.isna(burst["start"].iloc[0])
+    rows = frame[(frame["line_no"] >= burst["first_line_no"].iloc[0])
+                 & (frame["line_no"] <= burst["last_line_no"].iloc[0])]
+    assert (rows["template_id"] == 5).sum() >= 200
+
+
+def test_weekday_baseline_on_two_weeks():
+    # Weekend traffic is half of weekday traffic: with two weeks the weekday factor expects it.
+    def weekends(events, rng):
+        return [(t, c) for t, c in events
+                if not (c in (1, 2) and (T0 + pd.Timedelta(seconds=t)).weekday() >= 5 and rng.random() < 0.5)]
+
+    trends = find_trends(make_log(days=15, edit=weekends))
+    assert "drop" not in kinds(trends)
+
+
+def test_expected_counts_follow_the_daily_profile(quiet):
+    counts = count_templates(quiet, "1h")
+    y = counts.frame()[[1]].to_numpy(dtype=float)
+    lam = timeseries.expected_counts(y, np.ones(len(y)), counts.starts, seasonal=True)
+    by_hour = lam[:24, 0]
+    assert by_hour[12] > 10 * by_hour[3]
+    assert np.corrcoef(by_hour, PROFILE)[0, 1] > 0.95
+
+
+def test_bad_bucket_is_a_clear_error(quiet):
+    with pytest.raises(ValueError, match="bucket"):
+        count_templates(quiet, "0s")
