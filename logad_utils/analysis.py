@@ -18,6 +18,7 @@ from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, tensorboard_command
 from .report import analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
+from .timeseries import Trends, find_trends
 
 __all__ = ["run_methods", "combine", "Analysis", "analyze_frame", "write_outputs", "ALL_METHODS"]
 
@@ -51,6 +52,7 @@ class Analysis:
     detectors: list
     result: rca.RcaResult
     truth: np.ndarray | None = None
+    trends: Trends | None = None
 
 
 def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
@@ -60,7 +62,8 @@ def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFra
     runs = [run for run, _ in pairs]
     frame = frame.copy()
     frame["score"], frame["is_anomaly"], frame["methods"] = combine(runs)
-    return Analysis(frame, runs, [d for _, d in pairs], rca.analyze(frame), truth)
+    trends = find_trends(frame)
+    return Analysis(frame, runs, [d for _, d in pairs], rca.analyze(frame, trends=trends.alerts), truth, trends)
 
 
 def _anomalies_table(analysis: Analysis) -> pd.DataFrame:
@@ -124,16 +127,19 @@ def _message_map(analysis: Analysis, seed: int) -> dict:
 
 def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
                   safe_formulas: bool = True) -> dict[str, Path]:
-    """Write anomalies.csv, incidents.csv, projector runs and report.html (last) into ``out_dir``, each atomically.
+    """Write anomalies.csv, incidents.csv, trends.csv, projector runs and report.html (last) into ``out_dir``,
+    each atomically.
 
     ``safe_formulas``: escape CSV/TSV text cells a spreadsheet would run (see :mod:`logad_utils.spreadsheet`).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv",
+    paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv", "trends": out / "trends.csv",
              "report": out / "report.html", "projector": out / "projector"}
     write_table(_anomalies_table(analysis), paths["anomalies"], safe_formulas)
     write_table(analysis.result.table(), paths["incidents"], safe_formulas)
+    trends = analysis.trends if analysis.trends is not None else find_trends(analysis.frame)
+    write_table(trends.alerts, paths["trends"], safe_formulas)
     projector_runs = _export_runs(analysis, paths["projector"], seed, safe_formulas)
     comparison = compare_methods(analysis.runs, analysis.truth)
     chart = ""
@@ -144,6 +150,9 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
                               wordcloud=_wordcloud(analysis, out / "wordcloud_anomaly_terms.png", seed),
                               comparison_chart=chart, projector_runs=projector_runs,
                               message_map=_message_map(analysis, seed))
+    content.summary["trend alerts"] = f"{len(trends.alerts):,}"
+    content.trends = trends.alerts
+    content.trends_chart = figure_uri(viz.plot_trends(trends)) if len(trends.alerts) else ""
     write_report(paths["report"], content)
     plt.close("all")
     return paths

@@ -247,7 +247,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print("nothing crossed the threshold; most unusual lines (below the threshold):")
         for row in lines.itertuples(index=False):
             print(f"  {row.score:8.3f}  {row.where}  {row.line[:100]}")
-    for name in ("report", "incidents", "anomalies"):
+    for name in ("report", "incidents", "anomalies", "trends"):
         print(f"{name:10s} {paths[name]}")
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")

@@ -74,7 +74,9 @@ Per candidate unit u (writers, and units named by ≥ 2 lines), terms in [0, 1]:
   (default ``max_gap``) before the incident that is new (absent from the
   baseline although, at its rate there, about 5 would be expected) or
   repeated and over-represented (≥ 2 lines, z ≥ ``z_min`` and ≥ the
-  Bonferroni bound Φ⁻¹(1 − 0.05 / templates in the window)), else 0.
+  Bonferroni bound Φ⁻¹(1 − 0.05 / templates in the window)), or when a
+  trend alert on one of its templates is under way then (``trends``,
+  :func:`add_trend_evidence`), else 0.
 
 score(u) = Σ_k w_k · term_k(u) / Σ_k w_k over the terms available, with
 :data:`WEIGHTS` w_E 0.4, w_O 0.3, w_M 0.3, w_A 0.15, w_P 0.15; ties go to
@@ -97,7 +99,7 @@ from scipy.stats import norm, poisson
 from .terms import log_odds
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
-           "WEIGHTS", "CANDIDATE_COLUMNS", "TABLE_COLUMNS", "TEMPLATE_COLUMNS"]
+           "add_trend_evidence", "WEIGHTS", "CANDIDATE_COLUMNS", "TABLE_COLUMNS", "TEMPLATE_COLUMNS"]
 
 WEIGHTS: dict[str, float] = {"earliness": 0.4, "specificity": 0.3, "mentions": 0.3, "anomaly": 0.15,
                              "precursor": 0.15}
@@ -710,7 +712,7 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
             max_gap_lines: int = 50, min_lines: int = 1, background_share: float | None = 0.05,
             split_unrelated: bool = True, onset_window: Gap = None, pre_window: Gap = None,
             weights: Mapping[str, float] | None = None, mention_weight: float = MENTION_WEIGHT,
-            z_min: float = 2.0, **grouping) -> RcaResult:
+            z_min: float = 2.0, trends: pd.DataFrame | None = None, **grouping) -> RcaResult:
     """Group anomalous lines into incidents and rank each one's probable root causes.
 
     frame: one row per line with ``is_anomaly`` (n,), optionally ``score``,
@@ -723,6 +725,8 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
     ``onset_window`` (default gap / 5) and ``pre_window`` (default the gap)
     are durations, or line counts without timestamps. ``weights`` overrides
     :data:`WEIGHTS` (a missing key weighs 0); ``mention_weight`` is β.
+    ``trends``: trend alerts (:data:`timeseries.TREND_COLUMNS`) whose
+    writer becomes a precursor (:func:`add_trend_evidence`).
     Returns incidents in id order; ``result.unit`` is "template" when the
     frame has no component column.
     """
@@ -743,6 +747,9 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
     for source, idx in _source_groups(frame):
         out += _analyze_source(frame, lines, labels.to_numpy()[idx], source, idx, ts, settings)
     out.sort(key=lambda inc: (inc.incident, inc.source))
+    if trends is not None and len(trends):
+        used = {k: w for k, w in settings.weights.items() if w and (lines.has_score or k != "anomaly")}
+        add_trend_evidence(out, trends, frame, used, max_gap if pre_window is None else pre_window, max_gap_lines)
     return RcaResult(out, labels, lines.unit_kind)
 
 
@@ -757,6 +764,54 @@ class RankSettings:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))
     mention_weight: float = MENTION_WEIGHT
     z_min: float = 2.0
+
+
+def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: pd.DataFrame,
+                       weights: Mapping[str, float], window: Gap = "10min", window_lines: int = 50) -> None:
+    """Count trend alerts under way just before an incident as precursors of their template's writer.
+
+    A heartbeat that falls silent, a message that starts storming, traffic
+    that drops: the component writing that template is implicated. An alert
+    counts for an incident of the same source when it starts at or before
+    the incident's start and lasts into the ``window`` before it (time, or
+    ``window_lines`` lines without timestamps). Its writer (the unit of the
+    alert's first line) gets precursor 1, possibly as a new candidate; scores
+    are recomputed with ``weights`` (the weights in use) and re-ranked.
+    """
+    units, _ = _units(frame)
+    where = pd.MultiIndex.from_arrays([_values(frame, "source"), frame["line_no"].to_numpy()])
+    rows = where.get_indexer(pd.MultiIndex.from_arrays([trends["source"].astype(str).to_numpy(),
+                                                        trends["first_line_no"].to_numpy()]))
+    alerts = trends.assign(unit=np.where(rows >= 0, units[np.maximum(rows, 0)], None))
+    for inc in incidents:
+        if pd.notna(inc.start) and alerts["start"].notna().any():
+            begin = pd.to_datetime(alerts["start"]) <= inc.start
+            ongoing = pd.to_datetime(alerts["end"]) >= inc.start - pd.Timedelta(window)
+        else:
+            begin = alerts["first_line_no"] <= inc.first_line_no
+            ongoing = alerts["last_line_no"] >= inc.first_line_no - window_lines
+        hits = alerts[begin & ongoing & (alerts["source"].astype(str) == inc.source) & alerts["unit"].notna()]
+        for alert in hits.itertuples(index=False):
+            text = f"trend before the start: {alert.kind} of '{_short(alert.template, 60)}'"
+            _add_precursor(inc, str(alert.unit), text)
+        if len(hits):
+            terms = inc.candidates[list(weights)].to_numpy(dtype=float)
+            inc.candidates["score"] = terms @ np.array(list(weights.values())) / sum(weights.values())
+            inc.candidates = inc.candidates.sort_values("score", ascending=False, kind="stable",
+                                                        ignore_index=True)
+
+
+def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:
+    """Set the precursor term of ``unit`` (a new candidate when it has none) and add ``evidence``."""
+    cand = incident.candidates
+    if unit not in set(cand["component"]):
+        row = {c: 0.0 for c in CANDIDATE_COLUMNS} | {"component": unit, "first_line_no": -1, "n_lines": 0,
+                                                       "top_template": "", "evidence": "no anomalous line"}
+        cand = pd.concat([cand, pd.DataFrame([row], columns=CANDIDATE_COLUMNS)], ignore_index=True)
+    mine = (cand["component"] == unit).to_numpy()
+    cand.loc[mine, "precursor"] = 1.0
+    cand.loc[mine, "evidence"] = cand.loc[mine, "evidence"] + "; " + evidence
+    incident.candidates = cand
 
 
 def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source: str, idx: np.ndarray,

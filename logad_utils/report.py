@@ -132,6 +132,8 @@ class ReportContent:
     projector_runs: Sequence[tuple[str, str]] = ()
     notes: list[str] = field(default_factory=list)
     message_map: dict | None = None
+    trends: pd.DataFrame | None = None
+    trends_chart: str = ""
 
 
 def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: int, shown: Sequence[Incident],
@@ -263,6 +265,18 @@ def _map_section(payload: dict) -> list[str]:
             f'<div class="lines-box"><table id="logad-lines"><thead><tr>{head}</tr></thead>'
             "<tbody></tbody></table></div>",
             _json_block("logad-map-data", payload), f"<script>{_MAP_SCRIPT}</script>"]
+def _trends_section(alerts: pd.DataFrame | None, chart: str, limit: int = 15) -> list[str]:
+    """Template trends: the chart of the showcased templates and the strongest alerts."""
+    if alerts is None:
+        return []
+    if alerts.empty:
+        return ["<h2>Template trends</h2>", "<p>No template burst, dropped, fell silent, appeared or vanished.</p>"]
+    top = alerts.nlargest(limit, "score")[["kind", "template", "start", "end", "first_line_no", "last_line_no",
+                                            "source", "score", "expected", "observed"]]
+    return ["<h2>Template trends</h2>",
+            f"<p>{len(alerts)} alert(s) on template counts over time (trends.csv lists all of them); "
+            f"the strongest {len(top)}:</p>", _image(chart, "template counts with baselines and alerts"),
+            _table(top.round(2), ["template"])]
 
 
 def render_report(content: ReportContent) -> str:
@@ -278,6 +292,7 @@ def render_report(content: ReportContent) -> str:
         body += ["<h2>Timeline</h2>", _image(content.timeline, "lines over time, flagged lines and incidents")]
     if content.message_map:
         body += _map_section(content.message_map)
+    body += _trends_section(content.trends, content.trends_chart)
     body.append(f"<h2>Incidents ({content.summary.get('incidents', len(content.incidents))})</h2>")
     body += [_incident_block(i) for i in content.incidents] or ["<p>No incident found.</p>"]
     if content.unusual_lines is not None:

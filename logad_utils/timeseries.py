@@ -49,8 +49,9 @@ Alerts (:func:`find_trends`)
   chance below ``alpha / templates`` of staying absent until then (a
   one-off burst late in the log has a low rate over the rest of it).
 * ``gone``: a regular template absent for ``silence_periods`` · P at the end
-  of the log, or another one that lived at least the warm-up and whose rate
-  up to its last line makes its absence since then as unlikely.
+  of the log, or another one that lived at least the warm-up, then was
+  absent for as long, and whose rate up to its last line makes that absence
+  as unlikely.
 
 ``score`` is −log10 of the alert's probability (silence: the Poisson chance
 of missing that many expected occurrences); ``expected`` and ``observed``
@@ -144,6 +145,16 @@ class Trends:
     alerts: pd.DataFrame
     seasonal: bool
 
+    def showcase(self, n: int = 4) -> list[int]:
+        """Up to n alerted template ids worth plotting: the best alert of each kind first (silence, drop,
+        gone, new, burst: what lines alone do not show comes first), then the next best."""
+        order = {kind: i for i, kind in enumerate(("silence", "drop", "gone", "new", "burst"))}
+        alerts = self.alerts.assign(rank=self.alerts["kind"].map(order))
+        best = alerts.sort_values(["score"], ascending=False, kind="stable")
+        firsts = best.drop_duplicates("kind").sort_values("rank", kind="stable")
+        ids = list(dict.fromkeys(firsts["template_id"].tolist() + best["template_id"].tolist()))
+        return [int(i) for i in ids[:n]]
+
     def series(self, template_id: int) -> pd.DataFrame:
         """``observed`` and ``expected`` counts (b rows) of one template (-1: all lines), by bucket start."""
         expected = self.expected.get(template_id, np.full(len(self.counts.starts), np.nan))
@@ -157,7 +168,7 @@ def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
     if "timestamp" not in frame:
         return None
     ts = pd.to_datetime(frame["timestamp"], errors="coerce")
-    if ts.notna().mean() < 0.5 or ts.max() == ts.min():
+    if not ts.notna().mean() >= 0.5 or ts.max() == ts.min():  # NaN for an empty frame
         return None
     return ts.ffill().bfill()
 
@@ -400,7 +411,8 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
     gaps = np.diff(occ.pos)
     same = occ.codes[1:] == occ.codes[:-1]
     table = pd.DataFrame({"code": occ.codes[1:][same], "gap": gaps[same]})
-    q = table.groupby("code")["gap"].quantile([0.1, 0.5, 0.9]).unstack().reindex(range(k)).to_numpy()
+    levels = [0.1, 0.5, 0.9]
+    q = table.groupby("code")["gap"].quantile(levels).unstack().reindex(index=range(k), columns=levels).to_numpy()
     n_lines = np.diff(occ.bounds)
     # Rates count the buckets a template occurs in, so that a burst counts once.
     bucket = occ.pos // width
@@ -409,7 +421,7 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
     for c in range(k):
         lo, hi = occ.bounds[c], occ.bounds[c + 1]
         first, last = occ.pos[lo], occ.pos[hi - 1]
-        q10, period, q90 = q[c] if len(q) else (np.nan, np.nan, np.nan)
+        q10, period, q90 = q[c]
         regular = (timed and n_lines[c] >= MIN_RECURRENCES and period > 0 and q10 >= period / 2
                    and q90 <= 2 * period)
         if regular:
@@ -423,7 +435,7 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
             out.append(("new", c, first, first, missed_before / np.log(10), missed_before, 0.0))
         missed_after = (occupied[c] - 1) / (last - occ.lo) * (occ.hi - last) if last > occ.lo else 0.0
         gone = (occ.hi - last > silence_periods * period) if regular else \
-            (last - first >= warmup * span and -missed_after < log_cut)
+            (min(last - first, occ.hi - last) >= warmup * span and -missed_after < log_cut)
         if gone:
             out.append(("gone", c, last, occ.hi, missed_after / np.log(10), missed_after, 0.0))
     return out
@@ -442,6 +454,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     """
     occ, counts = _occurrences(frame, bucket)
     b, k = counts.matrix.shape
+    if k == 0:
+        return Trends(counts, {}, _alert_table([], occ, counts, frame), False)
     width = counts.bucket.total_seconds() if counts.timed else float(counts.bucket)
     seasonal = _is_seasonal(counts, occ)
     tested = np.flatnonzero(np.diff(occ.bounds) >= MIN_LINES)

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_with
+from .timeseries import ALL_LINES
 
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
            "plot_confusion", "plot_scatter", "plot_k_distance", "plot_pca", "plot_timeline",
-           "plot_comparison", "plot_token_lengths", "plot_training_curves", "plot_message_map"]
+           "plot_comparison", "plot_token_lengths", "plot_training_curves", "plot_message_map", "plot_trends"]
 
 
 def _axes(ax: plt.Axes | None, size: tuple[float, float] = (7, 4)) -> plt.Axes:
@@ -332,3 +333,55 @@ def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.
     ax.set_title(title)
     return ax
 
+TREND_COLORS = {"burst": "#c44e52", "drop": "#4c72b0", "silence": "#8172b2", "new": "#55a868", "gone": "#937860"}
+
+
+def plot_trends(trends, template_ids: Sequence[int] | None = None, max_panels: int = 4) -> plt.Figure:
+    """Count series of templates (default :meth:`Trends.showcase`) with their baselines, alerts shaded by kind.
+
+    ``trends``: a :class:`timeseries.Trends`; one panel per template id (-1: all lines).
+    """
+    ids = list(template_ids) if template_ids is not None else trends.showcase(max_panels)
+    ids = ids or [-1]
+    fig, axes = plt.subplots(len(ids), 1, figsize=(12, 2.3 * len(ids)), squeeze=False)
+    names = dict(zip(trends.counts.template_ids.tolist(), trends.counts.templates)) | {-1: ALL_LINES}
+    timed = trends.counts.timed
+    for ax, tid in zip(axes[:, 0], ids):
+        series = _around_best_alert(trends, tid)
+        x = series.index
+        ax.step(x, series["observed"], where="post", color="#34495e", lw=0.8, label="observed")
+        ax.step(x, series["expected"], where="post", color="#e67e22", lw=1.0, alpha=0.9, label="expected")
+        shown = set()
+        for alert in trends.alerts[trends.alerts["template_id"] == tid].itertuples(index=False):
+            span = (alert.start, alert.end) if timed else (alert.first_line_no, alert.last_line_no)
+            if span[1] < x[0] or span[0] > x[-1]:
+                continue
+            ax.axvspan(*span, color=TREND_COLORS.get(alert.kind, "grey"), alpha=0.3,
+                       label=alert.kind if alert.kind not in shown else None)
+            shown.add(alert.kind)
+        ax.set_xlim(x[0], x[-1] + trends.counts.bucket)
+        text = str(names.get(tid, tid))
+        # Log text is data, not markup: no mathtext.
+        ax.set_title(text if len(text) <= 110 else text[:107] + "...", fontsize="small", loc="left",
+                     parse_math=False)
+        ax.set_ylabel(f"lines / {pd.tseries.frequencies.to_offset(trends.counts.bucket).freqstr}" if timed
+                      else f"lines / {trends.counts.bucket} lines", fontsize="small")
+        ax.legend(loc="upper right", fontsize="x-small", ncol=4)
+    axes[-1, 0].set_xlabel("time" if timed else "line")
+    fig.tight_layout()
+    return fig
+
+
+def _around_best_alert(trends, template_id: int, context: int = 48) -> pd.DataFrame:
+    """The template's series (observed, expected) around its best alert: ±max(3 × its length, context) buckets."""
+    series = trends.series(template_id)
+    alerts = trends.alerts[trends.alerts["template_id"] == template_id]
+    if alerts.empty:
+        return series
+    best = alerts.loc[alerts["score"].idxmax()]
+    if trends.counts.timed:
+        lo, hi = np.searchsorted(series.index, [best["start"], best["end"]])
+    else:
+        lo, hi = np.searchsorted(series.index, [best["first_line_no"] - 1, best["last_line_no"]])
+    pad = max(3 * (hi - lo), context)
+    return series.iloc[max(lo - pad, 0):hi + pad]

@@ -116,6 +116,47 @@ def test_symptoms_naming_a_component_implicate_it():
     assert row["n_lines"] == 0 and row["mentions"] > 0
 
 
+def trend_alert(frame, kind, template, start_s, end_s):
+    """A trend alert row (timeseries.TREND_COLUMNS) on the lines of ``template`` between two times."""
+    from logad_utils.timeseries import TREND_COLUMNS
+
+    lines = frame[frame["template"] == template]
+    t0, t1 = T0 + pd.Timedelta(seconds=start_s), T0 + pd.Timedelta(seconds=end_s)
+    before = lines.loc[lines["timestamp"] <= t0, "line_no"]
+    line_no = int(before.iloc[-1] if len(before) else lines["line_no"].iloc[0])
+    row = {"kind": kind, "template_id": 7, "template": template, "start": t0, "end": t1,
+           "first_line_no": line_no, "last_line_no": line_no,
+           "source": "app.log", "score": 5.0, "expected": 6.0, "observed": 0.0}
+    return pd.DataFrame([row], columns=TREND_COLUMNS)
+
+
+def test_a_trend_alert_just_before_an_incident_implicates_its_writer():
+    frame = make_frame(cascade(1800))
+    frame.loc[frame["template"] == "job tick", "component"] = "SCHED"
+    plain = rca.analyze(frame).incidents[0].candidates.set_index("component")
+    silence = trend_alert(frame, "silence", "job tick", 1500, 2400)
+    inc = rca.analyze(frame, trends=silence).incidents[0]
+    cands = inc.candidates.set_index("component")
+    # SCHED wrote no anomalous line: it joins the candidates on the strength of the silence alone.
+    assert "SCHED" not in plain.index and cands.loc["SCHED", "precursor"] == 1.0
+    assert "silence of 'job tick'" in cands.loc["SCHED", "evidence"]
+    assert inc.candidates["score"].is_monotonic_decreasing and inc.root_cause == "STORAGE"
+    # An alert on a writer already among the candidates raises its score by w_P / sum(w).
+    storm = trend_alert(frame, "burst", "volume /data write failed, error E17", 1790, 1900)
+    cands = rca.analyze(frame, trends=storm).incidents[0].candidates.set_index("component")
+    gain = rca.WEIGHTS["precursor"] / sum(rca.WEIGHTS.values())
+    assert cands.loc["STORAGE", "score"] == pytest.approx(plain.loc["STORAGE", "score"] + gain)
+
+
+def test_trend_alerts_long_before_or_after_the_start_are_no_evidence():
+    frame = make_frame(cascade(3600))
+    early = trend_alert(frame, "silence", "job tick", 600, 1200)  # over 40 minutes before
+    late = trend_alert(frame, "drop", "job tick", 3700, 4000)  # a symptom, after the start
+    for alerts in (early, late):
+        cands = rca.analyze(frame, trends=alerts).incidents[0].candidates
+        assert (cands["precursor"] == 0).all() and not cands["evidence"].str.contains("trend").any()
+
+
 def test_works_without_a_component_column():
     frame = make_frame(cascade(900)).drop(columns=["component"])
     result = rca.analyze(frame)

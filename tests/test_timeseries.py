@@ -214,3 +214,22 @@ def test_expected_counts_follow_the_daily_profile(quiet):
 def test_bad_bucket_is_a_clear_error(quiet):
     with pytest.raises(ValueError, match="bucket"):
         count_templates(quiet, "0s")
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_tiny_and_blank_logs_give_no_alert(n):
+    frame = frame_of([(float(i), 0) for i in range(n)])
+    assert find_trends(frame).alerts.empty
+    assert find_trends(frame.assign(blank=True)).alerts.empty
+
+
+def test_showcase_puts_what_lines_alone_miss_first():
+    a, b = 4 * DAY + 10 * 3600, 4 * DAY + 11.5 * 3600
+
+    def both(events, rng):
+        return between(a, b, template=0)(events, rng) + [(2 * DAY + 50000 + s, 5) for s in range(100)] \
+            + [(d * DAY + 3e4, 5) for d in range(8)]
+
+    trends = find_trends(make_log(edit=both))
+    assert {"silence", "burst"} <= set(trends.alerts["kind"])
+    assert trends.showcase(2)[0] == 0
