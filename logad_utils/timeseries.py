@@ -42,7 +42,8 @@ Alerts (:func:`find_trends`)
   flagged windows of one template and direction join into one alert.
 * ``silence`` (logs with timestamps): a template that recurs regularly (at least
   ``MIN_RECURRENCES`` lines, the 10th to 90th percentiles of its gaps within
-  half and twice the median gap P) has a gap longer than
+  half and twice the median gap P, and lines in at least half of the periods
+  from its first line to its last) has a gap longer than
   ``silence_periods`` · P.
 * ``new``: a template first seen after the warm-up (``warmup`` of the span)
   whose rate from then to the end of the log would have given it a Poisson
@@ -422,8 +423,9 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
         lo, hi = occ.bounds[c], occ.bounds[c + 1]
         first, last = occ.pos[lo], occ.pos[hi - 1]
         q10, period, q90 = q[c]
+        # Regular: steady gaps, and present for most of its periods from its first line to its last.
         regular = (timed and n_lines[c] >= MIN_RECURRENCES and period > 0 and q10 >= period / 2
-                   and q90 <= 2 * period)
+                   and q90 <= 2 * period and n_lines[c] >= 0.5 * (last - first) / period)
         if regular:
             g = np.diff(occ.pos[lo:hi])
             for i in np.flatnonzero(g > silence_periods * period):
