@@ -1,4 +1,4 @@
-"""The ``logad`` command: ``parse``, ``generate`` (and the detection commands)."""
+"""The ``logad`` command: ``parse``, ``generate``, ``compare`` (and the detection commands)."""
 from __future__ import annotations
 
 import argparse
@@ -103,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="expected anomalous fraction, or auto (default)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("compare", help="compare the template mix of a target log with a baseline log: "
+                                         "new, gone, up and down templates")
+    p.add_argument("--baseline", nargs="+", required=True, metavar="PATH", help="baseline log file(s)")
+    p.add_argument("--target", nargs="+", required=True, metavar="PATH", help="target log file(s)")
+    p.add_argument("--format", default="auto", metavar="F", help="as for parse (default auto)")
+    p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder: compare.csv and compare.html")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs")
@@ -252,6 +261,23 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
     return _finish(train, frame)
+
+
+def cmd_compare(args: argparse.Namespace) -> None:
+    """``logad compare``: template shares of --target against --baseline, as CSV and HTML."""
+    from .compare import compare_frames, read_sides, write_comparison
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{out}: exists and is not a folder")
+    start = time.perf_counter()
+    baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)
+    comparison = compare_frames(baseline, target)
+    paths = write_comparison(comparison, out)
+    counts = "  ".join(f"{s} {comparison.count(s)}" for s in ("new", "gone", "up", "down"))
+    print(f"templates {len(comparison.table)}  {counts}  symmetric KL {comparison.divergence:.3f}  "
+          f"seconds {time.perf_counter() - start:.1f}")
+    print(f"wrote {paths['csv']} and {paths['html']}")
 
 
 def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:

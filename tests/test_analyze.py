@@ -6,6 +6,7 @@ from conftest import run_chromium
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
 from logad_utils.rca import TABLE_COLUMNS
+from logad_utils.timeseries import ALERT_KINDS, TREND_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,16 @@ def test_outputs_cover_every_flagged_line(analyzed):
     assert set(anomalies["incident"]) - {-1} <= set(incidents["incident"])
     assert (anomalies["methods"] == "tfidf").all()
     assert (analyzed / "projector" / "tfidf" / "projector_config.pbtxt").is_file()
+
+
+def test_trends_csv_and_report_panel(analyzed):
+    trends = pd.read_csv(analyzed / "trends.csv")
+    assert list(trends.columns) == TREND_COLUMNS
+    assert set(trends["kind"]) <= set(ALERT_KINDS)
+    html = (analyzed / "report.html").read_text()
+    assert "<h2>Template trends</h2>" in html
+    if len(trends):
+        assert "template counts with baselines and alerts" in html
 
 
 def test_report_is_self_contained(analyzed):

@@ -1,0 +1,200 @@
+"""``logad compare``: which templates a target log has more or less of than a baseline log.
+
+Both sides are read, then mined together so that a template has one id on
+both. Per template the question is whether its share of the lines differs.
+Given the template's c lines over both sides, its target count is binomial
+with p = target lines / all lines when the shares are equal (the exact
+conditional test for two Poisson rates); the two-sided p-value doubles the
+smaller tail (scipy.stats.binom), and the p-values of all templates are
+adjusted with Benjamini–Hochberg (scipy.stats.false_discovery_control).
+
+``status``: ``new`` (no baseline line), ``gone`` (no target line), ``up`` or
+``down`` (adjusted p-value under ``alpha``), else ``same``. The divergence
+of the whole template mix is the symmetric Kullback–Leibler divergence
+KL(b‖t) + KL(t‖b) in nats, on shares smoothed with half a line per template.
+"""
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom, entropy, false_discovery_control
+
+from .io import read_logs
+from .projector import _write_atomic
+from .report import _STYLE
+from .templates import LogTemplateMiner, mine_templates
+
+__all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "compare_frames", "symmetric_kl",
+           "render_comparison", "write_comparison"]
+
+COMPARE_COLUMNS = ["template_id", "template", "baseline_count", "target_count", "baseline_share", "target_share",
+                   "delta_pct", "status", "p_value"]
+STATUSES = ("new", "gone", "up", "down", "same")
+ALPHA = 0.05
+SHOWN = 20  # templates per section of the HTML page
+
+Paths = str | os.PathLike | Sequence[str | os.PathLike]
+
+
+@dataclass
+class Comparison:
+    """Per-template comparison (:data:`COMPARE_COLUMNS`, one row per template), the symmetric KL divergence,
+    example lines (template id → ``source, line_no, raw`` rows) and the line totals of each side."""
+
+    table: pd.DataFrame
+    divergence: float
+    examples: dict
+    baseline_lines: int
+    target_lines: int
+    alpha: float = ALPHA
+
+    def count(self, status: str) -> int:
+        """Templates with this status."""
+        return int((self.table["status"] == status).sum())
+
+
+def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str = "message",
+               miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read both sides and mine their templates together: (baseline frame, target frame), ids shared."""
+    sides = [read_logs(paths, fmt, json_key=json_key, warn=False) for paths in (baseline, target)]
+    both = pd.concat([frame.assign(source=frame["source"].astype(str)) for frame in sides], ignore_index=True)
+    both = mine_templates(both, miner)
+    n = len(sides[0])
+    return both.iloc[:n].reset_index(drop=True), both.iloc[n:].reset_index(drop=True)
+
+
+def symmetric_kl(baseline: np.ndarray, target: np.ndarray, prior: float = 0.5) -> float:
+    """KL(b‖t) + KL(t‖b) in nats of two count vectors (k,), each count plus ``prior``."""
+    b = np.asarray(baseline, dtype=float) + prior
+    t = np.asarray(target, dtype=float) + prior
+    return float(entropy(b, t) + entropy(t, b)) if len(b) else 0.0
+
+
+def _counts(frame: pd.DataFrame) -> pd.Series:
+    """Lines per template id of one side (blank lines left out)."""
+    ids = frame["template_id"].to_numpy()
+    keep = ids >= 0
+    if "blank" in frame:
+        keep &= ~frame["blank"].to_numpy(dtype=bool)
+    return pd.Series(ids[keep]).value_counts()
+
+
+def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = ALPHA,
+                   n_examples: int = 3) -> Comparison:
+    """Compare the template mix of two parsed frames whose ``template_id`` values match (:func:`read_sides`)."""
+    b_counts, t_counts = _counts(baseline), _counts(target)
+    ids = np.array(sorted(set(b_counts.index) | set(t_counts.index)), dtype=np.int64)
+    b = b_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    t = t_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    total_b, total_t = int(b.sum()), int(t.sum())
+    p = _p_values(b, t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_b = b / total_b if total_b else np.zeros(len(b))
+        share_t = t / total_t if total_t else np.zeros(len(t))
+        delta = np.where(b > 0, 100.0 * (share_t - share_b) / share_b, np.nan)
+    status = np.select([b == 0, t == 0, (p < alpha) & (share_t > share_b), (p < alpha) & (share_t < share_b)],
+                       ["new", "gone", "up", "down"], "same")
+    names = _template_names(pd.concat([baseline, target], ignore_index=True))
+    table = pd.DataFrame({"template_id": ids, "template": names.reindex(ids).to_numpy(),
+                          "baseline_count": b, "target_count": t, "baseline_share": share_b,
+                          "target_share": share_t, "delta_pct": delta, "status": status, "p_value": p},
+                         columns=COMPARE_COLUMNS)
+    order = table["status"].map({s: i for i, s in enumerate(STATUSES)})
+    table = table.assign(_order=order, _lines=b + t).sort_values(
+        ["_order", "p_value", "_lines", "template_id"], ascending=[True, True, False, True], kind="stable")
+    table = table.drop(columns=["_order", "_lines"]).reset_index(drop=True)
+    examples = _examples(baseline, target, table, n_examples)
+    return Comparison(table, symmetric_kl(b, t), examples, total_b, total_t, alpha)
+
+
+def _p_values(b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template's share is the same on both sides."""
+    if len(b) == 0:
+        return np.zeros(0)
+    n = b + t
+    share = t.sum() / max(n.sum(), 1)
+    tails = np.minimum(binom.cdf(t, n, share), binom.sf(t - 1, n, share))
+    return false_discovery_control(np.minimum(1.0, 2.0 * tails), method="bh")
+
+
+def _template_names(frame: pd.DataFrame) -> pd.Series:
+    """Template text by template id."""
+    column = "template" if "template" in frame else "masked"
+    first = frame.loc[frame["template_id"] >= 0].drop_duplicates("template_id")
+    return pd.Series(first[column].astype(str).to_numpy(), index=first["template_id"].to_numpy())
+
+
+def _examples(baseline: pd.DataFrame, target: pd.DataFrame, table: pd.DataFrame, n: int) -> dict:
+    """Up to n example lines per changed template: from the target when new or up, else from the baseline."""
+    out = {}
+    for side, statuses in ((target, ("new", "up")), (baseline, ("gone", "down"))):
+        wanted = set(table.loc[table["status"].isin(statuses), "template_id"])
+        text = "raw" if "raw" in side else "content"
+        rows = side[side["template_id"].isin(wanted)].groupby("template_id", sort=False).head(n)
+        for tid, group in rows.groupby("template_id", sort=False):
+            out[int(tid)] = group[["source", "line_no", text]].rename(columns={text: "raw"}).reset_index(drop=True)
+    return out
+
+
+# --------------------------------------------------------------------------- HTML
+def _section(comparison: Comparison, title: str, rows: pd.DataFrame, total: int) -> str:
+    """One section: a row per template with its numbers and example lines, all text escaped."""
+    if rows.empty:
+        return f"<h2>{html.escape(title)} (0)</h2><p>None.</p>"
+    head = ("<tr><th>template</th><th>baseline</th><th>target</th><th>share (baseline → target)</th>"
+            "<th>change</th><th>p (BH)</th><th>examples</th></tr>")
+    body = []
+    for row in rows.itertuples(index=False):
+        change = "new" if row.status == "new" else f"{row.delta_pct:+.0f} %"
+        examples = comparison.examples.get(int(row.template_id))
+        lines = "" if examples is None else "<br>".join(
+            f"<code>{html.escape(f'{e.source}:{e.line_no}')}</code> {html.escape(str(e.raw))}"
+            for e in examples.itertuples(index=False))
+        body.append(f'<tr><td class="msg">{html.escape(str(row.template))}</td><td>{row.baseline_count:,}</td>'
+                    f"<td>{row.target_count:,}</td><td>{row.baseline_share:.3%} → {row.target_share:.3%}</td>"
+                    f'<td>{html.escape(change)}</td><td>{row.p_value:.2g}</td><td class="msg">{lines}</td></tr>')
+    more = f"<p>{total - len(rows)} more in compare.csv.</p>" if total > len(rows) else ""
+    return (f"<h2>{html.escape(title)} ({total})</h2><table><thead>{head}</thead><tbody>{''.join(body)}"
+            f"</tbody></table>{more}")
+
+
+def render_comparison(comparison: Comparison, title: str = "logad compare") -> str:
+    """The comparison as one self-contained HTML page."""
+    table = comparison.table
+    cards = {"baseline lines": f"{comparison.baseline_lines:,}", "target lines": f"{comparison.target_lines:,}",
+             "templates": f"{len(table):,}", "symmetric KL": f"{comparison.divergence:.3f}",
+             **{s: comparison.count(s) for s in ("new", "gone", "up", "down")}}
+    card_html = "".join(f'<div class="card">{html.escape(k)}<b>{html.escape(str(v))}</b></div>'
+                        for k, v in cards.items())
+    changed = table[table["status"].isin(["up", "down"])]
+    size = np.abs(np.log2((changed["target_share"] + 1e-12) / (changed["baseline_share"] + 1e-12)))
+    biggest = changed.assign(_size=size).sort_values("_size", ascending=False, kind="stable")
+    parts = [f"<h1>{html.escape(title)}</h1>",
+             '<p class="sub">Template shares of a target log against a baseline log; templates mined over both. '
+             f"Significant: Benjamini–Hochberg adjusted p &lt; {comparison.alpha:g}.</p>",
+             f'<div class="cards">{card_html}</div>',
+             "<p>Overall divergence of the template mix (symmetric Kullback–Leibler, nats): "
+             f"<b>{comparison.divergence:.3f}</b> (0 for identical mixes).</p>"]
+    for name, rows in (("New templates", table[table["status"] == "new"]),
+                       ("Gone templates", table[table["status"] == "gone"]),
+                       ("Biggest significant changes", biggest)):
+        parts.append(_section(comparison, name, rows.head(SHOWN), len(rows)))
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
+            f"<body><main>{''.join(parts)}</main></body></html>")
+
+
+def write_comparison(comparison: Comparison, out_dir: str | os.PathLike) -> dict[str, Path]:
+    """Write ``compare.csv`` and ``compare.html`` into ``out_dir`` (created); returns their paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"csv": out / "compare.csv", "html": out / "compare.html"}
+    _write_atomic(paths["csv"], comparison.table.to_csv(index=False, lineterminator="\n"))
+    _write_atomic(paths["html"], render_comparison(comparison))
+    return paths

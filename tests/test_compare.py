@@ -1,0 +1,86 @@
+"""``logad compare``: shared template ids, the share test, statuses, and a self-contained escaped page."""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logad_utils.cli import main
+from logad_utils.compare import COMPARE_COLUMNS, STATUSES, compare_frames, read_sides, symmetric_kl
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "atm_sample.jrn"
+
+
+def write_lines(path, counts, extra=()):
+    """A log of messages repeated as counted (message → lines), interleaved, then ``extra`` lines."""
+    lines = [m for m, n in counts.items() for _ in range(n)]
+    order = np.random.default_rng(0).permutation(len(lines))
+    path.write_text("\n".join([lines[i] for i in order] + list(extra)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sides(tmp_path):
+    base = write_lines(tmp_path / "base.log", {"user 1 logged in": 500, "cache hit for key 7": 400,
+                                               "disk check ok": 100, "backup finished": 20})
+    target = write_lines(tmp_path / "target.log", {"user 1 logged in": 500, "cache hit for key 7": 100,
+                                                   "disk check ok": 75, "error <b>timeout</b> on db": 60})
+    return base, target
+
+
+def test_comparing_a_log_with_itself_changes_nothing():
+    comparison = compare_frames(*read_sides(SAMPLE, SAMPLE))
+    table = comparison.table
+    assert list(table.columns) == COMPARE_COLUMNS
+    assert (table["status"] == "same").all() and (table["p_value"] > 0.99).all()
+    assert (table["baseline_count"] == table["target_count"]).all()
+    assert comparison.divergence == pytest.approx(0.0, abs=1e-12)
+    assert table["baseline_share"].sum() == pytest.approx(1.0)
+
+
+def test_statuses_and_shared_template_ids(sides):
+    baseline, target = read_sides(*sides)
+    assert set(baseline["template"]) & set(target["template"])  # mined together
+    shared = baseline.merge(target, on="template")[["template_id_x", "template_id_y"]]
+    assert (shared["template_id_x"] == shared["template_id_y"]).all()
+    comparison = compare_frames(baseline, target)
+    status = dict(zip(comparison.table["template"].str.split().str[0], comparison.table["status"]))
+    assert status == {"error": "new", "backup": "gone", "cache": "down", "user": "up", "disk": "same"}
+    row = comparison.table.set_index("status").loc["down"]
+    assert row["baseline_count"] == 400 and row["target_count"] == 100
+    assert row["delta_pct"] == pytest.approx(100 * (100 / 735 - 400 / 1020) / (400 / 1020))
+    assert set(comparison.table["status"]) <= set(STATUSES)
+    assert comparison.divergence > 0.5
+    assert list(comparison.examples[int(comparison.table.set_index("status").loc["new", "template_id"])]
+                .columns) == ["source", "line_no", "raw"]
+
+
+def test_symmetric_kl_is_symmetric_and_zero_on_equal_mixes():
+    a, b = np.array([10, 0, 5]), np.array([2, 7, 5])
+    assert symmetric_kl(a, b) == pytest.approx(symmetric_kl(b, a)) and symmetric_kl(a, b) > 0
+    assert symmetric_kl(a, 3 * a + 1) < symmetric_kl(a, b)
+    assert symmetric_kl(a, a) == 0
+
+
+def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
+    base, target = sides
+    out = tmp_path / "cmp"
+    assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(out)]) == 0
+    assert "new 1  gone 1  up 1  down 1" in capsys.readouterr().out
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table.columns) == COMPARE_COLUMNS and len(table) == 5
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert "<b>timeout</b>" not in page and "&lt;b&gt;timeout&lt;/b&gt;" in page
+    assert "target.log:" in page and "base.log:" in page  # examples with source:line_no
+    for section in ("New templates (1)", "Gone templates (1)", "Biggest significant changes (2)"):
+        assert section in page
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_cli_rejects_a_file_as_output_folder(sides, tmp_path, capsys):
+    base, target = sides
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(blocker)]) == 1
+    assert "not a folder" in capsys.readouterr().err
