@@ -772,9 +772,10 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
 
     A heartbeat that falls silent, a message that starts storming, traffic
     that drops: the component writing that template is implicated. An alert
-    counts for an incident of the same source when it starts at or before
-    the incident's start and lasts into the ``window`` before it (time, or
-    ``window_lines`` lines without timestamps). Its writer (the unit of the
+    counts for an incident of the same source when it starts in the
+    ``window`` before the incident's start (time, or ``window_lines`` lines
+    without timestamps); an alert long under way, such as a template gone
+    days ago, says nothing about this incident. Its writer (the unit of the
     alert's first line) gets precursor 1, possibly as a new candidate; scores
     are recomputed with ``weights`` (the weights in use) and re-ranked.
     """
@@ -785,12 +786,12 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     alerts = trends.assign(unit=np.where(rows >= 0, units[np.maximum(rows, 0)], None))
     for inc in incidents:
         if pd.notna(inc.start) and alerts["start"].notna().any():
-            begin = pd.to_datetime(alerts["start"]) <= inc.start
-            ongoing = pd.to_datetime(alerts["end"]) >= inc.start - pd.Timedelta(window)
+            lag = inc.start - pd.to_datetime(alerts["start"])
+            just_before = (lag >= pd.Timedelta(0)) & (lag <= pd.Timedelta(window))
         else:
-            begin = alerts["first_line_no"] <= inc.first_line_no
-            ongoing = alerts["last_line_no"] >= inc.first_line_no - window_lines
-        hits = alerts[begin & ongoing & (alerts["source"].astype(str) == inc.source) & alerts["unit"].notna()]
+            lag = inc.first_line_no - alerts["first_line_no"]
+            just_before = (lag >= 0) & (lag <= window_lines)
+        hits = alerts[just_before & (alerts["source"].astype(str) == inc.source) & alerts["unit"].notna()]
         for alert in hits.itertuples(index=False):
             text = f"trend before the start: {alert.kind} of '{_short(alert.template, 60)}'"
             _add_precursor(inc, str(alert.unit), text)

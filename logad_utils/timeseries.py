@@ -536,9 +536,12 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
     for kind, c, a, z, score, expected, observed in alerts:
         pos, idx = (occ.pos[occ.bounds[c]:occ.bounds[c + 1]], occ.rows[occ.bounds[c]:occ.bounds[c + 1]]) \
             if c >= 0 else (occ.pos[by_pos], occ.rows[by_pos])
-        lo, hi = np.searchsorted(pos, a, side="left"), np.searchsorted(pos, z, side="right")
+        # Count alerts end where their last bucket ends; the others end on a line.
+        lo, hi = np.searchsorted(pos, a), np.searchsorted(pos, z, side="left" if kind in ("burst", "drop") else "right")
         if hi <= lo:  # nothing inside: the lines just before and after
             lo, hi = max(lo - 1, 0), min(hi + 1, len(pos))
+        elif kind == "burst":  # a burst starts and ends with its lines, not with its buckets
+            a, z = pos[lo], pos[hi - 1]
         shown = idx[lo:hi]
         if len(shown):
             src = sources[shown[0]]
