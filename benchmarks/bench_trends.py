@@ -1,7 +1,7 @@
 """Template trend alerts on generated ATM journals: frequency incidents found, false alerts per day, and the
 root-cause ranking of cascade incidents with and without trend evidence.
 
-Per log: ``logad generate`` (files, with ``X.incidents.csv`` when the generator writes one) → read →
+Per log: ``logad generate`` (the log, ``X.labels.csv`` and ``X.incidents.csv``) → read →
 templates → ``timeseries.find_trends`` (defaults). An incident is *found* when some alert of its kind
 (silence, burst, drop) overlaps its [start, end]; an alert is *false* when it overlaps no incident of any
 kind. Cascade ranking: ``TfidfDetector()`` then ``rca.analyze`` with and without ``trends=``, scored as in
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_rca import accuracy  # noqa: E402
 from common import markdown_table, write_section  # noqa: E402
 from logad_utils import rca  # noqa: E402
-from logad_utils.datasets import read_labels, write_log  # noqa: E402
+from logad_utils.datasets import incidents_path_for, read_incidents, read_labels, write_log  # noqa: E402
 from logad_utils.detectors import TfidfDetector  # noqa: E402
 from logad_utils.pipeline import parse_logs  # noqa: E402
 from logad_utils.timeseries import find_trends  # noqa: E402
@@ -34,19 +34,6 @@ LINES = 300_000  # about 80 simulated days
 # Seeds 3 and 4 were looked at while choosing the defaults; the held-out seeds only ever checked them.
 LOGS = [(3, "tuning"), (4, "tuning"), (31, "held-out"), (32, "held-out"), (33, "held-out")]
 FREQUENCY_KINDS = ("silence", "burst", "drop")
-
-
-def incidents_of(log: Path, frame: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """``incident_id, incident_kind, start, end`` of every incident: X.incidents.csv, else cascades from labels."""
-    path = log.with_suffix(".incidents.csv")
-    if path.is_file():
-        table = pd.read_csv(path, keep_default_na=False)
-        return table.assign(start=pd.to_datetime(table["start"]), end=pd.to_datetime(table["end"]))
-    lines = frame.assign(incident_id=labels["incident_id"].to_numpy())
-    lines = lines[lines["incident_id"] != ""]
-    spans = lines.groupby("incident_id")["timestamp"].agg(["min", "max"]).reset_index()
-    return pd.DataFrame({"incident_id": spans["incident_id"], "incident_kind": "cascade",
-                         "start": spans["min"], "end": spans["max"]})
 
 
 def overlaps(a_start, a_end, b_start, b_end) -> np.ndarray:
@@ -74,7 +61,7 @@ def run_log(seed: int, subset: str, lines_n: int) -> dict:
         log, labels_path = write_log(Path(tmp) / f"atm_seed{seed}.jrn", n_lines=lines_n, seed=seed)
         frame = parse_logs(log, warn=False)
         labels = read_labels(labels_path)
-        incidents = incidents_of(log, frame, labels)
+        incidents = read_incidents(incidents_path_for(log))
     days = (frame["timestamp"].max() - frame["timestamp"].min()) / pd.Timedelta("1D")
     t0 = time.perf_counter()
     trends = find_trends(frame)

@@ -21,9 +21,10 @@ the trimmed mean (10 % each side) over days of the counts in slot s, and
 weekday factors (only with two weeks or more) are trimmed means of the daily
 totals per weekday over the overall one. Otherwise *rolling*: the centred
 rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling mean where
-the median is 0 (a rare template). A second fit leaves out the buckets the
-first one finds extreme (tail probability under ``OUTLIER_P``), so that a
-storm one day does not raise every other day's baseline. A tenth of the
+the median is 0 (a rare template). A second fit leaves out the buckets of
+the windows the first one finds extreme (tail probability under
+``OUTLIER_P``, any window length), so that a storm one day does not raise
+every other day's baseline, nor frequent drops lower it. A tenth of the
 template's mean rate is the floor. A template with a ``new`` (``gone``)
 alert is modelled only from its first line (up to its last).
 
@@ -37,7 +38,7 @@ binomial with mean μ and variance φ·μ (Poisson when φ = 1).
 Alerts (:func:`find_trends`)
 ----------------------------
 * ``burst`` / ``drop``: the count of a template (or of all lines together,
-  template id -1) in a window of 1, 4 or 16 buckets has a tail probability
+  template id -1) in a window of 1, 2, 4, 8 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
   flagged windows of one template and direction join into one alert.
 * ``silence`` (logs with timestamps): a template that recurs regularly (at least
@@ -81,12 +82,13 @@ DAY = pd.Timedelta("1D")
 TARGET_LINES = 30  # mean lines per bucket the automatic bucket aims for
 MAX_BUCKETS = 10_000
 ROLLING_BUCKETS = 25
-SCALES = (1, 4, 16)  # window lengths in buckets
+SCALES = (1, 2, 4, 8, 16)  # window lengths in buckets
 ALPHA = 0.05
 SILENCE_PERIODS = 3.5
 MIN_RECURRENCES = 12
 WARMUP = 0.1
-OUTLIER_P = 1e-3  # buckets left out of the second baseline fit
+OUTLIER_P = 1e-3  # buckets left out of the next baseline fit
+REFITS = 3
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
@@ -254,9 +256,11 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
     use = (exposure >= 1.0)[:, None] if skip is None else (exposure >= 1.0)[:, None] & ~skip
     fit = np.where(use, y, np.nan)
     lam = _seasonal(fit, starts) if seasonal else _rolling(fit)
-    # The mean rate stands in where the baseline has nothing to go on, and a tenth of it is the floor:
-    # a template is never impossible where it was merely not seen before.
-    rate = y.sum(axis=0) / max(float(exposure.sum()), 1e-9)
+    # The mean rate over the buckets fitted stands in where the baseline has nothing to go on, and a tenth of
+    # it is the floor: a template is never impossible where it was merely not seen before.
+    fitted = np.where(use, exposure[:, None], 0.0).sum(axis=0)
+    rate = np.where(fitted > 0, np.where(use, y, 0.0).sum(axis=0) / np.maximum(fitted, 1e-9),
+                    y.sum(axis=0) / max(float(exposure.sum()), 1e-9))
     return np.maximum(np.where(np.isnan(lam), rate, lam), 0.1 * rate)
 
 
@@ -295,11 +299,9 @@ def _rolling(fit: np.ndarray) -> np.ndarray:
     return np.where(median > 0, median, mean)
 
 
-def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray) -> np.ndarray:
-    """Variance / mean (m,) ≥ 1 of counts y (b, m) expected to be mu, over the buckets in use (b, m).
-
-    See the module docstring.
-    """
+def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Variance / mean (m,) ≥ 1 of counts y (b, m) expected to be mu; residuals over the buckets in ``use``,
+    clumps over those ``seen`` (b, m). See the module docstring."""
     big = use & (mu >= _DISPERSION_MIN_MEAN)
     resid = np.where(big, (y - mu) / np.sqrt(np.maximum(mu, 1e-9)), np.nan)
     with warnings.catch_warnings():
@@ -308,7 +310,8 @@ def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray) -> np.ndarray:
         # The mean square of residuals clipped at 4 robust scales: an incident cannot inflate it,
         # and unlike the MAD alone it sees the heavy tails of clumped lines.
         pearson = np.nanmean(np.clip(resid, -4 * mad, 4 * mad) ** 2, axis=0)
-        clump = np.nanmedian(np.where(use & (y > 0), y, np.nan), axis=0)
+        # A median is robust already: the clumps the first fit calls extreme still count here.
+        clump = np.nanmedian(np.where(seen & (y > 0), y, np.nan), axis=0)
     phi = np.where(big.sum(axis=0) >= _DISPERSION_MIN_BUCKETS, pearson, clump)
     return np.maximum(np.nan_to_num(phi, nan=1.0), 1.0)
 
@@ -350,11 +353,20 @@ def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndar
 
 
 def _outliers(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """Buckets (b, m) whose count has a tail probability under OUTLIER_P on either side."""
+    """Buckets (b, m) one standard deviation out, the same way as a window around them (any scale) whose count
+    has a tail probability under OUTLIER_P. A lone extreme bucket never condemns its quiet neighbours."""
+    b = len(y)
+    z = (y - mu) / np.sqrt(phi * np.maximum(mu, 1e-12))
     out = np.zeros(y.shape, dtype=bool)
     for upper in (True, False):
-        cells, _ = _significant(y, mu, phi, np.ones(y.shape, dtype=bool), upper, np.log(OUTLIER_P))
-        out[cells[:, 0], cells[:, 1]] = True
+        cover = np.zeros((b + 1, y.shape[1]))
+        for w in (w for w in SCALES if w <= b):
+            usable = np.ones((b - w + 1, y.shape[1]), dtype=bool)
+            cells, _ = _significant(_window_sums(y, w), _window_sums(mu, w), phi, usable, upper,
+                                    np.log(OUTLIER_P))
+            np.add.at(cover, (cells[:, 0], cells[:, 1]), 1.0)
+            np.add.at(cover, (cells[:, 0] + w, cells[:, 1]), -1.0)
+        out |= (np.cumsum(cover, axis=0)[:b] > 0) & ((z > 1) if upper else (z < -1))
     return out
 
 
@@ -499,13 +511,14 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
     index = np.arange(b)[:, None]
     seen = (exposure[:, None] > 0) & (index >= life[:, 0]) & (index < life[:, 1])
     lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen)
-    phi = _dispersion(y, lam * exposure[:, None], seen)
-    # Fit again without the buckets the first fit finds extreme: a storm on one day must not
-    # raise the baseline of every other day (nor a drop lower it).
-    skip = _outliers(y, lam * exposure[:, None], phi) | ~seen
-    lam = expected_counts(y, exposure, counts.starts, seasonal, skip)
+    phi = _dispersion(y, lam * exposure[:, None], seen, seen)
+    # Fit again without the buckets the last fit finds extreme: a storm on one day must not
+    # raise the baseline of every other day (nor frequent drops lower it).
+    for _ in range(REFITS):
+        skip = _outliers(y, lam * exposure[:, None], phi) | ~seen
+        lam = expected_counts(y, exposure, counts.starts, seasonal, skip)
+        phi = _dispersion(y, lam * exposure[:, None], ~skip, seen)
     mu = lam * exposure[:, None]
-    phi = _dispersion(y, mu, ~skip)
     high = _windows(y, mu, phi, seen, True, log_cut)
     low = _windows(y, mu, phi, seen, False, log_cut)
     out = []

@@ -152,7 +152,8 @@ def test_new_and_gone_templates():
     assert kinds(trends, "heartbeat sent") == ["gone"]
     gone = alerts.loc["gone"]
     assert gone["start"] <= T0 + pd.Timedelta(seconds=stop) < gone["end"]
-    assert set(trends.alerts["kind"]) == {"new", "gone"}
+    # The log's volume does change (twelve more lines an hour); each template only as said.
+    assert set(trends.alerts.loc[trends.alerts["template_id"] >= 0, "kind"]) == {"new", "gone"}
 
 
 def test_a_one_off_burst_late_in_the_log_is_not_new():
