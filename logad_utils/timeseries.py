@@ -16,24 +16,32 @@ Buckets are aligned on midnight; a bucket the log only partly covers has an
 Baseline (:func:`expected_counts`)
 ----------------------------------
 *Seasonal* when the log covers at least two days (and the bucket divides a
-day): expected(day d, slot s) = weekday(d) · profile(s), where profile(s) is
-the trimmed mean (10 % each side) over days of the counts in slot s, and
-weekday factors (only with two weeks or more) are trimmed means of the daily
-totals per weekday over the overall one. Otherwise *rolling*: the centred
-rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling mean where
-the median is 0 (a rare template). A second fit leaves out the buckets of
-the windows the first one finds extreme (tail probability under
-``OUTLIER_P``, any window length), so that a storm one day does not raise
-every other day's baseline, nor frequent drops lower it. A tenth of the
-template's mean rate is the floor. A template with a ``new`` (``gone``)
-alert is modelled only from its first line (up to its last).
+day): expected(day d, slot s) = weekday(d) · profile(d, s). The profile is
+the mean of slot s over the *other* days (a burst or a drop never lowers its
+own surprise) or, with ``MEDIAN_MIN_DAYS`` days or more and at least
+``MEDIAN_MIN_LINES`` lines in the hour, the median day of that hour spread
+over its buckets (robust to incidents on up to half of the days). Weekday
+factors (two weeks or more) are the daily totals per weekday over the
+overall mean, with a prior of ``WEEKDAY_PRIOR`` lines. A slot no day can
+speak for is interpolated from the buckets around it. Otherwise *rolling*:
+the centred rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling
+mean where the median is 0 (a rare template).
+
+The fit is repeated ``REFITS`` times, each time without the buckets (one
+standard deviation out) of the windows the last fit finds extreme (tail
+probability under ``OUTLIER_P`` over the number of windows): a storm one day
+must not raise every other day's baseline, nor frequent drops lower it. A
+tenth of the template's mean rate over the buckets fitted is the floor. A
+template with a ``new`` (``gone``) alert is modelled only from its first
+line (up to its last).
 
 Dispersion: log counts are burstier than Poisson. For a template with at
-least 20 buckets expecting ≥ 5 lines, φ is the squared robust (MAD) scale of
-its Pearson residuals there; for a rare template φ is its median count in
-the buckets where it occurs (lines come in clumps, e.g. three cassettes
-refilled together: variance = clump size × mean). Counts are then negative
-binomial with mean μ and variance φ·μ (Poisson when φ = 1).
+least 20 buckets expecting ≥ 5 lines, φ is the mean square of its Pearson
+residuals there, clipped at 4 robust (MAD) scales; for a rare template φ is
+its median count in the buckets where it occurs (lines come in clumps, e.g.
+three cassettes refilled together: variance = clump size × mean). Counts
+are then negative binomial with mean μ and variance φ·μ (Poisson at φ = 1),
+tails from scipy.stats.
 
 Alerts (:func:`find_trends`)
 ----------------------------
@@ -87,8 +95,10 @@ ALPHA = 0.05
 SILENCE_PERIODS = 3.5
 MIN_RECURRENCES = 12
 WARMUP = 0.1
-OUTLIER_P = 1e-3  # buckets left out of the next baseline fit
+OUTLIER_P = 0.05  # buckets left out of the next baseline fit
 REFITS = 3
+MEDIAN_MIN_LINES = 5  # lines in an hour from which the seasonal profile is a median
+MEDIAN_MIN_DAYS = 14
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
@@ -288,7 +298,20 @@ def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
     # Leave the day out: a burst or a drop never lowers its own surprise.
     with np.errstate(invalid="ignore", divide="ignore"):
         profile = (total - np.where(valid, scaled, 0.0)) / (n - valid)
-    return (factor[:, None, :] * profile).reshape(days * slots, m)[:b]
+    # Where an hour holds enough lines, the median day of that hour (spread evenly over its buckets):
+    # robust however many days had an incident then, short of half. Over a few days a median is too
+    # noisy a guess (and, unlike the mean, cannot leave the day itself out).
+    per_hour = max(int(round(pd.Timedelta("1h") / (starts[1] - starts[0]))), 1) if b > 1 else 1
+    if slots % per_hour == 0 and days >= MEDIAN_MIN_DAYS:
+        hours = scaled.reshape(days, slots // per_hour, per_hour, m)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # hours no day covers fully: NaN
+            median = np.nanmedian(hours.sum(axis=2), axis=0)  # (hours, m)
+        median = np.repeat(median / per_hour, per_hour, axis=0)  # (slots, m)
+        profile = np.where(median * per_hour >= MEDIAN_MIN_LINES, median[None, :, :], profile)
+    lam = (factor[:, None, :] * profile).reshape(days * slots, m)[:b]
+    # A slot no other day can speak for (all left out) takes after the buckets around it.
+    return pd.DataFrame(lam).interpolate(limit_direction="both").to_numpy()
 
 
 def _rolling(fit: np.ndarray) -> np.ndarray:
@@ -354,16 +377,19 @@ def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndar
 
 def _outliers(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """Buckets (b, m) one standard deviation out, the same way as a window around them (any scale) whose count
-    has a tail probability under OUTLIER_P. A lone extreme bucket never condemns its quiet neighbours."""
+    has a tail probability under OUTLIER_P / windows. A lone extreme bucket never condemns its quiet
+    neighbours."""
     b = len(y)
     z = (y - mu) / np.sqrt(phi * np.maximum(mu, 1e-12))
     out = np.zeros(y.shape, dtype=bool)
+    # Bonferroni over one template's windows: chance exceedances, mostly high ones where counts are low
+    # (a count cannot fall below 0), would otherwise sink the baseline a little more at every refit.
+    log_cut = np.log(OUTLIER_P / sum(-(-b // w) for w in SCALES if w <= b))
     for upper in (True, False):
         cover = np.zeros((b + 1, y.shape[1]))
         for w in (w for w in SCALES if w <= b):
             usable = np.ones((b - w + 1, y.shape[1]), dtype=bool)
-            cells, _ = _significant(_window_sums(y, w), _window_sums(mu, w), phi, usable, upper,
-                                    np.log(OUTLIER_P))
+            cells, _ = _significant(_window_sums(y, w), _window_sums(mu, w), phi, usable, upper, log_cut)
             np.add.at(cover, (cells[:, 0], cells[:, 1]), 1.0)
             np.add.at(cover, (cells[:, 0] + w, cells[:, 1]), -1.0)
         out |= (np.cumsum(cover, axis=0)[:b] > 0) & ((z > 1) if upper else (z < -1))
