@@ -17,10 +17,10 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)
 
 demo: install
-	cd notebooks && LOGAD_STATIC=1 ../$(BIN)/jupyter execute --inplace 01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb
+	cd notebooks && LOGAD_STATIC=1 ../$(BIN)/jupyter execute --inplace 01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb 04_template_trends.ipynb
 	$(BIN)/logad analyze $(SAMPLE) --method all --out projector_exports/analysis
 	@echo
-	@echo "Notebooks (executed in place): notebooks/01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb"
+	@echo "Notebooks (executed in place): notebooks/01_tfidf_vectorizer.ipynb 02_bert_dbscan.ipynb 03_autoencoder.ipynb 04_template_trends.ipynb"
 	@echo "Report:    projector_exports/analysis/report.html"
 	@echo "Projector: projector_exports/ (tensors.tsv + metadata.tsv per run, for projector.tensorflow.org)"
 	@echo "Open the projector in TensorBoard:"
