@@ -509,7 +509,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     columns = np.concatenate([[-1], tested])
     # A new template is modelled from its first line on, a gone one up to its last: they had no baseline before.
     life = np.tile([0, b], (k + 1, 1))
-    for kind, c, a, z, *_ in gap:
+    for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
     for i in range(0, len(columns), block):
