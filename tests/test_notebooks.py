@@ -7,8 +7,10 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-# Each notebook ends its story with a projector export, printed by ProjectorExport.summary().
+# Each notebook ends its story with a projector export, printed by ProjectorExport.summary(),
+# except the trends notebook, which ends with a comparison of two days.
 EXPORTED = re.compile(r"projector: ([\d,]+) points × (\d+) dims")
+COMPARED = re.compile(r"symmetric KL divergence (\d+\.\d+); new (\d+), gone (\d+)")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -22,6 +24,11 @@ def test_notebook_runs(path):
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    if path.stem == "04_template_trends":
+        assert "alerts overlap no incident" in printed
+        (divergence, new, gone), = COMPARED.findall(printed)
+        assert float(divergence) > 0 and int(new) + int(gone) > 0
+        return
     exports = EXPORTED.findall(printed)
     assert exports, "the notebook printed no projector export"
     for points, dims in exports:
