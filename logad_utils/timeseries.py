@@ -359,10 +359,14 @@ def _log_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, upper: bool) -> np
 
 
 # --------------------------------------------------------------------------- alerts
-def _window_sums(a: np.ndarray, w: int) -> np.ndarray:
-    """Sums (b − w + 1, m) of w consecutive rows of a (b, m)."""
-    c = np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
-    return c[w:] - c[:-w]
+def _cumulative(a: np.ndarray) -> np.ndarray:
+    """Running sums (b + 1, m) of a (b, m) from 0: any window's sum is then one subtraction."""
+    return np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
+
+
+def _window_sums(cumulative: np.ndarray, w: int) -> np.ndarray:
+    """Sums (b − w + 1, m) of w consecutive rows, from running sums (b + 1, m)."""
+    return cumulative[w:] - cumulative[:-w]
 
 
 def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndarray, upper: bool,
@@ -375,42 +379,45 @@ def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndar
     return cand[keep], logp[keep]
 
 
-def _outliers(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
+def _outliers(y: np.ndarray, y_sums: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """Buckets (b, m) one standard deviation out, the same way as a window around them (any scale) whose count
     has a tail probability under OUTLIER_P / windows. A lone extreme bucket never condemns its quiet
-    neighbours."""
+    neighbours. ``y_sums``: running sums of y (:func:`_cumulative`)."""
     b = len(y)
     z = (y - mu) / np.sqrt(phi * np.maximum(mu, 1e-12))
-    out = np.zeros(y.shape, dtype=bool)
+    mu_sums = _cumulative(mu)
+    cover = {True: np.zeros((b + 1, y.shape[1])), False: np.zeros((b + 1, y.shape[1]))}
     # Bonferroni over one template's windows: chance exceedances, mostly high ones where counts are low
     # (a count cannot fall below 0), would otherwise sink the baseline a little more at every refit.
     log_cut = np.log(OUTLIER_P / sum(-(-b // w) for w in SCALES if w <= b))
-    for upper in (True, False):
-        cover = np.zeros((b + 1, y.shape[1]))
-        for w in (w for w in SCALES if w <= b):
-            usable = np.ones((b - w + 1, y.shape[1]), dtype=bool)
-            cells, _ = _significant(_window_sums(y, w), _window_sums(mu, w), phi, usable, upper, log_cut)
-            np.add.at(cover, (cells[:, 0], cells[:, 1]), 1.0)
-            np.add.at(cover, (cells[:, 0] + w, cells[:, 1]), -1.0)
-        out |= (np.cumsum(cover, axis=0)[:b] > 0) & ((z > 1) if upper else (z < -1))
-    return out
+    for w in (w for w in SCALES if w <= b):
+        yw, mw = _window_sums(y_sums, w), _window_sums(mu_sums, w)
+        for upper in (True, False):
+            cells, _ = _significant(yw, mw, phi, np.ones(yw.shape, dtype=bool), upper, log_cut)
+            np.add.at(cover[upper], (cells[:, 0], cells[:, 1]), 1.0)
+            np.add.at(cover[upper], (cells[:, 0] + w, cells[:, 1]), -1.0)
+    return (((np.cumsum(cover[True], axis=0)[:b] > 0) & (z > 1))
+            | ((np.cumsum(cover[False], axis=0)[:b] > 0) & (z < -1)))
 
 
-def _windows(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndarray, upper: bool, log_cut: float
-             ) -> dict[int, list[tuple[int, int]]]:
-    """Column → [start, end) of the significant windows (any scale) that no more significant one overlaps."""
-    found = []
-    for w in SCALES:
-        if w > len(y):
-            break
-        usable = _window_sums(alive.astype(float), w) == w
-        cells, logp = _significant(_window_sums(y, w), _window_sums(mu, w), phi, usable, upper, log_cut)
-        found += zip(logp.tolist(), cells[:, 1].tolist(), cells[:, 0].tolist(), [w] * len(logp))
-    chosen: dict[int, list[tuple[int, int]]] = {}
-    for _, col, a, w in sorted(found):  # most significant first
-        spans = chosen.setdefault(col, [])
-        if all(a + w <= s or e <= a for s, e in spans):
-            spans.append((a, a + w))
+def _windows(y_sums: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndarray, log_cut: float
+             ) -> dict[bool, dict[int, list[tuple[int, int]]]]:
+    """High (True) and low (False): column → [start, end) of the significant windows (any scale) that no more
+    significant one overlaps. ``y_sums``: running sums of the counts (:func:`_cumulative`)."""
+    found: dict[bool, list] = {True: [], False: []}
+    mu_sums, alive_sums = _cumulative(mu), _cumulative(alive.astype(float))
+    for w in (w for w in SCALES if w <= len(mu)):
+        yw, mw = _window_sums(y_sums, w), _window_sums(mu_sums, w)
+        usable = _window_sums(alive_sums, w) == w
+        for upper in (True, False):
+            cells, logp = _significant(yw, mw, phi, usable, upper, log_cut)
+            found[upper] += zip(logp.tolist(), cells[:, 1].tolist(), cells[:, 0].tolist(), [w] * len(logp))
+    chosen: dict[bool, dict[int, list[tuple[int, int]]]] = {True: {}, False: {}}
+    for upper, windows in found.items():
+        for _, col, a, w in sorted(windows):  # most significant first
+            spans = chosen[upper].setdefault(col, [])
+            if all(a + w <= s or e <= a for s, e in spans):
+                spans.append((a, a + w))
     return chosen
 
 
@@ -536,17 +543,18 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
     exposure = counts.exposure
     index = np.arange(b)[:, None]
     seen = (exposure[:, None] > 0) & (index >= life[:, 0]) & (index < life[:, 1])
+    y_sums = _cumulative(y)
     lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen)
     phi = _dispersion(y, lam * exposure[:, None], seen, seen)
     # Fit again without the buckets the last fit finds extreme: a storm on one day must not
     # raise the baseline of every other day (nor frequent drops lower it).
     for _ in range(REFITS):
-        skip = _outliers(y, lam * exposure[:, None], phi) | ~seen
+        skip = _outliers(y, y_sums, lam * exposure[:, None], phi) | ~seen
         lam = expected_counts(y, exposure, counts.starts, seasonal, skip)
         phi = _dispersion(y, lam * exposure[:, None], ~skip, seen)
     mu = lam * exposure[:, None]
-    high = _windows(y, mu, phi, seen, True, log_cut)
-    low = _windows(y, mu, phi, seen, False, log_cut)
+    windows = _windows(y_sums, mu, phi, seen, log_cut)
+    high, low = windows[True], windows[False]
     out = []
     for j, c in enumerate(cols.tolist()):
         found = (_count_alerts(y[:, j], mu[:, j], phi[j], high.get(j, []), "burst", log_cut)
