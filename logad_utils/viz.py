@@ -333,6 +333,7 @@ def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.
     ax.set_title(title)
     return ax
 
+
 TREND_COLORS = {"burst": "#c44e52", "drop": "#4c72b0", "silence": "#8172b2", "new": "#55a868", "gone": "#937860"}
 
 
