@@ -101,6 +101,8 @@ def _section(table: pd.DataFrame) -> str:
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
     held = table[table["set"] == "held-out"]
     found = {k: held[f"{k} found"].mean() for k in FREQUENCY_KINDS}
+    n = sum(held[f"{k} incidents"] for k in FREQUENCY_KINDS)
+    overall = sum(held[f"{k} incidents"] * held[f"{k} found"].fillna(0) for k in FREQUENCY_KINDS).sum() / n.sum()
     return "\n".join([
         "## Template trends (generated ATM journals)",
         "",
@@ -113,7 +115,8 @@ def _section(table: pd.DataFrame) -> str:
         "4 were looked at while choosing the defaults; the held-out seeds only checked them. `trends s`: "
         "seconds in `find_trends`. Regenerate with `python benchmarks/bench_trends.py` (a few minutes).",
         "",
-        "Held-out means: " + ", ".join(f"{k} found {v:.3f}" for k, v in found.items() if pd.notna(v))
+        f"Held-out: {overall:.3f} of all frequency incidents found; means: "
+        + ", ".join(f"{k} found {v:.3f}" for k, v in found.items() if pd.notna(v))
         + f", false alerts / day {held['false / day'].mean():.3f}, top-1 {held['top-1'].mean():.3f} → "
         f"{held['top-1 with trends'].mean():.3f} with trends.",
         "",
