@@ -26,7 +26,7 @@ import pandas as pd
 from scipy.stats import binom, entropy, false_discovery_control
 
 from .io import read_logs
-from .projector import _write_atomic
+from .atomic import write_table, write_text
 from .report import _STYLE
 from .templates import LogTemplateMiner, mine_templates
 
@@ -195,6 +195,6 @@ def write_comparison(comparison: Comparison, out_dir: str | os.PathLike) -> dict
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / "compare.csv", "html": out / "compare.html"}
-    _write_atomic(paths["csv"], comparison.table.to_csv(index=False, lineterminator="\n"))
-    _write_atomic(paths["html"], render_comparison(comparison))
+    write_table(comparison.table, paths["csv"])  # templates are log text: formula-like cells escaped
+    write_text(paths["html"], render_comparison(comparison))
     return paths
