@@ -13,7 +13,7 @@ import pandas as pd
 from . import rca, viz
 from .atomic import write_table
 from .evaluate import MethodRun, compare_methods
-from .features import WeightedTfidf, frame_documents, unique_documents
+from .features import Unique, WeightedTfidf, frame_documents, unique_documents
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, tensorboard_command
 from .report import analysis_report, figure_uri, write_report
@@ -28,16 +28,27 @@ REPORT_INCIDENTS = 25
 
 
 def run_methods(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
-                **params) -> list[tuple[MethodRun, object]]:
-    """Fit each method (on ``train`` when given, else on ``frame``) and score ``frame``; (run, detector) pairs."""
+                tables: dict | None = None, **params) -> list[tuple[MethodRun, object]]:
+    """Fit each method (on ``train`` when given, else on ``frame``) and score ``frame``; (run, detector) pairs.
+
+    ``tables`` collects the unique documents of (train, frame) per document key
+    (see ``BaseLogDetector.document_key``): methods reading the same text share one table.
+    """
     out = []
+    tables = {} if tables is None else tables
     for method in methods:
         detector = make_detector(method, known_good=train is not None, **params)
+        key = detector.document_key()
+        if key not in tables:
+            tables[key] = tuple(None if f is None else unique_documents(frame_documents(f, *key))
+                                for f in (train, frame))
+        fit_unique, score_unique = tables[key]
         t0 = time.perf_counter()
-        detector.fit(train if train is not None else frame)
+        detector.fit(train if train is not None else frame, unique=fit_unique if train is not None else score_unique)
         fit_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        scores = detector.decision_function(frame) if train is not None else detector.decision_scores_
+        scores = (detector.decision_function(frame, unique=score_unique) if train is not None
+                  else detector.decision_scores_)
         score_s = time.perf_counter() - t0
         out.append((MethodRun(method, scores, detector.label(scores), fit_s, score_s), detector))
     return out
@@ -53,17 +64,21 @@ class Analysis:
     result: rca.RcaResult
     truth: np.ndarray | None = None
     trends: Trends | None = None
+    unique: Unique | None = None  # the frame's unique masked messages, when a method computed them
 
 
 def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
                   truth: np.ndarray | None = None, **params) -> Analysis:
     """Run the methods, combine their verdicts and find incidents with their root causes."""
-    pairs = run_methods(frame, methods, train, **params)
+    tables: dict[tuple, tuple] = {}
+    pairs = run_methods(frame, methods, train, tables, **params)
     runs = [run for run, _ in pairs]
     frame = frame.copy()
     frame["score"], frame["is_anomaly"], frame["methods"] = combine(runs)
     trends = find_trends(frame)
-    return Analysis(frame, runs, [d for _, d in pairs], rca.analyze(frame, trends=trends.alerts), truth, trends)
+    unique = tables.get(("masked", False, False), (None, None))[1]
+    return Analysis(frame, runs, [d for _, d in pairs], rca.analyze(frame, trends=trends.alerts), truth, trends,
+                    unique)
 
 
 def _anomalies_table(analysis: Analysis) -> pd.DataFrame:
@@ -102,7 +117,7 @@ def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
     if not analysis.frame["is_anomaly"].to_numpy(dtype=bool).any():
         return ""  # nothing flagged: no terms can be over-represented in flagged lines
     tfidf = next((d.tfidf_ for d in analysis.detectors if hasattr(d, "tfidf_")), None)
-    unique = unique_documents(frame_documents(analysis.frame))
+    unique = analysis.unique if analysis.unique is not None else unique_documents(frame_documents(analysis.frame))
     if tfidf is None:
         tfidf = WeightedTfidf().fit(unique.texts, sample_weight=unique.counts)
     terms = distinctive_terms(tfidf.transform(unique.texts), tfidf.get_feature_names_out(), unique.inverse,

@@ -468,9 +468,12 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
         # Background lines join the incident whose span (first to last seed) holds them.
         labels = np.full(len(rows), -1, dtype=np.int64)
         labels[seeds] = group
-        for g in np.unique(group[group >= 0]):
-            members = np.flatnonzero(labels == g)
-            labels[members[0]:members[-1] + 1] = g
+        # Groups are numbered in position order, so filling each one's span in turn never overlaps a later one.
+        ids, first = np.unique(labels, return_index=True)
+        last = len(labels) - 1 - np.unique(labels[::-1], return_index=True)[1]
+        for g, lo, hi in zip(ids, first, last):
+            if g >= 0:
+                labels[lo:hi + 1] = g
         kept = labels >= 0
         if kept.any():
             _, dense = np.unique(labels[kept], return_inverse=True)
@@ -831,20 +834,23 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     n_cum = np.concatenate([[0], np.cumsum(valid)])
     ment = lines.mentions[idx] if lines.mentions is not None else np.zeros((len(idx), 0), dtype=bool)
     m_cum = np.vstack([np.zeros((1, ment.shape[1])), np.cumsum(ment, axis=0)])
-    ids = np.unique(lab[lab >= 0])
-    in_span = np.zeros(len(idx), dtype=bool)
-    spans = {}
-    for g in ids:
-        where = np.flatnonzero(lab == g)
-        spans[g] = (int(where[0]), int(where[-1]))
-        in_span[where[0]:where[-1] + 1] = True
+    # First and last row of each incident in one pass (a scan per incident is quadratic in the lines).
+    ids, first = np.unique(lab, return_index=True)
+    last = len(lab) - 1 - np.unique(lab[::-1], return_index=True)[1]
+    real = ids >= 0
+    ids, first, last = ids[real], first[real], last[real]
+    depth = np.zeros(len(idx) + 1, dtype=np.int64)
+    np.add.at(depth, first, 1)
+    np.add.at(depth, last + 1, -1)
+    in_span = np.cumsum(depth[:-1]) > 0
     out = []
-    for g in ids:
-        lo, hi = spans[g]
+    for g, lo, hi in zip(ids, first.tolist(), last.tolist()):
         inside = np.bincount(codes[lo:hi + 1][valid[lo:hi + 1]], minlength=k).astype(float)
         baseline = everything - inside
         # "What changed": templates of the window before the start that lie outside every incident.
-        before = np.flatnonzero((pos >= pos[lo] - window) & (np.arange(len(idx)) < lo) & ~in_span & valid)
+        # pos never decreases, so the window is one slice.
+        before = np.arange(np.searchsorted(pos, pos[lo] - window, side="left"), lo)
+        before = before[~in_span[before] & valid[before]]
         pre = np.bincount(codes[before], minlength=k).astype(float)
         # Many templates pass through a window: hold the family of tests to a 5 % error (Bonferroni).
         n_tests = max(int((pre > 0).sum()), 1)
@@ -853,9 +859,10 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         precursor: dict[str, str] = {}
         for unit, template in zip(changes["unit"], changes["template"]):
             precursor.setdefault(unit, template)
-        member = np.flatnonzero((lab == g) & flags)
+        mine = lab[lo:hi + 1] == g
+        member = lo + np.flatnonzero(mine & flags[lo:hi + 1])
         if len(member) == 0:  # a given grouping may hold no flagged line: use all its lines
-            member = np.flatnonzero((lab == g) & valid)
+            member = lo + np.flatnonzero(mine & valid[lo:hi + 1])
         if len(member) == 0:
             continue
         present = np.flatnonzero(inside)

@@ -169,9 +169,8 @@ class BaseLogDetector(BaseEstimator):
     def _documents(self, X) -> np.ndarray:
         """One document per row (None where excluded)."""
         if isinstance(X, pd.DataFrame):
-            return frame_documents(X, text=getattr(self, "text", "masked"),
-                                   component=getattr(self, "use_component", False),
-                                   level=getattr(self, "use_level", False))
+            text, component, level = self.document_key()
+            return frame_documents(X, text=text, component=component, level=level)
         docs = np.asarray(list(X), dtype=object)
         return np.where(pd.isna(docs), None, docs) if len(docs) else docs
 
@@ -212,10 +211,20 @@ class BaseLogDetector(BaseEstimator):
         self.routine_score_ = float(np.nanmedian(self._evidence(X, unique, raw))) if routine else -np.inf
         self.routine_ = routine
 
-    def fit(self, X, y=None) -> "BaseLogDetector":
-        """Fit on X (frame or n strings); sets decision_scores_ (n,), threshold_, labels_ (n,)."""
+    def document_key(self) -> tuple[str, bool, bool]:
+        """What this detector reads of a frame: (text column, component prefix, level prefix)."""
+        return (getattr(self, "text", "masked"), getattr(self, "use_component", False),
+                getattr(self, "use_level", False))
+
+    def fit(self, X, y=None, unique: Unique | None = None) -> "BaseLogDetector":
+        """Fit on X (frame or n strings); sets decision_scores_ (n,), threshold_, labels_ (n,).
+
+        ``unique``: X's unique documents when already computed (for the same
+        :meth:`document_key`), so that several detectors share one table.
+        """
         check_params(self)
-        unique = unique_documents(self._documents(X))
+        if unique is None:
+            unique = unique_documents(self._documents(X))
         if len(unique.texts) == 0:
             raise ValueError("nothing to fit: every line is blank")
         self._fit_unique(unique.texts, unique.counts)
@@ -228,10 +237,11 @@ class BaseLogDetector(BaseEstimator):
         self.labels_ = self.label(self.decision_scores_)
         return self
 
-    def decision_function(self, X) -> np.ndarray:
-        """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines."""
+    def decision_function(self, X, unique: Unique | None = None) -> np.ndarray:
+        """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines (``unique`` as in fit)."""
         check_fitted(self)
-        unique = unique_documents(self._documents(X))
+        if unique is None:
+            unique = unique_documents(self._documents(X))
         seen = getattr(self, "fit_scores_", {})
         raw = np.array([seen.get(t, np.nan) for t in unique.texts], dtype=float)
         # A message seen in fit keeps its fit score (a nearest-neighbour score excludes the line

@@ -10,7 +10,7 @@ from sklearn.cluster import DBSCAN
 
 from .._validation import HasMethods, Integral, Interval, Real, RealNotInt, check_fitted
 from ..embeddings import BertEmbedder
-from ..features import unique_documents
+from ..features import Unique, unique_documents
 from ._base import BaseLogDetector
 
 __all__ = ["DbscanDetector", "knee_value"]
@@ -232,9 +232,9 @@ class DbscanDetector(BaseLogDetector):
         self.clusters_ = self.unique_.broadcast(self.dbscan_.labels_, fill=self.BLANK).astype(np.int64)
         self.noise_ = self.clusters_ == self.NOISE
 
-    def fit(self, X, y=None) -> "DbscanDetector":
+    def fit(self, X, y=None, unique: Unique | None = None) -> "DbscanDetector":
         """Fit on X (frame or n strings): the base attributes plus ``clusters_`` and ``noise_`` (n,)."""
-        super().fit(X, y)
+        super().fit(X, y, unique)
         self._set_clusters()
         return self
 

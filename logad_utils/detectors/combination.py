@@ -27,6 +27,10 @@ def combine(runs: Sequence[MethodRun]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     score = np.mean(percentiles, axis=0)
     votes = np.sum([run.labels for run in runs], axis=0)
     verdict = (votes >= np.ceil(len(runs) / 2)).astype(np.int64)
-    names = np.array([";".join(r.name for r, flag in zip(runs, flags) if flag)
-                      for flags in zip(*[run.labels for run in runs])], dtype=object)
-    return score, verdict, names
+    # One name per combination of flags (2^methods), looked up per line: no per-line Python.
+    code = np.zeros(len(score), dtype=np.int64)
+    for bit, run in enumerate(runs):
+        code |= (np.asarray(run.labels) != 0).astype(np.int64) << bit
+    table = np.array([";".join(r.name for bit, r in enumerate(runs) if c >> bit & 1)
+                      for c in range(1 << len(runs))], dtype=object)
+    return score, verdict, table[code]
