@@ -73,7 +73,8 @@ def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFra
     tables: dict[tuple, tuple] = {}
     pairs = run_methods(frame, methods, train, tables, **params)
     runs = [run for run, _ in pairs]
-    frame = frame.copy()
+    # Copy-on-write: the new columns never reach the caller's frame, and its 1M-row columns are not copied.
+    frame = frame.copy(deep=False)
     frame["score"], frame["is_anomaly"], frame["methods"] = combine(runs)
     trends = find_trends(frame)
     unique = tables.get(("masked", False, False), (None, None))[1]

@@ -8,8 +8,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from conftest import ODD, ROUTINE, corpus
-from logad_utils.detectors import TfidfDetector, auto_threshold, compute_threshold
-from logad_utils.evaluate import detection_metrics, grouping_accuracy
+from logad_utils.detectors import TfidfDetector, auto_threshold, combine, compute_threshold
+from logad_utils.evaluate import MethodRun, detection_metrics, grouping_accuracy
 from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
 from logad_utils.terms import distinctive_terms, distinctive_values, log_odds, percentile_band, term_scores
 
@@ -73,6 +73,23 @@ def test_detector_is_deterministic_and_handles_blank_rows():
     b = TfidfDetector(scorer="iforest").fit(frame)
     np.testing.assert_array_equal(a.decision_scores_, b.decision_scores_)
     assert np.isnan(a.decision_scores_[-1]) and a.labels_[-1] == 0
+
+
+def test_a_shared_unique_table_gives_the_same_scores():
+    frame = pd.DataFrame({"masked": corpus() + [""], "blank": [False] * 201 + [True]})
+    detector = TfidfDetector()
+    unique = unique_documents(frame_documents(frame, *detector.document_key()))
+    shared = detector.fit(frame, unique=unique)
+    np.testing.assert_array_equal(shared.decision_scores_, TfidfDetector().fit(frame).decision_scores_)
+    np.testing.assert_array_equal(shared.decision_function(frame, unique=unique), shared.decision_scores_)
+
+
+def test_combined_verdict_names_the_methods_that_flagged_each_line():
+    runs = [MethodRun(name, np.arange(4.0), np.array(flags), 0.0, 0.0)
+            for name, flags in (("a", [1, 0, 1, 0]), ("b", [1, 1, 0, 0]), ("c", [0, 0, 1, 0]))]
+    score, verdict, names = combine(runs)
+    assert names.tolist() == ["a;b", "b", "a;c", ""]
+    assert verdict.tolist() == [1, 0, 1, 0]
 
 
 def test_known_good_mode_flags_unseen_messages():
