@@ -140,7 +140,7 @@ def _check_writable(path: Path, suffixes: Sequence[str]) -> Path:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     """``logad parse``: read, mask, mine templates, write, print a summary."""
-    from .templates import mine_templates, template_health
+    from .templates import health_line, mine_templates, template_health
     from .io import read_logs
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"))
@@ -157,7 +157,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     print(f"lines {report['lines']}  unparsed {report['unparsed']}  blank {report['blank']}  "
           f"templates {n_templates}  seconds {seconds:.2f}")
     health = template_health(frame)
-    print(f"template health {health['status']}" + (f": {'; '.join(health['reasons'])}" if health["reasons"] else ""))
+    print(health_line(health))
     print(f"wrote {out}")
     return _finish(frame)
 
@@ -229,7 +229,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     from .analysis import ALL_METHODS, analyze_frame, write_outputs
     from .pipeline import parse_logs
-    from .templates import LogTemplateMiner
+    from .templates import LogTemplateMiner, health_line, template_health
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -249,6 +249,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         steps.update(1)
     print(f"lines {len(frame)}  flagged {int(analysis.frame['is_anomaly'].sum())}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
+    print(health_line(template_health(frame)))
     if not analysis.frame["is_anomaly"].any():
         from .report import most_unusual
 
@@ -328,13 +329,13 @@ def _export_projector(args: argparse.Namespace, detector, frame: pd.DataFrame, s
 
 def cmd_generate(args: argparse.Namespace) -> None:
     """``logad generate``: write a labelled sample log and its labels CSV."""
-    from .datasets import write_log
+    from .datasets import incidents_path_for, write_log
 
     out = _check_writable(Path(args.out), (".jrn", ".log", ".txt"))
     if args.lines < 1:
         raise CliError("--lines must be at least 1")
     log_path, labels_path = write_log(out, n_lines=args.lines, seed=args.seed)
-    print(f"wrote {log_path} and {labels_path}")
+    print(f"wrote {log_path}, {labels_path} and {incidents_path_for(log_path)}")
 
 
 def cmd_formats(args: argparse.Namespace) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .atomic import write_text
 from .rca import Incident
+from .templates import health_line, template_health
 from .terms import distinctive_values
 
 __all__ = ["ReportContent", "analysis_report", "most_unusual", "figure_uri", "render_report", "write_report"]
@@ -150,7 +151,11 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
     summary = {"lines": f"{len(frame):,}", "flagged lines": f"{int(flagged.sum()):,}", "incidents": n_incidents,
                "methods": ", ".join(methods), "templates": f"{frame.loc[kept, 'template_id'].nunique():,}",
                "unparsed lines": f"{read.get('unparsed', 0):,}"}
+    health = template_health(frame.loc[kept, "template_id"].to_numpy())
+    summary["template health"] = health["status"]
     notes = [f"warning: {w}" for w in read.get("warnings", [])]
+    if health["reasons"]:
+        notes.append(f"warning: {health_line(health)}; read the templates with care")
     if len(methods) > 1:
         notes.append("A line counts as anomalous when at least half of the methods flag it.")
     if n_incidents > len(shown):

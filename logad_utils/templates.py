@@ -54,7 +54,7 @@ from ._validation import check_fitted
 from .atomic import write_text
 from .masking import Masker
 
-__all__ = ["LogTemplateMiner", "mine_templates", "template_health", "WILDCARD"]
+__all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "WILDCARD"]
 
 WILDCARD = "<*>"
 _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
@@ -808,3 +808,8 @@ def template_health(template_ids: pd.DataFrame | Sequence[int] | np.ndarray,
         if figures["singleton_share"] > HEALTH_MAX_SINGLETON_SHARE:
             reasons.append(f"{figures['singleton_share']:.0%} of the templates occur once")
     return {"status": "warn" if reasons else "ok", "reasons": reasons, **figures}
+
+
+def health_line(health: dict) -> str:
+    """One line for people from a :func:`template_health` result: ``template health warn: reason; reason``."""
+    return f"template health {health['status']}" + (f": {'; '.join(health['reasons'])}" if health["reasons"] else "")

@@ -52,3 +52,14 @@ def test_report_renders_in_a_real_browser(analyzed, tmp_path, chromium):
     assert shot.is_file() and shot.stat().st_size > 20_000
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
+
+
+def test_template_health_in_report_and_output(analyzed, tmp_path, capsys):
+    assert '<div class="card">template health<b>ok</b>' in (analyzed / "report.html").read_text()
+    # Every line a different word: one template per line, which the health signal must call out.
+    log = tmp_path / "words.log"
+    log.write_text("".join(f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}q\n"
+                           for i in range(300)))
+    main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "out")])
+    assert "template health warn: 300 templates for 300 lines" in capsys.readouterr().out
+    assert "warning: template health warn" in (tmp_path / "out" / "report.html").read_text()
