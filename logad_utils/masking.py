@@ -409,6 +409,16 @@ def _digit_table(pattern: str) -> bytes | None:
 _ANY_DIGIT = re.compile("[0-9]").search
 
 
+def _apply(text: str, spans: tuple) -> str:
+    """``text`` with each (start, end, placeholder) span replaced by its placeholder."""
+    pieces, pos = [], 0
+    for start, end, placeholder in spans:
+        pieces += (text[pos:start], placeholder)
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
 class Masker:
     """Apply ordered :class:`MaskRule` s to messages in one regex pass.
 
@@ -450,26 +460,15 @@ class Masker:
             sub, replace = self._sub, self._replace
             cache: dict[str, str] = {}
             return [cache[t] if t in cache else cache.setdefault(t, sub(replace, t)) for t in texts]
+        texts = texts if isinstance(texts, list) else list(texts)
         table, masked_form = self._digits, self._masked_form
-        forms: dict[bytes, str | tuple] = {}
-        out = []
-        append = out.append
-        for t in texts:
-            # UTF-8 leaves ASCII digits as single bytes, and bytes.translate is fast.
-            key = t.encode("utf-8", "surrogatepass").translate(table)
-            form = forms.get(key)
-            if form is None:
-                form = forms[key] = masked_form(key.decode("utf-8", "surrogatepass"))
-            if form.__class__ is str:
-                append(form)
-            else:  # digits outside the matches: rebuild from the original text
-                pieces, pos = [], 0
-                for start, end, placeholder in form:
-                    pieces += (t[pos:start], placeholder)
-                    pos = end
-                pieces.append(t[pos:])
-                append("".join(pieces))
-        return out
+        # UTF-8 leaves ASCII digits as single bytes, and bytes.translate is fast.
+        keys = [t.encode("utf-8", "surrogatepass").translate(table) for t in texts]
+        forms = {k: masked_form(k.decode("utf-8", "surrogatepass")) for k in dict.fromkeys(keys)}
+        out = list(map(forms.__getitem__, keys))
+        if all(f.__class__ is str for f in forms.values()):
+            return out
+        return [f if f.__class__ is str else _apply(t, f) for t, f in zip(texts, out)]
 
     def _masked_form(self, key: str) -> str | tuple:
         """Masked ``key`` if no digit of it is left unmasked, else its matches as (start, end, placeholder)."""
