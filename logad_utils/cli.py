@@ -14,9 +14,7 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from ._validation import THRESHOLD_CONSTRAINTS, argument_type, options
 from .atomic import OutputError, write_table
-from .detectors import METHODS, AutoencoderDetector, TfidfDetector
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import FormatError
 from .io import LogInputError
@@ -45,11 +43,15 @@ def _add_formula_arg(p: argparse.ArgumentParser) -> None:
                         "gets a leading ' so a spreadsheet shows it as text instead of running it")
 
 
-_CONTAMINATION = argument_type(THRESHOLD_CONSTRAINTS, "contamination")
-_PERCENTILE = argument_type(THRESHOLD_CONSTRAINTS, "percentile")
+# Commands that need no detector: their parser is built without importing
+# scikit-learn and the detectors, seconds of start-up on a busy machine.
+LIGHT_COMMANDS = ("parse", "generate", "formats")
 
 
 def _add_method_args(p: argparse.ArgumentParser) -> None:
+    from ._validation import THRESHOLD_CONSTRAINTS, argument_type, options
+    from .detectors import METHODS, AutoencoderDetector, TfidfDetector
+
     p.add_argument("--method", default="tfidf", choices=METHODS, help="detector (default tfidf)")
     p.add_argument("--scorer", choices=options(TfidfDetector._parameter_constraints, "scorer"),
                    help="TF-IDF scorer (default rarity)")
@@ -58,15 +60,15 @@ def _add_method_args(p: argparse.ArgumentParser) -> None:
                         "already in the local cache (default: the bundled all-MiniLM-L6-v2); never downloads")
     p.add_argument("--features", choices=options(AutoencoderDetector._parameter_constraints, "features"),
                    help="autoencoder input (default tfidf)")
-    p.add_argument("--contamination", type=_CONTAMINATION, default=None, metavar="C",
-                   help="expected anomalous fraction, or auto (default: auto; with --train the "
+    p.add_argument("--contamination", type=argument_type(THRESHOLD_CONSTRAINTS, "contamination"), default=None,
+                   metavar="C", help="expected anomalous fraction, or auto (default: auto; with --train the "
                         "99.5th percentile of the known-good scores)")
-    p.add_argument("--percentile", type=_PERCENTILE, default=None, metavar="P",
+    p.add_argument("--percentile", type=argument_type(THRESHOLD_CONSTRAINTS, "percentile"), default=None, metavar="P",
                    help="threshold at this percentile of the training scores (e.g. 95)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Argument parser of every sub-command."""
+def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
+    """Argument parser of every sub-command (without ``detect`` and ``analyze`` unless ``detectors``)."""
     parser = argparse.ArgumentParser(prog="logad", description="Log analysis and anomaly detection.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -81,28 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="PATH.jrn", help="log path; labels go beside it")
     p.set_defaults(func=cmd_generate)
 
-    p = sub.add_parser("detect", help="score every line for anomalies; one row per input line")
-    _add_input_args(p)
-    _add_method_args(p)
-    p.add_argument("--train", nargs="+", metavar="PATH",
-                   help="known-good log(s) to fit on; PATH is then only scored")
-    p.add_argument("--out", required=True, metavar="FILE",
-                   help="output .csv or .parquet: source, line_no, template_id, score, is_anomaly")
-    p.add_argument("--projector-dir", metavar="DIR", help="also write Embedding Projector files under DIR")
-    p.add_argument("--save-model", metavar="DIR",
-                   help="save the fitted pipeline (format, masking, templates, detector) for `logad score`")
-    p.set_defaults(func=cmd_detect)
+    if detectors:
+        from ._validation import THRESHOLD_CONSTRAINTS, argument_type
+        from .detectors import METHODS
 
-    p = sub.add_parser("analyze", help="detect, find incidents and root causes, write CSVs, projector runs "
-                                         "and an HTML report")
-    _add_input_args(p)
-    p.add_argument("--method", default="all", choices=[*METHODS, "all"],
-                   help="detector(s) to run (default all: a line is anomalous when at least half flag it)")
-    p.add_argument("--train", nargs="+", metavar="PATH", help="known-good log(s) to fit on")
-    p.add_argument("--contamination", type=_CONTAMINATION, default=None, metavar="C",
-                   help="expected anomalous fraction, or auto (default)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
-    p.set_defaults(func=cmd_analyze)
+        p = sub.add_parser("detect", help="score every line for anomalies; one row per input line")
+        _add_input_args(p)
+        _add_method_args(p)
+        p.add_argument("--train", nargs="+", metavar="PATH",
+                       help="known-good log(s) to fit on; PATH is then only scored")
+        p.add_argument("--out", required=True, metavar="FILE",
+                       help="output .csv or .parquet: source, line_no, template_id, score, is_anomaly")
+        p.add_argument("--projector-dir", metavar="DIR", help="also write Embedding Projector files under DIR")
+        p.add_argument("--save-model", metavar="DIR",
+                       help="save the fitted pipeline (format, masking, templates, detector) for `logad score`")
+        p.set_defaults(func=cmd_detect)
+
+        p = sub.add_parser("analyze", help="detect, find incidents and root causes, write CSVs, projector runs "
+                                             "and an HTML report")
+        _add_input_args(p)
+        p.add_argument("--method", default="all", choices=[*METHODS, "all"],
+                       help="detector(s) to run (default all: a line is anomalous when at least half flag it)")
+        p.add_argument("--train", nargs="+", metavar="PATH", help="known-good log(s) to fit on")
+        p.add_argument("--contamination", type=argument_type(THRESHOLD_CONSTRAINTS, "contamination"), default=None,
+                       metavar="C",
+                       help="expected anomalous fraction, or auto (default)")
+        p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+        p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("compare", help="compare the template mix of a target log with a baseline log: "
                                          "new, gone, up and down templates")
@@ -354,7 +361,8 @@ def cmd_formats(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 error, 2 usage, 3 partial: an input skipped or cut short)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(detectors=not (argv and argv[0] in LIGHT_COMMANDS))
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int | None] = args.func
     try:

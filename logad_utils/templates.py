@@ -50,7 +50,6 @@ import numpy as np
 import pandas as pd
 from drain3.drain import Drain, Node
 
-from ._validation import check_fitted
 from .atomic import write_text
 from .masking import Masker
 
@@ -629,7 +628,10 @@ class LogTemplateMiner:
         is equal, ``<*>``, or a compatible variable; -1 if there is none, so
         new kinds of message stand out. Refit to learn them.
         """
-        check_fitted(self)
+        if not self.is_fitted:
+            from ._validation import check_fitted  # scikit-learn loads only to raise its NotFittedError
+
+            check_fitted(self)
         texts = list(messages) if masked else self.masker.mask_many(messages)
         known = self._known
         new: dict[str, int] = {}

@@ -79,6 +79,15 @@ def test_help_lists_every_command():
         assert command in proc.stdout
 
 
+def test_parse_starts_without_the_detectors(small_log, tmp_path):
+    # scikit-learn alone takes seconds to import on a busy machine; parsing needs none of it.
+    code = ("import sys; from logad_utils.cli import main; "
+            f"assert main(['parse', {str(small_log)!r}, '--out', {str(tmp_path / 'p.csv')!r}]) == 0; "
+            "print(sorted(m for m in ('sklearn', 'logad_utils.detectors') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_generate_writes_log_and_labels(tmp_path):
     assert main(["generate", "--lines", "500", "--seed", "3", "--out", str(tmp_path / "g.jrn")]) == 0
     labels = pd.read_csv(tmp_path / "g.labels.csv")
