@@ -406,7 +406,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
     best, best_key = PRESETS["raw"], (round(min_share, 2), 0.0, 0, 0)
     for rank, fmt in enumerate(candidates):
-        key = _fit(fmt, sample, -rank)
+        key = _fit(fmt, sample, -rank, floor=max(min_share, best_key[0]))
         if key[0] >= min_share and key > best_key:
             best, best_key = fmt, key
     if best_key[:2] == (1.0, 1.0) and best.name != "generic":
@@ -420,8 +420,17 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     return best
 
 
-def _fit(fmt: LogFormat, sample: Sequence[str], rank: int) -> tuple[float, float, int, int]:
-    """How well ``fmt`` fits: share of lines matched, share of those with a parsed timestamp, columns, rank."""
+def _fit(fmt: LogFormat, sample: Sequence[str], rank: int, floor: float = 0.0) -> tuple[float, float, int, int]:
+    """How well ``fmt`` fits: share of lines matched, share of those with a parsed timestamp, columns, rank.
+
+    Below a share of ``floor`` (a fit that cannot win) the timestamp share is not worked out: 0.
+    """
+    if fmt.json_key is None:
+        # Matching alone is cheap; most presets fail here, before the timestamps are parsed.
+        match = fmt._regex.match  # type: ignore[attr-defined]
+        share = round(sum(match(line) is not None for line in sample) / len(sample), 2)
+        if share < floor:
+            return share, 0.0, len(fmt.columns), rank
     frame, matched = fmt.parse(sample)
     share = round(float(matched.mean()), 2)
     # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.
