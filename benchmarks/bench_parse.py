@@ -46,11 +46,12 @@ WHERE_TIME_GOES = (
     "each new message with every template of its tree leaf, in Python), now looks templates up in a per-leaf "
     "hash index, so on `varied` logad is several times faster than drain3. Masking runs its regex once per "
     "digit-canonical message (digits the rules cannot tell apart replaced by one), about half the runs on the "
-    "journal. In cProfile runs of the in-process parse, reading and header parsing (format detection, "
-    "timestamps) take about a third of the time on the journal and over two thirds on the Loghub files, masking "
-    "about a quarter on the journal and a tenth on Loghub, writing the parquet file about a seventh; mining is "
-    "small on both. The separate-process rows add interpreter start-up and imports (seconds on a loaded "
-    "machine).")
+    "journal; format detection parses timestamps only for presets whose regex matches well enough to win; "
+    "`logad parse` no longer imports scikit-learn. In cProfile runs of the in-process parse, the journal "
+    "spends about a third in reading and header parsing (the per-line header regex most of it), a third in "
+    "masking and a seventh in writing parquet; the Loghub files about half in reading (format detection a "
+    "quarter), an eighth in masking. The separate-process rows add interpreter start-up and imports (pandas, "
+    "pyarrow, drain3: seconds on a loaded machine).")
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri", "fo", "xa", "be", "zo")
 
 
