@@ -74,6 +74,12 @@ def test_digit_classes_come_from_the_rules_whatever_they_are():
     pairs = Masker([MaskRule("low", r"[0-3](?=[4-6])", "<L>"), MaskRule("nine", r"(?<=9)[0-9]", "<N>")])
     texts = ["14 25 36 47 99 98 89", "04 35 26 57 97 91 19", "33 66 90 09"]
     assert pairs.mask_many(texts) == [pairs.mask(t) for t in texts]
+    # A rule that needs a "." tells digits apart only in texts that have one; case folding
+    # (the Kelvin sign matches k) leaves a rule without such a claim.
+    guarded = Masker([MaskRule("dot5", r"\.5", "<D5>"), MaskRule("k5", r"(?i:k)5", "<K5>"),
+                      MaskRule("n", r"\d+", "<N>")])
+    texts = ["a .5 .6 5", "a .6 .5 6", "b 5 6", "b 6 5", "\u212a5 \u212a6 k5", "\u212a6 \u212a5 K6"]
+    assert guarded.mask_many(texts) == [guarded.mask(t) for t in texts]
     digit_placeholder = Masker([MaskRule("n", r"\d+", "<N2>")])
     assert digit_placeholder.mask_many(["a1 7", "a2 8"]) == ["a1 <N2>", "a2 <N2>"]
 
