@@ -33,6 +33,7 @@ Default placeholders: ``<URL> <UUID> <DATETIME> <MAC> <IP> <HOST> <HEX>
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -302,10 +303,15 @@ def _first_chars(items, ignorecase: bool = False) -> tuple[set, bool]:
     return chars, True
 
 
+# Each rule is analysed three ways (first characters, digit tests, needed
+# characters); its parse tree is read, never changed, so one parse serves all.
+_parsed = functools.lru_cache(maxsize=256)(_sre_p.parse)
+
+
 def _start_chars(pattern: str) -> frozenset:
     """Characters (and classes _WS, _NONASCII) a match of ``pattern`` can start with."""
     try:
-        chars, can_be_empty = _first_chars(_sre_p.parse(pattern))
+        chars, can_be_empty = _first_chars(_parsed(pattern))
     except Exception:  # noqa: BLE001 - an unknown construct: assume any start
         return frozenset(_ANY)
     return frozenset(_ANY) if can_be_empty else frozenset(chars)
@@ -393,7 +399,7 @@ def _pattern_cuts(pattern: str) -> list | None:
     """Digit sets ``pattern`` tests for (see :func:`_digit_cuts`); None when it cannot be analysed."""
     cuts: list = []
     try:
-        if not _digit_cuts(_sre_p.parse(pattern), cuts):
+        if not _digit_cuts(_parsed(pattern), cuts):
             return None
         return [c for c in cuts if 0 < len(c) < 10]  # a set of no digit or all of them tells none apart
     except Exception:  # noqa: BLE001 - cannot analyse: no canonical form
@@ -456,7 +462,7 @@ class _DigitForms:
         else:
             self.always, self.guarded = [], []
             for rule, cuts in zip(rules, per_rule):
-                needs = _needs(_sre_p.parse(rule.pattern)) if cuts else None
+                needs = _needs(_parsed(rule.pattern)) if cuts else None
                 if needs is None:
                     self.always += cuts
                 else:
