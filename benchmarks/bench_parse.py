@@ -44,15 +44,15 @@ from logad_utils.masking import DEFAULT_RULES
 WHERE_TIME_GOES = (
     "Where the time goes: mining, which was most of the time on varied logs (drain3-style comparison of "
     "each new message with every template of its tree leaf, in Python), now looks templates up in a per-leaf "
-    "hash index, so on `varied` logad is several times faster than drain3. Masking runs its regex once per "
-    "digit-canonical message (digits that no rule able to match the message tells apart replaced by one), a "
-    "quarter of the runs on the journal; format detection parses timestamps only for presets whose regex "
-    "matches well enough to win; message text is written to parquet without a dictionary; `logad parse` no "
-    "longer imports scikit-learn. Before the last three changes, cProfile runs of the in-process parse spent, "
-    "on the journal, about a third in reading and header parsing (the per-line header regex most of it), a "
-    "third in masking and a seventh in writing parquet; on the Loghub files about half in reading (format "
-    "detection a quarter) and an eighth in masking. The separate-process rows add interpreter start-up and "
-    "imports (pandas, pyarrow and drain3 alone take about 2 s on this machine).")
+    "hash index. Masking runs its regex once per digit-canonical message (digits that no rule able to match "
+    "the message tells apart replaced by one): a quarter of the runs on the journal. Format detection parses "
+    "timestamps only for presets whose regex matches well enough to win; message text is written to parquet "
+    "without a dictionary; `logad parse` no longer imports scikit-learn. In cProfile runs of the in-process "
+    "parse (which inflate Python-level work), the journal spends about a third in reading and header parsing "
+    "(the per-line header regex most of it), a third in masking and an eighth in writing parquet; the Loghub "
+    "files about 40% in reading (format detection a fifth), a sixth in masking and a tenth in writing. The "
+    "separate-process rows add interpreter start-up and imports (pandas, pyarrow and drain3 alone take about "
+    "2 s on this machine).")
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri", "fo", "xa", "be", "zo")
 
 
