@@ -33,7 +33,8 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="auto", metavar="F",
                    help="preset name (see `logad formats`), a format string like "
                         "'<Date> <Time> <Level> <Component>: <Content>', or auto (default)")
-    p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
+    p.add_argument("--json-key", help="message key of JSON lines; given alone it implies --format jsonl "
+                                      "(default: message)")
     _add_formula_arg(p)
 
 
@@ -365,6 +366,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(detectors=not (argv and argv[0] in LIGHT_COMMANDS))
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int | None] = args.func
+    if "json_key" in args:
+        # A message key only means something for JSON lines: naming one chooses them.
+        if args.json_key is not None and args.format == "auto":
+            args.format = "jsonl"
+        args.json_key = args.json_key or "message"
     try:
         with warnings.catch_warnings(), _sigterm_as_exit():
             warnings.simplefilter("ignore")

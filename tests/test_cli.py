@@ -127,3 +127,12 @@ def test_detect_on_blank_only_input_is_a_clear_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "logad_utils", "detect", str(blank), "--out", str(tmp_path / "x.csv")],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "blank" in proc.stderr
+
+
+def test_json_key_alone_picks_the_message_key(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text('{"ts": "2024-01-01T10:00:00Z", "body": "disk 1 full", "message": "x"}\n'
+                   '{"ts": "2024-01-01T10:00:01Z", "body": "disk 2 full", "message": "y"}\n')
+    out = tmp_path / "parsed.csv"
+    assert main(["parse", str(log), "--json-key", "body", "--out", str(out)]) == 0
+    assert pd.read_csv(out)["content"].tolist() == ["disk 1 full", "disk 2 full"]
