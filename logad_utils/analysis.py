@@ -82,14 +82,6 @@ def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFra
                     unique)
 
 
-def _anomalies_table(analysis: Analysis) -> pd.DataFrame:
-    table = analysis.result.anomalies(analysis.frame)
-    flagged = analysis.frame.loc[analysis.frame["is_anomaly"].to_numpy(dtype=bool)
-                                 & ~analysis.frame["blank"].to_numpy(dtype=bool)]
-    table.insert(len(table.columns) - 1, "methods", flagged["methods"].to_numpy())
-    return table
-
-
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:
     incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
     out = []
@@ -152,7 +144,7 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
     out.mkdir(parents=True, exist_ok=True)
     paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv", "trends": out / "trends.csv",
              "report": out / "report.html", "projector": out / "projector"}
-    write_table(_anomalies_table(analysis), paths["anomalies"], safe_formulas)
+    write_table(analysis.result.anomalies(analysis.frame), paths["anomalies"], safe_formulas)
     write_table(analysis.result.table(), paths["incidents"], safe_formulas)
     trends = analysis.trends if analysis.trends is not None else find_trends(analysis.frame)
     write_table(trends.alerts, paths["trends"], safe_formulas)

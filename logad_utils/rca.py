@@ -180,9 +180,11 @@ class RcaResult:
 
     def anomalies(self, frame: pd.DataFrame) -> pd.DataFrame:
         """One row per anomalous line of ``frame`` (the analysed frame): ``source, line_no``, those of
-        ``timestamp, component, template, score`` it has, and ``incident`` (-1: background outside incidents)."""
+        ``timestamp, component, template, score, methods`` it has, and ``incident`` (-1: background outside
+        incidents)."""
         flagged = _flags(frame)
-        keep = [c for c in ("source", "line_no", "timestamp", "component", "template", "score") if c in frame]
+        keep = [c for c in ("source", "line_no", "timestamp", "component", "template", "score", "methods")
+                if c in frame]
         out = frame.loc[flagged, keep].copy()
         if "source" in out:
             out["source"] = out["source"].astype(str)
