@@ -144,6 +144,8 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
     out.mkdir(parents=True, exist_ok=True)
     paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv", "trends": out / "trends.csv",
              "report": out / "report.html", "projector": out / "projector"}
+    # report.html, written last, says the folder is complete: an earlier run's must not vouch for this one.
+    paths["report"].unlink(missing_ok=True)
     write_table(analysis.result.anomalies(analysis.frame), paths["anomalies"], safe_formulas)
     write_table(analysis.result.table(), paths["incidents"], safe_formulas)
     trends = analysis.trends if analysis.trends is not None else find_trends(analysis.frame)

@@ -75,3 +75,22 @@ def test_flagged_stack_traces_are_listed_once(tmp_path):
     anomalies = pd.read_csv(tmp_path / "out" / "anomalies.csv")
     assert 201 in anomalies["line_no"].tolist() and not {202, 203, 204} & set(anomalies["line_no"])
     assert (anomalies["methods"] == "tfidf").all()
+
+
+def test_a_failed_rerun_leaves_no_earlier_report(analyzed, tmp_path, monkeypatch):
+    import shutil
+
+    import logad_utils.analysis as analysis
+    from logad_utils.atomic import OutputError
+
+    out = tmp_path / "out"
+    shutil.copytree(analyzed, out)
+    log, _ = write_log(tmp_path / "other.jrn", n_lines=2000, seed=5)
+
+    def fail(path, *args, **kwargs):
+        raise OutputError(f"{path}: cannot write (No space left on device)")
+
+    monkeypatch.setattr(analysis, "write_report", fail)
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(out)]) != 0
+    # The CSVs are the new run's now; a report of the old run beside them would pass for a finished one.
+    assert not (out / "report.html").exists()
