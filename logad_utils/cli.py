@@ -379,6 +379,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as exc:
+        # A folder that cannot be made or written (a file in the way, no permission).
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"logad: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("logad: interrupted", file=sys.stderr)
         return 130

@@ -59,6 +59,8 @@ def test_detect_with_projector_export(small_log, tmp_path):
     (["detect", "{log}", "--contamination", "0.9", "--out", "{tmp}/x.csv"], "contamination"),
     (["detect", "{log}", "--method", "bert", "--model", "no-such/model", "--out", "{tmp}/x.csv"], "never downloads"),
     (["detect", "{log}", "--features", "bert", "--out", "{tmp}/x.csv"], "--features applies"),
+    (["detect", "{log}", "--out", "{tmp}/x.csv", "--projector-dir", "{log}/proj"], "Not a directory"),
+    (["analyze", "{log}", "--method", "tfidf", "--out", "{log}/out"], "Not a directory"),
 ])
 def test_errors_are_one_line_without_traceback(argv, message, small_log, tmp_path):
     argv = [a.format(log=small_log, tmp=tmp_path) for a in argv]
