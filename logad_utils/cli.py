@@ -186,6 +186,8 @@ def _finish(*frames: pd.DataFrame | None) -> int:
 
 def _detector_params(args: argparse.Namespace) -> dict:
     params = {"contamination": args.contamination, "percentile": args.percentile}
+    if args.contamination is not None and args.percentile is not None:
+        raise CliError("give --contamination or --percentile, not both: each sets the threshold")
     if args.scorer and args.method != "tfidf":
         raise CliError("--scorer applies to --method tfidf only")
     if args.features and args.method != "autoencoder":

@@ -59,6 +59,7 @@ def test_detect_with_projector_export(small_log, tmp_path):
     (["detect", "{log}", "--contamination", "0.9", "--out", "{tmp}/x.csv"], "contamination"),
     (["detect", "{log}", "--method", "bert", "--model", "no-such/model", "--out", "{tmp}/x.csv"], "never downloads"),
     (["detect", "{log}", "--features", "bert", "--out", "{tmp}/x.csv"], "--features applies"),
+    (["detect", "{log}", "--contamination", "0.01", "--percentile", "90", "--out", "{tmp}/x.csv"], "not both"),
     (["detect", "{log}", "--out", "{tmp}/x.csv", "--projector-dir", "{log}/proj"], "Not a directory"),
     (["analyze", "{log}", "--method", "tfidf", "--out", "{log}/out"], "Not a directory"),
 ])
