@@ -173,7 +173,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("hexstr", r"(?=\d*+[A-Fa-f])(?=[A-Fa-f]*+\d)[0-9A-Fa-f]{8,}+" + _END, "<HEX>", False),
     # A size takes its unit, which is scaled with the value (384.0 B, 1.2 KB);
     # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
-    MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}" + _END, "<SIZE>", False),
+    # (Not an exponent: 3E+02 is a number, not 3 exabytes.)
+    MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}(?![-+]\d)" + _END, "<SIZE>", False),
     MaskRule("duration", rf"{_NUMBER}(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
@@ -189,9 +190,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.
     MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,
              "<ID>", False),
-    # Numbers, with dotted versions (1.2.3, v2.0.1) as one number.
+    # Numbers, with dotted versions (1.2.3, v2.0.1) and exponents (1.5e-05) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
-    MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?\d++(?:\.\d++)*+" + _END, "<NUM>", False),
+    MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+" + _END,
+             "<NUM>", False),
     # Last: a key=value value that no typed rule claimed, unless a plain word.
     MaskRule("kv", rf"(?<=[\w\]]=)(?!{_PLAIN})(?!<[A-Z]+>)[^\s,;&'\"()\[\]{{}}<>]++", "<VAL>", False),
 )

@@ -35,6 +35,7 @@ M = Masker()
     ("uid=0 tty=:0 user=root ruser= rhost=1.2.3.4", "uid=<NUM> tty=<VAL> user=root ruser= rhost=<IP>"),
     ("PendingReds:1 CPU#0 (pid 42) version v2.0.1", "PendingReds:<NUM> CPU#<NUM> (pid <NUM>) version <NUM>"),
     ("ipv4 ssh2 tty2 HTTP/1.1 -5", "ipv4 ssh2 tty2 HTTP/<NUM> <NUM>"),
+    ("loss 1.23e-05 lr 3E+02 x=2.5e10 t -1e3", "loss <NUM> lr <NUM> x=<NUM> t <NUM>"),
     ("org.apache.hadoop.AmIpFilter job.xml mapred.tip.id", "org.apache.hadoop.AmIpFilter job.xml mapred.tip.id"),
     ("", ""),
 ])
