@@ -181,7 +181,8 @@ class _SalvagingReader(io.RawIOBase):
         if self.error is not None:
             return 0
         try:
-            data = self.inner.read(len(buffer))
+            # read1: one underlying read, so what it decompressed before the damage is not thrown away.
+            data = getattr(self.inner, "read1", self.inner.read)(len(buffer))
         except _READ_ERRORS as exc:
             self.error = exc
             return 0
