@@ -106,3 +106,10 @@ def test_known_good_fit_scores_new_unparsed_lines_higher():
     new = lines_frame(["user bob logged out", "user bob logged out"], parsed=np.array([True, False]))
     scores = det.decision_function(new)
     assert scores[1] > scores[0] + 1
+
+
+def test_auto_threshold_one_extreme_line_does_not_hide_the_group_below_it():
+    rng = np.random.default_rng(1)
+    scores = np.concatenate([rng.normal(0, 1, 1000), rng.normal(12, 0.3, 20), [400.0]])
+    cut = auto_threshold(scores)
+    assert scores[:1000].max() < cut < scores[1000:1020].min()

@@ -20,18 +20,22 @@ from ..features import (StructureModel, Unique, WeightedTfidf, frame_documents, 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
 
 
-def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, min_gap: float = 0.15) -> float:
+def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, min_gap: float = 0.1,
+                   min_mass: float = 0.002) -> float:
     """Label-free cut on line scores (n,): the clearest gap among the top ``max_share`` of lines, else a floor.
 
     Anomalous lines that a detector ranks well sit above a gap: the cut goes
     in the middle of the largest gap between consecutive top scores, measured
     relative to the lower score's height above the median, when that gap is
-    at least ``min_gap``. Without such a gap the cut is the floor: median +
-    k · 1.4826 · MAD (the standard deviation where the MAD is zero, as when
-    most lines repeat one message), never below the (1 − max_share) quantile,
-    since anomalies are rare by definition. The defaults were chosen by
-    leave-one-system-out on a cross-system injection suite, Loghub BGL and
-    generated journals (``benchmarks/bench_transfer.py``).
+    at least ``min_gap``. Only gaps with at least ``min_mass`` of the lines
+    (and at least 2) above them count: one extreme line opens the largest
+    relative gap of all, and alone it would hide the group it stands on.
+    Without such a gap the cut is the floor: median + k · 1.4826 · MAD (the
+    standard deviation where the MAD is zero, as when most lines repeat one
+    message), never below the (1 − max_share) quantile, since anomalies are
+    rare by definition. The defaults were chosen by leave-one-system-out on a
+    cross-system injection suite, Loghub BGL and generated journals
+    (``benchmarks/bench_transfer.py``).
     """
     med = float(np.median(scores))
     spread = float(np.median(np.abs(scores - med))) * 1.4826
@@ -39,10 +43,12 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
         spread = float(np.std(scores))
     floor = max(med + k * spread, float(np.quantile(scores, 1.0 - max_share)))
     top = np.sort(scores)[::-1][:int(np.ceil(max_share * len(scores))) + 1]
-    if len(top) < 2:
-        return floor
     lower = top[1:]
-    relative = np.where(lower > med, (top[:-1] - lower) / np.maximum(lower - med, 1e-12), 0.0)
+    above = np.arange(1, len(top))  # lines above the gap below top[i]
+    relative = np.where((lower > med) & (above >= max(2, np.ceil(min_mass * len(scores)))),
+                        (top[:-1] - lower) / np.maximum(lower - med, 1e-12), 0.0)
+    if len(relative) == 0:
+        return floor
     best = int(np.argmax(relative))
     return float((top[best] + top[best + 1]) / 2) if relative[best] >= min_gap else floor
 
