@@ -47,6 +47,8 @@ CACHE = Path(tempfile.gettempdir()) / "logad-bench-embeddings"  # BERT vectors, 
 # lines to cut at the top.
 GRID = list(itertools.product((2.0, 3.0, 4.0), (0.05, 0.1), (0.1, 0.15, 0.2, 0.3, 0.5), (0.002, 0.0, 0.005, 0.01)))
 SHIPPED = (2.0, 0.05, 0.1, 0.002)
+# Structure weights tried per method (with the shipped rule), also by leave-one-system-out.
+WEIGHTS = (1.0, 2.0, 3.0, 4.0, 6.0)
 
 
 @dataclass
@@ -115,73 +117,90 @@ def params_for(method: str) -> dict:
     return {"embedder": BertEmbedder(cache_dir=str(CACHE))} if method == "bert" else {}
 
 
-def fitted_scores(case: Case, method: str, saved: Path | None) -> tuple[np.ndarray, np.ndarray, float]:
-    """Line scores (n,), labels (n,) and fit seconds of the method's default detector on a case.
+def fitted_scores(case: Case, method: str, saved: Path | None) -> dict:
+    """The method's default detector on a case: line scores, labels, structural part (n,) each, its weight, seconds.
 
-    With ``saved`` (a folder), scores saved by an earlier run are read back and labelled with the
+    ``structure`` is the structural score as added to the line scores, before its
+    weight, so that other weights can be tried on the same fit. With ``saved``
+    (a folder), fits saved by an earlier run are read back and labelled with the
     shipped threshold rule, as ``fit`` does; new ones are saved there.
     """
     path = saved / f"{method}__{case.name.replace(' ', '_').replace('+', '_')}.npz" if saved else None
     if path is not None and path.exists():
         with np.load(path) as data:
-            scores, seconds = data["scores"], float(data["seconds"])
+            fit = {key: data[key] for key in ("scores", "structure")}
+            fit.update(weight=float(data["weight"]), seconds=float(data["seconds"]))
         with np.errstate(invalid="ignore"):
-            labels = (np.nan_to_num(scores, nan=-np.inf) > compute_threshold(scores)).astype(np.int64)
-        return scores, labels, seconds
+            fit["labels"] = (np.nan_to_num(fit["scores"], nan=-np.inf) > compute_threshold(fit["scores"])).astype(int)
+        return fit
     t0 = time.perf_counter()
     det = make_detector(method, **params_for(method)).fit(case.frame)
     seconds = time.perf_counter() - t0
+    structure = (det._structure(case.frame, det.unique_) - det.structure_center_) / det.structure_scale_
+    fit = {"scores": det.decision_scores_, "labels": det.labels_, "structure": structure,
+           "weight": float(det.structure_weight), "seconds": seconds}
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, scores=det.decision_scores_, seconds=seconds)
-    return det.decision_scores_, det.labels_, seconds
+        np.savez(path, **{key: value for key, value in fit.items() if key != "labels"})
+    return fit
 
 
 def evaluate(case: Case, method: str, saved: Path | None = None) -> dict:
-    """Fit one detector on a case (or read its saved scores); metrics at its own threshold."""
-    scores, labels, seconds = fitted_scores(case, method, saved)
-    m = detection_metrics(case.truth, scores, labels)
+    """Fit one detector on a case (or read its saved fit); metrics at its own threshold."""
+    fit = fitted_scores(case, method, saved)
+    m = detection_metrics(case.truth, fit["scores"], fit["labels"])
     return {"case": case.name, "kind": case.kind, "system": case.system, "method": method,
             **{k: m[k] for k in ("precision", "recall", "f1", "roc_auc", "best_f1", "flagged")},
-            "anomalies": int(case.truth.sum()), "lines": len(case.truth), "seconds": seconds,
-            "scores": scores, "truth": case.truth, "seed": case.seed}
+            "anomalies": int(case.truth.sum()), "lines": len(case.truth), "seconds": fit["seconds"],
+            "scores": fit["scores"], "structure": fit["structure"], "weight": fit["weight"],
+            "truth": case.truth, "seed": case.seed}
 
 
-def f1_at(row: dict, params: tuple) -> float:
-    """F1 of one fitted case under auto_threshold(k, max_share, min_gap, min_mass)."""
+def f1_at(row: dict, params: tuple, weight: float | None = None) -> float:
+    """F1 of one fitted case under auto_threshold(k, max_share, min_gap, min_mass), at another structure weight.
+
+    A new weight shifts each line by (weight − the fitted weight) × its structural
+    score; routine messages keep their cap only approximately.
+    """
     scores, truth = row["scores"], row["truth"]
+    if weight is not None:
+        scores = scores + (weight - row["weight"]) * np.nan_to_num(row["structure"])
     keep = ~np.isnan(scores)
     flags = scores[keep] > auto_threshold(scores[keep], *params)
     tp = int((flags & (truth[keep] == 1)).sum())
     return 2 * tp / max(int(flags.sum()) + int(truth[keep].sum()), 1)
 
 
-def objective(rows: list[dict], params: tuple) -> float:
+def objective(rows: list[dict], params: tuple, weight: float | None = None) -> float:
     """Mean of: median pair F1, BGL F1 (when among rows), mean tuning-journal F1."""
-    parts = [np.median([f1_at(r, params) for r in rows if r["kind"] == "pair"])]
-    parts += [f1_at(r, params) for r in rows if r["kind"] == "bgl"]
-    journals = [f1_at(r, params) for r in rows if r["kind"] == "journal" and r["seed"] in TUNING_SEEDS]
+    parts = [np.median([f1_at(r, params, weight) for r in rows if r["kind"] == "pair"])]
+    parts += [f1_at(r, params, weight) for r in rows if r["kind"] == "bgl"]
+    journals = [f1_at(r, params, weight) for r in rows if r["kind"] == "journal" and r["seed"] in TUNING_SEEDS]
     if journals:
         parts.append(np.mean(journals))
     return float(np.mean(parts))
 
 
-def leave_one_system_out(rows: list[dict]) -> pd.DataFrame:
-    """Per held-out host system: the rule chosen on the other systems and its F1 on the held-out cases."""
+def leave_one_system_out(rows: list[dict], choices: list[tuple], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Per held-out host system: the choice (threshold rule, structure weight) made on the other systems, scored.
+
+    ``choices`` are ``(params, weight)`` pairs for :func:`f1_at`; ``columns`` name
+    the chosen numbers in the table (the rule's four, or the weight).
+    """
     out = []
     for system in SYSTEMS:
         train = [r for r in rows if r["system"] != system]
         test = [r for r in rows if r["system"] == system]
         if not test:
             continue
-        best = max(GRID, key=lambda p: objective(train, p))
-        pair_f1 = [f1_at(r, best) for r in test if r["kind"] == "pair"]
-        bgl = [f1_at(r, best) for r in test if r["kind"] == "bgl"]
-        out.append({"method": rows[0]["method"], "held-out system": system, "k": best[0], "max_share": best[1],
-                    "min_gap": best[2], "min_mass": best[3], "held-out pairs": len(pair_f1), "held-out median F1": np.median(pair_f1),
-                    "held-out BGL labels F1": bgl[0] if bgl else np.nan,
-                    "held-out journal F1": np.mean([f1_at(r, best) for r in rows if r["kind"] == "journal"
-                                                    and r["seed"] in HELD_OUT_SEEDS])})
+        params, weight = max(choices, key=lambda c: objective(train, *c))
+        chosen = params if weight is None else (weight,)
+        pair_f1 = [f1_at(r, params, weight) for r in test if r["kind"] == "pair"]
+        bgl = [f1_at(r, params, weight) for r in test if r["kind"] == "bgl"]
+        journal = [f1_at(r, params, weight) for r in rows if r["kind"] == "journal" and r["seed"] in HELD_OUT_SEEDS]
+        out.append({"method": rows[0]["method"], "held-out system": system, **dict(zip(columns, chosen)),
+                    "held-out pairs": len(pair_f1), "held-out median F1": np.median(pair_f1),
+                    "held-out BGL labels F1": bgl[0] if bgl else np.nan, "held-out journal F1": np.mean(journal)})
     return pd.DataFrame(out)
 
 
@@ -206,13 +225,19 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
                 rows.append(row)
                 print(f"{method:12s} {case.name:24s} f1 {row['f1']:.3f} auc {row['roc_auc']:.3f} "
                       f"flagged {row['flagged']}/{row['anomalies']} {row['seconds']:.1f}s", flush=True)
-    loso = pd.concat([leave_one_system_out([r for r in rows if r["method"] == m])
-                      for m in dict.fromkeys(r["method"] for r in rows)], ignore_index=True)
-    table = pd.DataFrame(rows).drop(columns=["scores", "truth", "seed"])
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    loso = pd.concat([leave_one_system_out([r for r in rows if r["method"] == m], [(p, None) for p in GRID],
+                                           ("k", "max_share", "min_gap", "min_mass")) for m in methods],
+                     ignore_index=True)
+    weights = pd.concat([leave_one_system_out([r for r in rows if r["method"] == m],
+                                              [(SHIPPED, w) for w in WEIGHTS], ("structure_weight",))
+                         for m in methods], ignore_index=True)
+    table = pd.DataFrame(rows).drop(columns=["scores", "structure", "truth", "seed"])
     print(summary(table).to_string(index=False, float_format="%.3f"))
     print(loso.to_string(index=False, float_format="%.3f"))
+    print(weights.to_string(index=False, float_format="%.3f"))
     if not args.quick:
-        write_section("transfer", _section(table, loso, args))
+        write_section("transfer", _section(table, loso, weights, args))
     return table
 
 
@@ -246,13 +271,13 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _most_chosen(loso: pd.DataFrame) -> str:
-    """The rule most folds of one method chose, and how many did."""
-    chosen = loso[["k", "max_share", "min_gap", "min_mass"]].apply(tuple, axis=1).value_counts()
+def _most_chosen(loso: pd.DataFrame, columns: tuple[str, ...] = ("k", "max_share", "min_gap", "min_mass")) -> str:
+    """The setting most folds of one method chose, and how many did."""
+    chosen = loso[list(columns)].apply(tuple, axis=1).value_counts()
     return f"{', '.join(f'{v:g}' for v in chosen.index[0])} ({chosen.iloc[0]} of {len(loso)} folds)"
 
 
-def _section(table: pd.DataFrame, loso: pd.DataFrame, args) -> str:
+def _section(table: pd.DataFrame, loso: pd.DataFrame, weights: pd.DataFrame, args) -> str:
     shown = table.drop(columns=["kind", "system"])
     return "\n".join([
         "## Thresholds that transfer (cross-system injection, BGL labels, generated journals)",
@@ -279,6 +304,16 @@ def _section(table: pd.DataFrame, loso: pd.DataFrame, args) -> str:
         + "; ".join(f"{m} {_most_chosen(loso[loso['method'] == m])}" for m in dict.fromkeys(loso["method"])) + ".",
         "",
         markdown_table(loso),
+        "",
+        "**Leave-one-system-out choice of the structure weight** per method (with the shipped rule; weights "
+        f"{', '.join(map(str, WEIGHTS))}, each tried on the same fits by shifting every line by the weight's "
+        "change times its structural score): shipped defaults "
+        + ", ".join(f"{m} {w:g}" for m, w in table.groupby("method", sort=False)["weight"].first().items())
+        + "; most folds chose "
+        + "; ".join(f"{m} {_most_chosen(weights[weights['method'] == m], ('structure_weight',))}"
+                    for m in dict.fromkeys(weights["method"])) + ".",
+        "",
+        markdown_table(weights),
         "",
         "Per case:",
         "",

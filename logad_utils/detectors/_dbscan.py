@@ -141,7 +141,12 @@ class DbscanDetector(BaseLogDetector):
         With a known-good training log use 1: every message in it is normal.
     text : str, default "masked"
         Frame column that is embedded (``masked``, ``template`` or ``content``).
-    contamination, percentile, severity_weight, structure_weight, routine : see :class:`BaseLogDetector`.
+    structure_weight : float, default 3.0
+        As in :class:`BaseLogDetector`, but higher: a sentence embedding places
+        a foreign message near ordinary ones of similar meaning, so its own
+        distance says less than its shape. Chosen by leave-one-system-out
+        (``benchmarks/bench_transfer.py``).
+    contamination, percentile, severity_weight, routine : see :class:`BaseLogDetector`.
     random_state : int, default 0
         The fit is deterministic without it (BERT inference, DBSCAN); kept for
         the common API.
@@ -177,7 +182,7 @@ class DbscanDetector(BaseLogDetector):
 
     def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None,
                  min_samples: int | float | None = None, text: str = "masked", contamination: float | str = "auto",
-                 percentile: float | None = None, severity_weight: float = 1.0, structure_weight: float = 2.0,
+                 percentile: float | None = None, severity_weight: float = 1.0, structure_weight: float = 3.0,
                  routine: bool = True, random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
                          structure_weight=structure_weight, routine=routine)
