@@ -299,15 +299,15 @@ def _section(table: pd.DataFrame, loso: pd.DataFrame, weights: pd.DataFrame, arg
         f"min_mass over {len(GRID)} settings): chosen on the other 7 host systems (their pairs, BGL labels unless "
         "BGL is held out, tuning journals; objective: mean of median pair F1, BGL F1 and tuning-journal F1), "
         "scored on the held-out host's pairs (and BGL labels when BGL is held out); the last column is the "
-        "fold's rule on the never-looked-at journal seeds. The shipped defaults (k, max_share, min_gap, "
-        f"min_mass = {', '.join(map(str, SHIPPED))}) are the setting most folds chose: "
+        "fold's rule on the never-looked-at journal seeds. One rule serves every detector; shipped (k, "
+        f"max_share, min_gap, min_mass): {', '.join(map(str, SHIPPED))}. Most folds chose: "
         + "; ".join(f"{m} {_most_chosen(loso[loso['method'] == m])}" for m in dict.fromkeys(loso["method"])) + ".",
         "",
         markdown_table(loso),
         "",
         "**Leave-one-system-out choice of the structure weight** per method (with the shipped rule; weights "
         f"{', '.join(map(str, WEIGHTS))}, each tried on the same fits by shifting every line by the weight's "
-        "change times its structural score): shipped defaults "
+        "change times its structural score; routine caps only approximately): shipped defaults "
         + ", ".join(f"{m} {w:g}" for m, w in table.groupby("method", sort=False)["weight"].first().items())
         + "; most folds chose "
         + "; ".join(f"{m} {_most_chosen(weights[weights['method'] == m], ('structure_weight',))}"
