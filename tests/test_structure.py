@@ -113,3 +113,11 @@ def test_auto_threshold_one_extreme_line_does_not_hide_the_group_below_it():
     scores = np.concatenate([rng.normal(0, 1, 1000), rng.normal(12, 0.3, 20), [400.0]])
     cut = auto_threshold(scores)
     assert scores[:1000].max() < cut < scores[1000:1020].min()
+
+
+def test_known_good_runs_leave_shape_to_the_detector_unless_asked():
+    from logad_utils.detectors import make_detector
+
+    assert make_detector("tfidf", known_good=True).structure_weight == 0
+    assert make_detector("tfidf", known_good=True, structure_weight=1.5).structure_weight == 1.5
+    assert make_detector("tfidf").structure_weight > 0

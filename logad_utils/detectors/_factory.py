@@ -22,8 +22,9 @@ def make_detector(method: str = "tfidf", known_good: bool = False, **params) -> 
     """A detector for ``method`` (tfidf, bert, autoencoder) with hyper-parameters ``params``.
 
     ``known_good`` sets the threshold to the 99.5th percentile of the training
-    scores unless ``contamination`` or ``percentile`` is given (and, for
-    DBSCAN, ``min_samples=1``).
+    scores unless ``contamination`` or ``percentile`` is given, turns the
+    structural score off unless ``structure_weight`` is given (and, for
+    DBSCAN, sets ``min_samples=1``).
     """
     if method not in DETECTORS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
@@ -32,6 +33,12 @@ def make_detector(method: str = "tfidf", known_good: bool = False, **params) -> 
     if known_good and method == "bert" and params.get("min_samples") is None:
         # A known-good log has no noise: every message seen there is a cluster of its own.
         params["min_samples"] = 1
+    if known_good and params.get("structure_weight") is None:
+        # Shapes unlike the good period are new messages, which the detector's own score already
+        # sees; counting them twice flags new routine lines. Measured (known-good F1, structure
+        # weight 0 vs default): Loghub BGL tfidf 0.594 vs 0.400; ATM sample tfidf 0.911 vs 0.705,
+        # autoencoder 0.337 vs 0.184.
+        params["structure_weight"] = 0.0
     params = {k: v for k, v in params.items() if v is not None}
     if "contamination" in params and "percentile" not in params:
         # An explicit contamination wins over a detector's default percentile.
