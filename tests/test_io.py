@@ -148,6 +148,20 @@ def test_custom_time_only_format_is_deterministic_and_rolls_over(tmp_path):
     assert [str(t) for t in frame["timestamp"]] == ["1970-01-01 23:59:59", "1970-01-02 00:00:01"]
 
 
+
+@pytest.mark.parametrize("chunk_lines", [1, 2, 200_000])
+def test_year_less_syslog_rolls_over_new_year(tmp_path, chunk_lines):
+    lines = [b"Dec 31 23:59:58 host sshd[1]: a", b"Dec 31 23:59:59 host sshd[1]: b",
+             b"Jan  1 00:00:01 host sshd[1]: c", b"Aug  1 12:00:00 host sshd[1]: d",
+             b"Jan  2 00:00:00 host sshd[1]: e"]
+    path = write(tmp_path / "messages", b"\n".join(lines))
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)
+    ts = frame["timestamp"]
+    assert ts.is_monotonic_increasing
+    assert (ts.iloc[2] - ts.iloc[1]).total_seconds() == 2
+    assert ts.iloc[4].year == ts.iloc[0].year + 2
+
+
 @pytest.mark.parametrize("chunk_lines", [1, 7, 200_000])
 def test_detection_does_not_depend_on_chunk_size(tmp_path, chunk_lines):
     lines = ["", "00:00:00  0001 JOURNAL Day start 2026-03-02"] + ATM
