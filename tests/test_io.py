@@ -257,3 +257,13 @@ def test_cli_finishes_a_partial_run_with_exit_code_3(tmp_path):
 def test_a_single_unreadable_input_is_still_an_error(tmp_path):
     with pytest.raises(LogInputError, match="corrupt gzip"):
         read_logs(write(tmp_path / "b.log.gz", gz_of_lines(10)[:12]), warn=False)
+
+
+def test_json_line_of_only_time_and_level_is_not_blank(tmp_path):
+    lines = [b'{"ts":"2024-01-01T10:00:00","level":"info","message":"start a"}',
+             b'{"ts":"2024-01-01T10:00:01","level":"info"}',
+             b'{"ts":"2024-01-01T10:00:02","level":"warn","message":"disk b"}']
+    frame = read_logs(write(tmp_path / "a.json", b"\n".join(lines)), warn=False)
+    assert frame["content"].tolist() == ["start a", "level=info", "disk b"]
+    assert frame["level"].tolist() == ["info", "info", "warn"]
+    assert not frame["blank"].any()
