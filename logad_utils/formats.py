@@ -211,17 +211,20 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
 
     A key given as a tuple means the first of those names present. Without a
     message the other keys, as ``key=value`` text, stand in for it, so that no
-    template holds JSON syntax.
+    template holds JSON syntax; without other keys, the header fields but time do.
     """
     if obj is None or (require_message and message_key not in obj):
         return None
     values = []
     used = {message_key}
+    time_keys = set()
     for field_name, key in keys:
         if isinstance(key, tuple):
             key = next((k for k in key if obj.get(k) is not None), None)
         value = obj.get(key) if key is not None else None
         used.add(key)
+        if field_name in TIME_FIELDS:
+            time_keys.add(key)
         if field_name == "Level" and not isinstance(value, bool) and isinstance(value, (int, float)):
             value = NUMERIC_LEVELS.get(int(value), value)
         values.append(None if value is None else _scalar_text(value))
@@ -230,6 +233,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         named = TIME_FIELDS + ("Level", "Component")
         header = used if keys is None else {message_key} | {k for f, k in keys if f in named}
         rest = {k: v for k, v in obj.items() if k not in header} if message is None else {message_key: message}
+        if not rest:  # only header fields: they are the message (time aside), so the line gets a template
+            rest = {k: v for k, v in obj.items() if k not in time_keys} or obj
         message = " ".join(f"{k}={_scalar_text(v)}" for k, v in rest.items())
     return (*values, message)
 

@@ -371,6 +371,19 @@ def _first_date(contents: Iterable[str]) -> pd.Timestamp:
     return pd.Timestamp("1970-01-01")
 
 
+def _backward_jumps(values: np.ndarray, valid: np.ndarray, last: float | None, limit: float) -> np.ndarray:
+    """Cumulative count (n,) of valid values more than ``limit`` below the previous valid one (or ``last``)."""
+    prev = pd.Series(np.where(valid, values, np.nan)).ffill().shift(1).to_numpy(copy=True)
+    if last is not None:
+        prev[np.isnan(prev)] = last
+    return np.cumsum(valid & (values < prev - limit))
+
+
+def _last_valid(values: np.ndarray, valid: np.ndarray, last: float | None) -> float | None:
+    """The last valid value, else ``last`` (carried across chunks)."""
+    return float(values[np.flatnonzero(valid)[-1]]) if valid.any() else last
+
+
 class _DayRoller:
     """Adds whole days to time-of-day timestamps each time the clock runs backwards by over 12 h."""
 
@@ -383,25 +396,50 @@ class _DayRoller:
         """Timestamps (n,) on 1900-01-01 → timestamps (n,) on successive days from ``anchor``."""
         tod = (ts - ts.dt.normalize()).to_numpy(dtype="timedelta64[ns]").astype(np.int64)
         valid = ~ts.isna().to_numpy()
-        # Compare each valid time with the previous valid one (carried across chunks).
-        prev = pd.Series(np.where(valid, tod, np.nan)).ffill().shift(1).to_numpy(copy=True)
-        if self.last is not None:
-            prev[np.isnan(prev)] = self.last
-        back = valid & (tod < prev - 12 * 3600 * 10**9)
-        days = self.days + np.cumsum(back)
-        if valid.any():
-            self.last = float(tod[np.flatnonzero(valid)[-1]])
-            self.days = int(days[-1])
+        days = self.days + _backward_jumps(tod, valid, self.last, 12 * 3600 * 10**9)
+        self.last = _last_valid(tod, valid, self.last)
+        self.days = int(days[-1]) if len(days) else self.days
         out = self.anchor + pd.to_timedelta(tod + days * 86400 * 10**9, unit="ns")
         return pd.Series(out, index=ts.index).where(valid)
 
 
+class _YearRoller:
+    """Adds a year to year-less timestamps each time the calendar runs backwards by over half a year."""
+
+    def __init__(self) -> None:
+        self.years = 0
+        self.last: float | None = None
+
+    def apply(self, ts: pd.Series) -> pd.Series:
+        """Timestamps (n,) in one default year → timestamps (n,) in successive years."""
+        values = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(float)
+        valid = ~ts.isna().to_numpy()
+        years = self.years + _backward_jumps(values, valid, self.last, 183 * 86400 * 10**9)
+        self.last = _last_valid(values, valid, self.last)
+        self.years = int(years[-1]) if len(years) else self.years
+        out = ts.copy()
+        for k in np.unique(years[valid & (years > 0)]):
+            at = valid & (years == k)
+            out[at] = ts[at] + pd.DateOffset(years=int(k))
+        return out
+
+
 def _is_time_of_day(chunk: pd.DataFrame) -> bool:
     """True when the chunk's timestamps are times of day only (parsed onto 1900-01-01)."""
+    return _only_year(chunk, 1900)
+
+
+def _is_year_less(chunk: pd.DataFrame) -> bool:
+    """True when the chunk's timestamps carry no year (parsed into the default year 2000)."""
+    return _only_year(chunk, 2000)
+
+
+def _only_year(chunk: pd.DataFrame, year: int) -> bool:
+    """True when the chunk has timestamps and all of them fall in ``year``."""
     if "timestamp" not in chunk:
         return False
     ts = chunk["timestamp"].dropna()
-    return len(ts) > 0 and bool((ts.dt.year == 1900).all())
+    return len(ts) > 0 and bool((ts.dt.year == year).all())
 
 
 def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
@@ -437,12 +475,14 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         rule = infer_multiline(sample, file_fmt)
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
-        roller = _DayRoller(_first_date(sample))
+        roller, year_roller = _DayRoller(_first_date(sample)), _YearRoller()
         line_no = 1
         for lines in _whole_events(_chain(head, batches), file_fmt, rule):
             chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if _is_time_of_day(chunk):
                 chunk["timestamp"] = roller.apply(chunk["timestamp"])
+            elif _is_year_less(chunk):
+                chunk["timestamp"] = year_roller.apply(chunk["timestamp"])
             line_no += len(lines)
             report.add(chunk)
             yield chunk

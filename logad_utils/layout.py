@@ -5,7 +5,8 @@ milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, compact ``yyMMdd HHmmss``, with or
 without year, fraction or zone) at the same token position on most lines,
 then read the header after it element by element: a level word (bare or
 bracketed), a bracketed field, a ``-``/``|`` separator, a word, and a
-``component[pid]:`` that ends the header. The elements that sit at the same
+``component[pid]:`` that ends the header. A level word may also come before
+the timestamp. The elements that sit at the same
 place on most lines make the header; the rest of the line is the message.
 The result is a :class:`~logad_utils.formats.LogFormat` in Loghub notation
 (``<Date> <Time> <Level> <Component>: <Content>``) that a user can copy.
@@ -286,6 +287,29 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     return out
 
 
+_LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
+
+
+def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str]) -> str:
+    """Loghub-notation text of the ``n_tokens`` tokens before the timestamp: a level word where most lines have one."""
+    out = ""
+    level_found = False
+    for t in range(n_tokens):
+        shapes = Counter(m.group(1, 3, 4) for p in prefixes if len(tokens := p.split()) > t
+                         and (m := _LEVEL_TOKEN.fullmatch(tokens[t])))
+        if not level_found and sum(shapes.values()) >= HEADER_SHARE * len(prefixes):
+            opening, closing, colon = shapes.most_common(1)[0][0]
+            name = names("Level")
+            patterns[name] = LEVELS_RE
+            out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
+            level_found = True
+        else:
+            name = names("Field")
+            patterns[name] = r"\S+"
+            out += f"<{name}> "
+    return out
+
+
 def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found."""
     sample = [line for line in lines if line.strip() and not line[:1].isspace()]
@@ -301,10 +325,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     if hit is not None:
         layout = _LAYOUTS[hit.layout]
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
-        for _ in range(hit.token):
-            name = names("Field")
-            patterns[name] = r"\S+"
-            pattern += f"<{name}> "
+        prefixes = [line[:m.start() - hit.bracketed] for line, m in found]
+        pattern += _pre_time_pattern(prefixes, hit.token, names, patterns)
         fields = []
         for part in layout:
             name = names(part.name)

@@ -610,8 +610,22 @@ def _percentiles(scores: np.ndarray, flags: np.ndarray) -> np.ndarray:
 
 def _onset(codes: np.ndarray, pos: np.ndarray, window: float) -> np.ndarray:
     """1 − exp(−n / 2) per line (m,), n = distinct other templates in the ``window`` after the line."""
-    ends = np.searchsorted(pos, pos + window, side="right")
-    n = np.array([len(set(codes[i + 1:ends[i]].tolist()) - {codes[i]}) for i in range(len(codes))])
+    ends = np.searchsorted(pos, pos + window, side="right").tolist()
+    dense = pd.factorize(codes)[0].tolist()
+    inside = [0] * (max(dense, default=-1) + 1)  # lines of each template in the window [lo, hi)
+    n = np.zeros(len(dense), dtype=np.int64)
+    distinct = lo = hi = 0
+    # pos is sorted, so both window edges only move forward: each line enters and leaves once (O(m)).
+    for i, code in enumerate(dense):
+        for j in range(hi, max(ends[i], i + 1)):
+            distinct += inside[dense[j]] == 0
+            inside[dense[j]] += 1
+        hi = max(hi, ends[i], i + 1)
+        for j in range(lo, i + 1):
+            inside[dense[j]] -= 1
+            distinct -= inside[dense[j]] == 0
+        lo = i + 1
+        n[i] = distinct - (inside[code] > 0)
     return 1.0 - np.exp(-n / _ONSET_SCALE)
 
 

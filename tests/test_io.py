@@ -148,6 +148,20 @@ def test_custom_time_only_format_is_deterministic_and_rolls_over(tmp_path):
     assert [str(t) for t in frame["timestamp"]] == ["1970-01-01 23:59:59", "1970-01-02 00:00:01"]
 
 
+
+@pytest.mark.parametrize("chunk_lines", [1, 2, 200_000])
+def test_year_less_syslog_rolls_over_new_year(tmp_path, chunk_lines):
+    lines = [b"Dec 31 23:59:58 host sshd[1]: a", b"Dec 31 23:59:59 host sshd[1]: b",
+             b"Jan  1 00:00:01 host sshd[1]: c", b"Aug  1 12:00:00 host sshd[1]: d",
+             b"Jan  2 00:00:00 host sshd[1]: e"]
+    path = write(tmp_path / "messages", b"\n".join(lines))
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)
+    ts = frame["timestamp"]
+    assert ts.is_monotonic_increasing
+    assert (ts.iloc[2] - ts.iloc[1]).total_seconds() == 2
+    assert ts.iloc[4].year == ts.iloc[0].year + 2
+
+
 @pytest.mark.parametrize("chunk_lines", [1, 7, 200_000])
 def test_detection_does_not_depend_on_chunk_size(tmp_path, chunk_lines):
     lines = ["", "00:00:00  0001 JOURNAL Day start 2026-03-02"] + ATM
@@ -243,3 +257,13 @@ def test_cli_finishes_a_partial_run_with_exit_code_3(tmp_path):
 def test_a_single_unreadable_input_is_still_an_error(tmp_path):
     with pytest.raises(LogInputError, match="corrupt gzip"):
         read_logs(write(tmp_path / "b.log.gz", gz_of_lines(10)[:12]), warn=False)
+
+
+def test_json_line_of_only_time_and_level_is_not_blank(tmp_path):
+    lines = [b'{"ts":"2024-01-01T10:00:00","level":"info","message":"start a"}',
+             b'{"ts":"2024-01-01T10:00:01","level":"info"}',
+             b'{"ts":"2024-01-01T10:00:02","level":"warn","message":"disk b"}']
+    frame = read_logs(write(tmp_path / "a.json", b"\n".join(lines)), warn=False)
+    assert frame["content"].tolist() == ["start a", "level=info", "disk b"]
+    assert frame["level"].tolist() == ["info", "info", "warn"]
+    assert not frame["blank"].any()

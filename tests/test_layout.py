@@ -35,6 +35,8 @@ TEXT_LAYOUTS = {
     "clf": (lambda t, lv, m: f'10.1.2.3 - - [{t:%d/%b/%Y:%H:%M:%S} +0000] "GET /x HTTP/1.1" 200 {m}', set()),
     "log4j": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S},042 [pool-1-thread-2] {lv:5s} com.acme.Api - {m}",
               {"level", "thread", "component"}),
+    "level-first": (lambda t, lv, m: f"{lv:5s} {t:%Y-%m-%d %H:%M:%S} [main] {m}", {"level", "component"}),
+    "bracketed-level-first": (lambda t, lv, m: f"[{lv}] {t:%Y-%m-%dT%H:%M:%S} {m}", {"level"}),
     "bracketed-ctime": (lambda t, lv, m: f"[{t:%a %b %d %H:%M:%S %Y}] [{lv.lower()}] {m}", {"level"}),
 }
 

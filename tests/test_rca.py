@@ -283,3 +283,21 @@ def test_bundled_sample_top1_with_the_real_detector():
                     == part["root_cause_component"].iloc[0])
     assert len(hits) == 27
     assert np.mean(hits) >= 0.8
+
+
+def _onset_by_set(codes: np.ndarray, pos: np.ndarray, window: float) -> np.ndarray:
+    """Reference: distinct other templates after each line, one set per line."""
+    ends = np.searchsorted(pos, pos + window, side="right")
+    n = np.array([len(set(codes[i + 1:ends[i]].tolist()) - {codes[i]}) for i in range(len(codes))])
+    return 1.0 - np.exp(-n / rca._ONSET_SCALE)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onset_counts_the_same_as_one_set_per_line(seed):
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(0, 300))
+    codes = rng.integers(0, int(rng.integers(1, 20)), size=m)
+    pos = np.sort(rng.integers(0, 200, size=m)).astype(float)
+    window = float(rng.choice([0.0, 1.0, 7.5, 50.0, 1e9]))
+    np.testing.assert_array_equal(rca._onset(codes, pos, window), _onset_by_set(codes, pos, window))
+
