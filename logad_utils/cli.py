@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import OutputError, write_table
+from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import FormatError
 from .io import LogInputError
@@ -49,6 +50,13 @@ def _add_formula_arg(p: argparse.ArgumentParser) -> None:
 LIGHT_COMMANDS = ("parse", "generate", "formats")
 
 
+def _add_engine_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=["dask"], help="run on a Dask cluster (default: this process, chunk by "
+                                                      "chunk); the output is then a folder of one file per partition")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="with --engine dask: an existing scheduler")
+    p.add_argument("--workers", type=int, metavar="N", help="with --engine dask: start N local worker processes")
+
+
 def _add_method_args(p: argparse.ArgumentParser) -> None:
     from ._validation import THRESHOLD_CONSTRAINTS, argument_type, options
     from .detectors import METHODS, AutoencoderDetector, TfidfDetector
@@ -76,6 +84,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="read logs, mask variables, mine templates; one row per input line")
     _add_input_args(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet")
+    _add_engine_args(p)
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("generate", help="write a labelled synthetic ATM journal log")
@@ -98,6 +107,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
         p.add_argument("--projector-dir", metavar="DIR", help="also write Embedding Projector files under DIR")
         p.add_argument("--save-model", metavar="DIR",
                        help="save the fitted pipeline (format, masking, templates, detector) for `logad score`")
+        _add_engine_args(p)
         p.set_defaults(func=cmd_detect)
 
         p = sub.add_parser("analyze", help="detect, find incidents and root causes, write CSVs, projector runs "
@@ -126,6 +136,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, metavar="DIR", help="model directory written by detect --save-model")
     _add_formula_arg(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet, same columns as detect")
+    _add_engine_args(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("formats", help="list the format presets, or show the layout found in a log (--detect)")
@@ -135,44 +146,47 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def _check_writable(path: Path, suffixes: Sequence[str]) -> Path:
+def _check_writable(path: Path, suffixes: Sequence[str], replace_run: bool = False) -> Path:
     if path.suffix.lower() not in suffixes:
         raise CliError(f"{path}: output must end in {' or '.join(suffixes)}")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise CliError(f"{path}: output folder {parent} does not exist")
-    if path.is_dir():
+    # A partitioned output of an earlier --engine dask run may be replaced; any other folder is kept.
+    if path.is_dir() and not (replace_run and (path / SUCCESS).is_file()):
         raise CliError(f"{path}: is a directory")
     return path
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    """``logad parse``: read, mask, mine templates, write, print a summary."""
-    from .templates import health_line, mine_templates, template_health
-    from .io import read_logs
+    """``logad parse``: read, mask, mine templates once on the distinct lines, write chunk by chunk."""
+    from .streaming import mine_table
+    from .templates import LogTemplateMiner, health_line, template_health
 
-    out = _check_writable(Path(args.out), (".csv", ".parquet"))
+    out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
     start = time.perf_counter()
-    frame = read_logs(args.paths, args.format, json_key=args.json_key, warn=False)
-    frame = mine_templates(frame)
-    columns = [c for c in frame.columns if c not in ("raw",)]
-    write_table(frame[columns], out, args.safe_formulas)
+    miner = LogTemplateMiner()
+    with _engine(args) as engine:
+        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker)
+        keys = mine_table(run.table.frame(), miner)
+        engine.write_parse(run, keys, miner.masker, out, args.safe_formulas)
     seconds = time.perf_counter() - start
-    report = frame.attrs["read_report"]
-    n_templates = int(frame.loc[~frame["blank"], "template_id"].nunique())
-    formats = ", ".join(sorted(set(report["formats"].values()))) or "-"
-    print(f"files {len(report['files'])}  format {formats}")
-    print(f"lines {report['lines']}  unparsed {report['unparsed']}  blank {report['blank']}  "
+    report = run.report
+    n_templates = int(keys.loc[~keys["blank"], "template_id"].nunique())
+    formats = ", ".join(sorted(set(report.formats.values()))) or "-"
+    print(f"files {len(report.files)}  format {formats}")
+    print(f"lines {report.lines}  unparsed {report.unparsed}  blank {report.blank}  "
           f"templates {n_templates}  seconds {seconds:.2f}")
-    health = template_health(frame)
+    health = template_health(keys["template_id"].to_numpy(), keys["count"].to_numpy())
     print(health_line(health))
     print(f"wrote {out}")
-    return _finish(frame)
+    return _finish(report.as_dict())
 
 
-def _finish(*frames: pd.DataFrame | None) -> int:
-    """Print the read warnings of ``frames``; EXIT_PARTIAL when an input was skipped or cut short."""
-    reports = [f.attrs.get("read_report", {}) for f in frames if f is not None]
+def _finish(*reports: dict | None) -> int:
+    """Print the warnings of read reports (``ReadReport.as_dict``); EXIT_PARTIAL when an input was skipped or
+    cut short."""
+    reports = [r for r in reports if r is not None]
     for report in reports:
         for message in report.get("warnings", []):
             print(f"warning: {message}", file=sys.stderr)
@@ -182,6 +196,29 @@ def _finish(*frames: pd.DataFrame | None) -> int:
     print(f"partial run: {problems} input(s) skipped or cut short (see warnings); exit code {EXIT_PARTIAL}",
           file=sys.stderr)
     return EXIT_PARTIAL
+
+
+def _frame_report(frame: pd.DataFrame | None) -> dict | None:
+    return None if frame is None else frame.attrs.get("read_report", {})
+
+
+def _engine(args: argparse.Namespace):
+    """Where the passes run (a context manager): this process, chunk by chunk, or a Dask cluster."""
+    from contextlib import nullcontext
+
+    from . import streaming
+
+    if args.engine is None:
+        if args.scheduler or args.workers:
+            raise CliError("--scheduler and --workers need --engine dask")
+        return nullcontext(streaming)
+    if args.scheduler and args.workers:
+        raise CliError("give --scheduler or --workers, not both")
+    if args.workers is not None and args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    from .distributed import DaskEngine, connect
+
+    return DaskEngine(connect(args.scheduler, args.workers))
 
 
 def _detector_params(args: argparse.Namespace) -> dict:
@@ -203,13 +240,48 @@ def _detector_params(args: argparse.Namespace) -> dict:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    """``logad detect``: fit a detector (on PATH, or on --train) and score every line of PATH."""
+    """``logad detect``: fit a detector once on the distinct lines (of PATH, or of --train), score every line."""
+    from .pipeline import LogModel, make_detector, resolved_format
+    from .streaming import fit_score, mine_table
+    from .templates import LogTemplateMiner
+
+    out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
+    start = time.perf_counter()
+    if args.projector_dir:
+        if args.engine:
+            raise CliError("--projector-dir is not available with --engine dask")
+        # The projector export needs every line's vector: the in-memory path.
+        return _detect_in_memory(args, out, start)
+    miner = LogTemplateMiner()
+    detector = make_detector(args.method, known_good=args.train is not None, **_detector_params(args))
+    with _engine(args) as engine:
+        train = engine.count_keys(args.train, args.format, args.json_key, miner.masker) if args.train else None
+        train_keys = mine_table(train.table.frame(), miner) if train else None
+        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker)
+        keys = fit_score(detector, mine_table(run.table.frame(), miner), (train or run).times(), train_keys)
+        engine.write_scores(run, keys, miner.masker, out, args.safe_formulas)
+    _print_scores(run.report, keys, detector.threshold_, out, start)
+    if args.save_model:
+        fmt = resolved_format([r.report.as_dict() for r in (train, run) if r is not None], args.format)
+        _save_model(args, LogModel(args.method, fmt, args.json_key, miner, detector))
+    return _finish(*(r.report.as_dict() for r in (train, run) if r is not None))
+
+
+def _save_model(args: argparse.Namespace, model) -> None:
     from .persistence import save_model
+
+    try:
+        folder = save_model(args.save_model, model)
+    except OSError as exc:
+        raise CliError(f"{args.save_model}: cannot save the model ({exc.strerror or exc})") from None
+    print(f"saved model to {folder}")
+
+
+def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
+    """``detect`` with every line in memory (for ``--projector-dir``)."""
     from .pipeline import LogModel, make_detector, parse_logs, resolved_format
     from .templates import LogTemplateMiner
 
-    out = _check_writable(Path(args.out), (".csv", ".parquet"))
-    start = time.perf_counter()
     miner = LogTemplateMiner()
     train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
     frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
@@ -221,16 +293,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
         scores = detector.fit(frame).decision_scores_
     labels = detector.label(scores)
     _write_scores(frame, scores, labels, out, detector.threshold_, start, args.safe_formulas)
-    if args.projector_dir:
-        _export_projector(args, detector, frame, scores, labels)
+    _export_projector(args, detector, frame, scores, labels)
     if args.save_model:
-        fmt = resolved_format([f for f in (train, frame) if f is not None], args.format)
-        try:
-            folder = save_model(args.save_model, LogModel(args.method, fmt, args.json_key, miner, detector))
-        except OSError as exc:
-            raise CliError(f"{args.save_model}: cannot save the model ({exc.strerror or exc})") from None
-        print(f"saved model to {folder}")
-    return _finish(train, frame)
+        fmt = resolved_format([f.attrs["read_report"] for f in (train, frame) if f is not None], args.format)
+        _save_model(args, LogModel(args.method, fmt, args.json_key, miner, detector))
+    return _finish(_frame_report(train), _frame_report(frame))
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -271,7 +338,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"{name:10s} {paths[name]}")
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
-    return _finish(train, frame)
+    return _finish(_frame_report(train), _frame_report(frame))
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
@@ -303,18 +370,31 @@ def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    """``logad score``: score new logs with a saved pipeline; same output as ``detect``."""
+    """``logad score``: score new logs with a saved pipeline, once per distinct line; same output as ``detect``."""
     from .persistence import load_model
+    from .streaming import mine_table, with_scores
 
-    out = _check_writable(Path(args.out), (".csv", ".parquet"))
+    out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
     start = time.perf_counter()
     try:
         model = load_model(args.model)
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot load model: {exc}") from None
-    frame, scores, labels = model.score(args.paths)
-    _write_scores(frame, scores, labels, out, model.detector.threshold_, start, args.safe_formulas)
-    return _finish(frame)
+    with _engine(args) as engine:
+        run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker)
+        keys = mine_table(run.table.frame(), model.miner)
+        scores = model.detector.decision_function(keys)
+        keys = with_scores(keys, scores, model.detector.label(scores))
+        engine.write_scores(run, keys, model.miner.masker, out, args.safe_formulas)
+    _print_scores(run.report, keys, model.detector.threshold_, out, start)
+    return _finish(run.report.as_dict())
+
+
+def _print_scores(report, keys: pd.DataFrame, threshold: float, out: Path, start: float) -> None:
+    anomalies = int((keys["is_anomaly"] * keys["count"]).sum())
+    print(f"lines {report.lines}  unparsed {report.unparsed}  blank {report.blank}  "
+          f"anomalies {anomalies}  threshold {threshold:.4g}  seconds {time.perf_counter() - start:.2f}")
+    print(f"wrote {out}")
 
 
 def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, out: Path, threshold: float,
@@ -377,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings(), _sigterm_as_exit():
             warnings.simplefilter("ignore")
             return func(args) or EXIT_OK
-    except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ValueError) as exc:
+    except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError, ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

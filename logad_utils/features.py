@@ -41,10 +41,13 @@ class Unique:
         return out
 
 
-def unique_documents(docs: Sequence[str | None]) -> Unique:
-    """De-duplicate n documents (None = excluded line) in order of first appearance."""
+def unique_documents(docs: Sequence[str | None], weights: np.ndarray | None = None) -> Unique:
+    """De-duplicate n documents (None = excluded line) in order of first appearance; ``weights`` (n,) int
+    counts each document that many times (default 1)."""
     codes, uniques = pd.factorize(pd.Series(docs, dtype=object), use_na_sentinel=True)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques)).astype(np.int64)
+    keep = codes >= 0
+    counts = np.bincount(codes[keep], weights=None if weights is None else np.asarray(weights)[keep],
+                         minlength=len(uniques)).astype(np.int64)
     return Unique(np.asarray(uniques, dtype=object), counts, codes.astype(np.int64))
 
 

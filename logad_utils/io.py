@@ -248,29 +248,36 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
     truncated or corrupt .gz, an I/O error) raises too unless ``on_error`` is given: then
     every line before the damage is yielded and ``on_error`` gets a one-line message.
     """
+    with _open_text(path) as text:
+        yield from split_line_batches(text, path, batch, read_size, on_error)
+
+
+def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: int = 1 << 22,
+                       on_error: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+    """Yield lists of at most ``batch`` lines (newline stripped) of an open universal-newline text stream
+    (read errors as in :func:`_iter_line_batches`)."""
     # Universal-newline reads turn "\r\n" and "\r" into "\n", so one C-level split per block
     # finds every line; the unfinished last line of a block is carried into the next.
-    with _open_text(path) as text:
-        pending: list[str] = []
-        tail = ""
-        done = 0
-        while block := text.read(read_size):
-            parts = (tail + block).split("\n")
-            tail = parts.pop()
-            pending += parts
-            while len(pending) >= batch:
-                yield pending[:batch]
-                done += batch
-                pending = pending[batch:]
-        if (exc := _read_error(text)) is not None:
-            read = done + len(pending) + bool(tail)
-            if on_error is None or not read:
-                raise LogInputError(f"{path}: read failed ({exc})")
-            on_error(f"the rest of {path} after line {read} (read failed: {exc})")
-        if tail:
-            pending.append(tail)
-        for start in range(0, len(pending), batch):
-            yield pending[start:start + batch]
+    pending: list[str] = []
+    tail = ""
+    done = 0
+    while block := text.read(read_size):
+        parts = (tail + block).split("\n")
+        tail = parts.pop()
+        pending += parts
+        while len(pending) >= batch:
+            yield pending[:batch]
+            done += batch
+            pending = pending[batch:]
+    if (exc := _read_error(text)) is not None:
+        read = done + len(pending) + bool(tail)
+        if on_error is None or not read:
+            raise LogInputError(f"{path}: read failed ({exc})")
+        on_error(f"the rest of {path} after line {read} (read failed: {exc})")
+    if tail:
+        pending.append(tail)
+    for start in range(0, len(pending), batch):
+        yield pending[start:start + batch]
 
 
 def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, rule: Multiline) -> pd.DataFrame:
@@ -382,6 +389,17 @@ def _backward_jumps(values: np.ndarray, valid: np.ndarray, last: float | None, l
 def _last_valid(values: np.ndarray, valid: np.ndarray, last: float | None) -> float | None:
     """The last valid value, else ``last`` (carried across chunks)."""
     return float(values[np.flatnonzero(valid)[-1]]) if valid.any() else last
+
+
+NAT = np.iinfo(np.int64).min  # a missing time in :func:`timestamps_ns`
+
+
+def timestamps_ns(times: pd.Series) -> np.ndarray:
+    """Times (n,) as int64 nanoseconds since the epoch (UTC where they carry a zone), ``NAT`` where missing."""
+    ts = pd.to_datetime(pd.Series(times), errors="coerce")
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+    return ts.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
 class _DayRoller:

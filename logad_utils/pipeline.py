@@ -58,14 +58,14 @@ class LogModel:
         return frame, scores, self.detector.label(scores)
 
 
-def resolved_format(frames: Sequence[pd.DataFrame], fmt: str) -> str:
-    """The format to save: the preset auto-detection chose when every file of every frame agreed, else ``fmt``.
+def resolved_format(reports: Sequence[dict], fmt: str) -> str:
+    """The format to save: the preset auto-detection chose when every file of every read report agreed, else ``fmt``.
 
     An inferred layout is not a preset: ``auto`` is saved and infers it again.
     """
     from .formats import PRESETS
 
-    chosen = {name for frame in frames for name in frame.attrs.get("read_report", {}).get("formats", {}).values()}
+    chosen = {name for report in reports for name in report.get("formats", {}).values()}
     return chosen.pop() if fmt == "auto" and len(chosen) == 1 and chosen <= set(PRESETS) else fmt
 
 

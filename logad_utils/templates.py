@@ -53,7 +53,8 @@ from drain3.drain import Drain, Node
 from .atomic import write_text
 from .masking import Masker
 
-__all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "WILDCARD"]
+__all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
+           "WILDCARD"]
 
 WILDCARD = "<*>"
 _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
@@ -712,6 +713,25 @@ class LogTemplateMiner:
                 f"slot_min_values={self.slot_min_values}, templates={len(self._templates)})")
 
 
+def template_ids(miner: LogTemplateMiner, messages: Sequence[str], counts: Sequence[int],
+                 learn: bool = True) -> np.ndarray:
+    """Ids (n,) of n distinct masked messages with line counts (n,): an unfitted miner is fitted on them, a
+    fitted one extended (``learn``) or only applied."""
+    if not miner.is_fitted:
+        return miner.fit_transform(messages, counts, masked=True)
+    return miner.extend(messages, counts, masked=True) if learn else miner.transform(messages, masked=True)
+
+
+def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """The text each row is templated by (n,) and whether the row is blank (n,) bool."""
+    blank = frame["content"].isna().to_numpy()
+    if "blank" in frame.columns:
+        blank = blank | frame["blank"].fillna(False).to_numpy(dtype=bool)
+    # A multi-line event (a stack trace) is templated as one text, given on each of its rows in "event".
+    text = frame["content"] if "event" not in frame else frame["event"].where(frame["event"].notna(), frame["content"])
+    return text, blank
+
+
 def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, learn: bool = True) -> pd.DataFrame:
     """Copy of ``frame`` plus ``masked`` (str), ``template_id`` (int64) and ``template`` (str) columns.
 
@@ -727,11 +747,7 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
     miner = miner if miner is not None else LogTemplateMiner()
     out = frame.copy()
     n = len(out)
-    blank = out["content"].isna().to_numpy()
-    if "blank" in out.columns:
-        blank = blank | out["blank"].fillna(False).to_numpy(dtype=bool)
-    # A multi-line event (a stack trace) is templated as one text, given on each of its rows in "event".
-    text = out["content"] if "event" not in out else out["event"].where(out["event"].notna(), out["content"])
+    text, blank = template_text(out)
     codes, uniques = pd.factorize(text.where(~blank), use_na_sentinel=True)
     masked_uniques = miner.masker.mask_many([str(u) for u in uniques])
     # Several contents can mask to one message; mine each message once.
@@ -744,12 +760,7 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
     real = np.fromiter((bool(m.strip()) for m in messages), dtype=bool, count=len(messages))
     if real.any():
         counts = np.bincount(line_msg[line_msg >= 0], minlength=len(messages))
-        texts = list(messages[real])
-        if miner.is_fitted:
-            ids[real] = (miner.extend(texts, counts[real], masked=True) if learn
-                         else miner.transform(texts, masked=True))
-        else:
-            ids[real] = miner.fit_transform(texts, counts[real], masked=True)
+        ids[real] = template_ids(miner, list(messages[real]), counts[real], learn)
     texts_of_ids = np.asarray(miner.template_of(ids), dtype=object)
     valid = line_msg >= 0
     safe = np.where(valid, line_msg, 0)

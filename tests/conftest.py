@@ -16,6 +16,16 @@ os.environ.setdefault("LOGAD_STATIC", "1")
 ROOT = Path(__file__).resolve().parents[1]
 LOGHUB = Path(os.environ.get("LOGAD_LOGHUB", ROOT.parent / "shared" / "data" / "loghub"))
 needs_loghub = pytest.mark.skipif(not (LOGHUB / "HDFS").is_dir(), reason="Loghub samples not present")
+# A bundled log with daily routine lines (``Day start``) and times of day only.
+ATM_LOG = ROOT / "data" / "atm_sample.jrn"
+
+
+def with_unparsed_lines(path: Path, out: Path) -> Path:
+    """A copy of a journal with every 40th line replaced by text in no layout (seven messages, repeated)."""
+    lines = path.read_text().splitlines()
+    lines = [f"ERROR {i % 7} at {line[:8]}" if i % 40 == 39 else line for i, line in enumerate(lines)]
+    out.write_text("\n".join(lines) + "\n")
+    return out
 
 # One small ATM-like corpus for the detector tests: routine messages with skewed shares, one odd message.
 ROUTINE = ["session <NUM> started", "cash dispensed amount <NUM> EUR", "heartbeat acknowledged in <DURATION>",

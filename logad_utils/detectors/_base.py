@@ -14,14 +14,50 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
-from ..features import (StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys, severity,
-                        unique_documents)
+from ..features import StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys, severity, unique_documents
+from ..io import NAT, timestamps_ns
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
 
 
+def _quantile(values: np.ndarray, q: float, weights: np.ndarray | None = None) -> float:
+    """``np.quantile(values, q)`` (linear) of values (u,), each counted ``weights`` (u,) int times when given.
+
+    NumPy's weighted quantiles support only the inverted-CDF method; this is the
+    linear method on the expanded values without expanding them.
+    """
+    if weights is None:
+        return float(np.median(values) if q == 0.5 else np.quantile(values, q))
+    order = np.argsort(values, kind="stable")
+    ranks = np.cumsum(np.asarray(weights, dtype=np.int64)[order])
+    h = (ranks[-1] - 1) * q
+    low = int(np.floor(h))
+    at = np.searchsorted(ranks, [low, min(low + 1, ranks[-1] - 1)], side="right")
+    a, b = values[order][at]
+    t = h - low
+    # NumPy's lerp, for the same rounding.
+    return float(b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t)
+
+
+def _std(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """``np.std`` of values (u,), each counted ``weights`` (u,) times when given."""
+    if weights is None:
+        return float(np.std(values))
+    return float(np.sqrt(np.average((values - np.average(values, weights=weights)) ** 2, weights=weights)))
+
+
+def _top(values: np.ndarray, m: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """The m highest of values (u,) (each counted ``weights`` (u,) times when given), highest first."""
+    if weights is None:
+        return np.sort(values)[::-1][:m]
+    order = np.argsort(values, kind="stable")[::-1]
+    counts = np.asarray(weights, dtype=np.int64)[order]
+    keep = int(np.searchsorted(np.cumsum(counts), m)) + 1
+    return np.repeat(values[order][:keep], counts[:keep])[:m]
+
+
 def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, min_gap: float = 0.1,
-                   min_mass: float = 0.002) -> float:
+                   min_mass: float = 0.002, weights: np.ndarray | None = None) -> float:
     """Label-free cut on line scores (n,): the clearest gap among the top ``max_share`` of lines, else a floor.
 
     Anomalous lines that a detector ranks well sit above a gap: the cut goes
@@ -35,17 +71,19 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
     message), never below the (1 − max_share) quantile, since anomalies are
     rare by definition. The defaults were chosen by leave-one-system-out on a
     cross-system injection suite, Loghub BGL and generated journals
-    (``benchmarks/bench_transfer.py``).
+    (``benchmarks/bench_transfer.py``). ``weights`` (n,): each score stands
+    for that many lines.
     """
-    med = float(np.median(scores))
-    spread = float(np.median(np.abs(scores - med))) * 1.4826
+    n = len(scores) if weights is None else int(np.sum(weights))
+    med = _quantile(scores, 0.5, weights)
+    spread = _quantile(np.abs(scores - med), 0.5, weights) * 1.4826
     if spread <= 0:
-        spread = float(np.std(scores))
-    floor = max(med + k * spread, float(np.quantile(scores, 1.0 - max_share)))
-    top = np.sort(scores)[::-1][:int(np.ceil(max_share * len(scores))) + 1]
+        spread = _std(scores, weights)
+    floor = max(med + k * spread, _quantile(scores, 1.0 - max_share, weights))
+    top = _top(scores, int(np.ceil(max_share * n)) + 1, weights)
     lower = top[1:]
     above = np.arange(1, len(top))  # lines above the gap below top[i]
-    relative = np.where((lower > med) & (above >= max(2, np.ceil(min_mass * len(scores)))),
+    relative = np.where((lower > med) & (above >= max(2, np.ceil(min_mass * n))),
                         (top[:-1] - lower) / np.maximum(lower - med, 1e-12), 0.0)
     if len(relative) == 0:
         return floor
@@ -54,21 +92,26 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
 
 
 def compute_threshold(scores: np.ndarray, contamination: float | str = "auto",
-                      percentile: float | None = None) -> float:
-    """Threshold on line scores (n,), NaN ignored: percentile, contamination fraction, or ``"auto"``."""
+                      percentile: float | None = None, weights: np.ndarray | None = None) -> float:
+    """Threshold on line scores (n,), NaN ignored: percentile, contamination fraction, or ``"auto"``.
+
+    ``weights`` (n,) line counts: the threshold of the expanded scores, from distinct scores with counts.
+    """
     scores = np.asarray(scores, dtype=float)
-    scores = scores[~np.isnan(scores)]
+    keep = ~np.isnan(scores)
+    scores = scores[keep]
+    weights = None if weights is None else np.asarray(weights)[keep]
     if percentile is not None:
-        return float(np.percentile(scores, percentile))
+        return _quantile(scores, percentile / 100, weights) if weights is not None \
+            else float(np.percentile(scores, percentile))
     if contamination == "auto":
-        return auto_threshold(scores)
-    return float(np.quantile(scores, 1.0 - float(contamination)))
+        return auto_threshold(scores, weights=weights)
+    return _quantile(scores, 1.0 - float(contamination), weights)
 
 
 def _weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
     """Standard deviation of values (u,) counted weights (u,) times; 1 when it is zero."""
-    mean = np.average(values, weights=weights)
-    std = float(np.sqrt(np.average((values - mean) ** 2, weights=weights)))
+    std = _std(values, weights)
     return std if std > 0 else 1.0
 
 
@@ -93,31 +136,42 @@ def _unparsed(X, n: int) -> np.ndarray:
     return (~X["parsed"].fillna(False).to_numpy(dtype=bool)).astype(float)
 
 
-def _routine_messages(X, unique: Unique) -> set:
+def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.ndarray, np.ndarray]) -> set:
     """Unique documents all of whose lines recur at a regular period (:func:`features.periodic_keys`).
 
     The message is the key, or its template where most of the template's
     lines are different messages (a date or counter in them, as in a nightly
     ``rotated to file-<date>``); a template of a few repeated messages keeps
     them apart, so that a periodic ``status: OK`` does not make the
-    ``status: FAULT`` of an outage routine.
+    ``status: FAULT`` of an outage routine. Row i of X stands for
+    ``weights[i]`` lines; ``times`` are (row (m,), time in ns (m,)) pairs of
+    those lines (distinct pairs suffice).
     """
-    if not isinstance(X, pd.DataFrame) or "timestamp" not in X or X["timestamp"].isna().all():
+    rows, stamps = times
+    if not len(rows):
         return set()
-    messages = pd.Series(unique.broadcast(unique.texts, fill=None), index=X.index, dtype=object)
-    keys = messages
-    if "template" in X:
-        per_template = pd.DataFrame({"t": X["template"].astype(object), "m": messages}).groupby("t")["m"]
-        distinct = per_template.nunique() >= 0.5 * per_template.size()
-        keys = messages.where(~X["template"].astype(object).map(distinct).fillna(False).astype(bool),
-                              "template:" + X["template"].astype(str))
-    periodic = periodic_keys(keys.to_numpy(dtype=object), X["timestamp"])
+    keys = pd.Series(unique.broadcast(unique.texts, fill=None), dtype=object)
+    if isinstance(X, pd.DataFrame) and "template" in X:
+        template = X["template"].astype(object).reset_index(drop=True)
+        per_template = pd.DataFrame({"t": template, "m": keys, "w": weights}).groupby("t")
+        distinct = per_template["m"].nunique() >= 0.5 * per_template["w"].sum()
+        keys = keys.where(~template.map(distinct).fillna(False).astype(bool), "template:" + template.astype(str))
+    periodic = periodic_keys(keys.to_numpy(dtype=object)[rows], pd.Series(stamps.view("datetime64[ns]")))
     if not periodic:
         return set()
     keep = unique.inverse >= 0
-    routine_lines = keys.isin(periodic).to_numpy()[keep]
+    routine_lines = keys.isin(periodic).to_numpy()[keep] * weights[keep]
     hits = np.bincount(unique.inverse[keep], weights=routine_lines, minlength=len(unique.texts))
     return set(unique.texts[hits == unique.counts].tolist())
+
+
+def _own_times(X) -> tuple[np.ndarray, np.ndarray]:
+    """(row (m,), time in ns (m,)) of the rows of X that have a ``timestamp``, one line a row."""
+    if not isinstance(X, pd.DataFrame) or "timestamp" not in X:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    stamps = timestamps_ns(X["timestamp"])
+    rows = np.flatnonzero(stamps != NAT)
+    return rows, stamps[rows]
 
 
 class BaseLogDetector(BaseEstimator):
@@ -203,18 +257,23 @@ class BaseLogDetector(BaseEstimator):
             scores = scores + self.severity_weight * severity(X["level"])
         return scores
 
-    def _fit_context(self, X, unique: Unique, raw: np.ndarray) -> None:
-        """Scales, the structure model and the routine messages of the fitted lines."""
+    def _fit_context(self, X, unique: Unique, raw: np.ndarray, weights: np.ndarray,
+                     times: tuple[np.ndarray, np.ndarray]) -> None:
+        """Scales, the structure model and the routine messages of the fitted lines (row i: ``weights[i]`` lines)."""
         self.score_scale_ = _weighted_std(raw, unique.counts)
-        bad = _unparsed(X, len(unique.inverse))[unique.inverse >= 0]
-        self.structure_ = StructureModel().fit(unique.texts, unique.counts, float(bad.mean()))
+        keep = unique.inverse >= 0
+        bad = float(np.average(_unparsed(X, len(unique.inverse))[keep], weights=weights[keep]))
+        self.structure_ = StructureModel().fit(unique.texts, unique.counts, bad)
         structure = self._structure(X, unique)
-        self.structure_center_ = float(np.nanmedian(structure))
+        known = ~np.isnan(structure)
+        self.structure_center_ = _quantile(structure[known], 0.5, weights[known])
         # In surprise units (nats): at least 1, so that a file of near-uniform shape does not
         # blow up small differences.
-        self.structure_scale_ = max(float(np.nanstd(structure)), 1.0)
-        routine = _routine_messages(X, unique) if self.routine else set()
-        self.routine_score_ = float(np.nanmedian(self._evidence(X, unique, raw))) if routine else -np.inf
+        self.structure_scale_ = max(_std(structure[known], weights[known]), 1.0)
+        routine = _routine_messages(X, unique, weights, times) if self.routine else set()
+        evidence = self._evidence(X, unique, raw)
+        known = ~np.isnan(evidence)
+        self.routine_score_ = _quantile(evidence[known], 0.5, weights[known]) if routine else -np.inf
         self.routine_ = routine
 
     def document_key(self) -> tuple[str, bool, bool]:
@@ -222,24 +281,30 @@ class BaseLogDetector(BaseEstimator):
         return (getattr(self, "text", "masked"), getattr(self, "use_component", False),
                 getattr(self, "use_level", False))
 
-    def fit(self, X, y=None, unique: Unique | None = None) -> "BaseLogDetector":
+    def fit(self, X, y=None, unique: Unique | None = None, sample_weight: np.ndarray | None = None,
+            times: tuple[np.ndarray, np.ndarray] | None = None) -> "BaseLogDetector":
         """Fit on X (frame or n strings); sets decision_scores_ (n,), threshold_, labels_ (n,).
 
         ``unique``: X's unique documents when already computed (for the same
-        :meth:`document_key`), so that several detectors share one table.
+        :meth:`document_key` and ``sample_weight``), so that several detectors share one table.
+        ``sample_weight`` (n,) int: row i stands for that many lines, as in a table of distinct
+        lines with counts (:mod:`logad_utils.streaming`); every statistic is then that of the
+        lines the table counts. ``times``: (row (m,), time in ns (m,)) pairs of those lines, for
+        the routine rule; by default each row is one line with its own ``timestamp``.
         """
         check_params(self)
+        weights = np.ones(len(X), dtype=np.int64) if sample_weight is None else np.asarray(sample_weight, np.int64)
         if unique is None:
-            unique = unique_documents(self._documents(X))
+            unique = unique_documents(self._documents(X), weights)
         if len(unique.texts) == 0:
             raise ValueError("nothing to fit: every line is blank")
         self._fit_unique(unique.texts, unique.counts)
         raw = self._score_unique(unique.texts, training=True)
-        self._fit_context(X, unique, raw)
+        self._fit_context(X, unique, raw, weights, _own_times(X) if times is None else times)
         self.unique_ = unique
         self.fit_scores_ = dict(zip(unique.texts, raw))
         self.decision_scores_ = self._line_scores(X, unique, raw)
-        self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile)
+        self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile, weights)
         self.labels_ = self.label(self.decision_scores_)
         return self
 

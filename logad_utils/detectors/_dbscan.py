@@ -237,9 +237,10 @@ class DbscanDetector(BaseLogDetector):
         self.clusters_ = self.unique_.broadcast(self.dbscan_.labels_, fill=self.BLANK).astype(np.int64)
         self.noise_ = self.clusters_ == self.NOISE
 
-    def fit(self, X, y=None, unique: Unique | None = None) -> "DbscanDetector":
+    def fit(self, X, y=None, unique: Unique | None = None, sample_weight: np.ndarray | None = None,
+            times: tuple[np.ndarray, np.ndarray] | None = None) -> "DbscanDetector":
         """Fit on X (frame or n strings): the base attributes plus ``clusters_`` and ``noise_`` (n,)."""
-        super().fit(X, y, unique)
+        super().fit(X, y, unique, sample_weight, times)
         self._set_clusters()
         return self
 

@@ -1,0 +1,442 @@
+"""The Dask path: partitions -> distinct keys with counts -> fit once on the driver -> broadcast score.
+
+1. Partitions are files, and byte ranges of large plain-text files cut on line
+   boundaries (``\\n``, ``\\r\\n`` or a lone ``\\r``). Gzip and UTF-16
+   files are one partition each. Where timestamps are times of day, a range
+   reports its first and last time and its rollovers, and the driver gives each
+   range the day count it starts on.
+2. Workers read, header-parse and mask their partition and return its key table
+   (:class:`~logad_utils.streaming.KeyTable`) and line count. The driver merges
+   the tables in partition order (first appearance, as on one machine), turns
+   each range's line count into the true ``line_no`` of the next range, mines
+   templates and fits the detector once.
+3. The key table with its templates and scores is scattered to every worker;
+   workers read their partition again and write one output file each into a
+   hidden folder, renamed to the output name with a ``_SUCCESS`` marker when
+   every partition is written. A partition whose worker died is run again by
+   Dask; when it cannot be, the folder is removed and the error is one line.
+
+``dask.distributed`` is imported only when a cluster is used.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from itertools import chain, pairwise
+from pathlib import Path
+from typing import IO, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .atomic import atomic_dir
+from .formats import get_format
+from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _first_date, _frame_for,
+                 _is_time_of_day, _leading_continuations, _whole_events, iter_log_chunks, resolve_paths,
+                 split_line_batches)
+from .multiline import Multiline, infer_multiline
+from .masking import Masker
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_times, key_times, parse_rows,
+                        score_rows, write_frames)
+
+__all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
+
+BLOCK_BYTES = 64 << 20
+SUCCESS = "_SUCCESS"
+_HEAD_LINES = 500  # what format detection reads
+_SCAN = 1 << 16
+_LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
+
+
+_DAY_NS = 86400 * 10**9
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not finish a run (a worker kept dying, or the scheduler is unreachable)."""
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A whole file (``end`` None) or the bytes [start, end) of one, starting and ending on line boundaries.
+
+    ``rule`` is the file's multi-line rule (found on its first lines); ``anchor`` (ISO date) is set where
+    the file's timestamps are times of day; ``days`` and ``last`` are the day roller's state at ``start``
+    (see :class:`io._DayRoller`).
+    """
+
+    source: str
+    fmt: str
+    start: int = 0
+    end: int | None = None
+    rule: Multiline | None = None
+    anchor: str | None = None
+    days: int = 0
+    last: float | None = None
+
+
+def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
+    """Byte offsets [0, ..., size] cutting a plain file into ranges of about ``block_bytes`` at line starts.
+
+    A cut goes after the first line end at or past each multiple of ``block_bytes``; a ``\\r\\n``
+    pair is never split, so every range holds whole lines.
+    """
+    size = os.path.getsize(path)
+    points = [0]
+    with open(path, "rb") as fh:
+        target = block_bytes
+        while target < size:
+            cut = _next_line_start(fh, max(target, points[-1]), size)
+            if cut >= size:
+                break
+            points.append(cut)
+            target = cut + block_bytes
+    return points + [size]
+
+
+def _next_line_start(fh: IO[bytes], offset: int, size: int) -> int:
+    """Offset of the first line start after ``offset`` (``size`` when there is none)."""
+    fh.seek(offset)
+    while offset < size:
+        block = fh.read(_SCAN + 1)  # one extra byte to see the "\n" of a "\r\n" at the edge
+        ends = [i for i in (block.find(b"\n", 0, _SCAN), block.find(b"\r", 0, _SCAN)) if i >= 0]
+        if ends:
+            i = min(ends)
+            return offset + i + (2 if block[i:i + 2] == b"\r\n" else 1)
+        offset += _SCAN
+        fh.seek(offset)
+    return size
+
+
+def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, Multiline | None, str | None]:
+    """The format found on a file's first lines (None for an empty file), its multi-line rule and, where
+    its timestamps are times of day, the date they start on (ISO)."""
+    report = ReadReport()
+    chunk = next(iter_log_chunks(path, fmt, _HEAD_LINES, report, json_key), None)
+    found = report.formats.get(str(path))
+    if chunk is None or found is None:
+        return None, None, None
+    sample = [s[:MAX_LINE_CHARS] for s in chunk["raw"]][:_HEAD_LINES]
+    layout = get_format(found if fmt == "auto" else fmt, json_key=json_key)
+    fields, _ = layout.parse(sample)
+    anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
+    return found, infer_multiline(sample, layout), anchor
+
+
+def _splittable(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    # gzip has no random access; UTF-16 needs its byte order mark.
+    return magic not in (b"\x1f\x8b", b"\xff\xfe", b"\xfe\xff")
+
+
+def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
+                    block_bytes: int = BLOCK_BYTES) -> tuple[list[Partition], ReadReport]:
+    """The partitions of ``paths`` in input order, and a report naming files read and skipped."""
+    files = resolve_paths(paths)
+    report = ReadReport()
+    parts: list[Partition] = []
+    for path in files:
+        try:
+            found, rule, anchor = _head(path, fmt, json_key)
+        except LogInputError as exc:
+            if len(files) == 1:
+                raise
+            report.skipped_files.append(str(exc))
+            continue
+        source = str(path)
+        report.files.append(source)
+        if found is None:
+            report.warnings.append(f"{source}: empty file")
+            continue
+        report.formats[source] = found
+        spec = found if fmt == "auto" else fmt
+        if not _splittable(path):
+            parts.append(Partition(source, spec))
+            continue
+        points = split_points(path, block_bytes)
+        parts += [Partition(source, spec, a, b, rule, anchor) for a, b in pairwise(points)]
+    if not report.files:
+        raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
+    return parts, report
+
+
+class _ByteRange(io.RawIOBase):
+    """The bytes [start, end) of a file as a readable stream."""
+
+    def __init__(self, path: str, start: int, end: int) -> None:
+        self._fh = open(path, "rb")
+        self._fh.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._fh.readinto(memoryview(buffer)[: min(len(buffer), self._left)])
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+@dataclass
+class _Roll:
+    """A range's times of day: the first (ns since midnight) and the roller's state after the last line."""
+
+    first: float | None = None
+    days: int = 0
+    last: float | None = None
+
+
+def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: ReadReport,
+                     first_line: int = 1, roll: _Roll | None = None) -> Iterator[pd.DataFrame]:
+    """Line frames of one partition (as :func:`io.iter_log_chunks`), numbered from ``first_line``;
+    ``roll`` receives what the driver needs to roll the days of later ranges."""
+    if part.end is None:
+        yield from iter_log_chunks(part.source, part.fmt, chunk_lines, report, json_key)
+        return
+    fmt = get_format(part.fmt, json_key=json_key)
+    roller = None
+    if part.anchor is not None:
+        roller = _DayRoller(pd.Timestamp(part.anchor))
+        roller.days, roller.last = part.days, part.last
+    before = _INVALID.count
+    with _range_text(part.source, part.start, part.end) as text:
+        for lines in _range_batches(part, fmt, text, chunk_lines):
+            chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
+            if roller is not None and _is_time_of_day(chunk):
+                if roll is not None and roll.first is None:
+                    roll.first = _first_time(chunk["timestamp"])
+                chunk["timestamp"] = roller.apply(chunk["timestamp"])
+            first_line += len(lines)
+            report.add(chunk)
+            yield chunk
+    report.invalid_bytes += _INVALID.count - before
+    if roller is not None and roll is not None:
+        roll.days, roll.last = roller.days, roller.last
+
+
+def _range_text(path: str, start: int, end: int) -> IO[str]:
+    """The bytes [start, end) of a file as universal-newline text (invalid bytes replaced and counted)."""
+    raw = io.BufferedReader(_ByteRange(path, start, end))
+    return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", errors="logad.count", newline=None)
+
+
+def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Iterator[list[str]]:
+    """A range's lines in batches, events whole: without the continuation lines that open it (the range
+    before takes them) and with those that open the next range."""
+    batches = split_line_batches(text, part.source, chunk_lines)
+    first = next(batches, [])
+    if part.start > 0:
+        first = first[_leading_continuations(first, fmt, part.rule):]
+    opening = _next_range_head(part)
+    taken = opening[:_leading_continuations(opening, fmt, part.rule)] if opening else []
+    events = _whole_events(chain([first], batches, [taken]), fmt, part.rule)
+    yield from (batch for batch in events if batch)
+
+
+def _next_range_head(part: Partition) -> list[str]:
+    """The complete lines in the first bytes after a range (none at the end of the file)."""
+    size = os.path.getsize(part.source)
+    if part.end >= size:
+        return []
+    stop = min(size, part.end + _LOOKAHEAD)
+    saved = _INVALID.count  # the next range counts its own invalid bytes
+    with _range_text(part.source, part.end, stop) as text:
+        lines = text.read().split("\n")
+    _INVALID.count = saved
+    return lines[:-1] if stop < size or not lines[-1] else lines
+
+
+def _first_time(ts: pd.Series) -> float | None:
+    """Time of day (ns) of the first valid timestamp, None without any."""
+    valid = ts.dropna()
+    return None if valid.empty else float((valid.iloc[0] - valid.iloc[0].normalize()).value)
+
+
+def _roll_states(parts: list[Partition], rolls: list[_Roll]) -> tuple[list[Partition], list[int]]:
+    """Partitions with the day roller state each starts on, from the first pass's per-range rollovers, and
+    the days each range's first-pass times (read from day 0) are behind."""
+    out: list[Partition] = []
+    behind: list[int] = []
+    state: dict[str, tuple[int, float | None]] = {}
+    for part, roll in zip(parts, rolls):
+        if part.anchor is None:
+            out.append(part)
+            behind.append(0)
+            continue
+        days, last = state.get(part.source, (0, None))
+        out.append(replace(part, days=days, last=last))
+        # The range was read from (0, None): add its rollovers, and one where its first time jumps back.
+        back = int(roll.first is not None and last is not None and roll.first < last - 12 * 3600 * 10**9)
+        behind.append(days + back)
+        state[part.source] = (days + back + roll.days, roll.last if roll.last is not None else last)
+    return out, behind
+
+
+def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequence[str],
+                    chunk_lines: int) -> tuple[KeyTable, LineLayout, ReadReport, _Roll, np.ndarray]:
+    """Worker side of the first pass: one partition's key table (lines numbered from 1), layout, counts,
+    times of day and distinct (key id, time) pairs (m, 2)."""
+    masker_ = Masker.from_dict(masker)
+    table, layout, report, roll = KeyTable(fields), LineLayout(), ReadReport(), _Roll()
+    pairs = [np.zeros((0, 2), dtype=np.int64)]
+    for chunk in partition_chunks(part, json_key, chunk_lines, report, roll=roll):
+        pairs.append(key_times(table.add_chunk(chunk, masker_), chunk))
+        layout.add(chunk.drop(columns="raw"))
+    return table, layout, report, roll, np.unique(np.concatenate(pairs), axis=0)
+
+
+def write_partition(part: Partition, first_line: int, json_key: str, masker: dict, shared: tuple,
+                    chunk_lines: int, out: str, safe_formulas: bool) -> int:
+    """Worker side of the second pass: write one partition's rows to ``out``; returns the rows written."""
+    table, keys, layout, kind = shared
+    masker_ = Masker.from_dict(masker)
+    rows = [0]
+
+    def frames() -> Iterator[pd.DataFrame]:
+        for chunk in partition_chunks(part, json_key, chunk_lines, ReadReport(), first_line):
+            ids = table.ids_of(chunk, masker_)
+            rows[0] += len(chunk)
+            yield parse_rows(chunk, ids, keys, layout) if kind == "parse" else score_rows(chunk, ids, keys)
+
+    write_frames(frames(), out, _empty_rows(kind, layout), safe_formulas)
+    return rows[0]
+
+
+def _empty_rows(kind: str, layout: LineLayout) -> pd.DataFrame:
+    if kind == "parse":
+        return pd.DataFrame(columns=layout.columns + ["masked", "template_id", "template"])
+    return pd.DataFrame(columns=["source", "line_no", "template_id", "score", "is_anomaly"])
+
+
+@dataclass
+class DaskRun:
+    """What the first pass found on the cluster: as :class:`streaming.StreamRun`, plus the partitions and
+    the first line number of each."""
+
+    table: KeyTable
+    report: ReadReport
+    layout: LineLayout
+    json_key: str
+    parts: list[Partition] = field(default_factory=list)
+    first_lines: list[int] = field(default_factory=list)
+    pairs: list[np.ndarray] = field(default_factory=list)
+
+    def times(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (table id (m,), time in ns (m,)) pairs of the lines: the detector's ``times``."""
+        return distinct_times(np.concatenate(self.pairs) if self.pairs else np.zeros((0, 2), dtype=np.int64))
+
+
+@contextmanager
+def _cluster_errors() -> Iterator[None]:
+    """Turn a lost worker or scheduler into one :class:`ClusterError` line."""
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+    try:
+        yield
+    except (KilledWorker, CommClosedError, TimeoutError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise ClusterError(f"dask: the cluster lost a worker or the scheduler ({type(exc).__name__}: {first}); "
+                           "no output written") from None
+
+
+def connect(scheduler: str | None = None, workers: int | None = None, memory_limit: str = "auto"):
+    """A Dask client: of the scheduler at ``scheduler`` (tcp://HOST:PORT), else of a local cluster of
+    ``workers`` processes with one thread each."""
+    from distributed import Client, LocalCluster
+
+    try:
+        if scheduler:
+            return Client(scheduler, timeout="10s")
+        # Shutdown chatter (closed heartbeats) is not the user's concern; failures surface as ClusterError.
+        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                               memory_limit=memory_limit, dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(cluster)
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+
+
+class DaskEngine:
+    """Runs the passes of :mod:`logad_utils.streaming` on a Dask cluster; the fit stays on the driver."""
+
+    def __init__(self, client, block_bytes: int = BLOCK_BYTES, chunk_lines: int = CHUNK_LINES) -> None:
+        self.client = client
+        self.block_bytes = block_bytes
+        self.chunk_lines = chunk_lines
+
+    def __enter__(self) -> "DaskEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        cluster = getattr(self.client, "cluster", None)
+        self.client.close()
+        if cluster is not None:
+            cluster.close()
+
+    def _gather(self, futures: list) -> list:
+        try:
+            return self.client.gather(futures)
+        except BaseException:
+            self.client.cancel(futures)
+            raise
+
+    def count_keys(self, paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
+                   fields: Sequence[str] = KEY_FIELDS) -> DaskRun:
+        """First pass on the workers; the partition tables merged here in input order."""
+        parts, report = plan_partitions(paths, fmt, json_key, self.block_bytes)
+        state = (masker if masker is not None else Masker()).to_dict()
+        with _cluster_errors():
+            futures = [self.client.submit(count_partition, part, json_key, state, tuple(fields), self.chunk_lines,
+                                          pure=False) for part in parts]
+            results = self._gather(futures)
+        rolled, behind = _roll_states(parts, [r[3] for r in results])
+        run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
+        lines_before: dict[str, int] = {}
+        for part, days, (table, layout, counted, _, pairs) in zip(parts, behind, results):
+            offset = lines_before.get(part.source, 0)
+            run.first_lines.append(offset + 1)
+            ids = run.table.merge(table, offset)
+            run.pairs.append(np.column_stack([ids[pairs[:, 0]], pairs[:, 1] + days * _DAY_NS]) if len(pairs) else pairs)
+            run.layout.merge(layout)
+            lines_before[part.source] = offset + counted.lines
+            _add_counts(report, counted)
+        report.finish()
+        return run
+
+    def write_parse(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,
+                    safe_formulas: bool = True) -> Path:
+        """Second pass of ``parse``: one file per partition in the folder ``out``."""
+        return self._write(run, keys[["masked", "template_id", "template"]], masker, out, "parse", safe_formulas)
+
+    def write_scores(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,
+                     safe_formulas: bool = True) -> Path:
+        """Second pass of ``detect``/``score``: one file per partition in the folder ``out``."""
+        return self._write(run, keys[["template_id", "score", "is_anomaly"]], masker, out, "scores", safe_formulas)
+
+    def _write(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out, kind: str, safe_formulas: bool) -> Path:
+        final = Path(out)
+        state = masker.to_dict()
+        # A hidden folder renamed to ``out`` (replacing an earlier run's) once every partition is written.
+        with atomic_dir(final, marker=SUCCESS) as partial, _cluster_errors():
+            shared = self.client.scatter((run.table, keys, run.layout, kind), broadcast=True, hash=False)
+            futures = [self.client.submit(write_partition, part, first, run.json_key, state, shared,
+                                          self.chunk_lines, str(partial / f"part-{i:05d}{final.suffix}"),
+                                          safe_formulas, pure=False)
+                       for i, (part, first) in enumerate(zip(run.parts, run.first_lines))]
+            self._gather(futures)
+            (partial / SUCCESS).write_text("")
+        return final
+
+
+def _add_counts(total: ReadReport, part: ReadReport) -> None:
+    """Add a partition's line counts and warnings to the run's report."""
+    for name in ("lines", "blank", "unparsed", "truncated", "invalid_bytes"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.warnings += [w for w in part.warnings if w not in total.warnings]

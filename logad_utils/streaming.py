@@ -1,0 +1,400 @@
+"""Bounded memory: a table of distinct lines built chunk by chunk, fitted once, scored as a broadcast.
+
+1. Read the input in chunks; mask each distinct content of a chunk once and
+   count each distinct key (masked message, level, component, parsed) in
+   order of first appearance, with its first ``source`` and ``line_no``
+   (:class:`KeyTable`); keep the distinct (key, time) pairs of the lines for
+   the routine rule (periodic messages).
+2. Mine templates once on the table's masked messages (counts as weights) and
+   fit the detector once on the table (``sample_weight`` = counts, ``times``
+   = the pairs): the same ids, model and threshold as on every line, by the
+   same weighted code the in-memory fit runs.
+3. Read the input again and write each chunk's rows with their key's template
+   and score, appended to a temporary file renamed when complete
+   (:mod:`logad_utils.atomic`).
+
+Memory grows with the distinct keys, not with the lines.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .atomic import atomic_path
+from .io import NAT, LogInputError, ReadReport, iter_log_chunks, timestamps_ns
+from .masking import Masker
+from .spreadsheet import escape_formulas
+from .templates import LogTemplateMiner, template_ids, template_text
+
+__all__ = ["KeyTable", "LineLayout", "TableWriter", "StreamRun", "count_keys", "mine_table", "write_parse",
+           "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "key_times",
+           "distinct_times", "KEY_FIELDS", "CHUNK_LINES"]
+
+# What detector documents (use_level, use_component), severity and the structural score (parsed) read.
+KEY_FIELDS = ("level", "component", "parsed")
+CHUNK_LINES = 200_000
+
+
+def chunk_keys(chunk: pd.DataFrame, masker: Masker,
+               fields: Sequence[str]) -> tuple[np.ndarray, list[tuple], np.ndarray]:
+    """Per-line key ids (n,), the chunk's distinct keys (u tuples, first appearance) and their first rows (u,).
+
+    A key is ``(masked, *fields)``; blank lines share the key of Nones.
+    """
+    n = len(chunk)
+    text, blank = template_text(chunk)
+    codes, contents = pd.factorize(text.where(~blank), use_na_sentinel=True)
+    masked = np.full(n, None, dtype=object)
+    if len(contents):
+        has = codes >= 0
+        masked[has] = np.asarray(masker.mask_many([str(c) for c in contents]), dtype=object)[codes[has]]
+    columns = {"masked": masked}
+    for name in fields:
+        values = chunk[name].to_numpy(dtype=object) if name in chunk else np.full(n, None, dtype=object)
+        columns[name] = np.where(blank | pd.isna(values), None, values)
+    ids = pd.DataFrame(columns).groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    _, first = np.unique(ids, return_index=True)
+    keys = list(zip(*(v[first] for v in columns.values())))
+    return ids, keys, first
+
+
+class KeyTable:
+    """Distinct keys of lines in order of first appearance: line counts and first (source, line_no) of each."""
+
+    def __init__(self, fields: Sequence[str] = KEY_FIELDS) -> None:
+        self.fields = tuple(fields)
+        self._index: dict[tuple, int] = {}
+        self._counts: list[int] = []
+        self._first: list[tuple[str, int]] = []
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def add(self, keys: Sequence[tuple], counts: Sequence[int], first: Sequence[tuple[str, int]]) -> np.ndarray:
+        """Count u keys (with their line counts (u,) and first occurrences); returns their table ids (u,)."""
+        out = np.empty(len(keys), dtype=np.int64)
+        for j, key in enumerate(keys):
+            g = self._index.get(key)
+            if g is None:
+                g = self._index[key] = len(self._counts)
+                self._counts.append(0)
+                self._first.append(first[j])
+            self._counts[g] += int(counts[j])
+            out[j] = g
+        return out
+
+    def add_chunk(self, chunk: pd.DataFrame, masker: Masker) -> np.ndarray:
+        """Count the keys of one chunk of lines; returns each line's table id (n,)."""
+        ids, keys, rows = chunk_keys(chunk, masker, self.fields)
+        sources = chunk["source"].to_numpy(dtype=object)[rows]
+        lines = chunk["line_no"].to_numpy()[rows]
+        return self.add(keys, np.bincount(ids), list(zip(sources, lines.tolist())))[ids]
+
+    def ids_of(self, chunk: pd.DataFrame, masker: Masker) -> np.ndarray:
+        """Table id (n,) of each line of a chunk whose keys were all counted before."""
+        ids, keys, _ = chunk_keys(chunk, masker, self.fields)
+        try:
+            return np.array([self._index[k] for k in keys], dtype=np.int64)[ids]
+        except KeyError:
+            raise LogInputError("input changed while it was read (a line has no entry in the first pass)") from None
+
+    def merge(self, other: "KeyTable", line_offset: int = 0) -> np.ndarray:
+        """Add another table's keys after this one's (first appearance: this, then other); ids (len(other),).
+
+        ``line_offset`` is added to the other table's line numbers (it counted a byte range of a file from 1).
+        """
+        return self.add(list(other._index), other._counts, [(s, n + line_offset) for s, n in other._first])
+
+    def frame(self) -> pd.DataFrame:
+        """k rows: ``blank``, ``masked`` ('' for blank), the fields, ``count``, first ``source`` and ``line_no``."""
+        keys = list(self._index)
+        columns = list(zip(*keys)) if keys else [()] * (1 + len(self.fields))
+        masked = np.asarray(columns[0], dtype=object)
+        out = pd.DataFrame({"blank": np.array([m is None for m in masked], dtype=bool),
+                            "masked": np.where(pd.isna(masked), "", masked)})
+        for name, values in zip(self.fields, columns[1:]):
+            if any(v is not None for v in values):
+                out[name] = pd.Series(values, dtype=object)
+        out["count"] = np.asarray(self._counts, dtype=np.int64)
+        out["source"] = pd.Series([s for s, _ in self._first], dtype=object)
+        out["line_no"] = np.asarray([n for _, n in self._first], dtype=np.int64)
+        return out
+
+
+def key_times(ids: np.ndarray, chunk: pd.DataFrame) -> np.ndarray:
+    """Distinct (key id, time in ns) pairs (m, 2) int64 of a chunk's lines with their key ids (n,); lines
+    without a time are left out."""
+    if "timestamp" not in chunk:
+        return np.zeros((0, 2), dtype=np.int64)
+    stamps = timestamps_ns(chunk["timestamp"])
+    has = stamps != NAT
+    return np.unique(np.column_stack([ids[has].astype(np.int64), stamps[has]]), axis=0)
+
+
+def distinct_times(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(key id (m,), time in ns (m,)) of the distinct rows of (key id, time) pairs (p, 2): the detector's
+    ``times``."""
+    pairs = np.unique(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+@dataclass
+class LineLayout:
+    """Columns of the per-line frames in order of appearance, with a dtype each (what ``pd.concat`` would give)."""
+
+    columns: list[str] = field(default_factory=list)
+    dtypes: dict[str, object] = field(default_factory=dict)
+
+    def add(self, chunk: pd.DataFrame) -> None:
+        """Record one chunk's columns and dtypes."""
+        for name in chunk.columns:
+            self._add(name, chunk[name].dtype)
+
+    def merge(self, other: "LineLayout") -> None:
+        """Record the columns of frames that come after this layout's."""
+        for name in other.columns:
+            self._add(name, other.dtypes[name])
+
+    def _add(self, name: str, dtype) -> None:
+        if name not in self.dtypes:
+            self.columns.append(name)
+            self.dtypes[name] = dtype
+        elif dtype != self.dtypes[name]:
+            self.dtypes[name] = pd.concat([pd.Series(dtype=self.dtypes[name]), pd.Series(dtype=dtype)]).dtype
+
+    def conform(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        """The chunk with every column, in order and dtype; missing ones empty."""
+        out = chunk.reindex(columns=self.columns)
+        for name in self.columns:
+            if out[name].dtype != self.dtypes[name]:
+                out[name] = out[name].astype(self.dtypes[name])
+        return out
+
+
+# pandas writes CSV in blocks of this many cells and formats a datetime column per block
+# (fraction digits only when the block needs them): the same blocks give the same text.
+_CSV_BLOCK_CELLS = 100_000
+
+
+class TableWriter:
+    """Writes frames to one CSV or Parquet file chunk by chunk, as :func:`atomic.write_table` writes one frame
+    (``safe_formulas`` alike); the caller gives a temporary path (:func:`atomic.atomic_path`)."""
+
+    def __init__(self, path: str | os.PathLike, safe_formulas: bool = True) -> None:
+        self.path = Path(path)
+        self.safe_formulas = safe_formulas
+        self._parquet = self.path.suffix.lower() == ".parquet"
+        self._writer = None
+        self._schema = None
+        self._carry: pd.DataFrame | None = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append rows."""
+        if self._parquet:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+            if self._writer is None:
+                # A column empty in the first chunk (a field of a later file's format) holds text.
+                self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                                          for f in table.schema], metadata=table.schema.metadata)
+                table = table.cast(self._schema)
+                self._writer = pq.ParquetWriter(self.path, self._schema)
+            self._writer.write_table(table)
+            return
+        if self._carry is not None:
+            frame = pd.concat([self._carry, frame], ignore_index=True)
+        block = _CSV_BLOCK_CELLS // max(len(frame.columns), 1) or 1
+        whole = len(frame) // block * block
+        self._carry = frame.iloc[whole:]
+        if whole or self._writer is None:
+            self._csv(frame.iloc[:whole], block)
+
+    def _csv(self, frame: pd.DataFrame, block: int) -> None:
+        table = escape_formulas(frame) if self.safe_formulas else frame
+        table.to_csv(self.path, mode="a" if self._writer else "w", header=not self._writer, index=False,
+                     chunksize=block, lineterminator="\n",
+                     quoting=csv.QUOTE_NONNUMERIC if self.safe_formulas else csv.QUOTE_MINIMAL)
+        self._writer = True
+
+    def close(self, empty: pd.DataFrame) -> Path:
+        """Finish (``empty``: the columns to write when no rows came)."""
+        if self._writer is None and self._carry is None:
+            self.write(empty)
+        if self._parquet:
+            self._writer.close()
+        elif len(self._carry):
+            self._csv(self._carry, len(self._carry))
+        return self.path
+
+    def abort(self) -> None:
+        """Release the open file (the caller removes it)."""
+        if self._parquet and self._writer is not None:
+            self._writer.close()
+
+
+@dataclass
+class StreamRun:
+    """What the first pass over some logs found: the key table, the read report, the line layout, each
+    line's table id spilled to a temporary file (4 bytes a line, on disk) so that the second pass masks nothing,
+    and the distinct (table id, time) pairs spilled to another (at most 16 bytes a line)."""
+
+    paths: Sequence[str | os.PathLike]
+    fmt: str
+    json_key: str
+    table: KeyTable
+    report: ReadReport
+    layout: LineLayout
+    spill: IO[bytes]
+    time_spill: IO[bytes]
+    lines: dict[str, int] = field(default_factory=dict)
+    chunk_lines: int = CHUNK_LINES
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The input's line chunks again (second pass), with the format found in the first."""
+        for path in self.report.files:
+            yield from iter_log_chunks(path, self.report.formats.get(path, self.fmt) if self.fmt == "auto"
+                                       else self.fmt, self.chunk_lines, json_key=self.json_key)
+
+    def ids(self, n: int) -> np.ndarray:
+        """The next n lines' table ids (n,) from the spill file."""
+        ids = np.fromfile(self.spill, dtype=np.int32, count=n)
+        if len(ids) != n:
+            raise LogInputError("input changed while it was read (more lines than in the first pass)")
+        return ids
+
+    def times(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (table id (m,), time in ns (m,)) pairs of the lines: the detector's ``times``."""
+        self.time_spill.seek(0)
+        return distinct_times(np.fromfile(self.time_spill, dtype=np.int64))
+
+
+def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
+               fields: Sequence[str] = KEY_FIELDS, chunk_lines: int = CHUNK_LINES) -> StreamRun:
+    """First pass: count the keys of every line of ``paths``, one chunk in memory at a time."""
+    masker = masker if masker is not None else Masker()
+    report, table, layout = ReadReport(), KeyTable(fields), LineLayout()
+    run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), tempfile.TemporaryFile(),
+                    {}, chunk_lines)
+    for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
+        ids = table.add_chunk(chunk, masker)
+        run.spill.write(ids.astype(np.int32).tobytes())
+        run.time_spill.write(key_times(ids, chunk).tobytes())
+        layout.add(chunk.drop(columns="raw"))
+        source = str(chunk["source"].iloc[0])
+        run.lines[source] = run.lines.get(source, 0) + len(chunk)
+    report.finish()
+    if not report.files:
+        raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
+    return run
+
+
+def mine_table(keys: pd.DataFrame, miner: LogTemplateMiner, learn: bool = True) -> pd.DataFrame:
+    """The key table plus ``template_id`` and ``template``: templates mined once on its masked messages.
+
+    Same ids as :func:`templates.mine_templates` on the lines the table counts.
+    """
+    real = ~keys["blank"].to_numpy(dtype=bool) & (keys["masked"].str.strip() != "").to_numpy(dtype=bool)
+    messages = keys.loc[real].groupby("masked", sort=False)["count"].sum()
+    ids = np.full(len(keys), -1, dtype=np.int64)
+    if len(messages):
+        found = template_ids(miner, list(messages.index), messages.to_numpy(), learn)
+        ids[real] = pd.Series(found, index=messages.index).reindex(keys.loc[real, "masked"]).to_numpy()
+    out = keys.copy()
+    out["template_id"] = ids
+    out["template"] = pd.Series(miner.template_of(ids), dtype=object)
+    return out
+
+
+def parse_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, layout: LineLayout) -> pd.DataFrame:
+    """Output rows of ``logad parse`` for one chunk: its columns but ``raw``, plus masked, template_id, template."""
+    out = layout.conform(chunk.drop(columns="raw"))
+    for name in ("masked", "template_id", "template"):
+        out[name] = keys[name].to_numpy()[ids]
+    return out
+
+
+def score_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame) -> pd.DataFrame:
+    """Output rows of ``logad detect``/``score`` for one chunk (needs ``score``, ``is_anomaly`` in ``keys``)."""
+    return pd.DataFrame({
+        "source": chunk["source"].astype(str).to_numpy(),
+        "line_no": chunk["line_no"].to_numpy(),
+        "template_id": keys["template_id"].to_numpy()[ids],
+        "score": keys["score"].to_numpy(dtype=float)[ids],
+        "is_anomaly": keys["is_anomaly"].to_numpy(dtype=np.int64)[ids],
+    })
+
+
+def write_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike, empty: pd.DataFrame,
+                 safe_formulas: bool = True) -> None:
+    """Write frames one after another to ``path`` (no rename: give a temporary path)."""
+    writer = TableWriter(path, safe_formulas)
+    try:
+        for frame in frames:
+            writer.write(frame)
+        writer.close(empty)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _write(frames: Iterable[pd.DataFrame], out: str | os.PathLike, empty: pd.DataFrame, safe_formulas: bool) -> Path:
+    with atomic_path(out) as tmp:
+        write_frames(frames, tmp, empty, safe_formulas)
+    return Path(out)
+
+
+def write_parse(run: StreamRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,
+                safe_formulas: bool = True) -> Path:
+    """Second pass of ``parse``: every line with its template, written chunk by chunk (``masker`` is not
+    needed here: the spilled ids say each line's key)."""
+    run.spill.seek(0)
+    rows = (parse_rows(c, run.ids(len(c)), keys, run.layout) for c in run.chunks())
+    empty = pd.DataFrame(columns=[c for c in run.layout.columns] + ["masked", "template_id", "template"])
+    return _write(rows, out, empty, safe_formulas)
+
+
+def write_scores(run: StreamRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,
+                 safe_formulas: bool = True) -> Path:
+    """Second pass of ``detect``/``score``: every line's template, score and label from the spilled ids
+    (the logs are not read again), written chunk by chunk."""
+    rows = (score_rows(lines, ids, keys) for lines, ids in _spilled_lines(run))
+    empty = pd.DataFrame(columns=["source", "line_no", "template_id", "score", "is_anomaly"])
+    return _write(rows, out, empty, safe_formulas)
+
+
+def _spilled_lines(run: StreamRun) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """Frames of ``source, line_no`` (at most ``chunk_lines`` rows) with their table ids, in input order."""
+    run.spill.seek(0)
+    for source, n in run.lines.items():
+        for start in range(0, n, run.chunk_lines):
+            stop = min(start + run.chunk_lines, n)
+            yield pd.DataFrame({"source": source, "line_no": np.arange(start + 1, stop + 1)}), run.ids(stop - start)
+
+
+def with_scores(keys: pd.DataFrame, scores: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    """The key table plus each key's ``score`` (k,) and ``is_anomaly`` (k,)."""
+    out = keys.copy()
+    out["score"] = np.asarray(scores, dtype=float)
+    out["is_anomaly"] = np.asarray(labels, dtype=np.int64)
+    return out
+
+
+def fit_score(detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
+              train: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fit the detector once on a key table (``train``'s, else ``keys``'), counts as weights and ``times`` its
+    lines' (key id, time) pairs (``run.times()``); score ``keys``."""
+    if train is not None:
+        detector.fit(train, sample_weight=train["count"].to_numpy(), times=times)
+        scores = detector.decision_function(keys)
+    else:
+        scores = detector.fit(keys, sample_weight=keys["count"].to_numpy(), times=times).decision_scores_
+    return with_scores(keys, scores, detector.label(scores))

@@ -1,0 +1,261 @@
+"""The Dask path gives the single-machine answer, on a local cluster and on separately started processes."""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+
+from conftest import ATM_LOG, with_unparsed_lines
+
+from logad_utils.cli import main
+from logad_utils.datasets import write_log
+from logad_utils.detectors import make_detector
+from logad_utils.distributed import (SUCCESS, ClusterError, DaskEngine, Partition, partition_chunks,
+                                     plan_partitions, split_points)
+from logad_utils.io import ReadReport, read_logs
+from logad_utils.multiline import Multiline
+from logad_utils.pipeline import parse_logs
+from logad_utils.streaming import fit_score, mine_table
+from logad_utils.templates import LogTemplateMiner
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOCK = 20_000  # bytes: a few partitions per test file
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory):
+    path, _ = write_log(tmp_path_factory.mktemp("dask") / "small.jrn", n_lines=3000, seed=5)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1GiB",
+                      dashboard_address=None) as cluster, Client(cluster) as c:
+        yield c
+
+
+def _lines_of(part: Partition, first_line: int = 1) -> list[tuple[int, str]]:
+    chunks = partition_chunks(part, "message", 7, ReadReport(), first_line)
+    return [(n, raw) for c in chunks for n, raw in zip(c["line_no"], c["raw"])]
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_byte_ranges_hold_whole_lines_with_true_numbers(tmp_path, newline):
+    path = tmp_path / "x.log"
+    lines = [f"2024-01-01 00:00:{i % 60:02d} INFO event {i} " + "x" * (i % 13) for i in range(200)]
+    path.write_bytes(newline.join(s.encode() for s in lines) + newline)
+    points = split_points(path, 97)
+    assert points[0] == 0 and points[-1] == path.stat().st_size and len(points) > 10
+    got, first = [], 1
+    for a, b in pairwise(points):
+        part_lines = _lines_of(Partition(str(path), "<Content>", a, b, Multiline(False, True)), first)
+        got += part_lines
+        first += len(part_lines)
+    expected = read_logs(path, "<Content>", warn=False)
+    assert got == list(zip(expected["line_no"], expected["raw"]))
+
+
+def test_events_are_read_whole_across_ranges(tmp_path):
+    path, lines = tmp_path / "trace.log", []
+    for i in range(120):
+        lines.append(f"2024-01-01 00:00:{i % 60:02d} ERROR worker {i} failed")
+        if i % 3 == 0:
+            lines += ["java.lang.IllegalStateException: boom", "\tat a.b.C.run(C.java:1)", "\tat a.b.D.go(D.java:2)"]
+    path.write_text("\n".join(lines) + "\n")
+    parts, _ = plan_partitions(path, block_bytes=300)
+    frames, first = [], 1
+    for part in parts:
+        frames += list(partition_chunks(part, "message", 50, ReadReport(), first))
+        first = frames[-1]["line_no"].iloc[-1] + 1 if frames else first
+    got = pd.concat(frames, ignore_index=True)
+    expected = read_logs(path, warn=False)
+    columns = ["line_no", "event_line_no", "event", "content"]
+    assert len(parts) > 5
+    pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+
+
+def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
+    path = tmp_path / "x.log"
+    path.write_bytes(b"aaaa\r\nbbbb\r\ncccc")
+    for block in range(1, 12):
+        points = split_points(path, block)
+        starts = set(points[1:-1])
+        assert starts <= {6, 12}, (block, points)
+
+
+def test_gzip_is_one_partition(tmp_path, log):
+    import gzip
+
+    gz = tmp_path / "small.jrn.gz"
+    gz.write_bytes(gzip.compress(log.read_bytes()))
+    parts, _ = plan_partitions([log, gz], block_bytes=BLOCK)
+    assert sum(p.source == str(gz) for p in parts) == 1 and sum(p.source == str(log) for p in parts) > 3
+
+
+def _run(engine, path, kind, out, train=None):
+    miner = LogTemplateMiner()
+    train_run = engine.count_keys(train, masker=miner.masker) if train else None
+    train_keys = mine_table(train_run.table.frame(), miner) if train else None
+    run = engine.count_keys(path, masker=miner.masker)
+    keys = mine_table(run.table.frame(), miner)
+    if kind == "parse":
+        return engine.write_parse(run, keys, miner.masker, out)
+    keys = fit_score(make_detector("tfidf", known_good=train is not None), keys, (train_run or run).times(),
+                     train_keys)
+    return engine.write_scores(run, keys, miner.masker, out)
+
+
+def _assert_same_scores(got: pd.DataFrame, frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray):
+    assert got["line_no"].tolist() == frame["line_no"].tolist()
+    assert got["template_id"].tolist() == frame["template_id"].tolist()
+    np.testing.assert_allclose(got["score"], scores, rtol=0, atol=1e-6, equal_nan=True)
+    assert got["is_anomaly"].tolist() == labels.tolist()
+
+
+def _reference_scores(path, train=None):
+    miner = LogTemplateMiner()
+    detector = make_detector("tfidf", known_good=train is not None)
+    if train is not None:
+        detector.fit(parse_logs(train, miner=miner, warn=False))
+    frame = parse_logs(path, miner=miner, warn=False)
+    scores = detector.decision_function(frame) if train is not None else detector.fit(frame).decision_scores_
+    return frame, scores, detector.label(scores)
+
+
+def test_local_cluster_parse_is_the_single_machine_parse(client, log, tmp_path):
+    out = _run(DaskEngine(client, block_bytes=BLOCK), log, "parse", tmp_path / "parsed.parquet")
+    assert (out / SUCCESS).is_file() and len(list(out.glob("part-*.parquet"))) > 3
+    got = pd.read_parquet(out)
+    parse_logs(log, warn=False).drop(columns="raw").to_parquet(tmp_path / "ref.parquet")
+    expected = pd.read_parquet(tmp_path / "ref.parquet")
+    # Missing values compare as missing whatever their dtype (an all-empty column is null in one file, text in parts).
+    same = [f.astype(object).where(f.notna(), None).assign(source=f["source"].astype(str)) for f in (got, expected)]
+    pd.testing.assert_frame_equal(*same, check_dtype=False)
+
+
+@pytest.mark.parametrize("known_good", [False, True])
+def test_local_cluster_detect_is_the_single_machine_detect(client, log, tmp_path, known_good):
+    target = tmp_path / "new.log"
+    target.write_text("\n".join(log.read_text().splitlines()[:500] + ["", "never seen before 7"]) + "\n")
+    path, train = (target, log) if known_good else (log, None)
+    out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.csv", train)
+    got = pd.concat([pd.read_csv(p) for p in sorted(out.glob("part-*.csv"))], ignore_index=True)
+    _assert_same_scores(got, *_reference_scores(path, train))
+
+
+@pytest.mark.parametrize("case", ["routine", "unparsed"])
+def test_structure_and_routine_rules_on_a_local_cluster(client, log, tmp_path, case):
+    # Byte ranges cut the journal's times of day: routine needs the rolled dates of every range.
+    path = ATM_LOG if case == "routine" else with_unparsed_lines(log, tmp_path / "unparsed.jrn")
+    out = _run(DaskEngine(client, block_bytes=100_000 if case == "routine" else BLOCK), path, "scores",
+               tmp_path / "scores.parquet")
+    frame, scores, labels = _reference_scores(path)
+    assert (~frame["parsed"]).sum() > 50 if case == "unparsed" else len(frame) == 20_000
+    _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+
+
+def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):
+    out = tmp_path / "scores.parquet"
+    argv = ["detect", str(log), "--out", str(out), "--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main(argv) == 0
+    assert main(argv) == 0  # an earlier run's folder is replaced
+    assert "lines 3000" in capsys.readouterr().out
+    _assert_same_scores(pd.read_parquet(out), *_reference_scores(log))
+    assert main(["detect", str(log), "--out", str(tmp_path / "x.csv"), "--workers", "2"]) == 1
+    assert "--engine dask" in capsys.readouterr().err
+
+
+def test_cli_parse_and_score_with_engine_dask(client, log, tmp_path):
+    address, model = client.scheduler.address, tmp_path / "model"
+    assert main(["detect", str(log), "--out", str(tmp_path / "d.csv"), "--save-model", str(model)]) == 0
+    for command in (["parse", str(log)], ["score", str(log), "--model", str(model)]):
+        assert main([*command, "--out", str(tmp_path / "one.csv")]) == 0
+        dask = ["--engine", "dask", "--scheduler", address]
+        assert main([*command, "--out", str(tmp_path / "many.parquet"), *dask]) == 0
+        one, many = pd.read_csv(tmp_path / "one.csv"), pd.read_parquet(tmp_path / "many.parquet")
+        assert many["line_no"].tolist() == one["line_no"].tolist()
+        assert many["template_id"].tolist() == one["template_id"].tolist()
+        if "score" in one:
+            np.testing.assert_allclose(many["score"], one["score"], rtol=0, atol=1e-6, equal_nan=True)
+
+
+# -- a cluster started the way a real one is: scheduler and workers as separate processes ------------------
+
+def _start(args, env, log_path):
+    return subprocess.Popen([sys.executable, "-m", *args], env=env, stdout=log_path.open("w"),
+                            stderr=subprocess.STDOUT)
+
+
+@pytest.fixture()
+def processes(tmp_path):
+    """Start a scheduler and two workers as processes; yields a function to start them, stops them after."""
+    started = []
+
+    def start(allowed_failures: int = 3):
+        env = dict(os.environ, PYTHONPATH=str(ROOT),
+                   DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=str(allowed_failures))
+        file = tmp_path / "scheduler.json"
+        started.append(_start(["distributed.cli.dask_scheduler", "--port", "0", "--no-dashboard",
+                               "--scheduler-file", str(file)], env, tmp_path / "scheduler.log"))
+        deadline = time.time() + 60
+        while not file.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        workers = [_start(["distributed.cli.dask_worker", "--scheduler-file", str(file), "--nthreads", "1",
+                           "--memory-limit", "1GiB", "--no-nanny", "--no-dashboard"], env, tmp_path / f"w{i}.log")
+                   for i in range(2)]
+        started.extend(workers)
+        from distributed import Client
+
+        client = Client(json.loads(file.read_text())["address"], timeout="30s")
+        client.wait_for_workers(2, timeout=60)
+        return client, workers
+
+    yield start
+    for proc in started:
+        proc.kill()
+        proc.wait()
+
+
+def _kill_during_second_pass(out: Path, worker: subprocess.Popen) -> threading.Thread:
+    def kill():
+        deadline = time.time() + 60
+        while not any(any(p.iterdir()) for p in out.parent.glob(f".{out.stem}.tmp-*")) and time.time() < deadline:
+            time.sleep(0.01)
+        worker.kill()
+
+    thread = threading.Thread(target=kill)
+    thread.start()
+    return thread
+
+
+def test_separate_processes_finish_when_a_worker_dies(processes, log, tmp_path):
+    client, workers = processes()
+    out = tmp_path / "scores.parquet"
+    killer = _kill_during_second_pass(out, workers[0])
+    with client:
+        _run(DaskEngine(client, block_bytes=5_000), log, "scores", out)
+    killer.join()
+    assert workers[0].poll() is not None and (out / SUCCESS).is_file()
+    _assert_same_scores(pd.read_parquet(out), *_reference_scores(log))
+
+
+def test_a_run_that_cannot_finish_fails_clearly_and_writes_nothing(processes, log, tmp_path):
+    client, workers = processes(allowed_failures=0)
+    out = tmp_path / "scores.parquet"
+    killer = _kill_during_second_pass(out, workers[0])
+    with client, pytest.raises(ClusterError, match="no output written"):
+        _run(DaskEngine(client, block_bytes=2_000), log, "scores", out)
+    killer.join()
+    assert not out.exists() and not list(tmp_path.glob(".*tmp-*"))
