@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_dir
-from .formats import get_format
+from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _first_date, _frame_for,
                  _is_time_of_day, _leading_continuations, _whole_events, iter_log_chunks, resolve_paths,
                  split_line_batches)
@@ -68,7 +68,7 @@ class Partition:
     """
 
     source: str
-    fmt: str
+    fmt: str | LogFormat
     start: int = 0
     end: int | None = None
     rule: Multiline | None = None
@@ -110,19 +110,23 @@ def _next_line_start(fh: IO[bytes], offset: int, size: int) -> int:
     return size
 
 
-def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, Multiline | None, str | None]:
-    """The format found on a file's first lines (None for an empty file), its multi-line rule and, where
-    its timestamps are times of day, the date they start on (ISO)."""
+def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | str | None, Multiline | None,
+                                                         str | None]:
+    """The name of the format found on a file's first lines (None for an empty file), the format its ranges
+    use (the layout itself where it was inferred), its multi-line rule and, where its timestamps are times
+    of day, the date they start on (ISO)."""
     report = ReadReport()
     chunk = next(iter_log_chunks(path, fmt, _HEAD_LINES, report, json_key), None)
     found = report.formats.get(str(path))
     if chunk is None or found is None:
-        return None, None, None
+        return None, None, None, None
     sample = [s[:MAX_LINE_CHARS] for s in chunk["raw"]][:_HEAD_LINES]
-    layout = get_format(found if fmt == "auto" else fmt, json_key=json_key)
+    # An inferred layout has no name to look up: the ranges get the layout itself (io detects it on the same lines).
+    spec = fmt if fmt != "auto" else found if found in PRESETS else detect_format(sample)
+    layout = get_format(spec, json_key=json_key)
     fields, _ = layout.parse(sample)
     anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
-    return found, infer_multiline(sample, layout), anchor
+    return found, spec, infer_multiline(sample, layout), anchor
 
 
 def _splittable(path: Path) -> bool:
@@ -140,7 +144,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
     parts: list[Partition] = []
     for path in files:
         try:
-            found, rule, anchor = _head(path, fmt, json_key)
+            found, spec, rule, anchor = _head(path, fmt, json_key)
         except LogInputError as exc:
             if len(files) == 1:
                 raise
@@ -152,7 +156,6 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
             report.warnings.append(f"{source}: empty file")
             continue
         report.formats[source] = found
-        spec = found if fmt == "auto" else fmt
         if not _splittable(path):
             parts.append(Partition(source, spec))
             continue

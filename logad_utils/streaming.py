@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path
+from .formats import PRESETS
 from .io import NAT, LogInputError, ReadReport, iter_log_chunks, timestamps_ns
 from .masking import Masker
 from .spreadsheet import escape_formulas
@@ -261,8 +262,10 @@ class StreamRun:
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The input's line chunks again (second pass), with the format found in the first."""
         for path in self.report.files:
-            yield from iter_log_chunks(path, self.report.formats.get(path, self.fmt) if self.fmt == "auto"
-                                       else self.fmt, self.chunk_lines, json_key=self.json_key)
+            found = self.report.formats.get(path, self.fmt)
+            # An inferred layout has no name to look up: "auto" infers it again from the same lines.
+            fmt = self.fmt if self.fmt != "auto" or found not in PRESETS else found
+            yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key)
 
     def ids(self, n: int) -> np.ndarray:
         """The next n lines' table ids (n,) from the spill file."""
