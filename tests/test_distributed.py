@@ -145,6 +145,16 @@ def test_local_cluster_parse_is_the_single_machine_parse(client, log, tmp_path):
     pd.testing.assert_frame_equal(*same, check_dtype=False)
 
 
+def test_an_inferred_layout_is_read_in_byte_ranges(client, tmp_path):
+    path = tmp_path / "custom.log"
+    path.write_text("".join(f"2026-03-02 08:{i // 60 % 60:02d}:{i % 60:02d} | HOST{i % 3} | message {i % 11} done\n"
+                            for i in range(3000)))
+    out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet")
+    frame, scores, labels = _reference_scores(path)
+    assert frame.attrs["read_report"]["formats"] == {str(path): "inferred"} and frame["parsed"].all()
+    _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+
+
 @pytest.mark.parametrize("known_good", [False, True])
 def test_local_cluster_detect_is_the_single_machine_detect(client, log, tmp_path, known_good):
     target = tmp_path / "new.log"
