@@ -39,8 +39,8 @@ from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller
                  split_line_batches)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_times, key_times, parse_rows,
-                        score_rows, write_frames)
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, key_times,
+                        parse_rows, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -292,7 +292,7 @@ def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequen
     for chunk in partition_chunks(part, json_key, chunk_lines, report, roll=roll):
         pairs.append(key_times(table.add_chunk(chunk, masker_), chunk))
         layout.add(chunk.drop(columns="raw"))
-    return table, layout, report, roll, np.unique(np.concatenate(pairs), axis=0)
+    return table, layout, report, roll, distinct_pairs(np.concatenate(pairs))
 
 
 def write_partition(part: Partition, first_line: int, json_key: str, masker: dict, shared: tuple,

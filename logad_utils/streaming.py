@@ -36,7 +36,7 @@ from .templates import LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "TableWriter", "StreamRun", "count_keys", "mine_table", "write_parse",
            "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "key_times",
-           "distinct_times", "KEY_FIELDS", "CHUNK_LINES"]
+           "distinct_pairs", "distinct_times", "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -136,13 +136,18 @@ def key_times(ids: np.ndarray, chunk: pd.DataFrame) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     stamps = timestamps_ns(chunk["timestamp"])
     has = stamps != NAT
-    return np.unique(np.column_stack([ids[has].astype(np.int64), stamps[has]]), axis=0)
+    return distinct_pairs(np.column_stack([ids[has].astype(np.int64), stamps[has]]))
+
+
+def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
+    """The distinct rows of pairs (p, 2) int64, in first-seen order (hashing, not sorting)."""
+    return pd.DataFrame(pairs).drop_duplicates().to_numpy(dtype=np.int64).reshape(-1, 2)
 
 
 def distinct_times(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(key id (m,), time in ns (m,)) of the distinct rows of (key id, time) pairs (p, 2): the detector's
     ``times``."""
-    pairs = np.unique(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=0)
+    pairs = distinct_pairs(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
     return pairs[:, 0], pairs[:, 1]
 
 
