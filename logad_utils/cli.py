@@ -300,6 +300,14 @@ def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
     return _finish(_frame_report(train), _frame_report(frame))
 
 
+def _output_folder(path: str) -> Path:
+    """The ``--out`` folder of analyze and compare; a file in its place is a user error."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{out}: exists and is not a folder")
+    return out
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     """``logad analyze``: every method, incidents, root causes, report."""
     from tqdm.auto import tqdm
@@ -308,9 +316,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .pipeline import parse_logs
     from .templates import LogTemplateMiner, health_line, template_health
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"{out}: exists and is not a folder")
+    out = _output_folder(args.out)
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
     # Closed on errors too, so an error message starts on a clean line.
@@ -345,9 +351,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
     """``logad compare``: template shares of --target against --baseline, as CSV and HTML."""
     from .compare import compare_frames, read_sides, write_comparison
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"{out}: exists and is not a folder")
+    out = _output_folder(args.out)
     start = time.perf_counter()
     baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)
     comparison = compare_frames(baseline, target)
