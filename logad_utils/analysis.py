@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -10,17 +10,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import rca, viz
+from . import rca, streaming, viz
 from .atomic import write_table
 from .evaluate import MethodRun, compare_methods
 from .features import Unique, WeightedTfidf, frame_documents, unique_documents
+from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, tensorboard_command
 from .report import analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
-__all__ = ["run_methods", "combine", "Analysis", "analyze_frame", "write_outputs", "ALL_METHODS"]
+__all__ = ["run_methods", "combine", "Analysis", "analyze_logs", "write_outputs", "ALL_METHODS"]
 
 ALL_METHODS = METHODS
 # The report details the largest incidents; incidents.csv lists every one.
@@ -65,21 +66,46 @@ class Analysis:
     truth: np.ndarray | None = None
     trends: Trends | None = None
     unique: Unique | None = None  # the frame's unique masked messages, when a method computed them
+    keys: pd.DataFrame | None = None  # the distinct lines (streaming.KeyTable) with templates and verdicts
+    reports: list[dict] = field(default_factory=list)  # read reports (io.ReadReport.as_dict) of train, then input
 
 
-def analyze_frame(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
-                  truth: np.ndarray | None = None, **params) -> Analysis:
-    """Run the methods, combine their verdicts and find incidents with their root causes."""
-    tables: dict[tuple, tuple] = {}
-    pairs = run_methods(frame, methods, train, tables, **params)
-    runs = [run for run, _ in pairs]
-    # Copy-on-write: the new columns never reach the caller's frame, and its 1M-row columns are not copied.
-    frame = frame.copy(deep=False)
-    frame["score"], frame["is_anomaly"], frame["methods"] = combine(runs)
+# Per-key columns every line of the analysed frame gets (see streaming.with_key_columns).
+LINE_KEY_COLUMNS = ("blank", "parsed", "level", "component", "masked", "template_id", "template", "score",
+                    "is_anomaly", "methods")
+
+
+def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", json_key: str = "message",
+                 **params) -> Analysis:
+    """Read logs chunk by chunk, fit each method once on their distinct lines (of ``train`` when given), combine
+    the verdicts per distinct line and find incidents on a lean frame of the lines (about 100 bytes a line).
+
+    ``params`` go to :func:`detectors.make_detector`. Same verdicts as fitting on every line.
+    """
+    miner = LogTemplateMiner()
+    train_run = streaming.count_keys(train, fmt, json_key, miner.masker) if train else None
+    train_keys = streaming.mine_table(train_run.table.frame(), miner) if train_run else None
+    run = streaming.count_keys(paths, fmt, json_key, miner.masker)
+    keys = streaming.mine_table(run.table.frame(), miner)
+    times = (train_run or run).times()
+    runs, detectors = [], []
+    for method in methods:
+        detector = make_detector(method, known_good=train is not None, **params)
+        t0 = time.perf_counter()
+        scored = streaming.fit_score(detector, keys, times, train_keys)
+        runs.append(MethodRun(method, scored["score"].to_numpy(), scored["is_anomaly"].to_numpy(),
+                              time.perf_counter() - t0, 0.0))
+        detectors.append(detector)
+    score, verdict, flagged_by = combine(runs, keys["count"].to_numpy())
+    keys = keys.assign(score=score, is_anomaly=verdict, methods=flagged_by)
+    frame = streaming.with_key_columns(streaming.line_frame(run, verdict.astype(bool)), keys, LINE_KEY_COLUMNS)
+    ids = frame["key"].to_numpy()
+    runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
     trends = find_trends(frame)
-    unique = tables.get(("masked", False, False), (None, None))[1]
-    return Analysis(frame, runs, [d for _, d in pairs], rca.analyze(frame, trends=trends.alerts), truth, trends,
-                    unique)
+    blank = keys["blank"].to_numpy(dtype=bool)
+    unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
+    return Analysis(frame, runs, detectors, rca.analyze(frame, trends=trends.alerts), None, trends, unique, keys,
+                    [r.report.as_dict() for r in (train_run, run) if r is not None])
 
 
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:

@@ -312,31 +312,28 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     """``logad analyze``: every method, incidents, root causes, report."""
     from tqdm.auto import tqdm
 
-    from .analysis import ALL_METHODS, analyze_frame, write_outputs
-    from .pipeline import parse_logs
-    from .templates import LogTemplateMiner, health_line, template_health
+    from .analysis import ALL_METHODS, analyze_logs, write_outputs
+    from .templates import health_line, template_health
 
     out = _output_folder(args.out)
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
     # Closed on errors too, so an error message starts on a clean line.
-    with tqdm(total=len(methods) + 3, desc="analyze", unit="step", leave=False) as steps:
-        miner = LogTemplateMiner()
-        train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
-        frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
+    with tqdm(total=2, desc="analyze", unit="step", leave=False) as steps:
+        analysis = analyze_logs(args.paths, methods, args.train, args.format, args.json_key,
+                                contamination=args.contamination)
+        analysis.truth = _labels_beside(analysis.frame)
         steps.update(1)
-        truth = _labels_beside(frame)
-        analysis = analyze_frame(frame, methods, train, truth, contamination=args.contamination)
-        steps.update(len(methods) + 1)
         paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
         steps.update(1)
-    print(f"lines {len(frame)}  flagged {int(analysis.frame['is_anomaly'].sum())}  "
+    frame = analysis.frame
+    print(f"lines {len(frame)}  flagged {int(frame['is_anomaly'].sum())}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
-    print(health_line(template_health(frame)))
-    if not analysis.frame["is_anomaly"].any():
+    print(health_line(template_health(analysis.keys["template_id"].to_numpy(), analysis.keys["count"].to_numpy())))
+    if not frame["is_anomaly"].any():
         from .report import most_unusual
 
-        lines, _ = most_unusual(analysis.frame, limit=5)
+        lines, _ = most_unusual(frame, limit=5)
         print("nothing crossed the threshold; most unusual lines (below the threshold):")
         for row in lines.itertuples(index=False):
             print(f"  {row.score:8.3f}  {row.where}  {row.line[:100]}")
@@ -344,7 +341,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"{name:10s} {paths[name]}")
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
-    return _finish(_frame_report(train), _frame_report(frame))
+    return _finish(*analysis.reports)
 
 
 def cmd_compare(args: argparse.Namespace) -> None:

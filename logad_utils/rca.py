@@ -807,14 +807,19 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     rows = where.get_indexer(pd.MultiIndex.from_arrays([trends["source"].astype(str).to_numpy(),
                                                         trends["first_line_no"].to_numpy()]))
     alerts = trends.assign(unit=np.where(rows >= 0, units[np.maximum(rows, 0)], None))
+    alerts = alerts[alerts["unit"].notna()].reset_index(drop=True)
+    source = alerts["source"].astype(str).to_numpy()
+    line_no = alerts["first_line_no"].to_numpy(dtype=np.int64)
+    start = _naive_ns(alerts["start"])
+    timed = ~np.isnat(start)
     for inc in incidents:
-        if pd.notna(inc.start) and alerts["start"].notna().any():
-            lag = inc.start - pd.to_datetime(alerts["start"])
-            just_before = (lag >= pd.Timedelta(0)) & (lag <= pd.Timedelta(window))
+        if pd.notna(inc.start) and timed.any():
+            lag = _naive_ns([inc.start])[0] - start
+            just_before = timed & (lag >= np.timedelta64(0)) & (lag <= pd.Timedelta(window).to_timedelta64())
         else:
-            lag = inc.first_line_no - alerts["first_line_no"]
+            lag = inc.first_line_no - line_no
             just_before = (lag >= 0) & (lag <= window_lines)
-        hits = alerts[just_before & (alerts["source"].astype(str) == inc.source) & alerts["unit"].notna()]
+        hits = alerts[just_before & (source == inc.source)]
         for alert in hits.itertuples(index=False):
             text = f"trend before the start: {alert.kind} of '{_short(alert.template, 60)}'"
             _add_precursor(inc, str(alert.unit), text)
@@ -823,6 +828,12 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
             inc.candidates["score"] = terms @ np.array(list(weights.values())) / sum(weights.values())
             inc.candidates = inc.candidates.sort_values("score", ascending=False, kind="stable",
                                                         ignore_index=True)
+
+
+def _naive_ns(values) -> np.ndarray:
+    """Times (m,) as naive UTC datetime64[ns] (NaT kept), so zoned and naive ones compare."""
+    index = pd.DatetimeIndex(pd.to_datetime(values))
+    return (index.tz_convert(None) if index.tz is not None else index).to_numpy(dtype="datetime64[ns]")
 
 
 def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:

@@ -184,18 +184,31 @@ def most_unusual(frame: pd.DataFrame, limit: int = 20) -> tuple[pd.DataFrame, pd
     highest-scoring line). So that a run that flags nothing still says what
     is closest to anomalous.
     """
-    keep = ~frame["blank"].to_numpy(dtype=bool) & frame["score"].notna().to_numpy()
-    part = frame.loc[keep]
-    where = part["source"].astype(str) + ":" + part["line_no"].astype(str)
-    text = part["raw"] if "raw" in part else part["content"]
-    lines = pd.DataFrame({"where": where.to_numpy(), "score": part["score"].to_numpy(dtype=float),
-                          "template": part["template"].astype(str).to_numpy(),
-                          "line": text.astype(str).str.slice(0, 200).to_numpy()})
-    lines = lines.iloc[np.argsort(-lines["score"].to_numpy(), kind="stable")]
-    templates = (lines.groupby("template", sort=False)
-                 .agg(max_score=("score", "first"), lines=("score", "size"), first=("where", "first"))
-                 .reset_index().sort_values("max_score", ascending=False, kind="stable"))
-    return lines.head(limit).reset_index(drop=True), templates.head(limit).reset_index(drop=True)
+    keep = np.flatnonzero(~frame["blank"].to_numpy(dtype=bool) & frame["score"].notna().to_numpy())
+    keep = keep[np.argsort(-frame["score"].to_numpy(dtype=float)[keep], kind="stable")]
+    template = frame["template"].to_numpy(dtype=object)[keep]
+    # Each template's highest-scoring line: its first in score order.
+    _, first = np.unique(template, return_index=True)
+    first = np.sort(first)
+    lines_per_template = pd.Series(template).value_counts()
+    top = _line_rows(frame, keep[:limit])
+    tops = _line_rows(frame, keep[first[:limit]])
+    templates = pd.DataFrame({"template": tops["template"], "max_score": tops["score"],
+                              "lines": lines_per_template.reindex(tops["template"]).to_numpy(),
+                              "first": tops["where"]})
+    return top, templates
+
+
+def _line_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``where``, ``score``, ``template``, ``line`` (raw text where kept, else the content) of some rows."""
+    part = frame.iloc[rows]
+    text = part["content"].astype(object)
+    if "raw" in part:
+        text = part["raw"].astype(object).where(part["raw"].notna(), text)
+    return pd.DataFrame({"where": (part["source"].astype(str) + ":" + part["line_no"].astype(str)).to_numpy(),
+                         "score": part["score"].to_numpy(dtype=float),
+                         "template": part["template"].astype(str).to_numpy(),
+                         "line": text.astype(str).str.slice(0, 200).to_numpy()})
 
 
 def figure_uri(fig: plt.Figure, dpi: int = 110) -> str:

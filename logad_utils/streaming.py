@@ -36,7 +36,7 @@ from .templates import LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "TableWriter", "StreamRun", "count_keys", "mine_table", "write_parse",
            "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "key_times",
-           "distinct_pairs", "distinct_times", "KEY_FIELDS", "CHUNK_LINES"]
+           "distinct_pairs", "distinct_times", "line_frame", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -406,3 +406,75 @@ def fit_score(detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray]
     else:
         scores = detector.fit(keys, sample_weight=keys["count"].to_numpy(), times=times).decision_scores_
     return with_scores(keys, scores, detector.label(scores))
+
+
+class _TextCodes:
+    """Distinct texts in order of first appearance, coded chunk by chunk: each distinct text is stored once."""
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+
+    def codes(self, texts: pd.Series) -> np.ndarray:
+        """Code (n,) int32 of each text, -1 where missing."""
+        local, uniques = pd.factorize(texts, use_na_sentinel=True)
+        table = np.array([self._index.setdefault(t, len(self._index)) for t in uniques] + [-1], dtype=np.int32)
+        return table[local]
+
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        """The texts (n,) of codes as a categorical."""
+        return pd.Categorical.from_codes(codes, pd.Index(list(self._index), dtype=object))
+
+
+def line_frame(run: StreamRun, raw_keys: np.ndarray) -> pd.DataFrame:
+    """Second pass: one lean row per line (n rows): ``source`` (categorical), ``line_no``, ``key`` (table id),
+    ``content`` (categorical), ``timestamp`` and ``event_line_no`` when the logs have them, and ``raw`` only on
+    the first line of each key and on every line of the keys where ``raw_keys`` (k,) bool is true (None
+    elsewhere).
+
+    Memory: about 30 bytes a line plus each distinct content once, whatever the lines repeat.
+    """
+    run.spill.seek(0)
+    seen = np.zeros(len(raw_keys), dtype=bool)
+    contents = _TextCodes()
+    parts, sources, sizes = [], [], []
+    for chunk in run.chunks():
+        ids = run.ids(len(chunk))
+        keep = np.asarray(raw_keys, dtype=bool)[ids]
+        keys, first = np.unique(ids, return_index=True)
+        keep[first[~seen[keys]]] = True
+        seen[keys] = True
+        part = {"line_no": chunk["line_no"].to_numpy(dtype=np.int64), "key": ids.astype(np.int32),
+                "content": contents.codes(chunk["content"] if "content" in chunk else pd.Series([None] * len(chunk))),
+                "raw": np.where(keep, chunk["raw"].to_numpy(dtype=object), None)}
+        if "timestamp" in run.layout.dtypes:
+            stamps = timestamps_ns(chunk["timestamp"]) if "timestamp" in chunk else np.full(len(chunk), NAT)
+            part["timestamp"] = stamps.view("datetime64[ns]")
+        if "event_line_no" in run.layout.dtypes:
+            # A file without multi-line events: each line is its own event.
+            part["event_line_no"] = chunk["event_line_no" if "event_line_no" in chunk else "line_no"].to_numpy(
+                dtype=np.int64)
+        parts.append(pd.DataFrame(part))
+        sources.append(str(chunk["source"].iloc[0]))
+        sizes.append(len(chunk))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["content"] = contents.categorical(frame["content"].to_numpy(dtype=np.int32))
+    codes, names = pd.factorize(pd.Series(sources, dtype=object))
+    frame.insert(0, "source", pd.Categorical.from_codes(np.repeat(codes, sizes).astype(np.int32), names))
+    return frame
+
+
+def with_key_columns(lines: pd.DataFrame, keys: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``lines`` (n rows with ``key``) plus the key table's ``columns``, looked up by key: text as categoricals
+    (4 bytes a line), numbers and flags as they are."""
+    ids = lines["key"].to_numpy()
+    out = lines.copy(deep=False)
+    for name in columns:
+        if name not in keys:
+            continue
+        values = keys[name]
+        if values.dtype == object:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            out[name] = pd.Categorical.from_codes(codes[ids], uniques)
+        else:
+            out[name] = values.to_numpy()[ids]
+    return out
