@@ -154,7 +154,10 @@ def _message_map(analysis: Analysis, seed: int) -> dict:
 
     frame = analysis.frame
     incident = analysis.result.labels.reindex(frame.index).fillna(-1).astype(np.int64).to_numpy()
-    model = ExploreModel(frame, analysis.detectors[0].transform(frame), frame["score"].to_numpy(),
+    # One vector per unique masked message (its first line), in the model's order: logs repeat.
+    inverse = unique_documents(frame_documents(frame)).inverse
+    firsts = np.unique(inverse, return_index=True)[1][np.unique(inverse) >= 0]
+    model = ExploreModel(frame, analysis.detectors[0].transform(frame.iloc[firsts]), frame["score"].to_numpy(),
                          frame["is_anomaly"].to_numpy(), incident, seed=seed)
     return map_payload(model, seed=seed)
 

@@ -184,8 +184,14 @@ def _int_column(values: pd.Series) -> pd.Series:
 
 def _flag_strings(values: pd.Series) -> pd.Series:
     """Flags as "1"/"0" strings; missing or unreadable stays missing."""
-    return pd.Series([None if f is None else ("1" if f else "0") for f in map(_parse_flag, values)],
+    return pd.Series(_each_distinct(values, lambda v: None if (f := _parse_flag(v)) is None else ("1" if f else "0")),
                      dtype=object)
+
+
+def _each_distinct(values, function) -> np.ndarray:
+    """``function`` of each value (n,) object, called once per distinct value: flags repeat."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return np.array([function(v) for v in uniques] + [None], dtype=object)[codes]
 
 
 def _parse_flag(value: Any) -> bool | None:
@@ -275,8 +281,7 @@ def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | Non
     for col in meta.columns:
         values = meta[col].to_numpy(dtype=object)[rows]
         if anomaly_col is not None and col == anomaly_col:
-            flags = [_parse_flag(v) for v in values]
-            columns.append([MISSING if f is None else ("1" if f else "0") for f in flags])
+            columns.append([MISSING if f is None else f for f in _flag_strings(values)])
         else:
             columns.append([_format_cell(v, limit, safe_formulas) for v in values])
     columns.append([str(int(r)) for r in rows])
@@ -368,7 +373,7 @@ def _anomaly_mask(meta: pd.DataFrame, anomaly_col: str | None) -> np.ndarray:
     """Boolean (n,) from the anomaly column; all False when it is absent."""
     if anomaly_col is None or anomaly_col not in meta:
         return np.zeros(len(meta), dtype=bool)
-    return np.array([_parse_flag(v) is True for v in meta[anomaly_col].to_numpy(dtype=object)], dtype=bool)
+    return _each_distinct(meta[anomaly_col].to_numpy(dtype=object), lambda v: _parse_flag(v) is True).astype(bool)
 
 
 def _group_rows(meta: pd.DataFrame, per_line: bool, anomalous: np.ndarray,
@@ -540,25 +545,52 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     (input position) is added. ``safe_formulas`` escapes metadata text that a spreadsheet would
     run as a formula. Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
     """
+    matrix = _as_matrix(vectors)
+    if not isinstance(metadata, pd.DataFrame):
+        raise TypeError("metadata must be a pandas DataFrame (see metadata_frame)")
+    if 0 in matrix.shape:
+        raise ValueError(f"nothing to export: vectors have shape {matrix.shape}")
+    if len(metadata) != matrix.shape[0]:
+        raise ValueError(f"vectors have {matrix.shape[0]} rows but metadata has {len(metadata)}; rows must align")
+    chosen = select_points(metadata, max_points=max_points, seed=seed, anomaly_col=anomaly_col,
+                           score_col=score_col, per_line=per_line, dim=matrix.shape[1])
+    _check_finite(matrix)
+    return _write_export(matrix[chosen.rows], chosen, out_dir, run, tensor_name, max_message_chars, safe_formulas)
+
+
+@dataclass
+class _Selection:
+    """The points an export keeps: input rows (p,) sorted, the metadata (n rows, plus ``count``) and bookkeeping."""
+
+    rows: np.ndarray
+    meta: pd.DataFrame
+    anomalous: np.ndarray  # (n,) bool
+    n_total: int  # points before sampling
+    n_anomalies_total: int
+    unit: str
+    notes: list[str]
+    dropped: dict[str, int]
+    seed: int
+    max_points: int
+    anomaly_col: str | None
+    score_col: str | None
+    input_dim: int
+
+
+def select_points(metadata: pd.DataFrame, *, max_points: int = DEFAULT_POINTS, seed: int = 0,
+                  anomaly_col: str | None = "is_anomaly", score_col: str | None = "score", per_line: bool = False,
+                  dim: int = 1) -> _Selection:
+    """Which rows of ``metadata`` (n rows) become points (see :func:`export_projector`); needs no vectors."""
     if not isinstance(metadata, pd.DataFrame):
         raise TypeError("metadata must be a pandas DataFrame (see metadata_frame)")
     if not 1 <= int(max_points) <= MAX_WEB_POINTS:
         raise ValueError(f"max_points must be between 1 and {MAX_WEB_POINTS} (the projector's limit), "
                          f"got {max_points}")
-    if max_message_chars < 2:
-        raise ValueError("max_message_chars must be at least 2")
+    n = len(metadata)
+    if n == 0 or dim == 0:
+        raise ValueError(f"nothing to export: vectors have shape ({n}, {dim})")
     seed = int(seed)  # numpy integers would not serialise to export_info.json
-    matrix = _as_matrix(vectors)
-    n, d = matrix.shape
-    if n == 0 or d == 0:
-        raise ValueError(f"nothing to export: vectors have shape {matrix.shape}")
-    if len(metadata) != n:
-        raise ValueError(f"vectors have {n} rows but metadata has {len(metadata)}; rows must align")
-    _check_finite(matrix)
     meta = metadata.reset_index(drop=True)
-    run_name = _safe_name(run, "run")
-    tensor_name = _safe_name(tensor_name, "tensor_name")
-
     anomalous = _anomaly_mask(meta, anomaly_col)
     scores = _score_array(meta, score_col)
     reps, counts, codes, unit = _group_rows(meta, per_line, anomalous, scores)
@@ -572,14 +604,24 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     clusters = meta[cluster_col].astype(str).to_numpy(dtype=object)[reps] if cluster_col else None
     chosen, sample_notes, sample_dropped = _choose_points(anomalous[reps], None if scores is None else scores[reps],
                                                           clusters, int(max_points), seed)
-    rows = np.sort(reps[chosen])
-    notes += sample_notes
     dropped.update(sample_dropped)
-    points, reduction = _dense_points(matrix, rows, seed)
+    return _Selection(np.sort(reps[chosen]), meta, anomalous, len(reps), int(anomalous[reps].sum()), unit,
+                      notes + sample_notes, dropped, seed, int(max_points),
+                      anomaly_col if anomaly_col in meta else None, score_col, int(dim))
+
+
+def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: str, max_message_chars: int,
+                  safe_formulas: bool) -> ProjectorExport:
+    """Write the chosen points: their vectors (p, d) in ``chosen.rows`` order, metadata, configs and info."""
+    if max_message_chars < 2:
+        raise ValueError("max_message_chars must be at least 2")
+    run_name = _safe_name(run, "run")
+    tensor_name = _safe_name(tensor_name, "tensor_name")
+    rows, anomalous, notes = chosen.rows, chosen.anomalous, list(chosen.notes)
+    points, reduction = _dense_points(vectors, np.arange(len(rows)), chosen.seed)
     if reduction:
         notes.append(reduction)
-    names, columns = _metadata_table(meta, rows, anomaly_col if anomaly_col in meta else None,
-                                     max_message_chars, safe_formulas)
+    names, columns = _metadata_table(chosen.meta, rows, chosen.anomaly_col, max_message_chars, safe_formulas)
     for name in names:
         if name.endswith("_top"):
             notes.append(f"{name[:-4]} has over {MAX_COLOR_VALUES} distinct values: colour by {name} "
@@ -589,18 +631,17 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     run_dir.mkdir(parents=True, exist_ok=True)
     result = ProjectorExport(
         run_dir=run_dir, tensors_path=run_dir / TENSORS_FILE, metadata_path=run_dir / METADATA_FILE,
-        config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=len(reps), sampled=len(rows) < len(reps),
-        n_anomalies=int(anomalous[rows].sum()), n_anomalies_total=int(anomalous[reps].sum()),
-        dim=int(points.shape[1]), info_path=run_dir / INFO_FILE, notes=notes, n_lines=n,
-        web_config_path=run_dir / WEB_CONFIG_FILE, dropped=dropped)
+        config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=chosen.n_total,
+        sampled=len(rows) < chosen.n_total, n_anomalies=int(anomalous[rows].sum()),
+        n_anomalies_total=chosen.n_anomalies_total, dim=int(points.shape[1]), info_path=run_dir / INFO_FILE,
+        notes=notes, n_lines=len(chosen.meta), web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
     _write_tensors(result.tensors_path, points)
     _write_metadata(result.metadata_path, names, columns)
     write_text(result.config_path, _config_text(tensor_name, points.shape))
     write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
-    write_text(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, seed)) + "\n")
+    write_text(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
     _ensure_event_file(run_dir)
-    write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, seed, max_points, unit,
-                                                     anomaly_col, score_col, names, d), indent=2) + "\n")
+    write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
     return result
 
 
@@ -634,18 +675,18 @@ def _bookmarks(points: np.ndarray, anomalous: np.ndarray, names: list[str], seed
     }]
 
 
-def _info(result: ProjectorExport, run: str, tensor_name: str, seed: int, max_points: int, unit: str,
-          anomaly_col: str | None, score_col: str | None, names: list[str], input_dim: int) -> dict:
+def _info(result: ProjectorExport, run: str, tensor_name: str, chosen: _Selection, names: list[str]) -> dict:
     """Contents of export_info.json."""
     return {
-        "run": run, "tensor_name": tensor_name, "point": "line" if unit == "line" else f"unique {unit}",
+        "run": run, "tensor_name": tensor_name,
+        "point": "line" if chosen.unit == "line" else f"unique {chosen.unit}",
         "n_lines": result.n_lines, "n_total": result.n_total, "n_exported": result.n_points,
-        "sampled": result.sampled, "seed": seed, "max_points": max_points,
+        "sampled": result.sampled, "seed": chosen.seed, "max_points": chosen.max_points,
         "n_anomalies_total": result.n_anomalies_total, "n_anomalies_exported": result.n_anomalies,
         "all_anomalies_kept": result.n_anomalies == result.n_anomalies_total,
         "dropped": result.dropped,
-        "anomaly_col": anomaly_col, "score_col": score_col,
-        "input_dim": input_dim, "exported_dim": result.dim,
+        "anomaly_col": chosen.anomaly_col, "score_col": chosen.score_col,
+        "input_dim": chosen.input_dim, "exported_dim": result.dim,
         "metadata_columns": names, "notes": result.notes,
         "files": [TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE],
         "tensorboard": tensorboard_command(result.run_dir),
@@ -659,7 +700,7 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
     """Export the non-blank lines of a parsed frame (n rows) with their vectors and verdicts; the one way to export.
 
     ``vectors`` is (n, d) dense or sparse, one row per line of ``frame``, or a
-    fitted detector, whose ``transform`` then runs on the kept lines only.
+    fitted detector, whose ``transform`` then runs on the exported points' lines only.
     ``scores``, ``labels``, ``clusters``, ``truth`` are (n,) or None (then the
     frame's column, see :func:`metadata_frame`). Blank lines have no vector
     worth showing and are left out. One point per unique message unless ``per_line``
@@ -671,10 +712,16 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
     def kept(values):
         return None if values is None else np.asarray(values)[keep]
 
-    matrix = vectors.transform(lines) if hasattr(vectors, "transform") else _as_matrix(vectors)[keep]
     meta = metadata_frame(lines, scores=kept(scores), labels=kept(labels), clusters=kept(clusters), truth=kept(truth))
-    return export_projector(matrix, meta, out_dir=out_dir, run=run, seed=seed, per_line=per_line,
-                            safe_formulas=safe_formulas)
+    if not hasattr(vectors, "transform"):
+        return export_projector(_as_matrix(vectors)[keep], meta, out_dir=out_dir, run=run, seed=seed,
+                                per_line=per_line, safe_formulas=safe_formulas)
+    # A detector's vectors are computed for the exported points only: logs repeat.
+    chosen = select_points(meta, seed=seed, per_line=per_line)
+    matrix = _as_matrix(vectors.transform(lines.iloc[chosen.rows]))
+    _check_finite(matrix)
+    chosen.input_dim = int(matrix.shape[1])
+    return _write_export(matrix, chosen, out_dir, run, "embedding", 500, safe_formulas)
 
 
 def tensorboard_command(run_dir) -> str:
