@@ -76,16 +76,18 @@ LINE_KEY_COLUMNS = ("blank", "parsed", "level", "component", "masked", "template
 
 
 def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", json_key: str = "message",
-                 **params) -> Analysis:
+                 engine=streaming, **params) -> Analysis:
     """Read logs chunk by chunk, fit each method once on their distinct lines (of ``train`` when given), combine
     the verdicts per distinct line and find incidents on a lean frame of the lines (about 100 bytes a line).
 
-    ``params`` go to :func:`detectors.make_detector`. Same verdicts as fitting on every line.
+    ``engine``: where the passes over the logs run (:mod:`streaming`, or a
+    :class:`distributed.DaskEngine`). ``params`` go to :func:`detectors.make_detector`.
+    Same verdicts as fitting on every line.
     """
     miner = LogTemplateMiner()
-    train_run = streaming.count_keys(train, fmt, json_key, miner.masker) if train else None
+    train_run = engine.count_keys(train, fmt, json_key, miner.masker) if train else None
     train_keys = streaming.mine_table(train_run.table.frame(), miner) if train_run else None
-    run = streaming.count_keys(paths, fmt, json_key, miner.masker)
+    run = engine.count_keys(paths, fmt, json_key, miner.masker)
     keys = streaming.mine_table(run.table.frame(), miner)
     times = (train_run or run).times()
     runs, detectors = [], []
@@ -98,7 +100,8 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
         detectors.append(detector)
     score, verdict, flagged_by = combine(runs, keys["count"].to_numpy())
     keys = keys.assign(score=score, is_anomaly=verdict, methods=flagged_by)
-    frame = streaming.with_key_columns(streaming.line_frame(run, verdict.astype(bool)), keys, LINE_KEY_COLUMNS)
+    lines = engine.line_frame(run, keys, verdict.astype(bool), miner.masker)
+    frame = streaming.with_key_columns(lines, keys, LINE_KEY_COLUMNS)
     ids = frame["key"].to_numpy()
     runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
     trends = find_trends(frame)

@@ -52,7 +52,8 @@ LIGHT_COMMANDS = ("parse", "generate", "formats")
 
 def _add_engine_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", choices=["dask"], help="run on a Dask cluster (default: this process, chunk by "
-                                                      "chunk); the output is then a folder of one file per partition")
+                                                      "chunk); a .csv/.parquet output is then a folder of one file "
+                                                      "per partition")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="with --engine dask: an existing scheduler")
     p.add_argument("--workers", type=int, metavar="N", help="with --engine dask: start N local worker processes")
 
@@ -120,6 +121,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
                        metavar="C",
                        help="expected anomalous fraction, or auto (default)")
         p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+        _add_engine_args(p)
         p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("compare", help="compare the template mix of a target log with a baseline log: "
@@ -319,8 +321,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
     # Closed on errors too, so an error message starts on a clean line.
-    with tqdm(total=2, desc="analyze", unit="step", leave=False) as steps:
-        analysis = analyze_logs(args.paths, methods, args.train, args.format, args.json_key,
+    with tqdm(total=2, desc="analyze", unit="step", leave=False) as steps, _engine(args) as engine:
+        analysis = analyze_logs(args.paths, methods, args.train, args.format, args.json_key, engine,
                                 contamination=args.contamination)
         analysis.truth = _labels_beside(analysis.frame)
         steps.update(1)

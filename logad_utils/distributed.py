@@ -39,8 +39,8 @@ from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller
                  split_line_batches)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, key_times,
-                        parse_rows, score_rows, write_frames)
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, join_lean,
+                        key_times, lean_rows, parse_rows, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -312,6 +312,15 @@ def write_partition(part: Partition, first_line: int, json_key: str, masker: dic
     return rows[0]
 
 
+def lean_partition(part: Partition, first_line: int, json_key: str, masker: dict, shared: tuple,
+                   chunk_lines: int) -> pd.DataFrame:
+    """Worker side of ``analyze``'s second pass: the partition's lean rows (:func:`streaming.lean_rows`)."""
+    table, keys, raw_keys, layout = shared
+    masker_ = Masker.from_dict(masker)
+    return join_lean(lean_rows(chunk, table.ids_of(chunk, masker_), keys, raw_keys, layout)
+                     for chunk in partition_chunks(part, json_key, chunk_lines, ReadReport(), first_line))
+
+
 def _empty_rows(kind: str, layout: LineLayout) -> pd.DataFrame:
     if kind == "parse":
         return pd.DataFrame(columns=layout.columns + ["masked", "template_id", "template"])
@@ -422,6 +431,17 @@ class DaskEngine:
                      safe_formulas: bool = True) -> Path:
         """Second pass of ``detect``/``score``: one file per partition in the folder ``out``."""
         return self._write(run, keys[["template_id", "score", "is_anomaly"]], masker, out, "scores", safe_formulas)
+
+    def line_frame(self, run: DaskRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker) -> pd.DataFrame:
+        """Second pass of ``analyze``: lean rows built on the workers, joined here in input order."""
+        state = masker.to_dict()
+        with _cluster_errors():
+            shared = self.client.scatter((run.table, keys[["source", "line_no"]], raw_keys, run.layout),
+                                         broadcast=True, hash=False)
+            futures = [self.client.submit(lean_partition, part, first, run.json_key, state, shared,
+                                          self.chunk_lines, pure=False)
+                       for part, first in zip(run.parts, run.first_lines)]
+            return join_lean(self._gather(futures))
 
     def _write(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out, kind: str, safe_formulas: bool) -> Path:
         final = Path(out)

@@ -36,7 +36,8 @@ from .templates import LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "TableWriter", "StreamRun", "count_keys", "mine_table", "write_parse",
            "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "key_times",
-           "distinct_pairs", "distinct_times", "line_frame", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
+           "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean", "with_key_columns",
+           "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -408,59 +409,77 @@ def fit_score(detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray]
     return with_scores(keys, scores, detector.label(scores))
 
 
+def lean_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, raw_keys: np.ndarray,
+              layout: LineLayout) -> pd.DataFrame:
+    """One lean row per line of a chunk (n rows): ``source``, ``line_no``, ``key`` (table id), ``content``,
+    ``timestamp`` and ``event_line_no`` when the logs have them, and ``raw`` only on the first line of each
+    key (``keys``' ``source``, ``line_no``) and on the lines of the keys where ``raw_keys`` (k,) is true.
+
+    Text columns are categoricals: each distinct text once per chunk.
+    """
+    n = len(chunk)
+    line_no = chunk["line_no"].to_numpy(dtype=np.int64)
+    source = str(chunk["source"].iloc[0])  # a chunk is part of one file
+    first = (keys["line_no"].to_numpy()[ids] == line_no) & (keys["source"].to_numpy(dtype=object)[ids] == source)
+    keep = first | np.asarray(raw_keys, dtype=bool)[ids]
+    rows = {"source": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [source]), "line_no": line_no,
+            "key": ids.astype(np.int32),
+            "content": _categorical(chunk["content"] if "content" in chunk else pd.Series([None] * n)),
+            "raw": _categorical(chunk["raw"].where(keep))}
+    if "timestamp" in layout.dtypes:
+        stamps = timestamps_ns(chunk["timestamp"]) if "timestamp" in chunk else np.full(n, NAT)
+        rows["timestamp"] = stamps.view("datetime64[ns]")
+    if "event_line_no" in layout.dtypes:
+        # A file without multi-line events: each line is its own event.
+        rows["event_line_no"] = chunk["event_line_no" if "event_line_no" in chunk else "line_no"].to_numpy(
+            dtype=np.int64)
+    return pd.DataFrame(rows)
+
+
+def _categorical(texts: pd.Series) -> pd.Categorical:
+    """Texts as a categorical whose categories are in order of first appearance (whatever the chunking)."""
+    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
+    return pd.Categorical.from_codes(codes, uniques)
+
+
+def join_lean(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Lean rows of consecutive chunks (:func:`lean_rows`) as one frame; text columns stay categoricals with
+    each distinct text once."""
+    parts = list(parts)
+    text = [c for c in ("source", "content", "raw") if parts and c in parts[0]]
+    codes = {c: _TextCodes() for c in text}
+    frame = pd.concat([p.assign(**{c: codes[c].codes(p[c]) for c in text}) for p in parts], ignore_index=True)
+    for c in text:
+        frame[c] = codes[c].categorical(frame[c].to_numpy(dtype=np.int32))
+    return frame
+
+
 class _TextCodes:
-    """Distinct texts in order of first appearance, coded chunk by chunk: each distinct text is stored once."""
+    """Distinct texts in order of first appearance, coded part by part: each distinct text is stored once."""
 
     def __init__(self) -> None:
         self._index: dict[str, int] = {}
 
-    def codes(self, texts: pd.Series) -> np.ndarray:
-        """Code (n,) int32 of each text, -1 where missing."""
-        local, uniques = pd.factorize(texts, use_na_sentinel=True)
-        table = np.array([self._index.setdefault(t, len(self._index)) for t in uniques] + [-1], dtype=np.int32)
-        return table[local]
+    def codes(self, texts: pd.Categorical | pd.Series) -> np.ndarray:
+        """Code (n,) int32 of each text of a categorical, -1 where missing."""
+        values = pd.Categorical(texts)
+        table = np.array([self._index.setdefault(t, len(self._index)) for t in values.categories] + [-1],
+                         dtype=np.int32)
+        return table[values.codes]
 
     def categorical(self, codes: np.ndarray) -> pd.Categorical:
         """The texts (n,) of codes as a categorical."""
         return pd.Categorical.from_codes(codes, pd.Index(list(self._index), dtype=object))
 
 
-def line_frame(run: StreamRun, raw_keys: np.ndarray) -> pd.DataFrame:
-    """Second pass: one lean row per line (n rows): ``source`` (categorical), ``line_no``, ``key`` (table id),
-    ``content`` (categorical), ``timestamp`` and ``event_line_no`` when the logs have them, and ``raw`` only on
-    the first line of each key and on every line of the keys where ``raw_keys`` (k,) bool is true (None
-    elsewhere).
+def line_frame(run: StreamRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker | None = None) -> pd.DataFrame:
+    """Second pass: :func:`lean_rows` of every line (n rows) from the spilled key ids (``masker`` is not needed
+    here).
 
-    Memory: about 30 bytes a line plus each distinct content once, whatever the lines repeat.
+    Memory: about 30 bytes a line plus each distinct text once, whatever the lines repeat.
     """
     run.spill.seek(0)
-    seen = np.zeros(len(raw_keys), dtype=bool)
-    contents = _TextCodes()
-    parts, sources, sizes = [], [], []
-    for chunk in run.chunks():
-        ids = run.ids(len(chunk))
-        keep = np.asarray(raw_keys, dtype=bool)[ids]
-        keys, first = np.unique(ids, return_index=True)
-        keep[first[~seen[keys]]] = True
-        seen[keys] = True
-        part = {"line_no": chunk["line_no"].to_numpy(dtype=np.int64), "key": ids.astype(np.int32),
-                "content": contents.codes(chunk["content"] if "content" in chunk else pd.Series([None] * len(chunk))),
-                "raw": np.where(keep, chunk["raw"].to_numpy(dtype=object), None)}
-        if "timestamp" in run.layout.dtypes:
-            stamps = timestamps_ns(chunk["timestamp"]) if "timestamp" in chunk else np.full(len(chunk), NAT)
-            part["timestamp"] = stamps.view("datetime64[ns]")
-        if "event_line_no" in run.layout.dtypes:
-            # A file without multi-line events: each line is its own event.
-            part["event_line_no"] = chunk["event_line_no" if "event_line_no" in chunk else "line_no"].to_numpy(
-                dtype=np.int64)
-        parts.append(pd.DataFrame(part))
-        sources.append(str(chunk["source"].iloc[0]))
-        sizes.append(len(chunk))
-    frame = pd.concat(parts, ignore_index=True)
-    frame["content"] = contents.categorical(frame["content"].to_numpy(dtype=np.int32))
-    codes, names = pd.factorize(pd.Series(sources, dtype=object))
-    frame.insert(0, "source", pd.Categorical.from_codes(np.repeat(codes, sizes).astype(np.int32), names))
-    return frame
+    return join_lean(lean_rows(chunk, run.ids(len(chunk)), keys, raw_keys, run.layout) for chunk in run.chunks())
 
 
 def with_key_columns(lines: pd.DataFrame, keys: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:

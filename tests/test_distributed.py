@@ -269,3 +269,14 @@ def test_a_run_that_cannot_finish_fails_clearly_and_writes_nothing(processes, lo
         _run(DaskEngine(client, block_bytes=2_000), log, "scores", out)
     killer.join()
     assert not out.exists() and not list(tmp_path.glob(".*tmp-*"))
+
+
+def test_local_cluster_analyze_is_the_single_machine_analyze(client, log):
+    from logad_utils.analysis import analyze_logs
+
+    one = analyze_logs(log, ["tfidf"])
+    many = analyze_logs(log, ["tfidf"], engine=DaskEngine(client, block_bytes=BLOCK))
+    assert len(many.frame) == 3000 and many.frame["is_anomaly"].any()
+    pd.testing.assert_frame_equal(many.frame, one.frame)
+    pd.testing.assert_frame_equal(many.result.table(), one.result.table())
+    pd.testing.assert_frame_equal(many.trends.alerts, one.trends.alerts)

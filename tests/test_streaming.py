@@ -1,4 +1,6 @@
 """Bounded-memory runs: the table of distinct lines gives the in-memory answer, written chunk by chunk."""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +10,8 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
-from logad_utils.streaming import count_keys, fit_score, mine_table, write_frames, write_parse, write_scores
+from logad_utils.streaming import (count_keys, fit_score, line_frame, mine_table, with_key_columns, write_frames,
+                                   write_parse, write_scores)
 from logad_utils.templates import LogTemplateMiner
 
 
@@ -129,3 +132,37 @@ def test_a_failed_write_leaves_no_file(tmp_path):
     with pytest.raises(KeyboardInterrupt), atomic_path(tmp_path / "scores.parquet") as tmp:
         write_frames(frames(), tmp, pd.DataFrame({"a": []}))
     assert not list(tmp_path.iterdir())
+
+
+def _trace_log(tmp_path) -> Path:
+    head = "2024-03-05 14:00:{:02d},000 {} [main] com.acme.Api: {}"
+    lines = [head.format(i, "INFO", f"request served id={i}") for i in range(30)]
+    lines[12:13] = [head.format(12, "ERROR", "request failed id=12"), "java.lang.IllegalStateException: pool",
+                    "\tat com.acme.Pool.take(Pool.java:88)", "\t... 2 more"]
+    path = tmp_path / "app.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_lean_line_frame_holds_what_the_in_memory_parse_holds(log, tmp_path):
+    paths = [str(log), str(with_unparsed_lines(log, tmp_path / "unparsed.jrn")), str(_trace_log(tmp_path))]
+    miner = LogTemplateMiner()
+    run = count_keys(paths, masker=miner.masker, chunk_lines=700)
+    keys = mine_table(run.table.frame(), miner)
+    raw_keys = np.arange(len(keys)) % 7 == 0
+    lean = with_key_columns(line_frame(run, keys, raw_keys), keys, ("masked", "template_id", "component", "level"))
+    full = parse_logs(paths, miner=LogTemplateMiner(), warn=False)
+    assert len(lean) == len(full) == sum(run.lines.values())
+    for name in ("source", "line_no", "content", "timestamp", "event_line_no", "masked", "template_id",
+                 "component", "level"):
+        got = lean[name].astype(object).where(lean[name].notna(), None)
+        want = full[name].astype(object).where(full[name].notna(), None)
+        assert got.tolist() == want.tolist(), name
+    # The raw text is kept on each key's first line and on every line of the chosen keys.
+    kept = lean["raw"].notna().to_numpy()
+    ids = lean["key"].to_numpy()
+    first = np.zeros(len(lean), dtype=bool)
+    first[np.unique(ids, return_index=True)[1]] = True
+    assert (kept == (first | raw_keys[ids])).all()
+    assert lean.loc[kept, "raw"].astype(str).tolist() == full.loc[kept, "raw"].tolist()
+    assert isinstance(lean["content"].dtype, pd.CategoricalDtype) and lean["content"].cat.categories.is_unique
