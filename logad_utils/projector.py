@@ -283,7 +283,7 @@ def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | Non
         if anomaly_col is not None and col == anomaly_col:
             columns.append([MISSING if f is None else f for f in _flag_strings(values)])
         else:
-            columns.append([_format_cell(v, limit, safe_formulas) for v in values])
+            columns.append(_each_distinct(values, lambda v: _format_cell(v, limit, safe_formulas)).tolist())
     columns.append([str(int(r)) for r in rows])
     if len(names) < 2:  # metadata without columns: a 1-column file would lose its header
         names.append("point")

@@ -234,6 +234,10 @@ def _values(frame: pd.DataFrame, column: str | None) -> np.ndarray:
     """A column as strings (n,) of dtype object, '' where missing."""
     if column is None:
         return np.full(len(frame), "", dtype=object)
+    if isinstance(frame[column].dtype, pd.CategoricalDtype):
+        # Each category converted once; code -1 (missing) picks the "" appended last.
+        values = frame[column].cat
+        return np.append(values.categories.astype(str).to_numpy(dtype=object), "")[values.codes.to_numpy()]
     col = frame[column].astype(object)
     return col.where(col.notna(), "").astype(str).to_numpy(dtype=object)
 
@@ -812,17 +816,20 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     line_no = alerts["first_line_no"].to_numpy(dtype=np.int64)
     start = _naive_ns(alerts["start"])
     timed = ~np.isnat(start)
-    for inc in incidents:
-        if pd.notna(inc.start) and timed.any():
-            lag = _naive_ns([inc.start])[0] - start
-            just_before = timed & (lag >= np.timedelta64(0)) & (lag <= pd.Timedelta(window).to_timedelta64())
+    said = [(str(unit), f"trend before the start: {kind} of '{_short(template, 60)}'")
+            for unit, kind, template in zip(alerts["unit"], alerts["kind"], alerts["template"])]
+    begins = _naive_ns([inc.start for inc in incidents])
+    width = pd.Timedelta(window).to_timedelta64()
+    for inc, begin in zip(incidents, begins):
+        if not np.isnat(begin) and timed.any():
+            lag = begin - start
+            just_before = timed & (lag >= np.timedelta64(0)) & (lag <= width)
         else:
             lag = inc.first_line_no - line_no
             just_before = (lag >= 0) & (lag <= window_lines)
-        hits = alerts[just_before & (source == inc.source)]
-        for alert in hits.itertuples(index=False):
-            text = f"trend before the start: {alert.kind} of '{_short(alert.template, 60)}'"
-            _add_precursor(inc, str(alert.unit), text)
+        hits = np.flatnonzero(just_before & (source == inc.source))
+        for i in hits:
+            _add_precursor(inc, *said[i])
         if len(hits):
             terms = inc.candidates[list(weights)].to_numpy(dtype=float)
             inc.candidates["score"] = terms @ np.array(list(weights.values())) / sum(weights.values())
