@@ -102,6 +102,7 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     keys = keys.assign(score=score, is_anomaly=verdict, methods=flagged_by)
     lines = engine.line_frame(run, keys, verdict.astype(bool), miner.masker)
     frame = streaming.with_key_columns(lines, keys, LINE_KEY_COLUMNS)
+    frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
     ids = frame["key"].to_numpy()
     runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
     trends = find_trends(frame)

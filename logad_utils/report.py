@@ -294,7 +294,7 @@ def _trends_section(alerts: pd.DataFrame | None, chart: str, limit: int = 15) ->
     return ["<h2>Template trends</h2>",
             f"<p>{len(alerts)} alert(s) on template counts over time (trends.csv lists all of them); "
             f"the strongest {len(top)}:</p>", _image(chart, "template counts with baselines and alerts"),
-            _table(top.round(2), ["template"])]
+            _table(top.round({"score": 2, "expected": 2, "observed": 2}), ["template"])]
 
 
 def render_report(content: ReportContent) -> str:

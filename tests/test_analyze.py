@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from conftest import run_chromium
+from conftest import run_chromium, with_unparsed_lines
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
 from logad_utils.rca import TABLE_COLUMNS
@@ -94,3 +94,10 @@ def test_a_failed_rerun_leaves_no_earlier_report(analyzed, tmp_path, monkeypatch
     assert main(["analyze", str(log), "--method", "tfidf", "--out", str(out)]) != 0
     # The CSVs are the new run's now; a report of the old run beside them would pass for a finished one.
     assert not (out / "report.html").exists()
+
+
+def test_report_counts_unparsed_lines(tmp_path):
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=1200, seed=3)
+    mixed = with_unparsed_lines(log, tmp_path / "mixed.jrn")
+    assert main(["analyze", str(mixed), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    assert '<div class="card">unparsed lines<b>30</b>' in (tmp_path / "out" / "report.html").read_text()
