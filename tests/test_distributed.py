@@ -280,3 +280,12 @@ def test_local_cluster_analyze_is_the_single_machine_analyze(client, log):
     pd.testing.assert_frame_equal(many.frame, one.frame)
     pd.testing.assert_frame_equal(many.result.table(), one.result.table())
     pd.testing.assert_frame_equal(many.trends.alerts, one.trends.alerts)
+
+
+def test_cli_analyze_with_engine_dask(client, log, tmp_path):
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "one")]) == 0
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "many"), "--engine", "dask",
+                 "--scheduler", client.scheduler.address]) == 0
+    for name in ("anomalies.csv", "incidents.csv", "trends.csv"):
+        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    assert (tmp_path / "many" / "report.html").is_file()
