@@ -21,38 +21,11 @@ from .report import analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
-__all__ = ["run_methods", "combine", "Analysis", "analyze_logs", "write_outputs", "ALL_METHODS"]
+__all__ = ["combine", "Analysis", "analyze_logs", "write_outputs", "ALL_METHODS"]
 
 ALL_METHODS = METHODS
 # The report details the largest incidents; incidents.csv lists every one.
 REPORT_INCIDENTS = 25
-
-
-def run_methods(frame: pd.DataFrame, methods: Sequence[str], train: pd.DataFrame | None = None,
-                tables: dict | None = None, **params) -> list[tuple[MethodRun, object]]:
-    """Fit each method (on ``train`` when given, else on ``frame``) and score ``frame``; (run, detector) pairs.
-
-    ``tables`` collects the unique documents of (train, frame) per document key
-    (see ``BaseLogDetector.document_key``): methods reading the same text share one table.
-    """
-    out = []
-    tables = {} if tables is None else tables
-    for method in methods:
-        detector = make_detector(method, known_good=train is not None, **params)
-        key = detector.document_key()
-        if key not in tables:
-            tables[key] = tuple(None if f is None else unique_documents(frame_documents(f, *key))
-                                for f in (train, frame))
-        fit_unique, score_unique = tables[key]
-        t0 = time.perf_counter()
-        detector.fit(train if train is not None else frame, unique=fit_unique if train is not None else score_unique)
-        fit_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        scores = (detector.decision_function(frame, unique=score_unique) if train is not None
-                  else detector.decision_scores_)
-        score_s = time.perf_counter() - t0
-        out.append((MethodRun(method, scores, detector.label(scores), fit_s, score_s), detector))
-    return out
 
 
 @dataclass
