@@ -21,7 +21,7 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import make_detector
 from logad_utils.distributed import (SUCCESS, ClusterError, DaskEngine, Partition, partition_chunks,
                                      plan_partitions, split_points)
-from logad_utils.io import ReadReport, read_logs
+from logad_utils.io import ReadReport, read_logs, timestamps_ns
 from logad_utils.multiline import Multiline
 from logad_utils.pipeline import parse_logs
 from logad_utils.streaming import mine_table
@@ -205,6 +205,26 @@ def test_structure_and_routine_rules_on_a_local_cluster(client, log, tmp_path, c
     frame, scores, labels = _reference_scores(path)
     assert (~frame["parsed"]).sum() > 50 if case == "unparsed" else len(frame) == 20_000
     _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+
+
+def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path):
+    path, stamp, lines = tmp_path / "syslog", pd.Timestamp("2023-12-28"), []
+    while stamp < pd.Timestamp("2025-01-03"):  # two New Years, and a 29 February between them
+        lines.append(f"{stamp:%b %e %H:%M:%S} host{len(lines) % 3} cron[{100 + len(lines) % 7}]: job "
+                     f"{len(lines) % 5} ran")
+        stamp += pd.Timedelta(hours=7, minutes=13)
+    path.write_text("\n".join(lines) + "\n")
+    engine = DaskEngine(client, block_bytes=4_000)
+    parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
+    expected = read_logs(path, warn=False)
+    assert len(plan_partitions(path, block_bytes=4_000)[0]) > 10
+    assert expected.attrs["read_report"]["formats"] == {str(path): "syslog"}
+    assert expected["timestamp"].dt.year.unique().tolist() == [2000, 2001, 2002]
+    assert parsed["timestamp"].tolist() == expected["timestamp"].tolist()
+    out = _run(engine, path, "scores", tmp_path / "scores.parquet")
+    _assert_same_scores(pd.read_parquet(out), *_reference_scores(path))
+    run = engine.count_keys(path, masker=LogTemplateMiner().masker)
+    assert sorted(run.times()[1].tolist()) == sorted(set(timestamps_ns(expected["timestamp"]).tolist()))
 
 
 def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):
