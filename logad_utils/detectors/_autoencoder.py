@@ -336,12 +336,15 @@ class AutoencoderDetector(BaseLogDetector):
                             batch_size=self.bert_batch_size, device=self.bert_device,
                             cache_dir=self.cache_dir, progress=False)
 
+    def _new_embedder(self) -> BertEmbedder | None:
+        return self._make_embedder() if self.features == "bert" else None
+
     def _fit_features(self, texts: np.ndarray, counts: np.ndarray):
         """Fit the featuriser on the unique texts (u,) with counts (u,); return their vectors (u, d)."""
         if self.features == "tfidf":
             self.tfidf_ = WeightedTfidf(ngram_range=tuple(self.ngram_range), max_features=self.max_features)
             return _as_float32(self.tfidf_.fit_transform(list(texts), sample_weight=counts))
-        self.embedder_ = self._make_embedder()
+        self.embedder_ = self._new_embedder()
         self.embedder_.fit(list(texts))
         return _as_float32(self.embedder_.transform(list(texts)))
 

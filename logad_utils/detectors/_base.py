@@ -276,6 +276,24 @@ class BaseLogDetector(BaseEstimator):
         self.routine_score_ = _quantile(evidence[known], 0.5, weights[known]) if routine else -np.inf
         self.routine_ = routine
 
+    def _new_embedder(self):
+        """A fresh BertEmbedder of the kind ``fit`` makes; None for a detector without BERT vectors."""
+        return None
+
+    def embedding_job(self, X) -> tuple | None:
+        """What ``fit(X)`` (unfitted) or ``decision_function(X)`` (fitted) would run BERT on: (the fitted
+        embedder, the texts (u,) in the order it embeds them), so that an engine can compute the vectors
+        elsewhere (:func:`embeddings.preset_vectors`); None for a detector without BERT vectors."""
+        embedder = self._new_embedder()
+        if embedder is None:
+            return None
+        texts = [str(t) for t in unique_documents(self._documents(X)).texts]
+        if not hasattr(self, "threshold_"):
+            return embedder.fit(texts), texts
+        # Scoring embeds only the messages fit did not see; a loaded model settles its token limit on first use.
+        embedder = self.embedder_ if hasattr(self.embedder_, "max_length_") else self.embedder_.fit()
+        return embedder, [t for t in texts if t not in self.fit_scores_]
+
     def document_key(self) -> tuple[str, bool, bool]:
         """What this detector reads of a frame: (text column, component prefix, level prefix)."""
         return (getattr(self, "text", "masked"), getattr(self, "use_component", False),
