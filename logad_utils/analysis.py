@@ -67,7 +67,7 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     for method in methods:
         detector = make_detector(method, known_good=train is not None, **params)
         t0 = time.perf_counter()
-        scored = streaming.fit_score(detector, keys, times, train_keys)
+        scored = engine.fit_score(detector, keys, times, train_keys)
         runs.append(MethodRun(method, scored["score"].to_numpy(), scored["is_anomaly"].to_numpy(),
                               time.perf_counter() - t0, 0.0))
         detectors.append(detector)
