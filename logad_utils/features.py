@@ -281,7 +281,8 @@ class StructureModel:
 
 def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolerance: float = 0.1,
                   alpha: float = 0.01, min_cover: float = 0.5, min_fill: float = 0.5) -> set:
-    """Keys (e.g. messages) of lines (n,) whose timestamps (n,) recur at a regular period across the file.
+    """Keys (e.g. messages, or their integer codes, -1 for none) of lines (n,) whose timestamps (n,) recur at a
+    regular period across the file.
 
     The period is the key's median gap between distinct times. Of c
     occurrences, k lie within ``tolerance`` periods of one beat grid (extra
@@ -295,14 +296,22 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolera
     shows at every poll during a few outages.
     """
     ts = pd.to_datetime(pd.Series(times), errors="coerce")
-    seconds = (ts - ts.min()) / pd.Timedelta(seconds=1)
-    span = float(seconds.max()) if seconds.notna().any() else 0.0
+    seconds = ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+    span = float(np.nanmax(seconds)) if len(seconds) and not np.isnan(seconds).all() else 0.0
     if span <= 0:
         return set()
-    frame = pd.DataFrame({"key": np.asarray(keys, dtype=object), "t": seconds.to_numpy()}).dropna()
+    keys = np.asarray(keys)
+    codes, names = (keys, None) if keys.dtype.kind in "iu" else pd.factorize(pd.Series(keys, dtype=object))
+    valid = (codes >= 0) & ~np.isnan(seconds)
+    codes, seconds = codes[valid], seconds[valid]
+    # Sorted by key, then time: each key's times are one slice (integer arrays, no per-line objects).
+    order = np.lexsort((seconds, codes))
+    codes, seconds = codes[order], seconds[order]
+    bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     out = set()
-    for key, t in frame.groupby("key", sort=False)["t"]:
-        t = np.unique(t.to_numpy())
+    for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(codes)]])):
+        t = seconds[lo:hi]
+        t = t[np.concatenate([[True], t[1:] != t[:-1]])]
         if len(t) < min_count or t[-1] - t[0] < min_cover * span:
             continue
         period = float(np.median(np.diff(t)))
@@ -313,5 +322,5 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolera
         off = np.abs(np.angle(np.exp(1j * (angle - grid)))) / (2 * np.pi)  # in periods, 0 ... 0.5
         on_grid = int((off <= tolerance).sum())
         if binom.sf(on_grid - 3, len(t) - 2, 2 * tolerance) < alpha:
-            out.add(key)
+            out.add(codes[lo] if names is None else names[codes[lo]])
     return out

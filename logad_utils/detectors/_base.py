@@ -156,7 +156,8 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.nd
         per_template = pd.DataFrame({"t": template, "m": keys, "w": weights}).groupby("t")
         distinct = per_template["m"].nunique() >= 0.5 * per_template["w"].sum()
         keys = keys.where(~template.map(distinct).fillna(False).astype(bool), "template:" + template.astype(str))
-    periodic = periodic_keys(keys.to_numpy(dtype=object)[rows], pd.Series(stamps.view("datetime64[ns]")))
+    codes, names = pd.factorize(keys)
+    periodic = {names[c] for c in periodic_keys(codes[rows], pd.Series(stamps.view("datetime64[ns]")))}
     if not periodic:
         return set()
     keep = unique.inverse >= 0
