@@ -302,7 +302,7 @@ class AutoencoderDetector(BaseLogDetector):
                  cache_dir: str | None = None, log_dir: str | None = None, verbose: int = 0,
                  contamination: float | str = "auto", percentile: float | None = None,
                  severity_weight: float = 1.0, structure_weight: float = 4.0,
-                 novelty_weight: float = 3.0, routine: bool = True,
+                 novelty_weight: float = 1.0, routine: bool = True,
                  random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
                          structure_weight=structure_weight, novelty_weight=novelty_weight,

@@ -196,7 +196,7 @@ class BaseLogDetector(BaseEstimator):
         its line-weighted standard deviation; the structural one, in surprise
         units (nats), less its line-weighted median, in units of its standard
         deviation or 1, whichever is larger. 0 ignores structure.
-    novelty_weight : float, default 3.0
+    novelty_weight : float, default 1.0
         Weight of the novelty score (:class:`features.NoveltyModel`: the share
         of the message's tokens that the fit never saw, times the surprise of
         one unseen token, in nats), added like the structural score. Every
@@ -214,7 +214,7 @@ class BaseLogDetector(BaseEstimator):
     _parameter_constraints: dict = dict(THRESHOLD_CONSTRAINTS)
 
     def __init__(self, contamination: float | str = "auto", percentile: float | None = None,
-                 severity_weight: float = 1.0, structure_weight: float = 2.0, novelty_weight: float = 3.0,
+                 severity_weight: float = 1.0, structure_weight: float = 2.0, novelty_weight: float = 1.0,
                  routine: bool = True) -> None:
         self.contamination = contamination
         self.percentile = percentile

@@ -183,7 +183,7 @@ class DbscanDetector(BaseLogDetector):
     def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None,
                  min_samples: int | float | None = None, text: str = "masked", contamination: float | str = "auto",
                  percentile: float | None = None, severity_weight: float = 1.0, structure_weight: float = 3.0,
-                 novelty_weight: float = 3.0,
+                 novelty_weight: float = 1.0,
                  routine: bool = True, random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
                          structure_weight=structure_weight, novelty_weight=novelty_weight,

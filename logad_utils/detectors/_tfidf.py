@@ -55,7 +55,7 @@ class TfidfDetector(BaseLogDetector):
                  use_component: bool = False, use_level: bool = False, n_components: int = 50,
                  n_neighbors: int = 5, contamination: float | str = "auto", percentile: float | None = None,
                  severity_weight: float = 1.0, structure_weight: float = 2.0,
-                 novelty_weight: float = 3.0, routine: bool = True,
+                 novelty_weight: float = 1.0, routine: bool = True,
                  random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
                          structure_weight=structure_weight, novelty_weight=novelty_weight,
