@@ -426,7 +426,7 @@ def _known_good_section(table: pd.DataFrame, weights: pd.DataFrame, args) -> str
         "## Thresholds that transfer, known-good (a clean period fitted, new lines scored)",
         "",
         f"`python benchmarks/bench_transfer.py --suite known-good --pairs {args.pairs}`. The same pairs, with "
-        f"each detector fitted (`make_detector(..., known_good=True)`) on the first {TRAIN_SHARE:.0%} of the "
+        f"each detector fitted (`make_detector(..., known_good=True)`) on the first {TRAIN_SHARE * 100:.0f} % of the "
         "host's lines and scoring the last 40 % with the guest's run scattered among them (1-5 % of the scored "
         "lines); *BGL labels* and *journals*: fitted on the normal lines of the first 60 %, scoring the last "
         "40 %. Threshold: the known-good one (99.5th percentile of the training scores). F1 is at the shipped "
