@@ -25,6 +25,7 @@ THRESHOLD_CONSTRAINTS: dict[str, list] = {
     "percentile": [None, Interval(Real, 0, 100, closed="neither")],
     "severity_weight": [Interval(Real, 0, None, closed="left")],
     "structure_weight": [Interval(Real, 0, None, closed="left")],
+    "novelty_weight": [Interval(Real, 0, None, closed="left")],
     "routine": ["boolean"],
 }
 

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN",
-           "shape_features", "StructureModel", "periodic_keys"]
+           "shape_features", "StructureModel", "NoveltyModel", "periodic_keys"]
 
 # Placeholders such as <NUM> stay one token; words keep dots, dashes and underscores
 # so that "org.apache.Foo" or "cache-miss" are single terms.
@@ -277,6 +277,64 @@ class StructureModel:
         """Shape surprise (u,) of texts; a line that did not parse adds ``unparsed_surprise_``."""
         binned = self._bin(shape_features(texts))
         return self.surprise_[np.arange(binned.shape[1])[None, :], binned].mean(axis=1)
+
+
+class NoveltyModel:
+    """How much of a message is made of tokens the fit never saw, in surprise units (nats).
+
+    One unseen token costs −log of the Good–Turing chance that the next token is
+    new: (types seen in exactly one fitted line + 1) / (token occurrences + 1);
+    the more settled the fitted vocabulary, the stronger the evidence. A
+    message's novelty is that cost times the share of its tokens (repeats
+    counted, :data:`TOKEN_PATTERN`, lower-cased, after masking) outside the
+    fitted vocabulary: 0 for every fitted message, the full cost for a
+    message of new words only. Fitted on unique texts with line counts.
+    """
+
+    def fit(self, texts: Sequence[str], counts: np.ndarray) -> "NoveltyModel":
+        """Fit on u texts and their line counts (u,)."""
+        analyzer = self._analyzer()
+        lines: dict[str, float] = {}
+        occurrences = 0.0
+        for text, count in zip(texts, np.asarray(counts, dtype=float)):
+            tokens = analyzer(text)
+            occurrences += count * len(tokens)
+            for token in set(tokens):
+                lines[token] = lines.get(token, 0.0) + count
+        singles = sum(1 for n in lines.values() if n == 1)
+        self.vocabulary_ = frozenset(lines)
+        self.unseen_surprise_ = float(np.log((occurrences + 1) / (singles + 1)))
+        return self
+
+    @staticmethod
+    def _analyzer():
+        return CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True).build_analyzer()
+
+    def to_dict(self) -> dict:
+        """The fitted state as plain JSON-able values (the vocabulary sorted)."""
+        return {"vocabulary_": sorted(self.vocabulary_), "unseen_surprise_": self.unseen_surprise_}
+
+    @classmethod
+    def from_dict(cls, state: dict) -> "NoveltyModel":
+        """A model from :meth:`to_dict`."""
+        model = cls()
+        model.vocabulary_ = frozenset(str(t) for t in state["vocabulary_"])
+        model.unseen_surprise_ = float(state["unseen_surprise_"])
+        return model
+
+    def share(self, texts: Sequence[str]) -> np.ndarray:
+        """Share of each text's tokens (u,) outside the fitted vocabulary; 0 for a text without tokens."""
+        analyzer = self._analyzer()
+        out = np.zeros(len(texts))
+        for i, text in enumerate(texts):
+            tokens = analyzer(text)
+            if tokens:
+                out[i] = sum(t not in self.vocabulary_ for t in tokens) / len(tokens)
+        return out
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Novelty surprise (u,) of texts: unseen-token share times ``unseen_surprise_``."""
+        return self.share(texts) * self.unseen_surprise_
 
 
 def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolerance: float = 0.1,

@@ -243,7 +243,7 @@ class AutoencoderDetector(BaseLogDetector):
         reconstruct any message it sees a few dozen times, so a run of foreign
         lines soon scores as ordinary on its own; their shape still stands out.
         Chosen by leave-one-system-out (``benchmarks/bench_transfer.py``).
-    routine : see :class:`~logad_utils.detectors.BaseLogDetector`.
+    novelty_weight, routine : see :class:`~logad_utils.detectors.BaseLogDetector`.
     random_state : int, default 0
         Seeds Keras (``keras.utils.set_random_seed``), weight initialisers,
         shuffling and the holdout.
@@ -301,10 +301,12 @@ class AutoencoderDetector(BaseLogDetector):
                  bert_model: str | None = None, bert_batch_size: int = 64, bert_device: str = "auto",
                  cache_dir: str | None = None, log_dir: str | None = None, verbose: int = 0,
                  contamination: float | str = "auto", percentile: float | None = None,
-                 severity_weight: float = 1.0, structure_weight: float = 4.0, routine: bool = True,
+                 severity_weight: float = 1.0, structure_weight: float = 4.0,
+                 novelty_weight: float = 1.0, routine: bool = True,
                  random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
-                         structure_weight=structure_weight, routine=routine)
+                         structure_weight=structure_weight, novelty_weight=novelty_weight,
+                         routine=routine)
         self.features = features
         self.hidden = hidden
         self.latent = latent

@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
-from ..features import StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys, severity, unique_documents
+from ..features import NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys, severity, unique_documents
 from ..io import NAT, timestamps_ns
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
@@ -197,6 +197,13 @@ class BaseLogDetector(BaseEstimator):
         its line-weighted standard deviation; the structural one, in surprise
         units (nats), less its line-weighted median, in units of its standard
         deviation or 1, whichever is larger. 0 ignores structure.
+    novelty_weight : float, default 1.0
+        Weight of the novelty score (:class:`features.NoveltyModel`: the share
+        of the message's tokens that the fit never saw, times the surprise of
+        one unseen token, in nats), added like the structural score. Every
+        fitted line scores 0, so it only raises new data scored against the
+        fit (a known-good log, a saved model): a message of new words stands
+        out whatever the detector's own features make of it.
     routine : bool, default True
         Messages that recur at a regular period across the file
         (:func:`features.periodic_keys`: daily, hourly, every N minutes) are
@@ -208,11 +215,13 @@ class BaseLogDetector(BaseEstimator):
     _parameter_constraints: dict = dict(THRESHOLD_CONSTRAINTS)
 
     def __init__(self, contamination: float | str = "auto", percentile: float | None = None,
-                 severity_weight: float = 1.0, structure_weight: float = 2.0, routine: bool = True) -> None:
+                 severity_weight: float = 1.0, structure_weight: float = 2.0, novelty_weight: float = 1.0,
+                 routine: bool = True) -> None:
         self.contamination = contamination
         self.percentile = percentile
         self.severity_weight = severity_weight
         self.structure_weight = structure_weight
+        self.novelty_weight = novelty_weight
         self.routine = routine
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -236,8 +245,11 @@ class BaseLogDetector(BaseEstimator):
         return np.where(pd.isna(docs), None, docs) if len(docs) else docs
 
     def _evidence(self, X, unique: Unique, raw: np.ndarray) -> np.ndarray:
-        """Per line (n,): the own score (scaled) plus the weighted structural score."""
-        scores = unique.broadcast(raw / self.score_scale_)
+        """Per line (n,): the own score (scaled) plus the weighted structural and novelty scores."""
+        own = raw / self.score_scale_
+        if self.novelty_weight:
+            own = own + self.novelty_weight * self.novelty_.score(unique.texts)
+        scores = unique.broadcast(own)
         if self.structure_weight:
             scores = scores + self.structure_weight * (self._structure(X, unique) - self.structure_center_) \
                 / self.structure_scale_
@@ -265,6 +277,7 @@ class BaseLogDetector(BaseEstimator):
         keep = unique.inverse >= 0
         bad = float(np.average(_unparsed(X, len(unique.inverse))[keep], weights=weights[keep]))
         self.structure_ = StructureModel().fit(unique.texts, unique.counts, bad)
+        self.novelty_ = NoveltyModel().fit(unique.texts, unique.counts)
         structure = self._structure(X, unique)
         known = ~np.isnan(structure)
         self.structure_center_ = _quantile(structure[known], 0.5, weights[known])
@@ -356,7 +369,8 @@ class BaseLogDetector(BaseEstimator):
         texts = [str(t) for t in self.unique_.texts]
         values = {"threshold_": float(self.threshold_), "score_scale_": float(self.score_scale_), "texts": texts,
                   "structure_": self.structure_.to_dict(), "structure_center_": float(self.structure_center_),
-                  "structure_scale_": float(self.structure_scale_), "routine_": sorted(self.routine_),
+                  "structure_scale_": float(self.structure_scale_), "novelty_": self.novelty_.to_dict(),
+                  "routine_": sorted(self.routine_),
                   "routine_score_": float(self.routine_score_)}
         arrays = {"counts": self.unique_.counts, "inverse": self.unique_.inverse,
                   "fit_scores": np.array([self.fit_scores_[t] for t in texts], dtype=float),
@@ -373,6 +387,7 @@ class BaseLogDetector(BaseEstimator):
         self.structure_ = StructureModel.from_dict(values["structure_"])
         self.structure_center_ = float(values["structure_center_"])
         self.structure_scale_ = float(values["structure_scale_"])
+        self.novelty_ = NoveltyModel.from_dict(values["novelty_"])
         self.routine_ = set(values["routine_"])
         self.routine_score_ = float(values["routine_score_"])
         self.decision_scores_ = arrays["decision_scores_"]

@@ -146,7 +146,7 @@ class DbscanDetector(BaseLogDetector):
         a foreign message near ordinary ones of similar meaning, so its own
         distance says less than its shape. Chosen by leave-one-system-out
         (``benchmarks/bench_transfer.py``).
-    contamination, percentile, severity_weight, routine : see :class:`BaseLogDetector`.
+    contamination, percentile, severity_weight, novelty_weight, routine : see :class:`BaseLogDetector`.
     random_state : int, default 0
         The fit is deterministic without it (BERT inference, DBSCAN); kept for
         the common API.
@@ -183,9 +183,11 @@ class DbscanDetector(BaseLogDetector):
     def __init__(self, embedder: BertEmbedder | None = None, eps: float | None = None,
                  min_samples: int | float | None = None, text: str = "masked", contamination: float | str = "auto",
                  percentile: float | None = None, severity_weight: float = 1.0, structure_weight: float = 3.0,
+                 novelty_weight: float = 1.0,
                  routine: bool = True, random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
-                         structure_weight=structure_weight, routine=routine)
+                         structure_weight=structure_weight, novelty_weight=novelty_weight,
+                         routine=routine)
         self.embedder = embedder
         self.eps = eps
         self.min_samples = min_samples

@@ -34,7 +34,8 @@ class TfidfDetector(BaseLogDetector):
         SVD size for ``iforest``.
     n_neighbors : int, default 5
         k for ``knn``.
-    contamination, percentile, severity_weight, structure_weight, routine : see :class:`BaseLogDetector`.
+    contamination, percentile, severity_weight, structure_weight, novelty_weight, routine : see
+        :class:`BaseLogDetector`.
     random_state : int, default 0
     """
 
@@ -53,10 +54,12 @@ class TfidfDetector(BaseLogDetector):
     def __init__(self, scorer: str = "rarity", ngram_range: tuple[int, int] = (1, 1), text: str = "masked",
                  use_component: bool = False, use_level: bool = False, n_components: int = 50,
                  n_neighbors: int = 5, contamination: float | str = "auto", percentile: float | None = None,
-                 severity_weight: float = 1.0, structure_weight: float = 2.0, routine: bool = True,
+                 severity_weight: float = 1.0, structure_weight: float = 2.0,
+                 novelty_weight: float = 1.0, routine: bool = True,
                  random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
-                         structure_weight=structure_weight, routine=routine)
+                         structure_weight=structure_weight, novelty_weight=novelty_weight,
+                         routine=routine)
         self.scorer = scorer
         self.ngram_range = ngram_range
         self.text = text
