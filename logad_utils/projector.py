@@ -274,7 +274,8 @@ def _bucket_top(values: list[str], keep: int = MAX_COLOR_VALUES - 1) -> list[str
 
 
 def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | None,
-                    limit: int, safe_formulas: bool) -> tuple[list[str], list[list[str]]]:
+                    limit: int, safe_formulas: bool, row_numbers: np.ndarray | None = None
+                    ) -> tuple[list[str], list[list[str]]]:
     """Header and string cells for the exported rows, plus ``row`` (input position) and ``*_top`` columns."""
     names = _clean_names(list(meta.columns) + ["row"])
     columns: list[list[str]] = []
@@ -284,7 +285,7 @@ def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | Non
             columns.append([MISSING if f is None else f for f in _flag_strings(values)])
         else:
             columns.append(_each_distinct(values, lambda v: _format_cell(v, limit, safe_formulas)).tolist())
-    columns.append([str(int(r)) for r in rows])
+    columns.append([str(int(r)) for r in (rows if row_numbers is None else row_numbers[rows])])
     if len(names) < 2:  # metadata without columns: a 1-column file would lose its header
         names.append("point")
         columns.append([f"p{int(r)}" for r in rows])
@@ -376,23 +377,24 @@ def _anomaly_mask(meta: pd.DataFrame, anomaly_col: str | None) -> np.ndarray:
     return _each_distinct(meta[anomaly_col].to_numpy(dtype=object), lambda v: _parse_flag(v) is True).astype(bool)
 
 
-def _group_rows(meta: pd.DataFrame, per_line: bool, anomalous: np.ndarray,
-                scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
+def _group_rows(meta: pd.DataFrame, per_line: bool, anomalous: np.ndarray, scores: np.ndarray | None,
+                weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
     """Points of n rows: representative row (u,), line count (u,), point of each row (n,) and the grouping column.
 
     A point is a unique ``pattern`` (else ``message``); its row is an anomalous one when it has
     any, then the highest-scored, then the first. With ``per_line`` every row is a point.
+    ``weights`` (n,): lines each row stands for (default 1).
     """
     n = len(meta)
     key = None if per_line else next((c for c in GROUP_COLUMNS if c in meta), None)
     if key is None:
-        return np.arange(n), np.ones(n, dtype=np.int64), None, "line"
+        return np.arange(n), np.ones(n, dtype=np.int64) if weights is None else weights, None, "line"
     codes = pd.factorize(meta[key].astype(object), use_na_sentinel=False)[0]
     rank = np.zeros(n) if scores is None else -scores
     order = np.lexsort((np.arange(n), rank, ~anomalous, codes))
     first = np.ones(n, dtype=bool)
     first[1:] = codes[order][1:] != codes[order][:-1]
-    return order[first], np.bincount(codes), codes, key
+    return order[first], np.bincount(codes, weights=weights).astype(np.int64), codes, key
 
 
 def _even_sample(rows: np.ndarray, groups: np.ndarray | None, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -575,12 +577,17 @@ class _Selection:
     anomaly_col: str | None
     score_col: str | None
     input_dim: int
+    n_lines: int
+    row_numbers: np.ndarray | None = None  # input position of each metadata row, when they are not 0 … n-1
 
 
 def select_points(metadata: pd.DataFrame, *, max_points: int = DEFAULT_POINTS, seed: int = 0,
                   anomaly_col: str | None = "is_anomaly", score_col: str | None = "score", per_line: bool = False,
-                  dim: int = 1) -> _Selection:
-    """Which rows of ``metadata`` (n rows) become points (see :func:`export_projector`); needs no vectors."""
+                  dim: int = 1, weights: np.ndarray | None = None) -> _Selection:
+    """Which rows of ``metadata`` (n rows) become points (see :func:`export_projector`); needs no vectors.
+
+    ``weights`` (n,): lines each row stands for (rows of one key of a key table), default 1.
+    """
     if not isinstance(metadata, pd.DataFrame):
         raise TypeError("metadata must be a pandas DataFrame (see metadata_frame)")
     if not 1 <= int(max_points) <= MAX_WEB_POINTS:
@@ -593,13 +600,14 @@ def select_points(metadata: pd.DataFrame, *, max_points: int = DEFAULT_POINTS, s
     meta = metadata.reset_index(drop=True)
     anomalous = _anomaly_mask(meta, anomaly_col)
     scores = _score_array(meta, score_col)
-    reps, counts, codes, unit = _group_rows(meta, per_line, anomalous, scores)
+    reps, counts, codes, unit = _group_rows(meta, per_line, anomalous, scores, weights)
+    n_lines = n if weights is None else int(np.sum(weights))
     notes, dropped = [], {}
     if codes is not None:
         meta = meta.assign(count=counts[codes])
-        dropped["repeated_lines"] = n - len(reps)
-        notes.append(f"{n} lines are {len(reps)} unique {unit} values: one point each, drawn from its anomalous "
-                     "or highest-scored line; `count` says how many lines it stands for")
+        dropped["repeated_lines"] = n_lines - len(reps)
+        notes.append(f"{n_lines} lines are {len(reps)} unique {unit} values: one point each, drawn from its "
+                     "anomalous or highest-scored line; `count` says how many lines it stands for")
     cluster_col = next((c for c in CLUSTER_COLUMNS if c in meta), None)
     clusters = meta[cluster_col].astype(str).to_numpy(dtype=object)[reps] if cluster_col else None
     chosen, sample_notes, sample_dropped = _choose_points(anomalous[reps], None if scores is None else scores[reps],
@@ -607,7 +615,7 @@ def select_points(metadata: pd.DataFrame, *, max_points: int = DEFAULT_POINTS, s
     dropped.update(sample_dropped)
     return _Selection(np.sort(reps[chosen]), meta, anomalous, len(reps), int(anomalous[reps].sum()), unit,
                       notes + sample_notes, dropped, seed, int(max_points),
-                      anomaly_col if anomaly_col in meta else None, score_col, int(dim))
+                      anomaly_col if anomaly_col in meta else None, score_col, int(dim), n_lines)
 
 
 def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: str, max_message_chars: int,
@@ -621,7 +629,8 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
     points, reduction = _dense_points(vectors, np.arange(len(rows)), chosen.seed)
     if reduction:
         notes.append(reduction)
-    names, columns = _metadata_table(chosen.meta, rows, chosen.anomaly_col, max_message_chars, safe_formulas)
+    names, columns = _metadata_table(chosen.meta, rows, chosen.anomaly_col, max_message_chars, safe_formulas,
+                                     chosen.row_numbers)
     for name in names:
         if name.endswith("_top"):
             notes.append(f"{name[:-4]} has over {MAX_COLOR_VALUES} distinct values: colour by {name} "
@@ -634,7 +643,7 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
         config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=chosen.n_total,
         sampled=len(rows) < chosen.n_total, n_anomalies=int(anomalous[rows].sum()),
         n_anomalies_total=chosen.n_anomalies_total, dim=int(points.shape[1]), info_path=run_dir / INFO_FILE,
-        notes=notes, n_lines=len(chosen.meta), web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
+        notes=notes, n_lines=chosen.n_lines, web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
     _write_tensors(result.tensors_path, points)
     _write_metadata(result.metadata_path, names, columns)
     write_text(result.config_path, _config_text(tensor_name, points.shape))
@@ -706,22 +715,45 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
     worth showing and are left out. One point per unique message unless ``per_line``
     (see :func:`export_projector`), as is ``safe_formulas``.
     """
-    keep = ~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), dtype=bool)
-    lines = frame[keep].reset_index(drop=True)
-
-    def kept(values):
-        return None if values is None else np.asarray(values)[keep]
-
-    meta = metadata_frame(lines, scores=kept(scores), labels=kept(labels), clusters=kept(clusters), truth=kept(truth))
+    keep = np.flatnonzero(~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), bool))
     if not hasattr(vectors, "transform"):
+        meta = metadata_frame(frame.iloc[keep], *(_rows_of(v, keep) for v in (scores, labels, clusters, truth)))
         return export_projector(_as_matrix(vectors)[keep], meta, out_dir=out_dir, run=run, seed=seed,
                                 per_line=per_line, safe_formulas=safe_formulas)
+    rows, weights = _key_rows(frame, keep, scores, labels) if not per_line else (np.arange(len(keep)), None)
+    lines = frame.iloc[keep[rows]]
+    meta = metadata_frame(lines, *(_rows_of(v, keep[rows]) for v in (scores, labels, clusters, truth)))
     # A detector's vectors are computed for the exported points only: logs repeat.
-    chosen = select_points(meta, seed=seed, per_line=per_line)
+    chosen = select_points(meta, seed=seed, per_line=per_line, weights=weights)
+    chosen.row_numbers = rows
     matrix = _as_matrix(vectors.transform(lines.iloc[chosen.rows]))
     _check_finite(matrix)
     chosen.input_dim = int(matrix.shape[1])
     return _write_export(matrix, chosen, out_dir, run, "embedding", 500, safe_formulas)
+
+
+def _rows_of(values, rows: np.ndarray):
+    """Per-line values (n,) at ``rows``, or None."""
+    return None if values is None else np.asarray(values)[rows]
+
+
+def _key_rows(frame: pd.DataFrame, keep: np.ndarray, scores, labels) -> tuple[np.ndarray, np.ndarray | None]:
+    """Positions among the kept lines (p,) that can stand for all of them, with the lines each stands for.
+
+    With a ``key`` column (a lean frame of :func:`analysis.analyze_logs`) whose lines share their score and
+    verdict, each key's first line stands for the key (same points as from every line); else every line.
+    """
+    every = (np.arange(len(keep)), None)
+    if "key" not in frame:
+        return every
+    key = frame["key"].to_numpy()[keep]
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    for values in (scores, labels):
+        if values is not None and not np.array_equal(np.asarray(values)[keep], np.asarray(values)[keep][first][inverse],
+                                                    equal_nan=True):
+            return every
+    order = np.argsort(first)
+    return first[order], counts[order]
 
 
 def tensorboard_command(run_dir) -> str:

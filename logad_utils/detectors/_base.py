@@ -14,7 +14,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
-from ..features import NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys, severity, unique_documents
+from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys,
+                        severity, unique_documents)
 from ..io import NAT, timestamps_ns
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
