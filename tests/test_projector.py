@@ -488,3 +488,19 @@ def test_tensorboard_projector_opens_the_bookmark(tmp_path, tensorboard):
         assert not page.errors, page.errors
     finally:
         page.close()
+
+
+def test_an_analysis_exports_from_one_line_per_key_what_every_line_gives(tmp_path):
+    from logad_utils.analysis import analyze_logs
+    from logad_utils.datasets import write_log
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
+    analysis = analyze_logs(log, ["tfidf"])
+    run, detector = analysis.runs[0], analysis.detectors[0]
+    for name, frame in (("keys", analysis.frame), ("lines", analysis.frame.drop(columns="key"))):
+        export_lines(frame, detector, out_dir=tmp_path, run=name, scores=run.scores, labels=run.labels,
+                     clusters=analysis.result.labels.to_numpy())
+    for file in ("tensors.tsv", "metadata.tsv", "bookmarks.json"):
+        assert (tmp_path / "keys" / file).read_bytes() == (tmp_path / "lines" / file).read_bytes(), file
+    info = json.loads((tmp_path / "keys" / "export_info.json").read_text())
+    assert info["n_lines"] == 3000 and info["dropped"]["repeated_lines"] > 2000
