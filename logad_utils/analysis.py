@@ -131,12 +131,28 @@ def _message_map(analysis: Analysis, seed: int) -> dict:
 
     frame = analysis.frame
     incident = analysis.result.labels.reindex(frame.index).fillna(-1).astype(np.int64).to_numpy()
+    rows, weights = _map_rows(frame)
+    part = frame.iloc[rows]
     # One vector per unique masked message (its first line), in the model's order: logs repeat.
-    inverse = unique_documents(frame_documents(frame)).inverse
+    inverse = unique_documents(frame_documents(part)).inverse
     firsts = np.unique(inverse, return_index=True)[1][np.unique(inverse) >= 0]
-    model = ExploreModel(frame, analysis.detectors[0].transform(frame.iloc[firsts]), frame["score"].to_numpy(),
-                         frame["is_anomaly"].to_numpy(), incident, seed=seed)
+    model = ExploreModel(part, analysis.detectors[0].transform(part.iloc[firsts]), part["score"].to_numpy(),
+                         part["is_anomaly"].to_numpy(), incident[rows], seed=seed, weights=weights)
     return map_payload(model, seed=seed)
+
+
+def _map_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (r,) that draw the same map as every line, with the lines each stands for (r,): every flagged line
+    (they are listed) and one line of each other key (its lines share message, score and verdict)."""
+    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+    if "key" not in frame:
+        return np.arange(len(frame)), np.ones(len(frame), dtype=np.int64)
+    _, first, counts = np.unique(frame["key"].to_numpy(), return_index=True, return_counts=True)
+    weights = np.ones(len(frame), dtype=np.int64)
+    quiet = ~flagged[first]
+    weights[first[quiet]] = counts[quiet]
+    rows = np.union1d(np.flatnonzero(flagged), first[quiet])
+    return rows, weights[rows]
 
 
 def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,

@@ -102,22 +102,26 @@ class ExploreModel:
     in order of first appearance, as :func:`features.unique_documents` gives them).
     ``scores``, ``labels`` (n,): the detector's scores and 0/1 verdicts; ``clusters`` (n,):
     clusters to colour and select by (the template id when None). Blank lines have no point.
+    ``weights`` (n,): lines each row stands for (default 1), e.g. one row for the unflagged lines of a
+    message; message counts and cluster sizes add them up, line lists show the rows.
     """
 
     def __init__(self, frame: pd.DataFrame, vectors, scores, labels, clusters=None, *,
-                 layout: str = "pca", seed: int = 0) -> None:
+                 layout: str = "pca", seed: int = 0, weights=None) -> None:
         frame = frame.reset_index(drop=True)
         n = len(frame)
-        unique = unique_documents(frame_documents(frame))
+        weights = np.ones(n, dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
+        unique = unique_documents(frame_documents(frame), weights)
         rows = np.flatnonzero(unique.inverse >= 0)
         if not len(rows):
             raise ValueError("nothing to explore: every line is blank")
-        arrays = {"scores": scores, "labels": labels, "clusters": clusters}
+        arrays = {"scores": scores, "labels": labels, "clusters": clusters, "weights": weights}
         for name, values in arrays.items():
             if values is not None and len(values) != n:
                 raise ValueError(f"{name} has {len(values)} entries but the frame has {n} lines")
         self.n_blank = n - len(rows)
         self.lines = self._line_table(frame, rows, unique.inverse[rows], scores, labels, clusters)
+        self.lines["lines"] = weights[rows]
         u = len(unique.texts)
         first = np.unique(unique.inverse[rows], return_index=True)[1]
         if vectors.shape[0] == n and n != u:
@@ -168,7 +172,7 @@ class ExploreModel:
                                                                                kind="stable")
         top = ranked.drop_duplicates("point")  # the highest-scored line of each message
         # each message's most frequent component (ties: the first in name order)
-        component = (lines.groupby(["point", "component"], sort=True).size().rename("n").reset_index()
+        component = (lines.groupby(["point", "component"], sort=True)["lines"].sum().rename("n").reset_index()
                      .sort_values(["point", "n"], ascending=[True, False], kind="stable")
                      .drop_duplicates("point")["component"])
         flagged = lines.groupby("point", sort=True)["flagged"].sum().to_numpy()
@@ -240,7 +244,7 @@ class ExploreModel:
 
     def top_cluster(self) -> str:
         """The cluster holding the highest-scored line (ties: the one with more lines)."""
-        stats = self.lines.groupby("cluster", sort=True).agg(top=("score", "max"), lines=("score", "size"))
+        stats = self.lines.groupby("cluster", sort=True).agg(top=("score", "max"), lines=("lines", "sum"))
         stats["top"] = stats["top"].fillna(-np.inf)
         return str(stats.sort_values(["top", "lines"], ascending=False, kind="stable").index[0])
 

@@ -101,3 +101,14 @@ def test_report_counts_unparsed_lines(tmp_path):
     mixed = with_unparsed_lines(log, tmp_path / "mixed.jrn")
     assert main(["analyze", str(mixed), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
     assert '<div class="card">unparsed lines<b>30</b>' in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_report_map_from_one_line_per_quiet_key_is_the_map_of_every_line(tmp_path):
+    from logad_utils.analysis import _message_map, analyze_logs
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
+    analysis = analyze_logs(log, ["tfidf"])
+    reduced = _message_map(analysis, seed=0)
+    analysis.frame = analysis.frame.drop(columns="key")  # every line a row
+    assert reduced == _message_map(analysis, seed=0)
+    assert sum(reduced["count"]) == 3000 - int(analysis.frame["blank"].sum())
