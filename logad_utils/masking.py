@@ -524,6 +524,8 @@ class _DigitForms:
 
 
 _ANY_DIGIT = re.compile("[0-9]").search
+# Masked forms a Masker keeps between calls of mask_many (the distinct messages of a few chunks).
+_MAX_FORMS = 200_000
 
 
 def _apply(text: str, spans: tuple) -> str:
@@ -561,6 +563,7 @@ class Masker:
         forms = _DigitForms(self.rules, self._regex.pattern) if self._regex is not None else None
         self._digits = (forms if forms is not None and forms.useful
                         and not any(_ANY_DIGIT(p) for p in placeholders.values()) else None)
+        self._forms: dict[bytes, str | tuple] = {}
 
     def mask(self, text: str) -> str:
         """Masked copy of one message."""
@@ -582,9 +585,15 @@ class Masker:
         masked_form = self._masked_form
         # The key keeps every character but digits, so keys of texts that took different tables differ.
         keys = self._digits.keys(texts)
-        forms = {k: masked_form(k.decode("utf-8", "surrogatepass")) for k in dict.fromkeys(keys)}
+        # Forms of earlier calls (the chunks before) are kept, up to a bound on memory.
+        forms = self._forms if len(self._forms) < _MAX_FORMS else {}
+        distinct = dict.fromkeys(keys)
+        for k in distinct:
+            if k not in forms:
+                forms[k] = masked_form(k.decode("utf-8", "surrogatepass"))
+        self._forms = forms
         out = list(map(forms.__getitem__, keys))
-        if all(f.__class__ is str for f in forms.values()):
+        if all(forms[k].__class__ is str for k in distinct):
             return out
         return [f if f.__class__ is str else _apply(t, f) for t, f in zip(texts, out)]
 
