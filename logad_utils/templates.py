@@ -37,20 +37,19 @@ which runs code on load; models here are saved as plain JSON.
 """
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections import defaultdict
-from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from drain3.drain import Drain, Node
 
 from .atomic import write_text
+from .gc_pause import no_cyclic_gc
 from .masking import Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
@@ -177,23 +176,6 @@ class _Tokens:
             if all(u == v or pattern.fullmatch(u) for u in values):
                 return True
         return False
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector.
-
-    Mining allocates millions of small tuples and lists that live on, and
-    each collection walks all of them: on high-cardinality logs that took
-    about half the mining time. Nothing here makes reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Leaf:
@@ -493,14 +475,18 @@ class LogTemplateMiner:
         # cluster's template later, and its final template (read at the end)
         # is the one that describes all its members.
         cluster_of: dict[str, int] = {}
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             for text in texts:
                 if text not in cluster_of:
                     tokens = self._tokenize(text)
                     cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else -1
-        templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
-        root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+            templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
+            root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+        return self._number(texts, weights, cluster_of, templates, root)
 
+    def _number(self, texts: list[str], weights: np.ndarray, cluster_of: dict[str, int],
+                templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> np.ndarray:
+        """Ids (n,) 0..k-1 by first appearance of the messages' surviving clusters; sets templates and counts."""
         final: dict[int, int] = {}  # surviving cluster id -> 0..k-1 by first appearance
         ids = np.empty(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
