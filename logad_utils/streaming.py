@@ -64,7 +64,9 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     for name in fields:
         values = chunk[name].to_numpy(dtype=object) if name in chunk else np.full(n, None, dtype=object)
         columns[name] = np.where(blank | pd.isna(values), None, values)
-    ids = pd.DataFrame(columns).groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    # Object columns: pandas would convert each text to its string dtype first, for the same groups.
+    ids = pd.DataFrame(columns, dtype=object).groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy(
+        np.int64)
     _, first = np.unique(ids, return_index=True)
     keys = list(zip(*(v[first] for v in columns.values())))
     return ids, keys, first
@@ -401,7 +403,10 @@ def parse_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, layout:
     """Output rows of ``logad parse`` for one chunk: its columns but ``raw``, plus masked, template_id, template."""
     out = layout.conform(chunk.drop(columns="raw", errors="ignore"))
     for name in ("masked", "template_id", "template"):
-        out[name] = keys[name].to_numpy()[ids]
+        values = keys[name].to_numpy()
+        # The keys' values in the dtype pandas infers for them (its string dtype for text), taken per line:
+        # what assigning the per-line values gives, without converting every line's text.
+        out[name] = pd.Series(values).array.take(ids) if len(ids) and values.dtype == object else values[ids]
     return out
 
 
