@@ -10,7 +10,8 @@ Three workloads, each written to a file first:
   messages are unique.
 
 For each, `logad parse FILES --out X.parquet` runs in a separate process
-(read, header, mask, templates, write; interpreter start-up included) and,
+(read, header, mask, templates, write; interpreter start-up included; the
+package's bytecode compiled beforehand, as an installed package has it) and,
 in the same process as this script, ``cmd_parse`` alone (the same work
 without start-up). The reference is drain3's ``TemplateMiner`` with default
 settings fed the messages logad extracted, one at a time, no masking, no I/O;
@@ -24,6 +25,7 @@ Usage: python benchmarks/bench_parse.py [--lines N] [--varied-lines N] [--varied
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import io
 import random
@@ -34,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from common import LOGHUB, LOGHUB_CITATION, markdown_table, time_logad, write_section
+from common import LOGHUB, LOGHUB_CITATION, ROOT, markdown_table, time_logad, write_section
 from logad_utils.cli import main as logad_main
 from logad_utils.datasets import write_log
 from logad_utils.io import read_logs
@@ -42,17 +44,19 @@ from logad_utils.masking import DEFAULT_RULES
 
 # From cProfile runs of the in-process parse on these workloads (not timed here).
 WHERE_TIME_GOES = (
-    "Where the time goes: mining, which was most of the time on varied logs (drain3-style comparison of "
-    "each new message with every template of its tree leaf, in Python), now looks templates up in a per-leaf "
-    "hash index. Masking runs its regex once per digit-canonical message (digits that no rule able to match "
-    "the message tells apart replaced by one): a quarter of the runs on the journal. Format detection parses "
-    "timestamps only for presets whose regex matches well enough to win; message text is written to parquet "
-    "without a dictionary; `logad parse` no longer imports scikit-learn. In cProfile runs of the in-process "
-    "parse (which inflate Python-level work), the journal spends about a third in reading and header parsing "
-    "(the per-line header regex most of it), a third in masking and an eighth in writing parquet; the Loghub "
-    "files about 40% in reading (format detection a fifth), a sixth in masking and a tenth in writing. The "
-    "separate-process rows add interpreter start-up and imports (pandas, pyarrow and drain3 alone take about "
-    "2 s on this machine).")
+    "Where the time goes (cProfile of the in-process parse, which inflates Python-level work): the journal spends "
+    "about a third reading and parsing headers (the per-line header regex most of it), a fifth masking (the rules' "
+    "regex once per digit-canonical message), a sixth writing Parquet and little mining; `varied` half mining "
+    "(drain3's tree search with logad's variable-aware matching, then slot merging), a fifth masking and a sixth "
+    "reading (layout inference included); the Loghub files a third reading (format detection, which tries every "
+    "preset on each file, a fifth of it all), a third mining and an eighth masking. What made it faster: the first "
+    "pass keeps the lines (the first chunk as it is, later ones as Arrow in a temporary file), so the second pass "
+    "parses no header again; Python's cyclic garbage collector is paused while a chunk is read and while templates "
+    "are mined (its passes walked the growing lists of rows and clusters); masking finds which rules could match a "
+    "text in one NumPy pass over all texts and keeps masked forms between chunks; texts are grouped and taken per "
+    "line without converting each to pandas' string dtype; mining looks templates up in a per-leaf hash index. The "
+    "separate-process rows add interpreter start-up and imports, about 0.5 s of CPU on this machine (pandas and "
+    "pyarrow 0.4 s of it), which drain3's reference does not pay: it is timed inside a running process.")
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri", "fo", "xa", "be", "zo")
 
 
@@ -155,6 +159,9 @@ def main() -> None:
                         help="this machine's own logs (e.g. dpkg's), parsed with the Loghub files")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
+    # Bytecode compiled first, as pip does when it installs a package: where the environment sets
+    # PYTHONDONTWRITEBYTECODE, each separate process would otherwise compile logad's source again.
+    compileall.compile_dir(ROOT / "logad_utils", quiet=1)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.parquet"
@@ -178,7 +185,8 @@ def main() -> None:
                if args.system_log else "") + "; "
             "`varied`, a generated high-cardinality log whose event parameters are words (masking cannot fold "
             "them). `logad parse` is end to end (read, header, mask, templates, parquet), once as a separate "
-            "process (start-up and imports included) and once in this process. The reference is drain3's bare "
+            "process (start-up and imports included; bytecode compiled beforehand, as an installed package has it) "
+            "and once in this process. The reference is drain3's bare "
             "`TemplateMiner` (defaults, no masking, no I/O) fed logad's extracted messages one at a time; the "
             "journal also has the masked per-line loop (logad's rules as drain3 masking instructions). Runs "
             "alternate; medians of the runs. Last column: drain3's median over this row's (above 1: faster than "

@@ -113,7 +113,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 # Message text is mostly unique: a Parquet dictionary for it is built only to be
 # dropped (half the write time on a journal); other columns repeat and keep one.
-_FREE_TEXT = ("raw", "content", "event")
+FREE_TEXT = ("raw", "content", "event")
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike, safe_formulas: bool = True) -> Path:
@@ -125,7 +125,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, safe_formulas: boo
     """
     path = Path(path)
     if path.suffix.lower() == ".parquet":
-        dictionary = [c for c in frame.columns if c not in _FREE_TEXT]
+        dictionary = [c for c in frame.columns if c not in FREE_TEXT]
         return write_with(path, lambda tmp: frame.to_parquet(tmp, index=False, use_dictionary=dictionary))
     table = escape_formulas(frame) if safe_formulas else frame
     quoting = csv.QUOTE_NONNUMERIC if safe_formulas else csv.QUOTE_MINIMAL

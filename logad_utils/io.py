@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .formats import LogFormat, detect_format, get_format
+from .gc_pause import no_cyclic_gc
 from .multiline import Multiline, continuation_flags, group_events, infer_multiline
 
 __all__ = [
@@ -496,7 +497,8 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         roller, year_roller = _DayRoller(_first_date(sample)), _YearRoller()
         line_no = 1
         for lines in _whole_events(_chain(head, batches), file_fmt, rule):
-            chunk = _frame_for(lines, file_fmt, source, line_no, rule)
+            with no_cyclic_gc():
+                chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if _is_time_of_day(chunk):
                 chunk["timestamp"] = roller.apply(chunk["timestamp"])
             elif _is_year_less(chunk):

@@ -40,6 +40,8 @@ import string
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
+
 try:  # Python >= 3.11
     from re import _constants as _sre_c, _parser as _sre_p
 except ImportError:  # pragma: no cover - Python 3.10
@@ -476,21 +478,54 @@ class _DigitForms:
         """False when no text could have a digit replaced."""
         return self.always is not None and (bool(self.guarded) or _digit_table(self.always) != _digit_table(()))
 
+    def _table(self, possible: tuple[bool, ...]) -> bytes:
+        """Digit table of texts where the guarded rules flagged in ``possible`` could match, cached."""
+        table = self._tables.get(possible)
+        if table is None:
+            cuts = self.always + [c for p, (_, cs) in zip(possible, self.guarded) if p for c in cs]
+            table = self._tables[possible] = _digit_table(cuts)
+        return table
+
     def keys(self, texts: list[str]) -> list[bytes]:
         """Canonical UTF-8 key of each text (UTF-8 keeps ASCII digits single bytes; bytes.translate is fast)."""
-        guarded, tables = self.guarded, self._tables
-        out = []
-        for t in texts:
-            possible = tuple(any(c in t for c in needs) for needs, _ in guarded)
-            table = tables.get(possible)
-            if table is None:
-                cuts = self.always + [c for p, (_, cs) in zip(possible, guarded) if p for c in cs]
-                table = tables[possible] = _digit_table(cuts)
-            out.append(t.encode("utf-8", "surrogatepass").translate(table))
+        joined = "\0".join(texts)
+        guards = [c for needs, _ in self.guarded for c in needs]
+        if len(texts) > 1 and len(self.guarded) <= 8 and all(c.isascii() and c != "\0" for c in guards) \
+                and joined.count("\0") == len(texts) - 1:
+            return self._joined_keys(texts, joined)
+        guarded, table = self.guarded, self._table
+        return [t.encode("utf-8", "surrogatepass").translate(table(tuple(any(c in t for c in needs)
+                                                                         for needs, _ in guarded)))
+                for t in texts]
+
+    def _joined_keys(self, texts: list[str], joined: str) -> list[bytes]:
+        """:meth:`keys` of texts given also NUL-joined (none holds a NUL; at most 8 guards, of ASCII characters):
+        one NumPy pass finds which guards' characters each text holds, then one translate per kind of text."""
+        data = joined.encode("utf-8", "surrogatepass")
+        codes = np.frombuffer(data, dtype=np.uint8)
+        bits = np.zeros(256, dtype=np.uint8)
+        for bit, (needs, _) in enumerate(self.guarded):
+            for c in needs:
+                bits[ord(c)] |= 1 << bit
+        flags = np.zeros(len(texts), dtype=np.uint8)
+        at = np.flatnonzero(bits[codes])
+        np.bitwise_or.at(flags, np.searchsorted(np.flatnonzero(codes == 0), at), bits[codes[at]])
+        kinds = np.unique(flags)
+        table = {int(k): self._table(tuple(bool(k >> b & 1) for b in range(len(self.guarded)))) for k in kinds}
+        if len(kinds) == 1:
+            return data.translate(table[int(kinds[0])]).split(b"\0")
+        out: list[bytes] = [b""] * len(texts)
+        for k in kinds:
+            rows = np.flatnonzero(flags == k).tolist()
+            part = "\0".join([texts[i] for i in rows]).encode("utf-8", "surrogatepass").translate(table[int(k)])
+            for i, key in zip(rows, part.split(b"\0")):
+                out[i] = key
         return out
 
 
 _ANY_DIGIT = re.compile("[0-9]").search
+# Masked forms a Masker keeps between calls of mask_many (the distinct messages of a few chunks).
+_MAX_FORMS = 200_000
 
 
 def _apply(text: str, spans: tuple) -> str:
@@ -528,6 +563,7 @@ class Masker:
         forms = _DigitForms(self.rules, self._regex.pattern) if self._regex is not None else None
         self._digits = (forms if forms is not None and forms.useful
                         and not any(_ANY_DIGIT(p) for p in placeholders.values()) else None)
+        self._forms: dict[bytes, str | tuple] = {}
 
     def mask(self, text: str) -> str:
         """Masked copy of one message."""
@@ -549,9 +585,15 @@ class Masker:
         masked_form = self._masked_form
         # The key keeps every character but digits, so keys of texts that took different tables differ.
         keys = self._digits.keys(texts)
-        forms = {k: masked_form(k.decode("utf-8", "surrogatepass")) for k in dict.fromkeys(keys)}
+        # Forms of earlier calls (the chunks before) are kept, up to a bound on memory.
+        forms = self._forms if len(self._forms) < _MAX_FORMS else {}
+        distinct = dict.fromkeys(keys)
+        for k in distinct:
+            if k not in forms:
+                forms[k] = masked_form(k.decode("utf-8", "surrogatepass"))
+        self._forms = forms
         out = list(map(forms.__getitem__, keys))
-        if all(f.__class__ is str for f in forms.values()):
+        if all(forms[k].__class__ is str for k in distinct):
             return out
         return [f if f.__class__ is str else _apply(t, f) for t, f in zip(texts, out)]
 

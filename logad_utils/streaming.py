@@ -11,7 +11,9 @@
    same weighted code the in-memory fit runs.
 3. Read the input again and write each chunk's rows with their key's template
    and score, appended to a temporary file renamed when complete
-   (:mod:`logad_utils.atomic`).
+   (:mod:`logad_utils.atomic`). ``parse`` to Parquet reads nothing again: the
+   first pass keeps its first chunk and spills the others' columns as Arrow
+   (:class:`KeptLines`), so no header is parsed twice.
 
 Memory grows with the distinct keys, not with the lines.
 """
@@ -28,16 +30,16 @@ from typing import IO, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import atomic_path
+from .atomic import FREE_TEXT, atomic_path
 from .formats import PRESETS
 from .io import NAT, LogInputError, ReadReport, iter_log_chunks, timestamps_ns
 from .masking import Masker
 from .spreadsheet import escape_formulas
 from .templates import LogTemplateMiner, template_ids, template_text
 
-__all__ = ["KeyTable", "LineLayout", "TableWriter", "StreamRun", "count_keys", "mine_table", "write_parse",
-           "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score", "score_keys",
-           "key_times", "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean",
+__all__ = ["KeyTable", "LineLayout", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
+           "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
+           "score_keys", "key_times", "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean",
            "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
@@ -62,7 +64,9 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     for name in fields:
         values = chunk[name].to_numpy(dtype=object) if name in chunk else np.full(n, None, dtype=object)
         columns[name] = np.where(blank | pd.isna(values), None, values)
-    ids = pd.DataFrame(columns).groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy(np.int64)
+    # Object columns: pandas would convert each text to its string dtype first, for the same groups.
+    ids = pd.DataFrame(columns, dtype=object).groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy(
+        np.int64)
     _, first = np.unique(ids, return_index=True)
     keys = list(zip(*(v[first] for v in columns.values())))
     return ids, keys, first
@@ -220,7 +224,8 @@ class TableWriter:
                 self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
                                           for f in table.schema], metadata=table.schema.metadata)
                 table = table.cast(self._schema)
-                self._writer = pq.ParquetWriter(self.path, self._schema)
+                self._writer = pq.ParquetWriter(self.path, self._schema, use_dictionary=[
+                    name for name in self._schema.names if name not in FREE_TEXT])
             self._writer.write_table(table)
             return
         if self._carry is not None:
@@ -230,6 +235,16 @@ class TableWriter:
         self._carry = frame.iloc[whole:]
         if whole or self._writer is None:
             self._csv(frame.iloc[:whole], block)
+
+    def write_arrow(self, table) -> None:
+        """Append the rows of a ``pyarrow.Table`` already in the file's :attr:`schema` (Parquet, after a
+        first :meth:`write`)."""
+        self._writer.write_table(table)
+
+    @property
+    def schema(self):
+        """The Parquet file's Arrow schema, set by the first :meth:`write`."""
+        return self._schema
 
     def _csv(self, frame: pd.DataFrame, block: int) -> None:
         table = escape_formulas(frame) if self.safe_formulas else frame
@@ -254,6 +269,55 @@ class TableWriter:
             self._writer.close()
 
 
+class KeptLines:
+    """The first pass's line frames (``raw`` dropped) for the second pass of ``parse`` to Parquet: the first
+    chunk as it is (one chunk in memory), each later one as an Arrow table in a temporary file, with its
+    dtypes."""
+
+    def __init__(self) -> None:
+        self.first: pd.DataFrame | None = None
+        self.file = tempfile.TemporaryFile()
+        self.spans: list[tuple[int, int]] = []  # (offset, bytes) of each later chunk's Arrow stream
+        self.dtypes: list[dict] = []
+
+    def add(self, chunk: pd.DataFrame) -> None:
+        """Keep one chunk's rows."""
+        if self.first is None:
+            self.first = chunk
+            return
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(chunk, preserve_index=False)
+        start = self.file.tell()
+        with pa.ipc.new_stream(self.file, table.schema) as writer:
+            writer.write_table(table)
+        self.spans.append((start, self.file.tell() - start))
+        self.dtypes.append(chunk.dtypes.to_dict())
+
+    def fits(self, layout: LineLayout) -> bool:
+        """Whether every later chunk has each column of ``layout`` in its dtype (times in any unit), or lacks
+        one that would be all missing (text or time), so that Arrow casts give what :meth:`LineLayout.conform`
+        gives."""
+        is_time = pd.api.types.is_datetime64_dtype
+        for dtypes in self.dtypes:
+            for name in layout.columns:
+                want, got = layout.dtypes[name], dtypes.get(name)
+                if got is None:
+                    if not (want == object or isinstance(want, pd.StringDtype) or is_time(want)):
+                        return False
+                elif got != want and not (is_time(got) and is_time(want)):
+                    return False
+        return True
+
+    def tables(self) -> Iterator:
+        """The later chunks as ``pyarrow.Table`` s, in order."""
+        import pyarrow as pa
+
+        for start, size in self.spans:
+            self.file.seek(start)
+            yield pa.ipc.open_stream(self.file.read(size)).read_all()
+
+
 @dataclass
 class StreamRun:
     """What the first pass over some logs found: the key table, the read report, the line layout, each
@@ -270,6 +334,7 @@ class StreamRun:
     time_spill: IO[bytes]
     lines: dict[str, int] = field(default_factory=dict)
     chunk_lines: int = CHUNK_LINES
+    kept: KeptLines | None = None
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The input's line chunks again (second pass), with the format found in the first."""
@@ -293,17 +358,22 @@ class StreamRun:
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
-               fields: Sequence[str] = KEY_FIELDS, chunk_lines: int = CHUNK_LINES) -> StreamRun:
-    """First pass: count the keys of every line of ``paths``, one chunk in memory at a time."""
+               fields: Sequence[str] = KEY_FIELDS, chunk_lines: int = CHUNK_LINES,
+               keep_lines: bool = False) -> StreamRun:
+    """First pass: count the keys of every line of ``paths``, one chunk in memory at a time (``keep_lines``:
+    and keep the lines' columns for :func:`write_parse` to Parquet, see :class:`KeptLines`)."""
     masker = masker if masker is not None else Masker()
     report, table, layout = ReadReport(), KeyTable(fields), LineLayout()
     run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), tempfile.TemporaryFile(),
-                    {}, chunk_lines)
+                    {}, chunk_lines, KeptLines() if keep_lines else None)
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
         ids = table.add_chunk(chunk, masker)
         run.spill.write(ids.astype(np.int32).tobytes())
         run.time_spill.write(key_times(ids, chunk).tobytes())
-        layout.add(chunk.drop(columns="raw"))
+        lines = chunk.drop(columns="raw")
+        layout.add(lines)
+        if run.kept is not None:
+            run.kept.add(lines)
         source = str(chunk["source"].iloc[0])
         run.lines[source] = run.lines.get(source, 0) + len(chunk)
     report.finish()
@@ -331,9 +401,12 @@ def mine_table(keys: pd.DataFrame, miner: LogTemplateMiner, learn: bool = True) 
 
 def parse_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, layout: LineLayout) -> pd.DataFrame:
     """Output rows of ``logad parse`` for one chunk: its columns but ``raw``, plus masked, template_id, template."""
-    out = layout.conform(chunk.drop(columns="raw"))
+    out = layout.conform(chunk.drop(columns="raw", errors="ignore"))
     for name in ("masked", "template_id", "template"):
-        out[name] = keys[name].to_numpy()[ids]
+        values = keys[name].to_numpy()
+        # The keys' values in the dtype pandas infers for them (its string dtype for text), taken per line:
+        # what assigning the per-line values gives, without converting every line's text.
+        out[name] = pd.Series(values).array.take(ids) if len(ids) and values.dtype == object else values[ids]
     return out
 
 
@@ -372,9 +445,46 @@ def write_parse(run: StreamRun, keys: pd.DataFrame, masker: Masker, out: str | o
     """Second pass of ``parse``: every line with its template, written chunk by chunk (``masker`` is not
     needed here: the spilled ids say each line's key)."""
     run.spill.seek(0)
-    rows = (parse_rows(c, run.ids(len(c)), keys, run.layout) for c in run.chunks())
     empty = pd.DataFrame(columns=[c for c in run.layout.columns] + ["masked", "template_id", "template"])
+    if run.kept is not None and Path(out).suffix.lower() == ".parquet" and run.kept.fits(run.layout):
+        with atomic_path(out) as tmp:
+            _write_kept(run, keys, tmp, empty)
+        return Path(out)
+    rows = (parse_rows(c, run.ids(len(c)), keys, run.layout) for c in run.chunks())
     return _write(rows, out, empty, safe_formulas)
+
+
+def _write_kept(run: StreamRun, keys: pd.DataFrame, path: Path, empty: pd.DataFrame) -> None:
+    """Write the kept lines with their templates to Parquet: the first chunk as :func:`parse_rows` makes it (it
+    sets the schema), the later Arrow tables cast to that schema, key columns taken by id."""
+    import pyarrow as pa
+
+    writer = TableWriter(path)
+    try:
+        if run.kept.first is not None:
+            writer.write(parse_rows(run.kept.first, run.ids(len(run.kept.first)), keys, run.layout))
+        schema = writer.schema
+        taken = {name: pa.array(keys[name].to_numpy(), type=schema.field(name).type, from_pandas=True)
+                 for name in ("masked", "template_id", "template")} if schema is not None else {}
+        for table in run.kept.tables():
+            ids = pa.array(run.ids(table.num_rows))
+            columns = [pa.chunked_array([taken[f.name].take(ids)]) if f.name in taken
+                       else _column_as(table, f) for f in schema]
+            writer.write_arrow(pa.Table.from_arrays(columns, schema=schema))
+        writer.close(empty)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _column_as(table, field):
+    """Column ``field.name`` of an Arrow table cast to the field's type; all null where the table lacks it."""
+    import pyarrow as pa
+
+    if field.name not in table.column_names:
+        return pa.chunked_array([pa.nulls(table.num_rows, field.type)], type=field.type)
+    column = table[field.name]
+    return column if column.type == field.type else column.cast(field.type)
 
 
 def write_scores(run: StreamRun, keys: pd.DataFrame, masker: Masker, out: str | os.PathLike,

@@ -37,20 +37,19 @@ which runs code on load; models here are saved as plain JSON.
 """
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections import defaultdict
-from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from drain3.drain import Drain, Node
 
 from .atomic import write_text
+from .gc_pause import no_cyclic_gc
 from .masking import Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
@@ -75,6 +74,8 @@ class _Tokens:
         self._skeleton: dict[str, str | None] = {}
         self._enum: dict[str, bool] = {}
         self._patterns: dict[tuple[str, bool], re.Pattern] = {}
+        self._norm: dict[str, str] = {}
+        self._run_kind: dict[str, tuple[str, int]] = {}
 
     def skeleton(self, token: str) -> str | None:
         """Constant part of a variable-like token (placeholders cut out), None for a constant token."""
@@ -113,8 +114,22 @@ class _Tokens:
 
     def norm(self, token: str) -> str:
         """Equal norms <=> compatible tokens: variables become a marked skeleton."""
-        sk = self.skeleton(token)
-        return token if sk is None else "\x00" + sk
+        try:
+            return self._norm[token]
+        except KeyError:
+            sk = self.skeleton(token)
+            out = self._norm[token] = token if sk is None else "\x00" + sk
+            return out
+
+    def run_kind(self, token: str) -> tuple[str, int]:
+        """The token without trailing ``,;`` and what it is in a list run: 1 a masked variable, 2 a word with
+        digits, 0 neither (the whole token must be variable), cached."""
+        try:
+            return self._run_kind[token]
+        except KeyError:
+            item = token.rstrip(",;")
+            out = self._run_kind[token] = (item, (1 if "<" in item else 2) if item and self.skeleton(item) == "" else 0)
+            return out
 
     def wildcarded(self, token: str) -> str | None:
         """Variable-like token with its variable parts as <*> (``rhost=<*>``); None for a constant."""
@@ -161,23 +176,6 @@ class _Tokens:
             if all(u == v or pattern.fullmatch(u) for u in values):
                 return True
         return False
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector.
-
-    Mining allocates millions of small tuples and lists that live on, and
-    each collection walks all of them: on high-cardinality logs that took
-    about half the mining time. Nothing here makes reference cycles.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Leaf:
@@ -289,9 +287,14 @@ class _VarAwareDrain(Drain):
                                           token == WILDCARD, self._tokens.is_enum(token), sk is not None)
         return facts
 
+    def _facts_of(self, tokens) -> list[tuple[int, int, bool, bool, bool]]:
+        """:meth:`_token_facts` of each token."""
+        get, make = self._facts.get, self._token_facts
+        return [get(t) or make(t) for t in tokens]
+
     def _row_facts(self, tokens) -> tuple[list, list, list, list]:
         """(token ids, compatibility ids, <*> flags, enum flags) of a token sequence."""
-        facts = [self._token_facts(t) for t in tokens]
+        facts = self._facts_of(tokens)
         return ([f[0] for f in facts], [f[1] for f in facts], [f[2] for f in facts], [f[3] for f in facts])
 
     def fast_match(self, cluster_ids, tokens, sim_th: float, include_params: bool):  # noqa: D102
@@ -306,7 +309,7 @@ class _VarAwareDrain(Drain):
             cid = cluster_ids[row]
             leaf.set(row, self._row_facts(self.id_to_cluster[cid].log_template_tokens))
             self._row_of[cid] = (leaf, row)
-        facts = [self._token_facts(t) for t in tokens]
+        facts = self._facts_of(tokens)
         if (n - 1) / n < sim_th:  # only a template that matches everywhere will do
             rows = leaf.full_matches([f[1] for f in facts], [f[4] for f in facts], include_params)
             if not rows:
@@ -472,14 +475,18 @@ class LogTemplateMiner:
         # cluster's template later, and its final template (read at the end)
         # is the one that describes all its members.
         cluster_of: dict[str, int] = {}
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             for text in texts:
                 if text not in cluster_of:
                     tokens = self._tokenize(text)
                     cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else -1
-        templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
-        root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+            templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
+            root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+        return self._number(texts, weights, cluster_of, templates, root)
 
+    def _number(self, texts: list[str], weights: np.ndarray, cluster_of: dict[str, int],
+                templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> np.ndarray:
+        """Ids (n,) 0..k-1 by first appearance of the messages' surviving clusters; sets templates and counts."""
         final: dict[int, int] = {}  # surviving cluster id -> 0..k-1 by first appearance
         ids = np.empty(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
@@ -535,12 +542,11 @@ class LogTemplateMiner:
             return tokens
         out: list[str] = []
         run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits
-        skeleton = self._tokens.skeleton
+        kind_of = self._tokens.run_kind
         for tok in tokens:
-            item = tok.rstrip(",;")
             # The whole token is variable; a masked one and a word with digits
             # (ssh2 after a port number) never share a run.
-            kind = (1 if "<" in item else 2) if item and skeleton(item) == "" else 0
+            item, kind = kind_of(tok)
             if kind and kind == run_kind:
                 if out[-1].rstrip(",;") != item:
                     out[-1] = WILDCARD
@@ -558,7 +564,7 @@ class LogTemplateMiner:
         tokens = self._tokens
         # Compare with variables reduced to their skeleton, so that
         # rhost=<IP> and rhost=<*> do not count as a second differing slot.
-        keys = {c: tuple(tokens.norm(t) for t in toks) for c, toks in templates.items()}
+        keys = {c: tuple(map(tokens.norm, toks)) for c, toks in templates.items()}
         parent: dict[int, int] = {}
         alive = set(templates)
         # Templates of different lengths never merge, so a length whose last
@@ -585,7 +591,7 @@ class LogTemplateMiner:
                         templates[keep] = tuple(
                             WILDCARD if i == pos else self._generalise_column(column)
                             for i, column in enumerate(zip(*(templates[m] for m in members))))
-                        keys[keep] = tuple(tokens.norm(t) for t in templates[keep])
+                        keys[keep] = tuple(map(tokens.norm, templates[keep]))
                         for m in members[1:]:
                             parent[m] = keep
                             alive.discard(m)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from conftest import ATM_LOG, LOGHUB, needs_loghub, with_unparsed_lines
 
@@ -21,9 +22,9 @@ def log(tmp_path_factory):
     return path
 
 
-def _parse_stream(paths, out, chunk_lines):
+def _parse_stream(paths, out, chunk_lines, keep_lines=False):
     miner = LogTemplateMiner()
-    run = count_keys(paths, masker=miner.masker, chunk_lines=chunk_lines)
+    run = count_keys(paths, masker=miner.masker, chunk_lines=chunk_lines, keep_lines=keep_lines)
     keys = mine_table(run.table.frame(), miner)
     write_parse(run, keys, miner.masker, out)
     return run, keys
@@ -70,6 +71,20 @@ def test_parse_stream_of_many_formats_is_byte_identical(tmp_path):
     _parse_stream(LOGHUB, out, chunk_lines=1500)
     write_table(parse_logs(LOGHUB, warn=False).drop(columns="raw"), tmp_path / "expected.csv")
     assert out.read_text() == (tmp_path / "expected.csv").read_text()
+
+
+@pytest.mark.parametrize("many_formats", [False, True])
+def test_kept_lines_write_what_a_second_read_writes(log, tmp_path, many_formats):
+    # Several chunks, and with Loghub files columns that some formats lack.
+    paths = [log, *sorted(LOGHUB.glob("*/*_2k.log"))[:3]] if many_formats else log
+    if many_formats and not (LOGHUB / "HDFS").is_dir():
+        pytest.skip("Loghub samples not present")
+    _parse_stream(paths, tmp_path / "read.parquet", chunk_lines=700)
+    run, _ = _parse_stream(paths, tmp_path / "kept.parquet", chunk_lines=700, keep_lines=True)
+    assert len(run.kept.spans) > 1 and run.kept.fits(run.layout)
+    got, expected = pq.read_table(tmp_path / "kept.parquet"), pq.read_table(tmp_path / "read.parquet")
+    assert got.schema.equals(expected.schema, check_metadata=True)
+    pd.testing.assert_frame_equal(got.to_pandas(), expected.to_pandas(), check_exact=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,27 @@
+"""Pausing CPython's cyclic garbage collector while a step builds many objects that live on."""
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+__all__ = ["no_cyclic_gc"]
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector for the block.
+
+    Reading a chunk and mining templates allocate hundreds of thousands of
+    tuples and lists that live on (in a list that grows meanwhile), and each
+    collection walks all of them: a quarter of the reading time on a journal,
+    about half the mining time on high-cardinality logs. Nothing there makes
+    reference cycles; the collector resumes after the block.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
