@@ -303,7 +303,7 @@ class KeptLines:
             for name in layout.columns:
                 want, got = layout.dtypes[name], dtypes.get(name)
                 if got is None:
-                    if not (want == object or isinstance(want, pd.StringDtype) or is_time(want)):
+                    if not (pd.api.types.is_object_dtype(want) or isinstance(want, pd.StringDtype) or is_time(want)):
                         return False
                 elif got != want and not (is_time(got) and is_time(want)):
                     return False
