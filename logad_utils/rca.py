@@ -278,6 +278,12 @@ def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np
     return np.maximum.accumulate(seconds), pd.Timedelta(max_gap).total_seconds(), True
 
 
+def _where(frame: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
+    """The ``timestamp`` and ``line_no`` of rows ``idx`` (s rows): all :func:`_positions` reads, not a copy of
+    every column."""
+    return frame[[c for c in ("timestamp", "line_no") if c in frame]].iloc[idx]
+
+
 def _gap_value(value: Gap, timed: bool, default: float) -> float:
     """A gap option in position units: a duration → seconds when timed, a number → lines otherwise."""
     if value is None:
@@ -453,7 +459,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
     for _, idx in _source_groups(frame):
-        pos_all, gap, timed = _positions(frame.iloc[idx], max_gap, max_gap_lines)
+        pos_all, gap, timed = _positions(_where(frame, idx), max_gap, max_gap_lines)
         hit = flags[idx]
         rows, pos = idx[hit], pos_all[hit]
         span = (pos_all[0], pos_all[-1]) if len(pos_all) else (0.0, 0.0)
@@ -860,7 +866,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                     ts: pd.Series | None, settings: RankSettings) -> list[Incident]:
     """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,)."""
     z_min = settings.z_min
-    pos, gap, timed = _positions(frame.iloc[idx], settings.max_gap, settings.max_gap_lines)
+    pos, gap, timed = _positions(_where(frame, idx), settings.max_gap, settings.max_gap_lines)
     onset = _gap_value(settings.onset_window, timed, gap / 5)
     window = _gap_value(settings.pre_window, timed, gap)
     codes, flags = lines.codes[idx], lines.flags[idx]
