@@ -406,11 +406,8 @@ def _section(table: pd.DataFrame, loso: pd.DataFrame, weights: pd.DataFrame, arg
         "",
         "**Leave-one-system-out choice of the structure weight** per method (with the shipped rule; weights "
         f"{', '.join(map(str, WEIGHTS))}, each tried on the same fits by shifting every line by the weight's "
-        "change times its structural score; routine caps only approximately): shipped defaults "
-        + ", ".join(f"{m} {w:g}" for m, w in table.groupby("method", sort=False)["weight"].first().items())
-        + "; most folds chose "
-        + "; ".join(f"{m} {_most_chosen(weights[weights['method'] == m], ('structure_weight',))}"
-                    for m in dict.fromkeys(weights["method"])) + ".",
+        "change times its structural score; routine caps only approximately): "
+        + _weights_chosen(table, weights, "structure_weight"),
         "",
         markdown_table(weights),
         "",
@@ -419,6 +416,14 @@ def _section(table: pd.DataFrame, loso: pd.DataFrame, weights: pd.DataFrame, arg
         markdown_table(shown),
         "",
         "Data: " + LOGHUB_CITATION])
+
+
+def _weights_chosen(table: pd.DataFrame, weights: pd.DataFrame, column: str) -> str:
+    """"shipped defaults …; most folds chose …." for one weight, per method."""
+    shipped = ", ".join(f"{m} {w:g}" for m, w in table.groupby("method", sort=False)["weight"].first().items())
+    chosen = "; ".join(f"{m} {_most_chosen(weights[weights['method'] == m], (column,))}"
+                       for m in dict.fromkeys(weights["method"]))
+    return f"shipped defaults {shipped}; most folds chose {chosen}."
 
 
 def _known_good_section(table: pd.DataFrame, weights: pd.DataFrame, args) -> str:
@@ -439,11 +444,7 @@ def _known_good_section(table: pd.DataFrame, weights: pd.DataFrame, args) -> str
         "**Leave-one-system-out choice of the novelty weight** per method (weights "
         f"{', '.join(map(str, NOVELTY_WEIGHTS))}, each tried on the same fits by adding the weight times each "
         "line's novelty score; every fitted line scores 0, so the threshold does not move; objective as above): "
-        "shipped defaults "
-        + ", ".join(f"{m} {w:g}" for m, w in table.groupby("method", sort=False)["weight"].first().items())
-        + "; most folds chose "
-        + "; ".join(f"{m} {_most_chosen(weights[weights['method'] == m], ('novelty_weight',))}"
-                    for m in dict.fromkeys(weights["method"])) + ".",
+        + _weights_chosen(table, weights, "novelty_weight"),
         "",
         markdown_table(weights),
         "",
