@@ -150,8 +150,8 @@ def estimate(results: list[dict]) -> str:
         f"{sent / dedupe_rate / 60:,.1f} min on one core and ≈ **{sent * peak_per_pair / 2**30:,.0f} GiB** "
         "of driver memory at the measured bytes per pair, whatever the number of workers; the routine rule "
         f"over them ≈ {distinct / routine_rate / 60:,.1f} min (both taken as linear in the pairs).",
-        "- the fit on the keys (they do not grow with the lines on this journal; a varied log may reach "
-        f"200k–2M keys): {fit_per_key * 200_000 / 60:,.1f} min for 200k keys, "
+        f"- the fit on the keys ({one['keys']:,} for {one['lines']:,} lines here, far fewer than the lines; "
+        f"a varied log may reach 200k–2M keys): {fit_per_key * 200_000 / 60:,.1f} min for 200k keys, "
         f"{fit_per_key * 2_000_000 / 60:,.1f} min for 2M (a lower bound: mining slows as templates grow).",
     ]
     driver_s = sent * PAIR_BYTES / link + sent / dedupe_rate + distinct / routine_rate
@@ -166,7 +166,7 @@ def estimate(results: list[dict]) -> str:
         f"- So the driver, not the key count, is the first limit: its pair work equals the workers' at about "
         f"**{cross:,.0f} cores**, and it needs ≈ {memory:,.0f} GiB for the pairs"
         + (" (more than a 64 GiB machine has)" if memory > 64 else "")
-        + ". The key table itself stays small on this journal. Bounding the "
+        + ". The key table itself stays small. Bounding the "
         "pairs (per-key time buckets or a per-key sketch of the periods on the workers) would remove the "
         "limit; until then the routine rule's input grows with the lines.")
     return "\n".join(text)
@@ -208,7 +208,9 @@ component, parsed) and (key, time) pairs. *Driver*: the pairs deduped, templates
 fitted once on the key table. *Second pass*: scores broadcast to every line and written (single process:
 from the spilled key ids; Dask: each worker reads and masks its {BLOCK_BYTES >> 20} MiB byte ranges again).
 *Driver CPU share*: the driver process's CPU time over the wall time (a local cluster's scheduler runs in
-it). Peak memory is the maximum resident set of the driver process and of each worker process. *Pairs
+it). Peak memory is the maximum resident set of the driver process and of each worker process; the
+driver here also times a dedupe of the pairs under `tracemalloc` and fits a second time without them (for
+the estimate below), so its peak is above `logad detect`'s (see "analyze against parse"). *Pairs
 sent*: the distinct (key, time) pairs of each partition, summed (what the workers send the driver,
 {PAIR_BYTES} bytes each).
 
