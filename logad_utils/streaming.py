@@ -621,8 +621,8 @@ def with_key_columns(lines: pd.DataFrame, keys: pd.DataFrame, columns: Sequence[
         if name not in keys:
             continue
         values = keys[name]
-        if values.dtype == object:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
             out[name] = pd.Categorical.from_codes(codes[ids], uniques)
         else:
             out[name] = values.to_numpy()[ids]
