@@ -219,19 +219,28 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     if width <= 0:
         raise ValueError(f"bucket must be positive, got {bucket}")
     rows = np.flatnonzero(valid)
-    codes, uniques = pd.factorize(ids[rows], sort=True)
+    uniques, codes = np.unique(ids[rows], return_inverse=True)
     pos = pos_all[rows]
+    del pos_all
     order = np.lexsort((pos, codes))
     codes, pos, rows = codes[order], pos[order], rows[order]
     n_buckets = int(hi // width) + 1 if len(frame) else 0
-    counts = sparse.coo_matrix((np.ones(len(rows), dtype=np.int64), ((pos // width).astype(np.int64), codes)),
-                               shape=(n_buckets, len(uniques))).tocsc()
+    counts = _bucket_counts(codes, (pos // width).astype(np.int64), n_buckets, len(uniques))
     starts = np.arange(n_buckets) * width
     exposure = np.clip((np.minimum(starts + width, hi) - np.maximum(starts, lo)) / width, 0.0, 1.0)
     names = _template_names(frame, rows, codes, len(uniques))
     index = origin + pd.to_timedelta(starts, unit="s") if ts is not None else starts.astype(np.int64)
     occ = _Occurrences(codes, pos, rows, np.searchsorted(codes, np.arange(len(uniques) + 1)), lo, hi)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
+
+
+def _bucket_counts(codes: np.ndarray, buckets: np.ndarray, n_buckets: int, k: int) -> sparse.csc_matrix:
+    """Lines per (bucket, template) (n_buckets, k) from lines sorted by template, then position (v,): one
+    entry per occupied cell, not per line."""
+    cell = codes.astype(np.int64) * n_buckets + buckets  # sorted: templates in order, buckets ascending within
+    starts = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]])) if len(cell) else np.zeros(0, int)
+    lines = np.diff(np.append(starts, len(cell)))
+    return sparse.csc_matrix((lines.astype(np.int64), (buckets[starts], codes[starts])), shape=(n_buckets, k))
 
 
 def _template_names(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
