@@ -877,7 +877,9 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     # Cumulative counts make "outside this span" O(1) per incident for mentions and line totals.
     n_cum = np.concatenate([[0], np.cumsum(valid)])
     ment = lines.mentions[idx] if lines.mentions is not None else np.zeros((len(idx), 0), dtype=bool)
-    m_cum = np.vstack([np.zeros((1, ment.shape[1])), np.cumsum(ment, axis=0)])
+    # int32 and filled in place: this (s + 1, U) table is the largest array of an analysis.
+    m_cum = np.zeros((len(idx) + 1, ment.shape[1]), dtype=np.int32)
+    np.cumsum(ment, axis=0, out=m_cum[1:])
     # First and last row of each incident in one pass (a scan per incident is quadratic in the lines).
     ids, first = np.unique(lab, return_index=True)
     last = len(lab) - 1 - np.unique(lab[::-1], return_index=True)[1]
