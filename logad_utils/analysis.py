@@ -17,7 +17,7 @@ from .features import Unique, WeightedTfidf, frame_documents, unique_documents
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, tensorboard_command
-from .report import analysis_report, figure_uri, write_report
+from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
@@ -65,7 +65,9 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     runs, detectors = _fit_methods(engine, methods, keys, (train_run or run).times(), train_keys, **params)
     score, verdict, flagged_by = combine(runs, keys["count"].to_numpy())
     keys = keys.assign(score=score, is_anomaly=verdict, methods=flagged_by)
-    lines = engine.line_frame(run, keys, verdict.astype(bool), miner.masker)
+    if "parsed" in keys:  # blank lines have no layout to match: False, as the reader says
+        keys["parsed"] = keys["parsed"].astype(object).fillna(False).astype(bool)
+    lines = engine.line_frame(run, keys, _raw_keys(keys), miner.masker)
     frame = streaming.with_key_columns(lines, keys, LINE_KEY_COLUMNS)
     frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
     ids = frame["key"].to_numpy()
@@ -75,6 +77,15 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
     return Analysis(frame, runs, detectors, rca.analyze(frame, trends=trends.alerts), None, trends, unique, keys,
                     [r.report.as_dict() for r in (train_run, run) if r is not None])
+
+
+def _raw_keys(keys: pd.DataFrame) -> np.ndarray:
+    """Keys (k,) bool whose every line keeps its raw text: the flagged ones, and the highest-scored ones the
+    report ranks when nothing crosses the threshold (:func:`report.most_unusual`)."""
+    raw = keys["is_anomaly"].to_numpy(dtype=bool).copy()
+    score = np.where(keys["blank"].to_numpy(dtype=bool), -np.inf, keys["score"].to_numpy(dtype=float))
+    raw[np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")[:UNUSUAL_LINES]] = True
+    return raw
 
 
 def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],

@@ -175,7 +175,10 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
         comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes, message_map=message_map)
 
 
-def most_unusual(frame: pd.DataFrame, limit: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+UNUSUAL_LINES = 20  # lines (and templates) ranked when nothing crosses the threshold
+
+
+def most_unusual(frame: pd.DataFrame, limit: int = UNUSUAL_LINES) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The highest-scoring lines and templates of a scored frame (n rows with ``score``), whatever the threshold.
 
     Lines: ``where`` (``source:line_no``), ``score``, ``template``, ``line``

@@ -575,8 +575,10 @@ def _categorical(texts: pd.Series) -> pd.Categorical:
 def join_lean(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Lean rows of consecutive chunks (:func:`lean_rows`) as one frame; text columns stay categoricals with
     each distinct text once."""
-    parts = list(parts)
-    text = [c for c in ("source", "content", "raw") if parts and c in parts[0]]
+    parts = [p for p in parts if len(p)]  # a partition without lines adds nothing
+    if not parts:
+        return pd.DataFrame()
+    text = [c for c in ("source", "content", "raw") if c in parts[0]]
     codes = {c: _TextCodes() for c in text}
     frame = pd.concat([p.assign(**{c: codes[c].codes(p[c]) for c in text}) for p in parts], ignore_index=True)
     for c in text:

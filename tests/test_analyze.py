@@ -1,4 +1,5 @@
 """``logad analyze``: CSVs, projector runs and a self-contained HTML report that a real browser renders."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -112,3 +113,23 @@ def test_report_map_from_one_line_per_quiet_key_is_the_map_of_every_line(tmp_pat
     analysis.frame = analysis.frame.drop(columns="key")  # every line a row
     assert reduced == _message_map(analysis, seed=0)
     assert sum(reduced["count"]) == 3000 - int(analysis.frame["blank"].sum())
+
+
+def test_lean_frame_keeps_what_the_report_and_the_detectors_read(tmp_path):
+    from logad_utils.analysis import analyze_logs
+    from logad_utils.report import most_unusual
+
+    log = tmp_path / "app.log"
+    log.write_text("2024-01-01 10:00:00 INFO Main: starting app version 1.2\n"
+                   "2024-01-01 10:00:02 INFO Main: job 18 done\n\n"
+                   "2024-01-01 10:00:03 WARN Worker: retrying job 19\n"
+                   "2024-01-01 10:00:04 INFO Main: job 20 done\n")
+    analysis = analyze_logs(log, ["tfidf"])
+    assert not analysis.frame["is_anomaly"].any()
+    lines, _ = most_unusual(analysis.frame)
+    # A key's later lines are shown as written, like its first.
+    assert "2024-01-01 10:00:04 INFO Main: job 20 done" in lines["line"].tolist()
+    # A blank line matched no layout; the fitted detector scores the analysed frame again.
+    assert analysis.frame["parsed"].dtype == bool and analysis.frame["parsed"].tolist()[2] is False
+    scores = analysis.detectors[0].decision_function(analysis.frame)
+    np.testing.assert_allclose(scores, analysis.runs[0].scores, rtol=1e-12, equal_nan=True)
