@@ -96,6 +96,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm, poisson
 
+from .io import timestamps_ns
 from .terms import log_odds
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
@@ -820,11 +821,11 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     alerts = alerts[alerts["unit"].notna()].reset_index(drop=True)
     source = alerts["source"].astype(str).to_numpy()
     line_no = alerts["first_line_no"].to_numpy(dtype=np.int64)
-    start = _naive_ns(alerts["start"])
+    start = timestamps_ns(alerts["start"]).view("datetime64[ns]")
     timed = ~np.isnat(start)
     said = [(str(unit), f"trend before the start: {kind} of '{_short(template, 60)}'")
             for unit, kind, template in zip(alerts["unit"], alerts["kind"], alerts["template"])]
-    begins = _naive_ns([inc.start for inc in incidents])
+    begins = timestamps_ns(pd.Series([inc.start for inc in incidents], dtype=object)).view("datetime64[ns]")
     width = pd.Timedelta(window).to_timedelta64()
     for inc, begin in zip(incidents, begins):
         if not np.isnat(begin) and timed.any():
@@ -841,12 +842,6 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
             inc.candidates["score"] = terms @ np.array(list(weights.values())) / sum(weights.values())
             inc.candidates = inc.candidates.sort_values("score", ascending=False, kind="stable",
                                                         ignore_index=True)
-
-
-def _naive_ns(values) -> np.ndarray:
-    """Times (m,) as naive UTC datetime64[ns] (NaT kept), so zoned and naive ones compare."""
-    index = pd.DatetimeIndex(pd.to_datetime(values))
-    return (index.tz_convert(None) if index.tz is not None else index).to_numpy(dtype="datetime64[ns]")
 
 
 def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:
