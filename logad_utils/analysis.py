@@ -165,7 +165,7 @@ def _map_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     flagged = frame["is_anomaly"].to_numpy(dtype=bool)
     if "key" not in frame:
         return np.arange(len(frame)), np.ones(len(frame), dtype=np.int64)
-    _, first, counts = np.unique(frame["key"].to_numpy(), return_index=True, return_counts=True)
+    first, counts, _ = streaming.first_lines(frame["key"].to_numpy())
     weights = np.ones(len(frame), dtype=np.int64)
     quiet = ~flagged[first]
     weights[first[quiet]] = counts[quiet]

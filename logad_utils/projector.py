@@ -746,14 +746,14 @@ def _key_rows(frame: pd.DataFrame, keep: np.ndarray, scores, labels) -> tuple[np
     every = (np.arange(len(keep)), None)
     if "key" not in frame:
         return every
-    key = frame["key"].to_numpy()[keep]
-    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    from .streaming import first_lines
+
+    first, counts, point = first_lines(frame["key"].to_numpy()[keep])
     for values in (scores, labels):
-        if values is not None and not np.array_equal(np.asarray(values)[keep], np.asarray(values)[keep][first][inverse],
+        if values is not None and not np.array_equal(np.asarray(values)[keep], np.asarray(values)[keep][first][point],
                                                     equal_nan=True):
             return every
-    order = np.argsort(first)
-    return first[order], counts[order]
+    return first, counts
 
 
 def tensorboard_command(run_dir) -> str:

@@ -614,6 +614,16 @@ def line_frame(run: StreamRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker:
     return join_lean(lean_rows(chunk, run.ids(len(chunk)), keys, raw_keys, run.layout) for chunk in run.chunks())
 
 
+def first_lines(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From per-line key ids (n,): the row of each key's first line (u,) in line order, its line count (u,),
+    and each line's position in those (n,)."""
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], counts[order], rank[inverse]
+
+
 def with_key_columns(lines: pd.DataFrame, keys: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """``lines`` (n rows with ``key``) plus the key table's ``columns``, looked up by key: text as categoricals
     (4 bytes a line), numbers and flags as they are."""
