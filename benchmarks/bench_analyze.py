@@ -16,33 +16,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
 
-from common import ROOT, markdown_table, write_section
+from common import ROOT, markdown_table, run_logad, write_section
 
 COMMANDS = {"parse": ["parse", "{log}", "--out", "{tmp}/parsed.parquet"],
             "detect --method tfidf": ["detect", "{log}", "--method", "tfidf", "--out", "{tmp}/scores.parquet"],
             "analyze --method tfidf": ["analyze", "{log}", "--method", "tfidf", "--out", "{tmp}/analysis"],
             "analyze --method all": ["analyze", "{log}", "--method", "all", "--out", "{tmp}/analysis"]}
-
-
-def run_measured(*args: str) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak resident memory (MiB) of one `logad ARGS...` process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "logad_utils", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = proc.stderr.read()
-    # wait4 gives this child's own rusage; RUSAGE_CHILDREN would mix it with earlier runs.
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"logad {args[0]} failed ({proc.returncode}): {stderr.decode()[-2000:]}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def measure(lines: int, seed: int, repeats: int, commands: list[str]) -> list[dict]:
@@ -55,7 +38,7 @@ def measure(lines: int, seed: int, repeats: int, commands: list[str]) -> list[di
         for _ in range(repeats):
             for name in commands:
                 argv = [a.format(log=log, tmp=tmp) for a in COMMANDS[name]]
-                runs[name].append(run_measured(*argv))
+                runs[name].append(run_logad(*argv))
                 print(lines, name, runs[name][-1], flush=True)
     return [{"lines": f"{lines:,}", "command": f"logad {name}",
              "median s": statistics.median(s for s, _, _ in values),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -54,10 +53,22 @@ def median_seconds(func: Callable[[], object], repeats: int = 3) -> tuple[float,
     return statistics.median(times), result
 
 
-def time_logad(*args: str) -> tuple[float, float]:
-    """Wall seconds of one `logad ARGS...` process and the peak resident memory (MiB) of children so far."""
+def run_logad(*args: str) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (MiB) of one `logad ARGS...` process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "logad_utils", *args], check=True, capture_output=True)
+    proc = subprocess.Popen([sys.executable, "-m", "logad_utils", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read()
+    # wait4 gives this child's own rusage; RUSAGE_CHILDREN would mix it with earlier runs.
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
-    # ru_maxrss of children is the largest of all children so far; benchmark runs are alike in size.
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"logad {args[0]} failed ({os.waitstatus_to_exitcode(status)}): {stderr.decode()[-2000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def time_logad(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one `logad ARGS...` process."""
+    seconds, _, peak = run_logad(*args)
+    return seconds, peak
