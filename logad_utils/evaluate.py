@@ -107,9 +107,9 @@ def parsing_metrics(truth_templates: Sequence[str], pred_groups: Sequence, pred_
             "fta": template_f1(truth_templates, pred_groups, pred_templates)}
 
 
-def best_f1(y_true: np.ndarray, scores: np.ndarray) -> float:
-    """Highest F1 over all thresholds of scores (n,) against 0/1 truth (n,)."""
-    precision, recall, _ = precision_recall_curve(y_true, scores)
+def best_f1(y_true: np.ndarray, scores: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+    """Highest F1 over all thresholds of scores (n,) against 0/1 truth (n,), lines weighted by sample_weight (n,)."""
+    precision, recall, _ = precision_recall_curve(y_true, scores, sample_weight=sample_weight)
     return float(np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12)))
 
 
@@ -123,18 +123,27 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
     s = np.asarray(scores, dtype=float)
     lab = np.asarray(labels, dtype=int)
     keep = ~np.isnan(s)
-    y, s, lab = y[keep], s[keep], lab[keep]
-    p, r, f, _ = precision_recall_fscore_support(y, lab, average="binary", zero_division=0)
-    tn, fp, fn, tp = confusion_matrix(y, lab, labels=[0, 1]).ravel()
+    y, s, lab, w = _distinct_cases(y[keep], s[keep], lab[keep])
+    p, r, f, _ = precision_recall_fscore_support(y, lab, average="binary", zero_division=0, sample_weight=w)
+    tn, fp, fn, tp = confusion_matrix(y, lab, labels=[0, 1], sample_weight=w).ravel()
     both = len(np.unique(y)) == 2
     return {
         "precision": float(p), "recall": float(r), "f1": float(f),
-        "roc_auc": float(roc_auc_score(y, s)) if both else float("nan"),
-        "pr_auc": float(average_precision_score(y, s)) if both else float("nan"),
-        "best_f1": best_f1(y, s) if both else float("nan"),
+        "roc_auc": float(roc_auc_score(y, s, sample_weight=w)) if both else float("nan"),
+        "pr_auc": float(average_precision_score(y, s, sample_weight=w)) if both else float("nan"),
+        "best_f1": best_f1(y, s, w) if both else float("nan"),
         "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn),
-        "flagged": int(lab.sum()), "lines": int(len(y)), "excluded": int((~keep).sum()),
+        "flagged": int(w[lab == 1].sum()), "lines": int(w.sum()), "excluded": int((~keep).sum()),
     }
+
+
+def _distinct_cases(y: np.ndarray, scores: np.ndarray, labels: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (truth, score, label) triples (m,) of n lines and how many lines each stands for (m,):
+    lines repeat, and every metric here is a weighted sum over lines."""
+    cases = pd.DataFrame({"y": y, "s": scores, "lab": labels}).groupby(["y", "s", "lab"], sort=False).size()
+    return (cases.index.get_level_values("y").to_numpy(), cases.index.get_level_values("s").to_numpy(),
+            cases.index.get_level_values("lab").to_numpy(), cases.to_numpy().astype(np.int64))
 
 
 @dataclass

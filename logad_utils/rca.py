@@ -208,13 +208,20 @@ def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
     """Incident ids (n,) with each multi-line event's continuation rows given their first line's id."""
     if "event_line_no" not in frame:
         return labels
-    keys = pd.MultiIndex.from_arrays([frame["source"].astype(str) if "source" in frame else np.zeros(len(frame)),
-                                      frame["line_no"].to_numpy()])
+    line_no = frame["line_no"].to_numpy()
+    cont = np.flatnonzero(frame["event_line_no"].to_numpy() != line_no)
+    if len(cont) == 0:
+        return labels
+    source = _codes(frame, "source" if "source" in frame else None)[0]
+    keys = pd.MultiIndex.from_arrays([source, line_no])
     by_line = pd.Series(labels, index=keys)
     by_line = by_line[~by_line.index.duplicated()]
-    heads = pd.MultiIndex.from_arrays([keys.get_level_values(0), frame["event_line_no"].to_numpy()])
+    heads = pd.MultiIndex.from_arrays([source[cont], frame["event_line_no"].to_numpy()[cont]])
     spread = by_line.reindex(heads).to_numpy()
-    return np.where(np.isnan(spread.astype(float)), labels, spread).astype(np.int64)
+    out = labels.copy()
+    found = ~np.isnan(spread.astype(float))
+    out[cont[found]] = spread[found].astype(np.int64)
+    return out
 
 
 def _blank(frame: pd.DataFrame) -> np.ndarray:
@@ -231,30 +238,43 @@ def _text_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _values(frame: pd.DataFrame, column: str | None) -> np.ndarray:
-    """A column as strings (n,) of dtype object, '' where missing."""
+def _values(frame: pd.DataFrame, column: str | None, rows: np.ndarray | None = None) -> np.ndarray:
+    """A column as strings (n,) of dtype object, '' where missing; only its ``rows`` (m,) when given."""
+    codes, names = _codes(frame, column)
+    return names[codes if rows is None else codes[rows]]
+
+
+def _codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """A column as a code per line (n,) into strings (k,) of dtype object, '' where missing: a categorical
+    column's own codes, so that n strings are never written out."""
     if column is None:
-        return np.full(len(frame), "", dtype=object)
+        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
     if isinstance(frame[column].dtype, pd.CategoricalDtype):
         # Each category converted once; code -1 (missing) picks the "" appended last.
         values = frame[column].cat
-        return np.append(values.categories.astype(str).to_numpy(dtype=object), "")[values.codes.to_numpy()]
+        names = np.append(values.categories.astype(str).to_numpy(dtype=object), "")
+        codes = values.codes.to_numpy()
+        # Categories that read the same as strings (or as the "" of a missing value) share one code.
+        same, names = pd.factorize(names)
+        return same[np.where(codes < 0, len(same) - 1, codes)], np.asarray(names, dtype=object)
     col = frame[column].astype(object)
-    return col.where(col.notna(), "").astype(str).to_numpy(dtype=object)
+    codes, names = pd.factorize(col.where(col.notna(), "").astype(str), sort=False)
+    return codes, np.asarray(names, dtype=object)
 
 
-def _templates(frame: pd.DataFrame) -> np.ndarray:
-    """Template of each line (n,): ``template``, else ``masked``, else ``content``."""
-    return _values(frame, _text_column(frame, ("template", "masked", "content")))
+def _templates(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """Template of each line (n,), or of its ``rows``: ``template``, else ``masked``, else ``content``."""
+    return _values(frame, _text_column(frame, ("template", "masked", "content")), rows)
 
 
-def _units(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
-    """Root-cause unit per line (n,) and its kind: the component, or the template without a component column."""
+def _units(frame: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """Root-cause unit per line (n,), or of its ``rows`` (m,), and its kind: the component, or the template
+    without a component column."""
     if _text_column(frame, ("component",)) is not None:
-        values = _values(frame, "component")
+        values = _values(frame, "component", rows)
         # A line without a component (unparsed) still needs a unit: its template.
-        return np.where(values == "", _templates(frame), values), "component"
-    return _templates(frame), "template"
+        return np.where(values == "", _templates(frame, rows), values), "component"
+    return _templates(frame, rows), "template"
 
 
 def _times(frame: pd.DataFrame) -> pd.Series | None:
@@ -510,22 +530,56 @@ class _Lines:
     has_score: bool
     line_no: np.ndarray
     mention_names: list[str]
-    mentions: np.ndarray | None  # (n, U) bool: line names unit U (its own unit excluded)
+    mentions: "_Mentions"  # which units each line names
 
 
-def _mention_matrix(frame: pd.DataFrame, units: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Unit names (U) and whether each line (n, U) names that unit: the name as a word, spelt exactly as
-    the component column writes it (``HOST`` is a reference, ``host`` may be an ordinary word).
+@dataclass
+class _Mentions:
+    """Which units (U) each line names, kept per distinct text: (n, U) booleans would be the largest array of an
+    analysis."""
+
+    text: np.ndarray  # distinct-text code per line (n,), -1 for none
+    per_text: np.ndarray  # (T, U) bool: the text names unit U
+    own: np.ndarray  # the line's own unit among the U (n,), -1 when none: a line naming itself does not count
+
+    def rows(self, idx: np.ndarray) -> np.ndarray:
+        """(m, U) bool: line ``idx[i]`` names unit j (its own unit excluded)."""
+        codes = self.text[idx]
+        if self.per_text.shape[0] == 0:
+            return np.zeros((len(idx), self.per_text.shape[1]), dtype=bool)
+        out = self.per_text[np.maximum(codes, 0)] & (codes >= 0)[:, None]
+        own = self.own[idx]
+        mine = np.flatnonzero(own >= 0)
+        out[mine, own[mine]] = False
+        return out
+
+    def marks(self, idx: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+        """Sorted ``j · (s + 1) + i`` for each line ``idx[i]`` (s,) naming unit j: a sparse cumulative count,
+        counted a block of lines at a time."""
+        parts = []
+        for lo in range(0, len(idx), block):
+            i, j = np.nonzero(self.rows(idx[lo:lo + block]))
+            parts.append(j.astype(np.int64) * (len(idx) + 1) + i + lo)
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def counts(self, marks: np.ndarray, s: int, lo: int, hi: int) -> np.ndarray:
+        """Lines (U,) among rows lo..hi (inclusive) of the s rows whose ``marks`` are given, naming each unit."""
+        base = np.arange(self.per_text.shape[1], dtype=np.int64) * (s + 1)
+        return np.searchsorted(marks, base + hi + 1) - np.searchsorted(marks, base + lo)
+
+
+def _mention_matrix(frame: pd.DataFrame, units: np.ndarray) -> tuple[list[str], _Mentions]:
+    """Unit names (U) and which of them each line names: the name as a word, spelt exactly as the component
+    column writes it (``HOST`` is a reference, ``host`` may be an ordinary word).
 
     A line naming its own unit does not count; names shorter than 3
     characters or with spaces are left out.
     """
     names = [u for u in pd.unique(units) if isinstance(u, str) and len(u) >= 3 and " " not in u]
-    out = np.zeros((len(frame), len(names)), dtype=bool)
     if not names:
-        return names, out
+        return names, _no_mentions(len(frame))
     # One pass of one pattern over the distinct texts: logs repeat themselves.
-    codes, texts = pd.factorize(pd.Series(_values(frame, _text_column(frame, ("content", "raw"))), dtype=object))
+    codes, texts = _codes(frame, _text_column(frame, ("content", "raw")))
     longest_first = sorted(names, key=len, reverse=True)
     pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, longest_first)) + r")(?![A-Za-z0-9_])")
     column = {name: j for j, name in enumerate(names)}
@@ -533,9 +587,12 @@ def _mention_matrix(frame: pd.DataFrame, units: np.ndarray) -> tuple[list[str], 
     for i, text in enumerate(texts):
         for found in pattern.findall(text):
             per_text[i, column[found]] = True
-    out = per_text[codes] & (units[:, None] != np.asarray(names, dtype=object)[None, :])
-    out[codes < 0] = False
-    return names, out
+    own = pd.Index(names).get_indexer(pd.Series(units, dtype=object))
+    return names, _Mentions(codes.astype(np.int32), per_text, own.astype(np.int32))
+
+
+def _no_mentions(n: int) -> _Mentions:
+    return _Mentions(np.full(n, -1, dtype=np.int32), np.zeros((0, 0), dtype=bool), np.full(n, -1, dtype=np.int32))
 
 
 def _main_unit(codes: np.ndarray, units: np.ndarray, k: int) -> np.ndarray:
@@ -554,7 +611,7 @@ def _prepare(frame: pd.DataFrame) -> _Lines:
     codes = np.where(_blank(frame), -1, codes)
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
-    mention_names, mentions = _mention_matrix(frame, units) if kind == "component" else ([], None)
+    mention_names, mentions = _mention_matrix(frame, units) if kind == "component" else ([], _no_mentions(len(frame)))
     return _Lines(units=units, unit_kind=kind, codes=codes, names=names,
                   main_unit=_main_unit(codes, units, len(names)), flags=_flags(frame),
                   scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
@@ -813,11 +870,12 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     alert's first line) gets precursor 1, possibly as a new candidate; scores
     are recomputed with ``weights`` (the weights in use) and re-ranked.
     """
-    units, _ = _units(frame)
-    where = pd.MultiIndex.from_arrays([_values(frame, "source"), frame["line_no"].to_numpy()])
-    rows = where.get_indexer(pd.MultiIndex.from_arrays([trends["source"].astype(str).to_numpy(),
-                                                        trends["first_line_no"].to_numpy()]))
-    alerts = trends.assign(unit=np.where(rows >= 0, units[np.maximum(rows, 0)], None))
+    codes, names = _codes(frame, "source")
+    wanted = pd.Index(names).get_indexer(trends["source"].astype(str).to_numpy())
+    where = pd.MultiIndex.from_arrays([codes, frame["line_no"].to_numpy()])
+    rows = where.get_indexer(pd.MultiIndex.from_arrays([wanted, trends["first_line_no"].to_numpy()]))
+    rows[wanted < 0] = -1
+    alerts = trends.assign(unit=np.where(rows >= 0, _units(frame, np.maximum(rows, 0))[0], None))
     alerts = alerts[alerts["unit"].notna()].reset_index(drop=True)
     source = alerts["source"].astype(str).to_numpy()
     line_no = alerts["first_line_no"].to_numpy(dtype=np.int64)
@@ -871,10 +929,8 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     everything = np.bincount(codes[valid], minlength=k).astype(float)
     # Cumulative counts make "outside this span" O(1) per incident for mentions and line totals.
     n_cum = np.concatenate([[0], np.cumsum(valid)])
-    ment = lines.mentions[idx] if lines.mentions is not None else np.zeros((len(idx), 0), dtype=bool)
-    # int32 and filled in place: this (s + 1, U) table is the largest array of an analysis.
-    m_cum = np.zeros((len(idx) + 1, ment.shape[1]), dtype=np.int32)
-    np.cumsum(ment, axis=0, out=m_cum[1:])
+    marks = lines.mentions.marks(idx)
+    m_total = lines.mentions.counts(marks, len(idx), 0, len(idx) - 1)
     # First and last row of each incident in one pass (a scan per incident is quadratic in the lines).
     ids, first = np.unique(lab, return_index=True)
     last = len(lab) - 1 - np.unique(lab[::-1], return_index=True)[1]
@@ -910,14 +966,14 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         delta_present = _log_odds_of(inside, baseline, present)[0]
         delta = np.zeros(k)
         delta[present] = delta_present
-        m_out = m_cum[-1] - (m_cum[hi + 1] - m_cum[lo])
+        m_out = m_total - lines.mentions.counts(marks, len(idx), lo, hi)
         n_out = n_cum[-1] - (n_cum[hi + 1] - n_cum[lo])
-        named = ment[member]
+        named = lines.mentions.rows(idx[member])
         m_in = named.sum(axis=0)
         mention_d = np.array([log_odds(np.array([m_in[j], len(member) - m_in[j]]),
                                        np.array([m_out[j], max(n_out - m_out[j], 0)]),
                                        prior=_prior(len(member) + n_out))[0][0]
-                              if m_in[j] >= 2 else 0.0 for j in range(ment.shape[1])])
+                              if m_in[j] >= 2 else 0.0 for j in range(len(m_in))])
         rows = idx[member]
         ev = _Evidence(units=lines.units[rows], codes=codes[member], line_no=lines.line_no[rows],
                        pos=pos[member], scores=lines.scores[rows], pct=pct[member], delta=delta[codes[member]],

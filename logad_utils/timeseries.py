@@ -586,12 +586,17 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
                  ) -> pd.DataFrame:
     """The alerts as TREND_COLUMNS, with the lines that show them."""
     line_no = frame["line_no"].to_numpy() if "line_no" in frame else np.arange(1, len(frame) + 1)
-    sources = frame["source"].astype(str).to_numpy() if "source" in frame else np.full(len(frame), "")
-    by_pos = np.argsort(occ.pos, kind="stable")
+    sources, source_names = _source_codes(frame)
+    every: tuple[np.ndarray, np.ndarray] | None = None  # all lines in position order, sorted once if needed
     rows = []
     for kind, c, a, z, score, expected, observed in alerts:
-        pos, idx = (occ.pos[occ.bounds[c]:occ.bounds[c + 1]], occ.rows[occ.bounds[c]:occ.bounds[c + 1]]) \
-            if c >= 0 else (occ.pos[by_pos], occ.rows[by_pos])
+        if c >= 0:
+            pos, idx = occ.pos[occ.bounds[c]:occ.bounds[c + 1]], occ.rows[occ.bounds[c]:occ.bounds[c + 1]]
+        else:
+            if every is None:
+                by_pos = np.argsort(occ.pos, kind="stable")
+                every = occ.pos[by_pos], occ.rows[by_pos]
+            pos, idx = every
         # Count alerts end where their last bucket ends; the others end on a line.
         lo, hi = np.searchsorted(pos, a), np.searchsorted(pos, z, side="left" if kind in ("burst", "drop") else "right")
         if hi <= lo:  # nothing inside: the lines just before and after
@@ -600,8 +605,8 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
             a, z = pos[lo], pos[hi - 1]
         shown = idx[lo:hi]
         if len(shown):
-            src = sources[shown[0]]
-            same = shown[sources[shown] == src]
+            src = source_names[sources[shown[0]]]
+            same = shown[sources[shown] == sources[shown[0]]]
             first_no, last_no = int(line_no[shown[0]]), int(line_no[same[-1]])
         else:
             src, first_no, last_no = "", -1, -1
@@ -615,6 +620,18 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         table = table.sort_values(["start", "first_line_no", "score"], ascending=[True, True, False],
                                   ignore_index=True)
     return table.astype({"template_id": np.int64, "first_line_no": np.int64, "last_line_no": np.int64})
+
+
+def _source_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Source code per line (n,) and the source names, as strings: a categorical column's codes are used as
+    they are rather than writing out n strings."""
+    if "source" not in frame:
+        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
+    column = frame["source"]
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():
+        return column.cat.codes.to_numpy(), column.cat.categories.astype(str).to_numpy(dtype=object)
+    codes, names = pd.factorize(column.astype(str))
+    return codes, np.asarray(names, dtype=object)
 
 
 def _when(counts: TemplateCounts, pos: float) -> pd.Timestamp:

@@ -151,6 +151,22 @@ def test_metrics_and_grouping_accuracy():
     assert grouping_accuracy(["a", "a", "b", "c"], [1, 1, 2, 2]) == 0.5
 
 
+def test_metrics_of_repeated_lines_are_the_per_line_metrics():
+    # detection_metrics counts each distinct (truth, score, label) once, weighted by its lines.
+    from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+    rng = np.random.default_rng(3)
+    key = rng.integers(0, 40, 5000)
+    scores = rng.random(40)[key]
+    y = (rng.random(5000) < np.where(scores > 0.8, 0.7, 0.05)).astype(int)
+    labels = (scores > 0.75).astype(int)
+    m = detection_metrics(y, scores, labels)
+    assert m["roc_auc"] == pytest.approx(roc_auc_score(y, scores), abs=1e-12)
+    assert m["pr_auc"] == pytest.approx(average_precision_score(y, scores), abs=1e-12)
+    assert m["f1"] == pytest.approx(f1_score(y, labels), abs=1e-12)
+    assert (m["tp"], m["flagged"], m["lines"]) == (int((y & labels).sum()), int(labels.sum()), 5000)
+
+
 def test_iforest_with_a_single_unique_message():
     det = TfidfDetector(scorer="iforest").fit(["same line"] * 3)
     assert det.labels_.tolist() == [0, 0, 0]

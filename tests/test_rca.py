@@ -301,3 +301,24 @@ def test_onset_counts_the_same_as_one_set_per_line(seed):
     window = float(rng.choice([0.0, 1.0, 7.5, 50.0, 1e9]))
     np.testing.assert_array_equal(rca._onset(codes, pos, window), _onset_by_set(codes, pos, window))
 
+
+
+def test_categorical_columns_give_the_same_answer_as_strings():
+    # analyze's lean frame keeps text as categoricals: mentions, units, sources and events are read from codes.
+    events = [(900, "API", "upstream PAYMENTS timed out after 30 s", 1, 7.0),
+              (903, "ALERT", "alert raised: PAYMENTS unreachable", 1, 7.0),
+              (910, "API", "upstream PAYMENTS timed out after 30 s", 1, 7.0),
+              (915, "API", "request failed with 502", 1, 6.0)]
+    first = make_frame(events)
+    first.loc[0, ["component", "content", "template"]] = ["PAYMENTS", "heartbeat ok", "heartbeat ok"]
+    frame = pd.concat([first, make_frame(cascade(600, root="DISK"), source="b.log")], ignore_index=True)
+    frame["event_line_no"] = frame["line_no"]
+    after = (frame["source"] == "app.log") & frame["content"].str.startswith("request failed with 502")
+    frame.loc[after, "event_line_no"] -= 1  # a continuation of the line before
+    text = ["source", "component", "content", "template", "raw"]
+    plain, coded = rca.analyze(frame), rca.analyze(frame.astype({c: "category" for c in text}))
+    pd.testing.assert_frame_equal(plain.table(), coded.table())
+    assert (plain.labels.to_numpy() == coded.labels.to_numpy()).all()
+    assert coded.incidents[0].candidates.set_index("component").loc["PAYMENTS", "mentions"] > 0
+    head = frame.index[after][0] - 1
+    assert coded.labels.iloc[head + 1] == coded.labels.iloc[head] >= 0
