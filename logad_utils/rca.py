@@ -262,6 +262,19 @@ def _codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndar
     return codes, np.asarray(names, dtype=object)
 
 
+def _factorized(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of the column as strings (:func:`_values`): codes (n,) in order of first appearance and
+    the strings (k,), from the column's codes rather than n strings."""
+    codes, names = _codes(frame, column)
+    dense, used = pd.factorize(codes)
+    return dense, names[used]
+
+
+def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Template code per line (n,) in order of first appearance, and the template texts (k,) (:func:`_templates`)."""
+    return _factorized(frame, _text_column(frame, ("template", "masked", "content")))
+
+
 def _templates(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
     """Template of each line (n,), or of its ``rows``: ``template``, else ``masked``, else ``content``."""
     return _values(frame, _text_column(frame, ("template", "masked", "content")), rows)
@@ -270,11 +283,23 @@ def _templates(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarra
 def _units(frame: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """Root-cause unit per line (n,), or of its ``rows`` (m,), and its kind: the component, or the template
     without a component column."""
-    if _text_column(frame, ("component",)) is not None:
-        values = _values(frame, "component", rows)
+    codes, names, kind = _unit_codes(frame)
+    return names[codes if rows is None else codes[rows]], kind
+
+
+def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
+    """Unit code per line (n,) into unit names (u,) in sorted order, and the kind (see :func:`_units`)."""
+    tcodes, tnames = _codes(frame, _text_column(frame, ("template", "masked", "content")))
+    if _text_column(frame, ("component",)) is None:
+        codes, names, kind = tcodes, tnames, "template"
+    else:
+        ccodes, cnames = _codes(frame, "component")
         # A line without a component (unparsed) still needs a unit: its template.
-        return np.where(values == "", _templates(frame, rows), values), "component"
-    return _templates(frame, rows), "template"
+        codes = np.where((cnames == "")[ccodes], len(cnames) + tcodes, ccodes)
+        names, kind = np.concatenate([cnames, tnames]), "component"
+    # Sorted names: code order is name order, and names reading the same share a code.
+    same, unique = pd.factorize(names, sort=True)
+    return same[codes], np.asarray(unique, dtype=object), kind
 
 
 def _times(frame: pd.DataFrame) -> pd.Series | None:
@@ -286,7 +311,7 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
         ts = pd.to_datetime(ts, errors="coerce")
         if ts.isna().all():
             return None
-    return ts.ffill().bfill()
+    return ts.ffill().bfill() if ts.isna().any() else ts
 
 
 def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:
@@ -314,8 +339,7 @@ def _gap_value(value: Gap, timed: bool, default: float) -> float:
 
 def _source_groups(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
     """(source, positional row indices sorted by line_no) per source, in order of first appearance."""
-    sources = _values(frame, "source") if "source" in frame else np.full(len(frame), "", dtype=object)
-    codes, names = pd.factorize(pd.Series(sources, dtype=object))
+    codes, names = _factorized(frame, "source" if "source" in frame else None)
     order = np.lexsort((frame["line_no"].to_numpy(), codes))
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
     return [(str(names[i]), order[bounds[i]:bounds[i + 1]]) for i in range(len(names))]
@@ -474,9 +498,8 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     """
     frame = _with_line_no(frame)
     flags = _flags(frame)
-    templates = _templates(frame)
-    tcodes = pd.factorize(pd.Series(templates, dtype=object))[0]
-    units = _units(frame)[0]
+    tcodes, tnames = _template_codes(frame)
+    ucodes, unames, _ = _unit_codes(frame)
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
     for _, idx in _source_groups(frame):
@@ -490,7 +513,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
         s_rows, s_pos = rows[seeds], pos[seeds]
         group = _chain(s_pos, gap)
         if split_unrelated:
-            group = _split_unrelated(group, s_pos, units[s_rows], templates[s_rows],
+            group = _split_unrelated(group, s_pos, unames[ucodes[s_rows]], tnames[tcodes[s_rows]],
                                      _gap_value(split_gap, timed, gap / 2))
         rate = np.bincount(tcodes[rows], minlength=int(tcodes.max()) + 1) / max(span[1] - span[0], 1.0)
         group = _link_recurring(group, s_pos, tcodes[s_rows], rate, _gap_value(link_gap, timed, 3 * gap),
@@ -568,14 +591,15 @@ class _Mentions:
         return np.searchsorted(marks, base + hi + 1) - np.searchsorted(marks, base + lo)
 
 
-def _mention_matrix(frame: pd.DataFrame, units: np.ndarray) -> tuple[list[str], _Mentions]:
+def _mention_matrix(frame: pd.DataFrame, units: np.ndarray, unit_names: np.ndarray) -> tuple[list[str], _Mentions]:
     """Unit names (U) and which of them each line names: the name as a word, spelt exactly as the component
     column writes it (``HOST`` is a reference, ``host`` may be an ordinary word).
 
-    A line naming its own unit does not count; names shorter than 3
-    characters or with spaces are left out.
+    units: each line's unit (n,) as a code into ``unit_names``. A line
+    naming its own unit does not count; names shorter than 3 characters or
+    with spaces are left out.
     """
-    names = [u for u in pd.unique(units) if isinstance(u, str) and len(u) >= 3 and " " not in u]
+    names = [u for u in unit_names[pd.unique(units)] if isinstance(u, str) and len(u) >= 3 and " " not in u]
     if not names:
         return names, _no_mentions(len(frame))
     # One pass of one pattern over the distinct texts: logs repeat themselves.
@@ -587,33 +611,35 @@ def _mention_matrix(frame: pd.DataFrame, units: np.ndarray) -> tuple[list[str], 
     for i, text in enumerate(texts):
         for found in pattern.findall(text):
             per_text[i, column[found]] = True
-    own = pd.Index(names).get_indexer(pd.Series(units, dtype=object))
-    return names, _Mentions(codes.astype(np.int32), per_text, own.astype(np.int32))
+    own = pd.Index(names).get_indexer(unit_names).astype(np.int32)[units]
+    return names, _Mentions(codes.astype(np.int32), per_text, own)
 
 
 def _no_mentions(n: int) -> _Mentions:
     return _Mentions(np.full(n, -1, dtype=np.int32), np.zeros((0, 0), dtype=bool), np.full(n, -1, dtype=np.int32))
 
 
-def _main_unit(codes: np.ndarray, units: np.ndarray, k: int) -> np.ndarray:
-    """The most frequent unit (k,) of each template code, from lines' codes (n,) and units (n,)."""
+def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) -> np.ndarray:
+    """The most frequent unit (k,) of each template code, from lines' codes (n,) and unit codes (n,) into
+    sorted unit ``names``; ties go to the first name."""
     pairs = pd.DataFrame({"code": codes, "unit": units})
     top = pairs[pairs["code"] >= 0].groupby(["code", "unit"]).size().reset_index(name="n")
     top = top.sort_values(["code", "n"], ascending=[True, False]).drop_duplicates("code")
     out = np.full(k, "", dtype=object)
-    out[top["code"].to_numpy()] = top["unit"].to_numpy()
+    out[top["code"].to_numpy()] = names[top["unit"].to_numpy()]
     return out
 
 
 def _prepare(frame: pd.DataFrame) -> _Lines:
-    units, kind = _units(frame)
-    codes, names = pd.factorize(pd.Series(_templates(frame), dtype=object))
+    ucodes, unames, kind = _unit_codes(frame)
+    codes, names = _template_codes(frame)
     codes = np.where(_blank(frame), -1, codes)
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
-    mention_names, mentions = _mention_matrix(frame, units) if kind == "component" else ([], _no_mentions(len(frame)))
-    return _Lines(units=units, unit_kind=kind, codes=codes, names=names,
-                  main_unit=_main_unit(codes, units, len(names)), flags=_flags(frame),
+    mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \
+        ([], _no_mentions(len(frame)))
+    return _Lines(units=unames[ucodes], unit_kind=kind, codes=codes, names=names,
+                  main_unit=_main_unit(codes, ucodes, unames, len(names)), flags=_flags(frame),
                   scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
                   has_score=bool(has_score), line_no=frame["line_no"].to_numpy(), mention_names=mention_names,
                   mentions=mentions)
@@ -870,11 +896,7 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     alert's first line) gets precursor 1, possibly as a new candidate; scores
     are recomputed with ``weights`` (the weights in use) and re-ranked.
     """
-    codes, names = _codes(frame, "source")
-    wanted = pd.Index(names).get_indexer(trends["source"].astype(str).to_numpy())
-    where = pd.MultiIndex.from_arrays([codes, frame["line_no"].to_numpy()])
-    rows = where.get_indexer(pd.MultiIndex.from_arrays([wanted, trends["first_line_no"].to_numpy()]))
-    rows[wanted < 0] = -1
+    rows = _rows_of(frame, trends["source"].astype(str).to_numpy(), trends["first_line_no"].to_numpy())
     alerts = trends.assign(unit=np.where(rows >= 0, _units(frame, np.maximum(rows, 0))[0], None))
     alerts = alerts[alerts["unit"].notna()].reset_index(drop=True)
     source = alerts["source"].astype(str).to_numpy()
@@ -900,6 +922,20 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
             inc.candidates["score"] = terms @ np.array(list(weights.values())) / sum(weights.values())
             inc.candidates = inc.candidates.sort_values("score", ascending=False, kind="stable",
                                                         ignore_index=True)
+
+
+def _rows_of(frame: pd.DataFrame, sources: np.ndarray, line_no: np.ndarray) -> np.ndarray:
+    """Positional row (m,) of each (source, line_no) pair (m,), -1 where the frame has no such line."""
+    out = np.full(len(line_no), -1, dtype=np.int64)
+    numbers = frame["line_no"].to_numpy()
+    for source, idx in _source_groups(frame):
+        mine = np.flatnonzero(sources == source)
+        if len(mine) == 0:
+            continue
+        at = np.minimum(np.searchsorted(numbers[idx], line_no[mine]), len(idx) - 1)
+        found = numbers[idx[at]] == line_no[mine]
+        out[mine[found]] = idx[at[found]]
+    return out
 
 
 def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:

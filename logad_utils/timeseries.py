@@ -183,7 +183,7 @@ def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
     ts = pd.to_datetime(frame["timestamp"], errors="coerce")
     if not ts.notna().mean() >= 0.5 or ts.max() == ts.min():  # NaN for an empty frame
         return None
-    return ts.ffill().bfill()
+    return ts.ffill().bfill() if ts.isna().any() else ts
 
 
 def choose_bucket(span: float, n_lines: int, timed: bool) -> pd.Timedelta | int:
@@ -202,7 +202,8 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     if "blank" in frame:
         valid &= ~frame["blank"].to_numpy(dtype=bool)
     ts = _timestamps(frame)
-    if ts is not None:
+    timed = ts is not None
+    if timed:
         origin = ts.min().floor("D")
         pos_all = ((ts - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
         lo, hi = float(pos_all.min()), float(pos_all.max()) + 1.0  # times have 1 s resolution at worst
@@ -210,26 +211,30 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
         origin, pos_all = None, np.arange(len(frame), dtype=float)
         lo, hi = 0.0, float(len(frame))
     if bucket is None:
-        bucket = choose_bucket(hi - lo, int(valid.sum()), ts is not None)
-    elif ts is not None:
+        bucket = choose_bucket(hi - lo, int(valid.sum()), timed)
+    elif timed:
         bucket = pd.Timedelta(bucket)
     else:
         bucket = int(bucket)
-    width = bucket.total_seconds() if ts is not None else float(bucket)
+    width = bucket.total_seconds() if timed else float(bucket)
     if width <= 0:
         raise ValueError(f"bucket must be positive, got {bucket}")
-    rows = np.flatnonzero(valid)
+    # int32 where it fits: these arrays are per line, and trends are the widest step of an analysis.
+    small = np.int32 if len(frame) < 2 ** 31 else np.int64
+    rows = np.flatnonzero(valid).astype(small)
     uniques, codes = np.unique(ids[rows], return_inverse=True)
+    codes = codes.astype(small)
     pos = pos_all[rows]
-    del pos_all
+    del pos_all, ts
     order = np.lexsort((pos, codes))
     codes, pos, rows = codes[order], pos[order], rows[order]
+    del order
     n_buckets = int(hi // width) + 1 if len(frame) else 0
     counts = _bucket_counts(codes, (pos // width).astype(np.int64), n_buckets, len(uniques))
     starts = np.arange(n_buckets) * width
     exposure = np.clip((np.minimum(starts + width, hi) - np.maximum(starts, lo)) / width, 0.0, 1.0)
     names = _template_names(frame, rows, codes, len(uniques))
-    index = origin + pd.to_timedelta(starts, unit="s") if ts is not None else starts.astype(np.int64)
+    index = origin + pd.to_timedelta(starts, unit="s") if timed else starts.astype(np.int64)
     occ = _Occurrences(codes, pos, rows, np.searchsorted(codes, np.arange(len(uniques) + 1)), lo, hi)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
 
