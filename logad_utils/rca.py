@@ -622,11 +622,14 @@ def _no_mentions(n: int) -> _Mentions:
 def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) -> np.ndarray:
     """The most frequent unit (k,) of each template code, from lines' codes (n,) and unit codes (n,) into
     sorted unit ``names``; ties go to the first name."""
-    pairs = pd.DataFrame({"code": codes, "unit": units})
-    top = pairs[pairs["code"] >= 0].groupby(["code", "unit"]).size().reset_index(name="n")
-    top = top.sort_values(["code", "n"], ascending=[True, False]).drop_duplicates("code")
+    valid = codes >= 0
+    # Sorting (code, unit) pairs packed in one integer: a hash of n pairs would take several times the memory.
+    pairs, n = np.unique(codes[valid].astype(np.int64) * len(names) + units[valid], return_counts=True)
+    code, unit = np.divmod(pairs, len(names))
+    first = np.lexsort((-n, code))  # by code, most lines first; stable, so ties keep the first name
+    top = first[np.concatenate([[True], code[first][1:] != code[first][:-1]])] if len(first) else first
     out = np.full(k, "", dtype=object)
-    out[top["code"].to_numpy()] = names[top["unit"].to_numpy()]
+    out[code[top]] = names[unit[top]]
     return out
 
 
