@@ -102,15 +102,20 @@ def test_a_stray_false_alarm_before_the_cascade_does_not_win():
     assert inc.root_cause == "STORAGE"
 
 
-def test_symptoms_naming_a_component_implicate_it():
-    # The root never logs; others name it (as the component column spells it).
+def named_by_others(source="app.log"):
+    """A frame whose PAYMENTS logs one routine line, then is named by other units' anomalous lines."""
     events = [(900, "API", "upstream PAYMENTS timed out after 30 s", 1, 7.0),
               (903, "ALERT", "alert raised: PAYMENTS unreachable", 1, 7.0),
               (910, "API", "upstream PAYMENTS timed out after 30 s", 1, 7.0),
               (915, "API", "request failed with 502", 1, 6.0)]
-    frame = make_frame(events)
+    frame = make_frame(events, source=source)
     frame.loc[0, ["component", "content", "template"]] = ["PAYMENTS", "heartbeat ok", "heartbeat ok"]
-    cands = rca.analyze(frame).incidents[0].candidates
+    return frame
+
+
+def test_symptoms_naming_a_component_implicate_it():
+    # The root never logs; others name it (as the component column spells it).
+    cands = rca.analyze(named_by_others()).incidents[0].candidates
     assert "PAYMENTS" in cands["component"].head(3).tolist()
     row = cands.set_index("component").loc["PAYMENTS"]
     assert row["n_lines"] == 0 and row["mentions"] > 0
@@ -302,16 +307,9 @@ def test_onset_counts_the_same_as_one_set_per_line(seed):
     np.testing.assert_array_equal(rca._onset(codes, pos, window), _onset_by_set(codes, pos, window))
 
 
-
 def test_categorical_columns_give_the_same_answer_as_strings():
     # analyze's lean frame keeps text as categoricals: mentions, units, sources and events are read from codes.
-    events = [(900, "API", "upstream PAYMENTS timed out after 30 s", 1, 7.0),
-              (903, "ALERT", "alert raised: PAYMENTS unreachable", 1, 7.0),
-              (910, "API", "upstream PAYMENTS timed out after 30 s", 1, 7.0),
-              (915, "API", "request failed with 502", 1, 6.0)]
-    first = make_frame(events)
-    first.loc[0, ["component", "content", "template"]] = ["PAYMENTS", "heartbeat ok", "heartbeat ok"]
-    frame = pd.concat([first, make_frame(cascade(600, root="DISK"), source="b.log")], ignore_index=True)
+    frame = pd.concat([named_by_others(), make_frame(cascade(600, root="DISK"), source="b.log")], ignore_index=True)
     frame["event_line_no"] = frame["line_no"]
     after = (frame["source"] == "app.log") & frame["content"].str.startswith("request failed with 502")
     frame.loc[after, "event_line_no"] -= 1  # a continuation of the line before
