@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,7 +21,7 @@ from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
-__all__ = ["combine", "Analysis", "analyze_logs", "write_outputs", "ALL_METHODS"]
+__all__ = ["combine", "Analysis", "analyze_logs", "analysis_stages", "write_outputs", "ALL_METHODS"]
 
 ALL_METHODS = METHODS
 # The report details the largest incidents; incidents.csv lists every one.
@@ -49,34 +49,45 @@ LINE_KEY_COLUMNS = ("blank", "parsed", "level", "component", "masked", "template
 
 
 def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", json_key: str = "message",
-                 engine=streaming, **params) -> Analysis:
+                 engine=streaming, progress: Callable[[str], None] | None = None, **params) -> Analysis:
     """Read logs chunk by chunk, fit each method once on their distinct lines (of ``train`` when given), combine
     the verdicts per distinct line and find incidents on a lean frame of the lines (about 120 bytes a line).
 
     ``engine``: where the passes over the logs run (:mod:`streaming`, or a
-    :class:`distributed.DaskEngine`). ``params`` go to :func:`detectors.make_detector`.
-    Same verdicts as fitting on every line.
+    :class:`distributed.DaskEngine`). ``progress``: called with the name of
+    each stage as it starts (:func:`analysis_stages`). ``params`` go to
+    :func:`detectors.make_detector`. Same verdicts as fitting on every line.
     """
+    say = progress or (lambda stage: None)
+    say("read")
     miner = LogTemplateMiner()
     train_run = engine.count_keys(train, fmt, json_key, miner.masker) if train else None
     train_keys = streaming.mine_table(train_run.table.frame(), miner) if train_run else None
     run = engine.count_keys(paths, fmt, json_key, miner.masker)
     keys = streaming.mine_table(run.table.frame(), miner)
-    runs, detectors = _fit_methods(engine, methods, keys, (train_run or run).times(), train_keys, **params)
+    runs, detectors = _fit_methods(engine, methods, keys, (train_run or run).times(), train_keys, say, **params)
     score, verdict, flagged_by = combine(runs, keys["count"].to_numpy())
     keys = keys.assign(score=score, is_anomaly=verdict, methods=flagged_by)
     if "parsed" in keys:  # blank lines have no layout to match: False, as the reader says
         keys["parsed"] = keys["parsed"].astype(object).fillna(False).astype(bool)
+    say("lines")
     lines = engine.line_frame(run, keys, _raw_keys(keys), miner.masker)
     frame = streaming.with_key_columns(lines, keys, LINE_KEY_COLUMNS)
     frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
     ids = frame["key"].to_numpy()
     runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
+    say("trends")
     trends = find_trends(frame)
     blank = keys["blank"].to_numpy(dtype=bool)
     unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
+    say("incidents")
     return Analysis(frame, runs, detectors, rca.analyze(frame, trends=trends.alerts), None, trends, unique, keys,
                     [r.report.as_dict() for r in (train_run, run) if r is not None])
+
+
+def analysis_stages(methods: Sequence[str]) -> list[str]:
+    """The stages :func:`analyze_logs` reports to ``progress``, in order."""
+    return ["read", *(f"fit {m}" for m in methods), "lines", "trends", "incidents"]
 
 
 def _raw_keys(keys: pd.DataFrame) -> np.ndarray:
@@ -89,11 +100,12 @@ def _raw_keys(keys: pd.DataFrame) -> np.ndarray:
 
 
 def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
-                 train_keys: pd.DataFrame | None, **params) -> tuple[list[MethodRun], list]:
+                 train_keys: pd.DataFrame | None, say: Callable[[str], None], **params) -> tuple[list[MethodRun], list]:
     """Each method fitted once (on ``train_keys`` when given, else ``keys``) and run on ``keys`` (k rows):
-    per-key runs and the fitted detectors."""
+    per-key runs and the fitted detectors; ``say`` hears each fit start."""
     runs, detectors = [], []
     for method in methods:
+        say(f"fit {method}")
         detector = make_detector(method, known_good=train_keys is not None, **params)
         t0 = time.perf_counter()
         scored = engine.fit_score(detector, keys, times, train_keys)

@@ -316,18 +316,23 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     """``logad analyze``: every method, incidents, root causes, report."""
     from tqdm.auto import tqdm
 
-    from .analysis import ALL_METHODS, analyze_logs, write_outputs
+    from .analysis import ALL_METHODS, analysis_stages, analyze_logs, write_outputs
     from .templates import health_line, template_health
 
     out = _output_folder(args.out)
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
+    stages = [*analysis_stages(methods), "outputs"]
     # Closed on errors too, so an error message starts on a clean line.
-    with tqdm(total=2, desc="analyze", unit="step", leave=False) as steps, _engine(args) as engine:
+    with tqdm(total=len(stages), desc="analyze", unit="stage", leave=False) as steps, _engine(args) as engine:
+        def stage(name: str) -> None:
+            steps.update(stages.index(name) - steps.n)  # the stages before it are done
+            steps.set_postfix_str(name)
+
         analysis = analyze_logs(args.paths, methods, args.train, args.format, args.json_key, engine,
-                                contamination=args.contamination)
+                                progress=stage, contamination=args.contamination)
         analysis.truth = _labels_beside(analysis.frame)
-        steps.update(1)
+        stage("outputs")
         paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
         steps.update(1)
     frame = analysis.frame

@@ -90,6 +90,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Mapping
 
 import numpy as np
@@ -954,6 +955,13 @@ def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:
     incident.candidates = cand
 
 
+@lru_cache(maxsize=4096)
+def _bonferroni_z(n_tests: int) -> float:
+    """The z that holds a family of ``n_tests`` one-sided tests to a 5 % error: one scipy call per family size,
+    not per incident."""
+    return float(norm.isf(0.05 / n_tests))
+
+
 def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source: str, idx: np.ndarray,
                     ts: pd.Series | None, settings: RankSettings) -> list[Incident]:
     """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,)."""
@@ -990,7 +998,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         pre = np.bincount(codes[before], minlength=k).astype(float)
         # Many templates pass through a window: hold the family of tests to a 5 % error (Bonferroni).
         n_tests = max(int((pre > 0).sum()), 1)
-        changes = _over_represented(pre, baseline - pre, lines, max(z_min, float(norm.isf(0.05 / n_tests))),
+        changes = _over_represented(pre, baseline - pre, lines, max(z_min, _bonferroni_z(n_tests)),
                                     min_lines=2)
         precursor: dict[str, str] = {}
         for unit, template in zip(changes["unit"], changes["template"]):

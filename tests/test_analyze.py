@@ -133,3 +133,12 @@ def test_lean_frame_keeps_what_the_report_and_the_detectors_read(tmp_path):
     assert analysis.frame["parsed"].dtype == bool and analysis.frame["parsed"].tolist()[2] is False
     scores = analysis.detectors[0].decision_function(analysis.frame)
     np.testing.assert_allclose(scores, analysis.runs[0].scores, rtol=1e-12, equal_nan=True)
+
+
+def test_progress_hears_every_stage_in_order(tmp_path):
+    from logad_utils.analysis import analysis_stages, analyze_logs
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=600, seed=5)
+    heard = []
+    analyze_logs(log, ["tfidf"], progress=heard.append)
+    assert heard == analysis_stages(["tfidf"]) == ["read", "fit tfidf", "lines", "trends", "incidents"]

@@ -170,3 +170,19 @@ def test_bert_features():
     assert det.autoencoder_.get_layer("reconstruction").activation.__name__ == "linear"
     assert det.decision_scores_[docs.index(ODD)] == det.decision_scores_.max()
     assert det.transform(docs[:5]).shape == (5, 8)
+
+
+def test_keras_import_and_training_write_nothing_to_stderr():
+    # TensorFlow's native start-up notes (no CUDA driver, CPU features) are noise in a log user's terminal.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import numpy as np; from logad_utils.detectors._autoencoder import _keras; k = _keras(); "
+            "m = k.Sequential([k.Input((4,)), k.layers.Dense(2)]); m.compile('adam', 'mse'); "
+            "m.fit(np.ones((8, 4)), np.ones((8, 2)), epochs=1, verbose=0); print('trained')")
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0 and done.stdout.strip() == "trained"
+    assert done.stderr.strip() == ""

@@ -31,9 +31,11 @@ is cheap and TF-IDF users never load torch.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-from typing import Sequence
+import sys
+from typing import Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -59,9 +61,32 @@ _ACTIVATIONS = {
 def _keras():
     """Import keras on the TensorFlow backend (unless the user chose another backend before)."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    # TensorFlow's C++ notes (CPU features, no CUDA driver: an "E" line on every CPU machine) are not for
+    # someone reading their logs; a user who wants them sets the variable.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "keras" not in sys.modules:
+        # Lines written before TensorFlow sets its log level go straight to the process's stderr.
+        with _native_stderr_silenced():
+            import keras  # noqa: F401
     import keras
 
     return keras
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 to the null device; Python exceptions still propagate."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def damp_counts(counts: np.ndarray, weighting: str = "sqrt") -> np.ndarray:
