@@ -327,8 +327,13 @@ def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np
 
 def _where(frame: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
     """The ``timestamp`` and ``line_no`` of rows ``idx`` (s rows): all :func:`_positions` reads, not a copy of
-    every column."""
-    return frame[[c for c in ("timestamp", "line_no") if c in frame]].iloc[idx]
+    every column (nor of these two when ``idx`` is every row in order)."""
+    return frame if _every_row(idx, len(frame)) else frame[[c for c in ("timestamp", "line_no") if c in frame]].iloc[idx]
+
+
+def _every_row(idx: np.ndarray, n: int) -> bool:
+    """Whether positions ``idx`` are 0, 1, ..., n - 1: one file read in order."""
+    return len(idx) == n and (n == 0 or (idx[0] == 0 and bool(np.all(idx[1:] > idx[:-1]))))
 
 
 def _gap_value(value: Gap, timed: bool, default: float) -> float:
@@ -966,27 +971,32 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                     ts: pd.Series | None, settings: RankSettings) -> list[Incident]:
     """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,)."""
     z_min = settings.z_min
+    # A single file read in order is every row as it stands: views instead of per-line copies.
+    whole = _every_row(idx, len(frame))
+    take = (lambda values: values) if whole else (lambda values: values[idx])
     pos, gap, timed = _positions(_where(frame, idx), settings.max_gap, settings.max_gap_lines)
     onset = _gap_value(settings.onset_window, timed, gap / 5)
     window = _gap_value(settings.pre_window, timed, gap)
-    codes, flags = lines.codes[idx], lines.flags[idx]
-    pct = _percentiles(lines.scores[idx], flags)
+    codes, flags = take(lines.codes), take(lines.flags)
+    pct = _percentiles(take(lines.scores), flags)
     valid = codes >= 0
     k = len(lines.names)
     everything = np.bincount(codes[valid], minlength=k).astype(float)
     # Cumulative counts make "outside this span" O(1) per incident for mentions and line totals.
-    n_cum = np.concatenate([[0], np.cumsum(valid)])
+    n_cum = np.zeros(len(idx) + 1, dtype=np.int64)
+    np.cumsum(valid, out=n_cum[1:])
     marks = lines.mentions.marks(idx)
     m_total = lines.mentions.counts(marks, len(idx), 0, len(idx) - 1)
-    # First and last row of each incident in one pass (a scan per incident is quadratic in the lines).
-    ids, first = np.unique(lab, return_index=True)
-    last = len(lab) - 1 - np.unique(lab[::-1], return_index=True)[1]
-    real = ids >= 0
-    ids, first, last = ids[real], first[real], last[real]
-    depth = np.zeros(len(idx) + 1, dtype=np.int64)
+    # First and last row of each incident, from the rows in one (a scan per incident is quadratic in the lines).
+    inside_any = np.flatnonzero(lab >= 0)
+    ids, first = np.unique(lab[inside_any], return_index=True)
+    last = inside_any[len(inside_any) - 1 - np.unique(lab[inside_any][::-1], return_index=True)[1]]
+    first = inside_any[first]
+    in_span = np.zeros(len(idx), dtype=bool)
+    depth = np.zeros(len(idx) + 1, dtype=np.int32)
     np.add.at(depth, first, 1)
     np.add.at(depth, last + 1, -1)
-    in_span = np.cumsum(depth[:-1]) > 0
+    np.greater(np.cumsum(depth[:-1], dtype=np.int32), 0, out=in_span)
     out = []
     for g, lo, hi in zip(ids, first.tolist(), last.tolist()):
         inside = np.bincount(codes[lo:hi + 1][valid[lo:hi + 1]], minlength=k).astype(float)
