@@ -703,9 +703,8 @@ def _empty_templates() -> pd.DataFrame:
     return _EMPTY_TEMPLATES.copy()
 
 
-def _percentiles(scores: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """Percentile in (0, 1] of each line's score (n,) among the flagged lines' scores; 0 for NaN."""
-    ref = np.sort(scores[flags & ~np.isnan(scores)])
+def _percentiles(scores: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Percentile in (0, 1] of each score (m,) among the sorted flagged lines' scores ``ref`` (r,); 0 for NaN."""
     if len(ref) == 0:
         return np.zeros(len(scores))
     return np.searchsorted(ref, np.nan_to_num(scores, nan=-np.inf), side="right") / len(ref)
@@ -978,7 +977,8 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     onset = _gap_value(settings.onset_window, timed, gap / 5)
     window = _gap_value(settings.pre_window, timed, gap)
     codes, flags = take(lines.codes), take(lines.flags)
-    pct = _percentiles(take(lines.scores), flags)
+    scores = take(lines.scores)
+    ref = np.sort(scores[flags & ~np.isnan(scores)])  # percentiles are read only on incident lines
     valid = codes >= 0
     k = len(lines.names)
     everything = np.bincount(codes[valid], minlength=k).astype(float)
@@ -1033,8 +1033,8 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                               if m_in[j] >= 2 else 0.0 for j in range(len(m_in))])
         rows = idx[member]
         ev = _Evidence(units=lines.units[rows], codes=codes[member], line_no=lines.line_no[rows],
-                       pos=pos[member], scores=lines.scores[rows], pct=pct[member], delta=delta[codes[member]],
-                       named=named, mention_d=mention_d)
+                       pos=pos[member], scores=scores[member], pct=_percentiles(scores[member], ref),
+                       delta=delta[codes[member]], named=named, mention_d=mention_d)
         candidates = _rank(ev, lines, baseline, precursor, settings.weights, settings.mention_weight, onset, timed)
         names_u, n_u = np.unique(ev.units.astype(str), return_counts=True)
         by_count = np.argsort(-n_u, kind="stable")

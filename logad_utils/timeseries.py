@@ -222,8 +222,13 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     # int32 where it fits: these arrays are per line, and trends are the widest step of an analysis.
     small = np.int32 if len(frame) < 2 ** 31 else np.int64
     rows = np.flatnonzero(valid).astype(small)
-    uniques, codes = np.unique(ids[rows], return_inverse=True)
-    codes = codes.astype(small)
+    # Template ids are small non-negative integers: a lookup table ranks them as np.unique would, without sorting.
+    counted = ids[rows].astype(np.int64, copy=False)
+    present = np.bincount(counted) > 0 if len(rows) else np.zeros(0, dtype=bool)
+    uniques = np.flatnonzero(present)
+    rank = np.cumsum(present, dtype=small) - 1
+    codes = rank[counted]
+    del counted, present, rank
     pos = pos_all[rows]
     del pos_all, ts
     order = np.lexsort((pos, codes))
