@@ -102,15 +102,16 @@ class Event:
     message: str
 
 
-def _events(seed: int, n: int, precision: str) -> list[Event]:
+def _events(seed: int, n: int, precision: str, levels: tuple[str, ...]) -> list[Event]:
     r = np.random.default_rng(seed)
+    weights = np.array([w for lv, w in zip(LEVELS, (0.15, 0.55, 0.15, 0.12, 0.03)) if lv in levels])
     t = pd.Timestamp("2024-01-01") + pd.Timedelta(seconds=int(r.integers(0, 300 * 86400)))
     out = []
     for _ in range(n):
         t = t + pd.Timedelta(microseconds=int(r.integers(0, 5_000_000)))
         template = int(r.integers(len(TEMPLATES)))
         text, makers = TEMPLATES[template]
-        level = LEVELS[int(r.choice(5, p=[0.15, 0.55, 0.15, 0.12, 0.03]))]
+        level = levels[int(r.choice(len(levels), p=weights / weights.sum()))]
         out.append(Event(t.floor(precision), level, COMPONENTS[int(r.integers(len(COMPONENTS)))],
                          int(r.integers(100, 40000)), template, text.format(*(m(r) for m in makers))))
     return out
@@ -143,6 +144,7 @@ class Family:
     component: bool = True
     trace: str = ""  # "java" or "python": the traced template's events carry that trace
     time: bool = True
+    levels: tuple[str, ...] = LEVELS  # the levels it writes
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -167,7 +169,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("glog/klog",
            lambda e: f"{_lv(e.level, 'letter')}{e.time:%m%d %H:%M:%S.%f} {e.pid:7d} {e.component}.go:{e.pid % 300}]"
                      f" {e.message}",
-           r"<Level><Date> <Time> <Pid> <Component>\] <Content>", "us", year=False),
+           r"<Level><Date> <Time> <Pid> <Component>\] <Content>", "us", year=False, levels=LEVELS[1:]),
     Family("python basic",
            lambda e: f"{_lv(e.level, 'upper')}:{e.component}:{e.message}",
            r"<Level>:<Component>:<Content>", time=False),
@@ -277,7 +279,7 @@ def _level_key(text: str) -> str:
 
 def evaluate(family: Family, seed: int, n: int) -> dict:
     """One row: the family's log with seed ``seed`` read with no format, and with its true format."""
-    events = _events(seed, n, family.precision)
+    events = _events(seed, n, family.precision, family.levels)
     lines, owner = _lines(family, events)
     template = np.array([e.template for e in events])[owner]
     row: dict = {"family": family.name, "seed": seed}
