@@ -205,7 +205,9 @@ def _elements(rest: str) -> list[_Element]:
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind in ("word", "cell"):
-                detail = (m.group(2).isdigit(), _QUALIFIED.fullmatch(m.group(2)) is not None)
+                # A class name, or a word padded to a column width, is a header field.
+                detail = (m.group(2).isdigit(), _QUALIFIED.fullmatch(m.group(2)) is not None,
+                          rest.startswith("  ", m.end()))
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail))
@@ -244,14 +246,14 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             break
         if kind in ("word", "cell"):
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
-            qualified = sum(c for e, c in shapes.items() if e.detail[1]) >= need
-            element = _Element(kind, element.spaced, (digits, qualified))
+            qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
+            element = _Element(kind, element.spaced, (digits, qualified, padded))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not.
             element = _Element(kind, element.spaced, element.detail)
         header.append((element, False))
-    # Words at the end are the message's first words, unless they name a class on most lines.
-    while header and header[-1][0].kind == "word" and not header[-1][0].detail[1]:
+    # Words at the end are the message's first words, unless most lines pad them or they name a class.
+    while header and header[-1][0].kind == "word" and not any(header[-1][0].detail[1:]):
         header.pop()
     return header
 

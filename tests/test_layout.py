@@ -73,7 +73,7 @@ FAMILIES = {
     "python-basic": (lambda t, lv, m: f"{lv.replace('WARN', 'WARNING')}:app.db:{m}", None,
                      {"WARN": "WARNING"}, "app.db"),
     "windows-cbs": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}, {lv.title():<21} CBS    {m}", True,
-                    {lv: lv.title() for lv in LEVELS}, None),
+                    {lv: lv.title() for lv in LEVELS}, "CBS"),
     "pipe-delimited": (lambda t, lv, m: f"{t:%Y%m%d-%H:%M:%S}:311|Step_SPUtils|30002312|{m}", True, None,
                        "Step_SPUtils"),
     "bracketed-month-day": (lambda t, lv, m: f"[{t:%m.%d %H:%M:%S}] chrome.exe - {m}", False, None, "chrome.exe"),
