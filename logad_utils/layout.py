@@ -1,11 +1,12 @@
 """Infer the layout of a log nobody described, as Elasticsearch's ``find_structure`` does.
 
 Text lines: find the timestamp (ISO 8601, syslog, ctime, epoch seconds or
-milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, compact ``yyMMdd HHmmss``, with or
-without year, fraction or zone) at the same token position on most lines,
-then read the header after it element by element: a level word (bare or
-bracketed), a bracketed field, a ``-``/``|`` separator, a word, and a
-``component[pid]:`` that ends the header. A level word may also come before
+milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, ``dd-Mon-yyyy``, compact ``yyMMdd HHmmss``
+or ``yyyyMMdd-HH:MM:SS``, ``MM-dd HH:MM:SS``, with or without year, fraction or
+zone) at the same token position on most lines, then read the header after it
+element by element: a level word (bare or bracketed), a bracketed field, a
+``|``-delimited cell, a ``-``/``,``/``|`` separator, a word, and a
+``component[pid]:`` (or macOS's ``component[pid] (subsystem):``) that ends the header. A level word may also come before
 the timestamp. The elements that sit at the same
 place on most lines make the header; the rest of the line is the message.
 The result is a :class:`~logad_utils.formats.LogFormat` in Loghub notation
