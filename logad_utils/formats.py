@@ -36,9 +36,10 @@ __all__ = [
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
-# Level words, longest first so that WARNING is not read as WARN.
+# Level words, longest first so that WARNING is not read as WARN; VRB ... FTL are Serilog's and zerolog's short
+# forms, LOG is PostgreSQL's.
 LEVELS_RE = (r"(?i:TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|SEVERE|CRITICAL|"
-             r"CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)")
+             r"CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC|VRB|TRC|DBG|INF|WRN|FTL|LOG)")
 # Numeric levels of pino and bunyan.
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 
@@ -352,6 +353,17 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<<Pri>><Version> <Timestamp> <Host> <Component> <Pid> <MsgId> <Data> <Content>", "syslog5424",
                   {"Pri": r"\d{1,3}", "Version": r"\d", "Timestamp": r"\S+", "Host": r"\S+", "Component": r"\S+",
                    "Pid": r"\S+", "MsgId": r"\S+", "Data": r"-|\[.*?\]"}, "ISO8601"),
+        # Android logcat -v threadtime: the tag is padded before its colon.
+        LogFormat(r"<Date> <Time> <Pid> <Tid> <Level> <Component>\s*: <Content>", "logcat",
+                  {"Date": r"\d\d-\d\d", "Time": r"\d\d:\d\d:\d\d\.\d{3}", "Pid": r"\d+", "Tid": r"\d+",
+                   "Level": r"[VDIWEFA]", "Component": r"\S.*?"}, "%m-%d %H:%M:%S.%f"),
+        # glog and Kubernetes klog: Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg.
+        LogFormat(r"<Level><Date> <Time> <Thread> <Component>\] <Content>", "glog",
+                  {"Level": r"[IWEF]", "Date": r"\d{4}", "Time": r"\d\d:\d\d:\d\d\.\d{6}", "Thread": r"\d+",
+                   "Component": r"[^\]\s]+"}, "%m%d %H:%M:%S.%f"),
+        # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
+        LogFormat(r"<Level>:<Component>:<Content>", "python",
+                  {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),
         LogFormat(r"<Timestamp> \[?<Level>\]? <Content>", "generic",
                   {"Timestamp": r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?",
                    "Level": LEVELS_RE}, "ISO8601"),

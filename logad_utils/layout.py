@@ -1,11 +1,12 @@
 """Infer the layout of a log nobody described, as Elasticsearch's ``find_structure`` does.
 
 Text lines: find the timestamp (ISO 8601, syslog, ctime, epoch seconds or
-milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, compact ``yyMMdd HHmmss``, with or
-without year, fraction or zone) at the same token position on most lines,
-then read the header after it element by element: a level word (bare or
-bracketed), a bracketed field, a ``-``/``|`` separator, a word, and a
-``component[pid]:`` that ends the header. A level word may also come before
+milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, ``dd-Mon-yyyy``, compact ``yyMMdd HHmmss``
+or ``yyyyMMdd-HH:MM:SS``, ``MM-dd HH:MM:SS``, with or without year, fraction or
+zone) at the same token position on most lines, then read the header after it
+element by element: a level word (bare or bracketed), a bracketed field, a
+``|``-delimited cell, a ``-``/``,``/``|`` separator, a word, and a
+``component[pid]:`` (or macOS's ``component[pid] (subsystem):``) that ends the header. A level word may also come before
 the timestamp. The elements that sit at the same
 place on most lines make the header; the rest of the line is the message.
 The result is a :class:`~logad_utils.formats.LogFormat` in Loghub notation
@@ -69,9 +70,15 @@ _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
 _SHORT_DATE_P = _Part("Date", r"\d\d[-/.]\d\d[-/.]\d{2}(?:\d\d)?",
                       _dates(("%y", "%m", "%d")) + _dates(("%d", "%m", "%y")) + _dates(("%m", "%d", "%y"))
                       + _dates(("%d", "%m", "%Y")) + _dates(("%m", "%d", "%Y")))
+# Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
+_MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
+_DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
 _ISO_P = _Part("Timestamp", r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?" + _ZONE_RE + "?", ("ISO8601",))
 _CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
 _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", ("%Y-%m-%d-%H.%M.%S.%f",))
+# Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").
+_COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
+                   ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))
 _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
 
 # Longer, more specific layouts first: a tie goes to the earlier one.
@@ -84,18 +91,21 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_P, _TIME_P, _ZONE_P),
     (_YMD_P, _TIME_P),
     (_SHORT_DATE_P, _TIME_P),
+    (_DAY_MON_YEAR_P, _TIME_P),
     (_CLF_P, _ZONE_P),
     (_CLF_P,),
     (_ISO_P,),
     (_DB2_P,),
+    (_COMPACT_P,),
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P),
+    (_MONTH_DAY_P, _TIME_P),
     (_EPOCH_P,),
     (_TIME_P,),
 )
 _START = r"(?:(?<=^)|(?<=[\s\[(]))"
-_END = r"(?=$|[\s\])|,;:])"
+_END = r"(?=$|[\s\])|,;:|])"
 _LAYOUT_RES = [re.compile(_START + r"\s+".join(f"({p.regex})" for p in layout) + _END) for layout in _LAYOUTS]
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r in _LAYOUT_RES))
 
@@ -157,13 +167,20 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)(?=\s|$)")),
-    ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?:(?=\s|$)")),
+    # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):".
+    ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
-    ("sep", re.compile(r"(\s*)([-|])(?=\s)")),
+    # A field between two pipes, as delimited headers write them ("|Component|1234|message").
+    ("cell", re.compile(r"(\s*)\|([^|]*)(?=\|)")),
+    ("sep", re.compile(r"(\s*)(\||[-,](?=\s))(?=(\s?))")),
     ("word", re.compile(r"(\s*)(\S+)")),
 ]
 _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 _COMPONENT_BODY = r"[^\s\[\]:]+"
+_SUBSYSTEM_BODY = r"[^()\s]+"
+_CELL_BODY = r"[^|]*"
+# A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
+_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+")
 
 
 @dataclass(frozen=True)
@@ -185,11 +202,13 @@ def _elements(rest: str) -> list[_Element]:
             if kind == "level":
                 detail = (m.group(2), m.group(4), m.group(5))
             elif kind == "component":
-                detail = (m.group(3) is not None,)
+                detail = (m.group(3) is not None, m.group(4) is not None)
             elif kind == "sep":
-                detail = (m.group(2),)
-            elif kind == "word":
-                detail = (m.group(2).isdigit(),)
+                detail = (m.group(2), bool(m.group(3)))
+            elif kind in ("word", "cell"):
+                # A class name, or a word padded to a column width, is a header field.
+                detail = (m.group(2).isdigit(), _QUALIFIED.fullmatch(m.group(2)) is not None,
+                          rest.startswith("  ", m.end()))
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail))
@@ -220,16 +239,22 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         element = shapes.most_common(1)[0][0]
         if kind == "component":
             with_pid = sum(c for e, c in shapes.items() if e.detail[0])
-            header.append((_Element(kind, element.spaced, (with_pid == len(alive),)), 0 < with_pid < len(alive)))
+            with_sub = sum(c for e, c in shapes.items() if e.detail[1])
+            # Subsystem: 0 never, 1 on some lines, 2 on all.
+            sub = 0 if not with_sub else (2 if with_sub == len(alive) else 1)
+            header.append((_Element(kind, element.spaced, (with_pid == len(alive), sub)),
+                           0 < with_pid < len(alive)))
             break
-        if kind == "word":
+        if kind in ("word", "cell"):
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
-            element = _Element(kind, element.spaced, (digits,))
+            qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
+            element = _Element(kind, element.spaced, (digits, qualified, padded))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not.
             element = _Element(kind, element.spaced, element.detail)
         header.append((element, False))
-    while header and header[-1][0].kind == "word":
+    # Words at the end are the message's first words, unless most lines pad them or they name a class.
+    while header and header[-1][0].kind == "word" and not any(header[-1][0].detail[1:]):
         header.pop()
     return header
 
@@ -245,16 +270,45 @@ class _Names:
         return name if self.used[name] == 1 else f"{name}{self.used[name]}"
 
 
+def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
+    """Index of the word or cell that names the component, when no ``name:`` element does; else None.
+
+    In order: a word just before a closing separator ("com.acme.Api - message"), a class name
+    (log4j's ``%c``), a word next to the level ("INFO nova.api", "api - ERROR"), the first
+    non-numeric cell of a delimited header.
+    """
+    kinds = [e.kind for e, _ in header]
+    if "component" in kinds:
+        return None
+    if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word":
+        return len(kinds) - 2
+    words = [i for i, k in enumerate(kinds) if k == "word" and not header[i][0].detail[0]]
+    qualified = [i for i in words if header[i][0].detail[1]]
+    if qualified:
+        return qualified[-1]
+    if "level" in kinds:
+        at = kinds.index("level")
+        for step in (1, -1):
+            j = at + step
+            while 0 <= j < len(kinds) and kinds[j] == "sep":
+                j += step
+            if j in words:
+                return j
+    return next((i for i, (e, _) in enumerate(header) if e.kind == "cell" and not e.detail[0]), None)
+
+
 def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns: dict[str, str],
                     after_time: bool) -> str:
     """Loghub-notation text of the header elements, ending just before the message."""
-    # A word just before a closing separator ("com.acme.Api - message") is the component, else the last bracket.
-    word_component = (len(header) >= 2 and header[-1][0].kind == "sep" and header[-2][0].kind == "word")
-    has_component = word_component or any(e.kind == "component" for e, _ in header)
+    component_at = _component_at(header)
+    # Without a component element or word, the last bracket names it.
+    has_component = component_at is not None or any(e.kind == "component" for e, _ in header)
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     out = ""
     for i, (element, optional_pid) in enumerate(header):
-        gap = " " if element.spaced or (i == 0 and after_time) else ""
+        # Separators and cells sit where they are ("12:00:01, Info", "...:123|api|"); other elements follow a space.
+        forced = i == 0 and after_time and element.kind not in ("sep", "cell")
+        gap = " " if element.spaced or forced else ""
         nxt = header[i + 1][0] if i + 1 < len(header) else None
         if element.kind == "level":
             opening, closing, colon = element.detail
@@ -265,6 +319,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             name, pid = names("Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
             tail = f"(\\[<{pid}>\\])?" if optional_pid else (f"\\[<{pid}>\\]" if element.detail[0] else "")
+            if element.detail[1]:
+                sub = names("Subsystem")
+                patterns[sub] = _SUBSYSTEM_BODY
+                tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
             out += gap + f"<{name}>{tail}:"
         elif element.kind == "bracket":
             last_bracket = not has_component and i == brackets[-1]
@@ -274,7 +332,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "sep":
             out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
         else:
-            if word_component and i == len(header) - 2:
+            if i == component_at:
                 name = names("Component")
             elif element.detail[0]:
                 name = names("Pid")
@@ -282,8 +340,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Host")
             else:
                 name = names("Field")
-            patterns[name] = r"\S+"
-            out += gap + f"<{name}>"
+            patterns[name] = _CELL_BODY if element.kind == "cell" else r"\S+"
+            out += gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
     return out
 
 
@@ -342,7 +400,9 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     if hit is None and not any(e.kind in ("level", "component") for e, _ in header):
         return None
     pattern += _header_pattern(header, names, patterns, after_time=hit is not None)
-    pattern += " <Content>" if pattern else "<Content>"
+    # A separator the message follows with no space ("|api|message") ends the header as it is.
+    glued = bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1]
+    pattern += " <Content>" if pattern and not glued else "<Content>"
     return LogFormat(pattern, "inferred", patterns, time_format, time_fields=time_fields)
 
 

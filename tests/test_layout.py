@@ -62,6 +62,55 @@ def test_text_headers_are_inferred_with_their_timestamp(name):
     assert LogFormat(fmt.pattern).parse(lines)[1].mean() == 1.0
 
 
+# Common layouts read with no format: line maker (timestamp, level, message), whether the header has a
+# year, the level as written (None: no level), the component every line names (None: none).
+LETTER = {"INFO": "I", "WARN": "W", "ERROR": "E", "DEBUG": "D"}
+FAMILIES = {
+    "logcat": (lambda t, lv, m: f"{t:%m-%d %H:%M:%S}.042  1234  1301 {LETTER[lv]} ActivityManager: {m}",
+               False, LETTER, "ActivityManager"),
+    "glog": (lambda t, lv, m: f"{LETTER[lv] if lv != 'DEBUG' else 'I'}{t:%m%d %H:%M:%S}.123456    4242 server.go:87] {m}",
+             False, {**LETTER, "DEBUG": "I"}, "server.go:87"),
+    "python-basic": (lambda t, lv, m: f"{lv.replace('WARN', 'WARNING')}:app.db:{m}", None,
+                     {"WARN": "WARNING"}, "app.db"),
+    "windows-cbs": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}, {lv.title():<21} CBS    {m}", True,
+                    {lv: lv.title() for lv in LEVELS}, "CBS"),
+    "pipe-delimited": (lambda t, lv, m: f"{t:%Y%m%d-%H:%M:%S}:311|Step_SPUtils|30002312|{m}", True, None,
+                       "Step_SPUtils"),
+    "bracketed-month-day": (lambda t, lv, m: f"[{t:%m.%d %H:%M:%S}] chrome.exe - {m}", False, None, "chrome.exe"),
+    "macos-subsystem": (lambda t, lv, m: f"{t:%b} {t.day:2d} {t:%H:%M:%S} mbp com.apple.xpc.launchd[1] "
+                                         f"(com.apple.WebKit.{len(m)}): {m}", False, None, "com.apple.xpc.launchd"),
+    "openstack": (lambda t, lv, m: f"nova-api.log.1 {t:%Y-%m-%d %H:%M:%S}.008 25746 {lv} nova.osapi.wsgi "
+                                   f"[req-3f2a - - - - -] {m}", True, {}, "nova.osapi.wsgi"),
+    "python-asctime": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S},123 - billing - {lv} - {m}", True, {}, "billing"),
+    "tomcat": (lambda t, lv, m: f"{t:%d-%b-%Y %H:%M:%S}.123 {lv} [main] org.apache.catalina.Startup.start {m}",
+               True, {}, "org.apache.catalina.Startup.start"),
+    "serilog": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123 +00:00 [{lv[:3].replace('WAR', 'WRN').replace('DEB', 'DBG')}] {m}",
+                True, {"INFO": "INF", "WARN": "WRN", "ERROR": "ERR", "DEBUG": "DBG"}, None),
+    "postgres": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123 UTC [4711] {lv.replace('INFO', 'LOG')}:  {m}", True,
+                 {"INFO": "LOG"}, None),
+}
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_common_families_are_read_without_a_format(name):
+    make, year, levels, component = FAMILIES[name]
+    times, msgs = _times(200), _messages(200)
+    written = [LEVELS[i % 4] for i in range(200)]
+    lines = [make(t, lv, m) for t, lv, m in zip(times, written, msgs)]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all()
+    assert all(c.endswith(m) for c, m in zip(frame["content"], msgs))
+    if year is not None:
+        found = frame["timestamp"].dt.floor("s")
+        if not year:  # no year in the header: it is read as 2000
+            found = found + pd.DateOffset(years=T0.year - 2000)
+        assert (found.to_numpy() == np.array(times, dtype="datetime64[ns]")).all()
+    if levels is not None:
+        assert frame["level"].tolist() == [levels.get(lv, lv) for lv in written]
+    if component is not None:
+        assert frame["component"].eq(component).all()
+
+
 def test_dpkg_style_header_is_no_longer_raw():
     lines = [f"2024-03-05 14:07:{i:02d} status installed libc6:amd64 2.36-{i}" for i in range(40)]
     fmt = detect_format(lines)
