@@ -198,3 +198,12 @@ def test_formats_detect_prints_a_copyable_format(tmp_path, capsys):
     assert "100.0%" in out
     frame = parse_logs(path, fmt=pattern, warn=False)
     assert frame["parsed"].all() and frame["component"].eq("pool.Conn").all()
+
+
+def test_a_message_starting_with_log_keeps_its_first_word():
+    # PostgreSQL's level LOG counts only in capitals; "Log rotated" is a message.
+    lines = [f"{t:%Y-%m-%d %H:%M:%S} {m}" for t, m in
+             zip(_times(4), ["Log rotated to /var/log/app.1", "log level set to debug", "user 12 logged in",
+                             "user 13 logged in"])]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["content"].tolist()[:2] == ["Log rotated to /var/log/app.1", "log level set to debug"]
