@@ -328,7 +328,9 @@ def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np
 def _where(frame: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
     """The ``timestamp`` and ``line_no`` of rows ``idx`` (s rows): all :func:`_positions` reads, not a copy of
     every column (nor of these two when ``idx`` is every row in order)."""
-    return frame if _every_row(idx, len(frame)) else frame[[c for c in ("timestamp", "line_no") if c in frame]].iloc[idx]
+    if _every_row(idx, len(frame)):
+        return frame
+    return frame[[c for c in ("timestamp", "line_no") if c in frame]].iloc[idx]
 
 
 def _every_row(idx: np.ndarray, n: int) -> bool:

@@ -68,8 +68,8 @@ LETTER = {"INFO": "I", "WARN": "W", "ERROR": "E", "DEBUG": "D"}
 FAMILIES = {
     "logcat": (lambda t, lv, m: f"{t:%m-%d %H:%M:%S}.042  1234  1301 {LETTER[lv]} ActivityManager: {m}",
                False, LETTER, "ActivityManager"),
-    "glog": (lambda t, lv, m: f"{LETTER[lv] if lv != 'DEBUG' else 'I'}{t:%m%d %H:%M:%S}.123456    4242 server.go:87] {m}",
-             False, {**LETTER, "DEBUG": "I"}, "server.go:87"),
+    "glog": (lambda t, lv, m: f"{LETTER[lv] if lv != 'DEBUG' else 'I'}{t:%m%d %H:%M:%S}.123456    4242 "
+                              f"server.go:87] {m}", False, {**LETTER, "DEBUG": "I"}, "server.go:87"),
     "python-basic": (lambda t, lv, m: f"{lv.replace('WARN', 'WARNING')}:app.db:{m}", None,
                      {"WARN": "WARNING"}, "app.db"),
     "windows-cbs": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}, {lv.title():<21} CBS    {m}", True,
@@ -84,7 +84,8 @@ FAMILIES = {
     "python-asctime": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S},123 - billing - {lv} - {m}", True, {}, "billing"),
     "tomcat": (lambda t, lv, m: f"{t:%d-%b-%Y %H:%M:%S}.123 {lv} [main] org.apache.catalina.Startup.start {m}",
                True, {}, "org.apache.catalina.Startup.start"),
-    "serilog": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123 +00:00 [{lv[:3].replace('WAR', 'WRN').replace('DEB', 'DBG')}] {m}",
+    "serilog": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123 +00:00 "
+                                 f"[{lv[:3].replace('WAR', 'WRN').replace('DEB', 'DBG')}] {m}",
                 True, {"INFO": "INF", "WARN": "WRN", "ERROR": "ERR", "DEBUG": "DBG"}, None),
     "postgres": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123 UTC [4711] {lv.replace('INFO', 'LOG')}:  {m}", True,
                  {"INFO": "LOG"}, None),
