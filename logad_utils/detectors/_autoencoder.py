@@ -76,8 +76,13 @@ def _keras():
 @contextlib.contextmanager
 def _native_stderr_silenced() -> Iterator[None]:
     """Send what native code writes to file descriptor 2 to the null device; Python exceptions still propagate."""
-    sys.stderr.flush()
-    saved = os.dup(2)
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (a detached process): nothing to silence
+        yield
+        return
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 2)
