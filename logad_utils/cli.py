@@ -370,13 +370,13 @@ def cmd_compare(args: argparse.Namespace) -> None:
 
 def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
     """Ground truth from a ``.labels.csv`` beside a single generated input, when its lines match."""
-    from .datasets import labels_path_for, read_labels
+    from .datasets import labels_path_for, read_anomaly_flags
 
-    sources = frame["source"].astype(str).unique()
+    sources = pd.Series(frame["source"].unique()).astype(str).unique()  # distinct first: n lines, few sources
     if len(sources) != 1 or not labels_path_for(sources[0]).is_file():
         return None
-    labels = read_labels(labels_path_for(sources[0]))
-    return labels["is_anomaly"].to_numpy() if len(labels) == len(frame) else None
+    flags = read_anomaly_flags(labels_path_for(sources[0]))
+    return flags if len(flags) == len(frame) else None
 
 
 def cmd_score(args: argparse.Namespace) -> int:

@@ -36,10 +36,10 @@ __all__ = [
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
-# Level words, longest first so that WARNING is not read as WARN; VRB ... FTL are Serilog's and zerolog's short
-# forms. PostgreSQL's LOG counts only in capitals: "Log rotated" after a timestamp is a message, not a level.
+# Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
+# and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
 LEVELS_RE = (r"(?:(?i:TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|SEVERE|CRITICAL|"
-             r"CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC|VRB|TRC|DBG|INF|WRN|FTL)|LOG)")
+             r"CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG)")
 # Numeric levels of pino and bunyan.
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 

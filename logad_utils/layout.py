@@ -166,12 +166,13 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
-    ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)(?=\s|$)")),
+    ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)(?=\s|$|\|)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):".
     ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
-    # A field between two pipes, as delimited headers write them ("|Component|1234|message").
-    ("cell", re.compile(r"(\s*)\|([^|]*)(?=\|)")),
+    # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
+    # "| INFO |" column, or a level word, is a separator and what follows it.
+    ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
     ("sep", re.compile(r"(\s*)(\||[-,](?=\s))(?=(\s?))")),
     ("word", re.compile(r"(\s*)(\S+)")),
 ]
@@ -180,7 +181,8 @@ _COMPONENT_BODY = r"[^\s\[\]:]+"
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
-_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+")
+# Two dots at least: "user.login" opening a message is not a class.
+_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 
 
 @dataclass(frozen=True)
@@ -253,8 +255,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not.
             element = _Element(kind, element.spaced, element.detail)
         header.append((element, False))
-    # Words at the end are the message's first words, unless most lines pad them or they name a class.
-    while header and header[-1][0].kind == "word" and not any(header[-1][0].detail[1:]):
+    # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
+    # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
+    while header and header[-1][0].kind == "word" and (
+            not any(header[-1][0].detail[1:]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
 

@@ -222,13 +222,7 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     # int32 where it fits: these arrays are per line, and trends are the widest step of an analysis.
     small = np.int32 if len(frame) < 2 ** 31 else np.int64
     rows = np.flatnonzero(valid).astype(small)
-    # Template ids are small non-negative integers: a lookup table ranks them as np.unique would, without sorting.
-    counted = ids[rows].astype(np.int64, copy=False)
-    present = np.bincount(counted) > 0 if len(rows) else np.zeros(0, dtype=bool)
-    uniques = np.flatnonzero(present)
-    rank = np.cumsum(present, dtype=small) - 1
-    codes = rank[counted]
-    del counted, present, rank
+    uniques, codes = _ranked_ids(ids[rows], small)
     pos = pos_all[rows]
     del pos_all, ts
     order = np.lexsort((pos, codes))
@@ -242,6 +236,19 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     index = origin + pd.to_timedelta(starts, unit="s") if timed else starts.astype(np.int64)
     occ = _Occurrences(codes, pos, rows, np.searchsorted(codes, np.arange(len(uniques) + 1)), lo, hi)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
+
+
+def _ranked_ids(ids: np.ndarray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(ids, return_inverse=True)`` of non-negative template ids (v,), the inverse as ``dtype``.
+
+    Mined ids are small whole numbers, ranked by a lookup table without sorting every line; other ids (a
+    user's hashes, floats) are sorted.
+    """
+    if len(ids) and ids.dtype.kind in "iu" and int(ids.max()) <= 4 * len(ids) + 1024:
+        present = np.bincount(ids) > 0
+        return np.flatnonzero(present), (np.cumsum(present, dtype=dtype) - 1)[ids]
+    uniques, codes = np.unique(ids, return_inverse=True)
+    return uniques, codes.astype(dtype)
 
 
 def _bucket_counts(codes: np.ndarray, buckets: np.ndarray, n_buckets: int, k: int) -> sparse.csc_matrix:
@@ -639,7 +646,9 @@ def _source_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
     column = frame["source"]
     if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():
-        return column.cat.codes.to_numpy(), column.cat.categories.astype(str).to_numpy(dtype=object)
+        # Categories that read the same as strings are one source.
+        same, names = pd.factorize(column.cat.categories.astype(str).to_numpy(dtype=object))
+        return same[column.cat.codes.to_numpy()], np.asarray(names, dtype=object)
     codes, names = pd.factorize(column.astype(str))
     return codes, np.asarray(names, dtype=object)
 

@@ -286,3 +286,11 @@ def test_committed_sample_size_and_content(sample):
     assert (kinds[["silence", "burst", "drop"]] >= 3).all()
     cascade_scenarios = {s for s in sample.labels.attrs["scenarios"].values() if SCENARIOS[s].kind == "cascade"}
     assert len(cascade_scenarios) >= 7
+
+
+def test_anomaly_flags_are_the_labels_is_anomaly_column():
+    from logad_utils.datasets import read_anomaly_flags
+
+    path = labels_path_for(SAMPLE)
+    assert (read_anomaly_flags(path) == read_labels(path)["is_anomaly"].to_numpy()).all()
+    assert read_anomaly_flags(path).sum() > 0

@@ -208,3 +208,21 @@ def test_a_message_starting_with_log_keeps_its_first_word():
                              "user 13 logged in"])]
     frame, ok = detect_format(lines).parse(lines)
     assert ok.all() and frame["content"].tolist()[:2] == ["Log rotated to /var/log/app.1", "log level set to debug"]
+
+
+@pytest.mark.parametrize("name, lines, expected", [
+    ("padded pipe level", [f"2024-03-05 14:07:{i:02d} | {LEVELS[i % 3]:<5} | job {i} done" for i in range(40)],
+     {"level": "WARN", "content": "job 1 done"}),
+    ("tight pipe level", [f"2024-03-05 14:07:{i:02d}|{LEVELS[i % 3]}|api|job {i} done" for i in range(40)],
+     {"level": "WARN", "component": "api", "content": "job 1 done"}),
+    ("dotted first word after the component", [f"2024-03-05 14:07:{i:02d},042 [main] INFO  com.acme.Api - "
+                                               + ("user.login ok" if i % 10 else "job done") for i in range(40)],
+     {"component": "com.acme.Api", "content": "user.login ok"}),
+    ("message starting with a short level word", [f"2024-03-05 14:07:{i:02d} "
+                                                  + ("inf retry loop" if i % 10 else "job done") for i in range(40)],
+     {"content": "inf retry loop"}),
+])
+def test_header_reading_leaves_the_message_alone(name, lines, expected):
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all()
+    assert {column: frame[column].iloc[1].strip() for column in expected} == expected

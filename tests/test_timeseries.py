@@ -234,3 +234,15 @@ def test_showcase_puts_what_lines_alone_miss_first():
     trends = find_trends(make_log(edit=both))
     assert {"silence", "burst"} <= set(trends.alerts["kind"])
     assert trends.showcase(2)[0] == 0
+
+
+def test_hashed_template_ids_and_same_named_sources_count_as_given():
+    # Ids a user hashed are sorted, not tabled up to the largest; sources reading the same are one source.
+    times = pd.date_range("2024-01-01", periods=40, freq="h")
+    frame = pd.DataFrame({"template_id": [2 ** 40, 5] * 20, "template": ["a", "b"] * 20, "timestamp": times,
+                          "source": pd.Categorical([1, "1"] * 20)})
+    counts = count_templates(frame)
+    assert counts.template_ids.tolist() == [5, 2 ** 40]
+    assert counts.matrix.sum() == 40
+    codes, names = timeseries._source_codes(frame)
+    assert names.tolist() == ["1"] and (codes == 0).all()
