@@ -33,6 +33,15 @@ def write_section(name: str, body: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def publish(name: str, table: pd.DataFrame, body: str, write: bool, width: int = 200, colwidth: int = 70) -> None:
+    """Print a benchmark's results table and, unless ``write`` is false, put ``body`` in its RESULTS.md section."""
+    with pd.option_context("display.width", width, "display.max_colwidth", colwidth, "display.max_rows", 500):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if write:
+        write_section(name, body)
+        print(f"updated {RESULTS.relative_to(RESULTS.parents[1])}")
+
+
 def markdown_table(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
     """A GitHub-markdown table of a frame (no index)."""
     def cell(v) -> str:

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import RESULTS, markdown_table, write_section  # noqa: E402
+from common import markdown_table, publish  # noqa: E402
 from logad_utils.evaluate import grouping_accuracy  # noqa: E402
 from logad_utils.formats import LogFormat  # noqa: E402
 from logad_utils.io import parse_lines  # noqa: E402
@@ -376,11 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     families = [f for f in FAMILIES if not args.family or f.name in args.family]
     results = pd.DataFrame([evaluate(f, s, args.lines) for f in families for s in args.seeds])
-    with pd.option_context("display.width", 250, "display.max_colwidth", 90, "display.max_rows", 500):
-        print(results.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    if not args.no_write:
-        write_section(SECTION, markdown(results))
-        print(f"updated {RESULTS.relative_to(ROOT)}")
+    publish(SECTION, results, markdown(results), not args.no_write, width=250, colwidth=90)
     return 0
 
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import LOGHUB, LOGHUB_CITATION, RESULTS, markdown_table, write_section  # noqa: E402
+from common import LOGHUB, LOGHUB_CITATION, markdown_table, publish  # noqa: E402
 from logad_utils.evaluate import grouping_accuracy  # noqa: E402
 from logad_utils.formats import LOGHUB_FORMATS, PRESETS, LogFormat, detect_format  # noqa: E402
 from logad_utils.io import parse_lines  # noqa: E402
@@ -122,11 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Loghub samples not found in {args.loghub} (set --loghub or LOGAD_LOGHUB)", file=sys.stderr)
         return 1
     results = pd.DataFrame([row for system in LOGHUB_FORMATS for row in evaluate(args.loghub, system)])
-    with pd.option_context("display.width", 200, "display.max_colwidth", 70):
-        print(results.drop(columns="pattern").to_string(index=False))
-    if not args.no_write:
-        write_section(SECTION, markdown(results))
-        print(f"updated {RESULTS.relative_to(ROOT)}")
+    publish(SECTION, results.drop(columns="pattern"), markdown(results), not args.no_write)
     return 0
 
 
