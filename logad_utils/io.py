@@ -403,6 +403,25 @@ def timestamps_ns(times: pd.Series) -> np.ndarray:
     return ts.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
+def string_codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """A column read as strings: a code per row (n,) into the distinct strings (k,) of dtype object, '' where
+    missing (and for every row when ``column`` is None). A categorical column's own codes are used, so that n
+    strings are never written out; categories that read the same as strings share one code."""
+    if column is None:
+        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
+    if isinstance(frame[column].dtype, pd.CategoricalDtype):
+        values = frame[column].cat
+        codes = values.codes.to_numpy()
+        names = values.categories.astype(str).to_numpy(dtype=object)  # each category converted once
+        if (codes < 0).any():  # code -1 (missing) picks the "" appended last
+            names, codes = np.append(names, ""), np.where(codes < 0, len(names), codes)
+        same, names = pd.factorize(names)
+        return same[codes], np.asarray(names, dtype=object)
+    col = frame[column].astype(object)
+    codes, names = pd.factorize(col.where(col.notna(), "").astype(str), sort=False)
+    return codes, np.asarray(names, dtype=object)
+
+
 class _DayRoller:
     """Adds whole days to time-of-day timestamps each time the clock runs backwards by over 12 h."""
 

@@ -97,7 +97,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm, poisson
 
-from .io import timestamps_ns
+from .io import string_codes, timestamps_ns
 from .terms import log_odds
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
@@ -213,7 +213,7 @@ def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
     cont = np.flatnonzero(frame["event_line_no"].to_numpy() != line_no)
     if len(cont) == 0:
         return labels
-    source = _codes(frame, "source" if "source" in frame else None)[0]
+    source = string_codes(frame, "source" if "source" in frame else None)[0]
     keys = pd.MultiIndex.from_arrays([source, line_no])
     by_line = pd.Series(labels, index=keys)
     by_line = by_line[~by_line.index.duplicated()]
@@ -239,62 +239,28 @@ def _text_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _values(frame: pd.DataFrame, column: str | None, rows: np.ndarray | None = None) -> np.ndarray:
-    """A column as strings (n,) of dtype object, '' where missing; only its ``rows`` (m,) when given."""
-    codes, names = _codes(frame, column)
-    return names[codes if rows is None else codes[rows]]
-
-
-def _codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """A column as a code per line (n,) into strings (k,) of dtype object, '' where missing: a categorical
-    column's own codes, so that n strings are never written out."""
-    if column is None:
-        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
-    if isinstance(frame[column].dtype, pd.CategoricalDtype):
-        # Each category converted once; code -1 (missing) picks the "" appended last.
-        values = frame[column].cat
-        names = np.append(values.categories.astype(str).to_numpy(dtype=object), "")
-        codes = values.codes.to_numpy()
-        # Categories that read the same as strings (or as the "" of a missing value) share one code.
-        same, names = pd.factorize(names)
-        return same[np.where(codes < 0, len(same) - 1, codes)], np.asarray(names, dtype=object)
-    col = frame[column].astype(object)
-    codes, names = pd.factorize(col.where(col.notna(), "").astype(str), sort=False)
-    return codes, np.asarray(names, dtype=object)
-
-
 def _factorized(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize`` of the column as strings (:func:`_values`): codes (n,) in order of first appearance and
+    """``pd.factorize`` of the column as strings (:func:`io.string_codes`): codes (n,) in order of first appearance and
     the strings (k,), from the column's codes rather than n strings."""
-    codes, names = _codes(frame, column)
+    codes, names = string_codes(frame, column)
     dense, used = pd.factorize(codes)
     return dense, names[used]
 
 
 def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Template code per line (n,) in order of first appearance, and the template texts (k,) (:func:`_templates`)."""
+    """Template code per line (n,) in order of first appearance, and the template texts (k,): ``template``, else
+    ``masked``, else ``content``."""
     return _factorized(frame, _text_column(frame, ("template", "masked", "content")))
 
 
-def _templates(frame: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
-    """Template of each line (n,), or of its ``rows``: ``template``, else ``masked``, else ``content``."""
-    return _values(frame, _text_column(frame, ("template", "masked", "content")), rows)
-
-
-def _units(frame: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[np.ndarray, str]:
-    """Root-cause unit per line (n,), or of its ``rows`` (m,), and its kind: the component, or the template
-    without a component column."""
-    codes, names, kind = _unit_codes(frame)
-    return names[codes if rows is None else codes[rows]], kind
-
-
 def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
-    """Unit code per line (n,) into unit names (u,) in sorted order, and the kind (see :func:`_units`)."""
-    tcodes, tnames = _codes(frame, _text_column(frame, ("template", "masked", "content")))
+    """Root-cause unit per line as a code (n,) into unit names (u,) in sorted order, and the unit kind: the
+    component, or the template without a component column."""
+    tcodes, tnames = string_codes(frame, _text_column(frame, ("template", "masked", "content")))
     if _text_column(frame, ("component",)) is None:
         codes, names, kind = tcodes, tnames, "template"
     else:
-        ccodes, cnames = _codes(frame, "component")
+        ccodes, cnames = string_codes(frame, "component")
         # A line without a component (unparsed) still needs a unit: its template.
         codes = np.where((cnames == "")[ccodes], len(cnames) + tcodes, ccodes)
         names, kind = np.concatenate([cnames, tnames]), "component"
@@ -611,7 +577,7 @@ def _mention_matrix(frame: pd.DataFrame, units: np.ndarray, unit_names: np.ndarr
     if not names:
         return names, _no_mentions(len(frame))
     # One pass of one pattern over the distinct texts: logs repeat themselves.
-    codes, texts = _codes(frame, _text_column(frame, ("content", "raw")))
+    codes, texts = string_codes(frame, _text_column(frame, ("content", "raw")))
     longest_first = sorted(names, key=len, reverse=True)
     pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, longest_first)) + r")(?![A-Za-z0-9_])")
     column = {name: j for j, name in enumerate(names)}
@@ -907,7 +873,8 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     are recomputed with ``weights`` (the weights in use) and re-ranked.
     """
     rows = _rows_of(frame, trends["source"].astype(str).to_numpy(), trends["first_line_no"].to_numpy())
-    alerts = trends.assign(unit=np.where(rows >= 0, _units(frame, np.maximum(rows, 0))[0], None))
+    ucodes, unames, _ = _unit_codes(frame)
+    alerts = trends.assign(unit=np.where(rows >= 0, unames[ucodes[np.maximum(rows, 0)]], None))
     alerts = alerts[alerts["unit"].notna()].reset_index(drop=True)
     source = alerts["source"].astype(str).to_numpy()
     line_no = alerts["first_line_no"].to_numpy(dtype=np.int64)

@@ -77,6 +77,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import nbinom, poisson
 
+from .io import string_codes
+
 __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
            "TREND_COLUMNS", "ALERT_KINDS", "ALL_LINES"]
 
@@ -603,7 +605,7 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
                  ) -> pd.DataFrame:
     """The alerts as TREND_COLUMNS, with the lines that show them."""
     line_no = frame["line_no"].to_numpy() if "line_no" in frame else np.arange(1, len(frame) + 1)
-    sources, source_names = _source_codes(frame)
+    sources, source_names = string_codes(frame, "source" if "source" in frame else None)
     every: tuple[np.ndarray, np.ndarray] | None = None  # all lines in position order, sorted once if needed
     rows = []
     for kind, c, a, z, score, expected, observed in alerts:
@@ -637,20 +639,6 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         table = table.sort_values(["start", "first_line_no", "score"], ascending=[True, True, False],
                                   ignore_index=True)
     return table.astype({"template_id": np.int64, "first_line_no": np.int64, "last_line_no": np.int64})
-
-
-def _source_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Source code per line (n,) and the source names, as strings: a categorical column's codes are used as
-    they are rather than writing out n strings."""
-    if "source" not in frame:
-        return np.zeros(len(frame), dtype=np.int64), np.array([""], dtype=object)
-    column = frame["source"]
-    if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():
-        # Categories that read the same as strings are one source.
-        same, names = pd.factorize(column.cat.categories.astype(str).to_numpy(dtype=object))
-        return same[column.cat.codes.to_numpy()], np.asarray(names, dtype=object)
-    codes, names = pd.factorize(column.astype(str))
-    return codes, np.asarray(names, dtype=object)
 
 
 def _when(counts: TemplateCounts, pos: float) -> pd.Timestamp:

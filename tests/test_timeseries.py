@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from logad_utils import timeseries
+from logad_utils.io import string_codes
 from logad_utils.timeseries import ALL_LINES, TREND_COLUMNS, count_templates, find_trends
 
 T0 = pd.Timestamp("2026-01-05")  # a Monday
@@ -244,5 +245,5 @@ def test_hashed_template_ids_and_same_named_sources_count_as_given():
     counts = count_templates(frame)
     assert counts.template_ids.tolist() == [5, 2 ** 40]
     assert counts.matrix.sum() == 40
-    codes, names = timeseries._source_codes(frame)
+    codes, names = string_codes(frame, "source")
     assert names.tolist() == ["1"] and (codes == 0).all()
