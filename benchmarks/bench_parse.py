@@ -60,8 +60,8 @@ WHERE_TIME_GOES = (
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri", "fo", "xa", "be", "zo")
 
 
-def varied_log(path: Path, n_lines: int, n_unique: int, n_events: int = 2000, seed: int = 0) -> Path:
-    """Write n_lines drawn from about n_unique distinct masked messages of n_events events; returns path.
+def varied_messages(n_lines: int, n_unique: int, n_events: int = 2000, seed: int = 0) -> tuple[list[str], list[int]]:
+    """n_lines messages drawn from about n_unique distinct masked messages of n_events events, and each one's event.
 
     An event is 4-12 words with one or two word parameters and a number; the
     numbers differ on every line, the words make the messages distinct
@@ -81,18 +81,29 @@ def varied_log(path: Path, n_lines: int, n_unique: int, n_events: int = 2000, se
         events.append((tokens, slots, rng.randrange(1, len(tokens))))
     pool = []
     for _ in range(n_unique):
-        tokens, slots, number = events[min(int(rng.paretovariate(1.0)) - 1, n_events - 1)
-                                        if rng.random() < 0.5 else rng.randrange(n_events)]
+        event = (min(int(rng.paretovariate(1.0)) - 1, n_events - 1) if rng.random() < 0.5
+                 else rng.randrange(n_events))
+        tokens, slots, number = events[event]
         message = list(tokens)
         for s in slots:
             message[s] = rng.choice(values)
-        pool.append((message, number))
+        pool.append((message, number, event))
+    messages, truth = [], []
+    for i in range(n_lines):
+        message, number, event = pool[i] if i < len(pool) else rng.choice(pool)
+        message = list(message)
+        message[number] = str(rng.randint(0, 10**6))
+        messages.append(" ".join(message))
+        truth.append(event)
+    return messages, truth
+
+
+def varied_log(path: Path, n_lines: int, n_unique: int, n_events: int = 2000, seed: int = 0) -> Path:
+    """Write the :func:`varied_messages` as a log with a header; returns path."""
+    messages, _ = varied_messages(n_lines, n_unique, n_events, seed)
     with open(path, "w", encoding="utf-8", newline="\n") as out:
-        for i in range(n_lines):
-            message, number = pool[i] if i < len(pool) else rng.choice(pool)
-            message = list(message)
-            message[number] = str(rng.randint(0, 10**6))
-            out.write(f"2026-03-02 10:00:{i % 60:02d} INFO app: {' '.join(message)}\n")
+        for i, message in enumerate(messages):
+            out.write(f"2026-03-02 10:00:{i % 60:02d} INFO app: {message}\n")
     return path
 
 

@@ -400,12 +400,19 @@ class LogTemplateMiner:
         Two different UPPER_CASE words never match (enum values).
     collapse_lists : bool, default True
         Read a run of variable tokens as one token.
+    shared_slots : bool, default True
+        Also merge a slot of fewer than ``slot_min_values`` words when all of
+        them were merged as a parameter elsewhere after the same token.
+    slot_pairs : bool, default True
+        Also merge templates differing in two slots, not next to each other,
+        each holding at least ``slot_min_values`` words.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
                  masker: Masker | None = None, slot_min_values: int = 4, protect_prefix: int = 1,
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
-                 collapse_lists: bool = True) -> None:
+                 collapse_lists: bool = True, shared_slots: bool = True,
+                 slot_pairs: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -422,6 +429,8 @@ class LogTemplateMiner:
         self.digits_are_vars = bool(digits_are_vars)
         self.caps_constants = bool(caps_constants)
         self.collapse_lists = bool(collapse_lists)
+        self.shared_slots = bool(shared_slots)
+        self.slot_pairs = bool(slot_pairs)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -430,7 +439,8 @@ class LogTemplateMiner:
         return {"sim_th": self.sim_th, "depth": self.depth, "max_children": self.max_children,
                 "slot_min_values": self.slot_min_values, "protect_prefix": self.protect_prefix,
                 "cover_merges": self.cover_merges, "digits_are_vars": self.digits_are_vars,
-                "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists}
+                "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists,
+                "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -561,12 +571,32 @@ class LogTemplateMiner:
         Updates ``templates`` in place (merged clusters keep the lowest id,
         i.e. the earliest) and returns ``{merged id: surviving id}``.
         """
-        tokens = self._tokens
         # Compare with variables reduced to their skeleton, so that
         # rhost=<IP> and rhost=<*> do not count as a second differing slot.
-        keys = {c: tuple(map(tokens.norm, toks)) for c, toks in templates.items()}
+        keys = {c: tuple(map(self._tokens.norm, toks)) for c, toks in templates.items()}
         parent: dict[int, int] = {}
         alive = set(templates)
+        taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
+        self._merge_pass(templates, keys, parent, alive, lambda values, before: self._is_parameter(values), taken)
+        if self.shared_slots and taken:
+            # A second pass: a few words are a parameter too when a slot after
+            # the same token elsewhere already held them all ("session closed
+            # for user <*>" makes "session opened for user news|test|cyrus" one).
+            self._merge_pass(templates, keys, parent, alive,
+                             lambda values, before: len(values) > 1 and values <= taken.get(before, set()), taken)
+        if self.slot_pairs:
+            self._merge_pairs(templates, keys, parent, alive)
+
+        def find(c: int) -> int:
+            while c in parent:
+                c = parent[c]
+            return c
+
+        return {c: find(c) for c in parent}
+
+    def _merge_pass(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                    parent: dict[int, int], alive: set[int], is_parameter, taken: dict[str, set[str]]) -> None:
+        """Merge alive clusters of equal length differing in one slot where ``is_parameter(values, before)``."""
         # Templates of different lengths never merge, so a length whose last
         # pass merged nothing is done.
         dirty = {len(t) for t in templates.values()}
@@ -585,25 +615,77 @@ class LogTemplateMiner:
                         k = keys[c]
                         slots[k[:pos] + k[pos + 1:]].append(c)
                     for members in slots.values():
-                        if len(members) < 2 or not self._is_parameter({templates[m][pos] for m in members}):
+                        values = {templates[m][pos] for m in members}
+                        before = keys[members[0]][pos - 1] if pos else ""
+                        if len(members) < 2 or not is_parameter(values, before):
                             continue
-                        keep = members[0]
-                        templates[keep] = tuple(
-                            WILDCARD if i == pos else self._generalise_column(column)
-                            for i, column in enumerate(zip(*(templates[m] for m in members))))
-                        keys[keep] = tuple(map(tokens.norm, templates[keep]))
-                        for m in members[1:]:
-                            parent[m] = keep
-                            alive.discard(m)
+                        taken[before] |= values
+                        self._merge_members(templates, keys, parent, alive, members, (pos,))
                         dirty.add(length)
                     group = [c for c in group if c in alive]
 
-        def find(c: int) -> int:
-            while c in parent:
-                c = parent[c]
-            return c
+    def _merge_pairs(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                     parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters of equal length differing in two parameter slots with a constant between them.
 
-        return {c: find(c) for c in parent}
+        Two words next to each other that vary together are more often one
+        enumerated phrase ("illegal instruction" / "trap instruction") than
+        two parameters, so the slots must not touch. Candidates are found
+        with a linear hash of the token codes per position: leaving out
+        positions p and q subtracts their terms, so each (p, q) is one
+        NumPy pass over the group, and the members found are checked exactly.
+        """
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            by_length[len(templates[c])].append(c)
+        codes: dict[str, int] = {}
+        for length, group in by_length.items():
+            start = min(self.protect_prefix, length)
+            if len(group) < 2 or length - start < 3:
+                continue
+            weights = np.random.default_rng(length).integers(1, 2**63, size=length, dtype=np.uint64) | np.uint64(1)
+            table = np.array([[codes.setdefault(t, len(codes)) for t in keys[c]] for c in group], dtype=np.uint64)
+            terms = table * weights  # wraps modulo 2**64, as a hash may
+            live = np.ones(len(group), dtype=bool)
+            row_of = {c: i for i, c in enumerate(group)}
+            for p in range(start, length - 2):
+                rows = np.flatnonzero(live)
+                left = (terms[rows].sum(axis=1) - terms[rows, p])[:, None] - terms[rows, p + 2:]
+                ordered = np.sort(left, axis=0)
+                for q in p + 2 + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
+                    rows = np.flatnonzero(live)
+                    hashed = terms[rows].sum(axis=1) - terms[rows, p] - terms[rows, q]
+                    for members in self._pair_groups(group, rows, hashed, templates, keys, p, q):
+                        keep = self._merge_members(templates, keys, parent, alive, members, (p, q))
+                        live[[row_of[m] for m in members[1:]]] = False
+                        i = row_of[keep]
+                        table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
+                        terms[i] = table[i] * weights
+
+    def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
+                     templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                     p: int, q: int) -> list[list[int]]:
+        """Clusters (lists, lowest id first) equal but at p and q whose two slots are both parameters."""
+        # Compare keys (variables reduced to their skeleton) but judge the template words, as the one-slot pass does.
+        _, inverse, counts = np.unique(hashed, return_inverse=True, return_counts=True)
+        exact: dict[tuple, list[int]] = defaultdict(list)
+        for r in rows[counts[inverse] > 1]:
+            k = keys[group[r]]
+            exact[k[:p] + k[p + 1:q] + k[q + 1:]].append(group[r])
+        return [members for members in exact.values() if len(members) > 1
+                and all(self._is_parameter({templates[m][pos] for m in members}) for pos in (p, q))]
+
+    def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                       parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:
+        """Merge members into the first, with ``<*>`` at the slots; returns the surviving id."""
+        keep = members[0]
+        templates[keep] = tuple(WILDCARD if i in slots else self._generalise_column(column)
+                                for i, column in enumerate(zip(*(templates[m] for m in members))))
+        keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
+        for m in members[1:]:
+            parent[m] = keep
+            alive.discard(m)
+        return keep
 
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""

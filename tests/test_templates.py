@@ -55,6 +55,43 @@ def test_parameter_slot_merges_but_enumeration_does_not():
     assert {"cupsd startup succeeded", "cupsd shutdown succeeded"} <= templates  # two words: distinct events
 
 
+@pytest.mark.parametrize("shared_slots", [True, False])
+def test_few_words_a_parameter_took_after_the_same_token_are_a_parameter(shared_slots):
+    users = ["alice", "bob", "carol", "dave"]
+    messages = ([f"session closed for user {u}" for u in users]  # four words: a parameter after "user"
+                + [f"session opened for user {u} by uid {i}" for i, u in enumerate(users[:3])]
+                + [f"auth failure rhost {u} tty" for u in users[:3]])  # same words, after another token
+    templates = set(LogTemplateMiner(shared_slots=shared_slots).fit(messages).templates_["template"])
+    opened = {t for t in templates if t.startswith("session opened")}
+    assert len(opened) == (1 if shared_slots else 3), opened
+    assert sum(t.startswith("auth failure") for t in templates) == 3, templates
+
+
+@pytest.mark.parametrize("slot_pairs", [True, False])
+def test_two_parameter_slots_merge_when_apart_but_a_two_word_phrase_does_not(slot_pairs):
+    rng = random.Random(3)
+    words = [f"{a}{b}" for a in ("ka", "lo", "mi", "ne", "ru") for b in ("ta", "vo", "pe", "da")]
+    # Both words differ on every message: no one-slot merge can join them.
+    pairs = [f"copy {u} to {v} done" for u, v in zip(rng.sample(words, 6), rng.sample(words, 6))]
+    phrases = [f"program interrupt {a} {b} seen" for a, b in [("illegal", "instruction"), ("trap", "instruction"),
+                                                              ("imprecise", "exception"), ("privileged", "op"),
+                                                              ("unknown", "fault")]]
+    miner = LogTemplateMiner(slot_pairs=slot_pairs).fit(pairs + phrases)
+    templates = set(miner.templates_["template"])
+    assert (f"copy {WILDCARD} to {WILDCARD} done" in templates) == slot_pairs, templates
+    assert sum(t.startswith("copy") for t in templates) == (1 if slot_pairs else 6)
+    assert sum(t.startswith("program interrupt") for t in templates) == 5, templates  # adjacent: an enumeration
+
+
+def test_pair_merge_gives_one_id_and_a_model_that_reloads(tmp_path):
+    messages = [f"user u{c}x logged in from h{c}y ok" for c in "abcdefgh"] + ["disk full"]
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(messages).tolist() == [0] * 8 + [1]
+    miner.save(tmp_path / "m.json")
+    loaded = LogTemplateMiner.load(tmp_path / "m.json")
+    assert loaded.get_params() == miner.get_params()
+    assert loaded.transform(["user zzz logged in from qqq ok"]).tolist() == [0]
+
 def test_deterministic():
     messages, _ = synthetic_log(seed=3)
     a = LogTemplateMiner().fit_transform(messages)
