@@ -71,8 +71,11 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     if "parsed" in keys:  # blank lines have no layout to match: False, as the reader says
         keys["parsed"] = keys["parsed"].astype(object).fillna(False).astype(bool)
     say("lines")
-    lines = engine.line_frame(run, keys, _raw_keys(keys), miner.masker)
-    frame = streaming.with_key_columns(lines, keys, LINE_KEY_COLUMNS)
+    mentions = rca.UnitMentions(rca.mention_units(keys))  # the same units as the lines': they are the keys'
+    lines = engine.line_frame(run, keys, _raw_keys(keys), miner.masker, mentions)
+    # Per line, the narrowest types that hold them: 0/1 verdicts and template ids (-1 .. k-1).
+    frame = streaming.with_key_columns(lines, keys.astype({"is_anomaly": np.int8, "template_id": np.int32}),
+                                       LINE_KEY_COLUMNS)
     frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
     ids = frame["key"].to_numpy()
     runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]

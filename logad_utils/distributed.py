@@ -347,9 +347,9 @@ def write_partition(part: Partition, first_line: int, json_key: str, masker: dic
 def lean_partition(part: Partition, first_line: int, json_key: str, masker: dict, shared: tuple,
                    chunk_lines: int) -> pd.DataFrame:
     """Worker side of ``analyze``'s second pass: the partition's lean rows (:func:`streaming.lean_rows`)."""
-    table, keys, raw_keys, layout = shared
+    table, keys, raw_keys, layout, mentions = shared
     masker_ = Masker.from_dict(masker)
-    return join_lean(lean_rows(chunk, table.ids_of(chunk, masker_), keys, raw_keys, layout)
+    return join_lean(lean_rows(chunk, table.ids_of(chunk, masker_), keys, raw_keys, layout, mentions)
                      for chunk in partition_chunks(part, json_key, chunk_lines, ReadReport(), first_line))
 
 
@@ -506,11 +506,12 @@ class DaskEngine:
         """Second pass of ``detect``/``score``: one file per partition in the folder ``out``."""
         return self._write(run, keys[["template_id", "score", "is_anomaly"]], masker, out, "scores", safe_formulas)
 
-    def line_frame(self, run: DaskRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker) -> pd.DataFrame:
+    def line_frame(self, run: DaskRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker,
+                   mentions=None) -> pd.DataFrame:
         """Second pass of ``analyze``: lean rows built on the workers, joined here in input order."""
         state = masker.to_dict()
         with _cluster_errors():
-            shared = self.client.scatter((run.table, keys[["source", "line_no"]], raw_keys, run.layout),
+            shared = self.client.scatter((run.table, keys[["source", "line_no"]], raw_keys, run.layout, mentions),
                                          broadcast=True, hash=False)
             futures = [self.client.submit(lean_partition, part, first, run.json_key, state, shared,
                                           self.chunk_lines, pure=False)

@@ -91,7 +91,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -101,7 +101,8 @@ from .io import string_codes, timestamps_ns
 from .terms import log_odds
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
-           "add_trend_evidence", "WEIGHTS", "CANDIDATE_COLUMNS", "TABLE_COLUMNS", "TEMPLATE_COLUMNS"]
+           "add_trend_evidence", "UnitMentions", "mention_units", "WEIGHTS", "CANDIDATE_COLUMNS", "TABLE_COLUMNS",
+           "TEMPLATE_COLUMNS"]
 
 WEIGHTS: dict[str, float] = {"earliness": 0.4, "specificity": 0.3, "mentions": 0.3, "anomaly": 0.15,
                              "precursor": 0.15}
@@ -565,26 +566,59 @@ class _Mentions:
         return np.searchsorted(marks, base + hi + 1) - np.searchsorted(marks, base + lo)
 
 
+class UnitMentions:
+    """Finds which unit names (U) texts name: each name as a word, spelt exactly as the component column writes
+    it (``HOST`` is a reference, ``host`` may be an ordinary word). Picklable, for workers."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        longest_first = sorted(self.names, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, longest_first)) +
+                                  r")(?![A-Za-z0-9_])") if self.names else None
+
+    def of(self, texts: Sequence) -> list[str]:
+        """The names each text (t,) names, space-joined in order of first mention ('' for none or a non-text)."""
+        if self.pattern is None:
+            return [""] * len(texts)
+        return [" ".join(dict.fromkeys(self.pattern.findall(t))) if isinstance(t, str) else "" for t in texts]
+
+
+def mention_units(frame: pd.DataFrame) -> list[str]:
+    """The unit names (U) a line of ``frame`` may name, in order of first appearance: components of 3 or more
+    characters without spaces; none when the units are templates (no component column)."""
+    units, unit_names, kind = _unit_codes(frame)
+    return _mentionable(unit_names[pd.unique(units)]) if kind == "component" else []
+
+
+def _mentionable(names: np.ndarray) -> list[str]:
+    """Names a line can name as a word: 3 or more characters, no spaces."""
+    return [u for u in names if isinstance(u, str) and len(u) >= 3 and " " not in u]
+
+
 def _mention_matrix(frame: pd.DataFrame, units: np.ndarray, unit_names: np.ndarray) -> tuple[list[str], _Mentions]:
-    """Unit names (U) and which of them each line names: the name as a word, spelt exactly as the component
-    column writes it (``HOST`` is a reference, ``host`` may be an ordinary word).
+    """Unit names (U) and which of them each line names (:class:`UnitMentions`), from the ``mentions`` column
+    when the frame has one (space-joined names per line, as :func:`streaming.lean_rows` writes them), else from
+    the content.
 
     units: each line's unit (n,) as a code into ``unit_names``. A line
     naming its own unit does not count; names shorter than 3 characters or
     with spaces are left out.
     """
-    names = [u for u in unit_names[pd.unique(units)] if isinstance(u, str) and len(u) >= 3 and " " not in u]
+    names = _mentionable(unit_names[pd.unique(units)])
     if not names:
         return names, _no_mentions(len(frame))
-    # One pass of one pattern over the distinct texts: logs repeat themselves.
-    codes, texts = string_codes(frame, _text_column(frame, ("content", "raw")))
-    longest_first = sorted(names, key=len, reverse=True)
-    pattern = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, longest_first)) + r")(?![A-Za-z0-9_])")
+    # Once per distinct text: logs repeat themselves.
+    if "mentions" in frame:
+        codes, found = string_codes(frame, "mentions")
+    else:
+        codes, texts = string_codes(frame, _text_column(frame, ("content", "raw")))
+        found = UnitMentions(names).of(texts)
     column = {name: j for j, name in enumerate(names)}
-    per_text = np.zeros((len(texts), len(names)), dtype=bool)
-    for i, text in enumerate(texts):
-        for found in pattern.findall(text):
-            per_text[i, column[found]] = True
+    per_text = np.zeros((len(found), len(names)), dtype=bool)
+    for i, text in enumerate(found):
+        for name in text.split():
+            if name in column:
+                per_text[i, column[name]] = True
     own = pd.Index(names).get_indexer(unit_names).astype(np.int32)[units]
     return names, _Mentions(codes.astype(np.int32), per_text, own)
 

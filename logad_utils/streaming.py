@@ -540,22 +540,29 @@ def _as_is(detector, keys: pd.DataFrame) -> contextlib.AbstractContextManager:
 
 
 def lean_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, raw_keys: np.ndarray,
-              layout: LineLayout) -> pd.DataFrame:
+              layout: LineLayout, mentions=None) -> pd.DataFrame:
     """One lean row per line of a chunk (n rows): ``source``, ``line_no``, ``key`` (table id), ``content``,
     ``timestamp`` and ``event_line_no`` when the logs have them, and ``raw`` only on the first line of each
     key (``keys``' ``source``, ``line_no``) and on the lines of the keys where ``raw_keys`` (k,) is true.
 
-    Text columns are categoricals: each distinct text once per chunk.
+    ``mentions``: a :class:`rca.UnitMentions`; when given, ``mentions`` holds the unit names each line's
+    content names and ``content`` is kept only where ``raw`` is (distinct contents are most of a lean
+    frame's memory, and root causes need only the names in them). Text columns are categoricals: each
+    distinct text once per chunk.
     """
     n = len(chunk)
     line_no = chunk["line_no"].to_numpy(dtype=np.int64)
     source = str(chunk["source"].iloc[0])  # a chunk is part of one file
     first = (keys["line_no"].to_numpy()[ids] == line_no) & (keys["source"].to_numpy(dtype=object)[ids] == source)
     keep = first | np.asarray(raw_keys, dtype=bool)[ids]
+    content = chunk["content"] if "content" in chunk else pd.Series([None] * n)
     rows = {"source": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [source]), "line_no": line_no,
-            "key": ids.astype(np.int32),
-            "content": _categorical(chunk["content"] if "content" in chunk else pd.Series([None] * n)),
+            "key": ids.astype(np.int32), "content": _categorical(content if mentions is None else content.where(keep)),
             "raw": _categorical(chunk["raw"].where(keep))}
+    if mentions is not None:
+        codes, texts = pd.factorize(content, use_na_sentinel=True)
+        found = np.array(mentions.of(texts) + [""], dtype=object)
+        rows["mentions"] = _categorical(pd.Series(found[codes], dtype=object))
     if "timestamp" in layout.dtypes:
         stamps = timestamps_ns(chunk["timestamp"]) if "timestamp" in chunk else np.full(n, NAT)
         rows["timestamp"] = stamps.view("datetime64[ns]")
@@ -578,7 +585,7 @@ def join_lean(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]  # a partition without lines adds nothing
     if not parts:
         return pd.DataFrame()
-    text = [c for c in ("source", "content", "raw") if c in parts[0]]
+    text = [c for c in ("source", "content", "raw", "mentions") if c in parts[0]]
     codes = {c: _TextCodes() for c in text}
     frame = pd.concat([p.assign(**{c: codes[c].codes(p[c]) for c in text}) for p in parts], ignore_index=True)
     for c in text:
@@ -604,14 +611,16 @@ class _TextCodes:
         return pd.Categorical.from_codes(codes, pd.Index(list(self._index), dtype=object))
 
 
-def line_frame(run: StreamRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker | None = None) -> pd.DataFrame:
+def line_frame(run: StreamRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker | None = None,
+               mentions=None) -> pd.DataFrame:
     """Second pass: :func:`lean_rows` of every line (n rows) from the spilled key ids (``masker`` is not needed
     here).
 
     Memory: about 30 bytes a line plus each distinct text once, whatever the lines repeat.
     """
     run.spill.seek(0)
-    return join_lean(lean_rows(chunk, run.ids(len(chunk)), keys, raw_keys, run.layout) for chunk in run.chunks())
+    return join_lean(lean_rows(chunk, run.ids(len(chunk)), keys, raw_keys, run.layout, mentions)
+                     for chunk in run.chunks())
 
 
 def first_lines(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

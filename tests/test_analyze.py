@@ -142,3 +142,16 @@ def test_progress_hears_every_stage_in_order(tmp_path):
     heard = []
     analyze_logs(log, ["tfidf"], progress=heard.append)
     assert heard == analysis_stages(["tfidf"]) == ["read", "fit tfidf", "lines", "trends", "incidents"]
+
+
+def test_lean_frame_keeps_content_only_with_raw_text_and_the_names_it_mentions(tmp_path):
+    from logad_utils.analysis import analyze_logs
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
+    frame = analyze_logs(log, ["tfidf"]).frame
+    kept = frame["content"].notna().to_numpy()
+    assert (kept <= frame["raw"].notna().to_numpy()).all() and kept.sum() < len(frame) / 2
+    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+    assert kept[flagged].all()  # the lines the outputs list keep their text
+    named = set(" ".join(frame["mentions"].astype(str)).split())
+    assert named and named <= set(frame["component"].dropna().astype(str))  # status polls name devices

@@ -320,3 +320,20 @@ def test_categorical_columns_give_the_same_answer_as_strings():
     assert coded.incidents[0].candidates.set_index("component").loc["PAYMENTS", "mentions"] > 0
     head = frame.index[after][0] - 1
     assert coded.labels.iloc[head + 1] == coded.labels.iloc[head] >= 0
+
+
+def test_a_mentions_column_gives_the_same_root_causes_as_the_content():
+    # analyze keeps content only where it keeps raw text, and the names each line's content names instead.
+    frame = pd.concat([named_by_others(), make_frame(cascade(600, root="DISK"), source="b.log")], ignore_index=True)
+    names = rca.mention_units(frame)
+    assert "PAYMENTS" in names and "DISK" in names
+    lean = frame.assign(mentions=rca.UnitMentions(names).of(frame["content"].tolist()), content=None)
+    plain, from_names = rca.analyze(frame), rca.analyze(lean)
+    pd.testing.assert_frame_equal(plain.table(), from_names.table())
+    assert from_names.incidents[0].candidates.set_index("component").loc["PAYMENTS", "mentions"] > 0
+
+
+def test_unit_mentions_match_whole_words_as_written():
+    found = rca.UnitMentions(["DISK", "DISK_A", "PAY"]).of(["DISK_A full; DISK ok, DISK again", "disk PAYMENTS",
+                                                          None, "PAY:PAY"])
+    assert found == ["DISK_A DISK", "", "", "PAY"]
