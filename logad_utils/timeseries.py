@@ -106,6 +106,7 @@ WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
 _DISPERSION_MIN_BUCKETS = 20
 _PREFILTER_Z = 3.0  # windows closer than this many standard deviations cannot reach alpha / tests
+_GAP_LEVELS = [0.1, 0.5, 0.9]  # steady gaps: the 10th and 90th percentiles within a factor 2 of the median
 _BLOCK_CELLS = 2_000_000  # buckets × templates modelled at once
 
 
@@ -266,7 +267,7 @@ def _template_names(frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, k:
     """Template text (k,) of each template index, from its first counted line."""
     column = "template" if "template" in frame else "masked" if "masked" in frame else "content"
     first = np.searchsorted(codes, np.arange(k))
-    return frame[column].astype(object).to_numpy()[rows[first]] if k else np.zeros(0, dtype=object)
+    return frame[column].iloc[rows[first]].astype(object).to_numpy() if k else np.zeros(0, dtype=object)
 
 
 def count_templates(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = None) -> TemplateCounts:
@@ -482,11 +483,6 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
     """
     span = occ.hi - occ.lo
     out = []
-    gaps = np.diff(occ.pos)
-    same = occ.codes[1:] == occ.codes[:-1]
-    table = pd.DataFrame({"code": occ.codes[1:][same], "gap": gaps[same]})
-    levels = [0.1, 0.5, 0.9]
-    q = table.groupby("code")["gap"].quantile(levels).unstack().reindex(index=range(k), columns=levels).to_numpy()
     n_lines = np.diff(occ.bounds)
     # Rates count the buckets a template occurs in, so that a burst counts once.
     bucket = occ.pos // width
@@ -495,12 +491,13 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
     for c in range(k):
         lo, hi = occ.bounds[c], occ.bounds[c + 1]
         first, last = occ.pos[lo], occ.pos[hi - 1]
-        q10, period, q90 = q[c]
+        # One template's gaps at a time: a table of every gap in the log is the widest step at 10M lines.
+        g = np.diff(occ.pos[lo:hi]) if timed and n_lines[c] >= MIN_RECURRENCES else np.zeros(0)
+        q10, period, q90 = np.quantile(g, _GAP_LEVELS) if len(g) else (np.nan,) * 3
         # Regular: steady gaps, and present for most of its periods from its first line to its last.
-        regular = (timed and n_lines[c] >= MIN_RECURRENCES and period > 0 and q10 >= period / 2
+        regular = (len(g) > 0 and period > 0 and q10 >= period / 2
                    and q90 <= 2 * period and n_lines[c] >= 0.5 * (last - first) / period)
         if regular:
-            g = np.diff(occ.pos[lo:hi])
             for i in np.flatnonzero(g > silence_periods * period):
                 missed = g[i] / period - 1
                 out.append(("silence", c, occ.pos[lo + i], occ.pos[lo + i + 1], missed / np.log(10), missed, 0.0))
