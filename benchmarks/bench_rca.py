@@ -132,7 +132,7 @@ def run_log(name: str, subset: str, lines_n: int, seed: int | None, method: str 
 def _as_components(result: rca.RcaResult, main: pd.Series) -> rca.RcaResult:
     """Template candidates scored as the component that writes each template most (for the no-component row)."""
     for inc in result.incidents:
-        inc.candidates["component"] = inc.candidates["component"].map(main).fillna("?")
+        inc.candidates = inc.candidates.assign(component=lambda c: c["component"].map(main).fillna("?"))
     return result
 
 

@@ -119,6 +119,41 @@ TEMPLATE_COLUMNS = ["template", "unit", "lines", "baseline_lines", "log_odds", "
 Gap = str | pd.Timedelta | int | float | None
 
 
+_EMPTY_TEMPLATES = pd.DataFrame({"template": pd.Series(dtype=object), "unit": pd.Series(dtype=object),
+                                 "lines": pd.Series(dtype=np.int64), "baseline_lines": pd.Series(dtype=np.int64),
+                                 "log_odds": pd.Series(dtype=float), "z": pd.Series(dtype=float),
+                                 "new": pd.Series(dtype=bool)})
+
+
+class _FrameField:
+    """A DataFrame attribute kept as its index and column arrays, and rebuilt (a copy) on each read: a DataFrame
+    weighs about 8 KB beyond its data, and a long log has tens of thousands of incidents with three tables each.
+    A change to a table read from it sticks only when assigned back. Read on the class, it gives the default in
+    the stored form (a dataclass field's default)."""
+
+    def __init__(self, default: pd.DataFrame | None = None) -> None:
+        self.default = None if default is None else self._stored(default)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: object, objtype: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            if self.default is None:
+                raise AttributeError(self.slot)  # a dataclass field without a default
+            return self.default
+        index, columns = getattr(obj, self.slot)
+        return pd.DataFrame(dict(columns), index=index, copy=True)
+
+    def __set__(self, obj: object, frame: pd.DataFrame | tuple) -> None:
+        setattr(obj, self.slot, frame if isinstance(frame, tuple) else self._stored(frame))
+
+    @staticmethod
+    def _stored(frame: pd.DataFrame) -> tuple:
+        """(index, ((column, array), ...)) of a frame: hashable, as a dataclass default must be."""
+        return frame.index, tuple((name, frame[name].array) for name in frame.columns)
+
+
 @dataclass
 class Incident:
     """One group of anomalous lines in one source file, with its ranked probable root causes.
@@ -142,20 +177,27 @@ class Incident:
     n_lines: int
     components: dict
     first_event: str
-    candidates: pd.DataFrame
-    templates: pd.DataFrame = field(default_factory=lambda: _empty_templates())
-    changes: pd.DataFrame = field(default_factory=lambda: _empty_templates())
+    candidates: pd.DataFrame = _FrameField()
+    templates: pd.DataFrame = _FrameField(_EMPTY_TEMPLATES)
+    changes: pd.DataFrame = _FrameField(_EMPTY_TEMPLATES)
     unit: str = "component"
 
     @property
     def root_cause(self) -> str | None:
         """The top-ranked unit, None when there is no candidate."""
-        return None if self.candidates.empty else str(self.candidates["component"].iloc[0])
+        top = self.top_candidates("component", 1)
+        return top[0] if top else None
 
     @property
     def evidence(self) -> str:
         """Evidence text of the top candidate ('' when none)."""
-        return "" if self.candidates.empty else str(self.candidates["evidence"].iloc[0])
+        top = self.top_candidates("evidence", 1)
+        return top[0] if top else ""
+
+    def top_candidates(self, column: str, n: int) -> list[str]:
+        """``column`` of the best ``n`` candidates as text, without building the candidates' table."""
+        _, columns = self._candidates  # stored by _FrameField
+        return [str(v) for v in dict(columns)[column][:n]]
 
 
 @dataclass
@@ -177,7 +219,7 @@ class RcaResult:
         rows = [{"incident": inc.incident, "source": inc.source, "first_line_no": inc.first_line_no,
                  "last_line_no": inc.last_line_no, "start": inc.start, "end": inc.end, "n_lines": inc.n_lines,
                  "root_cause": inc.root_cause,
-                 "root_cause_candidates": ";".join(inc.candidates["component"].astype(str).head(3)),
+                 "root_cause_candidates": ";".join(inc.top_candidates("component", 3)),
                  "evidence": inc.evidence} for inc in self.incidents]
         return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
@@ -206,23 +248,20 @@ def _flags(frame: pd.DataFrame) -> np.ndarray:
     return flags & ~_blank(frame)
 
 
-def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
-    """Incident ids (n,) with each multi-line event's continuation rows given their first line's id."""
+def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray, groups: list[tuple[str, np.ndarray]]
+                      ) -> np.ndarray:
+    """Incident ids (n,) with each multi-line event's continuation rows given their first line's id.
+    groups: :func:`_source_groups` of the frame."""
     if "event_line_no" not in frame:
         return labels
-    line_no = frame["line_no"].to_numpy()
-    cont = np.flatnonzero(frame["event_line_no"].to_numpy() != line_no)
+    cont = np.flatnonzero(frame["event_line_no"].to_numpy() != frame["line_no"].to_numpy())
     if len(cont) == 0:
         return labels
-    source = string_codes(frame, "source" if "source" in frame else None)[0]
-    keys = pd.MultiIndex.from_arrays([source, line_no])
-    by_line = pd.Series(labels, index=keys)
-    by_line = by_line[~by_line.index.duplicated()]
-    heads = pd.MultiIndex.from_arrays([source[cont], frame["event_line_no"].to_numpy()[cont]])
-    spread = by_line.reindex(heads).to_numpy()
+    codes, names = string_codes(frame, "source" if "source" in frame else None)
+    heads = _rows_of(frame, names[codes[cont]], frame["event_line_no"].to_numpy()[cont], groups)
     out = labels.copy()
-    found = ~np.isnan(spread.astype(float))
-    out[cont[found]] = spread[found].astype(np.int64)
+    found = heads >= 0
+    out[cont[found]] = labels[heads[found]]
     return out
 
 
@@ -246,6 +285,11 @@ def _factorized(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np
     codes, names = string_codes(frame, column)
     dense, used = pd.factorize(codes)
     return dense, names[used]
+
+
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Codes (n,) as int32 where they fit: a line's codes are held through a whole analysis."""
+    return codes.astype(np.int32) if len(codes) and codes.max() < 2 ** 31 else codes
 
 
 def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -475,9 +519,11 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     flags = _flags(frame)
     tcodes, tnames = _template_codes(frame)
     ucodes, unames, _ = _unit_codes(frame)
+    tcodes, ucodes = _narrow(tcodes), _narrow(ucodes)
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
-    for _, idx in _source_groups(frame):
+    groups = _source_groups(frame)
+    for _, idx in groups:
         pos_all, gap, timed = _positions(_where(frame, idx), max_gap, max_gap_lines)
         hit = flags[idx]
         rows, pos = idx[hit], pos_all[hit]
@@ -510,7 +556,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
             _, dense = np.unique(labels[kept], return_inverse=True)
             out[rows[kept]] = dense + next_id
             next_id += int(dense.max()) + 1
-    return pd.Series(_spread_to_events(frame, out), index=frame.index, name="incident")
+    return pd.Series(_spread_to_events(frame, out, groups), index=frame.index, name="incident", copy=False)
 
 
 # --------------------------------------------------------------------------- analysis
@@ -518,9 +564,10 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
 class _Lines:
     """Per-line arrays of the analysed frame (n,) shared by every incident."""
 
-    units: np.ndarray
+    unit_codes: np.ndarray  # writer per line (n,), a code into unit_names
+    unit_names: np.ndarray  # (u,)
     unit_kind: str
-    codes: np.ndarray  # template code, -1 for blank lines
+    codes: np.ndarray  # template code (int32), -1 for blank lines
     names: np.ndarray  # template text per code (k,)
     main_unit: np.ndarray  # most frequent unit per code (k,)
     flags: np.ndarray
@@ -644,12 +691,12 @@ def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) 
 def _prepare(frame: pd.DataFrame) -> _Lines:
     ucodes, unames, kind = _unit_codes(frame)
     codes, names = _template_codes(frame)
-    codes = np.where(_blank(frame), -1, codes)
+    codes = _narrow(np.where(_blank(frame), -1, codes))
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \
         ([], _no_mentions(len(frame)))
-    return _Lines(units=unames[ucodes], unit_kind=kind, codes=codes, names=names,
+    return _Lines(unit_codes=_narrow(ucodes), unit_names=unames, unit_kind=kind, codes=codes, names=names,
                   main_unit=_main_unit(codes, ucodes, unames, len(names)), flags=_flags(frame),
                   scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
                   has_score=bool(has_score), line_no=frame["line_no"].to_numpy(), mention_names=mention_names,
@@ -679,30 +726,19 @@ def _over_represented(inside: np.ndarray, base: np.ndarray, lines: _Lines, z_min
     """
     present = np.flatnonzero(inside)
     if len(present) == 0:
-        return _empty_templates()
+        return _EMPTY_TEMPLATES
     delta, z = _log_odds_of(inside, base, present)
     # "Never elsewhere" means something only where the rest of the file is big enough that the
     # template, at its rate here, would have shown up there about 5 times (P(none) < 1 %).
     new = (base[present] == 0) & (inside[present] * base.sum() / max(inside.sum(), 1.0) >= 5.0)
     keep = np.flatnonzero((delta > 0) & (new | ((z >= z_min) & (inside[present] >= min_lines))))
     if len(keep) == 0:
-        return _empty_templates()
+        return _EMPTY_TEMPLATES
     keep = keep[np.lexsort((-inside[present][keep], -z[keep]))]  # by z, then lines, descending
     sel = present[keep]
     return pd.DataFrame({"template": lines.names[sel], "unit": lines.main_unit[sel],
                          "lines": inside[sel].astype(np.int64), "baseline_lines": base[sel].astype(np.int64),
                          "log_odds": delta[keep], "z": z[keep], "new": new[keep]})
-
-
-_EMPTY_TEMPLATES = pd.DataFrame({"template": pd.Series(dtype=object), "unit": pd.Series(dtype=object),
-                                 "lines": pd.Series(dtype=np.int64), "baseline_lines": pd.Series(dtype=np.int64),
-                                 "log_odds": pd.Series(dtype=float), "z": pd.Series(dtype=float),
-                                 "new": pd.Series(dtype=bool)})
-
-
-def _empty_templates() -> pd.DataFrame:
-    # Most incidents have no "what changed" rows: copying a ready empty frame is 40x cheaper than building one.
-    return _EMPTY_TEMPLATES.copy()
 
 
 def _percentiles(scores: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -871,12 +907,14 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
     lines = _prepare(frame)
     ts = _times(frame)
     out: list[Incident] = []
-    for source, idx in _source_groups(frame):
+    groups = _source_groups(frame)
+    for source, idx in groups:
         out += _analyze_source(frame, lines, labels.to_numpy()[idx], source, idx, ts, settings)
     out.sort(key=lambda inc: (inc.incident, inc.source))
     if trends is not None and len(trends):
         used = {k: w for k, w in settings.weights.items() if w and (lines.has_score or k != "anomaly")}
-        add_trend_evidence(out, trends, frame, used, max_gap if pre_window is None else pre_window, max_gap_lines)
+        _add_trend_evidence(out, trends, frame, (lines.unit_codes, lines.unit_names), groups, used,
+                            max_gap if pre_window is None else pre_window, max_gap_lines)
     return RcaResult(out, labels, lines.unit_kind)
 
 
@@ -906,8 +944,17 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     alert's first line) gets precursor 1, possibly as a new candidate; scores
     are recomputed with ``weights`` (the weights in use) and re-ranked.
     """
-    rows = _rows_of(frame, trends["source"].astype(str).to_numpy(), trends["first_line_no"].to_numpy())
-    ucodes, unames, _ = _unit_codes(frame)
+    _add_trend_evidence(incidents, trends, frame, _unit_codes(frame)[:2], _source_groups(frame), weights, window,
+                        window_lines)
+
+
+def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: pd.DataFrame,
+                        units: tuple[np.ndarray, np.ndarray], groups: list[tuple[str, np.ndarray]],
+                        weights: Mapping[str, float], window: Gap, window_lines: int) -> None:
+    """:func:`add_trend_evidence` with each line's unit (codes (n,), names) and the frame's
+    :func:`_source_groups` already made."""
+    rows = _rows_of(frame, trends["source"].astype(str).to_numpy(), trends["first_line_no"].to_numpy(), groups)
+    ucodes, unames = units
     alerts = trends.assign(unit=np.where(rows >= 0, unames[ucodes[np.maximum(rows, 0)]], None))
     alerts = alerts[alerts["unit"].notna()].reset_index(drop=True)
     source = alerts["source"].astype(str).to_numpy()
@@ -929,17 +976,19 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
         for i in hits:
             _add_precursor(inc, *said[i])
         if len(hits):
-            terms = inc.candidates[list(weights)].to_numpy(dtype=float)
-            inc.candidates["score"] = terms @ np.array(list(weights.values())) / sum(weights.values())
-            inc.candidates = inc.candidates.sort_values("score", ascending=False, kind="stable",
-                                                        ignore_index=True)
+            cand = inc.candidates
+            cand["score"] = cand[list(weights)].to_numpy(dtype=float) @ np.array(list(weights.values())) / sum(
+                weights.values())
+            inc.candidates = cand.sort_values("score", ascending=False, kind="stable", ignore_index=True)
 
 
-def _rows_of(frame: pd.DataFrame, sources: np.ndarray, line_no: np.ndarray) -> np.ndarray:
-    """Positional row (m,) of each (source, line_no) pair (m,), -1 where the frame has no such line."""
+def _rows_of(frame: pd.DataFrame, sources: np.ndarray, line_no: np.ndarray,
+             groups: list[tuple[str, np.ndarray]] | None = None) -> np.ndarray:
+    """Positional row (m,) of each (source, line_no) pair (m,), -1 where the frame has no such line; of a
+    repeated number, the first row. ``groups``: :func:`_source_groups` of the frame, when already made."""
     out = np.full(len(line_no), -1, dtype=np.int64)
     numbers = frame["line_no"].to_numpy()
-    for source, idx in _source_groups(frame):
+    for source, idx in _source_groups(frame) if groups is None else groups:
         mine = np.flatnonzero(sources == source)
         if len(mine) == 0:
             continue
@@ -960,6 +1009,24 @@ def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:
     cand.loc[mine, "precursor"] = 1.0
     cand.loc[mine, "evidence"] = cand.loc[mine, "evidence"] + "; " + evidence
     incident.candidates = cand
+
+
+class _Spans:
+    """The union of closed row spans [first, last] (i,), as sorted disjoint runs: which rows lie in any, without
+    a mark per line."""
+
+    def __init__(self, first: np.ndarray, last: np.ndarray) -> None:
+        order = np.argsort(first, kind="stable")
+        first, last = first[order], np.maximum.accumulate(last[order]) if len(last) else last
+        # A span starts a new run when it begins after every earlier span has ended.
+        new = np.concatenate([[True], first[1:] > last[:-1]]) if len(first) else np.zeros(0, dtype=bool)
+        self.starts = first[new]
+        self.ends = np.append(last[np.flatnonzero(new)[1:] - 1], last[-1:]) if len(first) else last
+
+    def cover(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each row (r,) lies in a span (r,) bool."""
+        run = np.searchsorted(self.starts, rows, side="right") - 1
+        return (run >= 0) & (rows <= self.ends[np.maximum(run, 0)]) if len(self.starts) else np.zeros(len(rows), bool)
 
 
 @lru_cache(maxsize=4096)
@@ -985,9 +1052,8 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     valid = codes >= 0
     k = len(lines.names)
     everything = np.bincount(codes[valid], minlength=k).astype(float)
-    # Cumulative counts make "outside this span" O(1) per incident for mentions and line totals.
-    n_cum = np.zeros(len(idx) + 1, dtype=np.int64)
-    np.cumsum(valid, out=n_cum[1:])
+    n_valid = int(valid.sum())
+    # Cumulative counts make "outside this span" O(1) per incident for mentions.
     marks = lines.mentions.marks(idx)
     m_total = lines.mentions.counts(marks, len(idx), 0, len(idx) - 1)
     # First and last row of each incident, from the rows in one (a scan per incident is quadratic in the lines).
@@ -995,19 +1061,16 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     ids, first = np.unique(lab[inside_any], return_index=True)
     last = inside_any[len(inside_any) - 1 - np.unique(lab[inside_any][::-1], return_index=True)[1]]
     first = inside_any[first]
-    in_span = np.zeros(len(idx), dtype=bool)
-    depth = np.zeros(len(idx) + 1, dtype=np.int32)
-    np.add.at(depth, first, 1)
-    np.add.at(depth, last + 1, -1)
-    np.greater(np.cumsum(depth[:-1], dtype=np.int32), 0, out=in_span)
+    spans = _Spans(first, last)
     out = []
     for g, lo, hi in zip(ids, first.tolist(), last.tolist()):
-        inside = np.bincount(codes[lo:hi + 1][valid[lo:hi + 1]], minlength=k).astype(float)
+        in_view = valid[lo:hi + 1]
+        inside = np.bincount(codes[lo:hi + 1][in_view], minlength=k).astype(float)
         baseline = everything - inside
         # "What changed": templates of the window before the start that lie outside every incident.
         # pos never decreases, so the window is one slice.
         before = np.arange(np.searchsorted(pos, pos[lo] - window, side="left"), lo)
-        before = before[~in_span[before] & valid[before]]
+        before = before[~spans.cover(before) & valid[before]]
         pre = np.bincount(codes[before], minlength=k).astype(float)
         # Many templates pass through a window: hold the family of tests to a 5 % error (Bonferroni).
         n_tests = max(int((pre > 0).sum()), 1)
@@ -1027,7 +1090,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         delta = np.zeros(k)
         delta[present] = delta_present
         m_out = m_total - lines.mentions.counts(marks, len(idx), lo, hi)
-        n_out = n_cum[-1] - (n_cum[hi + 1] - n_cum[lo])
+        n_out = n_valid - int(in_view.sum())
         named = lines.mentions.rows(idx[member])
         m_in = named.sum(axis=0)
         mention_d = np.array([log_odds(np.array([m_in[j], len(member) - m_in[j]]),
@@ -1035,7 +1098,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                                        prior=_prior(len(member) + n_out))[0][0]
                               if m_in[j] >= 2 else 0.0 for j in range(len(m_in))])
         rows = idx[member]
-        ev = _Evidence(units=lines.units[rows], codes=codes[member], line_no=lines.line_no[rows],
+        ev = _Evidence(units=lines.unit_names[lines.unit_codes[rows]], codes=codes[member], line_no=lines.line_no[rows],
                        pos=pos[member], scores=scores[member], pct=_percentiles(scores[member], ref),
                        delta=delta[codes[member]], named=named, mention_d=mention_d)
         candidates = _rank(ev, lines, baseline, precursor, settings.weights, settings.mention_weight, onset, timed)

@@ -337,3 +337,44 @@ def test_unit_mentions_match_whole_words_as_written():
     found = rca.UnitMentions(["DISK", "DISK_A", "PAY"]).of(["DISK_A full; DISK ok, DISK again", "disk PAYMENTS",
                                                           None, "PAY:PAY"])
     assert found == ["DISK_A DISK", "", "", "PAY"]
+
+
+def test_continuations_take_their_events_incident_when_sources_interleave():
+    # Rows of two files interleaved and shuffled: each continuation is found by its own file's line numbers.
+    a = make_frame(cascade(600), source="a.log")
+    b = make_frame(cascade(900, root="DISK"), source="b.log")
+    frame = pd.concat([a, b]).sample(frac=1.0, random_state=3).reset_index(drop=True)
+    frame["event_line_no"] = frame["line_no"]
+    cont = (frame["content"] == "alert cleared") & (frame["source"] == "a.log")  # after the last flagged line
+    frame.loc[cont, ["is_anomaly", "event_line_no"]] = [0, frame.loc[cont, "line_no"] - 1]
+    orphan = frame.index[(frame["source"] == "b.log") & (frame["line_no"] == 2)][0]
+    frame.loc[orphan, "event_line_no"] = 10_000  # no such line: the row keeps its own verdict
+    labels = rca.find_incidents(frame)
+    by_line = {(s, n): g for s, n, g in zip(frame["source"], frame["line_no"], labels)}
+    for i in np.flatnonzero(cont):
+        assert labels.iloc[i] == by_line[("a.log", frame.loc[i, "line_no"] - 1)] >= 0
+    assert labels.iloc[orphan] == -1
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_spans_cover_the_rows_that_one_mark_per_row_would(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 80)), int(rng.integers(0, 8))
+    first = rng.integers(0, n, size=m)
+    last = np.minimum(first + rng.integers(0, 15, size=m), n - 1)
+    marked = np.zeros(n, dtype=bool)
+    for lo, hi in zip(first, last):
+        marked[lo:hi + 1] = True
+    rows = rng.permutation(n)
+    np.testing.assert_array_equal(rca._Spans(first, last).cover(rows), marked[rows])
+
+
+def test_an_incidents_tables_are_copies_and_an_assigned_table_sticks():
+    # Incidents keep their tables as column arrays (tens of thousands of incidents on a long log).
+    inc = rca.analyze(make_frame(cascade(600))).incidents[0]
+    first = inc.candidates
+    first["component"] = "CHANGED"
+    assert inc.root_cause == "STORAGE" and (inc.candidates["component"] != "CHANGED").all()
+    inc.candidates = first
+    assert inc.root_cause == "CHANGED" and inc.top_candidates("component", 2) == ["CHANGED", "CHANGED"]
+    assert list(inc.changes.columns) == rca.TEMPLATE_COLUMNS
