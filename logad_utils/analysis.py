@@ -77,14 +77,16 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     frame = streaming.with_key_columns(lines, keys.astype({"is_anomaly": np.int8, "template_id": np.int32}),
                                        LINE_KEY_COLUMNS)
     frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
-    ids = frame["key"].to_numpy()
-    runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
     say("trends")
     trends = find_trends(frame)
+    say("incidents")
+    result = rca.analyze(frame, trends=trends.alerts)
+    # Per-line copies only now: trends and root causes, the widest steps, run without them.
+    ids = frame["key"].to_numpy()
+    runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
     blank = keys["blank"].to_numpy(dtype=bool)
     unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
-    say("incidents")
-    return Analysis(frame, runs, detectors, rca.analyze(frame, trends=trends.alerts), None, trends, unique, keys,
+    return Analysis(frame, runs, detectors, result, None, trends, unique, keys,
                     [r.report.as_dict() for r in (train_run, run) if r is not None])
 
 
@@ -119,7 +121,9 @@ def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: tupl
 
 
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:
-    incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
+    labels = analysis.result.labels
+    incident = labels.to_numpy() if labels.index.equals(analysis.frame.index) else \
+        labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
     out = []
     for run, detector in zip(analysis.runs, analysis.detectors):
         export = export_lines(analysis.frame, detector, out_dir=out_dir, run=run.name, scores=run.scores,
@@ -181,11 +185,11 @@ def _map_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if "key" not in frame:
         return np.arange(len(frame)), np.ones(len(frame), dtype=np.int64)
     first, counts, _ = streaming.first_lines(frame["key"].to_numpy())
-    weights = np.ones(len(frame), dtype=np.int64)
     quiet = ~flagged[first]
-    weights[first[quiet]] = counts[quiet]
     rows = np.union1d(np.flatnonzero(flagged), first[quiet])
-    return rows, weights[rows]
+    weights = np.ones(len(rows), dtype=np.int64)
+    weights[np.searchsorted(rows, first[quiet])] = counts[quiet]
+    return rows, weights
 
 
 def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,

@@ -750,10 +750,18 @@ def _key_rows(frame: pd.DataFrame, keep: np.ndarray, scores, labels) -> tuple[np
 
     first, counts, point = first_lines(frame["key"].to_numpy()[keep])
     for values in (scores, labels):
-        if values is not None and not np.array_equal(np.asarray(values)[keep], np.asarray(values)[keep][first][point],
-                                                    equal_nan=True):
+        if values is not None and not _same_per_key(np.asarray(values), keep, first, point):
             return every
     return first, counts
+
+
+def _same_per_key(values: np.ndarray, keep: np.ndarray, first: np.ndarray, point: np.ndarray,
+                  block: int = 1 << 20) -> bool:
+    """Whether each kept line's value (``values`` (n,) at ``keep`` (m,)) is its key's first line's, a block of
+    lines at a time: whole copies would be the widest step of writing an analysis."""
+    per_key = values[keep[first]]
+    return all(np.array_equal(values[keep[lo:lo + block]], per_key[point[lo:lo + block]], equal_nan=True)
+               for lo in range(0, len(keep), block))
 
 
 def tensorboard_command(run_dir) -> str:

@@ -81,7 +81,8 @@ def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np
 def distinctive_values(values: Sequence, is_anomaly: Sequence[int], prior: float = 100.0,
                        name: str = "value") -> pd.DataFrame:
     """Values (templates, components...) over-represented in anomalous lines: one value per line (n,)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    # A categorical factorizes from its codes; anything else as objects, so that mixed types compare as values.
+    codes, uniques = pd.factorize(values if isinstance(values, pd.Categorical) else pd.Series(values, dtype=object))
     flag = np.asarray(is_anomaly, dtype=bool)
     count_a = np.bincount(codes[flag & (codes >= 0)], minlength=len(uniques))
     count_b = np.bincount(codes[~flag & (codes >= 0)], minlength=len(uniques))
