@@ -19,6 +19,7 @@ from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import FormatError
 from .io import LogInputError
+from .malloc import release_free_memory
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
 
@@ -326,6 +327,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     # Closed on errors too, so an error message starts on a clean line.
     with tqdm(total=len(stages), desc="analyze", unit="stage", leave=False) as steps, _engine(args) as engine:
         def stage(name: str) -> None:
+            release_free_memory()  # what the last stage freed, before the next one peaks
             steps.update(stages.index(name) - steps.n)  # the stages before it are done
             steps.set_postfix_str(name)
 
