@@ -646,21 +646,23 @@ class LogTemplateMiner:
             weights = np.random.default_rng(length).integers(1, 2**63, size=length, dtype=np.uint64) | np.uint64(1)
             table = np.array([[codes.setdefault(t, len(codes)) for t in keys[c]] for c in group], dtype=np.uint64)
             terms = table * weights  # wraps modulo 2**64, as a hash may
+            total = terms.sum(axis=1)  # each row's hash, kept up to date on merges
             live = np.ones(len(group), dtype=bool)
             row_of = {c: i for i, c in enumerate(group)}
             for p in range(start, length - 2):
                 rows = np.flatnonzero(live)
-                left = (terms[rows].sum(axis=1) - terms[rows, p])[:, None] - terms[rows, p + 2:]
+                left = (total[rows] - terms[rows, p])[:, None] - terms[rows, p + 2:]
                 ordered = np.sort(left, axis=0)
                 for q in p + 2 + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
                     rows = np.flatnonzero(live)
-                    hashed = terms[rows].sum(axis=1) - terms[rows, p] - terms[rows, q]
+                    hashed = total[rows] - terms[rows, p] - terms[rows, q]
                     for members in self._pair_groups(group, rows, hashed, templates, keys, p, q):
                         keep = self._merge_members(templates, keys, parent, alive, members, (p, q))
                         live[[row_of[m] for m in members[1:]]] = False
                         i = row_of[keep]
                         table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
                         terms[i] = table[i] * weights
+                        total[i] = terms[i].sum()
 
     def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
                      templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
