@@ -123,7 +123,7 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
     s = np.asarray(scores, dtype=float)
     lab = np.asarray(labels, dtype=int)
     keep = ~np.isnan(s)
-    y, s, lab, w = _distinct_cases(y[keep], s[keep], lab[keep])
+    y, s, lab, w = _distinct_cases(*((y, s, lab) if keep.all() else (y[keep], s[keep], lab[keep])))
     p, r, f, _ = precision_recall_fscore_support(y, lab, average="binary", zero_division=0, sample_weight=w)
     tn, fp, fn, tp = confusion_matrix(y, lab, labels=[0, 1], sample_weight=w).ravel()
     both = len(np.unique(y)) == 2
@@ -139,11 +139,21 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
 
 def _distinct_cases(y: np.ndarray, scores: np.ndarray, labels: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (truth, score, label) triples (m,) of n lines and how many lines each stands for (m,):
-    lines repeat, and every metric here is a weighted sum over lines."""
-    cases = pd.DataFrame({"y": y, "s": scores, "lab": labels}).groupby(["y", "s", "lab"], sort=False).size()
-    return (cases.index.get_level_values("y").to_numpy(), cases.index.get_level_values("s").to_numpy(),
-            cases.index.get_level_values("lab").to_numpy(), cases.to_numpy().astype(np.int64))
+    """The distinct (truth, score, label) triples (m,) of n lines, in order of first appearance, and how many
+    lines each stands for (m,): lines repeat, and every metric here is a weighted sum over lines.
+
+    Each triple is one integer (the score's code, then truth and label as digits): a group-by over three
+    columns of 10M lines took about 900 MB."""
+    case, values = pd.factorize(scores)
+    low = [int(v.min()) if len(v) else 0 for v in (y, labels)]
+    ny, nl = (int(v.max()) - m + 1 if len(v) else 1 for v, m in zip((y, labels), low))
+    case *= ny * nl
+    case += (y - low[0]) * nl
+    case += labels - low[1]
+    codes, triples = pd.factorize(case)
+    del case
+    return (triples // nl % ny + low[0], values[triples // (ny * nl)], triples % nl + low[1],
+            np.bincount(codes, minlength=len(triples)).astype(np.int64))
 
 
 @dataclass

@@ -890,11 +890,11 @@ def template_health(template_ids: pd.DataFrame | Sequence[int] | np.ndarray,
     is only one; the figures (lines, templates, singleton_share, top_share)
     come with it. ``" ; ".join(h["reasons"])`` is a ready message.
     """
-    ids = np.asarray(template_ids["template_id"] if isinstance(template_ids, pd.DataFrame) else template_ids,
-                     dtype=np.int64)
-    weights = np.ones(len(ids), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
+    ids = np.asarray(template_ids["template_id"] if isinstance(template_ids, pd.DataFrame) else template_ids)
+    ids = ids if ids.dtype.kind in "iu" else ids.astype(np.int64)  # int32 per line stays int32
     keep = ids >= 0
-    per_template = np.bincount(ids[keep], weights=weights[keep]) if keep.any() else np.zeros(0)
+    weights = None if counts is None else np.asarray(counts, dtype=np.int64)[keep]
+    per_template = np.bincount(ids[keep], weights=weights) if keep.any() else np.zeros(0)
     per_template = per_template[per_template > 0]
     lines, k = int(per_template.sum()), len(per_template)
     figures = {"lines": lines, "templates": k,
