@@ -122,7 +122,7 @@ def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: tupl
 
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:
     labels = analysis.result.labels
-    incident = labels.to_numpy() if labels.index.equals(analysis.frame.index) else \
+    incident = labels.to_numpy() if labels.dtype == np.int64 and labels.index.equals(analysis.frame.index) else \
         labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
     out = []
     for run, detector in zip(analysis.runs, analysis.detectors):

@@ -154,7 +154,7 @@ class _FrameField:
         return frame.index, tuple((name, frame[name].array) for name in frame.columns)
 
 
-@dataclass
+@dataclass(eq=False)  # tables compare cell by cell, not as one truth value: incidents compare by identity
 class Incident:
     """One group of anomalous lines in one source file, with its ranked probable root causes.
 
@@ -197,7 +197,7 @@ class Incident:
     def top_candidates(self, column: str, n: int) -> list[str]:
         """``column`` of the best ``n`` candidates as text, without building the candidates' table."""
         _, columns = self._candidates  # stored by _FrameField
-        return [str(v) for v in dict(columns)[column][:n]]
+        return [str(v) for v in dict(columns).get(column, ())[:n]]
 
 
 @dataclass

@@ -628,7 +628,7 @@ def first_lines(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     and each line's position in those (n,)."""
     # factorize numbers keys in order of first appearance, which is the order wanted, with a hash of the keys
     # only: sorting 10M lines' keys took four times the memory.
-    point = pd.factorize(key)[0]
+    point = pd.factorize(key, use_na_sentinel=False)[0]
     is_first = np.ones(len(point), dtype=bool)
     np.greater(point[1:], np.maximum.accumulate(point)[:-1], out=is_first[1:])
     return np.flatnonzero(is_first), np.bincount(point), point

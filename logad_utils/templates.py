@@ -891,7 +891,7 @@ def template_health(template_ids: pd.DataFrame | Sequence[int] | np.ndarray,
     come with it. ``" ; ".join(h["reasons"])`` is a ready message.
     """
     ids = np.asarray(template_ids["template_id"] if isinstance(template_ids, pd.DataFrame) else template_ids)
-    ids = ids if ids.dtype.kind in "iu" else ids.astype(np.int64)  # int32 per line stays int32
+    ids = ids if ids.dtype.kind == "i" else ids.astype(np.int64)  # int32 per line stays int32
     keep = ids >= 0
     weights = None if counts is None else np.asarray(counts, dtype=np.int64)[keep]
     per_template = np.bincount(ids[keep], weights=weights) if keep.any() else np.zeros(0)

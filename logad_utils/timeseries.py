@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -475,6 +476,18 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
     return out
 
 
+def _linear_quantiles(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
+    """Quantiles (len(levels),) of values (n,), linear between order statistics as pandas computes them
+    (a + (b − a)·t; np.quantile rounds differently in the last bit); NaN when there are no values."""
+    if len(values) == 0:
+        return np.full(len(levels), np.nan)
+    ordered = np.sort(values)
+    at = np.asarray(levels) * (len(ordered) - 1)
+    lo = np.floor(at).astype(np.int64)
+    hi = np.minimum(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (at - lo)
+
+
 def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_periods: float, warmup: float,
                 log_cut: float) -> list[tuple[str, int, float, float, float, float, float]]:
     """(kind, template, start pos, end pos, score, expected, observed) for silence, new and gone.
@@ -493,7 +506,7 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
         first, last = occ.pos[lo], occ.pos[hi - 1]
         # One template's gaps at a time: a table of every gap in the log is the widest step at 10M lines.
         g = np.diff(occ.pos[lo:hi]) if timed and n_lines[c] >= MIN_RECURRENCES else np.zeros(0)
-        q10, period, q90 = np.quantile(g, _GAP_LEVELS) if len(g) else (np.nan,) * 3
+        q10, period, q90 = _linear_quantiles(g, _GAP_LEVELS)
         # Regular: steady gaps, and present for most of its periods from its first line to its last.
         regular = (len(g) > 0 and period > 0 and q10 >= period / 2
                    and q90 <= 2 * period and n_lines[c] >= 0.5 * (last - first) / period)

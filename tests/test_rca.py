@@ -378,3 +378,14 @@ def test_an_incidents_tables_are_copies_and_an_assigned_table_sticks():
     inc.candidates = first
     assert inc.root_cause == "CHANGED" and inc.top_candidates("component", 2) == ["CHANGED", "CHANGED"]
     assert list(inc.changes.columns) == rca.TEMPLATE_COLUMNS
+
+
+def test_incidents_compare_by_identity_and_a_table_without_candidates_has_no_root_cause():
+    result = rca.analyze(make_frame(cascade(600)))
+    inc = result.incidents[0]
+    assert inc == inc and inc != rca.Incident(**{f: getattr(inc, f) for f in ("incident", "source", "first_line_no",
+                                                                                "last_line_no", "start", "end",
+                                                                                "n_lines", "components",
+                                                                                "first_event", "candidates")})
+    inc.candidates = pd.DataFrame()
+    assert inc.root_cause is None and inc.evidence == "" and inc.top_candidates("component", 3) == []

@@ -181,3 +181,19 @@ def test_lean_line_frame_holds_what_the_in_memory_parse_holds(log, tmp_path):
     assert (kept == (first | raw_keys[ids])).all()
     assert lean.loc[kept, "raw"].astype(str).tolist() == full.loc[kept, "raw"].tolist()
     assert isinstance(lean["content"].dtype, pd.CategoricalDtype) and lean["content"].cat.categories.is_unique
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_first_lines_number_keys_in_order_of_first_appearance(seed):
+    from logad_utils.streaming import first_lines
+
+    rng = np.random.default_rng(seed)
+    key = rng.integers(-1, int(rng.integers(1, 30)), size=int(rng.integers(0, 300)))
+    first, counts, point = first_lines(key)
+    _, seen_at = np.unique(key, return_index=True)
+    np.testing.assert_array_equal(first, np.sort(seen_at))  # each key's first line, in line order
+    np.testing.assert_array_equal(key[first][point], key)  # every line points at its key's first line
+    np.testing.assert_array_equal(counts, np.bincount(point, minlength=len(first)))
+    assert counts.sum() == len(key)
+    nan_keys = first_lines(np.array([np.nan, 1.0, np.nan]))  # NaN is a key like any other, as np.unique has it
+    np.testing.assert_array_equal(nan_keys[0], [0, 1])

@@ -247,3 +247,15 @@ def test_hashed_template_ids_and_same_named_sources_count_as_given():
     assert counts.matrix.sum() == 40
     codes, names = string_codes(frame, "source")
     assert names.tolist() == ["1"] and (codes == 0).all()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_gap_quantiles_are_pandas_linear_quantiles_to_the_last_bit(seed):
+    # A period feeds alert scores written at full precision: np.quantile rounds some of them differently.
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        gaps = np.round(rng.exponential(100.0, size=int(rng.integers(1, 40))), 1)
+        table = pd.DataFrame({"code": 0, "gap": gaps})
+        expected = table.groupby("code")["gap"].quantile([0.1, 0.5, 0.9]).to_numpy()
+        np.testing.assert_array_equal(timeseries._linear_quantiles(gaps, [0.1, 0.5, 0.9]), expected)
+    assert np.isnan(timeseries._linear_quantiles(np.zeros(0), [0.5])).all()
