@@ -121,9 +121,8 @@ def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: tupl
 
 
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:
-    labels = analysis.result.labels
-    incident = labels.to_numpy() if labels.dtype == np.int64 and labels.index.equals(analysis.frame.index) else \
-        labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64)
+    # No copy when the labels are int64 on the frame's index, as rca.analyze makes them.
+    incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64, copy=False)
     out = []
     for run, detector in zip(analysis.runs, analysis.detectors):
         export = export_lines(analysis.frame, detector, out_dir=out_dir, run=run.name, scores=run.scores,
