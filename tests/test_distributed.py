@@ -41,7 +41,9 @@ def log(tmp_path_factory):
 def client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1GiB",
+    # Dask pauses a worker at 80 % of its limit and a paused worker runs nothing: with BERT loaded over this
+    # module's tests a worker passed 820 MiB, and a 1 GiB limit left the next gather waiting for ever.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="4GiB",
                       dashboard_address=None) as cluster, Client(cluster) as c:
         yield c
 
