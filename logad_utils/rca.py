@@ -123,6 +123,8 @@ _EMPTY_TEMPLATES = pd.DataFrame({"template": pd.Series(dtype=object), "unit": pd
                                  "lines": pd.Series(dtype=np.int64), "baseline_lines": pd.Series(dtype=np.int64),
                                  "log_odds": pd.Series(dtype=float), "z": pd.Series(dtype=float),
                                  "new": pd.Series(dtype=bool)})
+_NO_TEMPLATES = {name: _EMPTY_TEMPLATES[name].to_numpy() for name in TEMPLATE_COLUMNS}
+_CANDIDATE_TEXT = {"component", "top_template", "evidence"}
 
 
 class _FrameField:
@@ -145,13 +147,18 @@ class _FrameField:
         index, columns = getattr(obj, self.slot)
         return pd.DataFrame(dict(columns), index=index, copy=True)
 
-    def __set__(self, obj: object, frame: pd.DataFrame | tuple) -> None:
+    def __set__(self, obj: object, frame: pd.DataFrame | Mapping[str, np.ndarray] | tuple) -> None:
         setattr(obj, self.slot, frame if isinstance(frame, tuple) else self._stored(frame))
 
     @staticmethod
-    def _stored(frame: pd.DataFrame) -> tuple:
-        """(index, ((column, array), ...)) of a frame: hashable, as a dataclass default must be."""
-        return frame.index, tuple((name, frame[name].array) for name in frame.columns)
+    def _stored(table: pd.DataFrame | Mapping[str, np.ndarray]) -> tuple:
+        """(index, ((column, array), ...)) of a frame, or of columns of one length (index None: 0 .. n-1):
+        hashable, as a dataclass default must be. Columns are typed when read, as ``pd.DataFrame`` types them."""
+        if isinstance(table, pd.DataFrame):
+            return table.index, tuple((name, table[name].array) for name in table.columns)
+        # Most tables are born as columns: building a frame for each only to take it apart took a third of
+        # the root-cause step on a long log.
+        return None, tuple(table.items())
 
 
 @dataclass(eq=False)  # tables compare cell by cell, not as one truth value: incidents compare by identity
@@ -719,26 +726,26 @@ def _prior(total: float) -> float:
 
 
 def _over_represented(inside: np.ndarray, base: np.ndarray, lines: _Lines, z_min: float,
-                      min_lines: int = 1) -> pd.DataFrame:
-    """Templates new in ``inside`` (baseline 0) or over-represented (log-odds > 0, z ≥ z_min, ≥ min_lines).
+                      min_lines: int = 1) -> dict[str, np.ndarray]:
+    """Templates new in ``inside`` (baseline 0) or over-represented (log-odds > 0, z ≥ z_min, ≥ min_lines):
+    the columns of :data:`TEMPLATE_COLUMNS`, sorted by z.
 
-    inside, base: line counts per template code (k,). Sorted by z.
+    inside, base: line counts per template code (k,).
     """
     present = np.flatnonzero(inside)
     if len(present) == 0:
-        return _EMPTY_TEMPLATES
+        return _NO_TEMPLATES
     delta, z = _log_odds_of(inside, base, present)
     # "Never elsewhere" means something only where the rest of the file is big enough that the
     # template, at its rate here, would have shown up there about 5 times (P(none) < 1 %).
     new = (base[present] == 0) & (inside[present] * base.sum() / max(inside.sum(), 1.0) >= 5.0)
     keep = np.flatnonzero((delta > 0) & (new | ((z >= z_min) & (inside[present] >= min_lines))))
     if len(keep) == 0:
-        return _EMPTY_TEMPLATES
+        return _NO_TEMPLATES
     keep = keep[np.lexsort((-inside[present][keep], -z[keep]))]  # by z, then lines, descending
     sel = present[keep]
-    return pd.DataFrame({"template": lines.names[sel], "unit": lines.main_unit[sel],
-                         "lines": inside[sel].astype(np.int64), "baseline_lines": base[sel].astype(np.int64),
-                         "log_odds": delta[keep], "z": z[keep], "new": new[keep]})
+    return {"template": lines.names[sel], "unit": lines.main_unit[sel], "lines": inside[sel].astype(np.int64),
+            "baseline_lines": base[sel].astype(np.int64), "log_odds": delta[keep], "z": z[keep], "new": new[keep]}
 
 
 def _percentiles(scores: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -785,8 +792,9 @@ class _Evidence:
 
 
 def _rank(ev: _Evidence, lines: _Lines, baseline: np.ndarray, precursor: Mapping[str, str],
-          weights: Mapping[str, float], beta: float, onset_window: float, timed: bool) -> pd.DataFrame:
-    """Ranked candidates (:data:`CANDIDATE_COLUMNS`) of one incident; the formula is in the module docstring."""
+          weights: Mapping[str, float], beta: float, onset_window: float, timed: bool) -> dict[str, np.ndarray]:
+    """Ranked candidates of one incident as the columns of :data:`CANDIDATE_COLUMNS` (c,), best first; the formula
+    is in the module docstring."""
     spec = _saturate(ev.delta)
     pct = ev.pct if lines.has_score else np.zeros(len(spec))
     q = spec * _onset(ev.codes, ev.pos, onset_window) * (np.sqrt(pct) if lines.has_score else 1.0)
@@ -816,7 +824,8 @@ def _rank(ev: _Evidence, lines: _Lines, baseline: np.ndarray, precursor: Mapping
                                                                               baseline, precursor, timed, terms),
                      **terms})
     rows.sort(key=lambda row: -row["score"])  # stable: ties keep first-appearance order
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    return {name: np.array([row[name] for row in rows], dtype=object if name in _CANDIDATE_TEXT else None)
+            for name in CANDIDATE_COLUMNS}
 
 
 def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evidence, lines: _Lines,

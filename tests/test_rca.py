@@ -380,6 +380,17 @@ def test_an_incidents_tables_are_copies_and_an_assigned_table_sticks():
     assert list(inc.changes.columns) == rca.TEMPLATE_COLUMNS
 
 
+def test_tables_born_as_columns_read_as_the_frames_they_would_have_built():
+    # The ranking hands its tables over as columns; a reader must see what a frame of its rows would show.
+    inc = rca.analyze(make_frame(cascade(600))).incidents[0]
+    table = inc.candidates
+    assert len(table) >= 2
+    pd.testing.assert_frame_equal(table, pd.DataFrame(table.to_dict("records"), columns=rca.CANDIDATE_COLUMNS))
+    assert table["score"].dtype == np.float64 and table["n_lines"].dtype == np.int64
+    inc.changes = rca._NO_TEMPLATES
+    pd.testing.assert_frame_equal(inc.changes, rca._EMPTY_TEMPLATES)
+
+
 def test_incidents_compare_by_identity_and_a_table_without_candidates_has_no_root_cause():
     result = rca.analyze(make_frame(cascade(600)))
     inc = result.incidents[0]
