@@ -81,9 +81,10 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     trends = find_trends(frame)
     say("incidents")
     result = rca.analyze(frame, trends=trends.alerts)
-    # Per-line copies only now: trends and root causes, the widest steps, run without them.
+    # Per-line copies only now: trends and root causes, the widest steps, run without them. Verdicts are 0/1.
     ids = frame["key"].to_numpy()
-    runs = [MethodRun(r.name, r.scores[ids], r.labels[ids], r.fit_seconds, r.score_seconds) for r in runs]
+    runs = [MethodRun(r.name, r.scores[ids], r.labels.astype(np.int8)[ids], r.fit_seconds, r.score_seconds)
+            for r in runs]
     blank = keys["blank"].to_numpy(dtype=bool)
     unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
     return Analysis(frame, runs, detectors, result, None, trends, unique, keys,

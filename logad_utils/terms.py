@@ -81,12 +81,31 @@ def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np
 def distinctive_values(values: Sequence, is_anomaly: Sequence[int], prior: float = 100.0,
                        name: str = "value") -> pd.DataFrame:
     """Values (templates, components...) over-represented in anomalous lines: one value per line (n,)."""
-    # A categorical factorizes from its codes; anything else as objects, so that mixed types compare as values.
-    codes, uniques = pd.factorize(values if isinstance(values, pd.Categorical) else pd.Series(values, dtype=object))
     flag = np.asarray(is_anomaly, dtype=bool)
+    if isinstance(values, pd.Categorical):
+        return _table(*_category_counts(values, flag), prior, name)
+    # Anything else as objects, so that mixed types compare as values.
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
     count_a = np.bincount(codes[flag & (codes >= 0)], minlength=len(uniques))
     count_b = np.bincount(codes[~flag & (codes >= 0)], minlength=len(uniques))
     return _table(np.asarray(uniques, dtype=object), count_a, count_b, prior, name)
+
+
+def _category_counts(values: pd.Categorical, flag: np.ndarray,
+                     block: int = 1 << 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The categories (c,) that occur, in order of first appearance (as ``pd.factorize`` orders them), with
+    their anomalous and normal line counts (c,), (c,): from the categorical's own narrow codes, a block of
+    lines at a time (a factorization, and bincount's cast, take 8 bytes a line: 220 MB at 10M lines)."""
+    codes = values.codes
+    k = len(values.categories)
+    count_a, count_b = np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64)
+    for start in range(0, len(codes), block):
+        part, anomalous = codes[start:start + block], flag[start:start + block]
+        count_a += np.bincount(part[anomalous & (part >= 0)], minlength=k)
+        count_b += np.bincount(part[~anomalous & (part >= 0)], minlength=k)
+    seen = pd.unique(codes)
+    seen = seen[seen >= 0]
+    return np.asarray(values.categories, dtype=object)[seen], count_a[seen], count_b[seen]
 
 
 def _table(names, count_a: np.ndarray, count_b: np.ndarray, prior: float, name: str) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 """Weighted TF-IDF, de-duplication and the detector API."""
+import functools
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ from conftest import ODD, ROUTINE, corpus
 from logad_utils.detectors import TfidfDetector, auto_threshold, combine, compute_threshold
 from logad_utils.evaluate import MethodRun, detection_metrics, grouping_accuracy
 from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
+from logad_utils import evaluate, terms
 from logad_utils.terms import distinctive_terms, distinctive_values, log_odds, percentile_band, term_scores
 
 def test_weighted_fit_on_uniques_equals_fit_on_all_lines():
@@ -144,6 +146,18 @@ def test_term_tables():
     assert values.iloc[0]["template"] == ODD
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_distinctive_values_of_a_categorical_count_its_codes_as_objects_would(seed, monkeypatch):
+    # A long log's categorical is counted from its own codes, a block at a time: the same table as its values.
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(0, 200)), int(rng.integers(1, 12))
+    values = pd.Categorical.from_codes(rng.integers(-1, k, size=n), [f"t{j}" for j in rng.permutation(k + 3)])
+    flags = rng.random(n) < 0.3
+    monkeypatch.setattr(terms, "_category_counts", functools.partial(terms._category_counts, block=7))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pd.testing.assert_frame_equal(distinctive_values(values, flags), distinctive_values(list(values), flags))
+
+
 def test_metrics_and_grouping_accuracy():
     m = detection_metrics([0, 0, 1, 1, 0], [0.1, 0.2, 0.9, 0.3, np.nan], [0, 0, 1, 0, 0])
     assert (m["tp"], m["fn"], m["fp"], m["excluded"]) == (1, 1, 0, 1)
@@ -165,6 +179,18 @@ def test_metrics_of_repeated_lines_are_the_per_line_metrics():
     assert m["pr_auc"] == pytest.approx(average_precision_score(y, scores), abs=1e-12)
     assert m["f1"] == pytest.approx(f1_score(y, labels), abs=1e-12)
     assert (m["tp"], m["flagged"], m["lines"]) == (int((y & labels).sum()), int(labels.sum()), 5000)
+
+
+def test_distinct_cases_added_up_block_by_block_are_those_of_the_whole():
+    rng = np.random.default_rng(4)
+    y, labels = rng.integers(0, 2, 500), rng.integers(0, 2, 500).astype(np.int8)
+    scores = rng.random(20)[rng.integers(0, 20, 500)]
+    scores[::37] = np.nan  # a NaN score is a case of its own; the metrics leave it out
+    whole, blocks = evaluate._distinct_cases(y, scores, labels), evaluate._distinct_cases(y, scores, labels, block=7)
+    for a, b in zip(whole, blocks):
+        np.testing.assert_array_equal(a, b)
+    assert whole[3].sum() == 500
+    assert len(whole[0]) == len(pd.DataFrame({"y": y, "s": scores, "label": labels}).drop_duplicates())
 
 
 def test_iforest_with_a_single_unique_message():

@@ -184,12 +184,14 @@ def test_lean_line_frame_holds_what_the_in_memory_parse_holds(log, tmp_path):
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_first_lines_number_keys_in_order_of_first_appearance(seed):
+@pytest.mark.parametrize("block", [7, 1 << 20])
+def test_first_lines_number_keys_in_order_of_first_appearance(seed, block):
     from logad_utils.streaming import first_lines
 
     rng = np.random.default_rng(seed)
     key = rng.integers(-1, int(rng.integers(1, 30)), size=int(rng.integers(0, 300)))
-    first, counts, point = first_lines(key)
+    key = key * 10**9 if seed % 2 else key.astype(np.int32)  # sparse ids, or table ids as a frame has them
+    first, counts, point = first_lines(key, block=block)
     _, seen_at = np.unique(key, return_index=True)
     np.testing.assert_array_equal(first, np.sort(seen_at))  # each key's first line, in line order
     np.testing.assert_array_equal(key[first][point], key)  # every line points at its key's first line
