@@ -16,7 +16,7 @@ import pandas as pd
 from .atomic import write_text
 from .rca import Incident
 from .templates import health_line, template_health
-from .terms import distinctive_values
+from .terms import count_codes, distinctive_values
 
 __all__ = ["ReportContent", "analysis_report", "most_unusual", "figure_uri", "render_report", "write_report"]
 
@@ -147,13 +147,14 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
     """
     flagged = frame["is_anomaly"].to_numpy(dtype=bool)
     kept = ~frame["blank"].to_numpy(dtype=bool)
-    # Arrays, not frame.loc[kept]: a selection's index alone is 8 bytes a line.
-    ids = frame["template_id"].to_numpy()[kept]
+    # Lines per template id (-1: none) counted in place: selections and their casts took 150 MB at 10M lines.
+    ids = frame["template_id"].to_numpy()
+    per_id = count_codes(ids, kept, int(ids.max(initial=-1)) + 2, low=-1)
     read = frame.attrs.get("read_report", {})
     summary = {"lines": f"{len(frame):,}", "flagged lines": f"{int(flagged.sum()):,}", "incidents": n_incidents,
-               "methods": ", ".join(methods), "templates": f"{len(pd.unique(ids)):,}",
+               "methods": ", ".join(methods), "templates": f"{int((per_id > 0).sum()):,}",
                "unparsed lines": f"{read.get('unparsed', 0):,}"}
-    health = template_health(ids)
+    health = template_health(np.arange(-1, len(per_id) - 1), per_id)
     summary["template health"] = health["status"]
     notes = [f"warning: {w}" for w in read.get("warnings", [])]
     if health["reasons"]:

@@ -181,6 +181,13 @@ def test_metrics_of_repeated_lines_are_the_per_line_metrics():
     assert (m["tp"], m["flagged"], m["lines"]) == (int((y & labels).sum()), int(labels.sum()), 5000)
 
 
+def test_count_codes_counts_the_selected_lines_from_the_lowest_code_a_block_at_a_time():
+    rng = np.random.default_rng(2)
+    codes, where = rng.integers(-3, 9, 1000).astype(np.int32), rng.random(1000) < 0.6
+    counts = terms.count_codes(codes, where, 10, low=-1, block=7)  # codes -1 .. 8; -3 and -2 are left out
+    np.testing.assert_array_equal(counts, np.bincount(codes[where & (codes >= -1)] + 1, minlength=10))
+
+
 def test_distinct_cases_added_up_block_by_block_are_those_of_the_whole():
     rng = np.random.default_rng(4)
     y, labels = rng.integers(0, 2, 500), rng.integers(0, 2, 500).astype(np.int8)
