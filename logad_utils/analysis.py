@@ -164,31 +164,33 @@ def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
 
 def _message_map(analysis: Analysis, seed: int) -> dict:
     """The report map's data: unique messages laid out on the first method's vectors, incidents as clusters."""
-    from .explore import ExploreModel, map_payload
+    from .explore import MAP_LINES, ExploreModel, map_payload
 
     frame = analysis.frame
     incident = analysis.result.labels.reindex(frame.index).fillna(-1).astype(np.int64).to_numpy()
-    rows, weights = _map_rows(frame)
+    rows, weights = _map_rows(frame, MAP_LINES)
     part = frame.iloc[rows]
     # One vector per unique masked message (its first line), in the model's order: logs repeat.
     inverse = unique_documents(frame_documents(part)).inverse
     firsts = np.unique(inverse, return_index=True)[1][np.unique(inverse) >= 0]
     model = ExploreModel(part, analysis.detectors[0].transform(part.iloc[firsts]), part["score"].to_numpy(),
                          part["is_anomaly"].to_numpy(), incident[rows], seed=seed, weights=weights)
-    return map_payload(model, seed=seed)
+    return map_payload(model, max_lines=MAP_LINES, seed=seed)
 
 
-def _map_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Rows (r,) that draw the same map as every line, with the lines each stands for (r,): every flagged line
-    (they are listed) and one line of each other key (its lines share message, score and verdict)."""
-    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+def _map_rows(frame: pd.DataFrame, listed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (r,) that draw the same map as every line, with the lines each stands for (r,): the first ``listed``
+    flagged lines (the map lists them) and the first line of each key, which stands for the key's other lines
+    (they share message, score, verdict and unit)."""
     if "key" not in frame:
         return np.arange(len(frame)), np.ones(len(frame), dtype=np.int64)
-    first, counts, _ = streaming.first_lines(frame["key"].to_numpy())
-    quiet = ~flagged[first]
-    rows = np.union1d(np.flatnonzero(flagged), first[quiet])
+    first, counts, point = streaming.first_lines(frame["key"].to_numpy())
+    shown = np.flatnonzero(frame["is_anomaly"].to_numpy(dtype=bool))[:listed]
+    rows = np.union1d(shown, first)
     weights = np.ones(len(rows), dtype=np.int64)
-    weights[np.searchsorted(rows, first[quiet])] = counts[quiet]
+    # A key with a listed line has its first line listed too (its lines are flagged alike, the first earliest).
+    n_shown = np.bincount(point[shown], minlength=len(first))
+    weights[np.searchsorted(rows, first)] = counts - n_shown + (n_shown > 0)
     return rows, weights
 
 

@@ -30,6 +30,7 @@ VERDICTS = ("all", "flagged", "normal")
 VERDICT_COLORS = {"normal": "#9fb7d9", "flagged": "#c44e52"}
 # Hover text and table examples are cut here: a tooltip is not the place for a 10 kB line.
 MESSAGE_CHARS = 300
+MAP_LINES = 3000  # flagged lines the report's map lists
 # Distinct colours the map's categorical palette offers.
 MAP_COLORS = 20
 # Value distributions look at this many distinct lines per template (regex matching is per line).
@@ -175,7 +176,7 @@ class ExploreModel:
         component = (lines.groupby(["point", "component"], sort=True)["lines"].sum().rename("n").reset_index()
                      .sort_values(["point", "n"], ascending=[True, False], kind="stable")
                      .drop_duplicates("point")["component"])
-        flagged = lines.groupby("point", sort=True)["flagged"].sum().to_numpy()
+        flagged = lines["lines"].where(lines["flagged"], 0).groupby(lines["point"], sort=True).sum().to_numpy()
         return pd.DataFrame({
             "x": xy[:, 0], "y": xy[:, 1],
             "message": [str(t)[:MESSAGE_CHARS] for t in texts],
@@ -341,7 +342,7 @@ def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) 
                                        "distinct"])
 
 
-def map_payload(model: ExploreModel, max_points: int = 4000, max_lines: int = 3000, seed: int = 0) -> dict:
+def map_payload(model: ExploreModel, max_points: int = 4000, max_lines: int = MAP_LINES, seed: int = 0) -> dict:
     """Plain-JSON data for the HTML report's map: points (x, y in 0..1, count, flagged, message) and flagged lines.
 
     Every message with a flagged line is drawn (up to ``max_points``, top-scored first), then normal
@@ -367,7 +368,7 @@ def map_payload(model: ExploreModel, max_points: int = 4000, max_lines: int = 30
         "lines": {"point": position[shown["point"].to_numpy()].tolist(), "cluster": shown["cluster"].tolist(),
                   "where": shown["where"].tolist(), "time": times.tolist(), "component": shown["component"].tolist(),
                   "text": shown["content"].str.slice(0, MESSAGE_CHARS).tolist()},
-        "n_points": len(points), "n_flagged_lines": len(flagged),
+        "n_points": len(points), "n_flagged_lines": int(flagged["lines"].sum()),
     }
 
 

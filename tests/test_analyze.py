@@ -104,12 +104,18 @@ def test_report_counts_unparsed_lines(tmp_path):
     assert '<div class="card">unparsed lines<b>30</b>' in (tmp_path / "out" / "report.html").read_text()
 
 
-def test_report_map_from_one_line_per_quiet_key_is_the_map_of_every_line(tmp_path):
+@pytest.mark.parametrize("listed", [None, 10])
+def test_report_map_from_one_line_per_key_is_the_map_of_every_line(tmp_path, monkeypatch, listed):
+    # Rows: the flagged lines the map lists, then one line per key; ``listed`` 10 makes most flagged lines stand in.
+    from logad_utils import explore
     from logad_utils.analysis import _message_map, analyze_logs
 
+    if listed is not None:
+        monkeypatch.setattr(explore, "MAP_LINES", listed)
     log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
     analysis = analyze_logs(log, ["tfidf"])
     reduced = _message_map(analysis, seed=0)
+    assert reduced["n_flagged_lines"] > 2 * len(reduced["lines"]["where"]) or listed is None
     analysis.frame = analysis.frame.drop(columns="key")  # every line a row
     assert reduced == _message_map(analysis, seed=0)
     assert sum(reduced["count"]) == 3000 - int(analysis.frame["blank"].sum())
