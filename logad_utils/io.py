@@ -416,7 +416,7 @@ def string_codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, n
         if (codes < 0).any():  # code -1 (missing) picks the "" appended last
             names, codes = np.append(names, ""), np.where(codes < 0, len(names), codes)
         same, names = pd.factorize(names)
-        return same[codes], np.asarray(names, dtype=object)
+        return same.astype(np.int32)[codes], np.asarray(names, dtype=object)  # 4 bytes a row, as the codes
     col = frame[column].astype(object)
     codes, names = pd.factorize(col.where(col.notna(), "").astype(str), sort=False)
     return codes, np.asarray(names, dtype=object)

@@ -400,3 +400,16 @@ def test_incidents_compare_by_identity_and_a_table_without_candidates_has_no_roo
                                                                                 "first_event", "candidates")})
     inc.candidates = pd.DataFrame()
     assert inc.root_cause is None and inc.evidence == "" and inc.top_candidates("component", 3) == []
+
+
+def test_positions_of_nanosecond_times_are_those_pandas_divides_out():
+    # A lean frame's nanosecond times take a NumPy path; any other unit pandas' Timedelta division.
+    rng = np.random.default_rng(8)
+    stamps = pd.Series(np.sort(rng.integers(0, 10**17, 500)).view("datetime64[ns]")).dt.floor("us")
+    stamps[rng.random(500) < 0.05] = pd.NaT
+    for ts in (stamps, stamps.astype("datetime64[us]")):
+        filled = ts.ffill().bfill()
+        expected = np.maximum.accumulate(((filled - filled.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float))
+        pos, gap, timed = rca._positions(pd.DataFrame({"timestamp": ts}), "10min", 50)
+        np.testing.assert_array_equal(pos, expected)
+        assert (gap, timed) == (600.0, True)
