@@ -413,3 +413,18 @@ def test_positions_of_nanosecond_times_are_those_pandas_divides_out():
         pos, gap, timed = rca._positions(pd.DataFrame({"timestamp": ts}), "10min", 50)
         np.testing.assert_array_equal(pos, expected)
         assert (gap, timed) == (600.0, True)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_mention_marks_count_the_lines_naming_each_unit_in_any_span(seed):
+    # Marks are built a block of lines at a time; counts over a span must be those of the (s, U) matrix.
+    rng = np.random.default_rng(seed)
+    n, units, texts = int(rng.integers(1, 200)), int(rng.integers(1, 5)), int(rng.integers(1, 8))
+    mentions = rca._Mentions(rng.integers(-1, texts, n), rng.random((texts, units)) < 0.4, rng.integers(-1, units, n))
+    idx = np.sort(rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False))
+    named = mentions.rows(idx)
+    marks = mentions.marks(idx, block=int(rng.integers(1, 20)))
+    assert (np.diff(marks) > 0).all()
+    for lo, hi in [(0, len(idx) - 1), *sorted(rng.integers(0, len(idx), size=(5, 2)).tolist())]:
+        lo, hi = min(lo, hi), max(lo, hi)
+        np.testing.assert_array_equal(mentions.counts(marks, len(idx), lo, hi), named[lo:hi + 1].sum(axis=0))
