@@ -119,7 +119,7 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
     y_true, scores, labels: (n,). Lines with a NaN score (blank lines, which no
     detector analyses) are left out and counted in ``excluded``.
     """
-    y, s, lab, w = _distinct_cases(np.asarray(y_true), np.asarray(scores, dtype=float), np.asarray(labels))
+    y, s, lab, w = _distinct_cases(_integers(y_true), np.asarray(scores, dtype=float), _integers(labels))
     keep = ~np.isnan(s)
     excluded = int(w[~keep].sum())
     y, s, lab, w = y[keep], s[keep], lab[keep], w[keep]
@@ -136,6 +136,19 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
     }
 
 
+def _integers(values: Sequence) -> np.ndarray:
+    """Values (n,) as integers: integer and bool arrays as they are (a copy would be 8 bytes a line), anything
+    else converted as ``np.asarray(values, dtype=int)`` does."""
+    values = np.asarray(values)
+    return values if values.dtype.kind in "biu" else values.astype(np.int64)
+
+
+def _scored_range(values: np.ndarray, scored: np.ndarray) -> tuple[int, int]:
+    """Lowest and highest of integer values (n,) on the ``scored`` lines (n,) bool; (0, 0) when there are none."""
+    kept = values if scored.all() else values[scored]
+    return (int(kept.min()), int(kept.max())) if len(kept) else (0, 0)
+
+
 def _distinct_cases(y: np.ndarray, scores: np.ndarray, labels: np.ndarray, block: int = 1 << 20
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (truth, score, label) triples (m,) of n lines, in order of first appearance (a NaN score is
@@ -147,12 +160,14 @@ def _distinct_cases(y: np.ndarray, scores: np.ndarray, labels: np.ndarray, block
     from .streaming import first_lines
 
     case, values = pd.factorize(scores, use_na_sentinel=False)
-    low_y, low_l = (int(v.min()) if len(v) else 0 for v in (y, labels))
-    ny, nl = (int(v.max()) - low + 1 if len(v) else 1 for v, low in ((y, low_y), (labels, low_l)))
+    # Truth and label count only where there is a score: a blank line's may be anything (a NaN read as an int).
+    scored = ~np.isnan(scores)
+    (low_y, high_y), (low_l, high_l) = (_scored_range(v, scored) for v in (y, labels))
+    ny, nl = high_y - low_y + 1, high_l - low_l + 1
     case *= ny * nl
     for lo in range(0, len(case), block):
-        case[lo:lo + block] += ((y[lo:lo + block].astype(np.int64) - low_y) * nl
-                                + labels[lo:lo + block].astype(np.int64) - low_l)
+        part = (y[lo:lo + block].astype(np.int64) - low_y) * nl + labels[lo:lo + block].astype(np.int64) - low_l
+        case[lo:lo + block] += np.where(scored[lo:lo + block], part, 0)
     first, counts, _ = first_lines(case)
     triples = case[first]
     return triples // nl % ny + low_y, values[triples // (ny * nl)], triples % nl + low_l, counts

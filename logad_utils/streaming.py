@@ -636,7 +636,7 @@ def first_lines(key: np.ndarray, block: int = 1 << 20) -> tuple[np.ndarray, np.n
     # takes 8 bytes a line and more: 250 MB at 10M lines, the widest step of writing an analysis.
     first, counts = np.full(span, len(key), dtype=np.int64), np.zeros(span, dtype=np.int64)
     for lo in range(0, len(key), block):
-        part = key[lo:lo + block] - low
+        part = key[lo:lo + block].astype(np.int64) - low  # in the keys' own narrow type it could overflow
         np.minimum.at(first, part, np.arange(lo, lo + len(part)))
         counts += np.bincount(part, minlength=span)
     order = np.flatnonzero(counts)
@@ -645,7 +645,7 @@ def first_lines(key: np.ndarray, block: int = 1 << 20) -> tuple[np.ndarray, np.n
     rank[order] = np.arange(len(order), dtype=np.int32)
     point = np.empty(len(key), dtype=np.int32)
     for lo in range(0, len(key), block):
-        point[lo:lo + block] = rank[key[lo:lo + block] - low]
+        point[lo:lo + block] = rank[key[lo:lo + block].astype(np.int64) - low]
     return first[order], counts[order], point
 
 

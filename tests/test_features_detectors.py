@@ -181,6 +181,15 @@ def test_metrics_of_repeated_lines_are_the_per_line_metrics():
     assert (m["tp"], m["flagged"], m["lines"]) == (int((y & labels).sum()), int(labels.sum()), 5000)
 
 
+def test_metrics_leave_out_blank_lines_whatever_their_truth_and_label_hold():
+    # A blank line has no score; its truth or label may be NaN, or any number, and must not count.
+    clean = detection_metrics([1, 0, 0], [0.1, 0.3, 0.3], [1, 1, 1])
+    for y, labels in (([1, np.nan, 0, 0], [1, np.nan, 1, 1]), ([1, 7, 0, 0], [1, -5, 1, 1])):
+        with np.errstate(invalid="ignore"):
+            m = detection_metrics(np.array(y), [0.1, np.nan, 0.3, 0.3], np.array(labels))
+        assert m == {**clean, "excluded": 1}
+
+
 def test_count_codes_counts_the_selected_lines_from_the_lowest_code_a_block_at_a_time():
     rng = np.random.default_rng(2)
     codes, where = rng.integers(-3, 9, 1000).astype(np.int32), rng.random(1000) < 0.6
@@ -197,7 +206,9 @@ def test_distinct_cases_added_up_block_by_block_are_those_of_the_whole():
     for a, b in zip(whole, blocks):
         np.testing.assert_array_equal(a, b)
     assert whole[3].sum() == 500
-    assert len(whole[0]) == len(pd.DataFrame({"y": y, "s": scores, "label": labels}).drop_duplicates())
+    scored = ~np.isnan(scores)  # the lines without a score are one case: their truth and label do not count
+    cases = pd.DataFrame({"y": y, "s": scores, "label": labels})[scored].drop_duplicates()
+    assert len(whole[0]) == len(cases) + 1 and whole[3][np.isnan(whole[1])].sum() == (~scored).sum()
 
 
 def test_iforest_with_a_single_unique_message():

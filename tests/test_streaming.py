@@ -197,5 +197,7 @@ def test_first_lines_number_keys_in_order_of_first_appearance(seed, block):
     np.testing.assert_array_equal(key[first][point], key)  # every line points at its key's first line
     np.testing.assert_array_equal(counts, np.bincount(point, minlength=len(first)))
     assert counts.sum() == len(key)
+    narrow = np.array([-100, 100, -100, 5], dtype=np.int8)  # key - lowest would overflow in int8
+    np.testing.assert_array_equal(first_lines(np.tile(narrow, 60))[1], [120, 60, 60])
     nan_keys = first_lines(np.array([np.nan, 1.0, np.nan]))  # NaN is a key like any other, as np.unique has it
     np.testing.assert_array_equal(nan_keys[0], [0, 1])
