@@ -15,6 +15,8 @@ from scipy.stats import binom
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from .io import elapsed_seconds
+
 __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN",
            "shape_features", "StructureModel", "NoveltyModel", "periodic_keys"]
 
@@ -353,18 +355,21 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolera
     span: a daily or hourly routine, not a burst of repeats or a fault that
     shows at every poll during a few outages.
     """
-    ts = pd.to_datetime(pd.Series(times), errors="coerce")
-    seconds = ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+    seconds = elapsed_seconds(pd.to_datetime(pd.Series(times), errors="coerce"))
     span = float(np.nanmax(seconds)) if len(seconds) and not np.isnan(seconds).all() else 0.0
     if span <= 0:
         return set()
     keys = np.asarray(keys)
     codes, names = (keys, None) if keys.dtype.kind in "iu" else pd.factorize(pd.Series(keys, dtype=object))
     valid = (codes >= 0) & ~np.isnan(seconds)
-    codes, seconds = codes[valid], seconds[valid]
-    # Sorted by key, then time: each key's times are one slice (integer arrays, no per-line objects).
+    if not valid.all():
+        codes, seconds = codes[valid], seconds[valid]
+    # Sorted by key, then time: each key's times are one slice (integer arrays, no per-line objects). One
+    # array at a time: a long log has a pair per line.
     order = np.lexsort((seconds, codes))
-    codes, seconds = codes[order], seconds[order]
+    seconds = seconds[order]
+    codes = codes[order]
+    del order
     bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     out = set()
     for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(codes)]])):

@@ -403,6 +403,23 @@ def timestamps_ns(times: pd.Series) -> np.ndarray:
     return ts.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
+def elapsed_seconds(ts: pd.Series) -> np.ndarray:
+    """Seconds (n,) float64 of datetimes since the earliest, NaN where missing: ``(ts - ts.min()) / 1 s`` as
+    pandas computes it, by NumPy for nanosecond times (pandas makes a Series per step: 3 copies of a long log's
+    times)."""
+    if ts.dtype != np.dtype("datetime64[ns]"):
+        return ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, copy=True)
+    ns = ts.to_numpy().view(np.int64)
+    missing = ns == NAT
+    if missing.all():  # no times at all (or no lines)
+        return np.full(len(ns), np.nan)
+    if not missing.any():
+        return (ns - ns.min()) / 1e9
+    out = (ns - ns[~missing].min()) / 1e9
+    out[missing] = np.nan
+    return out
+
+
 def string_codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, np.ndarray]:
     """A column read as strings: a code per row (n,) into the distinct strings (k,) of dtype object, '' where
     missing (and for every row when ``column`` is None). A categorical column's own codes are used, so that n

@@ -97,7 +97,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm, poisson
 
-from .io import string_codes, timestamps_ns
+from .io import elapsed_seconds, string_codes, timestamps_ns
 from .terms import log_odds
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
@@ -338,11 +338,7 @@ def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np
     ts = _times(part)
     if ts is None:
         return part["line_no"].to_numpy(dtype=float), float(max_gap_lines), False
-    if ts.dtype == np.dtype("datetime64[ns]"):  # a lean frame's: the same division, without a Series per step
-        ns = ts.to_numpy().view(np.int64)
-        seconds = (ns - ns.min()) / 1e9
-    else:
-        seconds = ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, copy=True)
+    seconds = elapsed_seconds(ts)
     # A clock that steps back (reordered or skewed lines) must not make gaps negative.
     return np.maximum.accumulate(seconds, out=seconds), pd.Timedelta(max_gap).total_seconds(), True
 

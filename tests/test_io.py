@@ -267,3 +267,15 @@ def test_json_line_of_only_time_and_level_is_not_blank(tmp_path):
     assert frame["content"].tolist() == ["start a", "level=info", "disk b"]
     assert frame["level"].tolist() == ["info", "info", "warn"]
     assert not frame["blank"].any()
+
+
+@pytest.mark.parametrize("case", ["ns", "ns with gaps", "no times", "no lines", "us", "zoned"])
+def test_elapsed_seconds_are_pandas_timedelta_division(case):
+    from logad_utils.io import elapsed_seconds
+
+    rng = np.random.default_rng(5)
+    ts = pd.Series(np.sort(rng.integers(0, 10**17, 300)).view("datetime64[ns]"))
+    ts = {"ns": ts, "ns with gaps": ts.where(rng.random(300) > 0.1), "no times": ts.where(ts < ts.min()),
+          "no lines": ts[:0], "us": ts.astype("datetime64[us]"), "zoned": ts.dt.tz_localize("UTC")}[case]
+    expected = ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+    np.testing.assert_array_equal(elapsed_seconds(ts), expected)

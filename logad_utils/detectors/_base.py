@@ -158,7 +158,8 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.nd
         distinct = per_template["m"].nunique() >= 0.5 * per_template["w"].sum()
         keys = keys.where(~template.map(distinct).fillna(False).astype(bool), "template:" + template.astype(str))
     codes, names = pd.factorize(keys)
-    periodic = {names[c] for c in periodic_keys(codes[rows], pd.Series(stamps.view("datetime64[ns]")))}
+    # int32 codes: a long log has a (row, time) pair per line.
+    periodic = {names[c] for c in periodic_keys(codes.astype(np.int32)[rows], pd.Series(stamps.view("datetime64[ns]")))}
     if not periodic:
         return set()
     keep = unique.inverse >= 0
