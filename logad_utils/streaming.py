@@ -156,10 +156,18 @@ def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
 
 
 def distinct_times(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(key id (m,), time in ns (m,)) of the distinct rows of (key id, time) pairs (p, 2): the detector's
-    ``times``."""
-    pairs = distinct_pairs(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
-    return pairs[:, 0], pairs[:, 1]
+    """(key id (m,), time in ns (m,)) of the distinct rows of (key id, time) pairs (p, 2), by key then time: the
+    detector's ``times`` (its routine rule reads them as a set, so first-seen order, which costs another sort
+    and copy of a pair per line, is not kept)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    key = pairs[:, 0][order]
+    time = pairs[:, 1][order]
+    del order
+    keep = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=keep[1:])
+    keep[1:] |= time[1:] != time[:-1]
+    return key[keep], time[keep]
 
 
 @dataclass

@@ -201,3 +201,14 @@ def test_first_lines_number_keys_in_order_of_first_appearance(seed, block):
     np.testing.assert_array_equal(first_lines(np.tile(narrow, 60))[1], [120, 60, 60])
     nan_keys = first_lines(np.array([np.nan, 1.0, np.nan]))  # NaN is a key like any other, as np.unique has it
     np.testing.assert_array_equal(nan_keys[0], [0, 1])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_distinct_times_are_the_distinct_pairs_by_key_then_time(seed):
+    from logad_utils.streaming import distinct_times
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    pairs = np.column_stack([rng.integers(0, 6, n), rng.integers(0, 30, n) * 10**9])
+    key, time = distinct_times(pairs)
+    assert list(zip(key.tolist(), time.tolist())) == sorted(set(map(tuple, pairs.tolist())))
