@@ -530,7 +530,6 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     flags = _flags(frame)
     tcodes, tnames = _template_codes(frame)
     ucodes, unames, _ = _unit_codes(frame)
-    tcodes, ucodes = _narrow(tcodes), _narrow(ucodes)
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
     groups = _source_groups(frame)
@@ -714,12 +713,12 @@ def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) 
 def _prepare(frame: pd.DataFrame) -> _Lines:
     ucodes, unames, kind = _unit_codes(frame)
     codes, names = _template_codes(frame)
-    codes = _narrow(np.where(_blank(frame), -1, codes))
+    codes = np.where(_blank(frame), -1, codes)  # int32, as the codes
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \
         ([], _no_mentions(len(frame)))
-    return _Lines(unit_codes=_narrow(ucodes), unit_names=unames, unit_kind=kind, codes=codes, names=names,
+    return _Lines(unit_codes=ucodes, unit_names=unames, unit_kind=kind, codes=codes, names=names,
                   main_unit=_main_unit(codes, ucodes, unames, len(names)), flags=_flags(frame),
                   scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
                   has_score=bool(has_score), line_no=frame["line_no"].to_numpy(), mention_names=mention_names,

@@ -639,7 +639,8 @@ def first_lines(key: np.ndarray, block: int = 1 << 20) -> tuple[np.ndarray, np.n
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     if key.dtype.kind not in "iu" or int(key.max()) - int(key.min()) >= len(key):
         key = pd.factorize(key, use_na_sentinel=False)[0]  # any other keys (NaN kept) as dense codes
-    low, span = int(key.min()), int(key.max()) - int(key.min()) + 1
+    low = int(key.min())
+    span = int(key.max()) - low + 1
     # Table ids are dense: a slot per id, filled a block of lines at a time. A factorization, or a sort,
     # takes 8 bytes a line and more: 250 MB at 10M lines, the widest step of writing an analysis.
     first, counts = np.full(span, len(key), dtype=np.int64), np.zeros(span, dtype=np.int64)
