@@ -183,6 +183,9 @@ _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
 # Two dots at least: "user.login" opening a message is not a class.
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
+# One symbol standing alone; several of them taking turns at one header place are a mark (a level written
+# as ".", "-", "*" or "#"), not the message's first word.
+_MARK = re.compile(r"[^\w\s\[\]()|]")
 
 
 @dataclass(frozen=True)
@@ -208,9 +211,10 @@ def _elements(rest: str) -> list[_Element]:
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind in ("word", "cell"):
-                # A class name, or a word padded to a column width, is a header field.
-                detail = (m.group(2).isdigit(), _QUALIFIED.fullmatch(m.group(2)) is not None,
-                          rest.startswith("  ", m.end()))
+                # A class name, or a word padded to a column width, is a header field; a lone symbol may be a mark.
+                word = m.group(2)
+                detail = (word.isdigit(), _QUALIFIED.fullmatch(word) is not None, rest.startswith("  ", m.end()),
+                          word if kind == "word" and _MARK.fullmatch(word) else None)
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail))
@@ -233,6 +237,12 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
         if not kinds:
             break
+        symbols = Counter(_symbol(per_line[i][place]) for i in alive if len(per_line[i]) > place)
+        marked = sum(symbols.values()) - symbols.pop(None, 0)
+        if marked >= need and len(symbols) > 1:
+            alive = [i for i in alive if len(per_line[i]) > place and _symbol(per_line[i][place])]
+            header.append((_Element("mark", per_line[alive[0]][place].spaced, ()), False))
+            continue
         kind, n = kinds.most_common(1)[0]
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -261,6 +271,13 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             not any(header[-1][0].detail[1:]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
+
+
+def _symbol(element: _Element) -> str | None:
+    """The symbol of a lone-symbol element ("-", ".", "#" between spaces), else None."""
+    if element.kind == "sep" and element.spaced and element.detail[1] and element.detail[0] != "|":
+        return element.detail[0]
+    return element.detail[3] if element.kind == "word" and element.spaced else None
 
 
 class _Names:
@@ -333,6 +350,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             name = names("Component" if last_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             out += gap + f"\\[<{name}>\\]"
+        elif element.kind == "mark":
+            name = names("Mark")
+            patterns[name] = _MARK.pattern
+            out += gap + f"<{name}>"
         elif element.kind == "sep":
             out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
         else:

@@ -221,6 +221,13 @@ def test_a_message_starting_with_log_keeps_its_first_word():
     ("message starting with a short level word", [f"2024-03-05 14:07:{i:02d} "
                                                   + ("inf retry loop" if i % 10 else "job done") for i in range(40)],
      {"content": "inf retry loop"}),
+    ("symbols taking turns as a level mark", [f"812:M 05 Mar 2024 14:07:{i:02d}.042 {'.-*#'[i % 4]} job {i} done"
+                                             for i in range(40)],
+     {"mark": "-", "content": "job 1 done"}),
+    ("a symbol opening a few messages", [f"2024-03-05 14:07:{i:02d} " + ("* job done" if i % 10 == 1 else
+                                                                          f"# job {i} done" if i % 10 == 2 else
+                                                                          f"job {i} done") for i in range(40)],
+     {"content": "* job done"}),
 ])
 def test_header_reading_leaves_the_message_alone(name, lines, expected):
     frame, ok = detect_format(lines).parse(lines)
