@@ -173,7 +173,7 @@ _ELEMENT_RES = [
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
-    ("sep", re.compile(r"(\s*)(\||[-,](?=\s))(?=(\s?))")),
+    ("sep", re.compile(r"(\s*)(\||[-,:](?=\s))(?=(\s?))")),
     ("word", re.compile(r"(\s*)(\S+)")),
 ]
 _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
