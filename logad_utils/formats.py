@@ -231,7 +231,10 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
             value = NUMERIC_LEVELS.get(int(value), value)
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
-    if not isinstance(message, str):
+    if isinstance(message, str):
+        # Docker's json-file driver keeps the line break the program wrote.
+        message = message.rstrip("\r\n")
+    else:
         named = TIME_FIELDS + ("Level", "Component")
         header = used if keys is None else {message_key} | {k for f, k in keys if f in named}
         rest = {k: v for k, v in obj.items() if k not in header} if message is None else {message_key: message}

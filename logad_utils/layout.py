@@ -5,16 +5,17 @@ milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, ``dd-Mon-yyyy``, compact ``yyMMdd HHmmss
 or ``yyyyMMdd-HH:MM:SS``, ``MM-dd HH:MM:SS``, with or without year, fraction or
 zone) at the same token position on most lines, then read the header after it
 element by element: a level word (bare or bracketed), a bracketed field, a
-``|``-delimited cell, a ``-``/``,``/``|`` separator, a word, and a
+``|``-delimited cell, a ``-``/``,``/``:``/``|`` separator, a lone symbol that
+takes turns with others (a level mark such as Redis' ``.``/``*``/``#``), a word, and a
 ``component[pid]:`` (or macOS's ``component[pid] (subsystem):``) that ends the header. A level word may also come before
-the timestamp. The elements that sit at the same
+the timestamp, or share the bracket the timestamp opens (``[time LEVEL module]``). The elements that sit at the same
 place on most lines make the header; the rest of the line is the message.
 The result is a :class:`~logad_utils.formats.LogFormat` in Loghub notation
 (``<Date> <Time> <Level> <Component>: <Content>``) that a user can copy.
 
 JSON and logfmt lines: the message, timestamp, level and logger keys are
-found among common names (pino, bunyan, zap, logrus, ECS, ...); the other
-keys become fields.
+found among common names (pino, bunyan, zap, logrus, ECS, ...), or for the
+timestamp and level by their values; the other keys become fields.
 """
 from __future__ import annotations
 
@@ -120,7 +121,8 @@ def starts_with_timestamp(line: str) -> bool:
 class _TimeHit:
     layout: int
     token: int  # whitespace tokens before it
-    bracketed: bool
+    bracketed: bool  # an opening bracket just before it, closed in the header
+    closed: bool  # ... closed just after it
 
 
 def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
@@ -132,10 +134,11 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         if m is None:
             continue
         before = head[:m.start()]
-        bracketed = before.endswith("[") and head[m.end():m.end() + 1] == "]"
+        closed = head[m.end():m.end() + 1] == "]"
+        bracketed = before.endswith("[") and (closed or "]" in head[m.end():])
         token = len((before[:-1] if bracketed else before).split())
         if token <= _MAX_TIME_TOKEN:
-            out.append((_TimeHit(i, token, bracketed), m))
+            out.append((_TimeHit(i, token, bracketed, bracketed and closed), m))
     return out
 
 
@@ -166,7 +169,8 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
-    ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)(?=\s|$|\|)")),
+    # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
+    ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")((?: *[\])>])?)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):".
     ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
@@ -205,7 +209,7 @@ def _elements(rest: str) -> list[_Element]:
             if m is None:
                 continue
             if kind == "level":
-                detail = (m.group(2), m.group(4), m.group(5))
+                detail = (m.group(2), m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":
                 detail = (m.group(3) is not None, m.group(4) is not None)
             elif kind == "sep":
@@ -262,8 +266,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
             element = _Element(kind, element.spaced, (digits, qualified, padded))
         elif kind == "level":
-            # Brackets seen on most lines are part of the layout; their absence elsewhere is not.
-            element = _Element(kind, element.spaced, element.detail)
+            # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
+            # makes it optional everywhere.
+            padded = any(e.detail[3] for e in shapes)
+            element = _Element(kind, element.spaced, element.detail[:3] + (padded,))
         header.append((element, False))
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
@@ -327,15 +333,17 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     out = ""
     for i, (element, optional_pid) in enumerate(header):
-        # Separators and cells sit where they are ("12:00:01, Info", "...:123|api|"); other elements follow a space.
-        forced = i == 0 and after_time and element.kind not in ("sep", "cell")
+        # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");
+        # other elements follow a space.
+        glued = element.kind in ("sep", "cell", "bracket") or (element.kind == "level" and element.detail[0])
+        forced = i == 0 and after_time and not glued
         gap = " " if element.spaced or forced else ""
         nxt = header[i + 1][0] if i + 1 < len(header) else None
         if element.kind == "level":
-            opening, closing, colon = element.detail
+            opening, closing, colon, padded = element.detail
             name = names("Level")
             patterns[name] = LEVELS_RE
-            out += gap + re.escape(opening) + f"<{name}>" + re.escape(closing) + colon
+            out += gap + re.escape(opening) + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing) + colon
         elif element.kind == "component":
             name, pid = names("Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
@@ -368,6 +376,30 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[name] = _CELL_BODY if element.kind == "cell" else r"\S+"
             out += gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
     return out
+
+
+# The rest of a bracket the timestamp opens: "[2024-03-05T14:07:09Z INFO  app::net]", "[... 14:07:09,123: INFO/Main]".
+_BRACKET_REST = re.compile(r"([:,]?)\s+(" + LEVELS_RE + r")(?:[\s/]+([^\]\s][^\]]*?))?\s*")
+
+
+def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, str]) -> str:
+    """Loghub-notation text from the timestamp to the bracket it opened: a level and a component, or one field."""
+    inner = [r.partition("]")[0] for r in rests if "]" in r]
+    found = [m for text in inner if (m := _BRACKET_REST.fullmatch(text))]
+    if not found or len(found) < HEADER_SHARE * len(inner):
+        name = names("Field")
+        patterns[name] = r"[^\]]*"
+        return f"<{name}>\\]"
+    level = names("Level")
+    patterns[level] = LEVELS_RE
+    out = re.escape(Counter(m.group(1) for m in found).most_common(1)[0][0]) + f" <{level}>"
+    named = sum(m.group(3) is not None for m in found)
+    if named:
+        component = names("Component")
+        patterns[component] = r"[^\]\s][^\]]*?"
+        part = f"[\\s/]+<{component}>"
+        out += part if named == len(found) else f"(?:{part})?"
+    return out + "\\s*\\]"
 
 
 _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
@@ -415,12 +447,15 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
             name = names(part.name)
             patterns[name] = part.regex
             fields.append(name)
-        opening, closing = ("\\[", "\\]") if hit.bracketed else ("", "")
+        opening, closing = ("\\[" if hit.bracketed else ""), ("\\]" if hit.closed else "")
         pattern += opening + " ".join(f"<{f}>" for f in fields) + closing
         time_fields = tuple(fields)
         values = [" ".join(m.groups()) for _, m in found]
         time_format = _time_format(values, layout)
-        rests = [line[m.end() + (1 if hit.bracketed else 0):] for line, m in found]
+        rests = [line[m.end() + hit.closed:] for line, m in found]
+        if hit.bracketed and not hit.closed:
+            pattern += _bracket_rest_pattern(rests, names, patterns)
+            rests = [r.partition("]")[2] for r in rests]
     header = _header(rests)
     if hit is None and not any(e.kind in ("level", "component") for e, _ in header):
         return None
@@ -498,6 +533,26 @@ def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str]) -> str
     return next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n), None)
 
 
+# Keys with an uncommon name are still the time or the level when their values say so (MongoDB's {"t": {"$date":
+# ...}} flattens to "t.$date"); a component cannot be told by its values.
+_VALUE_TESTS = {"Timestamp": lambda v: _ANY_TIME.match(v) is not None,
+                "Level": lambda v: re.fullmatch(LEVELS_RE, v.strip()) is not None}
+_VALUE_SAMPLE = 50
+
+
+def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) -> str | None:
+    """The first key on most objects whose string values (a sample) mostly pass ``accepts``; None if none does."""
+    if accepts is None:
+        return None
+    for key, count in counts.items():
+        if key in taken or count < _KEY_SHARE * len(objs):
+            continue
+        values = [v for o in objs if isinstance(v := o.get(key), str)][:_VALUE_SAMPLE]
+        if values and sum(map(accepts, values)) >= HEADER_SHARE * min(count, _VALUE_SAMPLE):
+            return key
+    return None
+
+
 def _is_number(value) -> bool:
     if isinstance(value, bool):
         return False
@@ -538,7 +593,7 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     keys: list[tuple[str, str]] = []
     time_format = None
     for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
-        key = _pick(counts, n, names, taken)
+        key = _pick(counts, n, names, taken) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
         if key is None:
             continue
         taken.add(key)

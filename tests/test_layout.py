@@ -39,6 +39,14 @@ TEXT_LAYOUTS = {
     "level-first": (lambda t, lv, m: f"{lv:5s} {t:%Y-%m-%d %H:%M:%S} [main] {m}", {"level", "component"}),
     "bracketed-level-first": (lambda t, lv, m: f"[{lv}] {t:%Y-%m-%dT%H:%M:%S} {m}", {"level"}),
     "bracketed-ctime": (lambda t, lv, m: f"[{t:%a %b %d %H:%M:%S %Y}] [{lv.lower()}] {m}", {"level"}),
+    # The timestamp opens a bracket that also holds the level and the module (Rust's env_logger, Celery).
+    "bracket-time-level-module": (lambda t, lv, m: f"[{t:%Y-%m-%dT%H:%M:%S}Z {lv:<5} app::net] {m}",
+                                  {"level", "component"}),
+    "bracket-time-colon-level-process": (lambda t, lv, m: f"[{t:%Y-%m-%d %H:%M:%S},123: {lv}/MainProcess] {m}",
+                                         {"level", "component"}),
+    # Brackets glued together, the level padded inside its own (Elasticsearch).
+    "glued-padded-brackets": (lambda t, lv, m: f"[{t:%Y-%m-%dT%H:%M:%S},123][{lv:<5}][o.e.n.Node   ] {m}",
+                              {"level"}),
 }
 
 
@@ -143,6 +151,10 @@ def _json_lines(dialect: str, n: int = 120) -> list[str]:
         elif dialect == "ecs":
             obj = {"@timestamp": iso, "log.level": level.lower(), "message": m, "ecs.version": "1.6.0",
                    "log": {"logger": "com.acme.Api"}, "process": {"thread": {"name": "main"}}}
+        elif dialect == "uncommon-keys":  # time and level under names no list holds, found by their values
+            obj = {"t": {"$date": iso}, "sev": level.lower(), "ctx": "conn12", "msg": m, "attr": {"n": i}}
+        elif dialect == "docker":  # the json-file driver keeps the program's line break
+            obj = {"log": m + "\n", "stream": "stdout", "time": iso, "level": level}
         else:
             raise ValueError(dialect)
         out.append(json.dumps(obj))
@@ -154,7 +166,7 @@ def _logfmt_lines(n: int = 120) -> list[str]:
             for i, (t, m) in enumerate(zip(_times(n), _messages(n)))]
 
 
-@pytest.mark.parametrize("dialect", ["pino", "bunyan", "zap", "logrus", "ecs", "logfmt"])
+@pytest.mark.parametrize("dialect", ["pino", "bunyan", "zap", "logrus", "ecs", "uncommon-keys", "docker", "logfmt"])
 def test_structured_dialects_give_time_level_and_plain_templates(tmp_path, dialect):
     lines = _logfmt_lines() if dialect == "logfmt" else _json_lines(dialect)
     path = tmp_path / "app.log"
