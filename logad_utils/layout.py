@@ -43,9 +43,11 @@ _SEARCH_CHARS = 120
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-_CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
+_CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?[AaPp][Mm])?"
 _ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d)"
-_CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
+# A 12-hour clock ("2:07:09 PM") is read with its half of the day, not as morning.
+_CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f", "%I:%M:%S %p", "%I:%M:%S.%f %p", "%I:%M:%S,%f %p",
+                  "%I:%M:%S%p")
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,16 @@ _YEAR_P = _Part("Year", r"\d{4}", ("%Y",))
 _TIME_P = _Part("Time", _CLOCK, _CLOCK_FORMATS)
 _ZONE_P = _Part("Zone", _ZONE_RE, ("%z",))
 _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
+
+
+def _day_month(year: str) -> tuple[str, ...]:
+    """Day-month orders with ``year`` last; where both parse, slashes read month first (the US habit), dashes and
+    dots day first."""
+    return ("%m/%d/" + year, "%d-%m-" + year, "%d.%m." + year, "%d/%m/" + year, "%m-%d-" + year, "%m.%d." + year)
+
+
 _SHORT_DATE_P = _Part("Date", r"\d\d[-/.]\d\d[-/.]\d{2}(?:\d\d)?",
-                      _dates(("%y", "%m", "%d")) + _dates(("%d", "%m", "%y")) + _dates(("%m", "%d", "%y"))
-                      + _dates(("%d", "%m", "%Y")) + _dates(("%m", "%d", "%Y")))
+                      _dates(("%y", "%m", "%d")) + _day_month("%y") + _day_month("%Y"))
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
@@ -107,7 +116,16 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
 )
 _START = r"(?:(?<=^)|(?<=[\s\[(]))"
 _END = r"(?=$|[\s\])|,;:|])"
-_LAYOUT_RES = [re.compile(_START + r"\s+".join(f"({p.regex})" for p in layout) + _END) for layout in _LAYOUTS]
+
+
+def _joined(parts: Sequence[str], layout: tuple[_Part, ...], gap: str, glued: str) -> str:
+    """The parts of a layout joined by ``gap``; a zone may also follow its time with no space ("09.123+0000")."""
+    return "".join((glued if p is _ZONE_P else gap) + text if i else text
+                   for i, (p, text) in enumerate(zip(layout, parts)))
+
+
+_LAYOUT_RES = [re.compile(_START + _joined([f"({p.regex})" for p in layout], layout, r"\s+", r"\s*") + _END)
+               for layout in _LAYOUTS]
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r in _LAYOUT_RES))
 
 
@@ -248,6 +266,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             header.append((_Element("mark", per_line[alive[0]][place].spaced, ()), False))
             continue
         kind, n = kinds.most_common(1)[0]
+        if n < need and sum(_bracketed(per_line[i][place]) for i in alive if len(per_line[i]) > place) >= need:
+            # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"): a bracket.
+            alive = [i for i in alive if len(per_line[i]) > place and _bracketed(per_line[i][place])]
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, ()), False))
+            continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
         alive = [i for i in alive if len(per_line[i]) > place and per_line[i][place].kind == kind]
@@ -277,6 +300,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             not any(header[-1][0].detail[1:]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
+
+
+def _bracketed(element: _Element) -> bool:
+    """Whether the element is a whole ``[...]``, a bracketed level word included."""
+    return element.kind == "bracket" or (element.kind == "level" and element.detail[:2] == ("[", "]"))
 
 
 def _symbol(element: _Element) -> str | None:
@@ -448,7 +476,9 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
             patterns[name] = part.regex
             fields.append(name)
         opening, closing = ("\\[" if hit.bracketed else ""), ("\\]" if hit.closed else "")
-        pattern += opening + " ".join(f"<{f}>" for f in fields) + closing
+        zone = next((k for k, part in enumerate(layout) if part is _ZONE_P), None)
+        glued = zone is not None and any(m.start(zone + 1) == m.end(zone) for _, m in found)
+        pattern += opening + _joined([f"<{f}>" for f in fields], layout, " ", "\\s*" if glued else " ") + closing
         time_fields = tuple(fields)
         values = [" ".join(m.groups()) for _, m in found]
         time_format = _time_format(values, layout)

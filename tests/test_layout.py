@@ -44,6 +44,11 @@ TEXT_LAYOUTS = {
                                   {"level", "component"}),
     "bracket-time-colon-level-process": (lambda t, lv, m: f"[{t:%Y-%m-%d %H:%M:%S},123: {lv}/MainProcess] {m}",
                                          {"level", "component"}),
+    # A 12-hour clock after a US date: the afternoon stays in the afternoon, 03/05 is March 5.
+    "us-date-12-hour": (lambda t, lv, m: f"{t:%m/%d/%Y %I:%M:%S %p} {lv} {m}", {"level"}),
+    # A zone glued to the fraction (Jenkins, Java's "yyyy-MM-dd HH:mm:ss.SSSZ").
+    "glued-zone": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123+0000 [id=23]\t{lv}\thudson.Main#run: {m}",
+                   {"level", "component"}),
     # Brackets glued together, the level padded inside its own (Elasticsearch).
     "glued-padded-brackets": (lambda t, lv, m: f"[{t:%Y-%m-%dT%H:%M:%S},123][{lv:<5}][o.e.n.Node   ] {m}",
                               {"level"}),
@@ -234,6 +239,10 @@ def test_a_message_starting_with_log_keeps_its_first_word():
     ("message starting with a short level word", [f"2024-03-05 14:07:{i:02d} "
                                                   + ("inf retry loop" if i % 10 else "job done") for i in range(40)],
      {"content": "inf retry loop"}),
+    ("bracketed levels and other bracketed words at one place",
+     [f"2024-03-05 14:07:{i:02d}.042 [{('INF', 'ERR', 'DEB', 'WAR')[i % 4]}] [T{i % 3}] job {i} done"
+      for i in range(40)],
+     {"content": "job 1 done"}),
     ("symbols taking turns as a level mark", [f"812:M 05 Mar 2024 14:07:{i:02d}.042 {'.-*#'[i % 4]} job {i} done"
                                              for i in range(40)],
      {"mark": "-", "content": "job 1 done"}),
