@@ -66,6 +66,7 @@ def _dates(order: Sequence[str]) -> tuple[str, ...]:
 _WEEKDAY_P = _Part("Weekday", _WEEKDAY, ("%a",))
 _MONTH_P = _Part("Month", _MONTH, ("%b",))
 _DAY_P = _Part("Day", r"\d{1,2}", ("%d",))
+_DAY_COMMA_P = _Part("Day", r"\d{1,2},", ("%d,",))  # "Mar 5, 2024", as java.util.logging writes it
 _YEAR_P = _Part("Year", r"\d{4}", ("%Y",))
 _TIME_P = _Part("Time", _CLOCK, _CLOCK_FORMATS)
 _ZONE_P = _Part("Zone", _ZONE_RE, ("%z",))
@@ -97,6 +98,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
     (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P),
+    (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME_P),
     (_DAY_P, _MONTH_P, _YEAR_P, _TIME_P),
     (_YMD_P, _TIME_P, _ZONE_P),
     (_YMD_P, _TIME_P),

@@ -7,6 +7,7 @@ import pytest
 
 from logad_utils.cli import main
 from logad_utils.formats import LogFormat, detect_format
+from logad_utils.io import parse_lines
 from logad_utils.layout import infer_structured_format, infer_text_format
 from logad_utils.pipeline import parse_logs
 
@@ -255,3 +256,13 @@ def test_header_reading_leaves_the_message_alone(name, lines, expected):
     frame, ok = detect_format(lines).parse(lines)
     assert ok.all()
     assert {column: frame[column].iloc[1].strip() for column in expected} == expected
+
+
+def test_java_util_logging_records_keep_their_afternoon_time_and_message_line():
+    # SimpleFormatter's default: "Mar 05, 2024 2:07:09 PM class method" then "LEVEL: message" on its own line.
+    times, msgs = _times(60), _messages(60)
+    lines = [row for t, m in zip(times, msgs) for row in
+             (f"{t:%b %d, %Y} {t.hour % 12 or 12}:{t:%M:%S} {t:%p} com.acme.Main run", f"INFO: {m}")]
+    frame = parse_lines(lines, "auto")
+    assert (frame["timestamp"].iloc[::2].to_numpy() == np.array(times, dtype="datetime64[ns]")).all()
+    assert (frame["event_line_no"].iloc[1::2].to_numpy() == frame["line_no"].iloc[::2].to_numpy()).all()
