@@ -228,6 +228,27 @@ FAMILIES: tuple[Family, ...] = (
            lambda e: f"{e.pid}:M {e.time:%d %b %Y %H:%M:%S}.{_ms(e.time)} "
                      f"{ {'DEBUG': '.', 'INFO': '-', 'WARNING': '#', 'ERROR': '#', 'CRITICAL': '#'}[e.level]} {e.message}",
            r"<Pid>:<Role> <Day> <Month> <Year> <Time> <Level> <Content>", "ms", level=False, component=False),
+    Family("rust env_logger",
+           lambda e: f"[{e.time:%Y-%m-%dT%H:%M:%S}Z {_lv(e.level, 'short'):<5} app::{e.component}] "
+                     f"{e.message}",
+           r"\[<Timestamp> <Level> <Component>\] <Content>"),
+    Family("celery worker",
+           lambda e: f"[{e.time:%Y-%m-%d %H:%M:%S},{_ms(e.time)}: {_lv(e.level, 'upper')}/{e.component}] {e.message}",
+           r"\[<Date> <Time>: <Level>/<Component>\] <Content>", "ms"),
+    Family("elasticsearch",
+           lambda e: f"[{e.time:%Y-%m-%dT%H:%M:%S},{_ms(e.time)}][{_lv(e.level, 'short'):<5}][o.e.{e.component:<12}] "
+                     f"[node-1] {e.message}",
+           r"\[<Timestamp>\]\[<Level>\s*\]\[<Component>\] \[<Node>\] <Content>", "ms", trace="java"),
+    Family("jenkins glued zone",
+           lambda e: f"{e.time:%Y-%m-%d %H:%M:%S}.{_ms(e.time)}+0000 [id={e.pid}]\t{_lv(e.level, 'upper')}\t"
+                     f"hudson.{e.component}#run: {e.message}",
+           r"<Date> <Time><Zone> \[id=<Pid>\] <Level> <Component>: <Content>", "ms"),
+    Family("us date 12-hour",
+           lambda e: f"{e.time:%m/%d/%Y %I:%M:%S %p} {_lv(e.level, 'upper')} {e.component} - {e.message}",
+           r"<Date> <Time> <AmPm> <Level> <Component> - <Content>"),
+    Family("program then time",
+           lambda e: f"{e.component} {e.time:%Y-%m-%d %H:%M:%S}: {e.message}",
+           r"<Component> <Date> <Time>: <Content>", level=False),
 )
 
 
@@ -354,13 +375,18 @@ def markdown(results: pd.DataFrame) -> str:
                          f", mean GA {part['ga_auto'].mean():.3f} (true format {part['ga_true'].mean():.3f})")
     out = ["## Layout inference on common header families (generated, no format given)", "",
            f"{len(FAMILIES)} header layouts written from their public conventions (logcat, RFC 5424/3164 syslog, "
-           "glog, Python `logging`, Go `log`, nginx, log4j, Tomcat, PostgreSQL, Redis, ...), messages from 10 "
-           "templates with variables; two families carry Java or Python traces. Each log is read as `logad parse` "
+           "glog, Python `logging`, Go `log`, nginx, log4j, Tomcat, PostgreSQL, Redis, Rust's env_logger, Celery, "
+           "Elasticsearch, Jenkins, ...), messages from 10 "
+           "templates with variables; three families carry Java or Python traces. Each log is read as `logad parse` "
            "reads it without `--format`. *timestamp*: share of events with a parsed timestamp (in brackets: equal "
            "to the true one, compared from month to fraction where the layout has no year); *level*, *component*: "
            "share read right (`-`: the layout has none); *message*: share whose content ends with the true "
            "message; GA against the true templates, next to GA with the family's true format. Mean of seeds 0-1 "
            "(inspected while improving inference) and, as held out, of seeds 2-4 (never inspected). "
+           "Redis and the six families from Rust's env_logger on were added after a probe of common layouts found "
+           "them failing (GA 0 for Redis' level marks; raw text or lost timestamps for the others); the general "
+           "rules that fixed them were written while looking at those failures, so their held-out seeds test "
+           "the layouts, not a rule chosen blind. "
            "Regenerate with `python benchmarks/layout_families.py`.", "",
            markdown_table(table), "",
            *(f"- {k}: {v}." for k, v in summary.items())]

@@ -234,6 +234,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(3) is not None, m.group(4) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
+            elif kind == "bracket":
+                detail = (_QUALIFIED.fullmatch(m.group(2).strip()) is not None,)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width, is a header field; a lone symbol may be a mark.
                 word = m.group(2)
@@ -271,7 +273,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if n < need and sum(_bracketed(per_line[i][place]) for i in alive if len(per_line[i]) > place) >= need:
             # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"): a bracket.
             alive = [i for i in alive if len(per_line[i]) > place and _bracketed(per_line[i][place])]
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, ()), False))
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False,)), False))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -290,6 +292,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
             element = _Element(kind, element.spaced, (digits, qualified, padded))
+        elif kind == "bracket":
+            qualified = sum(c for e, c in shapes.items() if e.detail[0]) >= need
+            element = _Element(kind, element.spaced, (qualified,))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere.
@@ -358,9 +363,11 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                     after_time: bool) -> str:
     """Loghub-notation text of the header elements, ending just before the message."""
     component_at = _component_at(header)
-    # Without a component element or word, the last bracket names it.
+    # Without a component element or word, a bracket names it: the first holding a class name ("[o.e.n.Node]"),
+    # else the last.
     has_component = component_at is not None or any(e.kind == "component" for e, _ in header)
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
+    component_bracket = next((i for i in brackets if header[i][0].detail[0]), brackets[-1] if brackets else None)
     out = ""
     for i, (element, optional_pid) in enumerate(header):
         # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");
@@ -384,8 +391,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
             out += gap + f"<{name}>{tail}:"
         elif element.kind == "bracket":
-            last_bracket = not has_component and i == brackets[-1]
-            name = names("Component" if last_bracket else "Thread")
+            name = names("Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             out += gap + f"\\[<{name}>\\]"
         elif element.kind == "mark":
@@ -432,14 +438,22 @@ def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, s
     return out + "\\s*\\]"
 
 
+_NAME = re.compile(r"[A-Za-z][\w.-]*")
 _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
 
 
-def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str]) -> str:
-    """Loghub-notation text of the ``n_tokens`` tokens before the timestamp: a level word where most lines have one."""
+def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str],
+                      component: bool) -> str:
+    """Loghub-notation text of the ``n_tokens`` tokens before the timestamp: a level word where most lines have one.
+
+    With ``component``, a name just before the timestamp ("update-alternatives 2025-06-24 ...") is the component.
+    """
     out = ""
     level_found = False
     for t in range(n_tokens):
+        named = component and t == n_tokens - 1 and sum(
+            len(tokens := p.split()) > t and _NAME.fullmatch(tokens[t]) is not None for p in prefixes
+        ) >= HEADER_SHARE * len(prefixes)
         shapes = Counter(m.group(1, 3, 4) for p in prefixes if len(tokens := p.split()) > t
                          and (m := _LEVEL_TOKEN.fullmatch(tokens[t])))
         if not level_found and sum(shapes.values()) >= HEADER_SHARE * len(prefixes):
@@ -449,10 +463,31 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
             level_found = True
         else:
-            name = names("Field")
+            name = names("Component" if named else "Field")
             patterns[name] = r"\S+"
             out += f"<{name}> "
     return out
+
+
+def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Names,
+                  patterns: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+    """Loghub-notation text of the timestamp (its brackets included) and its field names."""
+    layout = _LAYOUTS[hit.layout]
+    fields = []
+    for part in layout:
+        name = names(part.name)
+        patterns[name] = part.regex
+        fields.append(name)
+    opening, closing = ("\\[" if hit.bracketed else ""), ("\\]" if hit.closed else "")
+    zone = next((k for k, part in enumerate(layout) if part is _ZONE_P), None)
+    glued = zone is not None and any(m.start(zone + 1) == m.end(zone) for _, m in found)
+    return opening + _joined([f"<{f}>" for f in fields], layout, " ", "\\s*" if glued else " ") + closing, \
+        tuple(fields)
+
+
+def _names_component(header: list[tuple[_Element, bool]]) -> bool:
+    """Whether the header after the timestamp names a component (an element, a word or a bracket)."""
+    return _component_at(header) is not None or any(e.kind in ("component", "bracket") for e, _ in header)
 
 
 def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
@@ -463,35 +498,27 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     hit, matches = _best_time(sample)
     names = _Names()
     patterns: dict[str, str] = {}
-    pattern = ""
     time_format = None
     time_fields: tuple[str, ...] | None = None
-    rests = sample
-    if hit is not None:
-        layout = _LAYOUTS[hit.layout]
+    if hit is None:
+        header = _header(sample)
+        if not any(e.kind in ("level", "component") for e, _ in header):
+            return None
+        pattern = _header_pattern(header, names, patterns, after_time=False)
+    else:
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
-        prefixes = [line[:m.start() - hit.bracketed] for line, m in found]
-        pattern += _pre_time_pattern(prefixes, hit.token, names, patterns)
-        fields = []
-        for part in layout:
-            name = names(part.name)
-            patterns[name] = part.regex
-            fields.append(name)
-        opening, closing = ("\\[" if hit.bracketed else ""), ("\\]" if hit.closed else "")
-        zone = next((k for k, part in enumerate(layout) if part is _ZONE_P), None)
-        glued = zone is not None and any(m.start(zone + 1) == m.end(zone) for _, m in found)
-        pattern += opening + _joined([f"<{f}>" for f in fields], layout, " ", "\\s*" if glued else " ") + closing
-        time_fields = tuple(fields)
-        values = [" ".join(m.groups()) for _, m in found]
-        time_format = _time_format(values, layout)
         rests = [line[m.end() + hit.closed:] for line, m in found]
-        if hit.bracketed and not hit.closed:
+        inside = hit.bracketed and not hit.closed  # the timestamp opens a bracket the header closes later
+        header = _header([r.partition("]")[2] for r in rests] if inside else rests)
+        prefixes = [line[:m.start() - hit.bracketed] for line, m in found]
+        pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
+                                    component=not inside and not _names_component(header))
+        text, time_fields = _time_pattern(hit, found, names, patterns)
+        pattern += text
+        time_format = _time_format([" ".join(m.groups()) for _, m in found], _LAYOUTS[hit.layout])
+        if inside:
             pattern += _bracket_rest_pattern(rests, names, patterns)
-            rests = [r.partition("]")[2] for r in rests]
-    header = _header(rests)
-    if hit is None and not any(e.kind in ("level", "component") for e, _ in header):
-        return None
-    pattern += _header_pattern(header, names, patterns, after_time=hit is not None)
+        pattern += _header_pattern(header, names, patterns, after_time=True)
     # A separator the message follows with no space ("|api|message") ends the header as it is.
     glued = bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1]
     pattern += " <Content>" if pattern and not glued else "<Content>"

@@ -29,7 +29,7 @@ LEVELS = ["INFO", "WARN", "ERROR", "DEBUG"]
 TEXT_LAYOUTS = {
     # name: line maker (timestamp, level, message) and the columns the inferred format must have
     "dpkg": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S} {m}", set()),
-    "program-first-colon": (lambda t, lv, m: f"update-alternatives {t:%Y-%m-%d %H:%M:%S}: {m}", {"field"}),
+    "program-first-colon": (lambda t, lv, m: f"update-alternatives {t:%Y-%m-%d %H:%M:%S}: {m}", {"component"}),
     "iso-z": (lambda t, lv, m: f"{t:%Y-%m-%dT%H:%M:%S}.123Z {lv} {m}", {"level"}),
     "syslog": (lambda t, lv, m: f"{t:%b} {t.day:2d} {t:%H:%M:%S} web01 nginx[812]: {m}", {"host", "component", "pid"}),
     "epoch-ms": (lambda t, lv, m: f"{int(t.timestamp() * 1000)} [{lv}] {m}", {"level"}),
