@@ -60,12 +60,16 @@ WHERE_TIME_GOES = (
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri", "fo", "xa", "be", "zo")
 
 
-def varied_messages(n_lines: int, n_unique: int, n_events: int = 2000, seed: int = 0) -> tuple[list[str], list[int]]:
+def varied_messages(n_lines: int, n_unique: int, n_events: int = 2000, seed: int = 0,
+                    lead_share: float = 0.0) -> tuple[list[str], list[int]]:
     """n_lines messages drawn from about n_unique distinct masked messages of n_events events, and each one's event.
 
     An event is 4-12 words with one or two word parameters and a number; the
     numbers differ on every line, the words make the messages distinct
-    after masking. Event frequencies are skewed, as in real logs.
+    after masking. Event frequencies are skewed, as in real logs. A share
+    ``lead_share`` of the events starts with an entity instead (a user, a
+    program: one of 50 words that lead many events); 0 gives the messages of
+    earlier versions.
     """
     rng = random.Random(seed)
 
@@ -74,10 +78,13 @@ def varied_messages(n_lines: int, n_unique: int, n_events: int = 2000, seed: int
 
     vocab = [word(rng.randint(2, 4)) for _ in range(3000)]
     values = [word(3) for _ in range(max(100, n_unique // 2))]
+    entities = [word(3) for _ in range(50)] if lead_share > 0 else []
     events = []
     for _ in range(n_events):
         tokens = [rng.choice(vocab) for _ in range(rng.randint(4, 12))]
         slots = rng.sample(range(1, len(tokens)), k=min(len(tokens) - 1, rng.randint(1, 2)))
+        if lead_share > 0 and rng.random() < lead_share:
+            slots = [0]
         events.append((tokens, slots, rng.randrange(1, len(tokens))))
     pool = []
     for _ in range(n_unique):
@@ -86,7 +93,7 @@ def varied_messages(n_lines: int, n_unique: int, n_events: int = 2000, seed: int
         tokens, slots, number = events[event]
         message = list(tokens)
         for s in slots:
-            message[s] = rng.choice(values)
+            message[s] = rng.choice(entities if s == 0 else values)
         pool.append((message, number, event))
     messages, truth = [], []
     for i in range(n_lines):

@@ -60,6 +60,7 @@ _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 # What is left of a token with a digit once its core (first to last word
 # character) is cut out: "V1R1.rts:" -> ":", so it is compatible with "<PATH>:".
 _CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
+_BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 1
@@ -406,13 +407,19 @@ class LogTemplateMiner:
     slot_pairs : bool, default True
         Also merge templates differing in two slots, not next to each other,
         each holding at least ``slot_min_values`` words.
+    lead_entities : bool, default True
+        Merge templates differing only in their first word (which
+        ``protect_prefix`` otherwise keeps) when it holds at least
+        ``slot_min_values`` words and most of them also start other kinds of
+        message: a user, program or host that leads several events is a
+        parameter; a word that leads one event names it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
                  masker: Masker | None = None, slot_min_values: int = 4, protect_prefix: int = 1,
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
                  collapse_lists: bool = True, shared_slots: bool = True,
-                 slot_pairs: bool = True) -> None:
+                 slot_pairs: bool = True, lead_entities: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -431,6 +438,7 @@ class LogTemplateMiner:
         self.collapse_lists = bool(collapse_lists)
         self.shared_slots = bool(shared_slots)
         self.slot_pairs = bool(slot_pairs)
+        self.lead_entities = bool(lead_entities)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -440,7 +448,8 @@ class LogTemplateMiner:
                 "slot_min_values": self.slot_min_values, "protect_prefix": self.protect_prefix,
                 "cover_merges": self.cover_merges, "digits_are_vars": self.digits_are_vars,
                 "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists,
-                "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs}
+                "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
+                "lead_entities": self.lead_entities}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -584,6 +593,8 @@ class LogTemplateMiner:
             # for user <*>" makes "session opened for user news|test|cyrus" one).
             self._merge_pass(templates, keys, parent, alive,
                              lambda values, before: len(values) > 1 and values <= taken.get(before, set()), taken)
+        if self.lead_entities and self.protect_prefix > 0:
+            self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
 
@@ -623,6 +634,24 @@ class LogTemplateMiner:
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                         dirty.add(length)
                     group = [c for c in group if c in alive]
+
+    def _merge_leads(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                     parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in their first word when most of those words lead other events too."""
+        events: dict[str, set[tuple]] = defaultdict(set)  # first word (bare) -> the rests it leads
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            rest = keys[c][1:]
+            # A message must keep a constant besides its first word ("<*> <ID>" would say nothing).
+            if any(self._tokens.skeleton(t) is None for t in rest):
+                events[templates[c][0].strip(_BARE)].add(rest)
+                groups[rest].append(c)
+        for members in groups.values():
+            values = {templates[m][0] for m in members}
+            if len(members) < 2 or not self._is_parameter(values):
+                continue
+            if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
+                self._merge_members(templates, keys, parent, alive, members, (0,))
 
     def _merge_pairs(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                      parent: dict[int, int], alive: set[int]) -> None:
