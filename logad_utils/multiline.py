@@ -74,7 +74,8 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     lines = [s for s in sample if s.strip()]
     indented = sum(s[:1].isspace() for s in lines)
     has_header = fmt.json_key is not None or fmt.pattern.strip() not in ("", "<Content>")
-    return Multiline(header=has_header, indent=indented < _INDENT_SHARE * max(len(lines), 1))
+    # Half the lines indented is .NET's console layout (a header line, then its message indented): continuations.
+    return Multiline(header=has_header, indent=indented <= _INDENT_SHARE * max(len(lines), 1))
 
 
 def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline) -> np.ndarray:

@@ -131,3 +131,12 @@ def test_plain_continuation_is_part_of_the_event_text_and_a_blank_line_ends_an_e
     frame = read_logs(_write(tmp_path, lines + [_head(i) for i in range(2, 8)]), warn=False)
     assert frame["event_line_no"].tolist()[:6] == [1, 1, 1, 4, 5, 6]
     assert frame["event"].iloc[0] == "request served id=0 SELECT * FROM orders WHERE id = 7"
+
+
+def test_dotnet_console_records_join_their_indented_message(tmp_path):
+    # "level: category[event id]" then the message indented on the next line: half the lines are indented.
+    lines = [row for i in range(30) for row in
+             ("warn: Api.Users[12]" if i % 3 == 0 else "info: Microsoft.Hosting.Lifetime[0]",
+              f"      Request {i} handled in {i * 3} ms")]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame["event_line_no"].tolist() == [n for n in range(1, 61, 2) for _ in range(2)]
