@@ -409,7 +409,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Host")
             else:
                 name = names("Field")
-            patterns[name] = _CELL_BODY if element.kind == "cell" else r"\S+"
+            # A field seen only as digits keeps that shape, so a line starting like the header is told apart.
+            patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if element.detail[0] else r"\S+")
             out += gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
     return out
 

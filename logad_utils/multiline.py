@@ -42,6 +42,9 @@ _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$
 # First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTD")
 _INDENT_SHARE = 0.5
+# The literal text before a format's first field, and the field; fields any word matches say nothing of a header.
+_FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
+_LOOSE = frozenset({r"\S+", ".*?", ".*", r"[^|]*"})
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
 _HEAD_CHARS = 300
 _MAX_PLAIN = 3
@@ -49,10 +52,15 @@ _MAX_PLAIN = 3
 
 @dataclass(frozen=True)
 class Multiline:
-    """Which rules make a line a continuation: ``header`` (no match, no timestamp) and ``indent``."""
+    """Which rules make a line a continuation: ``header`` (no match, no timestamp) and ``indent``.
+
+    ``head`` is the regex of the header's first field where it is specific (a pid's digits, a level word): a line
+    that starts with it is an event of its own even when the rest of the header differs.
+    """
 
     header: bool
     indent: bool
+    head: str | None = None
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
@@ -75,7 +83,17 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     indented = sum(s[:1].isspace() for s in lines)
     has_header = fmt.json_key is not None or fmt.pattern.strip() not in ("", "<Content>")
     # Half the lines indented is .NET's console layout (a header line, then its message indented): continuations.
-    return Multiline(header=has_header, indent=indented <= _INDENT_SHARE * max(len(lines), 1))
+    return Multiline(header=has_header, indent=indented <= _INDENT_SHARE * max(len(lines), 1),
+                     head=_head_regex(fmt) if has_header and fmt.json_key is None else None)
+
+
+def _head_regex(fmt: LogFormat) -> str | None:
+    """Regex of the text up to and including the format's first field, when that field has a specific pattern."""
+    m = _FIRST_FIELD.match(fmt.pattern)
+    body = fmt.field_patterns.get(m.group(2)) if m else None
+    if body is None or body in _LOOSE:
+        return None
+    return re.sub(r" +", r"\\s+", m.group(1)) + f"(?:{body})(?!\\w)"
 
 
 def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline) -> np.ndarray:
@@ -93,7 +111,8 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         elif _FRAME.match(line) is not None:
             flags[i] = True
         elif rule.header:
-            flags[i] = not blank[i] and not starts_with_timestamp(line)
+            flags[i] = not blank[i] and not starts_with_timestamp(line) and not (
+                rule.head and re.match(rule.head, line))
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame.
     for i in np.flatnonzero(flags[:-1]) + 1:
         if not flags[i] and not blank[i] and _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]):

@@ -140,3 +140,11 @@ def test_dotnet_console_records_join_their_indented_message(tmp_path):
               f"      Request {i} handled in {i * 3} ms")]
     frame = read_logs(_write(tmp_path, lines), warn=False)
     assert frame["event_line_no"].tolist() == [n for n in range(1, 61, 2) for _ in range(2)]
+
+
+def test_a_line_that_starts_like_the_header_is_its_own_event(tmp_path):
+    # npm's debug log: "N level message"; a level the header does not know still starts a numbered record.
+    levels = ["notice"] * 7 + ["verbose", "info", "silly"]
+    lines = [f"{i} {levels[i % 10]} step {i} done" for i in range(60)]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame["event_line_no"].tolist() == list(range(1, 61))
