@@ -49,7 +49,7 @@ SECTION = "parse_accuracy"  # RESULTS.md markers: <!-- parse_accuracy:start --> 
 # The grid; the first value of each is the miner's default, and wins ties.
 GRID = {"sim_th": (0.95, 0.8, 0.6), "slot_min_values": (4, 2, 3, 6), "protect_prefix": (1, 0, 2),
         "digits_are_vars": (True, False), "caps_constants": (True, False), "shared_slots": (True, False),
-        "slot_pairs": (True, False)}
+        "slot_pairs": (True, False), "lead_entities": (True, False)}
 
 # Mean training scores closer than this are a tie (one line of a 2,000-line
 # system moves a system's score by 0.0005, the mean over 7 by less).
@@ -59,6 +59,9 @@ VARIED_SEEDS = (11, 12, 13)
 VARIED_SETTINGS = {"defaults": {}, "shared_slots=False": {"shared_slots": False},
                    "slot_pairs=False": {"slot_pairs": False},
                    "both off": {"shared_slots": False, "slot_pairs": False}}
+# The same logs with 30 % of the events led by an entity (a user or program starting the message).
+LEAD_SHARE = 0.3
+LEAD_SETTINGS = {"defaults": {}, "lead_entities=False": {"lead_entities": False}}
 
 __all__ = ["grouping_accuracy", "read_lines", "load_system", "evaluate_system", "main"]
 
@@ -108,11 +111,12 @@ def varied_rows(seeds: Sequence[int] = VARIED_SEEDS, n_lines: int = 50_000, n_un
     """GA and template counts of the merge rules on generated logs whose parameters are words, per seed."""
     rows = []
     for seed in seeds:
-        messages, truth = varied_messages(n_lines, n_unique, seed=seed)
-        for name, params in VARIED_SETTINGS.items():
-            ids = LogTemplateMiner(**params).fit_transform(messages)
-            rows.append({"seed": seed, "setting": name, "events": len(set(truth)), "templates": len(set(ids)),
-                         "GA": grouping_accuracy(pd.Series(truth), pd.Series(ids))})
+        for lead, settings in ((0.0, VARIED_SETTINGS), (LEAD_SHARE, LEAD_SETTINGS)):
+            messages, truth = varied_messages(n_lines, n_unique, seed=seed, lead_share=lead)
+            for name, params in settings.items():
+                ids = LogTemplateMiner(**params).fit_transform(messages)
+                rows.append({"seed": seed, "entity-led events": lead, "setting": name, "events": len(set(truth)),
+                             "templates": len(set(ids)), "GA": grouping_accuracy(pd.Series(truth), pd.Series(ids))})
     return rows
 
 
@@ -220,7 +224,11 @@ def markdown(rows: list[dict], folds: list[dict], shipped: dict, n_settings: int
         "or two word parameters (drawn from 5,000 words, so masking cannot fold them) and a number; event "
         f"frequencies skewed. Seeds {', '.join(map(str, VARIED_SEEDS))} were not used while writing the rules. "
         "Events with fewer than 4 different words in a slot stay split by design (an enumeration), so GA 1 is out "
-        "of reach; the table shows what each merge rule adds.", "",
+        "of reach; the table shows what each merge rule adds. With *entity-led events* 0.3, 30 % of the events "
+        "start with an entity instead (one of 50 words that lead many events, as a user or a program does), "
+        "which `lead_entities` merges. It was written after seeing first-word parameters split every template "
+        "(GA 0 on a hand-made proxy log) and checked to change none of the 8 systems above; these seeds are its "
+        "first test.", "",
         markdown_table(pd.DataFrame(varied), ".3f"), "",
         f"Data: {LOGHUB_CITATION}", "", f"Corrected templates: {LOGHUB2_CITATION}"]) + "\n"
 
