@@ -33,7 +33,7 @@ __all__ = [
     "LEVELS_RE",
 ]
 
-TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "Timestamp")
+TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 # Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)

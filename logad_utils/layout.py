@@ -43,11 +43,10 @@ _SEARCH_CHARS = 120
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
-_CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?(?: ?[AaPp][Mm])?"
+_CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
+_CLOCK12 = r"(?:0?[1-9]|1[0-2]):\d\d:\d\d(?:[.,]\d{1,9})?"
 _ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d)"
-# A 12-hour clock ("2:07:09 PM") is read with its half of the day, not as morning.
-_CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f", "%I:%M:%S %p", "%I:%M:%S.%f %p", "%I:%M:%S,%f %p",
-                  "%I:%M:%S%p")
+_CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,10 @@ _DAY_P = _Part("Day", r"\d{1,2}", ("%d",))
 _DAY_COMMA_P = _Part("Day", r"\d{1,2},", ("%d,",))  # "Mar 5, 2024", as java.util.logging writes it
 _YEAR_P = _Part("Year", r"\d{4}", ("%Y",))
 _TIME_P = _Part("Time", _CLOCK, _CLOCK_FORMATS)
+# A 12-hour clock ("2:07:09 PM") is read with its half of the day. Its AM/PM is a field of its own, so that a copied
+# pattern cannot read it as the level; only hours 1-12 qualify, so "14:07:09 AM ..." (YARN's AM) stays 24-hour.
+_TIME12_P = _Part("Time", _CLOCK12, tuple(f.replace("%H", "%I") for f in _CLOCK_FORMATS))
+_AMPM_P = _Part("AmPm", r"[AaPp][Mm]", ("%p",))
 _ZONE_P = _Part("Zone", _ZONE_RE, ("%z",))
 _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
 
@@ -98,10 +101,13 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
     (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P),
+    (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P),
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME_P),
     (_DAY_P, _MONTH_P, _YEAR_P, _TIME_P),
     (_YMD_P, _TIME_P, _ZONE_P),
+    (_YMD_P, _TIME12_P, _AMPM_P),
     (_YMD_P, _TIME_P),
+    (_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_P, _TIME_P),
     (_DAY_MON_YEAR_P, _TIME_P),
     (_CLF_P, _ZONE_P),
@@ -114,20 +120,20 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_DAY_P, _TIME_P),
     (_EPOCH_P,),
+    (_TIME12_P, _AMPM_P),
     (_TIME_P,),
 )
 _START = r"(?:(?<=^)|(?<=[\s\[(]))"
 _END = r"(?=$|[\s\])|,;:|])"
 
 
-def _joined(parts: Sequence[str], layout: tuple[_Part, ...], gap: str, glued: str) -> str:
-    """The parts of a layout joined by ``gap``; a zone may also follow its time with no space ("09.123+0000")."""
-    return "".join((glued if p is _ZONE_P else gap) + text if i else text
-                   for i, (p, text) in enumerate(zip(layout, parts)))
+def _layout_regex(layout: tuple[_Part, ...]) -> str:
+    """The layout's parts as groups joined by whitespace; a zone may also follow its time with none ("09.123+0000")."""
+    return "".join((r"\s*" if p is _ZONE_P else r"\s+") + f"({p.regex})" if i else f"({p.regex})"
+                   for i, p in enumerate(layout))
 
 
-_LAYOUT_RES = [re.compile(_START + _joined([f"({p.regex})" for p in layout], layout, r"\s+", r"\s*") + _END)
-               for layout in _LAYOUTS]
+_LAYOUT_RES = [re.compile(_START + _layout_regex(layout) + _END) for layout in _LAYOUTS]
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r in _LAYOUT_RES))
 
 
@@ -190,7 +196,7 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
-    ("level", re.compile(r"(\s*)([\[(<]?)(" + LEVELS_RE + r")((?: *[\])>])?)(:?)(?=[\s|\[]|$)")),
+    ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):".
     ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
@@ -229,7 +235,7 @@ def _elements(rest: str) -> list[_Element]:
             if m is None:
                 continue
             if kind == "level":
-                detail = (m.group(2), m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
+                detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":
                 detail = (m.group(3) is not None, m.group(4) is not None)
             elif kind == "sep":
@@ -425,8 +431,9 @@ def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, s
     found = [m for text in inner if (m := _BRACKET_REST.fullmatch(text))]
     if not found or len(found) < HEADER_SHARE * len(inner):
         name = names("Field")
-        patterns[name] = r"[^\]]*"
-        return f"<{name}>\\]"
+        patterns[name] = r"[^\]]*?"
+        spaced = sum(text[:1].isspace() for text in inner) >= HEADER_SHARE * len(inner)
+        return (" " if spaced else "") + f"<{name}>\\]"
     level = names("Level")
     patterns[level] = LEVELS_RE
     out = re.escape(Counter(m.group(1) for m in found).most_common(1)[0][0]) + f" <{level}>"
@@ -471,19 +478,26 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
 
 
 def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Names,
-                  patterns: dict[str, str]) -> tuple[str, tuple[str, ...]]:
-    """Loghub-notation text of the timestamp (its brackets included) and its field names."""
+                  patterns: dict[str, str]) -> tuple[str, tuple[str, ...], str]:
+    """Loghub-notation text of the timestamp (its brackets included), its field names and its strptime format."""
     layout = _LAYOUTS[hit.layout]
+    values = [list(m.groups()) for _, m in found]
+    zone = next((k for k, part in enumerate(layout) if part is _ZONE_P), None)
+    if zone is not None and any(m.start(zone + 1) == m.end(zone) for _, m in found):
+        # A zone glued to its time ("14:07:09.123+0000") is one field with it: a copied pattern, whose fields match
+        # as little as they can, could not tell where the time ends.
+        time = layout[zone - 1]
+        layout = layout[:zone - 1] + (_Part(time.name, time.regex + r"\s*" + _ZONE_RE,
+                                             tuple(f + "%z" for f in time.formats)),) + layout[zone + 1:]
+        values = [v[:zone - 1] + [v[zone - 1] + v[zone]] + v[zone + 1:] for v in values]
     fields = []
     for part in layout:
         name = names(part.name)
         patterns[name] = part.regex
         fields.append(name)
     opening, closing = ("\\[" if hit.bracketed else ""), ("\\]" if hit.closed else "")
-    zone = next((k for k, part in enumerate(layout) if part is _ZONE_P), None)
-    glued = zone is not None and any(m.start(zone + 1) == m.end(zone) for _, m in found)
-    return opening + _joined([f"<{f}>" for f in fields], layout, " ", "\\s*" if glued else " ") + closing, \
-        tuple(fields)
+    return (opening + " ".join(f"<{f}>" for f in fields) + closing, tuple(fields),
+            _time_format([" ".join(v) for v in values], layout))
 
 
 def _names_component(header: list[tuple[_Element, bool]]) -> bool:
@@ -514,9 +528,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
         prefixes = [line[:m.start() - hit.bracketed] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
-        text, time_fields = _time_pattern(hit, found, names, patterns)
+        text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
-        time_format = _time_format([" ".join(m.groups()) for _, m in found], _LAYOUTS[hit.layout])
         if inside:
             pattern += _bracket_rest_pattern(rests, names, patterns)
         pattern += _header_pattern(header, names, patterns, after_time=True)
@@ -595,9 +608,11 @@ def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str]) -> str
 
 # Keys with an uncommon name are still the time or the level when their values say so (MongoDB's {"t": {"$date":
 # ...}} flattens to "t.$date"); a component cannot be told by its values.
-_VALUE_TESTS = {"Timestamp": lambda v: _ANY_TIME.match(v) is not None,
+_VALUE_TESTS = {"Timestamp": lambda v: (m := _ANY_TIME.match(v)) is not None and _DATED.search(m.group()) is not None,
                 "Level": lambda v: re.fullmatch(LEVELS_RE, v.strip()) is not None}
 _VALUE_SAMPLE = 50
+# A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
+_DATED = re.compile(r"\d{4}|[A-Z][a-z]{2}")
 
 
 def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) -> str | None:

@@ -42,9 +42,8 @@ _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$
 # First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTD")
 _INDENT_SHARE = 0.5
-# The literal text before a format's first field, and the field; fields any word matches say nothing of a header.
+# The literal text before a format's first field, and the field.
 _FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
-_LOOSE = frozenset({r"\S+", ".*?", ".*", r"[^|]*"})
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
 _HEAD_CHARS = 300
 _MAX_PLAIN = 3
@@ -54,8 +53,9 @@ _MAX_PLAIN = 3
 class Multiline:
     """Which rules make a line a continuation: ``header`` (no match, no timestamp) and ``indent``.
 
-    ``head`` is the regex of the header's first field where it is specific (a pid's digits, a level word): a line
-    that starts with it is an event of its own even when the rest of the header differs.
+    ``head`` is the regex of the header up to its first field when that field is a number (a record number or
+    pid, npm's ``0 verbose cli ...``): a line that starts with it is an event of its own even when the rest of
+    the header differs.
     """
 
     header: bool
@@ -82,18 +82,23 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     lines = [s for s in sample if s.strip()]
     indented = sum(s[:1].isspace() for s in lines)
     has_header = fmt.json_key is not None or fmt.pattern.strip() not in ("", "<Content>")
-    # Half the lines indented is .NET's console layout (a header line, then its message indented): continuations.
-    return Multiline(header=has_header, indent=indented <= _INDENT_SHARE * max(len(lines), 1),
+    # In a file with a header, an indented line that does not match it continues the event before it, however many
+    # there are (.NET's console layout indents every message; Python traces indent their source lines). Without
+    # a header, indentation counts only when most lines are not indented.
+    return Multiline(header=has_header, indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=_head_regex(fmt) if has_header and fmt.json_key is None else None)
 
 
 def _head_regex(fmt: LogFormat) -> str | None:
-    """Regex of the text up to and including the format's first field, when that field has a specific pattern."""
+    """Regex of the text up to and including the format's first field, when that field is a number; else None.
+
+    Only a number: a month, a level word or a letter (glog) also starts ordinary sentences ("The ...", "Error:
+    ...", "I/O ..."), which continue an event.
+    """
     m = _FIRST_FIELD.match(fmt.pattern)
-    body = fmt.field_patterns.get(m.group(2)) if m else None
-    if body is None or body in _LOOSE:
+    if m is None or fmt.field_patterns.get(m.group(2)) != r"\d+":
         return None
-    return re.sub(r" +", r"\\s+", m.group(1)) + f"(?:{body})(?!\\w)"
+    return re.sub(r" +", r"\\s+", m.group(1)) + r"\d+(?!\w)"
 
 
 def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline) -> np.ndarray:

@@ -409,10 +409,11 @@ class LogTemplateMiner:
         each holding at least ``slot_min_values`` words.
     lead_entities : bool, default True
         Merge templates differing only in their first word (which
-        ``protect_prefix`` otherwise keeps) when it holds at least
+        ``protect_prefix`` otherwise keeps) when it holds at least twice
         ``slot_min_values`` words and most of them also start other kinds of
-        message: a user, program or host that leads several events is a
-        parameter; a word that leads one event names it.
+        message: the many users, programs or hosts that lead several events
+        are a parameter; a word that leads one event names it, and a few
+        verbs leading the same objects stay apart.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -648,7 +649,9 @@ class LogTemplateMiner:
                 groups[rest].append(c)
         for members in groups.values():
             values = {templates[m][0] for m in members}
-            if len(members) < 2 or not self._is_parameter(values):
+            # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
+            # users or programs of a log are more.
+            if len(values) < 2 * self.slot_min_values or not self._is_parameter(values):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))

@@ -50,6 +50,7 @@ TEXT_LAYOUTS = {
     # A zone glued to the fraction (Jenkins, Java's "yyyy-MM-dd HH:mm:ss.SSSZ").
     "glued-zone": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123+0000 [id=23]\t{lv}\thudson.Main#run: {m}",
                    {"level", "component"}),
+    "bracket-time-host": (lambda t, lv, m: f"[{t:%Y-%m-%d %H:%M:%S} web01] {m}", set()),
     # Brackets glued together, the level padded inside its own (Elasticsearch).
     "glued-padded-brackets": (lambda t, lv, m: f"[{t:%Y-%m-%dT%H:%M:%S},123][{lv:<5}][o.e.n.Node   ] {m}",
                               {"level"}),
@@ -73,8 +74,17 @@ def test_text_headers_are_inferred_with_their_timestamp(name):
     assert all(c.endswith(m) for c, m in zip(frame["content"], msgs))
     if "level" in columns:
         assert frame["level"].str.upper().str.strip().isin(LEVELS).all()
-    # The printed format string works when copied, without the field patterns inference added.
-    assert LogFormat(fmt.pattern).parse(lines)[1].mean() == 1.0
+    # The printed format string works when copied, without the field patterns inference added: same fields.
+    copied, copied_ok = LogFormat(fmt.pattern).parse(lines)
+    assert copied_ok.mean() == 1.0
+    assert copied["content"].tolist() == frame["content"].tolist()
+    # Epoch and Apache-style times need the timestamp format `formats --detect` prints beside the pattern.
+    if name not in ("epoch-ms", "epoch-s", "clf"):
+        assert copied["timestamp"].notna().all()
+        clock = "%m-%d %H:%M:%S"
+        assert (copied["timestamp"].dt.strftime(clock) == frame["timestamp"].dt.strftime(clock)).all()
+    if "level" in columns:
+        assert copied["level"].tolist() == frame["level"].tolist()
 
 
 # Common layouts read with no format: line maker (timestamp, level, message), whether the header has a
@@ -200,6 +210,17 @@ def test_structured_keys_and_extra_fields():
     assert pino.parse(_json_lines("pino")[:2])[0]["level"].tolist() == ["INFO", "WARN"]
 
 
+def test_a_closing_mark_after_a_bare_level_stays_in_the_message():
+    lines = [f"2024-03-05 14:07:{i:02d} {LEVELS[i % 3]} > Task :app:compile{i}" for i in range(40)]
+    frame, ok = infer_text_format(lines).parse(lines)
+    assert ok.all() and frame["content"].iloc[1] == "> Task :app:compile1"
+
+
+def test_a_clock_without_a_date_is_not_a_json_timestamp():
+    lines = [json.dumps({"msg": f"job {i} done", "elapsed": f"0:00:{i % 60:02d}", "pid": 7}) for i in range(30)]
+    assert "Timestamp" not in dict(infer_structured_format(lines).keys)
+
+
 def test_json_line_without_message_key_gets_key_value_text():
     lines = _json_lines("logrus")[:10] + [json.dumps({"level": "info", "time": "2024-03-05T14:07:09Z", "a": 1})]
     frame, ok = infer_structured_format(lines).parse(lines)
@@ -244,6 +265,8 @@ def test_a_message_starting_with_log_keeps_its_first_word():
      [f"2024-03-05 14:07:{i:02d}.042 [{('INF', 'ERR', 'DEB', 'WAR')[i % 4]}] [T{i % 3}] job {i} done"
       for i in range(40)],
      {"content": "job 1 done"}),
+    ("an AM word after a 24-hour time", [f"2024-03-05 14:07:{i:02d} AM container_{i} started" for i in range(40)],
+     {"content": "AM container_1 started"}),
     ("symbols taking turns as a level mark", [f"812:M 05 Mar 2024 14:07:{i:02d}.042 {'.-*#'[i % 4]} job {i} done"
                                              for i in range(40)],
      {"mark": "-", "content": "job 1 done"}),

@@ -135,11 +135,25 @@ def test_plain_continuation_is_part_of_the_event_text_and_a_blank_line_ends_an_e
 
 def test_dotnet_console_records_join_their_indented_message(tmp_path):
     # "level: category[event id]" then the message indented on the next line: half the lines are indented.
-    lines = [row for i in range(30) for row in
-             ("warn: Api.Users[12]" if i % 3 == 0 else "info: Microsoft.Hosting.Lifetime[0]",
-              f"      Request {i} handled in {i * 3} ms")]
-    frame = read_logs(_write(tmp_path, lines), warn=False)
-    assert frame["event_line_no"].tolist() == [n for n in range(1, 61, 2) for _ in range(2)]
+    # Some messages take two indented lines, so more than half the lines are indented.
+    records = [("warn: Api.Users[12]" if i % 3 == 0 else "info: Microsoft.Hosting.Lifetime[0]",
+                f"      Request {i} handled in {i * 3} ms") + (("      retried once",) if i % 4 == 0 else ())
+               for i in range(30)]
+    frame = read_logs(_write(tmp_path, [row for record in records for row in record]), warn=False)
+    starts = np.cumsum([0] + [len(r) for r in records[:-1]]) + 1
+    assert frame["event_line_no"].tolist() == [s for s, r in zip(starts, records) for _ in r]
+
+
+@pytest.mark.parametrize("head, follow", [
+    ("Mar  5 14:07:{s:02d} web01 app[812]: query {s} failed:", "The server closed the connection"),
+    ("I0305 14:07:{s:02d}.123456    4242 server.go:87] request {s} failed:", "I/O error on /dev/sda"),
+    ("ERROR 2024-03-05 14:07:{s:02d} [main] request {s} failed", "Error: connection refused"),
+])
+def test_a_sentence_that_starts_like_a_header_word_still_continues(tmp_path, head, follow):
+    records = [(head.format(s=s),) + ((follow,) if s % 10 == 0 else ()) for s in range(20)]
+    frame = read_logs(_write(tmp_path, [row for record in records for row in record]), warn=False)
+    starts = np.cumsum([0] + [len(r) for r in records[:-1]]) + 1
+    assert frame["event_line_no"].tolist() == [s for s, r in zip(starts, records) for _ in r]
 
 
 def test_a_line_that_starts_like_the_header_is_its_own_event(tmp_path):
