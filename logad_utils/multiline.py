@@ -68,7 +68,8 @@ class Multiline:
         if self.indent:
             rules.append("indented lines")
         if self.header:
-            rules.append("lines that do not match the header and start with no timestamp")
+            rules.append("lines that do not match the header and start with no timestamp"
+                         + (" or record number" if self.head else ""))
         return "; ".join(rules)
 
 
