@@ -72,6 +72,8 @@ _TIME_P = _Part("Time", _CLOCK, _CLOCK_FORMATS)
 # pattern cannot read it as the level; only hours 1-12 qualify, so "14:07:09 AM ..." (YARN's AM) stays 24-hour.
 _TIME12_P = _Part("Time", _CLOCK12, tuple(f.replace("%H", "%I") for f in _CLOCK_FORMATS))
 _AMPM_P = _Part("AmPm", r"[AaPp][Mm]", ("%p",))
+# Go's time.Kitchen ("3:04PM"), zerolog's console default.
+_KITCHEN_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d[AaPp][Mm]", ("%I:%M%p",))
 _ZONE_P = _Part("Zone", _ZONE_RE, ("%z",))
 _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
 
@@ -121,6 +123,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_DAY_P, _TIME_P),
     (_EPOCH_P,),
     (_TIME12_P, _AMPM_P),
+    (_KITCHEN_P,),
     (_TIME_P,),
 )
 _START = r"(?:(?<=^)|(?<=[\s\[(]))"

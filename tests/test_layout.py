@@ -210,6 +210,13 @@ def test_structured_keys_and_extra_fields():
     assert pino.parse(_json_lines("pino")[:2])[0]["level"].tolist() == ["INFO", "WARN"]
 
 
+def test_go_kitchen_time_is_a_timestamp():
+    lines = [f"{(i % 12) + 1}:{i % 60:02d}PM {('INF', 'WRN', 'ERR')[i % 3]} job {i} done" for i in range(40)]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["content"].iloc[1] == "job 1 done" and frame["level"].iloc[1] == "WRN"
+    assert frame["timestamp"].dt.strftime("%H:%M").iloc[:2].tolist() == ["13:00", "14:01"]
+
+
 def test_a_closing_mark_after_a_bare_level_stays_in_the_message():
     lines = [f"2024-03-05 14:07:{i:02d} {LEVELS[i % 3]} > Task :app:compile{i}" for i in range(40)]
     frame, ok = infer_text_format(lines).parse(lines)
