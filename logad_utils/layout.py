@@ -210,6 +210,8 @@ _ELEMENT_RES = [
     ("word", re.compile(r"(\s*)(\S+)")),
 ]
 _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
+# A level after its module inside a bracket (Apache 2.4's "[core:info]"); severity reads the part after the colon.
+_MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE)
 _COMPONENT_BODY = r"[^\s\[\]:]+"
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
@@ -244,7 +246,8 @@ def _elements(rest: str) -> list[_Element]:
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
-                detail = (_QUALIFIED.fullmatch(m.group(2).strip()) is not None,)
+                body = m.group(2).strip()
+                detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width, is a header field; a lone symbol may be a mark.
                 word = m.group(2)
@@ -282,7 +285,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if n < need and sum(_bracketed(per_line[i][place]) for i in alive if len(per_line[i]) > place) >= need:
             # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"): a bracket.
             alive = [i for i in alive if len(per_line[i]) > place and _bracketed(per_line[i][place])]
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False,)), False))
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, False)), False))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -302,8 +305,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
             element = _Element(kind, element.spaced, (digits, qualified, padded))
         elif kind == "bracket":
-            qualified = sum(c for e, c in shapes.items() if e.detail[0]) >= need
-            element = _Element(kind, element.spaced, (qualified,))
+            qualified, leveled = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1))
+            element = _Element(kind, element.spaced, (qualified, leveled))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere.
@@ -400,7 +403,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
             out += gap + f"<{name}>{tail}:"
         elif element.kind == "bracket":
-            name = names("Component" if not has_component and i == component_bracket else "Thread")
+            name = names("Level" if element.detail[1] and "Level" not in names.used else
+                         "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             out += gap + f"\\[<{name}>\\]"
         elif element.kind == "mark":

@@ -210,6 +210,16 @@ def test_structured_keys_and_extra_fields():
     assert pino.parse(_json_lines("pino")[:2])[0]["level"].tolist() == ["INFO", "WARN"]
 
 
+def test_a_level_after_its_module_in_a_bracket_is_the_level():
+    from logad_utils.features import severity
+
+    lines = [f"[Tue Mar 05 14:07:{i:02d}.123456 2024] [core:{('info', 'warn', 'error')[i % 3]}] [pid 4{i}:tid 7] "
+             f"job {i} done" for i in range(40)]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["content"].iloc[2] == "job 2 done"
+    assert severity(frame["level"])[:3].tolist() == [0, 1, 2]
+
+
 def test_go_kitchen_time_is_a_timestamp():
     lines = [f"{(i % 12) + 1}:{i % 60:02d}PM {('INF', 'WRN', 'ERR')[i % 3]} job {i} done" for i in range(40)]
     frame, ok = detect_format(lines).parse(lines)
