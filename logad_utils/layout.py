@@ -45,7 +45,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
 _CLOCK12 = r"(?:0?[1-9]|1[0-2]):\d\d:\d\d(?:[.,]\d{1,9})?"
-_ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d)"
+_ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d|UTC|GMT)"
 _CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
 
 
@@ -63,6 +63,7 @@ def _dates(order: Sequence[str]) -> tuple[str, ...]:
 
 
 _WEEKDAY_P = _Part("Weekday", _WEEKDAY, ("%a",))
+_WEEKDAY_COMMA_P = _Part("Weekday", _WEEKDAY + ",", ("%a,",))  # RFC 1123 / HTTP dates, JavaScript's toUTCString()
 _MONTH_P = _Part("Month", _MONTH, ("%b",))
 _DAY_P = _Part("Day", r"\d{1,2}", ("%d",))
 _DAY_COMMA_P = _Part("Day", r"\d{1,2},", ("%d,",))  # "Mar 5, 2024", as java.util.logging writes it
@@ -74,7 +75,7 @@ _TIME12_P = _Part("Time", _CLOCK12, tuple(f.replace("%H", "%I") for f in _CLOCK_
 _AMPM_P = _Part("AmPm", r"[AaPp][Mm]", ("%p",))
 # Go's time.Kitchen ("3:04PM"), zerolog's console default.
 _KITCHEN_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d[AaPp][Mm]", ("%I:%M%p",))
-_ZONE_P = _Part("Zone", _ZONE_RE, ("%z",))
+_ZONE_P = _Part("Zone", _ZONE_RE, ("%z", "%Z"))
 _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
 
 
@@ -101,6 +102,7 @@ _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
 _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
     (_WEEKDAY_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
+    (_WEEKDAY_COMMA_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
     (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P),
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P),

@@ -51,6 +51,8 @@ TEXT_LAYOUTS = {
     "glued-zone": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}.123+0000 [id=23]\t{lv}\thudson.Main#run: {m}",
                    {"level", "component"}),
     "bracket-time-host": (lambda t, lv, m: f"[{t:%Y-%m-%d %H:%M:%S} web01] {m}", set()),
+    # RFC 1123 (HTTP dates, JavaScript's toUTCString()): a weekday with a comma and a zone name.
+    "rfc-1123": (lambda t, lv, m: f"{t:%a, %d %b %Y %H:%M:%S} GMT {lv} {m}", {"level"}),
     # Brackets glued together, the level padded inside its own (Elasticsearch).
     "glued-padded-brackets": (lambda t, lv, m: f"[{t:%Y-%m-%dT%H:%M:%S},123][{lv:<5}][o.e.n.Node   ] {m}",
                               {"level"}),
