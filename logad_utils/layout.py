@@ -45,6 +45,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
 _CLOCK12 = r"(?:0?[1-9]|1[0-2]):\d\d:\d\d(?:[.,]\d{1,9})?"
+_OFFSET_RE = r"(?:Z|[+-]\d\d:?\d\d)"
 _ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d|UTC|GMT)"
 _CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
 
@@ -90,7 +91,7 @@ _SHORT_DATE_P = _Part("Date", r"\d\d[-/.]\d\d[-/.]\d{2}(?:\d\d)?",
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
-_ISO_P = _Part("Timestamp", r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?" + _ZONE_RE + "?", ("ISO8601",))
+_ISO_P = _Part("Timestamp", r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?" + _OFFSET_RE + "?", ("ISO8601",))
 _CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
 _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", ("%Y-%m-%d-%H.%M.%S.%f",))
 # Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").
@@ -101,6 +102,7 @@ _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
 # Longer, more specific layouts first: a tie goes to the earlier one.
 _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
+    (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P, _ZONE_P, _YEAR_P),  # GNU date's default output
     (_WEEKDAY_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_WEEKDAY_COMMA_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
@@ -139,7 +141,9 @@ def _layout_regex(layout: tuple[_Part, ...]) -> str:
 
 
 _LAYOUT_RES = [re.compile(_START + _layout_regex(layout) + _END) for layout in _LAYOUTS]
-_ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r in _LAYOUT_RES))
+# What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences.
+_ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
+                                if layout != (_KITCHEN_P,)))
 
 
 def starts_with_timestamp(line: str) -> bool:
@@ -380,6 +384,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     # Without a component element or word, a bracket names it: the first holding a class name ("[o.e.n.Node]"),
     # else the last.
     has_component = component_at is not None or any(e.kind == "component" for e, _ in header)
+    has_level = any(e.kind == "level" for e, _ in header)
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     component_bracket = next((i for i in brackets if header[i][0].detail[0]), brackets[-1] if brackets else None)
     out = ""
@@ -405,7 +410,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
             out += gap + f"<{name}>{tail}:"
         elif element.kind == "bracket":
-            name = names("Level" if element.detail[1] and "Level" not in names.used else
+            name = names("Level" if element.detail[1] and not has_level and "Level" not in names.used else
                          "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             out += gap + f"\\[<{name}>\\]"
@@ -496,8 +501,9 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
         # A zone glued to its time ("14:07:09.123+0000") is one field with it: a copied pattern, whose fields match
         # as little as they can, could not tell where the time ends.
         time = layout[zone - 1]
-        layout = layout[:zone - 1] + (_Part(time.name, time.regex + r"\s*" + _ZONE_RE,
-                                             tuple(f + "%z" for f in time.formats)),) + layout[zone + 1:]
+        joined = _Part(time.name, time.regex + r"\s*" + _ZONE_RE,
+                       tuple(f + z for f in time.formats for z in _ZONE_P.formats))
+        layout = layout[:zone - 1] + (joined,) + layout[zone + 1:]
         values = [v[:zone - 1] + [v[zone - 1] + v[zone]] + v[zone + 1:] for v in values]
     fields = []
     for part in layout:
@@ -511,7 +517,8 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
 
 def _names_component(header: list[tuple[_Element, bool]]) -> bool:
     """Whether the header after the timestamp names a component (an element, a word or a bracket)."""
-    return _component_at(header) is not None or any(e.kind in ("component", "bracket") for e, _ in header)
+    return _component_at(header) is not None or any(
+        e.kind == "component" or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
 
 
 def infer_text_format(lines: Sequence[str]) -> LogFormat | None:

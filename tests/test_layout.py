@@ -53,6 +53,8 @@ TEXT_LAYOUTS = {
     "bracket-time-host": (lambda t, lv, m: f"[{t:%Y-%m-%d %H:%M:%S} web01] {m}", set()),
     # RFC 1123 (HTTP dates, JavaScript's toUTCString()): a weekday with a comma and a zone name.
     "rfc-1123": (lambda t, lv, m: f"{t:%a, %d %b %Y %H:%M:%S} GMT {lv} {m}", {"level"}),
+    "gnu-date": (lambda t, lv, m: f"{t:%a %b} {t.day:2d} {t:%H:%M:%S} UTC {t:%Y} {m}", set()),
+    "zone-name-glued": (lambda t, lv, m: f"{t:%Y-%m-%d %H:%M:%S}GMT {lv} {m}", {"level"}),
     # Brackets glued together, the level padded inside its own (Elasticsearch).
     "glued-padded-brackets": (lambda t, lv, m: f"[{t:%Y-%m-%dT%H:%M:%S},123][{lv:<5}][o.e.n.Node   ] {m}",
                               {"level"}),
@@ -220,6 +222,23 @@ def test_a_level_after_its_module_in_a_bracket_is_the_level():
     frame, ok = detect_format(lines).parse(lines)
     assert ok.all() and frame["content"].iloc[2] == "job 2 done"
     assert severity(frame["level"])[:3].tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("lines", [
+    [f"Tue, 05 Mar 2024 14:07:{i:02d} GMT {LEVELS[i % 3]} job {i} done" for i in range(40)],
+    [f"2024-03-05 14:07:{i:02d}.123 UTC [4711] LOG:  job {i} done" for i in range(40)],
+])
+def test_a_zone_name_is_part_of_the_timestamp(lines):
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["timestamp"].notna().all()
+    text = frame.drop(columns=["timestamp"]).astype(str)
+    assert not text.isin(["GMT", "UTC"]).any().any()
+
+
+def test_a_bracketed_module_level_gives_way_to_a_level_word():
+    lines = [f"2024-03-05 14:07:{i:02d} [main:info] {LEVELS[i % 3]} job {i} done" for i in range(40)]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["level"].iloc[1] == "WARN" and frame["content"].iloc[1] == "job 1 done"
 
 
 def test_go_kitchen_time_is_a_timestamp():

@@ -133,6 +133,13 @@ def test_plain_continuation_is_part_of_the_event_text_and_a_blank_line_ends_an_e
     assert frame["event"].iloc[0] == "request served id=0 SELECT * FROM orders WHERE id = 7"
 
 
+def test_a_clock_inside_a_sentence_does_not_start_an_event(tmp_path):
+    records = [(f"2024-03-05 14:07:{s:02d} INFO job {s} report:",) + (("Backup finished at 3:04PM today",)
+                                                                       if s % 10 == 0 else ()) for s in range(20)]
+    frame = read_logs(_write(tmp_path, [row for record in records for row in record]), warn=False)
+    assert frame["event_line_no"].tolist()[:2] == [1, 1]
+
+
 def test_dotnet_console_records_join_their_indented_message(tmp_path):
     # "level: category[event id]" then the message indented on the next line: half the lines are indented.
     # Some messages take two indented lines, so more than half the lines are indented.
