@@ -303,10 +303,16 @@ def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
 
 
 def _infer_datetimes(joined: pd.Series) -> pd.Series:
-    """Parse strings of unknown layout; NaT when fewer than half of a sample parse."""
+    """Parse strings of unknown layout as layout inference reads them (epoch, syslog without a year, ...), else as
+    ISO 8601 or any form pandas knows; NaT when fewer than half of a sample parse."""
+    from .layout import time_format_of  # the layout module builds on this one
+
     sample = joined.dropna().head(200)
     if sample.empty:
         return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
+    inferred = time_format_of(sample.astype(str).tolist())
+    if inferred is not None and parse_timestamps([sample], inferred).notna().mean() >= 0.5:
+        return parse_timestamps([joined], inferred)
     for fmt in ("ISO8601", "mixed"):
         try:
             ok = _to_naive(sample, fmt).notna().mean()

@@ -202,6 +202,20 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
     return best
 
 
+_WHOLE_RES = [re.compile(_layout_regex(layout)) for layout in _LAYOUTS]
+
+
+def time_format_of(values: Sequence[str]) -> str | None:
+    """The format (strptime, "epoch" or "ISO8601") of timestamp texts that one known layout reads whole on most of
+    them, as inference would choose it; None when no layout does."""
+    counts = Counter(next((i for i, regex in enumerate(_WHOLE_RES) if regex.fullmatch(v)), None) for v in values)
+    counts.pop(None, None)
+    if not counts:
+        return None
+    best, n = counts.most_common(1)[0]
+    return _time_format(list(values), _LAYOUTS[best]) if n >= 0.5 * len(values) else None
+
+
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
