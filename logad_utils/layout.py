@@ -295,21 +295,21 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
         if not kinds:
             break
-        symbols = Counter(_symbol(per_line[i][place]) for i in alive if len(per_line[i]) > place)
-        marked = sum(symbols.values()) - symbols.pop(None, 0)
-        if marked >= need and len(symbols) > 1:
-            alive = [i for i in alive if len(per_line[i]) > place and _symbol(per_line[i][place])]
+        marked = _at(per_line, alive, place, _symbol)
+        if len(marked) >= need and len({_symbol(per_line[i][place]) for i in marked}) > 1:
+            alive = marked
             header.append((_Element("mark", per_line[alive[0]][place].spaced, ()), False))
             continue
         kind, n = kinds.most_common(1)[0]
-        if n < need and sum(_bracketed(per_line[i][place]) for i in alive if len(per_line[i]) > place) >= need:
+        bracketed = _at(per_line, alive, place, _bracketed)
+        if n < need and len(bracketed) >= need:
             # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"): a bracket.
-            alive = [i for i in alive if len(per_line[i]) > place and _bracketed(per_line[i][place])]
+            alive = bracketed
             header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, False)), False))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
-        alive = [i for i in alive if len(per_line[i]) > place and per_line[i][place].kind == kind]
+        alive = _at(per_line, alive, place, lambda e, wanted=kind: e.kind == wanted)
         shapes = Counter(per_line[i][place] for i in alive)
         element = shapes.most_common(1)[0][0]
         if kind == "component":
@@ -339,6 +339,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             not any(header[-1][0].detail[1:]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
+
+
+def _at(per_line: list[list[_Element]], alive: list[int], place: int, test) -> list[int]:
+    """The alive lines whose element at ``place`` passes ``test``."""
+    return [i for i in alive if len(per_line[i]) > place and test(per_line[i][place])]
 
 
 def _bracketed(element: _Element) -> bool:
@@ -486,11 +491,12 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
     """
     out = ""
     level_found = False
+    split = [p.split() for p in prefixes]
+    last = n_tokens - 1
+    named = component and n_tokens > 0 and sum(len(tokens) > last and _NAME.fullmatch(tokens[last]) is not None
+                              for tokens in split) >= HEADER_SHARE * len(prefixes)
     for t in range(n_tokens):
-        named = component and t == n_tokens - 1 and sum(
-            len(tokens := p.split()) > t and _NAME.fullmatch(tokens[t]) is not None for p in prefixes
-        ) >= HEADER_SHARE * len(prefixes)
-        shapes = Counter(m.group(1, 3, 4) for p in prefixes if len(tokens := p.split()) > t
+        shapes = Counter(m.group(1, 3, 4) for tokens in split if len(tokens) > t
                          and (m := _LEVEL_TOKEN.fullmatch(tokens[t])))
         if not level_found and sum(shapes.values()) >= HEADER_SHARE * len(prefixes):
             opening, closing, colon = shapes.most_common(1)[0][0]
@@ -499,7 +505,7 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
             level_found = True
         else:
-            name = names("Component" if named else "Field")
+            name = names("Component" if named and t == last else "Field")
             patterns[name] = r"\S+"
             out += f"<{name}> "
     return out
