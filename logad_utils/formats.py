@@ -420,7 +420,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     ``min_share``. ``exclude`` names presets left out (to test inference).
     """
     from .layout import infer_structured_format, infer_text_format
-    from .multiline import is_frame_line
+    from .multiline import header_lines
 
     sample = [line for line in lines if line.strip()][:500]
     if not sample:
@@ -428,8 +428,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     structured = infer_structured_format(sample)
     if structured is not None:
         return structured
-    # Stack traces and other continuation lines do not carry the header.
-    sample = [line for line in sample if not is_frame_line(line)] or sample
+    sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
     best, best_key = PRESETS["raw"], (round(min_share, 2), 0.0, 0, 0)
     for rank, fmt in enumerate(candidates):

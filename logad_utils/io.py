@@ -289,6 +289,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
         lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
     blank = _blank(lines, lengths)
     fields, matched = fmt.parse(lines)
+    if rule.level_line:
+        fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
     base = pd.DataFrame({
         "source": source,
         "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
@@ -299,7 +301,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     })
     frame = pd.concat([base, fields], axis=1)
     flags = continuation_flags(lines, matched, blank, rule)
-    return group_events(frame, flags, [c for c in fields.columns if c != "content"])
+    return group_events(frame, flags, [c for c in fields.columns if c != "content"], rule.level_line)
 
 
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:
@@ -322,13 +324,14 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines)"
             if "timestamp" in frame else "none")
     kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
+    rule = infer_multiline(sample, fmt)
     return {"file": str(files[0]), "layout": kind,
             "format": fmt.describe() or "(none: whole line is the message)",
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
                        f"event(s) in the first {len(sample)} lines",
-            "timestamp": time, "columns": ", ".join(c for c in fmt.columns),
+            "timestamp": time, "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c == "level"),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
-                            + infer_multiline(sample, fmt).describe()}
+                            + rule.describe()}
 
 
 def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:

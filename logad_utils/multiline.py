@@ -11,6 +11,10 @@ line is a *continuation* of the event before it when
 * or, in a file with a header, it does not match the header and starts with
   no timestamp (a line of another log with its own timestamp stays an event).
 
+In a layout without a level, a line that opens with a level word and a colon
+right under most header lines (java.util.logging's two-line default:
+``date time class method`` then ``INFO: message``) gives its event the level.
+
 Rows stay one per physical line: continuation rows get the event's
 ``event_line_no``, timestamp, level and component, and every row of a
 multi-line event gets the event's text (its first line's message plus the
@@ -27,10 +31,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import LogFormat
+from .formats import LEVELS_RE, LogFormat
 from .layout import starts_with_timestamp
 
-__all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line"]
+__all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line",
+           "header_lines"]
 
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
@@ -47,6 +52,8 @@ _FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
 _HEAD_CHARS = 300
 _MAX_PLAIN = 3
+# java.util.logging's levels include CONFIG, which is no level word anywhere else.
+_LEVEL_LINE = re.compile(rf"({LEVELS_RE}|CONFIG):\s")
 
 
 @dataclass(frozen=True)
@@ -55,12 +62,13 @@ class Multiline:
 
     ``head`` is the regex of the header up to its first field when that field is a number (a record number or
     pid, npm's ``0 verbose cli ...``): a line that starts with it is an event of its own even when the rest of
-    the header differs.
+    the header differs. ``level_line``: the line under a header opens with the event's level (``INFO: message``).
     """
 
     header: bool
     indent: bool
     head: str | None = None
+    level_line: bool = False
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
@@ -70,12 +78,21 @@ class Multiline:
         if self.header:
             rules.append("lines that do not match the header and start with no timestamp"
                          + (" or record number" if self.head else ""))
+        if self.level_line:
+            rules.append("the event's level read from the 'LEVEL:' that opens the line under its header")
         return "; ".join(rules)
 
 
 def is_frame_line(line: str) -> bool:
     """True for a line that can only continue an event: a stack frame or indented text."""
     return line[:1] in _FRAME_FIRST and (line[:1].isspace() or _FRAME.match(line[:_HEAD_CHARS]) is not None)
+
+
+def header_lines(lines: Sequence[str]) -> list[str]:
+    """The lines that can carry a file's header: not stack frames or indented text, and not a ``LEVEL: message``
+    line right under a line that starts with a timestamp (java.util.logging's two-line records)."""
+    return [line for before, line in zip(["", *lines], lines) if not is_frame_line(line) and not (
+        _LEVEL_LINE.match(line) and starts_with_timestamp(before))]
 
 
 def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
@@ -86,8 +103,18 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     # In a file with a header, an indented line that does not match it continues the event before it, however many
     # there are (.NET's console layout indents every message; Python traces indent their source lines). Without
     # a header, indentation counts only when most lines are not indented.
+    plain = has_header and fmt.json_key is None
     return Multiline(header=has_header, indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
-                     head=_head_regex(fmt) if has_header and fmt.json_key is None else None)
+                     head=_head_regex(fmt) if plain else None,
+                     level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt))
+
+
+def _levels_below(sample: list[str], fmt: LogFormat) -> bool:
+    """True when most header lines of sample (at least 2) have under them a line that opens with a level word."""
+    matched = fmt.parse(sample)[1]
+    heads = np.flatnonzero(matched[:-1])
+    below = sum(not matched[i + 1] and _LEVEL_LINE.match(sample[i + 1]) is not None for i in heads)
+    return below >= max(2, 0.5 * len(heads))
 
 
 def _head_regex(fmt: LogFormat) -> str | None:
@@ -146,11 +173,14 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str]) -> pd.DataFrame:
+def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
+                 level_line: bool = False) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
 
     ``flags`` (n,) marks continuation rows; one with no event before it in
-    the chunk starts its own event. A blank row ends an event.
+    the chunk starts its own event. A blank row ends an event. ``level_line``:
+    a ``LEVEL:`` opening the line under a head sets the event's ``level``
+    (a column of the frame) and is left out of its text.
     """
     n = len(frame)
     line_no = frame["line_no"].to_numpy()
@@ -164,6 +194,20 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str]) 
     event_line_no[rows] = line_no[heads]
     event = np.full(n, None, dtype=object)
     if len(rows):
+        raw, content = frame["raw"].to_numpy(), frame["content"].to_numpy()
+        level = frame["level"].to_numpy(copy=True) if level_line else None
+        starts = np.flatnonzero(np.diff(heads, prepend=-1) != 0)
+        for lo, hi in zip(starts, np.append(starts[1:], len(rows))):
+            h, members = heads[lo], rows[lo:hi]
+            lines = raw[members].tolist()
+            found = _LEVEL_LINE.match(lines[0]) if level_line and members[0] == h + 1 else None
+            if found:
+                level[h], lines[0] = found.group(1), lines[0][found.end():]
+            text = event_text(content[h], lines)
+            event[h] = text
+            event[members] = text
+        if level_line:
+            frame["level"] = pd.Series(level, index=frame.index, dtype=object)
         for column in fields:
             values = frame[column].to_numpy(copy=True)
             values[rows] = values[heads]
@@ -171,13 +215,6 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str]) 
         parsed = frame["parsed"].to_numpy(copy=True)
         parsed[rows] = parsed[heads]
         frame["parsed"] = parsed
-        raw, content = frame["raw"].to_numpy(), frame["content"].to_numpy()
-        starts = np.flatnonzero(np.diff(heads, prepend=-1) != 0)
-        for lo, hi in zip(starts, np.append(starts[1:], len(rows))):
-            h, members = heads[lo], rows[lo:hi]
-            text = event_text(content[h], raw[members].tolist())
-            event[h] = text
-            event[members] = text
     frame["event_line_no"] = event_line_no
     frame["event"] = pd.Series(event, index=frame.index, dtype=object)
     return frame

@@ -169,3 +169,19 @@ def test_a_line_that_starts_like_the_header_is_its_own_event(tmp_path):
     lines = [f"{i} {levels[i % 10]} step {i} done" for i in range(60)]
     frame = read_logs(_write(tmp_path, lines), warn=False)
     assert frame["event_line_no"].tolist() == list(range(1, 61))
+
+
+def test_a_level_on_the_line_under_the_header_is_the_events_level(tmp_path):
+    # java.util.logging's default: "date time class method", then "LEVEL: message" (and a trace, if any).
+    levels = ["INFO", "WARNING", "SEVERE", "CONFIG"]
+    records = [(f"Mar 05, 2024 2:{i:02d}:09 PM com.acme.Pool take", f"{levels[i % 4]}: pool {i} has {i * 2} free")
+               + (tuple(JAVA[:3]) if i == 6 else ()) for i in range(12)]
+    path = _write(tmp_path, [row for record in records for row in record])
+    frame = parse_logs(path)
+    assert frame["level"].tolist() == [levels[i % 4] for i, record in enumerate(records) for _ in record]
+    events = frame.drop_duplicates("event_line_no")
+    assert events["event"].iloc[1] == "take pool 1 has 2 free"
+    assert events["template"].nunique() == 2  # the level is no part of the text; the trace's event has its own
+    # No level line under most headers: no level column is made up.
+    plain = _write(tmp_path, [r[0] for r in records[:6]] + ["INFO: pool 6 has 12 free"] + [r[0] for r in records[7:]])
+    assert "level" not in parse_logs(plain)
