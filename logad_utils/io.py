@@ -341,12 +341,12 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
 
 
 def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline) -> int:
-    """How many of the first lines continue an event of the chunk before (a blank line ends an event)."""
+    """How many of the first lines continue an event of the chunk before (blank lines among them included)."""
     checked = 0
     for size in (16, _MAX_CARRY):
         head = lines[:size]
         blank = _blank(head)
-        stop = np.flatnonzero(~continuation_flags(head, fmt.parse(head)[1], blank, rule) | blank)
+        stop = np.flatnonzero(~continuation_flags(head, fmt.parse(head)[1], blank, rule) & ~blank)
         checked = int(stop[0]) if len(stop) else len(head)
         if checked < len(head) or len(head) == len(lines):
             break

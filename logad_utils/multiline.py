@@ -20,7 +20,10 @@ Rows stay one per physical line: continuation rows get the event's
 multi-line event gets the event's text (its first line's message plus the
 exception type and its top frame; continuation lines that are no part of a
 trace are added to the message) in ``event``, which templates and scores use.
-A blank line ends an event.
+A blank line does not end an event: a continuation after it joins the event
+before it (a Go panic and a Python chained exception hold blank lines); blank
+rows stay rows of their own. Continuation lines that open a file form one
+event.
 """
 from __future__ import annotations
 
@@ -177,18 +180,20 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
                  level_line: bool = False) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
 
-    ``flags`` (n,) marks continuation rows; one with no event before it in
-    the chunk starts its own event. A blank row ends an event. ``level_line``:
+    ``flags`` (n,) marks continuation rows; the first non-blank row heads an
+    event whichever it is. Blank rows are their own and end no event. ``level_line``:
     a ``LEVEL:`` opening the line under a head sets the event's ``level``
     (a column of the frame) and is left out of its text.
     """
     n = len(frame)
     line_no = frame["line_no"].to_numpy()
     blank = frame["blank"].to_numpy(dtype=bool)
-    head = np.where(~flags | blank, np.arange(n), -1)
+    starts = ~flags & ~blank
+    if (~blank).any():
+        starts[np.argmax(~blank)] = True
+    head = np.where(starts, np.arange(n), -1)
     head = np.maximum.accumulate(head) if n else head
     rows = np.flatnonzero(flags & ~blank & (head >= 0))
-    rows = rows[~blank[head[rows]]]
     heads = head[rows]
     event_line_no = line_no.copy()
     event_line_no[rows] = line_no[heads]

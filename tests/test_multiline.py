@@ -126,11 +126,35 @@ def test_foreign_line_with_its_own_timestamp_stays_an_event(tmp_path):
     assert (frame["event_line_no"] == frame["line_no"]).all()
 
 
-def test_plain_continuation_is_part_of_the_event_text_and_a_blank_line_ends_an_event(tmp_path):
-    lines = [_head(0), "SELECT * FROM orders", "WHERE id = 7", _head(1), "", "stray line after a gap"]
-    frame = read_logs(_write(tmp_path, lines + [_head(i) for i in range(2, 8)]), warn=False)
-    assert frame["event_line_no"].tolist()[:6] == [1, 1, 1, 4, 5, 6]
+def test_plain_continuation_is_part_of_the_event_text_and_a_blank_line_ends_no_event(tmp_path):
+    lines = [_head(0), "SELECT * FROM orders", "WHERE id = 7", _head(1), "", "second paragraph", _head(2), ""]
+    frame = read_logs(_write(tmp_path, lines + [_head(i) for i in range(3, 8)]), warn=False)
+    assert frame["event_line_no"].tolist()[:9] == [1, 1, 1, 4, 5, 4, 7, 8, 9]
     assert frame["event"].iloc[0] == "request served id=0 SELECT * FROM orders WHERE id = 7"
+    assert frame["event"].iloc[5] == "request served id=1 second paragraph"
+
+
+GO_PANIC = ["panic: runtime error: index out of range [5] with length 3", "",
+            "goroutine 1 [running]:", "main.lookup(...)", "\t/app/main.go:17 +0x25", "main.main()",
+            "\t/app/main.go:9 +0x1d", "exit status 2"]
+PY_CHAINED = PYTHON + ["", "During handling of the above exception, another exception occurred:", ""] + PYTHON
+
+
+@pytest.mark.parametrize("trace", [GO_PANIC, PY_CHAINED], ids=["go", "python-chained"])
+@pytest.mark.parametrize("chunk_lines", [4, 7, 200_000])
+def test_a_trace_with_blank_lines_is_one_event(tmp_path, trace, chunk_lines):
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, _log(trace)), chunk_lines=chunk_lines)),
+                      ignore_index=True)
+    event = frame.iloc[5:6 + len(trace)]
+    assert (event["event_line_no"] == np.where(event["blank"], event["line_no"], 6)).all()
+    lines = event[~event["blank"]]
+    assert lines["timestamp"].notna().all() and (lines["level"] == "ERROR").all()
+    assert frame["event_line_no"].iloc[6 + len(trace)] == 7 + len(trace)
+
+
+def test_continuation_lines_that_open_a_file_are_one_event(tmp_path):
+    frame = read_logs(_write(tmp_path, JAVA + [_head(i) for i in range(10)]), warn=False)
+    assert frame["event_line_no"].tolist() == [1] * len(JAVA) + list(range(len(JAVA) + 1, len(JAVA) + 11))
 
 
 def test_a_clock_inside_a_sentence_does_not_start_an_event(tmp_path):
