@@ -22,8 +22,7 @@ exception type and its top frame; continuation lines that are no part of a
 trace are added to the message) in ``event``, which templates and scores use.
 A blank line does not end an event: a continuation after it joins the event
 before it (a Go panic and a Python chained exception hold blank lines); blank
-rows stay rows of their own. Continuation lines that open a file form one
-event.
+rows stay rows of their own. A trace that opens a file is one event.
 """
 from __future__ import annotations
 
@@ -180,8 +179,9 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
                  level_line: bool = False) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
 
-    ``flags`` (n,) marks continuation rows; the first non-blank row heads an
-    event whichever it is. Blank rows are their own and end no event. ``level_line``:
+    ``flags`` (n,) marks continuation rows; before the first unflagged row,
+    only stack frames and indented lines continue. Blank rows are their own
+    and end no event. ``level_line``:
     a ``LEVEL:`` opening the line under a head sets the event's ``level``
     (a column of the frame) and is left out of its text.
     """
@@ -189,8 +189,12 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
     line_no = frame["line_no"].to_numpy()
     blank = frame["blank"].to_numpy(dtype=bool)
     starts = ~flags & ~blank
-    if (~blank).any():
-        starts[np.argmax(~blank)] = True
+    # Before the chunk's first head there is no event to continue: a line flagged only for not matching the header
+    # starts one, and the stack frames and indented lines under it join it (a trace that opens the file).
+    raw = frame["raw"].to_numpy()
+    lead = np.flatnonzero(~blank[:int(np.argmax(starts)) if starts.any() else n])
+    starts[lead] = [not is_frame_line(line) for line in raw[lead]]
+    starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)
     head = np.maximum.accumulate(head) if n else head
     rows = np.flatnonzero(flags & ~blank & (head >= 0))
@@ -199,7 +203,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
     event_line_no[rows] = line_no[heads]
     event = np.full(n, None, dtype=object)
     if len(rows):
-        raw, content = frame["raw"].to_numpy(), frame["content"].to_numpy()
+        content = frame["content"].to_numpy()
         level = frame["level"].to_numpy(copy=True) if level_line else None
         starts = np.flatnonzero(np.diff(heads, prepend=-1) != 0)
         for lo, hi in zip(starts, np.append(starts[1:], len(rows))):

@@ -209,3 +209,11 @@ def test_a_level_on_the_line_under_the_header_is_the_events_level(tmp_path):
     # No level line under most headers: no level column is made up.
     plain = _write(tmp_path, [r[0] for r in records[:6]] + ["INFO: pool 6 has 12 free"] + [r[0] for r in records[7:]])
     assert "level" not in parse_logs(plain)
+
+
+def test_lines_that_never_match_the_header_stay_apart(tmp_path):
+    # A format that fits no line (given by hand, or JSON lines expected): no event before them to continue.
+    lines = [f"user {i} logged in" for i in range(6)] + JAVA[1:3]
+    for fmt in ("<Date> <Time> <Level> <Content>", "jsonl"):
+        frame = read_logs(_write(tmp_path, lines), fmt, warn=False)
+        assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 6, 6, 6]
