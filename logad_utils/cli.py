@@ -32,12 +32,16 @@ class CliError(Exception):
 
 def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs (plain or .gz)")
+    _add_format_args(p)
+    _add_formula_arg(p)
+
+
+def _add_format_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="auto", metavar="F",
                    help="preset name (see `logad formats`), a format string like "
                         "'<Date> <Time> <Level> <Component>: <Content>', or auto (default)")
     p.add_argument("--json-key", help="message key of JSON lines; given alone it implies --format jsonl "
                                       "(default: message)")
-    _add_formula_arg(p)
 
 
 def _add_formula_arg(p: argparse.ArgumentParser) -> None:
@@ -129,8 +133,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
                                          "new, gone, up and down templates")
     p.add_argument("--baseline", nargs="+", required=True, metavar="PATH", help="baseline log file(s)")
     p.add_argument("--target", nargs="+", required=True, metavar="PATH", help="target log file(s)")
-    p.add_argument("--format", default="auto", metavar="F", help="as for parse (default auto)")
-    p.add_argument("--json-key", default="message", help="message key for --format jsonl (default: message)")
+    _add_format_args(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder: compare.csv and compare.html")
     p.set_defaults(func=cmd_compare)
 

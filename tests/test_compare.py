@@ -84,3 +84,13 @@ def test_cli_rejects_a_file_as_output_folder(sides, tmp_path, capsys):
     blocker.write_text("x")
     assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(blocker)]) == 1
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_cli_infers_the_layout_of_both_sides(tmp_path):
+    # Header fields (time, host, program[pid]) are no part of a template, as in parse.
+    lines = [f"Nov 20 00:{i // 60:02d}:{i % 60:02d} web01 sshd[{800 + i}]: session {i} opened" for i in range(120)]
+    base = write_lines(tmp_path / "base.log", {}, lines)
+    target = write_lines(tmp_path / "target.log", {}, lines[:60] + [s + " with errors" for s in lines[60:]])
+    assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(tmp_path / "c")]) == 0
+    templates = pd.read_csv(tmp_path / "c" / "compare.csv")["template"].tolist()
+    assert sorted(templates) == ["session <NUM> opened", "session <NUM> opened with errors"]
