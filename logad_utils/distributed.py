@@ -37,9 +37,9 @@ import pandas as pd
 
 from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
-from .io import (_INVALID, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _YearRoller, _first_date,
-                 _frame_for, _is_time_of_day, _is_year_less, _leading_continuations, _whole_events, iter_log_chunks,
-                 resolve_paths, split_line_batches)
+from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _YearRoller,
+                 _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations, _whole_events,
+                 iter_log_chunks, line_ends, resolve_paths, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -87,15 +87,16 @@ class Partition:
 def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
     """Byte offsets [0, ..., size] cutting a plain file into ranges of about ``block_bytes`` at line starts.
 
-    A cut goes after the first line end at or past each multiple of ``block_bytes``; a ``\\r\\n``
-    pair is never split, so every range holds whole lines.
+    A cut goes after the first line end at or past each multiple of ``block_bytes`` (a "\\n", or a lone "\\r" in a
+    file of those: :func:`io.line_ends`), so every range holds whole lines.
     """
     size = os.path.getsize(path)
     points = [0]
     with open(path, "rb") as fh:
+        end = b"\n" if line_ends(fh.read(_SNIFF_BYTES)) == "" else b"\r"
         target = block_bytes
         while target < size:
-            cut = _next_line_start(fh, max(target, points[-1]), size)
+            cut = _next_line_start(fh, max(target, points[-1]), size, end)
             if cut >= size:
                 break
             points.append(cut)
@@ -103,15 +104,13 @@ def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
     return points + [size]
 
 
-def _next_line_start(fh: IO[bytes], offset: int, size: int) -> int:
-    """Offset of the first line start after ``offset`` (``size`` when there is none)."""
+def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
+    """Offset of the first line start after ``offset`` (``size`` when there is none), lines ending with ``end``."""
     fh.seek(offset)
     while offset < size:
-        block = fh.read(_SCAN + 1)  # one extra byte to see the "\n" of a "\r\n" at the edge
-        ends = [i for i in (block.find(b"\n", 0, _SCAN), block.find(b"\r", 0, _SCAN)) if i >= 0]
-        if ends:
-            i = min(ends)
-            return offset + i + (2 if block[i:i + 2] == b"\r\n" else 1)
+        i = fh.read(_SCAN).find(end)
+        if i >= 0:
+            return offset + i + 1
         offset += _SCAN
         fh.seek(offset)
     return size
@@ -241,9 +240,12 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
 
 
 def _range_text(path: str, start: int, end: int) -> IO[str]:
-    """The bytes [start, end) of a file as universal-newline text (invalid bytes replaced and counted)."""
+    """The bytes [start, end) of a file as text, line ends untranslated (invalid bytes replaced and counted)."""
+    with open(path, "rb") as fh:
+        newline = line_ends(fh.read(_SNIFF_BYTES))
     raw = io.BufferedReader(_ByteRange(path, start, end))
-    return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", errors="logad.count", newline=None)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", errors="logad.count",
+                            newline=newline)
 
 
 def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Iterator[list[str]]:
@@ -267,7 +269,7 @@ def _next_range_head(part: Partition) -> list[str]:
     stop = min(size, part.end + _LOOKAHEAD)
     saved = _INVALID.count  # the next range counts its own invalid bytes
     with _range_text(part.source, part.end, stop) as text:
-        lines = text.read().split("\n")
+        lines = split_lines(text.read())
     _INVALID.count = saved
     return lines[:-1] if stop < size or not lines[-1] else lines
 

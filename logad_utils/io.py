@@ -11,7 +11,6 @@ import codecs
 import glob
 import gzip
 import io
-import itertools
 import os
 import re
 import threading
@@ -196,7 +195,7 @@ class _SalvagingReader(io.RawIOBase):
 
 
 def _open_text(path: Path) -> IO[str]:
-    """Open plain or gzip text with universal newlines and counted byte replacement.
+    """Open plain or gzip text, line ends untranslated (see :func:`split_lines`), invalid bytes counted and replaced.
 
     The stream ends early at a read error; ``_read_error(stream)`` tells.
     """
@@ -216,8 +215,19 @@ def _open_text(path: Path) -> IO[str]:
     if b"\x00" in head and not encoding.startswith("utf-16"):
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
-    # newline=None: "\r\n", "\r" and "\n" all end a line, also across read boundaries.
-    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=None)
+    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=line_ends(head))
+
+
+def line_ends(head: bytes) -> str | None:
+    """How a file whose first bytes are ``head`` ends its lines, as ``open``'s ``newline``: "" (untranslated, see
+    :func:`split_lines`), or None (universal) for a file of lone "\r" line ends (classic Mac OS): no "\n" in it."""
+    return None if b"\r" in head and b"\n" not in head else ""
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of text ended by "\n" or "\r\n" (the last one unfinished, maybe empty); a lone "\r" ends no
+    line: progress output rewrites a line with it, and ``wc -l``, ``grep -n`` and editors count no line there."""
+    return text.replace("\r\n", "\n").split("\n")
 
 
 def _sniff_encoding(head: bytes) -> str:
@@ -255,15 +265,15 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
 
 def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: int = 1 << 22,
                        on_error: Callable[[str], None] | None = None) -> Iterator[list[str]]:
-    """Yield lists of at most ``batch`` lines (newline stripped) of an open universal-newline text stream
-    (read errors as in :func:`_iter_line_batches`)."""
-    # Universal-newline reads turn "\r\n" and "\r" into "\n", so one C-level split per block
-    # finds every line; the unfinished last line of a block is carried into the next.
+    """Yield lists of at most ``batch`` lines (line end stripped, see :func:`split_lines`) of an open text stream
+    with untranslated line ends (read errors as in :func:`_iter_line_batches`)."""
+    # One C-level split per block; the unfinished last line of a block (maybe a "\r" of a "\r\n") is carried
+    # into the next.
     pending: list[str] = []
     tail = ""
     done = 0
     while block := text.read(read_size):
-        parts = (tail + block).split("\n")
+        parts = split_lines(tail + block)
         tail = parts.pop()
         pending += parts
         while len(pending) >= batch:
@@ -315,8 +325,7 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
 def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events."""
     files = resolve_paths(path)
-    with _open_text(files[0]) as text:
-        sample = [s.rstrip("\n")[:MAX_LINE_CHARS] for s in itertools.islice(text, _DETECT_LINES)]
+    sample = [s[:MAX_LINE_CHARS] for s in next(_iter_line_batches(files[0], _DETECT_LINES), [])]
     fmt = detect_format(sample)
     frame = parse_lines(sample, fmt)
     lines = ~frame["blank"]

@@ -90,11 +90,11 @@ def test_events_are_read_whole_across_ranges(tmp_path):
 
 def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
     path = tmp_path / "x.log"
-    path.write_bytes(b"aaaa\r\nbbbb\r\ncccc")
+    path.write_bytes(b"aaaa\r\nbb\rbb\r\ncccc")  # a lone "\r" ends no line (see io.split_lines)
     for block in range(1, 12):
         points = split_points(path, block)
         starts = set(points[1:-1])
-        assert starts <= {6, 12}, (block, points)
+        assert starts <= {6, 13}, (block, points)
 
 
 def test_gzip_is_one_partition(tmp_path, log):

@@ -35,6 +35,14 @@ def test_line_endings_keep_every_line(tmp_path, sep, final):
     assert frame.attrs["read_report"]["formats"] == {str(tmp_path / "a.jrn"): "atm"}
 
 
+def test_a_lone_carriage_return_inside_a_line_ends_no_line(tmp_path):
+    # Progress output (apt's term.log) rewrites a line with "\r": grep -n and editors count lines by "\n" only.
+    body = b"Unpacking x\r\nProgress: [ 10%]\rProgress: [ 20%]\r\nSetting up x\nProgress: [ 90%]\r"
+    frame = read_logs(write(tmp_path / "term.log", body), warn=False)
+    assert frame["raw"].tolist() == ["Unpacking x", "Progress: [ 10%]\rProgress: [ 20%]", "Setting up x",
+                                     "Progress: [ 90%]\r"]
+
+
 def test_gzip_and_directory_and_glob(tmp_path):
     (tmp_path / "sub").mkdir()
     with gzip.open(tmp_path / "sub" / "b.log.gz", "wb") as fh:
