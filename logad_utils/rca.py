@@ -322,7 +322,8 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def _times(frame: pd.DataFrame) -> pd.Series | None:
-    """Timestamps (n,) forward/backward filled, or None when the frame has none usable."""
+    """Timestamps (n,) forward/backward filled within each source (a file without any stays NaT), or None when
+    the frame has none usable."""
     if "timestamp" not in frame or frame["timestamp"].isna().all():
         return None
     ts = frame["timestamp"]
@@ -330,7 +331,12 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
         ts = pd.to_datetime(ts, errors="coerce")
         if ts.isna().all():
             return None
-    return ts.ffill().bfill() if ts.isna().any() else ts
+    if not ts.isna().any():
+        return ts
+    if "source" not in frame:
+        return ts.ffill().bfill()
+    by_source = ts.groupby(frame["source"].to_numpy(), sort=False)
+    return by_source.ffill().groupby(frame["source"].to_numpy(), sort=False).bfill()
 
 
 def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:

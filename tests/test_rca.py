@@ -428,3 +428,12 @@ def test_mention_marks_count_the_lines_naming_each_unit_in_any_span(seed):
     for lo, hi in [(0, len(idx) - 1), *sorted(rng.integers(0, len(idx), size=(5, 2)).tolist())]:
         lo, hi = min(lo, hi), max(lo, hi)
         np.testing.assert_array_equal(mentions.counts(marks, len(idx), lo, hi), named[lo:hi + 1].sum(axis=0))
+
+
+def test_a_file_without_timestamps_borrows_no_time_from_another():
+    timed = make_frame(cascade(600), source="a.log")
+    untimed = make_frame(cascade(900, root="DISK"), source="b.log").assign(timestamp=pd.NaT)
+    result = rca.analyze(pd.concat([timed, untimed], ignore_index=True))
+    starts = {inc.source: (inc.start, inc.end) for inc in result.incidents}
+    assert set(starts) == {"a.log", "b.log"}
+    assert pd.notna(starts["a.log"][0]) and pd.isna(starts["b.log"][0]) and pd.isna(starts["b.log"][1])
