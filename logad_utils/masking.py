@@ -213,15 +213,18 @@ _DIGITS = frozenset(string.digits)
 _LETTERS = frozenset(string.ascii_letters)
 _PRINTABLE = frozenset(chr(c) for c in range(0x21, 0x7F))
 _PUNCT = _PRINTABLE - _DIGITS - _LETTERS
-_WS = "whitespace"  # and ASCII control characters
+_WS = "whitespace"  # the ASCII characters \s matches
+_CTRL = "control"  # the other ASCII control characters: [^\s] matches them
 _NONASCII = "non-ascii"
-_ANY = _PRINTABLE | {_WS, _NONASCII}
+_ANY = _PRINTABLE | {_WS, _CTRL, _NONASCII}
 
 
 def _char(code: int) -> str:
     if 0x21 <= code < 0x7F:
         return chr(code)
-    return _WS if code < 0x80 else _NONASCII
+    if code >= 0x80:
+        return _NONASCII
+    return _WS if chr(code).isspace() else _CTRL
 
 
 def _category(name: str) -> set:
@@ -251,9 +254,9 @@ def _chars_of_class(items: list, ignorecase: bool) -> set:
             lo, hi = av
             chars.update(chr(c) for c in range(max(lo, 0x21), min(hi, 0x7E) + 1))
             if lo < 0x21:
-                chars.add(_WS)
+                chars |= {_WS, _CTRL}
             if hi > 0x7E:
-                chars.add(_NONASCII)
+                chars |= {_CTRL, _NONASCII}
         elif op is _sre_c.CATEGORY:
             name = str(av)
             if negate and "SPACE" in name and "NOT" not in name:
@@ -265,8 +268,8 @@ def _chars_of_class(items: list, ignorecase: bool) -> set:
         chars |= {c.swapcase() for c in chars if len(c) == 1}
     if negate:
         # Only whole classes leave: [^,] can still start with another
-        # non-ASCII or space character, [^\s,] cannot start with a space.
-        chars = (set(_ANY) - chars) | {_NONASCII} | (set() if whole_space else {_WS})
+        # non-ASCII, space or control character, [^\s,] cannot start with a space.
+        chars = (set(_ANY) - chars) | {_NONASCII, _CTRL} | (set() if whole_space else {_WS})
     return chars
 
 
@@ -345,7 +348,8 @@ def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, st
             body += f"|(?:{_branch(plain, placeholders)})"
         branches.append(f"(?=[A-Za-z])(?:{body})")
     for gate, chars in (("(?=[0-9])", _DIGITS), (r"(?=[!-/:-@\[-`{-~])", _PUNCT),
-                        (r"(?=[^\x00-\x7f])", frozenset({_NONASCII})), (r"(?=[\x00-\x20\x7f])", frozenset({_WS}))):
+                        (r"(?=[^\x00-\x7f])", frozenset({_NONASCII})), (r"(?=[\t-\r\x1c-\x20])", frozenset({_WS})),
+                        (r"(?=[\x00-\x08\x0e-\x1b\x7f])", frozenset({_CTRL}))):
         members = starting_with(chars)
         if members:
             branches.append(f"{gate}(?:{_branch(members, placeholders)})")
