@@ -12,7 +12,8 @@ Grouping (:func:`find_incidents`), per source file, never across files
    than ``background_share`` of the file's ``max_gap``-long windows, and in
    at least ``MIN_BACKGROUND_WINDOWS`` of them) is routine for this detector:
    its lines join an incident they fall inside but never start, extend or
-   bridge one.
+   bridge one, except in its first window when it began part-way through
+   (absent for longer than chance allows at its later rate): a new fault.
 2. *Chaining.* The other anomalous lines, in file order, start a new incident
    when the gap to the previous one exceeds ``max_gap`` (time) or, without
    timestamps, ``max_gap_lines``.
@@ -108,6 +109,7 @@ WEIGHTS: dict[str, float] = {"earliness": 0.4, "specificity": 0.3, "mentions": 0
                              "precursor": 0.15}
 MENTION_WEIGHT = 0.3
 MIN_BACKGROUND_WINDOWS = 10  # a background template is flagged in at least this many windows
+ONSET_ALPHA = 0.01  # a background template this unlikely to be absent so long before its first window began there
 _HALF = math.log(10.0)  # log-odds at which a saturating term is 0.5
 _ONSET_SCALE = 2.0  # distinct follow-on templates for which onset is 1 - 1/e
 CANDIDATE_COLUMNS = ["component", "score", "first_line_no", "n_lines", "top_template", "evidence",
@@ -399,16 +401,22 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     keys: template code per anomalous line (k,); pos: their positions (k,);
     span: (first, last) position of the file. A template is background when it
     occurs in more than ``share`` of the file's ``gap``-long windows and in at
-    least MIN_BACKGROUND_WINDOWS of them.
+    least MIN_BACKGROUND_WINDOWS of them. A template that began part-way
+    through is a new fault, not background, in its first window: it fills a
+    share p of the windows from then on, and none of the f windows before,
+    where (1 − p)^f < ONSET_ALPHA.
     """
     n_windows = int((span[1] - span[0]) // gap) + 1 if gap > 0 else 0
     if share is None or len(keys) == 0 or n_windows == 0:
         return np.zeros(len(keys), dtype=bool)
     window = ((pos - span[0]) // gap).astype(np.int64)
-    occupied = pd.DataFrame({"key": keys, "window": window}).drop_duplicates().groupby("key").size()
-    occupied = occupied.reindex(keys).to_numpy()
+    per_key = pd.DataFrame({"key": keys, "window": window}).drop_duplicates().groupby("key")["window"]
+    occupied, first = per_key.size().reindex(keys).to_numpy(), per_key.min().reindex(keys).to_numpy()
     # In a short file "often" is a few incidents' worth: everywhere also means in many windows.
-    return (occupied / n_windows > share) & (occupied >= MIN_BACKGROUND_WINDOWS)
+    background = (occupied / n_windows > share) & (occupied >= MIN_BACKGROUND_WINDOWS)
+    fill = occupied / (n_windows - first)
+    onset = (window == first) & ((1.0 - fill) ** first < ONSET_ALPHA)
+    return background & ~onset
 
 
 def _chain(pos: np.ndarray, gap: float) -> np.ndarray:

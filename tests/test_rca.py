@@ -221,6 +221,18 @@ def test_background_template_neither_starts_nor_bridges_incidents():
     assert rca.find_incidents(frame, background_share=None)[flagged].nunique() == 1
 
 
+def test_a_fault_that_begins_part_way_and_persists_is_an_incident_at_its_onset():
+    # A new error every 16 minutes from hour 5 to the end: background afterwards, but its start is an incident.
+    persistent = [(t, "DISK", "EXT4-fs error reading block", 1, 6.0) for t in np.arange(18000.0, 36000, 960)]
+    frame = make_frame(persistent, span_s=36000)
+    ids = rca.find_incidents(frame)
+    onset = frame.index[frame["content"] == "EXT4-fs error reading block"][0]
+    assert ids[onset] >= 0 and ids[ids >= 0].nunique() == 1
+    # The same error from the first minutes on is the detector's routine: no incident.
+    chronic = [(t, "DISK", "EXT4-fs error reading block", 1, 6.0) for t in np.arange(60.0, 36000, 960)]
+    assert (rca.find_incidents(make_frame(chronic, span_s=36000)) == -1).all()
+
+
 def test_recurring_symptoms_link_the_pieces_of_a_long_incident():
     # A fault, then the same rare symptom in bursts 15-20 minutes apart, longer than max_gap.
     events = [(600, "DISK", "array degraded, member 3 failed", 1, 8.0),
