@@ -197,7 +197,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
     starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)
     head = np.maximum.accumulate(head) if n else head
-    rows = np.flatnonzero(flags & ~blank & (head >= 0))
+    rows = np.flatnonzero(flags & ~blank & ~starts & (head >= 0))
     heads = head[rows]
     event_line_no = line_no.copy()
     event_line_no[rows] = line_no[heads]

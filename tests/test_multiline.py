@@ -155,6 +155,10 @@ def test_a_trace_with_blank_lines_is_one_event(tmp_path, trace, chunk_lines):
 def test_continuation_lines_that_open_a_file_are_one_event(tmp_path):
     frame = read_logs(_write(tmp_path, JAVA + [_head(i) for i in range(10)]), warn=False)
     assert frame["event_line_no"].tolist() == [1] * len(JAVA) + list(range(len(JAVA) + 1, len(JAVA) + 11))
+    # A plain first line and its indented list: the line is the event's message, once.
+    frame = read_logs(_write(tmp_path, ["Font directories:", "\t/usr/share/fonts", "\t/usr/local/share/fonts"]
+                             + [_head(i) for i in range(10)]), warn=False)
+    assert frame["event_line_no"].tolist()[:4] == [1, 1, 1, 4] and frame["event"].iloc[0] == "Font directories:"
 
 
 def test_a_clock_inside_a_sentence_does_not_start_an_event(tmp_path):
