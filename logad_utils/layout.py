@@ -220,8 +220,9 @@ def time_format_of(values: Sequence[str]) -> str | None:
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
     ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
-    # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):".
-    ("component", re.compile(r"(\s*)([^\s\[\]:]+)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
+    # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
+    # a pid and thread).
+    ("component", re.compile(r"(\s*)([^\s\[\]:]*[A-Za-z][^\s\[\]:]*)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.

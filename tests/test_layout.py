@@ -324,3 +324,12 @@ def test_java_util_logging_records_keep_their_afternoon_time_and_message_line():
     frame = parse_lines(lines, "auto")
     assert (frame["timestamp"].iloc[::2].to_numpy() == np.array(times, dtype="datetime64[ns]")).all()
     assert (frame["event_line_no"].iloc[1::2].to_numpy() == frame["line_no"].iloc[::2].to_numpy()).all()
+
+
+def test_a_number_before_a_colon_is_no_component():
+    # nginx's error log: "pid#tid: *connection message"; root causes must not name worker processes.
+    lines = [f"2024/03/05 14:07:{i % 60:02d} [error] {1000 + i % 4}#{1000 + i % 4}: *{i} connect() failed"
+             for i in range(40)]
+    fmt = detect_format(lines)
+    assert "timestamp" in fmt.columns and "level" in fmt.columns and "component" not in fmt.columns
+    assert "Component" in detect_format([s.replace("[error] ", "[error] worker-") for s in lines]).describe()
