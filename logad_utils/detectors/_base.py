@@ -70,13 +70,10 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
     Without such a gap the cut is the floor: median + k · 1.4826 · MAD (the
     standard deviation where the MAD is zero, as when most lines repeat one
     message), never below the (1 − max_share) quantile, since anomalies are
-    rare by definition. A tie is not cut, though: where the lines of the top
-    score are more than ``max_share`` and stand above median + k · MAD, the
-    cut goes below them (a new error filling an outage's lines would
-    otherwise flag nothing at all). The defaults were chosen by
-    leave-one-system-out on a cross-system injection suite, Loghub BGL and
-    generated journals (``benchmarks/bench_transfer.py``). ``weights`` (n,):
-    each score stands for that many lines.
+    rare by definition. The defaults were chosen by leave-one-system-out on a
+    cross-system injection suite, Loghub BGL and generated journals
+    (``benchmarks/bench_transfer.py``). ``weights`` (n,): each score stands
+    for that many lines.
     """
     n = len(scores) if weights is None else int(np.sum(weights))
     med = _quantile(scores, 0.5, weights)
@@ -84,10 +81,6 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
     if spread <= 0:
         spread = _std(scores, weights)
     floor = max(med + k * spread, _quantile(scores, 1.0 - max_share, weights))
-    highest = float(np.max(scores)) if len(scores) else floor
-    if floor >= highest > med + k * spread:
-        below = scores[scores < highest]
-        return float((highest + np.max(below)) / 2) if len(below) else floor
     top = _top(scores, int(np.ceil(max_share * n)) + 1, weights)
     lower = top[1:]
     above = np.arange(1, len(top))  # lines above the gap below top[i]
