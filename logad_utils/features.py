@@ -73,9 +73,9 @@ def frame_documents(frame: pd.DataFrame, text: str = "masked", component: bool =
     return docs
 
 
-SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "NOTICE": 0, "WARN": 1, "WARNING": 1,
-            "ERROR": 2, "ERR": 2, "SEVERE": 2, "FATAL": 3, "CRITICAL": 3, "CRIT": 3, "ALERT": 3,
-            "EMERG": 3, "EMERGENCY": 3, "PANIC": 3}
+SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "NOTICE": 0, "NOTE": 0, "WARN": 1, "WARNING": 1,
+            "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3, "FTL": 3, "CRITICAL": 3,
+            "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3}
 
 
 def severity(levels: pd.Series) -> np.ndarray:

@@ -268,7 +268,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
                 body = m.group(2).strip()
-                detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None)
+                detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
+                          re.search("[A-Za-z]", body) is not None)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width, is a header field; a lone symbol may be a mark.
                 word = m.group(2)
@@ -306,7 +307,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if n < need and len(bracketed) >= need:
             # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"): a bracket.
             alive = bracketed
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, False)), False))
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, False, True)), False))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -326,8 +327,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
             element = _Element(kind, element.spaced, (digits, qualified, padded))
         elif kind == "bracket":
-            qualified, leveled = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1))
-            element = _Element(kind, element.spaced, (qualified, leveled))
+            qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
+            element = _Element(kind, element.spaced, (qualified, leveled, lettered))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere.
@@ -430,7 +431,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
             out += gap + f"<{name}>{tail}:"
         elif element.kind == "bracket":
+            # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread.
             name = names("Level" if element.detail[1] and not has_level and "Level" not in names.used else
+                         "Field" if not element.detail[2] else
                          "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             out += gap + f"\\[<{name}>\\]"

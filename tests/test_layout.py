@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from logad_utils.cli import main
+from logad_utils.features import severity
 from logad_utils.formats import LogFormat, detect_format
 from logad_utils.io import parse_lines
 from logad_utils.layout import infer_structured_format, infer_text_format
@@ -333,3 +334,20 @@ def test_a_number_before_a_colon_is_no_component():
     fmt = detect_format(lines)
     assert "timestamp" in fmt.columns and "level" in fmt.columns and "component" not in fmt.columns
     assert "Component" in detect_format([s.replace("[error] ", "[error] worker-") for s in lines]).describe()
+
+
+@pytest.mark.parametrize("levels, line", [
+    (["Note", "Warning", "ERROR"], "2024-03-05 14:07:{s:02d} 0 [{level}] InnoDB: page {s} read"),  # MariaDB
+    (["INFO", "DEBG", "CRIT", "WARN"], "2024-03-05 14:07:{s:02d},123 {level} spawned: 'web' with pid {s}"),
+    (["INFO", "WARN", "ERRO", "DEBU"], "{level}[{s:04d}] connection {s} accepted"),  # logrus on a terminal
+])
+def test_level_words_of_common_servers_are_levels(levels, line):
+    lines = [line.format(s=s, level=levels[s % len(levels)]) for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [levels[s % len(levels)] for s in range(40)]
+    # A bracket of digits (logrus' seconds since start) names no component.
+    assert "component" not in frame or frame["component"].str.contains("[A-Za-z]").all()
+
+
+def test_abbreviated_levels_have_their_severity():
+    assert severity(pd.Series(["WRN", "ERRO", "FTL", "FATA", "PANI", "Note", "DEBG"])).tolist() == [1, 2, 3, 3, 3, 0, 0]
