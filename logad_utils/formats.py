@@ -412,16 +412,24 @@ def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:
     return LogFormat(spec)
 
 
+# Lines that start with a timestamp, as a share of the sample and a count, that can head a file's events when no
+# layout fits most of its lines.
+_TIMED_SHARE = 0.1
+_MIN_TIMED = 3
+
+
 def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequence[str] = ()) -> LogFormat:
     """The layout of ``lines``: a preset or an inferred format, whichever matches most of them.
 
     Structured lines (JSON, logfmt) get the inferred keys. Otherwise the preset
     that matches most lines wins, ties going to more parsed timestamps, then more columns; the inferred
     layout (see :mod:`logad_utils.layout`) replaces it when it matches more
-    lines, or as many with more columns. ``raw`` when nothing reaches
-    ``min_share``. ``exclude`` names presets left out (to test inference).
+    lines, or as many with more columns. When nothing reaches ``min_share``,
+    the lines that start with a timestamp (at least a tenth, and 3) choose the
+    layout, the others being continuations; else ``raw``. ``exclude`` names
+    presets left out (to test inference).
     """
-    from .layout import infer_structured_format, infer_text_format
+    from .layout import infer_structured_format, infer_text_format, starts_with_timestamp
     from .multiline import header_lines
 
     sample = [line for line in lines if line.strip()][:500]
@@ -445,6 +453,12 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         key = _fit(inferred, sample, -len(candidates))
         if key[0] >= min_share and key > best_key:
             best = inferred
+    if best.name == "raw":
+        # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
+        # the events' first lines, when there are enough of them to tell a layout.
+        timed = [line for line in sample if starts_with_timestamp(line)]
+        if len(sample) > len(timed) >= max(_MIN_TIMED, _TIMED_SHARE * len(sample)):
+            return detect_format(timed, min_share, exclude)
     return best
 
 

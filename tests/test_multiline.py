@@ -221,3 +221,16 @@ def test_lines_that_never_match_the_header_stay_apart(tmp_path):
     for fmt in ("<Date> <Time> <Level> <Content>", "jsonl"):
         frame = read_logs(_write(tmp_path, lines), fmt, warn=False)
         assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 6, 6, 6]
+
+
+def test_a_header_on_fewer_than_half_the_lines_still_heads_the_events(tmp_path):
+    # Most lines continue an event (a query, a dump): the lines that start with a timestamp show the layout.
+    query = ["SELECT o.id, o.total", "FROM orders o", "JOIN users u ON u.id = o.user_id", "ORDER BY o.id;"]
+    records = [(_head(i),) + (tuple(query) if i % 2 else ()) for i in range(10)]
+    frame = read_logs(_write(tmp_path, [row for record in records for row in record]), warn=False)
+    starts = np.cumsum([0] + [len(r) for r in records[:-1]]) + 1
+    assert frame["event_line_no"].tolist() == [s for s, r in zip(starts, records) for _ in r]
+    assert frame["timestamp"].notna().all() and (frame["level"] == "INFO").all()
+    # Prose with a date on a few lines stays raw text.
+    prose = [f"paragraph {i} of the notes, nothing to parse here" for i in range(40)] + [_head(1), _head(2)]
+    assert read_logs(_write(tmp_path, prose), warn=False)["event_line_no"].tolist() == list(range(1, 43))
