@@ -81,8 +81,8 @@ SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "NOTICE": 0, "NOTE": 0
 def severity(levels: pd.Series) -> np.ndarray:
     """Severity rank (n,) of level names: 0 routine or unknown, 1 warning, 2 error, 3 fatal."""
     names = levels.astype(object).fillna("").astype(str).str.upper().str.strip("[]<> ")
-    # Levels such as "core:error" (Apache 2.4) carry the severity after the colon.
-    names = names.str.rsplit(":", n=1).str[-1]
+    # Levels such as "core:error" (Apache 2.4) or "Server thread/WARN" carry the severity after the colon or slash.
+    names = names.str.replace(r"^.*[:/]", "", regex=True)
     return names.map(SEVERITY).fillna(0).to_numpy(dtype=float)
 
 

@@ -221,8 +221,9 @@ _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
     ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
-    # a pid and thread).
-    ("component", re.compile(r"(\s*)([^\s\[\]:]*[A-Za-z][^\s\[\]:]*)(?:\[(\d+)\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
+    # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:").
+    ("component", re.compile(r"(\s*)((?:[^\s\[\]:]|::)*[A-Za-z](?:[^\s\[\]:]|::)*(?::\d+)?)(?:\[(\d+)\])?"
+                             r"(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
@@ -231,9 +232,10 @@ _ELEMENT_RES = [
     ("word", re.compile(r"(\s*)(\S+)")),
 ]
 _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
-# A level after its module inside a bracket (Apache 2.4's "[core:info]"); severity reads the part after the colon.
-_MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE)
-_COMPONENT_BODY = r"[^\s\[\]:]+"
+# A level after its module inside a bracket (Apache 2.4's "[core:info]", log4j's "[main/INFO]"); severity reads the
+# part after the colon or slash.
+_MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
+_COMPONENT_BODY = r"(?:[^\s\[\]:]|::)+(?::\d+)?"
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.

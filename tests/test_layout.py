@@ -351,3 +351,18 @@ def test_level_words_of_common_servers_are_levels(levels, line):
 
 def test_abbreviated_levels_have_their_severity():
     assert severity(pd.Series(["WRN", "ERRO", "FTL", "FATA", "PANI", "Note", "DEBG"])).tolist() == [1, 2, 3, 3, 3, 0, 0]
+
+
+@pytest.mark.parametrize("line, component", [
+    ("2024-03-05T14:07:{s:02d}.696233Z  INFO my_app::server: user {s} logged out", "my_app::server"),  # Rust
+    ("2024/03/05 14:07:{s:02d}.234948 main.go:42: processed batch {s}", "main.go:42"),  # Go's Lshortfile
+])
+def test_paths_and_source_lines_name_the_component(line, component):
+    frame = parse_lines([line.format(s=s) for s in range(40)])
+    assert (frame["component"] == component).all() and frame["content"].str.match(r"(user|processed) ").all()
+
+
+def test_a_level_after_a_thread_in_a_bracket_is_the_level():
+    threads = ["Server thread/INFO", "User Authenticator #1/ERROR", "Server thread/WARN"]
+    frame = parse_lines([f"[14:07:{s:02d}] [{threads[s % 3]}]: starting step {s}" for s in range(40)])
+    assert severity(frame["level"]).tolist() == [[0, 2, 1][s % 3] for s in range(40)]
