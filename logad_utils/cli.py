@@ -341,14 +341,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
         steps.update(1)
     frame = analysis.frame
-    print(f"lines {len(frame)}  flagged {int(frame['is_anomaly'].sum())}  "
+    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+    events = _events(frame, flagged)
+    print(f"lines {len(frame)}  flagged {int(flagged.sum())} lines in {events} event{'' if events == 1 else 's'}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
+    for run, detector in zip(analysis.runs, analysis.detectors):
+        print(f"{run.name:12s} threshold {detector.threshold_:.3f}  top score {np.nanmax(run.scores):.3f}  "
+              f"flagged {int(np.sum(run.labels))} lines")
     print(health_line(template_health(analysis.keys["template_id"].to_numpy(), analysis.keys["count"].to_numpy())))
-    if not frame["is_anomaly"].any():
+    if not flagged.any():
         from .report import most_unusual
 
         lines, _ = most_unusual(frame, limit=5)
-        print("nothing crossed the threshold; most unusual lines (below the threshold):")
+        print("nothing crossed the threshold; most unusual lines (score: share of lines scored lower):")
         for row in lines.itertuples(index=False):
             print(f"  {row.score:8.3f}  {row.where}  {row.line[:100]}")
     for name in ("report", "incidents", "anomalies", "trends"):
@@ -356,6 +361,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
     return _finish(*analysis.reports)
+
+
+def _events(frame: pd.DataFrame, rows: np.ndarray) -> int:
+    """How many events (a line with its continuation lines, see multiline) hold the rows (n,) bool of frame."""
+    if "event_line_no" not in frame:
+        return int(rows.sum())
+    return len(frame.loc[rows, ["source", "event_line_no"]].drop_duplicates())
 
 
 def cmd_compare(args: argparse.Namespace) -> None:

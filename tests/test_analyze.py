@@ -66,13 +66,16 @@ def test_template_health_in_report_and_output(analyzed, tmp_path, capsys):
     assert "warning: template health warn" in (tmp_path / "out" / "report.html").read_text()
 
 
-def test_flagged_stack_traces_are_listed_once(tmp_path):
+def test_flagged_stack_traces_are_listed_once(tmp_path, capsys):
     lines = [f"2024-01-01 10:{i // 60:02d}:{i % 60:02d},000 INFO request {i} served in {i % 7} ms" for i in range(400)]
     trace = ["2024-01-01 11:00:00,000 ERROR worker crashed", "java.lang.IllegalStateException: pool closed",
              "\tat com.acme.Pool.take(Pool.java:42)", "\tat com.acme.Worker.run(Worker.java:7)"]
     log = tmp_path / "app.log"
     log.write_text("\n".join(lines[:200] + trace + lines[200:]) + "\n")
     assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    # The console counts lines and the events they make up, and shows the threshold they crossed.
+    out = capsys.readouterr().out
+    assert "flagged 4 lines in 1 event " in out and "tfidf        threshold " in out
     anomalies = pd.read_csv(tmp_path / "out" / "anomalies.csv")
     assert 201 in anomalies["line_no"].tolist() and not {202, 203, 204} & set(anomalies["line_no"])
     assert (anomalies["methods"] == "tfidf").all()
