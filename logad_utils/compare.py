@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, entropy, false_discovery_control
 
-from .io import read_logs
+from .io import LogInputError, read_logs
 from .atomic import write_table, write_text
 from .report import _STYLE
 from .templates import LogTemplateMiner, mine_templates
@@ -63,6 +63,9 @@ def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str 
                miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read both sides and mine their templates together: (baseline frame, target frame), ids shared."""
     sides = [read_logs(paths, fmt, json_key=json_key, warn=False) for paths in (baseline, target)]
+    for side, frame in zip(("baseline", "target"), sides):
+        if not len(frame):
+            raise LogInputError(f"{side}: no lines to read: " + "; ".join(frame.attrs["read_report"]["warnings"]))
     both = pd.concat([frame.assign(source=frame["source"].astype(str)) for frame in sides], ignore_index=True)
     both = mine_templates(both, miner)
     n = len(sides[0])

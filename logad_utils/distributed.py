@@ -43,8 +43,8 @@ from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadRepo
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, distinct_pairs, distinct_times, fit_score,
-                        join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, check_read, distinct_pairs, distinct_times,
+                        fit_score, join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -460,6 +460,7 @@ class DaskEngine:
             lines_before[part.source] = offset + counted.lines
             _add_counts(report, counted)
         report.finish()
+        check_read(report)
         return run
 
     def fit_score(self, detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
@@ -539,4 +540,6 @@ def _add_counts(total: ReadReport, part: ReadReport) -> None:
     """Add a partition's line counts and warnings to the run's report."""
     for name in ("lines", "blank", "unparsed", "truncated", "invalid_bytes"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
+    for source, n in part.unparsed_files.items():
+        total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
     total.warnings += [w for w in part.warnings if w not in total.warnings]

@@ -64,6 +64,7 @@ class ReadReport:
     lines: int = 0
     blank: int = 0
     unparsed: int = 0
+    unparsed_files: dict[str, int] = field(default_factory=dict)
     continuation: int = 0
     truncated: int = 0
     invalid_bytes: int = 0
@@ -74,7 +75,11 @@ class ReadReport:
         """Count one chunk's rows."""
         self.lines += len(chunk)
         self.blank += int(chunk["blank"].sum())
-        self.unparsed += int((~chunk["parsed"] & ~chunk["blank"]).sum())
+        unparsed = int((~chunk["parsed"] & ~chunk["blank"]).sum())
+        self.unparsed += unparsed
+        if unparsed:  # a chunk holds lines of one file
+            source = str(chunk["source"].iloc[0])
+            self.unparsed_files[source] = self.unparsed_files.get(source, 0) + unparsed
         self.truncated += int(chunk["truncated"].sum())
         self.continuation += int((chunk["event_line_no"] != chunk["line_no"]).sum())
 
@@ -90,7 +95,10 @@ class ReadReport:
             self.warnings.append(f"{self.truncated} line(s) longer than {MAX_LINE_CHARS} characters "
                                  "truncated for analysis")
         if self.unparsed:
-            self.warnings.append(f"{self.unparsed} line(s) did not match the format; whole line used as content")
+            worst = sorted(self.unparsed_files.items(), key=lambda item: -item[1])
+            where = ", ".join(f"{name}: {n}" for name, n in worst[:3]) + (", ..." if len(worst) > 3 else "")
+            self.warnings.append(f"{self.unparsed} line(s) did not match the format ({where}); whole line used "
+                                 "as content")
         for reason in self.skipped_files:
             self.warnings.append(f"skipped {reason}")
 

@@ -37,7 +37,7 @@ from .masking import Masker
 from .spreadsheet import escape_formulas
 from .templates import LogTemplateMiner, template_ids, template_text
 
-__all__ = ["KeyTable", "LineLayout", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
+__all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
            "score_keys", "key_times", "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean",
            "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
@@ -385,9 +385,16 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
         source = str(chunk["source"].iloc[0])
         run.lines[source] = run.lines.get(source, 0) + len(chunk)
     report.finish()
+    check_read(report)
+    return run
+
+
+def check_read(report: ReadReport) -> None:
+    """Raise :class:`LogInputError` when a first pass read no line: no readable file, or only empty ones."""
     if not report.files:
         raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
-    return run
+    if not report.lines:
+        raise LogInputError("no lines to read: " + "; ".join(report.warnings or report.files))
 
 
 def mine_table(keys: pd.DataFrame, miner: LogTemplateMiner, learn: bool = True) -> pd.DataFrame:

@@ -132,6 +132,30 @@ def test_detect_on_blank_only_input_is_a_clear_error(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and "blank" in proc.stderr
 
 
+@pytest.mark.parametrize("command", [["parse", "--out", "{tmp}/x.csv"], ["analyze", "--method", "tfidf", "--out",
+                                                                         "{tmp}/out"]])
+def test_empty_input_is_a_clear_error_and_writes_nothing(tmp_path, capsys, command):
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    argv = [command[0], str(empty), *[a.format(tmp=tmp_path) for a in command[1:]]]
+    assert main(argv) == 1
+    assert f"no lines to read: {empty}: empty file" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "out" / "report.html").exists()
+    log = tmp_path / "a.log"
+    log.write_text("user 1 logged in\n")
+    assert main(["compare", "--baseline", str(empty), "--target", str(log), "--out", str(tmp_path / "c")]) == 1
+    assert "baseline: no lines to read" in capsys.readouterr().err
+
+
+def test_lines_that_match_no_format_are_counted_per_file(tmp_path, capsys):
+    good, bad = tmp_path / "good.log", tmp_path / "bad.log"
+    good.write_text("".join(f"2024-03-05 14:07:{s:02d} INFO job {s} done\n" for s in range(30)))
+    bad.write_text("".join(f"2024-03-05 14:07:{s:02d} INFO job {s} done\n" for s in range(30)) + "14:08:00 oops\n" * 2)
+    assert main(["parse", str(good), str(bad), "--format", "<Date> <Time> <Level> <Content>",
+                 "--out", str(tmp_path / "x.csv")]) == 0
+    assert f"2 line(s) did not match the format ({bad}: 2)" in capsys.readouterr().err
+
+
 def test_json_key_alone_picks_the_message_key(tmp_path):
     log = tmp_path / "app.log"
     log.write_text('{"ts": "2024-01-01T10:00:00Z", "body": "disk 1 full", "message": "x"}\n'
