@@ -39,7 +39,7 @@ from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _YearRoller,
                  _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations, _whole_events,
-                 iter_log_chunks, line_ends, resolve_paths, split_line_batches, split_lines)
+                 compression, iter_log_chunks, line_ends, resolve_paths, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -137,9 +137,9 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
 
 def _splittable(path: Path) -> bool:
     with open(path, "rb") as fh:
-        magic = fh.read(2)
-    # gzip has no random access; UTF-16 needs its byte order mark.
-    return magic not in (b"\x1f\x8b", b"\xff\xfe", b"\xfe\xff")
+        magic = fh.read(8)
+    # Compressed streams have no random access; UTF-16 needs its byte order mark.
+    return compression(magic) is None and magic[:2] not in (b"\xff\xfe", b"\xfe\xff")
 
 
 def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",

@@ -7,10 +7,12 @@ bounded by the chunk size (and the longest line).
 """
 from __future__ import annotations
 
+import bz2
 import codecs
 import glob
 import gzip
 import io
+import lzma
 import os
 import re
 import threading
@@ -44,7 +46,9 @@ LOG_SUFFIXES = {".log", ".jrn", ".txt", ".out", ".err", ".jsonl", ".json", ".sys
 LOG_NAME_PREFIXES = ("syslog", "messages", "kern", "auth", "daemon")
 _SNIFF_BYTES = 8192
 # What a damaged file raises while being read: I/O errors, a .gz cut short, a corrupt deflate stream.
-_READ_ERRORS = (OSError, EOFError, zlib.error)
+_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+# Compressed logs, by their first bytes (rotated logs: logrotate's .gz, journald's and distributions' .xz, .bz2).
+COMPRESSIONS = {b"\x1f\x8b": ("gzip", gzip.open), b"\xfd7zXZ\x00": ("xz", lzma.open), b"BZh": ("bzip2", bz2.open)}
 _DETECT_LINES = 500
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
@@ -168,7 +172,7 @@ def _is_log_like(path: Path) -> bool:
     name = path.name.lower()
     if name.startswith(".") or name.endswith(".labels.csv"):
         return False
-    stem = name[:-3] if name.endswith(".gz") else name
+    stem = re.sub(r"\.(gz|xz|bz2)$", "", name)
     suffixes = {s for s in Path(stem).suffixes}
     return bool(suffixes & LOG_SUFFIXES) or stem.startswith(LOG_NAME_PREFIXES) or ".log." in stem
 
@@ -203,27 +207,33 @@ class _SalvagingReader(io.RawIOBase):
 
 
 def _open_text(path: Path) -> IO[str]:
-    """Open plain or gzip text, line ends untranslated (see :func:`split_lines`), invalid bytes counted and replaced.
+    """Open plain or compressed text (:data:`COMPRESSIONS`), line ends untranslated (see :func:`split_lines`),
+    invalid bytes counted and replaced.
 
     The stream ends early at a read error; ``_read_error(stream)`` tells.
     """
     try:
         with open(path, "rb") as fh:
             head = fh.read(_SNIFF_BYTES)
-        gzipped = head[:2] == b"\x1f\x8b"
-        raw = _SalvagingReader(gzip.open(path, "rb") if gzipped else open(path, "rb"))
+        kind, opener = compression(head) or ("", open)
+        raw = _SalvagingReader(opener(path, "rb"))
     except OSError as exc:
         raise LogInputError(f"{path}: cannot read ({exc.strerror})") from None
     binary = io.BufferedReader(raw)
     head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
     if not head and raw.error is not None:
         binary.close()
-        raise LogInputError(f"{path}: {'corrupt gzip file' if gzipped else 'cannot read'} ({raw.error})")
+        raise LogInputError(f"{path}: {f'corrupt {kind} file' if kind else 'cannot read'} ({raw.error})")
     encoding = _sniff_encoding(head)
     if b"\x00" in head and not encoding.startswith("utf-16"):
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
     return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=line_ends(head))
+
+
+def compression(head: bytes) -> tuple[str, Callable] | None:
+    """(name, opener) of the compression a file's first bytes show (:data:`COMPRESSIONS`), None for plain text."""
+    return next((found for magic, found in COMPRESSIONS.items() if head.startswith(magic)), None)
 
 
 def line_ends(head: bytes) -> str | None:

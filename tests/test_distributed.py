@@ -100,10 +100,14 @@ def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
 def test_gzip_is_one_partition(tmp_path, log):
     import gzip
 
-    gz = tmp_path / "small.jrn.gz"
+    import lzma
+
+    gz, xz = tmp_path / "small.jrn.gz", tmp_path / "small.jrn.xz"
     gz.write_bytes(gzip.compress(log.read_bytes()))
-    parts, _ = plan_partitions([log, gz], block_bytes=BLOCK)
+    xz.write_bytes(lzma.compress(log.read_bytes()))
+    parts, _ = plan_partitions([log, gz, xz], block_bytes=BLOCK)
     assert sum(p.source == str(gz) for p in parts) == 1 and sum(p.source == str(log) for p in parts) > 3
+    assert sum(p.source == str(xz) for p in parts) == 1
 
 
 def _run(engine, path, kind, out, train=None, method="tfidf", **params):

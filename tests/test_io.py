@@ -1,7 +1,9 @@
 """Reading: every physical line becomes one row, whatever the input looks like."""
+import bz2
 import errno
 import gzip
 import io
+import lzma
 import re
 import subprocess
 import sys
@@ -55,6 +57,16 @@ def test_gzip_and_directory_and_glob(tmp_path):
     assert len(frame) == 5
     assert frame.groupby("source", observed=True)["line_no"].max().tolist() == [2, 3]
     assert len(read_logs(str(tmp_path / "**" / "*.gz"), warn=False)) == 3
+
+
+@pytest.mark.parametrize("suffix, compress", [(".xz", lzma.compress), (".bz2", bz2.compress)])
+def test_xz_and_bzip2_are_read_like_gzip(tmp_path, suffix, compress):
+    write(tmp_path / f"b.log{suffix}", compress("\n".join(ATM).encode()))
+    frame = read_logs(tmp_path, warn=False)
+    assert frame["raw"].tolist() == ATM and frame["component"].tolist() == ["AGENT", "HOST", "PRINTER"]
+    write(tmp_path / f"c.log{suffix}", compress("\n".join(ATM).encode())[:12])
+    with pytest.raises(LogInputError, match=f"corrupt {'xz' if suffix == '.xz' else 'bzip2'} file"):
+        read_logs(tmp_path / f"c.log{suffix}", warn=False)
 
 
 def test_blank_and_unparsed_lines_are_kept_and_counted(tmp_path):
