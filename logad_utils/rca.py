@@ -1157,7 +1157,7 @@ def describe(incident: Incident) -> str:
     when = f"{incident.start} → {incident.end}" if pd.notna(incident.start) else "no timestamps"
     units = ", ".join(f"{c} ×{n}" for c, n in sorted(incident.components.items(), key=lambda kv: -kv[1])[:6])
     out = [f"Incident {incident.incident} in {incident.source or '<input>'}, lines {incident.first_line_no}-"
-           f"{incident.last_line_no} ({when}), {incident.n_lines} anomalous line(s)",
+           f"{incident.last_line_no} ({when}), {incident.n_lines} anomalous event(s)",
            f"  first event: {incident.first_event}",
            f"  {incident.unit}s: {units}"]
     if incident.unit == "template":

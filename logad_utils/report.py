@@ -231,11 +231,20 @@ def _table(frame: pd.DataFrame, message_columns: Sequence[str] = ()) -> str:
     for row in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, row):
-            text = f"{value:.3f}" if isinstance(value, float) else str(value)
+            text = _cell(value)
             klass = ' class="msg"' if column in message_columns else ""
             cells.append(f"<td{klass}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _cell(value) -> str:
+    """A table cell's text: empty for a missing value, floats to 3 places, times to the millisecond as in the CSVs."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond else "seconds")
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 _NO_DATA = '<p class="sub">No data: no line was flagged as anomalous.</p>'
@@ -249,7 +258,7 @@ def _incident_block(incident: Incident) -> str:
     when = (f"{incident.start} → {incident.end}" if pd.notna(incident.start)
             else f"lines {incident.first_line_no}–{incident.last_line_no}")
     head = (f"Incident {incident.incident}: root cause <b>{html.escape(str(incident.root_cause))}</b> · "
-            f"{html.escape(when)} · {incident.n_lines} anomalous lines · {html.escape(incident.source)}")
+            f"{html.escape(when)} · {incident.n_lines} anomalous event(s) · {html.escape(incident.source)}")
     parts = [f'<details data-incident="{int(incident.incident)}"><summary>{head}</summary>',
              f"<p>First anomalous event (line {incident.first_line_no}): "
              f"<code>{html.escape(incident.first_event)}</code></p>",
@@ -295,8 +304,11 @@ def _trends_section(alerts: pd.DataFrame | None, chart: str, limit: int = 15) ->
         return []
     if alerts.empty:
         return ["<h2>Template trends</h2>", "<p>No template burst, dropped, fell silent, appeared or vanished.</p>"]
-    top = alerts.nlargest(limit, "score")[["kind", "template", "start", "end", "first_line_no", "last_line_no",
-                                            "source", "score", "expected", "observed"]]
+    columns = ["kind", "template", "start", "end", "first_line_no", "last_line_no", "source", "score", "expected",
+               "observed"]
+    if alerts["start"].isna().all():  # a log without timestamps: line numbers place the alerts
+        columns = [c for c in columns if c not in ("start", "end")]
+    top = alerts.nlargest(limit, "score")[columns]
     return ["<h2>Template trends</h2>",
             f"<p>{len(alerts)} alert(s) on template counts over time (trends.csv lists all of them); "
             f"the strongest {len(top)}:</p>", _image(chart, "template counts with baselines and alerts"),

@@ -7,7 +7,7 @@ from logad_utils.detectors import TfidfDetector, auto_threshold
 from logad_utils.evaluate import MethodRun
 from logad_utils.features import StructureModel, periodic_keys
 from logad_utils.rca import analyze
-from logad_utils.report import most_unusual
+from logad_utils.report import _table, _trends_section, most_unusual
 
 ORDINARY = ["user alice logged in from host a", "user bob logged out", "session closed for user carol",
             "disk check passed on volume data", "user dave logged in from host b"]
@@ -121,3 +121,16 @@ def test_known_good_runs_leave_shape_to_the_detector_unless_asked():
     assert make_detector("tfidf", known_good=True).structure_weight == 0
     assert make_detector("tfidf", known_good=True, structure_weight=1.5).structure_weight == 1.5
     assert make_detector("tfidf").structure_weight > 0
+
+
+def test_report_tables_leave_missing_values_empty_and_show_times_as_the_csvs_do():
+    frame = pd.DataFrame({"start": [pd.Timestamp("2024-03-05 08:29:59.620"), pd.NaT],
+                          "end": [pd.Timestamp("2024-03-05 08:30:00"), pd.NaT], "score": [1.5, np.nan]})
+    html = _table(frame)
+    assert "2024-03-05 08:29:59.620<" in html and "2024-03-05 08:30:00<" in html
+    assert "NaT" not in html and "nan" not in html
+    untimed = pd.DataFrame({"kind": ["drop"], "template": ["job done"], "start": [pd.NaT], "end": [pd.NaT],
+                            "first_line_no": [410], "last_line_no": [563], "source": ["term.log"], "score": [17.4],
+                            "expected": [40.0], "observed": [0.0]})
+    section = "".join(_trends_section(untimed, ""))
+    assert "<th>start</th>" not in section and "<td>410</td>" in section
