@@ -39,7 +39,8 @@ from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _YearRoller,
                  _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations, _whole_events,
-                 compression, iter_log_chunks, line_ends, resolve_paths, split_line_batches, split_lines)
+                 clock_warning, compression, iter_log_chunks, line_ends, resolve_paths, split_line_batches,
+                 split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -227,6 +228,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None
             if clock is not None:
+                report.note(clock_warning(part.source, clock, rollers[clock].anchor if clock == "days" else None))
                 if rolls is not None and rolls.setdefault(clock, _Roll()).first is None:
                     rolls[clock].first = _first_reading(clock, chunk["timestamp"])
                 chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])

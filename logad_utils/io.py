@@ -87,6 +87,11 @@ class ReadReport:
         self.truncated += int(chunk["truncated"].sum())
         self.continuation += int((chunk["event_line_no"] != chunk["line_no"]).sum())
 
+    def note(self, message: str | None) -> None:
+        """Add a warning once (None: nothing to say)."""
+        if message and message not in self.warnings:
+            self.warnings.append(message)
+
     def as_dict(self) -> dict:
         """Plain-dict copy, for ``DataFrame.attrs`` and JSON."""
         return asdict(self)
@@ -397,6 +402,9 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
 
 
+_NO_DATE = pd.Timestamp("1970-01-01")
+
+
 def _first_date(contents: Iterable[str]) -> pd.Timestamp:
     """The first ISO date written in the messages (journals note the day), else 1970-01-01."""
     for text in contents:
@@ -406,7 +414,7 @@ def _first_date(contents: Iterable[str]) -> pd.Timestamp:
                 return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 continue
-    return pd.Timestamp("1970-01-01")
+    return _NO_DATE
 
 
 def _backward_jumps(values: np.ndarray, valid: np.ndarray, last: float | None, limit: float) -> np.ndarray:
@@ -467,6 +475,16 @@ def string_codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, n
     col = frame[column].astype(object)
     codes, names = pd.factorize(col.where(col.notna(), "").astype(str), sort=False)
     return codes, np.asarray(names, dtype=object)
+
+
+def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -> str | None:
+    """What to tell a user whose timestamps lack a year (``clock`` "years") or a date ("days", with the date the
+    days count from: said only when no message named one)."""
+    if clock == "years":
+        return f"{source}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February parses)"
+    if anchor is None or anchor == _NO_DATE:
+        return f"{source}: timestamps have no date; read as days from {_NO_DATE.date()}"
+    return None
 
 
 class _DayRoller:
@@ -567,8 +585,10 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if _is_time_of_day(chunk):
                 chunk["timestamp"] = roller.apply(chunk["timestamp"])
+                report.note(clock_warning(source, "days", roller.anchor))
             elif _is_year_less(chunk):
                 chunk["timestamp"] = year_roller.apply(chunk["timestamp"])
+                report.note(clock_warning(source, "years"))
             line_no += len(lines)
             report.add(chunk)
             yield chunk

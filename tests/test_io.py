@@ -299,3 +299,12 @@ def test_elapsed_seconds_are_pandas_timedelta_division(case):
           "no lines": ts[:0], "us": ts.astype("datetime64[us]"), "zoned": ts.dt.tz_localize("UTC")}[case]
     expected = ((ts - ts.min()) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
     np.testing.assert_array_equal(elapsed_seconds(ts), expected)
+
+
+def test_timestamps_without_a_year_or_date_are_told(tmp_path):
+    syslog = write(tmp_path / "s.log", "".join(f"Mar  5 14:07:{s:02d} web01 app[1]: job {s} done\n"
+                                               for s in range(20)).encode())
+    clock = write(tmp_path / "c.log", "".join(f"14:07:{s:02d} INFO job {s} done\n" for s in range(20)).encode())
+    warnings = read_logs([syslog, clock], warn=False).attrs["read_report"]["warnings"]
+    assert warnings == [f"{syslog}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February "
+                        "parses)", f"{clock}: timestamps have no date; read as days from 1970-01-01"]
