@@ -146,8 +146,9 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("formats", help="list the format presets, or show the layout found in a log (--detect)")
-    p.add_argument("--detect", metavar="PATH", help="print the format detected or inferred for this log file, "
-                                                    "ready to copy into --format, and the share of lines it matches")
+    p.add_argument("--detect", metavar="PATH", help="print the format detected or inferred for this log file (each "
+                                                    "file of a directory or glob), ready to copy into --format, and "
+                                                    "the share of lines it matches")
     p.set_defaults(func=cmd_formats)
     return parser
 
@@ -458,10 +459,11 @@ def cmd_formats(args: argparse.Namespace) -> None:
     from .formats import PRESETS
 
     if args.detect:
-        from .io import describe_layout
+        from .io import describe_layout, resolve_paths
 
-        for key, value in describe_layout(args.detect).items():
-            print(f"{key:13s} {value}")
+        # A directory or glob: each file has its own layout.
+        for i, path in enumerate(resolve_paths(args.detect)):
+            print("\n" * bool(i) + "\n".join(f"{key:13s} {value}" for key, value in describe_layout(path).items()))
         return
     for name, fmt in PRESETS.items():
         print(f"{name:12s} {fmt.pattern or '(JSON object per line; --json-key names the message)'}")

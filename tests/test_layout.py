@@ -366,3 +366,12 @@ def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     threads = ["Server thread/INFO", "User Authenticator #1/ERROR", "Server thread/WARN"]
     frame = parse_lines([f"[14:07:{s:02d}] [{threads[s % 3]}]: starting step {s}" for s in range(40)])
     assert severity(frame["level"]).tolist() == [[0, 2, 1][s % 3] for s in range(40)]
+
+
+def test_formats_detect_describes_each_file_of_a_directory(tmp_path, capsys):
+    (tmp_path / "a.log").write_text("".join(f"2024-03-05 14:07:{i:02d} INFO job {i}\n" for i in range(20)))
+    (tmp_path / "b.log").write_text("".join(f"Mar  5 14:07:{i:02d} web01 app[7]: job {i}\n" for i in range(20)))
+    assert main(["formats", "--detect", str(tmp_path)]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    assert [b.splitlines()[0].split()[-1] for b in blocks] == [str(tmp_path / "a.log"), str(tmp_path / "b.log")]
+    assert "generic" in blocks[0] and "syslog" in blocks[1]
