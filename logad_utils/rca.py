@@ -869,7 +869,7 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
         rank = len(dict.fromkeys(ev.units[:i].tolist())) + 1
         after = ev.pos[i] - ev.pos[0]
         parts.append("first anomalous event" + f" (line {ev.line_no[i]})" if rank == 1 else
-                     f"{_ordinal(rank)} unit to appear (line {ev.line_no[i]}, "
+                     f"the {_ordinal(rank)} {lines.unit_kind} to turn anomalous (line {ev.line_no[i]}, "
                      f"{after:.0f} {'s' if timed else 'lines'} after the start)")
         text = _short(str(lines.names[code]))
         n_in, n_base = int((ev.codes[mine] == code).sum()), int(baseline[code])

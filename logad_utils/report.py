@@ -263,15 +263,20 @@ def _incident_block(incident: Incident) -> str:
              f"<p>First anomalous event (line {incident.first_line_no}): "
              f"<code>{html.escape(incident.first_event)}</code></p>",
              f"<p>Evidence: {html.escape(incident.evidence)}</p>"]
-    candidates = incident.candidates[["component", "score", "first_line_no", "n_lines", "top_template"]].head(5)
-    parts.append("<h4>Probable root causes</h4>" + _table(candidates, ["top_template"]))
+    # Without a component column the units are templates: name the column so, and do not repeat it.
+    by_template = incident.unit == "template"
+    candidates = incident.candidates[["component", "score", "first_line_no", "n_lines"]
+                                     + ([] if by_template else ["top_template"])].head(5)
+    candidates = candidates.rename(columns={"component": incident.unit})
+    parts.append("<h4>Probable root causes</h4>" + _table(candidates, ["template", "top_template"]))
+    unit = [] if by_template else ["unit"]
     if len(incident.templates):
         parts.append("<h4>Over-represented templates</h4>" +
-                     _table(incident.templates[["template", "unit", "lines", "baseline_lines", "z"]].head(8),
+                     _table(incident.templates[["template", *unit, "lines", "baseline_lines", "z"]].head(8),
                             ["template"]))
     if len(incident.changes):
         parts.append("<h4>What changed just before</h4>" +
-                     _table(incident.changes[["template", "unit", "lines", "baseline_lines", "new"]].head(8),
+                     _table(incident.changes[["template", *unit, "lines", "baseline_lines", "new"]].head(8),
                             ["template"]))
     parts.append("</details>")
     return "\n".join(parts)

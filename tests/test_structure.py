@@ -7,7 +7,7 @@ from logad_utils.detectors import TfidfDetector, auto_threshold
 from logad_utils.evaluate import MethodRun
 from logad_utils.features import StructureModel, periodic_keys
 from logad_utils.rca import analyze
-from logad_utils.report import _table, _trends_section, most_unusual
+from logad_utils.report import _incident_block, _table, _trends_section, most_unusual
 
 ORDINARY = ["user alice logged in from host a", "user bob logged out", "session closed for user carol",
             "disk check passed on volume data", "user dave logged in from host b"]
@@ -134,3 +134,18 @@ def test_report_tables_leave_missing_values_empty_and_show_times_as_the_csvs_do(
                             "expected": [40.0], "observed": [0.0]})
     section = "".join(_trends_section(untimed, ""))
     assert "<th>start</th>" not in section and "<td>410</td>" in section
+
+
+def test_an_incident_ranked_by_templates_names_its_columns_so():
+    texts = [ORDINARY[i % 5] for i in range(300)]
+    frame = lines_frame(texts)
+    frame["timestamp"] = pd.Timestamp("2024-03-05") + pd.to_timedelta(np.arange(300) * 10, unit="s")
+    frame.loc[150:153, "masked"] = ["disk sda failed", "raid degraded", "disk sda failed", "raid degraded"]
+    frame["template"] = frame["masked"]
+    frame["is_anomaly"] = frame.index.isin(range(150, 154)).astype(int)
+    frame["score"] = frame["is_anomaly"] * 5.0
+    incident = analyze(frame.drop(columns=["component"], errors="ignore")).incidents[0]
+    html = _incident_block(incident)
+    assert incident.unit == "template" and "<th>template</th><th>score</th>" in html
+    assert "<th>component</th>" not in html and "<th>unit</th>" not in html and "top_template" not in html
+    assert "the 2nd template to turn anomalous (line 152" in " ".join(incident.candidates["evidence"])
