@@ -362,6 +362,15 @@ def test_paths_and_source_lines_name_the_component(line, component):
     assert (frame["component"] == component).all() and frame["content"].str.match(r"(user|processed) ").all()
 
 
+def test_a_level_in_the_components_bracket_is_the_level():
+    # cloud-init: "%(asctime)s - %(filename)s[%(levelname)s]: %(message)s"
+    levels = ["INFO", "WARNING", "DEBUG"]
+    frame = parse_lines([f"2024-03-05 14:07:{s:02d},123 - stages.py[{levels[s % 3]}]: running module {s}"
+                         for s in range(40)])
+    assert (frame["component"] == "stages.py").all() and frame["level"].tolist() == [levels[s % 3] for s in range(40)]
+    assert (frame["content"].str.startswith("running module ")).all()
+
+
 def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     threads = ["Server thread/INFO", "User Authenticator #1/ERROR", "Server thread/WARN"]
     frame = parse_lines([f"[14:07:{s:02d}] [{threads[s % 3]}]: starting step {s}" for s in range(40)])
