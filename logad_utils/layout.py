@@ -98,6 +98,8 @@ _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", (
 _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
                    ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))
 _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
+# Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
+_UPTIME_P = _Part("Timestamp", r"\d{1,8}\.\d{6}", ("epoch",))
 
 # Longer, more specific layouts first: a tie goes to the earlier one.
 _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
@@ -126,6 +128,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_DAY_P, _TIME_P),
     (_EPOCH_P,),
+    (_UPTIME_P,),
     (_TIME12_P, _AMPM_P),
     (_KITCHEN_P,),
     (_TIME_P,),
@@ -169,9 +172,10 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         if m is None:
             continue
         before = head[:m.start()]
+        opened = before.rstrip(" ")  # the kernel's ring buffer pads inside its bracket: "[    1.684651]"
         closed = head[m.end():m.end() + 1] == "]"
-        bracketed = before.endswith("[") and (closed or "]" in head[m.end():])
-        token = len((before[:-1] if bracketed else before).split())
+        bracketed = opened.endswith("[") and (closed or "]" in head[m.end():])
+        token = len((opened[:-1] if bracketed else before).split())
         if token <= _MAX_TIME_TOKEN:
             out.append((_TimeHit(i, token, bracketed, bracketed and closed), m))
     return out
@@ -543,7 +547,8 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
         name = names(part.name)
         patterns[name] = part.regex
         fields.append(name)
-    opening, closing = ("\\[" if hit.bracketed else ""), ("\\]" if hit.closed else "")
+    padded = hit.bracketed and any(line[:m.start()].endswith(" ") for line, m in found)
+    opening, closing = ("\\[" + "\\s*" * padded if hit.bracketed else ""), ("\\]" if hit.closed else "")
     return (opening + " ".join(f"<{f}>" for f in fields) + closing, tuple(fields),
             _time_format([" ".join(v) for v in values], layout))
 
@@ -574,7 +579,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
         rests = [line[m.end() + hit.closed:] for line, m in found]
         inside = hit.bracketed and not hit.closed  # the timestamp opens a bracket the header closes later
         header = _header([r.partition("]")[2] for r in rests] if inside else rests)
-        prefixes = [line[:m.start() - hit.bracketed] for line, m in found]
+        prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)

@@ -384,3 +384,11 @@ def test_formats_detect_describes_each_file_of_a_directory(tmp_path, capsys):
     blocks = capsys.readouterr().out.split("\n\n")
     assert [b.splitlines()[0].split()[-1] for b in blocks] == [str(tmp_path / "a.log"), str(tmp_path / "b.log")]
     assert "generic" in blocks[0] and "syslog" in blocks[1]
+
+
+def test_kernel_ring_buffer_seconds_since_boot_are_timestamps():
+    # dmesg: "[    1.684651] usb 1-1: ..." (padded inside the bracket, wider as the uptime grows)
+    lines = [f"[{s * 37.5:12.6f}] usb 1-{s % 3}: new high-speed USB device number {s}" for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and (frame["timestamp"].diff().dropna() > pd.Timedelta(0)).all()
+    assert frame["content"].str.startswith("usb 1-").all()
