@@ -1,12 +1,19 @@
 """``logad compare``: which templates a target log has more or less of than a baseline log.
 
 Both sides are read, then mined together so that a template has one id on
-both. Per template the question is whether its share of the lines differs.
-Given the template's c lines over both sides, its target count is binomial
-with p = target lines / all lines when the shares are equal (the exact
-conditional test for two Poisson rates); the two-sided p-value doubles the
-smaller tail (scipy.stats.binom), and the p-values of all templates are
-adjusted with Benjamini–Hochberg (scipy.stats.false_discovery_control).
+both. Per template the question is whether its target count differs from
+what the sides' size ratio r predicts. r is the median, over the templates
+with at least MIN_LINES lines on each side, of target / baseline count (the
+median-of-ratios normalisation of count data): one template that grows does
+not make every other look smaller, as comparing shares of all lines would,
+and a busier target does not make every template look larger. With fewer
+than 3 such templates r is target lines / baseline lines. Given the
+template's c lines over both sides, its target count is binomial with
+p = r / (1 + r) when it changed like the rest (the exact conditional test
+for two Poisson rates); the two-sided p-value doubles the smaller tail
+(scipy.stats.binom), and the p-values of all templates are adjusted with
+Benjamini–Hochberg (scipy.stats.false_discovery_control). ``delta_pct`` is
+the change beyond r: 100 · (target / (r · baseline) − 1).
 
 ``status``: ``new`` (no baseline line), ``gone`` (no target line), ``up`` or
 ``down`` (adjusted p-value under ``alpha``), else ``same``. The divergence
@@ -37,6 +44,8 @@ COMPARE_COLUMNS = ["template_id", "template", "baseline_count", "target_count", 
                    "delta_pct", "status", "p_value"]
 STATUSES = ("new", "gone", "up", "down", "same")
 ALPHA = 0.05
+# Lines a template needs on each side to count towards the sides' size ratio.
+MIN_LINES = 5
 SHOWN = 20  # templates per section of the HTML page
 
 Paths = str | os.PathLike | Sequence[str | os.PathLike]
@@ -96,12 +105,13 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     b = b_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     t = t_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     total_b, total_t = int(b.sum()), int(t.sum())
-    p = _p_values(b, t)
+    ratio = size_ratio(b, t)
+    p = _p_values(b, t, ratio)
     with np.errstate(divide="ignore", invalid="ignore"):
         share_b = b / total_b if total_b else np.zeros(len(b))
         share_t = t / total_t if total_t else np.zeros(len(t))
-        delta = np.where(b > 0, 100.0 * (share_t - share_b) / share_b, np.nan)
-    status = np.select([b == 0, t == 0, (p < alpha) & (share_t > share_b), (p < alpha) & (share_t < share_b)],
+        delta = np.where(b > 0, 100.0 * (t / (ratio * b) - 1.0), np.nan)
+    status = np.select([b == 0, t == 0, (p < alpha) & (t > ratio * b), (p < alpha) & (t < ratio * b)],
                        ["new", "gone", "up", "down"], "same")
     names = _template_names(pd.concat([baseline, target], ignore_index=True))
     table = pd.DataFrame({"template_id": ids, "template": names.reindex(ids).to_numpy(),
@@ -116,12 +126,21 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     return Comparison(table, symmetric_kl(b, t), examples, total_b, total_t, alpha)
 
 
-def _p_values(b: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template's share is the same on both sides."""
+def size_ratio(b: np.ndarray, t: np.ndarray) -> float:
+    """Target / baseline size (see the module docstring) from per-template counts (k,) of each side."""
+    steady = (b >= MIN_LINES) & (t >= MIN_LINES)
+    if steady.sum() >= 3:
+        return float(np.exp(np.median(np.log(t[steady] / b[steady]))))
+    return float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
+
+
+def _p_values(b: np.ndarray, t: np.ndarray, ratio: float) -> np.ndarray:
+    """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template changed by ``ratio`` (target /
+    baseline), as the sides do."""
     if len(b) == 0:
         return np.zeros(0)
     n = b + t
-    share = t.sum() / max(n.sum(), 1)
+    share = ratio / (1.0 + ratio)
     tails = np.minimum(binom.cdf(t, n, share), binom.sf(t - 1, n, share))
     return false_discovery_control(np.minimum(1.0, 2.0 * tails), method="bh")
 

@@ -49,7 +49,8 @@ def test_statuses_and_shared_template_ids(sides):
     assert status == {"error": "new", "backup": "gone", "cache": "down", "user": "up", "disk": "same"}
     row = comparison.table.set_index("status").loc["down"]
     assert row["baseline_count"] == 400 and row["target_count"] == 100
-    assert row["delta_pct"] == pytest.approx(100 * (100 / 735 - 400 / 1020) / (400 / 1020))
+    # The sides' size ratio is the median of user 1, cache 0.25 and disk 0.75 (target / baseline).
+    assert row["delta_pct"] == pytest.approx(100 * (100 / (0.75 * 400) - 1))
     assert set(comparison.table["status"]) <= set(STATUSES)
     assert comparison.divergence > 0.5
     assert list(comparison.examples[int(comparison.table.set_index("status").loc["new", "template_id"])]
@@ -61,6 +62,19 @@ def test_symmetric_kl_is_symmetric_and_zero_on_equal_mixes():
     assert symmetric_kl(a, b) == pytest.approx(symmetric_kl(b, a)) and symmetric_kl(a, b) > 0
     assert symmetric_kl(a, 3 * a + 1) < symmetric_kl(a, b)
     assert symmetric_kl(a, a) == 0
+
+
+@pytest.mark.parametrize("scale", [1, 3])
+def test_one_template_that_grows_leaves_the_others_unchanged(tmp_path, scale):
+    # The same traffic (or three times as much) with one message doubling: only that message went up.
+    steady = {"user 1 logged in": 300, "cache hit for key 7": 200, "disk check ok": 150, "job 3 done": 100}
+    base = write_lines(tmp_path / "base.log", {**steady, "card declined for order 9": 200})
+    target = write_lines(tmp_path / "target.log", {**{m: n * scale for m, n in steady.items()},
+                                                   "card declined for order 9": 400 * scale})
+    table = compare_frames(*read_sides(base, target)).table
+    status = dict(zip(table["template"].str.split().str[0], table["status"]))
+    assert status == {"card": "up", "user": "same", "cache": "same", "disk": "same", "job": "same"}
+    assert table.set_index("status").loc["up", "delta_pct"] == pytest.approx(100.0)
 
 
 def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
