@@ -630,7 +630,10 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         lo, hi = np.searchsorted(pos, a), np.searchsorted(pos, z, side="left" if kind in ("burst", "drop") else "right")
         if hi <= lo:  # nothing inside: the lines just before and after
             lo, hi = max(lo - 1, 0), min(hi + 1, len(pos))
-        elif kind == "burst":  # a burst starts and ends with its lines, not with its buckets
+        elif kind == "burst":  # a burst is its densest stretch of lines, not its buckets
+            # Lines at twice the expected rate or less lower the score: the ordinary ones around the burst.
+            first, last = _densest(pos[lo:hi], 2 * expected / max(z - a, 1e-9))
+            lo, hi = lo + first, lo + last + 1
             a, z = pos[lo], pos[hi - 1]
         shown = idx[lo:hi]
         if len(shown):
@@ -649,6 +652,17 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         table = table.sort_values(["start", "first_line_no", "score"], ascending=[True, True, False],
                                   ignore_index=True)
     return table.astype({"template_id": np.int64, "first_line_no": np.int64, "last_line_no": np.int64})
+
+
+def _densest(pos: np.ndarray, rate: float) -> tuple[int, int]:
+    """First and last index of the stretch of sorted positions (k,) with the most lines beyond ``rate`` per unit of
+    position: max over i ≤ j of (j − i + 1) − rate · (pos_j − pos_i), in one pass (the window's ordinary lines
+    before and after a burst are left out)."""
+    k = np.arange(len(pos))
+    opening = k - rate * pos
+    run_min = np.minimum.accumulate(opening)
+    last = int(np.argmax(k + 1 - rate * pos - run_min))
+    return int(np.argmin(opening[:last + 1])), last
 
 
 def _when(counts: TemplateCounts, pos: float) -> pd.Timestamp:

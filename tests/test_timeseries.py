@@ -125,6 +125,21 @@ def test_retry_storm_is_a_burst():
     assert outside.empty
 
 
+def test_a_burst_spans_its_dense_lines_not_the_ordinary_ones_of_its_buckets():
+    # Ten minutes of a storm on top of the same message's steady trickle through the day.
+    t = 5 * DAY + 15 * 3600
+
+    def storm(events, rng):
+        steady = [(s, 5) for s in np.arange(0, 8 * DAY, 900.0)]
+        return events + steady + [(t + s, 5) for s in rng.uniform(0, 600, 150)]
+
+    bursts = find_trends(make_log(edit=storm)).alerts.query("kind == 'burst' and template == 'retry connection'")
+    assert len(bursts) == 1
+    start, end = (bursts.iloc[0][k] for k in ("start", "end"))
+    # At most the next ordinary line after the storm; its buckets run on to the hour's end.
+    assert T0 + pd.Timedelta(seconds=t) <= start and end <= T0 + pd.Timedelta(seconds=t + 900)
+
+
 def test_traffic_drop_is_found_and_the_log_volume_drops_too():
     a, b = 3 * DAY + 10 * 3600, 3 * DAY + 14 * 3600
 
