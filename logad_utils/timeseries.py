@@ -65,7 +65,9 @@ Alerts (:func:`find_trends`)
 
 ``score`` is −log10 of the alert's probability (silence: the Poisson chance
 of missing that many expected occurrences); ``expected`` and ``observed``
-are the line counts over the alert (0 observed for silence, new and gone).
+are the line counts over the alert's buckets (0 observed for silence, new
+and gone). A burst starts and ends with its densest stretch of lines within
+them: the most lines beyond twice the expected rate.
 """
 from __future__ import annotations
 
