@@ -38,10 +38,11 @@ CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 # Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
 # and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
-# Upper-case abbreviations: Serilog's and zerolog's three letters, logrus' and supervisord's four.
-LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|NOTE|WARNING|WARN|ERROR|ERR|"
+# Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
+# supervisord's four, MariaDB's "Note".
+LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
-             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI)")
+             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE)")
 # Numeric levels of pino and bunyan.
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 

@@ -227,7 +227,8 @@ _ELEMENT_RES = [
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
     # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:").
     # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:").
-    ("component", re.compile(r"(\s*)((?:[^\s\[\]:]|::)*[A-Za-z](?:[^\s\[\]:]|::)*(?::\d+)?)(?:\[(\d+|"
+    # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
+    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded

@@ -1,5 +1,7 @@
 """Layout inference: unknown text headers, JSON and logfmt dialects, and `logad formats --detect`."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -392,3 +394,16 @@ def test_kernel_ring_buffer_seconds_since_boot_are_timestamps():
     frame = parse_lines(lines)
     assert frame["timestamp"].notna().all() and (frame["timestamp"].diff().dropna() > pd.Timedelta(0)).all()
     assert frame["content"].str.startswith("usb 1-").all()
+
+
+def test_a_long_word_is_no_catastrophic_backtracking():
+    # The component rule looks ahead for a letter: two greedy runs around it tried every split of a word, minutes
+    # for a line as long as logad reads (65,536 characters) where one pass takes milliseconds.
+    code = ("import sys; from logad_utils.layout import _ELEMENT_RES; "
+            "sys.exit(dict(_ELEMENT_RES)['component'].match('a' * 65_536 + ' rest') is not None)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_lower_case_note_is_no_level():
+    lines = [f"2024-03-05 14:07:{s:02d} INFO job {s} done" for s in range(30)] + ["2024-03-05 14:08:00 note that"]
+    assert parse_lines(lines)["level"].iloc[-1] != "note"
