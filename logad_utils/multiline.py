@@ -22,7 +22,9 @@ exception type and its top frame; continuation lines that are no part of a
 trace are added to the message) in ``event``, which templates and scores use.
 A blank line does not end an event: a continuation after it joins the event
 before it (a Go panic and a Python chained exception hold blank lines); blank
-rows stay rows of their own. A trace that opens a file is one event.
+rows stay rows of their own. Before a file's first header line, stack frames,
+indented lines and a Python trace's closing exception join the line they
+follow.
 """
 from __future__ import annotations
 
@@ -49,6 +51,9 @@ _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$
 # First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTD")
 _INDENT_SHARE = 0.5
+# Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
+# to continue the event before it: as :func:`formats.detect_format` asks of a layout.
+_HEADER_RULE = 0.5
 # The literal text before a format's first field, and the field.
 _FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
@@ -106,7 +111,13 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     # there are (.NET's console layout indents every message; Python traces indent their source lines). Without
     # a header, indentation counts only when most lines are not indented.
     plain = has_header and fmt.json_key is None
-    return Multiline(header=has_header, indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
+    # Any other line that does not match continues an event only where the header is the rule: a layout read off
+    # the few lines that start with a timestamp leaves the other lines events of their own (joined, all but a few
+    # would drop out of the event's text, a FATAL among them).
+    heads = header_lines(lines)
+    usual = not plain or (bool(heads) and fmt.parse(heads)[1].mean() >= _HEADER_RULE)
+    return Multiline(header=has_header and usual,
+                     indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=_head_regex(fmt) if plain else None,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt))
 
@@ -190,10 +201,15 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
     blank = frame["blank"].to_numpy(dtype=bool)
     starts = ~flags & ~blank
     # Before the chunk's first head there is no event to continue: a line flagged only for not matching the header
-    # starts one, and the stack frames and indented lines under it join it (a trace that opens the file).
+    # starts one, and the stack frames and indented lines under it join it, as does the exception line that ends
+    # a Python trace (a trace that opens the file).
     raw = frame["raw"].to_numpy()
     lead = np.flatnonzero(~blank[:int(np.argmax(starts)) if starts.any() else n])
-    starts[lead] = [not is_frame_line(line) for line in raw[lead]]
+    after_frame = False
+    for i in lead:
+        framed = is_frame_line(raw[i])
+        starts[i] = not (framed or (after_frame and _EXCEPTION_LINE.match(raw[i][:_HEAD_CHARS]) is not None))
+        after_frame = framed
     starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)
     head = np.maximum.accumulate(head) if n else head

@@ -152,9 +152,10 @@ def test_a_trace_with_blank_lines_is_one_event(tmp_path, trace, chunk_lines):
     assert frame["event_line_no"].iloc[6 + len(trace)] == 7 + len(trace)
 
 
-def test_continuation_lines_that_open_a_file_are_one_event(tmp_path):
-    frame = read_logs(_write(tmp_path, JAVA + [_head(i) for i in range(10)]), warn=False)
-    assert frame["event_line_no"].tolist() == [1] * len(JAVA) + list(range(len(JAVA) + 1, len(JAVA) + 11))
+@pytest.mark.parametrize("trace", [JAVA, PYTHON], ids=["java", "python"])
+def test_continuation_lines_that_open_a_file_are_one_event(tmp_path, trace):
+    frame = read_logs(_write(tmp_path, trace + [_head(i) for i in range(10)]), warn=False)
+    assert frame["event_line_no"].tolist() == [1] * len(trace) + list(range(len(trace) + 1, len(trace) + 11))
     # A plain first line and its indented list: the line is the event's message, once.
     frame = read_logs(_write(tmp_path, ["Font directories:", "\t/usr/share/fonts", "\t/usr/local/share/fonts"]
                              + [_head(i) for i in range(10)]), warn=False)
@@ -223,14 +224,20 @@ def test_lines_that_never_match_the_header_stay_apart(tmp_path):
         assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 6, 6, 6]
 
 
-def test_a_header_on_fewer_than_half_the_lines_still_heads_the_events(tmp_path):
-    # Most lines continue an event (a query, a dump): the lines that start with a timestamp show the layout.
+def test_a_header_on_fewer_than_half_the_lines_is_still_read(tmp_path):
+    # Most lines are something else (a query, a dump): the lines that start with a timestamp show the layout.
     query = ["SELECT o.id, o.total", "FROM orders o", "JOIN users u ON u.id = o.user_id", "ORDER BY o.id;"]
     records = [(_head(i),) + (tuple(query) if i % 2 else ()) for i in range(10)]
     frame = read_logs(_write(tmp_path, [row for record in records for row in record]), warn=False)
-    starts = np.cumsum([0] + [len(r) for r in records[:-1]]) + 1
-    assert frame["event_line_no"].tolist() == [s for s, r in zip(starts, records) for _ in r]
-    assert frame["timestamp"].notna().all() and (frame["level"] == "INFO").all()
+    heads = frame["raw"].str.startswith("2024-")
+    assert frame.loc[heads, "timestamp"].notna().all() and (frame.loc[heads, "level"] == "INFO").all()
+    # The other lines stay events of their own: joined, all but a few would drop out of the event's text.
+    assert (frame["event_line_no"] == frame["line_no"]).all() and frame.loc[~heads, "content"].tolist()[:4] == query
+    # A log of plain lines with a timestamped tick now and then: a FATAL among them is no part of a tick's event.
+    lines = [f"worker {i} processed item {i}" if i % 7 else _head(i) for i in range(46)]
+    lines[31] = "FATAL: disk /dev/sda failed"
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame.loc[31, "event_line_no"] == 32 and "FATAL" not in str(frame.loc[30, "event"])
     # Prose with a date on a few lines stays raw text.
     prose = [f"paragraph {i} of the notes, nothing to parse here" for i in range(40)] + [_head(1), _head(2)]
     assert read_logs(_write(tmp_path, prose), warn=False)["event_line_no"].tolist() == list(range(1, 43))
