@@ -288,12 +288,17 @@ def _save_model(args: argparse.Namespace, model) -> None:
 
 def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
     """``detect`` with every line in memory (for ``--projector-dir``)."""
+    from .io import ReadReport
     from .pipeline import LogModel, make_detector, parse_logs, resolved_format
+    from .streaming import check_read
     from .templates import LogTemplateMiner
 
     miner = LogTemplateMiner()
     train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
     frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
+    for read in (train, frame):
+        if read is not None:
+            check_read(ReadReport(**read.attrs["read_report"]))
     detector = make_detector(args.method, known_good=train is not None, **_detector_params(args))
     if train is not None:
         detector.fit(train)

@@ -138,7 +138,7 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
 
 def _splittable(path: Path) -> bool:
     with open(path, "rb") as fh:
-        magic = fh.read(8)
+        magic = fh.read(16)
     # Compressed streams have no random access; UTF-16 needs its byte order mark.
     return compression(magic) is None and magic[:2] not in (b"\xff\xfe", b"\xfe\xff")
 

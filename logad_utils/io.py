@@ -47,8 +47,9 @@ LOG_NAME_PREFIXES = ("syslog", "messages", "kern", "auth", "daemon")
 _SNIFF_BYTES = 8192
 # What a damaged file raises while being read: I/O errors, a .gz cut short, a corrupt deflate stream.
 _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
-# Compressed logs, by their first bytes (rotated logs: logrotate's .gz, journald's and distributions' .xz, .bz2).
-COMPRESSIONS = {b"\x1f\x8b": ("gzip", gzip.open), b"\xfd7zXZ\x00": ("xz", lzma.open), b"BZh": ("bzip2", bz2.open)}
+# Compressed logs, by a regex of their first bytes (rotated logs: logrotate's .gz, distributions' .xz, .bz2).
+COMPRESSIONS = {rb"\x1f\x8b": ("gzip", gzip.open), rb"\xfd7zXZ\x00": ("xz", lzma.open),
+                rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)": ("bzip2", bz2.open)}  # bzip2: a block or end of stream next
 _DETECT_LINES = 500
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
@@ -238,7 +239,7 @@ def _open_text(path: Path) -> IO[str]:
 
 def compression(head: bytes) -> tuple[str, Callable] | None:
     """(name, opener) of the compression a file's first bytes show (:data:`COMPRESSIONS`), None for plain text."""
-    return next((found for magic, found in COMPRESSIONS.items() if head.startswith(magic)), None)
+    return next((found for magic, found in COMPRESSIONS.items() if re.match(magic, head)), None)
 
 
 def line_ends(head: bytes) -> str | None:

@@ -133,7 +133,8 @@ def test_detect_on_blank_only_input_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["parse", "--out", "{tmp}/x.csv"], ["analyze", "--method", "tfidf", "--out",
-                                                                         "{tmp}/out"]])
+                                                                         "{tmp}/out"],
+                                     ["detect", "--projector-dir", "{tmp}/proj", "--out", "{tmp}/x.csv"]])
 def test_empty_input_is_a_clear_error_and_writes_nothing(tmp_path, capsys, command):
     empty = tmp_path / "empty.log"
     empty.write_text("")

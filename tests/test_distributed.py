@@ -69,13 +69,18 @@ def test_byte_ranges_hold_whole_lines_with_true_numbers(tmp_path, newline):
     assert got == list(zip(expected["line_no"], expected["raw"]))
 
 
-def test_events_are_read_whole_across_ranges(tmp_path):
+@pytest.mark.parametrize("trace", [
+    ["java.lang.IllegalStateException: boom", "\tat a.b.C.run(C.java:1)", "\tat a.b.D.go(D.java:2)"],
+    # Blank lines inside the event, and a lone "\r" (progress output) inside a line.
+    ["panic: boom", "", "goroutine 1 [running]:", "main.main()", "\t/app/main.go:9 +0x1d", "", "step 1\rstep 2"],
+], ids=["java", "go-blank-lines-cr"])
+def test_events_are_read_whole_across_ranges(tmp_path, trace):
     path, lines = tmp_path / "trace.log", []
     for i in range(120):
         lines.append(f"2024-01-01 00:00:{i % 60:02d} ERROR worker {i} failed")
         if i % 3 == 0:
-            lines += ["java.lang.IllegalStateException: boom", "\tat a.b.C.run(C.java:1)", "\tat a.b.D.go(D.java:2)"]
-    path.write_text("\n".join(lines) + "\n")
+            lines += trace
+    path.write_bytes(("\n".join(lines) + "\n").encode())
     parts, _ = plan_partitions(path, block_bytes=300)
     frames, first = [], 1
     for part in parts:
@@ -86,6 +91,12 @@ def test_events_are_read_whole_across_ranges(tmp_path):
     columns = ["line_no", "event_line_no", "event", "content"]
     assert len(parts) > 5
     pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+    # Every non-blank line of a trace belongs to the ERROR line before it, and the line count is the file's.
+    heads = got["raw"].str.startswith("2024-").to_numpy()
+    owner = np.maximum.accumulate(np.where(heads, got["line_no"].to_numpy(), 0))
+    lines_of_events = ~got["blank"].to_numpy()
+    assert (got["event_line_no"].to_numpy()[lines_of_events] == owner[lines_of_events]).all()
+    assert len(got) == len(lines)
 
 
 def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):

@@ -69,6 +69,11 @@ def test_xz_and_bzip2_are_read_like_gzip(tmp_path, suffix, compress):
         read_logs(tmp_path / f"c.log{suffix}", warn=False)
 
 
+def test_text_that_starts_like_a_compression_header_is_text(tmp_path):
+    frame = read_logs(write(tmp_path / "bzh.log", b"BZhang logged in from 10.0.0.1\nBZhang logged out\n"), warn=False)
+    assert frame["raw"].tolist() == ["BZhang logged in from 10.0.0.1", "BZhang logged out"]
+
+
 def test_blank_and_unparsed_lines_are_kept_and_counted(tmp_path):
     # A line with a timestamp of its own is an event, not a continuation of the one before.
     lines = [ATM[0], "", "   ", "2024-01-02 03:04:05 garbage that matches nothing", ATM[1]]
