@@ -191,10 +191,10 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
 
     ``flags`` (n,) marks continuation rows; before the first unflagged row,
-    only stack frames and indented lines continue. Blank rows are their own
-    and end no event. ``level_line``:
-    a ``LEVEL:`` opening the line under a head sets the event's ``level``
-    (a column of the frame) and is left out of its text.
+    only stack frames, indented lines and a Python trace's closing exception
+    continue. Blank rows are their own and end no event. ``level_line``: a
+    ``LEVEL:`` opening the line under a head sets the event's ``level`` (a
+    column of the frame) and is left out of its text.
     """
     n = len(frame)
     line_no = frame["line_no"].to_numpy()
