@@ -472,6 +472,19 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     return out
 
 
+# Fields glued to the timestamp by colons, the level first: Python's "%(asctime)s:%(levelname)s:%(name)s:%(message)s".
+_COLON_HEADER = re.compile(r":(" + LEVELS_RE + r"):([^:\s]+):")
+
+
+def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> str | None:
+    """Loghub-notation text of a ``:LEVEL:name:`` header glued to the timestamp, when most lines have one."""
+    if sum(_COLON_HEADER.match(r) is not None for r in rests) < HEADER_SHARE * len(rests):
+        return None
+    level, component = names("Level"), names("Component")
+    patterns[level], patterns[component] = LEVELS_RE, r"[^:\s]+"
+    return f":<{level}>:<{component}>:"
+
+
 # The rest of a bracket the timestamp opens: "[2024-03-05T14:07:09Z INFO  app::net]", "[... 14:07:09,123: INFO/Main]".
 _BRACKET_REST = re.compile(r"([:,]?)\s+(" + LEVELS_RE + r")(?:[\s/]+([^\]\s][^\]]*?))?\s*")
 
@@ -585,6 +598,10 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
                                     component=not inside and not _names_component(header))
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
+        colons = _colon_header(rests, names, patterns) if not inside else None
+        if colons is not None:
+            return LogFormat(pattern + colons + "<Content>", "inferred", patterns, time_format,
+                             time_fields=time_fields)
         if inside:
             pattern += _bracket_rest_pattern(rests, names, patterns)
         pattern += _header_pattern(header, names, patterns, after_time=True)

@@ -373,6 +373,15 @@ def test_a_level_in_the_components_bracket_is_the_level():
     assert (frame["content"].str.startswith("running module ")).all()
 
 
+def test_fields_glued_to_the_timestamp_by_colons_are_read():
+    # Python's "%(asctime)s:%(levelname)s:%(name)s:%(message)s" (certbot's log)
+    levels = ["WARNING", "ERROR", "INFO"]
+    frame = parse_lines([f"2024-03-05 14:07:{s:02d},445:{levels[s % 3]}:acme.client:slow query {s}: took 3 ms"
+                         for s in range(40)])
+    assert frame["timestamp"].notna().all() and frame["level"].tolist() == [levels[s % 3] for s in range(40)]
+    assert (frame["component"] == "acme.client").all() and frame["content"].str.startswith("slow query ").all()
+
+
 def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     threads = ["Server thread/INFO", "User Authenticator #1/ERROR", "Server thread/WARN"]
     frame = parse_lines([f"[14:07:{s:02d}] [{threads[s % 3]}]: starting step {s}" for s in range(40)])
