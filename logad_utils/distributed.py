@@ -544,4 +544,5 @@ def _add_counts(total: ReadReport, part: ReadReport) -> None:
         setattr(total, name, getattr(total, name) + getattr(part, name))
     for source, n in part.unparsed_files.items():
         total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
-    total.warnings += [w for w in part.warnings if w not in total.warnings]
+    for warning in part.warnings:
+        total.note(warning)

@@ -351,13 +351,13 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     files = resolve_paths(path)
     sample = [s[:MAX_LINE_CHARS] for s in next(_iter_line_batches(files[0], _DETECT_LINES), [])]
     fmt = detect_format(sample)
-    frame = parse_lines(sample, fmt)
+    rule = infer_multiline(sample, fmt)
+    frame = _frame_for(sample, fmt, "", 1, rule)
     lines = ~frame["blank"]
     heads = lines & (frame["event_line_no"] == frame["line_no"])
     time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines)"
             if "timestamp" in frame else "none")
     kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
-    rule = infer_multiline(sample, fmt)
     return {"file": str(files[0]), "layout": kind,
             "format": fmt.describe() or "(none: whole line is the message)",
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "

@@ -583,6 +583,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     patterns: dict[str, str] = {}
     time_format = None
     time_fields: tuple[str, ...] | None = None
+    colons = None
     if hit is None:
         header = _header(sample)
         if not any(e.kind in ("level", "component") for e, _ in header):
@@ -600,13 +601,13 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
         pattern += text
         colons = _colon_header(rests, names, patterns) if not inside else None
         if colons is not None:
-            return LogFormat(pattern + colons + "<Content>", "inferred", patterns, time_format,
-                             time_fields=time_fields)
-        if inside:
-            pattern += _bracket_rest_pattern(rests, names, patterns)
-        pattern += _header_pattern(header, names, patterns, after_time=True)
-    # A separator the message follows with no space ("|api|message") ends the header as it is.
-    glued = bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1]
+            pattern += colons
+        else:
+            if inside:
+                pattern += _bracket_rest_pattern(rests, names, patterns)
+            pattern += _header_pattern(header, names, patterns, after_time=True)
+    # A separator the message follows with no space ("|api|message", ":name:message") ends the header as it is.
+    glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1])
     pattern += " <Content>" if pattern and not glued else "<Content>"
     return LogFormat(pattern, "inferred", patterns, time_format, time_fields=time_fields)
 

@@ -337,8 +337,8 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
         return ts
     if "source" not in frame:
         return ts.ffill().bfill()
-    by_source = ts.groupby(frame["source"].to_numpy(), sort=False)
-    return by_source.ffill().groupby(frame["source"].to_numpy(), sort=False).bfill()
+    source = frame["source"].to_numpy()
+    return ts.groupby(source, sort=False).ffill().groupby(source, sort=False).bfill()
 
 
 def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:
