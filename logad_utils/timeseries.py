@@ -25,7 +25,13 @@ factors (two weeks or more) are the daily totals per weekday over the
 overall mean, with a prior of ``WEEKDAY_PRIOR`` lines. A slot no day can
 speak for is interpolated from the buckets around it. Otherwise *rolling*:
 the centred rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling
-mean where the median is 0 (a rare template).
+mean where the median is 0 (a rare template). Where fewer than
+``SLOT_MIN_LINES`` lines stand behind a template's baseline (the slot on the
+other days, or the rolling window), the template's share of the traffic
+stands in: its lines over the expected count of all lines in the buckets
+fitted, times that expected count. A rare template that follows the daily
+traffic is then expected most at the busy hours, not where a few days
+happened to hold none of its lines.
 
 The fit is repeated ``REFITS`` times, each time without the buckets (one
 standard deviation out) of the windows the last fit finds extreme (tail
@@ -104,6 +110,7 @@ OUTLIER_P = 0.05  # buckets left out of the next baseline fit
 REFITS = 3
 MEDIAN_MIN_LINES = 5  # lines in an hour from which the seasonal profile is a median
 MEDIAN_MIN_DAYS = 14
+SLOT_MIN_LINES = 5  # lines behind a template's own baseline from which it is trusted over its share of the traffic
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
@@ -288,16 +295,20 @@ def _is_seasonal(counts: TemplateCounts, occ: _Occurrences) -> bool:
 
 
 def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool,
-                    skip: np.ndarray | None = None) -> np.ndarray:
+                    skip: np.ndarray | None = None, traffic: np.ndarray | None = None) -> np.ndarray:
     """Expected lines per full bucket (b, m) of counts ``y`` (b, m) with exposure (b,).
 
     Fitted on the fully covered buckets not in ``skip`` (b, m); seasonal
     (hour of day, and day of week with two weeks or more) when ``seasonal``,
-    else a rolling median; see the module docstring.
+    else a rolling median. ``traffic``: expected lines of all templates per
+    full bucket (b,), for the share model of sparse cells; see the module
+    docstring.
     """
     use = (exposure >= 1.0)[:, None] if skip is None else (exposure >= 1.0)[:, None] & ~skip
     fit = np.where(use, y, np.nan)
-    lam = _seasonal(fit, starts) if seasonal else _rolling(fit)
+    lam, support = _seasonal(fit, starts) if seasonal else _rolling(fit)
+    if traffic is not None:
+        lam = np.where(support < SLOT_MIN_LINES, _traffic_share(y, use, traffic) * traffic[:, None], lam)
     # The mean rate over the buckets fitted stands in where the baseline has nothing to go on, and a tenth of
     # it is the floor: a template is never impossible where it was merely not seen before.
     fitted = np.where(use, exposure[:, None], 0.0).sum(axis=0)
@@ -306,8 +317,15 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
     return np.maximum(np.where(np.isnan(lam), rate, lam), 0.1 * rate)
 
 
-def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
-    """Weekday factor × slot-of-day profile (b, m), from counts with NaN where not to be used (b, m)."""
+def _traffic_share(y: np.ndarray, use: np.ndarray, traffic: np.ndarray) -> np.ndarray:
+    """Each template's lines (m,) per expected line of all templates (b,), over the buckets in ``use`` (b, m)."""
+    total = np.where(use, traffic[:, None], 0.0).sum(axis=0)
+    return np.where(use, y, 0.0).sum(axis=0) / np.maximum(total, 1e-9)
+
+
+def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Weekday factor × slot-of-day profile (b, m), from counts with NaN where not to be used (b, m), and the
+    lines behind each cell's profile (b, m)."""
     b, m = fit.shape
     slots = int(round(DAY / (starts[1] - starts[0]))) if b > 1 else 1
     days = -(-b // slots)
@@ -330,6 +348,7 @@ def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
     # Leave the day out: a burst or a drop never lowers its own surprise.
     with np.errstate(invalid="ignore", divide="ignore"):
         profile = (total - np.where(valid, scaled, 0.0)) / (n - valid)
+    support = np.nansum(grid, axis=0) - np.nan_to_num(grid)  # lines of the slot on the other days
     # Where an hour holds enough lines, the median day of that hour (spread evenly over its buckets):
     # robust however many days had an incident then, short of half. Over a few days a median is too
     # noisy a guess (and, unlike the mean, cannot leave the day itself out).
@@ -340,18 +359,22 @@ def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
             warnings.simplefilter("ignore", RuntimeWarning)  # hours no day covers fully: NaN
             median = np.nanmedian(hours.sum(axis=2), axis=0)  # (hours, m)
         median = np.repeat(median / per_hour, per_hour, axis=0)  # (slots, m)
-        profile = np.where(median * per_hour >= MEDIAN_MIN_LINES, median[None, :, :], profile)
+        robust = median * per_hour >= MEDIAN_MIN_LINES
+        profile = np.where(robust, median[None, :, :], profile)
+        support = np.where(robust, np.inf, support)
     lam = (factor[:, None, :] * profile).reshape(days * slots, m)[:b]
     # A slot no other day can speak for (all left out) takes after the buckets around it.
-    return pd.DataFrame(lam).interpolate(limit_direction="both").to_numpy()
+    return (pd.DataFrame(lam).interpolate(limit_direction="both").to_numpy(),
+            support.reshape(days * slots, m)[:b])
 
 
-def _rolling(fit: np.ndarray) -> np.ndarray:
-    """Centred rolling median (b, m); the rolling mean where the median is 0."""
+def _rolling(fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centred rolling median (b, m), the rolling mean where the median is 0; and the lines in each window
+    (b, m)."""
     frame = pd.DataFrame(fit)
     roll = frame.rolling(ROLLING_BUCKETS, center=True, min_periods=1)
     median, mean = roll.median().to_numpy(), roll.mean().to_numpy()
-    return np.where(median > 0, median, mean)
+    return np.where(median > 0, median, mean), roll.sum().to_numpy()
 
 
 def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray, seen: np.ndarray) -> np.ndarray:
@@ -552,16 +575,18 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     raw: list[tuple] = []
     expected: dict[int, np.ndarray] = {}
     block = max(_BLOCK_CELLS // max(b, 1), 1)
-    # Column -1 is every line together.
-    columns = np.concatenate([[-1], tested])
     # A new template is modelled from its first line on, a gone one up to its last: they had no baseline before.
+    # Row -1 (k) is column -1, every line together: modelled first, its baseline is the traffic of the others.
     life = np.tile([0, b], (k + 1, 1))
     for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
-    for i in range(0, len(columns), block):
-        cols = columns[i:i + block]
-        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected)
+    raw += _block_alerts(counts, np.array([-1]), life[[-1]], seasonal, log_cut, expected)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        traffic = np.nan_to_num(expected[-1] / counts.exposure)
+    for i in range(0, len(tested), block):
+        cols = tested[i:i + block]
+        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_explained_drops(alerts + gap)
     table = _alert_table(alerts, occ, counts, frame)
@@ -572,9 +597,10 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
 
 
 def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, seasonal: bool, log_cut: float,
-                  expected: dict) -> list[tuple]:
+                  expected: dict, traffic: np.ndarray | None = None) -> list[tuple]:
     """Burst and drop alerts (kind, column, first bucket, end bucket, score, expected, observed) of some columns
-    (m,), each modelled in its [first, end) bucket range life (m, 2)."""
+    (m,), each modelled in its [first, end) bucket range life (m, 2); ``traffic``: expected lines of all
+    templates per full bucket (b,) (:func:`expected_counts`)."""
     b = counts.matrix.shape[0]
     parts = [counts.matrix[:, cols[cols >= 0]].toarray().astype(float)]
     if cols[0] < 0:
@@ -584,13 +610,13 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
     index = np.arange(b)[:, None]
     seen = (exposure[:, None] > 0) & (index >= life[:, 0]) & (index < life[:, 1])
     y_sums = _cumulative(y)
-    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen)
+    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen, traffic)
     phi = _dispersion(y, lam * exposure[:, None], seen, seen)
     # Fit again without the buckets the last fit finds extreme: a storm on one day must not
     # raise the baseline of every other day (nor frequent drops lower it).
     for _ in range(REFITS):
         skip = _outliers(y, y_sums, lam * exposure[:, None], phi) | ~seen
-        lam = expected_counts(y, exposure, counts.starts, seasonal, skip)
+        lam = expected_counts(y, exposure, counts.starts, seasonal, skip, traffic)
         phi = _dispersion(y, lam * exposure[:, None], ~skip, seen)
     mu = lam * exposure[:, None]
     windows = _windows(y_sums, mu, phi, seen, log_cut)

@@ -125,6 +125,26 @@ def test_retry_storm_is_a_burst():
     assert outside.empty
 
 
+def rare_by_day(extra):
+    """An edit adding a rare 'retry connection' line at 9-11 and 13-17 h of each of 3 days, plus ``extra``."""
+    hours = [9, 10, 11, 13, 14, 15, 16, 17]
+    return lambda events, rng: events + [(d * DAY + h * 3600 + 900, 5) for d in range(3) for h in hours] + extra
+
+
+def test_a_rare_message_at_a_busy_hour_no_other_day_saw_it_is_no_burst():
+    # Five lines in the noon hour on the first day only: at a rate of about one an hour by day, chance enough.
+    noon = [(12 * 3600 + 600 * i, 5) for i in range(5)]
+    trends = find_trends(make_log(days=3, edit=rare_by_day(noon)))
+    assert "burst" not in kinds(trends, "retry connection")
+
+
+def test_a_rare_message_bursting_is_still_found():
+    storm = [(DAY + 12 * 3600 + 20 * i, 5) for i in range(30)]
+    bursts = find_trends(make_log(days=3, edit=rare_by_day(storm))).alerts.query("kind == 'burst'")
+    assert bursts["template"].tolist() == ["retry connection"]
+    assert overlaps(bursts.iloc[0], DAY + 12 * 3600, DAY + 12 * 3600 + 600)
+
+
 def test_a_burst_spans_its_dense_lines_not_the_ordinary_ones_of_its_buckets():
     # Ten minutes of a storm on top of the same message's steady trickle through the day.
     t = 5 * DAY + 15 * 3600
