@@ -339,26 +339,33 @@ class NoveltyModel:
         return self.share(texts) * self.unseen_surprise_
 
 
-def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolerance: float = 0.1,
+def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
+                  tolerances: Sequence[float] = (0.1, 0.01, 0.001),
                   alpha: float = 0.01, min_cover: float = 0.5, min_fill: float = 0.5) -> set:
     """Keys (e.g. messages, or their integer codes, -1 for none) of lines (n,) whose timestamps (n,) recur at a
     regular period across the file.
 
     The period is the key's median gap between distinct times. Of c
-    occurrences, k lie within ``tolerance`` periods of one beat grid (extra
-    runs and missed beats are allowed). By chance an occurrence is on the
-    grid with probability 2 · tolerance, and fitting the period and phase
-    puts about two on it, so the key is periodic when P(X ≥ k − 2) <
-    ``alpha`` for X ~ Binomial(c − 2, 2 · tolerance), it has at least
-    ``min_count`` occurrences spanning at least ``min_cover`` of the file's
-    time range, and they fill at least ``min_fill`` of the beats in that
-    span: a daily or hourly routine, not a burst of repeats or a fault that
-    shows at every poll during a few outages.
+    occurrences, k lie within a tolerance τ (in periods) of one beat grid
+    (extra runs and missed beats are allowed). By chance an occurrence is on
+    the grid with probability q = 2τ + r / period (r: the timestamps'
+    resolution, one second or finer), and fitting the period and phase puts
+    about two on it, so at τ the key is periodic when P(X ≥ k − 2) <
+    ``alpha`` for X ~ Binomial(c − 2, q): many occurrences near the grid, or
+    a few exactly on it (a nightly job seen on three days). Each tolerance is
+    tested at ``alpha``, so a key of random times passes one of them with a
+    chance of at most len(``tolerances``) · ``alpha``. It must also have at least ``min_count`` occurrences spanning
+    at least ``min_cover`` of the file's time range, and they fill at least
+    ``min_fill`` of the beats in that span: a daily or hourly routine, not a
+    burst of repeats or a fault that shows at every poll during a few
+    outages.
     """
-    seconds = elapsed_seconds(pd.to_datetime(pd.Series(times), errors="coerce"))
+    parsed = pd.to_datetime(pd.Series(times), errors="coerce")
+    seconds = elapsed_seconds(parsed)
     span = float(np.nanmax(seconds)) if len(seconds) and not np.isnan(seconds).all() else 0.0
     if span <= 0:
         return set()
+    resolution = _resolution(parsed)
     keys = np.asarray(keys)
     codes, names = (keys, None) if keys.dtype.kind in "iu" else pd.factorize(pd.Series(keys, dtype=object))
     valid = (codes >= 0) & ~np.isnan(seconds)
@@ -371,6 +378,7 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolera
     codes = codes[order]
     del order
     bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    levels = np.asarray(tolerances, dtype=float)
     out = set()
     for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(codes)]])):
         t = seconds[lo:hi]
@@ -383,7 +391,17 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 4, tolera
         angle = 2 * np.pi * (t / period)
         grid = np.angle(np.exp(1j * angle).mean())  # the circular mean phase
         off = np.abs(np.angle(np.exp(1j * (angle - grid)))) / (2 * np.pi)  # in periods, 0 ... 0.5
-        on_grid = int((off <= tolerance).sum())
-        if binom.sf(on_grid - 3, len(t) - 2, 2 * tolerance) < alpha:
+        on_grid = (off[:, None] <= levels).sum(axis=0)
+        chance = np.minimum(2 * levels + resolution / period, 1.0)
+        if binom.sf(on_grid - 3, len(t) - 2, chance).min() < alpha:
             out.add(codes[lo] if names is None else names[codes[lo]])
     return out
+
+
+def _resolution(times: pd.Series) -> float:
+    """The coarsest of 1 s, 1 ms and 1 µs that every time (n,) is a whole multiple of, in seconds (1 ns else)."""
+    ns = times.dropna().to_numpy(dtype="datetime64[ns]").view(np.int64)
+    for unit in (10**9, 10**6, 10**3):
+        if not (ns % unit).any():
+            return unit / 1e9
+    return 1e-9

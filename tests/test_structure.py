@@ -54,6 +54,22 @@ def test_periodic_keys():
     assert periodic_keys(keys, times) == {"daily"}
 
 
+def test_three_nights_on_the_second_are_routine_but_three_loose_ones_are_not():
+    start = pd.Timestamp("2026-01-01")
+    nights = [start + pd.Timedelta(days=d, hours=2, seconds=s) for d, s in zip(range(3), [13, 1, 10])]
+    loose = [start + pd.Timedelta(days=d, hours=3, minutes=m) for d, m in zip(range(3), [0, 25, 7])]
+    # Times to the second over three days, so exactly equal gaps are rare by chance.
+    rng = np.random.default_rng(3)
+    random = sorted(start + pd.Timedelta(seconds=int(s)) for s in rng.integers(0, 3 * 86400, 3))
+    ends = [start, start + pd.Timedelta(days=3)]
+    times = pd.Series(nights + loose + random + ends)
+    keys = np.array(["nightly"] * 3 + ["loose"] * 3 + ["random"] * 3 + ["edge"] * 2, dtype=object)
+    assert periodic_keys(keys, times) == {"nightly"}
+    # Minute cron at whole seconds: landing on the second by chance is one in 60, too likely to tell.
+    minutes = pd.Series([start + pd.Timedelta(minutes=m) for m in range(4)])
+    assert periodic_keys(np.array(["cron"] * 3 + ["edge"]), minutes) == set()
+
+
 def test_rare_daily_message_is_routine_but_rare_random_one_is_not():
     start = pd.Timestamp("2026-01-01")
     n = 7 * 288  # one line every 5 minutes for a week
