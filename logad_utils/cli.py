@@ -129,10 +129,13 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
         _add_engine_args(p)
         p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("compare", help="compare the template mix of a target log with a baseline log: "
-                                         "new, gone, up and down templates")
-    p.add_argument("--baseline", nargs="+", required=True, metavar="PATH", help="baseline log file(s)")
-    p.add_argument("--target", nargs="+", required=True, metavar="PATH", help="target log file(s)")
+    p = sub.add_parser("compare", help="compare the template mix of a target log with a baseline log, or of a "
+                                         "log after a time with before it: new, gone, up and down templates")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="with --at: log file(s) to split at that time")
+    p.add_argument("--at", metavar="TIME", help="compare the lines from TIME on (target) with those before it "
+                                                "(baseline), e.g. 2024-03-11T12:00 (a zone converts to UTC)")
+    p.add_argument("--baseline", nargs="+", metavar="PATH", help="baseline log file(s)")
+    p.add_argument("--target", nargs="+", metavar="PATH", help="target log file(s)")
     _add_format_args(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder: compare.csv and compare.html")
     p.set_defaults(func=cmd_compare)
@@ -378,11 +381,18 @@ def _events(frame: pd.DataFrame, rows: np.ndarray) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> None:
     """``logad compare``: template shares of --target against --baseline, as CSV and HTML."""
-    from .compare import compare_frames, read_sides, write_comparison
+    from .compare import compare_frames, read_sides, split_at, write_comparison
 
+    split = args.at is not None
+    if split != bool(args.paths) or (split and (args.baseline or args.target)) \
+            or (not split and not (args.baseline and args.target)):
+        raise CliError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
     out = _output_folder(args.out)
     start = time.perf_counter()
-    baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)
+    if args.at is not None:
+        baseline, target = split_at(args.paths, args.at, args.format, args.json_key)
+    else:
+        baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)
     comparison = compare_frames(baseline, target)
     paths = write_comparison(comparison, out)
     counts = "  ".join(f"{s} {comparison.count(s)}" for s in ("new", "gone", "up", "down"))

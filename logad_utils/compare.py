@@ -37,8 +37,8 @@ from .atomic import write_table, write_text
 from .report import _STYLE
 from .templates import LogTemplateMiner, mine_templates
 
-__all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "compare_frames", "symmetric_kl",
-           "render_comparison", "write_comparison"]
+__all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "split_at", "compare_frames",
+           "symmetric_kl", "render_comparison", "write_comparison"]
 
 COMPARE_COLUMNS = ["template_id", "template", "baseline_count", "target_count", "baseline_share", "target_share",
                    "delta_pct", "status", "p_value"]
@@ -79,6 +79,36 @@ def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str 
     both = mine_templates(both, miner)
     n = len(sides[0])
     return both.iloc[:n].reset_index(drop=True), both.iloc[n:].reset_index(drop=True)
+
+
+def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message",
+             miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read logs, mine their templates and split them at time ``at``: (lines before it, lines from it on).
+
+    ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are. A line
+    without a time of its own takes the last time before it in its file (the first time after it at the
+    start of a file); a file without any time is an error.
+    """
+    try:
+        when = pd.Timestamp(at)
+    except (ValueError, TypeError):
+        raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)") from None
+    if when.tzinfo is not None:
+        when = when.tz_convert("UTC").tz_localize(None)
+    frame = read_logs(paths, fmt, json_key=json_key, warn=False)
+    if not len(frame):
+        raise LogInputError("no lines to read: " + "; ".join(frame.attrs["read_report"]["warnings"]))
+    frame = mine_templates(frame.assign(source=frame["source"].astype(str)), miner)
+    stamps = frame["timestamp"] if "timestamp" in frame else pd.Series(pd.NaT, index=frame.index)
+    stamps = pd.to_datetime(stamps).groupby(frame["source"], sort=False).transform(lambda t: t.ffill().bfill())
+    untimed = frame.loc[stamps.isna(), "source"].unique()
+    if len(untimed):
+        raise LogInputError(f"--at needs timestamps, and {untimed[0]} has none")
+    before = (stamps < when).to_numpy()
+    if before.all() or not before.any():
+        raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "
+                            f"(the logs run from {stamps.min()} to {stamps.max()})")
+    return frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True)
 
 
 def symmetric_kl(baseline: np.ndarray, target: np.ndarray, prior: float = 0.5) -> float:

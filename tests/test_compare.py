@@ -108,3 +108,47 @@ def test_cli_infers_the_layout_of_both_sides(tmp_path):
     assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(tmp_path / "c")]) == 0
     templates = pd.read_csv(tmp_path / "c" / "compare.csv")["template"].tolist()
     assert sorted(templates) == ["session <NUM> opened", "session <NUM> opened with errors"]
+
+
+def timed_log(path, doubled_from):
+    """Two days of steady messages a minute apart; 'card declined' twice as often from minute ``doubled_from``."""
+    start = pd.Timestamp("2024-03-11")
+    lines = []
+    for i in range(2 * 24 * 60):
+        when = (start + pd.Timedelta(minutes=i)).strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(f"{when} INFO [app] {['user 1 logged in', 'cache hit for key 7', 'disk check ok'][i % 3]}")
+        if i % (4 if i < doubled_from else 2) == 0:
+            lines.append(f"{when} ERROR [pay] card declined for order {i}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_compares_one_log_before_and_after_a_time(tmp_path, capsys):
+    log = timed_log(tmp_path / "app.log", doubled_from=24 * 60)
+    out = tmp_path / "split"
+    assert main(["compare", str(log), "--at", "2024-03-12T00:00", "--out", str(out)]) == 0
+    assert "up 1  down 0" in capsys.readouterr().out
+    table = pd.read_csv(out / "compare.csv").set_index("status")
+    assert table.loc["up", "template"].startswith("card declined")
+    assert table.loc["up", "delta_pct"] == pytest.approx(100.0, abs=1)
+    assert table["baseline_count"].sum() + table["target_count"].sum() == len(log.read_text().splitlines())
+    # A zone converts to UTC, as zoned times in logs do: 02:00+02:00 is midnight.
+    assert main(["compare", str(log), "--at", "2024-03-12T02:00+02:00", "--out", str(tmp_path / "zoned")]) == 0
+    assert (pd.read_csv(tmp_path / "zoned" / "compare.csv").to_numpy() == pd.read_csv(out / "compare.csv")
+            .to_numpy()).all()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["{log}", "--out", "{out}"], "give --baseline PATH... and --target PATH..., or PATH... --at TIME"),
+    (["--baseline", "{log}", "--at", "2024-03-12", "--out", "{out}"], "or PATH... --at TIME"),
+    (["{log}", "--at", "soon", "--out", "{out}"], "--at: not a time: 'soon'"),
+    (["{log}", "--at", "2030-01-01", "--out", "{out}"], "every line is before it (the logs run from 2024-03-11"),
+    (["{untimed}", "{log}", "--at", "2024-03-12", "--out", "{out}"], "untimed.log has none"),
+])
+def test_cli_split_mistakes_are_one_line_errors(tmp_path, capsys, argv, message):
+    log = timed_log(tmp_path / "app.log", doubled_from=0)
+    untimed = write_lines(tmp_path / "untimed.log", {"hello world": 3})
+    names = {"log": str(log), "untimed": str(untimed), "out": str(tmp_path / "o")}
+    assert main(["compare"] + [a.format(**names) for a in argv]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and not (tmp_path / "o" / "compare.csv").exists()
