@@ -13,7 +13,9 @@ Grouping (:func:`find_incidents`), per source file, never across files
    at least ``MIN_BACKGROUND_WINDOWS`` of them) is routine for this detector:
    its lines join an incident they fall inside but never start, extend or
    bridge one, except in its first window when it began part-way through
-   (absent for longer than chance allows at its later rate): a new fault.
+   (absent for longer than chance allows at its later rate): a new fault;
+   and except in a window holding more of its lines than chance allows at its
+   rate in the other windows (a storm of an otherwise scattered message).
 2. *Chaining.* The other anomalous lines, in file order, start a new incident
    when the gap to the previous one exceeds ``max_gap`` (time) or, without
    timestamps, ``max_gap_lines``.
@@ -404,7 +406,9 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     least MIN_BACKGROUND_WINDOWS of them. A template that began part-way
     through is a new fault, not background, in its first window: it fills a
     share p of the windows from then on, and none of the f windows before,
-    where (1 − p)^f < ONSET_ALPHA.
+    where (1 − p)^f < ONSET_ALPHA. Nor is a window's storm of it: c lines
+    there where the other windows hold λ a window, P(X ≥ c) < ONSET_ALPHA / w
+    for X ~ Poisson(λ) over the w windows.
     """
     n_windows = int((span[1] - span[0]) // gap) + 1 if gap > 0 else 0
     if share is None or len(keys) == 0 or n_windows == 0:
@@ -416,7 +420,12 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     background = (occupied / n_windows > share) & (occupied >= MIN_BACKGROUND_WINDOWS)
     fill = occupied / (n_windows - first)
     onset = (window == first) & ((1.0 - fill) ** first < ONSET_ALPHA)
-    return background & ~onset
+    here = pd.DataFrame({"key": keys, "window": window}).groupby(["key", "window"])["key"].transform("size")
+    here = here.to_numpy(dtype=float)
+    total = pd.Series(keys).map(pd.Series(keys).value_counts()).to_numpy(dtype=float)
+    rate = (total - here) / max(n_windows - 1, 1)
+    storm = poisson.sf(here - 1, rate) < ONSET_ALPHA / n_windows
+    return background & ~onset & ~storm
 
 
 def _chain(pos: np.ndarray, gap: float) -> np.ndarray:
@@ -978,7 +987,8 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     counts for an incident of the same source when it starts in the
     ``window`` before the incident's start (time, or ``window_lines`` lines
     without timestamps); an alert long under way, such as a template gone
-    days ago, says nothing about this incident. Its writer (the unit of the
+    days ago, says nothing about this incident, and a ``shift`` starts at a
+    chosen split (a midnight), not when something happened. Its writer (the unit of the
     alert's first line) gets precursor 1, possibly as a new candidate; scores
     are recomputed with ``weights`` (the weights in use) and re-ranked.
     """
@@ -991,6 +1001,7 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
                         weights: Mapping[str, float], window: Gap, window_lines: int) -> None:
     """:func:`add_trend_evidence` with each line's unit (codes (n,), names) and the frame's
     :func:`_source_groups` already made."""
+    trends = trends[trends["kind"] != "shift"]
     rows = _rows_of(frame, trends["source"].astype(str).to_numpy(), trends["first_line_no"].to_numpy(), groups)
     ucodes, unames = units
     alerts = trends.assign(unit=np.where(rows >= 0, unames[ucodes[np.maximum(rows, 0)]], None))

@@ -221,6 +221,20 @@ def test_background_template_neither_starts_nor_bridges_incidents():
     assert rca.find_incidents(frame, background_share=None)[flagged].nunique() == 1
 
 
+def test_a_storm_of_a_background_message_is_an_incident():
+    # A retry flagged every 5 minutes all day, then 120 of it within 4 minutes: the storm is an incident.
+    scattered = [(t, "API", "upstream timeout, retrying", 1, 5.0) for t in np.arange(60.0, 36000, 300)]
+    storm = [(20000 + 2 * k, "API", "upstream timeout, retrying", 1, 5.0) for k in range(120)]
+    frame = make_frame(scattered + storm, span_s=36000)
+    ids = rca.find_incidents(frame)
+    in_storm = frame["timestamp"].between(T0 + pd.Timedelta(seconds=20000), T0 + pd.Timedelta(seconds=20240)) \
+        & (frame["is_anomaly"] == 1)
+    assert ids[in_storm].nunique() == 1 and (ids[in_storm] >= 0).all()
+    assert ids[ids >= 0].nunique() == 1  # the scattered retries stay background
+    # Without the storm, the same message is the detector's routine: no incident.
+    assert (rca.find_incidents(make_frame(scattered, span_s=36000)) == -1).all()
+
+
 def test_a_fault_that_begins_part_way_and_persists_is_an_incident_at_its_onset():
     # A new error every 16 minutes from hour 5 to the end: background afterwards, but its start is an incident.
     persistent = [(t, "DISK", "EXT4-fs error reading block", 1, 6.0) for t in np.arange(18000.0, 36000, 960)]
