@@ -348,13 +348,14 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     The period is the key's median gap between distinct times. Of c
     occurrences, k lie within a tolerance τ (in periods) of one beat grid
     (extra runs and missed beats are allowed). By chance an occurrence is on
-    the grid with probability q = 2τ + r / period (r: the timestamps'
-    resolution, one second or finer), and fitting the period and phase puts
-    about two on it, so at τ the key is periodic when P(X ≥ k − 2) <
-    ``alpha`` for X ~ Binomial(c − 2, q): many occurrences near the grid, or
-    a few exactly on it (a nightly job seen on three days). Each tolerance is
-    tested at ``alpha``, so a key of random times passes one of them with a
-    chance of at most len(``tolerances``) · ``alpha``. It must also have at least ``min_count`` occurrences spanning
+    the grid with probability q = 2τ + r / period (r: the step the
+    timestamps lie on, e.g. a second or a minute), and fitting the period
+    and phase puts about two on it, so at τ the key is periodic when
+    P(X ≥ k − 2) < ``alpha`` for X ~ Binomial(c − 2, q): many occurrences
+    near the grid, or a few exactly on it (a nightly job seen on three
+    days). Each tolerance is tested at ``alpha``, so a key of random times
+    passes one of them with a chance of at most len(``tolerances``) ·
+    ``alpha``. It must also have at least ``min_count`` occurrences spanning
     at least ``min_cover`` of the file's time range, and they fill at least
     ``min_fill`` of the beats in that span: a daily or hourly routine, not a
     burst of repeats or a fault that shows at every poll during a few
@@ -399,9 +400,8 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
 
 
 def _resolution(times: pd.Series) -> float:
-    """The coarsest of 1 s, 1 ms and 1 µs that every time (n,) is a whole multiple of, in seconds (1 ns else)."""
+    """The step (seconds) every time (n,) lies on: the greatest common divisor of their distances (1 ns at least;
+    a minute for times written to the minute)."""
     ns = times.dropna().to_numpy(dtype="datetime64[ns]").view(np.int64)
-    for unit in (10**9, 10**6, 10**3):
-        if not (ns % unit).any():
-            return unit / 1e9
-    return 1e-9
+    step = int(np.gcd.reduce(ns - ns.min())) if len(ns) else 0
+    return max(step, 1) / 1e9
