@@ -308,7 +308,8 @@ def _trends_section(alerts: pd.DataFrame | None, chart: str, limit: int = 15) ->
     if alerts is None:
         return []
     if alerts.empty:
-        return ["<h2>Template trends</h2>", "<p>No template burst, dropped, fell silent, appeared or vanished.</p>"]
+        return ["<h2>Template trends</h2>",
+                "<p>No template burst, dropped, shifted, fell silent, appeared or vanished.</p>"]
     columns = ["kind", "template", "start", "end", "first_line_no", "last_line_no", "source", "score", "expected",
                "observed"]
     if alerts["start"].isna().all():  # a log without timestamps: line numbers place the alerts

@@ -1,4 +1,5 @@
-"""Template counts over time, their baselines and trend alerts: bursts, drops, silences, new and gone templates.
+"""Template counts over time, their baselines and trend alerts: bursts, drops, shifts, silences, new and gone
+templates.
 
 Some anomalies are invisible line by line: a heartbeat that stops, a retry
 storm of an ordinary message, a transaction rate that halves. This module
@@ -27,11 +28,13 @@ speak for is interpolated from the buckets around it. Otherwise *rolling*:
 the centred rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling
 mean where the median is 0 (a rare template). Where fewer than
 ``SLOT_MIN_LINES`` lines stand behind a template's baseline (the slot on the
-other days, or the rolling window), the template's share of the traffic
-stands in: its lines over the expected count of all lines in the buckets
-fitted, times that expected count. A rare template that follows the daily
-traffic is then expected most at the busy hours, not where a few days
-happened to hold none of its lines.
+other days, or the rolling window), a mix stands in: a flat rate and the
+shape of the expected count of all lines, in the proportion (one of
+``MIX_STEPS``) that fits the template's lines in such thin buckets best,
+scaled to them. A rare message that follows the daily traffic is then
+expected most at the busy hours, one that comes at any hour is not, and
+neither is expected nowhere because a few days happened to hold none of its
+lines; a busy message's quiet hours are fitted on its quiet hours alone.
 
 The fit is repeated ``REFITS`` times, each time without the buckets (one
 standard deviation out) of the windows the last fit finds extreme (tail
@@ -55,6 +58,18 @@ Alerts (:func:`find_trends`)
   template id -1) in a window of 1, 2, 4, 8 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
   flagged windows of one template and direction join into one alert.
+* ``shift`` (logs with timestamps): a template whose rate per expected line
+  (its seasonal baseline, else per unit of time) went from one steady level
+  to another at least ``SHIFT_RATIO`` apart and stayed there to the end of
+  the log: at the split (a midnight on seasonal logs; at least the longest
+  window from either end) the likelihood ratio of two rates against one,
+  divided by φ and without the outlier buckets, has a chi² tail below
+  ``alpha / tests`` (Bonferroni over templates and splits); either side fits
+  one rate (Pearson's X² / φ, each bucket's share capped, not rejected at
+  ``STEADY_P``: a daily rhythm is no shift); and when the other lines moved
+  as much, the template moved as much again (not only with the traffic).
+  New and gone templates have alerts of their own. ``expected``: the lines
+  after the split at the rate before it.
 * ``silence`` (logs with timestamps): a template that recurs regularly (at least
   ``MIN_RECURRENCES`` lines, the 10th to 90th percentiles of its gaps within
   half and twice the median gap P, and lines in at least half of the periods
@@ -84,7 +99,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import nbinom, poisson
+from scipy.special import xlogy
+from scipy.stats import chi2, nbinom, poisson
 
 from .io import string_codes
 
@@ -93,7 +109,7 @@ __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "fi
 
 TREND_COLUMNS = ["kind", "template_id", "template", "start", "end", "first_line_no", "last_line_no", "source",
                  "score", "expected", "observed"]
-ALERT_KINDS = ("burst", "drop", "silence", "new", "gone")
+ALERT_KINDS = ("burst", "drop", "shift", "silence", "new", "gone")
 ALL_LINES = "(all lines)"  # the template text of the series of every line together (template id -1)
 NICE_BUCKETS = tuple(pd.Timedelta(b) for b in ("1min", "2min", "5min", "10min", "15min", "20min", "30min", "1h",
                                                "2h", "3h", "4h", "6h", "12h", "1D"))
@@ -110,8 +126,11 @@ OUTLIER_P = 0.05  # buckets left out of the next baseline fit
 REFITS = 3
 MEDIAN_MIN_LINES = 5  # lines in an hour from which the seasonal profile is a median
 MEDIAN_MIN_DAYS = 14
-SLOT_MIN_LINES = 5  # lines behind a template's own baseline from which it is trusted over its share of the traffic
+SLOT_MIN_LINES = 5  # lines behind a template's own baseline from which it is trusted over the traffic mix
+MIX_STEPS = np.linspace(0.0, 1.0, 11)  # shares of the traffic's shape tried in the mix (0: a flat rate)
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
+SHIFT_RATIO = 1.5  # the smallest change of rate (either way) reported as a shift
+STEADY_P = 0.001  # a side of a shift is steady unless a chi-square test of one rate is below this
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
 _DISPERSION_MIN_BUCKETS = 20
@@ -173,8 +192,8 @@ class Trends:
 
     def showcase(self, n: int = 4) -> list[int]:
         """Up to n alerted template ids worth plotting: the best alert of each kind first (silence, drop,
-        gone, new, burst: what lines alone do not show comes first), then the next best."""
-        order = {kind: i for i, kind in enumerate(("silence", "drop", "gone", "new", "burst"))}
+        shift, gone, new, burst: what lines alone do not show comes first), then the next best."""
+        order = {kind: i for i, kind in enumerate(("silence", "drop", "shift", "gone", "new", "burst"))}
         alerts = self.alerts.assign(rank=self.alerts["kind"].map(order))
         best = alerts.sort_values(["score"], ascending=False, kind="stable")
         firsts = best.drop_duplicates("kind").sort_values("rank", kind="stable")
@@ -307,8 +326,13 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
     use = (exposure >= 1.0)[:, None] if skip is None else (exposure >= 1.0)[:, None] & ~skip
     fit = np.where(use, y, np.nan)
     lam, support = _seasonal(fit, starts) if seasonal else _rolling(fit)
-    if traffic is not None:
-        lam = np.where(support < SLOT_MIN_LINES, _traffic_share(y, use, traffic) * traffic[:, None], lam)
+    thin = support < SLOT_MIN_LINES
+    sparse = np.flatnonzero(thin.any(axis=0)) if traffic is not None else []
+    if len(sparse):
+        # Fitted on the thin cells alone: a busy template's lines by day must not raise its nights.
+        mix = _traffic_mix(y[:, sparse], np.broadcast_to(use, y.shape)[:, sparse] & thin[:, sparse], traffic)
+        lam = lam.copy()  # pandas may hand back a read-only view
+        lam[:, sparse] = np.where(thin[:, sparse] & ~np.isnan(mix), mix, lam[:, sparse])
     # The mean rate over the buckets fitted stands in where the baseline has nothing to go on, and a tenth of
     # it is the floor: a template is never impossible where it was merely not seen before.
     fitted = np.where(use, exposure[:, None], 0.0).sum(axis=0)
@@ -317,10 +341,27 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
     return np.maximum(np.where(np.isnan(lam), rate, lam), 0.1 * rate)
 
 
-def _traffic_share(y: np.ndarray, use: np.ndarray, traffic: np.ndarray) -> np.ndarray:
-    """Each template's lines (m,) per expected line of all templates (b,), over the buckets in ``use`` (b, m)."""
+def _traffic_mix(y: np.ndarray, use: np.ndarray, traffic: np.ndarray) -> np.ndarray:
+    """Expected lines per full bucket (b, m) of counts y (b, m) as (1 − a) · a flat rate + a · a share of the
+    expected lines of all templates ``traffic`` (b,), with the a of ``MIX_STEPS`` that fits the buckets in
+    ``use`` (b, m) best (Poisson likelihood), each scaled to the lines there; NaN for a column without such
+    buckets."""
     total = np.where(use, traffic[:, None], 0.0).sum(axis=0)
-    return np.where(use, y, 0.0).sum(axis=0) / np.maximum(total, 1e-9)
+    n = use.sum(axis=0)
+    mean = total / np.maximum(n, 1)
+    lines = np.where(use, y, 0.0).sum(axis=0)
+    # Every mix has the traffic's mean over ``use``, so its expected total there is the lines whatever a: the
+    # likelihoods differ only in the sum of y · log(mix) over the buckets with lines.
+    rows, cols = np.nonzero(use & (y > 0))
+    best_a, best_ll = np.zeros(y.shape[1]), np.full(y.shape[1], -np.inf)
+    for a in MIX_STEPS:
+        mix = np.maximum((1 - a) * mean[cols] + a * traffic[rows], 1e-300)
+        ll = np.bincount(cols, weights=y[rows, cols] * np.log(mix), minlength=y.shape[1])
+        better = ll > best_ll + 1e-9  # ties (flat traffic) keep the flat rate
+        best_a[better], best_ll[better] = a, ll[better]
+    out = ((1 - best_a) * mean + best_a * traffic[:, None]) * (lines / np.maximum(total, 1e-12))
+    out[:, n == 0] = np.nan  # nothing to fit: the baseline's own guess stands
+    return out
 
 
 def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -584,9 +625,12 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     raw += _block_alerts(counts, np.array([-1]), life[[-1]], seasonal, log_cut, expected)
     with np.errstate(invalid="ignore", divide="ignore"):
         traffic = np.nan_to_num(expected[-1] / counts.exposure)
+    splits = _shift_splits(counts, seasonal)
+    shifts = _ShiftTest(splits, counts.column(-1), np.nan_to_num(expected[-1]) if seasonal else counts.exposure,
+                        np.log(alpha / max(len(tested) * len(splits), 1)), seasonal)
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
-        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic)
+        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_explained_drops(alerts + gap)
     table = _alert_table(alerts, occ, counts, frame)
@@ -597,10 +641,11 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
 
 
 def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, seasonal: bool, log_cut: float,
-                  expected: dict, traffic: np.ndarray | None = None) -> list[tuple]:
-    """Burst and drop alerts (kind, column, first bucket, end bucket, score, expected, observed) of some columns
-    (m,), each modelled in its [first, end) bucket range life (m, 2); ``traffic``: expected lines of all
-    templates per full bucket (b,) (:func:`expected_counts`)."""
+                  expected: dict, traffic: np.ndarray | None = None, shifts: "_ShiftTest | None" = None
+                  ) -> list[tuple]:
+    """Burst, drop (and with ``shifts``, shift) alerts (kind, column, first bucket, end bucket, score, expected,
+    observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2); ``traffic``:
+    expected lines of all templates per full bucket (b,) (:func:`expected_counts`)."""
     b = counts.matrix.shape[0]
     parts = [counts.matrix[:, cols[cols >= 0]].toarray().astype(float)]
     if cols[0] < 0:
@@ -627,7 +672,85 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
                  + _count_alerts(y[:, j], mu[:, j], phi[j], low.get(j, []), "drop", log_cut))
         out += [(kind, c, a, z, s, e, o) for kind, a, z, s, e, o in found]
         expected[c] = np.where(seen[:, j], mu[:, j], np.nan)
+    if shifts is not None:
+        weights = mu if seasonal else np.broadcast_to(exposure[:, None], y.shape)
+        full = (life[:, 0] == 0) & (life[:, 1] == b)  # new and gone templates have alerts of their own
+        out += [(kind, cols[j], *rest) for kind, j, *rest in shifts.alerts(y, weights, skip, phi, full)]
     return out
+
+
+@dataclass
+class _ShiftTest:
+    """A lasting change of rate: candidate ``splits`` (s,) (bucket indices), every line's counts (b,) and their
+    weights (b,) (the seasonal baseline, when ``seasonal``, else exposure), and the cut on the log tail
+    probability (Bonferroni over templates and splits)."""
+
+    splits: np.ndarray
+    y_all: np.ndarray
+    w_all: np.ndarray
+    log_cut: float
+    seasonal: bool
+
+    def alerts(self, y: np.ndarray, w: np.ndarray, skip: np.ndarray, phi: np.ndarray, full: np.ndarray
+               ) -> list[tuple]:
+        """(``shift``, column, split, end bucket, score, expected, observed) of counts y (b, m) whose rate per
+        weight w (b, m) (see the class) went from one steady level to another ``SHIFT_RATIO`` or more apart at
+        a split, and not only as every line did; outlier buckets ``skip`` (b, m) left out of the likelihood
+        ratio, which is divided by the dispersion phi (m,), as the steadiness is. Expected: the lines after the
+        split at the rate before it."""
+        if not len(self.splits):
+            return []
+        w = np.where(full, w, 0.0)
+        cy, cw = _cumulative(np.where(skip, 0.0, y)), _cumulative(np.where(skip, 0.0, w))
+        yb, wb = cy[self.splits], cw[self.splits]  # (s, m) before each split
+        ya, wa = cy[-1] - yb, cw[-1] - wb
+        # The other lines: every line less the template's own (its change must not explain itself); on a
+        # seasonal baseline their weight is every line's baseline less the template's.
+        oy = _cumulative(self.y_all[:, None] - y)
+        ow = _cumulative(np.maximum(self.w_all[:, None] - w, 0.0) if self.seasonal else self.w_all[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            eb = cy[-1] * wb / cw[-1]
+            lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb))) / phi
+            change = np.log((ya / wa) / (yb / wb))
+            before = oy[self.splits] / ow[self.splits]
+            others = np.log((oy[-1] - oy[self.splits]) / (ow[-1] - ow[self.splits]) / before)
+        big = np.log(SHIFT_RATIO)
+        # When the other lines moved as much, the template moved with the traffic unless it moved as much again.
+        explained = (np.abs(others) >= big) & (np.abs(change - others) < big)
+        ok = (yb >= MIN_LINES) & (ya >= MIN_LINES) & (np.abs(change) >= big) & ~explained & np.isfinite(lr)
+        logp = np.where(ok, chi2.logsf(np.where(ok, lr, 0.0), 1), 0.0)
+        out = []
+        for j in np.flatnonzero(logp.min(axis=0) < self.log_cut):
+            i = int(np.argmin(logp[:, j]))
+            split = int(self.splits[i])
+            if _steady(y[:split, j], w[:split, j], phi[j]) and _steady(y[split:, j], w[split:, j], phi[j]):
+                out.append(("shift", int(j), split, len(y), -logp[i, j] / np.log(10),
+                            float(yb[i, j] * wa[i, j] / wb[i, j]), float(ya[i, j])))
+        return out
+
+
+def _steady(y: np.ndarray, w: np.ndarray, phi: float) -> bool:
+    """Whether counts y (b,) fit one rate per weight w (b,): the squares of their Pearson residuals over the
+    buckets with weight, divided by the dispersion phi and each at most 16 (one outlier bucket cannot decide),
+    do not reject chi² at ``STEADY_P``."""
+    y, w = y[w > 0], w[w > 0]
+    if len(y) < 2:
+        return True
+    e = y.sum() / w.sum() * w
+    x2 = float(np.minimum((y - e) ** 2 / np.maximum(e, 1e-12) / phi, 16.0).sum())
+    return bool(chi2.sf(x2, len(y) - 1) > STEADY_P)
+
+
+def _shift_splits(counts: TemplateCounts, seasonal: bool) -> np.ndarray:
+    """Bucket indices (s,) where a shift may begin: each side at least the longest burst window (a midnight,
+    on seasonal logs: whole days either side keep the hours of day alike); none without timestamps."""
+    b = counts.matrix.shape[0]
+    if not counts.timed:
+        return np.zeros(0, dtype=np.int64)
+    splits = np.arange(max(SCALES), b - max(SCALES) + 1)
+    if seasonal:
+        splits = splits[splits % int(round(DAY / counts.bucket)) == 0]
+    return splits
 
 
 def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:

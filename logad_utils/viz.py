@@ -334,7 +334,8 @@ def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.
     return ax
 
 
-TREND_COLORS = {"burst": "#c44e52", "drop": "#4c72b0", "silence": "#8172b2", "new": "#55a868", "gone": "#937860"}
+TREND_COLORS = {"burst": "#c44e52", "drop": "#4c72b0", "shift": "#dd8452", "silence": "#8172b2", "new": "#55a868",
+                "gone": "#937860"}
 
 
 def plot_trends(trends, template_ids: Sequence[int] | None = None, max_panels: int = 4) -> plt.Figure:

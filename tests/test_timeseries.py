@@ -294,3 +294,41 @@ def test_gap_quantiles_are_pandas_linear_quantiles_to_the_last_bit(seed):
         expected = table.groupby("code")["gap"].quantile([0.1, 0.5, 0.9]).to_numpy()
         np.testing.assert_array_equal(timeseries._linear_quantiles(gaps, [0.1, 0.5, 0.9]), expected)
     assert np.isnan(timeseries._linear_quantiles(np.zeros(0), [0.5])).all()
+
+
+def test_a_message_that_doubles_from_one_day_on_is_a_shift():
+    # One retry per ten sessions, then one per five from day 5: it follows the traffic, then twice as closely.
+    def doubling(events, rng):
+        sessions = [t for t, c in events if c == 1]
+        odds = [0.2 if t >= 5 * DAY else 0.1 for t in sessions]
+        return events + [(t + 5, 5) for t, p in zip(sessions, odds) if rng.random() < p]
+
+    alerts = find_trends(make_log(edit=doubling)).alerts
+    shifts = alerts[alerts["kind"] == "shift"]
+    assert shifts["template"].tolist() == ["retry connection"]
+    shift = shifts.iloc[0]
+    assert shift["start"] == T0 + pd.Timedelta(days=5)
+    assert 1.6 < shift["observed"] / shift["expected"] < 2.5
+    assert "burst" not in kinds(find_trends(make_log(edit=doubling)), "retry connection")
+
+
+def test_a_busier_week_shifts_no_message():
+    # Every session twice from day 5: the messages that follow the traffic changed with it, the heartbeat did not.
+    def busier(events, rng):
+        return events + [(t + 1, c) for t, c in events if c in (1, 2) and t >= 5 * DAY]
+
+    assert "shift" not in kinds(find_trends(make_log(edit=busier)))
+
+
+def test_a_shift_within_one_day_uses_the_rolling_baseline():
+    # One day of steady traffic (within a day a daily rhythm and a shift cannot be told apart).
+    rng = np.random.default_rng(4)
+    sessions = np.sort(rng.uniform(0, DAY, 2000))
+    retries = np.concatenate([np.arange(0, 12 * 3600, 180.0), np.arange(12 * 3600, DAY, 90.0)])
+    events = ([(t, 0) for t in np.arange(0, DAY, 600.0)] + [(t, 1) for t in sessions]
+              + [(t + 40, 2) for t in sessions if t + 40 < DAY] + [(t + rng.uniform(0, 60), 5) for t in retries])
+    trends = find_trends(frame_of(events))
+    assert not trends.seasonal
+    shifts = trends.alerts[trends.alerts["kind"] == "shift"]
+    assert shifts["template"].tolist() == ["retry connection"]
+    assert abs(shifts.iloc[0]["start"] - (T0 + pd.Timedelta(hours=12))) <= pd.Timedelta(hours=1)
