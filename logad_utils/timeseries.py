@@ -88,7 +88,9 @@ Alerts (:func:`find_trends`)
 of missing that many expected occurrences); ``expected`` and ``observed``
 are the line counts over the alert's buckets (0 observed for silence, new
 and gone). A burst starts and ends with its densest stretch of lines within
-them: the most lines beyond twice the expected rate.
+them (the most lines beyond twice the expected rate), and its counts are
+that stretch's: its lines, and the expected rate of its buckets over its
+length (at least a second, or a line). Its score is its buckets'.
 """
 from __future__ import annotations
 
@@ -783,9 +785,12 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
             lo, hi = max(lo - 1, 0), min(hi + 1, len(pos))
         elif kind == "burst":  # a burst is its densest stretch of lines, not its buckets
             # Lines at twice the expected rate or less lower the score: the ordinary ones around the burst.
-            first, last = _densest(pos[lo:hi], 2 * expected / max(z - a, 1e-9))
+            rate = expected / max(z - a, 1e-9)
+            first, last = _densest(pos[lo:hi], 2 * rate)
             lo, hi = lo + first, lo + last + 1
             a, z = pos[lo], pos[hi - 1]
+            # Counts of the stretch shown, not of its buckets (at least a second, or a line, long).
+            expected, observed = rate * max(z - a, 1.0), hi - lo
         shown = idx[lo:hi]
         if len(shown):
             src = source_names[sources[shown[0]]]

@@ -153,9 +153,13 @@ def test_a_burst_spans_its_dense_lines_not_the_ordinary_ones_of_its_buckets():
         steady = [(s, 5) for s in np.arange(0, 8 * DAY, 900.0)]
         return events + steady + [(t + s, 5) for s in rng.uniform(0, 600, 150)]
 
-    bursts = find_trends(make_log(edit=storm)).alerts.query("kind == 'burst' and template == 'retry connection'")
+    frame = make_log(edit=storm)
+    bursts = find_trends(frame).alerts.query("kind == 'burst' and template == 'retry connection'")
     assert len(bursts) == 1
     start, end = (bursts.iloc[0][k] for k in ("start", "end"))
+    # Its counts are the stretch's it shows: the lines between start and end, against their expected share.
+    shown = frame[(frame["template"] == "retry connection") & frame["timestamp"].between(start, end)]
+    assert bursts.iloc[0]["observed"] == len(shown) >= 150 > 10 * bursts.iloc[0]["expected"]
     # At most the next ordinary line after the storm; its buckets run on to the hour's end.
     assert T0 + pd.Timedelta(seconds=t) <= start and end <= T0 + pd.Timedelta(seconds=t + 900)
 
