@@ -98,7 +98,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm, poisson
+from scipy.stats import nbinom, norm, poisson
 
 from .io import elapsed_seconds, string_codes, timestamps_ns
 from .terms import log_odds
@@ -407,8 +407,11 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     through is a new fault, not background, in its first window: it fills a
     share p of the windows from then on, and none of the f windows before,
     where (1 − p)^f < ONSET_ALPHA. Nor is a window's storm of it: c lines
-    there where the other windows hold λ a window, P(X ≥ c) < ONSET_ALPHA / w
-    for X ~ Poisson(λ) over the w windows.
+    there where the other windows hold λ a window, P(X ≥ c) < ONSET_ALPHA /
+    (w · t) over the w windows and t background templates, for X negative
+    binomial with mean λ and variance φ·λ, φ the median of its lines in the
+    windows it occupies (a message written in clumps is no storm for two
+    clumps in one window).
     """
     n_windows = int((span[1] - span[0]) // gap) + 1 if gap > 0 else 0
     if share is None or len(keys) == 0 or n_windows == 0:
@@ -420,12 +423,22 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     background = (occupied / n_windows > share) & (occupied >= MIN_BACKGROUND_WINDOWS)
     fill = occupied / (n_windows - first)
     onset = (window == first) & ((1.0 - fill) ** first < ONSET_ALPHA)
-    here = pd.DataFrame({"key": keys, "window": window}).groupby(["key", "window"])["key"].transform("size")
-    here = here.to_numpy(dtype=float)
+    cells = pd.DataFrame({"key": keys, "window": window}).groupby(["key", "window"])["key"]
+    here = cells.transform("size").to_numpy(dtype=float)
+    clump = cells.size().groupby(level="key").median().reindex(keys).to_numpy(dtype=float)
     total = pd.Series(keys).map(pd.Series(keys).value_counts()).to_numpy(dtype=float)
-    rate = (total - here) / max(n_windows - 1, 1)
-    storm = poisson.sf(here - 1, rate) < ONSET_ALPHA / n_windows
+    rate = np.maximum((total - here) / max(n_windows - 1, 1), 1e-12)
+    tests = n_windows * max(len(np.unique(np.asarray(keys)[background])), 1)
+    storm = _clumped_sf(here, rate, np.maximum(clump, 1.0)) < ONSET_ALPHA / tests
     return background & ~onset & ~storm
+
+
+def _clumped_sf(count: np.ndarray, mean: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """P(X ≥ count) (k,) for X negative binomial with ``mean`` and variance phi · mean (Poisson at phi 1)."""
+    nb = phi > 1.0 + 1e-9
+    out = poisson.sf(count - 1, mean)
+    out[nb] = nbinom.sf(count[nb] - 1, mean[nb] / (phi[nb] - 1.0), 1.0 / phi[nb])
+    return out
 
 
 def _chain(pos: np.ndarray, gap: float) -> np.ndarray:

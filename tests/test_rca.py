@@ -463,3 +463,11 @@ def test_a_file_without_timestamps_borrows_no_time_from_another():
     starts = {inc.source: (inc.start, inc.end) for inc in result.incidents}
     assert set(starts) == {"a.log", "b.log"}
     assert pd.notna(starts["a.log"][0]) and pd.isna(starts["b.log"][0]) and pd.isna(starts["b.log"][1])
+
+
+def test_a_message_written_in_clumps_is_no_storm_for_two_clumps_in_a_window():
+    # A retry logged in bursts of 12 lines, 48 times a day at random: background, never an incident.
+    rng = np.random.default_rng(1)
+    starts = np.sort(rng.uniform(0, 86400, 48))
+    clumps = [(t + 2 * k, "API", "upstream timeout, retrying", 1, 5.0) for t in starts for k in range(12)]
+    assert (rca.find_incidents(make_frame(clumps, span_s=86400)) == -1).all()
