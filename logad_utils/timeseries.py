@@ -58,16 +58,18 @@ Alerts (:func:`find_trends`)
   template id -1) in a window of 1, 2, 4, 8 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
   flagged windows of one template and direction join into one alert.
-* ``shift`` (logs with timestamps): a template whose rate per expected line
-  (its seasonal baseline, else per unit of time) went from one steady level
+* ``shift`` (logs with timestamps): a template whose rate per unit of time
+  (on seasonal logs, weighted by its own slot-of-day shape over all days,
+  which a change of level leaves alone) went from one steady level
   to another at least ``SHIFT_RATIO`` apart and stayed there to the end of
   the log: at the split (a midnight on seasonal logs; at least the longest
   window from either end) the likelihood ratio of two rates against one,
-  divided by φ and without the outlier buckets, has a chi² tail below
+  divided by φ, has a chi² tail below
   ``alpha / tests`` (Bonferroni over templates and splits); either side fits
   one rate (Pearson's X² / φ, each bucket's share capped, not rejected at
-  ``STEADY_P``: a daily rhythm is no shift); and when the other lines moved
-  as much, the template moved as much again (not only with the traffic).
+  ``STEADY_P``: a daily rhythm is no shift); and the template's rate moved
+  by ``SHIFT_RATIO`` beyond the other lines' too (not only with the
+  traffic).
   New and gone templates have alerts of their own. ``expected``: the lines
   after the split at the rate before it.
 * ``silence`` (logs with timestamps): a template that recurs regularly (at least
@@ -628,8 +630,9 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     with np.errstate(invalid="ignore", divide="ignore"):
         traffic = np.nan_to_num(expected[-1] / counts.exposure)
     splits = _shift_splits(counts, seasonal)
-    shifts = _ShiftTest(splits, counts.column(-1), np.nan_to_num(expected[-1]) if seasonal else counts.exposure,
-                        np.log(alpha / max(len(tested) * len(splits), 1)), seasonal)
+    every = counts.column(-1)
+    shifts = _ShiftTest(splits, every, _shift_weights(every[:, None], counts.exposure, counts.starts, seasonal)[:, 0],
+                        np.log(alpha / max(len(tested) * len(splits), 1)))
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
         raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts)
@@ -675,41 +678,61 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
         out += [(kind, c, a, z, s, e, o) for kind, a, z, s, e, o in found]
         expected[c] = np.where(seen[:, j], mu[:, j], np.nan)
     if shifts is not None:
-        weights = mu if seasonal else np.broadcast_to(exposure[:, None], y.shape)
+        weights = _shift_weights(y, exposure, counts.starts, seasonal)
         full = (life[:, 0] == 0) & (life[:, 1] == b)  # new and gone templates have alerts of their own
-        out += [(kind, cols[j], *rest) for kind, j, *rest in shifts.alerts(y, weights, skip, phi, full)]
+        out += [(kind, cols[j], *rest) for kind, j, *rest in shifts.alerts(y, weights, ~seen, phi, full)]
     return out
+
+
+def _shift_weights(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool
+                   ) -> np.ndarray:
+    """What a bucket (b, m) is worth to a template's rate whatever its level: exposure, times, on seasonal
+    logs, the template's slot-of-day shape over all days (mean 1; one pseudo-day at its mean rate keeps a
+    rare template's empty slots above 0). A baseline fitted around outliers would follow a shift itself."""
+    if not seasonal:
+        return np.broadcast_to(exposure[:, None], y.shape)
+    b, m = y.shape
+    slots = int(round(DAY / (starts[1] - starts[0])))
+    days = -(-b // slots)
+    grid = np.full((days * slots, m), np.nan)
+    grid[:b] = np.where((exposure >= 1.0)[:, None], y, np.nan)
+    grid = grid.reshape(days, slots, m)
+    total, n = np.nansum(grid, axis=0), np.isfinite(grid).sum(axis=0)
+    mean = total.sum(axis=0) / np.maximum(n.sum(axis=0), 1)
+    profile = (total + mean) / (n + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shape = np.nan_to_num(profile / profile.mean(axis=0), nan=1.0)
+    return np.tile(shape, (days, 1))[:b] * exposure[:, None]
 
 
 @dataclass
 class _ShiftTest:
     """A lasting change of rate: candidate ``splits`` (s,) (bucket indices), every line's counts (b,) and their
-    weights (b,) (the seasonal baseline, when ``seasonal``, else exposure), and the cut on the log tail
-    probability (Bonferroni over templates and splits)."""
+    weights (b,) (:func:`_shift_weights`), and the cut on the log tail probability (Bonferroni over templates
+    and splits)."""
 
     splits: np.ndarray
     y_all: np.ndarray
     w_all: np.ndarray
     log_cut: float
-    seasonal: bool
 
     def alerts(self, y: np.ndarray, w: np.ndarray, skip: np.ndarray, phi: np.ndarray, full: np.ndarray
                ) -> list[tuple]:
         """(``shift``, column, split, end bucket, score, expected, observed) of counts y (b, m) whose rate per
-        weight w (b, m) (see the class) went from one steady level to another ``SHIFT_RATIO`` or more apart at
-        a split, and not only as every line did; outlier buckets ``skip`` (b, m) left out of the likelihood
-        ratio, which is divided by the dispersion phi (m,), as the steadiness is. Expected: the lines after the
-        split at the rate before it."""
+        weight w (b, m) (:func:`_shift_weights`) went from one steady level to another ``SHIFT_RATIO`` or more
+        apart at a split, and as far beyond the other lines; buckets ``skip`` (b, m) (outside a template's
+        life) left out; the likelihood ratio and the steadiness divided by the dispersion phi (m,). Expected:
+        the lines after the split at the rate before it."""
         if not len(self.splits):
             return []
         w = np.where(full, w, 0.0)
         cy, cw = _cumulative(np.where(skip, 0.0, y)), _cumulative(np.where(skip, 0.0, w))
         yb, wb = cy[self.splits], cw[self.splits]  # (s, m) before each split
         ya, wa = cy[-1] - yb, cw[-1] - wb
-        # The other lines: every line less the template's own (its change must not explain itself); on a
-        # seasonal baseline their weight is every line's baseline less the template's.
+        # The other lines: every line less the template's own (its change must not explain itself), weighted
+        # as every line is.
         oy = _cumulative(self.y_all[:, None] - y)
-        ow = _cumulative(np.maximum(self.w_all[:, None] - w, 0.0) if self.seasonal else self.w_all[:, None])
+        ow = _cumulative(self.w_all[:, None])
         with np.errstate(divide="ignore", invalid="ignore"):
             eb = cy[-1] * wb / cw[-1]
             lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb))) / phi
@@ -717,9 +740,10 @@ class _ShiftTest:
             before = oy[self.splits] / ow[self.splits]
             others = np.log((oy[-1] - oy[self.splits]) / (ow[-1] - ow[self.splits]) / before)
         big = np.log(SHIFT_RATIO)
-        # When the other lines moved as much, the template moved with the traffic unless it moved as much again.
-        explained = (np.abs(others) >= big) & (np.abs(change - others) < big)
-        ok = (yb >= MIN_LINES) & (ya >= MIN_LINES) & (np.abs(change) >= big) & ~explained & np.isfinite(lr)
+        # By as much again beyond the other lines, the same way: not a template moving with the traffic.
+        beyond = change - others
+        ok = ((yb >= MIN_LINES) & (ya >= MIN_LINES) & (np.abs(change) >= big) & (np.abs(beyond) >= big)
+              & (np.sign(beyond) == np.sign(change)) & np.isfinite(lr))
         logp = np.where(ok, chi2.logsf(np.where(ok, lr, 0.0), 1), 0.0)
         out = []
         for j in np.flatnonzero(logp.min(axis=0) < self.log_cut):
