@@ -85,14 +85,18 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
              miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read logs, mine their templates and split them at time ``at``: (lines before it, lines from it on).
 
-    ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are. A line
-    without a time of its own takes the last time before it in its file (the first time after it at the
-    start of a file); a file without any time is an error.
+    ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are; without
+    one it is on the logs' own clock (logs without a year or date are read as from 2000 or 1970: the
+    read warning says which). A line without a time of its own takes the last time before it in its file
+    (the first time after it at the start of a file); a file without any time is an error, unless all its
+    lines are blank (they are then on neither side).
     """
     try:
         when = pd.Timestamp(at)
     except (ValueError, TypeError):
-        raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)") from None
+        when = pd.NaT
+    if pd.isna(when):
+        raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)")
     if when.tzinfo is not None:
         when = when.tz_convert("UTC").tz_localize(None)
     frame = read_logs(paths, fmt, json_key=json_key, warn=False)
@@ -101,9 +105,12 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     frame = mine_templates(frame.assign(source=frame["source"].astype(str)), miner)
     stamps = frame["timestamp"] if "timestamp" in frame else pd.Series(pd.NaT, index=frame.index)
     stamps = pd.to_datetime(stamps).groupby(frame["source"], sort=False).transform(lambda t: t.ffill().bfill())
-    untimed = frame.loc[stamps.isna(), "source"].unique()
+    blank = frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.zeros(len(frame), dtype=bool)
+    untimed = frame.loc[stamps.isna().to_numpy() & ~blank, "source"].unique()
     if len(untimed):
         raise LogInputError(f"--at needs timestamps, and {untimed[0]} has none")
+    keep = stamps.notna().to_numpy()  # blank lines of a file without times: on neither side
+    frame, stamps = frame[keep], stamps[keep]
     before = (stamps < when).to_numpy()
     if before.all() or not before.any():
         raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "

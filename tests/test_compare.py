@@ -132,6 +132,12 @@ def test_cli_compares_one_log_before_and_after_a_time(tmp_path, capsys):
     assert table.loc["up", "template"].startswith("card declined")
     assert table.loc["up", "delta_pct"] == pytest.approx(100.0, abs=1)
     assert table["baseline_count"].sum() + table["target_count"].sum() == len(log.read_text().splitlines())
+    # A file of blank lines beside it has no time to split by, and nothing to compare: it changes nothing.
+    blank = tmp_path / "blank.log"
+    blank.write_text("\n\n", encoding="utf-8")
+    assert main(["compare", str(blank), str(log), "--at", "2024-03-12T00:00", "--out", str(tmp_path / "b")]) == 0
+    assert (pd.read_csv(tmp_path / "b" / "compare.csv").to_numpy() == pd.read_csv(out / "compare.csv")
+            .to_numpy()).all()
     # A zone converts to UTC, as zoned times in logs do: 02:00+02:00 is midnight.
     assert main(["compare", str(log), "--at", "2024-03-12T02:00+02:00", "--out", str(tmp_path / "zoned")]) == 0
     assert (pd.read_csv(tmp_path / "zoned" / "compare.csv").to_numpy() == pd.read_csv(out / "compare.csv")
@@ -142,6 +148,7 @@ def test_cli_compares_one_log_before_and_after_a_time(tmp_path, capsys):
     (["{log}", "--out", "{out}"], "give --baseline PATH... and --target PATH..., or PATH... --at TIME"),
     (["--baseline", "{log}", "--at", "2024-03-12", "--out", "{out}"], "or PATH... --at TIME"),
     (["{log}", "--at", "soon", "--out", "{out}"], "--at: not a time: 'soon'"),
+    (["{log}", "--at", "", "--out", "{out}"], "--at: not a time: ''"),
     (["{log}", "--at", "2030-01-01", "--out", "{out}"], "every line is before it (the logs run from 2024-03-11"),
     (["{untimed}", "{log}", "--at", "2024-03-12", "--out", "{out}"], "untimed.log has none"),
 ])
