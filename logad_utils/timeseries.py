@@ -63,10 +63,12 @@ Alerts (:func:`find_trends`)
   which a change of level leaves alone) went from one steady level
   to another at least ``SHIFT_RATIO`` apart and stayed there to the end of
   the log: at the split (a midnight on seasonal logs; at least the longest
-  window from either end) the likelihood ratio of two rates against one,
-  divided by φ, has a chi² tail below
-  ``alpha / tests`` (Bonferroni over templates and splits); either side fits
-  one rate (Pearson's X² / φ, each bucket's share capped, not rejected at
+  window from either end) the likelihood ratio of two rates against one
+  has a tail below ``alpha / tests`` (Bonferroni over templates and
+  splits): on seasonal logs an F test on daily sums with the dispersion of
+  the days around the two levels (a message whose incidents come and go by
+  the day is no shift), otherwise chi² over φ with either side fitting one
+  rate (Pearson's X² / φ, each bucket's share capped, not rejected at
   ``STEADY_P``: a daily rhythm is no shift); and the template's rate moved
   by ``SHIFT_RATIO`` beyond the other lines' too (not only with the
   traffic).
@@ -105,6 +107,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import xlogy
 from scipy.stats import chi2, nbinom, poisson
+from scipy.stats import f as f_dist
 
 from .io import string_codes
 
@@ -632,7 +635,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     splits = _shift_splits(counts, seasonal)
     every = counts.column(-1)
     shifts = _ShiftTest(splits, every, _shift_weights(every[:, None], counts.exposure, counts.starts, seasonal)[:, 0],
-                        np.log(alpha / max(len(tested) * len(splits), 1)))
+                        np.log(alpha / max(len(tested) * len(splits), 1)),
+                        int(round(DAY / counts.bucket)) if seasonal else 0)
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
         raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts)
@@ -708,51 +712,82 @@ def _shift_weights(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex
 @dataclass
 class _ShiftTest:
     """A lasting change of rate: candidate ``splits`` (s,) (bucket indices), every line's counts (b,) and their
-    weights (b,) (:func:`_shift_weights`), and the cut on the log tail probability (Bonferroni over templates
-    and splits)."""
+    weights (b,) (:func:`_shift_weights`), the cut on the log tail probability (Bonferroni over templates and
+    splits), and on seasonal logs the buckets in a day (``slots``; 0 otherwise)."""
 
     splits: np.ndarray
     y_all: np.ndarray
     w_all: np.ndarray
     log_cut: float
+    slots: int = 0
 
     def alerts(self, y: np.ndarray, w: np.ndarray, skip: np.ndarray, phi: np.ndarray, full: np.ndarray
                ) -> list[tuple]:
         """(``shift``, column, split, end bucket, score, expected, observed) of counts y (b, m) whose rate per
-        weight w (b, m) (:func:`_shift_weights`) went from one steady level to another ``SHIFT_RATIO`` or more
-        apart at a split, and as far beyond the other lines; buckets ``skip`` (b, m) (outside a template's
-        life) left out; the likelihood ratio and the steadiness divided by the dispersion phi (m,). Expected:
-        the lines after the split at the rate before it."""
+        weight w (b, m) (:func:`_shift_weights`) went from one level to another ``SHIFT_RATIO`` or more apart at
+        a split, and as far beyond the other lines; buckets ``skip`` (b, m) (outside a template's life) left
+        out. On seasonal logs the test runs on daily sums, the dispersion estimated from the days around the
+        two levels (quasi-Poisson F test: a message whose incidents come and go by the day is no shift);
+        otherwise on buckets with the dispersion phi (m,), each side steady. Expected: the lines after the
+        split at the rate before it."""
         if not len(self.splits):
             return []
-        w = np.where(full, w, 0.0)
-        cy, cw = _cumulative(np.where(skip, 0.0, y)), _cumulative(np.where(skip, 0.0, w))
-        yb, wb = cy[self.splits], cw[self.splits]  # (s, m) before each split
+        b = len(y)
+        y, w = np.where(skip, 0.0, y), np.where(skip | ~full, 0.0, w)
+        y_all, w_all, splits = self.y_all[:, None], self.w_all[:, None], self.splits
+        if self.slots:
+            y, w, y_all, w_all = (_daily(a, self.slots) for a in (y, w, y_all, w_all))
+            splits = splits // self.slots
+        cy, cw = _cumulative(y), _cumulative(w)
+        yb, wb = cy[splits], cw[splits]  # (s, m) before each split
         ya, wa = cy[-1] - yb, cw[-1] - wb
-        # The other lines: every line less the template's own (its change must not explain itself), weighted
-        # as every line is.
-        oy = _cumulative(self.y_all[:, None] - y)
-        ow = _cumulative(self.w_all[:, None])
+        # The other lines: every line less the template's own (its change must not explain itself).
+        oy, ow = _cumulative(y_all - y), _cumulative(w_all)
         with np.errstate(divide="ignore", invalid="ignore"):
             eb = cy[-1] * wb / cw[-1]
-            lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb))) / phi
+            lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb)))
             change = np.log((ya / wa) / (yb / wb))
-            before = oy[self.splits] / ow[self.splits]
-            others = np.log((oy[-1] - oy[self.splits]) / (ow[-1] - ow[self.splits]) / before)
+            others = np.log((oy[-1] - oy[splits]) / (ow[-1] - ow[splits]) / (oy[splits] / ow[splits]))
         big = np.log(SHIFT_RATIO)
         # By as much again beyond the other lines, the same way: not a template moving with the traffic.
         beyond = change - others
         ok = ((yb >= MIN_LINES) & (ya >= MIN_LINES) & (np.abs(change) >= big) & (np.abs(beyond) >= big)
               & (np.sign(beyond) == np.sign(change)) & np.isfinite(lr))
-        logp = np.where(ok, chi2.logsf(np.where(ok, lr, 0.0), 1), 0.0)
+        best = np.where(ok, lr, -np.inf)
         out = []
-        for j in np.flatnonzero(logp.min(axis=0) < self.log_cut):
-            i = int(np.argmin(logp[:, j]))
-            split = int(self.splits[i])
-            if _steady(y[:split, j], w[:split, j], phi[j]) and _steady(y[split:, j], w[split:, j], phi[j]):
-                out.append(("shift", int(j), split, len(y), -logp[i, j] / np.log(10),
+        for j in np.flatnonzero(np.isfinite(best.max(axis=0))):
+            i = int(np.argmax(best[:, j]))
+            split = int(splits[i])
+            if self.slots:
+                disp, dof = _two_level_dispersion(y[:, j], w[:, j], split)
+                logp = float(f_dist.logsf(lr[i, j] / disp, 1, dof)) if dof > 0 else 0.0
+            else:
+                steady = _steady(y[:split, j], w[:split, j], phi[j]) and _steady(y[split:, j], w[split:, j], phi[j])
+                logp = float(chi2.logsf(lr[i, j] / phi[j], 1)) if steady else 0.0
+            if logp < self.log_cut:
+                out.append(("shift", int(j), int(self.splits[i]), b, -logp / np.log(10),
                             float(yb[i, j] * wa[i, j] / wb[i, j]), float(ya[i, j])))
         return out
+
+
+def _daily(a: np.ndarray, slots: int) -> np.ndarray:
+    """Sums (days, m) of ``slots`` consecutive rows of a (b, m), the last day padded with zeros."""
+    days = -(-len(a) // slots)
+    padded = np.zeros((days * slots,) + a.shape[1:])
+    padded[:len(a)] = a
+    return padded.reshape((days, slots) + a.shape[1:]).sum(axis=1)
+
+
+def _two_level_dispersion(y: np.ndarray, w: np.ndarray, split: int) -> tuple[float, int]:
+    """Pearson dispersion (at least 1) of counts y (d,) around one rate per weight w (d,) before ``split`` and
+    another from it on, and its degrees of freedom (days with weight, less the two rates)."""
+    has = w > 0
+    before, after = np.arange(len(y)) < split, np.arange(len(y)) >= split
+    rate = np.where(before, y[before].sum() / max(w[before].sum(), 1e-12), y[after].sum() / max(w[after].sum(), 1e-12))
+    e = rate * w
+    dof = int(has.sum()) - 2
+    x2 = float(((y - e) ** 2 / np.maximum(e, 1e-12))[has].sum())
+    return (max(x2 / dof, 1.0), dof) if dof > 0 else (np.inf, 0)
 
 
 def _steady(y: np.ndarray, w: np.ndarray, phi: float) -> bool:
