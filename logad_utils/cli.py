@@ -390,7 +390,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         raise CliError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
     out = _output_folder(args.out)
     start = time.perf_counter()
-    if args.at is not None:
+    if split:
         baseline, target = split_at(args.paths, args.at, args.format, args.json_key)
     else:
         baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)

@@ -1001,9 +1001,10 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     ``window`` before the incident's start (time, or ``window_lines`` lines
     without timestamps); an alert long under way, such as a template gone
     days ago, says nothing about this incident, and a ``shift`` starts at a
-    chosen split (a midnight), not when something happened. Its writer (the unit of the
-    alert's first line) gets precursor 1, possibly as a new candidate; scores
-    are recomputed with ``weights`` (the weights in use) and re-ranked.
+    chosen split (a midnight), not when something happened. Its writer (the
+    unit of the alert's first line) gets precursor 1, possibly as a new
+    candidate; scores are recomputed with ``weights`` (the weights in use)
+    and re-ranked.
     """
     _add_trend_evidence(incidents, trends, frame, _unit_codes(frame)[:2], _source_groups(frame), weights, window,
                         window_lines)
