@@ -380,7 +380,7 @@ def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> tuple[np.ndarray, np
     grid = np.full((days * slots, m), np.nan)
     grid[:b] = fit
     grid = grid.reshape(days, slots, m)
-    weekday = (starts[0] + pd.to_timedelta(np.arange(days), unit="D")).weekday.to_numpy()
+    weekday = (starts[0] + pd.to_timedelta(np.arange(days), unit="D")).day_of_week.to_numpy()
     factor = np.ones((days, m))
     if days >= 14:
         totals = grid.sum(axis=1)  # a day with a missing slot is no full day: NaN
@@ -748,11 +748,18 @@ class _ShiftTest:
             lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb)))
             change = np.log((ya / wa) / (yb / wb))
             others = np.log((oy[-1] - oy[splits]) / (ow[-1] - ow[splits]) / (oy[splits] / ow[splits]))
+        # Too few other lines on a side to compare with: nothing to go beyond.
+        others = np.where((oy[splits] >= MIN_LINES) & (oy[-1] - oy[splits] >= MIN_LINES), others, 0.0)
         big = np.log(SHIFT_RATIO)
         # By as much again beyond the other lines, the same way: not a template moving with the traffic.
         beyond = change - others
         ok = ((yb >= MIN_LINES) & (ya >= MIN_LINES) & (np.abs(change) >= big) & (np.abs(beyond) >= big)
               & (np.sign(beyond) == np.sign(change)) & np.isfinite(lr))
+        if self.slots:
+            # Two days of log on either side at least: a level of one day is a burst or a drop, and
+            # gives its side no residual for the dispersion.
+            days = _cumulative((w_all[:, 0] > 0).astype(float))
+            ok &= ((days[splits] >= 2) & (days[-1] - days[splits] >= 2))[:, None]
         best = np.where(ok, lr, -np.inf)
         out = []
         for j in np.flatnonzero(np.isfinite(best.max(axis=0))):

@@ -339,3 +339,14 @@ def test_a_shift_within_one_day_uses_the_rolling_baseline():
     shifts = trends.alerts[trends.alerts["kind"] == "shift"]
     assert shifts["template"].tolist() == ["retry connection"]
     assert abs(shifts.iloc[0]["start"] - (T0 + pd.Timedelta(hours=12))) <= pd.Timedelta(hours=1)
+
+
+@pytest.mark.parametrize("day", [0, 7])
+def test_a_storm_on_the_first_or_last_day_is_no_shift(day):
+    # A steady message with one stormy day at an end of the log: a burst, not a lasting change of rate.
+    def storm(events, rng):
+        steady = np.arange(0, 8 * DAY, 300.0) + rng.uniform(0, 60, int(8 * DAY / 300))
+        return events + [(t, 3) for t in steady] + [(t, 3) for t in day * DAY + rng.uniform(0, DAY, 600)]
+
+    trends = find_trends(make_log(edit=storm))
+    assert "shift" not in kinds(trends) and "burst" in kinds(trends, "cache warm")
