@@ -71,14 +71,19 @@ class Comparison:
 def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str = "message",
                miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read both sides and mine their templates together: (baseline frame, target frame), ids shared."""
-    sides = [read_logs(paths, fmt, json_key=json_key, warn=False) for paths in (baseline, target)]
-    for side, frame in zip(("baseline", "target"), sides):
-        if not len(frame):
-            raise LogInputError(f"{side}: no lines to read: " + "; ".join(frame.attrs["read_report"]["warnings"]))
-    both = pd.concat([frame.assign(source=frame["source"].astype(str)) for frame in sides], ignore_index=True)
-    both = mine_templates(both, miner)
+    sides = [_read(paths, fmt, json_key, f"{side}: ") for side, paths in (("baseline", baseline), ("target", target))]
+    both = mine_templates(pd.concat(sides, ignore_index=True), miner)
     n = len(sides[0])
     return both.iloc[:n].reset_index(drop=True), both.iloc[n:].reset_index(drop=True)
+
+
+def _read(paths: Paths, fmt: str, json_key: str, what: str = "") -> pd.DataFrame:
+    """The lines of logs (``source`` as text, to be mined with others); none is an error (``what`` names the
+    side)."""
+    frame = read_logs(paths, fmt, json_key=json_key, warn=False)
+    if not len(frame):
+        raise LogInputError(f"{what}no lines to read: " + "; ".join(frame.attrs["read_report"]["warnings"]))
+    return frame.assign(source=frame["source"].astype(str))
 
 
 def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message",
@@ -99,10 +104,7 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
         raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)")
     if when.tzinfo is not None:
         when = when.tz_convert("UTC").tz_localize(None)
-    frame = read_logs(paths, fmt, json_key=json_key, warn=False)
-    if not len(frame):
-        raise LogInputError("no lines to read: " + "; ".join(frame.attrs["read_report"]["warnings"]))
-    frame = mine_templates(frame.assign(source=frame["source"].astype(str)), miner)
+    frame = mine_templates(_read(paths, fmt, json_key), miner)
     stamps = frame["timestamp"] if "timestamp" in frame else pd.Series(pd.NaT, index=frame.index)
     stamps = pd.to_datetime(stamps).groupby(frame["source"], sort=False).transform(lambda t: t.ffill().bfill())
     blank = frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.zeros(len(frame), dtype=bool)

@@ -98,10 +98,11 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import nbinom, norm, poisson
+from scipy.stats import norm, poisson
 
 from .io import elapsed_seconds, string_codes, timestamps_ns
 from .terms import log_odds
+from .timeseries import log_tail
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
            "add_trend_evidence", "UnitMentions", "mention_units", "WEIGHTS", "CANDIDATE_COLUMNS", "TABLE_COLUMNS",
@@ -429,16 +430,8 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     total = pd.Series(keys).map(pd.Series(keys).value_counts()).to_numpy(dtype=float)
     rate = np.maximum((total - here) / max(n_windows - 1, 1), 1e-12)
     tests = n_windows * max(len(np.unique(np.asarray(keys)[background])), 1)
-    storm = _clumped_sf(here, rate, np.maximum(clump, 1.0)) < ONSET_ALPHA / tests
+    storm = log_tail(here, rate, np.maximum(clump, 1.0), upper=True) < np.log(ONSET_ALPHA / tests)
     return background & ~onset & ~storm
-
-
-def _clumped_sf(count: np.ndarray, mean: np.ndarray, phi: np.ndarray) -> np.ndarray:
-    """P(X ≥ count) (k,) for X negative binomial with ``mean`` and variance phi · mean (Poisson at phi 1)."""
-    nb = phi > 1.0 + 1e-9
-    out = poisson.sf(count - 1, mean)
-    out[nb] = nbinom.sf(count[nb] - 1, mean[nb] / (phi[nb] - 1.0), 1.0 / phi[nb])
-    return out
 
 
 def _chain(pos: np.ndarray, gap: float) -> np.ndarray:

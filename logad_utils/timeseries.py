@@ -371,15 +371,21 @@ def _traffic_mix(y: np.ndarray, use: np.ndarray, traffic: np.ndarray) -> np.ndar
     return out
 
 
+def _day_grid(a: np.ndarray, slots: int, fill: float) -> np.ndarray:
+    """Rows of a (b, ...) as days (days, slots, ...), the last day padded with ``fill``."""
+    days = -(-len(a) // slots)
+    grid = np.full((days * slots,) + a.shape[1:], fill)
+    grid[:len(a)] = a
+    return grid.reshape((days, slots) + a.shape[1:])
+
+
 def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """Weekday factor × slot-of-day profile (b, m), from counts with NaN where not to be used (b, m), and the
     lines behind each cell's profile (b, m)."""
     b, m = fit.shape
     slots = int(round(DAY / (starts[1] - starts[0]))) if b > 1 else 1
-    days = -(-b // slots)
-    grid = np.full((days * slots, m), np.nan)
-    grid[:b] = fit
-    grid = grid.reshape(days, slots, m)
+    grid = _day_grid(fit, slots, np.nan)
+    days = len(grid)
     weekday = (starts[0] + pd.to_timedelta(np.arange(days), unit="D")).day_of_week.to_numpy()
     factor = np.ones((days, m))
     if days >= 14:
@@ -442,7 +448,7 @@ def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray, seen: np.ndarray
     return np.maximum(np.nan_to_num(phi, nan=1.0), 1.0)
 
 
-def _log_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, upper: bool) -> np.ndarray:
+def log_tail(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, upper: bool) -> np.ndarray:
     """ln P(X ≥ y) (upper) or ln P(X ≤ y) for X negative binomial with mean mu and variance phi·mu (Poisson at 1)."""
     out = np.zeros(np.broadcast(y, mu, phi).shape)
     y, mu, phi = np.broadcast_arrays(y, mu, phi)
@@ -477,7 +483,7 @@ def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndar
     """Cells (r, 2) of counts y (b, m) whose upper (or lower) tail log-probability (r,) is below log_cut."""
     z = (y - mu) / np.sqrt(phi * np.maximum(mu, 1e-12))
     cand = np.argwhere(usable & (mu > 0) & ((z > _PREFILTER_Z) if upper else (z < -_PREFILTER_Z)))
-    logp = _log_tail(y[cand[:, 0], cand[:, 1]], mu[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
+    logp = log_tail(y[cand[:, 0], cand[:, 1]], mu[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
     keep = logp < log_cut
     return cand[keep], logp[keep]
 
@@ -543,7 +549,7 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
     out = []
     for a, z in runs:
         observed, expected = float(y[a:z].sum()), float(mu[a:z].sum())
-        logp = float(_log_tail(np.array([observed]), np.array([expected]), np.array([phi]), upper)[0])
+        logp = float(log_tail(np.array([observed]), np.array([expected]), np.array([phi]), upper)[0])
         if logp < log_cut:
             out.append((kind, a, z, -logp / np.log(10), expected, observed))
     return out
@@ -632,11 +638,11 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     raw += _block_alerts(counts, np.array([-1]), life[[-1]], seasonal, log_cut, expected)
     with np.errstate(invalid="ignore", divide="ignore"):
         traffic = np.nan_to_num(expected[-1] / counts.exposure)
-    splits = _shift_splits(counts, seasonal)
+    slots = int(round(DAY / counts.bucket)) if seasonal else 0
+    splits = _shift_splits(counts, slots)
     every = counts.column(-1)
-    shifts = _ShiftTest(splits, every, _shift_weights(every[:, None], counts.exposure, counts.starts, seasonal)[:, 0],
-                        np.log(alpha / max(len(tested) * len(splits), 1)),
-                        int(round(DAY / counts.bucket)) if seasonal else 0)
+    shifts = _ShiftTest(splits, every, _shift_weights(every[:, None], counts.exposure, slots)[:, 0],
+                        np.log(alpha / max(len(tested) * len(splits), 1)), slots)
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
         raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts)
@@ -682,31 +688,26 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
         out += [(kind, c, a, z, s, e, o) for kind, a, z, s, e, o in found]
         expected[c] = np.where(seen[:, j], mu[:, j], np.nan)
     if shifts is not None:
-        weights = _shift_weights(y, exposure, counts.starts, seasonal)
+        weights = _shift_weights(y, exposure, shifts.slots)
         full = (life[:, 0] == 0) & (life[:, 1] == b)  # new and gone templates have alerts of their own
         out += [(kind, cols[j], *rest) for kind, j, *rest in shifts.alerts(y, weights, ~seen, phi, full)]
     return out
 
 
-def _shift_weights(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool
-                   ) -> np.ndarray:
+def _shift_weights(y: np.ndarray, exposure: np.ndarray, slots: int) -> np.ndarray:
     """What a bucket (b, m) is worth to a template's rate whatever its level: exposure, times, on seasonal
-    logs, the template's slot-of-day shape over all days (mean 1; one pseudo-day at its mean rate keeps a
-    rare template's empty slots above 0). A baseline fitted around outliers would follow a shift itself."""
-    if not seasonal:
+    logs (``slots`` buckets a day; 0 otherwise), the template's slot-of-day shape over all days (mean 1; one
+    pseudo-day at its mean rate keeps a rare template's empty slots above 0). A baseline fitted around
+    outliers would follow a shift itself."""
+    if not slots:
         return np.broadcast_to(exposure[:, None], y.shape)
-    b, m = y.shape
-    slots = int(round(DAY / (starts[1] - starts[0])))
-    days = -(-b // slots)
-    grid = np.full((days * slots, m), np.nan)
-    grid[:b] = np.where((exposure >= 1.0)[:, None], y, np.nan)
-    grid = grid.reshape(days, slots, m)
+    grid = _day_grid(np.where((exposure >= 1.0)[:, None], y, np.nan), slots, np.nan)
     total, n = np.nansum(grid, axis=0), np.isfinite(grid).sum(axis=0)
     mean = total.sum(axis=0) / np.maximum(n.sum(axis=0), 1)
     profile = (total + mean) / (n + 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         shape = np.nan_to_num(profile / profile.mean(axis=0), nan=1.0)
-    return np.tile(shape, (days, 1))[:b] * exposure[:, None]
+    return np.tile(shape, (len(grid), 1))[:len(y)] * exposure[:, None]
 
 
 @dataclass
@@ -736,7 +737,7 @@ class _ShiftTest:
         y, w = np.where(skip, 0.0, y), np.where(skip | ~full, 0.0, w)
         y_all, w_all, splits = self.y_all[:, None], self.w_all[:, None], self.splits
         if self.slots:
-            y, w, y_all, w_all = (_daily(a, self.slots) for a in (y, w, y_all, w_all))
+            y, w, y_all, w_all = (_day_grid(a, self.slots, 0.0).sum(axis=1) for a in (y, w, y_all, w_all))
             splits = splits // self.slots
         cy, cw = _cumulative(y), _cumulative(w)
         yb, wb = cy[splits], cw[splits]  # (s, m) before each split
@@ -777,14 +778,6 @@ class _ShiftTest:
         return out
 
 
-def _daily(a: np.ndarray, slots: int) -> np.ndarray:
-    """Sums (days, m) of ``slots`` consecutive rows of a (b, m), the last day padded with zeros."""
-    days = -(-len(a) // slots)
-    padded = np.zeros((days * slots,) + a.shape[1:])
-    padded[:len(a)] = a
-    return padded.reshape((days, slots) + a.shape[1:]).sum(axis=1)
-
-
 def _two_level_dispersion(y: np.ndarray, w: np.ndarray, split: int) -> tuple[float, int]:
     """Pearson dispersion (at least 1) of counts y (d,) around one rate per weight w (d,) before ``split`` and
     another from it on, and its degrees of freedom (days with weight, less the two rates)."""
@@ -809,16 +802,15 @@ def _steady(y: np.ndarray, w: np.ndarray, phi: float) -> bool:
     return bool(chi2.sf(x2, len(y) - 1) > STEADY_P)
 
 
-def _shift_splits(counts: TemplateCounts, seasonal: bool) -> np.ndarray:
+def _shift_splits(counts: TemplateCounts, slots: int) -> np.ndarray:
     """Bucket indices (s,) where a shift may begin: each side at least the longest burst window (a midnight,
-    on seasonal logs: whole days either side keep the hours of day alike); none without timestamps."""
+    on seasonal logs of ``slots`` buckets a day: whole days either side keep the hours of day alike); none
+    without timestamps."""
     b = counts.matrix.shape[0]
     if not counts.timed:
         return np.zeros(0, dtype=np.int64)
     splits = np.arange(max(SCALES), b - max(SCALES) + 1)
-    if seasonal:
-        splits = splits[splits % int(round(DAY / counts.bucket)) == 0]
-    return splits
+    return splits[splits % slots == 0] if slots else splits
 
 
 def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
