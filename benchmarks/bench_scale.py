@@ -3,8 +3,8 @@
 Generates one ATM journal (1M lines by default, `--lines 10000000` for 10M), runs each configuration once
 in a fresh process and records wall time by phase (first pass: read, mask, count; driver: merge of the
 (key, time) pairs, templates and the fit on the key table; second pass: score and write), the driver's CPU
-time, its peak memory and every worker's, and what the workers send the driver: distinct keys and
-distinct (key, time) pairs. Writes the "Scale" section of RESULTS.md with a paper estimate for 1B lines.
+time, its peak memory and every worker's, the distinct keys, the (key, time) pairs the partitions keep and
+those the driver gets. Writes the "Scale" section of RESULTS.md with a paper estimate for 1B lines.
 Heavy: run it with `nice`, once.
 Usage: python benchmarks/bench_scale.py [--lines 1000000] [--workers 1 2 4] [--data FOLDER]
 """
@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -35,17 +34,10 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _pair_dedupe(run) -> dict:
-    """Time and traced peak memory of the driver's dedupe of the pairs the workers sent, and their counts."""
-    sent = int(sum(len(p) for p in run.pairs)) if hasattr(run, "pairs") else None
-    tracemalloc.start()
-    t0 = time.perf_counter()
+def _pairs(run) -> dict:
+    """The (key, time) pairs the driver holds for the routine rule, and how many the partitions kept."""
     times = run.times()
-    seconds = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return {"times": times, "pairs_sent": sent, "pairs": int(len(times[0])), "dedupe_s": seconds,
-            "dedupe_peak_bytes": peak}
+    return {"times": times, "pairs_sent": getattr(run, "sent", None), "pairs": int(len(times[0]))}
 
 
 def run_one(log: str, workers: int, out_dir: str) -> dict:
@@ -64,7 +56,7 @@ def run_one(log: str, workers: int, out_dir: str) -> dict:
     t0, c0 = time.perf_counter(), _cpu_s()
     run = passes.count_keys(log, masker=miner.masker)
     t1, c1 = time.perf_counter(), _cpu_s()
-    pairs = _pair_dedupe(run)
+    pairs = _pairs(run)
     table = streaming.mine_table(run.table.frame(), miner)
     t_fit = time.perf_counter()
     keys = passes.fit_score(make_detector("tfidf"), table, pairs.pop("times"))
@@ -111,64 +103,51 @@ def rows(results: list[dict]) -> pd.DataFrame:
                     "driver peak MiB": round(r["driver_mib"]),
                     "worker peak MiB": "/".join(str(round(m)) for m in r["worker_mib"]) or "-",
                     "distinct keys": f"{r['keys']:,}",
-                    "pairs sent": "-" if r["pairs_sent"] is None else f"{r['pairs_sent']:,}",
-                    "distinct pairs": f"{r['pairs']:,}"})
+                    "partition pairs": "-" if r["pairs_sent"] is None else f"{r['pairs_sent']:,}",
+                    "pairs at the driver": f"{r['pairs']:,}"})
     return pd.DataFrame(out)
 
 
 def estimate(results: list[dict]) -> str:
-    """Paper estimate for 1B lines from the measured worker rate, fit cost and (key, time) pairs."""
+    """Paper estimate for 1B lines from the measured worker rate, the fit's cost per key and per pair."""
+    from logad_utils.streaming import TIMES_KEPT
+
     one = max((r for r in results if r["engine"] == "1 dask workers"), key=lambda r: r["lines"])
     per_core = one["lines"] / (one["first_pass"] + one["second_pass"])
     fit_per_key = one["bare_fit_s"] / one["keys"]
-    routine_rate = one["pairs"] / max(one["fit_s"] - one["bare_fit_s"], 1e-9)
-    sent_per_line = one["pairs_sent"] / one["lines"]
-    distinct_per_line = one["pairs"] / one["lines"]
-    dedupe_rate = one["pairs_sent"] / one["dedupe_s"]
-    peak_per_pair = one["dedupe_peak_bytes"] / max(one["pairs_sent"], 1)
-    lines, link = 1e9, 1.25e9  # 1B lines; a 10 Gbit/s link into the driver (assumed, not measured)
-    sent, distinct = sent_per_line * lines, distinct_per_line * lines
+    routine_per_pair = max(one["fit_s"] - one["bare_fit_s"], 0.0) / max(one["pairs"], 1)
+    pairs_per_key = one["pairs"] / one["keys"]
+    lines = 1e9
     text = [
         f"Measured here ({one['lines']:,} lines, {one['keys']:,} distinct keys):",
         f"- Worker work (both passes) runs at **{per_core:,.0f} lines/s per core** (1 Dask worker); it is "
         "embarrassingly parallel.",
-        f"- The workers send the driver every partition's distinct (key, time) pairs for the routine rule: "
-        f"**{sent_per_line * 1e6:,.0f} pairs per 1M lines** in {BLOCK_BYTES >> 20} MiB byte ranges "
-        f"({sent_per_line * 1e6 * PAIR_BYTES / 2**20:,.1f} MiB at {PAIR_BYTES} bytes a pair; "
-        f"{distinct_per_line * 1e6:,.0f} distinct over the whole file). The journal's lines are seconds "
-        f"apart, so almost every line is its own pair ({sent_per_line:.2f} a line), against "
-        f"{one['keys'] / one['lines'] * 1e6:,.0f} distinct keys per 1M lines.",
-        f"- The driver dedupes pairs at **{dedupe_rate / 1e6:,.1f}M pairs/s** (sorting), with a traced peak "
-        f"of **{peak_per_pair:,.0f} bytes per pair**; the routine rule reads the deduped pairs at "
-        f"**{routine_rate / 1e6:,.1f}M pairs/s** (the fit with the pairs, {one['fit_s']:,.2f} s, less the same "
-        f"fit without them, {one['bare_fit_s']:,.2f} s), and the rest of the fit costs "
-        f"**{fit_per_key * 1e3:,.2f} ms per key** (TF-IDF, structure, threshold; templates are mined before).",
+        f"- The routine rule's (key, time) pairs: each partition keeps every key's earliest and latest "
+        f"{TIMES_KEPT:,} times ({one['pairs_sent'] / one['lines'] * 1e6:,.0f} pairs per 1M lines in "
+        f"{BLOCK_BYTES >> 20} MiB byte ranges), and the workers merge them pairwise, bounding each merge, so "
+        f"the driver gets one set: **{one['pairs']:,} pairs** for {one['lines']:,} lines "
+        f"({pairs_per_key:,.0f} a key on average, at most {2 * TIMES_KEPT:,}; {PAIR_BYTES} bytes each).",
+        f"- On the driver the fit costs **{fit_per_key * 1e3:,.2f} ms per key** (TF-IDF, structure, threshold; "
+        f"templates are mined before) and the routine rule **{routine_per_pair * 1e6:,.2f} µs per pair** (the "
+        f"fit with the pairs, {one['fit_s']:,.2f} s, less the same fit without them, {one['bare_fit_s']:,.2f} s).",
         "",
-        "1B lines of this journal (workers scale with cores; the driver does not):",
-        f"- pairs sent ≈ {sent / 1e6:,.0f}M = **{sent * PAIR_BYTES / 2**30:,.0f} GiB** into the driver "
-        f"(≈ {sent * PAIR_BYTES / link / 60:,.1f} min on a 10 Gbit/s link); deduping them ≈ "
-        f"{sent / dedupe_rate / 60:,.1f} min on one core and ≈ **{sent * peak_per_pair / 2**30:,.0f} GiB** "
-        "of driver memory at the measured bytes per pair, whatever the number of workers; the routine rule "
-        f"over them ≈ {distinct / routine_rate / 60:,.1f} min (both taken as linear in the pairs).",
-        f"- the fit on the keys ({one['keys']:,} for {one['lines']:,} lines here, far fewer than the lines; "
-        f"a varied log may reach 200k–2M keys): {fit_per_key * 200_000 / 60:,.1f} min for 200k keys, "
-        f"{fit_per_key * 2_000_000 / 60:,.1f} min for 2M (a lower bound: mining slows as templates grow).",
+        "1B lines (workers scale with cores; the driver's work grows with the distinct keys, not with the lines):",
     ]
-    driver_s = sent * PAIR_BYTES / link + sent / dedupe_rate + distinct / routine_rate
-    for cores in (16 * 8, 16 * 32, 16 * 128):
-        worker_s = lines / (per_core * cores)
-        text.append(f"  - {cores} cores ({cores // 16} machines × 16): workers ≈ {worker_s / 60:,.1f} min; driver "
-                    f"pairs (transfer, dedupe, routine rule) ≈ {driver_s / 60:,.1f} min"
-                    + (" ← the driver is the bottleneck" if driver_s > worker_s else ""))
-    cross = lines / (per_core * driver_s)
-    memory = sent * peak_per_pair / 2**30
-    text.append(
-        f"- So the driver, not the key count, is the first limit: its pair work equals the workers' at about "
-        f"**{cross:,.0f} cores**, and it needs ≈ {memory:,.0f} GiB for the pairs"
-        + (" (more than a 64 GiB machine has)" if memory > 64 else "")
-        + ". The key table itself stays small. Bounding the "
-        "pairs (per-key time buckets or a per-key sketch of the periods on the workers) would remove the "
-        "limit; until then the routine rule's input grows with the lines.")
+    for keys in (200_000, 2_000_000):
+        driver_s = keys * (fit_per_key + pairs_per_key * routine_per_pair)
+        pair_gib = keys * pairs_per_key * PAIR_BYTES / 2**30
+        text.append(f"- {keys:,} distinct keys (a varied log; this journal has "
+                    f"{one['keys'] / one['lines'] * 1e6:,.0f} per 1M lines): the driver ≈ {driver_s / 60:,.1f} min "
+                    f"and ≈ {pair_gib:,.1f} GiB of pairs ({2 * TIMES_KEPT * keys * PAIR_BYTES / 2**30:,.0f} GiB "
+                    "if every key had the most); a lower bound, as mining slows when templates grow:")
+        for cores in (16 * 8, 16 * 32, 16 * 128):
+            worker_s = lines / (per_core * cores)
+            text.append(f"  - {cores} cores ({cores // 16} machines × 16): workers ≈ {worker_s / 60:,.1f} min, "
+                        f"driver ≈ {driver_s / 60:,.1f} min"
+                        + (" ← the driver is the bottleneck" if driver_s > worker_s else ""))
+    text.append("- So the distinct keys set the driver's limit: its share of the time grows as the workers "
+                "grow in number, and a log of millions of distinct messages needs a driver with room for its "
+                "key table and pairs (the pairs come at most 64 KiB a key).")
     return "\n".join(text)
 
 
@@ -204,15 +183,15 @@ def main() -> None:
 a fresh process on a 2-core machine shared with other jobs (so Dask workers beyond 2 compete for the same
 cores, and the load changes between rows; the load average was {load:.1f} at the start). *First pass*:
 read, parse headers, mask each distinct content once, count distinct keys (masked message, level,
-component, parsed) and (key, time) pairs. *Driver*: the pairs deduped, templates mined and the detector
-fitted once on the key table. *Second pass*: scores broadcast to every line and written (single process:
-from the spilled key ids; Dask: each worker reads and masks its {BLOCK_BYTES >> 20} MiB byte ranges again).
-*Driver CPU share*: the driver process's CPU time over the wall time (a local cluster's scheduler runs in
-it). Peak memory is the maximum resident set of the driver process and of each worker process; the
-driver here also times a dedupe of the pairs under `tracemalloc` and fits a second time without them (for
-the estimate below), so its peak is above `logad detect`'s (see "analyze against parse"). *Pairs
-sent*: the distinct (key, time) pairs of each partition, summed (what the workers send the driver,
-{PAIR_BYTES} bytes each).
+component, parsed) and the (key, time) pairs the routine rule reads, bounded per key and merged on the
+workers. *Driver*: templates mined and the detector fitted once on the key table. *Second pass*: scores
+broadcast to every line and written (single process: from the spilled key ids; Dask: each worker reads and
+masks its {BLOCK_BYTES >> 20} MiB byte ranges again). *Driver CPU share*: the driver process's CPU time over
+the wall time (a local cluster's scheduler runs in it). Peak memory is the maximum resident set of the
+driver process and of each worker process; the driver here also fits a second time without the pairs (for
+the estimate below), so its peak is above `logad detect`'s (see "analyze against parse"). *Partition
+pairs*: the (key, time) pairs the partitions keep, summed; *pairs at the driver*: what the merge leaves,
+{PAIR_BYTES} bytes each.
 
 {markdown_table(rows(results))}
 

@@ -44,8 +44,8 @@ from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadRepo
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, LineLayout, check_read, distinct_pairs, distinct_times,
-                        fit_score, join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, bound_times, check_read, fit_score,
+                        join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -321,14 +321,30 @@ def _shifted(times: np.ndarray, lags: dict[str, int]) -> np.ndarray:
 def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequence[str],
                     chunk_lines: int) -> tuple[KeyTable, LineLayout, ReadReport, dict[str, _Roll], np.ndarray]:
     """Worker side of the first pass: one partition's key table (lines numbered from 1), layout, counts,
-    clock readings and distinct (key id, time) pairs (m, 2)."""
+    clock readings and bounded (key id, time) pairs (m, 2) (:class:`streaming.KeyTimes`)."""
     masker_ = Masker.from_dict(masker)
-    table, layout, report, rolls = KeyTable(fields), LineLayout(), ReadReport(), {}
-    pairs = [np.zeros((0, 2), dtype=np.int64)]
+    table, layout, report, rolls, stamps = KeyTable(fields), LineLayout(), ReadReport(), {}, KeyTimes()
     for chunk in partition_chunks(part, json_key, chunk_lines, report, rolls=rolls):
-        pairs.append(key_times(table.add_chunk(chunk, masker_), chunk))
+        stamps.add(key_times(table.add_chunk(chunk, masker_), chunk))
         layout.add(chunk.drop(columns="raw"))
-    return table, layout, report, rolls, distinct_pairs(np.concatenate(pairs))
+    return table, layout, report, rolls, stamps.pairs()
+
+
+def _summary(result: tuple) -> tuple:
+    """What the driver gathers of a first-pass result: all but the pairs, and how many pairs there are."""
+    return (*result[:4], len(result[4]))
+
+
+def global_pairs(result: tuple, ids: np.ndarray, lags: dict[str, int]) -> np.ndarray:
+    """Worker side: a first-pass result's (key id, time) pairs (m, 2) with the driver's key ids (k,) and the
+    days and years its clocks are behind."""
+    pairs = result[4]
+    return np.column_stack([ids[pairs[:, 0]], _shifted(pairs[:, 1], lags)])
+
+
+def merge_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Worker side: two sets of (key id, time) pairs (m, 2) merged and bounded (:func:`streaming.bound_times`)."""
+    return bound_times(np.concatenate([a, b]))
 
 
 def write_partition(part: Partition, first_line: int, json_key: str, masker: dict, shared: tuple,
@@ -371,8 +387,9 @@ def _empty_rows(kind: str, layout: LineLayout) -> pd.DataFrame:
 
 @dataclass
 class DaskRun:
-    """What the first pass found on the cluster: as :class:`streaming.StreamRun`, plus the partitions and
-    the first line number of each."""
+    """What the first pass found on the cluster: as :class:`streaming.StreamRun`, plus the partitions, the
+    first line number of each and how many (key, time) pairs the partitions kept (``sent``: merged on the
+    workers before the driver gets them)."""
 
     table: KeyTable
     report: ReadReport
@@ -380,11 +397,12 @@ class DaskRun:
     json_key: str
     parts: list[Partition] = field(default_factory=list)
     first_lines: list[int] = field(default_factory=list)
-    pairs: list[np.ndarray] = field(default_factory=list)
+    stamps: KeyTimes = field(default_factory=KeyTimes)
+    sent: int = 0
 
     def times(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct (table id (m,), time in ns (m,)) pairs of the lines: the detector's ``times``."""
-        return distinct_times(np.concatenate(self.pairs) if self.pairs else np.zeros((0, 2), dtype=np.int64))
+        """The (table id (m,), time in ns (m,)) pairs of the lines the detector's routine rule reads."""
+        return self.stamps.times()
 
 
 @contextmanager
@@ -443,24 +461,33 @@ class DaskEngine:
 
     def count_keys(self, paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
                    fields: Sequence[str] = KEY_FIELDS) -> DaskRun:
-        """First pass on the workers; the partition tables merged here in input order."""
+        """First pass on the workers; the partition tables merged here in input order, the partitions' (key,
+        time) pairs merged on the workers in a tree, so the driver gets one bounded set of them."""
         parts, report = plan_partitions(paths, fmt, json_key, self.block_bytes)
         state = (masker if masker is not None else Masker()).to_dict()
         with _cluster_errors():
             futures = [self.client.submit(count_partition, part, json_key, state, tuple(fields), self.chunk_lines,
                                           pure=False) for part in parts]
-            results = self._gather(futures)
-        rolled, behind = _roll_states(parts, [r[3] for r in results])
-        run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
-        lines_before: dict[str, int] = {}
-        for part, lags, (table, layout, counted, _, pairs) in zip(parts, behind, results):
-            offset = lines_before.get(part.source, 0)
-            run.first_lines.append(offset + 1)
-            ids = run.table.merge(table, offset)
-            run.pairs.append(np.column_stack([ids[pairs[:, 0]], _shifted(pairs[:, 1], lags)]) if len(pairs) else pairs)
-            run.layout.merge(layout)
-            lines_before[part.source] = offset + counted.lines
-            _add_counts(report, counted)
+            results = self._gather([self.client.submit(_summary, f) for f in futures])
+            rolled, behind = _roll_states(parts, [r[3] for r in results])
+            run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
+            lines_before: dict[str, int] = {}
+            pairs = []
+            for part, lags, future, (table, layout, counted, _, sent) in zip(parts, behind, futures, results):
+                offset = lines_before.get(part.source, 0)
+                run.first_lines.append(offset + 1)
+                ids = run.table.merge(table, offset)
+                pairs.append(self.client.submit(global_pairs, future, ids, lags, pure=False))
+                run.sent += sent
+                run.layout.merge(layout)
+                lines_before[part.source] = offset + counted.lines
+                _add_counts(report, counted)
+            del futures
+            while len(pairs) > 1:
+                pairs = [self.client.submit(merge_pairs, *two, pure=False) for two in zip(pairs[::2], pairs[1::2])] \
+                    + pairs[len(pairs) - len(pairs) % 2:]
+            if pairs:
+                run.stamps.add(self._gather(pairs)[0])
         report.finish()
         check_read(report)
         return run

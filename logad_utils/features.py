@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from .io import elapsed_seconds
+from .streaming import TIMES_KEPT
 
 __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN",
            "shape_features", "StructureModel", "NoveltyModel", "periodic_keys"]
@@ -341,7 +342,8 @@ class NoveltyModel:
 
 def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
                   tolerances: Sequence[float] = (0.1, 0.01, 0.001),
-                  alpha: float = 0.01, min_cover: float = 0.5, min_fill: float = 0.5) -> set:
+                  alpha: float = 0.01, min_cover: float = 0.5, min_fill: float = 0.5,
+                  lines: np.ndarray | None = None, keep: int = TIMES_KEPT) -> set:
     """Keys (e.g. messages, or their integer codes, -1 for none) of lines (n,) whose timestamps (n,) recur at a
     regular period across the file.
 
@@ -360,6 +362,13 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     ``min_fill`` of the beats in that span: a daily or hourly routine, not a
     burst of repeats or a fault that shows at every poll during a few
     outages.
+
+    A frequent key, of at least 2 · ``keep`` distinct times, is read from
+    its ``keep`` earliest and ``keep`` latest: each end must be on its own
+    grid, at periods within the widest tolerance of each other; its span is
+    theirs and its fill counts its occurrences, ``lines[code]`` for integer
+    keys when given. So what a bounded first pass keeps
+    (:func:`streaming.bound_times`) gives the same answer as every time.
     """
     parsed = pd.to_datetime(pd.Series(times), errors="coerce")
     seconds = elapsed_seconds(parsed)
@@ -384,19 +393,34 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(codes)]])):
         t = seconds[lo:hi]
         t = t[np.concatenate([[True], t[1:] != t[:-1]])]
-        if len(t) < min_count or t[-1] - t[0] < min_cover * span:
+        count = len(t)
+        blocks = [t]
+        if count >= 2 * keep:
+            # Each end on its own grid: a period read to a few digits drifts off one grid over many beats.
+            blocks = [t[:keep], t[-keep:]]
+            count = count if lines is None or names is not None else int(lines[codes[lo]])
+        if count < min_count or t[-1] - t[0] < min_cover * span:
             continue
-        period = float(np.median(np.diff(t)))
-        if period <= 0 or len(t) < min_fill * ((t[-1] - t[0]) / period + 1):
+        periods = [float(np.median(np.diff(b))) for b in blocks]
+        period = min(periods)
+        if period <= 0 or max(periods) > (1 + levels.max()) * period:
             continue
-        angle = 2 * np.pi * (t / period)
-        grid = np.angle(np.exp(1j * angle).mean())  # the circular mean phase
-        off = np.abs(np.angle(np.exp(1j * (angle - grid)))) / (2 * np.pi)  # in periods, 0 ... 0.5
-        on_grid = (off[:, None] <= levels).sum(axis=0)
-        chance = np.minimum(2 * levels + resolution / period, 1.0)
-        if binom.sf(on_grid - 3, len(t) - 2, chance).min() < alpha:
+        if count < min_fill * ((t[-1] - t[0]) / period + 1):
+            continue
+        if all(_on_beat(b, p, levels, resolution, alpha) for b, p in zip(blocks, periods)):
             out.add(codes[lo] if names is None else names[codes[lo]])
     return out
+
+
+def _on_beat(t: np.ndarray, period: float, levels: np.ndarray, resolution: float, alpha: float) -> bool:
+    """Whether more of the times (c,) lie near one grid of ``period`` than chance allows at some tolerance of
+    ``levels`` (see :func:`periodic_keys`)."""
+    angle = 2 * np.pi * (t / period)
+    grid = np.angle(np.exp(1j * angle).mean())  # the circular mean phase
+    off = np.abs(np.angle(np.exp(1j * (angle - grid)))) / (2 * np.pi)  # in periods, 0 ... 0.5
+    on_grid = (off[:, None] <= levels).sum(axis=0)
+    chance = np.minimum(2 * levels + resolution / period, 1.0)
+    return bool(binom.sf(on_grid - 3, len(t) - 2, chance).min() < alpha)
 
 
 def _resolution(times: pd.Series) -> float:

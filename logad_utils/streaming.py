@@ -39,12 +39,17 @@ from .templates import LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
-           "score_keys", "key_times", "distinct_pairs", "distinct_times", "line_frame", "lean_rows", "join_lean",
+           "score_keys", "key_times", "bound_times", "KeyTimes", "TIMES_KEPT", "line_frame", "lean_rows", "join_lean",
            "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
 CHUNK_LINES = 200_000
+# The routine rule's times kept per key: its earliest and latest this many (features.periodic_keys reads a key
+# with more from them), so what a first pass keeps for the rule grows with the keys, not with the lines.
+TIMES_KEPT = 2048
+# Unbounded pairs held before they are bounded (16 bytes each).
+_BOUND_BATCH = 1_000_000
 
 
 def chunk_keys(chunk: pd.DataFrame, masker: Masker,
@@ -136,38 +141,66 @@ class KeyTable:
 
 
 def key_times(ids: np.ndarray, chunk: pd.DataFrame) -> np.ndarray:
-    """Distinct (key id, time in ns) pairs (m, 2) int64 of a chunk's lines with their key ids (n,); lines
-    without a time are left out."""
+    """(key id, time in ns) pairs (m, 2) int64 of a chunk's lines with their key ids (n,); lines without a time
+    are left out."""
     if "timestamp" not in chunk:
         return np.zeros((0, 2), dtype=np.int64)
     stamps = timestamps_ns(chunk["timestamp"])
     has = stamps != NAT
-    return distinct_pairs(np.column_stack([ids[has].astype(np.int64), stamps[has]]))
+    return np.column_stack([ids[has].astype(np.int64), stamps[has]])
 
 
-def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
-    """The distinct rows of pairs (p, 2) int64, in first-seen order (about 40 bytes a pair at the peak)."""
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))  # stable: equal pairs keep their input order
-    ranked = pairs[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
-    return pairs[np.sort(order[first])]
+def bound_times(pairs: np.ndarray, keep: int = TIMES_KEPT) -> np.ndarray:
+    """The distinct rows of (key id, time) pairs (p, 2) int64 by key then time, each key's ``keep`` earliest and
+    ``keep`` latest times only (all of them for a key of at most 2 · ``keep``).
 
-
-def distinct_times(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(key id (m,), time in ns (m,)) of the distinct rows of (key id, time) pairs (p, 2), by key then time: the
-    detector's ``times`` (its routine rule reads them as a set, so first-seen order, which costs another sort
-    and copy of a pair per line, is not kept)."""
+    Mergeable: bounding the union of bounded sets gives what bounding the
+    union of the full sets gives, so workers, chunks and the driver can each
+    bound what they hold and the answer does not depend on the partitions.
+    """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    key = pairs[:, 0][order]
-    time = pairs[:, 1][order]
+    key, time = pairs[:, 0][order], pairs[:, 1][order]
     del order
-    keep = np.ones(len(key), dtype=bool)
-    np.not_equal(key[1:], key[:-1], out=keep[1:])
-    keep[1:] |= time[1:] != time[:-1]
-    return key[keep], time[keep]
+    new = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    new[1:] |= time[1:] != time[:-1]
+    key, time = key[new], time[new]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.append(starts, len(key)))
+    rank = np.arange(len(key)) - np.repeat(starts, sizes)
+    kept = (rank < keep) | (rank >= np.repeat(sizes, sizes) - keep)
+    return np.column_stack([key[kept], time[kept]])
+
+
+class KeyTimes:
+    """The (key id, time) pairs of the lines, bounded as they come (:func:`bound_times`): the routine rule's
+    input, at most 2 · ``keep`` times a key whatever the number of lines."""
+
+    def __init__(self, keep: int = TIMES_KEPT) -> None:
+        self.keep = keep
+        self._parts: list[np.ndarray] = []
+        self._pending = 0
+        self._bounded = 0
+
+    def add(self, pairs: np.ndarray) -> None:
+        """Add pairs (p, 2) int64; bound the whole once the unbounded ones outnumber the bounded (amortised)."""
+        self._parts.append(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+        self._pending += len(self._parts[-1])
+        if self._pending > max(_BOUND_BATCH, self._bounded):
+            self.pairs()
+
+    def pairs(self) -> np.ndarray:
+        """The bounded distinct pairs (m, 2) by key then time."""
+        if len(self._parts) != 1 or self._pending:
+            self._parts = [bound_times(np.concatenate(self._parts) if self._parts else np.zeros((0, 2)), self.keep)]
+            self._bounded, self._pending = len(self._parts[0]), 0
+        return self._parts[0]
+
+    def times(self) -> tuple[np.ndarray, np.ndarray]:
+        """(key id (m,), time in ns (m,)) of :meth:`pairs`: the detector's ``times``."""
+        pairs = self.pairs()
+        return pairs[:, 0], pairs[:, 1]
 
 
 @dataclass
@@ -330,7 +363,7 @@ class KeptLines:
 class StreamRun:
     """What the first pass over some logs found: the key table, the read report, the line layout, each
     line's table id spilled to a temporary file (4 bytes a line, on disk) so that the second pass masks nothing,
-    and the distinct (table id, time) pairs spilled to another (at most 16 bytes a line)."""
+    and the (table id, time) pairs the routine rule reads (:class:`KeyTimes`, bounded by the keys)."""
 
     paths: Sequence[str | os.PathLike]
     fmt: str
@@ -339,7 +372,7 @@ class StreamRun:
     report: ReadReport
     layout: LineLayout
     spill: IO[bytes]
-    time_spill: IO[bytes]
+    stamps: KeyTimes
     lines: dict[str, int] = field(default_factory=dict)
     chunk_lines: int = CHUNK_LINES
     kept: KeptLines | None = None
@@ -360,9 +393,8 @@ class StreamRun:
         return ids
 
     def times(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct (table id (m,), time in ns (m,)) pairs of the lines: the detector's ``times``."""
-        self.time_spill.seek(0)
-        return distinct_times(np.fromfile(self.time_spill, dtype=np.int64))
+        """The (table id (m,), time in ns (m,)) pairs of the lines the detector's routine rule reads."""
+        return self.stamps.times()
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
@@ -372,12 +404,12 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
     and keep the lines' columns for :func:`write_parse` to Parquet, see :class:`KeptLines`)."""
     masker = masker if masker is not None else Masker()
     report, table, layout = ReadReport(), KeyTable(fields), LineLayout()
-    run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), tempfile.TemporaryFile(),
+    run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), KeyTimes(),
                     {}, chunk_lines, KeptLines() if keep_lines else None)
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
         ids = table.add_chunk(chunk, masker)
         run.spill.write(ids.astype(np.int32).tobytes())
-        run.time_spill.write(key_times(ids, chunk).tobytes())
+        run.stamps.add(key_times(ids, chunk))
         lines = chunk.drop(columns="raw")
         layout.add(lines)
         if run.kept is not None:

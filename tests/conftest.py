@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import settings
 
@@ -37,6 +38,21 @@ ROUTINE = ["session <NUM> started", "cash dispensed amount <NUM> EUR", "heartbea
            "card read ok", "receipt printed"]
 ROUTINE_SHARES = [0.3, 0.3, 0.2, 0.1, 0.1]
 ODD = "dispenser jam detected at slot <NUM>, cassette removed"
+
+
+def write_heartbeat_log(path: Path, beats: int, seed: int = 5) -> Path:
+    """A heartbeat every 10 s ``beats`` times, among requests at any second (so not every line is on its grid)."""
+    start = pd.Timestamp("2026-01-01")
+    rng = np.random.default_rng(seed)
+    lines = []
+    for i in range(beats):
+        at = start + pd.Timedelta(seconds=10 * i)
+        lines.append(f"{at:%Y-%m-%d %H:%M:%S} INFO monitor: heartbeat ok")
+        if rng.random() < 0.3:
+            at += pd.Timedelta(seconds=int(rng.integers(1, 10)))
+            lines.append(f"{at:%Y-%m-%d %H:%M:%S} INFO app: request {rng.integers(1000)} served from cache")
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def corpus(n_routine: int = 200, seed: int = 0, odd: bool = True, blank_at: int | None = None,

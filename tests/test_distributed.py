@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import ATM_LOG, with_unparsed_lines
+from conftest import ATM_LOG, with_unparsed_lines, write_heartbeat_log
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
@@ -244,6 +244,20 @@ def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path)
     _assert_same_scores(pd.read_parquet(out), *_reference_scores(path))
     run = engine.count_keys(path, masker=LogTemplateMiner().masker)
     assert sorted(run.times()[1].tolist()) == sorted(set(timestamps_ns(expected["timestamp"]).tolist()))
+
+
+def test_a_frequent_routine_message_merged_from_bounded_partitions_scores_like_one_process(client, tmp_path):
+    from logad_utils.streaming import TIMES_KEPT
+
+    path = write_heartbeat_log(tmp_path / "beat.log", 3 * TIMES_KEPT)
+    engine = DaskEngine(client, block_bytes=40_000)
+    assert len(plan_partitions(path, block_bytes=40_000)[0]) > 5
+    frame, scores, labels = _reference_scores(path)
+    _assert_same_scores(pd.read_parquet(_run(engine, path, "scores", tmp_path / "scores.parquet")), frame, scores,
+                        labels)
+    run = engine.count_keys(path, masker=LogTemplateMiner().masker)
+    beat = run.table.frame()["masked"].tolist().index("heartbeat ok")
+    assert (run.times()[0] == beat).sum() == 2 * TIMES_KEPT < run.sent
 
 
 def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import ATM_LOG, LOGHUB, needs_loghub, with_unparsed_lines
+from conftest import ATM_LOG, LOGHUB, needs_loghub, with_unparsed_lines, write_heartbeat_log
 
 from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
@@ -128,6 +128,20 @@ def test_detect_stream_scores_like_the_in_memory_detector(log, tmp_path, known_g
     _assert_same(got, frame, scores, detector.label(scores))
 
 
+def test_a_frequent_routine_message_streams_from_its_bounded_times_like_the_in_memory_fit(tmp_path):
+    from logad_utils.streaming import TIMES_KEPT
+
+    path = write_heartbeat_log(tmp_path / "beat.log", 3 * TIMES_KEPT)  # more times than the pass keeps
+    miner = LogTemplateMiner()
+    run = count_keys(path, masker=miner.masker, chunk_lines=2000)
+    beat = run.table.frame()["masked"].tolist().index("heartbeat ok")
+    assert (run.times()[0] == beat).sum() == 2 * TIMES_KEPT
+    frame = parse_logs(path, miner=LogTemplateMiner(), warn=False)
+    detector = make_detector("tfidf").fit(frame)
+    assert "heartbeat ok" in detector.routine_
+    _assert_same(_stream_scores(path, tmp_path, 2000), frame, detector.decision_scores_, detector.labels_)
+
+
 @pytest.mark.parametrize("case", ["routine", "unparsed"])
 def test_structure_and_routine_rules_stream_like_the_in_memory_fit(case, unparsed_log, tmp_path):
     path = ATM_LOG if case == "routine" else unparsed_log
@@ -204,11 +218,21 @@ def test_first_lines_number_keys_in_order_of_first_appearance(seed, block):
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_distinct_times_are_the_distinct_pairs_by_key_then_time(seed):
-    from logad_utils.streaming import distinct_times
+def test_bound_times_keeps_each_keys_earliest_and_latest_distinct_times_and_merges(seed):
+    from logad_utils.streaming import KeyTimes, bound_times
 
     rng = np.random.default_rng(seed)
-    n = int(rng.integers(0, 300))
-    pairs = np.column_stack([rng.integers(0, 6, n), rng.integers(0, 30, n) * 10**9])
-    key, time = distinct_times(pairs)
-    assert list(zip(key.tolist(), time.tolist())) == sorted(set(map(tuple, pairs.tolist())))
+    n = int(rng.integers(0, 600))
+    pairs = np.column_stack([rng.integers(0, 6, n), rng.integers(0, 90, n) * 10**9])
+    distinct = sorted(set(map(tuple, pairs.tolist())))
+    assert list(map(tuple, bound_times(pairs, keep=1000).tolist())) == distinct
+    expected = []
+    for key in sorted({k for k, _ in distinct}):
+        times = [t for k, t in distinct if k == key]
+        expected += [(key, t) for t in sorted(set(times[:7] + times[-7:]))]
+    assert list(map(tuple, bound_times(pairs, keep=7).tolist())) == expected
+    # Bounded in any pieces, in any order, the answer is the same.
+    stamps = KeyTimes(keep=7)
+    for piece in np.array_split(pairs[rng.permutation(n)], 5):
+        stamps.add(bound_times(piece, keep=7))
+    assert list(map(tuple, np.column_stack(stamps.times()).tolist())) == expected

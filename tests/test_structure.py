@@ -70,6 +70,28 @@ def test_three_nights_on_the_second_are_routine_but_three_loose_ones_are_not():
     assert periodic_keys(np.array(["cron"] * 3 + ["edge"]), minutes) == set()
 
 
+def test_a_frequent_key_is_read_from_its_earliest_and_latest_times_as_a_bounded_pass_keeps_them():
+    from logad_utils.streaming import bound_times
+
+    start = pd.Timestamp("2026-01-01").value
+    rng = np.random.default_rng(4)
+    beat = 60 * 10**9
+    heartbeat = start + np.arange(2000) * beat + rng.integers(0, 10**9, 2000)  # every minute, 1 s of jitter
+    random = np.sort(start + rng.integers(0, 2000 * beat, 1500))
+    polls = start + np.concatenate([np.arange(100, 500), np.arange(1700, 1900)]) * beat  # two outages, every poll
+    keys = np.repeat([0, 1, 2], [2000, 1500, 600]).astype(np.int32)
+    times = np.concatenate([heartbeat, random, polls])
+    lines = np.array([2000, 1500, 600])
+    full = periodic_keys(keys, pd.Series(times.view("datetime64[ns]")), lines=lines, keep=100)
+    assert full == {0}
+    # The outages' polls fill too few beats: counted by their lines, 3 lines a poll would fill them.
+    assert periodic_keys(keys, pd.Series(times.view("datetime64[ns]")), lines=lines * [1, 1, 3], keep=100) == {0, 2}
+    bounded = bound_times(np.column_stack([keys, times]), keep=100)
+    assert len(bounded) == 600
+    assert periodic_keys(bounded[:, 0].astype(np.int32), pd.Series(bounded[:, 1].view("datetime64[ns]")),
+                         lines=lines, keep=100) == full
+
+
 def test_rare_daily_message_is_routine_but_rare_random_one_is_not():
     start = pd.Timestamp("2026-01-01")
     n = 7 * 288  # one line every 5 minutes for a week

@@ -158,8 +158,10 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.nd
         distinct = per_template["m"].nunique() >= 0.5 * per_template["w"].sum()
         keys = keys.where(~template.map(distinct).fillna(False).astype(bool), "template:" + template.astype(str))
     codes, names = pd.factorize(keys)
+    lines = np.bincount(codes[codes >= 0], weights=weights[codes >= 0], minlength=len(names))
     # int32 codes: a long log has a (row, time) pair per line.
-    periodic = {names[c] for c in periodic_keys(codes.astype(np.int32)[rows], pd.Series(stamps.view("datetime64[ns]")))}
+    periodic = {names[c] for c in periodic_keys(codes.astype(np.int32)[rows], pd.Series(stamps.view("datetime64[ns]")),
+                                                lines=lines)}
     if not periodic:
         return set()
     keep = unique.inverse >= 0
