@@ -105,7 +105,7 @@ def _raw_keys(keys: pd.DataFrame) -> np.ndarray:
     return raw
 
 
-def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
+def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: streaming.Stamps,
                  train_keys: pd.DataFrame | None, say: Callable[[str], None], **params) -> tuple[list[MethodRun], list]:
     """Each method fitted once (on ``train_keys`` when given, else ``keys``) and run on ``keys`` (k rows):
     per-key runs and the fitted detectors; ``say`` hears each fit start."""

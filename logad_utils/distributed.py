@@ -44,8 +44,8 @@ from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadRepo
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
-from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, bound_times, check_read, fit_score,
-                        join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
+from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, Stamps, bound_times, check_read,
+                        fit_score, join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -321,29 +321,32 @@ def _shifted(times: np.ndarray, lags: dict[str, int]) -> np.ndarray:
 def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequence[str],
                     chunk_lines: int) -> tuple[KeyTable, LineLayout, ReadReport, dict[str, _Roll], np.ndarray]:
     """Worker side of the first pass: one partition's key table (lines numbered from 1), layout, counts,
-    clock readings and bounded (key id, time) pairs (m, 2) (:class:`streaming.KeyTimes`)."""
+    clock readings and (key id, time, lines) rows bounded by :class:`streaming.KeyTimes`, with their step."""
     masker_ = Masker.from_dict(masker)
     table, layout, report, rolls, stamps = KeyTable(fields), LineLayout(), ReadReport(), {}, KeyTimes()
     for chunk in partition_chunks(part, json_key, chunk_lines, report, rolls=rolls):
         stamps.add(key_times(table.add_chunk(chunk, masker_), chunk))
         layout.add(chunk.drop(columns="raw"))
-    return table, layout, report, rolls, stamps.pairs()
+    return table, layout, report, rolls, stamps
 
 
 def _summary(result: tuple) -> tuple:
-    """What the driver gathers of a first-pass result: all but the pairs, and how many pairs there are."""
-    return (*result[:4], len(result[4]))
+    """What the driver gathers of a first-pass result: all but the times' rows; how many rows there are, the
+    step of the times and the first of them."""
+    stamps = result[4]
+    return (*result[:4], len(stamps.rows()), stamps.step, stamps.origin)
 
 
 def global_pairs(result: tuple, ids: np.ndarray, lags: dict[str, int]) -> np.ndarray:
-    """Worker side: a first-pass result's (key id, time) pairs (m, 2) with the driver's key ids (k,) and the
-    days and years its clocks are behind."""
-    pairs = result[4]
-    return np.column_stack([ids[pairs[:, 0]], _shifted(pairs[:, 1], lags)])
+    """Worker side: a first-pass result's (key id, time, lines) rows (m, 3) with the driver's key ids (k,) and
+    the days and years its clocks are behind."""
+    rows = result[4].rows()
+    return np.column_stack([ids[rows[:, 0]], _shifted(rows[:, 1], lags), rows[:, 2]])
 
 
 def merge_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Worker side: two sets of (key id, time) pairs (m, 2) merged and bounded (:func:`streaming.bound_times`)."""
+    """Worker side: two sets of (key id, time, lines) rows (m, 3) merged and bounded
+    (:func:`streaming.bound_times`)."""
     return bound_times(np.concatenate([a, b]))
 
 
@@ -400,9 +403,9 @@ class DaskRun:
     stamps: KeyTimes = field(default_factory=KeyTimes)
     sent: int = 0
 
-    def times(self) -> tuple[np.ndarray, np.ndarray]:
-        """The (table id (m,), time in ns (m,)) pairs of the lines the detector's routine rule reads."""
-        return self.stamps.times()
+    def times(self) -> Stamps:
+        """What the detector's routine rule reads of the lines' times (:class:`streaming.Stamps`)."""
+        return self.stamps.stamps()
 
 
 @contextmanager
@@ -473,12 +476,15 @@ class DaskEngine:
             run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
             lines_before: dict[str, int] = {}
             pairs = []
-            for part, lags, future, (table, layout, counted, _, sent) in zip(parts, behind, futures, results):
+            for part, lags, future, (table, layout, counted, _, sent, step, origin) in zip(parts, behind, futures,
+                                                                                           results):
                 offset = lines_before.get(part.source, 0)
                 run.first_lines.append(offset + 1)
                 ids = run.table.merge(table, offset)
                 pairs.append(self.client.submit(global_pairs, future, ids, lags, pure=False))
                 run.sent += sent
+                if origin is not None:
+                    run.stamps.add(np.zeros((0, 3), dtype=np.int64), step, int(_shifted(np.array([origin]), lags)[0]))
                 run.layout.merge(layout)
                 lines_before[part.source] = offset + counted.lines
                 _add_counts(report, counted)
@@ -487,12 +493,13 @@ class DaskEngine:
                 pairs = [self.client.submit(merge_pairs, *two, pure=False) for two in zip(pairs[::2], pairs[1::2])] \
                     + pairs[len(pairs) - len(pairs) % 2:]
             if pairs:
+                # Their step, read from them, is a multiple of the partitions' (their times are some of those).
                 run.stamps.add(self._gather(pairs)[0])
         report.finish()
         check_read(report)
         return run
 
-    def fit_score(self, detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
+    def fit_score(self, detector, keys: pd.DataFrame, times: Stamps,
                   train: pd.DataFrame | None = None) -> pd.DataFrame:
         """:func:`streaming.fit_score` with the BERT vectors of the unique messages computed on the workers."""
         return fit_score(detector, keys, times, train, self.embedded)

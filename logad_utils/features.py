@@ -343,7 +343,8 @@ class NoveltyModel:
 def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
                   tolerances: Sequence[float] = (0.1, 0.01, 0.001),
                   alpha: float = 0.01, min_cover: float = 0.5, min_fill: float = 0.5,
-                  lines: np.ndarray | None = None, keep: int = TIMES_KEPT) -> set:
+                  lines: np.ndarray | None = None, weights: np.ndarray | None = None, step: int | None = None,
+                  keep: int = TIMES_KEPT) -> set:
     """Keys (e.g. messages, or their integer codes, -1 for none) of lines (n,) whose timestamps (n,) recur at a
     regular period across the file.
 
@@ -364,10 +365,15 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     outages.
 
     A frequent key, of at least 2 · ``keep`` distinct times, is read from
-    its ``keep`` earliest and ``keep`` latest: each end must be on its own
-    grid, at periods within the widest tolerance of each other; its span is
-    theirs and its fill counts its occurrences, ``lines[code]`` for integer
-    keys when given. So what a bounded first pass keeps
+    its ``keep`` earliest and ``keep`` latest: each end must be on a grid
+    of its own (a period read to the second drifts off one grid over
+    thousands of beats, and a service may change its interval), its span is
+    theirs, and its fill is taken at the longer of their periods, its
+    distinct times estimated (integer keys with ``lines`` given) as its
+    ``lines[code]`` times the distinct times per line of its two ends
+    (``weights``: the lines at each given time (n,), one when None).
+    ``step``: the step in ns every line's time lies on, when the times
+    given are not every line's. So what a bounded first pass keeps
     (:func:`streaming.bound_times`) gives the same answer as every time.
     """
     parsed = pd.to_datetime(pd.Series(times), errors="coerce")
@@ -375,37 +381,35 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     span = float(np.nanmax(seconds)) if len(seconds) and not np.isnan(seconds).all() else 0.0
     if span <= 0:
         return set()
-    resolution = _resolution(parsed)
+    resolution = _resolution(parsed) if step is None else max(int(step), 1) / 1e9
     keys = np.asarray(keys)
+    weights = np.ones(len(keys), dtype=np.int64) if weights is None else np.asarray(weights)
     codes, names = (keys, None) if keys.dtype.kind in "iu" else pd.factorize(pd.Series(keys, dtype=object))
     valid = (codes >= 0) & ~np.isnan(seconds)
     if not valid.all():
-        codes, seconds = codes[valid], seconds[valid]
+        codes, seconds, weights = codes[valid], seconds[valid], weights[valid]
     # Sorted by key, then time: each key's times are one slice (integer arrays, no per-line objects). One
     # array at a time: a long log has a pair per line.
     order = np.lexsort((seconds, codes))
-    seconds = seconds[order]
-    codes = codes[order]
+    seconds, codes, weights = seconds[order], codes[order], weights[order]
     del order
     bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     levels = np.asarray(tolerances, dtype=float)
     out = set()
     for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(codes)]])):
         t = seconds[lo:hi]
-        t = t[np.concatenate([[True], t[1:] != t[:-1]])]
-        count = len(t)
-        blocks = [t]
+        first = np.flatnonzero(np.concatenate([[True], t[1:] != t[:-1]]))
+        t = t[first]
+        count, blocks = len(t), [t]
         if count >= 2 * keep:
-            # Each end on its own grid: a period read to a few digits drifts off one grid over many beats.
             blocks = [t[:keep], t[-keep:]]
-            count = count if lines is None or names is not None else int(lines[codes[lo]])
+            if lines is not None and names is None:
+                at = np.add.reduceat(weights[lo:hi], first)
+                count = lines[codes[lo]] * 2 * keep / (at[:keep].sum() + at[-keep:].sum())
         if count < min_count or t[-1] - t[0] < min_cover * span:
             continue
         periods = [float(np.median(np.diff(b))) for b in blocks]
-        period = min(periods)
-        if period <= 0 or max(periods) > (1 + levels.max()) * period:
-            continue
-        if count < min_fill * ((t[-1] - t[0]) / period + 1):
+        if min(periods) <= 0 or count < min_fill * ((t[-1] - t[0]) / max(periods) + 1):
             continue
         if all(_on_beat(b, p, levels, resolution, alpha) for b, p in zip(blocks, periods)):
             out.add(codes[lo] if names is None else names[codes[lo]])

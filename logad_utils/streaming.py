@@ -25,7 +25,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,8 +39,8 @@ from .templates import LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
-           "score_keys", "key_times", "bound_times", "KeyTimes", "TIMES_KEPT", "line_frame", "lean_rows", "join_lean",
-           "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
+           "score_keys", "key_times", "bound_times", "KeyTimes", "Stamps", "TIMES_KEPT", "line_frame", "lean_rows",
+           "join_lean", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -48,7 +48,7 @@ CHUNK_LINES = 200_000
 # The routine rule's times kept per key: its earliest and latest this many (features.periodic_keys reads a key
 # with more from them), so what a first pass keeps for the rule grows with the keys, not with the lines.
 TIMES_KEPT = 2048
-# Unbounded pairs held before they are bounded (16 bytes each).
+# Unbounded rows held before they are bounded (24 bytes each).
 _BOUND_BATCH = 1_000_000
 
 
@@ -140,67 +140,94 @@ class KeyTable:
         return out
 
 
+class Stamps(NamedTuple):
+    """The routine rule's input (:func:`features.periodic_keys`): (key id (m,), time in ns (m,)) pairs, the
+    lines at each pair (m,; one each when None) and the step in ns every line's time lies on (None: read from
+    the pairs, which are then every line's)."""
+
+    keys: np.ndarray
+    times: np.ndarray
+    lines: np.ndarray | None = None
+    step: int | None = None
+
+
 def key_times(ids: np.ndarray, chunk: pd.DataFrame) -> np.ndarray:
-    """(key id, time in ns) pairs (m, 2) int64 of a chunk's lines with their key ids (n,); lines without a time
-    are left out."""
+    """(key id, time in ns, 1) rows (m, 3) int64 of a chunk's lines with their key ids (n,); lines without a
+    time are left out."""
     if "timestamp" not in chunk:
-        return np.zeros((0, 2), dtype=np.int64)
+        return np.zeros((0, 3), dtype=np.int64)
     stamps = timestamps_ns(chunk["timestamp"])
     has = stamps != NAT
-    return np.column_stack([ids[has].astype(np.int64), stamps[has]])
+    return np.column_stack([ids[has].astype(np.int64), stamps[has], np.ones(int(has.sum()), dtype=np.int64)])
 
 
-def bound_times(pairs: np.ndarray, keep: int = TIMES_KEPT) -> np.ndarray:
-    """The distinct rows of (key id, time) pairs (p, 2) int64 by key then time, each key's ``keep`` earliest and
-    ``keep`` latest times only (all of them for a key of at most 2 · ``keep``).
+def bound_times(rows: np.ndarray, keep: int = TIMES_KEPT) -> np.ndarray:
+    """The distinct (key id, time) of (key id, time, lines) rows (p, 3) int64 with their lines summed, by key
+    then time, each key's ``keep`` earliest and ``keep`` latest times only (all of them for a key of at most
+    2 · ``keep``).
 
     Mergeable: bounding the union of bounded sets gives what bounding the
-    union of the full sets gives, so workers, chunks and the driver can each
-    bound what they hold and the answer does not depend on the partitions.
+    union of the full sets gives (a kept time is among the ends of every
+    piece that holds it, so its lines are all summed), so workers, chunks and
+    the driver can each bound what they hold and the answer does not depend
+    on the partitions.
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    key, time = pairs[:, 0][order], pairs[:, 1][order]
+    rows = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+    order = np.lexsort((rows[:, 1], rows[:, 0]))
+    key, time, lines = rows[:, 0][order], rows[:, 1][order], rows[:, 2][order]
     del order
     new = np.ones(len(key), dtype=bool)
     np.not_equal(key[1:], key[:-1], out=new[1:])
     new[1:] |= time[1:] != time[:-1]
-    key, time = key[new], time[new]
-    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(new)
+    key, time = key[first], time[first]
+    lines = np.add.reduceat(lines, first) if len(first) else lines[:0]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else first
     sizes = np.diff(np.append(starts, len(key)))
     rank = np.arange(len(key)) - np.repeat(starts, sizes)
     kept = (rank < keep) | (rank >= np.repeat(sizes, sizes) - keep)
-    return np.column_stack([key[kept], time[kept]])
+    return np.column_stack([key[kept], time[kept], lines[kept]])
 
 
 class KeyTimes:
-    """The (key id, time) pairs of the lines, bounded as they come (:func:`bound_times`): the routine rule's
-    input, at most 2 · ``keep`` times a key whatever the number of lines."""
+    """The (key id, time, lines) rows of the lines, bounded as they come (:func:`bound_times`), and the step
+    all their times lie on: the routine rule's input, at most 2 · ``keep`` rows a key whatever the number of
+    lines."""
 
     def __init__(self, keep: int = TIMES_KEPT) -> None:
         self.keep = keep
+        self.origin: int | None = None
+        self.step = 0
         self._parts: list[np.ndarray] = []
         self._pending = 0
         self._bounded = 0
 
-    def add(self, pairs: np.ndarray) -> None:
-        """Add pairs (p, 2) int64; bound the whole once the unbounded ones outnumber the bounded (amortised)."""
-        self._parts.append(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
-        self._pending += len(self._parts[-1])
+    def add(self, rows: np.ndarray, step: int | None = None, origin: int | None = None) -> None:
+        """Add rows (p, 3) int64 (as :func:`key_times` makes them); bound the whole once the unbounded rows
+        outnumber the bounded (amortised). Bounded rows come with the ``step`` and first time (``origin``) of
+        all the times they were bounded from; the step of other rows is read from them."""
+        rows = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        if origin is None and len(rows):
+            origin, step = int(rows[0, 1]), int(np.gcd.reduce(rows[:, 1] - rows[0, 1]))
+        if origin is not None:
+            self.origin = origin if self.origin is None else self.origin
+            self.step = int(np.gcd.reduce(np.array([self.step, step or 0, origin - self.origin], dtype=np.int64)))
+        self._parts.append(rows)
+        self._pending += len(rows)
         if self._pending > max(_BOUND_BATCH, self._bounded):
-            self.pairs()
+            self.rows()
 
-    def pairs(self) -> np.ndarray:
-        """The bounded distinct pairs (m, 2) by key then time."""
+    def rows(self) -> np.ndarray:
+        """The bounded rows (m, 3): distinct (key id, time) by key then time, with their lines."""
         if len(self._parts) != 1 or self._pending:
-            self._parts = [bound_times(np.concatenate(self._parts) if self._parts else np.zeros((0, 2)), self.keep)]
+            self._parts = [bound_times(np.concatenate(self._parts) if self._parts else np.zeros((0, 3)), self.keep)]
             self._bounded, self._pending = len(self._parts[0]), 0
         return self._parts[0]
 
-    def times(self) -> tuple[np.ndarray, np.ndarray]:
-        """(key id (m,), time in ns (m,)) of :meth:`pairs`: the detector's ``times``."""
-        pairs = self.pairs()
-        return pairs[:, 0], pairs[:, 1]
+    def stamps(self) -> Stamps:
+        """The detector's ``times``."""
+        rows = self.rows()
+        return Stamps(rows[:, 0], rows[:, 1], rows[:, 2], self.step if self.origin is not None else None)
 
 
 @dataclass
@@ -392,9 +419,9 @@ class StreamRun:
             raise LogInputError("input changed while it was read (more lines than in the first pass)")
         return ids
 
-    def times(self) -> tuple[np.ndarray, np.ndarray]:
-        """The (table id (m,), time in ns (m,)) pairs of the lines the detector's routine rule reads."""
-        return self.stamps.times()
+    def times(self) -> Stamps:
+        """What the detector's routine rule reads of the lines' times (:class:`Stamps`)."""
+        return self.stamps.stamps()
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
@@ -560,11 +587,11 @@ def with_scores(keys: pd.DataFrame, scores: np.ndarray, labels: np.ndarray) -> p
     return out
 
 
-def fit_score(detector, keys: pd.DataFrame, times: tuple[np.ndarray, np.ndarray],
+def fit_score(detector, keys: pd.DataFrame, times: Stamps,
               train: pd.DataFrame | None = None, prepare=None) -> pd.DataFrame:
-    """Fit the detector once on a key table (``train``'s, else ``keys``'), counts as weights and ``times`` its
-    lines' (key id, time) pairs (``run.times()``); score ``keys``. ``prepare(detector, table)``: a context
-    the fit and the scoring of a table run in (an engine's vectors computed elsewhere)."""
+    """Fit the detector once on a key table (``train``'s, else ``keys``'), counts as weights and ``times`` what
+    the routine rule reads of its lines' times (``run.times()``); score ``keys``. ``prepare(detector, table)``:
+    a context the fit and the scoring of a table run in (an engine's vectors computed elsewhere)."""
     prepare = prepare or _as_is
     if train is not None:
         with prepare(detector, train):

@@ -219,20 +219,33 @@ def test_first_lines_number_keys_in_order_of_first_appearance(seed, block):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_bound_times_keeps_each_keys_earliest_and_latest_distinct_times_and_merges(seed):
-    from logad_utils.streaming import KeyTimes, bound_times
+    from logad_utils.streaming import KeyTimes, bound_times, key_times
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(0, 600))
-    pairs = np.column_stack([rng.integers(0, 6, n), rng.integers(0, 90, n) * 10**9])
-    distinct = sorted(set(map(tuple, pairs.tolist())))
-    assert list(map(tuple, bound_times(pairs, keep=1000).tolist())) == distinct
+    rows = np.column_stack([rng.integers(0, 6, n), rng.integers(0, 90, n) * 10**9, rng.integers(1, 4, n)])
+    lines: dict = {}
+    for key, time, count in rows.tolist():
+        lines[key, time] = lines.get((key, time), 0) + count
+    distinct = sorted(lines)
+    assert bound_times(rows, keep=1000).tolist() == [[k, t, lines[k, t]] for k, t in distinct]
     expected = []
     for key in sorted({k for k, _ in distinct}):
         times = [t for k, t in distinct if k == key]
-        expected += [(key, t) for t in sorted(set(times[:7] + times[-7:]))]
-    assert list(map(tuple, bound_times(pairs, keep=7).tolist())) == expected
-    # Bounded in any pieces, in any order, the answer is the same.
+        expected += [[key, t, lines[key, t]] for t in sorted(set(times[:7] + times[-7:]))]
+    assert bound_times(rows, keep=7).tolist() == expected
+    # Bounded in any pieces, in any order, the answer is the same, and so is the step of all the times.
     stamps = KeyTimes(keep=7)
-    for piece in np.array_split(pairs[rng.permutation(n)], 5):
-        stamps.add(bound_times(piece, keep=7))
-    assert list(map(tuple, np.column_stack(stamps.times()).tolist())) == expected
+    for piece in np.array_split(rows[rng.permutation(n)], 5):
+        stamps.add(bound_times(piece, keep=7), *_step_origin(piece))
+    got = stamps.stamps()
+    assert np.column_stack([got.keys, got.times, got.lines]).tolist() == expected
+    assert got.step == (int(np.gcd.reduce(rows[:, 1] - rows[0, 1])) if n else None)
+    ones = rows[rows[:, 2] == 1]
+    whole = KeyTimes(keep=7)
+    whole.add(key_times(ones[:, 0], pd.DataFrame({"timestamp": pd.to_datetime(ones[:, 1])})))
+    assert whole.stamps().step == (int(np.gcd.reduce(ones[:, 1] - ones[0, 1])) if len(ones) else None)
+
+
+def _step_origin(rows: np.ndarray) -> tuple:
+    return (int(np.gcd.reduce(rows[:, 1] - rows[0, 1])), int(rows[0, 1])) if len(rows) else (None, None)

@@ -70,6 +70,11 @@ def test_three_nights_on_the_second_are_routine_but_three_loose_ones_are_not():
     assert periodic_keys(np.array(["cron"] * 3 + ["edge"]), minutes) == set()
 
 
+def _periodic(keys, times, lines, weights=None, step=None, keep=100) -> set:
+    return periodic_keys(np.asarray(keys, dtype=np.int32), pd.Series(np.asarray(times).view("datetime64[ns]")),
+                         lines=np.asarray(lines), weights=weights, step=step, keep=keep)
+
+
 def test_a_frequent_key_is_read_from_its_earliest_and_latest_times_as_a_bounded_pass_keeps_them():
     from logad_utils.streaming import bound_times
 
@@ -79,17 +84,37 @@ def test_a_frequent_key_is_read_from_its_earliest_and_latest_times_as_a_bounded_
     heartbeat = start + np.arange(2000) * beat + rng.integers(0, 10**9, 2000)  # every minute, 1 s of jitter
     random = np.sort(start + rng.integers(0, 2000 * beat, 1500))
     polls = start + np.concatenate([np.arange(100, 500), np.arange(1700, 1900)]) * beat  # two outages, every poll
-    keys = np.repeat([0, 1, 2], [2000, 1500, 600]).astype(np.int32)
-    times = np.concatenate([heartbeat, random, polls])
-    lines = np.array([2000, 1500, 600])
-    full = periodic_keys(keys, pd.Series(times.view("datetime64[ns]")), lines=lines, keep=100)
-    assert full == {0}
-    # The outages' polls fill too few beats: counted by their lines, 3 lines a poll would fill them.
-    assert periodic_keys(keys, pd.Series(times.view("datetime64[ns]")), lines=lines * [1, 1, 3], keep=100) == {0, 2}
-    bounded = bound_times(np.column_stack([keys, times]), keep=100)
-    assert len(bounded) == 600
-    assert periodic_keys(bounded[:, 0].astype(np.int32), pd.Series(bounded[:, 1].view("datetime64[ns]")),
-                         lines=lines, keep=100) == full
+    interval = start + np.concatenate([np.arange(1000) * beat, 1000 * beat + np.arange(1, 201) * 5 * beat])
+    keys = np.repeat([0, 1, 2, 3], [2000, 1500, 600, 1200])
+    times = np.concatenate([heartbeat, random, polls, interval])
+    lines = np.array([2000, 1500, 600, 1200])
+    # The heartbeat, and a job whose interval went from a minute to five: periodic at both ends.
+    assert _periodic(keys, times, lines) == {0, 3}
+    # The outages' polls fill too few beats, however many lines each poll writes.
+    doubled = np.concatenate([keys, np.full(600, 2)]), np.concatenate([times, polls])
+    assert _periodic(*doubled, lines * [1, 1, 2, 1]) == {0, 3}
+    # What a bounded pass keeps (the lines at each kept time, the step of every time) gives the same answer.
+    rows = bound_times(np.column_stack([*doubled, np.ones(len(doubled[0]), dtype=np.int64)]), keep=100)
+    assert len(rows) == 800
+    step = int(np.gcd.reduce(doubled[1] - doubled[1][0]))
+    assert _periodic(rows[:, 0], rows[:, 1], lines * [1, 1, 2, 1], weights=rows[:, 2], step=step) == {0, 3}
+
+
+def test_the_step_of_every_time_is_the_chance_of_the_grid_not_that_of_the_kept_ones():
+    from logad_utils.streaming import bound_times
+
+    # A 10 s heartbeat among requests flushed on a 10 s clock; only some beats in its middle are off that clock.
+    start, second = pd.Timestamp("2026-01-01").value, 10**9
+    beats = start + np.arange(1000) * 10 * second + np.where((np.arange(1000) // 10) == 50, 3 * second, 0)
+    requests = start + np.random.default_rng(2).integers(0, 1000, 4000) * 10 * second
+    keys, times = np.repeat([0, 1], [1000, 4000]), np.concatenate([beats, requests])
+    lines = np.array([1000, 4000])
+    full = _periodic(keys, times, lines)
+    assert 0 in full
+    rows = bound_times(np.column_stack([keys, times, np.ones(len(keys), dtype=np.int64)]), keep=100)
+    assert _periodic(rows[:, 0], rows[:, 1], lines, weights=rows[:, 2], step=second) == full
+    # The kept times alone lie on the 10 s clock: read from them, the grid would be no better than chance.
+    assert _periodic(rows[:, 0], rows[:, 1], lines, weights=rows[:, 2]) != full
 
 
 def test_rare_daily_message_is_routine_but_rare_random_one_is_not():

@@ -17,6 +17,7 @@ from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
 from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys,
                         severity, unique_documents)
 from ..io import NAT, timestamps_ns
+from ..streaming import Stamps
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
 
@@ -137,7 +138,7 @@ def _unparsed(X, n: int) -> np.ndarray:
     return (~X["parsed"].fillna(False).to_numpy(dtype=bool)).astype(float)
 
 
-def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.ndarray, np.ndarray]) -> set:
+def _routine_messages(X, unique: Unique, weights: np.ndarray, times: Stamps) -> set:
     """Unique documents all of whose lines recur at a regular period (:func:`features.periodic_keys`).
 
     The message is the key, or its template where most of the template's
@@ -146,9 +147,9 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.nd
     them apart, so that a periodic ``status: OK`` does not make the
     ``status: FAULT`` of an outage routine. Row i of X stands for
     ``weights[i]`` lines; ``times`` are (row (m,), time in ns (m,)) pairs of
-    those lines (distinct pairs suffice).
+    those lines, or :class:`streaming.Stamps` with the lines at each and their step.
     """
-    rows, stamps = times
+    rows, stamps, at, step = Stamps(*times)
     if not len(rows):
         return set()
     keys = pd.Series(unique.broadcast(unique.texts, fill=None), dtype=object)
@@ -161,7 +162,7 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.nd
     lines = np.bincount(codes[codes >= 0], weights=weights[codes >= 0], minlength=len(names))
     # int32 codes: a long log has a (row, time) pair per line.
     periodic = {names[c] for c in periodic_keys(codes.astype(np.int32)[rows], pd.Series(stamps.view("datetime64[ns]")),
-                                                lines=lines)}
+                                                lines=lines, weights=at, step=step)}
     if not periodic:
         return set()
     keep = unique.inverse >= 0
@@ -170,13 +171,13 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: tuple[np.nd
     return set(unique.texts[hits == unique.counts].tolist())
 
 
-def _own_times(X) -> tuple[np.ndarray, np.ndarray]:
+def _own_times(X) -> Stamps:
     """(row (m,), time in ns (m,)) of the rows of X that have a ``timestamp``, one line a row."""
     if not isinstance(X, pd.DataFrame) or "timestamp" not in X:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return Stamps(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     stamps = timestamps_ns(X["timestamp"])
     rows = np.flatnonzero(stamps != NAT)
-    return rows, stamps[rows]
+    return Stamps(rows, stamps[rows])
 
 
 class BaseLogDetector(BaseEstimator):
@@ -275,7 +276,7 @@ class BaseLogDetector(BaseEstimator):
         return scores
 
     def _fit_context(self, X, unique: Unique, raw: np.ndarray, weights: np.ndarray,
-                     times: tuple[np.ndarray, np.ndarray]) -> None:
+                     times: Stamps) -> None:
         """Scales, the structure model and the routine messages of the fitted lines (row i: ``weights[i]`` lines)."""
         self.score_scale_ = _weighted_std(raw, unique.counts)
         keep = unique.inverse >= 0
@@ -318,15 +319,16 @@ class BaseLogDetector(BaseEstimator):
                 getattr(self, "use_level", False))
 
     def fit(self, X, y=None, unique: Unique | None = None, sample_weight: np.ndarray | None = None,
-            times: tuple[np.ndarray, np.ndarray] | None = None) -> "BaseLogDetector":
+            times: Stamps | None = None) -> "BaseLogDetector":
         """Fit on X (frame or n strings); sets decision_scores_ (n,), threshold_, labels_ (n,).
 
         ``unique``: X's unique documents when already computed (for the same
         :meth:`document_key` and ``sample_weight``), so that several detectors share one table.
         ``sample_weight`` (n,) int: row i stands for that many lines, as in a table of distinct
         lines with counts (:mod:`logad_utils.streaming`); every statistic is then that of the
-        lines the table counts. ``times``: (row (m,), time in ns (m,)) pairs of those lines, for
-        the routine rule; by default each row is one line with its own ``timestamp``.
+        lines the table counts. ``times``: (row (m,), time in ns (m,)) pairs of those lines for the
+        routine rule, or a :class:`streaming.Stamps` (a first pass's, ``run.times()``); by default each
+        row is one line with its own ``timestamp``.
         """
         check_params(self)
         weights = np.ones(len(X), dtype=np.int64) if sample_weight is None else np.asarray(sample_weight, np.int64)

@@ -11,6 +11,7 @@ from sklearn.cluster import DBSCAN
 from .._validation import HasMethods, Integral, Interval, Real, RealNotInt, check_fitted
 from ..embeddings import BertEmbedder
 from ..features import Unique, unique_documents
+from ..streaming import Stamps
 from ._base import BaseLogDetector
 
 __all__ = ["DbscanDetector", "knee_value"]
@@ -240,7 +241,7 @@ class DbscanDetector(BaseLogDetector):
         self.noise_ = self.clusters_ == self.NOISE
 
     def fit(self, X, y=None, unique: Unique | None = None, sample_weight: np.ndarray | None = None,
-            times: tuple[np.ndarray, np.ndarray] | None = None) -> "DbscanDetector":
+            times: Stamps | None = None) -> "DbscanDetector":
         """Fit on X (frame or n strings): the base attributes plus ``clusters_`` and ``noise_`` (n,)."""
         super().fit(X, y, unique, sample_weight, times)
         self._set_clusters()
