@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -77,6 +78,12 @@ class LogFormat:
         default the first of the common names for timestamp, level and component.
     logfmt : bool, default False
         Structured lines are ``key=value`` pairs rather than JSON.
+    delimiter, names : str and tuple of str, optional
+        Structured lines are cells separated by ``delimiter`` (CSV quoting)
+        in columns ``names``, rather than JSON.
+    header_line : str, optional
+        The delimited file's header line: lines equal to it hold no event
+        (read as blank).
     """
 
     pattern: str
@@ -87,6 +94,9 @@ class LogFormat:
     time_fields: tuple[str, ...] | None = None
     keys: tuple[tuple[str, str], ...] | None = None
     logfmt: bool = False
+    delimiter: str | None = None
+    names: tuple[str, ...] | None = None
+    header_line: str | None = None
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -111,6 +121,8 @@ class LogFormat:
         keys = self.keys if self.keys is not None else ()
         named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
+        if self.delimiter is not None:
+            syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
         return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "")
 
     @property
@@ -167,9 +179,12 @@ class LogFormat:
         return [m.group(*index) if (m := match(line)) else None for line in lines]
 
     def _parse_structured(self, lines: Sequence[str]) -> list[tuple | None]:
-        from .layout import parse_json_object, parse_logfmt
+        from .layout import parse_delimited, parse_json_object, parse_logfmt
 
         read = parse_logfmt if self.logfmt else parse_json_object
+        if self.delimiter is not None:
+            names, spill = self.names or (), bool(self.names) and self.names[-1] == self.json_key
+            read = partial(parse_delimited, delimiter=self.delimiter, names=names, spill=spill)
         keys = self.keys
         if keys is None:
             keys = tuple((f, names) for f, names in zip(("Timestamp", "Level", "Component"),
@@ -430,7 +445,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     layout, the others being continuations; else ``raw``. ``exclude`` names
     presets left out (to test inference).
     """
-    from .layout import infer_structured_format, infer_text_format, starts_with_timestamp
+    from .layout import infer_delimited_format, infer_structured_format, infer_text_format, starts_with_timestamp
     from .multiline import header_lines
 
     sample = [line for line in lines if line.strip()][:500]
@@ -439,6 +454,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     structured = infer_structured_format(sample)
     if structured is not None:
         return structured
+    full = sample
     sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
     best, best_key = PRESETS["raw"], (round(min_share, 2), 0.0, 0, 0)
@@ -455,6 +471,9 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         if key[0] >= min_share and key > best_key:
             best = inferred
     if best.name == "raw":
+        delimited = infer_delimited_format(full)
+        if delimited is not None:
+            return delimited
         # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
         # the events' first lines, when there are enough of them to tell a layout.
         timed = [line for line in sample if starts_with_timestamp(line)]

@@ -322,6 +322,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     if long.any():
         lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
     blank = _blank(lines, lengths)
+    if fmt.header_line is not None:  # a delimited file's column names: no event
+        blank |= np.fromiter((line == fmt.header_line for line in lines), dtype=bool, count=len(lines))
     fields, matched = fmt.parse(lines)
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))

@@ -16,21 +16,25 @@ The result is a :class:`~logad_utils.formats.LogFormat` in Loghub notation
 JSON and logfmt lines: the message, timestamp, level and logger keys are
 found among common names (pino, bunyan, zap, logrus, ECS, ...), or for the
 timestamp and level by their values; the other keys become fields.
+Delimited lines (CSV, TSV, ``;`` or ``|`` separated, as tools export them):
+the same, with the columns named by a header line when the file has one.
 """
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
 
 from .formats import LEVELS_RE, LogFormat, parse_timestamps
 
-__all__ = ["infer_text_format", "infer_structured_format", "starts_with_timestamp",
+__all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
+           "starts_with_timestamp",
            "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS"]
 
 # Share of the sampled lines an element must hold at its place to join the header.
@@ -86,7 +90,8 @@ def _day_month(year: str) -> tuple[str, ...]:
     return ("%m/%d/" + year, "%d-%m-" + year, "%d.%m." + year, "%d/%m/" + year, "%m-%d-" + year, "%m.%d." + year)
 
 
-_SHORT_DATE_P = _Part("Date", r"\d\d[-/.]\d\d[-/.]\d{2}(?:\d\d)?",
+# Day and month of one or two digits: Windows writes "12/1/2026 10:00:05 AM".
+_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}(?:\d\d)?",
                       _dates(("%y", "%m", "%d")) + _day_month("%y") + _day_month("%Y"))
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
@@ -621,6 +626,9 @@ LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", 
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
                "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER")
 _STRUCTURED_SHARE = 0.5
+# Delimited lines: the separators tried in turn, and the share of lines that must have the common width.
+_DELIMITERS = (",", "\t", ";", "|")
+_DELIMITED_SHARE = 0.8
 _KEY_SHARE = 0.5
 _MAX_EXTRA_KEYS = 30
 _LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
@@ -675,8 +683,13 @@ def parse_logfmt(line: str) -> dict | None:
 
 
 def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str]) -> str | None:
-    """The first common name present on at least half of the n objects."""
-    return next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n), None)
+    """The first common name present on at least half of the n objects; else the first in another case
+    (a spreadsheet's ``Message`` or ``Source``)."""
+    exact = next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n), None)
+    if exact is not None:
+        return exact
+    folded = {k.lower(): k for k in counts if k not in taken and counts[k] >= _KEY_SHARE * n}
+    return next((folded[k.lower()] for k in names if k.lower() in folded), None)
 
 
 # Keys with an uncommon name are still the time or the level when their values say so (MongoDB's {"t": {"$date":
@@ -692,13 +705,14 @@ def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) 
     """The first key on most objects whose string values (a sample) mostly pass ``accepts``; None if none does."""
     if accepts is None:
         return None
-    for key, count in counts.items():
-        if key in taken or count < _KEY_SHARE * len(objs):
-            continue
-        values = [v for o in objs if isinstance(v := o.get(key), str)][:_VALUE_SAMPLE]
-        if values and sum(map(accepts, values)) >= HEADER_SHARE * min(count, _VALUE_SAMPLE):
-            return key
-    return None
+    return next((key for key, count in counts.items() if key not in taken and count >= _KEY_SHARE * len(objs)
+                 and _mostly(objs, key, count, accepts)), None)
+
+
+def _mostly(objs: list[dict], key: str, count: int, accepts) -> bool:
+    """Whether the string values of ``key`` (a sample; it is on ``count`` objects) mostly pass ``accepts``."""
+    values = [v for o in objs if isinstance(v := o.get(key), str)][:_VALUE_SAMPLE]
+    return bool(values) and sum(map(accepts, values)) >= HEADER_SHARE * min(count, _VALUE_SAMPLE)
 
 
 def _is_number(value) -> bool:
@@ -725,15 +739,80 @@ def infer_structured_format(lines: Sequence[str]) -> LogFormat | None:
     return None
 
 
+def parse_delimited(line: str, delimiter: str, names: Sequence[str], spill: bool = False) -> dict | None:
+    """The cells of a delimiter-separated line (CSV quoting) by column name, or None when there are not as many
+    as columns; ``spill``: cells beyond the columns join the last column, with the delimiter between."""
+    cells = _cells(line, delimiter)
+    if cells is not None and len(cells) > len(names) and spill:
+        cells = cells[:len(names) - 1] + [delimiter.join(cells[len(names) - 1:])]
+    return dict(zip(names, cells)) if cells is not None and len(cells) == len(names) else None
+
+
+def _cells(line: str, delimiter: str) -> list[str] | None:
+    """The cells of one line, or None when its quoting is broken."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration):
+        return None
+
+
+def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
+    """A LogFormat for delimiter-separated lines (``,``, tab, ``;`` or ``|``): at least 3 cells, the most
+    common number, on most lines that do not continue an event, one column a dated timestamp on most of them.
+    A first line of names (of all the columns, or all but the last) with no time among them is the header; the
+    message, time, level and logger columns are found as for JSON keys."""
+    sample = [line for line in lines if line.strip()]
+    for delimiter in _DELIMITERS:
+        first, *rest = [_cells(line, delimiter) for line in sample] or [None]
+        rows = [r for r in rest if r is not None]
+        width = Counter(map(len, rows)).most_common(1)[0][0] if rows else 0
+        # Windows' Event Viewer names every column but the last (the description).
+        header = first if first is not None and 0 <= width - len(first) <= 1 and not any(map(_time_cell, first)) \
+            else None
+        if header is None and first is not None:
+            rows.insert(0, first)
+        # More cells than the columns may be a message with the delimiter in it, when it is the last column;
+        # fewer and no time, a line that continues its event.
+        events = [r for r in rows if len(r) >= width or any(map(_time_cell, r))]
+        if width < 3 or len(events) < 0.5 * len(sample) \
+                or sum(len(r) >= width for r in events) < _DELIMITED_SHARE * len(events):
+            continue
+        data = [r for r in rows if len(r) == width]
+        if not data or not any(sum(map(_time_cell, column)) >= HEADER_SHARE * len(data) for column in zip(*data)):
+            continue
+        names = _column_names(header, width)
+        fmt = _structured([dict(zip(names, r)) for r in data], "delimited")
+        if fmt is not None:
+            return replace(fmt, delimiter=delimiter, names=tuple(names),
+                           header_line=sample[0] if header is not None else None)
+    return None
+
+
+def _time_cell(cell: str) -> bool:
+    """Whether a cell is a dated timestamp and nothing else (or epoch seconds or milliseconds)."""
+    m = _ANY_TIME.match(cell.strip())
+    return m is not None and m.end() == len(cell.strip()) and _DATED.search(m.group()) is not None
+
+
+def _column_names(header: list[str] | None, width: int) -> list[str]:
+    """Column names: the header's cells (made unique; a blank one named by its place), else column1 ... columnN."""
+    names: list[str] = []
+    for i in range(width):
+        name = (header[i].strip() if header is not None and i < len(header) else "") or f"column{i + 1}"
+        names.append(name if name not in names else f"{name}_{i + 1}")
+    return names
+
+
 def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     counts = Counter(k for o in objs for k, v in o.items() if v is not None and v != "")
     n = len(objs)
     taken: set[str] = set()
     message = _pick(counts, n, MESSAGE_KEYS, taken)
     if message is None:
-        # The string key with the longest values on most objects is the message.
+        # The string key with the longest values on most objects, times aside, is the message.
         strings = [k for k in counts if counts[k] >= _KEY_SHARE * n
-                   and sum(isinstance(o.get(k), str) for o in objs) >= _KEY_SHARE * n]
+                   and sum(isinstance(o.get(k), str) for o in objs) >= _KEY_SHARE * n
+                   and not _mostly(objs, k, counts[k], _VALUE_TESTS["Timestamp"])]
         if not strings:
             return None
         message = max(strings, key=lambda k: np.mean([len(str(o.get(k, ""))) for o in objs]))

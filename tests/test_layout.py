@@ -203,6 +203,64 @@ def test_structured_dialects_give_time_level_and_plain_templates(tmp_path, diale
         assert not any(ch in template for ch in '{}"') and ":" not in template
 
 
+def _delimited_lines(dialect: str, n: int = 120) -> list[str]:
+    rows = []
+    for i, (t, m) in enumerate(zip(_times(n), _messages(n))):
+        level = LEVELS[i % 4]
+        if dialect == "csv":  # header, message last and quoted where it holds a comma
+            rows.append(f'{t:%Y-%m-%dT%H:%M:%SZ},{level},web{i % 3},"{m}, attempt {i}"')
+        elif dialect == "semicolon":  # message in the middle, time as epoch milliseconds, no header
+            rows.append(f"{int(t.timestamp() * 1000)};{m};{level}")
+        else:  # pipes glued to the time; a message with a pipe of its own spills into the last column
+            rows.append(f"{t:%Y-%m-%d %H:%M:%S}|{level}|api|{m}" + (" | retry" if i % 10 == 0 else ""))
+    return (["timestamp,level,host,message"] if dialect == "csv" else []) + rows
+
+
+@pytest.mark.parametrize("dialect", ["csv", "semicolon", "pipes"])
+def test_delimited_logs_give_time_level_and_their_message_column(tmp_path, dialect):
+    lines = _delimited_lines(dialect)
+    path = tmp_path / "export.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = parse_logs(path, warn=False)
+    # Pipes glued to the time are a text header the layout inference reads as well (with the component).
+    assert frame.attrs["read_report"]["formats"][str(path)] == ("inferred" if dialect == "pipes" else "delimited")
+    events = frame[~frame["blank"]]
+    assert len(events) == 120 and events["parsed"].all()
+    assert frame["blank"].sum() == (dialect == "csv")  # the header line holds no event
+    times = np.array(_times(120), dtype="datetime64[ns]")
+    assert (events["timestamp"].to_numpy() == times).all()
+    assert events["level"].tolist() == [LEVELS[i % 4] for i in range(120)]
+    expected = {"csv": [f"{m}, attempt {i}" for i, m in enumerate(_messages(120))],
+                "semicolon": _messages(120),
+                "pipes": [m + (" | retry" if i % 10 == 0 else "") for i, m in enumerate(_messages(120))]}[dialect]
+    assert events["content"].tolist() == expected
+    if dialect == "csv":
+        assert events["host"].tolist()[:3] == ["web0", "web1", "web2"]
+
+
+def test_an_event_viewer_export_names_all_columns_but_the_description():
+    lines = ["Level,Date and Time,Source,Event ID,Task Category",
+             'Information,12/1/2026 10:00:00 AM,Service Control Manager,7036,None,"The service entered the '
+             'running state."',
+             'Error,12/1/2026 10:00:05 AM,Disk,7,None,"The device, \\Device\\Harddisk1, has a bad block."',
+             'Warning,12/1/2026 1:01:00 PM,Time-Service,129,None,"NtpClient was unable to set a peer."']
+    frame = parse_lines(lines)
+    assert frame["blank"].tolist() == [True, False, False, False] and frame["parsed"][1:].all()
+    assert frame["timestamp"][1:].tolist() == [pd.Timestamp("2026-12-01 10:00:00"), pd.Timestamp("2026-12-01 10:00:05"),
+                                               pd.Timestamp("2026-12-01 13:01:00")]
+    assert frame["level"][1:].tolist() == ["Information", "Error", "Warning"]
+    assert frame["component"][1:].tolist() == ["Service Control Manager", "Disk", "Time-Service"]
+    assert frame["content"][2] == "The device, \\Device\\Harddisk1, has a bad block."
+
+
+@pytest.mark.parametrize("lines", [
+    ["alpha, beta, gamma", "delta, epsilon, zeta", "eta, theta, iota"],  # commas but no time column
+    ["2026-01-01 10:00:00 started, ok, fine", "2026-01-01 10:00:01 stopped, ok, fine"],  # time inside a cell
+])
+def test_text_with_commas_is_not_a_delimited_log(lines):
+    assert detect_format(lines).name != "delimited"
+
+
 def test_structured_keys_and_extra_fields():
     fmt = infer_structured_format(_json_lines("ecs"))
     assert fmt.json_key == "message"
