@@ -7,6 +7,8 @@ line is a *continuation* of the event before it when
 * it looks like part of a stack trace: a Java frame (``\\tat ...``),
   ``Caused by:``, ``... N more``, a Python ``Traceback`` block and its
   ``File "...", line N`` frames, or the exception line right after a frame;
+  a Go panic's ``[signal ...]``, ``goroutine N [running]:``, ``created by``
+  and call lines (``main.main()``, ``net/http.(*conn).serve(0xc0001a2000, {...})``);
 * it is indented (unless most lines of the file are);
 * or, in a file with a header, it does not match the header and starts with
   no timestamp (a line of another log with its own timestamp stays an event).
@@ -29,6 +31,7 @@ follow.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -41,15 +44,20 @@ from .layout import starts_with_timestamp
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line",
            "header_lines"]
 
+# A Go call line of a goroutine dump: package path, (*receiver), function, arguments as Go prints them.
+_GO_CALL = (r"(?:[\w.~-]+/)*[\w~-]+(?:\.\(\*?\w+\))?(?:\.\w+)+"
+            r"\((?:\.\.\.|(?:0x[0-9a-f]+\??|\{[^{}]*\})(?:,\s(?:0x[0-9a-f]+\??|\{[^{}]*\}))*)?\)$")
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
-    |The\sabove\sexception\swas\sthe\sdirect\scause""".replace("\n    ", ""))
+    |The\sabove\sexception\swas\sthe\sdirect\scause|goroutine\s\d+\s\[[^\]]*\]:|\[signal\s|created\sby\s
+    |""".replace("\n    ", "") + _GO_CALL)
+_GO_FRAME = re.compile(_GO_CALL)
 _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
 _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
 # First characters a frame line can start with: a cheap filter before the regex.
-_FRAME_FIRST = frozenset(" \t.CSTD")
+_FRAME_FIRST = frozenset(" \t.[" + string.ascii_letters)
 _INDENT_SHARE = 0.5
 # Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
 # to continue the event before it: as :func:`formats.detect_format` asks of a layout.
@@ -181,7 +189,8 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     java = [s for s in lines if _JAVA_FRAME.match(s)]
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]
-    frame = java[0] if java else (python[-1] if python else None)
+    go = [s for s in lines if _GO_FRAME.match(s)]
+    frame = java[0] if java else (python[-1] if python else (go[0] if go else None))
     parts = [message or "", *plain[:_MAX_PLAIN], exception, frame.strip() if frame else None]
     return " ".join(p for p in parts if p)
 

@@ -152,6 +152,22 @@ def test_a_trace_with_blank_lines_is_one_event(tmp_path, trace, chunk_lines):
     assert frame["event_line_no"].iloc[6 + len(trace)] == 7 + len(trace)
 
 
+@pytest.mark.parametrize("chunk_lines", [3, 5, 200_000])
+def test_a_go_panic_on_headerless_console_output_is_one_event(tmp_path, chunk_lines):
+    panic = ["panic: runtime error: invalid memory address or nil pointer dereference",
+             "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a2b3c]", "",
+             "goroutine 7 [running]:", "net/http.(*conn).serve(0xc0001a2000, {0x7a1b30, 0xc000210000})",
+             "\t/usr/local/go/src/net/http/server.go:2009 +0x5f4", "runtime.gopark(0x0?, 0x0?)",
+             "\t/usr/local/go/src/runtime/proc.go:398 +0xce", "created by net/http.(*Server).Serve in goroutine 1",
+             "\t/usr/local/go/src/net/http/server.go:3086 +0x5cb"]
+    lines = ["starting server on :8080", "handling request /api/x"] + panic + ["starting server on :8080"]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    expected = [1, 2] + [3] * len(panic) + [3 + len(panic)]
+    expected[4] = 5  # the blank line is a row of its own
+    assert frame["event_line_no"].tolist() == expected
+    assert frame["event"].iloc[2] == (panic[0] + " net/http.(*conn).serve(0xc0001a2000, {0x7a1b30, 0xc000210000})")
+
+
 @pytest.mark.parametrize("trace", [JAVA, PYTHON], ids=["java", "python"])
 def test_continuation_lines_that_open_a_file_are_one_event(tmp_path, trace):
     frame = read_logs(_write(tmp_path, trace + [_head(i) for i in range(10)]), warn=False)
