@@ -54,6 +54,7 @@ SUCCESS = "_SUCCESS"
 _HEAD_LINES = 500  # what format detection reads
 _SCAN = 1 << 16
 _LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
+_BEHIND = 64 << 10  # bytes read before a range for its last line, which its first lines may continue
 _EMBED_BATCHES = 8  # embedder batches per task
 
 
@@ -256,11 +257,30 @@ def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Ite
     batches = split_line_batches(text, part.source, chunk_lines)
     first = next(batches, [])
     if part.start > 0:
-        first = first[_leading_continuations(first, fmt, part.rule):]
-    opening = _next_range_head(part)
-    taken = opening[:_leading_continuations(opening, fmt, part.rule)] if opening else []
-    events = _whole_events(chain([first], batches, [taken]), fmt, part.rule)
+        first = first[_leading_continuations(first, fmt, part.rule, _line_before(part)):]
+    last = [""]
+
+    def read() -> Iterator[list[str]]:
+        for batch in chain([first], batches):
+            last[0] = batch[-1] if batch else last[0]
+            yield batch
+
+    def taken() -> Iterator[list[str]]:
+        # After the range is read: its last line is what the next range's first lines continue (or not).
+        opening = _next_range_head(part)
+        yield opening[:_leading_continuations(opening, fmt, part.rule, last[0])] if opening else []
+
+    events = _whole_events(chain(read(), taken()), fmt, part.rule)
     yield from (batch for batch in events if batch)
+
+
+def _line_before(part: Partition) -> str:
+    """The last line before a range (its first bytes after a line end); "" at the start of the file."""
+    if part.start <= 0:
+        return ""
+    with _range_text(part.source, max(0, part.start - _BEHIND), part.start) as text:
+        lines = split_lines(text.read())[:-1]  # the text ends with a line end: the last item is empty
+    return lines[-1] if lines else ""
 
 
 def _next_range_head(part: Partition) -> list[str]:

@@ -81,9 +81,10 @@ class LogFormat:
     delimiter, names : str and tuple of str, optional
         Structured lines are cells separated by ``delimiter`` (CSV quoting)
         in columns ``names``, rather than JSON.
-    header_line : str, optional
-        The delimited file's header line: lines equal to it hold no event
-        (read as blank).
+    preamble : tuple of str, default ()
+        The delimited file's lines above its first record (its column names,
+        a ``#TYPE`` or ``sep=`` line): lines equal to one hold no event (read
+        as blank).
     """
 
     pattern: str
@@ -96,7 +97,7 @@ class LogFormat:
     logfmt: bool = False
     delimiter: str | None = None
     names: tuple[str, ...] | None = None
-    header_line: str | None = None
+    preamble: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -434,7 +435,8 @@ _TIMED_SHARE = 0.1
 _MIN_TIMED = 3
 
 
-def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequence[str] = ()) -> LogFormat:
+def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequence[str] = (),
+                  delimited: bool = True) -> LogFormat:
     """The layout of ``lines``: a preset or an inferred format, whichever matches most of them.
 
     Structured lines (JSON, logfmt) get the inferred keys. Otherwise the preset
@@ -442,8 +444,9 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     layout (see :mod:`logad_utils.layout`) replaces it when it matches more
     lines, or as many with more columns. When nothing reaches ``min_share``,
     the lines that start with a timestamp (at least a tenth, and 3) choose the
-    layout, the others being continuations; else ``raw``. ``exclude`` names
-    presets left out (to test inference).
+    layout, the others being continuations; then, with ``delimited``, cells
+    between delimiters (CSV, TSV, ...: :func:`layout.infer_delimited_format`);
+    else ``raw``. ``exclude`` names presets left out (to test inference).
     """
     from .layout import infer_delimited_format, infer_structured_format, infer_text_format, starts_with_timestamp
     from .multiline import header_lines
@@ -471,14 +474,14 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         if key[0] >= min_share and key > best_key:
             best = inferred
     if best.name == "raw":
-        delimited = infer_delimited_format(full)
-        if delimited is not None:
-            return delimited
         # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
         # the events' first lines, when there are enough of them to tell a layout.
         timed = [line for line in sample if starts_with_timestamp(line)]
         if len(sample) > len(timed) >= max(_MIN_TIMED, _TIMED_SHARE * len(sample)):
-            return detect_format(timed, min_share, exclude)
+            best = detect_format(timed, min_share, exclude, delimited=False)
+        # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV.
+        cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
+        best = cells if cells is not None else best
     return best
 
 

@@ -322,8 +322,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     if long.any():
         lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
     blank = _blank(lines, lengths)
-    if fmt.header_line is not None:  # a delimited file's column names: no event
-        blank |= np.fromiter((line == fmt.header_line for line in lines), dtype=bool, count=len(lines))
+    if fmt.preamble:  # a delimited file's column names: no event
+        blank |= np.fromiter((line in fmt.preamble for line in lines), dtype=bool, count=len(lines))
     fields, matched = fmt.parse(lines)
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
@@ -375,15 +375,16 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
     return (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
 
 
-def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline) -> int:
-    """How many of the first lines continue an event of the chunk before (blank lines among them included)."""
+def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, before: str) -> int:
+    """How many of the first lines continue an event of the chunk before, whose last line is ``before`` (blank
+    lines among them included)."""
     checked = 0
     for size in (16, _MAX_CARRY):
-        head = lines[:size]
+        head = [before, *lines[:size]]
         blank = _blank(head)
-        stop = np.flatnonzero(~continuation_flags(head, fmt.parse(head)[1], blank, rule) & ~blank)
-        checked = int(stop[0]) if len(stop) else len(head)
-        if checked < len(head) or len(head) == len(lines):
+        stop = np.flatnonzero(~continuation_flags(head, fmt.parse(head)[1], blank, rule)[1:] & ~blank[1:])
+        checked = int(stop[0]) if len(stop) else len(head) - 1
+        if checked < len(head) - 1 or len(head) - 1 == len(lines):
             break
     return checked
 
@@ -392,7 +393,7 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline)
     """The batches, each extended by the continuation lines that open the next one."""
     current = next(batches, None)
     for following in batches:
-        k = _leading_continuations(following, fmt, rule)
+        k = _leading_continuations(following, fmt, rule, current[-1] if current else "")
         if k:
             current, following = current + following[:k], following[k:]
         if following:

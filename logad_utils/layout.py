@@ -90,8 +90,8 @@ def _day_month(year: str) -> tuple[str, ...]:
     return ("%m/%d/" + year, "%d-%m-" + year, "%d.%m." + year, "%d/%m/" + year, "%m-%d-" + year, "%m.%d." + year)
 
 
-# Day and month of one or two digits: Windows writes "12/1/2026 10:00:05 AM".
-_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}(?:\d\d)?",
+# Day and month of one digit with a four-digit year: Windows writes "12/1/2026 10:00:05 AM" ("1.4.22" is a version).
+_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d\d[-/.]\d\d[-/.]\d\d",
                       _dates(("%y", "%m", "%d")) + _day_month("%y") + _day_month("%Y"))
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
@@ -629,6 +629,10 @@ _STRUCTURED_SHARE = 0.5
 # Delimited lines: the separators tried in turn, and the share of lines that must have the common width.
 _DELIMITERS = (",", "\t", ";", "|")
 _DELIMITED_SHARE = 0.8
+_PREAMBLE_LINES = 5
+# Records (lines with a time) among the lines, the others continuing them: as few as the text layouts allow.
+_MIN_RECORDS, _RECORD_SHARE = 3, 0.1
+_MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS) | {"description"}
 _KEY_SHARE = 0.5
 _MAX_EXTRA_KEYS = 30
 _LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
@@ -682,11 +686,11 @@ def parse_logfmt(line: str) -> dict | None:
     return out if len(out) >= 2 else None
 
 
-def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str]) -> str | None:
-    """The first common name present on at least half of the n objects; else the first in another case
-    (a spreadsheet's ``Message`` or ``Source``)."""
+def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False) -> str | None:
+    """The first common name present on at least half of the n objects; ``fold``: else the first in another
+    case (a spreadsheet's ``Message`` or ``Source``; JSON keys are written as programs name them)."""
     exact = next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n), None)
-    if exact is not None:
+    if exact is not None or not fold:
         return exact
     folded = {k.lower(): k for k in counts if k not in taken and counts[k] >= _KEY_SHARE * n}
     return next((folded[k.lower()] for k in names if k.lower() in folded), None)
@@ -694,7 +698,8 @@ def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str]) -> str
 
 # Keys with an uncommon name are still the time or the level when their values say so (MongoDB's {"t": {"$date":
 # ...}} flattens to "t.$date"); a component cannot be told by its values.
-_VALUE_TESTS = {"Timestamp": lambda v: (m := _ANY_TIME.match(v)) is not None and _DATED.search(m.group()) is not None,
+_VALUE_TESTS = {"Timestamp": lambda v: (m := _ANY_TIME.match(v.strip())) is not None
+                and _DATED.search(m.group()) is not None,
                 "Level": lambda v: re.fullmatch(LEVELS_RE, v.strip()) is not None}
 _VALUE_SAMPLE = 50
 # A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
@@ -743,48 +748,71 @@ def parse_delimited(line: str, delimiter: str, names: Sequence[str], spill: bool
     """The cells of a delimiter-separated line (CSV quoting) by column name, or None when there are not as many
     as columns; ``spill``: cells beyond the columns join the last column, with the delimiter between."""
     cells = _cells(line, delimiter)
-    if cells is not None and len(cells) > len(names) and spill:
-        cells = cells[:len(names) - 1] + [delimiter.join(cells[len(names) - 1:])]
-    return dict(zip(names, cells)) if cells is not None and len(cells) == len(names) else None
+    if cells is None:
+        return None
+    cells = _opened(cells, line, len(names))
+    if len(cells) > len(names) and spill:
+        # The message's own cells with the spaces it had after its delimiters.
+        tail = _cells(line, delimiter, skip_spaces=False) or cells
+        cells = cells[:len(names) - 1] + [delimiter.join(tail[len(tail) - (len(cells) - len(names) + 1):]).strip()]
+    return dict(zip(names, cells)) if len(cells) == len(names) else None
 
 
-def _cells(line: str, delimiter: str) -> list[str] | None:
-    """The cells of one line, or None when its quoting is broken."""
+def _opened(cells: list[str], line: str, width: int) -> list[str]:
+    """The cells of a record's first line whose quoted cell goes on below (an odd number of quotes, and a
+    time): the cells after it empty; other cells as they are."""
+    if len(cells) < width and line.count('"') % 2 and any(map(_time_cell, cells)):
+        return cells + [""] * (width - len(cells))
+    return cells
+
+
+def _cells(line: str, delimiter: str, skip_spaces: bool = True) -> list[str] | None:
+    """The cells of one line (spaces after a delimiter dropped; a quote left open ends with the line, as the
+    first line of a record that spans lines does), or None when the line cannot be read."""
     try:
-        return next(csv.reader([line], delimiter=delimiter, strict=True))
+        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=skip_spaces))
     except (csv.Error, StopIteration):
         return None
 
 
 def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
-    """A LogFormat for delimiter-separated lines (``,``, tab, ``;`` or ``|``): at least 3 cells, the most
-    common number, on most lines that do not continue an event, one column a dated timestamp on most of them.
-    A first line of names (of all the columns, or all but the last) with no time among them is the header; the
-    message, time, level and logger columns are found as for JSON keys."""
+    """A LogFormat for delimiter-separated lines (``,``, tab, ``;`` or ``|``): records of at least 3 cells,
+    one of them a dated timestamp, make most of the lines that do not continue a record.
+
+    The number of cells is the most common among the lines with a time. The
+    line right above the first record, when it has as many cells (or one
+    fewer: Windows' Event Viewer leaves the description unnamed) and no
+    time, names the columns; it and any lines above it (PowerShell's
+    ``#TYPE``, Excel's ``sep=``) are the preamble, read as blank lines. A
+    header one cell short whose last name is a message's holds messages with
+    unquoted delimiters: their cells join again. The message, time, level
+    and logger columns are found as for JSON keys.
+    """
     sample = [line for line in lines if line.strip()]
     for delimiter in _DELIMITERS:
-        first, *rest = [_cells(line, delimiter) for line in sample] or [None]
-        rows = [r for r in rest if r is not None]
-        width = Counter(map(len, rows)).most_common(1)[0][0] if rows else 0
-        # Windows' Event Viewer names every column but the last (the description).
-        header = first if first is not None and 0 <= width - len(first) <= 1 and not any(map(_time_cell, first)) \
-            else None
-        if header is None and first is not None:
-            rows.insert(0, first)
-        # More cells than the columns may be a message with the delimiter in it, when it is the last column;
-        # fewer and no time, a line that continues its event.
+        cells = [_cells(line, delimiter) for line in sample]
+        timed = [i for i, c in enumerate(cells) if c is not None and any(map(_time_cell, c))]
+        if not timed or timed[0] > _PREAMBLE_LINES:
+            continue
+        width = Counter(len(cells[i]) for i in timed).most_common(1)[0][0]
+        first = timed[0]
+        above = cells[first - 1] if first else None
+        header = above if above is not None and 0 <= width - len(above) <= 1 else None
+        if header is not None and len(header) < width and header[-1].strip().lower() in _MESSAGE_NAMES:
+            width = len(header)
+        rows = [_opened(c, line, width) for c, line in zip(cells[first:], sample[first:]) if c is not None]
+        # Fewer cells and no time: a line that continues its record.
         events = [r for r in rows if len(r) >= width or any(map(_time_cell, r))]
-        if width < 3 or len(events) < 0.5 * len(sample) \
+        if width < 3 or len(events) < max(_MIN_RECORDS, _RECORD_SHARE * len(rows)) \
                 or sum(len(r) >= width for r in events) < _DELIMITED_SHARE * len(events):
             continue
-        data = [r for r in rows if len(r) == width]
-        if not data or not any(sum(map(_time_cell, column)) >= HEADER_SHARE * len(data) for column in zip(*data)):
+        data = [r[:width] for r in rows if len(r) >= width]
+        if not any(sum(map(_time_cell, column)) >= HEADER_SHARE * len(data) for column in zip(*data)):
             continue
         names = _column_names(header, width)
         fmt = _structured([dict(zip(names, r)) for r in data], "delimited")
         if fmt is not None:
-            return replace(fmt, delimiter=delimiter, names=tuple(names),
-                           header_line=sample[0] if header is not None else None)
+            return replace(fmt, delimiter=delimiter, names=tuple(names), preamble=tuple(sample[:first]))
     return None
 
 
@@ -807,7 +835,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     counts = Counter(k for o in objs for k, v in o.items() if v is not None and v != "")
     n = len(objs)
     taken: set[str] = set()
-    message = _pick(counts, n, MESSAGE_KEYS, taken)
+    fold = syntax == "delimited"
+    message = _pick(counts, n, MESSAGE_KEYS, taken, fold)
     if message is None:
         # The string key with the longest values on most objects, times aside, is the message.
         strings = [k for k in counts if counts[k] >= _KEY_SHARE * n
@@ -820,7 +849,7 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     keys: list[tuple[str, str]] = []
     time_format = None
     for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
-        key = _pick(counts, n, names, taken) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
+        key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
         if key is None:
             continue
         taken.add(key)

@@ -7,8 +7,10 @@ line is a *continuation* of the event before it when
 * it looks like part of a stack trace: a Java frame (``\\tat ...``),
   ``Caused by:``, ``... N more``, a Python ``Traceback`` block and its
   ``File "...", line N`` frames, or the exception line right after a frame;
-  a Go panic's ``[signal ...]``, ``goroutine N [running]:``, ``created by``
-  and call lines (``main.main()``, ``net/http.(*conn).serve(0xc0001a2000, {...})``);
+  a Go panic's ``[signal SIG...``, ``goroutine N [running]:``, and the
+  call lines (``main.main()``, ``net/http.(*conn).serve(0xc000..., {...})``)
+  and ``created by ...`` lines right under that header or a frame's source
+  line (``\\t/path/file.go:N``);
 * it is indented (unless most lines of the file are);
 * or, in a file with a header, it does not match the header and starts with
   no timestamp (a line of another log with its own timestamp stays an event).
@@ -31,7 +33,6 @@ follow.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -44,20 +45,21 @@ from .layout import starts_with_timestamp
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line",
            "header_lines"]
 
-# A Go call line of a goroutine dump: package path, (*receiver), function, arguments as Go prints them.
-_GO_CALL = (r"(?:[\w.~-]+/)*[\w~-]+(?:\.\(\*?\w+\))?(?:\.\w+)+"
-            r"\((?:\.\.\.|(?:0x[0-9a-f]+\??|\{[^{}]*\})(?:,\s(?:0x[0-9a-f]+\??|\{[^{}]*\}))*)?\)$")
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
-    |The\sabove\sexception\swas\sthe\sdirect\scause|goroutine\s\d+\s\[[^\]]*\]:|\[signal\s|created\sby\s
-    |""".replace("\n    ", "") + _GO_CALL)
-_GO_FRAME = re.compile(_GO_CALL)
+    |The\sabove\sexception\swas\sthe\sdirect\scause|goroutine\s\d+\s\[[^\]]*\]:|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)
+    """.replace("\n    ", ""))
+# A Go goroutine dump: under its "goroutine N [state]:" and after each frame's "\t/path/file.go:N" come a call line
+# (package path, (*receiver), function, arguments as Go prints them) or "created by ...".
+_GO_HEADER = re.compile(r"goroutine\s\d+\s\[[^\]]*\]:")
+_GO_ABOVE = re.compile(r"goroutine\s\d+\s\[[^\]]*\]:|\t\S+\.go:\d+")
+_GO_CALL = re.compile(r"created\sby\s\S|[^\s(]+(?:\([^\s()]*\)[^\s(]*)*\(.*\)$")
 _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
 _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
 # First characters a frame line can start with: a cheap filter before the regex.
-_FRAME_FIRST = frozenset(" \t.[" + string.ascii_letters)
+_FRAME_FIRST = frozenset(" \t.CSTDg[")
 _INDENT_SHARE = 0.5
 # Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
 # to continue the event before it: as :func:`formats.detect_format` asks of a layout.
@@ -167,6 +169,9 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         elif rule.header:
             flags[i] = not blank[i] and not starts_with_timestamp(line) and not (
                 rule.head and re.match(rule.head, line))
+    if not rule.header:  # with a header, a dump's lines do not match it
+        for i in [i for i in range(1, n) if lines[i - 1][:1] in "\tg" and not flags[i]]:
+            flags[i] = bool(_GO_ABOVE.match(lines[i - 1][:_HEAD_CHARS]) and _GO_CALL.match(lines[i][:_HEAD_CHARS]))
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame.
     for i in np.flatnonzero(flags[:-1]) + 1:
         if not flags[i] and not blank[i] and _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]):
@@ -185,11 +190,13 @@ def event_text(message: str, lines: Sequence[str]) -> str:
             break
     # Lines that are neither frames nor exceptions (joined for lack of a header) are part of the message.
     heads = [s[:_HEAD_CHARS] for s in lines]
-    plain = [s for s in heads if not s[:1].isspace() and not _FRAME.match(s) and not _EXCEPTION_LINE.match(s)]
+    go_calls = {i for i in range(1, len(heads)) if _GO_ABOVE.match(heads[i - 1]) and _GO_CALL.match(heads[i])}
+    plain = [s for i, s in enumerate(heads) if not s[:1].isspace() and not _FRAME.match(s)
+             and not _EXCEPTION_LINE.match(s) and i not in go_calls]
     java = [s for s in lines if _JAVA_FRAME.match(s)]
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]
-    go = [s for s in lines if _GO_FRAME.match(s)]
+    go = [s for above, s in zip(heads, lines[1:]) if _GO_HEADER.match(above)]
     frame = java[0] if java else (python[-1] if python else (go[0] if go else None))
     parts = [message or "", *plain[:_MAX_PLAIN], exception, frame.strip() if frame else None]
     return " ".join(p for p in parts if p)

@@ -253,6 +253,48 @@ def test_an_event_viewer_export_names_all_columns_but_the_description():
     assert frame["content"][2] == "The device, \\Device\\Harddisk1, has a bad block."
 
 
+def test_delimited_records_that_span_lines_keep_their_time_and_the_preamble_is_blank():
+    lines = ["#TYPE System.Diagnostics.EventLogEntry",
+             "TimeGenerated,EntryType,Source,Message",
+             '12/1/2026 10:00:05 AM,Information,Security,"An account was successfully logged on.', "",
+             "Subject:", '\tAccount Name:\t\tHOST$"',
+             "12/1/2026 10:02:11 AM,Error,Service Control Manager,The Foo service terminated unexpectedly.",
+             '12/1/2026 10:03:00 AM,Information,Security,"An account was successfully logged on.', "",
+             "Subject:", '\tAccount Name:\t\tHOST$"',
+             "12/2/2026 9:00:00 AM,Information,EventLog,The Event log service was started."]
+    frame = parse_lines(lines)
+    assert frame["blank"].tolist()[:2] == [True, True]
+    assert frame["event_line_no"].tolist()[2:7] == [3, 4, 3, 3, 7]  # a blank line is a row of its own
+    events = frame[(frame["line_no"] == frame["event_line_no"]) & ~frame["blank"]]
+    assert events["level"].tolist() == ["Information", "Error", "Information", "Information"]
+    assert events["component"].tolist() == ["Security", "Service Control Manager", "Security", "EventLog"]
+    assert events["timestamp"].notna().all() and events["event"].iloc[0].startswith("An account was successfully")
+
+
+def test_delimited_cells_after_a_space_and_a_message_with_unquoted_commas():
+    spaced = [f"INFO; 2026-01-12 10:00:0{i}; payment; accepted order {i}" for i in range(5)]
+    frame = parse_lines(spaced)
+    assert frame["timestamp"].notna().all() and frame["content"].tolist()[0] == "accepted order 0"
+    unquoted = ["time,level,message", "2026-01-12 10:00:01,INFO,backup started, target /mnt/a",
+                "2026-01-12 10:00:03,ERROR,copy failed, disk full, aborting", "2026-01-12 10:00:05,INFO,cleanup done"]
+    frame = parse_lines(unquoted)
+    assert frame["content"].tolist()[1:] == ["backup started, target /mnt/a", "copy failed, disk full, aborting",
+                                             "cleanup done"]
+    assert frame["level"].tolist()[1:] == ["INFO", "ERROR", "INFO"]
+
+
+def test_text_with_commas_and_continuation_lines_keeps_its_text_layout():
+    lines = []
+    for i in range(4):
+        lines += [f"2026-01-12 10:00:0{i},123 DEBUG [main] Executing query, attempt {i}, pool main",
+                  "SELECT id, name, email", "FROM users, orders", "WHERE a, b, c"]
+    assert detect_format(lines).name == "inferred"
+    # JSON keys keep their case: "Event" is no message key there, the longest text is.
+    objs = [json.dumps({"Time": "2026-01-12T10:00:0%dZ" % i, "Level": "error", "Event": "login",
+                        "Description": f"user u{i} failed to log in from 10.9.9.{i}: bad password"}) for i in range(5)]
+    assert infer_structured_format(objs).json_key == "Description"
+
+
 @pytest.mark.parametrize("lines", [
     ["alpha, beta, gamma", "delta, epsilon, zeta", "eta, theta, iota"],  # commas but no time column
     ["2026-01-01 10:00:00 started, ok, fine", "2026-01-01 10:00:01 stopped, ok, fine"],  # time inside a cell

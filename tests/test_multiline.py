@@ -152,20 +152,30 @@ def test_a_trace_with_blank_lines_is_one_event(tmp_path, trace, chunk_lines):
     assert frame["event_line_no"].iloc[6 + len(trace)] == 7 + len(trace)
 
 
-@pytest.mark.parametrize("chunk_lines", [3, 5, 200_000])
+@pytest.mark.parametrize("chunk_lines", [2, 3, 5, 200_000])
 def test_a_go_panic_on_headerless_console_output_is_one_event(tmp_path, chunk_lines):
-    panic = ["panic: runtime error: invalid memory address or nil pointer dereference",
+    panic = ["panic: runtime error: invalid memory address or nil pointer dereference [recovered]",
              "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a2b3c]", "",
              "goroutine 7 [running]:", "net/http.(*conn).serve(0xc0001a2000, {0x7a1b30, 0xc000210000})",
-             "\t/usr/local/go/src/net/http/server.go:2009 +0x5f4", "runtime.gopark(0x0?, 0x0?)",
-             "\t/usr/local/go/src/runtime/proc.go:398 +0xce", "created by net/http.(*Server).Serve in goroutine 1",
-             "\t/usr/local/go/src/net/http/server.go:3086 +0x5cb"]
+             "\t/usr/local/go/src/net/http/server.go:2009 +0x5f4", "panic({0x4f3a60?, 0x55c2d0?})",
+             "\t/usr/local/go/src/runtime/panic.go:914 +0x21f",
+             "example.com/app/pkg.Map[...]({0xc000010000, 0x3, 0x3}, 0x4b7d28)", "\t/app/pkg/map.go:12 +0x91",
+             "main.process(0xc000012345, 0x3, 0x3, 0x5, 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, ...)",
+             "\t/app/main.go:12 +0x1d", "main.(*T).Run-fm()", "\t/app/main.go:30 +0x11",
+             "created by net/http.(*Server).Serve in goroutine 1", "\t/usr/local/go/src/net/http/server.go:3086 +0x5cb"]
     lines = ["starting server on :8080", "handling request /api/x"] + panic + ["starting server on :8080"]
     frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
     expected = [1, 2] + [3] * len(panic) + [3 + len(panic)]
     expected[4] = 5  # the blank line is a row of its own
     assert frame["event_line_no"].tolist() == expected
-    assert frame["event"].iloc[2] == (panic[0] + " net/http.(*conn).serve(0xc0001a2000, {0x7a1b30, 0xc000210000})")
+    assert frame["event"].iloc[2] == panic[0] + " net/http.(*conn).serve(0xc0001a2000, {0x7a1b30, 0xc000210000})"
+
+
+def test_lines_that_only_look_like_go_frames_stay_events_of_their_own(tmp_path):
+    lines = ["Booting application", "app.start()", "Loading plugins", "plugins.load()",
+             "created by admin on first run", "[signal handler] SIGTERM received", "server.shutdown()"]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame["event_line_no"].tolist() == list(range(1, 8))
 
 
 @pytest.mark.parametrize("trace", [JAVA, PYTHON], ids=["java", "python"])
