@@ -37,10 +37,10 @@ import pandas as pd
 
 from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
-from .io import (_INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller, _YearRoller,
-                 _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations, _whole_events,
-                 clock_warning, compression, iter_log_chunks, line_ends, resolve_paths, split_line_batches,
-                 split_lines)
+from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller,
+                 _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
+                 _whole_events, clock_warning, compression, iter_log_chunks, line_ends, resolve_paths,
+                 split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -84,6 +84,7 @@ class Partition:
     last: float | None = None
     years: int = 0
     year_last: float | None = None
+    after: int | None = None  # the end of the next range of the file: how far this one looks for its event's lines
 
 
 def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
@@ -168,7 +169,8 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
             parts.append(Partition(source, spec))
             continue
         points = split_points(path, block_bytes)
-        parts += [Partition(source, spec, a, b, rule, anchor) for a, b in pairwise(points)]
+        parts += [Partition(source, spec, a, b, rule, anchor, after=c)
+                  for (a, b), c in zip(pairwise(points), [*points[2:], None])]
     if not report.files:
         raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
     return parts, report
@@ -253,47 +255,69 @@ def _range_text(path: str, start: int, end: int) -> IO[str]:
 
 def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Iterator[list[str]]:
     """A range's lines in batches, events whole: without the continuation lines that open it (the range
-    before takes them) and with those that open the next range."""
-    batches = split_line_batches(text, part.source, chunk_lines)
-    first = next(batches, [])
+    before takes them) and with those that open the next range.
+
+    Both ranges count those lines alike: on the same bytes (from the
+    boundary to the lookahead's end or the next range's end), after the same
+    last lines before the boundary. A range all of whose lines continue the
+    event before it emits none of them, and still takes those that open the
+    range after it (they start an event of their own).
+    """
+    last = _lines_before(part)
+    drop = 0
     if part.start > 0:
-        first = first[_leading_continuations(first, fmt, part.rule, _line_before(part)):]
-    last = [""]
+        head = _lines_between(part.source, part.start, min(part.start + _LOOKAHEAD, part.end or part.start))
+        drop = _leading_continuations(head, fmt, part.rule, last)
 
     def read() -> Iterator[list[str]]:
-        for batch in chain([first], batches):
-            last[0] = batch[-1] if batch else last[0]
-            yield batch
+        nonlocal drop
+        for batch in split_line_batches(text, part.source, chunk_lines):
+            last[:] = (last + batch)[-_CONTEXT_LINES:]
+            cut = min(drop, len(batch))
+            drop -= cut
+            if batch[cut:]:
+                yield batch[cut:]
 
     def taken() -> Iterator[list[str]]:
-        # After the range is read: its last line is what the next range's first lines continue (or not).
-        opening = _next_range_head(part)
-        yield opening[:_leading_continuations(opening, fmt, part.rule, last[0])] if opening else []
+        # After the range is read: its last lines are what the next range's first lines continue (or not).
+        size = os.path.getsize(part.source)
+        opening = _lines_between(part.source, part.end, min(part.end + _LOOKAHEAD, part.after or size)) \
+            if part.end is not None and part.end < size else []
+        yield opening[:_leading_continuations(opening, fmt, part.rule, last)] if opening else []
 
     events = _whole_events(chain(read(), taken()), fmt, part.rule)
     yield from (batch for batch in events if batch)
 
 
-def _line_before(part: Partition) -> str:
-    """The last line before a range (its first bytes after a line end); "" at the start of the file."""
-    if part.start <= 0:
-        return ""
-    with _range_text(part.source, max(0, part.start - _BEHIND), part.start) as text:
-        lines = split_lines(text.read())[:-1]  # the text ends with a line end: the last item is empty
-    return lines[-1] if lines else ""
-
-
-def _next_range_head(part: Partition) -> list[str]:
-    """The complete lines in the first bytes after a range (none at the end of the file)."""
-    size = os.path.getsize(part.source)
-    if part.end >= size:
+def _lines_before(part: Partition) -> list[str]:
+    """The last lines before a range, whole (``io._CONTEXT_LINES`` of them; fewer at the start of the file)."""
+    start, ends = part.start, 0
+    with open(part.source, "rb") as fh:
+        # Back to the line end before them: the lines after it are whole.
+        while start > 0 and ends <= _CONTEXT_LINES:
+            step = min(_BEHIND, start)
+            fh.seek(start - step)
+            ends += fh.read(step).count(b"\n")
+            start -= step
+    if start >= part.start:
         return []
-    stop = min(size, part.end + _LOOKAHEAD)
-    saved = _INVALID.count  # the next range counts its own invalid bytes
-    with _range_text(part.source, part.end, stop) as text:
+    saved = _INVALID.count  # the ranges before count their own invalid bytes
+    with _range_text(part.source, start, part.start) as text:
+        lines = split_lines(text.read())[:-1]  # the text ends with a line end: the last item is empty
+    _INVALID.count = saved
+    return lines[-_CONTEXT_LINES:]
+
+
+def _lines_between(path: str, start: int, stop: int) -> list[str]:
+    """The complete lines in the bytes [start, stop) of a file, ``start`` at a line start (invalid bytes are
+    counted by the range they belong to, not here)."""
+    if stop <= start:
+        return []
+    saved = _INVALID.count
+    with _range_text(path, start, stop) as text:
         lines = split_lines(text.read())
     _INVALID.count = saved
-    return lines[:-1] if stop < size or not lines[-1] else lines
+    return lines[:-1] if stop < os.path.getsize(path) or not lines[-1] else lines
 
 
 def _first_reading(clock: str, ts: pd.Series) -> float | None:

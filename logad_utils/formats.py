@@ -432,6 +432,8 @@ def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:
 # Lines that start with a timestamp, as a share of the sample and a count, that can head a file's events when no
 # layout fits most of its lines.
 _TIMED_SHARE = 0.1
+# Lines that open with a quote: a delimited export (every cell quoted) rather than a text header.
+_QUOTED_SHARE = 0.5
 _MIN_TIMED = 3
 
 
@@ -473,6 +475,10 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         key = _fit(inferred, sample, -len(candidates))
         if key[0] >= min_share and key > best_key:
             best = inferred
+    quoted = sum(line.startswith('"') for line in full) >= _QUOTED_SHARE * len(full)
+    if delimited and best.name == "inferred" and quoted:
+        # Quoted cells on most lines (PowerShell's Export-Csv quotes every one): no text header starts so.
+        best = infer_delimited_format(full) or best
     if best.name == "raw":
         # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
         # the events' first lines, when there are enough of them to tell a layout.

@@ -53,6 +53,8 @@ COMPRESSIONS = {rb"\x1f\x8b": ("gzip", gzip.open), rb"\xfd7zXZ\x00": ("xz", lzma
 _DETECT_LINES = 500
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
+# Lines before a chunk that decide whether its first lines continue them, and the characters of each read.
+_CONTEXT_LINES, _CONTEXT_CHARS = 2, 1000
 
 
 class LogInputError(Exception):
@@ -375,16 +377,24 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
     return (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
 
 
-def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, before: str) -> int:
-    """How many of the first lines continue an event of the chunk before, whose last line is ``before`` (blank
-    lines among them included)."""
+def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, before: Sequence[str]) -> int:
+    """How many of the first lines continue an event of the chunk before, whose last lines are ``before``
+    (blank lines among them included).
+
+    The rules look back two lines at most (a Python exception after a Go
+    call line under its source line), so the last two lines before, cut to
+    their first characters, are context enough, and the same whoever reads
+    them (a chunk, or a Dask range that reads them off the file).
+    """
+    context = [line[:_CONTEXT_CHARS] for line in list(before)[-_CONTEXT_LINES:]]
     checked = 0
     for size in (16, _MAX_CARRY):
-        head = [before, *lines[:size]]
+        head = [*context, *lines[:size]]
         blank = _blank(head)
-        stop = np.flatnonzero(~continuation_flags(head, fmt.parse(head)[1], blank, rule)[1:] & ~blank[1:])
-        checked = int(stop[0]) if len(stop) else len(head) - 1
-        if checked < len(head) - 1 or len(head) - 1 == len(lines):
+        flags = continuation_flags(head, fmt.parse(head)[1], blank, rule)[len(context):]
+        stop = np.flatnonzero(~flags & ~blank[len(context):])
+        checked = int(stop[0]) if len(stop) else len(flags)
+        if checked < len(flags) or len(flags) == len(lines):
             break
     return checked
 
@@ -393,7 +403,7 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline)
     """The batches, each extended by the continuation lines that open the next one."""
     current = next(batches, None)
     for following in batches:
-        k = _leading_continuations(following, fmt, rule, current[-1] if current else "")
+        k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [])
         if k:
             current, following = current + following[:k], following[k:]
         if following:

@@ -752,9 +752,9 @@ def parse_delimited(line: str, delimiter: str, names: Sequence[str], spill: bool
         return None
     cells = _opened(cells, line, len(names))
     if len(cells) > len(names) and spill:
-        # The message's own cells with the spaces it had after its delimiters.
-        tail = _cells(line, delimiter, skip_spaces=False) or cells
-        cells = cells[:len(names) - 1] + [delimiter.join(tail[len(tail) - (len(cells) - len(names) + 1):]).strip()]
+        # The message's cells joined as it most likely had them: with a space after the delimiter if the line has.
+        joint = delimiter + " " if delimiter + " " in line else delimiter
+        cells = cells[:len(names) - 1] + [joint.join(cells[len(names) - 1:])]
     return dict(zip(names, cells)) if len(cells) == len(names) else None
 
 
@@ -766,11 +766,11 @@ def _opened(cells: list[str], line: str, width: int) -> list[str]:
     return cells
 
 
-def _cells(line: str, delimiter: str, skip_spaces: bool = True) -> list[str] | None:
+def _cells(line: str, delimiter: str) -> list[str] | None:
     """The cells of one line (spaces after a delimiter dropped; a quote left open ends with the line, as the
     first line of a record that spans lines does), or None when the line cannot be read."""
     try:
-        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=skip_spaces))
+        return next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
     except (csv.Error, StopIteration):
         return None
 
@@ -780,9 +780,9 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
     one of them a dated timestamp, make most of the lines that do not continue a record.
 
     The number of cells is the most common among the lines with a time. The
-    line right above the first record, when it has as many cells (or one
-    fewer: Windows' Event Viewer leaves the description unnamed) and no
-    time, names the columns; it and any lines above it (PowerShell's
+    first line above the first record with as many cells (or one fewer:
+    Windows' Event Viewer leaves the description unnamed), none of them
+    empty, names the columns; it and any lines above it (PowerShell's
     ``#TYPE``, Excel's ``sep=``) are the preamble, read as blank lines. A
     header one cell short whose last name is a message's holds messages with
     unquoted delimiters: their cells join again. The message, time, level
@@ -796,11 +796,14 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
             continue
         width = Counter(len(cells[i]) for i in timed).most_common(1)[0][0]
         first = timed[0]
-        above = cells[first - 1] if first else None
-        header = above if above is not None and 0 <= width - len(above) <= 1 else None
+        # The first line above the records with a name in every cell (a record without a time has an empty one).
+        names_at = next((i for i, c in enumerate(cells[:first]) if c is not None and 0 <= width - len(c) <= 1
+                         and all(cell.strip() for cell in c)), None)
+        header = cells[names_at] if names_at is not None else None
         if header is not None and len(header) < width and header[-1].strip().lower() in _MESSAGE_NAMES:
             width = len(header)
-        rows = [_opened(c, line, width) for c, line in zip(cells[first:], sample[first:]) if c is not None]
+        below = first if names_at is None else names_at + 1
+        rows = [_opened(c, line, width) for c, line in zip(cells[below:], sample[below:]) if c is not None]
         # Fewer cells and no time: a line that continues its record.
         events = [r for r in rows if len(r) >= width or any(map(_time_cell, r))]
         if width < 3 or len(events) < max(_MIN_RECORDS, _RECORD_SHARE * len(rows)) \
@@ -812,7 +815,8 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
         names = _column_names(header, width)
         fmt = _structured([dict(zip(names, r)) for r in data], "delimited")
         if fmt is not None:
-            return replace(fmt, delimiter=delimiter, names=tuple(names), preamble=tuple(sample[:first]))
+            return replace(fmt, delimiter=delimiter, names=tuple(names),
+                           preamble=tuple(sample[:names_at + 1]) if names_at is not None else ())
     return None
 
 

@@ -99,6 +99,37 @@ def test_events_are_read_whole_across_ranges(tmp_path, trace):
     assert len(got) == len(lines)
 
 
+def _read_ranges(path, block_bytes: int, chunk_lines: int = 50) -> tuple[pd.DataFrame, ReadReport]:
+    """Every range of a file read as the workers read them, in order (no cluster)."""
+    parts, _ = plan_partitions(path, block_bytes=block_bytes)
+    frames, first, report = [], 1, ReadReport()
+    for part in parts:
+        frames += list(partition_chunks(part, "message", chunk_lines, report, first))
+        first = frames[-1]["line_no"].iloc[-1] + 1 if frames else first
+    return pd.concat(frames, ignore_index=True), report
+
+
+def test_ranges_lose_and_repeat_no_line_and_count_each_invalid_byte_once(tmp_path):
+    go = ["panic: boom", "", "goroutine 1 [running]:", "main.run(0xc000010000)", "\t/app/main.go:9 +0x1d",
+          "main.main()", "\t/app/main.go:3 +0x2", "ValueError: not a Go line", "exit status 2"]
+    java = ["java.lang.IllegalStateException: pool exhausted"] + [f"\tat com.acme.F{i}.run(F.java:{i})"
+                                                               for i in range(20)]
+    lines = []
+    for i in range(30):
+        lines.append(f"2024-01-01 00:00:{i % 60:02d} ERROR worker {i} failed caf\xe9")
+        lines += go if i % 2 else java
+    path = tmp_path / "traces.log"
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    expected = read_logs(path, warn=False)
+    columns = ["line_no", "event_line_no", "event", "content"]
+    for block, chunk_lines in [(1, 50), (40, 3), (300, 3), (1029, 3), (1029, 10), (4000, 7)]:
+        got, report = _read_ranges(path, block, chunk_lines)
+        assert got["line_no"].tolist() == list(range(1, len(lines) + 1)), (block, chunk_lines)
+        assert report.invalid_bytes == 30, (block, chunk_lines)
+        if block >= 1029:  # ranges longer than any run of continuation lines: the same events
+            pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+
+
 def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
     path = tmp_path / "x.log"
     path.write_bytes(b"aaaa\r\nbb\rbb\r\ncccc")  # a lone "\r" ends no line (see io.split_lines)

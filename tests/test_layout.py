@@ -283,6 +283,21 @@ def test_delimited_cells_after_a_space_and_a_message_with_unquoted_commas():
     assert frame["level"].tolist()[1:] == ["INFO", "ERROR", "INFO"]
 
 
+def test_a_fully_quoted_export_and_a_record_without_time_under_the_header():
+    quoted = ["#TYPE System.Diagnostics.EventLogEntry", '"Index","TimeGenerated","EntryType","Source","Message"'] + [
+        f'"{i}","3/1/2026 10:0{i}:00 AM","Information","svc","Message {i}, fine"' for i in range(5)]
+    frame = parse_lines(quoted)
+    assert frame["blank"].tolist() == [True, True] + [False] * 5
+    assert frame["timestamp"][2:].tolist() == [pd.Timestamp(f"2026-03-01 10:0{i}:00") for i in range(5)]
+    assert frame["content"][2:].tolist() == [f"Message {i}, fine" for i in range(5)]
+    untimed = ["Time,Level,Source,Message", ",INFO,svc0,starting up"] + [
+        f"2024-03-01 10:00:0{i},ERROR,svc0,did thing {i}" for i in range(9)] + [",INFO,svc0,starting up"]
+    frame = parse_lines(untimed)
+    assert frame["blank"].tolist() == [True] + [False] * 11
+    assert frame["content"].tolist()[1] == frame["content"].tolist()[-1] == "starting up"
+    assert frame["component"][1:].tolist() == ["svc0"] * 11
+
+
 def test_text_with_commas_and_continuation_lines_keeps_its_text_layout():
     lines = []
     for i in range(4):
