@@ -25,7 +25,7 @@ import pandas as pd
 
 from common import ROOT, markdown_table, write_section
 
-PAIR_BYTES = 16  # a (key id, time in ns) pair: two int64
+ROW_BYTES = 24  # a (key id, time in ns, lines) row of the routine rule's times: three int64
 BLOCK_BYTES = 8 << 20  # byte ranges of the journal (about 120k lines each)
 
 
@@ -126,7 +126,7 @@ def estimate(results: list[dict]) -> str:
         f"{TIMES_KEPT:,} times ({one['pairs_sent'] / one['lines'] * 1e6:,.0f} pairs per 1M lines in "
         f"{BLOCK_BYTES >> 20} MiB byte ranges), and the workers merge them pairwise, bounding each merge, so "
         f"the driver gets one set: **{one['pairs']:,} pairs** for {one['lines']:,} lines "
-        f"({pairs_per_key:,.0f} a key on average, at most {2 * TIMES_KEPT:,}; {PAIR_BYTES} bytes each).",
+        f"({pairs_per_key:,.0f} a key on average, at most {2 * TIMES_KEPT:,}; {ROW_BYTES} bytes each).",
         f"- On the driver the fit costs **{fit_per_key * 1e3:,.2f} ms per key** (TF-IDF, structure, threshold; "
         f"templates are mined before) and the routine rule **{routine_per_pair * 1e6:,.2f} µs per pair** (the "
         f"fit with the pairs, {one['fit_s']:,.2f} s, less the same fit without them, {one['bare_fit_s']:,.2f} s).",
@@ -135,10 +135,10 @@ def estimate(results: list[dict]) -> str:
     ]
     for keys in (200_000, 2_000_000):
         driver_s = keys * (fit_per_key + pairs_per_key * routine_per_pair)
-        pair_gib = keys * pairs_per_key * PAIR_BYTES / 2**30
+        pair_gib = keys * pairs_per_key * ROW_BYTES / 2**30
         text.append(f"- {keys:,} distinct keys (a varied log; this journal has "
                     f"{one['keys'] / one['lines'] * 1e6:,.0f} per 1M lines): the driver ≈ {driver_s / 60:,.1f} min "
-                    f"and ≈ {pair_gib:,.1f} GiB of pairs ({2 * TIMES_KEPT * keys * PAIR_BYTES / 2**30:,.0f} GiB "
+                    f"and ≈ {pair_gib:,.1f} GiB of pairs ({2 * TIMES_KEPT * keys * ROW_BYTES / 2**30:,.0f} GiB "
                     "if every key had the most); a lower bound, as mining slows when templates grow:")
         for cores in (16 * 8, 16 * 32, 16 * 128):
             worker_s = lines / (per_core * cores)
@@ -147,7 +147,7 @@ def estimate(results: list[dict]) -> str:
                         + (" ← the driver is the bottleneck" if driver_s > worker_s else ""))
     text.append("- So the distinct keys set the driver's limit: its share of the time grows as the workers "
                 "grow in number, and a log of millions of distinct messages needs a driver with room for its "
-                "key table and pairs (the pairs come at most 64 KiB a key).")
+                f"key table and pairs (at most {2 * TIMES_KEPT * ROW_BYTES >> 10} KiB a key).")
     return "\n".join(text)
 
 
@@ -191,7 +191,7 @@ the wall time (a local cluster's scheduler runs in it). Peak memory is the maxim
 driver process and of each worker process; the driver here also fits a second time without the pairs (for
 the estimate below), so its peak is above `logad detect`'s (see "analyze against parse"). *Partition
 pairs*: the (key, time) pairs the partitions keep, summed; *pairs at the driver*: what the merge leaves,
-{PAIR_BYTES} bytes each.
+{ROW_BYTES} bytes each.
 
 {markdown_table(rows(results))}
 

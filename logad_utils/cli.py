@@ -180,7 +180,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     with _engine(args) as engine:
         # One machine, Parquet: the first pass keeps the lines, so the second reads nothing again.
         keep = {"keep_lines": True} if args.engine is None and out.suffix.lower() == ".parquet" else {}
-        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker, **keep)
+        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker, times=False, **keep)
         keys = mine_table(run.table.frame(), miner)
         engine.write_parse(run, keys, miner.masker, out, args.safe_formulas)
     seconds = time.perf_counter() - start

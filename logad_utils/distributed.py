@@ -54,7 +54,7 @@ SUCCESS = "_SUCCESS"
 _HEAD_LINES = 500  # what format detection reads
 _SCAN = 1 << 16
 _LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
-_BEHIND = 64 << 10  # bytes read before a range for its last line, which its first lines may continue
+_BEHIND = 64 << 10  # bytes read at a time back from a range for its last lines, which its first may continue
 _EMBED_BATCHES = 8  # embedder batches per task
 
 
@@ -363,13 +363,17 @@ def _shifted(times: np.ndarray, lags: dict[str, int]) -> np.ndarray:
 
 
 def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequence[str],
-                    chunk_lines: int) -> tuple[KeyTable, LineLayout, ReadReport, dict[str, _Roll], np.ndarray]:
+                    chunk_lines: int, times: bool = True
+                    ) -> tuple[KeyTable, LineLayout, ReadReport, dict[str, _Roll], KeyTimes]:
     """Worker side of the first pass: one partition's key table (lines numbered from 1), layout, counts,
-    clock readings and (key id, time, lines) rows bounded by :class:`streaming.KeyTimes`, with their step."""
+    clock readings and (with ``times``) its (key id, time, lines) rows bounded by :class:`streaming.KeyTimes`,
+    with their step."""
     masker_ = Masker.from_dict(masker)
     table, layout, report, rolls, stamps = KeyTable(fields), LineLayout(), ReadReport(), {}, KeyTimes()
     for chunk in partition_chunks(part, json_key, chunk_lines, report, rolls=rolls):
-        stamps.add(key_times(table.add_chunk(chunk, masker_), chunk))
+        ids = table.add_chunk(chunk, masker_)
+        if times:
+            stamps.add(key_times(ids, chunk))
         layout.add(chunk.drop(columns="raw"))
     return table, layout, report, rolls, stamps
 
@@ -381,14 +385,14 @@ def _summary(result: tuple) -> tuple:
     return (*result[:4], len(stamps.rows()), stamps.step, stamps.origin)
 
 
-def global_pairs(result: tuple, ids: np.ndarray, lags: dict[str, int]) -> np.ndarray:
+def global_times(result: tuple, ids: np.ndarray, lags: dict[str, int]) -> np.ndarray:
     """Worker side: a first-pass result's (key id, time, lines) rows (m, 3) with the driver's key ids (k,) and
     the days and years its clocks are behind."""
     rows = result[4].rows()
     return np.column_stack([ids[rows[:, 0]], _shifted(rows[:, 1], lags), rows[:, 2]])
 
 
-def merge_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def merge_times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Worker side: two sets of (key id, time, lines) rows (m, 3) merged and bounded
     (:func:`streaming.bound_times`)."""
     return bound_times(np.concatenate([a, b]))
@@ -507,25 +511,25 @@ class DaskEngine:
             raise
 
     def count_keys(self, paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
-                   fields: Sequence[str] = KEY_FIELDS) -> DaskRun:
+                   fields: Sequence[str] = KEY_FIELDS, times: bool = True) -> DaskRun:
         """First pass on the workers; the partition tables merged here in input order, the partitions' (key,
-        time) pairs merged on the workers in a tree, so the driver gets one bounded set of them."""
+        time) pairs (with ``times``) merged on the workers in a tree, so the driver gets one bounded set of them."""
         parts, report = plan_partitions(paths, fmt, json_key, self.block_bytes)
         state = (masker if masker is not None else Masker()).to_dict()
         with _cluster_errors():
             futures = [self.client.submit(count_partition, part, json_key, state, tuple(fields), self.chunk_lines,
-                                          pure=False) for part in parts]
+                                          times, pure=False) for part in parts]
             results = self._gather([self.client.submit(_summary, f) for f in futures])
             rolled, behind = _roll_states(parts, [r[3] for r in results])
             run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
             lines_before: dict[str, int] = {}
-            pairs = []
+            times = []
             for part, lags, future, (table, layout, counted, _, sent, step, origin) in zip(parts, behind, futures,
                                                                                            results):
                 offset = lines_before.get(part.source, 0)
                 run.first_lines.append(offset + 1)
                 ids = run.table.merge(table, offset)
-                pairs.append(self.client.submit(global_pairs, future, ids, lags, pure=False))
+                times.append(self.client.submit(global_times, future, ids, lags, pure=False))
                 run.sent += sent
                 if origin is not None:
                     run.stamps.add(np.zeros((0, 3), dtype=np.int64), step, int(_shifted(np.array([origin]), lags)[0]))
@@ -533,12 +537,12 @@ class DaskEngine:
                 lines_before[part.source] = offset + counted.lines
                 _add_counts(report, counted)
             del futures
-            while len(pairs) > 1:
-                pairs = [self.client.submit(merge_pairs, *two, pure=False) for two in zip(pairs[::2], pairs[1::2])] \
-                    + pairs[len(pairs) - len(pairs) % 2:]
-            if pairs:
+            while len(times) > 1:
+                times = [self.client.submit(merge_times, *two, pure=False) for two in zip(times[::2], times[1::2])] \
+                    + times[len(times) - len(times) % 2:]
+            if times:
                 # Their step, read from them, is a multiple of the partitions' (their times are some of those).
-                run.stamps.add(self._gather(pairs)[0])
+                run.stamps.add(self._gather(times)[0])
         report.finish()
         check_read(report)
         return run

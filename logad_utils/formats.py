@@ -475,8 +475,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         key = _fit(inferred, sample, -len(candidates))
         if key[0] >= min_share and key > best_key:
             best = inferred
-    quoted = sum(line.startswith('"') for line in full) >= _QUOTED_SHARE * len(full)
-    if delimited and best.name == "inferred" and quoted:
+    if delimited and best.name == "inferred" and _quoted(full):
         # Quoted cells on most lines (PowerShell's Export-Csv quotes every one): no text header starts so.
         best = infer_delimited_format(full) or best
     if best.name == "raw":
@@ -489,6 +488,11 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
         best = cells if cells is not None else best
     return best
+
+
+def _quoted(lines: Sequence[str]) -> bool:
+    """Whether most lines open with a quote."""
+    return sum(line.startswith('"') for line in lines) >= _QUOTED_SHARE * len(lines)
 
 
 def _fit(fmt: LogFormat, sample: Sequence[str], rank: int, floor: float = 0.0) -> tuple[float, float, int, int]:

@@ -426,9 +426,10 @@ class StreamRun:
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
                fields: Sequence[str] = KEY_FIELDS, chunk_lines: int = CHUNK_LINES,
-               keep_lines: bool = False) -> StreamRun:
+               keep_lines: bool = False, times: bool = True) -> StreamRun:
     """First pass: count the keys of every line of ``paths``, one chunk in memory at a time (``keep_lines``:
-    and keep the lines' columns for :func:`write_parse` to Parquet, see :class:`KeptLines`)."""
+    and keep the lines' columns for :func:`write_parse` to Parquet, see :class:`KeptLines`; ``times``: and
+    what the routine rule reads of their times, which a parse needs none of)."""
     masker = masker if masker is not None else Masker()
     report, table, layout = ReadReport(), KeyTable(fields), LineLayout()
     run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), KeyTimes(),
@@ -436,7 +437,8 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
         ids = table.add_chunk(chunk, masker)
         run.spill.write(ids.astype(np.int32).tobytes())
-        run.stamps.add(key_times(ids, chunk))
+        if times:
+            run.stamps.add(key_times(ids, chunk))
         lines = chunk.drop(columns="raw")
         layout.add(lines)
         if run.kept is not None:

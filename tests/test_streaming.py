@@ -249,3 +249,8 @@ def test_bound_times_keeps_each_keys_earliest_and_latest_distinct_times_and_merg
 
 def _step_origin(rows: np.ndarray) -> tuple:
     return (int(np.gcd.reduce(rows[:, 1] - rows[0, 1])), int(rows[0, 1])) if len(rows) else (None, None)
+
+
+def test_a_parse_keeps_no_times_for_the_routine_rule(log):
+    assert len(count_keys(log, times=False).times().keys) == 0
+    assert len(count_keys(log).times().keys) > 0
