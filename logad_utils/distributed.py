@@ -96,7 +96,7 @@ def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
     size = os.path.getsize(path)
     points = [0]
     with open(path, "rb") as fh:
-        end = b"\n" if line_ends(fh.read(_SNIFF_BYTES)) == "" else b"\r"
+        end = _line_end(fh)
         target = block_bytes
         while target < size:
             cut = _next_line_start(fh, max(target, points[-1]), size, end)
@@ -105,6 +105,12 @@ def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
             points.append(cut)
             target = cut + block_bytes
     return points + [size]
+
+
+def _line_end(fh: IO[bytes]) -> bytes:
+    """The byte that ends a file's lines: "\n", or "\r" in a file of lone ones (:func:`io.line_ends`)."""
+    fh.seek(0)
+    return b"\n" if line_ends(fh.read(_SNIFF_BYTES)) == "" else b"\r"
 
 
 def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
@@ -293,11 +299,12 @@ def _lines_before(part: Partition) -> list[str]:
     """The last lines before a range, whole (``io._CONTEXT_LINES`` of them; fewer at the start of the file)."""
     start, ends = part.start, 0
     with open(part.source, "rb") as fh:
+        end = _line_end(fh)
         # Back to the line end before them: the lines after it are whole.
         while start > 0 and ends <= _CONTEXT_LINES:
             step = min(_BEHIND, start)
             fh.seek(start - step)
-            ends += fh.read(step).count(b"\n")
+            ends += fh.read(step).count(end)
             start -= step
     if start >= part.start:
         return []
