@@ -323,6 +323,17 @@ def _start(args, env, log_path):
                             stderr=subprocess.STDOUT)
 
 
+def _scheduler_address(file: Path, deadline: float) -> str:
+    """The address in a scheduler file, once the scheduler has written all of it (it can be seen empty first)."""
+    while True:
+        try:
+            return json.loads(file.read_text())["address"]
+        except (FileNotFoundError, ValueError, KeyError):
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @pytest.fixture()
 def processes(tmp_path):
     """Start a scheduler and two workers as processes; yields a function to start them, stops them after."""
@@ -334,16 +345,14 @@ def processes(tmp_path):
         file = tmp_path / "scheduler.json"
         started.append(_start(["distributed.cli.dask_scheduler", "--port", "0", "--no-dashboard",
                                "--scheduler-file", str(file)], env, tmp_path / "scheduler.log"))
-        deadline = time.time() + 60
-        while not file.exists() and time.time() < deadline:
-            time.sleep(0.2)
+        address = _scheduler_address(file, time.time() + 60)
         workers = [_start(["distributed.cli.dask_worker", "--scheduler-file", str(file), "--nthreads", "1",
                            "--memory-limit", "1GiB", "--no-nanny", "--no-dashboard"], env, tmp_path / f"w{i}.log")
                    for i in range(2)]
         started.extend(workers)
         from distributed import Client
 
-        client = Client(json.loads(file.read_text())["address"], timeout="30s")
+        client = Client(address, timeout="30s")
         client.wait_for_workers(2, timeout=60)
         return client, workers
 
