@@ -39,8 +39,8 @@ from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
-                 _whole_events, clock_warning, compression, iter_log_chunks, line_ends, resolve_paths,
-                 split_line_batches, split_lines)
+                 _sniff_encoding, _whole_events, clock_warning, compression, iter_log_chunks, line_ends,
+                 resolve_paths, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -146,9 +146,10 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
 
 def _splittable(path: Path) -> bool:
     with open(path, "rb") as fh:
-        magic = fh.read(16)
-    # Compressed streams have no random access; UTF-16 needs its byte order mark.
-    return compression(magic) is None and magic[:2] not in (b"\xff\xfe", b"\xfe\xff")
+        head = fh.read(_SNIFF_BYTES)
+    # Compressed streams have no random access; UTF-16 (with a byte order mark or without) and a file that is a
+    # piece of a UTF-8 BOM are read as the whole-file reader sniffs them.
+    return compression(head) is None and _sniff_encoding(head) == "utf-8-sig"
 
 
 def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",

@@ -130,6 +130,20 @@ def test_ranges_lose_and_repeat_no_line_and_count_each_invalid_byte_once(tmp_pat
             pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
 
 
+@pytest.mark.parametrize("data", [
+    "".join(f"2024-01-01 00:00:{i:02d} INFO event {i}\n" for i in range(40)).encode("utf-16-le"),  # no BOM
+    b"\xef\xbb",  # a file that is a piece of a UTF-8 BOM
+], ids=["utf-16-without-bom", "bom-piece"])
+def test_files_sniffed_as_other_encodings_are_one_partition_read_as_the_whole_file_reader_does(tmp_path, data):
+    path = tmp_path / "x.log"
+    path.write_bytes(data)
+    assert len(plan_partitions(path, block_bytes=100)[0]) == 1
+    got, report = _read_ranges(path, 100)
+    expected = read_logs(path, warn=False)
+    assert got["raw"].tolist() == expected["raw"].tolist()
+    assert report.invalid_bytes == expected.attrs["read_report"]["invalid_bytes"]
+
+
 def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
     path = tmp_path / "x.log"
     path.write_bytes(b"aaaa\r\nbb\rbb\r\ncccc")  # a lone "\r" ends no line (see io.split_lines)
