@@ -698,8 +698,14 @@ def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: 
 
 # Keys with an uncommon name are still the time or the level when their values say so (MongoDB's {"t": {"$date":
 # ...}} flattens to "t.$date"); a component cannot be told by its values.
-_VALUE_TESTS = {"Timestamp": lambda v: (m := _ANY_TIME.match(v.strip())) is not None
-                and _DATED.search(m.group()) is not None,
+def _dated_time(value: str, whole: bool = False) -> bool:
+    """Whether a value starts with a timestamp that carries a date (``whole``: and is nothing else)."""
+    value = value.strip()
+    m = _ANY_TIME.match(value)
+    return m is not None and (not whole or m.end() == len(value)) and _DATED.search(m.group()) is not None
+
+
+_VALUE_TESTS = {"Timestamp": _dated_time,
                 "Level": lambda v: re.fullmatch(LEVELS_RE, v.strip()) is not None}
 _VALUE_SAMPLE = 50
 # A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
@@ -791,7 +797,8 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
     sample = [line for line in lines if line.strip()]
     for delimiter in _DELIMITERS:
         cells = [_cells(line, delimiter) for line in sample]
-        timed = [i for i, c in enumerate(cells) if c is not None and any(map(_time_cell, c))]
+        has_time = [c is not None and any(map(_time_cell, c)) for c in cells]
+        timed = [i for i, t in enumerate(has_time) if t]
         if not timed or timed[0] > _PREAMBLE_LINES:
             continue
         width = Counter(len(cells[i]) for i in timed).most_common(1)[0][0]
@@ -803,9 +810,13 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
         if header is not None and len(header) < width and header[-1].strip().lower() in _MESSAGE_NAMES:
             width = len(header)
         below = first if names_at is None else names_at + 1
-        rows = [_opened(c, line, width) for c, line in zip(cells[below:], sample[below:]) if c is not None]
-        # Fewer cells and no time: a line that continues its record.
-        events = [r for r in rows if len(r) >= width or any(map(_time_cell, r))]
+        rows, events = [], []
+        for c, line, t in zip(cells[below:], sample[below:], has_time[below:]):
+            if c is not None:
+                rows.append(_opened(c, line, width) if t else c)
+                # Fewer cells and no time: a line that continues its record.
+                if len(rows[-1]) >= width or t:
+                    events.append(rows[-1])
         if width < 3 or len(events) < max(_MIN_RECORDS, _RECORD_SHARE * len(rows)) \
                 or sum(len(r) >= width for r in events) < _DELIMITED_SHARE * len(events):
             continue
@@ -822,8 +833,7 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
 
 def _time_cell(cell: str) -> bool:
     """Whether a cell is a dated timestamp and nothing else (or epoch seconds or milliseconds)."""
-    m = _ANY_TIME.match(cell.strip())
-    return m is not None and m.end() == len(cell.strip()) and _DATED.search(m.group()) is not None
+    return _dated_time(cell, whole=True)
 
 
 def _column_names(header: list[str] | None, width: int) -> list[str]:

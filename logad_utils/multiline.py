@@ -45,14 +45,15 @@ from .layout import starts_with_timestamp
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line",
            "header_lines"]
 
+_GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
-    |The\sabove\sexception\swas\sthe\sdirect\scause|goroutine\s\d+\s\[[^\]]*\]:|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)
-    """.replace("\n    ", ""))
+    |The\sabove\sexception\swas\sthe\sdirect\scause|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)|""".replace("\n    ", "")
+    + _GOROUTINE)
 # A Go goroutine dump: under its "goroutine N [state]:" and after each frame's "\t/path/file.go:N" come a call line
 # (package path, (*receiver), function, arguments as Go prints them) or "created by ...".
-_GO_HEADER = re.compile(r"goroutine\s\d+\s\[[^\]]*\]:")
-_GO_ABOVE = re.compile(r"goroutine\s\d+\s\[[^\]]*\]:|\t\S+\.go:\d+")
+_GO_HEADER = re.compile(_GOROUTINE)
+_GO_ABOVE = re.compile(_GOROUTINE + r"|\t\S+\.go:\d+")
 _GO_CALL = re.compile(r"created\sby\s\S|[^\s(]+(?:\([^\s()]*\)[^\s(]*)*\(.*\)$")
 _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
