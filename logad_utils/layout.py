@@ -199,19 +199,36 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
 
 
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
-    """The strptime format (or "ISO8601"/"epoch") that parses most of the joined time values."""
+    """The strptime format (or "ISO8601"/"epoch") that parses most of the joined time values; of those that parse
+    as many, the one whose times span the least ("12/01/26" .. "12/03/26" are three days of 2026, not three months
+    of 2012: a sample of a log covers a short time)."""
     candidates = [" ".join(combo) for combo in itertools.product(*(p.formats for p in layout))]
     if len(candidates) == 1:
         return candidates[0]
-    best, best_ok = candidates[0], -1.0
+    best, best_key = candidates[0], (-1.0, 0.0)
     for fmt in candidates + ["ISO8601"]:
-        ok = float(parse_timestamps([values], fmt).notna().mean())
-        if ok > best_ok + 1e-9:
-            best, best_ok = fmt, ok
+        times = parse_timestamps([values], fmt)
+        ok = float(times.notna().mean())
+        span = (times.max() - times.min()).total_seconds() if ok > 0 else 0.0
+        if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and span < best_key[1]):
+            best, best_key = fmt, (ok, span)
     return best
 
 
-_WHOLE_RES = [re.compile(_layout_regex(layout)) for layout in _LAYOUTS]
+# Times that only a whole value may be, as spreadsheets write them (Excel's "12/1/26 10:05"): a two-digit year or no
+# seconds. In a line of text "1.4.22 10:00" may be a version and a time; a cell or a JSON value holds one thing.
+_HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
+_HM12_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d", ("%I:%M",))
+_ANY_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d\d)", _day_month("%y") + _day_month("%Y"))
+_VALUE_LAYOUTS: tuple[tuple[_Part, ...], ...] = (
+    (_YMD_P, _HM_P),
+    (_ANY_SHORT_DATE_P, _TIME12_P, _AMPM_P),
+    (_ANY_SHORT_DATE_P, _HM12_P, _AMPM_P),
+    (_ANY_SHORT_DATE_P, _TIME_P),
+    (_ANY_SHORT_DATE_P, _HM_P),
+)
+_WHOLE_RES = [re.compile(_layout_regex(layout)) for layout in _LAYOUTS + _VALUE_LAYOUTS]
+_VALUE_RE = re.compile("|".join(f"(?:{_layout_regex(layout)})" for layout in _VALUE_LAYOUTS))
 
 
 def time_format_of(values: Sequence[str]) -> str | None:
@@ -222,7 +239,7 @@ def time_format_of(values: Sequence[str]) -> str | None:
     if not counts:
         return None
     best, n = counts.most_common(1)[0]
-    return _time_format(list(values), _LAYOUTS[best]) if n >= 0.5 * len(values) else None
+    return _time_format(list(values), (_LAYOUTS + _VALUE_LAYOUTS)[best]) if n >= 0.5 * len(values) else None
 
 
 # Header elements after (or without) the timestamp, tried in this order at each place.
@@ -699,10 +716,13 @@ def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: 
 # Keys with an uncommon name are still the time or the level when their values say so (MongoDB's {"t": {"$date":
 # ...}} flattens to "t.$date"); a component cannot be told by its values.
 def _dated_time(value: str, whole: bool = False) -> bool:
-    """Whether a value starts with a timestamp that carries a date (``whole``: and is nothing else)."""
+    """Whether a value starts with a timestamp that carries a date (``whole``: and is nothing else), or is wholly a
+    date and time as spreadsheets write them (a two-digit year, no seconds)."""
     value = value.strip()
     m = _ANY_TIME.match(value)
-    return m is not None and (not whole or m.end() == len(value)) and _DATED.search(m.group()) is not None
+    if m is not None and (not whole or m.end() == len(value)) and _DATED.search(m.group()) is not None:
+        return True
+    return _VALUE_RE.fullmatch(value) is not None
 
 
 _VALUE_TESTS = {"Timestamp": _dated_time,

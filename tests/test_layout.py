@@ -253,6 +253,25 @@ def test_an_event_viewer_export_names_all_columns_but_the_description():
     assert frame["content"][2] == "The device, \\Device\\Harddisk1, has a bad block."
 
 
+@pytest.mark.parametrize("written", [
+    "{m:02d}/{d:02d}/26 {h:02d}:{mi:02d}",  # Excel's US default: two-digit year, no seconds
+    "{m}/{d}/26 {h12}:{mi:02d} {ampm}",  # one-digit month and day, 12-hour clock
+    "{d:02d}.{m:02d}.26 {h:02d}:{mi:02d}:{s:02d}",  # dots: day first
+    "2026-{m:02d}-{d:02d} {h:02d}:{mi:02d}",  # ISO date, minutes only
+])
+def test_spreadsheet_time_cells_with_a_two_digit_year_or_no_seconds(written):
+    times = [pd.Timestamp("2026-12-01 08:05:09") + pd.Timedelta(minutes=97 * i) for i in range(40)]
+    cells = [written.format(m=t.month, d=t.day, h=t.hour, h12=(t.hour - 1) % 12 + 1, ampm="AM" if t.hour < 12
+                            else "PM", mi=t.minute, s=t.second) for t in times]
+    lines = ["Time,Level,Source,Message"] + [f'{c},INFO,svc{i % 3},"job {i} done"' for i, c in enumerate(cells)]
+    assert detect_format(lines).name == "delimited"
+    frame = parse_lines(lines)
+    # Three days of December 2026, not three months of 2012: of the orders that read every cell, the shortest span.
+    seconds = ":{s" in written
+    expected = [t if seconds else t.floor("min") for t in times]
+    assert frame["timestamp"][1:].tolist() == expected
+
+
 def test_delimited_records_that_span_lines_keep_their_time_and_the_preamble_is_blank():
     lines = ["#TYPE System.Diagnostics.EventLogEntry",
              "TimeGenerated,EntryType,Source,Message",
