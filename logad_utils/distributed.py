@@ -114,12 +114,17 @@ def _line_end(fh: IO[bytes]) -> bytes:
 
 
 def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
-    """Offset of the first line start after ``offset`` (``size`` when there is none), lines ending with ``end``."""
+    """Offset of the first line start after ``offset`` (``size`` when there is none), lines ending with ``end``.
+
+    In a file of lone "\r"s, a later "\r\n" is one line end, as the whole-file reader's universal newlines read
+    it: a cut between its two bytes would start the next range with an empty line.
+    """
     fh.seek(offset)
     while offset < size:
-        i = fh.read(_SCAN).find(end)
+        block = fh.read(_SCAN + 1)
+        i = block.find(end, 0, _SCAN)
         if i >= 0:
-            return offset + i + 1
+            return offset + i + 1 + (end == b"\r" and block[i + 1:i + 2] == b"\n")
         offset += _SCAN
         fh.seek(offset)
     return size

@@ -153,6 +153,23 @@ def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
         assert starts <= {6, 13}, (block, points)
 
 
+def test_crlf_after_lone_carriage_returns_gives_no_extra_lines(tmp_path):
+    path = tmp_path / "x.log"
+    # Lone "\r"s over the sniffed head (the file reads with universal newlines), "\r\n" later: one line end each.
+    lines = [f"2024-01-01 00:00:{i % 60:02d} INFO event {i}" for i in range(400)]
+    path.write_bytes(b"\r".join(s.encode() for s in lines[:300]) + b"\r"
+                     + b"\r\n".join(s.encode() for s in lines[300:]) + b"\r\n")
+    expected = read_logs(path, "<Content>", warn=False)
+    assert expected["raw"].tolist() == lines
+    for block in (97, 1001, 4099):
+        got, first = [], 1
+        for a, b in pairwise(split_points(path, block)):
+            part_lines = _lines_of(Partition(str(path), "<Content>", a, b, Multiline(False, True)), first)
+            got += part_lines
+            first += len(part_lines)
+        assert got == list(zip(expected["line_no"], expected["raw"])), block
+
+
 def test_gzip_is_one_partition(tmp_path, log):
     import gzip
 
