@@ -199,9 +199,9 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
 
 
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
-    """The strptime format (or "ISO8601"/"epoch") that parses most of the joined time values; of those that parse
-    as many, the one whose times span the least ("12/01/26" .. "12/03/26" are three days of 2026, not three months
-    of 2012: a sample of a log covers a short time)."""
+    """The strptime format (or "ISO8601"/"epoch") that parses most of the joined time values, the first of those
+    that parse as many; but of two-digit-year orders, the one whose times span the least ("12/01/26" ..
+    "12/03/26" are three days of 2026, not three months of 2012: a sample of a log covers a short time)."""
     candidates = [" ".join(combo) for combo in itertools.product(*(p.formats for p in layout))]
     if len(candidates) == 1:
         return candidates[0]
@@ -210,7 +210,8 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
         times = parse_timestamps([values], fmt)
         ok = float(times.notna().mean())
         span = (times.max() - times.min()).total_seconds() if ok > 0 else 0.0
-        if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and span < best_key[1]):
+        shorter = span < best_key[1] and "%y" in fmt and "%y" in best
+        if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and shorter):
             best, best_key = fmt, (ok, span)
     return best
 
@@ -219,7 +220,9 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 # seconds. In a line of text "1.4.22 10:00" may be a version and a time; a cell or a JSON value holds one thing.
 _HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
 _HM12_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d", ("%I:%M",))
-_ANY_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d\d)", _day_month("%y") + _day_month("%Y"))
+# A spreadsheet writes the year last; a year first ("17/06/09") is read when only it parses.
+_ANY_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d\d)",
+                          _day_month("%y") + _dates(("%y", "%m", "%d")) + _day_month("%Y"))
 _VALUE_LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_P, _HM_P),
     (_ANY_SHORT_DATE_P, _TIME12_P, _AMPM_P),
@@ -227,7 +230,9 @@ _VALUE_LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_ANY_SHORT_DATE_P, _TIME_P),
     (_ANY_SHORT_DATE_P, _HM_P),
 )
-_WHOLE_RES = [re.compile(_layout_regex(layout)) for layout in _LAYOUTS + _VALUE_LAYOUTS]
+# A whole value is tried against these first: "12/01/26 10:05:09" in a cell is a spreadsheet's, year last.
+_WHOLE_LAYOUTS = _VALUE_LAYOUTS + _LAYOUTS
+_WHOLE_RES = [re.compile(_layout_regex(layout)) for layout in _WHOLE_LAYOUTS]
 _VALUE_RE = re.compile("|".join(f"(?:{_layout_regex(layout)})" for layout in _VALUE_LAYOUTS))
 
 
@@ -239,7 +244,7 @@ def time_format_of(values: Sequence[str]) -> str | None:
     if not counts:
         return None
     best, n = counts.most_common(1)[0]
-    return _time_format(list(values), (_LAYOUTS + _VALUE_LAYOUTS)[best]) if n >= 0.5 * len(values) else None
+    return _time_format(list(values), _WHOLE_LAYOUTS[best]) if n >= 0.5 * len(values) else None
 
 
 # Header elements after (or without) the timestamp, tried in this order at each place.

@@ -272,6 +272,22 @@ def test_spreadsheet_time_cells_with_a_two_digit_year_or_no_seconds(written):
     assert frame["timestamp"][1:].tolist() == expected
 
 
+def test_two_digit_years_of_one_day_read_year_last_and_four_digit_years_keep_month_first():
+    def cells(values):
+        return ["Time,Level,Source,Message"] + [f'{v},INFO,s,"m {i}"' for i, v in enumerate(values)]
+
+    # One day: every order spans the same; a cell is a spreadsheet's, year last (slashes month first, dots day first).
+    for written in ("12/01/26 1{h}:05:09", "01.12.26 1{h}:05:09"):
+        frame = parse_lines(cells([written.format(h=h) for h in range(8)]))
+        assert frame["timestamp"][1:].tolist() == [pd.Timestamp(f"2026-12-01 1{h}:05:09") for h in range(8)]
+    # A year first reads when only it spans a short time (Spark's "17/06/09").
+    frame = parse_lines(cells([f"17/06/0{d} 10:00:00" for d in range(1, 4)]))
+    assert frame["timestamp"][1:].tolist() == [pd.Timestamp(f"2017-06-0{d} 10:00") for d in range(1, 4)]
+    # A four-digit year keeps the slashes' month-first habit however short the other reading's span.
+    monthly = [f"{m}/1/2026 10:00:00 INFO comp: report {m}" for m in range(1, 7)]
+    assert parse_lines(monthly)["timestamp"].tolist() == [pd.Timestamp(f"2026-{m:02d}-01 10:00") for m in range(1, 7)]
+
+
 def test_delimited_records_that_span_lines_keep_their_time_and_the_preamble_is_blank():
     lines = ["#TYPE System.Diagnostics.EventLogEntry",
              "TimeGenerated,EntryType,Source,Message",
