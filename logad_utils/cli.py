@@ -196,13 +196,23 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return _finish(report.as_dict())
 
 
+# C0 and C1 control characters but tab, and DEL, as Python writes them escaped: a log line (or a file name) that
+# carries a terminal escape sequence must not clear the screen or retitle the window when it is printed.
+_CONTROLS = {c: repr(chr(c))[1:-1] for c in (*range(0x09), *range(0x0a, 0x20), *range(0x7f, 0xa0))}
+
+
+def _shown(text: object) -> str:
+    """``text`` as a terminal may print it: control characters escaped (``\x1b``, ``\r``, ``\n``)."""
+    return str(text).translate(_CONTROLS)
+
+
 def _finish(*reports: dict | None) -> int:
     """Print the warnings of read reports (``ReadReport.as_dict``); EXIT_PARTIAL when an input was skipped or
     cut short."""
     reports = [r for r in reports if r is not None]
     for report in reports:
         for message in report.get("warnings", []):
-            print(f"warning: {message}", file=sys.stderr)
+            print(f"warning: {_shown(message)}", file=sys.stderr)
     problems = sum(len(r.get("skipped_files", [])) for r in reports)
     if not problems:
         return EXIT_OK
@@ -365,7 +375,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         lines, _ = most_unusual(frame, limit=5)
         print("nothing crossed the threshold; most unusual lines (score: share of lines scored lower):")
         for row in lines.itertuples(index=False):
-            print(f"  {row.score:8.3f}  {row.where}  {row.line[:100]}")
+            print(f"  {row.score:8.3f}  {_shown(row.where)}  {_shown(row.line[:100])}")
     for name in ("report", "incidents", "anomalies", "trends"):
         print(f"{name:10s} {paths[name]}")
     print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
@@ -479,7 +489,8 @@ def cmd_formats(args: argparse.Namespace) -> None:
 
         # A directory or glob: each file has its own layout.
         for i, path in enumerate(resolve_paths(args.detect)):
-            print("\n" * bool(i) + "\n".join(f"{key:13s} {value}" for key, value in describe_layout(path).items()))
+            print("\n" * bool(i) + "\n".join(f"{key:13s} {_shown(value)}"
+                                            for key, value in describe_layout(path).items()))
         return
     for name, fmt in PRESETS.items():
         print(f"{name:12s} {fmt.pattern or '(JSON object per line; --json-key names the message)'}")
@@ -502,12 +513,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return func(args) or EXIT_OK
     except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError, ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
-        print(f"logad: error: {exc}", file=sys.stderr)
+        print(f"logad: error: {_shown(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:
         # A folder that cannot be made or written (a file in the way, no permission).
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"logad: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"logad: error: {_shown(where)}{_shown(exc.strerror or exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("logad: interrupted", file=sys.stderr)

@@ -164,3 +164,14 @@ def test_json_key_alone_picks_the_message_key(tmp_path):
     out = tmp_path / "parsed.csv"
     assert main(["parse", str(log), "--json-key", "body", "--out", str(out)]) == 0
     assert pd.read_csv(out)["content"].tolist() == ["disk 1 full", "disk 2 full"]
+
+
+def test_log_text_and_file_names_reach_the_terminal_escaped(tmp_path, capsys):
+    # A line that would clear the screen and retitle the window, in a file whose name holds an escape too.
+    path = tmp_path / "odd\x1b[31mname.log"
+    path.write_text("".join(f"2026-01-01 10:00:{i:02d} INFO app: ok \x1b]0;pwned\x07\x1b[2J\n" for i in range(40)))
+    assert main(["formats", "--detect", str(path)]) == 0
+    assert main(["analyze", str(path), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert "\x1b" not in out.out + out.err and "\x07" not in out.out + out.err
+    assert "odd\\x1b[31mname.log" in out.out and "ok \\x1b]0;pwned\\x07\\x1b[2J" in out.out
