@@ -344,6 +344,17 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
     return ts.groupby(source, sort=False).ffill().groupby(source, sort=False).bfill()
 
 
+def _earliest(ts: pd.Series | None, rows: np.ndarray) -> pd.Timestamp:
+    """The earliest time of some rows (NaT without times): a clock that steps back inside an incident must not
+    make it end before it starts."""
+    return ts.iloc[rows].min() if ts is not None else pd.NaT
+
+
+def _latest(ts: pd.Series | None, rows: np.ndarray) -> pd.Timestamp:
+    """The latest time of some rows (NaT without times)."""
+    return ts.iloc[rows].max() if ts is not None else pd.NaT
+
+
 def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:
     """Where each line of one source lies (n,), the gap in that unit, and whether it is time (s) or lines."""
     ts = _times(part)
@@ -1163,7 +1174,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         out.append(Incident(
             incident=int(g), source=source, first_line_no=int(lines.line_no[idx[lo]]),
             last_line_no=int(lines.line_no[idx[hi]]),
-            start=ts.iloc[idx[lo]] if ts is not None else pd.NaT, end=ts.iloc[idx[hi]] if ts is not None else pd.NaT,
+            start=_earliest(ts, idx[lo:hi + 1]), end=_latest(ts, idx[lo:hi + 1]),
             n_lines=len(member), components={str(names_u[i]): int(n_u[i]) for i in by_count},
             first_event=_event_text(frame, int(rows[0])), candidates=candidates,
             templates=_over_represented(inside, baseline, lines, z_min), changes=changes, unit=lines.unit_kind))

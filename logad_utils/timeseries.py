@@ -853,7 +853,8 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         if len(shown):
             src = source_names[sources[shown[0]]]
             same = shown[sources[shown] == sources[shown[0]]]
-            first_no, last_no = int(line_no[shown[0]]), int(line_no[same[-1]])
+            # Lines in time order: where the clock steps back, the first in time is not the first in the file.
+            first_no, last_no = int(line_no[same].min()), int(line_no[same].max())
         else:
             src, first_no, last_no = "", -1, -1
         rows.append({"kind": kind, "template_id": int(counts.template_ids[c]) if c >= 0 else -1,

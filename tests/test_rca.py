@@ -471,3 +471,22 @@ def test_a_message_written_in_clumps_is_no_storm_for_two_clumps_in_a_window():
     starts = np.sort(rng.uniform(0, 86400, 48))
     clumps = [(t + 2 * k, "API", "upstream timeout, retrying", 1, 5.0) for t in starts for k in range(12)]
     assert (rca.find_incidents(make_frame(clumps, span_s=86400)) == -1).all()
+
+
+def test_a_clock_that_steps_back_gives_spans_in_time_order(tmp_path):
+    from logad_utils.analysis import analyze_logs
+
+    t0 = pd.Timestamp("2026-01-01 10:00:00")
+    lines = [f"{t0 + pd.Timedelta(seconds=i)} INFO svc: request {i} done" for i in range(1000)]
+    # Five errors, each stamped ten minutes before the one above it.
+    lines += [f"{t0 + pd.Timedelta(seconds=1000 - 600 * i)} ERROR db: connection refused to primary {i}"
+              for i in range(5)]
+    lines += [f"{t0 + pd.Timedelta(seconds=1000 + i)} INFO svc: request {1000 + i} done" for i in range(1000)]
+    path = tmp_path / "back.log"
+    path.write_text("\n".join(lines) + "\n")
+    analysis = analyze_logs([path], ["tfidf"])
+    table = analysis.result.table()
+    assert len(table) and (table["start"] <= table["end"]).all()
+    assert table["start"].min() == t0 + pd.Timedelta(seconds=1000 - 2400)
+    alerts = analysis.trends.alerts
+    assert (alerts["first_line_no"] <= alerts["last_line_no"]).all()
