@@ -635,8 +635,9 @@ class DaskEngine:
 
 def _add_counts(total: ReadReport, part: ReadReport) -> None:
     """Add a partition's line counts and warnings to the run's report."""
-    for name in ("lines", "blank", "unparsed", "truncated", "invalid_bytes"):
+    for name in ("lines", "blank", "unparsed", "truncated", "untimed", "invalid_bytes"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.untimed_at = total.untimed_at or part.untimed_at
     for source, n in part.unparsed_files.items():
         total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
     for warning in part.warnings:

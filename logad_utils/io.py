@@ -74,6 +74,8 @@ class ReadReport:
     unparsed_files: dict[str, int] = field(default_factory=dict)
     continuation: int = 0
     truncated: int = 0
+    untimed: int = 0  # events that match a format with a time but whose time is missing or unreadable
+    untimed_at: str = ""  # the first of them, as source:line
     invalid_bytes: int = 0
     skipped_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -88,7 +90,14 @@ class ReadReport:
             source = str(chunk["source"].iloc[0])
             self.unparsed_files[source] = self.unparsed_files.get(source, 0) + unparsed
         self.truncated += int(chunk["truncated"].sum())
-        self.continuation += int((chunk["event_line_no"] != chunk["line_no"]).sum())
+        heads = (chunk["event_line_no"] == chunk["line_no"]).to_numpy()
+        self.continuation += int((~heads).sum())
+        if "timestamp" in chunk:
+            untimed = heads & chunk["parsed"].to_numpy(dtype=bool) & chunk["timestamp"].isna().to_numpy()
+            if untimed.any():
+                self.untimed += int(untimed.sum())
+                first = f"{chunk['source'].iloc[0]}:{chunk['line_no'].iloc[untimed.argmax()]}"
+                self.untimed_at = self.untimed_at or first
 
     def note(self, message: str | None) -> None:
         """Add a warning once (None: nothing to say)."""
@@ -106,6 +115,9 @@ class ReadReport:
         if self.truncated:
             self.warnings.append(f"{self.truncated} line(s) longer than {MAX_LINE_CHARS} characters "
                                  "truncated for analysis")
+        if self.untimed:
+            self.warnings.append(f"{self.untimed} line(s) matched the format without a readable time (the first at "
+                                 f"{self.untimed_at}); they carry no timestamp")
         if self.unparsed:
             worst = sorted(self.unparsed_files.items(), key=lambda item: -item[1])
             where = ", ".join(f"{name}: {n}" for name, n in worst[:3]) + (", ..." if len(worst) > 3 else "")

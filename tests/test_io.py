@@ -313,3 +313,15 @@ def test_timestamps_without_a_year_or_date_are_told(tmp_path):
     warnings = read_logs([syslog, clock], warn=False).attrs["read_report"]["warnings"]
     assert warnings == [f"{syslog}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February "
                         "parses)", f"{clock}: timestamps have no date; read as days from 1970-01-01"]
+
+
+def test_lines_whose_time_does_not_read_are_counted_and_reported(tmp_path):
+    good = [f"2026-01-01 10:00:{i:02d} INFO svc: request {i} done" for i in range(50)]
+    bad = [f"2026-13-45 10:00:{i:02d} INFO svc: request {i} done" for i in range(5)]  # month 13, day 45
+    path = tmp_path / "x.log"
+    path.write_text("\n".join(good + bad + good) + "\n")
+    frame = read_logs(path, warn=False)
+    report = frame.attrs["read_report"]
+    assert frame["timestamp"].isna().sum() == 5 and report["untimed"] == 5
+    assert report["untimed_at"] == f"{path}:51"
+    assert any("5 line(s) matched the format without a readable time" in w for w in report["warnings"])
