@@ -1,6 +1,7 @@
 """``logad analyze``: detectors → combined verdict → root causes → CSVs, projector runs and an HTML report."""
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     train_run = engine.count_keys(train, fmt, json_key, miner.masker) if train else None
     train_keys = streaming.mine_table(train_run.table.frame(), miner) if train_run else None
     run = engine.count_keys(paths, fmt, json_key, miner.masker)
+    if run.report.lines and run.report.blank == run.report.lines:
+        raise ValueError("nothing to analyse: every line of the input is blank")
     keys = streaming.mine_table(run.table.frame(), miner)
     runs, detectors = _fit_methods(engine, methods, keys, (train_run or run).times(), train_keys, say, **params)
     score, verdict, flagged_by = combine(runs, keys["count"].to_numpy())
@@ -203,10 +206,33 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # The folder holds one run's outputs or none: an earlier run's go first (report.html, written last, says
+    # the folder is complete, and must not vouch for this one), and this run's go if writing fails.
+    _remove_outputs(out)
+    try:
+        return _write_outputs(analysis, out, seed, safe_formulas)
+    except BaseException:
+        _remove_outputs(out)
+        raise
+
+
+# What write_outputs writes into its folder.
+WORDCLOUD = "wordcloud_anomaly_terms.png"
+OUTPUT_NAMES = ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", WORDCLOUD, "projector")
+
+
+def _remove_outputs(out: Path) -> None:
+    for name in OUTPUT_NAMES:
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _write_outputs(analysis: Analysis, out: Path, seed: int, safe_formulas: bool) -> dict[str, Path]:
     paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv", "trends": out / "trends.csv",
              "report": out / "report.html", "projector": out / "projector"}
-    # report.html, written last, says the folder is complete: an earlier run's must not vouch for this one.
-    paths["report"].unlink(missing_ok=True)
     write_table(analysis.result.anomalies(analysis.frame), paths["anomalies"], safe_formulas)
     write_table(analysis.result.table(), paths["incidents"], safe_formulas)
     trends = analysis.trends if analysis.trends is not None else find_trends(analysis.frame)
@@ -218,7 +244,7 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
         chart = figure_uri(viz.plot_comparison(comparison).figure)
     content = analysis_report(analysis.frame, [run.name for run in analysis.runs], len(analysis.result),
                               _largest_incidents(analysis), comparison, timeline=_timeline(analysis),
-                              wordcloud=_wordcloud(analysis, out / "wordcloud_anomaly_terms.png", seed),
+                              wordcloud=_wordcloud(analysis, out / WORDCLOUD, seed),
                               comparison_chart=chart, projector_runs=projector_runs,
                               message_map=_message_map(analysis, seed))
     content.summary["trend alerts"] = f"{len(trends.alerts):,}"

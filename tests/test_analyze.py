@@ -81,7 +81,7 @@ def test_flagged_stack_traces_are_listed_once(tmp_path, capsys):
     assert (anomalies["methods"] == "tfidf").all()
 
 
-def test_a_failed_rerun_leaves_no_earlier_report(analyzed, tmp_path, monkeypatch):
+def test_a_failed_rerun_leaves_no_outputs_of_either_run(analyzed, tmp_path, monkeypatch):
     import shutil
 
     import logad_utils.analysis as analysis
@@ -95,9 +95,19 @@ def test_a_failed_rerun_leaves_no_earlier_report(analyzed, tmp_path, monkeypatch
         raise OutputError(f"{path}: cannot write (No space left on device)")
 
     monkeypatch.setattr(analysis, "write_report", fail)
+    (out / "notes.txt").write_text("mine")
+    assert {"anomalies.csv", "projector", "report.html"} <= {p.name for p in out.iterdir()}
     assert main(["analyze", str(log), "--method", "tfidf", "--out", str(out)]) != 0
-    # The CSVs are the new run's now; a report of the old run beside them would pass for a finished one.
-    assert not (out / "report.html").exists()
+    # Neither the new run's CSVs nor the old run's projector or report: a mix would pass for one finished run.
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_blank_input_with_a_training_log_is_a_clear_error(tmp_path, capsys):
+    train, _ = write_log(tmp_path / "train.jrn", n_lines=500, seed=3)
+    blank = tmp_path / "blank.log"
+    blank.write_text("\n\n  \n")
+    assert main(["analyze", str(blank), "--train", str(train), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 1
+    assert "every line of the input is blank" in capsys.readouterr().err
 
 
 def test_report_counts_unparsed_lines(tmp_path):
