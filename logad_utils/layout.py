@@ -93,6 +93,9 @@ def _day_month(year: str) -> tuple[str, ...]:
 # Day and month of one digit with a four-digit year: Windows writes "12/1/2026 10:00:05 AM" ("1.4.22" is a version).
 _SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d\d[-/.]\d\d[-/.]\d\d",
                       _dates(("%y", "%m", "%d")) + _day_month("%y") + _day_month("%Y"))
+# A US date with a two-digit year and a one-digit month or day ("1/5/26 10:00:00"): a year is never one digit, so
+# the year is last; slashes only ("1.4.22" is a version).
+_US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%d/%m/%y"))
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
@@ -122,6 +125,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_P, _TIME_P),
     (_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_P, _TIME_P),
+    (_US_SHORT_DATE_P, _TIME12_P, _AMPM_P),
+    (_US_SHORT_DATE_P, _TIME_P),
     (_DAY_MON_YEAR_P, _TIME_P),
     (_CLF_P, _ZONE_P),
     (_CLF_P,),

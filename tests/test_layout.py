@@ -566,3 +566,12 @@ def test_a_long_word_is_no_catastrophic_backtracking():
 def test_lower_case_note_is_no_level():
     lines = [f"2024-03-05 14:07:{s:02d} INFO job {s} done" for s in range(30)] + ["2024-03-05 14:08:00 note that"]
     assert parse_lines(lines)["level"].iloc[-1] != "note"
+
+
+def test_text_lines_with_a_one_digit_month_or_day_and_a_two_digit_year_keep_their_date():
+    days = [f"1/{d}/26 10:00:0{d} INFO svc: request {d} done" for d in range(1, 8)]
+    assert parse_lines(days)["timestamp"].tolist() == [pd.Timestamp(f"2026-01-0{d} 10:00:0{d}") for d in range(1, 8)]
+    one_day = [f"1/1/26 1{h}:00:00 INFO svc: x {h}" for h in range(8)]  # a year is never one digit: year last
+    assert parse_lines(one_day)["timestamp"].tolist() == [pd.Timestamp(f"2026-01-01 1{h}:00") for h in range(8)]
+    versions = [f"1.4.22 10:00:0{d} INFO svc: up" for d in range(5)]  # dots: a version, not a date
+    assert parse_lines(versions)["timestamp"].dt.year.eq(1900).all()
