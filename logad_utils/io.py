@@ -333,12 +333,18 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     """Rows for consecutive lines of one file: base columns, the format's fields and the events (see multiline)."""
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     long = lengths > MAX_LINE_CHARS
+    whole = lines
     if long.any():
         lines = [s[:MAX_LINE_CHARS] if too_long else s for s, too_long in zip(lines, long)]
     blank = _blank(lines, lengths)
     if fmt.preamble:  # a delimited file's column names: no event
         blank |= np.fromiter((line in fmt.preamble for line in lines), dtype=bool, count=len(lines))
-    fields, matched = fmt.parse(lines)
+    # A JSON object or a delimited record is read whole, then its cells cut: its time and level may come after
+    # a long message. A text header is at the start, where the cut line keeps it.
+    fields, matched = fmt.parse(whole if fmt.json_key is not None else lines)
+    if fmt.json_key is not None and long.any():
+        for name in fields.select_dtypes(include="object").columns:
+            fields.loc[long, name] = [v[:MAX_LINE_CHARS] if isinstance(v, str) else v for v in fields.loc[long, name]]
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
     base = pd.DataFrame({

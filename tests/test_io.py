@@ -3,6 +3,7 @@ import bz2
 import errno
 import gzip
 import io
+import json
 import lzma
 import re
 import subprocess
@@ -325,3 +326,18 @@ def test_lines_whose_time_does_not_read_are_counted_and_reported(tmp_path):
     assert frame["timestamp"].isna().sum() == 5 and report["untimed"] == 5
     assert report["untimed_at"] == f"{path}:51"
     assert any("5 line(s) matched the format without a readable time" in w for w in report["warnings"])
+
+
+def test_a_json_record_longer_than_the_cut_keeps_its_time_and_level(tmp_path):
+    from logad_utils.io import MAX_LINE_CHARS
+
+    rows = [json.dumps({"ts": f"2026-01-01T10:00:{i:02d}", "level": "INFO", "message": f"req {i}"}) for i in range(9)]
+    # The message first, its time and level after 100,000 characters.
+    rows.insert(5, json.dumps({"message": "X" * 100_000, "ts": "2026-01-01T10:00:30", "level": "ERROR"}))
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    frame = read_logs(path, warn=False)
+    big = frame.iloc[5]
+    assert big["event_line_no"] == 6 and big["level"] == "ERROR"
+    assert big["timestamp"] == pd.Timestamp("2026-01-01 10:00:30")
+    assert len(big["content"]) == MAX_LINE_CHARS and bool(big["truncated"])
