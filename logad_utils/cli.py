@@ -206,13 +206,24 @@ def _shown(text: object) -> str:
     return str(text).translate(_CONTROLS)
 
 
+def _format_mismatch(train: dict, data: dict) -> str | None:
+    """A warning when known-good logs and the input (their read reports) were read with no format in common."""
+    fitted, scored = (set(report.get("formats", {}).values()) for report in (train, data))
+    if fitted and scored and not fitted & scored:
+        return (f"the known-good logs were read as {', '.join(sorted(fitted))} and the input as "
+                f"{', '.join(sorted(scored))}: their messages may not compare")
+    return None
+
+
 def _finish(*reports: dict | None) -> int:
-    """Print the warnings of read reports (``ReadReport.as_dict``); EXIT_PARTIAL when an input was skipped or
-    cut short."""
+    """Print the warnings of read reports (``ReadReport.as_dict``; with --train the known-good logs' first, the
+    input's last); EXIT_PARTIAL when an input was skipped or cut short."""
     reports = [r for r in reports if r is not None]
     for report in reports:
         for message in report.get("warnings", []):
             print(f"warning: {_shown(message)}", file=sys.stderr)
+    if len(reports) > 1 and (mismatch := _format_mismatch(reports[0], reports[-1])):
+        print(f"warning: {_shown(mismatch)}", file=sys.stderr)
     problems = sum(len(r.get("skipped_files", [])) for r in reports)
     if not problems:
         return EXIT_OK

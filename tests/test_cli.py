@@ -175,3 +175,20 @@ def test_log_text_and_file_names_reach_the_terminal_escaped(tmp_path, capsys):
     out = capsys.readouterr()
     assert "\x1b" not in out.out + out.err and "\x07" not in out.out + out.err
     assert "odd\\x1b[31mname.log" in out.out and "ok \\x1b]0;pwned\\x07\\x1b[2J" in out.out
+
+
+def test_known_good_logs_read_in_another_format_than_the_input_are_a_warning(tmp_path, capsys):
+    import json
+
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps({"time": f"2026-01-01T10:00:{i:02d}Z", "level": "info",
+                                         "msg": f"request {i} done"}) + "\n" for i in range(60)))
+    data = tmp_path / "app.log"
+    data.write_text("".join(f"2026-01-02 10:00:{i:02d} INFO app: request {i} done\n" for i in range(60)))
+    assert main(["detect", str(data), "--train", str(train), "--method", "tfidf", "--out",
+                 str(tmp_path / "s.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "the known-good logs were read as json and the input as inferred" in err
+    assert main(["detect", str(data), "--train", str(data), "--method", "tfidf", "--out",
+                 str(tmp_path / "t.csv")]) == 0
+    assert "known-good" not in capsys.readouterr().err
