@@ -216,18 +216,23 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
         raise
 
 
-# What write_outputs writes into its folder.
+# What write_outputs writes into its folder: these files, and a projector run per method (projector/<method>).
 WORDCLOUD = "wordcloud_anomaly_terms.png"
-OUTPUT_NAMES = ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", WORDCLOUD, "projector")
+OUTPUT_FILES = ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", WORDCLOUD)
 
 
 def _remove_outputs(out: Path) -> None:
-    for name in OUTPUT_NAMES:
-        path = out / name
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
+    """Remove what write_outputs writes, and nothing else: other files in ``out`` or ``out/projector`` stay."""
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    projector = out / "projector"
+    if projector.is_dir() and not projector.is_symlink():
+        for method in METHODS:
+            run = projector / method
+            if run.is_dir() and not run.is_symlink():
+                shutil.rmtree(run)
+        if not any(projector.iterdir()):
+            projector.rmdir()
 
 
 def _write_outputs(analysis: Analysis, out: Path, seed: int, safe_formulas: bool) -> dict[str, Path]:
