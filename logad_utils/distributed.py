@@ -548,7 +548,7 @@ class DaskEngine:
                     run.stamps.add(np.zeros((0, 3), dtype=np.int64), step, int(_shifted(np.array([origin]), lags)[0]))
                 run.layout.merge(layout)
                 lines_before[part.source] = offset + counted.lines
-                _add_counts(report, counted)
+                _add_counts(report, counted, offset)
             del futures
             while len(times) > 1:
                 times = [self.client.submit(merge_times, *two, pure=False) for two in zip(times[::2], times[1::2])] \
@@ -633,11 +633,13 @@ class DaskEngine:
         return final
 
 
-def _add_counts(total: ReadReport, part: ReadReport) -> None:
-    """Add a partition's line counts and warnings to the run's report."""
+def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
+    """Add a partition's line counts and warnings to the run's report; ``offset``: the lines of its file before
+    it (its own count from 1)."""
     for name in ("lines", "blank", "unparsed", "truncated", "untimed", "invalid_bytes"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
-    total.untimed_at = total.untimed_at or part.untimed_at
+    if part.untimed_source and not total.untimed_source:
+        total.untimed_source, total.untimed_line = part.untimed_source, part.untimed_line + offset
     for source, n in part.unparsed_files.items():
         total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
     for warning in part.warnings:

@@ -75,7 +75,8 @@ class ReadReport:
     continuation: int = 0
     truncated: int = 0
     untimed: int = 0  # events that match a format with a time but whose time is missing or unreadable
-    untimed_at: str = ""  # the first of them, as source:line
+    untimed_source: str = ""  # the first of them: its file
+    untimed_line: int = 0  # ... and line number
     invalid_bytes: int = 0
     skipped_files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -96,8 +97,9 @@ class ReadReport:
             untimed = heads & chunk["parsed"].to_numpy(dtype=bool) & chunk["timestamp"].isna().to_numpy()
             if untimed.any():
                 self.untimed += int(untimed.sum())
-                first = f"{chunk['source'].iloc[0]}:{chunk['line_no'].iloc[untimed.argmax()]}"
-                self.untimed_at = self.untimed_at or first
+                if not self.untimed_source:
+                    self.untimed_source = str(chunk["source"].iloc[0])
+                    self.untimed_line = int(chunk["line_no"].iloc[untimed.argmax()])
 
     def note(self, message: str | None) -> None:
         """Add a warning once (None: nothing to say)."""
@@ -117,7 +119,7 @@ class ReadReport:
                                  "truncated for analysis")
         if self.untimed:
             self.warnings.append(f"{self.untimed} line(s) matched the format without a readable time (the first at "
-                                 f"{self.untimed_at}); they carry no timestamp")
+                                 f"{self.untimed_source}:{self.untimed_line}); they carry no timestamp")
         if self.unparsed:
             worst = sorted(self.unparsed_files.items(), key=lambda item: -item[1])
             where = ", ".join(f"{name}: {n}" for name, n in worst[:3]) + (", ..." if len(worst) > 3 else "")
@@ -343,6 +345,13 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     # a long message. A text header is at the start, where the cut line keeps it.
     fields, matched = fmt.parse(whole if fmt.json_key is not None else lines)
     if fmt.json_key is not None and long.any():
+        # One too long for its reader whole (a CSV cell over the csv module's limit) is read cut, as a text line.
+        retry = np.flatnonzero(long & ~matched)
+        if len(retry):
+            cut, cut_matched = fmt.parse([lines[i] for i in retry])
+            for name in fields.columns:
+                fields.loc[fields.index[retry], name] = cut[name].to_numpy()
+            matched[retry] = cut_matched
         for name in fields.select_dtypes(include="object").columns:
             fields.loc[long, name] = [v[:MAX_LINE_CHARS] if isinstance(v, str) else v for v in fields.loc[long, name]]
     if rule.level_line:

@@ -444,3 +444,13 @@ def test_cli_analyze_with_engine_dask(client, log, tmp_path):
     for name in ("anomalies.csv", "incidents.csv", "trends.csv"):
         assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
     assert (tmp_path / "many" / "report.html").is_file()
+
+
+def test_the_first_untimed_line_is_numbered_in_its_file_on_dask(client, tmp_path):
+    lines = [f"2026-01-01 10:{i // 60 % 60:02d}:{i % 60:02d} INFO svc: request {i} done" for i in range(3000)]
+    lines[2500] = "2026-13-45 10:00:00 INFO svc: request 2500 done"  # month 13: no time
+    path = tmp_path / "d.log"
+    path.write_text("\n".join(lines) + "\n")
+    run = DaskEngine(client, block_bytes=20_000).count_keys(path, masker=LogTemplateMiner().masker)
+    assert len(run.parts) > 3
+    assert (run.report.untimed, run.report.untimed_source, run.report.untimed_line) == (1, str(path), 2501)

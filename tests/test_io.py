@@ -324,7 +324,7 @@ def test_lines_whose_time_does_not_read_are_counted_and_reported(tmp_path):
     frame = read_logs(path, warn=False)
     report = frame.attrs["read_report"]
     assert frame["timestamp"].isna().sum() == 5 and report["untimed"] == 5
-    assert report["untimed_at"] == f"{path}:51"
+    assert (report["untimed_source"], report["untimed_line"]) == (str(path), 51)
     assert any("5 line(s) matched the format without a readable time" in w for w in report["warnings"])
 
 
@@ -341,3 +341,14 @@ def test_a_json_record_longer_than_the_cut_keeps_its_time_and_level(tmp_path):
     assert big["event_line_no"] == 6 and big["level"] == "ERROR"
     assert big["timestamp"] == pd.Timestamp("2026-01-01 10:00:30")
     assert len(big["content"]) == MAX_LINE_CHARS and bool(big["truncated"])
+
+
+def test_a_csv_cell_over_the_csv_modules_limit_is_read_cut(tmp_path):
+    rows = ["Time,Level,Message"] + [f"2026-01-01 10:00:{i:02d},INFO,request {i}" for i in range(9)]
+    rows.insert(4, '2026-01-01 10:00:40,ERROR,"' + "Y" * 140_000 + '"')  # csv reads at most 131,072 a cell
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(rows) + "\n")
+    frame = read_logs(path, warn=False)
+    big = frame.iloc[4]
+    assert big["parsed"] and big["level"] == "ERROR" and big["timestamp"] == pd.Timestamp("2026-01-01 10:00:40")
+    assert frame.attrs["read_report"]["unparsed"] == 0
