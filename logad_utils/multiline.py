@@ -129,7 +129,7 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     usual = not plain or (bool(heads) and fmt.parse(heads)[1].mean() >= _HEADER_RULE)
     return Multiline(header=has_header and usual,
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
-                     head=_head_regex(fmt) if plain else None,
+                     head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt))
 
 
@@ -139,6 +139,16 @@ def _levels_below(sample: list[str], fmt: LogFormat) -> bool:
     heads = np.flatnonzero(matched[:-1])
     below = sum(not matched[i + 1] and _LEVEL_LINE.match(sample[i + 1]) is not None for i in heads)
     return below >= max(2, 0.5 * len(heads))
+
+
+# In JSON lines, a line that opens like a JSON value and does not read as one is a broken record (cut off by a
+# crash, say), an event of its own, not a continuation of the record above it.
+_JSON_HEAD = r"[{\[]"
+
+
+def _json_lines(fmt: LogFormat) -> bool:
+    """Whether the format reads JSON objects (not logfmt pairs or delimited cells)."""
+    return fmt.json_key is not None and not fmt.logfmt and fmt.delimiter is None
 
 
 def _head_regex(fmt: LogFormat) -> str | None:

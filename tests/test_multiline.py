@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from logad_utils.detectors import TfidfDetector
-from logad_utils.io import iter_log_chunks, read_logs
+from logad_utils.io import iter_log_chunks, parse_lines, read_logs
 from logad_utils.pipeline import parse_logs
 from logad_utils.rca import analyze, find_incidents
 
@@ -267,3 +267,15 @@ def test_a_header_on_fewer_than_half_the_lines_is_still_read(tmp_path):
     # Prose with a date on a few lines stays raw text.
     prose = [f"paragraph {i} of the notes, nothing to parse here" for i in range(40)] + [_head(1), _head(2)]
     assert read_logs(_write(tmp_path, prose), warn=False)["event_line_no"].tolist() == list(range(1, 43))
+
+
+def test_a_broken_json_record_is_an_event_of_its_own_and_a_traceback_still_joins():
+    import json
+
+    rows = [json.dumps({"time": f"2026-01-01T10:00:0{i}Z", "level": "info", "msg": f"request {i} done"})
+            for i in range(8)]
+    rows[3:3] = ['{"time": "2026-01-01T10:00:03Z", "level": "err', "[1, 2, 3]"]  # cut off by a crash; an array
+    rows[7:7] = ["Traceback (most recent call last):", '  File "app.py", line 3, in <module>', "ValueError: x"]
+    frame = parse_lines(rows)
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 11, 12, 13]
+    assert frame["parsed"].tolist() == [True] * 3 + [False, False] + [True] * 8
