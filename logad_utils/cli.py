@@ -202,7 +202,7 @@ _CONTROLS = {c: repr(chr(c))[1:-1] for c in (*range(0x09), *range(0x0a, 0x20), *
 
 
 def _shown(text: object) -> str:
-    """``text`` as a terminal may print it: control characters escaped (``\x1b``, ``\r``, ``\n``)."""
+    """``text`` as a terminal may print it: control characters escaped (``\\x1b``, ``\\r``, ``\\n``)."""
     return str(text).translate(_CONTROLS)
 
 

@@ -116,7 +116,7 @@ def _line_end(fh: IO[bytes]) -> bytes:
 def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
     """Offset of the first line start after ``offset`` (``size`` when there is none), lines ending with ``end``.
 
-    In a file of lone "\r"s, a later "\r\n" is one line end, as the whole-file reader's universal newlines read
+    In a file of lone "\\r"s, a later "\\r\\n" is one line end, as the whole-file reader's universal newlines read
     it: a cut between its two bytes would start the next range with an empty line.
     """
     fh.seek(offset)

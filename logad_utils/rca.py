@@ -344,15 +344,13 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
     return ts.groupby(source, sort=False).ffill().groupby(source, sort=False).bfill()
 
 
-def _earliest(ts: pd.Series | None, rows: np.ndarray) -> pd.Timestamp:
-    """The earliest time of some rows (NaT without times): a clock that steps back inside an incident must not
-    make it end before it starts."""
-    return ts.iloc[rows].min() if ts is not None else pd.NaT
-
-
-def _latest(ts: pd.Series | None, rows: np.ndarray) -> pd.Timestamp:
-    """The latest time of some rows (NaT without times)."""
-    return ts.iloc[rows].max() if ts is not None else pd.NaT
+def _span(ts: pd.Series | None, rows: np.ndarray) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The earliest and latest time of some rows (NaT without times): a clock that steps back inside an incident
+    must not make it end before it starts."""
+    if ts is None:
+        return pd.NaT, pd.NaT
+    times = ts.iloc[rows]
+    return times.min(), times.max()
 
 
 def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:
@@ -1171,10 +1169,10 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
         candidates = _rank(ev, lines, baseline, precursor, settings.weights, settings.mention_weight, onset, timed)
         names_u, n_u = np.unique(ev.units.astype(str), return_counts=True)
         by_count = np.argsort(-n_u, kind="stable")
+        start, end = _span(ts, idx[lo:hi + 1])
         out.append(Incident(
             incident=int(g), source=source, first_line_no=int(lines.line_no[idx[lo]]),
-            last_line_no=int(lines.line_no[idx[hi]]),
-            start=_earliest(ts, idx[lo:hi + 1]), end=_latest(ts, idx[lo:hi + 1]),
+            last_line_no=int(lines.line_no[idx[hi]]), start=start, end=end,
             n_lines=len(member), components={str(names_u[i]): int(n_u[i]) for i in by_count},
             first_event=_event_text(frame, int(rows[0])), candidates=candidates,
             templates=_over_represented(inside, baseline, lines, z_min), changes=changes, unit=lines.unit_kind))
