@@ -345,10 +345,12 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             continue
         kind, n = kinds.most_common(1)[0]
         bracketed = _at(per_line, alive, place, _bracketed)
-        if n < need and len(bracketed) >= need:
-            # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"): a bracket.
+        if len(bracketed) >= need and (n < need or (kind == "level" and len(bracketed) > n)):
+            # Bracketed level words on some lines, other bracketed words on the rest ("[INF]", "[DEB]"; "[Note]",
+            # "[System]"): a bracket, the level when level words are most of it, so that no line is left unread.
+            leveled = kinds["level"] >= 0.5 * len(bracketed)
             alive = bracketed
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, False, True)), False))
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True)), False))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break

@@ -575,3 +575,12 @@ def test_text_lines_with_a_one_digit_month_or_day_and_a_two_digit_year_keep_thei
     assert parse_lines(one_day)["timestamp"].tolist() == [pd.Timestamp(f"2026-01-01 1{h}:00") for h in range(8)]
     versions = [f"1.4.22 10:00:0{d} INFO svc: up" for d in range(5)]  # dots: a version, not a date
     assert parse_lines(versions)["timestamp"].dt.year.eq(1900).all()
+
+
+def test_a_bracket_of_mostly_level_words_is_the_level_with_the_other_words_kept():
+    levels = ["Note", "Warning", "ERROR", "System", "Note", "ERROR"]  # "System" is no level word
+    lines = [f"2026-12-01T10:00:{i:02d}.123456Z {i % 7} [{levels[i % 6]}] [MY-0{10000 + i}] [Server] job {i} done"
+             for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == [levels[i % 6] for i in range(60)]
+    assert frame["content"].tolist()[:2] == ["job 0 done", "job 1 done"]
