@@ -389,6 +389,10 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Level><Date> <Time> <Thread> <Component>\] <Content>", "glog",
                   {"Level": r"[IWEF]", "Date": r"\d{4}", "Time": r"\d\d:\d\d:\d\d\.\d{6}", "Thread": r"\d+",
                    "Component": r"[^\]\s]+"}, "%m%d %H:%M:%S.%f"),
+        # Kubernetes' container logs (the CRI format of /var/log/containers/*.log): time, stream, F(ull) or P(artial).
+        LogFormat(r"<Timestamp> <Stream> <Tag> <Content>", "cri",
+                  {"Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)",
+                   "Stream": r"stdout|stderr", "Tag": r"[FP]"}, "ISO8601"),
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),

@@ -1,6 +1,7 @@
 """Format strings, presets and auto-detection."""
 import json
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,3 +91,14 @@ def test_timestamps_with_mixed_offsets_and_leap_days():
     assert ok.all() and [str(t) for t in frame["timestamp"]] == ["2024-03-31 00:59:59", "2024-03-31 01:00:01"]
     frame, _ = PRESETS["syslog"].parse(["Feb 29 00:00:01 host sshd[12]: b"])
     assert (frame["timestamp"].dt.month.tolist(), frame["timestamp"].dt.day.tolist()) == ([2], [29])
+
+
+def test_kubernetes_container_logs_are_read_by_their_preset():
+    lines = [f"2026-12-01T10:00:{i:02d}.{i:09d}Z {('stdout', 'stderr')[i % 2]} F request {i} done in {i * 7} ms"
+             for i in range(20)]
+    fmt = detect_format(lines)
+    assert fmt.name == "cri"
+    frame, matched = fmt.parse(lines)
+    assert matched.all() and frame["content"].tolist()[1] == "request 1 done in 7 ms"
+    assert frame["stream"].tolist()[:2] == ["stdout", "stderr"]
+    assert frame["timestamp"][3] == pd.Timestamp("2026-12-01 10:00:03.000000003")
