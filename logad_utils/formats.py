@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Mapping, Sequence
 
@@ -85,6 +85,10 @@ class LogFormat:
         The delimited file's lines above its first record (its column names,
         a ``#TYPE`` or ``sep=`` line): lines equal to one hold no event (read
         as blank).
+    inner : LogFormat, optional
+        A JSON format the message itself is read with (an app's JSON lines in
+        a container runtime's header): its message, level and logger replace
+        the outer ones where the message is such an object; the outer time stays.
     """
 
     pattern: str
@@ -98,6 +102,7 @@ class LogFormat:
     delimiter: str | None = None
     names: tuple[str, ...] | None = None
     preamble: tuple[str, ...] = ()
+    inner: LogFormat | None = None
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -116,22 +121,31 @@ class LogFormat:
         return tuple(_PLACEHOLDER.findall(self.pattern))
 
     def describe(self) -> str:
-        """The format as a user writes it: the Loghub-notation string, or the keys of structured lines."""
+        """The format as a user writes it: the Loghub-notation string, or the keys of structured lines (and what
+        reads a message that is JSON itself)."""
+        inner = f"; message read as {self.inner.describe()}" if self.inner is not None else ""
         if self.json_key is None:
-            return self.pattern
+            return self.pattern + inner
         keys = self.keys if self.keys is not None else ()
         named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
             syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
-        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "")
+        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "") + inner
 
     @property
     def columns(self) -> list[str]:
-        """Output column names: ``timestamp`` (if any time field), then the others."""
+        """Output column names: ``timestamp`` (if any time field), then the others (the inner format's before the
+        message)."""
         cols = ["timestamp"] if self._time_fields() else []
         cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
+        for name in self._inner_columns(cols):
+            cols.insert(cols.index("content"), name)
         return cols
+
+    def _inner_columns(self, cols: Sequence[str]) -> list[str]:
+        """The inner format's columns the outer ones lack (its time too, where the outer has none)."""
+        return [c for c in self.inner.columns if c not in cols] if self.inner is not None else []
 
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
@@ -167,7 +181,18 @@ class LogFormat:
             values = content if name == "Content" else data[name]
             columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
-        return pd.DataFrame(columns, index=range(len(lines)), copy=False), matched
+        frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
+        return (self._read_inner(frame, matched) if self.inner is not None else frame), matched
+
+    def _read_inner(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
+        """The frame with each matched line's message read by :attr:`inner` where it is one of its objects."""
+        inner, ok = self.inner.parse(frame["content"].tolist())
+        ok &= matched
+        for name in self._inner_columns(list(frame.columns)):
+            frame.insert(frame.columns.get_loc("content"), name, inner[name].where(ok, None))
+        for name in set(inner.columns) & set(frame.columns) - {"timestamp"}:
+            frame.loc[ok, name] = inner.loc[ok, name]
+        return frame
 
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
         match = self._regex.match  # type: ignore[attr-defined]
@@ -462,7 +487,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         return PRESETS["raw"]
     structured = infer_structured_format(sample)
     if structured is not None:
-        return structured
+        return _with_inner(structured, sample)
     full = sample
     sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
@@ -472,7 +497,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         if key[0] >= min_share and key > best_key:
             best, best_key = fmt, key
     if best_key[:2] == (1.0, 1.0) and best.name != "generic":
-        return best  # a specific preset fits every line: inference cannot do better
+        return _with_inner(best, sample)  # a specific preset fits every line: inference cannot do better
     inferred = infer_text_format(sample)
     if inferred is not None:
         # Presets win full ties: they are tested layouts.
@@ -491,7 +516,28 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV.
         cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
         best = cells if cells is not None else best
-    return best
+    return _with_inner(best, sample) if best.name != "raw" else best
+
+
+# Messages that are JSON objects on this share of the matched lines are read as JSON themselves.
+_INNER_SHARE = 0.8
+
+
+def _with_inner(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
+    """``fmt`` with an inner JSON format when most of its messages are JSON objects (an app's JSON lines under a
+    container runtime's header, or in docker's ``{"log": ...}``); named ``<name>+json``, so that it is inferred
+    again rather than looked up as its preset."""
+    from .layout import infer_structured_format
+
+    frame, matched = fmt.parse(lines)
+    messages = [m for m in frame["content"][matched] if isinstance(m, str)]
+    objects = [m for m in messages if m.lstrip().startswith("{")]
+    if not messages or len(objects) < _INNER_SHARE * len(messages):
+        return fmt
+    inner = infer_structured_format(objects)
+    if inner is None or inner.logfmt:
+        return fmt
+    return replace(fmt, inner=inner, name=f"{fmt.name}+json")
 
 
 def _quoted(lines: Sequence[str]) -> bool:

@@ -454,3 +454,19 @@ def test_the_first_untimed_line_is_numbered_in_its_file_on_dask(client, tmp_path
     run = DaskEngine(client, block_bytes=20_000).count_keys(path, masker=LogTemplateMiner().masker)
     assert len(run.parts) > 3
     assert (run.report.untimed, run.report.untimed_source, run.report.untimed_line) == (1, str(path), 2501)
+
+
+def test_json_messages_under_a_runtime_header_read_alike_on_dask(client, tmp_path):
+    import json
+
+    def app(i):
+        return json.dumps({"level": ("info", "error")[i % 2], "msg": f"job {i % 5} done", "user": i % 7})
+
+    path = tmp_path / "pod.log"
+    path.write_text("".join(f"2026-12-01T10:{i // 60 % 60:02d}:{i % 60:02d}.5Z stdout F {app(i)}\n"
+                            for i in range(3000)))
+    out = _run(DaskEngine(client, block_bytes=20_000), path, "parse", tmp_path / "parsed.parquet")
+    got = pd.read_parquet(out)
+    expected = parse_logs(path, warn=False)
+    assert got["level"].tolist() == expected["level"].tolist() and set(got["template"]) == {"job <NUM> done"}
+    assert got["template_id"].tolist() == expected["template_id"].tolist()

@@ -102,3 +102,32 @@ def test_kubernetes_container_logs_are_read_by_their_preset():
     assert matched.all() and frame["content"].tolist()[1] == "request 1 done in 7 ms"
     assert frame["stream"].tolist()[:2] == ["stdout", "stderr"]
     assert frame["timestamp"][3] == pd.Timestamp("2026-12-01 10:00:03.000000003")
+
+
+def _app_line(i: int) -> str:
+    level = ("info", "warn", "error")[i % 3]
+    return json.dumps({"level": level, "ts": 1764583200 + i, "caller": f"api/h.go:{i % 9}",
+                       "msg": ("request served", "cache miss", "db timeout")[i % 3], "user": i % 7})
+
+
+def test_json_messages_under_a_runtime_header_are_read_as_json():
+    # An app's JSON lines in Kubernetes container logs, and one plain line among them.
+    lines = [f"2026-12-01T10:00:{i:02d}.000000001Z stdout F " + (_app_line(i) if i != 5 else "panic: boom")
+             for i in range(30)]
+    fmt = detect_format(lines)
+    assert fmt.name == "cri+json" and "message read as JSON object per line: message=msg" in fmt.describe()
+    frame, matched = fmt.parse(lines)
+    assert matched.all() and list(frame.columns) == fmt.columns
+    assert frame["content"].tolist()[:6] == ["request served", "cache miss", "db timeout", "request served",
+                                            "cache miss", "panic: boom"]
+    assert frame["level"].tolist()[:6] == ["info", "warn", "error", "info", "warn", None]
+    assert frame["timestamp"][1] == pd.Timestamp("2026-12-01 10:00:01.000000001")  # the runtime's time stays
+    # Docker's json-file driver: the app's line (and its newline) in "log".
+    docker = [json.dumps({"log": _app_line(i) + "\n", "stream": "stdout", "time": f"2026-12-01T10:00:{i:02d}Z"})
+              for i in range(30)]
+    fmt = detect_format(docker)
+    frame, matched = fmt.parse(docker)
+    assert fmt.name == "json+json" and matched.all() and frame["content"].tolist()[:2] == ["request served",
+                                                                                         "cache miss"]
+    # Plain messages keep the header's format as it is.
+    assert detect_format([f"2026-12-01T10:00:{i:02d}Z stdout F served {i}" for i in range(30)]).name == "cri"
