@@ -85,10 +85,11 @@ class LogFormat:
         The delimited file's lines above its first record (its column names,
         a ``#TYPE`` or ``sep=`` line): lines equal to one hold no event (read
         as blank).
-    inner : LogFormat, optional
-        A JSON format the message itself is read with (an app's JSON lines in
-        a container runtime's header): its message, level and logger replace
-        the outer ones where the message is such an object; the outer time stays.
+    json_messages : bool, default False
+        Read a message that is itself a JSON object with a message key (an
+        app's JSON lines under a container runtime's header) as JSON: its
+        message, level and logger replace the header's, line by line; the
+        header's time stays.
     """
 
     pattern: str
@@ -102,7 +103,7 @@ class LogFormat:
     delimiter: str | None = None
     names: tuple[str, ...] | None = None
     preamble: tuple[str, ...] = ()
-    inner: LogFormat | None = None
+    json_messages: bool = False
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -123,29 +124,30 @@ class LogFormat:
     def describe(self) -> str:
         """The format as a user writes it: the Loghub-notation string, or the keys of structured lines (and what
         reads a message that is JSON itself)."""
-        inner = f"; message read as {self.inner.describe()}" if self.inner is not None else ""
+        json = "; a message that is a JSON object read as one (message, level, logger keys)" \
+            if self.json_messages else ""
         if self.json_key is None:
-            return self.pattern + inner
+            return self.pattern + json
         keys = self.keys if self.keys is not None else ()
         named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
             syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
-        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "") + inner
+        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "") + json
 
     @property
     def columns(self) -> list[str]:
-        """Output column names: ``timestamp`` (if any time field), then the others (the inner format's before the
-        message)."""
+        """Output column names: ``timestamp`` (if any time field), then the others (with :attr:`json_messages`,
+        ``level`` and ``component`` before the message where the header has none)."""
         cols = ["timestamp"] if self._time_fields() else []
         cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
-        for name in self._inner_columns(cols):
+        for name in self._json_columns(cols):
             cols.insert(cols.index("content"), name)
         return cols
 
-    def _inner_columns(self, cols: Sequence[str]) -> list[str]:
-        """The inner format's columns the outer ones lack (its time too, where the outer has none)."""
-        return [c for c in self.inner.columns if c not in cols] if self.inner is not None else []
+    def _json_columns(self, cols: Sequence[str]) -> list[str]:
+        """The columns a JSON message adds to the header's ``cols``."""
+        return [c for c in ("level", "component") if c not in cols] if self.json_messages else []
 
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
@@ -182,16 +184,26 @@ class LogFormat:
             columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
-        return (self._read_inner(frame, matched) if self.inner is not None else frame), matched
+        return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
 
-    def _read_inner(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
-        """The frame with each matched line's message read by :attr:`inner` where it is one of its objects."""
-        inner, ok = self.inner.parse(frame["content"].tolist())
-        ok &= matched
-        for name in self._inner_columns(list(frame.columns)):
-            frame.insert(frame.columns.get_loc("content"), name, inner[name].where(ok, None))
-        for name in set(inner.columns) & set(frame.columns) - {"timestamp"}:
-            frame.loc[ok, name] = inner.loc[ok, name]
+    def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
+        """The frame with each matched line's message that is a JSON object with a message key read as one: its
+        message, and its level and logger where it has them (the header's stay where it has not)."""
+        added = self._json_columns(list(frame.columns))
+        values = {name: np.full(len(frame), None, dtype=object) if name in added or name not in frame
+                  else frame[name].to_numpy(object).copy() for name in ("content", "level", "component")}
+        content = values["content"]
+        for i in np.flatnonzero(matched):
+            read = _json_message(content[i]) if isinstance(content[i], str) and content[i][:1] == "{" else None
+            for name, value in zip(("content", "level", "component"), read or ()):
+                if value is not None:
+                    values[name][i] = value
+        for name in ("content", "level", "component"):
+            column = pd.Series(values[name], index=frame.index, dtype=object)  # text and None, as parse makes them
+            if name in added:
+                frame.insert(frame.columns.get_loc("content"), name, column)
+            elif name in frame:
+                frame[name] = column
         return frame
 
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
@@ -452,6 +464,8 @@ def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:
         return LogFormat("", "jsonl", json_key=json_key)
     if spec in PRESETS:
         return PRESETS[spec]
+    if spec.endswith("+json") and spec[:-5] in PRESETS:  # as formats --detect names a preset reading JSON messages
+        return replace(PRESETS[spec[:-5]], json_messages=True, name=spec)
     if "<" not in spec:
         names = ", ".join(sorted(PRESETS))
         raise FormatError(f"unknown format {spec!r}: give a preset ({names}, auto) or a format string with <Content>")
@@ -487,7 +501,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         return PRESETS["raw"]
     structured = infer_structured_format(sample)
     if structured is not None:
-        return _with_inner(structured, sample)
+        return _with_json_messages(structured, sample)
     full = sample
     sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
@@ -497,7 +511,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         if key[0] >= min_share and key > best_key:
             best, best_key = fmt, key
     if best_key[:2] == (1.0, 1.0) and best.name != "generic":
-        return _with_inner(best, sample)  # a specific preset fits every line: inference cannot do better
+        return _with_json_messages(best, sample)  # a specific preset fits every line: inference cannot do better
     inferred = infer_text_format(sample)
     if inferred is not None:
         # Presets win full ties: they are tested layouts.
@@ -516,28 +530,41 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV.
         cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
         best = cells if cells is not None else best
-    return _with_inner(best, sample) if best.name != "raw" else best
+    return _with_json_messages(best, sample) if best.name != "raw" else best
 
 
-# Messages that are JSON objects on this share of the matched lines are read as JSON themselves.
-_INNER_SHARE = 0.8
+# JSON messages with a message key on this many sampled lines (and share of them) make a format read them.
+_JSON_MESSAGES_MIN = 3
+_JSON_MESSAGES_SHARE = 0.01
 
 
-def _with_inner(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
-    """``fmt`` with an inner JSON format when most of its messages are JSON objects (an app's JSON lines under a
-    container runtime's header, or in docker's ``{"log": ...}``); named ``<name>+json``, so that it is inferred
-    again rather than looked up as its preset."""
-    from .layout import infer_structured_format
-
+def _with_json_messages(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
+    """``fmt`` reading JSON messages (:attr:`LogFormat.json_messages`) when some of its messages are JSON objects
+    with a message key (an app's JSON lines under a container runtime's header, or in docker's ``{"log": ...}``);
+    named ``<name>+json``. Each line is read as it is, whatever the others: a file of a few such lines reads them
+    as a file of many does."""
     frame, matched = fmt.parse(lines)
-    messages = [m for m in frame["content"][matched] if isinstance(m, str)]
-    objects = [m for m in messages if m.lstrip().startswith("{")]
-    if not messages or len(objects) < _INNER_SHARE * len(messages):
+    found = sum(_json_message(m) is not None for m in frame["content"][matched] if isinstance(m, str) and m[:1] == "{")
+    if found < max(_JSON_MESSAGES_MIN, _JSON_MESSAGES_SHARE * int(matched.sum())):
         return fmt
-    inner = infer_structured_format(objects)
-    if inner is None or inner.logfmt:
-        return fmt
-    return replace(fmt, inner=inner, name=f"{fmt.name}+json")
+    return replace(fmt, json_messages=True, name=f"{fmt.name}+json")
+
+
+def _json_message(text: str) -> tuple[str, str | None, str | None] | None:
+    """(message, level, logger) of a message that is a JSON object with a message key (the first common name
+    holding text); None for any other text."""
+    from .layout import MESSAGE_KEYS, parse_json_object
+
+    obj = parse_json_object(text)
+    key = next((k for k in MESSAGE_KEYS if isinstance(obj.get(k), str)), None) if obj is not None else None
+    if key is None:
+        return None
+    level = next((obj[k] for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)
+    if isinstance(level, (int, float)):
+        level = NUMERIC_LEVELS.get(int(level), level)
+    logger = next((obj[k] for k in _JSON_COMPONENT_KEYS if obj.get(k) is not None), None)
+    return (obj[key].rstrip("\r\n"), None if level is None else _scalar_text(level),
+            None if logger is None else _scalar_text(logger))
 
 
 def _quoted(lines: Sequence[str]) -> bool:

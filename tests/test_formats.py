@@ -115,7 +115,7 @@ def test_json_messages_under_a_runtime_header_are_read_as_json():
     lines = [f"2026-12-01T10:00:{i:02d}.000000001Z stdout F " + (_app_line(i) if i != 5 else "panic: boom")
              for i in range(30)]
     fmt = detect_format(lines)
-    assert fmt.name == "cri+json" and "message read as JSON object per line: message=msg" in fmt.describe()
+    assert fmt.name == "cri+json" and fmt.json_messages and get_format("cri+json").json_messages
     frame, matched = fmt.parse(lines)
     assert matched.all() and list(frame.columns) == fmt.columns
     assert frame["content"].tolist()[:6] == ["request served", "cache miss", "db timeout", "request served",
@@ -131,3 +131,19 @@ def test_json_messages_under_a_runtime_header_are_read_as_json():
                                                                                          "cache miss"]
     # Plain messages keep the header's format as it is.
     assert detect_format([f"2026-12-01T10:00:{i:02d}Z stdout F served {i}" for i in range(30)]).name == "cri"
+
+
+def test_json_messages_are_read_line_by_line_and_change_only_message_level_and_logger():
+    # A payload without a message key stays the message, whole.
+    payloads = [f'2026-01-01 10:00:{i:02d} INFO api: {{"user": "u{i}", "status": "OK"}}' for i in range(30)]
+    assert not detect_format(payloads).json_messages
+    # A few JSON lines read as many do: the same line, the same fields, whatever the rest of the file.
+    line = '2026-01-01 10:00:09 ERROR api: {"msg": "db down", "stream": "app1", "logger": "db.pool"}'
+    plain = [f"2026-01-01 10:00:{i:02d} INFO api: served {i}" for i in range(9)]
+    for lines in (plain[:3] + [line] * 3 + plain, [line] * 40):
+        fmt = detect_format(lines)
+        frame, _ = fmt.parse(lines)
+        row = frame.iloc[lines.index(line)]
+        assert fmt.json_messages and (row["content"], row["level"], row["component"]) == ("db down", "ERROR",
+                                                                                         "db.pool")
+        assert "stream" not in frame  # other keys of the message touch no column
