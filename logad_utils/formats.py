@@ -124,16 +124,16 @@ class LogFormat:
     def describe(self) -> str:
         """The format as a user writes it: the Loghub-notation string, or the keys of structured lines (and what
         reads a message that is JSON itself)."""
-        json = "; a message that is a JSON object read as one (message, level, logger keys)" \
+        nested = "; a message that is a JSON object read as one (message, level, logger keys)" \
             if self.json_messages else ""
         if self.json_key is None:
-            return self.pattern + json
+            return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
         named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
             syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
-        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "") + json
+        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "") + nested
 
     @property
     def columns(self) -> list[str]:
