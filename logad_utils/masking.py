@@ -29,7 +29,9 @@ Semantics:
   Empty values stay empty (``ruser=``).
 
 Default placeholders: ``<URL> <UUID> <DATETIME> <MAC> <IP> <HOST> <HEX>
-<SIZE> <DURATION> <PATH> <ID> <NUM> <VAL>``.
+<SIZE> <DURATION> <PATH> <ID> <NUM> <VAL>``, and an HTTP status after a
+quoted request line by its class: ``<HTTPINFO> <HTTPOK> <HTTPREDIRECT>
+<HTTPCLIENTERR> <HTTPSERVERERR>``.
 """
 from __future__ import annotations
 
@@ -192,6 +194,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.
     MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,
              "<ID>", False),
+    # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
+    # class: a burst of 5xx answers among 2xx ones is what such a log is read for. The quote is looked for first,
+    # so that texts without one keep sharing a digit-canonical form (see _DigitForms).
+    *(MaskRule(f"http_{d}xx", rf"(?<=\" )(?:(?<=HTTP/\d\.\d\" )|(?<=HTTP/\d\" )){d}\d\d" + _END, f"<HTTP{kind}>",
+               False) for d, kind in zip("12345", ("INFO", "OK", "REDIRECT", "CLIENTERR", "SERVERERR"))),
     # Numbers, with dotted versions (1.2.3, v2.0.1) and exponents (1.5e-05) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
     MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+" + _END,

@@ -233,3 +233,15 @@ def test_default_rule_names_are_unique_and_placeholders_typed():
     names = [r.name for r in DEFAULT_RULES]
     assert len(names) == len(set(names))
     assert all(r.placeholder.startswith("<") and r.placeholder.endswith(">") for r in DEFAULT_RULES)
+
+
+def test_an_http_status_after_a_request_line_keeps_its_class():
+    line = '10.0.0.7 - - [01/Dec/2026:10:00:00 +0000] "GET /api/items/71 HTTP/1.1" {} 9151 "-" "curl/8.4"'
+    masker = Masker()
+    masked = masker.mask_many([line.format(code) for code in (200, 204, 302, 404, 503, 101)])
+    assert [m.split('" ')[1].split()[0] for m in masked] == ["<HTTPOK>", "<HTTPOK>", "<HTTPREDIRECT>",
+                                                              "<HTTPCLIENTERR>", "<HTTPSERVERERR>", "<HTTPINFO>"]
+    assert masked == [masker.mask(line.format(code)) for code in (200, 204, 302, 404, 503, 101)]
+    # Elsewhere a number is a number, and HTTP/2 without a minor version counts too.
+    assert masker.mask("retry 500 times") == "retry <NUM> times"
+    assert masker.mask('"POST /x HTTP/2" 500 0') == '"POST /x HTTP/<NUM>" <HTTPSERVERERR> <NUM>'
