@@ -15,6 +15,7 @@ keeps its name in lower case.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -188,7 +189,8 @@ class LogFormat:
 
     def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that is a JSON object with a message key read as one: its
-        message, and its level and logger where it has them (the header's stay where it has not)."""
+        message, and its level and logger where the header has none (a header's own level and component stay:
+        a payload's ``name`` or ``source`` is data, not the writer)."""
         added = self._json_columns(list(frame.columns))
         values = {name: np.full(len(frame), None, dtype=object) if name in added or name not in frame
                   else frame[name].to_numpy(object).copy() for name in ("content", "level", "component")}
@@ -196,7 +198,7 @@ class LogFormat:
         for i in np.flatnonzero(matched):
             read = _json_message(content[i]) if isinstance(content[i], str) and content[i][:1] == "{" else None
             for name, value in zip(("content", "level", "component"), read or ()):
-                if value is not None:
+                if value is not None and (name == "content" or name in added):
                     values[name][i] = value
         for name in ("content", "level", "component"):
             column = pd.Series(values[name], index=frame.index, dtype=object)  # text and None, as parse makes them
@@ -283,8 +285,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         used.add(key)
         if field_name in TIME_FIELDS:
             time_keys.add(key)
-        if field_name == "Level" and not isinstance(value, bool) and isinstance(value, (int, float)):
-            value = NUMERIC_LEVELS.get(int(value), value)
+        if field_name == "Level":
+            value = _level_name(value)
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
     if isinstance(message, str):
@@ -298,6 +300,13 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
             rest = {k: v for k, v in obj.items() if k not in time_keys} or obj
         message = " ".join(f"{k}={_scalar_text(v)}" for k, v in rest.items())
     return (*values, message)
+
+
+def _level_name(value):
+    """A numeric level (pino's 30) as its name; any other value, a non-finite number or a bool as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return NUMERIC_LEVELS.get(int(value), value)
+    return value
 
 
 def _scalar_text(value) -> str:
@@ -560,8 +569,7 @@ def _json_message(text: str) -> tuple[str, str | None, str | None] | None:
     if key is None:
         return None
     level = next((obj[k] for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)
-    if isinstance(level, (int, float)):
-        level = NUMERIC_LEVELS.get(int(level), level)
+    level = _level_name(level)
     logger = next((obj[k] for k in _JSON_COMPONENT_KEYS if obj.get(k) is not None), None)
     return (obj[key].rstrip("\r\n"), None if level is None else _scalar_text(level),
             None if logger is None else _scalar_text(logger))

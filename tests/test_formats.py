@@ -144,6 +144,11 @@ def test_json_messages_are_read_line_by_line_and_change_only_message_level_and_l
         fmt = detect_format(lines)
         frame, _ = fmt.parse(lines)
         row = frame.iloc[lines.index(line)]
-        assert fmt.json_messages and (row["content"], row["level"], row["component"]) == ("db down", "ERROR",
-                                                                                         "db.pool")
+        # The header's level and component stay: a payload's logger or name is data there.
+        assert fmt.json_messages and (row["content"], row["level"], row["component"]) == ("db down", "ERROR", "api")
         assert "stream" not in frame  # other keys of the message touch no column
+    # Levels that are no level number are kept as text, whatever they are; none stops the read.
+    odd = [f'2026-12-01T10:00:0{i}Z stdout F {{"msg": "m{i}", "level": {v}}}'
+           for i, v in enumerate(["1e999", "NaN", "-1e400", "30", "true", '"warn"'])]
+    frame, matched = detect_format(odd).parse(odd)
+    assert matched.all() and frame["level"].tolist() == ["Infinity", "NaN", "-Infinity", "INFO", None, "warn"]
