@@ -218,7 +218,9 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
 
 # What write_outputs writes into its folder: these files, and a projector run per method (projector/<method>).
 WORDCLOUD = "wordcloud_anomaly_terms.png"
-OUTPUT_FILES = ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", WORDCLOUD)
+OUTPUTS = {"report": "report.html", "anomalies": "anomalies.csv", "incidents": "incidents.csv",
+           "trends": "trends.csv"}
+OUTPUT_FILES = (*OUTPUTS.values(), WORDCLOUD)
 
 
 def _remove_outputs(out: Path) -> None:
@@ -236,8 +238,7 @@ def _remove_outputs(out: Path) -> None:
 
 
 def _write_outputs(analysis: Analysis, out: Path, seed: int, safe_formulas: bool) -> dict[str, Path]:
-    paths = {"anomalies": out / "anomalies.csv", "incidents": out / "incidents.csv", "trends": out / "trends.csv",
-             "report": out / "report.html", "projector": out / "projector"}
+    paths = {name: out / file for name, file in OUTPUTS.items()} | {"projector": out / "projector"}
     write_table(analysis.result.anomalies(analysis.frame), paths["anomalies"], safe_formulas)
     write_table(analysis.result.table(), paths["incidents"], safe_formulas)
     trends = analysis.trends if analysis.trends is not None else find_trends(analysis.frame)

@@ -501,16 +501,23 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     layout, the others being continuations; then, with ``delimited``, cells
     between delimiters (CSV, TSV, ...: :func:`layout.infer_delimited_format`);
     else ``raw``. ``exclude`` names presets left out (to test inference).
+    A layout whose messages are JSON objects reads them as JSON (:func:`_with_json_messages`).
     """
+    sample = [line for line in lines if line.strip()][:500]
+    best = _detect(sample, min_share, exclude, delimited)
+    return _with_json_messages(best, sample) if best.name != "raw" else best
+
+
+def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
+    """:func:`detect_format` of the non-blank ``sample``, its messages as they are."""
     from .layout import infer_delimited_format, infer_structured_format, infer_text_format, starts_with_timestamp
     from .multiline import header_lines
 
-    sample = [line for line in lines if line.strip()][:500]
     if not sample:
         return PRESETS["raw"]
     structured = infer_structured_format(sample)
     if structured is not None:
-        return _with_json_messages(structured, sample)
+        return structured
     full = sample
     sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
@@ -520,7 +527,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         if key[0] >= min_share and key > best_key:
             best, best_key = fmt, key
     if best_key[:2] == (1.0, 1.0) and best.name != "generic":
-        return _with_json_messages(best, sample)  # a specific preset fits every line: inference cannot do better
+        return best  # a specific preset fits every line: inference cannot do better
     inferred = infer_text_format(sample)
     if inferred is not None:
         # Presets win full ties: they are tested layouts.
@@ -535,11 +542,11 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
         # the events' first lines, when there are enough of them to tell a layout.
         timed = [line for line in sample if starts_with_timestamp(line)]
         if len(sample) > len(timed) >= max(_MIN_TIMED, _TIMED_SHARE * len(sample)):
-            best = detect_format(timed, min_share, exclude, delimited=False)
+            best = _detect(timed, min_share, exclude, delimited=False)
         # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV.
         cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
         best = cells if cells is not None else best
-    return _with_json_messages(best, sample) if best.name != "raw" else best
+    return best
 
 
 # JSON messages with a message key on this many sampled lines (and share of them) make a format read them.

@@ -163,6 +163,12 @@ def _head_regex(fmt: LogFormat) -> str | None:
     return re.sub(r" +", r"\\s+", m.group(1)) + r"\d+(?!\w)"
 
 
+def _go_call(above: str, line: str) -> bool:
+    """Whether ``line`` is a goroutine dump's call line: a call right under a goroutine header or a frame's
+    source line ``above``."""
+    return bool(_GO_ABOVE.match(above) and _GO_CALL.match(line))
+
+
 def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline) -> np.ndarray:
     """Bool (n,): True where a line continues the event before it (the first row of a file is fixed later)."""
     n = len(lines)
@@ -182,7 +188,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
                 rule.head and re.match(rule.head, line))
     if not rule.header:  # with a header, a dump's lines do not match it
         for i in [i for i in range(1, n) if lines[i - 1][:1] in "\tg" and not flags[i]]:
-            flags[i] = bool(_GO_ABOVE.match(lines[i - 1][:_HEAD_CHARS]) and _GO_CALL.match(lines[i][:_HEAD_CHARS]))
+            flags[i] = _go_call(lines[i - 1][:_HEAD_CHARS], lines[i][:_HEAD_CHARS])
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame.
     for i in np.flatnonzero(flags[:-1]) + 1:
         if not flags[i] and not blank[i] and _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]):
@@ -201,7 +207,7 @@ def event_text(message: str, lines: Sequence[str]) -> str:
             break
     # Lines that are neither frames nor exceptions (joined for lack of a header) are part of the message.
     heads = [s[:_HEAD_CHARS] for s in lines]
-    go_calls = {i for i in range(1, len(heads)) if _GO_ABOVE.match(heads[i - 1]) and _GO_CALL.match(heads[i])}
+    go_calls = {i for i in range(1, len(heads)) if _go_call(heads[i - 1], heads[i])}
     plain = [s for i, s in enumerate(heads) if not s[:1].isspace() and not _FRAME.match(s)
              and not _EXCEPTION_LINE.match(s) and i not in go_calls]
     java = [s for s in lines if _JAVA_FRAME.match(s)]
