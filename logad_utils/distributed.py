@@ -45,7 +45,8 @@ from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
 from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, Stamps, bound_times, check_read,
-                        fit_score, join_lean, key_times, lean_rows, parse_rows, score_keys, score_rows, write_frames)
+                        fit_score, join_lean, join_positions, key_positions, key_times, lean_rows, parse_rows,
+                        score_keys, score_rows, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -383,12 +384,14 @@ def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequen
     with their step."""
     masker_ = Masker.from_dict(masker)
     table, layout, report, rolls, stamps = KeyTable(fields), LineLayout(), ReadReport(), {}, KeyTimes()
+    line_ids = []
     for chunk in partition_chunks(part, json_key, chunk_lines, report, rolls=rolls):
         ids = table.add_chunk(chunk, masker_)
         if times:
             stamps.add(key_times(ids, chunk))
+            line_ids.append(ids.astype(np.int32))
         layout.add(chunk.drop(columns="raw"))
-    return table, layout, report, rolls, stamps
+    return table, layout, report, rolls, stamps, np.concatenate(line_ids) if line_ids else np.zeros(0, np.int32)
 
 
 def _summary(result: tuple) -> tuple:
@@ -403,6 +406,27 @@ def global_times(result: tuple, ids: np.ndarray, lags: dict[str, int]) -> np.nda
     the days and years its clocks are behind."""
     rows = result[4].rows()
     return np.column_stack([ids[rows[:, 0]], _shifted(rows[:, 1], lags), rows[:, 2]])
+
+
+def global_line_ids(result: tuple, ids: np.ndarray) -> np.ndarray:
+    """Worker side: a first-pass result's line key ids (n,) int32 as the driver's key ids (k,)."""
+    return ids[result[5]].astype(np.int32)
+
+
+class DaskOrder:
+    """The order of the lines of a first pass on the cluster: each partition's line key ids stay on its
+    worker (4 bytes a line) until the storm rule asks where some keys' lines lie (see :class:`streaming.Stamps`)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.parts: list[tuple] = []  # (future of the line key ids, position of the partition's first line)
+
+    def positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(key id (p,), position (p,)) of every line whose key is among ``keys``, in input order."""
+        with _cluster_errors():
+            shared = self.client.scatter(np.asarray(keys, dtype=np.int64), broadcast=True, hash=False)
+            futures = [self.client.submit(key_positions, ids, shared, start, pure=False) for ids, start in self.parts]
+            return join_positions(self.client.gather(futures))
 
 
 def merge_times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -463,10 +487,12 @@ class DaskRun:
     first_lines: list[int] = field(default_factory=list)
     stamps: KeyTimes = field(default_factory=KeyTimes)
     sent: int = 0
+    order: DaskOrder | None = None
 
     def times(self) -> Stamps:
-        """What the detector's routine rule reads of the lines' times (:class:`streaming.Stamps`)."""
-        return self.stamps.stamps()
+        """What the detector's routine and storm rules read of the lines' times and order
+        (:class:`streaming.Stamps`)."""
+        return self.stamps.stamps()._replace(order=self.order)
 
 
 @contextmanager
@@ -534,15 +560,20 @@ class DaskEngine:
                                           times, pure=False) for part in parts]
             results = self._gather([self.client.submit(_summary, f) for f in futures])
             rolled, behind = _roll_states(parts, [r[3] for r in results])
-            run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled)
+            run = DaskRun(KeyTable(fields), report, LineLayout(), json_key, rolled,
+                          order=DaskOrder(self.client) if times else None)
             lines_before: dict[str, int] = {}
+            position = 0
             times = []
             for part, lags, future, (table, layout, counted, _, sent, step, origin) in zip(parts, behind, futures,
                                                                                            results):
                 offset = lines_before.get(part.source, 0)
                 run.first_lines.append(offset + 1)
                 ids = run.table.merge(table, offset)
-                times.append(self.client.submit(global_times, future, ids, lags, pure=False))
+                if run.order is not None:
+                    times.append(self.client.submit(global_times, future, ids, lags, pure=False))
+                    run.order.parts.append((self.client.submit(global_line_ids, future, ids, pure=False), position))
+                position += counted.lines
                 run.sent += sent
                 if origin is not None:
                     run.stamps.add(np.zeros((0, 3), dtype=np.int64), step, int(_shifted(np.array([origin]), lags)[0]))

@@ -40,7 +40,8 @@ from .templates import LogTemplateMiner, template_ids, template_text
 __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
            "score_keys", "key_times", "bound_times", "KeyTimes", "Stamps", "TIMES_KEPT", "line_frame", "lean_rows",
-           "join_lean", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES"]
+           "join_lean", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES", "SpilledOrder", "key_positions",
+           "join_positions"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -143,12 +144,15 @@ class KeyTable:
 class Stamps(NamedTuple):
     """The routine rule's input (:func:`features.periodic_keys`): (key id (m,), time in ns (m,)) pairs, the
     lines at each pair (m,; one each when None) and the step in ns every line's time lies on (None: read from
-    the pairs, which are then every line's)."""
+    the pairs, which are then every line's); and the storm rule's (:func:`detectors.storm_threshold`): the
+    order of the lines, whose ``positions(key ids)`` gives (key id (p,), position (p,)) of their lines in input
+    order (None: unknown)."""
 
     keys: np.ndarray
     times: np.ndarray
     lines: np.ndarray | None = None
     step: int | None = None
+    order: object | None = None
 
 
 def key_times(ids: np.ndarray, chunk: pd.DataFrame) -> np.ndarray:
@@ -386,6 +390,42 @@ class KeptLines:
             yield pa.ipc.open_stream(self.file.read(size)).read_all()
 
 
+class SpilledOrder:
+    """The order of the lines from a first pass's spill file (each line's table id, 4 bytes a line), read
+    block by block (:meth:`positions`: see :class:`Stamps`)."""
+
+    def __init__(self, spill: IO[bytes], block: int = CHUNK_LINES) -> None:
+        self.spill = spill
+        self.block = block
+
+    def positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(key id (p,), position (p,)) of every line whose key is among ``keys``, in input order."""
+        self.spill.seek(0)
+        found, start = [], 0
+        while len(ids := np.fromfile(self.spill, dtype=np.int32, count=self.block)):
+            found.append(key_positions(ids, keys, start))
+            start += len(ids)
+        self.spill.seek(0)
+        return join_positions(found)
+
+
+def key_positions(ids: np.ndarray, keys: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(key id (p,), position (p,)) of the lines among ``ids`` (n,), the key ids of lines ``start`` onwards,
+    whose key is among ``keys``."""
+    keys = np.asarray(keys, dtype=np.int64)
+    wanted = np.zeros(int(keys.max(initial=-1)) + 2, dtype=bool)  # the last slot stands for every other key
+    wanted[keys] = True
+    at = np.flatnonzero(wanted[np.minimum(ids, len(wanted) - 1)])
+    return ids[at].astype(np.int64), at + np.int64(start)
+
+
+def join_positions(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`key_positions` of consecutive pieces of the lines joined in order."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([k for k, _ in parts]), np.concatenate([p for _, p in parts])
+
+
 @dataclass
 class StreamRun:
     """What the first pass over some logs found: the key table, the read report, the line layout, each
@@ -420,8 +460,8 @@ class StreamRun:
         return ids
 
     def times(self) -> Stamps:
-        """What the detector's routine rule reads of the lines' times (:class:`Stamps`)."""
-        return self.stamps.stamps()
+        """What the detector's routine and storm rules read of the lines' times and order (:class:`Stamps`)."""
+        return self.stamps.stamps()._replace(order=SpilledOrder(self.spill))
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,

@@ -33,6 +33,16 @@ def with_unparsed_lines(path: Path, out: Path) -> Path:
     out.write_text("\n".join(lines) + "\n")
     return out
 
+def with_storm(path: Path, out: Path, share: float = 0.1) -> tuple[Path, np.ndarray]:
+    """A copy of a log of ``YYYY-MM-DD HH:MM:SS`` lines with a storm in its middle: one new error, ``share`` of
+    the lines in one unbroken run; returns the copy and the 0/1 truth (n,) of its lines."""
+    lines = path.read_text().splitlines()
+    at, k = len(lines) // 2, round(share * len(lines) / (1 - share))
+    storm = [f"{lines[at][:19]} ERROR db: connection to 10.0.0.{i % 7} refused" for i in range(k)]
+    out.write_text("\n".join(lines[:at] + storm + lines[at:]) + "\n")
+    return out, np.r_[np.zeros(at), np.ones(k), np.zeros(len(lines) - at)].astype(np.int64)
+
+
 # One small ATM-like corpus for the detector tests: routine messages with skewed shares, one odd message.
 ROUTINE = ["session <NUM> started", "cash dispensed amount <NUM> EUR", "heartbeat acknowledged in <DURATION>",
            "card read ok", "receipt printed"]

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import ATM_LOG, with_unparsed_lines, write_heartbeat_log
+from conftest import ATM_LOG, with_storm, with_unparsed_lines, write_heartbeat_log
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
@@ -24,7 +24,7 @@ from logad_utils.distributed import (SUCCESS, ClusterError, DaskEngine, Partitio
 from logad_utils.io import ReadReport, read_logs, timestamps_ns
 from logad_utils.multiline import Multiline
 from logad_utils.pipeline import parse_logs
-from logad_utils.streaming import mine_table
+from logad_utils.streaming import count_keys, mine_table
 from logad_utils.templates import LogTemplateMiner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,6 +286,18 @@ def test_structure_and_routine_rules_on_a_local_cluster(client, log, tmp_path, c
     frame, scores, labels = _reference_scores(path)
     assert (~frame["parsed"]).sum() > 50 if case == "unparsed" else len(frame) == 20_000
     _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+
+
+def test_a_storm_is_placed_from_the_line_order_kept_on_the_workers(client, tmp_path):
+    path, truth = with_storm(write_heartbeat_log(tmp_path / "beat.log", 1500), tmp_path / "storm.log")
+    out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet")
+    frame, scores, labels = _reference_scores(path)
+    assert labels.tolist() == truth.tolist()  # the storm rule makes the reference answer
+    _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+    keys = np.arange(0, 40, 3)
+    on_workers = DaskEngine(client, block_bytes=BLOCK).count_keys(path).times().order.positions(keys)
+    one_process = count_keys(path, chunk_lines=500).times().order.positions(keys)
+    assert len(on_workers[0]) > 1000 and all(map(np.array_equal, on_workers, one_process))
 
 
 def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path):

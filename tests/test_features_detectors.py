@@ -9,10 +9,11 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from conftest import ODD, ROUTINE, corpus
-from logad_utils.detectors import TfidfDetector, auto_threshold, combine, compute_threshold
+from logad_utils.detectors import LineRows, TfidfDetector, auto_threshold, combine, compute_threshold
 from logad_utils.evaluate import MethodRun, detection_metrics, grouping_accuracy
 from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
 from logad_utils import evaluate, terms
+from logad_utils.streaming import join_positions, key_positions
 from logad_utils.terms import distinctive_terms, distinctive_values, log_odds, percentile_band, term_scores
 
 def test_weighted_fit_on_uniques_equals_fit_on_all_lines():
@@ -115,6 +116,44 @@ def test_thresholds():
     assert 0 < auto_threshold(scores[:-1]) < 50
     with pytest.raises(ValueError):
         TfidfDetector(contamination=0.7).fit(corpus())
+
+
+def _storm_scores(spread: bool) -> np.ndarray:
+    """1,000 lines: noise, a few rare lines, and 100 lines (10 %) of one high score in one run (or spread)."""
+    rng = np.random.default_rng(0)
+    scores = rng.normal(0.0, 1.0, 1000)
+    scores[[50, 300, 700]] = 6.0
+    storm = np.arange(0, 1000, 10) if spread else np.arange(400, 500)
+    scores[storm] = 12.0
+    return scores
+
+
+def test_a_storm_past_the_share_of_anomalies_is_flagged_where_its_lines_crowd_one_stretch():
+    scores = _storm_scores(spread=False)
+    cut = compute_threshold(scores)  # no order: the rule's share of the lines at most
+    assert (scores > cut).sum() <= 50
+    storm_cut = compute_threshold(scores, order=LineRows())
+    assert np.flatnonzero(scores > storm_cut).tolist() == list(range(400, 500))
+    # The same scores spread over the input are rare lines of a clean log, not a storm.
+    spread = _storm_scores(spread=True)
+    assert compute_threshold(spread, order=LineRows()) == compute_threshold(spread)
+
+
+class _KeyOrder:
+    def __init__(self, line_keys):
+        self.line_keys = line_keys
+
+    def positions(self, keys):
+        return join_positions([key_positions(self.line_keys[:500], keys), key_positions(self.line_keys[500:], keys,
+                                                                                         500)])
+
+
+def test_the_storm_rule_on_distinct_lines_with_counts_is_the_rule_on_every_line():
+    scores = np.round(_storm_scores(spread=False), 1)  # a few hundred distinct scores, most repeated
+    distinct, line_keys, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    expected = compute_threshold(scores, order=LineRows())
+    assert compute_threshold(distinct, weights=counts, order=_KeyOrder(line_keys)) == pytest.approx(expected)
+    assert (scores > expected).sum() == 100
 
 
 def test_log_odds_prefers_items_frequent_in_group_a():

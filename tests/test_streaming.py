@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import ATM_LOG, LOGHUB, needs_loghub, with_unparsed_lines, write_heartbeat_log
+from conftest import ATM_LOG, LOGHUB, needs_loghub, with_storm, with_unparsed_lines, write_heartbeat_log
 
 from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
@@ -151,6 +151,15 @@ def test_structure_and_routine_rules_stream_like_the_in_memory_fit(case, unparse
     assert detector.routine_ if case == "routine" else (~frame["parsed"]).sum() > 50
     got = _stream_scores(path, tmp_path, 1777)
     _assert_same(got, frame, detector.decision_scores_, detector.labels_)
+
+
+def test_a_storm_streams_from_the_spilled_line_order_like_the_in_memory_fit(tmp_path):
+    path, truth = with_storm(write_heartbeat_log(tmp_path / "beat.log", 1500), tmp_path / "storm.log")
+    frame = parse_logs(path, miner=LogTemplateMiner(), warn=False)
+    detector = make_detector("tfidf").fit(frame)
+    # The storm rule under test makes the reference answer: 10 % of the lines, past the 5 % the gap rule flags.
+    assert detector.labels_.tolist() == truth.tolist()
+    _assert_same(_stream_scores(path, tmp_path, 700), frame, detector.decision_scores_, detector.labels_)
 
 
 def test_a_failed_write_leaves_no_file(tmp_path):

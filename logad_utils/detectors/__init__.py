@@ -6,12 +6,12 @@ this package loads neither torch nor tensorflow: they load when a BERT model or
 a Keras network is first used.
 """
 from ._autoencoder import AutoencoderDetector
-from ._base import BaseLogDetector, auto_threshold, compute_threshold
+from ._base import BaseLogDetector, LineRows, auto_threshold, compute_threshold, storm_threshold
 from ._dbscan import DbscanDetector, knee_value
 from ._factory import DETECTORS, KNOWN_GOOD_PERCENTILE, METHODS, make_detector
 from ._tfidf import TfidfDetector
 from .combination import combine
 
 __all__ = ["BaseLogDetector", "TfidfDetector", "DbscanDetector", "AutoencoderDetector", "make_detector",
-           "combine", "compute_threshold", "auto_threshold", "knee_value", "DETECTORS", "METHODS",
-           "KNOWN_GOOD_PERCENTILE"]
+           "combine", "compute_threshold", "auto_threshold", "storm_threshold", "LineRows", "knee_value",
+           "DETECTORS", "METHODS", "KNOWN_GOOD_PERCENTILE"]

@@ -19,7 +19,13 @@ from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, fra
 from ..io import NAT, timestamps_ns
 from ..streaming import Stamps
 
-__all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold"]
+__all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold", "storm_threshold", "LineRows"]
+
+# A storm (:func:`storm_threshold`) may reach this share of the lines; ``STORM_COVER`` of its lines lie in one
+# stretch of the input that they fill at least ``STORM_DENSITY`` of.
+STORM_SHARE = 0.25
+STORM_COVER = 0.9
+STORM_DENSITY = 0.7
 
 
 def _quantile(values: np.ndarray, q: float, weights: np.ndarray | None = None) -> float:
@@ -93,22 +99,86 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
     return float((top[best] + top[best + 1]) / 2) if relative[best] >= min_gap else floor
 
 
+class LineRows:
+    """The order of the lines when row i of the scores is line i (:meth:`positions` protocol of a line order)."""
+
+    def positions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row (m,), position (m,)) of every line of ``rows``, in input order."""
+        rows = np.sort(np.asarray(rows, dtype=np.int64))
+        return rows, rows
+
+
+def _fills_stretch(positions: np.ndarray, cover: float, density: float) -> bool:
+    """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input that they fill
+    at least ``density`` of."""
+    m = len(positions)
+    k = max(1, int(np.ceil(cover * m)))
+    span = int(np.min(positions[k - 1:] - positions[:m - k + 1])) + 1
+    return k / span >= density
+
+
+def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray | None = None,
+                    max_share: float = STORM_SHARE, min_gap: float = 0.1, min_mass: float = 0.002,
+                    cover: float = STORM_COVER, density: float = STORM_DENSITY) -> float:
+    """``cut``, or a lower cut where the lines above a gap in the top ``max_share`` of scores (n,) form a storm.
+
+    :func:`auto_threshold` flags at most its ``max_share`` of the lines, since
+    anomalies are rare; a fault that floods the log with one or a few messages
+    breaks that rule. Such a flood is rare in a different way: it sits in one
+    stretch of the input. So a gap among the top ``max_share`` lines (relative
+    gap ≥ ``min_gap``, at least ``min_mass`` of the lines above it, as in
+    :func:`auto_threshold`) cuts there when ``cover`` of the lines above it lie
+    in one stretch of the input that they fill at least ``density`` of; among
+    several such gaps, the relatively largest. Lines of a clean log that score
+    high (rare messages) are spread over it, and keep the ordinary cut.
+    ``order.positions(rows)`` gives the input positions of the lines of rows
+    (:class:`LineRows` where row i is line i; a first pass's order for a table
+    of distinct lines, ``weights`` (n,) their counts); NaN scores are ignored.
+    """
+    scores = np.asarray(scores, dtype=float)
+    weights = np.ones(len(scores), dtype=np.int64) if weights is None else np.asarray(weights, dtype=np.int64)
+    known = np.flatnonzero(~np.isnan(scores) & (weights > 0))
+    if len(known) < 2:
+        return cut
+    rows = known[np.argsort(-scores[known], kind="stable")]
+    top, above = scores[rows], np.cumsum(weights[rows])
+    n = int(above[-1])
+    med = _quantile(scores[known], 0.5, weights[known])
+    lower, mid = top[1:], (top[:-1] + top[1:]) / 2
+    relative = np.where(lower > med, (top[:-1] - lower) / np.maximum(lower - med, 1e-12), 0.0)
+    gaps = np.flatnonzero((relative >= min_gap) & (mid < cut) & (above[:-1] <= np.ceil(max_share * n))
+                          & (above[:-1] >= max(2, np.ceil(min_mass * n))))
+    if not len(gaps):
+        return cut
+    rank = np.empty(len(scores), dtype=np.int64)
+    rank[rows] = np.arange(len(rows))
+    line_rows, positions = order.positions(rows[:gaps.max() + 1])
+    line_rank = rank[line_rows]
+    for gap in gaps[np.argsort(-relative[gaps], kind="stable")]:
+        if _fills_stretch(positions[line_rank <= gap], cover, density):
+            return float(mid[gap])
+    return cut
+
+
 def compute_threshold(scores: np.ndarray, contamination: float | str = "auto",
-                      percentile: float | None = None, weights: np.ndarray | None = None) -> float:
+                      percentile: float | None = None, weights: np.ndarray | None = None, order=None) -> float:
     """Threshold on line scores (n,), NaN ignored: percentile, contamination fraction, or ``"auto"``.
 
     ``weights`` (n,) line counts: the threshold of the expanded scores, from distinct scores with counts.
+    ``order``: where the lines lie in the input (see :func:`storm_threshold`), so that ``"auto"`` flags a
+    storm; None leaves storms to the ``"auto"`` rule's share.
     """
     scores = np.asarray(scores, dtype=float)
     keep = ~np.isnan(scores)
-    scores = scores[keep]
-    weights = None if weights is None else np.asarray(weights)[keep]
+    kept = scores[keep]
+    kept_weights = None if weights is None else np.asarray(weights)[keep]
     if percentile is not None:
-        return _quantile(scores, percentile / 100, weights) if weights is not None \
-            else float(np.percentile(scores, percentile))
-    if contamination == "auto":
-        return auto_threshold(scores, weights=weights)
-    return _quantile(scores, 1.0 - float(contamination), weights)
+        return _quantile(kept, percentile / 100, kept_weights) if kept_weights is not None \
+            else float(np.percentile(kept, percentile))
+    if contamination != "auto":
+        return _quantile(kept, 1.0 - float(contamination), kept_weights)
+    cut = auto_threshold(kept, weights=kept_weights)
+    return cut if order is None else storm_threshold(scores, cut, order, weights)
 
 
 def _weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
@@ -149,7 +219,7 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: Stamps) -> 
     ``weights[i]`` lines; ``times`` are (row (m,), time in ns (m,)) pairs of
     those lines, or :class:`streaming.Stamps` with the lines at each and their step.
     """
-    rows, stamps, at, step = Stamps(*times)
+    rows, stamps, at, step = Stamps(*times)[:4]
     if not len(rows):
         return set()
     keys = pd.Series(unique.broadcast(unique.texts, fill=None), dtype=object)
@@ -171,6 +241,15 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: Stamps) -> 
     return set(unique.texts[hits == unique.counts].tolist())
 
 
+def _line_order(times, sample_weight) -> object | None:
+    """Where the fitted rows' lines lie in the input: a first pass's order, else row i is line i (no
+    ``sample_weight``), else unknown (None)."""
+    order = getattr(times, "order", None)
+    if order is not None:
+        return order
+    return LineRows() if sample_weight is None else None
+
+
 def _own_times(X) -> Stamps:
     """(row (m,), time in ns (m,)) of the rows of X that have a ``timestamp``, one line a row."""
     if not isinstance(X, pd.DataFrame) or "timestamp" not in X:
@@ -187,7 +266,8 @@ class BaseLogDetector(BaseEstimator):
     ----------
     contamination : float or "auto", default "auto"
         Expected fraction of anomalous lines; "auto" uses :func:`auto_threshold`
-        (the clearest gap at the top of the scores).
+        (the clearest gap at the top of the scores), lowered by :func:`storm_threshold`
+        where the lines above a wider gap crowd one stretch of the input.
     percentile : float or None, default None
         When set, the threshold is this percentile of the training scores
         (the seed used 95) and ``contamination`` is ignored.
@@ -327,8 +407,9 @@ class BaseLogDetector(BaseEstimator):
         ``sample_weight`` (n,) int: row i stands for that many lines, as in a table of distinct
         lines with counts (:mod:`logad_utils.streaming`); every statistic is then that of the
         lines the table counts. ``times``: (row (m,), time in ns (m,)) pairs of those lines for the
-        routine rule, or a :class:`streaming.Stamps` (a first pass's, ``run.times()``); by default each
-        row is one line with its own ``timestamp``.
+        routine rule, or a :class:`streaming.Stamps` (a first pass's, ``run.times()``, whose ``order`` also
+        says where each row's lines lie for the storm rule, :func:`storm_threshold`); by default each row is
+        one line with its own ``timestamp``, in input order.
         """
         check_params(self)
         weights = np.ones(len(X), dtype=np.int64) if sample_weight is None else np.asarray(sample_weight, np.int64)
@@ -342,7 +423,8 @@ class BaseLogDetector(BaseEstimator):
         self.unique_ = unique
         self.fit_scores_ = dict(zip(unique.texts, raw))
         self.decision_scores_ = self._line_scores(X, unique, raw)
-        self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile, weights)
+        self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile, weights,
+                                            _line_order(times, sample_weight))
         self.labels_ = self.label(self.decision_scores_)
         return self
 
