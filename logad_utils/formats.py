@@ -45,8 +45,9 @@ _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
              r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE)")
-# Numeric levels of pino and bunyan.
-NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+# Numeric levels: syslog's severities 0-7 (journald's PRIORITY, GELF's level) and pino's and bunyan's.
+NUMERIC_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG",
+                  10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 
 
 class FormatError(ValueError):
@@ -142,6 +143,8 @@ class LogFormat:
         ``level`` and ``component`` before the message where the header has none)."""
         cols = ["timestamp"] if self._time_fields() else []
         cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
+        if "pri" in cols and "level" not in cols:  # a syslog priority holds the severity (:func:`_pri_levels`)
+            cols.insert(cols.index("pri") + 1, "level")
         for name in self._json_columns(cols):
             cols.insert(cols.index("content"), name)
         return cols
@@ -183,6 +186,8 @@ class LogFormat:
                 continue
             values = content if name == "Content" else data[name]
             columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
+            if name == "Pri" and "Level" not in names:
+                columns["level"] = _pri_levels(columns["pri"])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
         return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
@@ -252,7 +257,8 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
                 raise FormatError(f"format {pattern!r} names <{name}> twice")
             seen.add(name)
             body = ".*" if name == "Content" else field_patterns.get(name, ".*?")
-            regex += f"(?P<{name}>{body})"
+            # A message may open with a byte-order mark (RFC 5424 marks UTF-8 messages so); it is no text.
+            regex += ("\ufeff?" if name == "Content" else "") + f"(?P<{name}>{body})"
         else:
             regex += re.sub(r" +", r"\\s+", part)
     try:
@@ -303,10 +309,20 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
 
 
 def _level_name(value):
-    """A numeric level (pino's 30) as its name; any other value, a non-finite number or a bool as it is."""
+    """A numeric level (pino's 30, journald's PRIORITY "3", as a number or digits) as its name; any other value,
+    a non-finite number or a bool as it is."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return NUMERIC_LEVELS.get(int(value), value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return NUMERIC_LEVELS.get(int(value), value)
     return value
+
+
+def _pri_levels(pri: pd.Series) -> pd.Series:
+    """Severity names (n,) of syslog priorities (n,): facility · 8 + severity (``134`` is local0.info); None
+    where a priority is no number."""
+    numbers = pd.to_numeric(pri, errors="coerce")
+    return (numbers % 8).map(NUMERIC_LEVELS).astype(object).where(numbers.notna(), None)
 
 
 def _scalar_text(value) -> str:
@@ -362,8 +378,15 @@ _TIME_ONLY = re.compile(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d+)?$")
 
 
 def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
-    """Parse with ``fmt``; offsets (even mixed ones, as across a DST change) become naive UTC."""
+    """Parse with ``fmt``; offsets (even mixed ones, as across a DST change) become naive UTC. Seconds may carry
+    a fraction that ``fmt`` lacks (Apache 2.4 writes microseconds where 2.2 wrote none)."""
     parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
+    if "%S" in fmt and "%f" not in fmt:
+        missed = parsed.isna() & values.notna()
+        if missed.any():
+            retry = pd.to_datetime(values[missed], format=fmt.replace("%S", "%S.%f"), errors="coerce", utc=True)
+            parsed = parsed.astype("datetime64[ns, UTC]")
+            parsed[missed] = retry.astype("datetime64[ns, UTC]")
     return parsed.dt.tz_convert(None)
 
 

@@ -152,3 +152,28 @@ def test_json_messages_are_read_line_by_line_and_change_only_message_level_and_l
            for i, v in enumerate(["1e999", "NaN", "-1e400", "30", "true", '"warn"'])]
     frame, matched = detect_format(odd).parse(odd)
     assert matched.all() and frame["level"].tolist() == ["Infinity", "NaN", "-Infinity", "INFO", None, "warn"]
+
+
+def test_a_syslog_priority_gives_the_level_and_a_byte_order_mark_opens_no_message():
+    lines = ["<134>1 2026-12-01T10:00:03.875Z web-1 authd 928 - - \ufeffuser u46 logged in",
+             "<10>1 2026-12-01T10:00:04Z web-1 authd 928 - - disk failure", "<7>1 2026-12-01T10:00:05Z a b 1 - - x"]
+    frame, ok = PRESETS["syslog5424"].parse(lines)
+    assert ok.all() and frame.columns.tolist() == PRESETS["syslog5424"].columns
+    assert frame["level"].tolist() == ["INFO", "CRIT", "DEBUG"]  # local0.info, user.crit, kern.debug
+    assert frame["content"].tolist() == ["user u46 logged in", "disk failure", "x"]
+
+
+def test_numeric_levels_read_as_syslog_severities_or_pino_levels_digits_or_numbers():
+    journal = [json.dumps({"MESSAGE": "unit failed", "PRIORITY": "3", "_SYSTEMD_UNIT": "a.service"}),
+               json.dumps({"MESSAGE": "started", "PRIORITY": "6", "_SYSTEMD_UNIT": "a.service"})]
+    pino = [json.dumps({"msg": "slow", "level": 40, "time": 1764583202000})]
+    assert detect_format(journal * 3).parse(journal)[0]["level"].tolist() == ["ERROR", "INFO"]
+    assert detect_format(pino * 3).parse(pino)[0]["level"].tolist() == ["WARN"]
+
+
+def test_seconds_with_a_fraction_the_layout_lacks_still_read():
+    lines = ["[Tue Dec 01 10:00:00.596057 2026] [core:error] [pid 9398:tid 3126] AH00037: link not allowed",
+             "[Sun Dec 04 04:47:44 2005] [error] mod_jk child in error state 6"]
+    frame, ok = PRESETS["apache"].parse(lines)
+    assert ok.all() and frame["timestamp"].tolist() == [pd.Timestamp("2026-12-01 10:00:00.596057"),
+                                                         pd.Timestamp("2005-12-04 04:47:44")]

@@ -245,3 +245,11 @@ def test_an_http_status_after_a_request_line_keeps_its_class():
     # Elsewhere a number is a number, and HTTP/2 without a minor version counts too.
     assert masker.mask("retry 500 times") == "retry <NUM> times"
     assert masker.mask('"POST /x HTTP/2" 500 0') == '"POST /x HTTP/<NUM>" <HTTPSERVERERR> <NUM>'
+
+
+def test_a_run_of_slashed_numbers_is_no_date_however_its_digits_fall():
+    masker = Masker()
+    # HAProxy's timers (Tq/Tw/Tc/Tr/Tt): one masked form whatever the values, no date inside them.
+    timers = ["web_back/web2 2/0/1/72/75 200", "web_back/web2 3/0/1/4/8 200", "web_back/web2 0/0/12/1/13 200"]
+    assert set(masker.mask_many(timers)) == {"web_back/web2 <NUM>/<NUM>/<NUM>/<NUM>/<NUM> <NUM>"}
+    assert masker.mask("due 12/31/2025, paid 1/5/26 10:00:00") == "due <DATETIME>, paid <DATETIME>"
