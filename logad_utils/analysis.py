@@ -69,7 +69,7 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
         raise ValueError("nothing to analyse: every line of the input is blank")
     keys = streaming.mine_table(run.table.frame(), miner)
     runs, detectors = _fit_methods(engine, methods, keys, (train_run or run).times(), train_keys, say, **params)
-    score, verdict, flagged_by = combine(runs, keys["count"].to_numpy())
+    score, verdict, flagged_by = combine(runs, streaming.fit_weights(keys))
     keys = keys.assign(score=score, is_anomaly=verdict, methods=flagged_by)
     if "parsed" in keys:  # blank lines have no layout to match: False, as the reader says
         keys["parsed"] = keys["parsed"].astype(object).fillna(False).astype(bool)

@@ -436,8 +436,10 @@ PRESETS: dict[str, LogFormat] = {
                           "Time": r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d\.\d+", "NodeRepeat": r"\S+",
                           "Type": r"\S+", "Component": r"\S+", "Level": r"\S+"},
                   "epoch", time_fields=("Timestamp",)),
-        LogFormat(r"\[<Time>\] \[<Level>\] <Content>", "apache",
-                  {"Time": r"[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} [\d:.]+ \d{4}", "Level": r"[\w:]+"},
+        # Apache 2.4 adds [pid N:tid M] after the [module:level]; 2.2 (Loghub's) has neither.
+        LogFormat(r"\[<Time>\] \[<Level>\] (\[pid <Pid>(:tid <Thread>)?\] )?<Content>", "apache",
+                  {"Time": r"[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} [\d:.]+ \d{4}", "Level": r"[\w:]+",
+                   "Pid": r"\d+", "Thread": r"\d+"},
                   "%a %b %d %H:%M:%S %Y"),
         LogFormat(r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>", "openssh",
                   {"Date": _MON, "Day": r"\d{1,2}", "Time": _TIME, "Component": r"\S+"}, "%b %d %H:%M:%S"),

@@ -41,7 +41,7 @@ __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
            "score_keys", "key_times", "bound_times", "KeyTimes", "Stamps", "TIMES_KEPT", "line_frame", "lean_rows",
            "join_lean", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES", "SpilledOrder", "key_positions",
-           "join_positions"]
+           "join_positions", "event_starts", "fit_weights"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
@@ -78,28 +78,49 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     return ids, keys, first
 
 
+def event_starts(lines: pd.DataFrame) -> np.ndarray:
+    """1 for each row (n,) that starts an event, 0 for the continuation lines of a multi-line event (a stack
+    trace's frames): what detectors count, since an event is one occurrence however many lines it spans."""
+    if "event_line_no" not in lines or "line_no" not in lines:
+        return np.ones(len(lines), dtype=np.int64)
+    event = pd.to_numeric(lines["event_line_no"], errors="coerce").to_numpy(dtype=float)
+    return (np.isnan(event) | (event == lines["line_no"].to_numpy(dtype=float))).astype(np.int64)
+
+
+def fit_weights(keys: pd.DataFrame) -> np.ndarray:
+    """What each row of a key table weighs in a fit (k,): its events (:func:`event_starts`), else its lines."""
+    return keys["events" if "events" in keys else "count"].to_numpy()
+
+
 class KeyTable:
-    """Distinct keys of lines in order of first appearance: line counts and first (source, line_no) of each."""
+    """Distinct keys of lines in order of first appearance: line and event counts and first (source, line_no)
+    of each."""
 
     def __init__(self, fields: Sequence[str] = KEY_FIELDS) -> None:
         self.fields = tuple(fields)
         self._index: dict[tuple, int] = {}
         self._counts: list[int] = []
+        self._events: list[int] = []
         self._first: list[tuple[str, int]] = []
 
     def __len__(self) -> int:
         return len(self._counts)
 
-    def add(self, keys: Sequence[tuple], counts: Sequence[int], first: Sequence[tuple[str, int]]) -> np.ndarray:
-        """Count u keys (with their line counts (u,) and first occurrences); returns their table ids (u,)."""
+    def add(self, keys: Sequence[tuple], counts: Sequence[int], first: Sequence[tuple[str, int]],
+            events: Sequence[int] | None = None) -> np.ndarray:
+        """Count u keys (with their line counts (u,), first occurrences and event counts (u,), by default the
+        lines); returns their table ids (u,)."""
+        events = counts if events is None else events
         out = np.empty(len(keys), dtype=np.int64)
         for j, key in enumerate(keys):
             g = self._index.get(key)
             if g is None:
                 g = self._index[key] = len(self._counts)
                 self._counts.append(0)
+                self._events.append(0)
                 self._first.append(first[j])
             self._counts[g] += int(counts[j])
+            self._events[g] += int(events[j])
             out[j] = g
         return out
 
@@ -108,7 +129,8 @@ class KeyTable:
         ids, keys, rows = chunk_keys(chunk, masker, self.fields)
         sources = chunk["source"].to_numpy(dtype=object)[rows]
         lines = chunk["line_no"].to_numpy()[rows]
-        return self.add(keys, np.bincount(ids), list(zip(sources, lines.tolist())))[ids]
+        events = np.bincount(ids, weights=event_starts(chunk)).astype(np.int64)
+        return self.add(keys, np.bincount(ids), list(zip(sources, lines.tolist())), events)[ids]
 
     def ids_of(self, chunk: pd.DataFrame, masker: Masker) -> np.ndarray:
         """Table id (n,) of each line of a chunk whose keys were all counted before."""
@@ -123,10 +145,12 @@ class KeyTable:
 
         ``line_offset`` is added to the other table's line numbers (it counted a byte range of a file from 1).
         """
-        return self.add(list(other._index), other._counts, [(s, n + line_offset) for s, n in other._first])
+        return self.add(list(other._index), other._counts, [(s, n + line_offset) for s, n in other._first],
+                        other._events)
 
     def frame(self) -> pd.DataFrame:
-        """k rows: ``blank``, ``masked`` ('' for blank), the fields, ``count``, first ``source`` and ``line_no``."""
+        """k rows: ``blank``, ``masked`` ('' for blank), the fields, ``count`` (lines), ``events`` (those that
+        start an event), first ``source`` and ``line_no``."""
         keys = list(self._index)
         columns = list(zip(*keys)) if keys else [()] * (1 + len(self.fields))
         masked = np.asarray(columns[0], dtype=object)
@@ -136,6 +160,7 @@ class KeyTable:
             if any(v is not None for v in values):
                 out[name] = pd.Series(values, dtype=object)
         out["count"] = np.asarray(self._counts, dtype=np.int64)
+        out["events"] = np.asarray(self._events, dtype=np.int64)
         out["source"] = pd.Series([s for s, _ in self._first], dtype=object)
         out["line_no"] = np.asarray([n for _, n in self._first], dtype=np.int64)
         return out
@@ -637,10 +662,10 @@ def fit_score(detector, keys: pd.DataFrame, times: Stamps,
     prepare = prepare or _as_is
     if train is not None:
         with prepare(detector, train):
-            detector.fit(train, sample_weight=train["count"].to_numpy(), times=times)
+            detector.fit(train, sample_weight=fit_weights(train), times=times)
         return score_keys(detector, keys, prepare)
     with prepare(detector, keys):
-        scores = detector.fit(keys, sample_weight=keys["count"].to_numpy(), times=times).decision_scores_
+        scores = detector.fit(keys, sample_weight=fit_weights(keys), times=times).decision_scores_
     return with_scores(keys, scores, detector.label(scores))
 
 

@@ -33,6 +33,22 @@ def with_unparsed_lines(path: Path, out: Path) -> Path:
     out.write_text("\n".join(lines) + "\n")
     return out
 
+def write_trace_log(path: Path, n: int = 1000, every: int = 120) -> Path:
+    """``n`` requests, every ``every``-th from the 60th a failure with a 10-line Java trace (8 failures of 11
+    lines each, 8 % of the lines and under 1 % of the events at the defaults)."""
+    trace = ["java.lang.IllegalStateException: pool exhausted", *[f"\tat com.acme.C{k}.run(C{k}.java:{k})"
+                                                                   for k in range(9)]]
+    lines = []
+    for i in range(n):
+        stamp = f"2024-03-05 {10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},000"
+        failed = i >= 60 and (i - 60) % every == 0
+        lines.append(f"{stamp} {'ERROR' if failed else 'INFO'} [main] com.acme.Api: request "
+                     f"{'failed' if failed else 'served'} id={i}")
+        lines += trace if failed else []
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def with_storm(path: Path, out: Path, share: float = 0.1) -> tuple[Path, np.ndarray]:
     """A copy of a log of ``YYYY-MM-DD HH:MM:SS`` lines with a storm in its middle: one new error, ``share`` of
     the lines in one unbroken run; returns the copy and the 0/1 truth (n,) of its lines."""

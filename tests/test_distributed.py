@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import ATM_LOG, with_storm, with_unparsed_lines, write_heartbeat_log
+from conftest import ATM_LOG, with_storm, with_unparsed_lines, write_heartbeat_log, write_trace_log
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
@@ -296,8 +296,18 @@ def test_a_storm_is_placed_from_the_line_order_kept_on_the_workers(client, tmp_p
     _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
     keys = np.arange(0, 40, 3)
     on_workers = DaskEngine(client, block_bytes=BLOCK).count_keys(path).times().order.positions(keys)
-    one_process = count_keys(path, chunk_lines=500).times().order.positions(keys)
+    single = count_keys(path, chunk_lines=500)
+    one_process = single.times().order.positions(keys)
+    single.spill.close()
     assert len(on_workers[0]) > 1000 and all(map(np.array_equal, on_workers, one_process))
+
+
+def test_events_weigh_one_line_each_across_byte_ranges(client, tmp_path):
+    path = write_trace_log(tmp_path / "app.log")
+    out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet")
+    frame, scores, labels = _reference_scores(path)
+    assert labels.sum() == 88
+    _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
 
 
 def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path):

@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_trace_log
 
 from logad_utils.detectors import TfidfDetector
 from logad_utils.io import iter_log_chunks, parse_lines, read_logs
@@ -89,6 +90,15 @@ def test_scores_are_per_event_and_incidents_count_events(tmp_path):
     assert incidents[heads].value_counts().max() == 1
     frame["score"] = scores
     assert [incident.n_lines for incident in analyze(frame, max_gap="10s", burst_alpha=None)] == [1, 1]
+
+
+def test_each_event_weighs_one_line_however_long_its_trace(tmp_path):
+    # 8 failures with 10-line traces among 1,000 requests: 8 % of the lines, under 1 % of the events.
+    frame = parse_logs(write_trace_log(tmp_path / "app.log"), warn=False)
+    detector = TfidfDetector().fit(frame)
+    assert detector.unique_.counts.sum() == 1000
+    errors = frame["event_line_no"].isin(frame.loc[frame["level"].eq("ERROR"), "line_no"]).to_numpy()
+    assert errors.sum() == 88 and detector.labels_.tolist() == errors.astype(int).tolist()
 
 
 def test_trace_at_end_of_file_and_across_chunks(tmp_path):

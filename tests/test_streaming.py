@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import ATM_LOG, LOGHUB, needs_loghub, with_storm, with_unparsed_lines, write_heartbeat_log
+from conftest import (ATM_LOG, LOGHUB, needs_loghub, with_storm, with_unparsed_lines, write_heartbeat_log,
+                      write_trace_log)
 
 from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
@@ -160,6 +161,16 @@ def test_a_storm_streams_from_the_spilled_line_order_like_the_in_memory_fit(tmp_
     # The storm rule under test makes the reference answer: 10 % of the lines, past the 5 % the gap rule flags.
     assert detector.labels_.tolist() == truth.tolist()
     _assert_same(_stream_scores(path, tmp_path, 700), frame, detector.decision_scores_, detector.labels_)
+
+
+def test_events_weigh_one_line_each_when_streamed_as_in_memory(tmp_path):
+    path = write_trace_log(tmp_path / "app.log")
+    frame = parse_logs(path, miner=LogTemplateMiner(), warn=False)
+    detector = make_detector("tfidf").fit(frame)
+    assert detector.labels_.sum() == 88  # the 8 failures, every line of their traces
+    table = count_keys(path, chunk_lines=333, times=False).table.frame()  # traces cut by chunks
+    assert table["events"].sum() == 1000 < table["count"].sum()
+    _assert_same(_stream_scores(path, tmp_path, 333), frame, detector.decision_scores_, detector.labels_)
 
 
 def test_a_failed_write_leaves_no_file(tmp_path):

@@ -17,7 +17,7 @@ from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
 from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys,
                         severity, unique_documents)
 from ..io import NAT, timestamps_ns
-from ..streaming import Stamps
+from ..streaming import Stamps, event_starts
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold", "storm_threshold", "LineRows"]
 
@@ -150,12 +150,11 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
                           & (above[:-1] >= max(2, np.ceil(min_mass * n))))
     if not len(gaps):
         return cut
-    rank = np.empty(len(scores), dtype=np.int64)
-    rank[rows] = np.arange(len(rows))
-    line_rows, positions = order.positions(rows[:gaps.max() + 1])
-    line_rank = rank[line_rows]
+    # Every line of the rows above the widest gap, those of weight 0 (the continuation lines of an event) too.
+    line_rows, positions = order.positions(np.flatnonzero(scores >= top[gaps.max()]))
+    line_scores = scores[line_rows]
     for gap in gaps[np.argsort(-relative[gaps], kind="stable")]:
-        if _fills_stretch(positions[line_rank <= gap], cover, density):
+        if _fills_stretch(positions[line_scores >= top[gap]], cover, density):
             return float(mid[gap])
     return cut
 
@@ -248,6 +247,12 @@ def _line_order(times, sample_weight) -> object | None:
     if order is not None:
         return order
     return LineRows() if sample_weight is None else None
+
+
+def _own_weights(X) -> np.ndarray:
+    """What each row of X weighs when it is one line (n,): 1, and 0 for the continuation lines of a multi-line
+    event, which is one occurrence (:func:`streaming.event_starts`)."""
+    return event_starts(X) if isinstance(X, pd.DataFrame) else np.ones(len(X), dtype=np.int64)
 
 
 def _own_times(X) -> Stamps:
@@ -412,7 +417,7 @@ class BaseLogDetector(BaseEstimator):
         one line with its own ``timestamp``, in input order.
         """
         check_params(self)
-        weights = np.ones(len(X), dtype=np.int64) if sample_weight is None else np.asarray(sample_weight, np.int64)
+        weights = _own_weights(X) if sample_weight is None else np.asarray(sample_weight, np.int64)
         if unique is None:
             unique = unique_documents(self._documents(X), weights)
         if len(unique.texts) == 0:
