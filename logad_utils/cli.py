@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -521,10 +522,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(), _sigterm_as_exit():
             warnings.simplefilter("ignore")
-            return func(args) or EXIT_OK
+            code = func(args) or EXIT_OK
+            sys.stdout.flush()  # here, where a reader that went away is known (BrokenPipeError below)
+            return code
     except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError, ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {_shown(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of the output stopped (`| head`): nothing to report. Standard output points at the null
+        # device so that flushing it on the way out fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except OSError as exc:
         # A folder that cannot be made or written (a file in the way, no permission).

@@ -135,7 +135,8 @@ class LogFormat:
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
             syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
-        return f"{syntax}: message={self.json_key}" + (f", {named}" if named else "") + nested
+        message = f"message={self.json_key}" if self.json_key else "no message key (the other keys as key=value)"
+        return f"{syntax}: {message}" + (f", {named}" if named else "") + nested
 
     @property
     def columns(self) -> list[str]:
@@ -276,8 +277,9 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
     """(fields..., message) of a flattened JSON/logfmt object, or None when the line was not one.
 
     A key given as a tuple means the first of those names present. Without a
-    message the other keys, as ``key=value`` text, stand in for it, so that no
-    template holds JSON syntax; without other keys, the header fields but time do.
+    message (none, an empty one, or no message key at all: ``""``) the other
+    keys, as ``key=value`` text, stand in for it, so that no template holds JSON
+    syntax; without other keys, the header fields but time do.
     """
     if obj is None or (require_message and message_key not in obj):
         return None
@@ -295,6 +297,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
             value = _level_name(value)
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
+    if isinstance(message, str) and not message.strip():
+        message = None  # an empty message says nothing; the other keys do
     if isinstance(message, str):
         # Docker's json-file driver keeps the line break the program wrote.
         message = message.rstrip("\r\n")

@@ -663,6 +663,10 @@ _PREAMBLE_LINES = 5
 _MIN_RECORDS, _RECORD_SHARE = 3, 0.1
 _MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS) | {"description"}
 _KEY_SHARE = 0.5
+# The longest text of objects with no message key is their message when it has this many words on average.
+_PROSE_WORDS = 3
+# The json_key of a format whose objects have no message key (see formats._structured_row).
+NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
 _LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
 RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "truncated", "timestamp", "level",
@@ -891,6 +895,10 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         if not strings:
             return None
         message = max(strings, key=lambda k: np.mean([len(str(o.get(k, ""))) for o in objs]))
+        if np.mean([len(str(o.get(message, "")).split()) for o in objs]) < _PROSE_WORDS:
+            # An id, a name or a path (CloudTrail's userIdentity.arn) is no message: one per user would hide
+            # what each event did. Every object's keys, as key=value text, are its message instead.
+            message = NO_MESSAGE_KEY
     taken.add(message)
     keys: list[tuple[str, str]] = []
     time_format = None

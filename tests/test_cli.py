@@ -1,4 +1,5 @@
 """The ``logad`` command: outputs cover every line, errors are one clear line."""
+import os
 import subprocess
 import sys
 
@@ -192,3 +193,14 @@ def test_known_good_logs_read_in_another_format_than_the_input_are_a_warning(tmp
     assert main(["detect", str(data), "--train", str(data), "--method", "tfidf", "--out",
                  str(tmp_path / "t.csv")]) == 0
     assert "known-good" not in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_text("".join(f"2026-12-01 10:00:{i:02d} INFO job {i} done\n" for i in range(40)))
+    read, write = os.pipe()
+    os.close(read)  # as `| head` does once it has its lines: every write to the pipe now fails
+    with open(write, "wb") as out:
+        proc = subprocess.run([sys.executable, "-m", "logad_utils", "formats", "--detect", str(log)], stdout=out,
+                              stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 1 and proc.stderr == ""

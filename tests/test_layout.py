@@ -584,3 +584,22 @@ def test_a_bracket_of_mostly_level_words_is_the_level_with_the_other_words_kept(
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["level"].tolist() == [levels[i % 6] for i in range(60)]
     assert frame["content"].tolist()[:2] == ["job 0 done", "job 1 done"]
+
+
+def test_objects_without_a_message_key_or_with_an_empty_message_read_their_keys_as_the_message():
+    def event(i, name="GetObject", error=None):
+        return json.dumps({"eventTime": f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}Z", "eventName": name,
+                           "userIdentity": {"arn": f"arn:aws:sts::1234:assumed-role/app/i-0a{i % 7}"},
+                           **({"errorCode": error} if error else {})})
+
+    lines = [event(i) for i in range(60)] + [event(60, "DeleteBucket", "AccessDenied")]
+    fmt = detect_format(lines)
+    assert fmt.json_key == "" and "no message key" in fmt.describe()
+    frame, ok = fmt.parse(lines)
+    assert ok.all() and frame["timestamp"].notna().all()
+    assert frame["content"].iloc[-1].startswith("eventName=DeleteBucket ")
+    assert "errorCode=AccessDenied" in frame["content"].iloc[-1]
+    chat = [json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", "msg": "user logged in" if i % 5 else "",
+                        "user": f"u{i}"}) for i in range(30)]
+    frame, _ = detect_format(chat).parse(chat)
+    assert frame["content"].iloc[:2].tolist() == ["user=u0", "user logged in"]
