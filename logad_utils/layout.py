@@ -837,7 +837,9 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
         timed = [i for i, t in enumerate(has_time) if t]
         if not timed or timed[0] > _PREAMBLE_LINES:
             continue
-        width = Counter(len(cells[i]) for i in timed).most_common(1)[0][0]
+        # Records whose quoted cell goes on below (an odd number of quotes) show only their first cells.
+        closed = [i for i in timed if sample[i].count('"') % 2 == 0] or timed
+        width = Counter(len(cells[i]) for i in closed).most_common(1)[0][0]
         first = timed[0]
         # The first line above the records with a name in every cell (a record without a time has an empty one).
         names_at = next((i for i, c in enumerate(cells[:first]) if c is not None and 0 <= width - len(c) <= 1
@@ -895,9 +897,10 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         if not strings:
             return None
         message = max(strings, key=lambda k: np.mean([len(str(o.get(k, ""))) for o in objs]))
-        if np.mean([len(str(o.get(message, "")).split()) for o in objs]) < _PROSE_WORDS:
+        if syntax != "delimited" and np.mean([len(str(o.get(message, "")).split()) for o in objs]) < _PROSE_WORDS:
             # An id, a name or a path (CloudTrail's userIdentity.arn) is no message: one per user would hide
-            # what each event did. Every object's keys, as key=value text, are its message instead.
+            # what each event did. Every object's keys, as key=value text, are its message instead. (A
+            # delimited file's columns are fewer and plainer: its longest is the message, as before.)
             message = NO_MESSAGE_KEY
     taken.add(message)
     keys: list[tuple[str, str]] = []

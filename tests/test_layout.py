@@ -603,3 +603,20 @@ def test_objects_without_a_message_key_or_with_an_empty_message_read_their_keys_
                         "user": f"u{i}"}) for i in range(30)]
     frame, _ = detect_format(chat).parse(chat)
     assert frame["content"].iloc[:2].tolist() == ["user=u0", "user logged in"]
+
+
+def test_a_log_whose_records_mostly_span_lines_has_all_its_columns():
+    # PostgreSQL's csvlog: a statement quoted over two lines on most records; 26 columns, the message the 14th.
+    tail = ",,,,,,,,,psql,client backend,,0"
+    lines = []
+    for i in range(30):
+        head = f"2026-12-01 10:00:{i:02d}.000 UTC,app,shop,4123,10.0.0.1:5000,6700.1,{i},SELECT,2026-12-01 09:55:00 UTC"
+        if i % 5:
+            lines += [head + ',3/1,0,LOG,00000,"statement: SELECT id', f'  FROM orders WHERE id = {i};"' + tail]
+        else:
+            lines.append(head + f",3/1,0,LOG,00000,connection authorized: user=app database=shop{tail}")
+    frame = parse_lines(lines)
+    events = frame[frame["line_no"] == frame["event_line_no"]]
+    assert len(events) == 30 and frame.columns.tolist().count("column26") == 1
+    assert events["content"].iloc[0] == "connection authorized: user=app database=shop"
+    assert (events["level"] == "LOG").all() and events["timestamp"].notna().all()
