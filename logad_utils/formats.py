@@ -297,6 +297,9 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
             value = _level_name(value)
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
+    if isinstance(message, list) and message and all(isinstance(b, int) and 0 <= b < 256 for b in message):
+        # journald exports a message that is not valid UTF-8 as its bytes.
+        message = bytes(message).decode("utf-8", errors="replace")
     if isinstance(message, str) and not message.strip():
         message = None  # an empty message says nothing; the other keys do
     if isinstance(message, str):

@@ -649,7 +649,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
 # --------------------------------------------------------------------------- structured lines
 MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE")
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "eventTime", "asctime", "@t",
-             "__REALTIME_TIMESTAMP")
+             "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
               "severity_text", "PRIORITY")
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",

@@ -620,3 +620,14 @@ def test_a_log_whose_records_mostly_span_lines_has_all_its_columns():
     assert len(events) == 30 and frame.columns.tolist().count("column26") == 1
     assert events["content"].iloc[0] == "connection authorized: user=app database=shop"
     assert (events["level"] == "LOG").all() and events["timestamp"].notna().all()
+
+
+def test_log4j2_instants_and_journald_byte_messages():
+    log4j = [json.dumps({"instant": {"epochSecond": 1796119200 + i, "nanoOfSecond": 724722000}, "level": "WARN",
+                         "loggerName": "com.example.Processor", "message": f"record {i} skipped"}) for i in range(5)]
+    frame, _ = detect_format(log4j).parse(log4j)
+    assert frame["timestamp"].iloc[0] == pd.Timestamp(1796119200, unit="s")
+    journal = [json.dumps({"MESSAGE": list("binär".encode("latin-1")) if i == 2 else "started",
+                           "PRIORITY": "6", "_SYSTEMD_UNIT": "a.service"}) for i in range(5)]
+    frame, _ = detect_format(journal).parse(journal)
+    assert frame["content"].iloc[2] == "bin\ufffdr" and frame["content"].iloc[1] == "started"
