@@ -191,7 +191,34 @@ class LogFormat:
                 columns["level"] = _pri_levels(columns["pri"])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
+        if self.name == "inferred" and not matched.all():
+            self._read_leading_fields(frame, lines, matched)
         return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
+
+    def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
+        """Give the lines that miss an inferred layout its leading fields where they have them: the time (read
+        as the layout reads it), the level, the rest as the message. A layout inferred from a sample can hold
+        words the sample's lines happened to share, which other lines lack; they keep ``parsed`` False."""
+        leading = _leading_pattern(self.pattern, self._time_fields())
+        if leading is None:
+            return
+        try:
+            fallback = LogFormat(leading, "custom", {k: v for k, v in self.field_patterns.items() if f"<{k}>" in
+                                                     leading}, self.time_format)
+        except FormatError:
+            return
+        missed = np.flatnonzero(~matched)
+        sub, ok = fallback.parse([lines[i] for i in missed])
+        ok &= sub["timestamp"].notna().to_numpy()
+        rows = missed[ok]
+        if not len(rows):
+            return
+        frame["timestamp"] = frame["timestamp"].astype("datetime64[ns]")  # the two parses' units may differ
+        for column in fallback.columns:
+            values = sub.loc[ok, column]
+            if column in frame:
+                values = values.astype("datetime64[ns]") if column == "timestamp" else values
+                frame.loc[rows, column] = values.to_numpy()
 
     def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that is a JSON object with a message key read as one: its
@@ -237,6 +264,29 @@ class LogFormat:
                                                         (_JSON_TIME_KEYS, _JSON_LEVEL_KEYS, _JSON_COMPONENT_KEYS)))
         require = self.keys is None  # the jsonl preset: only objects with its message key match
         return [_structured_row(read(line), self.json_key, keys, require) for line in lines]
+
+
+def _leading_pattern(pattern: str, time_fields: Sequence[str]) -> str | None:
+    """The format string's leading fields up to its time fields and level, then ``<Content>``; None where that
+    is the whole header, or there is no time field."""
+    parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", pattern)
+    need = set(time_fields) | ({"Level"} & set(_PLACEHOLDER.findall(pattern)))
+    if not time_fields:
+        return None
+    kept = []
+    for i, part in enumerate(parts):
+        name = m.group(1) if (m := _PLACEHOLDER.fullmatch(part)) else None
+        if name == "Content":
+            return None
+        kept.append(part)
+        need.discard(name)
+        if not need:
+            rest = parts[i + 1:]
+            if len(rest) < 2 or rest[1] == "<Content>":
+                return None  # the header ends here: the layout itself
+            # The separator after it: what closes the field and the spaces, not what opens the next one.
+            return "".join(kept) + re.match(r"[^\s(]*\s*", rest[0]).group() + "<Content>"
+    return None
 
 
 def _column_name(field_name: str) -> str:

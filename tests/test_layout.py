@@ -631,3 +631,15 @@ def test_log4j2_instants_and_journald_byte_messages():
                            "PRIORITY": "6", "_SYSTEMD_UNIT": "a.service"}) for i in range(5)]
     frame, _ = detect_format(journal).parse(journal)
     assert frame["content"].iloc[2] == "bin\ufffdr" and frame["content"].iloc[1] == "started"
+
+
+def test_lines_that_miss_an_inferred_layout_keep_its_time_and_level():
+    # The sample's lines share their message's words, which the layout takes for fields; later lines lack them.
+    lines = [f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}.123Z\tINFO\tserver/http.go:88\trequest served\t"
+             f'{{"status": 200}}' for i in range(600)]
+    lines.insert(550, '2026-12-01T10:09:10.500Z\tERROR\tstore/raft.go:311\tleader election lost quorum\t{"term": 7}')
+    frame = parse_lines(lines)
+    odd = frame.iloc[550]
+    assert not odd["parsed"] and odd["level"] == "ERROR"
+    assert odd["timestamp"] == pd.Timestamp("2026-12-01 10:09:10.500")
+    assert odd["content"].startswith("store/raft.go:311") and frame["parsed"].sum() == 600
