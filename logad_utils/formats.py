@@ -45,9 +45,11 @@ _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
              r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE)")
-# Numeric levels: syslog's severities 0-7 (journald's PRIORITY, GELF's level) and pino's and bunyan's.
-NUMERIC_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG",
-                  10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+# Numeric levels of pino and bunyan; and syslog's severities 0-7, for a priority or severity key (journald's
+# PRIORITY) and a syslog priority's last three bits (a level key's 0-7 may count up from debug instead).
+NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+SYSLOG_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
+_SYSLOG_LEVEL_KEYS = frozenset({"priority", "severity"})
 
 
 class FormatError(ValueError):
@@ -187,7 +189,7 @@ class LogFormat:
                 continue
             values = content if name == "Content" else data[name]
             columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
-            if name == "Pri" and "Level" not in names:
+            if _column_name(name) == "pri" and "level" not in map(_column_name, names):
                 columns["level"] = _pri_levels(columns["pri"])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
@@ -213,11 +215,13 @@ class LogFormat:
         rows = missed[ok]
         if not len(rows):
             return
-        frame["timestamp"] = frame["timestamp"].astype("datetime64[ns]")  # the two parses' units may differ
+        where = np.zeros(len(frame), dtype=bool)
+        where[rows] = True
         for column in fallback.columns:
             values = sub.loc[ok, column]
-            if column in frame:
-                values = values.astype("datetime64[ns]") if column == "timestamp" else values
+            if column == "timestamp":
+                frame[column] = _filled(frame[column], where, values)
+            elif column in frame:
                 frame.loc[rows, column] = values.to_numpy()
 
     def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
@@ -344,10 +348,10 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         if field_name in TIME_FIELDS:
             time_keys.add(key)
         if field_name == "Level":
-            value = _level_name(value)
+            value = _level_name(value, key)
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
-    if isinstance(message, list) and message and all(isinstance(b, int) and 0 <= b < 256 for b in message):
+    if isinstance(message, list) and message and all(type(b) is int and 0 <= b < 256 for b in message):
         # journald exports a message that is not valid UTF-8 as its bytes.
         message = bytes(message).decode("utf-8", errors="replace")
     if isinstance(message, str) and not message.strip():
@@ -365,13 +369,14 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
     return (*values, message)
 
 
-def _level_name(value):
-    """A numeric level (pino's 30, journald's PRIORITY "3", as a number or digits) as its name; any other value,
-    a non-finite number or a bool as it is."""
+def _level_name(value, key: str | None = None):
+    """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
+    a syslog severity (journald's PRIORITY "3"); any other value, a non-finite number or a bool as it is."""
+    names = SYSLOG_LEVELS if isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS else NUMERIC_LEVELS
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        return NUMERIC_LEVELS.get(int(value), value)
+        return names.get(int(value), value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return NUMERIC_LEVELS.get(int(value), value)
+        return names.get(int(value), value)
     return value
 
 
@@ -379,7 +384,7 @@ def _pri_levels(pri: pd.Series) -> pd.Series:
     """Severity names (n,) of syslog priorities (n,): facility · 8 + severity (``134`` is local0.info); None
     where a priority is no number."""
     numbers = pd.to_numeric(pri, errors="coerce")
-    return (numbers % 8).map(NUMERIC_LEVELS).astype(object).where(numbers.notna(), None)
+    return (numbers % 8).map(SYSLOG_LEVELS).astype(object).where(numbers.notna(), None)
 
 
 def _scalar_text(value) -> str:
@@ -442,9 +447,23 @@ def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
         missed = parsed.isna() & values.notna()
         if missed.any():
             retry = pd.to_datetime(values[missed], format=fmt.replace("%S", "%S.%f"), errors="coerce", utc=True)
-            parsed = parsed.astype("datetime64[ns, UTC]")
-            parsed[missed] = retry.astype("datetime64[ns, UTC]")
+            parsed = _filled(parsed, missed.to_numpy(), retry)
     return parsed.dt.tz_convert(None)
+
+
+_UNITS = ("s", "ms", "us", "ns")
+
+
+def _filled(times: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series:
+    """``times`` (n,) with ``values`` (m,) at the m rows where ``where`` (n,) is true, in the finer of their
+    units; ``times`` as it is where that unit cannot hold one of them (a year 9999 in nanoseconds)."""
+    unit = max(times.dt.unit, values.dt.unit, key=_UNITS.index)
+    try:
+        out = times.dt.as_unit(unit)
+        out[where] = values.dt.as_unit(unit).array
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+        return times
+    return out
 
 
 def _infer_datetimes(joined: pd.Series) -> pd.Series:

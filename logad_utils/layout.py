@@ -663,8 +663,9 @@ _PREAMBLE_LINES = 5
 _MIN_RECORDS, _RECORD_SHARE = 3, 0.1
 _MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS) | {"description"}
 _KEY_SHARE = 0.5
-# The longest text of objects with no message key is their message when it has this many words on average.
-_PROSE_WORDS = 3
+# Words of a text, and a value that names a mode (order_created, eu-west; an instance has a digit).
+_WORD = re.compile(r"[A-Za-z]+[,.;:!?]?")
+_MODE = re.compile(r"[A-Za-z]+(?:[_\-.][A-Za-z]+)*")
 # The json_key of a format whose objects have no message key (see formats._structured_row).
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
@@ -897,9 +898,9 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         if not strings:
             return None
         message = max(strings, key=lambda k: np.mean([len(str(o.get(k, ""))) for o in objs]))
-        if syntax != "delimited" and np.mean([len(str(o.get(message, "")).split()) for o in objs]) < _PROSE_WORDS:
-            # An id, a name or a path (CloudTrail's userIdentity.arn) is no message: one per user would hide
-            # what each event did. Every object's keys, as key=value text, are its message instead. (A
+        if syntax != "delimited" and not _reads_as_text([o.get(message) for o in objs]):
+            # An id, a path or a user agent (CloudTrail's userIdentity.arn) is no message: one per user would
+            # hide what each event did. Every object's keys, as key=value text, are its message instead. (A
             # delimited file's columns are fewer and plainer: its longest is the message, as before.)
             message = NO_MESSAGE_KEY
     taken.add(message)
@@ -918,6 +919,19 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     keys += [(_extra_name(k), k) for k in extras]
     return LogFormat("", syntax, json_key=message, keys=tuple(keys), time_format=time_format,
                      logfmt=syntax == "logfmt")
+
+
+def _reads_as_text(values: Sequence) -> bool:
+    """Whether most of a key's string values (n,) read as a message: a sentence (3 or more tokens, most of them
+    words) or a mode's name (``order_created``); not an id, a path or a user agent."""
+    def text(value) -> bool:
+        tokens = value.split() if isinstance(value, str) else []
+        if len(tokens) == 1:
+            return _MODE.fullmatch(tokens[0]) is not None
+        return len(tokens) >= 3 and 2 * sum(_WORD.fullmatch(t) is not None for t in tokens) >= len(tokens)
+
+    present = [v for v in values if isinstance(v, str) and v.strip()]
+    return 2 * sum(map(text, present)) >= len(present) > 0
 
 
 def _extra_name(key: str) -> str:

@@ -23,8 +23,9 @@ Semantics:
   idempotent: ``mask(mask(s)) == mask(s)``.
 * ``key=value``: a value a typed rule recognises keeps its type
   (``uid=<NUM>``, ``rhost=<IP>``); any other value becomes ``<VAL>``
-  (``tty=<VAL>`` for ``tty=:0``) unless it is a plain word: ``user=root`` and
-  ``state=ACTIVE`` stay, because a word names a mode as often as an instance
+  (``tty=<VAL>`` for ``tty=:0``) unless it is a plain word, or plain words joined
+  by ``_`` or ``-``: ``user=root``, ``state=ACTIVE`` and ``action=order_created``
+  stay, because a word names a mode as often as an instance
   and the template miner can tell which from how many words share the slot.
   Empty values stay empty (``ruser=``).
 
@@ -128,6 +129,8 @@ _UNIT_TIME = (
 _PATH_CH = r"[\w.\-@%+~=*]"
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
+# Plain words joined by _ or -.
+_JOINED = r"[A-Za-z]++(?:[_\-][A-Za-z]++)++(?![\w.:\-/=@\\])"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and
@@ -204,8 +207,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
     MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+" + _END,
              "<NUM>", False),
-    # Last: a key=value value that no typed rule claimed, unless a plain word.
-    MaskRule("kv", rf"(?<=[\w\]]=)(?!{_PLAIN})(?!<[A-Z]+>)[^\s,;&'\"()\[\]{{}}<>]++", "<VAL>", False),
+    # Last: a key=value value that no typed rule claimed, unless a plain word or words joined by _ or -
+    # (order_created, eu-west: a mode; an instance has a digit).
+    MaskRule("kv", rf"(?<=[\w\]]=)(?!{_PLAIN}|{_JOINED})(?!<[A-Z]+>)[^\s,;&'\"()\[\]{{}}<>]++", "<VAL>", False),
 )
 
 

@@ -83,8 +83,8 @@ def event_starts(lines: pd.DataFrame) -> np.ndarray:
     trace's frames): what detectors count, since an event is one occurrence however many lines it spans."""
     if "event_line_no" not in lines or "line_no" not in lines:
         return np.ones(len(lines), dtype=np.int64)
-    event = pd.to_numeric(lines["event_line_no"], errors="coerce").to_numpy(dtype=float)
-    return (np.isnan(event) | (event == lines["line_no"].to_numpy(dtype=float))).astype(np.int64)
+    event, line = (pd.to_numeric(lines[c], errors="coerce").to_numpy(dtype=float) for c in ("event_line_no", "line_no"))
+    return (np.isnan(event) | np.isnan(line) | (event == line)).astype(np.int64)
 
 
 def fit_weights(keys: pd.DataFrame) -> np.ndarray:

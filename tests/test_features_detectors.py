@@ -139,6 +139,13 @@ def test_a_storm_past_the_share_of_anomalies_is_flagged_where_its_lines_crowd_on
     assert compute_threshold(spread, order=LineRows()) == compute_threshold(spread)
 
 
+def test_a_storm_over_lines_that_all_score_alike_and_with_blank_lines_in_it_is_flagged():
+    # A heartbeat on 85 % of the lines (one score, the median), 150 storm lines in one run, a blank after each.
+    scores = np.r_[np.zeros(850), np.tile([9.0, np.nan], 150), np.zeros(850)]
+    flagged = scores > compute_threshold(scores, order=LineRows())
+    assert np.flatnonzero(flagged).tolist() == list(range(850, 1150, 2))
+
+
 class _KeyOrder:
     def __init__(self, line_keys):
         self.line_keys = line_keys

@@ -171,6 +171,23 @@ def test_numeric_levels_read_as_syslog_severities_or_pino_levels_digits_or_numbe
     assert detect_format(pino * 3).parse(pino)[0]["level"].tolist() == ["WARN"]
 
 
+def test_a_level_key_counts_up_unless_it_is_a_priority_and_a_lower_case_pri_gives_the_level_too():
+    lines = [json.dumps({"msg": "x", "level": 2, "ts": 1764583200}), json.dumps({"msg": "y", "level": 50,
+                                                                            "ts": 1764583201})]
+    assert detect_format(lines * 3).parse(lines)[0]["level"].tolist() == ["2", "ERROR"]
+    fmt = LogFormat("<<pri>><Content>")
+    frame, _ = fmt.parse(["<11>disk failure"])
+    assert fmt.columns == frame.columns.tolist() and frame["level"].tolist() == ["ERROR"]
+
+
+def test_a_time_beyond_2262_survives_a_retry_of_fractions_in_its_chunk():
+    frame, _ = LogFormat("<Date> <Time> <Content>", time_format="%Y-%m-%d %H:%M:%S").parse(
+        ["9999-12-31 23:59:59 sentinel", "2026-12-01 10:00:00.5 half", "2026-13-01 10:00:00 bad month"])
+    assert frame["timestamp"].tolist()[:2] == [pd.Timestamp("9999-12-31 23:59:59"),
+                                               pd.Timestamp("2026-12-01 10:00:00.5")]
+    assert pd.isna(frame["timestamp"].iloc[2])
+
+
 def test_seconds_with_a_fraction_the_layout_lacks_still_read():
     lines = ["[Tue Dec 01 10:00:00.596057 2026] [core:error] [pid 9398:tid 3126] AH00037: link not allowed",
              "[Sun Dec 04 04:47:44 2005] [error] mod_jk child in error state 6"]

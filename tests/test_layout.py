@@ -603,6 +603,11 @@ def test_objects_without_a_message_key_or_with_an_empty_message_read_their_keys_
                         "user": f"u{i}"}) for i in range(30)]
     frame, _ = detect_format(chat).parse(chat)
     assert frame["content"].iloc[:2].tolist() == ["user=u0", "user logged in"]
+    # The names of what happened are a message; ids, paths and user agents are not (bools are no bytes).
+    actions = [json.dumps({"ts": f"2026-12-01T10:00:{i:02d}Z", "action": ("order_created", "cart_viewed")[i % 2],
+                           "user": ("bob", "eve")[i % 2], "flags": [True, False]}) for i in range(30)]
+    fmt = detect_format(actions)
+    assert fmt.json_key == "action" and fmt.parse(actions[:1])[0]["content"].tolist() == ["order_created"]
 
 
 def test_a_log_whose_records_mostly_span_lines_has_all_its_columns():

@@ -253,3 +253,9 @@ def test_a_run_of_slashed_numbers_is_no_date_however_its_digits_fall():
     timers = ["web_back/web2 2/0/1/72/75 200", "web_back/web2 3/0/1/4/8 200", "web_back/web2 0/0/12/1/13 200"]
     assert set(masker.mask_many(timers)) == {"web_back/web2 <NUM>/<NUM>/<NUM>/<NUM>/<NUM> <NUM>"}
     assert masker.mask("due 12/31/2025, paid 1/5/26 10:00:00") == "due <DATETIME>, paid <DATETIME>"
+
+
+def test_a_value_of_words_joined_by_underscores_or_hyphens_names_a_mode():
+    masker = Masker()
+    assert masker.mask("action=order_created region=eu-west id=a_1 tty=:0") == \
+        "action=order_created region=eu-west id=<ID> tty=<VAL>"

@@ -99,6 +99,9 @@ def test_each_event_weighs_one_line_however_long_its_trace(tmp_path):
     assert detector.unique_.counts.sum() == 1000
     errors = frame["event_line_no"].isin(frame.loc[frame["level"].eq("ERROR"), "line_no"]).to_numpy()
     assert errors.sum() == 88 and detector.labels_.tolist() == errors.astype(int).tolist()
+    # A frame that starts within an event counts that event from its first row there.
+    inside = frame.loc[frame["event_line_no"] != frame["line_no"]].iloc[:9]
+    assert TfidfDetector().fit(inside).unique_.counts.sum() == 1
 
 
 def test_trace_at_end_of_file_and_across_chunks(tmp_path):

@@ -108,13 +108,14 @@ class LineRows:
         return rows, rows
 
 
-def _fills_stretch(positions: np.ndarray, cover: float, density: float) -> bool:
+def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, density: float) -> bool:
     """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input that they fill
-    at least ``density`` of."""
+    at least ``density`` of, with the blank lines at sorted positions (b,) (a Go panic's) filling it too."""
     m = len(positions)
     k = max(1, int(np.ceil(cover * m)))
-    span = int(np.min(positions[k - 1:] - positions[:m - k + 1])) + 1
-    return k / span >= density
+    first, last = positions[:m - k + 1], positions[k - 1:]
+    inside = np.searchsorted(blank, last, side="right") - np.searchsorted(blank, first, side="left")
+    return bool(np.max((k + inside) / (last - first + 1)) >= density)
 
 
 def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray | None = None,
@@ -144,17 +145,23 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
     top, above = scores[rows], np.cumsum(weights[rows])
     n = int(above[-1])
     med = _quantile(scores[known], 0.5, weights[known])
+    spread = _quantile(np.abs(scores[known] - med), 0.5, weights[known]) * 1.4826 or _std(scores[known],
+                                                                                       weights[known])
     lower, mid = top[1:], (top[:-1] + top[1:]) / 2
-    relative = np.where(lower > med, (top[:-1] - lower) / np.maximum(lower - med, 1e-12), 0.0)
+    # A storm over lines that all score the same (a heartbeat and one request) stands on the median itself.
+    relative = np.where(lower >= med, (top[:-1] - lower) / np.maximum(np.where(lower > med, lower - med, spread),
+                                                                        1e-12), 0.0)
     gaps = np.flatnonzero((relative >= min_gap) & (mid < cut) & (above[:-1] <= np.ceil(max_share * n))
                           & (above[:-1] >= max(2, np.ceil(min_mass * n))))
     if not len(gaps):
         return cut
-    # Every line of the rows above the widest gap, those of weight 0 (the continuation lines of an event) too.
-    line_rows, positions = order.positions(np.flatnonzero(scores >= top[gaps.max()]))
+    # Every line of the rows above the widest gap, those of weight 0 (the continuation lines of an event) too,
+    # and the blank lines.
+    line_rows, positions = order.positions(np.flatnonzero((scores >= top[gaps.max()]) | np.isnan(scores)))
     line_scores = scores[line_rows]
+    blank = positions[np.isnan(line_scores)]
     for gap in gaps[np.argsort(-relative[gaps], kind="stable")]:
-        if _fills_stretch(positions[line_scores >= top[gap]], cover, density):
+        if _fills_stretch(positions[line_scores >= top[gap]], blank, cover, density):
             return float(mid[gap])
     return cut
 
@@ -251,8 +258,15 @@ def _line_order(times, sample_weight) -> object | None:
 
 def _own_weights(X) -> np.ndarray:
     """What each row of X weighs when it is one line (n,): 1, and 0 for the continuation lines of a multi-line
-    event, which is one occurrence (:func:`streaming.event_starts`)."""
-    return event_starts(X) if isinstance(X, pd.DataFrame) else np.ones(len(X), dtype=np.int64)
+    event, which is one occurrence (:func:`streaming.event_starts`); a frame that starts within an event
+    counts that event from its first row here."""
+    if not isinstance(X, pd.DataFrame):
+        return np.ones(len(X), dtype=np.int64)
+    starts = event_starts(X)
+    if "event_line_no" in X and not starts.all():
+        events = X[[c for c in ("source", "event_line_no") if c in X]]
+        starts |= (~events.duplicated().to_numpy()).astype(np.int64)
+    return starts
 
 
 def _own_times(X) -> Stamps:
