@@ -433,7 +433,8 @@ def _epoch(numbers: pd.Series) -> pd.Series:
     values = numbers.to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         scale = np.select([values > 1e17, values > 1e14, values > 1e11], [1e9, 1e6, 1e3], 1.0)
-    return pd.to_datetime(pd.Series(values / scale, index=numbers.index), unit="s", errors="coerce")
+    # A float holds a Unix time to about a quarter of a microsecond: 1796119200.076 is .076, not .075999975.
+    return pd.to_datetime(pd.Series(values / scale, index=numbers.index), unit="s", errors="coerce").dt.round("us")
 
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d+)?$")
@@ -536,6 +537,9 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Level><Date> <Time> <Thread> <Component>\] <Content>", "glog",
                   {"Level": r"[IWEF]", "Date": r"\d{4}", "Time": r"\d\d:\d\d:\d\d\.\d{6}", "Thread": r"\d+",
                    "Component": r"[^\]\s]+"}, "%m%d %H:%M:%S.%f"),
+        # Linux auditd: type=SYSCALL msg=audit(1764583200.243:24287): arch=c000003e ... (Unix time and serial).
+        LogFormat(r"type=<Type> msg=audit\(<Timestamp>:<Serial>\): <Content>", "auditd",
+                  {"Type": r"\w+", "Timestamp": r"\d+(?:\.\d+)?", "Serial": r"\d+"}, "epoch"),
         # Kubernetes' container logs (the CRI format of /var/log/containers/*.log): time, stream, F(ull) or P(artial).
         LogFormat(r"<Timestamp> <Stream> <Tag> <Content>", "cri",
                   {"Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)",
@@ -617,7 +621,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     if not sample:
         return PRESETS["raw"]
     structured = infer_structured_format(sample)
-    if structured is not None:
+    if structured is not None and not _preset_over_untimed(structured, sample, exclude):
         return structured
     full = sample
     sample = header_lines(sample) or sample
@@ -648,6 +652,15 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
         cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
         best = cells if cells is not None else best
     return best
+
+
+def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:
+    """Whether key=value text that gives no time is better read by a preset that reads every line with its
+    time (auditd's ``type=... msg=audit(1764583200.243:1): ...``)."""
+    if structured.time_fields or any(f == "Timestamp" for f, _ in structured.keys or ()):
+        return False
+    presets = [f for f in PRESETS.values() if f.json_key is None and f.name not in ("raw", *exclude)]
+    return any(_fit(f, sample, 0)[:2] == (1.0, 1.0) for f in presets)
 
 
 # JSON messages with a message key on this many sampled lines (and share of them) make a format read them.

@@ -647,7 +647,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
 
 
 # --------------------------------------------------------------------------- structured lines
-MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE")
+MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "textPayload",
+                "jsonPayload.message")
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "eventTime", "asctime", "@t",
              "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",

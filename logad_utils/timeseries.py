@@ -118,8 +118,11 @@ TREND_COLUMNS = ["kind", "template_id", "template", "start", "end", "first_line_
                  "score", "expected", "observed"]
 ALERT_KINDS = ("burst", "drop", "shift", "silence", "new", "gone")
 ALL_LINES = "(all lines)"  # the template text of the series of every line together (template id -1)
-NICE_BUCKETS = tuple(pd.Timedelta(b) for b in ("1min", "2min", "5min", "10min", "15min", "20min", "30min", "1h",
-                                               "2h", "3h", "4h", "6h", "12h", "1D"))
+# From a second: a busy service writes a few thousand lines in a quarter of an hour, and a one-minute bucket
+# would leave its trends a dozen buckets.
+NICE_BUCKETS = tuple(pd.Timedelta(b) for b in ("1s", "2s", "5s", "10s", "15s", "20s", "30s", "1min", "2min", "5min",
+                                               "10min", "15min", "20min", "30min", "1h", "2h", "3h", "4h", "6h",
+                                               "12h", "1D"))
 DAY = pd.Timedelta("1D")
 TARGET_LINES = 30  # mean lines per bucket the automatic bucket aims for
 MAX_BUCKETS = 10_000

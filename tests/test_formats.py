@@ -57,6 +57,7 @@ def test_jsonl_with_configurable_key():
     ("2024-01-02 03:04:05,123 ERROR something broke", "generic"),
     ("[Sun Dec 04 04:47:44 2005] [error] mod_jk child in error state 6", "apache"),
     ('{"message": "hello", "level": "info"}', "json"),
+    ("type=SYSCALL msg=audit(1796119200.076:24288): arch=c000003e syscall=59 success=yes exit=0", "auditd"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -194,3 +195,12 @@ def test_seconds_with_a_fraction_the_layout_lacks_still_read():
     frame, ok = PRESETS["apache"].parse(lines)
     assert ok.all() and frame["timestamp"].tolist() == [pd.Timestamp("2026-12-01 10:00:00.596057"),
                                                          pd.Timestamp("2005-12-04 04:47:44")]
+
+
+def test_auditd_records_keep_their_time_to_the_millisecond_and_their_type():
+    lines = [f"type={kind} msg=audit(1796119200.{i:03d}:{24288 + i}): pid={i} res=success"
+             for i, kind in enumerate(["SYSCALL", "CWD", "PATH"] * 3)]
+    fmt = detect_format(lines)
+    frame, ok = fmt.parse(lines)
+    assert fmt.name == "auditd" and ok.all() and frame["type"].tolist()[:3] == ["SYSCALL", "CWD", "PATH"]
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00.001")

@@ -648,3 +648,13 @@ def test_lines_that_miss_an_inferred_layout_keep_its_time_and_level():
     assert not odd["parsed"] and odd["level"] == "ERROR"
     assert odd["timestamp"] == pd.Timestamp("2026-12-01 10:09:10.500")
     assert odd["content"].startswith("store/raft.go:311") and frame["parsed"].sum() == 600
+
+
+def test_a_cloud_logging_payload_is_the_message():
+    lines = [json.dumps({"timestamp": f"2026-12-01T10:00:{i:02d}Z", "severity": "INFO", "insertId": f"x{i}",
+                         "jsonPayload": {"message": f"order {i} paid"}}) for i in range(20)]
+    lines += [json.dumps({"timestamp": "2026-12-01T10:00:30Z", "severity": "ERROR", "textPayload": "boom"})]
+    fmt = detect_format(lines)
+    frame, _ = fmt.parse(lines)
+    assert fmt.json_key == "jsonPayload.message" and frame["content"].iloc[0] == "order 0 paid"
+    assert frame["content"].iloc[-1] == "textPayload=boom" and frame["level"].iloc[-1] == "ERROR"

@@ -350,3 +350,10 @@ def test_a_storm_on_the_first_or_last_day_is_no_shift(day):
 
     trends = find_trends(make_log(edit=storm))
     assert "shift" not in kinds(trends) and "burst" in kinds(trends, "cache warm")
+
+
+def test_a_short_busy_log_gets_buckets_of_seconds():
+    from logad_utils.timeseries import choose_bucket
+
+    assert choose_bucket(20 * 60, 2000, timed=True) == pd.Timedelta("20s")  # 2,000 lines in 20 minutes
+    assert choose_bucket(7 * 86400, 20000, timed=True) == pd.Timedelta("20min")  # as before: a week of 20,000
