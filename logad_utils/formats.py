@@ -50,6 +50,8 @@ LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOT
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 SYSLOG_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
 _SYSLOG_LEVEL_KEYS = frozenset({"priority", "severity"})
+# An HTTP status read as the level (layout.STATUS_KEYS): its class.
+HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERROR"}
 
 
 class FormatError(ValueError):
@@ -89,6 +91,9 @@ class LogFormat:
         The delimited file's lines above its first record (its column names,
         a ``#TYPE`` or ``sep=`` line): lines equal to one hold no event (read
         as blank).
+    comment : str, optional
+        Lines that open with it hold no event (the ``#`` directives of W3C
+        and Zeek logs), read as blank.
     json_messages : bool, default False
         Read a message that is itself a JSON object with a message key (an
         app's JSON lines under a container runtime's header) as JSON: its
@@ -108,6 +113,7 @@ class LogFormat:
     names: tuple[str, ...] | None = None
     preamble: tuple[str, ...] = ()
     json_messages: bool = False
+    comment: str | None = None
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -372,6 +378,11 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
 def _level_name(value, key: str | None = None):
     """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
     a syslog severity (journald's PRIORITY "3"); any other value, a non-finite number or a bool as it is."""
+    from .layout import STATUS_KEYS  # the layout module builds on this one
+
+    if key in STATUS_KEYS:
+        text = str(value) if type(value) is int or isinstance(value, str) else ""
+        return HTTP_LEVELS.get(text[:1], value) if len(text) == 3 and text.isdigit() else value
     names = SYSLOG_LEVELS if isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS else NUMERIC_LEVELS
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return names.get(int(value), value)
@@ -615,11 +626,15 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
 
 def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
     """:func:`detect_format` of the non-blank ``sample``, its messages as they are."""
-    from .layout import infer_delimited_format, infer_structured_format, infer_text_format, starts_with_timestamp
+    from .layout import (infer_delimited_format, infer_directive_format, infer_structured_format, infer_text_format,
+                         starts_with_timestamp)
     from .multiline import header_lines
 
     if not sample:
         return PRESETS["raw"]
+    directive = infer_directive_format(sample)
+    if directive is not None:
+        return directive
     structured = infer_structured_format(sample)
     if structured is not None and not _preset_over_untimed(structured, sample, exclude):
         return structured

@@ -341,6 +341,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     blank = _blank(lines, lengths)
     if fmt.preamble:  # a delimited file's column names: no event
         blank |= np.fromiter((line in fmt.preamble for line in lines), dtype=bool, count=len(lines))
+    if fmt.comment:  # a W3C or Zeek log's directives: no event
+        blank |= np.fromiter((line.startswith(fmt.comment) for line in lines), dtype=bool, count=len(lines))
     # A JSON object or a delimited record is read whole, then its cells cut: its time and level may come after
     # a long message. A text header is at the start, where the cut line keeps it.
     fields, matched = fmt.parse(whole if fmt.json_key is not None else lines)

@@ -35,7 +35,7 @@ from .formats import LEVELS_RE, LogFormat, parse_timestamps
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
-           "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS"]
+           "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS", "STATUS_KEYS", "infer_directive_format"]
 
 # Share of the sampled lines an element must hold at its place to join the header.
 HEADER_SHARE = 0.8
@@ -653,6 +653,9 @@ TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "
              "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
               "severity_text", "PRIORITY")
+# An HTTP status, where no key names a level, is the level (5xx an error, 4xx a warning: formats._level_name).
+STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
+               "httpRequest.status", "response_code")
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
                "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER")
 _STRUCTURED_SHARE = 0.5
@@ -670,6 +673,7 @@ _MODE = re.compile(r"[A-Za-z]+(?:[_\-.][A-Za-z]+)*")
 # The json_key of a format whose objects have no message key (see formats._structured_row).
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
+_DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
 _LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
 RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "truncated", "timestamp", "level",
                               "component", "content", "event", "event_line_no", "masked", "template",
@@ -909,6 +913,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     time_format = None
     for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
         key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
+        if key is None and field == "Level":
+            key = _status_key(objs, counts, taken)
         if key is None:
             continue
         taken.add(key)
@@ -920,6 +926,47 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     keys += [(_extra_name(k), k) for k in extras]
     return LogFormat("", syntax, json_key=message, keys=tuple(keys), time_format=time_format,
                      logfmt=syntax == "logfmt")
+
+
+def _status_key(objs: list[dict], counts: Counter, taken: set[str]) -> str | None:
+    """The first of :data:`STATUS_KEYS` on most objects whose values (a sample) are mostly HTTP status codes."""
+    def status(value) -> bool:
+        text = str(value) if type(value) is int or isinstance(value, str) else ""
+        return len(text) == 3 and text.isdigit() and "1" <= text[0] <= "5"
+
+    for key in STATUS_KEYS:
+        values = [o[key] for o in objs if key in o][:_VALUE_SAMPLE]
+        if key not in taken and counts[key] >= _KEY_SHARE * len(objs) and \
+                sum(map(status, values)) >= HEADER_SHARE * len(values) > 0:
+            return key
+    return None
+
+
+def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
+    """A LogFormat for logs whose ``#Fields:`` directive names their columns: W3C extended logs (IIS, Windows
+    Firewall; space between cells, a ``date`` and a ``time`` column) and Zeek (tab between cells); None
+    without one. Lines that open with ``#`` are directives, no events; every column but the time, level and
+    component is the message, as ``key=value`` text."""
+    directive = next((m for m in map(_DIRECTIVE.match, lines) if m is not None), None)
+    if directive is None:
+        return None
+    delimiter = "\t" if "\t" in directive.group(1) else " "
+    names = directive.group(1).strip().split(delimiter)
+    data = [line for line in lines if line.strip() and not line.startswith("#")]
+    rows = [dict(zip(names, cells)) for cells in (line.split(delimiter) for line in data) if len(cells) == len(names)]
+    if len(rows) < max(_MIN_RECORDS, _DELIMITED_SHARE * len(data)):
+        return None
+    fmt = _structured(rows, "delimited")
+    if fmt is None:
+        return None
+    times = (("Date", "date"), ("Time", "time")) if {"date", "time"} <= set(names) else \
+        tuple((f, k) for f, k in fmt.keys if f == "Timestamp")
+    header = times + tuple((f, k) for f, k in fmt.keys if f in ("Level", "Component"))
+    message = next((k for k in names if k in MESSAGE_KEYS), NO_MESSAGE_KEY)
+    used = {k for _, k in header} | {message}
+    keys = header + tuple((_extra_name(k), k) for k in names if k not in used)[:_MAX_EXTRA_KEYS]
+    return replace(fmt, name="directive", json_key=message, keys=keys, delimiter=delimiter, names=tuple(names),
+                   comment="#")
 
 
 def _reads_as_text(values: Sequence) -> bool:

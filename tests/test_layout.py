@@ -658,3 +658,36 @@ def test_a_cloud_logging_payload_is_the_message():
     frame, _ = fmt.parse(lines)
     assert fmt.json_key == "jsonPayload.message" and frame["content"].iloc[0] == "order 0 paid"
     assert frame["content"].iloc[-1] == "textPayload=boom" and frame["level"].iloc[-1] == "ERROR"
+
+
+@pytest.mark.parametrize("dialect", ["w3c", "zeek"])
+def test_columns_named_by_a_fields_directive(dialect):
+    if dialect == "w3c":  # IIS: space between cells, a date and a time column, the status as the level
+        lines = ["#Software: Microsoft Internet Information Services 10.0", "#Version: 1.0",
+                 "#Fields: date time s-ip cs-method cs-uri-stem s-port c-ip cs(User-Agent) sc-status time-taken"]
+        lines += [f"2026-12-01 10:00:{i:02d} 10.0.0.1 GET /shop/item{i % 3} 443 192.168.1.{i} Mozilla/5.0+(X11) "
+                  f"{503 if i == 7 else 200} {15 + i}" for i in range(30)]
+        lines.insert(20, "#Date: 2026-12-01 10:00:20")  # a directive written again further on
+    else:  # Zeek: tab between cells, Unix times
+        lines = ["#separator \\x09", "#path\tconn", "#fields\tts\tuid\tid.orig_h\tproto\tconn_state",
+                 "#types\ttime\tstring\taddr\tenum\tstring"]
+        lines += [f"1796119{200 + i}.25\tC{i}x9Ab\t10.0.0.{i}\ttcp\t{'REJ' if i == 7 else 'SF'}" for i in range(30)]
+    frame = parse_lines(lines)
+    records = frame[~frame["blank"]]
+    assert len(records) == 30 and records["parsed"].all() and records["timestamp"].notna().all()
+    assert frame["blank"].sum() == len(lines) - 30  # the directives are no events
+    odd = records["content"].iloc[7]
+    if dialect == "w3c":
+        assert records["level"].tolist()[6:9] == ["INFO", "ERROR", "INFO"]
+        assert records["timestamp"].iloc[7] == pd.Timestamp("2026-12-01 10:00:07")
+        assert odd.startswith("s-ip=10.0.0.1 cs-method=GET cs-uri-stem=/shop/item1 ")
+    else:
+        assert records["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 10:00:00.25")
+        assert "conn_state=REJ" in odd and "ts=" not in odd
+
+
+def test_an_http_status_is_the_level_where_no_key_names_one():
+    lines = [json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", "msg": "request done", "status": s})
+             for i, s in enumerate([200, 204, 301, 404, 500, 503] * 5)]
+    frame, _ = detect_format(lines).parse(lines[:6])
+    assert frame["level"].tolist() == ["INFO", "INFO", "INFO", "WARNING", "ERROR", "ERROR"]
