@@ -268,6 +268,8 @@ class LogFormat:
         if self.delimiter is not None:
             names, spill = self.names or (), bool(self.names) and self.names[-1] == self.json_key
             read = partial(parse_delimited, delimiter=self.delimiter, names=names, spill=spill)
+            if self.comment is not None:  # W3C's and Zeek's cells are never quoted
+                read = partial(_plain_cells, delimiter=self.delimiter, names=names)
         keys = self.keys
         if keys is None:
             keys = tuple((f, names) for f, names in zip(("Timestamp", "Level", "Component"),
@@ -297,6 +299,14 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str]) -> str | None:
             # The separator after it: what closes the field and the spaces, not what opens the next one.
             return "".join(kept) + re.match(r"[^\s(]*\s*", rest[0]).group() + "<Content>"
     return None
+
+
+def _plain_cells(line: str, delimiter: str, names: Sequence[str]) -> dict | None:
+    """The cells of a line that quotes none (W3C, Zeek) by column name; None when there are not as many."""
+    from .layout import split_plain
+
+    cells = split_plain(line, delimiter)
+    return dict(zip(names, cells)) if len(cells) == len(names) else None
 
 
 def _column_name(field_name: str) -> str:
@@ -354,7 +364,7 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         if field_name in TIME_FIELDS:
             time_keys.add(key)
         if field_name == "Level":
-            value = _level_name(value, key)
+            value = _level_name(value, key, syslog=message_key == "short_message")  # GELF's levels are syslog's
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
     if isinstance(message, list) and message and all(type(b) is int and 0 <= b < 256 for b in message):
@@ -375,15 +385,17 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
     return (*values, message)
 
 
-def _level_name(value, key: str | None = None):
+def _level_name(value, key: str | None = None, syslog: bool = False):
     """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
-    a syslog severity (journald's PRIORITY "3"); any other value, a non-finite number or a bool as it is."""
+    (or with ``syslog``: GELF's level) a syslog severity 0-7 (journald's PRIORITY "3"); an HTTP status under a
+    status key as its class; any other value, a non-finite number or a bool as it is."""
     from .layout import STATUS_KEYS  # the layout module builds on this one
 
     if key in STATUS_KEYS:
         text = str(value) if type(value) is int or isinstance(value, str) else ""
         return HTTP_LEVELS.get(text[:1], value) if len(text) == 3 and text.isdigit() else value
-    names = SYSLOG_LEVELS if isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS else NUMERIC_LEVELS
+    names = {**NUMERIC_LEVELS, **SYSLOG_LEVELS} if syslog or (isinstance(key, str) and key.lower() in
+                                                              _SYSLOG_LEVEL_KEYS) else NUMERIC_LEVELS
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return names.get(int(value), value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -469,13 +481,15 @@ _UNITS = ("s", "ms", "us", "ns")
 def _filled(times: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series:
     """``times`` (n,) with ``values`` (m,) at the m rows where ``where`` (n,) is true, in the finer of their
     units; ``times`` as it is where that unit cannot hold one of them (a year 9999 in nanoseconds)."""
-    unit = max(times.dt.unit, values.dt.unit, key=_UNITS.index)
-    try:
-        out = times.dt.as_unit(unit)
-        out[where] = values.dt.as_unit(unit).array
-    except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
-        return times
-    return out
+    finest = max(times.dt.unit, values.dt.unit, key=_UNITS.index)
+    for unit in dict.fromkeys((finest, "us")):  # microseconds hold any year a log writes
+        try:
+            out = times.dt.as_unit(unit)
+            out[where] = values.dt.floor(unit).dt.as_unit(unit).array
+            return out
+        except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+            continue
+    return times
 
 
 def _infer_datetimes(joined: pd.Series) -> pd.Series:
@@ -704,8 +718,8 @@ def _json_message(text: str) -> tuple[str, str | None, str | None] | None:
     key = next((k for k in MESSAGE_KEYS if isinstance(obj.get(k), str)), None) if obj is not None else None
     if key is None:
         return None
-    level = next((obj[k] for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)
-    level = _level_name(level)
+    level_key = next((k for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)
+    level = None if level_key is None else _level_name(obj[level_key], level_key)
     logger = next((obj[k] for k in _JSON_COMPONENT_KEYS if obj.get(k) is not None), None)
     return (obj[key].rstrip("\r\n"), None if level is None else _scalar_text(level),
             None if logger is None else _scalar_text(logger))

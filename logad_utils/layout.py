@@ -35,7 +35,8 @@ from .formats import LEVELS_RE, LogFormat, parse_timestamps
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
-           "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS", "STATUS_KEYS", "infer_directive_format"]
+           "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS", "STATUS_KEYS", "infer_directive_format",
+           "split_plain"]
 
 # Share of the sampled lines an element must hold at its place to join the header.
 HEADER_SHARE = 0.8
@@ -647,8 +648,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
 
 
 # --------------------------------------------------------------------------- structured lines
-MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "textPayload",
-                "jsonPayload.message")
+MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
+                "textPayload", "jsonPayload.message")
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "eventTime", "asctime", "@t",
              "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
@@ -667,9 +668,8 @@ _PREAMBLE_LINES = 5
 _MIN_RECORDS, _RECORD_SHARE = 3, 0.1
 _MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS) | {"description"}
 _KEY_SHARE = 0.5
-# Words of a text, and a value that names a mode (order_created, eu-west; an instance has a digit).
-_WORD = re.compile(r"[A-Za-z]+[,.;:!?]?")
-_MODE = re.compile(r"[A-Za-z]+(?:[_\-.][A-Za-z]+)*")
+# A word of a text, in any script, with the punctuation a sentence puts after it.
+_WORD = re.compile(r"[^\W\d_]+[,.;:!?]?")
 # The json_key of a format whose objects have no message key (see formats._structured_row).
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
@@ -880,10 +880,16 @@ def _time_cell(cell: str) -> bool:
     return _dated_time(cell, whole=True)
 
 
+def split_plain(line: str, delimiter: str) -> list[str]:
+    """The cells of a line whose cells are never quoted (W3C, Zeek): split at tabs, or at runs of spaces."""
+    return line.split("\t") if delimiter == "\t" else line.split()
+
+
 def _column_names(header: list[str] | None, width: int) -> list[str]:
-    """Column names: the header's cells (made unique; a blank one named by its place), else column1 ... columnN."""
+    """Column names: the header's cells (made unique; a blank one named by its place), else column1 ... columnN
+    (a header's width when ``width`` is 0)."""
     names: list[str] = []
-    for i in range(width):
+    for i in range(width or len(header or ())):
         name = (header[i].strip() if header is not None and i < len(header) else "") or f"column{i + 1}"
         names.append(name if name not in names else f"{name}_{i + 1}")
     return names
@@ -951,13 +957,14 @@ def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
     if directive is None:
         return None
     delimiter = "\t" if "\t" in directive.group(1) else " "
-    names = directive.group(1).strip().split(delimiter)
+    names = _column_names(split_plain(directive.group(1).strip(), delimiter), 0)
     data = [line for line in lines if line.strip() and not line.startswith("#")]
-    rows = [dict(zip(names, cells)) for cells in (line.split(delimiter) for line in data) if len(cells) == len(names)]
-    if len(rows) < max(_MIN_RECORDS, _DELIMITED_SHARE * len(data)):
+    rows = [dict(zip(names, cells)) for cells in (split_plain(line, delimiter) for line in data)
+            if len(cells) == len(names)]
+    if len(names) < 3 or len(rows) < max(_MIN_RECORDS, _DELIMITED_SHARE * len(data)):
         return None
     fmt = _structured(rows, "delimited")
-    if fmt is None:
+    if fmt is None or not ({"date", "time"} <= set(names) or any(f == "Timestamp" for f, _ in fmt.keys)):
         return None
     times = (("Date", "date"), ("Time", "time")) if {"date", "time"} <= set(names) else \
         tuple((f, k) for f, k in fmt.keys if f == "Timestamp")
@@ -970,13 +977,12 @@ def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
 
 
 def _reads_as_text(values: Sequence) -> bool:
-    """Whether most of a key's string values (n,) read as a message: a sentence (3 or more tokens, most of them
-    words) or a mode's name (``order_created``); not an id, a path or a user agent."""
+    """Whether most of a key's string values (n,) read as a message: two words, or three or more tokens most of
+    them words; not an id, a name, a host, a path or a user agent."""
     def text(value) -> bool:
         tokens = value.split() if isinstance(value, str) else []
-        if len(tokens) == 1:
-            return _MODE.fullmatch(tokens[0]) is not None
-        return len(tokens) >= 3 and 2 * sum(_WORD.fullmatch(t) is not None for t in tokens) >= len(tokens)
+        words = sum(_WORD.fullmatch(t) is not None for t in tokens)
+        return words == len(tokens) == 2 or (len(tokens) >= 3 and 2 * words >= len(tokens))
 
     present = [v for v in values if isinstance(v, str) and v.strip()]
     return 2 * sum(map(text, present)) >= len(present) > 0

@@ -146,6 +146,15 @@ def test_a_storm_over_lines_that_all_score_alike_and_with_blank_lines_in_it_is_f
     assert np.flatnonzero(flagged).tolist() == list(range(850, 1150, 2))
 
 
+def test_blank_lines_neither_make_nor_unmake_a_storm():
+    # Every other line of a run scores high: half of that stretch, too thin to be a storm, blank lines or not.
+    run = np.tile([9.0, 0.0], 75)
+    plain = np.r_[np.zeros(850), run, np.zeros(850)]
+    spaced = np.r_[np.zeros(850), np.ravel(np.column_stack([run, np.full(150, np.nan)])), np.zeros(850)]
+    flagged = [(s > compute_threshold(s, order=LineRows())).sum() for s in (plain, spaced)]
+    assert flagged[0] == flagged[1] <= 0.05 * len(plain)
+
+
 class _KeyOrder:
     def __init__(self, line_keys):
         self.line_keys = line_keys

@@ -176,6 +176,9 @@ def test_a_level_key_counts_up_unless_it_is_a_priority_and_a_lower_case_pri_give
     lines = [json.dumps({"msg": "x", "level": 2, "ts": 1764583200}), json.dumps({"msg": "y", "level": 50,
                                                                             "ts": 1764583201})]
     assert detect_format(lines * 3).parse(lines)[0]["level"].tolist() == ["2", "ERROR"]
+    gelf = [json.dumps({"version": "1.1", "host": "web-1", "short_message": "disk full", "level": 3,
+                        "timestamp": 1764583200.5}), json.dumps({"msg": "ok", "severity": 30, "ts": 1764583200})]
+    assert [detect_format([line] * 3).parse([line])[0]["level"].iloc[0] for line in gelf] == ["ERROR", "INFO"]
     fmt = LogFormat("<<pri>><Content>")
     frame, _ = fmt.parse(["<11>disk failure"])
     assert fmt.columns == frame.columns.tolist() and frame["level"].tolist() == ["ERROR"]
@@ -187,6 +190,11 @@ def test_a_time_beyond_2262_survives_a_retry_of_fractions_in_its_chunk():
     assert frame["timestamp"].tolist()[:2] == [pd.Timestamp("9999-12-31 23:59:59"),
                                                pd.Timestamp("2026-12-01 10:00:00.5")]
     assert pd.isna(frame["timestamp"].iloc[2])
+    # With nanoseconds to retry too, the times are kept to the microsecond that holds the year 9999.
+    frame, _ = LogFormat("<Date> <Time> <Content>", time_format="%Y-%m-%d %H:%M:%S").parse(
+        ["9999-12-31 23:59:59 sentinel", "2026-12-01 10:00:00.123456789 fine"])
+    assert frame["timestamp"].tolist() == [pd.Timestamp("9999-12-31 23:59:59"),
+                                           pd.Timestamp("2026-12-01 10:00:00.123456")]
 
 
 def test_seconds_with_a_fraction_the_layout_lacks_still_read():

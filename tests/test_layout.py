@@ -603,11 +603,15 @@ def test_objects_without_a_message_key_or_with_an_empty_message_read_their_keys_
                         "user": f"u{i}"}) for i in range(30)]
     frame, _ = detect_format(chat).parse(chat)
     assert frame["content"].iloc[:2].tolist() == ["user=u0", "user logged in"]
-    # The names of what happened are a message; ids, paths and user agents are not (bools are no bytes).
+    # One word is no message (a user, a host, a mode): every key is, the mode kept apart (bools are no bytes).
     actions = [json.dumps({"ts": f"2026-12-01T10:00:{i:02d}Z", "action": ("order_created", "cart_viewed")[i % 2],
-                           "user": ("bob", "eve")[i % 2], "flags": [True, False]}) for i in range(30)]
+                           "user": ("administrator", "eve")[i % 2], "flags": [True, False]}) for i in range(30)]
     fmt = detect_format(actions)
-    assert fmt.json_key == "action" and fmt.parse(actions[:1])[0]["content"].tolist() == ["order_created"]
+    frame, _ = fmt.parse(actions[:1])
+    assert fmt.json_key == ""
+    assert frame["content"].tolist() == ["action=order_created user=administrator flags=true false"]
+    sentences = [json.dumps({"t": i, "text_ru": "Пользователь вошёл в систему", "id": f"u{i}"}) for i in range(30)]
+    assert detect_format(sentences).json_key == "text_ru"
 
 
 def test_a_log_whose_records_mostly_span_lines_has_all_its_columns():
@@ -691,3 +695,17 @@ def test_an_http_status_is_the_level_where_no_key_names_one():
              for i, s in enumerate([200, 204, 301, 404, 500, 503] * 5)]
     frame, _ = detect_format(lines).parse(lines[:6])
     assert frame["level"].tolist() == ["INFO", "INFO", "INFO", "WARNING", "ERROR", "ERROR"]
+
+
+def test_a_fields_directive_needs_columns_of_its_own_and_its_cells_are_never_quoted():
+    csv_lines = ["#Fields: a,b,c"] + [f"{i},x{i},2026-12-01T10:00:{i:02d}Z" for i in range(30)]
+    assert detect_format(csv_lines).name != "directive"
+    zeek = ["#fields\tts\tquery\tquery\trcode"] + [f"1796119{200 + i}.0\t{chr(34) if i == 3 else ''}q{i}.example"
+                                                     f"\tA\tNOERROR" for i in range(30)]
+    fmt = detect_format(zeek)
+    frame = parse_lines(zeek)
+    assert fmt.name == "directive" and fmt.names == ("ts", "query", "query_3", "rcode")
+    assert frame["content"].iloc[4] == 'query="q3.example query_3=A rcode=NOERROR'
+    w3c = ["#Fields: date  time x y"] + [f"2026-12-01 10:00:{i:02d} a{i} b" for i in range(30)]
+    frame = parse_lines(w3c)
+    assert frame["timestamp"].iloc[1:].notna().all() and frame["parsed"].iloc[1:].all()

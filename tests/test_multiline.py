@@ -102,6 +102,8 @@ def test_each_event_weighs_one_line_however_long_its_trace(tmp_path):
     # A frame that starts within an event counts that event from its first row there.
     inside = frame.loc[frame["event_line_no"] != frame["line_no"]].iloc[:9]
     assert TfidfDetector().fit(inside).unique_.counts.sum() == 1
+    # In any row order.
+    assert TfidfDetector().fit(frame.sample(frac=1, random_state=0)).unique_.counts.sum() == 1000
 
 
 def test_trace_at_end_of_file_and_across_chunks(tmp_path):

@@ -109,13 +109,13 @@ class LineRows:
 
 
 def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, density: float) -> bool:
-    """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input that they fill
-    at least ``density`` of, with the blank lines at sorted positions (b,) (a Go panic's) filling it too."""
+    """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input whose lines they
+    make at least ``density`` of, the blank lines at sorted positions (b,) (a Go panic's) not counted."""
     m = len(positions)
     k = max(1, int(np.ceil(cover * m)))
     first, last = positions[:m - k + 1], positions[k - 1:]
     inside = np.searchsorted(blank, last, side="right") - np.searchsorted(blank, first, side="left")
-    return bool(np.max((k + inside) / (last - first + 1)) >= density)
+    return bool(np.max(k / (last - first + 1 - inside)) >= density)
 
 
 def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray | None = None,
@@ -265,7 +265,10 @@ def _own_weights(X) -> np.ndarray:
     starts = event_starts(X)
     if "event_line_no" in X and not starts.all():
         events = X[[c for c in ("source", "event_line_no") if c in X]]
-        starts |= (~events.duplicated().to_numpy()).astype(np.int64)
+        events = pd.MultiIndex.from_frame(events.astype(object)) if events.shape[1] > 1 else pd.Index(events.iloc[:, 0])
+        # An event whose first line is not in X counts at its first row here.
+        orphan = ~events.isin(events[starts.astype(bool)])
+        starts |= (orphan & ~events.duplicated()).astype(np.int64)
     return starts
 
 
