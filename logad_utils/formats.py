@@ -281,10 +281,10 @@ class LogFormat:
 def _leading_pattern(pattern: str, time_fields: Sequence[str]) -> str | None:
     """The format string's leading fields up to its time fields and level, then ``<Content>``; None where that
     is the whole header, or there is no time field."""
-    parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", pattern)
-    need = set(time_fields) | ({"Level"} & set(_PLACEHOLDER.findall(pattern)))
     if not time_fields:
         return None
+    parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", pattern)
+    need = set(time_fields) | ({"Level"} & set(_PLACEHOLDER.findall(pattern)))
     kept = []
     for i, part in enumerate(parts):
         name = m.group(1) if (m := _PLACEHOLDER.fullmatch(part)) else None
@@ -392,15 +392,20 @@ def _level_name(value, key: str | None = None, syslog: bool = False):
     from .layout import STATUS_KEYS  # the layout module builds on this one
 
     if key in STATUS_KEYS:
-        text = str(value) if type(value) is int or isinstance(value, str) else ""
-        return HTTP_LEVELS.get(text[:1], value) if len(text) == 3 and text.isdigit() else value
-    names = {**NUMERIC_LEVELS, **SYSLOG_LEVELS} if syslog or (isinstance(key, str) and key.lower() in
-                                                              _SYSLOG_LEVEL_KEYS) else NUMERIC_LEVELS
+        return HTTP_LEVELS.get(http_status_class(value), value)
+    syslog = syslog or (isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS)
+    names = {**NUMERIC_LEVELS, **SYSLOG_LEVELS} if syslog else NUMERIC_LEVELS
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return names.get(int(value), value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return names.get(int(value), value)
     return value
+
+
+def http_status_class(value) -> str | None:
+    """The class of an HTTP status code, a number or digits (``"5"`` for 503); None for anything else."""
+    text = str(value) if type(value) is int or isinstance(value, str) else ""
+    return text[0] if len(text) == 3 and text.isdigit() and "1" <= text[0] <= "5" else None
 
 
 def _pri_levels(pri: pd.Series) -> pd.Series:

@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .formats import LEVELS_RE, LogFormat, parse_timestamps
+from .formats import LEVELS_RE, LogFormat, http_status_class, parse_timestamps
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -936,14 +936,10 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
 
 def _status_key(objs: list[dict], counts: Counter, taken: set[str]) -> str | None:
     """The first of :data:`STATUS_KEYS` on most objects whose values (a sample) are mostly HTTP status codes."""
-    def status(value) -> bool:
-        text = str(value) if type(value) is int or isinstance(value, str) else ""
-        return len(text) == 3 and text.isdigit() and "1" <= text[0] <= "5"
-
     for key in STATUS_KEYS:
         values = [o[key] for o in objs if key in o][:_VALUE_SAMPLE]
         if key not in taken and counts[key] >= _KEY_SHARE * len(objs) and \
-                sum(map(status, values)) >= HEADER_SHARE * len(values) > 0:
+                sum(http_status_class(v) is not None for v in values) >= HEADER_SHARE * len(values) > 0:
             return key
     return None
 

@@ -22,7 +22,8 @@ from ..streaming import Stamps, event_starts
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold", "storm_threshold", "LineRows"]
 
 # A storm (:func:`storm_threshold`) may reach this share of the lines; ``STORM_COVER`` of its lines lie in one
-# stretch of the input that they fill at least ``STORM_DENSITY`` of.
+# stretch of the input and make at least ``STORM_DENSITY`` of its non-blank lines. Chosen leave-one-system-out
+# (``benchmarks/bench_transfer.py``).
 STORM_SHARE = 0.25
 STORM_COVER = 0.9
 STORM_DENSITY = 0.7
@@ -64,6 +65,12 @@ def _top(values: np.ndarray, m: int, weights: np.ndarray | None = None) -> np.nd
     return np.repeat(values[order][:keep], counts[:keep])[:m]
 
 
+def _robust_spread(values: np.ndarray, med: float, weights: np.ndarray | None = None) -> float:
+    """1.4826 · MAD of values (u,) about their median ``med``; their standard deviation where the MAD is zero (as
+    when most lines repeat one message)."""
+    return _quantile(np.abs(values - med), 0.5, weights) * 1.4826 or _std(values, weights)
+
+
 def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, min_gap: float = 0.1,
                    min_mass: float = 0.002, weights: np.ndarray | None = None) -> float:
     """Label-free cut on line scores (n,): the clearest gap among the top ``max_share`` of lines, else a floor.
@@ -84,9 +91,7 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
     """
     n = len(scores) if weights is None else int(np.sum(weights))
     med = _quantile(scores, 0.5, weights)
-    spread = _quantile(np.abs(scores - med), 0.5, weights) * 1.4826
-    if spread <= 0:
-        spread = _std(scores, weights)
+    spread = _robust_spread(scores, med, weights)
     floor = max(med + k * spread, _quantile(scores, 1.0 - max_share, weights))
     top = _top(scores, int(np.ceil(max_share * n)) + 1, weights)
     lower = top[1:]
@@ -128,10 +133,11 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
     breaks that rule. Such a flood is rare in a different way: it sits in one
     stretch of the input. So a gap among the top ``max_share`` lines (relative
     gap ≥ ``min_gap``, at least ``min_mass`` of the lines above it, as in
-    :func:`auto_threshold`) cuts there when ``cover`` of the lines above it lie
-    in one stretch of the input that they fill at least ``density`` of; among
-    several such gaps, the relatively largest. Lines of a clean log that score
-    high (rare messages) are spread over it, and keep the ordinary cut.
+    :func:`auto_threshold`; a gap on the median itself relative to the spread)
+    cuts there when ``cover`` of the lines above it lie in one stretch of the
+    input and make at least ``density`` of its non-blank lines; among several
+    such gaps, the relatively largest. Lines of a clean log that score high
+    (rare messages) are spread over it, and keep the ordinary cut.
     ``order.positions(rows)`` gives the input positions of the lines of rows
     (:class:`LineRows` where row i is line i; a first pass's order for a table
     of distinct lines, ``weights`` (n,) their counts); NaN scores are ignored.
@@ -145,12 +151,11 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
     top, above = scores[rows], np.cumsum(weights[rows])
     n = int(above[-1])
     med = _quantile(scores[known], 0.5, weights[known])
-    spread = _quantile(np.abs(scores[known] - med), 0.5, weights[known]) * 1.4826 or _std(scores[known],
-                                                                                       weights[known])
     lower, mid = top[1:], (top[:-1] + top[1:]) / 2
-    # A storm over lines that all score the same (a heartbeat and one request) stands on the median itself.
-    relative = np.where(lower >= med, (top[:-1] - lower) / np.maximum(np.where(lower > med, lower - med, spread),
-                                                                        1e-12), 0.0)
+    # A storm over lines that all score the same (a heartbeat and one request) stands on the median itself:
+    # its gap is measured against the spread.
+    base = np.where(lower > med, lower - med, _robust_spread(scores[known], med, weights[known]))
+    relative = np.where(lower >= med, (top[:-1] - lower) / np.maximum(base, 1e-12), 0.0)
     gaps = np.flatnonzero((relative >= min_gap) & (mid < cut) & (above[:-1] <= np.ceil(max_share * n))
                           & (above[:-1] >= max(2, np.ceil(min_mass * n))))
     if not len(gaps):
