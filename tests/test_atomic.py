@@ -136,10 +136,16 @@ def test_interrupted_parse_leaves_no_finished_looking_output(log_50k, tmp_path, 
 
 
 def test_killed_detect_leaves_only_complete_outputs(log_50k, tmp_path):
-    scores, projector, model = tmp_path / "scores.csv", tmp_path / "projector", tmp_path / "model"
-    caught, frozen, _ = stop_while_writing(
-        ["detect", str(log_50k), "--out", str(scores), "--projector-dir", str(projector), "--save-model", str(model)],
-        tmp_path, signal.SIGKILL, prefix=".tensors.tmp-")
+    for attempt in range(3):
+        run = tmp_path / f"run{attempt}"
+        run.mkdir()
+        scores, projector, model = run / "scores.csv", run / "projector", run / "model"
+        caught, frozen, _ = stop_while_writing(
+            ["detect", str(log_50k), "--out", str(scores), "--projector-dir", str(projector), "--save-model",
+             str(model)], run, signal.SIGKILL, prefix=".tensors.tmp-")
+        if caught:
+            break
+        # A busy machine's poll can miss the projector's short write: the run ended whole, nothing was tested.
     assert caught and "scores.csv" in frozen and len(pd.read_csv(scores)) == 50_000  # written first: complete
     assert not (projector / "tfidf" / "tensors.tsv").exists() and not model.exists()
 
