@@ -38,6 +38,7 @@ __all__ = [
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fields and the text between them
 # Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
 # and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
 # Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
@@ -50,7 +51,10 @@ LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOT
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
 SYSLOG_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
 _SYSLOG_LEVEL_KEYS = frozenset({"priority", "severity"})
-# An HTTP status read as the level (layout.STATUS_KEYS): its class.
+_SYSLOG_NAMES = {**NUMERIC_LEVELS, **SYSLOG_LEVELS}
+# An HTTP status, where no key names a level, is the level (layout._status_key): its class.
+STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
+               "httpRequest.status", "response_code")
 HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERROR"}
 
 
@@ -262,14 +266,14 @@ class LogFormat:
         return [m.group(*index) if (m := match(line)) else None for line in lines]
 
     def _parse_structured(self, lines: Sequence[str]) -> list[tuple | None]:
-        from .layout import parse_delimited, parse_json_object, parse_logfmt
+        from .layout import parse_delimited, parse_json_object, parse_logfmt, plain_cells
 
         read = parse_logfmt if self.logfmt else parse_json_object
         if self.delimiter is not None:
             names, spill = self.names or (), bool(self.names) and self.names[-1] == self.json_key
             read = partial(parse_delimited, delimiter=self.delimiter, names=names, spill=spill)
             if self.comment is not None:  # W3C's and Zeek's cells are never quoted
-                read = partial(_plain_cells, delimiter=self.delimiter, names=names)
+                read = partial(plain_cells, delimiter=self.delimiter, names=names)
         keys = self.keys
         if keys is None:
             keys = tuple((f, names) for f, names in zip(("Timestamp", "Level", "Component"),
@@ -283,7 +287,7 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str]) -> str | None:
     is the whole header, or there is no time field."""
     if not time_fields:
         return None
-    parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", pattern)
+    parts = _FIELD_SPLIT.split(pattern)
     need = set(time_fields) | ({"Level"} & set(_PLACEHOLDER.findall(pattern)))
     kept = []
     for i, part in enumerate(parts):
@@ -301,14 +305,6 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str]) -> str | None:
     return None
 
 
-def _plain_cells(line: str, delimiter: str, names: Sequence[str]) -> dict | None:
-    """The cells of a line that quotes none (W3C, Zeek) by column name; None when there are not as many."""
-    from .layout import split_plain
-
-    cells = split_plain(line, delimiter)
-    return dict(zip(names, cells)) if len(cells) == len(names) else None
-
-
 def _column_name(field_name: str) -> str:
     return CANONICAL.get(field_name, field_name.lower())
 
@@ -317,7 +313,7 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
     """Translate Loghub notation into an anchored regex with one group per field."""
     if "<Content>" not in pattern:
         raise FormatError(f"format {pattern!r} has no <Content> field; it must name where the message is")
-    parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", pattern)
+    parts = _FIELD_SPLIT.split(pattern)
     regex = ""
     seen: set[str] = set()
     for part in parts:
@@ -389,12 +385,10 @@ def _level_name(value, key: str | None = None, syslog: bool = False):
     """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
     (or with ``syslog``: GELF's level) a syslog severity 0-7 (journald's PRIORITY "3"); an HTTP status under a
     status key as its class; any other value, a non-finite number or a bool as it is."""
-    from .layout import STATUS_KEYS  # the layout module builds on this one
-
     if key in STATUS_KEYS:
         return HTTP_LEVELS.get(http_status_class(value), value)
     syslog = syslog or (isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS)
-    names = {**NUMERIC_LEVELS, **SYSLOG_LEVELS} if syslog else NUMERIC_LEVELS
+    names = _SYSLOG_NAMES if syslog else NUMERIC_LEVELS
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return names.get(int(value), value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -694,7 +688,7 @@ def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequ
     if structured.time_fields or any(f == "Timestamp" for f, _ in structured.keys or ()):
         return False
     presets = [f for f in PRESETS.values() if f.json_key is None and f.name not in ("raw", *exclude)]
-    return any(_fit(f, sample, 0)[:2] == (1.0, 1.0) for f in presets)
+    return any(_fit(f, sample, 0, floor=1.0)[:2] == (1.0, 1.0) for f in presets)
 
 
 # JSON messages with a message key on this many sampled lines (and share of them) make a format read them.

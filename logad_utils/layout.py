@@ -31,12 +31,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .formats import LEVELS_RE, LogFormat, http_status_class, parse_timestamps
+from .formats import LEVELS_RE, STATUS_KEYS, LogFormat, http_status_class, parse_timestamps
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
            "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS", "STATUS_KEYS", "infer_directive_format",
-           "split_plain"]
+           "split_plain", "plain_cells"]
 
 # Share of the sampled lines an element must hold at its place to join the header.
 HEADER_SHARE = 0.8
@@ -654,9 +654,6 @@ TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "
              "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
               "severity_text", "PRIORITY")
-# An HTTP status, where no key names a level, is the level (5xx an error, 4xx a warning: formats._level_name).
-STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
-               "httpRequest.status", "response_code")
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
                "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER")
 _STRUCTURED_SHARE = 0.5
@@ -885,11 +882,16 @@ def split_plain(line: str, delimiter: str) -> list[str]:
     return line.split("\t") if delimiter == "\t" else line.split()
 
 
+def plain_cells(line: str, delimiter: str, names: Sequence[str]) -> dict | None:
+    """The cells of a line that quotes none (W3C, Zeek) by column name; None when there are not as many."""
+    cells = split_plain(line, delimiter)
+    return dict(zip(names, cells)) if len(cells) == len(names) else None
+
+
 def _column_names(header: list[str] | None, width: int) -> list[str]:
-    """Column names: the header's cells (made unique; a blank one named by its place), else column1 ... columnN
-    (a header's width when ``width`` is 0)."""
+    """Column names: the header's cells (made unique; a blank one named by its place), else column1 ... columnN."""
     names: list[str] = []
-    for i in range(width or len(header or ())):
+    for i in range(width):
         name = (header[i].strip() if header is not None and i < len(header) else "") or f"column{i + 1}"
         names.append(name if name not in names else f"{name}_{i + 1}")
     return names
@@ -953,17 +955,17 @@ def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
     if directive is None:
         return None
     delimiter = "\t" if "\t" in directive.group(1) else " "
-    names = _column_names(split_plain(directive.group(1).strip(), delimiter), 0)
+    cells = split_plain(directive.group(1).strip(), delimiter)
+    names = _column_names(cells, len(cells))
     data = [line for line in lines if line.strip() and not line.startswith("#")]
-    rows = [dict(zip(names, cells)) for cells in (split_plain(line, delimiter) for line in data)
-            if len(cells) == len(names)]
+    rows = [row for row in (plain_cells(line, delimiter, names) for line in data) if row is not None]
     if len(names) < 3 or len(rows) < max(_MIN_RECORDS, _DELIMITED_SHARE * len(data)):
         return None
     fmt = _structured(rows, "delimited")
-    if fmt is None or not ({"date", "time"} <= set(names) or any(f == "Timestamp" for f, _ in fmt.keys)):
+    dated = {"date", "time"} <= set(names)
+    if fmt is None or not (dated or any(f == "Timestamp" for f, _ in fmt.keys)):
         return None
-    times = (("Date", "date"), ("Time", "time")) if {"date", "time"} <= set(names) else \
-        tuple((f, k) for f, k in fmt.keys if f == "Timestamp")
+    times = (("Date", "date"), ("Time", "time")) if dated else tuple((f, k) for f, k in fmt.keys if f == "Timestamp")
     header = times + tuple((f, k) for f, k in fmt.keys if f in ("Level", "Component"))
     message = next((k for k in names if k in MESSAGE_KEYS), NO_MESSAGE_KEY)
     used = {k for _, k in header} | {message}
