@@ -37,10 +37,10 @@ import pandas as pd
 
 from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
-from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, MAX_LINE_CHARS, LogInputError, ReadReport, _DayRoller,
+from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _whole_events, clock_warning, compression, iter_log_chunks, line_ends,
-                 resolve_paths, split_line_batches, split_lines)
+                 read_detection_sample, resolve_paths, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -52,7 +52,7 @@ __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partition
 
 BLOCK_BYTES = 64 << 20
 SUCCESS = "_SUCCESS"
-_HEAD_LINES = 500  # what format detection reads
+_HEAD_LINES = 500  # the first chunk read to learn a file's format
 _SCAN = 1 << 16
 _LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
 _BEHIND = 64 << 10  # bytes read at a time back from a range for its last lines, which its first may continue
@@ -141,7 +141,7 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
     found = report.formats.get(str(path))
     if chunk is None or found is None:
         return None, None, None, None
-    sample = [s[:MAX_LINE_CHARS] for s in chunk["raw"]][:_HEAD_LINES]
+    sample, _ = read_detection_sample(path)
     # An inferred layout has no name to look up: the ranges get the layout itself (io detects it on the same lines).
     spec = fmt if fmt != "auto" else found if found in PRESETS else detect_format(sample)
     layout = get_format(spec, json_key=json_key)

@@ -211,28 +211,29 @@ class LogFormat:
         """Give the lines that miss an inferred layout its leading fields where they have them: the time (read
         as the layout reads it), the level, the rest as the message. A layout inferred from a sample can hold
         words the sample's lines happened to share, which other lines lack; they keep ``parsed`` False."""
-        leading = _leading_pattern(self.pattern, self._time_fields())
-        if leading is None:
-            return
-        try:
-            fallback = LogFormat(leading, "custom", {k: v for k, v in self.field_patterns.items() if f"<{k}>" in
-                                                     leading}, self.time_format)
-        except FormatError:
-            return
         missed = np.flatnonzero(~matched)
-        sub, ok = fallback.parse([lines[i] for i in missed])
-        ok &= sub["timestamp"].notna().to_numpy()
-        rows = missed[ok]
-        if not len(rows):
-            return
-        where = np.zeros(len(frame), dtype=bool)
-        where[rows] = True
-        for column in fallback.columns:
-            values = sub.loc[ok, column]
-            if column == "timestamp":
-                frame[column] = _filled(frame[column], where, values)
-            elif column in frame:
-                frame.loc[rows, column] = values.to_numpy()
+        # With its level first; a line without one ("[time] Started by user admin") keeps the time alone.
+        for with_level in (True, False):
+            leading = _leading_pattern(self.pattern, self._time_fields(), with_level)
+            if leading is None or not len(missed):
+                continue
+            try:
+                fallback = LogFormat(leading, "custom", {k: v for k, v in self.field_patterns.items()
+                                                         if f"<{k}>" in leading}, self.time_format)
+            except FormatError:
+                continue
+            sub, ok = fallback.parse([lines[i] for i in missed])
+            ok &= sub["timestamp"].notna().to_numpy()
+            rows = missed[ok]
+            where = np.zeros(len(frame), dtype=bool)
+            where[rows] = True
+            for column in fallback.columns:
+                values = sub.loc[ok, column]
+                if column == "timestamp":
+                    frame[column] = _filled(frame[column], where, values)
+                elif column in frame:
+                    frame.loc[rows, column] = values.to_numpy()
+            missed = missed[~ok]
 
     def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that is a JSON object with a message key read as one: its
@@ -282,13 +283,16 @@ class LogFormat:
         return [_structured_row(read(line), self.json_key, keys, require) for line in lines]
 
 
-def _leading_pattern(pattern: str, time_fields: Sequence[str]) -> str | None:
-    """The format string's leading fields up to its time fields and level, then ``<Content>``; None where that
-    is the whole header, or there is no time field."""
+def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True) -> str | None:
+    """The format string's leading fields up to its time fields (and its level, ``with_level``), then
+    ``<Content>``; None where that is the whole header, or there is no time field (or no level to look for)."""
     if not time_fields:
         return None
     parts = _FIELD_SPLIT.split(pattern)
-    need = set(time_fields) | ({"Level"} & set(_PLACEHOLDER.findall(pattern)))
+    has_level = "Level" in _PLACEHOLDER.findall(pattern)
+    if not with_level and not has_level:
+        return None  # the pattern with the level already was this one
+    need = set(time_fields) | ({"Level"} if with_level and has_level else set())
     kept = []
     for i, part in enumerate(parts):
         name = m.group(1) if (m := _PLACEHOLDER.fullmatch(part)) else None

@@ -51,6 +51,9 @@ _READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 COMPRESSIONS = {rb"\x1f\x8b": ("gzip", gzip.open), rb"\xfd7zXZ\x00": ("xz", lzma.open),
                 rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)": ("bzip2", bz2.open)}  # bzip2: a block or end of stream next
 _DETECT_LINES = 500
+# Detection reads blocks of consecutive lines spread over a file's first lines: a service's first lines (a banner,
+# its start-up, one job's output) are often unlike the rest, and a layout inferred from them alone over-fits.
+_DETECT_SPAN, _DETECT_BLOCKS = 20_000, 5
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
 # Lines before a chunk that decide whether its first lines continue them, and the characters of each read.
@@ -374,7 +377,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:
     """Rows for in-memory lines of one log, as :func:`read_logs` makes them (format detected when ``auto``)."""
     lines = list(lines)
-    sample = [s[:MAX_LINE_CHARS] for s in lines[:_DETECT_LINES]]
+    sample = detection_sample(lines)
     chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
     return _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
 
@@ -382,7 +385,7 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
 def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events."""
     files = resolve_paths(path)
-    sample = [s[:MAX_LINE_CHARS] for s in next(_iter_line_batches(files[0], _DETECT_LINES), [])]
+    sample, span = read_detection_sample(files[0])
     fmt = detect_format(sample)
     rule = infer_multiline(sample, fmt)
     frame = _frame_for(sample, fmt, "", 1, rule)
@@ -394,7 +397,7 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     return {"file": str(files[0]), "layout": kind,
             "format": fmt.describe() or "(none: whole line is the message)",
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
-                       f"event(s) in the first {len(sample)} lines",
+                       f"event(s) in {len(sample)} lines sampled from the first {span}",
             "timestamp": time, "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c == "level"),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
                             + rule.describe()}
@@ -605,7 +608,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         before = _INVALID.count
         try:
             batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append)
-            head = _take_lines(batches, _DETECT_LINES)
+            head = _take_lines(batches, _DETECT_SPAN)
         except LogInputError as exc:
             # One bad file among many is skipped and reported; a single bad input is an error.
             if len(files) + len(report.skipped_files) == 1:
@@ -616,7 +619,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         if not head:
             report.warnings.append(f"{source}: empty file")
             continue
-        sample = [s[:MAX_LINE_CHARS] for batch in head for s in batch][:_DETECT_LINES]
+        sample = detection_sample([s for batch in head for s in batch])
         file_fmt = fixed or detect_format(sample)
         rule = infer_multiline(sample, file_fmt)
         report.formats[source] = file_fmt.name
@@ -636,6 +639,24 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.add(chunk)
             yield chunk
         report.invalid_bytes += _INVALID.count - before
+
+
+def detection_sample(lines: Sequence[str]) -> list[str]:
+    """The lines format detection reads, each cut to ``MAX_LINE_CHARS``: all of them up to 500, else five blocks
+    of 100 consecutive lines spread evenly over the first 20,000 (the first block opening the file)."""
+    lines = lines[:_DETECT_SPAN]
+    if len(lines) <= _DETECT_LINES:
+        return [s[:MAX_LINE_CHARS] for s in lines]
+    size = _DETECT_LINES // _DETECT_BLOCKS
+    last = len(lines) - size
+    starts = [k * last // (_DETECT_BLOCKS - 1) for k in range(_DETECT_BLOCKS)]
+    return [s[:MAX_LINE_CHARS] for start in starts for s in lines[start:start + size]]
+
+
+def read_detection_sample(path: Path) -> tuple[list[str], int]:
+    """:func:`detection_sample` of a file, and how many of its first lines it was drawn from."""
+    lines = [s for batch in _take_lines(_iter_line_batches(path, _DETECT_SPAN), _DETECT_SPAN) for s in batch]
+    return detection_sample(lines), min(len(lines), _DETECT_SPAN)
 
 
 def _take_lines(batches: Iterator[list[str]], n: int) -> list[list[str]]:

@@ -224,6 +224,18 @@ def test_local_cluster_parse_is_the_single_machine_parse(client, log, tmp_path):
     pd.testing.assert_frame_equal(*same, check_dtype=False)
 
 
+def test_byte_ranges_read_the_layout_detected_on_lines_spread_over_the_file(client, tmp_path):
+    # Detection reads blocks spread over the first lines; the first 500 alone share words a layout would take.
+    path = tmp_path / "job.log"
+    verbs = ("Running", "Built")
+    path.write_text("".join(f"[2026-12-01T10:{i // 60 % 60:02d}:{i % 60:02d}Z] [INFO] "
+                            + (f"Downloaded from central: lib{i}.jar\n" if i < 600 else f"{verbs[i % 2]} job {i}\n")
+                            for i in range(3000)))
+    got = pd.read_parquet(_run(DaskEngine(client, block_bytes=BLOCK), path, "parse", tmp_path / "p.parquet"))
+    expected = parse_logs(path, warn=False)
+    assert expected["parsed"].all() and got["content"].tolist() == expected["content"].tolist()
+
+
 def test_an_inferred_layout_is_read_in_byte_ranges(client, tmp_path):
     path = tmp_path / "custom.log"
     path.write_text("".join(f"2026-03-02 08:{i // 60 % 60:02d}:{i % 60:02d} | HOST{i % 3} | message {i % 11} done\n"

@@ -10,7 +10,7 @@ import pytest
 from logad_utils.cli import main
 from logad_utils.features import severity
 from logad_utils.formats import LogFormat, detect_format
-from logad_utils.io import parse_lines
+from logad_utils.io import detection_sample, parse_lines
 from logad_utils.layout import infer_structured_format, infer_text_format
 from logad_utils.pipeline import parse_logs
 
@@ -709,3 +709,32 @@ def test_a_fields_directive_needs_columns_of_its_own_and_its_cells_are_never_quo
     w3c = ["#Fields: date  time x y"] + [f"2026-12-01 10:00:{i:02d} a{i} b" for i in range(30)]
     frame = parse_lines(w3c)
     assert frame["timestamp"].iloc[1:].notna().all() and frame["parsed"].iloc[1:].all()
+
+
+def _job_log() -> list[str]:
+    """A build log: a job's download lines first, which share their words, then its test lines; a few lines have
+    no level."""
+    lines = ["[2026-12-01T10:00:00.000Z] Started by user admin"]
+    lines += [f"[2026-12-01T10:{i // 60:02d}:{i % 60:02d}.000Z] [INFO] Downloaded from central: "
+              f"https://repo/lib{i}.jar" for i in range(600)]
+    lines += [f"[2026-12-01T11:{i // 60:02d}:{i % 60:02d}.000Z] [INFO] Tests run: {i}, Failures: 0" for i in range(600)]
+    lines.insert(900, "[2026-12-01T10:15:00.500Z] + mvn -B test")
+    return lines
+
+
+def test_detection_reads_lines_spread_over_the_file():
+    # The first 500 lines alone make "Downloaded from central:" header fields, which the test lines lack.
+    lines = _job_log()
+    assert "<Field>" in detect_format(lines[:500]).pattern
+    assert detect_format(detection_sample(lines)).pattern == r"\[<Timestamp>\] \[<Level>\] <Content>"
+    frame = parse_lines(lines)
+    assert frame["parsed"].mean() > 0.99 and frame["level"].eq("INFO").sum() == 1200
+    assert frame["content"].iloc[700] == "Tests run: 99, Failures: 0"
+
+
+def test_lines_without_the_level_keep_the_time():
+    frame = parse_lines(_job_log())
+    assert frame["timestamp"].notna().all()
+    first, job = frame.iloc[0], frame.iloc[900]
+    assert not first["parsed"] and first["content"] == "Started by user admin" and pd.isna(first["level"])
+    assert job["content"] == "+ mvn -B test" and job["timestamp"] == pd.Timestamp("2026-12-01 10:15:00.500")
