@@ -52,6 +52,9 @@ NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR",
 SYSLOG_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
 _SYSLOG_LEVEL_KEYS = frozenset({"priority", "severity"})
 _SYSLOG_NAMES = {**NUMERIC_LEVELS, **SYSLOG_LEVELS}
+# The common names of a JSON line's message, in the order they are tried.
+MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
+                "textPayload", "jsonPayload.message")
 # An HTTP status, where no key names a level, is the level (layout._status_key): its class.
 STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
                "httpRequest.status", "response_code")
@@ -346,8 +349,11 @@ _JSON_COMPONENT_KEYS = ("component", "logger", "logger_name", "name", "service",
 def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_message: bool) -> tuple | None:
     """(fields..., message) of a flattened JSON/logfmt object, or None when the line was not one.
 
-    A key given as a tuple means the first of those names present. Without a
-    message (none, an empty one, or no message key at all: ``""``) the other
+    A key given as a tuple means the first of those names present. A line
+    without ``message_key`` takes the first other common message key holding
+    text, unless ``require_message`` (one service's lines under another's, as
+    Google Cloud Logging's ``textPayload`` beside ``jsonPayload.message``).
+    Without a message (none, an empty one, or no message key at all: ``""``) the other
     keys, as ``key=value`` text, stand in for it, so that no template holds JSON
     syntax; without other keys, the header fields but time do.
     """
@@ -367,6 +373,9 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
             value = _level_name(value, key, syslog=message_key == "short_message")  # GELF's levels are syslog's
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
+    if message is None and not require_message:
+        key = next((k for k in MESSAGE_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+        message_key, message = (key, obj[key]) if key is not None else (message_key, None)
     if isinstance(message, list) and message and all(type(b) is int and 0 <= b < 256 for b in message):
         # journald exports a message that is not valid UTF-8 as its bytes.
         message = bytes(message).decode("utf-8", errors="replace")
@@ -715,7 +724,7 @@ def _with_json_messages(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
 def _json_message(text: str) -> tuple[str, str | None, str | None] | None:
     """(message, level, logger) of a message that is a JSON object with a message key (the first common name
     holding text); None for any other text."""
-    from .layout import MESSAGE_KEYS, parse_json_object
+    from .layout import parse_json_object
 
     obj = parse_json_object(text)
     key = next((k for k in MESSAGE_KEYS if isinstance(obj.get(k), str)), None) if obj is not None else None

@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .formats import LEVELS_RE, STATUS_KEYS, LogFormat, http_status_class, parse_timestamps
+from .formats import LEVELS_RE, MESSAGE_KEYS, STATUS_KEYS, LogFormat, http_status_class, parse_timestamps
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -648,8 +648,6 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
 
 
 # --------------------------------------------------------------------------- structured lines
-MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
-                "textPayload", "jsonPayload.message")
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "eventTime", "asctime", "@t",
              "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",

@@ -657,11 +657,14 @@ def test_lines_that_miss_an_inferred_layout_keep_its_time_and_level():
 def test_a_cloud_logging_payload_is_the_message():
     lines = [json.dumps({"timestamp": f"2026-12-01T10:00:{i:02d}Z", "severity": "INFO", "insertId": f"x{i}",
                          "jsonPayload": {"message": f"order {i} paid"}}) for i in range(20)]
-    lines += [json.dumps({"timestamp": "2026-12-01T10:00:30Z", "severity": "ERROR", "textPayload": "boom"})]
+    # Another service's lines in the same export hold their message under another common key; some hold none.
+    lines += [json.dumps({"timestamp": "2026-12-01T10:00:30Z", "severity": "ERROR", "textPayload": "boom"}),
+              json.dumps({"timestamp": "2026-12-01T10:00:31Z", "severity": "ERROR", "status": 503})]
     fmt = detect_format(lines)
     frame, _ = fmt.parse(lines)
     assert fmt.json_key == "jsonPayload.message" and frame["content"].iloc[0] == "order 0 paid"
-    assert frame["content"].iloc[-1] == "textPayload=boom" and frame["level"].iloc[-1] == "ERROR"
+    assert frame["content"].iloc[-2] == "boom" and frame["level"].iloc[-2] == "ERROR"
+    assert frame["content"].iloc[-1] == "status=503"
 
 
 @pytest.mark.parametrize("dialect", ["w3c", "zeek"])
@@ -738,3 +741,4 @@ def test_lines_without_the_level_keep_the_time():
     first, job = frame.iloc[0], frame.iloc[900]
     assert not first["parsed"] and first["content"] == "Started by user admin" and pd.isna(first["level"])
     assert job["content"] == "+ mvn -B test" and job["timestamp"] == pd.Timestamp("2026-12-01 10:15:00.500")
+
