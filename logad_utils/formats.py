@@ -146,7 +146,8 @@ class LogFormat:
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
-        named = ", ".join(f"{_column_name(f)}={k}" for f, k in keys if f in ("Timestamp", "Level", "Component"))
+        named = ", ".join(f"{_column_name(f)}={k if isinstance(k, str) else '|'.join(k)}" for f, k in keys
+                          if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
             syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
@@ -386,7 +387,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         message = message.rstrip("\r\n")
     else:
         named = TIME_FIELDS + ("Level", "Component")
-        header = used if keys is None else {message_key} | {k for f, k in keys if f in named}
+        header = used if keys is None else {message_key} | {n for f, k in keys if f in named
+                                                            for n in ((k,) if isinstance(k, str) else k)}
         rest = {k: v for k, v in obj.items() if k not in header} if message is None else {message_key: message}
         if not rest:  # only header fields: they are the message (time aside), so the line gets a template
             rest = {k: v for k, v in obj.items() if k not in time_keys} or obj

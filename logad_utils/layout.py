@@ -924,7 +924,10 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         if key is None:
             continue
         taken.add(key)
-        keys.append((field, key))
+        # Other names some lines use instead (journald's kernel lines have no unit, only an identifier) stand in
+        # where a line lacks the key; they stay fields of their own too.
+        others = tuple(k for k in names if counts[k] and k not in taken) if field != "Timestamp" else ()
+        keys.append((field, (key, *others) if others else key))
         if field == "Timestamp":
             values = [o[key] for o in objs if o.get(key) is not None]
             time_format = "epoch" if all(_is_number(v) for v in values) else None

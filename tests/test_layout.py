@@ -742,3 +742,16 @@ def test_lines_without_the_level_keep_the_time():
     assert not first["parsed"] and first["content"] == "Started by user admin" and pd.isna(first["level"])
     assert job["content"] == "+ mvn -B test" and job["timestamp"] == pd.Timestamp("2026-12-01 10:15:00.500")
 
+
+
+def test_a_line_without_the_logger_key_takes_another_common_one():
+    # journald: services' lines name their unit; kernel lines only their identifier.
+    lines = [json.dumps({"__REALTIME_TIMESTAMP": str(1796120853254714 + i), "PRIORITY": "6", "MESSAGE": f"tick {i}",
+                         "_SYSTEMD_UNIT": "cron.service", "SYSLOG_IDENTIFIER": "CRON"}) for i in range(30)]
+    lines.append(json.dumps({"__REALTIME_TIMESTAMP": "1796120853354714", "PRIORITY": "3", "MESSAGE": "EXT4-fs error",
+                             "SYSLOG_IDENTIFIER": "kernel"}))
+    fmt = detect_format(lines)
+    frame, _ = fmt.parse(lines)
+    assert "component=_SYSTEMD_UNIT|SYSLOG_IDENTIFIER" in fmt.describe()
+    assert frame["component"].iloc[0] == "cron.service" and frame["component"].iloc[-1] == "kernel"
+    assert frame["syslog_identifier"].iloc[0] == "CRON" and frame["level"].iloc[-1] == "ERROR"
