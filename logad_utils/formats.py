@@ -160,8 +160,9 @@ class LogFormat:
         ``level`` and ``component`` before the message where the header has none)."""
         cols = ["timestamp"] if self._time_fields() else []
         cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
-        if "pri" in cols and "level" not in cols:  # a syslog priority holds the severity (:func:`_pri_levels`)
-            cols.insert(cols.index("pri") + 1, "level")
+        source = next((c for c in _LEVEL_SOURCES if c in cols), None)
+        if source is not None and "level" not in cols:  # a syslog priority or an HTTP status holds the severity
+            cols.insert(cols.index(source) + 1, "level")
         for name in self._json_columns(cols):
             cols.insert(cols.index("content"), name)
         return cols
@@ -203,8 +204,9 @@ class LogFormat:
                 continue
             values = content if name == "Content" else data[name]
             columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
-            if _column_name(name) == "pri" and "level" not in map(_column_name, names):
-                columns["level"] = _pri_levels(columns["pri"])
+            derive = _LEVEL_SOURCES.get(_column_name(name))
+            if derive is not None and "level" not in map(_column_name, names) and "level" not in columns:
+                columns["level"] = derive(columns[_column_name(name)])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
         if self.name == "inferred" and not matched.all():
@@ -331,7 +333,7 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             if name in seen:
                 raise FormatError(f"format {pattern!r} names <{name}> twice")
             seen.add(name)
-            body = ".*" if name == "Content" else field_patterns.get(name, ".*?")
+            body = field_patterns.get(name, ".*" if name == "Content" else ".*?")
             # A message may open with a byte-order mark (RFC 5424 marks UTF-8 messages so); it is no text.
             regex += ("\ufeff?" if name == "Content" else "") + f"(?P<{name}>{body})"
         else:
@@ -422,6 +424,15 @@ def _pri_levels(pri: pd.Series) -> pd.Series:
     where a priority is no number."""
     numbers = pd.to_numeric(pri, errors="coerce")
     return (numbers % 8).map(SYSLOG_LEVELS).astype(object).where(numbers.notna(), None)
+
+
+def _status_levels(status: pd.Series) -> pd.Series:
+    """Level names (n,) of HTTP statuses (n,) by their class (503 is ERROR); None where a status is none."""
+    return status.map(lambda value: HTTP_LEVELS.get(http_status_class(value))).astype(object)
+
+
+# Columns a level is read from where a format has none, in this order.
+_LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels}
 
 
 def _scalar_text(value) -> str:
@@ -529,6 +540,7 @@ def _infer_datetimes(joined: pd.Series) -> pd.Series:
 
 _TIME = r"\d{1,2}:\d\d:\d\d"
 _MON = r"[A-Z][a-z]{2}"
+_QUOTED = r'(?:[^"\\]|\\.)*'  # the text between double quotes, escaped characters included
 
 PRESETS: dict[str, LogFormat] = {
     f.name: f
@@ -583,6 +595,15 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Timestamp> <Stream> <Tag> <Content>", "cri",
                   {"Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)",
                    "Stream": r"stdout|stderr", "Tag": r"[FP]"}, "ISO8601"),
+        # The Common and Combined Log Formats (Apache httpd's and nginx's access logs), with any fields after them:
+        # the request is the message, its status the level.
+        LogFormat(r'<Client> <Ident> <User> \[<Timestamp> <Zone>\] "<Content>" <Status> <Size>'
+                  r'( "<Referer>" "<Agent>")?( <Rest>)?', "access",
+                  {"Client": r"\S+", "Ident": r"\S+", "User": r"\S+",
+                   "Timestamp": r"\d\d/[A-Z][a-z]{2}/\d{4}(?::\d\d){3}",
+                   "Zone": r"[+-]\d{4}", "Content": _QUOTED, "Status": r"\d{3}|-", "Size": r"\d+|-",
+                   "Referer": _QUOTED, "Agent": _QUOTED, "Rest": r".*"},
+                  "%d/%b/%Y:%H:%M:%S %z", time_fields=("Timestamp", "Zone")),
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),

@@ -58,6 +58,7 @@ def test_jsonl_with_configurable_key():
     ("[Sun Dec 04 04:47:44 2005] [error] mod_jk child in error state 6", "apache"),
     ('{"message": "hello", "level": "info"}', "json"),
     ("type=SYSCALL msg=audit(1796119200.076:24288): arch=c000003e syscall=59 success=yes exit=0", "auditd"),
+    ('10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612', "access"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -212,3 +213,18 @@ def test_auditd_records_keep_their_time_to_the_millisecond_and_their_type():
     frame, ok = fmt.parse(lines)
     assert fmt.name == "auditd" and ok.all() and frame["type"].tolist()[:3] == ["SYSCALL", "CWD", "PATH"]
     assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00.001")
+
+
+def test_access_logs_read_the_request_as_the_message_and_the_status_as_the_level():
+    lines = ['1.2.3.4 - alice [01/Dec/2026:10:00:00 +0100] "POST /api/pay HTTP/1.1" 504 160 "https://a/b" '
+             '"Mozilla/5.0 (X11) Chrome/120.0.0.0" rt=60.001 uct="0.001"',
+             '1.2.3.5 - - [01/Dec/2026:10:00:01 +0000] "GET /q?x=\\"1\\" HTTP/1.1" 404 - "-" "curl/8.0"',
+             '1.2.3.6 - - [01/Dec/2026:10:00:02 +0000] "GET / HTTP/1.0" 200 5']
+    fmt = detect_format(lines)
+    frame, ok = fmt.parse(lines)
+    assert fmt.name == "access" and ok.all()
+    assert frame["content"].tolist() == ["POST /api/pay HTTP/1.1", 'GET /q?x=\\"1\\" HTTP/1.1', "GET / HTTP/1.0"]
+    assert frame["level"].tolist() == ["ERROR", "WARNING", "INFO"]
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 09:00:00")
+    assert frame["agent"].iloc[0] == "Mozilla/5.0 (X11) Chrome/120.0.0.0"
+    assert frame["rest"].iloc[0] == 'rt=60.001 uct="0.001"'
