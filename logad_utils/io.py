@@ -27,7 +27,7 @@ import pandas as pd
 
 from .formats import LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
-from .multiline import Multiline, continuation_flags, group_events, infer_multiline
+from .multiline import Multiline, continuation_flags, event_lines, group_events, infer_multiline
 
 __all__ = [
     "LogInputError",
@@ -370,8 +370,10 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
         "truncated": long,
     })
     frame = pd.concat([base, fields], axis=1)
-    flags = continuation_flags(lines, matched, blank, rule)
-    return group_events(frame, flags, [c for c in fields.columns if c != "content"], rule.level_line)
+    messages = fields["content"].to_numpy(dtype=object)
+    flags = continuation_flags(lines, matched, blank, rule, messages)
+    texts = event_lines(lines, messages, matched & ~blank, flags)
+    return group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
 
 
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:
@@ -423,7 +425,8 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     for size in (16, _MAX_CARRY):
         head = [*context, *lines[:size]]
         blank = _blank(head)
-        flags = continuation_flags(head, fmt.parse(head)[1], blank, rule)[len(context):]
+        fields, matched = fmt.parse(head)
+        flags = continuation_flags(head, matched, blank, rule, fields["content"].to_numpy(dtype=object))[len(context):]
         stop = np.flatnonzero(~flags & ~blank[len(context):])
         checked = int(stop[0]) if len(stop) else len(flags)
         if checked < len(flags) or len(flags) == len(lines):

@@ -42,8 +42,8 @@ import pandas as pd
 from .formats import LEVELS_RE, LogFormat
 from .layout import starts_with_timestamp
 
-__all__ = ["Multiline", "infer_multiline", "continuation_flags", "group_events", "event_text", "is_frame_line",
-           "header_lines"]
+__all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
+           "is_frame_line", "header_lines"]
 
 _GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
@@ -59,8 +59,12 @@ _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
 _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
-# First characters a frame line can start with: a cheap filter before the regex.
+# First characters a frame line can start with: a cheap filter before the regex (and once a header took its
+# indentation).
 _FRAME_FIRST = frozenset(" \t.CSTDg[")
+# Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
+_FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback (", 'File "', "During handling",
+                "The above exception", "[signal", "goroutine ")
 _INDENT_SHARE = 0.5
 # Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
 # to continue the event before it: as :func:`formats.detect_format` asks of a layout.
@@ -81,16 +85,21 @@ class Multiline:
     ``head`` is the regex of the header up to its first field when that field is a number (a record number or
     pid, npm's ``0 verbose cli ...``): a line that starts with it is an event of its own even when the rest of
     the header differs. ``level_line``: the line under a header opens with the event's level (``INFO: message``).
+    ``levelless``: the header gives no level, as a container runtime's or syslog's does, which write one on each
+    line of a program's output: messages that are stack frames (and the lines of the trace under them) continue
+    the event before them.
     """
 
     header: bool
     indent: bool
     head: str | None = None
     level_line: bool = False
+    levelless: bool = False
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
-        rules = ["stack-trace lines (at ..., Caused by:, ... N more, Python tracebacks)"]
+        rules = ["stack-trace lines (at ..., Caused by:, ... N more, Python tracebacks; also as a message under a "
+                 "header of its own)"]
         if self.indent:
             rules.append("indented lines")
         if self.header:
@@ -130,7 +139,8 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     return Multiline(header=has_header and usual,
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
-                     level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt))
+                     level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
+                     levelless=has_header and "level" not in fmt.columns)
 
 
 def _levels_below(sample: list[str], fmt: LogFormat) -> bool:
@@ -169,11 +179,22 @@ def _go_call(above: str, line: str) -> bool:
     return bool(_GO_ABOVE.match(above) and _GO_CALL.match(line))
 
 
-def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline) -> np.ndarray:
-    """Bool (n,): True where a line continues the event before it (the first row of a file is fixed later)."""
+def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline,
+                       messages: np.ndarray | None = None) -> np.ndarray:
+    """Bool (n,): True where a line continues the event before it (the first row of a file is fixed later).
+
+    ``messages`` (n,) holds the matched lines' messages. Under a header without a level (``rule.levelless``),
+    one that is a stack frame continues the event before it too, as a program's trace does when a container
+    runtime or syslog wrote each of its lines under a header of its own; so do an indented message right under
+    a continuation (a Python frame's source line) and a trace's closing exception line.
+    """
     n = len(lines)
     flags = np.zeros(n, dtype=bool)
     if rule.header:
+        if messages is not None and rule.levelless:
+            framed = [i for i in _holding_frame_words(messages) if matched[i] and not blank[i]
+                      and _FRAME.match(_message_text(lines[i], messages[i])[:_HEAD_CHARS]) is not None]
+            flags[framed] = True
         candidates = np.flatnonzero(~matched & ~blank)
     else:
         candidates = [i for i, s in enumerate(lines) if s[:1] in _FRAME_FIRST]
@@ -189,11 +210,70 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     if not rule.header:  # with a header, a dump's lines do not match it
         for i in [i for i in range(1, n) if lines[i - 1][:1] in "\tg" and not flags[i]]:
             flags[i] = _go_call(lines[i - 1][:_HEAD_CHARS], lines[i][:_HEAD_CHARS])
-    # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame.
-    for i in np.flatnonzero(flags[:-1]) + 1:
-        if not flags[i] and not blank[i] and _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]):
-            flags[i] = True
+    # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame; under a header
+    # with a level of its own, that is a new event.
+    todo = (np.flatnonzero(flags[:-1]) + 1).tolist()
+    while todo:
+        i = todo.pop()
+        if flags[i] or blank[i]:
+            continue
+        if matched[i] and rule.header:
+            if messages is None or not rule.levelless:
+                continue  # a header with a level of its own starts an event
+            text = _message_text(lines[i], messages[i])[:_HEAD_CHARS]
+            flags[i] = (rule.indent and text[:1].isspace()) or _EXCEPTION_LINE.match(text) is not None
+        else:
+            flags[i] = _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]) is not None
+        if flags[i] and i + 1 < n:
+            todo.append(i + 1)
     return flags
+
+
+def _holding_frame_words(messages: np.ndarray) -> list[int]:
+    """Indices of the messages that hold a word every stack frame holds (its "at" after a space, as a header
+    may have taken the frame's indentation): one search of them all, as few do and a regex on each costs more
+    than parsing it."""
+    try:
+        text = " " + "\n ".join(messages)
+    except TypeError:  # a message that is no text
+        text = " " + "\n ".join(m if isinstance(m, str) else "" for m in messages)
+    hits: set[int] = set()
+    for word in _FRAME_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            hits.add(at)
+            at = text.find(word, at + len(word))
+    rows, row, seen = [], 0, 0
+    for at in sorted(hits):
+        row += text.count("\n", seen, at)
+        seen = at
+        if not rows or rows[-1] != row:
+            rows.append(row)
+    return rows
+
+
+def _message_text(line: str, message) -> str:
+    """A matched line's message as the rules read it, with its indentation.
+
+    A format string's spaces match a run of them, so a message read off a text header has lost its indentation;
+    where the message ends the line, the whitespace before it but one separator is put back (a Python frame's
+    ``  File "..."`` under a container runtime's header).
+    """
+    if not isinstance(message, str):
+        return ""
+    start = len(line) - len(message)
+    if start >= 2 and line[start - 2] in " \t" and line.endswith(message):
+        return line[len(line[:start].rstrip(" \t")) + 1:]
+    return message
+
+
+def event_lines(lines: Sequence[str], messages: np.ndarray, matched: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Object array (n,) of the rows' text as an event's text reads it: a continuation's message where it matched
+    the header (:func:`_message_text`), any other line whole."""
+    texts = np.asarray(lines, dtype=object).copy()
+    for i in np.flatnonzero(flags & matched).tolist():
+        texts[i] = _message_text(lines[i], messages[i])
+    return texts
 
 
 def event_text(message: str, lines: Sequence[str]) -> str:
@@ -219,11 +299,12 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
+def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], texts: np.ndarray,
                  level_line: bool = False) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
 
-    ``flags`` (n,) marks continuation rows; before the first unflagged row,
+    ``flags`` (n,) marks continuation rows and ``texts`` (n,) holds what the rules read (:func:`event_lines`),
+    of which an event's text is made; before the first unflagged row,
     only stack frames, indented lines and a Python trace's closing exception
     continue. Blank rows are their own and end no event. ``level_line``: a
     ``LEVEL:`` opening the line under a head sets the event's ``level`` (a
@@ -236,7 +317,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str],
     # Before the chunk's first head there is no event to continue: a line flagged only for not matching the header
     # starts one, and the stack frames and indented lines under it join it, as does the exception line that ends
     # a Python trace (a trace that opens the file).
-    raw = frame["raw"].to_numpy()
+    raw = texts  # the rows' text as the rules read it: a matched line's message, any other line whole
     lead = np.flatnonzero(~blank[:int(np.argmax(starts)) if starts.any() else n])
     after_frame = False
     for i in lead:

@@ -294,3 +294,36 @@ def test_a_broken_json_record_is_an_event_of_its_own_and_a_traceback_still_joins
     frame = parse_lines(rows)
     assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 11, 12, 13]
     assert frame["parsed"].tolist() == [True] * 3 + [False, False] + [True] * 8
+
+
+def _cri(i: int, stream: str, message: str) -> str:
+    return f"2026-12-01T10:00:{i:02d}.000000000Z {stream} F {message}"
+
+
+def test_a_trace_written_line_by_line_under_a_runtime_header_is_one_event():
+    # A container runtime writes each line of a program's trace under a header of its own: in JSON (docker's
+    # json-file) or as text (CRI), where the header's spaces would take the frames' indentation.
+    import json
+
+    trace = ["Traceback (most recent call last):", '  File "app.py", line 3, in <module>', "    main()",
+             "ValueError: bad input"]
+    texts = [_cri(i, "stdout", f"request {i} done") for i in range(6)]
+    texts[3:3] = [_cri(3, "stderr", line) for line in ["task 3 failed", *trace]]
+    docker = [json.dumps({"log": f"request {i} done\n", "stream": "stdout", "time": f"2026-12-01T10:00:0{i}Z"})
+              for i in range(6)]
+    docker[3:3] = [json.dumps({"log": line + "\n", "stream": "stderr", "time": "2026-12-01T10:00:03Z"})
+                   for line in ["Error: connect ECONNREFUSED", "    at TCPConnectWrap.afterConnect (node:net:1555:16)",
+                                "    at Pool._acquireClient (/app/pool.js:286:12)"]]
+    for lines, size in ((texts, 5), (docker, 3)):
+        frame = parse_lines(lines)
+        assert frame["parsed"].all() and frame["event_line_no"].tolist() == [1, 2, 3, *[4] * size,
+                                                                             *range(4 + size, len(lines) + 1)]
+    assert "ValueError" in parse_lines(texts)["event"].iloc[4] and "File" in parse_lines(texts)["event"].iloc[4]
+
+
+def test_an_exception_line_with_a_level_of_its_own_after_a_trace_is_a_new_event():
+    lines = [f"2026-12-01 10:00:0{i} INFO request {i} done" for i in range(6)]
+    lines[3:3] = ["2026-12-01 10:00:03 ERROR failed", "    at com.acme.Api.run(Api.java:12)",
+                  "2026-12-01 10:00:03 WARN IllegalStateException: retrying"]
+    frame = parse_lines(lines)
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 4, 6, 7, 8, 9]
