@@ -106,6 +106,11 @@ class LogFormat:
         app's JSON lines under a container runtime's header) as JSON: its
         message, level and logger replace the header's, line by line; the
         header's time stays.
+    text_messages : LogFormat, optional
+        The layout of the messages themselves (an app's text log under a
+        container runtime's header): where a message matches it, its message,
+        and its level and logger where the header has none, replace the
+        header's, line by line; the header's time stays.
     """
 
     pattern: str
@@ -121,6 +126,7 @@ class LogFormat:
     preamble: tuple[str, ...] = ()
     json_messages: bool = False
     comment: str | None = None
+    text_messages: LogFormat | None = None
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -143,6 +149,8 @@ class LogFormat:
         reads a message that is JSON itself)."""
         nested = "; a message that is a JSON object read as one (message, level, logger keys)" \
             if self.json_messages else ""
+        if self.text_messages is not None:
+            nested = f"; messages read as {self.text_messages.describe()}"
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
@@ -163,12 +171,14 @@ class LogFormat:
         source = next((c for c in _LEVEL_SOURCES if c in cols), None)
         if source is not None and "level" not in cols:  # a syslog priority or an HTTP status holds the severity
             cols.insert(cols.index(source) + 1, "level")
-        for name in self._json_columns(cols):
+        for name in self._message_columns(cols):
             cols.insert(cols.index("content"), name)
         return cols
 
-    def _json_columns(self, cols: Sequence[str]) -> list[str]:
-        """The columns a JSON message adds to the header's ``cols``."""
+    def _message_columns(self, cols: Sequence[str]) -> list[str]:
+        """The columns a JSON message, or a message read by :attr:`text_messages`, adds to the header's ``cols``."""
+        if self.text_messages is not None:
+            return [c for c in ("level", "component") if c not in cols and c in self.text_messages.columns]
         return [c for c in ("level", "component") if c not in cols] if self.json_messages else []
 
     def _time_fields(self) -> tuple[str, ...]:
@@ -211,6 +221,8 @@ class LogFormat:
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
         if self.name == "inferred" and not matched.all():
             self._read_leading_fields(frame, lines, matched)
+        if self.text_messages is not None:
+            return self._read_text_messages(frame, matched), matched
         return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
@@ -245,7 +257,7 @@ class LogFormat:
         """The frame with each matched line's message that is a JSON object with a message key read as one: its
         message, and its level and logger where the header has none (a header's own level and component stay:
         a payload's ``name`` or ``source`` is data, not the writer)."""
-        added = self._json_columns(list(frame.columns))
+        added = self._message_columns(list(frame.columns))
         values = {name: np.full(len(frame), None, dtype=object) if name in added or name not in frame
                   else frame[name].to_numpy(object).copy() for name in ("content", "level", "component")}
         content = values["content"]
@@ -260,6 +272,19 @@ class LogFormat:
                 frame.insert(frame.columns.get_loc("content"), name, column)
             elif name in frame:
                 frame[name] = column
+        return frame
+
+    def _read_text_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
+        """The frame with each matched line's message that :attr:`text_messages` reads read by it: its message,
+        and its level and logger where the header has none."""
+        added = self._message_columns(list(frame.columns))
+        for name in added:
+            frame.insert(frame.columns.get_loc("content"), name, pd.Series(None, index=frame.index, dtype=object))
+        rows = np.flatnonzero(matched)
+        inner, ok = self.text_messages.parse([m if isinstance(m, str) else "" for m in frame["content"].iloc[rows]])
+        hit = frame.index[rows[ok]]
+        for name in ("content", *added):
+            frame.loc[hit, name] = inner.loc[ok, name].to_numpy(dtype=object)
         return frame
 
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
@@ -670,7 +695,10 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     """
     sample = [line for line in lines if line.strip()][:500]
     best = _detect(sample, min_share, exclude, delimited)
-    return _with_json_messages(best, sample) if best.name != "raw" else best
+    if best.name == "raw":
+        return best
+    best = _with_json_messages(best, sample)
+    return best if best.json_messages else _with_text_messages(best, sample, min_share, exclude)
 
 
 def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
@@ -742,6 +770,22 @@ def _with_json_messages(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
     if found < max(_JSON_MESSAGES_MIN, _JSON_MESSAGES_SHARE * int(matched.sum())):
         return fmt
     return replace(fmt, json_messages=True, name=f"{fmt.name}+json")
+
+
+def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, exclude: Sequence[str]) -> LogFormat:
+    """``fmt`` reading its messages by their own layout (:attr:`LogFormat.text_messages`) where the header has no
+    level and most messages carry a layout that gives one (an app's log under a container runtime's header);
+    named ``<name>+<layout>``."""
+    if "level" in fmt.columns or fmt.delimiter is not None:
+        return fmt
+    frame, matched = fmt.parse(lines)
+    messages = [m for m in frame["content"][matched] if isinstance(m, str) and m.strip()]
+    if len(messages) < _JSON_MESSAGES_MIN:
+        return fmt
+    inner = _detect(messages, min_share, exclude, delimited=False)
+    if inner.json_key is not None or "level" not in inner.columns:
+        return fmt
+    return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
 
 
 def _json_message(text: str) -> tuple[str, str | None, str | None] | None:

@@ -33,7 +33,7 @@ follow.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -140,7 +140,12 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
-                     levelless=has_header and "level" not in fmt.columns)
+                     levelless=has_header and "level" not in _header_columns(fmt))
+
+
+def _header_columns(fmt: LogFormat) -> list[str]:
+    """The columns the format's header gives, those its messages' own layout or JSON adds aside."""
+    return replace(fmt, json_messages=False, text_messages=None).columns
 
 
 def _levels_below(sample: list[str], fmt: LogFormat) -> bool:

@@ -236,6 +236,17 @@ def test_byte_ranges_read_the_layout_detected_on_lines_spread_over_the_file(clie
     assert expected["parsed"].all() and got["content"].tolist() == expected["content"].tolist()
 
 
+def test_an_apps_layout_under_a_runtime_header_is_read_in_byte_ranges(client, tmp_path):
+    path = tmp_path / "container.log"
+    path.write_text("".join(f"2026-12-01T10:{i // 60 % 60:02d}:{i % 60:02d}.0Z stdout F 2026-12-01 10:00:00,1 "
+                            f"{('INFO', 'WARN')[i % 7 == 0]} [app.{i % 3}] job {i} done\n" for i in range(3000)))
+    got = pd.read_parquet(_run(DaskEngine(client, block_bytes=BLOCK), path, "parse", tmp_path / "p.parquet"))
+    expected = parse_logs(path, warn=False)
+    assert expected.attrs["read_report"]["formats"] == {str(path): "cri+inferred"}
+    for column in ("level", "component", "content"):
+        assert got[column].tolist() == expected[column].tolist()
+
+
 def test_an_inferred_layout_is_read_in_byte_ranges(client, tmp_path):
     path = tmp_path / "custom.log"
     path.write_text("".join(f"2026-03-02 08:{i // 60 % 60:02d}:{i % 60:02d} | HOST{i % 3} | message {i % 11} done\n"

@@ -755,3 +755,23 @@ def test_a_line_without_the_logger_key_takes_another_common_one():
     assert "component=_SYSTEMD_UNIT|SYSLOG_IDENTIFIER" in fmt.describe()
     assert frame["component"].iloc[0] == "cron.service" and frame["component"].iloc[-1] == "kernel"
     assert frame["syslog_identifier"].iloc[0] == "CRON" and frame["level"].iloc[-1] == "ERROR"
+
+
+def test_an_apps_log_under_a_container_runtimes_header_is_read_by_its_own_layout():
+    app = [f"2026-12-01 10:00:{i:02d},123 {'ERROR' if i == 7 else 'INFO'} [worker.tasks] task {i} done"
+           for i in range(30)]
+    cri = [f"2026-12-01T10:00:{i:02d}.000000000Z stdout F {line}" for i, line in enumerate(app)]
+    cri.insert(8, "2026-12-01T10:00:07.500000000Z stderr F Traceback (most recent call last):")
+    cri.insert(9, '2026-12-01T10:00:07.500000000Z stderr F   File "app.py", line 3, in <module>')
+    docker = [json.dumps({"log": line + "\n", "stream": "stdout", "time": f"2026-12-01T10:00:{i:02d}Z"})
+              for i, line in enumerate(app)]
+    for lines in (cri, docker):
+        fmt = detect_format(lines)
+        frame = parse_lines(lines)
+        assert fmt.name.endswith("+inferred") and "messages read as" in fmt.describe()
+        assert frame["content"].iloc[0] == "task 0 done" and frame["component"].iloc[0] == "worker.tasks"
+        assert frame["level"].iloc[7] == "ERROR" and frame["timestamp"].iloc[7] == pd.Timestamp("2026-12-01 10:00:07")
+    traced = parse_lines(cri)
+    assert traced["event_line_no"].iloc[8:10].tolist() == [8, 8] and traced["level"].iloc[9] == "ERROR"
+    # A header with a level of its own keeps its messages as they are.
+    assert detect_format([f"2026-12-01 10:00:00 WARN {line}" for line in app]).text_messages is None
