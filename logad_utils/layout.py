@@ -653,7 +653,7 @@ TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
               "severity_text", "PRIORITY")
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
-               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER")
+               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "SourceContext", "c")
 _STRUCTURED_SHARE = 0.5
 # Delimited lines: the separators tried in turn, and the share of lines that must have the common width.
 _DELIMITERS = (",", "\t", ";", "|")
@@ -663,6 +663,7 @@ _PREAMBLE_LINES = 5
 _MIN_RECORDS, _RECORD_SHARE = 3, 0.1
 _MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS) | {"description"}
 _KEY_SHARE = 0.5
+_MINORITY_SHARE = 0.01
 # A word of a text, in any script, with the punctuation a sentence puts after it.
 _WORD = re.compile(r"[^\W\d_]+[,.;:!?]?")
 # The json_key of a format whose objects have no message key (see formats._structured_row).
@@ -720,13 +721,14 @@ def parse_logfmt(line: str) -> dict | None:
     return out if len(out) >= 2 else None
 
 
-def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False) -> str | None:
-    """The first common name present on at least half of the n objects; ``fold``: else the first in another
+def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False,
+          share: float = _KEY_SHARE) -> str | None:
+    """The first common name present on at least ``share`` of the n objects; ``fold``: else the first in another
     case (a spreadsheet's ``Message`` or ``Source``; JSON keys are written as programs name them)."""
-    exact = next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n), None)
+    exact = next((k for k in names if k not in taken and counts[k] >= max(share * n, 1)), None)
     if exact is not None or not fold:
         return exact
-    folded = {k.lower(): k for k in counts if k not in taken and counts[k] >= _KEY_SHARE * n}
+    folded = {k.lower(): k for k in counts if k not in taken and counts[k] >= max(share * n, 1)}
     return next((folded[k.lower()] for k in names if k.lower() in folded), None)
 
 
@@ -742,8 +744,9 @@ def _dated_time(value: str, whole: bool = False) -> bool:
     return _VALUE_RE.fullmatch(value) is not None
 
 
+# glog's, logcat's and MongoDB's one-letter levels (MongoDB's debug levels D1-D5) count too.
 _VALUE_TESTS = {"Timestamp": _dated_time,
-                "Level": lambda v: re.fullmatch(LEVELS_RE, v.strip()) is not None}
+                "Level": lambda v: re.fullmatch(LEVELS_RE + r"|[VDIWEF]|D[1-5]", v.strip()) is not None}
 _VALUE_SAMPLE = 50
 # A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
 _DATED = re.compile(r"\d{4}|[A-Z][a-z]{2}")
@@ -920,7 +923,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
         key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
         if key is None and field == "Level":
-            key = _status_key(objs, counts, taken)
+            # A level key on a few objects only is still theirs: Serilog's compact JSON writes no @l for Information.
+            key = _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE) or _status_key(objs, counts, taken)
         if key is None:
             continue
         taken.add(key)

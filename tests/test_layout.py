@@ -775,3 +775,19 @@ def test_an_apps_log_under_a_container_runtimes_header_is_read_by_its_own_layout
     assert traced["event_line_no"].iloc[8:10].tolist() == [8, 8] and traced["level"].iloc[9] == "ERROR"
     # A header with a level of its own keeps its messages as they are.
     assert detect_format([f"2026-12-01 10:00:00 WARN {line}" for line in app]).text_messages is None
+
+
+def test_one_letter_levels_and_a_level_key_on_few_lines():
+    # MongoDB: one-letter levels under "s", the component under "c"; Serilog's compact JSON writes @l only where
+    # the level is not Information.
+    mongo = [json.dumps({"t": {"$date": f"2026-12-01T10:00:{i:02d}.000+00:00"}, "s": "E" if i == 5 else "I",
+                         "c": "NETWORK", "id": 22943, "ctx": "listener", "msg": "Connection accepted"})
+             for i in range(30)]
+    frame = parse_lines(mongo)
+    assert frame["level"].iloc[5] == "E" and frame["component"].eq("NETWORK").all()
+    assert severity(frame["level"]).tolist() == [2.0 if i == 5 else 0.0 for i in range(30)]
+    clef = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@mt": "HTTP {Method} responded {Status}",
+                        "SourceContext": "Api.Requests", **({"@l": "Error"} if i == 7 else {})}) for i in range(30)]
+    frame = parse_lines(clef)
+    assert frame["level"].iloc[7] == "Error" and frame["level"].drop(index=7).isna().all()
+    assert frame["component"].eq("Api.Requests").all() and severity(frame["level"])[7] == 2
