@@ -34,7 +34,9 @@ Grouping (:func:`find_incidents`), per source file, never across files
    (at least the gap) is dropped when P(X ≥ c) ≥ ``burst_alpha`` for X ~
    Poisson(the rate of the file's other anomalous lines · w): any detector scatters
    false alarms through a file at its own rate, and an incident is a burst
-   above it. Its lines stay anomalous, outside any incident.
+   above it. Its lines stay anomalous, outside any incident. A group holding an
+   event whose level is an error or worse is kept: one crash is an incident,
+   and stray false alarms are rarely errors.
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -100,6 +102,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm, poisson
 
+from .features import severity
 from .io import elapsed_seconds, string_codes, timestamps_ns
 from .terms import log_odds
 from .timeseries import log_tail
@@ -531,14 +534,16 @@ def _merge_small(group: np.ndarray, pos: np.ndarray, min_lines: int, merge_gap: 
             group[group == ids[i]] = -1
 
 
-def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: float, alpha: float) -> np.ndarray:
+def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: float, alpha: float,
+                        severe: np.ndarray) -> np.ndarray:
     """Groups (k,) set to -1 where their lines are no more than the rest of the file's flag rate makes likely.
 
     pos: sorted positions (k,) of the grouped lines; span: the file's length in
     position units. A group of c lines spanning w (at least ``gap``) is kept
     when P(X ≥ c) < alpha for X ~ Poisson(r · w), r being the rate of the
     other anomalous lines over the rest of the file: a burst, not the stray
-    false alarms that any detector scatters through a file at its own rate.
+    false alarms that any detector scatters through a file at its own rate;
+    or when one of its lines is ``severe`` (k,): an error, or worse, by its level.
     """
     group = group.copy()
     valid = group >= 0
@@ -548,7 +553,7 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     where = np.flatnonzero(valid)
     width = np.maximum(pos[where[first + count - 1]] - pos[where[first]], gap)
     rate = (len(pos) - count) / np.maximum(span - width, gap)
-    chance = poisson.sf(count - 1, rate * width) >= alpha
+    chance = (poisson.sf(count - 1, rate * width) >= alpha) & ~np.isin(ids, group[valid & severe])
     group[np.isin(group, ids[chance])] = -1
     return group
 
@@ -568,6 +573,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     flags = _flags(frame)
     tcodes, tnames = _template_codes(frame)
     ucodes, unames, _ = _unit_codes(frame)
+    severe = severity(frame["level"]) >= 2 if "level" in frame else np.zeros(len(frame), dtype=bool)
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
     groups = _source_groups(frame)
@@ -589,7 +595,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
                                 link_alpha)
         group = _merge_small(group, s_pos, min_lines, _gap_value(merge_gap, timed, 3 * gap))
         if burst_alpha:
-            group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha)
+            group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha, severe[s_rows])
         # Background lines join the incident whose span (first to last seed) holds them.
         labels = np.full(len(rows), -1, dtype=np.int64)
         labels[seeds] = group

@@ -490,3 +490,16 @@ def test_a_clock_that_steps_back_gives_spans_in_time_order(tmp_path):
     assert table["start"].min() == t0 + pd.Timedelta(seconds=1000 - 2400)
     alerts = analysis.trends.alerts
     assert (alerts["first_line_no"] <= alerts["last_line_no"]).all()
+
+
+def test_a_lone_error_is_an_incident_where_stray_false_alarms_are_not():
+    # The detector's stray flags every half hour all day, and one crash logged at ERROR: chance explains a lone
+    # flag, not an error.
+    stray = [(t, "API", f"cache warmed in {int(t) % 7} ms", 1, 5.0) for t in np.arange(900.0, 36000, 1800)]
+    crash = [(20100.0, "API", "NullPointerException in checkout", 1, 5.0)]
+    frame = make_frame(stray + crash, span_s=36000)
+    frame["level"] = np.where(frame["content"].str.startswith("NullPointer"), "SEVERE", "INFO")
+    ids = rca.find_incidents(frame)
+    crashed = frame["content"].str.startswith("NullPointer")
+    assert (ids[crashed] >= 0).all() and ids[ids >= 0].nunique() == 1
+    assert (rca.find_incidents(frame.assign(level="INFO")) == -1).all()
