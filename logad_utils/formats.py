@@ -178,8 +178,15 @@ class LogFormat:
     def _message_columns(self, cols: Sequence[str]) -> list[str]:
         """The columns a JSON message, or a message read by :attr:`text_messages`, adds to the header's ``cols``."""
         if self.text_messages is not None:
-            return [c for c in ("level", "component") if c not in cols and c in self.text_messages.columns]
+            return [name for _, name in self._inner_columns(cols)]
         return [c for c in ("level", "component") if c not in cols] if self.json_messages else []
+
+    def _inner_columns(self, cols: Sequence[str]) -> list[tuple[str, str]]:
+        """(column of :attr:`text_messages`, column it fills) pairs: each of its fields but its time and message,
+        under its own name, or ``message_<name>`` where the header's ``cols`` have that name (a logger of its
+        own under the header's)."""
+        inner = [c for c in self.text_messages.columns if c not in ("timestamp", "content")]
+        return [(c, c if c not in cols else f"message_{c}") for c in inner]
 
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
@@ -241,7 +248,7 @@ class LogFormat:
             except FormatError:
                 continue
             sub, ok = fallback.parse([lines[i] for i in missed])
-            ok &= sub["timestamp"].notna().to_numpy()
+            ok &= sub["timestamp" if "timestamp" in sub else "level"].notna().to_numpy()
             rows = missed[ok]
             where = np.zeros(len(frame), dtype=bool)
             where[rows] = True
@@ -276,15 +283,16 @@ class LogFormat:
 
     def _read_text_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that :attr:`text_messages` reads read by it: its message,
-        and its level and logger where the header has none."""
-        added = self._message_columns(list(frame.columns))
-        for name in added:
+        level and other fields (see :meth:`_inner_columns`)."""
+        pairs = self._inner_columns(list(frame.columns))
+        for _, name in pairs:
             frame.insert(frame.columns.get_loc("content"), name, pd.Series(None, index=frame.index, dtype=object))
         rows = np.flatnonzero(matched)
         inner, ok = self.text_messages.parse([m if isinstance(m, str) else "" for m in frame["content"].iloc[rows]])
+        ok |= inner["level"].notna().to_numpy()  # the level of a message that misses the rest of its layout
         hit = frame.index[rows[ok]]
-        for name in ("content", *added):
-            frame.loc[hit, name] = inner.loc[ok, name].to_numpy(dtype=object)
+        for source, name in (("content", "content"), *pairs):
+            frame.loc[hit, name] = inner.loc[ok, source].to_numpy(dtype=object)
         return frame
 
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
@@ -316,14 +324,15 @@ class LogFormat:
 
 def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True) -> str | None:
     """The format string's leading fields up to its time fields (and its level, ``with_level``), then
-    ``<Content>``; None where that is the whole header, or there is no time field (or no level to look for)."""
-    if not time_fields:
-        return None
+    ``<Content>``; None where that is the whole header, or there is nothing to look for (no time field and no
+    level, or no level besides the time)."""
     parts = _FIELD_SPLIT.split(pattern)
     has_level = "Level" in _PLACEHOLDER.findall(pattern)
-    if not with_level and not has_level:
+    if not with_level and not (has_level and time_fields):
         return None  # the pattern with the level already was this one
     need = set(time_fields) | ({"Level"} if with_level and has_level else set())
+    if not need:
+        return None
     kept = []
     for i, part in enumerate(parts):
         name = m.group(1) if (m := _PLACEHOLDER.fullmatch(part)) else None

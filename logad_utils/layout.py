@@ -259,9 +259,10 @@ _ELEMENT_RES = [
     ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
     # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:").
-    # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:").
+    # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"); a name padded to a column
+    # width puts spaces before its pid (fail2ban's "fail2ban.actions        [812]:").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
-    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:\[(\d+|"
+    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
@@ -304,8 +305,8 @@ def _elements(rest: str) -> list[_Element]:
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":
-                leveled = m.group(3) is not None and not m.group(3).isdigit()
-                detail = (m.group(3) is not None and not leveled, m.group(4) is not None, leveled)
+                leveled = m.group(4) is not None and not m.group(4).isdigit()
+                detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)))
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -364,7 +365,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # Subsystem: 0 never, 1 on some lines, 2 on all.
             sub = 0 if not with_sub else (2 if with_sub == len(alive) else 1)
             leveled = sum(c for e, c in shapes.items() if e.detail[2]) == len(alive)
-            header.append((_Element(kind, element.spaced, (with_pid == len(alive), sub, leveled)),
+            padded = any(e.detail[3] for e in shapes)
+            header.append((_Element(kind, element.spaced, (with_pid == len(alive), sub, leveled, padded)),
                            0 < with_pid < len(alive)))
             break
         if kind in ("word", "cell"):
@@ -469,7 +471,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "component":
             name, pid = names("Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
-            tail = f"(\\[<{pid}>\\])?" if optional_pid else (f"\\[<{pid}>\\]" if element.detail[0] else "")
+            pad = "\\s*" if element.detail[3] else ""
+            tail = f"({pad}\\[<{pid}>\\])?" if optional_pid else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")
             if element.detail[2] and not has_level:
                 level = names("Level")
                 patterns[level] = LEVELS_RE

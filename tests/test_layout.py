@@ -791,3 +791,15 @@ def test_one_letter_levels_and_a_level_key_on_few_lines():
     frame = parse_lines(clef)
     assert frame["level"].iloc[7] == "Error" and frame["level"].drop(index=7).isna().all()
     assert frame["component"].eq("Api.Requests").all() and severity(frame["level"])[7] == 2
+
+
+def test_a_padded_logger_before_its_pid_and_a_level_after_it():
+    # fail2ban: the logger padded to a column before "[pid]:", then the level, and on most lines the jail.
+    lines = [f"2026-12-01 10:00:{i:02d},410 fail2ban.{('filter', 'actions')[i % 2]}{' ' * (9 - i % 2)}[812]: "
+             f"{('INFO   ', 'NOTICE ')[i % 2]} [sshd] {('Found', 'Ban')[i % 2]} 10.0.0.{i}" for i in range(40)]
+    lines[20] = "2026-12-01 10:00:20,500 fail2ban.utils          [812]: ERROR   7f3a2c1e5b40 -- exec: iptables -w"
+    frame = parse_lines(lines)
+    assert frame["component"].iloc[:2].tolist() == ["fail2ban.filter", "fail2ban.actions"]
+    assert frame["pid"].eq("812").all() and frame["level"].iloc[:2].tolist() == ["INFO", "NOTICE"]
+    assert frame["level"].iloc[20] == "ERROR" and frame["content"].iloc[20] == "7f3a2c1e5b40 -- exec: iptables -w"
+    assert frame["content"].iloc[1] == "Ban 10.0.0.1" and frame["message_component"].iloc[1] == "sshd"
