@@ -638,6 +638,12 @@ PRESETS: dict[str, LogFormat] = {
                    "Zone": r"[+-]\d{4}", "Content": _QUOTED, "Status": r"\d{3}|-", "Size": r"\d+|-",
                    "Referer": _QUOTED, "Agent": _QUOTED, "Rest": r".*"},
                   "%d/%b/%Y:%H:%M:%S %z", time_fields=("Timestamp", "Zone")),
+        # Squid's native access log: time, elapsed ms, client, then result code/status, bytes, method, URL, user,
+        # hierarchy/peer and type, which are the message (the result code tells a denial from a hit); the status
+        # is also the level.
+        LogFormat(r"<Timestamp> <Elapsed> <Client> (?=<Code>/<Status> )<Content>", "squid",
+                  {"Timestamp": r"\d{9,10}\.\d{3}", "Elapsed": r"\d+", "Client": r"\S+", "Code": r"[A-Z_]+",
+                   "Status": r"\d{3}"}, "epoch"),
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),

@@ -59,6 +59,7 @@ def test_jsonl_with_configurable_key():
     ('{"message": "hello", "level": "info"}', "json"),
     ("type=SYSCALL msg=audit(1796119200.076:24288): arch=c000003e syscall=59 success=yes exit=0", "auditd"),
     ('10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612', "access"),
+    ("1796119200.651    477 10.0.0.9 TCP_DENIED/403 3916 GET http://example.com/ - HIER_NONE/- text/html", "squid"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -228,3 +229,12 @@ def test_access_logs_read_the_request_as_the_message_and_the_status_as_the_level
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 09:00:00")
     assert frame["agent"].iloc[0] == "Mozilla/5.0 (X11) Chrome/120.0.0.0"
     assert frame["rest"].iloc[0] == 'rt=60.001 uct="0.001"'
+
+
+def test_squid_keeps_the_result_code_in_the_message_and_reads_the_status_as_the_level():
+    lines = ["1796119200.651    477 10.0.0.9 TCP_MISS/200 7416 GET http://example.com/ - HIER_DIRECT/1.2.3.4 text/html",
+             "1796119201.002      0 10.0.0.9 TCP_DENIED/403 3916 GET http://bad.example/ - HIER_NONE/- text/html"]
+    frame, ok = PRESETS["squid"].parse(lines)
+    assert ok.all() and frame["level"].tolist() == ["INFO", "WARNING"]
+    assert frame["content"].iloc[1].startswith("TCP_DENIED/403 3916 GET") and frame["code"].iloc[1] == "TCP_DENIED"
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 10:00:00.651")
