@@ -638,6 +638,11 @@ PRESETS: dict[str, LogFormat] = {
                    "Zone": r"[+-]\d{4}", "Content": _QUOTED, "Status": r"\d{3}|-", "Size": r"\d+|-",
                    "Referer": _QUOTED, "Agent": _QUOTED, "Rest": r".*"},
                   "%d/%b/%Y:%H:%M:%S %z", time_fields=("Timestamp", "Zone")),
+        # Ruby's Logger (Rails, Sidekiq): "I, [2026-12-01T10:00:01.639667 #41234]  INFO -- progname: message", the
+        # program name often empty.
+        LogFormat(r"<Mark>, \[<Timestamp> #<Pid>\] <Level> -- <Component>: <Content>", "ruby",
+                  {"Mark": r"[DIWEFAU]", "Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?", "Pid": r"\d+",
+                   "Level": r"[A-Z]+", "Component": r"\S*"}, "ISO8601"),
         # Squid's native access log: time, elapsed ms, client, then result code/status, bytes, method, URL, user,
         # hierarchy/peer and type, which are the message (the result code tells a denial from a hit); the status
         # is also the level.

@@ -60,6 +60,7 @@ def test_jsonl_with_configurable_key():
     ("type=SYSCALL msg=audit(1796119200.076:24288): arch=c000003e syscall=59 success=yes exit=0", "auditd"),
     ('10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612', "access"),
     ("1796119200.651    477 10.0.0.9 TCP_DENIED/403 3916 GET http://example.com/ - HIER_NONE/- text/html", "squid"),
+    ("I, [2026-12-01T10:00:01.639667 #41234]  INFO -- : [2493cc73] Started GET /", "ruby"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -238,3 +239,14 @@ def test_squid_keeps_the_result_code_in_the_message_and_reads_the_status_as_the_
     assert ok.all() and frame["level"].tolist() == ["INFO", "WARNING"]
     assert frame["content"].iloc[1].startswith("TCP_DENIED/403 3916 GET") and frame["code"].iloc[1] == "TCP_DENIED"
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 10:00:00.651")
+
+
+def test_ruby_logger_lines_with_and_without_a_program_name():
+    lines = ["I, [2026-12-01T10:00:01.639667 #41234]  INFO -- : Started GET /products",
+             "E, [2026-12-01T10:00:02.000001 #41234] ERROR -- sidekiq: Job raised RuntimeError",
+             "F, [2026-12-01T10:00:03.5 #41234] FATAL -- : "]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["level"].tolist() == ["INFO", "ERROR", "FATAL"]
+    assert frame["component"].tolist()[1] == "sidekiq" and frame["content"].tolist()[:2] == [
+        "Started GET /products", "Job raised RuntimeError"]
+    assert frame["pid"].eq("41234").all() and frame["timestamp"].iloc[2] == pd.Timestamp("2026-12-01 10:00:03.5")
