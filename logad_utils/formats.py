@@ -723,8 +723,8 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
 
 def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
     """:func:`detect_format` of the non-blank ``sample``, its messages as they are."""
-    from .layout import (infer_delimited_format, infer_directive_format, infer_structured_format, infer_text_format,
-                         starts_with_timestamp)
+    from .layout import (infer_delimited_format, infer_directive_format, infer_named_columns, infer_structured_format,
+                         infer_text_format, starts_with_timestamp)
     from .multiline import header_lines
 
     if not sample:
@@ -760,8 +760,10 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
         timed = [line for line in sample if starts_with_timestamp(line)]
         if len(sample) > len(timed) >= max(_MIN_TIMED, _TIMED_SHARE * len(sample)):
             best = _detect(timed, min_share, exclude, delimited=False)
-        # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV.
-        cells = infer_delimited_format(full) if delimited and best.name == "raw" else None
+        # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV; and so
+        # do cells a first line names, which a sentence over lines as many words long would look like.
+        cells = (infer_delimited_format(full) or infer_named_columns(full)) if delimited and best.name == "raw" \
+            else None
         best = cells if cells is not None else best
     return best
 

@@ -36,6 +36,7 @@ from .formats import LEVELS_RE, MESSAGE_KEYS, STATUS_KEYS, LogFormat, http_statu
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
            "MESSAGE_KEYS", "TIME_KEYS", "LEVEL_KEYS", "LOGGER_KEYS", "STATUS_KEYS", "infer_directive_format",
+           "infer_named_columns",
            "split_plain", "plain_cells"]
 
 # Share of the sampled lines an element must hold at its place to join the header.
@@ -673,6 +674,8 @@ _WORD = re.compile(r"[^\W\d_]+[,.;:!?]?")
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
 _DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
+# A line of three or more column names between single spaces (tab-separated files with a header are delimited).
+_NAMES_LINE = re.compile(r"[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){2,}")
 _LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
 RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "truncated", "timestamp", "level",
                               "component", "content", "event", "event_line_no", "masked", "template",
@@ -960,12 +963,24 @@ def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
     without one. Lines that open with ``#`` are directives, no events; every column but the time, level and
     component is the message, as ``key=value`` text."""
     directive = next((m for m in map(_DIRECTIVE.match, lines) if m is not None), None)
-    if directive is None:
-        return None
-    delimiter = "\t" if "\t" in directive.group(1) else " "
-    cells = split_plain(directive.group(1).strip(), delimiter)
+    return None if directive is None else _named_columns(lines, directive.group(1), "#", ())
+
+
+def infer_named_columns(lines: Sequence[str]) -> LogFormat | None:
+    """A LogFormat, as :func:`infer_directive_format` reads, for logs whose first line names their
+    space-separated columns (AWS VPC flow logs); the naming line is no event. None without one."""
+    first = next((line for line in lines if line.strip()), "")
+    return _named_columns(lines, first, None, (first,)) if _NAMES_LINE.fullmatch(first.strip()) else None
+
+
+def _named_columns(lines: Sequence[str], named: str, comment: str | None, preamble: tuple[str, ...]
+                   ) -> LogFormat | None:
+    """The format of cells named by ``named`` (names between spaces or tabs), when most data lines have as many
+    and one holds a time; lines that open with ``comment``, and the ``preamble``, hold none."""
+    delimiter = "\t" if "\t" in named else " "
+    cells = split_plain(named.strip(), delimiter)
     names = _column_names(cells, len(cells))
-    data = [line for line in lines if line.strip() and not line.startswith("#")]
+    data = [line for line in lines if line.strip() and line not in preamble and not (comment and line.startswith("#"))]
     rows = [row for row in (plain_cells(line, delimiter, names) for line in data) if row is not None]
     if len(names) < 3 or len(rows) < max(_MIN_RECORDS, _DELIMITED_SHARE * len(data)):
         return None
@@ -979,7 +994,7 @@ def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
     used = {k for _, k in header} | {message}
     keys = header + tuple((_extra_name(k), k) for k in names if k not in used)[:_MAX_EXTRA_KEYS]
     return replace(fmt, name="directive", json_key=message, keys=keys, delimiter=delimiter, names=tuple(names),
-                   comment="#")
+                   comment=comment, preamble=preamble)
 
 
 def _reads_as_text(values: Sequence) -> bool:

@@ -803,3 +803,19 @@ def test_a_padded_logger_before_its_pid_and_a_level_after_it():
     assert frame["pid"].eq("812").all() and frame["level"].iloc[:2].tolist() == ["INFO", "NOTICE"]
     assert frame["level"].iloc[20] == "ERROR" and frame["content"].iloc[20] == "7f3a2c1e5b40 -- exec: iptables -w"
     assert frame["content"].iloc[1] == "Ban 10.0.0.1" and frame["message_component"].iloc[1] == "sshd"
+
+
+def test_columns_named_by_a_first_line_of_names():
+    # AWS VPC flow logs: a line of column names, then space-separated cells; the naming line is no event.
+    lines = ["version account-id interface-id srcaddr dstaddr dstport start end action log-status"]
+    lines += [f"2 123456789012 eni-0a1b2c 10.1.0.{i} 10.0.1.25 {443 if i % 9 else 22} {1796119200 + i} "
+              f"{1796119260 + i} {'REJECT' if i == 20 else 'ACCEPT'} OK" for i in range(40)]
+    fmt = detect_format(lines)
+    frame = parse_lines(lines)
+    assert fmt.name == "directive" and frame["blank"].iloc[0] and frame["parsed"].iloc[1:].all()
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00") and frame["action"].iloc[21] == "REJECT"
+    assert "action=REJECT" in frame["content"].iloc[21] and "srcaddr=10.1.0.20" in frame["content"].iloc[21]
+    # A first line of as many words over lines a text layout reads is no naming line.
+    prose = ["Starting the nightly job now at once"]
+    prose += [f"2026-12-01 10:00:{i:02d} step {i} took {i} ms" for i in range(30)]
+    assert detect_format(prose).name == "inferred"
