@@ -187,7 +187,7 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         opened = before.rstrip(" ")  # the kernel's ring buffer pads inside its bracket: "[    1.684651]"
         closed = head[m.end():m.end() + 1] == "]"
         bracketed = opened.endswith("[") and (closed or "]" in head[m.end():])
-        token = len((opened[:-1] if bracketed else before).split())
+        token = len(_PRE_TOKEN.findall(opened[:-1] if bracketed else before))
         if token <= _MAX_TIME_TOKEN:
             out.append((_TimeHit(i, token, bracketed, bracketed and closed), m))
     return out
@@ -550,6 +550,8 @@ def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, s
 
 
 _NAME = re.compile(r"[A-Za-z][\w.-]*")
+# A token before the timestamp: a bracket, spaces and all, or a run of non-spaces.
+_PRE_TOKEN = re.compile(r"\[[^\[\]\s][^\[\]]*\]|\S+")
 _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
 
 
@@ -561,7 +563,7 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
     """
     out = ""
     level_found = False
-    split = [p.split() for p in prefixes]
+    split = [_PRE_TOKEN.findall(p) for p in prefixes]
     last = n_tokens - 1
     named = component and n_tokens > 0 and sum(len(tokens) > last and _NAME.fullmatch(tokens[last]) is not None
                               for tokens in split) >= HEADER_SHARE * len(prefixes)
@@ -574,6 +576,11 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             patterns[name] = LEVELS_RE
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
             level_found = True
+        elif any(len(tokens) > t and tokens[t][:1] == "[" and " " in tokens[t] for tokens in split):
+            # A bracket with a space in it ("[Service Thread]", as Cassandra names its threads) is one field.
+            name = names("Thread")
+            patterns[name] = r"[^\[\]]*"
+            out += f"\\[<{name}>\\] "
         else:
             name = names("Component" if named and t == last else "Field")
             patterns[name] = r"\S+"

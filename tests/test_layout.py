@@ -819,3 +819,13 @@ def test_columns_named_by_a_first_line_of_names():
     prose = ["Starting the nightly job now at once"]
     prose += [f"2026-12-01 10:00:{i:02d} step {i} took {i} ms" for i in range(30)]
     assert detect_format(prose).name == "inferred"
+
+
+def test_a_bracket_with_a_space_before_the_time_is_one_field():
+    # Cassandra: the level, the thread in brackets (some with a space), then the time.
+    threads = ["SlabPoolCleaner", "MemtableFlushWriter:1", "Service Thread"]
+    lines = [f"INFO  [{threads[i % 3]}] 2026-12-01 10:00:{i:02d},791 Memtable.java:456 - Writing Memtable-{i}"
+             for i in range(30)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["thread"].iloc[2] == "Service Thread" and frame["content"].iloc[2] == "Writing Memtable-2"
