@@ -27,7 +27,7 @@ import pandas as pd
 
 from .formats import LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
-from .multiline import Multiline, continuation_flags, event_lines, group_events, infer_multiline
+from .multiline import Multiline, add_trace_events, continuation_flags, event_lines, group_events, infer_multiline
 
 __all__ = [
     "LogInputError",
@@ -373,7 +373,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     messages = fields["content"].to_numpy(dtype=object)
     flags = continuation_flags(lines, matched, blank, rule, messages)
     texts = event_lines(lines, messages, matched & ~blank, flags)
-    return group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
+    frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
+    return add_trace_events(frame) if fmt.json_key is not None else frame
 
 
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:

@@ -43,7 +43,7 @@ from .formats import LEVELS_RE, LogFormat
 from .layout import starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
-           "is_frame_line", "header_lines"]
+           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS"]
 
 _GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
@@ -302,6 +302,28 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     frame = java[0] if java else (python[-1] if python else (go[0] if go else None))
     parts = [message or "", *plain[:_MAX_PLAIN], exception, frame.strip() if frame else None]
     return " ".join(p for p in parts if p)
+
+
+# Keys structured loggers put an exception's trace under, as column names (logstash-logback's, Elasticsearch's,
+# ECS', structlog's, Serilog's, pino's and bunyan's, python-json-logger's).
+TRACE_COLUMNS = ("stack_trace", "stacktrace", "error.stack_trace", "exception", "@x", "err.stack", "error.stack",
+                 "exc_info", "stack")
+
+
+def add_trace_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` of structured lines where a line whose trace sits under a key of its own (:data:`TRACE_COLUMNS`)
+    gets the event text a multi-line trace gets (:func:`event_text`): its message, exception type and top frame."""
+    names = [c for c in TRACE_COLUMNS if c in frame.columns]
+    if not names:
+        return frame
+    traces = frame[names].bfill(axis=1).iloc[:, 0].to_numpy(dtype=object)
+    event = frame["event"].to_numpy(dtype=object, copy=True)
+    content = frame["content"].to_numpy(dtype=object)
+    for i in np.flatnonzero(pd.notna(traces) & pd.isna(event)).tolist():
+        if isinstance(traces[i], str) and traces[i].strip():
+            event[i] = event_text(content[i] if isinstance(content[i], str) else "", traces[i].split("\n"))
+    frame["event"] = pd.Series(event, index=frame.index, dtype=object)
+    return frame
 
 
 def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], texts: np.ndarray,

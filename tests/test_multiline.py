@@ -327,3 +327,22 @@ def test_an_exception_line_with_a_level_of_its_own_after_a_trace_is_a_new_event(
                   "2026-12-01 10:00:03 WARN IllegalStateException: retrying"]
     frame = parse_lines(lines)
     assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 4, 6, 7, 8, 9]
+
+
+def test_a_trace_under_a_key_of_its_own_is_part_of_the_event_text(tmp_path):
+    import json
+
+    trace = ("java.lang.IllegalStateException: pool exhausted\n\tat com.acme.Pool.take(Pool.java:42)\n"
+             "\tat x.Y.z(Y.java:1)")
+    lines = [json.dumps({"@timestamp": f"2026-12-01T10:00:0{i}Z", "level": "ERROR", "message": "request failed",
+                         **({"stack_trace": trace} if i == 3 else {})}) for i in range(8)]
+    lines.append(json.dumps({"@timestamp": "2026-12-01T10:00:09Z", "level": "WARN", "message": "bulk failed",
+                             "stacktrace": ["org.acme.CircuitBreakingException: [parent] too large",
+                                            "at a.B.c(B.java:3)"]}))
+    frame = parse_lines(lines)
+    assert frame["event"].iloc[3] == ("request failed java.lang.IllegalStateException "
+                                      "at com.acme.Pool.take(Pool.java:42)")
+    assert frame["event"].iloc[8] == "bulk failed org.acme.CircuitBreakingException"
+    assert frame["event"].iloc[2] is None and frame["content"].iloc[3] == "request failed"
+    frame = parse_logs(_write(tmp_path, lines), warn=False)
+    assert frame["template"].iloc[3] != frame["template"].iloc[2]
