@@ -212,7 +212,14 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         elif rule.header:
             flags[i] = not blank[i] and not starts_with_timestamp(line) and not (
                 rule.head and re.match(rule.head, line))
-    if not rule.header:  # with a header, a dump's lines do not match it
+    if rule.header:
+        # A line without the header right above a Python traceback is the message logged with it (Django's
+        # "Internal Server Error: /path" on stderr among a server's own lines): it starts an event.
+        for i in np.flatnonzero(flags[:-1] & ~matched[:-1]).tolist():
+            if lines[i + 1].startswith(_TRACEBACK) and not lines[i][:1].isspace() \
+                    and not _FRAME.match(lines[i][:_HEAD_CHARS]):
+                flags[i] = False
+    else:  # with a header, a dump's lines do not match it
         for i in [i for i in range(1, n) if lines[i - 1][:1] in "\tg" and not flags[i]]:
             flags[i] = _go_call(lines[i - 1][:_HEAD_CHARS], lines[i][:_HEAD_CHARS])
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame; under a header
@@ -304,6 +311,7 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
+_TRACEBACK = "Traceback (most recent call last):"
 # Keys structured loggers put an exception's trace under, as column names (logstash-logback's, Elasticsearch's,
 # ECS', structlog's, Serilog's, pino's and bunyan's, python-json-logger's).
 TRACE_COLUMNS = ("stack_trace", "stacktrace", "error.stack_trace", "exception", "@x", "err.stack", "error.stack",

@@ -346,3 +346,14 @@ def test_a_trace_under_a_key_of_its_own_is_part_of_the_event_text(tmp_path):
     assert frame["event"].iloc[2] is None and frame["content"].iloc[3] == "request failed"
     frame = parse_logs(_write(tmp_path, lines), warn=False)
     assert frame["template"].iloc[3] != frame["template"].iloc[2]
+
+
+def test_a_message_without_the_header_above_a_traceback_starts_its_event(tmp_path):
+    # A web app's own stderr among its server's lines: the message Python logs with a traceback, then the trace.
+    lines = [f"[2026-12-01 10:11:{i:02d} +0000] [7] [DEBUG] {i} workers" for i in range(6)]
+    lines[3:3] = ["Internal Server Error: /api/orders/export/", "Traceback (most recent call last):",
+                  '  File "/app/orders/views.py", line 88, in export', "    rows = build_rows(qs)",
+                  "ZeroDivisionError: division by zero"]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 4, 4, 4, 4, 9, 10, 11]
+    assert frame["event"].iloc[3].startswith("Internal Server Error: /api/orders/export/ ZeroDivisionError")
