@@ -149,8 +149,6 @@ class LogFormat:
         reads a message that is JSON itself)."""
         nested = "; a message that is a JSON object read as one (message, level, logger keys)" \
             if self.json_messages else ""
-        if self.text_messages is not None:
-            nested = f"; messages read as {self.text_messages.describe()}"
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
@@ -168,7 +166,7 @@ class LogFormat:
         ``level`` and ``component`` before the message where the header has none)."""
         cols = ["timestamp"] if self._time_fields() else []
         cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
-        source = next((c for c in _LEVEL_SOURCES if c in cols), None)
+        source = next((c for c in _LEVEL_SOURCES if c in cols), None) if self.json_key is None else None
         if source is not None and "level" not in cols:  # a syslog priority or an HTTP status holds the severity
             cols.insert(cols.index(source) + 1, "level")
         for name in self._message_columns(cols):
@@ -221,12 +219,12 @@ class LogFormat:
                 continue
             values = content if name == "Content" else data[name]
             columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
-            derive = _LEVEL_SOURCES.get(_column_name(name))
+            derive = _LEVEL_SOURCES.get(_column_name(name)) if self.json_key is None else None
             if derive is not None and "level" not in map(_column_name, names) and "level" not in columns:
                 columns["level"] = derive(columns[_column_name(name)])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
-        if self.name == "inferred" and not matched.all():
+        if self.name.partition("+")[0] == "inferred" and not matched.all():
             self._read_leading_fields(frame, lines, matched)
         if self.text_messages is not None:
             return self._read_text_messages(frame, matched), matched

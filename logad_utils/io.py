@@ -56,8 +56,9 @@ _DETECT_LINES = 500
 _DETECT_SPAN, _DETECT_BLOCKS = 20_000, 5
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
-# Lines before a chunk that decide whether its first lines continue them, and the characters of each read.
-_CONTEXT_LINES, _CONTEXT_CHARS = 2, 1000
+# Lines before a chunk that decide whether its first lines continue them (read whole: a JSON line cut short
+# reads as no JSON).
+_CONTEXT_LINES = 2
 
 
 class LogInputError(Exception):
@@ -397,8 +398,11 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines)"
             if "timestamp" in frame else "none")
     kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
+    inner = {} if fmt.text_messages is None else {
+        "messages": f"{fmt.text_messages.describe()} (the messages' own layout; --format reads one layout: the "
+                    "header's above, or this one on the messages alone)"}
     return {"file": str(files[0]), "layout": kind,
-            "format": fmt.describe() or "(none: whole line is the message)",
+            "format": fmt.describe() or "(none: whole line is the message)", **inner,
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
                        f"event(s) in {len(sample)} lines sampled from the first {span}",
             "timestamp": time, "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c == "level"),
@@ -417,11 +421,11 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     (blank lines among them included).
 
     The rules look back two lines at most (a Python exception after a Go
-    call line under its source line), so the last two lines before, cut to
-    their first characters, are context enough, and the same whoever reads
-    them (a chunk, or a Dask range that reads them off the file).
+    call line under its source line, or after a frame's source line), so the
+    last two lines before are context enough, and the same whoever reads them
+    (a chunk, or a Dask range that reads them off the file).
     """
-    context = [line[:_CONTEXT_CHARS] for line in list(before)[-_CONTEXT_LINES:]]
+    context = list(before)[-_CONTEXT_LINES:]
     checked = 0
     for size in (16, _MAX_CARRY):
         head = [*context, *lines[:size]]
@@ -659,7 +663,9 @@ def detection_sample(lines: Sequence[str]) -> list[str]:
 
 def read_detection_sample(path: Path) -> tuple[list[str], int]:
     """:func:`detection_sample` of a file, and how many of its first lines it was drawn from."""
-    lines = [s for batch in _take_lines(_iter_line_batches(path, _DETECT_SPAN), _DETECT_SPAN) for s in batch]
+    # A file damaged further on (a truncated .gz) is detected on what reads; reading it reports the damage.
+    batches = _iter_line_batches(path, _DETECT_SPAN, on_error=lambda message: None)
+    lines = [s for batch in _take_lines(batches, _DETECT_SPAN) for s in batch]
     return detection_sample(lines), min(len(lines), _DETECT_SPAN)
 
 

@@ -664,7 +664,7 @@ TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
               "severity_text", "PRIORITY")
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
-               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "SourceContext", "c")
+               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "SourceContext")
 _STRUCTURED_SHARE = 0.5
 # Delimited lines: the separators tried in turn, and the share of lines that must have the common width.
 _DELIMITERS = (",", "\t", ";", "|")
@@ -763,6 +763,13 @@ _VALUE_TESTS = {"Timestamp": _dated_time,
 _VALUE_SAMPLE = 50
 # A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
 _DATED = re.compile(r"\d{4}|[A-Z][a-z]{2}")
+
+
+def _levels_read(objs: list[dict], key: str) -> bool:
+    """Whether a key's values (a sample) read as levels: one-letter ones (glog's, MongoDB's) only where the common
+    one, I(nfo), is among them (a direction's E and W, a grade's F, are no levels)."""
+    values = {str(o[key]).strip() for o in objs[:_VALUE_SAMPLE * 10] if o.get(key) is not None}
+    return not values or any(len(v) > 2 for v in values) or "I" in values
 
 
 def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) -> str | None:
@@ -935,15 +942,18 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     time_format = None
     for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
         key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
+        if key is not None and field == "Level" and not _levels_read(objs, key):
+            key = None
         if key is None and field == "Level":
             # A level key on a few objects only is still theirs: Serilog's compact JSON writes no @l for Information.
-            key = _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE) or _status_key(objs, counts, taken)
+            key = _status_key(objs, counts, taken) or _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE)
         if key is None:
             continue
         taken.add(key)
         # Other names some lines use instead (journald's kernel lines have no unit, only an identifier) stand in
         # where a line lacks the key; they stay fields of their own too.
-        others = tuple(k for k in names if counts[k] and k not in taken) if field != "Timestamp" else ()
+        others = tuple(k for k in names if counts[k] >= max(_MINORITY_SHARE * n, 1) and k not in taken) \
+            if field != "Timestamp" else ()
         keys.append((field, (key, *others) if others else key))
         if field == "Timestamp":
             values = [o[key] for o in objs if o.get(key) is not None]

@@ -222,22 +222,18 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     else:  # with a header, a dump's lines do not match it
         for i in [i for i in range(1, n) if lines[i - 1][:1] in "\tg" and not flags[i]]:
             flags[i] = _go_call(lines[i - 1][:_HEAD_CHARS], lines[i][:_HEAD_CHARS])
+    below = rule.header and rule.levelless and messages is not None
+    if below:  # a Python frame's source line, indented under it, where a header took the indentation
+        for i in np.flatnonzero(flags[:-1]).tolist():
+            if matched[i + 1] and not flags[i + 1] and _PY_FRAME.match(_message_text(lines[i], messages[i])):
+                flags[i + 1] = _message_text(lines[i + 1], messages[i + 1])[:1].isspace()
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame; under a header
     # with a level of its own, that is a new event.
-    todo = (np.flatnonzero(flags[:-1]) + 1).tolist()
-    while todo:
-        i = todo.pop()
-        if flags[i] or blank[i]:
+    for i in (np.flatnonzero(flags[:-1]) + 1).tolist():
+        if flags[i] or blank[i] or (matched[i] and rule.header and not below):
             continue
-        if matched[i] and rule.header:
-            if messages is None or not rule.levelless:
-                continue  # a header with a level of its own starts an event
-            text = _message_text(lines[i], messages[i])[:_HEAD_CHARS]
-            flags[i] = (rule.indent and text[:1].isspace()) or _EXCEPTION_LINE.match(text) is not None
-        else:
-            flags[i] = _EXCEPTION_LINE.match(lines[i][:_HEAD_CHARS]) is not None
-        if flags[i] and i + 1 < n:
-            todo.append(i + 1)
+        text = _message_text(lines[i], messages[i]) if matched[i] and below else lines[i]
+        flags[i] = _EXCEPTION_LINE.match(text[:_HEAD_CHARS]) is not None
     return flags
 
 
@@ -245,23 +241,20 @@ def _holding_frame_words(messages: np.ndarray) -> list[int]:
     """Indices of the messages that hold a word every stack frame holds (its "at" after a space, as a header
     may have taken the frame's indentation): one search of them all, as few do and a regex on each costs more
     than parsing it."""
-    try:
-        text = " " + "\n ".join(messages)
-    except TypeError:  # a message that is no text
-        text = " " + "\n ".join(m if isinstance(m, str) else "" for m in messages)
+    texts = [m if isinstance(m, str) else "" for m in messages.tolist()]
+    text = " " + "\n ".join(texts)
     hits: set[int] = set()
     for word in _FRAME_WORDS:
         at = text.find(word)
         while at >= 0:
             hits.add(at)
             at = text.find(word, at + len(word))
-    rows, row, seen = [], 0, 0
-    for at in sorted(hits):
-        row += text.count("\n", seen, at)
-        seen = at
-        if not rows or rows[-1] != row:
-            rows.append(row)
-    return rows
+    if not hits:
+        return []
+    # Where each message ends in the text, counting the space and line break between them (a message may hold
+    # line breaks of its own).
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 2)
+    return np.unique(np.searchsorted(ends, sorted(hits), side="right")).tolist()
 
 
 def _message_text(line: str, message) -> str:

@@ -768,7 +768,8 @@ def test_an_apps_log_under_a_container_runtimes_header_is_read_by_its_own_layout
     for lines in (cri, docker):
         fmt = detect_format(lines)
         frame = parse_lines(lines)
-        assert fmt.name.endswith("+inferred") and "messages read as" in fmt.describe()
+        assert fmt.name.endswith("+inferred")
+        assert fmt.text_messages.pattern == r"<Date> <Time> <Level> \[<Component>\] <Content>"
         assert frame["content"].iloc[0] == "task 0 done" and frame["component"].iloc[0] == "worker.tasks"
         assert frame["level"].iloc[7] == "ERROR" and frame["timestamp"].iloc[7] == pd.Timestamp("2026-12-01 10:00:07")
     traced = parse_lines(cri)
@@ -778,13 +779,13 @@ def test_an_apps_log_under_a_container_runtimes_header_is_read_by_its_own_layout
 
 
 def test_one_letter_levels_and_a_level_key_on_few_lines():
-    # MongoDB: one-letter levels under "s", the component under "c"; Serilog's compact JSON writes @l only where
-    # the level is not Information.
+    # MongoDB: one-letter levels under "s" (a key named so is read by its values); Serilog's compact JSON writes @l
+    # only where the level is not Information.
     mongo = [json.dumps({"t": {"$date": f"2026-12-01T10:00:{i:02d}.000+00:00"}, "s": "E" if i == 5 else "I",
                          "c": "NETWORK", "id": 22943, "ctx": "listener", "msg": "Connection accepted"})
              for i in range(30)]
     frame = parse_lines(mongo)
-    assert frame["level"].iloc[5] == "E" and frame["component"].eq("NETWORK").all()
+    assert frame["level"].iloc[5] == "E" and frame["c"].eq("NETWORK").all()
     assert severity(frame["level"]).tolist() == [2.0 if i == 5 else 0.0 for i in range(30)]
     clef = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@mt": "HTTP {Method} responded {Status}",
                         "SourceContext": "Api.Requests", **({"@l": "Error"} if i == 7 else {})}) for i in range(30)]
@@ -798,7 +799,9 @@ def test_a_padded_logger_before_its_pid_and_a_level_after_it():
     lines = [f"2026-12-01 10:00:{i:02d},410 fail2ban.{('filter', 'actions')[i % 2]}{' ' * (9 - i % 2)}[812]: "
              f"{('INFO   ', 'NOTICE ')[i % 2]} [sshd] {('Found', 'Ban')[i % 2]} 10.0.0.{i}" for i in range(40)]
     lines[20] = "2026-12-01 10:00:20,500 fail2ban.utils          [812]: ERROR   7f3a2c1e5b40 -- exec: iptables -w"
+    lines.append("2026-12-01 10:01:00,000 Fail2ban server restarting")  # no logger: the time still reads
     frame = parse_lines(lines)
+    assert frame["timestamp"].iloc[-1] == pd.Timestamp("2026-12-01 10:01:00") and not frame["parsed"].iloc[-1]
     assert frame["component"].iloc[:2].tolist() == ["fail2ban.filter", "fail2ban.actions"]
     assert frame["pid"].eq("812").all() and frame["level"].iloc[:2].tolist() == ["INFO", "NOTICE"]
     assert frame["level"].iloc[20] == "ERROR" and frame["content"].iloc[20] == "7f3a2c1e5b40 -- exec: iptables -w"
@@ -829,3 +832,33 @@ def test_a_bracket_with_a_space_before_the_time_is_one_field():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["timestamp"].notna().all()
     assert frame["thread"].iloc[2] == "Service Thread" and frame["content"].iloc[2] == "Writing Memtable-2"
+
+
+def test_one_letters_without_an_info_are_no_levels_and_a_payload_c_is_no_logger():
+    rows = [json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", "msg": "turned", "dir": "EW"[i % 2], "c": i})
+            for i in range(30)]
+    frame = parse_lines(rows)
+    assert "level" not in frame or frame["level"].isna().all()
+    assert "component" not in frame or frame["component"].isna().all()
+
+
+def test_an_http_status_on_most_lines_is_the_level_before_a_level_key_on_a_few():
+    lines = [json.dumps({"time": "2026-01-01T00:00:00Z", "level": "info", "msg": f"cache warmed {i}"}) if i % 20 == 0
+             else json.dumps({"time": "2026-01-01T00:00:00Z", "status": 503 if i % 7 == 0 else 200,
+                              "msg": f"GET /api/{i}"}) for i in range(200)]
+    frame = parse_lines(lines)
+    assert frame["level"].iloc[7] == "ERROR" and frame["level"].iloc[0] == "info"
+    # A status key whose values are no HTTP statuses gives no level.
+    words = [json.dumps({"time": f"2026-01-01T00:00:{i:02d}Z", "status": "ok", "msg": "ran"}) for i in range(30)]
+    assert "level" not in parse_lines(words)
+
+
+def test_a_damaged_gzip_is_detected_on_what_reads(tmp_path):
+    import gzip
+
+    from logad_utils.io import describe_layout
+
+    data = gzip.compress("".join(f"2026-12-01 10:00:{i % 60:02d} INFO job {i} done\n" for i in range(3000)).encode())
+    path = tmp_path / "cut.log.gz"
+    path.write_bytes(data[:len(data) // 2])
+    assert describe_layout(path)["layout"] == "generic"

@@ -357,3 +357,32 @@ def test_a_message_without_the_header_above_a_traceback_starts_its_event(tmp_pat
     frame = read_logs(_write(tmp_path, lines), warn=False)
     assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 4, 4, 4, 4, 9, 10, 11]
     assert frame["event"].iloc[3].startswith("Internal Server Error: /api/orders/export/ ZeroDivisionError")
+
+
+def _docker(message: str, second: int, stream: str = "stdout", **extra) -> str:
+    import json
+
+    return json.dumps({"log": message + "\n", "stream": stream, "time": f"2026-12-01T10:00:{second:02d}Z", **extra})
+
+
+def test_a_padded_column_is_no_indentation_and_chunks_join_as_the_whole_file_does(tmp_path):
+    # A header padding its logger to a column, then a traceback: the lines after it are events of their own.
+    lines = [f"2026-12-01 10:00:{i:02d}.123 {['api', 'scheduler', 'db'][i % 3] + ':':<11} request {i} done"
+             for i in range(12)]
+    lines[6:6] = ["2026-12-01 10:00:05.500 api:        task failed", "Traceback (most recent call last):",
+                  '  File "app.py", line 3, in <module>', "ValueError: bad"]
+    assert parse_lines(lines)["event_line_no"].tolist()[5:12] == [6, 7, 7, 7, 7, 11, 12]
+    # Docker lines (long ones among them) and a message holding a line break: read whole or in chunks of 7.
+    pad = {"kubernetes": {"labels": "k" * 1500}}
+    logs = [[_docker(f"request {k} done", k, **pad) for k in range(5)] + [
+        _docker("Error: boom", 6, "stderr", **pad), _docker("    at f (/app/a.js:1:1)", 6, "stderr", **pad),
+        _docker("    at g (/app/a.js:2:2)", 6, "stderr", **pad), _docker("after", 7, **pad)],
+        [_docker(f"request {k}", k) for k in range(8)] + [_docker("multi\nline payload", 9),
+                                                        _docker("Error: boom", 10, "stderr"),
+                                                        _docker("    at f (/app/a.js:1:1)", 10, "stderr"),
+                                                        _docker("after", 11)]]
+    for lines, joined in zip(logs, ([6, 7, 8], [10, 11])):
+        path = _write(tmp_path, lines)
+        whole = parse_lines(lines)["event_line_no"].tolist()
+        chunked = pd.concat(list(iter_log_chunks(path, chunk_lines=7)))["event_line_no"].tolist()
+        assert whole == chunked and [whole[i - 1] for i in joined] == [joined[0]] * len(joined)
