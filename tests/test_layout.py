@@ -803,7 +803,7 @@ def test_a_padded_logger_before_its_pid_and_a_level_after_it():
     frame = parse_lines(lines)
     assert frame["timestamp"].iloc[-1] == pd.Timestamp("2026-12-01 10:01:00") and not frame["parsed"].iloc[-1]
     assert frame["component"].iloc[:2].tolist() == ["fail2ban.filter", "fail2ban.actions"]
-    assert frame["pid"].eq("812").all() and frame["level"].iloc[:2].tolist() == ["INFO", "NOTICE"]
+    assert frame["pid"].iloc[:-1].eq("812").all() and frame["level"].iloc[:2].tolist() == ["INFO", "NOTICE"]
     assert frame["level"].iloc[20] == "ERROR" and frame["content"].iloc[20] == "7f3a2c1e5b40 -- exec: iptables -w"
     assert frame["content"].iloc[1] == "Ban 10.0.0.1" and frame["message_component"].iloc[1] == "sshd"
 
