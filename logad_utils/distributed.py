@@ -667,7 +667,7 @@ class DaskEngine:
 def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
     """Add a partition's line counts and warnings to the run's report; ``offset``: the lines of its file before
     it (its own count from 1)."""
-    for name in ("lines", "blank", "unparsed", "truncated", "untimed", "invalid_bytes"):
+    for name in ("lines", "blank", "unparsed", "unparsed_timed", "truncated", "untimed", "invalid_bytes"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     if part.untimed_source and not total.untimed_source:
         total.untimed_source, total.untimed_line = part.untimed_source, part.untimed_line + offset

@@ -224,16 +224,17 @@ class LogFormat:
                 columns["level"] = derive(columns[_column_name(name)])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
-        if self.name.partition("+")[0] == "inferred" and not matched.all():
+        if self.name.partition("+")[0] in ("inferred", "generic") and not matched.all():
             self._read_leading_fields(frame, lines, matched)
         if self.text_messages is not None:
             return self._read_text_messages(frame, matched), matched
         return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
-        """Give the lines that miss an inferred layout its leading fields where they have them: the time (read
-        as the layout reads it), the level, the rest as the message. A layout inferred from a sample can hold
-        words the sample's lines happened to share, which other lines lack; they keep ``parsed`` False."""
+        """Give the lines that miss an inferred layout (or ``generic``) its leading fields where they have them:
+        the time (read as the layout reads it), the level, the rest as the message. A layout inferred from a
+        sample can hold words the sample's lines happened to share, which other lines lack, and not every line
+        under a time has a level (CoreDNS' banner); they keep ``parsed`` False."""
         missed = np.flatnonzero(~matched)
         # With its level first; a line without one ("[time] Started by user admin") keeps the time alone.
         for with_level in (True, False):

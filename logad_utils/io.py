@@ -75,6 +75,7 @@ class ReadReport:
     lines: int = 0
     blank: int = 0
     unparsed: int = 0
+    unparsed_timed: int = 0  # of them, lines that keep the time read off their start
     unparsed_files: dict[str, int] = field(default_factory=dict)
     continuation: int = 0
     truncated: int = 0
@@ -89,8 +90,11 @@ class ReadReport:
         """Count one chunk's rows."""
         self.lines += len(chunk)
         self.blank += int(chunk["blank"].sum())
-        unparsed = int((~chunk["parsed"] & ~chunk["blank"]).sum())
+        missed = ~chunk["parsed"] & ~chunk["blank"]
+        unparsed = int(missed.sum())
         self.unparsed += unparsed
+        if unparsed and "timestamp" in chunk:
+            self.unparsed_timed += int((missed & chunk["timestamp"].notna()).sum())
         if unparsed:  # a chunk holds lines of one file
             source = str(chunk["source"].iloc[0])
             self.unparsed_files[source] = self.unparsed_files.get(source, 0) + unparsed
@@ -127,8 +131,10 @@ class ReadReport:
         if self.unparsed:
             worst = sorted(self.unparsed_files.items(), key=lambda item: -item[1])
             where = ", ".join(f"{name}: {n}" for name, n in worst[:3]) + (", ..." if len(worst) > 3 else "")
+            timed = (f", but {self.unparsed_timed} keep the time read off their start and the rest is their "
+                     "message" if self.unparsed_timed else "")
             self.warnings.append(f"{self.unparsed} line(s) did not match the format ({where}); whole line used "
-                                 "as content")
+                                 f"as content{timed}")
         for reason in self.skipped_files:
             self.warnings.append(f"skipped {reason}")
 

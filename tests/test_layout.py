@@ -9,7 +9,7 @@ import pytest
 
 from logad_utils.cli import main
 from logad_utils.features import severity
-from logad_utils.formats import LogFormat, detect_format
+from logad_utils.formats import PRESETS, LogFormat, detect_format
 from logad_utils.io import detection_sample, parse_lines
 from logad_utils.layout import infer_structured_format, infer_text_format
 from logad_utils.pipeline import parse_logs
@@ -862,3 +862,18 @@ def test_a_damaged_gzip_is_detected_on_what_reads(tmp_path):
     path = tmp_path / "cut.log.gz"
     path.write_bytes(data[:len(data) // 2])
     assert describe_layout(path)["layout"] == "generic"
+
+
+def test_lines_under_a_time_without_a_level_keep_the_time_in_the_generic_layout(tmp_path):
+    lines = ["2026-12-01T10:00:00.498936983Z .:53", "2026-12-01T10:00:00.498936252Z CoreDNS-1.11.1"]
+    lines += [f"2026-12-01T10:00:{i:02d}.5Z [{'ERROR' if i % 9 == 0 else 'INFO'}] 10.0.0.{i}:53 - A IN x.example."
+              for i in range(1, 40)]
+    path = tmp_path / "coredns.log"
+    path.write_text("\n".join(lines) + "\n")
+    frame = parse_logs(path, warn=False)
+    assert frame.attrs["read_report"]["formats"][str(path)] in ("generic", "inferred")
+    generic = PRESETS["generic"].parse(lines)[0]
+    assert generic["timestamp"].notna().all() and generic["content"].iloc[0] == ".:53"
+    assert frame["timestamp"].notna().all() and frame["content"].iloc[1] == "CoreDNS-1.11.1"
+    assert not frame["parsed"].iloc[:2].any()
+    assert any("2 keep the time" in w for w in frame.attrs["read_report"]["warnings"])
