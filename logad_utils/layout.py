@@ -277,6 +277,8 @@ _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 # part after the colon or slash.
 _MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
 _COMPONENT_BODY = r"(?:[^\s\[\]:]|::)+(?::\d+)?"
+# A logger name ending in its level, as Monolog (Laravel, Symfony) writes "channel.LEVEL".
+_DOTTED_LEVEL = re.compile(r".+\.(?:" + LEVELS_RE + ")")
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
@@ -307,7 +309,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":
                 leveled = m.group(4) is not None and not m.group(4).isdigit()
-                detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)))
+                detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
+                          _DOTTED_LEVEL.fullmatch(m.group(2)) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -367,7 +370,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             sub = 0 if not with_sub else (2 if with_sub == len(alive) else 1)
             leveled = sum(c for e, c in shapes.items() if e.detail[2]) == len(alive)
             padded = any(e.detail[3] for e in shapes)
-            header.append((_Element(kind, element.spaced, (with_pid == len(alive), sub, leveled, padded)),
+            dotted = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
+            header.append((_Element(kind, element.spaced, (with_pid == len(alive), sub, leveled, padded, dotted)),
                            0 < with_pid < len(alive)))
             break
         if kind in ("word", "cell"):
@@ -478,6 +482,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 level = names("Level")
                 patterns[level] = LEVELS_RE
                 tail = f"\\[<{level}>\\]"
+            elif element.detail[4] and not has_level:  # Monolog's "channel.LEVEL:"
+                level = names("Level")
+                patterns[level] = LEVELS_RE
+                tail = f"\\.<{level}>" + tail
             if element.detail[1]:
                 sub = names("Subsystem")
                 patterns[sub] = _SUBSYSTEM_BODY

@@ -877,3 +877,14 @@ def test_lines_under_a_time_without_a_level_keep_the_time_in_the_generic_layout(
     assert frame["timestamp"].notna().all() and frame["content"].iloc[1] == "CoreDNS-1.11.1"
     assert not frame["parsed"].iloc[:2].any()
     assert any("2 keep the time" in w for w in frame.attrs["read_report"]["warnings"])
+
+
+def test_a_logger_name_ending_in_its_level_gives_both():
+    # Monolog (Laravel, Symfony): "[time] channel.LEVEL: message context extra".
+    levels = ["INFO", "DEBUG", "ERROR", "WARNING"]
+    lines = [f"[2026-12-01 10:00:{i:02d}] {('production', 'security')[i % 2]}.{levels[i % 4]}: Order {i} placed "
+             f'{{"order_id":{i}}} []' for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist()[:4] == levels
+    assert frame["component"].tolist()[:2] == ["production", "security"]
+    assert frame["content"].iloc[0] == 'Order 0 placed {"order_id":0} []'
