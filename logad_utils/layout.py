@@ -84,6 +84,7 @@ _AMPM_P = _Part("AmPm", r"[AaPp][Mm]", ("%p",))
 _KITCHEN_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d[AaPp][Mm]", ("%I:%M%p",))
 _ZONE_P = _Part("Zone", _ZONE_RE, ("%z", "%Z"))
 _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
+_YMD_COMMA_P = _Part("Date", r"\d{4}-\d\d-\d\d,", ("%Y-%m-%d,",))  # Airflow's "[2026-12-03, 09:50:50 UTC]"
 
 
 def _day_month(year: str) -> tuple[str, ...]:
@@ -125,10 +126,13 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_P, _TIME_P, _ZONE_P),
     (_YMD_P, _TIME12_P, _AMPM_P),
     (_YMD_P, _TIME_P),
+    (_YMD_COMMA_P, _TIME_P, _ZONE_P),
+    (_YMD_COMMA_P, _TIME_P),
     (_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_P, _TIME_P),
     (_US_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_US_SHORT_DATE_P, _TIME_P),
+    (_DAY_MON_YEAR_P, _TIME_P, _ZONE_P),  # PHP's "[01-Dec-2026 10:00:00 UTC]"
     (_DAY_MON_YEAR_P, _TIME_P),
     (_CLF_P, _ZONE_P),
     (_CLF_P,),
@@ -137,6 +141,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_COMPACT_P,),
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
+    (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
     (_MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_DAY_P, _TIME_P),
     (_EPOCH_P,),

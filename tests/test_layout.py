@@ -888,3 +888,18 @@ def test_a_logger_name_ending_in_its_level_gives_both():
     assert frame["parsed"].all() and frame["level"].tolist()[:4] == levels
     assert frame["component"].tolist()[:2] == ["production", "security"]
     assert frame["content"].iloc[0] == 'Order 0 placed {"order_id":0} []'
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("[2026-12-0{d}, 09:50:{s:02d} UTC] {{taskinstance.py:1138}} INFO - Dependencies all met",
+     "2026-12-0{d} 09:50:{s:02d}"),
+    ("{s}: Dec  {d} 10:01:{s:02d}.358 UTC: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down",
+     "2000-12-0{d} 10:01:{s:02d}.358"),
+    ("[0{d}-Dec-2026 10:00:{s:02d} UTC] PHP Warning:  Undefined variable $x in /var/www/a.php on line 3",
+     "2026-12-0{d} 10:00:{s:02d}"),
+])
+def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
+    # Airflow writes a comma after the date; Cisco IOS and PHP a zone name after the time.
+    lines = [line.format(d=1 + i // 20, s=i % 60) for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
