@@ -642,6 +642,11 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Mark>, \[<Timestamp> #<Pid>\] <Level> -- <Component>: <Content>", "ruby",
                   {"Mark": r"[DIWEFAU]", "Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?", "Pid": r"\d+",
                    "Level": r"[A-Z]+", "Component": r"\S*"}, "ISO8601"),
+        # PHP's error_log: "[01-Dec-2026 10:00:06 UTC] PHP Warning:  message" (the zone is date.timezone's name).
+        LogFormat(r"\[<Date> <Time> <Zone>\] PHP <Level>: <Content>", "php",
+                  {"Date": r"\d\d-[A-Z][a-z]{2}-\d{4}", "Time": _TIME, "Zone": r"[^\]\s]+",
+                   "Level": r"(?:[A-Z][a-z]+ )*(?:[Ee]rror|Warning|Notice|Deprecated|Standards)"},
+                  "%d-%b-%Y %H:%M:%S", time_fields=("Date", "Time")),
         # Squid's native access log: time, elapsed ms, client, then result code/status, bytes, method, URL, user,
         # hierarchy/peer and type, which are the message (the result code tells a denial from a hit); the status
         # is also the level.

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import LOGHUB, needs_loghub
 from logad_utils.formats import LOGHUB_FORMATS, PRESETS, FormatError, LogFormat, detect_format, get_format
+from logad_utils.io import parse_lines
 
 
 def test_loghub_notation_fields_and_spaces():
@@ -61,6 +62,7 @@ def test_jsonl_with_configurable_key():
     ('10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612', "access"),
     ("1796119200.651    477 10.0.0.9 TCP_DENIED/403 3916 GET http://example.com/ - HIER_NONE/- text/html", "squid"),
     ("I, [2026-12-01T10:00:01.639667 #41234]  INFO -- : [2493cc73] Started GET /", "ruby"),
+    ("[01-Dec-2026 10:00:06 UTC] PHP Warning:  Undefined array key \"qty\" in /var/www/a.php on line 2", "php"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -250,3 +252,15 @@ def test_ruby_logger_lines_with_and_without_a_program_name():
     assert frame["component"].tolist()[1] == "sidekiq" and frame["content"].tolist()[:2] == [
         "Started GET /products", "Job raised RuntimeError"]
     assert frame["pid"].eq("41234").all() and frame["timestamp"].iloc[2] == pd.Timestamp("2026-12-01 10:00:03.5")
+
+
+def test_php_error_log_levels_and_their_severity():
+    from logad_utils.features import severity
+
+    lines = ["[01-Dec-2026 10:00:06 UTC] PHP Warning:  Undefined array key in /var/www/a.php on line 2",
+             "[01-Dec-2026 10:00:07 Europe/Berlin] PHP Fatal error:  Uncaught PDOException: gone in /var/www/b.php:3",
+             "Stack trace:", "#0 {main}", "[01-Dec-2026 10:00:08 UTC] PHP Deprecated:  Creation of dynamic property"]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == ["Warning", "Fatal error", "Fatal error", "Fatal error", "Deprecated"]
+    assert severity(frame["level"]).tolist() == [1, 3, 3, 3, 0] and frame["event_line_no"].tolist() == [1, 2, 2, 2, 5]
+    assert frame["content"].iloc[1] == "Uncaught PDOException: gone in /var/www/b.php:3"
