@@ -811,6 +811,13 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
     inner = _detect(messages, min_share, exclude, delimited=False)
     if inner.json_key is not None or "level" not in inner.columns:
         return fmt
+    if "<Field" in inner.pattern:
+        # Words most messages share after the level (BIND's "info: client @0x... (name): query: ...") are no
+        # header a message that lacks them would keep: the messages' layout ends at its level.
+        lead = _leading_pattern(inner.pattern, inner._time_fields())
+        if lead is not None:
+            inner = LogFormat(lead, inner.name, {k: v for k, v in inner.field_patterns.items() if f"<{k}>" in lead},
+                              inner.time_format)
     return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
 
 

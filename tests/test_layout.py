@@ -903,3 +903,15 @@ def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
     lines = [line.format(d=1 + i // 20, s=i % 60) for i in range(40)]
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
+
+
+def test_the_messages_layout_ends_at_its_level_when_words_follow_it():
+    # BIND: a category header, then "info: client @0x... (name): query: ..." on most lines; another line's words
+    # are no fields.
+    lines = [f"01-Dec-2026 10:00:{i:02d}.552 queries: info: client @0x7fbc10{i:04d} 10.1.1.{i}#62745 (a.example): "
+             f"query: a.example IN A +E(0)K (10.0.0.53)" for i in range(40)]
+    lines[7] = "01-Dec-2026 10:00:07.841 resolver: info: resolver priming query complete: success"
+    frame = parse_lines(lines)
+    assert frame["level"].eq("info").all() and frame["component"].iloc[7] == "resolver"
+    assert frame["content"].iloc[7] == "resolver priming query complete: success"
+    assert frame["content"].iloc[0].startswith("client @0x7fbc100000 10.1.1.0#62745 (a.example): query:")
