@@ -629,13 +629,13 @@ PRESETS: dict[str, LogFormat] = {
                   {"Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)",
                    "Stream": r"stdout|stderr", "Tag": r"[FP]"}, "ISO8601"),
         # The Common and Combined Log Formats (Apache httpd's and nginx's access logs), with any fields after them:
-        # the request is the message, its status the level.
-        LogFormat(r'<Client> <Ident> <User> \[<Timestamp> <Zone>\] "<Content>" <Status> <Size>'
+        # the quoted request and its status are the message (masking keeps the status' class), the status the level.
+        LogFormat(rf'<Client> <Ident> <User> \[<Timestamp> <Zone>\] (?="{_QUOTED}" <Status> )<Content> <Size>'
                   r'( "<Referer>" "<Agent>")?( <Rest>)?', "access",
                   {"Client": r"\S+", "Ident": r"\S+", "User": r"\S+",
                    "Timestamp": r"\d\d/[A-Z][a-z]{2}/\d{4}(?::\d\d){3}",
-                   "Zone": r"[+-]\d{4}", "Content": _QUOTED, "Status": r"\d{3}|-", "Size": r"\d+|-",
-                   "Referer": _QUOTED, "Agent": _QUOTED, "Rest": r".*"},
+                   "Zone": r"[+-]\d{4}", "Content": rf'"{_QUOTED}" (?:\d{{3}}|-)', "Status": r"\d{3}|-",
+                   "Size": r"\d+|-", "Referer": _QUOTED, "Agent": _QUOTED, "Rest": r".*"},
                   "%d/%b/%Y:%H:%M:%S %z", time_fields=("Timestamp", "Zone")),
         # Ruby's Logger (Rails, Sidekiq): "I, [2026-12-01T10:00:01.639667 #41234]  INFO -- progname: message", the
         # program name often empty.

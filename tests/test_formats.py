@@ -219,7 +219,7 @@ def test_auditd_records_keep_their_time_to_the_millisecond_and_their_type():
     assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00.001")
 
 
-def test_access_logs_read_the_request_as_the_message_and_the_status_as_the_level():
+def test_access_logs_read_the_request_and_status_as_the_message_and_the_status_as_the_level():
     lines = ['1.2.3.4 - alice [01/Dec/2026:10:00:00 +0100] "POST /api/pay HTTP/1.1" 504 160 "https://a/b" '
              '"Mozilla/5.0 (X11) Chrome/120.0.0.0" rt=60.001 uct="0.001"',
              '1.2.3.5 - - [01/Dec/2026:10:00:01 +0000] "GET /q?x=\\"1\\" HTTP/1.1" 404 - "-" "curl/8.0"',
@@ -227,7 +227,8 @@ def test_access_logs_read_the_request_as_the_message_and_the_status_as_the_level
     fmt = detect_format(lines)
     frame, ok = fmt.parse(lines)
     assert fmt.name == "access" and ok.all()
-    assert frame["content"].tolist() == ["POST /api/pay HTTP/1.1", 'GET /q?x=\\"1\\" HTTP/1.1', "GET / HTTP/1.0"]
+    assert frame["content"].tolist() == ['"POST /api/pay HTTP/1.1" 504', '"GET /q?x=\\"1\\" HTTP/1.1" 404',
+                                         '"GET / HTTP/1.0" 200']
     assert frame["level"].tolist() == ["ERROR", "WARNING", "INFO"]
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 09:00:00")
     assert frame["agent"].iloc[0] == "Mozilla/5.0 (X11) Chrome/120.0.0.0"
@@ -264,3 +265,12 @@ def test_php_error_log_levels_and_their_severity():
     assert frame["level"].tolist() == ["Warning", "Fatal error", "Fatal error", "Fatal error", "Deprecated"]
     assert severity(frame["level"]).tolist() == [1, 3, 3, 3, 0] and frame["event_line_no"].tolist() == [1, 2, 2, 2, 5]
     assert frame["content"].iloc[1] == "Uncaught PDOException: gone in /var/www/b.php:3"
+
+
+def test_an_access_logs_status_class_is_part_of_its_template():
+    from logad_utils.masking import mask
+
+    lines = [f'10.0.0.{i} - - [01/Dec/2026:10:00:{i:02d} +0000] "GET /api/cart HTTP/1.1" {503 if i == 5 else 200} 64'
+             for i in range(20)]
+    masked = [mask(content) for content in parse_lines(lines)["content"]]
+    assert masked[4:6] == ['"GET <PATH> HTTP/<NUM>" <HTTPOK>', '"GET <PATH> HTTP/<NUM>" <HTTPSERVERERR>']
