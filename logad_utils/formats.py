@@ -634,7 +634,7 @@ PRESETS: dict[str, LogFormat] = {
                   r'( "<Referer>" "<Agent>")?( <Rest>)?', "access",
                   {"Client": r"\S+", "Ident": r"\S+", "User": r"\S+",
                    "Timestamp": r"\d\d/[A-Z][a-z]{2}/\d{4}(?::\d\d){3}",
-                   "Zone": r"[+-]\d{4}", "Content": rf'"{_QUOTED}" (?:\d{{3}}|-)', "Status": r"\d{3}|-",
+                   "Zone": r"[+-]\d{4}", "Content": rf'"{_QUOTED}"\s+(?:\d{{3}}|-)', "Status": r"\d{3}|-",
                    "Size": r"\d+|-", "Referer": _QUOTED, "Agent": _QUOTED, "Rest": r".*"},
                   "%d/%b/%Y:%H:%M:%S %z", time_fields=("Timestamp", "Zone")),
         # Ruby's Logger (Rails, Sidekiq): "I, [2026-12-01T10:00:01.639667 #41234]  INFO -- progname: message", the
@@ -643,7 +643,8 @@ PRESETS: dict[str, LogFormat] = {
                   {"Mark": r"[DIWEFAU]", "Timestamp": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?", "Pid": r"\d+",
                    "Level": r"[A-Z]+", "Component": r"\S*"}, "ISO8601"),
         # PHP's error_log: "[01-Dec-2026 10:00:06 UTC] PHP Warning:  message" (the zone is date.timezone's name).
-        LogFormat(r"\[<Date> <Time> <Zone>\] PHP <Level>: <Content>", "php",
+        # A line that error_log() wrote itself has no "PHP <Level>:".
+        LogFormat(r"\[<Date> <Time> <Zone>\] (PHP <Level>: )?<Content>", "php",
                   {"Date": r"\d\d-[A-Z][a-z]{2}-\d{4}", "Time": _TIME, "Zone": r"[^\]\s]+",
                    "Level": r"(?:[A-Z][a-z]+ )*(?:[Ee]rror|Warning|Notice|Deprecated|Standards)"},
                   "%d-%b-%Y %H:%M:%S", time_fields=("Date", "Time")),

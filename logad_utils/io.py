@@ -58,7 +58,7 @@ _DETECT_SPAN, _DETECT_BLOCKS = 20_000, 5
 _MAX_CARRY = 10_000
 # Lines before a chunk that decide whether its first lines continue them (read whole: a JSON line cut short
 # reads as no JSON).
-_CONTEXT_LINES = 2
+_CONTEXT_LINES = 3
 
 
 class LogInputError(Exception):
@@ -426,10 +426,10 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     """How many of the first lines continue an event of the chunk before, whose last lines are ``before``
     (blank lines among them included).
 
-    The rules look back two lines at most (a Python exception after a Go
-    call line under its source line, or after a frame's source line), so the
-    last two lines before are context enough, and the same whoever reads them
-    (a chunk, or a Dask range that reads them off the file).
+    The rules look back three lines at most (a Python exception after the
+    carets under a frame's source line), so the last three lines before are
+    context enough, and the same whoever reads them (a chunk, or a Dask range
+    that reads them off the file).
     """
     context = list(before)[-_CONTEXT_LINES:]
     checked = 0

@@ -589,8 +589,10 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             patterns[name] = LEVELS_RE
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
             level_found = True
-        elif any(len(tokens) > t and tokens[t][:1] == "[" and " " in tokens[t] for tokens in split):
-            # A bracket with a space in it ("[Service Thread]", as Cassandra names its threads) is one field.
+        elif sum(len(tokens) > t and tokens[t][:1] == "[" for tokens in split) >= HEADER_SHARE * len(prefixes) \
+                and any(len(tokens) > t and " " in tokens[t] for tokens in split):
+            # Brackets on most lines, some with a space in them ("[Service Thread]", as Cassandra names its
+            # threads): one field.
             name = names("Thread")
             patterns[name] = r"[^\[\]]*"
             out += f"\\[<{name}>\\] "
@@ -694,8 +696,9 @@ _WORD = re.compile(r"[^\W\d_]+[,.;:!?]?")
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
 _DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
-# A line of three or more column names between single spaces (tab-separated files with a header are delimited).
-_NAMES_LINE = re.compile(r"[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*){2,}")
+# A line of three or more column names in lower case between single spaces (tab-separated files with a header
+# are delimited; "Backup started by cron" is a sentence).
+_NAMES_LINE = re.compile(r"[a-z][a-z0-9_.-]*(?: [a-z][a-z0-9_.-]*){2,}")
 _LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
 RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "truncated", "timestamp", "level",
                               "component", "content", "event", "event_line_no", "masked", "template",
@@ -925,9 +928,11 @@ def plain_cells(line: str, delimiter: str, names: Sequence[str]) -> dict | None:
 def _column_names(header: list[str] | None, width: int) -> list[str]:
     """Column names: the header's cells (made unique; a blank one named by its place), else column1 ... columnN."""
     names: list[str] = []
+    seen: set[str] = set()
     for i in range(width):
         name = (header[i].strip() if header is not None and i < len(header) else "") or f"column{i + 1}"
-        names.append(name if name not in names else f"{name}_{i + 1}")
+        names.append(name if name not in seen else f"{name}_{i + 1}")
+        seen.add(names[-1])
     return names
 
 

@@ -213,20 +213,26 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             flags[i] = not blank[i] and not starts_with_timestamp(line) and not (
                 rule.head and re.match(rule.head, line))
     if rule.header:
-        # A line without the header right above a Python traceback is the message logged with it (Django's
-        # "Internal Server Error: /path" on stderr among a server's own lines): it starts an event.
-        for i in np.flatnonzero(flags[:-1] & ~matched[:-1]).tolist():
-            if lines[i + 1].startswith(_TRACEBACK) and not lines[i][:1].isspace() \
-                    and not _FRAME.match(lines[i][:_HEAD_CHARS]):
-                flags[i] = False
+        # A line without the header right above a Python traceback, and right under a line with it, is the
+        # message logged with the trace (Django's "Internal Server Error: /path" on stderr among a server's own
+        # lines): it starts an event. Under a continuation, it is the end of a multi-line message (SQL) instead.
+        for i in np.flatnonzero(flags[1:-1] & ~matched[1:-1] & matched[:-2]).tolist():
+            if lines[i + 2].startswith(_TRACEBACK) and not lines[i + 1][:1].isspace() \
+                    and not _FRAME.match(lines[i + 1][:_HEAD_CHARS]):
+                flags[i + 1] = False
     else:  # with a header, a dump's lines do not match it
         for i in [i for i in range(1, n) if lines[i - 1][:1] in "\tg" and not flags[i]]:
             flags[i] = _go_call(lines[i - 1][:_HEAD_CHARS], lines[i][:_HEAD_CHARS])
     below = rule.header and rule.levelless and messages is not None
-    if below:  # a Python frame's source line, indented under it, where a header took the indentation
-        for i in np.flatnonzero(flags[:-1]).tolist():
-            if matched[i + 1] and not flags[i + 1] and _PY_FRAME.match(_message_text(lines[i], messages[i])):
-                flags[i + 1] = _message_text(lines[i + 1], messages[i + 1])[:1].isspace()
+    if below:
+        # A Python frame's source line, indented under it where a header took the indentation, and the carets
+        # under that (Python 3.11's "~~^~~"): two lines at most, so that a chunk's three lines of context decide.
+        under = [i for i in np.flatnonzero(flags[:-1]).tolist()
+                 if _PY_FRAME.match(_message_text(lines[i], messages[i]))]
+        for _ in range(2):
+            under = [i + 1 for i in under if i + 1 < n and matched[i + 1] and not flags[i + 1]
+                     and _message_text(lines[i + 1], messages[i + 1])[:1].isspace()]
+            flags[under] = True
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame; under a header
     # with a level of its own, that is a new event.
     for i in (np.flatnonzero(flags[:-1]) + 1).tolist():
@@ -308,21 +314,25 @@ _TRACEBACK = "Traceback (most recent call last):"
 # Keys structured loggers put an exception's trace under, as column names (logstash-logback's, Elasticsearch's,
 # ECS', structlog's, Serilog's, pino's and bunyan's, python-json-logger's).
 TRACE_COLUMNS = ("stack_trace", "stacktrace", "error.stack_trace", "exception", "@x", "err.stack", "error.stack",
-                 "exc_info", "stack")
+                 "exc_info")
 
 
 def add_trace_events(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` of structured lines where a line whose trace sits under a key of its own (:data:`TRACE_COLUMNS`)
-    gets the event text a multi-line trace gets (:func:`event_text`): its message, exception type and top frame."""
+    gets the event text a multi-line trace gets (:func:`event_text`): its message, exception type and top frame.
+    A value is a trace where it spans lines or opens with an exception or a frame (not an ``exception: false``)."""
     names = [c for c in TRACE_COLUMNS if c in frame.columns]
     if not names:
         return frame
     traces = frame[names].bfill(axis=1).iloc[:, 0].to_numpy(dtype=object)
     event = frame["event"].to_numpy(dtype=object, copy=True)
     content = frame["content"].to_numpy(dtype=object)
-    for i in np.flatnonzero(pd.notna(traces) & pd.isna(event)).tolist():
-        if isinstance(traces[i], str) and traces[i].strip():
-            event[i] = event_text(content[i] if isinstance(content[i], str) else "", traces[i].split("\n"))
+    blank = frame["blank"].to_numpy(dtype=bool)
+    for i in np.flatnonzero(pd.notna(traces) & pd.isna(event) & ~blank).tolist():
+        trace = traces[i]
+        if isinstance(trace, str) and ("\n" in trace.strip() or _EXCEPTION_LINE.match(trace[:_HEAD_CHARS])
+                                       or _FRAME.match(trace[:_HEAD_CHARS])):
+            event[i] = event_text(content[i] if isinstance(content[i], str) else "", trace.split("\n"))
     frame["event"] = pd.Series(event, index=frame.index, dtype=object)
     return frame
 

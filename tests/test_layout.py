@@ -915,3 +915,25 @@ def test_the_messages_layout_ends_at_its_level_when_words_follow_it():
     assert frame["level"].eq("info").all() and frame["component"].iloc[7] == "resolver"
     assert frame["content"].iloc[7] == "resolver priming query complete: success"
     assert frame["content"].iloc[0].startswith("client @0x7fbc100000 10.1.1.0#62745 (a.example): query:")
+
+
+def test_one_odd_line_shapes_no_layout_and_a_sentence_names_no_columns():
+    # One bracket with a space before the time among plain names; a first line that is a sentence.
+    lines = [f"web{i % 3} 2026-12-01T10:00:{i:02d}Z INFO served request {i}" for i in range(20)]
+    lines.insert(5, "[pool worker] 2026-12-01T10:00:05Z WARN slow request")
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().sum() >= 20 and frame["parsed"].sum() == 20
+    prose = ["Backup started by cron"] + [f"copied /data/f{i}.txt at 2026-12-01T10:00:{i:02d}Z" for i in range(20)]
+    assert detect_format(prose).name != "directive"
+
+
+def test_access_lines_with_tabs_and_php_lines_without_a_level():
+    access = [f'10.0.0.{i}\t-\t-\t[01/Dec/2026:10:00:{i:02d} +0000]\t"GET /a HTTP/1.1"\t{404 if i == 3 else 200}\t512'
+              for i in range(12)]
+    frame = parse_lines(access)
+    assert detect_format(access).name == "access" and frame["level"].iloc[3] == "WARNING"
+    php = [f"[01-Dec-2026 10:00:{i:02d} UTC] PHP Warning:  Undefined variable $x in /a.php on line {i}"
+           for i in range(20)]
+    php[7] = "[01-Dec-2026 10:00:07 UTC] app said hello via error_log()"
+    frame = parse_lines(php)
+    assert frame["timestamp"].notna().all() and frame["content"].iloc[7] == "app said hello via error_log()"

@@ -386,3 +386,29 @@ def test_a_padded_column_is_no_indentation_and_chunks_join_as_the_whole_file_doe
         whole = parse_lines(lines)["event_line_no"].tolist()
         chunked = pd.concat(list(iter_log_chunks(path, chunk_lines=7)))["event_line_no"].tolist()
         assert whole == chunked and [whole[i - 1] for i in joined] == [joined[0]] * len(joined)
+
+
+def test_python_carets_stay_in_the_trace_and_a_multi_line_message_above_a_traceback_stays_whole():
+    # Python 3.11 writes carets under a frame's source line; under CRI's header they are indented messages.
+    trace = ["ERROR:app:request failed", "Traceback (most recent call last):", '  File "/app/x.py", line 3, in f',
+             "    return 1 / y", "           ~~^~~", '  File "/app/y.py", line 9, in g', "    h()",
+             "ZeroDivisionError: division by zero"]
+    lines = [_cri(i, "stdout", f"request {i} done") for i in range(4)]
+    lines[2:2] = [_cri(2, "stderr", line) for line in trace]
+    frame = parse_lines(lines)
+    assert frame["event_line_no"].tolist() == [1, 2, *[3] * 8, 11, 12] and "ZeroDivisionError" in frame["event"][2]
+    # A message logged over lines with its trace: the line above the traceback is the message's, not an event.
+    sql = ["2026-12-01 10:00:03,000 ERROR app: query failed:", "SELECT * FROM t", "WHERE id = 3",
+           "Traceback (most recent call last):", '  File "/app/x.py", line 3, in f', "KeyError: 3",
+           "2026-12-01 10:00:04,000 INFO app: next"]
+    frame = parse_lines([f"2026-12-01 10:00:0{i},000 INFO app: ok {i}" for i in range(3)] + sql)
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 4, 4, 4, 4, 4, 10] and "KeyError" in frame["event"][3]
+
+
+def test_only_a_trace_is_read_under_a_trace_key():
+    import json
+
+    lines = [json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", "msg": "request served",
+                         **({"exception": False} if i % 3 == 0 else {"exc_info": "web"} if i % 3 == 1 else {})})
+             for i in range(12)]
+    assert parse_lines(lines)["event"].isna().all()
