@@ -799,6 +799,11 @@ def _with_json_messages(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
     return replace(fmt, json_messages=True, name=f"{fmt.name}+json")
 
 
+# A level word (or glog's letter and date) near a message's start, as a layout of its own would put it.
+_LEVEL_NEAR_START = re.compile(r"(?:^|[\s\[(<|:])(?:" + LEVELS_RE + r")(?=[\s\])>:|,]|$)|^[IWEF]\d{4} ")
+_LEVEL_REACH = 80
+
+
 def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, exclude: Sequence[str]) -> LogFormat:
     """``fmt`` reading its messages by their own layout (:attr:`LogFormat.text_messages`) where the header has no
     level and most messages carry a layout that gives one (an app's log under a container runtime's header);
@@ -807,7 +812,9 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
         return fmt
     frame, matched = fmt.parse(lines)
     messages = [m for m in frame["content"][matched] if isinstance(m, str) and m.strip()]
-    if len(messages) < _JSON_MESSAGES_MIN:
+    # Most messages must show a level near their start before a layout is looked for in them (a costly search).
+    if len(messages) < _JSON_MESSAGES_MIN or \
+            sum(_LEVEL_NEAR_START.search(m[:_LEVEL_REACH]) is not None for m in messages) < min_share * len(messages):
         return fmt
     inner = _detect(messages, min_share, exclude, delimited=False)
     if inner.json_key is not None or "level" not in inner.columns:

@@ -937,3 +937,11 @@ def test_access_lines_with_tabs_and_php_lines_without_a_level():
     php[7] = "[01-Dec-2026 10:00:07 UTC] app said hello via error_log()"
     frame = parse_lines(php)
     assert frame["timestamp"].notna().all() and frame["content"].iloc[7] == "app said hello via error_log()"
+
+
+def test_klog_under_a_container_runtimes_header_is_read_by_its_own_layout():
+    lines = [f"2026-12-01T10:00:{i:02d}.000000000Z stderr F {'E' if i == 4 else 'I'}1201 10:00:{i:02d}.123456"
+             f"       1 reflector.go:{100 + i}] watch of *v1.Pod ended" for i in range(30)]
+    frame = parse_lines(lines)
+    assert detect_format(lines).name.startswith("cri+") and frame["level"].iloc[4] == "E"
+    assert frame["content"].iloc[0] == "watch of *v1.Pod ended"
