@@ -190,8 +190,8 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
 
     ``messages`` (n,) holds the matched lines' messages. Under a header without a level (``rule.levelless``),
     one that is a stack frame continues the event before it too, as a program's trace does when a container
-    runtime or syslog wrote each of its lines under a header of its own; so do an indented message right under
-    a continuation (a Python frame's source line) and a trace's closing exception line.
+    runtime or syslog wrote each of its lines under a header of its own; so do the indented messages under a
+    Python frame (its source line, and the carets under that) and a trace's closing exception line.
     """
     n = len(lines)
     flags = np.zeros(n, dtype=bool)
