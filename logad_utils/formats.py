@@ -238,13 +238,8 @@ class LogFormat:
         missed = np.flatnonzero(~matched)
         # With its level first; a line without one ("[time] Started by user admin") keeps the time alone.
         for with_level in (True, False):
-            leading = _leading_pattern(self.pattern, self._time_fields(), with_level)
-            if leading is None or not len(missed):
-                continue
-            try:
-                fallback = LogFormat(leading, "custom", {k: v for k, v in self.field_patterns.items()
-                                                         if f"<{k}>" in leading}, self.time_format)
-            except FormatError:
+            fallback = self._leading(with_level, "custom")
+            if fallback is None or not len(missed):
                 continue
             sub, ok = fallback.parse([lines[i] for i in missed])
             ok &= sub["timestamp" if "timestamp" in sub else "level"].notna().to_numpy()
@@ -258,6 +253,18 @@ class LogFormat:
                 elif column in frame:
                     frame.loc[rows, column] = values.to_numpy()
             missed = missed[~ok]
+
+    def _leading(self, with_level: bool, name: str) -> LogFormat | None:
+        """The format of this one's leading fields up to its time (and level, ``with_level``), then the message
+        (:func:`_leading_pattern`), named ``name``; None where there is none."""
+        pattern = _leading_pattern(self.pattern, self._time_fields(), with_level)
+        if pattern is None:
+            return None
+        try:
+            return LogFormat(pattern, name, {k: v for k, v in self.field_patterns.items() if f"<{k}>" in pattern},
+                             self.time_format)
+        except FormatError:
+            return None
 
     def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that is a JSON object with a message key read as one: its
@@ -822,10 +829,7 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
     if "<Field" in inner.pattern:
         # Words most messages share after the level (BIND's "info: client @0x... (name): query: ...") are no
         # header a message that lacks them would keep: the messages' layout ends at its level.
-        lead = _leading_pattern(inner.pattern, inner._time_fields())
-        if lead is not None:
-            inner = LogFormat(lead, inner.name, {k: v for k, v in inner.field_patterns.items() if f"<{k}>" in lead},
-                              inner.time_format)
+        inner = inner._leading(True, inner.name) or inner
     return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
 
 

@@ -59,8 +59,7 @@ _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
 _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
-# First characters a frame line can start with: a cheap filter before the regex (and once a header took its
-# indentation).
+# First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTDg[")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
 _FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback (", 'File "', "During handling",
@@ -247,8 +246,12 @@ def _holding_frame_words(messages: np.ndarray) -> list[int]:
     """Indices of the messages that hold a word every stack frame holds (its "at" after a space, as a header
     may have taken the frame's indentation): one search of them all, as few do and a regex on each costs more
     than parsing it."""
-    texts = [m if isinstance(m, str) else "" for m in messages.tolist()]
-    text = " " + "\n ".join(texts)
+    texts = messages.tolist()
+    try:
+        text = " " + "\n ".join(texts)
+    except TypeError:  # a message that is no text
+        texts = [m if isinstance(m, str) else "" for m in texts]
+        text = " " + "\n ".join(texts)
     hits: set[int] = set()
     for word in _FRAME_WORDS:
         at = text.find(word)
@@ -281,9 +284,11 @@ def _message_text(line: str, message) -> str:
 def event_lines(lines: Sequence[str], messages: np.ndarray, matched: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Object array (n,) of the rows' text as an event's text reads it: a continuation's message where it matched
     the header (:func:`_message_text`), any other line whole."""
-    texts = np.asarray(lines, dtype=object).copy()
-    for i in np.flatnonzero(flags & matched).tolist():
-        texts[i] = _message_text(lines[i], messages[i])
+    texts = np.asarray(lines, dtype=object)
+    rows = np.flatnonzero(flags & matched).tolist()
+    if rows:
+        texts = texts.copy()
+        texts[rows] = [_message_text(lines[i], messages[i]) for i in rows]
     return texts
 
 
@@ -355,12 +360,11 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
     # Before the chunk's first head there is no event to continue: a line flagged only for not matching the header
     # starts one, and the stack frames and indented lines under it join it, as does the exception line that ends
     # a Python trace (a trace that opens the file).
-    raw = texts  # the rows' text as the rules read it: a matched line's message, any other line whole
     lead = np.flatnonzero(~blank[:int(np.argmax(starts)) if starts.any() else n])
     after_frame = False
     for i in lead:
-        framed = is_frame_line(raw[i])
-        starts[i] = not (framed or (after_frame and _EXCEPTION_LINE.match(raw[i][:_HEAD_CHARS]) is not None))
+        framed = is_frame_line(texts[i])
+        starts[i] = not (framed or (after_frame and _EXCEPTION_LINE.match(texts[i][:_HEAD_CHARS]) is not None))
         after_frame = framed
     starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)
@@ -376,7 +380,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
         starts = np.flatnonzero(np.diff(heads, prepend=-1) != 0)
         for lo, hi in zip(starts, np.append(starts[1:], len(rows))):
             h, members = heads[lo], rows[lo:hi]
-            lines = raw[members].tolist()
+            lines = texts[members].tolist()
             found = _LEVEL_LINE.match(lines[0]) if level_line and members[0] == h + 1 else None
             if found:
                 level[h], lines[0] = found.group(1), lines[0][found.end():]
