@@ -788,6 +788,11 @@ def _levels_read(objs: list[dict], key: str) -> bool:
     return not values or any(len(v) > 2 for v in values) or "I" in values
 
 
+def _constant(objs: list[dict], key: str) -> bool:
+    """Whether a key has one value on every object (a sample) that has it."""
+    return len({str(o[key]) for o in objs[:_VALUE_SAMPLE * 10] if o.get(key) is not None}) == 1
+
+
 def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) -> str | None:
     """The first key on most objects whose string values (a sample) mostly pass ``accepts``; None if none does."""
     if accepts is None:
@@ -962,6 +967,9 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
         if key is not None and field == "Level" and not _levels_read(objs, key):
             key = None
+        if key is not None and field == "Level" and _constant(objs, key):
+            # One level on every line tells nothing; an access log's status does (Traefik's, Caddy's JSON).
+            key = _status_key(objs, counts, taken) or key
         if key is None and field == "Level":
             # A level key on a few objects only is still theirs: Serilog's compact JSON writes no @l for Information.
             key = _status_key(objs, counts, taken) or _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE)

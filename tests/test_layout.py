@@ -853,6 +853,15 @@ def test_an_http_status_on_most_lines_is_the_level_before_a_level_key_on_a_few()
     assert "level" not in parse_lines(words)
 
 
+def test_an_http_status_is_the_level_where_the_level_key_never_changes():
+    lines = [json.dumps({"level": "info", "ts": f"2026-01-01T00:00:{i % 60:02d}Z", "msg": "handled request",
+                         "status": 502 if i % 9 == 0 else 200}) for i in range(60)]
+    assert parse_lines(lines)["level"].iloc[:2].tolist() == ["ERROR", "INFO"]
+    # A level that varies stays the level, whatever the status says.
+    lines[1] = lines[1].replace('"info"', '"warn"')
+    assert parse_lines(lines)["level"].iloc[:2].tolist() == ["info", "warn"]
+
+
 def test_a_damaged_gzip_is_detected_on_what_reads(tmp_path):
     import gzip
 
