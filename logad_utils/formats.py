@@ -59,6 +59,13 @@ MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "M
 STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
                "httpRequest.status", "response_code")
 HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERROR"}
+# Other names of a status: Traefik's DownstreamStatus, a proxy's upstream_status, an app's responseCode.
+_STATUS_NAME = re.compile(r"(?:status|status_?code|response_?code)$", re.IGNORECASE)
+
+
+def is_status_key(key) -> bool:
+    """Whether a key names an HTTP status: one of :data:`STATUS_KEYS`, or a name ending so."""
+    return isinstance(key, str) and (key in STATUS_KEYS or _STATUS_NAME.search(key) is not None)
 
 
 class FormatError(ValueError):
@@ -442,7 +449,7 @@ def _level_name(value, key: str | None = None, syslog: bool = False):
     """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
     (or with ``syslog``: GELF's level) a syslog severity 0-7 (journald's PRIORITY "3"); an HTTP status under a
     status key as its class; any other value, a non-finite number or a bool as it is."""
-    if key in STATUS_KEYS:
+    if is_status_key(key):
         return HTTP_LEVELS.get(http_status_class(value), value)
     syslog = syslog or (isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS)
     names = _SYSLOG_NAMES if syslog else NUMERIC_LEVELS

@@ -31,7 +31,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .formats import LEVELS_RE, MESSAGE_KEYS, STATUS_KEYS, LogFormat, http_status_class, parse_timestamps
+from .formats import (LEVELS_RE, MESSAGE_KEYS, STATUS_KEYS, LogFormat, http_status_class, is_status_key,
+                      parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -991,8 +992,9 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
 
 
 def _status_key(objs: list[dict], counts: Counter, taken: set[str]) -> str | None:
-    """The first of :data:`STATUS_KEYS` on most objects whose values (a sample) are mostly HTTP status codes."""
-    for key in STATUS_KEYS:
+    """The first key naming a status (:data:`STATUS_KEYS` first, then any :func:`formats.is_status_key`) on most
+    objects whose values (a sample) are mostly HTTP status codes."""
+    for key in (*STATUS_KEYS, *(k for k in counts if is_status_key(k) and k not in STATUS_KEYS)):
         values = [o[key] for o in objs if key in o][:_VALUE_SAMPLE]
         if key not in taken and counts[key] >= _KEY_SHARE * len(objs) and \
                 sum(http_status_class(v) is not None for v in values) >= HEADER_SHARE * len(values) > 0:

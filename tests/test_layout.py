@@ -857,6 +857,12 @@ def test_an_http_status_is_the_level_where_the_level_key_never_changes():
     lines = [json.dumps({"level": "info", "ts": f"2026-01-01T00:00:{i % 60:02d}Z", "msg": "handled request",
                          "status": 502 if i % 9 == 0 else 200}) for i in range(60)]
     assert parse_lines(lines)["level"].iloc[:2].tolist() == ["ERROR", "INFO"]
+    # A key whose name ends in a status is one too (Traefik's DownstreamStatus); a job's status is no HTTP one.
+    traefik = [line.replace('"status"', '"DownstreamStatus"').replace('"msg": "handled request", ', '')
+               for line in lines]
+    assert parse_lines(traefik)["level"].iloc[:2].tolist() == ["ERROR", "INFO"]
+    jobs = [json.dumps({"level": "info", "msg": "job done", "jobStatus": "ok"}) for _ in range(30)]
+    assert parse_lines(jobs)["level"].iloc[0] == "info"
     # A level that varies stays the level, whatever the status says.
     lines[1] = lines[1].replace('"info"', '"warn"')
     assert parse_lines(lines)["level"].iloc[:2].tolist() == ["info", "warn"]
