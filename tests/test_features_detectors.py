@@ -139,6 +139,23 @@ def test_a_storm_past_the_share_of_anomalies_is_flagged_where_its_lines_crowd_on
     assert compute_threshold(spread, order=LineRows()) == compute_threshold(spread)
 
 
+def test_a_storm_under_rare_lines_spread_over_the_log_is_flagged():
+    # A port scan's 60 denies in one run score a little under 46 other denies spread over the log, which the
+    # ordinary cut flags: everything above the scan's gap is not in one stretch, the scan alone is.
+    rng = np.random.default_rng(0)
+    scores = rng.normal(0.0, 0.3, 1600)
+    scores[[p for p in range(10, 1600, 33) if not 1190 <= p < 1270][:46]] = 6.85
+    scores[1201:1261] = 6.43
+    cut = compute_threshold(scores)
+    assert (scores > cut).sum() == 46
+    flagged = scores > compute_threshold(scores, order=LineRows())
+    assert flagged[1201:1261].all() and flagged.sum() == 106
+    # The same 60 lines spread over the log are no storm.
+    scores[1201:1261] = rng.normal(0.0, 0.3, 60)
+    scores[np.arange(27, 1600, 26)[:60]] = 6.43
+    assert compute_threshold(scores, order=LineRows()) == compute_threshold(scores)
+
+
 def test_a_storm_over_lines_that_all_score_alike_and_with_blank_lines_in_it_is_flagged():
     # A heartbeat on 85 % of the lines (one score, the median), 150 storm lines in one run, a blank after each.
     scores = np.r_[np.zeros(850), np.tile([9.0, np.nan], 150), np.zeros(850)]

@@ -136,8 +136,10 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
     :func:`auto_threshold`; a gap on the median itself relative to the spread)
     cuts there when ``cover`` of the lines above it lie in one stretch of the
     input and make at least ``density`` of its non-blank lines; among several
-    such gaps, the relatively largest. Lines of a clean log that score high
-    (rare messages) are spread over it, and keep the ordinary cut.
+    such gaps, the relatively largest. Where none does, the lines between a gap
+    and the ordinary cut alone may (a port scan scoring a little under rare
+    denies spread over the log). Lines of a clean log that score high (rare
+    messages) are spread over it, and keep the ordinary cut.
     ``order.positions(rows)`` gives the input positions of the lines of rows
     (:class:`LineRows` where row i is line i; a first pass's order for a table
     of distinct lines, ``weights`` (n,) their counts); NaN scores are ignored.
@@ -165,9 +167,14 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
     line_rows, positions = order.positions(np.flatnonzero((scores >= top[gaps.max()]) | np.isnan(scores)))
     line_scores = scores[line_rows]
     blank = positions[np.isnan(line_scores)]
-    for gap in gaps[np.argsort(-relative[gaps], kind="stable")]:
-        if _fills_stretch(positions[line_scores >= top[gap]], blank, cover, density):
-            return float(mid[gap])
+    ranked = gaps[np.argsort(-relative[gaps], kind="stable")]
+    # Every line above a gap first; then, for a storm under lines the ordinary cut flags already that are spread
+    # over the log, the lines between the gap and the cut alone (at least min_mass of the lines, as above).
+    for upper in (np.inf, cut):
+        for gap in ranked:
+            stretch = positions[(line_scores >= top[gap]) & (line_scores <= upper)]
+            if len(stretch) >= max(2, np.ceil(min_mass * n)) and _fills_stretch(stretch, blank, cover, density):
+                return float(mid[gap])
     return cut
 
 
