@@ -130,6 +130,8 @@ _PATH_CH = r"[\w.\-@%+~=*]"
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 # Plain words joined by _ or -.
+# Lookahead: the token mixes letters and digits {} times or more (a letter then a digit, or a digit then a letter).
+_MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 _JOINED = r"[A-Za-z]++(?:[_\-][A-Za-z]++)++(?![\w.:\-/=@\\])"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
@@ -194,6 +196,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "<PATH>",
         False,
     ),
+    # A random-looking token: letters and digits mixed at least four times, or three times with both cases (Exim's
+    # 1tXyZa-0004Kp-2B, Slack's U024BE7LH, base62 request ids), 8 characters or more. Names with a version or a
+    # size (SHA256withRSA, v1alpha1, utf8mb4, x86_64) mix them less often.
+    MaskRule("random", rf"(?=\d*+[A-Za-z])(?=[A-Za-z0-9_\-]{{8,}}+(?![\w\-])){_MIXED.format(3)}"
+             rf"(?:(?=[\w\-]*?[a-z])(?=[\w\-]*?[A-Z])|{_MIXED.format(4)})[A-Za-z0-9]++(?:[_\-][A-Za-z0-9]++)*+" + _END,
+             "<ID>", False),
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.
     MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,

@@ -259,3 +259,13 @@ def test_a_value_of_words_joined_by_underscores_or_hyphens_names_a_mode():
     masker = Masker()
     assert masker.mask("action=order_created region=eu-west id=a_1 tty=:0") == \
         "action=order_created region=eu-west id=<ID> tty=<VAL>"
+
+
+def test_a_random_looking_token_is_an_id_and_a_name_with_a_version_is_not():
+    masker = Masker()
+    # Exim's message ids, a Slack user, a base62 request id, an Elasticsearch index uuid: one form each.
+    assert set(masker.mask_many(["1tXyZa-0004Kp-2B Completed", "1ausyw-ng8vCc-QD Completed"])) == {"<ID> Completed"}
+    assert masker.mask("user U024BE7LH joined req Xk3j9aQ2LmN7 [logs/Xy3kP0aQRm2Kf1b9ZpQe_w]") == \
+        "user <ID> joined req <ID> [logs/<ID>]"
+    names = "log4j2 utf8mb4 SHA256withRSA PKCS5Padding v1alpha1 Http2Stream IPv4Address ubuntu2204 3rd-party"
+    assert masker.mask(names) == names
