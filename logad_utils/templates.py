@@ -41,6 +41,7 @@ import json
 import re
 from collections import defaultdict
 from os import PathLike
+from os.path import commonprefix
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -62,8 +63,26 @@ _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 _CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
+# Where a parameter slot's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
+_SLOT_EDGE = re.compile(r"[^\w<>\s]")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 1
+
+
+def _cut_head(text: str) -> str:
+    """The longest start of a token's common start that ends in punctuation outside a placeholder ("" if none)."""
+    for i in range(len(text), 0, -1):
+        if _SLOT_EDGE.fullmatch(text[i - 1]) and text.count("<", 0, i) == text.count(">", 0, i):
+            return text[:i]
+    return ""
+
+
+def _cut_tail(text: str) -> str:
+    """The longest end of a token's common end that starts with punctuation outside a placeholder ("" if none)."""
+    for i in range(len(text)):
+        if _SLOT_EDGE.fullmatch(text[i]) and text.count("<", i) == text.count(">", i):
+            return text[i:]
+    return ""
 
 
 class _Tokens:
@@ -165,6 +184,21 @@ class _Tokens:
             pattern = re.compile((".*" if empty else ".+").join(parts), re.DOTALL)
             self._patterns[wildcarded, empty] = pattern
             return pattern
+
+    def slot(self, values: Iterable[str]) -> str:
+        """Template token of a parameter slot's values: ``<*>`` between the constant text they all open and end
+        with, cut where punctuation starts or ends it (``user=<*>`` for user=alice and user=bob, ``'<*>'``,
+        ``JID-<*>:``, ``<*>:<IP>``); a word or a placeholder is never cut."""
+        values = set(values)
+        if len(values) == 1:  # a pair of slots merged where one held a single token: it is no parameter
+            return values.pop()
+        head = _cut_head(commonprefix(list(values)))
+        rests = [v[len(head):][::-1] for v in values]
+        return head + WILDCARD + _cut_tail(commonprefix(rests)[::-1])
+
+    def covers(self, wildcarded: str, token: str) -> bool:
+        """Whether a template token with ``<*>`` in it (``user=<*>``) reads a token, ``<*>`` as any text."""
+        return self._pattern(wildcarded).fullmatch(token) is not None
 
     def one_covers_all(self, values: Iterable[str]) -> bool:
         """Some variable-like value, its variables read as "anything", matches every other value."""
@@ -584,6 +618,7 @@ class LogTemplateMiner:
         # Compare with variables reduced to their skeleton, so that
         # rhost=<IP> and rhost=<*> do not count as a second differing slot.
         keys = {c: tuple(map(self._tokens.norm, toks)) for c, toks in templates.items()}
+        mined = dict(templates)
         parent: dict[int, int] = {}
         alive = set(templates)
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
@@ -604,7 +639,22 @@ class LogTemplateMiner:
                 c = parent[c]
             return c
 
-        return {c: find(c) for c in parent}
+        root = {c: find(c) for c in parent}
+        self._show_slots(templates, mined, root)
+        return root
+
+    def _show_slots(self, templates: dict[int, tuple[str, ...]], mined: dict[int, tuple[str, ...]],
+                    root: dict[int, int]) -> None:
+        """Write each merged slot of ``templates`` as the text its clusters' ``mined`` tokens share around it
+        (:meth:`_Tokens.slot`). Merging compares slots as bare ``<*>``: a slot's text would keep templates that
+        differ elsewhere apart."""
+        members: dict[int, list[int]] = defaultdict(list)
+        for c, r in root.items():
+            members[r].append(c)
+        for r, merged in members.items():
+            columns = list(zip(*(mined[m] for m in (r, *merged))))
+            templates[r] = tuple(self._tokens.slot(columns[i]) if t == WILDCARD else t
+                                 for i, t in enumerate(templates[r]))
 
     def _merge_pass(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                     parent: dict[int, int], alive: set[int], is_parameter, taken: dict[str, set[str]]) -> None:
@@ -776,7 +826,7 @@ class LogTemplateMiner:
             for a, b in zip(self._templates[tid], tokens):
                 if a == b:
                     continue
-                if a != WILDCARD and not compatible(a, b):
+                if a != WILDCARD and not compatible(a, b) and not (WILDCARD in a and self._tokens.covers(a, b)):
                     break
                 wild += 1
             else:

@@ -92,6 +92,19 @@ def test_pair_merge_gives_one_id_and_a_model_that_reloads(tmp_path):
     assert loaded.get_params() == miner.get_params()
     assert loaded.transform(["user zzz logged in from qqq ok"]).tolist() == [0]
 
+def test_a_merged_slot_keeps_the_text_its_words_share_and_reads_new_words(tmp_path):
+    users = ["alice", "bob", "carol", "dave", "erin"]
+    messages = [f"login user={u} ok" for u in users] + [f"open '{u}' from inside:<IP>/<NUM>" for u in users]
+    messages += [f"open '{u}' from {side}:<IP>/<NUM>" for u, side in zip(users, ["dmz", "voice", "mgmt", "wan"])]
+    miner = LogTemplateMiner().fit(messages, masked=True)
+    assert set(miner.templates_["template"]) == {f"login user={WILDCARD} ok",
+                                                 f"open '{WILDCARD}' from {WILDCARD}:<IP>/<NUM>"}
+    miner.save(tmp_path / "m.json")
+    loaded = LogTemplateMiner.load(tmp_path / "m.json")
+    assert loaded.transform(["login user=zed ok", "open 'x' from lan:10.0.0.1/22", "login user zed ok"]).tolist() \
+        == [0, 1, -1]
+
+
 def test_deterministic():
     messages, _ = synthetic_log(seed=3)
     a = LogTemplateMiner().fit_transform(messages)
