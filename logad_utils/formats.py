@@ -268,8 +268,9 @@ class LogFormat:
         if pattern is None:
             return None
         try:
+            # The time fields the layout names (a zone among them) are all before the level, so all kept.
             return LogFormat(pattern, name, {k: v for k, v in self.field_patterns.items() if f"<{k}>" in pattern},
-                             self.time_format)
+                             self.time_format, time_fields=self.time_fields)
         except FormatError:
             return None
 
@@ -874,6 +875,10 @@ def _fit(fmt: LogFormat, sample: Sequence[str], rank: int, floor: float = 0.0) -
             return share, 0.0, len(fmt.columns), rank
     frame, matched = fmt.parse(sample)
     share = round(float(matched.mean()), 2)
-    # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.
+    # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit; where most do
+    # not, its fields are not the log's (PostgreSQL's zone read as hadoop's level), and it matches only as many
+    # lines as it reads times on.
     timed = round(float(frame["timestamp"][matched].notna().mean()), 2) if "timestamp" in frame and share else 0.0
+    if "timestamp" in frame and timed < 0.5:
+        share = round(share * timed, 2)
     return share, timed, len(fmt.columns), rank

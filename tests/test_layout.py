@@ -868,6 +868,19 @@ def test_an_http_status_is_the_level_where_the_level_key_never_changes():
     assert parse_lines(lines)["level"].iloc[:2].tolist() == ["info", "warn"]
 
 
+def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_lines_keep_their_time():
+    # PostgreSQL's default prefix fits hadoop's preset (the zone as its level, the level as its logger) but its
+    # millisecond dot is no comma: no time. DETAIL lines, no level word, miss the inferred layout.
+    levels = ["LOG", "LOG", "ERROR", "LOG", "WARNING", "DETAIL"]
+    lines = [f"2024-03-05 09:00:{i % 60:02d}.{i:03d} UTC [{2000 + i}] {levels[i % 6]}:  message {i} here"
+             for i in range(120)]
+    fmt = detect_format(lines)
+    assert fmt.name == "inferred" and "<Zone>" in fmt.pattern
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and frame["level"].iloc[2] == "ERROR"
+    assert frame["content"].iloc[5].endswith("DETAIL:  message 5 here")
+
+
 def test_a_damaged_gzip_is_detected_on_what_reads(tmp_path):
     import gzip
 
