@@ -185,7 +185,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)
     MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}(?![-+]\d)" + _END, "<SIZE>", False),
-    MaskRule("duration", rf"{_NUMBER}(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
+    # Go writes its larger units before the number: 1m20.5s, 2h3m4s.
+    MaskRule("duration", rf"[-+]?(?:\d++h(?=\d))?(?:\d++m(?=\d))?\d++(?:\.\d++)?+(?=\s?{_UNIT_TIME}{_END})",
+             "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
     # URL after "://" is the url rule's.

@@ -65,6 +65,7 @@ _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a parameter slot's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
 _SLOT_EDGE = re.compile(r"[^\w<>\s]")
+_GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 1
 
@@ -104,7 +105,8 @@ class _Tokens:
         except KeyError:
             pass
         if "<" in token and _PLACEHOLDER.search(token):
-            sk: str | None = _PLACEHOLDER.sub("", token)
+            # A time unit glued to a duration is part of it: Go scales it with the value (845µs, 12ms, 1.2s).
+            sk: str | None = _PLACEHOLDER.sub("", _GLUED_UNIT.sub("", token))
         elif self.digits_are_vars and any(c.isdigit() for c in token):
             # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
             # far more often than they name another event.

@@ -269,3 +269,9 @@ def test_a_random_looking_token_is_an_id_and_a_name_with_a_version_is_not():
         "user <ID> joined req <ID> [logs/<ID>]"
     names = "log4j2 utf8mb4 SHA256withRSA PKCS5Padding v1alpha1 Http2Stream IPv4Address ubuntu2204 3rd-party"
     assert masker.mask(names) == names
+
+
+def test_a_go_duration_with_its_larger_units_is_one_duration():
+    masker = Masker()
+    assert masker.mask("took 1m20.5s, then 2h3m4s, then 5 ms; time=1m2.5s room 2h3") == \
+        "took <DURATION>s, then <DURATION>s, then <DURATION> ms; time=<DURATION>s room 2h3"

@@ -105,6 +105,15 @@ def test_a_merged_slot_keeps_the_text_its_words_share_and_reads_new_words(tmp_pa
         == [0, 1, -1]
 
 
+def test_a_duration_whose_unit_scales_with_it_is_one_event_and_a_fixed_unit_stays():
+    # Go writes 845µs, 12ms and 1.2s for one event; a Java one writes ms every time.
+    messages = [f"request took {d} ok" for d in ("845µs", "12ms", "1.2s", "3ms", "1m2s")]
+    messages += [f"job ran in {i}ms" for i in range(5)]
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(messages).tolist() == [0] * 5 + [1] * 5
+    assert miner.templates_["template"].tolist() == [f"request took {WILDCARD} ok", "job ran in <DURATION>ms"]
+
+
 def test_deterministic():
     messages, _ = synthetic_log(seed=3)
     a = LogTemplateMiner().fit_transform(messages)
