@@ -70,6 +70,15 @@ _FORMAT = "logad-templates"
 _FORMAT_VERSION = 1
 
 
+def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
+    """The tokens but those at the positions ``holes`` (sorted)."""
+    out, last = [], 0
+    for i in holes:
+        out.extend(tokens[last:i])
+        last = i + 1
+    return (*out, *tokens[last:])
+
+
 def _cut_head(text: str) -> str:
     """The longest start of a token's common start that ends in punctuation outside a placeholder ("" if none)."""
     for i in range(len(text), 0, -1):
@@ -450,13 +459,18 @@ class LogTemplateMiner:
         message: the many users, programs or hosts that lead several events
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart.
+    absorb_covered : bool, default True
+        Last, merge a template into the most specific other one that covers it
+        (``<*>`` wherever they differ) and keeps at least as many words as
+        wildcards: a rare message whose words in three or more slots are
+        parameters its event's template already holds.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
                  masker: Masker | None = None, slot_min_values: int = 4, protect_prefix: int = 1,
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
                  collapse_lists: bool = True, shared_slots: bool = True,
-                 slot_pairs: bool = True, lead_entities: bool = True) -> None:
+                 slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -476,6 +490,7 @@ class LogTemplateMiner:
         self.shared_slots = bool(shared_slots)
         self.slot_pairs = bool(slot_pairs)
         self.lead_entities = bool(lead_entities)
+        self.absorb_covered = bool(absorb_covered)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -486,7 +501,7 @@ class LogTemplateMiner:
                 "cover_merges": self.cover_merges, "digits_are_vars": self.digits_are_vars,
                 "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists,
                 "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
-                "lead_entities": self.lead_entities}
+                "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -635,6 +650,8 @@ class LogTemplateMiner:
             self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
+        if self.absorb_covered:
+            self._merge_covered(templates, keys, parent, alive)
 
         def find(c: int) -> int:
             while c in parent:
@@ -747,6 +764,29 @@ class LogTemplateMiner:
                         table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
                         terms[i] = table[i] * weights
                         total[i] = terms[i].sum()
+
+    def _merge_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                       parent: dict[int, int], alive: set[int]) -> None:
+        """Merge each alive cluster into the most specific other one whose template covers it (``<*>`` where
+        they differ) and keeps at least as many words as wildcards: a rare message whose several words are
+        parameters that the final template of its event already holds (no pass merges three slots at once)."""
+        # Per length, the wildcard positions of the templates that may cover others, each with those templates
+        # by their other tokens (compared as merging compares them).
+        covers: dict[int, dict[tuple[int, ...], dict[tuple, int]]] = defaultdict(lambda: defaultdict(dict))
+        for c in sorted(alive):
+            holes = tuple(i for i, t in enumerate(templates[c]) if t == WILDCARD)
+            if holes and sum(self._tokens.skeleton(t) is None for t in templates[c]) >= len(holes):
+                covers[len(templates[c])][holes].setdefault(_without(keys[c], holes), c)
+        # The most specific covering template first: fewest wildcards, then positions, then lowest id.
+        shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
+        for c in sorted(alive):
+            own = sum(t == WILDCARD for t in templates[c])
+            for holes in shapes.get(len(templates[c]), ()):
+                cover = covers[len(templates[c])][holes].get(_without(keys[c], holes)) if len(holes) > own else None
+                if cover is not None:  # merged since into another: find() follows it (holes only grow)
+                    parent[c] = cover
+                    alive.discard(c)
+                    break
 
     def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
                      templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],

@@ -114,6 +114,21 @@ def test_a_duration_whose_unit_scales_with_it_is_one_event_and_a_fixed_unit_stay
     assert miner.templates_["template"].tolist() == [f"request took {WILDCARD} ok", "job ran in <DURATION>ms"]
 
 
+@pytest.mark.parametrize("absorb_covered", [True, False])
+def test_a_rare_message_its_events_template_covers_joins_it(absorb_covered):
+    # One event: its namespace a parameter (a one-slot merge), its container and pod varying together (a pair
+    # merge); then a line whose three words are all new, which no pass merges.
+    messages = [f"Back-off restarting container {p} in pod {p}-pod ns {n}"
+                for p in ("web", "api", "db", "cache", "queue", "auth") for n in ("default", "prod", "dev", "ci")]
+    messages += ["Back-off restarting container etl in pod etl-pod ns batch", "Back-off restarting container x in y"]
+    miner = LogTemplateMiner(absorb_covered=absorb_covered)
+    ids = miner.fit_transform(messages)
+    assert (len(set(ids[:25])) == 1) == absorb_covered
+    assert ids[25] not in ids[:25]
+    assert miner.templates_["template"].iloc[0] == \
+        f"Back-off restarting container {WILDCARD} in pod {WILDCARD}-pod ns {WILDCARD}"
+
+
 def test_deterministic():
     messages, _ = synthetic_log(seed=3)
     a = LogTemplateMiner().fit_transform(messages)
