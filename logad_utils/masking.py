@@ -29,7 +29,7 @@ Semantics:
   and the template miner can tell which from how many words share the slot.
   Empty values stay empty (``ruser=``).
 
-Default placeholders: ``<URL> <UUID> <DATETIME> <MAC> <IP> <HOST> <HEX>
+Default placeholders: ``<URL> <UUID> <DATETIME> <EMAIL> <MAC> <IP> <HOST> <HEX>
 <SIZE> <DURATION> <PATH> <ID> <NUM> <VAL>``, and an HTTP status after a
 quoted request line by its class: ``<HTTPINFO> <HTTPOK> <HTTPREDIRECT>
 <HTTPCLIENTERR> <HTTPSERVERERR>``.
@@ -160,6 +160,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         rf"(?:\s+\d{{4}}(?!\S))?" + _END,
         "<DATETIME>",
     ),
+    # An e-mail address as a whole: its local part names a user as the domain names a host.
+    MaskRule("email", r"[A-Za-z0-9][\w.+%\-]*+@(?:[A-Za-z0-9\-]++\.)++[A-Za-z]{2,}+(?![\w\-]|\.\w)", "<EMAIL>",
+             False),
     MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}" + _END, "<MAC>", False),
     MaskRule("ipv6", rf"\[?{_V6}\]?(?::\d{{1,5}})?(?![\w:.])", "<IP>", False),
     # Host names: dotted labels ending in a known top-level domain, or three

@@ -275,3 +275,8 @@ def test_a_go_duration_with_its_larger_units_is_one_duration():
     masker = Masker()
     assert masker.mask("took 1m20.5s, then 2h3m4s, then 5 ms; time=1m2.5s room 2h3") == \
         "took <DURATION>s, then <DURATION>s, then <DURATION> ms; time=<DURATION>s room 2h3"
+
+
+def test_an_email_address_is_one_variable():
+    assert Masker().mask("to=<john.doe@example.com>, from=<bob@corp.example> rabbit@node1") == \
+        "to=<<EMAIL>>, from=<<EMAIL>> rabbit@node1"
