@@ -881,6 +881,17 @@ def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_l
     assert frame["content"].iloc[5].endswith("DETAIL:  message 5 here")
 
 
+def test_a_column_a_tab_ends_is_a_header_field():
+    # zap's console encoder (etcd, Kubernetes controllers): time, level, caller and message between tabs.
+    callers = ["mvcc/index.go:214", "etcdserver/raft.go:369", "embed/serve.go:98"]
+    messages = ["finished scheduled compaction", "apply request took too long", "lost leader", "sent snapshot"]
+    lines = [f"2024-03-12T08:00:{i % 60:02d}.828Z\t{'warn' if i % 5 == 0 else 'info'}\t{callers[i % 3]}\t"
+             f"{messages[i % 4]}\t{{\"took\": \"{i}ms\"}}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["component"].iloc[:3].tolist() == callers and frame["level"].iloc[0] == "warn"
+    assert frame["content"].iloc[1] == 'apply request took too long\t{"took": "1ms"}'
+
+
 def test_a_damaged_gzip_is_detected_on_what_reads(tmp_path):
     import gzip
 
