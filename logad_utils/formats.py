@@ -669,6 +669,11 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Timestamp> <Elapsed> <Client> (?=<Code>/<Status> )<Content>", "squid",
                   {"Timestamp": r"\d{9,10}\.\d{3}", "Elapsed": r"\d+", "Client": r"\S+", "Code": r"[A-Z_]+",
                    "Status": r"\d{3}"}, "epoch"),
+        # nginx's error log: "2026/12/01 10:00:01 [error] 2871#2871: *5371 message" (pid#thread, then the
+        # connection number where there is one).
+        LogFormat(r"<Date> <Time> \[<Level>\] <Pid>#<Thread>: (\*<Connection> )?<Content>", "nginx_error",
+                  {"Date": r"\d{4}/\d\d/\d\d", "Time": _TIME, "Level": r"[a-z]+", "Pid": r"\d+", "Thread": r"\d+",
+                   "Connection": r"\d+"}, "%Y/%m/%d %H:%M:%S"),
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),

@@ -63,6 +63,7 @@ def test_jsonl_with_configurable_key():
     ("1796119200.651    477 10.0.0.9 TCP_DENIED/403 3916 GET http://example.com/ - HIER_NONE/- text/html", "squid"),
     ("I, [2026-12-01T10:00:01.639667 #41234]  INFO -- : [2493cc73] Started GET /", "ruby"),
     ("[01-Dec-2026 10:00:06 UTC] PHP Warning:  Undefined array key \"qty\" in /var/www/a.php on line 2", "php"),
+    ("2026/12/01 10:00:01 [error] 2871#2871: *5371 connect() failed (111: Connection refused)", "nginx_error"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -233,6 +234,16 @@ def test_access_logs_read_the_request_and_status_as_the_message_and_the_status_a
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 09:00:00")
     assert frame["agent"].iloc[0] == "Mozilla/5.0 (X11) Chrome/120.0.0.0"
     assert frame["rest"].iloc[0] == 'rt=60.001 uct="0.001"'
+
+
+def test_nginx_error_reads_pid_thread_and_connection_out_of_the_message():
+    lines = ["2026/12/01 10:00:01 [error] 2871#2872: *5371 connect() failed (111: Connection refused)",
+             "2026/12/01 10:00:02 [notice] 1#1: signal process started"]
+    frame, ok = PRESETS["nginx_error"].parse(lines)
+    assert ok.all() and frame["content"].tolist() == ["connect() failed (111: Connection refused)",
+                                                      "signal process started"]
+    assert frame["thread"].tolist() == ["2872", "1"] and frame["connection"].tolist() == ["5371", None]
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:02")
 
 
 def test_squid_keeps_the_result_code_in_the_message_and_reads_the_status_as_the_level():
