@@ -95,6 +95,36 @@ def _cut_tail(text: str) -> str:
     return ""
 
 
+class _Around:
+    """The text every token seen at one wildcard shares around it: what they all open and end with, cut where
+    punctuation starts or ends it (``user=<*>`` for user=alice and user=bob, ``'<*>'``, ``JID-<*>:``,
+    ``<*>:<IP>``); a word or a placeholder is never cut, and a token seen alone is itself."""
+
+    def __init__(self) -> None:
+        self.first: str | None = None
+        self.head = self.tail = ""  # common start, and common end reversed
+        self.shortest = 0
+        self.varied = False
+
+    def add(self, token: str) -> None:
+        """Count one message's token."""
+        if self.first is None:
+            self.first, self.head, self.tail, self.shortest = token, token, token[::-1], len(token)
+        elif token != self.first or self.varied:
+            self.varied = self.varied or token != self.first
+            self.head = commonprefix([self.head, token])
+            self.tail = commonprefix([self.tail, token[::-1]])
+            self.shortest = min(self.shortest, len(token))
+
+    def text(self) -> str:
+        """The wildcard's template token."""
+        if not self.varied:
+            return self.first if self.first is not None else WILDCARD
+        head = _cut_head(self.head)
+        tail = self.tail[:self.shortest - len(head)][::-1]
+        return head + WILDCARD + _cut_tail(tail)
+
+
 class _Tokens:
     """Token-level facts, cached (masked logs reuse a small vocabulary)."""
 
@@ -195,17 +225,6 @@ class _Tokens:
             pattern = re.compile((".*" if empty else ".+").join(parts), re.DOTALL)
             self._patterns[wildcarded, empty] = pattern
             return pattern
-
-    def slot(self, values: Iterable[str]) -> str:
-        """Template token of a parameter slot's values: ``<*>`` between the constant text they all open and end
-        with, cut where punctuation starts or ends it (``user=<*>`` for user=alice and user=bob, ``'<*>'``,
-        ``JID-<*>:``, ``<*>:<IP>``); a word or a placeholder is never cut."""
-        values = set(values)
-        if len(values) == 1:  # a pair of slots merged where one held a single token: it is no parameter
-            return values.pop()
-        head = _cut_head(commonprefix(list(values)))
-        rests = [v[len(head):][::-1] for v in values]
-        return head + WILDCARD + _cut_tail(commonprefix(rests)[::-1])
 
     def covers(self, wildcarded: str, token: str) -> bool:
         """Whether a template token with ``<*>`` in it (``user=<*>``) reads a token, ``<*>`` as any text."""
@@ -553,6 +572,7 @@ class LogTemplateMiner:
                     cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else -1
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
             root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+            self._show_wildcards(templates, root, cluster_of)
         return self._number(texts, weights, cluster_of, templates, root)
 
     def _number(self, texts: list[str], weights: np.ndarray, cluster_of: dict[str, int],
@@ -635,7 +655,6 @@ class LogTemplateMiner:
         # Compare with variables reduced to their skeleton, so that
         # rhost=<IP> and rhost=<*> do not count as a second differing slot.
         keys = {c: tuple(map(self._tokens.norm, toks)) for c, toks in templates.items()}
-        mined = dict(templates)
         parent: dict[int, int] = {}
         alive = set(templates)
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
@@ -658,22 +677,26 @@ class LogTemplateMiner:
                 c = parent[c]
             return c
 
-        root = {c: find(c) for c in parent}
-        self._show_slots(templates, mined, root)
-        return root
+        return {c: find(c) for c in parent}
 
-    def _show_slots(self, templates: dict[int, tuple[str, ...]], mined: dict[int, tuple[str, ...]],
-                    root: dict[int, int]) -> None:
-        """Write each merged slot of ``templates`` as the text its clusters' ``mined`` tokens share around it
-        (:meth:`_Tokens.slot`). Merging compares slots as bare ``<*>``: a slot's text would keep templates that
-        differ elsewhere apart."""
-        members: dict[int, list[int]] = defaultdict(list)
-        for c, r in root.items():
-            members[r].append(c)
-        for r, merged in members.items():
-            columns = list(zip(*(mined[m] for m in (r, *merged))))
-            templates[r] = tuple(self._tokens.slot(columns[i]) if t == WILDCARD else t
-                                 for i, t in enumerate(templates[r]))
+    def _show_wildcards(self, templates: dict[int, tuple[str, ...]], root: dict[int, int],
+                        cluster_of: dict[str, int]) -> None:
+        """Write each ``<*>`` of the surviving ``templates`` as the text its messages' tokens there all share
+        around it (:class:`_Around`: ``user=<*>`` where each has ``user=``). Mining and merging compare a
+        wildcard as a bare ``<*>``: its text would keep templates that differ elsewhere apart."""
+        around: dict[int, dict[int, _Around]] = {}
+        for c, tokens in templates.items():
+            holes = {i: _Around() for i, t in enumerate(tokens) if t == WILDCARD}
+            if holes and c not in root:
+                around[c] = holes
+        for text, c in cluster_of.items():
+            holes = around.get(root.get(c, c)) if c >= 0 else None
+            if holes:
+                tokens = self._tokenize(text)
+                for i, shared in holes.items():
+                    shared.add(tokens[i])
+        for c, holes in around.items():
+            templates[c] = tuple(holes[i].text() if i in holes else t for i, t in enumerate(templates[c]))
 
     def _merge_pass(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                     parent: dict[int, int], alive: set[int], is_parameter, taken: dict[str, set[str]]) -> None:

@@ -105,6 +105,14 @@ def test_a_merged_slot_keeps_the_text_its_words_share_and_reads_new_words(tmp_pa
         == [0, 1, -1]
 
 
+def test_a_wildcard_drain_made_keeps_the_text_its_messages_share():
+    # 21 tokens: one differing word is within Drain's similarity, so Drain itself makes the <*>.
+    words = " ".join(f"w{chr(97 + i)}" for i in range(19))
+    miner = LogTemplateMiner().fit([f'{words} pod="{p}" done' for p in ("a", "b")], masked=True)
+    assert miner.templates_["template"].tolist() == [f'{words} pod="{WILDCARD}" done']
+    assert miner.transform([f'{words} pod="zz" done']).tolist() == [0]
+
+
 def test_a_duration_whose_unit_scales_with_it_is_one_event_and_a_fixed_unit_stays():
     # Go writes 845µs, 12ms and 1.2s for one event; a Java one writes ms every time.
     messages = [f"request took {d} ok" for d in ("845µs", "12ms", "1.2s", "3ms", "1m2s")]
