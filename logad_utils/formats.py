@@ -421,7 +421,7 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         if field_name in TIME_FIELDS:
             time_keys.add(key)
         if field_name == "Level":
-            value = _level_name(value, key, syslog=message_key == "short_message")  # GELF's levels are syslog's
+            value = level_name(value, key, syslog=message_key == "short_message")  # GELF's levels are syslog's
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
     if message is None and not require_message:
@@ -446,7 +446,7 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
     return (*values, message)
 
 
-def _level_name(value, key: str | None = None, syslog: bool = False):
+def level_name(value, key: str | None = None, syslog: bool = False):
     """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
     (or with ``syslog``: GELF's level) a syslog severity 0-7 (journald's PRIORITY "3"); an HTTP status under a
     status key as its class; any other value, a non-finite number or a bool as it is."""
@@ -763,18 +763,18 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     full = sample
     sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
-    best, best_key = PRESETS["raw"], (round(min_share, 2), 0.0, 0, 0)
+    best, best_key = PRESETS["raw"], (False, round(min_share, 2), 0.0, 0, 0)
     for rank, fmt in enumerate(candidates):
-        key = _fit(fmt, sample, -rank, floor=max(min_share, best_key[0]))
-        if key[0] >= min_share and key > best_key:
+        key = _fit(fmt, sample, -rank, floor=max(min_share, best_key[1]) if best_key[0] else min_share)
+        if key[1] >= min_share and key > best_key:
             best, best_key = fmt, key
-    if best_key[:2] == (1.0, 1.0) and best.name != "generic":
+    if best_key[1:3] == (1.0, 1.0) and best.name != "generic":
         return best  # a specific preset fits every line: inference cannot do better
     inferred = infer_text_format(sample)
     if inferred is not None:
         # Presets win full ties: they are tested layouts.
         key = _fit(inferred, sample, -len(candidates))
-        if key[0] >= min_share and key > best_key:
+        if key[1] >= min_share and key > best_key:
             best = inferred
     if delimited and best.name == "inferred" and _quoted(full):
         # Quoted cells on most lines (PowerShell's Export-Csv quotes every one): no text header starts so.
@@ -799,7 +799,7 @@ def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequ
     if structured.time_fields or any(f == "Timestamp" for f, _ in structured.keys or ()):
         return False
     presets = [f for f in PRESETS.values() if f.json_key is None and f.name not in ("raw", *exclude)]
-    return any(_fit(f, sample, 0, floor=1.0)[:2] == (1.0, 1.0) for f in presets)
+    return any(_fit(f, sample, 0, floor=1.0)[1:3] == (1.0, 1.0) for f in presets)
 
 
 # JSON messages with a message key on this many sampled lines (and share of them) make a format read them.
@@ -856,7 +856,7 @@ def _json_message(text: str) -> tuple[str, str | None, str | None] | None:
     if key is None:
         return None
     level_key = next((k for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)
-    level = None if level_key is None else _level_name(obj[level_key], level_key)
+    level = None if level_key is None else level_name(obj[level_key], level_key)
     logger = next((obj[k] for k in _JSON_COMPONENT_KEYS if obj.get(k) is not None), None)
     return (obj[key].rstrip("\r\n"), None if level is None else _scalar_text(level),
             None if logger is None else _scalar_text(logger))
@@ -867,23 +867,23 @@ def _quoted(lines: Sequence[str]) -> bool:
     return sum(line.startswith('"') for line in lines) >= _QUOTED_SHARE * len(lines)
 
 
-def _fit(fmt: LogFormat, sample: Sequence[str], rank: int, floor: float = 0.0) -> tuple[float, float, int, int]:
-    """How well ``fmt`` fits: share of lines matched, share of those with a parsed timestamp, columns, rank.
+def _fit(fmt: LogFormat, sample: Sequence[str], rank: int,
+         floor: float = 0.0) -> tuple[bool, float, float, int, int]:
+    """How well ``fmt`` fits: whether it reads its times (on half the lines it matches at least, or it has none),
+    share of lines matched, share of those with a parsed timestamp, columns, rank.
 
-    Below a share of ``floor`` (a fit that cannot win) the timestamp share is not worked out: 0.
+    A layout whose time field holds no time on most lines is not the log's (PostgreSQL's zone read as hadoop's
+    level): it ranks below any that reads its times, whatever their shares, but above none. Below a share of
+    ``floor`` (a fit that cannot win) the timestamp share is not worked out: 0.
     """
     if fmt.json_key is None:
         # Matching alone is cheap; most presets fail here, before the timestamps are parsed.
         match = fmt._regex.match  # type: ignore[attr-defined]
         share = round(sum(match(line) is not None for line in sample) / len(sample), 2)
         if share < floor:
-            return share, 0.0, len(fmt.columns), rank
+            return False, share, 0.0, len(fmt.columns), rank
     frame, matched = fmt.parse(sample)
     share = round(float(matched.mean()), 2)
-    # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit; where most do
-    # not, its fields are not the log's (PostgreSQL's zone read as hadoop's level), and it matches only as many
-    # lines as it reads times on.
+    # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.
     timed = round(float(frame["timestamp"][matched].notna().mean()), 2) if "timestamp" in frame and share else 0.0
-    if "timestamp" in frame and timed < 0.5:
-        share = round(share * timed, 2)
-    return share, timed, len(fmt.columns), rank
+    return "timestamp" not in frame or timed >= 0.5, share, timed, len(fmt.columns), rank

@@ -32,7 +32,7 @@ from typing import Sequence
 import numpy as np
 
 from .formats import (LEVELS_RE, MESSAGE_KEYS, STATUS_KEYS, LogFormat, http_status_class, is_status_key,
-                      parse_timestamps)
+                      level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -780,6 +780,9 @@ def _dated_time(value: str, whole: bool = False) -> bool:
 _VALUE_TESTS = {"Timestamp": _dated_time,
                 "Level": lambda v: re.fullmatch(LEVELS_RE + r"|[VDIWEF]|D[1-5]", v.strip()) is not None}
 _VALUE_SAMPLE = 50
+# Lines a level must be the same on before it tells nothing; the level names that are routine.
+_MIN_CONSTANT = 20
+_ROUTINE_LEVELS = {"TRACE", "DEBUG", "INFO", "INFORMATION", "NOTICE"}
 # A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
 _DATED = re.compile(r"\d{4}|[A-Z][a-z]{2}")
 
@@ -791,9 +794,12 @@ def _levels_read(objs: list[dict], key: str) -> bool:
     return not values or any(len(v) > 2 for v in values) or "I" in values
 
 
-def _constant(objs: list[dict], key: str) -> bool:
-    """Whether a key has one value on every object (a sample) that has it."""
-    return len({str(o[key]) for o in objs[:_VALUE_SAMPLE * 10] if o.get(key) is not None}) == 1
+def _routine_throughout(objs: list[dict], key: str) -> bool:
+    """Whether a level key has one routine value (info, debug, ...) on every object of a sample of some size
+    that has it: a stream of errors keeps its level, whatever a status says."""
+    values = {str(level_name(o[key], key)).strip().upper() for o in objs[:_VALUE_SAMPLE * 10]
+              if o.get(key) is not None}
+    return len(objs) >= _MIN_CONSTANT and len(values) == 1 and values <= _ROUTINE_LEVELS
 
 
 def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) -> str | None:
@@ -970,8 +976,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
         if key is not None and field == "Level" and not _levels_read(objs, key):
             key = None
-        if key is not None and field == "Level" and _constant(objs, key):
-            # One level on every line tells nothing; an access log's status does (Traefik's, Caddy's JSON).
+        if key is not None and field == "Level" and _routine_throughout(objs, key):
+            # One routine level on every line tells nothing; an access log's status does (Traefik's, Caddy's JSON).
             key = _status_key(objs, counts, taken) or key
         if key is None and field == "Level":
             # A level key on a few objects only is still theirs: Serilog's compact JSON writes no @l for Information.

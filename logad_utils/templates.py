@@ -133,7 +133,6 @@ class _Tokens:
         self.caps_constants = caps_constants
         self._skeleton: dict[str, str | None] = {}
         self._enum: dict[str, bool] = {}
-        self._patterns: dict[tuple[str, bool], re.Pattern] = {}
         self._norm: dict[str, str] = {}
         self._run_kind: dict[str, tuple[str, int]] = {}
 
@@ -144,8 +143,7 @@ class _Tokens:
         except KeyError:
             pass
         if "<" in token and _PLACEHOLDER.search(token):
-            # A time unit glued to a duration is part of it: Go scales it with the value (845µs, 12ms, 1.2s).
-            sk: str | None = _PLACEHOLDER.sub("", _GLUED_UNIT.sub("", token))
+            sk: str | None = _PLACEHOLDER.sub("", token)
         elif self.digits_are_vars and any(c.isdigit() for c in token):
             # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
             # far more often than they name another event.
@@ -154,6 +152,12 @@ class _Tokens:
             sk = None
         self._skeleton[token] = sk
         return sk
+
+    def compared(self, token: str) -> str | None:
+        """The skeleton two tokens must share to be compatible: a time unit glued to a duration is part of the
+        variable there, as Go scales it with the value (845µs, 12ms, 1.2s); lists and words read the skeleton."""
+        sk = self.skeleton(token)
+        return sk if not sk or "<DURATION>" not in token else _PLACEHOLDER.sub("", _GLUED_UNIT.sub("", token))
 
     def is_enum(self, token: str) -> bool:
         """UPPER_CASE word such as RUNNING or TASK_ABORT: an enum constant."""
@@ -168,7 +172,7 @@ class _Tokens:
         """Equal, or variable-like with equal skeletons (``(<HOST>)`` ~ ``()``)."""
         if a == b:
             return True
-        sa, sb = self.skeleton(a), self.skeleton(b)
+        sa, sb = self.compared(a), self.compared(b)
         if sa is None and sb is None:
             return False
         return (a if sa is None else sa) == (b if sb is None else sb)
@@ -178,7 +182,7 @@ class _Tokens:
         try:
             return self._norm[token]
         except KeyError:
-            sk = self.skeleton(token)
+            sk = self.compared(token)
             out = self._norm[token] = token if sk is None else "\x00" + sk
             return out
 
@@ -212,23 +216,29 @@ class _Tokens:
         if wa is not None and wa == wb:
             return wa
         for w, other in ((wa, b), (wb, a)):
-            if w is not None and w != WILDCARD and self._pattern(w).fullmatch(other):
+            if w is not None and w != WILDCARD and self.covers(w, other):
                 return w
         return WILDCARD
 
-    def _pattern(self, wildcarded: str, empty: bool = True) -> re.Pattern:
-        """Regex of a wildcarded token, ``<*>`` read as any text (``empty``: possibly none), cached."""
-        try:
-            return self._patterns[wildcarded, empty]
-        except KeyError:
-            parts = (re.escape(p) for p in wildcarded.split(WILDCARD))
-            pattern = re.compile((".*" if empty else ".+").join(parts), re.DOTALL)
-            self._patterns[wildcarded, empty] = pattern
-            return pattern
+    @staticmethod
+    def covers(wildcarded: str, token: str, empty: bool = True) -> bool:
+        """Whether a token with ``<*>`` in it (``user=<*>``) reads a token, each ``<*>`` as any text (``empty``:
+        possibly none, else one character at least).
 
-    def covers(self, wildcarded: str, token: str) -> bool:
-        """Whether a template token with ``<*>`` in it (``user=<*>``) reads a token, ``<*>`` as any text."""
-        return self._pattern(wildcarded).fullmatch(token) is not None
+        Its constant pieces are found in order, each as early as it can be, which is exact for such patterns; a
+        regex would backtrack over every split of a long token that fails."""
+        first, *middle, last = wildcarded.split(WILDCARD)
+        gap = 0 if empty else 1
+        end = len(token) - len(last)
+        if end - len(first) < gap * (len(middle) + 1) or not token.startswith(first) or not token.endswith(last):
+            return False
+        at = len(first)
+        for piece in middle:
+            at = token.find(piece, at + gap, end)
+            if at < 0:
+                return False
+            at += len(piece)
+        return end - at >= gap
 
     def one_covers_all(self, values: Iterable[str]) -> bool:
         """Some variable-like value, its variables read as "anything", matches every other value."""
@@ -237,8 +247,7 @@ class _Tokens:
             w = self.wildcarded(v)
             if w is None:
                 continue
-            pattern = self._pattern(w, empty=False)
-            if all(u == v or pattern.fullmatch(u) for u in values):
+            if all(u == v or self.covers(w, u, empty=False) for u in values):
                 return True
         return False
 
@@ -347,7 +356,7 @@ class _VarAwareDrain(Drain):
         """(id, compatibility id, is <*>, is an enum word, is a variable) of a token, cached."""
         facts = self._facts.get(token)
         if facts is None:
-            sk = self._tokens.skeleton(token)
+            sk = self._tokens.compared(token)
             facts = self._facts[token] = (self._intern(token), self._intern(token if sk is None else sk),
                                           token == WILDCARD, self._tokens.is_enum(token), sk is not None)
         return facts
@@ -803,9 +812,12 @@ class LogTemplateMiner:
         # The most specific covering template first: fewest wildcards, then positions, then lowest id.
         shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
         for c in sorted(alive):
-            own = sum(t == WILDCARD for t in templates[c])
+            # A cover has <*> wherever this one has: the keys read a <*> as any placeholder, <NUM> as well.
+            own = {i for i, t in enumerate(templates[c]) if t == WILDCARD}
             for holes in shapes.get(len(templates[c]), ()):
-                cover = covers[len(templates[c])][holes].get(_without(keys[c], holes)) if len(holes) > own else None
+                if len(holes) <= len(own) or not own.issubset(holes):
+                    continue
+                cover = covers[len(templates[c])][holes].get(_without(keys[c], holes))
                 if cover is not None:  # merged since into another: find() follows it (holes only grow)
                     parent[c] = cover
                     alive.discard(c)

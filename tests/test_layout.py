@@ -863,6 +863,9 @@ def test_an_http_status_is_the_level_where_the_level_key_never_changes():
     assert parse_lines(traefik)["level"].iloc[:2].tolist() == ["ERROR", "INFO"]
     jobs = [json.dumps({"level": "info", "msg": "job done", "jobStatus": "ok"}) for _ in range(30)]
     assert parse_lines(jobs)["level"].iloc[0] == "info"
+    # An error on every line is a level that tells something: it stays.
+    errors = [line.replace('"info"', '"error"') for line in lines]
+    assert set(parse_lines(errors)["level"]) == {"error"}
     # A level that varies stays the level, whatever the status says.
     lines[1] = lines[1].replace('"info"', '"warn"')
     assert parse_lines(lines)["level"].iloc[:2].tolist() == ["info", "warn"]
@@ -879,6 +882,14 @@ def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_l
     frame = parse_lines(lines)
     assert frame["timestamp"].notna().all() and frame["level"].iloc[2] == "ERROR"
     assert frame["content"].iloc[5].endswith("DETAIL:  message 5 here")
+
+
+def test_a_preset_that_reads_few_of_its_times_still_beats_no_layout():
+    # Hours past 23 on 60 % of the lines: no other layout reads these times either, so the preset's fields stay.
+    lines = [f"081109 {25 if i % 5 < 3 else 20}{i % 60:02d}15 {100 + i} INFO dfs.DataNode: Received block {i}"
+             for i in range(100)]
+    assert detect_format(lines).name == "hdfs"
+    assert parse_lines(lines)["level"].eq("INFO").all()
 
 
 def test_a_column_a_tab_ends_is_a_header_field():

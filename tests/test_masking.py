@@ -280,3 +280,5 @@ def test_a_go_duration_with_its_larger_units_is_one_duration():
 def test_an_email_address_is_one_variable():
     assert Masker().mask("to=<john.doe@example.com>, from=<bob@corp.example> rabbit@node1") == \
         "to=<<EMAIL>>, from=<<EMAIL>> rabbit@node1"
+    # systemd's instance units are no addresses.
+    assert Masker().mask("getty@tty1.service wg-quick@wg0.service") == "getty@tty1.service wg-quick@wg0.service"

@@ -113,6 +113,29 @@ def test_a_wildcard_drain_made_keeps_the_text_its_messages_share():
     assert miner.transform([f'{words} pod="zz" done']).tolist() == [0]
 
 
+def test_a_template_absorbs_only_what_its_wildcards_cover():
+    # The rare event's <*> holds words; the big template has <NUM> there: it covers no word, so no merge.
+    pairs = [("alpha", "hosta"), ("beta", "hostb"), ("gamma", "hostc"), ("delta", "hostd"), ("eps", "hoste")]
+    messages = [f"task {w} on {h} in {n} took 5 ok" for w, h in pairs for n in ("default", "prod", "dev", "ci")]
+    messages += [f"task zeta on hostz in batch took {x} ok" for x in ("long", "short", "forever", "ages")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:20])) == 1 and ids[20] not in ids[:20]
+    assert miner.transform(["task zeta on hostz in batch took soon ok"]).tolist() == [ids[20]]
+
+
+def test_a_wildcard_inside_a_token_reads_as_any_text_even_on_long_tokens():
+    covers = LogTemplateMiner()._tokens.covers
+    assert covers("[<*>:<*>:<*>]", "[a:b:c]") and not covers("[<*>:<*>:<*>]", "[a:b]")
+    assert covers("a<*>a", "aa") and not covers("a<*>a", "a") and not covers("a<*>a", "aa", empty=False)
+    assert not covers("[<*>:<*>:<*>]", "[" + ":" * 4000 + " up")  # a regex would backtrack for seconds here
+
+
+def test_a_glued_unit_joins_durations_but_not_a_list():
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(["flushed 5s 3 pages", "flushed 12 pages"]).tolist() == [0, 1]
+
+
 def test_a_duration_whose_unit_scales_with_it_is_one_event_and_a_fixed_unit_stays():
     # Go writes 845µs, 12ms and 1.2s for one event; a Java one writes ms every time.
     messages = [f"request took {d} ok" for d in ("845µs", "12ms", "1.2s", "3ms", "1m2s")]
