@@ -324,11 +324,11 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
                           re.search("[A-Za-z]", body) is not None)
             elif kind in ("word", "cell"):
-                # A class name, or a word padded to a column width or ending a tab-separated column (zap's console
+                # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
                 word = m.group(2)
                 detail = (word.isdigit(), _QUALIFIED.fullmatch(word) is not None,
-                          rest.startswith(("  ", "\t"), m.end()),
+                          rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None)
             else:
                 detail = ()

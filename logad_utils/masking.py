@@ -120,6 +120,9 @@ _TLD = (
     r"|cn|de|uk|jp|fr|ru|br|nl|kr|au|ca|es|se|ch|pl|tw|hk|eu|at|dk|fi|nz|za|mx|ar|cz|gr"
     r"|hu|pt|ro|il|ie|sg|tr|ua|vn|th|ph|cl|sk|bg|hr|lt|lv|ee|ir|pk|eg)"
 )
+# Where an id may start: not inside a run of letters and digits, nor right after a word's "-" or "_" (a-a-a-...
+# would be tried at every letter), but after a number's (20240312-Xk9pQ2mZ7).
+_RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
 # systemd's unit types, the suffix of an instance unit (getty@tty1.service) where a domain would be.
 _UNIT_TYPES = r"(?:service|socket|target|slice|mount|automount|timer|path|scope|device|swap)"
 _NUMBER = r"[-+]?\d++(?:\.\d++)?+"
@@ -163,8 +166,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "<DATETIME>",
     ),
     # An e-mail address as a whole: its local part names a user as the domain names a host. Not systemd's
-    # instance units (getty@tty1.service), and only where the address starts (not at each dot of a long one).
-    MaskRule("email", r"(?<![\w.+%\-])[A-Za-z0-9][\w.+%\-]*+@(?:[A-Za-z0-9\-]++\.)++"
+    # instance units (getty@tty1.service), and only where an address may start: not after a word's dot or dash
+    # (john.doe@: at j, not at d; a.a.a.a... would be tried at every letter), but after a lone "-" (-bob@x.org).
+    MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]*+@(?:[A-Za-z0-9\-]++\.)++"
              rf"(?!{_UNIT_TYPES}(?![\w\-]))[A-Za-z]{{2,}}+(?![\w\-]|\.\w)", "<EMAIL>", False),
     MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}" + _END, "<MAC>", False),
     MaskRule("ipv6", rf"\[?{_V6}\]?(?::\d{{1,5}})?(?![\w:.])", "<IP>", False),
@@ -207,7 +211,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A random-looking token: letters and digits mixed at least four times, or three times with both cases (Exim's
     # 1tXyZa-0004Kp-2B, Slack's U024BE7LH, base62 request ids), 8 characters or more. Names with a version or a
     # size (SHA256withRSA, v1alpha1, utf8mb4, x86_64) mix them less often.
-    MaskRule("random", rf"(?<![\w\-])(?=\d*+[A-Za-z])(?=[A-Za-z0-9_\-]{{8,}}+(?![\w\-])){_MIXED.format(3)}"
+    MaskRule("random", rf"{_RUN_START}(?=\d*+[A-Za-z])(?=[A-Za-z0-9_\-]{{8,}}+(?![\w\-])){_MIXED.format(3)}"
              rf"(?:(?=[\w\-]*?[a-z])(?=[\w\-]*?[A-Z])|{_MIXED.format(4)})[A-Za-z0-9]++(?:[_\-][A-Za-z0-9]++)*+" + _END,
              "<ID>", False),
     # A word glued to a number by _ or - names an instance as a whole:

@@ -81,18 +81,22 @@ def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]
 
 def _cut_head(text: str) -> str:
     """The longest start of a token's common start that ends in punctuation outside a placeholder ("" if none)."""
-    for i in range(len(text), 0, -1):
-        if _SLOT_EDGE.fullmatch(text[i - 1]) and text.count("<", 0, i) == text.count(">", 0, i):
-            return text[:i]
-    return ""
+    cut, depth = 0, 0
+    for i, char in enumerate(text):
+        depth += (char == "<") - (char == ">")
+        if depth == 0 and _SLOT_EDGE.fullmatch(char):
+            cut = i + 1
+    return text[:cut]
 
 
 def _cut_tail(text: str) -> str:
     """The longest end of a token's common end that starts with punctuation outside a placeholder ("" if none)."""
-    for i in range(len(text)):
-        if _SLOT_EDGE.fullmatch(text[i]) and text.count("<", i) == text.count(">", i):
-            return text[i:]
-    return ""
+    cut, depth = len(text), 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += (text[i] == ">") - (text[i] == "<")
+        if depth == 0 and _SLOT_EDGE.fullmatch(text[i]):
+            cut = i
+    return text[cut:]
 
 
 class _Around:
@@ -227,6 +231,8 @@ class _Tokens:
 
         Its constant pieces are found in order, each as early as it can be, which is exact for such patterns; a
         regex would backtrack over every split of a long token that fails."""
+        if WILDCARD not in wildcarded:
+            return wildcarded == token
         first, *middle, last = wildcarded.split(WILDCARD)
         gap = 0 if empty else 1
         end = len(token) - len(last)
@@ -818,10 +824,16 @@ class LogTemplateMiner:
                 if len(holes) <= len(own) or not own.issubset(holes):
                     continue
                 cover = covers[len(templates[c])][holes].get(_without(keys[c], holes))
-                if cover is not None:  # merged since into another: find() follows it (holes only grow)
-                    parent[c] = cover
-                    alive.discard(c)
-                    break
+                if cover is None:
+                    continue
+                while cover in parent:  # merged since into another (its holes only grow)
+                    cover = parent[cover]
+                # Keys read rhost=<IP> and rhost=<*> alike: the cover's other tokens widen to hold this one's.
+                templates[cover] = tuple(t if i in holes else self._tokens.generalise(t, o)
+                                         for i, (t, o) in enumerate(zip(templates[cover], templates[c])))
+                parent[c] = cover
+                alive.discard(c)
+                break
 
     def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
                      templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],

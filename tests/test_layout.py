@@ -901,6 +901,9 @@ def test_a_column_a_tab_ends_is_a_header_field():
     frame = parse_lines(lines)
     assert frame["component"].iloc[:3].tolist() == callers and frame["level"].iloc[0] == "warn"
     assert frame["content"].iloc[1] == 'apply request took too long\t{"took": "1ms"}'
+    # A tab after a message's first word, under a header of spaces, is the message's.
+    spaced = parse_lines([f"2024-03-12 08:00:{i % 60:02d} INFO GET\t/api/items/{i} 200" for i in range(60)])
+    assert spaced["content"].iloc[0] == "GET\t/api/items/0 200"
 
 
 def test_a_damaged_gzip_is_detected_on_what_reads(tmp_path):

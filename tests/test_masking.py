@@ -267,6 +267,9 @@ def test_a_random_looking_token_is_an_id_and_a_name_with_a_version_is_not():
     assert set(masker.mask_many(["1tXyZa-0004Kp-2B Completed", "1ausyw-ng8vCc-QD Completed"])) == {"<ID> Completed"}
     assert masker.mask("user U024BE7LH joined req Xk3j9aQ2LmN7 [logs/Xy3kP0aQRm2Kf1b9ZpQe_w]") == \
         "user <ID> joined req <ID> [logs/<ID>]"
+    # After a number and its dash too, but not inside a word joined by dashes.
+    assert masker.mask("job 20240312-Xk9pQ2mZ7 v1.2-14-gAb3De9F ref -Ab3De9Fg2Hk") == \
+        "job <NUM>-<ID> <NUM>-<NUM>-<ID> ref -<ID>"
     names = "log4j2 utf8mb4 SHA256withRSA PKCS5Padding v1alpha1 Http2Stream IPv4Address ubuntu2204 3rd-party"
     assert masker.mask(names) == names
 
@@ -280,5 +283,6 @@ def test_a_go_duration_with_its_larger_units_is_one_duration():
 def test_an_email_address_is_one_variable():
     assert Masker().mask("to=<john.doe@example.com>, from=<bob@corp.example> rabbit@node1") == \
         "to=<<EMAIL>>, from=<<EMAIL>> rabbit@node1"
+    assert Masker().mask("-bob@example.org +alice@example.com") == "-<EMAIL> +<EMAIL>"
     # systemd's instance units are no addresses.
     assert Masker().mask("getty@tty1.service wg-quick@wg0.service") == "getty@tty1.service wg-quick@wg0.service"

@@ -124,11 +124,22 @@ def test_a_template_absorbs_only_what_its_wildcards_cover():
     assert miner.transform(["task zeta on hostz in batch took soon ok"]).tolist() == [ids[20]]
 
 
+def test_an_absorbed_template_widens_the_cover_to_hold_its_words():
+    # 22 tokens: Drain allows one mismatch, so rhost=<IP> and rhost=zed make rhost=<*> in the absorbed template.
+    mid = " ".join("w" + chr(97 + i) for i in range(18))
+    messages = [f"start x1 <NUM> and {mid} rhost=<IP>", f"start x2 <HEX> and {mid} rhost=<IP>",
+                f"start foo bar and {mid} rhost=<IP>", f"start foo bar and {mid} rhost=zed"]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages, masked=True)
+    assert miner.transform([m + " " for m in messages], masked=True).tolist() == ids.tolist()
+
+
 def test_a_wildcard_inside_a_token_reads_as_any_text_even_on_long_tokens():
     covers = LogTemplateMiner()._tokens.covers
     assert covers("[<*>:<*>:<*>]", "[a:b:c]") and not covers("[<*>:<*>:<*>]", "[a:b]")
     assert covers("a<*>a", "aa") and not covers("a<*>a", "a") and not covers("a<*>a", "aa", empty=False)
     assert not covers("[<*>:<*>:<*>]", "[" + ":" * 4000 + " up")  # a regex would backtrack for seconds here
+    assert covers("abc", "abc") and not covers("abc", "abd")
 
 
 def test_a_glued_unit_joins_durations_but_not_a_list():
