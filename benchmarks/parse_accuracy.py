@@ -210,7 +210,7 @@ def markdown(rows: list[dict], folds: list[dict], shipped: dict, n_settings: int
         "default, so the Linux and Hadoop rows are not unseen tests of them; the generated logs below are. "
         "`lead_entities` changes none of the 8 systems (every fold ties, so it ships as the default); only the "
         "entity-led generated logs below test it. `absorb_covered` too changes none of them (every fold ties); it "
-        "was written after a probe of generated logs of 26 other programs (the same probe led to keeping a merged "
+        "was written after a probe of generated logs of 30 other programs (the same probe led to keeping a merged "
         "slot's shared text around its `<*>`, `user=<*>`, which changes no grouping). Its rule that most first words must also lead other events "
         "was written after seeing `protect_prefix=0` merge Linux's `<daemon> startup succeeded`, Spark's "
         "`<key> is deprecated` and ZooKeeper's `<key> set to <NUM>`, which both ground truths keep apart. "
