@@ -268,8 +268,8 @@ class AutoencoderDetector(BaseLogDetector):
     severity_weight : float, default 1.0
         As in the base class: added per level-severity step, in units of the
         training scores' standard deviation.
-    structure_weight : float, default 4.0
-        As in the base class, but twice its default: an autoencoder learns to
+    structure_weight : float, default 3.0
+        As in the base class, but half as much again: an autoencoder learns to
         reconstruct any message it sees a few dozen times, so a run of foreign
         lines soon scores as ordinary on its own; their shape still stands out.
         Chosen by leave-one-system-out (``benchmarks/bench_transfer.py``).
@@ -331,7 +331,7 @@ class AutoencoderDetector(BaseLogDetector):
                  bert_model: str | None = None, bert_batch_size: int = 64, bert_device: str = "auto",
                  cache_dir: str | None = None, log_dir: str | None = None, verbose: int = 0,
                  contamination: float | str = "auto", percentile: float | None = None,
-                 severity_weight: float = 1.0, structure_weight: float = 4.0,
+                 severity_weight: float = 1.0, structure_weight: float = 3.0,
                  novelty_weight: float = 1.0, routine: bool = True,
                  random_state: int = 0) -> None:
         super().__init__(contamination=contamination, percentile=percentile, severity_weight=severity_weight,
