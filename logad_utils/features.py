@@ -15,6 +15,7 @@ from scipy.stats import binom
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from .formats import SEVERITY
 from .io import elapsed_seconds
 from .streaming import TIMES_KEPT
 
@@ -73,14 +74,6 @@ def frame_documents(frame: pd.DataFrame, text: str = "masked", component: bool =
         docs = np.where(frame["blank"].to_numpy(dtype=bool), None, docs)
     return docs
 
-
-SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "NOTICE": 0, "NOTE": 0, "WARN": 1, "WARNING": 1,
-            "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3, "FTL": 3, "CRITICAL": 3,
-            "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
-            "W": 1, "E": 2, "F": 3, "A": 3,  # glog's, logcat's (A: assert) and MongoDB's one-letter levels
-            # PHP's
-            "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
-            "CATCHABLE FATAL ERROR": 2}
 
 
 def severity(levels: pd.Series) -> np.ndarray:

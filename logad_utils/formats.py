@@ -59,6 +59,14 @@ MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "M
 STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
                "httpRequest.status", "response_code")
 HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERROR"}
+# Severity rank of a level name: 0 routine, 1 warning, 2 error, 3 fatal (features.severity reads it).
+SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOTICE": 0, "NOTE": 0, "WARN": 1,
+            "WARNING": 1, "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3, "FTL": 3,
+            "CRITICAL": 3, "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
+            "W": 1, "E": 2, "F": 3, "A": 3,  # glog's, logcat's (A: assert) and MongoDB's one-letter levels
+            # PHP's
+            "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
+            "CATCHABLE FATAL ERROR": 2}
 # Other names of a status: Traefik's DownstreamStatus, a proxy's upstream_status, an app's responseCode.
 _STATUS_NAME = re.compile(r"(?:status|status_?code|response_?code)$", re.IGNORECASE)
 

@@ -31,8 +31,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .formats import (LEVELS_RE, MESSAGE_KEYS, STATUS_KEYS, LogFormat, http_status_class, is_status_key,
-                      level_name, parse_timestamps)
+from .formats import (LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, LogFormat, http_status_class,
+                      is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -780,9 +780,8 @@ def _dated_time(value: str, whole: bool = False) -> bool:
 _VALUE_TESTS = {"Timestamp": _dated_time,
                 "Level": lambda v: re.fullmatch(LEVELS_RE + r"|[VDIWEF]|D[1-5]", v.strip()) is not None}
 _VALUE_SAMPLE = 50
-# Lines a level must be the same on before it tells nothing; the level names that are routine.
+# Lines a level must be the same on before it tells nothing.
 _MIN_CONSTANT = 20
-_ROUTINE_LEVELS = {"TRACE", "DEBUG", "INFO", "INFORMATION", "NOTICE"}
 # A time value must carry a date (a year or a month name): "0:00:01" is more likely a duration.
 _DATED = re.compile(r"\d{4}|[A-Z][a-z]{2}")
 
@@ -799,7 +798,7 @@ def _routine_throughout(objs: list[dict], key: str) -> bool:
     that has it: a stream of errors keeps its level, whatever a status says."""
     values = {str(level_name(o[key], key)).strip().upper() for o in objs[:_VALUE_SAMPLE * 10]
               if o.get(key) is not None}
-    return len(objs) >= _MIN_CONSTANT and len(values) == 1 and values <= _ROUTINE_LEVELS
+    return len(objs) >= _MIN_CONSTANT and len(values) == 1 and SEVERITY.get(values.pop()) == 0
 
 
 def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) -> str | None:

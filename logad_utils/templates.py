@@ -63,7 +63,7 @@ _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 _CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
-# Where a parameter slot's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
+# Where a wildcard's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
 _SLOT_EDGE = re.compile(r"[^\w<>\s]")
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 _FORMAT = "logad-templates"
