@@ -52,7 +52,6 @@ __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partition
 
 BLOCK_BYTES = 64 << 20
 SUCCESS = "_SUCCESS"
-_HEAD_LINES = 500  # the first chunk read to learn a file's format
 _SCAN = 1 << 16
 _LOOKAHEAD = 4 << 20  # bytes read past a range for continuation lines of its last event
 _BEHIND = 64 << 10  # bytes read at a time back from a range for its last lines, which its first may continue
@@ -136,15 +135,13 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
     """The name of the format found on a file's first lines (None for an empty file), the format its ranges
     use (the layout itself where it was inferred), its multi-line rule and, where its timestamps are times
     of day, the date they start on (ISO)."""
-    report = ReadReport()
-    chunk = next(iter_log_chunks(path, fmt, _HEAD_LINES, report, json_key), None)
-    found = report.formats.get(str(path))
-    if chunk is None or found is None:
-        return None, None, None, None
     sample, _ = read_detection_sample(path)
-    # An inferred layout has no name to look up: the ranges get the layout itself (io detects it on the same lines).
-    spec = fmt if fmt != "auto" else found if found in PRESETS else detect_format(sample)
-    layout = get_format(spec, json_key=json_key)
+    if not sample:
+        return None, None, None, None
+    # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
+    layout = get_format(fmt, json_key=json_key) if fmt != "auto" else detect_format(sample)
+    found = layout.name
+    spec = fmt if fmt != "auto" else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
     anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
     return found, spec, infer_multiline(sample, layout), anchor
