@@ -950,9 +950,12 @@ def test_a_logger_name_ending_in_its_level_gives_both():
      "2000-12-0{d} 10:01:{s:02d}.358"),
     ("[0{d}-Dec-2026 10:00:{s:02d} UTC] PHP Warning:  Undefined variable $x in /var/www/a.php on line 3",
      "2026-12-0{d} 10:00:{s:02d}"),
+    ("2026120{d}T1000{s:02d}Z INFO svc{s} request {s} served", "2026-12-0{d} 10:00:{s:02d}"),
+    ("2026120{d}T1100{s:02d}.25+0100 WARN svc{s} request {s} retried", "2026-12-0{d} 10:00:{s:02d}.25"),
 ])
 def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
-    # Airflow writes a comma after the date; Cisco IOS and PHP a zone name after the time.
+    # Airflow writes a comma after the date; Cisco IOS and PHP a zone name after the time; ISO 8601's basic form
+    # has no separators (read in UTC where it has an offset).
     lines = [line.format(d=1 + i // 20, s=i % 60) for i in range(40)]
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
