@@ -66,6 +66,13 @@ _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
 _SLOT_EDGE = re.compile(r"[^\w<>\s]")
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
+# Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
+_ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
+# A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
+# An escaped quote opens none, so that a line of them is read in linear time.
+_QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
+_GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
+_SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 1
 
@@ -498,13 +505,20 @@ class LogTemplateMiner:
         (``<*>`` wherever they differ) and keeps at least as many words as
         wildcards: a rare message whose words in three or more slots are
         parameters its event's template already holds.
+    quoted_phrases : bool, default True
+        Read a quoted phrase with spaces (``vertex "module.vpc (expand)"``) as
+        one token, so that one event's phrases of any length are one slot;
+        not where it opens the message (klog's quoted message), follows ``=``
+        (a logfmt ``msg="..."`` is a message, not a value) or holds an
+        UPPER_CASE word (``"GET /x HTTP/1.1"``: its words name the event).
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
                  masker: Masker | None = None, slot_min_values: int = 4, protect_prefix: int = 1,
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
                  collapse_lists: bool = True, shared_slots: bool = True,
-                 slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True) -> None:
+                 slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
+                 quoted_phrases: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -525,6 +539,7 @@ class LogTemplateMiner:
         self.slot_pairs = bool(slot_pairs)
         self.lead_entities = bool(lead_entities)
         self.absorb_covered = bool(absorb_covered)
+        self.quoted_phrases = bool(quoted_phrases)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -535,7 +550,8 @@ class LogTemplateMiner:
                 "cover_merges": self.cover_merges, "digits_are_vars": self.digits_are_vars,
                 "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists,
                 "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
-                "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered}
+                "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
+                "quoted_phrases": self.quoted_phrases}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -643,23 +659,40 @@ class LogTemplateMiner:
         (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
         a hex value that happened to have no letters) becomes ``<*>``.
         """
+        if self.quoted_phrases and ("'" in text or '"' in text):
+            text = _QUOTED.sub(lambda m: self._glued(m, text), text)
         tokens = text.split()
         if not self.collapse_lists or len(tokens) < 2:
             return tokens
         out: list[str] = []
         run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits
+        run_type = prev = ""
         kind_of = self._tokens.run_kind
         for tok in tokens:
             # The whole token is variable; a masked one and a word with digits
-            # (ssh2 after a port number) never share a run.
+            # (ssh2 after a port number) never share a run. A list holds values
+            # of one type, or is written with commas: <PATH> <NUM> <DURATION> are
+            # fields, each its own slot (else the count of tokens would hang on
+            # whether the path was masked); <ID>, <HOST>, <ID> is a list.
+            listed = prev[-1:] in ",;"  # a comma says list: its values may mask apart
+            prev = tok
             item, kind = kind_of(tok)
-            if kind and kind == run_kind:
+            kind_type = _ID_LIKE.get(item, item) if kind == 1 else ""
+            if kind and kind == run_kind and (kind_type == run_type or listed):
                 if out[-1].rstrip(",;") != item:
                     out[-1] = WILDCARD
                 continue
             out.append(tok)
-            run_kind = kind
+            run_kind, run_type = kind, kind_type
         return out
+
+    def _glued(self, quoted: re.Match, text: str) -> str:
+        """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``)."""
+        phrase, start = quoted.group(), quoted.start()
+        if (not _SPACE.search(phrase) or not text[:start].strip() or text[start - 1] == "="
+                or any(self._tokens.is_enum(word) for word in phrase.split())):
+            return phrase
+        return _SPACE.sub(_GLUE, phrase)
 
     def _merge_slots(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:
         """Merge clusters differing in one parameter-like slot.
@@ -925,7 +958,7 @@ class LogTemplateMiner:
 
     def template_of(self, ids: Iterable[int]) -> list[str]:
         """Template text of each id ('' for -1)."""
-        texts = [" ".join(t) for t in self._templates]
+        texts = [" ".join(t).replace(_GLUE, " ") for t in self._templates]
         return [texts[i] if i >= 0 else "" for i in (int(x) for x in ids)]
 
     @property
@@ -933,7 +966,7 @@ class LogTemplateMiner:
         """One row per template: ``template_id`` int64, ``template`` str, ``count`` int64 (weight in fit)."""
         return pd.DataFrame({
             "template_id": np.arange(len(self._templates), dtype=np.int64),
-            "template": [" ".join(t) for t in self._templates],
+            "template": [" ".join(t).replace(_GLUE, " ") for t in self._templates],
             "count": np.asarray(self._counts, dtype=np.int64),
         })
 
@@ -953,7 +986,8 @@ class LogTemplateMiner:
         if data.get("version") != _FORMAT_VERSION:
             raise ValueError(f"template model version {data.get('version')} is not supported "
                              f"(this logad reads version {_FORMAT_VERSION})")
-        miner = cls(masker=Masker.from_dict(data["masker"]), **data["params"])
+        # A model saved before quoted phrases were read whole keeps splitting them.
+        miner = cls(masker=Masker.from_dict(data["masker"]), **{"quoted_phrases": False, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]
         miner._known = {str(k): int(v) for k, v in data["known"].items()}

@@ -156,6 +156,42 @@ def test_a_duration_whose_unit_scales_with_it_is_one_event_and_a_fixed_unit_stay
     assert miner.templates_["template"].tolist() == [f"request took {WILDCARD} ok", "job ran in <DURATION>ms"]
 
 
+def test_fields_of_different_types_are_not_a_list():
+    # A request's path, status and time are three fields, whether or not the path was masked; a list of ids, or of
+    # values written with commas, still collapses.
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"GET /api/v1/items/{i} {200 + i} {i}.5 ms" for i in range(6)]
+                              + [f"GET health {200 + i} {i}.5 ms" for i in range(6)]
+                              + ["delete 0x1f 12 0x2a", "delete 0x3b", "hosts 10.0.0.1, db1.example.com, 10.0.0.2"])
+    templates = miner.template_of(ids)
+    assert ids[0] == ids[6] and templates[0] == f"GET {WILDCARD} <NUM> <DURATION> ms"
+    assert ids[12] == ids[13] and templates[14] == f"hosts {WILDCARD}"
+
+
+@pytest.mark.parametrize("quoted_phrases", [True, False])
+def test_a_quoted_phrase_is_one_value(quoted_phrases):
+    names = ["module.vpc (expand)", "aws_instance.web[0]", "data.aws_ami.ubuntu (expand)", "module.db.aws_db (close)",
+             "output.ip", "var.region (prepare state)"]
+    messages = [f'walking vertex "{name}" in graph' for name in names]
+    # Not one value: a logfmt key's quoted message, a message that opens with a quote, a request line (its
+    # UPPER_CASE method names the event).
+    messages += [f'retry msg="{m}" attempt=3' for m in ("disk full", "quota exceeded now")]
+    messages += [f'"{m}" pod=web' for m in ("Probe failed", "Container restarted twice")]
+    messages += [f'client sent "{m} /a HTTP/1.1" and left' for m in ("GET", "POST")]
+    miner = LogTemplateMiner(quoted_phrases=quoted_phrases)
+    ids = miner.fit_transform(messages)
+    assert (len(set(ids[:6])) == 1) == quoted_phrases
+    assert len(set(ids[6:])) == 6
+    if quoted_phrases:
+        assert miner.template_of(ids[:1]) == [f'walking vertex "{WILDCARD}" in graph']
+        assert miner.transform(['walking vertex "module.new thing here" in graph']).tolist() == [ids[0]]
+        assert LogTemplateMiner.from_dict(miner.to_dict()).transform(messages).tolist() == ids.tolist()
+    # A model saved before this rule keeps splitting quoted phrases.
+    old = miner.to_dict()
+    del old["params"]["quoted_phrases"]
+    assert LogTemplateMiner.from_dict(old).quoted_phrases is False
+
+
 @pytest.mark.parametrize("absorb_covered", [True, False])
 def test_a_rare_message_its_events_template_covers_joins_it(absorb_covered):
     # One event: its namespace a parameter (a one-slot merge), its container and pod varying together (a pair
