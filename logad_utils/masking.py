@@ -114,9 +114,10 @@ _V6 = (
 _END = r"(?!\w)"  # a variable ends where its token does
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 # Suffixes that rarely end a Java property or file name ("x.id", "a.io" and
-# "job.in" are not hosts); names with a digit need no list (see "host").
+# "job.in" are not hosts); names with a digit need no list (see "host"). With
+# the private names networks use inside (wpad.lan, db.internal).
 _TLD = (
-    r"(?:com|net|org|edu|gov|mil|arpa|local|localdomain"
+    r"(?:com|net|org|edu|gov|mil|arpa|local|localdomain|lan|internal|intranet|corp"
     r"|cn|de|uk|jp|fr|ru|br|nl|kr|au|ca|es|se|ch|pl|tw|hk|eu|at|dk|fi|nz|za|mx|ar|cz|gr"
     r"|hu|pt|ro|il|ie|sg|tr|ua|vn|th|ph|cl|sk|bg|hr|lt|lv|ee|ir|pk|eg)"
 )

@@ -27,6 +27,7 @@ M = Masker()
     ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch hdfs://<URL> now"),
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
+    ("query wpad.lan and db.internal:5432", "query <HOST> and <HOST>:<NUM>"),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
     ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
     ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
