@@ -14,6 +14,7 @@ from conftest import ODD, ROUTINE, corpus
 from logad_utils.detectors import _autoencoder as ae_mod
 from logad_utils.detectors._autoencoder import AutoencoderDetector, SparseBatches, damp_counts, holdout_split
 from logad_utils.detectors import auto_threshold
+from logad_utils.embeddings import _usable_cores
 from logad_utils.features import TOKEN_PATTERN
 from logad_utils.persistence import load_detector, save_detector
 
@@ -172,17 +173,20 @@ def test_bert_features():
     assert det.transform(docs[:5]).shape == (5, 8)
 
 
-def test_keras_import_and_training_write_nothing_to_stderr():
-    # TensorFlow's native start-up notes (no CUDA driver, CPU features) are noise in a log user's terminal.
+def test_keras_import_and_training_write_nothing_to_stderr_and_use_every_core():
+    # TensorFlow's native start-up notes (no CUDA driver, CPU features) are noise in a log user's terminal. Its
+    # default thread count had left a core idle.
     import subprocess
     import sys
     from pathlib import Path
 
     code = ("import numpy as np; from logad_utils.detectors._autoencoder import _keras; k = _keras(); "
             "m = k.Sequential([k.Input((4,)), k.layers.Dense(2)]); m.compile('adam', 'mse'); "
-            "m.fit(np.ones((8, 4)), np.ones((8, 2)), epochs=1, verbose=0); print('trained')")
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+            "m.fit(np.ones((8, 4)), np.ones((8, 2)), epochs=1, verbose=0); import tensorflow as tf; "
+            "print('trained', tf.config.threading.get_intra_op_parallelism_threads())")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TF_CPP_MIN_LOG_LEVEL", "OMP_NUM_THREADS", "KERAS_BACKEND")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
                           cwd=Path(__file__).resolve().parents[1])
-    assert done.returncode == 0 and done.stdout.strip() == "trained"
+    assert done.returncode == 0 and done.stdout.strip() == f"trained {_usable_cores()}"
     assert done.stderr.strip() == ""
