@@ -109,7 +109,8 @@ _V6 = (
     rf"(?:(?:{_H4}:){{7}}{_H4}"  # full form
     rf"|(?:{_H4}:){{1,7}}:(?:{_H4}(?::{_H4}){{0,5}})?"  # a::b, a:b::
     rf"|::(?:{_H4}(?::{_H4}){{0,6}})?)"  # ::1, ::
-    rf"(?:(?<=:){_V4})?"  # ::ffff:1.2.3.4
+    # ::1.2.3.4, and ::ffff:1.2.3.4 as a dual-stack socket names an IPv4 peer
+    rf"(?:(?<=:){_V4}|(?<=[0-9A-Fa-f]):{_V4})?"
 )
 _END = r"(?!\w)"  # a variable ends where its token does
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"

@@ -28,6 +28,7 @@ M = Masker()
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and db.internal:5432", "query <HOST> and <HOST>:<NUM>"),
+    ('Client "::ffff:192.168.1.5" from ::ffff:10.0.0.1 and ::1', 'Client "<IP>" from <IP> and <IP>'),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
     ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
     ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
