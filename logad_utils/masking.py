@@ -216,6 +216,15 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("random", rf"{_RUN_START}(?=\d*+[A-Za-z])(?=[A-Za-z0-9_\-]{{8,}}+(?![\w\-])){_MIXED.format(3)}"
              rf"(?:(?=[\w\-]*?[a-z])(?=[\w\-]*?[A-Z])|{_MIXED.format(4)})[A-Za-z0-9]++(?:[_\-][A-Za-z0-9]++)*+" + _END,
              "<ID>", False),
+    # A random-looking token of mixed case (base62 and base64 ids: Zeek's CZLueLxq5dD5E7hrrE, Dovecot's session
+    # +75zIhEg+t4MQryC; a "/" ends it, as in a path), 12 characters or more, with three places or more where
+    # its case or class turns as no camelCase name turns (a lower-case letter before two capitals, one between
+    # capitals or digits, a digit between letters): NoRouteToHostException and HeapDumpPath have fewer. It
+    # starts only where a token does, so that a long token is tried once.
+    MaskRule("random_case", r"(?<![\w+\-])(?=[A-Za-z0-9+])(?=[A-Za-z0-9+_\-]{12,}+(?![\w+\-]))"
+             r"(?=[\w+\-]*?[a-z])(?=[\w+\-]*?[A-Z])"
+             r"(?=(?:[\w+\-]*?(?=[a-z][A-Z]{2}|[A-Z][a-z][A-Z0-9]|\d[a-z][A-Z]|[a-z]\d[A-Za-z])[\w+\-]){3})"
+             r"[A-Za-z0-9+_\-]++(?![\w+\-])", "<ID>"),
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.
     MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,

@@ -29,6 +29,9 @@ M = Masker()
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and db.internal:5432", "query <HOST> and <HOST>:<NUM>"),
     ('Client "::ffff:192.168.1.5" from ::ffff:10.0.0.1 and ::1', 'Client "<IP>" from <IP> and <IP>'),
+    ("uid=CZLueLxq5dD5E7hrrE session <+75zIhEg+t4MQryC> id RsDxJrUYFtcMzK", "uid=<ID> session <<ID>> id <ID>"),
+    ("NoRouteToHostException HeapDumpPath getHTTPResponseCode AbstractOAuth2IdentityProvider ifHCInOctets",
+     "NoRouteToHostException HeapDumpPath getHTTPResponseCode AbstractOAuth2IdentityProvider ifHCInOctets"),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
     ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
     ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
@@ -269,9 +272,10 @@ def test_a_random_looking_token_is_an_id_and_a_name_with_a_version_is_not():
     assert set(masker.mask_many(["1tXyZa-0004Kp-2B Completed", "1ausyw-ng8vCc-QD Completed"])) == {"<ID> Completed"}
     assert masker.mask("user U024BE7LH joined req Xk3j9aQ2LmN7 [logs/Xy3kP0aQRm2Kf1b9ZpQe_w]") == \
         "user <ID> joined req <ID> [logs/<ID>]"
-    # After a number and its dash too, but not inside a word joined by dashes.
+    # After a number and its dash too (or with them, where the whole token is random-looking), but not inside a
+    # word joined by dashes.
     assert masker.mask("job 20240312-Xk9pQ2mZ7 v1.2-14-gAb3De9F ref -Ab3De9Fg2Hk") == \
-        "job <NUM>-<ID> <NUM>-<NUM>-<ID> ref -<ID>"
+        "job <ID> <NUM>-<NUM>-<ID> ref -<ID>"
     names = "log4j2 utf8mb4 SHA256withRSA PKCS5Padding v1alpha1 Http2Stream IPv4Address ubuntu2204 3rd-party"
     assert masker.mask(names) == names
 
