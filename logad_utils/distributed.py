@@ -135,11 +135,12 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
     """The name of the format found on a file's first lines (None for an empty file), the format its ranges
     use (the layout itself where it was inferred), its multi-line rule and, where its timestamps are times
     of day, the date they start on (ISO)."""
+    fixed = get_format(fmt, json_key=json_key) if fmt != "auto" else None  # a bad format fails on any file
     sample, _ = read_detection_sample(path)
     if not sample:
         return None, None, None, None
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
-    layout = get_format(fmt, json_key=json_key) if fmt != "auto" else detect_format(sample)
+    layout = fixed or detect_format(sample)
     found = layout.name
     spec = fmt if fmt != "auto" else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)

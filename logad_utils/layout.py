@@ -104,8 +104,10 @@ _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
 # ISO 8601's extended form, and its basic one (20240311T080007Z, as in signed cloud requests).
-_ISO_P = _Part("Timestamp", r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?|\d{8}T\d{6}(?:[.,]\d{1,9})?)"
-               + _OFFSET_RE + "?", ("ISO8601",))
+# The basic form's month, day and clock are bounded: 98765432T123456 is an id.
+_ISO_BASIC = r"\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+_ISO_P = _Part("Timestamp", r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?|" + _ISO_BASIC
+               + r"(?:[.,]\d{1,9})?)" + _OFFSET_RE + "?", ("ISO8601",))
 _CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
 _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", ("%Y-%m-%d-%H.%M.%S.%f",))
 # Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").

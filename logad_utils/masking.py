@@ -116,9 +116,10 @@ _END = r"(?!\w)"  # a variable ends where its token does
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 # Suffixes that rarely end a Java property or file name ("x.id", "a.io" and
 # "job.in" are not hosts); names with a digit need no list (see "host"). With
-# the private names networks use inside (wpad.lan, db.internal).
+# the private names networks use inside (wpad.lan), but not "internal", which
+# ends packages (io.netty.util.internal) as often as hosts (ec2.internal's have digits).
 _TLD = (
-    r"(?:com|net|org|edu|gov|mil|arpa|local|localdomain|lan|internal|intranet|corp"
+    r"(?:com|net|org|edu|gov|mil|arpa|local|localdomain|lan|intranet|corp"
     r"|cn|de|uk|jp|fr|ru|br|nl|kr|au|ca|es|se|ch|pl|tw|hk|eu|at|dk|fi|nz|za|mx|ar|cz|gr"
     r"|hu|pt|ro|il|ie|sg|tr|ua|vn|th|ph|cl|sk|bg|hr|lt|lv|ee|ir|pk|eg)"
 )

@@ -74,7 +74,9 @@ _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
+# Version 1 had no ``quoted_phrases`` nor ``typed_lists``: such a model tokenizes as it was fitted, without them.
+_READS = {1: {"quoted_phrases": False, "typed_lists": False}, 2: {}}
 
 
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
@@ -505,6 +507,10 @@ class LogTemplateMiner:
         (``<*>`` wherever they differ) and keeps at least as many words as
         wildcards: a rare message whose words in three or more slots are
         parameters its event's template already holds.
+    typed_lists : bool, default True
+        With ``collapse_lists``, a run collapses only when its values share a
+        type (``<NUM>``, ``<HEX>`` and ``<ID>`` are one) or are written with
+        commas: ``<PATH> <NUM> <DURATION>`` are three fields.
     quoted_phrases : bool, default True
         Read a quoted phrase with spaces (``vertex "module.vpc (expand)"``) as
         one token, so that one event's phrases of any length are one slot;
@@ -518,7 +524,7 @@ class LogTemplateMiner:
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
                  collapse_lists: bool = True, shared_slots: bool = True,
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
-                 quoted_phrases: bool = True) -> None:
+                 typed_lists: bool = True, quoted_phrases: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -539,6 +545,7 @@ class LogTemplateMiner:
         self.slot_pairs = bool(slot_pairs)
         self.lead_entities = bool(lead_entities)
         self.absorb_covered = bool(absorb_covered)
+        self.typed_lists = bool(typed_lists)
         self.quoted_phrases = bool(quoted_phrases)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
@@ -551,7 +558,7 @@ class LogTemplateMiner:
                 "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists,
                 "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
                 "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
-                "quoted_phrases": self.quoted_phrases}
+                "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -678,7 +685,7 @@ class LogTemplateMiner:
             prev = tok
             item, kind = kind_of(tok)
             kind_type = _ID_LIKE.get(item, item) if kind == 1 else ""
-            if kind and kind == run_kind and (kind_type == run_type or listed):
+            if kind and kind == run_kind and (kind_type == run_type or listed or not self.typed_lists):
                 if out[-1].rstrip(",;") != item:
                     out[-1] = WILDCARD
                 continue
@@ -983,11 +990,10 @@ class LogTemplateMiner:
         """Inverse of :meth:`to_dict`."""
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             raise ValueError("not a logad template model")
-        if data.get("version") != _FORMAT_VERSION:
+        if data.get("version") not in _READS:
             raise ValueError(f"template model version {data.get('version')} is not supported "
-                             f"(this logad reads version {_FORMAT_VERSION})")
-        # A model saved before quoted phrases were read whole keeps splitting them.
-        miner = cls(masker=Masker.from_dict(data["masker"]), **{"quoted_phrases": False, **data["params"]})
+                             f"(this logad reads versions {', '.join(map(str, _READS))})")
+        miner = cls(masker=Masker.from_dict(data["masker"]), **{**_READS[data["version"]], **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]
         miner._known = {str(k): int(v) for k, v in data["known"].items()}

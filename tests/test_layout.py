@@ -961,6 +961,11 @@ def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
 
 
+def test_an_id_shaped_like_a_basic_iso_time_is_no_timestamp():
+    frame = parse_lines([f"9876543{i % 10}T12345{i % 10} job {i} done" for i in range(40)])
+    assert frame["content"].iloc[3] == "98765433T123453 job 3 done"
+
+
 def test_the_messages_layout_ends_at_its_level_when_words_follow_it():
     # BIND: a category header, then "info: client @0x... (name): query: ..." on most lines; another line's words
     # are no fields.

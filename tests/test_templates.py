@@ -186,10 +186,21 @@ def test_a_quoted_phrase_is_one_value(quoted_phrases):
         assert miner.template_of(ids[:1]) == [f'walking vertex "{WILDCARD}" in graph']
         assert miner.transform(['walking vertex "module.new thing here" in graph']).tolist() == [ids[0]]
         assert LogTemplateMiner.from_dict(miner.to_dict()).transform(messages).tolist() == ids.tolist()
-    # A model saved before this rule keeps splitting quoted phrases.
+
+
+def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
+    # Version 1 read a run of any variables as one list: its "GET <*> ms" must still take a path, a status and a
+    # time, and its quoted phrases stay split.
+    miner = LogTemplateMiner(typed_lists=False, quoted_phrases=False)
+    miner.fit([f"GET /api/items/{i} {200 + i % 3} {i}.5 ms" for i in range(20)] + ['walking vertex "a b" in graph'])
     old = miner.to_dict()
-    del old["params"]["quoted_phrases"]
-    assert LogTemplateMiner.from_dict(old).quoted_phrases is False
+    old["version"] = 1
+    del old["params"]["typed_lists"], old["params"]["quoted_phrases"]
+    loaded = LogTemplateMiner.from_dict(old)
+    assert not loaded.typed_lists and not loaded.quoted_phrases
+    assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
+    with pytest.raises(ValueError, match="reads versions 1, 2"):
+        LogTemplateMiner.from_dict({**old, "version": 3})
 
 
 @pytest.mark.parametrize("absorb_covered", [True, False])

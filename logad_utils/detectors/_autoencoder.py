@@ -75,8 +75,9 @@ def _keras():
 
 
 def _use_every_core() -> None:
-    """Let TensorFlow's kernels use every usable core, as BERT's do; unless the user chose a thread count."""
-    if os.environ.get("KERAS_BACKEND") != "tensorflow" or "OMP_NUM_THREADS" in os.environ:
+    """Let TensorFlow's kernels use every usable core, as BERT's do, unless the user chose a thread count."""
+    chosen = {"OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"} & set(os.environ)
+    if os.environ.get("KERAS_BACKEND") != "tensorflow" or chosen:
         return
     import tensorflow as tf
 
