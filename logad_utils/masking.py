@@ -179,11 +179,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # or more labels with a digit somewhere (62.99.164.82.sh.inode.at). Before
     # ipv4, which would take the leading address. A TLD list rather than
     # "any last label" keeps Java names (org.apache.X) and files (job.xml) out.
+    # At most 12 labels, with a digit among the first 100 characters: each
+    # label of a long dotted run that is no host is tried, so each try must be
+    # short (a line of "a.b." repeated took minutes).
     MaskRule(
         "host",
         r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
-        rf"(?:(?:{_LABEL}\.)+{_TLD}(?![\w\-]|\.\w)"
-        rf"|(?=[\w.\-]*?\d)(?:{_LABEL}\.){{2,}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
+        rf"(?:(?:{_LABEL}\.){{1,12}}{_TLD}(?![\w\-]|\.\w)"
+        rf"|(?=[\w.\-]{{0,100}}?\d)(?:{_LABEL}\.){{2,12}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
         "<HOST>",
         False,
     ),
