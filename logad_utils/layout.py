@@ -276,6 +276,8 @@ _ELEMENT_RES = [
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
+    # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)").
+    ("paren", re.compile(r"(\s*)\(([^()\s][^()]*)\)(?=\s)")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
@@ -510,6 +512,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                          "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             out += gap + f"\\[<{name}>\\]"
+        elif element.kind == "paren":
+            name = names("Thread")
+            patterns[name] = r"[^()]*"
+            out += gap + f"\\(<{name}>\\)"
         elif element.kind == "mark":
             name = names("Mark")
             patterns[name] = _MARK.pattern

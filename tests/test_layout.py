@@ -961,6 +961,15 @@ def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
 
 
+def test_a_thread_in_parentheses_after_the_logger_is_a_header_field():
+    # JBoss, WildFly and Quarkus: "%d %-5p [%c] (%t) %s"; a thread name may hold a space or a comma.
+    threads = ["Timer-0", "default task-1", "jgroups-20,node-1", "executor-thread-3"]
+    frame = parse_lines([f"2026-12-01 10:00:{i:02d},452 INFO  [org.acme.Events] ({threads[i % 4]}) user {i} logged in"
+                         for i in range(40)])
+    assert frame["content"].tolist() == [f"user {i} logged in" for i in range(40)]
+    assert frame["level"].eq("INFO").all() and frame["component"].eq("org.acme.Events").all()
+
+
 def test_an_id_shaped_like_a_basic_iso_time_is_no_timestamp():
     frame = parse_lines([f"9876543{i % 10}T12345{i % 10} job {i} done" for i in range(40)])
     assert frame["content"].iloc[3] == "98765433T123453 job 3 done"
