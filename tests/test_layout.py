@@ -970,6 +970,15 @@ def test_a_thread_in_parentheses_after_the_logger_is_a_header_field():
     assert frame["level"].eq("INFO").all() and frame["component"].eq("org.acme.Events").all()
 
 
+def test_a_caller_before_an_angle_bracket_is_the_component():
+    # zerolog's console writer: "time LEVEL caller > message".
+    lines = [f"2026-12-01T10:00:{i:02d}Z {('INF', 'DBG', 'WRN')[i % 3]} github.com/acme/app/pkg/health/check.go:{i} > "
+             f"Health check {i} passed" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == [f"Health check {i} passed" for i in range(40)]
+    assert frame["component"].iloc[5] == "github.com/acme/app/pkg/health/check.go:5"
+
+
 def test_an_id_shaped_like_a_basic_iso_time_is_no_timestamp():
     frame = parse_lines([f"9876543{i % 10}T12345{i % 10} job {i} done" for i in range(40)])
     assert frame["content"].iloc[3] == "98765433T123453 job 3 done"
