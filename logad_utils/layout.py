@@ -264,6 +264,9 @@ def time_format_of(values: Sequence[str]) -> str | None:
     return _time_format(list(values), _WHOLE_LAYOUTS[best]) if n >= 0.5 * len(values) else None
 
 
+_PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
+# A caller, as zerolog's console writer puts it before "> message": a source file and its line.
+_CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
@@ -276,8 +279,9 @@ _ELEMENT_RES = [
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
-    # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)").
-    ("paren", re.compile(r"(\s*)\(([^()\s][^()]*)\)(?=\s)")),
+    # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)"),
+    # one level of parentheses inside ("(Thread-0 (ActiveMQ-server-1))").
+    ("paren", re.compile(r"(\s*)\(([^()\s]" + _PAREN_BODY + r")\)(?=\s)")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
@@ -335,7 +339,8 @@ def _elements(rest: str) -> list[_Element]:
                 word = m.group(2)
                 detail = (word.isdigit(), _QUALIFIED.fullmatch(word) is not None,
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
-                          word if kind == "word" and _MARK.fullmatch(word) else None)
+                          word if kind == "word" and _MARK.fullmatch(word) else None,
+                          _CALLER.fullmatch(word) is not None)
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail))
@@ -374,11 +379,21 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
+        before = len(alive)
         alive = _at(per_line, alive, place, lambda e, wanted=kind: e.kind == wanted)
         shapes = Counter(per_line[i][place] for i in alive)
         element = shapes.most_common(1)[0][0]
-        if kind == "sep" and element.detail[0] == ">" and not (header and header[-1][0].kind == "word"):
-            break  # zerolog's "caller > message" ends a header; Gradle's "INFO > Task ..." is a message
+        if kind == "sep" and element.detail[0] == ">" and not (header and header[-1][0].kind == "word"
+                                                                and header[-1][0].detail[4]):
+            break  # zerolog's "file.go:42 > message" ends a header; "INFO > Task", "cpu > 83%" are messages
+        if kind == "paren":
+            # A thread follows the logger's bracket (JBoss' "[org.x.Y] (Timer-0)") or comes before it (Home
+            # Assistant's "INFO (MainThread) [homeassistant.core]"); "INFO (4/40) Downloading" is a message's.
+            if not (header and _bracketed(header[-1][0])) and len(_at(per_line, alive, place + 1, _bracketed)) < need:
+                break
+            # On some lines only (a line written without its thread): an optional field, as a pid may be.
+            header.append((element, len(alive) < before))
+            continue
         if kind == "component":
             with_pid = sum(c for e, c in shapes.items() if e.detail[0])
             with_sub = sum(c for e, c in shapes.items() if e.detail[1])
@@ -393,7 +408,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if kind in ("word", "cell"):
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
-            element = _Element(kind, element.spaced, (digits, qualified, padded))
+            caller = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
+            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             element = _Element(kind, element.spaced, (qualified, leveled, lettered))
@@ -406,7 +422,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
+            not any(header[-1][0].detail[1:4]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
 
@@ -516,8 +532,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             out += gap + f"\\[<{name}>\\]"
         elif element.kind == "paren":
             name = names("Thread")
-            patterns[name] = r"[^()]*"
-            out += gap + f"\\(<{name}>\\)"
+            patterns[name] = _PAREN_BODY
+            field = gap + f"\\(<{name}>\\)"
+            out += f"(?:{field})?" if optional_pid else field
         elif element.kind == "mark":
             name = names("Mark")
             patterns[name] = _MARK.pattern

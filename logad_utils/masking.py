@@ -179,14 +179,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # or more labels with a digit somewhere (62.99.164.82.sh.inode.at). Before
     # ipv4, which would take the leading address. A TLD list rather than
     # "any last label" keeps Java names (org.apache.X) and files (job.xml) out.
-    # At most 12 labels, with a digit among the first 100 characters: each
+    # At most DNS' 127 labels, with a digit within its 253 characters: each
     # label of a long dotted run that is no host is tried, so each try must be
-    # short (a line of "a.b." repeated took minutes).
+    # bounded (a line of "a.b." repeated took minutes).
     MaskRule(
         "host",
         r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
-        rf"(?:(?:{_LABEL}\.){{1,12}}{_TLD}(?![\w\-]|\.\w)"
-        rf"|(?=[\w.\-]{{0,100}}?\d)(?:{_LABEL}\.){{2,12}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
+        rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
+        rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
         "<HOST>",
         False,
     ),
@@ -222,12 +222,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              "<ID>", False),
     # A random-looking token of mixed case (base62 and base64 ids: Zeek's CZLueLxq5dD5E7hrrE, Dovecot's session
     # +75zIhEg+t4MQryC; a "/" ends it, as in a path), 12 characters or more, with three places or more where
-    # its case or class turns as no camelCase name turns (a lower-case letter before two capitals, one between
-    # capitals or digits, a digit between letters): NoRouteToHostException and HeapDumpPath have fewer. It
-    # starts only where a token does, so that a long token is tried once.
-    MaskRule("random_case", r"(?<![\w+\-])(?=[A-Za-z0-9+])(?=[A-Za-z0-9+_\-]{12,}+(?![\w+\-]))"
+    # its case or class turns as no camelCase name turns: a lower-case letter before two capitals, one between
+    # capitals or digits, a digit between letters. A version tag (IPv4, LMv3) and an acronym's plural (FDs, IDs)
+    # are no such turns: getIPv4Address, NoRouteToHostException and HeapDumpPath stay. It starts where a token
+    # starts, not after a dot (a dotted name's last part), so that a long token is tried once.
+    MaskRule("random_case", r"(?<![\w+.\-])(?=[A-Za-z0-9+])(?=[A-Za-z0-9+_\-]{12,}+(?![\w+\-]))"
              r"(?=[\w+\-]*?[a-z])(?=[\w+\-]*?[A-Z])"
-             r"(?=(?:[\w+\-]*?(?=[a-z][A-Z]{2}|[A-Z][a-z][A-Z0-9]|\d[a-z][A-Z]|[a-z]\d[A-Za-z])[\w+\-]){3})"
+             r"(?=(?:[\w+\-]*?(?=[a-z][A-Z]{2}|(?<![A-Z](?=[A-Z]s[A-Z]))[A-Z](?!v\d)[a-z][A-Z0-9]|\d[a-z][A-Z]"
+             r"|(?!v)[a-z]\d[A-Za-z])[\w+\-]){3})"
              r"[A-Za-z0-9+_\-]++(?![\w+\-])", "<ID>"),
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.

@@ -968,6 +968,20 @@ def test_a_thread_in_parentheses_after_the_logger_is_a_header_field():
                          for i in range(40)])
     assert frame["content"].tolist() == [f"user {i} logged in" for i in range(40)]
     assert frame["level"].eq("INFO").all() and frame["component"].eq("org.acme.Events").all()
+    # A thread with parentheses inside, and a line without one, keep the layout; a count in parentheses that opens
+    # a message after the level is the message's.
+    lines = [f"2026-12-01 10:00:{i:02d},452 INFO  [org.acme.Events] (Timer-{i}) user {i} logged in" for i in range(40)]
+    lines[3] = "2026-12-01 10:00:03,452 INFO  [org.acme.Events] (Thread-0 (ActiveMQ-server-1)) user 3 logged in"
+    lines[5] = "2026-12-01 10:00:05,452 INFO  [org.acme.Events] user 5 logged in"
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == [f"user {i} logged in" for i in range(40)]
+    assert frame["component"].eq("org.acme.Events").all() and frame["thread"].iloc[3] == "Thread-0 (ActiveMQ-server-1)"
+    frame = parse_lines([f"2026-12-01 10:00:{i:02d} INFO ({i}/40) Downloading part {i}" for i in range(40)])
+    assert frame["content"].iloc[4] == "(4/40) Downloading part 4"
+    # Home Assistant writes the thread before the logger's bracket.
+    frame = parse_lines([f"2026-12-01 10:00:{i:02d}.654 WARNING (MainThread) [homeassistant.core] Hub {i} not ready"
+                         for i in range(40)])
+    assert frame["content"].iloc[2] == "Hub 2 not ready" and frame["component"].eq("homeassistant.core").all()
 
 
 def test_a_caller_before_an_angle_bracket_is_the_component():
@@ -977,6 +991,9 @@ def test_a_caller_before_an_angle_bracket_is_the_component():
     frame = parse_lines(lines)
     assert frame["content"].tolist() == [f"Health check {i} passed" for i in range(40)]
     assert frame["component"].iloc[5] == "github.com/acme/app/pkg/health/check.go:5"
+    # A word that names no source line before ">" opens the message.
+    frame = parse_lines([f"2026-12-01 10:00:{i:02d} WARN cpu > {i}% on host3" for i in range(40)])
+    assert frame["content"].iloc[7] == "cpu > 7% on host3"
 
 
 def test_an_id_shaped_like_a_basic_iso_time_is_no_timestamp():

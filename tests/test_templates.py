@@ -201,6 +201,11 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
     with pytest.raises(ValueError, match="reads versions 1, 2"):
         LogTemplateMiner.from_dict({**old, "version": 3})
+    # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
+    early = LogTemplateMiner().to_dict()
+    early["version"] = 1
+    del early["params"]["typed_lists"]
+    assert LogTemplateMiner.from_dict(early).typed_lists
 
 
 @pytest.mark.parametrize("absorb_covered", [True, False])
