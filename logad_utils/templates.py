@@ -516,8 +516,10 @@ class LogTemplateMiner:
         Read a quoted phrase with spaces (``vertex "module.vpc (expand)"``) as
         one token, so that one event's phrases of any length are one slot;
         not where it opens the message (klog's quoted message), follows ``=``
-        (a logfmt ``msg="..."`` is a message, not a value) or holds an
-        UPPER_CASE word (``"GET /x HTTP/1.1"``: its words name the event).
+        (a logfmt ``msg="..."`` is a message, not a value), holds an
+        UPPER_CASE word (``"GET /x HTTP/1.1"``: its words name the event) or
+        opens with a number (an FTP or SMTP reply, ``"226 Transfer complete."``:
+        its code and text name the event).
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -698,7 +700,7 @@ class LogTemplateMiner:
         """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``)."""
         phrase, start = quoted.group(), quoted.start()
         if (not _SPACE.search(phrase) or not text[:start].strip() or text[start - 1] == "="
-                or any(self._tokens.is_enum(word) for word in phrase.split())):
+                or phrase[1:].startswith("<NUM> ") or any(self._tokens.is_enum(word) for word in phrase.split())):
             return phrase
         return _SPACE.sub(_GLUE, phrase)
 

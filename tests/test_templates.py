@@ -178,10 +178,12 @@ def test_a_quoted_phrase_is_one_value(quoted_phrases):
     messages += [f'retry msg="{m}" attempt=3' for m in ("disk full", "quota exceeded now")]
     messages += [f'"{m}" pod=web' for m in ("Probe failed", "Container restarted twice")]
     messages += [f'client sent "{m} /a HTTP/1.1" and left' for m in ("GET", "POST")]
+    replies = ("226 Transfer complete.", "230 Login successful.", "331 Please specify the password.", "550 Denied.")
+    messages += [f'FTP response: Client "10.0.0.1", "{m}"' for m in replies]
     miner = LogTemplateMiner(quoted_phrases=quoted_phrases)
     ids = miner.fit_transform(messages)
     assert (len(set(ids[:6])) == 1) == quoted_phrases
-    assert len(set(ids[6:])) == 6
+    assert len(set(ids[6:])) == 10
     if quoted_phrases:
         assert miner.template_of(ids[:1]) == [f'walking vertex "{WILDCARD}" in graph']
         assert miner.transform(['walking vertex "module.new thing here" in graph']).tolist() == [ids[0]]
