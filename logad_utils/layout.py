@@ -354,7 +354,8 @@ def _elements(rest: str) -> list[_Element]:
 
 
 def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
-    """Elements found at the same place on most lines: (element, optional pid) pairs; trailing words dropped."""
+    """Elements found at the same place on most lines: (element, whether its pid or thread is optional) pairs;
+    trailing words dropped."""
     per_line = [_elements(r) for r in rests]
     header: list[tuple[_Element, bool]] = []
     alive = list(range(len(per_line)))
@@ -493,7 +494,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     component_bracket = next((i for i in brackets if header[i][0].detail[0]), brackets[-1] if brackets else None)
     out = ""
-    for i, (element, optional_pid) in enumerate(header):
+    for i, (element, optional) in enumerate(header):
         # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");
         # other elements follow a space.
         glued = element.kind in ("sep", "cell", "bracket") or (element.kind == "level" and element.detail[0])
@@ -509,7 +510,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             name, pid = names("Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
             pad = "\\s*" if element.detail[3] else ""
-            tail = f"({pad}\\[<{pid}>\\])?" if optional_pid else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")
+            tail = f"({pad}\\[<{pid}>\\])?" if optional else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")
             if element.detail[2] and not has_level:
                 level = names("Level")
                 patterns[level] = LEVELS_RE
@@ -534,7 +535,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             name = names("Thread")
             patterns[name] = _PAREN_BODY
             field = gap + f"\\(<{name}>\\)"
-            out += f"(?:{field})?" if optional_pid else field
+            out += f"(?:{field})?" if optional else field
         elif element.kind == "mark":
             name = names("Mark")
             patterns[name] = _MARK.pattern

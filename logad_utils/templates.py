@@ -75,9 +75,7 @@ _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, n
 _SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 2
-# Version 1 had no ``quoted_phrases`` nor ``typed_lists``: such a model tokenizes as it was fitted, without them
-# (or with typed lists, where it names quoted_phrases: both came in at once, before the version did).
-_READS = {1: {"quoted_phrases": False, "typed_lists": False}, 2: {}}
+_READS = (1, 2)  # the format versions this logad reads
 
 
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
@@ -996,8 +994,10 @@ class LogTemplateMiner:
         if data.get("version") not in _READS:
             raise ValueError(f"template model version {data.get('version')} is not supported "
                              f"(this logad reads versions {', '.join(map(str, _READS))})")
-        read = dict(_READS[data["version"]], typed_lists="quoted_phrases" in data["params"])
-        miner = cls(masker=Masker.from_dict(data["masker"]), **{**read, **data["params"]})
+        # A version 1 model tokenizes as it was fitted: without quoted phrases, and with typed lists only where
+        # it names quoted_phrases (both came in at once, before the version did).
+        before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"]}
+        miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]
         miner._known = {str(k): int(v) for k, v in data["known"].items()}
