@@ -63,7 +63,8 @@ HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERRO
 SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOTICE": 0, "NOTE": 0, "WARN": 1,
             "WARNING": 1, "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3, "FTL": 3,
             "CRITICAL": 3, "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
-            "W": 1, "E": 2, "F": 3, "A": 3,  # glog's, logcat's (A: assert) and MongoDB's one-letter levels
+            # glog's, logcat's (A: assert), MongoDB's and Tornado's (C: critical) one-letter levels
+            "W": 1, "E": 2, "F": 3, "A": 3, "C": 3,
             # PHP's
             "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
             "CATCHABLE FATAL ERROR": 2}
@@ -644,6 +645,14 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Level><Date> <Time> <Thread> <Component>\] <Content>", "glog",
                   {"Level": r"[IWEF]", "Date": r"\d{4}", "Time": r"\d\d:\d\d:\d\d\.\d{6}", "Thread": r"\d+",
                    "Component": r"[^\]\s]+"}, "%m%d %H:%M:%S.%f"),
+        # Tornado's LogFormatter: the level's first letter, the time and the module:line, or logger, in one bracket
+        # ("[W 240305 08:59:03 web:2271]"); Jupyter Server and JupyterHub write it with an ISO date and
+        # milliseconds ("[I 2024-03-05 08:59:03.433 ServerApp]", "[C ... JupyterHub app:2859]").
+        *(LogFormat(r"\[<Level> <Date> <Time> <Component>\] <Content>", name,
+                    {"Level": r"[DIWEC]", "Date": date, "Time": r"\d\d:\d\d:\d\d(?:\.\d+)?",
+                     "Component": r"[^\]\s][^\]]*"}, time_format)
+          for name, date, time_format in (("tornado", r"\d{6}", "%y%m%d %H:%M:%S"),
+                                          ("jupyter", r"\d{4}-\d\d-\d\d", "ISO8601"))),
         # Linux auditd: type=SYSCALL msg=audit(1764583200.243:24287): arch=c000003e ... (Unix time and serial).
         LogFormat(r"type=<Type> msg=audit\(<Timestamp>:<Serial>\): <Content>", "auditd",
                   {"Type": r"\w+", "Timestamp": r"\d+(?:\.\d+)?", "Serial": r"\d+"}, "epoch"),

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import LOGHUB, needs_loghub
-from logad_utils.formats import LOGHUB_FORMATS, PRESETS, FormatError, LogFormat, detect_format, get_format
+from logad_utils.formats import LOGHUB_FORMATS, PRESETS, SEVERITY, FormatError, LogFormat, detect_format, get_format
 from logad_utils.io import parse_lines
 
 
@@ -64,6 +64,8 @@ def test_jsonl_with_configurable_key():
     ("I, [2026-12-01T10:00:01.639667 #41234]  INFO -- : [2493cc73] Started GET /", "ruby"),
     ("[01-Dec-2026 10:00:06 UTC] PHP Warning:  Undefined array key \"qty\" in /var/www/a.php on line 2", "php"),
     ("2026/12/01 10:00:01 [error] 2871#2871: *5371 connect() failed (111: Connection refused)", "nginx_error"),
+    ("[W 240305 08:59:03 web:2271] 404 GET /x (127.0.0.1) 0.61ms", "tornado"),
+    ("[I 2024-03-05 08:59:03.433 ServerApp] Kernel started: d23f0824-128b-4f33-8c5c-7fd0a6a3a450", "jupyter"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -234,6 +236,21 @@ def test_access_logs_read_the_request_and_status_as_the_message_and_the_status_a
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 09:00:00")
     assert frame["agent"].iloc[0] == "Mozilla/5.0 (X11) Chrome/120.0.0.0"
     assert frame["rest"].iloc[0] == 'rt=60.001 uct="0.001"'
+
+
+def test_tornado_and_jupyter_read_the_letter_time_and_logger_in_one_bracket():
+    frame, ok = PRESETS["jupyter"].parse(["[C 2024-03-05 08:59:12.106 JupyterHub app:2859] Failed to start proxy",
+                                          "[I 2024-03-05 08:59:13.002 ServerApp] Kernel started: abc"])
+    assert ok.all()
+    assert frame["level"].tolist() == ["C", "I"]
+    assert frame["component"].tolist() == ["JupyterHub app:2859", "ServerApp"]
+    assert frame["content"].tolist() == ["Failed to start proxy", "Kernel started: abc"]
+    assert frame["timestamp"].tolist() == [pd.Timestamp("2024-03-05 08:59:12.106"),
+                                           pd.Timestamp("2024-03-05 08:59:13.002")]
+    assert SEVERITY["C"] == SEVERITY["CRITICAL"]
+    frame, ok = PRESETS["tornado"].parse(["[W 240305 08:59:03 web:2271] 404 GET /x (127.0.0.1) 0.61ms"])
+    assert ok.all() and frame.loc[0, "component"] == "web:2271"
+    assert frame.loc[0, "timestamp"] == pd.Timestamp("2024-03-05 08:59:03")  # year, month, day; not day first
 
 
 def test_nginx_error_reads_pid_thread_and_connection_out_of_the_message():
