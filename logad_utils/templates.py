@@ -500,7 +500,9 @@ class LogTemplateMiner:
         ``slot_min_values`` words and most of them also start other kinds of
         message: the many users, programs or hosts that lead several events
         are a parameter; a word that leads one event names it, and a few
-        verbs leading the same objects stay apart.
+        verbs leading the same objects stay apart. Words in brackets
+        (fail2ban's ``[sshd]`` jails) are no verbs: ``slot_min_values`` of
+        them suffice.
     absorb_covered : bool, default True
         Last, merge a template into the most specific other one that covers it
         (``<*>`` wherever they differ) and keeps at least as many words as
@@ -798,8 +800,9 @@ class LogTemplateMiner:
         for members in groups.values():
             values = {templates[m][0] for m in members}
             # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
-            # users or programs of a log are more.
-            if len(values) < 2 * self.slot_min_values or not self._is_parameter(values):
+            # users or programs of a log are more. A word in brackets is no verb: a slot's count.
+            tagged = all(v[:1] == "[" and v[-1:] == "]" for v in values)
+            if len(values) < (1 if tagged else 2) * self.slot_min_values or not self._is_parameter(values):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))

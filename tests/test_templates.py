@@ -477,3 +477,14 @@ def test_a_first_word_that_leads_several_events_is_a_parameter():
     assert len({ids[21 + 3 * k] for k in range(len(verbs))}) == len(verbs)
     split = LogTemplateMiner(lead_entities=False).fit_transform(messages)
     assert len(set(split[:16])) == 16
+
+
+def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of_values():
+    # fail2ban's jails, PHP-FPM's pools: a bracketed name is no verb, so four of them are a parameter.
+    jails = ["[sshd]", "[nginx-http-auth]", "[postfix-sasl]", "[dovecot]"]
+    messages = [f"{j} {event} 203.0.113.{i}" for event in ("Ban", "Unban", "Found") for i, j in enumerate(jails)]
+    ids = LogTemplateMiner().fit_transform(messages)
+    assert [len(set(ids[k:k + 4])) for k in (0, 4, 8)] == [1, 1, 1] and len(set(ids)) == 3
+    # Four plain words leading the same events stay apart (eight are needed): they may be verbs.
+    plain = [m.replace("[", "").replace("]", "") for m in messages]
+    assert len(set(LogTemplateMiner().fit_transform(plain))) == 12
