@@ -137,6 +137,22 @@ class _Around:
         return head + WILDCARD + _cut_tail(tail)
 
 
+_CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'"}
+
+
+def _differ_inside_brackets(values: set[str]) -> bool:
+    """Whether tokens differ only inside one pair of brackets or quotes, none of them an UPPER_CASE word."""
+    if any(_ENUM.fullmatch(v) for v in values):
+        return False
+    first, last = min(values), max(values)
+    prefix = commonprefix([first, last])
+    suffix = commonprefix([first[::-1], last[::-1]])[::-1]
+    if not prefix or not suffix or _CLOSING.get(prefix[-1]) != suffix[0]:
+        return False
+    inside = [v[len(prefix):len(v) - len(suffix)] for v in values]
+    return all(x and prefix[-1] not in x and suffix[0] not in x for x in inside)
+
+
 class _Tokens:
     """Token-level facts, cached (masked logs reuse a small vocabulary)."""
 
@@ -476,7 +492,10 @@ class LogTemplateMiner:
         Masking rules; default ``Masker()`` (``DEFAULT_RULES``).
     slot_min_values : int, default 4
         Merge templates that differ only in one position holding at least this
-        many different words; 0 turns the merging pass off.
+        many different words; 0 turns the merging pass off. Words that differ
+        only inside one pair of brackets or quotes (``query[A]``,
+        ``query[AAAA]``; ``"ocs"``, ``"login"``) need one fewer, at least 2:
+        a value the message quotes, not a word of its own.
     protect_prefix : int, default 1
         Leading positions the merging pass never turns into ``<*>``.
     cover_merges : bool, default True
@@ -716,7 +735,9 @@ class LogTemplateMiner:
         parent: dict[int, int] = {}
         alive = set(templates)
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
-        self._merge_pass(templates, keys, parent, alive, lambda values, before: self._is_parameter(values), taken)
+        quoted = max(self.slot_min_values - 1, 2)
+        self._merge_pass(templates, keys, parent, alive, lambda values, before: self._is_parameter(values) or (
+            self.slot_min_values > 0 and len(values) >= quoted and _differ_inside_brackets(values)), taken)
         if self.shared_slots and taken:
             # A second pass: a few words are a parameter too when a slot after
             # the same token elsewhere already held them all ("session closed
