@@ -144,9 +144,8 @@ def _differ_inside_brackets(values: set[str]) -> bool:
     """Whether tokens differ only inside one pair of brackets or quotes, none of them an UPPER_CASE word."""
     if any(_ENUM.fullmatch(v) for v in values):
         return False
-    first, last = min(values), max(values)
-    prefix = commonprefix([first, last])
-    suffix = commonprefix([first[::-1], last[::-1]])[::-1]
+    prefix = commonprefix(list(values))
+    suffix = commonprefix([v[::-1] for v in values])[::-1]
     if not prefix or not suffix or _CLOSING.get(prefix[-1]) != suffix[0]:
         return False
     inside = [v[len(prefix):len(v) - len(suffix)] for v in values]

@@ -493,7 +493,8 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     kept = [f"started service '{s}' on port {p}" for s in ("sparkDriver", "blockManager") for p in (1, 2)]
     kept += [f"job [{s}] done in {i} s" for i, s in enumerate(("RUNNING", "FAILED", "KILLED"))]
     kept += [f"stage {w}[x] ended {i}" for i, w in enumerate(("map", "reduce", "shuffle"))]
-    assert len(set(LogTemplateMiner().fit_transform(kept))) == 2 + 3 + 3
+    kept += [f"pool {w} ready in {i} s" for i, w in enumerate(("[a]x", "[b]y", "[c]x"))]
+    assert len(set(LogTemplateMiner().fit_transform(kept))) == 2 + 3 + 3 + 3
 
 
 def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of_values():
