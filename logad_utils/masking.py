@@ -150,6 +150,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("url", rf"(?<=://)(?!{_PLAIN})[^\s'\"<>]+", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
+    # Before the time of day, which would take a MAC address' first three octets when they are decimal.
+    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}" + _END, "<MAC>", False),
     MaskRule(
         "datetime",
         rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_HMS})?{_TZ}"  # ISO 8601
@@ -173,7 +175,6 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (john.doe@: at j, not at d; a.a.a.a... would be tried at every letter), but after a lone "-" (-bob@x.org).
     MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]*+@(?:[A-Za-z0-9\-]++\.)++"
              rf"(?!{_UNIT_TYPES}(?![\w\-]))[A-Za-z]{{2,}}+(?![\w\-]|\.\w)", "<EMAIL>", False),
-    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}" + _END, "<MAC>", False),
     MaskRule("ipv6", rf"\[?{_V6}\]?(?::\d{{1,5}})?(?![\w:.])", "<IP>", False),
     # Host names: dotted labels ending in a known top-level domain, or three
     # or more labels with a digit somewhere (62.99.164.82.sh.inode.at). Before
