@@ -647,12 +647,14 @@ PRESETS: dict[str, LogFormat] = {
                    "Component": r"[^\]\s]+"}, "%m%d %H:%M:%S.%f"),
         # Tornado's LogFormatter: the level's first letter, the time and the module:line, or logger, in one bracket
         # ("[W 240305 08:59:03 web:2271]"); Jupyter Server and JupyterHub write it with an ISO date and
-        # milliseconds ("[I 2024-03-05 08:59:03.433 ServerApp]", "[C ... JupyterHub app:2859]").
-        *(LogFormat(r"\[<Level> <Date> <Time> <Component>\] <Content>", name,
-                    {"Level": r"[DIWEC]", "Date": date, "Time": r"\d\d:\d\d:\d\d(?:\.\d+)?",
-                     "Component": r"[^\]\s][^\]]*"}, time_format)
+        # milliseconds ("[I 2024-03-05 08:59:03.433 ServerApp]", "[C ... JupyterHub app:2859]"), the classic
+        # Notebook with no date ("[I 08:59:03.433 NotebookApp]").
+        *(LogFormat(r"\[<Level> " + ("<Date> " if date else "") + r"<Time> <Component>\] <Content>", name,
+                    {"Level": r"[DIWEC]", "Time": r"\d\d:\d\d:\d\d(?:\.\d+)?", "Component": r"[^\]\s][^\]]*",
+                     **({"Date": date} if date else {})}, time_format)
           for name, date, time_format in (("tornado", r"\d{6}", "%y%m%d %H:%M:%S"),
-                                          ("jupyter", r"\d{4}-\d\d-\d\d", "ISO8601"))),
+                                          ("jupyter", r"\d{4}-\d\d-\d\d", "ISO8601"),
+                                          ("notebook", None, "%H:%M:%S"))),
         # Linux auditd: type=SYSCALL msg=audit(1764583200.243:24287): arch=c000003e ... (Unix time and serial).
         LogFormat(r"type=<Type> msg=audit\(<Timestamp>:<Serial>\): <Content>", "auditd",
                   {"Type": r"\w+", "Timestamp": r"\d+(?:\.\d+)?", "Serial": r"\d+"}, "epoch"),

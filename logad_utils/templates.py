@@ -51,6 +51,7 @@ from drain3.drain import Drain, Node
 
 from .atomic import write_text
 from .gc_pause import no_cyclic_gc
+from .formats import LEVELS_RE
 from .masking import Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
@@ -138,18 +139,23 @@ class _Around:
 
 
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'"}
+_LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 
 
 def _differ_inside_brackets(values: set[str]) -> bool:
-    """Whether tokens differ only inside one pair of brackets or quotes, none of them an UPPER_CASE word."""
-    if any(_ENUM.fullmatch(v) for v in values):
-        return False
+    """Whether tokens differ only inside one pair of brackets or quotes (``query[A]``, ``query[ANY]``)."""
+    # The shared text may reach into the values ("A", "ANY"; "login", "signin"): cut back to the brackets.
     prefix = commonprefix(list(values))
-    suffix = commonprefix([v[::-1] for v in values])[::-1]
-    if not prefix or not suffix or _CLOSING.get(prefix[-1]) != suffix[0]:
+    opened = max(prefix.rfind(c) for c in _CLOSING)
+    if opened < 0:
         return False
-    inside = [v[len(prefix):len(v) - len(suffix)] for v in values]
-    return all(x and prefix[-1] not in x and suffix[0] not in x for x in inside)
+    opener, closer = prefix[opened], _CLOSING[prefix[opened]]
+    suffix = commonprefix([v[::-1] for v in values])[::-1]
+    closed = suffix.find(closer)
+    if closed < 0:
+        return False
+    inside = [v[opened + 1:len(v) - len(suffix) + closed] for v in values]
+    return all(x and opener not in x and closer not in x for x in inside)
 
 
 class _Tokens:
@@ -493,7 +499,7 @@ class LogTemplateMiner:
         Merge templates that differ only in one position holding at least this
         many different words; 0 turns the merging pass off. Words that differ
         only inside one pair of brackets or quotes (``query[A]``,
-        ``query[AAAA]``; ``"ocs"``, ``"login"``) need one fewer, at least 2:
+        ``query[AAAA]``; ``"ocs"``, ``"login"``) need one fewer, at least 3:
         a value the message quotes, not a word of its own.
     protect_prefix : int, default 1
         Leading positions the merging pass never turns into ``<*>``.
@@ -520,7 +526,7 @@ class LogTemplateMiner:
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart. Words in brackets
         (fail2ban's ``[sshd]`` jails) are no verbs: ``slot_min_values`` of
-        them suffice.
+        them suffice, unless one is a level word (``[info]``).
     absorb_covered : bool, default True
         Last, merge a template into the most specific other one that covers it
         (``<*>`` wherever they differ) and keeps at least as many words as
@@ -734,9 +740,13 @@ class LogTemplateMiner:
         parent: dict[int, int] = {}
         alive = set(templates)
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
-        quoted = max(self.slot_min_values - 1, 2)
-        self._merge_pass(templates, keys, parent, alive, lambda values, before: self._is_parameter(values) or (
-            self.slot_min_values > 0 and len(values) >= quoted and _differ_inside_brackets(values)), taken)
+        quoted = max(self.slot_min_values - 1, 3)
+
+        def is_parameter(values: set[str], before: str) -> bool:
+            return self._is_parameter(values) or (
+                self.slot_min_values > 0 and len(values) >= quoted and _differ_inside_brackets(values)
+                and not any(self._tokens.is_enum(v) for v in values))
+        self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         if self.shared_slots and taken:
             # A second pass: a few words are a parameter too when a slot after
             # the same token elsewhere already held them all ("session closed
@@ -820,8 +830,8 @@ class LogTemplateMiner:
         for members in groups.values():
             values = {templates[m][0] for m in members}
             # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
-            # users or programs of a log are more. A word in brackets is no verb: a slot's count.
-            tagged = all(v[:1] == "[" and v[-1:] == "]" for v in values)
+            # users or programs of a log are more. A word in brackets is no verb: a slot's count (a level is no tag).
+            tagged = all(v[:1] == "[" and v[-1:] == "]" and not _LEVEL.fullmatch(v[1:-1]) for v in values)
             if len(values) < (1 if tagged else 2) * self.slot_min_values or not self._is_parameter(values):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):

@@ -66,6 +66,7 @@ def test_jsonl_with_configurable_key():
     ("2026/12/01 10:00:01 [error] 2871#2871: *5371 connect() failed (111: Connection refused)", "nginx_error"),
     ("[W 240305 08:59:03 web:2271] 404 GET /x (127.0.0.1) 0.61ms", "tornado"),
     ("[I 2024-03-05 08:59:03.433 ServerApp] Kernel started: d23f0824-128b-4f33-8c5c-7fd0a6a3a450", "jupyter"),
+    ("[I 08:59:03.433 NotebookApp] Kernel started: d23f0824-128b-4f33-8c5c-7fd0a6a3a450", "notebook"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):

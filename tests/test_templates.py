@@ -495,6 +495,14 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     kept += [f"stage {w}[x] ended {i}" for i, w in enumerate(("map", "reduce", "shuffle"))]
     kept += [f"pool {w} ready in {i} s" for i, w in enumerate(("[a]x", "[b]y", "[c]x"))]
     assert len(set(LogTemplateMiner().fit_transform(kept))) == 2 + 3 + 3 + 3
+    # Values that share their first or last letters still differ inside the quotes only.
+    names = ["kube-apiserver", "kube-scheduler", "kube-proxy"]
+    shared = [f'Killing container with id {i} "{n}" gracePeriod=30' for i, n in enumerate(names * 2)]
+    assert len(set(LogTemplateMiner().fit_transform(shared))) == 1
+    # Three values however few a slot needs (two named services stay apart with slot_min_values=3 too), and
+    # UPPER_CASE words are ordinary words where caps_constants is off.
+    assert len(set(LogTemplateMiner(slot_min_values=3).fit_transform(kept[:4]))) == 2
+    assert len(set(LogTemplateMiner(caps_constants=False).fit_transform(kept[4:7]))) == 1
 
 
 def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of_values():
@@ -503,6 +511,9 @@ def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of
     messages = [f"{j} {event} 203.0.113.{i}" for event in ("Ban", "Unban", "Found") for i, j in enumerate(jails)]
     ids = LogTemplateMiner().fit_transform(messages)
     assert [len(set(ids[k:k + 4])) for k in (0, 4, 8)] == [1, 1, 1] and len(set(ids)) == 3
-    # Four plain words leading the same events stay apart (eight are needed): they may be verbs.
+    # Four plain words leading the same events stay apart (eight are needed): they may be verbs; so do levels.
     plain = [m.replace("[", "").replace("]", "") for m in messages]
     assert len(set(LogTemplateMiner().fit_transform(plain))) == 12
+    as_level = dict(zip(jails, ("[info]", "[warn]", "[error]", "[debug]")))
+    levels = [as_level[m.split()[0]] + m[m.index("]") + 1:] for m in messages]
+    assert len(set(LogTemplateMiner().fit_transform(levels))) == 12
