@@ -216,7 +216,7 @@ def markdown(rows: list[dict], folds: list[dict], shipped: dict, n_settings: int
         "`<key> is deprecated` and ZooKeeper's `<key> set to <NUM>`, which both ground truths keep apart. "
         "Two later refinements change none of the 8 systems either, so the folds do not test them: a bracketed "
         "first word (`[sshd]`) leads with `slot_min_values` words, not twice that (written after a generated "
-        "fail2ban log); words that differ only inside brackets or quotes (`query[A]`, `\"ocs\"`) are a parameter "
+        "fail2ban log); words that differ only inside brackets or quotes (`zone[dmz]`, `\"ocs\"`) are a parameter "
         "from one word fewer, 3 (2 merged Spark's two quoted service names and Linux's `(usable)`/`(reserved)`, "
         "which both ground truths keep apart; Spark FTA -0.044). "
         "`shared_slots`: `session opened for user <*> by (uid=<*>)` holds three user names, fewer than the 4 a slot "

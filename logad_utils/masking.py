@@ -151,7 +151,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
-    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}(?![\w@])", "<MAC>", False),  # not an e-mail's user
+    # A hyphenated one followed by "@" is an e-mail's user (00-11-22-33-44-55@corp.example.com).
+    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)", "<MAC>", False),
     MaskRule(
         "datetime",
         rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_HMS})?{_TZ}"  # ISO 8601

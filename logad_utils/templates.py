@@ -142,20 +142,23 @@ _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'"}
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 
 
-def _differ_inside_brackets(values: set[str]) -> bool:
-    """Whether tokens differ only inside one pair of brackets or quotes (``query[A]``, ``query[ANY]``)."""
+def _inside_brackets(values: set[str]) -> list[str] | None:
+    """What tokens hold inside one pair of brackets or quotes where only that differs (``query[A]``,
+    ``query[ANY]``: ``A``, ``ANY``), else None."""
     # The shared text may reach into the values ("A", "ANY"; "login", "signin"): cut back to the brackets.
     prefix = commonprefix(list(values))
     opened = max(prefix.rfind(c) for c in _CLOSING)
     if opened < 0:
-        return False
+        return None
     opener, closer = prefix[opened], _CLOSING[prefix[opened]]
+    if opener == closer and prefix.count(opener, 0, opened) % 2:
+        return None  # the quote that closes an earlier quoted text ('"a",b1,"c"'), not one that opens
     suffix = commonprefix([v[::-1] for v in values])[::-1]
     closed = suffix.find(closer)
     if closed < 0:
-        return False
+        return None
     inside = [v[opened + 1:len(v) - len(suffix) + closed] for v in values]
-    return all(x and opener not in x and closer not in x for x in inside)
+    return inside if all(x and opener not in x and closer not in x for x in inside) else None
 
 
 class _Tokens:
@@ -498,9 +501,10 @@ class LogTemplateMiner:
     slot_min_values : int, default 4
         Merge templates that differ only in one position holding at least this
         many different words; 0 turns the merging pass off. Words that differ
-        only inside one pair of brackets or quotes (``query[A]``,
-        ``query[AAAA]``; ``"ocs"``, ``"login"``) need one fewer, at least 3:
-        a value the message quotes, not a word of its own.
+        only inside one pair of brackets or quotes (``zone[public]``,
+        ``zone[dmz]``; ``"ocs"``, ``"login"``) need one fewer, at least 3:
+        a value the message quotes, not a word of its own; UPPER_CASE words
+        (``state[RUNNING]``) stay apart there too.
     protect_prefix : int, default 1
         Leading positions the merging pass never turns into ``<*>``.
     cover_merges : bool, default True
@@ -743,9 +747,11 @@ class LogTemplateMiner:
         quoted = max(self.slot_min_values - 1, 3)
 
         def is_parameter(values: set[str], before: str) -> bool:
-            return self._is_parameter(values) or (
-                self.slot_min_values > 0 and len(values) >= quoted and _differ_inside_brackets(values)
-                and not any(self._tokens.is_enum(v) for v in values))
+            """A parameter slot: the usual test, or enough values that differ inside brackets, none an enum."""
+            if self._is_parameter(values):
+                return True
+            inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
+            return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         if self.shared_slots and taken:
             # A second pass: a few words are a parameter too when a slot after
@@ -830,8 +836,10 @@ class LogTemplateMiner:
         for members in groups.values():
             values = {templates[m][0] for m in members}
             # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
-            # users or programs of a log are more. A word in brackets is no verb: a slot's count (a level is no tag).
-            tagged = all(v[:1] == "[" and v[-1:] == "]" and not _LEVEL.fullmatch(v[1:-1]) for v in values)
+            # users or programs of a log are more. A word in brackets is no verb: a slot's count. A level, a letter
+            # ([W], [E]) or an UPPER_CASE status ([OK]) is no such tag.
+            tagged = all(v[:1] == "[" and v[-1:] == "]" and len(v) > 3 and not _LEVEL.fullmatch(v[1:-1])
+                         and not self._tokens.is_enum(v) for v in values)
             if len(values) < (1 if tagged else 2) * self.slot_min_values or not self._is_parameter(values):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):

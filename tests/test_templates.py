@@ -480,14 +480,14 @@ def test_a_first_word_that_leads_several_events_is_a_parameter():
 
 
 def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
-    types = ["A", "AAAA", "HTTPS"]
-    messages = [f"dnsmasq query[{t}] host{i}.example.com from 10.0.0.{i}" for i, t in enumerate(types * 2)]
+    zones = ["public", "dmz", "lan"]
+    messages = [f"firewall zone[{z}] host{i}.example.com from 10.0.0.{i}" for i, z in enumerate(zones * 2)]
     actions = ["ocs", "login", "webdav"]
     messages += [f'Bruteforce attempt from "10.1.0.{i}" detected for action "{a}".' for i, a in enumerate(actions * 2)]
     miner = LogTemplateMiner()
     ids = miner.fit_transform(messages)
     assert len(set(ids[:6])) == 1 and len(set(ids[6:])) == 1
-    assert list(miner.template_of(ids[:1])) == ["dnsmasq query[<*>] <HOST> from <IP>"]
+    assert list(miner.template_of(ids[:1])) == ["firewall zone[<*>] <HOST> from <IP>"]
     # Two values are not enough (two named services, as Loghub's Spark keeps them); nor are UPPER_CASE words or
     # words that differ outside the brackets.
     kept = [f"started service '{s}' on port {p}" for s in ("sparkDriver", "blockManager") for p in (1, 2)]
@@ -503,6 +503,11 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     # UPPER_CASE words are ordinary words where caps_constants is off.
     assert len(set(LogTemplateMiner(slot_min_values=3).fit_transform(kept[:4]))) == 2
     assert len(set(LogTemplateMiner(caps_constants=False).fit_transform(kept[4:7]))) == 1
+    # Not the words between two quoted texts, nor UPPER_CASE words glued to a key.
+    between = [f'policy "fw",{a},"lan" matched from 10.0.0.{i}' for i, a in enumerate(["allow", "deny", "reject"] * 2)]
+    states = [f'task {i} state="{s}" done' for i, s in enumerate(["RUNNING", "FAILED", "KILLED"] * 2)]
+    assert len(set(LogTemplateMiner().fit_transform(between))) == 3
+    assert len(set(LogTemplateMiner().fit_transform(states))) == 3
 
 
 def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of_values():
@@ -511,9 +516,12 @@ def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of
     messages = [f"{j} {event} 203.0.113.{i}" for event in ("Ban", "Unban", "Found") for i, j in enumerate(jails)]
     ids = LogTemplateMiner().fit_transform(messages)
     assert [len(set(ids[k:k + 4])) for k in (0, 4, 8)] == [1, 1, 1] and len(set(ids)) == 3
-    # Four plain words leading the same events stay apart (eight are needed): they may be verbs; so do levels.
+    # Four plain words leading the same events stay apart (eight are needed): they may be verbs; so do levels,
+    # letters and statuses in brackets.
     plain = [m.replace("[", "").replace("]", "") for m in messages]
     assert len(set(LogTemplateMiner().fit_transform(plain))) == 12
-    as_level = dict(zip(jails, ("[info]", "[warn]", "[error]", "[debug]")))
-    levels = [as_level[m.split()[0]] + m[m.index("]") + 1:] for m in messages]
-    assert len(set(LogTemplateMiner().fit_transform(levels))) == 12
+    for tags in (("[info]", "[warn]", "[error]", "[debug]"), ("[D]", "[I]", "[W]", "[E]"),
+                 ("[OK]", "[FAIL]", "[skip]", "[todo]")):
+        as_tag = dict(zip(jails, tags))
+        tagged = [as_tag[m.split()[0]] + m[m.index("]") + 1:] for m in messages]
+        assert len(set(LogTemplateMiner().fit_transform(tagged))) == 12, tags
