@@ -598,6 +598,8 @@ def _infer_datetimes(joined: pd.Series) -> pd.Series:
 _TIME = r"\d{1,2}:\d\d:\d\d"
 _MON = r"[A-Z][a-z]{2}"
 _QUOTED = r'(?:[^"\\]|\\.)*'  # the text between double quotes, escaped characters included
+# The fields of Tornado's bracket other than its date.
+_TORNADO = {"Level": r"[DIWEC]", "Time": r"\d\d:\d\d:\d\d(?:\.\d+)?", "Component": r"[^\]\s][^\]]*"}
 
 PRESETS: dict[str, LogFormat] = {
     f.name: f
@@ -649,12 +651,11 @@ PRESETS: dict[str, LogFormat] = {
         # ("[W 240305 08:59:03 web:2271]"); Jupyter Server and JupyterHub write it with an ISO date and
         # milliseconds ("[I 2024-03-05 08:59:03.433 ServerApp]", "[C ... JupyterHub app:2859]"), the classic
         # Notebook with no date ("[I 08:59:03.433 NotebookApp]").
-        *(LogFormat(r"\[<Level> " + ("<Date> " if date else "") + r"<Time> <Component>\] <Content>", name,
-                    {"Level": r"[DIWEC]", "Time": r"\d\d:\d\d:\d\d(?:\.\d+)?", "Component": r"[^\]\s][^\]]*",
-                     **({"Date": date} if date else {})}, time_format)
-          for name, date, time_format in (("tornado", r"\d{6}", "%y%m%d %H:%M:%S"),
-                                          ("jupyter", r"\d{4}-\d\d-\d\d", "ISO8601"),
-                                          ("notebook", None, "%H:%M:%S"))),
+        LogFormat(r"\[<Level> <Date> <Time> <Component>\] <Content>", "tornado",
+                  {**_TORNADO, "Date": r"\d{6}"}, "%y%m%d %H:%M:%S"),
+        LogFormat(r"\[<Level> <Date> <Time> <Component>\] <Content>", "jupyter",
+                  {**_TORNADO, "Date": r"\d{4}-\d\d-\d\d"}, "ISO8601"),
+        LogFormat(r"\[<Level> <Time> <Component>\] <Content>", "notebook", {**_TORNADO}, "%H:%M:%S"),
         # Linux auditd: type=SYSCALL msg=audit(1764583200.243:24287): arch=c000003e ... (Unix time and serial).
         LogFormat(r"type=<Type> msg=audit\(<Timestamp>:<Serial>\): <Content>", "auditd",
                   {"Type": r"\w+", "Timestamp": r"\d+(?:\.\d+)?", "Serial": r"\d+"}, "epoch"),
