@@ -66,6 +66,7 @@ _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
 _SLOT_EDGE = re.compile(r"[^\w<>\s]")
+_EDGES = re.compile(r"[^\w<>\s]+")  # punctuation only: what a wildcard such as "<*>:" or "(<*>)" keeps around it
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
@@ -86,6 +87,12 @@ def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]
         out.extend(tokens[last:i])
         last = i + 1
     return (*out, *tokens[last:])
+
+
+def _is_hole(token: str) -> bool:
+    """A template token that takes any word: ``<*>``, or one ``<*>`` in punctuation (``<*>:``, ``(<*>)``)."""
+    return token == WILDCARD or (token.count(WILDCARD) == 1
+                                 and _EDGES.fullmatch(token.replace(WILDCARD, "")) is not None)
 
 
 def _cut_head(text: str) -> str:
@@ -535,7 +542,9 @@ class LogTemplateMiner:
         Last, merge a template into the most specific other one that covers it
         (``<*>`` wherever they differ) and keeps at least as many words as
         wildcards: a rare message whose words in three or more slots are
-        parameters its event's template already holds.
+        parameters its event's template already holds. A wildcard in
+        punctuation covers a word in the same punctuation: ``<*>: Link UP``
+        (eth0:, wlan0:) holds ``lo: Link UP``.
     typed_lists : bool, default True
         With ``collapse_lists``, a run collapses only when its values share a
         type (``<NUM>``, ``<HEX>`` and ``<ID>`` are one) or are written with
@@ -889,27 +898,30 @@ class LogTemplateMiner:
                        parent: dict[int, int], alive: set[int]) -> None:
         """Merge each alive cluster into the most specific other one whose template covers it (``<*>`` where
         they differ) and keeps at least as many words as wildcards: a rare message whose several words are
-        parameters that the final template of its event already holds (no pass merges three slots at once)."""
+        parameters that the final template of its event already holds (no pass merges three slots at once).
+        A wildcard in punctuation covers a word in the same punctuation: ``<*>: Link UP`` (eth0:, wlan0: and
+        vethc514ca8:, all with digits) holds ``lo: Link UP``."""
         # Per length, the wildcard positions of the templates that may cover others, each with those templates
         # by their other tokens (compared as merging compares them).
         covers: dict[int, dict[tuple[int, ...], dict[tuple, int]]] = defaultdict(lambda: defaultdict(dict))
         for c in sorted(alive):
-            holes = tuple(i for i, t in enumerate(templates[c]) if t == WILDCARD)
+            holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
             if holes and sum(self._tokens.skeleton(t) is None for t in templates[c]) >= len(holes):
                 covers[len(templates[c])][holes].setdefault(_without(keys[c], holes), c)
         # The most specific covering template first: fewest wildcards, then positions, then lowest id.
         shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
         for c in sorted(alive):
             # A cover has <*> wherever this one has: the keys read a <*> as any placeholder, <NUM> as well.
-            own = {i for i, t in enumerate(templates[c]) if t == WILDCARD}
+            own = {i for i, t in enumerate(templates[c]) if _is_hole(t)}
             for holes in shapes.get(len(templates[c]), ()):
-                if len(holes) <= len(own) or not own.issubset(holes):
+                if len(holes) < len(own) or not own.issubset(holes):
                     continue
                 cover = covers[len(templates[c])][holes].get(_without(keys[c], holes))
-                if cover is None:
-                    continue
                 while cover in parent:  # merged since into another (its holes only grow)
                     cover = parent[cover]
+                if cover is None or cover == c or not all(
+                        self._tokens.covers(templates[cover][i], templates[c][i], empty=False) for i in holes):
+                    continue
                 # Keys read rhost=<IP> and rhost=<*> alike: the cover's other tokens widen to hold this one's.
                 templates[cover] = tuple(t if i in holes else self._tokens.generalise(t, o)
                                          for i, (t, o) in enumerate(zip(templates[cover], templates[c])))

@@ -294,6 +294,20 @@ def test_a_go_duration_with_its_larger_units_is_one_duration():
         "took <DURATION>s, then <DURATION>s, then <DURATION> ms; time=<DURATION>s room 2h3"
 
 
+def test_a_systemd_timespan_with_spaces_is_one_duration():
+    masker = Masker()
+    assert masker.mask("valid for 1h 30min, preferred for 45min 10.5s; 2d 3h left") == \
+        "valid for <DURATION>min, preferred for <DURATION>s; <DURATION>h left"
+    # A number after a duration that is no duration stays apart.
+    assert masker.mask("waited 5s 3 times") == "waited <DURATION>s <NUM> times"
+
+
+def test_a_value_in_escaped_quotes_is_masked_inside_them():
+    # Go's logfmt escapes the quotes of a quoted value's own key="value" pairs: the value is inside them.
+    assert Masker().mask(r'query="{cluster=\"eu-1\", namespace=\"prod\"}" n=3') == \
+        r'query="{cluster=\"<ID>\", namespace=\"prod\"}" n=<NUM>'
+
+
 def test_an_email_address_is_one_variable():
     assert Masker().mask("to=<john.doe@example.com>, from=<bob@corp.example> rabbit@node1") == \
         "to=<<EMAIL>>, from=<<EMAIL>> rabbit@node1"

@@ -124,6 +124,29 @@ def test_a_template_absorbs_only_what_its_wildcards_cover():
     assert miner.transform(["task zeta on hostz in batch took soon ok"]).tolist() == [ids[20]]
 
 
+def test_a_wildcard_in_punctuation_absorbs_a_plain_word_in_the_same_punctuation():
+    # Interfaces with digits make "<*>:" (the colon kept); the loopback has none and was an event of its own.
+    names = ["eth0", "eth1", "wlan0", "vethc514ca8", "enp3s0", "lo"]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"{n}: Link {s}" for s in ("UP", "DOWN") for n in names])
+    assert len(set(ids[:6])) == 1 and len(set(ids[6:])) == 1 and ids[0] != ids[6]
+    assert miner.templates_["template"].tolist() == [f"{WILDCARD}: Link UP", f"{WILDCARD}: Link DOWN"]
+    # The punctuation must be there: "lo" without its colon is another shape.
+    ids = miner.fit_transform([f"{n}: Link UP" for n in names[:5]] + ["lo Link UP"])
+    assert len(set(ids[:5])) == 1 and len(set(ids)) == 2
+
+
+def test_a_template_with_wildcards_in_punctuation_still_joins_its_cover():
+    # The rare template's quoted "<*>" counts as a wildcard; it is covered all the same by one with more of them.
+    tail = " ".join(f"w{chr(97 + i)}" for i in range(16))
+    messages = [f'Mount volume {v} for pod \\"{p}\\" {tail} {x}' for v, p, x in
+                [("<ID>", "a1", "<NUM>"), ("<UUID>", "b2", "<HEX>"), ('\\"cfg\\"', "c3", "<NUM>")]]
+    messages += [f'Mount volume \\"{v}\\" for pod \\"{p}\\" {tail} <NUM>' for v, p in [("x1", "d4"), ("y2", "e5")]]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages, masked=True)
+    assert len(set(ids)) == 1, miner.templates_["template"].tolist()
+
+
 def test_an_absorbed_template_widens_the_cover_to_hold_its_words():
     # 22 tokens: Drain allows one mismatch, so rhost=<IP> and rhost=zed make rhost=<*> in the absorbed template.
     mid = " ".join("w" + chr(97 + i) for i in range(18))
