@@ -533,6 +533,21 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     assert len(set(LogTemplateMiner().fit_transform(states))) == 3
 
 
+def test_a_fields_quoted_value_is_a_parameter_from_two_values():
+    errors = ["user_not_found", "invalid_user_credentials"]
+    messages = [f'type="LOGIN_ERROR", realmId="{i}", error="{e}", ip="10.0.0.{i}"' for i, e in enumerate(errors * 3)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1 and list(miner.template_of(ids[:1])) == [
+        'type="LOGIN_ERROR", realmId="<NUM>", error="<*>", ip="<IP>"']
+    # Not an UPPER_CASE value, not a message field's value, not two words without a key, not a key's plain word.
+    kept = [f'type="{t}", realmId="{i}"' for i, t in enumerate(["LOGIN", "LOGOUT"] * 2)]
+    kept += [f'msg="{m}" id={i}' for i, m in enumerate(["server started", "server stopped"] * 2)]
+    kept += [f'error "{e}" for {i}' for i, e in enumerate(errors * 2)]
+    kept += [f"error={e} for {i}" for i, e in enumerate(errors * 2)]
+    assert len(set(LogTemplateMiner().fit_transform(kept))) == 8
+
+
 def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of_values():
     # fail2ban's jails, PHP-FPM's pools: a bracketed name is no verb, so four of them are a parameter.
     jails = ["[sshd]", "[nginx-http-auth]", "[postfix-sasl]", "[dovecot]"]
