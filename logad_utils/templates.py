@@ -64,9 +64,9 @@ _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 _CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
-# Where a wildcard's constant text may end or start: punctuation, not a letter, digit or placeholder bracket.
-_SLOT_EDGE = re.compile(r"[^\w<>\s]")
-_EDGES = re.compile(r"[^\w<>\s]+")  # punctuation only: what a wildcard such as "<*>:" or "(<*>)" keeps around it
+# Where a wildcard's constant text may end or start: punctuation (outside a placeholder), not a letter or digit.
+_SLOT_EDGE = re.compile(r"[^\w\s]")
+_WORDY = re.compile(r"[\w\s]")  # what a wildcard's punctuation (<*>:, (<*>), <<*>>) lacks
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
@@ -95,26 +95,34 @@ def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]
 
 def _is_hole(token: str) -> bool:
     """A template token that takes any word: ``<*>``, or one ``<*>`` in punctuation (``<*>:``, ``(<*>)``)."""
-    return token == WILDCARD or (token.count(WILDCARD) == 1
-                                 and _EDGES.fullmatch(token.replace(WILDCARD, "")) is not None)
+    return token.count(WILDCARD) == 1 and _WORDY.search(token.replace(WILDCARD, "")) is None
 
 
-def _cut_head(text: str) -> str:
-    """The longest start of a token's common start that ends in punctuation outside a placeholder ("" if none)."""
-    cut, depth = 0, 0
+def _in_placeholders(token: str) -> list[bool]:
+    """Per character of a token, whether it is part of a placeholder (``<NUM>``); other ``<`` and ``>`` are
+    punctuation (``<site-ams|<NUM>>``)."""
+    inside = [False] * len(token)
+    for m in _PLACEHOLDER.finditer(token):
+        inside[m.start():m.end()] = [True] * (m.end() - m.start())
+    return inside
+
+
+def _cut_head(text: str, inside: list[bool]) -> str:
+    """The longest start of a token's common start that ends in punctuation outside a placeholder ("" if none);
+    ``inside``: :func:`_in_placeholders` of a token that starts so."""
+    cut = 0
     for i, char in enumerate(text):
-        depth += (char == "<") - (char == ">")
-        if depth == 0 and _SLOT_EDGE.fullmatch(char):
+        if not inside[i] and _SLOT_EDGE.fullmatch(char):
             cut = i + 1
     return text[:cut]
 
 
-def _cut_tail(text: str) -> str:
-    """The longest end of a token's common end that starts with punctuation outside a placeholder ("" if none)."""
-    cut, depth = len(text), 0
+def _cut_tail(text: str, inside: list[bool]) -> str:
+    """The longest end of a token's common end that starts with punctuation outside a placeholder ("" if none);
+    ``inside``: :func:`_in_placeholders` of a token that ends so, its last ``len(text)`` characters."""
+    cut = len(text)
     for i in range(len(text) - 1, -1, -1):
-        depth += (text[i] == ">") - (text[i] == "<")
-        if depth == 0 and _SLOT_EDGE.fullmatch(text[i]):
+        if not inside[i] and _SLOT_EDGE.fullmatch(text[i]):
             cut = i
     return text[cut:]
 
@@ -144,12 +152,14 @@ class _Around:
         """The wildcard's template token."""
         if not self.varied:
             return self.first if self.first is not None else WILDCARD
-        head = _cut_head(self.head)
+        inside = _in_placeholders(self.first)
+        head = _cut_head(self.head, inside)
         tail = self.tail[:self.shortest - len(head)][::-1]
-        return head + WILDCARD + _cut_tail(tail)
+        return head + WILDCARD + _cut_tail(tail, inside[len(inside) - len(tail):])
 
 
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'"}
+_TAG_CLOSING = {"[": "]", "<": ">", "(": ")"}  # a tag's brackets: [sshd], <site-ams|12>, (worker-3)
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 
 
@@ -862,8 +872,8 @@ class LogTemplateMiner:
             # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
             # users or programs of a log are more. A word in brackets is no verb: a slot's count. A level, a letter
             # ([W], [E]) or an UPPER_CASE status ([OK]) is no such tag.
-            tagged = all(v[:1] == "[" and v[-1:] == "]" and len(v) > 3 and not _LEVEL.fullmatch(v[1:-1])
-                         and not self._tokens.is_enum(v) for v in values)
+            tagged = all(v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
+                         and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
             if len(values) < (1 if tagged else 2) * self.slot_min_values or not self._is_parameter(values):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):

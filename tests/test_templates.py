@@ -563,3 +563,18 @@ def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of
         as_tag = dict(zip(jails, tags))
         tagged = [as_tag[m.split()[0]] + m[m.index("]") + 1:] for m in messages]
         assert len(set(LogTemplateMiner().fit_transform(tagged))) == 12, tags
+    # strongSwan's connections in angle brackets, with their SA number; the template keeps the brackets.
+    conns = [f"<{m[1:m.index(']')]}|{i}>{m[m.index(']') + 1:]}" for i, m in enumerate(messages)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(conns)
+    assert len(set(ids)) == 3 and miner.templates_["template"].iloc[0] == "<<*>|<NUM>> Ban <IP>"
+
+
+def test_a_wildcards_text_keeps_angle_brackets_that_are_no_placeholder():
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"delivered from=<{u}@example.com> in {i} ms" for i, u in enumerate("abcd")] +
+                              [f"delivered from=<{u}> in {i} ms" for i, u in enumerate(("root", "nobody", "www"))])
+    assert miner.templates_["template"].tolist() == ["delivered from=<<*>> in <DURATION> ms"] and len(set(ids)) == 1
+    # A placeholder's own brackets are never cut: <IP> and <HOST> values make a bare wildcard.
+    miner.fit_transform([f"peer {v} up" for v in ("10.0.0.1", "db.example.com", "10.0.0.2", "mx.example.org")])
+    assert miner.templates_["template"].tolist() == ["peer <*> up"]
