@@ -43,7 +43,7 @@ from collections import defaultdict
 from os import PathLike
 from os.path import commonprefix
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,6 @@ _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation (outside a placeholder), not a letter or digit.
 _SLOT_EDGE = re.compile(r"[^\w\s]")
-_WORDY = re.compile(r"[\w\s]")  # what a wildcard's punctuation (<*>:, (<*>), <<*>>) lacks
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
@@ -94,8 +93,8 @@ def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]
 
 
 def _is_hole(token: str) -> bool:
-    """A template token that takes any word: ``<*>``, or one ``<*>`` in punctuation (``<*>:``, ``(<*>)``)."""
-    return token.count(WILDCARD) == 1 and _WORDY.search(token.replace(WILDCARD, "")) is None
+    """A template token that takes other words: ``<*>``, ``<*>:``, ``imap(<*>)<<*>>``."""
+    return WILDCARD in token
 
 
 def _in_placeholders(token: str) -> list[bool]:
@@ -564,9 +563,9 @@ class LogTemplateMiner:
         Last, merge a template into the most specific other one that covers it
         (``<*>`` wherever they differ) and keeps at least as many words as
         wildcards: a rare message whose words in three or more slots are
-        parameters its event's template already holds. A wildcard in
-        punctuation covers a word in the same punctuation: ``<*>: Link UP``
-        (eth0:, wlan0:) holds ``lo: Link UP``.
+        parameters its event's template already holds. A token with a
+        wildcard covers the words it reads: ``<*>: Link UP`` (eth0:, wlan0:)
+        holds ``lo: Link UP``, ``imap(<*>)`` holds ``imap(alice)``.
     typed_lists : bool, default True
         With ``collapse_lists``, a run collapses only when its values share a
         type (``<NUM>``, ``<HEX>`` and ``<ID>`` are one) or are written with
@@ -798,13 +797,11 @@ class LogTemplateMiner:
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
         if self.absorb_covered:
-            self._merge_covered(templates, keys, parent, alive)
+            # Again while it merges: a cover that grew may now cover another cover.
+            while self._merge_covered(templates, keys, parent, alive):
+                pass
 
-        def find(c: int) -> int:
-            while c in parent:
-                c = parent[c]
-            return c
-
+        find = self._root(parent)
         return {c: find(c) for c in parent}
 
     def _show_wildcards(self, templates: dict[int, tuple[str, ...]], root: dict[int, int],
@@ -920,39 +917,51 @@ class LogTemplateMiner:
                         total[i] = terms[i].sum()
 
     def _merge_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                       parent: dict[int, int], alive: set[int]) -> None:
+                       parent: dict[int, int], alive: set[int]) -> bool:
         """Merge each alive cluster into the most specific other one whose template covers it (``<*>`` where
         they differ) and keeps at least as many words as wildcards: a rare message whose several words are
         parameters that the final template of its event already holds (no pass merges three slots at once).
-        A wildcard in punctuation covers a word in the same punctuation: ``<*>: Link UP`` (eth0:, wlan0: and
-        vethc514ca8:, all with digits) holds ``lo: Link UP``."""
+        A token with a wildcard covers the words it reads: ``<*>: Link UP`` (eth0:, wlan0: and vethc514ca8:, all
+        with digits) holds ``lo: Link UP``. Returns whether it merged any (a cover that grew may cover another)."""
         # Per length, the wildcard positions of the templates that may cover others, each with those templates
         # by their other tokens (compared as merging compares them).
-        covers: dict[int, dict[tuple[int, ...], dict[tuple, int]]] = defaultdict(lambda: defaultdict(dict))
+        covers: dict[int, dict[tuple[int, ...], dict[tuple, list[int]]]] = defaultdict(lambda: defaultdict(dict))
         for c in sorted(alive):
             holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
             if holes and sum(self._tokens.skeleton(t) is None for t in templates[c]) >= len(holes):
-                covers[len(templates[c])][holes].setdefault(_without(keys[c], holes), c)
+                covers[len(templates[c])][holes].setdefault(_without(keys[c], holes), []).append(c)
         # The most specific covering template first: fewest wildcards, then positions, then lowest id.
         shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
+        merged = False
         for c in sorted(alive):
             # A cover has <*> wherever this one has: the keys read a <*> as any placeholder, <NUM> as well.
             own = {i for i, t in enumerate(templates[c]) if _is_hole(t)}
             for holes in shapes.get(len(templates[c]), ()):
                 if len(holes) < len(own) or not own.issubset(holes):
                     continue
-                cover = covers[len(templates[c])][holes].get(_without(keys[c], holes))
-                while cover in parent:  # merged since into another (its holes only grow)
-                    cover = parent[cover]
-                if cover is None or cover == c or not all(
-                        self._tokens.covers(templates[cover][i], templates[c][i], empty=False) for i in holes):
+                cover = next((k for k in map(self._root(parent), covers[len(templates[c])][holes].get(
+                    _without(keys[c], holes), ())) if k != c and all(
+                    self._tokens.covers(templates[k][i], templates[c][i], empty=False) for i in holes)), None)
+                if cover is None:
                     continue
                 # Keys read rhost=<IP> and rhost=<*> alike: the cover's other tokens widen to hold this one's.
                 templates[cover] = tuple(t if i in holes else self._tokens.generalise(t, o)
                                          for i, (t, o) in enumerate(zip(templates[cover], templates[c])))
+                keys[cover] = tuple(map(self._tokens.norm, templates[cover]))
                 parent[c] = cover
                 alive.discard(c)
+                merged = True
                 break
+        return merged
+
+    @staticmethod
+    def _root(parent: dict[int, int]) -> Callable[[int], int]:
+        """The cluster a cluster was merged into, at last (itself if it was not)."""
+        def root(c: int) -> int:
+            while c in parent:
+                c = parent[c]
+            return c
+        return root
 
     def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
                      templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],

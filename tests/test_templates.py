@@ -136,6 +136,15 @@ def test_a_wildcard_in_punctuation_absorbs_a_plain_word_in_the_same_punctuation(
     assert len(set(ids[:5])) == 1 and len(set(ids)) == 2
 
 
+def test_a_wildcard_inside_a_token_absorbs_the_words_it_covers():
+    # Dovecot's imap(user)<pid><session>: the users with an e-mail address or a digit made imap(<*>), the plain
+    # names were templates of their own; pop3(<*>) is not covered by imap(<*>).
+    messages = [f"{s}: Logged out in=<NUM>" for s in ("imap(<*>)<<NUM>>", "imap(alice)<<NUM>>", "imap(bob)<<NUM>>",
+                                                      "pop3(<*>)<<NUM>>", "imap(carol)<<NUM>>")]
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(messages, masked=True).tolist() == [0, 0, 0, 1, 0]
+
+
 def test_a_template_with_wildcards_in_punctuation_still_joins_its_cover():
     # The rare template's quoted "<*>" counts as a wildcard; it is covered all the same by one with more of them.
     tail = " ".join(f"w{chr(97 + i)}" for i in range(16))
