@@ -103,6 +103,9 @@ _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
+# Day and month name without a year (Bacula's "05-Mar 08:59"): a month's name makes its clock a clock, seconds or not.
+_DAY_MON_P = _Part("Date", r"\d{1,2}-[A-Z][a-z]{2}", ("%d-%b",))
+_CLOCK_HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
 # ISO 8601's extended form, and its basic one (20240311T080007Z, as in signed cloud requests).
 # The basic form's month, day and clock are bounded: 98765432T123456 is an id.
 _ISO_BASIC = r"\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
@@ -149,6 +152,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
     (_MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_DAY_P, _TIME_P),
+    (_DAY_MON_P, _TIME_P),
+    (_DAY_MON_P, _CLOCK_HM_P),
     (_EPOCH_P,),
     (_UPTIME_P,),
     (_TIME12_P, _AMPM_P),
@@ -235,7 +240,7 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 
 # Times that only a whole value may be, as spreadsheets write them (Excel's "12/1/26 10:05"): a two-digit year or no
 # seconds. In a line of text "1.4.22 10:00" may be a version and a time; a cell or a JSON value holds one thing.
-_HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
+_HM_P = _CLOCK_HM_P
 _HM12_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d", ("%I:%M",))
 # A spreadsheet writes the year last; a year first ("17/06/09") is read when only it parses.
 _ANY_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d\d)",

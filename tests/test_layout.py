@@ -577,6 +577,16 @@ def test_text_lines_with_a_one_digit_month_or_day_and_a_two_digit_year_keep_thei
     assert parse_lines(versions)["timestamp"].dt.year.eq(1900).all()
 
 
+def test_a_day_and_month_name_without_a_year_keep_a_clock_without_seconds():
+    # Bacula's "05-Mar 08:59 bacula-dir JobId 12: ...": year 2000, as every layout without a year gets.
+    lines = [f"0{d}-Mar 08:5{d} bacula-{'dir' if d % 2 else 'sd'} JobId {d}: job {d} done" for d in range(1, 8)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == [pd.Timestamp(f"2000-03-0{d} 08:5{d}") for d in range(1, 8)]
+    assert frame["content"].iloc[0] == "bacula-dir JobId 1: job 1 done"
+    seconds = [f"05-Mar 08:59:0{d} worker-{d} started" for d in range(7)]
+    assert parse_lines(seconds)["timestamp"].tolist() == [pd.Timestamp(f"2000-03-05 08:59:0{d}") for d in range(7)]
+
+
 def test_a_bracket_of_mostly_level_words_is_the_level_with_the_other_words_kept():
     levels = ["Note", "Warning", "ERROR", "System", "Note", "ERROR"]  # "System" is no level word
     lines = [f"2026-12-01T10:00:{i:02d}.123456Z {i % 7} [{levels[i % 6]}] [MY-0{10000 + i}] [Server] job {i} done"
