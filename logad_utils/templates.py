@@ -97,6 +97,15 @@ def _is_hole(token: str) -> bool:
     return WILDCARD in token
 
 
+def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> dict[int, int]:
+    """``root`` (merged cluster -> surviving one) with surviving clusters whose templates read the same made
+    one, the lowest id kept: two clusters may differ in where mining put a wildcard and show the same text
+    once each wildcard is written out, which no user, nor :meth:`LogTemplateMiner.transform`, could tell apart."""
+    first: dict[tuple[str, ...], int] = {}
+    joined = {c: first.setdefault(templates[c], c) for c in sorted(templates) if c not in root}
+    return {c: joined[r] for c, r in {**root, **joined}.items() if joined[r] != c}
+
+
 def _in_placeholders(token: str) -> list[bool]:
     """Per character of a token, whether it is part of a placeholder (``<NUM>``); other ``<`` and ``>`` are
     punctuation (``<site-ams|<NUM>>``)."""
@@ -672,6 +681,7 @@ class LogTemplateMiner:
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
             root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
             self._show_wildcards(templates, root, cluster_of)
+            root = _join_equal(templates, root)
         return self._number(texts, weights, cluster_of, templates, root)
 
     def _number(self, texts: list[str], weights: np.ndarray, cluster_of: dict[str, int],

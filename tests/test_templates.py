@@ -12,7 +12,7 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import (WILDCARD, LogTemplateMiner, _Tokens, _VarAwareDrain, mine_templates,
+from logad_utils.templates import (WILDCARD, LogTemplateMiner, _join_equal, _Tokens, _VarAwareDrain, mine_templates,
                                    template_health)
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
@@ -134,6 +134,14 @@ def test_a_wildcard_in_punctuation_absorbs_a_plain_word_in_the_same_punctuation(
     # The punctuation must be there: "lo" without its colon is another shape.
     ids = miner.fit_transform([f"{n}: Link UP" for n in names[:5]] + ["lo Link UP"])
     assert len(set(ids[:5])) == 1 and len(set(ids)) == 2
+
+
+def test_clusters_whose_templates_read_the_same_are_one():
+    # Mining may put a wildcard where all of a cluster's words agree (written out, it reads as they do): the
+    # lowest id keeps them all, those merged into the others included.
+    templates = {0: ("a", "<*>"), 1: ("a", "<*>"), 2: ("b", "<*>"), 3: ("a", "x"), 4: ("b", "<*>")}
+    assert _join_equal(templates, {3: 1}) == {1: 0, 3: 0, 4: 2}
+    assert _join_equal(templates, {}) == {1: 0, 4: 2}
 
 
 def test_a_wildcard_inside_a_token_absorbs_the_words_it_covers():
