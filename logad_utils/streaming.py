@@ -723,15 +723,24 @@ def _categorical(texts: pd.Series) -> pd.Categorical:
 def join_lean(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Lean rows of consecutive chunks (:func:`lean_rows`) as one frame; text columns stay categoricals with
     each distinct text once."""
-    parts = [p for p in parts if len(p)]  # a partition without lines adds nothing
-    if not parts:
-        return pd.DataFrame()
-    text = [c for c in ("source", "content", "raw", "mentions") if c in parts[0]]
-    codes = {c: _TextCodes() for c in text}
-    frame = pd.concat([p.assign(**{c: codes[c].codes(p[c]) for c in text}) for p in parts], ignore_index=True)
-    for c in text:
-        frame[c] = codes[c].categorical(frame[c].to_numpy(dtype=np.int32))
-    return frame
+    # Each part is reduced to its columns' arrays (texts as codes) and let go before the next is made, and each
+    # column is joined on its own: a frame of the parts and then one of them all would hold the lines three times.
+    columns: dict[str, list[np.ndarray]] = {}
+    codes: dict[str, _TextCodes] = {}
+    for part in parts:
+        for name in part.columns if len(part) else ():  # a partition without lines adds nothing
+            values = part[name]
+            if name in _LEAN_TEXTS:
+                values = codes.setdefault(name, _TextCodes()).codes(values)
+            columns.setdefault(name, []).append(values.to_numpy() if isinstance(values, pd.Series) else values)
+    joined = {}
+    for name in list(columns):
+        values = np.concatenate(columns.pop(name))
+        joined[name] = codes[name].categorical(values) if name in codes else values
+    return pd.DataFrame(joined, copy=False)
+
+
+_LEAN_TEXTS = ("source", "content", "raw", "mentions")  # the text columns of lean rows
 
 
 class _TextCodes:
