@@ -74,13 +74,14 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
 # A field's quoted value: key="value" or key='value', a comma or semicolon after it.
 _FIELD = re.compile(r"""([\w.\-]+)=(["'])(?:(?!\2).)*\2[,;]?""")
+_KEY_BEFORE = re.compile(r"([\w.\-]+)=$")  # the key of the value that starts where a search ends
 # Fields whose value is the message, each value an event of its own (msg="Starting server").
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 2
-_READS = (1, 2)  # the format versions this logad reads
+_FORMAT_VERSION = 3
+_READS = (1, 2, 3)  # the format versions this logad reads
 
 
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
@@ -583,10 +584,14 @@ class LogTemplateMiner:
         Read a quoted phrase with spaces (``vertex "module.vpc (expand)"``) as
         one token, so that one event's phrases of any length are one slot;
         not where it opens the message (klog's quoted message), follows ``=``
-        (a logfmt ``msg="..."`` is a message, not a value), holds an
+        (a field's value: see ``quoted_fields``), holds an
         UPPER_CASE word (``"GET /x HTTP/1.1"``: its words name the event) or
         opens with a number (an FTP or SMTP reply, ``"226 Transfer complete."``:
         its code and text name the event).
+    quoted_fields : bool, default True
+        With ``quoted_phrases``, also a field's quoted value
+        (``scope="openid profile email"``), unless the field is a message
+        (``msg="..."``: each value an event of its own).
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -594,7 +599,7 @@ class LogTemplateMiner:
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
                  collapse_lists: bool = True, shared_slots: bool = True,
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
-                 typed_lists: bool = True, quoted_phrases: bool = True) -> None:
+                 typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -617,6 +622,7 @@ class LogTemplateMiner:
         self.absorb_covered = bool(absorb_covered)
         self.typed_lists = bool(typed_lists)
         self.quoted_phrases = bool(quoted_phrases)
+        self.quoted_fields = bool(quoted_fields)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -628,7 +634,8 @@ class LogTemplateMiner:
                 "caps_constants": self.caps_constants, "collapse_lists": self.collapse_lists,
                 "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
                 "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
-                "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases}
+                "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
+                "quoted_fields": self.quoted_fields}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -767,7 +774,9 @@ class LogTemplateMiner:
     def _glued(self, quoted: re.Match, text: str) -> str:
         """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``)."""
         phrase, start = quoted.group(), quoted.start()
-        if (not _SPACE.search(phrase) or not text[:start].strip() or text[start - 1] == "="
+        key = _KEY_BEFORE.search(text, 0, start)
+        if (not _SPACE.search(phrase) or not text[:start].strip()
+                or (key is not None and (not self.quoted_fields or key.group(1).lower() in _MESSAGE_FIELDS))
                 or phrase[1:].startswith("<NUM> ") or any(self._tokens.is_enum(word) for word in phrase.split())):
             return phrase
         return _SPACE.sub(_GLUE, phrase)
@@ -1092,8 +1101,9 @@ class LogTemplateMiner:
             raise ValueError(f"template model version {data.get('version')} is not supported "
                              f"(this logad reads versions {', '.join(map(str, _READS))})")
         # A version 1 model tokenizes as it was fitted: without quoted phrases, and with typed lists only where
-        # it names quoted_phrases (both came in at once, before the version did).
-        before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"]}
+        # it names quoted_phrases (both came in at once, before the version did); one before version 3 without
+        # quoted fields.
+        before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

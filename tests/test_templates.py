@@ -241,8 +241,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2"):
-        LogTemplateMiner.from_dict({**old, "version": 3})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3"):
+        LogTemplateMiner.from_dict({**old, "version": 4})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -548,6 +548,24 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     states = [f'task {i} state="{s}" done' for i, s in enumerate(["RUNNING", "FAILED", "KILLED"] * 2)]
     assert len(set(LogTemplateMiner().fit_transform(between))) == 3
     assert len(set(LogTemplateMiner().fit_transform(states))) == 3
+
+
+def test_a_fields_quoted_phrase_is_one_value_unless_the_field_is_the_message():
+    scopes = ["openid", "openid email", "openid profile email", "openid profile email roles"]
+    messages = [f'type="REFRESH", client="{c}", scope="{s}", ok' for c in ("web", "cli") for s in scopes]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1 and list(miner.template_of(ids[:1])) == ['type="REFRESH", client="<*>", scope="<*>", ok']
+    # A message field's value names its event; so do a version 2 model's words, which it read apart.
+    said = [f'msg="{m}" id={i}' for i, m in enumerate(["server started on", "server stopped on"] * 4)]
+    assert len(set(LogTemplateMiner().fit_transform(said))) == 2
+    old = miner.to_dict()
+    old["version"] = 2
+    del old["params"]["quoted_fields"]
+    loaded = LogTemplateMiner.from_dict(old)
+    unseen = ['type="REFRESH", client="tv", scope="openid", ok', 'type="REFRESH", client="tv", scope="a b", ok']
+    assert miner.transform(unseen).tolist() == [0, 0]
+    assert not loaded.quoted_fields and loaded.transform(unseen).tolist() == [0, -1]
 
 
 def test_a_fields_quoted_value_is_a_parameter_from_two_values():
