@@ -567,8 +567,9 @@ class LogTemplateMiner:
         message: the many users, programs or hosts that lead several events
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart. Words in brackets
-        (fail2ban's ``[sshd]`` jails) are no verbs: ``slot_min_values`` of
-        them suffice, unless one is a level word (``[info]``).
+        (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``) are
+        no verbs: one fewer than ``slot_min_values`` suffice (at least 3),
+        unless one is a level word (``[info]``).
     absorb_covered : bool, default True
         Last, merge a template into the most specific other one that covers it
         (``<*>`` wherever they differ) and keeps at least as many words as
@@ -886,11 +887,14 @@ class LogTemplateMiner:
         for members in groups.values():
             values = {templates[m][0] for m in members}
             # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
-            # users or programs of a log are more. A word in brackets is no verb: a slot's count. A level, a letter
-            # ([W], [E]) or an UPPER_CASE status ([OK]) is no such tag.
+            # users or programs of a log are more. A word in brackets is no verb: one fewer than a slot's count, as
+            # for words differing inside brackets, at least 3. A level, a letter ([W], [E]) or an UPPER_CASE status
+            # ([OK]) is no such tag.
             tagged = all(v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
                          and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
-            if len(values) < (1 if tagged else 2) * self.slot_min_values or not self._is_parameter(values):
+            need = max(self.slot_min_values - 1, 3) if tagged else 2 * self.slot_min_values
+            if len(values) < need or all(self._tokens.is_enum(v) for v in values) or not (
+                    tagged or self._is_parameter(values)):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))

@@ -583,12 +583,16 @@ def test_a_fields_quoted_value_is_a_parameter_from_two_values():
     assert len(set(LogTemplateMiner().fit_transform(kept))) == 8
 
 
-def test_a_tag_in_brackets_that_leads_several_events_needs_only_a_slots_count_of_values():
+def test_a_tag_in_brackets_that_leads_several_events_needs_fewer_values_than_a_word():
     # fail2ban's jails, PHP-FPM's pools: a bracketed name is no verb, so four of them are a parameter.
     jails = ["[sshd]", "[nginx-http-auth]", "[postfix-sasl]", "[dovecot]"]
     messages = [f"{j} {event} 203.0.113.{i}" for event in ("Ban", "Unban", "Found") for i, j in enumerate(jails)]
     ids = LogTemplateMiner().fit_transform(messages)
     assert [len(set(ids[k:k + 4])) for k in (0, 4, 8)] == [1, 1, 1] and len(set(ids)) == 3
+    # Three tags suffice (Kafka Connect's few connectors), two do not.
+    for k, kinds in ((3, 3), (2, 6)):
+        few = [m for m in messages if m.split()[0] in jails[:k]]
+        assert len(set(LogTemplateMiner().fit_transform(few))) == kinds, k
     # Four plain words leading the same events stay apart (eight are needed): they may be verbs; so do levels,
     # letters and statuses in brackets.
     plain = [m.replace("[", "").replace("]", "") for m in messages]
