@@ -72,8 +72,6 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time.
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
-# A field's quoted value: key="value" or key='value', a comma or semicolon after it.
-_FIELD = re.compile(r"""([\w.\-]+)=(["'])(?:(?!\2).)*\2[,;]?""")
 _KEY_BEFORE = re.compile(r"([\w.\-]+)=$")  # the key of the value that starts where a search ends
 # Fields whose value is the message, each value an event of its own (msg="Starting server").
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
@@ -189,12 +187,6 @@ def _inside_brackets(values: set[str]) -> list[str] | None:
         return None
     inside = [v[opened + 1:len(v) - len(suffix) + closed] for v in values]
     return inside if all(x and opener not in x and closer not in x for x in inside) else None
-
-
-def _quoted_field(values: set[str]) -> bool:
-    """Whether the tokens are one field's quoted value (``error="a"``, ``error="b",``), the field no message."""
-    keys = {m.group(1).lower() if m else None for m in map(_FIELD.fullmatch, values)}
-    return len(keys) == 1 and None not in keys and not keys & _MESSAGE_FIELDS
 
 
 class _Tokens:
@@ -540,9 +532,7 @@ class LogTemplateMiner:
         only inside one pair of brackets or quotes (``zone[public]``,
         ``zone[dmz]``; ``"ocs"``, ``"login"``) need one fewer, at least 3:
         a value the message quotes, not a word of its own; UPPER_CASE words
-        (``state[RUNNING]``) stay apart there too. A field's quoted value
-        (``error="user_not_found"``, ``error="invalid_grant"``) needs two, unless
-        the field is a message (``msg="..."``).
+        (``state[RUNNING]``) stay apart there too.
     protect_prefix : int, default 1
         Leading positions the merging pass never turns into ``<*>``.
     cover_merges : bool, default True
@@ -797,14 +787,11 @@ class LogTemplateMiner:
         quoted = max(self.slot_min_values - 1, 3)
 
         def is_parameter(values: set[str], before: str) -> bool:
-            """A parameter slot: the usual test, or enough values that differ inside brackets, none an enum;
-            two are enough for a field's quoted value (error="user_not_found" / error="invalid_grant")."""
+            """A parameter slot: the usual test, or enough values that differ inside brackets, none an enum."""
             if self._is_parameter(values):
                 return True
-            inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= 2 else None
-            if inside is None or any(self._tokens.is_enum(x) for x in inside):
-                return False
-            return len(values) >= quoted or _quoted_field(values)
+            inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
+            return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         if self.shared_slots and taken:
             # A second pass: a few words are a parameter too when a slot after
