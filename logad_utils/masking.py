@@ -204,7 +204,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)
     MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}(?![-+]\d)" + _END, "<SIZE>", False),
     # Go writes its larger units before the number: 1m20.5s, 2h3m4s; systemd with spaces: 1h 30min, 2min 5.5s.
-    MaskRule("duration", r"[-+]?(?:\d++(?:d|h|min|s)\s(?=\d))*(?:\d++h(?=\d))?(?:\d++m(?=\d))?\d++(?:\.\d++)?+"
+    MaskRule("duration", r"[-+]?(?:\d++(?:d|h|min|s)\s(?=\d)){0,3}(?:\d++h(?=\d))?(?:\d++m(?=\d))?\d++(?:\.\d++)?+"
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
@@ -249,7 +249,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Last: a key=value value that no typed rule claimed, unless a plain word or words joined by _ or -
     # (order_created, eu-west: a mode; an instance has a digit), or a quote escaped inside a quoted text
     # (query="{app=\"api\"}": the value is inside the escaped quotes).
-    MaskRule("kv", rf"(?<=[\w\]]=)(?!{_PLAIN}|{_JOINED}|\\)(?!<[A-Z]+>)[^\s,;&'\"()\[\]{{}}<>]++", "<VAL>", False),
+    MaskRule("kv", rf"(?<=[\w\]]=)(?!{_PLAIN}|{_JOINED}|\\[\"'])(?!<[A-Z]+>)[^\s,;&'\"()\[\]{{}}<>]++", "<VAL>", False),
 )
 
 

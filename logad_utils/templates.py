@@ -72,7 +72,6 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time.
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
-_KEY_BEFORE = re.compile(r"([\w.\-]+)=$")  # the key of the value that starts where a search ends
 # Fields whose value is the message, each value an event of its own (msg="Starting server").
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
@@ -765,18 +764,27 @@ class LogTemplateMiner:
     def _glued(self, quoted: re.Match, text: str) -> str:
         """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``)."""
         phrase, start = quoted.group(), quoted.start()
-        key = _KEY_BEFORE.search(text, 0, start)
         if (not _SPACE.search(phrase) or not text[:start].strip()
-                or (key is not None and (not self.quoted_fields or key.group(1).lower() in _MESSAGE_FIELDS))
+                or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
                 or phrase[1:].startswith("<NUM> ") or any(self._tokens.is_enum(word) for word in phrase.split())):
             return phrase
         return _SPACE.sub(_GLUE, phrase)
 
+    def _glues_field(self, text: str, equals: int) -> bool:
+        """Whether the quoted value after ``text[equals]`` (an ``=``) is one token: ``quoted_fields``, and a key
+        before the ``=`` that names no message (``msg``); not after a quote or a bracket (``"msg"=``, ``a[0]=``)."""
+        start = equals
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+            start -= 1  # by hand: a search from the line's start, once per quoted value, is quadratic
+        key = text[start:equals]
+        return self.quoted_fields and bool(key) and key.lower() not in _MESSAGE_FIELDS
+
     def _merge_slots(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:
         """Merge clusters differing in one parameter-like slot.
 
-        Updates ``templates`` in place (merged clusters keep the lowest id,
-        i.e. the earliest) and returns ``{merged id: surviving id}``.
+        Updates ``templates`` in place (clusters merge into the lowest id, i.e.
+        the earliest, or into the template that covers them) and returns
+        ``{merged id: surviving id}``.
         """
         # Compare with variables reduced to their skeleton, so that
         # rhost=<IP> and rhost=<*> do not count as a second differing slot.
@@ -934,23 +942,31 @@ class LogTemplateMiner:
         A token with a wildcard covers the words it reads: ``<*>: Link UP`` (eth0:, wlan0: and vethc514ca8:, all
         with digits) holds ``lo: Link UP``. Returns whether it merged any (a cover that grew may cover another)."""
         # Per length, the wildcard positions of the templates that may cover others, each with those templates
-        # by their other tokens (compared as merging compares them).
+        # by their other tokens (compared as merging compares them) and by what their first wildcard token
+        # opens with: a cover's must open the covered token (k1=<*> is no cover of k2=<*>, and many such keys
+        # would otherwise each be tried against each).
         covers: dict[int, dict[tuple[int, ...], dict[tuple, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+        longest: dict[tuple, int] = defaultdict(int)  # the longest such opening per length and positions
         for c in sorted(alive):
             holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
             if holes and sum(self._tokens.skeleton(t) is None for t in templates[c]) >= len(holes):
-                covers[len(templates[c])][holes].setdefault(_without(keys[c], holes), []).append(c)
+                head = templates[c][holes[0]].split(WILDCARD, 1)[0]
+                covers[len(templates[c])][holes].setdefault((_without(keys[c], holes), head), []).append(c)
+                longest[len(templates[c]), holes] = max(longest[len(templates[c]), holes], len(head))
         # The most specific covering template first: fewest wildcards, then positions, then lowest id.
         shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
-        merged = False
+        merged, root = False, self._root(parent)
         for c in sorted(alive):
             # A cover has <*> wherever this one has: the keys read a <*> as any placeholder, <NUM> as well.
             own = {i for i, t in enumerate(templates[c]) if _is_hole(t)}
-            for holes in shapes.get(len(templates[c]), ()):
+            length = len(templates[c])
+            for holes in shapes.get(length, ()):
                 if len(holes) < len(own) or not own.issubset(holes):
                     continue
-                cover = next((k for k in map(self._root(parent), covers[len(templates[c])][holes].get(
-                    _without(keys[c], holes), ())) if k != c and all(
+                rest, first = _without(keys[c], holes), templates[c][holes[0]]
+                found = sorted(k for j in range(min(len(first), longest[length, holes]) + 1)
+                               for k in covers[length][holes].get((rest, first[:j]), ()))
+                cover = next((k for k in map(root, found) if k != c and all(
                     self._tokens.covers(templates[k][i], templates[c][i], empty=False) for i in holes)), None)
                 if cover is None:
                     continue

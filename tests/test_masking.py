@@ -306,6 +306,8 @@ def test_a_value_in_escaped_quotes_is_masked_inside_them():
     # Go's logfmt escapes the quotes of a quoted value's own key="value" pairs: the value is inside them.
     assert Masker().mask(r'query="{cluster=\"eu-1\", namespace=\"prod\"}" n=3') == \
         r'query="{cluster=\"<ID>\", namespace=\"prod\"}" n=<NUM>'
+    # Any other backslash starts a value as before (a share, an escape sequence).
+    assert Masker().mask(r"path=\\srv1\share sep=\t0x") == "path=<VAL> sep=<VAL>"
 
 
 def test_an_email_address_is_one_variable():

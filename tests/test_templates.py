@@ -1,6 +1,8 @@
 """Template mining: ids, determinism, persistence, broadcasting to lines, and accuracy on Loghub."""
 import importlib.util
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -566,6 +568,25 @@ def test_a_fields_quoted_phrase_is_one_value_unless_the_field_is_the_message():
     unseen = ['type="REFRESH", client="web", scope="openid", ok', 'type="REFRESH", client="web", scope="a b", ok']
     assert miner.transform(unseen).tolist() == [0, 0]
     assert not loaded.quoted_fields and loaded.transform(unseen).tolist() == [0, -1]
+    # Nor a value after a quoted or bracketed key ("msg"=, a[0]=), which has no key of its own.
+    assert LogTemplateMiner()._tokenize('note a[0]="x y" "msg"="p q" k="a b"')[1:5] == \
+        ['a[0]="x', 'y"', '"msg"="p', 'q"']
+
+
+def test_long_lines_and_many_keyed_templates_are_mined_in_linear_time():
+    # Each took minutes before (a key looked for from the line's start at every quoted value; a duration's
+    # spaced units tried again at every token; every k=<*> template tried as a cover of every other).
+    code = """if True:
+        import json
+        from logad_utils.masking import Masker
+        from logad_utils.templates import LogTemplateMiner
+        LogTemplateMiner().fit_transform(["audit " + json.dumps({f"f{i}": f"v {i} t" for i in range(12000)})])
+        Masker().mask("1d " * 24000)
+        keys = [f"k{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(12000)]
+        LogTemplateMiner().fit_transform([f"{k}={v} alpha beta" for k in keys for v in ("<IP>", "<HOST>", "<MAC>")],
+                                         masked=True)
+    """
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 
 def test_a_tag_in_brackets_that_leads_several_events_needs_fewer_values_than_a_word():
