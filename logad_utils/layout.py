@@ -104,7 +104,7 @@ _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
 # Day and month name without a year (Bacula's "05-Mar 08:59"): a month's name makes its clock a clock, seconds or not.
-_DAY_MON_P = _Part("Date", r"\d{1,2}-[A-Z][a-z]{2}", ("%d-%b",))
+_DAY_MON_P = _Part("Date", r"\d{1,2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", ("%d-%b",))
 _CLOCK_HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
 # ISO 8601's extended form, and its basic one (20240311T080007Z, as in signed cloud requests).
 # The basic form's month, day and clock are bounded: 98765432T123456 is an id.

@@ -203,8 +203,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)
     MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}(?![-+]\d)" + _END, "<SIZE>", False),
-    # Go writes its larger units before the number: 1m20.5s, 2h3m4s; systemd with spaces: 1h 30min, 2min 5.5s.
-    MaskRule("duration", r"[-+]?(?:\d++(?:d|h|min|s)\s(?=\d)){0,3}(?:\d++h(?=\d))?(?:\d++m(?=\d))?\d++(?:\.\d++)?+"
+    # Go writes its larger units before the number: 1m20.5s, 2h3m4s; systemd with spaces, each of its larger
+    # units once and in order: 2d 3h, 1h 30min, 2min 5.5s (not "1s 2s 4s", a list).
+    MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d))?"
+             r"(?:\d++h(?=\d))?(?:\d++m(?=\d))?\d++(?:\.\d++)?+"
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a

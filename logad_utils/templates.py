@@ -115,7 +115,7 @@ def _in_placeholders(token: str) -> list[bool]:
 
 def _cut_head(text: str, inside: list[bool]) -> str:
     """The longest start of a token's common start that ends in punctuation outside a placeholder ("" if none);
-    ``inside``: :func:`_in_placeholders` of a token that starts so."""
+    ``inside``: per character, whether it is part of a placeholder (:func:`_in_placeholders`)."""
     cut = 0
     for i, char in enumerate(text):
         if not inside[i] and _SLOT_EDGE.fullmatch(char):
@@ -125,7 +125,7 @@ def _cut_head(text: str, inside: list[bool]) -> str:
 
 def _cut_tail(text: str, inside: list[bool]) -> str:
     """The longest end of a token's common end that starts with punctuation outside a placeholder ("" if none);
-    ``inside``: :func:`_in_placeholders` of a token that ends so, its last ``len(text)`` characters."""
+    ``inside``: per character, whether it is part of a placeholder (:func:`_in_placeholders`)."""
     cut = len(text)
     for i in range(len(text) - 1, -1, -1):
         if not inside[i] and _SLOT_EDGE.fullmatch(text[i]):
@@ -143,25 +143,34 @@ class _Around:
         self.head = self.tail = ""  # common start, and common end reversed
         self.shortest = 0
         self.varied = False
+        # Per character of the common start (end, reversed): part of a placeholder in any token seen. Where "id=<"
+        # opens both id=<NUM> and id=<abc>, its "<" is no punctuation to cut at, whichever came first.
+        self.inside_head: list[bool] = []
+        self.inside_tail: list[bool] = []
 
     def add(self, token: str) -> None:
         """Count one message's token."""
         if self.first is None:
             self.first, self.head, self.tail, self.shortest = token, token, token[::-1], len(token)
+            self.inside_head = _in_placeholders(token)
+            self.inside_tail = self.inside_head[::-1]
         elif token != self.first or self.varied:
             self.varied = self.varied or token != self.first
             self.head = commonprefix([self.head, token])
             self.tail = commonprefix([self.tail, token[::-1]])
             self.shortest = min(self.shortest, len(token))
+            if "<" in token:
+                marks = _in_placeholders(token)
+                self.inside_head = [a or b for a, b in zip(self.inside_head, marks)]
+                self.inside_tail = [a or b for a, b in zip(self.inside_tail, reversed(marks))]
 
     def text(self) -> str:
         """The wildcard's template token."""
         if not self.varied:
             return self.first if self.first is not None else WILDCARD
-        inside = _in_placeholders(self.first)
-        head = _cut_head(self.head, inside)
+        head = _cut_head(self.head, self.inside_head)
         tail = self.tail[:self.shortest - len(head)][::-1]
-        return head + WILDCARD + _cut_tail(tail, inside[len(inside) - len(tail):])
+        return head + WILDCARD + _cut_tail(tail, self.inside_tail[:len(tail)][::-1])
 
 
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'"}
@@ -556,7 +565,8 @@ class LogTemplateMiner:
         message: the many users, programs or hosts that lead several events
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart. Words in brackets
-        (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``) are
+        (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``,
+        strongSwan's ``<site-ams|12>``) are
         no verbs: one fewer than ``slot_min_values`` suffice (at least 3),
         unless one is a level word (``[info]``).
     absorb_covered : bool, default True
@@ -735,7 +745,8 @@ class LogTemplateMiner:
         a hex value that happened to have no letters) becomes ``<*>``.
         """
         if self.quoted_phrases and ("'" in text or '"' in text):
-            text = _QUOTED.sub(lambda m: self._glued(m, text), text)
+            opens = len(text) - len(text.lstrip())  # where the message's first word starts
+            text = _QUOTED.sub(lambda m: self._glued(m, text, opens), text)
         tokens = text.split()
         if not self.collapse_lists or len(tokens) < 2:
             return tokens
@@ -761,10 +772,11 @@ class LogTemplateMiner:
             run_kind, run_type = kind, kind_type
         return out
 
-    def _glued(self, quoted: re.Match, text: str) -> str:
-        """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``)."""
+    def _glued(self, quoted: re.Match, text: str, opens: int) -> str:
+        """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``);
+        ``opens``: where the text's first word starts."""
         phrase, start = quoted.group(), quoted.start()
-        if (not _SPACE.search(phrase) or not text[:start].strip()
+        if (not _SPACE.search(phrase) or start <= opens
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
                 or phrase[1:].startswith("<NUM> ") or any(self._tokens.is_enum(word) for word in phrase.split())):
             return phrase
@@ -885,8 +897,9 @@ class LogTemplateMiner:
             # users or programs of a log are more. A word in brackets is no verb: one fewer than a slot's count, as
             # for words differing inside brackets, at least 3. A level, a letter ([W], [E]) or an UPPER_CASE status
             # ([OK]) is no such tag.
-            tagged = all(v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
-                         and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
+            tagged = self.slot_min_values > 0 and all(
+                v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
+                and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
             need = max(self.slot_min_values - 1, 3) if tagged else 2 * self.slot_min_values
             if len(values) < need or all(self._tokens.is_enum(v) for v in values) or not (
                     tagged or self._is_parameter(values)):
@@ -946,13 +959,13 @@ class LogTemplateMiner:
         # opens with: a cover's must open the covered token (k1=<*> is no cover of k2=<*>, and many such keys
         # would otherwise each be tried against each).
         covers: dict[int, dict[tuple[int, ...], dict[tuple, list[int]]]] = defaultdict(lambda: defaultdict(dict))
-        longest: dict[tuple, int] = defaultdict(int)  # the longest such opening per length and positions
+        heads: dict[tuple, set[int]] = defaultdict(set)  # the lengths of such openings per length and positions
         for c in sorted(alive):
             holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
             if holes and sum(self._tokens.skeleton(t) is None for t in templates[c]) >= len(holes):
                 head = templates[c][holes[0]].split(WILDCARD, 1)[0]
                 covers[len(templates[c])][holes].setdefault((_without(keys[c], holes), head), []).append(c)
-                longest[len(templates[c]), holes] = max(longest[len(templates[c]), holes], len(head))
+                heads[len(templates[c]), holes].add(len(head))
         # The most specific covering template first: fewest wildcards, then positions, then lowest id.
         shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
         merged, root = False, self._root(parent)
@@ -964,10 +977,12 @@ class LogTemplateMiner:
                 if len(holes) < len(own) or not own.issubset(holes):
                     continue
                 rest, first = _without(keys[c], holes), templates[c][holes[0]]
-                found = sorted(k for j in range(min(len(first), longest[length, holes]) + 1)
+                found = sorted(k for j in heads[length, holes] if j <= len(first)
                                for k in covers[length][holes].get((rest, first[:j]), ()))
+                # A wildcard of the covered template holds anything: no text a cover could read ("<<*>>" reads "<*>").
+                words = [templates[c][i].replace(WILDCARD, "\x00") for i in holes]
                 cover = next((k for k in map(root, found) if k != c and all(
-                    self._tokens.covers(templates[k][i], templates[c][i], empty=False) for i in holes)), None)
+                    self._tokens.covers(templates[k][i], w, empty=False) for i, w in zip(holes, words))), None)
                 if cover is None:
                     continue
                 # Keys read rhost=<IP> and rhost=<*> alike: the cover's other tokens widen to hold this one's.

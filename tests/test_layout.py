@@ -585,6 +585,9 @@ def test_a_day_and_month_name_without_a_year_keep_a_clock_without_seconds():
     assert frame["content"].iloc[0] == "bacula-dir JobId 1: job 1 done"
     seconds = [f"05-Mar 08:59:0{d} worker-{d} started" for d in range(7)]
     assert parse_lines(seconds)["timestamp"].tolist() == [pd.Timestamp(f"2000-03-05 08:59:0{d}") for d in range(7)]
+    # Only a month's name: "3-Way 11:30" opens a message, it is no date.
+    words = [f"{d}-Way 1{d}:30 handshake {d} done ok" for d in range(1, 8)]
+    assert parse_lines(words)["content"].tolist() == words
 
 
 def test_a_bracket_of_mostly_level_words_is_the_level_with_the_other_words_kept():

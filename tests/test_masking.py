@@ -298,8 +298,9 @@ def test_a_systemd_timespan_with_spaces_is_one_duration():
     masker = Masker()
     assert masker.mask("valid for 1h 30min, preferred for 45min 10.5s; 2d 3h left") == \
         "valid for <DURATION>min, preferred for <DURATION>s; <DURATION>h left"
-    # A number after a duration that is no duration stays apart.
+    # A number after a duration that is no duration stays apart, and so do durations of one unit (a list).
     assert masker.mask("waited 5s 3 times") == "waited <DURATION>s <NUM> times"
+    assert masker.mask("backoff 1s 2s 4s") == "backoff <DURATION>s <DURATION>s <DURATION>s"
 
 
 def test_a_value_in_escaped_quotes_is_masked_inside_them():

@@ -146,6 +146,21 @@ def test_clusters_whose_templates_read_the_same_are_one():
     assert _join_equal(templates, {}) == {1: 0, 4: 2}
 
 
+def test_a_covered_wildcard_is_no_text_and_a_wildcards_text_is_the_same_in_any_order():
+    # "<<*>>" reads the text "<*>", not the anything a wildcard holds: user1 and user2 keep their template.
+    messages = ["send <alice@x.org> 5 10.0.0.1 via relay ok", "send <10.0.0.7> 10.0.0.2 17 via relay ok",
+                "send user1 foo bar via relay ok", "send user2 foo bar via relay ok"]
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(messages).tolist() == [0, 0, 1, 1]
+    assert miner.transform(["send user3 foo bar via relay ok"]).tolist() == [1]
+    # "id=<" opens id=<NUM> as well as id=<xay>: its "<" is no punctuation to keep, whichever line came first.
+    bracketed = [f"user id=<x{c}y> logged in ok" for c in "abcdefg"]
+    numbered = [f"user id={n} logged in ok" for n in range(5)]
+    shown = {tuple(LogTemplateMiner().fit(order).templates_["template"]) for order in (bracketed + numbered,
+                                                                                      numbered + bracketed)}
+    assert shown == {("user id=<*> logged in ok",)}
+
+
 def test_a_wildcard_inside_a_token_absorbs_the_words_it_covers():
     # Dovecot's imap(user)<pid><session>: the users with an e-mail address or a digit made imap(<*>), the plain
     # names were templates of their own; pop3(<*>) is not covered by imap(<*>).
@@ -585,6 +600,11 @@ def test_long_lines_and_many_keyed_templates_are_mined_in_linear_time():
         keys = [f"k{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(12000)]
         LogTemplateMiner().fit_transform([f"{k}={v} alpha beta" for k in keys for v in ("<IP>", "<HOST>", "<MAC>")],
                                          masked=True)
+        LogTemplateMiner().fit_transform(["start " + '"a b" ' * 600_000])
+        long = "a" * 200_000
+        rare = [f"k {long}:foo{w} bar{w} baz{w} job done now ok" for w in "bcdefghijklmnopq"]
+        LogTemplateMiner().fit(rare + [f"k {long}:10.0.0.1 10.0.0.2 7 job done now ok",
+                                       f"k {long}:3 5 10.0.0.9 job done now ok"])
     """
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
@@ -608,6 +628,8 @@ def test_a_tag_in_brackets_that_leads_several_events_needs_fewer_values_than_a_w
         as_tag = dict(zip(jails, tags))
         tagged = [as_tag[m.split()[0]] + m[m.index("]") + 1:] for m in messages]
         assert len(set(LogTemplateMiner().fit_transform(tagged))) == 12, tags
+    # No merging at all with slot_min_values=0, tags included.
+    assert len(set(LogTemplateMiner(slot_min_values=0).fit_transform(messages))) == 12
     # strongSwan's connections in angle brackets, with their SA number; the template keeps the brackets.
     conns = [f"<{m[1:m.index(']')]}|{i}>{m[m.index(']') + 1:]}" for i, m in enumerate(messages)]
     miner = LogTemplateMiner()
