@@ -566,9 +566,9 @@ class LogTemplateMiner:
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart. Words in brackets
         (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``,
-        strongSwan's ``<site-ams|12>``) are
-        no verbs: one fewer than ``slot_min_values`` suffice (at least 3),
-        unless one is a level word (``[info]``).
+        strongSwan's ``<site-ams|12>``) are no verbs: one fewer than
+        ``slot_min_values`` suffice (at least 3), unless one is a level word
+        (``[info]``), a letter or an UPPER_CASE status.
     absorb_covered : bool, default True
         Last, merge a template into the most specific other one that covers it
         (``<*>`` wherever they differ) and keeps at least as many words as
@@ -901,8 +901,7 @@ class LogTemplateMiner:
                 v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
                 and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
             need = max(self.slot_min_values - 1, 3) if tagged else 2 * self.slot_min_values
-            if len(values) < need or all(self._tokens.is_enum(v) for v in values) or not (
-                    tagged or self._is_parameter(values)):
+            if len(values) < need or not (tagged or self._is_parameter(values)):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
