@@ -36,7 +36,11 @@ Grouping (:func:`find_incidents`), per source file, never across files
    false alarms through a file at its own rate, and an incident is a burst
    above it. Its lines stay anomalous, outside any incident. A group holding an
    event whose level is an error or worse is kept: one crash is an incident,
-   and stray false alarms are rarely errors.
+   and stray false alarms are rarely errors. A group of ``burst_kinds`` (5)
+   different templates or more is weighed against the rate of those templates'
+   anomalous lines elsewhere instead: five different messages together are a
+   cascade unless they are as often flagged apart (chosen on the tuning journals
+   of ``benchmarks/bench_rca.py``; held-out top-3 there).
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -535,7 +539,7 @@ def _merge_small(group: np.ndarray, pos: np.ndarray, min_lines: int, merge_gap: 
 
 
 def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: float, alpha: float,
-                        severe: np.ndarray) -> np.ndarray:
+                        severe: np.ndarray, tcodes: np.ndarray, kinds: int) -> np.ndarray:
     """Groups (k,) set to -1 where their lines are no more than the rest of the file's flag rate makes likely.
 
     pos: sorted positions (k,) of the grouped lines; span: the file's length in
@@ -544,6 +548,8 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     other anomalous lines over the rest of the file: a burst, not the stray
     false alarms that any detector scatters through a file at its own rate;
     or when one of its lines is ``severe`` (k,): an error, or worse, by its level.
+    A group of ``kinds`` templates or more (``tcodes`` (k,)) takes r from those
+    templates' other lines only.
     """
     group = group.copy()
     valid = group >= 0
@@ -553,6 +559,13 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     where = np.flatnonzero(valid)
     width = np.maximum(pos[where[first + count - 1]] - pos[where[first]], gap)
     rate = (len(pos) - count) / np.maximum(span - width, gap)
+    # Per group and template: its lines there, and every line of that template; per group, its templates.
+    pairs, inside = np.unique(np.stack([group[valid], tcodes[valid]]), axis=1, return_counts=True)
+    owner = np.searchsorted(ids, pairs[0])
+    elsewhere = np.bincount(tcodes[valid], minlength=int(tcodes.max()) + 1)[pairs[1]] - inside
+    varied = np.bincount(owner, minlength=len(ids)) >= kinds
+    own = np.bincount(owner, weights=elsewhere, minlength=len(ids)) / np.maximum(span - width, gap)
+    rate = np.where(varied, own, rate)
     chance = (poisson.sf(count - 1, rate * width) >= alpha) & ~np.isin(ids, group[valid & severe])
     group[np.isin(group, ids[chance])] = -1
     return group
@@ -561,7 +574,7 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
 def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: int = 50, min_lines: int = 1,
                    background_share: float | None = 0.05, split_unrelated: bool = True, split_gap: Gap = None,
                    link_gap: Gap = None, link_alpha: float = 1e-3, merge_gap: Gap = None,
-                   burst_alpha: float | None = 1e-2) -> pd.Series:
+                   burst_alpha: float | None = 1e-2, burst_kinds: int = 5) -> pd.Series:
     """Incident id per line (n,), int64 on ``frame.index``: 0, 1, ... in file order, -1 outside incidents.
 
     Steps and defaults are in the module docstring. ``max_gap`` (a duration)
@@ -595,7 +608,8 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
                                 link_alpha)
         group = _merge_small(group, s_pos, min_lines, _gap_value(merge_gap, timed, 3 * gap))
         if burst_alpha:
-            group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha, severe[s_rows])
+            group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha, severe[s_rows],
+                                        tcodes[s_rows], burst_kinds)
         # Background lines join the incident whose span (first to last seed) holds them.
         labels = np.full(len(rows), -1, dtype=np.int64)
         labels[seeds] = group

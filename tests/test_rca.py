@@ -492,6 +492,20 @@ def test_a_clock_that_steps_back_gives_spans_in_time_order(tmp_path):
     assert (alerts["first_line_no"] <= alerts["last_line_no"]).all()
 
 
+def test_five_different_messages_together_are_a_cascade_whatever_the_stray_flag_rate():
+    # Stray flags every 11 minutes for 20 hours, none near the burst: at their rate, 4 or 5 flagged lines within
+    # 20 minutes could be chance. Five different messages that are never flagged elsewhere are not.
+    stray = [(t, "API", f"cache warmed in {i % 5} ms slot {i % 9}", 1, 5.0)
+             for i, t in enumerate(np.arange(300.0, 72000, 660)) if not 19000 < t < 23500]
+    units = ["STORAGE", "DB", "API", "ALERT", "WEB"]
+    for kinds, kept in ((4, False), (5, True)):
+        burst = [(20000.0 + 250 * k, c, f"{c.lower()} fault stage {k}", 1, 6.0) for k, c in enumerate(units[:kinds])]
+        frame = make_frame(stray + burst, span_s=72000)
+        in_burst = frame["content"].str.contains("fault stage")
+        assert (rca.find_incidents(frame)[in_burst] >= 0).all() == kept, kinds
+        assert (rca.find_incidents(frame, burst_kinds=6)[in_burst] == -1).all()
+
+
 def test_a_lone_error_is_an_incident_where_stray_false_alarms_are_not():
     # The detector's stray flags every half hour all day, and one crash logged at ERROR: chance explains a lone
     # flag, not an error.
