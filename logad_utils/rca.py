@@ -38,9 +38,11 @@ Grouping (:func:`find_incidents`), per source file, never across files
    event whose level is an error or worse is kept: one crash is an incident,
    and stray false alarms are rarely errors. A group of ``burst_kinds`` (5)
    different templates or more is weighed against the rate of those templates'
-   anomalous lines elsewhere instead: five different messages together are a
-   cascade unless they are as often flagged apart (chosen on the tuning journals
-   of ``benchmarks/bench_rca.py``; held-out top-3 there).
+   other anomalous lines instead, but never below the rate at which the file's
+   anomalous lines bring templates seen nowhere else: five different messages
+   together are a cascade unless they are as often flagged apart, or unless the
+   detector flags one-off messages that often anyway (chosen on the tuning
+   journals of ``benchmarks/bench_rca.py``; held-out top-3 there).
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -539,7 +541,7 @@ def _merge_small(group: np.ndarray, pos: np.ndarray, min_lines: int, merge_gap: 
 
 
 def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: float, alpha: float,
-                        severe: np.ndarray, tcodes: np.ndarray, kinds: int) -> np.ndarray:
+                        severe: np.ndarray, tcodes: np.ndarray, kinds: int | None) -> np.ndarray:
     """Groups (k,) set to -1 where their lines are no more than the rest of the file's flag rate makes likely.
 
     pos: sorted positions (k,) of the grouped lines; span: the file's length in
@@ -549,7 +551,8 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     false alarms that any detector scatters through a file at its own rate;
     or when one of its lines is ``severe`` (k,): an error, or worse, by its level.
     A group of ``kinds`` templates or more (``tcodes`` (k,)) takes r from those
-    templates' other lines only.
+    templates' other lines only, or from the other lines whose templates occur
+    nowhere else, whichever is more; ``kinds=None`` keeps the one rate for all.
     """
     group = group.copy()
     valid = group >= 0
@@ -558,29 +561,46 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     ids, first, count = np.unique(group[valid], return_index=True, return_counts=True)
     where = np.flatnonzero(valid)
     width = np.maximum(pos[where[first + count - 1]] - pos[where[first]], gap)
-    rate = (len(pos) - count) / np.maximum(span - width, gap)
-    # Per group and template: its lines there, and every line of that template; per group, its templates.
-    pairs, inside = np.unique(np.stack([group[valid], tcodes[valid]]), axis=1, return_counts=True)
-    owner = np.searchsorted(ids, pairs[0])
-    elsewhere = np.bincount(tcodes[valid], minlength=int(tcodes.max()) + 1)[pairs[1]] - inside
-    varied = np.bincount(owner, minlength=len(ids)) >= kinds
-    own = np.bincount(owner, weights=elsewhere, minlength=len(ids)) / np.maximum(span - width, gap)
-    rate = np.where(varied, own, rate)
+    others = len(pos) - count
+    if kinds is not None:
+        n_kinds, own = _template_lines_elsewhere(group, valid, ids, tcodes)
+        others = np.where(n_kinds >= kinds, own, others)
+    rate = others / np.maximum(span - width, gap)
     chance = (poisson.sf(count - 1, rate * width) >= alpha) & ~np.isin(ids, group[valid & severe])
     group[np.isin(group, ids[chance])] = -1
     return group
 
 
+def _template_lines_elsewhere(group: np.ndarray, valid: np.ndarray, ids: np.ndarray,
+                              tcodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per group of ``ids`` (g,): its different templates, and the anomalous lines (of ``tcodes`` (k,), every
+    one) of those templates outside it, but at least the lines outside it whose template occurs nowhere else."""
+    n = int(tcodes.max()) + 1
+    # Per group and template, as one int64 key: its lines there, and its lines anywhere else.
+    pairs, inside = np.unique(group[valid].astype(np.int64) * n + tcodes[valid], return_counts=True)
+    owner = np.searchsorted(ids, pairs // n)
+    total = np.bincount(tcodes, minlength=n)
+    elsewhere = total[pairs % n] - inside
+    # A template seen nowhere else is no evidence by itself: rare messages are what a detector flags, so the rate
+    # at which the file's flags bring such one-off templates is the least a group's own rate can be.
+    alone = inside * (elsewhere == 0)
+    lonely = alone.sum() + int((total[tcodes[~valid]] == 1).sum())
+    own = np.bincount(owner, weights=elsewhere, minlength=len(ids))
+    return np.bincount(owner, minlength=len(ids)), np.maximum(own, lonely - np.bincount(owner, weights=alone,
+                                                                                           minlength=len(ids)))
+
+
 def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: int = 50, min_lines: int = 1,
                    background_share: float | None = 0.05, split_unrelated: bool = True, split_gap: Gap = None,
                    link_gap: Gap = None, link_alpha: float = 1e-3, merge_gap: Gap = None,
-                   burst_alpha: float | None = 1e-2, burst_kinds: int = 5) -> pd.Series:
+                   burst_alpha: float | None = 1e-2, burst_kinds: int | None = 5) -> pd.Series:
     """Incident id per line (n,), int64 on ``frame.index``: 0, 1, ... in file order, -1 outside incidents.
 
     Steps and defaults are in the module docstring. ``max_gap`` (a duration)
     applies to sources with timestamps, ``max_gap_lines`` to the others;
     ``split_gap``, ``link_gap`` and ``merge_gap`` are durations or line counts
-    accordingly. ``background_share=None``, ``link_alpha=0`` and ``burst_alpha=None`` turn those steps off.
+    accordingly. ``background_share=None``, ``link_alpha=0`` and ``burst_alpha=None`` turn those steps off;
+    ``burst_kinds=None`` weighs every group against the rate of all other anomalous lines.
     """
     frame = _with_line_no(frame)
     flags = _flags(frame)
