@@ -48,7 +48,8 @@ _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
 _MAX_ELEMENTS = 8
 _SEARCH_CHARS = 120
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_MONTH = _MONTH_ABBR + r"[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
 _CLOCK12 = r"(?:0?[1-9]|1[0-2]):\d\d:\d\d(?:[.,]\d{1,9})?"
@@ -104,8 +105,10 @@ _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 _DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/][A-Z][a-z]{2}[-/]\d{4}", ("%d-%b-%Y", "%d/%b/%Y"))
 # Day and month name without a year (Bacula's "05-Mar 08:59"): a month's name makes its clock a clock, seconds or not.
-_DAY_MON_P = _Part("Date", r"\d{1,2}-(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", ("%d-%b",))
-_CLOCK_HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
+_DAY_MON_P = _Part("Date", r"\d{1,2}-" + _MONTH_ABBR, ("%d-%b",))
+# A clock without seconds: in a line of text only after a month's name ("1.4.22 10:00" may be a version and a
+# time); as a whole value, anywhere (see _VALUE_LAYOUTS).
+_HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
 # ISO 8601's extended form, and its basic one (20240311T080007Z, as in signed cloud requests).
 # The basic form's month, day and clock are bounded: 98765432T123456 is an id.
 _ISO_BASIC = r"\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
@@ -153,7 +156,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_DAY_P, _TIME_P),
     (_DAY_MON_P, _TIME_P),
-    (_DAY_MON_P, _CLOCK_HM_P),
+    (_DAY_MON_P, _HM_P),
     (_EPOCH_P,),
     (_UPTIME_P,),
     (_TIME12_P, _AMPM_P),
@@ -240,7 +243,6 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
 
 # Times that only a whole value may be, as spreadsheets write them (Excel's "12/1/26 10:05"): a two-digit year or no
 # seconds. In a line of text "1.4.22 10:00" may be a version and a time; a cell or a JSON value holds one thing.
-_HM_P = _CLOCK_HM_P
 _HM12_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d", ("%I:%M",))
 # A spreadsheet writes the year last; a year first ("17/06/09") is read when only it parses.
 _ANY_SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d\d)",
