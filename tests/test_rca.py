@@ -539,3 +539,16 @@ def test_a_lone_error_is_an_incident_where_stray_false_alarms_are_not():
     crashed = frame["content"].str.startswith("NullPointer")
     assert (ids[crashed] >= 0).all() and ids[ids >= 0].nunique() == 1
     assert (rca.find_incidents(frame.assign(level="INFO")) == -1).all()
+
+
+def test_zoned_times_give_zoned_spans_and_the_callers_attrs_stay():
+    frame = make_frame(cascade(600))
+    frame["timestamp"] = frame["timestamp"].dt.tz_localize("Europe/Paris")
+    last = frame.index[frame["is_anomaly"] == 1][-1]
+    frame.loc[last, "timestamp"] -= pd.Timedelta(hours=1)  # the cascade's last line has a clock that ran behind
+    frame.attrs["read_report"] = {"warnings": ["kept"]}
+    incident = rca.analyze(frame).incidents[0]
+    span = frame.loc[frame["line_no"].between(incident.first_line_no, incident.last_line_no), "timestamp"]
+    assert (incident.start, incident.end) == (span.min(), span.max()) and incident.start == frame.loc[last, "timestamp"]
+    assert str(incident.start.tz) == "Europe/Paris"
+    assert frame.attrs == {"read_report": {"warnings": ["kept"]}}
