@@ -164,11 +164,13 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     ),
     # Dates that start with a month or weekday name, a plain word: the one
     # default rule that has to be tried at plain words, so it starts with a
-    # cheap guard (capital letter, 2-3 lower case, then a space).
+    # cheap guard (capital letter, 2-3 lower case, then a space). After a
+    # weekday the day may come first, as e-mail and HTTP write dates (RFC 5322:
+    # Wed, 14 May 2025 10:22:33 +0000).
     MaskRule(
         "datetime_named",
-        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}"
-        rf"(?:\s+\d{{4}}(?!\S))?" + _END,
+        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}"
+        rf"(?:\s+\d{{4}}(?!\S))?|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
         "<DATETIME>",
     ),
     # An e-mail address as a whole: its local part names a user as the domain names a host. Not systemd's
@@ -210,11 +212,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
-    # URL after "://" is the url rule's.
+    # URL after "://" is the url rule's. A query string (?key=value&...) is part of the path, as of a URL.
     MaskRule(
         "path",
-        rf"(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
-        r"|[A-Za-z]:\\[^\s'\"<>]+",
+        rf"(?:(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++)"
+        r"(?:\?(?=[\w.\-%]++=)[^\s'\"<>]*+)?|[A-Za-z]:\\[^\s'\"<>]+",
         "<PATH>",
         False,
     ),

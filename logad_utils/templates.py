@@ -74,6 +74,8 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
 # Fields whose value is the message, each value an event of its own (msg="Starting server").
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
+# A flag's value: true or false as a word of its own or after a key (end_stream=false, isEmpty:true).
+_BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
@@ -195,6 +197,18 @@ def _inside_brackets(values: set[str]) -> list[str] | None:
         return None
     inside = [v[opened + 1:len(v) - len(suffix) + closed] for v in values]
     return inside if all(x and opener not in x and closer not in x for x in inside) else None
+
+
+def _is_flag(values: set[str]) -> bool:
+    """Whether tokens differ only in one true/false each: a flag's value is a parameter, however few its values
+    (Loghub-2.0's corrected templates write ``maps.isEmpty=<*>``)."""
+    shapes = set()
+    for value in values:
+        shape, n = _BOOLEAN.subn("\x00", value)
+        if n != 1:
+            return False
+        shapes.add(shape)
+    return len(shapes) == 1
 
 
 class _Tokens:
@@ -549,7 +563,10 @@ class LogTemplateMiner:
     digits_are_vars : bool, default True
         Treat tokens that still contain a digit after masking as variables.
     caps_constants : bool, default True
-        Two different UPPER_CASE words never match (enum values).
+        Two different UPPER_CASE words never match (enum values), unless one
+        slot holds twice ``slot_min_values`` of them (domain CORP, ENG, ...:
+        names, not states). A flag's ``true``/``false`` is a parameter
+        whatever the number of values (with ``slot_min_values`` > 0).
     collapse_lists : bool, default True
         Read a run of variable tokens as one token.
     shared_slots : bool, default True
@@ -1030,7 +1047,9 @@ class LogTemplateMiner:
 
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""
-        if all(self._tokens.is_enum(v) for v in values):
+        if self.slot_min_values > 0 and _is_flag(values):
+            return True
+        if all(self._tokens.is_enum(v) for v in values) and len(values) < 2 * self.slot_min_values:
             return False
         if self.slot_min_values > 0 and len(values) >= self.slot_min_values:
             return True

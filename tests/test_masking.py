@@ -41,6 +41,10 @@ M = Masker()
      "getIPv4Address eBPFMapFDsLoaded -Djava.net.preferIPv4Stack=true IpClient.onIPv4ProvisioningFailure"),
     ("query 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa IN PTR", "query <HOST> IN PTR"),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
+    ("at [Wed, 14 May 2025 10:22:33.123 UTC] and Date: Tue, 3 Jun 2025 08:00:01 +0000",  # RFC 5322
+     "at [<DATETIME>] and Date: <DATETIME>"),
+    ("GET /v1/jobs?prefix=web&index=12 then /a/b?x and /a/b? done",  # a query string only after a key
+     "GET <PATH> then <PATH>?x and <PATH>? done"),
     ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
     ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
     ("attempt_1445144423722_0020_m_000000_0 started", "<ID> started"),

@@ -57,6 +57,17 @@ def test_parameter_slot_merges_but_enumeration_does_not():
     assert {"cupsd startup succeeded", "cupsd shutdown succeeded"} <= templates  # two words: distinct events
 
 
+def test_a_flags_two_values_are_a_parameter_and_many_upper_case_words_are_too():
+    flags = [f"[C{i}] headers complete (end_stream={'true' if i % 3 else 'false'}):" for i in range(20)]
+    domains = [f"connecting to DC dc{i}.example.com for domain {d}"
+               for i, d in enumerate(["CORP", "ENG", "SALES", "LAB", "EMEA", "APAC", "DMZ", "HR"] * 2)]
+    states = [f"worker {i} entered state {s}" for i, s in enumerate(["RUNNING", "STOPPED", "FAILED", "IDLE"] * 3)]
+    templates = set(LogTemplateMiner().fit(flags + domains + states).templates_["template"])
+    assert "[<*>] headers complete (end_stream=<*>):" in templates
+    assert "connecting to DC <HOST> for domain <*>" in templates  # eight names: a parameter
+    assert {f"worker <NUM> entered state {s}" for s in ["RUNNING", "STOPPED", "FAILED", "IDLE"]} <= templates
+
+
 @pytest.mark.parametrize("shared_slots", [True, False])
 def test_few_words_a_parameter_took_after_the_same_token_are_a_parameter(shared_slots):
     users = ["alice", "bob", "carol", "dave"]
