@@ -578,7 +578,8 @@ class LogTemplateMiner:
     lead_entities : bool, default True
         Merge templates differing only in their first word (which
         ``protect_prefix`` otherwise keeps) when it holds at least twice
-        ``slot_min_values`` words and most of them also start other kinds of
+        ``slot_min_values`` words (``slot_min_values`` when masking took one
+        of them for a variable) and most of them also start other kinds of
         message: the many users, programs or hosts that lead several events
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart. Words in brackets
@@ -917,7 +918,10 @@ class LogTemplateMiner:
             tagged = self.slot_min_values > 0 and all(
                 v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
                 and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
-            need = max(self.slot_min_values - 1, 3) if tagged else 2 * self.slot_min_values
+            # A verb is never masked: where a variable leads too (mac-studio-4 as <ID> beside lt-akhan), the
+            # first words are names, and a slot's count suffices.
+            masked = any(_PLACEHOLDER.search(v) for v in values)
+            need = max(self.slot_min_values - 1, 3) if tagged else (1 if masked else 2) * self.slot_min_values
             if len(values) < need or not (tagged or self._is_parameter(values)):
                 continue
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):

@@ -545,6 +545,14 @@ def test_a_first_word_that_leads_several_events_is_a_parameter():
     assert len({ids[21 + 3 * k] for k in range(len(verbs))}) == len(verbs)
     split = LogTemplateMiner(lead_entities=False).fit_transform(messages)
     assert len(set(split[:16])) == 16
+    # Four host names and a host the masking took (mac-studio-4): a variable never is a verb, so four suffice.
+    hosts = ["nas-sync", "lt-akhan", "lt-jsmith", "lt-mgarcia", "mac-studio-4"]
+    pairs = list(zip(hosts * 6, ["hr", "projects", "backup", "finance", "public", "software"] * 5))
+    events = [f"{h} (ipv4:10.0.0.{i}:445) connect to service {s}" for i, (h, s) in enumerate(pairs)]
+    events += [f"{h} (ipv4:10.0.1.{i}:445) closed connection to service {s}" for i, (h, s) in enumerate(pairs)]
+    ids = LogTemplateMiner().fit_transform(events)
+    assert len(set(ids[:30])) == 1 and len(set(ids[30:])) == 1 and ids[0] != ids[30]
+    assert len(set(LogTemplateMiner().fit_transform(messages[21:]))) == len(verbs) * 3  # no variable among verbs
 
 
 def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
