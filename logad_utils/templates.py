@@ -76,11 +76,13 @@ _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
 # A flag's value: true or false as a word of its own or after a key (end_stream=false, isEmpty:true).
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
+# A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
+_REQUEST = re.compile(r"[A-Z]{3,}\s+(?:[/<*]|[a-z][a-z0-9+.\-]*://)")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 3
-_READS = (1, 2, 3)  # the format versions this logad reads
+_FORMAT_VERSION = 4
+_READS = (1, 2, 3, 4)  # the format versions this logad reads
 
 
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
@@ -602,14 +604,18 @@ class LogTemplateMiner:
         Read a quoted phrase with spaces (``vertex "module.vpc (expand)"``) as
         one token, so that one event's phrases of any length are one slot;
         not where it opens the message (klog's quoted message), follows ``=``
-        (a field's value: see ``quoted_fields``), holds an
-        UPPER_CASE word (``"GET /x HTTP/1.1"``: its words name the event) or
-        opens with a number (an FTP or SMTP reply, ``"226 Transfer complete."``:
-        its code and text name the event).
+        (a field's value: see ``quoted_fields``), is a request line
+        (``"GET /x HTTP/1.1"``: its method names the event) or opens with a
+        number (an FTP or SMTP reply, ``"226 Transfer complete."``:
+        its code and text name the event); see also ``caps_phrases``.
     quoted_fields : bool, default True
         With ``quoted_phrases``, also a field's quoted value
         (``scope="openid profile email"``), unless the field is a message
         (``msg="..."``: each value an event of its own).
+    caps_phrases : bool, default True
+        With ``quoted_phrases``, also a phrase holding an UPPER_CASE word
+        (``"Group by ID"``, ``"A IN example.com. udp"``); without it, such a
+        phrase stays words, as template models saved before version 4 read it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -617,7 +623,8 @@ class LogTemplateMiner:
                  cover_merges: bool = True, digits_are_vars: bool = True, caps_constants: bool = True,
                  collapse_lists: bool = True, shared_slots: bool = True,
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
-                 typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True) -> None:
+                 typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
+                 caps_phrases: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -641,6 +648,7 @@ class LogTemplateMiner:
         self.typed_lists = bool(typed_lists)
         self.quoted_phrases = bool(quoted_phrases)
         self.quoted_fields = bool(quoted_fields)
+        self.caps_phrases = bool(caps_phrases)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -653,7 +661,7 @@ class LogTemplateMiner:
                 "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
                 "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
                 "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
-                "quoted_fields": self.quoted_fields}
+                "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -796,7 +804,8 @@ class LogTemplateMiner:
         phrase, start = quoted.group(), quoted.start()
         if (not _SPACE.search(phrase) or start <= opens
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
-                or phrase[1:].startswith("<NUM> ") or any(self._tokens.is_enum(word) for word in phrase.split())):
+                or phrase[1:].startswith("<NUM> ") or _REQUEST.match(phrase, 1)
+                or (not self.caps_phrases and any(self._tokens.is_enum(word) for word in phrase.split()))):
             return phrase
         return _SPACE.sub(_GLUE, phrase)
 
@@ -1146,8 +1155,9 @@ class LogTemplateMiner:
                              f"(this logad reads versions {', '.join(map(str, _READS))})")
         # A version 1 model tokenizes as it was fitted: without quoted phrases, and with typed lists only where
         # it names quoted_phrases (both came in at once, before the version did); one before version 3 without
-        # quoted fields.
-        before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False}
+        # quoted fields, one before version 4 without phrases of UPPER_CASE words.
+        before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
+                  "caps_phrases": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

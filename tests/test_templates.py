@@ -269,8 +269,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3"):
-        LogTemplateMiner.from_dict({**old, "version": 4})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4"):
+        LogTemplateMiner.from_dict({**old, "version": 5})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -605,6 +605,22 @@ def test_a_fields_quoted_phrase_is_one_value_unless_the_field_is_the_message():
     # Nor a value after a quoted or bracketed key ("msg"=, a[0]=), which has no key of its own.
     assert LogTemplateMiner()._tokenize('note a[0]="x y" "msg"="p q" k="a b"')[1:5] == \
         ['a[0]="x', 'y"', '"msg"="p', 'q"']
+
+
+def test_a_phrase_with_upper_case_words_is_one_value_unless_it_is_a_request_line():
+    plugins = ["User by name", "Group by ID", "SSH host public keys", "User by ID", "Object by SID"]
+    messages = [f'[CID#{i}] Setting "{p}" plugin' for i, p in enumerate(plugins * 2)]
+    requests = [f'{i} "{m} /api/v1/items/{i} HTTP/1.1" status: 200' for i, m in enumerate(["GET", "POST"] * 4)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages + requests)
+    assert len(set(ids[:10])) == 1 and list(miner.template_of(ids[:1])) == ['[CID#<NUM>] Setting "<*>" plugin']
+    assert len(set(ids[10:])) == 2  # the method names the request's event
+    # A version 3 model read such a phrase as words: loaded, it still does.
+    old = LogTemplateMiner(caps_phrases=False).fit(messages).to_dict()
+    old["version"] = 3
+    del old["params"]["caps_phrases"]
+    loaded = LogTemplateMiner.from_dict(old)
+    assert not loaded.caps_phrases and len(set(loaded.transform(messages))) == len(plugins)
 
 
 def test_long_lines_and_many_keyed_templates_are_mined_in_linear_time():
