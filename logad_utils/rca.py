@@ -353,12 +353,25 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
     return ts.groupby(source, sort=False).ffill().groupby(source, sort=False).bfill()
 
 
-def _span(ts: pd.Series | None, ns: np.ndarray | None, rows: np.ndarray) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _ticks(ts: pd.Series) -> np.ndarray | None:
+    """Times (n,) as int64 in their own unit (UTC where zoned), NaT as ``NAT``: their order, whatever their range
+    (nanoseconds would wrap a year 1601 around); None for times pandas holds as objects (mixed zones)."""
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_convert(None)
+    return ts.to_numpy().view(np.int64) if ts.dtype.kind == "M" else None
+
+
+def _span(ts: pd.Series | None, ticks: np.ndarray | None, rows: np.ndarray) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The earliest and latest time of some rows (NaT without times): a clock that steps back inside an incident
-    must not make it end before it starts. ``ns``: ``ts`` (n,) as :func:`io.timestamps_ns`, compared without
-    pandas (a Series per incident cost a millisecond each)."""
-    values = None if ns is None else ns[rows]
-    known = np.flatnonzero(values != NAT) if values is not None else ()
+    must not make it end before it starts. ``ticks``: :func:`_ticks` of ``ts``, compared without pandas (a Series
+    per incident cost a millisecond each)."""
+    if ts is None:
+        return pd.NaT, pd.NaT
+    if ticks is None:
+        times = ts.iloc[rows]
+        return times.min(), times.max()
+    values = ticks[rows]
+    known = np.flatnonzero(values != NAT)
     if len(known) == 0:
         return pd.NaT, pd.NaT
     return ts.iloc[rows[known[values[known].argmin()]]], ts.iloc[rows[known[values[known].argmax()]]]
@@ -1014,7 +1027,7 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
                             dict(WEIGHTS if weights is None else weights), mention_weight, z_min)
     lines = _prepare(frame)
     ts = _times(frame)
-    clock = (ts, None if ts is None else timestamps_ns(ts))
+    clock = (ts, None if ts is None else _ticks(ts))
     out: list[Incident] = []
     groups = _source_groups(frame)
     for source, idx in groups:

@@ -552,3 +552,12 @@ def test_zoned_times_give_zoned_spans_and_the_callers_attrs_stay():
     assert (incident.start, incident.end) == (span.min(), span.max()) and incident.start == frame.loc[last, "timestamp"]
     assert str(incident.start.tz) == "Europe/Paris"
     assert frame.attrs == {"read_report": {"warnings": ["kept"]}}
+
+
+def test_a_time_beyond_nanosecond_range_keeps_a_span_in_order():
+    frame = make_frame(cascade(600))
+    frame["timestamp"] = frame["timestamp"].astype("datetime64[us]")
+    first = frame.index[frame["is_anomaly"] == 1][0]
+    frame.loc[first, "timestamp"] = pd.Timestamp("1601-01-01")  # a Windows FILETIME zero, beyond 1677
+    incident = rca.analyze(frame).incidents[0]
+    assert incident.start == pd.Timestamp("1601-01-01") and incident.end > pd.Timestamp("2026-01-01")
