@@ -128,9 +128,7 @@ _TLD = (
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
 # systemd's unit types, the suffix of an instance unit (getty@tty1.service) where a domain would be.
 _UNIT_TYPES = r"(?:service|socket|target|slice|mount|automount|timer|path|scope|device|swap)"
-# Digits, grouped in thousands with commas or not (1,234,567: one number; 443,8080: two).
-_DIGIT_RUN = r"\d++(?:(?<!\d{4})(?:,\d{3})++(?!\d))?"  # groups only after 1-3 digits: one pass over a plain number
-_NUMBER = rf"[-+]?{_DIGIT_RUN}(?:\.\d++)?+"
+_NUMBER = r"[-+]?\d++(?:\.\d++)?+"
 _UNIT_SIZE = r"(?:[KMGTPE]i?B|[KMGTPE]|kB|[kKmMgG]b|B)"
 _UNIT_TIME = (
     r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
@@ -210,7 +208,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Go writes its larger units before the number: 1m20.5s, 2h3m4s; systemd with spaces, each of its larger
     # units once and in order: 2d 3h, 1h 30min, 2min 5.5s (not "1s 2s 4s", a list).
     MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d))?"
-             rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_DIGIT_RUN}(?:\.\d++)?+"
+             r"(?:\d++h(?=\d))?(?:\d++m(?=\d))?\d++(?:\.\d++)?+"
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
@@ -250,7 +248,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
                False) for d, kind in zip("12345", ("INFO", "OK", "REDIRECT", "CLIENTERR", "SERVERERR"))),
     # Numbers, with dotted versions (1.2.3, v2.0.1) and exponents (1.5e-05) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
-    MaskRule("num", rf"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?{_DIGIT_RUN}(?:\.\d++)*+(?:[eE][-+]?\d++)?+" + _END,
+    MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+" + _END,
              "<NUM>", False),
     # Last: a key=value value that no typed rule claimed, unless a plain word or words joined by _ or -
     # (order_created, eu-west: a mode; an instance has a digit), or a quote escaped inside a quoted text
