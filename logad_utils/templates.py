@@ -77,7 +77,8 @@ _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
 # A flag's value: true or false as a word of its own or after a key (end_stream=false, isEmpty:true).
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
-_REQUEST = re.compile(r"[A-Z]{3,}\s+(?:[/<*]|[a-z][a-z0-9+.\-]*://)")
+_REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK"
+                      r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 _FORMAT = "logad-templates"
@@ -248,11 +249,12 @@ class _Tokens:
         return sk if not sk or "<DURATION>" not in token else _PLACEHOLDER.sub("", _GLUED_UNIT.sub("", token))
 
     def is_enum(self, token: str) -> bool:
-        """UPPER_CASE word such as RUNNING or TASK_ABORT: an enum constant."""
+        """UPPER_CASE word such as RUNNING or TASK_ABORT, or a quoted phrase of them ("NOT FOUND"): an enum
+        constant."""
         try:
             return self._enum[token]
         except KeyError:
-            e = self.caps_constants and _ENUM.fullmatch(token) is not None
+            e = self.caps_constants and all(_ENUM.fullmatch(word) for word in token.split(_GLUE))
             self._enum[token] = e
             return e
 
@@ -804,8 +806,9 @@ class LogTemplateMiner:
         phrase, start = quoted.group(), quoted.start()
         if (not _SPACE.search(phrase) or start <= opens
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
-                or phrase[1:].startswith("<NUM> ") or _REQUEST.match(phrase, 1)
-                or (not self.caps_phrases and any(self._tokens.is_enum(word) for word in phrase.split()))):
+                or phrase[1:].startswith("<NUM> ")
+                or (_REQUEST.match(phrase, 1) if self.caps_phrases
+                    else any(self._tokens.is_enum(word) for word in phrase.split()))):
             return phrase
         return _SPACE.sub(_GLUE, phrase)
 
@@ -927,9 +930,9 @@ class LogTemplateMiner:
             tagged = self.slot_min_values > 0 and all(
                 v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
                 and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
-            # A verb is never masked: where a variable leads too (mac-studio-4 as <ID> beside lt-akhan), the
-            # first words are names, and a slot's count suffices.
-            masked = any(_PLACEHOLDER.search(v) for v in values)
+            # A verb is never masked: where a variable leads several events too (mac-studio-4 as <ID> beside
+            # lt-akhan), the first words are names, and a slot's count suffices.
+            masked = any(_PLACEHOLDER.search(v) and len(events[v.strip(_BARE)]) > 1 for v in values)
             need = max(self.slot_min_values - 1, 3) if tagged else (1 if masked else 2) * self.slot_min_values
             if len(values) < need or not (tagged or self._is_parameter(values)):
                 continue
@@ -1062,7 +1065,7 @@ class LogTemplateMiner:
         """Whether the different tokens seen at one position make it a parameter."""
         if self.slot_min_values > 0 and _is_flag(values):
             return True
-        if all(self._tokens.is_enum(v) for v in values) and len(values) < 2 * self.slot_min_values:
+        if all(self._tokens.is_enum(v) for v in values) and len(values) < max(2 * self.slot_min_values, 8):
             return False
         if self.slot_min_values > 0 and len(values) >= self.slot_min_values:
             return True

@@ -66,6 +66,9 @@ def test_a_flags_two_values_are_a_parameter_and_many_upper_case_words_are_too():
     assert "[<*>] headers complete (end_stream=<*>):" in templates
     assert "connecting to DC <HOST> for domain <*>" in templates  # eight names: a parameter
     assert {f"worker <NUM> entered state {s}" for s in ["RUNNING", "STOPPED", "FAILED", "IDLE"]} <= templates
+    # However few values a slot needs, eight UPPER-CASE words at least.
+    two = LogTemplateMiner(slot_min_values=1).fit(states).templates_["template"]
+    assert len(two) == 4
 
 
 @pytest.mark.parametrize("shared_slots", [True, False])
@@ -553,6 +556,9 @@ def test_a_first_word_that_leads_several_events_is_a_parameter():
     ids = LogTemplateMiner().fit_transform(events)
     assert len(set(ids[:30])) == 1 and len(set(ids[30:])) == 1 and ids[0] != ids[30]
     assert len(set(LogTemplateMiner().fit_transform(messages[21:]))) == len(verbs) * 3  # no variable among verbs
+    # A masked first word that leads one event only says nothing of the verbs beside it.
+    assert len(set(LogTemplateMiner().fit_transform(messages[21:] + ["9f3a2c7e1b container web"]))) == \
+        len(verbs) * 3 + 1
 
 
 def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
@@ -615,12 +621,25 @@ def test_a_phrase_with_upper_case_words_is_one_value_unless_it_is_a_request_line
     ids = miner.fit_transform(messages + requests)
     assert len(set(ids[:10])) == 1 and list(miner.template_of(ids[:1])) == ['[CID#<NUM>] Setting "<*>" plugin']
     assert len(set(ids[10:])) == 2  # the method names the request's event
-    # A version 3 model read such a phrase as words: loaded, it still does.
-    old = LogTemplateMiner(caps_phrases=False).fit(messages).to_dict()
+    # Four phrases of UPPER-CASE words are states, as four such words are; so is a quoted status.
+    statuses = ["NOT FOUND", "BAD REQUEST", "NO CONTENT", "SERVICE UNAVAILABLE"]
+    replied = [f'upstream {i} replied "{t}" to client' for i, t in enumerate(statuses * 3)]
+    assert len(set(LogTemplateMiner().fit_transform(replied))) == len(statuses)
+    # Only an HTTP method before a target makes a request line: SQL and a level are phrases like any other.
+    assert len(miner._tokenize('took <NUM> ms for "SELECT * FROM users WHERE id = <NUM>" ok')) == 6
+    # A version 3 model read such a phrase as words: loaded, it still does, and a new phrase misses its slot.
+    names = ["User by name", "Group by gid", "Host keys", "Object by sid", "Service list"]
+    old = LogTemplateMiner(caps_phrases=False).fit([f'Setting "{p}" plugin' for p in names]).to_dict()
     old["version"] = 3
     del old["params"]["caps_phrases"]
     loaded = LogTemplateMiner.from_dict(old)
-    assert not loaded.caps_phrases and len(set(loaded.transform(messages))) == len(plugins)
+    unseen = ['Setting "Group by ID" plugin']
+    assert not loaded.caps_phrases and loaded.transform(unseen).tolist() == [-1]
+    assert LogTemplateMiner.from_dict({**old, "params": {**old["params"], "caps_phrases": True}}).transform(
+        unseen).tolist() == [0]
+    # Without enum words (caps_constants=False) a request line was one token before version 4, and stays one.
+    words = LogTemplateMiner(caps_constants=False, caps_phrases=False)
+    assert len(words._tokenize('<NUM> "GET <PATH> HTTP/<NUM>" <NUM>')) == 3
 
 
 def test_long_lines_and_many_keyed_templates_are_mined_in_linear_time():
