@@ -567,9 +567,9 @@ class LogTemplateMiner:
     digits_are_vars : bool, default True
         Treat tokens that still contain a digit after masking as variables.
     caps_constants : bool, default True
-        Two different UPPER_CASE words never match (enum values), unless one
-        slot holds twice ``slot_min_values`` of them (domain CORP, ENG, ...:
-        names, not states). A flag's ``true``/``false`` is a parameter
+        Two different UPPER_CASE words (or quoted phrases of them) never match
+        (enum values), unless one slot holds twice ``slot_min_values`` of
+        them, and at least 8 (domain CORP, ENG, ...: names, not states). A flag's ``true``/``false`` is a parameter
         whatever the number of values (with ``slot_min_values`` > 0).
     collapse_lists : bool, default True
         Read a run of variable tokens as one token.
@@ -583,8 +583,8 @@ class LogTemplateMiner:
         Merge templates differing only in their first word (which
         ``protect_prefix`` otherwise keeps) when it holds at least twice
         ``slot_min_values`` words (``slot_min_values`` when masking took one
-        of them for a variable) and most of them also start other kinds of
-        message: the many users, programs or hosts that lead several events
+        of them, leading several events too, for a variable) and most of
+        them also start other kinds of message: the many users, programs or hosts that lead several events
         are a parameter; a word that leads one event names it, and a few
         verbs leading the same objects stay apart. Words in brackets
         (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``,
