@@ -254,7 +254,8 @@ class _Tokens:
         try:
             return self._enum[token]
         except KeyError:
-            e = self.caps_constants and all(_ENUM.fullmatch(word) for word in token.split(_GLUE))
+            words = [word for word in token.split(_GLUE) if word.strip("'\"")]  # " NOT FOUND": no word before NOT
+            e = self.caps_constants and bool(words) and all(_ENUM.fullmatch(word) for word in words)
             self._enum[token] = e
             return e
 
@@ -930,9 +931,11 @@ class LogTemplateMiner:
             tagged = self.slot_min_values > 0 and all(
                 v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
                 and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
-            # A verb is never masked: where a variable leads several events too (mac-studio-4 as <ID> beside
-            # lt-akhan), the first words are names, and a slot's count suffices.
-            masked = any(_PLACEHOLDER.search(v) and len(events[v.strip(_BARE)]) > 1 for v in values)
+            # A verb is never masked: where a variable leads several of the events the words beside it lead
+            # (mac-studio-4 as <ID> beside lt-akhan), the first words are names, and a slot's count suffices.
+            plain = [v.strip(_BARE) for v in values if not _PLACEHOLDER.search(v)]
+            theirs = set().union(*(events[w] for w in plain))
+            masked = any(_PLACEHOLDER.search(v) and len(events[v.strip(_BARE)] & theirs) > 1 for v in values)
             need = max(self.slot_min_values - 1, 3) if tagged else (1 if masked else 2) * self.slot_min_values
             if len(values) < need or not (tagged or self._is_parameter(values)):
                 continue

@@ -46,6 +46,7 @@ M = Masker()
     ("GET /v1/jobs?prefix=web&index=12 then /a/b?x and /a/b? done",  # a query string only after a key
      "GET <PATH> then <PATH>?x and <PATH>? done"),
     ("(see /docs/api?id=7) or /v1/items?page=2, /a/q?a=1.5,2;b=c. ok", "(see <PATH>) or <PATH>, <PATH>. ok"),
+    ("open /a/b?ids=(1,2) and /a/b?x=[1]: done", "open <PATH> and <PATH>: done"),
     ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
     ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
     ("attempt_1445144423722_0020_m_000000_0 started", "<ID> started"),
