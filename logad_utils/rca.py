@@ -1163,8 +1163,8 @@ def _bonferroni_z(n_tests: int) -> float:
 
 def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source: str, idx: np.ndarray,
                     clock: tuple, settings: RankSettings) -> list[Incident]:
-    """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,); clock: each
-    row's time and its nanoseconds (:func:`_span`)."""
+    """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,); clock: the rows'
+    times and their :func:`_ticks` (:func:`_span`)."""
     z_min = settings.z_min
     # A single file read in order is every row as it stands: views instead of per-line copies.
     whole = _every_row(idx, len(frame))

@@ -570,8 +570,9 @@ class LogTemplateMiner:
     caps_constants : bool, default True
         Two different UPPER_CASE words (or quoted phrases of them) never match
         (enum values), unless one slot holds twice ``slot_min_values`` of
-        them, and at least 8 (domain CORP, ENG, ...: names, not states). A flag's ``true``/``false`` is a parameter
-        whatever the number of values (with ``slot_min_values`` > 0).
+        them, and at least 8 (domain CORP, ENG, ...: names, not states). A
+        flag's ``true``/``false`` is a parameter whatever the number of values
+        (with ``slot_min_values`` > 0).
     collapse_lists : bool, default True
         Read a run of variable tokens as one token.
     shared_slots : bool, default True
@@ -584,10 +585,11 @@ class LogTemplateMiner:
         Merge templates differing only in their first word (which
         ``protect_prefix`` otherwise keeps) when it holds at least twice
         ``slot_min_values`` words (``slot_min_values`` when masking took one
-        of them, leading several events too, for a variable) and most of
-        them also start other kinds of message: the many users, programs or hosts that lead several events
-        are a parameter; a word that leads one event names it, and a few
-        verbs leading the same objects stay apart. Words in brackets
+        of them for a variable that leads several of the same events) and
+        most of them also start other kinds of message: the many users,
+        programs or hosts that lead several events are a parameter; a word
+        that leads one event names it, and a few verbs leading the same
+        objects stay apart. Words in brackets
         (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``,
         strongSwan's ``<site-ams|12>``) are no verbs: one fewer than
         ``slot_min_values`` suffice (at least 3), unless one is a level word
