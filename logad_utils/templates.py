@@ -935,9 +935,10 @@ class LogTemplateMiner:
                 and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
             # A verb is never masked: where a variable leads several of the events the words beside it lead
             # (mac-studio-4 as <ID> beside lt-akhan), the first words are names, and a slot's count suffices.
-            plain = [v.strip(_BARE) for v in values if not _PLACEHOLDER.search(v)]
-            theirs = set().union(*(events[w] for w in plain))
-            masked = any(_PLACEHOLDER.search(v) and len(events[v.strip(_BARE)] & theirs) > 1 for v in values)
+            leads = [v.strip(_BARE) for v in values if _PLACEHOLDER.search(v)]
+            theirs = set().union(*(events[v.strip(_BARE)] for v in values if v.strip(_BARE) not in leads)) \
+                if leads else set()
+            masked = any(len(events[v] & theirs) > 1 for v in leads)
             need = max(self.slot_min_values - 1, 3) if tagged else (1 if masked else 2) * self.slot_min_values
             if len(values) < need or not (tagged or self._is_parameter(values)):
                 continue
