@@ -81,6 +81,9 @@ _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|
                       r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
+# A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
+# ("tf_rpc=<*>"): the wildcard there holds a named value, not a word of the event.
+_KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 4
 _READS = (1, 2, 3, 4)  # the format versions this logad reads
@@ -98,6 +101,13 @@ def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]
 def _is_hole(token: str) -> bool:
     """A template token that takes other words: ``<*>``, ``<*>:``, ``imap(<*>)<<*>>``."""
     return WILDCARD in token
+
+
+def _is_field(tokens: tuple[str, ...], i: int) -> bool:
+    """Whether ``tokens[i]`` is a named field's value: its key opens it (``rpc=Read``) or is the token before
+    (``server: <HOST>,``, ``"method": "GET"``)."""
+    key = _KEY.match(tokens[i])
+    return bool((key and key.end() < len(tokens[i])) or (i and _KEY.fullmatch(tokens[i - 1])))
 
 
 def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> dict[int, int]:
@@ -846,6 +856,7 @@ class LogTemplateMiner:
             inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
             return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
+        left = len(alive)
         if self.shared_slots and taken:
             # A second pass: a few words are a parameter too when a slot after
             # the same token elsewhere already held them all ("session closed
@@ -860,6 +871,10 @@ class LogTemplateMiner:
             # Again while it merges: a cover that grew may now cover another cover.
             while self._merge_covered(templates, keys, parent, alive):
                 pass
+        if len(alive) < left:
+            # The later passes may leave templates that differ in one slot only now: rpc=<*> kind=a,
+            # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
+            self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
 
         find = self._root(parent)
         return {c: find(c) for c in parent}
@@ -988,8 +1003,9 @@ class LogTemplateMiner:
     def _merge_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int]) -> bool:
         """Merge each alive cluster into the most specific other one whose template covers it (``<*>`` where
-        they differ) and keeps at least as many words as wildcards: a rare message whose several words are
-        parameters that the final template of its event already holds (no pass merges three slots at once).
+        they differ) and keeps at least as many words as wildcards that hold no named field's value (``rpc=Read``,
+        ``server: <HOST>``): a rare message whose several words are parameters that the final template of its
+        event already holds (no pass merges three slots at once).
         A token with a wildcard covers the words it reads: ``<*>: Link UP`` (eth0:, wlan0: and vethc514ca8:, all
         with digits) holds ``lo: Link UP``. Returns whether it merged any (a cover that grew may cover another)."""
         # Per length, the wildcard positions of the templates that may cover others, each with those templates
@@ -998,9 +1014,12 @@ class LogTemplateMiner:
         # would otherwise each be tried against each).
         covers: dict[int, dict[tuple[int, ...], dict[tuple, list[int]]]] = defaultdict(lambda: defaultdict(dict))
         heads: dict[tuple, set[int]] = defaultdict(set)  # the lengths of such openings per length and positions
+        words: dict[int, int] = {}
         for c in sorted(alive):
             holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
-            if holes and sum(self._tokens.skeleton(t) is None for t in templates[c]) >= len(holes):
+            words[c] = sum(self._tokens.skeleton(t) is None for t in templates[c])
+            # Mining wrote a field's value as a bare <*>: the template it covers says whether a key names it.
+            if holes and words[c]:
                 head = templates[c][holes[0]].split(WILDCARD, 1)[0]
                 covers[len(templates[c])][holes].setdefault((_without(keys[c], holes), head), []).append(c)
                 heads[len(templates[c]), holes].add(len(head))
@@ -1018,9 +1037,10 @@ class LogTemplateMiner:
                 found = sorted(k for j in heads[length, holes] if j <= len(first)
                                for k in covers[length][holes].get((rest, first[:j]), ()))
                 # A wildcard of the covered template holds anything: no text a cover could read ("<<*>>" reads "<*>").
-                words = [templates[c][i].replace(WILDCARD, "\x00") for i in holes]
-                cover = next((k for k in map(root, found) if k != c and all(
-                    self._tokens.covers(templates[k][i], w, empty=False) for i, w in zip(holes, words))), None)
+                held = [templates[c][i].replace(WILDCARD, "\x00") for i in holes]
+                unnamed = sum(not _is_field(templates[c], i) for i in holes)
+                cover = next((k for k in map(root, found) if k != c and words[k] >= unnamed and all(
+                    self._tokens.covers(templates[k][i], w, empty=False) for i, w in zip(holes, held))), None)
                 if cover is None:
                     continue
                 # Keys read rhost=<IP> and rhost=<*> alike: the cover's other tokens widen to hold this one's.

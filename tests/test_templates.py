@@ -152,6 +152,43 @@ def test_a_wildcard_in_punctuation_absorbs_a_plain_word_in_the_same_punctuation(
     assert len(set(ids[:5])) == 1 and len(set(ids)) == 2
 
 
+PROVIDERS = ["provider.aws_v5.49.0:", "provider.google_v5.28.0:", "provider.helm_v2.13.2:", "provider.tls_v4.0.5:",
+             "provider.null_v3.2.2:"]
+RPCS = ["ReadResource", "PlanResourceChange", "ApplyResourceChange", "ValidateResourceConfig", "GetProviderSchema",
+        "ReadDataSource"]
+KINDS = ["aws_subnet", "helm_release", "tls_private_key", "aws_iam_role", "kubernetes_namespace", "aws_eks_cluster"]
+
+
+def provider_requests(fields: str, n: int = 60, seed: int = 0) -> list[str]:
+    """Two rare requests first, then n common ones; ``fields`` writes (rpc, kind) after "Served request"."""
+    rng = random.Random(seed)
+    rare = [("provider.azurerm_v3.103.1:", "StopProvider", "azurerm_resource_group"),
+            ("provider.random_v3.6.1:", "UpgradeResourceState", "random_password")]
+    common = [(rng.choice(PROVIDERS), rng.choice(RPCS), rng.choice(KINDS)) for _ in range(n)]
+    return [f"{lead} Served request{fields.format(rpc=rpc, kind=kind)}" for lead, rpc, kind in rare + common]
+
+
+def test_a_cover_absorbs_a_rare_message_whose_other_words_are_named_fields_values():
+    # <*>: Served request: rpc=<*> kind=<*> has two words for three wildcards; only its lead is no field's value,
+    # so it holds the rare requests, whose provider, rpc and kind are all new at once.
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(provider_requests(": rpc={rpc} kind={kind}"))
+    assert len(set(ids)) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == [f"{WILDCARD}: Served request: rpc={WILDCARD} kind={WILDCARD}"]
+    # The key may be the token before: "request:" names what follows.
+    assert len(set(LogTemplateMiner().fit_transform(provider_requests(": {rpc} {kind}")))) == 1
+    # Without keys, the two words are too few for three wildcards: the rare requests stay apart.
+    ids = LogTemplateMiner().fit_transform(provider_requests(" {rpc} {kind}"))
+    assert len(set(ids[2:])) == 1 and ids[0] != ids[1] and ids[2] not in ids[:2]
+
+
+def test_templates_that_differ_in_one_slot_only_after_the_later_passes_merge():
+    # Each kind's rpc values merge first (rpc=<*> kind=aws_subnet, ...); then the kinds differ in one slot.
+    messages = provider_requests(": rpc={rpc} kind={kind}", n=40, seed=0)[2:]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+
+
 def test_clusters_whose_templates_read_the_same_are_one():
     # Mining may put a wildcard where all of a cluster's words agree (written out, it reads as they do): the
     # lowest id keeps them all, those merged into the others included.
