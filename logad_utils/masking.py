@@ -123,6 +123,10 @@ _TLD = (
     r"|cn|de|uk|jp|fr|ru|br|nl|kr|au|ca|es|se|ch|pl|tw|hk|eu|at|dk|fi|nz|za|mx|ar|cz|gr"
     r"|hu|pt|ro|il|ie|sg|tr|ua|vn|th|ph|cl|sk|bg|hr|lt|lv|ee|ir|pk|eg)"
 )
+# Suffixes that end a host only after two labels or more (blog.example.io, api.staging.dev): alone they end
+# Java packages and files as often ("java.io", "x.app"); a package that deep starts with its own reversed
+# domain (org.apache.commons.io), which no host name does.
+_TLD_DEEP = r"(?:io|dev|app|ai|co|me|tv|info|biz|us|cloud|test|example)"
 # Where an id may start: not inside a run of letters and digits, nor right after a word's "-" or "_" (a-a-a-...
 # would be tried at every letter), but after a number's (20240312-Xk9pQ2mZ7).
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
@@ -190,6 +194,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "host",
         r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
         rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
+        rf"|(?<![\w.\-])(?!(?:org|com|net|edu|io|java|javax|android)\.)(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
         "<HOST>",
         False,
