@@ -1003,9 +1003,9 @@ class LogTemplateMiner:
     def _merge_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int]) -> bool:
         """Merge each alive cluster into the most specific other one whose template covers it (``<*>`` where
-        they differ) and keeps at least as many words as wildcards that hold no named field's value (``rpc=Read``,
-        ``server: <HOST>``): a rare message whose several words are parameters that the final template of its
-        event already holds (no pass merges three slots at once).
+        they differ) and keeps at least as many words as it turns of this one into wildcards, a named field's value
+        apart (``rpc=Read``, ``server: <HOST>``): a rare message whose several words are parameters that the final
+        template of its event already holds (no pass merges three slots at once).
         A token with a wildcard covers the words it reads: ``<*>: Link UP`` (eth0:, wlan0: and vethc514ca8:, all
         with digits) holds ``lo: Link UP``. Returns whether it merged any (a cover that grew may cover another)."""
         # Per length, the wildcard positions of the templates that may cover others, each with those templates
@@ -1038,7 +1038,7 @@ class LogTemplateMiner:
                                for k in covers[length][holes].get((rest, first[:j]), ()))
                 # A wildcard of the covered template holds anything: no text a cover could read ("<<*>>" reads "<*>").
                 held = [templates[c][i].replace(WILDCARD, "\x00") for i in holes]
-                unnamed = sum(not _is_field(templates[c], i) for i in holes)
+                unnamed = sum(not _is_field(templates[c], i) for i in holes if i not in own)
                 cover = next((k for k in map(root, found) if k != c and words[k] >= unnamed and all(
                     self._tokens.covers(templates[k][i], w, empty=False) for i, w in zip(holes, held))), None)
                 if cover is None:

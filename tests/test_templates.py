@@ -182,6 +182,20 @@ def test_a_cover_absorbs_a_rare_message_whose_other_words_are_named_fields_value
     assert len(set(ids[2:])) == 1 and ids[0] != ids[1] and ids[2] not in ids[:2]
 
 
+def test_a_cover_counts_only_the_words_it_takes_from_the_template_it_covers():
+    # The covered template has wildcards of its own at three of the cover's four: the cover takes one named
+    # value (rpc=Plan) from it, and keeps two words. Taking three plain words would be more than it keeps.
+    miner = LogTemplateMiner()
+    cover = (WILDCARD, "Served", "request", WILDCARD, WILDCARD, WILDCARD)
+    for covered, merged in [((WILDCARD, "Served", "request", WILDCARD, "rpc=Plan", WILDCARD), True),
+                            ((WILDCARD, "Served", "request", "alpha", "beta", "gamma"), False)]:
+        templates = {0: cover, 1: covered}
+        keys = {c: tuple(map(miner._tokens.norm, t)) for c, t in templates.items()}
+        parent, alive = {}, {0, 1}
+        assert miner._merge_covered(templates, keys, parent, alive) is merged
+        assert parent == ({1: 0} if merged else {})
+
+
 def test_templates_that_differ_in_one_slot_only_after_the_later_passes_merge():
     # Each kind's rpc values merge first (rpc=<*> kind=aws_subnet, ...); then the kinds differ in one slot.
     messages = provider_requests(": rpc={rpc} kind={kind}", n=40, seed=0)[2:]
