@@ -84,6 +84,8 @@ _SPACE = re.compile(r"\s+")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
 # ("tf_rpc=<*>"): the wildcard there holds a named value, not a word of the event.
 _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
+# A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
+_NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 4
 _READS = (1, 2, 3, 4)  # the format versions this logad reads
@@ -590,7 +592,9 @@ class LogTemplateMiner:
         them were merged as a parameter elsewhere after the same token.
     slot_pairs : bool, default True
         Also merge templates differing in two slots, not next to each other,
-        each holding at least ``slot_min_values`` words.
+        each holding at least ``slot_min_values`` words; or in two slots that
+        repeat one name, from two names on (``<hq-dc1|4> selected peer config
+        'hq-dc1'``), after the covers were absorbed.
     lead_entities : bool, default True
         Merge templates differing only in their first word (which
         ``protect_prefix`` otherwise keeps) when it holds at least twice
@@ -867,14 +871,15 @@ class LogTemplateMiner:
             self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
-        if self.absorb_covered:
-            # Again while it merges: a cover that grew may now cover another cover.
-            while self._merge_covered(templates, keys, parent, alive):
-                pass
+        self._absorb_covered(templates, keys, parent, alive)
+        if self.slot_pairs:
+            # After the covers: a rare message is absorbed by its event first, not merged with other rare ones.
+            self._merge_echoes(templates, keys, parent, alive)
         if len(alive) < left:
             # The later passes may leave templates that differ in one slot only now: rpc=<*> kind=a,
             # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
+            self._absorb_covered(templates, keys, parent, alive)
 
         find = self._root(parent)
         return {c: find(c) for c in parent}
@@ -960,6 +965,38 @@ class LogTemplateMiner:
             if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 
+    def _echo(self, tokens: tuple[str, ...]) -> tuple[int, int, str] | None:
+        """The first two positions (p, q) whose tokens hold the same name, not both as the bare word, and the
+        name: a value a message repeats (``<hq-dc1|<NUM>> selected peer config 'hq-dc1'``); None if none. A word
+        written twice alone may be a verb, or any word of the event (``read ... read``)."""
+        seen: dict[str, int] = {}
+        found = []
+        for i, token in enumerate(tokens):
+            if WILDCARD in token or self._tokens.is_enum(token):
+                continue
+            for name in set(_NAME.findall(_PLACEHOLDER.sub(" ", token))):
+                if len(name) < 3:
+                    continue
+                p = seen.setdefault(name, i)
+                if p != i and not tokens[p] == token == name:
+                    found.append((name in (tokens[p], token), p, i, name))
+        return min(found)[1:] if found else None
+
+    def _merge_echoes(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                      parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in two slots that repeat one name (:meth:`_echo`) that differs between
+        them: the name is a value the message writes twice, in the first word too, which is no verb then."""
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        names: dict[int, str] = {}
+        for c in sorted(alive):
+            echo = self._echo(templates[c])
+            if echo is not None:
+                p, q, names[c] = echo
+                groups[p, q, _without(keys[c], (p, q))].append(c)
+        for (p, q, _), members in groups.items():
+            if len({names[m] for m in members}) > 1:
+                self._merge_members(templates, keys, parent, alive, members, (p, q))
+
     def _merge_pairs(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                      parent: dict[int, int], alive: set[int]) -> None:
         """Merge alive clusters of equal length differing in two parameter slots with a constant between them.
@@ -999,6 +1036,13 @@ class LogTemplateMiner:
                         table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
                         terms[i] = table[i] * weights
                         total[i] = terms[i].sum()
+
+    def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                        parent: dict[int, int], alive: set[int]) -> None:
+        """With ``absorb_covered``, :meth:`_merge_covered` again while it merges: a cover that grew may now cover
+        another cover."""
+        while self.absorb_covered and self._merge_covered(templates, keys, parent, alive):
+            pass
 
     def _merge_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int]) -> bool:

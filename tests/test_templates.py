@@ -196,6 +196,21 @@ def test_a_cover_counts_only_the_words_it_takes_from_the_template_it_covers():
         assert parent == ({1: 0} if merged else {})
 
 
+def test_a_name_a_message_writes_twice_is_a_value_even_in_few_messages():
+    # strongSwan names the connection in its tag and again in the message: three names, each its own template
+    # before; the first word is no verb when its name comes back later.
+    names = ["hq-dc1", "branch-ber", "aws-vpc-prod"]
+    messages = [f"<{n}|{i}> selected peer config '{n}'" for i in range(1, 4) for n in names]
+    messages += [f"task finished, state={s}, executor_state={s}" for s in ("done", "failed", "skipped")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:9])) == 1, miner.templates_["template"].tolist()
+    assert len(set(ids[9:])) == 1 and ids[9] != ids[0]
+    # The same bare word twice may be any word of the event: two states stay two events.
+    ids = LogTemplateMiner().fit_transform([f"state {s} reached, now {s}" for s in ("running", "stopped")] * 2)
+    assert ids.tolist() == [0, 1, 0, 1]
+
+
 def test_templates_that_differ_in_one_slot_only_after_the_later_passes_merge():
     # Each kind's rpc values merge first (rpc=<*> kind=aws_subnet, ...); then the kinds differ in one slot.
     messages = provider_requests(": rpc={rpc} kind={kind}", n=40, seed=0)[2:]
