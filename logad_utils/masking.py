@@ -141,6 +141,9 @@ _UNIT_TIME = (
 _PATH_CH = r"[\w.\-@%+~=*]"
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
+# Where the rules that promised not to start at a plain word are skipped: a word glued to "+" is none either
+# (a base64 token's AQJHjwlkvBQU+tCn).
+_PLAIN_START = r"[A-Za-z]++(?![\w.:\-/=@\\+])"
 # Plain words joined by _ or -.
 _JOINED = r"[A-Za-z]++(?:[_\-][A-Za-z]++)++(?![\w.:\-/=@\\])"
 # Lookahead: the token mixes letters and digits {} times or more (a letter then a digit, or a digit then a letter).
@@ -228,6 +231,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "<PATH>",
         False,
     ),
+    # A base64 token ("/" or "+" inside: Dovecot's session 9maq8baTWc/71OEL, a key's dGhp+cyBp=), 12 characters
+    # or more with a digit or "+", lower case, three capitals inside its parts and no six lower-case letters
+    # in a row: a relative path (src/main/Foo2Bar) has its capitals where its parts start, or a dot, "_" or "-",
+    # and a class name its words (org/apache/MRAppMaster); an absolute path is the path rule's.
+    MaskRule("base64", r"(?<![\w+/.\-])(?=[A-Za-z0-9]*+[+/])(?=[A-Za-z0-9+])"
+             r"(?=[A-Za-z0-9+/]{12,}+={0,2}+(?![\w+/=.\-]))(?=[A-Za-z/]*+[\d+])(?=[A-Z0-9+/]*+[a-z])"
+             r"(?=(?:[A-Za-z0-9+/]*?(?<=[A-Za-z0-9+])[A-Z]){3})(?![A-Za-z0-9+/]*?[a-z]{6})"
+             r"[A-Za-z0-9+/]++={0,2}+", "<ID>", False),
     # A random-looking token: letters and digits mixed at least four times, or three times with both cases (Exim's
     # 1tXyZa-0004Kp-2B, Slack's U024BE7LH, base62 request ids), 8 characters or more. Names with a version or a
     # size (SHA256withRSA, v1alpha1, utf8mb4, x86_64) mix them less often.
@@ -407,7 +418,7 @@ def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, st
     branches = []
     letters, plain = starting_with(_LETTERS), starting_with(_LETTERS, plain=True)
     if letters:  # first: most positions that get this far start a word
-        body = f"(?!{_PLAIN})(?:{_branch(letters, placeholders)})"
+        body = f"(?!{_PLAIN_START})(?:{_branch(letters, placeholders)})"
         if plain:
             body += f"|(?:{_branch(plain, placeholders)})"
         branches.append(f"(?=[A-Za-z])(?:{body})")

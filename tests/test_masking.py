@@ -43,6 +43,11 @@ M = Masker()
     # Newer suffixes end a host after two labels; a package that deep opens with its reversed domain.
     ("server: blog.example.io, via api.staging.dev:443 (x.app, java.io, org.apache.commons.io, java.io.File)",
      "server: <HOST>, via <HOST>:<NUM> (x.app, java.io, org.apache.commons.io, java.io.File)"),
+    # Base64 ids with "/" or "+" inside are one id, not a class path or a camelCase name.
+    ("session=<9maq8baTWc/71OEL> sid <YDdOhFVd/c+OWpuL> key=dGhpcyBp/cyBhIHRlc3Q= AQJHjwlkvBQU+tCn ok",
+     "session=<<ID>> sid <<ID>> key=<ID> <ID> ok"),
+    ("org/apache/hadoop/v2/MRAppMaster src/main/Foo/BarBaz2Qux NullPointerException+ClassCastException C++/Qt5",
+     "org/apache/hadoop/v2/MRAppMaster src/main/Foo/BarBaz2Qux NullPointerException+ClassCastException C++/Qt5"),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
     ("at [Wed, 14 May 2025 10:22:33.123 UTC] and Date: Tue, 3 Jun 2025 08:00:01 +0000",  # RFC 5322
      "at [<DATETIME>] and Date: <DATETIME>"),
