@@ -123,10 +123,11 @@ _TLD = (
     r"|cn|de|uk|jp|fr|ru|br|nl|kr|au|ca|es|se|ch|pl|tw|hk|eu|at|dk|fi|nz|za|mx|ar|cz|gr"
     r"|hu|pt|ro|il|ie|sg|tr|ua|vn|th|ph|cl|sk|bg|hr|lt|lv|ee|ir|pk|eg)"
 )
-# Suffixes that end a host only after two labels or more (blog.example.io, api.staging.dev): alone they end
-# Java packages and files as often ("java.io", "x.app"); a package that deep starts with its own reversed
-# domain (org.apache.commons.io), which no host name does.
-_TLD_DEEP = r"(?:io|dev|app|ai|co|me|tv|info|biz|us|cloud|test|example)"
+# Suffixes that end a host only after two labels or more (blog.example.io): alone they end Java packages and
+# files as often ("java.io"); a package that deep starts with its own reversed domain (org.apache.commons.io),
+# which no host name does. Not dev, app or test, which end Python modules (config.settings.dev, myapp.wsgi.app);
+# nor before a "/": a label key (app.kubernetes.io/name) is a name.
+_TLD_DEEP = r"(?:io|ai|co|me|tv|info|biz|us|cloud)"
 # Where an id may start: not inside a run of letters and digits, nor right after a word's "-" or "_" (a-a-a-...
 # would be tried at every letter), but after a number's (20240312-Xk9pQ2mZ7).
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
@@ -197,7 +198,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "host",
         r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
         rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
-        rf"|(?<![\w.\-])(?!(?:org|com|net|edu|io|java|javax|android)\.)(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-]|\.\w)"
+        rf"|(?<![\w.\-])(?!(?:org|com|net|edu|io|java|javax|android)\.)(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
         "<HOST>",
         False,
@@ -232,11 +233,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         False,
     ),
     # A base64 token ("/" or "+" inside: Dovecot's session 9maq8baTWc/71OEL, a key's dGhp+cyBp=), 12 characters
-    # or more with a digit or "+", lower case, three capitals inside its parts and no six lower-case letters
+    # or more with two digits or a "+", lower case, three capitals inside its parts and no six lower-case letters
     # in a row: a relative path (src/main/Foo2Bar) has its capitals where its parts start, or a dot, "_" or "-",
-    # and a class name its words (org/apache/MRAppMaster); an absolute path is the path rule's.
+    # a class name or a route its words (org/apache/MRAppMaster, api/v2/UserAPI); an absolute path is the path
+    # rule's.
     MaskRule("base64", r"(?<![\w+/.\-])(?=[A-Za-z0-9]*+[+/])(?=[A-Za-z0-9+])"
-             r"(?=[A-Za-z0-9+/]{12,}+={0,2}+(?![\w+/=.\-]))(?=[A-Za-z/]*+[\d+])(?=[A-Z0-9+/]*+[a-z])"
+             r"(?=[A-Za-z0-9+/]{12,}+={0,2}+(?![\w+/=.\-]))(?=[A-Za-z0-9/]*+\+|(?:[A-Za-z+/]*+\d){2})(?=[A-Z0-9+/]*+[a-z])"
              r"(?=(?:[A-Za-z0-9+/]*?(?<=[A-Za-z0-9+])[A-Z]){3})(?![A-Za-z0-9+/]*?[a-z]{6})"
              r"[A-Za-z0-9+/]++={0,2}+", "<ID>", False),
     # A random-looking token: letters and digits mixed at least four times, or three times with both cases (Exim's

@@ -105,11 +105,22 @@ def _is_hole(token: str) -> bool:
     return WILDCARD in token
 
 
-def _is_field(tokens: tuple[str, ...], i: int) -> bool:
-    """Whether ``tokens[i]`` is a named field's value: its key opens it (``rpc=Read``) or is the token before
-    (``server: <HOST>,``, ``"method": "GET"``)."""
-    key = _KEY.match(tokens[i])
-    return bool((key and key.end() < len(tokens[i])) or (i and _KEY.fullmatch(tokens[i - 1])))
+def _key_of(token: str) -> str | None:
+    """The key that opens a field's token (``rpc=`` of ``rpc=Read``), None for other tokens."""
+    key = _KEY.match(token)
+    return key.group() if key and key.end() < len(token) else None
+
+
+def _note_fields(fields: dict[int, list[str | None]], cluster: int, tokens: list[str]) -> None:
+    """Keep, per position of a cluster's messages, the key all of them open the token there with (None: not
+    one key); ``tokens``: one more message of ``cluster``. A template's wildcard forgets its key."""
+    known = fields.get(cluster)
+    if known is None:
+        fields[cluster] = [_key_of(t) for t in tokens]
+        return
+    for i, key in enumerate(known):
+        if key is not None and not tokens[i].startswith(key):
+            known[i] = None
 
 
 def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> dict[int, int]:
@@ -593,7 +604,7 @@ class LogTemplateMiner:
     slot_pairs : bool, default True
         Also merge templates differing in two slots, not next to each other,
         each holding at least ``slot_min_values`` words; or in two slots that
-        repeat one name, from two names on (``<hq-dc1|4> selected peer config
+        repeat one name, from two names (``<hq-dc1|4> selected peer config
         'hq-dc1'``), after the covers were absorbed.
     lead_entities : bool, default True
         Merge templates differing only in their first word (which
@@ -725,13 +736,16 @@ class LogTemplateMiner:
         # cluster's template later, and its final template (read at the end)
         # is the one that describes all its members.
         cluster_of: dict[str, int] = {}
+        fields: dict[int, list[str | None]] = {}
         with no_cyclic_gc():
             for text in texts:
                 if text not in cluster_of:
                     tokens = self._tokenize(text)
                     cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else -1
+                    if tokens:
+                        _note_fields(fields, cluster_of[text], tokens)
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
-            root = self._merge_slots(templates) if self.slot_min_values > 0 or self.cover_merges else {}
+            root = self._merge_slots(templates, fields) if self.slot_min_values > 0 or self.cover_merges else {}
             self._show_wildcards(templates, root, cluster_of)
             root = _join_equal(templates, root)
         return self._number(texts, weights, cluster_of, templates, root)
@@ -838,13 +852,23 @@ class LogTemplateMiner:
         key = text[start:equals]
         return self.quoted_fields and bool(key) and key.lower() not in _MESSAGE_FIELDS
 
-    def _merge_slots(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:
+    def _merge_slots(self, templates: dict[int, tuple[str, ...]], fields: dict[int, list[str | None]]
+                     ) -> dict[int, int]:
         """Merge clusters differing in one parameter-like slot.
 
         Updates ``templates`` in place (clusters merge into the lowest id, i.e.
         the earliest, or into the template that covers them) and returns
-        ``{merged id: surviving id}``.
+        ``{merged id: surviving id}``. ``fields``: per cluster, the key its
+        messages share at each position (:func:`_note_fields`), kept up to date.
         """
+        self._fields = fields
+        try:
+            return self._merge_all(templates)
+        finally:
+            del self._fields
+
+    def _merge_all(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:
+        """The passes of :meth:`_merge_slots`, in order."""
         # Compare with variables reduced to their skeleton, so that
         # rhost=<IP> and rhost=<*> do not count as a second differing slot.
         keys = {c: tuple(map(self._tokens.norm, toks)) for c, toks in templates.items()}
@@ -872,13 +896,15 @@ class LogTemplateMiner:
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
-        if self.slot_pairs:
+        covered = len(alive)
+        if self.slot_pairs and self.slot_min_values > 0:
             # After the covers: a rare message is absorbed by its event first, not merged with other rare ones.
             self._merge_echoes(templates, keys, parent, alive)
         if len(alive) < left:
             # The later passes may leave templates that differ in one slot only now: rpc=<*> kind=a,
             # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
+        if len(alive) < covered:  # new covers
             self._absorb_covered(templates, keys, parent, alive)
 
         find = self._root(parent)
@@ -966,9 +992,10 @@ class LogTemplateMiner:
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 
     def _echo(self, tokens: tuple[str, ...]) -> tuple[int, int, str] | None:
-        """The first two positions (p, q) whose tokens hold the same name, not both as the bare word, and the
-        name: a value a message repeats (``<hq-dc1|<NUM>> selected peer config 'hq-dc1'``); None if none. A word
-        written twice alone may be a verb, or any word of the event (``read ... read``)."""
+        """Two positions (p, q) whose tokens hold the same name, not both as the bare word, and the name: a value
+        a message repeats (``<hq-dc1|<NUM>> selected peer config 'hq-dc1'``); None if none. A word written twice
+        alone, a closing ``:,;.`` apart, may be a verb or any word of the event (``reload: reload ok``); quoted
+        or in brackets it is a value. Pairs with no bare copy come first, then the earliest."""
         seen: dict[str, int] = {}
         found = []
         for i, token in enumerate(tokens):
@@ -978,14 +1005,17 @@ class LogTemplateMiner:
                 if len(name) < 3:
                     continue
                 p = seen.setdefault(name, i)
-                if p != i and not tokens[p] == token == name:
-                    found.append((name in (tokens[p], token), p, i, name))
+                bare = (tokens[p].rstrip(":,;.") == name, token.rstrip(":,;.") == name)
+                if p != i and not all(bare):
+                    found.append((any(bare), p, i, name))
         return min(found)[1:] if found else None
 
     def _merge_echoes(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                       parent: dict[int, int], alive: set[int]) -> None:
         """Merge alive clusters equal but in two slots that repeat one name (:meth:`_echo`) that differs between
-        them: the name is a value the message writes twice, in the first word too, which is no verb then."""
+        them, from two names: the name is a value the message writes twice, in the first word too, which is no verb
+        then. Two actions written twice merge as well (``restart requested (action=restart)``, ``reload ...``):
+        three names would keep them apart, and cost two realms, databases or zones written twice their events."""
         groups: dict[tuple, list[int]] = defaultdict(list)
         names: dict[int, str] = {}
         for c in sorted(alive):
@@ -1080,22 +1110,37 @@ class LogTemplateMiner:
                 rest, first = _without(keys[c], holes), templates[c][holes[0]]
                 found = sorted(k for j in heads[length, holes] if j <= len(first)
                                for k in covers[length][holes].get((rest, first[:j]), ()))
+                if not found:
+                    continue
                 # A wildcard of the covered template holds anything: no text a cover could read ("<<*>>" reads "<*>").
                 held = [templates[c][i].replace(WILDCARD, "\x00") for i in holes]
-                unnamed = sum(not _is_field(templates[c], i) for i in holes if i not in own)
-                cover = next((k for k in map(root, found) if k != c and words[k] >= unnamed and all(
-                    self._tokens.covers(templates[k][i], w, empty=False) for i, w in zip(holes, held))), None)
+                taken = [i for i in holes if i not in own]
+                cover = next((k for k in map(root, found) if k != c
+                              and words[k] >= self._unnamed(templates[c], c, k, taken, holes)
+                              and all(self._tokens.covers(templates[k][i], w, empty=False)
+                                      for i, w in zip(holes, held))), None)
                 if cover is None:
                     continue
                 # Keys read rhost=<IP> and rhost=<*> alike: the cover's other tokens widen to hold this one's.
                 templates[cover] = tuple(t if i in holes else self._tokens.generalise(t, o)
                                          for i, (t, o) in enumerate(zip(templates[cover], templates[c])))
                 keys[cover] = tuple(map(self._tokens.norm, templates[cover]))
+                self._join_fields(cover, c)
                 parent[c] = cover
                 alive.discard(c)
                 merged = True
                 break
         return merged
+
+    def _unnamed(self, tokens: tuple[str, ...], c: int, cover: int, taken: list[int], holes: tuple[int, ...]
+                 ) -> int:
+        """How many of positions ``taken`` of cluster ``c`` (its ``tokens``) hold no value of a field that the
+        ``cover`` (wildcards at ``holes``) names alike: one key opens both clusters' messages there (``rpc=``),
+        or the token before is a key (``server:``, ``"method":``) that both have, as a cover equals what it covers
+        outside its holes."""
+        mine, theirs = self._fields.get(c), self._fields.get(cover)
+        return sum(not ((mine is not None and theirs is not None and mine[i] is not None and mine[i] == theirs[i])
+                        or (i and i - 1 not in holes and _KEY.fullmatch(tokens[i - 1]))) for i in taken)
 
     @staticmethod
     def _root(parent: dict[int, int]) -> Callable[[int], int]:
@@ -1127,9 +1172,16 @@ class LogTemplateMiner:
                                 for i, column in enumerate(zip(*(templates[m] for m in members))))
         keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
         for m in members[1:]:
+            self._join_fields(keep, m)
             parent[m] = keep
             alive.discard(m)
         return keep
+
+    def _join_fields(self, keep: int, other: int) -> None:
+        """Cluster ``keep``'s shared keys once it holds ``other``'s messages too: a key both share stays."""
+        mine, theirs = self._fields.get(keep), self._fields.get(other)
+        if mine is not None:
+            self._fields[keep] = [k if theirs is not None and k == t else None for k, t in zip(mine, theirs or mine)]
 
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""

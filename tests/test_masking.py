@@ -41,13 +41,17 @@ M = Masker()
      "getIPv4Address eBPFMapFDsLoaded -Djava.net.preferIPv4Stack=true IpClient.onIPv4ProvisioningFailure"),
     ("query 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa IN PTR", "query <HOST> IN PTR"),
     # Newer suffixes end a host after two labels; a package that deep opens with its reversed domain.
-    ("server: blog.example.io, via api.staging.dev:443 (x.app, java.io, org.apache.commons.io, java.io.File)",
+    ("server: blog.example.io, via api.staging.co:443 (x.app, java.io, org.apache.commons.io, java.io.File)",
      "server: <HOST>, via <HOST>:<NUM> (x.app, java.io, org.apache.commons.io, java.io.File)"),
+    ("config.settings.dev kotlinx.coroutines.test myapp.wsgi.app app.kubernetes.io/name=web",
+     "config.settings.dev kotlinx.coroutines.test myapp.wsgi.app app.kubernetes.io/name=web"),
     # Base64 ids with "/" or "+" inside are one id, not a class path or a camelCase name.
-    ("session=<9maq8baTWc/71OEL> sid <YDdOhFVd/c+OWpuL> key=dGhpcyBp/cyBhIHRlc3Q= AQJHjwlkvBQU+tCn ok",
+    ("session=<9maq8baTWc/71OEL> sid <YDdOhFVd/c+OWpuL> key=dGhp+cyBpcyBhIHRlc3Q= AQJHjwlkvBQU+tCn ok",
      "session=<<ID>> sid <<ID>> key=<ID> <ID> ok"),
     ("org/apache/hadoop/v2/MRAppMaster src/main/Foo/BarBaz2Qux NullPointerException+ClassCastException C++/Qt5",
      "org/apache/hadoop/v2/MRAppMaster src/main/Foo/BarBaz2Qux NullPointerException+ClassCastException C++/Qt5"),
+    ("v1/GetUserByID api/v2/UserAPI io/grpc/v1/HTTPServerImpl",
+     "v1/GetUserByID api/v2/UserAPI io/grpc/v1/HTTPServerImpl"),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
     ("at [Wed, 14 May 2025 10:22:33.123 UTC] and Date: Tue, 3 Jun 2025 08:00:01 +0000",  # RFC 5322
      "at [<DATETIME>] and Date: <DATETIME>"),

@@ -183,17 +183,33 @@ def test_a_cover_absorbs_a_rare_message_whose_other_words_are_named_fields_value
 
 
 def test_a_cover_counts_only_the_words_it_takes_from_the_template_it_covers():
-    # The covered template has wildcards of its own at three of the cover's four: the cover takes one named
-    # value (rpc=Plan) from it, and keeps two words. Taking three plain words would be more than it keeps.
+    # The covered template has a wildcard of its own at one of the cover's four: the cover takes three named
+    # values (rpc=Plan kind=vm zone=eu) from it, and keeps two words. Three plain words would be more than it
+    # keeps, and so would values whose keys the cover's messages do not share there.
     miner = LogTemplateMiner()
     cover = (WILDCARD, "Served", "request", WILDCARD, WILDCARD, WILDCARD)
-    for covered, merged in [((WILDCARD, "Served", "request", WILDCARD, "rpc=Plan", WILDCARD), True),
-                            ((WILDCARD, "Served", "request", "alpha", "beta", "gamma"), False)]:
-        templates = {0: cover, 1: covered}
+    named = [None, None, None, "rpc=", "kind=", "zone="]
+    for values, cover_keys, merged in [(("rpc=Plan", "kind=vm", "zone=eu"), named, True),
+                                       (("error=Plan", "status=vm", "code=eu"), named, False),
+                                       (("rpc=Plan", "kind=vm", "zone=eu"), [None] * 6, False),
+                                       (("alpha", "beta", "gamma"), named, False)]:
+        templates = {0: cover, 1: (WILDCARD, "Served", "request", *values)}
         keys = {c: tuple(map(miner._tokens.norm, t)) for c, t in templates.items()}
         parent, alive = {}, {0, 1}
+        miner._fields = {0: cover_keys, 1: [None, None, None, *(v.split("=")[0] + "=" if "=" in v else None
+                                                                  for v in values)]}
         assert miner._merge_covered(templates, keys, parent, alive) is merged
         assert parent == ({1: 0} if merged else {})
+
+
+def test_a_cover_does_not_take_values_of_another_key():
+    # The rare message's error= and status= are no rpc= and kind=: the cover would hold another event.
+    messages = ["provider.azurerm_v3.103.1: Served request error=timeout status=FAILED"]
+    messages += provider_requests(" rpc={rpc} kind={kind}")[2:]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert ids[0] not in ids[1:] and len(set(ids[1:])) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist()[ids[1]] == f"{WILDCARD}: Served request rpc={WILDCARD} kind={WILDCARD}"
 
 
 def test_a_name_a_message_writes_twice_is_a_value_even_in_few_messages():
@@ -206,9 +222,15 @@ def test_a_name_a_message_writes_twice_is_a_value_even_in_few_messages():
     ids = miner.fit_transform(messages)
     assert len(set(ids[:9])) == 1, miner.templates_["template"].tolist()
     assert len(set(ids[9:])) == 1 and ids[9] != ids[0]
-    # The same bare word twice may be any word of the event: two states stay two events.
-    ids = LogTemplateMiner().fit_transform([f"state {s} reached, now {s}" for s in ("running", "stopped")] * 2)
-    assert ids.tolist() == [0, 1, 0, 1]
+    # The same bare word twice, a closing colon or comma apart, may be any word of the event.
+    for form in ("state {s} reached, now {s}", "{s}: {s} ok"):
+        ids = LogTemplateMiner().fit_transform([form.format(s=s) for s in ("running", "stopped", "paused")] * 2)
+        assert ids.tolist() == [0, 1, 2, 0, 1, 2]
+    # Quoted, it is a value: two realms.
+    ids = LogTemplateMiner().fit_transform([f"no DC on site ({r}), trying realm {r}" for r in ("CORP.COM", "LAB.LAN")])
+    assert ids.tolist() == [0, 0]
+    # slot_min_values=0 merges no words, these neither.
+    assert len(set(LogTemplateMiner(slot_min_values=0).fit_transform(messages[:9]))) == 3
 
 
 def test_templates_that_differ_in_one_slot_only_after_the_later_passes_merge():
