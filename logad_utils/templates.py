@@ -1137,8 +1137,11 @@ class LogTemplateMiner:
         """How many of positions ``taken`` of cluster ``c`` (its ``tokens``) hold no value of a field that the
         ``cover`` (wildcards at ``holes``) names alike: one key opens both clusters' messages there (``rpc=``),
         or the token before is a key (``server:``, ``"method":``) that both have, as a cover equals what it covers
-        outside its holes."""
+        outside its holes. A position where both name another field makes the cover none (more than any count)."""
         mine, theirs = self._fields.get(c), self._fields.get(cover)
+        if mine is not None and theirs is not None and any(
+                mine[i] is not None and theirs[i] is not None and mine[i] != theirs[i] for i in taken):
+            return len(tokens) + 1  # another field there (status= where the cover's messages have kind=): no cover
         return sum(not ((mine is not None and theirs is not None and mine[i] is not None and mine[i] == theirs[i])
                         or (i and i - 1 not in holes and _KEY.fullmatch(tokens[i - 1]))) for i in taken)
 
