@@ -1138,11 +1138,11 @@ class LogTemplateMiner:
         ``cover`` (wildcards at ``holes``) names alike: one key opens both clusters' messages there (``rpc=``),
         or the token before is a key (``server:``, ``"method":``) that both have, as a cover equals what it covers
         outside its holes. A position where both name another field makes the cover none (more than any count)."""
-        mine, theirs = self._fields.get(c), self._fields.get(cover)
-        if mine is not None and theirs is not None and any(
-                mine[i] is not None and theirs[i] is not None and mine[i] != theirs[i] for i in taken):
+        unknown = [None] * len(tokens)
+        mine, theirs = self._fields.get(c) or unknown, self._fields.get(cover) or unknown
+        if any(mine[i] is not None and theirs[i] is not None and mine[i] != theirs[i] for i in taken):
             return len(tokens) + 1  # another field there (status= where the cover's messages have kind=): no cover
-        return sum(not ((mine is not None and theirs is not None and mine[i] is not None and mine[i] == theirs[i])
+        return sum(not ((mine[i] is not None and mine[i] == theirs[i])
                         or (i and i - 1 not in holes and _KEY.fullmatch(tokens[i - 1]))) for i in taken)
 
     @staticmethod
@@ -1183,8 +1183,8 @@ class LogTemplateMiner:
     def _join_fields(self, keep: int, other: int) -> None:
         """Cluster ``keep``'s shared keys once it holds ``other``'s messages too: a key both share stays."""
         mine, theirs = self._fields.get(keep), self._fields.get(other)
-        if mine is not None:
-            self._fields[keep] = [k if theirs is not None and k == t else None for k, t in zip(mine, theirs or mine)]
+        if mine is not None:  # a cluster whose messages are unknown knows no key
+            self._fields[keep] = [k if k == t else None for k, t in zip(mine, theirs or [None] * len(mine))]
 
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""
