@@ -896,7 +896,7 @@ class LogTemplateMiner:
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
-        covered = len(alive)
+        covered, before = len(alive), dict(templates)
         if self.slot_pairs and self.slot_min_values > 0:
             # After the covers: a rare message is absorbed by its event first, not merged with other rare ones.
             self._merge_echoes(templates, keys, parent, alive)
@@ -904,8 +904,8 @@ class LogTemplateMiner:
             # The later passes may leave templates that differ in one slot only now: rpc=<*> kind=a,
             # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
-        if len(alive) < covered:  # new covers
-            self._absorb_covered(templates, keys, parent, alive)
+        if len(alive) < covered:  # new covers: only the templates that changed can cover or be covered anew
+            self._absorb_covered(templates, keys, parent, alive, {c for c in alive if templates[c] != before[c]})
 
         find = self._root(parent)
         return {c: find(c) for c in parent}
@@ -1068,42 +1068,31 @@ class LogTemplateMiner:
                         total[i] = terms[i].sum()
 
     def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                        parent: dict[int, int], alive: set[int]) -> None:
+                        parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> None:
         """With ``absorb_covered``, :meth:`_merge_covered` again while it merges: a cover that grew may now cover
-        another cover."""
-        while self.absorb_covered and self._merge_covered(templates, keys, parent, alive):
-            pass
+        another cover. ``fresh``: the alive clusters whose templates changed since every pair was last tried
+        (None: all); a pair of unchanged ones would fail again."""
+        while self.absorb_covered and (fresh is None or fresh):
+            fresh = self._merge_covered(templates, keys, parent, alive, fresh)
 
     def _merge_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                       parent: dict[int, int], alive: set[int]) -> bool:
+                       parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> set[int]:
         """Merge each alive cluster into the most specific other one whose template covers it (``<*>`` where
         they differ) and keeps at least as many words as it turns of this one into wildcards, a named field's value
         apart (``rpc=Read``, ``server: <HOST>``): a rare message whose several words are parameters that the final
         template of its event already holds (no pass merges three slots at once).
         A token with a wildcard covers the words it reads: ``<*>: Link UP`` (eth0:, wlan0: and vethc514ca8:, all
-        with digits) holds ``lo: Link UP``. Returns whether it merged any (a cover that grew may cover another)."""
-        # Per length, the wildcard positions of the templates that may cover others, each with those templates
-        # by their other tokens (compared as merging compares them) and by what their first wildcard token
-        # opens with: a cover's must open the covered token (k1=<*> is no cover of k2=<*>, and many such keys
-        # would otherwise each be tried against each).
-        covers: dict[int, dict[tuple[int, ...], dict[tuple, list[int]]]] = defaultdict(lambda: defaultdict(dict))
-        heads: dict[tuple, set[int]] = defaultdict(set)  # the lengths of such openings per length and positions
-        words: dict[int, int] = {}
-        for c in sorted(alive):
-            holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
-            words[c] = sum(self._tokens.skeleton(t) is None for t in templates[c])
-            # Mining wrote a field's value as a bare <*>: the template it covers says whether a key names it.
-            if holes and words[c]:
-                head = templates[c][holes[0]].split(WILDCARD, 1)[0]
-                covers[len(templates[c])][holes].setdefault((_without(keys[c], holes), head), []).append(c)
-                heads[len(templates[c]), holes].add(len(head))
-        # The most specific covering template first: fewest wildcards, then positions, then lowest id.
-        shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
-        merged, root = False, self._root(parent)
+        with digits) holds ``lo: Link UP``. With ``fresh`` (see :meth:`_absorb_covered`), an unchanged cluster
+        is tried against fresh covers only. Returns the covers that grew (a cover that grew may cover another)."""
+        words = {c: sum(self._tokens.skeleton(t) is None for t in templates[c]) for c in alive}
+        every = self._cover_index(templates, keys, alive, words)
+        new = every if fresh is None else self._cover_index(templates, keys, fresh, words)
+        grown, root = set(), self._root(parent)
         for c in sorted(alive):
             # A cover has <*> wherever this one has: the keys read a <*> as any placeholder, <NUM> as well.
             own = {i for i, t in enumerate(templates[c]) if _is_hole(t)}
             length = len(templates[c])
+            covers, heads, shapes = every if fresh is None or c in fresh else new
             for holes in shapes.get(length, ()):
                 if len(holes) < len(own) or not own.issubset(holes):
                     continue
@@ -1128,9 +1117,29 @@ class LogTemplateMiner:
                 self._join_fields(cover, c)
                 parent[c] = cover
                 alive.discard(c)
-                merged = True
+                grown.add(cover)
                 break
-        return merged
+        return grown & alive
+
+    def _cover_index(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                     clusters: set[int], words: dict[int, int]) -> tuple[dict, dict, dict]:
+        """The ``clusters`` that may cover others: per length and wildcard positions, those templates by their other
+        tokens (compared as merging compares them) and by what their first wildcard token opens with; the lengths of
+        such openings per (length, positions); per length, the positions most specific first."""
+        # A cover's opening must open the covered token (k1=<*> is no cover of k2=<*>, and many such keys would
+        # otherwise each be tried against each).
+        covers: dict[int, dict[tuple[int, ...], dict[tuple, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+        heads: dict[tuple, set[int]] = defaultdict(set)
+        for c in sorted(clusters):
+            holes = tuple(i for i, t in enumerate(templates[c]) if _is_hole(t))
+            # Mining wrote a field's value as a bare <*>: the template it covers says whether a key names it.
+            if holes and words[c]:
+                head = templates[c][holes[0]].split(WILDCARD, 1)[0]
+                covers[len(templates[c])][holes].setdefault((_without(keys[c], holes), head), []).append(c)
+                heads[len(templates[c]), holes].add(len(head))
+        # The most specific covering template first: fewest wildcards, then positions, then lowest id.
+        shapes = {length: sorted(by_holes, key=lambda h: (len(h), h)) for length, by_holes in covers.items()}
+        return covers, heads, shapes
 
     def _unnamed(self, tokens: tuple[str, ...], c: int, cover: int, taken: list[int], holes: tuple[int, ...]
                  ) -> int:

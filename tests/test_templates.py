@@ -14,8 +14,8 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import (WILDCARD, LogTemplateMiner, _join_equal, _Tokens, _VarAwareDrain, mine_templates,
-                                   template_health)
+from logad_utils.templates import (WILDCARD, LogTemplateMiner, _join_equal, _note_fields, _Tokens, _VarAwareDrain,
+                                   mine_templates, template_health)
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
 
@@ -198,8 +198,22 @@ def test_a_cover_counts_only_the_words_it_takes_from_the_template_it_covers():
         parent, alive = {}, {0, 1}
         miner._fields = {0: cover_keys, 1: [None, None, None, *(v.split("=")[0] + "=" if "=" in v else None
                                                                   for v in values)]}
-        assert miner._merge_covered(templates, keys, parent, alive) is merged
+        assert miner._merge_covered(templates, keys, parent, alive) == ({0} if merged else set())
         assert parent == ({1: 0} if merged else {})
+
+
+def test_a_cluster_keeps_only_the_keys_all_its_messages_share():
+    # Mining: the second message has zone= where the first had kind=, and a plain word where it had rpc=.
+    fields: dict = {}
+    for tokens in (["Served", "rpc=Read", "kind=vm", "id=1"], ["Served", "Plan", "zone=eu", "id=2"]):
+        _note_fields(fields, 0, tokens)
+    assert fields == {0: [None, None, None, "id="]}
+    # Merging: a key stays where both sides have it; an unknown side knows none.
+    miner = LogTemplateMiner()
+    miner._fields = {0: ["rpc=", "kind=", None], 1: ["rpc=", "zone=", None], 3: [None, "kind=", None]}
+    miner._join_fields(0, 1)
+    miner._join_fields(3, 2)
+    assert miner._fields == {0: ["rpc=", None, None], 1: ["rpc=", "zone=", None], 3: [None, None, None]}
 
 
 def test_a_cover_does_not_take_values_of_another_key():
