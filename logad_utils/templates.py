@@ -895,6 +895,8 @@ class LogTemplateMiner:
             self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
             self._merge_pairs(templates, keys, parent, alive)
+            if self.slot_min_values > 0:
+                self._merge_fields(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
         covered, before = len(alive), dict(templates)
         if self.slot_pairs and self.slot_min_values > 0:
@@ -1066,6 +1068,27 @@ class LogTemplateMiner:
                         table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
                         terms[i] = table[i] * weights
                         total[i] = terms[i].sum()
+
+    def _merge_fields(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                      parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in the values of two named fields or more (``key=value``), when they
+        are ``slot_min_values`` or more: fields that vary together are data (``ephemeral=true instanceType=vm
+        project=ci``), however few values each takes; one field of few values may name the event (``user=root``),
+        and UPPER_CASE values are states (``PRINTER=PAPER_OUT``): such a field keeps them apart."""
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            # Mining wrote a merged field's value as a bare <*>: the cluster's messages say which key it had.
+            named = self._fields.get(c) or [None] * len(templates[c])
+            groups[tuple(_key_of(t) or (t == WILDCARD and f) or k
+                         for t, k, f in zip(templates[c], keys[c], named))].append(c)
+        for members in groups.values():
+            if len(members) < self.slot_min_values:
+                continue
+            slots = tuple(i for i, column in enumerate(zip(*(keys[m] for m in members))) if len(set(column)) > 1)
+            states = any(all(self._tokens.is_enum(t[len(_key_of(t) or ""):]) for t in column)
+                         for column in ({templates[m][i] for m in members} for i in slots))
+            if len(slots) > 1 and not states:
+                self._merge_members(templates, keys, parent, alive, members, slots)
 
     def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                         parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> None:

@@ -805,3 +805,22 @@ def test_a_wildcards_text_keeps_angle_brackets_that_are_no_placeholder():
     # A placeholder's own brackets are never cut: <IP> and <HOST> values make a bare wildcard.
     miner.fit_transform([f"peer {v} up" for v in ("10.0.0.1", "db.example.com", "10.0.0.2", "mx.example.org")])
     assert miner.templates_["template"].tolist() == ["peer <*> up"]
+
+
+def test_named_fields_that_vary_together_are_data():
+    # Two values each, but four combinations of ephemeral= and type=: the fields are data, not events.
+    rng = random.Random(0)
+    combos = [("true", "container"), ("false", "container"), ("true", "virtual-machine"), ("false", "virtual-machine")]
+    messages = [f'"Created instance" ephemeral={e} instance={rng.choice(["web1", "db", "ci-runner"])} type={t}'
+                for e, t in combos for _ in range(3)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ['"Created instance" ephemeral=<*> instance=<*> type=<*>']
+    # One field of two values may name the event; three combinations are too few; UPPER_CASE values are states.
+    users = [f"session opened user={u} tty=pts" for u in ("root", "guest")]
+    assert len(set(LogTemplateMiner().fit_transform(users))) == 2
+    few = [f'"Created instance" tier={e} instance=db type={t}' for e, t in
+           (("gold", "container"), ("silver", "container"), ("gold", "virtual-machine"))]
+    assert len(set(LogTemplateMiner().fit_transform(few))) == 3
+    states = [f"Status poll: READER={r} PRINTER={p}" for r in ("OK", "FATAL") for p in ("OK", "PAPER_OUT")]
+    assert len(set(LogTemplateMiner().fit_transform(states))) == 4
