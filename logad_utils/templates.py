@@ -87,8 +87,10 @@ _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 4
-_READS = (1, 2, 3, 4)  # the format versions this logad reads
+_FORMAT_VERSION = 5
+_READS = (1, 2, 3, 4, 5)  # the format versions this logad reads
+# The longest name a span takes: device, task and service names run to a few words.
+_SPAN_WORDS = 6
 
 
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
@@ -121,6 +123,14 @@ def _note_fields(fields: dict[int, list[str | None]], cluster: int, tokens: list
     for i, key in enumerate(known):
         if key is not None and not tokens[i].startswith(key):
             known[i] = None
+
+
+def _run_edges(runs: Sequence[Sequence[str]]) -> str:
+    """The wildcard of a span with the punctuation that opens every run's first token and closes every run's
+    last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``)."""
+    opens = commonprefix([re.match(r"\W*", run[0]).group() for run in runs])
+    closes = commonprefix([re.search(r"\W*$", run[-1]).group()[::-1] for run in runs])[::-1]
+    return f"{opens}{WILDCARD}{closes}"
 
 
 def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> dict[int, int]:
@@ -646,6 +656,13 @@ class LogTemplateMiner:
         With ``quoted_phrases``, also a phrase holding an UPPER_CASE word
         (``"Group by ID"``, ``"A IN example.com. udp"``); without it, such a
         phrase stays words, as template models saved before version 4 read it.
+    name_spans : bool, default True
+        Last, with ``slot_min_values`` > 0, merge templates equal but in a run
+        of up to six tokens of different lengths, where the runs are at least
+        ``slot_min_values`` and the tokens around them hold three words or
+        more: a name of several words (``Adding input device Logitech USB
+        Receiver (<PATH>)``, ``TASK [common : Set timezone]``) is one
+        ``<*>``, which later messages match with a run of any length.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -654,7 +671,7 @@ class LogTemplateMiner:
                  collapse_lists: bool = True, shared_slots: bool = True,
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
-                 caps_phrases: bool = True) -> None:
+                 caps_phrases: bool = True, name_spans: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -679,6 +696,7 @@ class LogTemplateMiner:
         self.quoted_phrases = bool(quoted_phrases)
         self.quoted_fields = bool(quoted_fields)
         self.caps_phrases = bool(caps_phrases)
+        self.name_spans = bool(name_spans)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -691,12 +709,14 @@ class LogTemplateMiner:
                 "shared_slots": self.shared_slots, "slot_pairs": self.slot_pairs,
                 "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
                 "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
-                "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases}
+                "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
+                "name_spans": self.name_spans}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
         self._counts: list[int] = []
         self._known: dict[str, int] = {}  # masked message seen in fit -> id
+        self._spans: list[int] = []  # per template, the position of its <*> of any length (-1: none)
         self._by_length: dict[int, list[int]] = {}
 
     @property
@@ -737,6 +757,7 @@ class LogTemplateMiner:
         # is the one that describes all its members.
         cluster_of: dict[str, int] = {}
         fields: dict[int, list[str | None]] = {}
+        spans: dict[int, int] = {}  # cluster -> the position of its <*> of any length
         with no_cyclic_gc():
             for text in texts:
                 if text not in cluster_of:
@@ -745,13 +766,16 @@ class LogTemplateMiner:
                     if tokens:
                         _note_fields(fields, cluster_of[text], tokens)
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
-            root = self._merge_slots(templates, fields) if self.slot_min_values > 0 or self.cover_merges else {}
-            self._show_wildcards(templates, root, cluster_of)
+            root = self._merge_slots(templates, fields, spans) if self.slot_min_values > 0 or self.cover_merges else {}
+            self._show_wildcards(templates, root, cluster_of, spans)
             root = _join_equal(templates, root)
-        return self._number(texts, weights, cluster_of, templates, root)
+            for c, r in root.items():  # a template joined with an equal one that spans keeps the span
+                if c in spans:
+                    spans.setdefault(r, spans[c])
+        return self._number(texts, weights, cluster_of, templates, root, spans)
 
     def _number(self, texts: list[str], weights: np.ndarray, cluster_of: dict[str, int],
-                templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> np.ndarray:
+                templates: dict[int, tuple[str, ...]], root: dict[int, int], spans: dict[int, int]) -> np.ndarray:
         """Ids (n,) 0..k-1 by first appearance of the messages' surviving clusters; sets templates and counts."""
         final: dict[int, int] = {}  # surviving cluster id -> 0..k-1 by first appearance
         ids = np.empty(len(texts), dtype=np.int64)
@@ -765,6 +789,7 @@ class LogTemplateMiner:
             if tid is None:
                 tid = final[cid] = len(self._templates)
                 self._templates.append(templates[cid])
+                self._spans.append(spans.get(cid, -1))
                 self._counts.append(0)
             ids[i] = tid
             self._counts[tid] += int(weights[i])
@@ -789,6 +814,7 @@ class LogTemplateMiner:
         sub_ids = sub.fit_transform([texts[i] for i in unknown], weights[unknown], masked=True)
         offset = len(self._templates)
         self._templates.extend(sub._templates)
+        self._spans.extend(sub._spans)
         self._counts.extend(sub._counts)
         for text, tid in sub._known.items():
             self._known.setdefault(text, tid + offset)
@@ -852,20 +878,21 @@ class LogTemplateMiner:
         key = text[start:equals]
         return self.quoted_fields and bool(key) and key.lower() not in _MESSAGE_FIELDS
 
-    def _merge_slots(self, templates: dict[int, tuple[str, ...]], fields: dict[int, list[str | None]]
-                     ) -> dict[int, int]:
+    def _merge_slots(self, templates: dict[int, tuple[str, ...]], fields: dict[int, list[str | None]],
+                     spans: dict[int, int]) -> dict[int, int]:
         """Merge clusters differing in one parameter-like slot.
 
         Updates ``templates`` in place (clusters merge into the lowest id, i.e.
         the earliest, or into the template that covers them) and returns
         ``{merged id: surviving id}``. ``fields``: per cluster, the key its
-        messages share at each position (:func:`_note_fields`), kept up to date.
+        messages share at each position (:func:`_note_fields`), kept up to date. ``spans``: filled with the
+        position of each surviving template's ``<*>`` of any length (:meth:`_merge_spans`).
         """
-        self._fields = fields
+        self._fields, self._span_at = fields, spans
         try:
             return self._merge_all(templates)
         finally:
-            del self._fields
+            del self._fields, self._span_at
 
     def _merge_all(self, templates: dict[int, tuple[str, ...]]) -> dict[int, int]:
         """The passes of :meth:`_merge_slots`, in order."""
@@ -908,26 +935,31 @@ class LogTemplateMiner:
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         if len(alive) < covered:  # new covers: only the templates that changed can cover or be covered anew
             self._absorb_covered(templates, keys, parent, alive, {c for c in alive if templates[c] != before[c]})
+        if self.name_spans and self.slot_min_values > 0:
+            self._merge_spans(templates, keys, parent, alive)
 
         find = self._root(parent)
         return {c: find(c) for c in parent}
 
     def _show_wildcards(self, templates: dict[int, tuple[str, ...]], root: dict[int, int],
-                        cluster_of: dict[str, int]) -> None:
+                        cluster_of: dict[str, int], spans: dict[int, int]) -> None:
         """Write each ``<*>`` of the surviving ``templates`` as the text its messages' tokens there all share
         around it (:class:`_Around`: ``user=<*>`` where each has ``user=``). Mining and merging compare a
-        wildcard as a bare ``<*>``: its text would keep templates that differ elsewhere apart."""
+        wildcard as a bare ``<*>``: its text would keep templates that differ elsewhere apart. A span's
+        ``<*>`` stays bare; past it, a message's tokens are read from its end."""
         around: dict[int, dict[int, _Around]] = {}
         for c, tokens in templates.items():
-            holes = {i: _Around() for i, t in enumerate(tokens) if t == WILDCARD}
+            holes = {i: _Around() for i, t in enumerate(tokens) if t == WILDCARD and i != spans.get(c)}
             if holes and c not in root:
                 around[c] = holes
         for text, c in cluster_of.items():
-            holes = around.get(root.get(c, c)) if c >= 0 else None
+            c = root.get(c, c)
+            holes = around.get(c) if c >= 0 else None
             if holes:
                 tokens = self._tokenize(text)
+                shift = len(tokens) - len(templates[c])
                 for i, shared in holes.items():
-                    shared.add(tokens[i])
+                    shared.add(tokens[i + shift if i > spans.get(c, len(tokens)) else i])
         for c, holes in around.items():
             templates[c] = tuple(holes[i].text() if i in holes else t for i, t in enumerate(templates[c]))
 
@@ -1090,6 +1122,57 @@ class LogTemplateMiner:
             if len(slots) > 1 and not states:
                 self._merge_members(templates, keys, parent, alive, members, slots)
 
+    def _merge_spans(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                     parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in a run of 1 to ``_SPAN_WORDS`` tokens (at ``protect_prefix`` or
+        later) of two lengths or more, when they are twice ``slot_min_values`` or more and the tokens around the
+        run hold three words: the run is a name of several words, one ``<*>`` of any length (its position is
+        kept in ``self._span_at``). A few phrases there are the event's (``No child processes``, ``insufficient
+        funds``): where most runs open with a lower-case word (``Alert <*> raised: host link down``), they
+        describe the event. A run with a field (``user=root``) or a state (``TASK_ABORT``), or of acronyms
+        alone, is no name. The largest groups go first, then the shortest runs."""
+        groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        ends: dict[tuple, int] = {}  # (id of the tokens before, one more token) -> id: each start and end once
+        for c in sorted(alive):
+            k = keys[c]
+            heads, tails = [0], [0]
+            for t in k:
+                heads.append(ends.setdefault((heads[-1], t), len(ends) + 1))
+            for t in reversed(k):
+                tails.append(ends.setdefault((-tails[-1], t), len(ends) + 1))
+            # A run holds words alone (a variable is a slot of its own), no field (key=value, key=) and no state
+            # (TASK_ABORT); an acronym (USB) or a word before a colon may be one.
+            name = [self._tokens.skeleton(t) is None and not (_key_of(t) or t.endswith("=") or "_" in t
+                                                               and self._tokens.is_enum(t)) for t in templates[c]]
+            words = sum(self._tokens.skeleton(t) is None for t in templates[c])
+            for i in range(min(self.protect_prefix, len(k)), len(k)):
+                for m in range(1, min(_SPAN_WORDS, len(k) - i, words - 3) + 1):
+                    if not name[i + m - 1]:
+                        break
+                    groups[i, heads[i], tails[len(k) - i - m]].append((c, m))
+        need = 2 * self.slot_min_values
+        order = sorted(((len(members), -sum(m for _, m in members), key) for key, members in groups.items()
+                        if len(members) >= need and len({m for _, m in members}) > 1), reverse=True)
+        for _, _, key in order:
+            i = key[0]
+            members = [(c, m) for c, m in groups[key] if c in alive and c not in self._span_at]
+            prose = sum(templates[c][i][:1].islower() for c, _ in members)
+            states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
+            if len(members) < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
+                continue
+            ids = [c for c, _ in members]
+            keep, after = ids[0], len(templates[ids[0]]) - i - members[0][1]
+            head = [self._generalise_column(column) for column in zip(*(templates[c][:i] for c in ids))]
+            tail = [self._generalise_column(column) for column in zip(*(templates[c][len(templates[c]) - after:]
+                                                                          for c in ids))]
+            runs = [templates[c][i:i + m] for c, m in members]
+            templates[keep] = (*head, _run_edges(runs), *tail)
+            keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
+            self._span_at[keep] = i
+            for c in ids[1:]:
+                parent[c] = keep
+                alive.discard(c)
+
     def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                         parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> None:
         """With ``absorb_covered``, :meth:`_merge_covered` again while it merges: a cover that grew may now cover
@@ -1239,6 +1322,7 @@ class LogTemplateMiner:
         for tid, toks in enumerate(self._templates):
             self._by_length[len(toks)].append(tid)
         self._by_length = dict(self._by_length)
+        self._spanned = [tid for tid, i in enumerate(self._spans) if i >= 0]
 
     # --- applying --------------------------------------------------------------
 
@@ -1268,20 +1352,35 @@ class LogTemplateMiner:
         return out
 
     def _match(self, tokens: list[str]) -> int:
-        compatible = self._tokens.compatible
+        """The template of ``tokens`` with the fewest wildcards used: one of their length, else one whose span
+        (``<*>`` of any length) takes more tokens; -1 if none."""
         best, best_wild = -1, len(tokens) + 1
         for tid in self._by_length.get(len(tokens), ()) if tokens else ():
-            wild = 0
-            for a, b in zip(self._templates[tid], tokens):
-                if a == b:
-                    continue
-                if a != WILDCARD and not compatible(a, b) and not (WILDCARD in a and self._tokens.covers(a, b)):
-                    break
-                wild += 1
-            else:
-                if wild < best_wild:
+            wild = self._wildcards_used(self._templates[tid], tokens)
+            if wild is not None and wild < best_wild:
+                best, best_wild = tid, wild
+        if best >= 0:
+            return best
+        for tid in self._spanned:
+            template, i = self._templates[tid], self._spans[tid]
+            after = len(template) - i - 1
+            if len(tokens) > len(template):
+                wild = self._wildcards_used(template[:i] + template[i + 1:], tokens[:i] + tokens[len(tokens) - after:])
+                if wild is not None and wild < best_wild:
                     best, best_wild = tid, wild
         return best
+
+    def _wildcards_used(self, template: Sequence[str], tokens: Sequence[str]) -> int | None:
+        """How many of the equally long ``tokens`` the ``template`` reads with a wildcard or a compatible
+        variable; None if it does not read them."""
+        wild, known = 0, self._tokens
+        for a, b in zip(template, tokens):
+            if a == b:
+                continue
+            if a != WILDCARD and not known.compatible(a, b) and not (WILDCARD in a and known.covers(a, b)):
+                return None
+            wild += 1
+        return wild
 
     def template_of(self, ids: Iterable[int]) -> list[str]:
         """Template text of each id ('' for -1)."""
@@ -1303,7 +1402,7 @@ class LogTemplateMiner:
         """JSON-ready state: parameters, masking rules, templates, counts and the messages seen in fit."""
         return {"format": _FORMAT, "version": _FORMAT_VERSION, "params": self.get_params(),
                 "masker": self.masker.to_dict(), "templates": [list(t) for t in self._templates],
-                "counts": [int(c) for c in self._counts], "known": self._known}
+                "counts": [int(c) for c in self._counts], "known": self._known, "spans": self._spans}
 
     @classmethod
     def from_dict(cls, data: dict) -> "LogTemplateMiner":
@@ -1317,10 +1416,14 @@ class LogTemplateMiner:
         # it names quoted_phrases (both came in at once, before the version did); one before version 3 without
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
-                  "caps_phrases": False}
+                  "caps_phrases": False, "name_spans": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]
+        miner._spans = [int(i) for i in data.get("spans", [-1] * len(miner._templates))]
+        if len(miner._spans) != len(miner._templates) or any(not -1 <= i < len(t) for i, t in zip(miner._spans,
+                                                                                                miner._templates)):
+            raise ValueError("template model spans do not match its templates")
         miner._known = {str(k): int(v) for k, v in data["known"].items()}
         miner._index_lengths()
         return miner

@@ -1,5 +1,6 @@
 """Template mining: ids, determinism, persistence, broadcasting to lines, and accuracy on Loghub."""
 import importlib.util
+import json
 import random
 import subprocess
 import sys
@@ -377,8 +378,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4"):
-        LogTemplateMiner.from_dict({**old, "version": 5})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5"):
+        LogTemplateMiner.from_dict({**old, "version": 6})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -824,3 +825,48 @@ def test_named_fields_that_vary_together_are_data():
     assert len(set(LogTemplateMiner().fit_transform(few))) == 3
     states = [f"Status poll: READER={r} PRINTER={p}" for r in ("OK", "FATAL") for p in ("OK", "PAPER_OUT")]
     assert len(set(LogTemplateMiner().fit_transform(states))) == 4
+
+
+DEVICES = ["Power Button", "Video Bus", "Sleep Button", "Logitech USB Receiver", "Logitech USB Receiver Mouse",
+           "ThinkPad Extra Buttons", "HDA Intel PCH Headphone", "Dell USB Entry Keyboard", "Lid Switch"]
+
+
+def test_a_name_of_several_words_is_one_wildcard_of_any_length():
+    messages = [f"(II) config/udev: Adding input device {d} (/dev/input/event{i})" for i, d in enumerate(DEVICES)]
+    messages += [f"(**) {d}: Applying InputClass libinput" for d in DEVICES]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:9])) == 1 and len(set(ids[9:])) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ["(II) config/udev: Adding input device <*> (<PATH>)",
+                                                     "(**) <*>: Applying InputClass libinput"]
+    # A new name of another length is read by the span, and so is one after a save and a load.
+    new = ["(**) SteelSeries Rival Gaming Mouse: Applying InputClass libinput"]
+    assert miner.transform(new).tolist() == [1]
+    assert LogTemplateMiner.from_dict(json.loads(json.dumps(miner.to_dict()))).transform(new).tolist() == [1]
+    # Fewer than twice slot_min_values names stay apart.
+    assert len(set(LogTemplateMiner().fit_transform(messages[9:15]))) == 6
+
+
+def test_phrases_fields_and_states_are_no_names():
+    reasons = ["host link down", "card reader fault", "terminal offline", "dispenser jammed now", "paper out",
+               "cash low", "receipt printer fatal", "network lost", "door open"]
+    # Runs that open with a lower-case word describe the event.
+    ids = LogTemplateMiner().fit_transform([f"Alert raised for terminal: {r}" for r in reasons])
+    assert len(set(ids)) == len(reasons)
+    # A field (user=) and a state (TASK_ABORT) are no part of a name.
+    names = [d.replace(" ", " user=") for d in DEVICES]
+    assert len(set(LogTemplateMiner().fit_transform([f"session opened for {n} now" for n in names]))) > 1
+    states = ["TASK_ABORT", "JOB_SETUP", "TASK_KILL now", "JOB_COMMIT done", "TASK_DONE", "JOB_INIT x", "TASK_FAIL",
+              "JOB_KILL y z", "TASK_RETRY"]
+    assert len(set(LogTemplateMiner().fit_transform([f"Processing the event EventType: {s}" for s in states]))) > 1
+
+
+def test_a_template_model_with_bad_spans_is_refused():
+    miner = LogTemplateMiner().fit(["(**) Power Button: Applying InputClass libinput"])
+    data = miner.to_dict()
+    for spans in ([], [6], [-2]):
+        with pytest.raises(ValueError, match="spans"):
+            LogTemplateMiner.from_dict({**data, "spans": spans})
+    old = {key: value for key, value in data.items() if key != "spans"}
+    assert LogTemplateMiner.from_dict({**old, "version": 4}).transform(["(**) Power Button: Applying InputClass "
+                                                                         "libinput"]).tolist() == [0]
