@@ -71,6 +71,8 @@ _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time.
+# A quoted word in a list: "core20", 'eth0';
+_ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
 # Fields whose value is the message, each value an event of its own (msg="Starting server").
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
@@ -607,7 +609,8 @@ class LogTemplateMiner:
         flag's ``true``/``false`` is a parameter whatever the number of values
         (with ``slot_min_values`` > 0).
     collapse_lists : bool, default True
-        Read a run of variable tokens as one token.
+        Read a run of variable tokens as one token, and a list of quoted
+        words (``"core20", "lxd"``) as ``<*>``.
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
         them were merged as a parameter elsewhere after the same token.
@@ -823,7 +826,7 @@ class LogTemplateMiner:
         return ids
 
     def _tokenize(self, text: str) -> list[str]:
-        """Whitespace tokens; with ``collapse_lists`` a run of variables is one token.
+        """Whitespace tokens; with ``collapse_lists`` a run of variables is one token, a list of quoted words ``<*>``.
 
         ``delete <ID> <ID> <ID>`` is the same event as ``delete <ID>``
         (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
@@ -846,6 +849,10 @@ class LogTemplateMiner:
             # fields, each its own slot (else the count of tokens would hang on
             # whether the path was masked); <ID>, <HOST>, <ID> is a list.
             listed = prev[-1:] in ",;"  # a comma says list: its values may mask apart
+            if listed and _ITEM.fullmatch(prev) and _ITEM.fullmatch(tok):  # "a", "b": quoted words listed
+                out[-1], run_kind = WILDCARD, 3
+                prev = tok
+                continue
             prev = tok
             item, kind = kind_of(tok)
             kind_type = _ID_LIKE.get(item, item) if kind == 1 else ""

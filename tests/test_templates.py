@@ -870,3 +870,13 @@ def test_a_template_model_with_bad_spans_is_refused():
     old = {key: value for key, value in data.items() if key != "spans"}
     assert LogTemplateMiner.from_dict({**old, "version": 4}).transform(["(**) Power Button: Applying InputClass "
                                                                          "libinput"]).tolist() == [0]
+
+
+def test_a_list_of_quoted_words_is_one_slot_of_any_length():
+    snaps = ['"core20"', '"firefox"', '"lxd"', '"code"', '"slack"', '"microk8s"']
+    messages = [f"cannot refresh: snap has no updates available: {', '.join(snaps[i:i + n])}"
+                for n in (2, 3, 4) for i in range(3)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    # Unlisted quoted words stay words: each its own token.
+    assert LogTemplateMiner()._tokenize('moved "a" to "b"') == ["moved", '"a"', "to", '"b"']
