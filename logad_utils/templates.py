@@ -627,7 +627,8 @@ class LogTemplateMiner:
         most of them also start other kinds of message: the many users,
         programs or hosts that lead several events are a parameter; a word
         that leads one event names it, and a few verbs leading the same
-        objects stay apart. Words in brackets
+        objects stay apart, unless the words share a family's prefix
+        (``config-ssh``, ``config-ntp``: names). Words in brackets
         (fail2ban's ``[sshd]`` jails, Kafka Connect's ``[sink|task-0]``,
         strongSwan's ``<site-ams|12>``) are no verbs: one fewer than
         ``slot_min_values`` suffice (at least 3), unless one is a level word
@@ -1029,7 +1030,10 @@ class LogTemplateMiner:
             need = max(self.slot_min_values - 1, 3) if tagged else (1 if masked else 2) * self.slot_min_values
             if len(values) < need or not (tagged or self._is_parameter(values)):
                 continue
-            if 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
+            # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
+            family = commonprefix(list(values))
+            named = len(family) > 2 and family[-1] in "-_./:"
+            if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 
     def _echo(self, tokens: tuple[str, ...]) -> tuple[int, int, str] | None:
