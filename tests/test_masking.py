@@ -15,6 +15,8 @@ M = Masker()
 @pytest.mark.parametrize("text, expected", [
     ("Connection from 10.0.0.1:8080 closed", "Connection from <IP>:<NUM> closed"),
     ("listening on [::1]:443 and fe80::1ff:fe23:4567:890a", "listening on <IP> and <IP>"),
+    # A colon that ends the token ends the address, as after a host.
+    ("AS_REQ 2001:db8:c792:14::f8f: ISSUE and fe80::1:", "AS_REQ <IP>: ISSUE and <IP>:"),
     ("Received from /10.251.43.21:50010 via host/10.0.0.2", "Received from <IP>:<NUM> via host/<IP>"),
     ("Deleting block blk_-1608999687919862906 file", "Deleting block <ID> file"),
     ("state 0x1f and 0xDEADbeef", "state <HEX> and <HEX>"),
