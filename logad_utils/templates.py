@@ -71,6 +71,8 @@ _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time.
+# A list in braces or brackets, its items written with ", ": one value ({aes256-cts(18), aes128-cts(17)}).
+_BRACED_LIST = re.compile(r"\{[^{}\n]*?, [^{}\n]*\}|\[[^\[\]\n]*?, [^\[\]\n]*\]")
 # A quoted word in a list: "core20", 'eth0';
 _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
@@ -609,8 +611,10 @@ class LogTemplateMiner:
         flag's ``true``/``false`` is a parameter whatever the number of values
         (with ``slot_min_values`` > 0).
     collapse_lists : bool, default True
-        Read a run of variable tokens as one token, and a list of quoted
-        words (``"core20", "lxd"``) as ``<*>``.
+        Read a run of variable tokens as one token, a list of quoted words
+        (``"core20", "lxd"``) as ``<*>``, and a list in braces or brackets
+        written with ``", "`` (``{aes256-cts(18), aes128-cts(17)}``) as one
+        token.
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
         them were merged as a parameter elsewhere after the same token.
@@ -836,6 +840,8 @@ class LogTemplateMiner:
         if self.quoted_phrases and ("'" in text or '"' in text):
             opens = len(text) - len(text.lstrip())  # where the message's first word starts
             text = _QUOTED.sub(lambda m: self._glued(m, text, opens), text)
+        if self.collapse_lists and ", " in text:
+            text = _BRACED_LIST.sub(lambda m: _SPACE.sub(_GLUE, m.group()), text)
         tokens = text.split()
         if not self.collapse_lists or len(tokens) < 2:
             return tokens

@@ -891,3 +891,17 @@ def test_first_words_of_one_family_are_names():
     # Eight plain words that lead nothing else stay apart.
     words = [m.split("-")[1] for m in modules]
     assert len(set(LogTemplateMiner().fit_transform([f"{w} already ran (freq=once)" for w in words]))) == 8
+
+
+def test_a_list_in_braces_or_brackets_is_one_value():
+    etypes = ["aes256-cts(18)", "aes128-cts(17)", "camellia256-cts(26)", "arcfour-hmac(23)"]
+    messages = [f"AS_REQ ({n} etypes {{{', '.join(etypes[:n])}}}) 10.0.0.{n}: ISSUE" for n in (1, 2, 3, 4)]
+    commands = [["systemctl", "restart", "nginx"], ["netplan", "generate"], ["udevadm", "settle"],
+                ["locale-gen", "en_US"], ["ip", "-o", "link", "show"]]
+    messages += [f"Running command {c} with allowed return codes [0]" for c in commands]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:4])) == 1 and len(set(ids[4:])) == 1, miner.templates_["template"].tolist()
+    # One item, or items without ", ", stay tokens.
+    assert LogTemplateMiner()._tokenize("etypes {aes256-cts(18)} [a,b] [x y]") == [
+        "etypes", "{aes256-cts(18)}", "[a,b]", "[x", "y]"]
