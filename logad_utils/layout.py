@@ -5,7 +5,7 @@ milliseconds, ``dd/Mon/yyyy:HH:MM:SS``, ``dd-Mon-yyyy``, compact ``yyMMdd HHmmss
 or ``yyyyMMdd-HH:MM:SS``, ``MM-dd HH:MM:SS``, with or without year, fraction or
 zone) at the same token position on most lines, then read the header after it
 element by element: a level word (bare or bracketed), a bracketed field, a
-``|``-delimited cell, a ``-``/``,``/``:``/``>``/``|`` separator, a lone symbol that
+``|``-delimited cell, a ``-``/``->``/``=>``/``,``/``:``/``>``/``|`` separator, a lone symbol that
 takes turns with others (a level mark such as Redis' ``.``/``*``/``#``), a word, and a
 ``component[pid]:`` (or macOS's ``component[pid] (subsystem):``) that ends the header. A level word may also come before
 the timestamp, or share the bracket the timestamp opens (``[time LEVEL module]``). The elements that sit at the same
@@ -292,7 +292,8 @@ _ELEMENT_RES = [
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
-    ("sep", re.compile(r"(\s*)(\||[-,:>](?=\s))(?=(\s?))")),
+    # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does.
+    ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>])(?=\s))(?=(\s?))")),
     ("word", re.compile(r"(\s*)(\S+)")),
 ]
 _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"

@@ -1009,6 +1009,17 @@ def test_a_caller_before_an_angle_bracket_is_the_component():
     assert frame["content"].iloc[7] == "cpu > 7% on host3"
 
 
+def test_an_arrow_after_the_time_ends_the_header():
+    # ClamAV's clamd: "Wed Mar 20 04:11:00 2024 -> message"; the arrow is no part of the message.
+    words = ["Started", "Loaded", "Reading", "Self", "Database", "Limits"]
+    frame = parse_lines([f"Wed Mar 20 04:11:{i:02d} 2024 -> {words[i % 6]} step {i} done" for i in range(40)])
+    assert frame["content"].iloc[7] == "Loaded step 7 done" and frame["timestamp"].notna().all()
+    # In a message, an arrow stays.
+    frame = parse_lines([f"2026-12-01 10:00:{i:02d} INFO " + (f"route a{i} -> b{i}" if i % 4 == 3 else f"job {i} ok")
+                         for i in range(40)])
+    assert frame["content"].iloc[3] == "route a3 -> b3"
+
+
 def test_an_id_shaped_like_a_basic_iso_time_is_no_timestamp():
     frame = parse_lines([f"9876543{i % 10}T12345{i % 10} job {i} done" for i in range(40)])
     assert frame["content"].iloc[3] == "98765433T123453 job 3 done"
