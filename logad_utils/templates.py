@@ -39,11 +39,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from os import PathLike
 from os.path import commonprefix
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -69,12 +69,17 @@ _SLOT_EDGE = re.compile(r"[^\w\s]")
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
-# A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
-# An escaped quote opens none, so that a line of them is read in linear time.
-# A list in braces or brackets, its items written with ", ": one value ({aes256-cts(18), aes128-cts(17)}).
-_BRACED_LIST = re.compile(r"\{[^{}\n]*?, [^{}\n]*\}|\[[^\[\]\n]*?, [^\[\]\n]*\]")
+# A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
+# a mapping: see _is_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
+_BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
+_MAPPING = re.compile(r"""(?:^.|, )\s*+(?:"[^"]*+"|'[^']*+')\s*+:|(?:^.|, )\s*+[\w.\-]++=""")
+# The closing bracket of each opening one: a run they enclose is one value. Not parentheses, which hold
+# reasons as often (``(Connection reset by peer)``), nor quotes, which ``quoted_phrases`` reads.
+_CLOSERS = {"[": "]", "{": "}"}
 # A quoted word in a list: "core20", 'eth0';
 _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
+# A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
+# An escaped quote opens none, so that a line of them is read in linear time.
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
 # Fields whose value is the message, each value an event of its own (msg="Starting server").
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
@@ -127,6 +132,13 @@ def _note_fields(fields: dict[int, list[str | None]], cluster: int, tokens: list
     for i, key in enumerate(known):
         if key is not None and not tokens[i].startswith(key):
             known[i] = None
+
+
+def _glued_list(bracketed: re.Match) -> str:
+    """A bracketed span as one token (its spaces made ``_GLUE``) when it is a list: items written with ", ", no
+    mapping (``{"user": "bob", "action": "login"}``, ``{rep=aes(18), tkt=aes(17)}`` keep their keys' tokens)."""
+    text = bracketed.group()
+    return _SPACE.sub(_GLUE, text) if ", " in text and not _MAPPING.search(text) else text
 
 
 def _run_edges(runs: Sequence[Sequence[str]]) -> str:
@@ -611,10 +623,7 @@ class LogTemplateMiner:
         flag's ``true``/``false`` is a parameter whatever the number of values
         (with ``slot_min_values`` > 0).
     collapse_lists : bool, default True
-        Read a run of variable tokens as one token, a list of quoted words
-        (``"core20", "lxd"``) as ``<*>``, and a list in braces or brackets
-        written with ``", "`` (``{aes256-cts(18), aes128-cts(17)}``) as one
-        token.
+        Read a run of variable tokens as one token.
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
         them were merged as a parameter elsewhere after the same token.
@@ -667,10 +676,18 @@ class LogTemplateMiner:
     name_spans : bool, default True
         Last, with ``slot_min_values`` > 0, merge templates equal but in a run
         of up to six tokens of different lengths, where the runs are at least
-        ``slot_min_values`` and the tokens around them hold three words or
+        twice ``slot_min_values`` (``slot_min_values - 1``, at least 3, in
+        brackets or braces) and the tokens around them hold three words or
         more: a name of several words (``Adding input device Logitech USB
-        Receiver (<PATH>)``, ``TASK [common : Set timezone]``) is one
+        Receiver (<PATH>)``, ``thread named [OkHttp ConnectionPool]``) is one
         ``<*>``, which later messages match with a run of any length.
+        Template models saved before version 5 read without it.
+    bracket_lists : bool, default True
+        Read a list in braces or brackets written with ``", "``
+        (``{aes256-cts(18), aes128-cts(17)}``; not a mapping, ``{"a": 1,
+        "b": 2}``) as one token, and a list of quoted words (``"core20",
+        "lxd"``) as ``<*>``, so that lists of any length are one slot. Template
+        models saved before version 5 read without it, as they were fitted.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -679,7 +696,7 @@ class LogTemplateMiner:
                  collapse_lists: bool = True, shared_slots: bool = True,
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
-                 caps_phrases: bool = True, name_spans: bool = True) -> None:
+                 caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -705,6 +722,7 @@ class LogTemplateMiner:
         self.quoted_fields = bool(quoted_fields)
         self.caps_phrases = bool(caps_phrases)
         self.name_spans = bool(name_spans)
+        self.bracket_lists = bool(bracket_lists)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -718,7 +736,7 @@ class LogTemplateMiner:
                 "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
                 "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
                 "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
-                "name_spans": self.name_spans}
+                "name_spans": self.name_spans, "bracket_lists": self.bracket_lists}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -831,7 +849,7 @@ class LogTemplateMiner:
         return ids
 
     def _tokenize(self, text: str) -> list[str]:
-        """Whitespace tokens; with ``collapse_lists`` a run of variables is one token, a list of quoted words ``<*>``.
+        """Whitespace tokens; with ``collapse_lists`` a run of variables is one token; see also ``bracket_lists``.
 
         ``delete <ID> <ID> <ID>`` is the same event as ``delete <ID>``
         (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
@@ -840,13 +858,13 @@ class LogTemplateMiner:
         if self.quoted_phrases and ("'" in text or '"' in text):
             opens = len(text) - len(text.lstrip())  # where the message's first word starts
             text = _QUOTED.sub(lambda m: self._glued(m, text, opens), text)
-        if self.collapse_lists and ", " in text:
-            text = _BRACED_LIST.sub(lambda m: _SPACE.sub(_GLUE, m.group()), text)
+        if self.bracket_lists and ", " in text:
+            text = _BRACKETED.sub(_glued_list, text)
         tokens = text.split()
         if not self.collapse_lists or len(tokens) < 2:
             return tokens
         out: list[str] = []
-        run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits
+        run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits, 3: quoted words
         run_type = prev = ""
         kind_of = self._tokens.run_kind
         for tok in tokens:
@@ -856,7 +874,7 @@ class LogTemplateMiner:
             # fields, each its own slot (else the count of tokens would hang on
             # whether the path was masked); <ID>, <HOST>, <ID> is a list.
             listed = prev[-1:] in ",;"  # a comma says list: its values may mask apart
-            if listed and _ITEM.fullmatch(prev) and _ITEM.fullmatch(tok):  # "a", "b": quoted words listed
+            if self.bracket_lists and listed and _ITEM.fullmatch(prev) and _ITEM.fullmatch(tok):  # "a", "b"
                 out[-1], run_kind = WILDCARD, 3
                 prev = tok
                 continue
@@ -939,7 +957,7 @@ class LogTemplateMiner:
             if self.slot_min_values > 0:
                 self._merge_fields(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
-        covered, before = len(alive), dict(templates)
+        covered, merged = len(alive), set(parent)
         if self.slot_pairs and self.slot_min_values > 0:
             # After the covers: a rare message is absorbed by its event first, not merged with other rare ones.
             self._merge_echoes(templates, keys, parent, alive)
@@ -947,8 +965,11 @@ class LogTemplateMiner:
             # The later passes may leave templates that differ in one slot only now: rpc=<*> kind=a,
             # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
-        if len(alive) < covered:  # new covers: only the templates that changed can cover or be covered anew
-            self._absorb_covered(templates, keys, parent, alive, {c for c in alive if templates[c] != before[c]})
+        if len(alive) < covered:
+            # New covers: only the clusters that took others in since (their templates or keys changed) can cover
+            # or be covered anew.
+            find = self._root(parent)
+            self._absorb_covered(templates, keys, parent, alive, {find(c) for c in set(parent) - merged})
         if self.name_spans and self.slot_min_values > 0:
             self._merge_spans(templates, keys, parent, alive)
 
@@ -1146,34 +1167,38 @@ class LogTemplateMiner:
         run hold three words: the run is a name of several words, one ``<*>`` of any length (its position is
         kept in ``self._span_at``). A few phrases there are the event's (``No child processes``, ``insufficient
         funds``): where most runs open with a lower-case word (``Alert <*> raised: host link down``), they
-        describe the event. A run with a field (``user=root``) or a state (``TASK_ABORT``), or of acronyms
-        alone, is no name. The largest groups go first, then the shortest runs."""
-        groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        describe the event. A run in brackets or braces (``thread named [OkHttp ConnectionPool]``) is one value
+        from ``slot_min_values - 1`` runs (at least 3), variables inside or not (:meth:`_runs`). Runs of
+        UPPER_CASE words alone are states. The largest groups go first, then the shortest runs."""
+        fewest = min(2 * self.slot_min_values, max(self.slot_min_values - 1, 3))
+        if len(alive) < fewest:
+            return
         ends: dict[tuple, int] = {}  # (id of the tokens before, one more token) -> id: each start and end once
+        around: dict[int, tuple[list[int], list[int]]] = {}
         for c in sorted(alive):
-            k = keys[c]
             heads, tails = [0], [0]
-            for t in k:
+            for t in keys[c]:
                 heads.append(ends.setdefault((heads[-1], t), len(ends) + 1))
-            for t in reversed(k):
+            for t in reversed(keys[c]):
                 tails.append(ends.setdefault((-tails[-1], t), len(ends) + 1))
-            # A run holds words alone (a variable is a slot of its own), no field (key=value, key=) and no state
-            # (TASK_ABORT); an acronym (USB) or a word before a colon may be one.
-            name = [self._tokens.skeleton(t) is None and not (_key_of(t) or t.endswith("=") or "_" in t
-                                                               and self._tokens.is_enum(t)) for t in templates[c]]
-            words = sum(self._tokens.skeleton(t) is None for t in templates[c])
-            for i in range(min(self.protect_prefix, len(k)), len(k)):
-                for m in range(1, min(_SPAN_WORDS, len(k) - i, words - 3) + 1):
-                    if not name[i + m - 1]:
-                        break
-                    groups[i, heads[i], tails[len(k) - i - m]].append((c, m))
-        need = 2 * self.slot_min_values
-        order = sorted(((len(members), -sum(m for _, m in members), key) for key, members in groups.items()
-                        if len(members) >= need and len({m for _, m in members}) > 1), reverse=True)
+            around[c] = heads, tails
+        # A run's group needs as many clusters with its start and with its end: most runs have neither.
+        shared = Counter(e for heads, tails in around.values() for e in {*heads, *tails})
+        groups: dict[tuple, list[tuple[int, int, bool]]] = defaultdict(list)
+        for c, (heads, tails) in around.items():
+            n = len(keys[c])
+            starts = {i for i in range(n) if shared[heads[i]] >= fewest}
+            for i, m, closed in self._runs(templates[c], starts):
+                if shared[tails[n - i - m]] >= fewest:
+                    groups[i, heads[i], tails[n - i - m]].append((c, m, closed))
+        order = sorted(((len(members), -sum(m for _, m, _ in members), key) for key, members in groups.items()
+                        if len(members) >= fewest and len({m for _, m, _ in members}) > 1), reverse=True)
         for _, _, key in order:
             i = key[0]
-            members = [(c, m) for c, m in groups[key] if c in alive and c not in self._span_at]
-            prose = sum(templates[c][i][:1].islower() for c, _ in members)
+            runs = [(c, m, shut) for c, m, shut in groups[key] if c in alive and c not in self._span_at]
+            members, closed = [(c, m) for c, m, _ in runs], all(shut for _, _, shut in runs)
+            need = max(self.slot_min_values - 1, 3) if closed else 2 * self.slot_min_values
+            prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
             states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
             if len(members) < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
                 continue
@@ -1189,6 +1214,27 @@ class LogTemplateMiner:
             for c in ids[1:]:
                 parent[c] = keep
                 alive.discard(c)
+
+    def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool]]:
+        """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``
+        on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
+        (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
+        or, closed, a run that a bracket or a brace opens and closes, variables inside or not, or a bare ``<*>``."""
+        word = [self._tokens.skeleton(t) is None for t in tokens]
+        field = [self._field_or_state(t) for t in tokens]
+        words = sum(word)
+        for i in sorted(i for i in starts if i >= self.protect_prefix):
+            closer = _CLOSERS.get(tokens[i][:1])
+            inside = 0
+            for m in range(1, min(_SPAN_WORDS, len(tokens) - i) + 1):
+                last = tokens[i + m - 1]
+                if field[i + m - 1]:
+                    break
+                inside += word[i + m - 1]
+                # A bare <*> was mined from values, brackets and all: it may stand for a closed run too.
+                closed = (closer is not None and last.rstrip(".,;:")[-1:] == closer) or (m == 1 and last == WILDCARD)
+                if (inside == m or closed) and words - inside >= 3:
+                    yield i, m, closed
 
     def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                         parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> None:
@@ -1381,11 +1427,23 @@ class LogTemplateMiner:
         for tid in self._spanned:
             template, i = self._templates[tid], self._spans[tid]
             after = len(template) - i - 1
-            if len(tokens) > len(template):
+            if len(tokens) > len(template) and self._reads_run(template[i], tokens[i:len(tokens) - after]):
                 wild = self._wildcards_used(template[:i] + template[i + 1:], tokens[:i] + tokens[len(tokens) - after:])
                 if wild is not None and wild < best_wild:
                     best, best_wild = tid, wild
         return best
+
+    def _reads_run(self, span: str, run: Sequence[str]) -> bool:
+        """Whether a span (``[<*>]``, ``<*>:``) reads a run of tokens as mining would: its edges around them,
+        and, unless bracketed, no field or state among them."""
+        opens, closes = span.split(WILDCARD, 1)
+        if not (run[0].startswith(opens) and run[-1].endswith(closes)):
+            return False
+        return opens[:1] in _CLOSERS or not any(map(self._field_or_state, run))
+
+    def _field_or_state(self, token: str) -> bool:
+        """A field (``key=value``, ``key=``) or a state (``TASK_ABORT``): no part of a name."""
+        return bool(_key_of(token) or token.endswith("=") or "_" in token and self._tokens.is_enum(token))
 
     def _wildcards_used(self, template: Sequence[str], tokens: Sequence[str]) -> int | None:
         """How many of the equally long ``tokens`` the ``template`` reads with a wildcard or a compatible
@@ -1433,13 +1491,14 @@ class LogTemplateMiner:
         # it names quoted_phrases (both came in at once, before the version did); one before version 3 without
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
-                  "caps_phrases": False, "name_spans": False}
+                  "caps_phrases": False, "name_spans": False, "bracket_lists": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]
-        miner._spans = [int(i) for i in data.get("spans", [-1] * len(miner._templates))]
-        if len(miner._spans) != len(miner._templates) or any(not -1 <= i < len(t) for i, t in zip(miner._spans,
-                                                                                                miner._templates)):
+        miner._spans = data.get("spans", [-1] * len(miner._templates))
+        if (not isinstance(miner._spans, list) or len(miner._spans) != len(miner._templates)
+                or not all(type(i) is int and (i == -1 or 0 <= i < len(t) and WILDCARD in t[i])
+                           for i, t in zip(miner._spans, miner._templates))):
             raise ValueError("template model spans do not match its templates")
         miner._known = {str(k): int(v) for k, v in data["known"].items()}
         miner._index_lengths()
