@@ -141,10 +141,24 @@ def _glued_list(bracketed: re.Match) -> str:
     return _SPACE.sub(_GLUE, text) if ", " in text and not _MAPPING.search(text) else text
 
 
+def _depth_after(token: str, opener: str, depth: int) -> tuple[int, bool]:
+    """The bracket depth after a token, starting at ``depth``, and whether the outermost ``opener`` closed at the
+    token's end (with closing punctuation after it); a bracket that closes before the end opens no run."""
+    closer, end = _CLOSERS[opener], len(token.rstrip(".,;:"))
+    for pos, ch in enumerate(token):
+        if ch == opener:
+            depth += 1
+        elif ch == closer:
+            depth -= 1
+            if depth == 0:
+                return (-1, False) if pos != end - 1 else (0, True)
+    return depth, False
+
+
 def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     """The wildcard of a span with the punctuation that opens every run's first token and closes every run's
     last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``)."""
-    opens = commonprefix([re.match(r"\W*", run[0]).group() for run in runs])
+    opens = commonprefix([re.match(r"[^\w<]*", run[0]).group() for run in runs])
     closes = commonprefix([re.search(r"\W*$", run[-1]).group()[::-1] for run in runs])[::-1]
     return f"{opens}{WILDCARD}{closes}"
 
@@ -1224,17 +1238,21 @@ class LogTemplateMiner:
         field = [self._field_or_state(t) for t in tokens]
         words = sum(word)
         for i in sorted(i for i in starts if i >= self.protect_prefix):
-            closer = _CLOSERS.get(tokens[i][:1])
-            inside = 0
+            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS else ""
+            inside = depth = 0
             for m in range(1, min(_SPAN_WORDS, len(tokens) - i) + 1):
                 last = tokens[i + m - 1]
-                if field[i + m - 1]:
-                    break
+                if field[i + m - 1] or (opener and _LEVEL.fullmatch(last.strip("[]{}"))):
+                    break  # a level in brackets ([INFO ], [ERROR]) is a state too
                 inside += word[i + m - 1]
-                # A bare <*> was mined from values, brackets and all: it may stand for a closed run too.
-                closed = (closer is not None and last.rstrip(".,;:")[-1:] == closer) or (m == 1 and last == WILDCARD)
+                depth, shut = _depth_after(_PLACEHOLDER.sub("", last), opener, depth) if opener else (0, False)
+                # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
+                # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
+                closed = shut or (m == 1 and last == WILDCARD)
                 if (inside == m or closed) and words - inside >= 3:
                     yield i, m, closed
+                if shut or depth < 0:
+                    opener = ""
 
     def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                         parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> None:
@@ -1439,7 +1457,14 @@ class LogTemplateMiner:
         opens, closes = span.split(WILDCARD, 1)
         if not (run[0].startswith(opens) and run[-1].endswith(closes)):
             return False
-        return opens[:1] in _CLOSERS or not any(map(self._field_or_state, run))
+        if opens[:1] not in _CLOSERS:
+            return not any(map(self._field_or_state, run))
+        depth, shut = 0, False
+        for token in run:  # one bracket pair around the whole run, as mining read it
+            if shut or depth < 0:
+                return False
+            depth, shut = _depth_after(_PLACEHOLDER.sub("", token), opens[0], depth)
+        return shut
 
     def _field_or_state(self, token: str) -> bool:
         """A field (``key=value``, ``key=``) or a state (``TASK_ABORT``): no part of a name."""

@@ -928,6 +928,18 @@ def test_a_run_in_brackets_is_one_value_from_three():
     assert miner.templates_["template"].iloc[0] == ("The web application appears to have started a thread named [<*>] "
                                                     "but has failed to stop it")
     assert len(set(LogTemplateMiner().fit_transform(messages[:2]))) == 2
+    # Not two bracket groups and the words between them, nor levels in brackets; a new run is read only whole.
+    assert miner.transform([messages[0].replace(names[0], "[a] deleted [b]")]).tolist() == [-1]
+    for forms in (["job [a] started [b] done here now", "job [a] stopped [b] done here now",
+                   "job [a] was killed [b] done here now"],
+                  ["2024 app [INFO ] cache warmup finished ok", "2024 app [WARN ] cache warmup finished ok",
+                   "2024 app [ERROR] cache warmup finished ok"]):
+        assert len(set(LogTemplateMiner().fit_transform(forms))) == 3, forms
+    # A run that opens with a variable keeps its bracket: [<*>], not [<<*>].
+    numbered = [f"pool thread named [{i} {n}] exited cleanly now" for n in ("worker", "io pool", "a b c")
+                for i in range(3)]
+    assert LogTemplateMiner().fit(numbered).templates_["template"].tolist() == [
+        "pool thread named [<*>] exited cleanly now"]
     # Unbracketed, three names are too few.
     assert len(set(LogTemplateMiner().fit_transform([m.replace("[", "").replace("]", "") for m in messages]))) == 3
 
