@@ -70,7 +70,7 @@ _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
-# a mapping: see _is_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
+# a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
 _BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
 _MAPPING = re.compile(r"""(?:^.|, )\s*+(?:"[^"]*+"|'[^']*+')\s*+:|(?:^.|, )\s*+[\w.\-]++=""")
 # The closing bracket of each opening one: a run they enclose is one value. Not parentheses, which hold
@@ -1221,8 +1221,7 @@ class LogTemplateMiner:
             head = [self._generalise_column(column) for column in zip(*(templates[c][:i] for c in ids))]
             tail = [self._generalise_column(column) for column in zip(*(templates[c][len(templates[c]) - after:]
                                                                           for c in ids))]
-            runs = [templates[c][i:i + m] for c, m in members]
-            templates[keep] = (*head, _run_edges(runs), *tail)
+            templates[keep] = (*head, _run_edges([templates[c][i:i + m] for c, m in members]), *tail)
             keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
             self._span_at[keep] = i
             for c in ids[1:]:
@@ -1234,10 +1233,13 @@ class LogTemplateMiner:
         on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
         (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
         or, closed, a run that a bracket or a brace opens and closes, variables inside or not, or a bare ``<*>``."""
+        begins = sorted(i for i in starts if i >= self.protect_prefix)
+        if not begins:
+            return
         word = [self._tokens.skeleton(t) is None for t in tokens]
         field = [self._field_or_state(t) for t in tokens]
         words = sum(word)
-        for i in sorted(i for i in starts if i >= self.protect_prefix):
+        for i in begins:
             opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS else ""
             inside = depth = 0
             for m in range(1, min(_SPAN_WORDS, len(tokens) - i) + 1):
@@ -1257,8 +1259,8 @@ class LogTemplateMiner:
     def _absorb_covered(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                         parent: dict[int, int], alive: set[int], fresh: set[int] | None = None) -> None:
         """With ``absorb_covered``, :meth:`_merge_covered` again while it merges: a cover that grew may now cover
-        another cover. ``fresh``: the alive clusters whose templates changed since every pair was last tried
-        (None: all); a pair of unchanged ones would fail again."""
+        another cover. ``fresh``: the alive clusters that took others in (their templates or keys changed) since
+        every pair was last tried (None: all); a pair of unchanged ones would fail again."""
         while self.absorb_covered and (fresh is None or fresh):
             fresh = self._merge_covered(templates, keys, parent, alive, fresh)
 
