@@ -155,7 +155,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.
     # A lone plain word after it (spark://master) is a name and stays too.
-    MaskRule("url", rf"(?<=://)(?!{_PLAIN})[^\s'\"<>]+", "<URL>", False),
+    # A closing , ; : . ) or ] ends the sentence, not the URL (on https://host:443: timed out).
+    MaskRule("url", rf"(?<=://)(?!{_PLAIN})[^\s'\"<>]*[^\s'\"<>.,;:)\]]", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
@@ -174,11 +175,13 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # default rule that has to be tried at plain words, so it starts with a
     # cheap guard (capital letter, 2-3 lower case, then a space). After a
     # weekday the day may come first, as e-mail and HTTP write dates (RFC 5322:
-    # Wed, 14 May 2025 10:22:33 +0000).
+    # Wed, 14 May 2025 10:22:33 +0000). A zone may stand before the year, as date(1) and Java's Date write it
+    # (Tue Jan 16 08:50:00 UTC 2024).
     MaskRule(
         "datetime_named",
         rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}"
-        rf"(?:\s+\d{{4}}(?!\S))?|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
+        rf"(?:(?:\s+[A-Z]{{2,5}})?\s+\d{{4}}(?!\w|[.:\-/]\w))?"
+        rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
         "<DATETIME>",
     ),
     # An e-mail address as a whole: its local part names a user as the domain names a host. Not systemd's

@@ -31,6 +31,9 @@ M = Masker()
     ("size 12KB free 5.2 KB of 4G", "size <SIZE> free <SIZE> of <SIZE>"),
     ("open /var/log/messages and ./run.sh and C:\\Windows\\x.dll", "open <PATH> and <PATH> and <PATH>"),
     ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch hdfs://<URL> now"),
+    # Closing punctuation ends the sentence, not the URL.
+    ("on https://k8s.internal:443: timed out, [tcp://broker:1883], (http://x.org/a/b).",
+     "on https://<URL>: timed out, [tcp://<URL>], (http://<URL>)."),
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and ip-10-0-0-1.ec2.internal:5432 in io.netty.util.internal",
@@ -55,6 +58,8 @@ M = Masker()
     ("v1/GetUserByID api/v2/UserAPI io/grpc/v1/HTTPServerImpl",
      "v1/GetUserByID api/v2/UserAPI io/grpc/v1/HTTPServerImpl"),
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
+    ("next run: Tue Jan 16 08:50:00 UTC 2024 and Sun Jul 24 02:38:22 CEST 2005.",  # date(1), Java's Date
+     "next run: <DATETIME> and <DATETIME>."),
     ("at [Wed, 14 May 2025 10:22:33.123 UTC] and Date: Tue, 3 Jun 2025 08:00:01 +0000",  # RFC 5322
      "at [<DATETIME>] and Date: <DATETIME>"),
     ("GET /v1/jobs?prefix=web&index=12 then /a/b?x and /a/b? done",  # a query string only after a key
