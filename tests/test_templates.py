@@ -959,3 +959,19 @@ def test_covers_absorbed_after_the_later_passes_equal_a_full_pass():
     full.fit(messages)
     assert miner.templates_["template"].tolist() == full.templates_["template"].tolist() == [
         "link for status=<*> <*>"]
+
+
+def test_a_first_word_that_differs_only_inside_its_brackets_holds_a_value():
+    # Apache MINA's sessions in Gerrit's log: the user inside the brackets varies, the word around it is the event.
+    users = ["alice", "bob.smith", "ci-bot", "jenkins"]
+    messages = [f"Disconnecting(ServerSessionImpl[{u}@/10.0.0.{i}:22]): idle timeout" for i, u in enumerate(users)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1
+    assert list(miner.templates_["template"]) == ["Disconnecting(ServerSessionImpl[<*>@/<IP>:<NUM>]): idle timeout"]
+    # Three values suffice, two do not; levels and states inside the brackets stay apart.
+    assert len(set(LogTemplateMiner().fit_transform(messages[:3]))) == 1
+    assert len(set(LogTemplateMiner().fit_transform(messages[:2]))) == 2
+    for words in (("INFO", "WARN", "ERROR", "DEBUG"), ("OK", "FAILED", "PENDING", "RUNNING")):
+        levels = [f"Job[{w}]: done in 5 ms" for w in words]
+        assert len(set(LogTemplateMiner().fit_transform(levels))) == 4, words
+    assert len(set(LogTemplateMiner(slot_min_values=0).fit_transform(messages))) == 4
