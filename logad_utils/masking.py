@@ -101,6 +101,7 @@ class MaskRule:
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _WDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d++)?"
+_YEAR = r"\d{4}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
 _TZ = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?!\w))?"
 _H4 = r"[0-9A-Fa-f]{1,4}+"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -155,8 +156,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.
     # A lone plain word after it (spark://master) is a name and stays too.
-    # A closing , ; : . ) or ] ends the sentence, not the URL (on https://host:443: timed out).
-    MaskRule("url", rf"(?<=://)(?!{_PLAIN})[^\s'\"<>]*[^\s'\"<>.,;:)\]]", "<URL>", False),
+    # A closing , ; : . ) or ] ends the sentence, not the URL (on https://host:443: timed out), unless the URL
+    # opened the bracket (wiki/Mercury_(planet), http://[::1]:8080/).
+    MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
+             r"|[.,;:)\]]++(?=[^\s'\"<>.,;:)\]]))++", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
@@ -175,12 +178,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # default rule that has to be tried at plain words, so it starts with a
     # cheap guard (capital letter, 2-3 lower case, then a space). After a
     # weekday the day may come first, as e-mail and HTTP write dates (RFC 5322:
-    # Wed, 14 May 2025 10:22:33 +0000). A zone may stand before the year, as date(1) and Java's Date write it
-    # (Tue Jan 16 08:50:00 UTC 2024).
+    # Wed, 14 May 2025 10:22:33 +0000). A zone may stand before the year after a weekday, as date(1) and
+    # Java's Date write it (Tue Jan 16 08:50:00 UTC 2024); without one, "08:50:00 ERROR 2024" is a level and a number.
     MaskRule(
         "datetime_named",
-        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}"
-        rf"(?:(?:\s+[A-Z]{{2,5}})?\s+\d{{4}}(?!\w|[.:\-/]\w))?"
+        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+[A-Z]{{2,5}}\s+{_YEAR}"
+        rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s+{_YEAR})?"
         rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
         "<DATETIME>",
     ),

@@ -34,6 +34,8 @@ M = Masker()
     # Closing punctuation ends the sentence, not the URL.
     ("on https://k8s.internal:443: timed out, [tcp://broker:1883], (http://x.org/a/b).",
      "on https://<URL>: timed out, [tcp://<URL>], (http://<URL>)."),
+    ("see https://en.wikipedia.org/wiki/Mercury_(planet), http://[2001:db8::1]:8080/x and http://h/a?x=(1).",
+     "see https://<URL>, http://<URL> and http://<URL>."),
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and ip-10-0-0-1.ec2.internal:5432 in io.netty.util.internal",
@@ -60,6 +62,7 @@ M = Masker()
     ("at Sun Jul 24 02:38:22 2005 ok", "at <DATETIME> ok"),
     ("next run: Tue Jan 16 08:50:00 UTC 2024 and Sun Jul 24 02:38:22 CEST 2005.",  # date(1), Java's Date
      "next run: <DATETIME> and <DATETIME>."),
+    ("Jan 16 08:50:00 ERROR 2024 records", "<DATETIME> ERROR <NUM> records"),  # no weekday: no zone
     ("at [Wed, 14 May 2025 10:22:33.123 UTC] and Date: Tue, 3 Jun 2025 08:00:01 +0000",  # RFC 5322
      "at [<DATETIME>] and Date: <DATETIME>"),
     ("GET /v1/jobs?prefix=web&index=12 then /a/b?x and /a/b? done",  # a query string only after a key
