@@ -101,7 +101,8 @@ class MaskRule:
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _WDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d++)?"
-_YEAR = r"\d{4}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
+_YEAR = r"(?:19|20)\d{2}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
+_LEVEL_WORD = r"(?:ERROR|ERR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|CRIT|ALERT|EMERG|NOTICE|PANIC)\s"  # no zone
 _TZ = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?!\w))?"
 _H4 = r"[0-9A-Fa-f]{1,4}+"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -159,7 +160,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A closing , ; : . ) or ] ends the sentence, not the URL (on https://host:443: timed out), unless the URL
     # opened the bracket (wiki/Mercury_(planet), http://[::1]:8080/).
     MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
-             r"|[.,;:)\]]++(?=[^\s'\"<>.,;:)\]]))++", "<URL>", False),
+             r"|[.,;:)\]]++(?=[^\s'\"<>.,;:()\[\]]))++", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
@@ -182,7 +183,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Java's Date write it (Tue Jan 16 08:50:00 UTC 2024); without one, "08:50:00 ERROR 2024" is a level and a number.
     MaskRule(
         "datetime_named",
-        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+[A-Z]{{2,5}}\s+{_YEAR}"
+        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{_LEVEL_WORD})[A-Z]{{2,5}}\s+{_YEAR}"
         rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s+{_YEAR})?"
         rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
         "<DATETIME>",

@@ -36,6 +36,7 @@ M = Masker()
      "on https://<URL>: timed out, [tcp://<URL>], (http://<URL>)."),
     ("see https://en.wikipedia.org/wiki/Mercury_(planet), http://[2001:db8::1]:8080/x and http://h/a?x=(1).",
      "see https://<URL>, http://<URL> and http://<URL>."),
+    ("(http://a.org/x),(http://b.org/y)", "(http://<URL>),(http://<URL>)"),
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and ip-10-0-0-1.ec2.internal:5432 in io.netty.util.internal",
@@ -63,6 +64,7 @@ M = Masker()
     ("next run: Tue Jan 16 08:50:00 UTC 2024 and Sun Jul 24 02:38:22 CEST 2005.",  # date(1), Java's Date
      "next run: <DATETIME> and <DATETIME>."),
     ("Jan 16 08:50:00 ERROR 2024 records", "<DATETIME> ERROR <NUM> records"),  # no weekday: no zone
+    ("Tue Jan 16 08:50:00 ERROR 1045 (28000): denied", "<DATETIME> ERROR <NUM> (<NUM>): denied"),  # a level, no zone
     ("at [Wed, 14 May 2025 10:22:33.123 UTC] and Date: Tue, 3 Jun 2025 08:00:01 +0000",  # RFC 5322
      "at [<DATETIME>] and Date: <DATETIME>"),
     ("GET /v1/jobs?prefix=web&index=12 then /a/b?x and /a/b? done",  # a query string only after a key
