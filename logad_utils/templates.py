@@ -1070,17 +1070,17 @@ class LogTemplateMiner:
             theirs = set().union(*(events[v.strip(_BARE)] for v in values if v.strip(_BARE) not in leads)) \
                 if leads else set()
             masked = any(len(events[v] & theirs) > 1 for v in leads)
+            family = commonprefix(list(values))
             # A word glued to brackets that differs only inside them (Disconnecting(Session[alice@/<IP>]):) is one
             # event's word holding a value, as a slot's word is (zone[dmz]): from as few words.
             inside = _inside_brackets(values) if self.slot_min_values > 0 else None
-            glued = inside is not None and commonprefix(list(values))[:1].isalpha() and not any(
+            glued = inside is not None and family[:1].isalpha() and not any(
                 _LEVEL.fullmatch(x) or self._tokens.is_enum(x) for x in inside)
             need = max(self.slot_min_values - 1, 3) if tagged or glued else (
                 (1 if masked else 2) * self.slot_min_values)
             if len(values) < need or not (tagged or glued or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            family = commonprefix(list(values))
             named = glued or len(family) > 2 and family[-1] in "-_./:"
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
