@@ -45,6 +45,8 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .formats import LEVELS_RE
+
 try:  # Python >= 3.11
     from re import _constants as _sre_c, _parser as _sre_p
 except ImportError:  # pragma: no cover - Python 3.10
@@ -102,7 +104,6 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _WDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d++)?"
 _YEAR = r"(?:19|20)\d{2}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
-_LEVEL_WORD = r"(?:ERROR|ERR|WARN|WARNING|INFO|DEBUG|TRACE|FATAL|CRIT|ALERT|EMERG|NOTICE|PANIC)\s"  # no zone
 _TZ = r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?!\w))?"
 _H4 = r"[0-9A-Fa-f]{1,4}+"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -183,7 +184,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Java's Date write it (Tue Jan 16 08:50:00 UTC 2024); without one, "08:50:00 ERROR 2024" is a level and a number.
     MaskRule(
         "datetime_named",
-        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{_LEVEL_WORD})[A-Z]{{2,5}}\s+{_YEAR}"
+        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{LEVELS_RE}\s)[A-Z]{{2,5}}\s+{_YEAR}"
         rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s+{_YEAR})?"
         rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
         "<DATETIME>",
