@@ -554,13 +554,14 @@ class _DigitForms:
             # The combined regex tests digits beyond its rules: one table from it.
             self.always, self.guarded = full, []
         else:
-            self.always, self.guarded = [], []
+            self.always, by_needs = [], {}
             for rule, cuts in zip(rules, per_rule):
                 needs = _needs(_parsed(rule.pattern)) if cuts else None
                 if needs is None:
                     self.always += cuts
-                else:
-                    self.guarded.append((tuple(needs), cuts))
+                else:  # rules that need the same characters are possible in the same texts: one guard
+                    by_needs.setdefault(needs, []).extend(cuts)
+            self.guarded = [(tuple(sorted(needs)), cuts) for needs, cuts in by_needs.items()]
         self._tables: dict[tuple, bytes] = {}
 
     @property
