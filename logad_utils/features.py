@@ -187,33 +187,54 @@ SHAPE_NAMES = ("chars", "tokens", "letters", "digits", "upper", "spaces", "punct
                *(f"punct {g}" for g in _PUNCT_GROUPS))
 
 
+# Character classes of shape_features: letters, digits, spaces, the punctuation groups, anything else.
+_LETTER, _DIGIT, _SPACE, _OTHER = 0, 1, 2, 3 + len(_PUNCT_GROUPS)
+_UPPER = _OTHER + 1  # a column of upper-case letters, beside the classes
+# Characters a batch of shape_features holds (UTF-32 code units); bounds its temporary arrays.
+_SHAPE_BATCH = 1 << 22
+
+
 def shape_features(texts: Sequence[str]) -> np.ndarray:
     """Shape of each text (u, len(SHAPE_NAMES)): log length and token count, character-class shares,
     and the share of each punctuation group among the punctuation."""
     out = np.zeros((len(texts), len(SHAPE_NAMES)))
-    table = {c: i for i, group in enumerate(_PUNCT_GROUPS) for c in group}
-    for row, text in enumerate(texts):
-        n = max(len(text), 1)
-        punct = np.zeros(len(_PUNCT_GROUPS))
-        letters = digits = upper = spaces = other = 0
-        for ch in text:
-            if ch.isalpha():
-                letters += 1
-                upper += ch.isupper()
-                other += not ch.isascii()
-            elif ch.isdigit():
-                digits += 1
-            elif ch.isspace():
-                spaces += 1
-            elif ch in table:
-                punct[table[ch]] += 1
-            else:
-                other += 1
-        total = punct.sum()
-        out[row, :8] = (np.log1p(len(text)), np.log1p(len(text.split())), letters / n, digits / n,
-                        upper / max(letters, 1), spaces / n, total / n, other / n)
-        out[row, 8:] = punct / max(total, 1.0)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    start = 0
+    while start < len(texts):
+        stop = start + max(1, int(np.searchsorted(np.cumsum(lengths[start:]), _SHAPE_BATCH)))
+        counts = _class_counts(texts[start:stop], lengths[start:stop])
+        n = np.maximum(lengths[start:stop], 1)
+        letters, punct = counts[:, _LETTER], counts[:, 3:_OTHER]
+        total = punct.sum(axis=1)
+        tokens = np.fromiter((len(t.split()) for t in texts[start:stop]), dtype=np.int64, count=stop - start)
+        out[start:stop, :8] = np.column_stack([
+            np.log1p(lengths[start:stop]), np.log1p(tokens), letters / n, counts[:, _DIGIT] / n,
+            counts[:, _UPPER] / np.maximum(letters, 1), counts[:, _SPACE] / n, total / n, counts[:, _OTHER] / n])
+        out[start:stop, 8:] = punct / np.maximum(total, 1.0)[:, None]
+        start = stop
     return out
+
+
+def _class_counts(texts: Sequence[str], lengths: np.ndarray) -> np.ndarray:
+    """Per text (b, _UPPER + 1): its characters of each class, then its upper-case letters; non-ASCII letters
+    count as letters and as other. Each distinct character is classified once."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # Distinct characters by a count over code points: a sort of every character took most of the time.
+    chars = np.flatnonzero(np.bincount(codes)) if len(codes) else np.zeros(0, dtype=np.int64)
+    position = np.zeros(chars[-1] + 1 if len(chars) else 1, dtype=np.int64)
+    position[chars] = np.arange(len(chars))
+    inverse = position[codes]
+    table = {c: 3 + i for i, group in enumerate(_PUNCT_GROUPS) for c in group}
+    kinds = np.zeros((len(chars), _UPPER + 1))
+    for row, ch in enumerate(map(chr, chars.tolist())):
+        if ch.isalpha():
+            kinds[row, [_LETTER, _UPPER, _OTHER]] = (1, ch.isupper(), not ch.isascii())
+        else:
+            kinds[row, _DIGIT if ch.isdigit() else _SPACE if ch.isspace() else table.get(ch, _OTHER)] = 1
+    # Row i of this sparse matrix holds one entry per character of text i; repeats add up in the product.
+    per_text = sparse.csr_matrix((np.ones(len(codes)), inverse, np.concatenate([[0], np.cumsum(lengths)])),
+                                 shape=(len(texts), len(chars)))
+    return per_text @ kinds
 
 
 class StructureModel:

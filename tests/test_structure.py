@@ -5,7 +5,8 @@ import pandas as pd
 from logad_utils.analysis import Analysis, write_outputs
 from logad_utils.detectors import TfidfDetector, auto_threshold
 from logad_utils.evaluate import MethodRun
-from logad_utils.features import StructureModel, periodic_keys
+from logad_utils import features
+from logad_utils.features import SHAPE_NAMES, StructureModel, periodic_keys, shape_features
 from logad_utils.rca import analyze
 from logad_utils.report import _incident_block, _table, _trends_section, most_unusual
 
@@ -29,6 +30,25 @@ def test_shape_outlier_stands_out_though_its_words_are_ordinary():
     odd = "user=alice;;logged[in]{from}/host/a#####"  # the same words, a foreign shape
     scores = model.score(texts[:5] + [odd])
     assert scores[-1] > scores[:5].max() + 1
+
+
+def test_shape_features_count_each_character_by_its_class(monkeypatch):
+    monkeypatch.setattr(features, "_SHAPE_BATCH", 16)  # batches of a few texts, one text longer than a batch
+    texts = ["", "ab C1 [x]", "ÄÖü ß 中文 \u00a0\u2003x", "١٢٣ ½ \ud800 ~!?", "a" * 40 + " {y}=z, w;v", "   "]
+    got = shape_features(texts)
+    assert got.shape == (6, len(SHAPE_NAMES))
+    column = dict(zip(SHAPE_NAMES, got.T))
+    assert np.array_equal(column["chars"], np.log1p([0, 9, 12, 11, 51, 3]))
+    assert np.array_equal(column["tokens"], np.log1p([0, 3, 4, 4, 3, 0]))
+    # ab C1 [x]: letters a b C x, one of them upper; digit 1; two spaces; the brackets' group only.
+    assert np.allclose(got[1, 2:8], [4 / 9, 1 / 9, 1 / 4, 2 / 9, 2 / 9, 0])
+    assert column["punct []"][1] == 1 and got[1, 8:].sum() == 1
+    # Non-ASCII letters are letters and other; Unicode spaces are spaces; Arabic-Indic digits are digits.
+    assert np.allclose(got[2, 2:8], [7 / 12, 0, 2 / 7, 5 / 12, 0, 6 / 12])
+    assert np.allclose(got[3, 2:8], [0, 3 / 11, 0, 3 / 11, 3 / 11, 2 / 11])  # ½ and a lone surrogate: other
+    assert column["punct #@$%&*+|^~!?"][3] == 1
+    assert np.allclose(got[4, 8:], np.array([0, 0, 2, 0, 0, 1, 0, 0, 2, 0, 0, 0]) / 5)
+    assert not got[0].any() and got[5, 5] == 1
 
 
 def test_a_line_matching_no_layout_scores_higher_in_every_detector():
