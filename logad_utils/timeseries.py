@@ -481,14 +481,19 @@ def _window_sums(cumulative: np.ndarray, w: int) -> np.ndarray:
     return cumulative[w:] - cumulative[:-w]
 
 
-def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndarray, upper: bool,
-                 log_cut: float) -> tuple[np.ndarray, np.ndarray]:
-    """Cells (r, 2) of counts y (b, m) whose upper (or lower) tail log-probability (r,) is below log_cut."""
+def _significant(y: np.ndarray, mu: np.ndarray, phi: np.ndarray, usable: np.ndarray | bool, log_cut: float
+                 ) -> dict[bool, tuple[np.ndarray, np.ndarray]]:
+    """High (True) and low (False): cells (r, 2) of counts y (b, m) whose upper (or lower) tail log-probability
+    (r,) is below log_cut."""
     z = (y - mu) / np.sqrt(phi * np.maximum(mu, 1e-12))
-    cand = np.argwhere(usable & (mu > 0) & ((z > _PREFILTER_Z) if upper else (z < -_PREFILTER_Z)))
-    logp = log_tail(y[cand[:, 0], cand[:, 1]], mu[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
-    keep = logp < log_cut
-    return cand[keep], logp[keep]
+    usable = usable & (mu > 0)
+    out = {}
+    for upper in (True, False):
+        cand = np.argwhere(usable & ((z > _PREFILTER_Z) if upper else (z < -_PREFILTER_Z)))
+        logp = log_tail(y[cand[:, 0], cand[:, 1]], mu[cand[:, 0], cand[:, 1]], phi[cand[:, 1]], upper)
+        keep = logp < log_cut
+        out[upper] = cand[keep], logp[keep]
+    return out
 
 
 def _outliers(y: np.ndarray, y_sums: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -503,9 +508,8 @@ def _outliers(y: np.ndarray, y_sums: np.ndarray, mu: np.ndarray, phi: np.ndarray
     # (a count cannot fall below 0), would otherwise sink the baseline a little more at every refit.
     log_cut = np.log(OUTLIER_P / sum(-(-b // w) for w in SCALES if w <= b))
     for w in (w for w in SCALES if w <= b):
-        yw, mw = _window_sums(y_sums, w), _window_sums(mu_sums, w)
-        for upper in (True, False):
-            cells, _ = _significant(yw, mw, phi, np.ones(yw.shape, dtype=bool), upper, log_cut)
+        for upper, (cells, _) in _significant(_window_sums(y_sums, w), _window_sums(mu_sums, w), phi, True,
+                                              log_cut).items():
             np.add.at(cover[upper], (cells[:, 0], cells[:, 1]), 1.0)
             np.add.at(cover[upper], (cells[:, 0] + w, cells[:, 1]), -1.0)
     return (((np.cumsum(cover[True], axis=0)[:b] > 0) & (z > 1))
@@ -521,8 +525,7 @@ def _windows(y_sums: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndar
     for w in (w for w in SCALES if w <= len(mu)):
         yw, mw = _window_sums(y_sums, w), _window_sums(mu_sums, w)
         usable = _window_sums(alive_sums, w) == w
-        for upper in (True, False):
-            cells, logp = _significant(yw, mw, phi, usable, upper, log_cut)
+        for upper, (cells, logp) in _significant(yw, mw, phi, usable, log_cut).items():
             found[upper] += zip(logp.tolist(), cells[:, 1].tolist(), cells[:, 0].tolist(), [w] * len(logp))
     chosen: dict[bool, dict[int, list[tuple[int, int]]]] = {True: {}, False: {}}
     for upper, windows in found.items():
