@@ -100,6 +100,9 @@ _FORMAT_VERSION = 5
 _READS = (1, 2, 3, 4, 5)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
+# The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
+# longer than a name, and its brackets bound it.
+_BRACKET_SPAN_WORDS = 16
 
 
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
@@ -1190,7 +1193,8 @@ class LogTemplateMiner:
         kept in ``self._span_at``). A few phrases there are the event's (``No child processes``, ``insufficient
         funds``): where most runs open with a lower-case word (``Alert <*> raised: host link down``), they
         describe the event. A run in brackets or braces (``thread named [OkHttp ConnectionPool]``) is one value
-        from ``slot_min_values - 1`` runs (at least 3), variables inside or not (:meth:`_runs`). Runs of
+        from ``slot_min_values - 1`` runs (at least 3), variables inside or not, and up to
+        ``_BRACKET_SPAN_WORDS`` tokens (:meth:`_runs`). Runs of
         UPPER_CASE words alone are states. The largest groups go first, then the shortest runs."""
         fewest = min(2 * self.slot_min_values, max(self.slot_min_values - 1, 3))
         if len(alive) < fewest:
@@ -1240,7 +1244,8 @@ class LogTemplateMiner:
         """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``
         on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
         (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
-        or, closed, a run that a bracket or a brace opens and closes, variables inside or not, or a bare ``<*>``."""
+        or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket or a brace opens and closes,
+        variables inside or not, or a bare ``<*>``."""
         begins = sorted(i for i in starts if i >= self.protect_prefix)
         if not begins:
             return
@@ -1250,7 +1255,9 @@ class LogTemplateMiner:
         for i in begins:
             opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS else ""
             inside = depth = 0
-            for m in range(1, min(_SPAN_WORDS, len(tokens) - i) + 1):
+            for m in range(1, min(_BRACKET_SPAN_WORDS if opener else _SPAN_WORDS, len(tokens) - i) + 1):
+                if m > _SPAN_WORDS and not opener:
+                    break
                 last = tokens[i + m - 1]
                 if field[i + m - 1] or (opener and _LEVEL.fullmatch(last.strip("[]{}"))):
                     break  # a level in brackets ([INFO ], [ERROR]) is a state too
@@ -1259,7 +1266,7 @@ class LogTemplateMiner:
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
                 # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
                 closed = shut or (m == 1 and last == WILDCARD)
-                if (inside == m or closed) and words - inside >= 3:
+                if ((inside == m and m <= _SPAN_WORDS) or closed) and words - inside >= 3:
                     yield i, m, closed
                 if shut or depth < 0:
                     opener = ""

@@ -944,6 +944,22 @@ def test_a_run_in_brackets_is_one_value_from_three():
     assert len(set(LogTemplateMiner().fit_transform([m.replace("[", "").replace("]", "") for m in messages]))) == 3
 
 
+def test_a_payload_in_brackets_longer_than_a_name_is_one_value():
+    sentences = ["[the quick brown fox jumps over the lazy dog]", "[an apple a day keeps the doctor away]",
+                 "[a journey of a thousand miles begins with a single step]", "[all that glitters is not gold]"]
+    messages = [f"Emitting: kafka-spout default {s} to bolt" for s in sentences]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ["Emitting: kafka-spout default [<*>] to bolt"]
+    # Unbracketed, a run of more words than a name holds stays apart.
+    bare = [m.replace("[", "").replace("]", "") for m in messages]
+    assert len(set(LogTemplateMiner().fit_transform(bare))) == 4
+    # A bracket that does not close within the bound is no payload.
+    long = [f"Emitting: kafka-spout default [{' '.join(['w'] * n)} {s[1:]} to bolt" for n, s in
+            zip((9, 10, 11, 12), sentences)]
+    assert len(set(LogTemplateMiner().fit_transform(long))) == 4
+
+
 def test_covers_absorbed_after_the_later_passes_equal_a_full_pass():
     # The echo and one-slot passes left the cover's template as it was but joined its keys: it must be tried
     # again, as a full pass over every template would.
