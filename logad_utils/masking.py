@@ -153,6 +153,10 @@ _JOINED = r"[A-Za-z]++(?:[_\-][A-Za-z]++)++(?![\w.:\-/=@\\])"
 # Lookahead: the token mixes letters and digits {} times or more (a letter then a digit, or a digit then a letter).
 _MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 
+# A URL's ordinary characters: no space, quote, angle bracket, closing punctuation or bracket, and a backslash
+# only where it escapes no quote.
+_URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]|\\(?![\"'`]))"
+
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
@@ -160,8 +164,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A lone plain word after it (spark://master) is a name and stays too.
     # A closing , ; : . ) or ] ends the sentence, not the URL (on https://host:443: timed out), unless the URL
     # opened the bracket (wiki/Mercury_(planet), http://[::1]:8080/).
-    MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
-             r"|[.,;:)\]]++(?=[^\s'\"<>.,;:()\[\]]))++", "<URL>", False),
+    # A quote ends it, escaped (\" in a JSON or Go string) or a backtick.
+    MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:{_URL_CHARS}++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
+             rf"|[.,;:)\]]++(?={_URL_CHARS}))++", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
