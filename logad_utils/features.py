@@ -197,11 +197,15 @@ _SHAPE_BATCH = 1 << 22
 def shape_features(texts: Sequence[str]) -> np.ndarray:
     """Shape of each text (u, len(SHAPE_NAMES)): log length and token count, character-class shares,
     and the share of each punctuation group among the punctuation."""
+    texts = texts.to_numpy() if isinstance(texts, pd.Series) else \
+        texts if isinstance(texts, (list, tuple, np.ndarray)) else list(texts)
     out = np.zeros((len(texts), len(SHAPE_NAMES)))
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
     start = 0
     while start < len(texts):
-        stop = start + max(1, int(np.searchsorted(np.cumsum(lengths[start:]), _SHAPE_BATCH)))
+        done = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, done + _SHAPE_BATCH)))
         counts = _class_counts(texts[start:stop], lengths[start:stop])
         n = np.maximum(lengths[start:stop], 1)
         letters, punct = counts[:, _LETTER], counts[:, 3:_OTHER]

@@ -154,8 +154,8 @@ _JOINED = r"[A-Za-z]++(?:[_\-][A-Za-z]++)++(?![\w.:\-/=@\\])"
 _MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 
 # A URL's ordinary characters: no space, quote, angle bracket, closing punctuation or bracket, and a backslash
-# only where it escapes no quote.
-_URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]|\\(?![\"'`]))"
+# only where no quote follows it and the backslashes after it (\" and \\\" escape a quote once or twice).
+_URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\(?!\\*[\"'`]))"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and
@@ -165,7 +165,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A closing , ; : . ) or ] ends the sentence, not the URL (on https://host:443: timed out), unless the URL
     # opened the bracket (wiki/Mercury_(planet), http://[::1]:8080/).
     # A quote ends it, escaped (\" in a JSON or Go string) or a backtick.
-    MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:{_URL_CHARS}++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
+    MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:{_URL_CHARS}|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
              rf"|[.,;:)\]]++(?={_URL_CHARS}))++", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),

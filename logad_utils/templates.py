@@ -1193,8 +1193,8 @@ class LogTemplateMiner:
         kept in ``self._span_at``). A few phrases there are the event's (``No child processes``, ``insufficient
         funds``): where most runs open with a lower-case word (``Alert <*> raised: host link down``), they
         describe the event. A run in brackets or braces (``thread named [OkHttp ConnectionPool]``) is one value
-        from ``slot_min_values - 1`` runs (at least 3), variables inside or not, and up to
-        ``_BRACKET_SPAN_WORDS`` tokens (:meth:`_runs`). Runs of
+        from ``slot_min_values - 1`` runs (at least 3), variables inside or not; up to ``_BRACKET_SPAN_WORDS``
+        tokens from twice ``slot_min_values`` runs (:meth:`_runs`). Runs of
         UPPER_CASE words alone are states. The largest groups go first, then the shortest runs."""
         fewest = min(2 * self.slot_min_values, max(self.slot_min_values - 1, 3))
         if len(alive) < fewest:
@@ -1223,7 +1223,10 @@ class LogTemplateMiner:
             i = key[0]
             runs = [(c, m, shut) for c, m, shut in groups[key] if c in alive and c not in self._span_at]
             members, closed = [(c, m) for c, m, _ in runs], all(shut for _, _, shut in runs)
-            need = max(self.slot_min_values - 1, 3) if closed else 2 * self.slot_min_values
+            # A run longer than a name is a payload only where many differ: a few bracketed sentences
+            # ([disk usage above the warning threshold]) are as many events.
+            long = any(m > _SPAN_WORDS for _, m in members)
+            need = max(self.slot_min_values - 1, 3) if closed and not long else 2 * self.slot_min_values
             prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
             states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
             if len(members) < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
@@ -1259,8 +1262,8 @@ class LogTemplateMiner:
                 if m > _SPAN_WORDS and not opener:
                     break
                 last = tokens[i + m - 1]
-                if field[i + m - 1] or (opener and _LEVEL.fullmatch(last.strip("[]{}"))):
-                    break  # a level in brackets ([INFO ], [ERROR]) is a state too
+                if field[i + m - 1] or (opener and m == 1 and _LEVEL.fullmatch(last.strip("[]{}"))):
+                    break  # a level that opens a bracket ([INFO ], [ERROR]) is a state too
                 inside += word[i + m - 1]
                 depth, shut = _depth_after(_PLACEHOLDER.sub("", last), opener, depth) if opener else (0, False)
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);

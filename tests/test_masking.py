@@ -41,6 +41,7 @@ M = Masker()
     # An escaped quote (a Go error inside a JSON string) or a backtick ends it; a backslash elsewhere does not.
     ('err="Get \\"http://h:9090/api/v1\\": dial" at `https://x.org/a` or http://h/a\\b/c',
      'err="Get \\"http://<URL>\\": dial" at `https://<URL>` or http://<URL>'),
+    ('Get \\\\\\"http://p:9090/q\\\\\\": dial', 'Get \\\\\\"http://<URL>\\\\\\": dial'),  # escaped twice
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and ip-10-0-0-1.ec2.internal:5432 in io.netty.util.internal",

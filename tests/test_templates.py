@@ -945,19 +945,25 @@ def test_a_run_in_brackets_is_one_value_from_three():
 
 
 def test_a_payload_in_brackets_longer_than_a_name_is_one_value():
-    sentences = ["[the quick brown fox jumps over the lazy dog]", "[an apple a day keeps the doctor away]",
-                 "[a journey of a thousand miles begins with a single step]", "[all that glitters is not gold]"]
-    messages = [f"Emitting: kafka-spout default {s} to bolt" for s in sentences]
+    sentences = ["the quick brown fox jumps over the lazy dog", "an apple a day keeps the doctor away",
+                 "a journey of a thousand miles begins with a single step", "all that glitters is not gold",
+                 "keep the log fine and tidy for the night", "to be or not to be that is the question",
+                 "the cow jumped over the moon", "storm processes unbounded streams of data"]
+    messages = [f"Emitting: kafka-spout default [{s}] to bolt" for s in sentences]
     miner = LogTemplateMiner()
     assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
     assert miner.templates_["template"].tolist() == ["Emitting: kafka-spout default [<*>] to bolt"]
-    # Unbracketed, a run of more words than a name holds stays apart.
-    bare = [m.replace("[", "").replace("]", "") for m in messages]
-    assert len(set(LogTemplateMiner().fit_transform(bare))) == 4
+    # A few bracketed sentences longer than a name are as many events, not one payload.
+    assert len(set(LogTemplateMiner().fit_transform(messages[:4]))) == 4
     # A bracket that does not close within the bound is no payload.
-    long = [f"Emitting: kafka-spout default [{' '.join(['w'] * n)} {s[1:]} to bolt" for n, s in
-            zip((9, 10, 11, 12), sentences)]
-    assert len(set(LogTemplateMiner().fit_transform(long))) == 4
+    long = [m.replace("[", "[" + "w " * 12) for m in messages]
+    assert len(set(LogTemplateMiner().fit_transform(long))) == 8
+    # Unbracketed, a name of more words than a name holds stays apart, however many there are.
+    words = "Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliet Kilo Lima Mike November Oscar Papa".split()
+    names = [f"Starting worker pool {' '.join(words[k:k + 7 + k % 3])} for tenant acme" for k in range(8)]
+    assert len(set(LogTemplateMiner().fit_transform(names))) == 8
+    assert len(set(LogTemplateMiner().fit_transform([n.replace("pool ", "pool [").replace(" for", "] for")
+                                                     for n in names]))) == 1
 
 
 def test_covers_absorbed_after_the_later_passes_equal_a_full_pass():
