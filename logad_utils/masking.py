@@ -153,9 +153,9 @@ _JOINED = r"[A-Za-z]++(?:[_\-][A-Za-z]++)++(?![\w.:\-/=@\\])"
 # Lookahead: the token mixes letters and digits {} times or more (a letter then a digit, or a digit then a letter).
 _MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 
-# A URL's ordinary characters: no space, quote, angle bracket, closing punctuation or bracket, and a backslash
-# only where no quote follows it and the backslashes after it (\" and \\\" escape a quote once or twice).
-_URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\(?!\\*[\"'`]))"
+# A URL's ordinary characters: no space, quote, angle bracket, closing punctuation or bracket, and a run of
+# backslashes only where no quote follows it (\" and \\\" escape a quote once or twice).
+_URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\++(?![\"'`]))"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and

@@ -1226,6 +1226,8 @@ class LogTemplateMiner:
             # A run longer than a name is a payload only where many differ: a few bracketed sentences
             # ([disk usage above the warning threshold]) are as many events.
             long = any(m > _SPAN_WORDS for _, m in members)
+            if closed and long and len(members) < 2 * self.slot_min_values:
+                members, long = [(c, m) for c, m in members if m <= _SPAN_WORDS], False  # the names may still
             need = max(self.slot_min_values - 1, 3) if closed and not long else 2 * self.slot_min_values
             prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
             states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
@@ -1248,7 +1250,8 @@ class LogTemplateMiner:
         on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
         (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
         or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket or a brace opens and closes,
-        variables inside or not, or a bare ``<*>``."""
+        variables inside or not, or a bare ``<*>``. A level word in the bracket ends the runs there when it opens
+        the bracket or is upper case (``[INFO ]``, ``[main ERROR]``); lower case, it leaves only longer runs."""
         begins = sorted(i for i in starts if i >= self.protect_prefix)
         if not begins:
             return
@@ -1258,18 +1261,23 @@ class LogTemplateMiner:
         for i in begins:
             opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS else ""
             inside = depth = 0
+            leveled = False  # a lower-case level word inside the bracket so far
             for m in range(1, min(_BRACKET_SPAN_WORDS if opener else _SPAN_WORDS, len(tokens) - i) + 1):
                 if m > _SPAN_WORDS and not opener:
                     break
                 last = tokens[i + m - 1]
-                if field[i + m - 1] or (opener and m == 1 and _LEVEL.fullmatch(last.strip("[]{}"))):
-                    break  # a level that opens a bracket ([INFO ], [ERROR]) is a state too
+                level = opener and _LEVEL.fullmatch(last.strip("[]{}|:,")) is not None
+                if field[i + m - 1] or (level and (m == 1 or last.strip("[]{}|:,").isupper())):
+                    break  # a level in brackets ([INFO ], [main ERROR]) is a state too
+                # A lower-case one (error, log) is a word of a payload's sentence, not of a name.
+                leveled = leveled or level
                 inside += word[i + m - 1]
                 depth, shut = _depth_after(_PLACEHOLDER.sub("", last), opener, depth) if opener else (0, False)
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
                 # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
                 closed = shut or (m == 1 and last == WILDCARD)
-                if ((inside == m and m <= _SPAN_WORDS) or closed) and words - inside >= 3:
+                if ((inside == m and m <= _SPAN_WORDS) or closed) and (m > _SPAN_WORDS or not leveled) \
+                        and words - inside >= 3:
                     yield i, m, closed
                 if shut or depth < 0:
                     opener = ""

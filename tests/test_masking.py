@@ -42,6 +42,7 @@ M = Masker()
     ('err="Get \\"http://h:9090/api/v1\\": dial" at `https://x.org/a` or http://h/a\\b/c',
      'err="Get \\"http://<URL>\\": dial" at `https://<URL>` or http://<URL>'),
     ('Get \\\\\\"http://p:9090/q\\\\\\": dial', 'Get \\\\\\"http://<URL>\\\\\\": dial'),  # escaped twice
+    ("GET http://h/" + "\\" * 20000 + '" done', "GET http://<URL>" + "\\" * 20000 + '" done'),  # one pass over them
     ("from lns-vlq-45-tou-82-252-162-81.adsl.proxad.net", "from <HOST>"),
     ("mail.example.com said hi", "<HOST> said hi"),
     ("query wpad.lan and ip-10-0-0-1.ec2.internal:5432 in io.netty.util.internal",

@@ -964,6 +964,20 @@ def test_a_payload_in_brackets_longer_than_a_name_is_one_value():
     assert len(set(LogTemplateMiner().fit_transform(names))) == 8
     assert len(set(LogTemplateMiner().fit_transform([n.replace("pool ", "pool [").replace(" for", "] for")
                                                      for n in names]))) == 1
+    # A level in the bracket after a thread's name is a state, upper case anywhere, lower case in a name.
+    threads = ["main", "OkHttp ConnectionPool", "Abandoned connection cleanup thread"]
+    levels = ["INFO", "WARN", "ERROR"]
+    assert len(set(LogTemplateMiner().fit_transform([f"2024 app [{t} {v}] cache warmup finished ok"
+                                                     for t in threads for v in levels]))) == 9
+    states = ("disk error", "disk space warning", "disk space low critical")
+    assert len(set(LogTemplateMiner().fit_transform([f"Health check [{s}] on node n1 done ok" for s in states]))) == 3
+    # A long run among a few names leaves the names to merge by the names' rule.
+    named = LogTemplateMiner().fit([f"The web application started a thread named {n} but failed to stop it" for n in
+                                    ("[Abandoned connection cleanup thread]", "[OkHttp ConnectionPool]", "[pool-7 x]",
+                                     "[grpc default executor thread for the billing service client]")])
+    assert named.templates_["template"].tolist()[0] == ("The web application started a thread named [<*>] "
+                                                        "but failed to stop it")
+    assert len(named.templates_) == 2
 
 
 def test_covers_absorbed_after_the_later_passes_equal_a_full_pass():
