@@ -1227,7 +1227,8 @@ class LogTemplateMiner:
             # ([disk usage above the warning threshold]) are as many events.
             long = any(m > _SPAN_WORDS for _, m in members)
             if closed and long and len(members) < 2 * self.slot_min_values:
-                members, long = [(c, m) for c, m in members if m <= _SPAN_WORDS], False  # the names may still
+                # Too few for a payload: the runs as short as a name may still be names.
+                members, long = [(c, m) for c, m in members if m <= _SPAN_WORDS], False
             need = max(self.slot_min_values - 1, 3) if closed and not long else 2 * self.slot_min_values
             prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
             states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
