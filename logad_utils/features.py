@@ -190,6 +190,7 @@ SHAPE_NAMES = ("chars", "tokens", "letters", "digits", "upper", "spaces", "punct
 # Character classes of shape_features: letters, digits, spaces, the punctuation groups, anything else.
 _LETTER, _DIGIT, _SPACE, _OTHER = 0, 1, 2, 3 + len(_PUNCT_GROUPS)
 _UPPER = _OTHER + 1  # a column of upper-case letters, beside the classes
+_PUNCT_COLUMN = {c: 3 + i for i, group in enumerate(_PUNCT_GROUPS) for c in group}
 # Characters a batch of shape_features holds (UTF-32 code units); bounds its temporary arrays.
 _SHAPE_BATCH = 1 << 22
 
@@ -206,7 +207,7 @@ def shape_features(texts: Sequence[str]) -> np.ndarray:
     while start < len(texts):
         done = int(ends[start - 1]) if start else 0
         stop = max(start + 1, int(np.searchsorted(ends, done + _SHAPE_BATCH)))
-        counts = _class_counts(texts[start:stop], lengths[start:stop])
+        counts = _class_counts(texts[start:stop], np.concatenate([[0], ends[start:stop] - done]))
         n = np.maximum(lengths[start:stop], 1)
         letters, punct = counts[:, _LETTER], counts[:, 3:_OTHER]
         total = punct.sum(axis=1)
@@ -219,25 +220,24 @@ def shape_features(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def _class_counts(texts: Sequence[str], lengths: np.ndarray) -> np.ndarray:
-    """Per text (b, _UPPER + 1): its characters of each class, then its upper-case letters; non-ASCII letters
-    count as letters and as other. Each distinct character is classified once."""
+def _class_counts(texts: Sequence[str], offsets: np.ndarray) -> np.ndarray:
+    """Per text (b, _UPPER + 1) of texts whose characters start at ``offsets`` (b + 1,) when joined: its
+    characters of each class, then its upper-case letters; non-ASCII letters count as letters and as other. Each
+    distinct character is classified once."""
     codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     # Distinct characters by a count over code points: a sort of every character took most of the time.
     chars = np.flatnonzero(np.bincount(codes)) if len(codes) else np.zeros(0, dtype=np.int64)
     position = np.zeros(chars[-1] + 1 if len(chars) else 1, dtype=np.int64)
     position[chars] = np.arange(len(chars))
     inverse = position[codes]
-    table = {c: 3 + i for i, group in enumerate(_PUNCT_GROUPS) for c in group}
     kinds = np.zeros((len(chars), _UPPER + 1))
     for row, ch in enumerate(map(chr, chars.tolist())):
         if ch.isalpha():
             kinds[row, [_LETTER, _UPPER, _OTHER]] = (1, ch.isupper(), not ch.isascii())
         else:
-            kinds[row, _DIGIT if ch.isdigit() else _SPACE if ch.isspace() else table.get(ch, _OTHER)] = 1
+            kinds[row, _DIGIT if ch.isdigit() else _SPACE if ch.isspace() else _PUNCT_COLUMN.get(ch, _OTHER)] = 1
     # Row i of this sparse matrix holds one entry per character of text i; repeats add up in the product.
-    per_text = sparse.csr_matrix((np.ones(len(codes)), inverse, np.concatenate([[0], np.cumsum(lengths)])),
-                                 shape=(len(texts), len(chars)))
+    per_text = sparse.csr_matrix((np.ones(len(codes)), inverse, offsets), shape=(len(texts), len(chars)))
     return per_text @ kinds
 
 
