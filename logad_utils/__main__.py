@@ -1,6 +1,6 @@
 """``python -m logad_utils`` runs the ``logad`` command."""
 import sys
 
-from .cli import main
+from .cli import run
 
-sys.exit(main())
+sys.exit(run())

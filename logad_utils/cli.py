@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -22,7 +23,7 @@ from .formats import FormatError
 from .io import LogInputError
 from .malloc import release_free_memory
 
-__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
+__all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
 
 EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 
@@ -542,6 +543,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("logad: interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> int:
+    """Console entry: :func:`main`'s exit code, with every object then frozen for the cyclic collector.
+
+    The interpreter's exit collects garbage, walking every object left; after a
+    detector ran, TensorFlow's and torch's millions of them took 3.4 s of it.
+    Exit handlers still run; objects only left in cycles are not finalized.
+    """
+    code = main()
+    gc.freeze()
+    return code
 
 
 @contextmanager

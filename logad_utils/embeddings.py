@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 import numpy as np
 import pandas as pd
 
+from .gc_pause import no_cyclic_gc
+
 if TYPE_CHECKING:  # torch/transformers load only when a model is first used
     import torch
 
@@ -144,7 +146,8 @@ def _usable_cores() -> int:
 
 def _pick_device(device: str) -> str:
     """Map ``"auto"`` to ``"cuda"`` when available, else ``"cpu"``; pass other names through."""
-    import torch
+    with no_cyclic_gc():  # torch's first import makes objects that live on: collections only walk them
+        import torch
 
     if device != "auto":
         return device
@@ -166,8 +169,9 @@ def _configure_cpu_threads() -> None:
 def _load(path: str, device: str):
     """Load (tokenizer, model) from a local folder onto ``device``; shared by all embedders."""
     import torch
-    from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    with no_cyclic_gc():  # as torch's: a second of the import was the collector walking what it made
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
     torch.manual_seed(0)  # nothing here is random in eval mode; the seed guards heads that init fresh weights
     bar_was_on = hf_logging.is_progress_bar_enabled()

@@ -204,3 +204,11 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "logad_utils", "formats", "--detect", str(log)], stdout=out,
                               stderr=subprocess.PIPE, text=True)
     assert proc.returncode == 1 and proc.stderr == ""
+
+
+def test_the_console_entry_returns_mains_code_with_the_objects_frozen():
+    # Frozen objects are not walked by the collections of the interpreter's exit (seconds after TensorFlow).
+    code = ("import gc, sys; from logad_utils.cli import run; sys.argv = ['logad', 'formats']; "
+            "print(run(), gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 True"

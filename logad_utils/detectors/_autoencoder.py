@@ -43,6 +43,7 @@ from scipy import sparse
 from .._validation import Integral, Interval, Real, StrOptions, check_fitted
 from ..embeddings import DEFAULT_MODEL, BertEmbedder, _usable_cores
 from ..features import WeightedTfidf, unique_documents
+from ..gc_pause import no_cyclic_gc
 from ._base import BaseLogDetector, _load_tfidf, _store_tfidf
 
 __all__ = ["AutoencoderDetector", "SparseBatches", "damp_counts", "holdout_split"]
@@ -66,7 +67,8 @@ def _keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "keras" not in sys.modules:
         # Lines written before TensorFlow sets its log level go straight to the process's stderr.
-        with _native_stderr_silenced():
+        # Keras' first import makes millions of objects that live on: collections meanwhile only walk them.
+        with _native_stderr_silenced(), no_cyclic_gc():
             import keras  # noqa: F401
         _use_every_core()
     import keras
