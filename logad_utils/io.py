@@ -121,7 +121,8 @@ class ReadReport:
     def finish(self) -> None:
         """Turn counts into warnings a user should see."""
         if self.invalid_bytes:
-            self.warnings.append(f"{self.invalid_bytes} invalid UTF-8 byte(s) replaced by U+FFFD")
+            self.warnings.append(f"{self.invalid_bytes} invalid UTF-8 byte(s) or unpaired surrogate escape(s) "
+                                 "replaced by U+FFFD")
         if self.truncated:
             self.warnings.append(f"{self.truncated} line(s) longer than {MAX_LINE_CHARS} characters "
                                  "truncated for analysis")
@@ -144,6 +145,11 @@ class _ByteCounter(threading.local):
 
 
 _INVALID = _ByteCounter()
+
+
+def count_replaced(n: int) -> None:
+    """Count n characters of this thread's read replaced by U+FFFD (reported with its invalid bytes)."""
+    _INVALID.count += n
 
 
 def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
@@ -634,8 +640,10 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.warnings.append(f"{source}: empty file")
             continue
         sample = detection_sample([s for batch in head for s in batch])
+        decoded = _INVALID.count
         file_fmt = fixed or detect_format(sample)
         rule = infer_multiline(sample, file_fmt)
+        _INVALID.count = decoded  # what detection replaced in the lines it parsed counts when they are read
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
         roller, year_roller = _DayRoller(_first_date(sample)), _YearRoller()

@@ -22,6 +22,7 @@ the same, with the columns named by a header line when the file has one.
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import re
@@ -767,7 +768,26 @@ def parse_json_object(line: str) -> dict | None:
         obj = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return flatten(obj) if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        return None
+    return _without_surrogates(flatten(obj)) if "\\u" in text else flatten(obj)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(fields: dict) -> dict:
+    """``fields`` with each unpaired surrogate (a JSON escape such as ``\\ud800``) in a key or text value replaced by
+    U+FFFD and counted with the read's invalid bytes: no UTF-8 text, and so no output file, can hold one."""
+    found = sum(len(_SURROGATE.findall(k)) + (len(_SURROGATE.findall(v)) if isinstance(v, str) else 0)
+                for k, v in fields.items())
+    if not found:
+        return fields
+    from .io import count_replaced
+
+    count_replaced(found)
+    fix = functools.partial(_SURROGATE.sub, "\ufffd")
+    return {fix(k): fix(v) if isinstance(v, str) else v for k, v in fields.items()}
 
 
 def parse_logfmt(line: str) -> dict | None:
@@ -788,7 +808,9 @@ def parse_logfmt(line: str) -> dict | None:
                 value = value[1:-1]
         out[key] = value
         pos = m.end()
-    return out if len(out) >= 2 else None
+    if len(out) < 2:
+        return None
+    return _without_surrogates(out) if "\\u" in text else out
 
 
 def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False,

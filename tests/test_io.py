@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from logad_utils.cli import main
 from logad_utils.io import LogInputError, iter_log_chunks, read_logs, resolve_paths
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
@@ -92,6 +93,20 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
     frame = read_logs(write(tmp_path / "a.log", b"ok line\nbad \xff\xfe byte\n"), warn=False)
     assert frame.loc[1, "raw"] == "bad \ufffd\ufffd byte"
     assert frame.attrs["read_report"]["invalid_bytes"] == 2
+
+
+@pytest.mark.parametrize("fmt, line", [
+    ("jsonl", '{"time": "2024-01-01T00:00:%02dZ", "level": "info", "message": "user %d in \\ud800 \\ud83d\\ude00"}'),
+    ("logfmt", 'time=2024-01-01T00:00:%02dZ level=info msg="user %d in \\ud800 \\ud83d\\ude00"'),
+])
+def test_unpaired_surrogate_escapes_in_structured_lines_are_replaced_and_counted(tmp_path, fmt, line):
+    # JSON may escape half a UTF-16 pair; no UTF-8 output can hold it, so it must not stop the read or a write.
+    lines = [line % (i, i) for i in range(30)]
+    frame = read_logs(write(tmp_path / "a.log", "\n".join(lines).encode()), warn=False)
+    assert frame.attrs["read_report"]["formats"][str(tmp_path / "a.log")] != "raw"
+    assert frame.loc[3, "content"] == "user 3 in \ufffd \U0001f600"  # the whole pair is a character, kept
+    assert frame.attrs["read_report"]["invalid_bytes"] == 30
+    assert main(["parse", str(tmp_path / "a.log"), "--out", str(tmp_path / "p.parquet")]) == 0
 
 
 def test_time_of_day_rolls_over_to_next_day(tmp_path):
