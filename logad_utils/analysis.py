@@ -64,7 +64,9 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     miner = LogTemplateMiner()
     train_run = engine.count_keys(train, fmt, json_key, miner.masker) if train else None
     train_keys = streaming.mine_table(train_run.table.frame(), miner) if train_run else None
-    run = engine.count_keys(paths, fmt, json_key, miner.masker)
+    # One machine: the first pass keeps what the line frame reads, so no header is parsed twice.
+    keep = {"keep_lines": streaming.LEAN_COLUMNS} if engine is streaming else {}
+    run = engine.count_keys(paths, fmt, json_key, miner.masker, **keep)
     if run.report.lines and run.report.blank == run.report.lines:
         raise ValueError("nothing to analyse: every line of the input is blank")
     keys = streaming.mine_table(run.table.frame(), miner)

@@ -13,7 +13,8 @@
    and score, appended to a temporary file renamed when complete
    (:mod:`logad_utils.atomic`). ``parse`` to Parquet reads nothing again: the
    first pass keeps its first chunk and spills the others' columns as Arrow
-   (:class:`KeptLines`), so no header is parsed twice.
+   (:class:`KeptLines`), so no header is parsed twice; nor does ``analyze``'s
+   line frame, from the columns it reads (:data:`LEAN_COLUMNS`), spilled compressed.
 
 Memory grows with the distinct keys, not with the lines.
 """
@@ -41,11 +42,13 @@ __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
            "score_keys", "key_times", "bound_times", "KeyTimes", "Stamps", "TIMES_KEPT", "line_frame", "lean_rows",
            "join_lean", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES", "SpilledOrder", "key_positions",
-           "join_positions", "event_starts", "fit_weights"]
+           "join_positions", "event_starts", "fit_weights", "LEAN_COLUMNS"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
 CHUNK_LINES = 200_000
+# The columns of a chunk that lean_rows reads.
+LEAN_COLUMNS = ("source", "line_no", "content", "raw", "timestamp", "event_line_no")
 # The routine rule's times kept per key: its earliest and latest this many (features.periodic_keys reads a key
 # with more from them), so what a first pass keeps for the rule grows with the keys, not with the lines.
 TIMES_KEPT = 2048
@@ -367,11 +370,16 @@ class TableWriter:
 
 
 class KeptLines:
-    """The first pass's line frames (``raw`` dropped) for the second pass of ``parse`` to Parquet: the first
-    chunk as it is (one chunk in memory), each later one as an Arrow table in a temporary file, with its
-    dtypes."""
+    """The first pass's line frames for a second pass that reads no log again, each as an Arrow table in a
+    temporary file, with its dtypes.
 
-    def __init__(self) -> None:
+    ``columns`` None (``parse`` to Parquet): every column the caller keeps (``raw`` dropped), the first chunk as
+    it is (one chunk in memory). Else (``analyze``'s line frame) those columns of every chunk, its times as
+    nanoseconds, compressed: log text takes a fraction of its size on disk.
+    """
+
+    def __init__(self, columns: Sequence[str] | None = None) -> None:
+        self.columns = columns
         self.first: pd.DataFrame | None = None
         self.file = tempfile.TemporaryFile()
         self.spans: list[tuple[int, int]] = []  # (offset, bytes) of each later chunk's Arrow stream
@@ -379,14 +387,20 @@ class KeptLines:
 
     def add(self, chunk: pd.DataFrame) -> None:
         """Keep one chunk's rows."""
-        if self.first is None:
-            self.first = chunk
-            return
         import pyarrow as pa
 
+        options = None
+        if self.columns is None and self.first is None:
+            self.first = chunk
+            return
+        if self.columns is not None:
+            chunk = chunk[[c for c in self.columns if c in chunk]]
+            if "timestamp" in chunk:
+                chunk = chunk.assign(timestamp=timestamps_ns(chunk["timestamp"]).view("datetime64[ns]"))
+            options = pa.ipc.IpcWriteOptions(compression="lz4")
         table = pa.Table.from_pandas(chunk, preserve_index=False)
         start = self.file.tell()
-        with pa.ipc.new_stream(self.file, table.schema) as writer:
+        with pa.ipc.new_stream(self.file, table.schema, options=options) as writer:
             writer.write_table(table)
         self.spans.append((start, self.file.tell() - start))
         self.dtypes.append(chunk.dtypes.to_dict())
@@ -413,6 +427,11 @@ class KeptLines:
         for start, size in self.spans:
             self.file.seek(start)
             yield pa.ipc.open_stream(self.file.read(size)).read_all()
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        """The kept chunks as frames, in order (texts as Python strings, missing ones None)."""
+        for table in self.tables():
+            yield table.to_pandas()
 
 
 class SpilledOrder:
@@ -491,14 +510,16 @@ class StreamRun:
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
                fields: Sequence[str] = KEY_FIELDS, chunk_lines: int = CHUNK_LINES,
-               keep_lines: bool = False, times: bool = True) -> StreamRun:
+               keep_lines: bool | Sequence[str] = False, times: bool = True) -> StreamRun:
     """First pass: count the keys of every line of ``paths``, one chunk in memory at a time (``keep_lines``:
-    and keep the lines' columns for :func:`write_parse` to Parquet, see :class:`KeptLines`; ``times``: and
-    what the routine rule reads of their times, which a parse needs none of)."""
+    and keep the lines' columns, True for :func:`write_parse` to Parquet, :data:`LEAN_COLUMNS` for
+    :func:`line_frame`, see :class:`KeptLines`; ``times``: and what the routine rule reads of their times,
+    which a parse needs none of)."""
     masker = masker if masker is not None else Masker()
     report, table, layout = ReadReport(), KeyTable(fields), LineLayout()
+    kept = None if keep_lines is False else KeptLines(None if keep_lines is True else tuple(keep_lines))
     run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), KeyTimes(),
-                    {}, chunk_lines, KeptLines() if keep_lines else None)
+                    {}, chunk_lines, kept)
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
         ids = table.add_chunk(chunk, masker)
         run.spill.write(ids.astype(np.int32).tobytes())
@@ -507,7 +528,7 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
         lines = chunk.drop(columns="raw")
         layout.add(lines)
         if run.kept is not None:
-            run.kept.add(lines)
+            run.kept.add(lines if run.kept.columns is None else chunk)
         source = str(chunk["source"].iloc[0])
         run.lines[source] = run.lines.get(source, 0) + len(chunk)
     report.finish()
@@ -587,7 +608,8 @@ def write_parse(run: StreamRun, keys: pd.DataFrame, masker: Masker, out: str | o
     needed here: the spilled ids say each line's key)."""
     run.spill.seek(0)
     empty = pd.DataFrame(columns=[c for c in run.layout.columns] + ["masked", "template_id", "template"])
-    if run.kept is not None and Path(out).suffix.lower() == ".parquet" and run.kept.fits(run.layout):
+    if run.kept is not None and run.kept.columns is None and Path(out).suffix.lower() == ".parquet" \
+            and run.kept.fits(run.layout):
         with atomic_path(out) as tmp:
             _write_kept(run, keys, tmp, empty)
         return Path(out)
@@ -763,14 +785,15 @@ class _TextCodes:
 
 def line_frame(run: StreamRun, keys: pd.DataFrame, raw_keys: np.ndarray, masker: Masker | None = None,
                mentions=None) -> pd.DataFrame:
-    """Second pass: :func:`lean_rows` of every line (n rows) from the spilled key ids (``masker`` is not needed
-    here).
+    """Second pass: :func:`lean_rows` of every line (n rows) from the spilled key ids, of the lines the first pass
+    kept when it kept :data:`LEAN_COLUMNS` (else read again; ``masker`` is not needed here).
 
     Memory: about 30 bytes a line plus each distinct text once, whatever the lines repeat.
     """
     run.spill.seek(0)
+    kept = run.kept is not None and run.kept.columns == LEAN_COLUMNS
     return join_lean(lean_rows(chunk, run.ids(len(chunk)), keys, raw_keys, run.layout, mentions)
-                     for chunk in run.chunks())
+                     for chunk in (run.kept.frames() if kept else run.chunks()))
 
 
 def first_lines(key: np.ndarray, block: int = 1 << 20) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

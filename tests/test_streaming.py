@@ -12,8 +12,8 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
-from logad_utils.streaming import (count_keys, fit_score, line_frame, mine_table, with_key_columns, write_frames,
-                                   write_parse, write_scores)
+from logad_utils.streaming import (LEAN_COLUMNS, count_keys, fit_score, line_frame, mine_table, with_key_columns,
+                                   write_frames, write_parse, write_scores)
 from logad_utils.templates import LogTemplateMiner
 
 
@@ -193,14 +193,20 @@ def _trace_log(tmp_path) -> Path:
     return path
 
 
-def test_lean_line_frame_holds_what_the_in_memory_parse_holds(log, tmp_path):
-    paths = [str(log), str(with_unparsed_lines(log, tmp_path / "unparsed.jrn")), str(_trace_log(tmp_path))]
+@pytest.mark.parametrize("keep", [False, True])
+def test_lean_line_frame_holds_what_the_in_memory_parse_holds(log, tmp_path, keep):
+    copy = tmp_path / "small.jrn"  # the module's log stays as it is
+    copy.write_bytes(Path(log).read_bytes())
+    paths = [str(copy), str(with_unparsed_lines(log, tmp_path / "unparsed.jrn")), str(_trace_log(tmp_path))]
+    full = parse_logs(paths, miner=LogTemplateMiner(), warn=False)
     miner = LogTemplateMiner()
-    run = count_keys(paths, masker=miner.masker, chunk_lines=700)
+    run = count_keys(paths, masker=miner.masker, chunk_lines=700, keep_lines=LEAN_COLUMNS if keep else False)
     keys = mine_table(run.table.frame(), miner)
     raw_keys = np.arange(len(keys)) % 7 == 0
+    if keep:  # the kept lines are what the frame is made of: the logs are not read again
+        for path in paths:
+            Path(path).write_text("")
     lean = with_key_columns(line_frame(run, keys, raw_keys), keys, ("masked", "template_id", "component", "level"))
-    full = parse_logs(paths, miner=LogTemplateMiner(), warn=False)
     assert len(lean) == len(full) == sum(run.lines.values())
     for name in ("source", "line_no", "content", "timestamp", "event_line_no", "masked", "template_id",
                  "component", "level"):
