@@ -576,4 +576,4 @@ def _exit_on_signal(signum: int, frame) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -439,15 +439,20 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     """
     context = list(before)[-_CONTEXT_LINES:]
     checked = 0
-    for size in (16, _MAX_CARRY):
-        head = [*context, *lines[:size]]
-        blank = _blank(head)
-        fields, matched = fmt.parse(head)
-        flags = continuation_flags(head, matched, blank, rule, fields["content"].to_numpy(dtype=object))[len(context):]
-        stop = np.flatnonzero(~flags & ~blank[len(context):])
-        checked = int(stop[0]) if len(stop) else len(flags)
-        if checked < len(flags) or len(flags) == len(lines):
-            break
+    counted = _INVALID.count
+    try:
+        for size in (16, _MAX_CARRY):
+            head = [*context, *lines[:size]]
+            blank = _blank(head)
+            fields, matched = fmt.parse(head)
+            content = fields["content"].to_numpy(dtype=object)
+            flags = continuation_flags(head, matched, blank, rule, content)[len(context):]
+            stop = np.flatnonzero(~flags & ~blank[len(context):])
+            checked = int(stop[0]) if len(stop) else len(flags)
+            if checked < len(flags) or len(flags) == len(lines):
+                break
+    finally:
+        _INVALID.count = counted  # a look at lines that are counted when they are read
     return checked
 
 

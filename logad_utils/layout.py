@@ -22,7 +22,6 @@ the same, with the columns named by a header line when the file has one.
 from __future__ import annotations
 
 import csv
-import functools
 import itertools
 import json
 import re
@@ -770,24 +769,42 @@ def parse_json_object(line: str) -> dict | None:
         return None
     if not isinstance(obj, dict):
         return None
-    return _without_surrogates(flatten(obj)) if "\\u" in text else flatten(obj)
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return flatten(obj)
+    try:
+        return _without_surrogates(flatten(obj))
+    except RecursionError:  # as deep as json itself allows: unreadable like a deeper one
+        return None
 
 
+# An escaped UTF-16 surrogate (half of a pair, or a lone one), and an unpaired one once decoded.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _without_surrogates(fields: dict) -> dict:
-    """``fields`` with each unpaired surrogate (a JSON escape such as ``\\ud800``) in a key or text value replaced by
-    U+FFFD and counted with the read's invalid bytes: no UTF-8 text, and so no output file, can hold one."""
-    found = sum(len(_SURROGATE.findall(k)) + (len(_SURROGATE.findall(v)) if isinstance(v, str) else 0)
-                for k, v in fields.items())
-    if not found:
-        return fields
-    from .io import count_replaced
+    """``fields`` with each unpaired surrogate (a JSON escape such as ``\\ud800``) in a key or text, in lists and
+    objects too, replaced by U+FFFD and counted with the read's invalid bytes: no UTF-8 text, and so no output
+    file, can hold one. Two keys that differ only there become one, the later value kept, as a repeated key."""
+    found = 0
 
-    count_replaced(found)
-    fix = functools.partial(_SURROGATE.sub, "\ufffd")
-    return {fix(k): fix(v) if isinstance(v, str) else v for k, v in fields.items()}
+    def clean(value):
+        nonlocal found
+        if isinstance(value, str):
+            value, n = _SURROGATE.subn("\ufffd", value)
+            found += n
+        elif isinstance(value, list):
+            value = [clean(v) for v in value]
+        elif isinstance(value, dict):
+            value = {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    fields = clean(fields)
+    if found:
+        from .io import count_replaced
+
+        count_replaced(found)
+    return fields
 
 
 def parse_logfmt(line: str) -> dict | None:
@@ -810,7 +827,7 @@ def parse_logfmt(line: str) -> dict | None:
         pos = m.end()
     if len(out) < 2:
         return None
-    return _without_surrogates(out) if "\\u" in text else out
+    return out if _SURROGATE_ESCAPE.search(text) is None else _without_surrogates(out)
 
 
 def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False,

@@ -429,7 +429,7 @@ class KeptLines:
             yield pa.ipc.open_stream(self.file.read(size)).read_all()
 
     def frames(self) -> Iterator[pd.DataFrame]:
-        """The kept chunks as frames, in order (texts as Python strings, missing ones None)."""
+        """The kept chunks as frames, in order (texts as pandas makes them of Arrow strings)."""
         for table in self.tables():
             yield table.to_pandas()
 
@@ -528,7 +528,11 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
         lines = chunk.drop(columns="raw")
         layout.add(lines)
         if run.kept is not None:
-            run.kept.add(lines if run.kept.columns is None else chunk)
+            try:
+                run.kept.add(lines if run.kept.columns is None else chunk)
+            except OSError:  # no room left for them (a full temporary folder): the second pass reads the logs
+                run.kept.file.close()
+                run.kept = None
         source = str(chunk["source"].iloc[0])
         run.lines[source] = run.lines.get(source, 0) + len(chunk)
     report.finish()

@@ -95,18 +95,24 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
     assert frame.attrs["read_report"]["invalid_bytes"] == 2
 
 
-@pytest.mark.parametrize("fmt, line", [
-    ("jsonl", '{"time": "2024-01-01T00:00:%02dZ", "level": "info", "message": "user %d in \\ud800 \\ud83d\\ude00"}'),
-    ("logfmt", 'time=2024-01-01T00:00:%02dZ level=info msg="user %d in \\ud800 \\ud83d\\ude00"'),
+@pytest.mark.parametrize("chunk_lines", [200_000, 7])
+@pytest.mark.parametrize("line, replaced", [
+    ('{"time": "2024-01-01T00:00:%02dZ", "level": "info", "message": "user %d in \\ud800 \\ud83d\\ude00"}', 1),
+    ('{"time": "2024-01-01T00:00:%02dZ", "message": "user %d in \\ud800 \\ud83d\\ude00", '
+     '"tags": ["a\\udfff", {"b\\ud800": ["\\ud800"]}]}', 4),
+    ('time=2024-01-01T00:00:%02dZ level=info msg="user %d in \\ud800 \\ud83d\\ude00"', 1),
 ])
-def test_unpaired_surrogate_escapes_in_structured_lines_are_replaced_and_counted(tmp_path, fmt, line):
+def test_unpaired_surrogate_escapes_in_structured_lines_are_replaced_and_counted(tmp_path, line, replaced,
+                                                                                 chunk_lines):
     # JSON may escape half a UTF-16 pair; no UTF-8 output can hold it, so it must not stop the read or a write.
+    # Each is counted once, however many chunks the lines fall in (a chunk looks at the next one's first lines).
     lines = [line % (i, i) for i in range(30)]
-    frame = read_logs(write(tmp_path / "a.log", "\n".join(lines).encode()), warn=False)
+    frame = read_logs(write(tmp_path / "a.log", "\n".join(lines).encode()), chunk_lines=chunk_lines, warn=False)
     assert frame.attrs["read_report"]["formats"][str(tmp_path / "a.log")] != "raw"
     assert frame.loc[3, "content"] == "user 3 in \ufffd \U0001f600"  # the whole pair is a character, kept
-    assert frame.attrs["read_report"]["invalid_bytes"] == 30
+    assert frame.attrs["read_report"]["invalid_bytes"] == 30 * replaced
     assert main(["parse", str(tmp_path / "a.log"), "--out", str(tmp_path / "p.parquet")]) == 0
+    assert main(["parse", str(tmp_path / "a.log"), "--out", str(tmp_path / "p.csv")]) == 0
 
 
 def test_time_of_day_rolls_over_to_next_day(tmp_path):

@@ -12,8 +12,8 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
-from logad_utils.streaming import (LEAN_COLUMNS, count_keys, fit_score, line_frame, mine_table, with_key_columns,
-                                   write_frames, write_parse, write_scores)
+from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, count_keys, fit_score, line_frame, mine_table,
+                                   with_key_columns, write_frames, write_parse, write_scores)
 from logad_utils.templates import LogTemplateMiner
 
 
@@ -221,6 +221,21 @@ def test_lean_line_frame_holds_what_the_in_memory_parse_holds(log, tmp_path, kee
     assert (kept == (first | raw_keys[ids])).all()
     assert lean.loc[kept, "raw"].astype(str).tolist() == full.loc[kept, "raw"].tolist()
     assert isinstance(lean["content"].dtype, pd.CategoricalDtype) and lean["content"].cat.categories.is_unique
+
+
+def test_no_room_for_the_kept_lines_reads_the_logs_again(log, tmp_path, monkeypatch):
+    miner = LogTemplateMiner()
+    run = count_keys([str(log)], masker=miner.masker, chunk_lines=700)
+    keys = mine_table(run.table.frame(), miner)
+    expected = line_frame(run, keys, np.zeros(len(keys), dtype=bool))
+
+    def full(self, chunk):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(KeptLines, "add", full)
+    run = count_keys([str(log)], masker=LogTemplateMiner().masker, chunk_lines=700, keep_lines=LEAN_COLUMNS)
+    assert run.kept is None
+    pd.testing.assert_frame_equal(line_frame(run, keys, np.zeros(len(keys), dtype=bool)), expected)
 
 
 @pytest.mark.parametrize("seed", range(10))
