@@ -342,7 +342,14 @@ class LogFormat:
             keys = tuple((f, names) for f, names in zip(("Timestamp", "Level", "Component"),
                                                         (_JSON_TIME_KEYS, _JSON_LEVEL_KEYS, _JSON_COMPONENT_KEYS)))
         require = self.keys is None  # the jsonl preset: only objects with its message key match
-        return [_structured_row(read(line), self.json_key, keys, require) for line in lines]
+
+        def row(line: str) -> tuple | None:
+            try:
+                return _structured_row(read(line), self.json_key, keys, require)
+            except RecursionError:  # nested about as deep as json reads: a line like any other unreadable one
+                return None
+
+        return [row(line) for line in lines]
 
 
 def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True) -> str | None:

@@ -769,17 +769,35 @@ def parse_json_object(line: str) -> dict | None:
         return None
     if not isinstance(obj, dict):
         return None
-    if _SURROGATE_ESCAPE.search(text) is None:
-        return flatten(obj)
     try:
-        return _without_surrogates(flatten(obj))
-    except RecursionError:  # as deep as json itself allows: unreadable like a deeper one
+        return _without_surrogates(flatten(obj)) if _lone_surrogate_escape(text) else flatten(obj)
+    except RecursionError:  # nested about as deep as json reads: unreadable like a deeper one
         return None
 
 
-# An escaped UTF-16 surrogate (half of a pair, or a lone one), and an unpaired one once decoded.
+# An escaped UTF-16 surrogate (half of a pair, or a lone one), any escape, a low half's escape, and an unpaired
+# surrogate once decoded.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPE = re.compile(r"\\(?:u([dD][89a-fA-F][0-9a-fA-F]{2})|.)", re.DOTALL)
+_LOW_ESCAPE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate_escape(text: str) -> bool:
+    """Whether JSON text escapes half of a UTF-16 pair that the next escape does not complete, as json reads it
+    (an emoji's escaped pair is one character; ``\\\\ud800`` is a backslash, then text)."""
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return False
+    paired = -1
+    for m in _ESCAPE.finditer(text):
+        half = m.group(1)
+        if half is None or m.start() == paired:
+            continue
+        if half[1] in "89abAB" and _LOW_ESCAPE.match(text, m.end()):
+            paired = m.end()
+            continue
+        return True
+    return False
 
 
 def _without_surrogates(fields: dict) -> dict:
@@ -827,7 +845,7 @@ def parse_logfmt(line: str) -> dict | None:
         pos = m.end()
     if len(out) < 2:
         return None
-    return out if _SURROGATE_ESCAPE.search(text) is None else _without_surrogates(out)
+    return _without_surrogates(out) if _lone_surrogate_escape(text) else out
 
 
 def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False,

@@ -531,7 +531,8 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
             try:
                 run.kept.add(lines if run.kept.columns is None else chunk)
             except OSError:  # no room left for them (a full temporary folder): the second pass reads the logs
-                run.kept.file.close()
+                with contextlib.suppress(OSError):  # closing flushes what could not be written, and fails again
+                    run.kept.file.close()
                 run.kept = None
         source = str(chunk["source"].iloc[0])
         run.lines[source] = run.lines.get(source, 0) + len(chunk)

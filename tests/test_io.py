@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from logad_utils.cli import main
 from logad_utils.io import LogInputError, iter_log_chunks, read_logs, resolve_paths
+from logad_utils.layout import _lone_surrogate_escape
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
 
@@ -113,6 +114,27 @@ def test_unpaired_surrogate_escapes_in_structured_lines_are_replaced_and_counted
     assert frame.attrs["read_report"]["invalid_bytes"] == 30 * replaced
     assert main(["parse", str(tmp_path / "a.log"), "--out", str(tmp_path / "p.parquet")]) == 0
     assert main(["parse", str(tmp_path / "a.log"), "--out", str(tmp_path / "p.csv")]) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\\\\", "\\ud83d", "\\ude00", "\\uD800", "\\udBFF", "\\u0041", "\\\"", "a", "u"]),
+                max_size=8))
+def test_lone_surrogate_escapes_are_found_as_json_reads_them(parts):
+    # An emoji's escaped pair is one character, an escaped backslash ends no escape: as json.loads decides.
+    text = '"' + "".join(parts) + '"'
+    decoded = json.loads(text)
+    assert _lone_surrogate_escape(text) == any(0xD800 <= ord(c) <= 0xDFFF for c in decoded)
+
+
+@pytest.mark.parametrize("nested", ["[" * 900 + "]" * 900, '{"a":' * 900 + "1" + "}" * 900])
+def test_json_nested_as_deep_as_json_reads_is_one_unparsed_line(tmp_path, nested):
+    # Flattening it or writing it as text may recurse deeper than json itself: at worst that line is unreadable,
+    # not the whole input.
+    lines = [json.dumps({"time": f"2024-01-01T00:00:{i:02d}Z", "message": f"job {i} done"}) for i in range(40)]
+    lines[20] = '{"time": "2024-01-01T00:00:20Z", "message": "deep", "trace": ' + nested + "}"
+    frame = read_logs(write(tmp_path / "a.log", "\n".join(lines).encode()), warn=False)
+    assert len(frame) == 40 and frame["parsed"].drop(index=20).all()
+    assert frame.loc[19, "content"] == "job 19 done"
 
 
 def test_time_of_day_rolls_over_to_next_day(tmp_path):

@@ -238,6 +238,25 @@ def test_no_room_for_the_kept_lines_reads_the_logs_again(log, tmp_path, monkeypa
     pd.testing.assert_frame_equal(line_frame(run, keys, np.zeros(len(keys), dtype=bool)), expected)
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_disk_under_the_kept_lines_reads_the_logs_again(log, monkeypatch):
+    # Writes to /dev/full fail as on a full disk, and so does closing it, which flushes what is left.
+    miner = LogTemplateMiner()
+    run = count_keys([str(log)], masker=miner.masker, chunk_lines=700)
+    keys = mine_table(run.table.frame(), miner)
+    expected = line_frame(run, keys, np.zeros(len(keys), dtype=bool))
+    made = KeptLines.__init__
+
+    def on_full_disk(self, columns=None):
+        made(self, columns)
+        self.file = open("/dev/full", "wb")
+
+    monkeypatch.setattr(KeptLines, "__init__", on_full_disk)
+    run = count_keys([str(log)], masker=LogTemplateMiner().masker, chunk_lines=700, keep_lines=LEAN_COLUMNS)
+    assert run.kept is None
+    pd.testing.assert_frame_equal(line_frame(run, keys, np.zeros(len(keys), dtype=bool)), expected)
+
+
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("block", [7, 1 << 20])
 def test_first_lines_number_keys_in_order_of_first_appearance(seed, block):
