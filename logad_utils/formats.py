@@ -500,14 +500,26 @@ _LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels}
 
 
 def _scalar_text(value) -> str:
-    """Text of a JSON value; lists become their items joined by spaces."""
+    """Text of a JSON value; lists become their items joined by spaces, objects their ``key=value`` pairs.
+
+    Walked with a stack of what is left to write, not by recursion: json reads values nested deeper than
+    Python recurses.
+    """
     if isinstance(value, str):
         return value
-    if isinstance(value, list):
-        return " ".join(map(_scalar_text, value))
-    if isinstance(value, dict):
-        return " ".join(f"{k}={_scalar_text(v)}" for k, v in value.items())
-    return json.dumps(value)
+    out: list[str] = []
+    stack = [value]  # values and the text between them, the next one last; text stands for itself
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, list):
+            stack += [part for v in reversed(item) for part in (v, " ")][:-1]
+        elif isinstance(item, dict):
+            stack += [part for k, v in reversed(item.items()) for part in (v, f"{k}=", " ")][:-1]
+        else:
+            out.append(json.dumps(item))
+    return "".join(out)
 
 
 def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str | None = None) -> pd.Series:

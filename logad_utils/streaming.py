@@ -402,6 +402,7 @@ class KeptLines:
         start = self.file.tell()
         with pa.ipc.new_stream(self.file, table.schema, options=options) as writer:
             writer.write_table(table)
+        self.file.flush()  # a full disk fails here, where the caller falls back, not when the file is read
         self.spans.append((start, self.file.tell() - start))
         self.dtypes.append(chunk.dtypes.to_dict())
 

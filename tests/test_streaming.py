@@ -239,8 +239,14 @@ def test_no_room_for_the_kept_lines_reads_the_logs_again(log, tmp_path, monkeypa
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
-def test_a_full_disk_under_the_kept_lines_reads_the_logs_again(log, monkeypatch):
-    # Writes to /dev/full fail as on a full disk, and so does closing it, which flushes what is left.
+@pytest.mark.parametrize("lines", [None, 6])
+def test_a_full_disk_under_the_kept_lines_reads_the_logs_again(log, tmp_path, monkeypatch, lines):
+    # Writes to /dev/full fail as on a full disk, and so does closing it, which flushes what is left; a few
+    # lines fit in the file's buffer, which only a flush writes.
+    if lines is not None:
+        few = tmp_path / "few.jrn"
+        few.write_text("".join(Path(log).read_text().splitlines(keepends=True)[:lines]))
+        log = few
     miner = LogTemplateMiner()
     run = count_keys([str(log)], masker=miner.masker, chunk_lines=700)
     keys = mine_table(run.table.frame(), miner)
@@ -249,7 +255,7 @@ def test_a_full_disk_under_the_kept_lines_reads_the_logs_again(log, monkeypatch)
 
     def on_full_disk(self, columns=None):
         made(self, columns)
-        self.file = open("/dev/full", "wb")
+        self.file = open("/dev/full", "r+b")
 
     monkeypatch.setattr(KeptLines, "__init__", on_full_disk)
     run = count_keys([str(log)], masker=LogTemplateMiner().masker, chunk_lines=700, keep_lines=LEAN_COLUMNS)
