@@ -6,6 +6,7 @@ runs the same properties with ``LOGAD_FUZZ_EXAMPLES`` random examples each.
 """
 import codecs
 import gzip
+import json
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from logad_utils.cli import main
 from logad_utils.formats import PRESETS, detect_format
 from logad_utils.io import _SNIFF_BYTES, LogInputError, _iter_line_batches, read_logs
 from logad_utils.masking import Masker
@@ -170,6 +172,32 @@ def test_one_megabyte_lines(tmp_path, sep):
     frame = read_rows(path)
     assert len(frame) == 5 and frame["truncated"].tolist() == [False, True, True, False, False]
     assert frame["raw"].iloc[1] == big[:65_536]
+
+
+# JSON values of any shape, with texts that json writes as escapes of half a UTF-16 pair, and odd numbers.
+json_text = st.text(max_size=12) | st.sampled_from(["\ud800", "a\udfffb", "\ud83d\ude00", "\\ud800", "<\u2028>"])
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**20, max_value=10**20) | st.floats() | json_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=3), max_leaves=8)
+json_lines = st.lists(st.fixed_dictionaries(
+    {"time": st.sampled_from(["2024-05-01T10:00:00Z", 1714557600, 1714557600123, "yesterday"]) | json_values,
+     "message": json_text | json_values},
+    optional={"level": st.sampled_from(["info", "ERROR", 30, 50]) | json_values, "logger": json_values,
+              "extra": json_values}), min_size=1, max_size=12)
+
+
+@fuzz(0.5)
+@given(objects=json_lines, deep=st.sampled_from([0, 0, 0, 600, 980]))
+def test_json_lines_of_any_values_keep_every_line_and_are_written(workdir, objects, deep):
+    # Whatever a JSON log holds (and a value nested as deep as json reads), every line is read and written out.
+    lines = [json.dumps(obj) for obj in objects]
+    if deep:
+        lines[len(lines) // 2] = lines[len(lines) // 2][:-1] + ', "deep": ' + "[" * deep + "]" * deep + "}"
+    path = workdir / "objects.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(read_rows(path)) == len(lines)
+    for out in ("objects.csv", "objects.parquet"):
+        assert main(["parse", str(path), "--out", str(workdir / out)]) == 0
 
 
 @fuzz(1)
