@@ -18,6 +18,7 @@ import re
 import threading
 import warnings
 import zlib
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
@@ -150,6 +151,16 @@ _INVALID = _ByteCounter()
 def count_replaced(n: int) -> None:
     """Count n characters of this thread's read replaced by U+FFFD (reported with its invalid bytes)."""
     _INVALID.count += n
+
+
+@contextmanager
+def _uncounted() -> Iterator[None]:
+    """Replacements made in the block are not counted: it looks at lines that are counted when they are read."""
+    counted = _INVALID.count
+    try:
+        yield
+    finally:
+        _INVALID.count = counted
 
 
 def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
@@ -439,8 +450,7 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     """
     context = list(before)[-_CONTEXT_LINES:]
     checked = 0
-    counted = _INVALID.count
-    try:
+    with _uncounted():
         for size in (16, _MAX_CARRY):
             head = [*context, *lines[:size]]
             blank = _blank(head)
@@ -451,8 +461,6 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
             checked = int(stop[0]) if len(stop) else len(flags)
             if checked < len(flags) or len(flags) == len(lines):
                 break
-    finally:
-        _INVALID.count = counted  # a look at lines that are counted when they are read
     return checked
 
 
@@ -645,10 +653,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.warnings.append(f"{source}: empty file")
             continue
         sample = detection_sample([s for batch in head for s in batch])
-        decoded = _INVALID.count
-        file_fmt = fixed or detect_format(sample)
-        rule = infer_multiline(sample, file_fmt)
-        _INVALID.count = decoded  # what detection replaced in the lines it parsed counts when they are read
+        with _uncounted():
+            file_fmt = fixed or detect_format(sample)
+            rule = infer_multiline(sample, file_fmt)
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
         roller, year_roller = _DayRoller(_first_date(sample)), _YearRoller()

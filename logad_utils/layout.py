@@ -764,72 +764,60 @@ def parse_json_object(line: str) -> dict | None:
     if not text.startswith("{"):
         return None
     try:
-        obj = json.loads(text)
-    except (ValueError, RecursionError):
+        obj, replaced = _json_loads(text)
+        fields = flatten(obj) if isinstance(obj, dict) else None
+    except (ValueError, RecursionError):  # RecursionError: nested about as deep as json reads
         return None
-    if not isinstance(obj, dict):
-        return None
-    try:
-        return _without_surrogates(flatten(obj)) if _lone_surrogate_escape(text) else flatten(obj)
-    except RecursionError:  # nested about as deep as json reads: unreadable like a deeper one
-        return None
+    if fields is not None:
+        _count_replaced(replaced)
+    return fields
 
 
-# An escaped UTF-16 surrogate (half of a pair, or a lone one), any escape, a low half's escape, and an unpaired
-# surrogate once decoded.
+# An escaped UTF-16 surrogate (half of a pair, or a lone one), any escape, and a low half's escape.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _ESCAPE = re.compile(r"\\(?:u([dD][89a-fA-F][0-9a-fA-F]{2})|.)", re.DOTALL)
 _LOW_ESCAPE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _lone_surrogate_escape(text: str) -> bool:
-    """Whether JSON text escapes half of a UTF-16 pair that the next escape does not complete, as json reads it
-    (an emoji's escaped pair is one character; ``\\\\ud800`` is a backslash, then text)."""
+def _lone_surrogate_escapes(text: str) -> list[int]:
+    """Where JSON text escapes half of a UTF-16 pair that the next escape does not complete, as json reads it
+    (an emoji's escaped pair is one character; ``\\\\ud800`` is a backslash, then text): each escape's start."""
     if _SURROGATE_ESCAPE.search(text) is None:
-        return False
-    paired = -1
+        return []
+    lone, paired = [], -1
     for m in _ESCAPE.finditer(text):
         half = m.group(1)
         if half is None or m.start() == paired:
             continue
         if half[1] in "89abAB" and _LOW_ESCAPE.match(text, m.end()):
             paired = m.end()
-            continue
-        return True
-    return False
+        else:
+            lone.append(m.start())
+    return lone
 
 
-def _without_surrogates(fields: dict) -> dict:
-    """``fields`` with each unpaired surrogate (a JSON escape such as ``\\ud800``) in a key or text, in lists and
-    objects too, replaced by U+FFFD and counted with the read's invalid bytes: no UTF-8 text, and so no output
-    file, can hold one. Two keys that differ only there become one, the later value kept, as a repeated key."""
-    found = 0
+def _json_loads(text: str) -> tuple[object, int]:
+    """``json.loads(text)``, each escaped half of a UTF-16 pair that json would leave unpaired read as U+FFFD (no
+    UTF-8 text, and so no output file, can hold it), and how many there were."""
+    lone = _lone_surrogate_escapes(text)
+    for start in reversed(lone):
+        text = text[:start] + "\\ufffd" + text[start + 6:]
+    return json.loads(text), len(lone)
 
-    def clean(value):
-        nonlocal found
-        if isinstance(value, str):
-            value, n = _SURROGATE.subn("\ufffd", value)
-            found += n
-        elif isinstance(value, list):
-            value = [clean(v) for v in value]
-        elif isinstance(value, dict):
-            value = {clean(k): clean(v) for k, v in value.items()}
-        return value
 
-    fields = clean(fields)
-    if found:
+def _count_replaced(n: int) -> None:
+    """Count n unpaired halves read as U+FFFD with the read's invalid bytes."""
+    if n:
         from .io import count_replaced
 
-        count_replaced(found)
-    return fields
+        count_replaced(n)
 
 
 def parse_logfmt(line: str) -> dict | None:
     """The key=value pairs of a logfmt line (quoted values unescaped), or None when the line is not all pairs."""
     text = line.strip()
     out: dict = {}
-    pos = 0
+    pos = replaced = 0
     # Pair by pair from the start: a line that is not logfmt fails at its first word, in linear time.
     while pos < len(text):
         m = _LOGFMT_PAIR.match(text, pos)
@@ -838,14 +826,16 @@ def parse_logfmt(line: str) -> dict | None:
         key, value = m.groups()
         if value.startswith('"'):
             try:
-                value = json.loads(value)
+                value, n = _json_loads(value)
+                replaced += n
             except ValueError:
                 value = value[1:-1]
         out[key] = value
         pos = m.end()
     if len(out) < 2:
         return None
-    return _without_surrogates(out) if _lone_surrogate_escape(text) else out
+    _count_replaced(replaced)
+    return out
 
 
 def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False,

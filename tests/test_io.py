@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from logad_utils.cli import main
 from logad_utils.io import LogInputError, iter_log_chunks, read_logs, resolve_paths
-from logad_utils.layout import _lone_surrogate_escape
+from logad_utils.layout import _lone_surrogate_escapes
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
 
@@ -123,7 +123,7 @@ def test_lone_surrogate_escapes_are_found_as_json_reads_them(parts):
     # An emoji's escaped pair is one character, an escaped backslash ends no escape: as json.loads decides.
     text = '"' + "".join(parts) + '"'
     decoded = json.loads(text)
-    assert _lone_surrogate_escape(text) == any(0xD800 <= ord(c) <= 0xDFFF for c in decoded)
+    assert bool(_lone_surrogate_escapes(text)) == any(0xD800 <= ord(c) <= 0xDFFF for c in decoded)
 
 
 @pytest.mark.parametrize("line", [
