@@ -122,6 +122,9 @@ _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
 _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
 # Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
 _UPTIME_P = _Part("Timestamp", r"\d{1,8}\.\d{6}", ("epoch",))
+# Seconds since a start with a fraction of 3-9 digits, padded in the bracket that opens the line, as Xorg
+# ("[    27.160]") and PulseAudio ("(   0.030|   0.030)") write them. Out of such a bracket, it is any measurement.
+_RELATIVE_P = _Part("Timestamp", r"\d{1,8}\.\d{3,9}", ("epoch",))
 
 # Longer, more specific layouts first: a tie goes to the earlier one.
 _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
@@ -159,6 +162,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_DAY_MON_P, _HM_P),
     (_EPOCH_P,),
     (_UPTIME_P,),
+    (_RELATIVE_P,),
     (_TIME12_P, _AMPM_P),
     (_KITCHEN_P,),
     (_TIME_P,),
@@ -174,15 +178,20 @@ def _layout_regex(layout: tuple[_Part, ...]) -> str:
 
 
 _LAYOUT_RES = [re.compile(_START + _layout_regex(layout) + _END) for layout in _LAYOUTS]
-# What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences.
+# What may start a record: a kitchen time ("at 3:04PM") and a bare relative time are too common inside sentences.
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
-                                if layout != (_KITCHEN_P,)))
+                                if layout not in ((_KITCHEN_P,), (_RELATIVE_P,))))
+_RELATIVE = _LAYOUTS.index((_RELATIVE_P,))
+_CLOSERS = {"[": "]", "(": ")"}
 
 
 def starts_with_timestamp(line: str) -> bool:
     """True when one of the known timestamp layouts starts within the first tokens of ``line``."""
     m = _ANY_TIME.search(line[:_SEARCH_CHARS])
-    return m is not None and len(line[:m.start()].split()) <= _MAX_TIME_TOKEN
+    if m is not None and len(line[:m.start()].split()) <= _MAX_TIME_TOKEN:
+        return True
+    m = _LAYOUT_RES[_RELATIVE].search(line[:_SEARCH_CHARS])
+    return m is not None and line[:m.start()].rstrip(" ") in _CLOSERS
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,11 @@ class _TimeHit:
     token: int  # whitespace tokens before it
     bracketed: bool  # an opening bracket just before it, closed in the header
     closed: bool  # ... closed just after it
+    opener: str = "["  # the bracket: "[" or "("
+
+    @property
+    def closer(self) -> str:
+        return _CLOSERS[self.opener]
 
 
 def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
@@ -203,11 +217,14 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
             continue
         before = head[:m.start()]
         opened = before.rstrip(" ")  # the kernel's ring buffer pads inside its bracket: "[    1.684651]"
-        closed = head[m.end():m.end() + 1] == "]"
-        bracketed = opened.endswith("[") and (closed or "]" in head[m.end():])
+        opener = opened[-1:] if opened[-1:] in _CLOSERS else "["
+        closed = head[m.end():m.end() + 1] == _CLOSERS[opener]
+        bracketed = opened[-1:] == opener and (closed or _CLOSERS[opener] in head[m.end():])
         token = len(_PRE_TOKEN.findall(opened[:-1] if bracketed else before))
+        if i == _RELATIVE and not (bracketed and opened == opener):
+            continue
         if token <= _MAX_TIME_TOKEN:
-            out.append((_TimeHit(i, token, bracketed, bracketed and closed), m))
+            out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener), m))
     return out
 
 
@@ -311,6 +328,8 @@ _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")
+# A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)".
+_PAREN_MARK = re.compile(r"[A-Z]{1,3}|[^\w\s()]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -349,6 +368,8 @@ def _elements(rest: str) -> list[_Element]:
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
                           _CALLER.fullmatch(word) is not None)
+            elif kind == "paren":
+                detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None,)
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail))
@@ -374,8 +395,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             break
         marked = _at(per_line, alive, place, _symbol)
         if len(marked) >= need and len({_symbol(per_line[i][place]) for i in marked}) > 1:
+            first = per_line[marked[0]][place]
+            # Xorg writes some lines without a mark ("[  27.158] Current Operating System: ..."): optional there.
+            paren = first.kind == "paren"
+            header.append((_Element("mark", first.spaced, (paren,)), paren and len(marked) < len(alive)))
             alive = marked
-            header.append((_Element("mark", per_line[alive[0]][place].spaced, ()), False))
             continue
         kind, n = kinds.most_common(1)[0]
         bracketed = _at(per_line, alive, place, _bracketed)
@@ -447,8 +471,10 @@ def _bracketed(element: _Element) -> bool:
 
 
 def _symbol(element: _Element) -> str | None:
-    """The symbol of a lone-symbol element ("-", ".", "#" between spaces), else None."""
+    """The symbol of a lone-symbol element ("-", ".", "#" between spaces, or a mark in parentheses), else None."""
     if element.kind == "sep" and element.spaced and element.detail[1] and element.detail[0] != "|":
+        return element.detail[0]
+    if element.kind == "paren":
         return element.detail[0]
     return element.detail[3] if element.kind == "word" and element.spaced else None
 
@@ -546,8 +572,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             out += f"(?:{field})?" if optional else field
         elif element.kind == "mark":
             name = names("Mark")
-            patterns[name] = _MARK.pattern
-            out += gap + f"<{name}>"
+            paren = element.detail[0]
+            patterns[name] = _PAREN_MARK.pattern if paren else _MARK.pattern
+            field = gap + (f"\\(<{name}>\\)" if paren else f"<{name}>")
+            out += f"(?:{field})?" if optional else field
         elif element.kind == "sep":
             out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
         else:
@@ -582,15 +610,15 @@ def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
 _BRACKET_REST = re.compile(r"([:,]?)\s+(" + LEVELS_RE + r")(?:[\s/]+([^\]\s][^\]]*?))?\s*")
 
 
-def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, str]) -> str:
+def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, str], closer: str = "]") -> str:
     """Loghub-notation text from the timestamp to the bracket it opened: a level and a component, or one field."""
-    inner = [r.partition("]")[0] for r in rests if "]" in r]
-    found = [m for text in inner if (m := _BRACKET_REST.fullmatch(text))]
+    inner = [r.partition(closer)[0] for r in rests if closer in r]
+    found = [m for text in inner if closer == "]" and (m := _BRACKET_REST.fullmatch(text))]
     if not found or len(found) < HEADER_SHARE * len(inner):
         name = names("Field")
-        patterns[name] = r"[^\]]*?"
+        patterns[name] = f"[^{re.escape(closer)}]*?"
         spaced = sum(text[:1].isspace() for text in inner) >= HEADER_SHARE * len(inner)
-        return (" " if spaced else "") + f"<{name}>\\]"
+        return (" " if spaced else "") + f"<{name}>" + re.escape(closer)
     level = names("Level")
     patterns[level] = LEVELS_RE
     out = re.escape(Counter(m.group(1) for m in found).most_common(1)[0][0]) + f" <{level}>"
@@ -664,7 +692,8 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
         patterns[name] = part.regex
         fields.append(name)
     padded = hit.bracketed and any(line[:m.start()].endswith(" ") for line, m in found)
-    opening, closing = ("\\[" + "\\s*" * padded if hit.bracketed else ""), ("\\]" if hit.closed else "")
+    opening = re.escape(hit.opener) + "\\s*" * padded if hit.bracketed else ""
+    closing = re.escape(hit.closer) if hit.closed else ""
     return (opening + " ".join(f"<{f}>" for f in fields) + closing, tuple(fields),
             _time_format([" ".join(v) for v in values], layout))
 
@@ -695,7 +724,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
         rests = [line[m.end() + hit.closed:] for line, m in found]
         inside = hit.bracketed and not hit.closed  # the timestamp opens a bracket the header closes later
-        header = _header([r.partition("]")[2] for r in rests] if inside else rests)
+        header = _header([r.partition(hit.closer)[2] for r in rests] if inside else rests)
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
@@ -706,7 +735,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
             pattern += colons
         else:
             if inside:
-                pattern += _bracket_rest_pattern(rests, names, patterns)
+                pattern += _bracket_rest_pattern(rests, names, patterns, hit.closer)
             pattern += _header_pattern(header, names, patterns, after_time=True)
     # A separator the message follows with no space ("|api|message", ":name:message") ends the header as it is.
     glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1])

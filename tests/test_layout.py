@@ -11,7 +11,8 @@ from logad_utils.cli import main
 from logad_utils.features import severity
 from logad_utils.formats import PRESETS, LogFormat, detect_format
 from logad_utils.io import detection_sample, parse_lines
-from logad_utils.layout import infer_structured_format, infer_text_format
+from logad_utils.layout import infer_structured_format, infer_text_format, starts_with_timestamp
+from logad_utils.templates import mine_templates
 from logad_utils.pipeline import parse_logs
 
 T0 = pd.Timestamp("2024-03-05 14:07:09")
@@ -553,6 +554,33 @@ def test_kernel_ring_buffer_seconds_since_boot_are_timestamps():
     frame = parse_lines(lines)
     assert frame["timestamp"].notna().all() and (frame["timestamp"].diff().dropna() > pd.Timedelta(0)).all()
     assert frame["content"].str.startswith("usb 1-").all()
+
+
+def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps():
+    # Xorg pads milliseconds in a square bracket and marks levels in parentheses; PulseAudio writes its time and
+    # the time since the last line in one parenthesis. Both get wider as the time grows.
+    # A few lines have no mark.
+    xorg = [f"[{s * 37.5:10.3f}] " + ("" if s % 9 == 4 else f"({['II', 'WW', 'EE', '=='][s % 4]}) ")
+            + f"Loading /usr/lib/xorg/modules/mod{s % 3}.so" for s in range(40)]
+    frame = parse_lines(xorg)
+    times = [pd.Timestamp(s * 37.5, unit="s") for s in range(40)]
+    assert frame["parsed"].all() and frame["timestamp"].tolist() == times
+    assert frame["content"].tolist() == [f"Loading /usr/lib/xorg/modules/mod{s % 3}.so" for s in range(40)]
+    assert mine_templates(frame)["template_id"].nunique() == 1  # the level mark is no word of the message
+    pulse = [f"({s * 37.5:8.3f}|{s % 7 / 4:8.3f}) {'IWE'[s % 3]}: [pulseaudio] sink.c: Device hw:{s} busy"
+             for s in range(40)]
+    frame = parse_lines(pulse)
+    assert frame["timestamp"].tolist() == times
+    assert frame["content"].tolist() == [f"[pulseaudio] sink.c: Device hw:{s} busy" for s in range(40)]
+
+
+def test_a_bare_number_with_a_fraction_is_no_timestamp():
+    # A measurement opening a line, or one in a bracket later on, is no time since a start.
+    lines = [f"{s * 1.5:.3f} ms spent in step {s}" for s in range(40)]
+    assert "timestamp" not in parse_lines(lines) or parse_lines(lines)["timestamp"].isna().all()
+    lines = [f"job {s} [{s * 1.5:.3f}] done" for s in range(40)]
+    assert "timestamp" not in parse_lines(lines) or parse_lines(lines)["timestamp"].isna().all()
+    assert not starts_with_timestamp("12.345 ms spent") and starts_with_timestamp("[  12.345] Current OS: Linux")
 
 
 def test_a_long_word_is_no_catastrophic_backtracking():
