@@ -178,7 +178,8 @@ def _layout_regex(layout: tuple[_Part, ...]) -> str:
 
 
 _LAYOUT_RES = [re.compile(_START + _layout_regex(layout) + _END) for layout in _LAYOUTS]
-# What may start a record: a kitchen time ("at 3:04PM") and a bare relative time are too common inside sentences.
+# What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
+# brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
                                 if layout not in ((_KITCHEN_P,), (_RELATIVE_P,))))
 _RELATIVE = _LAYOUTS.index((_RELATIVE_P,))
@@ -188,10 +189,7 @@ _CLOSERS = {"[": "]", "(": ")"}
 def starts_with_timestamp(line: str) -> bool:
     """True when one of the known timestamp layouts starts within the first tokens of ``line``."""
     m = _ANY_TIME.search(line[:_SEARCH_CHARS])
-    if m is not None and len(line[:m.start()].split()) <= _MAX_TIME_TOKEN:
-        return True
-    m = _LAYOUT_RES[_RELATIVE].search(line[:_SEARCH_CHARS])
-    return m is not None and line[:m.start()].rstrip(" ") in _CLOSERS
+    return m is not None and len(line[:m.start()].split()) <= _MAX_TIME_TOKEN
 
 
 @dataclass(frozen=True)
@@ -218,10 +216,11 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         before = head[:m.start()]
         opened = before.rstrip(" ")  # the kernel's ring buffer pads inside its bracket: "[    1.684651]"
         opener = opened[-1:] if opened[-1:] in _CLOSERS else "["
-        closed = head[m.end():m.end() + 1] == _CLOSERS[opener]
-        bracketed = opened[-1:] == opener and (closed or _CLOSERS[opener] in head[m.end():])
+        closer = _CLOSERS[opener]
+        closed = head[m.end():m.end() + 1] == closer
+        bracketed = opened[-1:] == opener and (closed or closer in head[m.end():])
         token = len(_PRE_TOKEN.findall(opened[:-1] if bracketed else before))
-        if i == _RELATIVE and not (bracketed and opened == opener):
+        if i == _RELATIVE and not (bracketed and opened == opener and head[m.end():m.end() + 1] in (closer, "|")):
             continue
         if token <= _MAX_TIME_TOKEN:
             out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener), m))
@@ -231,6 +230,8 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
 def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | None]]:
     """The (layout, position) found on most lines, and its match per line (None where absent)."""
     per_line = [dict(_time_hits(line)) for line in lines]
+    if not _counts_up(per_line):  # numbers in brackets that do not count up are durations ("(0.010) SELECT")
+        per_line = [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE} for hits in per_line]
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)
@@ -238,6 +239,14 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
     if votes[best] < MIN_TIME_SHARE * len(lines):
         return None, [None] * len(lines)
     return best, [hits.get(best) for hits in per_line]
+
+
+def _counts_up(per_line: list[dict[_TimeHit, re.Match]]) -> bool:
+    """Whether the relative times of the lines that have one (in line order) count up: non-decreasing from one
+    to the next but for a restart or two in 20, and not all equal."""
+    values = np.array([float(m.group()) for hits in per_line for hit, m in hits.items() if hit.layout == _RELATIVE])
+    steps = np.diff(values)
+    return len(steps) > 0 and bool((steps >= 0).mean() >= 0.95) and bool(steps.max() > 0)
 
 
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
@@ -328,8 +337,10 @@ _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")
-# A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)".
-_PAREN_MARK = re.compile(r"[A-Z]{1,3}|[^\w\s()]{1,3}")
+# A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)". A doubled capital or
+# symbols only: "(OK)", "(GC)" opening messages are words.
+_PAREN_MARK = re.compile(r"([A-Z])\1|[^\w\s()]{1,3}")
+_PAREN_MARK_FIELD = r"[A-Z]{2}|[^\w\s()]{1,3}"  # as a format's field: no back-reference
 
 
 @dataclass(frozen=True)
@@ -394,6 +405,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if not kinds:
             break
         marked = _at(per_line, alive, place, _symbol)
+        # Marks in parentheses take turns with each other, lone symbols with each other.
+        paren = [i for i in marked if per_line[i][place].kind == "paren"]
+        others = [i for i in marked if per_line[i][place].kind != "paren"]
+        marked = paren if len(paren) > len(others) else others
         if len(marked) >= need and len({_symbol(per_line[i][place]) for i in marked}) > 1:
             first = per_line[marked[0]][place]
             # Xorg writes some lines without a mark ("[  27.158] Current Operating System: ..."): optional there.
@@ -531,7 +546,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     for i, (element, optional) in enumerate(header):
         # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");
         # other elements follow a space.
-        glued = element.kind in ("sep", "cell", "bracket") or (element.kind == "level" and element.detail[0])
+        glued = element.kind in ("sep", "cell", "bracket") or (element.kind in ("level", "mark") and element.detail[0])
         forced = i == 0 and after_time and not glued
         gap = " " if element.spaced or forced else ""
         nxt = header[i + 1][0] if i + 1 < len(header) else None
@@ -573,7 +588,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "mark":
             name = names("Mark")
             paren = element.detail[0]
-            patterns[name] = _PAREN_MARK.pattern if paren else _MARK.pattern
+            patterns[name] = _PAREN_MARK_FIELD if paren else _MARK.pattern
             field = gap + (f"\\(<{name}>\\)" if paren else f"<{name}>")
             out += f"(?:{field})?" if optional else field
         elif element.kind == "sep":

@@ -574,13 +574,41 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
     assert frame["content"].tolist() == [f"[pulseaudio] sink.c: Device hw:{s} busy" for s in range(40)]
 
 
-def test_a_bare_number_with_a_fraction_is_no_timestamp():
-    # A measurement opening a line, or one in a bracket later on, is no time since a start.
-    lines = [f"{s * 1.5:.3f} ms spent in step {s}" for s in range(40)]
-    assert "timestamp" not in parse_lines(lines) or parse_lines(lines)["timestamp"].isna().all()
-    lines = [f"job {s} [{s * 1.5:.3f}] done" for s in range(40)]
-    assert "timestamp" not in parse_lines(lines) or parse_lines(lines)["timestamp"].isna().all()
-    assert not starts_with_timestamp("12.345 ms spent") and starts_with_timestamp("[  12.345] Current OS: Linux")
+def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
+    # A measurement opening a line, one in a bracket later on, or durations that do not count up (Django's SQL
+    # lines) are no time since a start.
+    for lines in ([f"{s * 1.5:.3f} ms spent in step {s}" for s in range(40)],
+                  [f"job {s} [{s * 1.5:.3f}] done" for s in range(40)],
+                  [f"[{s * 1.5:.3f} ms] GET /api/{s}" for s in range(40)],
+                  [f"({s % 7 / 100:.3f}) SELECT id FROM item WHERE id = {s}" for s in range(40)]):
+        frame = parse_lines(lines)
+        assert "timestamp" not in frame or frame["timestamp"].isna().all()
+    request = [f"[05/Mar/2024 14:07:{s:02d}] \"GET /items/{s} HTTP/1.1\" 200 {s}" for s in range(20)]
+    sql = [f"({s % 7 / 100:.3f}) SELECT id FROM item WHERE id = {s}" for s in range(20)]
+    frame = parse_lines([line for pair in zip(request, sql) for line in pair])
+    assert frame["timestamp"].dt.year.iloc[::2].eq(2024).all()
+    # A number list after a header line stays the event's continuation.
+    lines = [line for s in range(15) for line in (f"2024-03-05 14:07:{s:02d},123 INFO trainer: epoch {s} weights:",
+                                                   f"[0.{s:03d}4, 0.5678]")]
+    frame = parse_lines(lines)
+    assert frame["event_line_no"].tolist() == [1 + 2 * (i // 2) for i in range(30)]
+    assert not starts_with_timestamp("[  12.345] Current OS: Linux")  # only a whole file shows it counts up
+
+
+def test_level_marks_in_parentheses_and_lone_symbols_are_apart():
+    marks = ["II", "WW", "EE", "=="]
+    # A lone symbol on one line does not decide the shape of the marks in parentheses.
+    lines = ["2024-03-05 14:06:59 - starting X"] + [f"2024-03-05 14:07:{s:02d} ({marks[s % 4]}) Loading module {s}"
+                                                    for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and frame["content"].iloc[1:].str.startswith("Loading module").all()
+    # A mark glued to the bracket before it.
+    glued = parse_lines([f"[{s * 1.5 + 1:10.3f}]({marks[s % 4]}) Loading {s}" for s in range(30)])
+    assert glued["parsed"].all() and glued["content"].tolist() == [f"Loading {s}" for s in range(30)]
+    # Words in parentheses that open a message are no marks.
+    words = parse_lines([f"2024-03-05 14:07:{s:02d} ({['OK', 'GC', 'DB'][s % 3]}) worker finished job {s}"
+                         for s in range(30)])
+    assert words["content"].iloc[0] == "(OK) worker finished job 0"
 
 
 def test_a_long_word_is_no_catastrophic_backtracking():
