@@ -135,6 +135,20 @@ def test_same_input_same_scores(fitted):
     assert again.history_["loss"] == pytest.approx(det.history_["loss"], abs=1e-6)
 
 
+def test_each_epoch_runs_in_one_call_with_the_weights_of_one_call_per_step(fitted, monkeypatch):
+    docs, det = fitted
+    # 5 training batches an epoch (min_steps_per_epoch): all of them in one call of the compiled step.
+    assert det.autoencoder_.steps_per_execution == 5
+    keras = ae_mod._keras()
+    compile_model = keras.Model.compile
+    monkeypatch.setattr(keras.Model, "compile", lambda model, *a, **k: compile_model(
+        model, *a, **{**k, "steps_per_execution": 1}))
+    stepwise = AutoencoderDetector(**TINY).fit(frame(docs))
+    assert stepwise.autoencoder_.steps_per_execution == 1
+    np.testing.assert_allclose(stepwise.decision_scores_, det.decision_scores_, rtol=0, atol=1e-6)
+    assert stepwise.history_["loss"] == pytest.approx(det.history_["loss"], abs=1e-6)
+
+
 def test_save_load_round_trip(fitted, tmp_path):
     docs, det = fitted
     folder = save_detector(tmp_path / "model", det)

@@ -409,7 +409,7 @@ class AutoencoderDetector(BaseLogDetector):
         hidden = [min(int(h), d) for h in self.hidden]
         return hidden, min(int(self.latent), d)
 
-    def _build(self, d: int, output_bias: np.ndarray | None = None):
+    def _build(self, d: int, output_bias: np.ndarray | None = None, steps_per_epoch: int = 1):
         keras = _keras()
         hidden, latent = self._widths(d)
         seed = int(self.random_state)
@@ -434,7 +434,10 @@ class AutoencoderDetector(BaseLogDetector):
         if output_bias is not None:
             out_layer.bias.assign(np.asarray(output_bias, dtype=np.float32))
         model = keras.Model(inputs, outputs, name="log_autoencoder")
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate), loss="mse")
+        # An epoch's steps in one call of the compiled step: the same batches in the same order (the same weights),
+        # without Keras' Python between steps (a fifth of the training time on 2 cores, 1M journal lines).
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate), loss="mse",
+                      steps_per_execution=max(1, int(steps_per_epoch)))
         self.layer_sizes_ = hidden + [latent]
         return model
 
@@ -481,7 +484,8 @@ class AutoencoderDetector(BaseLogDetector):
             val_ds = SparseBatches.make(matrix[va], damp_counts(val_counts[va], self.weighting), bs)
             monitor = "val_loss"
 
-        self.autoencoder_ = self._build(self.n_features_in_, self._output_bias(matrix[tr], train_counts[tr]))
+        self.autoencoder_ = self._build(self.n_features_in_, self._output_bias(matrix[tr], train_counts[tr]),
+                                        len(train_ds))
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=int(self.patience),
                                                    restore_best_weights=True)]
         if self.log_dir:
