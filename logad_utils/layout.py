@@ -25,6 +25,7 @@ import csv
 import itertools
 import json
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -182,7 +183,7 @@ _LAYOUT_RES = [re.compile(_START + _layout_regex(layout) + _END) for layout in _
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
                                 if layout not in ((_KITCHEN_P,), (_RELATIVE_P,))))
-_RELATIVE = _LAYOUTS.index((_RELATIVE_P,))
+_UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
 _CLOSERS = {"[": "]", "(": ")"}
 
 
@@ -235,18 +236,20 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)
-    best = min(votes, key=lambda h: (-votes[h], h.token, h.layout))
+    # On as many lines, a clock beats seconds since a start ("[    12.300] 2024-03-05 14:07:00 INFO ...").
+    best = min(votes, key=lambda h: (-votes[h], h.layout in (_UPTIME, _RELATIVE), h.token, h.layout))
     if votes[best] < MIN_TIME_SHARE * len(lines):
         return None, [None] * len(lines)
     return best, [hits.get(best) for hits in per_line]
 
 
 def _counts_up(per_line: list[dict[_TimeHit, re.Match]]) -> bool:
-    """Whether the relative times of the lines that have one (in line order) count up: non-decreasing from one
-    to the next but for a restart or two in 20, and not all equal."""
+    """Whether the relative times of the lines that have one (in line order) count up: ten rises at least, and
+    ten times as many as falls (a clock falls only when its program restarts; durations rise and fall alike)."""
     values = np.array([float(m.group()) for hits in per_line for hit, m in hits.items() if hit.layout == _RELATIVE])
     steps = np.diff(values)
-    return len(steps) > 0 and bool((steps >= 0).mean() >= 0.95) and bool(steps.max() > 0)
+    rises, falls = int((steps > 0).sum()), int((steps < 0).sum())
+    return rises >= 10 and rises >= 10 * falls
 
 
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
@@ -340,7 +343,7 @@ _MARK = re.compile(r"[^\w\s\[\]()|]")
 # A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)". A doubled capital or
 # symbols only: "(OK)", "(GC)" opening messages are words.
 _PAREN_MARK = re.compile(r"([A-Z])\1|[^\w\s()]{1,3}")
-_PAREN_MARK_FIELD = r"[A-Z]{2}|[^\w\s()]{1,3}"  # as a format's field: no back-reference
+_PAREN_MARK_FIELD = "|".join(c * 2 for c in string.ascii_uppercase) + r"|[^\w\s()]{1,3}"  # no back-reference
 
 
 @dataclass(frozen=True)

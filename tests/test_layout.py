@@ -587,6 +587,13 @@ def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
     sql = [f"({s % 7 / 100:.3f}) SELECT id FROM item WHERE id = {s}" for s in range(20)]
     frame = parse_lines([line for pair in zip(request, sql) for line in pair])
     assert frame["timestamp"].dt.year.iloc[::2].eq(2024).all()
+    # Durations mostly 0.000 with a few rises (and as many falls) are no clock either.
+    sql = [f"({0.001 * (s % 10 == 3):.3f}) SELECT id FROM item WHERE id = {s}" for s in range(20)]
+    frame = parse_lines([line for pair in zip(request, sql) for line in pair])
+    assert frame["timestamp"].dt.year.iloc[::2].eq(2024).all()
+    # On the same lines, a clock is the timestamp rather than seconds since a start.
+    both = parse_lines([f"[{12.3 + s / 2:10.3f}] 2024-03-05 14:07:{s:02d} INFO app: step {s}" for s in range(30)])
+    assert both["timestamp"].tolist() == [pd.Timestamp(f"2024-03-05 14:07:{s:02d}") for s in range(30)]
     # A number list after a header line stays the event's continuation.
     lines = [line for s in range(15) for line in (f"2024-03-05 14:07:{s:02d},123 INFO trainer: epoch {s} weights:",
                                                    f"[0.{s:03d}4, 0.5678]")]
@@ -609,6 +616,11 @@ def test_level_marks_in_parentheses_and_lone_symbols_are_apart():
     words = parse_lines([f"2024-03-05 14:07:{s:02d} ({['OK', 'GC', 'DB'][s % 3]}) worker finished job {s}"
                          for s in range(30)])
     assert words["content"].iloc[0] == "(OK) worker finished job 0"
+    # ... nor on a line without a mark among marked ones.
+    messages = ["(OK) Screen configured" if s % 5 == 0 else f"({marks[s % 2]}) Falling back {s}" for s in range(30)]
+    xorg = parse_lines([f"[{27 + s / 10:10.3f}] {message}" for s, message in enumerate(messages)])
+    assert xorg["content"].iloc[0] == "(OK) Screen configured" and xorg["content"].iloc[1] == "Falling back 1"
+    assert xorg["mark"].iloc[:2].isna().tolist() == [True, False]
 
 
 def test_a_long_word_is_no_catastrophic_backtracking():
