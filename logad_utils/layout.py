@@ -340,6 +340,8 @@ _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")
+# A level written as its first letter (logcat's and glog's alphabet, with PulseAudio's N for notice).
+_LETTER_LEVEL = re.compile(r"[VDINWEFAC]")
 # A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)". A doubled capital or
 # symbols only: "(OK)", "(GC)" opening messages are words.
 _PAREN_MARK = re.compile(r"([A-Z])\1|[^\w\s()]{1,3}")
@@ -366,8 +368,10 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":
                 leveled = m.group(4) is not None and not m.group(4).isdigit()
+                bare = m.group(4) is None and m.group(5) is None
+                letter = m.group(2) if bare and _LETTER_LEVEL.fullmatch(m.group(2)) else None
                 detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
-                          _DOTTED_LEVEL.fullmatch(m.group(2)) is not None)
+                          _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -391,7 +395,7 @@ def _elements(rest: str) -> list[_Element]:
             break
         else:
             break  # only whitespace left
-        if out[-1].kind == "component":
+        if out[-1].kind == "component" and not out[-1].detail[5]:  # a level letter may come before the name
             break
     return out
 
@@ -444,6 +448,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
                 break
             # On some lines only (a line written without its thread): an optional field, as a pid may be.
             header.append((element, len(alive) < before))
+            continue
+        letters = {e.detail[5] for e in shapes} if kind == "component" else set()
+        if None not in letters and len(letters) > 1:
+            # Level letters taking turns, as PulseAudio writes them ("W: [pulseaudio] pid.c: ..."): the level.
+            header.append((_Element("level", element.spaced, ("", "", ":", False, True)), False))
             continue
         if kind == "component":
             with_pid = sum(c for e, c in shapes.items() if e.detail[0])
@@ -554,9 +563,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         gap = " " if element.spaced or forced else ""
         nxt = header[i + 1][0] if i + 1 < len(header) else None
         if element.kind == "level":
-            opening, closing, colon, padded = element.detail
+            opening, closing, colon, padded = element.detail[:4]
             name = names("Level")
-            patterns[name] = LEVELS_RE
+            patterns[name] = _LETTER_LEVEL.pattern if element.detail[4:] == (True,) else LEVELS_RE
             out += gap + re.escape(opening) + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing) + colon
         elif element.kind == "component":
             name, pid = names("Component"), names("Pid")

@@ -571,7 +571,13 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
              for s in range(40)]
     frame = parse_lines(pulse)
     assert frame["timestamp"].tolist() == times
-    assert frame["content"].tolist() == [f"[pulseaudio] sink.c: Device hw:{s} busy" for s in range(40)]
+    # Its level letters take turns: the level, then the thread and the file.
+    assert frame["level"].tolist() == ["IWE"[s % 3] for s in range(40)] and (frame["component"] == "sink.c").all()
+    assert severity(frame["level"]).tolist() == [[0, 1, 2][s % 3] for s in range(40)]
+    assert frame["content"].tolist() == [f"Device hw:{s} busy" for s in range(40)]
+    # One letter that does not take turns names a component ("A: one thing", "B: another").
+    named = parse_lines([f"2024-03-05 14:07:{s:02d} A: step {s} done" for s in range(30)])
+    assert "level" not in named or named["level"].isna().all()
 
 
 def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
