@@ -746,7 +746,9 @@ class UnitMentions:
         """The names each text (t,) names, space-joined in order of first mention ('' for none or a non-text)."""
         if self.pattern is None:
             return [""] * len(texts)
-        return [" ".join(dict.fromkeys(self.pattern.findall(t))) if isinstance(t, str) else "" for t in texts]
+        # As an object array first: iterating Arrow-backed texts one by one costs 20 times as much.
+        return [" ".join(dict.fromkeys(self.pattern.findall(t))) if isinstance(t, str) else ""
+                for t in np.asarray(texts, dtype=object)]
 
 
 def mention_units(frame: pd.DataFrame) -> list[str]:
