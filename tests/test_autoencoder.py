@@ -1,6 +1,8 @@
 """AutoencoderDetector: API, batching without densifying, weights, determinism, persistence, latent vectors."""
 import copy
 import os
+import subprocess
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -147,6 +149,16 @@ def test_each_epoch_runs_in_one_call_with_the_weights_of_one_call_per_step(fitte
     assert stepwise.autoencoder_.steps_per_execution == 1
     np.testing.assert_allclose(stepwise.decision_scores_, det.decision_scores_, rtol=0, atol=1e-6)
     assert stepwise.history_["loss"] == pytest.approx(det.history_["loss"], abs=1e-6)
+
+
+def test_fits_on_keras_pytorch_backend_too():
+    # A user may choose Keras' PyTorch backend before logad imports Keras; it runs one step a call.
+    code = ("import numpy as np, pandas as pd; from logad_utils.detectors._autoencoder import AutoencoderDetector; "
+            "df = pd.DataFrame({'masked': [f'job {i % 7} done' for i in range(200)], 'blank': False}); "
+            "d = AutoencoderDetector(hidden=(8,), latent=4, epochs=2, batch_size=16, min_steps_per_epoch=3).fit(df); "
+            "assert d.autoencoder_.steps_per_execution == 1 and np.isfinite(d.decision_scores_).all()")
+    env = {**os.environ, "KERAS_BACKEND": "torch"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, timeout=300).returncode == 0
 
 
 def test_save_load_round_trip(fitted, tmp_path):

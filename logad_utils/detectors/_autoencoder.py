@@ -436,8 +436,10 @@ class AutoencoderDetector(BaseLogDetector):
         model = keras.Model(inputs, outputs, name="log_autoencoder")
         # An epoch's steps in one call of the compiled step: the same batches in the same order (the same weights),
         # without Keras' Python between steps (a fifth of the training time on 2 cores, 1M journal lines).
+        # (PyTorch's backend, which a user may choose, runs one step a call.)
+        steps = 1 if keras.backend.backend() == "torch" else max(1, int(steps_per_epoch))
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate), loss="mse",
-                      steps_per_execution=max(1, int(steps_per_epoch)))
+                      steps_per_execution=steps)
         self.layer_sizes_ = hidden + [latent]
         return model
 
