@@ -450,8 +450,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             header.append((element, len(alive) < before))
             continue
         letters = {e.detail[5] for e in shapes} if kind == "component" else set()
-        if None not in letters and len(letters) > 1:
-            # Level letters taking turns, as PulseAudio writes them ("W: [pulseaudio] pid.c: ..."): the level.
+        if None not in letters and len(letters) > 1 and letters & {"I", "W"}:
+            # Level letters taking turns, as PulseAudio and apt write them ("W: [pulseaudio] pid.c: ..."): the
+            # level. Info or warning among them: drive letters ("C: 20% used", "D: ...") are names.
             header.append((_Element("level", element.spaced, ("", "", ":", False, True)), False))
             continue
         if kind == "component":

@@ -578,6 +578,8 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
     # One letter that does not take turns names a component ("A: one thing", "B: another").
     named = parse_lines([f"2024-03-05 14:07:{s:02d} A: step {s} done" for s in range(30)])
     assert "level" not in named or named["level"].isna().all()
+    drives = parse_lines([f"2024-03-05 14:07:{s:02d} {'CDE'[s % 3]}: {20 + s}% used" for s in range(30)])
+    assert "level" not in drives or drives["level"].isna().all()
 
 
 def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
