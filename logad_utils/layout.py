@@ -221,7 +221,7 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         closed = head[m.end():m.end() + 1] == closer
         bracketed = opened[-1:] == opener and (closed or closer in head[m.end():])
         token = len(_PRE_TOKEN.findall(opened[:-1] if bracketed else before))
-        if i == _RELATIVE and not (bracketed and opened == opener and head[m.end():m.end() + 1] in (closer, "|")):
+        if i == _RELATIVE and not (bracketed and opened == opener and (closed or head[m.end():m.end() + 1] == "|")):
             continue
         if token <= _MAX_TIME_TOKEN:
             out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener), m))
@@ -230,9 +230,7 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
 
 def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | None]]:
     """The (layout, position) found on most lines, and its match per line (None where absent)."""
-    per_line = [dict(_time_hits(line)) for line in lines]
-    if not _counts_up(per_line):  # numbers in brackets that do not count up are durations ("(0.010) SELECT")
-        per_line = [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE} for hits in per_line]
+    per_line = _without_durations([dict(_time_hits(line)) for line in lines])
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)
@@ -243,13 +241,18 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
     return best, [hits.get(best) for hits in per_line]
 
 
-def _counts_up(per_line: list[dict[_TimeHit, re.Match]]) -> bool:
-    """Whether the relative times of the lines that have one (in line order) count up: ten rises at least, and
-    ten times as many as falls (a clock falls only when its program restarts; durations rise and fall alike)."""
+def _without_durations(per_line: list[dict[_TimeHit, re.Match]]) -> list[dict[_TimeHit, re.Match]]:
+    """The time hits of each line, less the relative times unless they count up over the lines: ten rises at
+    least, and ten times as many as falls (a clock falls only when its program restarts; durations such as
+    "(0.010) SELECT" rise and fall alike)."""
     values = np.array([float(m.group()) for hits in per_line for hit, m in hits.items() if hit.layout == _RELATIVE])
+    if not len(values):
+        return per_line
     steps = np.diff(values)
     rises, falls = int((steps > 0).sum()), int((steps < 0).sum())
-    return rises >= 10 and rises >= 10 * falls
+    if rises >= 10 and rises >= 10 * falls:
+        return per_line
+    return [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE} for hits in per_line]
 
 
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
