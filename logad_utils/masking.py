@@ -277,8 +277,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,
              "<ID>", False),
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
-    # class: a burst of 5xx answers among 2xx ones is what such a log is read for. The quote is looked for first,
-    # so that texts without one keep sharing a digit-canonical form (see _DigitForms).
+    # class: a burst of 5xx answers among 2xx ones is what such a log is read for. Texts without a "/" before a digit
+    # (HTTP/1.1) keep sharing a digit-canonical form (see _DigitForms).
     *(MaskRule(f"http_{d}xx", rf"(?<=\" )(?:(?<=HTTP/\d\.\d\" )|(?<=HTTP/\d\" )){d}\d\d" + _END, f"<HTTP{kind}>",
                False) for d, kind in zip("12345", ("INFO", "OK", "REDIRECT", "CLIENTERR", "SERVERERR"))),
     # Numbers, with dotted versions (1.2.3, v2.0.1) and exponents (1.5e-05) as one number.
@@ -458,49 +458,66 @@ def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, st
 # are applied to the original text: the same output, far fewer regex runs.
 
 
-def _digit_cuts(items, cuts: list) -> bool:
-    """Add to ``cuts`` the digit sets that items of a parsed pattern test for; False for a backreference."""
+def _digit_cuts(items, cuts: list, needs: frozenset | None = None, track: bool = True) -> bool:
+    """Add to ``cuts`` the digit sets that items of a parsed pattern test for, each as (needs, set): the
+    marks of the narrowest part around it that must match for its test to count (None: any text; ``needs``
+    as given unless ``track``). False for a backreference. A part that cannot match where its marks are
+    missing fails there whatever its digits."""
+    def inner(part, folded: bool = False) -> bool:
+        # Case folding reaches beyond ASCII (K and the Kelvin sign): no claim inside it.
+        narrow = track and not folded
+        return _digit_cuts(part, cuts, _narrower(needs, part) if narrow else needs, narrow)
+
     for op, av in items:
         if op in (_sre_c.LITERAL, _sre_c.NOT_LITERAL):
             if 0x30 <= av <= 0x39:
-                cuts.append({av})
+                cuts.append((needs, {av}))
         elif op is _sre_c.IN:
             for cop, cav in av:
                 if cop is _sre_c.LITERAL and 0x30 <= cav <= 0x39:
-                    cuts.append({cav})
+                    cuts.append((needs, {cav}))
                 elif cop is _sre_c.RANGE:
-                    cuts.append(set(range(max(cav[0], 0x30), min(cav[1], 0x39) + 1)))
+                    cuts.append((needs, set(range(max(cav[0], 0x30), min(cav[1], 0x39) + 1))))
                 elif cop not in (_sre_c.NEGATE, _sre_c.CATEGORY, _sre_c.LITERAL):
                     return False
         elif op in (_sre_c.ANY, _sre_c.AT):
             continue
         elif op is _sre_c.BRANCH:
-            if not all(_digit_cuts(alt, cuts) for alt in av[1]):
+            if not all(inner(alt) for alt in av[1]):
                 return False
         elif op is _sre_c.SUBPATTERN:
-            if not _digit_cuts(av[-1], cuts):
+            if not inner(av[-1], bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE)):
                 return False
         elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
-            if not _digit_cuts(av[1], cuts):
+            if not inner(av[1]):
                 return False
         elif op is getattr(_sre_c, "ATOMIC_GROUP", None):
-            if not _digit_cuts(av, cuts):
+            if not inner(av):
                 return False
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
-            if not _digit_cuts(av[2], cuts):
+            if not inner(av[2]):
                 return False
         else:  # a backreference or an unknown construct: digits must stay as they are
             return False
     return True
 
 
-def _pattern_cuts(pattern: str) -> list | None:
-    """Digit sets ``pattern`` tests for (see :func:`_digit_cuts`); None when it cannot be analysed."""
+def _narrower(needs: frozenset | None, items) -> frozenset | None:
+    """The better guard of ``needs`` and what the parsed part ``items`` needs (see :func:`_needs`)."""
+    own = _needs(items)
+    return own if own is not None and (needs is None or _rank(own) < _rank(needs)) else needs
+
+
+def _pattern_cuts(pattern: str, track: bool = True) -> list | None:
+    """(needs, digit set) ``pattern`` tests for (see :func:`_digit_cuts`); None when it cannot be analysed."""
     cuts: list = []
     try:
-        if not _digit_cuts(_parsed(pattern), cuts):
+        items = _parsed(pattern)
+        if not _digit_cuts(items, cuts, _needs(items) if track else None, track):
             return None
-        return [c for c in cuts if 0 < len(c) < 10]  # a set of no digit or all of them tells none apart
+        folded = items.state.flags & _sre_c.SRE_FLAG_IGNORECASE  # (?i) for the whole pattern: no claim
+        # A set of no digit or all of them tells none apart.
+        return [(None if folded else n, c) for n, c in cuts if 0 < len(c) < 10]
     except Exception:  # noqa: BLE001 - cannot analyse: no canonical form
         return None
 
@@ -517,55 +534,103 @@ def _digit_table(cuts: Iterable) -> bytes:
     return bytes(table)
 
 
+# A need is a set of marks, one of which is in every text a pattern matches in. A mark is a character, or a
+# punctuation character next to a digit: ":\0" is a ":" before one, "\0." a "." after one. A digit there is
+# any character a \d can start (an ASCII digit, or a non-ASCII character), so a ":" alone does not call
+# every number of "STAN 623939 sent: 60 EUR" apart the way "10:20:30" must be.
+_NEXT_TO_DIGIT = "\0"
+_DIGITISH = _DIGITS | {_NONASCII}
+
+
+def _reversed(items) -> list:
+    """The parsed sequence read backwards, for :func:`_first_chars` (its last characters)."""
+    out = []
+    for op, av in reversed(list(items)):
+        if op is _sre_c.BRANCH:
+            av = (av[0], [_reversed(alt) for alt in av[1]])
+        elif op is _sre_c.SUBPATTERN:
+            av = (*av[:-1], _reversed(av[-1]))
+        elif op is getattr(_sre_c, "ATOMIC_GROUP", None):
+            av = _reversed(av)
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
+            av = (av[0], av[1], _reversed(av[2]))
+        out.append((op, av))
+    return out
+
+
+def _next_to_digit(chars: set, after, before) -> set:
+    """Marks of punctuation ``chars`` that the parsed sequence ``after`` them starts with a digit (or ``before``
+    them ends with one); else ``chars`` themselves."""
+    if not chars <= _PUNCT:
+        return chars
+    for rest, mark in ((after, "{}" + _NEXT_TO_DIGIT), (_reversed(before), _NEXT_TO_DIGIT + "{}")):
+        first, can_be_empty = _first_chars(rest)
+        if first and not can_be_empty and first <= _DIGITISH:
+            return {mark.format(c) for c in chars}
+    return chars
+
+
 def _needs(items, ignorecase: bool = False) -> frozenset | None:
-    """Characters (not digits) one of which is in every text the parsed pattern matches in; None if unknown."""
+    """Marks (not digits; see _NEXT_TO_DIGIT) one of which is in every text the parsed pattern matches in;
+    None if unknown. Fewest marks win, then fewest lone characters."""
+    if ignorecase:
+        return None  # case folding reaches beyond ASCII (K and the Kelvin sign): no claim
+    items = list(items)
     best = None
-    for op, av in items:
+    for i, (op, av) in enumerate(items):
         got = None
-        if ignorecase:
-            return None  # case folding reaches beyond ASCII (K and the Kelvin sign): no claim
         if op is _sre_c.LITERAL:
-            got = {chr(av)}
+            got = _next_to_digit({chr(av)}, items[i + 1:], items[:i])
         elif op is _sre_c.IN and all(cop is _sre_c.LITERAL for cop, _ in av):
-            got = {chr(cav) for _, cav in av}
+            got = _next_to_digit({chr(cav) for _, cav in av}, items[i + 1:], items[:i])
         elif op is _sre_c.SUBPATTERN:
             got = _needs(av[-1], bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
         elif op is getattr(_sre_c, "ATOMIC_GROUP", None):
             got = _needs(av)
         elif op is _sre_c.ASSERT:  # what a look-around needs is in the text too
             got = _needs(av[1])
+            if av[0] < 0:  # a look-behind's last character is right before what follows it
+                last, can_be_empty = _first_chars(_reversed(av[1]))
+                marks = _next_to_digit(last, items[i + 1:], []) if not can_be_empty else last
+                got = marks if marks != last else got
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
             got = _needs(av[2])
         elif op is _sre_c.BRANCH:
             alts = [_needs(alt) for alt in av[1]]
             got = None if None in alts else set().union(*alts)
-        if got and not got & set(string.digits) and (best is None or len(got) < len(best)):
+        if got and not got & _DIGITS and (best is None or _rank(got) < _rank(best)):
             best = frozenset(got)
     return best
+
+
+def _rank(marks) -> tuple[int, int]:
+    return len(marks), sum(len(m) == 1 for m in marks)
 
 
 class _DigitForms:
     """Digit-canonical keys: digits mapped to the smallest digit that the rules able to match cannot tell apart.
 
     A rule whose match needs a character the text lacks (an IPv4 address a
-    ".") matches nowhere in it, so its digit tests (the octet's 25[0-5]) do not
-    count there: a text without "." or ":" has all its digits alike.
+    "." before a digit) matches nowhere in it, so its digit tests (the octet's
+    25[0-5]) do not count there: a text without "." or ":" next to a digit has
+    all its digits alike. So do the tests of a part of a rule (an IPv6
+    address's dotted tail) where that part's needs are missing.
     """
 
     def __init__(self, rules: Sequence[MaskRule], pattern: str) -> None:
-        full = _pattern_cuts(pattern)
+        full = _pattern_cuts(pattern, track=False)  # its cuts only: are they its rules'?
         per_rule = [_pattern_cuts(r.pattern) for r in rules]
-        if full is None or None in per_rule or _digit_table(full) != _digit_table(c for cs in per_rule for c in cs):
+        if full is None or None in per_rule or \
+                _digit_table(c for _, c in full) != _digit_table(c for cs in per_rule for _, c in cs):
             # The combined regex tests digits beyond its rules: one table from it.
-            self.always, self.guarded = full, []
+            self.always, self.guarded = None if full is None else [c for _, c in full], []
         else:
             self.always, by_needs = [], {}
-            for rule, cuts in zip(rules, per_rule):
-                needs = _needs(_parsed(rule.pattern)) if cuts else None
+            for needs, cut in (nc for cs in per_rule for nc in cs):
                 if needs is None:
-                    self.always += cuts
-                else:  # rules that need the same characters are possible in the same texts: one guard
-                    by_needs.setdefault(needs, []).extend(cuts)
+                    self.always.append(cut)
+                else:  # tests possible in the same texts: one guard
+                    by_needs.setdefault(needs, []).append(cut)
             self.guarded = [(tuple(sorted(needs)), cuts) for needs, cuts in by_needs.items()]
         self._tables: dict[tuple, bytes] = {}
 
@@ -585,27 +650,32 @@ class _DigitForms:
     def keys(self, texts: list[str]) -> list[bytes]:
         """Canonical UTF-8 key of each text (UTF-8 keeps ASCII digits single bytes; bytes.translate is fast)."""
         joined = "\0".join(texts)
-        guards = [c for needs, _ in self.guarded for c in needs]
-        if len(texts) > 1 and len(self.guarded) <= 8 and all(c.isascii() and c != "\0" for c in guards) \
+        chars = [m.replace(_NEXT_TO_DIGIT, "") for needs, _ in self.guarded for m in needs]
+        if len(texts) > 1 and len(self.guarded) <= 8 and all(c.isascii() and len(c) == 1 for c in chars) \
                 and joined.count("\0") == len(texts) - 1:
             return self._joined_keys(texts, joined)
         guarded, table = self.guarded, self._table
-        return [t.encode("utf-8", "surrogatepass").translate(table(tuple(any(c in t for c in needs)
+        return [t.encode("utf-8", "surrogatepass").translate(table(tuple(any(_has_mark(t, m) for m in needs)
                                                                          for needs, _ in guarded)))
                 for t in texts]
 
     def _joined_keys(self, texts: list[str], joined: str) -> list[bytes]:
         """:meth:`keys` of texts given also NUL-joined (none holds a NUL; at most 8 guards, of ASCII characters):
-        one NumPy pass finds which guards' characters each text holds, then one translate per kind of text."""
+        one NumPy pass finds which guards' marks each text holds, then one translate per kind of text."""
         data = joined.encode("utf-8", "surrogatepass")
         codes = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(codes == 0)
         bits = np.zeros(256, dtype=np.uint8)
-        for bit, (needs, _) in enumerate(self.guarded):
-            for c in needs:
-                bits[ord(c)] |= 1 << bit
         flags = np.zeros(len(texts), dtype=np.uint8)
+        for bit, (needs, _) in enumerate(self.guarded):
+            for mark in needs:
+                if len(mark) == 1:
+                    bits[ord(mark)] |= 1 << bit
+                else:
+                    at = _marks_at(codes, mark)
+                    np.bitwise_or.at(flags, np.searchsorted(ends, at), np.uint8(1 << bit))
         at = np.flatnonzero(bits[codes])
-        np.bitwise_or.at(flags, np.searchsorted(np.flatnonzero(codes == 0), at), bits[codes[at]])
+        np.bitwise_or.at(flags, np.searchsorted(ends, at), bits[codes[at]])
         kinds = np.unique(flags)
         table = {int(k): self._table(tuple(bool(k >> b & 1) for b in range(len(self.guarded)))) for k in kinds}
         if len(kinds) == 1:
@@ -617,6 +687,31 @@ class _DigitForms:
             for i, key in zip(rows, part.split(b"\0")):
                 out[i] = key
         return out
+
+
+# Bytes a \d can start with in UTF-8: an ASCII digit, or any byte of a non-ASCII character.
+_DIGIT_BYTES = np.zeros(256, dtype=bool)
+_DIGIT_BYTES[0x30:0x3A] = _DIGIT_BYTES[0x80:] = True
+
+
+def _marks_at(codes: np.ndarray, mark: str) -> np.ndarray:
+    """Positions in UTF-8 ``codes`` of a character that ``mark`` puts next to a digit (see _NEXT_TO_DIGIT)."""
+    char = ord(mark.replace(_NEXT_TO_DIGIT, ""))
+    if mark[0] == _NEXT_TO_DIGIT:
+        return np.flatnonzero((codes[1:] == char) & _DIGIT_BYTES[codes[:-1]]) + 1
+    return np.flatnonzero((codes[:-1] == char) & _DIGIT_BYTES[codes[1:]])
+
+
+@functools.lru_cache(maxsize=64)
+def _mark_search(mark: str):
+    char = re.escape(mark.replace(_NEXT_TO_DIGIT, ""))
+    digit = "[0-9\x80-\U0010ffff]"
+    return re.compile(digit + char if mark[0] == _NEXT_TO_DIGIT else char + digit).search
+
+
+def _has_mark(text: str, mark: str) -> bool:
+    """Whether ``text`` holds ``mark`` (a character, or one next to a digit)."""
+    return mark in text if len(mark) == 1 else _mark_search(mark)(text) is not None
 
 
 _ANY_DIGIT = re.compile("[0-9]").search

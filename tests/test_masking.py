@@ -134,6 +134,25 @@ def test_digit_classes_come_from_the_rules_whatever_they_are():
     assert digit_placeholder.mask_many(["a1 7", "a2 8"]) == ["a1 <N2>", "a2 <N2>"]
 
 
+def test_a_colon_or_dot_away_from_digits_leaves_the_digits_alike():
+    # A clock (10:20:30), an IPv4 octet (.255) or an IPv6 address's dotted tail (::ffff:10.0.0.255) tells digits
+    # apart only where its ':' or '.' touches a digit, so "sent: 60" and "sent: 70" share one masked form.
+    forms = Masker()._digits
+    texts = ["STAN 623939 sent: withdrawal 60 EUR", "STAN 115366 sent: withdrawal 20 EUR",
+             "usage: 45%. 3 files", "usage: 97%. 8 files", "at 10:20:30", "at 19:29:39"]
+    keys = forms.keys(texts)
+    assert keys[0] == keys[1] and keys[2] == keys[3] and keys[4] != keys[5]
+    assert keys == [forms.keys([t])[0] for t in texts]  # one text at a time: the same keys
+    tricky = ["at 10:20:30 up", "at 19:29:39 up", "::ffff:10.0.0.255 ok", "::ffff:10.0.0.256 ok", "fe80::1:255",
+              "fe80::1:256", "x ::ffff:\u0663.0.0.1", "x ::ffff:3.0.0.1", "Tue Jan 16 08:50:00 UTC 2024",
+              "Tue Jan 16 08:50:00 UTC 3024", "a 0x1f 1x1f", '"GET / HTTP/1.1" 404 7', '"GET / HTTP/1.1" 504 7']
+    assert Masker().mask_many(tricky) == [M.mask(t) for t in tricky]
+    # A part that folds case makes no claim, whatever it holds: the Kelvin sign matches k.
+    kelvin = Masker([MaskRule("k5", r"[xy](?i:k(?:5))", "<KF>"), MaskRule("n", r"\d+", "<N>")])
+    texts = ["x\u212a5 x\u212a6", "x\u212a6 x\u212a5", "xk5 7"]
+    assert kelvin.mask_many(texts) == [kelvin.mask(t) for t in texts]
+
+
 def test_rules_that_need_the_same_characters_share_one_guard(monkeypatch):
     # The default rules hold more than 8 guarded rules (four of them need a '"'); keyed in one NumPy pass
     # they must be, for that pass takes at most 8 guards, and a text at a time is 6x slower.
