@@ -333,6 +333,12 @@ def _category(name: str) -> set:
     return chars
 
 
+def _folded(chars: set) -> set:
+    """``chars`` and what case folding matches of them: the other case, and for a non-ASCII character any
+    ASCII letter (the Kelvin sign matches k, the long s matches s)."""
+    return chars | {c.swapcase() for c in chars if len(c) == 1} | (set(_LETTERS) if _NONASCII in chars else set())
+
+
 def _chars_of_class(items: list, ignorecase: bool) -> set:
     chars: set = set()
     negate = whole_space = False
@@ -356,7 +362,8 @@ def _chars_of_class(items: list, ignorecase: bool) -> set:
         else:
             return set(_ANY)
     if ignorecase:
-        chars |= {c.swapcase() for c in chars if len(c) == 1}
+        # What a negated class leaves out folds too ([^k] misses K), but only that: no letters for non-ASCII.
+        chars = chars | {c.swapcase() for c in chars if len(c) == 1} if negate else _folded(chars)
     if negate:
         # Only whole classes leave: [^,] can still start with another
         # non-ASCII, space or control character, [^\s,] cannot start with a space.
@@ -371,8 +378,7 @@ def _first_chars(items, ignorecase: bool = False) -> tuple[set, bool]:
         if op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT, _sre_c.AT):
             continue  # zero width: the next item gives the first character
         if op is _sre_c.LITERAL:
-            c = _char(av)
-            chars |= {c, c.swapcase()} if ignorecase else {c}
+            chars |= _folded({_char(av)}) if ignorecase else {_char(av)}
             return chars, False
         if op is _sre_c.IN:
             return chars | _chars_of_class(av, ignorecase), False

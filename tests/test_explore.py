@@ -4,7 +4,6 @@ The report's map is checked in a real headless Chromium over the DevTools protoc
 """
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import chromium_command
 from logad_utils.explore import ExploreModel, ExploreView, explore, is_static, layout_points
 
 
@@ -187,33 +187,22 @@ def test_log_text_is_escaped_in_the_widgets():
 
 # ----------------------------------------------------------------------------- the report's map in a browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 HOSTILE = '</script><img src=x onerror="window.__pwned=1"> & <b>bold</b>'
-
-
-def needs_chromium():
-    """Skip without Chromium, except in CI, where a missing browser is a failure."""
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI for the report's browser tests")
-        pytest.skip("no Chromium installed")
 
 
 class Page:
     """One headless Chromium tab driven over the DevTools protocol; records console errors and exceptions."""
 
-    def __init__(self, profile):
+    def __init__(self, browser, profile):
         import websocket
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", f"--remote-debugging-port={port}", "--remote-allow-origins=*",
-             "--window-size=1280,900", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        argv, env = chromium_command(browser, profile, f"--remote-debugging-port={port}", "--remote-allow-origins=*",
+                                     "--window-size=1280,900", "about:blank")
+        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -285,9 +274,8 @@ def report(tmp_path_factory):
 
 
 @pytest.fixture
-def page(tmp_path):
-    needs_chromium()
-    tab = Page(tmp_path / "profile")
+def page(tmp_path, chromium):
+    tab = Page(chromium, tmp_path / "profile")
     yield tab
     tab.close()
 

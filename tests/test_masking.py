@@ -151,6 +151,10 @@ def test_a_colon_or_dot_away_from_digits_leaves_the_digits_alike():
     kelvin = Masker([MaskRule("k5", r"[xy](?i:k(?:5))", "<KF>"), MaskRule("n", r"\d+", "<N>")])
     texts = ["x\u212a5 x\u212a6", "x\u212a6 x\u212a5", "xk5 7"]
     assert kelvin.mask_many(texts) == [kelvin.mask(t) for t in texts]
+    # Nor is a folded non-ASCII class a digit next to a ':': it matches k and s too.
+    for rule in (r":(?i:[\u212a\u017f])5", r"x(?i:[\u212a\u017f]):y5"):
+        folded = Masker([MaskRule("r", rule, "<A>")])
+        assert folded.mask_many([":k5", "xk:y5"]) == [folded.mask(":k5"), folded.mask("xk:y5")] != [":k5", "xk:y5"]
 
 
 def test_rules_that_need_the_same_characters_share_one_guard(monkeypatch):
