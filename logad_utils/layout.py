@@ -683,11 +683,19 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
     for t in range(n_tokens):
         shapes = Counter(m.group(1, 3, 4) for tokens in split if len(tokens) > t
                          and (m := _LEVEL_TOKEN.fullmatch(tokens[t])))
+        # Levels as letters taking turns (CUPS' "E [16/Jan/2024:08:50:00 +0100] ..."), info or warning among them.
+        letters = Counter(tokens[t] for tokens in split if len(tokens) > t and _LETTER_LEVEL.fullmatch(tokens[t]))
         if not level_found and sum(shapes.values()) >= HEADER_SHARE * len(prefixes):
             opening, closing, colon = shapes.most_common(1)[0][0]
             name = names("Level")
             patterns[name] = LEVELS_RE
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
+            level_found = True
+        elif not level_found and sum(letters.values()) >= HEADER_SHARE * len(prefixes) and len(letters) > 1 \
+                and letters.keys() & {"I", "W"}:
+            name = names("Level")
+            patterns[name] = _LETTER_LEVEL.pattern
+            out += f"<{name}> "
             level_found = True
         elif sum(len(tokens) > t and tokens[t][:1] == "[" for tokens in split) >= HEADER_SHARE * len(prefixes) \
                 and any(len(tokens) > t and " " in tokens[t] for tokens in split):

@@ -582,6 +582,21 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
     assert "level" not in drives or drives["level"].isna().all()
 
 
+def test_one_letter_levels_before_the_timestamp():
+    # CUPS writes its level as a letter before the bracketed time; drive letters or initials there are no levels.
+    cups = [f"{'IWED'[s % 4]} [16/Jan/2024:08:50:{s:02d} +0100] Job {s} queued on printer lab{s % 3}"
+            for s in range(40)]
+    frame = parse_lines(cups)
+    assert frame["parsed"].all() and frame["level"].tolist() == ["IWED"[s % 4] for s in range(40)]
+    assert severity(frame["level"]).tolist() == [[0, 1, 2, 0][s % 4] for s in range(40)]
+    assert frame["content"].tolist() == [f"Job {s} queued on printer lab{s % 3}" for s in range(40)]
+    assert frame["timestamp"].notna().all()
+    for letters in ("CDE", "AB"):
+        other = parse_lines([f"{letters[s % len(letters)]} [16/Jan/2024:08:50:{s:02d} +0100] disk {s} full"
+                             for s in range(40)])
+        assert "level" not in other or other["level"].isna().all()
+
+
 def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
     # A measurement opening a line, one in a bracket later on, or durations that do not count up (Django's SQL
     # lines) are no time since a start.
