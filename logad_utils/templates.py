@@ -249,9 +249,13 @@ _TAG_CLOSING = {"[": "]", "<": ">", "(": ")"}  # a tag's brackets: [sshd], <site
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 
 
+# What may close a token whose bracket stays open: the message goes on inside it.
+_OPEN_TAIL = ",;:"
+
+
 def _inside_brackets(values: set[str]) -> list[str] | None:
     """What tokens hold inside one pair of brackets or quotes where only that differs (``query[A]``,
-    ``query[ANY]``: ``A``, ``ANY``), else None."""
+    ``query[ANY]``: ``A``, ``ANY``), or after a bracket they leave open, else None."""
     # The shared text may reach into the values ("A", "ANY"; "login", "signin"): cut back to the brackets.
     prefix = commonprefix(list(values))
     opened = max(prefix.rfind(c) for c in _CLOSING)
@@ -262,9 +266,14 @@ def _inside_brackets(values: set[str]) -> list[str] | None:
         return None  # the quote that closes an earlier quoted text ('"a",b1,"c"'), not one that opens
     suffix = commonprefix([v[::-1] for v in values])[::-1]
     closed = suffix.find(closer)
-    if closed < 0:
+    if closed >= 0:
+        inside = [v[opened + 1:len(v) - len(suffix) + closed] for v in values]
+    elif opener != closer and prefix[opened - 1:opened].isalnum() and not any(closer in v for v in values):
+        # A call's bracket the token leaves open ("GetObject(bucket=x," before "object=y)") holds the rest of the
+        # token; one that opens a phrase ("(normal refresh requested)") holds words of the event.
+        inside = [v[opened + 1:].rstrip(_OPEN_TAIL) for v in values]
+    else:
         return None
-    inside = [v[opened + 1:len(v) - len(suffix) + closed] for v in values]
     return inside if all(x and opener not in x and closer not in x for x in inside) else None
 
 

@@ -1011,3 +1011,16 @@ def test_a_first_word_that_differs_only_inside_its_brackets_holds_a_value():
         levels = [f"Job[{w}]: done in 5 ms" for w in words]
         assert len(set(LogTemplateMiner().fit_transform(levels))) == 4, words
     assert len(set(LogTemplateMiner(slot_min_values=0).fit_transform(messages))) == 4
+
+
+def test_a_call_whose_bracket_stays_open_past_the_first_word_holds_a_value():
+    # MinIO's "API: GetObject(bucket=x, object=y) Error: ..." with its "API:" read as a component: the first word
+    # leaves the call's bracket open. A bracket that opens a phrase holds words of the event, as elsewhere.
+    buckets = ["invoices", "backups", "db-dumps", "ml-datasets"]
+    calls = [f"GetObject(bucket={b}, object=f{i}.gz) Error: read quorum lost" for i, b in enumerate(buckets * 3)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(calls))) == 1
+    assert miner.templates_["template"].tolist() == ["GetObject(bucket=<*>, object=<VAL>) Error: read quorum lost"]
+    modes = [f"refresh ({m} refresh requested), level ({i})"
+             for i, m in enumerate(["normal", "hard", "controller"] * 3)]
+    assert len(set(LogTemplateMiner().fit_transform(modes))) == 3
