@@ -97,6 +97,16 @@ def test_numbers_only_as_whole_tokens():
     assert M.mask("error 42, code=7;") == "error <NUM>, code=<NUM>;"
 
 
+def test_numbers_grouped_in_thousands_are_one_number_and_lists_stay_lists():
+    # Java's %,d (Cassandra's "in 1,234ms", Druid's "memory [1,073,741,824]").
+    assert M.mask("memory [1,073,741,824] in 1,234ms, 2,048 KB, -1,000.5 rows") == \
+        "memory [<NUM>] in <DURATION>ms, <SIZE>, <NUM> rows"
+    assert M.mask("ids [1,2,3] 5,1,234 12345,678 1,5 1,234,5678") == \
+        "ids [<NUM>,<NUM>,<NUM>] <NUM>,<NUM>,<NUM> <NUM>,<NUM> <NUM>,<NUM> <NUM>,<NUM>"
+    texts = ["in 1,234ms", "in 9,876ms", "in 1,2345ms", "x 5,1,234", "x 5,9,876"]
+    assert M.mask_many(texts) == [M.mask(t) for t in texts]
+
+
 def test_module_level_mask_uses_default_rules():
     assert mask("port 22") == "port <NUM>"
 
