@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -110,15 +111,14 @@ def chromium():
     return found
 
 
-def chromium_command(browser: str, profile: Path, *args: str) -> tuple[list[str], dict]:
-    """Arguments and environment of headless Chromium with a fresh profile folder. Its own temporary
-    folders, which it can leave behind, go next to the profile, where pytest removes them."""
-    scratch = profile.parent / "chromium-tmp"
-    scratch.mkdir(parents=True, exist_ok=True)
-    return [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args], {**os.environ, "TMPDIR": str(scratch)}
+def chromium_command(browser: str, profile: Path, scratch: str, *args: str) -> tuple[list[str], dict]:
+    """Arguments and environment of headless Chromium with a fresh profile folder; its own temporary folders
+    (which it can leave behind) go to ``scratch``, a short path: its sockets' names must fit in 108 bytes."""
+    return [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args], {**os.environ, "TMPDIR": scratch}
 
 
 def run_chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
     """Run headless Chromium once (:func:`chromium_command`); stdout and stderr as text."""
-    argv, env = chromium_command(browser, profile, *args)
-    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    with tempfile.TemporaryDirectory(prefix="logad-chromium-") as scratch:
+        argv, env = chromium_command(browser, profile, scratch, *args)
+        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -199,8 +200,9 @@ class Page:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        argv, env = chromium_command(browser, profile, f"--remote-debugging-port={port}", "--remote-allow-origins=*",
-                                     "--window-size=1280,900", "about:blank")
+        self.scratch = tempfile.TemporaryDirectory(prefix="logad-chromium-")
+        argv, env = chromium_command(browser, profile, self.scratch.name, f"--remote-debugging-port={port}",
+                                     "--remote-allow-origins=*", "--window-size=1280,900", "about:blank")
         self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
         deadline = time.monotonic() + 60
@@ -257,6 +259,7 @@ class Page:
         self.ws.close()
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=20)
+        self.scratch.cleanup()
 
 
 @pytest.fixture(scope="module")
