@@ -466,14 +466,13 @@ FIND_JS = """window.__find = function find(root, tag) {
   return !!(b && b.savedStates && b.savedStates.length && p && p.dataSet); })()"""
 
 
-def test_tensorboard_projector_opens_the_bookmark(tmp_path, tensorboard):
-    from test_explore import Page, needs_chromium
+def test_tensorboard_projector_opens_the_bookmark(tmp_path, tensorboard, chromium):
+    from test_explore import Page
 
-    needs_chromium()
     vectors, meta, labels, _ = make_big(n=300, n_anom=12)
     export_projector(vectors, meta, tmp_path / "exports", "marks")
     base = tensorboard(tmp_path / "exports")
-    page = Page(tmp_path / "profile")
+    page = Page(chromium, tmp_path / "profile")
     try:
         page.open(base + "/#projector")
         deadline = time.monotonic() + 90
