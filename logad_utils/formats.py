@@ -63,8 +63,9 @@ HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERRO
 SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOTICE": 0, "NOTE": 0, "WARN": 1,
             "WARNING": 1, "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3, "FTL": 3,
             "CRITICAL": 3, "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
-            # glog's, logcat's (A: assert), MongoDB's and Tornado's (C: critical) one-letter levels
-            "W": 1, "E": 2, "F": 3, "A": 3, "C": 3,
+            # glog's, logcat's (A: assert), MongoDB's and Tornado's (C: critical), CUPS' (X: emergency) one-letter
+            # levels
+            "W": 1, "E": 2, "F": 3, "A": 3, "C": 3, "X": 3,
             # PHP's
             "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
             "CATCHABLE FATAL ERROR": 2}

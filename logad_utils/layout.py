@@ -343,8 +343,10 @@ _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")
-# A level written as its first letter (logcat's and glog's alphabet, with PulseAudio's N for notice).
-_LETTER_LEVEL = re.compile(r"[VDINWEFAC]")
+# A level written as its first letter (logcat's and glog's alphabet, with PulseAudio's N for notice, spdlog's T for
+# trace, CUPS' X for emergency). These letters tell a level; once told, any letter is one (CUPS' d: debug2).
+_LETTER_LEVEL = re.compile(r"[VTDINWEFACX]")
+_LETTER_FIELD = "[A-Za-z]"
 # A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)". A doubled capital or
 # symbols only: "(OK)", "(GC)" opening messages are words.
 _PAREN_MARK = re.compile(r"([A-Z])\1|[^\w\s()]{1,3}")
@@ -569,7 +571,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         if element.kind == "level":
             opening, closing, colon, padded = element.detail[:4]
             name = names("Level")
-            patterns[name] = _LETTER_LEVEL.pattern if element.detail[4:] == (True,) else LEVELS_RE
+            patterns[name] = _LETTER_FIELD if element.detail[4:] == (True,) else LEVELS_RE
             out += gap + re.escape(opening) + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing) + colon
         elif element.kind == "component":
             name, pid = names("Component"), names("Pid")
@@ -694,7 +696,7 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
         elif not level_found and sum(letters.values()) >= HEADER_SHARE * len(prefixes) and len(letters) > 1 \
                 and letters.keys() & {"I", "W"}:
             name = names("Level")
-            patterns[name] = _LETTER_LEVEL.pattern
+            patterns[name] = _LETTER_FIELD
             out += f"<{name}> "
             level_found = True
         elif sum(len(tokens) > t and tokens[t][:1] == "[" for tokens in split) >= HEADER_SHARE * len(prefixes) \

@@ -136,11 +136,11 @@ _TLD_DEEP = r"(?:io|ai|co|me|tv|info|biz|us|cloud)"
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
 # systemd's unit types, the suffix of an instance unit (getty@tty1.service) where a domain would be.
 _UNIT_TYPES = r"(?:service|socket|target|slice|mount|automount|timer|path|scope|device|swap)"
-# Digits, or digits grouped in thousands as Java's %,d writes them (1,073,741,824; "5,1,234" is a list, so not
-# after a digit and a comma).
-_GROUPED = r"(?<!\d,)\d{1,3}+(?:,\d{3}(?!\d))++"
-_INTEGER = rf"(?:{_GROUPED}|\d++)"
-_NUMBER = rf"[-+]?{_INTEGER}(?:\.\d++)?+"
+# Digits, or digits grouped in thousands as Java's %,d writes them (1,073,741,824; 1,000.5). A list is no number:
+# not after a digit and a comma ("5,1,234"), nor before another ("1,234,5"; "99,120.0.6099.71"), nor from 0.
+_GROUPED = r"(?<!\d,)(?!0)\d{1,3}+(?:,\d{3}(?!\d))++(?:\.\d++)?+(?![.,]\d)"
+_UNSIGNED = rf"(?:{_GROUPED}|\d++(?:\.\d++)?+)"
+_NUMBER = rf"[-+]?{_UNSIGNED}"
 _UNIT_SIZE = r"(?:[KMGTPE]i?B|[KMGTPE]|kB|[kKmMgG]b|B)"
 _UNIT_TIME = (
     r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
@@ -235,7 +235,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Go writes its larger units before the number: 1m20.5s, 2h3m4s; systemd with spaces, each of its larger
     # units once and in order: 2d 3h, 1h 30min, 2min 5.5s (not "1s 2s 4s", a list).
     MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d))?"
-             rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_INTEGER}(?:\.\d++)?+"
+             rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_UNSIGNED}"
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
@@ -288,7 +288,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Numbers, with dotted versions (1.2.3, v2.0.1), exponents (1.5e-05) and thousands (1,024.5) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
     MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?(?:" + _GROUPED
-             + r"(?:\.\d++)?+|\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+)" + _END, "<NUM>", False),
+             + r"|\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+)" + _END, "<NUM>", False),
     # Last: a key=value value that no typed rule claimed, unless a plain word or words joined by _ or -
     # (order_created, eu-west: a mode; an instance has a digit), or a quote escaped inside a quoted text
     # (query="{app=\"api\"}": the value is inside the escaped quotes).

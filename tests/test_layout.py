@@ -575,6 +575,8 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
     assert frame["level"].tolist() == ["IWE"[s % 3] for s in range(40)] and (frame["component"] == "sink.c").all()
     assert severity(frame["level"]).tolist() == [[0, 1, 2][s % 3] for s in range(40)]
     assert frame["content"].tolist() == [f"Device hw:{s} busy" for s in range(40)]
+    traced = parse_lines([line.replace(" E: ", " T: ") for line in pulse])  # spdlog's T: trace
+    assert traced["level"].tolist() == ["IWT"[s % 3] for s in range(40)]
     # One letter that does not take turns names a component ("A: one thing", "B: another").
     named = parse_lines([f"2024-03-05 14:07:{s:02d} A: step {s} done" for s in range(30)])
     assert "level" not in named or named["level"].isna().all()
@@ -584,11 +586,13 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
 
 def test_one_letter_levels_before_the_timestamp():
     # CUPS writes its level as a letter before the bracketed time; drive letters or initials there are no levels.
-    cups = [f"{'IWED'[s % 4]} [16/Jan/2024:08:50:{s:02d} +0100] Job {s} queued on printer lab{s % 3}"
+    # Once the letters tell a level, any letter is one (CUPS' d: debug2).
+    letters = "IWEDIIdX"
+    cups = [f"{letters[s % 8]} [16/Jan/2024:08:50:{s:02d} +0100] Job {s} queued on printer lab{s % 3}"
             for s in range(40)]
     frame = parse_lines(cups)
-    assert frame["parsed"].all() and frame["level"].tolist() == ["IWED"[s % 4] for s in range(40)]
-    assert severity(frame["level"]).tolist() == [[0, 1, 2, 0][s % 4] for s in range(40)]
+    assert frame["parsed"].all() and frame["level"].tolist() == [letters[s % 8] for s in range(40)]
+    assert severity(frame["level"]).tolist() == [[0, 1, 2, 0, 0, 0, 0, 3][s % 8] for s in range(40)]
     assert frame["content"].tolist() == [f"Job {s} queued on printer lab{s % 3}" for s in range(40)]
     assert frame["timestamp"].notna().all()
     for letters in ("CDE", "AB"):

@@ -101,9 +101,12 @@ def test_numbers_grouped_in_thousands_are_one_number_and_lists_stay_lists():
     # Java's %,d (Cassandra's "in 1,234ms", Druid's "memory [1,073,741,824]").
     assert M.mask("memory [1,073,741,824] in 1,234ms, 2,048 KB, -1,000.5 rows") == \
         "memory [<NUM>] in <DURATION>ms, <SIZE>, <NUM> rows"
-    assert M.mask("ids [1,2,3] 5,1,234 12345,678 1,5 1,234,5678") == \
-        "ids [<NUM>,<NUM>,<NUM>] <NUM>,<NUM>,<NUM> <NUM>,<NUM> <NUM>,<NUM> <NUM>,<NUM>"
-    texts = ["in 1,234ms", "in 9,876ms", "in 1,2345ms", "x 5,1,234", "x 5,9,876"]
+    assert M.mask("ids [1,2,3] 5,1,234 12345,678 1,5 1,234,5678 1,234,5 0,125") == (
+        "ids [<NUM>,<NUM>,<NUM>] <NUM>,<NUM>,<NUM> <NUM>,<NUM> <NUM>,<NUM> <NUM>,<NUM>,<NUM> <NUM>,<NUM>,<NUM> "
+        "<NUM>,<NUM>")
+    # A dotted version after a comma is no fraction of a grouped number (it left digits unmasked).
+    assert M.mask("versions 99,120.0.6099.71 and 2,345.1.2") == "versions <NUM>,<NUM> and <NUM>,<NUM>"
+    texts = ["in 1,234ms", "in 9,876ms", "in 1,2345ms", "x 5,1,234", "x 5,9,876", "v 9,120.0.6099.71"]
     assert M.mask_many(texts) == [M.mask(t) for t in texts]
 
 
