@@ -158,6 +158,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
     (_MONTH_P, _DAY_P, _TIME_P),
+    (_DAY_P, _MONTH_P, _TIME_P),  # Node-RED's "16 Jan 08:50:00"
     (_MONTH_DAY_P, _TIME_P),
     (_DAY_MON_P, _TIME_P),
     (_DAY_MON_P, _HM_P),
@@ -780,7 +781,11 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
             pattern += _header_pattern(header, names, patterns, after_time=True)
     # A separator the message follows with no space ("|api|message", ":name:message") ends the header as it is.
     glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1])
-    pattern += " <Content>" if pattern and not glued else "<Content>"
+    # After a bracket glued to what comes before, the message may follow glued too, as another bracket only some
+    # lines have does (Asterisk's "VERBOSE[6236][C-000004ba] app_dial.c: ..."). Not after a spaced one: there a
+    # looser end lets a header that took the message's own brackets ([a.go:12] ["msg"] [k=v]) match more lines.
+    closed = bool(header) and header[-1][0].kind == "bracket" and not header[-1][0].spaced
+    pattern += "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
     return LogFormat(pattern, "inferred", patterns, time_format, time_fields=time_fields)
 
 

@@ -584,6 +584,26 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
     assert "level" not in drives or drives["level"].isna().all()
 
 
+def test_a_day_before_its_month_name_without_a_year_is_a_date():
+    # Node-RED's "16 Jan 08:50:00 - [info] ...": before, only the clock was read, and every day was the same day.
+    lines = [f"{16 + s // 20} Jan 08:{s % 60:02d}:00 - [{'info' if s % 3 else 'warn'}] flow {s} started"
+             for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == [f"flow {s} started" for s in range(40)]
+    assert [(t.month, t.day, t.minute) for t in frame["timestamp"]] == [(1, 16 + s // 20, s % 60) for s in range(40)]
+
+
+def test_a_message_may_follow_a_glued_bracket_with_no_space():
+    # Asterisk: "LEVEL[pid]", then a call id in brackets on some lines only, glued to the pid's.
+    lines = [f"[Jan 16 08:50:{s:02d}] {'VERBOSE' if s % 4 else 'WARNING'}[{6000 + s}]"
+             + (f"[C-{s:08x}]" if s % 3 else "") + f" app_dial.c: channel {s} is ringing" for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert (frame["level"] == ["VERBOSE" if s % 4 else "WARNING" for s in range(40)]).all()
+    assert frame["content"].str.endswith(" is ringing").all()
+    assert mine_templates(frame)["template_id"].nunique() <= 2
+
+
 def test_one_letter_levels_before_the_timestamp():
     # CUPS writes its level as a letter before the bracketed time; drive letters or initials there are no levels.
     # Once the letters tell a level, any letter is one (CUPS' d: debug2).
