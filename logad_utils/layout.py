@@ -75,6 +75,9 @@ def _dates(order: Sequence[str]) -> tuple[str, ...]:
 _WEEKDAY_P = _Part("Weekday", _WEEKDAY, ("%a",))
 _WEEKDAY_COMMA_P = _Part("Weekday", _WEEKDAY + ",", ("%a,",))  # RFC 1123 / HTTP dates, JavaScript's toUTCString()
 _MONTH_P = _Part("Month", _MONTH, ("%b",))
+# Only the abbreviation, which %b reads: a newer layout must not win lines ("16 January 08:50:00") whose clock the
+# layouts before it read.
+_MONTH_ABBR_P = _Part("Month", _MONTH_ABBR, ("%b",))
 _DAY_P = _Part("Day", r"\d{1,2}", ("%d",))
 _DAY_COMMA_P = _Part("Day", r"\d{1,2},", ("%d,",))  # "Mar 5, 2024", as java.util.logging writes it
 _YEAR_P = _Part("Year", r"\d{4}", ("%Y",))
@@ -158,7 +161,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
     (_MONTH_P, _DAY_P, _TIME_P),
-    (_DAY_P, _MONTH_P, _TIME_P),  # Node-RED's "16 Jan 08:50:00"
+    (_DAY_P, _MONTH_ABBR_P, _TIME_P),  # Node-RED's "16 Jan 08:50:00"
     (_MONTH_DAY_P, _TIME_P),
     (_DAY_MON_P, _TIME_P),
     (_DAY_MON_P, _HM_P),

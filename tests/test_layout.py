@@ -591,6 +591,10 @@ def test_a_day_before_its_month_name_without_a_year_is_a_date():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["content"].tolist() == [f"flow {s} started" for s in range(40)]
     assert [(t.month, t.day, t.minute) for t in frame["timestamp"]] == [(1, 16 + s // 20, s % 60) for s in range(40)]
+    # A full or dotted month's name, which this date cannot read, leaves the clock read as before.
+    months = ["January", "September", "Sept", "Jan."]
+    full = parse_lines([f"{1 + s % 28} {months[s % 4]} 08:{s % 60:02d}:00 - [info] flow {s}" for s in range(40)])
+    assert full["timestamp"].notna().all() and full["content"].tolist() == [f"flow {s}" for s in range(40)]
 
 
 def test_a_message_may_follow_a_glued_bracket_with_no_space():
