@@ -601,8 +601,8 @@ def _needs(items, ignorecase: bool = False) -> frozenset | None:
             got = _needs(av[1])
             if av[0] < 0:  # a look-behind's last character is right before what follows it
                 last, can_be_empty = _first_chars(_reversed(av[1]))
-                marks = _next_to_digit(last, items[i + 1:], []) if not can_be_empty else last
-                got = marks if marks != last else got
+                marks = _next_to_digit(last, items[i + 1:], [])
+                got = marks if not can_be_empty and marks != last else got
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
             got = _needs(av[2])
         elif op is _sre_c.BRANCH:
