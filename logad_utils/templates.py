@@ -81,8 +81,9 @@ _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time.
 _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
-# Fields whose value is the message, each value an event of its own (msg="Starting server").
-_MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS)
+# Fields whose value is the message, each value an event of its own (msg="Starting server"), and fields whose value
+# is an error's message (zap's and klog's err="...", logrus' error="..."): each error text names its own event.
+_MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
 # A flag's value: true or false as a word of its own or after a key (end_stream=false, isEmpty:true).
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
@@ -981,7 +982,7 @@ class LogTemplateMiner:
         if self.lead_entities and self.protect_prefix > 0:
             self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
-            self._merge_pairs(templates, keys, parent, alive)
+            self._merge_pairs(templates, keys, parent, alive, is_parameter)
             if self.slot_min_values > 0:
                 self._merge_fields(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
@@ -1134,7 +1135,7 @@ class LogTemplateMiner:
                 self._merge_members(templates, keys, parent, alive, members, (p, q))
 
     def _merge_pairs(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                     parent: dict[int, int], alive: set[int]) -> None:
+                     parent: dict[int, int], alive: set[int], is_parameter) -> None:
         """Merge alive clusters of equal length differing in two parameter slots with a constant between them.
 
         Two words next to each other that vary together are more often one
@@ -1165,7 +1166,8 @@ class LogTemplateMiner:
                 for q in p + 2 + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
                     rows = np.flatnonzero(live)
                     hashed = total[rows] - terms[rows, p] - terms[rows, q]
-                    for members in self._pair_groups(group, rows, hashed, templates, keys, p, q):
+                    for members in self._pair_groups(group, rows, hashed, templates, keys, p, q,
+                                                        is_parameter):
                         keep = self._merge_members(templates, keys, parent, alive, members, (p, q))
                         live[[row_of[m] for m in members[1:]]] = False
                         i = row_of[keep]
@@ -1390,7 +1392,7 @@ class LogTemplateMiner:
 
     def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
                      templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                     p: int, q: int) -> list[list[int]]:
+                     p: int, q: int, is_parameter) -> list[list[int]]:
         """Clusters (lists, lowest id first) equal but at p and q whose two slots are both parameters."""
         # Compare keys (variables reduced to their skeleton) but judge the template words, as the one-slot pass does.
         _, inverse, counts = np.unique(hashed, return_inverse=True, return_counts=True)
@@ -1399,7 +1401,8 @@ class LogTemplateMiner:
             k = keys[group[r]]
             exact[k[:p] + k[p + 1:q] + k[q + 1:]].append(group[r])
         return [members for members in exact.values() if len(members) > 1
-                and all(self._is_parameter({templates[m][pos] for m in members}) for pos in (p, q))]
+                and all(is_parameter({templates[m][pos] for m in members}, keys[members[0]][pos - 1] if pos else "")
+                        for pos in (p, q))]
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:

@@ -1024,3 +1024,29 @@ def test_a_call_whose_bracket_stays_open_past_the_first_word_holds_a_value():
     modes = [f"refresh ({m} refresh requested), level ({i})"
              for i, m in enumerate(["normal", "hard", "controller"] * 3)]
     assert len(set(LogTemplateMiner().fit_transform(modes))) == 3
+
+
+def test_two_runs_in_brackets_that_vary_together_are_two_values_from_three():
+    # Elasticsearch's "moving index [<index>] ... in policy [<policy>]": each index under one policy, so the
+    # events differ in two bracketed slots at once, the policy taking three names.
+    pairs = [("nginx-access", "logs"), ("system-metrics", "metrics"), ("apm-traces", "traces"),
+             ("syslog-events", "logs")]
+    moves = [f"moving index [{i}] from [hot] to [warm] in policy [{p}]" for i, p in pairs for _ in range(3)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(moves))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ["moving index [<*>] from [hot] to [warm] in policy [<*>]"]
+    # Unbracketed, three policies are too few for a parameter: the pairs stay apart.
+    bare = [m.replace("[", "").replace("]", "") for m in moves]
+    assert len(set(LogTemplateMiner().fit_transform(bare))) == 4
+
+
+def test_an_error_fields_quoted_text_names_its_own_event():
+    # klog's and zap's err="...": the error's text is a message, not one value; other quoted fields stay one value.
+    errors = ["image pull back off for container", "context deadline exceeded while waiting",
+              "volume mount timed out after retries", "container exited with non zero code"]
+    lines = [f'"Error syncing pod, skipping" err="{e}" pod="ns/{p}"' for e in errors for p in ("web", "db", "cache")]
+    assert len(set(LogTemplateMiner().fit_transform(lines))) == 4
+    scopes = [f'"Token issued" scope="{s}" client="{c}"' for s in ("openid email", "openid profile",
+                                                                   "read write", "admin all")
+              for c in ("web", "db", "cache")]
+    assert len(set(LogTemplateMiner().fit_transform(scopes))) == 1
