@@ -963,14 +963,9 @@ class LogTemplateMiner:
         parent: dict[int, int] = {}
         alive = set(templates)
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
-        quoted = max(self.slot_min_values - 1, 3)
 
         def is_parameter(values: set[str], before: str) -> bool:
-            """A parameter slot: the usual test, or enough values that differ inside brackets, none an enum."""
-            if self._is_parameter(values):
-                return True
-            inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
-            return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
+            return self._is_slot_parameter(values)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         left = len(alive)
         if self.shared_slots and taken:
@@ -982,7 +977,7 @@ class LogTemplateMiner:
         if self.lead_entities and self.protect_prefix > 0:
             self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
-            self._merge_pairs(templates, keys, parent, alive, is_parameter)
+            self._merge_pairs(templates, keys, parent, alive)
             if self.slot_min_values > 0:
                 self._merge_fields(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
@@ -1135,7 +1130,7 @@ class LogTemplateMiner:
                 self._merge_members(templates, keys, parent, alive, members, (p, q))
 
     def _merge_pairs(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                     parent: dict[int, int], alive: set[int], is_parameter) -> None:
+                     parent: dict[int, int], alive: set[int]) -> None:
         """Merge alive clusters of equal length differing in two parameter slots with a constant between them.
 
         Two words next to each other that vary together are more often one
@@ -1166,8 +1161,7 @@ class LogTemplateMiner:
                 for q in p + 2 + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
                     rows = np.flatnonzero(live)
                     hashed = total[rows] - terms[rows, p] - terms[rows, q]
-                    for members in self._pair_groups(group, rows, hashed, templates, keys, p, q,
-                                                        is_parameter):
+                    for members in self._pair_groups(group, rows, hashed, templates, keys, p, q):
                         keep = self._merge_members(templates, keys, parent, alive, members, (p, q))
                         live[[row_of[m] for m in members[1:]]] = False
                         i = row_of[keep]
@@ -1392,7 +1386,7 @@ class LogTemplateMiner:
 
     def _pair_groups(self, group: list[int], rows: np.ndarray, hashed: np.ndarray,
                      templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                     p: int, q: int, is_parameter) -> list[list[int]]:
+                     p: int, q: int) -> list[list[int]]:
         """Clusters (lists, lowest id first) equal but at p and q whose two slots are both parameters."""
         # Compare keys (variables reduced to their skeleton) but judge the template words, as the one-slot pass does.
         _, inverse, counts = np.unique(hashed, return_inverse=True, return_counts=True)
@@ -1401,8 +1395,7 @@ class LogTemplateMiner:
             k = keys[group[r]]
             exact[k[:p] + k[p + 1:q] + k[q + 1:]].append(group[r])
         return [members for members in exact.values() if len(members) > 1
-                and all(is_parameter({templates[m][pos] for m in members}, keys[members[0]][pos - 1] if pos else "")
-                        for pos in (p, q))]
+                and all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))]
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:
@@ -1422,6 +1415,15 @@ class LogTemplateMiner:
         mine, theirs = self._fields.get(keep), self._fields.get(other)
         if mine is not None:  # a cluster whose messages are unknown knows no key
             self._fields[keep] = [k if k == t else None for k, t in zip(mine, theirs or [None] * len(mine))]
+
+    def _is_slot_parameter(self, values: set[str]) -> bool:
+        """A merge pass's slot test: the usual one, or from ``slot_min_values - 1`` (3 at least) values that differ
+        inside brackets, none an enum."""
+        if self._is_parameter(values):
+            return True
+        quoted = max(self.slot_min_values - 1, 3)
+        inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
+        return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
 
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""
