@@ -277,9 +277,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              r"|(?!v)[a-z]\d[A-Za-z])[\w+\-]){3})"
              r"[A-Za-z0-9+_\-]++(?![\w+\-])", "<ID>"),
     # A word glued to a number by _ or - names an instance as a whole:
-    # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608.
-    MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]-?\d\w*+(?:[.\-]\w++)*+" + _END,
-             "<ID>", False),
+    # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608; with the time of an ISO date glued on
+    # (snapshot-2024-01-16T21:00:00Z, scheduled__2024-01-16T21:00:00+00:00), which "(?<!\w)" keeps the datetime
+    # rule from starting inside.
+    MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+(?:[.\-]\w++)*+"
+             r"(?:(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?)?" + _END, "<ID>", False),
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
     # class: a burst of 5xx answers among 2xx ones is what such a log is read for. Texts without a "/" before a digit
     # (HTTP/1.1) keep sharing a digit-canonical form (see _DigitForms).

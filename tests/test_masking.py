@@ -405,3 +405,13 @@ def test_an_email_address_is_one_variable():
     assert Masker().mask("-bob@example.org +alice@example.com") == "-<EMAIL> +<EMAIL>"
     # systemd's instance units are no addresses.
     assert Masker().mask("getty@tty1.service wg-quick@wg0.service") == "getty@tty1.service wg-quick@wg0.service"
+
+
+def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
+    # Run ids and file names that carry their time: the whole token varies, not pieces of the date.
+    assert M.mask("run scheduled__2024-01-16T21:00:00+00:00 queued") == "run <ID> queued"
+    assert M.mask("run manual__2024-01-16T23:05:11.123456+00:00, done") == "run <ID>, done"
+    assert M.mask("created snapshot-2024-01-16T21:00:00Z ok") == "created <ID> ok"
+    assert M.mask("wrote logs_2024-01-16T10:00:00.123.log") == "wrote <ID>.log"
+    # A port after an instance name stays apart: only an ISO time ("T" and two digits) carries on.
+    assert M.mask("to worker-1:8080 and part-00000:12") == "to <ID>:<NUM> and <ID>:<NUM>"
