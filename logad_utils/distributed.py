@@ -110,7 +110,7 @@ def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
 def _line_end(fh: IO[bytes]) -> bytes:
     """The byte that ends a file's lines: "\n", or "\r" in a file of lone ones (:func:`io.line_ends`)."""
     fh.seek(0)
-    return b"\n" if line_ends(fh.read(_SNIFF_BYTES)) == "" else b"\r"
+    return b"\n" if line_ends(fh.name, fh.read(_SNIFF_BYTES)) == "" else b"\r"
 
 
 def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
@@ -258,7 +258,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
 def _range_text(path: str, start: int, end: int) -> IO[str]:
     """The bytes [start, end) of a file as text, line ends untranslated (invalid bytes replaced and counted)."""
     with open(path, "rb") as fh:
-        newline = line_ends(fh.read(_SNIFF_BYTES))
+        newline = line_ends(path, fh.read(_SNIFF_BYTES))
     raw = io.BufferedReader(_ByteRange(path, start, end))
     return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", errors="logad.count",
                             newline=newline)

@@ -277,7 +277,7 @@ def _open_text(path: Path) -> IO[str]:
     if b"\x00" in head and not encoding.startswith("utf-16"):
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
-    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=line_ends(head))
+    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=line_ends(path, head, opener))
 
 
 def compression(head: bytes) -> tuple[str, Callable] | None:
@@ -285,10 +285,17 @@ def compression(head: bytes) -> tuple[str, Callable] | None:
     return next((found for magic, found in COMPRESSIONS.items() if re.match(magic, head)), None)
 
 
-def line_ends(head: bytes) -> str | None:
-    """How a file whose first bytes are ``head`` ends its lines, as ``open``'s ``newline``: "" (untranslated, see
-    :func:`split_lines`), or None (universal) for a file of lone "\r" line ends (classic Mac OS): no "\n" in it."""
-    return None if b"\r" in head and b"\n" not in head else ""
+def line_ends(path: str | os.PathLike, head: bytes, opener: Callable = open) -> str | None:
+    """How a file whose first bytes are ``head`` (as ``opener`` reads it) ends its lines, as ``open``'s ``newline``:
+    "" (untranslated, see :func:`split_lines`), or None (universal) for a file of lone "\r" line ends (classic
+    Mac OS): no "\n" in it. A head of lone "\r" may be one line a progress bar rewrote: the file is read on."""
+    if b"\r" not in head or b"\n" in head:
+        return ""
+    with _SalvagingReader(opener(path, "rb")) as fh:
+        while block := fh.read(1 << 20):
+            if b"\n" in block:
+                return ""
+    return None
 
 
 def split_lines(text: str) -> list[str]:

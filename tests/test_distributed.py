@@ -153,14 +153,16 @@ def test_a_crlf_pair_at_a_range_edge_is_not_split(tmp_path):
         assert starts <= {6, 13}, (block, points)
 
 
-def test_crlf_after_lone_carriage_returns_gives_no_extra_lines(tmp_path):
+def test_lone_carriage_returns_over_the_sniffed_head_end_no_line_when_a_line_feed_follows(tmp_path):
     path = tmp_path / "x.log"
-    # Lone "\r"s over the sniffed head (the file reads with universal newlines), "\r\n" later: one line end each.
+    # Lone "\r"s over the sniffed head (a progress bar's rewrites), "\r\n" later: grep -n counts one line there,
+    # and so do both engines.
     lines = [f"2024-01-01 00:00:{i % 60:02d} INFO event {i}" for i in range(400)]
     path.write_bytes(b"\r".join(s.encode() for s in lines[:300]) + b"\r"
                      + b"\r\n".join(s.encode() for s in lines[300:]) + b"\r\n")
     expected = read_logs(path, "<Content>", warn=False)
-    assert expected["raw"].tolist() == lines
+    assert expected["raw"].tolist() == ["\r".join(lines[:301]), *lines[301:]]
+    assert expected["line_no"].tolist() == list(range(1, 101))
     for block in (97, 1001, 4099):
         got, first = [], 1
         for a, b in pairwise(split_points(path, block)):

@@ -48,6 +48,16 @@ def test_a_lone_carriage_return_inside_a_line_ends_no_line(tmp_path):
                                      "Progress: [ 90%]\r"]
 
 
+@pytest.mark.parametrize("compress", [bytes, gzip.compress])
+def test_a_progress_line_longer_than_the_sniffed_head_keeps_the_line_numbers(tmp_path, compress):
+    # Its lone "\r"s fill the first 8 KiB with no "\n": a file of "\r" line ends would look the same there.
+    progress = "".join(f"Downloading {i / 10:.1f}%\r" for i in range(1001))
+    body = f"{ATM[0]} {progress}\n{ATM[1]}\n{ATM[2]}\n".encode()
+    frame = read_logs(write(tmp_path / "a.jrn", compress(body)), warn=False)
+    assert frame["line_no"].tolist() == [1, 2, 3]
+    assert frame["component"].tolist() == ["AGENT", "HOST", "PRINTER"]
+
+
 def test_gzip_and_directory_and_glob(tmp_path):
     (tmp_path / "sub").mkdir()
     with gzip.open(tmp_path / "sub" / "b.log.gz", "wb") as fh:
