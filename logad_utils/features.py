@@ -5,6 +5,7 @@ line counts as weights, and results are broadcast back with the inverse index.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,13 +19,16 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from .formats import SEVERITY
 from .io import elapsed_seconds
 from .streaming import TIMES_KEPT
+from .terms import NO_TERMS
 
 __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN",
            "shape_features", "StructureModel", "NoveltyModel", "periodic_keys"]
 
 # Placeholders such as <NUM> stay one token; words keep dots, dashes and underscores
-# so that "org.apache.Foo" or "cache-miss" are single terms.
-TOKEN_PATTERN = r"<[A-Z_*]+>|[A-Za-z][\w.\-]*[A-Za-z0-9]|[A-Za-z]"
+# so that "org.apache.Foo" or "cache-miss" are single terms. Letters of any script: a log in Cyrillic or Greek
+# has words too ([^\W\d_] is a letter, [^\W_] a letter or digit).
+TOKEN_PATTERN = r"<[A-Z_*]+>|[^\W\d_][\w.\-]*[^\W_]|[^\W\d_]"
+_TERM = re.compile(TOKEN_PATTERN)
 
 
 @dataclass
@@ -130,7 +134,7 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         return self.transformer_.transform(counts)
 
     def _vectorizer(self) -> CountVectorizer:
-        return CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True, ngram_range=self.ngram_range,
+        return CountVectorizer(token_pattern=TOKEN_PATTERN, preprocessor=_terms_or_mark, ngram_range=self.ngram_range,
                                dtype=np.float64)
 
     def _prune(self, counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
@@ -179,6 +183,12 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         tfidf.transformer_.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
         tfidf.document_frequency_ = np.asarray(arrays["document_frequency"], dtype=np.float64)
         return tfidf
+
+
+def _terms_or_mark(doc: str) -> str:
+    """A document lower-cased (as ``lowercase=True`` would), or :data:`NO_TERMS` after it when it has no term."""
+    doc = doc.lower()
+    return doc if _TERM.search(doc) else f"{doc} {NO_TERMS}"
 
 
 # --------------------------------------------------------------------------- structure

@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["term_scores", "percentile_band", "log_odds", "distinctive_terms", "distinctive_values", "count_codes"]
+__all__ = ["term_scores", "percentile_band", "log_odds", "distinctive_terms", "distinctive_values", "count_codes",
+           "NO_TERMS"]
+
+# The one term of a document with none of its own (punctuation alone: "}", "-----"; see
+# features.WeightedTfidf): such a line repeated is as common as any other, where without a term it counted as
+# unseen wherever it was. No word of the log: the tables here leave it out.
+NO_TERMS = "notermsinline"
 
 
 def term_scores(matrix: sparse.spmatrix, names: Sequence[str], counts: np.ndarray | None = None) -> pd.DataFrame:
@@ -23,6 +29,7 @@ def term_scores(matrix: sparse.spmatrix, names: Sequence[str], counts: np.ndarra
     mean = np.asarray(matrix.T @ counts).ravel() / counts.sum()
     lines = np.asarray((matrix > 0).T @ counts).ravel()
     out = pd.DataFrame({"term": np.asarray(names), "mean_tfidf": mean, "lines": lines.astype(np.int64)})
+    out = out[out["term"] != NO_TERMS]
     return out.sort_values(["mean_tfidf", "term"], ascending=[False, True], ignore_index=True)
 
 
@@ -75,7 +82,8 @@ def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np
     present = (matrix > 0).astype(float).T
     count_a = np.asarray(present @ anomalous).ravel()
     count_b = np.asarray(present @ normal).ravel()
-    return _table(names, count_a, count_b, prior, "term")
+    table = _table(names, count_a, count_b, prior, "term")
+    return table[table["term"] != NO_TERMS].reset_index(drop=True)
 
 
 def distinctive_values(values: Sequence, is_anomaly: Sequence[int], prior: float = 100.0,

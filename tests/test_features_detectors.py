@@ -283,6 +283,26 @@ def test_distinct_cases_added_up_block_by_block_are_those_of_the_whole():
     assert len(whole[0]) == len(cases) + 1 and whole[3][np.isnan(whole[1])].sum() == (~scored).sum()
 
 
+def test_a_log_in_another_script_has_terms():
+    # Cyrillic words are words: an ASCII-only token pattern left no vocabulary at all ("empty vocabulary").
+    lines = ["соединение установлено", "запрос обработан", "кэш очищен"] * 200 + ["отказ диска на устройстве"]
+    detector = TfidfDetector().fit(lines)
+    assert np.flatnonzero(detector.labels_).tolist() == [600]
+    assert "соединение" in detector.tfidf_.get_feature_names_out()
+
+
+@pytest.mark.parametrize("scorer", ["rarity", "knn"])
+def test_a_line_of_punctuation_alone_is_as_common_as_its_count(scorer):
+    # "}" has no term of its own; it counted as unseen wherever it was (and as far from its copies as from all).
+    lines = [m for _ in range(300) for m in ("user login ok", "request served fast", "}", "cache hit")]
+    detector = TfidfDetector(scorer=scorer, structure_weight=0.0).fit(lines + ["disk failure on sda"])
+    scores = detector.decision_scores_
+    assert scores[2] == pytest.approx(scores[0], abs=1e-9) and scores[2] < detector.threshold_ < scores[-1]
+    # Its stand-in term is no word of the log: term tables leave it out.
+    names = detector.tfidf_.get_feature_names_out()
+    assert terms.NO_TERMS in names and terms.NO_TERMS not in set(term_scores(detector.train_matrix_, names).term)
+
+
 def test_iforest_with_a_single_unique_message():
     det = TfidfDetector(scorer="iforest").fit(["same line"] * 3)
     assert det.labels_.tolist() == [0, 0, 0]
