@@ -254,6 +254,13 @@ def _engine(args: argparse.Namespace):
         raise CliError("--workers must be at least 1")
     from .distributed import DaskEngine, connect
 
+    if args.scheduler:
+        # Workers of a cluster started elsewhere resolve a relative path in their own folder, not in this one.
+        for name in ("paths", "train", "out"):
+            value = getattr(args, name, None)
+            if value:
+                setattr(args, name, os.path.abspath(value) if isinstance(value, str) else
+                        [os.path.abspath(v) for v in value])
     return DaskEngine(connect(args.scheduler, args.workers))
 
 

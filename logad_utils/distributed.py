@@ -159,14 +159,15 @@ def _splittable(path: Path) -> bool:
 def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
                     block_bytes: int = BLOCK_BYTES) -> tuple[list[Partition], ReadReport]:
     """The partitions of ``paths`` in input order, and a report naming files read and skipped."""
-    files = resolve_paths(paths)
     report = ReadReport()
+    files = resolve_paths(paths, report.skipped_files)
     parts: list[Partition] = []
     for path in files:
         try:
             found, spec, rule, anchor = _head(path, fmt, json_key)
         except LogInputError as exc:
-            if len(files) == 1:
+            # One bad file among many is skipped and reported, as the single-process reader does.
+            if len(files) + len(report.skipped_files) == 1:
                 raise
             report.skipped_files.append(str(exc))
             continue
@@ -648,7 +649,7 @@ class DaskEngine:
             return join_lean(self._gather(futures))
 
     def _write(self, run: DaskRun, keys: pd.DataFrame, masker: Masker, out, kind: str, safe_formulas: bool) -> Path:
-        final = Path(out)
+        final = Path(out).absolute()  # workers write their parts; a cluster's own may run in another folder
         state = masker.to_dict()
         # A hidden folder renamed to ``out`` (replacing an earlier run's) once every partition is written.
         with atomic_dir(final, marker=SUCCESS) as partial, _cluster_errors():
@@ -673,3 +674,5 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
         total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
     for warning in part.warnings:
         total.note(warning)
+    total.skipped_files += [skipped for skipped in part.skipped_files if skipped not in total.skipped_files]
+    total.continuation += part.continuation

@@ -194,7 +194,11 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
             problems.append(str(exc))
     if not out:
         raise LogInputError("no readable input: " + "; ".join(problems or []))
-    return list(dict.fromkeys(out))
+    # A file named twice (a.log and its absolute path) is read once, under the name it was first given.
+    first: dict[Path, Path] = {}
+    for path in out:
+        first.setdefault(path.resolve(), path)
+    return list(first.values())
 
 
 def _expand(item: str | os.PathLike) -> list[Path]:

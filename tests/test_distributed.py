@@ -1,4 +1,5 @@
 """The Dask path gives the single-machine answer, on a local cluster and on separately started processes."""
+import gzip
 import json
 import os
 import subprocess
@@ -378,6 +379,22 @@ def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):
     _assert_same_scores(pd.read_parquet(out), *_reference_scores(log))
     assert main(["detect", str(log), "--out", str(tmp_path / "x.csv"), "--workers", "2"]) == 1
     assert "--engine dask" in capsys.readouterr().err
+
+
+def test_inputs_cut_short_or_missing_are_reported_on_dask_as_in_one_process(client, log, tmp_path, capsys,
+                                                                            monkeypatch):
+    # Named relative to this folder, which the cluster's workers (started elsewhere) do not share.
+    monkeypatch.chdir(tmp_path)
+    Path("cut.jrn.gz").write_bytes(gzip.compress(Path(log).read_bytes())[:20_000])
+    Path("a.jrn").write_bytes(Path(log).read_bytes())
+    dask = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    for engine, out in (([], "one.csv"), (dask, "many.csv")):
+        assert main(["parse", "cut.jrn.gz", "missing.log", "a.jrn", "--out", out, *engine]) == 3
+        err = capsys.readouterr().err
+        assert "skipped the rest of" in err and "missing.log" in err and "exit code 3" in err
+    one, many = pd.read_csv("one.csv"), pd.concat(pd.read_csv(p) for p in sorted(Path("many.csv").glob("*.csv")))
+    assert len(one) == len(many) > 3000
+    assert many["line_no"].tolist() == one["line_no"].tolist()
 
 
 def test_cli_parse_and_score_with_engine_dask(client, log, tmp_path):

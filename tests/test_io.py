@@ -58,6 +58,13 @@ def test_a_progress_line_longer_than_the_sniffed_head_keeps_the_line_numbers(tmp
     assert frame["component"].tolist() == ["AGENT", "HOST", "PRINTER"]
 
 
+def test_a_file_named_twice_is_read_once_under_its_first_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a.jrn", "\n".join(ATM).encode())
+    frame = read_logs(["a.jrn", str(tmp_path / "a.jrn"), "./a.jrn"], warn=False)
+    assert frame["line_no"].tolist() == [1, 2, 3] and set(frame["source"]) == {"a.jrn"}
+
+
 def test_gzip_and_directory_and_glob(tmp_path):
     (tmp_path / "sub").mkdir()
     with gzip.open(tmp_path / "sub" / "b.log.gz", "wb") as fh:
