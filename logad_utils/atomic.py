@@ -21,7 +21,8 @@ import pandas as pd
 
 from .spreadsheet import escape_formulas
 
-__all__ = ["OutputError", "atomic_path", "atomic_dir", "write_with", "write_text", "write_bytes", "write_table"]
+__all__ = ["OutputError", "atomic_path", "atomic_dir", "check_replaceable", "write_with", "write_text", "write_bytes",
+           "write_table"]
 
 
 class OutputError(Exception):
@@ -72,8 +73,7 @@ def atomic_dir(path: str | os.PathLike, marker: str | None = None) -> Iterator[P
     earlier write put there), so pointing at a folder of other files cannot delete them.
     """
     path = Path(path)
-    if path.exists() and not _replaceable(path, marker):
-        raise OutputError(f"{path}: exists and is not an earlier output of this kind; choose a new folder")
+    check_replaceable(path, marker)
     tmp = _temp_name(path)
     with _guarded(path, tmp):
         tmp.mkdir(parents=True)
@@ -86,6 +86,14 @@ def atomic_dir(path: str | os.PathLike, marker: str | None = None) -> Iterator[P
             _remove(old)
         else:
             os.replace(tmp, path)
+
+
+def check_replaceable(path: str | os.PathLike, marker: str | None = None) -> None:
+    """Raise :class:`OutputError` unless :func:`atomic_dir` may write ``path``: absent, an empty folder, or one
+    holding ``marker``. A command that writes other outputs first checks its folders with it up front."""
+    path = Path(path)
+    if path.exists() and not _replaceable(path, marker):
+        raise OutputError(f"{path}: exists and is not an earlier output of this kind; choose a new folder")
 
 
 def _replaceable(path: Path, marker: str | None) -> bool:

@@ -168,6 +168,8 @@ def _check_writable(path: Path, suffixes: Sequence[str], replace_run: bool = Fal
     # A partitioned output of an earlier --engine dask run may be replaced; any other folder is kept.
     if path.is_dir() and not (replace_run and (path / SUCCESS).is_file()):
         raise CliError(f"{path}: is a directory")
+    if replace_run and path.is_file():
+        raise CliError(f"{path}: is a file, and --engine dask writes a folder of parts there; choose a new name")
     return path
 
 
@@ -289,6 +291,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from .templates import LogTemplateMiner
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
+    _check_folders(args)
     start = time.perf_counter()
     if args.projector_dir:
         if args.engine:
@@ -308,6 +311,18 @@ def cmd_detect(args: argparse.Namespace) -> int:
         fmt = resolved_format([r.report.as_dict() for r in (train, run) if r is not None], args.format)
         _save_model(args, LogModel(args.method, fmt, args.json_key, miner, detector))
     return _finish(*(r.report.as_dict() for r in (train, run) if r is not None))
+
+
+def _check_folders(args: argparse.Namespace) -> None:
+    """Refuse now a --save-model or --projector-dir folder that could not be written: the scores are written
+    before them, and would replace an earlier run's for a run that then fails."""
+    from .atomic import check_replaceable
+    from .persistence import MODEL_FILE
+
+    if args.save_model:
+        check_replaceable(args.save_model, MODEL_FILE)
+    if args.projector_dir and Path(args.projector_dir).exists() and not Path(args.projector_dir).is_dir():
+        raise CliError(f"{args.projector_dir}: exists and is not a folder")
 
 
 def _save_model(args: argparse.Namespace, model) -> None:

@@ -111,6 +111,21 @@ def test_saved_model_reproduces_detect_scores(small_log, tmp_path, method, extra
     pd.testing.assert_frame_equal(detected, scored)
 
 
+@pytest.mark.parametrize("option", ["--save-model", "--projector-dir"])
+def test_a_folder_that_cannot_be_written_is_refused_before_the_scores_replace_an_earlier_run(small_log, tmp_path,
+                                                                                              capsys, option):
+    out, taken = tmp_path / "scores.csv", tmp_path / "taken"
+    out.write_text("an earlier run\n")
+    if option == "--save-model":
+        taken.mkdir()
+        (taken / "notes.txt").write_text("not a model")  # a folder of other files: never replaced
+    else:
+        taken.write_text("a file")
+    assert main(["detect", str(small_log), "--out", str(out), option, str(taken)]) == 1
+    assert "taken" in capsys.readouterr().err
+    assert out.read_text() == "an earlier run\n"
+
+
 def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):
     assert main(["score", "--model", str(tmp_path / "nope"), str(small_log), "--out", str(tmp_path / "s.csv")]) == 1
     assert "not a logad model directory" in capsys.readouterr().err
