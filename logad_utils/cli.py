@@ -408,7 +408,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from .report import most_unusual
 
         lines, _ = most_unusual(frame, limit=5)
-        print("nothing crossed the threshold; most unusual lines (score: share of lines scored lower):")
+        print("nothing crossed the threshold; most unusual lines (score: rank percentile among the lines, "
+              "averaged over the methods; 1 = highest):")
         for row in lines.itertuples(index=False):
             print(f"  {row.score:8.3f}  {_shown(row.where)}  {_shown(row.line[:100])}")
     for name in ("report", "incidents", "anomalies", "trends"):

@@ -78,6 +78,12 @@ def test_detector_is_deterministic_and_handles_blank_rows():
     assert np.isnan(a.decision_scores_[-1]) and a.labels_[-1] == 0
 
 
+def test_empty_and_whitespace_texts_are_blank_lines_as_missing_ones_are():
+    detector = TfidfDetector().fit(corpus() + ["", "   ", None])
+    assert np.isnan(detector.decision_scores_[-3:]).all() and detector.labels_[-3:].tolist() == [0, 0, 0]
+    assert np.isnan(detector.decision_function(["", "\t"])).all()
+
+
 def test_a_shared_unique_table_gives_the_same_scores():
     frame = pd.DataFrame({"masked": corpus() + [""], "blank": [False] * 201 + [True]})
     detector = TfidfDetector()

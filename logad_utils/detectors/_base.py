@@ -361,7 +361,9 @@ class BaseLogDetector(BaseEstimator):
             text, component, level = self.document_key()
             return frame_documents(X, text=text, component=component, level=level)
         docs = np.asarray(list(X), dtype=object)
-        return np.where(pd.isna(docs), None, docs) if len(docs) else docs
+        # Missing and blank texts ("", "   ") are blank lines, as a frame's blank column says of its own.
+        blank = np.array([not d.strip() if isinstance(d, str) else bool(pd.isna(d)) for d in docs], dtype=bool)
+        return np.where(blank, None, docs) if len(docs) else docs
 
     def _evidence(self, X, unique: Unique, raw: np.ndarray) -> np.ndarray:
         """Per line (n,): the own score (scaled) plus the weighted structural and novelty scores."""
