@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
 from .formats import (LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, LogFormat, http_status_class,
                       is_status_key, level_name, parse_timestamps)
@@ -259,22 +260,41 @@ def _without_durations(per_line: list[dict[_TimeHit, re.Match]]) -> list[dict[_T
     return [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE} for hits in per_line]
 
 
+_DIRECTIVE = re.compile(r"%.")
+
+
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
     """The strptime format (or "ISO8601"/"epoch") that parses most of the joined time values, the first of those
-    that parse as many; but of two-digit-year orders, the one whose times span the least ("12/01/26" ..
-    "12/03/26" are three days of 2026, not three months of 2012: a sample of a log covers a short time)."""
+    that parse as many; but of orders of the same fields, the one whose date steps one day where the clock
+    passes midnight ("05/03/2024 23:59" then "06/03/2024 00:01" is March, not May to June), then, of two-digit-year
+    orders, the one whose times span the least ("12/01/26" .. "12/03/26" are three days of 2026, not three months
+    of 2012: a sample of a log covers a short time)."""
     candidates = [" ".join(combo) for combo in itertools.product(*(p.formats for p in layout))]
     if len(candidates) == 1:
         return candidates[0]
-    best, best_key = candidates[0], (-1.0, 0.0)
+    best, best_key = candidates[0], (-1.0, 0, 0.0)
     for fmt in candidates + ["ISO8601"]:
         times = parse_timestamps([values], fmt)
         ok = float(times.notna().mean())
         span = (times.max() - times.min()).total_seconds() if ok > 0 else 0.0
-        shorter = span < best_key[1] and "%y" in fmt and "%y" in best
-        if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and shorter):
-            best, best_key = fmt, (ok, span)
+        days = _midnight_days(times)
+        if sorted(_DIRECTIVE.findall(fmt)) != sorted(_DIRECTIVE.findall(best)):
+            better = False
+        else:
+            better = days > best_key[1] or (days == best_key[1] and span < best_key[2] and "%y" in fmt and "%y" in best)
+        if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and better):
+            best, best_key = fmt, (ok, days, span)
     return best
+
+
+def _midnight_days(times: pd.Series) -> int:
+    """How often, from one parsed time (in line order) to the next, the clock turns back and the date steps one day."""
+    t = times.dropna()
+    if len(t) < 2:
+        return 0
+    day = t.dt.normalize().to_numpy()
+    clock = (t - t.dt.normalize()).to_numpy()
+    return int(((clock[1:] < clock[:-1]) & (day[1:] - day[:-1] == np.timedelta64(1, "D"))).sum())
 
 
 # Times that only a whole value may be, as spreadsheets write them (Excel's "12/1/26 10:05"): a two-digit year or no

@@ -289,6 +289,16 @@ def test_two_digit_years_of_one_day_read_year_last_and_four_digit_years_keep_mon
     assert parse_lines(monthly)["timestamp"].tolist() == [pd.Timestamp(f"2026-{m:02d}-01 10:00") for m in range(1, 7)]
 
 
+@pytest.mark.parametrize("day_first", [True, False])
+def test_a_date_that_steps_one_day_at_midnight_settles_day_and_month_order(day_first):
+    # Both orders read every line, and a four-digit year would keep month first: the clock passing midnight
+    # while the date moves one day (not a month) settles it.
+    times = [pd.Timestamp("2024-03-05 23:58") + pd.Timedelta(minutes=m) for m in (0, 1, 3, 4)]
+    order = "%d/%m/%Y %H:%M:%S" if day_first else "%m/%d/%Y %H:%M:%S"
+    lines = [f"{t.strftime(order)} INFO app: step {i}" for i, t in enumerate(times)]
+    assert parse_lines(lines)["timestamp"].tolist() == times
+
+
 def test_delimited_records_that_span_lines_keep_their_time_and_the_preamble_is_blank():
     lines = ["#TYPE System.Diagnostics.EventLogEntry",
              "TimeGenerated,EntryType,Source,Message",
