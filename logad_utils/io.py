@@ -567,14 +567,14 @@ def string_codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, n
     return codes, np.asarray(names, dtype=object)
 
 
-def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -> str | None:
+def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -> str:
     """What to tell a user whose timestamps lack a year (``clock`` "years") or a date ("days", with the date the
-    days count from: said only when no message named one)."""
+    days count from: the first date a message names, which may be any date a message mentions, so it is said)."""
     if clock == "years":
         return f"{source}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February parses)"
     if anchor is None or anchor == _NO_DATE:
         return f"{source}: timestamps have no date; read as days from {_NO_DATE.date()}"
-    return None
+    return f"{source}: timestamps have no date; read as days from {anchor.date()}, the first date a message names"
 
 
 class _DayRoller:

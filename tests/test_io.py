@@ -383,6 +383,16 @@ def test_timestamps_without_a_year_or_date_are_told(tmp_path):
                         "parses)", f"{clock}: timestamps have no date; read as days from 1970-01-01"]
 
 
+def test_the_date_times_of_day_are_read_from_is_told_when_a_message_names_it(tmp_path):
+    # The first date a message names anchors the days, whatever that message meant by it: the user is told.
+    lines = ["10:00:00.100 INFO boot", "10:00:01.200 WARN cert expires on 2031-06-30, renew soon",
+             "10:00:02.300 INFO ok"]
+    frame = read_logs(write(tmp_path / "a.log", ("\n".join(lines) + "\n").encode()), warn=False)
+    assert frame["timestamp"].dt.date.astype(str).tolist() == ["2031-06-30"] * 3
+    assert frame.attrs["read_report"]["warnings"] == [
+        f"{tmp_path / 'a.log'}: timestamps have no date; read as days from 2031-06-30, the first date a message names"]
+
+
 def test_lines_whose_time_does_not_read_are_counted_and_reported(tmp_path):
     good = [f"2026-01-01 10:00:{i:02d} INFO svc: request {i} done" for i in range(50)]
     bad = [f"2026-13-45 10:00:{i:02d} INFO svc: request {i} done" for i in range(5)]  # month 13, day 45
