@@ -232,6 +232,11 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             under = [i + 1 for i in under if i + 1 < n and matched[i + 1] and not flags[i + 1]
                      and _message_text(lines[i + 1], messages[i + 1])[:1].isspace()]
             flags[under] = True
+        # A Java exception's first line ("java.lang.IllegalStateException: boom") right above its frames is the
+        # trace's too: it continues the message logged with it, as it does where it does not match the header.
+        above = [i for i in np.flatnonzero(flags[1:]).tolist() if i > 0 and matched[i] and not flags[i]
+                 and _EXCEPTION_LINE.match(_message_text(lines[i], messages[i])[:_HEAD_CHARS])]
+        flags[above] = True
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame; under a header
     # with a level of its own, that is a new event.
     for i in (np.flatnonzero(flags[:-1]) + 1).tolist():

@@ -321,6 +321,18 @@ def test_a_trace_written_line_by_line_under_a_runtime_header_is_one_event():
     assert "ValueError" in parse_lines(texts)["event"].iloc[4] and "File" in parse_lines(texts)["event"].iloc[4]
 
 
+def test_a_java_exception_line_above_its_frames_under_a_runtime_header_joins_the_message_logged_with_it():
+    # The app's own header (with its level) inside the runtime's: the exception's first line matches the runtime
+    # header as every line does, yet it belongs to the ERROR line above it, as the frames below it do.
+    app = [f"2026-12-01 10:00:0{i},000 INFO  [main] Api - request {i} done" for i in range(4)]
+    app[2:2] = ["2026-12-01 10:00:02,000 ERROR [main] Api - request failed", "java.lang.IllegalStateException: boom",
+                "\tat com.acme.Api.run(Api.java:12)", "Caused by: java.io.IOException: disk full",
+                "\tat com.acme.Disk.write(Disk.java:3)"]
+    frame = parse_lines([_cri(i, "stdout", line) for i, line in enumerate(app)])
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 3, 3, 3, 3, 8, 9]
+    assert frame["level"].tolist()[2:7] == ["ERROR"] * 5
+
+
 def test_an_exception_line_with_a_level_of_its_own_after_a_trace_is_a_new_event():
     lines = [f"2026-12-01 10:00:0{i} INFO request {i} done" for i in range(6)]
     lines[3:3] = ["2026-12-01 10:00:03 ERROR failed", "    at com.acme.Api.run(Api.java:12)",
