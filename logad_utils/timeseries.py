@@ -654,6 +654,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
         raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_explained_drops(alerts + gap)
+    if not counts.timed:
+        alerts = _without_displaced_drops(alerts, counts)
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -826,6 +828,21 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
              if kind in ("silence", "gone", "new")]
     return [al for al in alerts if al[0] != "drop"
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
+
+
+def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts) -> list[tuple]:
+    """Without timestamps a bucket is a fixed number of lines, so where one template bursts or first appears the
+    others must fall in those lines: their drops there, in a window that meets another template's burst or the
+    first run of a new one's lines, are left out."""
+    width = float(counts.bucket)
+    surges = [(c, a, z) for kind, c, a, z, *_ in alerts if kind == "burst"]
+    for kind, c, a, *_ in alerts:
+        if kind == "new":  # the new template's buckets from its first line on, while it keeps appearing
+            present = counts.matrix[:, c].toarray().ravel()[int(a // width):] > 0
+            run = int(np.argmin(present)) if not present.all() else len(present)
+            surges.append((c, a, (int(a // width) + run) * width))
+    return [al for al in alerts if al[0] != "drop"
+            or not any(c != al[1] and a <= al[3] and al[2] <= z for c, a, z in surges)]
 
 
 def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts, frame: pd.DataFrame
