@@ -535,15 +535,15 @@ def cmd_formats(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 error, 2 usage, 3 partial: an input skipped or cut short)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(detectors=not (argv and argv[0] in LIGHT_COMMANDS))
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int | None] = args.func
-    if "json_key" in args:
-        # A message key only means something for JSON lines: naming one chooses them.
-        if args.json_key is not None and args.format == "auto":
-            args.format = "jsonl"
-        args.json_key = args.json_key or "message"
     try:
+        # Building the parser imports scikit-learn, seconds in which a Ctrl-C is as welcome as later.
+        args = build_parser(detectors=not (argv and argv[0] in LIGHT_COMMANDS)).parse_args(argv)
+        func: Callable[[argparse.Namespace], int | None] = args.func
+        if "json_key" in args:
+            # A message key only means something for JSON lines: naming one chooses them.
+            if args.json_key is not None and args.format == "auto":
+                args.format = "jsonl"
+            args.json_key = args.json_key or "message"
         with warnings.catch_warnings(), _sigterm_as_exit():
             warnings.simplefilter("ignore")
             code = func(args) or EXIT_OK

@@ -126,6 +126,17 @@ def test_a_folder_that_cannot_be_written_is_refused_before_the_scores_replace_an
     assert out.read_text() == "an earlier run\n"
 
 
+def test_a_ctrl_c_while_the_parser_is_built_ends_like_one_later(monkeypatch, capsys):
+    from logad_utils import cli
+
+    def interrupted(**_):
+        raise KeyboardInterrupt  # building the parser imports scikit-learn: seconds on a busy machine
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert main(["detect", "x.log", "--out", "x.csv"]) == 130
+    assert capsys.readouterr().err == "logad: interrupted\n"
+
+
 def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):
     assert main(["score", "--model", str(tmp_path / "nope"), str(small_log), "--out", str(tmp_path / "s.csv")]) == 1
     assert "not a logad model directory" in capsys.readouterr().err
