@@ -413,11 +413,17 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
 
 
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:
-    """Rows for in-memory lines of one log, as :func:`read_logs` makes them (format detected when ``auto``)."""
-    lines = list(lines)
+    """Rows for in-memory lines of one log, as :func:`read_logs` makes them (format detected when ``auto``): a line
+    end left on a line (``readlines()``) is dropped, and times without a date or a year roll over as there."""
+    lines = [line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line for line in lines]
     sample = detection_sample(lines)
     chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
-    return _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
+    frame = _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
+    if _is_time_of_day(frame):
+        frame["timestamp"] = _DayRoller(_first_date(sample)).apply(frame["timestamp"])
+    elif _is_year_less(frame):
+        frame["timestamp"] = _YearRoller().apply(frame["timestamp"])
+    return frame
 
 
 def describe_layout(path: str | os.PathLike) -> dict[str, str]:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logad_utils.cli import main
-from logad_utils.io import LogInputError, iter_log_chunks, read_logs, resolve_paths
+from logad_utils.io import LogInputError, iter_log_chunks, parse_lines, read_logs, resolve_paths
 from logad_utils.layout import _lone_surrogate_escapes
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
@@ -391,6 +391,17 @@ def test_the_date_times_of_day_are_read_from_is_told_when_a_message_names_it(tmp
     assert frame["timestamp"].dt.date.astype(str).tolist() == ["2031-06-30"] * 3
     assert frame.attrs["read_report"]["warnings"] == [
         f"{tmp_path / 'a.log'}: timestamps have no date; read as days from 2031-06-30, the first date a message names"]
+
+
+def test_parse_lines_of_readlines_reads_as_read_logs_does(tmp_path):
+    # Line ends kept by readlines() are dropped, and a year-less clock rolls over the new year as read_logs rolls it.
+    path = write(tmp_path / "s.log", b"Dec 31 23:00:00 host app[1]: a\r\nJan  1 01:00:00 host app[1]: b\n")
+    with open(path, newline="") as fh:
+        got = parse_lines(fh.readlines(), source=str(path))
+    expected = read_logs(path, warn=False)
+    assert got["content"].tolist() == ["a", "b"]
+    assert got["timestamp"].tolist() == expected["timestamp"].tolist() == [pd.Timestamp("2000-12-31 23:00"),
+                                                                          pd.Timestamp("2001-01-01 01:00")]
 
 
 def test_lines_whose_time_does_not_read_are_counted_and_reported(tmp_path):
