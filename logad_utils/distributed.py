@@ -151,9 +151,10 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
 def _splittable(path: Path) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(_SNIFF_BYTES)
-    # Compressed streams have no random access; UTF-16 (with a byte order mark or without) and a file that is a
-    # piece of a UTF-8 BOM are read as the whole-file reader sniffs them.
-    return compression(head) is None and _sniff_encoding(head) == "utf-8-sig"
+    # Compressed streams have no random access; UTF-16 (with a byte order mark or without), a file that is a
+    # piece of a UTF-8 BOM and one that opens with NUL bytes (a log emptied while written to) are read as the
+    # whole-file reader reads them.
+    return compression(head) is None and _sniff_encoding(head) == "utf-8-sig" and not head.startswith(b"\x00")
 
 
 def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",

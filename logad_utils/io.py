@@ -232,12 +232,19 @@ def _is_log_like(path: Path) -> bool:
 
 class _SalvagingReader(io.RawIOBase):
     """A binary stream that ends cleanly at the first read error and keeps it in ``error``,
-    so every byte before the damage (a cut .gz, an I/O error) still reaches the lines."""
+    so every byte before the damage (a cut .gz, an I/O error) still reaches the lines.
 
-    def __init__(self, inner: IO[bytes]) -> None:
+    With ``skip_nul``, a run of NUL bytes that opens the stream (two or more: a lone one may open UTF-16 text) is
+    left out and counted in ``nul_bytes``: logrotate's copytruncate empties a log its writer keeps appending to
+    at its old offset, so the file starts with a hole that reads as NULs before its new lines.
+    """
+
+    def __init__(self, inner: IO[bytes], skip_nul: bool = False) -> None:
         super().__init__()
         self.inner = inner
         self.error: BaseException | None = None
+        self.skipping = skip_nul
+        self.nul_bytes = 0
 
     def readable(self) -> bool:
         return True
@@ -248,6 +255,13 @@ class _SalvagingReader(io.RawIOBase):
         try:
             # read1: one underlying read, so what it decompressed before the damage is not thrown away.
             data = getattr(self.inner, "read1", self.inner.read)(len(buffer))
+            while self.skipping and data:
+                text = data.lstrip(b"\x00")
+                if text and self.nul_bytes + len(data) - len(text) < 2:
+                    self.skipping = False  # no run: the stream's own first byte
+                    break
+                self.nul_bytes += len(data) - len(text)
+                self.skipping, data = not text, text or getattr(self.inner, "read1", self.inner.read)(len(buffer))
         except _READ_ERRORS as exc:
             self.error = exc
             return 0
@@ -269,7 +283,7 @@ def _open_text(path: Path) -> IO[str]:
         with open(path, "rb") as fh:
             head = fh.read(_SNIFF_BYTES)
         kind, opener = compression(head) or ("", open)
-        raw = _SalvagingReader(opener(path, "rb"))
+        raw = _SalvagingReader(opener(path, "rb"), skip_nul=True)
     except OSError as exc:
         raise LogInputError(f"{path}: cannot read ({exc.strerror})") from None
     binary = io.BufferedReader(raw)
@@ -330,15 +344,21 @@ def _read_error(text: IO[str]) -> BaseException | None:
 
 
 def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
-                       on_error: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+                       on_error: Callable[[str], None] | None = None,
+                       on_note: Callable[[str], None] | None = None) -> Iterator[list[str]]:
     """Yield lists of at most ``batch`` lines (newline stripped) of one file.
 
     A read error before the first line raises :class:`LogInputError`. One after it (a
     truncated or corrupt .gz, an I/O error) raises too unless ``on_error`` is given: then
     every line before the damage is yielded and ``on_error`` gets a one-line message.
+    ``on_note`` hears of the NUL bytes left out at the file's start (see :class:`_SalvagingReader`).
     """
     with _open_text(path) as text:
         yield from split_line_batches(text, path, batch, read_size, on_error)
+        skipped = text.buffer.raw.nul_bytes
+        if skipped and on_note is not None:
+            on_note(f"{path}: left out {skipped:,} NUL bytes at its start (a log emptied while written to, as "
+                    "logrotate's copytruncate leaves it)")
 
 
 def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: int = 1 << 22,
@@ -657,7 +677,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         source = str(path)
         before = _INVALID.count
         try:
-            batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append)
+            batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append, on_note=report.note)
             head = _take_lines(batches, _DETECT_SPAN)
         except LogInputError as exc:
             # One bad file among many is skipped and reported; a single bad input is an error.

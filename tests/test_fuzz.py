@@ -64,6 +64,8 @@ def expected_lines(text: str, head: bytes | None = None) -> list[str]:
 
 def decode_like_a_log(data: bytes) -> str | None:
     """The text logad must read from ``data`` (None: it must refuse the file as binary)."""
+    if len(data) - len(data.lstrip(b"\x00")) >= 2:
+        data = data.lstrip(b"\x00")  # the hole copytruncate leaves: left out
     head = data[:_SNIFF_BYTES]
     even, odd = head[0::2], head[1::2]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

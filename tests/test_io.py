@@ -65,6 +65,19 @@ def test_a_file_named_twice_is_read_once_under_its_first_name(tmp_path, monkeypa
     assert frame["line_no"].tolist() == [1, 2, 3] and set(frame["source"]) == {"a.jrn"}
 
 
+@pytest.mark.parametrize("compress", [bytes, gzip.compress])
+def test_the_nul_bytes_that_open_a_log_emptied_while_written_to_are_left_out_and_told(tmp_path, compress):
+    # logrotate's copytruncate: the writer appends at its old offset, so the file opens with a hole of NULs.
+    body = b"\x00" * 50_000 + "\n".join(ATM).encode() + b"\n"
+    path = write(tmp_path / "a.jrn", compress(body))
+    frame = read_logs(path, warn=False)
+    assert frame["line_no"].tolist() == [1, 2, 3] and frame["raw"].tolist() == ATM
+    assert f"{path}: left out 50,000 NUL bytes at its start (a log emptied while written to, as logrotate's " \
+           "copytruncate leaves it)" in frame.attrs["read_report"]["warnings"]
+    with pytest.raises(LogInputError, match="binary"):  # NULs among the text still mean a binary file
+        read_logs(write(tmp_path / "b.jrn", b"\x00\x00" + "\n".join(ATM).encode() + b"\x00\x01"), warn=False)
+
+
 def test_gzip_and_directory_and_glob(tmp_path):
     (tmp_path / "sub").mkdir()
     with gzip.open(tmp_path / "sub" / "b.log.gz", "wb") as fh:
