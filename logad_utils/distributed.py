@@ -26,6 +26,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, pairwise
@@ -518,11 +520,25 @@ def connect(scheduler: str | None = None, workers: int | None = None, memory_lim
         if scheduler:
             return Client(scheduler, timeout="10s")
         # Shutdown chatter (closed heartbeats) is not the user's concern; failures surface as ClusterError.
-        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                               memory_limit=memory_limit, dashboard_address=None, silence_logs=logging.ERROR)
+        with _sigint_ignored():  # the workers inherit it: a Ctrl-C is the driver's to handle, closing them
+            cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                   memory_limit=memory_limit, dashboard_address=None, silence_logs=logging.ERROR)
         return Client(cluster)
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while the block runs (in the main thread; elsewhere no handler can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class DaskEngine:
@@ -545,7 +561,10 @@ class DaskEngine:
     def _gather(self, futures: list) -> list:
         try:
             return self.client.gather(futures)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                # The gather a Ctrl-C broke off ends with an error nobody waits for: asyncio would print it.
+                logging.getLogger("asyncio").setLevel(logging.CRITICAL)
             self.client.cancel(futures)
             raise
 

@@ -397,6 +397,43 @@ def test_inputs_cut_short_or_missing_are_reported_on_dask_as_in_one_process(clie
     assert many["line_no"].tolist() == one["line_no"].tolist()
 
 
+def test_a_ctrl_c_is_the_drivers_alone_and_ends_quietly(monkeypatch):
+    import logging
+    import signal
+
+    import distributed
+
+    from logad_utils import distributed as engine_module
+
+    seen = []
+
+    class Cluster:  # records what a worker process would inherit
+        def __init__(self, **_):
+            seen.append(signal.getsignal(signal.SIGINT))
+
+    monkeypatch.setattr(distributed, "LocalCluster", Cluster)
+    monkeypatch.setattr(distributed, "Client", lambda cluster: cluster)
+    before = signal.getsignal(signal.SIGINT)
+    engine_module.connect(workers=2)
+    assert seen == [signal.SIG_IGN] and signal.getsignal(signal.SIGINT) is before
+
+    class Interrupted:
+        cancelled = False
+
+        def gather(self, futures):
+            raise KeyboardInterrupt
+
+        def cancel(self, futures):
+            self.cancelled = True
+
+    monkeypatch.setattr(logging.getLogger("asyncio"), "level", logging.WARNING)
+    gathering = engine_module.DaskEngine(Interrupted())
+    with pytest.raises(KeyboardInterrupt):
+        gathering._gather([])
+    # The broken-off gather's error, which nobody waits for, is not printed by asyncio on the way out.
+    assert gathering.client.cancelled and logging.getLogger("asyncio").level == logging.CRITICAL
+
+
 def test_cli_parse_and_score_with_engine_dask(client, log, tmp_path):
     address, model = client.scheduler.address, tmp_path / "model"
     assert main(["detect", str(log), "--out", str(tmp_path / "d.csv"), "--save-model", str(model)]) == 0
