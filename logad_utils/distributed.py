@@ -23,6 +23,7 @@
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -111,22 +112,31 @@ def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
 
 def _line_end(fh: IO[bytes]) -> bytes:
     """The byte that ends a file's lines: "\n", or "\r" in a file of lone ones (:func:`io.line_ends`)."""
-    fh.seek(0)
-    return b"\n" if line_ends(fh.name, fh.read(_SNIFF_BYTES)) == "" else b"\r"
+    return b"\n" if _newline(fh.name) == "" else b"\r"
+
+
+def _newline(path: str) -> str | None:
+    """:func:`io.line_ends` of a plain file, worked out once per file as it is now (size and time of change):
+    a file of lone "\r" is read to its end to find no "\n", and every range of it asks."""
+    stat = os.stat(path)
+    return _newline_of(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _newline_of(path: str, size: int, mtime_ns: int) -> str | None:
+    with open(path, "rb") as fh:
+        return line_ends(path, fh.read(_SNIFF_BYTES))
 
 
 def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
-    """Offset of the first line start after ``offset`` (``size`` when there is none), lines ending with ``end``.
-
-    In a file of lone "\\r"s, a later "\\r\\n" is one line end, as the whole-file reader's universal newlines read
-    it: a cut between its two bytes would start the next range with an empty line.
-    """
+    """Offset of the first line start after ``offset`` (``size`` when there is none), lines ending with ``end``
+    (a file ends its lines with lone "\\r"s only where it holds no "\\n": :func:`io.line_ends`)."""
     fh.seek(offset)
     while offset < size:
-        block = fh.read(_SCAN + 1)
-        i = block.find(end, 0, _SCAN)
+        block = fh.read(_SCAN)
+        i = block.find(end)
         if i >= 0:
-            return offset + i + 1 + (end == b"\r" and block[i + 1:i + 2] == b"\n")
+            return offset + i + 1
         offset += _SCAN
         fh.seek(offset)
     return size
@@ -261,8 +271,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
 
 def _range_text(path: str, start: int, end: int) -> IO[str]:
     """The bytes [start, end) of a file as text, line ends untranslated (invalid bytes replaced and counted)."""
-    with open(path, "rb") as fh:
-        newline = line_ends(path, fh.read(_SNIFF_BYTES))
+    newline = _newline(path)
     raw = io.BufferedReader(_ByteRange(path, start, end))
     return io.TextIOWrapper(raw, encoding="utf-8-sig" if start == 0 else "utf-8", errors="logad.count",
                             newline=newline)
