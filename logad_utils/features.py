@@ -28,7 +28,8 @@ __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "Weighte
 # so that "org.apache.Foo" or "cache-miss" are single terms. Letters of any script: a log in Cyrillic or Greek
 # has words too ([^\W\d_] is a letter, [^\W_] a letter or digit).
 TOKEN_PATTERN = r"<[A-Z_*]+>|[^\W\d_][\w.\-]*[^\W_]|[^\W\d_]"
-_TERM = re.compile(TOKEN_PATTERN)
+# The ASCII-only pattern of models saved before the model kept its own: such a model reads text as it was fitted.
+LEGACY_TOKEN_PATTERN = r"<[A-Z_*]+>|[A-Za-z][\w.\-]*[A-Za-z0-9]|[A-Za-z]"
 
 
 @dataclass
@@ -121,6 +122,7 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
     def fit_transform(self, docs: Sequence[str], y=None, sample_weight: np.ndarray | None = None) -> sparse.csr_matrix:
         """Fit, then return the TF-IDF matrix (u, n_terms) of the same documents."""
         weights = np.ones(len(docs)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.token_pattern_ = TOKEN_PATTERN
         self.vectorizer_ = self._vectorizer()
         counts = self.vectorizer_.fit_transform(docs)
         counts = self._prune(counts, weights)
@@ -134,8 +136,8 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         return self.transformer_.transform(counts)
 
     def _vectorizer(self) -> CountVectorizer:
-        return CountVectorizer(token_pattern=TOKEN_PATTERN, preprocessor=_terms_or_mark, ngram_range=self.ngram_range,
-                               dtype=np.float64)
+        return CountVectorizer(token_pattern=self.token_pattern_, preprocessor=_TermsOrMark(self.token_pattern_),
+                               ngram_range=self.ngram_range, dtype=np.float64)
 
     def _prune(self, counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
         """Apply min_df and max_features in line counts; the vocabulary is renumbered."""
@@ -167,7 +169,7 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         """The fitted model as plain data: (parameters and terms in column order, {idf, document_frequency})."""
         values = {"params": {**self.get_params(), "ngram_range": list(self.ngram_range)},
-                  "terms": [str(t) for t in self.get_feature_names_out()]}
+                  "terms": [str(t) for t in self.get_feature_names_out()], "token_pattern": self.token_pattern_}
         return values, {"idf": self.idf_, "document_frequency": self.document_frequency_}
 
     @classmethod
@@ -176,6 +178,7 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         params = dict(values["params"])
         tfidf = cls(**{**params, "ngram_range": tuple(params["ngram_range"])})
         terms = [str(t) for t in values["terms"]]
+        tfidf.token_pattern_ = str(values.get("token_pattern", LEGACY_TOKEN_PATTERN))
         tfidf.vectorizer_ = tfidf._vectorizer()
         tfidf.vectorizer_.vocabulary_ = {term: i for i, term in enumerate(terms)}
         tfidf.transformer_ = TfidfTransformer(norm=tfidf.norm, sublinear_tf=tfidf.sublinear_tf)
@@ -185,10 +188,16 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         return tfidf
 
 
-def _terms_or_mark(doc: str) -> str:
-    """A document lower-cased (as ``lowercase=True`` would), or :data:`NO_TERMS` after it when it has no term."""
-    doc = doc.lower()
-    return doc if _TERM.search(doc) else f"{doc} {NO_TERMS}"
+class _TermsOrMark:
+    """A vectorizer's preprocessor: a document lower-cased (as ``lowercase=True`` would), or :data:`NO_TERMS`
+    after it when ``pattern`` finds no term in it."""
+
+    def __init__(self, pattern: str) -> None:
+        self.term = re.compile(pattern)
+
+    def __call__(self, doc: str) -> str:
+        doc = doc.lower()
+        return doc if self.term.search(doc) else f"{doc} {NO_TERMS}"
 
 
 # --------------------------------------------------------------------------- structure
@@ -328,6 +337,7 @@ class NoveltyModel:
 
     def fit(self, texts: Sequence[str], counts: np.ndarray) -> "NoveltyModel":
         """Fit on u texts and their line counts (u,)."""
+        self.token_pattern = TOKEN_PATTERN
         analyzer = self._analyzer()
         lines: dict[str, float] = {}
         occurrences = 0.0
@@ -341,13 +351,13 @@ class NoveltyModel:
         self.unseen_surprise_ = float(np.log((occurrences + 1) / (singles + 1)))
         return self
 
-    @staticmethod
-    def _analyzer():
-        return CountVectorizer(token_pattern=TOKEN_PATTERN, lowercase=True).build_analyzer()
+    def _analyzer(self):
+        return CountVectorizer(token_pattern=self.token_pattern, lowercase=True).build_analyzer()
 
     def to_dict(self) -> dict:
         """The fitted state as plain JSON-able values (the vocabulary sorted)."""
-        return {"vocabulary_": sorted(self.vocabulary_), "unseen_surprise_": self.unseen_surprise_}
+        return {"vocabulary_": sorted(self.vocabulary_), "unseen_surprise_": self.unseen_surprise_,
+                "token_pattern": self.token_pattern}
 
     @classmethod
     def from_dict(cls, state: dict) -> "NoveltyModel":
@@ -355,6 +365,7 @@ class NoveltyModel:
         model = cls()
         model.vocabulary_ = frozenset(str(t) for t in state["vocabulary_"])
         model.unseen_surprise_ = float(state["unseen_surprise_"])
+        model.token_pattern = str(state.get("token_pattern", LEGACY_TOKEN_PATTERN))
         return model
 
     def share(self, texts: Sequence[str]) -> np.ndarray:

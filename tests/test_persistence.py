@@ -82,6 +82,21 @@ def _npz_with_object_array(marker):
     return buffer.getvalue()
 
 
+def test_a_model_saved_before_it_kept_its_token_pattern_reads_text_as_it_was_fitted(tmp_path):
+    from logad_utils.features import LEGACY_TOKEN_PATTERN, TOKEN_PATTERN
+
+    lines = [f"café {i % 3} served to table {i % 5}" for i in range(200)] + ["naïve Ωmega failure"]
+    folder = save_detector(tmp_path / "det", TfidfDetector().fit(lines))
+    document = json.loads((folder / persistence.DETECTOR_FILE).read_text())
+    assert document["values"]["tfidf"].pop("token_pattern") == TOKEN_PATTERN
+    assert document["values"]["novelty_"].pop("token_pattern") == TOKEN_PATTERN
+    _plant(folder, persistence.DETECTOR_FILE, json.dumps(document).encode(), rehash=True)
+    old = load_detector(folder)
+    # An older logad wrote no pattern: its vocabulary came from the ASCII-only one ("caf" of "café").
+    assert old.tfidf_.token_pattern_ == old.novelty_.token_pattern == LEGACY_TOKEN_PATTERN
+    assert load_detector(save_detector(tmp_path / "new", old)).tfidf_.token_pattern_ == LEGACY_TOKEN_PATTERN
+
+
 def test_the_payload_does_run_when_unpickled(tmp_path):
     pickle.loads(pickle.dumps(Payload(tmp_path / "ran"))).close()
     assert (tmp_path / "ran").exists()
