@@ -319,10 +319,17 @@ def _check_folders(args: argparse.Namespace) -> None:
     from .atomic import check_replaceable
     from .persistence import MODEL_FILE
 
+    for folder in (args.save_model, args.projector_dir):
+        if folder:
+            # Made with its parents when written: the nearest existing one must be a folder this user can write.
+            path = Path(folder).absolute()
+            if path.exists() and not path.is_dir():
+                raise CliError(f"{folder}: exists and is not a folder")
+            parent = next(p for p in path.parents if p.exists())
+            if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+                raise CliError(f"{folder}: cannot write in {parent}")
     if args.save_model:
         check_replaceable(args.save_model, MODEL_FILE)
-    if args.projector_dir and Path(args.projector_dir).exists() and not Path(args.projector_dir).is_dir():
-        raise CliError(f"{args.projector_dir}: exists and is not a folder")
 
 
 def _save_model(args: argparse.Namespace, model) -> None:

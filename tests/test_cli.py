@@ -111,17 +111,20 @@ def test_saved_model_reproduces_detect_scores(small_log, tmp_path, method, extra
     pd.testing.assert_frame_equal(detected, scored)
 
 
-@pytest.mark.parametrize("option", ["--save-model", "--projector-dir"])
+@pytest.mark.parametrize("option, case", [("--save-model", "folder of other files"), ("--save-model", "a file"),
+                                          ("--save-model", "under a file"), ("--projector-dir", "a file"),
+                                          ("--projector-dir", "under a file")])
 def test_a_folder_that_cannot_be_written_is_refused_before_the_scores_replace_an_earlier_run(small_log, tmp_path,
-                                                                                              capsys, option):
+                                                                                              capsys, option, case):
     out, taken = tmp_path / "scores.csv", tmp_path / "taken"
     out.write_text("an earlier run\n")
-    if option == "--save-model":
+    if case == "folder of other files":
         taken.mkdir()
-        (taken / "notes.txt").write_text("not a model")  # a folder of other files: never replaced
+        (taken / "notes.txt").write_text("not a model")  # never replaced
     else:
         taken.write_text("a file")
-    assert main(["detect", str(small_log), "--out", str(out), option, str(taken)]) == 1
+    folder = taken / "model" if case == "under a file" else taken
+    assert main(["detect", str(small_log), "--out", str(out), option, str(folder)]) == 1
     assert "taken" in capsys.readouterr().err
     assert out.read_text() == "an earlier run\n"
 
