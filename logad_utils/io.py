@@ -245,6 +245,7 @@ class _SalvagingReader(io.RawIOBase):
         self.error: BaseException | None = None
         self.skipping = skip_nul
         self.nul_bytes = 0
+        self.pending = b""  # read but not yet handed on (a lone NUL put back before a full block)
 
     def readable(self) -> bool:
         return True
@@ -253,20 +254,32 @@ class _SalvagingReader(io.RawIOBase):
         if self.error is not None:
             return 0
         try:
-            # read1: one underlying read, so what it decompressed before the damage is not thrown away.
-            data = getattr(self.inner, "read1", self.inner.read)(len(buffer))
-            while self.skipping and data:
-                text = data.lstrip(b"\x00")
-                if text and self.nul_bytes + len(data) - len(text) < 2:
-                    self.skipping = False  # no run: the stream's own first byte
-                    break
-                self.nul_bytes += len(data) - len(text)
-                self.skipping, data = not text, text or getattr(self.inner, "read1", self.inner.read)(len(buffer))
+            data, self.pending = self.pending or self._read(len(buffer)), b""
+            if self.skipping:
+                data = self._past_hole(data, len(buffer))
         except _READ_ERRORS as exc:
             self.error = exc
             return 0
+        data, self.pending = data[:len(buffer)], data[len(buffer):]
         buffer[:len(data)] = data
         return len(data)
+
+    def _read(self, size: int) -> bytes:
+        # read1: one underlying read, so what it decompressed before the damage is not thrown away.
+        return getattr(self.inner, "read1", self.inner.read)(size)
+
+    def _past_hole(self, data: bytes, size: int) -> bytes:
+        """``data`` (the stream's first read) past the run of NULs that opens the stream; a lone NUL is kept."""
+        self.skipping = False
+        run = 0
+        while data and not data.strip(b"\x00"):
+            run, data = run + len(data), self._read(size)
+        text = data.lstrip(b"\x00")
+        run += len(data) - len(text)
+        if run < 2:
+            return b"\x00" * run + text
+        self.nul_bytes = run
+        return text
 
     def close(self) -> None:
         self.inner.close()
@@ -295,7 +308,8 @@ def _open_text(path: Path) -> IO[str]:
     if b"\x00" in head and not encoding.startswith("utf-16"):
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
-    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count", newline=line_ends(path, head, opener))
+    return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count",
+                            newline=line_ends(path, head, opener, encoding))
 
 
 def compression(head: bytes) -> tuple[str, Callable] | None:
@@ -303,15 +317,21 @@ def compression(head: bytes) -> tuple[str, Callable] | None:
     return next((found for magic, found in COMPRESSIONS.items() if re.match(magic, head)), None)
 
 
-def line_ends(path: str | os.PathLike, head: bytes, opener: Callable = open) -> str | None:
+def line_ends(path: str | os.PathLike, head: bytes, opener: Callable = open, encoding: str = "utf-8-sig"
+              ) -> str | None:
     """How a file whose first bytes are ``head`` (as ``opener`` reads it) ends its lines, as ``open``'s ``newline``:
     "" (untranslated, see :func:`split_lines`), or None (universal) for a file of lone "\r" line ends (classic
-    Mac OS): no "\n" in it. A head of lone "\r" may be one line a progress bar rewrote: the file is read on."""
-    if b"\r" not in head or b"\n" in head:
+    Mac OS): no "\n" in it. A head of lone "\r" may be one line a progress bar rewrote: the file is read on.
+    UTF-16 is looked at as text: its other characters hold the byte of "\n" too (U+040A, U+0A00)."""
+    utf16 = encoding.startswith("utf-16")
+    cr, lf = ("\r", "\n") if utf16 else (b"\r", b"\n")
+    first = head.decode(encoding, errors="replace") if utf16 else head
+    if cr not in first or lf in first:
         return ""
+    decode = codecs.getincrementaldecoder(encoding)(errors="replace").decode if utf16 else (lambda block: block)
     with _SalvagingReader(opener(path, "rb")) as fh:
         while block := fh.read(1 << 20):
-            if b"\n" in block:
+            if lf in decode(block):
                 return ""
     return None
 

@@ -54,26 +54,42 @@ def join(lines: list[str], ends: list[str], final: bool) -> str:
 
 def expected_lines(text: str, head: bytes | None = None) -> list[str]:
     """The lines of decoded text: "\\r\\n" and "\\n" end a line, and so does a lone "\\r" in a file of those
-    (no "\\n" in the first bytes, ``head``: by default UTF-8's); a final break starts none."""
+    (a "\\r" in the first bytes, ``head``: by default UTF-8's, and no "\\n" anywhere); a final break starts none."""
+    if head is None:
+        text = text.removeprefix("\ufeff")  # written as UTF-8, a leading one is the byte order mark utf-8-sig drops
     if not text:
         return []
-    head = text.encode()[:_SNIFF_BYTES] if head is None else head[:_SNIFF_BYTES]
-    lines = (_ANY_LINE_END if b"\r" in head and b"\n" not in head else _LINE_END).split(text)
+    head = text.encode()[:_SNIFF_BYTES] if head is None else _without_hole(head)[:_SNIFF_BYTES]
+    encoding = _utf16(head)
+    carriage = "\r" in head.decode(encoding, errors="replace") if encoding else b"\r" in head
+    lines = (_ANY_LINE_END if carriage and "\n" not in text else _LINE_END).split(text)
     return lines[:-1] if lines[-1] == "" else lines
+
+
+def _without_hole(data: bytes) -> bytes:
+    """``data`` without the run of NULs that opens it (two or more: the hole copytruncate leaves)."""
+    return data.lstrip(b"\x00") if len(data) - len(data.lstrip(b"\x00")) >= 2 else data
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 encoding a file's first bytes show (a byte order mark, or every other byte NUL), else None."""
+    even, odd = head[0::2], head[1::2]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if odd and odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if odd and even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def decode_like_a_log(data: bytes) -> str | None:
     """The text logad must read from ``data`` (None: it must refuse the file as binary)."""
-    if len(data) - len(data.lstrip(b"\x00")) >= 2:
-        data = data.lstrip(b"\x00")  # the hole copytruncate leaves: left out
+    data = _without_hole(data)
     head = data[:_SNIFF_BYTES]
-    even, odd = head[0::2], head[1::2]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    if odd and odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
-        return data.decode("utf-16-le", errors="replace")
-    if odd and even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
-        return data.decode("utf-16-be", errors="replace")
+    encoding = _utf16(head)
+    if encoding:
+        return data.decode(encoding, errors="replace")
     if b"\x00" in head:
         return None
     return data.decode("utf-8-sig", errors="replace")

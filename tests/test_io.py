@@ -78,6 +78,15 @@ def test_the_nul_bytes_that_open_a_log_emptied_while_written_to_are_left_out_and
         read_logs(write(tmp_path / "b.jrn", b"\x00\x00" + "\n".join(ATM).encode() + b"\x00\x01"), warn=False)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_lines_ended_by_lone_carriage_returns_stay_lines_whatever_bytes_their_characters_hold(tmp_path,
+                                                                                                   encoding):
+    # U+010A and U+040A hold the byte of a line feed: no line feed for all that.
+    text = "".join(f"{line}\r" for line in ATM) + "Ċ Њ\r"
+    frame = read_logs(write(tmp_path / "a.jrn", text.encode(encoding)), warn=False)
+    assert frame["raw"].tolist() == [*ATM, "Ċ Њ"]
+
+
 def test_gzip_and_directory_and_glob(tmp_path):
     (tmp_path / "sub").mkdir()
     with gzip.open(tmp_path / "sub" / "b.log.gz", "wb") as fh:
