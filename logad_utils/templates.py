@@ -911,8 +911,8 @@ class LogTemplateMiner:
             item, kind = kind_of(tok)
             kind_type = _ID_LIKE.get(item, item) if kind == 1 else ""
             if kind and kind == run_kind and (kind_type == run_type or listed or not self.typed_lists):
-                if out[-1].rstrip(",;") != item:
-                    out[-1] = WILDCARD
+                # The run is one value: its first item's list separator goes with the items it no longer shows.
+                out[-1] = out[-1].rstrip(",;") if out[-1].rstrip(",;") == item else WILDCARD
                 continue
             out.append(tok)
             run_kind, run_type = kind, kind_type

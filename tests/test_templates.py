@@ -1050,3 +1050,11 @@ def test_an_error_fields_quoted_text_names_its_own_event():
                                                                    "read write", "admin all")
               for c in ("web", "db", "cache")]
     assert len(set(LogTemplateMiner().fit_transform(scopes))) == 1
+
+
+def test_a_run_of_one_placeholder_collapsed_to_one_leaves_no_separator_behind():
+    # "7, 4096" is one value in the template: its comma is no constant of the event ("order: <NUM>, bytes" was).
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(["cache entries: 16 (order: 7, 4096 bytes)", "hosts 10.0.0.1, 10.0.0.2 up"])
+    texts = miner.templates_.set_index("template_id").loc[ids, "template"].tolist()
+    assert texts == ["cache entries: <NUM> (order: <NUM> bytes)", "hosts <IP> up"]
