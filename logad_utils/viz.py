@@ -35,12 +35,17 @@ def plot_term_histogram(scores: pd.DataFrame, band: tuple[float, float] = (80, 1
     return ax
 
 
+def _literal(text) -> str:
+    """Log text as a label shows it: a "$" is no start of mathtext (a message with two would not draw)."""
+    return str(text).replace("$", r"\$")
+
+
 def plot_score_histogram(scores: np.ndarray, threshold: float | None = None, truth: np.ndarray | None = None,
                          bins: int = 60, ax: plt.Axes | None = None, title: str = "anomaly scores") -> plt.Axes:
     """Histogram of line scores (n,), split by truth (n,) when given, with the threshold line."""
     ax = _axes(ax)
     scores = np.asarray(scores, dtype=float)
-    keep = ~np.isnan(scores)
+    keep = np.isfinite(scores)  # an infinite score has no bin
     edges = np.histogram_bin_edges(scores[keep], bins=bins)
     if truth is None:
         ax.hist(scores[keep], bins=edges, color="#4c72b0")
@@ -63,7 +68,7 @@ def make_wordcloud(frequencies: Mapping[str, float], path: str | Path | None = N
     """A WordCloud of term → weight (positive weights only), saved as PNG when ``path`` is given."""
     from wordcloud import WordCloud
 
-    freqs = {str(k): float(v) for k, v in frequencies.items() if v > 0}
+    freqs = {str(k): float(v) for k, v in frequencies.items() if np.isfinite(v) and v > 0}
     if not freqs:
         raise ValueError("no positive term weights to draw")
     cloud = WordCloud(width=width, height=height, background_color="white", colormap=colormap,
@@ -109,7 +114,7 @@ def plot_scatter(points: np.ndarray, colors: Sequence, ax: plt.Axes | None = Non
     for i, cat in enumerate(order):
         mask = (cats == cat).to_numpy()
         ax.scatter(points[mask, 0], points[mask, 1], s=8, alpha=0.7, color=cmap(i % 20),
-                   label=cat if i < max_legend else None)
+                   label=_literal(cat) if i < max_legend else None)
     ax.set_title(title)
     ax.legend(title=legend_title, fontsize="small", markerscale=2, loc="best")
     return ax
@@ -203,7 +208,7 @@ def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes 
     for i, cat in enumerate(order + ([special] if special in cats else [])):
         mask = cats == cat
         hot = cat == special
-        label = f"{cat} ({int(mask.sum()):,})" if i < max_legend or hot else None
+        label = f"{_literal(cat)} ({int(mask.sum()):,})" if i < max_legend or hot else None
         ax.scatter(*(points[mask, j] for j in range(dims)), s=12 if hot else 6, alpha=0.9 if hot else 0.5,
                    color=special_color if hot else cmap(i % 20), marker="x" if hot else "o", label=label)
     ratio = pca.explained_variance_ratio_
@@ -323,7 +328,7 @@ def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.
             mask = cats == cat
             ax.scatter(points["x"][mask], points["y"][mask], s=sizes[mask], alpha=0.75,
                        color=(palette or {}).get(cat, cmap(i % 20)),
-                       linewidths=0, label=cat if i < max_legend else None)
+                       linewidths=0, label=_literal(cat) if i < max_legend else None)
         ax.legend(title=color, fontsize="small", markerscale=0.8, loc="best")
     if selected is not None and len(selected):
         ax.scatter(points["x"].to_numpy()[selected], points["y"].to_numpy()[selected], s=sizes[selected] + 30,

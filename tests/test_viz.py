@@ -30,3 +30,14 @@ def test_timeline_of_one_instant_draws_one_minute():
     ax = viz.plot_timeline(frame, np.array([True, False, False]), bins=30)
     heights = [p.get_height() for p in ax.patches]
     assert sum(heights) == 3 and len(heights) == 60  # 30 normal and 30 flagged bars
+
+
+def test_log_text_with_dollars_draws_as_written_and_infinite_values_are_left_out(tmp_path):
+    # Two "$" in a legend label would open mathtext, and drawing the figure failed.
+    ax = viz.plot_scatter(np.zeros((2, 2)), ["price $5 and $x^{", "b"])
+    ax.figure.savefig(tmp_path / "scatter.png")
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0] == r"price \$5 and \$x^{"
+    ax = viz.plot_score_histogram(np.array([1.0, np.inf, 2.0, np.nan]))
+    assert sum(p.get_height() for p in ax.patches) == 2
+    viz.make_wordcloud({"disk": np.inf, "failure": 2.0, "none": np.nan}, path=tmp_path / "cloud.png")
+    assert (tmp_path / "cloud.png").stat().st_size > 0
