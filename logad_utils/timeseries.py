@@ -655,7 +655,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_explained_drops(alerts + gap)
     if not counts.timed:
-        alerts = _without_displaced_drops(alerts, counts)
+        alerts = _without_displaced_drops(alerts, counts, expected)
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -830,10 +830,12 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
 
 
-def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts) -> list[tuple]:
-    """Without timestamps a bucket is a fixed number of lines, so where one template bursts or first appears the
-    others must fall in those lines: their drops there, in a window that meets another template's burst or the
-    first run of a new one's lines, are left out."""
+def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]
+                             ) -> list[tuple]:
+    """Without timestamps a bucket is a fixed number of lines, so where another template bursts or first appears,
+    or other templates run above their expectation, one template's lines must thin out: its drops there (a
+    window that meets another's burst or the first run of a new one's lines, or where the others' excess lines
+    make up its shortfall) are left out. ``expected``: per column, expected lines per bucket (b,)."""
     width = float(counts.bucket)
     surges = [(c, a, z) for kind, c, a, z, *_ in alerts if kind == "burst"]
     for kind, c, a, *_ in alerts:
@@ -841,8 +843,21 @@ def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts) -> lis
             present = counts.matrix[:, c].toarray().ravel()[int(a // width):] > 0
             run = int(np.argmin(present)) if not present.all() else len(present)
             surges.append((c, a, (int(a // width) + run) * width))
-    return [al for al in alerts if al[0] != "drop"
-            or not any(c != al[1] and a <= al[3] and al[2] <= z for c, a, z in surges)]
+    return [al for al in alerts if al[0] != "drop" or not (
+        any(c != al[1] and a <= al[3] and al[2] <= z for c, a, z in surges) or _made_up(al, counts, expected))]
+
+
+def _made_up(drop: tuple, counts: TemplateCounts, expected: dict[int, np.ndarray]) -> bool:
+    """Whether, over a drop's buckets, the other templates' lines above their expectation make up its shortfall."""
+    width, k = float(counts.bucket), counts.matrix.shape[1]
+    lo, hi = int(drop[2] // width), int(np.ceil(drop[3] / width))
+    mu = np.zeros((hi - lo, k))
+    for c, values in expected.items():
+        if c >= 0:
+            mu[:, c] = np.nan_to_num(values[lo:hi])
+    excess = np.clip(counts.matrix[lo:hi].toarray() - mu, 0, None)
+    excess[:, drop[1]] = 0
+    return bool(excess.sum() >= drop[5] - drop[6])
 
 
 def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts, frame: pd.DataFrame
