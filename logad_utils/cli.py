@@ -326,7 +326,9 @@ def _check_folders(args: argparse.Namespace) -> None:
             if path.exists() and not path.is_dir():
                 raise CliError(f"{folder}: exists and is not a folder")
             parent = next(p for p in path.parents if p.exists())
-            if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            if not parent.is_dir():
+                raise CliError(f"{folder}: Not a directory ({parent} is a file)")
+            if not os.access(parent, os.W_OK | os.X_OK):
                 raise CliError(f"{folder}: cannot write in {parent}")
     if args.save_model:
         check_replaceable(args.save_model, MODEL_FILE)
