@@ -459,10 +459,7 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
     sample = detection_sample(lines)
     chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
     frame = _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
-    if _is_time_of_day(frame):
-        frame["timestamp"] = _DayRoller(_first_date(sample)).apply(frame["timestamp"])
-    elif _is_year_less(frame):
-        frame["timestamp"] = _YearRoller().apply(frame["timestamp"])
+    _roll(frame, _rollers(sample))
     return frame
 
 
@@ -663,6 +660,21 @@ class _YearRoller:
         return out
 
 
+def _rollers(sample: Sequence[str]) -> dict:
+    """A file's clock rollers, from its detection ``sample``: "days" (from the first date a message names) and
+    "years"."""
+    return {"days": _DayRoller(_first_date(sample)), "years": _YearRoller()}
+
+
+def _roll(chunk: pd.DataFrame, rollers: dict) -> str | None:
+    """Roll a chunk's times of day or year-less times on in place (``rollers``: :func:`_rollers`); the clock
+    rolled ("days", "years"), or None."""
+    clock = "days" if _is_time_of_day(chunk) else "years" if _is_year_less(chunk) else None
+    if clock is not None:
+        chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
+    return clock
+
+
 def _is_time_of_day(chunk: pd.DataFrame) -> bool:
     """True when the chunk's timestamps are times of day only (parsed onto 1900-01-01)."""
     return _only_year(chunk, 1900)
@@ -715,17 +727,13 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             rule = infer_multiline(sample, file_fmt)
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
-        roller, year_roller = _DayRoller(_first_date(sample)), _YearRoller()
+        rollers = _rollers(sample)
         line_no = 1
         for lines in _whole_events(_chain(head, batches), file_fmt, rule):
             with no_cyclic_gc():
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
-            if _is_time_of_day(chunk):
-                chunk["timestamp"] = roller.apply(chunk["timestamp"])
-                report.note(clock_warning(source, "days", roller.anchor))
-            elif _is_year_less(chunk):
-                chunk["timestamp"] = year_roller.apply(chunk["timestamp"])
-                report.note(clock_warning(source, "years"))
+            if clock := _roll(chunk, rollers):
+                report.note(clock_warning(source, clock, rollers["days"].anchor))
             line_no += len(lines)
             report.add(chunk)
             yield chunk
