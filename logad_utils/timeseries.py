@@ -832,32 +832,26 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
 
 def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]
                              ) -> list[tuple]:
-    """Without timestamps a bucket is a fixed number of lines, so where another template bursts or first appears,
-    or other templates run above their expectation, one template's lines must thin out: its drops there (a
-    window that meets another's burst or the first run of a new one's lines, or where the others' excess lines
-    make up its shortfall) are left out. ``expected``: per column, expected lines per bucket (b,)."""
-    width = float(counts.bucket)
-    surges = [(c, a, z) for kind, c, a, z, *_ in alerts if kind == "burst"]
-    for kind, c, a, *_ in alerts:
-        if kind == "new":  # the new template's buckets from its first line on, while it keeps appearing
-            present = counts.matrix[:, c].toarray().ravel()[int(a // width):] > 0
-            run = int(np.argmin(present)) if not present.all() else len(present)
-            surges.append((c, a, (int(a // width) + run) * width))
-    return [al for al in alerts if al[0] != "drop" or not (
-        any(c != al[1] and a <= al[3] and al[2] <= z for c, a, z in surges) or _made_up(al, counts, expected))]
-
-
-def _made_up(drop: tuple, counts: TemplateCounts, expected: dict[int, np.ndarray]) -> bool:
-    """Whether, over a drop's buckets, the other templates' lines above their expectation make up its shortfall."""
+    """Without timestamps a bucket is a fixed number of lines, so where other templates run above their
+    expectation (a burst, a new template's first lines) one template's lines must thin out: its drops there,
+    where the others' excess lines make up its shortfall, are left out. ``expected``: per column, expected lines
+    per bucket (b,); a new template's count as a whole (it is modelled on its own first lines)."""
     width, k = float(counts.bucket), counts.matrix.shape[1]
-    lo, hi = int(drop[2] // width), int(np.ceil(drop[3] / width))
-    mu = np.zeros((hi - lo, k))
-    for c, values in expected.items():
-        if c >= 0:
-            mu[:, c] = np.nan_to_num(values[lo:hi])
-    excess = np.clip(counts.matrix[lo:hi].toarray() - mu, 0, None)
-    excess[:, drop[1]] = 0
-    return bool(excess.sum() >= drop[5] - drop[6])
+    new = {c for kind, c, *_ in alerts if kind == "new"}
+    out = []
+    for al in alerts:
+        if al[0] == "drop":
+            lo, hi = int(al[2] // width), int(np.ceil(al[3] / width))
+            mu = np.zeros((hi - lo, k))
+            for c, values in expected.items():
+                if c >= 0 and c not in new:
+                    mu[:, c] = np.nan_to_num(values[lo:hi])
+            excess = np.clip(counts.matrix[lo:hi].toarray() - mu, 0, None)
+            excess[:, al[1]] = 0
+            if excess.sum() >= al[5] - al[6]:
+                continue
+        out.append(al)
+    return out
 
 
 def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts, frame: pd.DataFrame
