@@ -278,10 +278,9 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
         ok = float(times.notna().mean())
         span = (times.max() - times.min()).total_seconds() if ok > 0 else 0.0
         days = _midnight_days(times)
-        if sorted(_DIRECTIVE.findall(fmt)) != sorted(_DIRECTIVE.findall(best)):
-            better = False
-        else:
-            better = days > best_key[1] or (days == best_key[1] and span < best_key[2] and "%y" in fmt and "%y" in best)
+        reordered = sorted(_DIRECTIVE.findall(fmt)) == sorted(_DIRECTIVE.findall(best))
+        better = reordered and (days > best_key[1] or (days == best_key[1] and span < best_key[2]
+                                                       and "%y" in fmt and "%y" in best))
         if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and better):
             best, best_key = fmt, (ok, days, span)
     return best
