@@ -353,6 +353,11 @@ class LogFormat:
         return [row(line) for line in lines]
 
 
+# What closes a field: ``\]`` of ``\]\[``, ``]:`` of ``]: (``; no opener, escaped or not. The message follows after
+# any spaces: a line that misses the layout may have them where the layout has none.
+_CLOSING_SEPARATOR = re.compile(r"(?:\\[^\[({\s]|[^\s(\[{\\])*")
+
+
 def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True) -> str | None:
     """The format string's leading fields up to its time fields (and its level, ``with_level``), then
     ``<Content>``; None where that is the whole header, or there is nothing to look for (no time field and no
@@ -375,8 +380,9 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
             rest = parts[i + 1:]
             if len(rest) < 2 or rest[1] == "<Content>":
                 return None  # the header ends here: the layout itself
-            # The separator after it: what closes the field and the spaces, not what opens the next one.
-            return "".join(kept) + re.match(r"[^\s(]*\s*", rest[0]).group() + "<Content>"
+            # The separator after it: what closes the field, not what opens the next one; then the spaces, if any.
+            closing = _CLOSING_SEPARATOR.match(rest[0]).group()
+            return "".join(kept) + closing + ("\\s+" if rest[0][len(closing):][:1].isspace() else "\\s*") + "<Content>"
     return None
 
 

@@ -507,7 +507,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # makes it optional everywhere.
             padded = any(e.detail[3] for e in shapes)
             element = _Element(kind, element.spaced, element.detail[:3] + (padded,))
-        header.append((element, False))
+        # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
+        header.append((element, kind == "bracket" and len(alive) < before))
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
     while header and header[-1][0].kind == "word" and (
@@ -573,6 +574,11 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     return next((i for i, (e, _) in enumerate(header) if e.kind == "cell" and not e.detail[0]), None)
 
 
+def _optional(field: str) -> str:
+    """A header field's pattern text made optional, for the lines written without it."""
+    return f"(?:{field})?"
+
+
 def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns: dict[str, str],
                     after_time: bool) -> str:
     """Loghub-notation text of the header elements, ending just before the message."""
@@ -581,7 +587,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     # else the last.
     has_component = component_at is not None or any(e.kind == "component" for e, _ in header)
     has_level = any(e.kind == "level" for e, _ in header)
-    brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
+    # A bracket some lines lack names no component while another bracket every line has can.
+    brackets = [i for i, (e, optional) in enumerate(header) if e.kind == "bracket" and not optional] or [
+        i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     component_bracket = next((i for i in brackets if header[i][0].detail[0]), brackets[-1] if brackets else None)
     out = ""
     for i, (element, optional) in enumerate(header):
@@ -620,18 +628,19 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                          "Field" if not element.detail[2] else
                          "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
-            out += gap + f"\\[<{name}>\\]"
+            field = gap + f"\\[<{name}>\\]"
+            out += _optional(field) if optional else field
         elif element.kind == "paren":
             name = names("Thread")
             patterns[name] = _PAREN_BODY
             field = gap + f"\\(<{name}>\\)"
-            out += f"(?:{field})?" if optional else field
+            out += _optional(field) if optional else field
         elif element.kind == "mark":
             name = names("Mark")
             paren = element.detail[0]
             patterns[name] = _PAREN_MARK_FIELD if paren else _MARK.pattern
             field = gap + (f"\\(<{name}>\\)" if paren else f"<{name}>")
-            out += f"(?:{field})?" if optional else field
+            out += _optional(field) if optional else field
         elif element.kind == "sep":
             out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
         else:
@@ -683,7 +692,7 @@ def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, s
         component = names("Component")
         patterns[component] = r"[^\]\s][^\]]*?"
         part = f"[\\s/]+<{component}>"
-        out += part if named == len(found) else f"(?:{part})?"
+        out += part if named == len(found) else _optional(part)
     return out + "\\s*\\]"
 
 

@@ -1194,3 +1194,33 @@ def test_klog_under_a_container_runtimes_header_is_read_by_its_own_layout():
     frame = parse_lines(lines)
     assert detect_format(lines).name.startswith("cri+") and frame["level"].iloc[4] == "E"
     assert frame["content"].iloc[0] == "watch of *v1.Pod ended"
+
+
+def _envoy_lines() -> list[str]:
+    """Envoy-like lines: four glued brackets, the source file's bracket, then on most lines a connection's."""
+    lines = []
+    for i in range(60):
+        head = f"[2024-03-16 12:00:{i:02d}.381][{20 + i % 3}][{('debug', 'info')[i % 2]}][connection] " \
+               f"[source/common/network/connection_impl.cc:{140 + i % 7}] "
+        lines.append(head + (f"[C{1000 + i}] closing data_to_write=0 type=1" if i % 6 else "DNS hosts have changed"))
+    return lines
+
+
+def test_a_last_bracket_some_lines_lack_is_optional():
+    # The connection's bracket is on 5 lines in 6: lines without it are read whole, not left unparsed.
+    frame = parse_lines(_envoy_lines())
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["content"].iloc[0] == "DNS hosts have changed"
+    assert frame["content"].iloc[1] == "closing data_to_write=0 type=1"
+    # The bracket every line has names the component, not the one some lines lack.
+    assert frame["component"].str.startswith("source/").all()
+
+
+def test_a_line_missing_a_glued_field_keeps_the_field_out_of_its_message():
+    # A line without the third glued bracket misses the layout; its time and level still read, and its message
+    # starts after the level's bracket, not inside the next bracket ("connection] [source/...").
+    lines = _envoy_lines()
+    lines.append("[2024-03-16 12:01:00.000][1][warning] [source/common/config/grpc_stream.h:191] stream closed")
+    frame = parse_lines(lines)
+    assert not frame["parsed"].iloc[-1] and frame["level"].iloc[-1] == "warning"
+    assert frame["content"].iloc[-1] == "[source/common/config/grpc_stream.h:191] stream closed"
