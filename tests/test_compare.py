@@ -77,6 +77,18 @@ def test_one_template_that_grows_leaves_the_others_unchanged(tmp_path, scale):
     assert table.set_index("status").loc["up", "delta_pct"] == pytest.approx(100.0)
 
 
+def test_a_flood_of_new_lines_leaves_the_few_shared_templates_unchanged(tmp_path):
+    # Two templates on both sides, too few for a median: a new template's 10,000 lines must not make them
+    # look 91 % smaller.
+    shared = {"heartbeat ok": 500, "cache hit ratio high": 500}
+    base = write_lines(tmp_path / "base.log", shared)
+    target = write_lines(tmp_path / "target.log", {**shared, "connection to db refused": 10000})
+    table = compare_frames(*read_sides(base, target)).table
+    status = dict(zip(table["template"].str.split().str[0], table["status"]))
+    assert status == {"heartbeat": "same", "cache": "same", "connection": "new"}
+    assert table.loc[table["status"] == "same", "delta_pct"].abs().max() < 1e-9
+
+
 def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
     base, target = sides
     out = tmp_path / "cmp"
