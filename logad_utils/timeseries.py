@@ -219,13 +219,31 @@ class Trends:
 
 # --------------------------------------------------------------------------- counting
 def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
-    """Timestamps (n,) filled from the neighbours, or None when under half the lines have one."""
+    """Timestamps (n,) filled from the neighbours in the same file (NaT where the file has none), or None when
+    under half the lines have one."""
     if "timestamp" not in frame:
         return None
     ts = pd.to_datetime(frame["timestamp"], errors="coerce")
     if not ts.notna().mean() >= 0.5 or ts.max() == ts.min():  # NaN for an empty frame
         return None
-    return ts.ffill().bfill() if ts.isna().any() else ts
+    if not ts.isna().any():
+        return ts
+    # Within a file only: another file's last time would pile a file without times up at one instant.
+    files = frame["source"].to_numpy() if "source" in frame else np.zeros(len(frame), dtype=np.int8)
+    return ts.groupby(files, sort=False).ffill().groupby(files, sort=False).bfill()
+
+
+# Clock ticks, coarsest first: a log whose every time is a whole minute was written by a clock of minutes.
+_TICKS = tuple(pd.Timedelta(t).value for t in ("1D", "1min", "1s", "1ms", "1us", "1ns"))
+
+
+def _tick(ts: pd.Series) -> float:
+    """Seconds between the ticks of the clock that wrote the times ts (n,): the coarsest tick dividing them all."""
+    local = ts.dropna()
+    if isinstance(local.dtype, pd.DatetimeTZDtype):
+        local = local.dt.tz_localize(None)  # the wall clock the log was written by
+    ns = local.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return next(t for t in _TICKS if not (ns % t).any()) / 1e9
 
 
 def choose_bucket(span: float, n_lines: int, timed: bool) -> pd.Timedelta | int:
@@ -246,21 +264,33 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     ts = _timestamps(frame)
     timed = ts is not None
     if timed:
-        origin = ts.min().floor("D")
-        pos_all = ((ts - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
-        lo, hi = float(pos_all.min()), float(pos_all.max()) + 1.0  # times have 1 s resolution at worst
+        valid &= ts.notna().to_numpy()  # a file without times has no place on the clock
+        counted = ts[valid] if valid.any() else ts.dropna()  # no line counted (all blank): the clock still reads
+        first, last = counted.min(), counted.max()
+        seen = (last - first) / pd.Timedelta(seconds=1)
+        # The log lasts a while after its last line: its clock's next tick (a minute clock's last line stands
+        # for its whole minute), or the mean gap between its lines when longer. Up to the last line alone, the
+        # last bucket would hold a line in next to no time: a burst.
+        span = seen + max(_tick(counted), seen / max(len(counted) - 1, 1))
+        bucket = choose_bucket(span, int(valid.sum()), timed) if bucket is None else pd.Timedelta(bucket)
     else:
-        origin, pos_all = None, np.arange(len(frame), dtype=float)
-        lo, hi = 0.0, float(len(frame))
-    if bucket is None:
-        bucket = choose_bucket(hi - lo, int(valid.sum()), timed)
-    elif timed:
-        bucket = pd.Timedelta(bucket)
-    else:
-        bucket = int(bucket)
+        span = float(len(frame))
+        bucket = choose_bucket(span, int(valid.sum()), timed) if bucket is None else int(bucket)
     width = bucket.total_seconds() if timed else float(bucket)
     if width <= 0:
         raise ValueError(f"bucket must be positive, got {bucket}")
+    if timed:
+        # Buckets from midnight where a daily profile may be fitted (two days or more), else from the first
+        # bucket that holds a line: a 20-minute log starting at 23:35 needs no buckets for the day before it.
+        origin = first.floor("D")
+        if span < 2 * DAY.total_seconds():
+            origin += bucket * ((first - origin) // bucket)
+        pos_all = ((ts - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+        lo = (first - origin) / pd.Timedelta(seconds=1)
+        hi = lo + span
+    else:
+        origin, pos_all = None, np.arange(len(frame), dtype=float)
+        lo, hi = 0.0, span
     # int32 where it fits: these arrays are per line, and trends are the widest step of an analysis.
     small = np.int32 if len(frame) < 2 ** 31 else np.int64
     rows = np.flatnonzero(valid).astype(small)

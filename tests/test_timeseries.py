@@ -369,3 +369,48 @@ def test_a_short_busy_log_gets_buckets_of_seconds():
 
     assert choose_bucket(20 * 60, 2000, timed=True) == pd.Timedelta("20s")  # 2,000 lines in 20 minutes
     assert choose_bucket(7 * 86400, 20000, timed=True) == pd.Timedelta("20min")  # as before: a week of 20,000
+
+
+def _steady(seconds, ids, start="2026-01-05 10:00"):
+    """A frame of templates ``ids`` (n,) at ``seconds`` (n,) after ``start``, times kept to the nanosecond."""
+    ids = np.asarray(ids, dtype=np.int64)
+    return pd.DataFrame({"source": "app.log", "line_no": np.arange(1, len(ids) + 1),
+                         "timestamp": pd.Timestamp(start) + pd.to_timedelta(np.asarray(seconds), unit="s"),
+                         "blank": False, "template_id": ids, "template": [TEMPLATES[c] for c in ids]})
+
+
+def test_a_minute_clock_last_minute_is_no_burst():
+    # Times written to the minute: the last line's minute is a whole minute of log, not a second of it.
+    rng = np.random.default_rng(3)
+    minutes = np.repeat(np.arange(360), 30)
+    trends = find_trends(_steady(minutes * 60.0, rng.integers(0, 3, len(minutes))))
+    assert trends.alerts.empty
+
+
+def test_a_fast_heartbeat_up_to_the_last_line_is_not_gone():
+    # A heartbeat every 200 ms to the end of a log with millisecond times: it did not stop.
+    beats = np.arange(0, 1800, 0.2)
+    rng = np.random.default_rng(4)
+    logins = np.sort(rng.uniform(0, 1800, 900))
+    seconds = np.concatenate([beats, logins])
+    ids = np.concatenate([np.zeros(len(beats), int), np.ones(len(logins), int)])
+    order = np.argsort(seconds, kind="stable")
+    trends = find_trends(_steady(seconds[order], ids[order]))
+    assert "gone" not in kinds(trends) and "drop" not in kinds(trends)
+
+
+def test_a_file_without_times_does_not_pile_up_at_another_file_last_time():
+    # Two files read together: one timed, one without a single time. Its lines have no place on the clock.
+    timed = _steady(np.arange(3000) * 10.0, np.arange(3000) % 2)
+    untimed = _steady(np.zeros(1000), 2 + np.arange(1000) % 2).assign(source="other.log", timestamp=pd.NaT)
+    trends = find_trends(pd.concat([timed, untimed], ignore_index=True))
+    assert trends.alerts.empty
+    assert trends.counts.matrix.sum() == 3000
+
+
+def test_buckets_start_at_the_first_line_of_a_short_log():
+    # A 20-minute log starting at 23:35 needs no buckets for the 23 hours before it.
+    rng = np.random.default_rng(0)
+    seconds = np.sort(rng.uniform(0, 1200, 20000))
+    counts = count_templates(_steady(seconds, rng.integers(0, 3, 20000), start="2026-01-05 23:35"))
+    assert len(counts.starts) <= 1201 and counts.starts[0] == pd.Timestamp("2026-01-05 23:35")
