@@ -10,11 +10,12 @@ per line in Loghub's style (``<Name>.templates.csv.gz``: ``LineId``,
 ``EventTemplate``) and its header format in Loghub notation
 (``<Name>.format``; ``json`` or ``logfmt`` for structured lines). The
 ``tuning`` set was read while writing rules; ``read_later`` was held out until
-its first scores were published, then its three worst logs were read; the
-``held_out`` set was written by another author who never saw logad's code,
-following Loghub-2.0's principle (a template is the source's format string:
-whatever a variable fills is ``<*>``, state words included), and its failures
-were never looked at. Each log is read twice, with its true format and
+its first scores were published, then its three worst logs were read;
+``read_later_2`` and ``held_out`` were each written by another author who never
+saw logad's code, following Loghub-2.0's principle (a template is the source's
+format string: whatever a variable fills is ``<*>``, state words included).
+``read_later_2`` was scored blind, then two of its logs were read; the failures
+of ``held_out`` were never looked at. Each log is read twice, with its true format and
 with none (``--format auto``), and mined with the default miner. Columns: GA,
 FGA, PA and FTA against the true templates, and the share of lines given a
 timestamp with no format. Writes the ``program_logs`` section of
@@ -38,7 +39,10 @@ SECTION = "program_logs"
 PROGRAMS = ROOT / "benchmarks" / "programs"
 SETS = {"tuning": "read while writing rules",
         "read_later": "held out until its first scores were published, then its three worst logs were read",
-        "held_out": "written by another author who never saw logad's code; never read"}
+        "read_later_2": "written by another author who never saw logad's code; scored blind, then its MySQL and "
+                        "Envoy logs were read",
+        "held_out": "written by a third author who never saw logad's code (three of its logs hold Java stack "
+                    "traces, whose frames are lines of their own templates); never read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
