@@ -230,7 +230,7 @@ class LogFormat:
         columns: dict[str, pd.Series] = {}
         time_cols = self._time_fields()
         if time_cols:
-            columns["timestamp"] = parse_timestamps([data[f] for f in time_cols], self.time_format)
+            columns["timestamp"] = _representable(parse_timestamps([data[f] for f in time_cols], self.time_format))
         for name in names:
             if name in time_cols:
                 continue
@@ -557,6 +557,16 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
             return _to_naive("2000 " + joined, "%Y " + time_format)
         return _to_naive(joined, time_format)
     return _infer_datetimes(joined)
+
+
+def _representable(times: pd.Series) -> pd.Series:
+    """Times (n,) with NaT where a nanosecond clock cannot hold them (before 1677-09-21 or after 2262-04-11):
+    trends, incidents and reports count in nanoseconds, and Go's zero time (0001-01-01) is no time. The reader
+    counts such lines as matching without a readable time."""
+    if times.dtype == "datetime64[ns]":
+        return times
+    outside = (times < pd.Timestamp.min) | (times > pd.Timestamp.max)
+    return times.mask(outside) if outside.any() else times
 
 
 def _epoch(numbers: pd.Series) -> pd.Series:

@@ -194,16 +194,17 @@ def test_a_level_key_counts_up_unless_it_is_a_priority_and_a_lower_case_pri_give
 
 
 def test_a_time_beyond_2262_survives_a_retry_of_fractions_in_its_chunk():
+    # A time no nanosecond clock holds (a sentinel, Go's zero time) is no time; the chunk's other times still read.
     frame, _ = LogFormat("<Date> <Time> <Content>", time_format="%Y-%m-%d %H:%M:%S").parse(
-        ["9999-12-31 23:59:59 sentinel", "2026-12-01 10:00:00.5 half", "2026-13-01 10:00:00 bad month"])
-    assert frame["timestamp"].tolist()[:2] == [pd.Timestamp("9999-12-31 23:59:59"),
-                                               pd.Timestamp("2026-12-01 10:00:00.5")]
-    assert pd.isna(frame["timestamp"].iloc[2])
-    # With nanoseconds to retry too, the times are kept to the microsecond that holds the year 9999.
+        ["9999-12-31 23:59:59 sentinel", "2026-12-01 10:00:00.5 half", "2026-13-01 10:00:00 bad month",
+         "0001-01-01 00:00:00 zero time"])
+    assert pd.isna(frame["timestamp"].iloc[0]) and frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00.5")
+    assert frame["timestamp"].iloc[2:].isna().all()
+    # With nanoseconds to retry too, the others are kept to the microsecond.
     frame, _ = LogFormat("<Date> <Time> <Content>", time_format="%Y-%m-%d %H:%M:%S").parse(
         ["9999-12-31 23:59:59 sentinel", "2026-12-01 10:00:00.123456789 fine"])
-    assert frame["timestamp"].tolist() == [pd.Timestamp("9999-12-31 23:59:59"),
-                                           pd.Timestamp("2026-12-01 10:00:00.123456")]
+    assert pd.isna(frame["timestamp"].iloc[0])
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00.123456")
 
 
 def test_seconds_with_a_fraction_the_layout_lacks_still_read():
