@@ -120,8 +120,9 @@ def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: stre
         detector = make_detector(method, known_good=train_keys is not None, **params)
         t0 = time.perf_counter()
         scored = engine.fit_score(detector, keys, times, train_keys)
+        # Fitting scores the lines it fits on: one time for both, no scoring time of its own (NaN, not 0 s).
         runs.append(MethodRun(method, scored["score"].to_numpy(), scored["is_anomaly"].to_numpy(),
-                              time.perf_counter() - t0, 0.0))
+                              time.perf_counter() - t0, float("nan")))
         detectors.append(detector)
     return runs, detectors
 
@@ -144,8 +145,10 @@ def _largest_incidents(analysis: Analysis, limit: int = REPORT_INCIDENTS) -> lis
 
 
 def _timeline(analysis: Analysis) -> str:
-    spans = [(i.start, i.end) if pd.notna(i.start) else (i.first_line_no, i.last_line_no)
-             for i in _largest_incidents(analysis)]
+    # Spans in the axis' unit: an incident without times has no place on a time axis, nor times on line numbers.
+    timed = viz.timeline_uses_time(analysis.frame)
+    spans = [(i.start, i.end) if timed else (i.first_line_no, i.last_line_no)
+             for i in _largest_incidents(analysis) if not timed or pd.notna(i.start)]
     ax = viz.plot_timeline(analysis.frame, analysis.frame["is_anomaly"].to_numpy(), spans,
                            title="lines over time: flagged lines and incidents")
     return figure_uri(ax.figure)

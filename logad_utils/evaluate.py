@@ -181,7 +181,7 @@ class MethodRun:
     scores: np.ndarray
     labels: np.ndarray
     fit_seconds: float
-    score_seconds: float
+    score_seconds: float  # NaN where fitting scored the lines (its time is in fit_seconds)
 
 
 def compare_methods(runs: Sequence[MethodRun], y_true: Sequence[int] | None = None) -> pd.DataFrame:

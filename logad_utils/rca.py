@@ -110,7 +110,7 @@ from scipy.stats import norm, poisson
 
 from .features import severity
 from .io import NAT, elapsed_seconds, string_codes, timestamps_ns
-from .terms import log_odds
+from .terms import log_odds, shorten
 from .timeseries import log_tail
 
 __all__ = ["Incident", "RcaResult", "RankSettings", "find_incidents", "analyze", "describe", "find_background",
@@ -956,7 +956,7 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
         parts.append("first anomalous event" + f" (line {ev.line_no[i]})" if rank == 1 else
                      f"the {_ordinal(rank)} {lines.unit_kind} to turn anomalous (line {ev.line_no[i]}, "
                      f"{after:.0f} {'s' if timed else 'lines'} after the start)")
-        text = _short(str(lines.names[code]))
+        text = shorten(str(lines.names[code]))
         n_in, n_base = int((ev.codes[mine] == code).sum()), int(baseline[code])
         parts.append(f"'{text}' ×{n_in}, " + ("never elsewhere in the file" if n_base == 0 else
                                               f"{n_base} elsewhere (log-odds {ev.delta[best]:+.1f})"))
@@ -972,12 +972,8 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
         k = int(np.flatnonzero(own)[np.argmax(ev.pct[own])])
         parts.append(f"max score {ev.scores[k]:.2f} (top {max(1.0, 100 * (1 - ev.pct[k])):.0f}% of anomalies)")
     if unit in precursor:
-        parts.append(f"before the start: '{_short(precursor[unit], 60)}'")
+        parts.append(f"before the start: '{shorten(precursor[unit], 60)}'")
     return {**info, "evidence": "; ".join(parts)}
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _ordinal(n: int) -> str:
@@ -1088,7 +1084,7 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
     line_no = alerts["first_line_no"].to_numpy(dtype=np.int64)
     start = timestamps_ns(alerts["start"]).view("datetime64[ns]")
     timed = ~np.isnat(start)
-    said = [(str(unit), f"trend before the start: {kind} of '{_short(template, 60)}'")
+    said = [(str(unit), f"trend before the start: {kind} of '{shorten(template, 60)}'")
             for unit, kind, template in zip(alerts["unit"], alerts["kind"], alerts["template"])]
     begins = timestamps_ns(pd.Series([inc.start for inc in incidents], dtype=object)).view("datetime64[ns]")
     width = pd.Timedelta(window).to_timedelta64()
@@ -1255,7 +1251,7 @@ def describe(incident: Incident) -> str:
     for rank, row in enumerate(incident.candidates.head(3).itertuples(index=False), 1):
         out.append(f"  #{rank} {row.component} (score {row.score:.2f}): {row.evidence}")
     if not incident.changes.empty:
-        shown = "; ".join(f"'{_short(t, 50)}'" + (" (new)" if new else "")
+        shown = "; ".join(f"'{shorten(t, 50)}'" + (" (new)" if new else "")
                           for t, new in zip(incident.changes["template"].head(3), incident.changes["new"].head(3)))
         out.append(f"  before it: {shown}")
     return "\n".join(out)

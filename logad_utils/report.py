@@ -166,7 +166,8 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
                      f"(and shaded on the timeline); incidents.csv lists all of them.")
     top = unusual_lines = unusual_templates = None
     if flagged.any():
-        top = distinctive_values(frame["template"].array[kept], flagged[kept], name="template").head(12).round(2)
+        top = distinctive_values(frame["template"].array[kept], flagged[kept], name="template")
+        top = top[top["anomalous_lines"] > 0].head(12).round(2)  # a template no flagged line has is no answer
     else:
         unusual_lines, unusual_templates = most_unusual(frame)
         notes.append("No line crossed the threshold. The most unusual lines and templates are still ranked "
@@ -248,6 +249,7 @@ def _cell(value) -> str:
 
 
 _NO_DATA = '<p class="sub">No data: no line was flagged as anomalous.</p>'
+_NO_TERMS = '<p class="sub">No term is over-represented in the flagged lines: their words are as common elsewhere.</p>'
 
 
 def _image(uri: str, alt: str) -> str:
@@ -344,8 +346,9 @@ def render_report(content: ReportContent) -> str:
     if content.unusual_templates is not None:
         body += ["<h2>Most unusual templates (below the threshold)</h2>",
                  _table(content.unusual_templates, ["template"])]
+    flagged = content.top_templates is not None  # set whenever a line was flagged
     body += ["<h2>Terms that set anomalous lines apart</h2>",
-             _image(content.wordcloud, "word cloud") if content.wordcloud else _NO_DATA]
+             _image(content.wordcloud, "word cloud") if content.wordcloud else _NO_TERMS if flagged else _NO_DATA]
     body.append("<h2>Top templates among anomalous lines</h2>")
     has_top = content.top_templates is not None and len(content.top_templates)
     body.append(_table(content.top_templates, ["template"]) if has_top else _NO_DATA)

@@ -126,3 +126,8 @@ def _table(names, count_a: np.ndarray, count_b: np.ndarray, prior: float, name: 
     out = pd.DataFrame({name: np.asarray(names, dtype=object), "z": z, "log_odds": delta,
                         "anomalous_lines": count_a.astype(np.int64), "normal_lines": count_b.astype(np.int64)})
     return out.sort_values(["z", name], ascending=[False, True], ignore_index=True)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to at most ``limit`` characters, "..." marking a cut."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_with
+from .terms import shorten
 from .timeseries import ALL_LINES
 
 __all__ = ["plot_term_histogram", "plot_score_histogram", "make_wordcloud", "plot_wordcloud",
@@ -63,12 +64,20 @@ def plot_score_histogram(scores: np.ndarray, threshold: float | None = None, tru
     return ax
 
 
+CLOUD_TERM_CHARS = 40  # the longest term a word cloud draws whole
+
+
 def make_wordcloud(frequencies: Mapping[str, float], path: str | Path | None = None, seed: int = 0,
                    width: int = 900, height: int = 450, colormap: str = "viridis"):
     """A WordCloud of term → weight (positive weights only), saved as PNG when ``path`` is given."""
     from wordcloud import WordCloud
 
-    freqs = {str(k): float(v) for k, v in frequencies.items() if np.isfinite(v) and v > 0}
+    freqs: dict[str, float] = {}
+    for term, weight in frequencies.items():
+        if np.isfinite(weight) and weight > 0:
+            # A long unmasked token (a key, a 400-letter run) fits no canvas: drawn shortened, or the cloud fails.
+            shown = shorten(str(term), CLOUD_TERM_CHARS)
+            freqs[shown] = max(freqs.get(shown, 0.0), float(weight))
     if not freqs:
         raise ValueError("no positive term weights to draw")
     cloud = WordCloud(width=width, height=height, background_color="white", colormap=colormap,
@@ -222,15 +231,21 @@ def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes 
     return ax
 
 
+def timeline_uses_time(frame: pd.DataFrame) -> bool:
+    """Whether :func:`plot_timeline` draws ``frame`` over time (most lines have one), else over line numbers."""
+    return "timestamp" in frame and frame["timestamp"].notna().mean() > 0.5
+
+
 def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple] = (), bins: int = 120,
                   ax: plt.Axes | None = None, title: str = "lines over time") -> plt.Axes:
     """Stacked line counts per time bin (normal / flagged), with incident spans (start, end) shaded.
 
-    Uses ``timestamp`` when the frame has usable times, else ``line_no``.
+    Uses ``timestamp`` when the frame has usable times, else ``line_no`` (:func:`timeline_uses_time`); spans are
+    in the same unit.
     """
     ax = _axes(ax, (12, 3.2))
     flags = np.asarray(flags, dtype=bool)
-    use_time = "timestamp" in frame and frame["timestamp"].notna().mean() > 0.5
+    use_time = timeline_uses_time(frame)
     x = frame["timestamp"] if use_time else frame["line_no"]
     x = x.to_numpy()
     keep = ~pd.isna(x)
@@ -268,7 +283,9 @@ def plot_comparison(table: pd.DataFrame, metrics: Sequence[str] = ("precision", 
     x = np.arange(len(metrics))
     cmap = plt.get_cmap("tab10")
     for i, row in enumerate(table.itertuples(index=False)):
-        label = f"{row.method} (fit {row.fit_s:.1f} s, score {row.score_s:.1f} s)"
+        seconds = (f"fit and score {row.fit_s:.1f} s" if np.isnan(row.score_s)
+                   else f"fit {row.fit_s:.1f} s, score {row.score_s:.1f} s")
+        label = f"{row.method} ({seconds})"
         ax.bar(x + i * width, [getattr(row, m) for m in metrics], width, label=label, color=cmap(i % 10))
     ax.set_xticks(x + width * (len(table) - 1) / 2, [m.replace("_", "-") for m in metrics])
     ax.set_ylim(0, 1.05)
@@ -369,7 +386,7 @@ def plot_trends(trends, template_ids: Sequence[int] | None = None, max_panels: i
         ax.set_xlim(x[0], x[-1] + trends.counts.bucket)
         text = str(names.get(tid, tid))
         # Log text is data, not markup: no mathtext.
-        ax.set_title(text if len(text) <= 110 else text[:107] + "...", fontsize="small", loc="left",
+        ax.set_title(shorten(text, 110), fontsize="small", loc="left",
                      parse_math=False)
         ax.set_ylabel(f"lines / {pd.tseries.frequencies.to_offset(trends.counts.bucket).freqstr}" if timed
                       else f"lines / {trends.counts.bucket} lines", fontsize="small")

@@ -178,3 +178,59 @@ def test_lean_frame_keeps_content_only_with_raw_text_and_the_names_it_mentions(t
     assert kept[flagged].all()  # the lines the outputs list keep their text
     named = set(" ".join(frame["mentions"].astype(str)).split())
     assert named and named <= set(frame["component"].dropna().astype(str))  # status polls name devices
+
+
+def _service_log(path, odd, at=120, n=200):
+    """n lines of a service with ISO times, line ``at`` (0-based) replaced by ``odd``."""
+    lines = [f"2024-03-11T12:{i // 60:02d}:{i % 60:02d}Z INFO svc: request {i} ok" for i in range(n)]
+    lines[at] = odd
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_time_no_clock_holds_is_no_time_in_any_output(tmp_path, capsys):
+    # Go's zero time: read as no time (and said so), not as a date in 1754 in the incidents and the report.
+    log = _service_log(tmp_path / "zero.log", "0001-01-01T00:00:00Z ERROR svc: lease expired before it was granted")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    assert "without a readable time (the first at" in capsys.readouterr().err
+    outputs = [(tmp_path / "o" / name).read_text() for name in ("anomalies.csv", "incidents.csv", "report.html")]
+    assert not any("1754" in text for text in outputs)
+    row = pd.read_csv(tmp_path / "o" / "anomalies.csv").set_index("line_no").loc[121]
+    assert pd.isna(row["timestamp"])
+
+
+def test_a_long_token_in_a_flagged_line_leaves_the_word_cloud_drawn(tmp_path):
+    # One 400-letter token fits no canvas: the word cloud draws it shortened instead of failing the run.
+    log = _service_log(tmp_path / "long.log", "2024-03-11T12:02:00Z ERROR svc: token " + "a" * 400)
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    assert (tmp_path / "o" / "wordcloud_anomaly_terms.png").is_file()
+
+
+def test_report_says_no_term_stands_out_when_every_line_is_flagged(tmp_path):
+    # Every line flagged against a training log: no term can stand out, which the report says, instead of
+    # claiming that no line was flagged.
+    good = tmp_path / "good.log"
+    good.write_text("".join(f"2024-03-11 11:00:{i % 60:02d} INFO svc: request {i} ok\n" for i in range(100)))
+    bad = tmp_path / "bad.log"
+    bad.write_text("".join(f"2024-03-11 12:00:{i:02d} ERROR db{i % 3}: totally different failure kind "
+                           f"{'abc'[i % 3]}x{i}\n" for i in range(60)))
+    assert main(["analyze", str(bad), "--train", str(good), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    page = (tmp_path / "o" / "report.html").read_text()
+    assert "No term is over-represented" in page
+    assert "no line was flagged" not in page
+
+
+def test_top_templates_of_flagged_lines_leave_out_templates_no_flagged_line_has(tmp_path):
+    log = _service_log(tmp_path / "one.log", "2024-03-11T12:02:00Z ERROR svc: disk quota exceeded on volume 7")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    page = (tmp_path / "o" / "report.html").read_text()
+    top = page.split("Top templates among anomalous lines")[1].split("</table>")[0]
+    assert "disk quota" in top and "request &lt;NUM&gt; ok" not in top
+
+
+def test_methods_compared_give_no_scoring_time_when_fitting_scored(tmp_path):
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=1500, seed=5)
+    assert main(["analyze", str(log), "--out", str(tmp_path / "o")]) == 0  # every method, with the log's labels
+    page = (tmp_path / "o" / "report.html").read_text()
+    table = page.split("<h2>Methods compared</h2>")[1].split("</table>")[0]
+    assert "0.000</td></tr>" not in table  # the score_s cell is empty, not a made-up 0 s
