@@ -15,7 +15,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import (HasMethods, Interval, InvalidParameterError, RealNotInt, StrOptions,
                                              validate_parameter_constraints)
 
-__all__ = ["NotFittedError", "check_fitted", "check_params", "argument_type", "options", "THRESHOLD_CONSTRAINTS",
+__all__ = ["NotFittedError", "check_fitted", "not_fitted", "check_params", "argument_type", "options",
+           "THRESHOLD_CONSTRAINTS",
            # the rule types, so that estimators declare their constraints from one place
            "Interval", "StrOptions", "HasMethods", "RealNotInt", "Integral", "Real"]
 
@@ -33,8 +34,13 @@ THRESHOLD_CONSTRAINTS: dict[str, list] = {
 def check_fitted(estimator: Any) -> None:
     """Raise sklearn's ``NotFittedError`` unless ``estimator.__sklearn_is_fitted__()`` is true."""
     if not estimator.__sklearn_is_fitted__():
-        name = type(estimator).__name__
-        raise NotFittedError(f"This {name} is not fitted yet: call fit() first (or load a saved model).")
+        raise not_fitted(estimator)
+
+
+def not_fitted(estimator: Any) -> NotFittedError:
+    """The error an unfitted estimator's method raises."""
+    return NotFittedError(f"This {type(estimator).__name__} is not fitted yet: call fit() first (or load a saved "
+                          "model).")
 
 
 def check_params(estimator: Any) -> None:

@@ -274,13 +274,17 @@ def _detector_params(args: argparse.Namespace) -> dict:
         raise CliError("--scorer applies to --method tfidf only")
     if args.features and args.method != "autoencoder":
         raise CliError("--features applies to --method autoencoder only")
+    if args.bert_model and args.method == "tfidf":
+        raise CliError("--model applies to --method bert and autoencoder only")
+    # A folder as an absolute path: a saved model must find its BERT model wherever it is scored from.
+    model = os.path.abspath(args.bert_model) if args.bert_model and os.path.isdir(args.bert_model) else args.bert_model
     if args.method == "tfidf":
         params["scorer"] = args.scorer
     elif args.method == "bert":
-        params["embedder"] = BertEmbedder(args.bert_model, progress=False) if args.bert_model else None
+        params["embedder"] = BertEmbedder(model, progress=False) if model else None
     else:
         params["features"] = args.features
-        params["bert_model"] = args.bert_model
+        params["bert_model"] = model
     return params
 
 

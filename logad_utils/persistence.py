@@ -3,7 +3,8 @@
 A model directory holds
 
 * ``logad_model.json``: the manifest: format and logad version, method, line
-  format, detector class, and the size and SHA-256 of every other file;
+  format, detector class, the size and SHA-256 of every other file, and the
+  SHA-256 of its own other fields;
 * ``templates.json``: the template miner with its masking rules (models only);
 * ``detector.json``: the detector's class, parameters and fitted values;
 * ``detector.npz``: its fitted arrays, read with ``allow_pickle=False``.
@@ -45,8 +46,9 @@ TEMPLATES_FILE = "templates.json"
 DETECTOR_FILE = "detector.json"
 ARRAYS_FILE = "detector.npz"
 FORMAT = "logad-model"
-# Version 1 stored detectors as joblib pickles; version 2 is plain data only.
-FORMAT_VERSION = 2
+# Version 1 stored detectors as joblib pickles; version 2 is plain data only; version 3 checks the manifest too.
+FORMAT_VERSION = 3
+_MANIFEST_HASH = "manifest_sha256"  # the manifest's own fields: an edited line format would change every score
 # Every detector class a directory may name: the only classes loading can build.
 DETECTOR_CLASSES: dict[str, type[BaseLogDetector]] = {cls.__name__: cls for cls in DETECTORS.values()}
 _EMBEDDER_KEY = "BertEmbedder"
@@ -69,7 +71,8 @@ def load_model(directory: str | os.PathLike) -> LogModel:
     meta, files = _read(folder, "model", [TEMPLATES_FILE, DETECTOR_FILE, ARRAYS_FILE])
     miner = _parse(folder, TEMPLATES_FILE, lambda: LogTemplateMiner.from_dict(json.loads(files[TEMPLATES_FILE])))
     detector = _detector_from_files(folder, files)
-    return LogModel(str(meta["method"]), str(meta["line_format"]), str(meta["json_key"]), miner, detector)
+    method, fmt, json_key = _parse(folder, MODEL_FILE, lambda: (meta["method"], meta["line_format"], meta["json_key"]))
+    return LogModel(str(method), str(fmt), str(json_key), miner, detector)
 
 
 def save_detector(directory: str | os.PathLike, detector: BaseLogDetector) -> Path:
@@ -123,18 +126,22 @@ def _plain_params(detector: BaseLogDetector) -> dict[str, Any]:
     """``get_params()`` as JSON values: tuples become lists, an embedder its own parameters."""
     out = {}
     for name, value in detector.get_params(deep=False).items():
-        if isinstance(value, BertEmbedder):
-            value = {_EMBEDDER_KEY: {key: getattr(value, key) for key in _embedder_params()}}
-        elif isinstance(value, tuple):
-            value = list(value)
-        elif isinstance(value, os.PathLike):
-            value = os.fspath(value)
-        elif isinstance(value, np.generic):
-            value = value.item()
+        value = _plain(value)
         if not _is_plain(value):
             raise TypeError(f"cannot save parameter {name}={value!r} of {type(detector).__name__} as plain data")
         out[name] = value
     return out
+
+
+def _plain(value: Any) -> Any:
+    """One parameter as a JSON value: tuples become lists, paths text, an embedder its own parameters."""
+    if isinstance(value, BertEmbedder):
+        return {_EMBEDDER_KEY: {key: _plain(getattr(value, key)) for key in _embedder_params()}}
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _params_from_plain(params: dict[str, Any]) -> dict[str, Any]:
@@ -169,6 +176,7 @@ def _write(folder: Path, meta: dict, files: dict[str, bytes], detector: BaseLogD
                 "detector_class": type(detector).__name__,
                 "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                           for name, data in files.items()}}
+    manifest[_MANIFEST_HASH] = _fields_hash(manifest)
     with atomic_dir(folder, marker=MODEL_FILE) as tmp:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
@@ -188,6 +196,8 @@ def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, by
         raise ModelError(f"{folder}: written by logad {meta.get('logad_version', 'before 0.1.0')} (model format "
                          f"{meta.get('version')}); this logad {__version__} reads format {FORMAT_VERSION} from "
                          f"its own version only: fit and save the model again")
+    if meta.get(_MANIFEST_HASH) != _fields_hash(meta):
+        raise ModelError(f"{folder}: {MODEL_FILE} was changed after it was saved (SHA-256 of its fields differs)")
     if meta.get("kind", "model") != kind:
         raise ModelError(f"{folder}: holds a {meta.get('kind')}, not a {kind}")
     listed = meta.get("files")
@@ -211,6 +221,12 @@ def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, by
     return meta, files
 
 
+def _fields_hash(manifest: dict) -> str:
+    """SHA-256 of a manifest's fields but its own hash, written in one canonical way."""
+    fields = {k: v for k, v in manifest.items() if k != _MANIFEST_HASH}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _parse(folder: Path, name: str, parse):
     """Run ``parse()``; any error in reading plain data becomes one ModelError naming the file."""
     try:
@@ -218,6 +234,6 @@ def _parse(folder: Path, name: str, parse):
     except ModelError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, zipfile.BadZipFile,
-            EOFError) as exc:
+            EOFError, RecursionError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{folder}: {name} cannot be read: {detail}") from None

@@ -1569,6 +1569,9 @@ class LogTemplateMiner:
                            for i, t in zip(miner._spans, miner._templates))):
             raise ValueError("template model spans do not match its templates")
         miner._known = {str(k): int(v) for k, v in data["known"].items()}
+        if len(miner._counts) != len(miner._templates) or not all(
+                -1 <= v < len(miner._templates) for v in miner._known.values()):
+            raise ValueError("template model counts or known messages do not match its templates")
         miner._index_lengths()
         return miner
 

@@ -73,6 +73,7 @@ def _plant(folder, name, data, rehash):
     if rehash and name != persistence.MODEL_FILE:
         manifest = json.loads((folder / persistence.MODEL_FILE).read_text())
         manifest["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        manifest["manifest_sha256"] = persistence._fields_hash(manifest)
         (folder / persistence.MODEL_FILE).write_text(json.dumps(manifest))
 
 
@@ -126,6 +127,8 @@ def test_a_planted_pickle_in_any_file_is_refused_and_never_runs(saved, tmp_path,
     ("edit", "templates.json was changed"),
     ("version", "written by logad 0.0.1"),
     ("manifest", "logad_model.json cannot be read"),
+    ("line format", "logad_model.json was changed"),
+    ("no line format", "logad_model.json was changed"),
 ])
 def test_damaged_or_mismatched_directory_names_the_problem(saved, tmp_path, capsys, damage, message):
     log, folder, _, _ = saved
@@ -142,6 +145,12 @@ def test_damaged_or_mismatched_directory_names_the_problem(saved, tmp_path, caps
     elif damage == "version":
         manifest = json.loads((copy / "logad_model.json").read_text())
         (copy / "logad_model.json").write_text(json.dumps({**manifest, "logad_version": "0.0.1"}))
+    elif damage in ("line format", "no line format"):
+        # The manifest's own fields: read with another line format, every score would change, silently.
+        manifest = json.loads((copy / "logad_model.json").read_text())
+        edited = {**manifest, "line_format": "raw"} if damage == "line format" else \
+            {k: v for k, v in manifest.items() if k != "line_format"}
+        (copy / "logad_model.json").write_text(json.dumps(edited))
     else:
         (copy / "logad_model.json").write_text('{"format": "logad-model", ')
     with pytest.raises(ModelError, match=message):
@@ -181,3 +190,56 @@ def test_a_saved_autoencoder_scores_without_tensorflow(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[1] == "False"
     np.testing.assert_array_equal(np.array(json.loads(out[0]), dtype=float), det.decision_function(NEW))
+
+
+@pytest.mark.parametrize("edit", ["texts", "counts", "known"])
+def test_arrays_edited_to_disagree_are_refused_even_with_matching_hashes(saved, tmp_path, edit):
+    # Hashes recomputed after the edit: the parts must still agree, or texts would pair with others' scores.
+    _, folder, _, _ = saved
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    if edit == "known":
+        document = json.loads((copy / persistence.TEMPLATES_FILE).read_text())
+        document["known"][next(iter(document["known"]))] = 999
+        _plant(copy, persistence.TEMPLATES_FILE, json.dumps(document).encode(), rehash=True)
+    elif edit == "texts":
+        document = json.loads((copy / persistence.DETECTOR_FILE).read_text())
+        document["values"]["texts"] = document["values"]["texts"][:-1]
+        _plant(copy, persistence.DETECTOR_FILE, json.dumps(document).encode(), rehash=True)
+    else:
+        with np.load(copy / persistence.ARRAYS_FILE, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        arrays["counts"] = arrays["counts"][:-1]
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        _plant(copy, persistence.ARRAYS_FILE, buffer.getvalue(), rehash=True)
+    with pytest.raises(ModelError, match="cannot be read: .* do not match"):
+        load_model(copy)
+
+
+def test_a_detector_with_a_path_parameter_in_its_embedder_saves(tmp_path):
+    from logad_utils.detectors import DbscanDetector
+    from logad_utils.embeddings import BertEmbedder
+
+    detector = DbscanDetector(embedder=BertEmbedder(cache_dir=tmp_path / "cache", progress=False))
+    assert persistence._plain_params(detector)["embedder"]["BertEmbedder"]["cache_dir"] == str(tmp_path / "cache")
+
+
+def test_a_relative_bert_model_folder_is_saved_as_an_absolute_path(tmp_path, monkeypatch):
+    from logad_utils.cli import _detector_params, build_parser
+
+    (tmp_path / "minilm").mkdir()
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["detect", "x.log", "--method", "bert", "--model", "minilm", "--out", "o.csv"])
+    assert _detector_params(args)["embedder"].model == str(tmp_path / "minilm")
+    args = build_parser().parse_args(["detect", "x.log", "--method", "tfidf", "--model", "minilm", "--out", "o.csv"])
+    with pytest.raises(Exception, match="--model applies to --method bert and autoencoder only"):
+        _detector_params(args)
+
+
+def test_unfitted_autoencoder_methods_raise_not_fitted():
+    from sklearn.exceptions import NotFittedError
+
+    for method in ("reconstruction_error", "latent_unique"):
+        with pytest.raises(NotFittedError):
+            getattr(AutoencoderDetector(), method)(np.zeros((2, 3)))

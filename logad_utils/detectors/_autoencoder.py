@@ -40,7 +40,7 @@ from typing import Iterator, Sequence
 import numpy as np
 from scipy import sparse
 
-from .._validation import Integral, Interval, Real, StrOptions, check_fitted
+from .._validation import Integral, Interval, Real, StrOptions, check_fitted, not_fitted
 from ..embeddings import DEFAULT_MODEL, BertEmbedder, _usable_cores
 from ..features import WeightedTfidf, unique_documents
 from ..gc_pause import no_cyclic_gc
@@ -530,8 +530,14 @@ class AutoencoderDetector(BaseLogDetector):
             out = _ACTIVATIONS[activation](out @ kernel + bias)
         return out
 
+    def _check_trained(self) -> None:
+        """NotFittedError before the network is trained (fit scores its lines with it before the threshold)."""
+        if not hasattr(self, "layers_"):
+            raise not_fitted(self)
+
     def reconstruction_error(self, matrix) -> np.ndarray:
         """Mean squared reconstruction error (m,) of feature rows (m, d), computed one dense batch at a time."""
+        self._check_trained()
         m = matrix.shape[0]
         out = np.empty(m, dtype=np.float64)
         step = self._score_batch_rows()
@@ -542,6 +548,7 @@ class AutoencoderDetector(BaseLogDetector):
 
     def latent_unique(self, matrix) -> np.ndarray:
         """Latent vectors (m, latent) of feature rows (m, d), batch-wise."""
+        self._check_trained()
         m = matrix.shape[0]
         depth = len(self.layer_sizes_)
         out = np.empty((m, int(self.layer_sizes_[-1])), dtype=np.float32)

@@ -504,7 +504,13 @@ class BaseLogDetector(BaseEstimator):
     def _restore_state(self, values: dict, arrays: dict[str, np.ndarray]) -> None:
         """Inverse of :meth:`_fitted_state`, on a detector built with the saved parameters."""
         texts = np.array([str(t) for t in values["texts"]], dtype=object)
-        self.unique_ = Unique(texts, arrays["counts"].astype(np.int64), arrays["inverse"].astype(np.int64))
+        inverse = arrays["inverse"].astype(np.int64)
+        # Edited arrays that still parse would pair texts with other texts' counts and scores: refused.
+        lines = {len(inverse), len(arrays["decision_scores_"]), len(arrays["labels_"])}
+        if (len(arrays["counts"]) != len(texts) or len(arrays["fit_scores"]) != len(texts) or len(lines) != 1
+                or (len(inverse) and not -1 <= inverse.min() <= inverse.max() < len(texts))):
+            raise ValueError("fitted arrays do not match the fitted texts")
+        self.unique_ = Unique(texts, arrays["counts"].astype(np.int64), inverse)
         self.fit_scores_ = dict(zip(texts, arrays["fit_scores"].tolist()))
         self.threshold_ = float(values["threshold_"])
         self.score_scale_ = float(values["score_scale_"])
