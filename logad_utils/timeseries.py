@@ -105,7 +105,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.special import xlogy
+from scipy.special import log_ndtr, xlogy
 from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
 
@@ -809,11 +809,17 @@ class _ShiftTest:
                 logp = float(f_dist.logsf(lr[i, j] / disp, 1, dof)) if dof > 0 else 0.0
             else:
                 steady = _steady(y[:split, j], w[:split, j], phi[j]) and _steady(y[split:, j], w[split:, j], phi[j])
-                logp = float(chi2.logsf(lr[i, j] / phi[j], 1)) if steady else 0.0
+                logp = _chi2_1_logsf(lr[i, j] / phi[j]) if steady else 0.0
             if logp < self.log_cut:
                 out.append(("shift", int(j), int(self.splits[i]), b, -logp / np.log(10),
                             float(yb[i, j] * wa[i, j] / wb[i, j]), float(ya[i, j])))
         return out
+
+
+def _chi2_1_logsf(x: float) -> float:
+    """log P(X > x) of a chi-square with one degree of freedom, 2·Φ(−√x): finite however large x is
+    (scipy's chi2.logsf gives −inf past x ≈ 1,500, and a shift would score infinity)."""
+    return float(log_ndtr(-np.sqrt(max(x, 0.0))) + np.log(2.0))
 
 
 def _two_level_dispersion(y: np.ndarray, w: np.ndarray, split: int) -> tuple[float, int]:

@@ -414,3 +414,19 @@ def test_buckets_start_at_the_first_line_of_a_short_log():
     seconds = np.sort(rng.uniform(0, 1200, 20000))
     counts = count_templates(_steady(seconds, rng.integers(0, 3, 20000), start="2026-01-05 23:35"))
     assert len(counts.starts) <= 1201 and counts.starts[0] == pd.Timestamp("2026-01-05 23:35")
+
+
+def test_a_large_shift_scores_finitely():
+    # A template tripling half-way through 20 hours: so sure a shift that scipy's chi-square tail underflows.
+    rng = np.random.default_rng(1)
+    span = 20 * 3600.0
+    parts = [(np.sort(rng.uniform(0, span, rng.poisson(0.5 * span))), 0),
+             (np.sort(rng.uniform(0, span, rng.poisson(0.2 * span))), 2),
+             (np.sort(rng.uniform(0, span / 2, rng.poisson(0.05 * span))), 1),
+             (np.sort(rng.uniform(span / 2, span, rng.poisson(0.15 * span))), 1)]
+    seconds = np.concatenate([p for p, _ in parts])
+    ids = np.concatenate([np.full(len(p), c) for p, c in parts])
+    order = np.argsort(seconds, kind="stable")
+    alerts = find_trends(_steady(np.floor(seconds[order]), ids[order])).alerts
+    shifts = alerts[alerts["kind"] == "shift"]
+    assert len(shifts) and np.isfinite(shifts["score"]).all()
