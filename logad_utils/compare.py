@@ -6,10 +6,10 @@ what the sides' size ratio r predicts. r is the median, over the templates
 with at least MIN_LINES lines on each side, of target / baseline count (the
 median-of-ratios normalisation of count data): one template that grows does
 not make every other look smaller, as comparing shares of all lines would,
-and a busier target does not make every template look larger. With fewer
-than 3 such templates r is the target / baseline lines of the templates
-both sides have (new and gone ones would again make the others look
-smaller), or of all lines when they share none. Given the
+and a busier target does not make every template look larger (with two
+such templates, the median is their ratios' geometric mean). With fewer
+than 2, r is target lines / baseline lines: one template says nothing of
+the sides' sizes, as it may be the one that changed. Given the
 template's c lines over both sides, its target count is binomial with
 p = r / (1 + r) when it changed like the rest (the exact conditional test
 for two Poisson rates); the two-sided p-value doubles the smaller tail
@@ -170,10 +170,8 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
 def size_ratio(b: np.ndarray, t: np.ndarray) -> float:
     """Target / baseline size (see the module docstring) from per-template counts (k,) of each side."""
     steady = (b >= MIN_LINES) & (t >= MIN_LINES)
-    if steady.sum() >= 3:
+    if steady.sum() >= 2:
         return float(np.exp(np.median(np.log(t[steady] / b[steady]))))
-    common = (b > 0) & (t > 0)
-    b, t = (b[common], t[common]) if common.any() else (b, t)
     return float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
 
 

@@ -89,6 +89,14 @@ def test_a_flood_of_new_lines_leaves_the_few_shared_templates_unchanged(tmp_path
     assert table.loc[table["status"] == "same", "delta_pct"].abs().max() < 1e-9
 
 
+def test_the_one_shared_template_that_exploded_is_up(tmp_path):
+    # One template on both sides: it says nothing of the sides' sizes, as it is the one that changed.
+    base = write_lines(tmp_path / "base.log", {"connection to db established": 998, "write failed on disk": 2})
+    target = write_lines(tmp_path / "target.log", {"write failed on disk": 1000})
+    table = compare_frames(*read_sides(base, target)).table
+    assert dict(zip(table["template"].str.split().str[0], table["status"])) == {"write": "up", "connection": "gone"}
+
+
 def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
     base, target = sides
     out = tmp_path / "cmp"
