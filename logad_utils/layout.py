@@ -587,10 +587,11 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     # else the last.
     has_component = component_at is not None or any(e.kind == "component" for e, _ in header)
     has_level = any(e.kind == "level" for e, _ in header)
-    # A bracket some lines lack names no component while another bracket every line has can.
-    brackets = [i for i, (e, optional) in enumerate(header) if e.kind == "bracket" and not optional] or [
-        i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
-    component_bracket = next((i for i in brackets if header[i][0].detail[0]), brackets[-1] if brackets else None)
+    # A bracket holding a class name names it, even where some lines lack it; else the last bracket every line
+    # has (one some lines lack names no component while another can).
+    brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
+    steady = [i for i in brackets if not header[i][1]] or brackets
+    component_bracket = next((i for i in brackets if header[i][0].detail[0]), steady[-1] if steady else None)
     out = ""
     for i, (element, optional) in enumerate(header):
         # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");

@@ -1224,3 +1224,14 @@ def test_a_line_missing_a_glued_field_keeps_the_field_out_of_its_message():
     frame = parse_lines(lines)
     assert not frame["parsed"].iloc[-1] and frame["level"].iloc[-1] == "warning"
     assert frame["content"].iloc[-1] == "[source/common/config/grpc_stream.h:191] stream closed"
+
+
+def test_a_class_bracket_some_lines_lack_still_names_the_component():
+    # log4j's "[thread] [class]": a start-up line without the class keeps the class as the component elsewhere.
+    lines = [f"2024-03-16 12:00:{i:02d},123 INFO [pool-{i % 3}] [com.acme.{('Db', 'Api', 'Cache')[i % 3]}] "
+             f"request {i} handled" for i in range(60)]
+    for i in range(0, 60, 10):
+        lines[i] = f"2024-03-16 12:00:{i:02d},123 INFO [main] Server started in {i} ms"
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["component"].iloc[1] == "com.acme.Api"
+    assert frame["thread"].iloc[1] == "pool-1" and frame["content"].iloc[0] == "Server started in 0 ms"
