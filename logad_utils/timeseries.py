@@ -228,13 +228,21 @@ def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
         return None
     if not ts.isna().any():
         return ts
-    # Within a file only: another file's last time would pile a file without times up at one instant.
-    files = frame["source"].to_numpy() if "source" in frame else np.zeros(len(frame), dtype=np.int8)
+    # Within a file only: another file's last time would pile a file without times up at one instant. Codes, not
+    # names: groupby leaves out rows whose key is missing.
+    files = string_codes(frame, "source" if "source" in frame else None)[0]
     return ts.groupby(files, sort=False).ffill().groupby(files, sort=False).bfill()
 
 
 # Clock ticks, coarsest first: a log whose every time is a whole minute was written by a clock of minutes.
 _TICKS = tuple(pd.Timedelta(t).value for t in ("1D", "1min", "1s", "1ms", "1us", "1ns"))
+
+
+def _last_gap(ts: pd.Series) -> float:
+    """Seconds between the last two distinct times of ts (n,); 0 with fewer than two."""
+    last = ts.max()
+    before = ts[ts < last].max()
+    return 0.0 if pd.isna(before) else (last - before) / pd.Timedelta(seconds=1)
 
 
 def _tick(ts: pd.Series) -> float:
@@ -269,9 +277,10 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
         first, last = counted.min(), counted.max()
         seen = (last - first) / pd.Timedelta(seconds=1)
         # The log lasts a while after its last line: its clock's next tick (a minute clock's last line stands
-        # for its whole minute), or the mean gap between its lines when longer. Up to the last line alone, the
-        # last bucket would hold a line in next to no time: a burst.
-        span = seen + max(_tick(counted), seen / max(len(counted) - 1, 1))
+        # for its whole minute), or the gap before its last time when longer. Up to the last line alone, the
+        # last bucket would hold a line in next to no time: a burst. The last gap, not the mean: a log quiet for
+        # hours and busy at its end does not end long after its last line.
+        span = seen + max(_tick(counted), _last_gap(counted))
         bucket = choose_bucket(span, int(valid.sum()), timed) if bucket is None else pd.Timedelta(bucket)
     else:
         span = float(len(frame))

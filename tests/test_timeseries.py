@@ -430,3 +430,18 @@ def test_a_large_shift_scores_finitely():
     alerts = find_trends(_steady(np.floor(seconds[order]), ids[order])).alerts
     shifts = alerts[alerts["kind"] == "shift"]
     assert len(shifts) and np.isfinite(shifts["score"]).all()
+
+
+def test_a_log_busy_only_at_its_end_ends_at_its_last_line():
+    # Hourly batch lines for 19 hours, then a request every 30 s and a heartbeat every 60 s for two hours, up
+    # to the last line: neither stopped, however long the log's mean gap between lines.
+    batch = [(h * 3600.0, 0) for h in range(20)]
+    busy = [(20 * 3600.0 + k * 30, 1) for k in range(240)] + [(20 * 3600.0 + 7 + k * 60, 2) for k in range(120)]
+    seconds, ids = zip(*sorted(batch + busy))
+    assert "gone" not in kinds(find_trends(_steady(seconds, ids)))
+
+
+def test_trends_of_a_frame_without_sources_count_every_line():
+    frame = _steady(np.arange(400) * 10.0, np.arange(400) % 3).assign(source=None)
+    frame.loc[5, "timestamp"] = pd.NaT
+    assert count_templates(frame).matrix.sum() == 400
