@@ -535,7 +535,7 @@ def _ensure_event_file(run_dir: Path) -> None:
 def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports", run="run", *,
                      tensor_name="embedding", max_points=DEFAULT_POINTS, seed=0, anomaly_col="is_anomaly",
                      score_col="score", max_message_chars=500, per_line=False,
-                     safe_formulas=True) -> ProjectorExport:
+                     safe_formulas=True, row_numbers=None) -> ProjectorExport:
     """Write vectors (n, d) and metadata (n rows) to ``out_dir/run/``; at most ``max_points`` points.
 
     One point per unique ``pattern`` (else ``message``) with a ``count`` column, or one per row
@@ -544,8 +544,9 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
     the exported rows. Above ``max_points`` (default 10,000, at most 100,000) a seeded sample
     keeps every point whose ``anomaly_col`` is true, then normal points evenly across clusters;
     if anomalies alone exceed the budget, the top-``score_col`` ones are kept. A ``row`` column
-    (input position) is added. ``safe_formulas`` escapes metadata text that a spreadsheet would
-    run as a formula. Raises ValueError for NaN/inf vectors, misaligned rows or an empty input.
+    (input position: ``row_numbers`` (n,) when given, else 0 … n-1) is added. ``safe_formulas``
+    escapes metadata text that a spreadsheet would run as a formula. Raises ValueError for
+    NaN/inf vectors, misaligned rows or an empty input.
     """
     matrix = _as_matrix(vectors)
     if not isinstance(metadata, pd.DataFrame):
@@ -556,6 +557,7 @@ def export_projector(vectors, metadata: pd.DataFrame, out_dir="projector_exports
         raise ValueError(f"vectors have {matrix.shape[0]} rows but metadata has {len(metadata)}; rows must align")
     chosen = select_points(metadata, max_points=max_points, seed=seed, anomaly_col=anomaly_col,
                            score_col=score_col, per_line=per_line, dim=matrix.shape[1])
+    chosen.row_numbers = None if row_numbers is None else np.asarray(row_numbers)
     _check_finite(matrix)
     return _write_export(matrix[chosen.rows], chosen, out_dir, run, tensor_name, max_message_chars, safe_formulas)
 
@@ -719,13 +721,13 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
     if not hasattr(vectors, "transform"):
         meta = metadata_frame(frame.iloc[keep], *(_rows_of(v, keep) for v in (scores, labels, clusters, truth)))
         return export_projector(_as_matrix(vectors)[keep], meta, out_dir=out_dir, run=run, seed=seed,
-                                per_line=per_line, safe_formulas=safe_formulas)
+                                per_line=per_line, safe_formulas=safe_formulas, row_numbers=keep)
     rows, weights = _key_rows(frame, keep, scores, labels) if not per_line else (np.arange(len(keep)), None)
     lines = frame.iloc[keep[rows]]
     meta = metadata_frame(lines, *(_rows_of(v, keep[rows]) for v in (scores, labels, clusters, truth)))
     # A detector's vectors are computed for the exported points only: logs repeat.
     chosen = select_points(meta, seed=seed, per_line=per_line, weights=weights)
-    chosen.row_numbers = rows
+    chosen.row_numbers = keep[rows]  # the frame's rows, blank lines counted
     matrix = _as_matrix(vectors.transform(lines.iloc[chosen.rows]))
     _check_finite(matrix)
     chosen.input_dim = int(matrix.shape[1])

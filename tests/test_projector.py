@@ -503,3 +503,17 @@ def test_an_analysis_exports_from_one_line_per_key_what_every_line_gives(tmp_pat
         assert (tmp_path / "keys" / file).read_bytes() == (tmp_path / "lines" / file).read_bytes(), file
     info = json.loads((tmp_path / "keys" / "export_info.json").read_text())
     assert info["n_lines"] == 3000 and info["dropped"]["repeated_lines"] > 2000
+
+
+@pytest.mark.parametrize("with_detector", [False, True])
+def test_row_is_the_frame_row_whatever_blank_lines_came_before(tmp_path, with_detector):
+    frame = parsed_frame(8).assign(blank=False)
+    frame.loc[1, ["content", "blank"]] = ["", True]
+    frame["masked"] = frame["content"]
+    vectors = np.arange(8 * 3, dtype=float).reshape(8, 3)
+    source = TfidfDetector().fit(frame.loc[~frame["blank"]]) if with_detector else vectors
+    result = export_lines(frame, source, out_dir=tmp_path, run="r", per_line=True)
+    header, *rows = read_tsv(result.metadata_path)
+    rows_at = np.array(column(header, rows, "row"), dtype=int)
+    assert (frame["line_no"].to_numpy()[rows_at] == np.array(column(header, rows, "line_no"), dtype=int)).all()
+    assert 1 not in rows_at
