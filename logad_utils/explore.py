@@ -33,8 +33,9 @@ MESSAGE_CHARS = 300
 MAP_LINES = 3000  # flagged lines the report's map lists
 # Distinct colours the map's categorical palette offers.
 MAP_COLORS = 20
-# Value distributions look at this many distinct lines per template (regex matching is per line).
-PARAMETER_SAMPLE = 500
+# Distinct texts of a template read for its placeholders' values (the most frequent first): past them, a value's
+# lines and the distinct values are lower bounds, and the table's ``complete`` is False.
+PARAMETER_SAMPLE = 5000
 
 
 def is_static() -> bool:
@@ -55,12 +56,12 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
         return np.zeros((u, 2))
     # identical rows have no variance: the explained-variance ratio divides 0 by 0, the positions are simply 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        if sparse.issparse(vectors):
-            # TruncatedSVD needs fewer components than features; TF-IDF is wide, so this only bites tiny inputs.
-            reduced = (TruncatedSVD(n_components=k, random_state=seed).fit_transform(vectors) if k < d
-                       else vectors.toarray())
+        if sparse.issparse(vectors) and 1 < k < d:
+            reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(vectors)
         else:
-            reduced = PCA(n_components=k, random_state=seed).fit_transform(np.asarray(vectors, dtype=np.float64))
+            # Tiny inputs: TruncatedSVD does not centre, so two messages' one component put them on one spot.
+            dense = vectors.toarray() if sparse.issparse(vectors) else np.asarray(vectors, dtype=np.float64)
+            reduced = PCA(n_components=k, random_state=seed).fit_transform(dense)
     if method == "tsne" and u > 3:
         from sklearn.manifold import TSNE
 
@@ -68,6 +69,8 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
                        perplexity=float(min(30, (u - 1) / 3))).fit_transform(reduced)
     out = np.zeros((u, 2))
     out[:, : min(2, reduced.shape[1])] = reduced[:, :2]
+    # A spread of rounding noise (1e-16) is no spread: the map's histograms cannot cut it into bins.
+    out[:, np.ptp(out, axis=0) < 1e-9] = 0.0
     return out
 
 
@@ -134,6 +137,7 @@ class ExploreModel:
         self.filters = Filters()
         self.selection = np.array([], dtype=np.int64)
         self.selection_label = ""
+        self._cluster: str | None = None  # a cluster selected: its lines only, not all lines of its messages
         self._visible = np.ones(len(self.lines), dtype=bool)
         self.select_cluster(self.top_cluster())
 
@@ -227,7 +231,7 @@ class ExploreModel:
         ids = np.unique(np.asarray(ids, dtype=np.int64))
         if len(ids) and (ids[0] < 0 or ids[-1] >= len(self.points)):
             raise ValueError(f"point ids must lie in 0..{len(self.points) - 1}")
-        self.selection = ids
+        self.selection, self._cluster = ids, None
         self.selection_label = label or f"{len(ids):,} selected messages"
         return self
 
@@ -239,9 +243,11 @@ class ExploreModel:
                                        f"{', '.join(map(str, template_ids))}")
 
     def select_cluster(self, cluster) -> "ExploreModel":
-        """Select every message of one cluster."""
-        ids = np.flatnonzero((self.points["cluster"].astype(str) == str(cluster)).to_numpy())
-        return self.select_points(ids, f"cluster {cluster}")
+        """Select the lines of one cluster (and the messages they hold): a message's lines may lie in several."""
+        in_cluster = self.lines["cluster"].astype(str).to_numpy() == str(cluster)
+        self.select_points(np.unique(self.lines["point"].to_numpy()[in_cluster]), f"cluster {cluster}")
+        self._cluster = str(cluster)
+        return self
 
     def top_cluster(self) -> str:
         """The cluster holding the highest-scored line (ties: the one with more lines)."""
@@ -250,7 +256,10 @@ class ExploreModel:
         return str(stats.sort_values(["top", "lines"], ascending=False, kind="stable").index[0])
 
     def _selected_mask(self) -> np.ndarray:
-        return self._visible & np.isin(self.lines["point"].to_numpy(), self.selection)
+        mask = self._visible & np.isin(self.lines["point"].to_numpy(), self.selection)
+        if self._cluster is not None:
+            mask &= self.lines["cluster"].astype(str).to_numpy() == self._cluster
+        return mask
 
     def selected_lines(self, limit: int | None = None) -> pd.DataFrame:
         """The lines behind the selection that pass the filters, in file order: where, time, component, text."""
@@ -323,23 +332,25 @@ def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) 
         pattern = _template_regex(template)
         if pattern is None:
             continue
-        contents = group["content"].value_counts().head(PARAMETER_SAMPLE)
+        # Lines per distinct text (a row may stand for several lines), the most frequent first.
+        contents = group.groupby("content", sort=False)["lines"].sum().sort_values(ascending=False, kind="stable")
+        complete = len(contents) <= PARAMETER_SAMPLE
         slots: dict[int, dict[str, int]] = {}
-        for text, count in contents.items():
+        for text, count in contents.head(PARAMETER_SAMPLE).items():
             match = pattern.fullmatch(text.strip())
             if match is None:
                 continue
             for slot, value in enumerate(match.groups()):
                 values = slots.setdefault(slot, {})
                 values[value] = values.get(value, 0) + int(count)
+        total = int(group["lines"].sum())  # shares of all the template's lines, read or not
         for slot, values in slots.items():
-            total = sum(values.values())
             for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:top_values]:
                 rows.append({"template_id": template_id, "template": template, "slot": slot,
                              "placeholder": _PLACEHOLDER.findall(template)[slot], "value": value, "lines": count,
-                             "share": count / total, "distinct": len(values)})
+                             "share": count / total, "distinct": len(values), "complete": complete})
     return pd.DataFrame(rows, columns=["template_id", "template", "slot", "placeholder", "value", "lines", "share",
-                                       "distinct"])
+                                       "distinct", "complete"])
 
 
 def map_payload(model: ExploreModel, max_points: int = 4000, max_lines: int = MAP_LINES, seed: int = 0) -> dict:
@@ -400,7 +411,7 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
     from . import viz
 
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
-    viz.plot_message_map(model.points, color, model.selection, ax=axes[0], palette=VERDICT_COLORS,
+    viz.plot_message_map(_map_data(model.points), color, model.selection, ax=axes[0], palette=VERDICT_COLORS,
                          title=f"{len(model.points):,} unique messages, coloured by {color}")
     selected = model.lines.loc[model._selected_mask()]
     if len(selected):
@@ -518,8 +529,18 @@ class ExploreView:
             self._sync_scatter()
             self._show_details()
 
+    def _time_range(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """The time filter the slider asks for: none at an end left where it starts (lines without a time and
+        the last line's fraction of a second stay), and an end stop's whole second."""
+        if self.time is None:
+            return None, None
+        first, last = self.time.index
+        start, end = self.time.value
+        return (None if first == 0 else start,
+                None if last == len(self.time.options) - 1 else end + pd.Timedelta(seconds=1) - pd.Timedelta(1, "ns"))
+
     def _on_filter(self, change) -> None:
-        start, end = self.time.value if self.time else (None, None)
+        start, end = self._time_range()
         try:
             self.model.set_filters(components=tuple(self.components.value), verdict=self.verdict.value,
                                    template=self.template.value, start=start, end=end)

@@ -178,6 +178,63 @@ def test_widgets_link_map_table_and_filters(model):
     assert "not a valid regex" in view.message.value
 
 
+def test_a_cluster_selection_holds_exactly_the_cluster_lines():
+    # Clusters per line (incidents): a message's lines may lie in several; the selection holds the cluster's.
+    msgs = ["Alert <*> raised", "Alert <*> raised", "Disk full", "Alert <*> raised", "Disk full", "Alert <*> raised"]
+    frame = pd.DataFrame({"masked": msgs, "template": msgs, "template_id": [0, 0, 1, 0, 1, 0],
+                          "content": ["Alert A1 raised", "Alert A2 raised", "Disk full", "Alert A3 raised",
+                                      "Disk full", "Alert A4 raised"]})
+    incident = np.array([1, -1, 1, 2, 2, -1])
+    model = ExploreModel(frame, np.eye(6)[:, :3], np.array([5.0, 1, 4, 9, 3, 2]), np.array([1, 0, 1, 1, 1, 0]),
+                         clusters=incident)
+    for cluster in (1, 2, -1):
+        assert model.select_cluster(cluster).selected_lines().index.tolist() == np.flatnonzero(
+            incident == cluster).tolist()
+    assert model.select_points([0]).summary().n_lines == 4  # a message picked on the map: all its lines
+
+
+def test_an_untouched_time_slider_filters_nothing(tmp_path):
+    # Millisecond times (the slider stops at whole seconds) and a line without a time: changing the verdict
+    # leaves the time alone, and the last second's fraction stays.
+    pytest.importorskip("jscatter")
+    frame, scores, flagged = log_frame()
+    frame["timestamp"] = frame["timestamp"] + pd.Timedelta(milliseconds=900)
+    frame.loc[3, "timestamp"] = pd.NaT
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
+    view.verdict.value = "flagged"
+    view.verdict.value = "all"
+    assert view.model._visible.all()
+    start, end = view.time.options[1][1], view.time.options[-2][1]
+    view.time.value = (start, end)
+    times = view.model.lines["timestamp"]
+    # An end stop holds its whole second.
+    assert (view.model._visible == ((times >= start) & (times < end + pd.Timedelta(seconds=1))).to_numpy()).all()
+
+
+def test_values_behind_a_placeholder_count_every_line_of_a_template():
+    n = 6000
+    texts = [f"Session {i} ended after 33 s" for i in range(n)]
+    frame = pd.DataFrame({"content": texts, "masked": "Session <NUM> ended after <NUM> s",
+                          "template": "Session <NUM> ended after <NUM> s", "template_id": 0})
+    model = ExploreModel(frame, np.ones((1, 2)), np.ones(n), np.zeros(n, dtype=int)).select_templates([0])
+    values = model.summary().parameters.set_index(["slot", "value"])
+    assert values.loc[(1, "33"), "lines"] == 5000 and values.loc[(1, "33"), "share"] == pytest.approx(5000 / n)
+    assert not values["complete"].any()  # past the texts read, counts are lower bounds, and the table says so
+
+
+def test_two_messages_get_two_places_and_a_view():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectors = TfidfVectorizer().fit_transform(["job started", "job crashed"])
+    xy = layout_points(vectors)
+    assert xy[0, 0] != xy[1, 0]
+    frame = pd.DataFrame({"content": ["job 1 started", "job 3 crashed"], "masked": ["job <NUM> started",
+                          "job <NUM> crashed"], "template": ["job <NUM> started", "job <NUM> crashed"],
+                          "template_id": [0, 1]})
+    if pytest.importorskip("jscatter"):
+        ExploreView(ExploreModel(frame, vectors, np.array([1.0, 5.0]), np.array([0, 1])))
+
+
 def test_log_text_is_escaped_in_the_widgets():
     pytest.importorskip("jscatter")
     frame, scores, flagged = log_frame()
