@@ -1190,11 +1190,21 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         keys.append((field, (key, *others) if others else key))
         if field == "Timestamp":
             values = [o[key] for o in objs if o.get(key) is not None]
-            time_format = "epoch" if all(_is_number(v) for v in values) else None
+            # A delimited file's time may be several columns joined (W3C's date and time): each chunk reads them.
+            time_format = "epoch" if all(_is_number(v) for v in values) else \
+                _json_time_format(values) if syntax != "delimited" else None
     extras = [k for k in counts if k not in taken][:_MAX_EXTRA_KEYS]
     keys += [(_extra_name(k), k) for k in extras]
     return LogFormat("", syntax, json_key=message, keys=tuple(keys), time_format=time_format,
                      logfmt=syntax == "logfmt")
+
+
+def _json_time_format(values: list) -> str | None:
+    """The layout of a key's times, read once for the file from its sample, so that every chunk (every Dask byte
+    range) reads them alike; None where none reads half of them (each chunk then guesses its own)."""
+    texts = [str(v) for v in values]
+    fmt = time_format_of(texts) if texts else None
+    return fmt if fmt is not None and parse_timestamps([texts], fmt).notna().mean() >= 0.5 else None
 
 
 def _status_key(objs: list[dict], counts: Counter, taken: set[str]) -> str | None:

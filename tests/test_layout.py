@@ -1247,3 +1247,17 @@ def test_an_upper_case_word_glued_to_a_bracket_at_the_level_place_is_a_level():
     assert frame["component"].iloc[3] == "chan_sip.c" and frame["content"].iloc[3] == "Registration 3 failed"
     cron = parse_lines([f"Jan 16 21:00:{i:02d} host CRON[{100 + i}]: (root) CMD (run-parts)" for i in range(40)])
     assert cron["component"].eq("CRON").all()
+
+
+def test_json_times_are_read_by_one_layout_per_file_whatever_the_chunk():
+    # The file's time layout is read once from its sample: a chunk (a Dask byte range) of other times does not
+    # guess a layout of its own, so one process and many read every line alike.
+    iso = [json.dumps({"time": f"2024-03-16T12:{i // 60:02d}:{i % 60:02d}.123Z", "level": "info",
+                       "message": f"request {i} served"}) for i in range(300)]
+    clf = [json.dumps({"time": f"16/Mar/2024:13:{i // 60:02d}:{i % 60:02d} +0000", "level": "info",
+                       "message": f"request {i} served"}) for i in range(300)]
+    fmt = detect_format(iso + clf)
+    whole = fmt.parse(iso + clf)[0]["timestamp"]
+    second = fmt.parse(clf)[0]["timestamp"]
+    assert fmt.time_format == "ISO8601" and whole.iloc[:300].notna().all()
+    assert whole.iloc[300:].isna().all() and second.isna().all()  # the file's layout, in the chunk too
