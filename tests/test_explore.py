@@ -163,6 +163,21 @@ def test_static_mode_is_chosen_by_the_environment(monkeypatch, model):
     assert not is_static()
 
 
+def test_the_static_map_gives_each_drawn_category_a_colour_of_its_own(monkeypatch):
+    # 30 clusters: past the palette's 20 colours they are "other", not colours reused by the legend's names.
+    shown = []
+    monkeypatch.setenv("LOGAD_STATIC", "1")
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    texts = [f"event kind{i} happened" for i in range(30)]
+    frame = pd.DataFrame({"content": texts, "masked": texts, "template": texts, "template_id": np.arange(30)})
+    explore(frame, np.random.default_rng(0).normal(size=(30, 4)), np.arange(30.0), np.zeros(30, dtype=int),
+            clusters=np.arange(30), color="cluster")
+    figure = next(item for item in shown if hasattr(item, "savefig"))
+    colours = {tuple(np.round(c.get_facecolor()[0], 3)) for c in figure.axes[0].collections
+               if len(c.get_facecolor()) and c.get_label() != "selected"}
+    assert len(colours) == len([c for c in figure.axes[0].collections if c.get_label() != "selected"]) <= 20
+
+
 def test_widgets_link_map_table_and_filters(model):
     pytest.importorskip("jscatter")
     view = ExploreView(model)
