@@ -329,15 +329,10 @@ def time_format_of(values: Sequence[str]) -> str | None:
 _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line.
 _CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
-# A level word beyond the common ones: UPPER_CASE, right before a bracket that no colon follows.
-_GLUED_LEVEL = r"[A-Z][A-Z_]{2,}(?=\[[^\[\]\s]*\](?!:))"
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
-    # An UPPER_CASE word glued to a bracket, as Asterisk writes its levels ("SECURITY[1004] res_rtp.c: ..."), is a
-    # level there too whatever the word; not before a colon ("CRON[1234]:" is a program and its pid).
-    ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r"|" + _GLUED_LEVEL + r")((?(2) *)[\])>]|)(:?)"
-                         r"(?=[\s|\[]|$)")),
+    ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
     # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:").
     # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"); a name padded to a column
@@ -608,9 +603,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         if element.kind == "level":
             opening, closing, colon, padded = element.detail[:4]
             name = names("Level")
-            before_bracket = nxt is not None and nxt.kind == "bracket" and not nxt.spaced and not opening
-            patterns[name] = _LETTER_FIELD if element.detail[4:] == (True,) else \
-                f"{LEVELS_RE}|{_GLUED_LEVEL}" if before_bracket else LEVELS_RE
+            patterns[name] = _LETTER_FIELD if element.detail[4:] == (True,) else LEVELS_RE
             out += gap + re.escape(opening) + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing) + colon
         elif element.kind == "component":
             name, pid = names("Component"), names("Pid")

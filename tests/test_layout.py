@@ -1237,18 +1237,6 @@ def test_a_class_bracket_some_lines_lack_still_names_the_component():
     assert frame["thread"].iloc[1] == "pool-1" and frame["content"].iloc[0] == "Server started in 0 ms"
 
 
-def test_an_upper_case_word_glued_to_a_bracket_at_the_level_place_is_a_level():
-    # Asterisk: "LEVEL[pid]" with levels beyond the common words (SECURITY, DTMF); a program's "CRON[12]:" is not.
-    levels = ("VERBOSE", "NOTICE", "WARNING", "SECURITY", "DTMF")
-    lines = [f"[Jan 16 21:00:{i:02d}] {levels[i % 5]}[{1000 + i % 7}] chan_sip.c: Registration {i} failed"
-             for i in range(60)]
-    frame = parse_lines(lines)
-    assert frame["parsed"].all() and set(frame["level"]) == set(levels)
-    assert frame["component"].iloc[3] == "chan_sip.c" and frame["content"].iloc[3] == "Registration 3 failed"
-    cron = parse_lines([f"Jan 16 21:00:{i:02d} host CRON[{100 + i}]: (root) CMD (run-parts)" for i in range(40)])
-    assert cron["component"].eq("CRON").all()
-
-
 def test_json_times_are_read_by_one_layout_per_file_whatever_the_chunk():
     # The file's time layout is read once from its sample: a chunk (a Dask byte range) of other times does not
     # guess a layout of its own, so one process and many read every line alike.
