@@ -230,7 +230,10 @@ class LogFormat:
         columns: dict[str, pd.Series] = {}
         time_cols = self._time_fields()
         if time_cols:
-            columns["timestamp"] = _representable(parse_timestamps([data[f] for f in time_cols], self.time_format))
+            times = parse_timestamps([data[f] for f in time_cols], self.time_format)
+            if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
+                times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
+            columns["timestamp"] = _representable(times)
         for name in names:
             if name in time_cols:
                 continue
@@ -594,6 +597,19 @@ def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
 
 
 _UNITS = ("s", "ms", "us", "ns")
+
+
+def _other_layouts(times: pd.Series, values: pd.Series) -> pd.Series:
+    """Times (n,) read by a structured file's own layout, with the values (n,) it leaves unread read as their
+    own layout guesses them (epoch numbers, another form further into the file): once for the file, then the
+    rest, so every chunk and every Dask byte range reads a value alike."""
+    missed = (times.isna() & values.notna()).to_numpy()
+    if not missed.any():
+        return times
+    rest = values[missed]
+    numbers = pd.to_numeric(rest, errors="coerce")
+    read = _epoch(numbers) if numbers.notna().all() else _infer_datetimes(rest.astype(str))
+    return _filled(times, missed, read) if read.notna().any() else times
 
 
 def _filled(times: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series:

@@ -1238,8 +1238,8 @@ def test_a_class_bracket_some_lines_lack_still_names_the_component():
 
 
 def test_json_times_are_read_by_one_layout_per_file_whatever_the_chunk():
-    # The file's time layout is read once from its sample: a chunk (a Dask byte range) of other times does not
-    # guess a layout of its own, so one process and many read every line alike.
+    # The file's time layout is read once from its sample, and values it leaves unread by their own: a chunk
+    # (a Dask byte range) reads a value as the whole file does, so one process and many agree.
     iso = [json.dumps({"time": f"2024-03-16T12:{i // 60:02d}:{i % 60:02d}.123Z", "level": "info",
                        "message": f"request {i} served"}) for i in range(300)]
     clf = [json.dumps({"time": f"16/Mar/2024:13:{i // 60:02d}:{i % 60:02d} +0000", "level": "info",
@@ -1247,5 +1247,10 @@ def test_json_times_are_read_by_one_layout_per_file_whatever_the_chunk():
     fmt = detect_format(iso + clf)
     whole = fmt.parse(iso + clf)[0]["timestamp"]
     second = fmt.parse(clf)[0]["timestamp"]
-    assert fmt.time_format == "ISO8601" and whole.iloc[:300].notna().all()
-    assert whole.iloc[300:].isna().all() and second.isna().all()  # the file's layout, in the chunk too
+    assert fmt.time_format == "ISO8601" and whole.notna().all()
+    assert whole.iloc[300].tz is None and whole.iloc[300] == pd.Timestamp("2024-03-16 13:00:00")
+    assert (whole.iloc[300:].reset_index(drop=True).dt.as_unit("ns") == second.dt.as_unit("ns")).all()
+    # A file whose times turn into epoch numbers further on: those read too, as the one process reads them.
+    epoch = [json.dumps({"time": 1710594000 + i, "level": "info", "message": f"request {i} served"})
+             for i in range(5)]
+    assert fmt.parse(epoch)[0]["timestamp"].iloc[0] == pd.Timestamp("2024-03-16 13:00:00")
