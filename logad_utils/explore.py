@@ -69,8 +69,8 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
                        perplexity=float(min(30, (u - 1) / 3))).fit_transform(reduced)
     out = np.zeros((u, 2))
     out[:, : min(2, reduced.shape[1])] = reduced[:, :2]
-    # A spread of rounding noise (1e-16) is no spread: the map's histograms cannot cut it into bins.
-    out[:, np.ptp(out, axis=0) < 1e-9] = 0.0
+    # A spread of rounding noise (1e-16 of the values) is no spread: the map's histograms cannot cut it into bins.
+    out[:, np.ptp(out, axis=0) <= 1e-9 * np.abs(out).max(axis=0)] = 0.0
     return out
 
 
@@ -348,7 +348,8 @@ def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) 
             for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:top_values]:
                 rows.append({"template_id": template_id, "template": template, "slot": slot,
                              "placeholder": _PLACEHOLDER.findall(template)[slot], "value": value, "lines": count,
-                             "share": count / total, "distinct": len(values), "complete": complete})
+                             "share": count / total if total else float("nan"), "distinct": len(values),
+                             "complete": complete})
     return pd.DataFrame(rows, columns=["template_id", "template", "slot", "placeholder", "value", "lines", "share",
                                        "distinct", "complete"])
 

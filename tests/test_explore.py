@@ -404,3 +404,12 @@ def test_report_map_shows_log_text_as_text(report, page):
     texts = page.js("Array.from(document.querySelectorAll('#logad-lines td.msg')).map(td => td.textContent)")
     assert HOSTILE in texts, "the hostile line is listed, verbatim"
     assert not page.errors, page.errors
+
+
+def test_rows_that_stand_for_no_line_leave_the_values_table_readable():
+    frame, scores, flagged = log_frame()
+    weights = np.ones(len(frame), dtype=int)
+    weights[:20] = 0  # the heartbeats and logins stand for no line
+    summary = ExploreModel(frame, vectors_for(frame), scores, flagged, weights=weights).select_templates(
+        [0, 1]).summary()
+    assert len(summary.parameters) and summary.parameters["share"].isna().all()
