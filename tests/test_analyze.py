@@ -234,3 +234,23 @@ def test_methods_compared_give_no_scoring_time_when_fitting_scored(tmp_path):
     page = (tmp_path / "o" / "report.html").read_text()
     table = page.split("<h2>Methods compared</h2>")[1].split("</table>")[0]
     assert "0.000</td></tr>" not in table  # the score_s cell is empty, not a made-up 0 s
+
+
+def test_timeline_spans_are_drawn_in_the_axis_unit(tmp_path, monkeypatch):
+    # A timed file and an untimed one: the axis is time, so an incident without times is not drawn at line numbers.
+    from logad_utils import viz
+
+    timed = tmp_path / "a.log"
+    timed.write_text("".join(f"2024-03-11 12:{i // 60:02d}:{i % 60:02d} INFO svc: request {i} ok\n"
+                             for i in range(300)))
+    untimed = tmp_path / "b.log"
+    lines = [f"INFO svc: request {i} ok" for i in range(100)]
+    lines[40:43] = ["ERROR db: disk failure on /dev/sda", "ERROR db: checksum mismatch block 7",
+                    "FATAL db: cannot recover journal"]
+    untimed.write_text("\n".join(lines) + "\n")
+    drawn = []
+    real = viz.plot_timeline
+    monkeypatch.setattr(viz, "plot_timeline", lambda frame, flags, spans, **kw: drawn.append(list(spans))
+                        or real(frame, flags, spans, **kw))
+    assert main(["analyze", str(timed), str(untimed), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    assert drawn and all(isinstance(start, pd.Timestamp) for start, _ in drawn[0])
