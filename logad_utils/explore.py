@@ -137,7 +137,7 @@ class ExploreModel:
         self.filters = Filters()
         self.selection = np.array([], dtype=np.int64)
         self.selection_label = ""
-        self._cluster: str | None = None  # a cluster selected: its lines only, not all lines of its messages
+        self._cluster_rows: np.ndarray | None = None  # a cluster selected: its lines only, not all of its messages
         self._visible = np.ones(len(self.lines), dtype=bool)
         self.select_cluster(self.top_cluster())
 
@@ -231,7 +231,7 @@ class ExploreModel:
         ids = np.unique(np.asarray(ids, dtype=np.int64))
         if len(ids) and (ids[0] < 0 or ids[-1] >= len(self.points)):
             raise ValueError(f"point ids must lie in 0..{len(self.points) - 1}")
-        self.selection, self._cluster = ids, None
+        self.selection, self._cluster_rows = ids, None
         self.selection_label = label or f"{len(ids):,} selected messages"
         return self
 
@@ -246,7 +246,7 @@ class ExploreModel:
         """Select the lines of one cluster (and the messages they hold): a message's lines may lie in several."""
         in_cluster = self.lines["cluster"].astype(str).to_numpy() == str(cluster)
         self.select_points(np.unique(self.lines["point"].to_numpy()[in_cluster]), f"cluster {cluster}")
-        self._cluster = str(cluster)
+        self._cluster_rows = in_cluster  # kept: every filter change reads the selection again
         return self
 
     def top_cluster(self) -> str:
@@ -257,9 +257,7 @@ class ExploreModel:
 
     def _selected_mask(self) -> np.ndarray:
         mask = self._visible & np.isin(self.lines["point"].to_numpy(), self.selection)
-        if self._cluster is not None:
-            mask &= self.lines["cluster"].astype(str).to_numpy() == self._cluster
-        return mask
+        return mask if self._cluster_rows is None else mask & self._cluster_rows
 
     def selected_lines(self, limit: int | None = None) -> pd.DataFrame:
         """The lines behind the selection that pass the filters, in file order: where, time, component, text."""
