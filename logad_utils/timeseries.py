@@ -57,7 +57,15 @@ Alerts (:func:`find_trends`)
 * ``burst`` / ``drop``: the count of a template (or of all lines together,
   template id -1) in a window of 1, 2, 4, 8 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
-  flagged windows of one template and direction join into one alert.
+  flagged windows of one template and direction join into one alert. On
+  logs with a rolling baseline a storm longer than half its window is its
+  own baseline, so windows of ``FLANK_SCALES`` buckets are also tested
+  against the windows half as long on either side (:func:`_flank_windows`):
+  a burst where the template's rate beats both sides' by ``SHIFT_RATIO``,
+  as far beyond the other lines' change, and no more than one window of
+  the log is as busy (a batch job's every run is its routine). Bursts
+  (drops) of one template whose starts recur at a regular period, as the
+  silence rule judges a period, are its routine and left out.
 * ``shift`` (logs with timestamps): a template whose rate per unit of time
   (on seasonal logs, weighted by its own slot-of-day shape over all days,
   which a change of level leaves alone) went from one steady level
@@ -128,9 +136,13 @@ TARGET_LINES = 30  # mean lines per bucket the automatic bucket aims for
 MAX_BUCKETS = 10_000
 ROLLING_BUCKETS = 25
 SCALES = (1, 2, 4, 8, 16)  # window lengths in buckets
+# Windows longer than half the rolling median's (a storm that long is its own baseline there), tested against
+# the windows of the same length on either side instead: on logs under two days.
+FLANK_SCALES = tuple(16 * 2 ** i for i in range(10))
 ALPHA = 0.05
 SILENCE_PERIODS = 3.5
 MIN_RECURRENCES = 12
+MIN_ROUTINE = 4  # bursts or drops of one template that may make a routine (three gaps to judge a period by)
 WARMUP = 0.1
 OUTLIER_P = 0.05  # buckets left out of the next baseline fit
 REFITS = 3
@@ -680,7 +692,10 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
-    raw += _block_alerts(counts, np.array([-1]), life[[-1]], seasonal, log_cut, expected)
+    # Long windows against their neighbours, on logs whose baseline is a rolling median (Bonferroni apart).
+    n_flank = (len(tested) + 1) * sum(-(-b // w) for w in FLANK_SCALES if 2 * w <= b)
+    flank_cut = None if seasonal or not n_flank else np.log(alpha / n_flank)
+    raw += _block_alerts(counts, np.array([-1]), life[[-1]], seasonal, log_cut, expected, flank_cut=flank_cut)
     with np.errstate(invalid="ignore", divide="ignore"):
         traffic = np.nan_to_num(expected[-1] / counts.exposure)
     slots = int(round(DAY / counts.bucket)) if seasonal else 0
@@ -690,9 +705,9 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
                         np.log(alpha / max(len(tested) * len(splits), 1)), slots)
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
-        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts)
+        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts, flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
-    alerts = _without_explained_drops(alerts + gap)
+    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap))
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
     table = _alert_table(alerts, occ, counts, frame)
@@ -703,8 +718,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
 
 
 def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, seasonal: bool, log_cut: float,
-                  expected: dict, traffic: np.ndarray | None = None, shifts: "_ShiftTest | None" = None
-                  ) -> list[tuple]:
+                  expected: dict, traffic: np.ndarray | None = None, shifts: "_ShiftTest | None" = None,
+                  flank_cut: float | None = None) -> list[tuple]:
     """Burst, drop (and with ``shifts``, shift) alerts (kind, column, first bucket, end bucket, score, expected,
     observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2); ``traffic``:
     expected lines of all templates per full bucket (b,) (:func:`expected_counts`)."""
@@ -728,10 +743,19 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
     mu = lam * exposure[:, None]
     windows = _windows(y_sums, mu, phi, seen, log_cut)
     high, low = windows[True], windows[False]
+    flanked: dict = {}
+    if flank_cut is not None:
+        # Fills the rolling baseline in where a long window stands out from both its neighbours.
+        others = counts.column(-1)[:, None] - (y if cols[0] >= 0 else 0.0)
+        flanked = _flank_windows(y, others, exposure, seen, phi, flank_cut)
+        mu = _with_flank_baseline(mu, flanked, exposure)
     out = []
     for j, c in enumerate(cols.tolist()):
-        found = (_count_alerts(y[:, j], mu[:, j], phi[j], high.get(j, []), "burst", log_cut)
-                 + _count_alerts(y[:, j], mu[:, j], phi[j], low.get(j, []), "drop", log_cut))
+        found = []
+        for kind, spans in (("burst", high), ("drop", low)):
+            wide = flanked.get(j, []) if kind == "burst" else []
+            found += _count_alerts(y[:, j], mu[:, j], phi[j], spans.get(j, []) + [(a, z) for a, z, _ in wide],
+                                   kind, log_cut)
         out += [(kind, c, a, z, s, e, o) for kind, a, z, s, e, o in found]
         expected[c] = np.where(seen[:, j], mu[:, j], np.nan)
     if shifts is not None:
@@ -739,6 +763,69 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, se
         full = (life[:, 0] == 0) & (life[:, 1] == b)  # new and gone templates have alerts of their own
         out += [(kind, cols[j], *rest) for kind, j, *rest in shifts.alerts(y, weights, ~seen, phi, full)]
     return out
+
+
+def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen: np.ndarray, phi: np.ndarray,
+                   log_cut: float) -> dict[int, list[tuple[int, int, float]]]:
+    """Column → [(start, end, rate of the busier side)] of the windows of :data:`FLANK_SCALES` (no two
+    overlapping, most significant first) whose rate stands out from the windows half as long on either side,
+    both, by ``SHIFT_RATIO`` or more, by as much beyond the ``others`` (b, m) lines' change (a busy hour of all
+    the traffic is no burst of one template), and from all but one other window of its length (a batch job's
+    every run is its routine; two storms are still two).
+
+    Counts y (b, m), exposure (b,), buckets ``seen`` (b, m), dispersion phi (m,). The test: the likelihood
+    ratio of one rate against two for the window and the busier side, over phi, one-sided, below ``log_cut``.
+    A storm longer than half the rolling median's window is its own baseline there.
+    """
+    b, m = y.shape
+    cy, co = _cumulative(np.where(seen, y, 0.0)), _cumulative(np.where(seen, others, 0.0))
+    ce, cs = _cumulative(np.where(seen, exposure[:, None], 0.0)), _cumulative(seen.astype(float))
+    found, rates = [], {}
+    big = np.log(SHIFT_RATIO)
+    for w in (w for w in FLANK_SCALES if 2 * w <= b):
+        f = w // 2  # a side half as long: a storm of half the log still has a window holding it whole
+        a = np.arange(f, b - w - f + 1)
+        inside = (cs[a + w + f] - cs[a - f]) == w + 2 * f
+        (ys, yb, ya), (os_, ob, oa), (es, eb, ea) = [(c[a + w] - c[a], c[a] - c[a - f], c[a + w + f] - c[a + w])
+                                                     for c in (cy, co, ce)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            after = ya / ea > yb / eb
+            yf, ef, of = np.where(after, ya, yb), np.where(after, ea, eb), np.where(after, oa, ob)
+            rates[w] = np.where(inside, ys / es, np.nan)
+            change = np.log(rates[w] / (yf / ef))
+            moved = np.where((os_ >= MIN_LINES) & (of >= MIN_LINES), np.log((os_ / es) / (of / ef)), 0.0)
+            total, share = ys + yf, es / (es + ef)
+            lr = 2 * (xlogy(ys, ys / (total * share)) + xlogy(yf, yf / (total * (1 - share))))
+            side = yf / ef
+        ok = inside & (change >= big) & (change - moved >= big) & np.isfinite(lr) & (ys >= MIN_LINES)
+        logp = log_ndtr(-np.sqrt(np.maximum(lr, 0.0) / phi))
+        rows, cols = np.nonzero(ok & (logp < log_cut))
+        found += zip(logp[rows, cols].tolist(), cols.tolist(), rows.tolist(), [w] * len(rows),
+                     side[rows, cols].tolist())
+    chosen: dict[int, list[tuple[int, int, float]]] = {}
+    for _, col, row, w, rate in sorted(found):
+        start, spans = row + w // 2, chosen.setdefault(col, [])
+        if all(start + w <= s or e <= start for s, e, _ in spans) and \
+                _recurrences(rates[w][:, col], row, w, rates[w][row, col] / SHIFT_RATIO) <= 1:
+            spans.append((start, start + w, rate))
+    return chosen
+
+
+def _recurrences(rates: np.ndarray, row: int, w: int, level: float) -> int:
+    """Windows (of w buckets, rates (s,) by start) at ``level`` or above, apart from each other and from the one
+    at ``row``: how many times the like of it happened elsewhere in the log."""
+    far = np.flatnonzero((rates >= level) & (np.abs(np.arange(len(rates)) - row) >= w))
+    return int(np.count_nonzero(np.diff(far) >= w) + 1) if len(far) else 0
+
+
+def _with_flank_baseline(mu: np.ndarray, flanked: dict[int, list[tuple[int, int, float]]], exposure: np.ndarray
+                         ) -> np.ndarray:
+    """Expected lines (b, m): mu, but the rate of their busier side over the windows of :func:`_flank_windows`."""
+    mu = mu.copy()
+    for col, windows in flanked.items():
+        for a, z, rate in windows:
+            mu[a:z, col] = rate * exposure[a:z]
+    return mu
 
 
 def _shift_weights(y: np.ndarray, exposure: np.ndarray, slots: int) -> np.ndarray:
@@ -873,6 +960,26 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
              if kind in ("silence", "gone", "new")]
     return [al for al in alerts if al[0] != "drop"
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
+
+
+def _without_routine_alerts(alerts: list[tuple]) -> list[tuple]:
+    """Bursts (drops) of a template that recur at a regular period are its routine, as a regular template is
+    (the silence rule): at least ``MIN_ROUTINE`` of them, the 10th to 90th percentiles of the gaps between their
+    starts within half and twice the median gap, and one in at least half of the periods from the first to the
+    last. A batch job every two hours in a log of less than two days has no daily profile to expect it by."""
+    starts: dict[tuple, list[float]] = {}
+    for kind, c, a, *_ in alerts:
+        if kind in ("burst", "drop"):
+            starts.setdefault((kind, c), []).append(a)
+    routine = set()
+    for key, times in starts.items():
+        if len(times) >= MIN_ROUTINE:
+            times = np.sort(times)
+            q10, period, q90 = _linear_quantiles(np.diff(times), _GAP_LEVELS)
+            if (period > 0 and q10 >= period / 2 and q90 <= 2 * period
+                    and len(times) >= 0.5 * ((times[-1] - times[0]) / period + 1)):
+                routine.add(key)
+    return [al for al in alerts if (al[0], al[1]) not in routine]
 
 
 def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]

@@ -445,3 +445,65 @@ def test_trends_of_a_frame_without_sources_count_every_line():
     frame = _steady(np.arange(400) * 10.0, np.arange(400) % 3).assign(source=None)
     frame.loc[5, "timestamp"] = pd.NaT
     assert count_templates(frame).matrix.sum() == 400
+
+
+def _storm_log(seed, span=6 * 3600.0, storm=(2 * 3600.0, 20 * 60.0), factor=10):
+    """Seconds and template ids of four steady templates over ``span`` s, template 3 ``factor`` times as busy over
+    ``storm`` (start, length)."""
+    rng = np.random.default_rng(seed)
+    seconds, ids = [], []
+    for c, rate in enumerate([0.5, 0.3, 0.1, 0.05]):
+        t = rng.uniform(0, span, rng.poisson(rate * span))
+        if c == 3:
+            a, length = storm
+            t = np.concatenate([t, rng.uniform(a, a + length, rng.poisson((factor - 1) * rate * length))])
+        seconds.append(t)
+        ids.append(np.full(len(t), c))
+    seconds, ids = np.concatenate(seconds), np.concatenate(ids)
+    order = np.argsort(seconds, kind="stable")
+    return seconds[order], ids[order]
+
+
+@pytest.mark.parametrize("minutes", [20, 90])
+def test_a_storm_longer_than_the_rolling_window_is_a_burst_over_its_whole_span(minutes):
+    # A 6-hour log: a storm of many buckets would be its own rolling median, and no burst at all.
+    seconds, ids = _storm_log(0, storm=(2 * 3600.0, minutes * 60.0))
+    alerts = find_trends(_steady(seconds, ids)).alerts
+    storm = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 3)]
+    assert len(storm) == 1
+    start = pd.Timestamp("2026-01-05 12:00")
+    assert abs(storm["start"].iloc[0] - start) < pd.Timedelta("1min")
+    assert abs(storm["end"].iloc[0] - (start + pd.Timedelta(minutes=minutes))) < pd.Timedelta("1min")
+    assert storm["observed"].iloc[0] > 5 * storm["expected"].iloc[0]
+
+
+def test_a_long_storm_without_timestamps_is_a_burst():
+    rng = np.random.default_rng(7)
+    ids = rng.choice(5, 20000, p=[0.4, 0.3, 0.2, 0.08, 0.02])
+    storm = rng.choice([0, 1, 2, 3, 4, 4, 4, 4, 4, 4], 3000)
+    ids = np.concatenate([ids[:8000], storm, ids[8000:]])
+    frame = _steady(np.zeros(len(ids)), ids).assign(timestamp=pd.NaT)
+    alerts = find_trends(frame).alerts
+    bursts = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 4)]
+    assert len(bursts) == 1
+    assert bursts["first_line_no"].iloc[0] <= 8100 and bursts["last_line_no"].iloc[0] >= 10900
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_steady_short_logs_get_no_long_window_burst(seed):
+    seconds, ids = _storm_log(100 + seed, factor=1)
+    assert "burst" not in kinds(find_trends(_steady(seconds, ids)), "cache warm")
+
+
+def test_an_hourly_batch_job_in_a_short_log_is_routine():
+    # Five busy minutes every hour for 20 hours: without two days there is no daily profile to expect them by,
+    # and every run was a burst of all lines.
+    rng = np.random.default_rng(300)
+    span = 20 * 3600.0
+    parts = [(rng.uniform(0, span, rng.poisson(rate * span)), c) for c, rate in enumerate([0.5, 0.3, 0.1])]
+    parts += [(rng.uniform(h * 3600 + 600, h * 3600 + 900, rng.poisson(150)), 3) for h in range(20)]
+    seconds = np.concatenate([p for p, _ in parts])
+    ids = np.concatenate([np.full(len(p), c) for p, c in parts])
+    order = np.argsort(seconds, kind="stable")
+    alerts = find_trends(_steady(seconds[order], ids[order])).alerts
+    assert (alerts["kind"] == "burst").sum() <= 1
