@@ -57,6 +57,7 @@ _DETECT_LINES = 500
 _DETECT_SPAN, _DETECT_BLOCKS = 20_000, 5
 # A chunk takes the continuation lines that open the next one, up to this many, so that events stay whole.
 _MAX_CARRY = 10_000
+_LOOK_AHEAD = 2  # lines under a line that its continuation flag may depend on (multiline.continuation_flags)
 # Lines before a chunk that decide whether its first lines continue them (read whole: a JSON line cut short
 # reads as no JSON).
 _CONTEXT_LINES = 3
@@ -493,9 +494,11 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
     return (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
 
 
-def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, before: Sequence[str]) -> int:
+def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, before: Sequence[str],
+                           final: bool = True) -> int | None:
     """How many of the first lines continue an event of the chunk before, whose last lines are ``before``
-    (blank lines among them included).
+    (blank lines among them included); None when that hangs on lines past them and ``final`` is False (more
+    lines follow: read on and ask again).
 
     The rules look back three lines at most (a Python exception after the
     carets under a frame's source line), so the last three lines before are
@@ -506,28 +509,40 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     checked = 0
     with _uncounted():
         for size in (16, _MAX_CARRY):
-            head = [*context, *lines[:size]]
+            # Two lines past the look: a line's flag may hang on the two under it (an exception line above its
+            # frames, a message above a Python traceback), so the look's last two lines decide nothing.
+            look = lines[:size + _LOOK_AHEAD]
+            head = [*context, *look]
             blank = _blank(head)
             fields, matched = fmt.parse(head)
             content = fields["content"].to_numpy(dtype=object)
             flags = continuation_flags(head, matched, blank, rule, content)[len(context):]
             stop = np.flatnonzero(~flags & ~blank[len(context):])
             checked = int(stop[0]) if len(stop) else len(flags)
-            if checked < len(flags) or len(flags) == len(lines):
+            if checked < len(look) - _LOOK_AHEAD:
                 break
+            if len(look) == len(lines):
+                return checked if final else None
+        checked = min(checked, size)
     return checked
 
 
 def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline) -> Iterator[list[str]]:
     """The batches, each extended by the continuation lines that open the next one."""
-    current = next(batches, None)
-    for following in batches:
-        k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [])
+    current, following = next(batches, None), next(batches, None)
+    while following is not None:
+        after = next(batches, None)
+        k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [], after is None)
+        while k is None:  # undecided to the batch's end: the next batch decides
+            following, after = following + after, next(batches, None)
+            k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [],
+                                       after is None)
         if k:
             current, following = current + following[:k], following[k:]
         if following:
             yield current
             current = following
+        following = after
     if current is not None:
         yield current
 

@@ -424,3 +424,20 @@ def test_only_a_trace_is_read_under_a_trace_key():
                          **({"exception": False} if i % 3 == 0 else {"exc_info": "web"} if i % 3 == 1 else {})})
              for i in range(12)]
     assert parse_lines(lines)["event"].isna().all()
+
+
+def test_an_exception_line_joins_its_trace_wherever_a_chunk_ends(tmp_path):
+    # Under syslog's header (no level) an exception line joins the event above only because frames follow it; a
+    # chunk ending on it, or its frames past the first look at a chunk, made it an event of its own.
+    head = "Jan  1 10:00:{:02d} host app[12]: "
+    lines = [head.format(i) + f"request {i} ok" for i in range(30)]
+    lines += [head.format(30) + "request failed", head.format(30) + "java.lang.IllegalStateException: boom"]
+    lines += [head.format(30) + f"\tat com.x.Foo.m{j}(Foo.java:{j})" for j in range(14)]
+    lines += ["", head.format(30) + "java.lang.RuntimeException: wrapped"]
+    lines += [head.format(30) + f"\tat com.x.Bar.m{j}(Bar.java:{j})" for j in range(5)]
+    lines += [head.format(31 + i) + f"request {31 + i} ok" for i in range(14)]
+    path = _write(tmp_path, lines)
+    whole = read_logs(path, chunk_lines=10 ** 6, warn=False)["event_line_no"].tolist()
+    assert whole[47:53] == [31] * 6  # the second exception line and its frames: the failed request's event
+    for chunk_lines in range(1, len(lines) + 1):
+        assert read_logs(path, chunk_lines=chunk_lines, warn=False)["event_line_no"].tolist() == whole, chunk_lines
