@@ -173,7 +173,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
                     block_bytes: int = BLOCK_BYTES) -> tuple[list[Partition], ReadReport]:
     """The partitions of ``paths`` in input order, and a report naming files read and skipped."""
     report = ReadReport()
-    files = resolve_paths(paths, report.skipped_files)
+    files = resolve_paths(paths, report.skipped_files, report.passed_over)
     parts: list[Partition] = []
     for path in files:
         try:

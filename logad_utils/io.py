@@ -86,6 +86,7 @@ class ReadReport:
     untimed_line: int = 0  # ... and line number
     invalid_bytes: int = 0
     skipped_files: list[str] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)  # files of a directory not named like logs (not read)
     warnings: list[str] = field(default_factory=list)
 
     def add(self, chunk: pd.DataFrame) -> None:
@@ -140,6 +141,10 @@ class ReadReport:
                                  f"as content{timed}")
         for reason in self.skipped_files:
             self.warnings.append(f"skipped {reason}")
+        if self.passed_over:
+            names = ", ".join(self.passed_over[:5]) + (", ..." if len(self.passed_over) > 5 else "")
+            self.warnings.append(f"{len(self.passed_over)} file(s) in the input folders not named like logs were not "
+                                 f"read ({names}); name them to read them")
 
 
 class _ByteCounter(threading.local):
@@ -176,11 +181,12 @@ codecs.register_error("logad.count", _replace_and_count)
 
 
 def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
-                  problems: list[str] | None = None) -> list[Path]:
+                  problems: list[str] | None = None, passed_over: list[str] | None = None) -> list[Path]:
     """Expand files, directories (recursively, log-like files only) and globs into a sorted list of files.
 
     A path that yields no file raises :class:`LogInputError`; with ``problems`` given and
     several paths, its message is appended there instead and the other paths are kept.
+    ``passed_over`` gets the directories' other files (hidden ones and logad's own label files aside).
     """
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
@@ -188,7 +194,7 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     out: list[Path] = []
     for item in items:
         try:
-            out += _expand(item)
+            out += _expand(item, passed_over)
         except LogInputError as exc:
             if problems is None or len(items) == 1:
                 raise
@@ -202,13 +208,17 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     return list(first.values())
 
 
-def _expand(item: str | os.PathLike) -> list[Path]:
-    """The files one input path names (a file, a directory's log files, or a glob's matches)."""
+def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> list[Path]:
+    """The files one input path names (a file, a directory's log files, or a glob's matches); a directory's other
+    files, but hidden ones and logad's own label files, are added to ``passed_over``."""
     path = Path(item)
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*") if p.is_file() and _is_log_like(p))
+        files = sorted(p for p in path.rglob("*") if p.is_file())
+        found = [p for p in files if _is_log_like(p)]
         if not found:
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
+        if passed_over is not None:
+            passed_over += [str(p) for p in files if not _is_log_like(p) and not _is_hidden_or_labels(p)]
         return found
     if path.is_file():
         return [path]
@@ -222,11 +232,22 @@ def _expand(item: str | os.PathLike) -> list[Path]:
     raise LogInputError(f"{path}: no such file or directory")
 
 
-def _is_log_like(path: Path) -> bool:
+# What rotation appends to a log's name: a number (app.log.1, syslog.2), or a date (logrotate's dateext,
+# access.log-20240310; access.log.2024-03-10), before any compression suffix.
+_ROTATED = re.compile(r"(?:[.-]\d{1,3}|[.-]\d{8}(?:\d{2}|\d{4}|\d{6})?|[.-]\d{4}-\d\d-\d\d(?:[._-][\d.-]+)?)$")
+
+
+def _is_hidden_or_labels(path: Path) -> bool:
     name = path.name.lower()
-    if name.startswith(".") or name.endswith(".labels.csv"):
+    return name.startswith(".") or name.endswith((".labels.csv", ".incidents.csv"))
+
+
+def _is_log_like(path: Path) -> bool:
+    """Whether a directory's file is read as a log: named like one (a log suffix or a system log's name), once
+    compression and rotation suffixes are left off."""
+    if _is_hidden_or_labels(path):
         return False
-    stem = re.sub(r"\.(gz|xz|bz2)$", "", name)
+    stem = _ROTATED.sub("", re.sub(r"\.(gz|xz|bz2)$", "", path.name.lower()))
     suffixes = {s for s in Path(stem).suffixes}
     return bool(suffixes & LOG_SUFFIXES) or stem.startswith(LOG_NAME_PREFIXES) or ".log." in stem
 
@@ -719,7 +740,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
     """
     report = report if report is not None else ReadReport()
     fixed = None if fmt == "auto" else get_format(fmt, json_key=json_key)
-    files = resolve_paths(paths, report.skipped_files)
+    files = resolve_paths(paths, report.skipped_files, report.passed_over)
     for path in files:
         source = str(path)
         before = _INVALID.count

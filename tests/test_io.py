@@ -101,6 +101,29 @@ def test_gzip_and_directory_and_glob(tmp_path):
     assert len(read_logs(str(tmp_path / "**" / "*.gz"), warn=False)) == 3
 
 
+def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_path, capsys):
+    # logrotate's dateext names (access.log-20240310[.gz]) and numbered ones are logs; a CSV export beside them is
+    # named in a warning, never silently dropped.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    write(logs / "error.log", "\n".join(ATM[:2]).encode())
+    write(logs / "error.log-20240310", "\n".join(ATM).encode())
+    with gzip.open(logs / "error.log-20240309.gz", "wb") as fh:
+        fh.write("\n".join(ATM).encode())
+    write(logs / "syslog.1", "\n".join(ATM[:1]).encode())
+    write(logs / "events.csv", b"time,message\n2024-03-10 10:00:00,started\n")
+    write(logs / "run.labels.csv", b"line_no,is_anomaly\n")
+    write(logs / ".hidden.log", b"x\n")
+    names = [f.name for f in resolve_paths(logs)]
+    assert names == ["error.log", "error.log-20240309.gz", "error.log-20240310", "syslog.1"]
+    frame = read_logs(logs, warn=False)
+    assert len(frame) == 9
+    [warning] = [w for w in frame.attrs["read_report"]["warnings"] if "not named like logs" in w]
+    assert "1 file(s)" in warning and "events.csv" in warning and "labels" not in warning
+    assert main(["parse", str(logs), "--out", str(tmp_path / "p.csv")]) == 0
+    assert "events.csv" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("suffix, compress", [(".xz", lzma.compress), (".bz2", bz2.compress)])
 def test_xz_and_bzip2_are_read_like_gzip(tmp_path, suffix, compress):
     write(tmp_path / f"b.log{suffix}", compress("\n".join(ATM).encode()))
