@@ -91,10 +91,14 @@ Alerts (:func:`find_trends`)
   whose rate from then to the end of the log would have given it a Poisson
   chance below ``alpha / templates`` of staying absent until then (a
   one-off burst late in the log has a low rate over the rest of it).
-* ``gone``: a regular template absent for ``silence_periods`` · P at the end
-  of the log, or another one that lived at least the warm-up, then was
-  absent for as long, and whose rate up to its last line makes that absence
-  as unlikely.
+* ``gone``: a template that lived at least the warm-up, then was absent
+  for ``silence_periods`` · P up to the end of the log (a regular one), or
+  for as long as the warm-up with a rate up to its last line that makes
+  that absence as unlikely (another one).
+
+The log's start and end, for new and gone, are those of the files that hold
+the template: a file read with others that starts later or ends sooner has
+not gained or lost its templates (each template is modelled over that span).
 
 ``score`` is −log10 of the alert's probability (silence: the Poisson chance
 of missing that many expected occurrences); ``expected`` and ``observed``
@@ -201,6 +205,10 @@ class _Occurrences:
     bounds: np.ndarray  # (k + 1,) slice of each template
     lo: float  # first and last position covered by the log
     hi: float
+    # Per template (k,): the first and last position covered by the files that hold it. A file that ends (starts)
+    # before the others has not lost (gained) its templates.
+    t_lo: np.ndarray
+    t_hi: np.ndarray
 
 
 @dataclass
@@ -327,8 +335,35 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     exposure = np.clip((np.minimum(starts + width, hi) - np.maximum(starts, lo)) / width, 0.0, 1.0)
     names = _template_names(frame, rows, codes, len(uniques))
     index = origin + pd.to_timedelta(starts, unit="s") if timed else starts.astype(np.int64)
-    occ = _Occurrences(codes, pos, rows, np.searchsorted(codes, np.arange(len(uniques) + 1)), lo, hi)
+    bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
+    t_lo, t_hi = _file_spans(frame, rows, pos, bounds, lo, hi, 1.0 if not timed else hi - float(pos.max(initial=lo)))
+    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
+
+
+def _file_spans(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, bounds: np.ndarray, lo: float, hi: float,
+                tail: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per template (k,): the first position of the files holding its lines (v,), and their last plus the gap
+    before it (at most ``tail``, how long the log lasts past its last line); the log's own ``lo`` and ``hi`` for
+    one file."""
+    k = len(bounds) - 1
+    files = string_codes(frame, "source" if "source" in frame else None)[0][rows]
+    if not len(files) or files.max() == files.min():
+        return np.full(k, lo), np.full(k, hi)
+    n_files = int(files.max()) + 1
+    first = np.full(n_files, np.inf)
+    last = np.full(n_files, -np.inf)
+    np.minimum.at(first, files, pos)
+    np.maximum.at(last, files, pos)
+    before = np.full(n_files, -np.inf)
+    earlier = pos < last[files]
+    np.maximum.at(before, files[earlier], pos[earlier])
+    last += np.clip(last - before, 0.0, tail)  # a file of one time: the log's tail
+    starts = bounds[:-1][np.diff(bounds) > 0]
+    t_lo, t_hi = np.full(k, lo), np.full(k, hi)
+    t_lo[np.diff(bounds) > 0] = np.minimum.reduceat(first[files], starts)
+    t_hi[np.diff(bounds) > 0] = np.minimum(np.maximum.reduceat(last[files], starts), hi)
+    return np.maximum(t_lo, lo), t_hi
 
 
 def _ranked_ids(ids: np.ndarray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -630,7 +665,6 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
 
     Without timestamps lines are the clock, and the other traffic sets its pace: nothing is regular.
     """
-    span = occ.hi - occ.lo
     out = []
     n_lines = np.diff(occ.bounds)
     # Rates count the buckets a template occurs in, so that a burst counts once.
@@ -640,6 +674,8 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
     for c in range(k):
         lo, hi = occ.bounds[c], occ.bounds[c + 1]
         first, last = occ.pos[lo], occ.pos[hi - 1]
+        start, end = occ.t_lo[c], occ.t_hi[c]  # the span of the files that hold the template
+        span = end - start
         # One template's gaps at a time: a table of every gap in the log is the widest step at 10M lines.
         g = np.diff(occ.pos[lo:hi]) if timed and n_lines[c] >= MIN_RECURRENCES else np.zeros(0)
         q10, period, q90 = _linear_quantiles(g, _GAP_LEVELS)
@@ -650,15 +686,20 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
             for i in np.flatnonzero(g > silence_periods * period):
                 missed = g[i] / period - 1
                 out.append(("silence", c, occ.pos[lo + i], occ.pos[lo + i + 1], missed / np.log(10), missed, 0.0))
-        # Rates over the rest of the log: a one-off burst late in it is not new.
-        missed_before = (occupied[c] - 1) / (occ.hi - first) * (first - occ.lo)
-        if first - occ.lo >= warmup * span and -missed_before < log_cut:
-            out.append(("new", c, first, first, missed_before / np.log(10), missed_before, 0.0))
-        missed_after = (occupied[c] - 1) / (last - occ.lo) * (occ.hi - last) if last > occ.lo else 0.0
-        gone = (occ.hi - last > silence_periods * period) if regular else \
-            (min(last - first, occ.hi - last) >= warmup * span and -missed_after < log_cut)
-        if gone:
-            out.append(("gone", c, last, occ.hi, missed_after / np.log(10), missed_after, 0.0))
+        # Rates over the rest of the log: a one-off burst late in it is not new. They count occupied buckets (a
+        # clump of lines is one); what is expected is said in lines.
+        per_bucket = n_lines[c] / max(occupied[c], 1)
+        missed_before = (occupied[c] - 1) / (end - first) * (first - start) if end > first else 0.0
+        if first - start >= warmup * span and -missed_before < log_cut:
+            out.append(("new", c, first, first, missed_before / np.log(10), missed_before * per_bucket, 0.0))
+        if regular:  # as a silence: the periods missed, each a line
+            missed = (end - last) / period - 1
+            if missed > silence_periods - 1 and last - first >= warmup * span:
+                out.append(("gone", c, last, end, missed / np.log(10), missed, 0.0))
+            continue
+        missed_after = (occupied[c] - 1) / (last - start) * (end - last) if last > start else 0.0
+        if min(last - first, end - last) >= warmup * span and -missed_after < log_cut:
+            out.append(("gone", c, last, end, missed_after / np.log(10), missed_after * per_bucket, 0.0))
     return out
 
 
@@ -689,6 +730,10 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     # A new template is modelled from its first line on, a gone one up to its last: they had no baseline before.
     # Row -1 (k) is column -1, every line together: modelled first, its baseline is the traffic of the others.
     life = np.tile([0, b], (k + 1, 1))
+    # A template of files that start later or end sooner than the log is modelled over its files' span alone.
+    later, sooner = occ.t_lo > occ.lo, occ.t_hi < occ.hi
+    life[:k][later, 0] = (occ.t_lo[later] // width).astype(int)
+    life[:k][sooner, 1] = np.ceil(occ.t_hi[sooner] / width).astype(int)
     for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")

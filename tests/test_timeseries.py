@@ -507,3 +507,33 @@ def test_an_hourly_batch_job_in_a_short_log_is_routine():
     order = np.argsort(seconds, kind="stable")
     alerts = find_trends(_steady(seconds[order], ids[order])).alerts
     assert (alerts["kind"] == "burst").sum() <= 1
+
+
+def test_a_file_that_ends_sooner_has_not_lost_its_templates():
+    # Two services' logs read together: one ran an hour, the other four. The first one's heartbeat ended with
+    # its file, not at the other file's last line.
+    short = _steady(np.arange(720) * 5.0, np.zeros(720, int), start="2024-03-11 08:00")
+    long = _steady(np.arange(2880) * 5.0, np.ones(2880, int), start="2024-03-11 08:00").assign(source="b.log")
+    trends = find_trends(pd.concat([short, long], ignore_index=True))
+    assert trends.alerts.empty
+
+
+def test_gone_says_how_many_lines_a_regular_template_missed():
+    # A heartbeat a minute for 18 hours of a 24-hour log: about 360 beats missed, as a silence would say.
+    beats = np.arange(0, 18 * 3600, 60.0)
+    other = np.arange(0, 24 * 3600, 7.0)
+    seconds = np.concatenate([beats, other])
+    ids = np.concatenate([np.zeros(len(beats), int), np.ones(len(other), int)])
+    order = np.argsort(seconds, kind="stable")
+    alerts = find_trends(_steady(seconds[order], ids[order], start="2024-03-11 00:00")).alerts
+    [gone] = alerts[alerts["kind"] == "gone"].itertuples()
+    assert gone.template_id == 0 and 340 < gone.expected < 370
+
+
+def test_a_short_regular_job_early_in_a_long_log_is_not_gone():
+    job = np.arange(0, 300, 10.0) + 3600
+    other = np.arange(0, 24 * 3600, 7.0)
+    seconds = np.concatenate([job, other])
+    ids = np.concatenate([np.zeros(len(job), int), np.ones(len(other), int)])
+    order = np.argsort(seconds, kind="stable")
+    assert "gone" not in kinds(find_trends(_steady(seconds[order], ids[order], start="2024-03-11 00:00")))
