@@ -431,6 +431,7 @@ class DaskOrder:
     def __init__(self, client) -> None:
         self.client = client
         self.parts: list[tuple] = []  # (future of the line key ids, position of the partition's first line)
+        self.file_bounds: np.ndarray | None = None  # position of each file's first line, then the line count
 
     def positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(key id (p,), position (p,)) of every line whose key is among ``keys``, in input order."""
@@ -592,10 +593,12 @@ class DaskEngine:
                           order=DaskOrder(self.client) if times else None)
             lines_before: dict[str, int] = {}
             position = 0
-            times = []
+            times, file_starts = [], []
             for part, lags, future, (table, layout, counted, _, sent, step, origin) in zip(parts, behind, futures,
                                                                                            results):
                 offset = lines_before.get(part.source, 0)
+                if part.source not in lines_before:
+                    file_starts.append(position)
                 run.first_lines.append(offset + 1)
                 ids = run.table.merge(table, offset)
                 if run.order is not None:
@@ -609,6 +612,8 @@ class DaskEngine:
                 lines_before[part.source] = offset + counted.lines
                 _add_counts(report, counted, offset)
             del futures
+            if run.order is not None:
+                run.order.file_bounds = np.array(file_starts + [position], dtype=np.int64)
             while len(times) > 1:
                 times = [self.client.submit(merge_times, *two, pure=False) for two in zip(times[::2], times[1::2])] \
                     + times[len(times) - len(times) % 2:]

@@ -439,9 +439,10 @@ class SpilledOrder:
     """The order of the lines from a first pass's spill file (each line's table id, 4 bytes a line), read
     block by block (:meth:`positions`: see :class:`Stamps`)."""
 
-    def __init__(self, spill: IO[bytes], block: int = CHUNK_LINES) -> None:
+    def __init__(self, spill: IO[bytes], block: int = CHUNK_LINES, file_bounds: np.ndarray | None = None) -> None:
         self.spill = spill
         self.block = block
+        self.file_bounds = file_bounds  # position of each file's first line, then the line count (f + 1,)
 
     def positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(key id (p,), position (p,)) of every line whose key is among ``keys``, in input order."""
@@ -506,7 +507,8 @@ class StreamRun:
 
     def times(self) -> Stamps:
         """What the detector's routine and storm rules read of the lines' times and order (:class:`Stamps`)."""
-        return self.stamps.stamps()._replace(order=SpilledOrder(self.spill))
+        bounds = np.cumsum([0, *self.lines.values()])  # files in input order
+        return self.stamps.stamps()._replace(order=SpilledOrder(self.spill, file_bounds=bounds))
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,

@@ -10,6 +10,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from conftest import ODD, ROUTINE, corpus
 from logad_utils.detectors import LineRows, TfidfDetector, auto_threshold, combine, compute_threshold
+from logad_utils.pipeline import parse_logs
+from logad_utils.cli import main
 from logad_utils.evaluate import MethodRun, detection_metrics, grouping_accuracy
 from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
 from logad_utils import evaluate, terms
@@ -176,6 +178,32 @@ def test_blank_lines_neither_make_nor_unmake_a_storm():
     spaced = np.r_[np.zeros(850), np.ravel(np.column_stack([run, np.full(150, np.nan)])), np.zeros(850)]
     flagged = [(s > compute_threshold(s, order=LineRows())).sum() for s in (plain, spaced)]
     assert flagged[0] == flagged[1] <= 0.05 * len(plain)
+
+
+def test_a_whole_file_read_beside_others_is_no_storm_but_a_storm_within_a_file_is():
+    # Two files: the first (20 % of the lines) all scores high, as a rarer source's lines do.
+    scores = np.r_[np.full(400, 5.0), np.zeros(1600)]
+    files = np.array([0, 400, 2000])
+    assert compute_threshold(scores, order=LineRows(files)) == compute_threshold(scores)
+    assert (scores > compute_threshold(scores, order=LineRows())).sum() == 400  # one file: a storm
+    # A storm of 200 lines inside the second file is still one.
+    stormy = np.r_[np.zeros(400), np.zeros(700), np.full(200, 5.0), np.zeros(700)]
+    assert np.flatnonzero(stormy > compute_threshold(stormy, order=LineRows(np.array([0, 400, 2000])))).tolist() \
+        == list(range(1100, 1300))
+
+
+def test_a_healthy_shorter_file_is_not_flagged_whole(tmp_path):
+    # Two clean heartbeat logs read together: one ran an hour, the other four.
+    for name, n in (("a", 720), ("b", 2880)):
+        times = pd.Timestamp("2024-03-11 08:00") + pd.to_timedelta(np.arange(n) * 5, unit="s")
+        (tmp_path / f"svc_{name}.log").write_text("".join(
+            f"{t:%Y-%m-%d %H:%M:%S},000 INFO [main] {name}.Worker - svc_{name} heartbeat {i % 997} ok\n"
+            for i, t in enumerate(times)))
+    frame = parse_logs(tmp_path, warn=False)
+    assert TfidfDetector().fit(frame).labels_.sum() == 0
+    out = tmp_path / "out.csv"
+    assert main(["detect", str(tmp_path / "svc_a.log"), str(tmp_path / "svc_b.log"), "--out", str(out)]) == 0
+    assert pd.read_csv(out)["is_anomaly"].sum() == 0
 
 
 class _KeyOrder:

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
 from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys,
                         severity, unique_documents)
-from ..io import NAT, timestamps_ns
+from ..io import NAT, string_codes, timestamps_ns
 from ..streaming import Stamps, event_starts
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold", "storm_threshold", "LineRows"]
@@ -105,7 +105,11 @@ def auto_threshold(scores: np.ndarray, k: float = 2.0, max_share: float = 0.05, 
 
 
 class LineRows:
-    """The order of the lines when row i of the scores is line i (:meth:`positions` protocol of a line order)."""
+    """The order of the lines when row i of the scores is line i (:meth:`positions` protocol of a line order);
+    ``file_bounds``: the row of each file's first line, then the row count (f + 1,), when known."""
+
+    def __init__(self, file_bounds: np.ndarray | None = None) -> None:
+        self.file_bounds = file_bounds
 
     def positions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row (m,), position (m,)) of every line of ``rows``, in input order."""
@@ -113,14 +117,21 @@ class LineRows:
         return rows, rows
 
 
-def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, density: float) -> bool:
+def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, density: float,
+                   files: np.ndarray | None = None) -> bool:
     """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input whose lines they
-    make at least ``density`` of, the blank lines at sorted positions (b,) (a Go panic's) not counted."""
+    make at least ``density`` of, the blank lines at sorted positions (b,) (a Go panic's) not counted; with
+    ``files`` (each file's first position, then the line count) and several files, a stretch of at most half of
+    its file: a file read beside others, whole, is another source, not a storm."""
     m = len(positions)
     k = max(1, int(np.ceil(cover * m)))
     first, last = positions[:m - k + 1], positions[k - 1:]
     inside = np.searchsorted(blank, last, side="right") - np.searchsorted(blank, first, side="left")
-    return bool(np.max(k / (last - first + 1 - inside)) >= density)
+    dense = k / (last - first + 1 - inside) >= density
+    if files is not None and len(files) > 2:
+        f = np.clip(np.searchsorted(files, first, side="right") - 1, 0, len(files) - 2)
+        dense &= (last - first + 1) <= 0.5 * (files[f + 1] - files[f])
+    return bool(dense.any())
 
 
 def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray | None = None,
@@ -173,7 +184,8 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
     for upper in (np.inf, cut):
         for gap in ranked:
             stretch = positions[(line_scores >= top[gap]) & (line_scores <= upper)]
-            if len(stretch) >= max(2, np.ceil(min_mass * n)) and _fills_stretch(stretch, blank, cover, density):
+            if len(stretch) >= max(2, np.ceil(min_mass * n)) and _fills_stretch(
+                    stretch, blank, cover, density, getattr(order, "file_bounds", None)):
                 return float(mid[gap])
     return cut
 
@@ -259,13 +271,18 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: Stamps) -> 
     return set(unique.texts[hits == unique.counts].tolist())
 
 
-def _line_order(times, sample_weight) -> object | None:
+def _line_order(times, sample_weight, X) -> object | None:
     """Where the fitted rows' lines lie in the input: a first pass's order, else row i is line i (no
-    ``sample_weight``), else unknown (None)."""
+    ``sample_weight``; files by X's ``source``), else unknown (None)."""
     order = getattr(times, "order", None)
     if order is not None:
         return order
-    return LineRows() if sample_weight is None else None
+    if sample_weight is not None:
+        return None
+    if not isinstance(X, pd.DataFrame) or "source" not in X or not len(X):
+        return LineRows()
+    codes = string_codes(X, "source")[0]
+    return LineRows(np.append(np.flatnonzero(np.diff(codes, prepend=-1) != 0), len(X)))
 
 
 def _own_weights(X) -> np.ndarray:
@@ -460,7 +477,7 @@ class BaseLogDetector(BaseEstimator):
         self.fit_scores_ = dict(zip(unique.texts, raw))
         self.decision_scores_ = self._line_scores(X, unique, raw)
         self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile, weights,
-                                            _line_order(times, sample_weight))
+                                            _line_order(times, sample_weight, X))
         self.labels_ = self.label(self.decision_scores_)
         return self
 
