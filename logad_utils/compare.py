@@ -6,10 +6,11 @@ what the sides' size ratio r predicts. r is the median, over the templates
 with at least MIN_LINES lines on each side, of target / baseline count (the
 median-of-ratios normalisation of count data): one template that grows does
 not make every other look smaller, as comparing shares of all lines would,
-and a busier target does not make every template look larger (with two
-such templates, the median is their ratios' geometric mean). With fewer
-than 2, r is target lines / baseline lines: one template says nothing of
-the sides' sizes, as it may be the one that changed. Given the
+and a busier target does not make every template look larger. With two
+such templates, one of them may be the one that changed: r is the ratio of
+the one nearer (in log) to target lines / baseline lines. With fewer than
+2, r is target lines / baseline lines: one template says nothing of the
+sides' sizes, as it may be the one that changed. Given the
 template's c lines over both sides, its target count is binomial with
 p = r / (1 + r) when it changed like the rest (the exact conditional test
 for two Poisson rates); the two-sided p-value doubles the smaller tail
@@ -151,7 +152,8 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     with np.errstate(divide="ignore", invalid="ignore"):
         share_b = b / total_b if total_b else np.zeros(len(b))
         share_t = t / total_t if total_t else np.zeros(len(t))
-        delta = np.where(b > 0, 100.0 * (t / (ratio * b) - 1.0), np.nan)
+        # Rounded off at 1e-9 %: a template that changed exactly as the sides did is 0, not a rounding error.
+        delta = np.round(np.where(b > 0, 100.0 * (t / (ratio * b) - 1.0), np.nan), 9)
     status = np.select([b == 0, t == 0, (p < alpha) & (t > ratio * b), (p < alpha) & (t < ratio * b)],
                        ["new", "gone", "up", "down"], "same")
     names = _template_names(pd.concat([baseline, target], ignore_index=True))
@@ -170,9 +172,11 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
 def size_ratio(b: np.ndarray, t: np.ndarray) -> float:
     """Target / baseline size (see the module docstring) from per-template counts (k,) of each side."""
     steady = (b >= MIN_LINES) & (t >= MIN_LINES)
-    if steady.sum() >= 2:
-        return float(np.exp(np.median(np.log(t[steady] / b[steady]))))
-    return float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
+    lines = float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
+    ratios = np.log(t[steady] / b[steady])
+    if len(ratios) == 2:  # no majority: the one that moved like the sides' lines
+        return float(np.exp(ratios[np.argmin(np.abs(ratios - np.log(lines)))]))
+    return float(np.exp(np.median(ratios))) if len(ratios) > 2 else lines
 
 
 def _p_values(b: np.ndarray, t: np.ndarray, ratio: float) -> np.ndarray:

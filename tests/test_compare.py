@@ -89,6 +89,18 @@ def test_a_flood_of_new_lines_leaves_the_few_shared_templates_unchanged(tmp_path
     assert table.loc[table["status"] == "same", "delta_pct"].abs().max() < 1e-9
 
 
+def test_with_two_shared_templates_the_one_that_moved_with_the_lines_sets_the_size(tmp_path):
+    # Sides of one size: the timeouts rose tenfold, the payments fell 4.5 %. The geometric mean of the two ratios
+    # (3.1) made the payments look 69 % down and the timeouts only 224 % up.
+    ok, late = "payment ok for order 1", "payment timed out for order 2"
+    base = write_lines(tmp_path / "base.log", {ok: 1990, late: 10})
+    target = write_lines(tmp_path / "target.log", {ok: 1900, late: 100})
+    table = compare_frames(*read_sides(base, target)).table.set_index("baseline_count")
+    assert table.loc[1990, "delta_pct"] == 0.0 and table.loc[1990, "status"] == "same"
+    assert table.loc[10, "status"] == "up"
+    assert table.loc[10, "delta_pct"] == pytest.approx(100 * (10 / 0.9548 - 1), rel=1e-3)
+
+
 def test_the_one_shared_template_that_exploded_is_up(tmp_path):
     # One template on both sides: it says nothing of the sides' sizes, as it is the one that changed.
     base = write_lines(tmp_path / "base.log", {"connection to db established": 998, "write failed on disk": 2})
