@@ -43,7 +43,10 @@ from .formats import LEVELS_RE, LogFormat
 from .layout import starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
-           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS"]
+           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS"]
+
+# What an event's continuation rows take from its first line whatever they hold themselves.
+EVENT_FIELDS = ("timestamp", "level", "component")
 
 _GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
@@ -349,7 +352,8 @@ def add_trace_events(frame: pd.DataFrame) -> pd.DataFrame:
 
 def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], texts: np.ndarray,
                  level_line: bool = False) -> pd.DataFrame:
-    """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``.
+    """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``
+    of :data:`EVENT_FIELDS`, and of the others those they lack.
 
     ``flags`` (n,) marks continuation rows and ``texts`` (n,) holds what the rules read (:func:`event_lines`),
     of which an event's text is made; before the first unflagged row,
@@ -396,7 +400,10 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
             frame["level"] = pd.Series(level, index=frame.index, dtype=object)
         for column in fields:
             values = frame[column].to_numpy(copy=True)
-            values[rows] = values[heads]
+            # The event's time, level and component are its head's; a line's other fields stay its own where it
+            # has them (the stream a container runtime wrote it to), and are its head's where it has none.
+            take = np.ones(len(rows), dtype=bool) if column in EVENT_FIELDS else pd.isna(values[rows])
+            values[rows[take]] = values[heads[take]]
             frame[column] = pd.Series(values, index=frame.index, dtype=frame[column].dtype)
         parsed = frame["parsed"].to_numpy(copy=True)
         parsed[rows] = parsed[heads]

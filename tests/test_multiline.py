@@ -441,3 +441,18 @@ def test_an_exception_line_joins_its_trace_wherever_a_chunk_ends(tmp_path):
     assert whole[47:53] == [31] * 6  # the second exception line and its frames: the failed request's event
     for chunk_lines in range(1, len(lines) + 1):
         assert read_logs(path, chunk_lines=chunk_lines, warn=False)["event_line_no"].tolist() == whole, chunk_lines
+
+
+def test_continuation_rows_keep_their_own_stream_but_take_the_event_time_level_and_component():
+    # A container runtime wrote the trace to stderr under the ERROR line logged to stdout: the trace is that
+    # event's (its time and level), but its lines were written to stderr, and say so.
+    app = "2026-12-01 10:00:0{} {} [worker.tasks] task {} done"
+    lines = [f"2026-12-01T10:00:0{i}.000000000Z stdout F " + app.format(i, "ERROR" if i == 2 else "INFO", i)
+             for i in range(4)]
+    lines[3:3] = ["2026-12-01T10:00:02.500000000Z stderr F Traceback (most recent call last):",
+                  '2026-12-01T10:00:02.500000000Z stderr F   File "app.py", line 3, in <module>']
+    frame = parse_lines(lines)
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 3, 3, 6]
+    assert frame["stream"].tolist() == ["stdout", "stdout", "stdout", "stderr", "stderr", "stdout"]
+    assert frame["level"].iloc[3:5].tolist() == ["ERROR", "ERROR"]
+    assert (frame["timestamp"].iloc[3:5] == frame["timestamp"].iloc[2]).all()
