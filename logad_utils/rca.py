@@ -1085,7 +1085,9 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
                         weights: Mapping[str, float], window: Gap, window_lines: int) -> None:
     """:func:`add_trend_evidence` with each line's unit (codes (n,), names) and the frame's
     :func:`_source_groups` already made."""
-    trends = trends[trends["kind"] != "shift"]
+    # A shift runs to the end of the log; the series of all lines together has no writer (its first line's unit
+    # just happened to write first).
+    trends = trends[(trends["kind"] != "shift") & (trends["template_id"] != -1)]
     rows = _rows_of(frame, trends["source"].astype(str).to_numpy(), trends["first_line_no"].to_numpy(), groups)
     ucodes, unames = units
     alerts = trends.assign(unit=np.where(rows >= 0, unames[ucodes[np.maximum(rows, 0)]], None))

@@ -153,6 +153,15 @@ def test_a_trend_alert_just_before_an_incident_implicates_its_writer():
     assert cands.loc["STORAGE", "score"] == pytest.approx(plain.loc["STORAGE", "score"] + gain)
 
 
+def test_an_alert_of_all_lines_implicates_no_writer():
+    # A burst of every line together starts at whatever line came first: its writer did nothing.
+    frame = make_frame(cascade(1800))
+    frame.loc[frame["template"] == "job tick", "component"] = "SCHED"
+    burst = trend_alert(frame, "burst", "job tick", 1790, 1900).assign(template_id=-1, template="(all lines)")
+    cands = rca.analyze(frame, trends=burst).incidents[0].candidates
+    assert (cands["precursor"] == 0).all() and "SCHED" not in cands["component"].tolist()
+
+
 def test_trend_alerts_long_before_or_after_the_start_are_no_evidence():
     frame = make_frame(cascade(3600))
     early = trend_alert(frame, "silence", "job tick", 600, 1200)  # over 40 minutes before
