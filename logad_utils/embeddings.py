@@ -207,6 +207,18 @@ def choose_max_length(lengths: np.ndarray, model_max: int, weights: np.ndarray |
     return int(min(max(math.ceil(value), MIN_AUTO_LENGTH), model_max))
 
 
+def _encodable(texts: Sequence[str]) -> list[str]:
+    """The texts (n,) with lone surrogates (Python's escapes of undecodable bytes) as U+FFFD: the tokenizer takes
+    only text that UTF-8 can hold."""
+    out = list(texts)
+    for i, text in enumerate(out):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            out[i] = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return out
+
+
 def token_lengths(texts: Iterable[str], model: str = DEFAULT_MODEL, unique: bool = True) -> np.ndarray:
     """Return token counts (with special tokens, untruncated), shape (u,) or (n,) if not ``unique``; for plots."""
     texts = list(texts)
@@ -379,7 +391,7 @@ class BertEmbedder:
         self._ensure_loaded()
         if len(texts) == 0:
             return np.zeros(0, dtype=np.int64)
-        ids = self.tokenizer_(list(texts), add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
+        ids = self.tokenizer_(_encodable(texts), add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
         return np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
 
     def fit(self, texts: Sequence[str] = (), y=None) -> "BertEmbedder":
@@ -457,7 +469,7 @@ class BertEmbedder:
     def _tokens(self, texts: list[str]) -> tuple[list[list[int]], np.ndarray]:
         """Token ids of ``texts`` (truncated at ``max_length_``) and their encoding order (n,)."""
         ids = self.tokenizer_(
-            texts, add_special_tokens=True, truncation=True, max_length=self.max_length_, verbose=False
+            _encodable(texts), add_special_tokens=True, truncation=True, max_length=self.max_length_, verbose=False
         )["input_ids"]
         lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
         # longest first: a batch that does not fit in memory fails at once, not at the end

@@ -70,14 +70,19 @@ def frame_documents(frame: pd.DataFrame, text: str = "masked", component: bool =
     """
     if text not in frame:
         raise KeyError(f"frame has no {text!r} column; run templates.mine_templates first")
-    docs = frame[text].astype(object).fillna("").to_numpy(dtype=object)
+    values = frame[text].astype(object)
+    # No text is no line, as in a list of lines; without a blank column, neither is whitespace alone.
+    missing = values.isna().to_numpy(copy=True)
+    if "blank" not in frame:
+        missing |= values.fillna("").astype(str).str.strip().eq("").to_numpy()
+    docs = values.fillna("").to_numpy(dtype=object)
     for flag, column in ((level, "level"), (component, "component")):
         if flag and column in frame:
             prefix = column + "_" + frame[column].astype(object).fillna("-").astype(str) + " "
             docs = prefix.to_numpy(dtype=object) + docs
     if "blank" in frame:
-        docs = np.where(frame["blank"].to_numpy(dtype=bool), None, docs)
-    return docs
+        missing = missing | frame["blank"].to_numpy(dtype=bool)
+    return np.where(missing, None, docs)
 
 
 

@@ -44,6 +44,15 @@ def test_api_shapes(fitted):
     assert det.cluster_of(new).tolist()[:3] == [det.clusters_[lines.index("card read ok")], -1, det.BLANK]
 
 
+def test_a_lone_surrogate_is_embedded_as_a_replacement_character(fitted):
+    # Python's escape of a byte UTF-8 cannot read: the tokenizer takes no such text.
+    lines, det = fitted
+    scores = det.decision_function(["disk failure \ud800 on node 7", lines[0]])
+    assert np.isfinite(scores).all() and scores[0] > scores[1]
+    refit = DbscanDetector(min_samples=2).fit(["bad \ud800 char", "ok line", "ok line"])
+    assert np.isfinite(refit.decision_scores_).all()
+
+
 def test_odd_message_is_noise_and_scores_highest(fitted):
     lines, det = fitted
     odd = lines.index(ODD)

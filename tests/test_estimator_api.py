@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -109,3 +110,23 @@ def test_masker_and_miner_pickle_with_the_standard_library():
     new = messages + ["user 3 logged in from 10.0.0.9", "never seen"]
     np.testing.assert_array_equal(again.transform(new), miner.transform(new))
     assert again.masker.mask("x 10.0.0.1") == miner.masker.mask("x 10.0.0.1")
+
+
+@pytest.mark.parametrize("detector", detectors(), ids=lambda d: type(d).__name__)
+def test_lines_must_be_strings_and_any_iterable_of_them_fits(detector):
+    with pytest.raises(TypeError, match="not one string"):
+        clone(detector).fit("disk failure")
+    with pytest.raises(TypeError, match="must hold strings.*int"):
+        clone(detector).fit(DOCS[:10] + [7])
+    lines = [d for d in DOCS if d is not None]
+    from_list = clone(detector).fit(lines).decision_scores_
+    np.testing.assert_allclose(clone(detector).fit(iter(lines)).decision_scores_, from_list)
+
+
+def test_missing_and_blank_texts_are_blank_lines_in_a_frame_as_in_a_list():
+    lines = DOCS[:20] + [None, "", "   ", np.nan]
+    as_list = TfidfDetector().fit(lines).decision_scores_
+    as_frame = TfidfDetector().fit(pd.DataFrame({"masked": lines})).decision_scores_
+    np.testing.assert_array_equal(np.isnan(as_frame), np.isnan(as_list))
+    assert np.isnan(as_list[20:]).all()
+    np.testing.assert_allclose(as_frame[:20], as_list[:20])

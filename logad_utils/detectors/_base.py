@@ -271,6 +271,13 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: Stamps) -> 
     return set(unique.texts[hits == unique.counts].tolist())
 
 
+def _missing(value) -> bool:
+    """True for a missing line (None, NaN, pd.NA); a value that is neither a string nor missing is refused."""
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return True
+    raise TypeError(f"X must hold strings (None or NaN for a missing line), got {type(value).__name__}: {value!r:.40}")
+
+
 def _line_order(times, sample_weight, X) -> object | None:
     """Where the fitted rows' lines lie in the input: a first pass's order, else row i is line i (no
     ``sample_weight``; files by X's ``source``), else unknown (None)."""
@@ -377,9 +384,13 @@ class BaseLogDetector(BaseEstimator):
         if isinstance(X, pd.DataFrame):
             text, component, level = self.document_key()
             return frame_documents(X, text=text, component=component, level=level)
-        docs = np.asarray(list(X), dtype=object)
+        if isinstance(X, (str, bytes)):
+            raise TypeError("X must be a sequence of log lines or a parsed DataFrame, not one string")
+        docs = np.asarray(X if isinstance(X, np.ndarray) else list(X), dtype=object)
+        if docs.ndim != 1:
+            raise ValueError(f"X must be a sequence of log lines (n,), got an array of shape {docs.shape}")
         # Missing and blank texts ("", "   ") are blank lines, as a frame's blank column says of its own.
-        blank = np.array([not d.strip() if isinstance(d, str) else bool(pd.isna(d)) for d in docs], dtype=bool)
+        blank = np.array([not d.strip() if isinstance(d, str) else _missing(d) for d in docs], dtype=bool)
         return np.where(blank, None, docs) if len(docs) else docs
 
     def _evidence(self, X, unique: Unique, raw: np.ndarray) -> np.ndarray:
@@ -465,6 +476,7 @@ class BaseLogDetector(BaseEstimator):
         one line with its own ``timestamp``, in input order.
         """
         check_params(self)
+        X = X if isinstance(X, (pd.DataFrame, np.ndarray, str, bytes)) or hasattr(X, "__len__") else list(X)
         weights = _own_weights(X) if sample_weight is None else np.asarray(sample_weight, np.int64)
         if unique is None:
             unique = unique_documents(self._documents(X), weights)

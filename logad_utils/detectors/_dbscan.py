@@ -211,7 +211,7 @@ class DbscanDetector(BaseLogDetector):
         counts = np.asarray(counts, dtype=np.int64)
         self.min_samples_ = self._resolve_min_samples(int(counts.sum()))
         self.embedder_ = self._new_embedder().fit(list(texts))
-        self.train_texts_ = pd.Index(texts)
+        self.train_texts_ = pd.Index(texts, dtype=object)
         self.train_counts_ = counts
         self.vectors_ = self.embedder_.embed_unique(list(texts))
         self.core_distances_ = _weighted_core_distances(self.vectors_, counts, self.vectors_, self.min_samples_)
@@ -260,7 +260,7 @@ class DbscanDetector(BaseLogDetector):
         self.embedder_ = self._new_embedder()
         # The model loads on first use; the token limit is the fitted one, not re-chosen.
         self.embedder_.max_length_ = int(values["embedder_max_length_"])
-        self.train_texts_ = pd.Index(self.unique_.texts)
+        self.train_texts_ = pd.Index(self.unique_.texts, dtype=object)
         self.train_counts_ = self.unique_.counts
         self.vectors_ = arrays["vectors_"]
         self.core_distances_ = arrays["core_distances_"]
@@ -277,7 +277,7 @@ class DbscanDetector(BaseLogDetector):
     def _unique_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors (u, dim) of unique texts: training vectors where known, the rest embedded now."""
         texts = list(texts)
-        where = self.train_texts_.get_indexer(texts) if texts else np.zeros(0, dtype=np.intp)
+        where = self.train_texts_.get_indexer(pd.Index(texts, dtype=object)) if texts else np.zeros(0, dtype=np.intp)
         out = np.empty((len(texts), self.vectors_.shape[1]), dtype=np.float32)
         seen = where >= 0
         out[seen] = self.vectors_[where[seen]]
