@@ -183,6 +183,16 @@ def test_weighted_core_distances_match_expanded_brute_force():
         np.testing.assert_allclose(got, want, atol=1e-6)
 
 
+def test_the_weighted_knee_is_the_knee_of_the_expanded_values():
+    values, weights = np.array([0.2, 0.4, 0.7]), np.array([3, 2, 2])
+    assert knee_value(values, weights) == knee_value(np.repeat(values, weights)) == 0.2
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        values = np.round(rng.gamma(2.0, 1.0, rng.integers(2, 12)), 2)
+        weights = rng.integers(1, 6, len(values))
+        assert knee_value(values, weights) == knee_value(np.repeat(values, weights))
+
+
 def test_knee_on_synthetic_curve():
     flat = np.linspace(0.0, 0.05, 80)
     steep = np.linspace(0.1, 0.9, 20)

@@ -48,7 +48,9 @@ def knee_value(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     order = np.argsort(values, kind="stable")
     w = np.ones(len(values)) if weights is None else np.asarray(weights, dtype=float)[order]
     values = values[order]
-    return float(values[_knee_index(np.cumsum(w) - 1.0, values)])
+    # The expanded curve starts at rank 0 with its first copy: so does the chord.
+    x, y = np.r_[0.0, np.cumsum(w) - 1.0], np.r_[values[:1], values]
+    return float(y[_knee_index(x, y)])
 
 
 def _cosine_blocks(queries: np.ndarray, vectors: np.ndarray):
