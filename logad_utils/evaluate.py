@@ -17,7 +17,8 @@ METRIC_NAMES = ("precision", "recall", "f1", "roc_auc", "pr_auc")
 
 
 def _codes(labels: Sequence) -> np.ndarray:
-    return pd.factorize(pd.Series(list(labels), dtype=object))[0]
+    """A group code (n,) per label; missing labels (None, NaN) make one group of their own."""
+    return pd.factorize(pd.Series(list(labels), dtype=object), use_na_sentinel=False)[0]
 
 
 def _exact_groups(truth: Sequence, pred: Sequence) -> tuple[pd.DataFrame, int, int]:
@@ -123,6 +124,10 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
     keep = ~np.isnan(s)
     excluded = int(w[~keep].sum())
     y, s, lab, w = y[keep], s[keep], lab[keep], w[keep]
+    if not len(y):  # no line scored: nothing to measure
+        nan = float("nan")
+        return {"precision": nan, "recall": nan, "f1": nan, "roc_auc": nan, "pr_auc": nan, "best_f1": nan,
+                "tp": 0, "fp": 0, "fn": 0, "tn": 0, "flagged": 0, "lines": 0, "excluded": excluded}
     p, r, f, _ = precision_recall_fscore_support(y, lab, average="binary", zero_division=0, sample_weight=w)
     tn, fp, fn, tp = confusion_matrix(y, lab, labels=[0, 1], sample_weight=w).ravel()
     both = len(np.unique(y)) == 2

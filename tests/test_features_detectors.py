@@ -264,6 +264,14 @@ def test_distinctive_values_of_a_categorical_count_its_codes_as_objects_would(se
         pd.testing.assert_frame_equal(distinctive_values(values, flags), distinctive_values(list(values), flags))
 
 
+def test_missing_labels_are_one_group_and_no_scored_line_measures_nothing():
+    # A Loghub row without its template, and a detector that scored no line: answers, not tracebacks.
+    assert grouping_accuracy(["a", "a", None, None], [1, 1, 2, 2]) == 1.0
+    assert grouping_accuracy(["a", None, None], [1, 1, 2]) == 0.0
+    m = detection_metrics([1, 0], [np.nan, np.nan], [0, 0])
+    assert np.isnan(m["f1"]) and m["lines"] == 0 and m["excluded"] == 2
+
+
 def test_metrics_and_grouping_accuracy():
     m = detection_metrics([0, 0, 1, 1, 0], [0.1, 0.2, 0.9, 0.3, np.nan], [0, 0, 1, 0, 0])
     assert (m["tp"], m["fn"], m["fp"], m["excluded"]) == (1, 1, 0, 1)
