@@ -822,7 +822,10 @@ def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) 
 def _prepare(frame: pd.DataFrame) -> _Lines:
     ucodes, unames, kind = _unit_codes(frame)
     codes, names = _template_codes(frame)
-    codes = np.where(_blank(frame), -1, codes)  # int32, as the codes
+    # A template counts events: a trace's continuation rows are its event's, and counted once with it.
+    continued = frame["event_line_no"].to_numpy() != frame["line_no"].to_numpy() if "event_line_no" in frame else \
+        np.zeros(len(frame), dtype=bool)
+    codes = np.where(_blank(frame) | continued, -1, codes)  # int32, as the codes
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \

@@ -92,6 +92,15 @@ def test_scores_are_per_event_and_incidents_count_events(tmp_path):
     assert [incident.n_lines for incident in analyze(frame, max_gap="10s", burst_alpha=None)] == [1, 1]
 
 
+def test_incident_evidence_counts_the_events_of_a_template_elsewhere(tmp_path):
+    # Three failures with the same trace: an incident of one says "2 elsewhere", not the other two traces' lines.
+    frame = parse_logs(_write(tmp_path, _log(JAVA, at=(5, 40, 70), n=90)), warn=False)
+    frame["score"] = TfidfDetector().fit(frame).decision_scores_
+    frame["is_anomaly"] = frame["line_no"].between(6, 6 + len(JAVA))
+    [incident] = analyze(frame, max_gap="10s", burst_alpha=None)
+    assert "×1, 2 elsewhere" in incident.evidence
+
+
 def test_each_event_weighs_one_line_however_long_its_trace(tmp_path):
     # 8 failures with 10-line traces among 1,000 requests: 8 % of the lines, under 1 % of the events.
     frame = parse_logs(write_trace_log(tmp_path / "app.log"), warn=False)
