@@ -104,7 +104,9 @@ not gained or lost its templates (each template is modelled over that span).
 of missing that many expected occurrences); ``expected`` and ``observed``
 are the line counts over the alert's buckets (0 observed for silence, new
 and gone). A burst starts and ends with its densest stretch of lines within
-them (the most lines beyond twice the expected rate), and its counts are
+them (the most lines beyond the geometric mean of the expected rate and
+the rate its buckets observed: a storm's ordinary neighbours are left out,
+a rise of half as many again keeps its whole hour), and its counts are
 that stretch's: its lines, and the expected rate of its buckets over its
 length (at least a second, or a line). Its score is its buckets'.
 """
@@ -1071,9 +1073,10 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         if hi <= lo:  # nothing inside: the lines just before and after
             lo, hi = max(lo - 1, 0), min(hi + 1, len(pos))
         elif kind == "burst":  # a burst is its densest stretch of lines, not its buckets
-            # Lines at twice the expected rate or less lower the score: the ordinary ones around the burst.
+            # Lines at the geometric mean of the expected and the buckets' observed rate or less lower the score:
+            # the ordinary ones around a storm, and not the lines of a rise of half as many again over an hour.
             rate = expected / max(z - a, 1e-9)
-            first, last = _densest(pos[lo:hi], 2 * rate)
+            first, last = _densest(pos[lo:hi], np.sqrt(rate * max(observed / max(z - a, 1e-9), rate)))
             lo, hi = lo + first, lo + last + 1
             a, z = pos[lo], pos[hi - 1]
             # Counts of the stretch shown, not of its buckets (at least a second, or a line, long).

@@ -537,3 +537,17 @@ def test_a_short_regular_job_early_in_a_long_log_is_not_gone():
     ids = np.concatenate([np.zeros(len(job), int), np.ones(len(other), int)])
     order = np.argsort(seconds, kind="stable")
     assert "gone" not in kinds(find_trends(_steady(seconds[order], ids[order], start="2024-03-11 00:00")))
+
+
+def test_a_moderate_rise_over_an_hour_is_shown_over_that_hour():
+    # 4 lines a minute all day, 1.8 times as many from 13:00 to 14:00: the burst is that hour, not a chance
+    # cluster of a few minutes in it.
+    rng = np.random.default_rng(7)
+    minutes = np.arange(24 * 60)
+    counts = rng.poisson(np.where((minutes >= 13 * 60) & (minutes < 14 * 60), 7.2, 4.0))
+    seconds = np.sort(np.repeat(minutes * 60.0, counts) + rng.integers(0, 60, counts.sum()))
+    alerts = find_trends(_steady(seconds, np.zeros(len(seconds), int), start="2024-03-01 00:00")).alerts
+    [burst] = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 0)
+                     & (alerts["end"] > pd.Timestamp("2024-03-01 13:00"))].itertuples()
+    assert abs(burst.start - pd.Timestamp("2024-03-01 13:00")) < pd.Timedelta("5min")
+    assert abs(burst.end - pd.Timestamp("2024-03-01 14:00")) < pd.Timedelta("5min")
