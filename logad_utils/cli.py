@@ -396,7 +396,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
     stages = [*analysis_stages(methods), "outputs"]
     # Closed on errors too, so an error message starts on a clean line.
-    with tqdm(total=len(stages), desc="analyze", unit="stage", leave=False) as steps, _engine(args) as engine:
+    # No bar where stderr is no terminal (a CI log, a file): its redraws would fill it.
+    bar = tqdm(total=len(stages), desc="analyze", unit="stage", leave=False, disable=None)
+    with bar as steps, _engine(args) as engine:
         def stage(name: str) -> None:
             release_free_memory()  # what the last stage freed, before the next one peaks
             steps.update(stages.index(name) - steps.n)  # the stages before it are done

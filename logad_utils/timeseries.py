@@ -1116,4 +1116,5 @@ def _when(counts: TemplateCounts, pos: float) -> pd.Timestamp:
     """A position as a timestamp (NaT for line windows)."""
     if not counts.timed:
         return pd.NaT
-    return counts.starts[0] + pd.Timedelta(seconds=float(pos))
+    # To the microsecond: a float of seconds holds no nanoseconds over a long log (.785 read back as .784999999).
+    return counts.starts[0] + pd.Timedelta(round(float(pos) * 1e6), unit="us")

@@ -62,7 +62,9 @@ def test_template_health_in_report_and_output(analyzed, tmp_path, capsys):
     log.write_text("".join(f"{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}q\n"
                            for i in range(300)))
     main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "out")])
-    assert "template health warn: 300 templates for 300 lines" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "template health warn: 300 templates for 300 lines" in said.out
+    assert "stage" not in said.err  # no progress bar where stderr is no terminal
     assert "warning: template health warn" in (tmp_path / "out" / "report.html").read_text()
 
 

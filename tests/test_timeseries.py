@@ -551,3 +551,14 @@ def test_a_moderate_rise_over_an_hour_is_shown_over_that_hour():
                      & (alerts["end"] > pd.Timestamp("2024-03-01 13:00"))].itertuples()
     assert abs(burst.start - pd.Timestamp("2024-03-01 13:00")) < pd.Timedelta("5min")
     assert abs(burst.end - pd.Timestamp("2024-03-01 14:00")) < pd.Timedelta("5min")
+
+
+def test_a_burst_starts_at_its_first_line_to_the_millisecond():
+    # A storm whose first line is at .785: the alert says .785, not .784999999.
+    span, at = 4 * DAY, 3 * DAY + 3333.785  # four days: buckets from midnight, positions of 262,533 s
+    seconds = np.r_[np.arange(0, span, 10.0), np.arange(5, span, 60.0), at + np.arange(300) * 0.2]
+    ids = np.r_[np.zeros(int(span / 10), int), np.ones(int(span / 60) + 300, int)]
+    order = np.argsort(seconds, kind="stable")
+    alerts = find_trends(_steady(seconds[order], ids[order], start="2024-03-01 00:00")).alerts
+    [burst] = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 1)].itertuples()
+    assert burst.start == pd.Timestamp("2024-03-04 00:55:33.785")
