@@ -40,7 +40,8 @@ The fit is repeated ``REFITS`` times, each time without the buckets (one
 standard deviation out) of the windows the last fit finds extreme (tail
 probability under ``OUTLIER_P`` over the number of windows): a storm one day
 must not raise every other day's baseline, nor frequent drops lower it. A
-tenth of the template's mean rate over the buckets fitted is the floor. A
+tenth of the template's mean rate over the buckets fitted, or half a line
+over them where that is more, is the floor. A
 template with a ``new`` (``gone``) alert is modelled only from its first
 line (up to its last).
 
@@ -48,7 +49,9 @@ Dispersion: log counts are burstier than Poisson. For a template with at
 least 20 buckets expecting ≥ 5 lines, φ is the mean square of its Pearson
 residuals there, clipped at 4 robust (MAD) scales; for a rare template φ is
 its median count in the buckets where it occurs (lines come in clumps, e.g.
-three cassettes refilled together: variance = clump size × mean). Counts
+three cassettes refilled together: variance = clump size × mean); with
+fewer than three such buckets, the median of the other rare templates' (one
+storm is no measure of its own clump size). Counts
 are then negative binomial with mean μ and variance φ·μ (Poisson at φ = 1),
 tails from scipy.stats.
 
@@ -162,6 +165,7 @@ STEADY_P = 0.001  # a side of a shift is steady unless a chi-square test of one 
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
 _DISPERSION_MIN_BUCKETS = 20
+_CLUMP_MIN_BUCKETS = 3  # occupied buckets from which a rare template's clump size is its own
 _PREFILTER_Z = 3.0  # windows closer than this many standard deviations cannot reach alpha / tests
 _GAP_LEVELS = [0.1, 0.5, 0.9]  # steady gaps: the 10th and 90th percentiles within a factor 2 of the median
 _BLOCK_CELLS = 2_000_000  # buckets × templates modelled at once
@@ -432,11 +436,13 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
         lam = lam.copy()  # pandas may hand back a read-only view
         lam[:, sparse] = np.where(thin[:, sparse] & ~np.isnan(mix), mix, lam[:, sparse])
     # The mean rate over the buckets fitted stands in where the baseline has nothing to go on, and a tenth of
-    # it is the floor: a template is never impossible where it was merely not seen before.
+    # it, or half a line over them, is the floor: a template is never impossible where it was merely not seen
+    # before (a storm left out of the fit leaves its template no line there).
     fitted = np.where(use, exposure[:, None], 0.0).sum(axis=0)
     rate = np.where(fitted > 0, np.where(use, y, 0.0).sum(axis=0) / np.maximum(fitted, 1e-9),
                     y.sum(axis=0) / max(float(exposure.sum()), 1e-9))
-    return np.maximum(np.where(np.isnan(lam), rate, lam), 0.1 * rate)
+    floor = np.maximum(0.1 * rate, np.where(fitted > 0, 0.5 / np.maximum(fitted, 1e-9), 0.0))
+    return np.maximum(np.where(np.isnan(lam), rate, lam), floor)
 
 
 def _traffic_mix(y: np.ndarray, use: np.ndarray, traffic: np.ndarray) -> np.ndarray:
@@ -534,8 +540,14 @@ def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray, seen: np.ndarray
         # and unlike the MAD alone it sees the heavy tails of clumped lines.
         pearson = np.nanmean(np.clip(resid, -4 * mad, 4 * mad) ** 2, axis=0)
         # A median is robust already: the clumps the first fit calls extreme still count here.
-        clump = np.nanmedian(np.where(seen & (y > 0), y, np.nan), axis=0)
-    phi = np.where(big.sum(axis=0) >= _DISPERSION_MIN_BUCKETS, pearson, clump)
+        occupied = seen & (y > 0)
+        clump = np.nanmedian(np.where(occupied, y, np.nan), axis=0)
+    # One or two clumps tell nothing of a template's own clump size (a single storm would be its own measure,
+    # and never stand out): the median clump of the templates with more speaks for it.
+    busy = big.sum(axis=0) >= _DISPERSION_MIN_BUCKETS
+    known = ~busy & (occupied.sum(axis=0) >= _CLUMP_MIN_BUCKETS)
+    clump = np.where(known, clump, np.median(clump[known]) if known.any() else 1.0)
+    phi = np.where(busy, pearson, clump)
     return np.maximum(np.nan_to_num(phi, nan=1.0), 1.0)
 
 
@@ -870,8 +882,10 @@ def _with_flank_baseline(mu: np.ndarray, flanked: dict[int, list[tuple[int, int,
     """Expected lines (b, m): mu, but the rate of their busier side over the windows of :func:`_flank_windows`."""
     mu = mu.copy()
     for col, windows in flanked.items():
+        # Sides without a line expect the baseline's floor, never nothing.
+        floor = mu[:, col][mu[:, col] > 0].min(initial=np.inf)
         for a, z, rate in windows:
-            mu[a:z, col] = rate * exposure[a:z]
+            mu[a:z, col] = np.maximum(rate * exposure[a:z], floor * (exposure[a:z] > 0) if np.isfinite(floor) else 0.0)
     return mu
 
 

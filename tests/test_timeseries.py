@@ -562,3 +562,16 @@ def test_a_burst_starts_at_its_first_line_to_the_millisecond():
     alerts = find_trends(_steady(seconds[order], ids[order], start="2024-03-01 00:00")).alerts
     [burst] = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 1)].itertuples()
     assert burst.start == pd.Timestamp("2024-03-04 00:55:33.785")
+
+
+def test_a_template_seen_only_in_one_storm_gets_a_burst_of_its_own():
+    # A day of steady traffic; at 15:00 a new error floods for five minutes and never comes back. One clump is no
+    # measure of its own clump size, and the fit without the storm leaves it no line: it was never expected.
+    rng = np.random.default_rng(13)
+    steady = [(m * 60.0, 0) for m in range(24 * 60)] + [(t, 1) for t in rng.uniform(0, DAY, 2880)]
+    storm = [(15 * 3600.0 + t, 5) for t in rng.uniform(0, 300, 150)]
+    seconds, ids = map(np.array, zip(*sorted(steady + storm)))
+    alerts = find_trends(_steady(seconds, ids, start="2024-03-01 00:00")).alerts
+    [burst] = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 5)].itertuples()
+    assert burst.observed == 150 and np.isfinite(burst.score) and burst.expected > 0
+    assert abs(burst.start - pd.Timestamp("2024-03-01 15:00")) < pd.Timedelta("10s")
