@@ -28,7 +28,8 @@ import pandas as pd
 
 from .formats import LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
-from .multiline import Multiline, add_trace_events, continuation_flags, event_lines, group_events, infer_multiline
+from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
+                        infer_multiline)
 
 __all__ = [
     "LogInputError",
@@ -458,6 +459,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
             fields.loc[long, name] = [v[:MAX_LINE_CHARS] if isinstance(v, str) else v for v in fields.loc[long, name]]
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
+    blank |= empty_messages(matched, fields["content"].to_numpy(dtype=object), rule)
     base = pd.DataFrame({
         "source": source,
         "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
@@ -534,9 +536,9 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
             # frames, a message above a Python traceback), so the look's last two lines decide nothing.
             look = lines[:size + _LOOK_AHEAD]
             head = [*context, *look]
-            blank = _blank(head)
             fields, matched = fmt.parse(head)
             content = fields["content"].to_numpy(dtype=object)
+            blank = _blank(head) | empty_messages(matched, content, rule)
             flags = continuation_flags(head, matched, blank, rule, content)[len(context):]
             stop = np.flatnonzero(~flags & ~blank[len(context):])
             checked = int(stop[0]) if len(stop) else len(flags)

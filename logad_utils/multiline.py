@@ -43,7 +43,7 @@ from .formats import LEVELS_RE, LogFormat
 from .layout import starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
-           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS"]
+           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS", "empty_messages"]
 
 # What an event's continuation rows take from its first line whatever they hold themselves.
 EVENT_FIELDS = ("timestamp", "level", "component")
@@ -56,7 +56,8 @@ _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitt
 # A Go goroutine dump: under its "goroutine N [state]:" and after each frame's "\t/path/file.go:N" come a call line
 # (package path, (*receiver), function, arguments as Go prints them) or "created by ...".
 _GO_HEADER = re.compile(_GOROUTINE)
-_GO_ABOVE = re.compile(_GOROUTINE + r"|\t\S+\.go:\d+")
+_GO_SOURCE = re.compile(r"\t\S+\.go:\d+")
+_GO_ABOVE = re.compile(_GOROUTINE + "|" + _GO_SOURCE.pattern)
 _GO_CALL = re.compile(r"created\sby\s\S|[^\s(]+(?:\([^\s()]*\)[^\s(]*)*\(.*\)$")
 _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
@@ -180,6 +181,38 @@ def _head_regex(fmt: LogFormat) -> str | None:
     return re.sub(r" +", r"\\s+", m.group(1)) + r"\d+(?!\w)"
 
 
+def empty_messages(matched: np.ndarray, messages: np.ndarray, rule: Multiline) -> np.ndarray:
+    """Bool (n,): matched lines with an empty message under a header without a level: a program's blank line that
+    a container runtime or syslog wrapped in a header of its own (a blank line, as it is in the program's
+    output: inside a trace too)."""
+    if not (rule.header and rule.levelless):
+        return np.zeros(len(matched), dtype=bool)
+    empty = np.fromiter((m.__class__ is str and (not m or m.isspace()) for m in messages), dtype=bool,
+                        count=len(messages))
+    return matched & empty
+
+
+def _flag_go_dumps(lines: Sequence[str], messages: np.ndarray, usable: np.ndarray, flags: np.ndarray,
+                   framed: list[int], holding: list[int]) -> None:
+    """Flag, in place, the call and source lines of goroutine dumps whose lines each sit under a header of their
+    own (n,): a call line under a goroutine header (one of ``framed``) or under a source line, and a source line
+    ("\t/path/file.go:N +0x1d") under a call line. Each rule reads the line above alone, so that a chunk's
+    lines of context decide as the whole file does. ``holding``: the lines that may hold a source line's ".go:"."""
+    n = len(flags)
+    text = lambda i: _message_text(lines[i], messages[i])[:_HEAD_CHARS]  # noqa: E731
+    for j in (i for i in holding if usable[i] and ".go:" in messages[i]):
+        source = text(j)
+        if not _GO_SOURCE.match(source):
+            continue
+        if j > 0 and usable[j - 1] and _GO_CALL.match(text(j - 1)):
+            flags[j] = True
+        if j + 1 < n and usable[j + 1] and _go_call(source, text(j + 1)):
+            flags[j + 1] = True
+    for i in framed:
+        if i + 1 < n and usable[i + 1] and _go_call(text(i), text(i + 1)):
+            flags[i + 1] = True
+
+
 def _go_call(above: str, line: str) -> bool:
     """Whether ``line`` is a goroutine dump's call line: a call right under a goroutine header or a frame's
     source line ``above``."""
@@ -199,9 +232,12 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     flags = np.zeros(n, dtype=bool)
     if rule.header:
         if messages is not None and rule.levelless:
-            framed = [i for i in _holding_frame_words(messages) if matched[i] and not blank[i]
+            # One search for both: frames, and a goroutine dump's source lines.
+            holding = _holding_frame_words(messages, _FRAME_WORDS + (".go:",))
+            framed = [i for i in holding if matched[i] and not blank[i]
                       and _FRAME.match(_message_text(lines[i], messages[i])[:_HEAD_CHARS]) is not None]
             flags[framed] = True
+            _flag_go_dumps(lines, messages, matched & ~blank, flags, framed, holding)
         candidates = np.flatnonzero(~matched & ~blank)
     else:
         candidates = [i for i, s in enumerate(lines) if s[:1] in _FRAME_FIRST]
@@ -250,10 +286,10 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     return flags
 
 
-def _holding_frame_words(messages: np.ndarray) -> list[int]:
-    """Indices of the messages that hold a word every stack frame holds (its "at" after a space, as a header
-    may have taken the frame's indentation): one search of them all, as few do and a regex on each costs more
-    than parsing it."""
+def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WORDS) -> list[int]:
+    """Indices of the messages that hold one of ``words`` (by default a word every stack frame holds: its "at"
+    after a space, as a header may have taken the frame's indentation): one search of them all, as few do and a
+    regex on each costs more than parsing it."""
     texts = messages.tolist()
     try:
         text = " " + "\n ".join(texts)
@@ -261,7 +297,7 @@ def _holding_frame_words(messages: np.ndarray) -> list[int]:
         texts = [m if isinstance(m, str) else "" for m in texts]
         text = " " + "\n ".join(texts)
     hits: set[int] = set()
-    for word in _FRAME_WORDS:
+    for word in words:
         at = text.find(word)
         while at >= 0:
             hits.add(at)

@@ -465,3 +465,23 @@ def test_continuation_rows_keep_their_own_stream_but_take_the_event_time_level_a
     assert frame["stream"].tolist() == ["stdout", "stdout", "stdout", "stderr", "stderr", "stdout"]
     assert frame["level"].iloc[3:5].tolist() == ["ERROR", "ERROR"]
     assert (frame["timestamp"].iloc[3:5] == frame["timestamp"].iloc[2]).all()
+
+
+@pytest.mark.parametrize("chunk_lines", [3, 5, 200_000])
+def test_traces_a_container_runtime_wrapped_line_by_line_stay_whole(tmp_path, chunk_lines):
+    # A Go panic and a chained Python traceback, each line of them (blank lines too) under CRI's header: one event
+    # each, as the program wrote them.
+    panic = ["panic: runtime error: invalid memory address", "[signal SIGSEGV: segmentation violation code=0x1]", "",
+             "goroutine 1 [running]:", "main.main()", "\t/app/main.go:12 +0x1d",
+             "net/http.(*conn).serve(0xc000123, {0x7f, 0xc0})", "\t/usr/go/net/http/server.go:1995 +0x4f",
+             "created by net/http.(*Server).Serve", "\t/usr/go/net/http/server.go:3089 +0x5"]
+    chained = ["ERROR:app:job failed", "Traceback (most recent call last):", '  File "/app/x.py", line 3, in f',
+               "KeyError: 1", "", "During handling of the above exception, another exception occurred:", "",
+               "Traceback (most recent call last):", '  File "/app/y.py", line 9, in run', "RuntimeError: wrapped"]
+    lines = [_cri(0, "stdout", "request 0 ok")] + [_cri(1, "stderr", line) for line in panic] \
+        + [_cri(2, "stdout", "request 2 ok")] + [_cri(3, "stderr", line) for line in chained] \
+        + [_cri(4, "stdout", "request 4 ok")]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    events = frame.loc[~frame["blank"], "event_line_no"].tolist()
+    assert events == [1] + [2] * 9 + [12] + [13] * 8 + [23]
+    assert frame["blank"].sum() == 3  # the program's own blank lines
