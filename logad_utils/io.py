@@ -470,7 +470,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     })
     frame = pd.concat([base, fields], axis=1)
     messages = fields["content"].to_numpy(dtype=object)
-    flags = continuation_flags(lines, matched, blank, rule, messages)
+    flags = continuation_flags(lines, matched, blank, rule, messages) | _after_partial(fields, matched, fmt)
     texts = event_lines(lines, messages, matched & ~blank, flags)
     frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
     return add_trace_events(frame) if fmt.json_key is not None else frame
@@ -517,6 +517,15 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
     return (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
 
 
+def _after_partial(fields: pd.DataFrame, matched: np.ndarray, fmt: LogFormat) -> np.ndarray:
+    """Bool (n,): under Kubernetes' CRI header, the records that go on from a partial one (tag ``P``: the runtime
+    split a long line of the program's) and so continue its event."""
+    if not fmt.name.startswith("cri") or "tag" not in fields or not len(matched):
+        return np.zeros(len(matched), dtype=bool)
+    partial = matched & (fields["tag"].to_numpy(dtype=object) == "P")
+    return np.r_[False, partial[:-1]] & matched
+
+
 def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, before: Sequence[str],
                            final: bool = True) -> int | None:
     """How many of the first lines continue an event of the chunk before, whose last lines are ``before``
@@ -539,7 +548,8 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
             fields, matched = fmt.parse(head)
             content = fields["content"].to_numpy(dtype=object)
             blank = _blank(head) | empty_messages(matched, content, rule)
-            flags = continuation_flags(head, matched, blank, rule, content)[len(context):]
+            flags = (continuation_flags(head, matched, blank, rule, content)
+                     | _after_partial(fields, matched, fmt))[len(context):]
             stop = np.flatnonzero(~flags & ~blank[len(context):])
             checked = int(stop[0]) if len(stop) else len(flags)
             if checked < len(look) - _LOOK_AHEAD:

@@ -485,3 +485,13 @@ def test_traces_a_container_runtime_wrapped_line_by_line_stay_whole(tmp_path, ch
     events = frame.loc[~frame["blank"], "event_line_no"].tolist()
     assert events == [1] + [2] * 9 + [12] + [13] * 8 + [23]
     assert frame["blank"].sum() == 3  # the program's own blank lines
+
+
+@pytest.mark.parametrize("chunk_lines", [2, 200_000])
+def test_a_line_the_runtime_split_in_partial_records_is_one_event(tmp_path, chunk_lines):
+    # containerd writes a long line as records tagged P, the last one F: one line of the program's.
+    long = "payload " + "x" * 20000
+    lines = [_cri(0, "stdout", "request 0 ok"), _cri(1, "stdout", long[:16384]).replace(" F ", " P ", 1),
+             _cri(1, "stdout", long[16384:]), _cri(2, "stdout", "request 2 ok"), _cri(3, "stdout", "request 3 ok")]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    assert frame["event_line_no"].tolist() == [1, 2, 2, 4, 5] and frame["tag"].tolist() == ["F", "P", "F", "F", "F"]
