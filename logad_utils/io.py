@@ -560,9 +560,13 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
     return checked
 
 
-def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline) -> Iterator[list[str]]:
-    """The batches, each extended by the continuation lines that open the next one."""
+def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline, cut: list[int] | None = None
+                  ) -> Iterator[list[str]]:
+    """The batches, each extended by the continuation lines that open the next one (at most ``_MAX_CARRY``: a
+    longer run is cut there, and its line number in the batches appended to ``cut``)."""
+    seen = 0  # lines of the batches before ``following``
     current, following = next(batches, None), next(batches, None)
+    seen = len(current) if current is not None else 0
     while following is not None:
         after = next(batches, None)
         k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [], after is None)
@@ -570,6 +574,9 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline)
             following, after = following + after, next(batches, None)
             k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [],
                                        after is None)
+        if k == _MAX_CARRY and cut is not None and len(following) > k:
+            cut.append(seen + k + 1)
+        seen += len(following)
         if k:
             current, following = current + following[:k], following[k:]
         if following:
@@ -776,8 +783,8 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample)
-        line_no = 1
-        for lines in _whole_events(_chain(head, batches), file_fmt, rule):
+        line_no, cut = 1, []
+        for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
             with no_cyclic_gc():
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if clock := _roll(chunk, rollers):
@@ -785,6 +792,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             line_no += len(lines)
             report.add(chunk)
             yield chunk
+        if cut:
+            report.note(f"{source}: a run of over {_MAX_CARRY} continuation lines was cut at line {cut[0]}"
+                        + (f" and {len(cut) - 1} more" if len(cut) > 1 else "") + "; its rest is an event of its own")
         report.invalid_bytes += _INVALID.count - before
 
 

@@ -495,3 +495,16 @@ def test_a_line_the_runtime_split_in_partial_records_is_one_event(tmp_path, chun
              _cri(1, "stdout", long[16384:]), _cri(2, "stdout", "request 2 ok"), _cri(3, "stdout", "request 3 ok")]
     frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
     assert frame["event_line_no"].tolist() == [1, 2, 2, 4, 5] and frame["tag"].tolist() == ["F", "P", "F", "F", "F"]
+
+
+def test_a_continuation_run_longer_than_a_chunk_carries_is_cut_and_said(tmp_path, monkeypatch):
+    from logad_utils import io as logad_io
+
+    monkeypatch.setattr(logad_io, "_MAX_CARRY", 20)
+    lines = [_head(i) for i in range(25)] + [_head(25, "ERROR", "dump follows")] + [f"    row {j}" for j in range(50)]
+    lines += [_head(i) for i in range(76, 80)]
+    frame = read_logs(_write(tmp_path, lines), chunk_lines=30, warn=False)
+    assert frame.loc[frame["line_no"] == 51, "event_line_no"].item() == 51  # the cut: 30 lines, then 20 carried
+    assert frame.loc[frame["line_no"] == 50, "event_line_no"].item() == 26
+    [said] = [w for w in frame.attrs["read_report"]["warnings"] if "continuation lines was cut" in w]
+    assert "cut at line 51" in said
