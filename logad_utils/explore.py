@@ -369,7 +369,10 @@ def map_payload(model: ExploreModel, max_points: int = 4000, max_lines: int = MA
     position[drawn] = np.arange(len(drawn))
     flagged = model.lines.loc[model.lines["flagged"]]
     shown = flagged.head(max_lines)
-    times = shown["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    # To the millisecond where a time has a fraction, as the CSVs and the report's tables write it.
+    stamps = shown["timestamp"]
+    times = stamps.dt.strftime("%Y-%m-%d %H:%M:%S").where(stamps.dt.microsecond.eq(0),
+                                                         stamps.dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3]).fillna("")
     return {
         "x": np.round(xy[:, 0], 4).tolist(), "y": np.round(xy[:, 1], 4).tolist(),
         "count": points["count"].to_numpy()[drawn].tolist(),

@@ -167,7 +167,7 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
     top = unusual_lines = unusual_templates = None
     if flagged.any():
         top = distinctive_values(frame["template"].array[kept], flagged[kept], name="template")
-        top = top[top["anomalous_lines"] > 0].head(12).round(2)  # a template no flagged line has is no answer
+        top = top[top["anomalous_lines"] > 0].head(12)  # a template no flagged line has is no answer
     else:
         unusual_lines, unusual_templates = most_unusual(frame)
         notes.append("No line crossed the threshold. The most unusual lines and templates are still ranked "
@@ -240,12 +240,15 @@ def _table(frame: pd.DataFrame, message_columns: Sequence[str] = ()) -> str:
 
 
 def _cell(value) -> str:
-    """A table cell's text: empty for a missing value, floats to 3 places, times to the millisecond as in the CSVs."""
+    """A table cell's text: empty for a missing value, floats to 3 places (3 significant digits under 0.001: an
+    expectation of 0.0016 lines is not 0), times to the millisecond as in the CSVs."""
     if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond else "seconds")
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.3g}" if 0 < abs(value) < 0.001 else f"{value:.3f}"
+    return str(value)
 
 
 _NO_DATA = '<p class="sub">No data: no line was flagged as anomalous.</p>'
@@ -257,7 +260,7 @@ def _image(uri: str, alt: str) -> str:
 
 
 def _incident_block(incident: Incident) -> str:
-    when = (f"{incident.start} → {incident.end}" if pd.notna(incident.start)
+    when = (f"{_cell(pd.Timestamp(incident.start))} → {_cell(pd.Timestamp(incident.end))}" if pd.notna(incident.start)
             else f"lines {incident.first_line_no}–{incident.last_line_no}")
     head = (f"Incident {incident.incident}: root cause <b>{html.escape(str(incident.root_cause))}</b> · "
             f"{html.escape(when)} · {incident.n_lines} anomalous event(s) · {html.escape(incident.source)}")
@@ -299,11 +302,12 @@ def _map_section(payload: dict) -> list[str]:
                f"line count, red ones have flagged lines. Hover a point to read it; click a point or an incident "
                f"to highlight its lines below ({listed:,} of {payload['n_flagged_lines']:,} flagged lines listed).")
     head = "".join(f"<th>{name}</th>" for name in ("incident", "line", "time", "component", "message"))
+    # The script fills the table, or says in its place that there is nothing to list.
+    lines = (f'<div class="lines-box"><table id="logad-lines"><thead><tr>{head}</tr></thead>'
+             "<tbody></tbody></table></div>") if listed else _NO_DATA
     return ["<h2>Map of messages</h2>", f'<p class="sub">{html.escape(caption)}</p>',
             '<svg id="logad-map" viewBox="0 0 900 460" role="img" aria-label="map of unique messages"></svg>',
-            '<div id="logad-tip" hidden></div><p id="logad-map-status" class="sub"></p>',
-            f'<div class="lines-box"><table id="logad-lines"><thead><tr>{head}</tr></thead>'
-            "<tbody></tbody></table></div>",
+            '<div id="logad-tip" hidden></div><p id="logad-map-status" class="sub"></p>', lines,
             _json_block("logad-map-data", payload), f"<script>{_MAP_SCRIPT}</script>"]
 def _trends_section(alerts: pd.DataFrame | None, chart: str, limit: int = 15) -> list[str]:
     """Template trends: the chart of the showcased templates and the strongest alerts."""
@@ -320,7 +324,7 @@ def _trends_section(alerts: pd.DataFrame | None, chart: str, limit: int = 15) ->
     return ["<h2>Template trends</h2>",
             f"<p>{len(alerts)} alert(s) on template counts over time (trends.csv lists all of them); "
             f"the strongest {len(top)}:</p>", _image(chart, "template counts with baselines and alerts"),
-            _table(top.round({"score": 2, "expected": 2, "observed": 2}), ["template"])]
+            _table(top, ["template"])]
 
 
 def render_report(content: ReportContent) -> str:

@@ -179,7 +179,7 @@ def test_nothing_flagged_still_ranks_the_most_unusual_lines(tmp_path):
     analysis = Analysis(frame, [run], [NoProjector()], analyze(frame))
     html = write_outputs(analysis, tmp_path)["report"].read_text()
     assert "below the threshold" in html and "x.log:201" in html
-    assert html.count("No data") == 2  # word cloud and top templates say so instead of drawing nothing
+    assert html.count("No data") == 3  # word cloud, top templates and flagged lines say so, drawing nothing
     assert "terms over-represented" not in html and not (tmp_path / "wordcloud_anomaly_terms.png").exists()
 
 
@@ -217,6 +217,24 @@ def test_report_tables_leave_missing_values_empty_and_show_times_as_the_csvs_do(
                             "expected": [40.0], "observed": [0.0]})
     section = "".join(_trends_section(untimed, ""))
     assert "<th>start</th>" not in section and "<td>410</td>" in section
+
+
+def test_report_numbers_are_the_csvs_to_three_places_and_times_one_way():
+    alerts = pd.DataFrame({"kind": ["burst"], "template": ["retry"], "start": [pd.Timestamp("2024-03-05 08:29:59.62")],
+                           "end": [pd.Timestamp("2024-03-05 08:30:00.5")], "first_line_no": [4],
+                           "last_line_no": [49], "source": ["a.log"], "score": [116.9188], "expected": [0.027494],
+                           "observed": [45.0]})
+    section = "".join(_trends_section(alerts, ""))
+    assert "<td>116.919</td>" in section and "<td>0.027</td>" in section  # rounded once, not to 2 then padded
+    assert "<td>0.00015</td>" in "".join(_trends_section(alerts.assign(expected=0.00015), ""))
+    frame = lines_frame([ORDINARY[i % 5] for i in range(300)])
+    frame["timestamp"] = pd.Timestamp("2024-03-05") + pd.to_timedelta(np.arange(300) * 10.5, unit="s")
+    frame.loc[150:151, "masked"] = ["disk sda failed", "raid degraded"]
+    frame["template"] = frame["masked"]
+    frame["is_anomaly"] = frame.index.isin([150, 151]).astype(int)
+    frame["score"] = frame["is_anomaly"] * 5.0
+    html = _incident_block(analyze(frame).incidents[0])
+    assert "2024-03-05 00:26:15 → 2024-03-05 00:26:25.500" in html
 
 
 def test_an_incident_ranked_by_templates_names_its_columns_so():
