@@ -192,6 +192,15 @@ def test_a_whole_file_read_beside_others_is_no_storm_but_a_storm_within_a_file_i
         == list(range(1100, 1300))
 
 
+def test_a_storm_among_lines_of_sources_merged_by_time_is_still_a_storm():
+    # Two pods' lines interleaved (a frame sorted by time): no file is a stretch of its own.
+    rng = np.random.default_rng(0)
+    texts = list(rng.choice([f"request {w} served" for w in ("alpha", "beta", "gamma", "delta", "eps")], 4000))
+    texts[2000:2300] = ["kernel oom killer invoked on pid"] * 300
+    frame = pd.DataFrame({"masked": texts, "source": np.where(np.arange(4000) % 2 == 0, "pod-a.log", "pod-b.log")})
+    assert TfidfDetector().fit(frame).labels_[2000:2300].all()
+
+
 def test_a_healthy_shorter_file_is_not_flagged_whole(tmp_path):
     # Two clean heartbeat logs read together: one ran an hour, the other four.
     for name, n in (("a", 720), ("b", 2880)):

@@ -289,7 +289,9 @@ def _line_order(times, sample_weight, X) -> object | None:
     if not isinstance(X, pd.DataFrame) or "source" not in X or not len(X):
         return LineRows()
     codes = string_codes(X, "source")[0]
-    return LineRows(np.append(np.flatnonzero(np.diff(codes, prepend=-1) != 0), len(X)))
+    starts = np.flatnonzero(np.diff(codes, prepend=-1) != 0)
+    # Files read one after another; lines of several sources interleaved (merged by time) are one stretch.
+    return LineRows(np.append(starts, len(X)) if len(starts) == len(np.unique(codes)) else None)
 
 
 def _own_weights(X) -> np.ndarray:
