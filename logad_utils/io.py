@@ -238,6 +238,14 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
 _ROTATED = re.compile(r"(?:[.-]\d{1,3}|[.-]\d{8}(?:\d{2}|\d{4}|\d{6})?|[.-]\d{4}-\d\d-\d\d(?:[._-][\d.-]+)?)$")
 
 
+def rotation_stem(name: str) -> str:
+    """A log file's name without its compression and rotation suffixes (``app.log.1.gz`` → ``app.log``): the files
+    of one log, rotated, share it."""
+    path = Path(name)
+    stem = _ROTATED.sub("", re.sub(r"\.(gz|xz|bz2)$", "", path.name))
+    return str(path.with_name(stem)) if stem else name
+
+
 def _is_hidden_or_labels(path: Path) -> bool:
     name = path.name.lower()
     return name.startswith(".") or name.endswith((".labels.csv", ".incidents.csv"))
@@ -248,7 +256,7 @@ def _is_log_like(path: Path) -> bool:
     compression and rotation suffixes are left off."""
     if _is_hidden_or_labels(path):
         return False
-    stem = _ROTATED.sub("", re.sub(r"\.(gz|xz|bz2)$", "", path.name.lower()))
+    stem = rotation_stem(path.name.lower())
     suffixes = {s for s in Path(stem).suffixes}
     return bool(suffixes & LOG_SUFFIXES) or stem.startswith(LOG_NAME_PREFIXES) or ".log." in stem
 

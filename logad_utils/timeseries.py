@@ -126,7 +126,7 @@ from scipy.special import log_ndtr, xlogy
 from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
 
-from .io import string_codes
+from .io import rotation_stem, string_codes
 
 __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
            "TREND_COLUMNS", "ALERT_KINDS", "ALL_LINES"]
@@ -351,9 +351,11 @@ def _file_spans(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, bounds: 
                 tail: float) -> tuple[np.ndarray, np.ndarray]:
     """Per template (k,): the first position of the files holding its lines (v,), and their last plus the gap
     before it (at most ``tail``, how long the log lasts past its last line); the log's own ``lo`` and ``hi`` for
-    one file."""
+    one file. The rotated files of one log (``app.log.1``, ``app.log``) are one file: a template that stops with
+    the older one is gone."""
     k = len(bounds) - 1
-    files = string_codes(frame, "source" if "source" in frame else None)[0][rows]
+    codes, names = string_codes(frame, "source" if "source" in frame else None)
+    files = pd.factorize(pd.Series([rotation_stem(str(n)) for n in names], dtype=object))[0][codes[rows]]
     if not len(files) or files.max() == files.min():
         return np.full(k, lo), np.full(k, hi)
     n_files = int(files.max()) + 1
@@ -745,9 +747,10 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     # Row -1 (k) is column -1, every line together: modelled first, its baseline is the traffic of the others.
     life = np.tile([0, b], (k + 1, 1))
     # A template of files that start later or end sooner than the log is modelled over its files' span alone.
+    # Whole buckets only: the bucket a file ends (starts) in is the whole log's, and its exposure with it.
     later, sooner = occ.t_lo > occ.lo, occ.t_hi < occ.hi
-    life[:k][later, 0] = (occ.t_lo[later] // width).astype(int)
-    life[:k][sooner, 1] = np.ceil(occ.t_hi[sooner] / width).astype(int)
+    life[:k][later, 0] = np.ceil(occ.t_lo[later] / width).astype(int)
+    life[:k][sooner, 1] = (occ.t_hi[sooner] // width).astype(int)
     for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")

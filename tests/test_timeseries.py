@@ -509,10 +509,11 @@ def test_an_hourly_batch_job_in_a_short_log_is_routine():
     assert (alerts["kind"] == "burst").sum() <= 1
 
 
-def test_a_file_that_ends_sooner_has_not_lost_its_templates():
-    # Two services' logs read together: one ran an hour, the other four. The first one's heartbeat ended with
-    # its file, not at the other file's last line.
-    short = _steady(np.arange(720) * 5.0, np.zeros(720, int), start="2024-03-11 08:00")
+@pytest.mark.parametrize("n", [720, 750])
+def test_a_file_that_ends_sooner_has_not_lost_its_templates(n):
+    # Two services' logs read together: one ran an hour (or a little more: it ends inside a bucket), the other
+    # four. The first one's heartbeat ended with its file, not at the other file's last line.
+    short = _steady(np.arange(n) * 5.0, np.zeros(n, int), start="2024-03-11 08:00")
     long = _steady(np.arange(2880) * 5.0, np.ones(2880, int), start="2024-03-11 08:00").assign(source="b.log")
     trends = find_trends(pd.concat([short, long], ignore_index=True))
     assert trends.alerts.empty
@@ -575,3 +576,11 @@ def test_a_template_seen_only_in_one_storm_gets_a_burst_of_its_own():
     [burst] = alerts[(alerts["kind"] == "burst") & (alerts["template_id"] == 5)].itertuples()
     assert burst.observed == 150 and np.isfinite(burst.score) and burst.expected > 0
     assert abs(burst.start - pd.Timestamp("2024-03-01 15:00")) < pd.Timedelta("10s")
+
+
+def test_a_template_that_stops_with_the_older_rotated_file_is_gone():
+    # app.log.1 then app.log, one log rotated at 06:00: the template that never comes back in app.log is gone.
+    older = _steady(np.arange(0, 6 * 3600, 10.0), np.arange(2160) % 3).assign(source="app.log.1")
+    newer = _steady(np.arange(6 * 3600, 12 * 3600, 10.0), np.arange(2160) % 2).assign(source="app.log")
+    alerts = find_trends(pd.concat([older, newer], ignore_index=True)).alerts
+    assert "gone" in alerts.loc[alerts["template_id"] == 2, "kind"].tolist()
