@@ -206,6 +206,8 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     first: dict[Path, Path] = {}
     for path in out:
         first.setdefault(path.resolve(), path)
+    if passed_over:  # a folder's file named on its own is read after all
+        passed_over[:] = [name for name in passed_over if Path(name).resolve() not in first]
     return list(first.values())
 
 

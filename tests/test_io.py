@@ -122,6 +122,9 @@ def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_pa
     assert "1 file(s)" in warning and "events.csv" in warning and "labels" not in warning
     assert main(["parse", str(logs), "--out", str(tmp_path / "p.csv")]) == 0
     assert "events.csv" in capsys.readouterr().err
+    # Named on its own beside its folder, it is read, and no warning says otherwise.
+    both = read_logs([logs, logs / "events.csv"], warn=False).attrs["read_report"]
+    assert str(logs / "events.csv") in both["files"] and not both["passed_over"]
 
 
 @pytest.mark.parametrize("suffix, compress", [(".xz", lzma.compress), (".bz2", bz2.compress)])
