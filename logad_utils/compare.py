@@ -8,7 +8,8 @@ median-of-ratios normalisation of count data): one template that grows does
 not make every other look smaller, as comparing shares of all lines would,
 and a busier target does not make every template look larger. With two
 such templates, one of them may be the one that changed: r is the ratio of
-the one nearer (in log) to target lines / baseline lines. With fewer than
+the one nearer (in log) to the sides' ratio of time spans (1 without
+times), as a template's lines moved with time unless it changed. With fewer than
 2, r is target lines / baseline lines: one template says nothing of the
 sides' sizes, as it may be the one that changed. Given the
 template's c lines over both sides, its target count is binomial with
@@ -147,13 +148,13 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     b = b_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     t = t_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     total_b, total_t = int(b.sum()), int(t.sum())
-    ratio = size_ratio(b, t)
+    ratio = size_ratio(b, t, _span_ratio(baseline, target))
     p = _p_values(b, t, ratio)
     with np.errstate(divide="ignore", invalid="ignore"):
         share_b = b / total_b if total_b else np.zeros(len(b))
         share_t = t / total_t if total_t else np.zeros(len(t))
         # Rounded off at 1e-9 %: a template that changed exactly as the sides did is 0, not a rounding error.
-        delta = np.round(np.where(b > 0, 100.0 * (t / (ratio * b) - 1.0), np.nan), 9)
+        delta = np.round(np.where(b > 0, 100.0 * (t / (ratio * b) - 1.0), np.nan), 9) + 0.0  # no -0.0
     status = np.select([b == 0, t == 0, (p < alpha) & (t > ratio * b), (p < alpha) & (t < ratio * b)],
                        ["new", "gone", "up", "down"], "same")
     names = _template_names(pd.concat([baseline, target], ignore_index=True))
@@ -169,14 +170,25 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     return Comparison(table, symmetric_kl(b, t), examples, total_b, total_t, alpha)
 
 
-def size_ratio(b: np.ndarray, t: np.ndarray) -> float:
-    """Target / baseline size (see the module docstring) from per-template counts (k,) of each side."""
+def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:
+    """Target / baseline size (see the module docstring) from per-template counts (k,) of each side; with two
+    steady templates, the ratio of the one nearer (in log) to ``reference``, the sides' ratio of time spans."""
     steady = (b >= MIN_LINES) & (t >= MIN_LINES)
-    lines = float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
     ratios = np.log(t[steady] / b[steady])
-    if len(ratios) == 2:  # no majority: the one that moved like the sides' lines
-        return float(np.exp(ratios[np.argmin(np.abs(ratios - np.log(lines)))]))
-    return float(np.exp(np.median(ratios))) if len(ratios) > 2 else lines
+    if len(ratios) == 2:  # no majority: the one that moved as time did
+        return float(np.exp(ratios[np.argmin(np.abs(ratios - np.log(reference)))]))
+    if len(ratios) > 2:
+        return float(np.exp(np.median(ratios)))
+    return float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
+
+
+def _span_ratio(baseline: pd.DataFrame, target: pd.DataFrame) -> float:
+    """Target / baseline time span, 1 where a side has none (no times, or one instant)."""
+    spans = []
+    for side in (baseline, target):
+        times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
+        spans.append((times.max() - times.min()).total_seconds() if times is not None and times.notna().any() else 0)
+    return spans[1] / spans[0] if spans[0] > 0 and spans[1] > 0 else 1.0
 
 
 def _p_values(b: np.ndarray, t: np.ndarray, ratio: float) -> np.ndarray:

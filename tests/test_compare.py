@@ -101,6 +101,15 @@ def test_with_two_shared_templates_the_one_that_moved_with_the_lines_sets_the_si
     assert table.loc[10, "delta_pct"] == pytest.approx(100 * (10 / 0.9548 - 1), rel=1e-3)
 
 
+def test_with_two_shared_templates_a_storm_of_one_is_up_and_the_other_same(tmp_path):
+    base = write_lines(tmp_path / "base.log", {"request served id 1": 100, "heartbeat sent to peer": 100})
+    target = write_lines(tmp_path / "target.log", {"request served id 1": 10000, "heartbeat sent to peer": 100})
+    table = compare_frames(*read_sides(base, target)).table.set_index("baseline_count")
+    assert table["status"].tolist().count("up") == 1 and table["status"].tolist().count("same") == 1
+    assert table.loc[table["target_count"] == 100, "delta_pct"].item() == 0.0
+    assert not np.signbit(compare_frames(*read_sides(base, base)).table["delta_pct"]).any()  # 0, never -0
+
+
 def test_the_one_shared_template_that_exploded_is_up(tmp_path):
     # One template on both sides: it says nothing of the sides' sizes, as it is the one that changed.
     base = write_lines(tmp_path / "base.log", {"connection to db established": 998, "write failed on disk": 2})
