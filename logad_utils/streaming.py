@@ -489,14 +489,20 @@ class StreamRun:
     lines: dict[str, int] = field(default_factory=dict)
     chunk_lines: int = CHUNK_LINES
     kept: KeptLines | None = None
+    states: dict[str, tuple | None] = field(default_factory=dict)  # each file's size and change time, as read
 
     def chunks(self) -> Iterator[pd.DataFrame]:
-        """The input's line chunks again (second pass), with the format found in the first."""
+        """The input's line chunks again (second pass), with the format found in the first; a file changed since
+        (rewritten, truncated: its size or change time differ) or fewer lines in all is a clear error."""
         for path in self.report.files:
+            if self.states.get(path, None) != _file_state(path):
+                raise LogInputError(f"{path}: input changed while it was read (its size or change time differ)")
             found = self.report.formats.get(path, self.fmt)
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.
             fmt = self.fmt if self.fmt != "auto" or found not in PRESETS else found
             yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key)
+        if len(np.fromfile(self.spill, dtype=np.int32, count=1)):
+            raise LogInputError("input changed while it was read (fewer lines than in the first pass)")
 
     def ids(self, n: int) -> np.ndarray:
         """The next n lines' table ids (n,) from the spill file."""
@@ -509,6 +515,15 @@ class StreamRun:
         """What the detector's routine and storm rules read of the lines' times and order (:class:`Stamps`)."""
         bounds = np.cumsum([0, *self.lines.values()])  # files in input order
         return self.stamps.stamps()._replace(order=SpilledOrder(self.spill, file_bounds=bounds))
+
+
+def _file_state(path: str) -> tuple | None:
+    """A file's size and change time (None where it has none to read): what a rewrite between passes changes."""
+    try:
+        state = os.stat(path)
+    except OSError:
+        return None
+    return state.st_size, state.st_mtime_ns
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
@@ -539,6 +554,7 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
                 run.kept = None
         source = str(chunk["source"].iloc[0])
         run.lines[source] = run.lines.get(source, 0) + len(chunk)
+        run.states[source] = _file_state(source)
     report.finish()
     check_read(report)
     return run

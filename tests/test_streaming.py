@@ -1,4 +1,5 @@
 """Bounded-memory runs: the table of distinct lines gives the in-memory answer, written chunk by chunk."""
+import os
 from pathlib import Path
 
 import numpy as np
@@ -320,3 +321,26 @@ def _step_origin(rows: np.ndarray) -> tuple:
 def test_a_parse_keeps_no_times_for_the_routine_rule(log):
     assert len(count_keys(log, times=False).times().keys) == 0
     assert len(count_keys(log).times().keys) > 0
+
+
+@pytest.mark.parametrize("change", ["shrink", "reorder"])
+def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(tmp_path, monkeypatch, capsys, change):
+    # logrotate's copytruncate, or a rewrite, between parse's first pass and its second (CSV output re-reads the
+    # log): fewer rows, or rows whose templates belong to other lines, were written with exit 0.
+    from logad_utils import streaming
+    from logad_utils.cli import main
+
+    path = write_heartbeat_log(tmp_path / "beat.log", 400)
+    first_pass = streaming.StreamRun.chunks
+
+    def rewritten(run):
+        lines = path.read_text().splitlines(keepends=True)
+        before = path.stat().st_mtime_ns
+        path.write_text("".join(lines[:200] if change == "shrink" else lines[::-1]))
+        os.utime(path, ns=(before + 10**9, before + 10**9))  # a second later, on a clock of whole seconds too
+        yield from first_pass(run)
+
+    monkeypatch.setattr(streaming.StreamRun, "chunks", rewritten)
+    out = tmp_path / "parsed.csv"
+    assert main(["parse", str(path), "--out", str(out)]) == 1
+    assert "input changed while it was read" in capsys.readouterr().err and not out.exists()
