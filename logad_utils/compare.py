@@ -117,6 +117,8 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
         raise LogInputError(f"--at needs timestamps, and {untimed[0]} has none")
     keep = stamps.notna().to_numpy()  # blank lines of a file without times: on neither side
     frame, stamps = frame[keep], stamps[keep]
+    if not len(frame):
+        raise LogInputError("--at: nothing to split: every line of the logs is blank")
     before = (stamps < when).to_numpy()
     if before.all() or not before.any():
         raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "

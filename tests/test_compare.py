@@ -192,11 +192,14 @@ def test_cli_compares_one_log_before_and_after_a_time(tmp_path, capsys):
     (["{log}", "--at", "", "--out", "{out}"], "--at: not a time: ''"),
     (["{log}", "--at", "2030-01-01", "--out", "{out}"], "every line is before it (the logs run from 2024-03-11"),
     (["{untimed}", "{log}", "--at", "2024-03-12", "--out", "{out}"], "untimed.log has none"),
+    (["{blank}", "--at", "2024-03-12", "--out", "{out}"], "every line of the logs is blank"),
 ])
 def test_cli_split_mistakes_are_one_line_errors(tmp_path, capsys, argv, message):
     log = timed_log(tmp_path / "app.log", doubled_from=0)
     untimed = write_lines(tmp_path / "untimed.log", {"hello world": 3})
-    names = {"log": str(log), "untimed": str(untimed), "out": str(tmp_path / "o")}
+    blank = tmp_path / "blank.log"
+    blank.write_text("\n  \n\n")
+    names = {"log": str(log), "untimed": str(untimed), "blank": str(blank), "out": str(tmp_path / "o")}
     assert main(["compare"] + [a.format(**names) for a in argv]) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and not (tmp_path / "o" / "compare.csv").exists()
