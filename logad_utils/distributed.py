@@ -497,6 +497,7 @@ class DaskRun:
     json_key: str
     parts: list[Partition] = field(default_factory=list)
     first_lines: list[int] = field(default_factory=list)
+    part_lines: list[int] = field(default_factory=list)  # lines each partition counted in the first pass
     stamps: KeyTimes = field(default_factory=KeyTimes)
     sent: int = 0
     order: DaskOrder | None = None
@@ -605,6 +606,7 @@ class DaskEngine:
                     times.append(self.client.submit(global_times, future, ids, lags, pure=False))
                     run.order.parts.append((self.client.submit(global_line_ids, future, ids, pure=False), position))
                 position += counted.lines
+                run.part_lines.append(counted.lines)
                 run.sent += sent
                 if origin is not None:
                     run.stamps.add(np.zeros((0, 3), dtype=np.int64), step, int(_shifted(np.array([origin]), lags)[0]))
@@ -692,7 +694,10 @@ class DaskEngine:
                                           self.chunk_lines, str(partial / f"part-{i:05d}{final.suffix}"),
                                           safe_formulas, pure=False)
                        for i, (part, first) in enumerate(zip(run.parts, run.first_lines))]
-            self._gather(futures)
+            written = self._gather(futures)
+            changed = [part.source for part, n, m in zip(run.parts, written, run.part_lines) if n != m]
+            if changed:  # a log truncated or rewritten since the first pass: no output that looks complete
+                raise LogInputError(f"{changed[0]}: input changed while it was read (not the lines of the first pass)")
             (partial / SUCCESS).write_text("")
         return final
 

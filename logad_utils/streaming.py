@@ -495,7 +495,7 @@ class StreamRun:
         """The input's line chunks again (second pass), with the format found in the first; a file changed since
         (rewritten, truncated: its size or change time differ) or fewer lines in all is a clear error."""
         for path in self.report.files:
-            if self.states.get(path, None) != _file_state(path):
+            if path in self.states and self.states[path] != _file_state(path):  # an empty file has none
                 raise LogInputError(f"{path}: input changed while it was read (its size or change time differ)")
             found = self.report.formats.get(path, self.fmt)
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.

@@ -381,6 +381,26 @@ def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):
     assert "--engine dask" in capsys.readouterr().err
 
 
+def test_a_log_truncated_between_the_passes_is_an_error_on_dask_and_no_output(client, log, tmp_path, capsys,
+                                                                             monkeypatch):
+    from logad_utils import distributed
+
+    path = tmp_path / "cut.jrn"
+    path.write_bytes(Path(log).read_bytes())
+    second_pass = distributed.DaskEngine._write
+
+    def truncated(engine, run, *args, **kwargs):
+        lines = path.read_bytes().splitlines(keepends=True)
+        path.write_bytes(b"".join(lines[:len(lines) // 2]))
+        return second_pass(engine, run, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.DaskEngine, "_write", truncated)
+    out = tmp_path / "scores.csv"
+    assert main(["detect", str(path), "--out", str(out), "--engine", "dask", "--scheduler",
+                 client.scheduler.address]) == 1
+    assert "input changed while it was read" in capsys.readouterr().err and not out.exists()
+
+
 def test_inputs_cut_short_or_missing_are_reported_on_dask_as_in_one_process(client, log, tmp_path, capsys,
                                                                             monkeypatch):
     # Named relative to this folder, which the cluster's workers (started elsewhere) do not share.

@@ -344,3 +344,12 @@ def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(t
     out = tmp_path / "parsed.csv"
     assert main(["parse", str(path), "--out", str(out)]) == 1
     assert "input changed while it was read" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_empty_file_beside_a_log_is_no_change_between_the_passes(tmp_path, capsys):
+    from logad_utils.cli import main
+
+    path = write_heartbeat_log(tmp_path / "beat.log", 400)
+    (tmp_path / "fresh.log").write_text("")  # what logrotate leaves
+    assert main(["parse", str(path), str(tmp_path / "fresh.log"), "--out", str(tmp_path / "p.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "p.csv")) == len(path.read_text().splitlines())
