@@ -746,18 +746,20 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     # A new template is modelled from its first line on, a gone one up to its last: they had no baseline before.
     # Row -1 (k) is column -1, every line together: modelled first, its baseline is the traffic of the others.
     life = np.tile([0, b], (k + 1, 1))
-    # A template of files that start later or end sooner than the log is modelled over its files' span alone.
-    # Whole buckets only: the bucket a file ends (starts) in is the whole log's, and its exposure with it.
+    # A template of files that start later or end sooner than the log is modelled over its files' span alone,
+    # the buckets it shares with them exposed as far as they cover it (``spans``).
     later, sooner = occ.t_lo > occ.lo, occ.t_hi < occ.hi
-    life[:k][later, 0] = np.ceil(occ.t_lo[later] / width).astype(int)
-    life[:k][sooner, 1] = (occ.t_hi[sooner] // width).astype(int)
+    life[:k][later, 0] = (occ.t_lo[later] // width).astype(int)
+    life[:k][sooner, 1] = np.ceil(occ.t_hi[sooner] / width).astype(int)
+    spans = np.vstack([np.column_stack([occ.t_lo, occ.t_hi]), [occ.lo, occ.hi]])  # (k + 1, 2), row k: all lines
     for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
     # Long windows against their neighbours, on logs whose baseline is a rolling median (Bonferroni apart).
     n_flank = (len(tested) + 1) * sum(-(-b // w) for w in FLANK_SCALES if 2 * w <= b)
     flank_cut = None if seasonal or not n_flank else np.log(alpha / n_flank)
-    raw += _block_alerts(counts, np.array([-1]), life[[-1]], seasonal, log_cut, expected, flank_cut=flank_cut)
+    raw += _block_alerts(counts, np.array([-1]), life[[-1]], spans[[-1]], seasonal, log_cut, expected,
+                         flank_cut=flank_cut)
     with np.errstate(invalid="ignore", divide="ignore"):
         traffic = np.nan_to_num(expected[-1] / counts.exposure)
     slots = int(round(DAY / counts.bucket)) if seasonal else 0
@@ -767,7 +769,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
                         np.log(alpha / max(len(tested) * len(splits), 1)), slots)
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
-        raw += _block_alerts(counts, cols, life[cols], seasonal, log_cut, expected, traffic, shifts, flank_cut)
+        raw += _block_alerts(counts, cols, life[cols], spans[cols], seasonal, log_cut, expected, traffic, shifts,
+                             flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_routine_alerts(_without_explained_drops(alerts + gap))
     if not counts.timed:
@@ -779,38 +782,44 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     return Trends(counts, expected, table, seasonal)
 
 
-def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, seasonal: bool, log_cut: float,
+def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, spans: np.ndarray, seasonal: bool,
+                  log_cut: float,
                   expected: dict, traffic: np.ndarray | None = None, shifts: "_ShiftTest | None" = None,
                   flank_cut: float | None = None) -> list[tuple]:
     """Burst, drop (and with ``shifts``, shift) alerts (kind, column, first bucket, end bucket, score, expected,
-    observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2); ``traffic``:
-    expected lines of all templates per full bucket (b,) (:func:`expected_counts`)."""
+    observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2), its buckets
+    exposed as far as its files' positions ``spans`` (m, 2) cover them; ``traffic``: expected lines of all
+    templates per full bucket (b,) (:func:`expected_counts`)."""
     b = counts.matrix.shape[0]
     parts = [counts.matrix[:, cols[cols >= 0]].toarray().astype(float)]
     if cols[0] < 0:
         parts.insert(0, np.asarray(counts.matrix.sum(axis=1), dtype=float).reshape(b, 1))
     y = np.hstack(parts)
     exposure = counts.exposure
+    width = counts.bucket.total_seconds() if counts.timed else float(counts.bucket)
+    starts = np.arange(b)[:, None] * width
+    cover = np.clip((np.minimum(starts + width, spans[:, 1]) - np.maximum(starts, spans[:, 0])) / width, 0.0, 1.0)
+    cover = np.minimum(cover, exposure[:, None])  # (b, m)
     index = np.arange(b)[:, None]
-    seen = (exposure[:, None] > 0) & (index >= life[:, 0]) & (index < life[:, 1])
+    seen = (cover > 0) & (index >= life[:, 0]) & (index < life[:, 1])
     y_sums = _cumulative(y)
-    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen, traffic)
-    phi = _dispersion(y, lam * exposure[:, None], seen, seen)
+    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen | (cover < 1), traffic)
+    phi = _dispersion(y, lam * cover, seen, seen)
     # Fit again without the buckets the last fit finds extreme: a storm on one day must not
     # raise the baseline of every other day (nor frequent drops lower it).
     for _ in range(REFITS):
-        skip = _outliers(y, y_sums, lam * exposure[:, None], phi) | ~seen
-        lam = expected_counts(y, exposure, counts.starts, seasonal, skip, traffic)
-        phi = _dispersion(y, lam * exposure[:, None], ~skip, seen)
-    mu = lam * exposure[:, None]
+        skip = _outliers(y, y_sums, lam * cover, phi) | ~seen
+        lam = expected_counts(y, exposure, counts.starts, seasonal, skip | (cover < 1), traffic)
+        phi = _dispersion(y, lam * cover, ~skip, seen)
+    mu = lam * cover
     windows = _windows(y_sums, mu, phi, seen, log_cut)
     high, low = windows[True], windows[False]
     flanked: dict = {}
     if flank_cut is not None:
         # Fills the rolling baseline in where a long window stands out from both its neighbours.
         others = counts.column(-1)[:, None] - (y if cols[0] >= 0 else 0.0)
-        flanked = _flank_windows(y, others, exposure, seen, phi, flank_cut)
-        mu = _with_flank_baseline(mu, flanked, exposure)
+        flanked = _flank_windows(y, others, cover, seen, phi, flank_cut)
+        mu = _with_flank_baseline(mu, flanked, cover)
     out = []
     for j, c in enumerate(cols.tolist()):
         found = []
@@ -835,13 +844,13 @@ def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen
     the traffic is no burst of one template), and from all but one other window of its length (a batch job's
     every run is its routine; two storms are still two).
 
-    Counts y (b, m), exposure (b,), buckets ``seen`` (b, m), dispersion phi (m,). The test: the likelihood
+    Counts y (b, m), exposure (b, m), buckets ``seen`` (b, m), dispersion phi (m,). The test: the likelihood
     ratio of one rate against two for the window and the busier side, over phi, one-sided, below ``log_cut``.
     A storm longer than half the rolling median's window is its own baseline there.
     """
     b, m = y.shape
     cy, co = _cumulative(np.where(seen, y, 0.0)), _cumulative(np.where(seen, others, 0.0))
-    ce, cs = _cumulative(np.where(seen, exposure[:, None], 0.0)), _cumulative(seen.astype(float))
+    ce, cs = _cumulative(np.where(seen, exposure, 0.0)), _cumulative(seen.astype(float))
     found, rates = [], {}
     big = np.log(SHIFT_RATIO)
     for w in (w for w in FLANK_SCALES if 2 * w <= b):
@@ -882,13 +891,15 @@ def _recurrences(rates: np.ndarray, row: int, w: int, level: float) -> int:
 
 def _with_flank_baseline(mu: np.ndarray, flanked: dict[int, list[tuple[int, int, float]]], exposure: np.ndarray
                          ) -> np.ndarray:
-    """Expected lines (b, m): mu, but the rate of their busier side over the windows of :func:`_flank_windows`."""
+    """Expected lines (b, m): mu, but the rate of their busier side over the windows of :func:`_flank_windows`;
+    exposure (b, m)."""
     mu = mu.copy()
     for col, windows in flanked.items():
         # Sides without a line expect the baseline's floor, never nothing.
         floor = mu[:, col][mu[:, col] > 0].min(initial=np.inf)
         for a, z, rate in windows:
-            mu[a:z, col] = np.maximum(rate * exposure[a:z], floor * (exposure[a:z] > 0) if np.isfinite(floor) else 0.0)
+            cover = exposure[a:z, col]
+            mu[a:z, col] = np.maximum(rate * cover, floor * (cover > 0) if np.isfinite(floor) else 0.0)
     return mu
 
 

@@ -584,3 +584,15 @@ def test_a_template_that_stops_with_the_older_rotated_file_is_gone():
     newer = _steady(np.arange(6 * 3600, 12 * 3600, 10.0), np.arange(2160) % 2).assign(source="app.log")
     alerts = find_trends(pd.concat([older, newer], ignore_index=True)).alerts
     assert "gone" in alerts.loc[alerts["template_id"] == 2, "kind"].tolist()
+
+
+@pytest.mark.parametrize("bucket", ["20min", "30min"])
+def test_a_burst_in_the_last_part_bucket_of_a_short_file_is_found(bucket):
+    # A 30-minute file beside a 10-hour one, its template bursting in the bucket the file ends in: that bucket is
+    # modelled as far as the file covers it, not left out.
+    rng = np.random.default_rng(0)
+    steady = _steady(np.sort(rng.uniform(0, 36000, 6000)), np.zeros(6000, int), start="2024-03-10 00:00")
+    seconds = np.sort(np.r_[rng.uniform(12000, 13800, 300), rng.uniform(13200, 13260, 3000)])
+    short = _steady(seconds, np.ones(len(seconds), int), start="2024-03-10 00:00").assign(source="b.log")
+    alerts = find_trends(pd.concat([steady, short], ignore_index=True), bucket=bucket).alerts
+    assert "burst" in alerts.loc[alerts["template_id"] == 1, "kind"].tolist()
