@@ -533,7 +533,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, memory_lim
         # Shutdown chatter (closed heartbeats) is not the user's concern; failures surface as ClusterError.
         with _sigint_ignored():  # the workers inherit it: a Ctrl-C is the driver's to handle, closing them
             cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                   memory_limit=memory_limit, dashboard_address=None, silence_logs=logging.ERROR)
+                                   memory_limit=memory_limit, dashboard_address=None, silence_logs=logging.CRITICAL)
         return Client(cluster)
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None

@@ -401,6 +401,24 @@ def test_a_log_truncated_between_the_passes_is_an_error_on_dask_and_no_output(cl
     assert "input changed while it was read" in capsys.readouterr().err and not out.exists()
 
 
+def test_an_error_raised_on_a_local_clusters_worker_is_one_line(log, tmp_path, capfd, monkeypatch):
+    # The worker's own logger printed its traceback before logad's one line.
+    from logad_utils import distributed
+
+    path = tmp_path / "changed.jrn"
+    path.write_bytes(Path(log).read_bytes())
+    second_pass = distributed.DaskEngine._write
+
+    def rewritten(engine, run, *args, **kwargs):
+        path.write_bytes(path.read_bytes().replace(b"Heartbeat", b"Something else entirely"))
+        return second_pass(engine, run, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.DaskEngine, "_write", rewritten)
+    assert main(["detect", str(path), "--out", str(tmp_path / "s.csv"), "--engine", "dask", "--workers", "1"]) == 1
+    err = capfd.readouterr().err  # the workers' own stderr too
+    assert "input changed while it was read" in err and err.count("\n") == 1
+
+
 def test_inputs_cut_short_or_missing_are_reported_on_dask_as_in_one_process(client, log, tmp_path, capsys,
                                                                             monkeypatch):
     # Named relative to this folder, which the cluster's workers (started elsewhere) do not share.
