@@ -469,7 +469,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
             fields.loc[long, name] = [v[:MAX_LINE_CHARS] if isinstance(v, str) else v for v in fields.loc[long, name]]
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
-    blank |= empty_messages(matched, fields["content"].to_numpy(dtype=object), rule)
+    blank, flags = _events(lines, fields, matched, blank, rule, fmt)
     base = pd.DataFrame({
         "source": source,
         "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
@@ -479,9 +479,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
         "truncated": long,
     })
     frame = pd.concat([base, fields], axis=1)
-    messages = fields["content"].to_numpy(dtype=object)
-    flags = continuation_flags(lines, matched, blank, rule, messages) | _after_partial(fields, matched, fmt)
-    texts = event_lines(lines, messages, matched & ~blank, flags)
+    texts = event_lines(lines, fields["content"].to_numpy(dtype=object), matched & ~blank, flags)
     frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
     return add_trace_events(frame) if fmt.json_key is not None else frame
 
@@ -527,6 +525,16 @@ def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarra
     return (lengths == 0) | np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
 
 
+def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, blank: np.ndarray, rule: Multiline,
+            fmt: LogFormat) -> tuple[np.ndarray, np.ndarray]:
+    """(blank (n,), continues (n,)) of parsed lines: the physical blank lines ``blank`` and a wrapped program's
+    empty messages (:func:`multiline.empty_messages`); and the lines that continue the event before them, the rest
+    of a CRI partial record among them. A chunk and the look past its end read them alike."""
+    content = fields["content"].to_numpy(dtype=object)
+    blank = blank | empty_messages(matched, content, rule)
+    return blank, continuation_flags(lines, matched, blank, rule, content) | _after_partial(fields, matched, fmt)
+
+
 def _after_partial(fields: pd.DataFrame, matched: np.ndarray, fmt: LogFormat) -> np.ndarray:
     """Bool (n,): under Kubernetes' CRI header, the records that go on from a partial one (tag ``P``: the runtime
     split a long line of the program's) and so continue its event."""
@@ -556,10 +564,8 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
             look = lines[:size + _LOOK_AHEAD]
             head = [*context, *look]
             fields, matched = fmt.parse(head)
-            content = fields["content"].to_numpy(dtype=object)
-            blank = _blank(head) | empty_messages(matched, content, rule)
-            flags = (continuation_flags(head, matched, blank, rule, content)
-                     | _after_partial(fields, matched, fmt))[len(context):]
+            blank, flags = _events(head, fields, matched, _blank(head), rule, fmt)
+            flags = flags[len(context):]
             stop = np.flatnonzero(~flags & ~blank[len(context):])
             checked = int(stop[0]) if len(stop) else len(flags)
             if checked < len(look) - _LOOK_AHEAD:
@@ -574,16 +580,13 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline,
                   ) -> Iterator[list[str]]:
     """The batches, each extended by the continuation lines that open the next one (at most ``_MAX_CARRY``: a
     longer run is cut there, and its line number in the batches appended to ``cut``)."""
-    seen = 0  # lines of the batches before ``following``
     current, following = next(batches, None), next(batches, None)
-    seen = len(current) if current is not None else 0
+    seen = len(current) if current is not None else 0  # lines of the batches before ``following``
     while following is not None:
         after = next(batches, None)
-        k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [], after is None)
-        while k is None:  # undecided to the batch's end: the next batch decides
-            following, after = following + after, next(batches, None)
-            k = _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [],
-                                       after is None)
+        while (k := _leading_continuations(following, fmt, rule, current[-_CONTEXT_LINES:] if current else [],
+                                           after is None)) is None:
+            following, after = following + after, next(batches, None)  # undecided to its end: the next decides
         if k == _MAX_CARRY and cut is not None and len(following) > k:
             cut.append(seen + k + 1)
         seen += len(following)

@@ -478,7 +478,7 @@ class BaseLogDetector(BaseEstimator):
         one line with its own ``timestamp``, in input order.
         """
         check_params(self)
-        X = X if isinstance(X, (pd.DataFrame, np.ndarray, str, bytes)) or hasattr(X, "__len__") else list(X)
+        X = X if hasattr(X, "__len__") else list(X)  # an iterator of lines: its rows are read more than once
         weights = _own_weights(X) if sample_weight is None else np.asarray(sample_weight, np.int64)
         if unique is None:
             unique = unique_documents(self._documents(X), weights)
