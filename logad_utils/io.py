@@ -183,7 +183,8 @@ codecs.register_error("logad.count", _replace_and_count)
 
 def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
                   problems: list[str] | None = None, passed_over: list[str] | None = None) -> list[Path]:
-    """Expand files, directories (recursively, log-like files only) and globs into a sorted list of files.
+    """Expand files, directories (recursively, log-like files only) and globs into a list of files, a directory's
+    and a glob's sorted by name but the files of one rotated log, which come oldest first.
 
     A path that yields no file raises :class:`LogInputError`; with ``problems`` given and
     several paths, its message is appended there instead and the other paths are kept.
@@ -217,7 +218,7 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     path = Path(item)
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file())
-        found = [p for p in files if _is_log_like(p)]
+        found = sorted((p for p in files if _is_log_like(p)), key=_oldest_first)
         if not found:
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
         if passed_over is not None:
@@ -226,7 +227,7 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     if path.is_file():
         return [path]
     if glob.has_magic(str(item)):
-        found = sorted(Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file())
+        found = sorted((Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file()), key=_oldest_first)
         if not found:
             raise LogInputError(f"{item}: pattern matches no file")
         return found
@@ -246,6 +247,19 @@ def rotation_stem(name: str) -> str:
     path = Path(name)
     stem = _ROTATED.sub("", re.sub(r"\.(gz|xz|bz2)$", "", path.name))
     return str(path.with_name(stem)) if stem else name
+
+
+def _oldest_first(path: Path) -> tuple:
+    """A sort key that puts the files of one rotated log oldest first (``app.log.2``, ``app.log.1``, ``app.log``;
+    ``access.log-20240309``, ``access.log-20240310``, ``access.log``), so that lines read in order of time where
+    no line carries one; other files sort by name."""
+    name = re.sub(r"\.(gz|xz|bz2)$", "", path.name)
+    suffix = _ROTATED.search(name)
+    if suffix is None or suffix.start() == 0:
+        return path.with_name(name).parts, 2, 0, ""
+    number = suffix.group()[1:]
+    rank = (0, -int(number), "") if number.isdigit() and len(number) <= 3 else (1, 0, number)
+    return path.with_name(name[:suffix.start()]).parts, *rank
 
 
 def _is_hidden_or_labels(path: Path) -> bool:

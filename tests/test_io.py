@@ -101,6 +101,21 @@ def test_gzip_and_directory_and_glob(tmp_path):
     assert len(read_logs(str(tmp_path / "**" / "*.gz"), warn=False)) == 3
 
 
+def test_the_files_of_a_rotated_log_are_read_oldest_first(tmp_path):
+    # Untimed lines keep their order of time only if app.log.10 (oldest) comes before app.log.2, app.log.1, app.log.
+    for n in (10, 2, 1):
+        write(tmp_path / f"app.log.{n}", f"rotation {n}\n".encode())
+    write(tmp_path / "app.log", b"current\n")
+    write(tmp_path / "apt.log", b"other\n")
+    expected = ["app.log.10", "app.log.2", "app.log.1", "app.log", "apt.log"]
+    assert [f.name for f in resolve_paths(tmp_path)] == expected
+    assert [f.name for f in resolve_paths(str(tmp_path / "ap*"))] == expected
+    assert read_logs(tmp_path, warn=False)["content"].tolist() == ["rotation 10", "rotation 2", "rotation 1",
+                                                                    "current", "other"]
+    # Named one by one, files keep the order they were given in.
+    assert [f.name for f in resolve_paths([tmp_path / "app.log", tmp_path / "app.log.1"])] == ["app.log", "app.log.1"]
+
+
 def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_path, capsys):
     # logrotate's dateext names (access.log-20240310[.gz]) and numbered ones are logs; a CSV export beside them is
     # named in a warning, never silently dropped.
@@ -115,7 +130,7 @@ def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_pa
     write(logs / "run.labels.csv", b"line_no,is_anomaly\n")
     write(logs / ".hidden.log", b"x\n")
     names = [f.name for f in resolve_paths(logs)]
-    assert names == ["error.log", "error.log-20240309.gz", "error.log-20240310", "syslog.1"]
+    assert names == ["error.log-20240309.gz", "error.log-20240310", "error.log", "syslog.1"]
     frame = read_logs(logs, warn=False)
     assert len(frame) == 9
     [warning] = [w for w in frame.attrs["read_report"]["warnings"] if "not named like logs" in w]
