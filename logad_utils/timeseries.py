@@ -772,7 +772,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
         raw += _block_alerts(counts, cols, life[cols], spans[cols], seasonal, log_cut, expected, traffic, shifts,
                              flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
-    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap))
+    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap), not seasonal)
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
     table = _alert_table(alerts, occ, counts, frame)
@@ -1037,24 +1037,30 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
 
 
-def _without_routine_alerts(alerts: list[tuple]) -> list[tuple]:
+def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
     """Bursts (drops) of a template that recur at a regular period are its routine, as a regular template is
     (the silence rule): at least ``MIN_ROUTINE`` of them, the 10th to 90th percentiles of the gaps between their
     starts within half and twice the median gap, and one in at least half of the periods from the first to the
-    last. A batch job every two hours in a log of less than two days has no daily profile to expect it by."""
+    last. A batch job every two hours in a log of less than two days has no daily profile to expect it by.
+    Without a daily profile (``rolling``), gaps between a template's drops are also taken between every other
+    start: the drops a rolling baseline shows at both edges of a job's long pause come two a period."""
     starts: dict[tuple, list[float]] = {}
     for kind, c, a, *_ in alerts:
         if kind in ("burst", "drop"):
             starts.setdefault((kind, c), []).append(a)
-    routine = set()
-    for key, times in starts.items():
-        if len(times) >= MIN_ROUTINE:
-            times = np.sort(times)
-            q10, period, q90 = _linear_quantiles(np.diff(times), _GAP_LEVELS)
-            if (period > 0 and q10 >= period / 2 and q90 <= 2 * period
-                    and len(times) >= 0.5 * ((times[-1] - times[0]) / period + 1)):
-                routine.add(key)
+    routine = {key for key, times in starts.items()
+               if any(_recur(np.sort(times), per_period)
+                      for per_period in ((1, 2) if rolling and key[0] == "drop" else (1,)))}
     return [al for al in alerts if (al[0], al[1]) not in routine]
+
+
+def _recur(times: np.ndarray, per_period: int) -> bool:
+    """Whether sorted start times (n,) come ``per_period`` to a regular period (see :func:`_without_routine_alerts`)."""
+    if len(times) < MIN_ROUTINE * per_period:
+        return False
+    q10, period, q90 = _linear_quantiles(times[per_period:] - times[:-per_period], _GAP_LEVELS)
+    return bool(period > 0 and q10 >= period / 2 and q90 <= 2 * period
+                and len(times) >= 0.5 * per_period * ((times[-1] - times[0]) / period + 1))
 
 
 def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]

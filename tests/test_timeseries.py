@@ -495,18 +495,31 @@ def test_steady_short_logs_get_no_long_window_burst(seed):
     assert "burst" not in kinds(find_trends(_steady(seconds, ids)), "cache warm")
 
 
-def test_an_hourly_batch_job_in_a_short_log_is_routine():
-    # Five busy minutes every hour for 20 hours: without two days there is no daily profile to expect them by,
-    # and every run was a burst of all lines.
-    rng = np.random.default_rng(300)
+def _batch_job_log(minutes: int, every: int, seed: int = 300) -> pd.DataFrame:
+    """20 hours of three steady templates and a job (template 3) busy ``minutes`` every ``every`` hours."""
+    rng = np.random.default_rng(seed)
     span = 20 * 3600.0
     parts = [(rng.uniform(0, span, rng.poisson(rate * span)), c) for c, rate in enumerate([0.5, 0.3, 0.1])]
-    parts += [(rng.uniform(h * 3600 + 600, h * 3600 + 900, rng.poisson(150)), 3) for h in range(20)]
+    parts += [(rng.uniform(h * 3600 + 600, h * 3600 + 600 + minutes * 60, rng.poisson(30 * minutes)), 3)
+              for h in range(0, 20, every)]
     seconds = np.concatenate([p for p, _ in parts])
     ids = np.concatenate([np.full(len(p), c) for p, c in parts])
     order = np.argsort(seconds, kind="stable")
-    alerts = find_trends(_steady(seconds[order], ids[order])).alerts
+    return _steady(seconds[order], ids[order])
+
+
+def test_an_hourly_batch_job_in_a_short_log_is_routine():
+    # Five busy minutes every hour for 20 hours: without two days there is no daily profile to expect them by,
+    # and every run was a burst of all lines.
+    alerts = find_trends(_batch_job_log(5, 1)).alerts
     assert (alerts["kind"] == "burst").sum() <= 1
+
+
+def test_the_pauses_of_a_two_hourly_batch_job_are_routine():
+    # 20 minutes every two hours: the rolling baseline drops at both edges of each 100-minute pause, so the drops
+    # come two a period, 36 and 84 minutes apart; there were 20 of them.
+    alerts = find_trends(_batch_job_log(20, 2)).alerts
+    assert ((alerts["kind"] == "drop") & (alerts["template_id"] == 3)).sum() <= 1
 
 
 @pytest.mark.parametrize("n", [720, 750])
