@@ -48,8 +48,8 @@ from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
 from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, Stamps, bound_times, check_read,
-                        fit_score, join_lean, join_positions, key_positions, key_times, lean_rows, parse_rows,
-                        score_keys, score_rows, write_frames)
+                        continuation_positions, fit_score, join_lean, join_positions, key_positions, key_times,
+                        lean_rows, order_ids, parse_rows, score_keys, score_rows, table_ids, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -400,7 +400,7 @@ def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequen
         ids = table.add_chunk(chunk, masker_)
         if times:
             stamps.add(key_times(ids, chunk))
-            line_ids.append(ids.astype(np.int32))
+            line_ids.append(order_ids(ids, chunk))
         layout.add(chunk.drop(columns="raw"))
     return table, layout, report, rolls, stamps, np.concatenate(line_ids) if line_ids else np.zeros(0, np.int32)
 
@@ -420,8 +420,10 @@ def global_times(result: tuple, ids: np.ndarray, lags: dict[str, int]) -> np.nda
 
 
 def global_line_ids(result: tuple, ids: np.ndarray) -> np.ndarray:
-    """Worker side: a first-pass result's line key ids (n,) int32 as the driver's key ids (k,)."""
-    return ids[result[5]].astype(np.int32)
+    """Worker side: a first-pass result's line order ids (n,) int32 (:func:`streaming.order_ids`) with the
+    driver's key ids (k,)."""
+    order = result[5]
+    return np.where(order < 0, ~ids[table_ids(order)], ids[table_ids(order)]).astype(np.int32)
 
 
 class DaskOrder:
@@ -439,6 +441,13 @@ class DaskOrder:
             shared = self.client.scatter(np.asarray(keys, dtype=np.int64), broadcast=True, hash=False)
             futures = [self.client.submit(key_positions, ids, shared, start, pure=False) for ids, start in self.parts]
             return join_positions(self.client.gather(futures))
+
+    def continuations(self) -> np.ndarray:
+        """Positions (c,) of the lines that continue an event, in input order."""
+        with _cluster_errors():
+            futures = [self.client.submit(continuation_positions, ids, start, pure=False) for ids, start in self.parts]
+            found = self.client.gather(futures)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def merge_times(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -90,6 +90,17 @@ def event_starts(lines: pd.DataFrame) -> np.ndarray:
     return (np.isnan(event) | np.isnan(line) | (event == line)).astype(np.int64)
 
 
+def order_ids(ids: np.ndarray, lines: pd.DataFrame) -> np.ndarray:
+    """Each line's table id (n,) int32 as a line order keeps it: a continuation line's as ``~id`` (negative), so
+    that the storm rule counts events (see :meth:`SpilledOrder.continuations`)."""
+    return np.where(event_starts(lines) == 1, ids, ~np.asarray(ids, dtype=np.int64)).astype(np.int32)
+
+
+def table_ids(order: np.ndarray) -> np.ndarray:
+    """The table ids (n,) of :func:`order_ids` (n,)."""
+    return np.where(order < 0, ~order, order)
+
+
 def fit_weights(keys: pd.DataFrame) -> np.ndarray:
     """What each row of a key table weighs in a fit (k,): its events (:func:`event_starts`), else its lines."""
     return keys["events" if "events" in keys else "count"].to_numpy()
@@ -454,15 +465,31 @@ class SpilledOrder:
         self.spill.seek(0)
         return join_positions(found)
 
+    def continuations(self) -> np.ndarray:
+        """Positions (c,) of the lines that continue an event (a stack trace's frames), in input order."""
+        self.spill.seek(0)
+        found, start = [], 0
+        while len(ids := np.fromfile(self.spill, dtype=np.int32, count=self.block)):
+            found.append(continuation_positions(ids, start))
+            start += len(ids)
+        self.spill.seek(0)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
 
 def key_positions(ids: np.ndarray, keys: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(key id (p,), position (p,)) of the lines among ``ids`` (n,), the key ids of lines ``start`` onwards,
-    whose key is among ``keys``."""
+    """(key id (p,), position (p,)) of the lines among ``ids`` (n,), the :func:`order_ids` of lines ``start``
+    onwards, whose key is among ``keys``."""
+    ids = table_ids(ids)
     keys = np.asarray(keys, dtype=np.int64)
     wanted = np.zeros(int(keys.max(initial=-1)) + 2, dtype=bool)  # the last slot stands for every other key
     wanted[keys] = True
     at = np.flatnonzero(wanted[np.minimum(ids, len(wanted) - 1)])
     return ids[at].astype(np.int64), at + np.int64(start)
+
+
+def continuation_positions(ids: np.ndarray, start: int = 0) -> np.ndarray:
+    """Positions (c,) of the continuation lines among :func:`order_ids` (n,) of lines ``start`` onwards."""
+    return np.flatnonzero(ids < 0) + np.int64(start)
 
 
 def join_positions(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -509,7 +536,7 @@ class StreamRun:
         ids = np.fromfile(self.spill, dtype=np.int32, count=n)
         if len(ids) != n:
             raise LogInputError("input changed while it was read (more lines than in the first pass)")
-        return ids
+        return table_ids(ids)
 
     def times(self) -> Stamps:
         """What the detector's routine and storm rules read of the lines' times and order (:class:`Stamps`)."""
@@ -540,7 +567,7 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
                     {}, chunk_lines, kept)
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
         ids = table.add_chunk(chunk, masker)
-        run.spill.write(ids.astype(np.int32).tobytes())
+        run.spill.write(order_ids(ids, chunk).tobytes())
         if times:
             run.stamps.add(key_times(ids, chunk))
         lines = chunk.drop(columns="raw")

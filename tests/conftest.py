@@ -34,11 +34,11 @@ def with_unparsed_lines(path: Path, out: Path) -> Path:
     out.write_text("\n".join(lines) + "\n")
     return out
 
-def write_trace_log(path: Path, n: int = 1000, every: int = 120) -> Path:
-    """``n`` requests, every ``every``-th from the 60th a failure with a 10-line Java trace (8 failures of 11
-    lines each, 8 % of the lines and under 1 % of the events at the defaults)."""
+def write_trace_log(path: Path, n: int = 1000, every: int = 120, frames: int = 9) -> Path:
+    """``n`` requests, every ``every``-th from the 60th a failure with a Java trace of ``frames`` + 1 lines (8
+    failures of 11 lines each, 8 % of the lines and under 1 % of the events at the defaults)."""
     trace = ["java.lang.IllegalStateException: pool exhausted", *[f"\tat com.acme.C{k}.run(C{k}.java:{k})"
-                                                                   for k in range(9)]]
+                                                                   for k in range(frames)]]
     lines = []
     for i in range(n):
         stamp = f"2024-03-05 {10 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},000"

@@ -336,6 +336,20 @@ def test_events_weigh_one_line_each_across_byte_ranges(client, tmp_path):
     _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
 
 
+def test_spread_errors_with_long_traces_are_no_storm_on_the_workers(client, tmp_path):
+    # Each partition's line order marks its continuation lines, as the spilled order of one process does.
+    path = write_trace_log(tmp_path / "app.log", every=12, frames=30)
+    out = _run(DaskEngine(client, block_bytes=BLOCK), path, "scores", tmp_path / "scores.parquet")
+    frame, scores, labels = _reference_scores(path)
+    assert labels.sum() == 0
+    _assert_same_scores(pd.read_parquet(out), frame, scores, labels)
+    on_workers = DaskEngine(client, block_bytes=BLOCK).count_keys(path).times().order.continuations()
+    single = count_keys(path, chunk_lines=500)
+    one_process = single.times().order.continuations()
+    single.spill.close()
+    assert len(on_workers) > 2000 and np.array_equal(on_workers, one_process)
+
+
 def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path):
     path, stamp, lines = tmp_path / "syslog", pd.Timestamp("2023-12-28"), []
     while stamp < pd.Timestamp("2025-01-03"):  # two New Years, and a 29 February between them

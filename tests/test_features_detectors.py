@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from conftest import ODD, ROUTINE, corpus
+from conftest import ODD, ROUTINE, corpus, write_trace_log
 from logad_utils.detectors import LineRows, TfidfDetector, auto_threshold, combine, compute_threshold
 from logad_utils.pipeline import parse_logs
 from logad_utils.cli import main
 from logad_utils.evaluate import MethodRun, detection_metrics, grouping_accuracy
 from logad_utils.features import TOKEN_PATTERN, WeightedTfidf, frame_documents, severity, unique_documents
 from logad_utils import evaluate, terms
-from logad_utils.streaming import join_positions, key_positions
+from logad_utils.streaming import event_starts, join_positions, key_positions
 from logad_utils.terms import distinctive_terms, distinctive_values, log_odds, percentile_band, term_scores
 
 def test_weighted_fit_on_uniques_equals_fit_on_all_lines():
@@ -190,6 +190,15 @@ def test_a_whole_file_read_beside_others_is_no_storm_but_a_storm_within_a_file_i
     stormy = np.r_[np.zeros(400), np.zeros(700), np.full(200, 5.0), np.zeros(700)]
     assert np.flatnonzero(stormy > compute_threshold(stormy, order=LineRows(np.array([0, 400, 2000])))).tolist() \
         == list(range(1100, 1300))
+
+
+def test_errors_spread_over_a_log_are_no_storm_however_long_their_traces(tmp_path):
+    # Every 12th request fails with a 31-line trace: 8 % of the events, but 74 % of the lines, spread evenly. A
+    # storm is counted in events, as the cut is; counted in lines, the whole log was one.
+    frame = parse_logs(write_trace_log(tmp_path / "app.log", every=12, frames=30), warn=False)
+    detector = TfidfDetector().fit(frame)
+    assert len(frame) > 3000 and detector.labels_.sum() == 0
+    assert detector.threshold_ == compute_threshold(detector.decision_scores_, weights=event_starts(frame))
 
 
 def test_a_storm_among_lines_of_sources_merged_by_time_is_still_a_storm():

@@ -174,6 +174,15 @@ def test_events_weigh_one_line_each_when_streamed_as_in_memory(tmp_path):
     _assert_same(_stream_scores(path, tmp_path, 333), frame, detector.decision_scores_, detector.labels_)
 
 
+def test_spread_errors_with_long_traces_stream_as_no_storm_like_the_in_memory_fit(tmp_path):
+    # The spilled line order marks continuation lines, so the storm rule counts events there too.
+    path = write_trace_log(tmp_path / "app.log", every=12, frames=30)
+    frame = parse_logs(path, miner=LogTemplateMiner(), warn=False)
+    detector = make_detector("tfidf").fit(frame)
+    assert detector.labels_.sum() == 0
+    _assert_same(_stream_scores(path, tmp_path, 333), frame, detector.decision_scores_, detector.labels_)
+
+
 def test_a_failed_write_leaves_no_file(tmp_path):
     def frames():
         yield pd.DataFrame({"a": [1, 2]})

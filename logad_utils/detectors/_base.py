@@ -120,7 +120,8 @@ class LineRows:
 def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, density: float,
                    files: np.ndarray | None = None) -> bool:
     """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input whose lines they
-    make at least ``density`` of, the blank lines at sorted positions (b,) (a Go panic's) not counted; with
+    make at least ``density`` of, the lines at sorted positions ``blank`` (b,) (blank lines, continuation lines)
+    not counted; with
     ``files`` (each file's first position, then the line count) and several files, a stretch of at most half of
     its file: a file read beside others, whole, is another source, not a storm."""
     m = len(positions)
@@ -173,11 +174,16 @@ def storm_threshold(scores: np.ndarray, cut: float, order, weights: np.ndarray |
                           & (above[:-1] >= max(2, np.ceil(min_mass * n))))
     if not len(gaps):
         return cut
-    # Every line of the rows above the widest gap, those of weight 0 (the continuation lines of an event) too,
-    # and the blank lines.
+    # Every line of the rows above the widest gap, the blank lines, and those of weight 0 (the continuation lines
+    # of an event): a storm is counted in events, as the cut is, and an error's trace of 30 lines in every tenth
+    # event would otherwise fill most of the lines of a stretch.
+    find = getattr(order, "continuations", None)
+    continuation = find() if find is not None else np.flatnonzero(weights == 0)  # LineRows: row i is line i
     line_rows, positions = order.positions(np.flatnonzero((scores >= top[gaps.max()]) | np.isnan(scores)))
     line_scores = scores[line_rows]
-    blank = positions[np.isnan(line_scores)]
+    skipped = np.isnan(line_scores) | np.isin(positions, continuation)
+    blank = np.union1d(positions[np.isnan(line_scores)], continuation)
+    positions, line_scores = positions[~skipped], line_scores[~skipped]
     ranked = gaps[np.argsort(-relative[gaps], kind="stable")]
     # Every line above a gap first; then, for a storm under lines the ordinary cut flags already that are spread
     # over the log, the lines between the gap and the cut alone (at least min_mass of the lines, as above).
