@@ -62,7 +62,9 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
             # Tiny inputs: TruncatedSVD does not centre, so two messages' one component put them on one spot.
             dense = vectors.toarray() if sparse.issparse(vectors) else np.asarray(vectors, dtype=np.float64)
             reduced = PCA(n_components=k, random_state=seed).fit_transform(dense)
-    if method == "tsne" and u > 3:
+    # t-SNE needs two dimensions to start from, and points that differ: on identical ones its Barnes-Hut tree
+    # never splits (the process dies), and the PCA positions are already the layout.
+    if method == "tsne" and reduced.shape[1] >= 2 and len(np.unique(reduced.round(9), axis=0)) > 3:
         from sklearn.manifold import TSNE
 
         reduced = TSNE(n_components=2, init="pca", random_state=seed,

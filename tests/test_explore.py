@@ -139,6 +139,13 @@ def test_frames_without_times_components_or_sources():
     assert model.pattern_table()["template_id"].tolist() == [1, 0, 2], "an unscored template ranks last"
 
 
+def test_tsne_of_identical_or_one_dimensional_vectors_is_their_pca_layout():
+    # Messages that differ only in punctuation share one TF-IDF vector: t-SNE's tree on them killed the process.
+    assert np.array_equal(layout_points(np.ones((8, 4)), "tsne"), np.zeros((8, 2)))
+    line = layout_points(np.arange(6.0)[:, None], "tsne")  # one feature: nothing to start t-SNE from
+    assert line.shape == (6, 2) and len(np.unique(line[:, 0])) == 6 and not line[:, 1].any()
+
+
 def test_layouts_are_seeded():
     import scipy.sparse as sp
 
