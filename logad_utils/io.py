@@ -384,9 +384,14 @@ def line_ends(path: str | os.PathLike, head: bytes, opener: Callable = open, enc
 
 
 def split_lines(text: str) -> list[str]:
-    """The lines of text ended by "\n" or "\r\n" (the last one unfinished, maybe empty); a lone "\r" ends no
-    line: progress output rewrites a line with it, and ``wc -l``, ``grep -n`` and editors count no line there."""
-    return text.replace("\r\n", "\n").split("\n")
+    """The lines of text ended by "\n" or "\r\n" (the last one unfinished, maybe empty), ``text`` starting at a
+    line start; a lone "\r" ends no line: progress output rewrites a line with it, and ``wc -l``, ``grep -n``
+    and editors count no line there. A byte-order mark that opens a line is left out: files written with one
+    and joined (``cat a.log b.log``) carry it into their lines, where it would hide the line's header."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if "\ufeff" in text:
+        lines = [line[1:] if line[:1] == "\ufeff" else line for line in lines]
+    return lines
 
 
 def _sniff_encoding(head: bytes) -> str:

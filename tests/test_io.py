@@ -293,6 +293,18 @@ def test_any_text_gives_one_row_per_line(tmp_path_factory, lines, sep):
     assert frame["line_no"].tolist() == list(range(1, len(expected) + 1))
 
 
+def test_a_byte_order_mark_inside_a_file_is_not_part_of_its_line(tmp_path):
+    # Two files written with a BOM, joined by cat: the second one's BOM opens a line in the middle.
+    def part(day: int) -> bytes:
+        return "\ufeff".encode() + "".join(f"2024-03-0{day} 09:00:{i:02d},000 INFO [main] app.Worker - job {i} done\n"
+                                          for i in range(30)).encode()
+
+    write(tmp_path / "joined.log", part(4) + part(7))
+    frame = read_logs(tmp_path / "joined.log", warn=False)
+    assert frame["timestamp"].dt.day.tolist() == [4] * 30 + [7] * 30
+    assert not frame["raw"].str.contains("\ufeff").any() and frame["level"].eq("INFO").all()
+
+
 def test_utf16_with_bom_is_decoded(tmp_path):
     frame = read_logs(write(tmp_path / "ps.log", "first line\r\nsecond line\r\n".encode("utf-16")), warn=False)
     assert frame["raw"].tolist() == ["first line", "second line"]
