@@ -10,9 +10,11 @@ and a busier target does not make every template look larger. With two
 such templates, one of them may be the one that changed: r is the ratio of
 the one nearer (in log) to the sides' ratio of time spans (1 without
 times), as a template's lines moved with time unless it changed. With fewer than
-2, r is target lines / baseline lines: one template says nothing of the
-sides' sizes, as it may be the one that changed. Given the
-template's c lines over both sides, its target count is binomial with
+2, r is that ratio of time spans itself: one template says nothing of the
+sides' sizes, as it may be the one that changed, and nor do the sides' line
+totals, which a new template's flood swells. Counts are of events: a stack
+trace's lines are one occurrence of its event, however deep. Given the
+template's c events over both sides, its target count is binomial with
 p = r / (1 + r) when it changed like the rest (the exact conditional test
 for two Poisson rates); the two-sided p-value doubles the smaller tail
 (scipy.stats.binom), and the p-values of all templates are adjusted with
@@ -37,6 +39,7 @@ import pandas as pd
 from scipy.stats import binom, entropy, false_discovery_control
 
 from .io import LogInputError, read_logs
+from .streaming import event_starts
 from .atomic import write_table, write_text
 from .report import _STYLE
 from .templates import LogTemplateMiner, mine_templates
@@ -58,13 +61,14 @@ Paths = str | os.PathLike | Sequence[str | os.PathLike]
 @dataclass
 class Comparison:
     """Per-template comparison (:data:`COMPARE_COLUMNS`, one row per template), the symmetric KL divergence,
-    example lines (template id → ``source, line_no, raw`` rows) and the line totals of each side."""
+    example events (template id → ``source, line_no, raw`` rows of their first lines) and the event totals of each
+    side."""
 
     table: pd.DataFrame
     divergence: float
     examples: dict
-    baseline_lines: int
-    target_lines: int
+    baseline_events: int
+    target_events: int
     alpha: float = ALPHA
 
     def count(self, status: str) -> int:
@@ -76,6 +80,9 @@ def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str 
                miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read both sides and mine their templates together: (baseline frame, target frame), ids shared."""
     sides = [_read(paths, fmt, json_key, f"{side}: ") for side, paths in (("baseline", baseline), ("target", target))]
+    for side, frame in zip(("baseline", "target"), sides):
+        if "blank" in frame and frame["blank"].all():
+            raise LogInputError(f"{side}: no lines to read: every line is blank")
     both = mine_templates(pd.concat(sides, ignore_index=True), miner)
     n = len(sides[0])
     return both.iloc[:n].reset_index(drop=True), both.iloc[n:].reset_index(drop=True)
@@ -134,12 +141,17 @@ def symmetric_kl(baseline: np.ndarray, target: np.ndarray, prior: float = 0.5) -
 
 
 def _counts(frame: pd.DataFrame) -> pd.Series:
-    """Lines per template id of one side (blank lines left out)."""
-    ids = frame["template_id"].to_numpy()
-    keep = ids >= 0
+    """Events per template id of one side: their first lines (blank lines left out)."""
+    keep = _event_rows(frame)
+    return pd.Series(frame["template_id"].to_numpy()[keep]).value_counts()
+
+
+def _event_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows (n,) bool that start an event and have a template: not a continuation line, not blank."""
+    keep = (frame["template_id"].to_numpy() >= 0) & (event_starts(frame) == 1)
     if "blank" in frame:
         keep &= ~frame["blank"].to_numpy(dtype=bool)
-    return pd.Series(ids[keep]).value_counts()
+    return keep
 
 
 def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = ALPHA,
@@ -174,14 +186,15 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
 
 def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:
     """Target / baseline size (see the module docstring) from per-template counts (k,) of each side; with two
-    steady templates, the ratio of the one nearer (in log) to ``reference``, the sides' ratio of time spans."""
+    steady templates, the ratio of the one nearer (in log) to ``reference``, the sides' ratio of time spans;
+    with fewer, ``reference`` itself."""
     steady = (b >= MIN_LINES) & (t >= MIN_LINES)
     ratios = np.log(t[steady] / b[steady])
     if len(ratios) == 2:  # no majority: the one that moved as time did
         return float(np.exp(ratios[np.argmin(np.abs(ratios - np.log(reference)))]))
     if len(ratios) > 2:
         return float(np.exp(np.median(ratios)))
-    return float(t.sum() / b.sum()) if b.sum() and t.sum() else 1.0
+    return float(reference)
 
 
 def _span_ratio(baseline: pd.DataFrame, target: pd.DataFrame) -> float:
@@ -212,12 +225,14 @@ def _template_names(frame: pd.DataFrame) -> pd.Series:
 
 
 def _examples(baseline: pd.DataFrame, target: pd.DataFrame, table: pd.DataFrame, n: int) -> dict:
-    """Up to n example lines per changed template: from the target when new or up, else from the baseline."""
+    """Up to n example events (their first lines) per changed template: from the target when new or up, else from
+    the baseline."""
     out = {}
     for side, statuses in ((target, ("new", "up")), (baseline, ("gone", "down"))):
         wanted = set(table.loc[table["status"].isin(statuses), "template_id"])
         text = "raw" if "raw" in side else "content"
-        rows = side[side["template_id"].isin(wanted)].groupby("template_id", sort=False).head(n)
+        events = side[_event_rows(side)]
+        rows = events[events["template_id"].isin(wanted)].groupby("template_id", sort=False).head(n)
         for tid, group in rows.groupby("template_id", sort=False):
             out[int(tid)] = group[["source", "line_no", text]].rename(columns={text: "raw"}).reset_index(drop=True)
     return out
@@ -248,7 +263,7 @@ def _section(comparison: Comparison, title: str, rows: pd.DataFrame, total: int)
 def render_comparison(comparison: Comparison, title: str = "logad compare") -> str:
     """The comparison as one self-contained HTML page."""
     table = comparison.table
-    cards = {"baseline lines": f"{comparison.baseline_lines:,}", "target lines": f"{comparison.target_lines:,}",
+    cards = {"baseline events": f"{comparison.baseline_events:,}", "target events": f"{comparison.target_events:,}",
              "templates": f"{len(table):,}", "symmetric KL": f"{comparison.divergence:.3f}",
              **{s: comparison.count(s) for s in ("new", "gone", "up", "down")}}
     card_html = "".join(f'<div class="card">{html.escape(k)}<b>{html.escape(str(v))}</b></div>'

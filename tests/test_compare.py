@@ -118,6 +118,48 @@ def test_the_one_shared_template_that_exploded_is_up(tmp_path):
     assert dict(zip(table["template"].str.split().str[0], table["status"])) == {"write": "up", "connection": "gone"}
 
 
+def test_a_deeper_stack_trace_is_the_same_event(tmp_path):
+    # 20 failures on each side, with 2 frames before and 12 after: counted in lines they were 100 -> 300, "up".
+    def log(path, frames):
+        lines = []
+        for i in range(200):
+            lines.append(f"2024-03-11 10:{i // 60:02d}:{i % 60:02d},000 INFO [main] api - request {i} served")
+            if i % 10 == 0:
+                lines += [f"2024-03-11 10:{i // 60:02d}:{i % 60:02d},500 ERROR [main] api - request failed",
+                          "java.lang.IllegalStateException: pool shut down",
+                          *[f"\tat com.acme.L{k}.call(L{k}.java:{k})" for k in range(frames)]]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    comparison = compare_frames(*read_sides(log(tmp_path / "a.log", 2), log(tmp_path / "b.log", 12)))
+    assert set(comparison.table["status"]) == {"same"} and comparison.table["target_count"].sum() == 220
+    assert (comparison.table["baseline_count"] == comparison.table["target_count"]).all()
+    assert comparison.baseline_events == comparison.target_events == 220
+
+
+def test_with_one_shared_template_the_time_spans_set_the_size(tmp_path):
+    # Two hours each, a heartbeat a minute on both, and 3,000 new timeouts: the heartbeat is the same, not 96 %
+    # down as the sides' line totals (3,120 / 120) made it.
+    def log(path, extra):
+        beats = [f"2024-03-11 {10 + i // 60:02d}:{i % 60:02d}:00 heartbeat from node-1 ok" for i in range(120)]
+        storm = [f"2024-03-11 {10 + i // 1500:02d}:{i % 1500 // 25:02d}:30 timeout talking to db shard {i % 7}"
+                 for i in range(extra)]
+        path.write_text("\n".join(sorted(beats + storm)) + "\n")
+        return path
+
+    table = compare_frames(*read_sides(log(tmp_path / "a.log", 0), log(tmp_path / "b.log", 3000))).table
+    assert table["status"].tolist() == ["new", "same"]
+    assert abs(table["delta_pct"].iloc[1]) < 1  # the spans differ by the half minute the storm runs on
+
+
+def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
+    (tmp_path / "blank.log").write_text("\n\n  \n")
+    base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
+    assert main(["compare", "--baseline", str(base), "--target", str(tmp_path / "blank.log"),
+                 "--out", str(tmp_path / "out")]) != 0
+    assert "target: no lines to read: every line is blank" in capsys.readouterr().err
+
+
 def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
     base, target = sides
     out = tmp_path / "cmp"
