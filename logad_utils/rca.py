@@ -1072,7 +1072,8 @@ def add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: p
     that drops: the component writing that template is implicated. An alert
     counts for an incident of the same source when it starts in the
     ``window`` before the incident's start (time, or ``window_lines`` lines
-    without timestamps); an alert long under way, such as a template gone
+    without timestamps) from a line before the incident's first and in no
+    incident (a storm's own burst is no warning of it); an alert long under way, such as a template gone
     days ago, says nothing about this incident, and a ``shift`` starts at a
     chosen split (a midnight), not when something happened. Its writer (the
     unit of the alert's first line) gets precursor 1, possibly as a new
@@ -1103,6 +1104,10 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
             for unit, kind, template in zip(alerts["unit"], alerts["kind"], alerts["template"])]
     begins = timestamps_ns(pd.Series([inc.start for inc in incidents], dtype=object)).view("datetime64[ns]")
     width = pd.Timedelta(window).to_timedelta64()
+    # An alert whose first line lies in an incident is that incident's own trend (its storm), no warning sign.
+    owned = np.zeros(len(alerts), dtype=bool)
+    for inc in incidents:
+        owned |= (source == inc.source) & (line_no >= inc.first_line_no) & (line_no <= inc.last_line_no)
     for inc, begin in zip(incidents, begins):
         if not np.isnat(begin) and timed.any():
             lag = begin - start
@@ -1110,7 +1115,7 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
         else:
             lag = inc.first_line_no - line_no
             just_before = (lag >= 0) & (lag <= window_lines)
-        hits = np.flatnonzero(just_before & (source == inc.source))
+        hits = np.flatnonzero(just_before & (source == inc.source) & (line_no < inc.first_line_no) & ~owned)
         for i in hits:
             _add_precursor(inc, *said[i])
         if len(hits):

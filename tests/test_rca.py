@@ -136,7 +136,7 @@ def trend_alert(frame, kind, template, start_s, end_s):
 
 
 def test_a_trend_alert_just_before_an_incident_implicates_its_writer():
-    frame = make_frame(cascade(1800))
+    frame = make_frame(cascade(1800) + [(1790, "STORAGE", "volume /data latency high", 0, 1.0)])
     frame.loc[frame["template"] == "job tick", "component"] = "SCHED"
     plain = rca.analyze(frame).incidents[0].candidates.set_index("component")
     silence = trend_alert(frame, "silence", "job tick", 1500, 2400)
@@ -147,7 +147,7 @@ def test_a_trend_alert_just_before_an_incident_implicates_its_writer():
     assert "silence of 'job tick'" in cands.loc["SCHED", "evidence"]
     assert inc.candidates["score"].is_monotonic_decreasing and inc.root_cause == "STORAGE"
     # An alert on a writer already among the candidates raises its score by w_P / sum(w).
-    storm = trend_alert(frame, "burst", "volume /data write failed, error E17", 1790, 1900)
+    storm = trend_alert(frame, "burst", "volume /data latency high", 1790, 1900)
     cands = rca.analyze(frame, trends=storm).incidents[0].candidates.set_index("component")
     gain = rca.WEIGHTS["precursor"] / sum(rca.WEIGHTS.values())
     assert cands.loc["STORAGE", "score"] == pytest.approx(plain.loc["STORAGE", "score"] + gain)
@@ -169,6 +169,18 @@ def test_trend_alerts_long_before_or_after_the_start_are_no_evidence():
     for alerts in (early, late):
         cands = rca.analyze(frame, trends=alerts).incidents[0].candidates
         assert (cands["precursor"] == 0).all() and not cands["evidence"].str.contains("trend").any()
+
+
+def test_an_incidents_own_burst_or_another_incidents_is_no_warning_sign():
+    # Two incidents 400 s apart (split at 2 minutes); the first one's storm is alerted from its own first line,
+    # which is also within 10 minutes before the second.
+    frame = make_frame(cascade(600) + cascade(1000, root="NET", code="E42"))
+    settings = {"max_gap": "2min", "pre_window": "10min"}
+    first, second = rca.analyze(frame, **settings).incidents
+    own = trend_alert(frame, "burst", "volume /data write failed, error E17", 600, 700)
+    assert own["first_line_no"].item() == first.first_line_no < second.first_line_no
+    for inc in rca.analyze(frame, trends=own, **settings).incidents:
+        assert (inc.candidates["precursor"] == 0).all() and not inc.candidates["evidence"].str.contains("trend").any()
 
 
 def test_works_without_a_component_column():
