@@ -45,7 +45,9 @@ def log_odds(count_a: np.ndarray, count_b: np.ndarray, prior: float = 100.0) -> 
 
     count_a, count_b: (k,) occurrences per item. ``prior`` is the prior's total
     pseudo-count, spread over items by their pooled frequency, which keeps rare
-    items from dominating (Monroe, Colaresi & Quinn, 2008). Returns (delta (k,), z (k,)).
+    items from dominating (Monroe, Colaresi & Quinn, 2008). Returns (delta (k,), z (k,)). The variance keeps
+    both odds' complements: Monroe's shortcut leaves them out, which holds for rare words but overstates z by
+    half for a template that holds most of the lines.
     """
     a = np.asarray(count_a, dtype=float)
     b = np.asarray(count_b, dtype=float)
@@ -56,7 +58,8 @@ def log_odds(count_a: np.ndarray, count_b: np.ndarray, prior: float = 100.0) -> 
     na, nb = a.sum(), b.sum()
     delta = (np.log((a + alpha) / (na + alpha0 - a - alpha))
              - np.log((b + alpha) / (nb + alpha0 - b - alpha)))
-    z = delta / np.sqrt(1.0 / (a + alpha) + 1.0 / (b + alpha))
+    z = delta / np.sqrt(1.0 / (a + alpha) + 1.0 / (na + alpha0 - a - alpha)
+                        + 1.0 / (b + alpha) + 1.0 / (nb + alpha0 - b - alpha))
     return delta, z
 
 
