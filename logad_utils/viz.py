@@ -241,7 +241,7 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
     """Stacked line counts per time bin (normal / flagged), with incident spans (start, end) shaded.
 
     Uses ``timestamp`` when the frame has usable times, else ``line_no`` (:func:`timeline_uses_time`); spans are
-    in the same unit.
+    in the same unit. Lines without a time on a time axis are counted in the title.
     """
     ax = _axes(ax, (12, 3.2))
     flags = np.asarray(flags, dtype=bool)
@@ -251,10 +251,13 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
     keep = ~pd.isna(x)
     values = x[keep].astype("datetime64[ns]").astype(np.int64) if use_time else x[keep].astype(float)
     low, high = (values.min(), values.max()) if len(values) else (0, 1)
-    if low == high:
+    if not use_time:
+        # Whole line numbers to a bin: fewer lines than bins drew a comb of empty bins between them.
+        low, high = low - 0.5, high + 0.5
+        bins = max(1, min(bins, int(round(high - low))))
+    elif low == high:
         # One instant (a single selected line): a minute wide, else numpy cannot split it into bins.
-        half = 30 * 10**9 if use_time else 0.5
-        low, high = low - half, high + half
+        low, high = low - 30 * 10**9, high + 30 * 10**9
     edges = np.histogram_bin_edges(values.astype(float), bins=bins, range=(float(low), float(high)))
     normal, _ = np.histogram(values[~flags[keep]], bins=edges)
     flagged, _ = np.histogram(values[flags[keep]], bins=edges)
@@ -269,6 +272,8 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
         ax.axvspan(start, end, color="#dd8452", alpha=0.18, label="incident" if i == 0 else None)
     ax.set_ylabel("lines")
     ax.set_xlabel("time" if use_time else "line number")
+    if not keep.all():  # a file without times read beside timed ones: its lines are not on the axis, and say so
+        title += f" ({(~keep).sum():,} lines without a time not shown, {flags[~keep].sum():,} of them flagged)"
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small")
     return ax
@@ -324,6 +329,9 @@ def plot_training_curves(history: Mapping[str, Sequence[float]], ax: plt.Axes | 
     return ax
 
 
+NO_VALUE = "#b0b0b0"  # the map's colour for a message without a value
+
+
 def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.ndarray | None = None,
                      ax: plt.Axes | None = None, title: str = "", max_legend: int = 12,
                      palette: Mapping[str, str] | None = None) -> plt.Axes:
@@ -335,8 +343,10 @@ def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.
     sizes = 6 + 14 * points["size"].to_numpy(dtype=float)
     values = points[color]
     if pd.api.types.is_numeric_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
-        drawn = ax.scatter(points["x"], points["y"], s=sizes, c=values.to_numpy(dtype=float), cmap="viridis",
-                           alpha=0.75, linewidths=0)
+        # A message without a value (a blank line's score) is drawn grey; matplotlib's default leaves it out.
+        cmap = plt.get_cmap("viridis").with_extremes(bad=NO_VALUE)
+        drawn = ax.scatter(points["x"], points["y"], s=sizes, c=values.to_numpy(dtype=float), cmap=cmap,
+                           alpha=0.75, linewidths=0, plotnonfinite=True)
         ax.figure.colorbar(drawn, ax=ax, label=color)
     else:
         cats = values.astype(str).to_numpy()

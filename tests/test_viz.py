@@ -32,6 +32,35 @@ def test_timeline_of_one_instant_draws_one_minute():
     assert sum(heights) == 3 and len(heights) == 60  # 30 normal and 30 flagged bars
 
 
+def test_a_timeline_of_few_untimed_lines_gives_each_line_number_its_bin():
+    import pandas as pd
+
+    ax = viz.plot_timeline(pd.DataFrame({"line_no": np.arange(1, 62)}), np.zeros(61, dtype=bool))
+    normal = [p.get_height() for p in ax.patches][:61]
+    assert normal == [1] * 61  # 120 bins over 60 line numbers alternated 1 and 0
+
+
+def test_a_timeline_says_how_many_lines_it_leaves_off_the_time_axis():
+    import pandas as pd
+
+    times = pd.to_datetime(["2026-03-02 10:00:00"] * 6 + [None] * 4)
+    flags = np.array([False] * 6 + [True, False, True, False])
+    ax = viz.plot_timeline(pd.DataFrame({"timestamp": times, "line_no": np.arange(1, 11)}), flags)
+    assert "4 lines without a time not shown, 2 of them flagged" in ax.get_title()
+
+
+def test_messages_without_a_score_are_drawn_grey_on_a_map_coloured_by_score():
+    import matplotlib.colors as mcolors
+    import pandas as pd
+
+    points = pd.DataFrame({"x": [0.0, 1, 2], "y": [0.0, 1, 2], "size": [1.0, 1, 1], "score": [np.nan, 1, np.nan]})
+    ax = viz.plot_message_map(points, "score")
+    ax.figure.canvas.draw()
+    faces = ax.collections[0].get_facecolors()
+    assert len(faces) == 3 and faces[0][3] > 0  # fully transparent before
+    assert np.allclose(faces[0][:3], mcolors.to_rgb(viz.NO_VALUE))
+
+
 def test_log_text_with_dollars_draws_as_written_and_infinite_values_are_left_out(tmp_path):
     # Two "$" in a legend label would open mathtext, and drawing the figure failed.
     ax = viz.plot_scatter(np.zeros((2, 2)), ["price $5 and $x^{", "b"])
