@@ -303,10 +303,12 @@ def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Ite
                 yield batch[cut:]
 
     def taken() -> Iterator[list[str]]:
-        # After the range is read: its last lines are what the next range's first lines continue (or not).
+        # After the range is read: its last lines are what the next range's first lines continue (or not). The
+        # file's last range ends where the file did when the ranges were planned: what a writer added since (the
+        # rest of a half-written line) is no continuation of it.
         size = os.path.getsize(part.source)
-        opening = _lines_between(part.source, part.end, min(part.end + _LOOKAHEAD, part.after or size)) \
-            if part.end is not None and part.end < size else []
+        opening = _lines_between(part.source, part.end, min(part.end + _LOOKAHEAD, part.after)) \
+            if part.end is not None and part.after is not None and part.end < size else []
         yield opening[:_leading_continuations(opening, fmt, part.rule, last)] if opening else []
 
     events = _whole_events(chain(read(), taken()), fmt, part.rule)

@@ -415,6 +415,24 @@ def test_a_log_truncated_between_the_passes_is_an_error_on_dask_and_no_output(cl
     assert "input changed while it was read" in capsys.readouterr().err and not out.exists()
 
 
+def test_a_files_last_range_ends_where_the_file_did_when_planned(tmp_path):
+    # A writer finishes its half-written last line after the ranges are planned: its rest was read as a
+    # continuation line of its own, and the line cut in two.
+    path = tmp_path / "live.log"
+    lines = [f"2024-01-01 00:00:{i % 60:02d} INFO worker {i} done" for i in range(60)]
+    path.write_bytes(("\n".join(lines) + "\n2024-01-01 00:01:00 ERROR worker 60 out").encode())
+    parts, _ = plan_partitions(path, block_bytes=400)
+    with path.open("ab") as fh:
+        fh.write(b"_of_memory\n2024-01-01 00:01:01 INFO worker 61 done\n")
+    frames, first = [], 1
+    for part in parts:
+        frames += list(partition_chunks(part, "message", 50, ReadReport(), first))
+        first = frames[-1]["line_no"].iloc[-1] + 1
+    got = pd.concat(frames, ignore_index=True)
+    assert len(parts) > 3 and got["line_no"].tolist() == list(range(1, 62))
+    assert got["content"].iloc[-1] == "worker 60 out" and got["event_line_no"].eq(got["line_no"]).all()
+
+
 def test_an_error_raised_on_a_local_clusters_worker_is_one_line(log, tmp_path, capfd, monkeypatch):
     # The worker's own logger printed its traceback before logad's one line.
     from logad_utils import distributed
