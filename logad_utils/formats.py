@@ -583,10 +583,30 @@ def _epoch(numbers: pd.Series) -> pd.Series:
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d+)?$")
 
+# Zone abbreviations a log may write after its time, with their UTC offsets; None for those that name
+# several zones (CST: US Central or China; IST: India, Ireland or Israel), whose times are read as written.
+ZONE_OFFSETS: dict[str, str | None] = {
+    "UTC": "+0000", "GMT": "+0000", "WET": "+0000", "WEST": "+0100", "CET": "+0100", "CEST": "+0200",
+    "EET": "+0200", "EEST": "+0300", "MSK": "+0300", "JST": "+0900", "KST": "+0900", "HKT": "+0800",
+    "SGT": "+0800", "AWST": "+0800", "ACST": "+0930", "ACDT": "+1030", "AEST": "+1000", "AEDT": "+1100",
+    "NZST": "+1200", "NZDT": "+1300", "HST": "-1000", "AKST": "-0900", "AKDT": "-0800", "PST": "-0800",
+    "PDT": "-0700", "MST": "-0700", "MDT": "-0600", "CDT": "-0500", "EST": "-0500", "EDT": "-0400",
+    "NST": "-0330", "NDT": "-0230", "CST": None, "IST": None, "BST": None, "AST": None, "ADT": None}
+_ZONE_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
+def _zone_offsets(values: pd.Series) -> pd.Series:
+    """Times (n,) with each zone abbreviation written as its UTC offset (:data:`ZONE_OFFSETS`); one that names
+    several zones as +0000, so that its time is kept as written, the wall clock the log was written by."""
+    return values.str.replace(_ZONE_WORD, lambda m: ZONE_OFFSETS[m.group(1)] or "+0000", regex=True)
+
 
 def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
     """Parse with ``fmt``; offsets (even mixed ones, as across a DST change) become naive UTC. Seconds may carry
-    a fraction that ``fmt`` lacks (Apache 2.4 writes microseconds where 2.2 wrote none)."""
+    a fraction that ``fmt`` lacks (Apache 2.4 writes microseconds where 2.2 wrote none). A zone abbreviation
+    (``%Z``: ``PST``, ``CEST``) is read as its offset: pandas reads only UTC and GMT."""
+    if "%Z" in fmt:
+        values, fmt = _zone_offsets(values), fmt.replace("%Z", "%z")
     parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
     if "%S" in fmt and "%f" not in fmt:
         missed = parsed.isna() & values.notna()

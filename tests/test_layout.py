@@ -396,6 +396,16 @@ def test_a_zone_name_is_part_of_the_timestamp(lines):
     assert not text.isin(["GMT", "UTC"]).any().any()
 
 
+@pytest.mark.parametrize("zone, hours", [("PST", 8), ("CEST", -2), ("JST", -9), ("CST", 0)])
+def test_a_zone_abbreviation_after_the_time_is_its_offset(zone, hours):
+    # PostgreSQL's %m writes the server's zone: "12:00:00 PST" was kept as 12:00 UTC, 8 hours off a file beside
+    # it written with an offset. CST names US Central and China alike: its times stay as written.
+    lines = [f"2024-03-05 14:07:{i:02d}.123 {zone} [4711] LOG:  job {i} done" for i in range(40)]
+    frame = parse_lines(lines)
+    expected = [pd.Timestamp(f"2024-03-05 14:07:{i:02d}.123") + pd.Timedelta(hours=hours) for i in range(40)]
+    assert frame["timestamp"].tolist() == expected and not frame.astype(str).isin([zone]).any().any()
+
+
 def test_a_bracketed_module_level_gives_way_to_a_level_word():
     lines = [f"2024-03-05 14:07:{i:02d} [main:info] {LEVELS[i % 3]} job {i} done" for i in range(40)]
     frame, ok = detect_format(lines).parse(lines)
