@@ -102,8 +102,9 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     """Read logs, mine their templates and split them at time ``at``: (lines before it, lines from it on).
 
     ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are; without
-    one it is on the logs' own clock (logs without a year or date are read as from 2000 or 1970: the
-    read warning says which). A line without a time of its own takes the last time before it in its file
+    one it is on the clock the lines' times are kept in: UTC for times written with a zone or offset, else
+    the logs' own wall clock (logs without a year or date are read as from 2000 or 1970: the read warning
+    says which). A line without a time of its own takes the last time before it in its file
     (the first time after it at the start of a file); a file without any time is an error, unless all its
     lines are blank (they are then on neither side).
     """
