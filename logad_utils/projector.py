@@ -70,6 +70,7 @@ CONFIG_FILE = "projector_config.pbtxt"
 WEB_CONFIG_FILE = "projector_config.json"
 BOOKMARKS_FILE = "bookmarks.json"
 INFO_FILE = "export_info.json"
+EXPORT_FILES = (TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE, INFO_FILE)
 EVENT_SUFFIX = ".logad"
 
 STANDARD_COLUMNS = ["message", "pattern", "line_no", "source", "timestamp", "component", "template_id",
@@ -439,7 +440,9 @@ def _choose_points(anomalous: np.ndarray, scores: np.ndarray | None, clusters: n
         return np.sort(kept), [note], {"anomalous_points_over_budget": len(anomalies) - max_points,
                                        "normal_points_no_room": len(normals)}
     fill = _even_sample(normals, None if clusters is None else clusters[normals], max_points - len(anomalies), rng)
-    spread = "evenly across clusters" if clusters is not None else "uniformly"
+    # Normal points all in one cluster (analyze's incidents leave every normal line in -1) are a uniform sample.
+    spread = "evenly across clusters" if clusters is not None and len(np.unique(clusters[normals])) > 1 \
+        else "uniformly"
     note = (f"sampled {max_points} of {n} points (seed {seed}): all {len(anomalies)} anomalies "
             f"and {len(fill)} of {len(normals)} normal points chosen {spread}")
     return np.sort(np.concatenate([anomalies, fill])), [note], {"normal_points_sampled_out": len(normals) - len(fill)}
@@ -646,13 +649,21 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
         sampled=len(rows) < chosen.n_total, n_anomalies=int(anomalous[rows].sum()),
         n_anomalies_total=chosen.n_anomalies_total, dim=int(points.shape[1]), info_path=run_dir / INFO_FILE,
         notes=notes, n_lines=chosen.n_lines, web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
-    _write_tensors(result.tensors_path, points)
-    _write_metadata(result.metadata_path, names, columns)
-    write_text(result.config_path, _config_text(tensor_name, points.shape))
-    write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
-    write_text(run_dir / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
-    _ensure_event_file(run_dir)
-    write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
+    # Each file is written atomically; the set is one export or none: a rerun that fails half way (a full disk,
+    # Ctrl-C) left the new tensors beside the old metadata.
+    try:
+        _write_tensors(result.tensors_path, points)
+        _write_metadata(result.metadata_path, names, columns)
+        write_text(result.config_path, _config_text(tensor_name, points.shape))
+        write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
+        write_text(run_dir / BOOKMARKS_FILE,
+                   json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
+        _ensure_event_file(run_dir)
+        write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
+    except BaseException:
+        for name in EXPORT_FILES:
+            (run_dir / name).unlink(missing_ok=True)
+        raise
     return result
 
 

@@ -517,3 +517,30 @@ def test_row_is_the_frame_row_whatever_blank_lines_came_before(tmp_path, with_de
     rows_at = np.array(column(header, rows, "row"), dtype=int)
     assert (frame["line_no"].to_numpy()[rows_at] == np.array(column(header, rows, "line_no"), dtype=int)).all()
     assert 1 not in rows_at
+
+
+def test_a_rerun_that_fails_half_way_leaves_no_mixed_export(tmp_path, monkeypatch):
+    # The first export's metadata stayed beside the second's tensors, the config still saying 5 points.
+    from logad_utils import projector
+
+    rng = np.random.default_rng(0)
+    meta = pd.DataFrame({"message": [f"line {i}" for i in range(5)], "score": rng.random(5), "is_anomaly": 0})
+    export_projector(rng.normal(size=(5, 3)), meta, out_dir=tmp_path, run="r")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(projector, "_write_metadata", full_disk)
+    meta = pd.DataFrame({"message": [f"line {i}" for i in range(200)], "score": rng.random(200), "is_anomaly": 0})
+    with pytest.raises(OSError):
+        export_projector(rng.normal(size=(200, 3)), meta, out_dir=tmp_path, run="r")
+    assert not [name for name in projector.EXPORT_FILES if (tmp_path / "r" / name).exists()]
+
+
+def test_a_sample_of_normal_points_in_one_cluster_is_called_uniform(tmp_path):
+    rng = np.random.default_rng(0)
+    meta = pd.DataFrame({"message": [f"line {i}" for i in range(300)], "score": rng.random(300),
+                         "is_anomaly": np.r_[np.ones(10, int), np.zeros(290, int)],
+                         "cluster": np.r_[np.zeros(10, int), np.full(290, -1)]})
+    export = export_projector(rng.normal(size=(300, 3)), meta, out_dir=tmp_path, run="r", max_points=100)
+    assert "90 of 290 normal points chosen uniformly" in " ".join(export.notes)
