@@ -86,7 +86,10 @@ _MAP_SCRIPT = """
       if (on) { n += 1; picked[row.point] = true; if (!first) { first = row.tr; } }
     });
     circles.forEach(function (c, i) { c.classList.toggle("sel", !!picked[i]); });
-    status.textContent = label + ": " + n + " highlighted line" + (n === 1 ? "" : "s");
+    // The list holds the first flagged lines only: a later incident's lines may all be past it.
+    var cut = L.where.length < data.n_flagged_lines ? " (the list holds the first " + L.where.length + " of "
+      + data.n_flagged_lines + " flagged lines; anomalies.csv has every one)" : "";
+    status.textContent = label + ": " + n + " highlighted line" + (n === 1 ? "" : "s") + cut;
     if (first) { first.scrollIntoView({block: "nearest"}); }
   }
   svg.addEventListener("mouseover", function (e) {

@@ -1,4 +1,6 @@
 """``logad analyze``: CSVs, projector runs and a self-contained HTML report that a real browser renders."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,6 +55,23 @@ def test_report_renders_in_a_real_browser(analyzed, tmp_path, chromium):
     assert shot.is_file() and shot.stat().st_size > 20_000
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not console, console
+
+
+def test_an_incident_clicked_past_the_listed_lines_says_where_its_lines_are(tmp_path, chromium, monkeypatch):
+    # The map lists the first flagged lines only: a later incident highlighted "0 lines" without a word why.
+    from logad_utils import explore
+
+    monkeypatch.setattr(explore, "MAP_LINES", 5)
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=6000, seed=11)
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    page = tmp_path / "out" / "report.html"
+    click = ("<script>window.addEventListener('load', function () {"
+             "var s = document.querySelectorAll('[data-incident] summary'); s[s.length - 1].click(); });</script>")
+    page.write_text(page.read_text().replace("</body>", click + "</body>"))
+    proc = run_chromium(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
+    status = re.search(r'id="logad-map-status"[^>]*>([^<]*)<', proc.stdout).group(1)
+    assert re.search(r"^incident \d+: \d+ highlighted lines? \(the list holds the first 5 of \d+ flagged lines; "
+                     r"anomalies.csv has every one\)$", status), status
 
 
 def test_template_health_in_report_and_output(analyzed, tmp_path, capsys):
