@@ -275,11 +275,14 @@ class ExploreModel:
                    "example"]
         if lines.empty:
             return pd.DataFrame(columns=columns)
-        ranked = lines.assign(_s=lines["score"].fillna(-np.inf)).sort_values("_s", ascending=False, kind="stable")
+        # Each row stands for its "lines" (weights): counts and shares are of lines, not rows.
+        ranked = lines.assign(_s=lines["score"].fillna(-np.inf), _f=lines["lines"] * lines["flagged"]).sort_values(
+            "_s", ascending=False, kind="stable")
         table = ranked.groupby("template_id", sort=False).agg(
-            template=("template", "first"), lines=("score", "size"), flagged=("flagged", "mean"),
+            template=("template", "first"), lines=("lines", "sum"), flagged=("_f", "sum"),
             top_score=("score", "max"), first_seen=("timestamp", "min"), last_seen=("timestamp", "max"),
             example=("content", "first"))
+        table["flagged"] = table["flagged"] / table["lines"]
         table = table.rename(columns={"flagged": "flagged_share"}).reset_index()
         table["example"] = table["example"].str.slice(0, MESSAGE_CHARS)
         table = table.sort_values(["top_score", "flagged_share", "lines"], ascending=False, kind="stable")
@@ -290,16 +293,18 @@ class ExploreModel:
     def summary(self, bins: int = 30, top_values: int = 5, max_templates: int = 5) -> SelectionSummary:
         """Counts, time histogram, components and ``<*>`` value distributions of the selected, filtered lines."""
         lines = self.lines.loc[self._selected_mask()]
+        lines = lines.assign(_f=lines["lines"] * lines["flagged"])  # each row stands for its "lines"
         return SelectionSummary(
-            n_lines=len(lines), n_flagged=int(lines["flagged"].sum()), n_messages=int(lines["point"].nunique()),
-            times=_time_histogram(lines, bins),
-            components=(lines.groupby("component").agg(lines=("flagged", "size"), flagged=("flagged", "sum"))
+            n_lines=int(lines["lines"].sum()), n_flagged=int(lines["_f"].sum()),
+            n_messages=int(lines["point"].nunique()), times=_time_histogram(lines, bins),
+            components=(lines.groupby("component").agg(lines=("lines", "sum"), flagged=("_f", "sum"))
                         .sort_values("lines", ascending=False, kind="stable").reset_index()),
             parameters=_parameter_values(lines, top_values, max_templates))
 
 
 def _time_histogram(lines: pd.DataFrame, bins: int) -> pd.DataFrame:
-    """Lines and flagged lines per time bin: start, end, lines, flagged (empty without timestamps)."""
+    """Lines and flagged lines per time bin (each row counted its ``lines`` times): start, end, lines, flagged
+    (empty without timestamps)."""
     times = lines["timestamp"].dropna()
     if times.empty:
         return pd.DataFrame(columns=["start", "end", "lines", "flagged"])
@@ -307,8 +312,10 @@ def _time_histogram(lines: pd.DataFrame, bins: int) -> pd.DataFrame:
     # seconds from the first line: floats keep numpy's binning exact, and one instant still gets a bin
     values = (times - origin).dt.total_seconds().to_numpy()
     edges = np.histogram_bin_edges(values, bins=bins)
-    counts = np.histogram(values, bins=edges)[0]
-    flagged = np.histogram(values[lines.loc[times.index, "flagged"].to_numpy()], bins=edges)[0]
+    weights = lines.loc[times.index, "lines"].to_numpy()
+    flagged = lines.loc[times.index, "flagged"].to_numpy(dtype=bool)
+    counts = np.histogram(values, bins=edges, weights=weights)[0].astype(np.int64)
+    flagged = np.histogram(values[flagged], bins=edges, weights=weights[flagged])[0].astype(np.int64)
     as_time = origin + pd.to_timedelta(edges, unit="s")
     return pd.DataFrame({"start": as_time[:-1], "end": as_time[1:], "lines": counts, "flagged": flagged})
 

@@ -420,3 +420,24 @@ def test_rows_that_stand_for_no_line_leave_the_values_table_readable():
     summary = ExploreModel(frame, vectors_for(frame), scores, flagged, weights=weights).select_templates(
         [0, 1]).summary()
     assert len(summary.parameters) and summary.parameters["share"].isna().all()
+
+
+def test_weighted_rows_count_as_their_lines_everywhere():
+    # Row 0 stands for 100 lines: the points said 109 lines for its message, the tables and histogram 10.
+    n = 30
+    frame = pd.DataFrame({"masked": [f"msg {'ab'[i % 2]} seen" for i in range(n - 1)] + ["disk exploded"],
+                          "template_id": [i % 2 for i in range(n - 1)] + [2], "content": ["x"] * n,
+                          "template": [f"msg {'ab'[i % 2]} seen" for i in range(n - 1)] + ["disk exploded"],
+                          "timestamp": pd.Timestamp("2024-01-01 10:00") + pd.to_timedelta(np.arange(n), unit="s"),
+                          "component": "app"})
+    weights = np.ones(n, dtype=np.int64)
+    weights[0] = 100
+    model = ExploreModel(frame, np.eye(3)[frame["template_id"]], np.r_[np.zeros(n - 1), 5.0],
+                         np.r_[np.zeros(n - 1, int), 1], weights=weights)
+    model.select_points(range(len(model.points)))
+    summary = model.summary()
+    total = int(model.points["count"].sum())
+    assert total == n - 1 + 100 == summary.n_lines == model.pattern_table()["lines"].sum()
+    assert summary.components["lines"].sum() == total == summary.times["lines"].sum()
+    assert summary.n_flagged == 1 == summary.times["flagged"].sum()
+    assert model.pattern_table().set_index("template_id").loc[0, "lines"] == 114  # row 0 and 14 others
