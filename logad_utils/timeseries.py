@@ -1042,25 +1042,38 @@ def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
     (the silence rule): at least ``MIN_ROUTINE`` of them, the 10th to 90th percentiles of the gaps between their
     starts within half and twice the median gap, and one in at least half of the periods from the first to the
     last. A batch job every two hours in a log of less than two days has no daily profile to expect it by.
-    Without a daily profile (``rolling``), gaps between a template's drops are also taken between every other
-    start: the drops a rolling baseline shows at both edges of a job's long pause come two a period."""
+    Without a daily profile (``rolling``), a template's drops may also come in pairs, two a period: those a
+    rolling baseline shows at both edges of a job's long pause, short and long gaps in turn, each steady to a
+    quarter (:func:`_paired`)."""
     starts: dict[tuple, list[float]] = {}
     for kind, c, a, *_ in alerts:
         if kind in ("burst", "drop"):
             starts.setdefault((kind, c), []).append(a)
     routine = {key for key, times in starts.items()
-               if any(_recur(np.sort(times), per_period)
-                      for per_period in ((1, 2) if rolling and key[0] == "drop" else (1,)))}
+               if _recur(np.sort(times)) or (rolling and key[0] == "drop" and _paired(np.sort(times)))}
     return [al for al in alerts if (al[0], al[1]) not in routine]
 
 
-def _recur(times: np.ndarray, per_period: int) -> bool:
-    """Whether sorted start times (n,) come ``per_period`` to a regular period (see :func:`_without_routine_alerts`)."""
-    if len(times) < MIN_ROUTINE * per_period:
+def _recur(times: np.ndarray) -> bool:
+    """Whether sorted start times (n,) come at a regular period (see :func:`_without_routine_alerts`)."""
+    if len(times) < MIN_ROUTINE:
         return False
-    q10, period, q90 = _linear_quantiles(times[per_period:] - times[:-per_period], _GAP_LEVELS)
+    q10, period, q90 = _linear_quantiles(np.diff(times), _GAP_LEVELS)
     return bool(period > 0 and q10 >= period / 2 and q90 <= 2 * period
-                and len(times) >= 0.5 * per_period * ((times[-1] - times[0]) / period + 1))
+                and len(times) >= 0.5 * ((times[-1] - times[0]) / period + 1))
+
+
+def _paired(times: np.ndarray) -> bool:
+    """Whether sorted start times (n,) come two a period: their gaps short and long in turn, the short ones and
+    the long ones each within a quarter of their median (irregular outages summed two by two look steady too)."""
+    gaps = np.diff(times)
+    if len(times) < 2 * MIN_ROUTINE or not len(gaps):
+        return False
+    for turn in (gaps[0::2], gaps[1::2]):
+        q10, mid, q90 = _linear_quantiles(turn, _GAP_LEVELS)
+        if not (mid > 0 and q10 >= 0.75 * mid and q90 <= mid / 0.75):
+            return False
+    return True
 
 
 def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]

@@ -522,6 +522,23 @@ def test_the_pauses_of_a_two_hourly_batch_job_are_routine():
     assert ((alerts["kind"] == "drop") & (alerts["template_id"] == 3)).sum() <= 1
 
 
+@pytest.mark.parametrize("seed", [0, 2, 7])
+def test_outages_at_irregular_times_are_no_routine(seed):
+    # A flaky upstream: one template stops 9 times for 15-30 minutes, at random. Summed two by two, the gaps
+    # between its drops looked as steady as a batch job's, and every drop was called routine.
+    rng = np.random.default_rng(seed)
+    span = 20 * 3600.0
+    parts = [(rng.uniform(0, span, rng.poisson(rate * span)), c) for c, rate in enumerate([0.5, 0.3, 0.1])]
+    seconds = np.concatenate([p for p, _ in parts])
+    ids = np.concatenate([np.full(len(p), c) for p, c in parts])
+    off = np.zeros(len(ids), dtype=bool)
+    for start in np.sort(rng.choice(np.arange(1, 76) * 900.0, 9, replace=False)):
+        off |= (seconds >= start) & (seconds < start + rng.uniform(15, 30) * 60) & (ids == 1)
+    order = np.argsort(seconds[~off], kind="stable")
+    alerts = find_trends(_steady(seconds[~off][order], ids[~off][order])).alerts
+    assert ((alerts["kind"] == "drop") & (alerts["template_id"] == 1)).sum() >= 8
+
+
 @pytest.mark.parametrize("n", [720, 750])
 def test_a_file_that_ends_sooner_has_not_lost_its_templates(n):
     # Two services' logs read together: one ran an hour (or a little more: it ends inside a bucket), the other
