@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom, entropy, false_discovery_control
 
-from .io import LogInputError, read_logs
+from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
 from .atomic import write_table, write_text
 from .report import _STYLE
@@ -199,11 +199,14 @@ def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:
 
 
 def _span_ratio(baseline: pd.DataFrame, target: pd.DataFrame) -> float:
-    """Target / baseline time span, 1 where a side has none (no times, or one instant)."""
+    """Target / baseline time span, 1 where a side has none (no times, or one instant). A side's span is that of
+    its middle 98 % of lines, stretched to the whole: one line written an hour before the traffic (a start-up
+    banner) is no hour of traffic."""
     spans = []
     for side in (baseline, target):
         times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
-        spans.append((times.max() - times.min()).total_seconds() if times is not None and times.notna().any() else 0)
+        ns = timestamps_ns(times.dropna()) if times is not None else np.zeros(0, dtype=np.int64)
+        spans.append(float(np.subtract(*np.quantile(ns, [0.99, 0.01]))) / 0.98 if len(ns) else 0.0)
     return spans[1] / spans[0] if spans[0] > 0 and spans[1] > 0 else 1.0
 
 

@@ -152,6 +152,19 @@ def test_with_one_shared_template_the_time_spans_set_the_size(tmp_path):
     assert abs(table["delta_pct"].iloc[1]) < 1  # the spans differ by the half minute the storm runs on
 
 
+def test_one_line_long_before_the_traffic_does_not_stretch_a_side(tmp_path):
+    # The target's start-up banner an hour before the same hour of traffic: its first-to-last span was two hours,
+    # and the unchanged requests read "down 50 %".
+    def log(path, banner):
+        lines = [f"2024-03-11 10:{i // 50:02d}:{i % 50:02d} request {i} served" for i in range(3000)]
+        path.write_text("\n".join((["2024-03-11 09:00:00 service started"] if banner else []) + lines) + "\n")
+        return path
+
+    table = compare_frames(*read_sides(log(tmp_path / "a.log", False), log(tmp_path / "b.log", True))).table
+    served = table[table["template"].str.startswith("request")].iloc[0]
+    assert served["status"] == "same" and abs(served["delta_pct"]) < 1
+
+
 def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
     (tmp_path / "blank.log").write_text("\n\n  \n")
     base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
