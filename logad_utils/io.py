@@ -256,9 +256,11 @@ def _oldest_first(path: Path) -> tuple:
     name = re.sub(r"\.(gz|xz|bz2)$", "", path.name)
     suffix = _ROTATED.search(name)
     if suffix is None or suffix.start() == 0:
-        return path.with_name(name).parts, 2, 0, ""
+        return path.with_name(name).parts, 2, 0, ()
     number = suffix.group()[1:]
-    rank = (0, -int(number), "") if number.isdigit() and len(number) <= 3 else (1, 0, number)
+    # A date's numbers in order, and an index after it (log4j's app.log.2024-03-10.2) as a number, not as text.
+    rank = (0, -int(number), ()) if number.isdigit() and len(number) <= 3 else \
+        (1, 0, tuple(int(x) for x in re.findall(r"\d+", number)))
     return path.with_name(name[:suffix.start()]).parts, *rank
 
 

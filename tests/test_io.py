@@ -112,6 +112,11 @@ def test_the_files_of_a_rotated_log_are_read_oldest_first(tmp_path):
     assert [f.name for f in resolve_paths(str(tmp_path / "ap*"))] == expected
     assert read_logs(tmp_path, warn=False)["content"].tolist() == ["rotation 10", "rotation 2", "rotation 1",
                                                                     "current", "other"]
+    # log4j's rolling names: a date, then an index that grows as the files age within the day.
+    for n in (1, 2, 10):
+        write(tmp_path / f"svc.log.2024-03-10.{n}", b"old\n")
+    names = [f.name for f in resolve_paths(str(tmp_path / "svc.log*"))]
+    assert names == ["svc.log.2024-03-10.1", "svc.log.2024-03-10.2", "svc.log.2024-03-10.10"]
     # Named one by one, files keep the order they were given in.
     assert [f.name for f in resolve_paths([tmp_path / "app.log", tmp_path / "app.log.1"])] == ["app.log", "app.log.1"]
 
