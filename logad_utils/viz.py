@@ -272,8 +272,10 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
         ax.axvspan(start, end, color="#dd8452", alpha=0.18, label="incident" if i == 0 else None)
     ax.set_ylabel("lines")
     ax.set_xlabel("time" if use_time else "line number")
-    if not keep.all():  # a file without times read beside timed ones: its lines are not on the axis, and say so
-        title += f" ({(~keep).sum():,} lines without a time not shown, {flags[~keep].sum():,} of them flagged)"
+    # A file without times read beside timed ones: its lines are not on the axis, and say so (blank lines aside).
+    untimed = ~keep & ~(frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.zeros(len(keep), bool))
+    if untimed.any():
+        title += f" ({untimed.sum():,} lines without a time not shown, {flags[untimed].sum():,} of them flagged)"
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize="small")
     return ax

@@ -43,10 +43,12 @@ def test_a_timeline_of_few_untimed_lines_gives_each_line_number_its_bin():
 def test_a_timeline_says_how_many_lines_it_leaves_off_the_time_axis():
     import pandas as pd
 
-    times = pd.to_datetime(["2026-03-02 10:00:00"] * 6 + [None] * 4)
-    flags = np.array([False] * 6 + [True, False, True, False])
-    ax = viz.plot_timeline(pd.DataFrame({"timestamp": times, "line_no": np.arange(1, 11)}), flags)
-    assert "4 lines without a time not shown, 2 of them flagged" in ax.get_title()
+    times = pd.to_datetime(["2026-03-02 10:00:00"] * 6 + [None] * 5)
+    flags = np.array([False] * 6 + [True, False, True, False, False])
+    blank = np.array([False] * 10 + [True])  # a blank line has no time either, and is no line to show
+    frame = pd.DataFrame({"timestamp": times, "line_no": np.arange(1, 12), "blank": blank})
+    assert "4 lines without a time not shown, 2 of them flagged" in viz.plot_timeline(frame, flags).get_title()
+    assert viz.plot_timeline(frame[~frame["timestamp"].isna() | blank], flags[:7]).get_title() == "lines over time"
 
 
 def test_messages_without_a_score_are_drawn_grey_on_a_map_coloured_by_score():
