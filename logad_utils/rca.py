@@ -452,9 +452,11 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     span: (first, last) position of the file. A template is background when it
     occurs in more than ``share`` of the file's ``gap``-long windows and in at
     least MIN_BACKGROUND_WINDOWS of them. A template that began part-way
-    through is a new fault, not background, in its first window: it fills a
-    share p of the windows from then on, and none of the f windows before,
-    where (1 − p)^f < ONSET_ALPHA. Nor is a window's storm of it: c lines
+    through is a new fault, not background, for ``gap`` from its first line
+    (not to the end of the window that holds it: a deploy a second before a
+    window's end would leave one line): it fills a share p of the windows
+    from then on, and none of the f windows before, where
+    (1 − p)^f < ONSET_ALPHA. Nor is a window's storm of it: c lines
     there where the other windows hold λ a window, P(X ≥ c) < ONSET_ALPHA /
     (w · t) over the w windows and t background templates, for X negative
     binomial with mean λ and variance φ·λ, φ the median of its lines in the
@@ -467,10 +469,11 @@ def find_background(keys: np.ndarray, pos: np.ndarray, gap: float, span: tuple[f
     window = ((pos - span[0]) // gap).astype(np.int64)
     per_key = pd.DataFrame({"key": keys, "window": window}).drop_duplicates().groupby("key")["window"]
     occupied, first = per_key.size().reindex(keys).to_numpy(), per_key.min().reindex(keys).to_numpy()
+    since = pos - pd.Series(pos).groupby(np.asarray(keys)).transform("min").to_numpy()
     # In a short file "often" is a few incidents' worth: everywhere also means in many windows.
     background = (occupied / n_windows > share) & (occupied >= MIN_BACKGROUND_WINDOWS)
     fill = occupied / (n_windows - first)
-    onset = (window == first) & ((1.0 - fill) ** first < ONSET_ALPHA)
+    onset = (since < gap) & ((1.0 - fill) ** first < ONSET_ALPHA)
     cells = pd.DataFrame({"key": keys, "window": window}).groupby(["key", "window"])["key"]
     here = cells.transform("size").to_numpy(dtype=float)
     clump = cells.size().groupby(level="key").median().reindex(keys).to_numpy(dtype=float)

@@ -582,3 +582,17 @@ def test_a_time_beyond_nanosecond_range_keeps_a_span_in_order():
     frame.loc[first, "timestamp"] = pd.Timestamp("1601-01-01")  # a Windows FILETIME zero, beyond 1677
     incident = rca.analyze(frame).incidents[0]
     assert incident.start == pd.Timestamp("1601-01-01") and incident.end > pd.Timestamp("2026-01-01")
+
+
+@pytest.mark.parametrize("deploy", [3000.0, 3300.0, 3599.5])
+def test_a_new_fault_is_an_onset_for_a_window_from_its_first_line_whatever_the_grid(deploy):
+    # A deploy's new warning on every 20th second from then on: its first 10 minutes are a new fault. Counted
+    # to the end of the grid's window instead, a deploy half a second before a window's end left one line.
+    old = np.arange(0.0, 14400.0, 60.0)
+    new = np.arange(deploy, 14400.0, 20.0)
+    keys = np.r_[np.zeros(len(old), int), np.ones(len(new), int)]
+    pos = np.r_[old, new]
+    background = rca.find_background(keys, pos, gap=600.0, span=(0.0, 14399.0))
+    assert background[:len(old)].all()  # the old template is everywhere
+    first = new < deploy + 600.0
+    assert not background[len(old):][first].any() and background[len(old):][~first].all()
