@@ -1043,8 +1043,7 @@ def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
     starts within half and twice the median gap, and one in at least half of the periods from the first to the
     last. A batch job every two hours in a log of less than two days has no daily profile to expect it by.
     Without a daily profile (``rolling``), a template's drops may also come in pairs, two a period: those a
-    rolling baseline shows at both edges of a job's long pause, short and long gaps in turn, each steady to a
-    quarter (:func:`_paired`)."""
+    rolling baseline shows at both edges of a job's long pause (:func:`_paired`)."""
     starts: dict[tuple, list[float]] = {}
     for kind, c, a, *_ in alerts:
         if kind in ("burst", "drop"):
@@ -1063,17 +1062,23 @@ def _recur(times: np.ndarray) -> bool:
                 and len(times) >= 0.5 * ((times[-1] - times[0]) / period + 1))
 
 
-def _paired(times: np.ndarray) -> bool:
-    """Whether sorted start times (n,) come two a period: their gaps short and long in turn, the short ones and
-    the long ones each within a quarter of their median (irregular outages summed two by two look steady too)."""
-    gaps = np.diff(times)
-    if len(times) < 2 * MIN_ROUTINE or not len(gaps):
+def _paired(times: np.ndarray, tolerance: float = 0.05) -> bool:
+    """Whether sorted start times (n,) come two a period: the period the median gap between every other start,
+    all but a tenth of the starts within ``tolerance`` of a period of one of two phases, and starts in at least
+    half of the periods' two places. A pair may lose a drop (the gaps then run out of turn); irregular outages,
+    whose gaps summed two by two look steady too, spread over every phase."""
+    if len(times) < 2 * MIN_ROUTINE:
         return False
-    for turn in (gaps[0::2], gaps[1::2]):
-        q10, mid, q90 = _linear_quantiles(turn, _GAP_LEVELS)
-        if not (mid > 0 and q10 >= 0.75 * mid and q90 <= mid / 0.75):
-            return False
-    return True
+    period = float(np.median(times[2:] - times[:-2]))
+    if period <= 0 or len(times) < (times[-1] - times[0]) / period + 1:
+        return False
+    phase = (times - times[0]) % period / period
+    apart = np.abs(phase[:, None] - phase[None, :])
+    near = np.minimum(apart, 1.0 - apart) <= tolerance  # (n, n), on a circle
+    first = near[np.argmax(near.sum(axis=1))]
+    rest = near[:, ~first][~first]
+    held = first.sum() + (rest.sum(axis=1).max() if len(rest) else 0)
+    return bool(held >= 0.9 * len(times))
 
 
 def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]
