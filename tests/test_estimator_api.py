@@ -2,6 +2,8 @@
 import pickle
 import subprocess
 import sys
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -130,3 +132,17 @@ def test_missing_and_blank_texts_are_blank_lines_in_a_frame_as_in_a_list():
     np.testing.assert_array_equal(np.isnan(as_frame), np.isnan(as_list))
     assert np.isnan(as_list[20:]).all()
     np.testing.assert_allclose(as_frame[:20], as_list[:20])
+
+
+def test_plain_strings_after_a_fit_on_a_parsed_frame_are_warned_about():
+    # Fitted on masked messages, raw lines scored as unseen text: 0.30 as a frame, 10.4 as a string.
+    from logad_utils.pipeline import parse_logs
+
+    frame = parse_logs(Path(__file__).resolve().parents[1] / "data" / "atm_sample.jrn", warn=False).head(2000)
+    detector = TfidfDetector().fit(frame)
+    with pytest.warns(UserWarning, match="plain strings, but the detector was fitted on a parsed frame"):
+        detector.decision_function(frame["raw"].tolist()[:5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        detector.decision_function(frame.head(5))  # a frame: no warning
+        TfidfDetector().fit(frame["masked"].tolist()).decision_function(["a b c"])  # strings both times

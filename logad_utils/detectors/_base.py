@@ -9,6 +9,8 @@ excluded and get a NaN score and label 0.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -494,6 +496,7 @@ class BaseLogDetector(BaseEstimator):
         raw = self._score_unique(unique.texts, training=True)
         self._fit_context(X, unique, raw, weights, _own_times(X) if times is None else times)
         self.unique_ = unique
+        self.fitted_on_frame_ = isinstance(X, pd.DataFrame)
         self.fit_scores_ = dict(zip(unique.texts, raw))
         self.decision_scores_ = self._line_scores(X, unique, raw)
         self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile, weights,
@@ -502,8 +505,15 @@ class BaseLogDetector(BaseEstimator):
         return self
 
     def decision_function(self, X, unique: Unique | None = None) -> np.ndarray:
-        """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines (``unique`` as in fit)."""
+        """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines (``unique`` as in fit).
+
+        Plain strings are scored as given; a detector fitted on a parsed frame read its masked messages, so
+        raw lines then score as unseen text (a warning says so, as scikit-learn's does of feature names)."""
         check_fitted(self)
+        if getattr(self, "fitted_on_frame_", False) and not isinstance(X, pd.DataFrame):
+            warnings.warn("X holds plain strings, but the detector was fitted on a parsed frame: the strings are "
+                          "scored as given, not masked as the frame's messages were; pass a parsed frame "
+                          "(pipeline.parse_logs) to score lines as the fit read them", UserWarning, stacklevel=2)
         if unique is None:
             unique = unique_documents(self._documents(X))
         seen = getattr(self, "fit_scores_", {})
