@@ -135,8 +135,9 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
                                          "log after a time with before it: new, gone, up and down templates")
     p.add_argument("paths", nargs="*", metavar="PATH", help="with --at: log file(s) to split at that time")
     p.add_argument("--at", metavar="TIME", help="compare the lines from TIME on (target) with those before it "
-                                                "(baseline), e.g. 2024-03-11T12:00: on the logs' own clock, or "
-                                                "with a zone, converted to UTC as zoned log times are")
+                                                "(baseline), e.g. 2024-03-11T12:00+01:00; without a zone, on the "
+                                                "clock the lines are kept in (UTC for times written with a zone, "
+                                                "else the logs' own)")
     p.add_argument("--baseline", nargs="+", metavar="PATH", help="baseline log file(s)")
     p.add_argument("--target", nargs="+", metavar="PATH", help="target log file(s)")
     _add_format_args(p)

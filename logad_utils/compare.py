@@ -199,15 +199,28 @@ def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:
 
 
 def _span_ratio(baseline: pd.DataFrame, target: pd.DataFrame) -> float:
-    """Target / baseline time span, 1 where a side has none (no times, or one instant). A side's span is that of
-    its middle 98 % of lines, stretched to the whole: one line written an hour before the traffic (a start-up
-    banner) is no hour of traffic."""
+    """Target / baseline time span, 1 where a side has none (no times, or one instant); see :func:`_span`."""
     spans = []
     for side in (baseline, target):
         times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
-        ns = timestamps_ns(times.dropna()) if times is not None else np.zeros(0, dtype=np.int64)
-        spans.append(float(np.subtract(*np.quantile(ns, [0.99, 0.01]))) / 0.98 if len(ns) else 0.0)
+        spans.append(_span(np.sort(timestamps_ns(times.dropna()))) if times is not None else 0.0)
     return spans[1] / spans[0] if spans[0] > 0 and spans[1] > 0 else 1.0
+
+
+def _span(ns: np.ndarray) -> float:
+    """First to last of sorted times (n,) in ns, but a stray 1 % of lines at either end, set apart from the rest by
+    a tenth of the span or more, left out: a start-up banner an hour before the traffic is no hour of traffic.
+    (A span of the middle lines by count would shrink to a burst that holds most of them.)"""
+    if len(ns) < 2:
+        return 0.0
+    k, total = max(1, len(ns) // 100), float(ns[-1] - ns[0])
+    lo, hi = 0, len(ns) - 1
+    head, tail = np.diff(ns[:k + 1]).astype(float), np.diff(ns[-k - 1:]).astype(float)
+    if head.max() > 0.1 * total:
+        lo = int(np.argmax(head)) + 1
+    if tail.max() > 0.1 * total:
+        hi = len(ns) - 1 - k + int(np.argmax(tail))
+    return float(ns[hi] - ns[lo]) if hi > lo else 0.0
 
 
 def _p_values(b: np.ndarray, t: np.ndarray, ratio: float) -> np.ndarray:

@@ -165,6 +165,21 @@ def test_one_line_long_before_the_traffic_does_not_stretch_a_side(tmp_path):
     assert served["status"] == "same" and abs(served["delta_pct"]) < 1
 
 
+def test_a_burst_holding_most_lines_does_not_shrink_a_side(tmp_path):
+    # An hour a side, a job line a minute on both, payments halved, and 8,000 errors in 40 s in the target: the
+    # span of its middle 98 % of lines was the burst's 40 s, and the job read "up +100 %", the payments "same".
+    def log(path, payments, burst):
+        lines = [f"2024-03-11 10:{m:02d}:00 job run {m} finished ok" for m in range(60)]
+        lines += [f"2024-03-11 10:{m:02d}:30 payment {m} settled" for m in range(0, 60, 60 // payments)]
+        lines += [f"2024-03-11 10:20:{i % 40:02d} connection {i} refused by primary" for i in range(burst)]
+        path.write_text("\n".join(sorted(lines)) + "\n")
+        return path
+
+    table = compare_frames(*read_sides(log(tmp_path / "a.log", 60, 0), log(tmp_path / "b.log", 30, 8000))).table
+    status = dict(zip(table["template"].str.split().str[0], table["status"]))
+    assert status == {"connection": "new", "payment": "down", "job": "same"}
+
+
 def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
     (tmp_path / "blank.log").write_text("\n\n  \n")
     base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
