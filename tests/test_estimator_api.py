@@ -145,4 +145,5 @@ def test_plain_strings_after_a_fit_on_a_parsed_frame_are_warned_about():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         detector.decision_function(frame.head(5))  # a frame: no warning
+        detector.decision_function(frame["masked"].tolist()[:5])  # strings already masked: scored as the fit read
         TfidfDetector().fit(frame["masked"].tolist()).decision_function(["a b c"])  # strings both times

@@ -279,6 +279,15 @@ def _routine_messages(X, unique: Unique, weights: np.ndarray, times: Stamps) -> 
     return set(unique.texts[hits == unique.counts].tolist())
 
 
+def _unmasked(X) -> bool:
+    """Whether any of the first 100 strings of X (a sequence) has variables masking would replace."""
+    from ..masking import Masker
+
+    masker = Masker()
+    head = list(X[:100]) if hasattr(X, "__getitem__") and not isinstance(X, (str, bytes)) else []
+    return any(isinstance(t, str) and masker.mask(t) != t for t in head)
+
+
 def _missing(value) -> bool:
     """True for a missing line (None, NaN, pd.NA); a value that is neither a string nor missing is refused."""
     if value is None or (np.ndim(value) == 0 and pd.isna(value)):
@@ -508,9 +517,10 @@ class BaseLogDetector(BaseEstimator):
         """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines (``unique`` as in fit).
 
         Plain strings are scored as given; a detector fitted on a parsed frame read its masked messages, so
-        raw lines then score as unseen text (a warning says so, as scikit-learn's does of feature names)."""
+        raw lines (strings that masking would change) then score as unseen text: a warning says so, as
+        scikit-learn's does of feature names."""
         check_fitted(self)
-        if getattr(self, "fitted_on_frame_", False) and not isinstance(X, pd.DataFrame):
+        if getattr(self, "fitted_on_frame_", False) and not isinstance(X, pd.DataFrame) and _unmasked(X):
             warnings.warn("X holds plain strings, but the detector was fitted on a parsed frame: the strings are "
                           "scored as given, not masked as the frame's messages were; pass a parsed frame "
                           "(pipeline.parse_logs) to score lines as the fit read them", UserWarning, stacklevel=2)
