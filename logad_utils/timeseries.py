@@ -1043,14 +1043,20 @@ def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
     starts within half and twice the median gap, and one in at least half of the periods from the first to the
     last. A batch job every two hours in a log of less than two days has no daily profile to expect it by.
     Without a daily profile (``rolling``), a template's drops may also come in pairs, two a period: those a
-    rolling baseline shows at both edges of a job's long pause (:func:`_paired`)."""
+    rolling baseline shows at both edges of a job's long pause (:func:`_paired`); those off its two places stay.
+    """
     starts: dict[tuple, list[float]] = {}
     for kind, c, a, *_ in alerts:
         if kind in ("burst", "drop"):
             starts.setdefault((kind, c), []).append(a)
-    routine = {key for key, times in starts.items()
-               if _recur(np.sort(times)) or (rolling and key[0] == "drop" and _paired(np.sort(times)))}
-    return [al for al in alerts if (al[0], al[1]) not in routine]
+    routine = set()
+    for (kind, c), times in starts.items():
+        times = np.sort(times)
+        if _recur(times):
+            routine |= {(kind, c, a) for a in times}
+        elif rolling and kind == "drop":
+            routine |= {(kind, c, a) for a in times[_paired(times)]}
+    return [al for al in alerts if (al[0], al[1], al[2]) not in routine]
 
 
 def _recur(times: np.ndarray) -> bool:
@@ -1062,23 +1068,27 @@ def _recur(times: np.ndarray) -> bool:
                 and len(times) >= 0.5 * ((times[-1] - times[0]) / period + 1))
 
 
-def _paired(times: np.ndarray, tolerance: float = 0.05) -> bool:
-    """Whether sorted start times (n,) come two a period: the period the median gap between every other start,
-    all but a tenth of the starts within ``tolerance`` of a period of one of two phases, and starts in at least
-    half of the periods' two places. A pair may lose a drop (the gaps then run out of turn); irregular outages,
-    whose gaps summed two by two look steady too, spread over every phase."""
+def _paired(times: np.ndarray, tolerance: float = 0.05) -> np.ndarray:
+    """Which sorted start times (n,) come two a period (all False where they do not): the period the median gap
+    between every other start, all but a tenth of the starts within ``tolerance`` of a period of one of two
+    phases, and starts in at least half of the periods' two places. A pair may lose a drop (the gaps then run out
+    of turn); irregular outages, whose gaps summed two by two look steady too, spread over every phase."""
+    none = np.zeros(len(times), dtype=bool)
     if len(times) < 2 * MIN_ROUTINE:
-        return False
+        return none
     period = float(np.median(times[2:] - times[:-2]))
     if period <= 0 or len(times) < (times[-1] - times[0]) / period + 1:
-        return False
+        return none
     phase = (times - times[0]) % period / period
     apart = np.abs(phase[:, None] - phase[None, :])
     near = np.minimum(apart, 1.0 - apart) <= tolerance  # (n, n), on a circle
     first = near[np.argmax(near.sum(axis=1))]
-    rest = near[:, ~first][~first]
-    held = first.sum() + (rest.sum(axis=1).max() if len(rest) else 0)
-    return bool(held >= 0.9 * len(times))
+    second = np.zeros(len(times), dtype=bool)
+    if (~first).any():
+        rest = np.flatnonzero(~first)
+        second[rest] = near[rest[np.argmax(near[np.ix_(rest, rest)].sum(axis=1))], rest]
+    held = first | second
+    return held if held.sum() >= 0.9 * len(times) else none
 
 
 def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expected: dict[int, np.ndarray]

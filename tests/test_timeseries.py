@@ -522,6 +522,17 @@ def test_the_pauses_of_a_two_hourly_batch_job_are_routine():
     assert ((alerts["kind"] == "drop") & (alerts["template_id"] == 3)).sum() <= 1
 
 
+def test_an_outage_off_a_batch_jobs_two_places_is_still_a_drop():
+    # Drops at both edges of a job's pauses (0 and 30 minutes into every 2 hours), and one real outage at 12:45
+    # into the run: the routine pairs go, the outage stays.
+    from logad_utils.timeseries import _without_routine_alerts
+
+    starts = sorted([h * 7200.0 + p for h in range(10) for p in (0.0, 1800.0)] + [12.75 * 3600])
+    alerts = [("drop", 3, a, a + 600.0, 9.0, 100.0, 0.0) for a in starts]
+    assert [al[2] for al in _without_routine_alerts(alerts, rolling=True)] == [12.75 * 3600]
+    assert len(_without_routine_alerts(alerts, rolling=False)) == len(alerts)  # a daily profile expects them
+
+
 @pytest.mark.parametrize("seed", [0, 2, 7])
 def test_outages_at_irregular_times_are_no_routine(seed):
     # A flaky upstream: one template stops 9 times for 15-30 minutes, at random. Summed two by two, the gaps
