@@ -524,13 +524,14 @@ def _event_record(wall_time: float) -> bytes:
     return header + struct.pack("<I", _masked_crc(header)) + event + struct.pack("<I", _masked_crc(event))
 
 
-def _ensure_event_file(run_dir: Path) -> None:
-    """Make the folder a TensorBoard run (written by hand so TensorFlow is not imported)."""
+def _ensure_event_file(run_dir: Path) -> Path | None:
+    """Make the folder a TensorBoard run (written by hand so TensorFlow is not imported); the file made, if any."""
     if any(run_dir.glob(f"events.out.tfevents.*{EVENT_SUFFIX}")):
-        return
+        return None
     now = time.time()
     name = f"events.out.tfevents.{int(now)}.{_safe_name(socket.gethostname() or 'host', 'host')}{EVENT_SUFFIX}"
     write_bytes(run_dir / name, _event_record(now))
+    return run_dir / name
 
 
 # ----------------------------------------------------------------------------- API
@@ -651,6 +652,7 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
         notes=notes, n_lines=chosen.n_lines, web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
     # Each file is written atomically; the set is one export or none: a rerun that fails half way (a full disk,
     # Ctrl-C) left the new tensors beside the old metadata.
+    made = None
     try:
         _write_tensors(result.tensors_path, points)
         _write_metadata(result.metadata_path, names, columns)
@@ -658,11 +660,11 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
         write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
         write_text(run_dir / BOOKMARKS_FILE,
                    json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
-        _ensure_event_file(run_dir)
+        made = _ensure_event_file(run_dir)
         write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
     except BaseException:
-        for name in EXPORT_FILES:
-            (run_dir / name).unlink(missing_ok=True)
+        for path in [run_dir / name for name in EXPORT_FILES] + ([made] if made is not None else []):
+            path.unlink(missing_ok=True)
         raise
     return result
 

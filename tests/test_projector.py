@@ -535,6 +535,12 @@ def test_a_rerun_that_fails_half_way_leaves_no_mixed_export(tmp_path, monkeypatc
     with pytest.raises(OSError):
         export_projector(rng.normal(size=(200, 3)), meta, out_dir=tmp_path, run="r")
     assert not [name for name in projector.EXPORT_FILES if (tmp_path / "r" / name).exists()]
+    # A first export that fails leaves no TensorBoard run behind either (its event file made an empty run).
+    monkeypatch.undo()
+    monkeypatch.setattr(projector, "_info", full_disk)  # the last file, after the event file
+    with pytest.raises(OSError):
+        export_projector(rng.normal(size=(5, 3)), meta.head(5), out_dir=tmp_path, run="first")
+    assert not list((tmp_path / "first").iterdir())
 
 
 def test_a_sample_of_normal_points_in_one_cluster_is_called_uniform(tmp_path):
