@@ -332,7 +332,9 @@ def _template_regex(template: str) -> re.Pattern | None:
 def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) -> pd.DataFrame:
     """Most frequent values behind each placeholder of the largest selected templates (Pattern Inspector style)."""
     rows = []
-    largest = lines["template_id"].value_counts(sort=True).index[:max_templates]
+    # Largest by the lines the rows stand for, not by rows.
+    largest = lines.groupby("template_id", sort=False)["lines"].sum().sort_values(
+        ascending=False, kind="stable").index[:max_templates]
     for template_id in largest:
         group = lines.loc[lines["template_id"] == template_id]
         template = group["template"].iloc[0]

@@ -423,15 +423,15 @@ def test_rows_that_stand_for_no_line_leave_the_values_table_readable():
 
 
 def test_weighted_rows_count_as_their_lines_everywhere():
-    # Row 0 stands for 100 lines: the points said 109 lines for its message, the tables and histogram 10.
+    # Row 1 stands for 100 lines: the points counted them, the tables and histogram one.
     n = 30
-    frame = pd.DataFrame({"masked": [f"msg {'ab'[i % 2]} seen" for i in range(n - 1)] + ["disk exploded"],
-                          "template_id": [i % 2 for i in range(n - 1)] + [2], "content": ["x"] * n,
-                          "template": [f"msg {'ab'[i % 2]} seen" for i in range(n - 1)] + ["disk exploded"],
+    content = [f"msg {i} seen" if i % 2 == 0 else f"job {i} done" for i in range(n - 1)] + ["disk exploded"]
+    frame = pd.DataFrame({"masked": content, "content": content, "template_id": [i % 2 for i in range(n - 1)] + [2],
+                          "template": ["msg <*> seen", "job <*> done"] * 14 + ["msg <*> seen", "disk exploded"],
                           "timestamp": pd.Timestamp("2024-01-01 10:00") + pd.to_timedelta(np.arange(n), unit="s"),
                           "component": "app"})
     weights = np.ones(n, dtype=np.int64)
-    weights[0] = 100
+    weights[1] = 100
     model = ExploreModel(frame, np.eye(3)[frame["template_id"]], np.r_[np.zeros(n - 1), 5.0],
                          np.r_[np.zeros(n - 1, int), 1], weights=weights)
     model.select_points(range(len(model.points)))
@@ -440,4 +440,6 @@ def test_weighted_rows_count_as_their_lines_everywhere():
     assert total == n - 1 + 100 == summary.n_lines == model.pattern_table()["lines"].sum()
     assert summary.components["lines"].sum() == total == summary.times["lines"].sum()
     assert summary.n_flagged == 1 == summary.times["flagged"].sum()
-    assert model.pattern_table().set_index("template_id").loc[0, "lines"] == 114  # row 0 and 14 others
+    assert model.pattern_table().set_index("template_id").loc[1, "lines"] == 113  # row 1 and 13 others
+    # The largest template by lines (not by its 14 rows against 15) is the one whose values the summary shows.
+    assert model.summary(max_templates=1).parameters["template_id"].unique().tolist() == [1]
