@@ -252,16 +252,23 @@ def rotation_stem(name: str) -> str:
 def _oldest_first(path: Path) -> tuple:
     """A sort key that puts the files of one rotated log oldest first (``app.log.2``, ``app.log.1``, ``app.log``;
     ``access.log-20240309``, ``access.log-20240310``, ``access.log``), so that lines read in order of time where
-    no line carries one; other files sort by name."""
+    no line carries one; other files sort by name, numbers in it as numbers (log4j2's ``app-2024-03-10-2.log``
+    before ``app-2024-03-10-10.log``)."""
     name = re.sub(r"\.(gz|xz|bz2)$", "", path.name)
     suffix = _ROTATED.search(name)
     if suffix is None or suffix.start() == 0:
-        return path.with_name(name).parts, 2, 0, ()
+        return _natural(path.with_name(name).parts), 2, 0, ()
     number = suffix.group()[1:]
     # A date's numbers in order, and an index after it (log4j's app.log.2024-03-10.2) as a number, not as text.
     rank = (0, -int(number), ()) if number.isdigit() and len(number) <= 3 else \
         (1, 0, tuple(int(x) for x in re.findall(r"\d+", number)))
-    return path.with_name(name[:suffix.start()]).parts, *rank
+    return _natural(path.with_name(name[:suffix.start()]).parts), *rank
+
+
+def _natural(parts: Sequence[str]) -> tuple:
+    """Path parts as a sort key that reads the runs of digits in them as numbers."""
+    return tuple(tuple((0, int(run)) if run.isdigit() else (1, run) for run in re.findall(r"\d+|\D+", part))
+                 for part in parts)
 
 
 def _is_hidden_or_labels(path: Path) -> bool:

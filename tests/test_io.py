@@ -117,6 +117,10 @@ def test_the_files_of_a_rotated_log_are_read_oldest_first(tmp_path):
         write(tmp_path / f"svc.log.2024-03-10.{n}", b"old\n")
     names = [f.name for f in resolve_paths(str(tmp_path / "svc.log*"))]
     assert names == ["svc.log.2024-03-10.1", "svc.log.2024-03-10.2", "svc.log.2024-03-10.10"]
+    for n in (1, 2, 10):  # log4j2's app-%d{yyyy-MM-dd}-%i.log: the index inside the name
+        write(tmp_path / f"web-2024-03-10-{n}.log", b"old\n")
+    names = [f.name for f in resolve_paths(str(tmp_path / "web-*"))]
+    assert names == ["web-2024-03-10-1.log", "web-2024-03-10-2.log", "web-2024-03-10-10.log"]
     # Named one by one, files keep the order they were given in.
     assert [f.name for f in resolve_paths([tmp_path / "app.log", tmp_path / "app.log.1"])] == ["app.log", "app.log.1"]
 
