@@ -32,6 +32,7 @@ table{border-collapse:collapse;background:#fff;width:100%;font-size:.9em;margin:
 th,td{border-bottom:1px solid #e4e7eb;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f0f4f8}
 td.msg{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-word}
+summary,code{overflow-wrap:anywhere}
 img{max-width:100%;background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002}
 details{background:#fff;border-radius:8px;padding:8px 16px;margin:8px 0;box-shadow:0 1px 3px #0002}
 summary{cursor:pointer;font-weight:600}
@@ -229,13 +230,22 @@ def figure_uri(fig: plt.Figure, dpi: int = 110) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+# Characters of log text a report cell shows (as the map does); the CSVs hold every one.
+TEXT_CHARS = 300
+
+
+def _clip(text: str, limit: int = TEXT_CHARS) -> str:
+    """Log text cut to ``limit`` characters, an ellipsis saying so: a 100 KB line made the page 676,000 px wide."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _table(frame: pd.DataFrame, message_columns: Sequence[str] = ()) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for row in frame.itertuples(index=False):
         cells = []
         for column, value in zip(frame.columns, row):
-            text = _cell(value)
+            text = _clip(_cell(value)) if column in message_columns else _cell(value)
             klass = ' class="msg"' if column in message_columns else ""
             cells.append(f"<td{klass}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -265,12 +275,12 @@ def _image(uri: str, alt: str) -> str:
 def _incident_block(incident: Incident) -> str:
     when = (f"{_cell(pd.Timestamp(incident.start))} → {_cell(pd.Timestamp(incident.end))}" if pd.notna(incident.start)
             else f"lines {incident.first_line_no}–{incident.last_line_no}")
-    head = (f"Incident {incident.incident}: root cause <b>{html.escape(str(incident.root_cause))}</b> · "
+    head = (f"Incident {incident.incident}: root cause <b>{html.escape(_clip(str(incident.root_cause)))}</b> · "
             f"{html.escape(when)} · {incident.n_lines} anomalous event(s) · {html.escape(incident.source)}")
     parts = [f'<details data-incident="{int(incident.incident)}"><summary>{head}</summary>',
              f"<p>First anomalous event (line {incident.first_line_no}): "
-             f"<code>{html.escape(incident.first_event)}</code></p>",
-             f"<p>Evidence: {html.escape(incident.evidence)}</p>"]
+             f"<code>{html.escape(_clip(incident.first_event))}</code></p>",
+             f"<p>Evidence: {html.escape(_clip(incident.evidence, 4 * TEXT_CHARS))}</p>"]
     # Without a component column the units are templates: name the column so, and do not repeat it.
     by_template = incident.unit == "template"
     candidates = incident.candidates[["component", "score", "first_line_no", "n_lines"]
@@ -348,7 +358,9 @@ def render_report(content: ReportContent) -> str:
     body += [_incident_block(i) for i in content.incidents] or ["<p>No incident found.</p>"]
     if content.unusual_lines is not None:
         body += ["<h2>Most unusual lines (below the threshold)</h2>",
-                 "<p>No line crossed the threshold; these scored highest.</p>",
+                 "<p>No line crossed the threshold; these scored highest. A score here is the line's percentile "
+                 "among all lines under each method, averaged over the methods (1 = the highest); lines that "
+                 "share a score scored alike.</p>",
                  _table(content.unusual_lines, ["template", "line"])]
     if content.unusual_templates is not None:
         body += ["<h2>Most unusual templates (below the threshold)</h2>",

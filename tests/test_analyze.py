@@ -275,3 +275,15 @@ def test_timeline_spans_are_drawn_in_the_axis_unit(tmp_path, monkeypatch):
                         or real(frame, flags, spans, **kw))
     assert main(["analyze", str(timed), str(untimed), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
     assert drawn and all(isinstance(start, pd.Timestamp) for start, _ in drawn[0])
+
+
+def test_a_very_long_line_is_cut_in_the_report_and_whole_in_the_csvs(tmp_path):
+    # One 100 KB line: the incident's summary and tables held it whole, four times, and the page was 676,000 px wide.
+    lines = [f"2024-01-01 10:{i // 60:02d}:{i % 60:02d},000 INFO request {i} served in {i % 7} ms" for i in range(300)]
+    lines[150] = "2024-01-01 10:02:30,000 ERROR payload " + "x" * 100_000
+    log = tmp_path / "wide.log"
+    log.write_text("\n".join(lines) + "\n")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "x" * 300 not in page and "x…" in page
+    assert "x" * 60_000 in (tmp_path / "out" / "anomalies.csv").read_text()  # cut at 65,536 for analysis only

@@ -179,6 +179,7 @@ def test_nothing_flagged_still_ranks_the_most_unusual_lines(tmp_path):
     analysis = Analysis(frame, [run], [NoProjector()], analyze(frame))
     html = write_outputs(analysis, tmp_path)["report"].read_text()
     assert "below the threshold" in html and "x.log:201" in html
+    assert "percentile among all lines under each method" in html  # what the listed score is
     assert html.count("No data") == 3  # word cloud, top templates and flagged lines say so, drawing nothing
     assert "terms over-represented" not in html and not (tmp_path / "wordcloud_anomaly_terms.png").exists()
 
