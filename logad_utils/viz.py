@@ -385,17 +385,22 @@ def plot_trends(trends, template_ids: Sequence[int] | None = None, max_panels: i
     for ax, tid in zip(axes[:, 0], ids):
         series = _around_best_alert(trends, tid)
         x = series.index
-        ax.step(x, series["observed"], where="post", color="#34495e", lw=0.8, label="observed")
-        ax.step(x, series["expected"], where="post", color="#e67e22", lw=1.0, alpha=0.9, label="expected")
+        end = x[-1] + trends.counts.bucket
+        # A step "post" ends at its last point: the last bucket (a storm at the log's end) needs its end drawn too.
+        edges = x.append(pd.Index([end]))
+        for column, style in (("observed", {"color": "#34495e", "lw": 0.8}),
+                              ("expected", {"color": "#e67e22", "lw": 1.0, "alpha": 0.9})):
+            values = series[column].to_numpy(dtype=float)
+            ax.step(edges, np.append(values, values[-1:]), where="post", label=column, **style)
         shown = set()
         for alert in trends.alerts[trends.alerts["template_id"] == tid].itertuples(index=False):
             span = (alert.start, alert.end) if timed else (alert.first_line_no, alert.last_line_no)
-            if span[1] < x[0] or span[0] > x[-1]:
+            if span[1] < x[0] or span[0] > end:
                 continue
             ax.axvspan(*span, color=TREND_COLORS.get(alert.kind, "grey"), alpha=0.3,
                        label=alert.kind if alert.kind not in shown else None)
             shown.add(alert.kind)
-        ax.set_xlim(x[0], x[-1] + trends.counts.bucket)
+        ax.set_xlim(x[0], end)
         text = str(names.get(tid, tid))
         # Log text is data, not markup: no mathtext.
         ax.set_title(shorten(text, 110), fontsize="small", loc="left",

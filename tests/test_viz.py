@@ -72,3 +72,26 @@ def test_log_text_with_dollars_draws_as_written_and_infinite_values_are_left_out
     assert sum(p.get_height() for p in ax.patches) == 2
     viz.make_wordcloud({"disk": np.inf, "failure": 2.0, "none": np.nan}, path=tmp_path / "cloud.png")
     assert (tmp_path / "cloud.png").stat().st_size > 0
+
+
+def test_a_trend_alert_in_the_last_bucket_is_drawn_and_shaded():
+    # A retry storm in a log's last two minutes: the last bucket had no width and its burst no shading.
+    import pandas as pd
+
+    from logad_utils.timeseries import find_trends
+
+    seconds = np.r_[np.arange(0.0, 3 * 3600, 10.0), 3 * 3600 - 120 + np.arange(0.0, 120, 0.5)]
+    ids = np.r_[np.zeros(1080, int), np.ones(240, int)]
+    order = np.argsort(seconds, kind="stable")
+    frame = pd.DataFrame({"source": "a.log", "line_no": np.arange(1, 1321), "blank": False,
+                          "timestamp": pd.Timestamp("2024-01-01") + pd.to_timedelta(seconds[order], unit="s"),
+                          "template_id": ids[order], "template": np.where(ids[order] == 1, "retry", "tick")})
+    trends = find_trends(frame)
+    assert (trends.alerts["kind"] == "burst").any()
+    burst = int(trends.alerts.loc[trends.alerts["kind"] == "burst", "template_id"].iloc[0])
+    ax = viz.plot_trends(trends, [burst]).axes[0]
+    assert "burst" in [t.get_text() for t in ax.get_legend().get_texts()]
+    import matplotlib.dates as mdates
+
+    last = mdates.date2num(pd.Timestamp(ax.lines[0].get_xdata()[-1]))
+    assert abs(last - ax.get_xlim()[1]) < 1e-9  # the observed line runs to the axis' end: the last bucket drawn
