@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, pairwise
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import IO, Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,8 +48,8 @@ from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
 from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, Stamps, bound_times, check_read,
-                        continuation_positions, fit_score, join_lean, join_positions, key_positions, key_times,
-                        lean_rows, order_ids, parse_rows, score_keys, score_rows, table_ids, write_frames)
+                        continuation_positions, event_starts, fit_score, join_lean, join_positions, key_positions,
+                        key_times, lean_rows, order_ids, parse_rows, score_keys, score_rows, table_ids, write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -399,10 +399,11 @@ def count_partition(part: Partition, json_key: str, masker: dict, fields: Sequen
     table, layout, report, rolls, stamps = KeyTable(fields), LineLayout(), ReadReport(), {}, KeyTimes()
     line_ids = []
     for chunk in partition_chunks(part, json_key, chunk_lines, report, rolls=rolls):
-        ids = table.add_chunk(chunk, masker_)
+        starts = event_starts(chunk)
+        ids = table.add_chunk(chunk, masker_, starts)
         if times:
             stamps.add(key_times(ids, chunk))
-            line_ids.append(order_ids(ids, chunk))
+            line_ids.append(order_ids(ids, starts))
         layout.add(chunk.drop(columns="raw"))
     return table, layout, report, rolls, stamps, np.concatenate(line_ids) if line_ids else np.zeros(0, np.int32)
 
@@ -441,15 +442,17 @@ class DaskOrder:
         """(key id (p,), position (p,)) of every line whose key is among ``keys``, in input order."""
         with _cluster_errors():
             shared = self.client.scatter(np.asarray(keys, dtype=np.int64), broadcast=True, hash=False)
-            futures = [self.client.submit(key_positions, ids, shared, start, pure=False) for ids, start in self.parts]
-            return join_positions(self.client.gather(futures))
+            return join_positions(self._on_parts(key_positions, shared))
 
     def continuations(self) -> np.ndarray:
         """Positions (c,) of the lines that continue an event, in input order."""
         with _cluster_errors():
-            futures = [self.client.submit(continuation_positions, ids, start, pure=False) for ids, start in self.parts]
-            found = self.client.gather(futures)
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+            return np.concatenate([np.zeros(0, dtype=np.int64)] + self._on_parts(continuation_positions))
+
+    def _on_parts(self, func: Callable, *args) -> list:
+        """``func(ids, *args, start)`` of each partition's line order ids on its worker, gathered in order."""
+        futures = [self.client.submit(func, ids, *args, start, pure=False) for ids, start in self.parts]
+        return self.client.gather(futures)
 
 
 def merge_times(a: np.ndarray, b: np.ndarray) -> np.ndarray:

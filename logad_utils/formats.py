@@ -592,7 +592,8 @@ ZONE_OFFSETS: dict[str, str | None] = {
     "NZST": "+1200", "NZDT": "+1300", "HST": "-1000", "AKST": "-0900", "AKDT": "-0800", "PST": "-0800",
     "PDT": "-0700", "MST": "-0700", "MDT": "-0600", "CDT": "-0500", "EST": "-0500", "EDT": "-0400",
     "NST": "-0330", "NDT": "-0230", "CST": None, "IST": None, "BST": None, "AST": None, "ADT": None}
-_ZONE_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True)) + r")(?![A-Za-z])")
+ZONE_NAMES = "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True))  # a regex alternation, longest name first
+_ZONE_WORD = re.compile(r"(?<![A-Za-z])(" + ZONE_NAMES + r")(?![A-Za-z])")
 
 
 def _zone_offsets(values: pd.Series) -> pd.Series:

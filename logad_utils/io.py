@@ -245,8 +245,13 @@ def rotation_stem(name: str) -> str:
     """A log file's name without its compression and rotation suffixes (``app.log.1.gz`` → ``app.log``): the files
     of one log, rotated, share it."""
     path = Path(name)
-    stem = _ROTATED.sub("", re.sub(r"\.(gz|xz|bz2)$", "", path.name))
+    stem = _ROTATED.sub("", _uncompressed(path.name))
     return str(path.with_name(stem)) if stem else name
+
+
+def _uncompressed(name: str) -> str:
+    """A file name without its compression suffix (``.gz``, ``.xz``, ``.bz2``)."""
+    return re.sub(r"\.(gz|xz|bz2)$", "", name)
 
 
 def _oldest_first(path: Path) -> tuple:
@@ -254,7 +259,7 @@ def _oldest_first(path: Path) -> tuple:
     ``access.log-20240309``, ``access.log-20240310``, ``access.log``), so that lines read in order of time where
     no line carries one; other files sort by name, numbers in it as numbers (log4j2's ``app-2024-03-10-2.log``
     before ``app-2024-03-10-10.log``)."""
-    name = re.sub(r"\.(gz|xz|bz2)$", "", path.name)
+    name = _uncompressed(path.name)
     suffix = _ROTATED.search(name)
     if suffix is None or suffix.start() == 0:
         return _natural(path.with_name(name).parts), 2, 0, ()

@@ -33,7 +33,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import (LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, ZONE_OFFSETS, LogFormat, http_status_class,
+from .formats import (LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, ZONE_NAMES, LogFormat, http_status_class,
                       is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
@@ -56,7 +56,7 @@ _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
 _CLOCK12 = r"(?:0?[1-9]|1[0-2]):\d\d:\d\d(?:[.,]\d{1,9})?"
 _OFFSET_RE = r"(?:Z|[+-]\d\d:?\d\d)"
-_ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d|" + "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True)) + ")"
+_ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d|" + ZONE_NAMES + ")"
 _CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
 
 

@@ -90,10 +90,11 @@ def event_starts(lines: pd.DataFrame) -> np.ndarray:
     return (np.isnan(event) | np.isnan(line) | (event == line)).astype(np.int64)
 
 
-def order_ids(ids: np.ndarray, lines: pd.DataFrame) -> np.ndarray:
-    """Each line's table id (n,) int32 as a line order keeps it: a continuation line's as ``~id`` (negative), so
-    that the storm rule counts events (see :meth:`SpilledOrder.continuations`)."""
-    return np.where(event_starts(lines) == 1, ids, ~np.asarray(ids, dtype=np.int64)).astype(np.int32)
+def order_ids(ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each line's table id (n,) int32 as a line order keeps it, from the lines' :func:`event_starts` (n,): a
+    continuation line's as ``~id`` (negative), so that the storm rule counts events
+    (see :meth:`SpilledOrder.continuations`)."""
+    return np.where(starts == 1, ids, ~np.asarray(ids, dtype=np.int64)).astype(np.int32)
 
 
 def table_ids(order: np.ndarray) -> np.ndarray:
@@ -138,12 +139,13 @@ class KeyTable:
             out[j] = g
         return out
 
-    def add_chunk(self, chunk: pd.DataFrame, masker: Masker) -> np.ndarray:
-        """Count the keys of one chunk of lines; returns each line's table id (n,)."""
+    def add_chunk(self, chunk: pd.DataFrame, masker: Masker, starts: np.ndarray | None = None) -> np.ndarray:
+        """Count the keys of one chunk of lines (``starts``: its :func:`event_starts` when already made); returns
+        each line's table id (n,)."""
         ids, keys, rows = chunk_keys(chunk, masker, self.fields)
         sources = chunk["source"].to_numpy(dtype=object)[rows]
         lines = chunk["line_no"].to_numpy()[rows]
-        events = np.bincount(ids, weights=event_starts(chunk)).astype(np.int64)
+        events = np.bincount(ids, weights=event_starts(chunk) if starts is None else starts).astype(np.int64)
         return self.add(keys, np.bincount(ids), list(zip(sources, lines.tolist())), events)[ids]
 
     def ids_of(self, chunk: pd.DataFrame, masker: Masker) -> np.ndarray:
@@ -457,23 +459,22 @@ class SpilledOrder:
 
     def positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(key id (p,), position (p,)) of every line whose key is among ``keys``, in input order."""
-        self.spill.seek(0)
-        found, start = [], 0
-        while len(ids := np.fromfile(self.spill, dtype=np.int32, count=self.block)):
-            found.append(key_positions(ids, keys, start))
-            start += len(ids)
-        self.spill.seek(0)
-        return join_positions(found)
+        return join_positions([key_positions(ids, keys, start) for ids, start in self._blocks()])
 
     def continuations(self) -> np.ndarray:
         """Positions (c,) of the lines that continue an event (a stack trace's frames), in input order."""
+        return np.concatenate([np.zeros(0, dtype=np.int64)]
+                              + [continuation_positions(ids, start) for ids, start in self._blocks()])
+
+    def _blocks(self) -> Iterator[tuple[np.ndarray, int]]:
+        """The spilled order ids a block at a time, with the position of each block's first line; the spill file
+        is left at its start again."""
         self.spill.seek(0)
-        found, start = [], 0
+        start = 0
         while len(ids := np.fromfile(self.spill, dtype=np.int32, count=self.block)):
-            found.append(continuation_positions(ids, start))
+            yield ids, start
             start += len(ids)
         self.spill.seek(0)
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def key_positions(ids: np.ndarray, keys: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -566,8 +567,9 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
     run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), KeyTimes(),
                     {}, chunk_lines, kept)
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
-        ids = table.add_chunk(chunk, masker)
-        run.spill.write(order_ids(ids, chunk).tobytes())
+        starts = event_starts(chunk)
+        ids = table.add_chunk(chunk, masker, starts)
+        run.spill.write(order_ids(ids, starts).tobytes())
         if times:
             run.stamps.add(key_times(ids, chunk))
         lines = chunk.drop(columns="raw")

@@ -783,9 +783,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
 
 
 def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, spans: np.ndarray, seasonal: bool,
-                  log_cut: float,
-                  expected: dict, traffic: np.ndarray | None = None, shifts: "_ShiftTest | None" = None,
-                  flank_cut: float | None = None) -> list[tuple]:
+                  log_cut: float, expected: dict, traffic: np.ndarray | None = None,
+                  shifts: "_ShiftTest | None" = None, flank_cut: float | None = None) -> list[tuple]:
     """Burst, drop (and with ``shifts``, shift) alerts (kind, column, first bucket, end bucket, score, expected,
     observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2), its buckets
     exposed as far as its files' positions ``spans`` (m, 2) cover them; ``traffic``: expected lines of all

@@ -123,9 +123,8 @@ def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, densi
                    files: np.ndarray | None = None) -> bool:
     """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input whose lines they
     make at least ``density`` of, the lines at sorted positions ``blank`` (b,) (blank lines, continuation lines)
-    not counted; with
-    ``files`` (each file's first position, then the line count) and several files, a stretch of at most half of
-    its file: a file read beside others, whole, is another source, not a storm."""
+    not counted; with ``files`` (each file's first position, then the line count) and several files, a stretch of
+    at most half of its file: a file read beside others, whole, is another source, not a storm."""
     m = len(positions)
     k = max(1, int(np.ceil(cover * m)))
     first, last = positions[:m - k + 1], positions[k - 1:]
