@@ -119,10 +119,12 @@ def is_frame_line(line: str) -> bool:
 
 
 def header_lines(lines: Sequence[str]) -> list[str]:
-    """The lines that can carry a file's header: not stack frames or indented text, and not a ``LEVEL: message``
-    line right under a line that starts with a timestamp (java.util.logging's two-line records)."""
+    """The lines that can carry a file's header: not stack frames or indented text, not a ``LEVEL: message``
+    line right under a line that starts with a timestamp (java.util.logging's two-line records), and not the
+    exception line that closes a Python trace right under its last frame (``ValueError: ...``, no header)."""
     return [line for before, line in zip(["", *lines], lines) if not is_frame_line(line) and not (
-        _LEVEL_LINE.match(line) and starts_with_timestamp(before))]
+        _LEVEL_LINE.match(line) and starts_with_timestamp(before)) and not (
+        before[:1].isspace() and _EXCEPTION_LINE.match(line[:_HEAD_CHARS]))]
 
 
 def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
@@ -244,7 +246,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     for i in candidates:
         line = lines[i][:_HEAD_CHARS]
         if line[:1].isspace():
-            flags[i] = rule.indent or _FRAME.match(line) is not None
+            flags[i] = rule.indent or _FRAME.match(line) is not None or _under_python_frame(lines, i)
         elif _FRAME.match(line) is not None:
             flags[i] = True
         elif rule.header:
@@ -283,7 +285,33 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             continue
         text = _message_text(lines[i], messages[i]) if matched[i] and below else lines[i]
         flags[i] = _EXCEPTION_LINE.match(text[:_HEAD_CHARS]) is not None
+    _start_tracebacks(lines, blank, flags, matched if below else None, messages)
     return flags
+
+
+def _under_python_frame(lines: Sequence[str], i: int) -> bool:
+    """Whether indented line ``i`` is a Python frame's source line (right under ``  File "..."``) or the carets
+    under that (Python 3.11's ``~~^~~``): part of the trace even where most of a file's lines are indented."""
+    return any(j >= 0 and _PY_FRAME.match(lines[j][:_HEAD_CHARS]) and all(lines[k][:1].isspace() for k in
+                                                                           range(j + 1, i)) for j in (i - 1, i - 2))
+
+
+def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray, matched: np.ndarray | None,
+                      messages: np.ndarray | None) -> None:
+    """Unflag, in place, a ``Traceback (most recent call last):`` line whose nearest line above (a blank line
+    between aside) is the exception line that closed a trace: a new trace, an event of its own (a crashing job's
+    stderr holds only traces). Under the "During handling of the above exception" line of a chained exception,
+    or under the message logged with it, it stays in its event. ``matched``: where the messages are the text the
+    rules read (a header without a level)."""
+    def text(i: int) -> str:
+        return _message_text(lines[i], messages[i]) if matched is not None and matched[i] else lines[i]
+
+    for i in np.flatnonzero(flags).tolist():
+        if not text(i).startswith(_TRACEBACK):
+            continue
+        j = i - 1 - int(i > 1 and blank[i - 1])
+        if j >= 0 and flags[j] and not blank[j] and _EXCEPTION_LINE.match(text(j)[:_HEAD_CHARS]):
+            flags[i] = False
 
 
 def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WORDS) -> list[int]:

@@ -508,3 +508,37 @@ def test_a_continuation_run_longer_than_a_chunk_carries_is_cut_and_said(tmp_path
     assert frame.loc[frame["line_no"] == 50, "event_line_no"].item() == 26
     [said] = [w for w in frame.attrs["read_report"]["warnings"] if "continuation lines was cut" in w]
     assert "cut at line 51" in said
+
+
+def _crash(error: str, depth: int, carets: bool = False) -> list[str]:
+    frames = []
+    for d in range(depth):
+        frames += [f'  File "/srv/job/step{d}.py", line {10 + d}, in run{d}', f"    out = step{d + 1}(rows)"]
+        frames += ["          ^^^^^^^^^^^^^"] if carets else []
+    return ["Traceback (most recent call last):", *frames, error]
+
+
+@pytest.mark.parametrize("chunk_lines", [3, 5, 200_000])
+def test_a_log_of_only_python_tracebacks_is_one_event_per_trace(tmp_path, chunk_lines):
+    # A crashing job's stderr: every line is part of a trace, most are indented, and the exception lines that close
+    # each trace ("KeyError: ...") are no "<Component>: <Content>" header.
+    traces = [_crash("KeyError: 'user_7'", 2), _crash("ValueError: invalid literal for int(): 'x'", 3, carets=True),
+              _crash("KeyError: 'user_9'", 1) + ["", "During handling of the above exception, another exception "
+                                                 "occurred:", ""] + _crash("RuntimeError: lookup failed", 2),
+              [""] + _crash("KeyError: 'user_3'", 2)]
+    lines = [line for trace in traces for line in trace]
+    firsts = np.cumsum([0] + [len(t) for t in traces[:-1]]) + 1
+    firsts[-1] += 1  # the last trace follows a blank line
+    expected = np.repeat(firsts, [len(t) for t in traces])
+    expected = np.where([not line for line in lines], np.arange(1, len(lines) + 1), expected)  # blank: its own
+    path = _write(tmp_path, lines)
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)
+    blank = frame["blank"].to_numpy()
+    assert frame["event_line_no"].tolist() == expected.tolist()
+    events = frame.loc[~blank].groupby("event_line_no")["event"].first()
+    assert [e.split(" File")[0] for e in events] == ["Traceback (most recent call last): KeyError",
+                                                    "Traceback (most recent call last): ValueError",
+                                                    "Traceback (most recent call last): KeyError",
+                                                    "Traceback (most recent call last): KeyError"]
+    parsed = parse_logs(path)
+    assert parsed.loc[~blank, "template_id"].groupby(frame.loc[~blank, "event_line_no"]).nunique().eq(1).all()
