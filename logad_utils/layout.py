@@ -392,6 +392,8 @@ def _elements(rest: str) -> list[_Element]:
             m = regex.match(rest, pos)
             if m is None:
                 continue
+            if kind == "word" and "\t" in m.group(1) and rest.startswith(" ", m.end()):
+                return out  # a cell with spaces after a tab is the message (zap's "...<TAB>cache eviction<TAB>{")
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":

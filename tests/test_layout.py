@@ -795,15 +795,22 @@ def test_log4j2_instants_and_journald_byte_messages():
 
 
 def test_lines_that_miss_an_inferred_layout_keep_its_time_and_level():
-    # The sample's lines share their message's words, which the layout takes for fields; later lines lack them.
+    # The sample's lines share their message's words; the message after a tab is no header field, so a later line
+    # with other words reads as they do.
     lines = [f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}.123Z\tINFO\tserver/http.go:88\trequest served\t"
              f'{{"status": 200}}' for i in range(600)]
     lines.insert(550, '2026-12-01T10:09:10.500Z\tERROR\tstore/raft.go:311\tleader election lost quorum\t{"term": 7}')
     frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["component"].iloc[550] == "store/raft.go:311"
+    # A later line without the sample's bracket and thread misses the layout, and keeps its time and level.
+    lines = [f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}.123Z INFO [http] (worker-{i % 4}) request served"
+             for i in range(600)]
+    lines.insert(550, "2026-12-01T10:09:10.500Z ERROR leader election lost quorum")
+    frame = parse_lines(lines)
     odd = frame.iloc[550]
     assert not odd["parsed"] and odd["level"] == "ERROR"
     assert odd["timestamp"] == pd.Timestamp("2026-12-01 10:09:10.500")
-    assert odd["content"].startswith("store/raft.go:311") and frame["parsed"].sum() == 600
+    assert odd["content"] == "leader election lost quorum" and frame["parsed"].sum() == 600
 
 
 def test_a_cloud_logging_payload_is_the_message():
@@ -1053,6 +1060,12 @@ def test_a_column_a_tab_ends_is_a_header_field():
     frame = parse_lines(lines)
     assert frame["component"].iloc[:3].tolist() == callers and frame["level"].iloc[0] == "warn"
     assert frame["content"].iloc[1] == 'apply request took too long\t{"took": "1ms"}'
+    # Fields whose first key ends in a colon ('{"evicted": 73}') are no "name:" component after the message.
+    lines = [f"2024-03-11T08:00:{i % 60:02d}.237Z\tWARN\tcache/lru.go:88\tcache eviction\t{{\"evicted\": {i}}}"
+             for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["component"].eq("cache/lru.go:88").all() and frame["level"].eq("WARN").all()
+    assert frame["content"].iloc[7] == 'cache eviction\t{"evicted": 7}'
     # A tab after a message's first word, under a header of spaces, is the message's.
     spaced = parse_lines([f"2024-03-12 08:00:{i % 60:02d} INFO GET\t/api/items/{i} 200" for i in range(60)])
     assert spaced["content"].iloc[0] == "GET\t/api/items/0 200"
