@@ -40,9 +40,9 @@ import pandas as pd
 
 from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
-from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, LogInputError, ReadReport, _DayRoller,
+from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
-                 _sniff_encoding, _whole_events, clock_warning, compression, iter_log_chunks, line_ends,
+                 _sniff_encoding, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks, line_ends,
                  read_detection_sample, resolve_paths, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
@@ -232,9 +232,6 @@ class _Roll:
     last: float | None = None
 
 
-_LIMITS = {"days": 12 * 3600 * 10**9, "years": 183 * _DAY_NS}  # the backward jumps that roll over (as in io)
-
-
 def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: ReadReport,
                      first_line: int = 1, rolls: dict[str, _Roll] | None = None) -> Iterator[pd.DataFrame]:
     """Line frames of one partition (as :func:`io.iter_log_chunks`), numbered from ``first_line``;
@@ -365,15 +362,16 @@ def _roll_states(parts: list[Partition],
     behind: list[dict[str, int]] = []
     state: dict[tuple[str, str], tuple[int, float | None]] = {}
     for part, range_rolls in zip(parts, rolls):
-        (days, last), (years, year_last) = (state.get((part.source, clock), (0, None)) for clock in _LIMITS)
+        (days, last), (years, year_last) = (state.get((part.source, clock), (0, None)) for clock in CLOCK_JUMPS)
         out.append(replace(part, days=days, last=last, years=years, year_last=year_last))
         lags = {}
         for clock, roll in range_rolls.items():
             count, last = state.get((part.source, clock), (0, None))
-            # The range was read from (0, None): add its rollovers, and one where its first reading jumps back.
-            back = int(roll.first is not None and last is not None and roll.first < last - _LIMITS[clock])
-            lags[clock] = count + back
-            state[part.source, clock] = (count + back + roll.count, roll.last if roll.last is not None else last)
+            # The range was read from (0, None): add its rollovers, and the step its first reading takes.
+            step = int(clock_steps(np.array([roll.first]), np.array([last]), clock)[0]) \
+                if roll.first is not None and last is not None else 0
+            lags[clock] = count + step
+            state[part.source, clock] = (count + step + roll.count, roll.last if roll.last is not None else last)
         behind.append(lags)
     return out, behind
 

@@ -651,12 +651,28 @@ def _first_date(contents: Iterable[str]) -> pd.Timestamp:
     return _NO_DATE
 
 
-def _backward_jumps(values: np.ndarray, valid: np.ndarray, last: float | None, limit: float) -> np.ndarray:
-    """Cumulative count (n,) of valid values more than ``limit`` below the previous valid one (or ``last``)."""
+# Per clock, in ns: a jump back by more than the first rolls it over to the next day or year; a jump forward by more
+# than the second, to within 5 minutes of the time before the rollover, rolls it back (a late line of the day before,
+# or of December, that a second writer a moment behind wrote just after the rollover). A silence of a day or a year
+# but those 5 minutes reads as a late line. Year-less times are read in 2000, a year of 366 days.
+_LATE = 5 * 60 * 10**9
+CLOCK_JUMPS = {"days": (12 * 3600 * 10**9, 86400 * 10**9 - _LATE),
+               "years": (183 * 86400 * 10**9, 366 * 86400 * 10**9 - _LATE)}
+
+
+def clock_steps(values: np.ndarray, prev: np.ndarray, clock: str) -> np.ndarray:
+    """Per reading (n,) int: +1 where ``clock`` ("days", "years") rolls over from ``prev`` (n,) to ``values``, -1
+    where it rolls back (:data:`CLOCK_JUMPS`), else 0 (and where ``prev`` is NaN)."""
+    back, late = CLOCK_JUMPS[clock]
+    return (values < prev - back).astype(np.int64) - (values > prev + late)
+
+
+def _rollovers(values: np.ndarray, valid: np.ndarray, last: float | None, clock: str) -> np.ndarray:
+    """Cumulative steps (n,) of a clock's valid readings, each against the previous valid one (or ``last``)."""
     prev = pd.Series(np.where(valid, values, np.nan)).ffill().shift(1).to_numpy(copy=True)
     if last is not None:
         prev[np.isnan(prev)] = last
-    return np.cumsum(valid & (values < prev - limit))
+    return np.cumsum(np.where(valid, clock_steps(values, prev, clock), 0))
 
 
 def _last_valid(values: np.ndarray, valid: np.ndarray, last: float | None) -> float | None:
@@ -722,7 +738,8 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
 
 
 class _DayRoller:
-    """Adds whole days to time-of-day timestamps each time the clock runs backwards by over 12 h."""
+    """Adds a day to time-of-day timestamps each time the clock runs backwards by over 12 h, and takes one off
+    where it runs forwards to within 5 minutes of the time before (:data:`CLOCK_JUMPS`)."""
 
     def __init__(self, anchor: pd.Timestamp) -> None:
         self.anchor = anchor
@@ -733,7 +750,7 @@ class _DayRoller:
         """Timestamps (n,) on 1900-01-01 → timestamps (n,) on successive days from ``anchor``."""
         tod = (ts - ts.dt.normalize()).to_numpy(dtype="timedelta64[ns]").astype(np.int64)
         valid = ~ts.isna().to_numpy()
-        days = self.days + _backward_jumps(tod, valid, self.last, 12 * 3600 * 10**9)
+        days = self.days + _rollovers(tod, valid, self.last, "days")
         self.last = _last_valid(tod, valid, self.last)
         self.days = int(days[-1]) if len(days) else self.days
         out = self.anchor + pd.to_timedelta(tod + days * 86400 * 10**9, unit="ns")
@@ -741,7 +758,8 @@ class _DayRoller:
 
 
 class _YearRoller:
-    """Adds a year to year-less timestamps each time the calendar runs backwards by over half a year."""
+    """Adds a year to year-less timestamps each time the calendar runs backwards by over half a year, and takes
+    one off where it runs forwards to within 5 minutes of the time before (:data:`CLOCK_JUMPS`)."""
 
     def __init__(self) -> None:
         self.years = 0
@@ -751,11 +769,11 @@ class _YearRoller:
         """Timestamps (n,) in one default year → timestamps (n,) in successive years."""
         values = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(float)
         valid = ~ts.isna().to_numpy()
-        years = self.years + _backward_jumps(values, valid, self.last, 183 * 86400 * 10**9)
+        years = self.years + _rollovers(values, valid, self.last, "years")
         self.last = _last_valid(values, valid, self.last)
         self.years = int(years[-1]) if len(years) else self.years
         out = ts.copy()
-        for k in np.unique(years[valid & (years > 0)]):
+        for k in np.unique(years[valid & (years != 0)]):
             at = valid & (years == k)
             out[at] = ts[at] + pd.DateOffset(years=int(k))
         return out

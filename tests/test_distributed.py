@@ -370,6 +370,22 @@ def test_year_less_dates_roll_over_new_year_across_byte_ranges(client, tmp_path)
     assert sorted(run.times()[1].tolist()) == sorted(set(timestamps_ns(expected["timestamp"]).tolist()))
 
 
+def test_a_late_line_after_a_rollover_stays_on_its_day_across_byte_ranges(client, tmp_path):
+    # Each midnight a second writer's line from before it comes just after it: ranges of a few lines cut between.
+    lines = ["00:00:00  0001 JOURNAL Day start 2026-03-02"]
+    for day in range(30):
+        lines += [f"06:00:0{day % 10}  0002 HOST job ran", "18:00:00  0003 HOST job ran", "23:59:58  0004 HOST a",
+                  "00:00:00  0005 HOST b", "23:59:59  0006 HOST late", "00:00:01  0007 HOST c"]
+    path = tmp_path / "a.jrn"
+    path.write_text("\n".join(lines) + "\n")
+    engine = DaskEngine(client, block_bytes=60)
+    assert len(plan_partitions(path, block_bytes=60)[0]) > 50
+    expected = read_logs(path, warn=False)["timestamp"]
+    assert expected.iloc[-2] == pd.Timestamp("2026-03-31 23:59:59")
+    parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
+    assert parsed["timestamp"].tolist() == expected.tolist()
+
+
 def test_a_frequent_routine_message_merged_from_bounded_partitions_scores_like_one_process(client, tmp_path):
     from logad_utils.streaming import TIMES_KEPT
 
