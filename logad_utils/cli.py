@@ -174,12 +174,41 @@ def _check_writable(path: Path, suffixes: Sequence[str], replace_run: bool = Fal
     return path
 
 
+def _leave_out_outputs(args: argparse.Namespace, *outputs: str | Path | None) -> None:
+    """Refuse an input named as this run's output; leave out of the folders and globs given as inputs (``paths``,
+    ``train``, ``baseline``, ``target``) the files that lie in an output (an earlier run's), and say so, so that a
+    rerun reads what the first run read."""
+    from .io import LogInputError, resolve_paths
+
+    outs = [Path(o).resolve() for o in outputs if o]
+    for name in ("paths", "train", "baseline", "target"):
+        items, left = [], []
+        for item in getattr(args, name, None) or []:
+            try:
+                files = resolve_paths(item)
+            except LogInputError:
+                files = []  # the reader says what is wrong with it
+            inside = [f for f in files if any(f.resolve() == o or o in f.resolve().parents for o in outs)]
+            if Path(item).resolve() in {f.resolve() for f in inside}:
+                raise CliError(f"{item}: is an input and this run's output; choose another output")
+            kept = [str(f) for f in files if f not in inside]
+            if inside and not kept:
+                raise CliError(f"{item}: holds only this run's output ({inside[0]}); no log to read")
+            items += kept if inside else [item]
+            left += inside
+        if left:
+            print(f"warning: left out {len(left)} file(s) of this run's output from the input: {_shown(str(left[0]))}"
+                  + (", ..." if len(left) > 1 else ""), file=sys.stderr)
+            setattr(args, name, items)
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     """``logad parse``: read, mask, mine templates once on the distinct lines, write chunk by chunk."""
     from .streaming import mine_table
     from .templates import LogTemplateMiner, health_line, template_health
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
+    _leave_out_outputs(args, out)
     start = time.perf_counter()
     miner = LogTemplateMiner()
     with _engine(args) as engine:
@@ -297,6 +326,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
     _check_folders(args)
+    _leave_out_outputs(args, out, args.save_model, args.projector_dir)
     start = time.perf_counter()
     if args.projector_dir:
         if args.engine:
@@ -393,6 +423,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .templates import health_line, template_health
 
     out = _output_folder(args.out)
+    _leave_out_outputs(args, out)
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
     stages = [*analysis_stages(methods), "outputs"]
@@ -451,6 +482,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
             or (not split and not (args.baseline and args.target)):
         raise CliError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
     out = _output_folder(args.out)
+    _leave_out_outputs(args, out)
     start = time.perf_counter()
     if split:
         baseline, target = split_at(args.paths, args.at, args.format, args.json_key)
@@ -481,6 +513,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .streaming import mine_table
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
+    _leave_out_outputs(args, out)
     start = time.perf_counter()
     try:
         model = load_model(args.model)

@@ -1,5 +1,6 @@
 """The ``logad`` command: outputs cover every line, errors are one clear line."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -241,3 +242,31 @@ def test_the_console_entry_returns_mains_code_with_the_objects_frozen():
             "print(run(), gc.get_freeze_count() > 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0 True"
+
+
+def test_an_input_is_never_its_own_output_and_a_rerun_reads_what_the_first_read(small_log, tmp_path, capsys):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "small.jrn"
+    log.write_bytes(small_log.read_bytes())
+    # Named as the output: refused, and the log is untouched.
+    assert main(["parse", str(log), "--out", str(logs / "small.csv")]) == 0
+    before = (logs / "small.csv").read_bytes()
+    assert main(["parse", str(logs / "small.csv"), "--out", str(logs / "small.csv")]) == 1
+    assert "is an input and this run's output" in capsys.readouterr().err
+    assert (logs / "small.csv").read_bytes() == before
+    # A glob or folder that holds the last run's output reads the logs it read before, and says so.
+    for _ in range(2):
+        assert main(["parse", str(logs / "small.*"), "--out", str(logs / "small.csv")]) == 0
+        assert len(pd.read_csv(logs / "small.csv")) == 3000
+    assert "left out 1 file(s) of this run's output" in capsys.readouterr().err
+    (logs / "small.csv").unlink()
+    for _ in range(2):
+        assert main(["analyze", str(logs), "--method", "tfidf", "--out", str(logs / "analysis")]) == 0
+        out = capsys.readouterr()
+        assert "lines 3000" in out.out and "partial run" not in out.err
+    assert "of this run's output from the input" in out.err
+    shutil.rmtree(logs / "analysis")
+    assert main(["detect", str(logs), "--out", str(tmp_path / "s.csv"), "--save-model", str(logs / "m")]) == 0
+    assert main(["detect", str(logs), "--out", str(tmp_path / "s.csv"), "--save-model", str(logs / "m")]) == 0
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 3000
