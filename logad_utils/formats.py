@@ -393,11 +393,23 @@ def _column_name(field_name: str) -> str:
     return CANONICAL.get(field_name, field_name.lower())
 
 
+# Columns logad writes itself beside a format's fields: a field may not take their name.
+RESERVED_COLUMNS = ("source", "line_no", "raw", "blank", "parsed", "truncated", "event_line_no", "event", "masked",
+                    "template_id", "template", "key", "score", "is_anomaly", "methods")
+# "[" and "]" around a field ("[<Time>] <Content>", as users write them) are brackets in the line, not a character
+# set: Loghub notation wants them escaped, and a set holding a field can mean nothing else.
+_BRACKETED_FIELD = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*<[A-Za-z_][A-Za-z0-9_]*>(?:[^\]\\]|\\.)*)(?<!\\)\]")
+
+
 def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
     """Translate Loghub notation into an anchored regex with one group per field."""
     if "<Content>" not in pattern:
         raise FormatError(f"format {pattern!r} has no <Content> field; it must name where the message is")
-    parts = _FIELD_SPLIT.split(pattern)
+    taken = [name for name in _PLACEHOLDER.findall(pattern) if _column_name(name) in RESERVED_COLUMNS]
+    if taken:
+        raise FormatError(f"format {pattern!r} names <{taken[0]}>, a column logad writes itself; give the field "
+                          f"another name (reserved: {', '.join(RESERVED_COLUMNS)})")
+    parts = _FIELD_SPLIT.split(_BRACKETED_FIELD.sub(r"\\[\1\\]", pattern))
     regex = ""
     seen: set[str] = set()
     for part in parts:
