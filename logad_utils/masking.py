@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_c  # type: ignore[no-redef]
     import sre_parse as _sre_p  # type: ignore[no-redef]
 
-__all__ = ["MaskRule", "DEFAULT_RULES", "Masker", "mask"]
+__all__ = ["MaskRule", "DEFAULT_RULES", "CLASS_TOKENS", "Masker", "mask"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,10 @@ _MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 # A URL's ordinary characters: no space, quote, angle bracket, closing punctuation or bracket, and a run of
 # backslashes only where no quote follows it (\" and \\\" escape a quote once or twice).
 _URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\++(?![\"'`]))"
+
+# Placeholders that name a class of values, not a variable: an HTTP status' class (1xx .. 5xx). Templates keep them
+# as words: a 5xx answer is another event than a 2xx one.
+CLASS_TOKENS = ("<HTTPINFO>", "<HTTPOK>", "<HTTPREDIRECT>", "<HTTPCLIENTERR>", "<HTTPSERVERERR>")
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Shapes with digits, dots and colons inside come first: the IP and
@@ -285,8 +289,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
     # class: a burst of 5xx answers among 2xx ones is what such a log is read for. Texts without a "/" before a digit
     # (HTTP/1.1) keep sharing a digit-canonical form (see _DigitForms).
-    *(MaskRule(f"http_{d}xx", rf"(?<=\" )(?:(?<=HTTP/\d\.\d\" )|(?<=HTTP/\d\" )){d}\d\d" + _END, f"<HTTP{kind}>",
-               False) for d, kind in zip("12345", ("INFO", "OK", "REDIRECT", "CLIENTERR", "SERVERERR"))),
+    *(MaskRule(f"http_{d}xx", rf"(?<=\" )(?:(?<=HTTP/\d\.\d\" )|(?<=HTTP/\d\" )){d}\d\d" + _END, token, False)
+      for d, token in zip("12345", CLASS_TOKENS)),
     # Numbers, with dotted versions (1.2.3, v2.0.1), exponents (1.5e-05) and thousands (1,024.5) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
     MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?(?:" + _GROUPED

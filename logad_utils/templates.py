@@ -52,7 +52,7 @@ from drain3.drain import Drain, Node
 from .atomic import write_text
 from .gc_pause import no_cyclic_gc
 from .formats import LEVELS_RE, MESSAGE_KEYS
-from .masking import Masker
+from .masking import CLASS_TOKENS, Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
            "WILDCARD"]
@@ -307,7 +307,9 @@ class _Tokens:
             return self._skeleton[token]
         except KeyError:
             pass
-        if "<" in token and _PLACEHOLDER.search(token):
+        if token.strip("\"'()[],;:") in CLASS_TOKENS:
+            sk = None  # a class of values (an HTTP status' class) is a word of the event
+        elif "<" in token and _PLACEHOLDER.search(token):
             sk: str | None = _PLACEHOLDER.sub("", token)
         elif self.digits_are_vars and any(c.isdigit() for c in token):
             # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
@@ -331,7 +333,8 @@ class _Tokens:
             return self._enum[token]
         except KeyError:
             words = [word for word in token.split(_GLUE) if word.strip("'\"")]  # " NOT FOUND": no word before NOT
-            e = self.caps_constants and bool(words) and all(_ENUM.fullmatch(word) for word in words)
+            e = self.caps_constants and bool(words) and all(_ENUM.fullmatch(word) for word in words) \
+                or self.skeleton(token) is None and token.strip("\"'()[],;:") in CLASS_TOKENS
             self._enum[token] = e
             return e
 
@@ -365,6 +368,8 @@ class _Tokens:
 
     def wildcarded(self, token: str) -> str | None:
         """Variable-like token with its variable parts as <*> (``rhost=<*>``); None for a constant."""
+        if self.skeleton(token) is None:
+            return None
         if "<" in token and _PLACEHOLDER.search(token):
             return _PLACEHOLDER.sub(WILDCARD, token)
         if self.digits_are_vars and any(c.isdigit() for c in token):

@@ -1058,3 +1058,16 @@ def test_a_run_of_one_placeholder_collapsed_to_one_leaves_no_separator_behind():
     ids = miner.fit_transform(["cache entries: 16 (order: 7, 4096 bytes)", "hosts 10.0.0.1, 10.0.0.2 up"])
     texts = miner.templates_.set_index("template_id").loc[ids, "template"].tolist()
     assert texts == ["cache entries: <NUM> (order: <NUM> bytes)", "hosts <IP> up"]
+
+
+def test_an_http_status_class_stays_in_the_template():
+    # Masked to its class after a request line, a status names the event: a burst of 5xx answers must not hide in the
+    # template of the 2xx ones.
+    statuses = [200, 200, 201, 304, 404, 500, 503, 200] * 6
+    lines = [f'"{m} /api/items/{i} HTTP/1.1" {s} {100 + i}' for i, (m, s) in enumerate(zip(["GET", "POST"] * 24,
+                                                                                           statuses))]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(lines)
+    templates = miner.template_of(ids)
+    assert len(set(ids)) == 6  # the (method, class) pairs: GET and POST 2xx and 5xx, GET 4xx, POST 3xx
+    assert templates[5] == '"POST <PATH> HTTP/<NUM>" <HTTPSERVERERR> <NUM>' and templates[0].endswith("<HTTPOK> <NUM>")
