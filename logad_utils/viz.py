@@ -37,8 +37,10 @@ def plot_term_histogram(scores: pd.DataFrame, band: tuple[float, float] = (80, 1
 
 
 def _literal(text) -> str:
-    """Log text as a label shows it: a "$" is no start of mathtext (a message with two would not draw)."""
-    return str(text).replace("$", r"\$")
+    """Log text as a label shows it: a "$" is no start of mathtext (a message with two would not draw), and a
+    leading "_" (Python's ``__main__`` logger) is no hidden label: a zero-width space goes before it."""
+    text = str(text).replace("$", r"\$")
+    return "\u200b" + text if text.startswith("_") else text
 
 
 def plot_score_histogram(scores: np.ndarray, threshold: float | None = None, truth: np.ndarray | None = None,

@@ -68,6 +68,9 @@ def test_log_text_with_dollars_draws_as_written_and_infinite_values_are_left_out
     ax = viz.plot_scatter(np.zeros((2, 2)), ["price $5 and $x^{", "b"])
     ax.figure.savefig(tmp_path / "scatter.png")
     assert [t.get_text() for t in ax.get_legend().get_texts()][0] == r"price \$5 and \$x^{"
+    # A label that starts with "_" (Python's __main__ logger) is one matplotlib would hide.
+    ax = viz.plot_scatter(np.zeros((3, 2)), ["__main__", "__main__", "app.db"])
+    assert [t.get_text().lstrip("\u200b") for t in ax.get_legend().get_texts()] == ["__main__", "app.db"]
     ax = viz.plot_score_histogram(np.array([1.0, np.inf, 2.0, np.nan]), threshold=1.5)
     assert sum(p.get_height() for p in ax.patches) == 2
     viz.make_wordcloud({"disk": np.inf, "failure": 2.0, "none": np.nan}, path=tmp_path / "cloud.png")
