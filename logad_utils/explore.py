@@ -19,6 +19,7 @@ import pandas as pd
 
 from .features import frame_documents, unique_documents
 from .projector import _bucket_top, _choose_points
+from .report import _clip
 from .templates import _PLACEHOLDER
 
 __all__ = ["ExploreModel", "Filters", "SelectionSummary", "explore", "layout_points", "is_static", "map_payload",
@@ -442,17 +443,18 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
 
 
 def _html_table(frame: pd.DataFrame, caption: str) -> str:
-    """An escaped HTML table with a caption (pandas escapes cells by default)."""
-    return f"<b>{html.escape(caption)}</b>" + frame.to_html(index=False, escape=True, float_format="{:.3g}".format)
+    """An escaped HTML table with a caption (pandas escapes cells by default), log text cut as the map cuts it."""
+    shown = frame.map(lambda v: _clip(v, MESSAGE_CHARS) if isinstance(v, str) else v)
+    return f"<b>{html.escape(caption)}</b>" + shown.to_html(index=False, escape=True, float_format="{:.3g}".format)
 
 
 def _map_data(points: pd.DataFrame) -> pd.DataFrame:
-    """The columns the map needs; categories beyond the palette become "other" (top 19 by messages kept)."""
+    """The columns the map needs; categories beyond the palette become "other" (the 19 with most lines kept)."""
     data = points.drop(columns=["template_id", "flagged_lines"])
     for column in ("cluster", "component"):
         values = data[column].astype(str).tolist()
         if len(set(values)) > MAP_COLORS:
-            data[column] = pd.Categorical(_bucket_top(values, keep=MAP_COLORS - 1))
+            data[column] = pd.Categorical(_bucket_top(values, keep=MAP_COLORS - 1, weights=data["count"]))
     return data
 
 

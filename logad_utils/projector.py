@@ -266,9 +266,12 @@ def _clean_names(names: Sequence[Any]) -> list[str]:
     return out
 
 
-def _bucket_top(values: list[str], keep: int = MAX_COLOR_VALUES - 1) -> list[str]:
-    """The ``keep`` most frequent values kept, the rest "other" (ties broken by value)."""
-    counts = pd.Series(values).value_counts()
+def _bucket_top(values: list[str], keep: int = MAX_COLOR_VALUES - 1, weights: Sequence[float] | None = None
+                ) -> list[str]:
+    """The ``keep`` most frequent values kept (by their rows' ``weights``, by default 1 each: lines, not messages),
+    the rest "other" (ties broken by value)."""
+    counts = pd.Series(np.ones(len(values)) if weights is None else np.asarray(weights, dtype=float)).groupby(
+        pd.Series(values)).sum()
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     top = {value for value, _ in ranked[:keep]}
     return [v if v in top else "other" for v in values]

@@ -337,7 +337,7 @@ NO_VALUE = "#b0b0b0"  # the map's colour for a message without a value
 
 
 def plot_message_map(points: pd.DataFrame, color: str = "cluster", selected: np.ndarray | None = None,
-                     ax: plt.Axes | None = None, title: str = "", max_legend: int = 12,
+                     ax: plt.Axes | None = None, title: str = "", max_legend: int = 20,
                      palette: Mapping[str, str] | None = None) -> plt.Axes:
     """Map of unique messages (u rows: ``x``, ``y``, ``size``, ``color``): size by line count, selection ringed.
 

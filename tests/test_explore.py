@@ -263,6 +263,10 @@ def test_log_text_is_escaped_in_the_widgets():
     frame.loc[20, "content"] = "Disk <script>alert(1)</script> write error at sector 5"
     view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
     assert "<script>" not in view.details.value and "&lt;script&gt;" in view.details.value
+    # A 100 KB line is cut in the details, as on the map: whole, it made the panel half a million pixels wide.
+    frame.loc[:, "content"] = frame["content"] + " " + "x" * 100_000
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
+    assert "x" * 200 in view.details.value and "x" * 400 not in view.details.value
 
 
 # ----------------------------------------------------------------------------- the report's map in a browser
@@ -443,3 +447,18 @@ def test_weighted_rows_count_as_their_lines_everywhere():
     assert model.pattern_table().set_index("template_id").loc[1, "lines"] == 113  # row 1 and 13 others
     # The largest template by lines (not by its 14 rows against 15) is the one whose values the summary shows.
     assert model.summary(max_templates=1).parameters["template_id"].unique().tolist() == [1]
+
+
+def test_the_map_keeps_the_colours_of_the_clusters_with_most_lines():
+    from logad_utils.explore import MAP_COLORS, _map_data
+    from logad_utils.viz import plot_message_map
+
+    # 25 clusters of 2 messages each but cluster "9": one message of 5,000 lines; "other" takes the smallest.
+    clusters = [str(c) for c in range(25) for _ in range(2) if c != 9] + ["9"]
+    counts = [1] * (len(clusters) - 1) + [5000]
+    points = pd.DataFrame({"x": 0.0, "y": 0.0, "count": counts, "cluster": clusters, "component": "app",
+                           "template_id": 0, "flagged_lines": 0})
+    mapped = _map_data(points)
+    assert mapped["cluster"].iloc[-1] == "9" and mapped["cluster"].nunique() == MAP_COLORS
+    ax = plot_message_map(points.assign(size=np.log1p(counts), cluster=mapped["cluster"]), color="cluster")
+    assert len(ax.get_legend().get_texts()) == MAP_COLORS  # every colour named
