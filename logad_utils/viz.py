@@ -177,6 +177,11 @@ def _plot_rows(n: int, keep: np.ndarray, max_points: int, random_state: int) -> 
     return np.sort(np.concatenate([always, rest]))
 
 
+# Verdicts a colour column may hold, by the value that flags a row.
+_VERDICTS = {"1": {"0", "1"}, "anomaly": {"normal", "anomaly"}, "flagged": {"normal", "flagged"},
+             "True": {"False", "True"}}
+
+
 def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes | None = None,
              title: str = "PCA of sentence vectors", keep: np.ndarray | None = None, max_points: int = 5000,
              random_state: int = 0, legend_title: str = "", max_legend: int = 12) -> plt.Axes:
@@ -185,7 +190,8 @@ def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes 
     Rows that are all zero or not finite (blank lines from ``DbscanDetector.transform``)
     are left out. With more than ``max_points`` rows a seeded sample is drawn, but
     every ``keep`` row (n,) bool always is; by default those are the rows coloured
-    -1 (DBSCAN noise) or 1 (anomaly, when the colours are 0/1 labels). PCA
+    -1 (DBSCAN noise), or the flagged ones when the colours are a verdict (0/1,
+    normal/anomaly, normal/flagged, False/True). PCA
     (``random_state``) is fitted on the drawn rows; axes show explained variance.
     For ``dims=3`` a given ``ax`` must be a 3-D Axes (``projection="3d"``).
     """
@@ -197,8 +203,9 @@ def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes 
     cats = pd.Series(list(colors), dtype=object).fillna("-").astype(str).to_numpy()
     if vectors.ndim != 2 or len(vectors) != len(cats):
         raise ValueError(f"vectors must be (n, d) with one colour per row; got {vectors.shape} and {len(cats)}")
-    # anomalies (1 of 0/1 labels) or DBSCAN noise (-1) are drawn last, in a fixed colour
-    special, special_color = ("1", "#c44e52") if set(cats) <= {"0", "1"} else ("-1", "black")
+    # anomalies (1 of 0/1 labels, or a verdict's words) or DBSCAN noise (-1) are drawn last, in a fixed colour
+    verdict = next((hot for hot, pair in _VERDICTS.items() if set(cats) <= pair), None)
+    special, special_color = (verdict, "#c44e52") if verdict else ("-1", "black")
     if keep is None:
         keep = cats == special
     usable = np.isfinite(vectors).all(axis=1) & (np.abs(vectors).sum(axis=1) > 0)

@@ -98,3 +98,16 @@ def test_a_trend_alert_in_the_last_bucket_is_drawn_and_shaded():
 
     last = mdates.date2num(pd.Timestamp(ax.lines[0].get_xdata()[-1]))
     assert abs(last - ax.get_xlim()[1]) < 1e-9  # the observed line runs to the axis' end: the last bucket drawn
+
+
+def test_a_pca_by_verdict_words_keeps_and_marks_every_flagged_row():
+    # The notebooks colour by "normal"/"anomaly": the flagged rows were sampled as any other, drawn as plain dots.
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(20_000, 4)) + 5
+    flagged = np.zeros(20_000, dtype=bool)
+    flagged[rng.choice(20_000, 771, replace=False)] = True
+    for colors in (np.where(flagged, "anomaly", "normal"), flagged.astype(int)):
+        ax = viz.plot_pca(vectors, colors, max_points=5000)
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert labels[-1] in ("anomaly (771)", "1 (771)")
+        assert ax.collections[-1].get_offsets().shape[0] == 771  # drawn last, as crosses
