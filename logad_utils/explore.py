@@ -199,7 +199,14 @@ class ExploreModel:
 
     # ------------------------------------------------------------------ filters
     def set_filters(self, **changes) -> "ExploreModel":
-        """Change some filters (fields of :class:`Filters`); raises ValueError for a bad regex or verdict."""
+        """Change some filters (fields of :class:`Filters`); raises ValueError for a bad regex, verdict or time.
+
+        ``components`` may name one component as a string. A ``start`` or ``end`` with a zone is compared in UTC
+        (the lines' times); an ``end`` written as a date (or to the minute, ...) covers all of it, as pandas'
+        partial-string indexing reads it.
+        """
+        if isinstance(changes.get("components"), str):
+            changes["components"] = (changes["components"],)
         filters = replace(self.filters, **changes)
         if filters.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {filters.verdict!r}")
@@ -212,9 +219,9 @@ class ExploreModel:
         if filters.components:
             keep &= lines["component"].isin(list(filters.components)).to_numpy()
         if filters.start is not None:
-            keep &= (lines["timestamp"] >= pd.Timestamp(filters.start)).to_numpy()
+            keep &= (lines["timestamp"] >= _time_bound(filters.start, end=False)).to_numpy()
         if filters.end is not None:
-            keep &= (lines["timestamp"] <= pd.Timestamp(filters.end)).to_numpy()
+            keep &= (lines["timestamp"] <= _time_bound(filters.end, end=True)).to_numpy()
         if pattern is not None:
             templates = pd.Series(lines["template"].unique())
             matching = templates[templates.map(lambda t: bool(pattern.search(t)))]
@@ -440,6 +447,24 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
     display(model.selected_lines(top))
     display(summary.components.head(top))
     display(summary.parameters.head(top))
+
+
+def _time_bound(value, end: bool) -> pd.Timestamp:
+    """A time filter's bound as the lines' times read it (naive UTC); an end written as a string covers its whole
+    last unit (a date: the day)."""
+    name = "end" if end else "start"
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} {value!r} is no time: {exc}") from None
+    if ts.tz is not None:
+        return ts.tz_convert("UTC").tz_localize(None)
+    if end and isinstance(value, str):
+        try:
+            return pd.Period(value).end_time
+        except ValueError:  # a form Period does not read: the instant itself
+            return ts
+    return ts
 
 
 def _html_table(frame: pd.DataFrame, caption: str) -> str:

@@ -109,6 +109,15 @@ def test_filters_narrow_table_selection_and_map(model):
     with pytest.raises(ValueError, match="verdict"):
         model.set_filters(verdict="maybe")
     assert model.filters.template == "", "a rejected filter leaves the previous one"
+    # One component as a string; an end written as a date covers the day; a start with a zone is read in UTC.
+    model.set_filters(start=None, end=None, components="AUTH")
+    assert model.pattern_table()["lines"].sum() == 10
+    model.set_filters(components=(), end="2024-05-01")
+    assert model.pattern_table()["lines"].sum() == 23
+    model.set_filters(end=None, start=pd.Timestamp("2024-05-01 02:05", tz="Europe/Paris"))
+    assert model.pattern_table()["lines"].sum() == 18
+    with pytest.raises(ValueError, match="start 'soon' is no time"):
+        model.set_filters(start="soon")
 
 
 def test_map_selection_by_point_ids(model):
