@@ -147,3 +147,27 @@ def test_plain_strings_after_a_fit_on_a_parsed_frame_are_warned_about():
         detector.decision_function(frame.head(5))  # a frame: no warning
         detector.decision_function(frame["masked"].tolist()[:5])  # strings already masked: scored as the fit read
         TfidfDetector().fit(frame["masked"].tolist()).decision_function(["a b c"])  # strings both times
+
+
+def test_sample_weight_is_checked_and_a_weight_of_zero_shapes_nothing():
+    lines = [f"job {i % 7} finished in {i} ms" for i in range(60)] + ["kernel panic on cpu 3", "disk sda full"]
+    texts, counts = np.unique(lines, return_counts=True)
+    for bad, match in (([1.5] * len(texts), "whole"), ([-1] * len(texts), "non-negative"), ([1, 2], "one number"),
+                       ([np.nan] * len(texts), "whole")):
+        with pytest.raises(ValueError, match=match):
+            TfidfDetector().fit(texts, sample_weight=bad)
+    with pytest.raises(ValueError, match="every sample_weight is 0"):
+        TfidfDetector().fit(texts, sample_weight=np.zeros(len(texts)))
+    with pytest.warns(UserWarning, match="storm rule"):
+        base = TfidfDetector().fit(texts, sample_weight=counts)
+    # A row no line stands behind (weight 0) changes no other row's score, nor the threshold, nor the vocabulary.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for scorer in ("rarity", "knn", "iforest"):
+            base = TfidfDetector(scorer=scorer).fit(texts, sample_weight=counts)
+            more = TfidfDetector(scorer=scorer).fit(np.append(texts, "panic panic now"),
+                                                    sample_weight=np.append(counts, 0))
+            assert np.allclose(more.decision_scores_[:-1], base.decision_scores_)
+            assert more.threshold_ == pytest.approx(base.threshold_)
+            new = ["panic kernel now"]
+            assert more.decision_function(new)[0] == pytest.approx(base.decision_function(new)[0])

@@ -310,6 +310,20 @@ def _line_order(times, sample_weight, X) -> object | None:
     return LineRows(np.append(starts, len(X)) if len(starts) == len(np.unique(codes)) else None)
 
 
+def _checked_weights(sample_weight, n: int) -> np.ndarray:
+    """``sample_weight`` as int64 (n,): whole, finite, non-negative numbers of lines, one per row; else ValueError."""
+    weights = np.asarray(sample_weight)
+    if weights.shape != (n,):
+        raise ValueError(f"sample_weight must hold one number per row of X ({n}), got shape {weights.shape}")
+    try:
+        values = weights.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError("sample_weight must hold numbers of lines") from None
+    if not np.isfinite(values).all() or (values < 0).any() or (values != np.round(values)).any():
+        raise ValueError("sample_weight must hold whole, non-negative numbers of lines (counts)")
+    return values.astype(np.int64)
+
+
 def _own_weights(X) -> np.ndarray:
     """What each row of X weighs when it is one line (n,): 1, and 0 for the continuation lines of a multi-line
     event, which is one occurrence (:func:`streaming.event_starts`); a frame that starts within an event
@@ -443,8 +457,9 @@ class BaseLogDetector(BaseEstimator):
         self.score_scale_ = _weighted_std(raw, unique.counts)
         keep = unique.inverse >= 0
         bad = float(np.average(_unparsed(X, len(unique.inverse))[keep], weights=weights[keep]))
-        self.structure_ = StructureModel().fit(unique.texts, unique.counts, bad)
-        self.novelty_ = NoveltyModel().fit(unique.texts, unique.counts)
+        counted = unique.counts > 0  # a document no line stands behind shapes neither model
+        self.structure_ = StructureModel().fit(unique.texts[counted], unique.counts[counted], bad)
+        self.novelty_ = NoveltyModel().fit(unique.texts[counted], unique.counts[counted])
         structure = self._structure(X, unique)
         known = ~np.isnan(structure)
         self.structure_center_ = _quantile(structure[known], 0.5, weights[known])
@@ -495,13 +510,15 @@ class BaseLogDetector(BaseEstimator):
         """
         check_params(self)
         X = X if hasattr(X, "__len__") else list(X)  # an iterator of lines: its rows are read more than once
-        weights = _own_weights(X) if sample_weight is None else np.asarray(sample_weight, np.int64)
+        weights = _own_weights(X) if sample_weight is None else _checked_weights(sample_weight, len(X))
+        if sample_weight is not None and getattr(times, "order", None) is None:
+            warnings.warn("sample_weight without the lines' order (times=run.times()): the storm rule, which reads "
+                          "where the lines lie, is left out of the threshold", UserWarning, stacklevel=2)
         if unique is None:
             unique = unique_documents(self._documents(X), weights)
         if len(unique.texts) == 0:
             raise ValueError("nothing to fit: every line is blank")
-        self._fit_unique(unique.texts, unique.counts)
-        raw = self._score_unique(unique.texts, training=True)
+        raw = self._fit_counted(unique)
         self._fit_context(X, unique, raw, weights, _own_times(X) if times is None else times)
         self.unique_ = unique
         self.fitted_on_frame_ = isinstance(X, pd.DataFrame)
@@ -511,6 +528,19 @@ class BaseLogDetector(BaseEstimator):
                                             _line_order(times, sample_weight, X))
         self.labels_ = self.label(self.decision_scores_)
         return self
+
+    def _fit_counted(self, unique: Unique) -> np.ndarray:
+        """Fit on the documents some line stands behind (count > 0) and score them as fitted; documents of weight 0
+        (continuation rows) shape nothing and score as new text. Raw scores (u,)."""
+        fitted = unique.counts > 0
+        if not fitted.any():
+            raise ValueError("nothing to fit: every sample_weight is 0")
+        self._fit_unique(unique.texts[fitted], unique.counts[fitted])
+        raw = np.empty(len(unique.texts), dtype=float)
+        raw[fitted] = self._score_unique(unique.texts[fitted], training=True)
+        if not fitted.all():
+            raw[~fitted] = self._score_unique(unique.texts[~fitted], training=False)
+        return raw
 
     def decision_function(self, X, unique: Unique | None = None) -> np.ndarray:
         """Anomaly scores (n,) of new data, higher = more anomalous; NaN for blank lines (``unique`` as in fit).
