@@ -15,14 +15,14 @@ import secrets
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import pandas as pd
 
 from .spreadsheet import escape_formulas
 
-__all__ = ["OutputError", "atomic_path", "atomic_dir", "check_replaceable", "write_with", "write_text", "write_bytes",
-           "write_table"]
+__all__ = ["OutputError", "atomic_path", "atomic_dir", "file_set", "check_replaceable", "write_with", "write_text",
+           "write_bytes", "write_table"]
 
 
 class OutputError(Exception):
@@ -86,6 +86,21 @@ def atomic_dir(path: str | os.PathLike, marker: str | None = None) -> Iterator[P
             _remove(old)
         else:
             os.replace(tmp, path)
+
+
+@contextmanager
+def file_set(paths: Sequence[str | os.PathLike]) -> Iterator[None]:
+    """Files written as one set in the block: an earlier set's go first, and this set's if writing fails, so that
+    no new file stands beside an old one of the set (each is still written atomically)."""
+    files = [Path(p) for p in paths]
+    for path in files:
+        path.unlink(missing_ok=True)
+    try:
+        yield
+    except BaseException:
+        for path in files:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def check_replaceable(path: str | os.PathLike, marker: str | None = None) -> None:

@@ -356,15 +356,10 @@ def _check_folders(args: argparse.Namespace) -> None:
 
     for folder in (args.save_model, args.projector_dir):
         if folder:
-            # Made with its parents when written: the nearest existing one must be a folder this user can write.
-            path = Path(folder).absolute()
-            if path.exists() and not path.is_dir():
-                raise CliError(f"{folder}: exists and is not a folder")
-            parent = next(p for p in path.parents if p.exists())
-            if not parent.is_dir():
-                raise CliError(f"{folder}: Not a directory ({parent} is a file)")
-            if not os.access(parent, os.W_OK | os.X_OK):
-                raise CliError(f"{folder}: cannot write in {parent}")
+            _check_folder(folder)
+            # Each folder is written whole, as one set: a scores file inside it would be swept away.
+            if Path(folder).resolve() in Path(args.out).resolve().parents:
+                raise CliError(f"{args.out}: lies in {folder}, which is written whole; write the scores elsewhere")
     if args.save_model:
         check_replaceable(args.save_model, MODEL_FILE)
 
@@ -407,11 +402,27 @@ def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
     return _finish(_frame_report(train), _frame_report(frame))
 
 
-def _output_folder(path: str) -> Path:
-    """The ``--out`` folder of analyze and compare; a file in its place is a user error."""
+def _check_folder(folder: str | Path) -> None:
+    """Refuse now an output folder that could not be made or written (made with its parents when written: the
+    nearest existing one must be a folder this user can write)."""
+    path = Path(folder).absolute()
+    if path.exists() and not path.is_dir():
+        raise CliError(f"{folder}: exists and is not a folder")
+    parent = path if path.exists() else next(p for p in path.parents if p.exists())
+    if not parent.is_dir():
+        raise CliError(f"{folder}: Not a directory ({parent} is a file)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CliError(f"{folder}: cannot write in {parent}")
+
+
+def _output_folder(path: str, files: Sequence[str] = ()) -> Path:
+    """The ``--out`` folder of analyze and compare, checked before any work: it can be written, and none of the
+    ``files`` it will hold is a folder."""
     out = Path(path)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"{out}: exists and is not a folder")
+    _check_folder(out)
+    blocked = [name for name in files if (out / name).is_dir()]
+    if blocked:
+        raise CliError(f"{out / blocked[0]}: is a folder where an output file goes; move it away")
     return out
 
 
@@ -419,10 +430,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     """``logad analyze``: every method, incidents, root causes, report."""
     from tqdm.auto import tqdm
 
-    from .analysis import ALL_METHODS, analysis_stages, analyze_logs, write_outputs
+    from .analysis import ALL_METHODS, OUTPUT_FILES, analysis_stages, analyze_logs, write_outputs
     from .templates import health_line, template_health
 
-    out = _output_folder(args.out)
+    out = _output_folder(args.out, OUTPUT_FILES)
     _leave_out_outputs(args, out)
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
@@ -475,13 +486,13 @@ def _events(frame: pd.DataFrame, rows: np.ndarray) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> None:
     """``logad compare``: template shares of --target against --baseline, as CSV and HTML."""
-    from .compare import compare_frames, read_sides, split_at, write_comparison
+    from .compare import COMPARE_FILES, compare_frames, read_sides, split_at, write_comparison
 
     split = args.at is not None
     if split != bool(args.paths) or (split and (args.baseline or args.target)) \
             or (not split and not (args.baseline and args.target)):
         raise CliError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
-    out = _output_folder(args.out)
+    out = _output_folder(args.out, COMPARE_FILES.values())
     _leave_out_outputs(args, out)
     start = time.perf_counter()
     if split:

@@ -40,7 +40,7 @@ from scipy.stats import binom, entropy, false_discovery_control
 
 from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
-from .atomic import write_table, write_text
+from .atomic import file_set, write_table, write_text
 from .report import _STYLE
 from .templates import LogTemplateMiner, mine_templates
 
@@ -303,11 +303,18 @@ def render_comparison(comparison: Comparison, title: str = "logad compare") -> s
             f"<body><main>{''.join(parts)}</main></body></html>")
 
 
+# What write_comparison writes into its folder.
+COMPARE_FILES = {"csv": "compare.csv", "html": "compare.html"}
+
+
 def write_comparison(comparison: Comparison, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Write ``compare.csv`` and ``compare.html`` into ``out_dir`` (created); returns their paths."""
+    """Write ``compare.csv`` and ``compare.html`` into ``out_dir`` (created), each atomically, as one set: an
+    earlier run's go first and this run's go if writing fails (an interrupted run left a new CSV beside an old
+    page); returns their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"csv": out / "compare.csv", "html": out / "compare.html"}
-    write_table(comparison.table, paths["csv"])  # templates are log text: formula-like cells escaped
-    write_text(paths["html"], render_comparison(comparison))
+    paths = {kind: out / name for kind, name in COMPARE_FILES.items()}
+    with file_set(paths.values()):
+        write_table(comparison.table, paths["csv"])  # templates are log text: formula-like cells escaped
+        write_text(paths["html"], render_comparison(comparison))
     return paths

@@ -270,3 +270,34 @@ def test_an_input_is_never_its_own_output_and_a_rerun_reads_what_the_first_read(
     assert main(["detect", str(logs), "--out", str(tmp_path / "s.csv"), "--save-model", str(logs / "m")]) == 0
     assert main(["detect", str(logs), "--out", str(tmp_path / "s.csv"), "--save-model", str(logs / "m")]) == 0
     assert len(pd.read_csv(tmp_path / "s.csv")) == 3000
+
+
+def test_outputs_are_checked_before_the_work_and_written_as_one_set(small_log, tmp_path, capsys, monkeypatch):
+    import logad_utils.compare as compare
+    from logad_utils import analysis
+
+    def no_analysis(*args, **kwargs):
+        raise AssertionError("the analysis ran before its output folder was checked")
+
+    monkeypatch.setattr(analysis, "analyze_logs", no_analysis)
+    assert main(["analyze", str(small_log), "--out", str(small_log / "sub")]) == 1
+    assert "Not a directory" in capsys.readouterr().err
+    (tmp_path / "a" / "report.html").mkdir(parents=True)
+    assert main(["analyze", str(small_log), "--out", str(tmp_path / "a")]) == 1
+    assert "is a folder where an output file goes" in capsys.readouterr().err
+    # Scores inside the model folder (an earlier model's), which is written whole, would be swept away.
+    (tmp_path / "m").mkdir()
+    assert main(["detect", str(small_log), "--out", str(tmp_path / "m" / "s.csv"), "--save-model",
+                 str(tmp_path / "m")]) == 1
+    assert "written whole" in capsys.readouterr().err
+    # An interrupted compare leaves no new CSV beside the last run's page.
+    out = tmp_path / "cmp"
+    args = ["compare", str(small_log), "--at", "2026-03-02T12:00", "--out", str(out)]
+    assert main(args) == 0 and sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.html"]
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(compare, "render_comparison", interrupted)
+    assert main(args) == 130
+    assert not any(out.iterdir())

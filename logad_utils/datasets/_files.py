@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..atomic import write_table, write_text
+from ..atomic import file_set, write_table, write_text
 from ._journal import INCIDENT_COLUMNS, LABEL_COLUMNS, generate
 
 
@@ -24,13 +24,16 @@ def incidents_path_for(log_path: str | PathLike) -> Path:
 
 def write_log(path: str | PathLike, n_lines: int = 20000, seed: int = 0,
               start: str = "2026-03-02") -> tuple[Path, Path]:
-    """Write generate(n_lines, seed, start) to path, its labels and incidents beside it; returns (log, labels)."""
+    """Write generate(n_lines, seed, start) to path, its labels and incidents beside it, as one set (an earlier
+    set goes first, and this one if writing fails: a log beside another seed's labels would be read as its truth);
+    returns (log, labels)."""
     path = Path(path)
     log = generate(n_lines, seed, start)
-    write_text(path, "".join(line + "\n" for line in log.lines))
     labels_path = labels_path_for(path)
-    write_table(log.labels[LABEL_COLUMNS], labels_path, safe_formulas=False)
-    write_table(log.incidents[INCIDENT_COLUMNS], incidents_path_for(path), safe_formulas=False)
+    with file_set((path, labels_path, incidents_path_for(path))):
+        write_text(path, "".join(line + "\n" for line in log.lines))
+        write_table(log.labels[LABEL_COLUMNS], labels_path, safe_formulas=False)
+        write_table(log.incidents[INCIDENT_COLUMNS], incidents_path_for(path), safe_formulas=False)
     return path, labels_path
 
 
