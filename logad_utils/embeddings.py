@@ -136,6 +136,32 @@ def model_fingerprint(path: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def model_digest(path: str) -> str:
+    """SHA-256 (16 hex) of what a model folder's vectors depend on: its config, tokenizer and weight files (whole:
+    a fine-tuned model has the size and config of its base)."""
+    folder = Path(path)
+    digest = hashlib.sha256()
+    for name in ("config.json", "tokenizer.json", "vocab.txt", *_WEIGHT_FILES):
+        file = folder / name
+        if file.is_file():
+            digest.update(name.encode() + b"\0")
+            with open(file, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def check_same_model(embedder: "BertEmbedder", digest: str | None) -> None:
+    """Raise ValueError when ``embedder``'s model is not the one a saved detector was fitted with (its
+    :func:`model_digest`; None for a detector saved without one)."""
+    if digest is None:
+        return
+    path = resolve_model_path(embedder.model)
+    if model_digest(path) != digest:
+        raise ValueError(f"the BERT model {embedder.model!r} ({path}) is not the one this detector was fitted "
+                         f"with; refit it, or give it that model")
+
+
 def _usable_cores() -> int:
     """Return the CPU cores this process may run on (affinity-aware in containers)."""
     try:

@@ -190,6 +190,10 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
         tfidf.transformer_.fit(sparse.csr_matrix((1, len(terms))))
         tfidf.transformer_.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
         tfidf.document_frequency_ = np.asarray(arrays["document_frequency"], dtype=np.float64)
+        if tfidf.transformer_.idf_.shape != (len(terms),) or tfidf.document_frequency_.shape != (len(terms),) \
+                or len(set(terms)) != len(terms):
+            raise ValueError(f"TF-IDF state of {len(terms)} terms with {tfidf.transformer_.idf_.shape} idf and "
+                             f"{tfidf.document_frequency_.shape} document frequencies")
         return tfidf
 
 
@@ -313,6 +317,10 @@ class StructureModel:
         for key in ("low_", "high_", "surprise_"):
             setattr(model, key, np.asarray(state[key], dtype=float))
         model.unparsed_surprise_ = float(state["unparsed_surprise_"])
+        n = len(shape_features(["x"])[0])
+        if model.low_.shape != (n,) or model.high_.shape != (n,) or model.surprise_.shape != (n, model.bins + 1):
+            raise ValueError(f"structure state of shapes {model.low_.shape}, {model.high_.shape}, "
+                             f"{model.surprise_.shape}; expected ({n},), ({n},), ({n}, {model.bins + 1})")
         return model
 
     def _bin(self, shapes: np.ndarray) -> np.ndarray:

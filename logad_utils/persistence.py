@@ -24,6 +24,8 @@ import inspect
 import io
 import json
 import os
+import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ import numpy as np
 from . import __version__
 from ._validation import check_params
 from .atomic import atomic_dir
-from .detectors import DETECTORS, BaseLogDetector
+from .detectors import DETECTORS, METHODS, BaseLogDetector
 from .embeddings import BertEmbedder
 from .pipeline import LogModel
 from .templates import LogTemplateMiner
@@ -52,6 +54,8 @@ _MANIFEST_HASH = "manifest_sha256"  # the manifest's own fields: an edited line 
 # Every detector class a directory may name: the only classes loading can build.
 DETECTOR_CLASSES: dict[str, type[BaseLogDetector]] = {cls.__name__: cls for cls in DETECTORS.values()}
 _EMBEDDER_KEY = "BertEmbedder"
+# A line a loaded detector scores once, so that arrays which do not fit together fail on load.
+_PROBE = "logad model check: user admin logged in from 10.0.0.1 after 3 tries"
 
 
 class ModelError(ValueError):
@@ -72,6 +76,8 @@ def load_model(directory: str | os.PathLike) -> LogModel:
     miner = _parse(folder, TEMPLATES_FILE, lambda: LogTemplateMiner.from_dict(json.loads(files[TEMPLATES_FILE])))
     detector = _detector_from_files(folder, files)
     method, fmt, json_key = _parse(folder, MODEL_FILE, lambda: (meta["method"], meta["line_format"], meta["json_key"]))
+    if method not in METHODS:
+        raise ModelError(f"{folder}: {MODEL_FILE} names an unknown method {method!r}")
     return LogModel(str(method), str(fmt), str(json_key), miner, detector)
 
 
@@ -111,6 +117,9 @@ def _detector_from_files(folder: Path, files: dict[str, bytes]) -> BaseLogDetect
         detector = cls(**_params_from_plain(document["params"]))
         check_params(detector)
         detector._restore_state(document["values"], arrays)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            detector.decision_function([_PROBE])  # arrays that do not fit together fail here, not while scoring
         return detector
 
     return _parse(folder, DETECTOR_FILE, build)
@@ -234,6 +243,6 @@ def _parse(folder: Path, name: str, parse):
     except ModelError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, zipfile.BadZipFile,
-            EOFError, RecursionError) as exc:
+            EOFError, RecursionError, re.error) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{folder}: {name} cannot be read: {detail}") from None

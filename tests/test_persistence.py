@@ -6,6 +6,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -215,6 +216,56 @@ def test_arrays_edited_to_disagree_are_refused_even_with_matching_hashes(saved, 
         _plant(copy, persistence.ARRAYS_FILE, buffer.getvalue(), rehash=True)
     with pytest.raises(ModelError, match="cannot be read: .* do not match"):
         load_model(copy)
+
+
+@pytest.mark.parametrize("tamper", ["structure", "idf", "token_pattern", "method"])
+def test_state_that_does_not_fit_together_is_refused_on_load_even_with_matching_hashes(saved, tmp_path, tamper):
+    _, folder, _, _ = saved
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    if tamper == "method":
+        manifest = json.loads((copy / persistence.MODEL_FILE).read_text())
+        manifest["method"] = "evil"
+        (copy / persistence.MODEL_FILE).write_text(json.dumps(manifest))
+        _plant(copy, persistence.TEMPLATES_FILE, (copy / persistence.TEMPLATES_FILE).read_bytes(), rehash=True)
+    elif tamper == "idf":
+        with np.load(copy / persistence.ARRAYS_FILE, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        arrays["tfidf_idf"] = arrays["tfidf_idf"][:-3]
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        _plant(copy, persistence.ARRAYS_FILE, buffer.getvalue(), rehash=True)
+    else:
+        document = json.loads((copy / persistence.DETECTOR_FILE).read_text())
+        if tamper == "structure":
+            document["values"]["structure_"]["surprise_"] = document["values"]["structure_"]["surprise_"][:1]
+        else:
+            document["values"]["tfidf"]["token_pattern"] = "("
+        _plant(copy, persistence.DETECTOR_FILE, json.dumps(document).encode(), rehash=True)
+    with pytest.raises(ModelError, match="cannot be read|unknown method"):
+        load_model(copy)
+
+
+def test_a_saved_bert_detector_refuses_another_model_in_its_folder(tmp_path):
+    from logad_utils.detectors import DbscanDetector
+    from logad_utils.embeddings import BertEmbedder, resolve_model_path
+
+    model = tmp_path / "minilm"  # the default model's files, linked, but for a config of its own
+    model.mkdir()
+    for item in Path(resolve_model_path()).iterdir():
+        if item.name == "config.json":
+            shutil.copy(item, model / item.name)
+        else:
+            (model / item.name).symlink_to(item)
+    detector = DbscanDetector(embedder=BertEmbedder(model=str(model), progress=False), min_samples=3)
+    detector.fit([line[20:] for line in LINES])
+    save_detector(tmp_path / "saved", detector)
+    assert load_detector(tmp_path / "saved").decision_function(NEW[:2]) == pytest.approx(detector.decision_function(
+        NEW[:2]))
+    config = json.loads((model / "config.json").read_text())
+    (model / "config.json").write_text(json.dumps({**config, "hidden_dropout_prob": 0.5}))
+    with pytest.raises(ModelError, match="is not the one this detector was fitted with"):
+        load_detector(tmp_path / "saved")
 
 
 def test_a_detector_with_a_path_parameter_in_its_embedder_saves(tmp_path):

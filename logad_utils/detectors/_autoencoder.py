@@ -41,7 +41,8 @@ import numpy as np
 from scipy import sparse
 
 from .._validation import Integral, Interval, Real, StrOptions, check_fitted, not_fitted
-from ..embeddings import DEFAULT_MODEL, BertEmbedder, _usable_cores
+from ..embeddings import (DEFAULT_MODEL, BertEmbedder, _usable_cores, check_same_model, model_digest,
+                          resolve_model_path)
 from ..features import WeightedTfidf, unique_documents
 from ..gc_pause import no_cyclic_gc
 from ._base import BaseLogDetector, _load_tfidf, _store_tfidf
@@ -585,6 +586,7 @@ class AutoencoderDetector(BaseLogDetector):
             _store_tfidf(self.tfidf_, values, arrays)
         else:
             values["bert_max_length_"] = int(self.embedder_.max_length_)
+            values["bert_digest"] = model_digest(resolve_model_path(self.embedder_.model))
         return values, arrays
 
     def _restore_state(self, values: dict, arrays: dict[str, np.ndarray]) -> None:
@@ -597,10 +599,19 @@ class AutoencoderDetector(BaseLogDetector):
         activations = [str(a) for a in values["activations"]]
         if any(a not in _ACTIVATIONS for a in activations):
             raise ValueError(f"unknown activation in {activations}")
+        layers = sum(name.startswith("kernel_") for name in arrays)
+        if len(activations) != layers:
+            raise ValueError(f"{len(activations)} activations for {layers} layers")
         self.layers_ = [(arrays[f"kernel_{i}"].astype(np.float64), arrays[f"bias_{i}"].astype(np.float64), a)
                         for i, a in enumerate(activations)]
+        sizes = [self.n_features_in_] + [bias.shape[0] for _, bias, _ in self.layers_]
+        if any(kernel.shape != (a, b) for (kernel, _, _), a, b in zip(self.layers_, sizes, sizes[1:])) \
+                or sizes[-1] != self.n_features_in_:
+            raise ValueError(f"layer shapes {[k.shape for k, _, _ in self.layers_]} do not chain from "
+                             f"{self.n_features_in_} features back to them")
         if self.features == "tfidf":
             self.tfidf_ = _load_tfidf(values, arrays)
         else:
             # The model itself loads on first use; max_length is pinned to the fitted one.
             self.embedder_ = self._make_embedder(max_length=int(values["bert_max_length_"]))
+            check_same_model(self.embedder_, values.get("bert_digest"))

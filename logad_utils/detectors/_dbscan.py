@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.cluster import DBSCAN
 
 from .._validation import HasMethods, Integral, Interval, Real, RealNotInt, check_fitted
-from ..embeddings import BertEmbedder
+from ..embeddings import BertEmbedder, check_same_model, model_digest, resolve_model_path
 from ..features import Unique, unique_documents
 from ..streaming import Stamps
 from ._base import BaseLogDetector
@@ -252,6 +252,8 @@ class DbscanDetector(BaseLogDetector):
     def _fitted_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         values, arrays = super()._fitted_state()
         values.update(eps_=self.eps_, min_samples_=self.min_samples_, embedder_max_length_=self.embedder_.max_length_)
+        if isinstance(self.embedder_, BertEmbedder):  # the model its vectors came from, checked on load
+            values["bert_digest"] = model_digest(resolve_model_path(self.embedder_.model))
         arrays.update(vectors_=self.vectors_, core_distances_=self.core_distances_,
                       cluster_labels=self.dbscan_.labels_, core_sample_indices=self.dbscan_.core_sample_indices_)
         return values, arrays
@@ -262,6 +264,7 @@ class DbscanDetector(BaseLogDetector):
         self.embedder_ = self._new_embedder()
         # The model loads on first use; the token limit is the fitted one, not re-chosen.
         self.embedder_.max_length_ = int(values["embedder_max_length_"])
+        check_same_model(self.embedder_, values.get("bert_digest"))
         self.train_texts_ = pd.Index(self.unique_.texts, dtype=object)
         self.train_counts_ = self.unique_.counts
         self.vectors_ = arrays["vectors_"]
