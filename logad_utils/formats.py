@@ -43,9 +43,12 @@ _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fi
 # and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
 # Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
 # supervisord's four, MariaDB's "Note".
+# The labels of a message's further lines, each written under a header of its own (PostgreSQL's DETAIL, HINT, ...),
+# stand where a level does, in capitals; a line so labelled continues the event above it.
+SECONDARY_LEVELS = ("DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
-             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE)")
+             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE|" + "|".join(SECONDARY_LEVELS) + ")")
 # Numeric levels of pino and bunyan; and syslog's severities 0-7, for a priority or severity key (journald's
 # PRIORITY) and a syslog priority's last three bits (a level key's 0-7 may count up from debug instead).
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}

@@ -68,6 +68,9 @@ _FRAME_FIRST = frozenset(" \t.CSTDg[")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
 _FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback (", 'File "', "During handling",
                 "The above exception", "[signal", "goroutine ")
+# Lines written without the header that are no part of the message above them: journalctl's separators. (A crash
+# a runtime writes so, Go's "panic:" or Rust's "thread 'main' panicked", stays with the line above: its only time.)
+_OWN_EVENT = re.compile(r"-- (?:Boot [0-9a-f]+|Reboot|No entries|Logs begin at .*) --")
 _INDENT_SHARE = 0.5
 # Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
 # to continue the event before it: as :func:`formats.detect_format` asks of a layout.
@@ -102,7 +105,7 @@ class Multiline:
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
         rules = ["stack-trace lines (at ..., Caused by:, ... N more, Python tracebacks; also as a message under a "
-                 "header of its own)"]
+                 "header of its own)", "lines whose level is a further line's label (DETAIL:, HINT:, STATEMENT:, ...)"]
         if self.indent:
             rules.append("indented lines")
         if self.header:
@@ -286,6 +289,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         text = _message_text(lines[i], messages[i]) if matched[i] and below else lines[i]
         flags[i] = _EXCEPTION_LINE.match(text[:_HEAD_CHARS]) is not None
     _start_tracebacks(lines, blank, flags, matched if below else None, messages)
+    flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if _OWN_EVENT.match(lines[i])]] = False
     return flags
 
 

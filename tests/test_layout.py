@@ -1032,7 +1032,7 @@ def test_an_http_status_is_the_level_where_the_level_key_never_changes():
 
 def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_lines_keep_their_time():
     # PostgreSQL's default prefix fits hadoop's preset (the zone as its level, the level as its logger) but its
-    # millisecond dot is no comma: no time. DETAIL lines, no level word, miss the inferred layout.
+    # millisecond dot is no comma: no time. A DETAIL line continues the event above it, and takes its level.
     levels = ["LOG", "LOG", "ERROR", "LOG", "WARNING", "DETAIL"]
     lines = [f"2024-03-05 09:00:{i % 60:02d}.{i:03d} UTC [{2000 + i}] {levels[i % 6]}:  message {i} here"
              for i in range(120)]
@@ -1040,7 +1040,8 @@ def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_l
     assert fmt.name == "inferred" and "<Zone>" in fmt.pattern
     frame = parse_lines(lines)
     assert frame["timestamp"].notna().all() and frame["level"].iloc[2] == "ERROR"
-    assert frame["content"].iloc[5].endswith("DETAIL:  message 5 here")
+    assert frame["content"].iloc[5] == "message 5 here" and frame["event_line_no"].iloc[5] == 5
+    assert frame["level"].iloc[5] == "WARNING"
 
 
 def test_a_preset_that_reads_few_of_its_times_still_beats_no_layout():

@@ -542,3 +542,37 @@ def test_a_log_of_only_python_tracebacks_is_one_event_per_trace(tmp_path, chunk_
                                                     "Traceback (most recent call last): KeyError"]
     parsed = parse_logs(path)
     assert parsed.loc[~blank, "template_id"].groupby(frame.loc[~blank, "event_line_no"]).nunique().eq(1).all()
+
+
+@pytest.mark.parametrize("chunk_lines", [2, 200_000])
+def test_postgres_detail_lines_continue_their_event_and_the_level_is_read(tmp_path, chunk_lines):
+    # PostgreSQL writes an error's DETAIL, HINT and STATEMENT each under a header of its own: with a third of the
+    # lines so labelled, the level column was lost and LOG:/ERROR: stayed in every template.
+    lines = []
+    for i in range(60):
+        stamp = f"2024-03-11 08:{i // 60:02d}:{i % 60:02d}.263 UTC [{1400 + i}]"
+        if i % 4 == 0:
+            lines += [f'{stamp} ERROR:  duplicate key value violates unique constraint "orders_pkey"',
+                      f"{stamp} DETAIL:  Key (id)=({i}) already exists.", f"{stamp} STATEMENT:  INSERT INTO orders"]
+        else:
+            lines.append(f"{stamp} LOG:  duration: {i}.5 ms  statement: SELECT {i}")
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    assert frame["parsed"].all() and set(frame["level"]) == {"ERROR", "LOG"}
+    assert frame["event_line_no"].tolist()[:4] == [1, 1, 1, 4]
+    assert (frame["level"].to_numpy()[:3] == "ERROR").all()
+    assert frame["content"].iloc[1] == "Key (id)=(0) already exists."
+
+
+def test_a_journal_separator_is_an_event_of_its_own_and_a_crash_keeps_the_time_of_the_line_above(tmp_path):
+    # journalctl writes "-- Boot <id> --" without the header: no part of the message above, which kept neither its
+    # template nor its text. A runtime's crash written so has no time of its own: it stays with the line above.
+    for crash, own in ((["-- Boot 3f1c2a6e8b1f4a5c9e7d6b5a4c3b2a19 --"], True), (["-- Reboot --"], True),
+                       (["panic: runtime error: index out of range [5] with length 3", "", "goroutine 1 [running]:",
+                         "main.parse(...)", "\t/app/main.go:33"], False)):
+        lines = [_head(i) for i in range(6)] + crash + [_head(6)]
+        frame = read_logs(_write(tmp_path, lines), warn=False)
+        head = 7 if own else 6
+        expected = [1, 2, 3, 4, 5, 6] + [head] * len(crash) + [7 + len(crash)]
+        expected = [n if line else i + 1 for i, (n, line) in enumerate(zip(expected, lines))]
+        assert frame["event_line_no"].tolist() == expected, crash[0]
+        assert pd.isna(frame["event"].iloc[5]) == own
