@@ -44,7 +44,8 @@ _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fi
 # Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
 # supervisord's four, MariaDB's "Note".
 # The labels of a message's further lines, each written under a header of its own (PostgreSQL's DETAIL, HINT, ...),
-# stand where a level does, in capitals; a line so labelled continues the event above it.
+# stand where a level does, in capitals: read as levels, so that a log where a third of the lines carry one keeps
+# its level column. Each such line stays an event of its own, as Loghub's ground truths count them.
 SECONDARY_LEVELS = ("DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
@@ -393,10 +394,13 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
 
 
 def _column_name(field_name: str) -> str:
-    return CANONICAL.get(field_name, field_name.lower())
+    """The column a field fills: its name in lower case, ``_field`` added where logad writes a column of that name
+    itself (a ``<Source>`` field beside the ``source`` file name)."""
+    column = CANONICAL.get(field_name, field_name.lower())
+    return column + "_field" if column in RESERVED_COLUMNS else column
 
 
-# Columns logad writes itself beside a format's fields: a field may not take their name.
+# Columns logad writes itself beside a format's fields: a field of such a name fills "<name>_field".
 RESERVED_COLUMNS = ("source", "line_no", "raw", "blank", "parsed", "truncated", "event_line_no", "event", "masked",
                     "template_id", "template", "key", "score", "is_anomaly", "methods")
 # "[" and "]" around a field ("[<Time>] <Content>", as users write them) are brackets in the line, not a character
@@ -408,10 +412,6 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
     """Translate Loghub notation into an anchored regex with one group per field."""
     if "<Content>" not in pattern:
         raise FormatError(f"format {pattern!r} has no <Content> field; it must name where the message is")
-    taken = [name for name in _PLACEHOLDER.findall(pattern) if _column_name(name) in RESERVED_COLUMNS]
-    if taken:
-        raise FormatError(f"format {pattern!r} names <{taken[0]}>, a column logad writes itself; give the field "
-                          f"another name (reserved: {', '.join(RESERVED_COLUMNS)})")
     parts = _FIELD_SPLIT.split(_BRACKETED_FIELD.sub(r"\\[\1\\]", pattern))
     regex = ""
     seen: set[str] = set()

@@ -26,7 +26,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import SECONDARY_LEVELS, LogFormat, detect_format, get_format
+from .formats import LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline)
@@ -565,16 +565,7 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     of a CRI partial record among them. A chunk and the look past its end read them alike."""
     content = fields["content"].to_numpy(dtype=object)
     blank = blank | empty_messages(matched, content, rule)
-    return blank, (continuation_flags(lines, matched, blank, rule, content) | _after_partial(fields, matched, fmt)
-                   | _secondary(fields, matched))
-
-
-def _secondary(fields: pd.DataFrame, matched: np.ndarray) -> np.ndarray:
-    """Bool (n,): matched lines whose level is the label of a message's further line (PostgreSQL's ``DETAIL:``,
-    :data:`formats.SECONDARY_LEVELS`), which continue the event above them."""
-    if "level" not in fields or not len(matched):
-        return np.zeros(len(matched), dtype=bool)
-    return matched & fields["level"].isin(SECONDARY_LEVELS).to_numpy()
+    return blank, continuation_flags(lines, matched, blank, rule, content) | _after_partial(fields, matched, fmt)
 
 
 def _after_partial(fields: pd.DataFrame, matched: np.ndarray, fmt: LogFormat) -> np.ndarray:

@@ -819,8 +819,15 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     # lines have does (Asterisk's "VERBOSE[6236][C-000004ba] app_dial.c: ..."). Not after a spaced one: there a
     # looser end lets a header that took the message's own brackets ([a.go:12] ["msg"] [k=v]) match more lines.
     closed = bool(header) and header[-1][0].kind == "bracket" and not header[-1][0].spaced
-    pattern += "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
-    return LogFormat(pattern, "inferred", patterns, time_format, time_fields=time_fields)
+    content = "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
+    fmt = LogFormat(pattern + content, "inferred", patterns, time_format, time_fields=time_fields)
+    if bool(header) and header[-1][0].kind == "bracket" and not glued:
+        # The last bracket may end in a colon on some lines (Kafka's "[GroupCoordinator 1]: ..." beside "[Log
+        # partition=x] ..."): said so where that reads more lines.
+        colon = replace(fmt, pattern=pattern + ":?" + content)
+        if colon.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
+            return colon
+    return fmt
 
 
 # --------------------------------------------------------------------------- structured lines

@@ -105,7 +105,7 @@ class Multiline:
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
         rules = ["stack-trace lines (at ..., Caused by:, ... N more, Python tracebacks; also as a message under a "
-                 "header of its own)", "lines whose level is a further line's label (DETAIL:, HINT:, STATEMENT:, ...)"]
+                 "header of its own)"]
         if self.indent:
             rules.append("indented lines")
         if self.header:

@@ -306,13 +306,15 @@ def test_an_access_logs_status_class_is_part_of_its_template():
     assert masked[4:6] == ['"GET <PATH> HTTP/<NUM>" <HTTPOK>', '"GET <PATH> HTTP/<NUM>" <HTTPSERVERERR>']
 
 
-def test_brackets_around_a_field_are_brackets_and_logads_own_columns_are_no_field_names():
+def test_brackets_around_a_field_are_brackets_and_a_field_named_as_logads_own_column_keeps_its_values():
     # Written as users write them, unescaped: "[" before a field opened a character set that swallowed it.
     frame, matched = LogFormat("[<Time>] [<Level>] <Content>").parse(["[10:00:01] [WARN] disk full", "no header"])
     assert matched.tolist() == [True, False]
     assert frame["timestamp"].iloc[0].time() == pd.Timestamp("10:00:01").time() and frame["level"].iloc[0] == "WARN"
     assert LogFormat("[<Content>]").parse(["[x y]"])[0]["content"].iloc[0] == "x y"
     assert LogFormat("<Time> [a-z]+ <Content>").parse(["10:00 abc message"])[1].all()  # a set holding no field
+    lines = ["hostA 10:00:01 started job 1", "hostB 10:00:02 failed job 2"]
     for name in ("Source", "Line_no", "Template", "Event", "Parsed", "Blank"):
-        with pytest.raises(FormatError, match=f"<{name}>, a column logad writes itself"):
-            LogFormat(f"<{name}> <Time> <Content>")
+        frame = parse_lines(lines, fmt=f"<{name}> <Time> <Content>")
+        column = f"{name.lower()}_field"
+        assert frame[column].tolist() == ["hostA", "hostB"] and frame["content"].iloc[1] == "failed job 2"

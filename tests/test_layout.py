@@ -1032,7 +1032,7 @@ def test_an_http_status_is_the_level_where_the_level_key_never_changes():
 
 def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_lines_keep_their_time():
     # PostgreSQL's default prefix fits hadoop's preset (the zone as its level, the level as its logger) but its
-    # millisecond dot is no comma: no time. A DETAIL line continues the event above it, and takes its level.
+    # millisecond dot is no comma: no time. A DETAIL line's label is read as its level.
     levels = ["LOG", "LOG", "ERROR", "LOG", "WARNING", "DETAIL"]
     lines = [f"2024-03-05 09:00:{i % 60:02d}.{i:03d} UTC [{2000 + i}] {levels[i % 6]}:  message {i} here"
              for i in range(120)]
@@ -1040,8 +1040,7 @@ def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_l
     assert fmt.name == "inferred" and "<Zone>" in fmt.pattern
     frame = parse_lines(lines)
     assert frame["timestamp"].notna().all() and frame["level"].iloc[2] == "ERROR"
-    assert frame["content"].iloc[5] == "message 5 here" and frame["event_line_no"].iloc[5] == 5
-    assert frame["level"].iloc[5] == "WARNING"
+    assert frame["content"].iloc[5] == "message 5 here" and frame["level"].iloc[5] == "DETAIL"
 
 
 def test_a_preset_that_reads_few_of_its_times_still_beats_no_layout():
@@ -1278,3 +1277,19 @@ def test_json_times_are_read_by_one_layout_per_file_whatever_the_chunk():
     epoch = [json.dumps({"time": 1710594000 + i, "level": "info", "message": f"request {i} served"})
              for i in range(5)]
     assert fmt.parse(epoch)[0]["timestamp"].iloc[0] == pd.Timestamp("2024-03-16 13:00:00")
+
+
+def test_a_last_bracket_that_ends_in_a_colon_on_some_lines_still_reads_them():
+    # Kafka's server.log: "[GroupCoordinator 1]: ..." beside "[LocalLog partition=x, dir=y] ...": half the lines
+    # were unparsed, with no level or component.
+    lines = []
+    for i in range(60):
+        stamp = f"[2024-03-11 08:00:{i:02d},408] INFO"
+        lines.append(f"{stamp} [GroupCoordinator 1]: Preparing to rebalance group g{i % 9} (kafka.coordinator)"
+                     if i % 2 else f"{stamp} [LocalLog partition=orders-{i % 12}, dir=/var/lib/kafka] Rolled new log "
+                                   f"segment at offset {8000 + i} (kafka.log.LocalLog)")
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].eq("INFO").all()
+    assert frame["content"].iloc[1] == "Preparing to rebalance group g1 (kafka.coordinator)"
+    # Where no line has the colon, the format says nothing of one.
+    assert ":?" not in detect_format([line for i, line in enumerate(lines) if i % 2 == 0]).pattern
