@@ -34,8 +34,9 @@ MESSAGE_CHARS = 300
 MAP_LINES = 3000  # flagged lines the report's map lists
 # Distinct colours the map's categorical palette offers.
 MAP_COLORS = 20
-# Distinct texts of a template read for its placeholders' values (the most frequent first): past them, a value's
-# lines and the distinct values are lower bounds, and the table's ``complete`` is False.
+# Distinct texts of a template read for its placeholders' values (the most frequent first): past them (or where a
+# text does not read as the template), a value's lines and the distinct values are lower bounds, and the table's
+# ``complete`` is False.
 PARAMETER_SAMPLE = 5000
 
 
@@ -165,6 +166,9 @@ class ExploreModel:
             "timestamp": timestamps.to_numpy(),
             "component": pd.Series(column("component", "-")).fillna("-").astype(str).to_numpy(dtype=object),
             "content": pd.Series(column("content", "")).fillna("").astype(str).to_numpy(dtype=object),
+            # What the template was mined from: a multi-line event's text, else the line's message.
+            "said": pd.Series(column("event", None)).fillna(pd.Series(column("content", ""))).fillna("").astype(str)
+            .to_numpy(dtype=object),
             "template_id": part["template_id"].to_numpy(dtype=np.int64),
             "template": part["template"].astype(str).to_numpy(dtype=object),
             "score": score,
@@ -334,7 +338,7 @@ def _template_regex(template: str) -> re.Pattern | None:
     if len(parts) < 2:
         return None
     literal = [r"\s+".join(re.escape(word) for word in re.split(r"\s+", part)) for part in parts]
-    return re.compile("(.+?)".join(literal), re.DOTALL)
+    return re.compile("(.*?)".join(literal), re.DOTALL)  # a value may be empty: "()" for "(<*>)"
 
 
 def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) -> pd.DataFrame:
@@ -350,17 +354,19 @@ def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) 
         if pattern is None:
             continue
         # Lines per distinct text (a row may stand for several lines), the most frequent first.
-        contents = group.groupby("content", sort=False)["lines"].sum().sort_values(ascending=False, kind="stable")
-        complete = len(contents) <= PARAMETER_SAMPLE
+        contents = group.groupby("said", sort=False)["lines"].sum().sort_values(ascending=False, kind="stable")
         slots: dict[int, dict[str, int]] = {}
+        read = 0
         for text, count in contents.head(PARAMETER_SAMPLE).items():
             match = pattern.fullmatch(text.strip())
             if match is None:
                 continue
+            read += int(count)
             for slot, value in enumerate(match.groups()):
                 values = slots.setdefault(slot, {})
                 values[value] = values.get(value, 0) + int(count)
         total = int(group["lines"].sum())  # shares of all the template's lines, read or not
+        complete = read == total  # every line read: its values are all counted
         for slot, values in slots.items():
             for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:top_values]:
                 rows.append({"template_id": template_id, "template": template, "slot": slot,

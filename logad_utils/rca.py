@@ -180,7 +180,8 @@ class Incident:
     """One group of anomalous lines in one source file, with its ranked probable root causes.
 
     ``start``/``end``: timestamps of the first/last line (NaT without them);
-    ``n_lines``: anomalous lines; ``components``: unit → anomalous line count;
+    ``n_lines``: anomalous events (lines; a multi-line event counts once); ``components``: unit → anomalous
+    line count;
     ``first_event``: the first anomalous line's text; ``candidates``: ranked,
     best first, :data:`CANDIDATE_COLUMNS` (``first_line_no`` -1 and
     ``n_lines`` 0 for a unit only named by others); ``templates``: templates

@@ -471,3 +471,23 @@ def test_the_map_keeps_the_colours_of_the_clusters_with_most_lines():
     assert mapped["cluster"].iloc[-1] == "9" and mapped["cluster"].nunique() == MAP_COLORS
     ax = plot_message_map(points.assign(size=np.log1p(counts), cluster=mapped["cluster"]), color="cluster")
     assert len(ax.get_legend().get_texts()) == MAP_COLORS  # every colour named
+
+
+def test_values_behind_a_placeholder_read_empty_values_and_multi_line_events():
+    # An empty value ("()" for "(<*>)") failed the whole line, and a multi-line event's template (mined from its
+    # text) matched no line's own message: lines left out while the table said it was complete.
+    texts = [f"connection from 10.0.0.{i % 5} ({'' if i % 3 else 'host' + str(i % 2)}) at 12:00" for i in range(30)]
+    frame = pd.DataFrame({"content": texts, "masked": "x", "template": "connection from <IP> (<*>) at <TIME>",
+                          "template_id": 0})
+    model = ExploreModel(frame, np.ones((1, 2)), np.ones(30), np.zeros(30, dtype=int)).select_templates([0])
+    values = model.summary().parameters
+    assert values.groupby("slot")["lines"].sum().tolist() == [30, 30, 30] and values["complete"].all()
+    assert values.set_index(["slot", "value"]).loc[(1, ""), "lines"] == 20
+    event = "request failed id=<NUM> java.lang.IllegalStateException at com.acme.Pool.take(<*>)"
+    frame = pd.DataFrame({"content": ["request failed id=7", "java.lang.IllegalStateException: pool exhausted",
+                                      "\tat com.acme.Pool.take(Pool.java:88)"],
+                          "event": ["request failed id=7 java.lang.IllegalStateException at com.acme.Pool.take("
+                                    "Pool.java:88)"] * 3, "masked": "x", "template": event, "template_id": 0})
+    model = ExploreModel(frame, np.ones((1, 2)), np.ones(3), np.zeros(3, dtype=int)).select_templates([0])
+    values = model.summary().parameters.set_index(["slot", "value"])
+    assert values.loc[(0, "7"), "lines"] == 3 and values.loc[(1, "Pool.java:88"), "lines"] == 3
