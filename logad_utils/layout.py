@@ -124,7 +124,8 @@ _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", (
 # Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").
 _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
                    ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))
-_EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}|\.\d{1,9})?", ("epoch",))
+# Unix time in seconds (2001-2033), with a fraction, or in milli-, micro- or nanoseconds, as JSON lines read them.
+_EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}(?:\d{3}(?:\d{3})?)?|\.\d{1,9})?", ("epoch",))
 # Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
 _UPTIME_P = _Part("Timestamp", r"\d{1,8}\.\d{6}", ("epoch",))
 # Seconds since a start with a fraction of 3-9 digits, padded in the bracket that opens the line, as Xorg

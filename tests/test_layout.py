@@ -1293,3 +1293,11 @@ def test_a_last_bracket_that_ends_in_a_colon_on_some_lines_still_reads_them():
     assert frame["content"].iloc[1] == "Preparing to rebalance group g1 (kafka.coordinator)"
     # Where no line has the colon, the format says nothing of one.
     assert ":?" not in detect_format([line for i, line in enumerate(lines) if i % 2 == 0]).pattern
+
+
+@pytest.mark.parametrize("unit", [1, 1000, 10**6, 10**9], ids=["s", "ms", "us", "ns"])
+def test_a_unix_time_in_any_unit_opens_a_text_line(unit):
+    # Micro- and nanoseconds read as a pid column, with no time, where JSON lines read them.
+    lines = [f"{1710144000 * unit + i * unit} INFO worker{i % 3} job {i} done" for i in range(50)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-11 08:00:01") and frame["level"].eq("INFO").all()
