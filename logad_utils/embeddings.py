@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from .gc_pause import no_cyclic_gc
 
@@ -329,7 +330,7 @@ def _factorize(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.intp, copy=False), [str(u) for u in uniques]
 
 
-class BertEmbedder:
+class BertEmbedder(BaseEstimator):
     """Sentence vectors from a BERT-family model; sklearn-style (``fit`` only settles ``max_length_``).
 
     Parameters

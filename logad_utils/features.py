@@ -15,6 +15,7 @@ from scipy import sparse
 from scipy.stats import binom
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.utils.validation import check_is_fitted
 
 from .formats import SEVERITY
 from .io import elapsed_seconds
@@ -160,10 +161,12 @@ class WeightedTfidf(BaseEstimator, TransformerMixin):
 
     def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
         """TF-IDF matrix (n_docs, n_terms), L2-normalised rows by default."""
+        check_is_fitted(self, "vectorizer_")
         return self.transformer_.transform(self.vectorizer_.transform(docs))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Term names (n_terms,)."""
+        check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.get_feature_names_out()
 
     @property

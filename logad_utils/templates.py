@@ -760,8 +760,12 @@ class LogTemplateMiner:
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
-    def get_params(self) -> dict:
-        """Constructor arguments except ``masker`` (JSON-ready)."""
+    def get_params(self, deep: bool = True) -> dict:
+        """Constructor arguments, as scikit-learn's ``get_params`` gives them (``clone`` makes an unfitted copy)."""
+        return {"masker": self.masker, **self._plain_params()}
+
+    def _plain_params(self) -> dict:
+        """Constructor arguments but ``masker`` (JSON-ready)."""
         return {"sim_th": self.sim_th, "depth": self.depth, "max_children": self.max_children,
                 "slot_min_values": self.slot_min_values, "protect_prefix": self.protect_prefix,
                 "cover_merges": self.cover_merges, "digits_are_vars": self.digits_are_vars,
@@ -870,7 +874,7 @@ class LogTemplateMiner:
         unknown = np.flatnonzero((ids < 0) & np.array([bool(t.strip()) for t in texts], dtype=bool))
         if len(unknown) == 0:
             return ids
-        sub = LogTemplateMiner(masker=self.masker, **self.get_params())
+        sub = LogTemplateMiner(**self.get_params())
         sub_ids = sub.fit_transform([texts[i] for i in unknown], weights[unknown], masked=True)
         offset = len(self._templates)
         self._templates.extend(sub._templates)
@@ -1548,7 +1552,7 @@ class LogTemplateMiner:
 
     def to_dict(self) -> dict:
         """JSON-ready state: parameters, masking rules, templates, counts and the messages seen in fit."""
-        return {"format": _FORMAT, "version": _FORMAT_VERSION, "params": self.get_params(),
+        return {"format": _FORMAT, "version": _FORMAT_VERSION, "params": self._plain_params(),
                 "masker": self.masker.to_dict(), "templates": [list(t) for t in self._templates],
                 "counts": [int(c) for c in self._counts], "known": self._known, "spans": self._spans}
 

@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 
 from logad_utils._validation import THRESHOLD_CONSTRAINTS, argument_type
 from logad_utils.detectors import AutoencoderDetector, DbscanDetector, TfidfDetector
-from logad_utils.masking import Masker
+from logad_utils.masking import Masker, MaskRule
 from logad_utils.templates import LogTemplateMiner
 
 DOCS = [f"session {i % 4} started" for i in range(60)] + ["disk failure on node <NUM>", None]
@@ -171,3 +171,17 @@ def test_sample_weight_is_checked_and_a_weight_of_zero_shapes_nothing():
             assert more.threshold_ == pytest.approx(base.threshold_)
             new = ["panic kernel now"]
             assert more.decision_function(new)[0] == pytest.approx(base.decision_function(new)[0])
+
+
+def test_the_vectorizers_and_the_miner_follow_the_estimator_conventions():
+    from logad_utils.embeddings import BertEmbedder
+    from logad_utils.features import WeightedTfidf
+
+    for method in ("transform", "get_feature_names_out"):
+        with pytest.raises(NotFittedError):
+            getattr(WeightedTfidf(), method)(*(["a b"],) if method == "transform" else ())
+    embedder = clone(BertEmbedder(batch_size=8, pooling="cls"))
+    assert embedder.get_params()["batch_size"] == 8 and embedder.pooling == "cls"
+    masker = Masker((MaskRule("ticket", r"TCK-\d+", "<TICKET>"), *Masker().rules))
+    miner = clone(LogTemplateMiner(sim_th=0.5, masker=masker))
+    assert miner.sim_th == 0.5 and miner.masker == masker and not miner.is_fitted
