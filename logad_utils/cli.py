@@ -97,7 +97,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="write a labelled synthetic ATM journal log")
     p.add_argument("--lines", type=int, default=20000, help="number of lines (default 20000)")
-    p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    p.add_argument("--seed", type=_seed, default=42, help="random seed, 0 to 2**32-1 (default 42)")
     p.add_argument("--out", required=True, metavar="PATH.jrn", help="log path; labels go beside it")
     p.set_defaults(func=cmd_generate)
 
@@ -160,10 +160,27 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+# Lines `logad generate` writes at most: it builds them all in memory first.
+MAX_GENERATED = 20_000_000
+
+
+def _seed(text: str) -> int:
+    """``--seed``: an int NumPy's generators take (0 .. 2**32 - 1)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"seed must be a whole number from 0 to {2**32 - 1}, got {text!r}")
+    return value
+
+
 def _check_writable(path: Path, suffixes: Sequence[str], replace_run: bool = False) -> Path:
     if path.suffix.lower() not in suffixes:
         raise CliError(f"{path}: output must end in {' or '.join(suffixes)}")
     parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise CliError(f"{path}: {parent} is a file, not a folder")
     if not parent.is_dir():
         raise CliError(f"{path}: output folder {parent} does not exist")
     # A partitioned output of an earlier --engine dask run may be replaced; any other folder is kept.
@@ -570,8 +587,9 @@ def cmd_generate(args: argparse.Namespace) -> None:
     from .datasets import incidents_path_for, write_log
 
     out = _check_writable(Path(args.out), (".jrn", ".log", ".txt"))
-    if args.lines < 1:
-        raise CliError("--lines must be at least 1")
+    if not 1 <= args.lines <= MAX_GENERATED:
+        raise CliError(f"--lines must be from 1 to {MAX_GENERATED:,} (the log is built in memory; join runs of other "
+                       f"--seed for more)" if args.lines > 0 else "--lines must be at least 1")
     log_path, labels_path = write_log(out, n_lines=args.lines, seed=args.seed)
     print(f"wrote {log_path}, {labels_path} and {incidents_path_for(log_path)}")
 

@@ -301,3 +301,13 @@ def test_outputs_are_checked_before_the_work_and_written_as_one_set(small_log, t
     monkeypatch.setattr(compare, "render_comparison", interrupted)
     assert main(args) == 130
     assert not any(out.iterdir())
+
+
+def test_generate_and_output_paths_say_what_is_wrong_in_one_line(small_log, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["generate", "--seed", "-1", "--out", str(tmp_path / "g.jrn")])
+    assert "--seed: seed must be a whole number from 0" in capsys.readouterr().err
+    assert main(["generate", "--lines", str(10**11), "--out", str(tmp_path / "g.jrn")]) == 1
+    assert "--lines must be from 1 to 20,000,000" in capsys.readouterr().err
+    assert main(["detect", str(small_log), "--out", str(small_log / "x.csv")]) == 1
+    assert f"{small_log} is a file, not a folder" in capsys.readouterr().err
