@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import inspect
 import math
 import os
 import sqlite3
@@ -33,7 +34,6 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
 from .gc_pause import no_cyclic_gc
 
@@ -330,7 +330,7 @@ def _factorize(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.intp, copy=False), [str(u) for u in uniques]
 
 
-class BertEmbedder(BaseEstimator):
+class BertEmbedder:
     """Sentence vectors from a BERT-family model; sklearn-style (``fit`` only settles ``max_length_``).
 
     Parameters
@@ -377,6 +377,21 @@ class BertEmbedder(BaseEstimator):
         self.cache_dir = cache_dir
         self.progress = progress
         self.normalize = normalize
+
+    def get_params(self, deep: bool = True) -> dict:
+        """Constructor arguments, as scikit-learn's ``get_params`` gives them (``clone`` makes an unfitted copy;
+        no scikit-learn import, so that ``logad parse`` starts without it)."""
+        return {name: getattr(self, name) for name in inspect.signature(type(self).__init__).parameters
+                if name != "self"}
+
+    def set_params(self, **params) -> "BertEmbedder":
+        """Set constructor arguments (scikit-learn's ``set_params``); returns self."""
+        unknown = set(params) - set(self.get_params())
+        if unknown:
+            raise ValueError(f"invalid parameters for BertEmbedder: {sorted(unknown)}")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
 
     # -- loading
 
