@@ -44,12 +44,12 @@ _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fi
 # Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
 # supervisord's four, MariaDB's "Note".
 # The labels of a message's further lines, each written under a header of its own (PostgreSQL's DETAIL, HINT, ...),
-# stand where a level does, in capitals: read as levels, so that a log where a third of the lines carry one keeps
-# its level column. Each such line stays an event of its own, as Loghub's ground truths count them.
+# stand where a level does, in capitals and before a colon: read as levels, so that a log where a third of the lines
+# carry one keeps its level column. Each such line stays an event of its own, as Loghub's ground truths count them.
 SECONDARY_LEVELS = ("DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
-             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE|" + "|".join(SECONDARY_LEVELS) + ")")
+             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE|(?:" + "|".join(SECONDARY_LEVELS) + ")(?=:))")
 # Numeric levels of pino and bunyan; and syslog's severities 0-7, for a priority or severity key (journald's
 # PRIORITY) and a syslog priority's last three bits (a level key's 0-7 may count up from debug instead).
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
@@ -152,6 +152,10 @@ class LogFormat:
     def __post_init__(self) -> None:
         if self.json_key is None:
             regex = _compile(self.pattern, self.field_patterns)
+            lost = [name for name in self.fields if name not in regex.groupindex]
+            if lost:  # inside a "[...]" left unescaped, a field is characters of a set
+                raise FormatError(f"format {self.pattern!r}: <{lost[0]}> lies inside [...], a character set; write "
+                                  f"\\[ and \\] for brackets in the line")
             # Format strings may hold unnamed groups such as "(\[<PID>\])?"; read named ones only.
             index = [regex.groupindex[name] for name in self.fields]
             object.__setattr__(self, "_regex", regex)

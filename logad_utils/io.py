@@ -652,19 +652,19 @@ def _first_date(contents: Iterable[str]) -> pd.Timestamp:
 
 
 # Per clock, in ns: a jump back by more than the first rolls it over to the next day or year; a jump forward by more
-# than the second, to within 5 minutes of the time before the rollover, rolls it back (a late line of the day before,
-# or of December, that a second writer a moment behind wrote just after the rollover). A silence of a day or a year
-# but those 5 minutes reads as a late line. Year-less times are read in 2000, a year of 366 days.
+# than the second, to within 5 minutes of the time before the rollover, rolls the year back (a late line of December
+# that a second writer a moment behind wrote just after New Year; year-less times are read in 2000, a year of 366
+# days). Days never roll back: a day's silence but a few minutes is ordinary (a backup at 00:02, logrotate at 23:59).
 _LATE = 5 * 60 * 10**9
-CLOCK_JUMPS = {"days": (12 * 3600 * 10**9, 86400 * 10**9 - _LATE),
-               "years": (183 * 86400 * 10**9, 366 * 86400 * 10**9 - _LATE)}
+CLOCK_JUMPS = {"days": (12 * 3600 * 10**9, None), "years": (183 * 86400 * 10**9, 366 * 86400 * 10**9 - _LATE)}
 
 
 def clock_steps(values: np.ndarray, prev: np.ndarray, clock: str) -> np.ndarray:
     """Per reading (n,) int: +1 where ``clock`` ("days", "years") rolls over from ``prev`` (n,) to ``values``, -1
     where it rolls back (:data:`CLOCK_JUMPS`), else 0 (and where ``prev`` is NaN)."""
     back, late = CLOCK_JUMPS[clock]
-    return (values < prev - back).astype(np.int64) - (values > prev + late)
+    steps = (values < prev - back).astype(np.int64)
+    return steps if late is None else steps - (values > prev + late)
 
 
 def _rollovers(values: np.ndarray, valid: np.ndarray, last: float | None, clock: str) -> np.ndarray:
@@ -738,8 +738,7 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
 
 
 class _DayRoller:
-    """Adds a day to time-of-day timestamps each time the clock runs backwards by over 12 h, and takes one off
-    where it runs forwards to within 5 minutes of the time before (:data:`CLOCK_JUMPS`)."""
+    """Adds a day to time-of-day timestamps each time the clock runs backwards by over 12 h."""
 
     def __init__(self, anchor: pd.Timestamp) -> None:
         self.anchor = anchor

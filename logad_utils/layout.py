@@ -393,8 +393,11 @@ def _elements(rest: str) -> list[_Element]:
             m = regex.match(rest, pos)
             if m is None:
                 continue
-            if kind == "word" and "\t" in m.group(1) and rest.startswith(" ", m.end()):
-                return out  # a cell with spaces after a tab is the message (zap's "...<TAB>cache eviction<TAB>{")
+            if kind == "word" and "\t" in m.group(1) and rest.startswith(" ", m.end()) and "\t" in rest[m.end():] \
+                    and not m.group(2).isdigit():
+                # A cell of words between tabs is the message (zap's "...<TAB>cache eviction<TAB>{...}"); one of
+                # numbers is fields (logcat's "<TAB>1000 2000<TAB>I<TAB>...").
+                return out
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":

@@ -313,6 +313,8 @@ def test_brackets_around_a_field_are_brackets_and_a_field_named_as_logads_own_co
     assert frame["timestamp"].iloc[0].time() == pd.Timestamp("10:00:01").time() and frame["level"].iloc[0] == "WARN"
     assert LogFormat("[<Content>]").parse(["[x y]"])[0]["content"].iloc[0] == "x y"
     assert LogFormat("<Time> [a-z]+ <Content>").parse(["10:00 abc message"])[1].all()  # a set holding no field
+    with pytest.raises(FormatError, match="<Time> lies inside"):
+        LogFormat("[<Date> [<Time>]] <Content>")  # a bracket in a bracket: still a set, said in one line
     lines = ["hostA 10:00:01 started job 1", "hostB 10:00:02 failed job 2"]
     for name in ("Source", "Line_no", "Template", "Event", "Parsed", "Blank"):
         frame = parse_lines(lines, fmt=f"<{name}> <Time> <Content>")

@@ -242,9 +242,9 @@ def test_time_of_day_rolls_over_to_next_day(tmp_path):
 
 
 def test_time_of_day_log_takes_its_date_from_a_day_marker(tmp_path):
-    lines = ["00:00:00  0001 JOURNAL Day start 2026-03-02", "23:50:00  0002 HOST a", "00:00:01  0003 HOST b"]
+    lines = ["00:00:00  0001 JOURNAL Day start 2026-03-02", "23:59:59  0002 HOST a", "00:00:01  0003 HOST b"]
     frame = read_logs(write(tmp_path / "a.jrn", "\n".join(lines).encode()), warn=False)
-    assert [str(t) for t in frame["timestamp"]] == ["2026-03-02 00:00:00", "2026-03-02 23:50:00",
+    assert [str(t) for t in frame["timestamp"]] == ["2026-03-02 00:00:00", "2026-03-02 23:59:59",
                                                    "2026-03-03 00:00:01"]
 
 
@@ -340,19 +340,20 @@ def test_year_less_syslog_rolls_over_new_year(tmp_path, chunk_lines):
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 2, 3, 200_000])
-def test_a_late_line_just_after_the_rollover_stays_on_its_day_and_year(tmp_path, chunk_lines):
-    # Two writers, one a moment behind: its line from before midnight (or New Year) lands just after the rollover.
-    days = ["23:59:58  0001 HOST a", "00:00:00  0002 HOST b", "23:59:57  0003 HOST late", "00:00:02  0004 HOST c",
-            "18:00:00  0005 HOST d", "00:00:01  0006 HOST e", "23:30:00  0007 HOST f"]  # f: a long silence
-    path = write(tmp_path / "a.jrn", "\n".join(days).encode())
-    ts = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)["timestamp"]
-    assert (ts.dt.day - 1).tolist() == [0, 1, 0, 1, 1, 2, 2]
+def test_a_late_line_just_after_new_year_stays_in_its_year_and_a_quiet_day_still_counts(tmp_path, chunk_lines):
+    # Two writers, one a moment behind: its line from before New Year lands just after it.
     years = [b"Dec 31 23:59:59 host cron[1]: a", b"Jan  1 00:00:00 host cron[1]: b",
              b"Dec 31 23:59:58 host cron[2]: late", b"Jan  1 00:00:02 host cron[1]: c",
              b"Jul  1 12:00:00 host cron[1]: d"]
     path = write(tmp_path / "messages", b"\n".join(years))
     ts = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)["timestamp"]
     assert ts.dt.year.tolist() == [2000, 2001, 2000, 2001, 2001]
+    # Nightly jobs alone: a day's silence but three minutes is a day, not a line of the day before.
+    days = [line for day in range(5) for line in ("00:01:00  0001 HOST backup started",
+                                                  "00:02:10  0002 HOST backup finished", "23:59:00  0003 HOST rotate")]
+    path = write(tmp_path / "a.jrn", "\n".join(days).encode())
+    ts = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)["timestamp"]
+    assert ts.is_monotonic_increasing and (ts.dt.day - 1).tolist() == [d for d in range(5) for _ in range(3)]
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 7, 200_000])

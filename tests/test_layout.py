@@ -1066,6 +1066,12 @@ def test_a_column_a_tab_ends_is_a_header_field():
     frame = parse_lines(lines)
     assert frame["component"].eq("cache/lru.go:88").all() and frame["level"].eq("WARN").all()
     assert frame["content"].iloc[7] == 'cache eviction\t{"evicted": 7}'
+    # A tab before the message alone, or one before numbers, ends no header: its fields stay fields.
+    for line, component in (("2024-03-01 12:00:{s:02d},123\tINFO\tapp.db - request {s} done", "app.db"),
+                            ("2024-03-01 12:00:{s:02d}.123\t1000 2000\tI\tActivityManager: request {s} done",
+                             "ActivityManager")):
+        frame = parse_lines([line.format(s=s) for s in range(60)])
+        assert frame["component"].eq(component).all() and frame["content"].iloc[3] == "request 3 done"
     # A tab after a message's first word, under a header of spaces, is the message's.
     spaced = parse_lines([f"2024-03-12 08:00:{i % 60:02d} INFO GET\t/api/items/{i} 200" for i in range(60)])
     assert spaced["content"].iloc[0] == "GET\t/api/items/0 200"

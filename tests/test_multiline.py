@@ -560,6 +560,10 @@ def test_postgres_detail_lines_keep_the_level_column(tmp_path, chunk_lines):
     assert frame["parsed"].all() and set(frame["level"]) == {"ERROR", "LOG", "DETAIL", "STATEMENT"}
     assert frame["event_line_no"].tolist()[:4] == [1, 2, 3, 4]
     assert frame["content"].iloc[1] == "Key (id)=(0) already exists."
+    # Without the colon such a word is a message's: "QUERY SELECT ..." after an INFO log's header.
+    lines = [f"2024-03-01 12:00:{i:02d} {'QUERY SELECT 1' if i % 3 == 0 else 'INFO request done'}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["content"].iloc[0].endswith("QUERY SELECT 1") and "QUERY" not in set(frame.get("level", []))
 
 
 def test_a_journal_separator_is_an_event_of_its_own_and_a_crash_keeps_the_time_of_the_line_above(tmp_path):
