@@ -191,13 +191,16 @@ def _check_writable(path: Path, suffixes: Sequence[str], replace_run: bool = Fal
     return path
 
 
-def _leave_out_outputs(args: argparse.Namespace, *outputs: str | Path | None) -> None:
-    """Refuse an input named as this run's output; leave out of the folders and globs given as inputs (``paths``,
-    ``train``, ``baseline``, ``target``) the files that lie in an output (an earlier run's), and say so, so that a
-    rerun reads what the first run read."""
+def _leave_out_outputs(args: argparse.Namespace, named: Sequence[str | Path | None] = (),
+                       ours: Sequence[str | Path | None] = ()) -> None:
+    """Refuse an input (named, or in a folder or glob given: ``paths``, ``train``, ``baseline``, ``target``) that is
+    an output file the user ``named`` (writing it would destroy a log); leave out of the inputs the files that lie
+    in ``ours``, paths logad alone writes (an earlier run's), and say so, so that a rerun reads what the first run
+    read."""
     from .io import LogInputError, resolve_paths
 
-    outs = [Path(o).resolve() for o in outputs if o]
+    refused = {Path(o).resolve() for o in named if o}
+    owned = [Path(o).resolve() for o in ours if o]
     for name in ("paths", "train", "baseline", "target"):
         items, left = [], []
         for item in getattr(args, name, None) or []:
@@ -205,9 +208,10 @@ def _leave_out_outputs(args: argparse.Namespace, *outputs: str | Path | None) ->
                 files = resolve_paths(item)
             except LogInputError:
                 files = []  # the reader says what is wrong with it
-            inside = [f for f in files if any(f.resolve() == o or o in f.resolve().parents for o in outs)]
-            if Path(item).resolve() in {f.resolve() for f in inside}:
-                raise CliError(f"{item}: is an input and this run's output; choose another output")
+            clash = next((f for f in files if f.resolve() in refused), None)
+            if clash is not None:
+                raise CliError(f"{clash}: is an input (given as {item}) and this run's output; choose another output")
+            inside = [f for f in files if any(f.resolve() == o or o in f.resolve().parents for o in owned)]
             kept = [str(f) for f in files if f not in inside]
             if inside and not kept:
                 raise CliError(f"{item}: holds only this run's output ({inside[0]}); no log to read")
@@ -225,7 +229,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from .templates import LogTemplateMiner, health_line, template_health
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
-    _leave_out_outputs(args, out)
+    _leave_out_outputs(args, named=[out])
     start = time.perf_counter()
     miner = LogTemplateMiner()
     with _engine(args) as engine:
@@ -343,7 +347,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
     _check_folders(args)
-    _leave_out_outputs(args, out, args.save_model, args.projector_dir)
+    _leave_out_outputs(args, named=[out], ours=[args.save_model,
+                                                args.projector_dir and Path(args.projector_dir) / args.method])
     start = time.perf_counter()
     if args.projector_dir:
         if args.engine:
@@ -374,9 +379,11 @@ def _check_folders(args: argparse.Namespace) -> None:
     for folder in (args.save_model, args.projector_dir):
         if folder:
             _check_folder(folder)
-            # Each folder is written whole, as one set: a scores file inside it would be swept away.
-            if Path(folder).resolve() in Path(args.out).resolve().parents:
-                raise CliError(f"{args.out}: lies in {folder}, which is written whole; write the scores elsewhere")
+            if Path(folder).resolve() == Path(args.out).resolve():
+                raise CliError(f"{args.out}: is both the scores file and a folder to write; name them apart")
+    # The model folder is written whole, as one set: a scores file inside it would be swept away.
+    if args.save_model and Path(args.save_model).resolve() in Path(args.out).resolve().parents:
+        raise CliError(f"{args.out}: lies in {args.save_model}, which is written whole; write the scores elsewhere")
     if args.save_model:
         check_replaceable(args.save_model, MODEL_FILE)
 
@@ -432,14 +439,17 @@ def _check_folder(folder: str | Path) -> None:
         raise CliError(f"{folder}: cannot write in {parent}")
 
 
-def _output_folder(path: str, files: Sequence[str] = ()) -> Path:
-    """The ``--out`` folder of analyze and compare, checked before any work: it can be written, and none of the
-    ``files`` it will hold is a folder."""
+def _output_folder(path: str, files: Sequence[str] = (), folders: Sequence[str] = ()) -> Path:
+    """The ``--out`` folder of analyze and compare, checked before any work: it can be written, none of the
+    ``files`` it will hold is a folder and none of its ``folders`` a file."""
     out = Path(path)
     _check_folder(out)
     blocked = [name for name in files if (out / name).is_dir()]
     if blocked:
         raise CliError(f"{out / blocked[0]}: is a folder where an output file goes; move it away")
+    blocked = [name for name in folders if (out / name).exists() and not (out / name).is_dir()]
+    if blocked:
+        raise CliError(f"{out / blocked[0]}: is a file where an output folder goes; move it away")
     return out
 
 
@@ -450,8 +460,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import ALL_METHODS, OUTPUT_FILES, analysis_stages, analyze_logs, write_outputs
     from .templates import health_line, template_health
 
-    out = _output_folder(args.out, OUTPUT_FILES)
-    _leave_out_outputs(args, out)
+    out = _output_folder(args.out, OUTPUT_FILES, ("projector",))
+    _leave_out_outputs(args, ours=[*(out / name for name in OUTPUT_FILES), out / "projector"])
     start = time.perf_counter()
     methods = list(ALL_METHODS) if args.method == "all" else [args.method]
     stages = [*analysis_stages(methods), "outputs"]
@@ -510,7 +520,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
             or (not split and not (args.baseline and args.target)):
         raise CliError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
     out = _output_folder(args.out, COMPARE_FILES.values())
-    _leave_out_outputs(args, out)
+    _leave_out_outputs(args, named=[out / name for name in COMPARE_FILES.values()])
     start = time.perf_counter()
     if split:
         baseline, target = split_at(args.paths, args.at, args.format, args.json_key)
@@ -541,7 +551,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .streaming import mine_table
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
-    _leave_out_outputs(args, out)
+    if Path(args.model).resolve() in out.resolve().parents:
+        raise CliError(f"{out}: lies in the model folder {args.model}, which saving a model replaces whole; write the "
+                       f"scores elsewhere")
+    _leave_out_outputs(args, named=[out], ours=[args.model])
     start = time.perf_counter()
     try:
         model = load_model(args.model)

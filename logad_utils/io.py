@@ -217,7 +217,9 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     files, but hidden ones and logad's own label files, are added to ``passed_over``."""
     path = Path(item)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
+        # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder).
+        files = sorted(p for p in path.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1]))
         found = sorted((p for p in files if _is_log_like(p)), key=_oldest_first)
         if not found:
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")

@@ -117,9 +117,10 @@ def _detector_from_files(folder: Path, files: dict[str, bytes]) -> BaseLogDetect
         detector = cls(**_params_from_plain(document["params"]))
         check_params(detector)
         detector._restore_state(document["values"], arrays)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            detector.decision_function([_PROBE])  # arrays that do not fit together fail here, not while scoring
+        if getattr(detector, "embedder_", None) is None:  # a BERT model loads on first use, not here
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                detector.decision_function([_PROBE])  # arrays that do not fit together fail here, not in scoring
         return detector
 
     return _parse(folder, DETECTOR_FILE, build)

@@ -293,12 +293,14 @@ def _metadata_table(meta: pd.DataFrame, rows: np.ndarray, anomaly_col: str | Non
     if len(names) < 2:  # metadata without columns: a 1-column file would lose its header
         names.append("point")
         columns.append([f"p{int(r)}" for r in rows])
+    # A point stands for its ``count`` lines (one per message): the colours go to the values with most lines.
+    weights = meta["count"].to_numpy()[rows] if "count" in meta else None
     for col in COLOR_COLUMNS:
         if col in names and f"{col}_top" not in names:
             values = columns[names.index(col)]
             if len(set(values)) > MAX_COLOR_VALUES:
                 names.append(f"{col}_top")
-                columns.append(_bucket_top(values))
+                columns.append(_bucket_top(values, weights=weights))
     return names, columns
 
 

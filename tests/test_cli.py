@@ -253,20 +253,28 @@ def test_an_input_is_never_its_own_output_and_a_rerun_reads_what_the_first_read(
     assert main(["parse", str(log), "--out", str(logs / "small.csv")]) == 0
     before = (logs / "small.csv").read_bytes()
     assert main(["parse", str(logs / "small.csv"), "--out", str(logs / "small.csv")]) == 1
-    assert "is an input and this run's output" in capsys.readouterr().err
+    assert "and this run's output; choose another output" in capsys.readouterr().err
     assert (logs / "small.csv").read_bytes() == before
-    # A glob or folder that holds the last run's output reads the logs it read before, and says so.
-    for _ in range(2):
-        assert main(["parse", str(logs / "small.*"), "--out", str(logs / "small.csv")]) == 0
-        assert len(pd.read_csv(logs / "small.csv")) == 3000
-    assert "left out 1 file(s) of this run's output" in capsys.readouterr().err
+    # A glob that matches the output file (an earlier run's, or a log of the user's) is refused the same way.
+    assert main(["parse", str(logs / "small.*"), "--out", str(logs / "small.csv")]) == 1
+    assert "is an input (given as" in capsys.readouterr().err and (logs / "small.csv").read_bytes() == before
     (logs / "small.csv").unlink()
+    # A folder that holds the last run's outputs, which logad alone writes, reads the logs it read before.
     for _ in range(2):
         assert main(["analyze", str(logs), "--method", "tfidf", "--out", str(logs / "analysis")]) == 0
         out = capsys.readouterr()
         assert "lines 3000" in out.out and "partial run" not in out.err
     assert "of this run's output from the input" in out.err
+    # The logs' own folder as the output folder: its logs are read, and only logad's files are left out.
     shutil.rmtree(logs / "analysis")
+    for _ in range(2):
+        assert main(["analyze", str(logs), "--method", "tfidf", "--out", str(logs)]) == 0
+        assert "lines 3000" in capsys.readouterr().out
+    assert main(["compare", "--baseline", str(log), "--target", str(log), "--out", str(logs)]) == 0
+    for name in ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", "compare.csv", "compare.html"):
+        (logs / name).unlink(missing_ok=True)
+    shutil.rmtree(logs / "projector")
+    (logs / "wordcloud_anomaly_terms.png").unlink(missing_ok=True)
     assert main(["detect", str(logs), "--out", str(tmp_path / "s.csv"), "--save-model", str(logs / "m")]) == 0
     assert main(["detect", str(logs), "--out", str(tmp_path / "s.csv"), "--save-model", str(logs / "m")]) == 0
     assert len(pd.read_csv(tmp_path / "s.csv")) == 3000
@@ -290,6 +298,15 @@ def test_outputs_are_checked_before_the_work_and_written_as_one_set(small_log, t
     assert main(["detect", str(small_log), "--out", str(tmp_path / "m" / "s.csv"), "--save-model",
                  str(tmp_path / "m")]) == 1
     assert "written whole" in capsys.readouterr().err
+    assert main(["detect", str(small_log), "--out", str(tmp_path / "p.csv"), "--projector-dir",
+                 str(tmp_path / "p.csv")]) == 1
+    assert "is both the scores file and a folder" in capsys.readouterr().err
+    assert main(["score", str(small_log), "--model", str(tmp_path / "m"), "--out", str(tmp_path / "m" / "s.csv")]) == 1
+    assert "lies in the model folder" in capsys.readouterr().err
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "projector").write_text("not a folder")
+    assert main(["analyze", str(small_log), "--out", str(tmp_path / "b")]) == 1
+    assert "is a file where an output folder goes" in capsys.readouterr().err
     # An interrupted compare leaves no new CSV beside the last run's page.
     out = tmp_path / "cmp"
     args = ["compare", str(small_log), "--at", "2026-03-02T12:00", "--out", str(out)]

@@ -160,6 +160,10 @@ def test_sample_weight_is_checked_and_a_weight_of_zero_shapes_nothing():
         TfidfDetector().fit(texts, sample_weight=np.zeros(len(texts)))
     with pytest.warns(UserWarning, match="storm rule"):
         base = TfidfDetector().fit(texts, sample_weight=counts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a rule that needs no storm rule hears nothing of it
+        TfidfDetector(contamination=0.05).fit(texts, sample_weight=counts)
+        TfidfDetector(percentile=99).fit(texts, sample_weight=counts)
     # A row no line stands behind (weight 0) changes no other row's score, nor the threshold, nor the vocabulary.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

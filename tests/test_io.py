@@ -138,6 +138,8 @@ def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_pa
     write(logs / "events.csv", b"time,message\n2024-03-10 10:00:00,started\n")
     write(logs / "run.labels.csv", b"line_no,is_anomaly\n")
     write(logs / ".hidden.log", b"x\n")
+    (logs / ".model.tmp-1a2b" / "sub").mkdir(parents=True)  # a hidden folder (an interrupted save's) is no log's
+    write(logs / ".model.tmp-1a2b" / "sub" / "detector.json", b"{}\n")
     names = [f.name for f in resolve_paths(logs)]
     assert names == ["error.log-20240309.gz", "error.log-20240310", "error.log", "syslog.1"]
     frame = read_logs(logs, warn=False)

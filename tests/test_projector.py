@@ -550,3 +550,14 @@ def test_a_sample_of_normal_points_in_one_cluster_is_called_uniform(tmp_path):
                          "cluster": np.r_[np.zeros(10, int), np.full(290, -1)]})
     export = export_projector(rng.normal(size=(300, 3)), meta, out_dir=tmp_path, run="r", max_points=100)
     assert "90 of 290 normal points chosen uniformly" in " ".join(export.notes)
+
+
+def test_the_colour_columns_keep_the_values_with_most_lines():
+    from logad_utils.projector import MAX_COLOR_VALUES, _metadata_table
+
+    # One message of 5,000 lines from "bigsvc" among 60 components of a few lines each: it keeps its colour.
+    components = [f"svc{i:02d}" for i in range(60) for _ in range(2)] + ["bigsvc"]
+    meta = pd.DataFrame({"component": components, "count": [3] * 120 + [5000]})
+    names, columns = _metadata_table(meta, np.arange(len(meta)), None, 100, True)
+    top = columns[names.index("component_top")]
+    assert top[-1] == "bigsvc" and len(set(top)) == MAX_COLOR_VALUES

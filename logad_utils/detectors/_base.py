@@ -511,7 +511,8 @@ class BaseLogDetector(BaseEstimator):
         check_params(self)
         X = X if hasattr(X, "__len__") else list(X)  # an iterator of lines: its rows are read more than once
         weights = _own_weights(X) if sample_weight is None else _checked_weights(sample_weight, len(X))
-        if sample_weight is not None and getattr(times, "order", None) is None:
+        if sample_weight is not None and getattr(times, "order", None) is None and self.percentile is None \
+                and self.contamination in (None, "auto"):
             warnings.warn("sample_weight without the lines' order (times=run.times()): the storm rule, which reads "
                           "where the lines lie, is left out of the threshold", UserWarning, stacklevel=2)
         if unique is None:
