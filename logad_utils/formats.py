@@ -524,8 +524,20 @@ def _status_levels(status: pd.Series) -> pd.Series:
     return status.map(lambda value: HTTP_LEVELS.get(http_status_class(value))).astype(object)
 
 
+# Level marks: Redis' lone symbols (. debug, - verbose, * notice, # warning) and Xorg's in parentheses ((II)
+# informational, (WW) warning, (EE) error, (!!) notice; (--), (**), (==), (++) say where a setting came from).
+MARK_LEVELS = {".": "DEBUG", "-": "DEBUG", "*": "NOTICE", "#": "WARNING", "II": "INFO", "WW": "WARNING",
+               "EE": "ERROR", "!!": "NOTICE", "NI": "INFO", "--": "INFO", "**": "INFO", "==": "INFO", "++": "INFO",
+               "??": "INFO"}
+
+
+def _mark_levels(mark: pd.Series) -> pd.Series:
+    """Level names (n,) of level marks (n,) (:data:`MARK_LEVELS`); None for a mark of no known meaning."""
+    return mark.map(lambda value: MARK_LEVELS.get(str(value).strip("()"))).astype(object)
+
+
 # Columns a level is read from where a format has none, in this order.
-_LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels}
+_LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels, "mark": _mark_levels}
 
 
 def _scalar_text(value) -> str:

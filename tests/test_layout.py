@@ -1307,3 +1307,13 @@ def test_a_unix_time_in_any_unit_opens_a_text_line(unit):
     lines = [f"{1710144000 * unit + i * unit} INFO worker{i % 3} job {i} done" for i in range(50)]
     frame = parse_lines(lines)
     assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-11 08:00:01") and frame["level"].eq("INFO").all()
+
+
+def test_level_marks_give_the_level():
+    # Redis' lone symbols and Xorg's marks in parentheses are levels: a "#" warning was severity 0.
+    redis = [f"1:M 11 Mar 2024 08:00:{i:02d}.736 {'#' if i % 5 == 0 else '*'} event {i} happened" for i in range(60)]
+    frame = parse_lines(redis)
+    assert frame["level"].iloc[:2].tolist() == ["WARNING", "NOTICE"]
+    xorg = [f"[{100 + i:8.3f}] ({'EE' if i % 4 == 0 else 'II'}) module {i} loaded" for i in range(60)]
+    frame = parse_lines(xorg)
+    assert frame["level"].iloc[:2].tolist() == ["ERROR", "INFO"]
