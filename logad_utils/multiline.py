@@ -391,6 +391,18 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _joined_partials(content: np.ndarray, tags: np.ndarray | None, head: int, members: np.ndarray) -> tuple[str, int]:
+    """The message of the event at ``head`` with the pieces of a line a container runtime split (CRI's records
+    tagged ``P``, then the last ``F``) joined as written, without a space; and how many of ``members`` they are."""
+    message = content[head] if isinstance(content[head], str) else ""
+    k, row = 0, head
+    while tags is not None and k < len(members) and members[k] == row + 1 and tags[row] == "P":
+        row = members[k]
+        message += content[row] if isinstance(content[row], str) else ""
+        k += 1
+    return message, k
+
+
 _TRACEBACK = "Traceback (most recent call last):"
 # Keys structured loggers put an exception's trace under, as column names (logstash-logback's, Elasticsearch's,
 # ECS', structlog's, Serilog's, pino's and bunyan's, python-json-logger's).
@@ -454,6 +466,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
     if len(rows):
         content = frame["content"].to_numpy()
         level = frame["level"].to_numpy(copy=True) if level_line else None
+        tags = frame["tag"].to_numpy(dtype=object) if "tag" in frame else None
         starts = np.flatnonzero(np.diff(heads, prepend=-1) != 0)
         for lo, hi in zip(starts, np.append(starts[1:], len(rows))):
             h, members = heads[lo], rows[lo:hi]
@@ -461,7 +474,8 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
             found = _LEVEL_LINE.match(lines[0]) if level_line and members[0] == h + 1 else None
             if found:
                 level[h], lines[0] = found.group(1), lines[0][found.end():]
-            text = event_text(content[h], lines)
+            message, pieces = _joined_partials(content, tags, h, members)
+            text = event_text(message, lines[pieces:])
             event[h] = text
             event[members] = text
         if level_line:

@@ -495,6 +495,7 @@ def test_a_line_the_runtime_split_in_partial_records_is_one_event(tmp_path, chun
              _cri(1, "stdout", long[16384:]), _cri(2, "stdout", "request 2 ok"), _cri(3, "stdout", "request 3 ok")]
     frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
     assert frame["event_line_no"].tolist() == [1, 2, 2, 4, 5] and frame["tag"].tolist() == ["F", "P", "F", "F", "F"]
+    assert frame["event"].iloc[1] == long  # the pieces joined as written: no space where the runtime cut
 
 
 def test_a_continuation_run_longer_than_a_chunk_carries_is_cut_and_said(tmp_path, monkeypatch):
