@@ -193,6 +193,23 @@ def test_a_saved_autoencoder_scores_without_tensorflow(tmp_path):
     np.testing.assert_array_equal(np.array(json.loads(out[0]), dtype=float), det.decision_function(NEW))
 
 
+def _edit_json(folder, name, edit):
+    """Edit one JSON file of a model in place (``edit`` changes the document), its hash recomputed."""
+    document = json.loads((folder / name).read_text())
+    edit(document)
+    _plant(folder, name, json.dumps(document).encode(), rehash=True)
+
+
+def _edit_arrays(folder, edit):
+    """Edit a model's arrays in place (``edit`` changes the dict of arrays), their hash recomputed."""
+    with np.load(folder / persistence.ARRAYS_FILE, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    edit(arrays)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    _plant(folder, persistence.ARRAYS_FILE, buffer.getvalue(), rehash=True)
+
+
 @pytest.mark.parametrize("edit", ["texts", "counts", "known"])
 def test_arrays_edited_to_disagree_are_refused_even_with_matching_hashes(saved, tmp_path, edit):
     # Hashes recomputed after the edit: the parts must still agree, or texts would pair with others' scores.
@@ -200,20 +217,11 @@ def test_arrays_edited_to_disagree_are_refused_even_with_matching_hashes(saved, 
     copy = tmp_path / "model"
     shutil.copytree(folder, copy)
     if edit == "known":
-        document = json.loads((copy / persistence.TEMPLATES_FILE).read_text())
-        document["known"][next(iter(document["known"]))] = 999
-        _plant(copy, persistence.TEMPLATES_FILE, json.dumps(document).encode(), rehash=True)
+        _edit_json(copy, persistence.TEMPLATES_FILE, lambda d: d["known"].update({next(iter(d["known"])): 999}))
     elif edit == "texts":
-        document = json.loads((copy / persistence.DETECTOR_FILE).read_text())
-        document["values"]["texts"] = document["values"]["texts"][:-1]
-        _plant(copy, persistence.DETECTOR_FILE, json.dumps(document).encode(), rehash=True)
+        _edit_json(copy, persistence.DETECTOR_FILE, lambda d: d["values"].update(texts=d["values"]["texts"][:-1]))
     else:
-        with np.load(copy / persistence.ARRAYS_FILE, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-        arrays["counts"] = arrays["counts"][:-1]
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        _plant(copy, persistence.ARRAYS_FILE, buffer.getvalue(), rehash=True)
+        _edit_arrays(copy, lambda a: a.update(counts=a["counts"][:-1]))
     with pytest.raises(ModelError, match="cannot be read: .* do not match"):
         load_model(copy)
 
@@ -229,19 +237,12 @@ def test_state_that_does_not_fit_together_is_refused_on_load_even_with_matching_
         (copy / persistence.MODEL_FILE).write_text(json.dumps(manifest))
         _plant(copy, persistence.TEMPLATES_FILE, (copy / persistence.TEMPLATES_FILE).read_bytes(), rehash=True)
     elif tamper == "idf":
-        with np.load(copy / persistence.ARRAYS_FILE, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-        arrays["tfidf_idf"] = arrays["tfidf_idf"][:-3]
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        _plant(copy, persistence.ARRAYS_FILE, buffer.getvalue(), rehash=True)
+        _edit_arrays(copy, lambda a: a.update(tfidf_idf=a["tfidf_idf"][:-3]))
+    elif tamper == "structure":
+        _edit_json(copy, persistence.DETECTOR_FILE, lambda d: d["values"]["structure_"].update(
+            surprise_=d["values"]["structure_"]["surprise_"][:1]))
     else:
-        document = json.loads((copy / persistence.DETECTOR_FILE).read_text())
-        if tamper == "structure":
-            document["values"]["structure_"]["surprise_"] = document["values"]["structure_"]["surprise_"][:1]
-        else:
-            document["values"]["tfidf"]["token_pattern"] = "("
-        _plant(copy, persistence.DETECTOR_FILE, json.dumps(document).encode(), rehash=True)
+        _edit_json(copy, persistence.DETECTOR_FILE, lambda d: d["values"]["tfidf"].update(token_pattern="("))
     with pytest.raises(ModelError, match="cannot be read|unknown method"):
         load_model(copy)
 
