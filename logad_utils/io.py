@@ -212,14 +212,21 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     return list(first.values())
 
 
+# Files only logad writes, each in a folder it writes whole: a saved model's manifest, a projector run's summary.
+LOGAD_FOLDER_MARKERS = ("logad_model.json", "export_info.json")
+
+
 def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> list[Path]:
     """The files one input path names (a file, a directory's log files, or a glob's matches); a directory's other
     files, but hidden ones and logad's own label files, are added to ``passed_over``."""
     path = Path(item)
     if path.is_dir():
-        # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder).
+        # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder), nor do the folders
+        # logad writes whole, a saved model and a projector run, known by the file each holds.
+        own = {p.parent for marker in LOGAD_FOLDER_MARKERS for p in path.rglob(marker)}
         files = sorted(p for p in path.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1]))
+                       and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+                       and not own.intersection(p.parents))
         found = sorted((p for p in files if _is_log_like(p)), key=_oldest_first)
         if not found:
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")

@@ -556,17 +556,18 @@ class _Names:
 def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     """Index of the word or cell that names the component, when no ``name:`` element does; else None.
 
-    In order: a word just before a closing separator ("com.acme.Api - message"), a class name
-    (log4j's ``%c``), a word next to the level ("INFO nova.api", "api - ERROR"), the first
-    non-numeric cell of a delimited header.
+    In order: a word just before a closing separator ("com.acme.Api - message") unless a class name comes
+    before it (logback's MDC values between the logger and its " - "), a class name (log4j's ``%c``), a word
+    next to the level ("INFO nova.api", "api - ERROR"), the first non-numeric cell of a delimited header.
     """
     kinds = [e.kind for e, _ in header]
     if "component" in kinds:
         return None
-    if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word":
-        return len(kinds) - 2
     words = [i for i, k in enumerate(kinds) if k == "word" and not header[i][0].detail[0]]
     qualified = [i for i in words if header[i][0].detail[1]]
+    if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
+            not qualified or qualified[-1] == len(kinds) - 2):
+        return len(kinds) - 2
     if qualified:
         return qualified[-1]
     if "level" in kinds:

@@ -140,6 +140,15 @@ def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_pa
     write(logs / ".hidden.log", b"x\n")
     (logs / ".model.tmp-1a2b" / "sub").mkdir(parents=True)  # a hidden folder (an interrupted save's) is no log's
     write(logs / ".model.tmp-1a2b" / "sub" / "detector.json", b"{}\n")
+    # Nor are the folders logad writes whole, an earlier run's, whatever this run's flags: a model, a projector run.
+    from logad_utils import persistence, projector
+    from logad_utils.io import LOGAD_FOLDER_MARKERS
+
+    assert set(LOGAD_FOLDER_MARKERS) == {persistence.MODEL_FILE, projector.INFO_FILE}
+    for folder, marker in (("model", persistence.MODEL_FILE), ("proj/tfidf", projector.INFO_FILE)):
+        (logs / folder).mkdir(parents=True)
+        write(logs / folder / marker, b"{}\n")
+        write(logs / folder / "templates.json", b'{"message": "x"}\n')
     names = [f.name for f in resolve_paths(logs)]
     assert names == ["error.log-20240309.gz", "error.log-20240310", "error.log", "syslog.1"]
     frame = read_logs(logs, warn=False)

@@ -1317,3 +1317,12 @@ def test_level_marks_give_the_level():
     xorg = [f"[{100 + i:8.3f}] ({'EE' if i % 4 == 0 else 'II'}) module {i} loaded" for i in range(60)]
     frame = parse_lines(xorg)
     assert frame["level"].iloc[:2].tolist() == ["ERROR", "INFO"]
+
+
+def test_a_class_name_before_mdc_values_is_the_component():
+    # logback with MDC between the logger and its " - ": the last value (userId=486) was taken for the component.
+    lines = [f"2024-03-11 08:00:{i:02d}.343 [http-nio-8080-exec-{i % 3}] INFO  c.a.shop.web.OrderController "
+             f"traceId={i:016x} userId={480 + i} - Created order {9000 + i}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["component"].eq("c.a.shop.web.OrderController").all()
+    assert frame["content"].iloc[0] == "Created order 9000"
