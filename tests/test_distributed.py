@@ -581,11 +581,16 @@ def processes(tmp_path):
         proc.wait()
 
 
-def _kill_during_second_pass(out: Path, worker: subprocess.Popen) -> threading.Thread:
+def _kill_during_second_pass(out: Path, worker: subprocess.Popen, client) -> threading.Thread:
+    """Kill the worker once the second pass has written a part and while tasks are assigned to it (a worker killed
+    between its tasks fails none of them: on a loaded machine the run then finished, and the test was flaky)."""
+    address = next(a for a, pid in client.run(os.getpid).items() if pid == worker.pid)
+
     def kill():
         deadline = time.time() + 60
-        while not any(any(p.iterdir()) for p in out.parent.glob(f".{out.stem}.tmp-*")) and time.time() < deadline:
-            time.sleep(0.01)
+        while time.time() < deadline and not (any(any(p.iterdir()) for p in out.parent.glob(f".{out.stem}.tmp-*"))
+                                              and client.processing([address]).get(address)):
+            time.sleep(0.005)
         worker.kill()
 
     thread = threading.Thread(target=kill)
@@ -596,7 +601,7 @@ def _kill_during_second_pass(out: Path, worker: subprocess.Popen) -> threading.T
 def test_separate_processes_finish_when_a_worker_dies(processes, log, tmp_path):
     client, workers = processes()
     out = tmp_path / "scores.parquet"
-    killer = _kill_during_second_pass(out, workers[0])
+    killer = _kill_during_second_pass(out, workers[0], client)
     with client:
         _run(DaskEngine(client, block_bytes=5_000), log, "scores", out)
     killer.join()
@@ -607,7 +612,7 @@ def test_separate_processes_finish_when_a_worker_dies(processes, log, tmp_path):
 def test_a_run_that_cannot_finish_fails_clearly_and_writes_nothing(processes, log, tmp_path):
     client, workers = processes(allowed_failures=0)
     out = tmp_path / "scores.parquet"
-    killer = _kill_during_second_pass(out, workers[0])
+    killer = _kill_during_second_pass(out, workers[0], client)
     with client, pytest.raises(ClusterError, match="no output written"):
         _run(DaskEngine(client, block_bytes=2_000), log, "scores", out)
     killer.join()
