@@ -381,11 +381,16 @@ def _check_folders(args: argparse.Namespace) -> None:
             _check_folder(folder)
             if Path(folder).resolve() == Path(args.out).resolve():
                 raise CliError(f"{args.out}: is both the scores file and a folder to write; name them apart")
-    # The model folder is written whole, as one set: a scores file inside it would be swept away.
-    if args.save_model and Path(args.save_model).resolve() in Path(args.out).resolve().parents:
-        raise CliError(f"{args.out}: lies in {args.save_model}, which is written whole; write the scores elsewhere")
     if args.save_model:
+        _outside_model(Path(args.out), args.save_model)
         check_replaceable(args.save_model, MODEL_FILE)
+
+
+def _outside_model(out: Path, model: str) -> None:
+    """Refuse a scores file inside a model folder: saving a model writes the folder whole, sweeping it away."""
+    if Path(model).resolve() in out.resolve().parents:
+        raise CliError(f"{out}: lies in the model folder {model}, which is written whole when a model is saved; "
+                       f"write the scores elsewhere")
 
 
 def _save_model(args: argparse.Namespace, model) -> None:
@@ -551,9 +556,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .streaming import mine_table
 
     out = _check_writable(Path(args.out), (".csv", ".parquet"), args.engine == "dask")
-    if Path(args.model).resolve() in out.resolve().parents:
-        raise CliError(f"{out}: lies in the model folder {args.model}, which saving a model replaces whole; write the "
-                       f"scores elsewhere")
+    _outside_model(out, args.model)
     _leave_out_outputs(args, named=[out], ours=[args.model])
     start = time.perf_counter()
     try:

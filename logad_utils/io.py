@@ -223,10 +223,10 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     if path.is_dir():
         # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder), nor do the folders
         # logad writes whole, a saved model and a projector run, known by the file each holds.
-        own = {p.parent for marker in LOGAD_FOLDER_MARKERS for p in path.rglob(marker)}
-        files = sorted(p for p in path.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
-                       and not own.intersection(p.parents))
+        files = [p for p in path.rglob("*") if p.is_file()
+                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])]
+        own = {p.parent for p in files if p.name in LOGAD_FOLDER_MARKERS}
+        files = sorted(p for p in files if not own.intersection(p.parents))
         found = sorted((p for p in files if _is_log_like(p)), key=_oldest_first)
         if not found:
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")

@@ -289,7 +289,8 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         text = _message_text(lines[i], messages[i]) if matched[i] and below else lines[i]
         flags[i] = _EXCEPTION_LINE.match(text[:_HEAD_CHARS]) is not None
     _start_tracebacks(lines, blank, flags, matched if below else None, messages)
-    flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if _OWN_EVENT.match(lines[i])]] = False
+    flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if lines[i][:3] == "-- " and _OWN_EVENT.match(lines[i])]
+           ] = False
     return flags
 
 
@@ -310,7 +311,8 @@ def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray
     def text(i: int) -> str:
         return _message_text(lines[i], messages[i]) if matched is not None and matched[i] else lines[i]
 
-    for i in np.flatnonzero(flags).tolist():
+    # The word in the raw line first: a cheap test on every continuation line, the message's text on a few.
+    for i in [i for i in np.flatnonzero(flags).tolist() if _TRACEBACK in lines[i]]:
         if not text(i).startswith(_TRACEBACK):
             continue
         j = i - 1 - int(i > 1 and blank[i - 1])

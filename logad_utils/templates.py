@@ -290,6 +290,11 @@ def _is_flag(values: set[str]) -> bool:
     return len(shapes) == 1
 
 
+def _is_class(token: str) -> bool:
+    """Whether a token is a placeholder that names a class of values (an HTTP status' class), punctuation aside."""
+    return token.strip("\"'()[],;:") in CLASS_TOKENS
+
+
 class _Tokens:
     """Token-level facts, cached (masked logs reuse a small vocabulary)."""
 
@@ -307,7 +312,7 @@ class _Tokens:
             return self._skeleton[token]
         except KeyError:
             pass
-        if token.strip("\"'()[],;:") in CLASS_TOKENS:
+        if _is_class(token):
             sk = None  # a class of values (an HTTP status' class) is a word of the event
         elif "<" in token and _PLACEHOLDER.search(token):
             sk: str | None = _PLACEHOLDER.sub("", token)
@@ -334,7 +339,7 @@ class _Tokens:
         except KeyError:
             words = [word for word in token.split(_GLUE) if word.strip("'\"")]  # " NOT FOUND": no word before NOT
             e = self.caps_constants and bool(words) and all(_ENUM.fullmatch(word) for word in words) \
-                or self.skeleton(token) is None and token.strip("\"'()[],;:") in CLASS_TOKENS
+                or _is_class(token)
             self._enum[token] = e
             return e
 
