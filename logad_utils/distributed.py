@@ -43,7 +43,7 @@ from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks, line_ends,
-                 read_detection_sample, resolve_paths, split_line_batches, split_lines)
+                 read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -236,12 +236,14 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
                      first_line: int = 1, rolls: dict[str, _Roll] | None = None) -> Iterator[pd.DataFrame]:
     """Line frames of one partition (as :func:`io.iter_log_chunks`), numbered from ``first_line``;
     ``rolls`` receives, per clock ("days", "years"), what the driver needs to roll later ranges."""
+    year_roller = _YearRoller(part.years, part.year_last)
     if part.end is None:
-        yield from iter_log_chunks(part.source, part.fmt, chunk_lines, report, json_key)
+        yield from iter_log_chunks(part.source, part.fmt, chunk_lines, report, json_key,
+                                   {rotation_stem(part.source): year_roller})
+        if rolls is not None and year_roller.first is not None:
+            rolls["years"] = _Roll(year_roller.first, year_roller.years, year_roller.last)
         return
     fmt = get_format(part.fmt, json_key=json_key)
-    year_roller = _YearRoller()
-    year_roller.years, year_roller.last = part.years, part.year_last
     rollers = {"years": year_roller}
     if part.anchor is not None:
         rollers["days"] = _DayRoller(pd.Timestamp(part.anchor))
@@ -362,16 +364,18 @@ def _roll_states(parts: list[Partition],
     behind: list[dict[str, int]] = []
     state: dict[tuple[str, str], tuple[int, float | None]] = {}
     for part, range_rolls in zip(parts, rolls):
-        (days, last), (years, year_last) = (state.get((part.source, clock), (0, None)) for clock in CLOCK_JUMPS)
+        # Days count within a file; years roll on across the files of one rotated log, as io reads them.
+        log = {"days": part.source, "years": rotation_stem(part.source)}
+        (days, last), (years, year_last) = (state.get((log[clock], clock), (0, None)) for clock in CLOCK_JUMPS)
         out.append(replace(part, days=days, last=last, years=years, year_last=year_last))
         lags = {}
         for clock, roll in range_rolls.items():
-            count, last = state.get((part.source, clock), (0, None))
+            count, last = state.get((log[clock], clock), (0, None))
             # The range was read from (0, None): add its rollovers, and the step its first reading takes.
             step = int(clock_steps(np.array([roll.first]), np.array([last]), clock)[0]) \
                 if roll.first is not None and last is not None else 0
             lags[clock] = count + step
-            state[part.source, clock] = (count + step + roll.count, roll.last if roll.last is not None else last)
+            state[log[clock], clock] = (count + step + roll.count, roll.last if roll.last is not None else last)
         behind.append(lags)
     return out, behind
 

@@ -767,16 +767,20 @@ class _DayRoller:
 
 class _YearRoller:
     """Adds a year to year-less timestamps each time the calendar runs backwards by over half a year, and takes
-    one off where it runs forwards to within 5 minutes of the time before (:data:`CLOCK_JUMPS`)."""
+    one off where it runs forwards to within 5 minutes of the time before (:data:`CLOCK_JUMPS`), from ``years``
+    rollovers after the reading ``last`` (ns); ``first`` is the first reading it rolled."""
 
-    def __init__(self) -> None:
-        self.years = 0
-        self.last: float | None = None
+    def __init__(self, years: int = 0, last: float | None = None) -> None:
+        self.years = years
+        self.last = last
+        self.first: float | None = None
 
     def apply(self, ts: pd.Series) -> pd.Series:
         """Timestamps (n,) in one default year → timestamps (n,) in successive years."""
         values = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(float)
         valid = ~ts.isna().to_numpy()
+        if self.first is None and valid.any():
+            self.first = float(values[np.flatnonzero(valid)[0]])
         years = self.years + _rollovers(values, valid, self.last, "years")
         self.last = _last_valid(values, valid, self.last)
         self.years = int(years[-1]) if len(years) else self.years
@@ -787,10 +791,10 @@ class _YearRoller:
         return out
 
 
-def _rollers(sample: Sequence[str]) -> dict:
+def _rollers(sample: Sequence[str], years: _YearRoller | None = None) -> dict:
     """A file's clock rollers, from its detection ``sample``: "days" (from the first date a message names) and
-    "years"."""
-    return {"days": _DayRoller(_first_date(sample)), "years": _YearRoller()}
+    "years" (``years``: the one its rotated log's older files rolled on)."""
+    return {"days": _DayRoller(_first_date(sample)), "years": years or _YearRoller()}
 
 
 def _roll(chunk: pd.DataFrame, rollers: dict) -> str | None:
@@ -822,14 +826,18 @@ def _only_year(chunk: pd.DataFrame, year: int) -> bool:
 
 def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
                     chunk_lines: int = 200_000, report: ReadReport | None = None,
-                    json_key: str = "message") -> Iterator[pd.DataFrame]:
+                    json_key: str = "message", years: dict[str, _YearRoller] | None = None
+                    ) -> Iterator[pd.DataFrame]:
     """Yield frames of at most ``chunk_lines`` rows covering every line of every file, in order.
 
     Columns: ``source, line_no, raw, blank, parsed, truncated`` then the format's
     fields (``timestamp, level, component, content``, ...). ``fmt`` is a preset
-    name, a format string, a LogFormat or ``"auto"`` (detected per file).
+    name, a format string, a LogFormat or ``"auto"`` (detected per file). Year-less times roll on across the
+    files of one rotated log (``syslog.1`` in December, ``syslog`` in January) on the year rollers in ``years``,
+    by :func:`rotation_stem` (a new dict when None; pass one to carry them over calls).
     """
     report = report if report is not None else ReadReport()
+    years = {} if years is None else years
     fixed = None if fmt == "auto" else get_format(fmt, json_key=json_key)
     files = resolve_paths(paths, report.skipped_files, report.passed_over)
     for path in files:
@@ -854,7 +862,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             rule = infer_multiline(sample, file_fmt)
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
-        rollers = _rollers(sample)
+        rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
         line_no, cut = 1, []
         for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
             with no_cyclic_gc():

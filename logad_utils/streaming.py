@@ -522,13 +522,14 @@ class StreamRun:
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The input's line chunks again (second pass), with the format found in the first; a file changed since
         (rewritten, truncated: its size or change time differ) or fewer lines in all is a clear error."""
+        years: dict = {}  # rotated logs' year rollers, carried from file to file as in the first pass
         for path in self.report.files:
             if path in self.states and self.states[path] != _file_state(path):  # an empty file has none
                 raise LogInputError(f"{path}: input changed while it was read (its size or change time differ)")
             found = self.report.formats.get(path, self.fmt)
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.
             fmt = self.fmt if self.fmt != "auto" or found not in PRESETS else found
-            yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key)
+            yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key, years=years)
         if len(np.fromfile(self.spill, dtype=np.int32, count=1)):
             raise LogInputError("input changed while it was read (fewer lines than in the first pass)")
 

@@ -1,5 +1,6 @@
 """Shared test helpers: where the optional Loghub samples are, a marker that skips without them, a corpus,
 and Chromium."""
+import gzip
 import os
 import shutil
 import subprocess
@@ -122,3 +123,15 @@ def run_chromium(browser: str, profile: Path, *args: str) -> subprocess.Complete
     with tempfile.TemporaryDirectory(prefix="logad-chromium-") as scratch:
         argv, env = chromium_command(browser, profile, scratch, *args)
         return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+
+
+def write_rotated_syslog(folder: Path) -> list[pd.Timestamp]:
+    """A year-less syslog rotated across New Year (``syslog.2.gz``, ``syslog.1``, ``syslog``); its true times."""
+    times = [pd.Timestamp("2023-11-30 10:00")] + [pd.Timestamp(f"2023-12-{d} 10:00") for d in range(20, 32)] \
+        + [pd.Timestamp(f"2024-01-{d:02d} 10:00") for d in range(1, 10)]
+    lines = [f"{t:%b %e %H:%M:%S} host cron[1]: job {k} ran" for k, t in enumerate(times)]
+    folder.mkdir()
+    (folder / "syslog.2.gz").write_bytes(gzip.compress(("\n".join(lines[:4]) + "\n").encode()))
+    (folder / "syslog.1").write_text("\n".join(lines[4:13]) + "\n")
+    (folder / "syslog").write_text("\n".join(lines[13:]) + "\n")
+    return times

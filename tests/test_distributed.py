@@ -15,7 +15,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import ATM_LOG, with_storm, with_unparsed_lines, write_heartbeat_log, write_trace_log
+from conftest import (ATM_LOG, with_storm, with_unparsed_lines, write_heartbeat_log, write_rotated_syslog,
+                      write_trace_log)
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
@@ -385,6 +386,18 @@ def test_a_late_line_after_new_year_stays_in_its_year_across_byte_ranges(client,
     assert expected.iloc[-2] == pd.Timestamp("2011-12-31 23:59:59")
     parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
     assert parsed["timestamp"].tolist() == expected.tolist()
+
+
+def test_year_less_times_roll_on_across_a_rotated_logs_files_and_ranges(client, tmp_path):
+    times = write_rotated_syslog(tmp_path / "logs")
+    engine = DaskEngine(client, block_bytes=60)  # the .gz is read whole, the others in ranges of a line or two
+    assert len(plan_partitions(tmp_path / "logs", block_bytes=60)[0]) > 10
+    expected = read_logs(tmp_path / "logs", warn=False)["timestamp"]
+    assert (expected - expected.iloc[0]).tolist() == [t - times[0] for t in times]
+    parsed = pd.read_parquet(_run(engine, tmp_path / "logs", "parse", tmp_path / "parsed.parquet"))
+    assert parsed["timestamp"].tolist() == expected.tolist()
+    run = engine.count_keys(tmp_path / "logs", masker=LogTemplateMiner().masker)
+    assert sorted(run.times()[1].tolist()) == sorted(timestamps_ns(expected).tolist())
 
 
 def test_a_frequent_routine_message_merged_from_bounded_partitions_scores_like_one_process(client, tmp_path):

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import write_rotated_syslog
 from logad_utils.cli import main
 from logad_utils.io import LogInputError, iter_log_chunks, parse_lines, read_logs, resolve_paths
 from logad_utils.layout import _lone_surrogate_escapes
@@ -365,6 +366,25 @@ def test_a_late_line_just_after_new_year_stays_in_its_year_and_a_quiet_day_still
     path = write(tmp_path / "a.jrn", "\n".join(days).encode())
     ts = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)["timestamp"]
     assert ts.is_monotonic_increasing and (ts.dt.day - 1).tolist() == [d for d in range(5) for _ in range(3)]
+
+
+@pytest.mark.parametrize("chunk_lines", [2, 200_000])
+def test_year_less_times_roll_on_across_the_files_of_a_rotated_log(tmp_path, chunk_lines):
+    from logad_utils.streaming import count_keys
+
+    times = write_rotated_syslog(tmp_path / "logs")
+    frame = read_logs(tmp_path / "logs", chunk_lines=chunk_lines, warn=False)
+    assert [Path(s).name for s in frame["source"].unique()] == ["syslog.2.gz", "syslog.1", "syslog"]
+    got = frame["timestamp"]
+    assert got.is_monotonic_increasing and (got - got.iloc[0]).tolist() == [t - times[0] for t in times]
+    run = count_keys(tmp_path / "logs", chunk_lines=chunk_lines)
+    again = pd.concat(list(run.chunks()), ignore_index=True)["timestamp"]  # the second pass reads file by file
+    run.spill.close()
+    assert again.tolist() == got.tolist()
+    # Another log's files start their own clock.
+    (tmp_path / "logs" / "auth.log").write_text("Jan  5 10:00:00 host sshd[2]: session opened\n")
+    frame = read_logs(tmp_path / "logs", warn=False)
+    assert frame.loc[frame["source"].str.endswith("auth.log"), "timestamp"].dt.year.tolist() == [2000]
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 7, 200_000])
