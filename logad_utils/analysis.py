@@ -22,7 +22,8 @@ from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
-__all__ = ["combine", "Analysis", "analyze_logs", "analysis_stages", "write_outputs", "ALL_METHODS"]
+__all__ = ["combine", "Analysis", "analyze_logs", "analysis_stages", "outside_incidents", "write_outputs",
+           "ALL_METHODS"]
 
 ALL_METHODS = METHODS
 # The report details the largest incidents; incidents.csv lists every one.
@@ -137,6 +138,12 @@ def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bo
                               safe_formulas=safe_formulas)
         out.append((run.name, tensorboard_command(export.run_dir)))
     return out
+
+
+def outside_incidents(analysis: Analysis) -> int:
+    """How many flagged lines no incident holds (scattered, or a template's steady background)."""
+    labels = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy()
+    return int((analysis.frame["is_anomaly"].to_numpy(dtype=bool) & (labels < 0)).sum())
 
 
 def _largest_incidents(analysis: Analysis, limit: int = REPORT_INCIDENTS) -> list[rca.Incident]:
@@ -257,7 +264,7 @@ def _write_outputs(analysis: Analysis, out: Path, seed: int, safe_formulas: bool
                               _largest_incidents(analysis), comparison, timeline=_timeline(analysis),
                               wordcloud=_wordcloud(analysis, out / WORDCLOUD, seed),
                               comparison_chart=chart, projector_runs=projector_runs,
-                              message_map=_message_map(analysis, seed))
+                              message_map=_message_map(analysis, seed), outside=outside_incidents(analysis))
     content.summary["trend alerts"] = f"{len(trends.alerts):,}"
     content.trends = trends.alerts
     content.trends_chart = figure_uri(viz.plot_trends(trends)) if len(trends.alerts) else ""

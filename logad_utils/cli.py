@@ -261,23 +261,27 @@ def _shown(text: object) -> str:
     return str(text).translate(_CONTROLS)
 
 
-def _format_mismatch(train: dict, data: dict) -> str | None:
-    """A warning when known-good logs and the input (their read reports) were read with no format in common."""
+TRAIN_SIDES = ("the known-good logs", "the input")
+
+
+def _format_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SIDES) -> str | None:
+    """A warning when two sets of logs (their read reports, named by ``sides``: known-good logs and the input,
+    or compare's baseline and target) were read with no format in common."""
     fitted, scored = (set(report.get("formats", {}).values()) for report in (train, data))
     if fitted and scored and not fitted & scored:
-        return (f"the known-good logs were read as {', '.join(sorted(fitted))} and the input as "
+        return (f"{sides[0]} were read as {', '.join(sorted(fitted))} and {sides[1]} as "
                 f"{', '.join(sorted(scored))}: their messages may not compare")
     return None
 
 
-def _finish(*reports: dict | None) -> int:
+def _finish(*reports: dict | None, sides: tuple[str, str] = TRAIN_SIDES) -> int:
     """Print the warnings of read reports (``ReadReport.as_dict``; with --train the known-good logs' first, the
-    input's last); EXIT_PARTIAL when an input was skipped or cut short."""
+    input's last; ``sides`` names the two); EXIT_PARTIAL when an input was skipped or cut short."""
     reports = [r for r in reports if r is not None]
     for report in reports:
         for message in report.get("warnings", []):
             print(f"warning: {_shown(message)}", file=sys.stderr)
-    if len(reports) > 1 and (mismatch := _format_mismatch(reports[0], reports[-1])):
+    if len(reports) > 1 and (mismatch := _format_mismatch(reports[0], reports[-1], sides)):
         print(f"warning: {_shown(mismatch)}", file=sys.stderr)
     problems = sum(len(r.get("skipped_files", [])) for r in reports)
     if not problems:
@@ -462,7 +466,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     """``logad analyze``: every method, incidents, root causes, report."""
     from tqdm.auto import tqdm
 
-    from .analysis import ALL_METHODS, OUTPUT_FILES, analysis_stages, analyze_logs, write_outputs
+    from .analysis import ALL_METHODS, OUTPUT_FILES, analysis_stages, analyze_logs, outside_incidents, write_outputs
     from .templates import health_line, template_health
 
     out = _output_folder(args.out, OUTPUT_FILES, ("projector",))
@@ -490,6 +494,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     events = _events(frame, flagged)
     print(f"lines {len(frame)}  flagged {int(flagged.sum())} lines in {events} event{'' if events == 1 else 's'}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
+    if outside := outside_incidents(analysis):
+        print(f"{outside} flagged line{'s' if outside > 1 else ''} in no incident (scattered, or a template's steady "
+              "background: incident -1 in anomalies.csv)")
     for run, detector in zip(analysis.runs, analysis.detectors):
         print(f"{run.name:12s} threshold {detector.threshold_:.3f}  top score {np.nanmax(run.scores):.3f}  "
               f"flagged {int(np.sum(run.labels))} lines")
@@ -516,7 +523,7 @@ def _events(frame: pd.DataFrame, rows: np.ndarray) -> int:
     return len(frame.loc[rows, ["source", "event_line_no"]].drop_duplicates())
 
 
-def cmd_compare(args: argparse.Namespace) -> None:
+def cmd_compare(args: argparse.Namespace) -> int:
     """``logad compare``: template shares of --target against --baseline, as CSV and HTML."""
     from .compare import COMPARE_FILES, compare_frames, read_sides, split_at, write_comparison
 
@@ -537,6 +544,9 @@ def cmd_compare(args: argparse.Namespace) -> None:
     print(f"templates {len(comparison.table)}  {counts}  symmetric KL {comparison.divergence:.3f}  "
           f"seconds {time.perf_counter() - start:.1f}")
     print(f"wrote {paths['csv']} and {paths['html']}")
+    if split:  # one read of the logs, both sides
+        return _finish(_frame_report(baseline))
+    return _finish(_frame_report(baseline), _frame_report(target), sides=("the baseline logs", "the target logs"))
 
 
 def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:

@@ -78,14 +78,18 @@ class Comparison:
 
 def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str = "message",
                miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read both sides and mine their templates together: (baseline frame, target frame), ids shared."""
+    """Read both sides and mine their templates together: (baseline frame, target frame), ids shared; each
+    keeps its read report in ``attrs["read_report"]``."""
     sides = [_read(paths, fmt, json_key, f"{side}: ") for side, paths in (("baseline", baseline), ("target", target))]
     for side, frame in zip(("baseline", "target"), sides):
         if "blank" in frame and frame["blank"].all():
             raise LogInputError(f"{side}: no lines to read: every line is blank")
     both = mine_templates(pd.concat(sides, ignore_index=True), miner)
     n = len(sides[0])
-    return both.iloc[:n].reset_index(drop=True), both.iloc[n:].reset_index(drop=True)
+    out = both.iloc[:n].reset_index(drop=True), both.iloc[n:].reset_index(drop=True)
+    for frame, side in zip(out, sides):
+        frame.attrs["read_report"] = side.attrs["read_report"]
+    return out
 
 
 def _read(paths: Paths, fmt: str, json_key: str, what: str = "") -> pd.DataFrame:

@@ -353,7 +353,10 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
         return None
     ts = frame["timestamp"]
     if not pd.api.types.is_datetime64_any_dtype(ts):
-        ts = pd.to_datetime(ts, errors="coerce")
+        try:
+            ts = pd.to_datetime(ts, errors="coerce")
+        except ValueError:  # strings of several UTC offsets (a zone across a DST change): read in UTC
+            ts = pd.to_datetime(ts, errors="coerce", utc=True)
         if ts.isna().all():
             return None
     if not ts.isna().any():
@@ -393,9 +396,40 @@ def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np
     ts = _times(part)
     if ts is None:
         return part["line_no"].to_numpy(dtype=float), float(max_gap_lines), False
-    seconds = elapsed_seconds(ts)
-    # A clock that steps back (reordered or skewed lines) must not make gaps negative.
-    return np.maximum.accumulate(seconds, out=seconds), pd.Timedelta(max_gap).total_seconds(), True
+    gap = _seconds(max_gap)
+    return _clock_positions(elapsed_seconds(ts), gap), gap, True
+
+
+def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
+    """Positions (n,) in s of a file's lines along its clock (``seconds`` (n,), NaN in a file without times), which
+    never run back: lines a little out of order (two writers) keep the place of the latest time before them.
+    Where the clock steps back by over ``reset`` (a DST fall-back, a clock set back) no time passes; a lone line
+    over ``reset`` off both neighbours (a host's skewed clock) takes the place of the line before it; a file
+    written newest first is read backwards in time. Else one such step would hold every later line at one place
+    and chain every later anomaly into one incident."""
+    known = np.flatnonzero(~np.isnan(seconds))
+    if len(known) < 3:
+        return np.maximum.accumulate(seconds)
+    times = seconds[known]
+    step = np.diff(times)
+    if (step < 0).sum() > (step > 0).sum():
+        times, step = times.max() - times, -step
+    far = np.abs(step) > reset
+    lone = np.zeros(len(times), dtype=bool)
+    lone[1:-1] = far[:-1] & far[1:] & (np.abs(times[2:] - times[:-2]) <= reset)
+    lone[0], lone[-1] = far[0] & ~far[1], far[-1] & ~far[-2]
+    if lone.any():
+        times = pd.Series(np.where(lone, np.nan, times)).ffill().bfill().to_numpy()
+        step = np.diff(times)
+    times = times + np.concatenate([[0.0], np.cumsum(np.where(step < -reset, -step, 0.0))])
+    out = np.full(len(seconds), np.nan)
+    out[known] = np.maximum.accumulate(times)
+    return out
+
+
+def _seconds(value: str | pd.Timedelta | int | float) -> float:
+    """A duration in seconds: a number is seconds (``pd.Timedelta(600)`` would be 600 ns)."""
+    return float(value) if isinstance(value, (int, float, np.number)) else pd.Timedelta(value).total_seconds()
 
 
 def _where(frame: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
@@ -412,10 +446,10 @@ def _every_row(idx: np.ndarray, n: int) -> bool:
 
 
 def _gap_value(value: Gap, timed: bool, default: float) -> float:
-    """A gap option in position units: a duration → seconds when timed, a number → lines otherwise."""
+    """A gap option in position units: a duration or a number of seconds when timed, a number of lines otherwise."""
     if value is None:
         return default
-    return pd.Timedelta(value).total_seconds() if timed else float(value)
+    return _seconds(value) if timed else float(value)
 
 
 def _source_groups(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
@@ -629,11 +663,12 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
                    burst_alpha: float | None = 1e-2, burst_kinds: int | None = 5) -> pd.Series:
     """Incident id per line (n,), int64 on ``frame.index``: 0, 1, ... in file order, -1 outside incidents.
 
-    Steps and defaults are in the module docstring. ``max_gap`` (a duration)
-    applies to sources with timestamps, ``max_gap_lines`` to the others;
-    ``split_gap``, ``link_gap`` and ``merge_gap`` are durations or line counts
-    accordingly. ``background_share=None``, ``link_alpha=0`` and ``burst_alpha=None`` turn those steps off;
-    ``burst_kinds=None`` weighs every group against the rate of all other anomalous lines.
+    Steps and defaults are in the module docstring. ``max_gap`` (a duration, or a
+    number of seconds) applies to sources with timestamps, ``max_gap_lines`` to the
+    others; ``split_gap``, ``link_gap`` and ``merge_gap`` are durations (or seconds)
+    or line counts accordingly. ``background_share=None``, ``link_alpha=0`` and
+    ``burst_alpha=None`` turn those steps off; ``burst_kinds=None`` weighs every
+    group against the rate of all other anomalous lines.
     """
     frame = _with_line_no(frame)
     flags = _flags(frame)
@@ -975,7 +1010,10 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
                      f"{after:.0f} {'s' if timed else 'lines'} after the start)")
         text = shorten(str(lines.names[code]))
         n_in, n_base = int((ev.codes[mine] == code).sum()), int(baseline[code])
-        parts.append(f"'{text}' ×{n_in}, " + ("never elsewhere in the file" if n_base == 0 else
+        # The unit's most telling template need not be its first line's: it says where it starts.
+        j = int(mine[np.argmax(ev.codes[mine] == code)])
+        where = "" if ev.line_no[j] == ev.line_no[i] else f" from line {ev.line_no[j]}"
+        parts.append(f"'{text}' ×{n_in}{where}, " + ("never elsewhere in the file" if n_base == 0 else
                                               f"{n_base} elsewhere (log-odds {ev.delta[best]:+.1f})"))
         info = {"first_line_no": int(ev.line_no[i]), "n_lines": int(own.sum()),
                 "top_template": str(lines.names[code])}

@@ -137,17 +137,20 @@ class ReportContent:
     projector_runs: Sequence[tuple[str, str]] = ()
     notes: list[str] = field(default_factory=list)
     message_map: dict | None = None
+    no_incident: str = "No incident found."  # what the incidents section says when it lists none
     trends: pd.DataFrame | None = None
     trends_chart: str = ""
 
 
 def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: int, shown: Sequence[Incident],
                     comparison: pd.DataFrame, *, timeline: str = "", wordcloud: str = "", comparison_chart: str = "",
-                    projector_runs: Sequence[tuple[str, str]] = (), message_map: dict | None = None) -> ReportContent:
+                    projector_runs: Sequence[tuple[str, str]] = (), message_map: dict | None = None,
+                    outside: int = 0) -> ReportContent:
     """The report of one analysis of ``frame`` (n rows with ``is_anomaly``): summary cards, notes, top templates.
 
     ``shown`` are the incidents detailed (the largest of ``n_incidents``); the
-    figures are data URIs (see :func:`figure_uri`); ``message_map`` is :func:`explore.map_payload`'s data.
+    figures are data URIs (see :func:`figure_uri`); ``message_map`` is :func:`explore.map_payload`'s data;
+    ``outside``: flagged lines no incident holds.
     """
     flagged = frame["is_anomaly"].to_numpy(dtype=bool)
     kept = ~frame["blank"].to_numpy(dtype=bool)
@@ -168,6 +171,15 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
     if n_incidents > len(shown):
         notes.append(f"The {len(shown)} largest of {n_incidents} incidents are detailed below "
                      f"(and shaded on the timeline); incidents.csv lists all of them.")
+    no_incident = "No incident found."
+    if outside:
+        said = f"{outside:,} flagged line{'s' if outside > 1 else ''} " + ("are" if outside > 1 else "is")
+        if n_incidents:
+            notes.append(f"{said} in no incident: scattered at about the rate chance gives, or a template's steady "
+                         "background (incident -1 in anomalies.csv).")
+        else:
+            no_incident = (f"No incident found: {said} scattered at about the rate chance gives, or a template's "
+                           "steady background, so none was grouped (anomalies.csv lists them with incident -1).")
     top = unusual_lines = unusual_templates = None
     if flagged.any():
         top = distinctive_values(frame["template"].array[kept], flagged[kept], name="template")
@@ -180,7 +192,8 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
         title="logad report", summary=summary, timeline=timeline, wordcloud=wordcloud, incidents=shown,
         top_templates=top, unusual_lines=unusual_lines, unusual_templates=unusual_templates,
         comparison=comparison.round(3) if len(methods) > 1 else None,
-        comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes, message_map=message_map)
+        comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes, message_map=message_map,
+        no_incident=no_incident)
 
 
 UNUSUAL_LINES = 20  # lines (and templates) ranked when nothing crosses the threshold
@@ -355,7 +368,7 @@ def render_report(content: ReportContent) -> str:
         body += _map_section(content.message_map)
     body += _trends_section(content.trends, content.trends_chart)
     body.append(f"<h2>Incidents ({content.summary.get('incidents', len(content.incidents))})</h2>")
-    body += [_incident_block(i) for i in content.incidents] or ["<p>No incident found.</p>"]
+    body += [_incident_block(i) for i in content.incidents] or [f"<p>{html.escape(content.no_incident)}</p>"]
     if content.unusual_lines is not None:
         body += ["<h2>Most unusual lines (below the threshold)</h2>",
                  "<p>No line crossed the threshold; these scored highest. A score here is the line's percentile "

@@ -127,6 +127,7 @@ from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
 
 from .io import rotation_stem, string_codes
+from .streaming import event_starts
 
 __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
            "TREND_COLUMNS", "ALERT_KINDS", "ALL_LINES"]
@@ -292,7 +293,8 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
                  ) -> tuple[_Occurrences, TemplateCounts]:
     """Positions of the counted lines and the count matrix."""
     ids = frame["template_id"].to_numpy() if "template_id" in frame else np.full(len(frame), -1)
-    valid = ids >= 0
+    # Events, not lines: a stack trace is one occurrence of its template however many frames it has.
+    valid = (ids >= 0) & (event_starts(frame) == 1)
     if "blank" in frame:
         valid &= ~frame["blank"].to_numpy(dtype=bool)
     ts = _timestamps(frame)

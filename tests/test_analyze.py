@@ -287,3 +287,23 @@ def test_a_very_long_line_is_cut_in_the_report_and_whole_in_the_csvs(tmp_path):
     page = (tmp_path / "out" / "report.html").read_text()
     assert "x" * 300 not in page and "x…" in page
     assert "x" * 60_000 in (tmp_path / "out" / "anomalies.csv").read_text()  # cut at 65,536 for analysis only
+
+
+def test_flagged_lines_that_no_incident_holds_are_said_to_be_scattered(tmp_path, capsys):
+    # Four hours of steady traffic and eleven one-off lines spread over them: flagged, but no incident.
+    rng = np.random.default_rng(3)
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike oscar papa".split()
+    start, lines = pd.Timestamp("2024-10-27 01:00"), []
+    for i in range(2800):
+        at = start + pd.Timedelta(seconds=5 * i)
+        said = " ".join(rng.choice(words, 4, replace=False)) if i % 250 == 125 else \
+            f"served /p/{rng.integers(1, 999)} in {rng.integers(2, 50)}ms"
+        lines.append(f"{at:%Y-%m-%d %H:%M:%S} INFO {'misc' if i % 250 == 125 else 'web'}: {said}")
+    log = tmp_path / "app.log"
+    log.write_text("\n".join(lines) + "\n")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    anomalies = pd.read_csv(tmp_path / "o" / "anomalies.csv")
+    assert len(anomalies) > 0 and (anomalies["incident"] == -1).all()
+    assert f"{len(anomalies)} flagged lines in no incident" in capsys.readouterr().out
+    page = (tmp_path / "o" / "report.html").read_text()
+    assert f"No incident found: {len(anomalies)} flagged lines are scattered" in page

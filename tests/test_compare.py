@@ -273,3 +273,19 @@ def test_cli_split_mistakes_are_one_line_errors(tmp_path, capsys, argv, message)
     assert main(["compare"] + [a.format(**names) for a in argv]) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and not (tmp_path / "o" / "compare.csv").exists()
+
+
+def test_cli_says_which_inputs_it_skipped_and_when_the_sides_read_as_other_layouts(sides, tmp_path, capsys):
+    base, target = sides
+    binary = tmp_path / "bin.log"
+    binary.write_bytes(b"x\x00y\n")
+    out = tmp_path / "c"
+    assert main(["compare", "--baseline", str(base), str(binary), str(tmp_path / "missing.log"),
+                 "--target", str(target), "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "bin.log: looks like a binary file" in err and "missing.log: no such file" in err
+    access = tmp_path / "access.log"
+    access.write_text("".join(f'10.0.0.{i} - - [11/Mar/2024:10:00:{i:02d} +0000] "GET /a HTTP/1.1" 200 5 "-" "c"\n'
+                              for i in range(30)))
+    assert main(["compare", "--baseline", str(access), "--target", str(target), "--out", str(out)]) == 0
+    assert "the baseline logs were read as access and the target logs as" in capsys.readouterr().err

@@ -596,3 +596,53 @@ def test_a_new_fault_is_an_onset_for_a_window_from_its_first_line_whatever_the_g
     assert background[:len(old)].all()  # the old template is everywhere
     first = new < deploy + 600.0
     assert not background[len(old):][first].any() and background[len(old):][~first].all()
+
+
+@pytest.mark.parametrize("clock", ["a skewed line", "set back", "newest first"])
+def test_a_clock_that_steps_back_neither_merges_nor_hides_incidents(clock):
+    # Two cascades 35 minutes apart; a clock that stepped back held every later line at the latest time seen,
+    # chaining both into one incident.
+    frame = make_frame(cascade(600) + cascade(600 + 2100, root="NET", code="E42"))
+    frame["second"] = frame["timestamp"] >= T0 + pd.Timedelta(seconds=2700)
+    if clock == "a skewed line":
+        frame.loc[5, "timestamp"] += pd.Timedelta("1D")
+    elif clock == "set back":  # a DST fall-back of local times, an hour, before both cascades
+        frame.loc[10:, "timestamp"] -= pd.Timedelta("1h")
+    else:
+        frame = frame.iloc[::-1].reset_index(drop=True).assign(line_no=np.arange(1, len(frame) + 1))
+    flagged = frame["is_anomaly"] == 1
+    ids = rca.find_incidents(frame)
+    second = frame.loc[flagged, "second"]
+    assert ids[flagged].nunique() == 2
+    assert ids[flagged][second].nunique() == 1 and ids[flagged][~second].nunique() == 1
+
+
+def test_a_gap_given_as_a_number_is_seconds_on_a_timed_log():
+    frame = make_frame(cascade(600) + cascade(600 + 3600, root="NET", code="E42"))
+    for number, duration in [(600, "10min"), (7200.0, "2h")]:
+        assert rca.find_incidents(frame, max_gap=number, link_alpha=0).equals(
+            rca.find_incidents(frame, max_gap=duration, link_alpha=0))
+
+
+def test_times_as_strings_of_several_utc_offsets_are_read_in_utc():
+    frame = make_frame(cascade(600))
+    berlin = (pd.Timestamp("2024-03-31 01:50") + (frame["timestamp"] - frame["timestamp"].iloc[0])).dt.tz_localize(
+        "Europe/Berlin", nonexistent="shift_forward")  # across the spring DST change: +01:00, then +02:00
+    assert berlin.map(lambda t: t.utcoffset()).nunique() == 2
+    expected = rca.analyze(frame.assign(timestamp=berlin)).table()
+    got = rca.analyze(frame.assign(timestamp=[t.isoformat() for t in berlin])).table()
+    assert len(got) == 1 and got[["first_line_no", "last_line_no", "root_cause"]].equals(
+        expected[["first_line_no", "last_line_no", "root_cause"]])
+
+
+def test_evidence_says_where_the_quoted_template_starts_when_the_first_line_is_another():
+    seen = [(300.0 + k, "STORAGE", "volume /data slow", 0, 1.0) for k in range(3)]
+    events = seen + [(600, "STORAGE", "volume /data slow", 1, 8.0),
+                     (603, "STORAGE", "volume /data write failed", 1, 9.0),
+                     (605, "DB", "transaction log flush failed", 1, 7.5)]
+    frame = make_frame(events)
+    inc = rca.analyze(frame).incidents[0]
+    line = int(frame.loc[frame["content"] == "volume /data write failed", "line_no"].iloc[0])
+    first = int(frame.loc[(frame["is_anomaly"] == 1), "line_no"].iloc[0])
+    evidence = inc.candidates.set_index("component").loc["STORAGE", "evidence"]
+    assert f"(line {first})" in evidence and f"'volume /data write failed' ×1 from line {line}," in evidence

@@ -111,13 +111,15 @@ def test_heartbeat_silence_is_found_with_its_lines():
     assert "drop" not in kinds(trends, "heartbeat sent")  # the silence explains it
 
 
+def retry_storm(t):
+    """An edit adding a storm of 150 retries in the 10 minutes from t s, and one retry a day."""
+    return lambda events, rng: events + [(t + s, 5) for s in rng.uniform(0, 600, 150)] \
+        + [(d * DAY + 4e4, 5) for d in range(8)]
+
+
 def test_retry_storm_is_a_burst():
     t = 5 * DAY + 15 * 3600
-
-    def storm(events, rng):
-        return events + [(t + s, 5) for s in rng.uniform(0, 600, 150)] + [(d * DAY + 4e4, 5) for d in range(8)]
-
-    trends = find_trends(make_log(edit=storm))
+    trends = find_trends(make_log(edit=retry_storm(t)))
     bursts = trends.alerts[(trends.alerts["kind"] == "burst") & (trends.alerts["template"] == "retry connection")]
     assert len(bursts) == 1 and overlaps(bursts.iloc[0], t, t + 600)
     assert bursts["observed"].iloc[0] >= 150 > 10 * bursts["expected"].iloc[0]
@@ -637,3 +639,16 @@ def test_a_burst_in_the_last_part_bucket_of_a_short_file_is_found(bucket):
     short = _steady(seconds, np.ones(len(seconds), int), start="2024-03-10 00:00").assign(source="b.log")
     alerts = find_trends(pd.concat([steady, short], ignore_index=True), bucket=bucket).alerts
     assert "burst" in alerts.loc[alerts["template_id"] == 1, "kind"].tolist()
+
+
+def test_a_stack_trace_counts_once_however_many_lines_it_has():
+    plain = make_log(edit=retry_storm(5 * DAY + 15 * 3600))
+    # Each retry an event of ten lines: its header and nine frames, which carry its time and template.
+    event = np.repeat(np.arange(len(plain)), np.where(plain["template_id"] == 5, 10, 1))
+    traced = plain.iloc[event].reset_index(drop=True)
+    traced["line_no"] = np.arange(1, len(traced) + 1)
+    starts = np.r_[True, event[1:] != event[:-1]]
+    traced["event_line_no"] = pd.Series(np.where(starts, traced["line_no"], np.nan)).ffill().astype(int)
+    columns = ["kind", "template", "start", "end", "expected", "observed"]
+    assert (traced["event_line_no"] != traced["line_no"]).sum() == 9 * (plain["template_id"] == 5).sum()
+    pd.testing.assert_frame_equal(find_trends(traced).alerts[columns], find_trends(plain).alerts[columns])
