@@ -42,8 +42,9 @@ from .atomic import atomic_dir
 from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
-                 _sniff_encoding, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks, line_ends,
-                 read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines)
+                 _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks,
+                 line_ends, past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches,
+                 split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -248,7 +249,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
     if part.anchor is not None:
         rollers["days"] = _DayRoller(pd.Timestamp(part.anchor))
         rollers["days"].days, rollers["days"].last = part.days, part.last
-    before = _INVALID.count
+    before, nuls = _INVALID.count, _INVALID.nuls
     with _range_text(part.source, part.start, part.end) as text:
         for lines in _range_batches(part, fmt, text, chunk_lines):
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
@@ -263,6 +264,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             report.add(chunk)
             yield chunk
     report.invalid_bytes += _INVALID.count - before
+    report.nul_bytes += _INVALID.nuls - nuls
     for clock, roll in (rolls or {}).items():
         roller = rollers[clock]
         roll.count, roll.last = (roller.days if clock == "days" else roller.years), roller.last
@@ -327,23 +329,19 @@ def _lines_before(part: Partition) -> list[str]:
             start -= step
     if start >= part.start:
         return []
-    saved = _INVALID.count  # the ranges before count their own invalid bytes
-    with _range_text(part.source, start, part.start) as text:
+    with _uncounted(), _range_text(part.source, start, part.start) as text:  # the ranges before count their own
         lines = split_lines(text.read())[:-1]  # the text ends with a line end: the last item is empty
-    _INVALID.count = saved
     return lines[-_CONTEXT_LINES:]
 
 
 def _lines_between(path: str, start: int, stop: int) -> list[str]:
-    """The complete lines in the bytes [start, stop) of a file, ``start`` at a line start (invalid bytes are
-    counted by the range they belong to, not here)."""
+    """The complete lines in the bytes [start, stop) of a file, ``start`` at a line start (invalid bytes and NULs
+    are counted by the range they belong to, not here)."""
     if stop <= start:
         return []
-    saved = _INVALID.count
-    with _range_text(path, start, stop) as text:
+    with _uncounted(), _range_text(path, start, stop) as text:
         lines = split_lines(text.read())
-    _INVALID.count = saved
-    return lines[:-1] if stop < os.path.getsize(path) or not lines[-1] else lines
+    return lines[:-1] if stop < os.path.getsize(path) or not lines[-1] else [*lines[:-1], past_nuls(lines[-1])]
 
 
 def _first_reading(clock: str, ts: pd.Series) -> float | None:
@@ -721,7 +719,8 @@ class DaskEngine:
 def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
     """Add a partition's line counts and warnings to the run's report; ``offset``: the lines of its file before
     it (its own count from 1)."""
-    for name in ("lines", "blank", "unparsed", "unparsed_timed", "truncated", "untimed", "invalid_bytes"):
+    for name in ("lines", "blank", "unparsed", "unparsed_timed", "truncated", "untimed", "invalid_bytes",
+                 "nul_bytes"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
     if part.untimed_source and not total.untimed_source:
         total.untimed_source, total.untimed_line = part.untimed_source, part.untimed_line + offset

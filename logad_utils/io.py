@@ -86,6 +86,7 @@ class ReadReport:
     untimed_source: str = ""  # the first of them: its file
     untimed_line: int = 0  # ... and line number
     invalid_bytes: int = 0
+    nul_bytes: int = 0  # NUL bytes left out where they opened a line past the file's start
     skipped_files: list[str] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)  # files of a directory not named like logs (not read)
     warnings: list[str] = field(default_factory=list)
@@ -127,6 +128,9 @@ class ReadReport:
         if self.invalid_bytes:
             self.warnings.append(f"{self.invalid_bytes} invalid UTF-8 byte(s) or unpaired surrogate escape(s) "
                                  "replaced by U+FFFD")
+        if self.nul_bytes:
+            self.warnings.append(f"left out {self.nul_bytes:,} NUL bytes that opened lines (a hole that a crash or a "
+                                 "log emptied while written to leaves)")
         if self.truncated:
             self.warnings.append(f"{self.truncated} line(s) longer than {MAX_LINE_CHARS} characters "
                                  "truncated for analysis")
@@ -150,6 +154,7 @@ class ReadReport:
 
 class _ByteCounter(threading.local):
     count = 0
+    nuls = 0  # NUL bytes left out where a run of them opened a line (see split_lines)
 
 
 _INVALID = _ByteCounter()
@@ -162,12 +167,13 @@ def count_replaced(n: int) -> None:
 
 @contextmanager
 def _uncounted() -> Iterator[None]:
-    """Replacements made in the block are not counted: it looks at lines that are counted when they are read."""
-    counted = _INVALID.count
+    """Replacements and NULs left out in the block are not counted: it looks at lines that are counted when they
+    are read."""
+    counted, nuls = _INVALID.count, _INVALID.nuls
     try:
         yield
     finally:
-        _INVALID.count = counted
+        _INVALID.count, _INVALID.nuls = counted, nuls
 
 
 def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
@@ -410,11 +416,24 @@ def split_lines(text: str) -> list[str]:
     """The lines of text ended by "\n" or "\r\n" (the last one unfinished, maybe empty), ``text`` starting at a
     line start; a lone "\r" ends no line: progress output rewrites a line with it, and ``wc -l``, ``grep -n``
     and editors count no line there. A byte-order mark that opens a line is left out: files written with one
-    and joined (``cat a.log b.log``) carry it into their lines, where it would hide the line's header."""
+    and joined (``cat a.log b.log``) carry it into their lines, where it would hide the line's header. So is a run
+    of NULs that opens a line (a hole a crash or a log emptied while written to leaves; counted), which would
+    make the line after it read as a continuation of the event before."""
     lines = text.replace("\r\n", "\n").split("\n")
     if "\ufeff" in text:
         lines = [line[1:] if line[:1] == "\ufeff" else line for line in lines]
+    if "\x00\x00" in text:  # not the unfinished last line: the next block may go on with its NULs
+        lines[:-1] = [past_nuls(line) for line in lines[:-1]]
     return lines
+
+
+def past_nuls(line: str) -> str:
+    """A line without the run of NULs that opens it (two or more; counted in this thread's ``_INVALID.nuls``)."""
+    if line[:2] != "\x00\x00":
+        return line
+    text = line.lstrip("\x00")
+    _INVALID.nuls += len(line) - len(text)
+    return text
 
 
 def _sniff_encoding(head: bytes) -> str:
@@ -478,8 +497,8 @@ def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: i
         if on_error is None or not read:
             raise LogInputError(f"{path}: read failed ({exc})")
         on_error(f"the rest of {path} after line {read} (read failed: {exc})")
-    if tail:
-        pending.append(tail)
+    if tail:  # a line, even if only NULs
+        pending.append(past_nuls(tail))
     for start in range(0, len(pending), batch):
         yield pending[start:start + batch]
 
@@ -842,7 +861,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
     files = resolve_paths(paths, report.skipped_files, report.passed_over)
     for path in files:
         source = str(path)
-        before = _INVALID.count
+        before, nuls = _INVALID.count, _INVALID.nuls
         try:
             batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append, on_note=report.note)
             head = _take_lines(batches, _DETECT_SPAN)
@@ -876,6 +895,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.note(f"{source}: a run of over {_MAX_CARRY} continuation lines was cut at line {cut[0]}"
                         + (f" and {len(cut) - 1} more" if len(cut) > 1 else "") + "; its rest is an event of its own")
         report.invalid_bytes += _INVALID.count - before
+        report.nul_bytes += _INVALID.nuls - nuls
 
 
 def detection_sample(lines: Sequence[str]) -> list[str]:

@@ -400,6 +400,22 @@ def test_year_less_times_roll_on_across_a_rotated_logs_files_and_ranges(client, 
     assert sorted(run.times()[1].tolist()) == sorted(timestamps_ns(expected).tolist())
 
 
+def test_a_hole_of_nul_bytes_reads_and_is_counted_as_on_one_process(client, tmp_path):
+    lines = [f"2024-03-11 {i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} INFO cache: hit for key k{i}"
+             for i in range(400)]
+    path = tmp_path / "hole.log"  # the hole past the first 8 KiB, where NULs would mean a binary file
+    path.write_bytes("".join(f"{line}\n" for line in lines[:300]).encode() + b"\x00" * 3000
+                     + "".join(f"{line}\n" for line in lines[300:]).encode())
+    engine = DaskEngine(client, block_bytes=500)  # the hole is a line of a range, and lookahead of the one before
+    expected = read_logs(path, warn=False)
+    parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
+    assert expected["raw"].tolist() == lines
+    for column in ("line_no", "event_line_no", "timestamp", "content"):
+        assert parsed[column].tolist() == expected[column].tolist()
+    run = engine.count_keys(path)
+    assert run.report.nul_bytes == expected.attrs["read_report"]["nul_bytes"] == 3000
+
+
 def test_a_frequent_routine_message_merged_from_bounded_partitions_scores_like_one_process(client, tmp_path):
     from logad_utils.streaming import TIMES_KEPT
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import write_rotated_syslog
 from logad_utils.cli import main
-from logad_utils.io import LogInputError, iter_log_chunks, parse_lines, read_logs, resolve_paths
+from logad_utils.io import LogInputError, ReadReport, iter_log_chunks, parse_lines, read_logs, resolve_paths
 from logad_utils.layout import _lone_surrogate_escapes
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
@@ -77,6 +77,23 @@ def test_the_nul_bytes_that_open_a_log_emptied_while_written_to_are_left_out_and
            "copytruncate leaves it)" in frame.attrs["read_report"]["warnings"]
     with pytest.raises(LogInputError, match="binary"):  # NULs among the text still mean a binary file
         read_logs(write(tmp_path / "b.jrn", b"\x00\x00" + "\n".join(ATM).encode() + b"\x00\x01"), warn=False)
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 250, 200_000])
+def test_a_hole_of_nul_bytes_inside_a_log_is_left_out_and_told(tmp_path, chunk_lines):
+    # A crash or power loss leaves NULs up to the next line written: they made it a continuation of the event
+    # before (an outage's first error read as an INFO line of another component, at its time).
+    before = [f"2024-03-11 08:{i // 60:02d}:{i % 60:02d} INFO cache: cache hit for key k{i}" for i in range(300)]
+    after = [f"2024-03-11 09:{i // 60:02d}:{i % 60:02d} ERROR db: connection refused to 10.0.0.{i}" for i in range(300)]
+    path = write(tmp_path / "hole.log", ("\n".join(before) + "\n").encode() + b"\x00" * 8192
+                 + ("\n".join(after) + "\n").encode())
+    report = ReadReport()
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines, report=report)), ignore_index=True)
+    report.finish()
+    assert frame["raw"].tolist() == before + after
+    assert (frame["event_line_no"] == frame["line_no"]).all() and frame["level"].iloc[300] == "ERROR"
+    assert "left out 8,192 NUL bytes that opened lines (a hole that a crash or a log emptied while written to " \
+           "leaves)" in report.warnings
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
