@@ -177,7 +177,7 @@ class LogFormat:
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
-        named = ", ".join(f"{_column_name(f)}={k if isinstance(k, str) else '|'.join(k)}" for f, k in keys
+        named = ", ".join(f"{column_name(f)}={k if isinstance(k, str) else '|'.join(k)}" for f, k in keys
                           if f in ("Timestamp", "Level", "Component"))
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
@@ -190,7 +190,7 @@ class LogFormat:
         """Output column names: ``timestamp`` (if any time field), then the others (with :attr:`json_messages`,
         ``level`` and ``component`` before the message where the header has none)."""
         cols = ["timestamp"] if self._time_fields() else []
-        cols += [_column_name(f) for f in self.fields if f not in self._time_fields()]
+        cols += [column_name(f) for f in self.fields if f not in self._time_fields()]
         source = next((c for c in _LEVEL_SOURCES if c in cols), None) if self.json_key is None else None
         if source is not None and "level" not in cols:  # a syslog priority or an HTTP status holds the severity
             cols.insert(cols.index(source) + 1, "level")
@@ -246,10 +246,10 @@ class LogFormat:
             if name in time_cols:
                 continue
             values = content if name == "Content" else data[name]
-            columns[_column_name(name)] = pd.Series(values, dtype=object, copy=False)
-            derive = _LEVEL_SOURCES.get(_column_name(name)) if self.json_key is None else None
-            if derive is not None and "level" not in map(_column_name, names) and "level" not in columns:
-                columns["level"] = derive(columns[_column_name(name)])
+            columns[column_name(name)] = pd.Series(values, dtype=object, copy=False)
+            derive = _LEVEL_SOURCES.get(column_name(name)) if self.json_key is None else None
+            if derive is not None and "level" not in map(column_name, names) and "level" not in columns:
+                columns["level"] = derive(columns[column_name(name)])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
         if self.name.partition("+")[0] in ("inferred", "generic") and not matched.all():
@@ -397,7 +397,7 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
     return None
 
 
-def _column_name(field_name: str) -> str:
+def column_name(field_name: str) -> str:
     """The column a field fills: its name in lower case, ``_field`` added where logad writes a column of that name
     itself (a ``<Source>`` field beside the ``source`` file name)."""
     column = CANONICAL.get(field_name, field_name.lower())

@@ -202,11 +202,19 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     out: list[Path] = []
     for item in items:
         try:
-            out += _expand(item, passed_over)
+            found = _expand(item, passed_over)
         except LogInputError as exc:
             if problems is None or len(items) == 1:
                 raise
             problems.append(str(exc))
+            continue
+        bad = _unreadable(found)
+        for path, why in bad.items():
+            # A directory's or a glob's file logad cannot read is skipped and told, as a bad input among several.
+            if problems is None or (len(items) == 1 and len(found) == 1):
+                raise LogInputError(f"{shown_path(path)}: {why}")
+            problems.append(f"{shown_path(path)}: {why}")
+        out += [path for path in found if path not in bad]
     if not out:
         raise LogInputError("no readable input: " + "; ".join(problems or []))
     # A file named twice (a.log and its absolute path) is read once, under the name it was first given.
@@ -216,6 +224,31 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     if passed_over:  # a folder's file named on its own is read after all
         passed_over[:] = [name for name in passed_over if Path(name).resolve() not in first]
     return list(first.values())
+
+
+def _unreadable(paths: Sequence[Path]) -> dict[Path, str]:
+    """The paths logad cannot read as logs, each with why: not a regular file (a FIFO, a socket) or a name that is
+    not valid UTF-8 (the file name is written in every row, and UTF-8 files hold no such name)."""
+    out = {}
+    for path in paths:
+        if not path.is_file():
+            out[path] = "not a regular file"
+        elif not _utf8_name(path):
+            out[path] = "file name is not valid UTF-8; rename the file to read it"
+    return out
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as text that can be printed and written: bytes of a name that are not UTF-8 as ``\\xe9``."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # Files only logad writes, each in a folder it writes whole: a saved model's manifest, a projector run's summary.
@@ -229,7 +262,8 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     if path.is_dir():
         # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder), nor do the folders
         # logad writes whole, a saved model and a projector run, known by the file each holds.
-        files = [p for p in path.rglob("*") if p.is_file()
+        # Not directories (a FIFO named like a log is found, then refused by resolve_paths, not left out unsaid).
+        files = [p for p in path.rglob("*") if not p.is_dir()
                  and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])]
         own = {p.parent for p in files if p.name in LOGAD_FOLDER_MARKERS}
         files = sorted(p for p in files if not own.intersection(p.parents))
@@ -242,7 +276,8 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     if path.is_file():
         return [path]
     if glob.has_magic(str(item)):
-        found = sorted((Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file()), key=_oldest_first)
+        found = sorted((Path(p) for p in glob.glob(str(item), recursive=True) if not Path(p).is_dir()),
+                       key=_oldest_first)
         if not found:
             raise LogInputError(f"{item}: pattern matches no file")
         return found

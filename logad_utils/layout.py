@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .formats import (LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, ZONE_NAMES, LogFormat, http_status_class,
-                      is_status_key, level_name, parse_timestamps)
+                      column_name, is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -1201,7 +1201,7 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
             time_format = "epoch" if all(_is_number(v) for v in values) else \
                 _json_time_format(values) if syntax != "delimited" else None
     extras = [k for k in counts if k not in taken][:_MAX_EXTRA_KEYS]
-    keys += [(_extra_name(k), k) for k in extras]
+    keys += list(zip(_extra_names(extras, [f for f, _ in keys]), extras))
     return LogFormat("", syntax, json_key=message, keys=tuple(keys), time_format=time_format,
                      logfmt=syntax == "logfmt")
 
@@ -1260,7 +1260,8 @@ def _named_columns(lines: Sequence[str], named: str, comment: str | None, preamb
     header = times + tuple((f, k) for f, k in fmt.keys if f in ("Level", "Component"))
     message = next((k for k in names if k in MESSAGE_KEYS), NO_MESSAGE_KEY)
     used = {k for _, k in header} | {message}
-    keys = header + tuple((_extra_name(k), k) for k in names if k not in used)[:_MAX_EXTRA_KEYS]
+    extras = [k for k in names if k not in used][:_MAX_EXTRA_KEYS]
+    keys = header + tuple(zip(_extra_names(extras, [f for f, _ in header]), extras))
     return replace(fmt, name="directive", json_key=message, keys=keys, delimiter=delimiter, names=tuple(names),
                    comment=comment, preamble=preamble)
 
@@ -1277,6 +1278,18 @@ def _reads_as_text(values: Sequence) -> bool:
     return 2 * sum(map(text, present)) >= len(present) > 0
 
 
-def _extra_name(key: str) -> str:
-    name = key.lower()
-    return f"field.{name}" if name in RESERVED_COLUMNS else name
+def _extra_names(keys: Sequence[str], fields: Sequence[str]) -> list[str]:
+    """The field names (k,) of a record's other keys: in lower case (``field.`` before a column logad writes
+    itself), each column apart from the others' and from those ``fields`` fill (``User`` beside ``user`` fills
+    ``user_2``: one of them was lost)."""
+    taken = {column_name(f) for f in fields}
+    names = []
+    for key in keys:
+        name = key.lower()
+        base = name = f"field.{name}" if name in RESERVED_COLUMNS else name
+        n = 2
+        while column_name(name) in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(column_name(name))
+        names.append(name)
+    return names

@@ -47,7 +47,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import write_bytes, write_text, write_with
+from .atomic import atomic_dir, write_bytes, write_text, write_with
 from .spreadsheet import escape_cell
 
 __all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
@@ -70,7 +70,6 @@ CONFIG_FILE = "projector_config.pbtxt"
 WEB_CONFIG_FILE = "projector_config.json"
 BOOKMARKS_FILE = "bookmarks.json"
 INFO_FILE = "export_info.json"
-EXPORT_FILES = (TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE, INFO_FILE)
 EVENT_SUFFIX = ".logad"
 
 STANDARD_COLUMNS = ["message", "pattern", "line_no", "source", "timestamp", "component", "template_id",
@@ -529,10 +528,8 @@ def _event_record(wall_time: float) -> bytes:
     return header + struct.pack("<I", _masked_crc(header)) + event + struct.pack("<I", _masked_crc(event))
 
 
-def _ensure_event_file(run_dir: Path) -> Path | None:
-    """Make the folder a TensorBoard run (written by hand so TensorFlow is not imported); the file made, if any."""
-    if any(run_dir.glob(f"events.out.tfevents.*{EVENT_SUFFIX}")):
-        return None
+def _write_event_file(run_dir: Path) -> Path:
+    """Make the folder a TensorBoard run (written by hand so TensorFlow is not imported); the file made."""
     now = time.time()
     name = f"events.out.tfevents.{int(now)}.{_safe_name(socket.gethostname() or 'host', 'host')}{EVENT_SUFFIX}"
     write_bytes(run_dir / name, _event_record(now))
@@ -648,29 +645,22 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
                          f"(top {MAX_COLOR_VALUES - 1} + other)")
 
     run_dir = Path(out_dir) / run_name
-    run_dir.mkdir(parents=True, exist_ok=True)
     result = ProjectorExport(
         run_dir=run_dir, tensors_path=run_dir / TENSORS_FILE, metadata_path=run_dir / METADATA_FILE,
         config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=chosen.n_total,
         sampled=len(rows) < chosen.n_total, n_anomalies=int(anomalous[rows].sum()),
         n_anomalies_total=chosen.n_anomalies_total, dim=int(points.shape[1]), info_path=run_dir / INFO_FILE,
         notes=notes, n_lines=chosen.n_lines, web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
-    # Each file is written atomically; the set is one export or none: a rerun that fails half way (a full disk,
-    # Ctrl-C) left the new tensors beside the old metadata.
-    made = None
-    try:
-        _write_tensors(result.tensors_path, points)
-        _write_metadata(result.metadata_path, names, columns)
-        write_text(result.config_path, _config_text(tensor_name, points.shape))
-        write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
-        write_text(run_dir / BOOKMARKS_FILE,
-                   json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
-        made = _ensure_event_file(run_dir)
-        write_text(result.info_path, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
-    except BaseException:
-        for path in [run_dir / name for name in EXPORT_FILES] + ([made] if made is not None else []):
-            path.unlink(missing_ok=True)
-        raise
+    # The run is written in a fresh folder that then takes its name: one that fails half way (a full disk, Ctrl-C,
+    # a kill no handler sees) leaves the earlier run whole, never new tensors beside its metadata.
+    with atomic_dir(run_dir, marker=INFO_FILE) as tmp:
+        _write_tensors(tmp / TENSORS_FILE, points)
+        _write_metadata(tmp / METADATA_FILE, names, columns)
+        write_text(tmp / CONFIG_FILE, _config_text(tensor_name, points.shape))
+        write_text(tmp / WEB_CONFIG_FILE, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
+        write_text(tmp / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
+        _write_event_file(tmp)
+        write_text(tmp / INFO_FILE, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
     return result
 
 

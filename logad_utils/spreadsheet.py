@@ -27,8 +27,10 @@ def escape_cell(text: str) -> str:
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` (n rows) whose text cells are passed through :func:`escape_cell`."""
+    """A copy of ``frame`` (n rows) whose text cells and column names (a JSON log's keys) are passed through
+    :func:`escape_cell`."""
     out = frame.copy(deep=False)
+    out.columns = [escape_cell(c) if isinstance(c, str) else c for c in out.columns]
     for column in out.columns:
         values = out[column]
         if isinstance(values.dtype, pd.CategoricalDtype):

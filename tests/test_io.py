@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import lzma
+import os
 import re
 import subprocess
 import sys
@@ -77,6 +78,24 @@ def test_the_nul_bytes_that_open_a_log_emptied_while_written_to_are_left_out_and
            "copytruncate leaves it)" in frame.attrs["read_report"]["warnings"]
     with pytest.raises(LogInputError, match="binary"):  # NULs among the text still mean a binary file
         read_logs(write(tmp_path / "b.jrn", b"\x00\x00" + "\n".join(ATM).encode() + b"\x00\x01"), warn=False)
+
+
+def test_a_fifo_or_a_name_that_is_not_utf8_in_a_folder_is_skipped_and_named(tmp_path):
+    # A FIFO named like a log was left out unsaid; a Latin-1 file name stopped the whole run with an encoder's
+    # error that named no file.
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    write(folder / "good.log", "\n".join(ATM).encode())
+    os.mkfifo(folder / "pipe.log")
+    bad = os.fsdecode(bytes(folder) + b"/caf\xe9.log")
+    write(Path(bad), "\n".join(ATM).encode())
+    frame = read_logs(folder, warn=False)
+    report = frame.attrs["read_report"]
+    assert frame["raw"].tolist() == ATM and report["files"] == [str(folder / "good.log")]
+    assert sorted(report["skipped_files"]) == [f"{folder}/caf\\xe9.log: file name is not valid UTF-8; rename the "
+                                               "file to read it", f"{folder / 'pipe.log'}: not a regular file"]
+    with pytest.raises(LogInputError, match=r"caf\\xe9\.log: file name is not valid UTF-8"):
+        read_logs(bad, warn=False)
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 250, 200_000])

@@ -375,6 +375,22 @@ def test_structured_keys_and_extra_fields():
     assert pino.parse(_json_lines("pino")[:2])[0]["level"].tolist() == ["INFO", "WARN"]
 
 
+def test_keys_that_differ_only_in_case_each_keep_their_values_and_a_formula_key_stays_text(tmp_path):
+    # "User" and "user" both filled the column user (alice was lost); a key written as a formula stays text in a
+    # CSV header.
+    lines = [json.dumps({"time": f"2024-03-11T08:00:{i:02d}Z", "level": "error", "msg": f"request {i} failed",
+                         "User": "alice", "user": "bob", "Level": "x", '=HYPERLINK("http://x")': "x"})
+             for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["user"].tolist() == ["alice"] * 40 and frame["user_2"].tolist() == ["bob"] * 40
+    assert frame["level"].tolist() == ["error"] * 40 and frame["field.level"].tolist() == ["x"] * 40
+    path = tmp_path / "app.json"
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["parse", str(path), "--out", str(tmp_path / "p.csv")]) == 0
+    header = (tmp_path / "p.csv").read_text().splitlines()[0]
+    assert '"\'=hyperlink(""http://x"")"' in header
+
+
 def test_a_level_after_its_module_in_a_bracket_is_the_level():
     from logad_utils.features import severity
 

@@ -519,9 +519,11 @@ def test_row_is_the_frame_row_whatever_blank_lines_came_before(tmp_path, with_de
     assert 1 not in rows_at
 
 
-def test_a_rerun_that_fails_half_way_leaves_no_mixed_export(tmp_path, monkeypatch):
-    # The first export's metadata stayed beside the second's tensors, the config still saying 5 points.
+def test_a_rerun_that_fails_half_way_leaves_the_earlier_export_whole(tmp_path, monkeypatch):
+    # The first export's metadata stayed beside the second's tensors, the config still saying 5 points; written
+    # file by file, a run killed half way (SIGKILL, which no handler sees) still left such a mix.
     from logad_utils import projector
+    from logad_utils.atomic import OutputError
 
     rng = np.random.default_rng(0)
     meta = pd.DataFrame({"message": [f"line {i}" for i in range(5)], "score": rng.random(5), "is_anomaly": 0})
@@ -532,15 +534,18 @@ def test_a_rerun_that_fails_half_way_leaves_no_mixed_export(tmp_path, monkeypatc
 
     monkeypatch.setattr(projector, "_write_metadata", full_disk)
     meta = pd.DataFrame({"message": [f"line {i}" for i in range(200)], "score": rng.random(200), "is_anomaly": 0})
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left"):
         export_projector(rng.normal(size=(200, 3)), meta, out_dir=tmp_path, run="r")
-    assert not [name for name in projector.EXPORT_FILES if (tmp_path / "r" / name).exists()]
+    assert len(read_tsv(tmp_path / "r" / projector.TENSORS_FILE)) == 5
+    assert len(read_tsv(tmp_path / "r" / projector.METADATA_FILE)) == 6  # and its header
+    config = json.loads((tmp_path / "r" / projector.WEB_CONFIG_FILE).read_text())
+    assert config["embeddings"][0]["tensorShape"] == [5, 3]
     # A first export that fails leaves no TensorBoard run behind either (its event file made an empty run).
     monkeypatch.undo()
     monkeypatch.setattr(projector, "_info", full_disk)  # the last file, after the event file
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left"):
         export_projector(rng.normal(size=(5, 3)), meta.head(5), out_dir=tmp_path, run="first")
-    assert not list((tmp_path / "first").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
 def test_a_sample_of_normal_points_in_one_cluster_is_called_uniform(tmp_path):
