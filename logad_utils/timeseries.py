@@ -87,9 +87,9 @@ Alerts (:func:`find_trends`)
   after the split at the rate before it.
 * ``silence`` (logs with timestamps): a template that recurs regularly (at least
   ``MIN_RECURRENCES`` lines, the 10th to 90th percentiles of its gaps within
-  half and twice the median gap P, and lines in at least half of the periods
-  from its first line to its last) has a gap longer than
-  ``silence_periods`` · P.
+  half and twice the median gap P, the quartiles within three quarters and
+  four thirds of it, and lines in at least half of the periods from its first
+  line to its last) has a gap longer than ``silence_periods`` · P.
 * ``new``: a template first seen after the warm-up (``warmup`` of the span)
   whose rate from then to the end of the log would have given it a Poisson
   chance below ``alpha / templates`` of staying absent until then (a
@@ -169,6 +169,7 @@ _DISPERSION_MIN_BUCKETS = 20
 _CLUMP_MIN_BUCKETS = 3  # occupied buckets from which a rare template's clump size is its own
 _PREFILTER_Z = 3.0  # windows closer than this many standard deviations cannot reach alpha / tests
 _GAP_LEVELS = [0.1, 0.5, 0.9]  # steady gaps: the 10th and 90th percentiles within a factor 2 of the median
+_SILENCE_GAP_LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9]  # ... and for silences the quartiles within a factor 4/3
 _BLOCK_CELLS = 2_000_000  # buckets × templates modelled at once
 
 
@@ -340,26 +341,28 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     n_buckets = int(hi // width) + 1 if len(frame) else 0
     counts = _bucket_counts(codes, (pos // width).astype(np.int64), n_buckets, len(uniques))
     starts = np.arange(n_buckets) * width
-    exposure = np.clip((np.minimum(starts + width, hi) - np.maximum(starts, lo)) / width, 0.0, 1.0)
+    files, first, last = _file_bounds(frame, rows, pos, lo, hi,
+                                      1.0 if not timed else hi - float(pos.max(initial=lo)))
+    # Buckets no file covers (two daily logs a month apart) are no observed silence of a month.
+    exposure = _covered(np.column_stack([first, last]), n_buckets, width)
     names = _template_names(frame, rows, codes, len(uniques))
     index = origin + pd.to_timedelta(starts, unit="s") if timed else starts.astype(np.int64)
     bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
-    t_lo, t_hi = _file_spans(frame, rows, pos, bounds, lo, hi, 1.0 if not timed else hi - float(pos.max(initial=lo)))
+    t_lo, t_hi = _file_spans(files, first, last, bounds, lo, hi)
     occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
 
 
-def _file_spans(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, bounds: np.ndarray, lo: float, hi: float,
-                tail: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per template (k,): the first position of the files holding its lines (v,), and their last plus the gap
-    before it (at most ``tail``, how long the log lasts past its last line); the log's own ``lo`` and ``hi`` for
-    one file. The rotated files of one log (``app.log.1``, ``app.log``) are one file: a template that stops with
-    the older one is gone."""
-    k = len(bounds) - 1
+def _file_bounds(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, lo: float, hi: float,
+                 tail: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The file of each counted line (n,), and per file (v,) its first position and its last plus the gap before
+    it (at most ``tail``, how long the log lasts past its last line); one file spans the log's ``lo`` to ``hi``.
+    The rotated files of one log (``app.log.1``, ``app.log``) are one file: a template that stops with the older
+    one is gone."""
     codes, names = string_codes(frame, "source" if "source" in frame else None)
     files = pd.factorize(pd.Series([rotation_stem(str(n)) for n in names], dtype=object))[0][codes[rows]]
     if not len(files) or files.max() == files.min():
-        return np.full(k, lo), np.full(k, hi)
+        return np.zeros(len(files), dtype=np.int64), np.array([lo]), np.array([hi])
     n_files = int(files.max()) + 1
     first = np.full(n_files, np.inf)
     last = np.full(n_files, -np.inf)
@@ -369,11 +372,34 @@ def _file_spans(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, bounds: 
     earlier = pos < last[files]
     np.maximum.at(before, files[earlier], pos[earlier])
     last += np.clip(last - before, 0.0, tail)  # a file of one time: the log's tail
+    return files, first, np.minimum(last, hi)
+
+
+def _file_spans(files: np.ndarray, first: np.ndarray, last: np.ndarray, bounds: np.ndarray, lo: float,
+                hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per template (k,): the first position of the files holding its lines (files (n,), :func:`_file_bounds`),
+    and their last; the log's own ``lo`` and ``hi`` for one file."""
+    k = len(bounds) - 1
+    if len(first) == 1:
+        return np.full(k, lo), np.full(k, hi)
     starts = bounds[:-1][np.diff(bounds) > 0]
     t_lo, t_hi = np.full(k, lo), np.full(k, hi)
     t_lo[np.diff(bounds) > 0] = np.minimum.reduceat(first[files], starts)
-    t_hi[np.diff(bounds) > 0] = np.minimum(np.maximum.reduceat(last[files], starts), hi)
+    t_hi[np.diff(bounds) > 0] = np.maximum.reduceat(last[files], starts)
     return np.maximum(t_lo, lo), t_hi
+
+
+def _covered(spans: np.ndarray, n_buckets: int, width: float) -> np.ndarray:
+    """The share (b,) of each bucket of ``width`` that the union of ``spans`` (f, 2) covers."""
+    spans = spans[np.argsort(spans[:, 0], kind="stable")]
+    reach = np.maximum.accumulate(spans[:, 1])
+    opens = np.flatnonzero(np.r_[True, spans[1:, 0] > reach[:-1]])  # where a run of overlapping spans starts
+    out = np.zeros(n_buckets)
+    starts = np.arange(n_buckets) * width
+    for lo, hi in zip(spans[opens, 0], reach[np.r_[opens[1:] - 1, len(spans) - 1]]):
+        at = slice(max(int(lo // width), 0), min(int(hi // width) + 1, n_buckets))
+        out[at] += np.clip((np.minimum(starts[at] + width, hi) - np.maximum(starts[at], lo)) / width, 0.0, 1.0)
+    return np.minimum(out, 1.0)
 
 
 def _ranked_ids(ids: np.ndarray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -696,10 +722,12 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
         span = end - start
         # One template's gaps at a time: a table of every gap in the log is the widest step at 10M lines.
         g = np.diff(occ.pos[lo:hi]) if timed and n_lines[c] >= MIN_RECURRENCES else np.zeros(0)
-        q10, period, q90 = _linear_quantiles(g, _GAP_LEVELS)
-        # Regular: steady gaps, and present for most of its periods from its first line to its last.
-        regular = (len(g) > 0 and period > 0 and q10 >= period / 2
-                   and q90 <= 2 * period and n_lines[c] >= 0.5 * (last - first) / period)
+        q10, q25, period, q75, q90 = _linear_quantiles(g, _SILENCE_GAP_LEVELS)
+        # Regular: steady gaps, half of them near the period, and present for most of its periods from its first
+        # line to its last. Near: one of two messages drawn at random every 5 s has gaps of 5 s about as often as
+        # of 10 s; in the 10th to 90th percentiles alone that read as a period of 10 s with every 40 s a silence.
+        regular = (len(g) > 0 and period > 0 and q10 >= period / 2 and q90 <= 2 * period
+                   and q25 >= 0.75 * period and q75 <= period / 0.75 and n_lines[c] >= 0.5 * (last - first) / period)
         if regular:
             for i in np.flatnonzero(g > silence_periods * period):
                 missed = g[i] / period - 1
@@ -707,8 +735,11 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
         # Rates over the rest of the log: a one-off burst late in it is not new. They count occupied buckets (a
         # clump of lines is one); what is expected is said in lines.
         per_bucket = n_lines[c] / max(occupied[c], 1)
+        # No absence at an edge is new or gone when the template was as long away between its lines: a nightly
+        # job's 200 lines are a few buckets a day, and a log that ends at evening is no day without it.
+        widest = float(np.max(np.diff(occ.pos[lo:hi]))) if hi - lo > 1 else 0.0
         missed_before = (occupied[c] - 1) / (end - first) * (first - start) if end > first else 0.0
-        if first - start >= warmup * span and -missed_before < log_cut:
+        if first - start >= max(warmup * span, widest) and -missed_before < log_cut:
             out.append(("new", c, first, first, missed_before / np.log(10), missed_before * per_bucket, 0.0))
         if regular:  # as a silence: the periods missed, each a line
             missed = (end - last) / period - 1
@@ -716,7 +747,7 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
                 out.append(("gone", c, last, end, missed / np.log(10), missed, 0.0))
             continue
         missed_after = (occupied[c] - 1) / (last - start) * (end - last) if last > start else 0.0
-        if min(last - first, end - last) >= warmup * span and -missed_after < log_cut:
+        if min(last - first, end - last) >= warmup * span and end - last > widest and -missed_after < log_cut:
             out.append(("gone", c, last, end, missed_after / np.log(10), missed_after * per_bucket, 0.0))
     return out
 

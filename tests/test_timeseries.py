@@ -652,3 +652,39 @@ def test_a_stack_trace_counts_once_however_many_lines_it_has():
     columns = ["kind", "template", "start", "end", "expected", "observed"]
     assert (traced["event_line_no"] != traced["line_no"]).sum() == 9 * (plain["template_id"] == 5).sum()
     pd.testing.assert_frame_equal(find_trends(traced).alerts[columns], find_trends(plain).alerts[columns])
+
+
+def test_a_message_drawn_at_random_on_a_fixed_tick_has_no_silences():
+    # One of two messages every 5 s, drawn at random: gaps of one tick as often as of two read as a period of
+    # 10 s, and each run of eight ticks without it (by chance, hundreds of times) as a silence.
+    rng = np.random.default_rng(0)
+    ticks = np.arange(0, 1.5 * DAY, 5.0)
+    frame = frame_of([(t, int(rng.random() < 0.45)) for t in ticks])
+    assert "silence" not in kinds(find_trends(frame))
+    beats = frame_of([(t, 0) for t in np.arange(0, 1.5 * DAY, 600.0) if not DAY / 2 <= t < DAY / 2 + 7200])
+    assert kinds(find_trends(beats)) == ["silence"]  # a heartbeat's two hours without it still is one
+
+
+def test_files_a_month_apart_leave_the_month_between_them_out():
+    # Two daily logs a month apart: the month between them counted as a month without lines, so every hour of
+    # either day was a burst.
+    rng = np.random.default_rng(1)
+
+    def day(offset, source):
+        sessions = traffic(1, rng)
+        return frame_of([(offset + t, 1) for t in sessions] + [(offset + t + 40, 2) for t in sessions], source)
+
+    both = pd.concat([day(0, "app-2024-03-11.log"), day(30 * DAY, "app-2024-04-10.log")], ignore_index=True)
+    assert find_trends(both).alerts.empty
+
+
+def test_a_nightly_job_is_not_gone_after_its_last_run():
+    # 200 lines at 02:00 each night in a busy log of two-minute buckets: five buckets a day, so the rate rule
+    # expected some every few hours and called the job gone for the 22 hours after its last run.
+    rng = np.random.default_rng(2)
+    sessions = traffic(3, rng, scale=40.0)
+    events = [(t, 1) for t in sessions] + [(t + 40, 2) for t in sessions]
+    events += [(t, 0) for t in np.arange(0, 3 * DAY, 600.0) + rng.uniform(1, 9, int(3 * DAY / 600))]
+    events += [(d * DAY + 7200 + s, 3) for d in range(3) for s in np.sort(rng.uniform(0, 600, 200))]
+    trends = find_trends(frame_of(events))
+    assert trends.counts.bucket == pd.Timedelta(minutes=2) and kinds(trends, "cache warm") == []
