@@ -29,6 +29,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, pairwise
@@ -452,7 +453,32 @@ class DaskOrder:
     def _on_parts(self, func: Callable, *args) -> list:
         """``func(ids, *args, start)`` of each partition's line order ids on its worker, gathered in order."""
         futures = [self.client.submit(func, ids, *args, start, pure=False) for ids, start in self.parts]
-        return self.client.gather(futures)
+        return gather(self.client, futures)
+
+
+NO_WORKER_S = 60.0  # how long a run waits while its cluster has no worker (Dask waits for one for ever)
+_POLL_S = 2.0
+
+
+def gather(client, futures: list, no_worker_s: float = NO_WORKER_S) -> list:
+    """The results of ``futures``, waiting while the cluster has a worker: :class:`ClusterError` once it has had
+    none for ``no_worker_s`` (a local cluster whose workers kept dying, a scheduler no worker joined)."""
+    from distributed import wait
+
+    alone = None
+    while True:
+        try:
+            wait(futures, timeout=_POLL_S)
+            return client.gather(futures)
+        except TimeoutError:
+            pass
+        if client.scheduler_info().get("workers"):
+            alone = None
+        elif alone is None:
+            alone = time.monotonic()
+        elif time.monotonic() - alone >= no_worker_s:
+            raise ClusterError(f"dask: the cluster has had no worker for {no_worker_s:.0f} s (they died, or none "
+                               "joined the scheduler); no output written")
 
 
 def merge_times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -526,11 +552,13 @@ class DaskRun:
 def _cluster_errors() -> Iterator[None]:
     """Turn a lost worker or scheduler into one :class:`ClusterError` line."""
     from distributed import KilledWorker
+    from distributed.client import FutureCancelledError
     from distributed.comm import CommClosedError
 
     try:
         yield
-    except (KilledWorker, CommClosedError, TimeoutError) as exc:
+    # A task whose inputs every worker holding them took down is cancelled: lost as the worker was.
+    except (KilledWorker, CommClosedError, TimeoutError, FutureCancelledError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else ""
         raise ClusterError(f"dask: the cluster lost a worker or the scheduler ({type(exc).__name__}: {first}); "
                            "no output written") from None
@@ -569,10 +597,12 @@ def _sigint_ignored() -> Iterator[None]:
 class DaskEngine:
     """Runs the passes of :mod:`logad_utils.streaming` on a Dask cluster; the fit stays on the driver."""
 
-    def __init__(self, client, block_bytes: int = BLOCK_BYTES, chunk_lines: int = CHUNK_LINES) -> None:
+    def __init__(self, client, block_bytes: int = BLOCK_BYTES, chunk_lines: int = CHUNK_LINES,
+                 no_worker_s: float = NO_WORKER_S) -> None:
         self.client = client
         self.block_bytes = block_bytes
         self.chunk_lines = chunk_lines
+        self.no_worker_s = no_worker_s
 
     def __enter__(self) -> "DaskEngine":
         return self
@@ -585,7 +615,7 @@ class DaskEngine:
 
     def _gather(self, futures: list) -> list:
         try:
-            return self.client.gather(futures)
+            return gather(self.client, futures, self.no_worker_s)
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 # The gather a Ctrl-C broke off ends with an error nobody waits for: asyncio would print it.

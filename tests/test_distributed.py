@@ -692,3 +692,25 @@ def test_json_messages_under_a_runtime_header_read_alike_on_dask(client, tmp_pat
     expected = parse_logs(path, warn=False)
     assert got["level"].tolist() == expected["level"].tolist() and set(got["template"]) == {"job <NUM> done"}
     assert got["template_id"].tolist() == expected["template_id"].tolist()
+
+
+def test_a_cluster_without_a_worker_fails_clearly_instead_of_waiting_for_ever(tmp_path, log):
+    # A scheduler no worker joined (or whose workers all died) left the run waiting with no word, for ever.
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        start = time.monotonic()
+        with pytest.raises(ClusterError, match="no worker for 1 s"):
+            DaskEngine(client, no_worker_s=1.0).count_keys(log)
+        assert time.monotonic() - start < 30
+
+
+def test_a_task_cancelled_for_its_lost_inputs_is_a_lost_worker():
+    # When every worker holding a pass's broadcast data dies, Dask cancels the tasks that needed it: a traceback.
+    from distributed.client import FutureCancelledError
+
+    from logad_utils.distributed import _cluster_errors
+
+    with pytest.raises(ClusterError, match="FutureCancelledError.*no output written"):
+        with _cluster_errors():
+            raise FutureCancelledError("write_partition-1", reason="lost dependencies")
