@@ -402,17 +402,17 @@ def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np
 
 def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     """Positions (n,) in s of a file's lines along its clock (``seconds`` (n,), NaN in a file without times), which
-    never run back: lines a little out of order (two writers) keep the place of the latest time before them.
-    Where the clock steps back by over ``reset`` (a DST fall-back, a clock set back) no time passes; a lone line
-    over ``reset`` off both neighbours (a host's skewed clock) takes the place of the line before it; a file
-    written newest first is read backwards in time. Else one such step would hold every later line at one place
-    and chain every later anomaly into one incident."""
+    never run back: a line out of order (two writers, two hosts' clocks apart) keeps the place of the latest
+    time before it. A lone line over ``reset`` off both neighbours (a skewed clock) takes the place of the line
+    before it; a file written newest first (most steps back) is read backwards in time; a clock set back by over
+    ``reset`` that no later step of the same size undoes (a DST fall-back) passes no time. Else one such step
+    holds every later line at one place and chains every later anomaly into one incident."""
     known = np.flatnonzero(~np.isnan(seconds))
     if len(known) < 3:
         return np.maximum.accumulate(seconds)
     times = seconds[known]
     step = np.diff(times)
-    if (step < 0).sum() > (step > 0).sum():
+    if (step < 0).sum() > 2 * (step > 0).sum():
         times, step = times.max() - times, -step
     far = np.abs(step) > reset
     lone = np.zeros(len(times), dtype=bool)
@@ -421,9 +421,28 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     if lone.any():
         times = pd.Series(np.where(lone, np.nan, times)).ffill().bfill().to_numpy()
         step = np.diff(times)
-    times = times + np.concatenate([[0.0], np.cumsum(np.where(step < -reset, -step, 0.0))])
+    times = times + np.concatenate([[0.0], np.cumsum(_set_back(step, reset))])
     out = np.full(len(seconds), np.nan)
     out[known] = np.maximum.accumulate(times)
+    return out
+
+
+_MAX_SET_BACK = 16  # more steps back than this are clocks interleaved, not a clock set back
+
+
+def _set_back(step: np.ndarray, reset: float) -> np.ndarray:
+    """Per step (n,) the time a clock set back gives back: the size of a step back over ``reset`` that no later
+    step forward of about its size (within ``reset``) undoes, else 0; none where there are many steps back (two
+    hosts' clocks apart, interleaved, step back and forth: the running maximum orders them)."""
+    back = np.flatnonzero(step < -reset)
+    out = np.zeros(len(step))
+    if len(back) > _MAX_SET_BACK:
+        return out
+    ahead = np.flatnonzero(step > reset)
+    for i in back:
+        later = step[ahead[ahead > i]]
+        if not (np.abs(later + step[i]) <= reset).any():
+            out[i] = -step[i]
     return out
 
 

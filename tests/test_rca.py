@@ -646,3 +646,28 @@ def test_evidence_says_where_the_quoted_template_starts_when_the_first_line_is_a
     first = int(frame.loc[(frame["is_anomaly"] == 1), "line_no"].iloc[0])
     evidence = inc.candidates.set_index("component").loc["STORAGE", "evidence"]
     assert f"(line {first})" in evidence and f"'volume /data write failed' ×1 from line {line}," in evidence
+
+
+def _merged(hosts: dict[str, float], outages: list[float], span: float, runs: bool) -> pd.DataFrame:
+    """A merged log of hosts whose clocks lag by ``hosts`` (name → s) one line every 5 s: in runs that switch
+    host at random, else in turn; errors on every host in the 3 minutes from each outage (s)."""
+    rng, rows, host = np.random.default_rng(1), [], 0
+    names = list(hosts)
+    for k, t in enumerate(np.arange(0.0, span, 5.0)):
+        host = (host + (rng.random() < 0.4)) % len(names) if runs else k % len(names)
+        out = any(a <= t < a + 180 for a in outages)
+        rows.append({"source": "merged.log", "line_no": k + 1, "component": names[host],
+                     "timestamp": T0 + pd.Timedelta(seconds=t - hosts[names[host]]), "is_anomaly": int(out),
+                     "template": "db timeout" if out else f"request ok {k % 5}"})
+    return pd.DataFrame(rows)
+
+
+def test_hosts_whose_clocks_differ_keep_an_outage_whole_and_two_outages_apart():
+    # Runs of lines from a host whose clock is an hour behind: each switch back and forth added an hour, and one
+    # outage became three incidents. Two writers in turn, 30 s apart: more steps back than forward read the file
+    # as newest first, two outages an hour apart as one.
+    one = _merged({"web1": 0.0, "web2": 3600.0}, [7200.0], 4 * 3600.0, runs=True)
+    assert rca.find_incidents(one)[one["is_anomaly"] == 1].nunique() == 1
+    two = _merged({"proxy": 0.0, "backend": 30.0}, [1800.0, 5400.0], 7200.0, runs=False)
+    ids = rca.find_incidents(two)[two["is_anomaly"] == 1]
+    assert ids.nunique() == 2 and (ids >= 0).all()
