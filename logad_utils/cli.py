@@ -345,7 +345,7 @@ def _detector_params(args: argparse.Namespace) -> dict:
 
 def cmd_detect(args: argparse.Namespace) -> int:
     """``logad detect``: fit a detector once on the distinct lines (of PATH, or of --train), score every line."""
-    from .pipeline import LogModel, make_detector, resolved_format
+    from .pipeline import make_detector
     from .streaming import mine_table
     from .templates import LogTemplateMiner
 
@@ -369,8 +369,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
         engine.write_scores(run, keys, miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, detector.threshold_, out, start)
     if args.save_model:
-        fmt = resolved_format([r.report.as_dict() for r in (train, run) if r is not None], args.format)
-        _save_model(args, LogModel(args.method, fmt, args.json_key, miner, detector))
+        _save_model(args, [r.report.as_dict() for r in (train, run) if r is not None], miner, detector)
     return _finish(*(r.report.as_dict() for r in (train, run) if r is not None))
 
 
@@ -400,9 +399,13 @@ def _outside_model(out: Path, model: str) -> None:
                        f"write the scores elsewhere")
 
 
-def _save_model(args: argparse.Namespace, model) -> None:
+def _save_model(args: argparse.Namespace, reports: list[dict], miner, detector) -> None:
+    """Save the fitted pipeline to --save-model, with the format its logs (their read ``reports``) were read as."""
     from .persistence import save_model
+    from .pipeline import LogModel, read_formats, resolved_format
 
+    model = LogModel(args.method, resolved_format(reports, args.format), args.json_key, miner, detector,
+                     read_formats(reports))
     try:
         folder = save_model(args.save_model, model)
     except OSError as exc:
@@ -413,7 +416,7 @@ def _save_model(args: argparse.Namespace, model) -> None:
 def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
     """``detect`` with every line in memory (for ``--projector-dir``)."""
     from .io import ReadReport
-    from .pipeline import LogModel, make_detector, parse_logs, resolved_format
+    from .pipeline import make_detector, parse_logs
     from .streaming import check_read
     from .templates import LogTemplateMiner
 
@@ -433,8 +436,7 @@ def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
     _write_scores(frame, scores, labels, out, detector.threshold_, start, args.safe_formulas)
     _export_projector(args, detector, frame, scores, labels)
     if args.save_model:
-        fmt = resolved_format([f.attrs["read_report"] for f in (train, frame) if f is not None], args.format)
-        _save_model(args, LogModel(args.method, fmt, args.json_key, miner, detector))
+        _save_model(args, [f.attrs["read_report"] for f in (train, frame) if f is not None], miner, detector)
     return _finish(_frame_report(train), _frame_report(frame))
 
 
@@ -578,10 +580,14 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise CliError(f"cannot load model: {exc}") from None
     with _engine(args) as engine:
         run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker)
+        if model.fmt != "auto" and run.report.lines > run.report.blank == run.report.lines - run.report.unparsed:
+            raise CliError(f"no line of these logs matches the model's format {model.fmt!r}: they are of another "
+                           "layout; fit a model on logs like them")
         keys = engine.score_keys(model.detector, mine_table(run.table.frame(), model.miner))
         engine.write_scores(run, keys, model.miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, model.detector.threshold_, out, start)
-    return _finish(run.report.as_dict())
+    fitted = {"formats": dict(enumerate(model.read_as))}  # as a read report, for the format check
+    return _finish(fitted, run.report.as_dict(), sides=("the model's logs", "these logs"))
 
 
 def _print_scores(report, keys: pd.DataFrame, threshold: float, out: Path, start: float) -> None:

@@ -44,7 +44,7 @@ from .formats import PRESETS, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks,
-                 line_ends, past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches,
+                 goes_on, line_ends, past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches,
                  split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
@@ -342,7 +342,7 @@ def _lines_between(path: str, start: int, stop: int) -> list[str]:
         return []
     with _uncounted(), _range_text(path, start, stop) as text:
         lines = split_lines(text.read())
-    return lines[:-1] if stop < os.path.getsize(path) or not lines[-1] else [*lines[:-1], past_nuls(lines[-1])]
+        return lines[:-1] if stop < os.path.getsize(path) or not lines[-1] else [*lines[:-1], past_nuls(lines[-1])]
 
 
 def _first_reading(clock: str, ts: pd.Series) -> float | None:
@@ -362,9 +362,18 @@ def _roll_states(parts: list[Partition],
     out: list[Partition] = []
     behind: list[dict[str, int]] = []
     state: dict[tuple[str, str], tuple[int, float | None]] = {}
+    opening: dict[str, str] = {}  # per rotated log, the file whose first year-less reading is still to come
     for part, range_rolls in zip(parts, rolls):
         # Days count within a file; years roll on across the files of one rotated log, as io reads them.
         log = {"days": part.source, "years": rotation_stem(part.source)}
+        if part.start == 0:
+            opening[log["years"]] = part.source
+        first = range_rolls["years"].first if "years" in range_rolls else None
+        if first is not None and opening.get(log["years"]) == part.source:
+            del opening[log["years"]]
+            last = state.get((log["years"], "years"), (0, None))[1]
+            if last is not None and not goes_on(first, last):
+                state[log["years"], "years"] = (0, None)
         (days, last), (years, year_last) = (state.get((log[clock], clock), (0, None)) for clock in CLOCK_JUMPS)
         out.append(replace(part, days=days, last=last, years=years, year_last=year_last))
         lags = {}

@@ -12,6 +12,7 @@ import codecs
 import glob
 import gzip
 import io
+import itertools
 import lzma
 import os
 import re
@@ -223,7 +224,16 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
         first.setdefault(path.resolve(), path)
     if passed_over:  # a folder's file named on its own is read after all
         passed_over[:] = [name for name in passed_over if Path(name).resolve() not in first]
-    return list(first.values())
+    return _rotated_oldest_first(list(first.values()))
+
+
+def _rotated_oldest_first(files: list[Path]) -> list[Path]:
+    """Files (n,) with each run of files of one rotated log oldest first, as a folder's or a glob's are: a shell
+    lists ``syslog*`` as ``syslog syslog.1 syslog.2.gz``, newest first, and January would come before December."""
+    out: list[Path] = []
+    for _, run in itertools.groupby(files, key=lambda path: rotation_stem(str(path))):
+        out += sorted(run, key=_oldest_first)
+    return out
 
 
 def _unreadable(paths: Sequence[Path]) -> dict[Path, str]:
@@ -232,7 +242,8 @@ def _unreadable(paths: Sequence[Path]) -> dict[Path, str]:
     out = {}
     for path in paths:
         if not path.is_file():
-            out[path] = "not a regular file"
+            out[path] = "no such file (a link to nothing)" if path.is_symlink() and not path.exists() else \
+                "not a regular file"
         elif not _utf8_name(path):
             out[path] = "file name is not valid UTF-8; rename the file to read it"
     return out
@@ -271,7 +282,7 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
         if not found:
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
         if passed_over is not None:
-            passed_over += [str(p) for p in files if not _is_log_like(p) and not _is_hidden_or_labels(p)]
+            passed_over += [shown_path(p) for p in files if not _is_log_like(p) and not _is_hidden_or_labels(p)]
         return found
     if path.is_file():
         return [path]
@@ -754,6 +765,15 @@ def timestamps_ns(times: pd.Series) -> np.ndarray:
     return ts.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
+def as_times(values: pd.Series) -> pd.Series:
+    """Values (n,) as datetimes, NaT where they read as none; strings of several UTC offsets (a zone across a DST
+    change) as naive UTC, as logad reads zoned times (pandas refuses to mix them)."""
+    try:
+        return pd.to_datetime(values, errors="coerce")
+    except ValueError:
+        return pd.to_datetime(values, errors="coerce", utc=True).dt.tz_convert(None)
+
+
 def elapsed_seconds(ts: pd.Series) -> np.ndarray:
     """Seconds (n,) float64 of datetimes since the earliest, NaN where missing: ``(ts - ts.min()) / 1 s`` as
     pandas computes it, by NumPy for nanosecond times (pandas makes a Series per step: 3 copies of a long log's
@@ -828,13 +848,23 @@ class _YearRoller:
         self.years = years
         self.last = last
         self.first: float | None = None
+        self.new_file = False
+
+    def start_file(self) -> None:
+        """The next readings open a file of the same log: it goes on from the last (:func:`goes_on`) or starts its
+        own count."""
+        self.new_file = True
 
     def apply(self, ts: pd.Series) -> pd.Series:
         """Timestamps (n,) in one default year → timestamps (n,) in successive years."""
         values = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(float)
         valid = ~ts.isna().to_numpy()
-        if self.first is None and valid.any():
-            self.first = float(values[np.flatnonzero(valid)[0]])
+        if valid.any():
+            opening = float(values[np.flatnonzero(valid)[0]])
+            if self.new_file and self.last is not None and not goes_on(opening, self.last):
+                self.years, self.last = 0, None
+            self.new_file = False
+            self.first = opening if self.first is None else self.first
         years = self.years + _rollovers(values, valid, self.last, "years")
         self.last = _last_valid(values, valid, self.last)
         self.years = int(years[-1]) if len(years) else self.years
@@ -843,6 +873,18 @@ class _YearRoller:
             at = valid & (years == k)
             out[at] = ts[at] + pd.DateOffset(years=int(k))
         return out
+
+
+_YEAR = 366 * 86400 * 10**9  # year-less times are read in 2000
+
+
+def goes_on(first: float, last: float) -> bool:
+    """Whether a file of a rotated log whose first year-less reading is ``first`` (ns) goes on from one whose last
+    was ``last``: at most half a year later on the calendar, across New Year too, or a moment (5 min) before it.
+    Else it is no next file (listed newest first, as a shell's ``syslog*`` lists them, or another host's log
+    named alike) and counts its own years."""
+    ahead = (first - last) % _YEAR
+    return ahead <= _YEAR // 2 or ahead >= _YEAR - _LATE
 
 
 def _rollers(sample: Sequence[str], years: _YearRoller | None = None) -> dict:
@@ -888,7 +930,8 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
     fields (``timestamp, level, component, content``, ...). ``fmt`` is a preset
     name, a format string, a LogFormat or ``"auto"`` (detected per file). Year-less times roll on across the
     files of one rotated log (``syslog.1`` in December, ``syslog`` in January) on the year rollers in ``years``,
-    by :func:`rotation_stem` (a new dict when None; pass one to carry them over calls).
+    by :func:`rotation_stem` (a new dict when None; pass one to carry them over calls), where a file goes on from
+    the one before (:func:`goes_on`).
     """
     report = report if report is not None else ReadReport()
     years = {} if years is None else years
@@ -917,6 +960,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         report.formats[source] = file_fmt.name
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
+        rollers["years"].start_file()
         line_no, cut = 1, []
         for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
             with no_cyclic_gc():

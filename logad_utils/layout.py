@@ -1282,14 +1282,17 @@ def _extra_names(keys: Sequence[str], fields: Sequence[str]) -> list[str]:
     """The field names (k,) of a record's other keys: in lower case (``field.`` before a column logad writes
     itself), each column apart from the others' and from those ``fields`` fill (``User`` beside ``user`` fills
     ``user_2``: one of them was lost)."""
+    wanted = [f"field.{k.lower()}" if k.lower() in RESERVED_COLUMNS else k.lower() for k in keys]
     taken = {column_name(f) for f in fields}
-    names = []
-    for key in keys:
-        name = key.lower()
-        base = name = f"field.{name}" if name in RESERVED_COLUMNS else name
-        n = 2
-        while column_name(name) in taken:
-            name, n = f"{base}_{n}", n + 1
+    names: list[str | None] = []
+    for name in wanted:  # first come, first served; then the others' suffixes, clear of every name taken
+        names.append(None if column_name(name) in taken else name)
         taken.add(column_name(name))
-        names.append(name)
+    for i, name in enumerate(wanted):
+        n = 2
+        while names[i] is None:
+            if column_name(f"{name}_{n}") not in taken:
+                names[i] = f"{name}_{n}"
+                taken.add(column_name(names[i]))
+            n += 1
     return names

@@ -50,6 +50,7 @@ class LogModel:
     json_key: str
     miner: LogTemplateMiner
     detector: BaseLogDetector
+    read_as: tuple[str, ...] = ()  # the formats its logs were read as ("inferred", "json", a preset's name)
 
     def score(self, paths: Paths) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """Parse new logs with the saved format and miner; returns (frame (n rows), scores (n,), labels (n,))."""
@@ -65,8 +66,13 @@ def resolved_format(reports: Sequence[dict], fmt: str) -> str:
     """
     from .formats import PRESETS
 
-    chosen = {name for report in reports for name in report.get("formats", {}).values()}
+    chosen = set(read_formats(reports))
     return chosen.pop() if fmt == "auto" and len(chosen) == 1 and chosen <= set(PRESETS) else fmt
+
+
+def read_formats(reports: Sequence[dict]) -> tuple[str, ...]:
+    """The formats (sorted, distinct) the files of read reports (``ReadReport.as_dict``) were read as."""
+    return tuple(sorted({name for report in reports for name in report.get("formats", {}).values()}))
 
 
 def __getattr__(name: str):

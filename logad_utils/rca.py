@@ -109,7 +109,7 @@ import pandas as pd
 from scipy.stats import norm, poisson
 
 from .features import severity
-from .io import NAT, elapsed_seconds, string_codes, timestamps_ns
+from .io import NAT, as_times, elapsed_seconds, string_codes, timestamps_ns
 from .terms import log_odds, shorten
 from .timeseries import log_tail
 
@@ -353,10 +353,7 @@ def _times(frame: pd.DataFrame) -> pd.Series | None:
         return None
     ts = frame["timestamp"]
     if not pd.api.types.is_datetime64_any_dtype(ts):
-        try:
-            ts = pd.to_datetime(ts, errors="coerce")
-        except ValueError:  # strings of several UTC offsets (a zone across a DST change): read in UTC
-            ts = pd.to_datetime(ts, errors="coerce", utc=True)
+        ts = as_times(ts)
         if ts.isna().all():
             return None
     if not ts.isna().any():
@@ -447,8 +444,15 @@ def _set_back(step: np.ndarray, reset: float) -> np.ndarray:
 
 
 def _seconds(value: str | pd.Timedelta | int | float) -> float:
-    """A duration in seconds: a number is seconds (``pd.Timedelta(600)`` would be 600 ns)."""
-    return float(value) if isinstance(value, (int, float, np.number)) else pd.Timedelta(value).total_seconds()
+    """A duration in seconds: a number (or a string of one) is seconds (``pd.Timedelta(600)`` would be 600 ns)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, np.timedelta64):
+        return float(value)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return float(value)
+    return pd.Timedelta(value).total_seconds()
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _where(frame: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
@@ -1164,7 +1168,7 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
     said = [(str(unit), f"trend before the start: {kind} of '{shorten(template, 60)}'")
             for unit, kind, template in zip(alerts["unit"], alerts["kind"], alerts["template"])]
     begins = timestamps_ns(pd.Series([inc.start for inc in incidents], dtype=object)).view("datetime64[ns]")
-    width = pd.Timedelta(window).to_timedelta64()
+    width = pd.Timedelta(seconds=_seconds(window)).to_timedelta64()
     # An alert whose first line lies in an incident is that incident's own trend (its storm), no warning sign.
     owned = np.zeros(len(alerts), dtype=bool)
     for inc in incidents:

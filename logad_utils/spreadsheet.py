@@ -30,9 +30,10 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` (n rows) whose text cells and column names (a JSON log's keys) are passed through
     :func:`escape_cell`."""
     out = frame.copy(deep=False)
+    # By position: two names may escape alike ("=x" and "'=x").
     out.columns = [escape_cell(c) if isinstance(c, str) else c for c in out.columns]
-    for column in out.columns:
-        values = out[column]
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype(object)
         elif not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
@@ -42,5 +43,5 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         except AttributeError:  # an object column without text (timestamps, flags)
             continue
         if risky.any():
-            out[column] = values.where(~risky, values[risky].map(escape_cell))
+            out.isetitem(i, values.where(~risky, values[risky].map(escape_cell)))
     return out

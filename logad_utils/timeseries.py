@@ -117,7 +117,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -126,7 +126,7 @@ from scipy.special import log_ndtr, xlogy
 from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
 
-from .io import rotation_stem, string_codes
+from .io import as_times, rotation_stem, string_codes
 from .streaming import event_starts
 
 __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
@@ -251,7 +251,7 @@ def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
     under half the lines have one."""
     if "timestamp" not in frame:
         return None
-    ts = pd.to_datetime(frame["timestamp"], errors="coerce")
+    ts = as_times(frame["timestamp"])
     if not ts.notna().mean() >= 0.5 or ts.max() == ts.min():  # NaN for an empty frame
         return None
     if not ts.isna().any():
@@ -295,7 +295,8 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     """Positions of the counted lines and the count matrix."""
     ids = frame["template_id"].to_numpy() if "template_id" in frame else np.full(len(frame), -1)
     # Events, not lines: a stack trace is one occurrence of its template however many frames it has.
-    valid = (ids >= 0) & (event_starts(frame) == 1)
+    heads = event_starts(frame) == 1
+    valid = (ids >= 0) & heads
     if "blank" in frame:
         valid &= ~frame["blank"].to_numpy(dtype=bool)
     ts = _timestamps(frame)
@@ -312,7 +313,7 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
         span = seen + max(_tick(counted), _last_gap(counted))
         bucket = choose_bucket(span, int(valid.sum()), timed) if bucket is None else pd.Timedelta(bucket)
     else:
-        span = float(len(frame))
+        span = float(heads.sum())
         bucket = choose_bucket(span, int(valid.sum()), timed) if bucket is None else int(bucket)
     width = bucket.total_seconds() if timed else float(bucket)
     if width <= 0:
@@ -327,7 +328,8 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
         lo = (first - origin) / pd.Timedelta(seconds=1)
         hi = lo + span
     else:
-        origin, pos_all = None, np.arange(len(frame), dtype=float)
+        # Without times the events are the clock: a stack trace's frames are no stretch of missing traffic.
+        origin, pos_all = None, (np.cumsum(heads) - 1).astype(float)
         lo, hi = 0.0, span
     # int32 where it fits: these arrays are per line, and trends are the widest step of an analysis.
     small = np.int32 if len(frame) < 2 ** 31 else np.int64
@@ -703,6 +705,19 @@ def _linear_quantiles(values: np.ndarray, levels: Sequence[float]) -> np.ndarray
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (at - lo)
 
 
+def _active_clock(pos: np.ndarray, width: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Positions (m,) → the log's active clock (m,): every gap between two of its lines ``pos`` (n,) counts up to
+    a bucket ``width``, no more (a host down for days logs nothing, and that is no template's absence)."""
+    in_order = np.sort(pos)
+    silent = np.concatenate([[0.0], np.cumsum(np.clip(np.diff(in_order) - width, 0.0, None))])
+
+    def clock(at: np.ndarray) -> np.ndarray:
+        i = np.clip(np.searchsorted(in_order, at, side="right") - 1, 0, None)
+        return at - silent[i] if len(in_order) else at
+
+    return clock
+
+
 def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_periods: float, warmup: float,
                 log_cut: float) -> list[tuple[str, int, float, float, float, float, float]]:
     """(kind, template, start pos, end pos, score, expected, observed) for silence, new and gone.
@@ -715,6 +730,7 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
     bucket = occ.pos // width
     starts = np.concatenate([[True], (occ.codes[1:] != occ.codes[:-1]) | (bucket[1:] != bucket[:-1])])
     occupied = np.bincount(occ.codes[starts], minlength=k)
+    active = _active_clock(occ.pos, width)
     for c in range(k):
         lo, hi = occ.bounds[c], occ.bounds[c + 1]
         first, last = occ.pos[lo], occ.pos[hi - 1]
@@ -735,11 +751,14 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
         # Rates over the rest of the log: a one-off burst late in it is not new. They count occupied buckets (a
         # clump of lines is one); what is expected is said in lines.
         per_bucket = n_lines[c] / max(occupied[c], 1)
-        # No absence at an edge is new or gone when the template was as long away between its lines: a nightly
-        # job's 200 lines are a few buckets a day, and a log that ends at evening is no day without it.
-        widest = float(np.max(np.diff(occ.pos[lo:hi]))) if hi - lo > 1 else 0.0
+        # No absence at an edge is new or gone when the template was as long away between its lines, on the
+        # log's active clock (a day the host logged nothing is no absence): a nightly job's 200 lines are a few
+        # buckets a day, and a log that ends at evening is no day without it.
+        mine = active(occ.pos[lo:hi])
+        widest = float(np.max(np.diff(mine))) if hi - lo > 1 else 0.0
+        before, after = mine[0] - active(np.array([start]))[0], active(np.array([end]))[0] - mine[-1]
         missed_before = (occupied[c] - 1) / (end - first) * (first - start) if end > first else 0.0
-        if first - start >= max(warmup * span, widest) and -missed_before < log_cut:
+        if first - start >= warmup * span and before > widest and -missed_before < log_cut:
             out.append(("new", c, first, first, missed_before / np.log(10), missed_before * per_bucket, 0.0))
         if regular:  # as a silence: the periods missed, each a line
             missed = (end - last) / period - 1
@@ -747,7 +766,7 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
                 out.append(("gone", c, last, end, missed / np.log(10), missed, 0.0))
             continue
         missed_after = (occupied[c] - 1) / (last - start) * (end - last) if last > start else 0.0
-        if min(last - first, end - last) >= warmup * span and end - last > widest and -missed_after < log_cut:
+        if min(last - first, end - last) >= warmup * span and after > widest and -missed_after < log_cut:
             out.append(("gone", c, last, end, missed_after / np.log(10), missed_after * per_bucket, 0.0))
     return out
 

@@ -1,4 +1,5 @@
 """The ``logad`` command: outputs cover every line, errors are one clear line."""
+import json
 import os
 import shutil
 import subprocess
@@ -146,6 +147,25 @@ def test_a_ctrl_c_while_the_parser_is_built_ends_like_one_later(monkeypatch, cap
     monkeypatch.setattr(cli, "build_parser", interrupted)
     assert main(["detect", "x.log", "--out", "x.csv"]) == 130
     assert capsys.readouterr().err == "logad: interrupted\n"
+
+
+def test_score_says_when_its_logs_read_as_another_format_than_the_models(small_log, tmp_path, capsys):
+    # A model of a journal (the atm preset, saved) flagged every line of a JSON log, exit 0; a model whose layout
+    # was inferred (saved as "auto") took any log without a word. detect --train warns for the same pair.
+    records = tmp_path / "app.json"
+    records.write_text("".join(json.dumps({"time": f"2024-03-11T10:00:{i % 60:02d}Z", "level": "info",
+                                           "msg": f"request {i} served"}) + "\n" for i in range(300)))
+    journal_model, json_model = tmp_path / "journal_model", tmp_path / "json_model"
+    assert main(["detect", str(small_log), "--out", str(tmp_path / "a.csv"), "--save-model", str(journal_model)]) == 0
+    assert main(["detect", str(records), "--out", str(tmp_path / "b.csv"), "--save-model", str(json_model)]) == 0
+    capsys.readouterr()
+    assert main(["score", "--model", str(journal_model), str(records), "--out", str(tmp_path / "c.csv")]) == 1
+    assert "no line of these logs matches the model's format 'atm'" in capsys.readouterr().err
+    assert not (tmp_path / "c.csv").exists()
+    assert main(["score", "--model", str(json_model), str(small_log), "--out", str(tmp_path / "d.csv")]) == 0
+    assert "the model's logs were read as json and these logs as atm" in capsys.readouterr().err
+    assert main(["score", "--model", str(json_model), str(records), "--out", str(tmp_path / "e.csv")]) == 0
+    assert "may not compare" not in capsys.readouterr().err
 
 
 def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):

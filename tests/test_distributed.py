@@ -398,6 +398,10 @@ def test_year_less_times_roll_on_across_a_rotated_logs_files_and_ranges(client, 
     assert parsed["timestamp"].tolist() == expected.tolist()
     run = engine.count_keys(tmp_path / "logs", masker=LogTemplateMiner().masker)
     assert sorted(run.times()[1].tolist()) == sorted(timestamps_ns(expected).tolist())
+    # Listed newest first, no file goes on from the one before, as on one process.
+    newest_first = [tmp_path / "logs" / name for name in ("syslog", "syslog.1", "syslog.2.gz")]
+    parsed = pd.read_parquet(_run(engine, newest_first, "parse", tmp_path / "newest.parquet"))
+    assert parsed["timestamp"].tolist() == read_logs(newest_first, warn=False)["timestamp"].tolist()
 
 
 def test_a_hole_of_nul_bytes_reads_and_is_counted_as_on_one_process(client, tmp_path):
@@ -414,6 +418,11 @@ def test_a_hole_of_nul_bytes_reads_and_is_counted_as_on_one_process(client, tmp_
         assert parsed[column].tolist() == expected[column].tolist()
     run = engine.count_keys(path)
     assert run.report.nul_bytes == expected.attrs["read_report"]["nul_bytes"] == 3000
+    # A run of NULs that ends the file without a line end: counted once, not by each range that looks at it.
+    with path.open("ab") as fh:
+        fh.write(b"\x00" * 700)
+    assert engine.count_keys(path).report.nul_bytes == read_logs(path, warn=False).attrs["read_report"]["nul_bytes"] \
+        == 3700
 
 
 def test_a_frequent_routine_message_merged_from_bounded_partitions_scores_like_one_process(client, tmp_path):

@@ -141,6 +141,9 @@ def test_escape_formulas_touches_only_text_and_can_be_turned_off(tmp_path):
     assert out["text"].tolist()[:2] == ["'=1+1", "ok"] and pd.isna(out["text"].iloc[2])
     assert out["score"].tolist() == [-1.5, 2.0, 3.0] and out["cat"].tolist() == ["'@x", "y", "y"]
     assert frame["text"].iloc[0] == "=1+1"  # the input is left alone
+    # Column names too (a JSON log's keys), and two that escape alike ("=x", "'=x") are no error.
+    named = escape_formulas(pd.DataFrame([["=a", "b"]], columns=["=x", "'=x"]))
+    assert named.columns.tolist() == ["'=x", "'=x"] and named.iloc[0].tolist() == ["'=a", "b"]
     log = tmp_path / "f.log"
     log.write_text("".join(f"INFO =cmd|' /C calc'!A{i}\n" for i in range(3)))
     for flag, first in ([], "'="), (["--keep-formulas"], "="):

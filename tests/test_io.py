@@ -96,6 +96,12 @@ def test_a_fifo_or_a_name_that_is_not_utf8_in_a_folder_is_skipped_and_named(tmp_
                                                "file to read it", f"{folder / 'pipe.log'}: not a regular file"]
     with pytest.raises(LogInputError, match=r"caf\\xe9\.log: file name is not valid UTF-8"):
         read_logs(bad, warn=False)
+    # A link to nothing says so; a file not named like a log whose name is not UTF-8 is named as it can be.
+    (folder / "old.log").symlink_to(tmp_path / "gone.log")
+    write(Path(os.fsdecode(bytes(folder) + b"/notes-caf\xe9.dat")), b"x")
+    report = read_logs(folder, warn=False).attrs["read_report"]
+    assert f"{folder / 'old.log'}: no such file (a link to nothing)" in report["skipped_files"]
+    assert report["passed_over"] == [f"{folder}/notes-caf\\xe9.dat"]
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 250, 200_000])
@@ -158,8 +164,10 @@ def test_the_files_of_a_rotated_log_are_read_oldest_first(tmp_path):
         write(tmp_path / f"web-2024-03-10-{n}.log", b"old\n")
     names = [f.name for f in resolve_paths(str(tmp_path / "web-*"))]
     assert names == ["web-2024-03-10-1.log", "web-2024-03-10-2.log", "web-2024-03-10-10.log"]
-    # Named one by one, files keep the order they were given in.
-    assert [f.name for f in resolve_paths([tmp_path / "app.log", tmp_path / "app.log.1"])] == ["app.log", "app.log.1"]
+    # Named one by one, files keep the order they were given in, but those of one rotated log, next to each other
+    # (a shell lists syslog* newest first), come oldest first.
+    named = [tmp_path / "web-2024-03-10-1.log", tmp_path / "app.log", tmp_path / "app.log.1", tmp_path / "apt.log"]
+    assert [f.name for f in resolve_paths(named)] == ["web-2024-03-10-1.log", "app.log.1", "app.log", "apt.log"]
 
 
 def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_path, capsys):
@@ -421,6 +429,24 @@ def test_year_less_times_roll_on_across_the_files_of_a_rotated_log(tmp_path, chu
     (tmp_path / "logs" / "auth.log").write_text("Jan  5 10:00:00 host sshd[2]: session opened\n")
     frame = read_logs(tmp_path / "logs", warn=False)
     assert frame.loc[frame["source"].str.endswith("auth.log"), "timestamp"].dt.year.tolist() == [2000]
+    # Listed newest first (a shell's syslog*): read oldest first, as a folder's are (January came before December).
+    # Logs of hosts named alike over the same weeks: no file goes on from the one before it, and each reads as it
+    # reads alone (the years of the one before put them a year on).
+    weeks = {"syslog": ("2024-01-04", 7), "syslog.1": ("2023-12-28", 7), "syslog.2": ("2023-12-14", 14)}
+    for name, (day, days) in weeks.items():
+        times = pd.date_range(day, periods=days * 4, freq="6h")
+        (tmp_path / name).write_text("".join(f"{t:%b %e %H:%M:%S} host cron[1]: job ran\n" for t in times))
+    hosts = [tmp_path / name for name in ("switch-1", "switch-2")]
+    for path in hosts:  # two switches' logs of the same days, December into January
+        path.write_text((tmp_path / "syslog.1").read_text())
+    frame = read_logs([tmp_path / name for name in weeks], chunk_lines=chunk_lines, warn=False)
+    assert [Path(s).name for s in frame["source"].unique()] == ["syslog.2", "syslog.1", "syslog"]
+    assert frame["timestamp"].is_monotonic_increasing and frame["timestamp"].iloc[-1].year == 2001
+    for listed in (hosts,):
+        frame = read_logs(listed, chunk_lines=chunk_lines, warn=False)
+        for path in listed:
+            alone = read_logs(path, warn=False)["timestamp"].tolist()
+            assert frame.loc[frame["source"] == str(path), "timestamp"].tolist() == alone
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 7, 200_000])

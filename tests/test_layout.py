@@ -383,6 +383,9 @@ def test_keys_that_differ_only_in_case_each_keep_their_values_and_a_formula_key_
              for i in range(40)]
     frame = parse_lines(lines)
     assert frame["user"].tolist() == ["alice"] * 40 and frame["user_2"].tolist() == ["bob"] * 40
+    # A key already named like a suffix keeps its name, and the suffix moves on.
+    also = parse_lines([json.dumps({**json.loads(line), "user_2": "carol"}) for line in lines])
+    assert also[["user", "user_2", "user_3"]].iloc[0].tolist() == ["alice", "carol", "bob"]
     assert frame["level"].tolist() == ["error"] * 40 and frame["field.level"].tolist() == ["x"] * 40
     path = tmp_path / "app.json"
     path.write_text("\n".join(lines) + "\n")

@@ -619,9 +619,15 @@ def test_a_clock_that_steps_back_neither_merges_nor_hides_incidents(clock):
 
 def test_a_gap_given_as_a_number_is_seconds_on_a_timed_log():
     frame = make_frame(cascade(600) + cascade(600 + 3600, root="NET", code="E42"))
-    for number, duration in [(600, "10min"), (7200.0, "2h")]:
+    for number, duration in [(600, "10min"), (7200.0, "2h"), ("600", "10min"), (np.timedelta64(2, "h"), "2h")]:
         assert rca.find_incidents(frame, max_gap=number, link_alpha=0).equals(
             rca.find_incidents(frame, max_gap=duration, link_alpha=0))
+    # The window a trend alert is looked for before an incident reads it alike (600 was 600 ns).
+    frame.loc[frame["template"] == "job tick", "component"] = "SCHED"
+    silence = trend_alert(frame, "silence", "job tick", 300, 590)
+    by_number, by_duration = (rca.analyze(frame, trends=silence, max_gap=gap).incidents[0].candidates
+                              for gap in (600, "10min"))
+    assert by_number.equals(by_duration) and (by_number["precursor"] > 0).any()
 
 
 def test_times_as_strings_of_several_utc_offsets_are_read_in_utc():

@@ -688,3 +688,37 @@ def test_a_nightly_job_is_not_gone_after_its_last_run():
     events += [(d * DAY + 7200 + s, 3) for d in range(3) for s in np.sort(rng.uniform(0, 600, 200))]
     trends = find_trends(frame_of(events))
     assert trends.counts.bucket == pd.Timedelta(minutes=2) and kinds(trends, "cache warm") == []
+
+
+def test_a_template_that_stops_after_the_host_was_down_for_days_is_gone():
+    # The host logged nothing for two days; logins stop for good later. That outage was the template's widest gap,
+    # so its end was no longer gone: days the log was silent are no template's absence.
+    rng = np.random.default_rng(3)
+    down = (2 * DAY, 4 * DAY)
+    beats = [(t, 0) for t in np.arange(0, 7 * DAY, 60.0)]
+    logins = [(t, 1) for t in np.cumsum(rng.exponential(180, 3000)) if t < 5.5 * DAY]
+    api = [(t, 2) for t in np.cumsum(rng.exponential(120, 6000)) if t < 7 * DAY]
+    frame = frame_of([(t, c) for t, c in beats + logins + api if not down[0] <= t < down[1]])
+    assert "gone" in kinds(find_trends(frame), "card inserted")
+
+
+def test_without_times_a_stack_trace_is_no_stretch_of_missing_traffic():
+    # Lines are the clock without times; counting events only, a 300-frame trace read as 300 lines of no traffic.
+    rng = np.random.default_rng(2)
+    ids = rng.integers(0, 4, 4000)
+    frame = pd.DataFrame({"line_no": np.arange(1, 4001), "template_id": ids, "blank": False,
+                          "template": [TEMPLATES[c] for c in ids]})
+    trace = np.r_[np.zeros(2000, int), np.ones(300, int), np.zeros(1700, int)].astype(bool)
+    frame["template_id"] = np.where(trace, 5, ids)
+    frame["template"] = np.where(trace, TEMPLATES[5], frame["template"])
+    frame["event_line_no"] = np.where(trace, 2001, frame["line_no"])
+    assert "drop" not in kinds(find_trends(frame))
+
+
+def test_times_as_strings_of_two_utc_offsets_read_in_utc():
+    # A zone across its DST change written as ISO strings: pandas refuses to mix offsets, a traceback.
+    frame = make_log(days=3)
+    frame["timestamp"] += pd.Timestamp("2026-03-27") - T0  # Europe's clocks go forward on 29 March
+    zoned = frame["timestamp"].dt.tz_localize("UTC").dt.tz_convert("Europe/Berlin").map(lambda t: t.isoformat())
+    assert zoned.str[-6:].unique().tolist() == ["+01:00", "+02:00"]
+    pd.testing.assert_frame_equal(find_trends(frame.assign(timestamp=zoned)).alerts, find_trends(frame).alerts)
