@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import csv
 import glob
 import gzip
 import io
@@ -587,8 +588,27 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     })
     frame = pd.concat([base, fields], axis=1)
     texts = event_lines(lines, fields["content"].to_numpy(dtype=object), matched & ~blank, flags)
+    if fmt.delimiter:
+        texts = _quoted_cell_lines(lines, texts, flags, fmt.delimiter)
     frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
     return add_trace_events(frame) if fmt.json_key is not None else frame
+
+
+def _quoted_cell_lines(lines: list[str], texts: np.ndarray, flags: np.ndarray, delimiter: str) -> np.ndarray:
+    """Texts (n,) with the lines that go on a delimited record's quoted cell (the header line left it open: an odd
+    number of quotes) read as CSV reads them: ``""`` a quote, the closing quote and the cells after it left out
+    (they kept their quotes, so the message read ``... with ""quotes"", and commas"``)."""
+    out = texts
+    open_cell = False
+    for i in np.flatnonzero(flags):
+        if i == 0 or not flags[i - 1]:  # a record's first continuation: its header is the line above
+            open_cell = i > 0 and lines[i - 1].count('"') % 2 == 1
+        if open_cell:
+            if out is texts:
+                out = texts.copy()
+            out[i] = next(csv.reader(['"' + lines[i]], delimiter=delimiter), [""])[0]
+            open_cell = lines[i].count('"') % 2 == 0
+    return out
 
 
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:

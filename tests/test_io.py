@@ -1,5 +1,6 @@
 """Reading: every physical line becomes one row, whatever the input looks like."""
 import bz2
+import csv
 import errno
 import gzip
 import io
@@ -78,6 +79,19 @@ def test_the_nul_bytes_that_open_a_log_emptied_while_written_to_are_left_out_and
            "copytruncate leaves it)" in frame.attrs["read_report"]["warnings"]
     with pytest.raises(LogInputError, match="binary"):  # NULs among the text still mean a binary file
         read_logs(write(tmp_path / "b.jrn", b"\x00\x00" + "\n".join(ATM).encode() + b"\x00\x01"), warn=False)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_quoted_cell_over_several_lines_reads_as_csv_reads_it(delimiter):
+    # Its closing quote and doubled quotes stayed in the message: ... with ""quotes"", and commas"
+    rows = [["timestamp", "level", "component", "message"]]
+    rows += [[f"2024-03-01 14:00:{i:02d}", "WARN", f"svc{i % 3}", f"row {i} value {i}"] for i in range(30)]
+    rows[5][3] = 'multi\nline cell\nwith "quotes"' + delimiter + " and a delimiter"
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    frame = parse_lines(text.getvalue().splitlines())
+    assert frame["event"].iloc[5] == 'multi line cell with "quotes"' + delimiter + " and a delimiter"
+    assert frame["event_line_no"].tolist()[5:8] == [6, 6, 6] and frame["component"].iloc[7] == "svc1"
 
 
 def test_a_fifo_or_a_name_that_is_not_utf8_in_a_folder_is_skipped_and_named(tmp_path):
