@@ -229,11 +229,13 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
 
 
 def _rotated_oldest_first(files: list[Path]) -> list[Path]:
-    """Files (n,) with each run of files of one rotated log oldest first, as a folder's or a glob's are: a shell
-    lists ``syslog*`` as ``syslog syslog.1 syslog.2.gz``, newest first, and January would come before December."""
+    """Files (n,) with each run of files of one rotated log that its live file opens oldest first, as a folder's
+    or a glob's are: a shell lists ``syslog*`` as ``syslog syslog.1 syslog.2.gz``, newest first, and January came
+    before December. Other runs keep their order (``split``'s ``app.log.000 app.log.001`` count up)."""
     out: list[Path] = []
-    for _, run in itertools.groupby(files, key=lambda path: rotation_stem(str(path))):
-        out += sorted(run, key=_oldest_first)
+    for stem, run in itertools.groupby(files, key=lambda path: rotation_stem(str(path))):
+        run = list(run)
+        out += sorted(run, key=_oldest_first) if len(run) > 1 and str(run[0]) == stem else run
     return out
 
 
@@ -588,27 +590,36 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     })
     frame = pd.concat([base, fields], axis=1)
     texts = event_lines(lines, fields["content"].to_numpy(dtype=object), matched & ~blank, flags)
-    if fmt.delimiter:
+    if fmt.delimiter and not fmt.comment:  # W3C and Zeek logs quote no cell
         texts = _quoted_cell_lines(lines, texts, flags, fmt.delimiter)
     frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
     return add_trace_events(frame) if fmt.json_key is not None else frame
 
 
 def _quoted_cell_lines(lines: list[str], texts: np.ndarray, flags: np.ndarray, delimiter: str) -> np.ndarray:
-    """Texts (n,) with the lines that go on a delimited record's quoted cell (the header line left it open: an odd
-    number of quotes) read as CSV reads them: ``""`` a quote, the closing quote and the cells after it left out
-    (they kept their quotes, so the message read ``... with ""quotes"", and commas"``)."""
+    """Texts (n,) with the lines that go on a delimited record's quoted cell (one the header line opened and left
+    open) read as CSV reads them: ``""`` a quote, the closing quote and the cells after it left out (they kept
+    their quotes, so the message read ``... with ""quotes"", and commas"``)."""
     out = texts
     open_cell = False
     for i in np.flatnonzero(flags):
         if i == 0 or not flags[i - 1]:  # a record's first continuation: its header is the line above
-            open_cell = i > 0 and lines[i - 1].count('"') % 2 == 1
+            open_cell = i > 0 and _left_open(lines[i - 1], delimiter)
         if open_cell:
             if out is texts:
                 out = texts.copy()
             out[i] = next(csv.reader(['"' + lines[i]], delimiter=delimiter), [""])[0]
-            open_cell = lines[i].count('"') % 2 == 0
+            open_cell = _left_open('"' + lines[i], delimiter)
     return out
+
+
+def _left_open(text: str, delimiter: str) -> bool:
+    """Whether ``text`` ends inside a quoted cell (a quote that opens a cell, not one inside it: ``5" bay``)."""
+    try:
+        next(csv.reader([text], delimiter=delimiter, strict=True), None)
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
 
 
 def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str = "") -> pd.DataFrame:

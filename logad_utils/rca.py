@@ -402,7 +402,7 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     never run back: a line out of order (two writers, two hosts' clocks apart) keeps the place of the latest
     time before it. A lone line over ``reset`` off both neighbours (a skewed clock) takes the place of the line
     before it; a file written newest first (most steps back) is read backwards in time; a clock set back by over
-    ``reset`` that no later step of the same size undoes (a DST fall-back) passes no time. Else one such step
+    ``reset`` that runs on past where it was (a DST fall-back) passes no time (:func:`_set_back`). Else one such step
     holds every later line at one place and chains every later anomaly into one incident."""
     known = np.flatnonzero(~np.isnan(seconds))
     if len(known) < 3:
@@ -417,8 +417,7 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     lone[0], lone[-1] = far[0] & ~far[1], far[-1] & ~far[-2]
     if lone.any():
         times = pd.Series(np.where(lone, np.nan, times)).ffill().bfill().to_numpy()
-        step = np.diff(times)
-    times = times + np.concatenate([[0.0], np.cumsum(_set_back(step, reset))])
+    times = times + np.concatenate([[0.0], np.cumsum(_set_back(times, reset))])
     out = np.full(len(seconds), np.nan)
     out[known] = np.maximum.accumulate(times)
     return out
@@ -427,18 +426,20 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
 _MAX_SET_BACK = 16  # more steps back than this are clocks interleaved, not a clock set back
 
 
-def _set_back(step: np.ndarray, reset: float) -> np.ndarray:
-    """Per step (n,) the time a clock set back gives back: the size of a step back over ``reset`` that no later
-    step forward of about its size (within ``reset``) undoes, else 0; none where there are many steps back (two
-    hosts' clocks apart, interleaved, step back and forth: the running maximum orders them)."""
+def _set_back(times: np.ndarray, reset: float) -> np.ndarray:
+    """Per step between ``times`` (n,) the time a clock set back gives back: the size of a step back over ``reset``
+    after which the clock runs on until it passes the time before it (a DST fall-back), else 0: where it jumps
+    back onto that time, another clock was interleaved (a host's an hour behind), and the running maximum orders
+    them; so it is where there are many steps back."""
+    step = np.diff(times)
     back = np.flatnonzero(step < -reset)
     out = np.zeros(len(step))
     if len(back) > _MAX_SET_BACK:
         return out
-    ahead = np.flatnonzero(step > reset)
+    latest = np.maximum.accumulate(times)
     for i in back:
-        later = step[ahead[ahead > i]]
-        if not (np.abs(later + step[i]) <= reset).any():
+        caught = np.flatnonzero(times[i + 1:] >= latest[i] - reset)
+        if not len(caught) or step[i + caught[0]] <= reset:  # never back, or back by running on
             out[i] = -step[i]
     return out
 

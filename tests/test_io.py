@@ -92,6 +92,11 @@ def test_a_quoted_cell_over_several_lines_reads_as_csv_reads_it(delimiter):
     frame = parse_lines(text.getvalue().splitlines())
     assert frame["event"].iloc[5] == 'multi line cell with "quotes"' + delimiter + " and a delimiter"
     assert frame["event_line_no"].tolist()[5:8] == [6, 6, 6] and frame["component"].iloc[7] == "svc1"
+    # A quote inside an unquoted cell (5" for inches) opens none: the line after it keeps its own quotes.
+    lines = text.getvalue().splitlines()
+    lines[12] = delimiter.join(["2024-03-01 14:00:11", "ERROR", "disk", 'bay 5" failed'])
+    lines.insert(13, 'device "sda" in slot 3, retry "later"')
+    assert parse_lines(lines)["event"].iloc[12] == 'bay 5" failed device "sda" in slot 3, retry "later"'
 
 
 def test_a_fifo_or_a_name_that_is_not_utf8_in_a_folder_is_skipped_and_named(tmp_path):
@@ -182,6 +187,9 @@ def test_the_files_of_a_rotated_log_are_read_oldest_first(tmp_path):
     # (a shell lists syslog* newest first), come oldest first.
     named = [tmp_path / "web-2024-03-10-1.log", tmp_path / "app.log", tmp_path / "app.log.1", tmp_path / "apt.log"]
     assert [f.name for f in resolve_paths(named)] == ["web-2024-03-10-1.log", "app.log.1", "app.log", "apt.log"]
+    # Numbered pieces without their live file (split's app.log.000, app.log.001) count up: kept as given.
+    pieces = [write(tmp_path / f"big.log.{n:03d}", b"x\n") for n in range(2)]
+    assert resolve_paths(pieces) == pieces
 
 
 def test_a_directory_reads_rotated_logs_and_names_the_files_it_leaves_out(tmp_path, capsys):

@@ -598,7 +598,7 @@ def test_a_new_fault_is_an_onset_for_a_window_from_its_first_line_whatever_the_g
     assert not background[len(old):][first].any() and background[len(old):][~first].all()
 
 
-@pytest.mark.parametrize("clock", ["a skewed line", "set back", "newest first"])
+@pytest.mark.parametrize("clock", ["a skewed line", "set back", "set back, then a quiet hour", "newest first"])
 def test_a_clock_that_steps_back_neither_merges_nor_hides_incidents(clock):
     # Two cascades 35 minutes apart; a clock that stepped back held every later line at the latest time seen,
     # chaining both into one incident.
@@ -606,8 +606,10 @@ def test_a_clock_that_steps_back_neither_merges_nor_hides_incidents(clock):
     frame["second"] = frame["timestamp"] >= T0 + pd.Timedelta(seconds=2700)
     if clock == "a skewed line":
         frame.loc[5, "timestamp"] += pd.Timedelta("1D")
-    elif clock == "set back":  # a DST fall-back of local times, an hour, before both cascades
+    elif clock.startswith("set back"):  # a DST fall-back of local times, an hour, before both cascades
         frame.loc[10:, "timestamp"] -= pd.Timedelta("1h")
+        if clock.endswith("quiet hour"):  # a step forward of about the hour later on undoes no fall-back
+            frame.loc[len(frame) - 5:, "timestamp"] += pd.Timedelta("62min")
     else:
         frame = frame.iloc[::-1].reset_index(drop=True).assign(line_no=np.arange(1, len(frame) + 1))
     flagged = frame["is_anomaly"] == 1
