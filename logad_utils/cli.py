@@ -378,7 +378,6 @@ def _check_folders(args: argparse.Namespace) -> None:
     before them, and would replace an earlier run's for a run that then fails."""
     from .atomic import check_replaceable
     from .persistence import MODEL_FILE
-    from .projector import INFO_FILE
 
     for folder in (args.save_model, args.projector_dir):
         if folder:
@@ -388,8 +387,6 @@ def _check_folders(args: argparse.Namespace) -> None:
     if args.save_model:
         _outside_model(Path(args.out), args.save_model)
         check_replaceable(args.save_model, MODEL_FILE)
-    if args.projector_dir:  # a run folder is written whole, as a model folder is
-        check_replaceable(Path(args.projector_dir) / args.method, INFO_FILE)
 
 
 def _outside_model(out: Path, model: str) -> None:

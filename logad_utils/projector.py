@@ -47,7 +47,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import atomic_dir, write_bytes, write_text, write_with
+from .atomic import file_set, write_bytes, write_text, write_with
 from .spreadsheet import escape_cell
 
 __all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
@@ -70,6 +70,7 @@ CONFIG_FILE = "projector_config.pbtxt"
 WEB_CONFIG_FILE = "projector_config.json"
 BOOKMARKS_FILE = "bookmarks.json"
 INFO_FILE = "export_info.json"
+EXPORT_FILES = (TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE, INFO_FILE)
 EVENT_SUFFIX = ".logad"
 
 STANDARD_COLUMNS = ["message", "pattern", "line_no", "source", "timestamp", "component", "template_id",
@@ -645,22 +646,34 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
                          f"(top {MAX_COLOR_VALUES - 1} + other)")
 
     run_dir = Path(out_dir) / run_name
+    run_dir.mkdir(parents=True, exist_ok=True)
     result = ProjectorExport(
         run_dir=run_dir, tensors_path=run_dir / TENSORS_FILE, metadata_path=run_dir / METADATA_FILE,
         config_path=run_dir / CONFIG_FILE, n_points=len(rows), n_total=chosen.n_total,
         sampled=len(rows) < chosen.n_total, n_anomalies=int(anomalous[rows].sum()),
         n_anomalies_total=chosen.n_anomalies_total, dim=int(points.shape[1]), info_path=run_dir / INFO_FILE,
         notes=notes, n_lines=chosen.n_lines, web_config_path=run_dir / WEB_CONFIG_FILE, dropped=chosen.dropped)
-    # The run is written in a fresh folder that then takes its name: one that fails half way (a full disk, Ctrl-C,
-    # a kill no handler sees) leaves the earlier run whole, never new tensors beside its metadata.
-    with atomic_dir(run_dir, marker=INFO_FILE) as tmp:
-        _write_tensors(tmp / TENSORS_FILE, points)
-        _write_metadata(tmp / METADATA_FILE, names, columns)
-        write_text(tmp / CONFIG_FILE, _config_text(tensor_name, points.shape))
-        write_text(tmp / WEB_CONFIG_FILE, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
-        write_text(tmp / BOOKMARKS_FILE, json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
-        _write_event_file(tmp)
-        write_text(tmp / INFO_FILE, json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
+    # Each file is written atomically, and the set is one export or none: the earlier export's files go first (a
+    # rerun killed half way, even by a signal no handler sees, left new tensors beside old metadata), this one's if
+    # writing fails, and export_info.json, written last, says it is whole. Other files of the folder stay (a
+    # notebook's word clouds, a model's training logs).
+    earlier = [run_dir / name for name in EXPORT_FILES] + list(run_dir.glob(f"events.out.tfevents.*{EVENT_SUFFIX}"))
+    made = None
+    try:
+        with file_set(earlier):
+            _write_tensors(result.tensors_path, points)
+            _write_metadata(result.metadata_path, names, columns)
+            write_text(result.config_path, _config_text(tensor_name, points.shape))
+            write_text(result.web_config_path, json.dumps(_web_config(tensor_name, points.shape), indent=2) + "\n")
+            write_text(run_dir / BOOKMARKS_FILE,
+                       json.dumps(_bookmarks(points, anomalous[rows], names, chosen.seed)) + "\n")
+            made = _write_event_file(run_dir)
+            write_text(result.info_path,
+                       json.dumps(_info(result, run_name, tensor_name, chosen, names), indent=2) + "\n")
+    except BaseException:
+        if made is not None:
+            made.unlink(missing_ok=True)
+        raise
     return result
 
 

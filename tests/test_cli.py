@@ -52,13 +52,10 @@ def test_detect_with_projector_export(small_log, tmp_path):
     assert len(meta) == len(tensors) + 1 < 3001  # one point per unique message...
     counts = [int(row.split("\t")[meta[0].split("\t").index("count")]) for row in meta[1:]]
     assert sum(counts) == 3000  # ...standing for every line
-    # A run folder is written whole: a rerun replaces it, and one holding other files is refused before any work.
+    # A rerun replaces the export, and a file of the user's in its folder stays.
+    (tmp_path / "proj" / "tfidf" / "notes.txt").write_text("mine")
     assert main(["detect", str(small_log), "--out", str(out), "--projector-dir", str(tmp_path / "proj")]) == 0
-    (tmp_path / "mine" / "tfidf").mkdir(parents=True)
-    (tmp_path / "mine" / "tfidf" / "notes.txt").write_text("mine")
-    out.unlink()
-    assert main(["detect", str(small_log), "--out", str(out), "--projector-dir", str(tmp_path / "mine")]) == 1
-    assert not out.exists() and (tmp_path / "mine" / "tfidf" / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "proj" / "tfidf" / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("argv, message", [

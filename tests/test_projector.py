@@ -519,33 +519,36 @@ def test_row_is_the_frame_row_whatever_blank_lines_came_before(tmp_path, with_de
     assert 1 not in rows_at
 
 
-def test_a_rerun_that_fails_half_way_leaves_the_earlier_export_whole(tmp_path, monkeypatch):
-    # The first export's metadata stayed beside the second's tensors, the config still saying 5 points; written
-    # file by file, a run killed half way (SIGKILL, which no handler sees) still left such a mix.
+def test_a_rerun_that_fails_half_way_leaves_no_mixed_export(tmp_path, monkeypatch):
+    # The first export's metadata stayed beside the second's tensors, the config still saying 5 points: the earlier
+    # export's files go before a rerun writes (a run killed by a signal no handler sees cannot clean up after).
     from logad_utils import projector
-    from logad_utils.atomic import OutputError
 
     rng = np.random.default_rng(0)
     meta = pd.DataFrame({"message": [f"line {i}" for i in range(5)], "score": rng.random(5), "is_anomaly": 0})
     export_projector(rng.normal(size=(5, 3)), meta, out_dir=tmp_path, run="r")
+    (tmp_path / "r" / "wordcloud.png").write_bytes(b"mine")  # a notebook's file beside the export
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(projector, "_write_metadata", full_disk)
     meta = pd.DataFrame({"message": [f"line {i}" for i in range(200)], "score": rng.random(200), "is_anomaly": 0})
-    with pytest.raises(OutputError, match="No space left"):
+    with pytest.raises(OSError):
         export_projector(rng.normal(size=(200, 3)), meta, out_dir=tmp_path, run="r")
-    assert len(read_tsv(tmp_path / "r" / projector.TENSORS_FILE)) == 5
-    assert len(read_tsv(tmp_path / "r" / projector.METADATA_FILE)) == 6  # and its header
-    config = json.loads((tmp_path / "r" / projector.WEB_CONFIG_FILE).read_text())
-    assert config["embeddings"][0]["tensorShape"] == [5, 3]
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["wordcloud.png"]
     # A first export that fails leaves no TensorBoard run behind either (its event file made an empty run).
     monkeypatch.undo()
     monkeypatch.setattr(projector, "_info", full_disk)  # the last file, after the event file
-    with pytest.raises(OutputError, match="No space left"):
+    with pytest.raises(OSError):
         export_projector(rng.normal(size=(5, 3)), meta.head(5), out_dir=tmp_path, run="first")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+    assert not list((tmp_path / "first").iterdir())
+    # A rerun replaces the export's files and keeps the folder's others.
+    monkeypatch.undo()
+    export_projector(rng.normal(size=(200, 3)), meta, out_dir=tmp_path, run="r")
+    assert len(read_tsv(tmp_path / "r" / projector.TENSORS_FILE)) == 200
+    assert (tmp_path / "r" / "wordcloud.png").read_bytes() == b"mine"
+    assert len(list((tmp_path / "r").glob("events.out.tfevents.*"))) == 1
 
 
 def test_a_sample_of_normal_points_in_one_cluster_is_called_uniform(tmp_path):
