@@ -577,7 +577,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise CliError(f"cannot load model: {exc}") from None
     with _engine(args) as engine:
         run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker)
-        if model.fmt != "auto" and run.report.lines > run.report.blank == run.report.lines - run.report.unparsed:
+        report = run.report
+        if model.fmt != "auto" and report.lines > report.blank and report.lines - report.blank == report.unparsed:
             raise CliError(f"no line of these logs matches the model's format {model.fmt!r}: they are of another "
                            "layout; fit a model on logs like them")
         keys = engine.score_keys(model.detector, mine_table(run.table.frame(), model.miner))

@@ -247,17 +247,9 @@ def _unreadable(paths: Sequence[Path]) -> dict[Path, str]:
         if not path.is_file():
             out[path] = "no such file (a link to nothing)" if path.is_symlink() and not path.exists() else \
                 "not a regular file"
-        elif not _utf8_name(path):
+        elif shown_path(path) != str(path):
             out[path] = "file name is not valid UTF-8; rename the file to read it"
     return out
-
-
-def _utf8_name(path: Path) -> bool:
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def shown_path(path: Path | str) -> str:

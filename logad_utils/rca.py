@@ -446,14 +446,12 @@ def _set_back(times: np.ndarray, reset: float) -> np.ndarray:
 
 def _seconds(value: str | pd.Timedelta | int | float) -> float:
     """A duration in seconds: a number (or a string of one) is seconds (``pd.Timedelta(600)`` would be 600 ns)."""
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, np.timedelta64):
-        return float(value)
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        return float(value)
+    if isinstance(value, (int, float, np.integer, np.floating, str)) and not isinstance(value, np.timedelta64):
+        try:
+            return float(value)
+        except ValueError:  # a string of a duration ("10min")
+            pass
     return pd.Timedelta(value).total_seconds()
-
-
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _where(frame: pd.DataFrame, idx: np.ndarray) -> pd.DataFrame:
