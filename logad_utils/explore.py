@@ -156,6 +156,8 @@ class ExploreModel:
             return part[name].to_numpy() if name in part else np.full(len(rows), default, dtype=object)
 
         timestamps = pd.to_datetime(pd.Series(column("timestamp", pd.NaT)), errors="coerce")
+        if timestamps.dt.tz is not None:  # compared with the filters' bounds in naive UTC, as logad reads times
+            timestamps = timestamps.dt.tz_convert(None)
         line_no = part["line_no"].to_numpy() if "line_no" in part else rows + 1  # else the 1-based row
         score = np.asarray(scores, dtype=np.float64)[rows]
         return pd.DataFrame({
@@ -222,10 +224,13 @@ class ExploreModel:
         keep = np.ones(len(lines), dtype=bool)
         if filters.components:
             keep &= lines["component"].isin(list(filters.components)).to_numpy()
-        if filters.start is not None:
-            keep &= (lines["timestamp"] >= _time_bound(filters.start, end=False)).to_numpy()
-        if filters.end is not None:
-            keep &= (lines["timestamp"] <= _time_bound(filters.end, end=True)).to_numpy()
+        start, end = _time_bound(filters.start, end=False), _time_bound(filters.end, end=True)
+        if (start is not None or end is not None) and lines["timestamp"].isna().all():
+            raise ValueError("these lines have no times: a time filter would hide every line")
+        if start is not None:
+            keep &= (lines["timestamp"] >= start).to_numpy()
+        if end is not None:
+            keep &= (lines["timestamp"] <= end).to_numpy()
         if pattern is not None:
             templates = pd.Series(lines["template"].unique())
             matching = templates[templates.map(lambda t: bool(pattern.search(t)))]
@@ -250,8 +255,8 @@ class ExploreModel:
         return self
 
     def select_templates(self, template_ids) -> "ExploreModel":
-        """Select every message of these templates (pattern-table rows)."""
-        template_ids = list(template_ids)
+        """Select every message of these templates (pattern-table rows): ids, or one id."""
+        template_ids = list(np.atleast_1d(template_ids).tolist())
         ids = np.flatnonzero(self.points["template_id"].isin(template_ids).to_numpy())
         return self.select_points(ids, f"template{'s' if len(template_ids) != 1 else ''} "
                                        f"{', '.join(map(str, template_ids))}")
@@ -455,22 +460,25 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
     display(summary.parameters.head(top))
 
 
-def _time_bound(value, end: bool) -> pd.Timestamp:
-    """A time filter's bound as the lines' times read it (naive UTC); an end written as a string covers its whole
-    last unit (a date: the day)."""
+def _time_bound(value, end: bool) -> pd.Timestamp | None:
+    """A time filter's bound as the lines' times read it (naive UTC), None for no bound (None, NaT or a blank
+    string: an emptied time box); an end written as a string covers its whole last unit (a date: the day), in
+    its own zone when it names one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     name = "end" if end else "start"
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} {value!r} is no time: {exc}") from None
-    if ts.tz is not None:
-        return ts.tz_convert("UTC").tz_localize(None)
+    if ts is pd.NaT:
+        return None
     if end and isinstance(value, str):
-        try:
-            return pd.Period(value).end_time
+        try:  # Period reads the wall clock the string writes, without its zone
+            ts = pd.Period(value).end_time.tz_localize(ts.tz)
         except ValueError:  # a form Period does not read: the instant itself
-            return ts
-    return ts
+            pass
+    return ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts
 
 
 def _html_table(frame: pd.DataFrame, caption: str) -> str:
@@ -498,6 +506,7 @@ class ExploreView:
 
         self.model, self.top, self.rows = model, top, rows
         self._syncing = False
+        self._picked: tuple[int, ...] = ()  # templates picked in the pattern list: the selection's source
         # Only arrays and short strings go to the browser; tooltips are fetched per hovered point.
         self.scatter = jscatter.Scatter(x="x", y="y", data=_map_data(model.points))
         self.scatter.size(by="size", map=(3, 14, 10))
@@ -536,9 +545,17 @@ class ExploreView:
         self.scatter.color(by=name, map={"score": "viridis", "verdict": VERDICT_COLORS}.get(name, "auto"))
 
     def _fill_patterns(self) -> None:
+        """List the filtered lines' templates, the ones picked before still highlighted while they are listed."""
         table = self.model.pattern_table(200)
-        self.patterns.options = [(f"{row.top_score:8.3g} · {row.lines:>6,} lines · {row.flagged_share:4.0%} flagged · "
-                                  f"{row.template[:120]}", int(row.template_id)) for row in table.itertuples()]
+        picked = self._picked
+        self._syncing = True  # new options empty the list's value: no selection change of the user's
+        try:
+            self.patterns.options = [(f"{row.top_score:8.3g} · {row.lines:>6,} lines · {row.flagged_share:4.0%} "
+                                      f"flagged · {row.template[:120]}", int(row.template_id))
+                                     for row in table.itertuples()]
+            self.patterns.value = tuple(t for t in picked if t in set(table["template_id"].astype(int)))
+        finally:
+            self._syncing = False
 
     def _sync_scatter(self) -> None:
         """Push the model's selection and filter to the map without echoing back."""
@@ -567,13 +584,20 @@ class ExploreView:
             return
         ids = np.asarray(change["new"] if change["new"] is not None else [], dtype=np.int64)
         self.model.select_points(ids, f"{len(ids):,} messages picked on the map")
+        self._picked = ()
+        self._fill_patterns()
         self._show_details()
 
     def _on_patterns(self, change) -> None:
-        if change["new"]:
-            self.model.select_templates(change["new"])
-            self._sync_scatter()
-            self._show_details()
+        if self._syncing:
+            return
+        self._picked = tuple(change["new"])
+        if self._picked:
+            self.model.select_templates(self._picked)
+        else:  # every row unpicked: nothing selected
+            self.model.select_points([], "nothing selected")
+        self._sync_scatter()
+        self._show_details()
 
     def _time_range(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """The time filter the slider asks for: none at an end left where it starts (lines without a time and

@@ -120,6 +120,41 @@ def test_filters_narrow_table_selection_and_map(model):
         model.set_filters(start="soon")
 
 
+def test_time_bounds_with_a_zone_blank_or_on_lines_without_times(model):
+    # An end with a zone covers its whole last unit too; a blank time box is no bound; zoned frames read in UTC.
+    model.set_filters(end="2024-05-01 02:04+02:00")
+    assert model.pattern_table()["lines"].sum() == 5
+    model.set_filters(end="2024-05-01 00:04Z")
+    assert model.pattern_table()["lines"].sum() == 5
+    model.set_filters(start="", end="")
+    assert model.pattern_table()["lines"].sum() == 23
+    frame, scores, flagged = log_frame()
+    frame["timestamp"] = frame["timestamp"].dt.tz_localize("Europe/Paris")
+    zoned = ExploreModel(frame, vectors_for(frame), scores, flagged).set_filters(start="2024-04-30 22:05")
+    assert zoned.pattern_table()["lines"].sum() == 18
+    frame["timestamp"] = pd.NaT
+    untimed = ExploreModel(frame, vectors_for(frame), scores, flagged)
+    with pytest.raises(ValueError, match="no times"):
+        untimed.set_filters(start="2024-05-01")
+    assert untimed.select_templates(2).summary().n_lines == 3  # one id, not a list
+
+
+def test_picked_patterns_stay_highlighted_through_filter_changes():
+    pytest.importorskip("jscatter")
+    frame, scores, flagged = log_frame()
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
+    view.patterns.value = (1,)
+    view.components.value = ("AUTH",)
+    view.components.value = ()
+    assert view.patterns.value == (1,) and view.model.selection_label == "template 1"
+    view.components.value = ("DISK",)  # the picked template filtered out: not listed, and back when undone
+    assert view.patterns.value == ()
+    view.components.value = ()
+    assert view.patterns.value == (1,)
+    view.patterns.value = ()
+    assert view.model.summary().n_lines == 0
+
+
 def test_map_selection_by_point_ids(model):
     heartbeat = int(np.flatnonzero(model.points["message"].str.startswith("Heartbeat"))[0])
     model.select_points([heartbeat])
