@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -14,7 +15,7 @@ import pandas as pd
 from . import rca, streaming, viz
 from .atomic import write_table
 from .evaluate import MethodRun, compare_methods
-from .features import Unique, WeightedTfidf, frame_documents, unique_documents
+from .features import Unique, frame_documents, unique_documents, word_presence
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, tensorboard_command
@@ -164,17 +165,26 @@ def _timeline(analysis: Analysis) -> str:
 def _wordcloud(analysis: Analysis, path: Path, seed: int) -> str:
     if not analysis.frame["is_anomaly"].to_numpy(dtype=bool).any():
         return ""  # nothing flagged: no terms can be over-represented in flagged lines
-    tfidf = next((d.tfidf_ for d in analysis.detectors if hasattr(d, "tfidf_")), None)
     unique = analysis.unique if analysis.unique is not None else unique_documents(frame_documents(analysis.frame))
-    if tfidf is None:
-        tfidf = WeightedTfidf().fit(unique.texts, sample_weight=unique.counts)
-    terms = distinctive_terms(tfidf.transform(unique.texts), tfidf.get_feature_names_out(), unique.inverse,
-                              analysis.frame["is_anomaly"].to_numpy())
-    positive = terms[terms["z"] > 0].head(80)
+    terms = distinctive_terms(*word_presence(unique.texts), unique.inverse, analysis.frame["is_anomaly"].to_numpy())
+    # Every line flagged: nothing to stand out against (their log-odds are 0 up to rounding).
+    positive = terms[terms["z"] > 0].head(80) if terms["normal_lines"].any() else terms.iloc[:0]
     if positive.empty:
         return ""
-    cloud = viz.make_wordcloud(dict(zip(positive["term"], positive["z"])), path, seed=seed, colormap="magma")
-    return figure_uri(viz.plot_wordcloud(cloud, "terms over-represented in anomalous lines (log-odds z)").figure)
+    with warnings.catch_warnings():  # the terms no font draws are said in the title
+        warnings.simplefilter("ignore")
+        try:
+            cloud = viz.make_wordcloud(dict(zip(positive["term"], positive["z"])), path, seed=seed,
+                                       colormap="magma")
+        except ValueError:  # no installed font draws any of the terms: said, not drawn as boxes
+            ax = plt.subplots(figsize=(9, 0.8))[1]
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, f"{len(positive)} terms are over-represented in anomalous lines, in letters no font "
+                    "installed here draws (install one, such as Noto CJK)", ha="center", va="center")
+            return figure_uri(ax.figure)
+    left_out = f"; {len(cloud.missing_terms)} left out: no font here draws them" if cloud.missing_terms else ""
+    return figure_uri(viz.plot_wordcloud(cloud, f"terms over-represented in anomalous lines (log-odds z{left_out})")
+                      .figure)
 
 
 def _message_map(analysis: Analysis, seed: int) -> dict:

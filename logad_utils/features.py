@@ -23,7 +23,7 @@ from .streaming import TIMES_KEPT
 from .terms import NO_TERMS
 
 __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "WeightedTfidf", "TOKEN_PATTERN",
-           "shape_features", "StructureModel", "NoveltyModel", "periodic_keys"]
+           "word_presence", "shape_features", "StructureModel", "NoveltyModel", "periodic_keys"]
 
 # Placeholders such as <NUM> stay one token; words keep dots, dashes and underscores
 # so that "org.apache.Foo" or "cache-miss" are single terms. Letters of any script: a log in Cyrillic or Greek
@@ -93,6 +93,26 @@ def severity(levels: pd.Series) -> np.ndarray:
     # Levels such as "core:error" (Apache 2.4) or "Server thread/WARN" carry the severity after the colon or slash.
     names = names.str.replace(r"^.*[:/]", "", regex=True)
     return names.map(SEVERITY).fillna(0).to_numpy(dtype=float)
+
+
+_PLACEHOLDERS = re.compile(r"(<[A-Z_*]+>)")
+
+
+def word_presence(texts: Sequence[str], ngram_range: tuple[int, int] = (1, 2)) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Which words and word pairs (t names) each text (u) has, as a (u, t) 0/1 matrix: the log's own words, no
+    masking placeholder (TF-IDF lower-cases ``<IP>`` to a word ``ip``, as common as the addresses it hides)."""
+    def lower_words(text: str) -> str:
+        return "".join(part if i % 2 else part.lower() for i, part in enumerate(_PLACEHOLDERS.split(text)))
+
+    vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, preprocessor=lower_words, ngram_range=ngram_range,
+                                 binary=True, dtype=np.float32)
+    try:
+        matrix = vectorizer.fit_transform([str(t) for t in texts])
+    except ValueError:  # no word at all
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float32), np.array([], dtype=object)
+    names = vectorizer.get_feature_names_out()
+    words = np.array(["<" not in name for name in names], dtype=bool)
+    return matrix[:, words].tocsr(), names[words]
 
 
 class WeightedTfidf(BaseEstimator, TransformerMixin):

@@ -1,6 +1,8 @@
 """Plots and word clouds. Every function draws on a given or new Axes and returns it (or the figure)."""
 from __future__ import annotations
 
+import functools
+import warnings
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -82,13 +84,53 @@ def make_wordcloud(frequencies: Mapping[str, float], path: str | Path | None = N
             freqs[shown] = max(freqs.get(shown, 0.0), float(weight))
     if not freqs:
         raise ValueError("no positive term weights to draw")
+    font, missing = _cloud_font(list(freqs))
+    if missing:
+        # Drawn, they would be empty boxes: a cloud of words nobody can read, and nothing said.
+        warnings.warn(f"{len(missing)} terms left out of the word cloud: no font here has their letters "
+                      f"(e.g. {missing[0]!r}; install one, such as Noto CJK)", stacklevel=2)
+        freqs = {term: weight for term, weight in freqs.items() if term not in set(missing)}
+        if not freqs:
+            raise ValueError("no term to draw: no font here has their letters")
     cloud = WordCloud(width=width, height=height, background_color="white", colormap=colormap,
-                      random_state=seed, prefer_horizontal=0.95, collocations=False)
+                      random_state=seed, prefer_horizontal=0.95, collocations=False, font_path=font)
     cloud.generate_from_frequencies(freqs)
+    cloud.missing_terms = missing
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         write_with(path, lambda tmp: cloud.to_file(str(tmp)))
     return cloud
+
+
+@functools.lru_cache(maxsize=None)
+def _glyphs(font: str) -> frozenset[int]:
+    """The code points (set) a font file draws; none for a file fontTools cannot read."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        return frozenset(TTFont(font, fontNumber=0, lazy=True).getBestCmap() or ())
+    except Exception:  # noqa: BLE001 - a broken or unusual font file is one that draws nothing here
+        return frozenset()
+
+
+def _cloud_font(terms: Sequence[str]) -> tuple[str, list[str]]:
+    """The font to draw ``terms`` with: wordcloud's own when it draws them all, else the installed font that draws
+    the most of them (the first in path order), and the terms (list) that font cannot draw."""
+    from matplotlib import font_manager
+    from wordcloud.wordcloud import FONT_PATH
+
+    def undrawable(font: str) -> list[str]:
+        glyphs = _glyphs(font)
+        return [t for t in terms if any(ord(c) not in glyphs for c in t if not c.isspace())]
+
+    best, missing = FONT_PATH, undrawable(FONT_PATH)
+    for font in sorted(font_manager.findSystemFonts()) if missing else ():
+        left = undrawable(font)
+        if len(left) < len(missing):
+            best, missing = font, left
+        if not missing:
+            break
+    return best, missing
 
 
 def plot_wordcloud(cloud, title: str = "", ax: plt.Axes | None = None) -> plt.Axes:

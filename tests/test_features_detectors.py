@@ -385,3 +385,13 @@ def test_detector_package_layout_and_light_import():
             "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_word_presence_counts_the_logs_words_not_the_placeholders():
+    # TF-IDF reads <IP> as a word "ip": the anomaly word cloud drew "ip" and "num" as the log's words.
+    from logad_utils.features import word_presence
+
+    matrix, names = word_presence(["Connect to <IP> port <NUM> failed", "ip route <*> ok"])
+    assert "ip" in names and "num" not in names and not any("<" in n for n in names)
+    assert matrix[:, list(names).index("ip")].toarray().ravel().tolist() == [0, 1]
+    assert "to port" not in names, "no pair bridges a placeholder"

@@ -4,6 +4,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from logad_utils import viz  # noqa: E402
 
@@ -111,3 +112,16 @@ def test_a_pca_by_verdict_words_keeps_and_marks_every_flagged_row():
         labels = [t.get_text() for t in ax.get_legend().get_texts()]
         assert labels[-1] in ("anomaly (771)", "1 (771)")
         assert ax.collections[-1].get_offsets().shape[0] == 771  # drawn last, as crosses
+
+
+def test_terms_no_font_draws_are_left_out_and_said(tmp_path):
+    # Without a CJK font wordcloud drew "データベース" as empty boxes, unsaid.
+    from logad_utils.viz import _cloud_font
+
+    if not _cloud_font(["データベース"])[1]:
+        pytest.skip("a font on this machine draws Japanese")
+    with pytest.warns(UserWarning, match="1 terms left out"):
+        cloud = viz.make_wordcloud({"データベース": 3.0, "timeout": 2.0}, tmp_path / "c.png")
+    assert cloud.missing_terms == ["データベース"] and list(cloud.words_) == ["timeout"]
+    with pytest.raises(ValueError, match="no font"):
+        viz.make_wordcloud({"接続": 1.0})
