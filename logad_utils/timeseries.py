@@ -363,6 +363,7 @@ def _file_bounds(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, lo: flo
     one is gone."""
     codes, names = string_codes(frame, "source" if "source" in frame else None)
     files = pd.factorize(pd.Series([rotation_stem(str(n)) for n in names], dtype=object))[0][codes[rows]]
+    files = pd.factorize(files)[0]  # the files with a counted line: one without times spans nothing
     if not len(files) or files.max() == files.min():
         return np.zeros(len(files), dtype=np.int64), np.array([lo]), np.array([hi])
     n_files = int(files.max()) + 1

@@ -408,6 +408,10 @@ def test_a_file_without_times_does_not_pile_up_at_another_file_last_time():
     trends = find_trends(pd.concat([timed, untimed], ignore_index=True))
     assert trends.alerts.empty
     assert trends.counts.matrix.sum() == 3000
+    # ... nor between two timed files (it raised "cannot convert float NaN to integer").
+    later = _steady(np.arange(3000) * 10.0, np.arange(3000) % 2, start="2026-01-07 10:00").assign(source="c.log")
+    trends = find_trends(pd.concat([timed, untimed, later], ignore_index=True))
+    assert trends.counts.matrix.sum() == 6000 and trends.counts.exposure.min() >= 0
 
 
 def test_buckets_start_at_the_first_line_of_a_short_log():
