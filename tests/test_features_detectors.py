@@ -190,6 +190,17 @@ def test_a_whole_file_read_beside_others_is_no_storm_but_a_storm_within_a_file_i
     stormy = np.r_[np.zeros(400), np.zeros(700), np.full(200, 5.0), np.zeros(700)]
     assert np.flatnonzero(stormy > compute_threshold(stormy, order=LineRows(np.array([0, 400, 2000])))).tolist() \
         == list(range(1100, 1300))
+    # The high file second, after a file whose tail holds errors with their traces (weight 0): a stretch from
+    # that tail over all of it is no storm either (the verdicts hung on the order the files were named in).
+    second = np.r_[np.zeros(3000), np.full(300, 5.0)]
+    weights = np.ones(3300, dtype=np.int64)
+    second[2400:3000:6] = 4.0
+    weights[2400:3000] = np.where(np.arange(600) % 6, 0, 1)
+    assert compute_threshold(second, weights=weights, order=LineRows(np.array([0, 3000, 3300]))) \
+        == compute_threshold(second, weights=weights)
+    # A storm across a rotation (the tail of one file, the head of the next) is one.
+    rotated = np.r_[np.zeros(900), np.full(200, 5.0), np.zeros(900)]
+    assert (rotated > compute_threshold(rotated, order=LineRows(np.array([0, 1000, 2000])))).sum() == 200
 
 
 def test_errors_spread_over_a_log_are_no_storm_however_long_their_traces(tmp_path):

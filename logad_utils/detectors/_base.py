@@ -123,8 +123,9 @@ def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, densi
                    files: np.ndarray | None = None) -> bool:
     """Whether ``cover`` of the lines at sorted positions (m,) lie in one stretch of the input whose lines they
     make at least ``density`` of, the lines at sorted positions ``blank`` (b,) (blank lines, continuation lines)
-    not counted; with ``files`` (each file's first position, then the line count) and several files, a stretch of
-    at most half of its file: a file read beside others, whole, is another source, not a storm."""
+    not counted; with ``files`` (each file's first position, then the line count) and several files, a stretch
+    holding at most half of each file it reaches: a file read beside others, whole, is another source, not a storm
+    (also when the stretch begins in the tail of the file before it). A storm across a rotation reaches two."""
     m = len(positions)
     k = max(1, int(np.ceil(cover * m)))
     first, last = positions[:m - k + 1], positions[k - 1:]
@@ -132,7 +133,11 @@ def _fills_stretch(positions: np.ndarray, blank: np.ndarray, cover: float, densi
     dense = k / (last - first + 1 - inside) >= density
     if files is not None and len(files) > 2:
         f = np.clip(np.searchsorted(files, first, side="right") - 1, 0, len(files) - 2)
-        dense &= (last - first + 1) <= 0.5 * (files[f + 1] - files[f])
+        g = np.clip(np.searchsorted(files, last, side="right") - 1, 0, len(files) - 2)
+        in_first = np.minimum(last + 1, files[f + 1]) - first
+        in_last = last + 1 - np.maximum(first, files[g])
+        dense &= ((g - f <= 1) & (in_first <= 0.5 * (files[f + 1] - files[f]))
+                  & (in_last <= 0.5 * (files[g + 1] - files[g])))
     return bool(dense.any())
 
 
