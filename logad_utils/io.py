@@ -31,7 +31,7 @@ import pandas as pd
 from .formats import LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
-                        infer_multiline)
+                        infer_multiline, split_writers)
 
 __all__ = [
     "LogInputError",
@@ -662,7 +662,8 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     of a CRI partial record among them. A chunk and the look past its end read them alike."""
     content = fields["content"].to_numpy(dtype=object)
     blank = blank | empty_messages(matched, content, rule)
-    return blank, continuation_flags(lines, matched, blank, rule, content) | _after_partial(fields, matched, fmt)
+    flags = split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content))
+    return blank, flags | _after_partial(fields, matched, fmt)
 
 
 def _after_partial(fields: pd.DataFrame, matched: np.ndarray, fmt: LogFormat) -> np.ndarray:

@@ -294,6 +294,40 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     return flags
 
 
+# The header fields that say who wrote a line: under a header of each line's own, a trace's lines share them. (Not
+# a container's stream: a program may log an error to stdout and its trace goes to stderr.)
+WRITER_FIELDS = ("host", "node", "component", "process", "pid", "thread", "tid")
+# A program's one write (a message logged with its trace) reaches the header's clock within this many seconds.
+SAME_WRITE_S = 1.0
+
+
+def split_writers(fields: pd.DataFrame, matched: np.ndarray, blank: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """``flags`` (n,) with the lines unflagged that a header of their own says another write made than the line
+    above (a blank line between aside): another writer (another process or thread), or a time more than
+    :data:`SAME_WRITE_S` later. Under a container runtime's header a crash's trace joined the
+    unrelated request line logged ten minutes before it, and took its time."""
+    rows = np.flatnonzero(flags & matched)
+    if not len(rows):
+        return flags
+    filled = np.maximum.accumulate(np.where(blank, -1, np.arange(len(flags))))
+    above = np.r_[-1, filled[:-1]][rows]
+    rows, above = rows[above >= 0], above[above >= 0]
+    rows, above = rows[matched[above]], above[matched[above]]
+    other = np.zeros(len(rows), dtype=bool)
+    for name in (n for n in WRITER_FIELDS if n in fields):
+        # Both given: a message's own header read inside the runtime's gives its trace's lines none.
+        values = fields[name]
+        given = values.notna().to_numpy()
+        values = values.to_numpy(dtype=object)
+        other |= given[rows] & given[above] & (values[rows] != values[above])
+    if "timestamp" in fields and fields["timestamp"].dtype.kind == "M":
+        times = fields["timestamp"].to_numpy()
+        other |= (times[rows] - times[above]) > np.timedelta64(int(SAME_WRITE_S * 1e9), "ns")
+    out = flags.copy()
+    out[rows[other]] = False
+    return out
+
+
 def _under_python_frame(lines: Sequence[str], i: int) -> bool:
     """Whether indented line ``i`` is a Python frame's source line (right under ``  File "..."``) or the carets
     under that (Python 3.11's ``~~^~~``): part of the trace even where most of a file's lines are indented."""

@@ -330,6 +330,24 @@ def test_a_trace_written_line_by_line_under_a_runtime_header_is_one_event():
     assert "ValueError" in parse_lines(texts)["event"].iloc[4] and "File" in parse_lines(texts)["event"].iloc[4]
 
 
+@pytest.mark.parametrize("chunk_lines", [2, 200_000])
+def test_a_crash_under_a_runtime_header_is_no_part_of_another_write(tmp_path, chunk_lines):
+    # A crash's traceback on stderr under the request line logged on stdout ten minutes before it is an event of
+    # its own, at its own time; the message logged with a trace in the same second keeps it, as does a syslog
+    # line's trace under the same process, not another's.
+    trace = ["Traceback (most recent call last):", '  File "app.py", line 3, in <module>', "ZeroDivisionError: x"]
+    late = [_cri(1, "stdout", "GET /items 200")] + [_cri(1, "stderr", t).replace("10:00:", "10:10:") for t in trace]
+    logged = [_cri(3, "stderr", "ERROR:app:job failed")] + [_cri(3, "stderr", t) for t in trace]
+    lines = [_cri(0, "stdout", "request 0 ok"), *late, *logged]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 3, 3, 6, 6, 6, 6]
+    assert frame["timestamp"][2] == pd.Timestamp("2026-12-01 10:10:01")
+    syslog = [f"Dec  1 10:00:0{i} web app[{pid}]: {t}" for i, (pid, t) in enumerate(
+        [(7, "request ok"), (9, "job failed"), *((9, t) for t in trace), (7, "Traceback (most recent call last):"),
+         (7, '  File "b.py", line 1, in <module>')])]
+    assert parse_lines(syslog)["event_line_no"].tolist() == [1, 2, 2, 2, 2, 6, 6]
+
+
 def test_a_java_exception_line_above_its_frames_under_a_runtime_header_joins_the_message_logged_with_it():
     # The app's own header (with its level) inside the runtime's: the exception's first line matches the runtime
     # header as every line does, yet it belongs to the ERROR line above it, as the frames below it do.
