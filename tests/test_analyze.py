@@ -209,6 +209,19 @@ def _service_log(path, odd, at=120, n=200):
     return path
 
 
+def test_a_right_to_left_override_in_a_log_line_is_isolated_in_the_report(tmp_path):
+    # U+202E in a message reversed the incident's times, counts and file name written after it.
+    import re
+
+    log = _service_log(tmp_path / "rlo.log", "2024-03-11T12:02:00Z ERROR svc: disk \u202equota exceeded on volume 7")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    page = (tmp_path / "o" / "report.html").read_text()
+    assert any("\u202e" in part for part in re.findall(r"<bdi>(.*?)</bdi>", page, re.S))
+    # Outside isolated text, table cells and the data block, no override is left to act on the report's words.
+    rest = re.sub(r"<bdi>.*?</bdi>|<td[^>]*>.*?</td>|<script.*?</script>", "", page, flags=re.S)
+    assert "\u202e" not in rest
+
+
 def test_a_time_no_clock_holds_is_no_time_in_any_output(tmp_path, capsys):
     # Go's zero time: read as no time (and said so), not as a date in 1754 in the incidents and the report.
     log = _service_log(tmp_path / "zero.log", "0001-01-01T00:00:00Z ERROR svc: lease expired before it was granted")
