@@ -247,7 +247,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
           f"templates {n_templates}  seconds {seconds:.2f}")
     health = template_health(keys["template_id"].to_numpy(), keys["count"].to_numpy())
     print(health_line(health))
-    print(f"wrote {out}")
+    print(f"wrote {_shown(out)}")
     return _finish(report.as_dict())
 
 
@@ -407,7 +407,7 @@ def _save_model(args: argparse.Namespace, reports: list[dict], miner, detector) 
         folder = save_model(args.save_model, model)
     except OSError as exc:
         raise CliError(f"{args.save_model}: cannot save the model ({exc.strerror or exc})") from None
-    print(f"saved model to {folder}")
+    print(f"saved model to {_shown(folder)}")
 
 
 def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
@@ -469,6 +469,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
     from .analysis import ALL_METHODS, OUTPUT_FILES, analysis_stages, analyze_logs, outside_incidents, write_outputs
+    from .projector import tensorboard_command
     from .templates import health_line, template_health
 
     out = _output_folder(args.out, OUTPUT_FILES, ("projector",))
@@ -512,9 +513,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for row in lines.itertuples(index=False):
             print(f"  {row.score:8.3f}  {_shown(row.where)}  {_shown(row.line[:100])}")
     for name in ("report", "incidents", "anomalies", "trends"):
-        print(f"{name:10s} {paths[name]}")
-    print(f"projector  {paths['projector']} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
-    print(f"open the projector in TensorBoard: tensorboard --logdir {paths['projector']} --host 127.0.0.1")
+        print(f"{name:10s} {_shown(paths[name])}")
+    print(f"projector  {_shown(paths['projector'])} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
+    print(f"open the projector in TensorBoard: {_shown(tensorboard_command(paths['projector']))}")
     return _finish(*analysis.reports)
 
 
@@ -545,7 +546,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     counts = "  ".join(f"{s} {comparison.count(s)}" for s in ("new", "gone", "up", "down"))
     print(f"templates {len(comparison.table)}  {counts}  symmetric KL {comparison.divergence:.3f}  "
           f"seconds {time.perf_counter() - start:.1f}")
-    print(f"wrote {paths['csv']} and {paths['html']}")
+    print(f"wrote {_shown(paths['csv'])} and {_shown(paths['html'])}")
     if split:  # one read of the logs, both sides
         return _finish(_frame_report(baseline))
     return _finish(_frame_report(baseline), _frame_report(target), sides=("the baseline logs", "the target logs"))
@@ -592,7 +593,7 @@ def _print_scores(report, keys: pd.DataFrame, threshold: float, out: Path, start
     anomalies = int((keys["is_anomaly"] * keys["count"]).sum())
     print(f"lines {report.lines}  unparsed {report.unparsed}  blank {report.blank}  "
           f"anomalies {anomalies}  threshold {threshold:.4g}  seconds {time.perf_counter() - start:.2f}")
-    print(f"wrote {out}")
+    print(f"wrote {_shown(out)}")
 
 
 def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, out: Path, threshold: float,
@@ -604,7 +605,7 @@ def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, o
     report = frame.attrs["read_report"]
     print(f"lines {len(table)}  unparsed {report['unparsed']}  blank {report['blank']}  "
           f"anomalies {int(labels.sum())}  threshold {threshold:.4g}  seconds {time.perf_counter() - start:.2f}")
-    print(f"wrote {out}")
+    print(f"wrote {_shown(out)}")
 
 
 def _export_projector(args: argparse.Namespace, detector, frame: pd.DataFrame, scores, labels) -> None:
@@ -624,7 +625,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
         raise CliError(f"--lines must be from 1 to {MAX_GENERATED:,} (the log is built in memory; join runs of other "
                        f"--seed for more)" if args.lines > 0 else "--lines must be at least 1")
     log_path, labels_path = write_log(out, n_lines=args.lines, seed=args.seed)
-    print(f"wrote {log_path}, {labels_path} and {incidents_path_for(log_path)}")
+    print(f"wrote {_shown(log_path)}, {_shown(labels_path)} and {_shown(incidents_path_for(log_path))}")
 
 
 def cmd_formats(args: argparse.Namespace) -> None:

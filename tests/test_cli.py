@@ -226,10 +226,12 @@ def test_log_text_and_file_names_reach_the_terminal_escaped(tmp_path, capsys):
     path = tmp_path / "odd\x1b[31mname.log"
     path.write_text("".join(f"2026-01-01 10:00:{i:02d} INFO app: ok \x1b]0;pwned\x07\x1b[2J\n" for i in range(40)))
     assert main(["formats", "--detect", str(path)]) == 0
-    assert main(["analyze", str(path), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    # ... and an output folder's name too, quoted in the command printed to paste into a shell.
+    assert main(["analyze", str(path), "--method", "tfidf", "--out", str(tmp_path / "my out;\x1b[2J")]) == 0
     out = capsys.readouterr()
     assert "\x1b" not in out.out + out.err and "\x07" not in out.out + out.err
     assert "odd\\x1b[31mname.log" in out.out and "ok \\x1b]0;pwned\\x07\\x1b[2J" in out.out
+    assert "--logdir '" in out.out and "my out;\\x1b[2J/projector'" in out.out
 
 
 def test_known_good_logs_read_in_another_format_than_the_input_are_a_warning(tmp_path, capsys):
