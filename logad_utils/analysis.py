@@ -142,9 +142,9 @@ def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bo
 
 
 def outside_incidents(analysis: Analysis) -> int:
-    """How many flagged lines no incident holds (scattered, or a template's steady background)."""
-    labels = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy()
-    return int((analysis.frame["is_anomaly"].to_numpy(dtype=bool) & (labels < 0)).sum())
+    """How many flagged events no incident holds (scattered, or a template's steady background): the rows of
+    anomalies.csv with incident -1 (a stack trace is one)."""
+    return int((analysis.result.anomalies(analysis.frame)["incident"] < 0).sum())
 
 
 def _largest_incidents(analysis: Analysis, limit: int = REPORT_INCIDENTS) -> list[rca.Incident]:

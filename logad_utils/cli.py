@@ -498,7 +498,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"lines {len(frame)}  flagged {int(flagged.sum())} lines in {events} event{'' if events == 1 else 's'}  "
           f"incidents {len(analysis.result)}  seconds {time.perf_counter() - start:.1f}")
     if outside := outside_incidents(analysis):
-        print(f"{outside} flagged line{'s' if outside > 1 else ''} in no incident (scattered, or a template's steady "
+        print(f"{outside} flagged event{'s' if outside > 1 else ''} in no incident (scattered, or a template's steady "
               "background: incident -1 in anomalies.csv)")
     for run, detector in zip(analysis.runs, analysis.detectors):
         print(f"{run.name:12s} threshold {detector.threshold_:.3f}  top score {np.nanmax(run.scores):.3f}  "

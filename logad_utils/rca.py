@@ -126,6 +126,8 @@ _HALF = math.log(10.0)  # log-odds at which a saturating term is 0.5
 _ONSET_SCALE = 2.0  # distinct follow-on templates for which onset is 1 - 1/e
 CANDIDATE_COLUMNS = ["component", "score", "first_line_no", "n_lines", "top_template", "evidence",
                      "earliness", "specificity", "mentions", "anomaly", "precursor"]
+# anomalies.csv's columns, the same whatever the logs hold.
+ANOMALY_COLUMNS = ("source", "line_no", "timestamp", "component", "template", "score", "methods", "incident")
 TABLE_COLUMNS = ["incident", "source", "first_line_no", "last_line_no", "start", "end", "n_lines",
                  "root_cause", "root_cause_candidates", "evidence"]
 TEMPLATE_COLUMNS = ["template", "unit", "lines", "baseline_lines", "log_odds", "z", "new"]
@@ -246,13 +248,11 @@ class RcaResult:
         return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
     def anomalies(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """One row per anomalous line of ``frame`` (the analysed frame): ``source, line_no``, those of
-        ``timestamp, component, template, score, methods`` it has, and ``incident`` (-1: background outside
-        incidents)."""
+        """One row per anomalous event of ``frame`` (the analysed frame; a stack trace's first line):
+        :data:`ANOMALY_COLUMNS`, empty where the frame has none (no times, no component), ``incident`` -1 for
+        background outside incidents."""
         flagged = _flags(frame)
-        keep = [c for c in ("source", "line_no", "timestamp", "component", "template", "score", "methods")
-                if c in frame]
-        out = frame.loc[flagged, keep].copy()
+        out = frame.loc[flagged, [c for c in ANOMALY_COLUMNS[:-1] if c in frame]].reindex(columns=ANOMALY_COLUMNS[:-1])
         if "source" in out:
             out["source"] = out["source"].astype(str)
         out["incident"] = self.labels.reindex(out.index).fillna(-1).astype(np.int64).to_numpy()

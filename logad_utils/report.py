@@ -150,7 +150,7 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
 
     ``shown`` are the incidents detailed (the largest of ``n_incidents``); the
     figures are data URIs (see :func:`figure_uri`); ``message_map`` is :func:`explore.map_payload`'s data;
-    ``outside``: flagged lines no incident holds.
+    ``outside``: flagged events no incident holds.
     """
     flagged = frame["is_anomaly"].to_numpy(dtype=bool)
     kept = ~frame["blank"].to_numpy(dtype=bool)
@@ -173,7 +173,7 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
                      f"(and shaded on the timeline); incidents.csv lists all of them.")
     no_incident = "No incident found."
     if outside:
-        said = f"{outside:,} flagged line{'s' if outside > 1 else ''} " + ("are" if outside > 1 else "is")
+        said = f"{outside:,} flagged event{'s' if outside > 1 else ''} " + ("are" if outside > 1 else "is")
         if n_incidents:
             notes.append(f"{said} in no incident: scattered at about the rate chance gives, or a template's steady "
                          "background (incident -1 in anomalies.csv).")

@@ -317,6 +317,25 @@ def test_flagged_lines_that_no_incident_holds_are_said_to_be_scattered(tmp_path,
     assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
     anomalies = pd.read_csv(tmp_path / "o" / "anomalies.csv")
     assert len(anomalies) > 0 and (anomalies["incident"] == -1).all()
-    assert f"{len(anomalies)} flagged lines in no incident" in capsys.readouterr().out
+    assert f"{len(anomalies)} flagged events in no incident" in capsys.readouterr().out
     page = (tmp_path / "o" / "report.html").read_text()
-    assert f"No incident found: {len(anomalies)} flagged lines are scattered" in page
+    assert f"No incident found: {len(anomalies)} flagged events are scattered" in page
+
+
+def test_flagged_events_outside_incidents_are_counted_as_anomalies_csv_lists_them(tmp_path, capsys):
+    # Stack traces: the count said "72 flagged lines in no incident" beside 12 rows of incident -1. And a log
+    # without times or components still gets every column of anomalies.csv.
+    lines = []
+    for i in range(600):
+        lines.append(f"worker {i % 7} handled job {i}")
+        if i % 100 == 50:
+            lines += [f"Exception in job {i}: java.lang.IllegalStateException: lost lease {i}"] + \
+                [f"\tat com.acme.Lease.renew(Lease.java:{k})" for k in range(6)]
+    log = tmp_path / "traces.log"
+    log.write_text("\n".join(lines) + "\n")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "o")]) == 0
+    anomalies = pd.read_csv(tmp_path / "o" / "anomalies.csv")
+    assert anomalies.columns.tolist() == ["source", "line_no", "timestamp", "component", "template", "score",
+                                          "methods", "incident"]
+    outside = int((anomalies["incident"] == -1).sum())
+    assert outside and f"{outside} flagged event" in capsys.readouterr().out
