@@ -406,3 +406,14 @@ def test_word_presence_counts_the_logs_words_not_the_placeholders():
     assert "ip" in names and "num" not in names and not any("<" in n for n in names)
     assert matrix[:, list(names).index("ip")].toarray().ravel().tolist() == [0, 1]
     assert "to port" not in names, "no pair bridges a placeholder"
+
+
+def test_a_spread_of_rounding_is_no_scale():
+    # One message repeated: its raw scores' weighted spread is float rounding (1e-17), and as a scale it blew the
+    # scores up to 1e15, where an ERROR line's severity (+2) was lost.
+    from logad_utils.detectors._base import _weighted_std
+
+    assert _weighted_std(np.array([0.1]), np.array([3])) == 1.0
+    assert _weighted_std(np.array([7.48e-06, 7.48e-06 * (1 + 1e-9)]), np.array([200, 5])) == 1.0
+    assert _weighted_std(np.array([1.0, 3.0]), np.array([1, 1])) == pytest.approx(1.0)
+    assert _weighted_std(np.array([1e-9, 3e-9]), np.array([1, 1])) == pytest.approx(1e-9)

@@ -223,10 +223,15 @@ def compute_threshold(scores: np.ndarray, contamination: float | str = "auto",
     return cut if order is None else storm_threshold(scores, cut, order, weights)
 
 
+# A spread this small against the values' size is rounding (float32 networks: about 1e-7), no spread: as a scale,
+# it blew a log of one message's scores up to 1e15, where severity's +2 was lost.
+_ROUNDING = 1e-6
+
+
 def _weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
-    """Standard deviation of values (u,) counted weights (u,) times; 1 when it is zero."""
+    """Standard deviation of values (u,) counted weights (u,) times; 1 when it is zero, or rounding."""
     std = _std(values, weights)
-    return std if std > 0 else 1.0
+    return std if std > _ROUNDING * float(np.max(np.abs(values), initial=0.0)) and std > 0 else 1.0
 
 
 def _store_tfidf(tfidf: WeightedTfidf, values: dict, arrays: dict[str, np.ndarray]) -> None:
