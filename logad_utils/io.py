@@ -28,7 +28,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import LogFormat, detect_format, get_format
+from .formats import PRESETS, LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, split_writers)
@@ -641,12 +641,23 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
         "messages": f"{fmt.text_messages.describe()} (the messages' own layout; --format reads one layout: the "
                     "header's above, or this one on the messages alone)"}
     return {"file": str(files[0]), "layout": kind,
-            "format": fmt.describe() or "(none: whole line is the message)", **inner,
+            "format": fmt.describe() or "(none: whole line is the message)", **inner, "--format": _spelling(fmt),
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
                        f"event(s) in {len(sample)} lines sampled from the first {span}",
             "timestamp": time, "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c == "level"),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
                             + rule.describe()}
+
+
+def _spelling(fmt: LogFormat) -> str:
+    """What to give ``--format`` to read a file as ``fmt`` reads it (a preset's name; an inferred format string,
+    whose fields then match any text), or why none does."""
+    if fmt.json_key is not None or fmt.text_messages is not None:
+        return "auto (this layout has no format string; the header's alone would leave the messages unread)" \
+            if fmt.text_messages is not None else "auto (structured lines have no format string)"
+    if fmt.name in PRESETS or (fmt.name.endswith("+json") and fmt.name[:-5] in PRESETS):
+        return fmt.name
+    return f"{fmt.pattern} (its fields then match any text, not only what inference saw in them)"
 
 
 def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:

@@ -320,3 +320,23 @@ def test_brackets_around_a_field_are_brackets_and_a_field_named_as_logads_own_co
         frame = parse_lines(lines, fmt=f"<{name}> <Time> <Content>")
         column = f"{name.lower()}_field"
         assert frame[column].tolist() == ["hostA", "hostB"] and frame["content"].iloc[1] == "failed job 2"
+
+
+def test_the_format_detect_prints_reads_as_detection_did(tmp_path):
+    # Copied into --format, an access log's format string lost the preset's zone and cells (times stayed local):
+    # what to give --format is said, the preset's name; an inferred format string's <Zone> was dropped (-0700 read
+    # as UTC).
+    from logad_utils.io import describe_layout
+
+    access = [f'10.0.0.{i} - - [11/Mar/2024:08:00:{i:02d} +0100] "GET /x HTTP/1.1" 200 512 "-" "curl/8"'
+              for i in range(20)]
+    zoned = [f"2024-03-11 08:00:{i:02d}.123 {'-0700' if i % 2 else '+0100'} INFO  [main] c.a.App: step {i}"
+             for i in range(20)]
+    for name, lines in (("access.log", access), ("app.log", zoned)):
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n")
+        detected = parse_lines(lines)
+        pasted = parse_lines(lines, fmt=describe_layout(path)["--format"].split(" (")[0])
+        assert pasted["timestamp"].equals(detected["timestamp"]) and pasted["content"].equals(detected["content"])
+    at = parse_lines(zoned, fmt=detect_format(zoned).pattern)["timestamp"][1]
+    assert at == pd.Timestamp("2024-03-11 15:00:01.123")
