@@ -739,6 +739,10 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Month> <Date> <Time> <Host> <Component>(\[<Pid>\])?: <Content>", "syslog",
                   {"Month": _MON, "Date": r"\d{1,2}", "Time": _TIME, "Host": r"\S+", "Component": r"[^\s:\[]+"},
                   "%b %d %H:%M:%S"),
+        # RFC 3164 as a relay or a socket reader keeps it: the priority before the time (<34>Oct 11 22:14:15 ...).
+        LogFormat(r"<<Pri>><Month> <Date> <Time> <Host> <Component>(\[<Pid>\])?: <Content>", "syslog3164",
+                  {"Pri": r"\d{1,3}", "Month": _MON, "Date": r"\d{1,2}", "Time": _TIME, "Host": r"\S+",
+                   "Component": r"[^\s:\[]+"}, "%b %d %H:%M:%S"),
         LogFormat(r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>", "linux",
                   {"Month": _MON, "Date": r"\d{1,2}", "Time": _TIME, "Level": r"\S+", "Component": r"[^\s:\[]+"},
                   "%b %d %H:%M:%S"),

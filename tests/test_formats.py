@@ -340,3 +340,15 @@ def test_the_format_detect_prints_reads_as_detection_did(tmp_path):
         assert pasted["timestamp"].equals(detected["timestamp"]) and pasted["content"].equals(detected["content"])
     at = parse_lines(zoned, fmt=detect_format(zoned).pattern)["timestamp"][1]
     assert at == pd.Timestamp("2024-03-11 15:00:01.123")
+
+
+def test_rfc3164_lines_with_their_priority_read_as_syslog():
+    # The RFC's own example: the priority before the time made the month a field and the dates 1970.
+    lines = ["<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
+             "<13>Oct 11 22:14:16 mymachine myapp[123]: started", "<30>Oct 11 22:14:17 mymachine cron: ran"]
+    frame = parse_lines(lines)
+    assert detect_format(lines).name == "syslog3164"
+    assert frame["timestamp"].dt.strftime("%m-%d %H:%M:%S").tolist() == ["10-11 22:14:15", "10-11 22:14:16",
+                                                                         "10-11 22:14:17"]
+    assert frame["level"].tolist() == ["CRIT", "NOTICE", "INFO"]
+    assert frame["component"].tolist() == ["su", "myapp", "cron"]
