@@ -1705,12 +1705,18 @@ def template_health(template_ids: pd.DataFrame | Sequence[int] | np.ndarray,
         if k == 1:
             reasons.append("only one template for all lines")
         elif figures["top_share"] > HEALTH_MAX_TOP_SHARE:
-            reasons.append(f"one template holds {figures['top_share']:.0%} of the lines")
+            reasons.append(f"one template holds {_percent(figures['top_share'])} of the lines")
         if k > HEALTH_MAX_TEMPLATES_PER_LINE * lines:
             reasons.append(f"{k} templates for {lines} lines: variables may be left unmasked")
         if figures["singleton_share"] > HEALTH_MAX_SINGLETON_SHARE:
-            reasons.append(f"{figures['singleton_share']:.0%} of the templates occur once")
+            reasons.append(f"{_percent(figures['singleton_share'])} of the templates occur once")
     return {"status": "warn" if reasons else "ok", "reasons": reasons, **figures}
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percent, with a decimal where rounding would say all (or none) when it is not."""
+    text = f"{share:.0%}"
+    return f"{share:.1%}" if text in ("0%", "100%") and 0 < share < 1 else text
 
 
 def health_line(health: dict) -> str:

@@ -589,6 +589,8 @@ def test_template_health_warns_on_poor_templates():
     assert any("templates for 300 lines" in r for r in health["reasons"])
     swallowed = template_health(np.r_[np.zeros(950, dtype=int), np.arange(1, 51)])
     assert swallowed["status"] == "warn" and "95%" in swallowed["reasons"][0]
+    nearly = template_health(np.r_[np.zeros(998, dtype=int), 1, 2])  # 99.8 %, not "100%" of the lines
+    assert "holds 99.8% of the lines" in nearly["reasons"][0]
     assert template_health([0] * 10)["status"] == "ok"  # too few lines to judge
     assert template_health(np.array([-1, -1]))["templates"] == 0
 
