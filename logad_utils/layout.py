@@ -795,7 +795,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     patterns: dict[str, str] = {}
     time_format = None
     time_fields: tuple[str, ...] | None = None
-    colons = None
+    colons = timed = None
     if hit is None:
         header = _header(sample)
         if not any(e.kind in ("level", "component") for e, _ in header):
@@ -811,6 +811,7 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
                                     component=not inside and not _names_component(header))
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
+        timed = pattern
         colons = _colon_header(rests, names, patterns) if not inside else None
         if colons is not None:
             pattern += colons
@@ -826,6 +827,14 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     closed = bool(header) and header[-1][0].kind == "bracket" and not header[-1][0].spaced
     content = "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
     fmt = LogFormat(pattern + content, "inferred", patterns, time_format, time_fields=time_fields)
+    if timed is not None and fmt.parse(sample)[1].mean() < HEADER_SHARE:
+        # A header the fields read wrong (glued by colons: "... UTC:10.0.0.5(54805):app@appdb:[6585]:WARNING:")
+        # matched no line, and the lines lost their times: the time and the rest as the message, where that reads
+        # more lines.
+        # Atomic: the time read whole, not cut where a colon of its own follows ("08:00" + ":00Z,INFO,...").
+        bare = replace(fmt, pattern=f"(?>{timed})" + r"(?::\s*|\s+)<Content>")
+        if bare.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
+            return bare
     if bool(header) and header[-1][0].kind == "bracket" and not glued:
         # The last bracket may end in a colon on some lines (Kafka's "[GroupCoordinator 1]: ..." beside "[Log
         # partition=x] ..."): said so where that reads more lines.

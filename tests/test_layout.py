@@ -1345,3 +1345,13 @@ def test_a_class_name_before_mdc_values_is_the_component():
     frame = parse_lines(lines)
     assert frame["component"].eq("c.a.shop.web.OrderController").all()
     assert frame["content"].iloc[0] == "Created order 9000"
+
+
+def test_a_header_glued_by_colons_the_fields_cannot_read_keeps_its_lines_times():
+    # PostgreSQL's "%t:%r:%u@%d:[%p]:" prefix: the header read as fields matched no line, and every time was lost.
+    lines = [f"2024-03-11 08:00:{i:02d} UTC:10.0.0.5({40000 + i}):app@appdb:[{6000 + i}]:"
+             f"{'FATAL' if i % 3 else 'LOG'}:  connection {i} closed" for i in range(30)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["timestamp"][5] == pd.Timestamp("2024-03-11 08:00:05")
+    assert frame["content"][5].startswith("10.0.0.5(40005):app@appdb:[6005]:FATAL:")
