@@ -1,7 +1,6 @@
 """``logad analyze``: detectors → combined verdict → root causes → CSVs, projector runs and an HTML report."""
 from __future__ import annotations
 
-import shutil
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from .evaluate import MethodRun, compare_methods
 from .features import Unique, frame_documents, unique_documents, word_presence
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
-from .projector import export_lines, tensorboard_command
+from .projector import export_lines, remove_export, tensorboard_command
 from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
@@ -252,9 +251,7 @@ def _remove_outputs(out: Path) -> None:
     projector = out / "projector"
     if projector.is_dir() and not projector.is_symlink():
         for method in METHODS:
-            run = projector / method
-            if run.is_dir() and not run.is_symlink():
-                shutil.rmtree(run)
+            remove_export(projector / method)
         if not any(projector.iterdir()):
             projector.rmdir()
 

@@ -51,7 +51,7 @@ from .atomic import file_set, write_bytes, write_text, write_with
 from .spreadsheet import escape_cell
 
 __all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
-           "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES", "DEFAULT_POINTS"]
+           "remove_export", "MISSING", "MAX_WEB_POINTS", "MAX_COLOR_VALUES", "DEFAULT_POINTS"]
 
 MISSING = "-"
 # projector.tensorflow.org refuses larger inputs, and TensorBoard serves at most this many rows.
@@ -529,6 +529,23 @@ def _event_record(wall_time: float) -> bytes:
     return header + struct.pack("<I", _masked_crc(header)) + event + struct.pack("<I", _masked_crc(event))
 
 
+def _export_paths(run_dir: Path) -> list[Path]:
+    """The files an export writes into ``run_dir`` (an earlier one's event files among them)."""
+    return [run_dir / name for name in EXPORT_FILES] + list(run_dir.glob(f"events.out.tfevents.*{EVENT_SUFFIX}"))
+
+
+def remove_export(run_dir: str | Path) -> None:
+    """Remove an export's files from ``run_dir``, and the folder when nothing else is left in it: a user's own
+    files there stay."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir() or run_dir.is_symlink():
+        return
+    for path in _export_paths(run_dir):
+        path.unlink(missing_ok=True)
+    if not any(run_dir.iterdir()):
+        run_dir.rmdir()
+
+
 def _write_event_file(run_dir: Path) -> Path:
     """Make the folder a TensorBoard run (written by hand so TensorFlow is not imported); the file made."""
     now = time.time()
@@ -657,10 +674,9 @@ def _write_export(vectors, chosen: _Selection, out_dir, run: str, tensor_name: s
     # rerun killed half way, even by a signal no handler sees, left new tensors beside old metadata), this one's if
     # writing fails, and export_info.json, written last, says it is whole. Other files of the folder stay (a
     # notebook's word clouds, a model's training logs).
-    earlier = [run_dir / name for name in EXPORT_FILES] + list(run_dir.glob(f"events.out.tfevents.*{EVENT_SUFFIX}"))
     made = None
     try:
-        with file_set(earlier):
+        with file_set(_export_paths(run_dir)):
             _write_tensors(result.tensors_path, points)
             _write_metadata(result.metadata_path, names, columns)
             write_text(result.config_path, _config_text(tensor_name, points.shape))

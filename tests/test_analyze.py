@@ -119,12 +119,14 @@ def test_a_failed_rerun_leaves_no_outputs_of_either_run(analyzed, tmp_path, monk
     (out / "notes.txt").write_text("mine")
     (out / "projector" / "mine").mkdir()
     (out / "projector" / "mine" / "notes.txt").write_text("mine too")
+    (out / "projector" / "tfidf" / "notes.txt").write_text("mine, beside an export")  # it was deleted with it
     assert {"anomalies.csv", "projector", "report.html"} <= {p.name for p in out.iterdir()}
     assert main(["analyze", str(log), "--method", "tfidf", "--out", str(out)]) != 0
     # Neither the new run's CSVs nor the old run's projector or report: a mix would pass for one finished run.
     # What logad did not write stays.
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
-        "notes.txt", "projector", "projector/mine", "projector/mine/notes.txt"]
+        "notes.txt", "projector", "projector/mine", "projector/mine/notes.txt", "projector/tfidf",
+        "projector/tfidf/notes.txt"]
 
 
 def test_blank_input_with_a_training_log_is_a_clear_error(tmp_path, capsys):
