@@ -66,14 +66,16 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_dir(path: str | os.PathLike, marker: str | None = None) -> Iterator[Path]:
+def atomic_dir(path: str | os.PathLike, marker: str | None = None,
+               contents: Callable[[Path], set[str]] | None = None) -> Iterator[Path]:
     """Yield a fresh temporary folder beside ``path``; it replaces ``path`` when the block succeeds.
 
     An existing ``path`` is replaced only when it is empty or holds ``marker`` (a file an
-    earlier write put there), so pointing at a folder of other files cannot delete them.
+    earlier write put there), so pointing at a folder of other files cannot delete them; with ``contents``
+    (the names an earlier write put in a folder), only when it holds nothing else.
     """
     path = Path(path)
-    check_replaceable(path, marker)
+    check_replaceable(path, marker, contents)
     tmp = _temp_name(path)
     with _guarded(path, tmp):
         tmp.mkdir(parents=True)
@@ -103,12 +105,20 @@ def file_set(paths: Sequence[str | os.PathLike]) -> Iterator[None]:
         raise
 
 
-def check_replaceable(path: str | os.PathLike, marker: str | None = None) -> None:
+def check_replaceable(path: str | os.PathLike, marker: str | None = None,
+                      contents: Callable[[Path], set[str]] | None = None) -> None:
     """Raise :class:`OutputError` unless :func:`atomic_dir` may write ``path``: absent, an empty folder, or one
-    holding ``marker``. A command that writes other outputs first checks its folders with it up front."""
+    holding ``marker`` (and, with ``contents``, nothing but what it names). A command that writes other outputs
+    first checks its folders with it up front."""
     path = Path(path)
     if path.exists() and not _replaceable(path, marker):
         raise OutputError(f"{path}: exists and is not an earlier output of this kind; choose a new folder")
+    if path.exists() and contents is not None and any(path.iterdir()):
+        others = sorted(p.name for p in path.iterdir() if p.name not in contents(path))
+        if others:
+            # Replaced whole, the folder would take them with it (a report written into a model's folder).
+            raise OutputError(f"{path}: holds files logad did not write there ({', '.join(others[:3])}"
+                              f"{', ...' if len(others) > 3 else ''}); move them or choose a new folder")
 
 
 def _replaceable(path: Path, marker: str | None) -> bool:

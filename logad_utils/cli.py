@@ -377,7 +377,7 @@ def _check_folders(args: argparse.Namespace) -> None:
     """Refuse now a --save-model or --projector-dir folder that could not be written: the scores are written
     before them, and would replace an earlier run's for a run that then fails."""
     from .atomic import check_replaceable
-    from .persistence import MODEL_FILE
+    from .persistence import MODEL_FILE, model_files
 
     for folder in (args.save_model, args.projector_dir):
         if folder:
@@ -386,7 +386,7 @@ def _check_folders(args: argparse.Namespace) -> None:
                 raise CliError(f"{args.out}: is both the scores file and a folder to write; name them apart")
     if args.save_model:
         _outside_model(Path(args.out), args.save_model)
-        check_replaceable(args.save_model, MODEL_FILE)
+        check_replaceable(args.save_model, MODEL_FILE, model_files)
 
 
 def _outside_model(out: Path, model: str) -> None:

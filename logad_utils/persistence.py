@@ -189,11 +189,21 @@ def _write(folder: Path, meta: dict, files: dict[str, bytes], detector: BaseLogD
                 "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                           for name, data in files.items()}}
     manifest[_MANIFEST_HASH] = _fields_hash(manifest)
-    with atomic_dir(folder, marker=MODEL_FILE) as tmp:
+    with atomic_dir(folder, marker=MODEL_FILE, contents=model_files) as tmp:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
         (tmp / MODEL_FILE).write_bytes(json.dumps(manifest, indent=1).encode("utf-8"))
     return folder
+
+
+def model_files(folder: str | Path) -> set[str]:
+    """The names (set) a saved model's manifest lists in ``folder``, itself included; only the manifest when it
+    does not read."""
+    try:
+        listed = json.loads((Path(folder) / MODEL_FILE).read_bytes()).get("files", {})
+        return {MODEL_FILE, *(name for name in listed if isinstance(name, str))}
+    except (OSError, ValueError, AttributeError):
+        return {MODEL_FILE}
 
 
 def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, bytes]]:

@@ -295,3 +295,20 @@ def test_unfitted_autoencoder_methods_raise_not_fitted():
     for method in ("reconstruction_error", "latent_unique"):
         with pytest.raises(NotFittedError):
             getattr(AutoencoderDetector(), method)(np.zeros((2, 3)))
+
+
+def test_saving_again_replaces_a_model_but_never_a_users_files_beside_it(saved, tmp_path, capsys):
+    # A model folder that also held a user's notes (or a report written into it) was replaced whole: they went.
+    log, folder, *_ = saved
+    again = tmp_path / "model"
+    shutil.copytree(folder, again)
+    assert main(["detect", str(log), "--method", "tfidf", "--out", str(tmp_path / "s.csv"), "--save-model",
+                 str(again)]) == 0  # an earlier model alone: replaced
+    (again / "notes.txt").write_text("mine")
+    assert main(["detect", str(log), "--method", "tfidf", "--out", str(tmp_path / "s2.csv"), "--save-model",
+                 str(again)]) != 0
+    assert "notes.txt" in capsys.readouterr().err and (again / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "s2.csv").exists()
+    with pytest.raises(Exception, match="notes.txt"):
+        save_model(again, load_model(again))
+    assert (again / "notes.txt").exists()
