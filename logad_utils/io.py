@@ -534,10 +534,13 @@ def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: i
             done += batch
             pending = pending[batch:]
     if (exc := _read_error(text)) is not None:
-        read = done + len(pending) + bool(tail)
+        read = done + len(pending)
         if on_error is None or not read:
             raise LogInputError(f"{path}: read failed ({exc})")
-        on_error(f"the rest of {path} after line {read} (read failed: {exc})")
+        # The line the damage cut ("21:59:02  284") is no line the log wrote: read, it scored as the top anomaly.
+        on_error(f"the rest of {path} after line {read} (read failed: {exc}"
+                 + (f"; line {read + 1}, cut by the damage, left out)" if tail else ")"))
+        tail = ""
     if tail:  # a line, even if only NULs
         pending.append(past_nuls(tail))
     for start in range(0, len(pending), batch):
