@@ -628,18 +628,29 @@ def cmd_generate(args: argparse.Namespace) -> None:
     print(f"wrote {_shown(log_path)}, {_shown(labels_path)} and {_shown(incidents_path_for(log_path))}")
 
 
-def cmd_formats(args: argparse.Namespace) -> None:
+def cmd_formats(args: argparse.Namespace) -> int | None:
     """``logad formats``: list presets with their format strings, or describe the layout of one log."""
     from .formats import PRESETS
 
     if args.detect:
-        from .io import describe_layout, resolve_paths
+        from .io import LogInputError, describe_layout, resolve_paths
 
-        # A directory or glob: each file has its own layout.
-        for i, path in enumerate(resolve_paths(args.detect)):
-            print("\n" * bool(i) + "\n".join(f"{key:13s} {_shown(value)}"
-                                            for key, value in describe_layout(path).items()))
-        return
+        # A directory or glob: each file has its own layout; one that cannot be read is said and skipped, as
+        # parse skips it, not the end of the listing.
+        problems: list[str] = []
+        paths = resolve_paths(args.detect, problems)
+        for i, path in enumerate(paths):
+            try:
+                lines = [f"{key:13s} {_shown(value)}" for key, value in describe_layout(path).items()]
+            except LogInputError as exc:
+                if len(paths) == 1:
+                    raise
+                problems.append(str(exc))
+                continue
+            print("\n" * bool(i) + "\n".join(lines))
+        for problem in problems:
+            print(f"warning: skipped {_shown(problem)}", file=sys.stderr)
+        return EXIT_PARTIAL if problems else None
     for name, fmt in PRESETS.items():
         print(f"{name:12s} {fmt.pattern or '(JSON object per line; --json-key names the message)'}")
 

@@ -353,3 +353,14 @@ def test_generate_and_output_paths_say_what_is_wrong_in_one_line(small_log, tmp_
     assert "--lines must be from 1 to 20,000,000" in capsys.readouterr().err
     assert main(["detect", str(small_log), "--out", str(small_log / "x.csv")]) == 1
     assert f"{small_log} is a file, not a folder" in capsys.readouterr().err
+
+
+def test_format_detection_of_a_folder_lists_every_readable_file_and_names_the_others(tmp_path, capsys):
+    # A binary file or a link to nothing in the folder stopped the whole listing with exit 1.
+    (tmp_path / "a.log").write_text("".join(f"2026-01-01 10:00:{i:02d} INFO app: ok {i}\n" for i in range(30)))
+    (tmp_path / "b.log").write_bytes(b"\x00\x01\x02binary\x00\x00")
+    (tmp_path / "c.log").symlink_to(tmp_path / "gone")
+    (tmp_path / "d.log").write_text("".join(f"Mar  1 10:00:{i:02d} host cron[1]: ran {i}\n" for i in range(30)))
+    assert main(["formats", "--detect", str(tmp_path)]) == 3
+    out = capsys.readouterr()
+    assert out.out.count("layout ") == 2 and "b.log: looks like a binary" in out.err and "c.log" in out.err
