@@ -763,6 +763,8 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
         setattr(total, name, getattr(total, name) + getattr(part, name))
     if part.untimed_source and not total.untimed_source:
         total.untimed_source, total.untimed_line = part.untimed_source, part.untimed_line + offset
+    if part.truncated_source and not total.truncated_source:
+        total.truncated_source, total.truncated_line = part.truncated_source, part.truncated_line + offset
     for source, n in part.unparsed_files.items():
         total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
     for warning in part.warnings:

@@ -84,6 +84,8 @@ class ReadReport:
     unparsed_files: dict[str, int] = field(default_factory=dict)
     continuation: int = 0
     truncated: int = 0
+    truncated_source: str = ""  # the first of them: its file
+    truncated_line: int = 0  # ... and line number
     untimed: int = 0  # events that match a format with a time but whose time is missing or unreadable
     untimed_source: str = ""  # the first of them: its file
     untimed_line: int = 0  # ... and line number
@@ -105,7 +107,12 @@ class ReadReport:
         if unparsed:  # a chunk holds lines of one file
             source = str(chunk["source"].iloc[0])
             self.unparsed_files[source] = self.unparsed_files.get(source, 0) + unparsed
-        self.truncated += int(chunk["truncated"].sum())
+        cut = chunk["truncated"].to_numpy(dtype=bool)
+        if cut.any():
+            self.truncated += int(cut.sum())
+            if not self.truncated_source:
+                self.truncated_source = str(chunk["source"].iloc[0])
+                self.truncated_line = int(chunk["line_no"].iloc[cut.argmax()])
         heads = (chunk["event_line_no"] == chunk["line_no"]).to_numpy()
         self.continuation += int((~heads).sum())
         if "timestamp" in chunk:
@@ -135,7 +142,8 @@ class ReadReport:
                                  "log emptied while written to leaves)")
         if self.truncated:
             self.warnings.append(f"{self.truncated} line(s) longer than {MAX_LINE_CHARS} characters "
-                                 "truncated for analysis")
+                                 f"truncated for analysis (the first at {self.truncated_source}:"
+                                 f"{self.truncated_line})")
         if self.untimed:
             self.warnings.append(f"{self.untimed} line(s) matched the format without a readable time (the first at "
                                  f"{self.untimed_source}:{self.untimed_line}); they carry no timestamp")

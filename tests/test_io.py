@@ -647,6 +647,8 @@ def test_a_json_record_longer_than_the_cut_keeps_its_time_and_level(tmp_path):
     assert big["event_line_no"] == 6 and big["level"] == "ERROR"
     assert big["timestamp"] == pd.Timestamp("2026-01-01 10:00:30")
     assert len(big["content"]) == MAX_LINE_CHARS and bool(big["truncated"])
+    # The warning says where (it named no file).
+    assert any(f"(the first at {path}:6)" in w for w in frame.attrs["read_report"]["warnings"])
 
 
 def test_a_csv_cell_over_the_csv_modules_limit_is_read_cut(tmp_path):
