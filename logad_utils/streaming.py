@@ -518,6 +518,7 @@ class StreamRun:
     chunk_lines: int = CHUNK_LINES
     kept: KeptLines | None = None
     states: dict[str, tuple | None] = field(default_factory=dict)  # each file's size and change time, as read
+    reading: str = ""  # the file the second pass reads now
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The input's line chunks again (second pass), with the format found in the first; a file changed since
@@ -525,7 +526,10 @@ class StreamRun:
         years: dict = {}  # rotated logs' year rollers, carried from file to file as in the first pass
         for path in self.report.files:
             if path in self.states and self.states[path] != _file_state(path):  # an empty file has none
+                if not os.path.exists(path):
+                    raise LogInputError(f"{path}: input removed while it was read (between the two passes)")
                 raise LogInputError(f"{path}: input changed while it was read (its size or change time differ)")
+            self.reading = path
             found = self.report.formats.get(path, self.fmt)
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.
             fmt = self.fmt if self.fmt != "auto" or found not in PRESETS else found
@@ -537,7 +541,8 @@ class StreamRun:
         """The next n lines' table ids (n,) from the spill file."""
         ids = np.fromfile(self.spill, dtype=np.int32, count=n)
         if len(ids) != n:
-            raise LogInputError("input changed while it was read (more lines than in the first pass)")
+            where = f"{self.reading}: " if self.reading else ""
+            raise LogInputError(f"{where}input changed while it was read (more lines than in the first pass)")
         return table_ids(ids)
 
     def times(self) -> Stamps:

@@ -332,7 +332,7 @@ def test_a_parse_keeps_no_times_for_the_routine_rule(log):
     assert len(count_keys(log).times().keys) > 0
 
 
-@pytest.mark.parametrize("change", ["shrink", "reorder"])
+@pytest.mark.parametrize("change", ["shrink", "reorder", "remove"])
 def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(tmp_path, monkeypatch, capsys, change):
     # logrotate's copytruncate, or a rewrite, between parse's first pass and its second (CSV output re-reads the
     # log): fewer rows, or rows whose templates belong to other lines, were written with exit 0.
@@ -345,14 +345,18 @@ def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(t
     def rewritten(run):
         lines = path.read_text().splitlines(keepends=True)
         before = path.stat().st_mtime_ns
-        path.write_text("".join(lines[:200] if change == "shrink" else lines[::-1]))
-        os.utime(path, ns=(before + 10**9, before + 10**9))  # a second later, on a clock of whole seconds too
+        if change == "remove":
+            path.unlink()
+        else:
+            path.write_text("".join(lines[:200] if change == "shrink" else lines[::-1]))
+            os.utime(path, ns=(before + 10**9, before + 10**9))  # a second later, on a clock of whole seconds too
         yield from first_pass(run)
 
     monkeypatch.setattr(streaming.StreamRun, "chunks", rewritten)
     out = tmp_path / "parsed.csv"
     assert main(["parse", str(path), "--out", str(out)]) == 1
-    assert "input changed while it was read" in capsys.readouterr().err and not out.exists()
+    said = "input removed while it was read" if change == "remove" else "input changed while it was read"
+    assert f"{path}: {said}" in capsys.readouterr().err and not out.exists()
 
 
 def test_an_empty_file_beside_a_log_is_no_change_between_the_passes(tmp_path, capsys):
