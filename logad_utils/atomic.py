@@ -36,19 +36,29 @@ def _temp_name(path: Path) -> Path:
 
 
 def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+    """Remove a file or folder if it is there; one that cannot be removed (a read-only file system, where none
+    was written either) is left: the error that matters is the one that stopped the write."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 @contextmanager
 def _guarded(path: Path, tmp: Path) -> Iterator[None]:
-    """Remove ``tmp`` unless the block ends normally; turn OS errors into one-line OutputErrors."""
+    """Remove ``tmp`` unless the block ends normally; turn OS errors of the output into one-line OutputErrors
+    naming it (not its temporary name). An error of another file (an input gone while read) stays its own."""
     try:
         yield
     except OSError as exc:
         _remove(tmp)
+        named = Path(exc.filename) if exc.filename else None
+        if named is not None and named != path.parent and not any(p == named or p in named.parents
+                                                                  for p in (tmp, path)):
+            raise
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
         _remove(tmp)

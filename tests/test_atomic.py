@@ -196,3 +196,23 @@ def test_file_size_limit_gives_one_clear_line_and_no_partial_output(tmp_path, ar
     for name in finished_names(out):
         if name.endswith(".csv"):
             pd.read_csv(out / name)
+
+
+def test_an_error_of_another_file_inside_a_write_is_not_blamed_on_the_output(tmp_path):
+    # An input gone while the output was written (Dask's second pass) was reported as "out.csv: cannot write".
+    from logad_utils.atomic import OutputError, write_with
+
+    gone = tmp_path / "app.log"
+
+    def read_gone(tmp):
+        gone.read_text()
+
+    with pytest.raises(FileNotFoundError) as caught:
+        write_with(tmp_path / "out.csv", read_gone)
+    assert caught.value.filename == str(gone) and not list(tmp_path.iterdir())
+
+    def full(tmp):
+        raise OSError(28, "No space left on device", str(tmp))
+
+    with pytest.raises(OutputError, match=r"out\.csv: cannot write \(No space left on device\)"):
+        write_with(tmp_path / "out.csv", full)
