@@ -25,7 +25,11 @@ from .malloc import release_free_memory
 
 __all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Options that do not go together: exit code 2, as argparse's own usage errors."""
 
 
 class CliError(Exception):
@@ -303,12 +307,12 @@ def _engine(args: argparse.Namespace):
 
     if args.engine is None:
         if args.scheduler or args.workers:
-            raise CliError("--scheduler and --workers need --engine dask")
+            raise UsageError("--scheduler and --workers need --engine dask")
         return nullcontext(streaming)
     if args.scheduler and args.workers:
-        raise CliError("give --scheduler or --workers, not both")
+        raise UsageError("give --scheduler or --workers, not both")
     if args.workers is not None and args.workers < 1:
-        raise CliError("--workers must be at least 1")
+        raise UsageError("--workers must be at least 1")
     from .distributed import DaskEngine, connect
 
     if args.scheduler:
@@ -324,13 +328,13 @@ def _engine(args: argparse.Namespace):
 def _detector_params(args: argparse.Namespace) -> dict:
     params = {"contamination": args.contamination, "percentile": args.percentile}
     if args.contamination is not None and args.percentile is not None:
-        raise CliError("give --contamination or --percentile, not both: each sets the threshold")
+        raise UsageError("give --contamination or --percentile, not both: each sets the threshold")
     if args.scorer and args.method != "tfidf":
-        raise CliError("--scorer applies to --method tfidf only")
+        raise UsageError("--scorer applies to --method tfidf only")
     if args.features and args.method != "autoencoder":
-        raise CliError("--features applies to --method autoencoder only")
+        raise UsageError("--features applies to --method autoencoder only")
     if args.bert_model and args.method == "tfidf":
-        raise CliError("--model applies to --method bert and autoencoder only")
+        raise UsageError("--model applies to --method bert and autoencoder only")
     # A folder as an absolute path: a saved model must find its BERT model wherever it is scored from.
     model = os.path.abspath(args.bert_model) if args.bert_model and os.path.isdir(args.bert_model) else args.bert_model
     if args.method == "tfidf":
@@ -356,7 +360,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if args.projector_dir:
         if args.engine:
-            raise CliError("--projector-dir is not available with --engine dask")
+            raise UsageError("--projector-dir is not available with --engine dask")
         # The projector export needs every line's vector: the in-memory path.
         return _detect_in_memory(args, out, start)
     miner = LogTemplateMiner()
@@ -533,7 +537,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     split = args.at is not None
     if split != bool(args.paths) or (split and (args.baseline or args.target)) \
             or (not split and not (args.baseline and args.target)):
-        raise CliError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
+        raise UsageError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
     out = _output_folder(args.out, COMPARE_FILES.values())
     _leave_out_outputs(args, named=[out / name for name in COMPARE_FILES.values()])
     start = time.perf_counter()
@@ -622,7 +626,7 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
     out = _check_writable(Path(args.out), (".jrn", ".log", ".txt"))
     if not 1 <= args.lines <= MAX_GENERATED:
-        raise CliError(f"--lines must be from 1 to {MAX_GENERATED:,} (the log is built in memory; join runs of other "
+        raise UsageError(f"--lines must be from 1 to {MAX_GENERATED:,} (the log is built in memory; join runs of other "
                        f"--seed for more)" if args.lines > 0 else "--lines must be at least 1")
     log_path, labels_path = write_log(out, n_lines=args.lines, seed=args.seed)
     print(f"wrote {_shown(log_path)}, {_shown(labels_path)} and {_shown(incidents_path_for(log_path))}")
@@ -672,6 +676,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = func(args) or EXIT_OK
             sys.stdout.flush()  # here, where a reader that went away is known (BrokenPipeError below)
             return code
+    except UsageError as exc:
+        print(f"logad: error: {_shown(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError, ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {_shown(exc)}", file=sys.stderr)

@@ -673,7 +673,7 @@ def _windows(y_sums: np.ndarray, mu: np.ndarray, phi: np.ndarray, alive: np.ndar
 def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[int, int]], kind: str,
                   log_cut: float) -> list[tuple[str, int, int, float, float, float]]:
     """(kind, first bucket, end bucket, score, expected, observed) of windows (b,) of one template, touching ones
-    and the pieces of one raised rate (:func:`_one_burst`) joined."""
+    joined."""
     upper = kind == "burst"
     runs: list[list[int]] = []
     for a, z in sorted(spans):
@@ -682,7 +682,7 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
         if len(inside) == 0:
             continue
         a, z = int(inside[0]), int(inside[-1]) + 1
-        if runs and (a <= runs[-1][1] or upper and _one_burst(y, mu, runs[-1], (a, z))):
+        if runs and a <= runs[-1][1]:
             runs[-1][1] = max(runs[-1][1], z)
         else:
             runs.append([a, z])
@@ -693,19 +693,6 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
         if logp < log_cut:
             out.append((kind, a, z, -logp / np.log(10), expected, observed))
     return out
-
-
-def _one_burst(y: np.ndarray, mu: np.ndarray, before: Sequence[int], after: tuple[int, int]) -> bool:
-    """Whether two burst windows (first, end bucket) of counts y (b,) against mu (b,) are one raised rate cut by a
-    dip (a rate doubled for 12 hours came out as 18 bursts): apart by less than either lasts, and the stretch from
-    the first's start to the second's end, dip included, still nearer the windows' rate than the expected one
-    (their geometric middle). A job's bursts an hour apart stay apart; so do drops (two outages are two).
-    """
-    (a, z), (c, d) = before, after
-    if c - z > min(z - a, d - c):
-        return False
-    ratio = (y[a:z].sum() + y[c:d].sum()) / max(mu[a:z].sum() + mu[c:d].sum(), 1e-12)
-    return bool(y[a:d].sum() >= np.sqrt(ratio) * mu[a:d].sum())
 
 
 def _linear_quantiles(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:
@@ -1096,21 +1083,18 @@ def _shift_splits(counts: TemplateCounts, slots: int) -> np.ndarray:
 
 def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
     """Drops of a template while a silence, gone or new alert of the same template says it was absent are left
-    out, and so are a new template's drops to no line at all: it is absent again, as before it was new (a storm
-    of a never-seen message that ended read as a drop of it)."""
+    out."""
     quiet = [(c, -np.inf if kind == "new" else a, z) for kind, c, a, z, *_ in alerts
              if kind in ("silence", "gone", "new")]
-    new = {c for kind, c, *_ in alerts if kind == "new"}
     return [al for al in alerts if al[0] != "drop"
-            or not (any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)
-                    or (al[1] in new and al[6] == 0))]
+            or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
 
 
 def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
     """Bursts (drops) of a template that recur at a regular period are its routine, as a regular template is
     (the silence rule): at least ``MIN_ROUTINE`` of them, the 10th to 90th percentiles of the gaps between their
     starts within half and twice the median gap, one in at least half of the periods from the first to the
-    last, and together at most ``ROUTINE_DUTY`` of the time from the first's start to the last's end. A batch
+    last, and bursts together at most ``ROUTINE_DUTY`` of the time from the first's start to the last's end. A batch
     job every two hours in a log of less than two days has no daily profile to expect it by.
     Without a daily profile (``rolling``), a template's drops may also come in pairs, two a period: those a
     rolling baseline shows at both edges of a job's long pause (:func:`_paired`); those off its two places stay.
@@ -1124,9 +1108,9 @@ def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
         pairs = np.array(sorted(pairs), dtype=float)
         times = pairs[:, 0]
         # A job's bursts leave the log quiet between them; a rate raised for hours, cut into back-to-back
-        # windows, fills the stretch they span and is no routine.
+        # windows, fills the stretch they span and is no routine. (A job's pauses may fill most of it: drops.)
         duty = (pairs[:, 1] - pairs[:, 0]).sum() / max(pairs[:, 1].max() - times[0], 1e-12)
-        if duty <= ROUTINE_DUTY and _recur(times):
+        if (kind == "drop" or duty <= ROUTINE_DUTY) and _recur(times):
             routine |= {(kind, c, a) for a in times}
         elif rolling and kind == "drop":
             routine |= {(kind, c, a) for a in times[_paired(times)]}

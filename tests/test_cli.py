@@ -364,3 +364,11 @@ def test_format_detection_of_a_folder_lists_every_readable_file_and_names_the_ot
     assert main(["formats", "--detect", str(tmp_path)]) == 3
     out = capsys.readouterr()
     assert out.out.count("layout ") == 2 and "b.log: looks like a binary" in out.err and "c.log" in out.err
+
+
+@pytest.mark.parametrize("argv", [["--contamination", "0.1", "--percentile", "95"], ["--workers", "2"],
+                                  ["--method", "bert", "--scorer", "knn"]])
+def test_options_that_do_not_go_together_are_a_usage_error(small_log, tmp_path, argv, capsys):
+    # They exited 1, as a failed run does; the README gives 2 for usage, as argparse's own errors.
+    assert main(["detect", str(small_log), "--out", str(tmp_path / "s.csv"), *argv]) == 2
+    assert capsys.readouterr().err.startswith("logad: error: ")

@@ -446,7 +446,7 @@ def test_cli_engine_dask_on_a_running_scheduler(client, log, tmp_path, capsys):
     assert main(argv) == 0  # an earlier run's folder is replaced
     assert "lines 3000" in capsys.readouterr().out
     _assert_same_scores(pd.read_parquet(out), *_reference_scores(log))
-    assert main(["detect", str(log), "--out", str(tmp_path / "x.csv"), "--workers", "2"]) == 1
+    assert main(["detect", str(log), "--out", str(tmp_path / "x.csv"), "--workers", "2"]) == 2  # usage
     assert "--engine dask" in capsys.readouterr().err
 
 
