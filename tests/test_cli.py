@@ -349,7 +349,7 @@ def test_generate_and_output_paths_say_what_is_wrong_in_one_line(small_log, tmp_
     with pytest.raises(SystemExit):
         main(["generate", "--seed", "-1", "--out", str(tmp_path / "g.jrn")])
     assert "--seed: seed must be a whole number from 0" in capsys.readouterr().err
-    assert main(["generate", "--lines", str(10**11), "--out", str(tmp_path / "g.jrn")]) == 1
+    assert main(["generate", "--lines", str(10**11), "--out", str(tmp_path / "g.jrn")]) == 2  # usage
     assert "--lines must be from 1 to 20,000,000" in capsys.readouterr().err
     assert main(["detect", str(small_log), "--out", str(small_log / "x.csv")]) == 1
     assert f"{small_log} is a file, not a folder" in capsys.readouterr().err

@@ -270,7 +270,8 @@ def test_cli_split_mistakes_are_one_line_errors(tmp_path, capsys, argv, message)
     blank = tmp_path / "blank.log"
     blank.write_text("\n  \n\n")
     names = {"log": str(log), "untimed": str(untimed), "blank": str(blank), "out": str(tmp_path / "o")}
-    assert main(["compare"] + [a.format(**names) for a in argv]) == 1
+    usage = "--baseline PATH" in message or "or PATH... --at TIME" in message  # which sides: exit 2, usage
+    assert main(["compare"] + [a.format(**names) for a in argv]) == (2 if usage else 1)
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and not (tmp_path / "o" / "compare.csv").exists()
 
