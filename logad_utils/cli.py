@@ -617,7 +617,7 @@ def _export_projector(args: argparse.Namespace, detector, frame: pd.DataFrame, s
 
     export = export_lines(frame, detector, out_dir=args.projector_dir, run=args.method, scores=scores, labels=labels,
                           safe_formulas=args.safe_formulas)
-    print(export.summary())
+    print(_shown(export.summary()))
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
@@ -642,8 +642,8 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
         # A directory or glob: each file has its own layout; one that cannot be read is said and skipped, as
         # parse skips it, not the end of the listing.
         problems: list[str] = []
-        paths = resolve_paths(args.detect, problems)
-        for i, path in enumerate(paths):
+        described = 0
+        for path in (paths := resolve_paths(args.detect, problems)):
             try:
                 lines = [f"{key:13s} {_shown(value)}" for key, value in describe_layout(path).items()]
             except LogInputError as exc:
@@ -651,7 +651,10 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
                     raise
                 problems.append(str(exc))
                 continue
-            print("\n" * bool(i) + "\n".join(lines))
+            print("\n" * bool(described) + "\n".join(lines))
+            described += 1
+        if not described:
+            raise LogInputError("no readable log file among the inputs: " + "; ".join(problems))
         for problem in problems:
             print(f"warning: skipped {_shown(problem)}", file=sys.stderr)
         return EXIT_PARTIAL if problems else None

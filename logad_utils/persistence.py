@@ -197,13 +197,14 @@ def _write(folder: Path, meta: dict, files: dict[str, bytes], detector: BaseLogD
 
 
 def model_files(folder: str | Path) -> set[str]:
-    """The names (set) a saved model's manifest lists in ``folder``, itself included; only the manifest when it
-    does not read."""
+    """The names (set) a saved model writes in ``folder``: the files its manifest lists and those every model
+    writes (a damaged manifest lists none)."""
+    always = {MODEL_FILE, TEMPLATES_FILE, DETECTOR_FILE, ARRAYS_FILE}
     try:
         listed = json.loads((Path(folder) / MODEL_FILE).read_bytes()).get("files", {})
-        return {MODEL_FILE, *(name for name in listed if isinstance(name, str))}
+        return always | {name for name in listed if isinstance(name, str)}
     except (OSError, ValueError, AttributeError):
-        return {MODEL_FILE}
+        return always
 
 
 def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, bytes]]:

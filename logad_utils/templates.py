@@ -1714,9 +1714,12 @@ def template_health(template_ids: pd.DataFrame | Sequence[int] | np.ndarray,
 
 
 def _percent(share: float) -> str:
-    """A share as a whole percent, with a decimal where rounding would say all (or none) when it is not."""
-    text = f"{share:.0%}"
-    return f"{share:.1%}" if text in ("0%", "100%") and 0 < share < 1 else text
+    """A share as a whole percent, with decimals where rounding would say all (or none) when it is not."""
+    for places in range(4):
+        text = f"{share:.{places}%}"
+        if not (0 < share < 1) or float(text[:-1]) not in (0.0, 100.0):
+            return text
+    return "under 0.001%" if share < 0.5 else "over 99.999%"
 
 
 def health_line(health: dict) -> str:

@@ -232,6 +232,9 @@ def test_log_text_and_file_names_reach_the_terminal_escaped(tmp_path, capsys):
     assert "\x1b" not in out.out + out.err and "\x07" not in out.out + out.err
     assert "odd\\x1b[31mname.log" in out.out and "ok \\x1b]0;pwned\\x07\\x1b[2J" in out.out
     assert "--logdir '" in out.out and "my out;\\x1b[2J/projector'" in out.out
+    assert main(["detect", str(path), "--out", str(tmp_path / "s.csv"), "--projector-dir",
+                 str(tmp_path / "pj\x1b[31m")]) == 0
+    assert "\x1b" not in capsys.readouterr().out
 
 
 def test_known_good_logs_read_in_another_format_than_the_input_are_a_warning(tmp_path, capsys):
@@ -364,6 +367,11 @@ def test_format_detection_of_a_folder_lists_every_readable_file_and_names_the_ot
     assert main(["formats", "--detect", str(tmp_path)]) == 3
     out = capsys.readouterr()
     assert out.out.count("layout ") == 2 and "b.log: looks like a binary" in out.err and "c.log" in out.err
+    assert not out.out.startswith("\n")
+    (tmp_path / "a.log").unlink()
+    (tmp_path / "d.log").write_bytes(b"\x00\x00binary too\x00")
+    assert main(["formats", "--detect", str(tmp_path)]) == 1  # nothing described: an error, not a partial run
+    assert "no readable log file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["--contamination", "0.1", "--percentile", "95"], ["--workers", "2"],

@@ -160,3 +160,10 @@ def test_projector_metadata_escapes_formulas_unless_asked_not_to(tmp_path):
         rows = [line.split("\t") for line in export.metadata_path.read_text(encoding="utf-8").splitlines()[1:]]
         assert [(r[0][0] == "'", r[2][0] == "'") for r in rows] == [(safe, safe)] * 4
         assert rows[1][6] == "-1"  # numbers stay numbers
+
+
+def test_a_file_names_direction_override_in_a_note_is_shown_not_obeyed():
+    # A file named "a\u202egol.log" reversed the rest of its note: the line number and the words after it.
+    note = "12 line(s) without a readable time (the first at a\u202egol.log:6); they carry no timestamp"
+    page = render_report(ReportContent(title="t", summary={}, notes=[note]))
+    assert "\u202e" not in page and "a\\u202egol.log:6" in page

@@ -304,6 +304,9 @@ def test_saving_again_replaces_a_model_but_never_a_users_files_beside_it(saved, 
     shutil.copytree(folder, again)
     assert main(["detect", str(log), "--method", "tfidf", "--out", str(tmp_path / "s.csv"), "--save-model",
                  str(again)]) == 0  # an earlier model alone: replaced
+    (again / persistence.MODEL_FILE).write_text("{trunc")  # a damaged manifest: still a model logad wrote
+    assert main(["detect", str(log), "--method", "tfidf", "--out", str(tmp_path / "s1.csv"), "--save-model",
+                 str(again)]) == 0
     (again / "notes.txt").write_text("mine")
     assert main(["detect", str(log), "--method", "tfidf", "--out", str(tmp_path / "s2.csv"), "--save-model",
                  str(again)]) != 0

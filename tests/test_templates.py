@@ -591,6 +591,8 @@ def test_template_health_warns_on_poor_templates():
     assert swallowed["status"] == "warn" and "95%" in swallowed["reasons"][0]
     nearly = template_health(np.r_[np.zeros(998, dtype=int), 1, 2])  # 99.8 %, not "100%" of the lines
     assert "holds 99.8% of the lines" in nearly["reasons"][0]
+    nearer = template_health(np.r_[np.zeros(9996, dtype=int), 1, 2, 3, 4])
+    assert "holds 99.96% of the lines" in nearer["reasons"][0]
     assert template_health([0] * 10)["status"] == "ok"  # too few lines to judge
     assert template_health(np.array([-1, -1]))["templates"] == 0
 
