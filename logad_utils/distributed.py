@@ -51,7 +51,8 @@ from .masking import Masker
 from .embeddings import preset_vectors
 from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, Stamps, bound_times, check_read,
                         continuation_positions, event_starts, fit_score, join_lean, join_positions, key_positions,
-                        key_times, lean_rows, order_ids, parse_rows, score_keys, score_rows, table_ids, write_frames)
+                        key_times, lean_rows, log_bounds, order_ids, parse_rows, score_keys, score_rows, table_ids,
+                        write_frames)
 
 __all__ = ["Partition", "DaskEngine", "ClusterError", "connect", "plan_partitions", "split_points", "SUCCESS"]
 
@@ -668,7 +669,7 @@ class DaskEngine:
                 _add_counts(report, counted, offset)
             del futures
             if run.order is not None:
-                run.order.file_bounds = np.array(file_starts + [position], dtype=np.int64)
+                run.order.file_bounds = log_bounds(list(lines_before), file_starts, position)
             while len(times) > 1:
                 times = [self.client.submit(merge_times, *two, pure=False) for two in zip(times[::2], times[1::2])] \
                     + times[len(times) - len(times) % 2:]

@@ -33,7 +33,7 @@ import pandas as pd
 
 from .atomic import FREE_TEXT, atomic_path
 from .formats import PRESETS
-from .io import NAT, LogInputError, ReadReport, iter_log_chunks, timestamps_ns
+from .io import NAT, LogInputError, ReadReport, iter_log_chunks, rotation_stem, timestamps_ns
 from .masking import Masker
 from .spreadsheet import escape_formulas
 from .templates import LogTemplateMiner, template_ids, template_text
@@ -548,7 +548,17 @@ class StreamRun:
     def times(self) -> Stamps:
         """What the detector's routine and storm rules read of the lines' times and order (:class:`Stamps`)."""
         bounds = np.cumsum([0, *self.lines.values()])  # files in input order
-        return self.stamps.stamps()._replace(order=SpilledOrder(self.spill, file_bounds=bounds))
+        return self.stamps.stamps()._replace(order=SpilledOrder(self.spill, file_bounds=log_bounds(
+            list(self.lines), bounds[:-1], int(bounds[-1]))))
+
+
+def log_bounds(names: Sequence[str], starts: Sequence[int], end: int) -> np.ndarray:
+    """Each log's first line position, then the line count ``end`` (l + 1,), from its files' names and first
+    positions in input order: files of one rotated log read one after another are one log (a storm goes on
+    across a rotation)."""
+    stems = [rotation_stem(str(name)) for name in names]
+    kept = [start for i, start in enumerate(starts) if i == 0 or stems[i] != stems[i - 1]]
+    return np.array([*kept, end], dtype=np.int64)
 
 
 def _file_state(path: str) -> tuple | None:
