@@ -148,7 +148,13 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
-                     levelless=has_header and "level" not in _header_columns(fmt))
+                     levelless=has_header and not _program_level(fmt))
+
+
+def _program_level(fmt: LogFormat) -> bool:
+    """Whether the header gives the program's own level: a level field or key. A syslog priority's severity is
+    the transport's, stamped alike on every line of a program's trace, as a container runtime's stream is."""
+    return "level" in _header_columns(fmt) and (fmt.json_key is not None or "Level" in fmt.fields)
 
 
 def _header_columns(fmt: LogFormat) -> list[str]:

@@ -598,3 +598,14 @@ def test_a_journal_separator_is_an_event_of_its_own_and_a_crash_keeps_the_time_o
         expected = [n if line else i + 1 for i, (n, line) in enumerate(zip(expected, lines))]
         assert frame["event_line_no"].tolist() == expected, crash[0]
         assert pd.isna(frame["event"].iloc[5]) == own
+
+
+def test_a_trace_under_a_syslog_priority_is_one_event():
+    # The priority's severity is the transport's, stamped on every line: the header gives no level of the
+    # program's, so the trace's lines under it join their event as under syslog without a priority.
+    trace = ["ERROR request failed", "java.lang.IllegalStateException: boom", "\tat com.acme.Web.handle(Web.java:42)",
+             "Caused by: java.io.IOException: disk", "\tat com.acme.Disk.write(Disk.java:3)"]
+    lines = [f"<14>Mar  1 10:00:0{i} web app[7]: {t}" for i, t in enumerate(["ok", *trace, "ok"])]
+    for prefix in ("", "<14>"):
+        frame = parse_lines([line.replace("<14>", prefix) for line in lines])
+        assert frame["event_line_no"].tolist() == [1, 2, 2, 2, 2, 2, 7]
