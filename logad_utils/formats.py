@@ -214,9 +214,7 @@ class LogFormat:
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
             return self.time_fields
-        # A <Zone> beside a time is the time's: a format string copied from formats --detect read -0700 as UTC.
-        fields = tuple(f for f in self.fields if f in TIME_FIELDS)
-        return fields + ("Zone",) if fields and "Zone" in self.fields else fields
+        return tuple(f for f in self.fields if f in TIME_FIELDS)
 
     def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """Split lines into fields.

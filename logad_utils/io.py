@@ -668,7 +668,8 @@ def _spelling(fmt: LogFormat) -> str:
             if fmt.text_messages is not None else "auto (structured lines have no format string)"
     if fmt.name in PRESETS or (fmt.name.endswith("+json") and fmt.name[:-5] in PRESETS):
         return fmt.name
-    return f"{fmt.pattern} (its fields then match any text, not only what inference saw in them)"
+    zone = ", and a <Zone> is no part of the time" if "Zone" in (fmt.time_fields or ()) else ""
+    return f"auto (the format string above adjusts it, but its fields then match any text{zone})"
 
 
 def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:
