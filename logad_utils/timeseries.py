@@ -153,7 +153,6 @@ ALPHA = 0.05
 SILENCE_PERIODS = 3.5
 MIN_RECURRENCES = 12
 MIN_ROUTINE = 4  # bursts or drops of one template that may make a routine (three gaps to judge a period by)
-ROUTINE_DUTY = 0.5  # the most of their stretch that routine bursts fill: a job runs, then the log is quiet
 WARMUP = 0.1
 OUTLIER_P = 0.05  # buckets left out of the next baseline fit
 REFITS = 3
@@ -1093,24 +1092,19 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
 def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
     """Bursts (drops) of a template that recur at a regular period are its routine, as a regular template is
     (the silence rule): at least ``MIN_ROUTINE`` of them, the 10th to 90th percentiles of the gaps between their
-    starts within half and twice the median gap, one in at least half of the periods from the first to the
-    last, and bursts together at most ``ROUTINE_DUTY`` of the time from the first's start to the last's end. A batch
-    job every two hours in a log of less than two days has no daily profile to expect it by.
+    starts within half and twice the median gap, and one in at least half of the periods from the first to the
+    last. A batch job every two hours in a log of less than two days has no daily profile to expect it by.
     Without a daily profile (``rolling``), a template's drops may also come in pairs, two a period: those a
     rolling baseline shows at both edges of a job's long pause (:func:`_paired`); those off its two places stay.
     """
-    spans: dict[tuple, list[tuple[float, float]]] = {}
-    for kind, c, a, z, *_ in alerts:
+    starts: dict[tuple, list[float]] = {}
+    for kind, c, a, *_ in alerts:
         if kind in ("burst", "drop"):
-            spans.setdefault((kind, c), []).append((a, z))
+            starts.setdefault((kind, c), []).append(a)
     routine = set()
-    for (kind, c), pairs in spans.items():
-        pairs = np.array(sorted(pairs), dtype=float)
-        times = pairs[:, 0]
-        # A job's bursts leave the log quiet between them; a rate raised for hours, cut into back-to-back
-        # windows, fills the stretch they span and is no routine. (A job's pauses may fill most of it: drops.)
-        duty = (pairs[:, 1] - pairs[:, 0]).sum() / max(pairs[:, 1].max() - times[0], 1e-12)
-        if (kind == "drop" or duty <= ROUTINE_DUTY) and _recur(times):
+    for (kind, c), times in starts.items():
+        times = np.sort(times)
+        if _recur(times):
             routine |= {(kind, c, a) for a in times}
         elif rolling and kind == "drop":
             routine |= {(kind, c, a) for a in times[_paired(times)]}

@@ -138,6 +138,7 @@ def test_time_bounds_with_a_zone_blank_or_on_lines_without_times(model):
         untimed.set_filters(start="2024-05-01")
     assert untimed.select_templates(2).summary().n_lines == 3  # one id, not a list
     assert untimed.select_templates({1, 2}).summary().n_lines == 13  # or a set, as a list
+    assert untimed.select_templates(np.array(2)).summary().n_lines == 3
 
 
 def test_picked_patterns_stay_highlighted_through_filter_changes():

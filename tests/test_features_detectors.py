@@ -419,7 +419,7 @@ def test_a_spread_of_rounding_is_no_scale():
     assert _weighted_std(np.array([1e-9, 3e-9]), np.array([1, 1])) == pytest.approx(1e-9)
 
 
-@pytest.mark.parametrize("engine", ["local", "dask"])
+@pytest.mark.parametrize("engine", ["local", "dask", "in memory"])
 def test_a_storm_across_a_rotation_is_one_when_the_newer_file_is_mostly_storm(tmp_path, engine):
     # Rotated by size during a storm: app.log.1 ends in it, app.log is mostly storm. Each file's half read
     # app.log's share as a whole file beside another, and no line was flagged; one log's files are one log.
@@ -433,7 +433,8 @@ def test_a_storm_across_a_rotation_is_one_when_the_newer_file_is_mostly_storm(tm
     (tmp_path / "app.log.1").write_text("\n".join(lines[:cut]) + "\n")
     (tmp_path / "app.log").write_text("\n".join(lines[cut:end]) + "\n")
     out = tmp_path / "s.csv"
-    extra = ["--engine", "dask", "--workers", "1"] if engine == "dask" else []
+    extra = {"local": [], "dask": ["--engine", "dask", "--workers", "1"],
+             "in memory": ["--projector-dir", str(tmp_path / "pj")]}[engine]
     assert main(["detect", str(tmp_path / "app.log.1"), str(tmp_path / "app.log"), "--out", str(out), *extra]) == 0
     scores = pd.concat([pd.read_csv(p) for p in sorted(out.glob("*.csv"))]) if out.is_dir() else pd.read_csv(out)
     assert scores["is_anomaly"].sum() >= 0.9 * len(storm)

@@ -727,21 +727,3 @@ def test_times_as_strings_of_two_utc_offsets_read_in_utc():
     assert zoned.str[-6:].unique().tolist() == ["+01:00", "+02:00"]
     pd.testing.assert_frame_equal(find_trends(frame.assign(timestamp=zoned)).alerts, find_trends(frame).alerts)
 
-
-@pytest.mark.parametrize("seed", [1, 2])
-def test_a_rate_doubled_for_half_a_day_is_a_burst_not_a_routine_of_windows(seed):
-    # Cut into back-to-back windows whose starts came at a steady pace, a rate doubled for 12 hours was taken
-    # for a recurring job and every window was dropped: no alert. A job's bursts leave the log quiet between.
-    rng = np.random.default_rng(seed)
-    span, lo, hi = 4 * DAY, 3.5 * DAY, 4 * DAY
-    api = np.sort(rng.uniform(0, span, rng.poisson(0.3 * span)))
-    cache = np.sort(np.r_[rng.uniform(0, span, rng.poisson(0.05 * span)),
-                          rng.uniform(lo, hi, rng.poisson(0.05 * (hi - lo)))])  # twice the rate from lo on
-    seconds = np.r_[api, cache]
-    ids = np.r_[np.ones(len(api), int), np.full(len(cache), 3)]
-    order = np.argsort(seconds, kind="stable")
-    alerts = find_trends(_steady(seconds[order], ids[order], start="2026-01-05 00:00")).alerts
-    bursts = alerts[(alerts["kind"] == "burst") & (alerts["template"] == TEMPLATES[3])]
-    covered = ((bursts["end"] - bursts["start"]).sum() / pd.Timedelta(hours=12))
-    assert covered >= 0.5
-

@@ -19,7 +19,7 @@ from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
 from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys,
                         severity, unique_documents)
 from ..io import NAT, string_codes, timestamps_ns
-from ..streaming import Stamps, event_starts
+from ..streaming import Stamps, event_starts, log_bounds
 
 __all__ = ["BaseLogDetector", "compute_threshold", "auto_threshold", "storm_threshold", "LineRows"]
 
@@ -314,10 +314,13 @@ def _line_order(times, sample_weight, X) -> object | None:
         return None
     if not isinstance(X, pd.DataFrame) or "source" not in X or not len(X):
         return LineRows()
-    codes = string_codes(X, "source")[0]
+    codes, names = string_codes(X, "source")
     starts = np.flatnonzero(np.diff(codes, prepend=-1) != 0)
-    # Files read one after another; lines of several sources interleaved (merged by time) are one stretch.
-    return LineRows(np.append(starts, len(X)) if len(starts) == len(np.unique(codes)) else None)
+    # Files read one after another (one rotated log's files one log, as a first pass reads them); lines of
+    # several sources interleaved (merged by time) are one stretch.
+    if len(starts) != len(np.unique(codes)):
+        return LineRows(None)
+    return LineRows(log_bounds([str(names[c]) for c in codes[starts]], starts, len(X)))
 
 
 def _checked_weights(sample_weight, n: int) -> np.ndarray:
