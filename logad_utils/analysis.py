@@ -143,7 +143,7 @@ def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bo
 def outside_incidents(analysis: Analysis) -> int:
     """How many flagged events no incident holds (scattered, or a template's steady background): the rows of
     anomalies.csv with incident -1 (a stack trace is one)."""
-    return int((analysis.result.anomalies(analysis.frame)["incident"] < 0).sum())
+    return analysis.result.outside(analysis.frame)
 
 
 def _largest_incidents(analysis: Analysis, limit: int = REPORT_INCIDENTS) -> list[rca.Incident]:

@@ -679,13 +679,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = func(args) or EXIT_OK
             sys.stdout.flush()  # here, where a reader that went away is known (BrokenPipeError below)
             return code
-    except UsageError as exc:
-        print(f"logad: error: {_shown(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    except (CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError, ValueError) as exc:
+    except (UsageError, CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError,
+            ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.
         print(f"logad: error: {_shown(exc)}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except BrokenPipeError:
         # The reader of the output stopped (`| head`): nothing to report. Standard output points at the null
         # device so that flushing it on the way out fails no more.

@@ -256,8 +256,8 @@ class ExploreModel:
 
     def select_templates(self, template_ids) -> "ExploreModel":
         """Select every message of these templates (pattern-table rows): ids, or one id."""
-        one = np.isscalar(template_ids) or (isinstance(template_ids, np.ndarray) and template_ids.ndim == 0)
-        template_ids = [np.asarray(template_ids).item()] if one else list(template_ids)
+        numbers = np.isscalar(template_ids) or isinstance(template_ids, np.ndarray)
+        template_ids = np.asarray(template_ids).ravel().tolist() if numbers else list(template_ids)
         ids = np.flatnonzero(self.points["template_id"].isin(template_ids).to_numpy())
         return self.select_points(ids, f"template{'s' if len(template_ids) != 1 else ''} "
                                        f"{', '.join(map(str, template_ids))}")

@@ -28,9 +28,10 @@ __all__ = ["Unique", "unique_documents", "frame_documents", "severity", "Weighte
 # Placeholders such as <NUM> stay one token; words keep dots, dashes and underscores
 # so that "org.apache.Foo" or "cache-miss" are single terms. Letters of any script: a log in Cyrillic or Greek
 # has words too ([^\W\d_] is a letter, [^\W_] a letter or digit).
-TOKEN_PATTERN = r"<[A-Z_*]+>|[^\W\d_][\w.\-]*[^\W_]|[^\W\d_]"
+_PLACEHOLDER = r"<[A-Z_*]+>"
+TOKEN_PATTERN = _PLACEHOLDER + r"|[^\W\d_][\w.\-]*[^\W_]|[^\W\d_]"
 # The ASCII-only pattern of models saved before the model kept its own: such a model reads text as it was fitted.
-LEGACY_TOKEN_PATTERN = r"<[A-Z_*]+>|[A-Za-z][\w.\-]*[A-Za-z0-9]|[A-Za-z]"
+LEGACY_TOKEN_PATTERN = _PLACEHOLDER + r"|[A-Za-z][\w.\-]*[A-Za-z0-9]|[A-Za-z]"
 
 
 @dataclass
@@ -95,7 +96,7 @@ def severity(levels: pd.Series) -> np.ndarray:
     return names.map(SEVERITY).fillna(0).to_numpy(dtype=float)
 
 
-_PLACEHOLDERS = re.compile(r"(<[A-Z_*]+>)")
+_PLACEHOLDERS = re.compile(f"({_PLACEHOLDER})")
 
 
 def word_presence(texts: Sequence[str], ngram_range: tuple[int, int] = (1, 2)) -> tuple[sparse.csr_matrix, np.ndarray]:

@@ -663,9 +663,10 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
 def _spelling(fmt: LogFormat) -> str:
     """What to give ``--format`` to read a file as ``fmt`` reads it (a preset's name; an inferred format string,
     whose fields then match any text), or why none does."""
-    if fmt.json_key is not None or fmt.text_messages is not None:
-        return "auto (this layout has no format string; the header's alone would leave the messages unread)" \
-            if fmt.text_messages is not None else "auto (structured lines have no format string)"
+    if fmt.text_messages is not None:
+        return "auto (this layout has no format string; the header's alone would leave the messages unread)"
+    if fmt.json_key is not None:
+        return "auto (structured lines have no format string)"
     if fmt.name in PRESETS or (fmt.name.endswith("+json") and fmt.name[:-5] in PRESETS):
         return fmt.name
     zone = ", and a <Zone> is no part of the time" if "Zone" in (fmt.time_fields or ()) else ""

@@ -827,13 +827,13 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     closed = bool(header) and header[-1][0].kind == "bracket" and not header[-1][0].spaced
     content = "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
     fmt = LogFormat(pattern + content, "inferred", patterns, time_format, time_fields=time_fields)
-    if timed is not None and fmt.parse(sample)[1].mean() < HEADER_SHARE:
+    matched = int(fmt.parse(sample)[1].sum()) if timed is not None else 0
+    if timed is not None and matched < HEADER_SHARE * len(sample):
         # A header the fields read wrong (glued by colons: "... UTC:10.0.0.5(54805):app@appdb:[6585]:WARNING:")
         # matched no line, and the lines lost their times: the time and the rest as the message, where that reads
-        # more lines.
-        # Atomic: the time read whole, not cut where a colon of its own follows ("08:00" + ":00Z,INFO,...").
+        # more lines. Atomic: the time read whole, not cut where a colon of its own follows ("08:00" + ":00Z,...").
         bare = replace(fmt, pattern=f"(?>{timed})" + r"(?::\s*|\s+)<Content>")
-        if bare.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
+        if bare.parse(sample)[1].sum() > matched:
             return bare
     if bool(header) and header[-1][0].kind == "bracket" and not glued:
         # The last bracket may end in a colon on some lines (Kafka's "[GroupCoordinator 1]: ..." beside "[Log

@@ -247,6 +247,11 @@ class RcaResult:
                  "evidence": inc.evidence} for inc in self.incidents]
         return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
+    def outside(self, frame: pd.DataFrame) -> int:
+        """How many anomalous events of ``frame`` no incident holds: the rows of :meth:`anomalies` with incident
+        -1, counted without building them."""
+        return int((self.labels.reindex(frame.index[_flags(frame)]).fillna(-1) < 0).sum())
+
     def anomalies(self, frame: pd.DataFrame) -> pd.DataFrame:
         """One row per anomalous event of ``frame`` (the analysed frame; a stack trace's first line):
         :data:`ANOMALY_COLUMNS`, empty where the frame has none (no times, no component), ``incident`` -1 for

@@ -89,7 +89,8 @@ def make_wordcloud(frequencies: Mapping[str, float], path: str | Path | None = N
         # Drawn, they would be empty boxes: a cloud of words nobody can read, and nothing said.
         warnings.warn(f"{len(missing)} terms left out of the word cloud: no font here has their letters "
                       f"(e.g. {missing[0]!r}; install one, such as Noto CJK)", stacklevel=2)
-        freqs = {term: weight for term, weight in freqs.items() if term not in set(missing)}
+        left_out = set(missing)
+        freqs = {term: weight for term, weight in freqs.items() if term not in left_out}
         if not freqs:
             raise ValueError("no term to draw: no font here has their letters")
     cloud = WordCloud(width=width, height=height, background_color="white", colormap=colormap,

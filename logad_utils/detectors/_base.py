@@ -231,7 +231,7 @@ _ROUNDING = 1e-6
 def _weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
     """Standard deviation of values (u,) counted weights (u,) times; 1 when it is zero, or rounding."""
     std = _std(values, weights)
-    return std if std > _ROUNDING * float(np.max(np.abs(values), initial=0.0)) and std > 0 else 1.0
+    return std if std > _ROUNDING * float(np.max(np.abs(values), initial=0.0)) else 1.0
 
 
 def _store_tfidf(tfidf: WeightedTfidf, values: dict, arrays: dict[str, np.ndarray]) -> None:
