@@ -786,8 +786,27 @@ def _names_component(header: list[tuple[_Element, bool]]) -> bool:
 
 
 def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
-    """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found."""
+    """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found.
+
+    A syslog priority before the header on most lines (``<13>2024-03-01T10:00:00+01:00 host su: ...``, as a
+    relay forwards any layout) is a ``Pri`` field, which gives the level where the header has none.
+    """
     sample = [line for line in lines if line.strip() and not line[:1].isspace()]
+    prioritised = sum(_PRIORITY.match(line) is not None for line in sample)
+    if not sample or prioritised < HEADER_SHARE * len(sample):
+        return _infer_text_format(sample)
+    fmt = _infer_text_format([_PRIORITY.sub("", line, count=1) for line in sample])
+    # Inference names no field Pri: the name the presets give a priority, which the level is read from.
+    return None if fmt is None else replace(fmt, pattern="<<Pri>>" + fmt.pattern,
+                                            field_patterns={**fmt.field_patterns, "Pri": r"\d{1,3}"})
+
+
+# A syslog priority (facility · 8 + severity) glued before a header.
+_PRIORITY = re.compile(r"^<(?:1[0-8]\d|19[01]|\d{1,2})>(?=\S)")
+
+
+def _infer_text_format(sample: list[str]) -> LogFormat | None:
+    """:func:`infer_text_format` of non-blank lines that start with no space."""
     if not sample:
         return None
     hit, matches = _best_time(sample)

@@ -351,3 +351,24 @@ def test_rfc3164_lines_with_their_priority_read_as_syslog():
                                                                          "10-11 22:14:17"]
     assert frame["level"].tolist() == ["CRIT", "NOTICE", "INFO"]
     assert frame["component"].tolist() == ["su", "myapp", "cron"]
+
+
+@pytest.mark.parametrize("header, host", [
+    ("2024-03-01T10:00:0{s}.5+01:00 myhost", "myhost"),  # rsyslog's forwarding format: RFC 3339 time, a host
+    ("Oct 11 22:14:0{s}", None),  # RFC 3164 as read off /dev/log: no host
+])
+def test_a_syslog_priority_before_any_header_gives_the_level_and_keeps_the_time(header, host):
+    # The priority glued to the time hid it: no time was read ("<13>2024-..." was a field), or no date.
+    programs = ["su[12]: session opened for user root", "sshd[345]: Accepted password for bob from 10.0.0.2 port 4242",
+                "kernel: eth0 link up", "cron[77]: (root) CMD (run-parts /etc/cron.hourly)"]
+    lines = [f"<{pri}>{header.format(s=s)} {program}" for s, (pri, program) in
+             enumerate(zip([13, 38, 86, 30, 11, 13, 38, 86], programs * 2))]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and frame["timestamp"].dt.second.tolist() == list(range(8))
+    if host is None:
+        assert (frame["timestamp"].dt.strftime("%m-%d") == "10-11").all()
+    else:
+        assert (frame["host"] == host).all()
+    assert frame["level"].tolist()[:5] == ["NOTICE", "INFO", "INFO", "INFO", "ERROR"]
+    assert frame["component"].tolist()[:4] == ["su", "sshd", "kernel", "cron"]
+    assert frame["content"].iloc[2] == "eth0 link up"
