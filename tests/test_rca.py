@@ -679,3 +679,17 @@ def test_hosts_whose_clocks_differ_keep_an_outage_whole_and_two_outages_apart():
     two = _merged({"proxy": 0.0, "backend": 30.0}, [1800.0, 5400.0], 7200.0, runs=False)
     ids = rca.find_incidents(two)[two["is_anomaly"] == 1]
     assert ids.nunique() == 2 and (ids >= 0).all()
+
+
+def test_a_units_evidence_names_its_strongest_template_not_a_single_line_never_seen_elsewhere():
+    # A pool's outage: 40 refused connections (a few elsewhere), then one line of recovery seen nowhere else. The
+    # recovery line's log-odds are larger, but the refusals are the evidence.
+    background = [(300.0 * i, "POOL", "connection to db-primary refused", 0, 1.0) for i in range(1, 5)]
+    outage = [(3000.0 + 3 * i, "POOL", "connection to db-primary refused", 1, 6.0) for i in range(40)]
+    frame = make_frame(background + outage + [(3125.0, "POOL", "connection pool recovered, 8 open", 1, 6.5)],
+                       span_s=7200)
+    result = rca.analyze(frame, trends=None)
+    (incident,) = [i for i in result.incidents if i.n_lines > 30]
+    row = incident.candidates.iloc[0]
+    assert row["component"] == "POOL" and row["top_template"] == "connection to db-primary refused"
+    assert "'connection to db-primary refused' ×40" in row["evidence"]
