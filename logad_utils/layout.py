@@ -1212,9 +1212,13 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         if key is not None and field == "Level" and _routine_throughout(objs, key):
             # One routine level on every line tells nothing; an access log's status does (Traefik's, Caddy's JSON).
             key = _status_key(objs, counts, taken) or key
+        status = None
         if key is None and field == "Level":
             # A level key on a few objects only is still theirs: Serilog's compact JSON writes no @l for Information.
-            key = _status_key(objs, counts, taken) or _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE)
+            # Where a line has none, a status stands in (an error's own level beats its request's 200).
+            key = _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE)
+            status = _status_key(objs, counts, taken)
+            key, status = (key, status) if key is not None else (status, None)
         if key is None:
             continue
         taken.add(key)
@@ -1222,6 +1226,7 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         # where a line lacks the key; they stay fields of their own too.
         others = tuple(k for k in names if counts[k] >= max(_MINORITY_SHARE * n, 1) and k not in taken) \
             if field != "Timestamp" else ()
+        others += (status,) if status is not None else ()
         keys.append((field, (key, *others) if others else key))
         if field == "Timestamp":
             values = [o[key] for o in objs if o.get(key) is not None]

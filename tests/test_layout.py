@@ -970,6 +970,11 @@ def test_one_letter_levels_and_a_level_key_on_few_lines():
     frame = parse_lines(clef)
     assert frame["level"].iloc[7] == "Error" and frame["level"].drop(index=7).isna().all()
     assert frame["component"].eq("Api.Requests").all() and severity(frame["level"])[7] == 2
+    # With a status on every line, an error's own @l beats its request's 200; the status stands in elsewhere.
+    clef = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@mt": "HTTP {Method} responded {StatusCode}",
+                        "StatusCode": 503 if i == 3 else 200, **({"@l": "Error"} if i == 7 else {})})
+            for i in range(30)]
+    assert severity(parse_lines(clef)["level"]).tolist() == [2.0 if i in (3, 7) else 0.0 for i in range(30)]
 
 
 def test_a_padded_logger_before_its_pid_and_a_level_after_it():
