@@ -476,7 +476,9 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         # journald exports a message that is not valid UTF-8 as its bytes.
         message = bytes(message).decode("utf-8", errors="replace")
     if isinstance(message, str) and not message.strip():
-        message = None  # an empty message says nothing; the other keys do
+        # A line break alone is a program's blank line, which Docker's json-file driver keeps (a Go panic holds one):
+        # blank, as written. Any other empty message says nothing; the other keys do.
+        message = "" if "\n" in message else None
     if isinstance(message, str):
         # Docker's json-file driver keeps the line break the program wrote.
         message = message.rstrip("\r\n")

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,6 +63,9 @@ _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
 _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
+# A Python trace closes with its exception, whatever its class is called (Django's DoesNotExist, psycopg's
+# UniqueViolation): a dotted name, then a colon and the message, or nothing.
+_PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::\s|:?\s*$)")
 # First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTDg[")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
@@ -289,11 +292,13 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         flags[above] = True
     # Python's traceback ends with an unindented "ValueError: ..." line right after its last frame; under a header
     # with a level of its own, that is a new event.
+    def text(j: int) -> str:
+        return _message_text(lines[j], messages[j]) if below and matched[j] else lines[j]
+
     for i in (np.flatnonzero(flags[:-1]) + 1).tolist():
         if flags[i] or blank[i] or (matched[i] and rule.header and not below):
             continue
-        text = _message_text(lines[i], messages[i]) if matched[i] and below else lines[i]
-        flags[i] = _EXCEPTION_LINE.match(text[:_HEAD_CHARS]) is not None
+        flags[i] = _EXCEPTION_LINE.match(text(i)[:_HEAD_CHARS]) is not None or _closes_python_trace(text, i)
     _start_tracebacks(lines, blank, flags, matched if below else None, messages)
     flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if lines[i][:3] == "-- " and _OWN_EVENT.match(lines[i])]
            ] = False
@@ -341,6 +346,21 @@ def _under_python_frame(lines: Sequence[str], i: int) -> bool:
                                                                            range(j + 1, i)) for j in (i - 1, i - 2))
 
 
+def _closes_python_trace(text: Callable[[int], str], i: int) -> bool:
+    """Whether line ``i`` (``text(j)``: line j as the rules read it) is a Python trace's exception line: not
+    indented, right under a frame (``  File "..."``) and the source line and carets indented under it."""
+    line = text(i)[:_HEAD_CHARS] if i > 0 else ""
+    if not line or line[:1].isspace() or _PY_EXCEPTION.match(line) is None:
+        return False
+    above = [text(j)[:_HEAD_CHARS] for j in range(i - 1, max(i - 4, -1), -1)]
+    for k, prior in enumerate(above):
+        if _PY_FRAME.match(prior):
+            return True
+        if not prior[:1].isspace() or k == 2:
+            return False
+    return False
+
+
 def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray, matched: np.ndarray | None,
                       messages: np.ndarray | None) -> None:
     """Unflag, in place, a ``Traceback (most recent call last):`` line whose nearest line above (a blank line
@@ -356,7 +376,8 @@ def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray
         if not text(i).startswith(_TRACEBACK):
             continue
         j = i - 1 - int(i > 1 and blank[i - 1])
-        if j >= 0 and flags[j] and not blank[j] and _EXCEPTION_LINE.match(text(j)[:_HEAD_CHARS]):
+        if j >= 0 and flags[j] and not blank[j] and (_EXCEPTION_LINE.match(text(j)[:_HEAD_CHARS])
+                                                      or _closes_python_trace(text, j)):
             flags[i] = False
 
 
@@ -413,17 +434,18 @@ def event_lines(lines: Sequence[str], messages: np.ndarray, matched: np.ndarray,
 def event_text(message: str, lines: Sequence[str]) -> str:
     """The text an event is templated and scored by: its message (with up to 3 plain continuation lines),
     exception type and top (innermost) frame."""
-    exception, at = None, len(lines)
-    for i, line in enumerate(lines):
-        m = None if line[:1].isspace() else _EXCEPTION_LINE.match(line[:_HEAD_CHARS])
-        if m:
-            exception, at = m.group(1), i
-            break
+    closing = [i for i in range(len(lines)) if _closes_python_trace(lines.__getitem__, i)]
+    named = [(i, m.group(1)) for i, line in enumerate(lines)
+             if not line[:1].isspace() and (m := _EXCEPTION_LINE.match(line[:_HEAD_CHARS]))]
+    # Java names the exception thrown first, its causes after it; Python last, under the ones it was raised in.
+    exception, at = (lines[closing[-1]].partition(":")[0].strip(), closing[-1]) if closing else \
+        (named[0][1], named[0][0]) if named else (None, len(lines))
     # Lines that are neither frames nor exceptions (joined for lack of a header) are part of the message.
     heads = [s[:_HEAD_CHARS] for s in lines]
     go_calls = {i for i in range(1, len(heads)) if _go_call(heads[i - 1], heads[i])}
+    exceptions = set(closing) | {i for i, _ in named}
     plain = [s for i, s in enumerate(heads) if not s[:1].isspace() and not _FRAME.match(s)
-             and not _EXCEPTION_LINE.match(s) and i not in go_calls]
+             and i not in exceptions and i not in go_calls]
     java = [s for s in lines if _JAVA_FRAME.match(s)]
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]
@@ -495,7 +517,8 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
     after_frame = False
     for i in lead:
         framed = is_frame_line(texts[i])
-        starts[i] = not (framed or (after_frame and _EXCEPTION_LINE.match(texts[i][:_HEAD_CHARS]) is not None))
+        starts[i] = not (framed or (after_frame and (_EXCEPTION_LINE.match(texts[i][:_HEAD_CHARS]) is not None
+                                                     or _closes_python_trace(texts.__getitem__, i))))
         after_frame = framed
     starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)

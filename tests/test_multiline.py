@@ -555,9 +555,10 @@ def test_a_log_of_only_python_tracebacks_is_one_event_per_trace(tmp_path, chunk_
     blank = frame["blank"].to_numpy()
     assert frame["event_line_no"].tolist() == expected.tolist()
     events = frame.loc[~blank].groupby("event_line_no")["event"].first()
+    # A chained exception is named by the one raised last, which Python prints last.
     assert [e.split(" File")[0] for e in events] == ["Traceback (most recent call last): KeyError",
                                                     "Traceback (most recent call last): ValueError",
-                                                    "Traceback (most recent call last): KeyError",
+                                                    "Traceback (most recent call last): RuntimeError",
                                                     "Traceback (most recent call last): KeyError"]
     parsed = parse_logs(path)
     assert parsed.loc[~blank, "template_id"].groupby(frame.loc[~blank, "event_line_no"]).nunique().eq(1).all()
@@ -609,3 +610,36 @@ def test_a_trace_under_a_syslog_priority_is_one_event():
     for prefix in ("", "<14>"):
         frame = parse_lines([line.replace("<14>", prefix) for line in lines])
         assert frame["event_line_no"].tolist() == [1, 2, 2, 2, 2, 2, 7]
+
+
+def test_a_blank_line_in_docker_json_file_output_is_blank_and_keeps_a_go_panic_whole():
+    # {"log": "\n"}: the program's blank line, which a Go panic holds; read as "stream=stderr" it started an event
+    # that took the rest of the panic.
+    panic = ["panic: assignment to entry in nil map", "", "goroutine 1 [running]:", "main.main()",
+             "\t/src/app/main.go:17 +0x85"]
+    lines = [_docker(f"GET /api/orders/{i} 200", i) for i in range(3)] + \
+        [_docker(line, 3, "stderr") for line in panic] + [_docker("GET /api/orders/4 200", 4)]
+    frame = parse_lines(lines)
+    assert frame["blank"].tolist() == [False] * 4 + [True] + [False] * 4
+    assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 4, 4, 4, 9]  # a blank row is a row of its own
+    assert "main.main()" in frame["event"].iloc[3]
+
+
+@pytest.mark.parametrize("chunk_lines", [3, 200_000])
+def test_a_python_exception_whatever_its_name_closes_its_trace_under_a_runtime_header_or_none(tmp_path, chunk_lines):
+    # Django's DoesNotExist and a custom BadPayload end in neither Error nor Exception: the line was an event of its
+    # own, and the trace's template named no exception. A chain is named by the exception raised last.
+    traces = [_crash("orders.models.Order.DoesNotExist: Order matching query does not exist.", 2),
+              _crash("KeyError: 'job'", 1) + ["", "During handling of the above exception, another exception "
+                                              "occurred:", ""] + _crash("worker.errors.BadPayload", 1, carets=True)]
+    bare = [line for trace in traces for line in trace]
+    cri = [_cri(0, "stdout", "GET /orders/7 500")] + [_cri(3, "stderr", line) for line in bare] + \
+        [_cri(4, "stdout", "GET /orders/8 200")]
+    for lines, first in ((bare, 1), (cri, 2)):
+        frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)),
+                          ignore_index=True)
+        starts = frame.loc[~frame["blank"] & (frame["event_line_no"] == frame["line_no"]), "line_no"].tolist()
+        assert starts == ([1, 7] if lines is bare else [1, 2, 8, len(cri)])
+        events = frame.loc[frame["line_no"].isin(starts), "event"].tolist()
+        assert "orders.models.Order.DoesNotExist" in events[first - 1] and 'step1.py", line 11' in events[first - 1]
+        assert "worker.errors.BadPayload" in events[first] and "KeyError" not in events[first]
