@@ -80,6 +80,8 @@ _INDENT_SHARE = 0.5
 _HEADER_RULE = 0.5
 # The literal text before a format's first field, and the field.
 _FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
+# The literal text after a field up to the next space or field: a bracket's closing.
+_CLOSING = re.compile(r"(?:\\.|[^<\\\s])*")
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
 _HEAD_CHARS = 300
 _MAX_PLAIN = 3
@@ -184,15 +186,21 @@ def _json_lines(fmt: LogFormat) -> bool:
 
 
 def _head_regex(fmt: LogFormat) -> str | None:
-    """Regex of the text up to and including the format's first field, when that field is a number; else None.
+    """Regex of the text up to and including the format's first field, when that field is a number or a level
+    in brackets (``[ERROR] plugin/errors: ...`` under ``[INFO] client - query`` lines); else None.
 
-    Only a number: a month, a level word or a letter (glog) also starts ordinary sentences ("The ...", "Error:
-    ...", "I/O ..."), which continue an event.
+    Not a bare month, level word or letter (glog): they also start ordinary sentences ("The ...", "Error: ...",
+    "I/O ..."), which continue an event.
     """
     m = _FIRST_FIELD.match(fmt.pattern)
-    if m is None or fmt.field_patterns.get(m.group(2)) != r"\d+":
+    if m is None:
         return None
-    return re.sub(r" +", r"\\s+", m.group(1)) + r"\d+(?!\w)"
+    before = re.sub(r" +", r"\\s+", m.group(1))
+    if fmt.field_patterns.get(m.group(2)) == r"\d+":
+        return before + r"\d+(?!\w)"
+    if m.group(2) == "Level" and before.endswith(("\\[", "\\(", "<")):
+        return before + LEVELS_RE + _CLOSING.match(fmt.pattern, m.end()).group(0)
+    return None
 
 
 def empty_messages(matched: np.ndarray, messages: np.ndarray, rule: Multiline) -> np.ndarray:

@@ -643,3 +643,15 @@ def test_a_python_exception_whatever_its_name_closes_its_trace_under_a_runtime_h
         events = frame.loc[frame["line_no"].isin(starts), "event"].tolist()
         assert "orders.models.Order.DoesNotExist" in events[first - 1] and 'step1.py", line 11' in events[first - 1]
         assert "worker.errors.BadPayload" in events[first] and "KeyError" not in events[first]
+
+
+def test_a_line_that_opens_with_a_bracketed_level_is_an_event_of_its_own():
+    # CoreDNS: "[INFO] client - query" lines, and "[ERROR] plugin/errors: ..." lines the header does not read: they
+    # were joined to the query above them, errors lost as events.
+    lines = [f'[INFO] 10.244.2.{i}:5353 - {4000 + i} "A IN db.svc.cluster.local. udp 74" NOERROR 0.0008s'
+             for i in range(20)]
+    lines[7] = "[ERROR] plugin/errors: 2 db.svc.cluster.local. A: read udp 10.0.0.2:53->10.0.0.1:53: i/o timeout"
+    lines[12] = "  continued detail"  # an indented line still continues its event
+    frame = parse_lines(lines)
+    assert frame["event_line_no"].tolist() == [*range(1, 13), 12, *range(14, 21)]
+    assert frame["level"].iloc[7] == "ERROR" and pd.isna(frame["event"].iloc[7])
