@@ -51,7 +51,8 @@ EVENT_FIELDS = ("timestamp", "level", "component")
 _GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
-    |The\sabove\sexception\swas\sthe\sdirect\scause|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)|""".replace("\n    ", "")
+    |The\sabove\sexception\swas\sthe\sdirect\scause|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)|stack\sbacktrace:$
+    |""".replace("\n    ", "")
     + _GOROUTINE)
 # A Go goroutine dump: under its "goroutine N [state]:" and after each frame's "\t/path/file.go:N" come a call line
 # (package path, (*receiver), function, arguments as Go prints them) or "created by ...".
@@ -67,10 +68,10 @@ _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$
 # UniqueViolation): a dotted name, then a colon and the message, or nothing.
 _PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::\s|:?\s*$)")
 # First characters a frame line can start with: a cheap filter before the regex.
-_FRAME_FIRST = frozenset(" \t.CSTDg[")
+_FRAME_FIRST = frozenset(" \t.CSTDg[s")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
 _FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback (", 'File "', "During handling",
-                "The above exception", "[signal", "goroutine ")
+                "The above exception", "[signal", "goroutine ", "stack backtrace:")
 # Lines written without the header that are no part of the message above them: journalctl's separators. (A crash
 # a runtime writes so, Go's "panic:" or Rust's "thread 'main' panicked", stays with the line above: its only time.)
 _OWN_EVENT = re.compile(r"-- (?:Boot [0-9a-f]+|Reboot|No entries|Logs begin at .*) --")
@@ -98,7 +99,8 @@ class Multiline:
     the header differs. ``level_line``: the line under a header opens with the event's level (``INFO: message``).
     ``levelless``: the header gives no level, as a container runtime's or syslog's does, which write one on each
     line of a program's output: messages that are stack frames (and the lines of the trace under them) continue
-    the event before them.
+    the event before them; ``indented_messages``: and, under a container runtime's header, indented messages,
+    unless most messages are.
     """
 
     header: bool
@@ -106,6 +108,7 @@ class Multiline:
     head: str | None = None
     level_line: bool = False
     levelless: bool = False
+    indented_messages: bool = False
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
@@ -153,7 +156,38 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
-                     levelless=has_header and not _program_level(fmt))
+                     levelless=has_header and not _program_level(fmt),
+                     indented_messages=_captures_output(fmt) and _few_indented(lines, fmt))
+
+
+def _captures_output(fmt: LogFormat) -> bool:
+    """Whether the header is a container runtime's around a program's output (CRI's, docker's json-file: a
+    stream, no level), where an indented line is the program's and continues its write; not syslog's, whose
+    every record is a message of its own (the kernel's indented memory map)."""
+    return not _program_level(fmt) and "stream" in _header_columns(fmt)
+
+
+def _few_indented(lines: list[str], fmt: LogFormat) -> bool:
+    """Whether under ``fmt``'s header fewer than half of the messages of the non-blank ``lines`` are indented."""
+    frame, matched = fmt.parse(lines)
+    rows = np.flatnonzero(matched)
+    messages = frame["content"].to_numpy(dtype=object)
+    return len(_indented_messages(lines, messages, rows)) < _INDENT_SHARE * max(len(rows), 1)
+
+
+def _indented_messages(lines: Sequence[str], messages: np.ndarray, rows: Sequence[int]) -> list[int]:
+    """The ``rows`` whose message opens with whitespace as written (:func:`_message_text`)."""
+    out = []
+    for i in rows:
+        message, line = messages[i], lines[i]
+        if message.__class__ is not str or not message.strip():
+            continue
+        start = len(line) - len(message)
+        # Cheap tests first: the whitespace is in the message, or two characters of it before (a header took one).
+        if (message[:1].isspace() or (start >= 2 and line[start - 2] in " \t")) \
+                and _message_text(line, message)[:1].isspace():
+            out.append(i)
+    return out
 
 
 def _program_level(fmt: LogFormat) -> bool:
@@ -260,6 +294,10 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
                       and _FRAME.match(_message_text(lines[i], messages[i])[:_HEAD_CHARS]) is not None]
             flags[framed] = True
             _flag_go_dumps(lines, messages, matched & ~blank, flags, framed, holding)
+            if rule.indented_messages:
+                # .NET's " ---> InnerException", Ruby's "\tfrom ...", Rust's "   0: main": a program's lines under a
+                # header of their own (split_writers then tells another writer's apart).
+                flags[_indented_messages(lines, messages, np.flatnonzero(matched & ~blank).tolist())] = True
         candidates = np.flatnonzero(~matched & ~blank)
     else:
         candidates = [i for i, s in enumerate(lines) if s[:1] in _FRAME_FIRST]

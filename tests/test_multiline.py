@@ -655,3 +655,37 @@ def test_a_line_that_opens_with_a_bracketed_level_is_an_event_of_its_own():
     frame = parse_lines(lines)
     assert frame["event_line_no"].tolist() == [*range(1, 13), 12, *range(14, 21)]
     assert frame["level"].iloc[7] == "ERROR" and pd.isna(frame["event"].iloc[7])
+
+
+def test_indented_lines_of_a_program_under_a_runtime_header_continue_its_event_unless_most_are_indented():
+    # .NET's inner exception and Ruby's "\tfrom" frames under CRI's header were each an event; Rust's backtrace
+    # joins its panic's message.
+    def cri(second: int, lines: list[str], stream: str = "stderr") -> list[str]:
+        return [f"2026-12-01T10:00:{second:02d}.{k:06d}000Z {stream} F {line}" for k, line in enumerate(lines)]
+
+    dotnet = ["System.InvalidOperationException: Order 4411 could not be saved",
+              " ---> Microsoft.Data.SqlClient.SqlException (0x80131904): Timeout expired.",
+              "   at Microsoft.Data.SqlClient.SqlConnection.OnError(SqlException exception)",
+              "   --- End of inner exception stack trace ---",
+              "   at Acme.Orders.OrderService.PlaceAsync(Int32 id) in C:\\src\\OrderService.cs:line 77"]
+    ruby = ["/app/models/user.rb:12:in `name': undefined method `name' for nil:NilClass (NoMethodError)",
+            "\tfrom /app/controllers/users_controller.rb:8:in `show'", "\tfrom /app/base.rb:224:in `process'"]
+    rust = ["called `Option::unwrap()` on a `None` value", "stack backtrace:", "   0: rust_begin_unwind",
+            "             at /rustc/library/std/src/panicking.rs:645:5"]
+    requests = [cri(s, [f"GET /api/orders/{s} 200"], "stdout") for s in range(0, 60, 2)]
+    lines = [*sum(requests[:5], []), *cri(11, dotnet), *sum(requests[6:10], []), *cri(21, ruby),
+             *sum(requests[11:15], []), *cri(31, rust), *sum(requests[16:], [])]
+    frame = parse_lines(lines)
+    starts = frame.loc[frame["event_line_no"] == frame["line_no"], "content"].tolist()
+    assert len(starts) == len(lines) - 4 - 2 - 3 and frame["event_line_no"].iloc[5:10].eq(6).all()
+    assert starts.count(dotnet[0]) == starts.count(ruby[0]) == starts.count(rust[0]) == 1
+    docker = [_docker(f"GET /api/orders/{k} 200", k) for k in range(8)] + [_docker(line, 9, "stderr") for line in ruby]
+    assert parse_lines(docker)["event_line_no"].tolist() == [*range(1, 10), 9, 9]
+    # Not under syslog, whose every record is a message (the kernel's indented memory map), nor where a program
+    # indents every message.
+    kernel = [f"Jul 27 14:41:57 host kernel: {m}" for m in ["Linux version 2.6.5", "BIOS-provided RAM map:",
+                                                           " BIOS-e820: 0 - 9f000 (usable)", "On node 0 pages"]]
+    assert parse_lines(kernel * 3)["event_line_no"].tolist() == list(range(1, 13))
+    # A program that indents every message: its lines stay events of their own.
+    indented = [f"2026-12-01T10:00:00.{k:06d}000Z stdout F   step {k} done" for k in range(20)]
+    assert parse_lines(indented)["event_line_no"].tolist() == list(range(1, 21))
