@@ -122,7 +122,6 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 from scipy.special import log_ndtr, xlogy
 from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
@@ -162,11 +161,6 @@ MEDIAN_MIN_DAYS = 14
 SLOT_MIN_LINES = 5  # lines behind a template's own baseline from which it is trusted over the traffic mix
 MIX_STEPS = np.linspace(0.0, 1.0, 11)  # shares of the traffic's shape tried in the mix (0: a flat rate)
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
-# Where several logs are read together, a bucket whose files write all but this share of the traffic still fits the
-# baseline of all lines (a small log that ended leaves the others' buckets full enough).
-PART_SHARE = 0.05
-# ... and logs that overlap for this share of the longer one's span run together (see _traffic_cover).
-TOGETHER_SHARE = 0.25
 SHIFT_RATIO = 1.5  # the smallest change of rate (either way) reported as a shift
 STEADY_P = 0.001  # a side of a shift is steady unless a chi-square test of one rate is below this
 WEEKDAY_PRIOR = 20.0
@@ -223,9 +217,6 @@ class _Occurrences:
     # before the others has not lost (gained) its templates.
     t_lo: np.ndarray
     t_hi: np.ndarray
-    # The share (b,) of all lines' usual traffic the files present in each bucket write (None for one file): where
-    # one log has ended and another goes on, the lines of all together expect the other's traffic alone.
-    traffic_cover: np.ndarray | None = None
 
 
 @dataclass
@@ -360,8 +351,7 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     index = origin + pd.to_timedelta(starts, unit="s") if timed else starts.astype(np.int64)
     bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
     t_lo, t_hi = _file_spans(files, first, last, bounds, lo, hi)
-    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi, _traffic_cover(files, first, last, n_buckets,
-                                                                                      width))
+    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
 
 
@@ -412,29 +402,6 @@ def _covered(spans: np.ndarray, n_buckets: int, width: float) -> np.ndarray:
     for lo, hi in zip(spans[opens, 0], reach[np.r_[opens[1:] - 1, len(spans) - 1]]):
         at = slice(max(int(lo // width), 0), min(int(hi // width) + 1, n_buckets))
         out[at] += np.clip((np.minimum(starts[at] + width, hi) - np.maximum(starts[at], lo)) / width, 0.0, 1.0)
-    return np.minimum(out, 1.0)
-
-
-def _traffic_cover(files: np.ndarray, first: np.ndarray, last: np.ndarray, n_buckets: int,
-                   width: float) -> np.ndarray | None:
-    """The share (b,) of all lines' usual traffic that the files (:func:`_file_bounds`) covering each bucket write;
-    None where no two files run together.
-
-    Files run together when they overlap for :data:`TOGETHER_SHARE` of the longer one's span at least (two
-    services' logs over the same days); each writes its lines per second over its span, as a share of its
-    group's. Logs one after another (dated daily files, days a month apart), and a short one beside a long one
-    (a crash's dump, whose rate over its seconds says nothing of the days), each stand for the whole traffic of
-    their time, as their union does.
-    """
-    spans = np.maximum(last - first, width)
-    overlap = np.minimum.outer(last, last) - np.maximum.outer(first, first)
-    together = overlap >= TOGETHER_SHARE * np.maximum.outer(spans, spans)
-    n_groups, group = connected_components(sparse.csr_matrix(together), directed=False)
-    if n_groups == len(first):
-        return None
-    rate = np.bincount(files, minlength=len(first)) / spans
-    share = rate / np.bincount(group, weights=rate)[group]
-    out = sum(w * _covered(np.array([[a, z]]), n_buckets, width) for w, a, z in zip(share, first, last))
     return np.minimum(out, 1.0)
 
 
@@ -845,10 +812,9 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     n_flank = (len(tested) + 1) * sum(-(-b // w) for w in FLANK_SCALES if 2 * w <= b)
     flank_cut = None if seasonal or not n_flank else np.log(alpha / n_flank)
     raw += _block_alerts(counts, np.array([-1]), life[[-1]], spans[[-1]], seasonal, log_cut, expected,
-                         flank_cut=flank_cut, traffic_cover=occ.traffic_cover)
+                         flank_cut=flank_cut)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # The traffic of every file together, where some are absent too: each template's own span says where.
-        traffic = np.nan_to_num(expected[-1] / (counts.exposure if occ.traffic_cover is None else occ.traffic_cover))
+        traffic = np.nan_to_num(expected[-1] / counts.exposure)
     slots = int(round(DAY / counts.bucket)) if seasonal else 0
     splits = _shift_splits(counts, slots)
     every = counts.column(-1)
@@ -871,14 +837,11 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
 
 def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, spans: np.ndarray, seasonal: bool,
                   log_cut: float, expected: dict, traffic: np.ndarray | None = None,
-                  shifts: "_ShiftTest | None" = None, flank_cut: float | None = None,
-                  traffic_cover: np.ndarray | None = None) -> list[tuple]:
+                  shifts: "_ShiftTest | None" = None, flank_cut: float | None = None) -> list[tuple]:
     """Burst, drop (and with ``shifts``, shift) alerts (kind, column, first bucket, end bucket, score, expected,
     observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2), its buckets
     exposed as far as its files' positions ``spans`` (m, 2) cover them; ``traffic``: expected lines of all
-    templates per full bucket (b,) (:func:`expected_counts`). ``traffic_cover`` (b,): the all-lines column's
-    exposure instead (:attr:`_Occurrences.traffic_cover`); a bucket that misses under :data:`PART_SHARE` of it
-    still fits its baseline."""
+    templates per full bucket (b,) (:func:`expected_counts`)."""
     b = counts.matrix.shape[0]
     parts = [counts.matrix[:, cols[cols >= 0]].toarray().astype(float)]
     if cols[0] < 0:
@@ -888,21 +851,17 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, sp
     width = counts.bucket.total_seconds() if counts.timed else float(counts.bucket)
     starts = np.arange(b)[:, None] * width
     cover = np.clip((np.minimum(starts + width, spans[:, 1]) - np.maximum(starts, spans[:, 0])) / width, 0.0, 1.0)
-    partial = cover < 1
-    if traffic_cover is not None and cols[0] < 0:
-        cover[:, 0] = traffic_cover
-        partial[:, 0] = traffic_cover < 1 - PART_SHARE
     cover = np.minimum(cover, exposure[:, None])  # (b, m)
     index = np.arange(b)[:, None]
     seen = (cover > 0) & (index >= life[:, 0]) & (index < life[:, 1])
     y_sums = _cumulative(y)
-    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen | partial, traffic)
+    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen | (cover < 1), traffic)
     phi = _dispersion(y, lam * cover, seen, seen)
     # Fit again without the buckets the last fit finds extreme: a storm on one day must not
     # raise the baseline of every other day (nor frequent drops lower it).
     for _ in range(REFITS):
         skip = _outliers(y, y_sums, lam * cover, phi) | ~seen
-        lam = expected_counts(y, exposure, counts.starts, seasonal, skip | partial, traffic)
+        lam = expected_counts(y, exposure, counts.starts, seasonal, skip | (cover < 1), traffic)
         phi = _dispersion(y, lam * cover, ~skip, seen)
     mu = lam * cover
     windows = _windows(y_sums, mu, phi, seen, log_cut)

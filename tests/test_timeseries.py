@@ -727,14 +727,3 @@ def test_times_as_strings_of_two_utc_offsets_read_in_utc():
     assert zoned.str[-6:].unique().tolist() == ["+01:00", "+02:00"]
     pd.testing.assert_frame_equal(find_trends(frame.assign(timestamp=zoned)).alerts, find_trends(frame).alerts)
 
-
-
-def test_all_lines_of_two_logs_expect_only_the_traffic_of_the_logs_still_writing():
-    # Two services' logs over days, one ending a day sooner: every hour of that last day was a drop of all lines.
-    rng = np.random.default_rng(4)
-    a = make_log(days=4, seed=1).assign(source="a.log")
-    sessions = traffic(3, rng, scale=2.0)
-    b = frame_of([(t, 3) for t in np.arange(0, 3 * DAY, 300.0)] + [(t, 5) for t in sessions], source="b.log")
-    alerts = find_trends(pd.concat([a, b], ignore_index=True)).alerts
-    every = alerts[alerts["template"] == ALL_LINES]
-    assert every.empty, every[["kind", "start", "end"]]
