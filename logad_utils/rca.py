@@ -1028,10 +1028,14 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
     if own.any():
         i = int(np.flatnonzero(own)[0])
         mine = np.flatnonzero(own)
-        # The template with the most evidence, its lines times their log-odds: 469 refused connections, not the
-        # one line of recovery seen nowhere else.
-        which = np.unique(ev.codes[mine], return_inverse=True)[1]
-        best = int(mine[np.argmax(which == np.argmax(np.bincount(which, weights=ev.delta[mine])))])
+        # Of the templates at least ten times as common here as elsewhere, the one with the most evidence (its
+        # lines times their log-odds): 469 refused connections, not the one line of recovery seen nowhere else,
+        # nor a routine message twice as common as usual. Where none is, the most over-represented.
+        which, delta = np.unique(ev.codes[mine], return_inverse=True)[1], ev.delta[mine]
+        telling = delta >= _HALF
+        pick = np.argmax(np.bincount(which, weights=np.where(telling, delta, 0.0))) if telling.any() else \
+            which[np.argmax(delta)]
+        best = int(mine[np.argmax(which == pick)])
         code = int(ev.codes[best])
         rank = len(dict.fromkeys(ev.units[:i].tolist())) + 1
         after = ev.pos[i] - ev.pos[0]

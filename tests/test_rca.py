@@ -693,3 +693,9 @@ def test_a_units_evidence_names_its_strongest_template_not_a_single_line_never_s
     row = incident.candidates.iloc[0]
     assert row["component"] == "POOL" and row["top_template"] == "connection to db-primary refused"
     assert "'connection to db-primary refused' ×40" in row["evidence"]
+    # Nor a routine message a window detector flagged with them, many lines a little more common than elsewhere.
+    routine = [(10.0 * i, "POOL", "query ok", int(3000 <= 10 * i < 3600), 1.0) for i in range(1, 720)]
+    busier = [(3000.0 + 2.5 * i + 1, "POOL", "query ok", 1, 1.0) for i in range(240)]
+    frame = make_frame(routine + busier + outage[:20], span_s=7200)
+    (incident,) = [i for i in rca.analyze(frame, trends=None).incidents if i.n_lines > 30]
+    assert incident.candidates.iloc[0]["top_template"] == "connection to db-primary refused"
