@@ -57,6 +57,8 @@ SYSLOG_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5:
 _SYSLOG_LEVEL_KEYS = frozenset({"priority", "severity"})
 _SYSLOG_NAMES = {**NUMERIC_LEVELS, **SYSLOG_LEVELS}
 # The common names of a JSON line's message, in the order they are tried.
+# The key Docker's json-file logging driver writes each line of a container's output under.
+DOCKER_KEY = "log"
 MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
                 "textPayload", "jsonPayload.message")
 # An HTTP status, where no key names a level, is the level (layout._status_key): its class.
@@ -476,9 +478,9 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         # journald exports a message that is not valid UTF-8 as its bytes.
         message = bytes(message).decode("utf-8", errors="replace")
     if isinstance(message, str) and not message.strip():
-        # A line break alone is a program's blank line, which Docker's json-file driver keeps (a Go panic holds one):
-        # blank, as written. Any other empty message says nothing; the other keys do.
-        message = "" if "\n" in message else None
+        # A line break alone under Docker's json-file key is a program's blank line (a Go panic holds one): blank, as
+        # written. Any other empty message says nothing; the other keys do.
+        message = "" if message_key == DOCKER_KEY and "\n" in message else None
     if isinstance(message, str):
         # Docker's json-file driver keeps the line break the program wrote.
         message = message.rstrip("\r\n")

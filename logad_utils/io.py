@@ -686,7 +686,8 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     of a CRI partial record among them. A chunk and the look past its end read them alike."""
     content = fields["content"].to_numpy(dtype=object)
     blank = blank | empty_messages(matched, content, rule)
-    flags = split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content))
+    streams = fields["stream"].to_numpy(dtype=object) if "stream" in fields else None
+    flags = split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content, streams))
     return blank, flags | _after_partial(fields, matched, fmt)
 
 

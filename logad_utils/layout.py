@@ -792,17 +792,20 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     relay forwards any layout) is a ``Pri`` field, which gives the level where the header has none.
     """
     sample = [line for line in lines if line.strip() and not line[:1].isspace()]
-    prioritised = sum(_PRIORITY.match(line) is not None for line in sample)
-    if not sample or prioritised < HEADER_SHARE * len(sample):
+    priorities = [int(m.group(1)) for line in sample if (m := _PRIORITY.match(line))]
+    # Numbers counting up ("<1>", "<2>", ...: a list's marks) are no priorities, which repeat.
+    counting = sum(b == a + 1 for a, b in zip(priorities, priorities[1:])) >= 0.5 * max(len(priorities) - 1, 1)
+    if not sample or len(priorities) < HEADER_SHARE * len(sample) or counting:
         return _infer_text_format(sample)
     fmt = _infer_text_format([_PRIORITY.sub("", line, count=1) for line in sample])
-    # Inference names no field Pri: the name the presets give a priority, which the level is read from.
-    return None if fmt is None else replace(fmt, pattern="<<Pri>>" + fmt.pattern,
+    # Inference names no field Pri: the name the presets give a priority, which the level is read from. Optional:
+    # lines written here beside those a relay forwarded have none.
+    return None if fmt is None else replace(fmt, pattern="(<<Pri>>)?" + fmt.pattern,
                                             field_patterns={**fmt.field_patterns, "Pri": r"\d{1,3}"})
 
 
 # A syslog priority (facility · 8 + severity) glued before a header.
-_PRIORITY = re.compile(r"^<(?:1[0-8]\d|19[01]|\d{1,2})>(?=\S)")
+_PRIORITY = re.compile(r"^<(1[0-8]\d|19[01]|\d{1,2})>(?=\S)")
 
 
 def _infer_text_format(sample: list[str]) -> LogFormat | None:
@@ -1027,6 +1030,13 @@ def _levels_read(objs: list[dict], key: str) -> bool:
     return not values or any(len(v) > 2 for v in values) or "I" in values
 
 
+def _named_levels(objs: list[dict], key: str) -> bool:
+    """Whether most values of a key (a sample), numbers read as levels, are level names."""
+    values = [str(level_name(o[key], key)).strip() for o in objs[:_VALUE_SAMPLE * 10] if o.get(key) is not None]
+    return sum(re.fullmatch(LEVELS_RE, v) is not None or v.upper() in SEVERITY for v in values) \
+        >= HEADER_SHARE * len(values) > 0
+
+
 def _routine_throughout(objs: list[dict], key: str) -> bool:
     """Whether a level key has one routine value (info, debug, ...) on every object of a sample of some size
     that has it: a stream of errors keeps its level, whatever a status says."""
@@ -1218,7 +1228,9 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
             # Where a line has none, a status stands in (an error's own level beats its request's 200).
             key = _pick(counts, n, names, taken, fold, share=_MINORITY_SHARE)
             status = _status_key(objs, counts, taken)
-            key, status = (key, status) if key is not None else (status, None)
+            if key is None or (status is not None and not _named_levels(objs, key)):
+                # A status beats a key on a few lines whose values are no level names (a CVE's "low", a "gold" tier).
+                key, status = status, None
         if key is None:
             continue
         taken.add(key)

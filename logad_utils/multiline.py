@@ -64,9 +64,10 @@ _JAVA_FRAME = re.compile(r"\s+at\s+\S")
 _PY_FRAME = re.compile(r"\s+File\s\"")
 _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*"
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
-# A Python trace closes with its exception, whatever its class is called (Django's DoesNotExist, psycopg's
-# UniqueViolation): a dotted name, then a colon and the message, or nothing.
-_PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::\s|:?\s*$)")
+# A Python trace closes with its exception, whatever its class is called: one not built in is named with its
+# module (orders.models.Order.DoesNotExist, psycopg.errors.UniqueViolation), then a colon and the message, or
+# nothing. (A stack dump without an exception, logging's stack_info, is followed by any line: "Status: ok".)
+_PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*(?::\s|:?\s*$)")
 # First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTDg[s")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
@@ -116,9 +117,12 @@ class Multiline:
                  "header of its own)"]
         if self.indent:
             rules.append("indented lines")
+        if self.indented_messages:
+            rules.append("indented messages under the runtime's header, in the stream of the line above")
         if self.header:
             rules.append("lines that do not match the header and start with no timestamp"
-                         + (" or record number" if self.head else ""))
+                         + (" or like the header's first field (a record number, a bracketed level)" if self.head
+                            not in (None, _JSON_HEAD) else ""))
         if self.level_line:
             rules.append("the event's level read from the 'LEVEL:' that opens the line under its header")
         return "; ".join(rules)
@@ -165,6 +169,12 @@ def _captures_output(fmt: LogFormat) -> bool:
     stream, no level), where an indented line is the program's and continues its write; not syslog's, whose
     every record is a message of its own (the kernel's indented memory map)."""
     return not _program_level(fmt) and "stream" in _header_columns(fmt)
+
+
+def _same_stream(streams: np.ndarray, blank: np.ndarray, i: int) -> bool:
+    """Whether row ``i`` has the stream of the nearest non-blank row above it (two rows up at most)."""
+    above = next((j for j in (i - 1, i - 2) if j >= 0 and not blank[j]), None)
+    return above is not None and streams[above] == streams[i]
 
 
 def _few_indented(lines: list[str], fmt: LogFormat) -> bool:
@@ -220,8 +230,10 @@ def _json_lines(fmt: LogFormat) -> bool:
 
 
 def _head_regex(fmt: LogFormat) -> str | None:
-    """Regex of the text up to and including the format's first field, when that field is a number or a level
-    in brackets (``[ERROR] plugin/errors: ...`` under ``[INFO] client - query`` lines); else None.
+    """Regex of the text up to and including the format's first field, when that field is a number, or a level
+    in brackets in a layout without a time (``[ERROR] plugin/errors: ...`` under ``[INFO] client - query``
+    lines; where the header has a time, a line without it continues its event, whatever it opens with); else
+    None.
 
     Not a bare month, level word or letter (glog): they also start ordinary sentences ("The ...", "Error: ...",
     "I/O ..."), which continue an event.
@@ -232,7 +244,7 @@ def _head_regex(fmt: LogFormat) -> str | None:
     before = re.sub(r" +", r"\\s+", m.group(1))
     if fmt.field_patterns.get(m.group(2)) == r"\d+":
         return before + r"\d+(?!\w)"
-    if m.group(2) == "Level" and before.endswith(("\\[", "\\(", "<")):
+    if m.group(2) == "Level" and before.endswith(("\\[", "\\(", "<")) and "timestamp" not in fmt.columns:
         return before + LEVELS_RE + _CLOSING.match(fmt.pattern, m.end()).group(0)
     return None
 
@@ -276,10 +288,11 @@ def _go_call(above: str, line: str) -> bool:
 
 
 def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline,
-                       messages: np.ndarray | None = None) -> np.ndarray:
+                       messages: np.ndarray | None = None, streams: np.ndarray | None = None) -> np.ndarray:
     """Bool (n,): True where a line continues the event before it (the first row of a file is fixed later).
 
-    ``messages`` (n,) holds the matched lines' messages. Under a header without a level (``rule.levelless``),
+    ``messages`` (n,) holds the matched lines' messages, ``streams`` (n,) their streams (stdout, stderr) where the
+    header names one. Under a header without a level (``rule.levelless``),
     one that is a stack frame continues the event before it too, as a program's trace does when a container
     runtime or syslog wrote each of its lines under a header of its own; so do the indented messages under a
     Python frame (its source line, and the carets under that) and a trace's closing exception line.
@@ -297,7 +310,9 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             if rule.indented_messages:
                 # .NET's " ---> InnerException", Ruby's "\tfrom ...", Rust's "   0: main": a program's lines under a
                 # header of their own (split_writers then tells another writer's apart).
-                flags[_indented_messages(lines, messages, np.flatnonzero(matched & ~blank).tolist())] = True
+                # In the stream of the line above: another stream's indented line is another write (a heartbeat).
+                rows = _indented_messages(lines, messages, np.flatnonzero(matched & ~blank).tolist())
+                flags[[i for i in rows if streams is None or _same_stream(streams, blank, i)]] = True
         candidates = np.flatnonzero(~matched & ~blank)
     else:
         candidates = [i for i, s in enumerate(lines) if s[:1] in _FRAME_FIRST]
@@ -396,7 +411,7 @@ def _closes_python_trace(text: Callable[[int], str], i: int) -> bool:
     """Whether line ``i`` (``text(j)``: line j as the rules read it) is a Python trace's exception line: not
     indented, right under a frame (``  File "..."``) and the source line and carets indented under it."""
     line = text(i)[:_HEAD_CHARS] if i > 0 else ""
-    if not line or line[:1].isspace() or _PY_EXCEPTION.match(line) is None:
+    if not line or line[:1].isspace() or (_PY_EXCEPTION.match(line) is None and _EXCEPTION_LINE.match(line) is None):
         return False
     above = [text(j)[:_HEAD_CHARS] for j in range(i - 1, max(i - 4, -1), -1)]
     for k, prior in enumerate(above):

@@ -1,5 +1,6 @@
 """Format strings, presets and auto-detection."""
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -372,3 +373,12 @@ def test_a_syslog_priority_before_any_header_gives_the_level_and_keeps_the_time(
     assert frame["level"].tolist()[:5] == ["NOTICE", "INFO", "INFO", "INFO", "ERROR"]
     assert frame["component"].tolist()[:4] == ["su", "sshd", "kernel", "cron"]
     assert frame["content"].iloc[2] == "eth0 link up"
+    # Lines written here beside those a relay forwarded carry none: read all the same.
+    mixed = lines[:2] + [re.sub(r"^<\d+>", "", line) for line in lines[2:3]] + lines[3:]
+    assert parse_lines(mixed)["component"].tolist()[:4] == ["su", "sshd", "kernel", "cron"]
+
+
+def test_numbers_counting_up_in_angle_brackets_are_no_syslog_priorities():
+    lines = [f"<{i}>2024-03-01 10:00:{i:02d} worker step {i} done" for i in range(1, 21)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and ("level" not in frame or frame["level"].isna().all())

@@ -975,6 +975,11 @@ def test_one_letter_levels_and_a_level_key_on_few_lines():
                         "StatusCode": 503 if i == 3 else 200, **({"@l": "Error"} if i == 7 else {})})
             for i in range(30)]
     assert severity(parse_lines(clef)["level"]).tolist() == [2.0 if i in (3, 7) else 0.0 for i in range(30)]
+    # A key on a few lines whose values are no level names (a finding's severity "low") leaves the status the level.
+    access = [json.dumps({"ts": f"2026-12-01T10:00:{i:02d}Z", "msg": "request served",
+                          "status": 503 if i == 10 else 200, **({"severity": "low"} if i % 10 == 0 else {})})
+              for i in range(30)]
+    assert severity(parse_lines(access)["level"]).tolist() == [2.0 if i == 10 else 0.0 for i in range(30)]
 
 
 def test_a_padded_logger_before_its_pid_and_a_level_after_it():

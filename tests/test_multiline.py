@@ -1,4 +1,6 @@
 """Multi-line events: stack traces join the event they follow, one row per physical line is kept."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -623,6 +625,9 @@ def test_a_blank_line_in_docker_json_file_output_is_blank_and_keeps_a_go_panic_w
     assert frame["blank"].tolist() == [False] * 4 + [True] + [False] * 4
     assert frame["event_line_no"].tolist() == [1, 2, 3, 4, 5, 4, 4, 4, 9]  # a blank row is a row of its own
     assert "main.main()" in frame["event"].iloc[3]
+    # Another key's line break is no blank line: the other keys say what happened.
+    app = [json.dumps({"level": "error", "msg": "\n", "error": "connection refused", "db": "orders"})] * 3
+    assert parse_lines(app)["content"].tolist() == ["error=connection refused db=orders"] * 3
 
 
 @pytest.mark.parametrize("chunk_lines", [3, 200_000])
@@ -643,6 +648,10 @@ def test_a_python_exception_whatever_its_name_closes_its_trace_under_a_runtime_h
         events = frame.loc[frame["line_no"].isin(starts), "event"].tolist()
         assert "orders.models.Order.DoesNotExist" in events[first - 1] and 'step1.py", line 11' in events[first - 1]
         assert "worker.errors.BadPayload" in events[first] and "KeyError" not in events[first]
+    # A stack dump without an exception (logging's stack_info) is followed by a line of its own.
+    dump = ["slow request", "Stack (most recent call last):", '  File "/srv/app.py", line 9, in handle',
+            "    log.info('slow', stack_info=True)", "Status: ok", "next request"]
+    assert parse_lines(dump)["event_line_no"].tolist() == [1, 2, 2, 2, 5, 6]
 
 
 def test_a_line_that_opens_with_a_bracketed_level_is_an_event_of_its_own():
@@ -655,6 +664,10 @@ def test_a_line_that_opens_with_a_bracketed_level_is_an_event_of_its_own():
     frame = parse_lines(lines)
     assert frame["event_line_no"].tolist() == [*range(1, 13), 12, *range(14, 21)]
     assert frame["level"].iloc[7] == "ERROR" and pd.isna(frame["event"].iloc[7])
+    # Under a header with a time, a line without it continues its event whatever it opens with (a build's output).
+    build = ["[ERROR] 2026-12-01 10:00:00 ci-runner - maven build failed, output:", "[INFO] Scanning for projects...",
+             "[ERROR] Failed to execute goal compile", "[INFO] 2026-12-01 10:00:05 ci-runner - next job"]
+    assert parse_lines(build)["event_line_no"].tolist() == [1, 1, 1, 4]
 
 
 def test_indented_lines_of_a_program_under_a_runtime_header_continue_its_event_unless_most_are_indented():
@@ -681,6 +694,9 @@ def test_indented_lines_of_a_program_under_a_runtime_header_continue_its_event_u
     assert starts.count(dotnet[0]) == starts.count(ruby[0]) == starts.count(rust[0]) == 1
     docker = [_docker(f"GET /api/orders/{k} 200", k) for k in range(8)] + [_docker(line, 9, "stderr") for line in ruby]
     assert parse_lines(docker)["event_line_no"].tolist() == [*range(1, 10), 9, 9]
+    # Another stream's indented line, within the second, is another write (a heartbeat).
+    beat = [_docker(f"GET /api/orders/{k} 200", k) for k in range(8)] + [_docker("  heartbeat: workers=4", 7, "stderr")]
+    assert parse_lines(beat)["event_line_no"].tolist() == list(range(1, 10))
     # Not under syslog, whose every record is a message (the kernel's indented memory map), nor where a program
     # indents every message.
     kernel = [f"Jul 27 14:41:57 host kernel: {m}" for m in ["Linux version 2.6.5", "BIOS-provided RAM map:",
