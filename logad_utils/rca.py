@@ -123,6 +123,7 @@ MENTION_WEIGHT = 0.3
 MIN_BACKGROUND_WINDOWS = 10  # a background template is flagged in at least this many windows
 ONSET_ALPHA = 0.01  # a background template this unlikely to be absent so long before its first window began there
 _HALF = math.log(10.0)  # log-odds at which a saturating term is 0.5
+_EVIDENCE_SHARE = 0.1  # a unit's quoted template holds at least this share of its telling lines
 _ONSET_SCALE = 2.0  # distinct follow-on templates for which onset is 1 - 1/e
 CANDIDATE_COLUMNS = ["component", "score", "first_line_no", "n_lines", "top_template", "evidence",
                      "earliness", "specificity", "mentions", "anomaly", "precursor"]
@@ -1028,13 +1029,14 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
     if own.any():
         i = int(np.flatnonzero(own)[0])
         mine = np.flatnonzero(own)
-        # Of the templates at least ten times as common here as elsewhere, the one with the most evidence (its
-        # lines times their log-odds): 469 refused connections, not the one line of recovery seen nowhere else,
-        # nor a routine message twice as common as usual. Where none is, the most over-represented.
+        # The most over-represented template, of those at least ten times as common here as elsewhere that hold a
+        # tenth of such lines: one line of recovery seen nowhere else beside 469 refused connections is no
+        # evidence of the outage, nor are routine lines a little more common than usual.
         which, delta = np.unique(ev.codes[mine], return_inverse=True)[1], ev.delta[mine]
         telling = delta >= _HALF
-        pick = np.argmax(np.bincount(which, weights=np.where(telling, delta, 0.0))) if telling.any() else \
-            which[np.argmax(delta)]
+        held = np.bincount(which[telling], minlength=which.max() + 1)
+        strong = telling & (held[which] >= _EVIDENCE_SHARE * telling.sum())
+        pick = which[np.flatnonzero(strong)[np.argmax(delta[strong])]] if strong.any() else which[np.argmax(delta)]
         best = int(mine[np.argmax(which == pick)])
         code = int(ev.codes[best])
         rank = len(dict.fromkeys(ev.units[:i].tolist())) + 1
