@@ -794,7 +794,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     sample = [line for line in lines if line.strip() and not line[:1].isspace()]
     priorities = [int(m.group(1)) for line in sample if (m := _PRIORITY.match(line))]
     # Numbers counting up ("<1>", "<2>", ...: a list's marks) are no priorities, which repeat.
-    counting = sum(b == a + 1 for a, b in zip(priorities, priorities[1:])) >= 0.5 * max(len(priorities) - 1, 1)
+    counting = sum(b == a + 1 for a, b in zip(priorities, priorities[1:])) >= HEADER_SHARE * max(len(priorities) - 1,
+                                                                                               1)
     if not sample or len(priorities) < HEADER_SHARE * len(sample) or counting:
         return _infer_text_format(sample)
     fmt = _infer_text_format([_PRIORITY.sub("", line, count=1) for line in sample])

@@ -382,3 +382,6 @@ def test_numbers_counting_up_in_angle_brackets_are_no_syslog_priorities():
     lines = [f"<{i}>2024-03-01 10:00:{i:02d} worker step {i} done" for i in range(1, 21)]
     frame = parse_lines(lines)
     assert frame["timestamp"].notna().all() and ("level" not in frame or frame["level"].isna().all())
+    # Two priorities taking turns (info and debug lines of each request) still are.
+    taking_turns = [f"<{30 + i % 2}>2024-03-01T10:00:{i:02d}+01:00 web01 app[7]: request {i}" for i in range(20)]
+    assert parse_lines(taking_turns)["level"].tolist() == ["INFO", "DEBUG"] * 10

@@ -652,6 +652,8 @@ def test_a_python_exception_whatever_its_name_closes_its_trace_under_a_runtime_h
     dump = ["slow request", "Stack (most recent call last):", '  File "/srv/app.py", line 9, in handle',
             "    log.info('slow', stack_info=True)", "Status: ok", "next request"]
     assert parse_lines(dump)["event_line_no"].tolist() == [1, 2, 2, 2, 5, 6]
+    dump[4] = "django.request: Internal Server Error: /orders/5"  # a logger's name is no exception's
+    assert parse_lines(dump)["event_line_no"].tolist() == [1, 2, 2, 2, 5, 6]
 
 
 def test_a_line_that_opens_with_a_bracketed_level_is_an_event_of_its_own():
