@@ -1033,9 +1033,8 @@ def _levels_read(objs: list[dict], key: str) -> bool:
 
 def _named_levels(objs: list[dict], key: str) -> bool:
     """Whether most values of a key (a sample), numbers read as levels, are level names."""
-    values = [str(level_name(o[key], key)).strip() for o in objs[:_VALUE_SAMPLE * 10] if o.get(key) is not None]
-    return sum(re.fullmatch(LEVELS_RE, v) is not None or v.upper() in SEVERITY for v in values) \
-        >= HEADER_SHARE * len(values) > 0
+    values = [str(level_name(o[key], key)) for o in objs[:_VALUE_SAMPLE * 10] if o.get(key) is not None]
+    return sum(map(_VALUE_TESTS["Level"], values)) >= HEADER_SHARE * len(values) > 0
 
 
 def _routine_throughout(objs: list[dict], key: str) -> bool:

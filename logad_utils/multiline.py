@@ -310,8 +310,8 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             _flag_go_dumps(lines, messages, matched & ~blank, flags, framed, holding)
             if rule.indented_messages:
                 # .NET's " ---> InnerException", Ruby's "\tfrom ...", Rust's "   0: main": a program's lines under a
-                # header of their own (split_writers then tells another writer's apart).
-                # In the stream of the line above: another stream's indented line is another write (a heartbeat).
+                # header of their own, in the stream of the line above (another stream's is another write, a
+                # heartbeat; split_writers tells other writers and times apart).
                 rows = _indented_messages(lines, messages, np.flatnonzero(matched & ~blank).tolist())
                 flags[[i for i in rows if streams is None or _same_stream(streams, blank, i)]] = True
         candidates = np.flatnonzero(~matched & ~blank)
@@ -320,7 +320,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     for i in candidates:
         line = lines[i][:_HEAD_CHARS]
         if line[:1].isspace():
-            flags[i] = rule.indent or _FRAME.match(line) is not None or _under_python_frame(lines, i)
+            flags[i] = rule.indent or _FRAME.match(line) is not None or _under_python_frame(lines.__getitem__, i)
         elif _FRAME.match(line) is not None:
             flags[i] = True
         elif rule.header:
@@ -360,7 +360,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     for i in (np.flatnonzero(flags[:-1]) + 1).tolist():
         if flags[i] or blank[i] or (matched[i] and rule.header and not below):
             continue
-        flags[i] = _EXCEPTION_LINE.match(text(i)[:_HEAD_CHARS]) is not None or _closes_python_trace(text, i)
+        flags[i] = _ends_trace(text, i)
     _start_tracebacks(lines, blank, flags, matched if below else None, messages)
     flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if lines[i][:3] == "-- " and _OWN_EVENT.match(lines[i])]
            ] = False
@@ -401,26 +401,28 @@ def split_writers(fields: pd.DataFrame, matched: np.ndarray, blank: np.ndarray, 
     return out
 
 
-def _under_python_frame(lines: Sequence[str], i: int) -> bool:
-    """Whether indented line ``i`` is a Python frame's source line (right under ``  File "..."``) or the carets
-    under that (Python 3.11's ``~~^~~``): part of the trace even where most of a file's lines are indented."""
-    return any(j >= 0 and _PY_FRAME.match(lines[j][:_HEAD_CHARS]) and all(lines[k][:1].isspace() for k in
-                                                                           range(j + 1, i)) for j in (i - 1, i - 2))
+def _under_python_frame(text: Callable[[int], str], i: int) -> bool:
+    """Whether line ``i`` (``text(j)``: line j as the rules read it) sits under a Python frame (``  File "..."``):
+    its source line or the carets under that (Python 3.11's ``~~^~~``), indented, a line or two below."""
+    return any(j >= 0 and _PY_FRAME.match(text(j)[:_HEAD_CHARS]) and all(text(k)[:1].isspace() for k in
+                                                                          range(j + 1, i)) for j in (i - 1, i - 2))
 
 
 def _closes_python_trace(text: Callable[[int], str], i: int) -> bool:
-    """Whether line ``i`` (``text(j)``: line j as the rules read it) is a Python trace's exception line: not
-    indented, right under a frame (``  File "..."``) and the source line and carets indented under it."""
+    """Whether line ``i`` is a Python trace's exception line: not indented, naming an exception, right under a
+    frame or the indented lines under it (:func:`_under_python_frame`)."""
     line = text(i)[:_HEAD_CHARS] if i > 0 else ""
     if not line or line[:1].isspace() or (_PY_EXCEPTION.match(line) is None and _EXCEPTION_LINE.match(line) is None):
         return False
-    above = [text(j)[:_HEAD_CHARS] for j in range(i - 1, max(i - 4, -1), -1)]
-    for k, prior in enumerate(above):
-        if _PY_FRAME.match(prior):
-            return True
-        if not prior[:1].isspace() or k == 2:
-            return False
-    return False
+    above = text(i - 1)
+    return _PY_FRAME.match(above[:_HEAD_CHARS]) is not None or (above[:1].isspace() and _under_python_frame(text,
+                                                                                                              i - 1))
+
+
+def _ends_trace(text: Callable[[int], str], i: int) -> bool:
+    """Whether line ``i`` is the exception line that ends a trace: one any trace closes with (``ValueError:``,
+    ``Caused by: ...``), or a Python trace's (:func:`_closes_python_trace`)."""
+    return _EXCEPTION_LINE.match(text(i)[:_HEAD_CHARS]) is not None or _closes_python_trace(text, i)
 
 
 def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray, matched: np.ndarray | None,
@@ -438,8 +440,7 @@ def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray
         if not text(i).startswith(_TRACEBACK):
             continue
         j = i - 1 - int(i > 1 and blank[i - 1])
-        if j >= 0 and flags[j] and not blank[j] and (_EXCEPTION_LINE.match(text(j)[:_HEAD_CHARS])
-                                                      or _closes_python_trace(text, j)):
+        if j >= 0 and flags[j] and not blank[j] and _ends_trace(text, j):
             flags[i] = False
 
 
@@ -579,8 +580,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
     after_frame = False
     for i in lead:
         framed = is_frame_line(texts[i])
-        starts[i] = not (framed or (after_frame and (_EXCEPTION_LINE.match(texts[i][:_HEAD_CHARS]) is not None
-                                                     or _closes_python_trace(texts.__getitem__, i))))
+        starts[i] = not (framed or (after_frame and _ends_trace(texts.__getitem__, i)))
         after_frame = framed
     starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)
