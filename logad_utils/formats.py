@@ -39,6 +39,7 @@ TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fields and the text between them
+_CLOSING_BRACKET = re.compile(r"\\\]\?? +$")  # a format string's "\] " or optional "\]? " before its message
 # Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
 # and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
 # Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
@@ -421,7 +422,7 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
     parts = _FIELD_SPLIT.split(_BRACKETED_FIELD.sub(r"\\[\1\\]", pattern))
     regex = ""
     seen: set[str] = set()
-    for part in parts:
+    for i, part in enumerate(parts):
         m = _PLACEHOLDER.fullmatch(part)
         if m:
             name = m.group(1)
@@ -431,6 +432,9 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             body = field_patterns.get(name, ".*" if name == "Content" else ".*?")
             # A message may open with a byte-order mark (RFC 5424 marks UTF-8 messages so); it is no text.
             regex += ("\ufeff?" if name == "Content" else "") + f"(?P<{name}>{body})"
+        elif parts[i + 1:] == ["<Content>", ""] and _CLOSING_BRACKET.search(part):
+            # A header that closes with a bracket may end the line: its message is empty ("[ERROR]" alone).
+            regex += re.sub(r" +", r"\\s+", part.rstrip(" ")) + r"(?:\s+|$)"
         else:
             regex += re.sub(r" +", r"\\s+", part)
     try:

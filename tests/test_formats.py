@@ -385,3 +385,13 @@ def test_numbers_counting_up_in_angle_brackets_are_no_syslog_priorities():
     # Two priorities taking turns (info and debug lines of each request) still are.
     taking_turns = [f"<{30 + i % 2}>2024-03-01T10:00:{i:02d}+01:00 web01 app[7]: request {i}" for i in range(20)]
     assert parse_lines(taking_turns)["level"].tolist() == ["INFO", "DEBUG"] * 10
+
+
+def test_a_header_that_closes_with_a_bracket_may_end_the_line_with_an_empty_message():
+    lines = [f"2024-03-01 10:00:{i:02d} [{'ERROR' if i % 7 == 3 else 'INFO'}]" + ("" if i % 7 == 3 else f" job {i}")
+             for i in range(20)]
+    for sample in (lines, [line[20:] for line in lines]):  # with a time (the generic preset) and without one
+        frame = parse_lines(sample)
+        assert frame["parsed"].all() and frame.loc[3, "level"] == "ERROR" and frame.loc[3, "content"] == ""
+    frame, ok = LogFormat(r"<Date> <Time> \[<Level>\] <Content>").parse(["2024-03-01 10:00:00 [ERROR]"])
+    assert ok.all() and frame.loc[0, "level"] == "ERROR"
