@@ -1138,9 +1138,11 @@ def infer_delimited_format(lines: Sequence[str]) -> LogFormat | None:
         closed = [i for i in timed if sample[i].count('"') % 2 == 0] or timed
         width = Counter(len(cells[i]) for i in closed).most_common(1)[0][0]
         first = timed[0]
-        # The first line above the records with a name in every cell (a record without a time has an empty one).
+        # The first line above the records with a name in every cell (a record without a time has an empty one);
+        # the last may be empty, after a delimiter that ends the line (Event Viewer's unnamed description).
         names_at = next((i for i, c in enumerate(cells[:first]) if c is not None and 0 <= width - len(c) <= 1
-                         and all(cell.strip() for cell in c)), None)
+                         and all(cell.strip() for cell in c[:-1]) and (c[-1].strip() or len(c) == width > 1)),
+                        None)
         header = cells[names_at] if names_at is not None else None
         if header is not None and len(header) < width and header[-1].strip().lower() in _MESSAGE_NAMES:
             width = len(header)

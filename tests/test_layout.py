@@ -317,6 +317,20 @@ def test_delimited_records_that_span_lines_keep_their_time_and_the_preamble_is_b
     assert events["timestamp"].notna().all() and events["event"].iloc[0].startswith("An account was successfully")
 
 
+
+def test_a_header_that_ends_in_its_delimiter_names_the_columns_before_an_unnamed_last_one():
+    # Event Viewer's "Save as CSV": the description column is unnamed, after a trailing comma.
+    lines = ["Level,Date and Time,Source,Event ID,Task Category,"]
+    for i in range(8):
+        message = f'"Application failure {i}.\nFaulting module: app.dll"' if i % 2 else f"Service started {i}."
+        lines += f"{('Information', 'Error')[i % 2]},3/1/2024 10:0{i}:05 AM,App,{1000 + i},None,{message}".split("\n")
+    frame = parse_lines(lines)
+    assert frame["blank"].tolist()[:2] == [True, False]
+    events = frame[(frame["line_no"] == frame["event_line_no"]) & ~frame["blank"]]
+    assert events["level"].tolist() == ["Information", "Error"] * 4 and (events["component"] == "App").all()
+    assert events["timestamp"].dt.minute.tolist() == list(range(8))
+    assert events["event"].iloc[1].startswith("Application failure")
+
 def test_delimited_cells_after_a_space_and_a_message_with_unquoted_commas():
     spaced = [f"INFO; 2026-01-12 10:00:0{i}; payment; accepted order {i}" for i in range(5)]
     frame = parse_lines(spaced)
