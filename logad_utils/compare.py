@@ -16,8 +16,14 @@ totals, which a new template's flood swells. Counts are of events: a stack
 trace's lines are one occurrence of its event, however deep. Given the
 template's c events over both sides, its target count is binomial with
 p = r / (1 + r) when it changed like the rest (the exact conditional test
-for two Poisson rates); the two-sided p-value doubles the smaller tail
-(scipy.stats.binom), and the p-values of all templates are adjusted with
+for two Poisson rates). Log events come in clumps (a job's fifty export
+lines), which a binomial on single events takes for a change between two
+days of the same process: a template's clump size φ ≥ 1 is the variance
+over mean of its events in ``SLICES`` equal slices of each side (of its
+time span; of its events without times), and its counts are tested as
+clumps (c / φ, target / φ; the binomial tails as regularised incomplete
+beta functions, scipy.special.betainc). The two-sided p-value doubles the
+smaller tail, and the p-values of all templates are adjusted with
 Benjamini–Hochberg (scipy.stats.false_discovery_control). ``delta_pct`` is
 the change beyond r: 100 · (target / (r · baseline) − 1).
 
@@ -36,7 +42,8 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom, entropy, false_discovery_control
+from scipy.special import betainc
+from scipy.stats import entropy, false_discovery_control
 
 from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
@@ -53,6 +60,7 @@ STATUSES = ("new", "gone", "up", "down", "same")
 ALPHA = 0.05
 # Lines a template needs on each side to count towards the sides' size ratio.
 MIN_LINES = 5
+SLICES = 20  # equal slices of a side (of time, else of events) over which a template's clump size is measured
 SHOWN = 20  # templates per section of the HTML page
 
 Paths = str | os.PathLike | Sequence[str | os.PathLike]
@@ -168,7 +176,7 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     t = t_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     total_b, total_t = int(b.sum()), int(t.sum())
     ratio = size_ratio(b, t, _span_ratio(baseline, target))
-    p = _p_values(b, t, ratio)
+    p = _p_values(b, t, ratio, _clump_sizes(ids, baseline, target))
     with np.errstate(divide="ignore", invalid="ignore"):
         share_b = b / total_b if total_b else np.zeros(len(b))
         share_t = t / total_t if total_t else np.zeros(len(t))
@@ -227,15 +235,52 @@ def _span(ns: np.ndarray) -> float:
     return float(ns[hi] - ns[lo]) if hi > lo else 0.0
 
 
-def _p_values(b: np.ndarray, t: np.ndarray, ratio: float) -> np.ndarray:
+def _p_values(b: np.ndarray, t: np.ndarray, ratio: float, clumps: np.ndarray) -> np.ndarray:
     """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template changed by ``ratio`` (target /
-    baseline), as the sides do."""
+    baseline), as the sides do, its events counted in clumps of the sizes ``clumps`` (k,)."""
     if len(b) == 0:
         return np.zeros(0)
-    n = b + t
+    n, k = (b + t) / clumps, t / clumps
     share = ratio / (1.0 + ratio)
-    tails = np.minimum(binom.cdf(t, n, share), binom.sf(t - 1, n, share))
-    return false_discovery_control(np.minimum(1.0, 2.0 * tails), method="bh")
+    # Binomial tails P(X ≤ k) and P(X ≥ k) for real n and k; 1 where k is at the end of its range.
+    with np.errstate(invalid="ignore"):
+        lower = np.where(k >= n, 1.0, betainc(np.maximum(n - k, 1e-300), k + 1.0, 1.0 - share))
+        upper = np.where(k <= 0, 1.0, betainc(np.maximum(k, 1e-300), n - k + 1.0, share))
+    return false_discovery_control(np.minimum(1.0, 2.0 * np.minimum(lower, upper)), method="bh")
+
+
+def _clump_sizes(ids: np.ndarray, *sides: pd.DataFrame) -> np.ndarray:
+    """Per template id of ``ids`` (k,), sorted: the variance over mean (at least 1) of its events in
+    :data:`SLICES` equal slices of each side (:func:`_slices`), Pearson's chi-square of both sides over their
+    degrees of freedom (a side without the template adds neither)."""
+    chi2, dof = np.zeros(len(ids)), np.zeros(len(ids))
+    for side in sides:
+        rows = _event_rows(side)
+        if not rows.any():
+            continue
+        slices, sizes = _slices(side, rows)
+        y = np.zeros((SLICES, len(ids)))
+        np.add.at(y, (slices, np.searchsorted(ids, side["template_id"].to_numpy()[rows])), 1.0)
+        expected = y.sum(axis=0) * sizes[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            chi2 += np.where(expected > 0, (y - expected) ** 2 / expected, 0.0).sum(axis=0)
+        dof += np.where(y.sum(axis=0) > 0, (sizes > 0).sum() - 1, 0)
+    return np.maximum(1.0, np.divide(chi2, dof, out=np.ones(len(ids)), where=dof > 0))
+
+
+def _slices(side: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The slice (of :data:`SLICES`) of each of a side's event rows (n,) and each slice's share of them (SLICES,):
+    equal stretches of its time span where it has one (a flood of one template must not stretch the others'
+    slices), else equal runs of its events."""
+    times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
+    # A line without a time takes the last time before it (the first after it at the start).
+    at = np.zeros(len(side)) if times is None else (times - times.min()).dt.total_seconds().ffill().bfill().to_numpy()
+    at = at[rows]
+    span = np.nanmax(at) if np.isfinite(at).any() else 0.0
+    if span > 0:
+        return np.minimum((at / span * SLICES).astype(int), SLICES - 1), np.full(SLICES, 1.0 / SLICES)
+    slices = np.arange(len(at)) * SLICES // len(at)
+    return slices, np.bincount(slices, minlength=SLICES) / len(at)
 
 
 def _template_names(frame: pd.DataFrame) -> pd.Series:

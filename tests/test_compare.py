@@ -180,6 +180,28 @@ def test_a_burst_holding_most_lines_does_not_shrink_a_side(tmp_path):
     assert status == {"connection": "new", "payment": "down", "job": "same"}
 
 
+@pytest.mark.parametrize("more", [1, 2])
+def test_a_template_logged_in_clumps_changes_by_its_clumps_not_its_lines(tmp_path, more):
+    # A queue worker, a day a side: a job every 15 minutes exports 1 to 60 records, a heartbeat a minute. Two days
+    # of the same process differed by 300 export lines (a few jobs' worth) and read "up" (p 0.0005); export lines
+    # per job doubled are still "up".
+    def log(path, seed, per_job):
+        rng = np.random.default_rng(seed)
+        lines = [f"2024-03-11 {m // 60:02d}:{m % 60:02d}:00 heartbeat queue depth {m % 5}" for m in range(1440)]
+        for job in range(96):
+            at = f"2024-03-11 {job // 4:02d}:{job % 4 * 15 + 1:02d}"
+            lines += [f"{at}:00 picked job {job} from queue", f"{at}:59 finished job {job}"]
+            lines += [f"{at}:{i % 60:02d} exported record {i} of job {job}"
+                      for i in range(per_job * rng.integers(1, 61))]
+        path.write_text("\n".join(sorted(lines)) + "\n")
+        return path
+
+    table = compare_frames(*read_sides(log(tmp_path / "a.log", 3, 1), log(tmp_path / "b.log", 13, more))).table
+    status = dict(zip(table["template"].str.split().str[0], table["status"]))
+    assert status == {"heartbeat": "same", "picked": "same", "finished": "same",
+                      "exported": "same" if more == 1 else "up"}
+
+
 def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
     (tmp_path / "blank.log").write_text("\n\n  \n")
     base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
