@@ -61,6 +61,9 @@ ALPHA = 0.05
 # Lines a template needs on each side to count towards the sides' size ratio.
 MIN_LINES = 5
 SLICES = 20  # equal slices of a side (of time, else of events) over which a template's clump size is measured
+# A side's traffic over its slices is read from templates with this many events (two a slice), where this many
+# templates have them.
+TRAFFIC_EVENTS, TRAFFIC_TEMPLATES = 2 * SLICES, 3
 SHOWN = 20  # templates per section of the HTML page
 
 Paths = str | os.PathLike | Sequence[str | os.PathLike]
@@ -261,11 +264,25 @@ def _clump_sizes(ids: np.ndarray, *sides: pd.DataFrame) -> np.ndarray:
         slices, sizes = _slices(side, rows)
         y = np.zeros((SLICES, len(ids)))
         np.add.at(y, (slices, np.searchsorted(ids, side["template_id"].to_numpy()[rows])), 1.0)
+        sizes = _traffic(y, sizes)
         expected = y.sum(axis=0) * sizes[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             chi2 += np.where(expected > 0, (y - expected) ** 2 / expected, 0.0).sum(axis=0)
         dof += np.where(y.sum(axis=0) > 0, (sizes > 0).sum() - 1, 0)
     return np.maximum(1.0, np.divide(chi2, dof, out=np.ones(len(ids)), where=dof > 0))
+
+
+def _traffic(y: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Each slice's expected share of a template's events (SLICES,): the median share over the templates with
+    :data:`TRAFFIC_EVENTS` events or more in ``y`` (SLICES, k), where :data:`TRAFFIC_TEMPLATES` have them (a day's
+    rhythm moves every template alike, and is no clumping; a median, as one template's flood is no traffic of
+    the others'), else ``sizes``."""
+    totals = y.sum(axis=0)
+    busy = totals >= TRAFFIC_EVENTS
+    if busy.sum() < TRAFFIC_TEMPLATES:
+        return sizes
+    profile = np.median(y[:, busy] / totals[busy], axis=1)
+    return profile / profile.sum() if profile.sum() > 0 else sizes
 
 
 def _slices(side: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -202,6 +202,27 @@ def test_a_template_logged_in_clumps_changes_by_its_clumps_not_its_lines(tmp_pat
                       "exported": "same" if more == 1 else "up"}
 
 
+@pytest.mark.parametrize("more", [1.0, 1.3])
+def test_a_day_s_rhythm_is_no_clumping(tmp_path, more):
+    # Web traffic rises and falls over the day, every template alike: read as clumps, a 30 % rise of cache misses
+    # (about 400 a day) read "same" at p 1.
+    def log(path, seed, cache):
+        rng = np.random.default_rng(seed)
+        lines = [f"2024-03-11 {m // 60:02d}:{m % 60:02d}:00 heartbeat ok" for m in range(0, 1440, 5)]
+        for m in range(1440):
+            traffic = 1.0 + 0.8 * np.sin(2 * np.pi * (m - 360) / 1440)
+            for text, rate in (("GET /api/users/{} 200", 3.0), ("cache miss for key {}", cache),
+                               ("POST /api/orders/{} 201", 0.5)):
+                lines += [f"2024-03-11 {m // 60:02d}:{m % 60:02d}:{rng.integers(60):02d} " + text.format(
+                    rng.integers(9999)) for _ in range(rng.poisson(rate * traffic))]
+        path.write_text("\n".join(sorted(lines)) + "\n")
+        return path
+
+    table = compare_frames(*read_sides(log(tmp_path / "a.log", 11, 1.0), log(tmp_path / "b.log", 12, more))).table
+    status = dict(zip(table["template"].str.split().str[0], table["status"]))
+    assert status == {"heartbeat": "same", "GET": "same", "POST": "same", "cache": "up" if more > 1 else "same"}
+
+
 def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
     (tmp_path / "blank.log").write_text("\n\n  \n")
     base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
