@@ -66,9 +66,10 @@ _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$
                              r"(?:Exception|Error|Throwable|Fault|Interrupt|Exit|Warning))(?::|\s*$)")
 # A Python trace closes with its exception, whatever its class is called: one not built in is named with its
 # module and in CamelCase (orders.models.Order.DoesNotExist, psycopg.errors.UniqueViolation), then a colon and
-# the message, or nothing. (A stack dump without an exception, logging's stack_info, is followed by any line:
-# "Status: ok", a logger's "django.request: Internal Server Error".)
-_PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*(?::\s|:?\s*$)")
+# the message, or nothing; a built-in one raised without a message is its CamelCase name alone (StopIteration).
+# (A stack dump without an exception, logging's stack_info, is followed by any line: "Status: ok", a logger's
+# "django.request: Internal Server Error".)
+_PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*(?::\s|:?\s*$)|[A-Z][a-z\d]+[A-Z]\w*\s*$")
 # First characters a frame line can start with: a cheap filter before the regex.
 _FRAME_FIRST = frozenset(" \t.CSTDg[s")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).

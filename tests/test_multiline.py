@@ -707,3 +707,19 @@ def test_indented_lines_of_a_program_under_a_runtime_header_continue_its_event_u
     # A program that indents every message: its lines stay events of their own.
     indented = [f"2026-12-01T10:00:00.{k:06d}000Z stdout F   step {k} done" for k in range(20)]
     assert parse_lines(indented)["event_line_no"].tolist() == list(range(1, 21))
+
+
+@pytest.mark.parametrize("chunk_lines", [2, 200_000])
+def test_a_bare_exception_name_closes_a_python_trace_written_through_syslog(tmp_path, chunk_lines):
+    # StopIteration raised without a message is its name alone, neither dotted nor ...Error: under syslog, where
+    # each line of the trace is a record of its own, it was an event of its own, and the trace's text named none.
+    records = ["worker started", *_crash("StopIteration", 2), "worker stopped"]
+    lines = [f"Mar  1 10:00:{5 * (i > 0) + 5 * (i == len(records) - 1):02d} host app[123]: {line}"
+             for i, line in enumerate(records)]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    assert frame["event_line_no"].tolist() == [1, *[2] * 6, 8]
+    assert "StopIteration" in frame["event"].iloc[1]
+    # After a stack dump without an exception, a CamelCase word with a message is still no exception.
+    dump = ["slow request", "Stack (most recent call last):", '  File "/srv/app.py", line 9, in handle',
+            "    log.info('slow', stack_info=True)", "HealthCheck: ok", "next request"]
+    assert parse_lines(dump)["event_line_no"].tolist() == [1, 2, 2, 2, 5, 6]
