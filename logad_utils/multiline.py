@@ -5,7 +5,8 @@ As Filebeat's ``multiline`` setting and Elastic's ``find_structure``
 line is a *continuation* of the event before it when
 
 * it looks like part of a stack trace: a Java frame (``\\tat ...``),
-  ``Caused by:``, ``... N more``, a Python ``Traceback`` block and its
+  ``Caused by:``, ``... N more``, a numbered frame (PHP's ``Stack trace:``
+  then ``#0 /app/Db.php(42): ...``, gdb's), a Python ``Traceback`` block and its
   ``File "...", line N`` frames, or the exception line right after a frame;
   a Go panic's ``[signal SIG...``, ``goroutine N [running]:``, and the
   call lines (``main.main()``, ``net/http.(*conn).serve(0xc000..., {...})``)
@@ -49,11 +50,14 @@ __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", 
 EVENT_FIELDS = ("timestamp", "level", "component")
 
 _GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
+# A frame numbered from the innermost, "#0", as PHP prints a trace ("#0 /app/Db.php(42): PDO->__construct()", "#1
+# [internal function]: f()", "#2 {main}") and gdb does ("#0  0x00007f3a in raise () from libc.so.6").
+_NUMBERED_FRAME = re.compile(r"\#\d+\s+(?:\{main\}|\[internal\sfunction\]:|\S+\(\d+\):\s|0x[0-9a-fA-F]+\sin\s)")
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
     |The\sabove\sexception\swas\sthe\sdirect\scause|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)|stack\sbacktrace:$
-    |""".replace("\n    ", "")
-    + _GOROUTINE)
+    |Stack\strace:$|""".replace("\n    ", "")
+    + _NUMBERED_FRAME.pattern + "|" + _GOROUTINE)
 # A Go goroutine dump: under its "goroutine N [state]:" and after each frame's "\t/path/file.go:N" come a call line
 # (package path, (*receiver), function, arguments as Go prints them) or "created by ...".
 _GO_HEADER = re.compile(_GOROUTINE)
@@ -71,10 +75,10 @@ _EXCEPTION_LINE = re.compile(r"(?:Caused by: )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$
 # "django.request: Internal Server Error".)
 _PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*(?::\s|:?\s*$)|[A-Z][a-z\d]+[A-Z]\w*\s*$")
 # First characters a frame line can start with: a cheap filter before the regex.
-_FRAME_FIRST = frozenset(" \t.CSTDg[s")
+_FRAME_FIRST = frozenset(" \t.CSTDg[s#")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
 _FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback (", 'File "', "During handling",
-                "The above exception", "[signal", "goroutine ", "stack backtrace:")
+                "The above exception", "[signal", "goroutine ", "stack backtrace:", "Stack trace:", "#")
 # Lines written without the header that are no part of the message above them: journalctl's separators. (A crash
 # a runtime writes so, Go's "panic:" or Rust's "thread 'main' panicked", stays with the line above: its only time.)
 _OWN_EVENT = re.compile(r"-- (?:Boot [0-9a-f]+|Reboot|No entries|Logs begin at .*) --")
@@ -115,8 +119,8 @@ class Multiline:
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
-        rules = ["stack-trace lines (at ..., Caused by:, ... N more, Python tracebacks; also as a message under a "
-                 "header of its own)"]
+        rules = ["stack-trace lines (at ..., Caused by:, ... N more, #N frames, Python tracebacks; also as a message "
+                 "under a header of its own)"]
         if self.indent:
             rules.append("indented lines")
         if self.indented_messages:
@@ -514,7 +518,8 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]
     go = [s for above, s in zip(heads, lines[1:]) if _GO_HEADER.match(above)]
-    frame = java[0] if java else (python[-1] if python else (go[0] if go else None))
+    numbered = [s for s in heads if _NUMBERED_FRAME.match(s)]
+    frame = java[0] if java else (python[-1] if python else (go[0] if go else numbered[0] if numbered else None))
     parts = [message or "", *plain[:_MAX_PLAIN], exception, frame.strip() if frame else None]
     return " ".join(p for p in parts if p)
 

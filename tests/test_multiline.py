@@ -723,3 +723,21 @@ def test_a_bare_exception_name_closes_a_python_trace_written_through_syslog(tmp_
     dump = ["slow request", "Stack (most recent call last):", '  File "/srv/app.py", line 9, in handle',
             "    log.info('slow', stack_info=True)", "HealthCheck: ok", "next request"]
     assert parse_lines(dump)["event_line_no"].tolist() == [1, 2, 2, 2, 5, 6]
+
+
+PHP = ["PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000] [2002] Connection refused in /app/src/Db.php:42",
+       "Stack trace:", "#0 /app/src/Db.php(42): PDO->__construct()", "#1 [internal function]: App\\Db->connect()",
+       "#2 {main}", "  thrown in /app/src/Db.php on line 42"]
+
+
+@pytest.mark.parametrize("chunk_lines", [3, 200_000])
+def test_a_php_trace_of_numbered_frames_joins_its_error_under_a_runtime_header_or_its_own(tmp_path, chunk_lines):
+    # PHP prints its frames unindented, numbered from #0: under a container runtime's header each was an event.
+    cri = [_cri(0, "stdout", "GET /index.php 200"), *[_cri(3, "stderr", line) for line in PHP],
+           _cri(4, "stdout", "GET /health 200")]
+    fpm = ["[01-Mar-2024 10:00:00 UTC] PHP Warning:  Undefined variable $x in /app/a.php on line 3",
+           "[01-Mar-2024 10:00:03 UTC] " + PHP[0], *PHP[1:], "[01-Mar-2024 10:00:04 UTC] PHP Notice:  ok"]
+    for lines in (cri, fpm):
+        frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+        assert frame["event_line_no"].tolist() == [1, *[2] * len(PHP), len(PHP) + 2]
+        assert "Uncaught PDOException" in frame["event"].iloc[2] and "#0 /app/src/Db.php(42)" in frame["event"].iloc[2]
