@@ -313,6 +313,10 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
                       and _FRAME.match(_message_text(lines[i], messages[i])[:_HEAD_CHARS]) is not None]
             flags[framed] = True
             _flag_go_dumps(lines, messages, matched & ~blank, flags, framed, holding)
+            # An indented message right under a frame is the trace's (PHP's "  thrown in ..." under "#2 {main}",
+            # Rust's "   1: main" under an "at" line), under syslog's header too, where indented messages are records.
+            flags[[i + 1 for i in framed if i + 1 < n and matched[i + 1]
+                   and _message_text(lines[i + 1], messages[i + 1])[:1].isspace()]] = True
             if rule.indented_messages:
                 # .NET's " ---> InnerException", Ruby's "\tfrom ...", Rust's "   0: main": a program's lines under a
                 # header of their own, in the stream of the line above (another stream's is another write, a

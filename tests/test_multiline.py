@@ -741,3 +741,14 @@ def test_a_php_trace_of_numbered_frames_joins_its_error_under_a_runtime_header_o
         frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
         assert frame["event_line_no"].tolist() == [1, *[2] * len(PHP), len(PHP) + 2]
         assert "Uncaught PDOException" in frame["event"].iloc[2] and "#0 /app/src/Db.php(42)" in frame["event"].iloc[2]
+
+
+def test_an_indented_line_right_under_a_frame_joins_the_trace_under_syslog():
+    # Under syslog an indented message is a record of its own (the kernel's memory map), but one right under a
+    # frame is the trace's: PHP's "  thrown in ..." under "#2 {main}", Rust's "   1: ..." under an "at" line.
+    rust = ["stack backtrace:", "   0: rust_begin_unwind", "             at /rustc/library/std/src/panicking.rs:645:5",
+            "   1: core::panicking::panic_fmt", "             at /rustc/library/core/src/panicking.rs:72:14"]
+    for trace in (PHP, ["called `Option::unwrap()` on a `None` value", *rust]):
+        lines = ["Mar  1 09:00:00 web app[7]: started", *[f"Mar  1 10:00:00 web app[7]: {line}" for line in trace],
+                 "Mar  1 10:00:05 web app[7]: next request"]
+        assert parse_lines(lines)["event_line_no"].tolist() == [1, *[2] * len(trace), len(trace) + 2], trace[0]
