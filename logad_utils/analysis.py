@@ -18,7 +18,7 @@ from .features import Unique, frame_documents, unique_documents, word_presence
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, remove_export, tensorboard_command
-from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
+from .report import UNUSUAL_LINES, analysis_report, figure_uri, time_zone, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
@@ -158,6 +158,8 @@ def _timeline(analysis: Analysis) -> str:
              for i in _largest_incidents(analysis) if not timed or pd.notna(i.start)]
     ax = viz.plot_timeline(analysis.frame, analysis.frame["is_anomaly"].to_numpy(), spans,
                            title="lines over time: flagged lines and incidents")
+    if timed:
+        ax.set_xlabel(f"time: {time_zone(analysis.frame.attrs.get('read_report', {}))}")
     return figure_uri(ax.figure)
 
 

@@ -40,12 +40,12 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_dir
-from .formats import PRESETS, LogFormat, detect_format, get_format
+from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks,
-                 goes_on, line_ends, past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches,
-                 split_lines)
+                 goes_on, line_ends, note_zone, past_nuls, read_detection_sample, resolve_paths, rotation_stem,
+                 split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -251,7 +251,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
     if part.anchor is not None:
         rollers["days"] = _DayRoller(pd.Timestamp(part.anchor))
         rollers["days"].days, rollers["days"].last = part.days, part.last
-    before, nuls = _INVALID.count, _INVALID.nuls
+    before, nuls, zoned = _INVALID.count, _INVALID.nuls, ZONED.count
     with _range_text(part.source, part.start, part.end) as text:
         for lines in _range_batches(part, fmt, text, chunk_lines):
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
@@ -267,6 +267,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             yield chunk
     report.invalid_bytes += _INVALID.count - before
     report.nul_bytes += _INVALID.nuls - nuls
+    note_zone(report, part.source, zoned)
     for clock, roll in (rolls or {}).items():
         roller = rollers[clock]
         roll.count, roll.last = (roller.days if clock == "days" else roller.years), roller.last
@@ -771,4 +772,5 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
     for warning in part.warnings:
         total.note(warning)
     total.skipped_files += [skipped for skipped in part.skipped_files if skipped not in total.skipped_files]
+    total.zoned_files += [name for name in part.zoned_files if name not in total.zoned_files]
     total.continuation += part.continuation

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Mapping, Sequence
@@ -614,6 +615,7 @@ def _representable(times: pd.Series) -> pd.Series:
 def _epoch(numbers: pd.Series) -> pd.Series:
     """Unix times in seconds, or in milli-, micro- or nanoseconds told apart by their size, as datetimes."""
     values = numbers.to_numpy(dtype=float)
+    ZONED.count += int(bool(len(values)))  # a Unix time counts from midnight UTC
     with np.errstate(invalid="ignore"):
         scale = np.select([values > 1e17, values > 1e14, values > 1e11], [1e9, 1e6, 1e3], 1.0)
     # A float holds a Unix time to about a quarter of a microsecond: 1796119200.076 is .076, not .075999975.
@@ -641,12 +643,30 @@ def _zone_offsets(values: pd.Series) -> pd.Series:
     return values.str.replace(_ZONE_WORD, lambda m: ZONE_OFFSETS[m.group(1)] or "+0000", regex=True)
 
 
+class _ZoneCounter(threading.local):
+    count = 0  # parses of this thread that read times off a zone (an offset, a zone name, a Unix time)
+
+
+ZONED = _ZoneCounter()
+# A time's zone as ISO 8601 writes it after the time: "Z" or an offset (+01:00, -0500, +01).
+_ISO_ZONE = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$")
+
+
+def _count_zoned(values: pd.Series, fmt: str) -> None:
+    """Count a parse whose times carry a zone (its format reads one, or a value ends in one), so the reader can
+    say that the times it gives are UTC: a zone is converted, and the naive result no longer shows it."""
+    first = next((v for v in values if isinstance(v, str)), "")
+    if "%z" in fmt or (fmt in ("ISO8601", "mixed") and _ISO_ZONE.search(first)):
+        ZONED.count += 1
+
+
 def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
     """Parse with ``fmt``; offsets (even mixed ones, as across a DST change) become naive UTC. Seconds may carry
     a fraction that ``fmt`` lacks (Apache 2.4 writes microseconds where 2.2 wrote none). A zone abbreviation
     (``%Z``: ``PST``, ``CEST``) is read as its offset: pandas reads only UTC and GMT."""
     if "%Z" in fmt:
         values, fmt = _zone_offsets(values), fmt.replace("%Z", "%z")
+    _count_zoned(values, fmt)
     parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
     if "%S" in fmt and "%f" not in fmt:
         missed = parsed.isna() & values.notna()

@@ -28,7 +28,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import PRESETS, LogFormat, detect_format, get_format
+from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, split_writers)
@@ -93,6 +93,7 @@ class ReadReport:
     nul_bytes: int = 0  # NUL bytes left out where they opened a line past the file's start
     skipped_files: list[str] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)  # files of a directory not named like logs (not read)
+    zoned_files: list[str] = field(default_factory=list)  # files whose times carried a zone: given in UTC
     warnings: list[str] = field(default_factory=list)
 
     def add(self, chunk: pd.DataFrame) -> None:
@@ -1010,7 +1011,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
         rollers["years"].start_file()
-        line_no, cut = 1, []
+        line_no, cut, zoned = 1, [], ZONED.count
         for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
             with no_cyclic_gc():
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
@@ -1024,6 +1025,14 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
                         + (f" and {len(cut) - 1} more" if len(cut) > 1 else "") + "; its rest is an event of its own")
         report.invalid_bytes += _INVALID.count - before
         report.nul_bytes += _INVALID.nuls - nuls
+        note_zone(report, source, zoned)
+
+
+def note_zone(report: ReadReport, source: str, before: int) -> None:
+    """Name ``source`` among the files whose times carried a zone when this thread's count of zoned time parses
+    (:data:`formats.ZONED`) rose from ``before`` while reading it."""
+    if ZONED.count > before and source not in report.zoned_files:
+        report.zoned_files.append(source)
 
 
 def detection_sample(lines: Sequence[str]) -> list[str]:

@@ -341,3 +341,26 @@ def test_flagged_events_outside_incidents_are_counted_as_anomalies_csv_lists_the
                                           "methods", "incident"]
     outside = int((anomalies["incident"] == -1).sum())
     assert outside and f"{outside} flagged event" in capsys.readouterr().out
+
+
+def test_report_says_the_zone_of_the_times_it_shows(tmp_path, monkeypatch):
+    # "+01:00" times are shown converted to UTC, naive ones as written: the report said neither.
+    from logad_utils import viz
+
+    zoned = tmp_path / "zoned.log"
+    zoned.write_text("".join(f"2024-03-11T12:{i // 60:02d}:{i % 60:02d}+01:00 INFO svc: request {i} ok\n"
+                             for i in range(200)) + "2024-03-11T12:03:20+01:00 ERROR db: disk failure on /dev/sda\n")
+    naive = tmp_path / "naive.log"
+    naive.write_text(zoned.read_text().replace("+01:00", "").replace("T", " "))
+    labels = []
+    real = viz.plot_timeline
+    monkeypatch.setattr(viz, "plot_timeline", lambda *a, **kw: labels.append(real(*a, **kw)) or labels[-1])
+    cards = {}
+    for inputs in ([zoned], [naive], [zoned, naive]):
+        out = tmp_path / f"o{len(cards)}"
+        assert main(["analyze", *map(str, inputs), "--method", "tfidf", "--out", str(out)]) == 0
+        cards[len(cards)] = re.search(r'"card">times<b>([^<]*)', (out / "report.html").read_text()).group(1)
+    assert cards == {0: "UTC", 1: "as written (no zone)",
+                     2: "UTC in 1 of 2 files (those with a zone), else as written"}
+    assert [ax.get_xlabel() for ax in labels] == [f"time: {card}" for card in cards.values()]
+    assert pd.read_csv(tmp_path / "o0" / "anomalies.csv")["timestamp"].str.startswith("2024-03-11 11:03:20").any()
