@@ -433,8 +433,9 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             body = field_patterns.get(name, ".*" if name == "Content" else ".*?")
             # A message may open with a byte-order mark (RFC 5424 marks UTF-8 messages so); it is no text.
             regex += ("\ufeff?" if name == "Content" else "") + f"(?P<{name}>{body})"
-        elif parts[i + 1:] == ["<Content>", ""] and _CLOSING_BRACKET.search(part):
-            # A header that closes with a bracket may end the line: its message is empty ("[ERROR]" alone).
+        elif parts[i + 1:] == ["<Content>", ""] and "<Level>" in pattern and _CLOSING_BRACKET.search(part):
+            # A header that closes with a bracket may end the line: its message is empty ("[ERROR]" alone). Not one
+            # without a level: "<time> [worker-1]" alone would read as a blank line, and the trace under it go above.
             regex += re.sub(r" +", r"\\s+", part.rstrip(" ")) + r"(?:\s+|$)"
         else:
             regex += re.sub(r" +", r"\\s+", part)

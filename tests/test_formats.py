@@ -395,3 +395,12 @@ def test_a_header_that_closes_with_a_bracket_may_end_the_line_with_an_empty_mess
         assert frame["parsed"].all() and frame.loc[3, "level"] == "ERROR" and frame.loc[3, "content"] == ""
     frame, ok = LogFormat(r"<Date> <Time> \[<Level>\] <Content>").parse(["2024-03-01 10:00:00 [ERROR]"])
     assert ok.all() and frame.loc[0, "level"] == "ERROR"
+
+
+def test_a_header_without_a_level_does_not_end_the_line_at_its_bracket():
+    # "[worker-1]" alone is no empty record (read as a blank line): the trace under it stays its event's.
+    lines = [f"2024-03-01 10:00:{i:02d} [{['main', 'db', 'http'][i % 3]}] step {i} ok" for i in range(20)]
+    lines[5:6] = ["2024-03-01 10:00:05 [worker-1]", "Traceback (most recent call last):",
+                  '  File "app.py", line 3, in <module>', "    main()", "ValueError: bad"]
+    frame = parse_lines(lines)
+    assert not frame["blank"].any() and frame.loc[5:9, "event_line_no"].tolist() == [6] * 5
