@@ -44,6 +44,8 @@ __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_form
 
 # Share of the sampled lines an element must hold at its place to join the header.
 HEADER_SHARE = 0.8
+# Lines a header element must be seen on, to be an optional one where the other lines lack it.
+_OPTIONAL_SHARE = 0.05
 # Share of lines a timestamp layout must match for the file to have one.
 MIN_TIME_SHARE = 0.3
 _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
@@ -466,6 +468,12 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             alive = bracketed
             header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True)), False))
             continue
+        if kind != "level" and not any(e.kind == "level" for e, _ in header) and \
+                _word_before_level(per_line, alive, place, need):
+            # A word on some lines only before the level (PostgreSQL's "user@db ERROR:" in a session, "LOG:"
+            # outside one): an optional field, which the lines without it are given here, so places line up.
+            header.append((_Element("word", True, (False, False, False, None, False)), True))
+            continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
         before = len(alive)
@@ -521,6 +529,21 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             not any(header[-1][0].detail[1:4]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
+
+
+def _word_before_level(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> bool:
+    """Whether the level sits at ``place`` on some alive lines and right after a word there on the others, on
+    ``need`` lines together, each on :data:`_OPTIONAL_SHARE` of them; if so, the lines without the word get an
+    empty one at ``place`` (in place)."""
+    level = lambda e: e.kind == "level"  # noqa: E731
+    here = _at(per_line, alive, place, level)
+    after = [i for i in _at(per_line, alive, place, lambda e: e.kind == "word" and not e.detail[0])
+             if len(per_line[i]) > place + 1 and level(per_line[i][place + 1])]
+    if len(here) + len(after) < need or min(len(here), len(after)) < _OPTIONAL_SHARE * len(alive):
+        return False
+    for i in here:
+        per_line[i].insert(place, _Element("word", True, ()))
+    return True
 
 
 def _at(per_line: list[list[_Element]], alive: list[int], place: int, test) -> list[int]:
@@ -662,7 +685,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Field")
             # A field seen only as digits keeps that shape, so a line starting like the header is told apart.
             patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if element.detail[0] else r"\S+")
-            out += gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
+            field = gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
+            out += _optional(field) if optional else field
     return out
 
 

@@ -1379,3 +1379,21 @@ def test_a_header_glued_by_colons_the_fields_cannot_read_keeps_its_lines_times()
     assert frame["parsed"].all() and frame["timestamp"].notna().all()
     assert frame["timestamp"][5] == pd.Timestamp("2024-03-11 08:00:05")
     assert frame["content"][5].startswith("10.0.0.5(40005):app@appdb:[6005]:FATAL:")
+
+
+def test_a_word_some_lines_write_before_their_level_is_an_optional_field():
+    # PostgreSQL's Debian prefix "%m [%p] %q%u@%d ": a session's lines name user@db before the level, others not.
+    # The level was read on no line, and every template kept "postgres@appdb ERROR:" or "LOG:".
+    lines = []
+    for i in range(40):
+        head = f"2024-03-01 10:00:{i:02d}.{i * 11:03d} UTC [{1234 + i}] "
+        lines.append(head + ("LOG:  checkpoint starting: time" if i % 4 == 2 else
+                             ("postgres@appdb", "app@shop")[i % 2] + f' ERROR:  relation "t{i}" does not exist'))
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["level"].tolist() == ["LOG" if i % 4 == 2 else "ERROR" for i in range(40)]
+    assert frame["content"].iloc[:3].tolist() == ['relation "t0" does not exist', 'relation "t1" does not exist',
+                                                  "checkpoint starting: time"]
+    # A word before the level on one line in forty is no field: the level stays where the others have it.
+    lines = [f"2024-03-01 10:00:{i:02d} ERROR: disk {i} failed" for i in range(39)] + ["2024-03-01 10:01:00 x ERROR: y"]
+    assert infer_text_format(lines).pattern.count("?") == 0
