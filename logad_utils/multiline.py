@@ -52,7 +52,7 @@ EVENT_FIELDS = ("timestamp", "level", "component")
 _GOROUTINE = r"goroutine\s\d+\s\[[^\]]*\]:"
 # A frame numbered from the innermost, "#0", as PHP prints a trace ("#0 /app/Db.php(42): PDO->__construct()", "#1
 # [internal function]: f()", "#2 {main}") and gdb does ("#0  0x00007f3a in raise () from libc.so.6").
-_NUMBERED_FRAME = re.compile(r"\#\d+\s+(?:\{main\}|\[internal\sfunction\]:|\S+\(\d+\):\s|0x[0-9a-fA-F]+\sin\s)")
+_NUMBERED_FRAME = re.compile(r"\#\d+\s+(?:\{main\}\s*$|\[internal\sfunction\]:|\S+\(\d+\):\s|0x[0-9a-fA-F]+\sin\s)")
 _FRAME = re.compile(r"""\s+at\s+\S|\s*\.\.\.\s\d+\s(?:more|common\sframes\somitted)|\s*(?:Caused\sby|Suppressed):
     |Traceback\s\(most\srecent\scall\slast\):|\s+File\s"|During\shandling\sof\sthe\sabove\sexception
     |The\sabove\sexception\swas\sthe\sdirect\scause|\[signal\s(?:SIG[A-Z0-9]+|0x[0-9a-f]+)|stack\sbacktrace:$

@@ -741,6 +741,8 @@ def test_a_php_trace_of_numbered_frames_joins_its_error_under_a_runtime_header_o
         frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
         assert frame["event_line_no"].tolist() == [1, *[2] * len(PHP), len(PHP) + 2]
         assert "Uncaught PDOException" in frame["event"].iloc[2] and "#0 /app/src/Db.php(42)" in frame["event"].iloc[2]
+    # A numbered line that only opens like PHP's last frame is no frame: a changelog's "#2 {main} refactor".
+    assert parse_lines(["#1 fix the parser", "#2 {main} refactor", "#3 docs"])["event_line_no"].tolist() == [1, 2, 3]
 
 
 def test_an_indented_line_right_under_a_frame_joins_the_trace_under_syslog():
