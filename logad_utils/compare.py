@@ -12,11 +12,15 @@ the one nearer (in log) to the sides' ratio of time spans (1 without
 times), as a template's lines moved with time unless it changed. With fewer than
 2, r is that ratio of time spans itself: one template says nothing of the
 sides' sizes, as it may be the one that changed, and nor do the sides' line
-totals, which a new template's flood swells. Counts are of events: a stack
-trace's lines are one occurrence of its event, however deep. Given the
-template's c events over both sides, its target count is binomial with
-p = r / (1 + r) when it changed like the rest (the exact conditional test
-for two Poisson rates). Log events come in clumps (a job's fifty export
+totals, which a new template's flood swells. Where both sides have times, a
+template is tested against whichever of r and the sides' ratio of time spans
+is nearer its own ratio (none, when its own lies between them): it changed
+only if it did against the sides' sizes and against their durations, as a
+heartbeat that kept its pace on a day busier with jobs did not. Counts are
+of events: a stack trace's lines are one occurrence of its event, however
+deep. Given the template's c events over both sides, its target count is
+binomial with p = r / (1 + r) when it changed like the rest (the exact
+conditional test for two Poisson rates). Log events come in clumps (a job's fifty export
 lines), which a binomial on single events takes for a change between two
 days of the same process: a template's clump size φ ≥ 1 is the variance
 over mean of its events in ``SLICES`` equal slices of each side (of its
@@ -25,7 +29,8 @@ clumps (c / φ, target / φ; the binomial tails as regularised incomplete
 beta functions, scipy.special.betainc). The two-sided p-value doubles the
 smaller tail, and the p-values of all templates are adjusted with
 Benjamini–Hochberg (scipy.stats.false_discovery_control). ``delta_pct`` is
-the change beyond r: 100 · (target / (r · baseline) − 1).
+the change beyond r: 100 · (target / (r · baseline) − 1), whatever ratio the
+test held it to.
 
 ``status``: ``new`` (no baseline line), ``gone`` (no target line), ``up`` or
 ``down`` (adjusted p-value under ``alpha``), else ``same``. The divergence
@@ -178,14 +183,16 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     b = b_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     t = t_counts.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     total_b, total_t = int(b.sum()), int(t.sum())
-    ratio = size_ratio(b, t, _span_ratio(baseline, target))
-    p = _p_values(b, t, ratio, _clump_sizes(ids, baseline, target))
+    span = _span_ratio(baseline, target)
+    ratio = size_ratio(b, t, 1.0 if np.isnan(span) else span)
+    held = _held_ratios(b, t, ratio, span)
+    p = _p_values(b, t, held, _clump_sizes(ids, baseline, target))
     with np.errstate(divide="ignore", invalid="ignore"):
         share_b = b / total_b if total_b else np.zeros(len(b))
         share_t = t / total_t if total_t else np.zeros(len(t))
         # Rounded off at 1e-9 %: a template that changed exactly as the sides did is 0, not a rounding error.
         delta = np.round(np.where(b > 0, 100.0 * (t / (ratio * b) - 1.0), np.nan), 9) + 0.0  # no -0.0
-    status = np.select([b == 0, t == 0, (p < alpha) & (t > ratio * b), (p < alpha) & (t < ratio * b)],
+    status = np.select([b == 0, t == 0, (p < alpha) & (t > held * b), (p < alpha) & (t < held * b)],
                        ["new", "gone", "up", "down"], "same")
     names = _template_names(pd.concat([baseline, target], ignore_index=True))
     table = pd.DataFrame({"template_id": ids, "template": names.reindex(ids).to_numpy(),
@@ -213,13 +220,24 @@ def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:
     return float(reference)
 
 
+def _held_ratios(b: np.ndarray, t: np.ndarray, ratio: float, span: float) -> np.ndarray:
+    """The ratio each template (k,) is tested against: of the sides' size ``ratio`` and their time ``span`` ratio
+    (NaN: unknown), the one nearest its own ``t / b`` (none between them: its own). A template changed only if it
+    did against both: a heartbeat that kept its pace on a busier day did not."""
+    if np.isnan(span):
+        return np.full(len(b), ratio)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(b > 0, t / np.maximum(b, 1), ratio)
+    return np.clip(own, min(ratio, span), max(ratio, span))
+
+
 def _span_ratio(baseline: pd.DataFrame, target: pd.DataFrame) -> float:
-    """Target / baseline time span, 1 where a side has none (no times, or one instant); see :func:`_span`."""
+    """Target / baseline time span, NaN where a side has none (no times, or one instant); see :func:`_span`."""
     spans = []
     for side in (baseline, target):
         times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
         spans.append(_span(np.sort(timestamps_ns(times.dropna()))) if times is not None else 0.0)
-    return spans[1] / spans[0] if spans[0] > 0 and spans[1] > 0 else 1.0
+    return spans[1] / spans[0] if spans[0] > 0 and spans[1] > 0 else float("nan")
 
 
 def _span(ns: np.ndarray) -> float:
@@ -238,9 +256,9 @@ def _span(ns: np.ndarray) -> float:
     return float(ns[hi] - ns[lo]) if hi > lo else 0.0
 
 
-def _p_values(b: np.ndarray, t: np.ndarray, ratio: float, clumps: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template changed by ``ratio`` (target /
-    baseline), as the sides do, its events counted in clumps of the sizes ``clumps`` (k,)."""
+def _p_values(b: np.ndarray, t: np.ndarray, ratio: np.ndarray, clumps: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template changed by its ``ratio`` (k,)
+    (target / baseline), as the sides do, its events counted in clumps of the sizes ``clumps`` (k,)."""
     if len(b) == 0:
         return np.zeros(0)
     n, k = (b + t) / clumps, t / clumps

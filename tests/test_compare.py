@@ -223,6 +223,25 @@ def test_a_day_s_rhythm_is_no_clumping(tmp_path, more):
     assert status == {"heartbeat": "same", "GET": "same", "POST": "same", "cache": "up" if more > 1 else "same"}
 
 
+def test_a_heartbeat_that_keeps_its_pace_on_a_busier_day_is_the_same(tmp_path):
+    # A heartbeat a minute both days, a fifth more jobs on the second: held to the jobs' ratio alone, the
+    # heartbeat read "down" (-17 %, p < 1e-4); it kept its pace, as the sides' durations say. Without times, the
+    # durations are unknown and the jobs' ratio stands.
+    def log(path, jobs, timed=True):
+        lines = [f"2024-03-11 {m // 60:02d}:{m % 60:02d}:00 heartbeat ok" for m in range(1440)]
+        lines += [f"2024-03-11 {j * 1440 // jobs // 60:02d}:{j * 1440 // jobs % 60:02d}:30 {text} job {j}"
+                  for j in range(jobs) for text in ("picked", "finished", "exported")]
+        lines.sort()
+        path.write_text("\n".join(line[20:] if not timed else line for line in lines) + "\n")
+        return path
+
+    for timed, heartbeat in ((True, "same"), (False, "down")):
+        sides = (log(tmp_path / "a.log", 400, timed), log(tmp_path / "b.log", 480, timed))
+        table = compare_frames(*read_sides(*sides)).table
+        status = dict(zip(table["template"].str.split().str[0], table["status"]))
+        assert status == {"heartbeat": heartbeat, "picked": "same", "finished": "same", "exported": "same"}
+
+
 def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
     (tmp_path / "blank.log").write_text("\n\n  \n")
     base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
