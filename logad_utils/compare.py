@@ -23,8 +23,9 @@ binomial with p = r / (1 + r) when it changed like the rest (the exact
 conditional test for two Poisson rates). Log events come in clumps (a job's fifty export
 lines), which a binomial on single events takes for a change between two
 days of the same process: a template's clump size φ ≥ 1 is the variance
-over mean of its events in ``SLICES`` equal slices of each side (of its
-time span; of its events without times), and its counts are tested as
+over mean of its events in ``SLICES`` equal slices of a side (of its
+time span; of its events without times), the harmonic mean of its sides'
+(a burst on one side is the change, not clumps), and its counts are tested as
 clumps (c / φ, target / φ; the binomial tails as regularised incomplete
 beta functions, scipy.special.betainc). The two-sided p-value doubles the
 smaller tail, and the p-values of all templates are adjusted with
@@ -271,10 +272,12 @@ def _p_values(b: np.ndarray, t: np.ndarray, ratio: np.ndarray, clumps: np.ndarra
 
 
 def _clump_sizes(ids: np.ndarray, *sides: pd.DataFrame) -> np.ndarray:
-    """Per template id of ``ids`` (k,), sorted: the variance over mean (at least 1) of its events in
-    :data:`SLICES` equal slices of each side (:func:`_slices`), Pearson's chi-square of both sides over their
-    degrees of freedom (a side without the template adds neither)."""
-    chi2, dof = np.zeros(len(ids)), np.zeros(len(ids))
+    """Per template id of ``ids`` (k,), sorted: the harmonic mean over the sides that have it of the variance over
+    mean (at least 1) of its events in :data:`SLICES` equal slices of a side (:func:`_slices`), Pearson's
+    chi-square over its degrees of freedom. A burst on one side is the change, not the template's way: pooled with
+    the other side, its hour of tenfold lines made its own clumps and read "same"; a harmonic mean keeps near the
+    calmer side."""
+    inverse, sides_with = np.zeros(len(ids)), np.zeros(len(ids))
     for side in sides:
         rows = _event_rows(side)
         if not rows.any():
@@ -285,9 +288,12 @@ def _clump_sizes(ids: np.ndarray, *sides: pd.DataFrame) -> np.ndarray:
         sizes = _traffic(y, sizes)
         expected = y.sum(axis=0) * sizes[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
-            chi2 += np.where(expected > 0, (y - expected) ** 2 / expected, 0.0).sum(axis=0)
-        dof += np.where(y.sum(axis=0) > 0, (sizes > 0).sum() - 1, 0)
-    return np.maximum(1.0, np.divide(chi2, dof, out=np.ones(len(ids)), where=dof > 0))
+            chi2 = np.where(expected > 0, (y - expected) ** 2 / expected, 0.0).sum(axis=0)
+        dof = np.where(y.sum(axis=0) > 0, (sizes > 0).sum() - 1, 0)
+        phi = np.maximum(1.0, np.divide(chi2, dof, out=np.ones(len(ids)), where=dof > 0))
+        inverse += np.where(dof > 0, 1.0 / phi, 0.0)
+        sides_with += dof > 0
+    return np.divide(sides_with, inverse, out=np.ones(len(ids)), where=sides_with > 0)
 
 
 def _traffic(y: np.ndarray, sizes: np.ndarray) -> np.ndarray:

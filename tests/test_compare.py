@@ -242,6 +242,29 @@ def test_a_heartbeat_that_keeps_its_pace_on_a_busier_day_is_the_same(tmp_path):
         assert status == {"heartbeat": heartbeat, "picked": "same", "finished": "same", "exported": "same"}
 
 
+@pytest.mark.parametrize("burst_in", ["target", "baseline"])
+def test_an_hour_s_burst_is_a_change_not_clumping(tmp_path, burst_in):
+    # Failed logins ten times as often for an hour (a third more that day): the burst made its own clump size, and
+    # the template read "same" at p 1.
+    def log(path, seed, burst):
+        rng = np.random.default_rng(seed)
+        lines = []
+        for m in range(1440):
+            for text, rate in (("GET /api/users/{} 200", 3.0), ("cache miss for key {}", 1.0),
+                               ("login failed for user {}", 0.3 * (10 if burst and 600 <= m < 660 else 1)),
+                               ("POST /api/orders/{} 201", 0.5)):
+                lines += [f"2024-03-11 {m // 60:02d}:{m % 60:02d}:{rng.integers(60):02d} " + text.format(
+                    rng.integers(9999)) for _ in range(rng.poisson(rate))]
+        path.write_text("\n".join(sorted(lines)) + "\n")
+        return path
+
+    sides = log(tmp_path / "a.log", 21, burst_in == "baseline"), log(tmp_path / "b.log", 22, burst_in == "target")
+    table = compare_frames(*read_sides(*sides)).table
+    status = dict(zip(table["template"].str.split().str[0], table["status"]))
+    assert status == {"GET": "same", "cache": "same", "POST": "same",
+                      "login": "up" if burst_in == "target" else "down"}
+
+
 def test_a_side_of_blank_lines_is_an_error(tmp_path, capsys):
     (tmp_path / "blank.log").write_text("\n\n  \n")
     base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
