@@ -649,15 +649,19 @@ class _ZoneCounter(threading.local):
 
 
 ZONED = _ZoneCounter()
-# A time's zone as ISO 8601 writes it after the time: "Z" or an offset (+01:00, -0500, +01).
-_ISO_ZONE = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$")
+# A time's zone as ISO 8601 writes it after the time: "Z" or an offset (+01:00, -0500, +01); a date's day ("-11"
+# of 2024-03-11) is none.
+_ISO_ZONE = re.compile(r"\d:\d\d(?:[.,]\d+)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*$")
+ZONE_PROBES = 64  # values spread over a parse that are looked at for a zone (all of them cost more than the parse)
 
 
 def _count_zoned(values: pd.Series, fmt: str) -> None:
-    """Count a parse whose times carry a zone (its format reads one, or a value ends in one), so the reader can
-    say that the times it gives are UTC: a zone is converted, and the naive result no longer shows it."""
-    first = next((v for v in values if isinstance(v, str)), "")
-    if "%z" in fmt or (fmt in ("ISO8601", "mixed") and _ISO_ZONE.search(first)):
+    """Count a parse whose times carry a zone (its format reads one, or one of :data:`ZONE_PROBES` values spread
+    over it ends in one: a log may take an offset midway), so the reader can say that the times it gives are UTC:
+    a zone is converted, and the naive result no longer shows it."""
+    probes = values.iloc[np.linspace(0, len(values) - 1, min(len(values), ZONE_PROBES)).astype(int)]
+    if "%z" in fmt or (fmt in ("ISO8601", "mixed") and any(isinstance(v, str) and _ISO_ZONE.search(v)
+                                                            for v in probes)):
         ZONED.count += 1
 
 

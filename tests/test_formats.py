@@ -404,3 +404,18 @@ def test_a_header_without_a_level_does_not_end_the_line_at_its_bracket():
                   '  File "app.py", line 3, in <module>', "    main()", "ValueError: bad"]
     frame = parse_lines(lines)
     assert not frame["blank"].any() and frame.loc[5:9, "event_line_no"].tolist() == [6] * 5
+
+
+@pytest.mark.parametrize(("values", "zoned"), [
+    ([f"2024-03-11T12:00:{i:02d}" for i in range(30)] + [f"2024-03-11T12:00:{i:02d}+01:00" for i in range(30)], 1),
+    ([f"2024-03-{i:02d}" for i in range(10, 29)], 0),  # a date's day is no offset
+    ([f"2024-03-11T12:00:{i:02d}.5-05" for i in range(3)], 1),
+])
+def test_a_parse_counts_as_zoned_where_its_values_carry_a_zone(values, zoned):
+    # A log that took "+01:00" midway read as without a zone (only its first value was looked at), and a date's
+    # "-11" as an offset: the report said "as written" and "UTC" wrongly.
+    from logad_utils.formats import ZONED, parse_timestamps
+
+    before = ZONED.count
+    assert parse_timestamps([values], "ISO8601").notna().all()
+    assert ZONED.count - before == zoned
