@@ -18,7 +18,8 @@ from .features import Unique, frame_documents, unique_documents, word_presence
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, remove_export, tensorboard_command
-from .report import UNUSUAL_LINES, analysis_report, figure_uri, time_zone, write_report
+from .io import time_zone
+from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 

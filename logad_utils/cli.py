@@ -20,7 +20,7 @@ from .atomic import OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import FormatError
-from .io import LogInputError
+from .io import LogInputError, time_zone
 from .malloc import release_free_memory
 
 __all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
@@ -287,6 +287,8 @@ def _finish(*reports: dict | None, sides: tuple[str, str] = TRAIN_SIDES) -> int:
             print(f"warning: {_shown(message)}", file=sys.stderr)
     if len(reports) > 1 and (mismatch := _format_mismatch(reports[0], reports[-1], sides)):
         print(f"warning: {_shown(mismatch)}", file=sys.stderr)
+    if reports and reports[-1].get("zoned_files"):  # the times written no longer show the zones they carried
+        print(f"times {time_zone(reports[-1])}")
     problems = sum(len(r.get("skipped_files", [])) for r in reports)
     if not problems:
         return EXIT_OK

@@ -1028,6 +1028,15 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         note_zone(report, source, zoned)
 
 
+def time_zone(read: dict) -> str:
+    """The zone of the times shown, from a read report (:class:`io.ReadReport` as a dict): the reader gives times
+    that carried a zone in UTC and the others as written, and neither shows a zone."""
+    zoned, files = len(read.get("zoned_files", [])), len(read.get("files", []))
+    if not zoned:
+        return "as written (no zone)"
+    return "UTC" if zoned >= files else f"UTC in {zoned} of {files} files (those with a zone), else as written"
+
+
 def note_zone(report: ReadReport, source: str, before: int) -> None:
     """Name ``source`` among the files whose times carried a zone when this thread's count of zoned time parses
     (:data:`formats.ZONED`) rose from ``before`` while reading it."""

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_text
+from .io import time_zone
 from .rca import Incident
 from .templates import health_line, template_health
 from .terms import count_codes, distinctive_values
 
-__all__ = ["ReportContent", "analysis_report", "most_unusual", "figure_uri", "render_report", "time_zone",
-           "write_report"]
+__all__ = ["ReportContent", "analysis_report", "most_unusual", "figure_uri", "render_report", "write_report"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
@@ -197,15 +197,6 @@ def analysis_report(frame: pd.DataFrame, methods: Sequence[str], n_incidents: in
         comparison=comparison.round(3) if len(methods) > 1 else None,
         comparison_chart=comparison_chart, projector_runs=projector_runs, notes=notes, message_map=message_map,
         no_incident=no_incident)
-
-
-def time_zone(read: dict) -> str:
-    """The zone of the times shown, from a read report (:class:`io.ReadReport` as a dict): the reader gives times
-    that carried a zone in UTC and the others as written, and neither shows a zone."""
-    zoned, files = len(read.get("zoned_files", [])), len(read.get("files", []))
-    if not zoned:
-        return "as written (no zone)"
-    return "UTC" if zoned >= files else f"UTC in {zoned} of {files} files (those with a zone), else as written"
 
 
 UNUSUAL_LINES = 20  # lines (and templates) ranked when nothing crosses the threshold

@@ -89,6 +89,19 @@ def test_help_lists_every_command():
         assert command in proc.stdout
 
 
+def test_parse_and_detect_say_times_that_carried_a_zone_are_in_utc(tmp_path, capsys):
+    # "12:00:01+01:00" is written as 11:00:01: the output no longer shows the zone, so the summary says it.
+    zoned = tmp_path / "zoned.log"
+    zoned.write_text("".join(f"2024-03-11T12:00:{i:02d}+01:00 INFO svc: request {i} ok\n" for i in range(30)))
+    naive = tmp_path / "naive.log"
+    naive.write_text(zoned.read_text().replace("+01:00", ""))
+    for path, said in ((zoned, True), (naive, False)):
+        for command in ("parse", "detect"):
+            assert main([command, str(path), "--out", str(tmp_path / f"{path.stem}.{command}.csv")]) == 0
+            assert ("times UTC\n" in capsys.readouterr().out) is said
+    assert pd.read_csv(tmp_path / "zoned.parse.csv")["timestamp"].iloc[0] == "2024-03-11 11:00:00"
+
+
 def test_parse_starts_without_the_detectors(small_log, tmp_path):
     # scikit-learn alone takes seconds to import on a busy machine; parsing needs none of it.
     code = ("import sys; from logad_utils.cli import main; "
