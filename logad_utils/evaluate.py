@@ -11,7 +11,8 @@ from sklearn.metrics import (average_precision_score, confusion_matrix, precisio
                              precision_recall_fscore_support, roc_auc_score)
 
 __all__ = ["grouping_accuracy", "parsing_accuracy", "group_f1", "template_f1", "parsing_metrics",
-           "normalize_template", "detection_metrics", "best_f1", "MethodRun", "compare_methods", "METRIC_NAMES"]
+           "normalize_template", "detection_metrics", "check_truth_length", "best_f1", "MethodRun", "compare_methods",
+           "METRIC_NAMES"]
 
 METRIC_NAMES = ("precision", "recall", "f1", "roc_auc", "pr_auc")
 
@@ -120,7 +121,9 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
     y_true, scores, labels: (n,). Lines with a NaN score (blank lines, which no
     detector analyses) are left out and counted in ``excluded``.
     """
-    y, s, lab, w = _distinct_cases(_integers(y_true), np.asarray(scores, dtype=float), _integers(labels))
+    y_true, scores, labels = _integers(y_true), np.asarray(scores, dtype=float), _integers(labels)
+    check_truth_length(y_true, len(scores))
+    y, s, lab, w = _distinct_cases(y_true, scores, labels)
     keep = ~np.isnan(s)
     excluded = int(w[~keep].sum())
     y, s, lab, w = y[keep], s[keep], lab[keep], w[keep]
@@ -139,6 +142,14 @@ def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Se
         "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn),
         "flagged": int(w[lab == 1].sum()), "lines": int(w.sum()), "excluded": excluded,
     }
+
+
+def check_truth_length(y_true: Sequence, n_lines: int) -> None:
+    """Raise a one-line ValueError unless the ground truth (n,) has one value per scored line."""
+    if len(y_true) != n_lines:
+        # A labels file of another log (the bundled sample's, say) would otherwise be scored against this one.
+        raise ValueError(f"the ground truth has {len(y_true):,} values for {n_lines:,} lines: "
+                         "it belongs to another log (a labels file holds one row per line of its log)")
 
 
 def _integers(values: Sequence) -> np.ndarray:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_with
+from .evaluate import check_truth_length
 from .terms import shorten
 from .timeseries import ALL_LINES
 
@@ -55,6 +56,7 @@ def plot_score_histogram(scores: np.ndarray, threshold: float | None = None, tru
     if truth is None:
         ax.hist(scores[keep], bins=edges, color="#4c72b0")
     else:
+        check_truth_length(truth, len(scores))
         truth = np.asarray(truth)[keep]
         ax.hist(scores[keep][truth == 0], bins=edges, color="#4c72b0", alpha=0.7, label="normal (truth)")
         ax.hist(scores[keep][truth == 1], bins=edges, color="#c44e52", alpha=0.7, label="anomalous (truth)")

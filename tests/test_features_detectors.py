@@ -311,6 +311,14 @@ def test_missing_labels_are_one_group_and_no_scored_line_measures_nothing():
     assert np.isnan(m["f1"]) and m["lines"] == 0 and m["excluded"] == 2
 
 
+def test_ground_truth_of_another_log_is_a_one_line_error():
+    # A notebook run on a user's log with the bundled sample's labels: said plainly, not a numpy broadcast error.
+    with pytest.raises(ValueError, match="ground truth has 5 values for 3 lines: it belongs to another log"):
+        detection_metrics([0, 0, 1, 1, 0], [0.1, 0.2, 0.9], [0, 0, 1])
+    with pytest.raises(ValueError, match="ground truth has 2 values for 3 lines"):
+        detection_metrics([0, 1], [0.1, 0.2, 0.9], [0, 0, 1])
+
+
 def test_metrics_and_grouping_accuracy():
     m = detection_metrics([0, 0, 1, 1, 0], [0.1, 0.2, 0.9, 0.3, np.nan], [0, 0, 1, 0, 0])
     assert (m["tp"], m["fn"], m["fp"], m["excluded"]) == (1, 1, 0, 1)

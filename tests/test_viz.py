@@ -74,6 +74,8 @@ def test_log_text_with_dollars_draws_as_written_and_infinite_values_are_left_out
     assert [t.get_text().lstrip("\u200b") for t in ax.get_legend().get_texts()] == ["__main__", "app.db"]
     ax = viz.plot_score_histogram(np.array([1.0, np.inf, 2.0, np.nan]), threshold=1.5)
     assert sum(p.get_height() for p in ax.patches) == 2
+    with pytest.raises(ValueError, match="ground truth has 5 values for 4 lines"):  # another log's labels
+        viz.plot_score_histogram(np.array([1.0, np.inf, 2.0, np.nan]), truth=np.zeros(5, dtype=int))
     viz.make_wordcloud({"disk": np.inf, "failure": 2.0, "none": np.nan}, path=tmp_path / "cloud.png")
     assert (tmp_path / "cloud.png").stat().st_size > 0
 
