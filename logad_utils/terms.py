@@ -51,6 +51,8 @@ def log_odds(count_a: np.ndarray, count_b: np.ndarray, prior: float = 100.0) -> 
     """
     a = np.asarray(count_a, dtype=float)
     b = np.asarray(count_b, dtype=float)
+    if len(a) == 1:  # one item is all of both groups: even odds (its complement, 0, has no log)
+        return np.zeros(1), np.zeros(1)
     pooled = a + b
     alpha = prior * pooled / max(pooled.sum(), 1.0)
     alpha = np.maximum(alpha, 1e-3)

@@ -257,6 +257,16 @@ def test_log_odds_prefers_items_frequent_in_group_a():
     assert z[0] > 0 > z[1] and delta[0] > delta[2]
 
 
+def test_one_template_is_even_odds_without_a_warning():
+    # A log of one template (a steady stream of one message): its share is 1 in flagged and normal lines alike.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = distinctive_values(["served in <NUM> ms"] * 5, [0, 1, 0, 0, 0], name="template")
+        assert table[["log_odds", "z"]].to_numpy().tolist() == [[0.0, 0.0]]
+        assert distinctive_values(["a"] * 3, [0, 0, 0])["z"].tolist() == [0.0]
+
+
 def test_log_odds_of_a_template_that_holds_most_lines_is_no_stronger_than_a_test_of_two_shares():
     # 63.7 % of 590 lines against 59.6 % of 5,000: a two-proportion z of 1.94, ordinary noise. Leaving the
     # complements out of the variance made it 3.0, past a Bonferroni cut, and named a warning sign.
