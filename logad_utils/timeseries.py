@@ -1212,6 +1212,9 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
     if len(table):
         table = table.sort_values(["start", "first_line_no", "score"], ascending=[True, True, False],
                                   ignore_index=True)
+    else:  # typed as alerts are: ``alerts["start"].dt`` works on a log without any
+        table = table.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "score": float,
+                              "expected": float, "observed": float})
     return table.astype({"template_id": np.int64, "first_line_no": np.int64, "last_line_no": np.int64})
 
 

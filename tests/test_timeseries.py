@@ -278,6 +278,14 @@ def test_tiny_and_blank_logs_give_no_alert(n):
     assert find_trends(frame.assign(blank=True)).alerts.empty
 
 
+def test_no_alert_is_a_table_typed_as_alerts_are(quiet):
+    # Alerts per day of a 30-line log without any: ``.dt`` failed on the empty table's object columns.
+    alerts = find_trends(quiet).alerts
+    assert alerts.empty and alerts["start"].dt.normalize().value_counts().empty
+    assert {alerts[c].dtype.kind for c in ("start", "end")} == {"M"}
+    assert {alerts[c].dtype.kind for c in ("score", "expected", "observed")} == {"f"}
+
+
 def test_showcase_puts_what_lines_alone_miss_first():
     a, b = 4 * DAY + 10 * 3600, 4 * DAY + 11.5 * 3600
 
