@@ -14,6 +14,7 @@ import pandas as pd
 from . import rca, streaming, viz
 from .atomic import write_table
 from .evaluate import MethodRun, compare_methods
+from .io import string_codes
 from .features import Unique, frame_documents, unique_documents, word_presence
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
@@ -83,6 +84,7 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     # Per line, the narrowest types that hold them: 0/1 verdicts and template ids (-1 .. k-1).
     frame = streaming.with_key_columns(lines, keys.astype({"is_anomaly": np.int8, "template_id": np.int32}),
                                        LINE_KEY_COLUMNS)
+    run.report.note(place_year_less(frame, run.report.clocks))
     frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
     say("trends")
     trends = find_trends(frame)
@@ -96,6 +98,31 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
     return Analysis(frame, runs, detectors, result, None, trends, unique, keys,
                     [r.report.as_dict() for r in (train_run, run) if r is not None])
+
+
+# A mean calendar year: year-less times move by whole years of it.
+_YEAR = pd.Timedelta(days=365.2425)
+
+
+def place_year_less(frame: pd.DataFrame, clocks: dict[str, str]) -> str | None:
+    """Move the times of the files read without a year (``clocks``: see ``io.ReadReport``; read from 2000 on) in
+    place by the whole years that put their median nearest that of the files whose times carry a date, so that one
+    timeline holds all the inputs (a syslog beside an app's dated log); what was done, or None."""
+    if "timestamp" not in frame:
+        return None
+    codes, names = string_codes(frame, "source")
+    year_less = np.array([clocks.get(name) == "years" for name in names], dtype=bool)[codes]
+    dated = ~np.array([name in clocks for name in names], dtype=bool)[codes]
+    times = frame["timestamp"]
+    if times[year_less].isna().all() or times[dated].isna().all():
+        return None
+    years = round((times[dated].median() - times[year_less].median()) / _YEAR)
+    if years == 0:
+        return None
+    frame.loc[year_less, "timestamp"] = times[year_less] + pd.DateOffset(years=years)
+    files = sorted({source for source, clock in clocks.items() if clock == "years"})
+    return (f"times without a year ({len(files)} file(s): {files[0]}{', ...' if len(files) > 1 else ''}) read from "
+            f"{2000 + years} on, not 2000, beside the inputs whose times carry a year")
 
 
 def analysis_stages(methods: Sequence[str]) -> list[str]:

@@ -43,8 +43,8 @@ from .atomic import atomic_dir
 from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
-                 _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, iter_log_chunks,
-                 goes_on, line_ends, note_zone, past_nuls, read_detection_sample, resolve_paths, rotation_stem,
+                 _sniff_encoding, _uncounted, _whole_events, clock_steps, compression, goes_on, iter_log_chunks,
+                 line_ends, note_clock, note_zone, past_nuls, read_detection_sample, resolve_paths, rotation_stem,
                  split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline
 from .masking import Masker
@@ -258,7 +258,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None
             if clock is not None:
-                report.note(clock_warning(part.source, clock, rollers[clock].anchor if clock == "days" else None))
+                note_clock(report, part.source, clock, rollers[clock].anchor if clock == "days" else None)
                 if rolls is not None and rolls.setdefault(clock, _Roll()).first is None:
                     rolls[clock].first = _first_reading(clock, chunk["timestamp"])
                 chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
@@ -773,4 +773,5 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
         total.note(warning)
     total.skipped_files += [skipped for skipped in part.skipped_files if skipped not in total.skipped_files]
     total.zoned_files += [name for name in part.zoned_files if name not in total.zoned_files]
+    total.clocks = {**part.clocks, **total.clocks}
     total.continuation += part.continuation

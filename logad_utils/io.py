@@ -94,6 +94,8 @@ class ReadReport:
     skipped_files: list[str] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)  # files of a directory not named like logs (not read)
     zoned_files: list[str] = field(default_factory=list)  # files whose times carried a zone: given in UTC
+    # Files whose times lacked a year ("years": read from 2000 on) or a date ("days"), each with that clock.
+    clocks: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def add(self, chunk: pd.DataFrame) -> None:
@@ -870,6 +872,13 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
     return f"{source}: timestamps have no date; read as days from {anchor.date()}, the first date a message names"
 
 
+def note_clock(report: ReadReport, source: str, clock: str, anchor: pd.Timestamp | None = None) -> None:
+    """Warn that ``source``'s times lack a year or a date (:func:`clock_warning`) and keep its clock in
+    ``report.clocks``: times in other files may tell the year (see ``analysis.place_year_less``)."""
+    report.note(clock_warning(source, clock, anchor))
+    report.clocks.setdefault(source, clock)
+
+
 class _DayRoller:
     """Adds a day to time-of-day timestamps each time the clock runs backwards by over 12 h."""
 
@@ -1016,7 +1025,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             with no_cyclic_gc():
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if clock := _roll(chunk, rollers):
-                report.note(clock_warning(source, clock, rollers["days"].anchor))
+                note_clock(report, source, clock, rollers["days"].anchor)
             line_no += len(lines)
             report.add(chunk)
             yield chunk

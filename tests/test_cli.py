@@ -393,3 +393,21 @@ def test_options_that_do_not_go_together_are_a_usage_error(small_log, tmp_path, 
     # They exited 1, as a failed run does; the README gives 2 for usage, as argparse's own errors.
     assert main(["detect", str(small_log), "--out", str(tmp_path / "s.csv"), *argv]) == 2
     assert capsys.readouterr().err.startswith("logad: error: ")
+
+
+def test_year_less_syslog_beside_a_dated_log_shares_its_years_in_analyze(tmp_path, capsys):
+    # A rotated syslog (no year: read from 2000 on) beside an app's dated log: the timeline spanned 24 years and
+    # the syslog's incident was dated 2000.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "syslog.1").write_text("".join(f"Dec 31 23:{i:02d}:00 web01 cron[{i}]: job ran\n" for i in range(50)))
+    (logs / "syslog").write_text("".join(f"Jan  1 00:{i:02d}:00 web01 cron[{i}]: job ran\n" for i in range(50))
+                                 + "Jan  1 00:59:00 web01 kernel: Out of memory: Killed process 42 (java)\n")
+    (logs / "app.log").write_text("".join(f"2023-12-31 23:{i:02d}:30 INFO [api] request {i} done\n"
+                                          for i in range(60)))
+    assert main(["analyze", str(logs), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    lines = pd.read_csv(tmp_path / "out" / "anomalies.csv", parse_dates=["timestamp"])
+    oom = lines[lines["template"].str.contains("Out of memory")]
+    assert oom["source"].tolist() == [str(logs / "syslog")] and oom["timestamp"].tolist() == [
+        pd.Timestamp("2024-01-01 00:59:00")]
+    assert "read from 2023 on, not 2000" in capsys.readouterr().err
