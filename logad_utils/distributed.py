@@ -265,7 +265,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             first_line += len(lines)
             report.add(chunk)
             yield chunk
-    report.invalid_bytes += _INVALID.count - before
+    report.count_invalid(part.source, _INVALID.count - before)
     report.nul_bytes += _INVALID.nuls - nuls
     note_zone(report, part.source, zoned)
     for clock, roll in (rolls or {}).items():
@@ -769,6 +769,8 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
         total.truncated_source, total.truncated_line = part.truncated_source, part.truncated_line + offset
     for source, n in part.unparsed_files.items():
         total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
+    for source, n in part.invalid_files.items():
+        total.invalid_files[source] = total.invalid_files.get(source, 0) + n
     for warning in part.warnings:
         total.note(warning)
     total.skipped_files += [skipped for skipped in part.skipped_files if skipped not in total.skipped_files]

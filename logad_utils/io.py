@@ -90,6 +90,7 @@ class ReadReport:
     untimed_source: str = ""  # the first of them: its file
     untimed_line: int = 0  # ... and line number
     invalid_bytes: int = 0
+    invalid_files: dict[str, int] = field(default_factory=dict)  # of them, per file
     nul_bytes: int = 0  # NUL bytes left out where they opened a line past the file's start
     skipped_files: list[str] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)  # files of a directory not named like logs (not read)
@@ -126,6 +127,12 @@ class ReadReport:
                     self.untimed_source = str(chunk["source"].iloc[0])
                     self.untimed_line = int(chunk["line_no"].iloc[untimed.argmax()])
 
+    def count_invalid(self, source: str, n: int) -> None:
+        """Count ``n`` bytes of ``source`` replaced by U+FFFD."""
+        self.invalid_bytes += n
+        if n:
+            self.invalid_files[source] = self.invalid_files.get(source, 0) + n
+
     def note(self, message: str | None) -> None:
         """Add a warning once (None: nothing to say)."""
         if message and message not in self.warnings:
@@ -139,7 +146,7 @@ class ReadReport:
         """Turn counts into warnings a user should see."""
         if self.invalid_bytes:
             self.warnings.append(f"{self.invalid_bytes} invalid UTF-8 byte(s) or unpaired surrogate escape(s) "
-                                 "replaced by U+FFFD")
+                                 f"replaced by U+FFFD ({_most(self.invalid_files)})")
         if self.nul_bytes:
             self.warnings.append(f"left out {self.nul_bytes:,} NUL bytes that opened lines (a hole that a crash or a "
                                  "log emptied while written to leaves)")
@@ -151,8 +158,7 @@ class ReadReport:
             self.warnings.append(f"{self.untimed} line(s) matched the format without a readable time (the first at "
                                  f"{self.untimed_source}:{self.untimed_line}); they carry no timestamp")
         if self.unparsed:
-            worst = sorted(self.unparsed_files.items(), key=lambda item: -item[1])
-            where = ", ".join(f"{name}: {n}" for name, n in worst[:3]) + (", ..." if len(worst) > 3 else "")
+            where = _most(self.unparsed_files)
             timed = (f", but {self.unparsed_timed} keep the time read off their start and the rest is their "
                      "message" if self.unparsed_timed else "")
             self.warnings.append(f"{self.unparsed} line(s) did not match the format ({where}); whole line used "
@@ -163,6 +169,12 @@ class ReadReport:
             names = ", ".join(self.passed_over[:5]) + (", ..." if len(self.passed_over) > 5 else "")
             self.warnings.append(f"{len(self.passed_over)} file(s) in the input folders not named like logs were not "
                                  f"read ({names}); name them to read them")
+
+
+def _most(counts: dict[str, int]) -> str:
+    """The three files with the highest counts, as ``name: n, ...``: where a warning's lines are."""
+    worst = sorted(counts.items(), key=lambda item: -item[1])
+    return ", ".join(f"{name}: {n}" for name, n in worst[:3]) + (", ..." if len(worst) > 3 else "")
 
 
 class _ByteCounter(threading.local):
@@ -1032,7 +1044,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         if cut:
             report.note(f"{source}: a run of over {_MAX_CARRY} continuation lines was cut at line {cut[0]}"
                         + (f" and {len(cut) - 1} more" if len(cut) > 1 else "") + "; its rest is an event of its own")
-        report.invalid_bytes += _INVALID.count - before
+        report.count_invalid(source, _INVALID.count - before)
         report.nul_bytes += _INVALID.nuls - nuls
         note_zone(report, source, zoned)
 

@@ -263,6 +263,15 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
     assert frame.attrs["read_report"]["invalid_bytes"] == 2
 
 
+def test_the_warning_of_invalid_utf8_names_the_files_that_hold_it(tmp_path):
+    # A folder of UTF-8 logs and one legacy Latin-1 log: the warning said how many bytes, not in which file.
+    write(tmp_path / "app.log", b"2024-01-01 00:00:00 INFO started\n")
+    write(tmp_path / "legacy.log", "2024-01-01 00:00:01 WARN r\xe9plication \xe9chou\xe9e\n".encode("latin-1"))
+    report = read_logs(tmp_path, warn=False).attrs["read_report"]
+    assert report["invalid_files"] == {str(tmp_path / "legacy.log"): 3}
+    assert f"replaced by U+FFFD ({tmp_path / 'legacy.log'}: 3)" in report["warnings"][0]
+
+
 @pytest.mark.parametrize("chunk_lines", [200_000, 7])
 @pytest.mark.parametrize("line, replaced", [
     ('{"time": "2024-01-01T00:00:%02dZ", "level": "info", "message": "user %d in \\ud800 \\ud83d\\ude00"}', 1),
