@@ -1,7 +1,8 @@
 """The Dask path: partitions -> distinct keys with counts -> fit once on the driver -> broadcast score.
 
 1. Partitions are files, and byte ranges of large plain-text files cut on line
-   boundaries (``\\n``, ``\\r\\n`` or a lone ``\\r``). Gzip and UTF-16
+   boundaries (``\\n``, ``\\r\\n`` or a lone ``\\r``) where an event starts
+   (past a stack trace's lines). Gzip and UTF-16
    files are one partition each. Where timestamps are times of day (or dates
    without a year), a range reports its first and last time and its rollovers,
    and the driver gives each range the day (or year) count it starts on.
@@ -41,7 +42,7 @@ import pandas as pd
 
 from .atomic import atomic_dir
 from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
-from .io import (_CONTEXT_LINES, _INVALID, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
+from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, compression, goes_on, iter_log_chunks,
                  line_ends, note_clock, note_zone, past_nuls, read_detection_sample, resolve_paths, rotation_stem,
@@ -93,11 +94,13 @@ class Partition:
     after: int | None = None  # the end of the next range of the file: how far this one looks for its event's lines
 
 
-def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
+def split_points(path: str | os.PathLike, block_bytes: int, fmt: LogFormat | None = None,
+                 rule: Multiline | None = None) -> list[int]:
     """Byte offsets [0, ..., size] cutting a plain file into ranges of about ``block_bytes`` at line starts.
 
     A cut goes after the first line end at or past each multiple of ``block_bytes`` (a "\\n", or a lone "\\r" in a
-    file of those: :func:`io.line_ends`), so every range holds whole lines.
+    file of those: :func:`io.line_ends`), so every range holds whole lines; given the file's layout and multi-line
+    rule, past the continuation lines that open there (:func:`_event_start`).
     """
     size = os.path.getsize(path)
     points = [0]
@@ -106,6 +109,8 @@ def split_points(path: str | os.PathLike, block_bytes: int) -> list[int]:
         target = block_bytes
         while target < size:
             cut = _next_line_start(fh, max(target, points[-1]), size, end)
+            if fmt is not None and rule is not None and cut < size:
+                cut = _event_start(fh, cut, size, end, fmt, rule)
             if cut >= size:
                 break
             points.append(cut)
@@ -143,6 +148,29 @@ def _next_line_start(fh: IO[bytes], offset: int, size: int, end: bytes) -> int:
         offset += _SCAN
         fh.seek(offset)
     return size
+
+
+def _event_start(fh: IO[bytes], cut: int, size: int, end: bytes, fmt: LogFormat, rule: Multiline) -> int:
+    """The first line start at or after ``cut`` that opens an event, where the continuation lines that open there
+    end within ``_LOOKAHEAD`` bytes and ``io._MAX_CARRY`` lines; else ``cut``.
+
+    A range then holds its events whole, however many ranges long: a range
+    that only continues the event before it would read its lines as an
+    event of their own, and the range after it its lines too.
+    """
+    before = _lines_before(fh.name, cut)
+    for stop in (min(cut + _SCAN, size), min(cut + _LOOKAHEAD, size)):
+        lines = _lines_between(fh.name, cut, stop)
+        k = _leading_continuations(lines, fmt, rule, before, final=stop >= size)
+        if k is not None:
+            break
+    if not k or k >= min(len(lines), _MAX_CARRY):  # none, undecided, or a run the ranges cut as one process does
+        return cut
+    fh.seek(cut)
+    block, at = fh.read(stop - cut), -1
+    for _ in range(k):
+        at = block.index(end, at + 1)
+    return cut + at + 1
 
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | str | None, Multiline | None,
@@ -196,7 +224,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
         if not _splittable(path):
             parts.append(Partition(source, spec))
             continue
-        points = split_points(path, block_bytes)
+        points = split_points(path, block_bytes, get_format(spec, json_key=json_key), rule)
         parts += [Partition(source, spec, a, b, rule, anchor, after=c)
                   for (a, b), c in zip(pairwise(points), [*points[2:], None])]
     if not report.files:
@@ -291,7 +319,7 @@ def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Ite
     event before it emits none of them, and still takes those that open the
     range after it (they start an event of their own).
     """
-    last = _lines_before(part)
+    last = _lines_before(part.source, part.start)
     drop = 0
     if part.start > 0:
         head = _lines_between(part.source, part.start, min(part.start + _LOOKAHEAD, part.end or part.start))
@@ -319,10 +347,10 @@ def _range_batches(part: Partition, fmt, text: IO[str], chunk_lines: int) -> Ite
     yield from (batch for batch in events if batch)
 
 
-def _lines_before(part: Partition) -> list[str]:
-    """The last lines before a range, whole (``io._CONTEXT_LINES`` of them; fewer at the start of the file)."""
-    start, ends = part.start, 0
-    with open(part.source, "rb") as fh:
+def _lines_before(source: str, offset: int) -> list[str]:
+    """The last lines before a line start, whole (``io._CONTEXT_LINES`` of them; fewer at the start of the file)."""
+    start, ends = offset, 0
+    with open(source, "rb") as fh:
         end = _line_end(fh)
         # Back to the line end before them: the lines after it are whole.
         while start > 0 and ends <= _CONTEXT_LINES:
@@ -330,9 +358,9 @@ def _lines_before(part: Partition) -> list[str]:
             fh.seek(start - step)
             ends += fh.read(step).count(end)
             start -= step
-    if start >= part.start:
+    if start >= offset:
         return []
-    with _uncounted(), _range_text(part.source, start, part.start) as text:  # the ranges before count their own
+    with _uncounted(), _range_text(source, start, offset) as text:  # the ranges before count their own
         lines = split_lines(text.read())[:-1]  # the text ends with a line end: the last item is empty
     return lines[-_CONTEXT_LINES:]
 
