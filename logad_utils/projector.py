@@ -117,8 +117,11 @@ class ProjectorExport:
     dropped: dict = field(default_factory=dict)
 
     def summary(self, root: str | os.PathLike | None = None) -> str:
-        """Two lines for people: what was written where, and the command that opens it (paths relative to ``root``)."""
-        run_dir = self.run_dir.relative_to(root) if root is not None else self.run_dir
+        """Two lines for people: what was written where, and the command that opens it (paths relative to ``root``
+        where the run is under it, else as they are)."""
+        run_dir = self.run_dir
+        if root is not None and Path(os.path.abspath(run_dir)).is_relative_to(os.path.abspath(root)):
+            run_dir = Path(os.path.relpath(run_dir, root))
         what = "lines" if self.n_lines == self.n_total else f"unique messages of {self.n_lines:,} lines"
         kept = ("every anomaly kept" if self.n_anomalies == self.n_anomalies_total
                 else f"{self.n_anomalies:,} of {self.n_anomalies_total:,} anomalies kept")

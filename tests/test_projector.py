@@ -252,6 +252,9 @@ def test_export_lines_skips_blank_lines_and_keeps_rows_aligned(tmp_path):
     assert sparse.n_points == 2 and "2 points" in sparse.summary(tmp_path)  # "disk ok" twice is one point
     assert "unique messages of 3 lines" in sparse.summary()
     assert "open with: tensorboard" in sparse.summary()
+    # Paths relative to a root the run is under, as they are elsewhere (a notebook's EXPORT_DIR set outside it).
+    assert " in tfidf\n" in sparse.summary(tmp_path)
+    assert f" in {tmp_path / 'tfidf'}\n" in sparse.summary(tmp_path / "elsewhere")
 
 
 def test_tensorboard_command_quotes_paths():
