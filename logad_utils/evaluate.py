@@ -115,12 +115,21 @@ def best_f1(y_true: np.ndarray, scores: np.ndarray, sample_weight: np.ndarray | 
     return float(np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12)))
 
 
-def detection_metrics(y_true: Sequence[int], scores: Sequence[float], labels: Sequence[int]) -> dict:
+def detection_metrics(y_true: Sequence[int] | None, scores: Sequence[float], labels: Sequence[int]) -> dict:
     """Precision, recall, F1 (at the labels), ROC-AUC, PR-AUC, best F1 and confusion counts.
 
     y_true, scores, labels: (n,). Lines with a NaN score (blank lines, which no
-    detector analyses) are left out and counted in ``excluded``.
+    detector analyses) are left out and counted in ``excluded``. Without truth
+    (``y_true`` None: a log of your own) only ``flagged``, ``lines`` and
+    ``excluded`` are counted; the rest is NaN.
     """
+    if y_true is None:
+        scored = ~np.isnan(np.asarray(scores, dtype=float))
+        nan = float("nan")
+        return {**dict.fromkeys(("precision", "recall", "f1", "roc_auc", "pr_auc", "best_f1", "tp", "fp", "fn",
+                                 "tn"), nan),
+                "flagged": int(_integers(labels)[scored].sum()), "lines": int(scored.sum()),
+                "excluded": int((~scored).sum())}
     y_true, scores, labels = _integers(y_true), np.asarray(scores, dtype=float), _integers(labels)
     check_truth_length(y_true, len(scores))
     y, s, lab, w = _distinct_cases(y_true, scores, labels)

@@ -146,8 +146,13 @@ def plot_wordcloud(cloud, title: str = "", ax: plt.Axes | None = None) -> plt.Ax
 
 
 def plot_confusion(metrics: Mapping[str, int], ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
-    """2×2 confusion matrix from a metrics dict with tp, fp, fn, tn."""
+    """2×2 confusion matrix from a metrics dict with tp, fp, fn, tn (NaN without ground truth: said, not drawn)."""
     ax = _axes(ax, (3.6, 3.2))
+    if any(pd.isna(metrics[k]) for k in ("tn", "fp", "fn", "tp")):
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "no ground truth for this log", ha="center", va="center")
+        ax.set_title(title)
+        return ax
     cells = np.array([[metrics["tn"], metrics["fp"]], [metrics["fn"], metrics["tp"]]])
     ax.imshow(cells, cmap="Blues")
     for (i, j), v in np.ndenumerate(cells):
@@ -340,6 +345,11 @@ def plot_comparison(table: pd.DataFrame, metrics: Sequence[str] = ("precision", 
     """Grouped bars of metrics per method from :func:`evaluate.compare_methods`, seconds in the labels."""
     ax = _axes(ax, (10, 4))
     metrics = [m for m in metrics if m in table]
+    if not metrics:  # compared without ground truth: only the flagged counts, which the table shows
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "no ground truth for this log: no accuracy to compare", ha="center", va="center")
+        ax.set_title(title)
+        return ax
     width = 0.8 / max(len(table), 1)
     x = np.arange(len(metrics))
     cmap = plt.get_cmap("tab10")

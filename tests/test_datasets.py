@@ -16,6 +16,8 @@ from logad_utils.datasets import (
     generate,
     generate_log,
     incidents_path_for,
+    known_incidents,
+    known_labels,
     labels_path_for,
     read_incidents,
     read_labels,
@@ -294,3 +296,18 @@ def test_anomaly_flags_are_the_labels_is_anomaly_column():
     path = labels_path_for(SAMPLE)
     assert (read_anomaly_flags(path) == read_labels(path)["is_anomaly"].to_numpy()).all()
     assert read_anomaly_flags(path).sum() > 0
+
+
+def test_known_labels_and_incidents_are_those_beside_a_generated_log_or_none(tmp_path):
+    # A notebook's LABELS_PATH left at None: a generated log's files beside it, nothing for a log of your own.
+    log, _ = write_log(tmp_path / "gen.jrn", n_lines=300, seed=1)
+    assert len(known_labels(log)) == 300 and set(known_labels(log)) <= {0, 1}
+    assert list(known_incidents(log).columns) == INCIDENT_COLUMNS
+    own = tmp_path / "app.log"
+    own.write_text("2024-03-01 10:00:00 INFO started\n")
+    assert known_labels(own) is None and known_incidents(own) is None
+    assert known_labels(tmp_path / "logs" / "*.log") is None  # a glob or a folder has no labels beside it
+    # A path given is read, and a missing one is an error, not silently no truth.
+    assert len(known_labels(own, labels_path_for(log))) == 300
+    with pytest.raises(FileNotFoundError):
+        known_labels(log, tmp_path / "missing.labels.csv")

@@ -321,6 +321,13 @@ def test_missing_labels_are_one_group_and_no_scored_line_measures_nothing():
     assert np.isnan(m["f1"]) and m["lines"] == 0 and m["excluded"] == 2
 
 
+def test_metrics_without_ground_truth_count_the_flagged_lines_alone():
+    # A log of your own has no labels: what can be counted is, the rest is NaN (a notebook shows it as it is).
+    m = detection_metrics(None, [0.1, np.nan, 3.0, 2.0], [0, 0, 1, 1])
+    assert (m["flagged"], m["lines"], m["excluded"]) == (2, 3, 1)
+    assert all(np.isnan(m[k]) for k in ("precision", "recall", "f1", "roc_auc", "pr_auc", "best_f1", "tp", "tn"))
+
+
 def test_ground_truth_of_another_log_is_a_one_line_error():
     # A notebook run on a user's log with the bundled sample's labels: said plainly, not a numpy broadcast error.
     with pytest.raises(ValueError, match="ground truth has 5 values for 3 lines: it belongs to another log"):

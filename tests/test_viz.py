@@ -127,3 +127,16 @@ def test_terms_no_font_draws_are_left_out_and_said(tmp_path):
     assert cloud.missing_terms == ["データベース"] and list(cloud.words_) == ["timeout"]
     with pytest.raises(ValueError, match="no font"):
         viz.make_wordcloud({"接続": 1.0})
+
+
+def test_without_ground_truth_the_confusion_and_comparison_say_so():
+    # A log of your own: NaN counts drew a blank matrix, and metric bars of nothing drew an empty chart.
+    from logad_utils.evaluate import MethodRun, compare_methods, detection_metrics
+
+    ax = viz.plot_confusion(detection_metrics(None, [0.1, 2.0], [0, 1]))
+    assert not ax.axison and ax.texts[0].get_text() == "no ground truth for this log"
+    table = compare_methods([MethodRun("tfidf", np.array([0.1, 2.0]), np.array([0, 1]), 1.0, 0.1)])
+    ax = viz.plot_comparison(table)
+    assert not ax.patches and "no ground truth" in ax.texts[0].get_text()
+    ax = viz.plot_confusion(detection_metrics([0, 1], [0.1, 2.0], [0, 1]))
+    assert ax.axison and [t.get_text() for t in ax.texts] == ["1", "0", "0", "1"]

@@ -50,8 +50,8 @@ Generation is day by day from one ``numpy.random.default_rng(seed)``, so a short
 of the same seed is a prefix of a longer one.
 """
 
-from ._files import (incidents_path_for, labels_path_for, read_anomaly_flags, read_incidents, read_labels,
-                     write_log)
+from ._files import (incidents_path_for, known_incidents, known_labels, labels_path_for, read_anomaly_flags,
+                     read_incidents, read_labels, write_log)
 from ._incidents import INCIDENT_KINDS, SCENARIOS, Scenario, Step
 from ._journal import INCIDENT_COLUMNS, LABEL_COLUMNS, SyntheticLog, generate
 
@@ -67,6 +67,8 @@ __all__ = [
     "generate",
     "generate_log",
     "incidents_path_for",
+    "known_incidents",
+    "known_labels",
     "labels_path_for",
     "read_anomaly_flags",
     "read_incidents",

@@ -22,6 +22,20 @@ def incidents_path_for(log_path: str | PathLike) -> Path:
     return Path(log_path).with_suffix(".incidents.csv")
 
 
+def known_labels(log_path: str | PathLike, labels_path: str | PathLike | None = None) -> np.ndarray | None:
+    """The 0/1 ground truth per line (n,) of ``labels_path``, else of the labels a generated log has beside it
+    (:func:`labels_path_for`); None where there are none (a log of your own)."""
+    path = labels_path_for(log_path) if labels_path is None else Path(labels_path)
+    return read_anomaly_flags(path) if labels_path is not None or path.is_file() else None
+
+
+def known_incidents(log_path: str | PathLike, incidents_path: str | PathLike | None = None) -> pd.DataFrame | None:
+    """The incidents (:func:`read_incidents`) of ``incidents_path``, else of the list a generated log has beside it
+    (:func:`incidents_path_for`); None where there is none."""
+    path = incidents_path_for(log_path) if incidents_path is None else Path(incidents_path)
+    return read_incidents(path) if incidents_path is not None or path.is_file() else None
+
+
 def write_log(path: str | PathLike, n_lines: int = 20000, seed: int = 0,
               start: str = "2026-03-02") -> tuple[Path, Path]:
     """Write generate(n_lines, seed, start) to path, its labels and incidents beside it, as one set (an earlier
