@@ -15,7 +15,8 @@ its first scores were published, then its three worst logs were read;
 saw logad's code, following Loghub-2.0's principle (a template is the source's
 format string: whatever a variable fills is ``<*>``, state words included).
 ``read_later_2`` was scored blind, then two of its logs were read; the failures
-of ``held_out`` were never looked at. Each log is read twice, with its true format and
+of ``held_out`` were never looked at; ``read_later_3``, a fourth author's, was
+scored blind. Each log is read twice, with its true format and
 with none (``--format auto``), and mined with the default miner. Columns: GA,
 FGA, PA and FTA against the true templates, and the share of lines given a
 timestamp with no format. Writes the ``program_logs`` section of
@@ -42,7 +43,9 @@ SETS = {"tuning": "read while writing rules",
         "read_later_2": "written by another author who never saw logad's code; scored blind, then its MySQL and "
                         "Envoy logs were read",
         "held_out": "written by a third author who never saw logad's code (three of its logs hold Java stack "
-                    "traces, whose frames are lines of their own templates); never read"}
+                    "traces, whose frames are lines of their own templates); never read",
+        "read_later_3": "written by a fourth author who never saw logad's code, after every rule above; scored "
+                        "blind, these figures before any of its logs was read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
