@@ -1,6 +1,8 @@
 """``logad analyze``: detectors → combined verdict → root causes → CSVs, projector runs and an HTML report."""
 from __future__ import annotations
 
+import calendar
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -116,13 +118,23 @@ def place_year_less(frame: pd.DataFrame, clocks: dict[str, str]) -> str | None:
     times = frame["timestamp"]
     if times[year_less].isna().all() or times[dated].isna().all():
         return None
-    years = round((times[dated].median() - times[year_less].median()) / _YEAR)
+    years = _whole_years((times[dated].median() - times[year_less].median()) / _YEAR, times[year_less])
     if years == 0:
         return None
     frame.loc[year_less, "timestamp"] = times[year_less] + pd.DateOffset(years=years)
     files = sorted({source for source, clock in clocks.items() if clock == "years"})
     return (f"times without a year ({len(files)} file(s): {files[0]}{', ...' if len(files) > 1 else ''}) read from "
             f"{2000 + years} on, not 2000, beside the inputs whose times carry a year")
+
+
+def _whole_years(gap: float, times: pd.Series) -> int:
+    """The whole number of years nearest ``gap`` that keeps each 29 February of ``times`` one: a year-less log that
+    names that day was written in a leap year, and a shift onto another year made it the 28th, out of order."""
+    leap_days = (times.dt.month == 2) & (times.dt.day == 29)
+    years = {int(y) for y in times.dt.year[leap_days]}
+    # Leap years are at most eight years apart: the nine nearest shifts hold one.
+    shifts = sorted(range(math.floor(gap) - 4, math.ceil(gap) + 5), key=lambda s: abs(s - gap))
+    return next((s for s in shifts if all(calendar.isleap(y + s) for y in years)), round(gap)) if years else round(gap)
 
 
 def analysis_stages(methods: Sequence[str]) -> list[str]:

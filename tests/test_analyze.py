@@ -364,3 +364,14 @@ def test_report_says_the_zone_of_the_times_it_shows(tmp_path, monkeypatch):
                      2: "UTC in 1 of 2 files (those with a zone), else as written"}
     assert [ax.get_xlabel() for ax in labels] == [f"time: {card}" for card in cards.values()]
     assert pd.read_csv(tmp_path / "o0" / "anomalies.csv")["timestamp"].str.startswith("2024-03-11 11:03:20").any()
+
+
+def test_year_less_times_holding_29_february_move_onto_a_leap_year():
+    # A year-less log naming 29 February was written in a leap year: beside a log of March 2023, moved 23 years its
+    # 29th became the 28th, and the times ran backwards at midnight.
+    from logad_utils.analysis import place_year_less
+    year_less = pd.date_range("2000-02-28 22:00", "2000-02-29 02:00", freq="h").to_series(index=range(5))
+    dated = pd.Series(pd.to_datetime(["2023-03-01 10:00", "2023-03-02 10:00"]), index=range(5, 7))
+    frame = pd.DataFrame({"source": ["syslog"] * 5 + ["app.log"] * 2, "timestamp": pd.concat([year_less, dated])})
+    assert "read from 2024 on" in place_year_less(frame, {"syslog": "years"})
+    assert frame["timestamp"].iloc[:5].tolist() == list(year_less + pd.DateOffset(years=24))
