@@ -560,13 +560,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
     """Ground truth from a ``.labels.csv`` beside a single generated input, when its lines match."""
-    from .datasets import labels_path_for, read_anomaly_flags
+    from .datasets import known_labels
 
     sources = pd.Series(frame["source"].unique()).astype(str).unique()  # distinct first: n lines, few sources
-    if len(sources) != 1 or not labels_path_for(sources[0]).is_file():
-        return None
-    flags = read_anomaly_flags(labels_path_for(sources[0]))
-    return flags if len(flags) == len(frame) else None
+    flags = known_labels(sources[0]) if len(sources) == 1 else None
+    return flags if flags is not None and len(flags) == len(frame) else None
 
 
 def cmd_score(args: argparse.Namespace) -> int:

@@ -395,6 +395,13 @@ def test_options_that_do_not_go_together_are_a_usage_error(small_log, tmp_path, 
     assert capsys.readouterr().err.startswith("logad: error: ")
 
 
+def test_analyze_reads_a_table_named_like_labels_beside_a_log_as_no_ground_truth(tmp_path):
+    # app.labels.csv beside app.log, a table of the user's own: analyze stopped with "Usecols do not match columns".
+    (tmp_path / "app.log").write_text("".join(f"2024-03-01 10:00:{i:02d} INFO request {i} done\n" for i in range(40)))
+    (tmp_path / "app.labels.csv").write_text("label,owner\nweb,ops\n")
+    assert main(["analyze", str(tmp_path / "app.log"), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+
+
 def test_year_less_syslog_beside_a_dated_log_shares_its_years_in_analyze(tmp_path, capsys):
     # A rotated syslog (no year: read from 2000 on) beside an app's dated log: the timeline spanned 24 years and
     # the syslog's incident was dated 2000.

@@ -311,3 +311,13 @@ def test_known_labels_and_incidents_are_those_beside_a_generated_log_or_none(tmp
     assert len(known_labels(own, labels_path_for(log))) == 300
     with pytest.raises(FileNotFoundError):
         known_labels(log, tmp_path / "missing.labels.csv")
+
+
+def test_a_file_of_ones_own_named_like_labels_beside_a_log_is_no_ground_truth(tmp_path):
+    # app.labels.csv beside app.log, a table of the user's own: known_labels raised ValueError (no is_anomaly
+    # column) and known_incidents KeyError, where a log without ground truth gives None.
+    own = tmp_path / "app.log"
+    own.write_text("2024-03-01 10:00:00 INFO started\n")
+    (tmp_path / "app.labels.csv").write_text("label,owner\nweb,ops\n")
+    (tmp_path / "app.incidents.csv").write_bytes(b"\xff\xfe\x00binary")
+    assert known_labels(own) is None and known_incidents(own) is None

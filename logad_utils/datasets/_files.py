@@ -25,15 +25,31 @@ def incidents_path_for(log_path: str | PathLike) -> Path:
 def known_labels(log_path: str | PathLike, labels_path: str | PathLike | None = None) -> np.ndarray | None:
     """The 0/1 ground truth per line (n,) of ``labels_path``, else of the labels a generated log has beside it
     (:func:`labels_path_for`); None where there are none (a log of your own)."""
-    path = labels_path_for(log_path) if labels_path is None else Path(labels_path)
-    return read_anomaly_flags(path) if labels_path is not None or path.is_file() else None
+    if labels_path is not None:
+        return read_anomaly_flags(labels_path)
+    path = labels_path_for(log_path)
+    return read_anomaly_flags(path) if _holds_columns(path, ["line_no", "is_anomaly"]) else None
 
 
 def known_incidents(log_path: str | PathLike, incidents_path: str | PathLike | None = None) -> pd.DataFrame | None:
     """The incidents (:func:`read_incidents`) of ``incidents_path``, else of the list a generated log has beside it
     (:func:`incidents_path_for`); None where there is none."""
-    path = incidents_path_for(log_path) if incidents_path is None else Path(incidents_path)
-    return read_incidents(path) if incidents_path is not None or path.is_file() else None
+    if incidents_path is not None:
+        return read_incidents(incidents_path)
+    path = incidents_path_for(log_path)
+    return read_incidents(path) if _holds_columns(path, INCIDENT_COLUMNS) else None
+
+
+def _holds_columns(path: Path, columns: list[str]) -> bool:
+    """Whether ``path`` is a CSV file whose header names ``columns``: a file beside a log of one's own may bear the
+    name a generated log's labels have, and be something else (no ground truth, not an error)."""
+    if not path.is_file():
+        return False
+    try:
+        header = pd.read_csv(path, nrows=0).columns
+    except ValueError:  # not a CSV: empty, undecodable or unparsable
+        return False
+    return set(columns) <= set(header)
 
 
 def write_log(path: str | PathLike, n_lines: int = 20000, seed: int = 0,
