@@ -164,8 +164,10 @@ def _event_start(fh: IO[bytes], cut: int, size: int, end: bytes, fmt: LogFormat,
         k = _leading_continuations(lines, fmt, rule, before, final=stop >= size)
         if k is not None:
             break
-    if not k or k >= min(len(lines), _MAX_CARRY):  # none, undecided, or a run the ranges cut as one process does
+    if not k or k >= _MAX_CARRY:  # none, undecided, or a run the ranges cut as one process does
         return cut
+    if k == len(lines):  # the file ends in that event: the range before holds it whole
+        return size
     fh.seek(cut)
     block, at = fh.read(stop - cut), -1
     for _ in range(k):

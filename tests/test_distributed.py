@@ -132,6 +132,22 @@ def test_ranges_lose_and_repeat_no_line_and_count_each_invalid_byte_once(tmp_pat
         pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", ""])
+def test_a_trace_that_ends_the_file_is_one_event_however_many_ranges_it_spans(tmp_path, end):
+    # A cut inside the file's last trace was kept (its lines ran to the end of the file): each range after the
+    # first read its part of the trace as a headless event of its own.
+    lines = [f"2024-01-01 00:00:{i:02d} INFO worker {i} done" for i in range(10)]
+    lines += ["2024-01-01 00:01:00 ERROR worker failed", "java.lang.IllegalStateException: pool exhausted"]
+    lines += [f"\tat com.acme.F{i}.run(F.java:{i})" for i in range(60)]
+    path = tmp_path / "traces.log"
+    path.write_bytes(("\r\n" if end == "\r\n" else "\n").join(lines).encode() + end.encode())
+    expected = read_logs(path, warn=False)
+    columns = ["line_no", "event_line_no", "event", "content"]
+    for block in (200, 700):
+        got, _ = _read_ranges(path, block, 7)
+        pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+
+
 @pytest.mark.parametrize("data", [
     "".join(f"2024-01-01 00:00:{i:02d} INFO event {i}\n" for i in range(40)).encode("utf-16-le"),  # no BOM
     b"\xef\xbb",  # a file that is a piece of a UTF-8 BOM
