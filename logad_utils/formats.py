@@ -903,6 +903,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     best = _detect(sample, min_share, exclude, delimited)
     if best.name == "raw":
         return best
+    best = _with_padding(best, sample)
     best = _with_json_messages(best, sample)
     return best if best.json_messages else _with_text_messages(best, sample, min_share, exclude)
 
@@ -952,6 +953,31 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
             else None
         best = cells if cells is not None else best
     return best
+
+
+# Lines that open with whitespace, as a share of the sample, that must match the header when it is left out for it
+# to be padding (a field padded to its width), not indentation; and the share of them that must match.
+_PADDED_SHARE = 0.05
+_PADDED_MATCH = 0.8
+_FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")  # the text before a format's first field, and it
+
+
+def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
+    """``fmt`` with its header opening after any whitespace (``\\s*``) where the sample's lines that open with some
+    are mostly its headers once it is left out: a first field padded to its width (log4j's ``%5p`` writes
+    " INFO" beside "DEBUG", a ``%6d`` pid), not a message's indented continuation (a stack frame)."""
+    indented = [line.lstrip() for line in sample if line[:1].isspace()]
+    first = _FIRST_FIELD.match(fmt.pattern)
+    # Only a field a width pads, and no text but a bracket before it: a word field would take any frame's words.
+    padded = first is not None and re.fullmatch(r"\\?[\[(<]?", first.group(1)) is not None and (
+        first.group(2) in TIME_FIELDS or fmt.field_patterns.get(first.group(2)) in (r"\d+", LEVELS_RE))
+    if not padded or fmt.json_key is not None or fmt.delimiter is not None \
+            or len(indented) < _PADDED_SHARE * len(sample):
+        return fmt
+    if fmt.parse(indented)[1].mean() < _PADDED_MATCH or fmt.parse([line.lstrip() for line in sample])[1].mean() \
+            < fmt.parse(sample)[1].mean():
+        return fmt
+    return replace(fmt, pattern="\\s*" + fmt.pattern)
 
 
 def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:

@@ -160,7 +160,8 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     # Any other line that does not match continues an event only where the header is the rule: a layout read off
     # the few lines that start with a timestamp leaves the other lines events of their own (joined, all but a few
     # would drop out of the event's text, a FATAL among them).
-    heads = header_lines(lines)
+    # Every line indented: a header whose first field is padded to its width (a "%6d" pid), as text is not.
+    heads = header_lines(lines) or lines
     usual = not plain or (bool(heads) and fmt.parse(heads)[1].mean() >= _HEADER_RULE)
     return Multiline(header=has_header and usual,
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),

@@ -754,3 +754,18 @@ def test_an_indented_line_right_under_a_frame_joins_the_trace_under_syslog():
         lines = ["Mar  1 09:00:00 web app[7]: started", *[f"Mar  1 10:00:00 web app[7]: {line}" for line in trace],
                  "Mar  1 10:00:05 web app[7]: next request"]
         assert parse_lines(lines)["event_line_no"].tolist() == [1, *[2] * len(trace), len(trace) + 2], trace[0]
+
+
+def test_a_first_field_padded_to_its_width_is_no_indentation():
+    # log4j's "%5p" writes " INFO" beside "DEBUG": the INFO and WARN lines were read as continuations of the
+    # DEBUG or ERROR line above them, and took its level.
+    levels = ["INFO", "DEBUG", "INFO", "WARN", "ERROR", "INFO"] * 10
+    lines = [f"{level:>5} [main] (App.java:{i}) - step {i} done" for i, level in enumerate(levels)]
+    lines[7:7] = ["java.lang.IllegalStateException: boom", "\tat com.acme.App.run(App.java:7)"]
+    frame = parse_lines(lines)
+    events = frame[frame["event_line_no"] == frame["line_no"]]
+    assert events["level"].tolist() == levels and frame.loc[7:8, "event_line_no"].tolist() == [7, 7]
+    assert frame["content"].iloc[0] == "step 0 done"
+    # A format given whose every line opens with a padded number ("%6d" pids): each line is an event.
+    pids = [f"{4242 + i % 2:>6}:step {i} done" for i in range(20)]
+    assert parse_lines(pids, fmt="<Pid>:<Content>")["event_line_no"].tolist() == list(range(1, 21))
