@@ -413,7 +413,7 @@ def _elements(rest: str) -> list[_Element]:
             elif kind == "bracket":
                 body = m.group(2).strip()
                 detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
-                          re.search("[A-Za-z]", body) is not None)
+                          re.search("[A-Za-z]", body) is not None, body if _LETTER_LEVEL.fullmatch(body) else None)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
@@ -515,6 +515,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
+            # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
+            # letters do outside one: the level.
+            letters = {e.detail[3] for e in shapes}
+            leveled = leveled or (None not in letters and len(letters) > 1 and bool(letters & {"I", "W"}))
             element = _Element(kind, element.spaced, (qualified, leveled, lettered))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere

@@ -1397,3 +1397,16 @@ def test_a_word_some_lines_write_before_their_level_is_an_optional_field():
     # A word before the level on one line in forty is no field: the level stays where the others have it.
     lines = [f"2024-03-01 10:00:{i:02d} ERROR: disk {i} failed" for i in range(39)] + ["2024-03-01 10:01:00 x ERROR: y"]
     assert infer_text_format(lines).pattern.count("?") == 0
+
+
+def test_level_letters_taking_turns_in_a_bracket_are_the_level():
+    # Gitea writes "[I]", "[W]", "[E]": the letters were read as a component, and no line had a level.
+    letters = ["I", "I", "W", "I", "E", "T"] * 6
+    lines = [f"2024/02/06 06:22:{i:02d} ...eb/routing/logger.go:102:func1() [{c}] router: step {i} done"
+             for i, c in enumerate(letters)]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == letters and frame["content"].str.endswith(" done").all()
+    assert severity(frame["level"]).tolist()[:5] == [0, 0, 1, 0, 2]
+    # Letters without info or warning among them ("[A]", "[B]": a rack, a shard) are no levels.
+    shards = [f"2024/02/06 06:22:{i:02d} [{'ABC'[i % 3]}] shard step {i} done" for i in range(30)]
+    assert "level" not in parse_lines(shards) or parse_lines(shards)["level"].isna().all()
