@@ -965,7 +965,8 @@ _FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")  # the text befo
 def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
     """``fmt`` with its header opening after any whitespace (``\\s*``) where the sample's lines that open with some
     are mostly its headers once it is left out: a first field padded to its width (log4j's ``%5p`` writes
-    " INFO" beside "DEBUG", a ``%6d`` pid), not a message's indented continuation (a stack frame)."""
+    " INFO" beside "DEBUG", a ``%6d`` pid), not a message's indented continuation (a stack frame); named
+    ``<name>+padded``, as the preset's name would read the file without it."""
     indented = [line.lstrip() for line in sample if line[:1].isspace()]
     first = _FIRST_FIELD.match(fmt.pattern)
     # Only a field a width pads, and no text but a bracket before it: a word field would take any frame's words.
@@ -977,7 +978,7 @@ def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
     if fmt.parse(indented)[1].mean() < _PADDED_MATCH or fmt.parse([line.lstrip() for line in sample])[1].mean() \
             < fmt.parse(sample)[1].mean():
         return fmt
-    return replace(fmt, pattern="\\s*" + fmt.pattern)
+    return replace(fmt, pattern="\\s*" + fmt.pattern, name=f"{fmt.name}+padded")
 
 
 def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:

@@ -342,6 +342,21 @@ def test_the_format_detect_prints_reads_as_detection_did(tmp_path):
         describe_layout(tmp_path / "app.log")["--format"]
 
 
+def test_a_padded_preset_is_no_longer_named_as_the_preset(tmp_path):
+    # Its header opens after the padding: the preset's name, given to --format or saved with a model, read the
+    # indented lines without it (continuations of the line above).
+    from logad_utils.io import describe_layout
+
+    lines = []
+    for i in range(20):
+        lines += [f"2024-03-01 12:00:{i:02d},000 INFO  Job - job {i} finished; child output:",
+                  f"    2024-03-01 12:00:{i:02d},100 ERROR Child - step {i} failed"]
+    (tmp_path / "nested.log").write_text("\n".join(lines) + "\n")
+    fmt = detect_format(lines)
+    assert fmt.pattern.startswith("\\s*") and fmt.name not in PRESETS
+    assert describe_layout(tmp_path / "nested.log")["--format"].startswith("auto (")
+
+
 def test_rfc3164_lines_with_their_priority_read_as_syslog():
     # The RFC's own example: the priority before the time made the month a field and the dates 1970.
     lines = ["<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",

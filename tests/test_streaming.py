@@ -67,6 +67,23 @@ def test_parse_stream_writes_what_the_in_memory_parse_writes(log, tmp_path, suff
     assert not list(tmp_path.glob(".*tmp-*"))
 
 
+def test_parse_stream_reads_a_padded_preset_again_as_the_first_pass_did(tmp_path):
+    # A child's log indented under the generic preset's lines is read with the header after the padding: the
+    # second pass read the preset by its name, without it, and wrote the child's lines as continuations that kept
+    # templates of their own.
+    lines = []
+    for i in range(20):
+        lines.append(f"2024-03-01 12:00:{i:02d},000 INFO  Job - job {i} finished; child output:")
+        lines += [f"    2024-03-01 12:00:{i:02d},{j}00 {'DEBUG' if j else 'ERROR'} Child - step {j} took 5 ms"
+                  for j in range(3)]
+    log = tmp_path / "nested.log"
+    log.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "parsed.csv"
+    _parse_stream([str(log)], out, chunk_lines=700)
+    write_table(parse_logs([str(log)], warn=False).drop(columns="raw"), tmp_path / "expected.csv")
+    assert out.read_text() == (tmp_path / "expected.csv").read_text()
+
+
 @needs_loghub
 def test_parse_stream_of_many_formats_is_byte_identical(tmp_path):
     out = tmp_path / "parsed.csv"
