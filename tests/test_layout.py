@@ -1410,3 +1410,13 @@ def test_level_letters_taking_turns_in_a_bracket_are_the_level():
     # Letters without info or warning among them ("[A]", "[B]": a rack, a shard) are no levels.
     shards = [f"2024/02/06 06:22:{i:02d} [{'ABC'[i % 3]}] shard step {i} done" for i in range(30)]
     assert "level" not in parse_lines(shards) or parse_lines(shards)["level"].isna().all()
+
+
+def test_letters_in_a_bracket_as_often_one_as_another_are_no_level():
+    # "[E]"/"[W]" for east- and westbound (and "[N]" among them) took turns as level letters do: each eastbound
+    # line was an error. A log's levels are most often info or one below.
+    ways = [f"2024-03-01 12:00:{i:02d} [{'EW'[i % 2]}] I-90 mile {i} speed 55 mph" for i in range(40)]
+    winds = [f"2024-03-01 12:00:{i:02d} [{'NEW'[i % 3]}] wind {i} km/h" for i in range(40)]
+    for lines in (ways, winds):
+        frame = parse_lines(lines)
+        assert "level" not in frame or frame["level"].isna().all(), lines[0]
