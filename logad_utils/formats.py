@@ -967,7 +967,11 @@ def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
     are mostly its headers once it is left out: a first field padded to its width (log4j's ``%5p`` writes
     " INFO" beside "DEBUG", a ``%6d`` pid), not a message's indented continuation (a stack frame); named
     ``<name>+padded``, as the preset's name would read the file without it."""
-    indented = [line.lstrip() for line in sample if line[:1].isspace()]
+    # Padding fills a field to the width of the widest: an indented line reaching past that is indented text (a
+    # child's log under its parent's lines, "  ERROR row 0 rejected" under "ERROR import failed").
+    width = max((len(line.split(None, 1)[0]) for line in sample if not line[:1].isspace()), default=0)
+    indented = [line.lstrip() for line in sample if line[:1].isspace()
+                and len(line) - len(line.lstrip()) + len(line.split(None, 1)[0]) <= width]
     first = _FIRST_FIELD.match(fmt.pattern)
     # Only a field a width pads, and no text but a bracket before it: a word field would take any frame's words.
     padded = first is not None and re.fullmatch(r"\\?[\[(<]?", first.group(1)) is not None and (

@@ -347,14 +347,13 @@ def test_a_padded_preset_is_no_longer_named_as_the_preset(tmp_path):
     # indented lines without it (continuations of the line above).
     from logad_utils.io import describe_layout
 
-    lines = []
-    for i in range(20):
-        lines += [f"2024-03-01 12:00:{i:02d},000 INFO  Job - job {i} finished; child output:",
-                  f"    2024-03-01 12:00:{i:02d},100 ERROR Child - step {i} failed"]
-    (tmp_path / "nested.log").write_text("\n".join(lines) + "\n")
+    # An hour padded with a space (" 9:59:58" beside "10:00:02"), as a journal's clock may write it.
+    lines = [f"{9 + i // 20:>2}:{59 * (i < 20):02d}:{i % 20:02d}  {i + 1:04d} HOST heartbeat {i} sent"
+             for i in range(40)]
+    (tmp_path / "padded.log").write_text("\n".join(lines) + "\n")
     fmt = detect_format(lines)
     assert fmt.pattern.startswith("\\s*") and fmt.name not in PRESETS
-    assert describe_layout(tmp_path / "nested.log")["--format"].startswith("auto (")
+    assert describe_layout(tmp_path / "padded.log")["--format"].startswith("auto (")
 
 
 def test_rfc3164_lines_with_their_priority_read_as_syslog():

@@ -766,6 +766,14 @@ def test_a_first_field_padded_to_its_width_is_no_indentation():
     events = frame[frame["event_line_no"] == frame["line_no"]]
     assert events["level"].tolist() == levels and frame.loc[7:8, "event_line_no"].tolist() == [7, 7]
     assert frame["content"].iloc[0] == "step 0 done"
+    # Indentation wider than the widest unindented field is no padding: a child's log under its parent's lines,
+    # and a level word in an indented line of a message, continue the event above.
+    nested = [line for i in range(20) for line in (f"2024-03-01 12:00:{i:02d},000 INFO  Job - job {i} finished:",
+                                                   f"    2024-03-01 12:00:{i:02d},100 ERROR Child - step {i} failed")]
+    assert parse_lines(nested)["event_line_no"].tolist() == [i - i % 2 + 1 for i in range(40)]
+    rows = [line for i in range(20)
+            for line in (f"INFO job {i} started", f"ERROR import {i} failed:", f"  ERROR row {i} rejected")]
+    assert parse_lines(rows)["event_line_no"].tolist() == [i - (i % 3 == 2) + 1 for i in range(60)]
     # A format given whose every line opens with a padded number ("%6d" pids): each line is an event.
     pids = [f"{4242 + i % 2:>6}:step {i} done" for i in range(20)]
     assert parse_lines(pids, fmt="<Pid>:<Content>")["event_line_no"].tolist() == list(range(1, 21))

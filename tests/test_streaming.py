@@ -68,14 +68,11 @@ def test_parse_stream_writes_what_the_in_memory_parse_writes(log, tmp_path, suff
 
 
 def test_parse_stream_reads_a_padded_preset_again_as_the_first_pass_did(tmp_path):
-    # A child's log indented under the generic preset's lines is read with the header after the padding: the
-    # second pass read the preset by its name, without it, and wrote the child's lines as continuations that kept
-    # templates of their own.
-    lines = []
-    for i in range(20):
-        lines.append(f"2024-03-01 12:00:{i:02d},000 INFO  Job - job {i} finished; child output:")
-        lines += [f"    2024-03-01 12:00:{i:02d},{j}00 {'DEBUG' if j else 'ERROR'} Child - step {j} took 5 ms"
-                  for j in range(3)]
+    # A journal's hour padded with a space (" 9:59:58" beside "10:00:02") is read with the preset's header after
+    # the padding: the second pass read the preset by its name, without it, and wrote the padded lines as
+    # continuations that kept templates of their own.
+    lines = [f"{9 + i // 400:>2}:{59 * (i < 400):02d}:{i % 60:02d}  {i + 1:04d} HOST heartbeat {i} sent"
+             for i in range(800)]
     log = tmp_path / "nested.log"
     log.write_text("\n".join(lines) + "\n")
     out = tmp_path / "parsed.csv"
