@@ -19,7 +19,7 @@ import pandas as pd
 from .atomic import OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
-from .formats import FormatError
+from .formats import PADDED, FormatError
 from .io import LogInputError, time_zone
 from .malloc import release_free_memory
 
@@ -272,7 +272,9 @@ def _format_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SID
     """A warning when two sets of logs (their read reports, named by ``sides``: known-good logs and the input,
     or compare's baseline and target) were read with no format in common."""
     fitted, scored = (set(report.get("formats", {}).values()) for report in (train, data))
-    if fitted and scored and not fitted & scored:
+    # A format read after its padding is the same layout: a log with no padded line reads as the plain one.
+    layouts = [{name.removesuffix(PADDED) for name in names} for names in (fitted, scored)]
+    if fitted and scored and not layouts[0] & layouts[1]:
         return (f"{sides[0]} were read as {', '.join(sorted(fitted))} and {sides[1]} as "
                 f"{', '.join(sorted(scored))}: their messages may not compare")
     return None

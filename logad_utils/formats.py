@@ -959,6 +959,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
 # to be padding (a field padded to its width), not indentation; and the share of them that must match.
 _PADDED_SHARE = 0.05
 _PADDED_MATCH = 0.8
+PADDED = "+padded"  # the suffix of a format read with its header after the padding
 _FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")  # the text before a format's first field, and it
 
 
@@ -982,7 +983,7 @@ def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
     if fmt.parse(indented)[1].mean() < _PADDED_MATCH or fmt.parse([line.lstrip() for line in sample])[1].mean() \
             < fmt.parse(sample)[1].mean():
         return fmt
-    return replace(fmt, pattern="\\s*" + fmt.pattern, name=f"{fmt.name}+padded")
+    return replace(fmt, pattern="\\s*" + fmt.pattern, name=fmt.name + PADDED)
 
 
 def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:

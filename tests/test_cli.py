@@ -178,6 +178,21 @@ def test_score_says_when_its_logs_read_as_another_format_than_the_models(small_l
     assert "may not compare" not in capsys.readouterr().err
 
 
+def test_score_takes_a_padded_layout_and_the_plain_one_as_the_same(tmp_path, capsys):
+    # log4j's "%5p" pads INFO to " INFO": a model of such a log (read as inferred+padded) scoring a log of the same
+    # program with no INFO or WARN line (read as inferred) warned that their messages may not compare.
+    levels = ["DEBUG", "INFO", "WARN", "ERROR"]
+    lines = [f"{levels[i % 4]:>5} 2024-03-01 10:00:{i % 60:02d},000 [main] Svc - request {i} served"
+             for i in range(200)]
+    padded, plain, model = tmp_path / "padded.log", tmp_path / "plain.log", tmp_path / "model"
+    padded.write_text("\n".join(lines) + "\n")
+    plain.write_text("\n".join(line for line in lines if not line.startswith(" ")) + "\n")
+    assert main(["detect", str(padded), "--out", str(tmp_path / "a.csv"), "--save-model", str(model)]) == 0
+    capsys.readouterr()
+    assert main(["score", "--model", str(model), str(plain), "--out", str(tmp_path / "b.csv")]) == 0
+    assert "may not compare" not in capsys.readouterr().err
+
+
 def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):
     assert main(["score", "--model", str(tmp_path / "nope"), str(small_log), "--out", str(tmp_path / "s.csv")]) == 1
     assert "not a logad model directory" in capsys.readouterr().err
