@@ -515,13 +515,14 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
-            # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), most often info or one below, as
-            # most of a log's lines are: the level. Letters as often one as another ("[E]"/"[W]" for east and west,
-            # "[N]" among them) name something else.
+            # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
+            # letters outside one, and most often info or one below, as most of a log's lines are: the level. Letters
+            # as often one as another ("[E]"/"[W]" for east and west, "[N]" among them) name something else.
             letters = Counter()
             for e, c in shapes.items():
                 letters[e.detail[3]] += c
-            leveled = leveled or (None not in letters and len(letters) > 1 and letters.most_common(1)[0][0] in "VTDI")
+            leveled = leveled or (None not in letters and len(letters) > 1 and bool(set(letters) & {"I", "W"})
+                                  and letters.most_common(1)[0][0] in "VTDI")
             element = _Element(kind, element.spaced, (qualified, leveled, lettered))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere

@@ -1417,6 +1417,8 @@ def test_letters_in_a_bracket_as_often_one_as_another_are_no_level():
     # line was an error. A log's levels are most often info or one below.
     ways = [f"2024-03-01 12:00:{i:02d} [{'EW'[i % 2]}] I-90 mile {i} speed 55 mph" for i in range(40)]
     winds = [f"2024-03-01 12:00:{i:02d} [{'NEW'[i % 3]}] wind {i} km/h" for i in range(40)]
-    for lines in (ways, winds):
+    # Neither info nor warning among them ("[D]" and "[E]" as two links): no level, as outside a bracket.
+    links = [f"2024-03-01 12:00:{i:02d} [{'DDE'[i % 3]}] link {i} moved 0 bytes" for i in range(40)]
+    for lines in (ways, winds, links):
         frame = parse_lines(lines)
         assert "level" not in frame or frame["level"].isna().all(), lines[0]
