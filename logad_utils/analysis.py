@@ -16,12 +16,11 @@ import pandas as pd
 from . import rca, streaming, viz
 from .atomic import write_table
 from .evaluate import MethodRun, compare_methods
-from .io import string_codes
+from .io import string_codes, time_zone
 from .features import Unique, frame_documents, unique_documents, word_presence
 from .templates import LogTemplateMiner
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, remove_export, tensorboard_command
-from .io import time_zone
 from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends

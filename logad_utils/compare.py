@@ -236,9 +236,14 @@ def _span_ratio(baseline: pd.DataFrame, target: pd.DataFrame) -> float:
     """Target / baseline time span, NaN where a side has none (no times, or one instant); see :func:`_span`."""
     spans = []
     for side in (baseline, target):
-        times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
+        times = _times(side)
         spans.append(_span(np.sort(timestamps_ns(times.dropna()))) if times is not None else 0.0)
     return spans[1] / spans[0] if spans[0] > 0 and spans[1] > 0 else float("nan")
+
+
+def _times(side: pd.DataFrame) -> pd.Series | None:
+    """A side's times (n,) in UTC, NaT where a line has none; None without a timestamp column."""
+    return pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
 
 
 def _span(ns: np.ndarray) -> float:
@@ -313,7 +318,7 @@ def _slices(side: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """The slice (of :data:`SLICES`) of each of a side's event rows (n,) and each slice's share of them (SLICES,):
     equal stretches of its time span where it has one (a flood of one template must not stretch the others'
     slices), else equal runs of its events."""
-    times = pd.to_datetime(side["timestamp"], errors="coerce", utc=True) if "timestamp" in side else None
+    times = _times(side)
     # A line without a time takes the last time before it (the first after it at the start).
     at = np.zeros(len(side)) if times is None else (times - times.min()).dt.total_seconds().ffill().bfill().to_numpy()
     at = at[rows]

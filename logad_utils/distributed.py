@@ -797,10 +797,9 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
         total.untimed_source, total.untimed_line = part.untimed_source, part.untimed_line + offset
     if part.truncated_source and not total.truncated_source:
         total.truncated_source, total.truncated_line = part.truncated_source, part.truncated_line + offset
-    for source, n in part.unparsed_files.items():
-        total.unparsed_files[source] = total.unparsed_files.get(source, 0) + n
-    for source, n in part.invalid_files.items():
-        total.invalid_files[source] = total.invalid_files.get(source, 0) + n
+    for mine, theirs in ((total.unparsed_files, part.unparsed_files), (total.invalid_files, part.invalid_files)):
+        for source, n in theirs.items():
+            mine[source] = mine.get(source, 0) + n
     for warning in part.warnings:
         total.note(warning)
     total.skipped_files += [skipped for skipped in part.skipped_files if skipped not in total.skipped_files]

@@ -960,7 +960,8 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
 _PADDED_SHARE = 0.05
 _PADDED_MATCH = 0.8
 PADDED = "+padded"  # the suffix of a format read with its header after the padding
-_FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")  # the text before a format's first field, and it
+# The literal text before a format string's first field, and the field.
+FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
 
 
 def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
@@ -970,18 +971,17 @@ def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
     ``<name>+padded``, as the preset's name would read the file without it."""
     # Padding fills a field to the width of the widest: an indented line reaching past that is indented text (a
     # child's log under its parent's lines, "  ERROR row 0 rejected" under "ERROR import failed").
-    width = max((len(line.split(None, 1)[0]) for line in sample if not line[:1].isspace()), default=0)
-    indented = [line.lstrip() for line in sample if line[:1].isspace()
-                and len(line) - len(line.lstrip()) + len(line.split(None, 1)[0]) <= width]
-    first = _FIRST_FIELD.match(fmt.pattern)
+    reach = [(line[:1].isspace(), len(line) - len(line.lstrip()) + len(line.split(None, 1)[0])) for line in sample]
+    width = max((n for opened, n in reach if not opened), default=0)
+    indented = [line.lstrip() for line, (opened, n) in zip(sample, reach) if opened and n <= width]
+    first = FIRST_FIELD.match(fmt.pattern)
     # Only a field a width pads, and no text but a bracket before it: a word field would take any frame's words.
     padded = first is not None and re.fullmatch(r"\\?[\[(<]?", first.group(1)) is not None and (
         first.group(2) in TIME_FIELDS or fmt.field_patterns.get(first.group(2)) in (r"\d+", LEVELS_RE))
     if not padded or fmt.json_key is not None or fmt.delimiter is not None \
             or len(indented) < _PADDED_SHARE * len(sample):
         return fmt
-    if fmt.parse(indented)[1].mean() < _PADDED_MATCH or fmt.parse([line.lstrip() for line in sample])[1].mean() \
-            < fmt.parse(sample)[1].mean():
+    if fmt.parse(indented)[1].mean() < _PADDED_MATCH:
         return fmt
     return replace(fmt, pattern="\\s*" + fmt.pattern, name=fmt.name + PADDED)
 

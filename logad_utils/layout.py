@@ -491,8 +491,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # On some lines only (a line written without its thread): an optional field, as a pid may be.
             header.append((element, len(alive) < before))
             continue
-        letters = {e.detail[5] for e in shapes} if kind == "component" else set()
-        if None not in letters and len(letters) > 1 and letters & {"I", "W"}:
+        if kind == "component" and _level_letters({e.detail[5] for e in shapes}):
             # Level letters taking turns, as PulseAudio and apt write them ("W: [pulseaudio] pid.c: ..."): the
             # level. Info or warning among them: drive letters ("C: 20% used", "D: ...") are names.
             header.append((_Element("level", element.spaced, ("", "", ":", False, True)), False))
@@ -521,8 +520,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             letters = Counter()
             for e, c in shapes.items():
                 letters[e.detail[3]] += c
-            leveled = leveled or (None not in letters and len(letters) > 1 and bool(set(letters) & {"I", "W"})
-                                  and letters.most_common(1)[0][0] in "VTDI")
+            leveled = leveled or (_level_letters(set(letters)) and letters.most_common(1)[0][0] in "VTDI")
             element = _Element(kind, element.spaced, (qualified, leveled, lettered))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
@@ -537,6 +535,12 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             not any(header[-1][0].detail[1:4]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
+
+
+def _level_letters(letters: set) -> bool:
+    """Whether the letters lines write at one place (None: a line writes no letter there) take turns as levels do,
+    info or warning among them: drive letters ("C:", "D:") are names."""
+    return None not in letters and len(letters) > 1 and bool(letters & {"I", "W"})
 
 
 def _word_before_level(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> bool:

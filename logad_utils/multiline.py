@@ -40,7 +40,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import LEVELS_RE, LogFormat
+from .formats import FIRST_FIELD, LEVELS_RE, LogFormat
 from .layout import starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
@@ -78,7 +78,7 @@ _PY_EXCEPTION = re.compile(r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*(?::\s|:?\s*$)|[A-Z][a-z
 _FRAME_FIRST = frozenset(" \t.CSTDg[s#")
 # Text each alternative of _FRAME holds (a frame's "at" after a space or a tab).
 _FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback (", 'File "', "During handling",
-                "The above exception", "[signal", "goroutine ", "stack backtrace:", "Stack trace:", "#")
+                "The above exception", "[signal", "goroutine ", "stack backtrace:", "Stack trace:", " #")
 # Lines written without the header that are no part of the message above them: journalctl's separators. (A crash
 # a runtime writes so, Go's "panic:" or Rust's "thread 'main' panicked", stays with the line above: its only time.)
 _OWN_EVENT = re.compile(r"-- (?:Boot [0-9a-f]+|Reboot|No entries|Logs begin at .*) --")
@@ -86,8 +86,6 @@ _INDENT_SHARE = 0.5
 # Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
 # to continue the event before it: as :func:`formats.detect_format` asks of a layout.
 _HEADER_RULE = 0.5
-# The literal text before a format's first field, and the field.
-_FIRST_FIELD = re.compile(r"((?:\\.|[^<\\])*)<([A-Za-z_]\w*)>")
 # The literal text after a field up to the next space or field: a bracket's closing.
 _CLOSING = re.compile(r"(?:\\.|[^<\\\s])*")
 # Frames and exception names sit at the start of a line; looking further only costs time on huge lines.
@@ -245,7 +243,7 @@ def _head_regex(fmt: LogFormat) -> str | None:
     Not a bare month, level word or letter (glog): they also start ordinary sentences ("The ...", "Error: ...",
     "I/O ..."), which continue an event.
     """
-    m = _FIRST_FIELD.match(fmt.pattern)
+    m = FIRST_FIELD.match(fmt.pattern)
     if m is None:
         return None
     before = re.sub(r" +", r"\\s+", m.group(1))

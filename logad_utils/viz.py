@@ -145,14 +145,19 @@ def plot_wordcloud(cloud, title: str = "", ax: plt.Axes | None = None) -> plt.Ax
     return ax
 
 
+def _said(ax: plt.Axes, text: str, title: str) -> plt.Axes:
+    """``ax`` holding ``text`` instead of a chart (there is nothing to draw), under ``title``."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    ax.set_title(title)
+    return ax
+
+
 def plot_confusion(metrics: Mapping[str, int], ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
     """2×2 confusion matrix from a metrics dict with tp, fp, fn, tn (NaN without ground truth: said, not drawn)."""
     ax = _axes(ax, (3.6, 3.2))
     if any(pd.isna(metrics[k]) for k in ("tn", "fp", "fn", "tp")):
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "no ground truth for this log", ha="center", va="center")
-        ax.set_title(title)
-        return ax
+        return _said(ax, "no ground truth for this log", title)
     cells = np.array([[metrics["tn"], metrics["fp"]], [metrics["fn"], metrics["tp"]]])
     ax.imshow(cells, cmap="Blues")
     for (i, j), v in np.ndenumerate(cells):
@@ -346,10 +351,7 @@ def plot_comparison(table: pd.DataFrame, metrics: Sequence[str] = ("precision", 
     ax = _axes(ax, (10, 4))
     metrics = [m for m in metrics if m in table]
     if not metrics:  # compared without ground truth: only the flagged counts, which the table shows
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "no ground truth for this log: no accuracy to compare", ha="center", va="center")
-        ax.set_title(title)
-        return ax
+        return _said(ax, "no ground truth for this log: no accuracy to compare", title)
     width = 0.8 / max(len(table), 1)
     x = np.arange(len(metrics))
     cmap = plt.get_cmap("tab10")
