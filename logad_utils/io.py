@@ -513,7 +513,25 @@ def _sniff_encoding(head: bytes) -> str:
     if len(head) < len(codecs.BOM_UTF8) and codecs.BOM_UTF8.startswith(head):
         # A whole file of one or two bytes of a BOM: Python's utf-8-sig decoder would drop them silently.
         return "utf-8"
-    return "utf-8-sig"
+    return LEGACY_ENCODING if _legacy_text(head) else "utf-8-sig"
+
+
+# Windows-1252, Latin-1's superset: what a Windows program or an old Unix locale writes accents in.
+LEGACY_ENCODING = "cp1252"
+# Places of a head that are no UTF-8 before it is read as Windows-1252: a few stray bytes in a UTF-8 log are damage.
+_LEGACY_PLACES = 5
+
+
+def _legacy_text(head: bytes) -> bool:
+    """Whether a head without a UTF-8 byte-order mark is Windows-1252 text: it decodes as that, and is no UTF-8 in
+    :data:`_LEGACY_PLACES` places or more, more than the UTF-8 characters past ASCII it holds."""
+    try:
+        head.decode(LEGACY_ENCODING)
+    except UnicodeDecodeError:
+        return False
+    text = head.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return bad >= _LEGACY_PLACES and bad > sum(c > "\x7f" for c in text) - bad and not head.startswith(codecs.BOM_UTF8)
 
 
 def _read_error(text: IO[str]) -> BaseException | None:
@@ -532,6 +550,8 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
     ``on_note`` hears of the NUL bytes left out at the file's start (see :class:`_SalvagingReader`).
     """
     with _open_text(path) as text:
+        if text.encoding == LEGACY_ENCODING and on_note is not None:
+            on_note(f"{path}: not UTF-8; read as Windows-1252 ({LEGACY_ENCODING}, Latin-1's superset)")
         yield from split_line_batches(text, path, batch, read_size, on_error)
         skipped = text.buffer.raw.nul_bytes
         if skipped and on_note is not None:

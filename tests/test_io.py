@@ -272,6 +272,23 @@ def test_the_warning_of_invalid_utf8_names_the_files_that_hold_it(tmp_path):
     assert f"replaced by U+FFFD ({tmp_path / 'legacy.log'}: 3)" in report["warnings"][0]
 
 
+def test_a_windows_1252_log_is_read_as_that_and_said_so_where_stray_bytes_stay_replaced(tmp_path):
+    # A log written in Windows-1252 ("é" as byte 0xE9) read as UTF-8 lost every accent to U+FFFD.
+    lines = [f"2024-01-01 00:00:{i:02d} WARN r\xe9plication \xe9chou\xe9e pour l'h\xf4te {i}" for i in range(10)]
+    legacy = write(tmp_path / "legacy.log", "\n".join(lines).encode("cp1252"))
+    frame = read_logs(legacy, warn=False)
+    report = frame.attrs["read_report"]
+    assert frame.loc[0, "content"] == "r\xe9plication \xe9chou\xe9e pour l'h\xf4te 0"
+    assert report["invalid_bytes"] == 0
+    assert f"{legacy}: not UTF-8; read as Windows-1252 (cp1252, Latin-1's superset)" in report["warnings"]
+    # A log with a few stray bytes, or with more UTF-8 accents than bad bytes, stays UTF-8.
+    plain = [f"2024-01-01 00:00:{i:02d} INFO replication done {i}" for i in range(10)]
+    stray = write(tmp_path / "stray.log", "\n".join(plain + lines[:1]).encode("cp1252"))
+    mixed = write(tmp_path / "mixed.log", "\n".join(lines[:6]).encode() + b"\n" + "\n".join(lines[6:]).encode("cp1252"))
+    for path, bad in ((stray, 4), (mixed, 16)):
+        assert read_logs(path, warn=False).attrs["read_report"]["invalid_bytes"] == bad
+
+
 @pytest.mark.parametrize("chunk_lines", [200_000, 7])
 @pytest.mark.parametrize("line, replaced", [
     ('{"time": "2024-01-01T00:00:%02dZ", "level": "info", "message": "user %d in \\ud800 \\ud83d\\ude00"}', 1),
