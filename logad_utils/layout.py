@@ -524,9 +524,18 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             element = _Element(kind, element.spaced, (qualified, leveled, lettered))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
-            # makes it optional everywhere.
+            # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
+            # with and without one kind of bracket ("[INFO]" beside "INFO"), make it optional.
             padded = any(e.detail[3] for e in shapes)
-            element = _Element(kind, element.spaced, element.detail[:3] + (padded,))
+            opening, closing, colon = element.detail[:3]
+            brackets = {e.detail[:2] for e in shapes}
+            unbracketed = len(brackets) == 2 and ("", "") in brackets
+            if unbracketed:
+                (opening, closing), = brackets - {("", "")}
+            if len({e.detail[2] for e in shapes}) > 1:
+                colon = ":?"
+            header.append((_Element(kind, element.spaced, (opening, closing, colon, padded)), unbracketed))
+            continue
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
@@ -646,7 +655,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             opening, closing, colon, padded = element.detail[:4]
             name = names("Level")
             patterns[name] = _LETTER_FIELD if element.detail[4:] == (True,) else LEVELS_RE
-            out += gap + re.escape(opening) + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing) + colon
+            bare = "?" if optional else ""  # brackets some lines write and others not
+            out += (gap + re.escape(opening) + bare + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing)
+                    + bare + colon)
         elif element.kind == "component":
             name, pid = names("Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"

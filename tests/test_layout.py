@@ -592,6 +592,17 @@ def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     assert severity(frame["level"]).tolist() == [[0, 2, 1][s % 3] for s in range(40)]
 
 
+@pytest.mark.parametrize("shape", ["{}:", "[{}]"])
+@pytest.mark.parametrize("thread", ["", "[worker-{i}] "])
+def test_a_level_written_bare_on_some_lines_and_with_a_colon_or_brackets_on_others_is_read_on_all(shape, thread):
+    # "INFO" beside "WARN:" (or "[WARN]"): the header took one shape, and the other lines lost their level.
+    lines = [f"{t:%Y-%m-%d %H:%M:%S} {thread.format(i=i % 4)}{shape.format(LEVELS[i % 4]) if i % 2 else LEVELS[i % 4]}"
+             f" {m}" for i, (t, m) in enumerate(zip(_times(60), _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [LEVELS[i % 4] for i in range(60)]
+    assert frame["content"].tolist() == _messages(60)
+
+
 def test_formats_detect_describes_each_file_of_a_directory(tmp_path, capsys):
     (tmp_path / "a.log").write_text("".join(f"2024-03-05 14:07:{i:02d} INFO job {i}\n" for i in range(20)))
     (tmp_path / "b.log").write_text("".join(f"Mar  5 14:07:{i:02d} web01 app[7]: job {i}\n" for i in range(20)))
