@@ -118,7 +118,9 @@ _DAY_MON_P = _Part("Date", r"\d{1,2}-" + _MONTH_ABBR, ("%d-%b",))
 _HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
 # ISO 8601's extended form, and its basic one (20240311T080007Z, as in signed cloud requests).
 # The basic form's month, day and clock are bounded: 98765432T123456 is an id.
-_ISO_BASIC = r"\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+_MONTH_DAY_DIGITS = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_CLOCK_DIGITS = r"(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+_ISO_BASIC = r"\d{4}" + _MONTH_DAY_DIGITS + "T" + _CLOCK_DIGITS
 _ISO_P = _Part("Timestamp", r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?|" + _ISO_BASIC
                + r"(?:[.,]\d{1,9})?)" + _OFFSET_RE + "?", ("ISO8601",))
 _CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
@@ -126,6 +128,13 @@ _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", (
 # Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").
 _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
                    ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))
+# A compact date beside a clock ("20240211 09:30:15", MySQL 5's "240211 09:30:15"). A part each: pandas reads
+# "240211" as %Y%m%d too (2402-01-01).
+_COMPACT_DATE_P = _Part("Date", r"\d{4}" + _MONTH_DAY_DIGITS, ("%Y%m%d",))
+_COMPACT_SHORT_DATE_P = _Part("Date", r"\d\d" + _MONTH_DAY_DIGITS, ("%y%m%d",))
+# A compact date and clock joined by a colon ("20240211:093015.123"); a field may be glued before it by a colon too.
+_COLON_COMPACT_P = _Part("Timestamp", r"\d{4}" + _MONTH_DAY_DIGITS + ":" + _CLOCK_DIGITS + r"(?:\.\d{1,6})?",
+                         ("%Y%m%d:%H%M%S.%f", "%Y%m%d:%H%M%S"))
 # Unix time in seconds (2001-2033), with a fraction, or in milli-, micro- or nanoseconds, as JSON lines read them.
 _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}(?:\d{3}(?:\d{3})?)?|\.\d{1,9})?", ("epoch",))
 # Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
@@ -162,6 +171,9 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_DB2_P,),
     (_COMPACT_P,),
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
+    (_COMPACT_DATE_P, _TIME_P),
+    (_COMPACT_SHORT_DATE_P, _TIME_P),
+    (_COLON_COMPACT_P,),
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
     (_MONTH_P, _DAY_P, _TIME_P),
@@ -186,7 +198,10 @@ def _layout_regex(layout: tuple[_Part, ...]) -> str:
                    for i, p in enumerate(layout))
 
 
-_LAYOUT_RES = [re.compile(_START + _layout_regex(layout) + _END) for layout in _LAYOUTS]
+# A timestamp of digits alone that holds colons of its own may follow a field glued by a colon ("12345:20240211:...").
+_GLUED_START = r"(?:(?<=^)|(?<=[\s\[(:]))"
+_LAYOUT_RES = [re.compile((_GLUED_START if layout == (_COLON_COMPACT_P,) else _START) + _layout_regex(layout) + _END)
+               for layout in _LAYOUTS]
 # What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
@@ -765,7 +780,9 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
     """
     out = ""
     level_found = False
-    split = [_PRE_TOKEN.findall(p) for p in prefixes]
+    # A field glued to the timestamp by a colon on every line ("12345:20240211:093015.123"): the colon is no part of it.
+    glued = n_tokens > 0 and all(p.endswith(":") for p in prefixes)
+    split = [_PRE_TOKEN.findall(p[:-1] if glued else p) for p in prefixes]
     last = n_tokens - 1
     named = component and n_tokens > 0 and sum(len(tokens) > last and _NAME.fullmatch(tokens[last]) is not None
                               for tokens in split) >= HEADER_SHARE * len(prefixes)
@@ -797,7 +814,7 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             name = names("Component" if named and t == last else "Field")
             patterns[name] = r"\S+"
             out += f"<{name}> "
-    return out
+    return out[:-1] + ":" if glued else out
 
 
 def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Names,

@@ -592,6 +592,30 @@ def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     assert severity(frame["level"]).tolist() == [[0, 2, 1][s % 3] for s in range(40)]
 
 
+@pytest.mark.parametrize("header, field", [
+    ("{pid}:{t:%Y%m%d:%H%M%S}.{ms:03d}", "12345"),  # a pid glued by a colon to a colon-joined date and clock
+    ("{t:%Y%m%d %H%M%S}", None), ("{t:%Y%m%dT%H%M%S}Z", None), ("{t:%Y%m%d-%H:%M:%S}.{ms:03d}", None),
+    ("{t:%Y%m%d %H:%M:%S}", None), ("{t:%y%m%d %H:%M:%S}", None),  # MySQL 5's YYMMDD
+])
+def test_compact_dates_beside_a_clock_are_timestamps(header, field):
+    times = _times(60)
+    lines = [header.format(pid=12345 + i % 2, t=t, ms=i) + f" {m}"
+             for i, (t, m) in enumerate(zip(times, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].dt.floor("s").tolist() == times
+    assert frame["content"].tolist() == _messages(60)
+    if field is not None:
+        assert frame["field"].tolist()[:2] == ["12345", "12346"]
+
+
+@pytest.mark.parametrize("first", [lambda i: 12345678 + 7919 * i, lambda i: 100000 + 37 * i])
+def test_numbers_beside_a_clock_are_no_dates_unless_every_line_holds_one(first):
+    # Ids of eight or six digits: some read as dates, most not (month 34); the clock alone is the time.
+    frame = parse_lines([f"{first(i)} {t:%H:%M:%S} job {i} done" for i, t in enumerate(_times(60))])
+    assert frame["field"].tolist() == [str(first(i)) for i in range(60)]
+    assert frame["timestamp"].dt.year.eq(1970).all()
+
+
 @pytest.mark.parametrize("shape", ["{}:", "[{}]"])
 @pytest.mark.parametrize("thread", ["", "[worker-{i}] "])
 def test_a_level_written_bare_on_some_lines_and_with_a_colon_or_brackets_on_others_is_read_on_all(shape, thread):
