@@ -61,8 +61,11 @@ _SYSLOG_NAMES = {**NUMERIC_LEVELS, **SYSLOG_LEVELS}
 # The common names of a JSON line's message, in the order they are tried.
 # The key Docker's json-file logging driver writes each line of a container's output under.
 DOCKER_KEY = "log"
+# CLEF's message template (@mt, its holes in braces) comes before its rendered message (@m): it is the template.
 MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
-                "textPayload", "jsonPayload.message")
+                "textPayload", "jsonPayload.message", "@mt", "@m")
+# The level key and the level a format writes no level for, by its message key: CLEF leaves @l out for Information.
+IMPLIED_LEVELS = {"@mt": ("@l", "Information"), "@m": ("@l", "Information")}
 # An HTTP status, where no key names a level, is the level (layout._status_key): its class.
 STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_code", "http.response.status_code",
                "httpRequest.status", "response_code")
@@ -475,6 +478,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
             time_keys.add(key)
         if field_name == "Level":
             value = level_name(value, key, syslog=message_key == "short_message")  # GELF's levels are syslog's
+            if value is None and message_key in IMPLIED_LEVELS:
+                value = IMPLIED_LEVELS[message_key][1]
         values.append(None if value is None else _scalar_text(value))
     message = obj.get(message_key)
     if message is None and not require_message:

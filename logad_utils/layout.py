@@ -33,8 +33,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import (LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, ZONE_NAMES, LogFormat, http_status_class,
-                      column_name, is_status_key, level_name, parse_timestamps)
+from .formats import (IMPLIED_LEVELS, LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, ZONE_NAMES, LogFormat,
+                      column_name, http_status_class, is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -1297,6 +1297,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
             if key is None or (status is not None and not _named_levels(objs, key)):
                 # A status beats a key on a few lines whose values are no level names (a CVE's "low", a "gold" tier).
                 key, status = status, None
+        if key is None and field == "Level" and message in IMPLIED_LEVELS:
+            key = IMPLIED_LEVELS[message][0]  # no line writes it: every one has the level the format implies
         if key is None:
             continue
         taken.add(key)

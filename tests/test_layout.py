@@ -1007,7 +1007,7 @@ def test_an_apps_log_under_a_container_runtimes_header_is_read_by_its_own_layout
 
 def test_one_letter_levels_and_a_level_key_on_few_lines():
     # MongoDB: one-letter levels under "s" (a key named so is read by its values); Serilog's compact JSON writes @l
-    # only where the level is not Information.
+    # only where the level is not Information, which the others have.
     mongo = [json.dumps({"t": {"$date": f"2026-12-01T10:00:{i:02d}.000+00:00"}, "s": "E" if i == 5 else "I",
                          "c": "NETWORK", "id": 22943, "ctx": "listener", "msg": "Connection accepted"})
              for i in range(30)]
@@ -1017,7 +1017,7 @@ def test_one_letter_levels_and_a_level_key_on_few_lines():
     clef = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@mt": "HTTP {Method} responded {Status}",
                         "SourceContext": "Api.Requests", **({"@l": "Error"} if i == 7 else {})}) for i in range(30)]
     frame = parse_lines(clef)
-    assert frame["level"].iloc[7] == "Error" and frame["level"].drop(index=7).isna().all()
+    assert frame["level"].iloc[7] == "Error" and frame["level"].drop(index=7).eq("Information").all()
     assert frame["component"].eq("Api.Requests").all() and severity(frame["level"])[7] == 2
     # With a status on every line, an error's own @l beats its request's 200; the status stands in elsewhere.
     clef = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@mt": "HTTP {Method} responded {StatusCode}",
@@ -1029,6 +1029,20 @@ def test_one_letter_levels_and_a_level_key_on_few_lines():
                           "status": 503 if i == 10 else 200, **({"severity": "low"} if i % 10 == 0 else {})})
               for i in range(30)]
     assert severity(parse_lines(access)["level"]).tolist() == [2.0 if i == 10 else 0.0 for i in range(30)]
+
+
+def test_clef_message_template_is_the_message_and_a_missing_level_is_information():
+    # CLEF: the message template under @mt (holes in braces, the values keys of their own), or the rendered @m; no
+    # @l on a line, or on any line of the file, is Information.
+    holes = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@mt": "Order {OrderId} shipped to {City}",
+                         "OrderId": 1000 + i, "City": "Zürich", **({"@l": "Warning"} if i == 4 else {})})
+             for i in range(30)]
+    frame = parse_lines(holes)
+    assert frame["content"].eq("Order {OrderId} shipped to {City}").all() and frame["orderid"].iloc[2] == "1002"
+    assert frame["level"].iloc[4] == "Warning" and frame["level"].drop(index=4).eq("Information").all()
+    rendered = [json.dumps({"@t": f"2026-12-01T10:00:{i:02d}Z", "@m": f"Order {1000 + i} shipped"}) for i in range(30)]
+    frame = parse_lines(rendered)
+    assert frame["content"].iloc[3] == "Order 1003 shipped" and frame["level"].eq("Information").all()
 
 
 def test_a_padded_logger_before_its_pid_and_a_level_after_it():
