@@ -964,15 +964,27 @@ RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "tr
 
 
 def flatten(obj: dict, prefix: str = "") -> dict:
-    """Nested objects as dotted keys: ``{"log": {"level": "info"}}`` → ``{"log.level": "info"}``."""
+    """Nested objects as dotted keys: ``{"log": {"level": "info"}}`` → ``{"log.level": "info"}``; an object of
+    whole seconds and nanoseconds as one value (:func:`_seconds_nanos`)."""
     out: dict = {}
     for key, value in obj.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict) and (seconds := _seconds_nanos(value)) is not None:
+            out[name] = seconds
+        elif isinstance(value, dict) and value:
             out.update(flatten(value, name + "."))
         else:
             out[name] = value
     return out
+
+
+def _seconds_nanos(obj: dict) -> str | None:
+    """A protobuf Timestamp or Duration written as an object, ``{"seconds": 1764583200, "nanos": 5000}``, as its
+    decimal seconds (``"1764583200.000005000"``), a time being a number like any Unix time; None for other objects."""
+    seconds, nanos = obj.get("seconds"), obj.get("nanos")
+    if len(obj) != 2 or type(seconds) is not int or type(nanos) is not int or not 0 <= nanos < 10**9:
+        return None
+    return f"{seconds}.{nanos:09d}" if seconds >= 0 else None
 
 
 def parse_json_object(line: str) -> dict | None:

@@ -894,6 +894,18 @@ def test_a_cloud_logging_payload_is_the_message():
     assert frame["content"].iloc[-1] == "status=503"
 
 
+def test_a_time_of_seconds_and_nanos_is_one_time():
+    # A protobuf Timestamp written as an object (an export of Cloud Logging entries), on some lines or on all.
+    def entry(i: int, nested: bool) -> str:
+        time = {"seconds": 1796119200 + i, "nanos": 250000000} if nested else f"2026-12-01T10:00:{i:02d}.25Z"
+        return json.dumps({"timestamp": time, "severity": "INFO", "message": f"order {i} paid"})
+
+    for nested in ((i % 2 == 1 for i in range(30)), (True for _ in range(30))):
+        frame = parse_lines([entry(i, n) for i, n in enumerate(nested)])
+        assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:01.250")
+        assert frame["timestamp"].notna().all() and not frame.columns.str.startswith("timestamp.").any()
+
+
 @pytest.mark.parametrize("dialect", ["w3c", "zeek"])
 def test_columns_named_by_a_fields_directive(dialect):
     if dialect == "w3c":  # IIS: space between cells, a date and a time column, the status as the level
