@@ -1612,6 +1612,24 @@ def template_ids(miner: LogTemplateMiner, messages: Sequence[str], counts: Seque
     return miner.extend(messages, counts, masked=True) if learn else miner.transform(messages, masked=True)
 
 
+# A JSON object after a message's last tab: the fields a structured logger's console encoding writes after it.
+_TRAILING_FIELDS = re.compile(r'\t(\{".*\})\Z', re.DOTALL)
+
+
+def _without_fields(message: str, text: str) -> str:
+    """``text`` (a message, or an event that opens with it) without the JSON object of fields that ends
+    ``message`` (:data:`_TRAILING_FIELDS`): their values name no event, and a call with fields and one without are
+    one event. The text as it is where the message ends in no JSON object."""
+    found = _TRAILING_FIELDS.search(message)
+    if found is None or not text.startswith(message):
+        return text
+    try:
+        fields = json.loads(found.group(1))
+    except ValueError:
+        return text
+    return message[:found.start()] + text[len(message):] if isinstance(fields, dict) else text
+
+
 def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     """The text each row is templated by (n,) and whether the row is blank (n,) bool."""
     blank = frame["content"].isna().to_numpy()
@@ -1619,6 +1637,11 @@ def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
         blank = blank | frame["blank"].fillna(False).to_numpy(dtype=bool)
     # A multi-line event (a stack trace) is templated as one text, given on each of its rows in "event".
     text = frame["content"] if "event" not in frame else frame["event"].where(frame["event"].notna(), frame["content"])
+    fielded = frame["content"].str.contains('\t{"', regex=False, na=False)
+    if fielded.any():
+        # By the event's text: its other rows (its trace's lines) hold other content and the same text.
+        bare = {t: _without_fields(m, t) for m, t in zip(frame["content"][fielded], text[fielded])}
+        text = text.where(~text.isin(bare.keys()), text.map(bare))
     return text, blank
 
 

@@ -1075,3 +1075,21 @@ def test_an_http_status_class_stays_in_the_template():
     templates = miner.template_of(ids)
     assert len(set(ids)) == 6  # the (method, class) pairs: GET and POST 2xx and 5xx, GET 4xx, POST 3xx
     assert templates[5] == '"POST <PATH> HTTP/<NUM>" <HTTPSERVERERR> <NUM>' and templates[0].endswith("<HTTPOK> <NUM>")
+
+
+def test_fields_a_console_encoder_writes_after_the_message_are_no_part_of_its_template():
+    # zap's console encoder: the call's fields as a JSON object after a tab, on some calls; a trace under an error.
+    from logad_utils.io import parse_lines
+
+    lines = []
+    for i in range(40):
+        fields = f'\t{{"user": "u{i}", "attempt": {i % 3}}}' if i % 2 else ""
+        level, message = ("ERROR", f"payment declined for order {i}") if i % 10 == 9 else ("INFO", f"user u{i} in")
+        lines.append(f"2026-12-01T10:00:{i:02d}.123Z\t{level}\tserver/handler.go:{40 + i % 5}\t{message}{fields}")
+        lines += ["main.handle", "\t/app/server/handler.go:88"] if level == "ERROR" else []
+    frame = mine_templates(parse_lines(lines))
+    assert set(frame["template"]) == {"user <*> in", "payment declined for order <NUM> main.handle"}
+    assert frame["content"].iloc[1] == 'user u1 in\t{"user": "u1", "attempt": 1}'
+    # A message whose tail is no JSON object keeps it.
+    assert mine_templates(pd.DataFrame({"content": ["fields\t{\"a\": 1", "fields\t{\"a\": 2"]}))["template"].eq(
+        'fields {"a": <NUM>').all()
