@@ -19,12 +19,14 @@ never leaves a directory that loads.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import inspect
 import io
 import json
 import os
 import re
+import stat
 import warnings
 import zipfile
 from pathlib import Path
@@ -129,7 +131,14 @@ def _detector_from_files(folder: Path, files: dict[str, bytes]) -> BaseLogDetect
 
 
 def _arrays(data: bytes) -> dict[str, np.ndarray]:
-    """Every array of an npz file, read eagerly with ``allow_pickle=False`` (object arrays are refused)."""
+    """Every array of an npz file, read eagerly with ``allow_pickle=False`` (object arrays are refused).
+
+    Saving stores the arrays uncompressed, so no member holds more bytes than the file: one declaring more (a zip
+    bomb) is refused before it is inflated.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(info.file_size > len(data) for info in archive.infolist()):
+            raise ValueError("an array declares more bytes than the file holds")
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
         return {name: npz[name] for name in npz.files}
 
@@ -227,10 +236,10 @@ def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, by
     files = {}
     for name in names:
         record = listed.get(name) if isinstance(listed, dict) else None
-        if not isinstance(record, dict):
+        if not isinstance(record, dict) or type(record.get("bytes")) is not int:
             raise ModelError(f"{folder}: {MODEL_FILE} does not list {name}")
         try:
-            data = (folder / name).read_bytes()
+            data = _read_regular(folder / name, record["bytes"])
         except FileNotFoundError:
             raise ModelError(f"{folder}: {name} is missing") from None
         except OSError as exc:
@@ -242,6 +251,17 @@ def _read(folder: Path, kind: str, names: list[str]) -> tuple[dict, dict[str, by
             raise ModelError(f"{folder}: {name} was changed after it was saved (SHA-256 differs)")
         files[name] = data
     return meta, files
+
+
+def _read_regular(path: Path, size: int) -> bytes:
+    """A model file's bytes, at most one past its recorded ``size``: a device or a pipe in its place (a link to
+    /dev/zero, a FIFO) would fill memory or block, so only a regular file is read (OSError otherwise)."""
+    # Opened without blocking: opening a FIFO for reading waits for a writer. (Windows has neither flag nor FIFOs.)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    with open(path, "rb", opener=lambda name, flags: os.open(name, flags | nonblocking)) as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return file.read(max(size, 0) + 1)
 
 
 def _fields_hash(manifest: dict) -> str:
@@ -256,7 +276,8 @@ def _parse(folder: Path, name: str, parse):
         return parse()
     except ModelError:
         raise
+    # MemoryError: an array header declaring a shape no memory holds.
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, zipfile.BadZipFile,
-            EOFError, RecursionError, re.error) as exc:
+            EOFError, RecursionError, re.error, MemoryError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelError(f"{folder}: {name} cannot be read: {detail}") from None

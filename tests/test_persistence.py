@@ -2,10 +2,12 @@
 import hashlib
 import io
 import json
+import os
 import pickle
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -315,3 +317,48 @@ def test_saving_again_replaces_a_model_but_never_a_users_files_beside_it(saved, 
     with pytest.raises(Exception, match="notes.txt"):
         save_model(again, load_model(again))
     assert (again / "notes.txt").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_in_place_of_a_model_file_is_refused_without_reading_it(saved, tmp_path, kind):
+    # A FIFO blocked the load for ever; a link to /dev/zero read until memory ran out.
+    _, folder, _, _ = saved
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    (copy / persistence.ARRAYS_FILE).unlink()
+    if kind == "fifo":
+        os.mkfifo(copy / persistence.ARRAYS_FILE)
+    else:
+        (copy / persistence.ARRAYS_FILE).symlink_to("/dev/zero")
+    # In a child with a time and memory limit: a regression blocks or fills memory there, not in the test run.
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
+            f"from logad_utils.persistence import load_model; load_model({str(copy)!r})")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert "ModelError" in run.stderr and "detector.npz cannot be read (not a regular file)" in run.stderr
+
+
+def _npz_bytes(members, compression):
+    """An npz archive of ``members`` (name → the bytes of an .npy file) stored with ``compression``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(f"{name}.npy", data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("forgery", ["zip bomb", "array header"])
+def test_arrays_declaring_more_than_the_file_holds_are_refused_before_they_fill_memory(saved, tmp_path, forgery):
+    # A deflated member of zeros inflated a thousandfold; a forged header asked for 745 TiB (a MemoryError trace).
+    _, folder, _, _ = saved
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    member = io.BytesIO()
+    shape = (2_000_000,) if forgery == "zip bomb" else (10**14,)
+    np.lib.format.write_array_header_1_0(member, {"descr": "<i8", "fortran_order": False, "shape": shape})
+    member.write(bytes(8 * shape[0] if forgery == "zip bomb" else 16))
+    data = _npz_bytes({"counts": member.getvalue()},
+                      zipfile.ZIP_DEFLATED if forgery == "zip bomb" else zipfile.ZIP_STORED)
+    _plant(copy, persistence.ARRAYS_FILE, data, rehash=True)
+    message = "more bytes than the file holds" if forgery == "zip bomb" else "Unable to allocate"
+    with pytest.raises(ModelError, match=f"detector.npz cannot be read: .*{message}"):
+        load_model(copy)
