@@ -588,9 +588,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         if model.fmt != "auto" and report.lines > report.blank and report.lines - report.blank == report.unparsed:
             raise CliError(f"no line of these logs matches the model's format {model.fmt!r}: they are of another "
                            "layout; fit a model on logs like them")
+        known = len(model.miner.templates_)  # mining appends the templates of messages the model never saw
         keys = engine.score_keys(model.detector, mine_table(run.table.frame(), model.miner))
         engine.write_scores(run, keys, model.miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, model.detector.threshold_, out, start)
+    _print_new_templates(keys, known)
     fitted = {"formats": dict(enumerate(model.read_as))}  # as a read report, for the format check
     return _finish(fitted, run.report.as_dict(), sides=("the model's logs", "these logs"))
 
@@ -600,6 +602,15 @@ def _print_scores(report, keys: pd.DataFrame, threshold: float, out: Path, start
     print(f"lines {report.lines}  unparsed {report.unparsed}  blank {report.blank}  "
           f"anomalies {anomalies}  threshold {threshold:.4g}  seconds {time.perf_counter() - start:.2f}")
     print(f"wrote {_shown(out)}")
+
+
+def _print_new_templates(keys: pd.DataFrame, known: int) -> None:
+    """Say how many templates (and lines) of the scored keys the model never saw: ids from ``known`` on."""
+    new = keys["template_id"].to_numpy() >= known
+    if new.any():
+        lines = int(keys.loc[new, "count"].sum())
+        print(f"new templates {keys.loc[new, 'template_id'].nunique()} ({lines} line(s), template_id {known} and up): "
+              "messages the model never saw")
 
 
 def _write_scores(frame: pd.DataFrame, scores: np.ndarray, labels: np.ndarray, out: Path, threshold: float,

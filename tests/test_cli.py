@@ -10,6 +10,7 @@ import pytest
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
+from logad_utils.persistence import load_model
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +177,22 @@ def test_score_says_when_its_logs_read_as_another_format_than_the_models(small_l
     assert "the model's logs were read as json and these logs as atm" in capsys.readouterr().err
     assert main(["score", "--model", str(json_model), str(records), "--out", str(tmp_path / "e.csv")]) == 0
     assert "may not compare" not in capsys.readouterr().err
+
+
+def test_score_says_which_templates_the_model_never_saw(small_log, tmp_path, capsys):
+    # A message never seen in fit got a template id past the model's with nothing saying it was new.
+    model = tmp_path / "model"
+    assert main(["detect", str(small_log), "--out", str(tmp_path / "d.csv"), "--save-model", str(model)]) == 0
+    known = len(load_model(model).miner.templates_)
+    lines = small_log.read_text().splitlines()[:3]
+    new = tmp_path / "new.jrn"
+    new.write_text("\n".join([*lines, "00:00:06  0004 HOST Flux capacitor melted down"]) + "\n")
+    capsys.readouterr()
+    assert main(["score", "--model", str(model), str(new), "--out", str(tmp_path / "s.csv")]) == 0
+    assert f"new templates 1 (1 line(s), template_id {known} and up)" in capsys.readouterr().out
+    assert pd.read_csv(tmp_path / "s.csv")["template_id"].tolist()[-1] == known
+    assert main(["score", "--model", str(model), str(small_log), "--out", str(tmp_path / "t.csv")]) == 0
+    assert "new templates" not in capsys.readouterr().out
 
 
 def test_score_takes_a_padded_layout_and_the_plain_one_as_the_same(tmp_path, capsys):
