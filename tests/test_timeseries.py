@@ -509,6 +509,33 @@ def test_steady_short_logs_get_no_long_window_burst(seed):
     assert "burst" not in kinds(find_trends(_steady(seconds, ids)), "cache warm")
 
 
+def _rising_morning(seed: int, hours: float = 6.0) -> pd.DataFrame:
+    """A log from 06:30 whose traffic (three templates, per minute) rises to its end; a heartbeat a minute."""
+    rng = np.random.default_rng(seed)
+    minutes = np.arange(int(hours * 60)) + 6.5 * 60
+    level = 0.2 + 0.8 * np.exp(-((minutes / 60 - 14) / 4) ** 2)
+    events = [(m * 60 + 7, 0) for m in minutes]
+    for c, rate in ((1, 20), (2, 2), (3, 0.5)):
+        n = rng.poisson(rate * level)
+        events += [(t, c) for t in np.repeat(minutes, n) * 60 + rng.uniform(0, 60, n.sum())]
+    return frame_of(events)
+
+
+@pytest.mark.parametrize("seed", [1, 11, 13, 28])
+def test_traffic_rising_to_the_end_of_a_short_log_is_no_burst(seed):
+    assert not {"burst", "drop"} & set(kinds(find_trends(_rising_morning(seed))))
+
+
+def test_a_rolling_baseline_of_a_few_lines_a_bucket_is_their_mean():
+    counts = np.random.default_rng(5).poisson(1.5, (600, 1)).astype(float)
+    assert timeseries._rolling(counts)[0].mean() == pytest.approx(1.5, rel=0.1)
+
+
+def test_a_rolling_baseline_follows_a_ramp_to_the_log_edges():
+    ramp = np.linspace(10.0, 60.0, 100)[:, None]
+    assert timeseries._rolling(ramp)[0][[0, -1], 0] == pytest.approx([10.0, 60.0])
+
+
 def _batch_job_log(minutes: int, every: int, seed: int = 300) -> pd.DataFrame:
     """20 hours of three steady templates and a job (template 3) busy ``minutes`` every ``every`` hours."""
     rng = np.random.default_rng(seed)
