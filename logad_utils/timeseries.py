@@ -77,7 +77,8 @@ Alerts (:func:`find_trends`)
   to another at least ``SHIFT_RATIO`` apart and stayed there to the end of
   the log: at the split (a midnight on seasonal logs; at least the longest
   window from either end) the likelihood ratio of two rates against one
-  has a tail below ``alpha / tests`` (Bonferroni over templates and
+  (one: the template split as the other lines are, where they have lines
+  on both sides) has a tail below ``alpha / tests`` (Bonferroni over templates and
   splits): on seasonal logs an F test on daily sums with the dispersion of
   the days around the two levels (a message whose incidents come and go by
   the day is no shift), otherwise chi² over φ with either side fitting one
@@ -920,7 +921,8 @@ def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen
     every run is its routine; two storms are still two).
 
     Counts y (b, m), exposure (b, m), buckets ``seen`` (b, m), dispersion phi (m,). The test: the likelihood
-    ratio of one rate against two for the window and the busier side, over phi, one-sided, below ``log_cut``.
+    ratio of one rate (or of the other lines' split, where they have lines) against two for the window and the
+    busier side, over phi, one-sided, below ``log_cut``.
     A storm longer than half the rolling median's window is its own baseline there.
     """
     b, m = y.shape
@@ -939,8 +941,11 @@ def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen
             yf, ef, of = np.where(after, ya, yb), np.where(after, ea, eb), np.where(after, oa, ob)
             rates[w] = np.where(inside, ys / es, np.nan)
             change = np.log(rates[w] / (yf / ef))
-            moved = np.where((os_ >= MIN_LINES) & (of >= MIN_LINES), np.log((os_ / es) / (of / ef)), 0.0)
-            total, share = ys + yf, es / (es + ef)
+            traced = (os_ >= MIN_LINES) & (of >= MIN_LINES)
+            moved = np.where(traced, np.log((os_ / es) / (of / ef)), 0.0)
+            # Tested against the share the other lines put in the window, where they can say: a template that
+            # follows the daily traffic is no burst because its busy hours come by chance a little busier.
+            total, share = ys + yf, np.where(traced & (change > moved), os_ / (os_ + of), es / (es + ef))
             lr = 2 * (xlogy(ys, ys / (total * share)) + xlogy(yf, yf / (total * (1 - share))))
             side = yf / ef
         ok = inside & (change >= big) & (change - moved >= big) & np.isfinite(lr) & (ys >= MIN_LINES)
@@ -1028,13 +1033,17 @@ class _ShiftTest:
         ya, wa = cy[-1] - yb, cw[-1] - wb
         # The other lines: every line less the template's own (its change must not explain itself).
         oy, ow = _cumulative(y_all - y), _cumulative(w_all)
+        # Too few other lines on a side to compare with: nothing to go beyond.
+        traced = (oy[splits] >= MIN_LINES) & (oy[-1] - oy[splits] >= MIN_LINES)
         with np.errstate(divide="ignore", invalid="ignore"):
-            eb = cy[-1] * wb / cw[-1]
+            # Tested against the share of the other lines before the split where they can say (the template's
+            # change must go beyond theirs, below): one that follows the traffic of a rising morning is no
+            # shift because a few of its lines more came after.
+            eb = cy[-1] * np.where(traced, oy[splits] / oy[-1], wb / cw[-1])
             lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb)))
             change = np.log((ya / wa) / (yb / wb))
             others = np.log((oy[-1] - oy[splits]) / (ow[-1] - ow[splits]) / (oy[splits] / ow[splits]))
-        # Too few other lines on a side to compare with: nothing to go beyond.
-        others = np.where((oy[splits] >= MIN_LINES) & (oy[-1] - oy[splits] >= MIN_LINES), others, 0.0)
+        others = np.where(traced, others, 0.0)
         big = np.log(SHIFT_RATIO)
         # By as much again beyond the other lines, the same way: not a template moving with the traffic.
         beyond = change - others

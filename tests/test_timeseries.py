@@ -526,6 +526,11 @@ def test_traffic_rising_to_the_end_of_a_short_log_is_no_burst(seed):
     assert not {"burst", "drop"} & set(kinds(find_trends(_rising_morning(seed))))
 
 
+@pytest.mark.parametrize("hours, seed", [(6.0, 0), (6.0, 1), (6.0, 7), (24.0, 0), (24.0, 1), (24.0, 5)])
+def test_templates_that_follow_the_daily_traffic_of_a_short_log_have_no_burst_nor_shift(hours, seed):
+    assert kinds(find_trends(_rising_morning(seed, hours))) == []
+
+
 def test_a_rolling_baseline_of_a_few_lines_a_bucket_is_their_mean():
     counts = np.random.default_rng(5).poisson(1.5, (600, 1)).astype(float)
     assert timeseries._rolling(counts)[0].mean() == pytest.approx(1.5, rel=0.1)
