@@ -105,6 +105,8 @@ Alerts (:func:`find_trends`)
 The log's start and end, for new and gone, are those of the files that hold
 the template: a file read with others that starts later or ends sooner has
 not gained or lost its templates (each template is modelled over that span).
+Files read side by side share a template by its rate in each: a bucket
+after one of them ended expects only the others' share of its lines.
 
 ``score`` is −log10 of the alert's probability (silence: the Poisson chance
 of missing that many expected occurrences); ``expected`` and ``observed``
@@ -220,6 +222,10 @@ class _Occurrences:
     # before the others has not lost (gained) its templates.
     t_lo: np.ndarray
     t_hi: np.ndarray
+    # Per file (f, 2): its first and last position; and (f, k + 1) its share of each template's rate (the last
+    # column: every line) among the files read alongside it (:func:`_file_shares`).
+    file_spans: np.ndarray
+    file_shares: np.ndarray
 
 
 @dataclass
@@ -354,7 +360,8 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     index = origin + pd.to_timedelta(starts, unit="s") if timed else starts.astype(np.int64)
     bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
     t_lo, t_hi = _file_spans(files, first, last, bounds, lo, hi)
-    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi)
+    shares = _file_shares(files, codes, first, last, len(uniques), width)
+    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi, np.column_stack([first, last]), shares)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
 
 
@@ -393,6 +400,25 @@ def _file_spans(files: np.ndarray, first: np.ndarray, last: np.ndarray, bounds: 
     t_lo[np.diff(bounds) > 0] = np.minimum.reduceat(first[files], starts)
     t_hi[np.diff(bounds) > 0] = np.maximum.reduceat(last[files], starts)
     return np.maximum(t_lo, lo), t_hi
+
+
+def _file_shares(files: np.ndarray, codes: np.ndarray, first: np.ndarray, last: np.ndarray, k: int, width: float
+                 ) -> np.ndarray:
+    """Each file's share (f, k + 1) of each template's rate (lines of the file (files (v,)) and template (codes
+    (v,)) per unit of its span ``first`` to ``last`` (f,)), the last column every line: among the files whose
+    spans overlap its own by more than a bucket ``width``, one after another (files read side by side, not a
+    day's log after the day before's)."""
+    n_files = len(first)
+    lines = np.bincount(files * k + codes, minlength=n_files * k).reshape(n_files, k).astype(float)
+    rates = np.column_stack([lines, lines.sum(axis=1)]) / np.maximum(last - first, width)[:, None]
+    order = np.argsort(first, kind="stable")
+    reach = np.maximum.accumulate(last[order])
+    group = np.empty(n_files, dtype=np.int64)
+    group[order] = np.cumsum(np.r_[True, first[order][1:] >= reach[:-1] - width])
+    totals = np.zeros((group.max() + 1, rates.shape[1]))
+    np.add.at(totals, group, rates)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(rates / totals[group])
 
 
 def _covered(spans: np.ndarray, n_buckets: int, width: float) -> np.ndarray:
@@ -828,14 +854,13 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     later, sooner = occ.t_lo > occ.lo, occ.t_hi < occ.hi
     life[:k][later, 0] = (occ.t_lo[later] // width).astype(int)
     life[:k][sooner, 1] = np.ceil(occ.t_hi[sooner] / width).astype(int)
-    spans = np.vstack([np.column_stack([occ.t_lo, occ.t_hi]), [occ.lo, occ.hi]])  # (k + 1, 2), row k: all lines
     for kind, c, a, *_ in gap:
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
     # Long windows against their neighbours, on logs whose baseline is a rolling median (Bonferroni apart).
     n_flank = (len(tested) + 1) * sum(-(-b // w) for w in FLANK_SCALES if 2 * w <= b)
     flank_cut = None if seasonal or not n_flank else np.log(alpha / n_flank)
-    raw += _block_alerts(counts, np.array([-1]), life[[-1]], spans[[-1]], seasonal, log_cut, expected,
+    raw += _block_alerts(counts, np.array([-1]), life[[-1]], occ, seasonal, log_cut, expected,
                          flank_cut=flank_cut)
     with np.errstate(invalid="ignore", divide="ignore"):
         traffic = np.nan_to_num(expected[-1] / counts.exposure)
@@ -846,7 +871,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
                         np.log(alpha / max(len(tested) * len(splits), 1)), slots)
     for i in range(0, len(tested), block):
         cols = tested[i:i + block]
-        raw += _block_alerts(counts, cols, life[cols], spans[cols], seasonal, log_cut, expected, traffic, shifts,
+        raw += _block_alerts(counts, cols, life[cols], occ, seasonal, log_cut, expected, traffic, shifts,
                              flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     alerts = _without_routine_alerts(_without_explained_drops(alerts + gap), not seasonal)
@@ -859,13 +884,14 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     return Trends(counts, expected, table, seasonal)
 
 
-def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, spans: np.ndarray, seasonal: bool,
+def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, occ: _Occurrences, seasonal: bool,
                   log_cut: float, expected: dict, traffic: np.ndarray | None = None,
                   shifts: "_ShiftTest | None" = None, flank_cut: float | None = None) -> list[tuple]:
     """Burst, drop (and with ``shifts``, shift) alerts (kind, column, first bucket, end bucket, score, expected,
     observed) of some columns (m,), each modelled in its [first, end) bucket range life (m, 2), its buckets
-    exposed as far as its files' positions ``spans`` (m, 2) cover them; ``traffic``: expected lines of all
-    templates per full bucket (b,) (:func:`expected_counts`)."""
+    exposed as far as its files cover them (``occ``), each file weighted by its rate of the template: a file
+    that ends sooner takes its share of a template the others write too, not all of it; ``traffic``: expected
+    lines of all templates per full bucket (b,) (:func:`expected_counts`)."""
     b = counts.matrix.shape[0]
     parts = [counts.matrix[:, cols[cols >= 0]].toarray().astype(float)]
     if cols[0] < 0:
@@ -874,18 +900,25 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, sp
     exposure = counts.exposure
     width = counts.bucket.total_seconds() if counts.timed else float(counts.bucket)
     starts = np.arange(b)[:, None] * width
-    cover = np.clip((np.minimum(starts + width, spans[:, 1]) - np.maximum(starts, spans[:, 0])) / width, 0.0, 1.0)
-    cover = np.minimum(cover, exposure[:, None])  # (b, m)
+    spans = occ.file_spans
+    files = np.clip((np.minimum(starts + width, spans[:, 1]) - np.maximum(starts, spans[:, 0])) / width, 0.0, 1.0)
+    shares = occ.file_shares[:, cols]  # column -1: every line
+    timed = np.minimum(np.minimum(files @ (shares > 0), 1.0), exposure[:, None])  # (b, m): the time covered
+    # Rounded: shares that add up to 1 less a last bit would leave no bucket fully covered to fit on.
+    cover = np.minimum(np.round(files @ shares, 9), timed)
+    # Fitted on the counts of buckets covered in time, scaled up to all the files' share of them.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(cover > 0, y * timed / cover, y)
     index = np.arange(b)[:, None]
     seen = (cover > 0) & (index >= life[:, 0]) & (index < life[:, 1])
     y_sums = _cumulative(y)
-    lam = expected_counts(y, exposure, counts.starts, seasonal, ~seen | (cover < 1), traffic)
+    lam = expected_counts(scaled, exposure, counts.starts, seasonal, ~seen | (timed < 1), traffic)
     phi = _dispersion(y, lam * cover, seen, seen)
     # Fit again without the buckets the last fit finds extreme: a storm on one day must not
     # raise the baseline of every other day (nor frequent drops lower it).
     for _ in range(REFITS):
         skip = _outliers(y, y_sums, lam * cover, phi) | ~seen
-        lam = expected_counts(y, exposure, counts.starts, seasonal, skip | (cover < 1), traffic)
+        lam = expected_counts(scaled, exposure, counts.starts, seasonal, skip | (timed < 1), traffic)
         phi = _dispersion(y, lam * cover, ~skip, seen)
     mu = lam * cover
     windows = _windows(y_sums, mu, phi, seen, log_cut)

@@ -606,6 +606,21 @@ def test_a_file_that_ends_sooner_has_not_lost_its_templates(n):
     assert trends.alerts.empty
 
 
+@pytest.mark.parametrize("seed", [1, 2, 4])
+def test_a_service_that_stops_takes_only_its_share_of_the_messages_the_others_write_too(seed):
+    # Three services writing the same messages at different rates, read together; the busiest stops on day 4.
+    # Every message the others went on writing read as dropped on every day after.
+    rng = np.random.default_rng(seed)
+
+    def service(scale, days, source):
+        sessions = traffic(days, rng, scale)
+        return frame_of([(t, 1) for t in sessions] + [(t + 40, 2) for t in sessions], source)
+
+    frame = pd.concat([service(1.0, 8, "web.log"), service(0.5, 8, "billing.log"), service(3.0, 4, "search.log")],
+                      ignore_index=True)
+    assert kinds(find_trends(frame)) == []
+
+
 def test_gone_says_how_many_lines_a_regular_template_missed():
     # A heartbeat a minute for 18 hours of a 24-hour log: about 360 beats missed, as a silence would say.
     beats = np.arange(0, 18 * 3600, 60.0)
