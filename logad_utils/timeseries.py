@@ -976,9 +976,11 @@ def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen
             change = np.log(rates[w] / (yf / ef))
             traced = (os_ >= MIN_LINES) & (of >= MIN_LINES)
             moved = np.where(traced, np.log((os_ / es) / (of / ef)), 0.0)
-            # Tested against the share the other lines put in the window, where they can say: a template that
-            # follows the daily traffic is no burst because its busy hours come by chance a little busier.
-            total, share = ys + yf, np.where(traced & (change > moved), os_ / (os_ + of), es / (es + ef))
+            # Tested against the share the other lines put in the window, where they can say and it is the
+            # nearer: a template that follows the daily traffic is no burst because its busy hours come by chance
+            # a little busier (nor one that holds while the traffic falls, a burst by the traffic alone).
+            total = ys + yf
+            share = _nearer(ys / total, es / (es + ef), np.where(traced, os_ / (os_ + of), np.nan))
             lr = 2 * (xlogy(ys, ys / (total * share)) + xlogy(yf, yf / (total * (1 - share))))
             side = yf / ef
         ok = inside & (change >= big) & (change - moved >= big) & np.isfinite(lr) & (ys >= MIN_LINES)
@@ -993,6 +995,12 @@ def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen
                 _recurrences(rates[w][:, col], row, w, rates[w][row, col] / SHIFT_RATIO) <= 1:
             spans.append((start, start + w, rate))
     return chosen
+
+
+def _nearer(seen: np.ndarray, flat: np.ndarray, traffic: np.ndarray) -> np.ndarray:
+    """Per cell, of the share a flat rate expects and the share the traffic expects (NaN: none), the one nearer
+    the share ``seen``: the null hypothesis that explains the most is the one a change must beat."""
+    return np.where(np.abs(traffic - seen) < np.abs(flat - seen), traffic, flat)
 
 
 def _recurrences(rates: np.ndarray, row: int, w: int, level: float) -> int:
@@ -1069,10 +1077,10 @@ class _ShiftTest:
         # Too few other lines on a side to compare with: nothing to go beyond.
         traced = (oy[splits] >= MIN_LINES) & (oy[-1] - oy[splits] >= MIN_LINES)
         with np.errstate(divide="ignore", invalid="ignore"):
-            # Tested against the share of the other lines before the split where they can say (the template's
-            # change must go beyond theirs, below): one that follows the traffic of a rising morning is no
-            # shift because a few of its lines more came after.
-            eb = cy[-1] * np.where(traced, oy[splits] / oy[-1], wb / cw[-1])
+            # Tested against the share of the other lines before the split where they can say and it is the
+            # nearer (the template's change must go beyond theirs, below): one that follows the traffic of a
+            # rising morning is no shift because a few of its lines more came after.
+            eb = cy[-1] * _nearer(yb / cy[-1], wb / cw[-1], np.where(traced, oy[splits] / oy[-1], np.nan))
             lr = 2 * (xlogy(yb, yb / eb) + xlogy(ya, ya / (cy[-1] - eb)))
             change = np.log((ya / wa) / (yb / wb))
             others = np.log((oy[-1] - oy[splits]) / (ow[-1] - ow[splits]) / (oy[splits] / ow[splits]))
