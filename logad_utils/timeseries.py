@@ -70,7 +70,10 @@ Alerts (:func:`find_trends`)
   as far beyond the other lines' change, and no more than one window of
   the log is as busy (a batch job's every run is its routine). Bursts
   (drops) of one template whose starts recur at a regular period, as the
-  silence rule judges a period, are its routine and left out.
+  silence rule judges a period, are its routine and left out. Within an
+  outage (all lines down to ``OUTAGE_SHARE`` of their expected count) the
+  drops and silences of templates that fell no further are left out: the
+  drop of all lines says it once.
 * ``shift`` (logs with timestamps): a template whose rate per unit of time
   (on seasonal logs, weighted by its own slot-of-day shape over all days,
   which a change of level leaves alone) went from one steady level
@@ -167,6 +170,7 @@ SLOT_MIN_LINES = 5  # lines behind a template's own baseline from which it is tr
 MIX_STEPS = np.linspace(0.0, 1.0, 11)  # shares of the traffic's shape tried in the mix (0: a flat rate)
 MIN_LINES = 5  # templates with fewer lines get no burst/drop test
 SHIFT_RATIO = 1.5  # the smallest change of rate (either way) reported as a shift
+OUTAGE_SHARE = 0.1  # all lines at this share of their expected count or less: the log all but stopped
 STEADY_P = 0.001  # a side of a shift is steady unless a chi-square test of one rate is below this
 WEEKDAY_PRIOR = 20.0
 _DISPERSION_MIN_MEAN = 5.0
@@ -874,7 +878,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
         raw += _block_alerts(counts, cols, life[cols], occ, seasonal, log_cut, expected, traffic, shifts,
                              flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
-    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap), not seasonal)
+    alerts = _without_routine_alerts(_without_outage_drops(_without_explained_drops(alerts + gap)), not seasonal)
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
     table = _alert_table(alerts, occ, counts, frame)
@@ -1160,6 +1164,23 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
              if kind in ("silence", "gone", "new")]
     return [al for al in alerts if al[0] != "drop"
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
+
+
+def _without_outage_drops(alerts: list[tuple]) -> list[tuple]:
+    """Drops and silences of a template within an outage (half their span or more), that fell no more than
+    ``SHIFT_RATIO`` beyond all lines, are left out: a service down for two hours is one outage, not a drop of
+    each of its messages. An outage: a drop of all lines to ``OUTAGE_SHARE`` of their expected count or less
+    (where the traffic only thinned, which messages thinned is worth its alerts)."""
+    outages = [(a, z, o / max(e, 1e-12)) for kind, c, a, z, _, e, o in alerts
+               if kind == "drop" and c == -1 and o <= OUTAGE_SHARE * e]
+
+    def within(al: tuple) -> bool:
+        kind, c, a, z, _, e, o = al
+        return kind in ("drop", "silence") and c >= 0 and any(
+            min(z, oz) - max(a, oa) >= (z - a) / 2 and o / max(e, 1e-12) * SHIFT_RATIO >= ratio
+            for oa, oz, ratio in outages)
+
+    return [al for al in alerts if not within(al)]
 
 
 def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:

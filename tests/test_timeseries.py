@@ -180,6 +180,13 @@ def test_traffic_drop_is_found_and_the_log_volume_drops_too():
     assert (trends.alerts["kind"] == "drop").sum() == len(trends.alerts)
 
 
+def test_an_outage_of_every_line_is_one_drop_of_all_lines():
+    a, b = 3 * DAY + 14 * 3600, 3 * DAY + 16 * 3600  # the service down for two hours: not a line
+    alerts = find_trends(make_log(edit=between(a, b))).alerts
+    assert alerts[["kind", "template"]].values.tolist() == [["drop", ALL_LINES]]
+    assert overlaps(alerts.iloc[0], a, b)
+
+
 def test_new_and_gone_templates():
     start, stop = 5 * DAY + 3600, 6 * DAY
 
