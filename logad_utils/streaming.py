@@ -618,7 +618,7 @@ def mine_table(keys: pd.DataFrame, miner: LogTemplateMiner, learn: bool = True) 
 
     Same ids as :func:`templates.mine_templates` on the lines the table counts.
     """
-    real = ~keys["blank"].to_numpy(dtype=bool) & (keys["masked"].str.strip() != "").to_numpy(dtype=bool)
+    real = ~keys["blank"].to_numpy(dtype=bool)
     messages = keys.loc[real].groupby("masked", sort=False)["count"].sum()
     ids = np.full(len(keys), -1, dtype=np.int64)
     if len(messages):

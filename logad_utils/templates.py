@@ -24,7 +24,9 @@ Steps, for the distinct messages in order of first appearance:
    ``protect_prefix`` tokens are never merged: like Drain, the miner assumes a
    message starts with constants.
 
-Ids are 0..k-1 in order of first appearance; -1 means blank or no template.
+Ids are 0..k-1 in order of first appearance; -1 means blank or no template. An
+empty message (a header with nothing after it) is an event of its own, shown as
+:data:`EMPTY_TEMPLATE`.
 The template text keeps punctuation and units and writes variables as
 placeholders, which read as Loghub-2.0's ``<*>`` (see
 :func:`logad_utils.evaluate.normalize_template`). :func:`template_health`
@@ -58,6 +60,8 @@ __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line
            "WILDCARD"]
 
 WILDCARD = "<*>"
+EMPTY_TEMPLATE = "<empty>"  # the text of the template of a message with no tokens
+_NO_TOKENS = -1  # the cluster of a message with no tokens: Drain mines none
 _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 # What is left of a token with a digit once its core (first to last word
 # character) is cut out: "V1R1.rts:" -> ":", so it is compatible with "<PATH>:".
@@ -174,6 +178,11 @@ def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> 
     first: dict[tuple[str, ...], int] = {}
     joined = {c: first.setdefault(templates[c], c) for c in sorted(templates) if c not in root}
     return {c: joined[r] for c, r in {**root, **joined}.items() if joined[r] != c}
+
+
+def _shown(template: tuple[str, ...]) -> str:
+    """A template's text: its tokens, a quoted phrase's words apart; :data:`EMPTY_TEMPLATE` for no tokens."""
+    return " ".join(template).replace(_GLUE, " ") if template else EMPTY_TEMPLATE
 
 
 def _in_placeholders(token: str) -> list[bool]:
@@ -812,7 +821,7 @@ class LogTemplateMiner:
 
     def fit_transform(self, messages: Sequence[str], counts: Sequence[int] | None = None, *,
                       masked: bool = False) -> np.ndarray:
-        """:meth:`fit`, then the template id of each of the n messages: int64 array (n,), -1 for blank."""
+        """:meth:`fit`, then the template id of each of the n messages: int64 array (n,)."""
         texts = list(messages) if masked else self.masker.mask_many(messages)
         weights = np.ones(len(texts), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
         if weights.shape != (len(texts),):
@@ -831,7 +840,7 @@ class LogTemplateMiner:
             for text in texts:
                 if text not in cluster_of:
                     tokens = self._tokenize(text)
-                    cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else -1
+                    cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else _NO_TOKENS
                     if tokens:
                         _note_fields(fields, cluster_of[text], tokens)
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
@@ -841,6 +850,7 @@ class LogTemplateMiner:
             for c, r in root.items():  # a template joined with an equal one that spans keeps the span
                 if c in spans:
                     spans.setdefault(r, spans[c])
+        templates[_NO_TOKENS] = ()  # added after merging: no other template may take an empty message's lines
         return self._number(texts, weights, cluster_of, templates, root, spans)
 
     def _number(self, texts: list[str], weights: np.ndarray, cluster_of: dict[str, int],
@@ -850,9 +860,6 @@ class LogTemplateMiner:
         ids = np.empty(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
             cid = cluster_of[text]
-            if cid < 0:
-                ids[i] = -1
-                continue
             cid = root.get(cid, cid)
             tid = final.get(cid)
             if tid is None:
@@ -876,7 +883,7 @@ class LogTemplateMiner:
         texts = list(messages) if masked else self.masker.mask_many(messages)
         weights = np.ones(len(texts), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
         ids = self.transform(texts, masked=True) if self.is_fitted else np.full(len(texts), -1, dtype=np.int64)
-        unknown = np.flatnonzero((ids < 0) & np.array([bool(t.strip()) for t in texts], dtype=bool))
+        unknown = np.flatnonzero(ids < 0)
         if len(unknown) == 0:
             return ids
         sub = LogTemplateMiner(**self.get_params())
@@ -1493,7 +1500,7 @@ class LogTemplateMiner:
         """The template of ``tokens`` with the fewest wildcards used: one of their length, else one whose span
         (``<*>`` of any length) takes more tokens; -1 if none."""
         best, best_wild = -1, len(tokens) + 1
-        for tid in self._by_length.get(len(tokens), ()) if tokens else ():
+        for tid in self._by_length.get(len(tokens), ()):
             wild = self._wildcards_used(self._templates[tid], tokens)
             if wild is not None and wild < best_wild:
                 best, best_wild = tid, wild
@@ -1541,7 +1548,7 @@ class LogTemplateMiner:
 
     def template_of(self, ids: Iterable[int]) -> list[str]:
         """Template text of each id ('' for -1)."""
-        texts = [" ".join(t).replace(_GLUE, " ") for t in self._templates]
+        texts = [_shown(t) for t in self._templates]
         return [texts[i] if i >= 0 else "" for i in (int(x) for x in ids)]
 
     @property
@@ -1549,7 +1556,7 @@ class LogTemplateMiner:
         """One row per template: ``template_id`` int64, ``template`` str, ``count`` int64 (weight in fit)."""
         return pd.DataFrame({
             "template_id": np.arange(len(self._templates), dtype=np.int64),
-            "template": [" ".join(t).replace(_GLUE, " ") for t in self._templates],
+            "template": [_shown(t) for t in self._templates],
             "count": np.asarray(self._counts, dtype=np.int64),
         })
 
@@ -1654,8 +1661,8 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
     rows. An unfitted (or no) ``miner`` is fitted here; a fitted one, e.g.
     from :meth:`LogTemplateMiner.load`, keeps its ids and, with ``learn``,
     appends new templates for messages it has no template for (without
-    ``learn`` they get -1). Blank rows (``blank`` true, missing or
-    whitespace-only content) get ``''``, -1, ``''``.
+    ``learn`` they get -1). Blank rows (``blank`` true or missing content)
+    get ``''``, -1, ``''``; an empty message is an event like any other.
     """
     miner = miner if miner is not None else LogTemplateMiner()
     out = frame.copy()
@@ -1670,10 +1677,9 @@ def mine_templates(frame: pd.DataFrame, miner: LogTemplateMiner | None = None, l
     line_msg[has] = mcodes[codes[has]]
     messages = np.asarray(messages, dtype=object)
     ids = np.full(len(messages), -1, dtype=np.int64)
-    real = np.fromiter((bool(m.strip()) for m in messages), dtype=bool, count=len(messages))
-    if real.any():
+    if len(messages):
         counts = np.bincount(line_msg[line_msg >= 0], minlength=len(messages))
-        ids[real] = template_ids(miner, list(messages[real]), counts[real], learn)
+        ids = template_ids(miner, list(messages), counts, learn)
     texts_of_ids = np.asarray(miner.template_of(ids), dtype=object)
     valid = line_msg >= 0
     safe = np.where(valid, line_msg, 0)

@@ -375,3 +375,14 @@ def test_cli_says_which_inputs_it_skipped_and_when_the_sides_read_as_other_layou
                               for i in range(30)))
     assert main(["compare", "--baseline", str(access), "--target", str(target), "--out", str(out)]) == 0
     assert "the baseline logs were read as access and the target logs as" in capsys.readouterr().err
+
+
+def test_lines_with_an_empty_message_are_compared_like_any_other(tmp_path):
+    base = write_lines(tmp_path / "base.log", {"[main] INFO com.x.Y - user 1 logged in": 90,
+                                               "[main] ERROR com.x.Y - ": 10})
+    target = write_lines(tmp_path / "target.log", {"[main] INFO com.x.Y - user 1 logged in": 50,
+                                                   "[main] ERROR com.x.Y - ": 50})
+    assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(tmp_path / "out")]) == 0
+    table = pd.read_csv(tmp_path / "out" / "compare.csv").set_index("template")
+    assert table.loc["<empty>", ["baseline_count", "target_count", "status"]].tolist() == [10, 50, "up"]
+    assert table["baseline_count"].sum() == table["target_count"].sum() == 100

@@ -739,3 +739,15 @@ def test_a_task_cancelled_for_its_lost_inputs_is_a_lost_worker():
     with pytest.raises(ClusterError, match="FutureCancelledError.*no output written"):
         with _cluster_errors():
             raise FutureCancelledError("write_partition-1", reason="lost dependencies")
+
+
+def test_an_empty_message_has_the_same_template_with_engine_dask(client, tmp_path):
+    lines = [f"2024-01-01 10:00:{i:02d} INFO " + ("" if i % 10 == 9 else f"Connected to host {i}") for i in range(60)]
+    path = tmp_path / "empty.log"
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["parse", str(path), "--out", str(tmp_path / "one.csv")]) == 0
+    dask = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main(["parse", str(path), "--out", str(tmp_path / "many.parquet"), *dask]) == 0
+    one, many = pd.read_csv(tmp_path / "one.csv"), pd.read_parquet(tmp_path / "many.parquet")
+    assert many["template_id"].tolist() == one["template_id"].tolist() and (one["template_id"] >= 0).all()
+    assert many["template"].tolist()[9::10] == ["<empty>"] * 6

@@ -380,3 +380,13 @@ def test_an_empty_file_beside_a_log_is_no_change_between_the_passes(tmp_path, ca
     (tmp_path / "fresh.log").write_text("")  # what logrotate leaves
     assert main(["parse", str(path), str(tmp_path / "fresh.log"), "--out", str(tmp_path / "p.csv")]) == 0
     assert len(pd.read_csv(tmp_path / "p.csv")) == len(path.read_text().splitlines())
+
+
+def test_an_empty_message_streams_with_the_in_memory_template(tmp_path):
+    lines = [f"2024-01-01 10:00:{i:02d} INFO " + ("" if i % 10 == 9 else f"Connected to host {i}") for i in range(60)]
+    path = tmp_path / "empty.log"
+    path.write_text("\n".join(lines) + "\n")
+    _parse_stream(path, tmp_path / "parsed.parquet", chunk_lines=7)
+    got, expected = pd.read_parquet(tmp_path / "parsed.parquet"), parse_logs(path, warn=False)
+    assert got["template_id"].tolist() == expected["template_id"].tolist()
+    assert got["template"].tolist()[9::10] == ["<empty>"] * 6 and (got["template_id"] >= 0).all()

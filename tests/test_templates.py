@@ -560,7 +560,7 @@ def test_fitted_miner_learns_new_templates_without_changing_old_ids():
     miner = LogTemplateMiner().fit(["disk ok on host a1", "fan speed 300 rpm"])
     before = miner.template_of([0, 1])
     ids = miner.extend(["fan speed 310 rpm", "power supply failed", "power supply failed", ""])
-    assert ids[0] == 1 and ids[1] == ids[2] == 2 and ids[3] == -1
+    assert ids[0] == 1 and ids[1] == ids[2] == 2 and ids[3] == 3 and miner.template_of([3]) == ["<empty>"]
     assert miner.template_of([0, 1]) == before
     assert miner.transform(["power supply failed"]).tolist() == [2]
 
@@ -1093,3 +1093,14 @@ def test_fields_a_console_encoder_writes_after_the_message_are_no_part_of_its_te
     # A message whose tail is no JSON object keeps it.
     assert mine_templates(pd.DataFrame({"content": ["fields\t{\"a\": 1", "fields\t{\"a\": 2"]}))["template"].eq(
         'fields {"a": <NUM>').all()
+
+
+def test_an_empty_message_is_an_event_of_its_own_and_a_blank_line_none():
+    # A header with nothing after it ("... INFO ") is an event; a line with nothing on it is not.
+    content = ["disk full", "", "done", "  ", "disk full", None, "", "done"]
+    frame = pd.DataFrame({"content": content, "blank": [False, False, False, False, False, True, True, False]})
+    out = mine_templates(frame)
+    assert out["template_id"].tolist() == [0, 1, 2, 1, 0, -1, -1, 2]
+    assert out["template"].tolist() == ["disk full", "<empty>", "done", "<empty>", "disk full", "", "", "done"]
+    miner = LogTemplateMiner().fit(["done", "", "done"])
+    assert miner.templates_["count"].tolist() == [2, 1] and miner.transform(["", "  ", "gone"]).tolist() == [1, 1, -1]
