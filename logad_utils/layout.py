@@ -200,7 +200,11 @@ def _layout_regex(layout: tuple[_Part, ...]) -> str:
 
 # A timestamp of digits alone that holds colons of its own may follow a field glued by a colon ("12345:20240211:...").
 _GLUED_START = r"(?:(?<=^)|(?<=[\s\[(:]))"
-_LAYOUT_RES = [re.compile((_GLUED_START if layout == (_COLON_COMPACT_P,) else _START) + _layout_regex(layout) + _END)
+# Seconds since a start may end in their unit where a bracket closes after them ("[ 1721.265856s]", an uptime
+# timer's): the unit is no part of the time.
+_SECONDS_UNIT = r"(?:s(?=[\])]))?"
+_LAYOUT_RES = [re.compile((_GLUED_START if layout == (_COLON_COMPACT_P,) else _START) + _layout_regex(layout)
+                          + (_SECONDS_UNIT if layout in ((_UPTIME_P,), (_RELATIVE_P,)) else "") + _END)
                for layout in _LAYOUTS]
 # What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
@@ -223,6 +227,7 @@ class _TimeHit:
     bracketed: bool  # an opening bracket just before it, closed in the header
     closed: bool  # ... closed just after it
     opener: str = "["  # the bracket: "[" or "("
+    unit: str = ""  # seconds' unit between the time and its closing bracket ("s")
 
     @property
     def closer(self) -> str:
@@ -244,10 +249,13 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         closed = head[m.end():m.end() + 1] == closer
         bracketed = opened[-1:] == opener and (closed or closer in head[m.end():])
         token = len(_PRE_TOKEN.findall(opened[:-1] if bracketed else before))
+        unit = head[m.end(m.lastindex):m.end()]
+        if unit and not (bracketed and opened == opener and closed):  # a duration's unit ("took [0.004s]")
+            continue
         if i == _RELATIVE and not (bracketed and opened == opener and (closed or head[m.end():m.end() + 1] == "|")):
             continue
         if token <= _MAX_TIME_TOKEN:
-            out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener), m))
+            out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener, unit), m))
     return out
 
 
@@ -265,17 +273,17 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
 
 
 def _without_durations(per_line: list[dict[_TimeHit, re.Match]]) -> list[dict[_TimeHit, re.Match]]:
-    """The time hits of each line, less the relative times unless they count up over the lines: ten rises at
-    least, and ten times as many as falls (a clock falls only when its program restarts; durations such as
-    "(0.010) SELECT" rise and fall alike)."""
-    values = np.array([float(m.group()) for hits in per_line for hit, m in hits.items() if hit.layout == _RELATIVE])
+    """The time hits of each line, less the relative times and those with a unit unless they count up over the
+    lines: ten rises at least, and ten times as many as falls (a clock falls only when its program restarts;
+    durations such as "(0.010) SELECT" or "[0.004123s] SELECT" rise and fall alike)."""
+    values = np.array([float(m.group(1)) for hits in per_line for hit, m in hits.items() if hit.layout == _RELATIVE])
     if not len(values):
         return per_line
     steps = np.diff(values)
     rises, falls = int((steps > 0).sum()), int((steps < 0).sum())
     if rises >= 10 and rises >= 10 * falls:
         return per_line
-    return [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE} for hits in per_line]
+    return [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE and not hit.unit} for hits in per_line]
 
 
 _DIRECTIVE = re.compile(r"%.")
@@ -838,7 +846,7 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
         fields.append(name)
     padded = hit.bracketed and any(line[:m.start()].endswith(" ") for line, m in found)
     opening = re.escape(hit.opener) + "\\s*" * padded if hit.bracketed else ""
-    closing = re.escape(hit.closer) if hit.closed else ""
+    closing = re.escape(hit.unit + hit.closer) if hit.closed else ""
     return (opening + " ".join(f"<{f}>" for f in fields) + closing, tuple(fields),
             _time_format([" ".join(v) for v in values], layout))
 

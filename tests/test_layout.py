@@ -672,6 +672,25 @@ def test_seconds_since_a_start_in_the_bracket_that_opens_the_line_are_timestamps
     assert "level" not in drives or drives["level"].isna().all()
 
 
+def test_seconds_since_a_start_with_their_unit_in_the_opening_bracket_are_timestamps():
+    # An uptime timer's "[    0.002200s]  INFO ThreadId(01) app::rt: ...": the unit is no part of the time.
+    for digits in (6, 3):
+        lines = [f"[{s * 43.25 + 0.0022:{digits + 7}.{digits}f}s]  {'WARN' if s % 5 == 4 else 'INFO'} ThreadId(01) "
+                 f"app::serve: connection {s} closed after [0.004s], took 0.250s" for s in range(40)]
+        frame = parse_lines(lines)
+        assert frame["parsed"].all()
+        times = frame["timestamp"] - pd.Timestamp(0)
+        assert np.allclose(times.dt.total_seconds(), [round(s * 43.25 + 0.0022, digits) for s in range(40)])
+        assert frame["level"].tolist() == ["WARN" if s % 5 == 4 else "INFO" for s in range(40)]
+        assert frame["content"].str.startswith("connection ").all()
+    # Durations with their unit, in the opening bracket (rising and falling) or in a message, are no times.
+    for lines in ([f"[{s % 7 / 100:.6f}s] SELECT id FROM item WHERE id = {s}" for s in range(40)],
+                  [f"[{s % 7 / 100:.3f}s] SELECT id FROM item WHERE id = {s}" for s in range(40)],
+                  [f"job {s} [{s * 1.5:.6f}s] done, took {s * 1.5:.3f}s" for s in range(40)]):
+        frame = parse_lines(lines)
+        assert "timestamp" not in frame or frame["timestamp"].isna().all()
+
+
 def test_a_day_before_its_month_name_without_a_year_is_a_date():
     # Node-RED's "16 Jan 08:50:00 - [info] ...": before, only the clock was read, and every day was the same day.
     lines = [f"{16 + s // 20} Jan 08:{s % 60:02d}:00 - [{'info' if s % 3 else 'warn'}] flow {s} started"
