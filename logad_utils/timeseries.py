@@ -26,9 +26,7 @@ factors (two weeks or more) are the daily totals per weekday over the
 overall mean, with a prior of ``WEEKDAY_PRIOR`` lines. A slot no day can
 speak for is interpolated from the buckets around it. Otherwise *rolling*:
 the centred rolling median over ``ROLLING_BUCKETS`` buckets, or the rolling
-mean where the median is under ``MEDIAN_MIN_LINES`` (a rare template: a
-median of a few lines is rounded low), moved along the window's slope where
-the window is one-sided (the log's edges). Where fewer than
+mean where the median is 0 (a rare template). Where fewer than
 ``SLOT_MIN_LINES`` lines stand behind a template's baseline (the slot on the
 other days, or the rolling window), a mix stands in: a flat rate and the
 shape of the expected count of all lines, in the proportion (one of
@@ -586,33 +584,12 @@ def _seasonal(fit: np.ndarray, starts: pd.DatetimeIndex) -> tuple[np.ndarray, np
 
 
 def _rolling(fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Centred rolling median (b, m), the rolling mean where the median is under ``MEDIAN_MIN_LINES``, moved along
-    the window's slope (:func:`_off_centre_trend`); and the lines in each window (b, m)."""
+    """Centred rolling median (b, m), the rolling mean where the median is 0; and the lines in each window
+    (b, m)."""
     frame = pd.DataFrame(fit)
     roll = frame.rolling(ROLLING_BUCKETS, center=True, min_periods=1)
     median, mean = roll.median().to_numpy(), roll.mean().to_numpy()
-    # A median of a few lines is rounded to whole lines, low: Poisson(1.5)'s is 1, and every second bucket of
-    # two lines would read as twice the baseline. The refits have left the outliers out of the mean.
-    level = np.where(median >= MEDIAN_MIN_LINES, median, mean)
-    return np.maximum(level + _off_centre_trend(fit), 0.0), roll.sum().to_numpy()
-
-
-def _off_centre_trend(fit: np.ndarray) -> np.ndarray:
-    """What (b, m) a rolling level of counts (b, m; NaN where not used) misses by standing for the middle of
-    the buckets its window saw, not for its own: the window's least-squares slope times the distance. At the
-    log's edges the window is one-sided, and traffic rising towards the end of a morning log would otherwise
-    read as a burst; a full window needs nothing."""
-    seen = np.isfinite(fit)
-    x = np.where(seen, np.arange(len(fit), dtype=float)[:, None], 0.0)
-    y = np.where(seen, fit, 0.0)
-    sums = [pd.DataFrame(a).rolling(ROLLING_BUCKETS, center=True, min_periods=1).sum().to_numpy()
-            for a in (seen.astype(float), x, y, x * x, x * y)]
-    n, sx, sy, sxx, sxy = sums
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slope = (n * sxy - sx * sy) / (n * sxx - sx * sx)
-        off = np.arange(len(fit))[:, None] - sx / n
-    # Half a window of buckets at least: deep in a gap a few far buckets give no slope to go 12 buckets on.
-    return np.where((n > ROLLING_BUCKETS // 2) & np.isfinite(slope), slope * off, 0.0)
+    return np.where(median > 0, median, mean), roll.sum().to_numpy()
 
 
 def _dispersion(y: np.ndarray, mu: np.ndarray, use: np.ndarray, seen: np.ndarray) -> np.ndarray:
