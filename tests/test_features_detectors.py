@@ -86,6 +86,14 @@ def test_empty_and_whitespace_texts_are_blank_lines_as_missing_ones_are():
     assert np.isnan(detector.decision_function(["", "\t"])).all()
 
 
+@pytest.mark.parametrize("lines, why", [([], "no lines"), (["", "  "], "every line is blank")])
+def test_fitting_on_no_lines_or_blank_ones_says_which(lines, why):
+    with pytest.raises(ValueError, match=f"^nothing to fit: {why}$"):
+        TfidfDetector().fit(lines)
+    with pytest.raises(ValueError, match=f"^nothing to fit: {why}$"):
+        TfidfDetector().fit(pd.DataFrame({"masked": lines, "blank": [True] * len(lines)}))
+
+
 def test_a_shared_unique_table_gives_the_same_scores():
     frame = pd.DataFrame({"masked": corpus() + [""], "blank": [False] * 201 + [True]})
     detector = TfidfDetector()

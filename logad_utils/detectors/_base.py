@@ -531,7 +531,7 @@ class BaseLogDetector(BaseEstimator):
         if unique is None:
             unique = unique_documents(self._documents(X), weights)
         if len(unique.texts) == 0:
-            raise ValueError("nothing to fit: every line is blank")
+            raise ValueError("nothing to fit: " + ("every line is blank" if len(X) else "no lines"))
         raw = self._fit_counted(unique)
         self._fit_context(X, unique, raw, weights, _own_times(X) if times is None else times)
         self.unique_ = unique
