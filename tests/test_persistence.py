@@ -249,6 +249,26 @@ def test_state_that_does_not_fit_together_is_refused_on_load_even_with_matching_
         load_model(copy)
 
 
+@pytest.mark.parametrize("where, value", [("threshold", "NaN"), ("threshold", "1e999"),
+                                          ("fit_scores", np.inf), ("decision_scores_", -np.inf)])
+def test_a_threshold_or_scores_that_are_no_finite_numbers_are_refused_on_load(saved, tmp_path, capsys, where, value):
+    # A NaN threshold (or a huge one, read as infinity) loaded and then flagged no line at all.
+    log, folder, _, _ = saved
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    if where == "threshold":
+        document = json.loads((copy / persistence.DETECTOR_FILE).read_text())
+        document["values"]["threshold_"] = "THRESHOLD"
+        text = json.dumps(document).replace('"THRESHOLD"', value)
+        _plant(copy, persistence.DETECTOR_FILE, text.encode(), rehash=True)
+    else:
+        _edit_arrays(copy, lambda a: a[where].__setitem__(0, value))
+    with pytest.raises(ModelError, match="cannot be read: the threshold or the fitted scores are not finite"):
+        load_model(copy)
+    assert main(["score", "--model", str(copy), str(log), "--out", str(tmp_path / "s.csv")]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+
+
 def test_a_saved_bert_detector_refuses_another_model_in_its_folder(tmp_path):
     from logad_utils.detectors import DbscanDetector
     from logad_utils.embeddings import BertEmbedder, resolve_model_path

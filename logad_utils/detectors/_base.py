@@ -610,6 +610,11 @@ class BaseLogDetector(BaseEstimator):
         if (len(arrays["counts"]) != len(texts) or len(arrays["fit_scores"]) != len(texts) or len(lines) != 1
                 or (len(inverse) and not -1 <= inverse.min() <= inverse.max() < len(texts))):
             raise ValueError("fitted arrays do not match the fitted texts")
+        # A threshold or score that is no number (NaN, or a huge one read as infinity) flags nothing or everything;
+        # a NaN line score is a blank line's.
+        if not (np.isfinite(float(values["threshold_"])) and np.isfinite(arrays["fit_scores"]).all()
+                and not np.isinf(arrays["decision_scores_"]).any()):
+            raise ValueError("the threshold or the fitted scores are not finite numbers")
         self.unique_ = Unique(texts, arrays["counts"].astype(np.int64), inverse)
         self.fit_scores_ = dict(zip(texts, arrays["fit_scores"].tolist()))
         self.threshold_ = float(values["threshold_"])
