@@ -19,7 +19,7 @@ import pandas as pd
 from .atomic import OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
-from .formats import PADDED, FormatError
+from .formats import PADDED, FormatError, same_layout
 from .io import LogInputError, time_zone
 from .malloc import release_free_memory
 
@@ -277,6 +277,13 @@ def _format_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SID
     if fitted and scored and not layouts[0] & layouts[1]:
         return (f"{sides[0]} were read as {', '.join(sorted(fitted))} and {sides[1]} as "
                 f"{', '.join(sorted(scored))}: their messages may not compare")
+    # Every inferred layout is named "inferred": where no preset is in common, their format strings tell them apart.
+    if any(name.partition("+")[0] != "inferred" for name in layouts[0] & layouts[1]):
+        return None
+    inferred = [sorted(set(report.get("layouts", {}).values())) for report in (train, data)]
+    if all(inferred) and not any(same_layout(a, b) for a in inferred[0] for b in inferred[1]):
+        return (f"{sides[0]} were read as the inferred layout {' or '.join(inferred[0])} and {sides[1]} as "
+                f"{' or '.join(inferred[1])}: their messages may not compare")
     return None
 
 
@@ -410,7 +417,7 @@ def _save_model(args: argparse.Namespace, reports: list[dict], miner, detector) 
     from .pipeline import LogModel, read_formats, resolved_format
 
     model = LogModel(args.method, resolved_format(reports, args.format), args.json_key, miner, detector,
-                     read_formats(reports))
+                     read_formats(reports), read_formats(reports, "layouts"))
     try:
         folder = save_model(args.save_model, model)
     except OSError as exc:
@@ -593,7 +600,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         engine.write_scores(run, keys, model.miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, model.detector.threshold_, out, start)
     _print_new_templates(keys, known)
-    fitted = {"formats": dict(enumerate(model.read_as))}  # as a read report, for the format check
+    # As a read report, for the format check.
+    fitted = {"formats": dict(enumerate(model.read_as)), "layouts": dict(enumerate(model.layouts))}
     return _finish(fitted, run.report.as_dict(), sides=("the model's logs", "these logs"))
 
 

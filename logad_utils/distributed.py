@@ -175,9 +175,9 @@ def _event_start(fh: IO[bytes], cut: int, size: int, end: bytes, fmt: LogFormat,
     return cut + at + 1
 
 
-def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | str | None, Multiline | None,
+def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
                                                          str | None]:
-    """The name of the format found on a file's first lines (None for an empty file), the format its ranges
+    """The format found on a file's first lines (None for an empty file), the format its ranges
     use (the layout itself where it was inferred), its multi-line rule and, where its timestamps are times
     of day, the date they start on (ISO)."""
     fixed = get_format(fmt, json_key=json_key) if fmt != "auto" else None  # a bad format fails on any file
@@ -190,7 +190,7 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[str | None, LogFormat | 
     spec = fmt if fmt != "auto" else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
     anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
-    return found, spec, infer_multiline(sample, layout), anchor
+    return layout, spec, infer_multiline(sample, layout), anchor
 
 
 def _splittable(path: Path) -> bool:
@@ -222,7 +222,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
         if found is None:
             report.warnings.append(f"{source}: empty file")
             continue
-        report.formats[source] = found
+        report.read_as(source, found)
         if not _splittable(path):
             parts.append(Partition(source, spec))
             continue

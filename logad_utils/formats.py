@@ -39,6 +39,7 @@ __all__ = [
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_NUMBERED = re.compile(r"(?<=\D)\d+$")  # a field name's number: Thread2 is a second Thread
 _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fields and the text between them
 _CLOSING_BRACKET = re.compile(r"\\\]\?? +$")  # a format string's "\] " or optional "\]? " before its message
 # Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
@@ -864,6 +865,14 @@ LOGHUB_FORMATS: dict[str, str] = {
     "Apache": r"\[<Time>\] \[<Level>\] <Content>",
     "OpenSSH": r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>",
 }
+
+
+def same_layout(a: str, b: str) -> bool:
+    """Whether two format strings read one layout: the fields of one (numbers aside) are those of the other, in
+    order, but for at most one (an optional field that its lines lacked); the text between them may differ."""
+    short, long = sorted(([_NUMBERED.sub("", name) for name in _PLACEHOLDER.findall(s)] for s in (a, b)), key=len)
+    rest = iter(long)
+    return len(long) - len(short) <= 1 and all(name in rest for name in short)  # ``in`` consumes ``rest``: in order
 
 
 def get_format(spec: str | LogFormat, json_key: str = "message") -> LogFormat:

@@ -76,6 +76,7 @@ class ReadReport:
 
     files: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
+    layouts: dict[str, str] = field(default_factory=dict)  # format strings of inferred layouts (all named "inferred")
     multiline: dict[str, str] = field(default_factory=dict)
     lines: int = 0
     blank: int = 0
@@ -126,6 +127,12 @@ class ReadReport:
                 if not self.untimed_source:
                     self.untimed_source = str(chunk["source"].iloc[0])
                     self.untimed_line = int(chunk["line_no"].iloc[untimed.argmax()])
+
+    def read_as(self, source: str, fmt: LogFormat) -> None:
+        """Record the format ``source`` was read as, and an inferred layout's format string."""
+        self.formats[source] = fmt.name
+        if fmt.name.partition("+")[0] == "inferred":
+            self.layouts[source] = fmt.describe()
 
     def count_invalid(self, source: str, n: int) -> None:
         """Count ``n`` bytes of ``source`` replaced by U+FFFD."""
@@ -1048,7 +1055,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         with _uncounted():
             file_fmt = fixed or detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
-        report.formats[source] = file_fmt.name
+        report.read_as(source, file_fmt)
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
         rollers["years"].start_file()

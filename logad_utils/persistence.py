@@ -68,7 +68,7 @@ def save_model(directory: str | os.PathLike, model: LogModel) -> Path:
     """Write a fitted pipeline (format, miner with masking rules, detector) into one directory; returns it."""
     files = {TEMPLATES_FILE: json.dumps(model.miner.to_dict()).encode("utf-8"), **_detector_files(model.detector)}
     meta = {"kind": "model", "method": model.method, "line_format": model.fmt, "json_key": model.json_key,
-            "read_as": list(model.read_as)}
+            "read_as": list(model.read_as), "layouts": list(model.layouts)}
     return _write(Path(directory), meta, files, model.detector)
 
 
@@ -79,10 +79,12 @@ def load_model(directory: str | os.PathLike) -> LogModel:
     miner = _parse(folder, TEMPLATES_FILE, lambda: LogTemplateMiner.from_dict(json.loads(files[TEMPLATES_FILE])))
     detector = _detector_from_files(folder, files)
     method, fmt, json_key = _parse(folder, MODEL_FILE, lambda: (meta["method"], meta["line_format"], meta["json_key"]))
-    read_as = _parse(folder, MODEL_FILE, lambda: tuple(str(name) for name in meta.get("read_as", [])))
+    # A model saved before it kept its inferred layouts has none: its logs are told apart by format name alone.
+    read_as, layouts = _parse(folder, MODEL_FILE, lambda: [tuple(str(name) for name in meta.get(key, []))
+                                                           for key in ("read_as", "layouts")])
     if method not in METHODS:
         raise ModelError(f"{folder}: {MODEL_FILE} names an unknown method {method!r}")
-    return LogModel(str(method), str(fmt), str(json_key), miner, detector, read_as)
+    return LogModel(str(method), str(fmt), str(json_key), miner, detector, read_as, layouts)
 
 
 def save_detector(directory: str | os.PathLike, detector: BaseLogDetector) -> Path:

@@ -51,6 +51,7 @@ class LogModel:
     miner: LogTemplateMiner
     detector: BaseLogDetector
     read_as: tuple[str, ...] = ()  # the formats its logs were read as ("inferred", "json", a preset's name)
+    layouts: tuple[str, ...] = ()  # the format strings of the layouts inferred on them (their name is "inferred")
 
     def score(self, paths: Paths) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """Parse new logs with the saved format and miner; returns (frame (n rows), scores (n,), labels (n,))."""
@@ -70,9 +71,10 @@ def resolved_format(reports: Sequence[dict], fmt: str) -> str:
     return chosen.pop() if fmt == "auto" and len(chosen) == 1 and chosen <= set(PRESETS) else fmt
 
 
-def read_formats(reports: Sequence[dict]) -> tuple[str, ...]:
-    """The formats (sorted, distinct) the files of read reports (``ReadReport.as_dict``) were read as."""
-    return tuple(sorted({name for report in reports for name in report.get("formats", {}).values()}))
+def read_formats(reports: Sequence[dict], key: str = "formats") -> tuple[str, ...]:
+    """The formats (sorted, distinct) the files of read reports (``ReadReport.as_dict``) were read as; with
+    ``key="layouts"`` the format strings of their inferred layouts."""
+    return tuple(sorted({name for report in reports for name in report.get(key, {}).values()}))
 
 
 def __getattr__(name: str):

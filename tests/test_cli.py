@@ -210,6 +210,31 @@ def test_score_takes_a_padded_layout_and_the_plain_one_as_the_same(tmp_path, cap
     assert "may not compare" not in capsys.readouterr().err
 
 
+def test_score_tells_two_inferred_layouts_apart_by_their_fields(tmp_path, capsys):
+    # Both were saved and read as "inferred": a model of one program scored another's lines without a word and
+    # flagged all of them. Another day of the same log, or its lines with an optional field left out, still compare.
+    levels = ["INFO", "WARN", "DEBUG", "ERROR"]
+    logs = {"model": [f"{1700000000 + i}|{levels[i % 4]}|worker-{i % 4}|job {i} finished in {i % 90} ms"
+                      for i in range(200)],
+            "other": [f"[{i:06d}] <ERR> (svc{i % 3}) request {i} failed: timeout" for i in range(200)],
+            "next_day": [f"{1700086400 + i}|{levels[i % 4]}|worker-{i % 4}|job {i} finished in {i % 90} ms"
+                         for i in range(200)],
+            "no_worker": [f"{1700086400 + i}|{levels[i % 4]}|job {i} finished in {i % 90} ms" for i in range(200)]}
+    for name, lines in logs.items():
+        (tmp_path / f"{name}.log").write_text("\n".join(lines) + "\n")
+    model, out = tmp_path / "model", str(tmp_path / "s.csv")
+    assert main(["detect", str(tmp_path / "model.log"), "--out", out, "--save-model", str(model)]) == 0
+    errors = {}
+    for name in ("other", "next_day", "no_worker"):
+        capsys.readouterr()
+        assert main(["score", "--model", str(model), str(tmp_path / f"{name}.log"), "--out", out]) == 0
+        errors[name] = capsys.readouterr().err
+    assert errors["other"] == ("warning: the model's logs were read as the inferred layout "
+                               "<Timestamp>\\|<Level>\\|<Component>\\|<Content> and these logs as "
+                               "\\[<Field>\\] <<Level>> <Content>: their messages may not compare\n")
+    assert errors["next_day"] == errors["no_worker"] == ""
+
+
 def test_score_with_missing_model_is_a_clear_error(small_log, tmp_path, capsys):
     assert main(["score", "--model", str(tmp_path / "nope"), str(small_log), "--out", str(tmp_path / "s.csv")]) == 1
     assert "not a logad model directory" in capsys.readouterr().err

@@ -101,6 +101,20 @@ def test_a_model_saved_before_it_kept_its_token_pattern_reads_text_as_it_was_fit
     assert load_detector(save_detector(tmp_path / "new", old)).tfidf_.token_pattern_ == LEGACY_TOKEN_PATTERN
 
 
+def test_a_model_keeps_its_inferred_layouts_and_one_saved_before_it_did_loads_without_them(saved, tmp_path):
+    _, _, _, detector = saved
+    layouts = ("<Timestamp>\\|<Level>\\|<Content>",)
+    folder = save_model(tmp_path / "model", LogModel("tfidf", "auto", "message", LogTemplateMiner(), detector,
+                                                     ("inferred",), layouts))
+    assert load_model(folder).layouts == layouts
+    manifest = json.loads((folder / persistence.MODEL_FILE).read_text())
+    del manifest["layouts"]
+    manifest["manifest_sha256"] = persistence._fields_hash(manifest)
+    (folder / persistence.MODEL_FILE).write_text(json.dumps(manifest))
+    model = load_model(folder)
+    assert model.read_as == ("inferred",) and model.layouts == ()
+
+
 def test_the_payload_does_run_when_unpickled(tmp_path):
     pickle.loads(pickle.dumps(Payload(tmp_path / "ran"))).close()
     assert (tmp_path / "ran").exists()
