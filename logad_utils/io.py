@@ -537,7 +537,8 @@ def _legacy_text(head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     text = head.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
+    # A U+FFFD the file holds (a writer's own replacement, valid UTF-8) is no byte that failed to decode.
+    bad = text.count("\ufffd") - head.count("\ufffd".encode())
     return bad >= _LEGACY_PLACES and bad > sum(c > "\x7f" for c in text) - bad and not head.startswith(codecs.BOM_UTF8)
 
 

@@ -289,6 +289,15 @@ def test_a_windows_1252_log_is_read_as_that_and_said_so_where_stray_bytes_stay_r
         assert read_logs(path, warn=False).attrs["read_report"]["invalid_bytes"] == bad
 
 
+def test_a_utf8_log_holding_replacement_characters_stays_utf8(tmp_path):
+    # U+FFFD written by an earlier reader is valid UTF-8: it was counted as a bad byte and the log read as cp1252.
+    lines = [f"2024-01-01 00:00:{i:02d} INFO user Jos\ufffd Garc\ufffda in caf\xe9 {i}" for i in range(10)]
+    path = write(tmp_path / "replaced.log", "\n".join(lines).encode())
+    frame = read_logs(path, warn=False)
+    assert frame.loc[0, "content"] == "user Jos\ufffd Garc\ufffda in caf\xe9 0"
+    assert not any("Windows-1252" in w for w in frame.attrs["read_report"]["warnings"])
+
+
 @pytest.mark.parametrize("chunk_lines", [200_000, 7])
 @pytest.mark.parametrize("line, replaced", [
     ('{"time": "2024-01-01T00:00:%02dZ", "level": "info", "message": "user %d in \\ud800 \\ud83d\\ude00"}', 1),
