@@ -1646,8 +1646,9 @@ def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     text = frame["content"] if "event" not in frame else frame["event"].where(frame["event"].notna(), frame["content"])
     fielded = frame["content"].str.contains('\t{"', regex=False, na=False)
     if fielded.any():
-        # By the event's text: its other rows (its trace's lines) hold other content and the same text.
-        bare = {t: _without_fields(m, t) for m, t in zip(frame["content"][fielded], text[fielded])}
+        # By the event's text: its other rows (its trace's lines) hold other content and the same text. Only rows
+        # whose fields come off count: a trace line holding a JSON object of its own would put its head's back.
+        bare = {t: b for m, t in zip(frame["content"][fielded], text[fielded]) if (b := _without_fields(m, t)) != t}
         text = text.where(~text.isin(bare.keys()), text.map(bare))
     return text, blank
 

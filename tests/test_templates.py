@@ -1104,3 +1104,15 @@ def test_an_empty_message_is_an_event_of_its_own_and_a_blank_line_none():
     assert out["template"].tolist() == ["disk full", "<empty>", "done", "<empty>", "disk full", "", "", "done"]
     miner = LogTemplateMiner().fit(["done", "", "done"])
     assert miner.templates_["count"].tolist() == [2, 1] and miner.transform(["", "  ", "gone"]).tolist() == [1, 1, -1]
+
+
+def test_a_trace_line_holding_a_json_object_leaves_its_heads_fields_out_of_the_template():
+    # A continuation line '\t{"retry": 2}' under a head with fields put the head's fields back in its template.
+    from logad_utils.io import parse_lines
+
+    lines = []
+    for i in range(12):
+        lines.append(f'2026-12-01T10:00:{i:02d}.123Z\tINFO\tserver/sync.go:12\tsync failed\t{{"id": {i}}}')
+        lines += ['\t{"retry": 2}'] if i % 2 == 0 else []
+    frame = mine_templates(parse_lines(lines))
+    assert frame["template"].str.startswith("sync failed").all() and not frame["template"].str.contains('"id"').any()
