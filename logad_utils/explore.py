@@ -498,6 +498,26 @@ def _map_data(points: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+def _score_colors(scores: pd.Series) -> dict:
+    """jscatter colour settings for scores: viridis, and a message without a score grey, as the legend's first stop.
+
+    jscatter draws a missing value as 0 (a normal-looking score): it gets a value below the lowest score instead,
+    which the norm puts on the first colour alone (the lowest score two colours up, past any rounding).
+    """
+    import matplotlib.pyplot as plt
+
+    from .viz import NO_VALUE
+
+    if scores.notna().all():
+        return {"by": "score", "map": "viridis", "norm": None}
+    colors = [NO_VALUE] + plt.get_cmap("viridis")(np.linspace(0, 1, 255)).tolist()
+    known = scores.dropna()
+    low, high = (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
+    gap = (high - low or 1.0) * 2 / (len(colors) - 2)
+    return {"by": scores.fillna(low - gap).to_numpy(dtype=float), "map": colors, "norm": (low - gap, high),
+            "labeling": {"variable": "score", "minValue": "no score", "maxValue": f"{high:.3g}"}}
+
+
 class ExploreView:
     """jupyter-scatter map + ipywidgets filters, pattern list and details, all reading and writing one model."""
 
@@ -513,6 +533,7 @@ class ExploreView:
         self.scatter.size(by="size", map=(3, 14, 10))
         self.scatter.tooltip(True, properties=["color", "count", "score", "component"], preview="message")
         self.scatter.height(420)
+        self.scatter.legend(True)  # what the colours mean: without it a cluster's colour said nothing
         self.color = w.Dropdown(options=list(COLOR_BY), value=color, description="colour")
         self.verdict = w.ToggleButtons(options=list(VERDICTS), value="all", description="verdict")
         self.components = w.SelectMultiple(options=sorted(model.lines["component"].unique()),
@@ -543,7 +564,10 @@ class ExploreView:
         self.widget = w.VBox([filters] + ([self.time] if self.time else []) + [body, self.details])
 
     def _color_by(self, name: str) -> None:
-        self.scatter.color(by=name, map={"score": "viridis", "verdict": VERDICT_COLORS}.get(name, "auto"))
+        if name == "score":
+            self.scatter.color(**_score_colors(self.model.points["score"]))
+        else:
+            self.scatter.color(by=name, map=VERDICT_COLORS if name == "verdict" else "auto")
 
     def _fill_patterns(self) -> None:
         """List the filtered lines' templates, the ones picked before still highlighted while they are listed."""

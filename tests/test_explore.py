@@ -315,6 +315,22 @@ def test_log_text_is_escaped_in_the_widgets():
     assert "x" * 200 in view.details.value and "x" * 400 not in view.details.value
 
 
+def test_a_message_without_a_score_is_grey_on_the_map_not_a_low_score():
+    pytest.importorskip("jscatter")
+    frame, scores, flagged = log_frame()
+    scores[frame["content"].str.startswith("Heartbeat").to_numpy()] = np.nan  # never scored
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged), color="score")
+    widget = view.scatter.widget
+    colors = widget.color
+    component = {"valueA": 2, "valueB": 3}[widget.color_by]
+    index = np.floor(np.asarray(widget.points)[:, component] * (len(colors) - 1)).astype(int)  # as the shader does
+    unscored = view.model.points["score"].isna().to_numpy()
+    assert unscored.sum() == 1 and (index[unscored] == 0).all() and (index[~unscored] >= 1).all()
+    assert colors[0][:3] == pytest.approx([0xb0 / 255] * 3)  # grey, where jscatter drew it as a score of 0
+    legend = widget.legend_encoding["color"]
+    assert widget.legend and legend["variable"] == "score" and legend["values"][0][2] == "no score"
+
+
 # ----------------------------------------------------------------------------- the report's map in a browser
 
 HOSTILE = '</script><img src=x onerror="window.__pwned=1"> & <b>bold</b>'
