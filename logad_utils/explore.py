@@ -373,10 +373,13 @@ def _parameter_values(lines: pd.DataFrame, top_values: int, max_templates: int) 
                 values[value] = values.get(value, 0) + int(count)
         total = int(group["lines"].sum())  # shares of all the template's lines, read or not
         complete = read == total  # every line read: its values are all counted
+        placeholders = _PLACEHOLDER.findall(template)
         for slot, values in slots.items():
+            if set(values) == {placeholders[slot]}:  # the lines write "<ERROR>" themselves: log text, no value
+                continue
             for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:top_values]:
                 rows.append({"template_id": template_id, "template": template, "slot": slot,
-                             "placeholder": _PLACEHOLDER.findall(template)[slot], "value": value, "lines": count,
+                             "placeholder": placeholders[slot], "value": value, "lines": count,
                              "share": count / total if total else float("nan"), "distinct": len(values),
                              "complete": complete})
     return pd.DataFrame(rows, columns=["template_id", "template", "slot", "placeholder", "value", "lines", "share",

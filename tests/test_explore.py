@@ -315,6 +315,17 @@ def test_log_text_is_escaped_in_the_widgets():
     assert "x" * 200 in view.details.value and "x" * 400 not in view.details.value
 
 
+def test_a_placeholder_the_log_writes_itself_has_no_values():
+    frame, scores, flagged = log_frame()
+    rows = frame["component"] == "DISK"
+    frame.loc[rows, "content"] = frame.loc[rows, "content"].str.replace("write error", "status <ERROR>")
+    frame.loc[rows, "template"] = "Disk <*> status <ERROR> at sector <NUM>"
+    model = ExploreModel(frame, vectors_for(frame), scores, flagged).select_templates(2)
+    parameters = model.summary().parameters
+    assert parameters["placeholder"].tolist().count("<*>") == 2 and "<ERROR>" not in parameters["value"].tolist()
+    assert set(parameters["slot"]) == {0, 2}  # the slots keep their place in the template
+
+
 def test_a_message_without_a_score_is_grey_on_the_map_not_a_low_score():
     pytest.importorskip("jscatter")
     frame, scores, flagged = log_frame()
