@@ -32,6 +32,7 @@ VERDICT_COLORS = {"normal": "#9fb7d9", "flagged": "#c44e52"}
 # Hover text and table examples are cut here: a tooltip is not the place for a 10 kB line.
 MESSAGE_CHARS = 300
 MAP_LINES = 3000  # flagged lines the report's map lists
+NOTHING_FLAGGED = "no line is flagged: messages are ranked by score alone"
 # Distinct colours the map's categorical palette offers.
 MAP_COLORS = 20
 # Distinct texts of a template read for its placeholders' values (the most frequent first): past them (or where a
@@ -132,6 +133,9 @@ class ExploreModel:
         self.lines["lines"] = weights[rows]
         u = len(unique.texts)
         first = np.unique(unique.inverse[rows], return_index=True)[1]
+        if getattr(vectors, "ndim", None) != 2:
+            raise ValueError("the map needs the method's vectors: a 2-D array, one row per line or per unique "
+                             f"masked message, got {type(vectors).__name__}")
         if vectors.shape[0] == n and n != u:
             vectors = vectors[rows[first]]
         elif vectors.shape[0] != u:
@@ -448,7 +452,8 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
 
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
     viz.plot_message_map(_map_data(model.points), color, model.selection, ax=axes[0], palette=VERDICT_COLORS,
-                         title=f"{len(model.points):,} unique messages, coloured by {color}")
+                         title=f"{len(model.points):,} unique messages, coloured by {color}"
+                         + ("" if model.lines["flagged"].any() else f"\n{NOTHING_FLAGGED}"))
     selected = model.lines.loc[model._selected_mask()]
     if len(selected):
         viz.plot_timeline(selected, selected["flagged"].to_numpy(), bins=30, ax=axes[1],
@@ -600,7 +605,8 @@ class ExploreView:
         summary = model.summary()
         head = (f"{model.selection_label}: {summary.n_lines:,} lines ({summary.n_flagged:,} flagged) "
                 f"from {summary.n_messages:,} messages")
-        parts = [f"<h4>{html.escape(head)}</h4>",
+        note = "" if model.lines["flagged"].any() else f"<p><b>{NOTHING_FLAGGED}</b></p>"
+        parts = [note, f"<h4>{html.escape(head)}</h4>",
                  _html_table(summary.components.head(self.top), "components"),
                  _html_table(summary.parameters.head(3 * self.top), "values behind each placeholder"),
                  _html_table(summary.times[summary.times["lines"] > 0], "lines over time"),

@@ -326,6 +326,26 @@ def test_a_placeholder_the_log_writes_itself_has_no_values():
     assert set(parameters["slot"]) == {0, 2}  # the slots keep their place in the template
 
 
+def test_a_result_without_flags_says_so(monkeypatch):
+    frame, scores, _ = log_frame()
+    nothing = np.zeros(len(frame), dtype=int)
+    shown = []
+    monkeypatch.setenv("LOGAD_STATIC", "1")
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    explore(frame, vectors_for(frame), scores, nothing)
+    figure = next(item for item in shown if hasattr(item, "savefig"))
+    assert "no line is flagged" in figure.axes[0].get_title()
+    pytest.importorskip("jscatter")
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, nothing))
+    assert "no line is flagged" in view.details.value
+
+
+def test_the_map_without_vectors_says_what_it_needs():
+    frame, scores, flagged = log_frame()
+    with pytest.raises(ValueError, match="needs the method's vectors"):
+        ExploreModel(frame, None, scores, flagged)
+
+
 def test_a_message_without_a_score_is_grey_on_the_map_not_a_low_score():
     pytest.importorskip("jscatter")
     frame, scores, flagged = log_frame()
