@@ -86,6 +86,10 @@ def event_starts(lines: pd.DataFrame) -> np.ndarray:
     trace's frames): what detectors count, since an event is one occurrence however many lines it spans."""
     if "event_line_no" not in lines or "line_no" not in lines:
         return np.ones(len(lines), dtype=np.int64)
+    event, line = lines["event_line_no"].dtype, lines["line_no"].dtype
+    if isinstance(event, np.dtype) and isinstance(line, np.dtype) and event.kind in "iu" and line.kind in "iu":
+        # Plain integers have no missing value: compared as they are, not as float copies (16 bytes a line).
+        return (lines["event_line_no"].to_numpy() == lines["line_no"].to_numpy()).astype(np.int64)
     event, line = (pd.to_numeric(lines[c], errors="coerce").to_numpy(dtype=float) for c in ("event_line_no", "line_no"))
     return (np.isnan(event) | np.isnan(line) | (event == line)).astype(np.int64)
 

@@ -13,8 +13,8 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
-from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, count_keys, fit_score, line_frame, mine_table,
-                                   with_key_columns, write_frames, write_parse, write_scores)
+from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, count_keys, event_starts, fit_score, line_frame,
+                                   mine_table, with_key_columns, write_frames, write_parse, write_scores)
 from logad_utils.templates import LogTemplateMiner
 
 
@@ -390,3 +390,15 @@ def test_an_empty_message_streams_with_the_in_memory_template(tmp_path):
     got, expected = pd.read_parquet(tmp_path / "parsed.parquet"), parse_logs(path, warn=False)
     assert got["template_id"].tolist() == expected["template_id"].tolist()
     assert got["template"].tolist()[9::10] == ["<empty>"] * 6 and (got["template_id"] >= 0).all()
+
+
+def test_event_starts_compares_integer_line_numbers_exactly():
+    """Integer line numbers are compared as they are: the same starts as before on ordinary ones (int32 events
+    against int64 lines too), and past 2**53, where float copies of them would be equal, still told apart."""
+    lines = pd.DataFrame({"line_no": np.arange(1, 7, dtype=np.int64),
+                          "event_line_no": np.array([1, 1, 1, 4, 5, 5], dtype=np.int32)})
+    assert event_starts(lines).tolist() == [1, 0, 0, 1, 1, 0]
+    assert event_starts(lines.astype(float)).tolist() == [1, 0, 0, 1, 1, 0]
+    big = pd.DataFrame({"line_no": np.array([2 ** 53, 2 ** 53 + 1]), "event_line_no": np.array([2 ** 53, 2 ** 53])})
+    assert event_starts(big).tolist() == [1, 0]
+    assert event_starts(big).dtype == np.int64
