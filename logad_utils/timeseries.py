@@ -70,8 +70,8 @@ Alerts (:func:`find_trends`)
   (drops) of one template whose starts recur at a regular period, as the
   silence rule judges a period, are its routine and left out. Within an
   outage (all lines down to ``OUTAGE_SHARE`` of their expected count) the
-  drops and silences of templates that fell no further are left out: the
-  drop of all lines says it once.
+  drops and silences of templates that fell no further and came back with
+  the other lines are left out: the drop of all lines says it once.
 * ``shift`` (logs with timestamps): a template whose rate per unit of time
   (on seasonal logs, weighted by its own slot-of-day shape over all days,
   which a change of level leaves alone) went from one steady level
@@ -855,9 +855,11 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
         raw += _block_alerts(counts, cols, life[cols], occ, seasonal, log_cut, expected, traffic, shifts,
                              flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
-    alerts = _without_routine_alerts(_without_outage_drops(_without_explained_drops(alerts + gap)), not seasonal)
+    # Outages last: an outage a later rule leaves out (a routine drop of all lines) explains no template's drop.
+    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap), not seasonal)
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
+    alerts = _without_outage_drops(alerts, width)
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -1143,18 +1145,21 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
 
 
-def _without_outage_drops(alerts: list[tuple]) -> list[tuple]:
-    """Drops and silences of a template within an outage (half their span or more), that fell no more than
-    ``SHIFT_RATIO`` beyond all lines, are left out: a service down for two hours is one outage, not a drop of
-    each of its messages. An outage: a drop of all lines to ``OUTAGE_SHARE`` of their expected count or less
-    (where the traffic only thinned, which messages thinned is worth its alerts)."""
+def _without_outage_drops(alerts: list[tuple], width: float) -> list[tuple]:
+    """Drops and silences of a template within an outage (half their span or more) and back with its lines (by
+    the outage's end, a bucket of ``width`` and one of its own gaps), that fell no more than ``SHIFT_RATIO``
+    beyond all lines, are left out: a service down for two hours is one outage, not a drop of each of its
+    messages. An outage: a drop of all lines to ``OUTAGE_SHARE`` of their expected count or less (where the
+    traffic only thinned, which messages thinned is worth its alerts)."""
     outages = [(a, z, o / max(e, 1e-12)) for kind, c, a, z, _, e, o in alerts
                if kind == "drop" and c == -1 and o <= OUTAGE_SHARE * e]
 
     def within(al: tuple) -> bool:
         kind, c, a, z, _, e, o = al
+        # A message still missing well after the other lines came back did not stop with the outage alone.
+        back = width + (z - a) / max(e, 1.0)
         return kind in ("drop", "silence") and c >= 0 and any(
-            min(z, oz) - max(a, oa) >= (z - a) / 2 and o / max(e, 1e-12) * SHIFT_RATIO >= ratio
+            min(z, oz) - max(a, oa) >= (z - a) / 2 and z <= oz + back and o / max(e, 1e-12) * SHIFT_RATIO >= ratio
             for oa, oz, ratio in outages)
 
     return [al for al in alerts if not within(al)]

@@ -187,6 +187,27 @@ def test_an_outage_of_every_line_is_one_drop_of_all_lines():
     assert overlaps(alerts.iloc[0], a, b)
 
 
+def test_a_message_still_missing_well_after_an_outage_is_a_silence_of_its_own():
+    # All lines down for two hours; the heartbeat back an hour and a half after the others (nine beats more).
+    a, b = 3 * DAY + 10 * 3600, 3 * DAY + 12 * 3600
+
+    def late(events, rng):
+        return [(t, c) for t, c in events if not (a <= t < b) and not (c == 0 and a <= t < b + 5400)]
+
+    assert kinds(find_trends(make_log(edit=late)), "heartbeat sent") == ["silence"]
+
+
+def test_an_outage_left_out_as_routine_leaves_its_messages_drops_in():
+    # Sessions stop with a two-hour outage for good: the drops of all lines after it recur daily and go as
+    # routine, the outage's with them; the heartbeat's silence in it is then all that tells of the outage.
+    a, b = 3 * DAY + 14 * 3600, 3 * DAY + 16 * 3600
+    trends = find_trends(make_log(edit=lambda ev, rng: [(t, c) for t, c in ev
+                                                        if not (a <= t < b or (c == 1 and t >= a))]))
+    assert not any(overlaps(al, a, b) for _, al in trends.alerts.iterrows()
+                   if al["template"] == ALL_LINES and al["kind"] == "drop")
+    assert kinds(trends, "heartbeat sent") == ["silence"]
+
+
 def test_new_and_gone_templates():
     start, stop = 5 * DAY + 3600, 6 * DAY
 
