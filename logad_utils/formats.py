@@ -65,6 +65,7 @@ DOCKER_KEY = "log"
 # CLEF's message template (@mt, its holes in braces) comes before its rendered message (@m): it is the template.
 MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
                 "textPayload", "jsonPayload.message", "@mt", "@m")
+MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS)  # as a spreadsheet's column may spell them
 # The level key and the level a format writes no level for, by its message key: CLEF leaves @l out for Information.
 IMPLIED_LEVELS = {"@mt": ("@l", "Information"), "@m": ("@l", "Information")}
 # An HTTP status, where no key names a level, is the level (layout._status_key): its class.
@@ -461,7 +462,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
     without ``message_key`` takes the first other common message key holding
     text, unless ``require_message`` (one service's lines under another's, as
     Google Cloud Logging's ``textPayload`` beside ``jsonPayload.message``).
-    Without a message (none, an empty one, or no message key at all: ``""``) the other
+    A line without a message under a common message key is an empty message; where
+    objects have no message key (``""``) or the key is no common one, the other
     keys, as ``key=value`` text, stand in for it, so that no template holds JSON
     syntax; without other keys, the header fields but time do.
     """
@@ -489,10 +491,11 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
     if isinstance(message, list) and message and all(type(b) is int and 0 <= b < 256 for b in message):
         # journald exports a message that is not valid UTF-8 as its bytes.
         message = bytes(message).decode("utf-8", errors="replace")
-    if isinstance(message, str) and not message.strip():
-        # A line break alone under Docker's json-file key is a program's blank line (a Go panic holds one): blank, as
-        # written. Any other empty message says nothing; the other keys do.
-        message = "" if message_key == DOCKER_KEY and "\n" in message else None
+    if message is None or isinstance(message, str) and not message.strip():
+        # Under a message key the file's lines carry, a line's empty, null or missing message is an empty one, its
+        # other keys columns as on any line (a line break alone under Docker's json-file key is a program's blank
+        # line: blank, as written). Objects with no message key: the other keys say what happened.
+        message = "" if message_key.lower() in MESSAGE_NAMES else None
     if isinstance(message, str):
         # Docker's json-file driver keeps the line break the program wrote.
         message = message.rstrip("\r\n")

@@ -28,7 +28,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
+from .formats import DOCKER_KEY, PRESETS, ZONED, LogFormat, detect_format, get_format
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, split_writers)
@@ -728,7 +728,8 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     empty messages (:func:`multiline.empty_messages`); and the lines that continue the event before them, the rest
     of a CRI partial record among them. A chunk and the look past its end read them alike."""
     content = fields["content"].to_numpy(dtype=object)
-    blank = blank | empty_messages(matched, content, rule)
+    if fmt.json_key in (None, DOCKER_KEY):  # a record a program writes itself (JSON, CSV) with no message is an event
+        blank = blank | empty_messages(matched, content, rule)
     streams = fields["stream"].to_numpy(dtype=object) if "stream" in fields else None
     flags = split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content, streams))
     return blank, flags | _after_partial(fields, matched, fmt)

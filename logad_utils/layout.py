@@ -33,8 +33,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import (IMPLIED_LEVELS, LEVELS_RE, MESSAGE_KEYS, SEVERITY, STATUS_KEYS, ZONE_NAMES, LogFormat,
-                      column_name, http_status_class, is_status_key, level_name, parse_timestamps)
+from .formats import (IMPLIED_LEVELS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS, ZONE_NAMES,
+                      LogFormat, column_name, http_status_class, is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -953,7 +953,7 @@ _DELIMITED_SHARE = 0.8
 _PREAMBLE_LINES = 5
 # Records (lines with a time) among the lines, the others continuing them: as few as the text layouts allow.
 _MIN_RECORDS, _RECORD_SHARE = 3, 0.1
-_MESSAGE_NAMES = frozenset(k.lower() for k in MESSAGE_KEYS) | {"description"}
+_MESSAGE_NAMES = MESSAGE_NAMES | {"description"}
 _KEY_SHARE = 0.5
 _MINORITY_SHARE = 0.01
 # A word of a text, in any script, with the punctuation a sentence puts after it.

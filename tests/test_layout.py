@@ -463,10 +463,10 @@ def test_a_clock_without_a_date_is_not_a_json_timestamp():
     assert "Timestamp" not in dict(infer_structured_format(lines).keys)
 
 
-def test_json_line_without_message_key_gets_key_value_text():
+def test_json_line_without_the_files_message_key_is_an_empty_message_its_keys_columns():
     lines = _json_lines("logrus")[:10] + [json.dumps({"level": "info", "time": "2024-03-05T14:07:09Z", "a": 1})]
     frame, ok = infer_structured_format(lines).parse(lines)
-    assert ok.all() and frame["content"].iloc[-1] == "a=1"
+    assert ok.all() and frame["content"].iloc[-1] == "" and frame["a"].iloc[-1] == "1"
 
 
 def test_formats_detect_prints_a_copyable_format(tmp_path, capsys):
@@ -825,7 +825,7 @@ def test_a_bracket_of_mostly_level_words_is_the_level_with_the_other_words_kept(
     assert frame["content"].tolist()[:2] == ["job 0 done", "job 1 done"]
 
 
-def test_objects_without_a_message_key_or_with_an_empty_message_read_their_keys_as_the_message():
+def test_objects_without_a_message_key_read_their_keys_as_the_message():
     def event(i, name="GetObject", error=None):
         return json.dumps({"eventTime": f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}Z", "eventName": name,
                            "userIdentity": {"arn": f"arn:aws:sts::1234:assumed-role/app/i-0a{i % 7}"},
@@ -838,10 +838,6 @@ def test_objects_without_a_message_key_or_with_an_empty_message_read_their_keys_
     assert ok.all() and frame["timestamp"].notna().all()
     assert frame["content"].iloc[-1].startswith("eventName=DeleteBucket ")
     assert "errorCode=AccessDenied" in frame["content"].iloc[-1]
-    chat = [json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", "msg": "user logged in" if i % 5 else "",
-                        "user": f"u{i}"}) for i in range(30)]
-    frame, _ = detect_format(chat).parse(chat)
-    assert frame["content"].iloc[:2].tolist() == ["user=u0", "user logged in"]
     # One word is no message (a user, a host, a mode): every key is, the mode kept apart (bools are no bytes).
     actions = [json.dumps({"ts": f"2026-12-01T10:00:{i:02d}Z", "action": ("order_created", "cart_viewed")[i % 2],
                            "user": ("administrator", "eve")[i % 2], "flags": [True, False]}) for i in range(30)]
@@ -903,14 +899,15 @@ def test_lines_that_miss_an_inferred_layout_keep_its_time_and_level():
 def test_a_cloud_logging_payload_is_the_message():
     lines = [json.dumps({"timestamp": f"2026-12-01T10:00:{i:02d}Z", "severity": "INFO", "insertId": f"x{i}",
                          "jsonPayload": {"message": f"order {i} paid"}}) for i in range(20)]
-    # Another service's lines in the same export hold their message under another common key; some hold none.
+    # Another service's lines in the same export hold their message under another common key; some hold none: an
+    # empty message, their keys columns.
     lines += [json.dumps({"timestamp": "2026-12-01T10:00:30Z", "severity": "ERROR", "textPayload": "boom"}),
               json.dumps({"timestamp": "2026-12-01T10:00:31Z", "severity": "ERROR", "status": 503})]
     fmt = detect_format(lines)
     frame, _ = fmt.parse(lines)
     assert fmt.json_key == "jsonPayload.message" and frame["content"].iloc[0] == "order 0 paid"
     assert frame["content"].iloc[-2] == "boom" and frame["level"].iloc[-2] == "ERROR"
-    assert frame["content"].iloc[-1] == "status=503"
+    assert frame["content"].iloc[-1] == "" and frame["status"].iloc[-1] == "503"
 
 
 def test_a_time_of_seconds_and_nanos_is_one_time():
@@ -1502,3 +1499,25 @@ def test_letters_in_a_bracket_as_often_one_as_another_are_no_level():
     for lines in (ways, winds, links):
         frame = parse_lines(lines)
         assert "level" not in frame or frame["level"].isna().all(), lines[0]
+
+
+@pytest.mark.parametrize("level", ["ERROR", None])
+def test_an_empty_null_or_missing_message_under_the_files_message_key_is_an_empty_message(tmp_path, level):
+    def line(i: int) -> str:
+        message = {0: {"msg": ""}, 1: {"msg": None}, 2: {}}.get(i % 10, {"msg": f"user u{i} logged in"})
+        leveled = {"level": level} if level else {}  # a level key or none: an empty message is an event either way
+        return json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", **leveled, **message, "user": f"u{i}"})
+
+    chat = [line(i) for i in range(30)]
+    said = ["" if i % 10 == 0 else "user logged in" for i in range(30)]
+    logfmt = [f'time=2026-12-01T10:00:{i:02d}Z level=error msg="{said[i]}" user=u{i}' for i in range(30)]
+    cells = ["Time,Level,Message,User"] + [f"2026-12-01 10:00:{i:02d},ERROR,{said[i]},u{i}" for i in range(30)]
+    for name, lines in (("chat.jsonl", chat), ("chat.logfmt", logfmt), ("chat.csv", cells)):
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n")
+        frame = parse_logs(path, warn=False)
+        frame = frame[frame["timestamp"].notna()].reset_index(drop=True)
+        empty = frame.index % 10 < (3 if name == "chat.jsonl" else 1)
+        assert not frame["blank"].any() and (frame.loc[empty, "template"] == "<empty>").all(), name
+        assert frame.loc[empty, "user"].tolist() == [f"u{i}" for i in frame.index[empty]], name
+        assert (frame.loc[~empty, "template"] != "<empty>").all(), name
