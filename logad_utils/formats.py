@@ -59,6 +59,10 @@ NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR",
 SYSLOG_LEVELS = {0: "EMERG", 1: "ALERT", 2: "CRIT", 3: "ERROR", 4: "WARNING", 5: "NOTICE", 6: "INFO", 7: "DEBUG"}
 _SYSLOG_LEVEL_KEYS = frozenset({"priority", "severity"})
 _SYSLOG_NAMES = {**NUMERIC_LEVELS, **SYSLOG_LEVELS}
+# logr's JSON (zapr's, klog's --logging-format=json) without a level key: an info line writes its verbosity under
+# v (V(0) info, higher debug), an error line no v but its error (layout._structured reads them as the level).
+VERBOSITY_KEY = "v"
+VERBOSITY_LEVELS = (VERBOSITY_KEY, "err", "error")
 # The common names of a JSON line's message, in the order they are tried.
 # The key Docker's json-file logging driver writes each line of a container's output under.
 DOCKER_KEY = "log"
@@ -513,7 +517,12 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
 def level_name(value, key: str | None = None, syslog: bool = False):
     """A numeric level, as a number or digits, as its name: pino's 30, or under a priority or severity ``key``
     (or with ``syslog``: GELF's level) a syslog severity 0-7 (journald's PRIORITY "3"); an HTTP status under a
-    status key as its class; any other value, a non-finite number or a bool as it is."""
+    status key as its class; a logr verbosity or error (:data:`VERBOSITY_LEVELS`) as its level; any other value,
+    a non-finite number or a bool as it is."""
+    if key == VERBOSITY_KEY and str(value).isdigit():
+        return "INFO" if int(value) == 0 else "DEBUG"
+    if key in VERBOSITY_LEVELS[1:]:
+        return "ERROR"
     if is_status_key(key):
         return HTTP_LEVELS.get(http_status_class(value), value)
     syslog = syslog or (isinstance(key, str) and key.lower() in _SYSLOG_LEVEL_KEYS)

@@ -33,8 +33,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import (IMPLIED_LEVELS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS, ZONE_NAMES,
-                      LogFormat, column_name, http_status_class, is_status_key, level_name, parse_timestamps)
+from .formats import (IMPLIED_LEVELS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS, VERBOSITY_KEY,
+                      VERBOSITY_LEVELS, ZONE_NAMES, LogFormat, column_name, http_status_class, is_status_key,
+                      level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -961,6 +962,7 @@ _WORD = re.compile(r"[^\W\d_]+[,.;:!?]?")
 # The json_key of a format whose objects have no message key (see formats._structured_row).
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
+_MAX_VERBOSITY = 10  # logr's levels of detail, V(0) to V(10) by convention; a larger v is something else
 _DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
 # A line of three or more column names in lower case between single spaces (tab-separated files with a header
 # are delimited; "Backup started by cron" is a sentence).
@@ -1143,6 +1145,13 @@ def _mostly(objs: list[dict], key: str, count: int, accepts) -> bool:
     return bool(values) and sum(map(accepts, values)) >= HEADER_SHARE * min(count, _VALUE_SAMPLE)
 
 
+def _verbosities(objs: list[dict], count: int, n: int) -> bool:
+    """Whether most of the n objects write logr's verbosity (:data:`formats.VERBOSITY_KEY`): a whole number from 0
+    to :data:`_MAX_VERBOSITY` on each, 0 (a plain info line) among them."""
+    values = {str(o[VERBOSITY_KEY]) for o in objs if o.get(VERBOSITY_KEY) is not None}
+    return count >= _KEY_SHARE * n and "0" in values and all(v.isdigit() and int(v) <= _MAX_VERBOSITY for v in values)
+
+
 def _is_number(value) -> bool:
     if isinstance(value, bool):
         return False
@@ -1319,6 +1328,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
                 key, status = status, None
         if key is None and field == "Level" and message in IMPLIED_LEVELS:
             key = IMPLIED_LEVELS[message][0]  # no line writes it: every one has the level the format implies
+        if key is None and field == "Level" and _verbosities(objs, counts[VERBOSITY_KEY], n):
+            key = VERBOSITY_LEVELS  # the first a line has: its verbosity (info), else its error
         if key is None:
             continue
         taken.add(key)

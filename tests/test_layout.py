@@ -1521,3 +1521,24 @@ def test_an_empty_null_or_missing_message_under_the_files_message_key_is_an_empt
         assert not frame["blank"].any() and (frame.loc[empty, "template"] == "<empty>").all(), name
         assert frame.loc[empty, "user"].tolist() == [f"u{i}" for i in frame.index[empty]], name
         assert (frame.loc[~empty, "template"] != "<empty>").all(), name
+
+
+def test_logr_json_without_a_level_key_reads_its_verbosity_and_errors_as_levels():
+    # klog's --logging-format=json (zapr): an info line writes its verbosity v, an error line no v but its err.
+    def line(i: int) -> str:
+        head = {"ts": 1796119200000.0 + i * 731, "caller": "sched/bind.go:51"}
+        if i % 10 == 7:
+            return json.dumps({**head, "msg": "Error binding pod", "err": "node not found", "pod": f"web-{i}"})
+        return json.dumps({**head, "msg": "Bound pod", "pod": f"web-{i}", "v": 2 if i % 4 == 0 else 0})
+
+    lines = [line(i) for i in range(40)]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and frame["level"].tolist()[:8] == ["DEBUG", "INFO", "INFO", "INFO", "DEBUG", "INFO", "INFO",
+                                                        "ERROR"]
+    assert frame["err"].iloc[7] == "node not found" and frame["v"].iloc[1] == "0"
+    # A schema version under v (1 on every line) is no verbosity; a level key (bunyan's v: 0 beside it) stays.
+    versioned = [json.dumps({"ts": 1796119200 + i, "msg": f"job {i} done", "v": 1}) for i in range(40)]
+    assert "level" not in detect_format(versioned).columns
+    bunyan = _json_lines("bunyan")
+    frame, _ = detect_format(bunyan).parse(bunyan)
+    assert frame["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
