@@ -658,13 +658,14 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
     from .formats import PRESETS
 
     if args.detect:
-        from .io import LogInputError, describe_layout, resolve_paths
+        from .io import LogInputError, ReadReport, describe_layout, resolve_paths
 
         # A directory or glob: each file has its own layout; one that cannot be read is said and skipped, as
         # parse skips it, not the end of the listing.
-        problems: list[str] = []
+        report = ReadReport()  # and a folder's files not named like logs, which parse passes over too
+        problems = report.skipped_files
         described = 0
-        for path in (paths := resolve_paths(args.detect, problems)):
+        for path in (paths := resolve_paths(args.detect, problems, report.passed_over)):
             try:
                 lines = [f"{key:13s} {_shown(value)}" for key, value in describe_layout(path).items()]
             except LogInputError as exc:
@@ -676,9 +677,8 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
             described += 1
         if not described:
             raise LogInputError("no readable log file among the inputs: " + "; ".join(problems))
-        for problem in problems:
-            print(f"warning: skipped {_shown(problem)}", file=sys.stderr)
-        return EXIT_PARTIAL if problems else None
+        report.finish()
+        return _finish(report.as_dict())
     for name, fmt in PRESETS.items():
         print(f"{name:12s} {fmt.pattern or '(JSON object per line; --json-key names the message)'}")
 

@@ -173,9 +173,13 @@ class ReadReport:
         for reason in self.skipped_files:
             self.warnings.append(f"skipped {reason}")
         if self.passed_over:
-            names = ", ".join(self.passed_over[:5]) + (", ..." if len(self.passed_over) > 5 else "")
             self.warnings.append(f"{len(self.passed_over)} file(s) in the input folders not named like logs were not "
-                                 f"read ({names}); name them to read them")
+                                 f"read ({_first_names(self.passed_over)}); name them to read them")
+
+
+def _first_names(names: list[str]) -> str:
+    """The first five of ``names``, comma-separated, with ``...`` when there are more."""
+    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
 
 
 def _most(counts: dict[str, int]) -> str:
@@ -304,10 +308,13 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
         own = {p.parent for p in files if p.name in LOGAD_FOLDER_MARKERS}
         files = sorted(p for p in files if not own.intersection(p.parents))
         found = sorted((p for p in files if _is_log_like(p)), key=_oldest_first)
+        others = [shown_path(p) for p in files if not _is_log_like(p) and not _is_hidden_or_labels(p)]
         if not found:
-            raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...)")
+            # Its files are there, only not named like logs: say which, as a user reads them by naming them.
+            named = f"; name its files to read them ({_first_names(others)})" if others else ""
+            raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...){named}")
         if passed_over is not None:
-            passed_over += [shown_path(p) for p in files if not _is_log_like(p) and not _is_hidden_or_labels(p)]
+            passed_over += others
         return found
     if path.is_file():
         return [path]

@@ -444,6 +444,15 @@ def test_format_detection_of_a_folder_lists_every_readable_file_and_names_the_ot
     assert "no readable log file" in capsys.readouterr().err
 
 
+def test_format_detection_of_a_folder_names_the_files_it_passed_over(tmp_path, capsys):
+    # parse and analyze warn that a folder's System-events.csv was not read; formats --detect left it out unsaid.
+    (tmp_path / "a.log").write_text("".join(f"2026-01-01 10:00:{i:02d} INFO app: ok {i}\n" for i in range(30)))
+    (tmp_path / "System-events.csv").write_text("Level,Date and Time,Source\nError,12/3/2026 1:00:00 AM,SCM\n")
+    assert main(["formats", "--detect", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "1 file(s) in the input folders not named like logs were not read" in err and "System-events.csv" in err
+
+
 @pytest.mark.parametrize("argv", [["--contamination", "0.1", "--percentile", "95"], ["--workers", "2"],
                                   ["--method", "bert", "--scorer", "knn"]])
 def test_options_that_do_not_go_together_are_a_usage_error(small_log, tmp_path, argv, capsys):

@@ -387,6 +387,13 @@ def test_bad_inputs_raise_clear_errors(tmp_path, make, message):
         read_logs(make(tmp_path), warn=False)
 
 
+def test_a_folder_of_files_not_named_like_logs_names_them_in_its_error(tmp_path):
+    # It said only "holds no log files" beside a Windows event export, which a user reads by naming it.
+    write(tmp_path / "System-events.csv", b"Level,Date and Time,Source\nError,12/3/2026 1:00:00 AM,SCM\n")
+    with pytest.raises(LogInputError, match=r"holds no log files .*; name its files to read them \(.*System-events"):
+        read_logs(tmp_path, warn=False)
+
+
 def test_empty_file_gives_no_rows_and_a_warning(tmp_path):
     frame = read_logs(write(tmp_path / "a.log", b""), warn=False)
     assert len(frame) == 0
