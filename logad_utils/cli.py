@@ -37,7 +37,8 @@ class CliError(Exception):
 
 
 def _add_input_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs (plain or .gz)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="log files, directories or globs (plain or compressed: gzip, xz, bzip2)")
     _add_format_args(p)
     _add_formula_arg(p)
 

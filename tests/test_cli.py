@@ -90,6 +90,13 @@ def test_help_lists_every_command():
         assert command in proc.stdout
 
 
+def test_help_names_every_compression_read(capsys):
+    # It said "(plain or .gz)", though xz and bzip2 files are read as well (told by their first bytes).
+    with pytest.raises(SystemExit):
+        main(["parse", "--help"])
+    assert "gzip, xz, bzip2" in " ".join(capsys.readouterr().out.split())
+
+
 def test_parse_and_detect_say_times_that_carried_a_zone_are_in_utc(tmp_path, capsys):
     # "12:00:01+01:00" is written as 11:00:01: the output no longer shows the zone, so the summary says it.
     zoned = tmp_path / "zoned.log"
