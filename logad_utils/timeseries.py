@@ -1272,7 +1272,11 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
             # Counts of the stretch shown, not of its buckets (at least a second, or a line, long).
             expected, observed = rate * max(z - a, 1.0), hi - lo
         shown = idx[lo:hi]
-        if len(shown):
+        # A count of several files' lines: no one file's line numbers hold it (the edges of a gap may lie in two).
+        files = len(np.unique(sources[shown])) if kind in ("burst", "drop", "shift") else 1
+        if files > 1:
+            src, first_no, last_no = f"({files} files)", -1, -1
+        elif len(shown):
             src = source_names[sources[shown[0]]]
             same = shown[sources[shown] == sources[shown[0]]]
             # Lines in time order: where the clock steps back, the first in time is not the first in the file.

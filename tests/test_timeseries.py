@@ -797,3 +797,19 @@ def test_times_as_strings_of_two_utc_offsets_read_in_utc():
     assert zoned.str[-6:].unique().tolist() == ["+01:00", "+02:00"]
     pd.testing.assert_frame_equal(find_trends(frame.assign(timestamp=zoned)).alerts, find_trends(frame).alerts)
 
+
+
+def test_a_burst_of_several_files_lines_names_no_one_file():
+    # Two services' logs read together, the same error storming in both at 02:00: the burst of all lines (and of
+    # the error) named the first file's lines and counted both files'.
+    rng = np.random.default_rng(5)
+
+    def service(c, source):
+        steady = [(t, c) for t in rng.uniform(0, 6 * 3600, 5000)]
+        return frame_of(steady + [(7200 + t, 5) for t in rng.uniform(0, 300, 400)], source)
+
+    alerts = find_trends(pd.concat([service(0, "a.log"), service(1, "b.log")], ignore_index=True)).alerts
+    bursts = alerts[alerts["kind"] == "burst"]
+    assert {ALL_LINES, "retry connection"} <= set(bursts["template"])
+    assert (bursts["source"] == "(2 files)").all() and (bursts["first_line_no"] == -1).all()
+
