@@ -228,6 +228,7 @@ class _Occurrences:
     # column: every line) among the files read alongside it (:func:`_file_shares`).
     file_spans: np.ndarray
     file_shares: np.ndarray
+    file_counts: np.ndarray  # (b, f): the lines of each file per bucket
 
 
 @dataclass
@@ -363,7 +364,9 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
     t_lo, t_hi = _file_spans(files, first, last, bounds, lo, hi)
     shares = _file_shares(files, codes, first, last, len(uniques), width)
-    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi, np.column_stack([first, last]), shares)
+    by_file = np.bincount(files * n_buckets + (pos // width).astype(np.int64), minlength=len(first) * n_buckets)
+    occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi, np.column_stack([first, last]), shares,
+                       by_file.reshape(len(first), n_buckets).T)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
 
 
@@ -481,7 +484,7 @@ def _is_seasonal(counts: TemplateCounts, occ: _Occurrences) -> bool:
 
 def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool,
                     skip: np.ndarray | None = None, traffic: np.ndarray | None = None) -> np.ndarray:
-    """Expected lines per full bucket (b, m) of counts ``y`` (b, m) with exposure (b,).
+    """Expected lines per full bucket (b, m) of counts ``y`` (b, m) with exposure (b,), or (b, m) per column.
 
     Fitted on the fully covered buckets not in ``skip`` (b, m); seasonal
     (hour of day, and day of week with two weeks or more) when ``seasonal``,
@@ -489,7 +492,8 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
     full bucket (b,), for the share model of sparse cells; see the module
     docstring.
     """
-    use = (exposure >= 1.0)[:, None] if skip is None else (exposure >= 1.0)[:, None] & ~skip
+    exposure = exposure.reshape(len(y), -1)
+    use = exposure >= 1.0 if skip is None else (exposure >= 1.0) & ~skip
     fit = np.where(use, y, np.nan)
     lam, support = _seasonal(fit, starts) if seasonal else _rolling(fit)
     thin = support < SLOT_MIN_LINES
@@ -502,9 +506,9 @@ def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeInde
     # The mean rate over the buckets fitted stands in where the baseline has nothing to go on, and a tenth of
     # it, or half a line over them, is the floor: a template is never impossible where it was merely not seen
     # before (a storm left out of the fit leaves its template no line there).
-    fitted = np.where(use, exposure[:, None], 0.0).sum(axis=0)
+    fitted = np.where(use, exposure, 0.0).sum(axis=0)
     rate = np.where(fitted > 0, np.where(use, y, 0.0).sum(axis=0) / np.maximum(fitted, 1e-9),
-                    y.sum(axis=0) / max(float(exposure.sum()), 1e-9))
+                    y.sum(axis=0) / np.maximum(exposure.sum(axis=0), 1e-9))
     floor = np.maximum(0.1 * rate, np.where(fitted > 0, 0.5 / np.maximum(fitted, 1e-9), 0.0))
     return np.maximum(np.where(np.isnan(lam), rate, lam), floor)
 
@@ -895,15 +899,10 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, oc
     index = np.arange(b)[:, None]
     seen = (cover > 0) & (index >= life[:, 0]) & (index < life[:, 1])
     y_sums = _cumulative(y)
-    lam = expected_counts(scaled, exposure, counts.starts, seasonal, ~seen | (timed < 1), traffic)
-    phi = _dispersion(y, lam * cover, seen, seen)
-    # Fit again without the buckets the last fit finds extreme: a storm on one day must not
-    # raise the baseline of every other day (nor frequent drops lower it).
-    for _ in range(REFITS):
-        skip = _outliers(y, y_sums, lam * cover, phi) | ~seen
-        lam = expected_counts(scaled, exposure, counts.starts, seasonal, skip | (timed < 1), traffic)
-        phi = _dispersion(y, lam * cover, ~skip, seen)
-    mu = lam * cover
+    if cols[0] < 0 and len(spans) > 1:
+        mu, phi = _files_traffic(files, occ.file_counts, exposure, counts.starts, seasonal)
+    else:
+        mu, phi = _fitted(y, scaled, timed, cover, timed < 1, seen, counts.starts, seasonal, traffic)
     windows = _windows(y_sums, mu, phi, seen, log_cut)
     high, low = windows[True], windows[False]
     flanked: dict = {}
@@ -926,6 +925,43 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, oc
         full = (life[:, 0] == 0) & (life[:, 1] == b)  # new and gone templates have alerts of their own
         out += [(kind, cols[j], *rest) for kind, j, *rest in shifts.alerts(y, weights, ~seen, phi, full)]
     return out
+
+
+def _fitted(y: np.ndarray, scaled: np.ndarray, exposure: np.ndarray, cover: np.ndarray, skip: np.ndarray,
+            seen: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool, traffic: np.ndarray | None
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Expected lines (b, m) of counts y (b, m), the baseline of ``scaled`` (b, m) (:func:`expected_counts` with
+    ``exposure`` and ``traffic``) times ``cover`` (b, m), fitted on the buckets ``seen`` and not in ``skip`` (b, m);
+    and their dispersion (m,)."""
+    y_sums = _cumulative(y)
+    lam = expected_counts(scaled, exposure, starts, seasonal, ~seen | skip, traffic)
+    phi = _dispersion(y, lam * cover, seen, seen)
+    # Fit again without the buckets the last fit finds extreme: a storm on one day must not
+    # raise the baseline of every other day (nor frequent drops lower it).
+    for _ in range(REFITS):
+        out = _outliers(y, y_sums, lam * cover, phi) | ~seen
+        lam = expected_counts(scaled, exposure, starts, seasonal, out | skip, traffic)
+        phi = _dispersion(y, lam * cover, ~out, seen)
+    return lam * cover, phi
+
+
+def _files_traffic(files: np.ndarray, by_file: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray,
+                   seasonal: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Expected lines (b, 1) of every line of several files, the sum of each file's own baseline over the buckets it
+    covers (``files`` (b, f) the share of each bucket it covers, ``by_file`` (b, f) its lines), and their
+    dispersion (1,), the files' own weighted by their expected lines (the variance of a sum is the sum of theirs).
+    One rate shared by the files' mean rates fails where a file's lines come in a few storms: its quiet months,
+    the most buckets, set the rate of a busy file beside it at next to nothing, and its every bucket read as a
+    burst."""
+    mu, spread = np.zeros((len(files), 1)), 0.0
+    block = max(_BLOCK_CELLS // max(len(files), 1), 1)
+    for i in range(0, files.shape[1], block):
+        cover = np.minimum(files[:, i:i + block], exposure[:, None])
+        lines = by_file[:, i:i + block].astype(float)
+        own, phi = _fitted(lines, lines, cover, cover, cover < 1, cover > 0, starts, seasonal, None)
+        mu += own.sum(axis=1, keepdims=True)
+        spread += float(phi @ own.sum(axis=0))
+    return mu, np.array([max(spread / max(float(mu.sum()), 1e-12), 1.0)])
 
 
 def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen: np.ndarray, phi: np.ndarray,

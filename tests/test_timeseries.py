@@ -813,3 +813,20 @@ def test_a_burst_of_several_files_lines_names_no_one_file():
     assert {ALL_LINES, "retry connection"} <= set(bursts["template"])
     assert (bursts["source"] == "(2 files)").all() and (bursts["first_line_no"] == -1).all()
 
+
+def test_short_busy_files_beside_a_long_sparse_one_are_expected_where_they_run():
+    # A package log of 500 days whose lines come in six upgrades, and two services logging steadily for its last
+    # two days: the long log's quiet days set the rate of all lines, and the services' days read as a burst of
+    # all lines (and a service's only message as a burst of its own, expected over the whole log).
+    rng = np.random.default_rng(0)
+    upgrades = [(d * DAY + 14 * 3600 + s, 3) for d in (0, 60, 130, 200, 290) for s in rng.uniform(0, 300, 300)]
+    upgrades += [(500 * DAY + 1200 + s, 3) for s in rng.uniform(0, 20, 300)]
+
+    def service(c, rate, source):
+        return frame_of([(498 * DAY + t, c) for t in rng.uniform(0, 2 * DAY, int(2 * DAY * rate))], source)
+
+    frame = pd.concat([frame_of(upgrades, "pkg.log"), service(1, 1 / 60, "web.log"), service(2, 1 / 90, "api.log")],
+                      ignore_index=True)
+    alerts = find_trends(frame).alerts
+    during = (alerts["start"] >= T0 + pd.Timedelta(days=498)) & (alerts["start"] < T0 + pd.Timedelta(days=500))
+    assert alerts[during].empty
