@@ -107,7 +107,10 @@ The log's start and end, for new and gone, are those of the files that hold
 the template: a file read with others that starts later or ends sooner has
 not gained or lost its templates (each template is modelled over that span).
 Files read side by side share a template by its rate in each: a bucket
-after one of them ended expects only the others' share of its lines.
+after one of them ended expects only the others' share of its lines. All
+lines of several files are expected as the sum of each file's own baseline
+where it runs (a short busy file beside a long sparse one), and an alert
+counting several files' lines names them as ``(N files)``.
 
 ``score`` is −log10 of the alert's probability (silence: the Poisson chance
 of missing that many expected occurrences); ``expected`` and ``observed``
