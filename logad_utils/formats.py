@@ -927,6 +927,8 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     """
     sample = [line for line in lines if line.strip()][:500]
     best = _detect(sample, min_share, exclude, delimited)
+    if best.name == "raw" and sample and all(line[:1].isspace() for line in sample):
+        best = _after_padding(sample, min_share, exclude, delimited)
     if best.name == "raw":
         return best
     best = _with_padding(best, sample)
@@ -1000,16 +1002,34 @@ def _with_padding(fmt: LogFormat, sample: list[str]) -> LogFormat:
     reach = [(line[:1].isspace(), len(line) - len(line.lstrip()) + len(line.split(None, 1)[0])) for line in sample]
     width = max((n for opened, n in reach if not opened), default=0)
     indented = [line.lstrip() for line, (opened, n) in zip(sample, reach) if opened and n <= width]
-    first = FIRST_FIELD.match(fmt.pattern)
-    # Only a field a width pads, and no text but a bracket before it: a word field would take any frame's words.
-    padded = first is not None and re.fullmatch(r"\\?[\[(<]?", first.group(1)) is not None and (
-        first.group(2) in TIME_FIELDS or fmt.field_patterns.get(first.group(2)) in (r"\d+", LEVELS_RE))
-    if not padded or fmt.json_key is not None or fmt.delimiter is not None \
-            or len(indented) < _PADDED_SHARE * len(sample):
+    if not _opens_padded(fmt) or len(indented) < _PADDED_SHARE * len(sample):
         return fmt
     if fmt.parse(indented)[1].mean() < _PADDED_MATCH:
         return fmt
+    return _padded(fmt)
+
+
+def _opens_padded(fmt: LogFormat) -> bool:
+    """Whether a text format opens with a field a width pads (a time, a number, a level), no text but a bracket
+    before it: a word field would take any frame's words."""
+    first = FIRST_FIELD.match(fmt.pattern)
+    return first is not None and re.fullmatch(r"\\?[\[(<]?", first.group(1)) is not None and (
+        first.group(2) in TIME_FIELDS or fmt.field_patterns.get(first.group(2)) in (r"\d+", LEVELS_RE)) \
+        and fmt.json_key is None and fmt.delimiter is None
+
+
+def _padded(fmt: LogFormat) -> LogFormat:
+    """``fmt`` reading its header after any whitespace, named ``<name>+padded``."""
     return replace(fmt, pattern="\\s*" + fmt.pattern, name=fmt.name + PADDED)
+
+
+def _after_padding(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
+    """The text layout of a sample whose every line opens with whitespace, read after it (a first field padded
+    to its width on every line, a ``%6d`` pid: " 55301:20240628:231213.000 ..."); else ``raw``. With no line
+    unpadded, no frame's words can pass for the field, whatever it holds."""
+    found = _detect([line.lstrip() for line in sample], min_share, exclude, delimited)
+    text = found.name != "raw" and found.json_key is None and found.delimiter is None
+    return _padded(found) if text else PRESETS["raw"]
 
 
 def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:

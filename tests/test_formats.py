@@ -356,6 +356,20 @@ def test_a_padded_preset_is_no_longer_named_as_the_preset(tmp_path):
     assert describe_layout(tmp_path / "padded.log")["--format"].startswith("auto (")
 
 
+def test_a_file_whose_every_line_opens_padded_reads_its_header_after_the_padding():
+    # A pid padded to six places on every line (" 55301:20240628:..."): no unpadded line to learn the header from,
+    # the whole file read raw, with no time. Lines that all open with whitespace but hold no header stay raw.
+    lines = [f"{pid:>6}:20240628:2312{i % 60:02d}.000 {'Starting agent' if i % 5 == 0 else f'item {i} sent'}"
+             for i, pid in enumerate([55301, 55302, 9811, 55301] * 10)]
+    fmt = detect_format(lines)
+    assert fmt.name.endswith("+padded") and fmt.pattern.startswith("\\s*")
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and frame["field"].iloc[2] == "9811"
+    assert frame["content"].iloc[1] == "item 1 sent" and frame["event_line_no"].eq(frame["line_no"]).all()
+    prose = [f"    step {i}: copy the files, then check what the tool wrote" for i in range(20)]
+    assert detect_format(prose).name == "raw"
+
+
 def test_rfc3164_lines_with_their_priority_read_as_syslog():
     # The RFC's own example: the priority before the time made the month a field and the dates 1970.
     lines = ["<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
