@@ -19,7 +19,7 @@ import pandas as pd
 from .atomic import OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
-from .formats import PADDED, FormatError, same_layout
+from .formats import PADDED, FormatError, is_inferred, same_layout
 from .io import LogInputError, time_zone
 from .malloc import release_free_memory
 
@@ -279,7 +279,7 @@ def _format_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SID
         return (f"{sides[0]} were read as {', '.join(sorted(fitted))} and {sides[1]} as "
                 f"{', '.join(sorted(scored))}: their messages may not compare")
     # Every inferred layout is named "inferred": where no preset is in common, their format strings tell them apart.
-    if any(name.partition("+")[0] != "inferred" for name in layouts[0] & layouts[1]):
+    if not all(map(is_inferred, layouts[0] & layouts[1])):
         return None
     inferred = [sorted(set(report.get("layouts", {}).values())) for report in (train, data)]
     if all(inferred) and not any(same_layout(a, b) for a in inferred[0] for b in inferred[1]):

@@ -879,6 +879,12 @@ LOGHUB_FORMATS: dict[str, str] = {
 }
 
 
+def is_inferred(name: str) -> bool:
+    """Whether a format's name is an inferred layout's (``inferred``, ``inferred+padded``, ...): every one is named
+    so, and only its format string tells two apart."""
+    return name.partition("+")[0] == "inferred"
+
+
 def same_layout(a: str, b: str) -> bool:
     """Whether two format strings read one layout: the fields of one (numbers aside) are those of the other, in
     order, but for at most one (an optional field that its lines lacked); the text between them may differ."""
@@ -1015,7 +1021,12 @@ def _opens_padded(fmt: LogFormat) -> bool:
     first = FIRST_FIELD.match(fmt.pattern)
     return first is not None and re.fullmatch(r"\\?[\[(<]?", first.group(1)) is not None and (
         first.group(2) in TIME_FIELDS or fmt.field_patterns.get(first.group(2)) in (r"\d+", LEVELS_RE)) \
-        and fmt.json_key is None and fmt.delimiter is None
+        and _is_text(fmt)
+
+
+def _is_text(fmt: LogFormat) -> bool:
+    """Whether ``fmt`` reads a text header: no JSON key, no delimited cells."""
+    return fmt.json_key is None and fmt.delimiter is None
 
 
 def _padded(fmt: LogFormat) -> LogFormat:
@@ -1028,8 +1039,7 @@ def _after_padding(sample: list[str], min_share: float, exclude: Sequence[str], 
     to its width on every line, a ``%6d`` pid: " 55301:20240628:231213.000 ..."); else ``raw``. With no line
     unpadded, no frame's words can pass for the field, whatever it holds."""
     found = _detect([line.lstrip() for line in sample], min_share, exclude, delimited)
-    text = found.name != "raw" and found.json_key is None and found.delimiter is None
-    return _padded(found) if text else PRESETS["raw"]
+    return _padded(found) if found.name != "raw" and _is_text(found) else PRESETS["raw"]
 
 
 def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:

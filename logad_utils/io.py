@@ -28,7 +28,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import DOCKER_KEY, PRESETS, ZONED, LogFormat, detect_format, get_format
+from .formats import DOCKER_KEY, PRESETS, ZONED, LogFormat, detect_format, get_format, is_inferred
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, split_writers)
@@ -131,7 +131,7 @@ class ReadReport:
     def read_as(self, source: str, fmt: LogFormat) -> None:
         """Record the format ``source`` was read as, and an inferred layout's format string."""
         self.formats[source] = fmt.name
-        if fmt.name.partition("+")[0] == "inferred":
+        if is_inferred(fmt.name):
             self.layouts[source] = fmt.describe()
 
     def count_invalid(self, source: str, n: int) -> None:
