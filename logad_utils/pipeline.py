@@ -15,8 +15,6 @@ from .templates import LogTemplateMiner, mine_templates
 # save_model and load_model are importable from here too (see __getattr__ below).
 __all__ = ["parse_logs", "make_detector", "score_table", "LogModel", "METHODS", "KNOWN_GOOD_PERCENTILE"]
 
-SCORE_COLUMNS = ["source", "line_no", "template_id", "score", "is_anomaly"]
-
 Paths = str | os.PathLike | Sequence[str | os.PathLike]
 
 

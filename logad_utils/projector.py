@@ -73,8 +73,6 @@ INFO_FILE = "export_info.json"
 EXPORT_FILES = (TENSORS_FILE, METADATA_FILE, CONFIG_FILE, WEB_CONFIG_FILE, BOOKMARKS_FILE, INFO_FILE)
 EVENT_SUFFIX = ".logad"
 
-STANDARD_COLUMNS = ["message", "pattern", "line_no", "source", "timestamp", "component", "template_id",
-                    "score", "is_anomaly"]
 # Columns people colour by; when too varied, a bucketed "<col>_top" copy is added.
 COLOR_COLUMNS = ("cluster", "component", "label")
 # Lines with equal values here are one point (the first column present wins).
