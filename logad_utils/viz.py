@@ -222,7 +222,7 @@ def plot_k_distance(k_distances: np.ndarray, eps: float | None = None, ax: plt.A
     return ax
 
 
-def _plot_rows(n: int, keep: np.ndarray, max_points: int, random_state: int) -> np.ndarray:
+def _plot_rows(keep: np.ndarray, max_points: int, random_state: int) -> np.ndarray:
     """Sorted row positions to draw: every ``keep`` row, then a seeded uniform sample of the rest up to max_points."""
     always = np.flatnonzero(keep)
     rest = np.flatnonzero(~keep)
@@ -264,8 +264,7 @@ def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes 
     if keep is None:
         keep = cats == special
     usable = np.isfinite(vectors).all(axis=1) & (np.abs(vectors).sum(axis=1) > 0)
-    rows = np.flatnonzero(usable)[_plot_rows(int(usable.sum()), np.asarray(keep, dtype=bool)[usable],
-                                             max_points, random_state)]
+    rows = np.flatnonzero(usable)[_plot_rows(np.asarray(keep, dtype=bool)[usable], max_points, random_state)]
     if len(rows) <= dims:
         raise ValueError(f"need more than {dims} usable rows to plot, got {len(rows)}")
     pca = PCA(n_components=dims, random_state=random_state)
