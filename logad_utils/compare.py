@@ -54,7 +54,7 @@ from scipy.stats import entropy, false_discovery_control
 from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
 from .atomic import file_set, write_table, write_text
-from .report import _STYLE
+from .report import _cards, _page
 from .templates import LogTemplateMiner, mine_templates
 
 __all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "split_at", "compare_frames",
@@ -378,24 +378,20 @@ def render_comparison(comparison: Comparison, title: str = "logad compare") -> s
     cards = {"baseline events": f"{comparison.baseline_events:,}", "target events": f"{comparison.target_events:,}",
              "templates": f"{len(table):,}", "symmetric KL": f"{comparison.divergence:.3f}",
              **{s: comparison.count(s) for s in ("new", "gone", "up", "down")}}
-    card_html = "".join(f'<div class="card">{html.escape(k)}<b>{html.escape(str(v))}</b></div>'
-                        for k, v in cards.items())
     changed = table[table["status"].isin(["up", "down"])]
     size = np.abs(np.log2((changed["target_share"] + 1e-12) / (changed["baseline_share"] + 1e-12)))
     biggest = changed.assign(_size=size).sort_values("_size", ascending=False, kind="stable")
     parts = [f"<h1>{html.escape(title)}</h1>",
              '<p class="sub">Template shares of a target log against a baseline log; templates mined over both. '
              f"Significant: Benjamini–Hochberg adjusted p &lt; {comparison.alpha:g}.</p>",
-             f'<div class="cards">{card_html}</div>',
+             _cards(cards),
              "<p>Overall divergence of the template mix (symmetric Kullback–Leibler, nats): "
              f"<b>{comparison.divergence:.3f}</b> (0 for identical mixes).</p>"]
     for name, rows in (("New templates", table[table["status"] == "new"]),
                        ("Gone templates", table[table["status"] == "gone"]),
                        ("Biggest significant changes", biggest)):
         parts.append(_section(comparison, name, rows.head(SHOWN), len(rows)))
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-            f"<body><main>{''.join(parts)}</main></body></html>")
+    return _page(title, parts)
 
 
 # What write_comparison writes into its folder.
