@@ -365,10 +365,6 @@ class BertEmbedder:
         progress: bool = True,
         normalize: bool = True,
     ):
-        if pooling not in _POOLINGS:
-            raise ValueError(f"pooling must be one of {_POOLINGS}, got {pooling!r}")
-        if batch_size < 1:
-            raise ValueError("batch_size must be >= 1")
         self.model = model
         self.pooling = pooling
         self.max_length = max_length
@@ -395,8 +391,17 @@ class BertEmbedder:
 
     # -- loading
 
+    def _check_params(self) -> None:
+        """ValueError for a pooling or batch size the embedder cannot use: checked on use, not in ``__init__``, so
+        that ``set_params`` is checked too (scikit-learn's convention)."""
+        if self.pooling not in _POOLINGS:
+            raise ValueError(f"pooling must be one of {_POOLINGS}, got {self.pooling!r}")
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+
     def _ensure_loaded(self) -> None:
         """Resolve and load the model once (fails fast with ModelNotAvailable)."""
+        self._check_params()
         if getattr(self, "model_", None) is not None:
             return
         self.model_path_ = resolve_model_path(self.model)

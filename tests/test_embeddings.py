@@ -68,7 +68,7 @@ def test_cls_pooling_differs_from_mean(embedder):
 
 def test_bad_pooling_rejected():
     with pytest.raises(ValueError, match="pooling"):
-        E.BertEmbedder(pooling="max")
+        E.BertEmbedder(pooling="max").fit(MESSAGES)
 
 
 def test_cache_hit_is_identical_and_skips_model(tmp_path, monkeypatch):

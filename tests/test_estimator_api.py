@@ -76,6 +76,17 @@ def test_init_stores_arguments_and_fit_validates():
         DbscanDetector(HashEmbedder(), min_samples=1.5).fit(DOCS)
 
 
+def test_bert_embedder_init_only_stores_and_use_validates():
+    from logad_utils.embeddings import BertEmbedder
+
+    bad = BertEmbedder(pooling="max", batch_size=0)  # no error yet: __init__ only stores, as clone expects
+    assert bad.get_params()["pooling"] == "max" and bad.batch_size == 0
+    with pytest.raises(ValueError, match="pooling must be one of"):
+        bad.fit(["a b"])  # checked before any model loads
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        BertEmbedder().set_params(batch_size=0).embed_unique(["a b"])
+
+
 def test_cli_and_estimators_share_one_rule():
     parse = argument_type(THRESHOLD_CONSTRAINTS, "contamination")
     assert parse("auto") == "auto" and parse("0.1") == 0.1
