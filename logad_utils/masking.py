@@ -131,6 +131,10 @@ _TLD = (
 # which no host name does. Not dev, app or test, which end Python modules (config.settings.dev, myapp.wsgi.app);
 # nor before a "/": a label key (app.kubernetes.io/name) is a name.
 _TLD_DEEP = r"(?:io|ai|co|me|tv|info|biz|us|cloud)"
+# File name extensions that no host name ends with: a dotted name with a digit that ends in one is a file (pager.1.gz,
+# app.2.log), not a host. No country's domain (.pl, .sh, .so) is among them.
+_FILE_EXT = (r"(?:gz|xz|zst|tgz|tar|log|txt|json|xml|ya?ml|conf|cfg|ini|csv|deb|rpm|jar|war|html?|pid|lock|bak"
+             r"|tmp|old|out|err|sock|pem|crt|dat|img|iso)")
 # Where an id may start: not inside a run of letters and digits, nor right after a word's "-" or "_" (a-a-a-...
 # would be tried at every letter), but after a number's (20240312-Xk9pQ2mZ7).
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
@@ -221,7 +225,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
         rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
         rf"|(?<![\w.\-])(?!(?:org|com|net|edu|io|java|javax|android)\.)(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
-        rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}[A-Za-z]{{2,10}}(?![\w\-]|\.\w))",
+        rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}(?!{_FILE_EXT}(?![\w\-]|\.\w))[A-Za-z]{{2,10}}"
+        r"(?![\w\-]|\.\w))",
         "<HOST>",
         False,
     ),

@@ -54,6 +54,9 @@ M = Masker()
     ("getIPv4Address eBPFMapFDsLoaded -Djava.net.preferIPv4Stack=true IpClient.onIPv4ProvisioningFailure",
      "getIPv4Address eBPFMapFDsLoaded -Djava.net.preferIPv4Stack=true IpClient.onIPv4ProvisioningFailure"),
     ("query 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa IN PTR", "query <HOST> IN PTR"),
+    # A dotted name with a digit that ends in a file extension is a file (a man page, a rotated log), not a host.
+    ("--slave /usr/share/man/man1/pager.1.gz pager.1.gz, app.2.log and node1.cluster.lan",
+     "--slave <PATH> pager.<NUM>.gz, app.<NUM>.log and <HOST>"),
     # Newer suffixes end a host after two labels; a package that deep opens with its reversed domain.
     ("server: blog.example.io, via api.staging.co:443 (x.app, java.io, org.apache.commons.io, java.io.File)",
      "server: <HOST>, via <HOST>:<NUM> (x.app, java.io, org.apache.commons.io, java.io.File)"),
