@@ -617,6 +617,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
         blank |= np.fromiter((line in fmt.preamble for line in lines), dtype=bool, count=len(lines))
     if fmt.comment:  # a W3C or Zeek log's directives: no event
         blank |= np.fromiter((line.startswith(fmt.comment) for line in lines), dtype=bool, count=len(lines))
+    blank |= np.fromiter((line[:3] == "-- " and _SPAN_NOTE.fullmatch(line) is not None for line in lines),
+                         dtype=bool, count=len(lines))
     # A JSON object or a delimited record is read whole, then its cells cut: its time and level may come after
     # a long message. A text header is at the start, where the cut line keeps it.
     fields, matched = fmt.parse(whole if fmt.json_key is not None else lines)
@@ -807,6 +809,8 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline,
         yield current
 
 
+# A journal export's notes on its own span, not events of the log: journalctl opens its text with one.
+_SPAN_NOTE = re.compile(r"-- (?:(?:Journal begins|Logs begin) at .*|No entries) --\s*")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
 
 

@@ -603,6 +603,18 @@ def test_a_journal_separator_is_an_event_of_its_own_and_a_crash_keeps_the_time_o
         assert pd.isna(frame["event"].iloc[5]) == own
 
 
+def test_a_journal_exports_note_on_its_span_is_no_event_but_a_boot_is(tmp_path):
+    # journalctl opens its text with a note on the span it holds: flagged as the top anomaly of each export, and
+    # "gone" when two exports were compared. A boot, which the journal writes so too, stays an event.
+    for note in ("-- Journal begins at Mon 2024-01-15 08:00:00 UTC, ends at Tue 2024-01-16 20:00:00 UTC. --",
+                 "-- Logs begin at Mon 2024-01-22 08:00:00 UTC, end at Tue 2024-01-23 20:00:00 UTC. --",
+                 "-- No entries --"):
+        lines = [note, "-- Boot 3f1c2a6e8b1f --"] + [_head(i) for i in range(3)]
+        frame = read_logs(_write(tmp_path, lines), warn=False)
+        assert frame["blank"].tolist() == [True, False, False, False, False], note
+        assert frame["raw"].tolist() == lines and frame["line_no"].tolist() == [1, 2, 3, 4, 5]
+
+
 def test_a_trace_under_a_syslog_priority_is_one_event():
     # The priority's severity is the transport's, stamped on every line: the header gives no level of the
     # program's, so the trace's lines under it join their event as under syslog without a priority.
