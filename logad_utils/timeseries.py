@@ -846,7 +846,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
         if kind in ("new", "gone"):
             life[c, 0 if kind == "new" else 1] = int(a // width) + (kind == "gone")
     # Long windows against their neighbours, on logs whose baseline is a rolling median (Bonferroni apart).
-    n_flank = (len(tested) + 1) * sum(-(-b // w) for w in FLANK_SCALES if 2 * w <= b)
+    n_flank = (len(tested) + 1) * sum(-(-b // w) for w in _flank_scales(counts))
     flank_cut = None if seasonal or not n_flank else np.log(alpha / n_flank)
     raw += _block_alerts(counts, np.array([-1]), life[[-1]], occ, seasonal, log_cut, expected,
                          flank_cut=flank_cut)
@@ -863,10 +863,11 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
                              flank_cut)
     alerts = [(kind, c, a * width, min(z * width, occ.hi), score, e, o) for kind, c, a, z, score, e, o in raw]
     # Outages last: an outage a later rule leaves out (a routine drop of all lines) explains no template's drop.
-    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap), not seasonal)
+    alerts = _without_routine_alerts(_without_explained_drops(alerts + gap), not seasonal,
+                                     width if counts.timed else None)
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
-    alerts = _without_outage_drops(alerts, width)
+    alerts = _without_startup_bursts(_without_outage_drops(alerts, width), occ.file_spans[:, 0], width)
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -912,7 +913,7 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, oc
     if flank_cut is not None:
         # Fills the rolling baseline in where a long window stands out from both its neighbours.
         others = counts.column(-1)[:, None] - (y if cols[0] >= 0 else 0.0)
-        flanked = _flank_windows(y, others, cover, seen, phi, flank_cut)
+        flanked = _flank_windows(y, others, cover, seen, phi, flank_cut, _flank_scales(counts))
         mu = _with_flank_baseline(mu, flanked, cover)
     out = []
     for j, c in enumerate(cols.tolist()):
@@ -967,9 +968,18 @@ def _files_traffic(files: np.ndarray, by_file: np.ndarray, exposure: np.ndarray,
     return mu, np.array([max(spread / max(float(mu.sum()), 1e-12), 1.0)])
 
 
+def _flank_scales(counts: TemplateCounts) -> list[int]:
+    """The lengths of :data:`FLANK_SCALES` (buckets) tested against their sides: half the log at most and, with
+    times, under a quarter of a day: a longer rise in a log of under two days is what a day's busy hours look like,
+    and one day cannot tell them from a burst."""
+    b = counts.matrix.shape[0]
+    longest = DAY / 4 / counts.bucket if counts.timed else np.inf
+    return [w for w in FLANK_SCALES if 2 * w <= b and w < longest]
+
+
 def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen: np.ndarray, phi: np.ndarray,
-                   log_cut: float) -> dict[int, list[tuple[int, int, float]]]:
-    """Column → [(start, end, rate of the busier side)] of the windows of :data:`FLANK_SCALES` (no two
+                   log_cut: float, scales: list[int]) -> dict[int, list[tuple[int, int, float]]]:
+    """Column → [(start, end, rate of the busier side)] of the windows of ``scales`` (:func:`_flank_scales`; no two
     overlapping, most significant first) whose rate stands out from the windows half as long on either side,
     both, by ``SHIFT_RATIO`` or more, by as much beyond the ``others`` (b, m) lines' change (a busy hour of all
     the traffic is no burst of one template), and from all but one other window of its length (a batch job's
@@ -985,7 +995,7 @@ def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen
     ce, cs = _cumulative(np.where(seen, exposure, 0.0)), _cumulative(seen.astype(float))
     found, rates = [], {}
     big = np.log(SHIFT_RATIO)
-    for w in (w for w in FLANK_SCALES if 2 * w <= b):
+    for w in scales:
         f = w // 2  # a side half as long: a storm of half the log still has a window holding it whole
         a = np.arange(f, b - w - f + 1)
         inside = (cs[a + w + f] - cs[a - f]) == w + 2 * f
@@ -1184,14 +1194,29 @@ def _without_explained_drops(alerts: list[tuple]) -> list[tuple]:
             or not any(c == al[1] and a <= al[3] and al[2] <= z for c, a, z in quiet)]
 
 
+def _outages(alerts: list[tuple]) -> list[tuple[float, float, float]]:
+    """(start, end, observed share of the expected) of the drops of all lines to ``OUTAGE_SHARE`` or less."""
+    return [(a, z, o / max(e, 1e-12)) for kind, c, a, z, _, e, o in alerts
+            if kind == "drop" and c == -1 and o <= OUTAGE_SHARE * e]
+
+
+def _without_startup_bursts(alerts: list[tuple], firsts: np.ndarray, width: float) -> list[tuple]:
+    """Bursts of two buckets of ``width`` at most that begin in the bucket where lines begin (a file's first line,
+    ``firsts`` (f,), or an outage's end, or the bucket before, which the outage may hold) are a service starting,
+    left out: it writes its start-up lines all at once each time it starts, and the outage (or the log's opening)
+    says it stopped. A storm that goes on longer, or starts once the lines are back, stays."""
+    begins = np.concatenate([np.floor(firsts / width) * width, [z for _, z, _ in _outages(alerts)]])
+    return [al for al in alerts if not (al[0] == "burst" and al[3] - al[2] <= 2 * width
+                                        and np.any((begins >= al[2]) & (begins - al[2] <= width)))]
+
+
 def _without_outage_drops(alerts: list[tuple], width: float) -> list[tuple]:
     """Drops and silences of a template within an outage (half their span or more) and back with its lines (by
     the outage's end, a bucket of ``width`` and one of its own gaps), that fell no more than ``SHIFT_RATIO``
     beyond all lines, are left out: a service down for two hours is one outage, not a drop of each of its
     messages. An outage: a drop of all lines to ``OUTAGE_SHARE`` of their expected count or less (where the
     traffic only thinned, which messages thinned is worth its alerts)."""
-    outages = [(a, z, o / max(e, 1e-12)) for kind, c, a, z, _, e, o in alerts
-               if kind == "drop" and c == -1 and o <= OUTAGE_SHARE * e]
+    outages = _outages(alerts)
 
     def within(al: tuple) -> bool:
         kind, c, a, z, _, e, o = al
@@ -1204,13 +1229,14 @@ def _without_outage_drops(alerts: list[tuple], width: float) -> list[tuple]:
     return [al for al in alerts if not within(al)]
 
 
-def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
+def _without_routine_alerts(alerts: list[tuple], rolling: bool, width: float | None = None) -> list[tuple]:
     """Bursts (drops) of a template that recur at a regular period are its routine, as a regular template is
     (the silence rule): at least ``MIN_ROUTINE`` of them, the 10th to 90th percentiles of the gaps between their
     starts within half and twice the median gap, and one in at least half of the periods from the first to the
     last. A batch job every two hours in a log of less than two days has no daily profile to expect it by.
     Without a daily profile (``rolling``), a template's drops may also come in pairs, two a period: those a
     rolling baseline shows at both edges of a job's long pause (:func:`_paired`); those off its two places stay.
+    With times (``width``: the bucket), those a whole number of days apart are a daily routine (:func:`_daily`).
     """
     starts: dict[tuple, list[float]] = {}
     for kind, c, a, *_ in alerts:
@@ -1221,9 +1247,21 @@ def _without_routine_alerts(alerts: list[tuple], rolling: bool) -> list[tuple]:
         times = np.sort(times)
         if _recur(times):
             routine |= {(kind, c, a) for a in times}
-        elif rolling and kind == "drop":
+            continue
+        if rolling and kind == "drop":
             routine |= {(kind, c, a) for a in times[_paired(times)]}
+        if rolling and width is not None:
+            routine |= {(kind, c, a) for a in times[_daily(times, width)]}
     return [al for al in alerts if (al[0], al[1], al[2]) not in routine]
+
+
+def _daily(times: np.ndarray, width: float) -> np.ndarray:
+    """Which start times (n,) in seconds have another a whole number of days from them, to a bucket ``width``:
+    a log of under two days holds a nightly job's runs once or twice, too few for a period, and the same time of
+    day is the period a job keeps."""
+    apart = np.abs(times[:, None] - times[None, :])
+    days = np.round(apart / DAY.total_seconds())
+    return ((days >= 1) & (np.abs(apart - days * DAY.total_seconds()) <= width)).any(axis=1)
 
 
 def _recur(times: np.ndarray) -> bool:

@@ -594,6 +594,56 @@ def test_an_outage_off_a_batch_jobs_two_places_is_still_a_drop():
     assert len(_without_routine_alerts(alerts, rolling=False)) == len(alerts)  # a daily profile expects them
 
 
+def _steady_events(rng, span, rates=((0, 0.5), (1, 0.3), (2, 0.1)), start=0.0):
+    """(seconds, template id) of steady templates at ``rates`` lines/s over ``span`` seconds from ``start``."""
+    return [(t, c) for c, rate in rates for t in start + rng.uniform(0, span, rng.poisson(rate * span))]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_services_start_up_lines_after_a_stop_are_no_burst(seed):
+    # 12 hours of a service stopped 06:00-06:30; it writes 40 start-up lines in 20 s when it starts and again when
+    # it comes back. Both starts were bursts (of the start-up message and of all lines); the stop is the alert.
+    rng = np.random.default_rng(seed)
+    events = [(t, c) for t, c in _steady_events(rng, 12 * 3600.0) if not 6 * 3600 <= t < 6.5 * 3600]
+    events += [(t, 5) for at in (0.0, 6.5 * 3600) for t in at + rng.uniform(0, 20, 40)]
+    alerts = find_trends(frame_of(events)).alerts
+    assert "burst" not in alerts["kind"].tolist()
+    assert ((alerts["kind"] == "drop") & (alerts["template_id"] == -1)).any()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_daytime_of_a_one_day_log_is_no_burst(seed):
+    # One day of sessions (busy by day, PROFILE) beside a steady message: without two days the busiest message's
+    # ten busy hours stood out from the nights on both sides of them, one long burst 08:00-19:00. (An hour busier
+    # than the rolling median, as 17:00 is on seed 2, may still be one.)
+    rng = np.random.default_rng(seed)
+    sessions = traffic(1, rng, scale=5.0)
+    events = [(t, 1) for t in sessions] + [(t + 40, 2) for t in sessions if t + 40 < DAY]
+    events += [(t, 0) for t in np.arange(3.0, DAY, 600.0)] + _steady_events(rng, DAY, ((3, 0.02),))
+    alerts = find_trends(frame_of(events)).alerts
+    bursts = alerts[(alerts["kind"] == "burst") & (alerts["template"] == "card inserted")]
+    assert ((bursts["end"] - bursts["start"]) < pd.Timedelta("6h")).all()
+
+
+@pytest.mark.parametrize("hours", [30, 40])
+def test_a_nightly_job_seen_twice_in_a_short_log_is_routine(hours):
+    # A job writes 600 lines from 02:00 for 20 minutes each night; a log of under two days holds two runs, too few
+    # for a period, and both were bursts of it. The same time of day is the period a job keeps.
+    rng = np.random.default_rng(0)
+    events = _steady_events(rng, hours * 3600.0)
+    events += [(t, 4) for d in range(2) for t in d * DAY + 7200 + rng.uniform(0, 1200, 600)]
+    assert "burst" not in kinds(find_trends(frame_of(events)), "config reload")
+
+
+def test_bursts_a_day_apart_but_off_the_hour_are_no_routine():
+    from logad_utils.timeseries import _without_routine_alerts
+
+    alerts = [("burst", 4, a, a + 600.0, 9.0, 1.0, 600.0) for a in (7200.0, DAY + 7200.0 + 3600)]
+    assert len(_without_routine_alerts(alerts, rolling=True, width=60.0)) == 2
+    assert _without_routine_alerts(alerts[:1] + [alerts[0][:2] + (DAY + 7200.0,) + alerts[0][3:]], rolling=True,
+                                   width=60.0) == []
+
+
 @pytest.mark.parametrize("seed", [0, 2, 7])
 def test_outages_at_irregular_times_are_no_routine(seed):
     # A flaky upstream: one template stops 9 times for 15-30 minutes, at random. Summed two by two, the gaps
