@@ -150,7 +150,10 @@ _UNIT_TIME = (
     r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?"
     r"|nanoseconds?|microseconds?|milliseconds?)"
 )
-_PATH_CH = r"[\w.\-@%+~=*]"
+# A full stop after a letter or digit that ends the text ends its sentence ("Deleted log /data/x.log."); one
+# before more words may be the file's (HDFS' "allocateBlock: /user/x/part-00590. blk_..."), one after "/" or "."
+# is the path's (/a/b/., ../..).
+_PATH_CH = r"(?:[\w\-@%+~=*]|\.(?!\s*+$)|(?<!\w)\.)"
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 # Where the rules that promised not to start at a plain word are skipped: a word glued to "+" is none either

@@ -113,6 +113,16 @@ def test_numbers_grouped_in_thousands_are_one_number_and_lists_stay_lists():
     assert M.mask_many(texts) == [M.mask(t) for t in texts]
 
 
+def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
+    # The period stays a constant of the template, as Loghub-2.0 writes "... <*>." (it was part of <PATH>).
+    assert M.mask("Deleted log /var/lib/kafka/data/orders-1/0000.log.deleted.") == "Deleted log <PATH>."
+    assert M.mask("see ./conf/x.yml.") == "see <PATH>."
+    # Before more words it may be the file's: Loghub-2.0 reads HDFS' as part of the value ("allocateBlock: <*> <*>").
+    assert M.mask("allocateBlock: /user/rand/part-00590. blk_-17") == "allocateBlock: <PATH> <ID>"
+    # A dot after "/" or "." is the path's own.
+    assert M.mask("in /a/b/. and ../.. and /a/.hidden/b.") == "in <PATH> and <PATH> and <PATH>."
+
+
 def test_module_level_mask_uses_default_rules():
     assert mask("port 22") == "port <NUM>"
 
