@@ -397,6 +397,9 @@ _MARK = re.compile(r"[^\w\s\[\]()|]")
 # trace, CUPS' X for emergency). These letters tell a level; once told, any letter is one (CUPS' d: debug2).
 _LETTER_LEVEL = re.compile(r"[VTDINWEFACX]")
 _LETTER_FIELD = "[A-Za-z]"
+# A name a program gives a level of its own ("Perf:", "Config:"): a capitalised word, before a colon.
+_CAPITAL_WORD = re.compile(r"[A-Z][a-z]+")
+_WORD_LEVEL_FIELD = LEVELS_RE + "|" + _CAPITAL_WORD.pattern
 # A mark in parentheses, as Xorg writes its levels: "(II)", "(WW)", "(EE)", "(==)", "(**)". A doubled capital or
 # symbols only: "(OK)", "(GC)" opening messages are words.
 _PAREN_MARK = re.compile(r"([A-Z])\1|[^\w\s()]{1,3}")
@@ -431,7 +434,8 @@ def _elements(rest: str) -> list[_Element]:
                 bare = m.group(4) is None and m.group(5) is None
                 letter = m.group(2) if bare and _LETTER_LEVEL.fullmatch(m.group(2)) else None
                 detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
-                          _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter)
+                          _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter,
+                          bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -455,7 +459,8 @@ def _elements(rest: str) -> list[_Element]:
             break
         else:
             break  # only whitespace left
-        if out[-1].kind == "component" and not out[-1].detail[5]:  # a level letter may come before the name
+        # A level letter, or a capitalised word that may be a level (_level_words), may come before the name.
+        if out[-1].kind == "component" and not any(out[-1].detail[5:]):
             break
     return out
 
@@ -482,6 +487,12 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             paren = first.kind == "paren"
             header.append((_Element("mark", first.spaced, (paren,)), paren and len(marked) < len(alive)))
             alive = marked
+            continue
+        worded = _level_words(per_line, alive, place, need)
+        if worded:
+            alive = worded
+            header.append((_Element("level", per_line[alive[0]][place].spaced, ("", "", ":", False, False, True)),
+                           False))
             continue
         kind, n = kinds.most_common(1)[0]
         bracketed = _at(per_line, alive, place, _bracketed)
@@ -574,6 +585,18 @@ def _level_letters(letters: set) -> bool:
     """Whether the letters lines write at one place (None: a line writes no letter there) take turns as levels do,
     info or warning among them: drive letters ("C:", "D:") are names."""
     return None not in letters and len(letters) > 1 and bool(letters & {"I", "W"})
+
+
+def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:
+    """The alive lines with a level word and a colon at ``place`` or a capitalised word and a colon, when they are
+    ``need`` lines, level words on :data:`_OPTIONAL_SHARE` of them, and a component follows on ``need``; else []."""
+    leveled = _at(per_line, alive, place, lambda e: e.kind == "level" and e.detail[:3] == ("", "", ":"))
+    worded = _at(per_line, alive, place, lambda e: e.kind == "component" and e.detail[6])
+    both = sorted(leveled + worded)
+    if not worded or len(leveled) < _OPTIONAL_SHARE * len(alive) or len(both) < need or \
+            len(_at(per_line, both, place + 1, lambda e: e.kind == "component")) < need:
+        return []
+    return both
 
 
 def _word_before_level(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> bool:
@@ -678,7 +701,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         if element.kind == "level":
             opening, closing, colon, padded = element.detail[:4]
             name = names("Level")
-            patterns[name] = _LETTER_FIELD if element.detail[4:] == (True,) else LEVELS_RE
+            patterns[name] = (_LETTER_FIELD if element.detail[4:] == (True,) else
+                              _WORD_LEVEL_FIELD if element.detail[4:] == (False, True) else LEVELS_RE)
             bare = "?" if optional else ""  # brackets some lines write and others not
             out += (gap + re.escape(opening) + bare + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing)
                     + bare + colon)

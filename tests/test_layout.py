@@ -825,6 +825,21 @@ def test_a_bracket_of_mostly_level_words_is_the_level_with_the_other_words_kept(
     assert frame["content"].tolist()[:2] == ["job 0 done", "job 1 done"]
 
 
+def test_a_capitalised_word_taking_turns_with_level_words_before_a_component_is_the_level():
+    # A program's own level names ("Perf", "Config") beside the usual ones, each followed by a module and a colon:
+    # the place is the level on every line, and the module is the component, not part of the message.
+    levels = ["Perf", "Info", "Perf", "Notice", "Config", "Warning", "Perf", "Error"]
+    lines = [f"[51{i % 3} - Main] 2026-12-01 10:{i // 60:02d}:{i % 60:02d} {levels[i % 8]}: mod{i % 4}: job {i} done"
+             for i in range(80)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == [levels[i % 8] for i in range(80)]
+    assert frame["component"].tolist()[:2] == ["mod0", "mod1"]
+    assert frame["content"].tolist()[:2] == ["job 0 done", "job 1 done"]
+    # A capitalised word with no level word beside it names a component, as before.
+    plain = [f"2026-12-01 10:00:{i:02d} {('Kernel', 'Server')[i % 2]}: job {i} done" for i in range(40)]
+    assert "level" not in parse_lines(plain) or parse_lines(plain)["level"].isna().all()
+
+
 def test_objects_without_a_message_key_read_their_keys_as_the_message():
     def event(i, name="GetObject", error=None):
         return json.dumps({"eventTime": f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}Z", "eventName": name,
