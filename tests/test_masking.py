@@ -428,3 +428,11 @@ def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
     assert M.mask("wrote logs_2024-01-16T10:00:00.123.log") == "wrote <ID>.log"
     # A port after an instance name stays apart: only an ISO time ("T" and two digits) carries on.
     assert M.mask("to worker-1:8080 and part-00000:12") == "to <ID>:<NUM> and <ID>:<NUM>"
+
+
+def test_a_uuid_cut_after_its_first_groups_is_one_id():
+    # Cluster members named by their UUID's first groups: the whole token varies, the last group too.
+    assert M.mask("to 593cc2ee-dc9f (tcp) from 4b1a01b1-a0ad, node 0ed3c24d-ecaa-1f2e") == \
+        "to <HEX> (tcp) from <HEX>, node <HEX>"
+    # A longer or shorter group after it is another token.
+    assert M.mask("build 4b1a01b1-x86 4b1a01b1-abcde") == "build <HEX>-x86 <HEX>-abcde"
