@@ -787,7 +787,7 @@ def lean_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, raw_keys
     distinct text once per chunk.
     """
     n = len(chunk)
-    line_no = chunk["line_no"].to_numpy(dtype=np.int64)
+    line_no = _narrow_line_numbers(chunk["line_no"])
     source = str(chunk["source"].iloc[0])  # a chunk is part of one file
     first = (keys["line_no"].to_numpy()[ids] == line_no) & (keys["source"].to_numpy(dtype=object)[ids] == source)
     keep = first | np.asarray(raw_keys, dtype=bool)[ids]
@@ -804,9 +804,14 @@ def lean_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, raw_keys
         rows["timestamp"] = stamps.view("datetime64[ns]")
     if "event_line_no" in layout.dtypes:
         # A file without multi-line events: each line is its own event.
-        rows["event_line_no"] = chunk["event_line_no" if "event_line_no" in chunk else "line_no"].to_numpy(
-            dtype=np.int64)
+        rows["event_line_no"] = _narrow_line_numbers(chunk["event_line_no" if "event_line_no" in chunk else "line_no"])
     return pd.DataFrame(rows)
+
+
+def _narrow_line_numbers(values: pd.Series) -> np.ndarray:
+    """Line numbers (n,) as int32 where they fit: two such columns are a lean frame's widest but its times."""
+    numbers = values.to_numpy(dtype=np.int64)
+    return numbers.astype(np.int32) if len(numbers) and numbers.max() < 2 ** 31 and numbers.min() >= 0 else numbers
 
 
 def _categorical(texts: pd.Series) -> pd.Categorical:
