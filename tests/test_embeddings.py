@@ -66,6 +66,16 @@ def test_cls_pooling_differs_from_mean(embedder):
     assert np.abs(cls - mean).max() > 1e-2
 
 
+def test_idle_openmp_threads_sleep_unless_the_user_chose(monkeypatch):
+    monkeypatch.setenv("OMP_WAIT_POLICY", "")  # restored (unset) after the test
+    monkeypatch.delenv("OMP_WAIT_POLICY")
+    E._pick_device("cpu")
+    assert E.os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    E._pick_device("cpu")
+    assert E.os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+
+
 def test_bad_pooling_rejected():
     with pytest.raises(ValueError, match="pooling"):
         E.BertEmbedder(pooling="max").fit(MESSAGES)
