@@ -167,7 +167,7 @@ def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     """The wildcard of a span with the punctuation that opens every run's first token and closes every run's
     last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``)."""
     opens = commonprefix([re.match(r"[^\w<]*", run[0]).group() for run in runs])
-    closes = commonprefix([re.search(r"\W*$", run[-1]).group()[::-1] for run in runs])[::-1]
+    closes = commonprefix([re.search(r"[^\w>]*$", run[-1]).group()[::-1] for run in runs])[::-1]
     return f"{opens}{WILDCARD}{closes}"
 
 

@@ -944,6 +944,11 @@ def test_a_run_in_brackets_is_one_value_from_three():
                 for i in range(3)]
     assert LogTemplateMiner().fit(numbered).templates_["template"].tolist() == [
         "pool thread named [<*>] exited cleanly now"]
+    # Nor one that closes with a variable: [<*>], not [<*>>].
+    closing = [f"pool thread named [{n} {i}] exited cleanly now" for n in ("worker", "io pool", "a b c")
+               for i in range(3)]
+    assert LogTemplateMiner().fit(closing).templates_["template"].tolist() == [
+        "pool thread named [<*>] exited cleanly now"]
     # Unbracketed, three names are too few.
     assert len(set(LogTemplateMiner().fit_transform([m.replace("[", "").replace("]", "") for m in messages]))) == 3
 
