@@ -171,6 +171,11 @@ def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     return f"{opens}{WILDCARD}{closes}"
 
 
+def _values(run: Sequence[str]) -> int:
+    """How many values a run stands for at least: a bare ``<*>`` was mined from two or more, a run of words is one."""
+    return 2 if len(run) == 1 and run[0] == WILDCARD else 1
+
+
 def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> dict[int, int]:
     """``root`` (merged cluster -> surviving one) with surviving clusters whose templates read the same made
     one, the lowest id kept: two clusters may differ in where mining put a wildcard and show the same text
@@ -1026,22 +1031,30 @@ class LogTemplateMiner:
         """Write each ``<*>`` of the surviving ``templates`` as the text its messages' tokens there all share
         around it (:class:`_Around`: ``user=<*>`` where each has ``user=``). Mining and merging compare a
         wildcard as a bare ``<*>``: its text would keep templates that differ elsewhere apart. A span's
-        ``<*>`` stays bare; past it, a message's tokens are read from its end."""
+        ``<*>`` keeps its edges (:func:`_run_edges`), or when bare takes those its messages' runs all share (a
+        bare ``<*>`` merged in hid its values' brackets); past it, a message's tokens are read from its end."""
         around: dict[int, dict[int, _Around]] = {}
         for c, tokens in templates.items():
             holes = {i: _Around() for i, t in enumerate(tokens) if t == WILDCARD and i != spans.get(c)}
             if holes and c not in root:
                 around[c] = holes
+        edges: dict[int, Sequence[str] | None] = {c: None for c, i in spans.items()
+                                                  if c not in root and templates[c][i] == WILDCARD}
         for text, c in cluster_of.items():
             c = root.get(c, c)
             holes = around.get(c) if c >= 0 else None
-            if holes:
+            if holes or c in edges:
                 tokens = self._tokenize(text)
                 shift = len(tokens) - len(templates[c])
-                for i, shared in holes.items():
+                for i, shared in (holes or {}).items():
                     shared.add(tokens[i + shift if i > spans.get(c, len(tokens)) else i])
+                if c in edges:
+                    run = (tokens[spans[c]], tokens[spans[c] + shift])
+                    edges[c] = _run_edges([edges[c] or run, run]).split(WILDCARD)
         for c, holes in around.items():
             templates[c] = tuple(holes[i].text() if i in holes else t for i, t in enumerate(templates[c]))
+        for c, (opens, closes) in edges.items():  # each surviving cluster has messages: a run each
+            templates[c] = (*templates[c][:spans[c]], f"{opens}{WILDCARD}{closes}", *templates[c][spans[c] + 1:])
 
     def _merge_pass(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                     parent: dict[int, int], alive: set[int], is_parameter, taken: dict[str, set[str]]) -> None:
@@ -1223,7 +1236,7 @@ class LogTemplateMiner:
         tokens from twice ``slot_min_values`` runs (:meth:`_runs`). Runs of
         UPPER_CASE words alone are states. The largest groups go first, then the shortest runs."""
         fewest = min(2 * self.slot_min_values, max(self.slot_min_values - 1, 3))
-        if len(alive) < fewest:
+        if len(alive) < 2:  # a bare <*> counts twice (_values): two clusters may hold three values
             return
         ends: dict[tuple, int] = {}  # (id of the tokens before, one more token) -> id: each start and end once
         around: dict[int, tuple[list[int], list[int]]] = {}
@@ -1236,6 +1249,10 @@ class LogTemplateMiner:
             around[c] = heads, tails
         # A run's group needs as many clusters with its start and with its end: most runs have neither.
         shared = Counter(e for heads, tails in around.values() for e in {*heads, *tails})
+        for c, (heads, tails) in around.items():  # and a bare <*> there holds two values or more
+            for i in (i for i, t in enumerate(templates[c]) if t == WILDCARD):
+                shared[heads[i]] += 1
+                shared[tails[len(keys[c]) - i - 1]] += 1
         groups: dict[tuple, list[tuple[int, int, bool]]] = defaultdict(list)
         for c, (heads, tails) in around.items():
             n = len(keys[c])
@@ -1244,7 +1261,8 @@ class LogTemplateMiner:
                 if shared[tails[n - i - m]] >= fewest:
                     groups[i, heads[i], tails[n - i - m]].append((c, m, closed))
         order = sorted(((len(members), -sum(m for _, m, _ in members), key) for key, members in groups.items()
-                        if len(members) >= fewest and len({m for _, m, _ in members}) > 1), reverse=True)
+                        if sum(_values(templates[c][key[0]:key[0] + m]) for c, m, _ in members) >= fewest
+                        and len({m for _, m, _ in members}) > 1), reverse=True)
         for _, _, key in order:
             i = key[0]
             runs = [(c, m, shut) for c, m, shut in groups[key] if c in alive and c not in self._span_at]
@@ -1258,7 +1276,8 @@ class LogTemplateMiner:
             need = max(self.slot_min_values - 1, 3) if closed and not long else 2 * self.slot_min_values
             prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
             states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
-            if len(members) < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
+            values = sum(_values(templates[c][i:i + m]) for c, m in members)
+            if values < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
                 continue
             ids = [c for c, _ in members]
             keep, after = ids[0], len(templates[ids[0]]) - i - members[0][1]

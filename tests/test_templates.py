@@ -953,6 +953,20 @@ def test_a_run_in_brackets_is_one_value_from_three():
     assert len(set(LogTemplateMiner().fit_transform([m.replace("[", "").replace("]", "") for m in messages]))) == 3
 
 
+def test_a_run_in_brackets_where_single_values_make_a_wildcard_is_one_value():
+    # A state's name in brackets: one token in most lines, a command with options in a few. The single names
+    # already make [<*>] (two values or more), so one run of words beside them is the third value.
+    names = ["python3-pip", "nginx", "curl", "vim", "git", "htop"]
+    messages = [f"Running state [{n}] at time 10:00:0{k}" for k, n in enumerate(names)]
+    messages.append("Running state [/usr/bin/pip install --noinput] at time 10:00:09")
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ["Running state [<*>] at time <DATETIME>"]
+    # Two runs of words, with no single values, stay apart; so do a word that is one value and a run beside it.
+    assert len(set(LogTemplateMiner().fit_transform([messages[-1], messages[-1].replace("pip", "apt -y")]))) == 2
+    assert len(set(LogTemplateMiner().fit_transform(messages[:1] + messages[-1:]))) == 2
+
+
 def test_a_payload_in_brackets_longer_than_a_name_is_one_value():
     sentences = ["the quick brown fox jumps over the lazy dog", "an apple a day keeps the doctor away",
                  "a journey of a thousand miles begins with a single step", "all that glitters is not gold",
