@@ -376,7 +376,8 @@ _ELEMENT_RES = [
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
     # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does.
     ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>])(?=\s))(?=(\s?))")),
-    ("word", re.compile(r"(\s*)(\S+)")),
+    # A word glued to a pipe that spaces follow ("kid1| message") is a field before its separator.
+    ("word", re.compile(r"(\s*)(\S+?(?=\|(?:\s|$))|\S+)")),
 ]
 _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 # A level after its module inside a bracket (Apache 2.4's "[core:info]", log4j's "[main/INFO]"); severity reads the
@@ -906,10 +907,27 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
 _PRIORITY = re.compile(r"^<(1[0-8]\d|19[01]|\d{1,2})>(?=\S)")
 
 
+# A logger's class in parentheses ending the line, as log4j's "%m (%c)%n" writes it, on this share of lines at least.
+_LOGGER_END = re.compile(r" \((" + _QUALIFIED.pattern + r")\)$")
+_LOGGER_END_SHARE = 0.95
+
+
+def _logger_at_end(sample: list[str]) -> bool:
+    """Whether nearly every line ends with its logger's class in parentheses (:data:`_LOGGER_END`)."""
+    return sum(_LOGGER_END.search(line) is not None for line in sample) >= _LOGGER_END_SHARE * len(sample)
+
+
+def _drop_message_bracket(header: list[tuple[_Element, bool]], at_end: bool) -> list[tuple[_Element, bool]]:
+    """``header`` without a last bracket some lines lack, when the logger ends the lines (``at_end``): that bracket
+    opens the message ("[Log partition=x-1] ..."), the component being named at the end."""
+    return header[:-1] if at_end and header and header[-1][0].kind == "bracket" and header[-1][1] else header
+
+
 def _infer_text_format(sample: list[str]) -> LogFormat | None:
     """:func:`infer_text_format` of non-blank lines that start with no space."""
     if not sample:
         return None
+    at_end = _logger_at_end(sample)
     hit, matches = _best_time(sample)
     names = _Names()
     patterns: dict[str, str] = {}
@@ -917,7 +935,7 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
     time_fields: tuple[str, ...] | None = None
     colons = timed = None
     if hit is None:
-        header = _header(sample)
+        header = _drop_message_bracket(_header(sample), at_end)
         if not any(e.kind in ("level", "component") for e, _ in header):
             return None
         pattern = _header_pattern(header, names, patterns, after_time=False)
@@ -925,7 +943,8 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
         rests = [line[m.end() + hit.closed:] for line, m in found]
         inside = hit.bracketed and not hit.closed  # the timestamp opens a bracket the header closes later
-        header = _header([r.partition(hit.closer)[2] for r in rests] if inside else rests)
+        header = _drop_message_bracket(_header([r.partition(hit.closer)[2] for r in rests] if inside else rests),
+                                       at_end)
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
@@ -946,6 +965,10 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
     # looser end lets a header that took the message's own brackets ([a.go:12] ["msg"] [k=v]) match more lines.
     closed = bool(header) and header[-1][0].kind == "bracket" and not header[-1][0].spaced
     content = "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
+    if at_end:
+        logger = names("Component")
+        patterns[logger] = _QUALIFIED.pattern
+        content += f" \\(<{logger}>\\)"
     fmt = LogFormat(pattern + content, "inferred", patterns, time_format, time_fields=time_fields)
     matched = int(fmt.parse(sample)[1].sum()) if timed is not None else 0
     if timed is not None and matched < HEADER_SHARE * len(sample):

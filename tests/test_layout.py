@@ -1557,3 +1557,23 @@ def test_logr_json_without_a_level_key_reads_its_verbosity_and_errors_as_levels(
     bunyan = _json_lines("bunyan")
     frame, _ = detect_format(bunyan).parse(bunyan)
     assert frame["level"].tolist()[:4] == ["INFO", "WARN", "ERROR", "DEBUG"]
+
+
+def test_a_word_glued_to_a_pipe_after_the_time_is_a_header_field():
+    lines = [f"2026/12/01 10:{i // 60:02d}:{i % 60:02d} kid{1 + i % 2}| {('conn', 'cache', 'ipc')[i % 3]} event {i}"
+             for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist()[:2] == ["conn event 0", "cache event 1"]
+
+
+def test_a_class_in_parentheses_ending_nearly_every_line_is_the_logger():
+    # log4j's "%m (%c)%n": the logger ends the line; a bracket some messages open with is theirs, not a component.
+    def line(i):
+        own = f"[Log partition=t-{i % 5}, dir=/data] " if i % 3 == 0 else ""
+        time = f"2026-12-01 10:{i // 60:02d}:{i % 60:02d},{i:03d}"
+        return f"[{time}] INFO {own}Deleted segment {i} (org.acme.log.Log{i % 2})"
+
+    lines = [line(i) for i in range(80)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["component"].tolist()[:2] == ["org.acme.log.Log0", "org.acme.log.Log1"]
+    assert frame["content"].tolist()[:2] == ["[Log partition=t-0, dir=/data] Deleted segment 0", "Deleted segment 1"]
