@@ -867,7 +867,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
                                      width if counts.timed else None)
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
-    alerts = _without_startup_bursts(_without_outage_drops(alerts, width), occ.file_spans[:, 0], width)
+    alerts = _without_startup_bursts(_without_outage_drops(alerts, width), _openings(occ.file_spans, width), width)
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -1200,11 +1200,21 @@ def _outages(alerts: list[tuple]) -> list[tuple[float, float, float]]:
             if kind == "drop" and c == -1 and o <= OUTAGE_SHARE * e]
 
 
+def _openings(spans: np.ndarray, width: float) -> np.ndarray:
+    """The first positions of the files (spans (f, 2): first, last) that open the log where no other file was
+    writing: one that begins within a bucket of ``width`` after another's lines, or among them, goes on from it
+    (a log rotated by size, mid-storm: app-1.log, app-2.log), and its first lines are no service starting."""
+    first, last = spans[:, 0], spans[:, 1]
+    goes_on = (first[None, :] < first[:, None]) & (first[:, None] <= last[None, :] + width)
+    return first[~goes_on.any(axis=1)]
+
+
 def _without_startup_bursts(alerts: list[tuple], firsts: np.ndarray, width: float) -> list[tuple]:
-    """Bursts of two buckets of ``width`` at most that begin in the bucket where lines begin (a file's first line,
-    ``firsts`` (f,), or an outage's end, or the bucket before, which the outage may hold) are a service starting,
-    left out: it writes its start-up lines all at once each time it starts, and the outage (or the log's opening)
-    says it stopped. A storm that goes on longer, or starts once the lines are back, stays."""
+    """Bursts of two buckets of ``width`` at most that begin in the bucket where lines begin (a file's first line
+    that opens the log, ``firsts`` (f,) (:func:`_openings`), or an outage's end, or the bucket before, which the
+    outage may hold) are a service starting, left out: it writes its start-up lines all at once each time it
+    starts, and the outage (or the log's opening) says it stopped. A storm that goes on longer, or starts
+    once the lines are back, stays."""
     begins = np.concatenate([np.floor(firsts / width) * width, [z for _, z, _ in _outages(alerts)]])
     return [al for al in alerts if not (al[0] == "burst" and al[3] - al[2] <= 2 * width
                                         and np.any((begins >= al[2]) & (begins - al[2] <= width)))]

@@ -611,6 +611,17 @@ def test_a_services_start_up_lines_after_a_stop_are_no_burst(seed):
     assert ((alerts["kind"] == "drop") & (alerts["template_id"] == -1)).any()
 
 
+def test_a_storm_across_a_size_rotation_is_still_a_burst():
+    # A storm fills the file and the log rolls over by size in the middle of it (app-1.log, app-2.log): the second
+    # file goes on from the first, and its first lines are no service starting.
+    rng = np.random.default_rng(0)
+    events = sorted(_steady_events(rng, 12 * 3600.0) + [(t, 5) for t in 6 * 3600 + rng.uniform(0, 90, 600)])
+    cut = 6 * 3600 + 45
+    frame = pd.concat([frame_of([e for e in events if e[0] < cut], source="app-2024-03-10-1.log"),
+                       frame_of([e for e in events if e[0] >= cut], source="app-2024-03-10-2.log")], ignore_index=True)
+    assert "burst" in kinds(find_trends(frame), TEMPLATES[5])
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_the_daytime_of_a_one_day_log_is_no_burst(seed):
     # One day of sessions (busy by day, PROFILE) beside a steady message: without two days the busiest message's
