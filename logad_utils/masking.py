@@ -239,9 +239,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("hex", r"0[xX][0-9A-Fa-f]++" + _END, "<HEX>", False),
     # Bare hex only when long and mixing digits with a-f letters, so that
     # words and plain numbers are left to other rules. Groups of four after it are a UUID cut after its first
-    # groups (a cluster member named "4b1a01b1-a0ad"): one id.
-    MaskRule("hexstr", r"(?=\d*+[A-Fa-f])(?=[A-Fa-f]*+\d)[0-9A-Fa-f]{8,}+(?:-[0-9A-Fa-f]{4}(?![0-9A-Fa-f]))*+" + _END,
-             "<HEX>", False),
+    # groups (a cluster member named "4b1a01b1-a0ad"): one id; not before "-" and a digit, where the groups
+    # start a date or a number of their own (3f2a1b9c-2024-01-01).
+    MaskRule("hexstr", r"(?=\d*+[A-Fa-f])(?=[A-Fa-f]*+\d)[0-9A-Fa-f]{8,}+"
+             r"(?:(?:-[0-9A-Fa-f]{4}(?![0-9A-Fa-f]))++(?!-\d))?" + _END, "<HEX>", False),
     # A size takes its unit, which is scaled with the value (384.0 B, 1.2 KB);
     # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)

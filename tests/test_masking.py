@@ -436,3 +436,6 @@ def test_a_uuid_cut_after_its_first_groups_is_one_id():
         "to <HEX> (tcp) from <HEX>, node <HEX>"
     # A longer or shorter group after it is another token.
     assert M.mask("build 4b1a01b1-x86 4b1a01b1-abcde") == "build <HEX>-x86 <HEX>-abcde"
+    # Before "-" and a digit the groups start a value of their own: a date after the id stays a date.
+    assert M.mask("trace 3f2a1b9c-2024-01-01 and 3f2a1b9c8d-2024-01-01T10:00:00") == \
+        "trace <HEX>-<DATETIME> and <HEX>-<DATETIME>"
