@@ -47,6 +47,9 @@ __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_form
 HEADER_SHARE = 0.8
 # Lines a header element must be seen on, to be an optional one where the other lines lack it.
 _OPTIONAL_SHARE = 0.05
+# Level words on this share of the lines at least make the capitalised words beside them a program's own levels
+# ("Perf:" beside "Info:"); an occasional "Error:" in a subsystem's place ("Database: query: ...") does not.
+_LEVEL_WORDS_SHARE = 0.25
 # Share of lines a timestamp layout must match for the file to have one.
 MIN_TIME_SHARE = 0.3
 _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
@@ -590,11 +593,11 @@ def _level_letters(letters: set) -> bool:
 
 def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:
     """The alive lines with a level word and a colon at ``place`` or a capitalised word and a colon, when they are
-    ``need`` lines, level words on :data:`_OPTIONAL_SHARE` of them, and a component follows on ``need``; else []."""
+    ``need`` lines, level words on :data:`_LEVEL_WORDS_SHARE` of them, and a component follows on ``need``; else []."""
     leveled = _at(per_line, alive, place, lambda e: e.kind == "level" and e.detail[:3] == ("", "", ":"))
     worded = _at(per_line, alive, place, lambda e: e.kind == "component" and e.detail[6])
     both = sorted(leveled + worded)
-    if not worded or len(leveled) < _OPTIONAL_SHARE * len(alive) or len(both) < need or \
+    if not worded or len(leveled) < _LEVEL_WORDS_SHARE * len(alive) or len(both) < need or \
             len(_at(per_line, both, place + 1, lambda e: e.kind == "component")) < need:
         return []
     return both

@@ -838,6 +838,12 @@ def test_a_capitalised_word_taking_turns_with_level_words_before_a_component_is_
     # A capitalised word with no level word beside it names a component, as before.
     plain = [f"2026-12-01 10:00:{i:02d} {('Kernel', 'Server')[i % 2]}: job {i} done" for i in range(40)]
     assert "level" not in parse_lines(plain) or parse_lines(plain)["level"].isna().all()
+    # Nor does a subsystem's name with an occasional level word in its place: that is a component.
+    named = [f"2024-01-01 10:00:{i % 60:02d} {'Error' if i % 10 == 0 else 'Database'}: query: took {i} ms"
+             for i in range(80)]
+    frame = parse_lines(named)
+    assert frame["component"].tolist()[1:3] == ["Database", "Database"]
+    assert frame["content"].tolist()[1] == "query: took 1 ms"
 
 
 def test_objects_without_a_message_key_read_their_keys_as_the_message():
