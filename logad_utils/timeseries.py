@@ -135,6 +135,7 @@ from scipy.special import log_ndtr, xlogy
 from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
 
+from .features import severity
 from .io import as_times, rotation_stem, string_codes
 from .streaming import event_starts
 
@@ -867,7 +868,8 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
                                      width if counts.timed else None)
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
-    alerts = _without_startup_bursts(_without_outage_drops(alerts, width), _openings(occ.file_spans, width), width)
+    alerts = _without_startup_bursts(_without_outage_drops(alerts, width), _openings(occ.file_spans, width), width,
+                                     _severe_columns(frame, counts.template_ids))
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -1209,15 +1211,28 @@ def _openings(spans: np.ndarray, width: float) -> np.ndarray:
     return first[~goes_on.any(axis=1)]
 
 
-def _without_startup_bursts(alerts: list[tuple], firsts: np.ndarray, width: float) -> list[tuple]:
+def _without_startup_bursts(alerts: list[tuple], firsts: np.ndarray, width: float, severe: np.ndarray) -> list[tuple]:
     """Bursts of two buckets of ``width`` at most that begin in the bucket where lines begin (a file's first line
     that opens the log, ``firsts`` (f,) (:func:`_openings`), or an outage's end, or the bucket before, which the
     outage may hold) are a service starting, left out: it writes its start-up lines all at once each time it
     starts, and the outage (or the log's opening) says it stopped. A storm that goes on longer, or starts
-    once the lines are back, stays."""
+    once the lines are back, stays; so does one of a template whose lines are mostly warnings or errors
+    (``severe`` (k,) by column): a start that fails is no routine start-up."""
     begins = np.concatenate([np.floor(firsts / width) * width, [z for _, z, _ in _outages(alerts)]])
-    return [al for al in alerts if not (al[0] == "burst" and al[3] - al[2] <= 2 * width
-                                        and np.any((begins >= al[2]) & (begins - al[2] <= width)))]
+    return [al for al in alerts if not (al[0] == "burst" and al[3] - al[2] <= 2 * width and
+                                        not (al[1] >= 0 and severe[al[1]]) and
+                                        np.any((begins >= al[2]) & (begins - al[2] <= width)))]
+
+
+def _severe_columns(frame: pd.DataFrame, template_ids: np.ndarray) -> np.ndarray:
+    """Whether most lines of each template (template_ids (k,)) are warnings or worse, from the frame's levels."""
+    if "level" not in frame or "template_id" not in frame:
+        return np.zeros(len(template_ids), dtype=bool)
+    codes, names = string_codes(frame, "level")
+    warned = (severity(pd.Series(names)) >= 1)[codes]  # each distinct level read once
+    ids = frame["template_id"].to_numpy()
+    shares = pd.Series(warned).groupby(ids).mean()
+    return shares.reindex(template_ids).fillna(0.0).to_numpy() > 0.5
 
 
 def _without_outage_drops(alerts: list[tuple], width: float) -> list[tuple]:

@@ -611,6 +611,18 @@ def test_a_services_start_up_lines_after_a_stop_are_no_burst(seed):
     assert ((alerts["kind"] == "drop") & (alerts["template_id"] == -1)).any()
 
 
+def test_an_error_storm_as_the_log_opens_is_still_a_burst():
+    # A service that fails as it starts writes its errors all at once: a start, but no routine start-up. The same
+    # lines at INFO are start-up chatter, left out.
+    rng = np.random.default_rng(0)
+    events = _steady_events(rng, 12 * 3600.0) + [(t, 5) for t in rng.uniform(0, 90, 600)]
+    frame = frame_of(events)
+    frame["level"] = np.where(frame["template_id"] == 5, "ERROR", "INFO")
+    assert "burst" in kinds(find_trends(frame), TEMPLATES[5])
+    frame["level"] = "INFO"
+    assert "burst" not in kinds(find_trends(frame), TEMPLATES[5])
+
+
 def test_a_storm_across_a_size_rotation_is_still_a_burst():
     # A storm fills the file and the log rolls over by size in the middle of it (app-1.log, app-2.log): the second
     # file goes on from the first, and its first lines are no service starting.
