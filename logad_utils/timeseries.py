@@ -971,12 +971,9 @@ def _files_traffic(files: np.ndarray, by_file: np.ndarray, exposure: np.ndarray,
 
 
 def _flank_scales(counts: TemplateCounts) -> list[int]:
-    """The lengths of :data:`FLANK_SCALES` (buckets) tested against their sides: half the log at most and, with
-    times, under a quarter of a day: a longer rise in a log of under two days is what a day's busy hours look like,
-    and one day cannot tell them from a burst."""
-    b = counts.matrix.shape[0]
-    longest = DAY / 4 / counts.bucket if counts.timed else np.inf
-    return [w for w in FLANK_SCALES if 2 * w <= b and w < longest]
+    """The lengths of :data:`FLANK_SCALES` (buckets) tested against their sides: half the log at most. (Leaving out
+    those of a quarter day or more, a day's busy hours in a one-day log, cost batch logs a false alert each.)"""
+    return [w for w in FLANK_SCALES if 2 * w <= counts.matrix.shape[0]]
 
 
 def _flank_windows(y: np.ndarray, others: np.ndarray, exposure: np.ndarray, seen: np.ndarray, phi: np.ndarray,

@@ -634,20 +634,6 @@ def test_a_storm_across_a_size_rotation_is_still_a_burst():
     assert "burst" in kinds(find_trends(frame), TEMPLATES[5])
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_the_daytime_of_a_one_day_log_is_no_burst(seed):
-    # One day of sessions (busy by day, PROFILE) beside a steady message: without two days the busiest message's
-    # ten busy hours stood out from the nights on both sides of them, one long burst 08:00-19:00. (An hour busier
-    # than the rolling median, as 17:00 is on seed 2, may still be one.)
-    rng = np.random.default_rng(seed)
-    sessions = traffic(1, rng, scale=5.0)
-    events = [(t, 1) for t in sessions] + [(t + 40, 2) for t in sessions if t + 40 < DAY]
-    events += [(t, 0) for t in np.arange(3.0, DAY, 600.0)] + _steady_events(rng, DAY, ((3, 0.02),))
-    alerts = find_trends(frame_of(events)).alerts
-    bursts = alerts[(alerts["kind"] == "burst") & (alerts["template"] == "card inserted")]
-    assert ((bursts["end"] - bursts["start"]) < pd.Timedelta("6h")).all()
-
-
 @pytest.mark.parametrize("hours", [30, 40])
 def test_a_nightly_job_seen_twice_in_a_short_log_is_routine(hours):
     # A job writes 600 lines from 02:00 for 20 minutes each night; a log of under two days holds two runs, too few
