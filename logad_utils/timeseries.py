@@ -60,7 +60,10 @@ Alerts (:func:`find_trends`)
 * ``burst`` / ``drop``: the count of a template (or of all lines together,
   template id -1) in a window of 1, 2, 4, 8 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
-  flagged windows of one template and direction join into one alert. On
+  flagged windows of one template and direction join into one alert, split
+  at a lull (buckets not moving its way) as long as the busy stretches
+  either side of it where both sides are alerts alone (two storms days
+  apart are two bursts, not one over the quiet days between). On
   logs with a rolling baseline a storm longer than half its window is its
   own baseline, so windows of ``FLANK_SCALES`` buckets are also tested
   against the windows half as long on either side (:func:`_flank_windows`):
@@ -719,11 +722,11 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
         inside = np.flatnonzero((y[a:z] > mu[a:z]) if upper else (y[a:z] < mu[a:z])) + a
         if len(inside) == 0:
             continue
-        a, z = int(inside[0]), int(inside[-1]) + 1
-        if runs and a <= runs[-1][1]:
-            runs[-1][1] = max(runs[-1][1], z)
-        else:
-            runs.append([a, z])
+        for first, end in _busy_stretches(y, mu, phi, inside, upper, log_cut):
+            if runs and first <= runs[-1][1]:
+                runs[-1][1] = max(runs[-1][1], end)
+            else:
+                runs.append([first, end])
     out = []
     for a, z in runs:
         observed, expected = float(y[a:z].sum()), float(mu[a:z].sum())
@@ -731,6 +734,35 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
         if logp < log_cut:
             out.append((kind, a, z, -logp / np.log(10), expected, observed))
     return out
+
+
+def _busy_stretches(y: np.ndarray, mu: np.ndarray, phi: float, inside: np.ndarray, upper: bool, log_cut: float
+                    ) -> list[tuple[int, int]]:
+    """[first, end) buckets of a window's buckets ``inside`` (ascending; those that move the alert's way), split at
+    each lull at least as long as the busy stretches either side of it where both sides are alerts on their own:
+    two storms days apart are two bursts, not one over the quiet days between (a long window of two storms can be
+    likelier than either alone); a chance dip in a storm leaves it whole."""
+    lo = int(inside[0])
+    cut = np.flatnonzero(np.diff(inside) > 1)
+    starts, ends = np.r_[inside[0], inside[cut + 1]] - lo, np.r_[inside[cut], inside[-1]] + 1 - lo
+    lengths, lulls = ends - starts, starts[1:] - ends[:-1]
+    gaps = np.flatnonzero((lulls >= lengths[:-1]) & (lulls >= lengths[1:]))
+    ys, ms = _cumulative(y[lo:lo + ends[-1]]), _cumulative(mu[lo:lo + ends[-1]])
+
+    def alone(a: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """Whether the buckets [a, z) (r,) on their own are an alert."""
+        return log_tail(ys[z] - ys[a], ms[z] - ms[a], np.array(phi), upper) < log_cut
+
+    gaps = gaps[alone(starts[gaps + 1], np.full(len(gaps), ends[-1]))]  # what follows the lull stands alone
+    pieces, a = [], 0
+    while len(gaps):
+        ok = alone(np.full(len(gaps), a), ends[gaps])  # ... and what precedes it, since the last split
+        if not ok.any():
+            break
+        i = gaps[np.argmax(ok)]
+        pieces.append((lo + a, lo + int(ends[i])))
+        a, gaps = int(starts[i + 1]), gaps[gaps > i]
+    return pieces + [(lo + a, lo + int(ends[-1]))]
 
 
 def _linear_quantiles(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:

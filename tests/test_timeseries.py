@@ -873,6 +873,21 @@ def test_a_burst_of_several_files_lines_names_no_one_file():
     assert (bursts["source"] == "(2 files)").all() and (bursts["first_line_no"] == -1).all()
 
 
+def test_two_storms_days_apart_in_several_files_are_two_bursts_not_one_over_the_days_between():
+    # A package log whose lines come in upgrades of a minute, read beside a small log that writes a few lines at each
+    # upgrade: the steadier small log sets the dispersion of all lines, a 16-day window holding two upgrades 11 days
+    # apart was likelier than either alone, and the burst of all lines spanned the quiet days between them.
+    rng = np.random.default_rng(1)
+    days, sizes = (0, 320, 331, 456, 530), (2500, 1400, 400, 500, 1000)
+    pkg = [(d * DAY + 7 * 3600 + s, 3) for d, n in zip(days, sizes) for s in rng.uniform(0, 60, n)]
+    alt = [(d * DAY + 7 * 3600 + s, 4) for d in days for s in rng.uniform(0, 60, 8)]
+    alt += [(t, 2) for t in rng.uniform(0, 531 * DAY, 30)]
+    alerts = find_trends(pd.concat([frame_of(pkg, "pkg.log"), frame_of(alt, "alt.log")], ignore_index=True)).alerts
+    bursts = alerts[(alerts["kind"] == "burst") & (alerts["template"] == ALL_LINES)]
+    assert (bursts["end"] - bursts["start"] < pd.Timedelta(minutes=2)).all()
+    assert {T0 + pd.Timedelta(days=d, hours=7) for d in (320, 331)} <= set(bursts["start"])
+
+
 def test_short_busy_files_beside_a_long_sparse_one_are_expected_where_they_run():
     # A package log of 500 days whose lines come in six upgrades, and two services logging steadily for its last
     # two days: the long log's quiet days set the rate of all lines, and the services' days read as a burst of
