@@ -190,7 +190,8 @@ class Incident:
     ``n_lines`` 0 for a unit only named by others); ``templates``: templates
     over-represented in the incident; ``changes``: templates new or unusually
     frequent just before it (both :data:`TEMPLATE_COLUMNS`); ``unit``:
-    "component", or "template" when the frame has no component column.
+    what its units are: "component", "template" (its lines have no
+    component) or "component or template".
     """
 
     incident: int
@@ -336,20 +337,28 @@ def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return _factorized(frame, _text_column(frame, ("template", "masked", "content")))
 
 
-def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str]:
-    """Root-cause unit per line as a code (n,) into unit names (u,) in sorted order, and the unit kind: the
-    component, or the template without a component column."""
+def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
+    """Root-cause unit per line as a code (n,) into unit names (u,) in sorted order, the unit kind (the
+    component, or the template without a component column), and which units (u,) are templates."""
     tcodes, tnames = string_codes(frame, _text_column(frame, ("template", "masked", "content")))
     if _text_column(frame, ("component",)) is None:
-        codes, names, kind = tcodes, tnames, "template"
+        codes, names, kind, first_template = tcodes, tnames, "template", 0
     else:
         ccodes, cnames = string_codes(frame, "component")
         # A line without a component (unparsed) still needs a unit: its template.
         codes = np.where((cnames == "")[ccodes], len(cnames) + tcodes, ccodes)
-        names, kind = np.concatenate([cnames, tnames]), "component"
+        names, kind, first_template = np.concatenate([cnames, tnames]), "component", len(cnames)
     # Sorted names: code order is name order, and names reading the same share a code.
     same, unique = pd.factorize(names, sort=True)
-    return same.astype(np.int32)[codes], np.asarray(unique, dtype=object), kind
+    templates = np.zeros(len(unique), dtype=bool)
+    templates[same[np.unique(codes[codes >= first_template])]] = True
+    return same.astype(np.int32)[codes], np.asarray(unique, dtype=object), kind, templates
+
+
+def _kind_of(templates: np.ndarray, kind: str) -> str:
+    """What some units are, from whether each is a template (:func:`_unit_codes`): templates, ``kind`` (the
+    frame's) when none is, or both (a file without components read beside files with them)."""
+    return "template" if templates.all() else kind if not templates.any() else "component or template"
 
 
 def _times(frame: pd.DataFrame) -> pd.Series | None:
@@ -701,7 +710,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     frame = _with_line_no(frame)
     flags = _flags(frame)
     tcodes, tnames = _template_codes(frame)
-    ucodes, unames, _ = _unit_codes(frame)
+    ucodes, unames, _, _ = _unit_codes(frame)
     severe = severity(frame["level"]) >= 2 if "level" in frame else np.zeros(len(frame), dtype=bool)
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
@@ -751,6 +760,7 @@ class _Lines:
     unit_codes: np.ndarray  # writer per line (n,), a code into unit_names
     unit_names: np.ndarray  # (u,)
     unit_kind: str
+    unit_templates: np.ndarray  # whether each unit (u,) is a template (a line without a component)
     codes: np.ndarray  # template code (int32), -1 for blank lines
     names: np.ndarray  # template text per code (k,)
     main_unit: np.ndarray  # most frequent unit per code (k,)
@@ -831,7 +841,7 @@ class UnitMentions:
 def mention_units(frame: pd.DataFrame) -> list[str]:
     """The unit names (U) a line of ``frame`` may name, in order of first appearance: components of 3 or more
     characters without spaces; none when the units are templates (no component column)."""
-    units, unit_names, kind = _unit_codes(frame)
+    units, unit_names, kind, _ = _unit_codes(frame)
     return _mentionable(unit_names[pd.unique(units)]) if kind == "component" else []
 
 
@@ -887,7 +897,7 @@ def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) 
 
 
 def _prepare(frame: pd.DataFrame) -> _Lines:
-    ucodes, unames, kind = _unit_codes(frame)
+    ucodes, unames, kind, templates = _unit_codes(frame)
     codes, names = _template_codes(frame)
     # A template counts events: a trace's continuation rows are its event's, and counted once with it.
     continued = frame["event_line_no"].to_numpy() != frame["line_no"].to_numpy() if "event_line_no" in frame else \
@@ -897,7 +907,8 @@ def _prepare(frame: pd.DataFrame) -> _Lines:
     has_score = "score" in frame and frame["score"].notna().any()
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \
         ([], _no_mentions(len(frame)))
-    return _Lines(unit_codes=ucodes, unit_names=unames, unit_kind=kind, codes=codes, names=names,
+    return _Lines(unit_codes=ucodes, unit_names=unames, unit_kind=kind, unit_templates=templates, codes=codes,
+                  names=names,
                   main_unit=_main_unit(codes, ucodes, unames, len(names)), flags=_flags(frame),
                   scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
                   has_score=bool(has_score), line_no=frame["line_no"].to_numpy(), mention_names=mention_names,
@@ -975,6 +986,7 @@ class _Evidence:
     """What one incident's anomalous lines (m, file order) say, for ranking."""
 
     units: np.ndarray  # writer (m,)
+    templates: np.ndarray  # whether the writer is a template (m,)
     codes: np.ndarray  # template (m,)
     line_no: np.ndarray
     pos: np.ndarray
@@ -1041,8 +1053,10 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
         code = int(ev.codes[best])
         rank = len(dict.fromkeys(ev.units[:i].tolist())) + 1
         after = ev.pos[i] - ev.pos[0]
+        # Named after the units it is counted among: templates stand in where lines have no component.
+        kind = _kind_of(ev.templates[:i + 1], lines.unit_kind)
         parts.append("first anomalous event" + f" (line {ev.line_no[i]})" if rank == 1 else
-                     f"the {_ordinal(rank)} {lines.unit_kind} to turn anomalous (line {ev.line_no[i]}, "
+                     f"the {_ordinal(rank)} {kind} to turn anomalous (line {ev.line_no[i]}, "
                      f"{after:.0f} {'s' if timed else 'lines'} after the start)")
         text = shorten(str(lines.names[code]))
         n_in, n_base = int((ev.codes[mine] == code).sum()), int(baseline[code])
@@ -1320,7 +1334,9 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                                        prior=_prior(len(member) + n_out))[0][0]
                               if m_in[j] >= 2 else 0.0 for j in range(len(m_in))])
         rows = idx[member]
-        ev = _Evidence(units=lines.unit_names[lines.unit_codes[rows]], codes=codes[member], line_no=lines.line_no[rows],
+        ev = _Evidence(units=lines.unit_names[lines.unit_codes[rows]],
+                       templates=lines.unit_templates[lines.unit_codes[rows]], codes=codes[member],
+                       line_no=lines.line_no[rows],
                        pos=pos[member], scores=scores[member], pct=_percentiles(scores[member], ref),
                        delta=delta[codes[member]], named=named, mention_d=mention_d)
         candidates = _rank(ev, lines, baseline, precursor, settings.weights, settings.mention_weight, onset, timed)
@@ -1332,7 +1348,8 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
             last_line_no=int(lines.line_no[idx[hi]]), start=start, end=end,
             n_lines=len(member), components={str(names_u[i]): int(n_u[i]) for i in by_count},
             first_event=_event_text(frame, int(rows[0])), candidates=candidates,
-            templates=_over_represented(inside, baseline, lines, z_min), changes=changes, unit=lines.unit_kind))
+            templates=_over_represented(inside, baseline, lines, z_min), changes=changes,
+            unit=_kind_of(ev.templates, lines.unit_kind)))
     return out
 
 
@@ -1343,9 +1360,9 @@ def describe(incident: Incident) -> str:
     out = [f"Incident {incident.incident} in {incident.source or '<input>'}, lines {incident.first_line_no}-"
            f"{incident.last_line_no} ({when}), {incident.n_lines} anomalous event(s)",
            f"  first event: {incident.first_event}",
-           f"  {incident.unit}s: {units}"]
-    if incident.unit == "template":
-        out.append("  (no component column: templates stand in for components)")
+           f"  {' or '.join(kind + 's' for kind in incident.unit.split(' or '))}: {units}"]
+    if "template" in incident.unit:
+        out.append("  (lines without a component: their templates stand in for components)")
     for rank, row in enumerate(incident.candidates.head(3).itertuples(index=False), 1):
         out.append(f"  #{rank} {row.component} (score {row.score:.2f}): {row.evidence}")
     if not incident.changes.empty:

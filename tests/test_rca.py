@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from logad_utils import rca
+from logad_utils.report import _incident_block
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = pd.Timestamp("2026-01-05 08:00:00")
@@ -191,6 +192,25 @@ def test_works_without_a_component_column():
     assert inc.unit == "template"
     assert inc.root_cause == "volume /data write failed, error E17"
     assert "templates stand in for components" in rca.describe(inc)
+
+
+def test_a_file_without_components_beside_files_with_them_says_its_units_are_templates():
+    # A file read raw (no component) beside one with a component column: its lines' templates are its units, but
+    # the evidence said "the 2nd component to turn anomalous" and the report headed the templates "component".
+    bare = make_frame(cascade(900)).assign(component=None, source="term.log")
+    frame = pd.concat([make_frame(cascade(900)), bare], ignore_index=True)
+    with_components, without = sorted(rca.analyze(frame).incidents, key=lambda inc: inc.source)
+    assert (with_components.unit, without.unit) == ("component", "template")
+    assert with_components.candidates["evidence"].str.contains("component to turn anomalous").any()
+    evidence = without.candidates["evidence"]
+    assert evidence.str.contains("template to turn anomalous").any() and not evidence.str.contains("component").any()
+    assert without.root_cause == "volume /data write failed, error E17"  # the same candidates as before
+    assert "<th>template</th><th>score</th>" in _incident_block(without)  # the report's candidate table
+    mixed = make_frame(cascade(900))  # the root cause's line has a component, its symptoms' have none
+    mixed.loc[(mixed["is_anomaly"] == 1) & (mixed["component"] != "STORAGE"), "component"] = None
+    inc = rca.analyze(mixed).incidents[0]
+    assert inc.unit == "component or template" and "components or templates: " in rca.describe(inc)
+    assert inc.candidates["evidence"].str.contains("component or template to turn anomalous").any()
 
 
 def test_works_without_scores():
