@@ -402,8 +402,10 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
         need.discard(name)
         if not need:
             rest = parts[i + 1:]
-            if len(rest) < 2 or rest[1] == "<Content>":
+            if len(rest) < 2 or rest[1:] == ["<Content>", ""]:
                 return None  # the header ends here: the layout itself
+            if rest[1] == "<Content>":  # a field after the message (log4j's "%m (%c)"), which some lines lack
+                return "".join(kept) + rest[0] + "<Content>"
             # The separator after it: what closes the field, not what opens the next one; then the spaces, if any.
             closing = _CLOSING_SEPARATOR.match(rest[0]).group()
             return "".join(kept) + closing + ("\\s+" if rest[0][len(closing):][:1].isspace() else "\\s*") + "<Content>"

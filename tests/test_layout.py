@@ -1583,3 +1583,16 @@ def test_a_class_in_parentheses_ending_nearly_every_line_is_the_logger():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["component"].tolist()[:2] == ["org.acme.log.Log0", "org.acme.log.Log1"]
     assert frame["content"].tolist()[:2] == ["[Log partition=t-0, dir=/data] Deleted segment 0", "Deleted segment 1"]
+
+
+def test_a_line_without_the_logger_at_its_end_keeps_its_time_and_level():
+    # log4j's "%m (%c)%n": a line some other writer left without the logger, or a message's first line of several
+    # (the logger closes its last), misses the layout but has the header all the same.
+    lines = [f"[2026-12-01 10:{i // 60:02d}:{i % 60:02d},{i:03d}] INFO Deleted segment {i} (org.acme.log.Log{i % 2})"
+             for i in range(100)]
+    lines[10] = "[2026-12-01 10:00:10,010] WARN Retrying flush 10"
+    lines[20:21] = ["[2026-12-01 10:00:20,020] INFO ConsumerConfig values: ", "\tgroup.id = g1", " (org.acme.Config)"]
+    frame = parse_lines(lines)
+    assert frame.loc[10, ["level", "content"]].tolist() == ["WARN", "Retrying flush 10"]
+    assert frame.loc[20, ["level", "content"]].tolist() == ["INFO", "ConsumerConfig values: "]
+    assert frame["event_line_no"].iloc[20:23].tolist() == [21, 21, 21] and frame["timestamp"].notna().all()
