@@ -930,8 +930,9 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
     """:func:`infer_text_format` of non-blank lines that start with no space."""
     if not sample:
         return None
-    at_end = _logger_at_end(sample)
     hit, matches = _best_time(sample)
+    # Lines without the time are an event's others (a stack trace's): the logger ends its first line only.
+    at_end = _logger_at_end([line for line, m in zip(sample, matches) if m is not None] if hit is not None else sample)
     names = _Names()
     patterns: dict[str, str] = {}
     time_format = None

@@ -1596,3 +1596,17 @@ def test_a_line_without_the_logger_at_its_end_keeps_its_time_and_level():
     assert frame.loc[10, ["level", "content"]].tolist() == ["WARN", "Retrying flush 10"]
     assert frame.loc[20, ["level", "content"]].tolist() == ["INFO", "ConsumerConfig values: "]
     assert frame["event_line_no"].iloc[20:23].tolist() == [21, 21, 21] and frame["timestamp"].notna().all()
+
+
+def test_the_logger_ending_every_timed_line_is_read_beside_stack_traces():
+    # The traces' lines name no logger: only the lines with the time, which open the events, end with it.
+    lines = []
+    for i in range(100):
+        lines.append(f"[2026-12-01 10:{i // 60:02d}:{i % 60:02d},{i:03d}] {'ERROR' if i % 10 == 5 else 'INFO'} "
+                     f"Deleted segment {i} (org.acme.log.Log{i % 2})")
+        if i % 10 == 5:
+            lines += ["org.acme.StoreException: write failed", "\tat org.acme.Foo.bar(Foo.java:12)",
+                      "Caused by: java.io.IOException: disk full", "\tat org.acme.Disk.write(Disk.java:3)"]
+    frame = parse_lines(lines)
+    assert frame.loc[5, ["component", "content"]].tolist() == ["org.acme.log.Log1", "Deleted segment 5"]
+    assert frame["event_line_no"].iloc[5:10].tolist() == [6] * 5 and frame["parsed"].all()
