@@ -339,19 +339,18 @@ def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
     """Root-cause unit per line as a code (n,) into unit names (u,) in sorted order, the unit kind (the
-    component, or the template without a component column), and which units (u,) are templates."""
+    component, or the template without a component column), and whether each line's unit (n,) is its template."""
     tcodes, tnames = string_codes(frame, _text_column(frame, ("template", "masked", "content")))
     if _text_column(frame, ("component",)) is None:
-        codes, names, kind, first_template = tcodes, tnames, "template", 0
+        codes, names, kind, templates = tcodes, tnames, "template", np.ones(len(frame), dtype=bool)
     else:
         ccodes, cnames = string_codes(frame, "component")
         # A line without a component (unparsed) still needs a unit: its template.
-        codes = np.where((cnames == "")[ccodes], len(cnames) + tcodes, ccodes)
-        names, kind, first_template = np.concatenate([cnames, tnames]), "component", len(cnames)
+        templates = (cnames == "")[ccodes]
+        codes = np.where(templates, len(cnames) + tcodes, ccodes)
+        names, kind = np.concatenate([cnames, tnames]), "component"
     # Sorted names: code order is name order, and names reading the same share a code.
     same, unique = pd.factorize(names, sort=True)
-    templates = np.zeros(len(unique), dtype=bool)
-    templates[same[np.unique(codes[codes >= first_template])]] = True
     return same.astype(np.int32)[codes], np.asarray(unique, dtype=object), kind, templates
 
 
@@ -760,7 +759,7 @@ class _Lines:
     unit_codes: np.ndarray  # writer per line (n,), a code into unit_names
     unit_names: np.ndarray  # (u,)
     unit_kind: str
-    unit_templates: np.ndarray  # whether each unit (u,) is a template (a line without a component)
+    unit_templates: np.ndarray  # whether each line's unit (n,) is its template (a line without a component)
     codes: np.ndarray  # template code (int32), -1 for blank lines
     names: np.ndarray  # template text per code (k,)
     main_unit: np.ndarray  # most frequent unit per code (k,)
@@ -1335,7 +1334,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                               if m_in[j] >= 2 else 0.0 for j in range(len(m_in))])
         rows = idx[member]
         ev = _Evidence(units=lines.unit_names[lines.unit_codes[rows]],
-                       templates=lines.unit_templates[lines.unit_codes[rows]], codes=codes[member],
+                       templates=lines.unit_templates[rows], codes=codes[member],
                        line_no=lines.line_no[rows],
                        pos=pos[member], scores=scores[member], pct=_percentiles(scores[member], ref),
                        delta=delta[codes[member]], named=named, mention_d=mention_d)

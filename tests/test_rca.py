@@ -213,6 +213,15 @@ def test_a_file_without_components_beside_files_with_them_says_its_units_are_tem
     assert inc.candidates["evidence"].str.contains("component or template to turn anomalous").any()
 
 
+def test_a_template_reading_as_a_component_name_leaves_the_components_incident_of_components():
+    # A bare line "STORAGE" in a file without components shares its unit's name with the component STORAGE: the
+    # incident of app.log, whose lines all have components, was named "component or template".
+    bare = make_frame([(100, None, "STORAGE", 0, 1.0)], source="other.log").assign(component=None)
+    frame = pd.concat([make_frame(cascade(900)), bare], ignore_index=True)
+    inc = next(inc for inc in rca.analyze(frame).incidents if inc.source == "app.log")
+    assert inc.unit == "component" and not inc.candidates["evidence"].str.contains("template to turn").any()
+
+
 def test_works_without_scores():
     frame = make_frame(cascade(900)).drop(columns=["score"])
     inc = rca.analyze(frame).incidents[0]
