@@ -61,7 +61,7 @@ Alerts (:func:`find_trends`)
   template id -1) in a window of 1, 2, 4, 8 or 16 buckets has a tail probability
   below ``alpha / tests`` (Bonferroni over templates and disjoint windows);
   flagged windows of one template and direction join into one alert, split
-  at a lull (buckets not moving its way) as long as the busy stretches
+  at a lull (buckets not moving its way) as long as the busy buckets
   either side of it where both sides are alerts alone (two storms days
   apart are two bursts, not one over the quiet days between). On
   logs with a rolling baseline a storm longer than half its window is its
@@ -739,14 +739,15 @@ def _count_alerts(y: np.ndarray, mu: np.ndarray, phi: float, spans: list[tuple[i
 def _busy_stretches(y: np.ndarray, mu: np.ndarray, phi: float, inside: np.ndarray, upper: bool, log_cut: float
                     ) -> list[tuple[int, int]]:
     """[first, end) buckets of a window's buckets ``inside`` (ascending; those that move the alert's way), split at
-    each lull at least as long as the busy stretches either side of it where both sides are alerts on their own:
-    two storms days apart are two bursts, not one over the quiet days between (a long window of two storms can be
-    likelier than either alone); a chance dip in a storm leaves it whole."""
+    each lull at least as long as the busy buckets either side of it (since the last split, and to the window's
+    end) where both sides are alerts on their own: two storms days apart are two bursts, not one over the quiet days
+    between (a long window of two storms can be likelier than either alone); a chance dip in a storm, or a storm
+    that pulses (a minute on, a minute off), leaves it whole."""
     lo = int(inside[0])
     cut = np.flatnonzero(np.diff(inside) > 1)
     starts, ends = np.r_[inside[0], inside[cut + 1]] - lo, np.r_[inside[cut], inside[-1]] + 1 - lo
-    lengths, lulls = ends - starts, starts[1:] - ends[:-1]
-    gaps = np.flatnonzero((lulls >= lengths[:-1]) & (lulls >= lengths[1:]))
+    lulls, busy = starts[1:] - ends[:-1], np.r_[0, np.cumsum(ends - starts)]  # busy buckets before each stretch
+    gaps = np.flatnonzero(lulls >= busy[-1] - busy[1:-1])
     ys, ms = _cumulative(y[lo:lo + ends[-1]]), _cumulative(mu[lo:lo + ends[-1]])
 
     def alone(a: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -754,15 +755,16 @@ def _busy_stretches(y: np.ndarray, mu: np.ndarray, phi: float, inside: np.ndarra
         return log_tail(ys[z] - ys[a], ms[z] - ms[a], np.array(phi), upper) < log_cut
 
     gaps = gaps[alone(starts[gaps + 1], np.full(len(gaps), ends[-1]))]  # what follows the lull stands alone
-    pieces, a = [], 0
+    pieces, first = [], 0  # the first stretch since the last split
     while len(gaps):
-        ok = alone(np.full(len(gaps), a), ends[gaps])  # ... and what precedes it, since the last split
+        # ... and what precedes it, since the last split
+        ok = (lulls[gaps] >= busy[gaps + 1] - busy[first]) & alone(np.full(len(gaps), starts[first]), ends[gaps])
         if not ok.any():
             break
         i = gaps[np.argmax(ok)]
-        pieces.append((lo + a, lo + int(ends[i])))
-        a, gaps = int(starts[i + 1]), gaps[gaps > i]
-    return pieces + [(lo + a, lo + int(ends[-1]))]
+        pieces.append((lo + int(starts[first]), lo + int(ends[i])))
+        first, gaps = i + 1, gaps[gaps > i]
+    return pieces + [(lo + int(starts[first]), lo + int(ends[-1]))]
 
 
 def _linear_quantiles(values: np.ndarray, levels: Sequence[float]) -> np.ndarray:

@@ -888,6 +888,19 @@ def test_two_storms_days_apart_in_several_files_are_two_bursts_not_one_over_the_
     assert {T0 + pd.Timedelta(days=d, hours=7) for d in (320, 331)} <= set(bursts["start"])
 
 
+@pytest.mark.parametrize("period", [120, 180])
+def test_a_storm_that_pulses_a_minute_on_and_off_is_one_burst(period):
+    # A client retrying every two (three) minutes writes 40 lines in the first minute of each: every lull is as long
+    # as the busy minute either side of it, and the storm was cut into weak pieces (none left at a period of 120 s).
+    rng = np.random.default_rng(0)
+    events = _steady_events(rng, 12 * 3600.0, rates=((0, 0.5), (1, 0.3), (2, 0.1), (5, 0.005)))
+    events += [(t, 5) for s in np.arange(5 * 3600, 5 * 3600 + 2400, period) for t in s + rng.uniform(0, 60, 40)]
+    alerts = find_trends(frame_of(events), bucket="1min").alerts
+    bursts = alerts[(alerts["kind"] == "burst") & (alerts["template"] == TEMPLATES[5])]
+    assert len(bursts) == 1 and overlaps(bursts.iloc[0], 5 * 3600, 5 * 3600 + 2400)
+    assert bursts.iloc[0]["end"] - bursts.iloc[0]["start"] > pd.Timedelta(minutes=30)
+
+
 def test_short_busy_files_beside_a_long_sparse_one_are_expected_where_they_run():
     # A package log of 500 days whose lines come in six upgrades, and two services logging steadily for its last
     # two days: the long log's quiet days set the rate of all lines, and the services' days read as a burst of
