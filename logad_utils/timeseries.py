@@ -942,7 +942,7 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, oc
     if cols[0] < 0 and len(spans) > 1:
         mu, phi = _files_traffic(files, occ.file_counts, exposure, counts.starts, seasonal)
     else:
-        mu, phi = _fitted(y, scaled, timed, cover, timed < 1, seen, counts.starts, seasonal, traffic)
+        mu, phi = _fitted(y, scaled, timed, cover, timed < 1, seen, counts.starts, seasonal, traffic, y_sums)
     windows = _windows(y_sums, mu, phi, seen, log_cut)
     high, low = windows[True], windows[False]
     flanked: dict = {}
@@ -968,12 +968,12 @@ def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, oc
 
 
 def _fitted(y: np.ndarray, scaled: np.ndarray, exposure: np.ndarray, cover: np.ndarray, skip: np.ndarray,
-            seen: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool, traffic: np.ndarray | None
-            ) -> tuple[np.ndarray, np.ndarray]:
+            seen: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool, traffic: np.ndarray | None,
+            y_sums: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Expected lines (b, m) of counts y (b, m), the baseline of ``scaled`` (b, m) (:func:`expected_counts` with
     ``exposure`` and ``traffic``) times ``cover`` (b, m), fitted on the buckets ``seen`` and not in ``skip`` (b, m);
-    and their dispersion (m,)."""
-    y_sums = _cumulative(y)
+    and their dispersion (m,). ``y_sums``: y's :func:`_cumulative` where the caller has it (a block's widest array)."""
+    y_sums = _cumulative(y) if y_sums is None else y_sums
     lam = expected_counts(scaled, exposure, starts, seasonal, ~seen | skip, traffic)
     phi = _dispersion(y, lam * cover, seen, seen)
     # Fit again without the buckets the last fit finds extreme: a storm on one day must not
