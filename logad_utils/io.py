@@ -617,8 +617,6 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
         blank |= np.fromiter((line in fmt.preamble for line in lines), dtype=bool, count=len(lines))
     if fmt.comment:  # a W3C or Zeek log's directives: no event
         blank |= np.fromiter((line.startswith(fmt.comment) for line in lines), dtype=bool, count=len(lines))
-    blank |= np.fromiter((line[:3] == "-- " and _SPAN_NOTE.fullmatch(line) is not None for line in lines),
-                         dtype=bool, count=len(lines))
     # A JSON object or a delimited record is read whole, then its cells cut: its time and level may come after
     # a long message. A text header is at the start, where the cut line keeps it.
     fields, matched = fmt.parse(whole if fmt.json_key is not None else lines)
@@ -632,6 +630,10 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
             matched[retry] = cut_matched
         for name in fields.select_dtypes(include="object").columns:
             fields.loc[long, name] = [v[:MAX_LINE_CHARS] if isinstance(v, str) else v for v in fields.loc[long, name]]
+    # A journal export's notes on its span match no header: only the lines that missed it are looked at.
+    missed = np.flatnonzero(~matched)
+    blank[missed] |= np.fromiter((lines[i][:3] == "-- " and _SPAN_NOTE.fullmatch(lines[i]) is not None
+                                  for i in missed), dtype=bool, count=len(missed))
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
     blank, flags = _events(lines, fields, matched, blank, rule, fmt)
