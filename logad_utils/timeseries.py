@@ -903,7 +903,7 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
     if not counts.timed:
         alerts = _without_displaced_drops(alerts, counts, expected)
     alerts = _without_startup_bursts(_without_outage_drops(alerts, width), _openings(occ.file_spans, width), width,
-                                     _severe_columns(frame, counts.template_ids))
+                                     frame, counts.template_ids)
     table = _alert_table(alerts, occ, counts, frame)
     alerted = set(table["template_id"].tolist()) | {-1}
     expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
@@ -1242,17 +1242,22 @@ def _openings(spans: np.ndarray, width: float) -> np.ndarray:
     return first[~goes_on.any(axis=1)]
 
 
-def _without_startup_bursts(alerts: list[tuple], firsts: np.ndarray, width: float, severe: np.ndarray) -> list[tuple]:
+def _without_startup_bursts(alerts: list[tuple], firsts: np.ndarray, width: float, frame: pd.DataFrame,
+                            template_ids: np.ndarray) -> list[tuple]:
     """Bursts of two buckets of ``width`` at most that begin in the bucket where lines begin (a file's first line
     that opens the log, ``firsts`` (f,) (:func:`_openings`), or an outage's end, or the bucket before, which the
     outage may hold) are a service starting, left out: it writes its start-up lines all at once each time it
     starts, and the outage (or the log's opening) says it stopped. A storm that goes on longer, or starts
-    once the lines are back, stays; so does one of a template whose lines are mostly warnings or errors
-    (``severe`` (k,) by column): a start that fails is no routine start-up."""
+    once the lines are back, stays; so does one of a template (``template_ids`` (k,) by column) whose lines in
+    ``frame`` are mostly warnings or errors: a start that fails is no routine start-up."""
     begins = np.concatenate([np.floor(firsts / width) * width, [z for _, z, _ in _outages(alerts)]])
-    return [al for al in alerts if not (al[0] == "burst" and al[3] - al[2] <= 2 * width and
-                                        not (al[1] >= 0 and severe[al[1]]) and
-                                        np.any((begins >= al[2]) & (begins - al[2] <= width)))]
+    starting = [al[0] == "burst" and al[3] - al[2] <= 2 * width and bool(np.any((begins >= al[2]) &
+                                                                                (begins - al[2] <= width)))
+                for al in alerts]
+    cols = sorted({al[1] for al, start in zip(alerts, starting) if start and al[1] >= 0})
+    # The levels are read per line: only for the templates that burst as lines begin, and only when one does.
+    severe = dict(zip(cols, _severe_columns(frame, template_ids[cols]))) if cols else {}
+    return [al for al, start in zip(alerts, starting) if not start or severe.get(al[1], False)]
 
 
 def _severe_columns(frame: pd.DataFrame, template_ids: np.ndarray) -> np.ndarray:
