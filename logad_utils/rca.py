@@ -907,8 +907,7 @@ def _prepare(frame: pd.DataFrame) -> _Lines:
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \
         ([], _no_mentions(len(frame)))
     return _Lines(unit_codes=ucodes, unit_names=unames, unit_kind=kind, unit_templates=templates, codes=codes,
-                  names=names,
-                  main_unit=_main_unit(codes, ucodes, unames, len(names)), flags=_flags(frame),
+                  names=names, main_unit=_main_unit(codes, ucodes, unames, len(names)), flags=_flags(frame),
                   scores=frame["score"].to_numpy(dtype=float) if has_score else np.zeros(len(frame)),
                   has_score=bool(has_score), line_no=frame["line_no"].to_numpy(), mention_names=mention_names,
                   mentions=mentions)
@@ -1333,9 +1332,8 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
                                        prior=_prior(len(member) + n_out))[0][0]
                               if m_in[j] >= 2 else 0.0 for j in range(len(m_in))])
         rows = idx[member]
-        ev = _Evidence(units=lines.unit_names[lines.unit_codes[rows]],
-                       templates=lines.unit_templates[rows], codes=codes[member],
-                       line_no=lines.line_no[rows],
+        ev = _Evidence(units=lines.unit_names[lines.unit_codes[rows]], templates=lines.unit_templates[rows],
+                       codes=codes[member], line_no=lines.line_no[rows],
                        pos=pos[member], scores=scores[member], pct=_percentiles(scores[member], ref),
                        delta=delta[codes[member]], named=named, mention_d=mention_d)
         candidates = _rank(ev, lines, baseline, precursor, settings.weights, settings.mention_weight, onset, timed)
