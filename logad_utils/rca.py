@@ -421,41 +421,56 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     known = np.flatnonzero(~np.isnan(seconds))
     if len(known) < 3:
         return np.maximum.accumulate(seconds)
-    times = seconds[known]
+    # A long file's clock is tens of millions of values: few copies of it, and none where every line has a time.
+    whole = len(known) == len(seconds)
+    times = seconds if whole else seconds[known]
     step = np.diff(times)
     if (step < 0).sum() > 2 * (step > 0).sum():
         times, step = times.max() - times, -step
-    far = np.abs(step) > reset
-    lone = np.zeros(len(times), dtype=bool)
-    lone[1:-1] = far[:-1] & far[1:] & (np.abs(times[2:] - times[:-2]) <= reset)
-    lone[0], lone[-1] = far[0] & ~far[1], far[-1] & ~far[-2]
+    lone = _lone_times(times, (step > reset) | (step < -reset), reset)
     if lone.any():
         times = pd.Series(np.where(lone, np.nan, times)).ffill().bfill().to_numpy()
-    times = times + np.concatenate([[0.0], np.cumsum(_set_back(times, reset))])
+        step = np.diff(times)
+    at = _set_back(times, step, reset)
+    if len(at):
+        given = np.zeros(len(step))
+        given[at] = -step[at]
+        times = times + np.concatenate([[0.0], np.cumsum(given)])
+    del step
+    if whole:
+        return np.maximum.accumulate(times)
     out = np.full(len(seconds), np.nan)
     out[known] = np.maximum.accumulate(times)
     return out
 
 
+def _lone_times(times: np.ndarray, far: np.ndarray, reset: float) -> np.ndarray:
+    """Per time (n,) whether it lies over ``reset`` off both neighbours, which lie within it of each other
+    (``far``: per step (n-1,) whether it is over ``reset``); at either end, off its one neighbour alone."""
+    lone = np.zeros(len(times), dtype=bool)
+    both = np.flatnonzero(far[:-1] & far[1:])  # few: only these need their neighbours compared
+    lone[both + 1] = np.abs(times[both + 2] - times[both]) <= reset
+    lone[0], lone[-1] = far[0] & ~far[1], far[-1] & ~far[-2]
+    return lone
+
+
 _MAX_SET_BACK = 16  # more steps back than this are clocks interleaved, not a clock set back
 
 
-def _set_back(times: np.ndarray, reset: float) -> np.ndarray:
-    """Per step between ``times`` (n,) the time a clock set back gives back: the size of a step back over ``reset``
-    after which the clock runs on until it passes the time before it (a DST fall-back), else 0: where it jumps
-    back onto that time, another clock was interleaved (a host's an hour behind), and the running maximum orders
-    them; so it is where there are many steps back."""
-    step = np.diff(times)
+def _set_back(times: np.ndarray, step: np.ndarray, reset: float) -> np.ndarray:
+    """The steps (s,) between ``times`` (n,; ``step``: their differences (n-1,)) at which a clock set back gives its
+    time back: a step back over ``reset`` after which the clock runs on until it passes the time before it (a DST
+    fall-back). Where it jumps back onto that time, another clock was interleaved (a host's an hour behind), and
+    the running maximum orders them; so it is where there are many steps back."""
     back = np.flatnonzero(step < -reset)
-    out = np.zeros(len(step))
     if len(back) > _MAX_SET_BACK:
-        return out
-    latest = np.maximum.accumulate(times)
+        return np.zeros(0, dtype=np.int64)
+    at = []
     for i in back:
-        caught = np.flatnonzero(times[i + 1:] >= latest[i] - reset)
+        caught = np.flatnonzero(times[i + 1:] >= times[:i + 1].max() - reset)
         if not len(caught) or step[i + caught[0]] <= reset:  # never back, or back by running on
-            out[i] = -step[i]
-    return out
+            at.append(i)
+    return np.array(at, dtype=np.int64)
 
 
 def _seconds(value: str | pd.Timedelta | int | float) -> float:

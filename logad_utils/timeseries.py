@@ -783,11 +783,15 @@ def _active_clock(pos: np.ndarray, width: float) -> Callable[[np.ndarray], np.nd
     """Positions (m,) → the log's active clock (m,): every gap between two of its lines ``pos`` (n,) counts up to
     a bucket ``width``, no more (a host down for days logs nothing, and that is no template's absence)."""
     in_order = np.sort(pos)
-    silent = np.concatenate([[0.0], np.cumsum(np.clip(np.diff(in_order) - width, 0.0, None))])
+    step = np.diff(in_order)
+    # Only the gaps over a bucket move the clock: kept alone, not a copy of the lines' positions.
+    gaps = np.flatnonzero(step > width)
+    resumes = in_order[gaps + 1]
+    silent = np.concatenate([[0.0], np.cumsum(step[gaps] - width)])
+    del in_order, step
 
     def clock(at: np.ndarray) -> np.ndarray:
-        i = np.clip(np.searchsorted(in_order, at, side="right") - 1, 0, None)
-        return at - silent[i] if len(in_order) else at
+        return at - silent[np.searchsorted(resumes, at, side="right")]
 
     return clock
 
