@@ -53,7 +53,7 @@ _LEVEL_WORDS_SHARE = 0.25
 # Share of lines a timestamp layout must match for the file to have one.
 MIN_TIME_SHARE = 0.3
 _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
-_MAX_ELEMENTS = 8
+_MAX_ELEMENTS = 10
 _SEARCH_CHARS = 120
 
 _MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"

@@ -586,6 +586,16 @@ def test_fields_glued_to_the_timestamp_by_colons_are_read():
     assert (frame["component"] == "acme.client").all() and frame["content"].str.startswith("slow query ").all()
 
 
+def test_a_long_header_of_dash_separated_fields_ends_at_its_last_separator():
+    # Python's "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s": eight elements
+    # before the request id, whose field the message must not keep.
+    levels, requests = ["INFO", "WARNING", "DEBUG"], ["sentinel", "GET-{s}", "process-inbox-{s}"]
+    frame = parse_lines([f"2024-03-05 14:07:{s:02d},123 - app.storage.db - {100 + s} - {levels[s % 3]} - "
+                         f"{requests[s % 3].format(s=s)} - Starting 'main' database {s}" for s in range(40)])
+    assert frame["level"].tolist() == [levels[s % 3] for s in range(40)]
+    assert frame["content"].str.startswith("Starting 'main' database ").all()
+
+
 def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     threads = ["Server thread/INFO", "User Authenticator #1/ERROR", "Server thread/WARN"]
     frame = parse_lines([f"[14:07:{s:02d}] [{threads[s % 3]}]: starting step {s}" for s in range(40)])
