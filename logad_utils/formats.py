@@ -45,14 +45,14 @@ _CLOSING_BRACKET = re.compile(r"\\\]\?? +$")  # a format string's "\] " or optio
 # Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
 # and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
 # Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
-# supervisord's four, MariaDB's "Note".
+# supervisord's four, .NET's lower-case four ("dbug", "fail"), MariaDB's "Note".
 # The labels of a message's further lines, each written under a header of its own (PostgreSQL's DETAIL, HINT, ...),
 # stand where a level does, in capitals and before a colon: read as levels, so that a log where a third of the lines
 # carry one keeps its level column. Each such line stays an event of its own, as Loghub's ground truths count them.
 SECONDARY_LEVELS = ("DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
-             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|Note|NOTE|(?:" + "|".join(SECONDARY_LEVELS) + ")(?=:))")
+             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|trce|dbug|fail|Note|NOTE|(?:" + "|".join(SECONDARY_LEVELS) + ")(?=:))")
 # Numeric levels of pino and bunyan; and syslog's severities 0-7, for a priority or severity key (journald's
 # PRIORITY) and a syslog priority's last three bits (a level key's 0-7 may count up from debug instead).
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
@@ -78,8 +78,8 @@ STATUS_KEYS = ("status", "sc-status", "status_code", "statusCode", "http.status_
 HTTP_LEVELS = {"1": "INFO", "2": "INFO", "3": "INFO", "4": "WARNING", "5": "ERROR"}
 # Severity rank of a level name: 0 routine, 1 warning, 2 error, 3 fatal (features.severity reads it).
 SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOTICE": 0, "NOTE": 0, "WARN": 1,
-            "WARNING": 1, "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3, "FTL": 3,
-            "CRITICAL": 3, "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
+            "WARNING": 1, "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "FAIL": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3,
+            "FTL": 3, "CRITICAL": 3, "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
             # glog's, logcat's (A: assert), MongoDB's and Tornado's (C: critical), CUPS' (X: emergency) one-letter
             # levels
             "W": 1, "E": 2, "F": 3, "A": 3, "C": 3, "X": 3,

@@ -394,6 +394,10 @@ _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
 # Two dots at least: "user.login" opening a message is not a class.
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
+# A category with its event id glued on, as .NET's console logger writes it ("info: App.Api.Orders[14]"): a dot
+# is enough beside the id ("App.Program[0]"); once told, a category may have none ("Polly[3]").
+_CATEGORY = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)*"
+_CATEGORY_ID = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+\[\d+\]")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")
@@ -450,10 +454,11 @@ def _elements(rest: str) -> list[_Element]:
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
                 word = m.group(2)
-                detail = (word.isdigit(), _QUALIFIED.fullmatch(word) is not None,
+                ided = kind == "word" and _CATEGORY_ID.fullmatch(word) is not None
+                detail = (word.isdigit(), ided or _QUALIFIED.fullmatch(word) is not None,
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
-                          _CALLER.fullmatch(word) is not None)
+                          _CALLER.fullmatch(word) is not None, ided)
             elif kind == "paren":
                 detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None,)
             else:
@@ -511,7 +516,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
                 _word_before_level(per_line, alive, place, need):
             # A word on some lines only before the level (PostgreSQL's "user@db ERROR:" in a session, "LOG:"
             # outside one): an optional field, which the lines without it are given here, so places line up.
-            header.append((_Element("word", True, (False, False, False, None, False)), True))
+            header.append((_Element("word", True, (False, False, False, None, False, False)), True))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -550,7 +555,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
             caller = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
-            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller))
+            ided = sum(c for e, c in shapes.items() if e.detail[5]) >= need
+            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -761,6 +767,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             # A field seen only as digits keeps that shape, so a line starting like the header is told apart.
             patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if element.detail[0] else r"\S+")
             field = gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
+            if element.kind == "word" and element.detail[5]:  # a category and its event id, which a line may lack
+                event = names("Field")
+                patterns[name], patterns[event] = _CATEGORY, r"\d+"
+                field += _optional(f"\\[<{event}>\\]")
             out += _optional(field) if optional else field
     return out
 

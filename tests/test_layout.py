@@ -596,6 +596,22 @@ def test_a_long_header_of_dash_separated_fields_ends_at_its_last_separator():
     assert frame["content"].str.startswith("Starting 'main' database ").all()
 
 
+def test_a_dotnet_category_with_its_event_id_is_the_component_and_its_short_levels_are_levels():
+    # .NET's console logger, single-line: "<level>: <category>[<event id>] <message>", levels trce ... crit.
+    # A category has a dot beside its id on most lines; then one without ("Polly[3]") is one too.
+    levels, messages = ["info", "fail", "dbug", "warn"], ["Now listening on: port {s}", "Request finished in {s} ms",
+                                                          "Executed DbCommand ({s}ms)"]
+    categories = [("Polly[3]" if s % 10 == 9 else ["App.Api.Orders[14]", "Microsoft.Hosting.Lifetime[0]",
+                                                   "App.Program[7]"][s % 3]) for s in range(40)]
+    lines = [f"2024-03-11 09:14:{s:02d} {levels[s % 4]}: {categories[s]} {messages[s % 3].format(s=s)}"
+             for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == [levels[s % 4] for s in range(40)]
+    assert frame["component"].tolist() == [c.split("[")[0] for c in categories]
+    assert frame["content"].tolist() == [messages[s % 3].format(s=s) for s in range(40)]
+    assert severity(frame["level"]).tolist() == [[0, 2, 0, 1][s % 4] for s in range(40)]
+
+
 def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     threads = ["Server thread/INFO", "User Authenticator #1/ERROR", "Server thread/WARN"]
     frame = parse_lines([f"[14:07:{s:02d}] [{threads[s % 3]}]: starting step {s}" for s in range(40)])
