@@ -93,6 +93,9 @@ _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK"
                       r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
+# A quoted message of another program's, opening with its level or label ("NOTICE: PHP message: ..."): its words name
+# the event, as a msg= field's do.
+_NESTED_MESSAGE = re.compile(r"[A-Za-z][\w-]*: ")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
@@ -101,8 +104,8 @@ _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 5
-_READS = (1, 2, 3, 4, 5)  # the format versions this logad reads
+_FORMAT_VERSION = 6
+_READS = (1, 2, 3, 4, 5, 6)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -717,7 +720,8 @@ class LogTemplateMiner:
         (a field's value: see ``quoted_fields``), is a request line
         (``"GET /x HTTP/1.1"``: its method names the event) or opens with a
         number (an FTP or SMTP reply, ``"226 Transfer complete."``:
-        its code and text name the event); see also ``caps_phrases``.
+        its code and text name the event); see also ``caps_phrases`` and
+        ``nested_messages``.
     quoted_fields : bool, default True
         With ``quoted_phrases``, also a field's quoted value
         (``scope="openid profile email"``), unless the field is a message
@@ -741,6 +745,11 @@ class LogTemplateMiner:
         "b": 2}``) as one token, and a list of quoted words (``"core20",
         "lxd"``) as ``<*>``, so that lists of any length are one slot. Template
         models saved before version 5 read without it, as they were fitted.
+    nested_messages : bool, default True
+        With ``quoted_phrases``, a quoted phrase that opens with a word and a
+        colon (``said into stderr: "NOTICE: PHP message: ..."``) stays words:
+        it is another program's message, whose words name the event. Template
+        models saved before version 6 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -749,7 +758,8 @@ class LogTemplateMiner:
                  collapse_lists: bool = True, shared_slots: bool = True,
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
-                 caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True) -> None:
+                 caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
+                 nested_messages: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -776,6 +786,7 @@ class LogTemplateMiner:
         self.caps_phrases = bool(caps_phrases)
         self.name_spans = bool(name_spans)
         self.bracket_lists = bool(bracket_lists)
+        self.nested_messages = bool(nested_messages)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -793,7 +804,8 @@ class LogTemplateMiner:
                 "lead_entities": self.lead_entities, "absorb_covered": self.absorb_covered,
                 "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
                 "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
-                "name_spans": self.name_spans, "bracket_lists": self.bracket_lists}
+                "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
+                "nested_messages": self.nested_messages}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -951,6 +963,7 @@ class LogTemplateMiner:
         if (not _SPACE.search(phrase) or start <= opens
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
                 or phrase[1:].startswith("<NUM> ")
+                or (self.nested_messages and _NESTED_MESSAGE.match(phrase, 1))
                 or (_REQUEST.match(phrase, 1) if self.caps_phrases
                     else any(self._tokens.is_enum(word) for word in phrase.split()))):
             return phrase
@@ -1599,7 +1612,7 @@ class LogTemplateMiner:
         # it names quoted_phrases (both came in at once, before the version did); one before version 3 without
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
-                  "caps_phrases": False, "name_spans": False, "bracket_lists": False}
+                  "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

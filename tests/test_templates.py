@@ -378,8 +378,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5"):
-        LogTemplateMiner.from_dict({**old, "version": 6})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6"):
+        LogTemplateMiner.from_dict({**old, "version": 7})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -921,6 +921,22 @@ def test_a_list_in_braces_or_brackets_is_one_value():
     old = {**miner.to_dict(), "version": 4}
     del old["params"]["bracket_lists"], old["params"]["name_spans"], old["spans"]
     assert LogTemplateMiner.from_dict(old)._tokenize(messages[1])[3:5] == ["{aes256-cts(18),", "aes128-cts(17)})"]
+
+
+def test_a_quoted_message_of_another_program_keeps_its_words():
+    # php-fpm quotes a child's stderr: each PHP message is an event of its own, not one quoted value.
+    quoted = ["PHP Warning:  Undefined variable $args in /var/www/a.php on line 12",
+              "PHP Deprecated:  Creation of dynamic property Cart::$data is deprecated in /var/www/b.php on line 9",
+              "PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted in /var/www/c.php on line 3"]
+    messages = [f'[pool www] child {1000 + i} said into stderr: "NOTICE: PHP message: {quoted[i % 3]}"'
+                for i in range(30)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 3, miner.templates_["template"].tolist()
+    # A quoted phrase that opens with no label stays one value; a model saved before version 6 reads it so too.
+    assert len(LogTemplateMiner()._tokenize('GET /x 200 "Mozilla/5.0 (X11; Linux) Gecko/20100101"')) == 4
+    old = {**miner.to_dict(), "version": 5}
+    del old["params"]["nested_messages"]
+    assert not LogTemplateMiner.from_dict(old).nested_messages
 
 
 def test_a_run_in_brackets_is_one_value_from_three():
