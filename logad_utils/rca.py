@@ -425,12 +425,14 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     whole = len(known) == len(seconds)
     times = seconds if whole else seconds[known]
     step = np.diff(times)
-    if (step < 0).sum() > 2 * (step > 0).sum():
-        times, step = times.max() - times, -step
+    flipped = (step < 0).sum() > 2 * (step > 0).sum()
+    if flipped:
+        times = times.max() - times
     lone = _lone_times(times, (step > reset) | (step < -reset), reset)
     if lone.any():
         times = pd.Series(np.where(lone, np.nan, times)).ffill().bfill().to_numpy()
-        step = np.diff(times)
+    if flipped or lone.any():
+        step = np.diff(times)  # the steps of the times read: max - t rounds, so they are not the steps negated
     at = _set_back(times, step, reset)
     if len(at):
         given = np.zeros(len(step))

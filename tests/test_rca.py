@@ -728,3 +728,13 @@ def test_a_units_evidence_names_its_strongest_template_not_a_single_line_never_s
     frame = make_frame(routine + busier + outage[:20], span_s=7200)
     (incident,) = [i for i in rca.analyze(frame, trends=None).incidents if i.n_lines > 30]
     assert incident.candidates.iloc[0]["top_template"] == "connection to db-primary refused"
+
+
+def test_a_file_newest_first_gives_back_a_set_back_clock_by_the_steps_of_its_times_read_backwards():
+    # Read backwards, the times are max - t, which rounds: the clock set back (5.9 -> 2.9) gives back that step,
+    # 3.0000000000000004, as the code before the copies were cut did, not the file's own step 3.1 - 0.1 = 3.0.
+    seconds = np.array([6.0, 0.1, 3.1, 1.3, 0.0])
+    backwards = seconds.max() - seconds
+    back = backwards[1] - backwards[2]
+    expected = [0.0, backwards[1], backwards[1], backwards[3] + back, backwards[4] + back]
+    assert rca._clock_positions(seconds, 2.0).tolist() == expected
