@@ -394,10 +394,11 @@ _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
 # Two dots at least: "user.login" opening a message is not a class.
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
-# A category with its event id glued on, as .NET's console logger writes it ("info: App.Api.Orders[14]"): a dot
-# is enough beside the id ("App.Program[0]"); once told, a category may have none ("Polly[3]").
+# A category with its event id glued on, as .NET's console logger writes it ("info: App.Api.Orders[14]"): a type's
+# name, a dot and a capital beside the id ("App.Program[0]"), where a message's path to an item ("spec.ports[0]")
+# has a lower-case one; once told, a category may have none ("Polly[3]").
 _CATEGORY = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)*"
-_CATEGORY_ID = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+\[\d+\]")
+_CATEGORY_ID = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)*\.[A-Z][\w$-]*\[\d+\]")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")

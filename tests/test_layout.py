@@ -1636,3 +1636,13 @@ def test_the_logger_ending_every_timed_line_is_read_beside_stack_traces():
     frame = parse_lines(lines)
     assert frame.loc[5, ["component", "content"]].tolist() == ["org.acme.log.Log1", "Deleted segment 5"]
     assert frame["event_line_no"].iloc[5:10].tolist() == [6] * 5 and frame["parsed"].all()
+
+
+def test_a_message_opening_with_a_path_to_an_item_keeps_it():
+    # "spec.containers[4]" after the level is the message's subject, not a category with an event id (.NET's
+    # "App.Api.Orders[14]", a type's name): the templates keep it.
+    paths, verbs = ["spec.containers", "cache.slots", "config.servers"], ["is missing", "was evicted", "has no port"]
+    lines = [f"2024-05-01 10:00:{s:02d},123 {['INFO', 'WARN'][s % 2]} {paths[s % 3]}[{s % 7}] {verbs[s % 3]}"
+             for s in range(40)]
+    frame = parse_lines(lines)
+    assert "component" not in frame and frame["content"].tolist() == [line.split(" ", 3)[3] for line in lines]
