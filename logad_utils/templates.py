@@ -93,9 +93,10 @@ _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK"
                       r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
-# A quoted message of another program's, opening with its level or label ("NOTICE: PHP message: ..."): its words name
-# the event, as a msg= field's do.
-_NESTED_MESSAGE = re.compile(r"[A-Za-z][\w-]*: ")
+# A quoted message of another program's, opening with its level in capitals ("NOTICE: PHP message: ..."): its words
+# name the event, as a msg= field's do. Other labels open free text: a subject ("Re: ..."), a commit ("fix: ..."),
+# a header ("Content-Type: ..."), an exception's text ("Error: ...").
+_NESTED_MESSAGE = re.compile(r"(?=[A-Z]+: )" + LEVELS_RE + ": ")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token

@@ -1151,3 +1151,15 @@ def test_a_trace_line_holding_a_json_object_leaves_its_heads_fields_out_of_the_t
         lines += ['\t{"retry": 2}'] if i % 2 == 0 else []
     frame = mine_templates(parse_lines(lines))
     assert frame["template"].str.startswith("sync failed").all() and not frame["template"].str.contains('"id"').any()
+
+
+def test_a_quoted_phrase_opening_with_a_label_that_is_no_level_stays_one_value():
+    # A subject, a commit message, a header line or an exception's text opens with a label and a colon, but is free
+    # text: one value, so that each opening label does not make an event of its own.
+    for quoted in (["Re: lunch on friday", "Fwd: quarterly report draft", "Re: invoice 4411 overdue"],
+                   ["fix: handle empty cart", "feat: add export button", "chore: bump deps"],
+                   ["Content-Type: text/html", "Via: 1.1 edge (squid)", "X-Forwarded-For: 10.0.0.1"],
+                   ["Error: connection refused", "TypeError: x is undefined", "Error: read timeout"]):
+        messages = [f'request {i} sent "{quoted[i % 3]}"' for i in range(30)]
+        templates = LogTemplateMiner().fit(messages).templates_["template"].tolist()
+        assert templates == ['request <NUM> sent "<*>"'], templates
