@@ -61,7 +61,7 @@ __all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "split_at"
            "symmetric_kl", "render_comparison", "write_comparison"]
 
 COMPARE_COLUMNS = ["template_id", "template", "baseline_count", "target_count", "baseline_share", "target_share",
-                   "delta_pct", "status", "p_value"]
+                   "delta_pct", "status", "p_value", "source", "first_line_no"]
 STATUSES = ("new", "gone", "up", "down", "same")
 ALPHA = 0.05
 # Lines a template needs on each side to count towards the sides' size ratio.
@@ -196,9 +196,11 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     status = np.select([b == 0, t == 0, (p < alpha) & (t > held * b), (p < alpha) & (t < held * b)],
                        ["new", "gone", "up", "down"], "same")
     names = _template_names(pd.concat([baseline, target], ignore_index=True))
+    first = _first_seen(ids, baseline, target)
     table = pd.DataFrame({"template_id": ids, "template": names.reindex(ids).to_numpy(),
                           "baseline_count": b, "target_count": t, "baseline_share": share_b,
-                          "target_share": share_t, "delta_pct": delta, "status": status, "p_value": p},
+                          "target_share": share_t, "delta_pct": delta, "status": status, "p_value": p,
+                          "source": first["source"].to_numpy(), "first_line_no": first["line_no"].to_numpy()},
                          columns=COMPARE_COLUMNS)
     order = table["status"].map({s: i for i, s in enumerate(STATUSES)})
     table = table.assign(_order=order, _lines=b + t).sort_values(
@@ -334,6 +336,15 @@ def _template_names(frame: pd.DataFrame) -> pd.Series:
     column = "template" if "template" in frame else "masked"
     first = frame.loc[frame["template_id"] >= 0].drop_duplicates("template_id")
     return pd.Series(first[column].astype(str).to_numpy(), index=first["template_id"].to_numpy())
+
+
+def _first_seen(ids: np.ndarray, baseline: pd.DataFrame, target: pd.DataFrame) -> pd.DataFrame:
+    """``source, line_no`` (k rows) of the first event of each template id of ``ids`` (k,) in the target, or in the
+    baseline for one the target lacks: the CSV must say where every template is, not only the page's first few."""
+    firsts = [side[_event_rows(side)].drop_duplicates("template_id").set_index("template_id")[["source", "line_no"]]
+              for side in (target, baseline)]
+    first = pd.concat(firsts)
+    return first[~first.index.duplicated()].reindex(ids)
 
 
 def _examples(baseline: pd.DataFrame, target: pd.DataFrame, table: pd.DataFrame, n: int) -> dict:

@@ -57,6 +57,19 @@ def test_statuses_and_shared_template_ids(sides):
                 .columns) == ["source", "line_no", "raw"]
 
 
+def test_the_table_says_where_every_template_first_appears(tmp_path):
+    # The page shows a few templates per section: the CSV alone must lead to each one's first line.
+    base = write_lines(tmp_path / "base.log", {"user 1 logged in": 50})
+    target = tmp_path / "target.log"
+    target.write_text("user 1 logged in\n" * 3 + "disk full on /var\n" + "user 1 logged in\n"
+                      + "connection refused by db\n" * 2 + "user 1 logged in\n" * 40, encoding="utf-8")
+    table = compare_frames(*read_sides(base, target)).table.set_index("status")
+    assert list(table.loc["same", ["source", "first_line_no"]]) == [str(target), 1]
+    assert sorted(table.loc["new", "first_line_no"]) == [4, 6]
+    gone = compare_frames(*read_sides(target, base)).table.set_index("status").loc["gone"]
+    assert set(gone["source"]) == {str(target)} and sorted(gone["first_line_no"]) == [4, 6]
+
+
 def test_symmetric_kl_is_symmetric_and_zero_on_equal_mixes():
     a, b = np.array([10, 0, 5]), np.array([2, 7, 5])
     assert symmetric_kl(a, b) == pytest.approx(symmetric_kl(b, a)) and symmetric_kl(a, b) > 0
