@@ -43,11 +43,13 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from dateutil import parser
 from scipy.special import betainc
 from scipy.stats import entropy, false_discovery_control
 
@@ -125,7 +127,8 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are; without
     one it is on the clock the lines' times are kept in: UTC for times written with a zone or offset, else
     the logs' own wall clock (logs without a year or date are read as from 2000 or 1970: the read warning
-    says which). A line without a time of its own takes the last time before it in its file
+    says which). An ``at`` without a date (``12:00``) or a year (``Mar 11 12:00``) takes them from the logs: the first
+    such time from their first line on. A line without a time of its own takes the last time before it in its file
     (the first time after it at the start of a file); a file without any time is an error, unless all its
     lines are blank (they are then on neither side).
     """
@@ -148,11 +151,28 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     frame, stamps = frame[keep], stamps[keep]
     if not len(frame):
         raise LogInputError("--at: nothing to split: every line of the logs is blank")
+    when = _completed(at, when, stamps.min())
     before = (stamps < when).to_numpy()
     if before.all() or not before.any():
         raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "
                             f"(the logs run from {stamps.min()} to {stamps.max()})")
     return frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True)
+
+
+def _completed(at: str, when: pd.Timestamp, first: pd.Timestamp) -> pd.Timestamp:
+    """``when``, read from ``at``, at the first time from ``first`` on that it names where ``at`` gives no date or no
+    year: pandas puts a time of day on today and a day without a year in year 1, where no log line is."""
+    try:  # a field ``at`` leaves out comes from the default, so it differs between two defaults
+        one, two = (parser.parse(at, default=day) for day in (datetime(2000, 1, 1), datetime(2001, 2, 2)))
+    except (ValueError, OverflowError):  # a time pandas reads and dateutil does not ("now") is whole
+        return when
+    if one.month != two.month and one.day != two.day:
+        when = first.normalize() + (when - when.normalize())
+        return when if when >= first else when + pd.Timedelta(days=1)
+    if one.year != two.year:
+        when = when.replace(year=first.year)
+        return when if when >= first else when.replace(year=first.year + 1)
+    return when
 
 
 def symmetric_kl(baseline: np.ndarray, target: np.ndarray, prior: float = 0.5) -> float:

@@ -353,6 +353,15 @@ def test_cli_compares_one_log_before_and_after_a_time(tmp_path, capsys):
             .to_numpy()).all()
 
 
+@pytest.mark.parametrize("at, whole", [("12:00", "2024-03-11T12:00"), ("Mar 12 06:00", "2024-03-12T06:00")])
+def test_cli_split_at_a_time_without_a_date_or_year_takes_them_from_the_logs(tmp_path, capsys, at, whole):
+    # pandas reads "12:00" as today and "Mar 12" as year 1: every line was on one side, an error.
+    log = timed_log(tmp_path / "app.log", doubled_from=24 * 60)
+    assert main(["compare", str(log), "--at", whole, "--out", str(tmp_path / "whole")]) == 0
+    assert main(["compare", str(log), "--at", at, "--out", str(tmp_path / "part")]) == 0
+    assert pd.read_csv(tmp_path / "part" / "compare.csv").equals(pd.read_csv(tmp_path / "whole" / "compare.csv"))
+
+
 @pytest.mark.parametrize("argv, message", [
     (["{log}", "--out", "{out}"], "give --baseline PATH... and --target PATH..., or PATH... --at TIME"),
     (["--baseline", "{log}", "--at", "2024-03-12", "--out", "{out}"], "or PATH... --at TIME"),
