@@ -169,9 +169,9 @@ def _completed(at: str, when: pd.Timestamp, first: pd.Timestamp) -> pd.Timestamp
     if one.month != two.month and one.day != two.day:
         when = first.normalize() + (when - when.normalize())
         return when if when >= first else when + pd.Timedelta(days=1)
-    if one.year != two.year:
-        when = when.replace(year=first.year)
-        return when if when >= first else when.replace(year=first.year + 1)
+    if one.year != two.year:  # by offsets, which keep a 29 February inside the year (replace raises)
+        when = when + pd.DateOffset(years=first.year - when.year)
+        return when if when >= first else when + pd.DateOffset(years=1)
     return when
 
 
