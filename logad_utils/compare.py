@@ -80,8 +80,8 @@ Paths = str | os.PathLike | Sequence[str | os.PathLike]
 @dataclass
 class Comparison:
     """Per-template comparison (:data:`COMPARE_COLUMNS`, one row per template), the symmetric KL divergence,
-    example events (template id → ``source, line_no, raw`` rows of their first lines) and the event totals of each
-    side."""
+    example events (template id → ``source, line_no, raw`` rows of their first lines), the event totals of each
+    side and what each side is (:func:`describe_side`: its files and time span)."""
 
     table: pd.DataFrame
     divergence: float
@@ -89,6 +89,7 @@ class Comparison:
     baseline_events: int
     target_events: int
     alpha: float = ALPHA
+    sides: tuple[str, str] = ("", "")
 
     def count(self, status: str) -> int:
         """Templates with this status."""
@@ -227,7 +228,24 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
         ["_order", "p_value", "_lines", "template_id"], ascending=[True, True, False, True], kind="stable")
     table = table.drop(columns=["_order", "_lines"]).reset_index(drop=True)
     examples = _examples(baseline, target, table, n_examples)
-    return Comparison(table, symmetric_kl(b, t), examples, total_b, total_t, alpha)
+    return Comparison(table, symmetric_kl(b, t), examples, total_b, total_t, alpha,
+                      (describe_side(baseline), describe_side(target)))
+
+
+# The files a side's description names before it counts the rest.
+_NAMED_FILES = 3
+
+
+def describe_side(side: pd.DataFrame) -> str:
+    """What one side is, for the page: its files (the first few named) and its first and last time."""
+    files = list(dict.fromkeys(side["source"].astype(str))) if "source" in side else []
+    named = ", ".join(files[:_NAMED_FILES]) + (f" and {len(files) - _NAMED_FILES} more" if len(files) > _NAMED_FILES
+                                               else "")
+    # On the lines' own clock, as the logs write it (mixed zones, held as objects, are left out).
+    times = side["timestamp"] if "timestamp" in side else None
+    if times is None or not pd.api.types.is_datetime64_any_dtype(times) or times.isna().all():
+        return named
+    return f"{named}, {times.min()} to {times.max()}"
 
 
 def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:
@@ -415,6 +433,7 @@ def render_comparison(comparison: Comparison, title: str = "logad compare") -> s
     parts = [f"<h1>{html.escape(title)}</h1>",
              '<p class="sub">Template shares of a target log against a baseline log; templates mined over both. '
              f"Significant: Benjamini–Hochberg adjusted p &lt; {comparison.alpha:g}.</p>",
+             f"<p>Baseline: {html.escape(comparison.sides[0])}<br>Target: {html.escape(comparison.sides[1])}</p>",
              _cards(cards),
              "<p>Overall divergence of the template mix (symmetric Kullback–Leibler, nats): "
              f"<b>{comparison.divergence:.3f}</b> (0 for identical mixes).</p>"]

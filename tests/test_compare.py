@@ -1,4 +1,5 @@
 """``logad compare``: shared template ids, the share test, statuses, and a self-contained escaped page."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -296,6 +297,7 @@ def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
     page = (out / "compare.html").read_text(encoding="utf-8")
     assert "<b>timeout</b>" not in page and "&lt;b&gt;timeout&lt;/b&gt;" in page
     assert "target.log:" in page and "base.log:" in page  # examples with source:line_no
+    assert re.search(r"Baseline: [^<]*base\.log[^<]*<br>Target: [^<]*target\.log", page)  # which side is which
     for section in ("New templates (1)", "Gone templates (1)", "Biggest significant changes (2)"):
         assert section in page
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
@@ -351,6 +353,10 @@ def test_cli_compares_one_log_before_and_after_a_time(tmp_path, capsys):
     assert main(["compare", str(log), "--at", "2024-03-12T02:00+02:00", "--out", str(tmp_path / "zoned")]) == 0
     assert (pd.read_csv(tmp_path / "zoned" / "compare.csv").to_numpy() == pd.read_csv(out / "compare.csv")
             .to_numpy()).all()
+    # The page says which lines each side holds: one file, before the time and from it on.
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert re.search(r"Baseline: [^<]*app\.log, 2024-03-11 [\d:]+ to 2024-03-11 23:[\d:]+<br>Target: [^<]*app\.log, "
+                     r"2024-03-12 00:00:00 to ", page)
 
 
 @pytest.mark.parametrize("at, whole", [("12:00", "2024-03-11T12:00"), ("Mar 12 06:00", "2024-03-12T06:00")])
