@@ -455,7 +455,9 @@ def _elements(rest: str) -> list[_Element]:
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
                 word = m.group(2)
-                ided = kind == "word" and _CATEGORY_ID.fullmatch(word) is not None
+                # With its message after it: one alone on its line heads an indented message (the multi-line
+                # console format), which the line after holds.
+                ided = kind == "word" and _CATEGORY_ID.fullmatch(word) is not None and bool(rest[m.end():].strip())
                 detail = (word.isdigit(), ided or _QUALIFIED.fullmatch(word) is not None,
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
