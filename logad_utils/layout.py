@@ -359,6 +359,8 @@ def time_format_of(values: Sequence[str]) -> str | None:
 _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line.
 _CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
+# A key=value word (request_id=..., trace_id=...) is a value of the line's context, which names no component.
+_PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
@@ -461,7 +463,7 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (word.isdigit(), ided or _QUALIFIED.fullmatch(word) is not None,
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
-                          _CALLER.fullmatch(word) is not None, ided)
+                          _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None)
             elif kind == "paren":
                 detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None,)
             else:
@@ -519,7 +521,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
                 _word_before_level(per_line, alive, place, need):
             # A word on some lines only before the level (PostgreSQL's "user@db ERROR:" in a session, "LOG:"
             # outside one): an optional field, which the lines without it are given here, so places line up.
-            header.append((_Element("word", True, (False, False, False, None, False, False)), True))
+            said = _at(per_line, alive, place, lambda e: e.kind == "word" and bool(e.detail))
+            paired = all(per_line[i][place].detail[6] for i in said)
+            header.append((_Element("word", True, (False, False, False, None, False, False, paired)), True))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -559,7 +563,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
             caller = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
             ided = sum(c for e, c in shapes.items() if e.detail[5]) >= need
-            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided))
+            paired = sum(c for e, c in shapes.items() if e.detail[6]) >= need
+            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -667,7 +672,8 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     kinds = [e.kind for e, _ in header]
     if "component" in kinds:
         return None
-    words = [i for i, k in enumerate(kinds) if k == "word" and not header[i][0].detail[0]]
+    # Neither a pid's digits nor a key=value pair name one.
+    words = [i for i, k in enumerate(kinds) if k == "word" and not (header[i][0].detail[0] or header[i][0].detail[6])]
     qualified = [i for i in words if header[i][0].detail[1]]
     if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
             not qualified or qualified[-1] == len(kinds) - 2):

@@ -1523,6 +1523,22 @@ def test_a_word_some_lines_write_before_their_level_is_an_optional_field():
     assert infer_text_format(lines).pattern.count("?") == 0
 
 
+def test_a_key_value_word_before_the_level_names_no_component():
+    # A request's context written before the level ("09:14:03.655 request_id=F75u [info] GET /orders/1") was read as
+    # the component, so each request was a component of its own and an incident's root cause named a request id.
+    lines = []
+    for i in range(40):
+        context = "" if i % 4 == 3 else f"request_id=R{i // 2:04d}x "
+        lines.append(f"09:14:{i:02d}.{i * 7:03d} {context}[{'error' if i % 5 == 0 else 'info'}] step {i} done")
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].str.startswith("step ").all()
+    assert "component" not in frame or frame["component"].isna().all()
+    # Every line with one: still a field of the header, no component.
+    frame = parse_lines([f"2024-03-11 09:14:{i:02d} request_id=R{i:04d} [info] step {i} done" for i in range(40)])
+    assert frame["content"].str.startswith("step ").all()
+    assert "component" not in frame or frame["component"].isna().all()
+
+
 def test_level_letters_taking_turns_in_a_bracket_are_the_level():
     # Gitea writes "[I]", "[W]", "[E]": the letters were read as a component, and no line had a level.
     letters = ["I", "I", "W", "I", "E", "T"] * 6
