@@ -359,6 +359,8 @@ def time_format_of(values: Sequence[str]) -> str | None:
 _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line.
 _CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
+# A hexadecimal number, bare or in parentheses ("(0x0400):", a debug mask or an address), names no component.
+_HEX = re.compile(r"\(?0[xX][0-9a-fA-F]+\)?")
 # A key=value word (request_id=..., trace_id=...) is a value of the line's context, which names no component.
 _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
@@ -446,7 +448,8 @@ def _elements(rest: str) -> list[_Element]:
                 letter = m.group(2) if bare and _LETTER_LEVEL.fullmatch(m.group(2)) else None
                 detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
                           _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter,
-                          bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None)
+                          bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
+                          _HEX.fullmatch(m.group(2)) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -474,7 +477,7 @@ def _elements(rest: str) -> list[_Element]:
         else:
             break  # only whitespace left
         # A level letter, or a capitalised word that may be a level (_level_words), may come before the name.
-        if out[-1].kind == "component" and not any(out[-1].detail[5:]):
+        if out[-1].kind == "component" and not any(out[-1].detail[5:7]):
             break
     return out
 
@@ -555,8 +558,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             leveled = sum(c for e, c in shapes.items() if e.detail[2]) == len(alive)
             padded = any(e.detail[3] for e in shapes)
             dotted = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
-            header.append((_Element(kind, element.spaced, (with_pid == len(alive), sub, leveled, padded, dotted)),
-                           0 < with_pid < len(alive)))
+            hexed = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
+            detail = (with_pid == len(alive), sub, leveled, padded, dotted, hexed)
+            header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         if kind in ("word", "cell"):
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
@@ -702,7 +706,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     component_at = _component_at(header)
     # Without a component element or word, a bracket names it: the first holding a class name ("[o.e.n.Node]"),
     # else the last.
-    has_component = component_at is not None or any(e.kind == "component" for e, _ in header)
+    has_component = component_at is not None or any(e.kind == "component" and not e.detail[5] for e, _ in header)
     has_level = any(e.kind == "level" for e, _ in header)
     # A bracket holding a class name names it, even where some lines lack it; else the last bracket every line
     # has (one some lines lack names no component while another can).
@@ -726,7 +730,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             out += (gap + re.escape(opening) + bare + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing)
                     + bare + colon)
         elif element.kind == "component":
-            name, pid = names("Component"), names("Pid")
+            name, pid = names("Field" if element.detail[5] else "Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
             pad = "\\s*" if element.detail[3] else ""
             tail = f"({pad}\\[<{pid}>\\])?" if optional else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")

@@ -1539,6 +1539,16 @@ def test_a_key_value_word_before_the_level_names_no_component():
     assert "component" not in frame or frame["component"].isna().all()
 
 
+def test_a_hexadecimal_mask_before_the_colon_names_no_component():
+    # A debug mask written as "(0x0400):" after the function's bracket was read as the component ("(0x0400)" has a
+    # letter), so components were masks and the function in its bracket a thread.
+    lines = [f"(2024-03-11  9:14:{i:02d}): [be[corp]] [{('dp_attach_req', 'sdap_done')[i % 2]}] "
+             f"(0x{('0400', '2000')[i % 3 == 0]}): request {i} done" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].str.startswith("request ").all()
+    assert frame["component"].tolist()[:2] == ["dp_attach_req", "sdap_done"]
+
+
 def test_level_letters_taking_turns_in_a_bracket_are_the_level():
     # Gitea writes "[I]", "[W]", "[E]": the letters were read as a component, and no line had a level.
     letters = ["I", "I", "W", "I", "E", "T"] * 6
