@@ -133,10 +133,7 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     (the first time after it at the start of a file); a file without any time is an error, unless all its
     lines are blank (they are then on neither side).
     """
-    try:
-        when = pd.Timestamp(at)
-    except (ValueError, TypeError):
-        when = pd.NaT
+    when = _read_at(at)
     if pd.isna(when):
         raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)")
     if when.tzinfo is not None:
@@ -160,19 +157,46 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     return frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True)
 
 
+# Two days for the fields a TIME leaves out, unlike in every field, so that one it leaves out differs between its
+# readings; both in leap years, so that a 29 February without a year reads.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
+
+
+def _readings(at: str) -> tuple[datetime, datetime] | None:
+    """``at`` read by dateutil on each of :data:`_DEFAULTS`, or None where it does not read."""
+    try:
+        one, two = (parser.parse(at, default=day) for day in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    return one, two
+
+
+def _read_at(at: str) -> pd.Timestamp:
+    """``at`` as pandas reads it (NaT where it does not); a day without a year in a leap year, as the logs' own
+    year-less days are: pandas puts it in year 1, which has no 29 February."""
+    try:
+        return pd.Timestamp(at)
+    except (ValueError, TypeError):
+        readings = _readings(at)
+    if readings is None:
+        return pd.NaT
+    one, two = readings  # only a day without a year: pandas refuses the rest for a reason ("Mon 12:00")
+    return pd.Timestamp(one) if one.year != two.year and (one.month, one.day) == (two.month, two.day) else pd.NaT
+
+
 def _completed(at: str, when: pd.Timestamp, first: pd.Timestamp) -> pd.Timestamp:
     """``when``, read from ``at``, at the first time from ``first`` on that it names where ``at`` gives no date or no
     year: pandas puts a time of day on today and a day without a year in year 1, where no log line is."""
-    try:  # a field ``at`` leaves out comes from the default, so it differs between two defaults
-        one, two = (parser.parse(at, default=day) for day in (datetime(2000, 1, 1), datetime(2001, 2, 2)))
-    except (ValueError, OverflowError):  # a time pandas reads and dateutil does not ("now") is whole
+    readings = _readings(at)
+    if readings is None:  # a time pandas reads and dateutil does not ("now") is whole
         return when
-    if one.month != two.month and one.day != two.day:
+    one, two = readings
+    if one.year != two.year and one.month != two.month and one.day != two.day:  # no date: a year alone ("2024") is one
         when = first.normalize() + (when - when.normalize())
         return when if when >= first else when + pd.Timedelta(days=1)
     if one.year != two.year:  # by offsets, which keep a 29 February inside the year (replace raises)
-        when = when + pd.DateOffset(years=first.year - when.year)
-        return when if when >= first else when + pd.DateOffset(years=1)
+        moved = when + pd.DateOffset(years=first.year - when.year)  # each from ``when``: Feb 28 + 1 year is no Feb 29
+        return moved if moved >= first else when + pd.DateOffset(years=first.year + 1 - when.year)
     return when
 
 

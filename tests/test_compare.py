@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from logad_utils.cli import main
-from logad_utils.compare import COMPARE_COLUMNS, STATUSES, compare_frames, read_sides, symmetric_kl
+from logad_utils.compare import COMPARE_COLUMNS, STATUSES, compare_frames, read_sides, split_at, symmetric_kl
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "atm_sample.jrn"
@@ -366,6 +366,21 @@ def test_cli_split_at_a_time_without_a_date_or_year_takes_them_from_the_logs(tmp
     assert main(["compare", str(log), "--at", whole, "--out", str(tmp_path / "whole")]) == 0
     assert main(["compare", str(log), "--at", at, "--out", str(tmp_path / "part")]) == 0
     assert pd.read_csv(tmp_path / "part" / "compare.csv").equals(pd.read_csv(tmp_path / "whole" / "compare.csv"))
+
+
+@pytest.mark.parametrize("start, stamp, at, first_target", [
+    ("2023-12-30", "%Y-%m-%d %H:%M:%S", "2024", "2024-01-01"),  # a year alone is a date, not a time of day
+    ("2024-02-28", "%b %d %H:%M:%S", "Feb 29 12:00", "2000-02-29 12:00"),  # read in year 2000, as the lines are
+    ("2024-02-28", "%Y-%m-%d %H:%M:%S", "Feb 29 12:00", "2024-02-29 12:00"),  # in the logs' leap year
+])
+def test_split_at_a_year_alone_or_a_29_february_without_a_year(tmp_path, start, stamp, at, first_target):
+    # "2024" was read as a time of day (midnight of the first day), "Feb 29 12:00" as no time at all.
+    log = tmp_path / "app.log"
+    times = pd.date_range(start, periods=96, freq="h")
+    log.write_text("".join(f"{t.strftime(stamp)} host app: user {i % 5} logged in\n" for i, t in enumerate(times)),
+                   encoding="utf-8")
+    before, after = split_at(log, at)
+    assert after["timestamp"].min() == pd.Timestamp(first_target) > before["timestamp"].max()
 
 
 @pytest.mark.parametrize("argv, message", [
