@@ -260,16 +260,25 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
 _NAMED_FILES = 3
 
 
+# What a side's times stand on where its logs lack a date or a year (io.ReadReport's clocks).
+_CLOCK_NOTES = {"days": "times of day only: dated from the first date a message names, else 1970-01-01",
+                "years": "no year in the logs: read as from 2000"}
+
+
 def describe_side(side: pd.DataFrame) -> str:
-    """What one side is, for the page: its files (the first few named) and its first and last time."""
-    files = list(dict.fromkeys(side["source"].astype(str))) if "source" in side else []
+    """What one side is, for the page: its files with lines (the first few named) and its first and last time, with
+    what those times stand on where the logs lack a date or a year."""
+    lines = side[~side["blank"].to_numpy(dtype=bool)] if "blank" in side else side
+    files = list(dict.fromkeys(lines["source"].astype(str))) if "source" in side else []
     named = ", ".join(files[:_NAMED_FILES]) + (f" and {len(files) - _NAMED_FILES} more" if len(files) > _NAMED_FILES
                                                else "")
     # On the lines' own clock, as the logs write it (mixed zones, held as objects, are left out).
-    times = side["timestamp"] if "timestamp" in side else None
+    times = lines["timestamp"] if "timestamp" in lines else None
     if times is None or not pd.api.types.is_datetime64_any_dtype(times) or times.isna().all():
         return named
-    return f"{named}, {times.min()} to {times.max()}"
+    clocks = side.attrs.get("read_report", {}).get("clocks", {})
+    notes = [note for clock, note in _CLOCK_NOTES.items() if clock in {clocks.get(f) for f in files}]
+    return f"{named}, {times.min()} to {times.max()}" + "".join(f" ({note})" for note in notes)
 
 
 def size_ratio(b: np.ndarray, t: np.ndarray, reference: float = 1.0) -> float:

@@ -368,6 +368,25 @@ def test_cli_split_at_a_time_without_a_date_or_year_takes_them_from_the_logs(tmp
     assert pd.read_csv(tmp_path / "part" / "compare.csv").equals(pd.read_csv(tmp_path / "whole" / "compare.csv"))
 
 
+def test_the_page_says_what_times_without_a_date_or_year_stand_on_and_names_no_blank_file(tmp_path):
+    # Times of day only are dated from 1970-01-01 here, year-less ones from 2000: the page says so, not as if
+    # the logs had written those dates; a file of blank lines holds none of a side's lines.
+    clock = tmp_path / "clock.log"
+    clock.write_text("".join(f"{h:02d}:{m:02d}:00 [info] user {m % 5} logged in\n"
+                             for h in range(2) for m in range(60)), encoding="utf-8")
+    syslog = tmp_path / "sys.log"
+    syslog.write_text("".join(f"Mar 11 10:{m:02d}:00 host app[1]: user {m % 5} logged in\n" for m in range(60)),
+                      encoding="utf-8")
+    blank = tmp_path / "blank.log"
+    blank.write_text("\n\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["compare", "--baseline", str(clock), str(blank), "--target", str(syslog), "--out", str(out)]) == 0
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert re.search(r"Baseline: [^<]*clock\.log, 1970-01-01 00:00:00 to 1970-01-01 01:59:00 \(times of day only[^<]*"
+                     r"<br>Target: [^<]*sys\.log, 2000-03-11 10:00:00 to [^<]*\(no year in the logs", page)
+    assert "blank.log" not in page
+
+
 @pytest.mark.parametrize("start, stamp, at, first_target", [
     ("2023-12-30", "%Y-%m-%d %H:%M:%S", "2024", "2024-01-01"),  # a year alone is a date, not a time of day
     ("2024-02-28", "%b %d %H:%M:%S", "Feb 29 12:00", "2000-02-29 12:00"),  # read in year 2000, as the lines are
