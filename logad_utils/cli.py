@@ -520,6 +520,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"{run.name:12s} threshold {detector.threshold_:.3f}  top score {np.nanmax(run.scores):.3f}  "
               f"flagged {int(np.sum(run.labels))} lines")
     print(health_line(template_health(analysis.keys["template_id"].to_numpy(), analysis.keys["count"].to_numpy())))
+    if analysis.trends is not None:
+        _print_trends(analysis.trends.alerts)
     if not flagged.any():
         from .report import most_unusual
 
@@ -533,6 +535,23 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"projector  {_shown(paths['projector'])} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: {_shown(tensorboard_command(paths['projector']))}")
     return _finish(*analysis.reports)
+
+
+# The strongest trend alerts analyze names: a storm of an ordinary message flags few lines, and shows here.
+TRENDS_SHOWN = 3
+
+
+def _print_trends(alerts: pd.DataFrame) -> None:
+    """How many trend alerts of each kind, and the strongest few (:data:`TRENDS_SHOWN`) with where they start."""
+    if not len(alerts):
+        print("trend alerts 0")
+        return
+    kinds = alerts["kind"].value_counts()
+    print(f"trend alerts {len(alerts)}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()) + "; strongest:")
+    for row in alerts.sort_values("score", ascending=False, kind="stable").head(TRENDS_SHOWN).itertuples():
+        where = f"{row.source}:{row.first_line_no}" if pd.notna(row.first_line_no) else row.source
+        when = "" if pd.isna(row.start) else f"{row.start}  "
+        print(f"  {row.kind:8s} {row.score:8.1f}  {when}{_shown(where)}  {_shown(str(row.template)[:100])}")
 
 
 def _events(frame: pd.DataFrame, rows: np.ndarray) -> int:

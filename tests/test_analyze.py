@@ -203,6 +203,22 @@ def test_lean_frame_keeps_content_only_with_raw_text_and_the_names_it_mentions(t
     assert named and named <= set(frame["component"].dropna().astype(str))  # status polls name devices
 
 
+def test_a_storm_of_an_ordinary_message_is_named_on_the_console(tmp_path, capsys):
+    # 200 lines of one error within a minute of a two-hour log: too common to flag line by line, a burst of its
+    # template; the console names it among the strongest trend alerts, with where it starts.
+    lines = [f"2024/03/12 {7 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} server.go:{40 + i % 3}: "
+             f"{['GET', 'POST'][i % 2]} /api/items/{i} 200 {i % 50}ms" for i in range(0, 7200, 20)]
+    storm = [f"2024/03/12 08:00:{i // 4:02d} db.go:112: query failed: too many clients already (conn {i})"
+             for i in range(200)]
+    log = tmp_path / "go.log"
+    log.write_text("\n".join(lines[:180] + storm + lines[180:]) + "\n")
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    said = re.search(r"trend alerts (\d+): [^\n]*strongest:\n((?:  .*\n)+)", out)
+    assert said and int(said.group(1)) >= 1
+    assert re.search(r"burst .*go\.log:181  query failed: too many clients already", said.group(2).splitlines()[0])
+
+
 def _service_log(path, odd, at=120, n=200):
     """n lines of a service with ISO times, line ``at`` (0-based) replaced by ``odd``."""
     lines = [f"2024-03-11T12:{i // 60:02d}:{i % 60:02d}Z INFO svc: request {i} ok" for i in range(n)]
