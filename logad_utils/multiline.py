@@ -517,6 +517,11 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     exceptions = set(closing) | {i for i, _ in named}
     plain = [s for i, s in enumerate(heads) if not s[:1].isspace() and not _FRAME.match(s)
              and i not in exceptions and i not in go_calls]
+    if not plain and len((message or "").split()) <= 1:
+        # A head with no message of its own (nothing after its fields, or a bare name: .NET's "info: App.Orders[14]"
+        # over its indented message, a banner's empty line) is told by its first indented line, not by its name.
+        plain = [s.strip() for i, s in enumerate(heads) if s.strip() and not _FRAME.match(s)
+                 and i not in exceptions and i not in go_calls][:1]
     java = [s for s in lines if _JAVA_FRAME.match(s)]
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]

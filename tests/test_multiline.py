@@ -232,6 +232,17 @@ def test_dotnet_console_records_join_their_indented_message(tmp_path):
     assert frame["event_line_no"].tolist() == [s for s, r in zip(starts, records) for _ in r]
 
 
+def test_a_head_with_no_message_of_its_own_is_told_by_its_indented_line(tmp_path):
+    # .NET's multi-line console: the category and event id, then the message indented below it. Events of one
+    # category with different messages are different events; at most a bare name was all their text.
+    said = ["Request {i} handled in {j} ms", "Order {i} shipped to depot {j}", "Cache miss for key {i}"]
+    records = [("info: Microsoft.Hosting.Lifetime[0]", "      " + said[i % 3].format(i=i, j=3 * i)) for i in range(30)]
+    frame = parse_logs(str(_write(tmp_path, [row for record in records for row in record])), warn=False)
+    assert frame["event_line_no"].tolist() == [2 * (i // 2) + 1 for i in range(60)]
+    assert frame["template_id"].nunique() == 3
+    assert frame["event"].iloc[2].endswith("Order 1 shipped to depot 3")
+
+
 @pytest.mark.parametrize("head, follow", [
     ("Mar  5 14:07:{s:02d} web01 app[812]: query {s} failed:", "The server closed the connection"),
     ("I0305 14:07:{s:02d}.123456    4242 server.go:87] request {s} failed:", "I/O error on /dev/sda"),
