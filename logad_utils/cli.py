@@ -549,7 +549,8 @@ def _print_trends(alerts: pd.DataFrame) -> None:
     kinds = alerts["kind"].value_counts()
     print(f"trend alerts {len(alerts)}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()) + "; strongest:")
     for row in alerts.sort_values("score", ascending=False, kind="stable").head(TRENDS_SHOWN).itertuples():
-        where = f"{row.source}:{row.first_line_no}" if pd.notna(row.first_line_no) else row.source
+        # A count of several files' lines starts on no one line (first_line_no -1, source "(2 files)").
+        where = f"{row.source}:{row.first_line_no}" if row.first_line_no >= 0 else row.source
         when = "" if pd.isna(row.start) else f"{row.start}  "
         print(f"  {row.kind:8s} {row.score:8.1f}  {when}{_shown(where)}  {_shown(str(row.template)[:100])}")
 

@@ -219,6 +219,22 @@ def test_a_storm_of_an_ordinary_message_is_named_on_the_console(tmp_path, capsys
     assert re.search(r"burst .*go\.log:181  query failed: too many clients already", said.group(2).splitlines()[0])
 
 
+def test_a_trend_over_several_files_is_named_by_its_files_not_a_line(tmp_path, capsys):
+    # A storm split over a rotated log's two files starts on no one line (first_line_no -1): the console printed
+    # "(2 files):-1" as if that were a file and a line.
+    lines = [f"2024/03/12 {7 + i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d} server.go:{40 + i % 3}: "
+             f"{['GET', 'POST'][i % 2]} /api/items/{i} 200 {i % 50}ms" for i in range(0, 7200, 20)]
+    storm = [f"2024/03/12 08:00:{i // 4:02d} db.go:112: query failed: too many clients already (conn {i})"
+             for i in range(200)]
+    (tmp_path / "a.log").write_text("\n".join(lines[:180] + storm[:100]) + "\n")
+    (tmp_path / "b.log").write_text("\n".join(storm[100:] + lines[180:]) + "\n")
+    assert main(["analyze", str(tmp_path / "a.log"), str(tmp_path / "b.log"), "--method", "tfidf",
+                 "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"\n  burst .*08:00:00  \(2 files\)  query failed", out)
+    assert ":-1" not in out
+
+
 def _service_log(path, odd, at=120, n=200):
     """n lines of a service with ISO times, line ``at`` (0-based) replaced by ``odd``."""
     lines = [f"2024-03-11T12:{i // 60:02d}:{i % 60:02d}Z INFO svc: request {i} ok" for i in range(n)]
