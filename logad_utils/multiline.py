@@ -519,9 +519,11 @@ def event_text(message: str, lines: Sequence[str]) -> str:
              and i not in exceptions and i not in go_calls]
     if not plain and len((message or "").split()) <= 1:
         # A head with no message of its own (nothing after its fields, or a bare name: .NET's "info: App.Orders[14]"
-        # over its indented message, a banner's empty line) is told by its first indented line, not by its name.
-        plain = [s.strip() for i, s in enumerate(heads) if s.strip() and not _FRAME.match(s)
-                 and i not in exceptions and i not in go_calls][:1]
+        # over its indented message, a banner's empty line) is told by its first indented line, not by its name;
+        # one above its trace: a trace's own lines (a frame's source line, a Go call's file) say no message.
+        trace = next((i for i, s in enumerate(heads) if _FRAME.match(s) or i in exceptions or i in go_calls),
+                     len(heads))
+        plain = [s.strip() for s in heads[:trace] if s.strip()][:1]
     java = [s for s in lines if _JAVA_FRAME.match(s)]
     # Python lists the innermost frame last, just before the exception line.
     python = [s for s in lines[:at] if _PY_FRAME.match(s)] or [s for s in lines if _PY_FRAME.match(s)]

@@ -243,6 +243,21 @@ def test_a_head_with_no_message_of_its_own_is_told_by_its_indented_line(tmp_path
     assert frame["event"].iloc[2].endswith("Order 1 shipped to depot 3")
 
 
+def test_a_one_word_head_over_a_python_trace_is_not_told_by_a_frame_source_line(tmp_path):
+    # logger.exception("Failed"): a one-word message over its trace. The outer frame's source line ("retry(job)")
+    # was read as the message, so one error raised through two callers was two templates.
+    lines = []
+    for i in range(20):
+        lines += [f"2024-03-11 12:00:{i:02d},123 ERROR worker: Failed", "Traceback (most recent call last):",
+                  '  File "/app/worker.py", line 40, in run', f"    {['handle(request)', 'retry(job)'][i % 2]}",
+                  '  File "/app/db.py", line 12, in query', "    raise TimeoutError('db')", "TimeoutError: db",
+                  f"2024-03-11 12:00:{i:02d},500 INFO worker: job {i} done"]
+    frame = parse_logs(str(_write(tmp_path, lines)), warn=False)
+    heads = frame[frame["line_no"] == frame["event_line_no"]]
+    assert heads["template"].nunique() == 2
+    assert frame["event"].iloc[0] == 'Failed TimeoutError File "/app/db.py", line 12, in query'
+
+
 @pytest.mark.parametrize("head, follow", [
     ("Mar  5 14:07:{s:02d} web01 app[812]: query {s} failed:", "The server closed the connection"),
     ("I0305 14:07:{s:02d}.123456    4242 server.go:87] request {s} failed:", "I/O error on /dev/sda"),
