@@ -449,7 +449,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
                           _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter,
                           bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
-                          _HEX.fullmatch(m.group(2)) is not None)
+                          # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
+                          (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -558,8 +559,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             leveled = sum(c for e, c in shapes.items() if e.detail[2]) == len(alive)
             padded = any(e.detail[3] for e in shapes)
             dotted = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
-            hexed = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
-            detail = (with_pid == len(alive), sub, leveled, padded, dotted, hexed)
+            valued = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
+            detail = (with_pid == len(alive), sub, leveled, padded, dotted, valued)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         if kind in ("word", "cell"):

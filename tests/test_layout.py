@@ -1539,6 +1539,14 @@ def test_a_key_value_word_before_the_level_names_no_component():
     assert "component" not in frame or frame["component"].isna().all()
 
 
+def test_a_key_value_word_before_the_colon_names_no_component():
+    # "[main] user=u3: login ok": the user before the colon was read as the component, one component per user.
+    frame = parse_lines([f"2024-03-11 10:00:{i:02d} {('INFO', 'WARN')[i % 2]} [main] user=u{i % 4}: login ok {i}"
+                         for i in range(40)])
+    assert frame["parsed"].all() and frame["content"].str.startswith("login ok ").all()
+    assert set(frame["component"]) == {"main"}
+
+
 def test_a_hexadecimal_mask_before_the_colon_names_no_component():
     # A debug mask written as "(0x0400):" after the function's bracket was read as the component ("(0x0400)" has a
     # letter), so components were masks and the function in its bracket a thread.
