@@ -137,8 +137,9 @@ class LogFormat:
         and Zeek logs), read as blank.
     json_messages : bool, default False
         Read a message that is itself a JSON object with a message key (an
-        app's JSON lines under a container runtime's header) as JSON: its
-        message, level and logger replace the header's, line by line; the
+        app's JSON lines under a container runtime's header), or all
+        ``key=value`` pairs with one (logfmt under a syslog header), as such:
+        its message, level and logger replace the header's, line by line; the
         header's time stays.
     text_messages : LogFormat, optional
         The layout of the messages themselves (an app's text log under a
@@ -185,7 +186,7 @@ class LogFormat:
     def describe(self) -> str:
         """The format as a user writes it: the Loghub-notation string, or the keys of structured lines (and what
         reads a message that is JSON itself)."""
-        nested = "; a message that is a JSON object read as one (message, level, logger keys)" \
+        nested = "; a message that is a JSON object or logfmt pairs read as one (message, level, logger keys)" \
             if self.json_messages else ""
         if self.json_key is None:
             return self.pattern + nested
@@ -317,7 +318,7 @@ class LogFormat:
                   else frame[name].to_numpy(object).copy() for name in ("content", "level", "component")}
         content = values["content"]
         for i in np.flatnonzero(matched):
-            read = _json_message(content[i]) if isinstance(content[i], str) and content[i][:1] == "{" else None
+            read = _structured_message(content[i]) if isinstance(content[i], str) else None
             for name, value in zip(("content", "level", "component"), read or ()):
                 if value is not None and (name == "content" or name in added):
                     values[name][i] = value
@@ -1060,11 +1061,12 @@ _JSON_MESSAGES_SHARE = 0.01
 
 def _with_json_messages(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
     """``fmt`` reading JSON messages (:attr:`LogFormat.json_messages`) when some of its messages are JSON objects
-    with a message key (an app's JSON lines under a container runtime's header, or in docker's ``{"log": ...}``);
+    or logfmt pairs with a message key (an app's JSON lines under a container runtime's header, or in docker's
+    ``{"log": ...}``; logfmt under a syslog header);
     named ``<name>+json``. Each line is read as it is, whatever the others: a file of a few such lines reads them
     as a file of many does."""
     frame, matched = fmt.parse(lines)
-    found = sum(_json_message(m) is not None for m in frame["content"][matched] if isinstance(m, str) and m[:1] == "{")
+    found = sum(_structured_message(m) is not None for m in frame["content"][matched] if isinstance(m, str))
     if found < max(_JSON_MESSAGES_MIN, _JSON_MESSAGES_SHARE * int(matched.sum())):
         return fmt
     return replace(fmt, json_messages=True, name=f"{fmt.name}+json")
@@ -1097,12 +1099,18 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
     return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
 
 
-def _json_message(text: str) -> tuple[str, str | None, str | None] | None:
-    """(message, level, logger) of a message that is a JSON object with a message key (the first common name
-    holding text); None for any other text."""
-    from .layout import parse_json_object
+# A message that opens with a key=value pair may be logfmt: only those are read as pairs.
+_PAIR_START = re.compile(r"[A-Za-z_@][\w.@-]*=")
 
-    obj = parse_json_object(text)
+
+def _structured_message(text: str) -> tuple[str, str | None, str | None] | None:
+    """(message, level, logger) of a message that is a JSON object with a message key (the first common name
+    holding text), or logfmt pairs with a message key and a level; None for any other text."""
+    from .layout import parse_json_object, parse_logfmt
+
+    obj = parse_json_object(text) if text[:1] == "{" else parse_logfmt(text) if _PAIR_START.match(text) else None
+    if obj is not None and text[:1] != "{" and not any(k in obj for k in _JSON_LEVEL_KEYS):
+        return None  # pairs with no level are a record's fields (auditd's "type=... msg=audit(...): ..."), no log line
     key = next((k for k in MESSAGE_KEYS if isinstance(obj.get(k), str)), None) if obj is not None else None
     if key is None:
         return None

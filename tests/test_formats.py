@@ -165,6 +165,29 @@ def test_json_messages_are_read_line_by_line_and_change_only_message_level_and_l
     assert matched.all() and frame["level"].tolist() == ["Infinity", "NaN", "-Infinity", "INFO", None, "warn"]
 
 
+def test_logfmt_messages_under_a_header_are_read_as_pairs():
+    # A Go service's logfmt lines under syslog's header (journald forwarding it), and under a plain timestamp.
+    levels = ["info", "warn", "error"]
+    pairs = [f'level={levels[i % 3]} msg="job {i} done" logger=worker worker=w{i % 4}' for i in range(30)]
+    for head in ("Mar 11 10:00:{i:02d} host app[812]: ", "2024-03-11 10:00:{i:02d} "):
+        lines = [head.format(i=i) + p for i, p in enumerate(pairs)]
+        lines[5] = head.format(i=5) + "panic: boom"  # a plain message among them stays as it is
+        frame, matched = detect_format(lines).parse(lines)
+        assert matched.all() and frame["timestamp"].notna().all()
+        assert frame["content"].tolist()[:6] == ["job 0 done", "job 1 done", "job 2 done", "job 3 done",
+                                                "job 4 done", "panic: boom"]
+        assert frame["level"].tolist()[:6] == ["info", "warn", "error", "info", "warn", None]
+    # Pairs without a message key, or a message that only opens with a pair, stay the message, whole.
+    lines = [f"2024-03-11 10:00:{i:02d} user=u{i} status=ok" for i in range(30)]
+    assert detect_format(lines).parse(lines)[0]["content"].iloc[3] == "user=u3 status=ok"
+    lines = [f'2024-03-11 10:00:{i:02d} id={i} msg="sent" then retried' for i in range(30)]
+    assert detect_format(lines).parse(lines)[0]["content"].iloc[3] == 'id=3 msg="sent" then retried'
+    # Pairs with no level are a record's fields, as auditd writes them: its msg= is no message.
+    audit = [f"Mar 11 10:00:{i:02d} host audit[1]: type=USER_LOGIN msg=audit(1710151200.{i:03d}:{i}): pid={i} "
+             f"uid=0 msg=op=login res=failed" for i in range(30)]
+    assert detect_format(audit).parse(audit)[0]["content"].iloc[3].startswith("type=USER_LOGIN msg=audit(")
+
+
 def test_a_syslog_priority_gives_the_level_and_a_byte_order_mark_opens_no_message():
     lines = ["<134>1 2026-12-01T10:00:03.875Z web-1 authd 928 - - \ufeffuser u46 logged in",
              "<10>1 2026-12-01T10:00:04Z web-1 authd 928 - - disk failure", "<7>1 2026-12-01T10:00:05Z a b 1 - - x"]
