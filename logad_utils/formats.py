@@ -1101,6 +1101,7 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
 
 # A message that opens with a key=value pair may be logfmt: only those are read as pairs.
 _PAIR_START = re.compile(r"[A-Za-z_@][\w.@-]*=")
+_PAIR_MESSAGE_KEYS = ("msg", "message")
 
 
 def _structured_message(text: str) -> tuple[str, str | None, str | None] | None:
@@ -1108,10 +1109,13 @@ def _structured_message(text: str) -> tuple[str, str | None, str | None] | None:
     holding text), or logfmt pairs with a message key and a level; None for any other text."""
     from .layout import parse_json_object, parse_logfmt
 
-    obj = parse_json_object(text) if text[:1] == "{" else parse_logfmt(text) if _PAIR_START.match(text) else None
-    if obj is not None and text[:1] != "{" and not any(k in obj for k in _JSON_LEVEL_KEYS):
+    pairs = text[:1] != "{"
+    obj = parse_logfmt(text) if pairs and _PAIR_START.match(text) else None if pairs else parse_json_object(text)
+    if obj is not None and pairs and not any(k in obj for k in _JSON_LEVEL_KEYS):
         return None  # pairs with no level are a record's fields (auditd's "type=... msg=audit(...): ..."), no log line
-    key = next((k for k in MESSAGE_KEYS if isinstance(obj.get(k), str)), None) if obj is not None else None
+    # Pairs name their message msg or message: a log=, text= or event= pair there is a field (a file rotated).
+    names = _PAIR_MESSAGE_KEYS if pairs else MESSAGE_KEYS
+    key = next((k for k in names if isinstance(obj.get(k), str)), None) if obj is not None else None
     if key is None:
         return None
     level_key = next((k for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)

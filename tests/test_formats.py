@@ -182,6 +182,11 @@ def test_logfmt_messages_under_a_header_are_read_as_pairs():
     assert detect_format(lines).parse(lines)[0]["content"].iloc[3] == "user=u3 status=ok"
     lines = [f'2024-03-11 10:00:{i:02d} id={i} msg="sent" then retried' for i in range(30)]
     assert detect_format(lines).parse(lines)[0]["content"].iloc[3] == 'id=3 msg="sent" then retried'
+    # Pairs whose message key is no msg= or message= keep every pair: log= is a file there.
+    rotated = [f"Mar 11 10:00:{i:02d} host app[1]: level=info log=/var/log/app{i}.log status=rotated"
+               for i in range(30)]
+    frame = detect_format(rotated).parse(rotated)[0]
+    assert frame["content"].iloc[3] == "level=info log=/var/log/app3.log status=rotated"
     # Pairs with no level are a record's fields, as auditd writes them: its msg= is no message.
     audit = [f"Mar 11 10:00:{i:02d} host audit[1]: type=USER_LOGIN msg=audit(1710151200.{i:03d}:{i}): pid={i} "
              f"uid=0 msg=op=login res=failed" for i in range(30)]
