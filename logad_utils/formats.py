@@ -1109,12 +1109,15 @@ def _structured_message(text: str) -> tuple[str, str | None, str | None] | None:
     holding text), or logfmt pairs with a message key and a level; None for any other text."""
     from .layout import parse_json_object, parse_logfmt
 
-    pairs = text[:1] != "{"
-    obj = parse_logfmt(text) if pairs and _PAIR_START.match(text) else None if pairs else parse_json_object(text)
-    if obj is not None and pairs and not any(k in obj for k in _JSON_LEVEL_KEYS):
-        return None  # pairs with no level are a record's fields (auditd's "type=... msg=audit(...): ..."), no log line
-    # Pairs name their message msg or message: a log=, text= or event= pair there is a field (a file rotated).
-    names = _PAIR_MESSAGE_KEYS if pairs else MESSAGE_KEYS
+    if text[:1] == "{":
+        obj, names = parse_json_object(text), MESSAGE_KEYS
+    elif _PAIR_START.match(text):
+        # Pairs name their message msg or message: a log=, text= or event= pair there is a field (a file rotated).
+        obj, names = parse_logfmt(text), _PAIR_MESSAGE_KEYS
+        if obj is not None and not any(k in obj for k in _JSON_LEVEL_KEYS):
+            return None  # pairs with no level are a record's fields (auditd's "type=... msg=audit(...): ...")
+    else:
+        return None
     key = next((k for k in names if isinstance(obj.get(k), str)), None) if obj is not None else None
     if key is None:
         return None

@@ -402,7 +402,7 @@ _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,}")
 # name, a dot and a capital beside the id ("App.Program[0]"), where a message's path to an item ("spec.ports[0]")
 # has a lower-case one; once told, a category may have none ("Polly[3]").
 _CATEGORY = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)*"
-_CATEGORY_ID = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)*\.[A-Z][\w$-]*\[\d+\]")
+_CATEGORY_ID = re.compile(_CATEGORY + r"\.[A-Z][\w$-]*\[\d+\]")
 # One symbol standing alone; several of them taking turns at one header place are a mark (a level written
 # as ".", "-", "*" or "#"), not the message's first word.
 _MARK = re.compile(r"[^\w\s\[\]()|]")
@@ -525,6 +525,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
                 _word_before_level(per_line, alive, place, need):
             # A word on some lines only before the level (PostgreSQL's "user@db ERROR:" in a session, "LOG:"
             # outside one): an optional field, which the lines without it are given here, so places line up.
+            # The lines that write the word: the others hold a placeholder without detail (_word_before_level).
             said = _at(per_line, alive, place, lambda e: e.kind == "word" and bool(e.detail))
             paired = all(per_line[i][place].detail[6] for i in said)
             header.append((_Element("word", True, (False, False, False, None, False, False, paired)), True))

@@ -429,9 +429,10 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     if flipped:
         times = times.max() - times
     lone = _lone_times(times, (step > reset) | (step < -reset), reset)
-    if lone.any():
+    filled = bool(lone.any())
+    if filled:
         times = pd.Series(np.where(lone, np.nan, times)).ffill().bfill().to_numpy()
-    if flipped or lone.any():
+    if flipped or filled:
         step = np.diff(times)  # the steps of the times read: max - t rounds, so they are not the steps negated
     at = _set_back(times, step, reset)
     if len(at):

@@ -747,10 +747,10 @@ class LogTemplateMiner:
         "lxd"``) as ``<*>``, so that lists of any length are one slot. Template
         models saved before version 5 read without it, as they were fitted.
     nested_messages : bool, default True
-        With ``quoted_phrases``, a quoted phrase that opens with a word and a
-        colon (``said into stderr: "NOTICE: PHP message: ..."``) stays words:
-        it is another program's message, whose words name the event. Template
-        models saved before version 6 read without it.
+        With ``quoted_phrases``, a quoted phrase that opens with a level word
+        in capitals and a colon (``said into stderr: "NOTICE: PHP message:
+        ..."``) stays words: it is another program's message, whose words name
+        the event. Template models saved before version 6 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
