@@ -31,7 +31,7 @@ from typing import IO, Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import FREE_TEXT, atomic_path
+from .atomic import atomic_path, parquet_options
 from .formats import PRESETS
 from .io import NAT, LogInputError, ReadReport, iter_log_chunks, rotation_stem, timestamps_ns
 from .masking import Masker
@@ -341,8 +341,7 @@ class TableWriter:
                 self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
                                           for f in table.schema], metadata=table.schema.metadata)
                 table = table.cast(self._schema)
-                self._writer = pq.ParquetWriter(self.path, self._schema, use_dictionary=[
-                    name for name in self._schema.names if name not in FREE_TEXT])
+                self._writer = pq.ParquetWriter(self.path, self._schema, **parquet_options(self._schema))
             self._writer.write_table(table)
             return
         if self._carry is not None:

@@ -216,3 +216,26 @@ def test_an_error_of_another_file_inside_a_write_is_not_blamed_on_the_output(tmp
 
     with pytest.raises(OutputError, match=r"out\.csv: cannot write \(No space left on device\)"):
         write_with(tmp_path / "out.csv", full)
+
+
+def _encodings(path: Path) -> dict[str, tuple]:
+    import pyarrow.parquet as pq
+
+    group = pq.ParquetFile(path).metadata.row_group(0)
+    return {group.column(i).path_in_schema: group.column(i).encodings for i in range(group.num_columns)}
+
+
+def test_parquet_keeps_dictionaries_for_repeats_and_writes_line_numbers_and_times_as_deltas(tmp_path):
+    from logad_utils.streaming import TableWriter
+
+    frame = pd.DataFrame({"line_no": range(1, 301), "timestamp": pd.date_range("2024-03-11", periods=300, freq="s"),
+                          "template_id": [1, 2, 3] * 100, "content": [f"job {i} done" for i in range(300)]})
+    write_table(frame, tmp_path / "a.parquet")
+    writer = TableWriter(tmp_path / "b.parquet")
+    writer.write(frame)
+    writer.close(frame.iloc[:0])
+    for name in ("a.parquet", "b.parquet"):
+        got = _encodings(tmp_path / name)
+        assert "DELTA_BINARY_PACKED" in got["line_no"] and "DELTA_BINARY_PACKED" in got["timestamp"]
+        assert "RLE_DICTIONARY" in got["template_id"] and "RLE_DICTIONARY" not in got["content"]
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / name), frame)
