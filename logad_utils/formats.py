@@ -312,15 +312,17 @@ class LogFormat:
     def _read_json_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that is a JSON object with a message key read as one: its
         message, and its level and logger where the header has none (a header's own level and component stay:
-        a payload's ``name`` or ``source`` is data, not the writer)."""
+        a payload's ``name`` or ``source`` is data, not the writer), or its level over a syslog priority's."""
         added = self._message_columns(list(frame.columns))
+        # A priority is the transport's guess at the severity; the program's own level, where it states one, wins.
+        yielding = added + ["level"] if self._level_from_priority() else added
         values = {name: np.full(len(frame), None, dtype=object) if name in added or name not in frame
                   else frame[name].to_numpy(object).copy() for name in ("content", "level", "component")}
         content = values["content"]
         for i in np.flatnonzero(matched):
             read = _structured_message(content[i]) if isinstance(content[i], str) else None
             for name, value in zip(("content", "level", "component"), read or ()):
-                if value is not None and (name == "content" or name in added):
+                if value is not None and (name == "content" or name in yielding):
                     values[name][i] = value
         for name in ("content", "level", "component"):
             column = pd.Series(values[name], index=frame.index, dtype=object)  # text and None, as parse makes them
@@ -329,6 +331,11 @@ class LogFormat:
             elif name in frame:
                 frame[name] = column
         return frame
+
+    def _level_from_priority(self) -> bool:
+        """Whether the level column is the severity of a syslog priority (a header with one and no level)."""
+        names = [column_name(f) for f in self.fields]
+        return self.json_key is None and "pri" in names and "level" not in names
 
     def _read_text_messages(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
         """The frame with each matched line's message that :attr:`text_messages` reads read by it: its message,

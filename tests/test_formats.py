@@ -193,6 +193,17 @@ def test_logfmt_messages_under_a_header_are_read_as_pairs():
     assert detect_format(audit).parse(audit)[0]["content"].iloc[3].startswith("type=USER_LOGIN msg=audit(")
 
 
+def test_a_message_level_outranks_a_syslog_priority_which_stays_where_the_message_has_none():
+    # A Go service through syslog: priority 14 (user.info) on every line, whatever the program's own level.
+    levels = ["error", "info", "warn"]
+    for message in ('level={} msg="db down" worker=w1', '{{"level": "{}", "msg": "db down"}}'):
+        lines = [f"<14>Mar 11 10:00:{i:02d} host app[812]: " + message.format(levels[i % 3]) for i in range(30)]
+        lines[4] = "<11>Mar 11 10:00:04 host app[812]: plain message"  # user.err, and no level of its own
+        frame, matched = detect_format(lines).parse(lines)
+        assert matched.all() and frame["content"].iloc[0] == "db down"
+        assert frame["level"].tolist()[:5] == ["error", "info", "warn", "error", "ERROR"]
+
+
 def test_a_syslog_priority_gives_the_level_and_a_byte_order_mark_opens_no_message():
     lines = ["<134>1 2026-12-01T10:00:03.875Z web-1 authd 928 - - \ufeffuser u46 logged in",
              "<10>1 2026-12-01T10:00:04Z web-1 authd 928 - - disk failure", "<7>1 2026-12-01T10:00:05Z a b 1 - - x"]
