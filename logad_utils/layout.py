@@ -359,6 +359,10 @@ def time_format_of(values: Sequence[str]) -> str | None:
 _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line.
 _CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
+# A source file and its line as a component ("handler.go:57:", "db.py:12:"): the file names it, the line is a field.
+# A programming language's file extension tells it from a host and its port ("db.example.com:5432:").
+_SOURCE_LINE = re.compile(r".*\.(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|mjs|cjs|ts|rb|php|cs"
+                          r"|swift|m|mm|lua|ex|exs|erl|dart|zig):\d+")
 # A hexadecimal number, bare or in parentheses ("(0x0400):", a debug mask or an address), names no component.
 _HEX = re.compile(r"\(?0[xX][0-9a-fA-F]+\)?")
 # A key=value word (request_id=..., trace_id=...) is a value of the line's context, which names no component.
@@ -390,7 +394,8 @@ _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 # A level after its module inside a bracket (Apache 2.4's "[core:info]", log4j's "[main/INFO]"); severity reads the
 # part after the colon or slash.
 _MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
-_COMPONENT_BODY = r"(?:[^\s\[\]:]|::)+(?::\d+)?"
+_COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+"
+_COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
 # A logger name ending in its level, as Monolog (Laravel, Symfony) writes "channel.LEVEL".
 _DOTTED_LEVEL = re.compile(r".+\.(?:" + LEVELS_RE + ")")
 _SUBSYSTEM_BODY = r"[^()\s]+"
@@ -450,7 +455,8 @@ def _elements(rest: str) -> list[_Element]:
                           _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter,
                           bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
-                          (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None)
+                          (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
+                          _SOURCE_LINE.fullmatch(m.group(2)) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -561,7 +567,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             padded = any(e.detail[3] for e in shapes)
             dotted = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
             valued = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
-            detail = (with_pid == len(alive), sub, leveled, padded, dotted, valued)
+            lined = sum(c for e, c in shapes.items() if e.detail[8]) == len(alive)
+            detail = (with_pid == len(alive), sub, leveled, padded, dotted, valued, lined)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         if kind in ("word", "cell"):
@@ -734,6 +741,11 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "component":
             name, pid = names("Field" if element.detail[5] else "Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
+            line = ""
+            if element.detail[6]:  # a source file's line: a field, so that one file is one component
+                lineno = names("Lineno")
+                patterns[name], patterns[lineno] = _COMPONENT_NAME, r"\d+"
+                line = f":<{lineno}>"
             pad = "\\s*" if element.detail[3] else ""
             tail = f"({pad}\\[<{pid}>\\])?" if optional else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")
             if element.detail[2] and not has_level:
@@ -748,7 +760,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 sub = names("Subsystem")
                 patterns[sub] = _SUBSYSTEM_BODY
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
-            out += gap + f"<{name}>{tail}:"
+            out += gap + f"<{name}>{line}{tail}:"
         elif element.kind == "bracket":
             # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread.
             name = names("Level" if element.detail[1] and not has_level and "Level" not in names.used else

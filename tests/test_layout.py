@@ -561,11 +561,26 @@ def test_abbreviated_levels_have_their_severity():
 
 @pytest.mark.parametrize("line, component", [
     ("2024-03-05T14:07:{s:02d}.696233Z  INFO my_app::server: user {s} logged out", "my_app::server"),  # Rust
-    ("2024/03/05 14:07:{s:02d}.234948 main.go:42: processed batch {s}", "main.go:42"),  # Go's Lshortfile
+    ("2024/03/05 14:07:{s:02d}.234948 main.go:42: processed batch {s}", "main.go"),  # Go's Lshortfile
 ])
 def test_paths_and_source_lines_name_the_component(line, component):
     frame = parse_lines([line.format(s=s) for s in range(40)])
     assert (frame["component"] == component).all() and frame["content"].str.match(r"(user|processed) ").all()
+
+
+def test_a_source_files_line_is_a_field_and_a_hosts_port_stays_in_its_name():
+    # Go's log with Lshortfile, and Python's "%(filename)s:%(lineno)d:": one file, whatever its line, is one component.
+    go = [f"2024/03/11 10:00:{s:02d} {('server.go:120', 'handler.go:57', 'handler.go:88')[s % 3]}: request {s} done"
+          for s in range(40)]
+    frame = parse_lines(go)
+    assert frame["component"].tolist()[:3] == ["server.go", "handler.go", "handler.go"]
+    assert frame["lineno"].tolist()[:3] == ["120", "57", "88"] and frame["content"].iloc[4] == "request 4 done"
+    frame = parse_lines([f"2024-03-11 10:00:{s:02d},123 ERROR db.py:{10 + s % 4}: step {s} failed" for s in range(40)])
+    assert frame["component"].eq("db.py").all() and frame["lineno"].iloc[1] == "11"
+    # A host's name and its port ("db.example.com:5432:") stay one component.
+    frame = parse_lines([f"2024/03/11 10:00:{s:02d} db{s % 3}.example.com:5432: connection {s} refused"
+                         for s in range(40)])
+    assert frame["component"].iloc[1] == "db1.example.com:5432" and "lineno" not in frame
 
 
 def test_a_level_in_the_components_bracket_is_the_level():
