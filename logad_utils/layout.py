@@ -378,6 +378,9 @@ _ELEMENT_RES = [
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
+    # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
+    # header as a name does: without a letter they are no name, and the message's words after them no header.
+    ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)"),
     # one level of parentheses inside ("(Thread-0 (ActiveMQ-server-1))").
@@ -484,7 +487,7 @@ def _elements(rest: str) -> list[_Element]:
         else:
             break  # only whitespace left
         # A level letter, or a capitalised word that may be a level (_level_words), may come before the name.
-        if out[-1].kind == "component" and not any(out[-1].detail[5:7]):
+        if out[-1].kind == "pid_thread" or (out[-1].kind == "component" and not any(out[-1].detail[5:7])):
             break
     return out
 
@@ -780,6 +783,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[name] = _PAREN_MARK_FIELD if paren else _MARK.pattern
             field = gap + (f"\\(<{name}>\\)" if paren else f"<{name}>")
             out += _optional(field) if optional else field
+        elif element.kind == "pid_thread":
+            pid, thread = names("Pid"), names("Thread")
+            patterns[pid], patterns[thread] = r"\d+", r"\d+"
+            out += gap + f"<{pid}>#<{thread}>:"
         elif element.kind == "sep":
             out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
         else:

@@ -1695,3 +1695,15 @@ def test_a_message_opening_with_a_path_to_an_item_keeps_it():
              for s in range(40)]
     frame = parse_lines(lines)
     assert "component" not in frame and frame["content"].tolist() == [line.split(" ", 3)[3] for line in lines]
+
+
+def test_a_process_and_thread_joined_by_a_hash_are_fields_that_end_the_header():
+    # nginx's error log ("pid#tid: *connection message") under a time the preset does not write: the pair was left
+    # in the message, or, where no "(2: ...)" stopped it, the message's words read as fields up to "client:".
+    levels = ["error", "notice", "warn", "crit"]
+    lines = [f'2024-03-11T10:00:{s:02d} [{levels[s % 4]}] 1234#{1234 + s % 2}: *{s} open() "/x{s}" failed, '
+             f"client: 10.0.0.1" for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["pid"].iloc[1] == "1234" and frame["thread"].iloc[1] == "1235"
+    assert frame["content"].iloc[1] == '*1 open() "/x1" failed, client: 10.0.0.1'
+    assert frame["level"].tolist()[:4] == levels and "component" not in frame
