@@ -215,6 +215,15 @@ _LAYOUT_RES = [re.compile((_GLUED_START if layout == (_COLON_COMPACT_P,) else _S
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
                                 if layout not in ((_KITCHEN_P,), (_RELATIVE_P,))))
 _UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
+# A date and a clock in brackets anywhere in the first characters of a line ("... {31 vars in 822 bytes} [Tue Jan 16
+# 14:03:24 2024] GET /x"): the time of a line whose header has none. Not a clock alone, nor seconds: inside a
+# message those are durations and offsets more often than the line's time.
+_FAR_RES = [(i, re.compile(r"\[\s*" + _layout_regex(layout) + r"\]")) for i, layout in enumerate(_LAYOUTS)
+            if any(p.name in ("Date", "Month", "Year") or p is _ISO_P or p is _CLF_P for p in layout)
+            and any(p.name in ("Time", "Timestamp") for p in layout)]
+_FAR_CHARS = 400
+_FAR_SHARE = 0.5  # of the lines, with the time in one bracketed layout
+_RISING_SHARE = 0.9  # of the steps between those times, forward: a clock, not dates a message names
 _CLOSERS = {"[": "]", "(": ")"}
 
 
@@ -985,7 +994,7 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
     if hit is None:
         header = _drop_message_bracket(_header(sample), at_end)
         if not any(e.kind in ("level", "component") for e, _ in header):
-            return None
+            return _far_time_format(sample)
         pattern = _header_pattern(header, names, patterns, after_time=False)
     else:
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
@@ -1032,6 +1041,33 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
         colon = replace(fmt, pattern=pattern + ":?" + content)
         if colon.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
             return colon
+    return fmt
+
+
+def _far_time_format(sample: list[str]) -> LogFormat | None:
+    """A format that reads each line whole as its message and, where it has one, the time in brackets past its
+    first tokens (:data:`_FAR_RES`) as its time; None where no such time is on most lines or the times do not
+    keep a clock's order."""
+    votes: dict[int, list[tuple[str, re.Match]]] = {}
+    for line in sample:
+        for i, regex in _FAR_RES:
+            if (m := regex.search(line, 0, _FAR_CHARS)) is not None:
+                votes.setdefault(i, []).append((line, m))
+    if not votes:
+        return None
+    layout = min(votes, key=lambda i: (-len(votes[i]), i))
+    found = votes[layout]
+    if len(found) < _FAR_SHARE * len(sample):
+        return None
+    names, patterns = _Names(), {}
+    hit = _TimeHit(layout, 0, bracketed=True, closed=True)
+    text, time_fields, time_format = _time_pattern(hit, [(line, m) for line, m in found], names, patterns)
+    # An optional lookahead: every line is read whole, as without a header, and its time taken where it has one.
+    fmt = LogFormat(f"(?=(?:.*?{text})?)<Content>", "inferred", patterns, time_format, time_fields=time_fields)
+    times = fmt.parse([line for line, _ in found])[0]["timestamp"]
+    steps = times.dropna().diff().dropna()
+    if len(steps) < _MIN_RECORDS or (steps >= pd.Timedelta(0)).mean() < _RISING_SHARE:
+        return None
     return fmt
 
 

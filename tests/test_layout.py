@@ -153,6 +153,34 @@ def test_no_header_stays_raw():
     assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
 
 
+def _far_time_lines(times: list[str]) -> list[str]:
+    """Access lines whose time stands past their first tokens, in brackets, with a line without one between."""
+    lines = []
+    for i, t in enumerate(times):
+        lines.append(f"[pid: {100 + i % 3}|req: {i}/{i + 7}] 10.0.0.{i % 9} () {{3{i % 7} vars in 8{i:02d} bytes}} "
+                     f"[{t}] GET /items/{i} => generated {i * 13} bytes in {i % 5} msecs (HTTP/1.1 200)")
+        if i % 4 == 0:
+            lines.append(f"Not Found: /probe{i}.php")
+    return lines
+
+
+def test_a_time_past_the_first_tokens_is_read_and_the_line_kept_whole(tmp_path):
+    stamps = pd.date_range("2024-01-16 14:00:02", periods=40, freq="37s")
+    lines = _far_time_lines([f"{t:%a %b %d %H:%M:%S %Y}" for t in stamps])
+    path = tmp_path / "uwsgi.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = parse_logs(path, warn=False)
+    timed = frame["content"].str.startswith("[pid:")
+    assert frame["content"].tolist() == lines and frame["parsed"].all()
+    assert frame.loc[timed, "timestamp"].tolist() == list(stamps)
+    assert frame.loc[~timed, "timestamp"].isna().all() and (frame["event_line_no"] == frame["line_no"]).all()
+
+
+def test_dates_a_message_names_out_of_order_are_no_clock():
+    days = [f"2024-0{1 + i % 9}-{1 + (i * 7) % 28:02d} 10:00:00" for i in range(40)]
+    assert detect_format(_far_time_lines(days)).name == "raw"
+
+
 def _json_lines(dialect: str, n: int = 120) -> list[str]:
     out = []
     for i, (t, m) in enumerate(zip(_times(n), _messages(n))):
