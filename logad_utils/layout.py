@@ -406,6 +406,10 @@ _BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 # A level after its module inside a bracket (Apache 2.4's "[core:info]", log4j's "[main/INFO]"); severity reads the
 # part after the colon or slash.
 _MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
+# A bracket naming its logger and then key=value pairs of the line's context ("[Log partition=orders-3, dir=/d]"):
+# the words before the first pair name the component, the pairs are a field of their own.
+_PAIRED_BRACKET = re.compile(r"[^\s=\[\]]+(?: [^\s=\[\]]+)* [A-Za-z_][\w.-]*=.*")
+_PAIRS_FIELD = r"[A-Za-z_][\w.-]*=" + _BRACKET_BODY
 _COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+"
 _COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
 # A logger name ending in its level, as Monolog (Laravel, Symfony) writes "channel.LEVEL".
@@ -474,7 +478,8 @@ def _elements(rest: str) -> list[_Element]:
             elif kind == "bracket":
                 body = m.group(2).strip()
                 detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
-                          re.search("[A-Za-z]", body) is not None, body if _LETTER_LEVEL.fullmatch(body) else None)
+                          re.search("[A-Za-z]", body) is not None, body if _LETTER_LEVEL.fullmatch(body) else None,
+                          _PAIRED_BRACKET.fullmatch(body) is not None)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
@@ -537,7 +542,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # "[System]"): a bracket, the level when level words are most of it, so that no line is left unread.
             leveled = kinds["level"] >= 0.5 * len(bracketed)
             alive = bracketed
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True)), False))
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True, False)),
+                           False))
             continue
         if kind != "level" and not any(e.kind == "level" for e, _ in header) and \
                 _word_before_level(per_line, alive, place, need):
@@ -599,7 +605,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             for e, c in shapes.items():
                 letters[e.detail[3]] += c
             leveled = leveled or (_level_letters(set(letters)) and letters.most_common(1)[0][0] in "VTDI")
-            element = _Element(kind, element.spaced, (qualified, leveled, lettered))
+            paired = any(e.detail[4] for e in shapes)
+            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
@@ -780,6 +787,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                          "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = _BRACKET_BODY
             field = gap + f"\\[<{name}>\\]"
+            if name.startswith("Component") and element.detail[3]:
+                pairs = names("Context")
+                patterns[name], patterns[pairs] = _BRACKET_BODY + "?", _PAIRS_FIELD
+                field = gap + f"\\[<{name}>(?: <{pairs}>)?\\]"
             out += _optional(field) if optional else field
         elif element.kind == "paren":
             name = names("Thread")

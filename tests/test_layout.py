@@ -1735,3 +1735,15 @@ def test_a_process_and_thread_joined_by_a_hash_are_fields_that_end_the_header():
     assert frame["pid"].iloc[1] == "1234" and frame["thread"].iloc[1] == "1235"
     assert frame["content"].iloc[1] == '*1 open() "/x1" failed, client: 10.0.0.1'
     assert frame["level"].tolist()[:4] == levels and "component" not in frame
+
+
+def test_key_value_pairs_in_a_component_bracket_are_its_context():
+    # "[Log partition=orders-3, dir=/data] Rolled ...": the partition and directory were part of the component,
+    # one component per partition; the words before the first pair name it, the pairs are a context column.
+    units = ("Log partition=orders-{p}, dir=/data", "Controller id=1", "GroupCoordinator 1")
+    lines = [f"[2024-03-11 10:00:{i:02d},123] {('INFO', 'WARN')[i % 3 == 0]} [{units[i % 3].format(p=i % 7)}] "
+             f"Rolled segment {i} (kafka.log.Log)" for i in range(45)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].str.startswith("Rolled segment ").all()
+    assert set(frame["component"]) == {"Log", "Controller", "GroupCoordinator 1"}
+    assert frame["context"][0] == "partition=orders-0, dir=/data" and frame["context"][1] == "id=1"
