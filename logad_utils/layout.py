@@ -461,6 +461,10 @@ def _elements(rest: str) -> list[_Element]:
                 # A cell of words between tabs is the message (zap's "...<TAB>cache eviction<TAB>{...}"); one of
                 # numbers is fields (logcat's "<TAB>1000 2000<TAB>I<TAB>...").
                 return out
+            if kind == "word" and m.group(2).startswith('"'):
+                # A quoted text (an access log's '"GET /path HTTP/1.1" 200 ...') is the message, whose spaces no
+                # header field's splitting may cut: one field per word, the status after them a component.
+                return out
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":

@@ -1747,3 +1747,14 @@ def test_key_value_pairs_in_a_component_bracket_are_its_context():
     assert frame["parsed"].all() and frame["content"].str.startswith("Rolled segment ").all()
     assert set(frame["component"]) == {"Log", "Controller", "GroupCoordinator 1"}
     assert frame["context"][0] == "partition=orders-0, dir=/data" and frame["context"][1] == "id=1"
+
+
+def test_a_quoted_request_after_the_time_is_the_message():
+    # '[time] "GET /items/7 HTTP/1.1" 200 - 0 123 ...' (a proxy's access log): the request's words were three header
+    # fields and the status the component, so the 503 lines written with a flag instead of "-" were left unread.
+    lines = [f'[2024-03-11T10:00:{i:02d}.123Z] "{("GET", "POST")[i % 2]} /items/{i} HTTP/1.1" '
+             f'{(200, 503)[i % 9 == 0]} {("-", "UF")[i % 9 == 0]} 0 {100 + i} "10.0.0.{i}" "items.svc"'
+             for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and "component" not in frame
+    assert frame["content"].str.startswith('"').all()
