@@ -917,8 +917,12 @@ def string_codes(frame: pd.DataFrame, column: str | None) -> tuple[np.ndarray, n
 
 
 def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -> str:
-    """What to tell a user whose timestamps lack a year (``clock`` "years") or a date ("days", with the date the
-    days count from: the first date a message names, which may be any date a message mentions, so it is said)."""
+    """What to tell a user whose timestamps lack a year (``clock`` "years", with the date a line above them names,
+    if one does) or a date ("days", with the date the days count from: the first date a message names, which may be
+    any date a message mentions, so it is said)."""
+    if clock == "years" and anchor is not None:
+        return (f"{source}: timestamps have no year; read as from {anchor.date()} on, the date a line above the "
+                "first of them names")
     if clock == "years":
         return f"{source}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February parses)"
     if anchor is None or anchor == _NO_DATE:
@@ -928,9 +932,11 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
 
 def note_clock(report: ReadReport, source: str, clock: str, anchor: pd.Timestamp | None = None) -> None:
     """Warn that ``source``'s times lack a year or a date (:func:`clock_warning`) and keep its clock in
-    ``report.clocks``: times in other files may tell the year (see ``analysis.place_year_less``)."""
+    ``report.clocks``: times in other files may tell the year (see ``analysis.place_year_less``), unless a line of
+    its own dated them (``anchor`` of "years")."""
     report.note(clock_warning(source, clock, anchor))
-    report.clocks.setdefault(source, clock)
+    if clock == "days" or anchor is None:
+        report.clocks.setdefault(source, clock)
 
 
 class _DayRoller:
@@ -955,18 +961,27 @@ class _DayRoller:
 class _YearRoller:
     """Adds a year to year-less timestamps each time the calendar runs backwards by over half a year, and takes
     one off where it runs forwards to within 5 minutes of the time before (:data:`CLOCK_JUMPS`), from ``years``
-    rollovers after the reading ``last`` (ns); ``first`` is the first reading it rolled."""
+    rollovers after the reading ``last`` (ns); ``first`` is the first reading it rolled, ``anchor`` the date that
+    set its year, if one did (:meth:`read_above`)."""
 
     def __init__(self, years: int = 0, last: float | None = None) -> None:
         self.years = years
         self.last = last
         self.first: float | None = None
         self.new_file = False
+        self.anchor: pd.Timestamp | None = None
+        self.since: pd.Timestamp | None = None
 
     def start_file(self) -> None:
         """The next readings open a file of the same log: it goes on from the last (:func:`goes_on`) or starts its
         own count."""
-        self.new_file = True
+        self.new_file, self.since = True, None
+
+    def read_above(self, chunk: pd.DataFrame) -> None:
+        """Keep the first full date the lines above a file's first time name (:func:`_date_above`): the next
+        readings, the file's first, are on or after it."""
+        if self.since is None and (self.new_file or self.first is None):
+            self.since = _date_above(chunk)
 
     def apply(self, ts: pd.Series) -> pd.Series:
         """Timestamps (n,) in one default year → timestamps (n,) in successive years."""
@@ -974,8 +989,11 @@ class _YearRoller:
         valid = ~ts.isna().to_numpy()
         if valid.any():
             opening = float(values[np.flatnonzero(valid)[0]])
-            if self.new_file and self.last is not None and not goes_on(opening, self.last):
-                self.years, self.last = 0, None
+            opens = self.new_file or self.first is None
+            if opens and self.since is not None:
+                self.years, self.last, self.anchor = _years_from(self.since, opening), None, self.since
+            elif self.new_file and self.last is not None and not goes_on(opening, self.last):
+                self.years, self.last, self.anchor = 0, None, None
             self.new_file = False
             self.first = opening if self.first is None else self.first
         years = self.years + _rollovers(values, valid, self.last, "years")
@@ -989,6 +1007,23 @@ class _YearRoller:
 
 
 _YEAR = 366 * 86400 * 10**9  # year-less times are read in 2000
+
+
+def _years_from(since: pd.Timestamp, first: float) -> int:
+    """Years to add to a year-less reading ``first`` (ns, read in 2000) to put it on or after the date ``since``."""
+    years = since.year - 2000
+    return years + int(pd.Timestamp(int(first)) + pd.DateOffset(years=years) < since)
+
+
+def _date_above(chunk: pd.DataFrame) -> pd.Timestamp | None:
+    """The first full date written on the lines above a chunk's first time (on all its lines if it has none), or
+    None: a note or banner that an export or a program opens its log with (journalctl's "-- Journal begins at
+    2024-03-04 ... --") dates the year-less times below it."""
+    if "timestamp" not in chunk:
+        return None
+    valid = chunk["timestamp"].notna().to_numpy()
+    date = _first_date(chunk["raw"].iloc[:int(np.argmax(valid)) if valid.any() else len(chunk)])
+    return None if date == _NO_DATE else date
 
 
 def goes_on(first: float, last: float) -> bool:
@@ -1009,6 +1044,7 @@ def _rollers(sample: Sequence[str], years: _YearRoller | None = None) -> dict:
 def _roll(chunk: pd.DataFrame, rollers: dict) -> str | None:
     """Roll a chunk's times of day or year-less times on in place (``rollers``: :func:`_rollers`); the clock
     rolled ("days", "years"), or None."""
+    rollers["years"].read_above(chunk)
     clock = "days" if _is_time_of_day(chunk) else "years" if _is_year_less(chunk) else None
     if clock is not None:
         chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
@@ -1079,7 +1115,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             with no_cyclic_gc():
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if clock := _roll(chunk, rollers):
-                note_clock(report, source, clock, rollers["days"].anchor)
+                note_clock(report, source, clock, rollers[clock].anchor)
             line_no += len(lines)
             report.add(chunk)
             yield chunk

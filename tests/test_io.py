@@ -643,6 +643,27 @@ def test_timestamps_without_a_year_or_date_are_told(tmp_path):
                         "parses)", f"{clock}: timestamps have no date; read as days from 1970-01-01"]
 
 
+@pytest.mark.parametrize("chunk_lines", [1, 200_000])
+def test_a_note_above_year_less_times_that_names_a_date_sets_their_year(tmp_path, chunk_lines):
+    # journalctl's short export: its note on the span it holds dates the year-less times (read from 2000); the first
+    # is on or after the note's first date, across New Year too. A date a message names further down sets nothing.
+    for begins, times, years in (("2024-03-04", ["Mar 11 10:00:01", "Mar 11 10:00:02"], [2024, 2024]),
+                                 ("2023-12-28", ["Dec 30 23:59:59", "Jan  3 10:00:00"], [2023, 2024]),
+                                 ("2023-12-28", ["Jan  3 10:00:00", "Jan  3 10:00:01"], [2024, 2024])):
+        lines = [f"-- Logs begin at Thu {begins} 08:00:00 UTC, end at Fri 2024-03-12 10:00:00 UTC. --"]
+        lines += [f"{t} host sshd[812]: key expires 2031-06-30" for t in times]
+        path = write(tmp_path / "journal.txt", ("\n".join(lines) + "\n").encode())
+        report = ReadReport()
+        frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines, report=report)))
+        assert frame["timestamp"].dt.year.tolist()[1:] == years, begins
+        assert report.clocks == {} and report.warnings == [
+            f"{path}: timestamps have no year; read as from {begins} on, the date a line above the first of them names"]
+    # With no such line they are read from 2000, and other files' years may move them.
+    frame = read_logs(write(tmp_path / "plain.log", "\n".join(lines[1:]).encode()), warn=False)
+    assert frame["timestamp"].dt.year.tolist() == [2000, 2000]
+    assert list(frame.attrs["read_report"]["clocks"].values()) == ["years"]
+
+
 def test_the_date_times_of_day_are_read_from_is_told_when_a_message_names_it(tmp_path):
     # The first date a message names anchors the days, whatever that message meant by it: the user is told.
     lines = ["10:00:00.100 INFO boot", "10:00:01.200 WARN cert expires on 2031-06-30, renew soon",
