@@ -31,7 +31,7 @@ import pandas as pd
 from .formats import DOCKER_KEY, PRESETS, ZONED, LogFormat, detect_format, get_format, is_inferred
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
-                        infer_multiline, split_writers)
+                        infer_multiline, is_separator, split_writers)
 
 __all__ = [
     "LogInputError",
@@ -650,7 +650,21 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     if fmt.delimiter and not fmt.comment:  # W3C and Zeek logs quote no cell
         texts = _quoted_cell_lines(lines, texts, flags, fmt.delimiter)
     frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
+    _time_separators(frame, lines, matched)
     return add_trace_events(frame) if fmt.json_key is not None else frame
+
+
+def _time_separators(frame: pd.DataFrame, lines: list[str], matched: np.ndarray) -> None:
+    """Read the separators between events (:func:`multiline.is_separator`: journalctl's "-- Boot <id> --") as
+    parsed, the exporter's own lines, and give them the time of the event after them, else of the one before: a
+    boot comes up at its first event, while the one before it may be days older (the host was off)."""
+    rows = [i for i in np.flatnonzero(~matched & ~frame["blank"].to_numpy(dtype=bool)).tolist()
+            if is_separator(lines[i])]
+    if not rows:
+        return
+    frame.loc[rows, "parsed"] = True
+    if "timestamp" in frame:
+        frame.loc[rows, "timestamp"] = frame["timestamp"].bfill().ffill().iloc[rows].to_numpy()
 
 
 def _quoted_cell_lines(lines: list[str], texts: np.ndarray, flags: np.ndarray, delimiter: str) -> np.ndarray:
@@ -790,7 +804,8 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
 def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline, cut: list[int] | None = None
                   ) -> Iterator[list[str]]:
     """The batches, each extended by the continuation lines that open the next one (at most ``_MAX_CARRY``: a
-    longer run is cut there, and its line number in the batches appended to ``cut``)."""
+    longer run is cut there, and its line number in the batches appended to ``cut``); the separators that end one
+    (:func:`multiline.is_separator`) open the next, unless only separators follow them."""
     current, following = next(batches, None), next(batches, None)
     seen = len(current) if current is not None else 0  # lines of the batches before ``following``
     while following is not None:
@@ -803,8 +818,17 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline,
         seen += len(following)
         if k:
             current, following = current + following[:k], following[k:]
+        # Separators take the time of the event after them (:func:`_time_separators`): they go with it.
+        back = len(current)
+        while back and is_separator(current[back - 1]):
+            back -= 1
+        if back < len(current):
+            current, following = current[:back], current[back:] + following
+        if after is None and all(map(is_separator, following)):  # the file's last lines: the event before has a time
+            current, following = current + following, []
         if following:
-            yield current
+            if current:
+                yield current
             current = following
         following = after
     if current is not None:

@@ -370,9 +370,13 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             continue
         flags[i] = _ends_trace(text, i)
     _start_tracebacks(lines, blank, flags, matched if below else None, messages)
-    flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if lines[i][:3] == "-- " and _OWN_EVENT.match(lines[i])]
-           ] = False
+    flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if is_separator(lines[i])]] = False
     return flags
+
+
+def is_separator(line: str) -> bool:
+    """Whether a line written without the header is no part of the message above it (:data:`_OWN_EVENT`)."""
+    return line[:3] == "-- " and _OWN_EVENT.match(line) is not None
 
 
 # The header fields that say who wrote a line: under a header of each line's own, a trace's lines share them. (Not

@@ -664,6 +664,23 @@ def test_a_note_above_year_less_times_that_names_a_date_sets_their_year(tmp_path
     assert list(frame.attrs["read_report"]["clocks"].values()) == ["years"]
 
 
+@pytest.mark.parametrize("chunk_lines", [1, 2, 200_000])
+def test_a_journal_boot_separator_takes_the_time_of_the_event_after_it(tmp_path, chunk_lines):
+    # journalctl writes "-- Boot <id> --" and "-- Reboot --" without a time between two boots' events: they had none
+    # and were told as lines that missed the format. The boot comes up at the event after it (the host may have been
+    # off for days since the one before); one that ends the export has only the one before.
+    lines = ["Mar 11 10:00:01 host sshd[812]: session closed", "-- Boot 3f2a9c0d1e4b4a8f9b7c6d5e4f3a2b1c --",
+             "Mar 14 08:00:00 host kernel: Linux version 6.1.0", "Mar 14 08:00:02 host sshd[90]: listening",
+             "-- Reboot --", "Mar 15 09:00:00 host kernel: Linux version 6.1.0", "-- Reboot --"]
+    path = write(tmp_path / "journal.txt", ("\n".join(lines) + "\n").encode())
+    report = ReadReport()
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines, report=report)), ignore_index=True)
+    assert frame["line_no"].tolist() == list(range(1, 8)) and frame["raw"].tolist() == lines
+    assert frame["timestamp"].dt.strftime("%d %H:%M:%S").tolist() == [
+        "11 10:00:01", "14 08:00:00", "14 08:00:00", "14 08:00:02", "15 09:00:00", "15 09:00:00", "15 09:00:00"]
+    assert frame["parsed"].all() and frame["event_line_no"].tolist() == list(range(1, 8)) and report.unparsed == 0
+
+
 def test_the_date_times_of_day_are_read_from_is_told_when_a_message_names_it(tmp_path):
     # The first date a message names anchors the days, whatever that message meant by it: the user is told.
     lines = ["10:00:00.100 INFO boot", "10:00:01.200 WARN cert expires on 2031-06-30, renew soon",
