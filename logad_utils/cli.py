@@ -142,7 +142,8 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--at", metavar="TIME", help="compare the lines from TIME on (target) with those before it "
                                                 "(baseline), e.g. 2024-03-11T12:00+01:00; without a zone, on the "
                                                 "clock the lines are kept in (UTC for times written with a zone, "
-                                                "else the logs' own)")
+                                                "else the logs' own); a zone only for logs whose times carry one, "
+                                                "and a date that could be day or month first only as YYYY-MM-DD")
     p.add_argument("--baseline", nargs="+", metavar="PATH", help="baseline log file(s)")
     p.add_argument("--target", nargs="+", metavar="PATH", help="target log file(s)")
     _add_format_args(p)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -125,20 +126,30 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
              miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read logs, mine their templates and split them at time ``at``: (lines before it, lines from it on).
 
-    ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are; without
-    one it is on the clock the lines' times are kept in: UTC for times written with a zone or offset, else
-    the logs' own wall clock (logs without a year or date are read as from 2000 or 1970: the read warning
-    says which). An ``at`` without a date (``12:00``) or a year (``Mar 11 12:00``) takes them from the logs: the first
-    such time from their first line on. A line without a time of its own takes the last time before it in its file
-    (the first time after it at the start of a file); a file without any time is an error, unless all its
-    lines are blank (they are then on neither side).
+    ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are (an error where a
+    file's times carry none: on their unknown clock it names no time); without one it is on the clock the lines'
+    times are kept in: UTC for times written with a zone or offset, else the logs' own wall clock (logs without a
+    year or date are read as from 2000 or 1970: the read warning says which). A date that reads day first as well
+    as month first (``11/03/2024``) is an error: pandas would read it month first. An ``at`` without a date
+    (``12:00``) or a year (``Mar 11 12:00``) takes them from the logs: the first such time from their first line on.
+    A line without a time of its own takes the last time before it in its file (the first time after it at the start
+    of a file); a file without any time is an error, unless all its lines are blank (they are then on neither side).
     """
+    if (m := _DAY_OR_MONTH.search(at)) and m.group(1) != m.group(2) and max(map(int, m.groups())) <= 12:
+        raise LogInputError(f"--at: {at!r} reads as day/month and as month/day: write the date as YYYY-MM-DD "
+                            "(e.g. 2024-03-11T12:00)")
     when = _read_at(at)
     if pd.isna(when):
         raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)")
+    frame = _read(paths, fmt, json_key)
     if when.tzinfo is not None:
+        lines = frame.loc[~frame["blank"].to_numpy(dtype=bool), "source"].unique()
+        naive = sorted(set(lines) - set(frame.attrs["read_report"]["zoned_files"]))
+        if naive:
+            raise LogInputError(f"--at {at!r} has a zone, and the times of {naive[0]} have none: give the time on "
+                                "its clock, without a zone")
         when = when.tz_convert("UTC").tz_localize(None)
-    frame = mine_templates(_read(paths, fmt, json_key), miner)
+    frame = mine_templates(frame, miner)
     stamps = frame["timestamp"] if "timestamp" in frame else pd.Series(pd.NaT, index=frame.index)
     stamps = pd.to_datetime(stamps).groupby(frame["source"], sort=False).transform(lambda t: t.ffill().bfill())
     blank = frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.zeros(len(frame), dtype=bool)
@@ -155,6 +166,11 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
         raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "
                             f"(the logs run from {stamps.min()} to {stamps.max()})")
     return frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True)
+
+
+# A day and a month written with slashes, dots or dashes (not ISO's year first), with or without a year: which is
+# which is told only by a number over 12.
+_DAY_OR_MONTH = re.compile(r"(?<![\d/.:-])(\d{1,2})[/.-](\d{1,2})(?![\d:])")
 
 
 # Two days for the fields a TIME leaves out, unlike in every field, so that one it leaves out differs between its
