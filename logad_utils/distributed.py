@@ -258,11 +258,13 @@ class _ByteRange(io.RawIOBase):
 @dataclass
 class _Roll:
     """A range's readings of one clock (times of day, or dates without a year) as the roller takes them
-    (ns): the first, and the roller's state after the last line: rollovers and last reading."""
+    (ns): the first, and the roller's state after the last line: rollovers and last reading; ``anchored``: a date
+    above a file's first time set its year (:meth:`io._YearRoller.read_above`), which counts from there."""
 
     first: float | None = None
     count: int = 0
     last: float | None = None
+    anchored: bool = False
 
 
 def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: ReadReport,
@@ -274,7 +276,8 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
         yield from iter_log_chunks(part.source, part.fmt, chunk_lines, report, json_key,
                                    {rotation_stem(part.source): year_roller})
         if rolls is not None and year_roller.first is not None:
-            rolls["years"] = _Roll(year_roller.first, year_roller.years, year_roller.last)
+            rolls["years"] = _Roll(year_roller.first, year_roller.years, year_roller.last,
+                                   year_roller.anchor is not None)
         return
     fmt = get_format(part.fmt, json_key=json_key)
     rollers = {"years": year_roller}
@@ -285,13 +288,15 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
     with _range_text(part.source, part.start, part.end) as text:
         for lines in _range_batches(part, fmt, text, chunk_lines):
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
+            if part.start == 0:  # a date above the file's first time dates it, as on one process
+                year_roller.read_above(chunk)
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None
             if clock is not None:
-                note_clock(report, part.source, clock, rollers[clock].anchor if clock == "days" else None)
                 if rolls is not None and rolls.setdefault(clock, _Roll()).first is None:
                     rolls[clock].first = _first_reading(clock, chunk["timestamp"])
                 chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
+                note_clock(report, part.source, clock, rollers[clock].anchor)
             first_line += len(lines)
             report.add(chunk)
             yield chunk
@@ -301,6 +306,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
     for clock, roll in (rolls or {}).items():
         roller = rollers[clock]
         roll.count, roll.last = (roller.days if clock == "days" else roller.years), roller.last
+        roll.anchored = clock == "years" and roller.anchor is not None
 
 
 def _range_text(path: str, start: int, end: int) -> IO[str]:
@@ -404,7 +410,7 @@ def _roll_states(parts: list[Partition],
         if first is not None and opening.get(log["years"]) == part.source:
             del opening[log["years"]]
             last = state.get((log["years"], "years"), (0, None))[1]
-            if last is not None and not goes_on(first, last):
+            if range_rolls["years"].anchored or (last is not None and not goes_on(first, last)):
                 state[log["years"], "years"] = (0, None)
         (days, last), (years, year_last) = (state.get((log[clock], clock), (0, None)) for clock in CLOCK_JUMPS)
         out.append(replace(part, days=days, last=last, years=years, year_last=year_last))
