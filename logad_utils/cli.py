@@ -138,7 +138,8 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="compare the template mix of a target log with a baseline log, or of a "
                                          "log after a time with before it: new, gone, up and down templates")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="with --at: log file(s) to split at that time")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="with --at: log file(s) to split at that time; "
+                                                            "without: BASELINE TARGET, two files as diff takes them")
     p.add_argument("--at", metavar="TIME", help="compare the lines from TIME on (target) with those before it "
                                                 "(baseline), e.g. 2024-03-11T12:00+01:00; without a zone, on the "
                                                 "clock the lines are kept in (UTC for times written with a zone, "
@@ -568,9 +569,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import COMPARE_FILES, compare_frames, read_sides, split_at, write_comparison
 
     split = args.at is not None
+    if not split and len(args.paths) == 2 and not (args.baseline or args.target):  # `compare OLD NEW`, as diff
+        args.baseline, args.target, args.paths = args.paths[:1], args.paths[1:], []
     if split != bool(args.paths) or (split and (args.baseline or args.target)) \
             or (not split and not (args.baseline and args.target)):
-        raise UsageError("compare: give --baseline PATH... and --target PATH..., or PATH... --at TIME")
+        raise UsageError("compare: give BASELINE TARGET, --baseline PATH... and --target PATH..., or PATH... --at "
+                         "TIME")
     out = _output_folder(args.out, COMPARE_FILES.values())
     _leave_out_outputs(args, named=[out / name for name in COMPARE_FILES.values()])
     start = time.perf_counter()

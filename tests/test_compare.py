@@ -303,6 +303,13 @@ def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 
+def test_cli_takes_two_paths_as_baseline_and_target(sides, tmp_path):
+    base, target = sides
+    assert main(["compare", str(base), str(target), "--out", str(tmp_path / "plain")]) == 0
+    assert main(["compare", "--baseline", str(base), "--target", str(target), "--out", str(tmp_path / "named")]) == 0
+    assert (tmp_path / "plain" / "compare.csv").read_text() == (tmp_path / "named" / "compare.csv").read_text()
+
+
 def test_cli_rejects_a_file_as_output_folder(sides, tmp_path, capsys):
     base, target = sides
     blocker = tmp_path / "file"
@@ -405,7 +412,8 @@ def test_split_at_a_year_alone_or_a_29_february_without_a_year(tmp_path, start, 
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["{log}", "--out", "{out}"], "give --baseline PATH... and --target PATH..., or PATH... --at TIME"),
+    (["{log}", "--out", "{out}"], "give BASELINE TARGET, --baseline PATH... and --target PATH..., or PATH... --at"),
+    (["{log}", "{untimed}", "{blank}", "--out", "{out}"], "give BASELINE TARGET, --baseline PATH..."),
     (["--baseline", "{log}", "--at", "2024-03-12", "--out", "{out}"], "or PATH... --at TIME"),
     (["{log}", "--at", "soon", "--out", "{out}"], "--at: not a time: 'soon'"),
     (["{log}", "--at", "", "--out", "{out}"], "--at: not a time: ''"),
