@@ -374,6 +374,8 @@ _SOURCE_LINE = re.compile(r".*\.(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala
                           r"|swift|m|mm|lua|ex|exs|erl|dart|zig):\d+")
 # A hexadecimal number, bare or in parentheses ("(0x0400):", a debug mask or an address), names no component.
 _HEX = re.compile(r"\(?0[xX][0-9a-fA-F]+\)?")
+# A word quoted whole ('"worker-1"'), which a quoted text of several words ('"GET /x HTTP/1.1"') is not.
+_QUOTED_WORD = re.compile(r'"[^"\s]*"')
 # A key=value word (request_id=..., trace_id=...) is a value of the line's context, which names no component.
 _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
@@ -461,9 +463,10 @@ def _elements(rest: str) -> list[_Element]:
                 # A cell of words between tabs is the message (zap's "...<TAB>cache eviction<TAB>{...}"); one of
                 # numbers is fields (logcat's "<TAB>1000 2000<TAB>I<TAB>...").
                 return out
-            if kind == "word" and m.group(2).startswith('"'):
+            if kind == "word" and m.group(2).startswith('"') and not _QUOTED_WORD.fullmatch(m.group(2)):
                 # A quoted text (an access log's '"GET /path HTTP/1.1" 200 ...') is the message, whose spaces no
-                # header field's splitting may cut: one field per word, the status after them a component.
+                # header field's splitting may cut: one field per word, the status after them a component. A quote
+                # closed within its word ('"http-nio-8080-exec-1"', a thread) has no spaces to cut: a field.
                 return out
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))

@@ -1758,3 +1758,13 @@ def test_a_quoted_request_after_the_time_is_the_message():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and "component" not in frame
     assert frame["content"].str.startswith('"').all()
+
+
+def test_a_word_quoted_whole_before_the_level_is_a_field():
+    # '<time> "http-nio-8080-exec-1" INFO com.x.Svc - ...': a thread quoted whole has no spaces to cut, so it is a
+    # header field as unquoted; the header went on to the level, which was lost in the message.
+    lines = [f'2024-01-16 14:{i:02d}:24 "http-nio-8080-exec-{i % 4}" {("INFO", "WARN", "ERROR")[i % 3]} '
+             f"com.example.Svc - request {i} handled" for i in range(30)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]
+    assert frame["content"][0] == "request 0 handled"
