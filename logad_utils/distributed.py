@@ -47,7 +47,7 @@ from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, compression, goes_on, iter_log_chunks,
                  line_ends, note_clock, note_zone, past_nuls, read_detection_sample, resolve_paths, rotation_stem,
                  split_line_batches, split_lines)
-from .multiline import Multiline, infer_multiline
+from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
 from .streaming import (CHUNK_LINES, KEY_FIELDS, KeyTable, KeyTimes, LineLayout, Stamps, bound_times, check_read,
@@ -111,6 +111,11 @@ def split_points(path: str | os.PathLike, block_bytes: int, fmt: LogFormat | Non
             cut = _next_line_start(fh, max(target, points[-1]), size, end)
             if fmt is not None and rule is not None and cut < size:
                 cut = _event_start(fh, cut, size, end, fmt, rule)
+            opening = _separators_start(fh, cut, size, end, points[-1])
+            if opening == points[-1]:  # the range holds only separators: it goes on to the event after them
+                target = cut + 1
+                continue
+            cut = opening
             if cut >= size:
                 break
             points.append(cut)
@@ -173,6 +178,30 @@ def _event_start(fh: IO[bytes], cut: int, size: int, end: bytes, fmt: LogFormat,
     for _ in range(k):
         at = block.index(end, at + 1)
     return cut + at + 1
+
+
+def _separators_start(fh: IO[bytes], cut: int, size: int, end: bytes, floor: int) -> int:
+    """The line start of the separators (:func:`multiline.is_separator`) just before ``cut``, down to ``floor``,
+    else ``cut``; ``size`` where only separators follow ``cut``. As one process reads them, they take the time of
+    the event after them, so the range holding that event opens with them, and at the file's end the event before."""
+    if size - cut <= _SCAN:
+        fh.seek(cut)
+        if all(is_separator(_text(line)) for line in fh.read(size - cut).removesuffix(end).split(end)):
+            return size
+    start = max(floor, cut - _SCAN)
+    fh.seek(start)
+    lines = fh.read(cut - start).split(end)[:-1]  # ``cut`` is a line start
+    at = cut
+    for line in reversed(lines[1:] if start > floor else lines):  # the first may start before ``start``
+        if not is_separator(_text(line)):
+            break
+        at -= len(line) + len(end)
+    return at
+
+
+def _text(line: bytes) -> str:
+    """A line's bytes as text, without the "\r" of a "\r\n" end."""
+    return line.decode("utf-8", "replace").rstrip("\r")
 
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,

@@ -824,7 +824,8 @@ def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline,
             back -= 1
         if back < len(current):
             current, following = current[:back], current[back:] + following
-        if after is None and all(map(is_separator, following)):  # the file's last lines: the event before has a time
+        # The file's last lines (a byte range's lookahead ends with an empty batch): the event before has a time.
+        if not after and all(map(is_separator, following)):
             current, following = current + following, []
         if following:
             if current:

@@ -767,3 +767,21 @@ def test_an_empty_message_has_the_same_template_with_engine_dask(client, tmp_pat
     one, many = pd.read_csv(tmp_path / "one.csv"), pd.read_parquet(tmp_path / "many.parquet")
     assert many["template_id"].tolist() == one["template_id"].tolist() and (one["template_id"] >= 0).all()
     assert many["template"].tolist()[9::10] == ["<empty>"] * 6
+
+
+def test_a_boot_separator_at_a_range_end_takes_the_time_of_the_event_after_it(tmp_path):
+    # journalctl's '-- Boot <id> --' takes the time of the first event of the boot: a range that ended with it gave
+    # it the time of the event before (hours older), unlike one process.
+    lines = []
+    for i in range(40):
+        lines.append(f"2024-03-04T{i % 24:02d}:00:00+0000 host app[{i}]: event {i}")
+        if i % 5 == 4:
+            lines += ["-- Boot 3f2a9c1d2e4b4f5a8b7c6d5e4f3a2b1c --"] + ["-- Reboot --"] * (i % 2)
+    lines.append("-- Reboot --")
+    path = tmp_path / "journal.txt"
+    path.write_text("\n".join(lines) + "\n")
+    expected = read_logs(path, warn=False)
+    for block in (1, 60, 100, 250):
+        got, _ = _read_ranges(path, block, chunk_lines=3)
+        assert got["timestamp"].tolist() == expected["timestamp"].tolist(), block
+        assert got["line_no"].tolist() == expected["line_no"].tolist(), block
