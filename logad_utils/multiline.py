@@ -105,7 +105,8 @@ class Multiline:
     ``levelless``: the header gives no level, as a container runtime's or syslog's does, which write one on each
     line of a program's output: messages that are stack frames (and the lines of the trace under them) continue
     the event before them; ``indented_messages``: and, under a container runtime's header, indented messages,
-    unless most messages are.
+    unless most messages are. ``paragraphs``: the header has no time (a tool's console output), so a blank line
+    is the only mark between records: an unindented line under one starts an event.
     """
 
     header: bool
@@ -114,6 +115,7 @@ class Multiline:
     level_line: bool = False
     levelless: bool = False
     indented_messages: bool = False
+    paragraphs: bool = False
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
@@ -126,7 +128,8 @@ class Multiline:
         if self.header:
             rules.append("lines that do not match the header and start with no timestamp"
                          + (" or like the header's first field (a record number, a bracketed level)" if self.head
-                            not in (None, _JSON_HEAD) else ""))
+                            not in (None, _JSON_HEAD) else "")
+                         + (", unless a blank line is above them" if self.paragraphs else ""))
         if self.level_line:
             rules.append("the event's level read from the 'LEVEL:' that opens the line under its header")
         return "; ".join(rules)
@@ -166,7 +169,8 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
                      levelless=has_header and not _program_level(fmt),
-                     indented_messages=_captures_output(fmt) and _few_indented(lines, fmt))
+                     indented_messages=_captures_output(fmt) and _few_indented(lines, fmt),
+                     paragraphs=plain and "timestamp" not in fmt.columns)
 
 
 def _captures_output(fmt: LogFormat) -> bool:
@@ -333,7 +337,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
             flags[i] = True
         elif rule.header:
             flags[i] = not blank[i] and not starts_with_timestamp(line) and not (
-                rule.head and re.match(rule.head, line))
+                rule.head and re.match(rule.head, line)) and not (rule.paragraphs and i > 0 and blank[i - 1])
     if rule.header:
         # A line without the header right above a Python traceback, and right under a line with it, is the
         # message logged with the trace (Django's "Internal Server Error: /path" on stderr among a server's own

@@ -816,3 +816,17 @@ def test_a_first_field_padded_to_its_width_is_no_indentation():
     # A format given whose every line opens with a padded number ("%6d" pids): each line is an event.
     pids = [f"{4242 + i % 2:>6}:step {i} done" for i in range(20)]
     assert parse_lines(pids, fmt="<Pid>:<Content>")["event_line_no"].tolist() == list(range(1, 21))
+
+
+def test_a_blank_line_ends_the_event_in_a_log_whose_header_has_no_time():
+    # A tool's console output ("resource: Creating...") has no time: the summary after a blank line was joined
+    # to the error paragraph above it, and an error and a success shared one template.
+    lines = [f"aws_instance.web{k}: Creating..." for k in range(8)]
+    lines += [f"aws_instance.web{k}: Creation complete after {k + 2}s" for k in range(8)]
+    lines += ["", "Error: creating EC2 Instance: Value (t9.large) for parameter instanceType is invalid.", "",
+              "  with aws_instance.db,", "", "Apply complete! Resources: 8 added, 0 changed, 0 destroyed."]
+    assert parse_lines(lines)["event_line_no"].tolist()[16:] == [17, 18, 19, 18, 21, 22]
+    # With a time in the header, a line without one continues its event across a blank line.
+    timed = [f"2024-03-01 12:00:{k:02d} INFO [web] step {k} done" for k in range(16)]
+    timed += ["2024-03-01 12:01:00 ERROR [web] query failed:", "", "SELECT * FROM orders"]
+    assert parse_lines(timed)["event_line_no"].tolist()[16:] == [17, 18, 17]
