@@ -404,6 +404,12 @@ def test_a_systemd_timespan_with_spaces_is_one_duration():
     assert masker.mask("backoff 1s 2s 4s") == "backoff <DURATION>s <DURATION>s <DURATION>s"
 
 
+def test_an_age_in_minutes_or_days_is_a_duration():
+    # kubectl and Go write ages and timeouts with one-letter units ("15m", "2d"): they were left in templates.
+    assert Masker().mask("15m Warning BackOff; node up 2d, idle 40s; java -Xmx1024m") == \
+        "<DURATION>m Warning BackOff; node up <DURATION>d, idle <DURATION>s; java -Xmx1024m"
+
+
 def test_a_value_in_escaped_quotes_is_masked_inside_them():
     # Go's logfmt escapes the quotes of a quoted value's own key="value" pairs: the value is inside them.
     assert Masker().mask(r'query="{cluster=\"eu-1\", namespace=\"prod\"}" n=3') == \
