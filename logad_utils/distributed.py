@@ -45,8 +45,8 @@ from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, compression, goes_on, iter_log_chunks,
-                 line_ends, note_clock, note_zone, past_nuls, read_detection_sample, resolve_paths, rotation_stem,
-                 split_line_batches, split_lines)
+                 line_ends, note_clock, note_zone, own_date, past_nuls, read_detection_sample, resolve_paths,
+                 rotation_stem, split_line_batches, split_lines)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -92,6 +92,7 @@ class Partition:
     years: int = 0
     year_last: float | None = None
     after: int | None = None  # the end of the next range of the file: how far this one looks for its event's lines
+    own: str | None = None  # the date the file's messages give its year-less times (io.own_date)
 
 
 def split_points(path: str | os.PathLike, block_bytes: int, fmt: LogFormat | None = None,
@@ -205,21 +206,22 @@ def _text(line: bytes) -> str:
 
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
-                                                         str | None]:
+                                                         str | None, str | None]:
     """The format found on a file's first lines (None for an empty file), the format its ranges
-    use (the layout itself where it was inferred), its multi-line rule and, where its timestamps are times
-    of day, the date they start on (ISO)."""
+    use (the layout itself where it was inferred), its multi-line rule, where its timestamps are times
+    of day the date they start on, and where they lack a year the date its messages give them (ISO dates)."""
     fixed = get_format(fmt, json_key=json_key) if fmt != "auto" else None  # a bad format fails on any file
     sample, _ = read_detection_sample(path)
     if not sample:
-        return None, None, None, None
+        return None, None, None, None, None
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
     layout = fixed or detect_format(sample)
     found = layout.name
     spec = fmt if fmt != "auto" else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
     anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
-    return layout, spec, infer_multiline(sample, layout), anchor
+    own = own_date(sample, layout)
+    return layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date())
 
 
 def _splittable(path: Path) -> bool:
@@ -239,7 +241,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
     parts: list[Partition] = []
     for path in files:
         try:
-            found, spec, rule, anchor = _head(path, fmt, json_key)
+            found, spec, rule, anchor, own = _head(path, fmt, json_key)
         except LogInputError as exc:
             # One bad file among many is skipped and reported, as the single-process reader does.
             if len(files) + len(report.skipped_files) == 1:
@@ -256,7 +258,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
             parts.append(Partition(source, spec))
             continue
         points = split_points(path, block_bytes, get_format(spec, json_key=json_key), rule)
-        parts += [Partition(source, spec, a, b, rule, anchor, after=c)
+        parts += [Partition(source, spec, a, b, rule, anchor, after=c, own=own)
                   for (a, b), c in zip(pairwise(points), [*points[2:], None])]
     if not report.files:
         raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
@@ -317,7 +319,8 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
     with _range_text(part.source, part.start, part.end) as text:
         for lines in _range_batches(part, fmt, text, chunk_lines):
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
-            if part.start == 0:  # a date above the file's first time dates it, as on one process
+            if part.start == 0:  # a date above the file's first time, or its messages' own, dates it as on one process
+                year_roller.own = None if part.own is None else pd.Timestamp(part.own)
                 year_roller.read_above(chunk)
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None

@@ -946,8 +946,8 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
     if one does) or a date ("days", with the date the days count from: the first date a message names, which may be
     any date a message mentions, so it is said)."""
     if clock == "years" and anchor is not None:
-        return (f"{source}: timestamps have no year; read as from {anchor.date()} on, the date a line above the "
-                "first of them names")
+        return (f"{source}: timestamps have no year; read as from {anchor.date()} on, the date the log's own lines "
+                "name (a line above the first time, or a message that writes its own date)")
     if clock == "years":
         return f"{source}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February parses)"
     if anchor is None or anchor == _NO_DATE:
@@ -996,17 +996,18 @@ class _YearRoller:
         self.new_file = False
         self.anchor: pd.Timestamp | None = None
         self.since: pd.Timestamp | None = None
+        self.own: pd.Timestamp | None = None
 
-    def start_file(self) -> None:
+    def start_file(self, own: pd.Timestamp | None = None) -> None:
         """The next readings open a file of the same log: it goes on from the last (:func:`goes_on`) or starts its
-        own count."""
-        self.new_file, self.since = True, None
+        own count; ``own``: the file's :func:`own_date`, which dates it."""
+        self.new_file, self.since, self.own = True, None, own
 
     def read_above(self, chunk: pd.DataFrame) -> None:
         """Keep the first full date the lines above a file's first time name (:func:`_date_above`): the next
         readings, the file's first, are on or after it."""
         if self.since is None and (self.new_file or self.first is None):
-            self.since = _date_above(chunk)
+            self.since = self.own if self.own is not None else _date_above(chunk)
 
     def apply(self, ts: pd.Series) -> pd.Series:
         """Timestamps (n,) in one default year → timestamps (n,) in successive years."""
@@ -1049,6 +1050,40 @@ def _date_above(chunk: pd.DataFrame) -> pd.Timestamp | None:
     valid = chunk["timestamp"].notna().to_numpy()
     date = _first_date(chunk["raw"].iloc[:int(np.argmax(valid)) if valid.any() else len(chunk)])
     return None if date == _NO_DATE else date
+
+
+# A full date a message writes of itself: ISO (2024-03-11, 2024/03/11), CLF or day-month-year (11/Mar/2024,
+# 11-Mar-2024), ctime (Mon Mar 11 10:00:01 2024).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_RE = "(" + "|".join(_MONTHS) + ")"
+_OWN_DATES = ((re.compile(r"\b(\d{4})[-/](\d\d)[-/](\d\d)\b"), (1, 2, 3)),
+              (re.compile(r"\b(\d\d?)[/-]" + _MONTH_RE + r"[/-](\d{4})\b"), (3, 2, 1)),
+              (re.compile(r"\b" + _MONTH_RE + r" +(\d\d?) \d\d:\d\d:\d\d(?:\.\d+)? (\d{4})\b"), (3, 1, 2)))
+
+
+def own_date(sample: Sequence[str], fmt: LogFormat) -> pd.Timestamp | None:
+    """The date of a file's first year-less time in the year that the first line of its detection ``sample`` whose
+    message writes its own full date (on the day of its time, at most half a year after the first: no New Year
+    between) names, or None: a program relayed by syslog that dates its messages itself (HAProxy's "haproxy[812]:
+    ... [11/Mar/2024:10:00:01.971] ...") tells the year the relay's header lacks."""
+    with _uncounted():
+        frame = fmt.parse(list(sample))[0]
+    if not _is_year_less(frame):
+        return None
+    times = frame["timestamp"]
+    rows = np.flatnonzero(times.notna().to_numpy())
+    first = times.iloc[rows[0]]
+    for row in rows.tolist():
+        at = times.iloc[row]
+        if not first <= at < first + pd.Timedelta(days=183):
+            continue
+        for regex, (y, m, d) in _OWN_DATES:
+            for found in regex.finditer(sample[row]):
+                month = found.group(m)
+                month = _MONTHS.index(month) + 1 if month in _MONTHS else int(month)
+                if (month, int(found.group(d))) == (at.month, at.day):
+                    return (first + pd.DateOffset(years=int(found.group(y)) - first.year)).normalize()
+    return None
 
 
 def goes_on(first: float, last: float) -> bool:
@@ -1134,7 +1169,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         report.read_as(source, file_fmt)
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
-        rollers["years"].start_file()
+        rollers["years"].start_file(own_date(sample, file_fmt))
         line_no, cut, zoned = 1, [], ZONED.count
         for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
             with no_cyclic_gc():

@@ -644,6 +644,24 @@ def test_timestamps_without_a_year_or_date_are_told(tmp_path):
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 200_000])
+def test_a_message_that_writes_its_own_date_sets_the_year_of_a_year_less_header(tmp_path, chunk_lines):
+    # HAProxy through syslog: the relay's header has no year, the program's own time in the message has one.
+    stamps = pd.date_range("2024-12-31 23:50", periods=40, freq="37s")
+    lines = [f"{stamps[0]:%b %e %H:%M:%S} lb1 haproxy[812]: Proxy web started."]
+    lines += [f"{t:%b %e %H:%M:%S} lb1 haproxy[812]: 10.0.0.{i}:5{i:04d} [{t:%d/%b/%Y:%H:%M:%S}.{i:03d}] fe be/srv1 "
+              f"0/0/1/{i}/{i + 1} 200 {300 + i} - - ---- \"GET /x/{i} HTTP/1.1\"" for i, t in enumerate(stamps)]
+    path = write(tmp_path / "haproxy.log", ("\n".join(lines) + "\n").encode())
+    report = ReadReport()
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines, report=report)))
+    assert frame["timestamp"].tolist() == [stamps[0], *stamps] and report.clocks == {}
+    # A date a message names of something else (another day) dates nothing: read from 2000, as without one.
+    other = [f"{t:%b %e %H:%M:%S} host certd[9]: certificate {i} expires 2031-06-{1 + i % 28:02d}"
+             for i, t in enumerate(stamps)]
+    frame = read_logs(write(tmp_path / "certs.log", ("\n".join(other) + "\n").encode()), warn=False)
+    assert frame["timestamp"].dt.year.unique().tolist() == [2000, 2001]
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 200_000])
 def test_a_note_above_year_less_times_that_names_a_date_sets_their_year(tmp_path, chunk_lines):
     # journalctl's short export: its note on the span it holds dates the year-less times (read from 2000); the first
     # is on or after the note's first date, across New Year too. A date a message names further down sets nothing.
@@ -657,7 +675,8 @@ def test_a_note_above_year_less_times_that_names_a_date_sets_their_year(tmp_path
         frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines, report=report)))
         assert frame["timestamp"].dt.year.tolist()[1:] == years, begins
         assert report.clocks == {} and report.warnings == [
-            f"{path}: timestamps have no year; read as from {begins} on, the date a line above the first of them names"]
+            f"{path}: timestamps have no year; read as from {begins} on, the date the log's own lines name (a line "
+            "above the first time, or a message that writes its own date)"]
     # With no such line they are read from 2000, and other files' years may move them.
     frame = read_logs(write(tmp_path / "plain.log", "\n".join(lines[1:]).encode()), warn=False)
     assert frame["timestamp"].dt.year.tolist() == [2000, 2000]
