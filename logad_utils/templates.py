@@ -1312,7 +1312,8 @@ class LogTemplateMiner:
         or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket or a brace opens and closes,
         variables inside or not, or a bare ``<*>``. A level word in the bracket ends the runs there when it opens
         the bracket or is upper case (``[INFO ]``, ``[main ERROR]``); lower case, it leaves only longer runs."""
-        begins = sorted(i for i in starts if i >= self.protect_prefix)
+        # A name may open the message where a colon ends it ("Hallway motion light: Running automation actions").
+        begins = sorted(i for i in starts if i >= self.protect_prefix or i == 0)
         if not begins:
             return
         word = [self._tokens.skeleton(t) is None for t in tokens]
@@ -1337,7 +1338,7 @@ class LogTemplateMiner:
                 # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
                 closed = shut or (m == 1 and last == WILDCARD)
                 if ((inside == m and m <= _SPAN_WORDS) or closed) and (m > _SPAN_WORDS or not leveled) \
-                        and words - inside >= 3:
+                        and words - inside >= 3 and (i >= self.protect_prefix or last.endswith(":")):
                     yield i, m, closed
                 if shut or depth < 0:
                     opener = ""

@@ -857,6 +857,18 @@ def test_a_name_of_several_words_is_one_wildcard_of_any_length():
     assert len(set(LogTemplateMiner().fit_transform(messages[9:15]))) == 6
 
 
+def test_a_name_that_opens_the_message_before_a_colon_is_one_wildcard():
+    # "Hallway motion light: Running automation actions": automations, jobs or devices named first.
+    messages = [f"{d}: Running automation actions" for d in DEVICES] + [f"{d}: Executing step if" for d in DEVICES]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert miner.templates_["template"].tolist() == ["<*>: Running automation actions", "<*>: Executing step if"]
+    assert len(set(ids)) == 2
+    # Without the colon that ends it, a run that opens the message is no name: the first words may be the event's.
+    plain = LogTemplateMiner().fit_transform([f"{d} Running automation actions" for d in DEVICES])
+    assert len(set(plain)) > 1
+
+
 def test_phrases_fields_and_states_are_no_names():
     reasons = ["host link down", "card reader fault", "terminal offline", "dispenser jammed now", "paper out",
                "cash low", "receipt printer fatal", "network lost", "door open"]
