@@ -132,6 +132,12 @@ _DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", (
 # Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").
 _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
                    ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))
+# A short date and a clock joined by a dash, with or without a year, as intrusion detectors' alert logs write them
+# ("03/11/2024-09:16:08.436556", "03/11-09:16:08.436556").
+_DASHED_P = _Part("Timestamp", r"\d\d/\d\d/\d{4}-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
+                  tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d/%Y", "%d/%m/%Y") for f in (".%f", "")))
+_DASHED_SHORT_P = _Part("Timestamp", r"\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
+                        tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d", "%d/%m") for f in (".%f", "")))
 # A compact date beside a clock ("20240211 09:30:15", MySQL 5's "240211 09:30:15"). A part each: pandas reads
 # "240211" as %Y%m%d too (2402-01-01).
 _COMPACT_DATE_P = _Part("Date", r"\d{4}" + _MONTH_DAY_DIGITS, ("%Y%m%d",))
@@ -174,6 +180,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_ISO_P,),
     (_DB2_P,),
     (_COMPACT_P,),
+    (_DASHED_P,),
+    (_DASHED_SHORT_P,),
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_COMPACT_DATE_P, _TIME_P),
     (_COMPACT_SHORT_DATE_P, _TIME_P),
@@ -274,7 +282,7 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
 
 def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | None]]:
     """The (layout, position) found on most lines, and its match per line (None where absent)."""
-    per_line = _without_durations([dict(_time_hits(line)) for line in lines])
+    per_line = _without_durations([_outermost(_time_hits(line)) for line in lines])
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)
@@ -283,6 +291,14 @@ def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | N
     if votes[best] < MIN_TIME_SHARE * len(lines):
         return None, [None] * len(lines)
     return best, [hits.get(best) for hits in per_line]
+
+
+def _outermost(hits: list[tuple[_TimeHit, re.Match]]) -> dict[_TimeHit, re.Match]:
+    """A line's time hits less those inside a longer one: the clock of a dated time is no time alone (lines of two
+    dated layouts would otherwise all vote for the clock they share, and read without their dates)."""
+    spans = [m.span() for _, m in hits]
+    return {hit: m for hit, m in hits
+            if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in spans)}
 
 
 def _without_durations(per_line: list[dict[_TimeHit, re.Match]]) -> list[dict[_TimeHit, re.Match]]:

@@ -176,6 +176,30 @@ def test_a_time_past_the_first_tokens_is_read_and_the_line_kept_whole(tmp_path):
     assert frame.loc[~timed, "timestamp"].isna().all() and (frame["event_line_no"] == frame["line_no"]).all()
 
 
+@pytest.mark.parametrize("written, read", [("%m/%d/%Y-%H:%M:%S.%f", "%Y"), ("%m/%d-%H:%M:%S.%f", "2000")])
+def test_a_date_and_clock_joined_by_a_dash_is_a_time(written, read):
+    # An intrusion detector's alert log ("03/11/2024-09:16:08.436556  [**] [1:2010935:3] ET POLICY ..."), with
+    # a year or without.
+    stamps = pd.date_range("2024-03-11 23:58:00", periods=40, freq="7s") + pd.Timedelta(microseconds=436556)
+    lines = [f"{t.strftime(written)}  [**] [1:20109{i % 7}:3] ET POLICY Suspicious inbound to port {1400 + i} [**] "
+             f"[Priority: {1 + i % 3}] {{TCP}} 10.0.0.{i}:5{i:04d} -> 10.0.1.2:1433" for i, t in enumerate(stamps)]
+    frame, ok = detect_format(lines).parse(lines)
+    assert ok.all() and not frame["content"].str.contains("03/11").any()
+    want = stamps if read == "%Y" else stamps - pd.DateOffset(years=24)
+    assert frame["timestamp"].tolist() == list(want)
+
+
+def test_lines_of_two_dated_layouts_keep_their_dates():
+    # A container's output with a server's lines and its app's ("[2024-03-11 09:14:02 +0000] [1] [INFO] ..." beside
+    # "2024-03-11 09:14:05,331 INFO [app] ..."): both share the clock, which read alone lost the date.
+    lines = [f"[2024-03-11 09:{i:02d}:02 +0000] [1] [INFO] Booting worker with pid: {i}" if i % 4 == 0 else
+             f"2024-03-11 09:{i:02d}:05,331 {LEVELS[i % 4]} [app] GET /api/items/{i} 200" for i in range(40)]
+    fmt = detect_format(lines)
+    frame = fmt.parse(lines)[0]
+    assert "<Date>" in fmt.pattern and frame["timestamp"].dt.year.dropna().eq(2024).all()
+    assert frame["timestamp"].notna().sum() >= 30
+
+
 def test_dates_a_message_names_out_of_order_are_no_clock():
     days = [f"2024-0{1 + i % 9}-{1 + (i * 7) % 28:02d} 10:00:00" for i in range(40)]
     assert detect_format(_far_time_lines(days)).name == "raw"
