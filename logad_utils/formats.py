@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 import threading
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -146,6 +147,11 @@ class LogFormat:
         container runtime's header): where a message matches it, its message,
         and its level and logger where the header has none, replace the
         header's, line by line; the header's time stays.
+    writers : tuple of (str, LogFormat), default ()
+        Lines of several programs, each after its writer's name and a bar
+        (the ``component``), as ``docker compose`` prints its services':
+        each writer's messages read by its own layout (time, level, fields
+        and message), one writer's lines by one layout.
     """
 
     pattern: str
@@ -162,6 +168,7 @@ class LogFormat:
     json_messages: bool = False
     comment: str | None = None
     text_messages: LogFormat | None = None
+    writers: tuple[tuple[str, LogFormat], ...] = ()
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -188,6 +195,9 @@ class LogFormat:
         reads a message that is JSON itself)."""
         nested = "; a message that is a JSON object or logfmt pairs read as one (message, level, logger keys)" \
             if self.json_messages else ""
+        if self.writers:
+            return self.pattern + "; each writer's messages by their own layout: " + "; ".join(
+                f"{name}: {fmt.describe()}" for name, fmt in self.writers)
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
@@ -202,7 +212,10 @@ class LogFormat:
     @property
     def columns(self) -> list[str]:
         """Output column names: ``timestamp`` (if any time field), then the others (with :attr:`json_messages`,
-        ``level`` and ``component`` before the message where the header has none)."""
+        ``level`` and ``component`` before the message where the header has none; with :attr:`writers`, theirs
+        after the writer's)."""
+        if self.writers:
+            return self._writer_columns()
         cols = ["timestamp"] if self._time_fields() else []
         cols += [column_name(f) for f in self.fields if f not in self._time_fields()]
         source = next((c for c in _LEVEL_SOURCES if c in cols), None) if self.json_key is None else None
@@ -211,6 +224,20 @@ class LogFormat:
         for name in self._message_columns(cols):
             cols.insert(cols.index("content"), name)
         return cols
+
+    def _writer_columns(self) -> list[str]:
+        """:attr:`columns` with :attr:`writers`: a time where a writer's layout has one, the header's fields, the
+        writers' (``message_<name>`` where the header has that name), the message."""
+        outer = [column_name(f) for f in self.fields if f != "Content"]
+        inner = [self._writer_column(c, outer) for _, fmt in self.writers for c in fmt.columns]
+        timed = ["timestamp"] if "timestamp" in inner else []
+        return timed + outer + list(dict.fromkeys(c for c in inner if c not in ("timestamp", "content"))) + ["content"]
+
+    @staticmethod
+    def _writer_column(name: str, outer: Sequence[str]) -> str:
+        """The column a writer's layout's column ``name`` fills: its own, or ``message_<name>`` where the header's
+        columns ``outer`` have that name (a program's logger beside the writer's name)."""
+        return f"message_{name}" if name in outer else name
 
     def _message_columns(self, cols: Sequence[str]) -> list[str]:
         """The columns a JSON message, or a message read by :attr:`text_messages`, adds to the header's ``cols``."""
@@ -270,6 +297,8 @@ class LogFormat:
             self._read_leading_fields(frame, lines, matched)
         if self.text_messages is not None:
             return self._read_text_messages(frame, matched), matched
+        if self.writers:
+            return self._read_writers(frame, matched), matched
         return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
@@ -350,6 +379,28 @@ class LogFormat:
         for source, name in (("content", "content"), *pairs):
             frame.loc[hit, name] = inner.loc[ok, source].to_numpy(dtype=object)
         return frame
+
+    def _read_writers(self, frame: pd.DataFrame, matched: np.ndarray) -> pd.DataFrame:
+        """The frame in :attr:`columns`, each matched line's message read by its writer's layout (:attr:`writers`)
+        where it matches: its time, level, fields and message."""
+        columns = self.columns
+        out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(None, index=frame.index, dtype=object)
+                            for c in columns}, index=frame.index)
+        if "timestamp" in out:
+            out["timestamp"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        outer = [column_name(f) for f in self.fields if f != "Content"]
+        names = frame["component"].to_numpy(dtype=object)
+        for writer, fmt in self.writers:
+            rows = np.flatnonzero(matched & (names == writer))
+            if not len(rows):
+                continue
+            inner, ok = fmt.parse([m if isinstance(m, str) else "" for m in frame["content"].iloc[rows]])
+            hit = out.index[rows[ok]]
+            for column in inner.columns:
+                target = "content" if column == "content" else self._writer_column(column, outer)
+                values = inner.loc[ok, column]
+                out.loc[hit, target] = values.to_numpy() if column == "timestamp" else values.to_numpy(dtype=object)
+        return out
 
     def _parse_regex(self, lines: Sequence[str]) -> list[tuple | None]:
         match = self._regex.match  # type: ignore[attr-defined]
@@ -942,6 +993,9 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     A layout whose messages are JSON objects reads them as JSON (:func:`_with_json_messages`).
     """
     sample = [line for line in lines if line.strip()][:500]
+    writers = _writers_format(sample, min_share, exclude)
+    if writers is not None:
+        return writers
     best = _detect(sample, min_share, exclude, delimited)
     if best.name == "raw" and sample and all(line[:1].isspace() for line in sample):
         best = _after_padding(sample, min_share, exclude, delimited)
@@ -950,6 +1004,35 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     best = _with_padding(best, sample)
     best = _with_json_messages(best, sample)
     return best if best.json_messages else _with_text_messages(best, sample, min_share, exclude)
+
+
+# A writer's name and a bar at one column, as docker compose and process managers (overmind, foreman) put each
+# program's line after: "web-1     | 2024-03-11 09:14:02,331 INFO ...". On this share of the lines, at one column.
+_WRITER_NAME = r"[A-Za-z0-9][\w.-]*"
+_WRITER_LINE = re.compile(f"({_WRITER_NAME})( *)\\| ?")
+_WRITER_SHARE = 0.9
+_MAX_WRITERS = 32
+_WRITERS_PATTERN = r"<Component>\s*\|\x20?<Content>"  # one space after the bar, the message's own indentation kept
+
+
+def _writers_format(sample: list[str], min_share: float, exclude: Sequence[str]) -> LogFormat | None:
+    """The layout of lines that several writers' names open (:data:`_WRITER_LINE`: two to :data:`_MAX_WRITERS`,
+    no level word), each writer's messages read by a layout of their own (:attr:`LogFormat.writers`), or None."""
+    found = [(m.group(1), m.end(2), line[m.end():]) for line in sample if (m := _WRITER_LINE.match(line))]
+    if not found or len(found) < _WRITER_SHARE * len(sample):
+        return None
+    names = list(dict.fromkeys(name for name, _, _ in found))
+    column = Counter(bar for _, bar, _ in found).most_common(1)[0][1]
+    if not 2 <= len(names) <= _MAX_WRITERS or column < _WRITER_SHARE * len(found) \
+            or any(re.fullmatch(LEVELS_RE, name) for name in names):
+        return None
+    writers = []
+    for name in names:
+        messages = [message for writer, _, message in found if writer == name and message.strip()]
+        inner = detect_format(messages, min_share, exclude, delimited=False) if len(messages) >= _MIN_TIMED else None
+        if inner is not None and inner.name != "raw":
+            writers.append((name, inner))
+    return LogFormat(_WRITERS_PATTERN, "inferred+writers", {"Component": _WRITER_NAME}, writers=tuple(writers))
 
 
 def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:

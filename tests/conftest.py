@@ -135,3 +135,17 @@ def write_rotated_syslog(folder: Path) -> list[pd.Timestamp]:
     (folder / "syslog.1").write_text("\n".join(lines[4:13]) + "\n")
     (folder / "syslog").write_text("\n".join(lines[13:]) + "\n")
     return times
+
+
+def compose_lines(n: int = 60) -> tuple[list[str], list[pd.Timestamp]]:
+    """docker compose output: three services' lines after their names and a bar, each in its own layout."""
+    lines, stamps = [], pd.date_range("2024-03-11 09:14:02.331", periods=n, freq="13s")
+    for i, t in enumerate(stamps):
+        ms, level = f"{t.microsecond // 1000:03d}", ("INFO", "WARN", "ERROR", "DEBUG")[i % 4]
+        if i % 3 == 0:
+            lines.append(f"web-1    | {t:%Y-%m-%d %H:%M:%S},{ms} {level} [app] GET /items/{i}")
+        elif i % 3 == 1:
+            lines.append(f"db-1     | {t:%Y-%m-%d %H:%M:%S}.{ms} UTC [6{i}] LOG:  checkpoint {i}")
+        else:
+            lines.append(f"cache-1  | 1:M {t:%d %b %Y %H:%M:%S}.{ms} {'*#.'[i // 3 % 3]} Saved {i} keys")
+    return lines, list(stamps)

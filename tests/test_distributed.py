@@ -15,8 +15,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import (ATM_LOG, with_storm, with_unparsed_lines, write_heartbeat_log, write_rotated_syslog,
-                      write_trace_log)
+from conftest import (ATM_LOG, compose_lines, with_storm, with_unparsed_lines, write_heartbeat_log,
+                      write_rotated_syslog, write_trace_log)
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
@@ -405,6 +405,16 @@ def test_a_log_that_dates_its_year_less_times_dates_them_across_byte_ranges(clie
     assert expected.dropna().dt.year.unique().tolist() == [2023, 2024]
     parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
     assert parsed["timestamp"].fillna(pd.Timestamp(0)).tolist() == expected.fillna(pd.Timestamp(0)).tolist()
+
+
+def test_several_writers_read_each_by_its_layout_across_byte_ranges(client, tmp_path):
+    path = tmp_path / "compose.log"
+    path.write_text("\n".join(compose_lines(200)[0]) + "\n")
+    assert len(plan_partitions(path, block_bytes=900)[0]) > 5
+    expected = read_logs(path, warn=False)
+    parsed = pd.read_parquet(_run(DaskEngine(client, block_bytes=900), path, "parse", tmp_path / "p.parquet"))
+    assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
+    assert parsed["content"].tolist() == expected["content"].tolist()
 
 
 def test_a_late_line_after_new_year_stays_in_its_year_across_byte_ranges(client, tmp_path):

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import compose_lines
 from logad_utils.cli import main
 from logad_utils.features import severity
 from logad_utils.formats import PRESETS, LogFormat, detect_format
@@ -198,6 +199,28 @@ def test_lines_of_two_dated_layouts_keep_their_dates():
     frame = fmt.parse(lines)[0]
     assert "<Date>" in fmt.pattern and frame["timestamp"].dt.year.dropna().eq(2024).all()
     assert frame["timestamp"].notna().sum() >= 30
+
+
+def test_lines_of_several_writers_read_each_by_its_own_layout(tmp_path):
+    lines, stamps = compose_lines()
+    lines.insert(7, "db-1     | ")  # a blank line of the program's own
+    path = tmp_path / "compose.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = parse_logs(path, warn=False)
+    assert frame.attrs["read_report"]["formats"][str(path)] == "inferred+writers"
+    rows = frame[~frame["blank"]]
+    assert rows["timestamp"].dt.floor("ms").tolist() == [t.floor("ms") for t in stamps] and frame["blank"].sum() == 1
+    assert rows["component"].tolist() == [("web-1", "db-1", "cache-1")[i % 3] for i in range(len(stamps))]
+    assert rows["content"].iloc[:3].tolist() == ["GET /items/0", "checkpoint 1", "Saved 2 keys"]
+    assert rows["level"].iloc[0] == "INFO" and rows["message_component"].iloc[0] == "app"
+    assert rows["template"].nunique() == 3 and (frame["event_line_no"] == frame["line_no"]).all()
+
+
+def test_one_writer_or_a_level_before_a_bar_is_no_writers_layout():
+    lines = [f"kid1| {i} Accepting HTTP connection" for i in range(30)]
+    lines += [f"{LEVELS[i % 4]} | job {i} done" for i in range(30)]
+    assert detect_format(lines[:30]).name != "inferred+writers"
+    assert detect_format(lines[30:]).name != "inferred+writers"
 
 
 def test_dates_a_message_names_out_of_order_are_no_clock():
