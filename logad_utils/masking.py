@@ -147,7 +147,7 @@ _UNSIGNED = rf"(?:{_GROUPED}|\d++(?:\.\d++)?+)"
 _NUMBER = rf"[-+]?{_UNSIGNED}"
 _UNIT_SIZE = r"(?:[KMGTPE]i?B|[KMGTPE]|kB|[kKmMgG]b|B)"
 _UNIT_TIME = (
-    r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?"
+    r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?"
     r"|nanoseconds?|microseconds?|milliseconds?)"
 )
 # A full stop after a letter or digit that ends the text ends its sentence ("Deleted log /data/x.log."); one
