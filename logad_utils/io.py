@@ -1052,20 +1052,25 @@ def _date_above(chunk: pd.DataFrame) -> pd.Timestamp | None:
     return None if date == _NO_DATE else date
 
 
-# A full date a message writes of itself: ISO (2024-03-11, 2024/03/11), CLF or day-month-year (11/Mar/2024,
-# 11-Mar-2024), ctime (Mon Mar 11 10:00:01 2024).
+# A full date and clock a message writes of itself: ISO (2024-03-11 10:00, 2024/03/11T10:00), CLF or
+# day-month-year (11/Mar/2024:10:00, 11-Mar-2024 10:00), ctime (Mon Mar 11 10:00:01 2024).
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_RE = "(" + "|".join(_MONTHS) + ")"
-_OWN_DATES = ((re.compile(r"\b(\d{4})[-/](\d\d)[-/](\d\d)\b"), (1, 2, 3)),
-              (re.compile(r"\b(\d\d?)[/-]" + _MONTH_RE + r"[/-](\d{4})\b"), (3, 2, 1)),
-              (re.compile(r"\b" + _MONTH_RE + r" +(\d\d?) \d\d:\d\d:\d\d(?:\.\d+)? (\d{4})\b"), (3, 1, 2)))
+_MONTH_RE = "(?P<m>" + "|".join(_MONTHS) + ")"
+_CLOCK_RE = r"(?P<H>\d\d):(?P<M>\d\d)"
+_OWN_DATES = (re.compile(r"\b(?P<y>\d{4})[-/](?P<m>\d\d)[-/](?P<d>\d\d)[T ]" + _CLOCK_RE),
+              re.compile(r"\b(?P<d>\d\d?)[/-]" + _MONTH_RE + r"[/-](?P<y>\d{4})[: ]" + _CLOCK_RE),
+              re.compile(r"\b" + _MONTH_RE + r" +(?P<d>\d\d?) " + _CLOCK_RE + r":\d\d(?:\.\d+)? (?P<y>\d{4})\b"))
+# How far a message's own clock may be from its header's: a program may date a request by its start and log it at
+# its end. A date whose clock is further off is of something else (a certificate's expiry, a backup's snapshot).
+_OWN_SLACK_MINUTES = 60
 
 
 def own_date(sample: Sequence[str], fmt: LogFormat) -> pd.Timestamp | None:
     """The date of a file's first year-less time in the year that the first line of its detection ``sample`` whose
-    message writes its own full date (on the day of its time, at most half a year after the first: no New Year
-    between) names, or None: a program relayed by syslog that dates its messages itself (HAProxy's "haproxy[812]:
-    ... [11/Mar/2024:10:00:01.971] ...") tells the year the relay's header lacks."""
+    message writes its own full date and clock (on the day of its time, within :data:`_OWN_SLACK_MINUTES` of its
+    clock, at most half a year after the first: no New Year between) names, or None: a program relayed by syslog
+    that dates its messages itself (HAProxy's "haproxy[812]: ... [11/Mar/2024:10:00:01.971] ...") tells the year
+    the relay's header lacks."""
     with _uncounted():
         frame = fmt.parse(list(sample))[0]
     if not _is_year_less(frame):
@@ -1077,12 +1082,13 @@ def own_date(sample: Sequence[str], fmt: LogFormat) -> pd.Timestamp | None:
         at = times.iloc[row]
         if not first <= at < first + pd.Timedelta(days=183):
             continue
-        for regex, (y, m, d) in _OWN_DATES:
+        for regex in _OWN_DATES:
             for found in regex.finditer(sample[row]):
-                month = found.group(m)
+                month = found["m"]
                 month = _MONTHS.index(month) + 1 if month in _MONTHS else int(month)
-                if (month, int(found.group(d))) == (at.month, at.day):
-                    return (first + pd.DateOffset(years=int(found.group(y)) - first.year)).normalize()
+                minutes = int(found["H"]) * 60 + int(found["M"]) - (at.hour * 60 + at.minute)
+                if (month, int(found["d"])) == (at.month, at.day) and abs(minutes) <= _OWN_SLACK_MINUTES:
+                    return (first + pd.DateOffset(years=int(found["y"]) - first.year)).normalize()
     return None
 
 

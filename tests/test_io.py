@@ -661,6 +661,17 @@ def test_a_message_that_writes_its_own_date_sets_the_year_of_a_year_less_header(
     assert frame["timestamp"].dt.year.unique().tolist() == [2000, 2001]
 
 
+@pytest.mark.parametrize("named", ["renewed certificate, valid until 2025-03-11",
+                                   "backup of snapshot 2023-03-11 00:00 started"])
+def test_a_message_that_names_its_day_in_another_year_without_its_clock_dates_nothing(tmp_path, named):
+    # Syslog's year-less lines of one day, one of which names that day of another year (a certificate's expiry, a
+    # snapshot's date) without the clock of its line: they are read from 2000, as without it, not in that year.
+    lines = [f"Mar 11 02:{i:02d}:00 gw sshd[{900 + i}]: Accepted key port {40000 + i}" for i in range(30)]
+    lines.insert(5, f"Mar 11 02:05:00 gw certd[77]: {named}")
+    frame = read_logs(write(tmp_path / "sys.log", ("\n".join(lines) + "\n").encode()), warn=False)
+    assert frame["timestamp"].dt.year.unique().tolist() == [2000]
+
+
 @pytest.mark.parametrize("chunk_lines", [1, 200_000])
 def test_a_note_above_year_less_times_that_names_a_date_sets_their_year(tmp_path, chunk_lines):
     # journalctl's short export: its note on the span it holds dates the year-less times (read from 2000); the first
