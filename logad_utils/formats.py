@@ -1008,7 +1008,8 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
 
 # A writer's name and a bar at one column, as docker compose and process managers (overmind, foreman) put each
 # program's line after: "web-1     | 2024-03-11 09:14:02,331 INFO ...". On this share of the lines, at one column.
-_WRITER_NAME = r"[A-Za-z0-9][\w.-]*"
+# A name has a letter: a number before a bar is a '|'-delimited record's first column (a date, an id).
+_WRITER_NAME = r"(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]*"
 _WRITER_LINE = re.compile(f"({_WRITER_NAME})( *)\\| ?")
 _WRITER_SHARE = 0.9
 _MAX_WRITERS = 32

@@ -223,6 +223,11 @@ def test_one_writer_or_a_level_before_a_bar_is_no_writers_layout():
     assert detect_format(lines[30:]).name != "inferred+writers"
 
 
+def test_a_number_before_a_bar_is_no_writer():
+    # A '|'-delimited record that opens with its date (or an id): each day is no program, and its time keeps its date.
+    lines = [f"202403{11 + i // 20}|09:{i:02d}:00|{LEVELS[i % 4]}|payment|order {i} settled" for i in range(60)]
+    assert detect_format(lines).name != "inferred+writers"
+
 def test_dates_a_message_names_out_of_order_are_no_clock():
     days = [f"2024-0{1 + i % 9}-{1 + (i * 7) % 28:02d} 10:00:00" for i in range(40)]
     assert detect_format(_far_time_lines(days)).name == "raw"
