@@ -1024,7 +1024,8 @@ def _writers_format(sample: list[str], min_share: float, exclude: Sequence[str])
         return None
     names = list(dict.fromkeys(name for name, _, _ in found))
     column = Counter(bar for _, bar, _ in found).most_common(1)[0][1]
-    if not 2 <= len(names) <= _MAX_WRITERS or column < _WRITER_SHARE * len(found) \
+    # A writer writes lines, two or more on average: names that each open one line are a table's rows.
+    if not 2 <= len(names) <= _MAX_WRITERS or column < _WRITER_SHARE * len(found) or len(found) < 2 * len(names) \
             or any(re.fullmatch(LEVELS_RE, name) for name in names):
         return None
     writers = []

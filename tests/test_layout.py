@@ -228,6 +228,13 @@ def test_a_number_before_a_bar_is_no_writer():
     lines = [f"202403{11 + i // 20}|09:{i:02d}:00|{LEVELS[i % 4]}|payment|order {i} settled" for i in range(60)]
     assert detect_format(lines).name != "inferred+writers"
 
+def test_a_table_with_bars_is_no_writers_layout():
+    # A text table's rows each open with their own name (a pod, a disk), its cells between bars at one column.
+    lines = ["NAME      | STATUS   | RESTARTS | AGE"]
+    lines += [f"{name:<9} | {state:<8} | {i:<8} | {i + 1}h" for i, (name, state) in enumerate(
+        [("api-7f9c", "Running"), ("db-0", "Running"), ("cache-0", "Pending"), ("worker-a", "Failed")])]
+    assert detect_format(lines).name != "inferred+writers"
+
 def test_dates_a_message_names_out_of_order_are_no_clock():
     days = [f"2024-0{1 + i % 9}-{1 + (i * 7) % 28:02d} 10:00:00" for i in range(40)]
     assert detect_format(_far_time_lines(days)).name == "raw"
