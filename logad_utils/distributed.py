@@ -46,7 +46,7 @@ from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, compression, goes_on, iter_log_chunks,
                  line_ends, note_clock, note_zone, own_date, past_nuls, read_detection_sample, resolve_paths,
-                 rotation_stem, split_line_batches, split_lines)
+                 rotation_stem, split_line_batches, split_lines, strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -201,8 +201,8 @@ def _separators_start(fh: IO[bytes], cut: int, size: int, end: bytes, floor: int
 
 
 def _text(line: bytes) -> str:
-    """A line's bytes as text, without the "\r" of a "\r\n" end."""
-    return line.decode("utf-8", "replace").rstrip("\r")
+    """A line's bytes as text, without the "\r" of a "\r\n" end and its terminal control sequences, as read."""
+    return strip_escapes(line.decode("utf-8", "replace").rstrip("\r"))
 
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,

@@ -490,14 +490,27 @@ def line_ends(path: str | os.PathLike, head: bytes, opener: Callable = open, enc
     return None
 
 
+# A terminal's control sequences (CSI: colours "\x1b[36m", "\x1b[0m", erasing "\x1b[K"): formatting that a program
+# writes where its output goes to a terminal, no text of the line. Left in, they hid headers and read as values.
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def strip_escapes(line: str) -> str:
+    """``line`` without its terminal control sequences (:data:`_ESCAPES`)."""
+    return _ESCAPES.sub("", line) if "\x1b" in line else line
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of text ended by "\n" or "\r\n" (the last one unfinished, maybe empty), ``text`` starting at a
     line start; a lone "\r" ends no line: progress output rewrites a line with it, and ``wc -l``, ``grep -n``
     and editors count no line there. A byte-order mark that opens a line is left out: files written with one
     and joined (``cat a.log b.log``) carry it into their lines, where it would hide the line's header. So is a run
     of NULs that opens a line (a hole a crash or a log emptied while written to leaves; counted), which would
-    make the line after it read as a continuation of the event before."""
+    make the line after it read as a continuation of the event before. Terminal control sequences are left out
+    (:func:`strip_escapes`)."""
     lines = text.replace("\r\n", "\n").split("\n")
+    if "\x1b" in text:
+        lines = [strip_escapes(line) for line in lines]
     if "\ufeff" in text:
         lines = [line[1:] if line[:1] == "\ufeff" else line for line in lines]
     if "\x00\x00" in text:  # not the unfinished last line: the next block may go on with its NULs

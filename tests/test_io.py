@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import write_rotated_syslog
+from conftest import compose_lines, write_rotated_syslog
 from logad_utils.cli import main
 from logad_utils.io import LogInputError, ReadReport, iter_log_chunks, parse_lines, read_logs, resolve_paths
 from logad_utils.layout import _lone_surrogate_escapes
@@ -641,6 +641,19 @@ def test_timestamps_without_a_year_or_date_are_told(tmp_path):
     warnings = read_logs([syslog, clock], warn=False).attrs["read_report"]["warnings"]
     assert warnings == [f"{syslog}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February "
                         "parses)", f"{clock}: timestamps have no date; read as days from 1970-01-01"]
+
+
+def test_terminal_colours_are_no_text_of_a_line(tmp_path):
+    # docker compose and console loggers colour what they write to a terminal; a copy of it keeps the codes.
+    lines, _ = compose_lines(60)
+    reset = " |\x1b[0m "
+    coloured = [f"\x1b[3{6 + i % 2}m{line.replace(' | ', reset, 1)}\x1b[K" for i, line in enumerate(lines)]
+    plain, painted = (write(tmp_path / f"{name}.log", ("\n".join(text) + "\n").encode())
+                      for name, text in (("plain", lines), ("painted", coloured)))
+    want, got = read_logs(plain, warn=False), read_logs(painted, warn=False)
+    assert got.attrs["read_report"]["formats"][str(painted)] == "inferred+writers"
+    for column in ("timestamp", "component", "level", "content", "raw"):
+        assert got[column].tolist() == want[column].tolist(), column
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 200_000])
