@@ -134,6 +134,12 @@ def _key_of(token: str) -> str | None:
     return key.group() if key and key.end() < len(token) else None
 
 
+def _field_parts(token: str) -> tuple[str, str]:
+    """A ``key=value`` token's key (with its ``=``) and value; ``("", token)`` for other tokens."""
+    key = _key_of(token)
+    return (key, token[len(key):]) if key and key.endswith("=") else ("", token)
+
+
 def _note_fields(fields: dict[int, list[str | None]], cluster: int, tokens: list[str]) -> None:
     """Keep, per position of a cluster's messages, the key all of them open the token there with (None: not
     one key); ``tokens``: one more message of ``cluster``. A template's wildcard forgets its key."""
@@ -334,10 +340,11 @@ class _Tokens:
             sk = None  # a class of values (an HTTP status' class) is a word of the event
         elif "<" in token and _PLACEHOLDER.search(token):
             sk: str | None = _PLACEHOLDER.sub("", token)
-        elif self.digits_are_vars and any(c.isdigit() for c in token):
+        elif self.digits_are_vars and any(c.isdigit() for c in _field_parts(token)[1]):
             # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
-            # far more often than they name another event.
-            sk = _CORE.sub("", token, count=1)
+            # far more often than they name another event. A field's key is a name, whatever its digits (a0="ls").
+            key, value = _field_parts(token)
+            sk = key + _CORE.sub("", value, count=1)
         else:
             sk = None
         self._skeleton[token] = sk
@@ -395,8 +402,9 @@ class _Tokens:
             return None
         if "<" in token and _PLACEHOLDER.search(token):
             return _PLACEHOLDER.sub(WILDCARD, token)
-        if self.digits_are_vars and any(c.isdigit() for c in token):
-            return _CORE.sub(WILDCARD, token, count=1)
+        key, value = _field_parts(token)
+        if self.digits_are_vars and any(c.isdigit() for c in value):
+            return key + _CORE.sub(WILDCARD, value, count=1)
         return None
 
     def generalise(self, a: str, b: str) -> str:

@@ -1175,3 +1175,14 @@ def test_a_quoted_phrase_opening_with_a_label_that_is_no_level_stays_one_value()
         messages = [f'request {i} sent "{quoted[i % 3]}"' for i in range(30)]
         templates = LogTemplateMiner().fit(messages).templates_["template"].tolist()
         assert templates == ['request <NUM> sent "<*>"'], templates
+
+
+def test_a_fields_key_with_a_digit_stays_in_its_template():
+    # A key is a name, whatever its digits (an audit record's a0=, a1=): only its value varies. The key was read as
+    # part of a variable and left out ('<*>" <*>"'), so the template no longer said which fields the event had.
+    commands = [("systemctl", "status", "nginx"), ("ls", "-la", "/var/log"), ("curl", "-s", "http://x/y.sh"),
+                ("bash", "-c", "id"), ("tar", "-xf", "a.tgz")]
+    messages = [f'argc=3 a0="{a}" a1="{b}" a2="{c}"' for a, b, c in commands * 6]
+    templates = LogTemplateMiner().fit(messages).templates_["template"].tolist()
+    assert all('a0="' in t and 'a1="' in t and 'a2="' in t for t in templates), templates
+
