@@ -1140,12 +1140,16 @@ class LogTemplateMiner:
             inside = _inside_brackets(values) if self.slot_min_values > 0 else None
             glued = inside is not None and family[:1].isalpha() and not any(
                 _LEVEL.fullmatch(x) or self._tokens.is_enum(x) for x in inside)
+            # A word a lone colon sets apart from the fields that follow (alice : TTY=pts/0 ; USER=root) is the
+            # record's subject, a name: a slot's count suffices, as where masking took one for a variable.
+            rest = keys[members[0]][1:]
+            subject = rest[:1] == (":",) and any(_key_of(t) for t in rest)
             need = max(self.slot_min_values - 1, 3) if tagged or glued else (
-                (1 if masked else 2) * self.slot_min_values)
+                (1 if masked or subject else 2) * self.slot_min_values)
             if len(values) < need or not (tagged or glued or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            named = glued or len(family) > 2 and family[-1] in "-_./:"
+            named = glued or subject or len(family) > 2 and family[-1] in "-_./:"
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 

@@ -1186,3 +1186,12 @@ def test_a_fields_key_with_a_digit_stays_in_its_template():
     templates = LogTemplateMiner().fit(messages).templates_["template"].tolist()
     assert all('a0="' in t and 'a1="' in t and 'a2="' in t for t in templates), templates
 
+
+def test_a_records_subject_set_apart_by_a_colon_is_a_parameter():
+    # 'alice : TTY=pts/0 ; ... ; COMMAND=...': the name before the lone colon is whom the record is about, one of a
+    # few users; each user's record was a template of its own, and a user's first such record a 'new' template.
+    users = ["alice", "bob", "carol", "deploy", "svc_backup"]
+    messages = [f"{u} : TTY=pts/{i % 4} ; PWD=/home/{u} ; USER=root ; COMMAND=/usr/bin/{c} status"
+                for i, (u, c) in enumerate((u, c) for u in users for c in ("systemctl", "journalctl"))] * 3
+    templates = LogTemplateMiner().fit(messages).templates_["template"].tolist()
+    assert not any(t.startswith(tuple(users)) for t in templates), templates
