@@ -541,6 +541,8 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         if isinstance(key, tuple):
             key = next((k for k in key if obj.get(k) is not None), None)
         value = obj.get(key) if key is not None else None
+        if value == "-":  # the mark of a value not set, as access logs and Zeek write it: no time, level or name
+            value = None
         used.add(key)
         if field_name in TIME_FIELDS:
             time_keys.add(key)

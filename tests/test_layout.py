@@ -1097,6 +1097,16 @@ def test_columns_named_by_a_fields_directive(dialect):
         assert "conn_state=REJ" in odd and "ts=" not in odd
 
 
+def test_a_dash_is_no_component_or_level():
+    # Zeek writes "-" for a value not set (#unset_field -), as access logs do: the service of a connection no
+    # analyzer recognised. It named no component ("-" on a third of the lines).
+    lines = ["#separator \\x09", "#unset_field\t-", "#fields\tts\tuid\tservice\tproto\tconn_state",
+             "#types\ttime\tstring\tstring\tenum\tstring"]
+    lines += [f"1796119{200 + i}.25\tC{i}x9Ab\t{('dns', 'http', '-')[i % 3]}\ttcp\tSF" for i in range(30)]
+    records = parse_lines(lines).query("~blank")
+    assert records["component"].tolist()[:3] == ["dns", "http", None] and records["component"].notna().sum() == 20
+
+
 def test_an_http_status_is_the_level_where_no_key_names_one():
     lines = [json.dumps({"time": f"2026-12-01T10:00:{i:02d}Z", "msg": "request done", "status": s})
              for i, s in enumerate([200, 204, 301, 404, 500, 503] * 5)]
