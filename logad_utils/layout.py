@@ -235,6 +235,16 @@ _RISING_SHARE = 0.9  # of the steps between those times, forward: a clock, not d
 _CLOSERS = {"[": "]", "(": ")"}
 
 
+def stamped_text(line: str) -> str | None:
+    """What follows a timestamp that opens ``line`` (a runtime's before each line a program wrote, as ``docker logs
+    -t`` puts it), or None where no time opens it."""
+    m = _ANY_TIME.match(line[:_SEARCH_CHARS])
+    if m is None:
+        return None
+    text = line[m.end():]
+    return text[1:] if text[:1] == " " else text  # the space after the time; the program's own indentation stays
+
+
 def starts_with_timestamp(line: str) -> bool:
     """True when one of the known timestamp layouts starts within the first tokens of ``line``."""
     m = _ANY_TIME.search(line[:_SEARCH_CHARS])

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .formats import FIRST_FIELD, LEVELS_RE, LogFormat
-from .layout import starts_with_timestamp
+from .layout import stamped_text, starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
            "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS", "empty_messages"]
@@ -238,6 +238,13 @@ def _json_lines(fmt: LogFormat) -> bool:
     return fmt.json_key is not None and not fmt.logfmt and fmt.delimiter is None
 
 
+def _stamped_trace(line: str) -> bool:
+    """Whether ``line``, missing the header, is a trace's frame or exception line under a time of its own (a
+    container runtime's, ``docker logs -t``: each line the program wrote gets one, the trace's too)."""
+    text = stamped_text(line)
+    return text is not None and (_FRAME.match(text) is not None or _EXCEPTION_LINE.match(text) is not None)
+
+
 def _head_regex(fmt: LogFormat) -> str | None:
     """Regex of the text up to and including the format's first field, when that field is a number, or a level
     in brackets in a layout without a time (``[ERROR] plugin/errors: ...`` under ``[INFO] client - query``
@@ -336,7 +343,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         elif _FRAME.match(line) is not None:
             flags[i] = True
         elif rule.header:
-            flags[i] = not blank[i] and not starts_with_timestamp(line) and not (
+            flags[i] = not blank[i] and (not starts_with_timestamp(line) or _stamped_trace(line)) and not (
                 rule.head and re.match(rule.head, line)) and not (rule.paragraphs and i > 0 and blank[i - 1])
     if rule.header:
         # A line without the header right above a Python traceback, and right under a line with it, is the

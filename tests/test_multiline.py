@@ -830,3 +830,22 @@ def test_a_blank_line_ends_the_event_in_a_log_whose_header_has_no_time():
     timed = [f"2024-03-01 12:00:{k:02d} INFO [web] step {k} done" for k in range(16)]
     timed += ["2024-03-01 12:01:00 ERROR [web] query failed:", "", "SELECT * FROM orders"]
     assert parse_lines(timed)["event_line_no"].tolist()[16:] == [17, 18, 17]
+
+
+@pytest.mark.parametrize("indent", ["\t", "    "])
+def test_a_trace_whose_lines_each_carry_a_runtimes_time_is_one_event(indent):
+    # docker logs -t, kubectl logs --timestamps: the runtime's time before every line the program wrote, the
+    # trace's too. Each frame was an event of its own: it opens with a time, so it looked like a record.
+    lines = []
+    for i, t in enumerate(pd.date_range("2024-03-11 09:14:09", periods=60, freq="7s")):
+        runtime, app = f"{t:%Y-%m-%dT%H:%M:%S}.000000123Z", f"{t:%Y-%m-%d %H:%M:%S},331"
+        lines.append(f"{runtime} {app} INFO [main] c.e.App - request {i} done")
+        if i % 15 == 7:
+            lines += [f"{runtime} {app} ERROR [main] c.e.App - request {i} failed",
+                      f"{runtime} java.lang.IllegalStateException: boom {i}",
+                      f"{runtime} {indent}at c.e.App.run(App.java:42)",
+                      f"{runtime} {indent}at c.e.Main.main(Main.java:7)"]
+    frame = parse_lines(lines)
+    heads = frame["event_line_no"] == frame["line_no"]
+    assert heads.sum() == 64 and (~heads).sum() == 12
+    assert frame.loc[~heads, "level"].eq("ERROR").all()
