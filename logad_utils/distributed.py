@@ -220,7 +220,7 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     spec = fmt if fmt != "auto" else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
     anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
-    own = own_date(sample, layout)
+    own = own_date(sample, fields)
     return layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date())
 
 
@@ -316,11 +316,12 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
         rollers["days"] = _DayRoller(pd.Timestamp(part.anchor))
         rollers["days"].days, rollers["days"].last = part.days, part.last
     before, nuls, zoned = _INVALID.count, _INVALID.nuls, ZONED.count
+    if part.start == 0 and part.own is not None:  # the date the file's messages give it, as on one process
+        year_roller.own = pd.Timestamp(part.own)
     with _range_text(part.source, part.start, part.end) as text:
         for lines in _range_batches(part, fmt, text, chunk_lines):
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
-            if part.start == 0:  # a date above the file's first time, or its messages' own, dates it as on one process
-                year_roller.own = None if part.own is None else pd.Timestamp(part.own)
+            if part.start == 0:  # a date above the file's first time dates it, as on one process
                 year_roller.read_above(chunk)
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None

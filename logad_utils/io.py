@@ -1078,17 +1078,16 @@ _OWN_DATES = (re.compile(r"\b(?P<y>\d{4})[-/](?P<m>\d\d)[-/](?P<d>\d\d)[T ]" + _
 _OWN_SLACK_MINUTES = 60
 
 
-def own_date(sample: Sequence[str], fmt: LogFormat) -> pd.Timestamp | None:
-    """The date of a file's first year-less time in the year that the first line of its detection ``sample`` whose
+def own_date(sample: Sequence[str], fields: pd.DataFrame) -> pd.Timestamp | None:
+    """The date of a file's first year-less time in the year that the first line of its detection ``sample`` (read
+    into ``fields`` by the file's format) whose
     message writes its own full date and clock (on the day of its time, within :data:`_OWN_SLACK_MINUTES` of its
     clock, at most half a year after the first: no New Year between) names, or None: a program relayed by syslog
     that dates its messages itself (HAProxy's "haproxy[812]: ... [11/Mar/2024:10:00:01.971] ...") tells the year
     the relay's header lacks."""
-    with _uncounted():
-        frame = fmt.parse(list(sample))[0]
-    if not _is_year_less(frame):
+    if not _is_year_less(fields):
         return None
-    times = frame["timestamp"]
+    times = fields["timestamp"]
     rows = np.flatnonzero(times.notna().to_numpy())
     first = times.iloc[rows[0]]
     for row in rows.tolist():
@@ -1185,10 +1184,11 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         with _uncounted():
             file_fmt = fixed or detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
+            fields = file_fmt.parse(sample)[0]
         report.read_as(source, file_fmt)
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
-        rollers["years"].start_file(own_date(sample, file_fmt))
+        rollers["years"].start_file(own_date(sample, fields))
         line_no, cut, zoned = 1, [], ZONED.count
         for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
             with no_cyclic_gc():

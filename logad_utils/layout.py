@@ -1105,7 +1105,7 @@ def _far_time_format(sample: list[str]) -> LogFormat | None:
         return None
     names, patterns = _Names(), {}
     hit = _TimeHit(layout, 0, bracketed=True, closed=True)
-    text, time_fields, time_format = _time_pattern(hit, [(line, m) for line, m in found], names, patterns)
+    text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
     # An optional lookahead: every line is read whole, as without a header, and its time taken where it has one.
     fmt = LogFormat(f"(?=(?:.*?{text})?)<Content>", "inferred", patterns, time_format, time_fields=time_fields)
     times = fmt.parse([line for line, _ in found])[0]["timestamp"]
