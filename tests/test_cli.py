@@ -119,6 +119,19 @@ def test_parse_starts_without_the_detectors(small_log, tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+@pytest.mark.parametrize("setting, pages", [(None, False), ("1", True)])
+def test_the_command_leaves_numpy_arrays_on_small_pages_unless_told(setting, pages, small_log, tmp_path):
+    # Huge pages are zeroed in full on first touch: analyze's many short-lived arrays spent a third of the trend
+    # step clearing them. A user's own NUMPY_MADVISE_HUGEPAGE wins.
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    env.update({} if setting is None else {"NUMPY_MADVISE_HUGEPAGE": setting})
+    code = ("import sys; from logad_utils.__main__ import console; "
+            f"sys.argv = ['logad', 'parse', {str(small_log)!r}, '--out', {str(tmp_path / 'p.csv')!r}]; "
+            "assert console() == 0; import numpy; print(numpy._core.multiarray._get_madvise_hugepage())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.strip().splitlines()[-1] == str(pages)
+
+
 def test_generate_writes_log_and_labels(tmp_path):
     assert main(["generate", "--lines", "500", "--seed", "3", "--out", str(tmp_path / "g.jrn")]) == 0
     labels = pd.read_csv(tmp_path / "g.labels.csv")
