@@ -88,16 +88,25 @@ def test_layer_widths_capped_at_input_dimension():
 
 def test_sparse_input_is_only_densified_one_batch_at_a_time(monkeypatch):
     rows = sparse.random(50, 30, density=0.1, format="csr", random_state=0, dtype=np.float32)
-    ds = SparseBatches.make(rows, np.ones(50), batch_size=8, shuffle=True, seed=1)
-    assert sparse.issparse(ds.matrix) and len(ds) == 7
-    for i in range(len(ds)):
-        x, y, w = ds[i]
-        assert isinstance(x, np.ndarray) and x.shape[1] == 30 and x.shape[0] <= 8 and w.shape == (x.shape[0],)
-        np.testing.assert_array_equal(x, rows[ds.order[i * 8:(i + 1) * 8]].toarray())
-    assert sorted(ds.order.tolist()) == list(range(50))  # each row once per epoch
-    assert len(SparseBatches.make(rows, None, batch_size=8, min_batches=20)) == 20
+    batches = SparseBatches(rows, np.arange(50), batch_size=8, shuffle=True, seed=1)
+    assert sparse.issparse(batches.matrix) and len(batches) == 7
+    orders = batches.orders(2)
+    got = list(batches.dataset(2).as_numpy_iterator())
+    assert len(got) == 14  # every epoch's batches, epoch after epoch
+    for i, (x, y, w) in enumerate(got):
+        order = orders[i // 7][(i % 7) * 8:(i % 7 + 1) * 8]
+        assert x.shape == (len(order), 30) and len(order) <= 8
+        np.testing.assert_array_equal(x, rows[order].toarray())
+        np.testing.assert_array_equal(y, x)
+        np.testing.assert_array_equal(w, order)
+    assert all(sorted(o.tolist()) == list(range(50)) for o in orders)  # each row once per epoch
+    assert orders[0].tolist() != orders[1].tolist()  # reshuffled
+    np.testing.assert_array_equal(batches.orders(2), orders)  # seeded
+    assert len(SparseBatches(rows, None, batch_size=8, min_batches=20)) == 20
+    x, y = next(SparseBatches(rows.toarray(), None, batch_size=8).dataset().as_numpy_iterator())
+    np.testing.assert_array_equal(x, rows[:8].toarray())
 
-    # Whole fit + score: no dense block ever exceeds a batch.
+    # Whole fit + score: scoring makes no dense block beyond its batch either (training's are built above).
     shapes = []
     real = ae_mod._dense_rows
     monkeypatch.setattr(ae_mod, "_dense_rows", lambda m, r: shapes.append(len(r)) or real(m, r))

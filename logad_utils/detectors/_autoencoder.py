@@ -14,7 +14,7 @@ Features
     :class:`~logad_utils.features.WeightedTfidf` of the masked messages, fitted
     on the unique documents with line counts as weights. The sparse matrix is
     fed to Keras through :class:`SparseBatches`, which densifies one batch at a
-    time; the whole corpus is never made dense. Output activation: sigmoid
+    time inside TensorFlow; the whole corpus is never made dense. Output activation: sigmoid
     (TF-IDF values lie in [0, 1]).
 ``features="bert"``
     :class:`~logad_utils.embeddings.BertEmbedder` vectors (384 floats for the
@@ -171,59 +171,80 @@ def _dense_rows(matrix, rows) -> np.ndarray:
     return part.toarray() if sparse.issparse(part) else np.asarray(part)
 
 
-def _py_dataset_base():
-    return _keras().utils.PyDataset
-
-
 class SparseBatches:
-    """Batches of (x, x, sample_weight) from a CSR or dense matrix (m, d); one dense batch at a time.
+    """Batches of (x, x, sample_weight) from a CSR or dense matrix (m, d), densified one batch at a time.
 
-    Use :func:`SparseBatches.make` to get a ``keras.utils.PyDataset`` (the
-    class is built lazily so that importing this module does not import Keras).
-    ``shuffle`` re-orders the rows every epoch with a seeded generator;
-    ``min_batches`` repeats (reshuffled) rows so an epoch has at least that many
-    steps (small unique sets would otherwise give one or two steps an epoch).
+    :meth:`dataset` is a ``tf.data.Dataset`` of the batches of every epoch that
+    builds each dense batch from the CSR arrays inside TensorFlow: no Python
+    runs between steps (a Python generator per batch was a third of the
+    training time), and the whole corpus is never made dense. ``shuffle``
+    re-orders the rows every epoch with a generator seeded by ``seed``;
+    ``min_batches`` repeats (reshuffled) rows so an epoch has at least that
+    many steps (small unique sets would otherwise give one or two steps an epoch).
     """
 
-    @staticmethod
-    def make(matrix, weights: np.ndarray | None = None, batch_size: int = 256, shuffle: bool = False,
-             seed: int = 0, min_batches: int = 1):
-        base = _py_dataset_base()
+    def __init__(self, matrix, weights: np.ndarray | None = None, batch_size: int = 256, shuffle: bool = False,
+                 seed: int = 0, min_batches: int = 1):
+        self.matrix = _as_float32(matrix)
+        if sparse.issparse(self.matrix):
+            self.matrix.sum_duplicates()  # one entry per cell: the batch is scattered from them
+        self.weights = None if weights is None else np.asarray(weights, dtype=np.float32)
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.seed = int(seed)
+        self.n_batches = max(math.ceil(self.matrix.shape[0] / self.batch_size), int(min_batches))
 
-        class _Batches(base):
-            def __init__(self):
-                super().__init__(workers=1, use_multiprocessing=False)
-                self.matrix = _as_float32(matrix)
-                self.weights = None if weights is None else np.asarray(weights, dtype=np.float32)
-                self.batch_size = int(batch_size)
-                self.shuffle = shuffle
-                self.rng = np.random.default_rng(seed)
-                n = self.matrix.shape[0]
-                self.n_batches = max(math.ceil(n / self.batch_size), int(min_batches))
-                self._order()
+    def __len__(self) -> int:
+        return self.n_batches
 
-            def _order(self) -> None:
-                n = self.matrix.shape[0]
-                need = n if self.n_batches == math.ceil(n / self.batch_size) else self.n_batches * self.batch_size
-                parts = [self.rng.permutation(n) if self.shuffle else np.arange(n)
-                         for _ in range(math.ceil(need / n))]
-                self.order = np.concatenate(parts)[:need]
+    def orders(self, epochs: int) -> np.ndarray:
+        """Row order (epochs, r) of each epoch, cut into batches of ``batch_size``: every row once (r = m), or
+        ``len(self)`` full batches of rows repeated when ``min_batches`` asks for more."""
+        n = self.matrix.shape[0]
+        need = n if self.n_batches == math.ceil(n / self.batch_size) else self.n_batches * self.batch_size
+        rng = np.random.default_rng(self.seed)
+        drawn = [np.concatenate([rng.permutation(n) if self.shuffle else np.arange(n)
+                                 for _ in range(math.ceil(need / n))])[:need] for _ in range(int(epochs) + 1)]
+        # The first draw is left out: Keras reshuffled the generator these batches replace once before training,
+        # and the same batches keep a fitted model what it was.
+        return np.stack(drawn[1:])
 
-            def __len__(self) -> int:
-                return self.n_batches
+    def dataset(self, epochs: int = 1):
+        """``tf.data.Dataset`` of ``epochs * len(self)`` batches (x (b, d), x, weights (b,)) float32 in the order of
+        :meth:`orders` (without ``weights``: (x, x)); b = ``batch_size``, less for an epoch's last batch."""
+        import tensorflow as tf
 
-            def __getitem__(self, idx: int):
-                rows = self.order[idx * self.batch_size:(idx + 1) * self.batch_size]
-                x = _dense_rows(self.matrix, rows)
-                if self.weights is None:
-                    return x, x
-                return x, x, self.weights[rows]
+        rows = self._tf_rows()
+        weights = None if self.weights is None else tf.constant(self.weights)
 
-            def on_epoch_end(self) -> None:
-                if self.shuffle:
-                    self._order()
+        def batch(idx):
+            x = rows(idx)
+            return (x, x) if weights is None else (x, x, tf.gather(weights, idx))
 
-        return _Batches()
+        epochs_ds = tf.data.Dataset.from_tensor_slices(self.orders(epochs).astype(np.int64))
+        batches = epochs_ds.flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(self.batch_size))
+        # flat_map hides the count, and Keras warns of a dataset that ran out when it cannot know its end.
+        return batches.map(batch).apply(tf.data.experimental.assert_cardinality(int(epochs) * len(self))).prefetch(2)
+
+    def _tf_rows(self):
+        """A TensorFlow function: row ids (b,) int64 -> those rows dense (b, d) float32."""
+        import tensorflow as tf
+
+        if not sparse.issparse(self.matrix):
+            dense = tf.constant(self.matrix)
+            return lambda idx: tf.gather(dense, idx)
+        m = self.matrix
+        indptr = tf.constant(m.indptr.astype(np.int64))
+        indices, data = tf.constant(m.indices.astype(np.int64)), tf.constant(m.data)
+        width = int(m.shape[1])
+
+        def rows(idx):
+            stored = tf.ragged.range(tf.gather(indptr, idx), tf.gather(indptr, idx + 1))  # (b, stored in row)
+            cells = tf.stack([stored.value_rowids(), tf.gather(indices, stored.flat_values)], axis=1)
+            shape = tf.stack([tf.size(idx, tf.int64), tf.constant(width, tf.int64)])
+            return tf.ensure_shape(tf.scatter_nd(cells, tf.gather(data, stored.flat_values), shape), (None, width))
+
+        return rows
 
 
 class AutoencoderDetector(BaseLogDetector):
@@ -478,24 +499,25 @@ class AutoencoderDetector(BaseLogDetector):
         tr = np.flatnonzero(train_counts > 0)
         va = np.flatnonzero(val_counts > 0)
         bs = int(self.batch_size)
-        train_ds = SparseBatches.make(matrix[tr], damp_counts(train_counts[tr], self.weighting), bs,
-                                      shuffle=True, seed=int(self.random_state),
-                                      min_batches=int(self.min_steps_per_epoch))
+        train = SparseBatches(matrix[tr], damp_counts(train_counts[tr], self.weighting), bs, shuffle=True,
+                              seed=int(self.random_state), min_batches=int(self.min_steps_per_epoch))
         val_ds = None
         monitor = "loss"
         if len(va):
-            val_ds = SparseBatches.make(matrix[va], damp_counts(val_counts[va], self.weighting), bs)
+            val_ds = SparseBatches(matrix[va], damp_counts(val_counts[va], self.weighting), bs).dataset()
             monitor = "val_loss"
 
         self.autoencoder_ = self._build(self.n_features_in_, self._output_bias(matrix[tr], train_counts[tr]),
-                                        len(train_ds))
+                                        len(train))
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=int(self.patience),
                                                    restore_best_weights=True)]
         if self.log_dir:
             callbacks.append(keras.callbacks.TensorBoard(log_dir=str(self.log_dir), write_graph=False,
                                                          update_freq="epoch", profile_batch=0))
-        history = self.autoencoder_.fit(train_ds, validation_data=val_ds, epochs=int(self.epochs),
-                                        callbacks=callbacks, verbose=self.verbose, shuffle=False)
+        # All epochs' batches in one dataset: with steps_per_epoch given, Keras reads on where the last epoch stopped.
+        history = self.autoencoder_.fit(train.dataset(int(self.epochs)), steps_per_epoch=len(train),
+                                        validation_data=val_ds, epochs=int(self.epochs), callbacks=callbacks,
+                                        verbose=self.verbose, shuffle=False)
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_epochs_ = len(self.history_.get("loss", []))
         self._attach_encoder()
