@@ -200,22 +200,24 @@ def _configure_cpu_threads() -> None:
 def _load(path: str, device: str):
     """Load (tokenizer, model) from a local folder onto ``device``; shared by all embedders."""
     import torch
-    with no_cyclic_gc():  # as torch's: a second of the import was the collector walking what it made
+    # As torch's import: a second of it was the collector walking what it made; the model's classes are only
+    # imported by from_pretrained, as transformers loads lazily.
+    with no_cyclic_gc():
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-    torch.manual_seed(0)  # nothing here is random in eval mode; the seed guards heads that init fresh weights
-    bar_was_on = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # the weight-loading bar is noise for a 90 MB model
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        # float32 whatever the checkpoint stores: half precision is slow or unsupported on CPU
-        model = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
-    except (OSError, ValueError) as err:
-        raise ModelNotAvailable(_missing_message(path, f"loading failed ({type(err).__name__}: {err})")) from None
-    finally:
-        if bar_was_on:
-            hf_logging.enable_progress_bar()
+        torch.manual_seed(0)  # nothing here is random in eval mode; the seed guards heads that init fresh weights
+        bar_was_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # the weight-loading bar is noise for a 90 MB model
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            # float32 whatever the checkpoint stores: half precision is slow or unsupported on CPU
+            model = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
+        except (OSError, ValueError) as err:
+            raise ModelNotAvailable(_missing_message(path, f"loading failed ({type(err).__name__}: {err})")) from None
+        finally:
+            if bar_was_on:
+                hf_logging.enable_progress_bar()
     if device == "cpu":
         _configure_cpu_threads()
     return tokenizer, model.to(device).eval()
