@@ -1002,7 +1002,7 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     if best.name == "raw" and sample and all(line[:1].isspace() for line in sample):
         best = _after_padding(sample, min_share, exclude, delimited)
     if best.name == "raw":
-        return best
+        return _with_opening_levels(best, sample)
     best = _with_padding(best, sample)
     best = _with_json_messages(best, sample)
     return best if best.json_messages else _with_text_messages(best, sample, min_share, exclude)
@@ -1182,7 +1182,7 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
     # Most messages must show a level near their start before a layout is looked for in them (a costly search).
     if len(messages) < _JSON_MESSAGES_MIN or \
             sum(_LEVEL_NEAR_START.search(m[:_LEVEL_REACH]) is not None for m in messages) < min_share * len(messages):
-        return fmt
+        return _with_opening_levels(fmt, messages)
     inner = _detect(messages, min_share, exclude, delimited=False)
     if inner.json_key is not None or "level" not in inner.columns:
         return fmt
@@ -1191,6 +1191,22 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
         # header a message that lacks them would keep: the messages' layout ends at its level.
         inner = inner._leading(True, inner.name) or inner
     return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
+
+
+# A level that opens a message, as a console's lines mark the few that are warnings or errors: a word and a colon
+# ("Error: ...", "ERROR: Job failed"), or in brackets after at most three marks ("[warning] ...", "##[error]...").
+# The message keeps it: it is part of the text its writer printed (sshd's "error: ..."), and of its template.
+_OPENING_LEVEL = LogFormat(r"(?=(?:[^\w\s\[]{1,3}\x20?)?\[?<Level>[\]:])<Content>", "levels",
+                           {"Level": rf"(?<=\[){LEVELS_RE}(?=\])|{LEVELS_RE}(?=: )"})
+
+
+def _with_opening_levels(fmt: LogFormat, messages: Sequence[str]) -> LogFormat:
+    """``fmt`` reading the level that opens a message (:data:`_OPENING_LEVEL`) where its header has none and some
+    of ``messages`` open with one; else ``fmt``."""
+    if "level" in fmt.columns or fmt.delimiter is not None or fmt.json_key is not None or \
+            not any(_OPENING_LEVEL.parse(messages)[1]):
+        return fmt
+    return replace(fmt, text_messages=_OPENING_LEVEL, name=f"{fmt.name}+{_OPENING_LEVEL.name}")
 
 
 # A message that opens with a key=value pair may be logfmt: only those are read as pairs.

@@ -204,6 +204,17 @@ def test_a_message_level_outranks_a_syslog_priority_which_stays_where_the_messag
         assert frame["level"].tolist()[:5] == ["error", "info", "warn", "error", "ERROR"]
 
 
+def test_a_console_line_that_opens_with_a_level_has_it_and_keeps_its_text():
+    # A CI job's output: a runner's time, or none, on every line; a level only on the few lines that mark one.
+    out = [f"step {i} ok" for i in range(20)] + ["##[warning]src/a.ts:3:5: unused import", "Error: plan failed",
+                                                 "ERROR: Job failed: exit code 1", "[info] cache restored"]
+    for lines in (out, [f"2024-03-11T09:14:{i:02d}.1234567Z {line}" for i, line in enumerate(out)]):
+        frame = parse_lines(lines)
+        assert frame["level"].tolist()[20:] == ["warning", "Error", "ERROR", "info"]
+        assert frame["level"].isna().sum() == 20
+        assert frame["content"].tolist()[20:] == out[20:]
+
+
 def test_a_syslog_priority_gives_the_level_and_a_byte_order_mark_opens_no_message():
     lines = ["<134>1 2026-12-01T10:00:03.875Z web-1 authd 928 - - \ufeffuser u46 logged in",
              "<10>1 2026-12-01T10:00:04Z web-1 authd 928 - - disk failure", "<7>1 2026-12-01T10:00:05Z a b 1 - - x"]
