@@ -374,7 +374,8 @@ class LogFormat:
             frame.insert(frame.columns.get_loc("content"), name, pd.Series(None, index=frame.index, dtype=object))
         rows = np.flatnonzero(matched)
         inner, ok = self.text_messages.parse([m if isinstance(m, str) else "" for m in frame["content"].iloc[rows]])
-        ok |= inner["level"].notna().to_numpy()  # the level of a message that misses the rest of its layout
+        if "level" in inner:  # the level of a message that misses the rest of its layout
+            ok |= inner["level"].notna().to_numpy()
         hit = frame.index[rows[ok]]
         for source, name in (("content", "content"), *pairs):
             frame.loc[hit, name] = inner.loc[ok, source].to_numpy(dtype=object)
@@ -1173,18 +1174,22 @@ _LEVEL_REACH = 80
 
 def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, exclude: Sequence[str]) -> LogFormat:
     """``fmt`` reading its messages by their own layout (:attr:`LogFormat.text_messages`) where the header has no
-    level and most messages carry a layout that gives one (an app's log under a container runtime's header);
-    named ``<name>+<layout>``."""
+    level and most messages carry a layout that gives one, or a time of their own after the time that opens the
+    line (an app's log under a container runtime's header, Go's ``log`` writes no level); named
+    ``<name>+<layout>``."""
+    from .layout import opens_own_header
+
     if "level" in fmt.columns or fmt.delimiter is not None:
         return fmt
     frame, matched = fmt.parse(lines)
     messages = [m for m in frame["content"][matched] if isinstance(m, str) and m.strip()]
+    own = opens_own_header(lines)
     # Most messages must show a level near their start before a layout is looked for in them (a costly search).
-    if len(messages) < _JSON_MESSAGES_MIN or \
+    if len(messages) < _JSON_MESSAGES_MIN or not own and \
             sum(_LEVEL_NEAR_START.search(m[:_LEVEL_REACH]) is not None for m in messages) < min_share * len(messages):
         return _with_opening_levels(fmt, messages)
     inner = _detect(messages, min_share, exclude, delimited=False)
-    if inner.json_key is not None or "level" not in inner.columns:
+    if inner.json_key is not None or "level" not in inner.columns and not (own and "timestamp" in inner.columns):
         return fmt
     if "<Field" in inner.pattern:
         # Words most messages share after the level (BIND's "info: client @0x... (name): query: ...") are no

@@ -245,6 +245,21 @@ def stamped_text(line: str) -> str | None:
     return text[1:] if text[:1] == " " else text  # the space after the time; the program's own indentation stays
 
 
+# A program's line under a runtime's time opens with a header of the program's own on this share of the lines that
+# can carry one (a trace's frames, which the runtime stamps too, cannot).
+_OWN_HEADER_SHARE = 0.5
+
+
+def opens_own_header(lines: Sequence[str]) -> bool:
+    """Whether most ``lines`` that open with a time open, after it, with a header of their own: a second time or a
+    JSON object (a program's line under a container runtime's time, as ``docker logs -t`` writes it)."""
+    from .multiline import header_lines
+
+    texts = header_lines([text for line in lines if (text := stamped_text(line)) is not None])
+    own = sum(text[:1] == "{" or _ANY_TIME.match(text[:_SEARCH_CHARS]) is not None for text in texts)
+    return bool(texts) and own >= _OWN_HEADER_SHARE * len(texts)
+
+
 def starts_with_timestamp(line: str) -> bool:
     """True when one of the known timestamp layouts starts within the first tokens of ``line``."""
     m = _ANY_TIME.search(line[:_SEARCH_CHARS])
@@ -1044,15 +1059,20 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
         rests = [line[m.end() + hit.closed:] for line, m in found]
         inside = hit.bracketed and not hit.closed  # the timestamp opens a bracket the header closes later
-        header = _drop_message_bracket(_header([r.partition(hit.closer)[2] for r in rests] if inside else rests),
-                                       at_end)
+        # The time that opens a line a program wrote with a header of its own is a runtime's: the header ends
+        # there, and the program's header is the message's, read by its own layout (formats._with_text_messages).
+        # The line keeps the runtime's time: it is on every line, a trace's too, in order and dated, where the
+        # program's may lack a date, a zone or fractions.
+        wrapped = hit.token == 0 and not hit.bracketed and opens_own_header([line for line, _ in found])
+        header = [] if wrapped else _drop_message_bracket(
+            _header([r.partition(hit.closer)[2] for r in rests] if inside else rests), at_end)
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
         timed = pattern
-        colons = _colon_header(rests, names, patterns) if not inside else None
+        colons = _colon_header(rests, names, patterns) if not inside and not wrapped else None
         if colons is not None:
             pattern += colons
         else:

@@ -144,6 +144,25 @@ def test_json_messages_under_a_runtime_header_are_read_as_json():
     assert detect_format([f"2026-12-01T10:00:{i:02d}Z stdout F served {i}" for i in range(30)]).name == "cri"
 
 
+def test_a_program_header_after_a_runtime_time_is_read_as_the_program_s():
+    # docker logs -t / kubectl logs --timestamps: the runtime's time, then the program's line with a header of its
+    # own (Go's log: a date and no level; nginx's error log; JSON lines). The runtime's time is the line's.
+    runtime = "2024-03-11T09:14:{i:02d}.123456789Z "
+    inner = {"go": "2024/03/11 09:14:{i:02d} listening on :{i}",
+             "nginx": "2024/03/11 09:14:{i:02d} [{level}] 31#31: *{i} open() failed, client: 10.0.0.{i}",
+             "json": '{{"time": "2024-03-11T09:14:{i:02d}Z", "level": "{level}", "msg": "job {i} done"}}'}
+    for name, layout in inner.items():
+        lines = [runtime.format(i=i) + layout.format(i=i, level=("error", "warn")[i % 2]) for i in range(40)]
+        frame, matched = detect_format(lines).parse(lines)
+        assert matched.all(), name
+        assert frame["timestamp"][7] == pd.Timestamp("2024-03-11 09:14:07.123456789"), name
+        assert not frame["content"].str.contains("2024").any(), name  # the program's date is no part of the message
+        assert set(frame.columns) <= {"timestamp", "level", "pid", "thread", "connection", "component", "content"}
+        if name != "go":
+            assert frame["level"].tolist()[:2] == ["error", "warn"], name
+    assert frame["content"][3] == "job 3 done"
+
+
 def test_json_messages_are_read_line_by_line_and_change_only_message_level_and_logger():
     # A payload without a message key stays the message, whole.
     payloads = [f'2026-01-01 10:00:{i:02d} INFO api: {{"user": "u{i}", "status": "OK"}}' for i in range(30)]
