@@ -662,7 +662,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     texts = event_lines(lines, fields["content"].to_numpy(dtype=object), matched & ~blank, flags)
     if fmt.delimiter and not fmt.comment:  # W3C and Zeek logs quote no cell
         texts = _quoted_cell_lines(lines, texts, flags, fmt.delimiter)
-    frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line)
+    frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line,
+                         _writers(fmt, fields, matched))
     _time_separators(frame, lines, matched)
     return add_trace_events(frame) if fmt.json_key is not None else frame
 
@@ -768,9 +769,34 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     content = fields["content"].to_numpy(dtype=object)
     if fmt.json_key in (None, DOCKER_KEY):  # a record a program writes itself (JSON, CSV) with no message is an event
         blank = blank | empty_messages(matched, content, rule)
-    streams = fields["stream"].to_numpy(dtype=object) if "stream" in fields else None
-    flags = split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content, streams))
+    writers = _writers(fmt, fields, matched)
+    if writers is None:
+        flags = _continuations(lines, fields, matched, blank, rule)
+    else:
+        # Each writer's lines are a stream of their own: a trace's lines continue its writer's event, whichever
+        # other writers' lines fall between them (docker compose interleaves its services' output line by line).
+        flags = np.zeros(len(lines), dtype=bool)
+        for writer in np.unique(writers):
+            rows = np.flatnonzero(writers == writer)
+            flags[rows] = _continuations([lines[i] for i in rows], fields.iloc[rows].reset_index(drop=True),
+                                         matched[rows], blank[rows], rule)
     return blank, flags | _after_partial(fields, matched, fmt)
+
+
+def _continuations(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, blank: np.ndarray,
+                   rule: Multiline) -> np.ndarray:
+    """Bool (n,): the lines of one stream that continue the event before them (see :func:`_events`)."""
+    content = fields["content"].to_numpy(dtype=object)
+    streams = fields["stream"].to_numpy(dtype=object) if "stream" in fields else None
+    return split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content, streams))
+
+
+def _writers(fmt: LogFormat, fields: pd.DataFrame, matched: np.ndarray) -> np.ndarray | None:
+    """Int (n,): each line's writer where several writers' lines interleave (:attr:`LogFormat.writers`), a line
+    without a writer's name taking the writer above it; None for one program's lines."""
+    if not fmt.writers:
+        return None
+    return pd.factorize(fields["component"].where(matched).ffill())[0]
 
 
 def _after_partial(fields: pd.DataFrame, matched: np.ndarray, fmt: LogFormat) -> np.ndarray:

@@ -589,7 +589,7 @@ def add_trace_events(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], texts: np.ndarray,
-                 level_line: bool = False) -> pd.DataFrame:
+                 level_line: bool = False, writers: np.ndarray | None = None) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``
     of :data:`EVENT_FIELDS`, and of the others those they lack.
 
@@ -598,7 +598,8 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
     only stack frames, indented lines and a Python trace's closing exception
     continue. Blank rows are their own and end no event. ``level_line``: a
     ``LEVEL:`` opening the line under a head sets the event's ``level`` (a
-    column of the frame) and is left out of its text.
+    column of the frame) and is left out of its text. ``writers`` (n,): each row's writer where several writers'
+    lines interleave; a continuation joins the event of its own writer above it.
     """
     n = len(frame)
     line_no = frame["line_no"].to_numpy()
@@ -615,8 +616,15 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
         after_frame = framed
     starts[lead[:1]] = True
     head = np.where(starts, np.arange(n), -1)
-    head = np.maximum.accumulate(head) if n else head
+    if writers is None:
+        head = np.maximum.accumulate(head) if n else head
+    else:
+        for writer in np.unique(writers):
+            mine = writers == writer
+            head[mine] = np.maximum.accumulate(head[mine])
     rows = np.flatnonzero(flags & ~blank & ~starts & (head >= 0))
+    # An event's rows in turn, each event's together: interleaved writers' events take turns in the file.
+    rows = rows[np.argsort(head[rows], kind="stable")]
     heads = head[rows]
     event_line_no = line_no.copy()
     event_line_no[rows] = line_no[heads]

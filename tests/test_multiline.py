@@ -358,6 +358,28 @@ def test_a_trace_written_line_by_line_under_a_runtime_header_is_one_event():
     assert "ValueError" in parse_lines(texts)["event"].iloc[4] and "File" in parse_lines(texts)["event"].iloc[4]
 
 
+def test_a_trace_among_other_services_lines_is_one_event_of_its_service():
+    # docker compose logs (-t or not): a Java trace of web-1, each line after the service's name, with the lines of
+    # other services between its lines.
+    stamp = "2024-03-11T09:14:{i:02d}.123456789Z "
+    for runtime in ("", stamp):
+        lines = []
+        for i in range(30):
+            lines.append(f"api-1  | {runtime}2024/03/11 09:14:{i:02d} GET /items/{i} 200".format(i=i))
+            lines.append(f"web-1  | {runtime}2024-03-11 09:14:{i:02d},331 INFO [main] c.e.Api: served {i}".format(i=i))
+        trace = [f"web-1  | {runtime}2024-03-11 09:14:40,331 ERROR [main] c.e.Api: order failed"] + \
+            [f"web-1  | {runtime}{line}" for line in JAVA]
+        for k, line in enumerate(trace):
+            lines += [line.format(i=40), f"api-1  | {runtime}2024/03/11 09:14:40 GET /items/{k} 200".format(i=40)]
+        frame = parse_lines(lines)
+        web = frame[frame["component"] == "web-1"].iloc[30:]
+        assert (web["event_line_no"] == web["line_no"].iloc[0]).all(), runtime
+        assert web["event"].nunique() == 1 and "IllegalStateException" in web["event"].iloc[0]
+        assert (web["level"] == "ERROR").all()
+        api = frame[frame["component"] == "api-1"]
+        assert (api["event_line_no"] == api["line_no"]).all() and api["event"].isna().all()
+
+
 @pytest.mark.parametrize("chunk_lines", [2, 200_000])
 def test_a_crash_under_a_runtime_header_is_no_part_of_another_write(tmp_path, chunk_lines):
     # A crash's traceback on stderr under the request line logged on stdout ten minutes before it is an event of
