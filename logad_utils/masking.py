@@ -134,7 +134,13 @@ _TLD_DEEP = r"(?:io|ai|co|me|tv|info|biz|us|cloud)"
 # File name extensions that no host name ends with: a dotted name with a digit that ends in one is a file (pager.1.gz,
 # app.2.log), not a host. No country's domain (.pl, .sh, .so) is among them.
 _FILE_EXT = (r"(?:gz|xz|zst|tgz|tar|log|txt|json|xml|ya?ml|conf|cfg|ini|csv|deb|rpm|jar|war|html?|pid|lock|bak"
-             r"|tmp|old|out|err|sock|pem|crt|dat|img|iso)")
+             r"|tmp|old|out|err|sock|pem|crt|dat|img|iso|[cm]?[jt]sx?|java|kt|scala|gradle|go|rb|php|c|h|cpp|hpp"
+             r"|cs|swift|dart|vue|css|scss|less|sql|proto|toml|properties)")
+# Extensions that also end a country's domain but name a source file or script far more often in logs (lint and
+# test output: app/models.py:10:1, main.rs, deploy.sh). A name the host rule takes (web01.prod.py) stays a host.
+_SOURCE_EXT = r"(?:py|rs|md|sh|cc|tf)"
+# Java packages and properties start with a reversed domain (org.mortbay.log, java.class.path): no host, no file.
+_PACKAGE_ROOT = r"(?:org|com|net|edu|io|java|javax|android)\."
 # Where an id may start: not inside a run of letters and digits, nor right after a word's "-" or "_" (a-a-a-...
 # would be tried at every letter), but after a number's (20240312-Xk9pQ2mZ7).
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
@@ -227,7 +233,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "host",
         r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
         rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
-        rf"|(?<![\w.\-])(?!(?:org|com|net|edu|io|java|javax|android)\.)(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
+        rf"|(?<![\w.\-])(?!{_PACKAGE_ROOT})(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}(?!{_FILE_EXT}(?![\w\-]|\.\w))[A-Za-z]{{2,10}}"
         r"(?![\w\-]|\.\w))",
         "<HOST>",
@@ -265,6 +271,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "<PATH>",
         False,
     ),
+    # A relative path or a bare file name, known by its extension (src/Panel0.tsx:10:5, api0.test.ts, main.py).
+    # The dotted parts before the last are taken at once, so that the extensions are tried at one place.
+    MaskRule("file", r"(?<![\w.\-/])(?=[\w\-@+/]*+\.)(?!" + _PACKAGE_ROOT + r")(?:[\w\-@+.]++/)*+[\w\-@+]++"
+             r"(?:\.(?![a-z]++(?![\w\-]|\.\w))[\w\-@+]++)*+"
+             rf"\.(?:{_FILE_EXT}|{_SOURCE_EXT})(?![\w\-]|\.\w)", "<PATH>", False),
     # A base64 token ("/" or "+" inside: Dovecot's session 9maq8baTWc/71OEL, a key's dGhp+cyBp=), 12 characters
     # or more with two digits or a "+", lower case, three capitals inside its parts and no six lower-case letters
     # in a row: a relative path (src/main/Foo2Bar) has its capitals where its parts start, or a dot, "_" or "-",

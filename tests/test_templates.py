@@ -1071,7 +1071,7 @@ def test_a_call_whose_bracket_stays_open_past_the_first_word_holds_a_value():
     calls = [f"GetObject(bucket={b}, object=f{i}.gz) Error: read quorum lost" for i, b in enumerate(buckets * 3)]
     miner = LogTemplateMiner()
     assert len(set(miner.fit_transform(calls))) == 1
-    assert miner.templates_["template"].tolist() == ["GetObject(bucket=<*>, object=<VAL>) Error: read quorum lost"]
+    assert miner.templates_["template"].tolist() == ["GetObject(bucket=<*>, object=<PATH>) Error: read quorum lost"]
     modes = [f"refresh ({m} refresh requested), level ({i})"
              for i, m in enumerate(["normal", "hard", "controller"] * 3)]
     assert len(set(LogTemplateMiner().fit_transform(modes))) == 3
