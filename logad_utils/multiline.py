@@ -83,6 +83,7 @@ _FRAME_WORDS = (" at ", "\tat ", "... ", "Caused by:", "Suppressed:", "Traceback
 # a runtime writes so, Go's "panic:" or Rust's "thread 'main' panicked", stays with the line above: its only time.)
 _OWN_EVENT = re.compile(r"-- (?:Boot [0-9a-f]+|Reboot|No entries|Logs begin at .*) --")
 _INDENT_SHARE = 0.5
+_BOX_DRAWING = frozenset(map(chr, range(0x2500, 0x2580)))  # the Unicode block of box-drawing characters
 # Share of the lines that can carry a header (:func:`header_lines`) that must match it for a line that does not
 # to continue the event before it: as :func:`formats.detect_format` asks of a layout.
 _HEADER_RULE = 0.5
@@ -382,7 +383,18 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
         flags[i] = _ends_trace(text, i)
     _start_tracebacks(lines, blank, flags, matched if below else None, messages)
     flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if is_separator(lines[i])]] = False
+    if rule.paragraphs:
+        _flag_boxes(lines, flags)
     return flags
+
+
+def _flag_boxes(lines: Sequence[str], flags: np.ndarray) -> None:
+    """Make each box drawn with box-drawing characters one event: its first line starts it, its other lines
+    (the sides, matching the header or not, and the bottom) continue it."""
+    # A tool's console output frames an error so (terraform's "╷ │ Error: ... ╵") with no blank line around it.
+    drawn = [line[:1] in _BOX_DRAWING for line in lines]
+    for i in np.flatnonzero(drawn).tolist():
+        flags[i] = i > 0 and drawn[i - 1]
 
 
 def is_separator(line: str) -> bool:
@@ -508,9 +520,9 @@ def _message_text(line: str, message) -> str:
 
 def event_lines(lines: Sequence[str], messages: np.ndarray, matched: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Object array (n,) of the rows' text as an event's text reads it: a continuation's message where it matched
-    the header (:func:`_message_text`), any other line whole."""
+    the header (:func:`_message_text`), any other line whole, and a box's side whole (its header is the box's)."""
     texts = np.asarray(lines, dtype=object)
-    rows = np.flatnonzero(flags & matched).tolist()
+    rows = [i for i in np.flatnonzero(flags & matched).tolist() if lines[i][:1] not in _BOX_DRAWING]
     if rows:
         texts = texts.copy()
         texts[rows] = [_message_text(lines[i], messages[i]) for i in rows]

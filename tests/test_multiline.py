@@ -854,6 +854,18 @@ def test_a_blank_line_ends_the_event_in_a_log_whose_header_has_no_time():
     assert parse_lines(timed)["event_line_no"].tolist()[16:] == [17, 18, 17]
 
 
+def test_a_box_drawn_paragraph_is_one_event_in_a_log_whose_header_has_no_time():
+    # A tool frames its error in a box with no blank line around it: the box was glued to the event above, and
+    # its sides that match the header ("│ Error: ...") were events of their own.
+    lines = [f"aws_instance.web{k}: Creating..." for k in range(8)]
+    lines += [f"aws_instance.web{k}: Creation complete after {k + 2}s" for k in range(8)]
+    lines += ["╷", "│ Error: creating EC2 Instance: InvalidParameterValue: bad AMI", "│ ",
+              "│   with aws_instance.web1,", "╵", "aws_instance.web9: Creating..."]
+    frame = parse_lines(lines, fmt="<Component>: <Content>")
+    assert frame["event_line_no"].tolist()[15:] == [16, 17, 17, 17, 17, 17, 22]
+    assert "│ Error: creating EC2 Instance" in frame["event"].iloc[16]
+
+
 @pytest.mark.parametrize("indent", ["\t", "    "])
 def test_a_trace_whose_lines_each_carry_a_runtimes_time_is_one_event(indent):
     # docker logs -t, kubectl logs --timestamps: the runtime's time before every line the program wrote, the
