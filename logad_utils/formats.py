@@ -296,10 +296,14 @@ class LogFormat:
         if self.name.partition("+")[0] in ("inferred", "generic") and not matched.all():
             self._read_leading_fields(frame, lines, matched)
         if self.text_messages is not None:
-            return self._read_text_messages(frame, matched), matched
-        if self.writers:
-            return self._read_writers(frame, matched), matched
-        return (self._read_json_messages(frame, matched) if self.json_messages else frame), matched
+            frame = self._read_text_messages(frame, matched)
+        elif self.writers:
+            frame = self._read_writers(frame, matched)
+        elif self.json_messages:
+            frame = self._read_json_messages(frame, matched)
+        if self.json_key is None:
+            _read_component_levels(frame)
+        return frame, matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
         """Give the lines that miss an inferred layout (or ``generic``) its leading fields where they have them:
@@ -630,6 +634,18 @@ def _mark_levels(mark: pd.Series) -> pd.Series:
 
 # Columns a level is read from where a format has none, in this order.
 _LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels, "mark": _mark_levels}
+
+
+def _read_component_levels(frame: pd.DataFrame) -> None:
+    """Read a component that is a level word alone as the line's level where it has none: a console's
+    "Error: Apply failed" under a ``<Component>: <Content>`` layout is an error, not a program named Error."""
+    if "component" not in frame or "level" not in frame:
+        return
+    components = frame["component"]
+    worded = components.str.fullmatch(LEVELS_RE).fillna(False).astype(bool) & frame["level"].isna()
+    if worded.any():
+        frame.loc[worded, "level"] = components[worded]
+        frame.loc[worded, "component"] = None
 
 
 def _scalar_text(value) -> str:
@@ -1187,7 +1203,8 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, 
     # Most messages must show a level near their start before a layout is looked for in them (a costly search).
     if len(messages) < _JSON_MESSAGES_MIN or not own and \
             sum(_LEVEL_NEAR_START.search(m[:_LEVEL_REACH]) is not None for m in messages) < min_share * len(messages):
-        return _with_opening_levels(fmt, messages)
+        components = frame["component"][matched] if "component" in frame else ()
+        return _with_opening_levels(fmt, messages, components)
     inner = _detect(messages, min_share, exclude, delimited=False)
     if inner.json_key is not None or "level" not in inner.columns and not (own and "timestamp" in inner.columns):
         return fmt
@@ -1205,11 +1222,14 @@ _OPENING_LEVEL = LogFormat(r"(?=(?:[^\w\s\[]{1,3}\x20?)?\[?<Level>[\]:])<Content
                            {"Level": rf"(?<=\[){LEVELS_RE}(?=\])|{LEVELS_RE}(?=: )"})
 
 
-def _with_opening_levels(fmt: LogFormat, messages: Sequence[str]) -> LogFormat:
+def _with_opening_levels(fmt: LogFormat, messages: Sequence[str], components: Sequence = ()) -> LogFormat:
     """``fmt`` reading the level that opens a message (:data:`_OPENING_LEVEL`) where its header has none and some
-    of ``messages`` open with one; else ``fmt``."""
-    if "level" in fmt.columns or fmt.delimiter is not None or fmt.json_key is not None or \
-            not any(_OPENING_LEVEL.parse(messages)[1]):
+    of ``messages`` open with one, or some of the lines' ``components`` are a level word alone (a level column
+    for :func:`_read_component_levels` to fill); else ``fmt``."""
+    if "level" in fmt.columns or fmt.delimiter is not None or fmt.json_key is not None:
+        return fmt
+    worded = any(isinstance(c, str) and re.fullmatch(LEVELS_RE, c) for c in components)
+    if not worded and not any(_OPENING_LEVEL.parse(messages)[1]):
         return fmt
     return replace(fmt, text_messages=_OPENING_LEVEL, name=f"{fmt.name}+{_OPENING_LEVEL.name}")
 

@@ -234,6 +234,21 @@ def test_a_console_line_that_opens_with_a_level_has_it_and_keeps_its_text():
         assert frame["content"].tolist()[20:] == out[20:]
 
 
+def test_a_component_that_is_a_level_word_alone_is_the_level_and_a_name_that_holds_one_stays_a_component():
+    # A tool's console under a <Component>: layout prints its failures as "Error: ...", not as a program's name.
+    lines = ["scheduler: job 17 queued", "worker: job 17 started", "Error: Apply failed", "worker: job 17 finished",
+             "scheduler: job 18 queued", "Warning: Value for undeclared variable", "worker: job 18 started",
+             "ErrorHandler: handled 3 errors", "error_reporter: sent report", "WARN-monitor: disk at 91%"]
+    frame = parse_lines([f"2024-03-11 10:00:{i:02d} {line}" for i, line in enumerate(lines)])
+    assert frame["component"].tolist()[2:] == [None, "worker", "scheduler", None, "worker", "ErrorHandler",
+                                               "error_reporter", "WARN-monitor"]
+    assert frame["level"].fillna("").tolist()[2:6] == ["Error", "", "", "Warning"] and frame["level"].isna().sum() == 8
+    assert frame["content"].tolist()[2] == "Apply failed" and frame["parsed"].all()
+    # A header's own level stays; its component is then the line's, whatever it reads.
+    frame, _ = LogFormat(r"<Level> <Component>: <Content>").parse(["INFO Error: retried", "WARN x: y"])
+    assert frame[["level", "component"]].values.tolist() == [["INFO", "Error"], ["WARN", "x"]]
+
+
 def test_a_syslog_priority_gives_the_level_and_a_byte_order_mark_opens_no_message():
     lines = ["<134>1 2026-12-01T10:00:03.875Z web-1 authd 928 - - \ufeffuser u46 logged in",
              "<10>1 2026-12-01T10:00:04Z web-1 authd 928 - - disk failure", "<7>1 2026-12-01T10:00:05Z a b 1 - - x"]
