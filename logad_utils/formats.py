@@ -1019,10 +1019,20 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     if best.name == "raw" and sample and all(line[:1].isspace() for line in sample):
         best = _after_padding(sample, min_share, exclude, delimited)
     if best.name == "raw":
-        return _with_opening_levels(best, sample)
+        return _with_opening_levels(_with_table_header(best, sample), sample)
     best = _with_padding(best, sample)
     best = _with_json_messages(best, sample)
     return best if best.json_messages else _with_text_messages(best, sample, min_share, exclude)
+
+
+def _with_table_header(fmt: LogFormat, sample: list[str]) -> LogFormat:
+    """``fmt`` reading each copy of a text table's header row that opens ``sample`` (:func:`layout.table_header`)
+    as no event, as a delimited file's column names (:attr:`LogFormat.preamble`): a table printed again repeats
+    it, and names are no event to count, nor a rare one."""
+    from .layout import table_header
+
+    header = table_header(sample)
+    return fmt if header is None else replace(fmt, preamble=(header,))
 
 
 # A writer's name and a bar at one column, as docker compose and process managers (overmind, foreman) put each

@@ -1580,6 +1580,30 @@ def infer_named_columns(lines: Sequence[str]) -> LogFormat | None:
     return _named_columns(lines, first, None, (first,)) if _NAMES_LINE.fullmatch(first.strip()) else None
 
 
+# A text table's header row, as ``kubectl get`` and ``docker ps`` print one: three names or more in capitals, a name's
+# words one space apart ("LAST SEEN"), names two or more; and where a column starts in it.
+_TABLE_NAME = r"[A-Z][A-Z0-9%/_.-]*(?: [A-Z][A-Z0-9%/_.-]*)*"
+_TABLE_HEADER = re.compile(rf"{_TABLE_NAME}(?: {{2,}}{_TABLE_NAME}){{2,}}")
+_TABLE_COLUMN = re.compile(r"(?:^|(?<=  ))\S")
+_ALIGNED_SHARE = 0.5
+
+
+def table_header(lines: Sequence[str]) -> str | None:
+    """The first line of ``lines`` where it heads a text table (:data:`_TABLE_HEADER`): the rows under it, most
+    of them, have a cell starting under each name; else None."""
+    header = next((line for line in lines if line.strip()), "")
+    if not _TABLE_HEADER.fullmatch(header.rstrip()):
+        return None
+    rows = [line for line in lines if line.strip() and line != header]
+    starts = [m.start() for m in _TABLE_COLUMN.finditer(header)]
+
+    def opens_cell(row: str, at: int) -> bool:
+        return at < len(row) and row[at] != " " and (at == 0 or row[at - 1] == " ")
+
+    aligned = all(sum(opens_cell(row, at) for row in rows) >= _ALIGNED_SHARE * len(rows) for at in starts)
+    return header if len(rows) >= _MIN_RECORDS and aligned else None
+
+
 def _named_columns(lines: Sequence[str], named: str, comment: str | None, preamble: tuple[str, ...]
                    ) -> LogFormat | None:
     """The format of cells named by ``named`` (names between spaces or tabs), when most data lines have as many

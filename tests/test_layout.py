@@ -405,6 +405,22 @@ def test_delimited_records_that_span_lines_keep_their_time_and_the_preamble_is_b
 
 
 
+def test_a_text_tables_header_row_and_its_repeats_are_no_event_where_the_rows_align_under_it():
+    # kubectl get events -A, run twice into one log: each run prints the column names again.
+    header = "NAMESPACE     LAST SEEN   TYPE      REASON      OBJECT            MESSAGE"
+    rows = ["default       2m          Normal    Scheduled   pod/web-7d4b9c    Successfully assigned default/web",
+            "kube-system   90s         Warning   BackOff     pod/coredns-5d    Back-off restarting failed container",
+            "default       30s         Normal    Killing     pod/web-7d4b9c    Stopping container web"]
+    frame = parse_lines([header, *rows, header, rows[0]])
+    assert frame["blank"].tolist() == [True, False, False, False, True, False]
+    assert frame["content"].tolist()[1:4] == rows and frame["line_no"].tolist() == [1, 2, 3, 4, 5, 6]
+    # Capitals whose words the rows do not start under, and df's mixed-case names, are lines like the others.
+    for lines in (["ALERT  DISK  FULL ON NODE-1", *(" ".join(r.split()) for r in rows)],
+                  ["Filesystem      Size  Used Avail Use% Mounted on", "/dev/sda1        50G   42G  5.5G  89% /",
+                   "tmpfs           3.9G     0  3.9G   0% /dev/shm", "/dev/sdb1       200G  120G   71G  63% /data"]):
+        assert not parse_lines(lines)["blank"].any()
+
+
 def test_a_header_that_ends_in_its_delimiter_names_the_columns_before_an_unnamed_last_one():
     # Event Viewer's "Save as CSV": the description column is unnamed, after a trailing comma.
     lines = ["Level,Date and Time,Source,Event ID,Task Category,"]
