@@ -641,9 +641,12 @@ def _read_component_levels(frame: pd.DataFrame) -> None:
     "Error: Apply failed" under a ``<Component>: <Content>`` layout is an error, not a program named Error."""
     if "component" not in frame or "level" not in frame:
         return
-    components = frame["component"]
-    worded = components.str.fullmatch(LEVELS_RE).fillna(False).astype(bool) & frame["level"].isna()
-    if worded.any():
+    missing = frame["level"].isna().to_numpy()
+    if not missing.any():  # the common case, a level on every line: no text to look at
+        return
+    components = frame["component"][missing]
+    worded = components.index[components.str.fullmatch(LEVELS_RE).fillna(False).astype(bool).to_numpy()]
+    if len(worded):
         frame.loc[worded, "level"] = components[worded]
         frame.loc[worded, "component"] = None
 
