@@ -829,15 +829,29 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
             head = [*context, *look]
             fields, matched = fmt.parse(head)
             blank, flags = _events(head, fields, matched, _blank(head), rule, fmt)
-            flags = flags[len(context):]
-            stop = np.flatnonzero(~flags & ~blank[len(context):])
-            checked = int(stop[0]) if len(stop) else len(flags)
+            checked = _carried(flags, blank, _writers(fmt, fields, matched), len(context))
             if checked < len(look) - _LOOK_AHEAD:
                 break
             if len(look) == len(lines):
                 return checked if final else None
         checked = min(checked, size)
     return checked
+
+
+def _carried(flags: np.ndarray, blank: np.ndarray, writers: np.ndarray | None, start: int) -> int:
+    """How many rows from ``start`` on continue an event begun before it: the leading continuations and the blank
+    rows after them, or with interleaved ``writers`` every row up to the last that continues its writer's event
+    from before ``start`` or from a row carried with it (other writers' lines fall between a trace's lines)."""
+    cut, last = start, {}  # each writer's row before
+    for i in range(start, len(flags)):
+        if not blank[i]:
+            writer = 0 if writers is None else writers[i]
+            if flags[i] and last.get(writer, -1) < cut:
+                cut = i + 1
+            last[writer] = i
+    while cut < len(flags) and blank[cut]:  # blank rows end no event: they go with the one before them
+        cut += 1
+    return cut - start
 
 
 def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline, cut: list[int] | None = None

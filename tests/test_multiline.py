@@ -380,6 +380,22 @@ def test_a_trace_among_other_services_lines_is_one_event_of_its_service():
         assert (api["event_line_no"] == api["line_no"]).all() and api["event"].isna().all()
 
 
+@pytest.mark.parametrize("chunk_lines", [5, 64, 66])
+def test_a_trace_among_other_services_lines_stays_one_event_across_a_chunk_edge(tmp_path, chunk_lines):
+    # docker compose logs: web-1's trace, api-1's lines between its lines, read in chunks that end inside it: the
+    # chunk before carries every line up to the trace's last, as the whole file read at once groups them.
+    lines = [line for i in range(30) for line in (f"api-1  | 2024/03/11 09:14:{i:02d} GET /items/{i} 200",
+                                                  f"web-1  | 2024-03-11 09:14:{i:02d},331 INFO [main] c.e.Api: ok")]
+    trace = ["web-1  | 2024-03-11 09:14:40,331 ERROR [main] c.e.Api: order failed"] + [f"web-1  | {t}" for t in JAVA]
+    for k, line in enumerate(trace):
+        lines += [line, f"api-1  | 2024/03/11 09:14:40 GET /items/{k} 200"]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
+    whole = parse_lines(lines)
+    assert frame["event_line_no"].tolist() == whole["event_line_no"].tolist()
+    web = frame[frame["component"] == "web-1"].iloc[30:]
+    assert (web["event_line_no"] == 61).all() and (web["level"] == "ERROR").all()
+
+
 @pytest.mark.parametrize("chunk_lines", [2, 200_000])
 def test_a_crash_under_a_runtime_header_is_no_part_of_another_write(tmp_path, chunk_lines):
     # A crash's traceback on stderr under the request line logged on stdout ten minutes before it is an event of
