@@ -105,6 +105,11 @@ def test_sparse_input_is_only_densified_one_batch_at_a_time(monkeypatch):
     assert len(SparseBatches(rows, None, batch_size=8, min_batches=20)) == 20
     x, y = next(SparseBatches(rows.toarray(), None, batch_size=8).dataset().as_numpy_iterator())
     np.testing.assert_array_equal(x, rows[:8].toarray())
+    # A cell stored twice is summed, as toarray does, and the caller's matrix is left as it was.
+    doubled = sparse.csr_matrix((np.float32([1, 2, 3]), [2, 2, 0], [0, 2, 3]), shape=(2, 4))
+    x, _ = next(SparseBatches(doubled, None, batch_size=2).dataset().as_numpy_iterator())
+    np.testing.assert_array_equal(x, [[0, 0, 3, 0], [3, 0, 0, 0]])
+    assert doubled.nnz == 3
 
     # Whole fit + score: scoring makes no dense block beyond its batch either (training's are built above).
     shapes = []
