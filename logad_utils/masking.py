@@ -178,7 +178,17 @@ _URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\++(?![\"'`]))"
 # as words: a 5xx answer is another event than a 2xx one.
 CLASS_TOKENS = ("<HTTPINFO>", "<HTTPOK>", "<HTTPREDIRECT>", "<HTTPCLIENTERR>", "<HTTPSERVERERR>")
 
+# A key that starts an item of a list whose items a ";" or "|" with spaces on both sides separates (sudo's
+# "USER=root ; COMMAND=/bin/ls -l"); prose glues its ";" to the word before ("took 5 ms; time=1m2s room 2h3").
+# One fixed-width look-behind per key length, as Python's look-behinds have one width.
+_LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
+
 DEFAULT_RULES: tuple[MaskRule, ...] = (
+    # First, before the rules that would take its first word: in a list of key=value items that a spaced ";" or
+    # "|" separates, a value with spaces runs to the next separator or the end (a command with its arguments), unless
+    # a word of it starts another key=value (a list separated by spaces after all).
+    MaskRule("kv_listed", rf"(?<==){_LISTED_KEY}[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
+             r"(?=\s*+(?:[;|]|$))", "<VAL>"),
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.

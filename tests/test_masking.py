@@ -463,3 +463,18 @@ def test_a_uuid_cut_after_its_first_groups_is_one_id():
     # Before "-" and a digit the groups start a value of their own: a date after the id stays a date.
     assert M.mask("trace 3f2a1b9c-2024-01-01 and 3f2a1b9c8d-2024-01-01T10:00:00") == \
         "trace <HEX>-<DATETIME> and <HEX>-<DATETIME>"
+
+
+def test_a_value_in_a_list_separated_by_semicolons_runs_to_the_next_separator():
+    # sudo's audit line: the command with its arguments is one value, whatever the command.
+    assert M.mask("alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt install -y nginx") == \
+        "alice : TTY=<VAL> ; PWD=<PATH> ; USER=root ; COMMAND=<VAL>"
+    assert M.mask("a=1 | msg=disk is full | code=5") == "a=<NUM> | msg=<VAL> | code=<NUM>"
+    # A word that starts another key=value ends no value: the items are separated by spaces after all.
+    assert M.mask("auth failure ; logname=bob uid=0 rhost=10.0.0.5") == \
+        "auth failure ; logname=bob uid=<NUM> rhost=<IP>"
+    # A ";" glued to the word before ends a sentence, not an item.
+    assert M.mask("took 5 ms; time=2s room 2h3") == "took <DURATION> ms; time=<DURATION>s room 2h3"
+    # A value with no space, and one outside such a list, keep their types.
+    assert M.mask("x ; COMMAND=/bin/bash") == "x ; COMMAND=<PATH>"
+    assert M.mask("COMMAND=/usr/bin/apt install") == "COMMAND=<PATH> install"

@@ -1195,3 +1195,11 @@ def test_a_records_subject_set_apart_by_a_colon_is_a_parameter():
                 for i, (u, c) in enumerate((u, c) for u in users for c in ("systemctl", "journalctl"))] * 3
     templates = LogTemplateMiner().fit(messages).templates_["template"].tolist()
     assert not any(t.startswith(tuple(users)) for t in templates), templates
+
+
+def test_sudo_commands_with_any_arguments_share_one_template():
+    lines = [f"{u} : TTY=pts/{i} ; PWD=/home/{u} ; USER=root ; COMMAND={c}"
+             for i, (u, c) in enumerate([("alice", "/usr/bin/apt install -y nginx"), ("bob", "/bin/bash"),
+                                         ("carol", "/usr/bin/systemctl restart nginx"), ("dave", "/bin/ls -l /root"),
+                                         ("erin", "/usr/bin/tail -n 200 /var/log/syslog")])]
+    assert len(set(LogTemplateMiner().fit_transform(lines))) == 1
