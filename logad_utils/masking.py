@@ -327,6 +327,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
     MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?(?:" + _GROUPED
              + r"|\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+)" + _END, "<NUM>", False),
+    # A name glued before an address by "@" or "/" names who or what connects from there: a user (alice@10.0.0.5),
+    # a database and its user (billing/billing_rw@10.0.4.58:56465), a VPN client (alice/203.0.113.7:49542). After
+    # the typed rules, so that a name with a digit keeps its type (Java's host/address, msra-sa-41/10.0.0.1).
+    MaskRule("addr_owner", rf"(?<![\w.\-/@$:])[A-Za-z_][\w.\-]*+(?:/[\w.\-]++)?(?<=\w)"
+             rf"(?=[@/](?:{_V4}(?!\w|\.\w)|\[?{_V6}(?![\w.])))", "<VAL>", False),
     # Last: a key=value value that no typed rule claimed, unless a plain word or words joined by _ or -
     # (order_created, eu-west: a mode; an instance has a digit), or a quote escaped inside a quoted text
     # (query="{app=\"api\"}": the value is inside the escaped quotes).

@@ -18,7 +18,8 @@ M = Masker()
     ("listening on [::1]:443 and fe80::1ff:fe23:4567:890a", "listening on <IP> and <IP>"),
     # A colon that ends the token ends the address, as after a host.
     ("AS_REQ 2001:db8:c792:14::f8f: ISSUE and fe80::1:", "AS_REQ <IP>: ISSUE and <IP>:"),
-    ("Received from /10.251.43.21:50010 via host/10.0.0.2", "Received from <IP>:<NUM> via host/<IP>"),
+    # Java's host/address: the host's name goes with its address (see addr_owner).
+    ("Received from /10.251.43.21:50010 via host/10.0.0.2", "Received from <IP>:<NUM> via <VAL>/<IP>"),
     ("Deleting block blk_-1608999687919862906 file", "Deleting block <ID> file"),
     ("state 0x1f and 0xDEADbeef", "state <HEX> and <HEX>"),
     ("iar 003a90fc dear 0244c1dc", "iar <HEX> dear <HEX>"),
@@ -478,3 +479,16 @@ def test_a_value_in_a_list_separated_by_semicolons_runs_to_the_next_separator():
     # A value with no space, and one outside such a list, keep their types.
     assert M.mask("x ; COMMAND=/bin/bash") == "x ; COMMAND=<PATH>"
     assert M.mask("COMMAND=/usr/bin/apt install") == "COMMAND=<PATH> install"
+
+
+def test_a_name_glued_before_an_address_is_a_variable():
+    # Who connects from an address: a user, a database and its user, a VPN client; one form whoever it is.
+    assert set(M.mask_many(["billing/billing_rw@10.0.4.58:56465 login", "shop/app@10.0.4.59:50001 login"])) == \
+        {"<VAL>@<IP>:<NUM> login"}
+    assert M.mask("ssh alice@10.0.0.5, bob/203.0.113.7:49542 carol@[2001:db8::5]") == \
+        "ssh <VAL>@<IP>, <VAL>/<IP>:<NUM> <VAL>@<IP>"
+    # A name with a digit keeps its type; an e-mail address, a URL and a name glued to "$" or "-" stay as they were.
+    assert M.mask("from msra-sa-41/10.0.0.1:9000 to bob@example.com spark://Scheduler@10.0.0.1:4098") == \
+        "from <ID>/<IP>:<NUM> to <EMAIL> spark://<URL>"
+    assert M.mask("Started Http$Connector@0.0.0.0:80 [LearnerHandler-/10.0.0.2:52225]") == \
+        "Started Http$Connector@<IP>:<NUM> [LearnerHandler-/<IP>:<NUM>]"

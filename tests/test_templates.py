@@ -1203,3 +1203,11 @@ def test_sudo_commands_with_any_arguments_share_one_template():
                                          ("carol", "/usr/bin/systemctl restart nginx"), ("dave", "/bin/ls -l /root"),
                                          ("erin", "/usr/bin/tail -n 200 /var/log/syslog")])]
     assert len(set(LogTemplateMiner().fit_transform(lines))) == 1
+
+
+def test_connections_of_different_users_share_one_template():
+    # PgBouncer's db/user@host:port and OpenVPN's client/host:port: the user is a parameter, not a word.
+    lines = [f"{d}/{u}@10.0.4.{i}:5{i}465 closing because: client close request"
+             for i, (d, u) in enumerate([("billing", "billing_rw"), ("shop", "app"), ("auth", "keycloak")])]
+    lines += [f"{u}/203.0.113.{i}:4954{i} SIGTERM[soft,remote-exit] received" for i, u in enumerate(["bob", "carol"])]
+    assert LogTemplateMiner().fit_transform(lines).tolist() == [0, 0, 0, 1, 1]
