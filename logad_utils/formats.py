@@ -636,6 +636,14 @@ def _mark_levels(mark: pd.Series) -> pd.Series:
 _LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels, "mark": _mark_levels}
 
 
+_LEVEL_WORD = re.compile(LEVELS_RE)
+
+
+def _is_level_word(text: str) -> bool:
+    """Whether ``text`` is a level word and nothing else (``Error``, ``WARN``)."""
+    return _LEVEL_WORD.fullmatch(text) is not None
+
+
 def _read_component_levels(frame: pd.DataFrame) -> None:
     """Read a component that is a level word alone as the line's level where it has none: a console's
     "Error: Apply failed" under a ``<Component>: <Content>`` layout is an error, not a program named Error."""
@@ -1058,7 +1066,7 @@ def _writers_format(sample: list[str], min_share: float, exclude: Sequence[str])
     column = Counter(bar for _, bar, _ in found).most_common(1)[0][1]
     # A writer writes lines, two or more on average: names that each open one line are a table's rows.
     if not 2 <= len(names) <= _MAX_WRITERS or column < _WRITER_SHARE * len(found) or len(found) < 2 * len(names) \
-            or any(re.fullmatch(LEVELS_RE, name) for name in names):
+            or any(map(_is_level_word, names)):
         return None
     writers = []
     for name in names:
@@ -1241,7 +1249,7 @@ def _with_opening_levels(fmt: LogFormat, messages: Sequence[str], components: Se
     for :func:`_read_component_levels` to fill); else ``fmt``."""
     if "level" in fmt.columns or fmt.delimiter is not None or fmt.json_key is not None:
         return fmt
-    worded = any(isinstance(c, str) and re.fullmatch(LEVELS_RE, c) for c in components)
+    worded = any(isinstance(c, str) and _is_level_word(c) for c in components)
     if not worded and not any(_OPENING_LEVEL.parse(messages)[1]):
         return fmt
     return replace(fmt, text_messages=_OPENING_LEVEL, name=f"{fmt.name}+{_OPENING_LEVEL.name}")

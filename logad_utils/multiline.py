@@ -635,8 +635,9 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
             mine = writers == writer
             head[mine] = np.maximum.accumulate(head[mine])
     rows = np.flatnonzero(flags & ~blank & ~starts & (head >= 0))
-    # An event's rows in turn, each event's together: interleaved writers' events take turns in the file.
-    rows = rows[np.argsort(head[rows], kind="stable")]
+    if writers is not None:
+        # An event's rows in turn, each event's together: interleaved writers' events take turns in the file.
+        rows = rows[np.argsort(head[rows], kind="stable")]
     heads = head[rows]
     event_line_no = line_no.copy()
     event_line_no[rows] = line_no[heads]

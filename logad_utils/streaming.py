@@ -31,7 +31,7 @@ from typing import IO, Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import ARROW_THREADS, atomic_path, parquet_options
+from .atomic import arrow_table, atomic_path, parquet_options
 from .formats import PRESETS
 from .io import NAT, LogInputError, ReadReport, iter_log_chunks, rotation_stem, timestamps_ns
 from .masking import Masker
@@ -335,7 +335,7 @@ class TableWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False, nthreads=ARROW_THREADS)
+            table = arrow_table(frame, self._schema)
             if self._writer is None:
                 # A column empty in the first chunk (a field of a later file's format) holds text.
                 self._schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
@@ -414,7 +414,7 @@ class KeptLines:
             if "timestamp" in chunk:
                 chunk = chunk.assign(timestamp=timestamps_ns(chunk["timestamp"]).view("datetime64[ns]"))
             options = pa.ipc.IpcWriteOptions(compression="lz4")
-        table = pa.Table.from_pandas(chunk, preserve_index=False, nthreads=ARROW_THREADS)
+        table = arrow_table(chunk)
         start = self.file.tell()
         with pa.ipc.new_stream(self.file, table.schema, options=options) as writer:
             writer.write_table(table)

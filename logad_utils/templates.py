@@ -340,13 +340,10 @@ class _Tokens:
             sk = None  # a class of values (an HTTP status' class) is a word of the event
         elif "<" in token and _PLACEHOLDER.search(token):
             sk: str | None = _PLACEHOLDER.sub("", token)
-        elif self.digits_are_vars and any(c.isdigit() for c in _field_parts(token)[1]):
-            # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
-            # far more often than they name another event. A field's key is a name, whatever its digits (a0="ls").
-            key, value = _field_parts(token)
-            sk = key + _CORE.sub("", value, count=1)
         else:
-            sk = None
+            # Left over by masking (ssh2, test9, V1R1.rts): such tokens vary
+            # far more often than they name another event.
+            sk = self._digit_core(token, "")
         self._skeleton[token] = sk
         return sk
 
@@ -402,9 +399,14 @@ class _Tokens:
             return None
         if "<" in token and _PLACEHOLDER.search(token):
             return _PLACEHOLDER.sub(WILDCARD, token)
+        return self._digit_core(token, WILDCARD)
+
+    def _digit_core(self, token: str, by: str) -> str | None:
+        """``token`` with the core of its value that holds digits replaced ``by`` (with ``digits_are_vars``), or
+        None where its value has no digit. A field's key is a name, whatever its digits (a0="ls")."""
         key, value = _field_parts(token)
         if self.digits_are_vars and any(c.isdigit() for c in value):
-            return key + _CORE.sub(WILDCARD, value, count=1)
+            return key + _CORE.sub(by, value, count=1)
         return None
 
     def generalise(self, a: str, b: str) -> str:

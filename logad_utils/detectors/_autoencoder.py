@@ -231,7 +231,7 @@ class SparseBatches:
         return batches.map(batch).apply(tf.data.experimental.assert_cardinality(int(epochs) * len(self))).prefetch(2)
 
     def _tf_rows(self):
-        """A TensorFlow function: row ids (b,) int64 -> those rows dense (b, d) float32."""
+        """A TensorFlow function: row ids (b,) int32 -> those rows dense (b, d) float32."""
         import tensorflow as tf
 
         if not sparse.issparse(self.matrix):
