@@ -151,6 +151,8 @@ _UNIT_TYPES = r"(?:service|socket|target|slice|mount|automount|timer|path|scope|
 _GROUPED = r"(?<!\d,)(?!0)\d{1,3}+(?:,\d{3}(?!\d))++(?:\.\d++)?+(?![.,]\d)"
 _UNSIGNED = rf"(?:{_GROUPED}|\d++(?:\.\d++)?+)"
 _NUMBER = rf"[-+]?{_UNSIGNED}"
+# One part of a version: letters and digits, dotted (2.36, deb12u10, rc.1).
+_VERSION_PART = r"[A-Za-z0-9]*+(?:\.[A-Za-z0-9]++)*+"
 _UNIT_SIZE = r"(?:[KMGTPE]i?B|[KMGTPE]|kB|[kKmMgG]b|B)"
 _UNIT_TIME = (
     r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?"
@@ -323,6 +325,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (HTTP/1.1) keep sharing a digit-canonical form (see _DigitForms).
     *(MaskRule(f"http_{d}xx", rf"(?<=\" )(?:(?<=HTTP/\d\.\d\" )|(?<=HTTP/\d\" )){d}\d\d" + _END, token, False)
       for d, token in zip("12345", CLASS_TOKENS)),
+    # A package version with a revision or build glued on by "+" or "~" (Debian's 2.36-9+deb12u10, 252.38-1~deb12u1
+    # and 1:2.3-4+b1, semver's 1.0.0-rc.1+build.5): one number, whatever its suffixes spell; without a "+" or "~"
+    # it is left to the number rule (1.2-3 stays <NUM>-<NUM>). Not inside a clock or a zone (09:14:02+0000).
+    MaskRule("version", r"(?<![\w.+~:\-])(?=[\w.:\-]*+[+~][A-Za-z0-9])(?:\d++:)?\d" + _VERSION_PART
+             + r"(?:[\-+~]++" + _VERSION_PART + r")*+(?![\w+~\-]|[.:]\w)", "<NUM>", False),
     # Numbers, with dotted versions (1.2.3, v2.0.1), exponents (1.5e-05) and thousands (1,024.5) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).
     MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?[-+]?(?:" + _GROUPED

@@ -113,6 +113,18 @@ def test_a_file_name_is_a_path_with_or_without_directories_and_hosts_classes_ver
         "as application/json or image/svg+xml via k8s.io/api/core/v1.Pod"
 
 
+def test_a_package_version_with_a_revision_or_build_is_one_number_not_a_clock_or_a_sum_of_parts():
+    # A package manager's log names thousands of versions: their suffixes must not make a template each.
+    assert M.mask("status installed libc-bin:amd64 2.36-9+deb12u10") == "status installed libc-bin:amd64 <NUM>"
+    assert M.mask("upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1") == \
+        "upgrade libsystemd0:amd64 <NUM> <NUM>"
+    assert M.mask("x 1.2+nmu1, 2.1+dfsg+~1.3-1 2025b-0+deb12u1 1:2.3-4+b1 v 1.0.0-rc.1+build.5.") == \
+        "x <NUM>, <NUM> <NUM> <NUM> v <NUM>."
+    # Without "+" or "~" a version keeps its parts; a clock with a zone stays a time.
+    assert M.mask("upgrade x 252.36-1 at 09:14:02+0000 or 14:02:03.123+02:00") == \
+        "upgrade x <NUM>-<NUM> at <DATETIME> or <DATETIME>"
+
+
 def test_numbers_only_as_whole_tokens():
     assert M.mask("abc123 123abc a_1 x1.5") == "abc123 123abc <ID> x1.5"
     assert M.mask("error 42, code=7;") == "error <NUM>, code=<NUM>;"
