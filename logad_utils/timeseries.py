@@ -1173,7 +1173,8 @@ class _ShiftTest:
                 disp, dof = _two_level_dispersion(y[:, j], w[:, j], split)
                 logp = float(f_dist.logsf(lr[i, j] / disp, 1, dof)) if dof > 0 else 0.0
             else:
-                steady = _steady(y[:split, j], w[:split, j], phi[j]) and _steady(y[split:, j], w[split:, j], phi[j])
+                steady = (_steady(y[:split, j], w[:split, j], phi[j]) and _steady(y[split:, j], w[split:, j], phi[j])
+                          and _spread(y[:, j], split))
                 logp = _chi2_1_logsf(lr[i, j] / phi[j]) if steady else 0.0
             if logp < self.log_cut:
                 out.append(("shift", int(j), int(self.splits[i]), b, -logp / np.log(10),
@@ -1209,6 +1210,14 @@ def _steady(y: np.ndarray, w: np.ndarray, phi: float) -> bool:
     e = y.sum() / w.sum() * w
     x2 = float(np.minimum((y - e) ** 2 / np.maximum(e, 1e-12) / phi, 16.0).sum())
     return bool(chi2.sf(x2, len(y) - 1) > STEADY_P)
+
+
+def _spread(y: np.ndarray, split: int) -> bool:
+    """Whether counts y (b,) hold lines further apart than the longest burst window on each side of ``split``: lines
+    all within one window (a nightly job's run, seen once a side in a log of under two days) are a burst, no level."""
+    lined = np.flatnonzero(y > 0)
+    sides = (lined[lined < split], lined[lined >= split])
+    return all(len(side) > 0 and side[-1] - side[0] >= max(SCALES) for side in sides)
 
 
 def _shift_splits(counts: TemplateCounts, slots: int) -> np.ndarray:

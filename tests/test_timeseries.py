@@ -644,6 +644,16 @@ def test_a_nightly_job_seen_twice_in_a_short_log_is_routine(hours):
     assert "burst" not in kinds(find_trends(frame_of(events)), "config reload")
 
 
+@pytest.mark.parametrize("hours", [30, 47])
+def test_a_nightly_job_seen_twice_in_a_short_log_is_no_shift(hours):
+    # 40 lines in 20 s from 02:00 each night: split after the first run, each side held one run, a "level" of 40
+    # lines in two hours before and 40 in a day after, and the job was reported as its rate falling for good.
+    rng = np.random.default_rng(0)
+    events = _steady_events(rng, hours * 3600.0)
+    events += [(t, 4) for d in range(2) for t in d * DAY + 7200 + rng.uniform(0, 20, 40)]
+    assert "shift" not in kinds(find_trends(frame_of(events)))
+
+
 def test_bursts_a_day_apart_but_off_the_hour_are_no_routine():
     from logad_utils.timeseries import _without_routine_alerts
 
