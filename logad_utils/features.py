@@ -442,7 +442,8 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     at least ``min_cover`` of the file's time range, and they fill at least
     ``min_fill`` of the beats in that span: a daily or hourly routine, not a
     burst of repeats or a fault that shows at every poll during a few
-    outages.
+    outages. A key whose times fail but clump into runs (a nightly job's
+    lines, seconds apart) is tested on the first time of each run.
 
     A frequent key, of at least 2 · ``keep`` distinct times, is read from
     its ``keep`` earliest and ``keep`` latest: each end must be on a grid
@@ -474,7 +475,7 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     seconds, codes, weights = seconds[order], codes[order], weights[order]
     del order
     bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-    levels = np.asarray(tolerances, dtype=float)
+    beat = _BeatTest(min_count, min_cover * span, min_fill, np.asarray(tolerances, dtype=float), resolution, alpha)
     out = set()
     for lo, hi in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(codes)]])):
         t = seconds[lo:hi]
@@ -486,14 +487,49 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
             if lines is not None and names is None:
                 at = np.add.reduceat(weights[lo:hi], first)
                 count = lines[codes[lo]] * 2 * keep / (at[:keep].sum() + at[-keep:].sum())
-        if count < min_count or t[-1] - t[0] < min_cover * span:
-            continue
-        periods = [float(np.median(np.diff(b))) for b in blocks]
-        if min(periods) <= 0 or count < min_fill * ((t[-1] - t[0]) / max(periods) + 1):
-            continue
-        if all(_on_beat(b, p, levels, resolution, alpha) for b, p in zip(blocks, periods)):
+        # A job that writes several lines a run recurs as its runs: their starts are tested when its own times fail.
+        if beat.passes(blocks, count) or (len(blocks) == 1 and beat.passes([starts := _run_starts(t)], len(starts))):
             out.add(codes[lo] if names is None else names[codes[lo]])
     return out
+
+
+@dataclass(frozen=True)
+class _BeatTest:
+    """:func:`periodic_keys`' test of one key's distinct times: enough of them (``min_count``) over ``cover``
+    seconds, filling ``min_fill`` of the beats, near one grid (:func:`_on_beat`)."""
+
+    min_count: int
+    cover: float
+    min_fill: float
+    levels: np.ndarray
+    resolution: float
+    alpha: float
+
+    def passes(self, blocks: list[np.ndarray], count: float) -> bool:
+        """Whether times in ``blocks`` (each (c,) sorted, one grid each) of ``count`` distinct times recur."""
+        if count < self.min_count or blocks[-1][-1] - blocks[0][0] < self.cover:
+            return False
+        first, last = blocks[0][0], blocks[-1][-1]
+        periods = [float(np.median(np.diff(b))) for b in blocks]
+        if min(periods) <= 0 or count < self.min_fill * ((last - first) / max(periods) + 1):
+            return False
+        return all(_on_beat(b, p, self.levels, self.resolution, self.alpha) for b, p in zip(blocks, periods))
+
+
+def _run_starts(t: np.ndarray) -> np.ndarray:
+    """The first of each run of sorted distinct times (c,): runs part where a gap exceeds the geometric mean of
+    the median and the longest gap, so a nightly job's lines seconds apart are one run a night. Empty unless the
+    runs hold two times or more on average, none lasts a tenth of the shortest time between runs (times that do
+    not clump have no runs to test) and none holds more than twice the median run's times (a routine's bursts of
+    its own lines are no routine)."""
+    gaps = np.diff(t)
+    if len(gaps) < 3:
+        return t[:0]
+    first = np.flatnonzero(np.concatenate([[True], gaps > np.sqrt(np.median(gaps) * gaps.max())]))
+    last = np.append(first[1:], len(t)) - 1
+    sizes, lasting = last - first + 1, t[last] - t[first]
+    clumped = len(first) > 1 and 2 * len(first) <= len(t) and lasting.max() <= 0.1 * np.diff(t[first]).min()
+    return t[first] if clumped and sizes.max() <= 2 * np.median(sizes) else t[:0]
 
 
 def _on_beat(t: np.ndarray, period: float, levels: np.ndarray, resolution: float, alpha: float) -> bool:

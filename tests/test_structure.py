@@ -90,6 +90,20 @@ def test_three_nights_on_the_second_are_routine_but_three_loose_ones_are_not():
     assert periodic_keys(np.array(["cron"] * 3 + ["edge"]), minutes) == set()
 
 
+def test_a_job_that_writes_a_run_of_lines_each_night_is_routine_but_random_runs_are_not():
+    start = pd.Timestamp("2026-01-01")
+    rng = np.random.default_rng(5)
+    # 40 lines half a second apart from 02:00 and a few seconds each night: the nights recur, the lines do not.
+    job = [start + pd.Timedelta(days=d, hours=2, seconds=int(s)) + pd.Timedelta(milliseconds=500 * i)
+           for d, s in zip(range(3), [2, 3, 14]) for i in range(40)]
+    # Runs of 40 lines at random times of the same three days.
+    runs = [start + pd.Timedelta(seconds=int(s)) + pd.Timedelta(milliseconds=500 * i)
+            for s in rng.integers(0, 3 * 86400, 3) for i in range(40)]
+    ends = [start, start + pd.Timedelta(days=3)]
+    keys = np.array(["job"] * 120 + ["runs"] * 120 + ["edge"] * 2, dtype=object)
+    assert periodic_keys(keys, pd.Series(job + runs + ends)) == {"job"}
+
+
 def _periodic(keys, times, lines, weights=None, step=None, keep=100) -> set:
     return periodic_keys(np.asarray(keys, dtype=np.int32), pd.Series(np.asarray(times).view("datetime64[ns]")),
                          lines=np.asarray(lines), weights=weights, step=step, keep=keep)
