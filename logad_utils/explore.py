@@ -222,7 +222,8 @@ class ExploreModel:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {filters.verdict!r}")
         try:
             pattern = re.compile(filters.template) if filters.template else None
-        except re.error as exc:
+        # a repeat count past C's range or deep nesting fails outside re.error, and is as much a typing slip
+        except (re.error, OverflowError, RecursionError) as exc:
             raise ValueError(f"template filter {filters.template!r} is not a valid regex: {exc}") from None
         lines = self.lines
         keep = np.ones(len(lines), dtype=bool)

@@ -157,6 +157,18 @@ def test_picked_patterns_stay_highlighted_through_filter_changes():
     assert view.model.summary().n_lines == 0
 
 
+def test_a_regex_python_cannot_build_is_a_message_in_the_widget():
+    pytest.importorskip("jscatter")
+    frame, scores, flagged = log_frame()
+    view = ExploreView(ExploreModel(frame, vectors_for(frame), scores, flagged))
+    # a repeat count past C's range (OverflowError) and deep nesting (RecursionError), not re.error
+    for typed in ("a{99999999999}", "(" * 2000 + ")" * 2000):
+        view.template.value = typed
+        assert "not a valid regex" in view.message.value and view.model.filters.template == ""
+        with pytest.raises(ValueError, match="not a valid regex"):
+            view.model.set_filters(template=typed)
+
+
 def test_map_selection_by_point_ids(model):
     heartbeat = int(np.flatnonzero(model.points["message"].str.startswith("Heartbeat"))[0])
     model.select_points([heartbeat])
