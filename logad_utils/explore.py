@@ -460,6 +460,9 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
         viz.plot_timeline(selected, selected["flagged"].to_numpy(), bins=30, ax=axes[1],
                           title=f"{model.selection_label}: {len(selected):,} lines")
         axes[1].tick_params(axis="x", labelrotation=30)
+    else:  # a bare 0..1 frame said nothing: say why there is no line to draw
+        viz._said(axes[1], "the filters hide every selected line" if len(model.selection) else "nothing is selected",
+                  model.selection_label or "selection")
     fig.tight_layout()
     display(fig)
     plt.close(fig)

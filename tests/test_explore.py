@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from conftest import chromium_command
-from logad_utils.explore import ExploreModel, ExploreView, explore, is_static, layout_points
+from logad_utils.explore import ExploreModel, ExploreView, explore, is_static, layout_points, show_static
 
 
 def log_frame():
@@ -241,6 +241,16 @@ def test_the_static_map_gives_each_drawn_category_a_colour_of_its_own(monkeypatc
     colours = {tuple(np.round(c.get_facecolor()[0], 3)) for c in figure.axes[0].collections
                if len(c.get_facecolor()) and c.get_label() != "selected"}
     assert len(colours) == len([c for c in figure.axes[0].collections if c.get_label() != "selected"]) <= 20
+
+
+def test_the_static_view_says_why_its_lines_panel_is_empty(monkeypatch, model):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    show_static(model.select_points([], "nothing picked"))
+    model.select_templates([1]).set_filters(verdict="flagged")  # template 1 has no flagged line
+    show_static(model)
+    said = [[t.get_text() for t in item.axes[1].texts] for item in shown if hasattr(item, "savefig")]
+    assert said == [["nothing is selected"], ["the filters hide every selected line"]]
 
 
 def test_widgets_link_map_table_and_filters(model):
