@@ -232,6 +232,8 @@ class ExploreModel:
         start, end = _time_bound(filters.start, end=False), _time_bound(filters.end, end=True)
         if (start is not None or end is not None) and lines["timestamp"].isna().all():
             raise ValueError("these lines have no times: a time filter would hide every line")
+        if start is not None and end is not None and start > end:  # swapped bounds hid every line, unsaid
+            raise ValueError(f"start {filters.start!r} is after end {filters.end!r}: no line could pass")
         if start is not None:
             keep &= (lines["timestamp"] >= start).to_numpy()
         if end is not None:

@@ -118,6 +118,9 @@ def test_filters_narrow_table_selection_and_map(model):
     assert model.pattern_table()["lines"].sum() == 18
     with pytest.raises(ValueError, match="start 'soon' is no time"):
         model.set_filters(start="soon")
+    with pytest.raises(ValueError, match="is after end"):  # swapped bounds: a message, not an empty view
+        model.set_filters(start="2024-05-02", end="2024-05-01")
+    assert model.filters.start == pd.Timestamp("2024-05-01 02:05", tz="Europe/Paris")
 
 
 def test_time_bounds_with_a_zone_blank_or_on_lines_without_times(model):
