@@ -516,7 +516,8 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             regex += re.sub(r" +", r"\\s+", part)
     try:
         return re.compile(f"^{regex}$", re.DOTALL)
-    except re.error as exc:
+    # a repeat count past C's range or deep nesting fails outside re.error: the same typing slip
+    except (re.error, OverflowError, RecursionError) as exc:
         raise FormatError(f"format {pattern!r} is not a valid pattern: {exc}") from None
 
 

@@ -31,7 +31,8 @@ def test_optional_group_does_not_shift_fields():
     assert frame["content"].tolist() == ["auth failure", "Linux version"]
 
 
-@pytest.mark.parametrize("bad", ["<Date> <Time> <Level>", "<Content> <Content>", "<Level> (<Content>"])
+@pytest.mark.parametrize("bad", ["<Date> <Time> <Level>", "<Content> <Content>", "<Level> (<Content>",
+                                 "x{99999999999} <Content>", "(" * 1500 + "<Content>" + ")" * 1500])
 def test_unusable_format_strings_are_errors(bad):
     with pytest.raises(FormatError):
         LogFormat(bad)
