@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .features import frame_documents, unique_documents
+from .formats import REGEX_ERRORS
 from .projector import _bucket_top, _choose_points
 from .report import _clip
 from .templates import _PLACEHOLDER
@@ -222,8 +223,7 @@ class ExploreModel:
             raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {filters.verdict!r}")
         try:
             pattern = re.compile(filters.template) if filters.template else None
-        # a repeat count past C's range or deep nesting fails outside re.error, and is as much a typing slip
-        except (re.error, OverflowError, RecursionError) as exc:
+        except REGEX_ERRORS as exc:
             raise ValueError(f"template filter {filters.template!r} is not a valid regex: {exc}") from None
         lines = self.lines
         keep = np.ones(len(lines), dtype=bool)

@@ -89,6 +89,9 @@ SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOT
             "CATCHABLE FATAL ERROR": 2}
 # Other names of a status: Traefik's DownstreamStatus, a proxy's upstream_status, an app's responseCode.
 _STATUS_NAME = re.compile(r"(?:status|status_?code|response_?code)$", re.IGNORECASE)
+# What compiling a pattern a user wrote raises: a repeat count past C's range or deep nesting fails outside re.error,
+# and is as much a typing slip.
+REGEX_ERRORS = (re.error, OverflowError, RecursionError)
 
 
 def is_status_key(key) -> bool:
@@ -516,8 +519,7 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             regex += re.sub(r" +", r"\\s+", part)
     try:
         return re.compile(f"^{regex}$", re.DOTALL)
-    # a repeat count past C's range or deep nesting fails outside re.error: the same typing slip
-    except (re.error, OverflowError, RecursionError) as exc:
+    except REGEX_ERRORS as exc:
         raise FormatError(f"format {pattern!r} is not a valid pattern: {exc}") from None
 
 

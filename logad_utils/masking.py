@@ -45,7 +45,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .formats import LEVELS_RE
+from .formats import LEVELS_RE, REGEX_ERRORS
 
 try:  # Python >= 3.11
     from re import _constants as _sre_c, _parser as _sre_p
@@ -88,7 +88,7 @@ class MaskRule:
             raise ValueError(f"rule name {self.name!r} must be an identifier")
         try:
             compiled = re.compile(f"(?:{self.pattern})")
-        except re.error as exc:
+        except REGEX_ERRORS as exc:
             raise ValueError(f"rule {self.name!r}: bad pattern: {exc}") from None
         if compiled.groups:
             raise ValueError(f"rule {self.name!r}: use (?:...) instead of capturing groups")

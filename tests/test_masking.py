@@ -347,6 +347,9 @@ def test_user_rule_at_plain_words_and_ignorecase():
     dict(name="empty", pattern="x*", placeholder="<X>"),
     dict(name="broken", pattern="(", placeholder="<X>"),
     dict(name="flags", pattern="(?i)x", placeholder="<X>"),
+    # Failures re.compile raises outside re.error.
+    dict(name="huge", pattern="a{99999999999}", placeholder="<X>"),
+    dict(name="deep", pattern="(?:" * 2000 + "a" + ")" * 2000, placeholder="<X>"),
 ])
 def test_invalid_rules_are_rejected(bad):
     with pytest.raises(ValueError):
