@@ -341,7 +341,7 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
         # Buckets from midnight where a daily profile may be fitted (two days or more), else from the first
         # bucket that holds a line: a 20-minute log starting at 23:35 needs no buckets for the day before it.
         origin = first.floor("D")
-        if span < 2 * DAY.total_seconds():
+        if not _two_days(span, width):
             origin += bucket * ((first - origin) // bucket)
         pos_all = ((ts - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
         lo = (first - origin) / pd.Timedelta(seconds=1)
@@ -486,7 +486,14 @@ def count_templates(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
 
 # --------------------------------------------------------------------------- baseline
 def _is_seasonal(counts: TemplateCounts, occ: _Occurrences) -> bool:
-    return counts.timed and DAY % counts.bucket == pd.Timedelta(0) and occ.hi - occ.lo >= 2 * DAY.total_seconds()
+    return (counts.timed and DAY % counts.bucket == pd.Timedelta(0)
+            and _two_days(occ.hi - occ.lo, counts.bucket.total_seconds()))
+
+
+def _two_days(span: float, width: float) -> bool:
+    """Whether a log of ``span`` seconds covers two days, to a bucket of ``width`` seconds: two whole calendar days
+    written from 00:00:00 to 23:59:55 are two days of hours alike, though a few seconds short of 48 hours."""
+    return span > 2 * DAY.total_seconds() - width
 
 
 def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool,

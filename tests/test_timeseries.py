@@ -245,6 +245,15 @@ def test_short_logs_use_a_rolling_baseline():
     assert list(series.columns) == ["observed", "expected"] and series["observed"].sum() > 0
 
 
+def test_two_whole_calendar_days_a_few_seconds_short_of_48_hours_get_the_daily_profile():
+    # Written from 00:00 to 23:59 of the next day: a day's busy hours are the other day's, not a burst.
+    frame = make_log(days=2)
+    assert frame["timestamp"].iloc[-1] < T0 + pd.Timedelta(days=2, minutes=-1)
+    trends = find_trends(frame)
+    assert trends.seasonal
+    assert kinds(trends) == []
+
+
 def test_logs_without_timestamps_use_line_windows():
     def storm(events, rng):
         ordinary = [(s, 5) for s in rng.uniform(0, 2 * DAY, 60)]
