@@ -44,9 +44,9 @@ from .atomic import atomic_dir
 from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
-                 _sniff_encoding, _uncounted, _whole_events, clock_steps, compression, goes_on, iter_log_chunks,
-                 line_ends, note_clock, note_zone, own_date, past_nuls, read_detection_sample, resolve_paths,
-                 rotation_stem, split_line_batches, split_lines, strip_escapes)
+                 _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, goes_on,
+                 iter_log_chunks, line_ends, note_clock, note_zone, own_date, past_nuls, read_detection_sample,
+                 resolve_paths, rotation_stem, split_line_batches, split_lines, strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -719,8 +719,13 @@ class DaskEngine:
             lines_before: dict[str, int] = {}
             position = 0
             times, file_starts = [], []
-            for part, lags, future, (table, layout, counted, _, sent, step, origin) in zip(parts, behind, futures,
-                                                                                           results):
+            dated: set[str] = set()  # files whose first range dated their year-less times
+            for part, lags, future, (table, layout, counted, rolls, sent, step, origin) in zip(parts, behind, futures,
+                                                                                               results):
+                if part.start == 0 and "years" in rolls and rolls["years"].anchored:
+                    dated.add(part.source)
+                elif part.source in dated:
+                    _forget_undated(counted, part.source)
                 offset = lines_before.get(part.source, 0)
                 if part.source not in lines_before:
                     file_starts.append(position)
@@ -824,6 +829,14 @@ class DaskEngine:
                 raise LogInputError(f"{changed[0]}: input changed while it was read (not the lines of the first pass)")
             (partial / SUCCESS).write_text("")
         return final
+
+
+def _forget_undated(report: ReadReport, source: str) -> None:
+    """Drop a later range's note that its file's year-less times are read from year 2000, and its clock: the
+    date that set their year (a line above the first time, a message's own date) is in the file's first range."""
+    report.warnings = [w for w in report.warnings if w != clock_warning(source, "years")]
+    if report.clocks.get(source) == "years":
+        del report.clocks[source]
 
 
 def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:

@@ -405,6 +405,10 @@ def test_a_log_that_dates_its_year_less_times_dates_them_across_byte_ranges(clie
     assert expected.dropna().dt.year.unique().tolist() == [2023, 2024]
     parsed = pd.read_parquet(_run(engine, path, "parse", tmp_path / "parsed.parquet"))
     assert parsed["timestamp"].fillna(pd.Timestamp(0)).tolist() == expected.fillna(pd.Timestamp(0)).tolist()
+    # The later ranges know the file's year too: no "year 2000" warning, and no year-less clock for analyze to
+    # place beside other files' years (analysis.place_year_less), as on one process.
+    one, many = count_keys(path).report, engine.count_keys(path).report
+    assert (many.warnings, many.clocks) == (one.warnings, one.clocks) and not one.clocks
 
 
 def test_several_writers_read_each_by_its_layout_across_byte_ranges(client, tmp_path):
