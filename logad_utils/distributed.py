@@ -24,6 +24,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import logging
@@ -31,6 +32,7 @@ import os
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, pairwise
@@ -651,6 +653,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, memory_lim
 
     try:
         if scheduler:
+            _check_scheduler(scheduler, 10.0)
             return Client(scheduler, timeout="10s")
         # Shutdown chatter (closed heartbeats) is not the user's concern; failures surface as ClusterError.
         with _sigint_ignored():  # the workers inherit it: a Ctrl-C is the driver's to handle, closing them
@@ -659,6 +662,34 @@ def connect(scheduler: str | None = None, workers: int | None = None, memory_lim
         return Client(cluster)
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+
+
+def _check_scheduler(address: str, seconds: float) -> None:
+    """Raise :class:`ClusterError` unless a Dask scheduler at ``address`` answers Dask's handshake within ``seconds``.
+
+    Dask's client waits for the answer without a limit, and reads another service's (an HTTP server's "HTTP/1.1
+    400") as the length of a message to allocate: a wrong port would hang or end in a MemoryError.
+    """
+    from distributed.comm import connect as open_comm
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(open_comm(address, timeout=seconds), seconds)
+        await comm.close()
+
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own, also where the caller's runs (a notebook's)
+        try:
+            pool.submit(asyncio.run, handshake()).result()
+        except TimeoutError:  # an OSError: before the clause that passes those on
+            raise _not_a_scheduler(address, f"no answer within {seconds:g} s") from None
+        except (OSError, ValueError):  # unreachable, or not an address: Dask's message says which
+            raise
+        except Exception:
+            raise _not_a_scheduler(address, "an answer in another protocol") from None
+
+
+def _not_a_scheduler(address: str, why: str) -> ClusterError:
+    return ClusterError(f"{address} is no Dask scheduler ({why}): give the scheduler's port, not its dashboard's "
+                        "or another service's")
 
 
 @contextmanager

@@ -764,6 +764,45 @@ def test_a_cluster_without_a_worker_fails_clearly_instead_of_waiting_for_ever(tm
         assert time.monotonic() - start < 30
 
 
+@pytest.fixture()
+def other_service():
+    """The address of a TCP server that is no Dask scheduler: it answers as an HTTP server does, or with silence."""
+    import socket
+
+    def start(reply: bytes) -> str:
+        server = socket.create_server(("127.0.0.1", 0))
+        servers.append(server)
+
+        def answer() -> None:
+            with server:
+                conn, _ = server.accept()
+                conn.sendall(reply)
+                time.sleep(3)  # silent, or the answer read before the connection closes
+                conn.close()
+
+        threading.Thread(target=answer, daemon=True).start()
+        return f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+    servers: list = []
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_a_scheduler_address_of_another_service_is_one_line_and_no_wait(other_service, log, tmp_path, capsys):
+    http = other_service(b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+    assert main(["parse", str(log), "--out", str(tmp_path / "p.parquet"), "--engine", "dask", "--scheduler",
+                 http]) == 1
+    assert capsys.readouterr().err == (f"logad: error: {http} is no Dask scheduler (an answer in another protocol): "
+                                       "give the scheduler's port, not its dashboard's or another service's\n")
+    from logad_utils.distributed import _check_scheduler
+
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match=r"no answer within 0.5 s"):
+        _check_scheduler(other_service(b""), 0.5)
+    assert time.monotonic() - started < 3 and not (tmp_path / "p.parquet").exists()
+
+
 def test_a_task_cancelled_for_its_lost_inputs_is_a_lost_worker():
     # When every worker holding a pass's broadcast data dies, Dask cancels the tasks that needed it: a traceback.
     from distributed.client import FutureCancelledError
