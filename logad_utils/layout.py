@@ -411,8 +411,12 @@ _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
 _CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
 # A source file and its line as a component ("handler.go:57:", "db.py:12:"): the file names it, the line is a field.
 # A programming language's file extension tells it from a host and its port ("db.example.com:5432:").
-_SOURCE_LINE = re.compile(r".*\.(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|mjs|cjs|ts|rb|php|cs"
-                          r"|swift|m|mm|lua|ex|exs|erl|dart|zig):\d+")
+_SOURCE_EXT = (r"(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|mjs|cjs|ts|rb|php|cs"
+               r"|swift|m|mm|lua|ex|exs|erl|dart|zig)")
+_SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r":\d+")
+# A source file and its line in parentheses, right after the time (lighttpd's "(server.c.1513)", "(mod_cgi.c:88)"):
+# the component, its line a field; the character before the line is kept (group 1).
+_PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")
 # A hexadecimal number, bare or in parentheses ("(0x0400):", a debug mask or an address), names no component.
 _HEX = re.compile(r"\(?0[xX][0-9a-fA-F]+\)?")
 # A word quoted whole ('"worker-1"'), which a quoted text of several words ('"GET /x HTTP/1.1"') is not.
@@ -540,7 +544,8 @@ def _elements(rest: str) -> list[_Element]:
                           word if kind == "word" and _MARK.fullmatch(word) else None,
                           _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None)
             elif kind == "paren":
-                detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None,)
+                source = _PAREN_SOURCE.fullmatch(m.group(2))
+                detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None, source and source.group(1))
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail))
@@ -611,6 +616,13 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if kind == "sep" and element.detail[0] == ">" and not (header and header[-1][0].kind == "word"
                                                                 and header[-1][0].detail[4]):
             break  # zerolog's "file.go:42 > message" ends a header; "INFO > Task", "cpu > 83%" are messages
+        sourced = Counter(e.detail[1] for e in shapes.elements() if kind == "paren" and e.detail[1])
+        if sum(sourced.values()) >= need:
+            # A source file and its line in parentheses names the component and ends the header; a line without it
+            # (another writer's) has none.
+            header.append((_Element("paren", element.spaced, (None, sourced.most_common(1)[0][0])),
+                           sum(sourced.values()) < before))
+            break
         if kind == "paren":
             # A thread follows the logger's bracket (JBoss' "[org.x.Y] (Timer-0)") or comes before it (Home
             # Assistant's "INFO (MainThread) [homeassistant.core]"); "INFO (4/40) Downloading" is a message's.
@@ -839,6 +851,11 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 pairs = names("Context")
                 patterns[name], patterns[pairs] = _BRACKET_BODY + "?", _PAIRS_FIELD
                 field = gap + f"\\[<{name}>(?: <{pairs}>)?\\]"
+            out += _optional(field) if optional else field
+        elif element.kind == "paren" and element.detail[1]:  # a source file and its line
+            name, lineno = names("Component"), names("Lineno")
+            patterns[name], patterns[lineno] = r"[\w./-]+", r"\d+"
+            field = gap + f"\\(<{name}>{re.escape(element.detail[1])}<{lineno}>\\)"
             out += _optional(field) if optional else field
         elif element.kind == "paren":
             name = names("Thread")

@@ -686,6 +686,19 @@ def test_a_source_files_line_is_a_field_and_a_hosts_port_stays_in_its_name():
     assert frame["component"].iloc[1] == "db1.example.com:5432" and "lineno" not in frame
 
 
+def test_a_source_file_and_line_in_parentheses_after_the_time_is_the_component():
+    # lighttpd's error log: "(file.c.line)" after "time:"; a ":" before the line reads the same.
+    for sep in ".:":
+        files = (f"server.c{sep}1513", f"mod_fastcgi.c{sep}487", f"connections.c{sep}1052")
+        frame = parse_lines([f"2024-03-11 09:14:{s:02d}: ({files[s % 3]}) event {s} done" for s in range(40)])
+        assert frame["component"].tolist()[:3] == ["server.c", "mod_fastcgi.c", "connections.c"]
+        assert frame["lineno"].tolist()[:3] == ["1513", "487", "1052"]
+        assert frame["content"].iloc[5] == "event 5 done" and frame["timestamp"].notna().all()
+    # A word in parentheses opening messages is no source: the message keeps it.
+    frame = parse_lines([f"2024-03-11 09:14:{s:02d}: (step{s % 3}) event {s} done" for s in range(40)])
+    assert frame["content"].iloc[1] == "(step1) event 1 done"
+
+
 def test_a_level_in_the_components_bracket_is_the_level():
     # cloud-init: "%(asctime)s - %(filename)s[%(levelname)s]: %(message)s"
     levels = ["INFO", "WARNING", "DEBUG"]
