@@ -381,8 +381,11 @@ class LogFormat:
             frame.insert(frame.columns.get_loc("content"), name, pd.Series(None, index=frame.index, dtype=object))
         rows = np.flatnonzero(matched)
         inner, ok = self.text_messages.parse([m if isinstance(m, str) else "" for m in frame["content"].iloc[rows]])
-        if "level" in inner:  # the level of a message that misses the rest of its layout
-            ok |= inner["level"].notna().to_numpy()
+        # The level, or the time, of a message that misses the rest of its layout (net/http's lines without the
+        # "[info]" of the service's own, both through Go's log package): its message is what follows them.
+        for leading in ("level", "timestamp"):
+            if leading in inner:
+                ok |= inner[leading].notna().to_numpy()
         hit = frame.index[rows[ok]]
         for source, name in (("content", "content"), *pairs):
             frame.loc[hit, name] = inner.loc[ok, source].to_numpy(dtype=object)

@@ -1200,6 +1200,18 @@ def test_a_line_without_the_logger_key_takes_another_common_one():
     assert frame["syslog_identifier"].iloc[0] == "CRON" and frame["level"].iloc[-1] == "ERROR"
 
 
+def test_a_message_without_the_level_of_its_own_layout_loses_its_own_time_too():
+    # docker's json-file log of a Go service: "[info]" after the service's time; net/http's lines have none.
+    def line(s: int) -> str:
+        text = (f"http: TLS handshake error from 10.0.0.{s}:443: EOF" if s % 10 == 3 else
+                f"[{('info', 'warn')[s % 2]}] request {s} done")
+        return json.dumps({"log": f"2024/03/11 09:14:{s:02d} {text}\n", "stream": "stderr",
+                           "time": f"2024-03-11T09:14:{s:02d}.123456789Z"})
+    frame = parse_lines([line(s) for s in range(40)])
+    assert frame["content"].iloc[3] == "http: TLS handshake error from 10.0.0.3:443: EOF"
+    assert frame["content"].iloc[4] == "request 4 done" and frame["level"].iloc[4] == "info"
+
+
 def test_an_apps_log_under_a_container_runtimes_header_is_read_by_its_own_layout():
     app = [f"2026-12-01 10:00:{i:02d},123 {'ERROR' if i == 7 else 'INFO'} [worker.tasks] task {i} done"
            for i in range(30)]
