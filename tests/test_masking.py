@@ -456,8 +456,17 @@ def test_an_email_address_is_one_variable():
     assert Masker().mask("to=<john.doe@example.com>, from=<bob@corp.example> rabbit@node1") == \
         "to=<<EMAIL>>, from=<<EMAIL>> rabbit@node1"
     assert Masker().mask("-bob@example.org +alice@example.com") == "-<EMAIL> +<EMAIL>"
-    # systemd's instance units are no addresses.
-    assert Masker().mask("getty@tty1.service wg-quick@wg0.service") == "getty@tty1.service wg-quick@wg0.service"
+    # systemd's instance units are no addresses: units.
+    assert Masker().mask("getty@tty1.service wg-quick@wg0.service") == "<VAL> <VAL>"
+
+
+def test_a_systemd_unit_is_a_value_and_a_java_property_or_a_word_stays():
+    # Which unit a service manager's line is about is its parameter: one template per kind of line, not per unit.
+    assert M.mask("fstrim.service: Deactivated successfully.") == "<VAL>: Deactivated successfully."
+    assert M.mask("Starting apt-daily.timer, session-3.scope and user-1000.slice") == \
+        "Starting <VAL>, <VAL> and <VAL>"
+    assert M.mask("Reached target network.target - Network.") == "Reached target <VAL> - Network."
+    assert M.mask("in java.class.path, the service. x.service.d") == "in java.class.path, the service. x.service.d"
 
 
 def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
