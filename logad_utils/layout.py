@@ -446,6 +446,9 @@ _ELEMENT_RES = [
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
     # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does.
     ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>])(?=\s))(?=(\s?))")),
+    # A name with two bracketed fields or more glued on (SonarQube's "web[AY4xQ2][o.s.s.p.Platform]", "app[][...]"):
+    # a process and its fields, the last naming the logger where it holds a class name.
+    ("glued", re.compile(r"(\s*)([A-Za-z][\w.-]*)((?:\[[^\[\]\s]*\]){2,})(?=\s)")),
     # A word glued to a pipe that spaces follow ("kid1| message") is a field before its separator.
     ("word", re.compile(r"(\s*)(\S+?(?=\|(?:\s|$))|\S+)")),
 ]
@@ -543,6 +546,9 @@ def _elements(rest: str) -> list[_Element]:
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
                           _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None)
+            elif kind == "glued":
+                fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
+                detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
             elif kind == "paren":
                 source = _PAREN_SOURCE.fullmatch(m.group(2))
                 detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None, source and source.group(1))
@@ -623,6 +629,13 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             header.append((_Element("paren", element.spaced, (None, sourced.most_common(1)[0][0])),
                            sum(sourced.values()) < before))
             break
+        if kind == "glued":
+            # One count of glued fields; the last names the logger where most lines hold a class name there.
+            count = Counter(e.detail[0] for e in shapes.elements()).most_common(1)[0][0]
+            alive = [i for i in alive if per_line[i][place].detail[0] == count]
+            qualified = sum(per_line[i][place].detail[1] for i in alive) >= need
+            header.append((_Element(kind, element.spaced, (count, qualified)), False))
+            continue
         if kind == "paren":
             # A thread follows the logger's bracket (JBoss' "[org.x.Y] (Timer-0)") or comes before it (Home
             # Assistant's "INFO (MainThread) [homeassistant.core]"); "INFO (4/40) Downloading" is a message's.
@@ -801,6 +814,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     steady = [i for i in brackets if not header[i][1]] or brackets
     component_bracket = next((i for i in brackets if header[i][0].detail[0]), steady[-1] if steady else None)
+    if not has_component and any(e.kind == "glued" and e.detail[1] for e, _ in header):
+        component_bracket = None  # the glued fields' class name names it
     out = ""
     for i, (element, optional) in enumerate(header):
         # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");
@@ -852,6 +867,16 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 patterns[name], patterns[pairs] = _BRACKET_BODY + "?", _PAIRS_FIELD
                 field = gap + f"\\[<{name}>(?: <{pairs}>)?\\]"
             out += _optional(field) if optional else field
+        elif element.kind == "glued":
+            process = names("Process")
+            patterns[process] = r"[A-Za-z][\w.-]*"
+            field = gap + f"<{process}>"
+            for k in range(element.detail[0]):
+                logger = element.detail[1] and not has_component and k == element.detail[0] - 1
+                name = names("Component" if logger else "Field")
+                patterns[name] = r"[^\[\]\s]*"
+                field += f"\\[<{name}>\\]"
+            out += field
         elif element.kind == "paren" and element.detail[1]:  # a source file and its line
             name, lineno = names("Component"), names("Lineno")
             patterns[name], patterns[lineno] = r"[\w./-]+", r"\d+"

@@ -699,6 +699,16 @@ def test_a_source_file_and_line_in_parentheses_after_the_time_is_the_component()
     assert frame["content"].iloc[1] == "(step1) event 1 done"
 
 
+def test_a_name_with_bracketed_fields_glued_on_is_a_process_its_fields_and_its_logger():
+    # SonarQube: "web[<task id>][<logger>]", the task id empty outside a task.
+    loggers = ("o.s.s.p.Platform", "o.s.c.t.CeWorkerImpl", "o.s.a.SchedulerImpl")
+    lines = [f"2024.03.11 09:14:{s:02d} INFO  {('web', 'ce', 'app')[s % 3]}[{'AY4xQ2' if s % 3 < 2 else ''}]"
+             f"[{loggers[s % 3]}] step {s} done" for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["component"].tolist()[:3] == list(loggers) and frame["process"].tolist()[:3] == ["web", "ce", "app"]
+    assert frame["content"].iloc[4] == "step 4 done" and frame["level"].eq("INFO").all()
+
+
 def test_a_level_in_the_components_bracket_is_the_level():
     # cloud-init: "%(asctime)s - %(filename)s[%(levelname)s]: %(message)s"
     levels = ["INFO", "WARNING", "DEBUG"]
