@@ -47,8 +47,8 @@ from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, goes_on,
-                 iter_log_chunks, line_ends, note_clock, note_zone, own_date, past_nuls, read_detection_sample,
-                 resolve_paths, rotation_stem, split_line_batches, split_lines, strip_escapes)
+                 iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date, past_nuls,
+                 read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines, strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -332,6 +332,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
                     rolls[clock].first = _first_reading(clock, chunk["timestamp"])
                 chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
                 note_clock(report, part.source, clock, rollers[clock].anchor)
+            note_uptime(report, part.source, fmt, chunk)
             first_line += len(lines)
             report.add(chunk)
             yield chunk

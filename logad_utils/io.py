@@ -1169,6 +1169,18 @@ def _roll(chunk: pd.DataFrame, rollers: dict) -> str | None:
     return clock
 
 
+# Epoch times in seconds have ten digits from 2001-09-09 on: fewer count from another start (dmesg's, Xorg's).
+_EPOCH_START = pd.Timestamp(10**9, unit="s")
+
+
+def note_uptime(report: ReadReport, source: str, fmt: LogFormat, chunk: pd.DataFrame) -> None:
+    """Warn that ``source``'s epoch times count from a start of its own (an uptime): all before
+    :data:`_EPOCH_START`."""
+    times = chunk["timestamp"] if fmt.time_format == "epoch" and "timestamp" in chunk else None
+    if times is not None and times.notna().any() and (times.dropna() < _EPOCH_START).all():
+        report.note(f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on")
+
+
 def _is_time_of_day(chunk: pd.DataFrame) -> bool:
     """True when the chunk's timestamps are times of day only (parsed onto 1900-01-01)."""
     return _only_year(chunk, 1900)
@@ -1235,6 +1247,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
                 chunk = _frame_for(lines, file_fmt, source, line_no, rule)
             if clock := _roll(chunk, rollers):
                 note_clock(report, source, clock, rollers[clock].anchor)
+            note_uptime(report, source, file_fmt, chunk)
             line_no += len(lines)
             report.add(chunk)
             yield chunk

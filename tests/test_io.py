@@ -643,6 +643,15 @@ def test_timestamps_without_a_year_or_date_are_told(tmp_path):
                         "parses)", f"{clock}: timestamps have no date; read as days from 1970-01-01"]
 
 
+def test_seconds_since_a_start_are_told_and_epoch_times_are_not(tmp_path):
+    uptime = write(tmp_path / "u.log", "".join(f"[{s * 37.5:12.6f}] (II) event {s} done\n" for s in range(20)).encode())
+    epoch = write(tmp_path / "e.log", "".join(f"{1710148442 + s}.123456 INFO event {s} done\n"
+                                              for s in range(20)).encode())
+    warnings = read_logs([uptime, epoch], warn=False).attrs["read_report"]["warnings"]
+    assert warnings == [f"{uptime}: timestamps are seconds since a start (an uptime, no date); read as from "
+                        "1970-01-01 on"]
+
+
 def test_terminal_colours_are_no_text_of_a_line(tmp_path):
     # docker compose and console loggers colour what they write to a terminal; a copy of it keeps the codes.
     lines, _ = compose_lines(60)
