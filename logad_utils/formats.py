@@ -306,6 +306,7 @@ class LogFormat:
             frame = self._read_json_messages(frame, matched)
         if self.json_key is None:
             _read_component_levels(frame)
+            _read_message_codes(frame)
         return frame, matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
@@ -663,6 +664,33 @@ def _read_component_levels(frame: pd.DataFrame) -> None:
     if len(worded):
         frame.loc[worded, "level"] = components[worded]
         frame.loc[worded, "component"] = None
+
+
+# A network device's message code, %FACILITY-SEVERITY-MNEMONIC (%LINK-3-UPDOWN, %ASA-6-302013): its digit is a syslog
+# severity. It opens the message, after at most the device's own clock ("*Mar 11 09:14:02.331: "), or is the component.
+_MESSAGE_CODE = re.compile(r"(?:[^%\s][^%]{0,40}: )?(%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?-([0-7])-[A-Z0-9_]+)(?=:|$)")
+
+
+def _read_message_codes(frame: pd.DataFrame) -> None:
+    """Read a message code (:data:`_MESSAGE_CODE`) as the line's level where it has none, and as its component where
+    the header's is none or a number (a sequence number before the message, ``1234: %LINK-3-UPDOWN: ...``), that
+    number then opening the message, which keeps its text whole."""
+    if "level" not in frame or "component" not in frame or not frame["level"].isna().any():
+        return
+    missing = frame["level"].isna()
+    components = frame["component"].where(missing).astype("string")
+    own = components.str.fullmatch(_MESSAGE_CODE.pattern)  # a code that is the component (a firewall's)
+    numbered = missing & (components.isna() | components.str.fullmatch(r"\d+")).fillna(False).astype(bool)
+    opening = frame["content"].where(numbered).astype("string").str.extract(_MESSAGE_CODE)
+    moved = opening[0].notna().to_numpy()
+    severity = opening[1].where(moved, components.str.extract(_MESSAGE_CODE)[1].where(own.fillna(False)))
+    found = severity.notna().to_numpy()
+    frame.loc[found, "level"] = severity[found].astype(int).map(SYSLOG_LEVELS).to_numpy(dtype=object)
+    numbers = moved & components.notna().to_numpy()
+    # The sequence number a header read as its component stays in the line's text, before the message.
+    frame.loc[numbers, "content"] = (components[numbers] + ": " + frame["content"][numbers].astype("string")) \
+        .to_numpy(dtype=object)
+    frame.loc[moved, "component"] = opening[0][moved].to_numpy(dtype=object)
 
 
 def _scalar_text(value) -> str:
@@ -1255,7 +1283,8 @@ def _with_opening_levels(fmt: LogFormat, messages: Sequence[str], components: Se
     for :func:`_read_component_levels` to fill); else ``fmt``."""
     if "level" in fmt.columns or fmt.delimiter is not None or fmt.json_key is not None:
         return fmt
-    worded = any(isinstance(c, str) and _is_level_word(c) for c in components)
+    worded = any(isinstance(c, str) and (_is_level_word(c) or _MESSAGE_CODE.fullmatch(c) is not None)
+                 for c in components) or any(_MESSAGE_CODE.match(m) is not None for m in messages)
     if not worded and not any(_OPENING_LEVEL.parse(messages)[1]):
         return fmt
     return replace(fmt, text_messages=_OPENING_LEVEL, name=f"{fmt.name}+{_OPENING_LEVEL.name}")

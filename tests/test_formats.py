@@ -532,3 +532,31 @@ def test_a_parse_counts_as_zoned_where_its_values_carry_a_zone(values, zoned):
     before = ZONED.count
     assert parse_timestamps([values], "ISO8601").notna().all()
     assert ZONED.count - before == zoned
+
+
+def test_a_network_devices_message_code_gives_the_level_and_the_component_in_place_of_a_sequence_number():
+    # Routers and firewalls through a syslog server write %FACILITY-SEVERITY-MNEMONIC, its digit a syslog severity;
+    # a router's sequence number sits where a program's name would, and its own clock opens the message.
+    router = ["Mar 11 09:14:02 10.0.0.1 1234: *Mar 11 09:14:02.331: %LINK-3-UPDOWN: Interface Gi0/1, changed state "
+              "to down",
+              "Mar 11 09:14:03 10.0.0.1 1235: *Mar 11 09:14:03.101: %LINEPROTO-5-UPDOWN: Line protocol on Interface "
+              "Gi0/1, changed state to down",
+              "Mar 11 09:15:10 10.0.0.2 88: *Mar 11 09:15:09.870: %SYS-5-CONFIG_I: Configured from console by admin "
+              "on vty0 (10.0.0.5)",
+              "Mar 11 09:16:00 10.0.0.2 89: *Mar 11 09:16:00.002: %SEC-6-IPACCESSLOGP: list 101 denied tcp "
+              "198.51.100.7(5123) -> 10.0.1.4(22), 1 packet"] * 3
+    frame = parse_lines(router)
+    assert frame["component"].tolist()[:4] == ["%LINK-3-UPDOWN", "%LINEPROTO-5-UPDOWN", "%SYS-5-CONFIG_I",
+                                               "%SEC-6-IPACCESSLOGP"]
+    assert frame["level"].tolist()[:4] == ["ERROR", "NOTICE", "NOTICE", "INFO"]
+    assert frame["content"][0] == "1234: *Mar 11 09:14:02.331: %LINK-3-UPDOWN: Interface Gi0/1, changed state to down"
+    firewall = ["Mar 11 09:14:02 fw1 : %ASA-6-302013: Built outbound TCP connection 123 for outside:1.2.3.4/443",
+                "Mar 11 09:14:03 fw1 : %ASA-4-106023: Deny tcp src outside:198.51.100.7/5123 dst inside:10.0.0.5/22",
+                "Mar 11 09:14:04 fw1 : %ASA-5-111008: User 'enable_15' executed the 'write memory' command."] * 3
+    frame = parse_lines(firewall)
+    assert frame["level"].tolist()[:3] == ["INFO", "WARNING", "NOTICE"]
+    assert frame["component"].tolist()[:3] == ["%ASA-6-302013", "%ASA-4-106023", "%ASA-5-111008"]
+    # A numbered component with no code after it stays the component; a program's name stays where a code follows.
+    frame, _ = LogFormat(r"(<Level> )?<Component>: <Content>", field_patterns={"Level": "[A-Z]+"}).parse(
+        ["7: started", "app: %LINK-3-UPDOWN: quoted"])
+    assert frame["component"].tolist() == ["7", "app"] and frame["level"].isna().all()
