@@ -317,6 +317,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              r"(?=(?:[\w+\-]*?(?=[a-z][A-Z]{2}|(?<![A-Z](?=[A-Z]s[A-Z]))[A-Z](?!v\d)[a-z][A-Z0-9]|\d[a-z][A-Z]"
              r"|(?!v)[a-z]\d[A-Za-z])[\w+\-]){3})"
              r"[A-Za-z0-9+_\-]++(?![\w+\-])", "<ID>"),
+    # A network interface named by its slot and port numbers (GigabitEthernet1/0/1, Te1/1/1.100, Junos' ge-0/0/46):
+    # which port a device's line is about is its parameter. A name without "/" (eth0, vlan10) stays a word.
+    MaskRule("interface", r"(?<![\w./\-])[A-Za-z][A-Za-z\-]*+\d++(?:/\d++)++(?:[.:]\d++)?(?![\w/\-]|\.\w)", "<VAL>",
+             False),
     # A systemd unit (fstrim.service, getty@tty1.service, session-3.scope): which unit a service manager's line is
     # about is its parameter. A timer, target, mount, slice or scope has a "-", "@", escape or digit in its name:
     # a bare word before those ends a library's object as often (Lua's ngx.timer). Not .path, .device or .swap,

@@ -460,6 +460,12 @@ def test_an_email_address_is_one_variable():
     assert Masker().mask("getty@tty1.service wg-quick@wg0.service") == "<VAL> <VAL>"
 
 
+def test_a_network_interface_with_slot_and_port_is_a_value_and_a_protocol_or_a_plain_name_stays():
+    assert M.mask("Interface GigabitEthernet1/0/24, changed state to down") == "Interface <VAL>, changed state to down"
+    assert M.mask("ifName ge-0/0/46, Te1/1/1.100 and xe-0/1/0:2 up") == "ifName <VAL>, <VAL> and <VAL> up"
+    assert M.mask("GET /api/v1/x HTTP/1.1 on eth0 vlan10") == "GET <PATH> HTTP/<NUM> on eth0 vlan10"
+
+
 def test_a_systemd_unit_is_a_value_and_a_java_property_or_a_word_stays():
     # Which unit a service manager's line is about is its parameter: one template per kind of line, not per unit.
     assert M.mask("fstrim.service: Deactivated successfully.") == "<VAL>: Deactivated successfully."
