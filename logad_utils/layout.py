@@ -624,11 +624,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             break  # zerolog's "file.go:42 > message" ends a header; "INFO > Task", "cpu > 83%" are messages
         sourced = Counter(e.detail[1] for e in shapes.elements() if kind == "paren" and e.detail[1])
         if sum(sourced.values()) >= need:
-            # A source file and its line in parentheses names the component and ends the header; a line without it
-            # (another writer's) has none.
+            # A source file and its line in parentheses names the component (a separator may follow it: log4j's
+            # "(App.java:12) - "); a line without it (another writer's) has none.
             header.append((_Element("paren", element.spaced, (None, sourced.most_common(1)[0][0])),
                            sum(sourced.values()) < before))
-            break
+            continue
         if kind == "glued":
             # One count of glued fields; the last names the logger where most lines hold a class name there.
             count = Counter(e.detail[0] for e in shapes.elements()).most_common(1)[0][0]
