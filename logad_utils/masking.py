@@ -341,8 +341,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
       for d, token in zip("12345", CLASS_TOKENS)),
     # A package version with a revision or build glued on by "+" or "~" (Debian's 2.36-9+deb12u10, 252.38-1~deb12u1
     # and 1:2.3-4+b1, semver's 1.0.0-rc.1+build.5): one number, whatever its suffixes spell; without a "+" or "~"
-    # it is left to the number rule (1.2-3 stays <NUM>-<NUM>). Not inside a clock or a zone (09:14:02+0000).
-    MaskRule("version", r"(?<![\w.+~:\-])(?=[\w.:\-]*+[+~][A-Za-z0-9])(?:\d++:)?\d" + _VERSION_PART
+    # it is left to the number rule (1.2-3 stays <NUM>-<NUM>). Not inside a clock or a zone (09:14:02+0000), nor
+    # a sum or a range of numbers, units and all (3+4, 100~200ms, 10MB+5MB; 30+20221128-1 is a version).
+    MaskRule("version", r"(?<![\w.+~:\-])(?=[\w.:\-]*+[+~][A-Za-z0-9])(?:\d++:)?"
+             r"(?!\d++[A-Za-z]*+(?:[+~]\d++[A-Za-z]*+)++(?![\w+~\-]|[.:]\w))\d" + _VERSION_PART
              + r"(?:[\-+~]++" + _VERSION_PART + r")*+(?![\w+~\-]|[.:]\w)", "<NUM>", False),
     # Numbers, with dotted versions (1.2.3, v2.0.1), exponents (1.5e-05) and thousands (1,024.5) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5).

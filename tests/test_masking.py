@@ -125,6 +125,14 @@ def test_a_package_version_with_a_revision_or_build_is_one_number_not_a_clock_or
         "upgrade x <NUM>-<NUM> at <DATETIME> or <DATETIME>"
 
 
+def test_a_sum_or_a_range_of_plain_numbers_is_no_version():
+    # Numbers joined by "+" or "~" with no dot before (arithmetic, a jitter range) keep their parts and units.
+    assert M.mask("retry 3+1 times, jitter 100~200ms, used 10MB+5MB") == \
+        "retry <NUM>+<NUM> times, jitter <NUM>~<DURATION>ms, used 10MB+<SIZE>"
+    assert M.mask("java 17.0.9+9-LTS, ca 20230311+deb12u1, kmod 30+20221128-1, x 15+248+deb12u1.") == \
+        "java <NUM>, ca <NUM>, kmod <NUM>, x <NUM>."
+
+
 def test_numbers_only_as_whole_tokens():
     assert M.mask("abc123 123abc a_1 x1.5") == "abc123 123abc <ID> x1.5"
     assert M.mask("error 42, code=7;") == "error <NUM>, code=<NUM>;"
