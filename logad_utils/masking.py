@@ -149,6 +149,9 @@ _UNIT_TYPES = r"(?:service|socket|target|slice|mount|automount|timer|path|scope|
 # The unit types that name a unit: any name before service and socket, a name with a mark or digit before the others.
 _UNIT_TYPES_NAMED = r"(?:target|slice|mount|automount|timer|scope)"
 _UNIT_TYPES_ANY = r"(?:service|socket|target|slice|mount|automount|timer|scope)"
+# A unit's name before its type: an instance after "@" may hold a ":" (lvm2-pvscan@253:0, a backlight's
+# backlight:acpi_video0); a name without one may not (a monitoring key "web-03:net.tcp.service").
+_UNIT_NAME = r"[\w\-.\\]+?(?:@[\w\-.:\\]*?)?"
 # Digits, or digits grouped in thousands as Java's %,d writes them (1,073,741,824; 1,000.5). A list is no number:
 # not after a digit and a comma ("5,1,234"), nor before another ("1,234,5"; "99,120.0.6099.71"), nor from 0.
 _GROUPED = r"(?<!\d,)(?!0)\d{1,3}+(?:,\d{3}(?!\d))++(?:\.\d++)?+(?![.,]\d)"
@@ -325,9 +328,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # about is its parameter. A timer, target, mount, slice or scope has a "-", "@", escape or digit in its name:
     # a bare word before those ends a library's object as often (Lua's ngx.timer). Not .path, .device or .swap,
     # which end Java properties and other names as often.
-    MaskRule("unit", r"(?<![\w.\-/@:\\])(?=[\w\-@.\\]*?\." + _UNIT_TYPES_ANY + r"(?![\w\-]|\.\w))"
-             r"(?:[\w\-@.\\]+?\.(?:service|socket)|(?=[\w.]*+[\-@\\\d])[\w\-@.\\]+?\." + _UNIT_TYPES_NAMED + r")"
-             r"(?![\w\-]|\.\w)", "<VAL>", False),
+    MaskRule("unit", r"(?<![\w.\-/@:\\])(?=" + _UNIT_NAME + r"\." + _UNIT_TYPES_ANY + r"(?![\w\-]|\.\w))"
+             r"(?:" + _UNIT_NAME + r"\.(?:service|socket)|(?=[\w.]*+[\-@\\\d])" + _UNIT_NAME + r"\." + _UNIT_TYPES_NAMED
+             + r")(?![\w\-]|\.\w)", "<VAL>", False),
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608; with the time of an ISO date glued on
     # (snapshot-2024-01-16T21:00:00Z, scheduled__2024-01-16T21:00:00+00:00), which "(?<!\w)" keeps the datetime

@@ -486,6 +486,13 @@ def test_a_systemd_unit_is_a_value_and_a_java_property_or_a_word_stays():
         "context: ngx.timer, in java.class.path, the service. x.service.d"
 
 
+def test_a_systemd_instance_unit_with_a_colon_in_its_instance_is_a_value():
+    # A device's major:minor or a backlight's subsystem:name after "@"; a colon before a unit's name still ends it.
+    assert M.mask("Started lvm2-pvscan@253:0.service and systemd-backlight@backlight:acpi_video0.service") == \
+        "Started <VAL> and <VAL>"
+    assert M.mask("key web-03:net.tcp.service") == "key <ID>:net.tcp.service"
+
+
 def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
     # Run ids and file names that carry their time: the whole token varies, not pieces of the date.
     assert M.mask("run scheduled__2024-01-16T21:00:00+00:00 queued") == "run <ID> queued"
