@@ -672,9 +672,12 @@ def _check_scheduler(address: str, seconds: float) -> None:
     400") as the length of a message to allocate: a wrong port would hang or end in a MemoryError.
     """
     from distributed.comm import connect as open_comm
+    from distributed.security import Security
+
+    args = Security().get_connection_args("client")  # Dask's config, as its client reads it: a tls:// scheduler's
 
     async def handshake() -> None:
-        comm = await asyncio.wait_for(open_comm(address, timeout=seconds), seconds)
+        comm = await asyncio.wait_for(open_comm(address, timeout=seconds, **args), seconds)
         await comm.close()
 
     with ThreadPoolExecutor(1) as pool:  # a loop of its own, also where the caller's runs (a notebook's)
@@ -684,6 +687,8 @@ def _check_scheduler(address: str, seconds: float) -> None:
             raise _not_a_scheduler(address, f"no answer within {seconds:g} s") from None
         except (OSError, ValueError):  # unreachable, or not an address: Dask's message says which
             raise
+        except TypeError as exc:  # a tls:// address without Dask's TLS settings: its message says what is missing
+            raise ClusterError(f"cannot reach the Dask scheduler {address}: {exc}") from None
         except Exception:
             raise _not_a_scheduler(address, "an answer in another protocol") from None
 

@@ -803,6 +803,34 @@ def test_a_scheduler_address_of_another_service_is_one_line_and_no_wait(other_se
     assert time.monotonic() - started < 3 and not (tmp_path / "p.parquet").exists()
 
 
+
+def test_a_tls_scheduler_set_up_in_dasks_config_passes_the_check(tmp_path):
+    # Dask's client reads its TLS certificates from Dask's config: the check must too, or a tls:// scheduler
+    # is "no Dask scheduler (an answer in another protocol)" and cannot be used at all.
+    import shutil
+
+    import dask
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    from logad_utils.distributed import _check_scheduler
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the test's certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    security = Security(tls_ca_file=cert, tls_scheduler_cert=cert, tls_scheduler_key=key, tls_client_cert=cert,
+                        tls_client_key=key, require_encryption=True)
+    tls = {"distributed.comm.tls.ca-file": cert, "distributed.comm.tls.client.cert": cert,
+           "distributed.comm.tls.client.key": key}
+    with LocalCluster(n_workers=0, processes=False, protocol="tls://", security=security,
+                      dashboard_address=None) as cluster, dask.config.set(tls):
+        _check_scheduler(cluster.scheduler_address, 10.0)
+    # Without those settings Dask's own message says what is missing.
+    with pytest.raises(ClusterError, match=r"^cannot reach the Dask scheduler tls://.*ssl_context"):
+        _check_scheduler("tls://127.0.0.1:1", 10.0)
+
 def test_a_task_cancelled_for_its_lost_inputs_is_a_lost_worker():
     # When every worker holding a pass's broadcast data dies, Dask cancels the tasks that needed it: a traceback.
     from distributed.client import FutureCancelledError
