@@ -443,7 +443,8 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
     ``min_fill`` of the beats in that span: a daily or hourly routine, not a
     burst of repeats or a fault that shows at every poll during a few
     outages. A key whose times fail but clump into runs (a nightly job's
-    lines, seconds apart) is tested on the first time of each run.
+    lines, seconds apart) is tested on the first time of each run (of each
+    end, for a frequent key).
 
     A frequent key, of at least 2 · ``keep`` distinct times, is read from
     its ``keep`` earliest and ``keep`` latest: each end must be on a grid
@@ -488,7 +489,7 @@ def periodic_keys(keys: np.ndarray, times: pd.Series, min_count: int = 3,
                 at = np.add.reduceat(weights[lo:hi], first)
                 count = lines[codes[lo]] * 2 * keep / (at[:keep].sum() + at[-keep:].sum())
         # A job that writes several lines a run recurs as its runs: their starts are tested when its own times fail.
-        if beat.passes(blocks, count) or (len(blocks) == 1 and beat.passes([starts := _run_starts(t)], len(starts))):
+        if beat.passes(blocks, count) or beat.passes_runs(blocks, count):
             out.add(codes[lo] if names is None else names[codes[lo]])
     return out
 
@@ -514,6 +515,14 @@ class _BeatTest:
         if min(periods) <= 0 or count < self.min_fill * ((last - first) / max(periods) + 1):
             return False
         return all(_on_beat(b, p, self.levels, self.resolution, self.alpha) for b, p in zip(blocks, periods))
+
+    def passes_runs(self, blocks: list[np.ndarray], count: float) -> bool:
+        """Whether the first times of the runs in each of ``blocks`` (:func:`_run_starts`) recur, ``count`` distinct
+        times read as runs at the blocks' runs per time: a frequent key's two ends are tested as all its times are."""
+        starts = [_run_starts(b) for b in blocks]
+        if not all(len(s) for s in starts):
+            return False
+        return self.passes(starts, count * sum(map(len, starts)) / sum(map(len, blocks)))
 
 
 def _run_starts(t: np.ndarray) -> np.ndarray:

@@ -109,6 +109,23 @@ def _periodic(keys, times, lines, weights=None, step=None, keep=100) -> set:
                          lines=np.asarray(lines), weights=weights, step=step, keep=keep)
 
 
+def test_a_nightly_run_of_lines_stays_routine_when_its_times_are_too_many_to_keep_all():
+    from logad_utils.streaming import bound_times
+
+    start, day, second = pd.Timestamp("2026-01-01").value, 86400 * 10**9, 10**9
+    rng = np.random.default_rng(7)
+    # 10 lines a second apart from 02:00 and a few seconds each night; runs of 10 at random times of the same days.
+    for nights in (15, 30):  # 150 distinct times, all read; 300, read from the 100 earliest and 100 latest
+        job = [start + d * day + 7200 * second + int(rng.integers(0, 15)) * second + i * second
+               for d in range(nights) for i in range(10)]
+        runs = [int(s) + i * second for s in start + rng.integers(0, nights * day, nights) for i in range(10)]
+        keys = np.repeat([0, 1, 2], [len(job), len(runs), 2])
+        times = np.array(job + runs + [start, start + nights * day], dtype=np.int64)
+        lines = np.array([len(job), len(runs), 2])
+        assert _periodic(keys, times, lines) == {0}
+        rows = bound_times(np.column_stack([keys, times, np.ones(len(keys), dtype=np.int64)]), keep=100)
+        assert _periodic(rows[:, 0], rows[:, 1], lines, weights=rows[:, 2], step=second) == {0}
+
 def test_a_frequent_key_is_read_from_its_earliest_and_latest_times_as_a_bounded_pass_keeps_them():
     from logad_utils.streaming import bound_times
 
