@@ -491,9 +491,10 @@ def _is_seasonal(counts: TemplateCounts, occ: _Occurrences) -> bool:
 
 
 def _two_days(span: float, width: float) -> bool:
-    """Whether a log of ``span`` seconds covers two days, to a bucket of ``width`` seconds: two whole calendar days
-    written from 00:00:00 to 23:59:55 are two days of hours alike, though a few seconds short of 48 hours."""
-    return span > 2 * DAY.total_seconds() - width
+    """Whether a log of ``span`` seconds covers two days, to a bucket of ``width`` seconds and no more than an hour:
+    two whole calendar days written from 00:00:00 to 23:59:55 are two days of hours alike, though a few seconds
+    short of 48 hours; a sparse log's day-long buckets make no 26 hours two days."""
+    return span > 2 * DAY.total_seconds() - min(width, 3600.0)
 
 
 def expected_counts(y: np.ndarray, exposure: np.ndarray, starts: pd.DatetimeIndex | np.ndarray, seasonal: bool,

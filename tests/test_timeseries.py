@@ -254,6 +254,14 @@ def test_two_whole_calendar_days_a_few_seconds_short_of_48_hours_get_the_daily_p
     assert kinds(trends) == []
 
 
+@pytest.mark.parametrize("hours", [30, 44])
+def test_a_sparse_log_of_under_two_days_is_not_seasonal_whatever_its_buckets(hours):
+    # 60 lines choose buckets of many hours: a bucket's slack must not make 30 hours two days.
+    rng = np.random.default_rng(1)
+    trends = find_trends(frame_of([(t, 1) for t in np.sort(rng.uniform(0, hours * 3600, 60))]))
+    assert not trends.seasonal
+
+
 def test_logs_without_timestamps_use_line_windows():
     def storm(events, rng):
         ordinary = [(s, 5) for s in rng.uniform(0, 2 * DAY, 60)]
