@@ -1316,12 +1316,13 @@ def _structured_message(text: str) -> tuple[str, str | None, str | None] | None:
     else:
         return None
     key = next((k for k in names if isinstance(obj.get(k), str)), None) if obj is not None else None
-    if key is None:
+    # Pairs with a level and no message (a firewall's traffic record) are their own message, whole; an object is not.
+    if key is None and (obj is None or names is MESSAGE_KEYS):
         return None
     level_key = next((k for k in _JSON_LEVEL_KEYS if obj.get(k) is not None and not isinstance(obj[k], bool)), None)
     level = None if level_key is None else level_name(obj[level_key], level_key)
     logger = next((obj[k] for k in _JSON_COMPONENT_KEYS if obj.get(k) is not None), None)
-    return (obj[key].rstrip("\r\n"), None if level is None else _scalar_text(level),
+    return (text if key is None else obj[key].rstrip("\r\n"), None if level is None else _scalar_text(level),
             None if logger is None else _scalar_text(logger))
 
 

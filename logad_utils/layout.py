@@ -421,6 +421,8 @@ _PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")
 _HEX = re.compile(r"\(?0[xX][0-9a-fA-F]+\)?")
 # A word quoted whole ('"worker-1"'), which a quoted text of several words ('"GET /x HTTP/1.1"') is not.
 _QUOTED_WORD = re.compile(r'"[^"\s]*"')
+# An IPv4 or IPv6 address, as a syslog relay writes the host that sent a line.
+_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}")
 # A key=value word (request_id=..., trace_id=...) is a value of the line's context, which names no component.
 _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
@@ -545,7 +547,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (word.isdigit(), ided or _QUALIFIED.fullmatch(word) is not None,
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
-                          _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None)
+                          _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None,
+                          _ADDRESS.fullmatch(word) is not None)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -668,7 +671,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             caller = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
             ided = sum(c for e, c in shapes.items() if e.detail[5]) >= need
             paired = sum(c for e, c in shapes.items() if e.detail[6]) >= need
-            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired))
+            # An address first on every line is the host that sent it, whatever follows (a firewall's key=value
+            # record under a syslog relay's header has no program name after it).
+            host = not header and sum(c for e, c in shapes.items() if e.detail[7:8] == (True,)) == len(alive)
+            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired, host))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -699,7 +705,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:4]) or (len(header) >= 2 and header[-2][0].kind == "sep")):
+            not any(header[-1][0].detail[1:4]) and header[-1][0].detail[7:] != (True,)
+            or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
 
@@ -778,7 +785,8 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     if "component" in kinds:
         return None
     # Neither a pid's digits nor a key=value pair name one.
-    words = [i for i, k in enumerate(kinds) if k == "word" and not (header[i][0].detail[0] or header[i][0].detail[6])]
+    words = [i for i, k in enumerate(kinds) if k == "word" and not (header[i][0].detail[0] or header[i][0].detail[6]
+                                                                      or header[i][0].detail[7:] == (True,))]
     qualified = [i for i in words if header[i][0].detail[1]]
     if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
             not qualified or qualified[-1] == len(kinds) - 2):
@@ -904,7 +912,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Component")
             elif element.detail[0]:
                 name = names("Pid")
-            elif nxt is not None and nxt.kind == "component" and i == 0 and after_time:
+            elif i == 0 and after_time and (nxt is not None and nxt.kind == "component"
+                                            or element.detail[7:] == (True,)):
                 name = names("Host")
             else:
                 name = names("Field")

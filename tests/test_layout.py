@@ -709,6 +709,21 @@ def test_a_name_with_bracketed_fields_glued_on_is_a_process_its_fields_and_its_l
     assert frame["content"].iloc[4] == "step 4 done" and frame["level"].eq("INFO").all()
 
 
+def test_an_address_after_a_syslog_time_is_the_host_and_key_value_records_with_a_level_give_it():
+    # A firewall's records through a syslog relay: the sender's address, then key=value pairs with a level and,
+    # on event records only, a message.
+    def line(s: int) -> str:
+        level, action = ("notice", "warning")[s % 2], ("accept", "deny")[s % 2]
+        pairs = (f'date=2024-03-11 time=09:14:{s:02d} devname="FG100F" type="traffic" level="{level}"'
+                 f' srcip=10.0.0.{s} action="{action}"' if s % 5 else
+                 f'date=2024-03-11 time=09:14:{s:02d} type="event" level="error" msg="IPsec phase {s % 2 + 1} error"')
+        return f"Mar 11 09:14:{s:02d} 10.0.0.254 {pairs}"
+    frame = parse_lines([line(s) for s in range(40)])
+    assert frame["host"].eq("10.0.0.254").all() and frame["timestamp"].notna().all()
+    assert frame["level"].tolist()[:3] == ["error", "warning", "notice"]
+    assert frame["content"].iloc[0] == "IPsec phase 1 error" and frame["content"].iloc[1].startswith("date=2024-03-11 ")
+
+
 def test_a_level_in_the_components_bracket_is_the_level():
     # cloud-init: "%(asctime)s - %(filename)s[%(levelname)s]: %(message)s"
     levels = ["INFO", "WARNING", "DEBUG"]
