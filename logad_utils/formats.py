@@ -49,7 +49,8 @@ _CLOSING_BRACKET = re.compile(r"\\\]\?? +$")  # a format string's "\] " or optio
 # supervisord's four, .NET's lower-case four ("dbug", "fail"), MariaDB's "Note".
 # The labels of a message's further lines, each written under a header of its own (PostgreSQL's DETAIL, HINT, ...),
 # stand where a level does, in capitals and before a colon: read as levels, so that a log where a third of the lines
-# carry one keeps its level column. Each such line stays an event of its own, as Loghub's ground truths count them.
+# carry one keeps its level column. Each such line stays an event of its own, as Loghub's ground truths count them,
+# with the level of the message it explains (:func:`read_secondary_levels`).
 SECONDARY_LEVELS = ("DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION")
 LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
              r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
@@ -665,6 +666,28 @@ def _read_component_levels(frame: pd.DataFrame) -> None:
         frame.loc[worded, "level"] = components[worded]
         frame.loc[worded, "component"] = None
 
+
+
+def read_secondary_levels(frame: pd.DataFrame) -> None:
+    """Give a line labelled as a further line of a message (:data:`SECONDARY_LEVELS`) the level of the line with a
+    level above it, where both have the same time: a deadlock's ``DETAIL:`` is as much an error as its ``ERROR:``."""
+    if "level" not in frame:
+        return
+    levels = frame["level"].to_numpy(dtype=object, copy=True)
+    secondary = np.isin(levels, SECONDARY_LEVELS)
+    if not secondary.any():
+        return
+    rows = np.arange(len(levels))
+    above = np.maximum.accumulate(np.where(pd.notna(levels) & ~secondary, rows, -1))
+    rows = rows[secondary & (above >= 0)]
+    heads = above[rows]
+    if "timestamp" in frame:
+        # The message's lines are written at once, with one time: a label under an older line explains another one.
+        times = frame["timestamp"].to_numpy()
+        same = times[rows] == times[heads]
+        rows, heads = rows[same], heads[same]
+    levels[rows] = levels[heads]
+    frame["level"] = pd.Series(levels, index=frame.index, dtype=object)
 
 # A network device's message code, %FACILITY-SEVERITY-MNEMONIC (%LINK-3-UPDOWN, %ASA-6-302013): its digit is a syslog
 # severity. It opens the message, after at most the device's own clock ("*Mar 11 09:14:02.331: "), or is the component.

@@ -28,7 +28,8 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import DOCKER_KEY, PRESETS, ZONED, LogFormat, detect_format, get_format, is_inferred
+from .formats import (DOCKER_KEY, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format, get_format,
+                      is_inferred, read_secondary_levels)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, split_writers)
@@ -643,6 +644,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
             matched[retry] = cut_matched
         for name in fields.select_dtypes(include="object").columns:
             fields.loc[long, name] = [v[:MAX_LINE_CHARS] if isinstance(v, str) else v for v in fields.loc[long, name]]
+    read_secondary_levels(fields)
     # A journal export's notes on its span match no header: only the lines that missed it are looked at.
     missed = np.flatnonzero(~matched)
     blank[missed] |= np.fromiter((lines[i][:3] == "-- " and _SPAN_NOTE.fullmatch(lines[i]) is not None
@@ -830,6 +832,7 @@ def _leading_continuations(lines: list[str], fmt: LogFormat, rule: Multiline, be
             fields, matched = fmt.parse(head)
             blank, flags = _events(head, fields, matched, _blank(head), rule, fmt)
             checked = _carried(flags, blank, _writers(fmt, fields, matched), len(context))
+            checked += _labelled_lines(fields, flags, blank, len(context) + checked)
             if checked < len(look) - _LOOK_AHEAD:
                 break
             if len(look) == len(lines):
@@ -853,6 +856,19 @@ def _carried(flags: np.ndarray, blank: np.ndarray, writers: np.ndarray | None, s
         cut += 1
     return cut - start
 
+
+
+def _labelled_lines(fields: pd.DataFrame, flags: np.ndarray, blank: np.ndarray, start: int) -> int:
+    """How many rows from ``start`` on are a message's further labelled lines (``DETAIL:`` under its ``ERROR:``,
+    :data:`formats.SECONDARY_LEVELS`) with the continuation and blank rows under them: they go with the message
+    above them, whose level they take, in whatever chunk it is read."""
+    if "level" not in fields:
+        return 0
+    levels = fields["level"].to_numpy(dtype=object)
+    end = start
+    while end < len(flags) and (blank[end] or flags[end] or levels[end] in SECONDARY_LEVELS):
+        end += 1
+    return end - start
 
 def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline, cut: list[int] | None = None
                   ) -> Iterator[list[str]]:

@@ -560,3 +560,20 @@ def test_a_network_devices_message_code_gives_the_level_and_the_component_in_pla
     frame, _ = LogFormat(r"(<Level> )?<Component>: <Content>", field_patterns={"Level": "[A-Z]+"}).parse(
         ["7: started", "app: %LINK-3-UPDOWN: quoted"])
     assert frame["component"].tolist() == ["7", "app"] and frame["level"].isna().all()
+
+
+def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_stay_events_of_their_own():
+    # PostgreSQL writes an error's DETAIL:, HINT:, CONTEXT: and STATEMENT: each under a header of its own, with the
+    # error's time: they explain the error, so they are errors too; a label under an older line keeps its own.
+    head = "2024-03-11 09:14:0{} UTC [1234] app@shop "
+    lines = [head.format(1) + "LOG:  connection authorized: user=app database=shop",
+             head.format(2) + "ERROR:  deadlock detected",
+             head.format(2) + "DETAIL:  Process 1234 waits for ShareLock on transaction 981; blocked by process 44.",
+             "\tProcess 44 waits for ShareLock on transaction 980; blocked by process 1234.",
+             head.format(2) + "HINT:  See server log for query details.",
+             head.format(2) + "STATEMENT:  UPDATE orders SET status = 'paid' WHERE id = 118822",
+             head.format(3) + "LOG:  checkpoint starting: time",
+             head.format(4) + "DETAIL:  Key (id)=(5) already exists."] * 3
+    frame = parse_lines(lines)
+    assert frame["level"].tolist()[:8] == ["LOG", "ERROR", "ERROR", "ERROR", "ERROR", "ERROR", "LOG", "DETAIL"]
+    assert frame["event_line_no"].tolist()[:8] == [1, 2, 3, 3, 5, 6, 7, 8]

@@ -633,7 +633,8 @@ def test_a_log_of_only_python_tracebacks_is_one_event_per_trace(tmp_path, chunk_
 @pytest.mark.parametrize("chunk_lines", [2, 200_000])
 def test_postgres_detail_lines_keep_the_level_column(tmp_path, chunk_lines):
     # PostgreSQL writes an error's DETAIL, HINT and STATEMENT each under a header of its own: with a third of the
-    # lines so labelled, the level column was lost and LOG:/ERROR: stayed in every template.
+    # lines so labelled, the level column was lost and LOG:/ERROR: stayed in every template. The labelled lines take
+    # the error's level, in one chunk with it however the file is cut.
     lines = []
     for i in range(60):
         stamp = f"2024-03-11 08:{i // 60:02d}:{i % 60:02d}.263 UTC [{1400 + i}]"
@@ -643,7 +644,7 @@ def test_postgres_detail_lines_keep_the_level_column(tmp_path, chunk_lines):
         else:
             lines.append(f"{stamp} LOG:  duration: {i}.5 ms  statement: SELECT {i}")
     frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines), chunk_lines=chunk_lines)), ignore_index=True)
-    assert frame["parsed"].all() and set(frame["level"]) == {"ERROR", "LOG", "DETAIL", "STATEMENT"}
+    assert frame["parsed"].all() and frame["level"].tolist()[:4] == ["ERROR", "ERROR", "ERROR", "LOG"]
     assert frame["event_line_no"].tolist()[:4] == [1, 2, 3, 4]
     assert frame["content"].iloc[1] == "Key (id)=(0) already exists."
     # Without the colon such a word is a message's: "QUERY SELECT ..." after an INFO log's header.
