@@ -667,7 +667,6 @@ def _read_component_levels(frame: pd.DataFrame) -> None:
         frame.loc[worded, "component"] = None
 
 
-
 def read_secondary_levels(frame: pd.DataFrame) -> None:
     """Give a line labelled as a further line of a message (:data:`SECONDARY_LEVELS`) the level of the line with a
     level above it, where both have the same time: a deadlock's ``DETAIL:`` is as much an error as its ``ERROR:``."""
@@ -688,6 +687,7 @@ def read_secondary_levels(frame: pd.DataFrame) -> None:
         rows, heads = rows[same], heads[same]
     levels[rows] = levels[heads]
     frame["level"] = pd.Series(levels, index=frame.index, dtype=object)
+
 
 # A network device's message code, %FACILITY-SEVERITY-MNEMONIC (%LINK-3-UPDOWN, %ASA-6-302013): its digit is a syslog
 # severity. It opens the message, after at most the device's own clock ("*Mar 11 09:14:02.331: "), or is the component.

@@ -857,7 +857,6 @@ def _carried(flags: np.ndarray, blank: np.ndarray, writers: np.ndarray | None, s
     return cut - start
 
 
-
 def _labelled_lines(fields: pd.DataFrame, flags: np.ndarray, blank: np.ndarray, start: int) -> int:
     """How many rows from ``start`` on are a message's further labelled lines (``DETAIL:`` under its ``ERROR:``,
     :data:`formats.SECONDARY_LEVELS`) with the continuation and blank rows under them: they go with the message
@@ -869,6 +868,7 @@ def _labelled_lines(fields: pd.DataFrame, flags: np.ndarray, blank: np.ndarray, 
     while end < len(flags) and (blank[end] or flags[end] or levels[end] in SECONDARY_LEVELS):
         end += 1
     return end - start
+
 
 def _whole_events(batches: Iterator[list[str]], fmt: LogFormat, rule: Multiline, cut: list[int] | None = None
                   ) -> Iterator[list[str]]:
