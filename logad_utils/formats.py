@@ -672,10 +672,10 @@ def read_secondary_levels(frame: pd.DataFrame) -> None:
     level above it, where both have the same time: a deadlock's ``DETAIL:`` is as much an error as its ``ERROR:``."""
     if "level" not in frame:
         return
-    levels = frame["level"].to_numpy(dtype=object, copy=True)
-    secondary = np.isin(levels, SECONDARY_LEVELS)
+    secondary = frame["level"].isin(SECONDARY_LEVELS).to_numpy()  # by hashing: np.isin compares objects pairwise
     if not secondary.any():
         return
+    levels = frame["level"].to_numpy(dtype=object, copy=True)
     rows = np.arange(len(levels))
     above = np.maximum.accumulate(np.where(pd.notna(levels) & ~secondary, rows, -1))
     rows = rows[secondary & (above >= 0)]
