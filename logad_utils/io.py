@@ -460,11 +460,21 @@ def _open_text(path: Path) -> IO[str]:
         binary.close()
         raise LogInputError(f"{path}: {f'corrupt {kind} file' if kind else 'cannot read'} ({raw.error})")
     encoding = _sniff_encoding(head)
-    if b"\x00" in head and not encoding.startswith("utf-16"):
+    if _is_binary(head) and not encoding.startswith("utf-16"):
         binary.close()
         raise LogInputError(f"{path}: looks like a binary file (NUL bytes), not a text log")
     return io.TextIOWrapper(binary, encoding=encoding, errors="logad.count",
                             newline=line_ends(path, head, opener, encoding))
+
+
+# A run of two NULs or more that opens a line: a hole a crash leaves, which split_lines leaves out of the text
+# (a lone NUL that ends the head after a line may be such a run, cut short by the head's end).
+_NUL_HOLE = re.compile(rb"(?m)^\x00(?:\x00+|\Z)")
+
+
+def _is_binary(head: bytes) -> bool:
+    """Whether a file's first bytes hold a NUL outside the holes that open lines (:data:`_NUL_HOLE`)."""
+    return b"\x00" in head and b"\x00" in _NUL_HOLE.sub(b"", head)
 
 
 def compression(head: bytes) -> tuple[str, Callable] | None:

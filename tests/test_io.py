@@ -140,6 +140,20 @@ def test_a_hole_of_nul_bytes_inside_a_log_is_left_out_and_told(tmp_path, chunk_l
            "leaves)" in report.warnings
 
 
+def test_a_hole_of_nul_bytes_in_a_logs_first_kilobytes_is_left_out_not_read_as_a_binary_file(tmp_path):
+    # The same hole 8 KB further on was left out; within the first 8 KB the whole log was skipped as binary.
+    before = [f"2024-03-11 08:00:{i:02d} INFO cache: hit k{i}" for i in range(20)]
+    after = [f"2024-03-11 09:00:{i:02d} ERROR db: connection refused {i}" for i in range(20)]
+    path = write(tmp_path / "crash.log", ("\n".join(before) + "\n").encode() + b"\x00" * 4096
+                 + ("\n".join(after) + "\n").encode())
+    frame = read_logs(path, warn=False)
+    assert frame["raw"].tolist() == before + after and frame["line_no"].tolist() == list(range(1, 41))
+    assert "left out 4,096 NUL bytes that opened lines (a hole that a crash or a log emptied while written to " \
+           "leaves)" in frame.attrs["read_report"]["warnings"]
+    with pytest.raises(LogInputError, match="binary"):  # NULs inside a line still mean a binary file
+        read_logs(write(tmp_path / "b.log", ("\n".join(before) + "\n").encode() + b"ab\x00\x00cd\n"), warn=False)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
 def test_utf16_lines_ended_by_lone_carriage_returns_stay_lines_whatever_bytes_their_characters_hold(tmp_path,
                                                                                                    encoding):
