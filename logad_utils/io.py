@@ -239,12 +239,17 @@ def resolve_paths(paths: str | os.PathLike | Sequence[str | os.PathLike],
     out: list[Path] = []
     for item in items:
         try:
-            found = _expand(item, passed_over)
+            unlisted: list[str] = []
+            found = _expand(item, passed_over, unlisted)
         except LogInputError as exc:
             if problems is None or len(items) == 1:
                 raise
             problems.append(str(exc))
             continue
+        for why in unlisted:  # a subfolder logad may not list is skipped and told, as a file it may not read
+            if problems is None:
+                raise LogInputError(why)
+            problems.append(why)
         bad = _unreadable(found)
         for path, why in bad.items():
             # A directory's or a glob's file logad cannot read is skipped and told, as a bad input among several.
@@ -296,16 +301,16 @@ def shown_path(path: Path | str) -> str:
 LOGAD_FOLDER_MARKERS = ("logad_model.json", "export_info.json")
 
 
-def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> list[Path]:
+def _expand(item: str | os.PathLike, passed_over: list[str] | None = None,
+            unlisted: list[str] | None = None) -> list[Path]:
     """The files one input path names (a file, a directory's log files, or a glob's matches); a directory's other
-    files, but hidden ones and logad's own label files, are added to ``passed_over``."""
+    files, but hidden ones and logad's own label files, are added to ``passed_over``, and its subfolders that
+    cannot be listed, each with why, to ``unlisted``."""
     path = Path(item)
     if path.is_dir():
-        # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder), nor do the folders
-        # logad writes whole, a saved model and a projector run, known by the file each holds.
-        # Not directories (a FIFO named like a log is found, then refused by resolve_paths, not left out unsaid).
-        files = [p for p in path.rglob("*") if not p.is_dir()
-                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])]
+        files = _folder_files(path, unlisted)
+        # Nor do the folders logad writes whole hold logs, a saved model and a projector run, known by the file
+        # each holds.
         own = {p.parent for p in files if p.name in LOGAD_FOLDER_MARKERS}
         files = sorted(p for p in files if not own.intersection(p.parents))
         found = sorted((p for p in files if _is_log_like(p)), key=_oldest_first)
@@ -313,6 +318,7 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
         if not found:
             # Its files are there, only not named like logs: say which, as a user reads them by naming them.
             named = f"; name its files to read them ({_first_names(others)})" if others else ""
+            named += "".join(f"; {why}" for why in unlisted or [])
             raise LogInputError(f"{path}: directory holds no log files (*.log, *.jrn, *.txt, *.gz, ...){named}")
         if passed_over is not None:
             passed_over += others
@@ -328,6 +334,24 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None) -> li
     if path.exists():
         raise LogInputError(f"{path}: not a regular file")
     raise LogInputError(f"{path}: no such file or directory")
+
+
+def _folder_files(folder: Path, unlisted: list[str] | None) -> list[Path]:
+    """A folder's files, in its subfolders too, but those of hidden subfolders; a subfolder that cannot be listed
+    goes to ``unlisted`` with why, and the folder itself, not listed, raises :class:`LogInputError`."""
+    errors: list[OSError] = []
+    files = []
+    for root, dirs, names in os.walk(folder, onerror=errors.append):
+        # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder).
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        # Not directories (a FIFO named like a log is found, then refused by resolve_paths, not left out unsaid).
+        files += [Path(root, name) for name in names]
+    why = [f"{shown_path(exc.filename)}: cannot list folder ({exc.strerror})" for exc in errors]
+    if errors and Path(errors[0].filename) == folder:
+        raise LogInputError(why[0])
+    if unlisted is not None:
+        unlisted += why
+    return files
 
 
 # What rotation appends to a log's name: a number (app.log.1, syslog.2), or a date (logrotate's dateext,

@@ -123,6 +123,28 @@ def test_a_fifo_or_a_name_that_is_not_utf8_in_a_folder_is_skipped_and_named(tmp_
     assert report["passed_over"] == [f"{folder}/notes-caf\\xe9.dat"]
 
 
+def test_a_folder_that_cannot_be_listed_is_skipped_and_told_not_left_out_unsaid(tmp_path, monkeypatch):
+    # A subfolder another user owns (chmod 700) was left out unsaid, exit 0; the folder itself "held no log files".
+    folder = tmp_path / "logs"
+    (folder / "locked").mkdir(parents=True)
+    write(folder / "good.log", "\n".join(ATM).encode())
+    write(folder / "locked" / "x.log", "\n".join(ATM).encode())
+    scandir = os.scandir
+
+    def denied(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    frame = read_logs(folder, warn=False)
+    assert frame["raw"].tolist() == ATM
+    assert frame.attrs["read_report"]["skipped_files"] == [f"{folder / 'locked'}: cannot list folder (Permission "
+                                                           "denied)"]
+    with pytest.raises(LogInputError, match=r"locked: cannot list folder \(Permission denied\)$"):
+        read_logs(folder / "locked", warn=False)
+
+
 @pytest.mark.parametrize("chunk_lines", [1, 250, 200_000])
 def test_a_hole_of_nul_bytes_inside_a_log_is_left_out_and_told(tmp_path, chunk_lines):
     # A crash or power loss leaves NULs up to the next line written: they made it a continuation of the event
