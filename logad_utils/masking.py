@@ -325,12 +325,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("interface", r"(?<![\w./\-])[A-Za-z][A-Za-z\-]*+\d++(?:/\d++)++(?:[.:]\d++)?(?![\w/\-]|\.\w)", "<VAL>",
              False),
     # A systemd unit (fstrim.service, getty@tty1.service, session-3.scope): which unit a service manager's line is
-    # about is its parameter. A timer, target, mount, slice or scope has a "-", "@", escape or digit in its name:
-    # a bare word before those ends a library's object as often (Lua's ngx.timer). Not .path, .device or .swap,
-    # which end Java properties and other names as often.
+    # about is its parameter; not a method's name before its call (Servlet.service()). A timer, target, mount,
+    # slice or scope has a "-", "@", escape or digit in its name: a bare word before those ends a library's object
+    # as often (Lua's ngx.timer). Not .path, .device or .swap, which end Java properties and other names as often.
     MaskRule("unit", r"(?<![\w.\-/@:\\])(?=" + _UNIT_NAME + r"\." + _UNIT_TYPES_ANY + r"(?![\w\-]|\.\w))"
              r"(?:" + _UNIT_NAME + r"\.(?:service|socket)|(?=[\w.]*+[\-@\\\d])" + _UNIT_NAME + r"\." + _UNIT_TYPES_NAMED
-             + r")(?![\w\-]|\.\w)", "<VAL>", False),
+             + r")(?![\w\-(]|\.\w)", "<VAL>", False),
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608; with the time of an ISO date glued on
     # (snapshot-2024-01-16T21:00:00Z, scheduled__2024-01-16T21:00:00+00:00), which "(?<!\w)" keeps the datetime

@@ -484,6 +484,8 @@ def test_a_systemd_unit_is_a_value_and_a_java_property_or_a_word_stays():
     # A bare word before a timer or target ends a library's object as often; a Java property is no unit.
     assert M.mask("context: ngx.timer, in java.class.path, the service. x.service.d") == \
         "context: ngx.timer, in java.class.path, the service. x.service.d"
+    assert M.mask("Servlet.service() for servlet [jsp] threw exception") == \
+        "Servlet.service() for servlet [jsp] threw exception"
 
 
 def test_a_systemd_instance_unit_with_a_colon_in_its_instance_is_a_value():
