@@ -32,7 +32,7 @@ from .formats import (DOCKER_KEY, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, d
                       is_inferred, read_secondary_levels)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
-                        infer_multiline, is_separator, split_writers)
+                        infer_multiline, is_separator, record_times, split_writers)
 
 __all__ = [
     "LogInputError",
@@ -686,6 +686,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
     blank, flags = _events(lines, fields, matched, blank, rule, fmt)
+    if rule.comment_records and "timestamp" not in fields:
+        fields.insert(0, "timestamp", record_times(lines, flags, blank))
     base = pd.DataFrame({
         "source": source,
         "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
@@ -699,7 +701,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
     if fmt.delimiter and not fmt.comment:  # W3C and Zeek logs quote no cell
         texts = _quoted_cell_lines(lines, texts, flags, fmt.delimiter)
     frame = group_events(frame, flags, [c for c in fields.columns if c != "content"], texts, rule.level_line,
-                         _writers(fmt, fields, matched))
+                         _writers(fmt, fields, matched), rule.comment_records)
     _time_separators(frame, lines, matched)
     return add_trace_events(frame) if fmt.json_key is not None else frame
 
@@ -773,7 +775,8 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
             "format": fmt.describe() or "(none: whole line is the message)", **inner, "--format": _spelling(fmt),
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
                        f"event(s) in {len(sample)} lines sampled from the first {span}",
-            "timestamp": time, "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c == "level"),
+            "timestamp": time,
+            "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c in ("level", "timestamp")),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
                             + rule.describe()}
 

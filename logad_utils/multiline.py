@@ -40,11 +40,12 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import FIRST_FIELD, LEVELS_RE, LogFormat
+from .formats import FIRST_FIELD, LEVELS_RE, LogFormat, parse_timestamps
 from .layout import stamped_text, starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
-           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS", "empty_messages"]
+           "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS", "empty_messages",
+           "record_times"]
 
 # What an event's continuation rows take from its first line whatever they hold themselves.
 EVENT_FIELDS = ("timestamp", "level", "component")
@@ -94,6 +95,12 @@ _HEAD_CHARS = 300
 _MAX_PLAIN = 3
 # java.util.logging's levels include CONFIG, which is no level word anywhere else.
 _LEVEL_LINE = re.compile(rf"({LEVELS_RE}|CONFIG):\s")
+# A comment line of fields ("# Time: 2024-03-11T09:00:38Z", "# Query_time: 3.62  Rows_examined: 53973"): a block of
+# them opens each record of a log written without a header (a database's slow-query log), its statement under it.
+_COMMENT_FIELD = re.compile(r"#\s+([A-Za-z][\w@.-]*):\s")
+# Blocks a sample must hold, and the share of them that must open with the same field and have lines under them.
+_MIN_COMMENT_BLOCKS = 3
+_COMMENT_RULE = 0.5
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,7 @@ class Multiline:
     levelless: bool = False
     indented_messages: bool = False
     paragraphs: bool = False
+    comment_records: bool = False
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
@@ -133,6 +141,8 @@ class Multiline:
                          + (", unless a blank line is above them" if self.paragraphs else ""))
         if self.level_line:
             rules.append("the event's level read from the 'LEVEL:' that opens the line under its header")
+        if self.comment_records:
+            rules = ["records that open with a block of '# Key: value' comment lines: every line up to the next block"]
         return "; ".join(rules)
 
 
@@ -171,7 +181,40 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
                      levelless=has_header and not _program_level(fmt),
                      indented_messages=_captures_output(fmt) and _few_indented(lines, fmt),
-                     paragraphs=plain and "timestamp" not in fmt.columns)
+                     paragraphs=plain and "timestamp" not in fmt.columns,
+                     comment_records=not has_header and _comment_records(lines))
+
+
+def comment_block_starts(lines: Sequence[str]) -> np.ndarray:
+    """Bool (n,): the lines that open a block of comment lines of fields (:data:`_COMMENT_FIELD`)."""
+    comment = np.fromiter((s[:1] == "#" and _COMMENT_FIELD.match(s) is not None for s in lines), dtype=bool,
+                          count=len(lines))
+    return comment & ~np.r_[False, comment[:-1]]
+
+
+def record_times(lines: Sequence[str], flags: np.ndarray, blank: np.ndarray) -> pd.Series:
+    """Datetime (n,): each row's record's time, read off the record's first comment field whose value opens with a
+    time (``# Time: 2024-03-11T09:00:38Z``); NaT before the first record and in a record without one."""
+    values = []
+    for line in lines:
+        found = _COMMENT_FIELD.match(line) if line[:1] == "#" else None
+        rest = stamped_text(line[found.end():]) if found else None
+        values.append(None if rest is None else line[found.end():len(line) - len(rest)].strip())
+    head = np.maximum.accumulate(np.where(~flags & ~blank, np.arange(len(lines)), -1)) if len(lines) else flags
+    times = parse_timestamps([values]).groupby(head).transform("first")
+    return times.where(head >= 0)
+
+
+def _comment_records(lines: list[str]) -> bool:
+    """Whether the non-blank ``lines`` are records each opened by a block of comment lines of fields: at least
+    :data:`_MIN_COMMENT_BLOCKS` blocks, most opening with the same field and with lines of their own under them."""
+    starts = np.flatnonzero(comment_block_starts(lines)).tolist()
+    if len(starts) < _MIN_COMMENT_BLOCKS:
+        return False
+    keys = [_COMMENT_FIELD.match(lines[i]).group(1) for i in starts]
+    ends = [*starts[1:], len(lines)]
+    bodies = sum(any(_COMMENT_FIELD.match(s) is None for s in lines[i:end]) for i, end in zip(starts, ends))
+    return max(map(keys.count, set(keys))) >= _COMMENT_RULE * len(keys) and bodies >= _COMMENT_RULE * len(keys)
 
 
 def _captures_output(fmt: LogFormat) -> bool:
@@ -315,6 +358,8 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     Python frame (its source line, and the carets under that) and a trace's closing exception line.
     """
     n = len(lines)
+    if rule.comment_records:
+        return ~blank & ~comment_block_starts(lines)
     flags = np.zeros(n, dtype=bool)
     if rule.header:
         if messages is not None and rule.levelless:
@@ -561,6 +606,13 @@ def event_text(message: str, lines: Sequence[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def record_text(lines: Sequence[str]) -> str:
+    """The text a record opened by comment lines of fields is templated by: the lines under its comment block
+    (a statement: its kind leads), then the block's fields."""
+    body = [s.strip() for s in lines if _COMMENT_FIELD.match(s) is None]
+    return " ".join([*body, *(s for s in lines if _COMMENT_FIELD.match(s) is not None)])
+
+
 def _joined_partials(content: np.ndarray, tags: np.ndarray | None, head: int, members: np.ndarray) -> tuple[str, int]:
     """The message of the event at ``head`` with the pieces of a line a container runtime split (CRI's records
     tagged ``P``, then the last ``F``) joined as written, without a space; and how many of ``members`` they are."""
@@ -601,7 +653,8 @@ def add_trace_events(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], texts: np.ndarray,
-                 level_line: bool = False, writers: np.ndarray | None = None) -> pd.DataFrame:
+                 level_line: bool = False, writers: np.ndarray | None = None,
+                 comment_records: bool = False) -> pd.DataFrame:
     """Add ``event_line_no`` and ``event`` to a chunk of one file; continuation rows get their head's ``fields``
     of :data:`EVENT_FIELDS`, and of the others those they lack.
 
@@ -611,7 +664,8 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
     continue. Blank rows are their own and end no event. ``level_line``: a
     ``LEVEL:`` opening the line under a head sets the event's ``level`` (a
     column of the frame) and is left out of its text. ``writers`` (n,): each row's writer where several writers'
-    lines interleave; a continuation joins the event of its own writer above it.
+    lines interleave; a continuation joins the event of its own writer above it. ``comment_records``: the events
+    are records opened by comment lines of fields, whose text is :func:`record_text`.
     """
     n = len(frame)
     line_no = frame["line_no"].to_numpy()
@@ -654,7 +708,7 @@ def group_events(frame: pd.DataFrame, flags: np.ndarray, fields: Sequence[str], 
             if found:
                 level[h], lines[0] = found.group(1), lines[0][found.end():]
             message, pieces = _joined_partials(content, tags, h, members)
-            text = event_text(message, lines[pieces:])
+            text = record_text([texts[h], *lines]) if comment_records else event_text(message, lines[pieces:])
             event[h] = text
             event[members] = text
         if level_line:

@@ -900,3 +900,43 @@ def test_a_trace_whose_lines_each_carry_a_runtimes_time_is_one_event(indent):
     heads = frame["event_line_no"] == frame["line_no"]
     assert heads.sum() == 64 and (~heads).sum() == 12
     assert frame.loc[~heads, "level"].eq("ERROR").all()
+
+
+def _slow_query_log(n: int, slow: int) -> list[str]:
+    """A slow-query log: a banner, then records of '# Key: value' comment lines over a statement; record
+    ``slow`` took far longer."""
+    lines = ["/usr/sbin/mysqld, Version: 8.0.36. started with:", "Time                 Id Command    Argument"]
+    for i in range(n):
+        seconds = 312.7 if i == slow else 1.5 + i % 3
+        lines += [f"# Time: 2024-03-11T09:{i // 60:02d}:{i % 60:02d}.000000Z",
+                  f"# User@Host: app[app] @  [10.0.0.{i % 9 + 2}]  Id: {100 + i}",
+                  f"# Query_time: {seconds:.6f}  Lock_time: 0.000100 Rows_sent: {i % 7}  Rows_examined: {900 + i}",
+                  f"SET timestamp={1710147600 + i};"]
+        lines += ["SELECT id FROM orders", f"\tWHERE customer_id = {i * 37};"] if i % 2 else \
+            [f"UPDATE orders SET status = 'paid' WHERE id = {i * 11};"]
+    return lines
+
+
+def test_records_opened_by_comment_fields_are_one_event_each(tmp_path):
+    lines = _slow_query_log(30, slow=20)
+    path = _write(tmp_path, lines)
+    heads = [i + 1 for i, line in enumerate(lines) if line.startswith("# Time:")]
+    for chunk_lines in (4, 200_000):
+        frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines)), ignore_index=True)
+        assert frame["line_no"].tolist() == list(range(1, len(lines) + 1))
+        # The banner's lines are events of their own; each record's lines are its first line's.
+        assert frame["event_line_no"].tolist() == [1, 2] + [max(h for h in heads if h <= n)
+                                                            for n in range(3, len(lines) + 1)]
+        assert frame.loc[frame["line_no"] == heads[20] + 4, "timestamp"].iloc[0] == pd.Timestamp("2024-03-11 09:00:20")
+    mined = parse_logs(path, warn=False)
+    records = mined[mined["line_no"].isin(heads)]
+    # One template per kind of statement, whatever its literals and the record's numbers.
+    assert records["template_id"].nunique() == 2
+    assert records["template"].str.startswith(("SET timestamp=<NUM>; SELECT id FROM orders",
+                                               "SET timestamp=<NUM>; UPDATE orders")).all()
+
+
+def test_comment_lines_without_records_stay_lines(tmp_path):
+    lines = ["# Generated: 2024-03-11", "# Host: db1", "# Owner: ops"] + [f"row {i} ok" for i in range(8)]
+    frame = read_logs(_write(tmp_path, lines), warn=False)
+    assert (frame["event_line_no"] == frame["line_no"]).all()
