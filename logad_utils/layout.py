@@ -536,7 +536,7 @@ def _elements(rest: str) -> list[_Element]:
                 body = m.group(2).strip()
                 detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
                           re.search("[A-Za-z]", body) is not None, body if _LETTER_LEVEL.fullmatch(body) else None,
-                          _PAIRED_BRACKET.fullmatch(body) is not None)
+                          _PAIRED_BRACKET.fullmatch(body) is not None, m.group(2).isdigit())
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
@@ -604,7 +604,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # "[System]"): a bracket, the level when level words are most of it, so that no line is left unread.
             leveled = kinds["level"] >= 0.5 * len(bracketed)
             alive = bracketed
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True, False)),
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True, False, False)),
                            False))
             continue
         if kind != "level" and not any(e.kind == "level" for e, _ in header) and \
@@ -685,7 +685,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
                 letters[e.detail[3]] += c
             leveled = leveled or (_level_letters(set(letters)) and letters.most_common(1)[0][0] in "VTDI")
             paired = any(e.detail[4] for e in shapes)
-            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired))
+            digits = sum(c for e, c in shapes.items() if e.detail[5]) == len(alive)
+            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired, digits))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
@@ -864,11 +865,13 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
             out += gap + f"<{name}>{line}{tail}:"
         elif element.kind == "bracket":
-            # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread.
+            # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread; its
+            # digits right after the time are the process id, as most logs that write one put it ("UTC [1234]").
+            pid = element.detail[4] and i == 0 and after_time
             name = names("Level" if element.detail[1] and not has_level and "Level" not in names.used else
-                         "Field" if not element.detail[2] else
+                         "Pid" if pid else "Field" if not element.detail[2] else
                          "Component" if not has_component and i == component_bracket else "Thread")
-            patterns[name] = _BRACKET_BODY
+            patterns[name] = r"\d+" if pid else _BRACKET_BODY
             field = gap + f"\\[<{name}>\\]"
             if name.startswith("Component") and element.detail[3]:
                 pairs = names("Context")

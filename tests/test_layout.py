@@ -1701,6 +1701,16 @@ def test_a_word_some_lines_write_before_their_level_is_an_optional_field():
     assert infer_text_format(lines).pattern.count("?") == 0
 
 
+def test_a_bracket_of_digits_after_the_time_is_the_pid():
+    # PostgreSQL's "%m [%p] ": the process id was read as a plain field.
+    lines = [f"2024-03-01 10:00:{i:02d}.{i * 11:03d} UTC [{1234 + i}] LOG:  checkpoint {i} starting" for i in range(40)]
+    assert "\\[<Pid>\\]" in infer_text_format(lines).pattern
+    assert parse_lines(lines)["pid"].iloc[:2].tolist() == ["1234", "1235"]
+    # After the level it is no pid: logrus' "INFO[0042]" seconds, a request's number.
+    lines = [f"2024-03-01 10:00:{i:02d} INFO [{100 + i}] step {i} done" for i in range(40)]
+    assert "Pid" not in infer_text_format(lines).pattern
+
+
 def test_a_key_value_word_before_the_level_names_no_component():
     # A request's context written before the level ("09:14:03.655 request_id=F75u [info] GET /orders/1") was read as
     # the component, so each request was a component of its own and an incident's root cause named a request id.
