@@ -425,6 +425,9 @@ _QUOTED_WORD = re.compile(r'"[^"\s]*"')
 _ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}")
 # A key=value word (request_id=..., trace_id=...) is a value of the line's context, which names no component.
 _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
+# A user and the database or host they work on (PostgreSQL's "%u@%d": "app@shop"): whose session wrote the line, which
+# names no part of the program.
+_SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
@@ -548,7 +551,7 @@ def _elements(rest: str) -> list[_Element]:
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
                           _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None,
-                          _ADDRESS.fullmatch(word) is not None)
+                          _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -613,8 +616,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # outside one): an optional field, which the lines without it are given here, so places line up.
             # The lines that write the word: the others hold a placeholder without detail (_word_before_level).
             said = _at(per_line, alive, place, lambda e: e.kind == "word" and bool(e.detail))
-            paired = all(per_line[i][place].detail[6] for i in said)
-            header.append((_Element("word", True, (False, False, False, None, False, False, paired)), True))
+            paired, session = (all(per_line[i][place].detail[k] for i in said) for k in (6, 8))
+            header.append((_Element("word", True, (False, False, False, None, False, False, paired, False, session)),
+                           True))
             continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
@@ -674,7 +678,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # An address first on every line is the host that sent it, whatever follows (a firewall's key=value
             # record under a syslog relay's header has no program name after it).
             host = not header and sum(c for e, c in shapes.items() if e.detail[7:8] == (True,)) == len(alive)
-            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired, host))
+            session = sum(c for e, c in shapes.items() if e.detail[8:] == (True,)) >= need
+            element = _Element(kind, element.spaced,
+                               (digits, qualified, padded, None, caller, ided, paired, host, session))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -706,7 +712,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:4]) and header[-1][0].detail[7:] != (True,)
+            not any(header[-1][0].detail[1:4]) and header[-1][0].detail[7:8] != (True,)
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
@@ -785,9 +791,9 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     kinds = [e.kind for e, _ in header]
     if "component" in kinds:
         return None
-    # Neither a pid's digits nor a key=value pair name one.
+    # Neither a pid's digits, a key=value pair, an address nor a session's user@database name one.
     words = [i for i, k in enumerate(kinds) if k == "word" and not (header[i][0].detail[0] or header[i][0].detail[6]
-                                                                      or header[i][0].detail[7:] == (True,))]
+                                                                      or any(header[i][0].detail[7:9]))]
     qualified = [i for i in words if header[i][0].detail[1]]
     if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
             not qualified or qualified[-1] == len(kinds) - 2):
@@ -915,8 +921,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Component")
             elif element.detail[0]:
                 name = names("Pid")
+            elif element.detail[8:] == (True,):
+                name = names("Session")
             elif i == 0 and after_time and (nxt is not None and nxt.kind == "component"
-                                            or element.detail[7:] == (True,)):
+                                            or element.detail[7:8] == (True,)):
                 name = names("Host")
             else:
                 name = names("Field")

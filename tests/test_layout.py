@@ -1711,6 +1711,23 @@ def test_a_bracket_of_digits_after_the_time_is_the_pid():
     assert "Pid" not in infer_text_format(lines).pattern
 
 
+def test_a_user_at_database_word_before_the_level_is_the_session_not_the_component():
+    # PostgreSQL's "%m [%p] %q%u@%d ": "app@shop" was read as the component, so an incident's root cause named a
+    # user and a database; with no component the root cause falls back to the template.
+    lines = []
+    for i in range(40):
+        session = "" if i % 4 == 2 else ("batch@shop ", "app@shop ")[i % 2]
+        lines.append(f"2024-03-01 10:00:{i:02d}.{i * 11:03d} UTC [{1234 + i}] {session}LOG:  statement {i} done")
+    frame = parse_lines(lines)
+    assert "component" not in frame
+    assert frame["session"].iloc[:3].tolist() == ["batch@shop", "app@shop", None]
+    assert frame["level"].eq("LOG").all() and frame["content"].iloc[2] == "statement 2 done"
+    # Written on every line: still the session.
+    lines = [f"2024-03-01 10:00:{i:02d} {('app@shop', 'etl@dw')[i % 2]} {('INFO', 'ERROR')[i % 3 == 0]} step {i}"
+             for i in range(40)]
+    assert "<Session> <Level>" in infer_text_format(lines).pattern
+
+
 def test_a_key_value_word_before_the_level_names_no_component():
     # A request's context written before the level ("09:14:03.655 request_id=F75u [info] GET /orders/1") was read as
     # the component, so each request was a component of its own and an incident's root cause named a request id.
