@@ -1142,8 +1142,8 @@ def _writers_format(sample: list[str], min_share: float, exclude: Sequence[str])
 
 def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
     """:func:`detect_format` of the non-blank ``sample``, its messages as they are."""
-    from .layout import (infer_delimited_format, infer_directive_format, infer_named_columns, infer_structured_format,
-                         infer_text_format, starts_with_timestamp)
+    from .layout import (comment_records, infer_delimited_format, infer_directive_format, infer_named_columns,
+                         infer_structured_format, infer_text_format, starts_with_timestamp)
     from .multiline import header_lines
 
     if not sample:
@@ -1176,7 +1176,8 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     if best.name == "raw":
         # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
         # the events' first lines, when there are enough of them to tell a layout.
-        timed = [line for line in sample if starts_with_timestamp(line)]
+        # Not records opened by comment fields: their durations and times are the records' values.
+        timed = [] if comment_records(full) else [line for line in sample if starts_with_timestamp(line)]
         if len(sample) > len(timed) >= max(_MIN_TIMED, _TIMED_SHARE * len(sample)):
             best = _detect(timed, min_share, exclude, delimited=False)
         # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV; and so

@@ -1060,6 +1060,33 @@ def _names_component(header: list[tuple[_Element, bool]]) -> bool:
         e.kind == "component" or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
 
 
+# A comment line of fields ("# Time: 2024-03-11T09:00:38Z", "# Query_time: 3.62  Rows_examined: 53973"): a block of
+# them opens each record of a log written without a header (a database's slow-query log), its statement under it.
+COMMENT_FIELD = re.compile(r"#\s+([A-Za-z][\w@.-]*):\s")
+# Blocks a sample must hold, and the share of them that must open with the same field and have lines under them.
+_MIN_COMMENT_BLOCKS = 3
+_COMMENT_RULE = 0.5
+
+
+def comment_block_starts(lines: Sequence[str]) -> np.ndarray:
+    """Bool (n,): the lines that open a block of comment lines of fields (:data:`COMMENT_FIELD`)."""
+    comment = np.fromiter((s[:1] == "#" and COMMENT_FIELD.match(s) is not None for s in lines), dtype=bool,
+                          count=len(lines))
+    return comment & ~np.r_[False, comment[:-1]]
+
+
+def comment_records(lines: list[str]) -> bool:
+    """Whether the non-blank ``lines`` are records each opened by a block of comment lines of fields: at least
+    :data:`_MIN_COMMENT_BLOCKS` blocks, most opening with the same field and with lines of their own under them."""
+    starts = np.flatnonzero(comment_block_starts(lines)).tolist()
+    if len(starts) < _MIN_COMMENT_BLOCKS:
+        return False
+    keys = [COMMENT_FIELD.match(lines[i]).group(1) for i in starts]
+    ends = [*starts[1:], len(lines)]
+    bodies = sum(any(COMMENT_FIELD.match(s) is None for s in lines[i:end]) for i, end in zip(starts, ends))
+    return max(map(keys.count, set(keys))) >= _COMMENT_RULE * len(keys) and bodies >= _COMMENT_RULE * len(keys)
+
+
 def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found.
 
@@ -1067,6 +1094,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     relay forwards any layout) is a ``Pri`` field, which gives the level where the header has none.
     """
     sample = [line for line in lines if line.strip() and not line[:1].isspace()]
+    if comment_records(sample):  # records whose fields are comments: their times and durations are no header's
+        return None
     priorities = [int(m.group(1)) for line in sample if (m := _PRIORITY.match(line))]
     # Numbers counting up ("<1>", "<2>", ...: a list's marks) are no priorities, which repeat.
     counting = sum(b == a + 1 for a, b in zip(priorities, priorities[1:])) >= HEADER_SHARE * max(len(priorities) - 1,

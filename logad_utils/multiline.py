@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from .formats import FIRST_FIELD, LEVELS_RE, LogFormat, parse_timestamps
-from .layout import stamped_text, starts_with_timestamp
+from .layout import COMMENT_FIELD as _COMMENT_FIELD, comment_block_starts, comment_records, stamped_text, \
+    starts_with_timestamp
 
 __all__ = ["Multiline", "infer_multiline", "continuation_flags", "event_lines", "group_events", "event_text",
            "is_frame_line", "header_lines", "add_trace_events", "TRACE_COLUMNS", "EVENT_FIELDS", "empty_messages",
@@ -95,12 +96,6 @@ _HEAD_CHARS = 300
 _MAX_PLAIN = 3
 # java.util.logging's levels include CONFIG, which is no level word anywhere else.
 _LEVEL_LINE = re.compile(rf"({LEVELS_RE}|CONFIG):\s")
-# A comment line of fields ("# Time: 2024-03-11T09:00:38Z", "# Query_time: 3.62  Rows_examined: 53973"): a block of
-# them opens each record of a log written without a header (a database's slow-query log), its statement under it.
-_COMMENT_FIELD = re.compile(r"#\s+([A-Za-z][\w@.-]*):\s")
-# Blocks a sample must hold, and the share of them that must open with the same field and have lines under them.
-_MIN_COMMENT_BLOCKS = 3
-_COMMENT_RULE = 0.5
 
 
 @dataclass(frozen=True)
@@ -182,14 +177,10 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      levelless=has_header and not _program_level(fmt),
                      indented_messages=_captures_output(fmt) and _few_indented(lines, fmt),
                      paragraphs=plain and "timestamp" not in fmt.columns,
-                     comment_records=not has_header and _comment_records(lines))
+                     comment_records=not has_header and comment_records(lines))
 
 
-def comment_block_starts(lines: Sequence[str]) -> np.ndarray:
-    """Bool (n,): the lines that open a block of comment lines of fields (:data:`_COMMENT_FIELD`)."""
-    comment = np.fromiter((s[:1] == "#" and _COMMENT_FIELD.match(s) is not None for s in lines), dtype=bool,
-                          count=len(lines))
-    return comment & ~np.r_[False, comment[:-1]]
+_DATED = re.compile(r"\d[-/:]\d")
 
 
 def record_times(lines: Sequence[str], flags: np.ndarray, blank: np.ndarray) -> pd.Series:
@@ -199,22 +190,12 @@ def record_times(lines: Sequence[str], flags: np.ndarray, blank: np.ndarray) -> 
     for line in lines:
         found = _COMMENT_FIELD.match(line) if line[:1] == "#" else None
         rest = stamped_text(line[found.end():]) if found else None
-        values.append(None if rest is None else line[found.end():len(line) - len(rest)].strip())
+        value = None if rest is None else line[found.end():len(line) - len(rest)].strip()
+        # A date or a clock: a field's bare number (a duration "1.500000", an id) is no time of the record.
+        values.append(value if value and _DATED.search(value) else None)
     head = np.maximum.accumulate(np.where(~flags & ~blank, np.arange(len(lines)), -1)) if len(lines) else flags
     times = parse_timestamps([values]).groupby(head).transform("first")
     return times.where(head >= 0)
-
-
-def _comment_records(lines: list[str]) -> bool:
-    """Whether the non-blank ``lines`` are records each opened by a block of comment lines of fields: at least
-    :data:`_MIN_COMMENT_BLOCKS` blocks, most opening with the same field and with lines of their own under them."""
-    starts = np.flatnonzero(comment_block_starts(lines)).tolist()
-    if len(starts) < _MIN_COMMENT_BLOCKS:
-        return False
-    keys = [_COMMENT_FIELD.match(lines[i]).group(1) for i in starts]
-    ends = [*starts[1:], len(lines)]
-    bodies = sum(any(_COMMENT_FIELD.match(s) is None for s in lines[i:end]) for i, end in zip(starts, ends))
-    return max(map(keys.count, set(keys))) >= _COMMENT_RULE * len(keys) and bodies >= _COMMENT_RULE * len(keys)
 
 
 def _captures_output(fmt: LogFormat) -> bool:

@@ -8,6 +8,7 @@ from conftest import write_trace_log
 
 from logad_utils.detectors import TfidfDetector
 from logad_utils.io import iter_log_chunks, parse_lines, read_logs
+from logad_utils.multiline import record_times
 from logad_utils.pipeline import parse_logs
 from logad_utils.rca import analyze, find_incidents
 
@@ -934,6 +935,20 @@ def test_records_opened_by_comment_fields_are_one_event_each(tmp_path):
     assert records["template_id"].nunique() == 2
     assert records["template"].str.startswith(("SET timestamp=<NUM>; SELECT id FROM orders",
                                                "SET timestamp=<NUM>; UPDATE orders")).all()
+
+
+def test_records_without_a_time_line_of_their_own_are_still_records_and_durations_are_no_times(tmp_path):
+    # MySQL writes "# Time:" only when the second changed: its durations (0.500000) looked like an uptime header.
+    lines = [line for i, line in enumerate(_slow_query_log(30, slow=20)) if not (line.startswith("# Time:")
+                                                                                 and i % 3)]
+    frame = pd.concat(list(iter_log_chunks(_write(tmp_path, lines))), ignore_index=True)
+    heads = [i + 1 for i, line in enumerate(lines) if line.startswith("# ") and not lines[i - 1].startswith("# ")]
+    assert frame.loc[frame["line_no"].isin(heads), "event_line_no"].tolist() == heads
+    # A record's time is its date or clock field, never a duration or a bare number.
+    timed = frame["timestamp"].dropna()
+    assert len(timed) and (timed >= pd.Timestamp("2024-03-11")).all()
+    assert record_times(["# Query_time: 1.500000", "SELECT 1;", "# Id: 1710147600", "SELECT 2;"],
+                        np.array([False, True, False, True]), np.zeros(4, dtype=bool)).isna().all()
 
 
 def test_comment_lines_without_records_stay_lines(tmp_path):
