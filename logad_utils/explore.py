@@ -265,6 +265,9 @@ class ExploreModel:
         """Select every message of these templates (pattern-table rows): ids, or one id."""
         numbers = np.isscalar(template_ids) or isinstance(template_ids, np.ndarray)
         template_ids = np.asarray(template_ids).ravel().tolist() if numbers else list(template_ids)
+        unknown = sorted(set(template_ids) - set(self.points["template_id"].tolist()), key=str)
+        if unknown:  # as an unknown point id is: an empty selection would look like templates without lines
+            raise ValueError(f"no template {', '.join(map(str, unknown))} among the messages")
         ids = np.flatnonzero(self.points["template_id"].isin(template_ids).to_numpy())
         return self.select_points(ids, f"template{'s' if len(template_ids) != 1 else ''} "
                                        f"{', '.join(map(str, template_ids))}")
@@ -460,7 +463,7 @@ def show_static(model: ExploreModel, color: str = "cluster", top: int = 12) -> N
     selected = model.lines.loc[model._selected_mask()]
     if len(selected):
         viz.plot_timeline(selected, selected["flagged"].to_numpy(), bins=30, ax=axes[1],
-                          title=f"{model.selection_label}: {len(selected):,} lines")
+                          title=f"{model.selection_label}: {len(selected):,} line{'s' if len(selected) != 1 else ''}")
         axes[1].tick_params(axis="x", labelrotation=30)
     else:  # a bare 0..1 frame said nothing: say why there is no line to draw
         viz._said(axes[1], "the filters hide every selected line" if len(model.selection) else "nothing is selected",

@@ -142,6 +142,9 @@ def test_time_bounds_with_a_zone_blank_or_on_lines_without_times(model):
     assert untimed.select_templates(2).summary().n_lines == 3  # one id, not a list
     assert untimed.select_templates({1, 2}).summary().n_lines == 13  # or a set, as a list
     assert untimed.select_templates(np.array(2)).summary().n_lines == 3
+    # An unknown template is an error, as an unknown point is, not an empty selection that keeps the last label.
+    with pytest.raises(ValueError, match="no template 999"):
+        untimed.select_templates([2, 999])
 
 
 def test_picked_patterns_stay_highlighted_through_filter_changes():
