@@ -629,7 +629,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if kind == "sep" and element.detail[0] == ">" and not (header and header[-1][0].kind == "word"
                                                                 and header[-1][0].detail[4]):
             break  # zerolog's "file.go:42 > message" ends a header; "INFO > Task", "cpu > 83%" are messages
-        sourced = Counter(e.detail[1] for e in shapes.elements() if kind == "paren" and e.detail[1])
+        sourced = Counter(e.detail[1] for e in shapes.elements() if e.detail[1]) if kind == "paren" else Counter()
         if sum(sourced.values()) >= need:
             # A source file and its line in parentheses names the component (a separator may follow it: log4j's
             # "(App.java:12) - "); a line without it (another writer's) has none.
@@ -677,8 +677,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             paired = sum(c for e, c in shapes.items() if e.detail[6]) >= need
             # An address first on every line is the host that sent it, whatever follows (a firewall's key=value
             # record under a syslog relay's header has no program name after it).
-            host = not header and sum(c for e, c in shapes.items() if e.detail[7:8] == (True,)) == len(alive)
-            session = sum(c for e, c in shapes.items() if e.detail[8:] == (True,)) >= need
+            host = not header and sum(c for e, c in shapes.items() if _flag(e, 7)) == len(alive)
+            session = sum(c for e, c in shapes.items() if _flag(e, 8)) >= need
             element = _Element(kind, element.spaced,
                                (digits, qualified, padded, None, caller, ided, paired, host, session))
         elif kind == "bracket":
@@ -712,7 +712,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:4]) and header[-1][0].detail[7:8] != (True,)
+            not any(header[-1][0].detail[1:4]) and not _flag(header[-1][0], 7)
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         header.pop()
     return header
@@ -756,6 +756,12 @@ def _at(per_line: list[list[_Element]], alive: list[int], place: int, test) -> l
     return [i for i in alive if len(per_line[i]) > place and test(per_line[i][place])]
 
 
+def _flag(element: _Element, k: int) -> bool:
+    """A word's k-th detail (digits, key=value, address, session ...); False for the placeholder word of a line
+    that writes none (:func:`_word_before_level`), which has no detail."""
+    return len(element.detail) > k and bool(element.detail[k])
+
+
 def _bracketed(element: _Element) -> bool:
     """Whether the element is a whole ``[...]``, a bracketed level word included."""
     return element.kind == "bracket" or (element.kind == "level" and element.detail[:2] == ("[", "]"))
@@ -792,8 +798,7 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     if "component" in kinds:
         return None
     # Neither a pid's digits, a key=value pair, an address nor a session's user@database name one.
-    words = [i for i, k in enumerate(kinds) if k == "word" and not (header[i][0].detail[0] or header[i][0].detail[6]
-                                                                      or any(header[i][0].detail[7:9]))]
+    words = [i for i, k in enumerate(kinds) if k == "word" and not any(_flag(header[i][0], j) for j in (0, 6, 7, 8))]
     qualified = [i for i in words if header[i][0].detail[1]]
     if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
             not qualified or qualified[-1] == len(kinds) - 2):
@@ -921,10 +926,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Component")
             elif element.detail[0]:
                 name = names("Pid")
-            elif element.detail[8:] == (True,):
+            elif _flag(element, 8):
                 name = names("Session")
-            elif i == 0 and after_time and (nxt is not None and nxt.kind == "component"
-                                            or element.detail[7:8] == (True,)):
+            elif i == 0 and after_time and (nxt is not None and nxt.kind == "component" or _flag(element, 7)):
                 name = names("Host")
             else:
                 name = names("Field")

@@ -193,7 +193,7 @@ def record_times(lines: Sequence[str], flags: np.ndarray, blank: np.ndarray) -> 
         value = None if rest is None else line[found.end():len(line) - len(rest)].strip()
         # A date or a clock: a field's bare number (a duration "1.500000", an id) is no time of the record.
         values.append(value if value and _DATED.search(value) else None)
-    head = np.maximum.accumulate(np.where(~flags & ~blank, np.arange(len(lines)), -1)) if len(lines) else flags
+    head = np.maximum.accumulate(np.where(~flags & ~blank, np.arange(len(lines)), -1))
     times = parse_timestamps([values]).groupby(head).transform("first")
     return times.where(head >= 0)
 
@@ -590,8 +590,8 @@ def event_text(message: str, lines: Sequence[str]) -> str:
 def record_text(lines: Sequence[str]) -> str:
     """The text a record opened by comment lines of fields is templated by: the lines under its comment block
     (a statement: its kind leads), then the block's fields."""
-    body = [s.strip() for s in lines if _COMMENT_FIELD.match(s) is None]
-    return " ".join([*body, *(s for s in lines if _COMMENT_FIELD.match(s) is not None)])
+    fielded = [_COMMENT_FIELD.match(s) is not None for s in lines]
+    return " ".join([*(s.strip() for s, f in zip(lines, fielded) if not f), *(s for s, f in zip(lines, fielded) if f)])
 
 
 def _joined_partials(content: np.ndarray, tags: np.ndarray | None, head: int, members: np.ndarray) -> tuple[str, int]:
