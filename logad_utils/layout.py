@@ -945,6 +945,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
 
 # Fields glued to the timestamp by colons, the level first: Python's "%(asctime)s:%(levelname)s:%(name)s:%(message)s".
 _COLON_HEADER = re.compile(r":(" + LEVELS_RE + r"):([^:\s]+):")
+# Jetty's StdErrLog adds the thread, a name of up to three words, then ": " before the message.
+_THREAD_WORD = r"[\w$#.-]+"
+_COLON_THREAD = re.compile(_THREAD_WORD + ": ")
 
 
 def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> str | None:
@@ -953,7 +956,14 @@ def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
         return None
     level, component = names("Level"), names("Component")
     patterns[level], patterns[component] = LEVELS_RE, r"[^:\s]+"
-    return f":<{level}>:<{component}>:"
+    out = f":<{level}>:<{component}>:"
+    after = [r[m.end():] for r in rests if (m := _COLON_HEADER.match(r))]
+    # Most threads are one word (main, qtp1817420523-63): a message that opens "slow query 5: ..." is no thread.
+    if sum(_COLON_THREAD.match(r) is not None for r in after) >= HEADER_SHARE * len(rests):
+        thread = names("Thread")
+        patterns[thread] = f"{_THREAD_WORD}(?: {_THREAD_WORD}){{0,2}}"  # a pool's thread: HikariPool-1 housekeeper
+        out += f"<{thread}>: "
+    return out
 
 
 # The rest of a bracket the timestamp opens: "[2024-03-05T14:07:09Z INFO  app::net]", "[... 14:07:09,123: INFO/Main]".

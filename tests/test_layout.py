@@ -742,6 +742,16 @@ def test_fields_glued_to_the_timestamp_by_colons_are_read():
     assert (frame["component"] == "acme.client").all() and frame["content"].str.startswith("slow query ").all()
 
 
+def test_a_thread_after_fields_glued_by_colons_is_no_part_of_the_message():
+    # Jetty's StdErrLog: "<time>:INFO:oejs.Server:main: message", the thread a word or a pool's name of two; the
+    # messages kept the thread ("main: Started @1234ms"), so one event on two threads was two templates.
+    threads = ["main", "qtp1817420523-63", "Scanner-0", "HikariPool-1 housekeeper", "scheduling-1"]
+    frame = parse_lines([f"2024-03-11 08:30:{s:02d}.781:{['INFO', 'WARN'][s % 2]}:oejs.Server:{threads[s % 5]}: "
+                         f"Started @{1000 + s}ms" for s in range(40)])
+    assert frame["timestamp"].notna().all() and (frame["component"] == "oejs.Server").all()
+    assert frame["content"].str.startswith("Started @").all(), frame["content"].head()
+
+
 def test_a_long_header_of_dash_separated_fields_ends_at_its_last_separator():
     # Python's "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s": eight elements
     # before the request id, whose field the message must not keep.
