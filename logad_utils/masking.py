@@ -267,6 +267,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # start a date or a number of their own (3f2a1b9c-2024-01-01).
     MaskRule("hexstr", r"(?=\d*+[A-Fa-f])(?=[A-Fa-f]*+\d)[0-9A-Fa-f]{8,}+"
              r"(?:(?:-[0-9A-Fa-f]{4}(?![0-9A-Fa-f]))++(?!-\d))?" + _END, "<HEX>", False),
+    # An object's identity hash after its class name, as Java's Object.toString() writes it (ServerConnector@6c4e9a,
+    # WebAppContext@35d5431{...}): up to eight hex digits, a letter and a digit among them: a name after "@" stays
+    # (root@db), a port is a number (10.0.0.9@53).
+    MaskRule("object_hash", r"(?<=[\w$\]]@)(?=[a-f]*+\d)(?=\d*+[a-f])[0-9a-f]{5,8}+(?=[{\[\s,;:)\]]|$)", "<HEX>",
+             False),
     # A size takes its unit, which is scaled with the value (384.0 B, 1.2 KB);
     # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)

@@ -531,6 +531,16 @@ def test_a_value_in_a_list_separated_by_semicolons_runs_to_the_next_separator():
     assert M.mask("COMMAND=/usr/bin/apt install") == "COMMAND=<PATH> install"
 
 
+def test_an_objects_identity_hash_after_its_class_name_is_a_value():
+    # Java's Object.toString(): ClassName@hash, up to eight hex digits; those of fewer than eight were kept, so each
+    # object was a template of its own.
+    assert M.mask("Started ServerConnector@6c4e9a{HTTP/1.1} QueuedThreadPool[qtp1]@f454fb0{STARTED} java.lang.Object@"
+                  "35d5431") == "Started ServerConnector@<HEX>{HTTP/<NUM>} QueuedThreadPool[qtp1]@<HEX>{STARTED} " \
+                                "java.lang.Object@<HEX>"
+    # A name (root@db1, bob@cafe) or a port (10.0.0.9@53, Knot DNS' remote) after "@" is no hash.
+    assert M.mask("ssh root@db1 as bob@cafe from 10.0.0.9@38791") == "ssh root@db1 as bob@cafe from <IP>@<NUM>"
+
+
 def test_a_name_glued_before_an_address_is_a_variable():
     # Who connects from an address: a user, a database and its user, a VPN client; one form whoever it is.
     assert set(M.mask_many(["billing/billing_rw@10.0.4.58:56465 login", "shop/app@10.0.4.59:50001 login"])) == \
