@@ -72,6 +72,7 @@ _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 _SLOT_EDGE = re.compile(r"[^\w\s]")
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
+_HEX_WORD = re.compile(r"(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]+|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]+")
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
@@ -126,6 +127,11 @@ def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]
 def _is_hole(token: str) -> bool:
     """A template token that takes other words: ``<*>``, ``<*>:``, ``imap(<*>)<<*>>``."""
     return WILDCARD in token
+
+
+def _is_bare_variable(skeleton: str | None) -> bool:
+    """Whether a token whose :meth:`_Tokens.skeleton` is given is a value alone, no letter of a word beside it."""
+    return skeleton is not None and not any(c.isalpha() for c in skeleton)
 
 
 def _key_of(token: str) -> str | None:
@@ -384,13 +390,15 @@ class _Tokens:
             return out
 
     def run_kind(self, token: str) -> tuple[str, int]:
-        """The token without trailing ``,;`` and what it is in a list run: 1 a masked variable, 2 a word with
-        digits, 0 neither (the whole token must be variable), cached."""
+        """The token without trailing ``,;`` and what it is in a list run: 1 a masked variable or a hex word (ntpd's
+        status ``961a 8a``, a hex value masking leaves when short), 2 another word with digits, 0 neither (the whole
+        token must be variable), cached."""
         try:
             return self._run_kind[token]
         except KeyError:
             item = token.rstrip(",;")
-            out = self._run_kind[token] = (item, (1 if "<" in item else 2) if item and self.skeleton(item) == "" else 0)
+            masked = "<" in item or _HEX_WORD.fullmatch(item) is not None
+            out = self._run_kind[token] = (item, (1 if masked else 2) if item and self.skeleton(item) == "" else 0)
             return out
 
     def wildcarded(self, token: str) -> str | None:
@@ -958,7 +966,7 @@ class LogTemplateMiner:
                 continue
             prev = tok
             item, kind = kind_of(tok)
-            kind_type = _ID_LIKE.get(item, item) if kind == 1 else ""
+            kind_type = _ID_LIKE.get(item, item if "<" in item else "<ID>") if kind == 1 else ""
             if kind and kind == run_kind and (kind_type == run_type or listed or not self.typed_lists):
                 # The run is one value: its first item's list separator goes with the items it no longer shows.
                 out[-1] = out[-1].rstrip(",;") if out[-1].rstrip(",;") == item else WILDCARD
@@ -1103,12 +1111,21 @@ class LogTemplateMiner:
                     for members in slots.values():
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
-                        if len(members) < 2 or not is_parameter(values, before):
+                        if len(members) < 2 or not is_parameter(values, before) or self._names_event(
+                                templates, members, (pos,)):
                             continue
                         taken[before] |= values
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                         dirty.add(length)
                     group = [c for c in group if c in alive]
+
+    def _names_event(self, templates: dict[int, tuple[str, ...]], members: list[int], slots: tuple[int, ...]) -> bool:
+        """Whether the words of ``members`` at one of ``slots`` are their messages' only constants (ntpd's ``<IP> <*>
+        <*> sys_peer`` beside ``... reachable``): each names its event, and a merge would leave variables alone."""
+        first = templates[members[0]]
+        if any(not _is_bare_variable(self._tokens.skeleton(t)) for i, t in enumerate(first) if i not in slots):
+            return False  # a word, alone or glued to a value (trace[<NUM>] range, put, ...), names the event
+        return any(all(self._tokens.skeleton(templates[m][pos]) is None for m in members) for pos in slots)
 
     def _merge_leads(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                      parent: dict[int, int], alive: set[int]) -> None:
@@ -1464,7 +1481,8 @@ class LogTemplateMiner:
             k = keys[group[r]]
             exact[k[:p] + k[p + 1:q] + k[q + 1:]].append(group[r])
         return [members for members in exact.values() if len(members) > 1
-                and all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))]
+                and all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))
+                and not self._names_event(templates, members, (p, q))]
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:

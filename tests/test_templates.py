@@ -1205,6 +1205,20 @@ def test_sudo_commands_with_any_arguments_share_one_template():
     assert len(set(LogTemplateMiner().fit_transform(lines))) == 1
 
 
+def test_a_word_among_values_alone_names_its_event():
+    # ntpd's peer events: "<address> <status word> <code> <event>". The event word is the message's only constant:
+    # eleven events were merged into "<IP> <*> <*> <*>", which says nothing. Short hex values (961a, 8a) and masked
+    # ones (8014 84) are one run of values, so the messages of one event have one length.
+    events = ["sys_peer", "reachable", "unreachable", "clock_sync", "freq_mode", "restart", "leap_armed"]
+    codes = ["961a 8a", "8014 84", "c016 06", "901a 5f", "9614 <NUM>"]
+    lines = [f"10.0.{i % 7}.{i} {codes[i % 5]} {events[i % 7]}" for i in range(70)]
+    ids = LogTemplateMiner().fit_transform(lines)
+    assert len(set(ids)) == len(events) and all(ids[i] == ids[i % 7] for i in range(70)), ids
+    # A word glued to a value names the event too (etcd's "trace[<NUM>] range", "... put"): those stay merged.
+    traces = [f"trace[{i}] {['range', 'put', 'compact', 'transaction'][i % 4]}" for i in range(40)]
+    assert len(set(LogTemplateMiner().fit_transform(traces))) == 1
+
+
 def test_connections_of_different_users_share_one_template():
     # PgBouncer's db/user@host:port and OpenVPN's client/host:port: the user is a parameter, not a word.
     lines = [f"{d}/{u}@10.0.4.{i}:5{i}465 closing because: client close request"
