@@ -332,8 +332,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A systemd unit (fstrim.service, getty@tty1.service, session-3.scope): which unit a service manager's line is
     # about is its parameter; not a method's name before its call (Servlet.service()). A timer, target, mount,
     # slice or scope has a "-", "@", escape or digit in its name: a bare word before those ends a library's object
-    # as often (Lua's ngx.timer). Not .path, .device or .swap, which end Java properties and other names as often.
-    MaskRule("unit", r"(?<![\w.\-/@:\\])(?=" + _UNIT_NAME + r"\." + _UNIT_TYPES_ANY + r"(?![\w\-]|\.\w))"
+    # as often (Lua's ngx.timer). Not .path, .device or .swap, which end Java properties and other names as often,
+    # nor a Java package (com.example.service).
+    MaskRule("unit", r"(?<![\w.\-/@:\\])(?!" + _PACKAGE_ROOT + r")(?=" + _UNIT_NAME + r"\." + _UNIT_TYPES_ANY
+             + r"(?![\w\-]|\.\w))"
              r"(?:" + _UNIT_NAME + r"\.(?:service|socket)|(?=[\w.]*+[\-@\\\d])" + _UNIT_NAME + r"\." + _UNIT_TYPES_NAMED
              + r")(?![\w\-(]|\.\w)", "<VAL>", False),
     # A word glued to a number by _ or - names an instance as a whole:

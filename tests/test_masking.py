@@ -486,6 +486,9 @@ def test_a_systemd_unit_is_a_value_and_a_java_property_or_a_word_stays():
         "context: ngx.timer, in java.class.path, the service. x.service.d"
     assert M.mask("Servlet.service() for servlet [jsp] threw exception") == \
         "Servlet.service() for servlet [jsp] threw exception"
+    # Nor is a Java package whose last part is a unit's type: a logger's name is a word of the event.
+    assert M.mask("Bean com.example.service created by org.acme.socket") == \
+        "Bean com.example.service created by org.acme.socket"
 
 
 def test_a_systemd_instance_unit_with_a_colon_in_its_instance_is_a_value():
