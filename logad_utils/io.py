@@ -338,15 +338,19 @@ def _expand(item: str | os.PathLike, passed_over: list[str] | None = None,
 
 def _folder_files(folder: Path, unlisted: list[str] | None) -> list[Path]:
     """A folder's files, in its subfolders too, but those of hidden subfolders; a subfolder that cannot be listed
-    goes to ``unlisted`` with why, and the folder itself, not listed, raises :class:`LogInputError`."""
+    or a link to a folder goes to ``unlisted`` with why, and the folder itself, not listed, raises
+    :class:`LogInputError`."""
     errors: list[OSError] = []
-    files = []
+    files, links = [], []
     for root, dirs, names in os.walk(folder, onerror=errors.append):
         # Hidden folders hold no logs to read (.git, an interrupted save's .name.tmp-* folder).
         dirs[:] = [name for name in dirs if not name.startswith(".")]
+        # A link to a folder is not followed (it may loop, or lead out of the folder given): told, not left out.
+        links += [Path(root, name) for name in dirs if Path(root, name).is_symlink()]
         # Not directories (a FIFO named like a log is found, then refused by resolve_paths, not left out unsaid).
         files += [Path(root, name) for name in names]
     why = [f"{shown_path(exc.filename)}: cannot list folder ({exc.strerror})" for exc in errors]
+    why += [f"{shown_path(link)}: a link to a folder, not followed (give its target to read it)" for link in links]
     if errors and Path(errors[0].filename) == folder:
         raise LogInputError(why[0])
     if unlisted is not None:

@@ -145,6 +145,21 @@ def test_a_folder_that_cannot_be_listed_is_skipped_and_told_not_left_out_unsaid(
         read_logs(folder / "locked", warn=False)
 
 
+def test_a_link_to_a_folder_inside_a_folder_is_told_not_left_out_unsaid(tmp_path):
+    # os.walk follows no link to a folder: the logs behind it were left out unsaid. A link to a file is read.
+    folder, elsewhere = tmp_path / "logs", tmp_path / "archive"
+    folder.mkdir()
+    elsewhere.mkdir()
+    write(elsewhere / "old.log", "\n".join(ATM).encode())
+    write(folder / "good.log", "\n".join(ATM).encode())
+    (folder / "archive").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "same.log").symlink_to(elsewhere / "old.log")
+    frame = read_logs(folder, warn=False)
+    assert frame["raw"].tolist() == ATM + ATM
+    assert frame.attrs["read_report"]["skipped_files"] == [
+        f"{folder / 'archive'}: a link to a folder, not followed (give its target to read it)"]
+
+
 @pytest.mark.parametrize("chunk_lines", [1, 250, 200_000])
 def test_a_hole_of_nul_bytes_inside_a_log_is_left_out_and_told(tmp_path, chunk_lines):
     # A crash or power loss leaves NULs up to the next line written: they made it a continuation of the event
