@@ -321,3 +321,30 @@ def test_a_file_of_ones_own_named_like_labels_beside_a_log_is_no_ground_truth(tm
     (tmp_path / "app.labels.csv").write_text("label,owner\nweb,ops\n")
     (tmp_path / "app.incidents.csv").write_bytes(b"\xff\xfe\x00binary")
     assert known_labels(own) is None and known_incidents(own) is None
+
+
+def test_labels_are_placed_by_their_line_numbers_and_numbers_that_do_not_fit_are_refused(tmp_path):
+    # read_anomaly_flags took is_anomaly in row order and ignored line_no: a labels file sorted otherwise (by
+    # incident, say) was scored against the wrong lines, and one numbered from 0 or missing its first line
+    # passed silently or as "another log"; a CSV listing the anomalous lines failed with pandas' usecols error.
+    from logad_utils.datasets import read_anomaly_flags
+
+    truth = np.array([0, 1, 0, 0, 1, 1, 0], dtype=np.int8)
+    table = pd.DataFrame({"line_no": np.arange(1, 8), "is_anomaly": truth})
+    shuffled = tmp_path / "shuffled.csv"
+    table.iloc[[4, 0, 6, 2, 1, 5, 3]].to_csv(shuffled, index=False)
+    assert read_anomaly_flags(shuffled).tolist() == truth.tolist()
+    listed = tmp_path / "listed.csv"
+    table[table["is_anomaly"] == 1][["line_no"]].to_csv(listed, index=False)
+    assert known_labels(tmp_path / "x.log", listed, n_lines=7).tolist() == truth.tolist()
+    with pytest.raises(ValueError, match="n_lines"):
+        read_anomaly_flags(listed)
+    with pytest.raises(ValueError, match="1…3"):
+        read_anomaly_flags(listed, n_lines=3)
+    for name, bad in {"from zero": table.assign(line_no=table["line_no"] - 1),
+                      "first missing": table.iloc[1:], "twice": table.assign(line_no=[1, 2, 3, 3, 5, 6, 7]),
+                      "not a flag": table.assign(is_anomaly=["-"] * 7)}.items():
+        path = tmp_path / f"{name}.csv"
+        bad.to_csv(path, index=False)
+        with pytest.raises(ValueError, match="from 1|not 1…6|more than one row|not 0 or 1"):
+            read_anomaly_flags(path)

@@ -22,13 +22,15 @@ def incidents_path_for(log_path: str | PathLike) -> Path:
     return Path(log_path).with_suffix(".incidents.csv")
 
 
-def known_labels(log_path: str | PathLike, labels_path: str | PathLike | None = None) -> np.ndarray | None:
+def known_labels(log_path: str | PathLike, labels_path: str | PathLike | None = None,
+                 n_lines: int | None = None) -> np.ndarray | None:
     """The 0/1 ground truth per line (n,) of ``labels_path``, else of the labels a generated log has beside it
-    (:func:`labels_path_for`); None where there are none (a log of your own)."""
+    (:func:`labels_path_for`); None where there are none (a log of your own). ``n_lines``: the log's line count,
+    for a file that lists only the anomalous lines (:func:`read_anomaly_flags`)."""
     if labels_path is not None:
-        return read_anomaly_flags(labels_path)
+        return read_anomaly_flags(labels_path, n_lines)
     path = labels_path_for(log_path)
-    return read_anomaly_flags(path) if _holds_columns(path, ["line_no", "is_anomaly"]) else None
+    return read_anomaly_flags(path, n_lines) if _holds_columns(path, ["line_no", "is_anomaly"]) else None
 
 
 def known_incidents(log_path: str | PathLike, incidents_path: str | PathLike | None = None) -> pd.DataFrame | None:
@@ -79,9 +81,68 @@ def read_labels(path: str | PathLike) -> pd.DataFrame:
     return df
 
 
-def read_anomaly_flags(path: str | PathLike) -> np.ndarray:
-    """The ``is_anomaly`` column (n,) int8 of a .labels.csv, without reading its text columns."""
-    return pd.read_csv(path, usecols=["is_anomaly"], dtype={"is_anomaly": "int8"})["is_anomaly"].to_numpy()
+def read_anomaly_flags(path: str | PathLike, n_lines: int | None = None) -> np.ndarray:
+    """The 0/1 ground truth per line (n,) int8 of a labels CSV, without reading its text columns.
+
+    ``is_anomaly`` holds a line's flag; with ``line_no`` (logad's numbers, from 1) the rows may come in any order
+    and must number the lines 1…n, each once. A file of ``line_no`` alone lists the anomalous lines of a log of
+    ``n_lines`` lines. Anything else is a ValueError that says what does not match.
+    """
+    columns = set(pd.read_csv(path, nrows=0).columns)
+    if not columns & {"line_no", "is_anomaly"}:
+        raise ValueError(f"{path}: a labels file needs an is_anomaly column (0/1 per line) or a line_no column "
+                         f"(the anomalous lines), got {sorted(columns)}")
+    table = pd.read_csv(path, usecols=sorted(columns & {"line_no", "is_anomaly"}))
+    if "line_no" not in table:
+        return _flags(table["is_anomaly"], path)
+    line_no = _line_numbers(table["line_no"], path)
+    if "is_anomaly" in table:
+        # A line's flag belongs to its number, not to the row it sits in: rows in another order, or numbered
+        # from another line, were scored against the wrong lines.
+        _check_numbering(line_no, len(line_no), path)
+        flags = np.zeros(len(line_no), dtype=np.int8)
+        flags[line_no - 1] = _flags(table["is_anomaly"], path)
+        return flags
+    if n_lines is None:
+        raise ValueError(f"{path} lists line numbers only: pass n_lines, the number of lines of its log")
+    if len(line_no) and (line_no.min() < 1 or line_no.max() > n_lines):
+        raise ValueError(f"{path} lists lines {line_no.min():,}…{line_no.max():,}, but the log's lines are "
+                         f"1…{n_lines:,} (logad numbers lines from 1)")
+    flags = np.zeros(n_lines, dtype=np.int8)
+    flags[line_no - 1] = 1
+    return flags
+
+
+def _line_numbers(values: pd.Series, path: str | PathLike) -> np.ndarray:
+    """A ``line_no`` column (n,) as int64; ValueError for a missing or fractional number."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(numbers) | (numbers != np.round(numbers))
+    if bad.any():
+        raise ValueError(f"{path}: line_no {values[bad].iloc[0]!r} (row {int(np.argmax(bad)) + 2}) is no line number")
+    return numbers.astype(np.int64)
+
+
+def _check_numbering(line_no: np.ndarray, n: int, path: str | PathLike) -> None:
+    """ValueError unless the n line numbers are 1…n, each once."""
+    if not n:
+        return
+    low, high = int(line_no.min()), int(line_no.max())
+    if low != 1 or high != n:
+        shift = " (logad numbers lines from 1)" if low == 0 else ""
+        raise ValueError(f"{path}: its {n:,} rows number lines {low:,}…{high:,}, not 1…{n:,}{shift}: "
+                         "the labels belong to other lines")
+    counts = np.bincount(line_no, minlength=n + 1)
+    if (counts > 1).any():
+        raise ValueError(f"{path}: line {int(np.argmax(counts > 1)):,} has more than one row")
+
+
+def _flags(values: pd.Series, path: str | PathLike) -> np.ndarray:
+    """An ``is_anomaly`` column (n,) as int8; ValueError for a value that is not 0 or 1."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = ~numbers.isin([0, 1])
+    if bad.any():
+        raise ValueError(f"{path}: is_anomaly {values[bad].iloc[0]!r} (row {int(np.argmax(bad)) + 2}) is not 0 or 1")
+    return numbers.to_numpy(dtype=np.int8)
 
 
 def read_incidents(path: str | PathLike) -> pd.DataFrame:
