@@ -123,15 +123,16 @@ def detection_metrics(y_true: Sequence[int] | None, scores: Sequence[float], lab
     (``y_true`` None: a log of your own) only ``flagged``, ``lines`` and
     ``excluded`` are counted; the rest is NaN.
     """
+    scores = np.asarray(scores, dtype=float)
+    scored = ~np.isnan(scores)
     if y_true is None:
-        scored = ~np.isnan(np.asarray(scores, dtype=float))
         nan = float("nan")
         return {**dict.fromkeys(("precision", "recall", "f1", "roc_auc", "pr_auc", "best_f1", "tp", "fp", "fn",
                                  "tn"), nan),
-                "flagged": int(_integers(labels)[scored].sum()), "lines": int(scored.sum()),
+                "flagged": int(_flags(labels, scored, "labels")[scored].sum()), "lines": int(scored.sum()),
                 "excluded": int((~scored).sum())}
-    y_true, scores, labels = _integers(y_true), np.asarray(scores, dtype=float), _integers(labels)
     check_truth_length(y_true, len(scores))
+    y_true, labels = _flags(y_true, scored, "the ground truth"), _flags(labels, scored, "labels")
     y, s, lab, w = _distinct_cases(y_true, scores, labels)
     keep = ~np.isnan(s)
     excluded = int(w[~keep].sum())
@@ -161,11 +162,27 @@ def check_truth_length(y_true: Sequence, n_lines: int) -> None:
                          "it belongs to another log (a labels file holds one row per line of its log)")
 
 
-def _integers(values: Sequence) -> np.ndarray:
-    """Values (n,) as integers: integer and bool arrays as they are (a copy would be 8 bytes a line), anything
-    else converted as ``np.asarray(values, dtype=int)`` does."""
+def _flags(values: Sequence, scored: np.ndarray, name: str) -> np.ndarray:
+    """0/1 values (n,) as integers: integer and bool arrays as they are (a copy would be 8 bytes a line); else
+    ValueError where a ``scored`` line's (n,) bool value is missing or not 0 or 1 (a blank line's may be anything).
+
+    Casting to int made a 0.5 a 0 and a missing truth on a scored line an overflow deep in the counting."""
     values = np.asarray(values)
-    return values if values.dtype.kind in "biu" else values.astype(np.int64)
+    if values.dtype.kind in "biu":
+        low, high = _scored_range(values, scored)
+        if low >= 0 and high <= 1:
+            return values
+    try:
+        numbers = values.astype(float)
+    except (TypeError, ValueError):
+        numbers = np.full(len(values), np.nan)
+    bad = scored & (numbers != 0) & (numbers != 1)
+    if bad.any():
+        row = int(np.argmax(bad))
+        value = values[row:row + 1].tolist()[0]  # a Python value: 0.5, not np.float64(0.5)
+        raise ValueError(f"{name} must be 0 or 1 on every scored line, got {value!r} at row {row:,} "
+                         f"({int(bad.sum()):,} such rows; a missing value only on blank lines, whose score is NaN)")
+    return np.where(scored, numbers, 0).astype(np.int8)
 
 
 def _scored_range(values: np.ndarray, scored: np.ndarray) -> tuple[int, int]:

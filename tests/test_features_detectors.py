@@ -376,6 +376,19 @@ def test_metrics_leave_out_blank_lines_whatever_their_truth_and_label_hold():
         assert m == {**clean, "excluded": 1}
 
 
+def test_metrics_refuse_a_truth_or_label_that_is_not_0_or_1_on_a_scored_line():
+    # A truth of 0.5 was cast to 0 and scored silently; a missing truth on a scored line (a continuation line the
+    # labels left empty) was an OverflowError from the counting; a Loghub '-' a bare int() error.
+    scores = [0.1, 0.9, 0.3, np.nan]
+    for y in ([0, 0.5, 0, 0], [0, np.nan, 0, 0], ["-", "-", "-", "-"], [0, 2, 0, 0]):
+        with pytest.raises(ValueError, match="ground truth must be 0 or 1 on every scored line, got .* at row"):
+            detection_metrics(np.array(y, dtype=object if isinstance(y[0], str) else float), scores, [0, 1, 0, 0])
+    with pytest.raises(ValueError, match="labels must be 0 or 1"):
+        detection_metrics([0, 1, 0, 0], scores, [0, 0.5, 0, 0])
+    bools = detection_metrics(np.array([False, True, False, True]), scores, [0, 1, 0, 0])
+    assert bools == detection_metrics([0, 1, 0, 1], scores, [0, 1, 0, 0])
+
+
 def test_count_codes_counts_the_selected_lines_from_the_lowest_code_a_block_at_a_time():
     rng = np.random.default_rng(2)
     codes, where = rng.integers(-3, 9, 1000).astype(np.int32), rng.random(1000) < 0.6
