@@ -598,7 +598,11 @@ def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:
     from .datasets import known_labels
 
     sources = pd.Series(frame["source"].unique()).astype(str).unique()  # distinct first: n lines, few sources
-    flags = known_labels(sources[0]) if len(sources) == 1 else None
+    try:
+        flags = known_labels(sources[0]) if len(sources) == 1 else None
+    except ValueError as exc:  # labels beside the log whose line numbers do not fit it: the analysis stands alone
+        print(f"warning: no ground truth: {_shown(str(exc))}", file=sys.stderr)
+        return None
     return flags if flags is not None and len(flags) == len(frame) else None
 
 

@@ -490,6 +490,14 @@ def test_analyze_reads_a_table_named_like_labels_beside_a_log_as_no_ground_truth
     assert main(["analyze", str(tmp_path / "app.log"), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
 
 
+def test_analyze_warns_of_labels_beside_a_log_that_number_other_lines_and_goes_on(tmp_path, capsys):
+    # Labels numbered from 0 beside the log: since line numbers are checked, analyze stopped after its whole run.
+    (tmp_path / "app.log").write_text("".join(f"2024-03-01 10:00:{i:02d} INFO request {i} done\n" for i in range(40)))
+    (tmp_path / "app.labels.csv").write_text("line_no,is_anomaly\n" + "".join(f"{i},0\n" for i in range(40)))
+    assert main(["analyze", str(tmp_path / "app.log"), "--method", "tfidf", "--out", str(tmp_path / "out")]) == 0
+    assert "warning: no ground truth: " in capsys.readouterr().err
+
+
 def test_year_less_syslog_beside_a_dated_log_shares_its_years_in_analyze(tmp_path, capsys):
     # A rotated syslog (no year: read from 2000 on) beside an app's dated log: the timeline spanned 24 years and
     # the syslog's incident was dated 2000.
