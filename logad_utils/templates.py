@@ -72,7 +72,9 @@ _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 _SLOT_EDGE = re.compile(r"[^\w\s]")
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
-_HEX_WORD = re.compile(r"(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]+|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]+")
+# A short hex word (ntpd's status 961a, 8a): longer ones are random ids as often, whose other values (1mxyz2k)
+# are no hex; the run would then hold one token on some lines and two on others.
+_HEX_WORD = re.compile(r"(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{2,4}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{2,4}")
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
@@ -390,9 +392,9 @@ class _Tokens:
             return out
 
     def run_kind(self, token: str) -> tuple[str, int]:
-        """The token without trailing ``,;`` and what it is in a list run: 1 a masked variable or a hex word (ntpd's
-        status ``961a 8a``, a hex value masking leaves when short), 2 another word with digits, 0 neither (the whole
-        token must be variable), cached."""
+        """The token without trailing ``,;`` and what it is in a list run: 1 a masked variable or a short hex word
+        (ntpd's status ``961a 8a``, which masking leaves), 2 another word with digits, 0 neither (the whole token must
+        be variable), cached."""
         try:
             return self._run_kind[token]
         except KeyError:

@@ -1214,6 +1214,10 @@ def test_a_word_among_values_alone_names_its_event():
     lines = [f"10.0.{i % 7}.{i} {codes[i % 5]} {events[i % 7]}" for i in range(70)]
     ids = LogTemplateMiner().fit_transform(lines)
     assert len(set(ids)) == len(events) and all(ids[i] == ids[i % 7] for i in range(70)), ids
+    # A longer id that happens to be hex (c20a676 among 1mxyz2k, 9q8w7e6) is one token, as its other values are.
+    ids = ["c20a676", "1mxyz2k", "9q8w7e6", "0k2j4h5", "7t6y5u4"]
+    sessions = [f"session <NUM> {ids[i % 5]} opened for user{i % 3}x" for i in range(30)]
+    assert len(set(LogTemplateMiner().fit_transform(sessions))) == 1
     # A word glued to a value names the event too (etcd's "trace[<NUM>] range", "... put"): those stay merged.
     traces = [f"trace[{i}] {['range', 'put', 'compact', 'transaction'][i % 4]}" for i in range(40)]
     assert len(set(LogTemplateMiner().fit_transform(traces))) == 1
