@@ -485,6 +485,7 @@ _MARK = re.compile(r"[^\w\s\[\]()|]")
 # A level written as its first letter (logcat's and glog's alphabet, with PulseAudio's N for notice, spdlog's T for
 # trace, CUPS' X for emergency). These letters tell a level; once told, any letter is one (CUPS' d: debug2).
 _LETTER_LEVEL = re.compile(r"[VTDINWEFACX]")
+_MARKED_LETTER = re.compile(r"[VTDINWEFACX][!>]")  # Telegraf's "I!", "E!"
 _LETTER_FIELD = "[A-Za-z]"
 # A name a program gives a level of its own ("Perf:", "Config:"): a capitalised word, before a colon.
 _CAPITAL_WORD = re.compile(r"[A-Z][a-z]+")
@@ -551,7 +552,8 @@ def _elements(rest: str) -> list[_Element]:
                           rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
                           word if kind == "word" and _MARK.fullmatch(word) else None,
                           _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None,
-                          _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None)
+                          _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None,
+                          word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -669,6 +671,14 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             detail = (with_pid == len(alive), sub, leveled, padded, dotted, valued, lined)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
+        marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
+            if kind == "word" else Counter()
+        if _level_letters({m and m[0] for m in marked}) and marked.most_common(1)[0][0][0] in "VTDI":
+            # Level letters with a mark taking turns (Telegraf's "I!", "W!", "E!"), info or below most often: the
+            # level, as letters in brackets are.
+            mark = marked.most_common(1)[0][0][1]
+            header.append((_Element("level", element.spaced, ("", mark, "", False, True)), False))
+            continue
         if kind in ("word", "cell"):
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))

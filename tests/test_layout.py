@@ -752,6 +752,18 @@ def test_a_thread_after_fields_glued_by_colons_is_no_part_of_the_message():
     assert frame["content"].str.startswith("Started @").all(), frame["content"].head()
 
 
+def test_level_letters_with_a_mark_taking_turns_are_the_level():
+    # Telegraf's "I!", "W!", "E!", "D!": the level was a plain field, so no line had a level or a severity.
+    letters, plugins = "IDDDWDEDDI", ["[outputs.influxdb_v2] ", "[inputs.cpu] "] * 4 + [""]
+    frame = parse_lines([f"2024-03-11T08:15:{s:02d}Z {letters[s % 10]}! {plugins[s % 9]}Wrote batch of {s} metrics"
+                         for s in range(40)])
+    assert frame["level"].tolist() == [letters[s % 10] for s in range(40)]
+    assert frame["content"].str.startswith("Wrote batch of ").all()
+    # One letter alone ("A! ...") names no level.
+    frame = parse_lines([f"2024-03-11T08:15:{s:02d}Z A! Wrote batch of {s} metrics" for s in range(40)])
+    assert "level" not in frame or frame["level"].isna().all()
+
+
 def test_a_long_header_of_dash_separated_fields_ends_at_its_last_separator():
     # Python's "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s": eight elements
     # before the request id, whose field the message must not keep.
