@@ -316,9 +316,11 @@ class LogFormat:
         sample can hold words the sample's lines happened to share, which other lines lack, and not every line
         under a time has a level (CoreDNS' banner); they keep ``parsed`` False."""
         missed = np.flatnonzero(~matched)
-        # With its level first; a line without one ("[time] Started by user admin") keeps the time alone.
-        for with_level in (True, False):
-            fallback = self._leading(with_level, "custom")
+        # With its level first; a line without one ("[time] Started by user admin") keeps the time alone; last, a
+        # line that opens with the layout's level and writes a word more before its time (Akka's marker,
+        # "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] ...").
+        for fallback in (self._leading(True, "custom"), self._leading(False, "custom"), self._marked(True),
+                         self._marked(False)):
             if fallback is None or not len(missed):
                 continue
             sub, ok = fallback.parse([lines[i] for i in missed])
@@ -344,6 +346,19 @@ class LogFormat:
             # The time fields the layout names (a zone among them) are all before the level, so all kept.
             return LogFormat(pattern, name, {k: v for k, v in self.field_patterns.items() if f"<{k}>" in pattern},
                              self.time_format, time_fields=self.time_fields)
+        except FormatError:
+            return None
+
+    def _marked(self, whole: bool) -> LogFormat | None:
+        """This format with up to :data:`_MARK_CHARS` characters more before its time, ``whole`` or its fields up
+        to the time then the message (:func:`_marked_pattern`); None where no level comes before the time."""
+        pattern = _marked_pattern(self.pattern, self._time_fields(), whole)
+        if pattern is None:
+            return None
+        patterns = {k: v for k, v in self.field_patterns.items() if f"<{k}>" in pattern}
+        try:
+            return LogFormat(pattern, "custom", {**patterns, "Mark": f".{{1,{_MARK_CHARS}}}?"}, self.time_format,
+                             time_fields=self.time_fields)
         except FormatError:
             return None
 
@@ -482,6 +497,27 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
             closing = _CLOSING_SEPARATOR.match(rest[0]).group()
             return "".join(kept) + closing + ("\\s+" if rest[0][len(closing):][:1].isspace() else "\\s*") + "<Content>"
     return None
+
+
+_MARK_CHARS = 40  # a marker's word and its brackets, not a message: a line's time comes early or not at all
+
+
+def _marked_pattern(pattern: str, time_fields: Sequence[str], whole: bool) -> str | None:
+    """The format string with a ``<Mark>`` just before its time fields, ``whole`` or up to them then ``<Content>``;
+    None where no ``<Level>`` comes before the time: the level that opens the line as the layout's lines open
+    vouches for it."""
+    parts = _FIELD_SPLIT.split(pattern)
+    places = [i for i, part in enumerate(parts) if (m := _PLACEHOLDER.fullmatch(part)) and m.group(1) in time_fields]
+    if not places or "<Level>" not in parts[:places[0]] or "<Content>" in parts[:places[-1]]:
+        return None
+    if whole:
+        return "".join(parts[:places[0]]) + "<Mark>" + "".join(parts[places[0]:])
+    rest = parts[places[-1] + 1:]
+    if len(rest) < 2:
+        return None
+    closing = _CLOSING_SEPARATOR.match(rest[0]).group()
+    return ("".join(parts[:places[0]]) + "<Mark>" + "".join(parts[places[0]:places[-1] + 1]) + closing
+            + ("\\s+" if rest[0][len(closing):][:1].isspace() else "\\s*") + "<Content>")
 
 
 def column_name(field_name: str) -> str:

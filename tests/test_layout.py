@@ -752,6 +752,21 @@ def test_a_thread_after_fields_glued_by_colons_is_no_part_of_the_message():
     assert frame["content"].str.startswith("Started @").all(), frame["content"].head()
 
 
+def test_a_line_with_a_marker_glued_before_its_time_keeps_its_time_level_and_fields():
+    # Akka's log markers: "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] [thread] [source] message" on a few
+    # lines among "[INFO] [02/20/2024 ...] ...": they missed the layout and had no time and no level (4.5 % of a log,
+    # the cluster's warnings among them).
+    heads = ["[INFO] ["] * 19 + ["[WARN] [akkaUnreachable]["]
+    messages = ["Order {s} confirmed in {s} ms", "Starting shard [{s}] in region", "Passivating idle entity {s}",
+                "Cluster Node [akka://Sys@10.0.0.{s}:25520] - Marking node as UNREACHABLE"]
+    frame = parse_lines([f"{heads[s % 20]}02/20/2024 09:18:{s:02d}.287] [Sys-akka.actor.default-dispatcher-{s % 5}] "
+                         f"[akka.cluster.Sharding{s % 3}] " + messages[s % 4].format(s=s) for s in range(60)])
+    assert frame["timestamp"].notna().all() and frame["level"].tolist() == ["WARN" if s % 20 == 19 else "INFO"
+                                                                           for s in range(60)]
+    assert frame["component"].tolist() == [f"akka.cluster.Sharding{s % 3}" for s in range(60)]
+    assert frame["content"].tolist() == [messages[s % 4].format(s=s) for s in range(60)]
+
+
 def test_level_letters_with_a_mark_taking_turns_are_the_level():
     # Telegraf's "I!", "W!", "E!", "D!": the level was a plain field, so no line had a level or a severity.
     letters, plugins = "IDDDWDEDDI", ["[outputs.influxdb_v2] ", "[inputs.cpu] "] * 4 + [""]
