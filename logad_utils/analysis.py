@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import rca, streaming, viz
-from .atomic import write_table
+from .atomic import write_table, writing_in
 from .evaluate import MethodRun, compare_methods
 from .io import string_codes, time_zone
 from .features import Unique, frame_documents, unique_documents, word_presence
@@ -270,12 +270,13 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
     out.mkdir(parents=True, exist_ok=True)
     # The folder holds one run's outputs or none: an earlier run's go first (report.html, written last, says
     # the folder is complete, and must not vouch for this one), and this run's go if writing fails.
-    _remove_outputs(out)
-    try:
-        return _write_outputs(analysis, out, seed, safe_formulas)
-    except BaseException:
+    with writing_in(out):
         _remove_outputs(out)
-        raise
+        try:
+            return _write_outputs(analysis, out, seed, safe_formulas)
+        except BaseException:
+            _remove_outputs(out)
+            raise
 
 
 # What write_outputs writes into its folder: these files, and a projector run per method (projector/<method>).

@@ -21,8 +21,8 @@ import pandas as pd
 
 from .spreadsheet import escape_formulas
 
-__all__ = ["OutputError", "atomic_path", "atomic_dir", "file_set", "check_replaceable", "write_with", "write_text",
-           "write_bytes", "write_table", "parquet_options"]
+__all__ = ["OutputError", "atomic_path", "atomic_dir", "file_set", "writing_in", "check_replaceable", "write_with",
+           "write_text", "write_bytes", "write_table", "parquet_options"]
 
 
 class OutputError(Exception):
@@ -113,6 +113,23 @@ def file_set(paths: Sequence[str | os.PathLike]) -> Iterator[None]:
         for path in files:
             path.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def writing_in(folder: str | os.PathLike) -> Iterator[None]:
+    """Hold ``folder`` for this process while the block writes a set of files there: a second run writing into it
+    at once (a cron job that overran into the next) waits, so the folder ends with the later run's set, not a mix."""
+    try:
+        import fcntl
+    except ImportError:  # Windows has no flock: the set is written unguarded there
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)  # the folder itself is locked: no lock file is left beside the outputs
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def check_replaceable(path: str | os.PathLike, marker: str | None = None,

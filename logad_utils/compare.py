@@ -56,7 +56,7 @@ from scipy.stats import entropy, false_discovery_control
 
 from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
-from .atomic import file_set, write_table, write_text
+from .atomic import file_set, write_table, write_text, writing_in
 from .report import _cards, _page
 from .templates import LogTemplateMiner, mine_templates
 
@@ -504,7 +504,7 @@ def write_comparison(comparison: Comparison, out_dir: str | os.PathLike) -> dict
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / name for kind, name in COMPARE_FILES.items()}
-    with file_set(paths.values()):
+    with writing_in(out), file_set(paths.values()):
         write_table(comparison.table, paths["csv"])  # templates are log text: formula-like cells escaped
         write_text(paths["html"], render_comparison(comparison))
     return paths

@@ -1,5 +1,6 @@
 """``logad compare``: shared template ids, the share test, statuses, and a self-contained escaped page."""
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +8,7 @@ import pandas as pd
 import pytest
 
 from logad_utils.cli import main
+from logad_utils import compare
 from logad_utils.compare import COMPARE_COLUMNS, STATUSES, compare_frames, read_sides, split_at, symmetric_kl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -301,6 +303,31 @@ def test_cli_writes_csv_and_an_escaped_page(sides, tmp_path, capsys):
     for section in ("New templates (1)", "Gone templates (1)", "Biggest significant changes (2)"):
         assert section in page
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_two_runs_writing_into_one_folder_at_once_leave_one_runs_files(sides, tmp_path, monkeypatch):
+    # A second run that writes while the first is between its CSV and its page must not leave a mix.
+    first = compare_frames(*read_sides(*sides))
+    second = compare_frames(*read_sides(*reversed(sides)))
+    out = tmp_path / "cmp"
+    real_write_text = compare.write_text
+
+    def second_run_starts_meanwhile(path, text):
+        if threading.current_thread() is threading.main_thread():
+            other = threading.Thread(target=compare.write_comparison, args=(second, out))
+            other.start()
+            other.join(timeout=2)  # it finishes here when nothing holds it back
+            threads.append(other)
+        return real_write_text(path, text)
+
+    threads = []
+    monkeypatch.setattr(compare, "write_text", second_run_starts_meanwhile)
+    compare.write_comparison(first, out)
+    threads[0].join()
+    status = pd.read_csv(out / "compare.csv").set_index("template")["status"]
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    run = second if status[status.index.str.startswith("error")].item() == "gone" else first
+    assert page == compare.render_comparison(run)
 
 
 def test_cli_takes_two_paths_as_baseline_and_target(sides, tmp_path):
