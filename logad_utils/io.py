@@ -17,6 +17,7 @@ import itertools
 import lzma
 import os
 import re
+import stat
 import threading
 import warnings
 import zlib
@@ -100,6 +101,7 @@ class ReadReport:
     # Files whose times lacked a year ("years": read from 2000 on) or a date ("days"), each with that clock.
     clocks: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # the bytes read of each plain file: its size when opened
 
     def add(self, chunk: pd.DataFrame) -> None:
         """Count one chunk's rows."""
@@ -420,11 +422,14 @@ class _SalvagingReader(io.RawIOBase):
     With ``skip_nul``, a run of NUL bytes that opens the stream (two or more: a lone one may open UTF-16 text) is
     left out and counted in ``nul_bytes``: logrotate's copytruncate empties a log its writer keeps appending to
     at its old offset, so the file starts with a hole that reads as NULs before its new lines.
+
+    With ``size``, the stream ends after that many bytes, and one that ends before them was cut short.
     """
 
-    def __init__(self, inner: IO[bytes], skip_nul: bool = False) -> None:
+    def __init__(self, inner: IO[bytes], skip_nul: bool = False, size: int | None = None) -> None:
         super().__init__()
         self.inner = inner
+        self.left = size  # bytes still to read, where the size is known
         self.error: BaseException | None = None
         self.skipping = skip_nul
         self.nul_bytes = 0
@@ -449,7 +454,16 @@ class _SalvagingReader(io.RawIOBase):
 
     def _read(self, size: int) -> bytes:
         # read1: one underlying read, so what it decompressed before the damage is not thrown away.
-        return getattr(self.inner, "read1", self.inner.read)(size)
+        read = getattr(self.inner, "read1", self.inner.read)
+        if self.left is None:
+            return read(size)
+        if not self.left:
+            return b""
+        data = read(min(size, self.left))
+        if not data:
+            raise EOFError("the file shrank while read: truncated, as logrotate's copytruncate does")
+        self.left -= len(data)
+        return data
 
     def _past_hole(self, data: bytes, size: int) -> bytes:
         """``data`` (the stream's first read) past the run of NULs that opens the stream; a lone NUL is kept."""
@@ -469,17 +483,23 @@ class _SalvagingReader(io.RawIOBase):
         super().close()
 
 
-def _open_text(path: Path) -> IO[str]:
+def _open_text(path: Path, sizes: dict[str, int] | None = None) -> IO[str]:
     """Open plain or compressed text (:data:`COMPRESSIONS`), line ends untranslated (see :func:`split_lines`),
     invalid bytes counted and replaced.
 
-    The stream ends early at a read error; ``_read_error(stream)`` tells.
+    A plain file is read up to its size in ``sizes``, else up to its size now, then recorded there: a log still
+    written to is read as it was when opened, so a run's two passes read the same lines.
+    The stream ends early at a read error or where the file was cut short; ``_read_error(stream)`` tells.
     """
     try:
         with open(path, "rb") as fh:
             head = fh.read(_SNIFF_BYTES)
         kind, opener = compression(head) or ("", open)
-        raw = _SalvagingReader(opener(path, "rb"), skip_nul=True)
+        inner = opener(path, "rb")
+        size = None
+        if not kind and stat.S_ISREG((state := os.fstat(inner.fileno())).st_mode):
+            size = state.st_size if sizes is None else sizes.setdefault(str(path), state.st_size)
+        raw = _SalvagingReader(inner, skip_nul=True, size=size)
     except OSError as exc:
         raise LogInputError(f"{path}: cannot read ({exc.strerror})") from None
     binary = io.BufferedReader(raw)
@@ -608,15 +628,17 @@ def _read_error(text: IO[str]) -> BaseException | None:
 
 def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
                        on_error: Callable[[str], None] | None = None,
-                       on_note: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+                       on_note: Callable[[str], None] | None = None,
+                       sizes: dict[str, int] | None = None) -> Iterator[list[str]]:
     """Yield lists of at most ``batch`` lines (newline stripped) of one file.
 
     A read error before the first line raises :class:`LogInputError`. One after it (a
     truncated or corrupt .gz, an I/O error) raises too unless ``on_error`` is given: then
     every line before the damage is yielded and ``on_error`` gets a one-line message.
-    ``on_note`` hears of the NUL bytes left out at the file's start (see :class:`_SalvagingReader`).
+    ``on_note`` hears of the NUL bytes left out at the file's start (see :class:`_SalvagingReader`); ``sizes``: as
+    :func:`_open_text` takes them.
     """
-    with _open_text(path) as text:
+    with _open_text(path, sizes) as text:
         if text.encoding == LEGACY_ENCODING and on_note is not None:
             on_note(f"{path}: not UTF-8; read as Windows-1252 ({LEGACY_ENCODING}, Latin-1's superset)")
         yield from split_line_batches(text, path, batch, read_size, on_error)
@@ -1258,8 +1280,8 @@ def _only_year(chunk: pd.DataFrame, year: int) -> bool:
 
 def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
                     chunk_lines: int = 200_000, report: ReadReport | None = None,
-                    json_key: str = "message", years: dict[str, _YearRoller] | None = None
-                    ) -> Iterator[pd.DataFrame]:
+                    json_key: str = "message", years: dict[str, _YearRoller] | None = None,
+                    sizes: dict[str, int] | None = None) -> Iterator[pd.DataFrame]:
     """Yield frames of at most ``chunk_lines`` rows covering every line of every file, in order.
 
     Columns: ``source, line_no, raw, blank, parsed, truncated`` then the format's
@@ -1267,9 +1289,11 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
     name, a format string, a LogFormat or ``"auto"`` (detected per file). Year-less times roll on across the
     files of one rotated log (``syslog.1`` in December, ``syslog`` in January) on the year rollers in ``years``,
     by :func:`rotation_stem` (a new dict when None; pass one to carry them over calls), where a file goes on from
-    the one before (:func:`goes_on`).
+    the one before (:func:`goes_on`). A plain file is read up to its size in ``sizes`` (a first pass's
+    ``report.sizes``), else up to its size when opened, recorded in ``report.sizes``.
     """
     report = report if report is not None else ReadReport()
+    sizes = report.sizes if sizes is None else sizes
     years = {} if years is None else years
     fixed = None if fmt == "auto" else get_format(fmt, json_key=json_key)
     files = resolve_paths(paths, report.skipped_files, report.passed_over)
@@ -1277,7 +1301,8 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         source = str(path)
         before, nuls = _INVALID.count, _INVALID.nuls
         try:
-            batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append, on_note=report.note)
+            batches = _iter_line_batches(path, chunk_lines, on_error=report.skipped_files.append, on_note=report.note,
+                                         sizes=sizes)
             head = _take_lines(batches, _DETECT_SPAN)
         except LogInputError as exc:
             # One bad file among many is skipped and reported; a single bad input is an error.

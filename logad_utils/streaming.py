@@ -524,11 +524,15 @@ class StreamRun:
     reading: str = ""  # the file the second pass reads now
 
     def chunks(self) -> Iterator[pd.DataFrame]:
-        """The input's line chunks again (second pass), with the format found in the first; a file changed since
-        (rewritten, truncated: its size or change time differ) or fewer lines in all is a clear error."""
+        """The input's line chunks again (second pass), with the format found in the first, up to the sizes it read
+        (a log written to meanwhile grew); a file changed since (rewritten, truncated: its size or change time
+        differ, and it did not grow) or fewer lines in all is a clear error."""
         years: dict = {}  # rotated logs' year rollers, carried from file to file as in the first pass
         for path in self.report.files:
-            if path in self.states and self.states[path] != _file_state(path):  # an empty file has none
+            now = _file_state(path)
+            grew = path in self.report.sizes and None not in (now, self.states.get(path)) \
+                and now[0] > self.states[path][0]
+            if path in self.states and self.states[path] != now and not grew:  # an empty file has none
                 if not os.path.exists(path):
                     raise LogInputError(f"{path}: input removed while it was read (between the two passes)")
                 raise LogInputError(f"{path}: input changed while it was read (its size or change time differ)")
@@ -536,7 +540,8 @@ class StreamRun:
             found = self.report.formats.get(path, self.fmt)
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.
             fmt = self.fmt if self.fmt != "auto" or found not in PRESETS else found
-            yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key, years=years)
+            yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key, years=years,
+                                       sizes=self.report.sizes)
         if len(np.fromfile(self.spill, dtype=np.int32, count=1)):
             raise LogInputError("input changed while it was read (fewer lines than in the first pass)")
 

@@ -357,6 +357,45 @@ def test_a_parse_keeps_no_times_for_the_routine_rule(log):
     assert len(count_keys(log).times().keys) > 0
 
 
+def test_a_log_still_written_to_is_read_as_it_was_when_the_run_began(tmp_path, monkeypatch, capsys):
+    # A live log (/var/log/syslog) grows between parse's two passes: the run failed with "input changed while it
+    # was read"; the lines written meanwhile are the next run's.
+    from logad_utils import streaming
+    from logad_utils.cli import main
+
+    path = write_heartbeat_log(tmp_path / "live.log", 400)
+    lines = len(path.read_text().splitlines())
+    first_pass = streaming.StreamRun.chunks
+
+    def appended(run):
+        with path.open("a") as fh:
+            fh.write("2026-01-01 02:00:00 INFO app: request 7 served from cache\n2026-01-01 02:00:01 ERROR app: par")
+        yield from first_pass(run)
+
+    monkeypatch.setattr(streaming.StreamRun, "chunks", appended)
+    out = tmp_path / "parsed.csv"
+    assert main(["parse", str(path), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert pd.read_csv(out)["line_no"].tolist() == list(range(1, lines + 1))
+
+
+def test_a_log_truncated_while_read_is_cut_short_not_read_on_at_its_old_offset(tmp_path):
+    # logrotate's copytruncate empties a log while it is read: the reader went on at its offset into the new lines
+    # (or found none), and said nothing.
+    from logad_utils.io import ReadReport, iter_log_chunks
+
+    path = tmp_path / "app.log"
+    row = "2026-01-01 00:00:00 INFO app: request served from cache in 12 ms by worker 3 of pool main\n"
+    path.write_text(row * 200_000)  # over two of the reader's 4 MiB blocks
+    report = ReadReport()
+    chunks = iter_log_chunks(path, chunk_lines=1000, report=report)
+    read = len(next(chunks))
+    with path.open("r+") as fh:
+        fh.truncate(0)
+    read += sum(len(chunk) for chunk in chunks)
+    assert 0 < read < 200_000 and len(report.skipped_files) == 1
+    assert "shrank while read" in report.skipped_files[0]
+
+
 @pytest.mark.parametrize("change", ["shrink", "reorder", "remove"])
 def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(tmp_path, monkeypatch, capsys, change):
     # logrotate's copytruncate, or a rewrite, between parse's first pass and its second (CSV output re-reads the
