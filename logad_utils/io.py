@@ -497,7 +497,8 @@ def _open_text(path: Path, sizes: dict[str, int] | None = None) -> IO[str]:
         kind, opener = compression(head) or ("", open)
         inner = opener(path, "rb")
         size = None
-        if not kind and stat.S_ISREG((state := os.fstat(inner.fileno())).st_mode):
+        # Not a file that says it is empty while it holds text, as /proc's do: it is read to its end.
+        if not kind and stat.S_ISREG((state := os.fstat(inner.fileno())).st_mode) and state.st_size:
             size = state.st_size if sizes is None else sizes.setdefault(str(path), state.st_size)
         raw = _SalvagingReader(inner, skip_nul=True, size=size)
     except OSError as exc:

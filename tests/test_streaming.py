@@ -396,6 +396,15 @@ def test_a_log_truncated_while_read_is_cut_short_not_read_on_at_its_old_offset(t
     assert "shrank while read" in report.skipped_files[0]
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux' /proc")
+def test_a_file_that_says_it_is_empty_while_it_holds_text_is_read_to_its_end():
+    # /proc's files have size 0: read up to the size they had when opened, they read as empty ("no lines to read").
+    from logad_utils.io import read_logs
+
+    frame = read_logs("/proc/self/status", warn=False)
+    assert len(frame) > 5 and frame["raw"].str.startswith("Name:").any()
+
+
 @pytest.mark.parametrize("change", ["shrink", "reorder", "remove"])
 def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(tmp_path, monkeypatch, capsys, change):
     # logrotate's copytruncate, or a rewrite, between parse's first pass and its second (CSV output re-reads the
