@@ -520,7 +520,7 @@ class StreamRun:
     lines: dict[str, int] = field(default_factory=dict)
     chunk_lines: int = CHUNK_LINES
     kept: KeptLines | None = None
-    states: dict[str, tuple | None] = field(default_factory=dict)  # each file's size and change time, as read
+    states: dict[str, tuple | None] = field(default_factory=dict)  # each file's size, change time and inode, as read
     reading: str = ""  # the file the second pass reads now
 
     def chunks(self) -> Iterator[pd.DataFrame]:
@@ -530,12 +530,14 @@ class StreamRun:
         years: dict = {}  # rotated logs' year rollers, carried from file to file as in the first pass
         for path in self.report.files:
             now = _file_state(path)
+            # Grown: the same file (a rotated log's new one in its place is another) with more bytes.
             grew = path in self.report.sizes and None not in (now, self.states.get(path)) \
-                and now[0] > self.states[path][0]
+                and now[0] > self.states[path][0] and now[2:] == self.states[path][2:]
             if path in self.states and self.states[path] != now and not grew:  # an empty file has none
                 if not os.path.exists(path):
                     raise LogInputError(f"{path}: input removed while it was read (between the two passes)")
-                raise LogInputError(f"{path}: input changed while it was read (its size or change time differ)")
+                raise LogInputError(f"{path}: input changed while it was read (its size or change time differ, or "
+                                    "another file took its place)")
             self.reading = path
             found = self.report.formats.get(path, self.fmt)
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.
@@ -570,12 +572,13 @@ def log_bounds(names: Sequence[str], starts: Sequence[int], end: int) -> np.ndar
 
 
 def _file_state(path: str) -> tuple | None:
-    """A file's size and change time (None where it has none to read): what a rewrite between passes changes."""
+    """A file's size, change time and inode (None where it has none to read): what a rewrite or a rotation between
+    passes changes."""
     try:
         state = os.stat(path)
     except OSError:
         return None
-    return state.st_size, state.st_mtime_ns
+    return state.st_size, state.st_mtime_ns, state.st_dev, state.st_ino
 
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,

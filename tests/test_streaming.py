@@ -405,10 +405,11 @@ def test_a_file_that_says_it_is_empty_while_it_holds_text_is_read_to_its_end():
     assert len(frame) > 5 and frame["raw"].str.startswith("Name:").any()
 
 
-@pytest.mark.parametrize("change", ["shrink", "reorder", "remove"])
+@pytest.mark.parametrize("change", ["shrink", "reorder", "remove", "rotate"])
 def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(tmp_path, monkeypatch, capsys, change):
     # logrotate's copytruncate, or a rewrite, between parse's first pass and its second (CSV output re-reads the
-    # log): fewer rows, or rows whose templates belong to other lines, were written with exit 0.
+    # log): fewer rows, or rows whose templates belong to other lines, were written with exit 0. A log rotated
+    # meanwhile (renamed, a new file in its place) that is larger is another file, not the log grown.
     from logad_utils import streaming
     from logad_utils.cli import main
 
@@ -420,6 +421,9 @@ def test_a_log_rewritten_between_the_two_passes_is_a_clear_error_and_no_output(t
         before = path.stat().st_mtime_ns
         if change == "remove":
             path.unlink()
+        elif change == "rotate":
+            path.rename(path.with_name("beat.log.1"))
+            path.write_text("".join(lines[::-1]) + lines[0])
         else:
             path.write_text("".join(lines[:200] if change == "shrink" else lines[::-1]))
             os.utime(path, ns=(before + 10**9, before + 10**9))  # a second later, on a clock of whole seconds too
