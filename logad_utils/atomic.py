@@ -119,17 +119,32 @@ def file_set(paths: Sequence[str | os.PathLike]) -> Iterator[None]:
 def writing_in(folder: str | os.PathLike) -> Iterator[None]:
     """Hold ``folder`` for this process while the block writes a set of files there: a second run writing into it
     at once (a cron job that overran into the next) waits, so the folder ends with the later run's set, not a mix."""
+    fd = _lock(folder)
     try:
-        import fcntl
-    except ImportError:  # Windows has no flock: the set is written unguarded there
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)  # the folder itself is locked: no lock file is left beside the outputs
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # releases the lock
+        if fd is not None:
+            os.close(fd)  # releases the lock
+
+
+def _lock(folder: str | os.PathLike) -> int | None:
+    """An open descriptor of ``folder`` that holds its exclusive lock, waiting for it; None where the folder takes
+    no lock, and the set is written unguarded: Windows (no flock), NFS (no exclusive lock on a descriptor opened
+    read-only), a file system without locks, a folder one may write but not read."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)  # the folder itself is locked: no lock file is left beside the outputs
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def check_replaceable(path: str | os.PathLike, marker: str | None = None,

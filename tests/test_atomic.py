@@ -239,3 +239,22 @@ def test_parquet_keeps_dictionaries_for_repeats_and_writes_line_numbers_and_time
         assert "DELTA_BINARY_PACKED" in got["line_no"] and "DELTA_BINARY_PACKED" in got["timestamp"]
         assert "RLE_DICTIONARY" in got["template_id"] and "RLE_DICTIONARY" not in got["content"]
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / name), frame)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+@pytest.mark.parametrize("refused", ["open", "flock"])
+def test_a_folder_that_cannot_be_locked_is_written_unguarded(tmp_path, monkeypatch, refused):
+    # NFS refuses an exclusive flock on a folder opened read-only (EBADF), some file systems have no locks (ENOLCK),
+    # and a folder may be writable but not readable: analyze and compare failed there with a traceback.
+    import errno
+    import fcntl
+
+    from logad_utils.atomic import writing_in
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EBADF if refused == "flock" else errno.EACCES, "refused")
+
+    monkeypatch.setattr(fcntl if refused == "flock" else os, refused, refuse)
+    with writing_in(tmp_path):
+        write_text(tmp_path / "report.html", "done")
+    assert (tmp_path / "report.html").read_text() == "done"
