@@ -957,7 +957,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
 _COLON_HEADER = re.compile(r":(" + LEVELS_RE + r"):([^:\s]+):")
 # Jetty's StdErrLog adds the thread, a name of up to three words, then ": " before the message.
 _THREAD_WORD = r"[\w$#.-]+"
+_THREAD = f"{_THREAD_WORD}(?: {_THREAD_WORD}){{0,2}}"  # a pool's thread: HikariPool-1 housekeeper
 _COLON_THREAD = re.compile(_THREAD_WORD + ": ")
+_COLON_THREADS = re.compile(_THREAD + ": ")
 
 
 def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> str | None:
@@ -969,9 +971,12 @@ def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
     out = f":<{level}>:<{component}>:"
     after = [r[m.end():] for r in rests if (m := _COLON_HEADER.match(r))]
     # Most threads are one word (main, qtp1817420523-63): a message that opens "slow query 5: ..." is no thread.
-    if sum(_COLON_THREAD.match(r) is not None for r in after) >= HEADER_SHARE * len(rests):
+    # And the format writes one on every line: messages that open "Done: ..." most often are no threads either,
+    # and a thread taken there cut the header off the other lines ("Connected to db").
+    if sum(_COLON_THREAD.match(r) is not None for r in after) >= HEADER_SHARE * len(rests) \
+            and all(_COLON_THREADS.match(r) for r in after):
         thread = names("Thread")
-        patterns[thread] = f"{_THREAD_WORD}(?: {_THREAD_WORD}){{0,2}}"  # a pool's thread: HikariPool-1 housekeeper
+        patterns[thread] = _THREAD
         out += f"<{thread}>: "
     return out
 

@@ -751,6 +751,16 @@ def test_a_thread_after_fields_glued_by_colons_is_no_part_of_the_message():
     assert frame["timestamp"].notna().all() and (frame["component"] == "oejs.Server").all()
     assert frame["content"].str.startswith("Started @").all(), frame["content"].head()
 
+    # Python's "%(asctime)s:%(levelname)s:%(name)s:%(message)s" whose messages open "Word: " on most lines, not all:
+    # the word is the message's, and the lines without one keep their level and logger.
+    messages = ["Processing: job {s}", "Done: job {s} in 3 ms", "Retry: job {s} attempt 2", "Queue: {s} items waiting",
+                "Processing: job {s}", "Done: job {s} in 3 ms", "Retry: job {s} attempt 2", "Queue: {s} items waiting",
+                "Processing: job {s}", "Connected to db host{s}"]
+    frame = parse_lines([f"2024-03-11 08:30:{s:02d},123:INFO:app.worker:" + messages[s % 10].format(s=s)
+                         for s in range(40)])
+    assert frame["parsed"].all() and (frame["component"] == "app.worker").all()
+    assert frame["content"].tolist() == [messages[s % 10].format(s=s) for s in range(40)]
+
 
 def test_a_line_with_a_marker_glued_before_its_time_keeps_its_time_level_and_fields():
     # Akka's log markers: "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] [thread] [source] message" on a few
