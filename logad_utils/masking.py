@@ -141,6 +141,10 @@ _FILE_EXT = (r"(?:gz|xz|zst|tgz|tar|log|txt|json|xml|ya?ml|conf|cfg|ini|csv|deb|
 _SOURCE_EXT = r"(?:py|rs|md|sh|cc|tf)"
 # Java packages and properties start with a reversed domain (org.mortbay.log, java.class.path): no host, no file.
 _PACKAGE_ROOT = r"(?:org|com|net|edu|io|java|javax|android)\."
+# Where a host name may start: not after a label and its dot, where a try from that label took it in already, but
+# after a service label that no host label is (_sip._tcp.example.com: after "_tcp."). One fixed-width look-behind per
+# length, as Python's look-behinds have one width.
+_AFTER_NO_LABEL = "(?:(?<![A-Za-z0-9\\-]\\.)|" + "|".join(rf"(?<=_[A-Za-z0-9\-]{{{n}}}\.)" for n in range(16)) + ")"
 # Where an id may start: not inside a run of letters and digits, nor right after a word's "-" or "_" (a-a-a-...
 # would be tried at every letter), but after a number's (20240312-Xk9pQ2mZ7).
 _RUN_START = r"(?<![A-Za-z0-9])(?<![A-Za-z_][\-_])"
@@ -246,10 +250,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # "any last label" keeps Java names (org.apache.X) and files (job.xml) out.
     # At most DNS' 127 labels, with a digit within its 253 characters: each
     # label of a long dotted run that is no host is tried, so each try must be
-    # bounded (a line of "a.b." repeated took minutes).
+    # bounded (a line of "a.b." repeated took minutes); and it starts where a name starts, not at each label of
+    # "a.b.a.b..." nor at each letter of "a-a-a-..." (each try read on to the run's end or 127 labels).
     MaskRule(
         "host",
-        r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
+        r"(?<![A-Za-z0-9\-])" + _AFTER_NO_LABEL + r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
         rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
         rf"|(?<![\w.\-])(?!{_PACKAGE_ROOT})(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}(?!{_FILE_EXT}(?![\w\-]|\.\w))[A-Za-z]{{2,10}}"
@@ -295,8 +300,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         False,
     ),
     # A relative path or a bare file name, known by its extension (src/Panel0.tsx:10:5, api0.test.ts, main.py).
-    # The dotted parts before the last are taken at once, so that the extensions are tried at one place.
-    MaskRule("file", r"(?<![\w.\-/])(?=[\w\-@+/]*+\.)(?!" + _PACKAGE_ROOT + r")(?:[\w\-@+.]++/)*+[\w\-@+]++"
+    # The dotted parts before the last are taken at once, so that the extensions are tried at one place; it starts
+    # where a name starts, not after each "@" or "+" of a run ("a@a@a@...": each try read the run to its end).
+    MaskRule("file", r"(?<![\w.\-/@+])(?=[\w\-@+/]*+\.)(?!" + _PACKAGE_ROOT + r")(?:[\w\-@+.]++/)*+[\w\-@+]++"
              r"(?:\.(?![a-z]++(?![\w\-]|\.\w))[\w\-@+]++)*+"
              rf"\.(?:{_FILE_EXT}|{_SOURCE_EXT})(?![\w\-]|\.\w)", "<PATH>", False),
     # A base64 token ("/" or "+" inside: Dovecot's session 9maq8baTWc/71OEL, a key's dGhp+cyBp=), 12 characters
@@ -341,9 +347,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608; with the time of an ISO date glued on
     # (snapshot-2024-01-16T21:00:00Z, scheduled__2024-01-16T21:00:00+00:00), which "(?<!\w)" keeps the datetime
-    # rule from starting inside.
-    MaskRule("ident", r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+(?:[.\-]\w++)*+"
-             r"(?:(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?)?" + _END, "<ID>", False),
+    # rule from starting inside. Where a word starts (_RUN_START): tried at each word of "a-a-a-..." it read on to
+    # the end each time, quadratic in the line (a 100 KB line took minutes).
+    MaskRule("ident", _RUN_START + r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+"
+             r"(?:[.\-]\w++)*+(?:(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?)?" + _END, "<ID>", False),
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
     # class: a burst of 5xx answers among 2xx ones is what such a log is read for. Texts without a "/" before a digit
     # (HTTP/1.1) keep sharing a digit-canonical form (see _DigitForms).

@@ -534,6 +534,14 @@ def test_a_value_in_a_list_separated_by_semicolons_runs_to_the_next_separator():
     assert M.mask("COMMAND=/usr/bin/apt install") == "COMMAND=<PATH> install"
 
 
+def test_a_host_is_masked_from_where_its_name_starts():
+    # Host and file names are tried where a name starts only (each letter of "a-a-a-..." read the rest of the line,
+    # a minute for one long line), yet after a service label (DNS SRV names) and a lone leading dot as before.
+    assert M.mask("_sip._tcp.example.com. SRV and _ldap._tcp.dc._msdcs.corp.example.com for .example.com") == \
+        "_sip._tcp.<HOST>. SRV and _ldap._tcp.dc._msdcs.<HOST> for .<HOST>"
+    assert M.mask("a.b.c.example.com web-3.example.com app.log.gz x.y") == "<HOST> <HOST> <PATH> x.y"
+
+
 def test_an_objects_identity_hash_after_its_class_name_is_a_value():
     # Java's Object.toString(): ClassName@hash, up to eight hex digits; those of fewer than eight were kept, so each
     # object was a template of its own.
