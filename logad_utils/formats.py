@@ -1153,19 +1153,38 @@ _WRITER_LINE = re.compile(f"({_WRITER_NAME})( *)\\| ?")
 _WRITER_SHARE = 0.9
 _MAX_WRITERS = 32
 _WRITERS_PATTERN = r"<Component>\s*\|\x20?<Content>"  # one space after the bar, the message's own indentation kept
+# A writer's name in brackets, as ``kubectl logs --prefix`` ("[pod/web-7d9f8-abcde/app] ...") and kubetail put each
+# container's line after: the bracket closes the name, so no column lines the names up. A path's slashes and a
+# namespace's colons may part the name.
+_BRACKET_WRITER_NAME = r"(?=[\w./:-]*[A-Za-z])[A-Za-z0-9][\w./:-]*"
+_BRACKET_WRITER_LINE = re.compile(f"\\[({_BRACKET_WRITER_NAME})\\]() ")
+_BRACKET_WRITERS_PATTERN = r"\[<Component>\]\x20<Content>"
 
 
 def _writers_format(sample: list[str], min_share: float, exclude: Sequence[str]) -> LogFormat | None:
-    """The layout of lines that several writers' names open (:data:`_WRITER_LINE`: two to :data:`_MAX_WRITERS`,
-    no level word), each writer's messages read by a layout of their own (:attr:`LogFormat.writers`), or None."""
-    found = [(m.group(1), m.end(2), line[m.end():]) for line in sample if (m := _WRITER_LINE.match(line))]
-    if not found or len(found) < _WRITER_SHARE * len(sample):
-        return None
+    """The layout of lines that several writers' names open (:data:`_WRITER_LINE`, :data:`_BRACKET_WRITER_LINE`:
+    two to :data:`_MAX_WRITERS`, no level word), each writer's messages read by a layout of their own
+    (:attr:`LogFormat.writers`), or None."""
+    for line_re, pattern, name_re, aligned in ((_WRITER_LINE, _WRITERS_PATTERN, _WRITER_NAME, True),
+                                               (_BRACKET_WRITER_LINE, _BRACKET_WRITERS_PATTERN, _BRACKET_WRITER_NAME,
+                                                False)):
+        found = [(m.group(1), m.end(2), line[m.end():]) for line in sample if (m := line_re.match(line))]
+        if found and len(found) >= _WRITER_SHARE * len(sample):
+            writers = _writers(found, aligned, min_share, exclude)
+            return None if writers is None else LogFormat(pattern, "inferred+writers", {"Component": name_re},
+                                                          writers=writers)
+    return None
+
+
+def _writers(found: list[tuple[str, int, str]], aligned: bool, min_share: float,
+             exclude: Sequence[str]) -> tuple[tuple[str, LogFormat], ...] | None:
+    """Each writer's layout of its messages in ``found`` (name, column of its end, message), or None where the names
+    are no writers' (with ``aligned``, they must end at one column)."""
     names = list(dict.fromkeys(name for name, _, _ in found))
     column = Counter(bar for _, bar, _ in found).most_common(1)[0][1]
     # A writer writes lines, two or more on average: names that each open one line are a table's rows.
-    if not 2 <= len(names) <= _MAX_WRITERS or column < _WRITER_SHARE * len(found) or len(found) < 2 * len(names) \
-            or any(map(_is_level_word, names)):
+    if not 2 <= len(names) <= _MAX_WRITERS or (aligned and column < _WRITER_SHARE * len(found)) \
+            or len(found) < 2 * len(names) or any(map(_is_level_word, names)):
         return None
     writers = []
     for name in names:
@@ -1173,7 +1192,7 @@ def _writers_format(sample: list[str], min_share: float, exclude: Sequence[str])
         inner = detect_format(messages, min_share, exclude, delimited=False) if len(messages) >= _MIN_TIMED else None
         if inner is not None and inner.name != "raw":
             writers.append((name, inner))
-    return LogFormat(_WRITERS_PATTERN, "inferred+writers", {"Component": _WRITER_NAME}, writers=tuple(writers))
+    return tuple(writers)
 
 
 def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:

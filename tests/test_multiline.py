@@ -381,6 +381,25 @@ def test_a_trace_among_other_services_lines_is_one_event_of_its_service():
         assert (api["event_line_no"] == api["line_no"]).all() and api["event"].isna().all()
 
 
+def test_lines_after_a_containers_name_in_brackets_are_its_writers():
+    # kubectl logs --prefix (and kubetail): each line after "[pod/NAME/CONTAINER]", no time of the runtime's; one
+    # container's own lines carry a bracketed time. A Go panic of one pod, each line after its name, is one event.
+    pods = ("[pod/web-7d9f8-abcde/app]", "[pod/web-7d9f8-abcde/istio-proxy]", "[pod/api-5c6b7-qwert/api]")
+    lines = []
+    for i in range(40):
+        lines.append(f"{pods[0]} GET /items/{i} 200 {i}ms")
+        lines.append(f'{pods[1]} [2024-03-11T09:14:{i:02d}.123Z] "GET /items/{i} HTTP/1.1" 200 - via_upstream')
+        lines.append(f"{pods[2]} handled request id={i} status=200")
+    lines += [f"{pods[0]} {line}" for line in GO_PANIC]
+    frame = parse_lines(lines)
+    assert frame["component"].tolist() == [pods[i % 3][1:-1] for i in range(120)] + [pods[0][1:-1]] * len(GO_PANIC)
+    # As unprefixed: the blank line is its own, "exit status 2" the shell's.
+    assert frame["event_line_no"].iloc[120:].tolist() == [121, 122, 121, 121, 121, 121, 121, 128]
+    assert (frame["event_line_no"].iloc[:120] == frame["line_no"].iloc[:120]).all()
+    assert frame["timestamp"].iloc[1::3].iloc[:40].notna().all()
+    assert frame["content"].iloc[0] == "GET /items/0 200 0ms"
+
+
 @pytest.mark.parametrize("chunk_lines", [5, 64, 66])
 def test_a_trace_among_other_services_lines_stays_one_event_across_a_chunk_edge(tmp_path, chunk_lines):
     # docker compose logs: web-1's trace, api-1's lines between its lines, read in chunks that end inside it: the
