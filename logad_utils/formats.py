@@ -66,8 +66,9 @@ _SYSLOG_NAMES = {**NUMERIC_LEVELS, **SYSLOG_LEVELS}
 VERBOSITY_KEY = "v"
 VERBOSITY_LEVELS = (VERBOSITY_KEY, "err", "error")
 # The common names of a JSON line's message, in the order they are tried.
-# The key Docker's json-file logging driver writes each line of a container's output under.
-DOCKER_KEY = "log"
+# The keys a shipper writes each line of a program's output under, as it was written (a trace's lines one record
+# each, a blank line an empty one): Docker's json-file driver's and Fluent Bit's, and Loki's (logcli --output=jsonl).
+LINE_KEYS = ("log", "line")
 # CLEF's message template (@mt, its holes in braces) comes before its rendered message (@m): it is the template.
 MESSAGE_KEYS = ("message", "msg", "@message", "log", "text", "event", "body", "MESSAGE", "short_message",
                 "textPayload", "jsonPayload.message", "@mt", "@m")
@@ -611,7 +612,7 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         # Under a message key the file's lines carry, a line's empty, null or missing message is an empty one, its
         # other keys columns as on any line (a line break alone under Docker's json-file key is a program's blank
         # line: blank, as written). Objects with no message key: the other keys say what happened.
-        message = "" if message_key.lower() in MESSAGE_NAMES else None
+        message = "" if message_key.lower() in MESSAGE_NAMES or message_key in LINE_KEYS else None
     if isinstance(message, str):
         # Docker's json-file driver keeps the line break the program wrote.
         message = message.rstrip("\r\n")

@@ -29,7 +29,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import (DOCKER_KEY, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format, get_format,
+from .formats import (LINE_KEYS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format, get_format,
                       is_inferred, read_secondary_levels)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
@@ -833,7 +833,8 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     empty messages (:func:`multiline.empty_messages`); and the lines that continue the event before them, the rest
     of a CRI partial record among them. A chunk and the look past its end read them alike."""
     content = fields["content"].to_numpy(dtype=object)
-    if fmt.json_key in (None, DOCKER_KEY):  # a record a program writes itself (JSON, CSV) with no message is an event
+    # A record a program writes itself (JSON, CSV) with no message is an event; a shipper's of an empty line is blank.
+    if fmt.json_key is None or fmt.json_key in LINE_KEYS:
         blank = blank | empty_messages(matched, content, rule)
     writers = _writers(fmt, fields, matched)
     if writers is None:

@@ -381,6 +381,18 @@ def test_a_trace_among_other_services_lines_is_one_event_of_its_service():
         assert (api["event_line_no"] == api["line_no"]).all() and api["event"].isna().all()
 
 
+def test_a_blank_line_of_a_trace_in_lokis_records_is_blank():
+    # logcli query --output=jsonl: each line a container wrote is a record under "line", a trace's blank line an
+    # empty one; it is a blank line, as under Docker's "log", not an event of the labels, and the trace goes on.
+    labels = {"app": "web", "pod": "web-7d9f8-abcde"}
+    texts = [f"served order {i} for user {i * 7} in {i % 9} ms" for i in range(30)] + GO_PANIC
+    lines = [json.dumps({"labels": labels, "line": text, "timestamp": f"2024-03-11T09:14:{min(i, 30):02d}Z"})
+             for i, text in enumerate(texts)]
+    frame = parse_lines(lines)
+    assert frame["event_line_no"].iloc[30:].tolist() == [31, 32, 31, 31, 31, 31, 31, 38]
+    assert frame["blank"].iloc[31] and frame["labels.pod"].iloc[0] == "web-7d9f8-abcde"
+
+
 def test_lines_after_a_containers_name_in_brackets_are_its_writers():
     # kubectl logs --prefix (and kubetail): each line after "[pod/NAME/CONTAINER]", no time of the runtime's; one
     # container's own lines carry a bracketed time. A Go panic of one pod, each line after its name, is one event.
