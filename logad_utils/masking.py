@@ -350,7 +350,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # rule from starting inside. Where a word starts (_RUN_START): tried at each word of "a-a-a-..." it read on to
     # the end each time, quadratic in the line (a 100 KB line took minutes).
     MaskRule("ident", _RUN_START + r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+"
-             r"(?:[.\-]\w++)*+(?:(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?)?" + _END, "<ID>", False),
+             r"(?:[.\-]\w++)*+(?:(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?)?" + _END,
+             "<ID>", False),
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
     # class: a burst of 5xx answers among 2xx ones is what such a log is read for. Texts without a "/" before a digit
     # (HTTP/1.1) keep sharing a digit-canonical form (see _DigitForms).
