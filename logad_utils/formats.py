@@ -796,6 +796,8 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
         return pd.Series(pd.to_datetime(joined), dtype="datetime64[ns]")
     if time_format == "epoch":
         return _epoch(pd.to_numeric(joined, errors="coerce"))
+    if time_format == "tai64n":
+        return _tai64n(joined)
     first = next((v for v in joined if isinstance(v, str)), "")
     if time_format is None and _TIME_ONLY.match(first):
         time_format = "%H:%M:%S"
@@ -830,6 +832,20 @@ def _epoch(numbers: pd.Series) -> pd.Series:
         scale = np.select([values > 1e17, values > 1e14, values > 1e11], [1e9, 1e6, 1e3], 1.0)
     # A float holds a Unix time to about a quarter of a microsecond: 1796119200.076 is .076, not .075999975.
     return pd.to_datetime(pd.Series(values / scale, index=numbers.index), unit="s", errors="coerce").dt.round("us")
+
+
+_TAI64N = re.compile(r"@(4[0-9a-f]{15})([0-9a-f]{8})")
+# A TAI64 label counts seconds from 2**62, and daemontools' clock is UTC plus 10 s (TAI as of 1972, no leap
+# seconds after): tai64nlocal's reading less the leap seconds since, as multilog, s6-log and svlogd write it.
+_TAI64_EPOCH = 2**62 + 10
+
+
+def _tai64n(labels: pd.Series) -> pd.Series:
+    """TAI64N labels (``@4000000065d8a3c21b3e5f70``) as UTC datetimes (n,), NaT where a value is no label."""
+    ZONED.count += int(bool(len(labels)))
+    nanos = [(int(m.group(1), 16) - _TAI64_EPOCH) * 10**9 + int(m.group(2), 16)
+             if isinstance(v, str) and (m := _TAI64N.fullmatch(v)) else None for v in labels]
+    return pd.to_datetime(pd.Series(nanos, index=labels.index, dtype="Int64"), unit="ns", errors="coerce")
 
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d\d:\d\d(?:[.,]\d+)?$")

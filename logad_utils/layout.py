@@ -148,6 +148,8 @@ _COLON_COMPACT_P = _Part("Timestamp", r"\d{4}" + _MONTH_DAY_DIGITS + ":" + _CLOC
 # Unix time in seconds (2001-2033), with a fraction, or in milli-, micro- or nanoseconds, as JSON lines read them.
 _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}(?:\d{3}(?:\d{3})?)?|\.\d{1,9})?", ("epoch",))
 # Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
+# A TAI64N label, as daemontools' multilog, s6-log and runit's svlogd write it: "@" and 24 hex digits.
+_TAI64N_P = _Part("Timestamp", r"@4[0-9a-f]{23}", ("tai64n",))
 _UPTIME_P = _Part("Timestamp", r"\d{1,8}\.\d{6}", ("epoch",))
 # Seconds since a start with a fraction of 3-9 digits, padded in the bracket that opens the line, as Xorg
 # ("[    27.160]") and PulseAudio ("(   0.030|   0.030)") write them. Out of such a bracket, it is any measurement.
@@ -194,6 +196,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_DAY_MON_P, _TIME_P),
     (_DAY_MON_P, _HM_P),
     (_EPOCH_P,),
+    (_TAI64N_P,),
     (_UPTIME_P,),
     (_RELATIVE_P,),
     (_TIME12_P, _AMPM_P),

@@ -762,6 +762,17 @@ def test_a_thread_after_fields_glued_by_colons_is_no_part_of_the_message():
     assert frame["content"].tolist() == [messages[s % 10].format(s=s) for s in range(40)]
 
 
+def test_tai64n_labels_are_read_as_utc_times():
+    # daemontools' multilog, s6-log and runit's svlogd label each line "@" + 24 hex digits (TAI64N: seconds from
+    # 2**62, UTC plus 10 s, then nanoseconds); the lines had no time.
+    start = pd.Timestamp("2024-02-18 23:46:40")
+    labels = [f"@{int(start.timestamp()) + 7 * s + 2**62 + 10:016x}{s * 1000:08x}" for s in range(40)]
+    messages = ["delivery {s}: success: did_0+0+1/", "status: local 0/10 remote {s}/20", "new msg {s}"]
+    frame = parse_lines([f"{labels[s]} " + messages[s % 3].format(s=s) for s in range(40)])
+    assert frame["timestamp"].tolist() == [start + pd.Timedelta(seconds=7 * s, microseconds=s) for s in range(40)]
+    assert frame["content"].tolist() == [messages[s % 3].format(s=s) for s in range(40)]
+
+
 def test_a_line_with_a_marker_glued_before_its_time_keeps_its_time_level_and_fields():
     # Akka's log markers: "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] [thread] [source] message" on a few
     # lines among "[INFO] [02/20/2024 ...] ...": they missed the layout and had no time and no level (4.5 % of a log,
