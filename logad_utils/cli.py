@@ -89,9 +89,15 @@ def _add_method_args(p: argparse.ArgumentParser) -> None:
                    help="threshold at this percentile of the training scores (e.g. 95)")
 
 
+# What a cron job or a CI step reads of a run, as the README states it.
+EXIT_CODES = ("exit codes: 0 done; 1 error (one line on stderr); 2 usage; 3 partial (an input among several "
+              "skipped or cut short, the others processed); 130 interrupted; 143 terminated")
+
+
 def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     """Argument parser of every sub-command (without ``detect`` and ``analyze`` unless ``detectors``)."""
-    parser = argparse.ArgumentParser(prog="logad", description="Log analysis and anomaly detection.")
+    parser = argparse.ArgumentParser(prog="logad", description="Log analysis and anomaly detection.",
+                                     epilog=EXIT_CODES)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("parse", help="read logs, mask variables, mine templates; one row per input line")

@@ -90,6 +90,14 @@ def test_help_lists_every_command():
         assert command in proc.stdout
 
 
+def test_help_states_the_exit_codes(capsys):
+    # A cron job or CI step reads the exit code; it was stated in the README only.
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit codes: 0 done; 1 error" in text and "3 partial" in text and "143 terminated" in text
+
+
 def test_help_names_every_compression_read(capsys):
     # It said "(plain or .gz)", though xz and bzip2 files are read as well (told by their first bytes).
     with pytest.raises(SystemExit):
