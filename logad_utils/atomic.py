@@ -13,6 +13,7 @@ import csv
 import os
 import secrets
 import shutil
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -140,7 +141,12 @@ def _lock(folder: str | os.PathLike) -> int | None:
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # Said before the wait: a run that seems to hang behind another (a cron job that overran) tells why.
+            warnings.warn(f"{folder}: another run is writing into this folder; waiting for it to finish", stacklevel=3)
+            fcntl.flock(fd, fcntl.LOCK_EX)
     except OSError:
         os.close(fd)
         return None

@@ -258,3 +258,27 @@ def test_a_folder_that_cannot_be_locked_is_written_unguarded(tmp_path, monkeypat
     with writing_in(tmp_path):
         write_text(tmp_path / "report.html", "done")
     assert (tmp_path / "report.html").read_text() == "done"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_run_waiting_for_another_writing_into_its_folder_says_so(tmp_path):
+    # The second run waited without a word: a nightly job stuck behind one that overran looked hung.
+    import threading
+
+    from logad_utils.atomic import writing_in
+
+    held, release = threading.Event(), threading.Event()
+
+    def first():
+        with writing_in(tmp_path):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    held.wait(10)
+    threading.Timer(0.2, release.set).start()
+    with pytest.warns(UserWarning, match="another run is writing into this folder; waiting"):
+        with writing_in(tmp_path):
+            pass
+    thread.join()
