@@ -1263,8 +1263,11 @@ TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "t", "datetime", "date", "
              "__REALTIME_TIMESTAMP", "timeMillis", "instant.epochSecond")
 LEVEL_KEYS = ("level", "log.level", "severity", "levelname", "lvl", "loglevel", "log_level", "@l",
               "severity_text", "PRIORITY")
+# Last, the container a log shipper's Kubernetes metadata names (Fluent Bit's and Fluentd's, Vector's): the writer
+# where the record names no logger of its own.
 LOGGER_KEYS = ("logger", "log.logger", "logger_name", "loggerName", "name", "component", "module", "service",
-               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "SourceContext")
+               "service.name", "source", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "SourceContext",
+               "kubernetes.container_name")
 _STRUCTURED_SHARE = 0.5
 # Delimited lines: the separators tried in turn, and the share of lines that must have the common width.
 _DELIMITERS = (",", "\t", ";", "|")

@@ -1138,6 +1138,17 @@ def test_log4j2_instants_and_journald_byte_messages():
     assert frame["content"].iloc[2] == "bin\ufffdr" and frame["content"].iloc[1] == "started"
 
 
+def test_a_log_shippers_kubernetes_container_is_the_component():
+    # Fluent Bit's (and Fluentd's, Vector's) records: the container under "kubernetes" wrote the line; with no logger
+    # of the record's own, lines had no component and root causes named none.
+    containers = ["web", "worker", "nginx"]
+    lines = [json.dumps({"log": f"job {i} done\n", "stream": "stdout", "time": f"2024-03-11T09:14:{i:02d}.123456Z",
+                         "kubernetes": {"pod_name": f"{containers[i % 3]}-7d9f8", "namespace_name": "prod",
+                                        "container_name": containers[i % 3]}}) for i in range(30)]
+    frame, _ = detect_format(lines).parse(lines)
+    assert frame["component"].tolist() == [containers[i % 3] for i in range(30)]
+
+
 def test_lines_that_miss_an_inferred_layout_keep_its_time_and_level():
     # The sample's lines share their message's words; the message after a tab is no header field, so a later line
     # with other words reads as they do.
