@@ -248,6 +248,8 @@ def stamped_text(line: str) -> str | None:
     return text[1:] if text[:1] == " " else text  # the space after the time; the program's own indentation stays
 
 
+# A label set ('{app="web", ...}', Loki's) opens no JSON object: it is a field of the runtime's header.
+_LABELS_OPEN = re.compile(r"\{[A-Za-z_][\w.]*=")
 # A program's line under a runtime's time opens with a header of the program's own on this share of the lines that
 # can carry one (a trace's frames, which the runtime stamps too, cannot).
 _OWN_HEADER_SHARE = 0.5
@@ -259,7 +261,8 @@ def opens_own_header(lines: Sequence[str]) -> bool:
     from .multiline import header_lines
 
     texts = header_lines([text for line in lines if (text := stamped_text(line)) is not None])
-    own = sum(text[:1] == "{" or _ANY_TIME.match(text[:_SEARCH_CHARS]) is not None for text in texts)
+    own = sum((text[:1] == "{" and _LABELS_OPEN.match(text) is None)
+              or _ANY_TIME.match(text[:_SEARCH_CHARS]) is not None for text in texts)
     return bool(texts) and own >= _OWN_HEADER_SHARE * len(texts)
 
 
@@ -432,6 +435,7 @@ _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # names no part of the program.
 _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
+_LABEL_PAIR = r'[A-Za-z_][\w.]*="(?:[^"\\]|\\.)*"'  # a label and its quoted value: app="web"
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
     ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
@@ -457,6 +461,8 @@ _ELEMENT_RES = [
     # A name with two bracketed fields or more glued on (SonarQube's "web[AY4xQ2][o.s.s.p.Platform]", "app[][...]"):
     # a process and its fields, the last naming the logger where it holds a class name.
     ("glued", re.compile(r"(\s*)([A-Za-z][\w.-]*)((?:\[[^\[\]\s]*\]){2,})(?=\s)")),
+    # A label set in braces, as Loki's logcli and Prometheus write one ('{app="web", pod="web-7d9f8"}'): a field.
+    ("labels", re.compile(r'(\s*)\{(' + _LABEL_PAIR + r'(?:, ?' + _LABEL_PAIR + r')*)\}(?=\s)')),
     # A word glued to a pipe that spaces follow ("kid1| message") is a field before its separator.
     ("word", re.compile(r"(\s*)(\S+?(?=\|(?:\s|$))|\S+)")),
 ]
@@ -927,6 +933,11 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             paren = element.detail[0]
             patterns[name] = _PAREN_MARK_FIELD if paren else _MARK.pattern
             field = gap + (f"\\(<{name}>\\)" if paren else f"<{name}>")
+            out += _optional(field) if optional else field
+        elif element.kind == "labels":
+            name = names("Labels")
+            patterns[name] = r'(?:[^{}"]|"(?:[^"\\]|\\.)*")*'
+            field = gap + f"\\{{<{name}>\\}}"
             out += _optional(field) if optional else field
         elif element.kind == "pid_thread":
             pid, thread = names("Pid"), names("Thread")

@@ -1138,6 +1138,19 @@ def test_log4j2_instants_and_journald_byte_messages():
     assert frame["content"].iloc[2] == "bin\ufffdr" and frame["content"].iloc[1] == "started"
 
 
+def test_a_label_set_in_braces_after_the_time_is_a_field():
+    # Loki's logcli (--output=default) writes each line's labels after its time: '{app="web", pod="..."}'. Read as
+    # the start of a JSON object, it stayed in every message, one template per app for each event.
+    apps = [("web", "web-7d9f8-abcde"), ("worker", "worker-5c6d7-xyz12"), ("db", "db-0")]
+    messages = ["job {i} completed in {i} ms", "connection from 10.0.0.{i} accepted"]
+    lines = [f'2024-03-11T09:14:{i:02d}Z {{app="{apps[i % 3][0]}", pod="{apps[i % 3][1]}"}} '
+             + messages[i % 2].format(i=i) for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].notna().all() and frame["content"].tolist() == [messages[i % 2].format(i=i)
+                                                                             for i in range(40)]
+    assert frame["labels"].iloc[1] == 'app="worker", pod="worker-5c6d7-xyz12"'
+
+
 def test_a_log_shippers_kubernetes_container_is_the_component():
     # Fluent Bit's (and Fluentd's, Vector's) records: the container under "kubernetes" wrote the line; with no logger
     # of the record's own, lines had no component and root causes named none.
