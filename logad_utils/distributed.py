@@ -47,8 +47,9 @@ from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, goes_on,
-                 iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date, past_nuls,
-                 read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines, strip_escapes)
+                 iter_log_chunks, line_ends, note_clock, note_json_document, note_uptime, note_zone, own_date,
+                 past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines,
+                 strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -325,6 +326,8 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
             if part.start == 0:  # a date above the file's first time dates it, as on one process
                 year_roller.read_above(chunk)
+                if first_line == 1:
+                    note_json_document(report, part.source, lines, fmt)
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None
             if clock is not None:

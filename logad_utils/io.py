@@ -1262,6 +1262,22 @@ def note_uptime(report: ReadReport, source: str, fmt: LogFormat, chunk: pd.DataF
         report.note(f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on")
 
 
+# A key of a JSON object written over many lines, indented: '  "reason": "BackOff",'.
+_PRETTY_KEY = re.compile(r'\s+"[^"\n]*"\s*:')
+_PRETTY_SHARE = 0.5
+
+
+def note_json_document(report: ReadReport, source: str, lines: Sequence[str], fmt: LogFormat) -> None:
+    """Tell that ``source``'s first ``lines`` are one JSON document written over many lines (``kubectl get -o
+    json``, a CloudTrail file pretty-printed), which is read as text lines, and how to read its records."""
+    lines = lines[:_DETECT_LINES]
+    opened = next((line.strip() for line in lines if line.strip()), "")
+    keyed = sum(_PRETTY_KEY.match(line) is not None for line in lines)
+    if fmt.json_key is None and opened in ("{", "[", "[{", "[ {") and keyed >= _PRETTY_SHARE * len(lines):
+        report.note(f"{source}: one JSON document over many lines, not a JSON object a line: read as text lines; "
+                    "jq -c '.[]' (or '.items[]', '.Records[]') writes its records a line each, read as JSON lines")
+
+
 def _is_time_of_day(chunk: pd.DataFrame) -> bool:
     """True when the chunk's timestamps are times of day only (parsed onto 1900-01-01)."""
     return _only_year(chunk, 1900)
@@ -1322,6 +1338,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             rule = infer_multiline(sample, file_fmt)
             fields = file_fmt.parse(sample)[0]
         report.read_as(source, file_fmt)
+        note_json_document(report, source, head[0], file_fmt)
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
         rollers["years"].start_file(own_date(sample, fields))
