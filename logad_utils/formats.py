@@ -494,10 +494,15 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
                 return None  # the header ends here: the layout itself
             if rest[1] == "<Content>":  # a field after the message (log4j's "%m (%c)"), which some lines lack
                 return "".join(kept) + rest[0] + "<Content>"
-            # The separator after it: what closes the field, not what opens the next one; then the spaces, if any.
-            closing = _CLOSING_SEPARATOR.match(rest[0]).group()
-            return "".join(kept) + closing + ("\\s+" if rest[0][len(closing):][:1].isspace() else "\\s*") + "<Content>"
+            return "".join(kept) + _message_after(rest[0])
     return None
+
+
+def _message_after(separator: str) -> str:
+    """Format text for the message after a field and the ``separator`` that follows it in a format string: its
+    closing part (:data:`_CLOSING_SEPARATOR`), any spaces, ``<Content>``."""
+    closing = _CLOSING_SEPARATOR.match(separator).group()
+    return closing + ("\\s+" if separator[len(closing):][:1].isspace() else "\\s*") + "<Content>"
 
 
 _MARK_CHARS = 40  # a marker's word and its brackets, not a message: a line's time comes early or not at all
@@ -516,9 +521,7 @@ def _marked_pattern(pattern: str, time_fields: Sequence[str], whole: bool) -> st
     rest = parts[places[-1] + 1:]
     if len(rest) < 2:
         return None
-    closing = _CLOSING_SEPARATOR.match(rest[0]).group()
-    return ("".join(parts[:places[0]]) + "<Mark>" + "".join(parts[places[0]:places[-1] + 1]) + closing
-            + ("\\s+" if rest[0][len(closing):][:1].isspace() else "\\s*") + "<Content>")
+    return "".join(parts[:places[0]]) + "<Mark>" + "".join(parts[places[0]:places[-1] + 1]) + _message_after(rest[0])
 
 
 def column_name(field_name: str) -> str:

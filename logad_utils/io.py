@@ -1272,8 +1272,9 @@ def note_json_document(report: ReadReport, source: str, lines: Sequence[str], fm
     json``, a CloudTrail file pretty-printed), which is read as text lines, and how to read its records."""
     lines = lines[:_DETECT_LINES]
     opened = next((line.strip() for line in lines if line.strip()), "")
-    keyed = sum(_PRETTY_KEY.match(line) is not None for line in lines)
-    if fmt.json_key is None and opened in ("{", "[", "[{", "[ {") and keyed >= _PRETTY_SHARE * len(lines):
+    if fmt.json_key is not None or opened not in ("{", "[", "[{", "[ {"):
+        return  # every file comes here: its keys are counted only where a document may open it
+    if sum(_PRETTY_KEY.match(line) is not None for line in lines) >= _PRETTY_SHARE * len(lines):
         report.note(f"{source}: one JSON document over many lines, not a JSON object a line: read as text lines; "
                     "jq -c '.[]' (or '.items[]', '.Records[]') writes its records a line each, read as JSON lines")
 

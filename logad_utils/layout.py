@@ -147,9 +147,9 @@ _COLON_COMPACT_P = _Part("Timestamp", r"\d{4}" + _MONTH_DAY_DIGITS + ":" + _CLOC
                          ("%Y%m%d:%H%M%S.%f", "%Y%m%d:%H%M%S"))
 # Unix time in seconds (2001-2033), with a fraction, or in milli-, micro- or nanoseconds, as JSON lines read them.
 _EPOCH_P = _Part("Timestamp", r"1\d{9}(?:\d{3}(?:\d{3}(?:\d{3})?)?|\.\d{1,9})?", ("epoch",))
-# Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
 # A TAI64N label, as daemontools' multilog, s6-log and runit's svlogd write it: "@" and 24 hex digits.
 _TAI64N_P = _Part("Timestamp", r"@4[0-9a-f]{23}", ("tai64n",))
+# Seconds since boot with microseconds, as the kernel's ring buffer (dmesg) writes them: read from 1970-01-01.
 _UPTIME_P = _Part("Timestamp", r"\d{1,8}\.\d{6}", ("epoch",))
 # Seconds since a start with a fraction of 3-9 digits, padded in the bracket that opens the line, as Xorg
 # ("[    27.160]") and PulseAudio ("(   0.030|   0.030)") write them. Out of such a bracket, it is any measurement.
@@ -249,7 +249,8 @@ def stamped_text(line: str) -> str | None:
 
 
 # A label set ('{app="web", ...}', Loki's) opens no JSON object: it is a field of the runtime's header.
-_LABELS_OPEN = re.compile(r"\{[A-Za-z_][\w.]*=")
+_LABEL_PAIR = r'[A-Za-z_][\w.]*="(?:[^"\\]|\\.)*"'  # a label and its quoted value: app="web"
+_LABELS_OPEN = re.compile(r"\{" + _LABEL_PAIR)
 # A program's line under a runtime's time opens with a header of the program's own on this share of the lines that
 # can carry one (a trace's frames, which the runtime stamps too, cannot).
 _OWN_HEADER_SHARE = 0.5
@@ -435,7 +436,6 @@ _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # names no part of the program.
 _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
-_LABEL_PAIR = r'[A-Za-z_][\w.]*="(?:[^"\\]|\\.)*"'  # a label and its quoted value: app="web"
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
     ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
