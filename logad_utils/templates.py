@@ -86,8 +86,9 @@ _CLOSERS = {"[": "]", "{": "}"}
 # A quoted word in a list: "core20", 'eth0';
 _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
-# An escaped quote opens none, so that a line of them is read in linear time.
-_QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+')(?!\w)""")
+# An escaped quote opens none, so that a line of them is read in linear time. Backquotes quote names too (Go's and
+# MySQL's errors, Odoo's "Job `Mail: Fetchmail Service` done."); GNU's `word' closes with no backquote: no span.
+_QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'|`(?:[^`\\\n]|\\.)*+`)(?!\w)""")
 # Fields whose value is the message, each value an event of its own (msg="Starting server"), and fields whose value
 # is an error's message (zap's and klog's err="...", logrus' error="..."): each error text names its own event.
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
@@ -108,8 +109,8 @@ _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 6
-_READS = (1, 2, 3, 4, 5, 6)  # the format versions this logad reads
+_FORMAT_VERSION = 7
+_READS = (1, 2, 3, 4, 5, 6, 7)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -771,6 +772,10 @@ class LogTemplateMiner:
         in capitals and a colon (``said into stderr: "NOTICE: PHP message:
         ..."``) stays words: it is another program's message, whose words name
         the event. Template models saved before version 6 read without it.
+    backquoted_phrases : bool, default True
+        With ``quoted_phrases``, also a phrase in backquotes (``Job `Mail:
+        Fetchmail Service` done.``). Template models saved before version 7
+        read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -780,7 +785,7 @@ class LogTemplateMiner:
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
-                 nested_messages: bool = True) -> None:
+                 nested_messages: bool = True, backquoted_phrases: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -808,6 +813,7 @@ class LogTemplateMiner:
         self.name_spans = bool(name_spans)
         self.bracket_lists = bool(bracket_lists)
         self.nested_messages = bool(nested_messages)
+        self.backquoted_phrases = bool(backquoted_phrases)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -826,7 +832,7 @@ class LogTemplateMiner:
                 "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
                 "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
                 "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
-                "nested_messages": self.nested_messages}
+                "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -943,7 +949,7 @@ class LogTemplateMiner:
         (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
         a hex value that happened to have no letters) becomes ``<*>``.
         """
-        if self.quoted_phrases and ("'" in text or '"' in text):
+        if self.quoted_phrases and ("'" in text or '"' in text or "`" in text):
             opens = len(text) - len(text.lstrip())  # where the message's first word starts
             text = _QUOTED.sub(lambda m: self._glued(m, text, opens), text)
         if self.bracket_lists and ", " in text:
@@ -981,7 +987,7 @@ class LogTemplateMiner:
         """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``);
         ``opens``: where the text's first word starts."""
         phrase, start = quoted.group(), quoted.start()
-        if (not _SPACE.search(phrase) or start <= opens
+        if (not _SPACE.search(phrase) or start <= opens or (phrase[0] == "`" and not self.backquoted_phrases)
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
                 or phrase[1:].startswith("<NUM> ")
                 or (self.nested_messages and _NESTED_MESSAGE.match(phrase, 1))
@@ -1648,7 +1654,8 @@ class LogTemplateMiner:
         # it names quoted_phrases (both came in at once, before the version did); one before version 3 without
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
-                  "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False}
+                  "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
+                  "backquoted_phrases": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]
