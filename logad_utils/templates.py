@@ -94,6 +94,8 @@ _QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
 # A flag's value: true or false as a word of its own or after a key (end_stream=false, isEmpty:true).
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
+# A set of flags written as a comma list of short lower-case words (a DNS reply's qr,aa,rd; mount's rw,noatime).
+_FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK"
                       r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
@@ -321,6 +323,13 @@ def _is_flag(values: set[str]) -> bool:
             return False
         shapes.add(shape)
     return len(shapes) == 1
+
+
+def _is_flag_list(values: set[str]) -> bool:
+    """Whether tokens are sets of flags that share one (``qr,aa,rd``, ``qr,rd,ra``): which are set is a parameter,
+    however few the sets."""
+    sets = [set(v.split(",")) if _FLAG_LIST.fullmatch(v) else set() for v in values]
+    return all(sets) and bool(set.intersection(*sets))
 
 
 def _is_class(token: str) -> bool:
@@ -1522,7 +1531,7 @@ class LogTemplateMiner:
 
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""
-        if self.slot_min_values > 0 and _is_flag(values):
+        if self.slot_min_values > 0 and (_is_flag(values) or _is_flag_list(values)):
             return True
         if all(self._tokens.is_enum(v) for v in values) and len(values) < max(2 * self.slot_min_values, 8):
             return False

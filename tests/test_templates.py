@@ -966,6 +966,17 @@ def test_a_backquoted_name_is_one_value():
     assert LogTemplateMiner.from_dict(old)._tokenize(messages[1])[1:3] == ["`Mail:", "Email"]
 
 
+def test_a_set_of_flags_is_one_value():
+    # A DNS reply's flags (CoreDNS' query log): which are set is data, not a second event per set.
+    messages = [f'10.0.0.{i}:5353 - {i} "A IN a{i}.example. udp 40 false 512" NOERROR {flags} 90 0.0003s'
+                for i, flags in enumerate(["qr,aa,rd", "qr,rd,ra"] * 10)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    # Words of no common flag stay apart: two lists that share none name two events.
+    other = [f"mount /dev/sd{i} {opts}" for i, opts in enumerate(["rw,noatime", "ro,sync"] * 5)]
+    assert len(set(LogTemplateMiner().fit_transform(other))) == 2
+
+
 def test_a_run_in_brackets_is_one_value_from_three():
     names = ["[Abandoned connection cleanup thread]", "[OkHttp ConnectionPool]", "[pool-7 housekeeper]"]
     messages = [f"The web application appears to have started a thread named {n} but has failed to stop it"
