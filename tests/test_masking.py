@@ -151,6 +151,15 @@ def test_numbers_grouped_in_thousands_are_one_number_and_lists_stay_lists():
     assert M.mask_many(texts) == [M.mask(t) for t in texts]
 
 
+def test_a_zone_name_and_gos_monotonic_clock_after_an_offset_are_part_of_the_time():
+    # Go's time.Time prints "+0000 UTC m=+0.012"; the name and m= stayed literal, "m=<NUM>" in every template.
+    assert M.mask("olderThan=2024-01-30 08:05:27.33 +0000 UTC m=+37810.27599, delete=true") == (
+        "olderThan=<DATETIME>, delete=true")
+    assert M.mask("reconciledAt: 2024-03-21 09:10:06 -0700 MST, expiry: 3m0s").startswith("reconciledAt: <DATETIME>,")
+    # A level after the offset is the next field, not a zone.
+    assert M.mask("2024-03-21 09:10:06 +0000 ERROR failed") == "<DATETIME> ERROR failed"
+
+
 def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
     # The period stays a constant of the template, as Loghub-2.0 writes "... <*>." (it was part of <PATH>).
     assert M.mask("Deleted log /var/lib/kafka/data/orders-1/0000.log.deleted.") == "Deleted log <PATH>."
