@@ -259,18 +259,19 @@ def _map_rows(frame: pd.DataFrame, listed: int) -> tuple[np.ndarray, np.ndarray]
     return rows, weights
 
 
-def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0,
-                  safe_formulas: bool = True) -> dict[str, Path]:
+def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0, safe_formulas: bool = True,
+                  lock_timeout: float | None = None) -> dict[str, Path]:
     """Write anomalies.csv, incidents.csv, trends.csv, projector runs and report.html (last) into ``out_dir``,
     each atomically.
 
     ``safe_formulas``: escape CSV/TSV text cells a spreadsheet would run (see :mod:`logad_utils.spreadsheet`).
+    ``lock_timeout``: seconds to wait for another run writing into ``out_dir`` (:func:`atomic.writing_in`).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # The folder holds one run's outputs or none: an earlier run's go first (report.html, written last, says
     # the folder is complete, and must not vouch for this one), and this run's go if writing fails.
-    with writing_in(out):
+    with writing_in(out, lock_timeout):
         _remove_outputs(out)
         try:
             return _write_outputs(analysis, out, seed, safe_formulas)

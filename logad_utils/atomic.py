@@ -13,6 +13,7 @@ import csv
 import os
 import secrets
 import shutil
+import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +23,16 @@ import pandas as pd
 
 from .spreadsheet import escape_formulas
 
-__all__ = ["OutputError", "atomic_path", "atomic_dir", "file_set", "writing_in", "check_replaceable", "write_with",
-           "write_text", "write_bytes", "write_table", "parquet_options"]
+__all__ = ["OutputError", "FolderBusy", "atomic_path", "atomic_dir", "file_set", "writing_in", "check_replaceable",
+           "write_with", "write_text", "write_bytes", "write_table", "parquet_options"]
 
 
 class OutputError(Exception):
     """An output could not be written; the message names it and says why, in one line."""
+
+
+class FolderBusy(OutputError):
+    """Another run kept writing into the output folder past the wait allowed (:func:`writing_in`'s ``timeout``)."""
 
 
 def _temp_name(path: Path) -> Path:
@@ -117,10 +122,11 @@ def file_set(paths: Sequence[str | os.PathLike]) -> Iterator[None]:
 
 
 @contextmanager
-def writing_in(folder: str | os.PathLike) -> Iterator[None]:
+def writing_in(folder: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
     """Hold ``folder`` for this process while the block writes a set of files there: a second run writing into it
-    at once (a cron job that overran into the next) waits, so the folder ends with the later run's set, not a mix."""
-    fd = _lock(folder)
+    at once (a cron job that overran into the next) waits, so the folder ends with the later run's set, not a mix.
+    With ``timeout`` (seconds) it waits at most that long, then raises :class:`FolderBusy`."""
+    fd = _lock(folder, timeout)
     try:
         yield
     finally:
@@ -128,10 +134,15 @@ def writing_in(folder: str | os.PathLike) -> Iterator[None]:
             os.close(fd)  # releases the lock
 
 
-def _lock(folder: str | os.PathLike) -> int | None:
-    """An open descriptor of ``folder`` that holds its exclusive lock, waiting for it; None where the folder takes
-    no lock, and the set is written unguarded: Windows (no flock), NFS (no exclusive lock on a descriptor opened
-    read-only), a file system without locks, a folder one may write but not read."""
+# Seconds between two tries for a held folder with a timeout: flock has no timed wait of its own.
+LOCK_POLL = 0.05
+
+
+def _lock(folder: str | os.PathLike, timeout: float | None = None) -> int | None:
+    """An open descriptor of ``folder`` that holds its exclusive lock, waiting for it (at most ``timeout`` seconds,
+    then :class:`FolderBusy`); None where the folder takes no lock, and the set is written unguarded: Windows (no
+    flock), NFS (no exclusive lock on a descriptor opened read-only), a file system without locks, a folder one may
+    write but not read."""
     try:
         import fcntl
     except ImportError:
@@ -146,11 +157,33 @@ def _lock(folder: str | os.PathLike) -> int | None:
         except BlockingIOError:
             # Said before the wait: a run that seems to hang behind another (a cron job that overran) tells why.
             warnings.warn(f"{folder}: another run is writing into this folder; waiting for it to finish", stacklevel=3)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _wait_for_lock(fd, folder, timeout)
     except OSError:
         os.close(fd)
         return None
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
+
+
+def _wait_for_lock(fd: int, folder: str | os.PathLike, timeout: float | None) -> None:
+    """Take the exclusive lock of ``fd`` once the other run lets go of it; past ``timeout`` seconds, FolderBusy."""
+    import fcntl
+
+    if timeout is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise FolderBusy(f"{folder}: another run is still writing into this folder after {timeout:g} s "
+                                 "(--lock-timeout); nothing written") from None
+            time.sleep(LOCK_POLL)
 
 
 def check_replaceable(path: str | os.PathLike, marker: str | None = None,

@@ -16,16 +16,18 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import OutputError, write_table
+from .atomic import FolderBusy, OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import PADDED, FormatError, is_inferred, same_layout
 from .io import LogInputError, time_zone
 from .malloc import release_free_memory
 
-__all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL"]
+__all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL", "EXIT_BUSY"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+# The --out folder stayed held by another run past --lock-timeout: a scheduler may retry later.
+EXIT_BUSY = 5
 
 
 class UsageError(Exception):
@@ -89,9 +91,27 @@ def _add_method_args(p: argparse.ArgumentParser) -> None:
                    help="threshold at this percentile of the training scores (e.g. 95)")
 
 
+def _add_lock_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lock-timeout", type=_seconds, metavar="SECONDS",
+                   help="wait at most this long for another run writing into the same --out folder, then stop "
+                        f"with exit code {EXIT_BUSY} (default: wait as long as it writes)")
+
+
+def _seconds(text: str) -> float:
+    """``--lock-timeout``: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, 0 or more, got {text!r}")
+    return value
+
+
 # What a cron job or a CI step reads of a run, as the README states it.
 EXIT_CODES = ("exit codes: 0 done; 1 error (one line on stderr); 2 usage; 3 partial (an input among several "
-              "skipped or cut short, the others processed); 130 interrupted; 143 terminated")
+              f"skipped or cut short, the others processed); {EXIT_BUSY} busy (analyze, compare: another run "
+              "still wrote into --out after --lock-timeout); 130 interrupted; 143 terminated")
 
 
 def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
@@ -139,6 +159,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
                        metavar="C",
                        help="expected anomalous fraction, or auto (default)")
         p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+        _add_lock_arg(p)
         _add_engine_args(p)
         p.set_defaults(func=cmd_analyze)
 
@@ -155,6 +176,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--target", nargs="+", metavar="PATH", help="target log file(s)")
     _add_format_args(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder: compare.csv and compare.html")
+    _add_lock_arg(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
@@ -514,7 +536,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                 progress=stage, contamination=args.contamination)
         analysis.truth = _labels_beside(analysis.frame)
         stage("outputs")
-        paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas)
+        paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas, lock_timeout=args.lock_timeout)
         steps.update(1)
     frame = analysis.frame
     flagged = frame["is_anomaly"].to_numpy(dtype=bool)
@@ -589,7 +611,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)
     comparison = compare_frames(baseline, target)
-    paths = write_comparison(comparison, out)
+    paths = write_comparison(comparison, out, args.lock_timeout)
     counts = "  ".join(f"{s} {comparison.count(s)}" for s in ("new", "gone", "up", "down"))
     print(f"templates {len(comparison.table)}  {counts}  symmetric KL {comparison.divergence:.3f}  "
           f"seconds {time.perf_counter() - start:.1f}")
@@ -736,6 +758,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = func(args) or EXIT_OK
             sys.stdout.flush()  # here, where a reader that went away is known (BrokenPipeError below)
             return code
+    except FolderBusy as exc:
+        print(f"logad: error: {_shown(exc)}", file=sys.stderr)
+        return EXIT_BUSY
     except (UsageError, CliError, LogInputError, FormatError, ModelNotAvailable, OutputError, ClusterError,
             ValueError) as exc:
         # ValueError: input a detector cannot use, e.g. nothing but blank lines.

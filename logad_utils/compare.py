@@ -497,14 +497,15 @@ def render_comparison(comparison: Comparison, title: str = "logad compare") -> s
 COMPARE_FILES = {"csv": "compare.csv", "html": "compare.html"}
 
 
-def write_comparison(comparison: Comparison, out_dir: str | os.PathLike) -> dict[str, Path]:
+def write_comparison(comparison: Comparison, out_dir: str | os.PathLike,
+                     lock_timeout: float | None = None) -> dict[str, Path]:
     """Write ``compare.csv`` and ``compare.html`` into ``out_dir`` (created), each atomically, as one set: an
     earlier run's go first and this run's go if writing fails (an interrupted run left a new CSV beside an old
-    page); returns their paths."""
+    page); returns their paths. ``lock_timeout``: seconds to wait for another run writing there."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / name for kind, name in COMPARE_FILES.items()}
-    with writing_in(out), file_set(paths.values()):
+    with writing_in(out, lock_timeout), file_set(paths.values()):
         write_table(comparison.table, paths["csv"])  # templates are log text: formula-like cells escaped
         write_text(paths["html"], render_comparison(comparison))
     return paths

@@ -522,3 +522,30 @@ def test_year_less_syslog_beside_a_dated_log_shares_its_years_in_analyze(tmp_pat
     assert oom["source"].tolist() == [str(logs / "syslog")] and oom["timestamp"].tolist() == [
         pd.Timestamp("2024-01-01 00:59:00")]
     assert "read from 2023 on, not 2000" in capsys.readouterr().err
+
+
+def _two_days(tmp_path):
+    """A baseline and a target log: the target has a new error."""
+    base, target = tmp_path / "base.log", tmp_path / "target.log"
+    base.write_text("".join(f"2024-03-01 10:{i // 60:02d}:{i % 60:02d} INFO [api] request {i} done\n"
+                            for i in range(120)))
+    target.write_text("".join(f"2024-03-02 10:{i // 60:02d}:{i % 60:02d} INFO [api] request {i} done\n"
+                              for i in range(120)) + "2024-03-02 10:02:30 ERROR [db] connection refused\n" * 30)
+    return base, target
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_run_held_up_by_another_writing_into_its_folder_stops_after_the_lock_timeout(tmp_path, capsys):
+    # A nightly compare behind a hung run into the same --out waited for ever: a cron job piled up behind it.
+    from logad_utils.atomic import writing_in
+
+    base, target = _two_days(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    with writing_in(out):  # the hung run
+        assert main(["compare", str(base), str(target), "--out", str(out), "--lock-timeout", "0.1"]) == 5
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith("logad: error: ") and "--lock-timeout" in err.splitlines()[-1]
+    assert not any(out.iterdir())
+    with pytest.raises(SystemExit, match="2"):
+        main(["compare", str(base), str(target), "--out", str(out), "--lock-timeout", "-1"])
