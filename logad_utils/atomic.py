@@ -23,12 +23,16 @@ import pandas as pd
 
 from .spreadsheet import escape_formulas
 
-__all__ = ["OutputError", "FolderBusy", "atomic_path", "atomic_dir", "file_set", "writing_in", "check_replaceable",
-           "write_with", "write_text", "write_bytes", "write_table", "parquet_options"]
+__all__ = ["OutputError", "FolderBusy", "FolderWait", "atomic_path", "atomic_dir", "file_set", "writing_in",
+           "check_replaceable", "write_with", "write_text", "write_bytes", "write_table", "parquet_options"]
 
 
 class OutputError(Exception):
     """An output could not be written; the message names it and says why, in one line."""
+
+
+class FolderWait(UserWarning):
+    """This run waits for another one writing into its output folder (:func:`writing_in`)."""
 
 
 class FolderBusy(OutputError):
@@ -156,7 +160,8 @@ def _lock(folder: str | os.PathLike, timeout: float | None = None) -> int | None
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             # Said before the wait: a run that seems to hang behind another (a cron job that overran) tells why.
-            warnings.warn(f"{folder}: another run is writing into this folder; waiting for it to finish", stacklevel=3)
+            warnings.warn(f"{folder}: another run is writing into this folder; waiting for it to finish", FolderWait,
+                          stacklevel=3)
             _wait_for_lock(fd, folder, timeout)
     except OSError:
         os.close(fd)

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .atomic import FolderBusy, OutputError, write_table
+from .atomic import FolderBusy, FolderWait, OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
 from .formats import PADDED, FormatError, is_inferred, same_layout
@@ -755,6 +755,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.json_key = args.json_key or "message"
         with warnings.catch_warnings(), _sigterm_as_exit():
             warnings.simplefilter("ignore")
+            # But a wait behind another run: without a word, a nightly job stuck behind one that overran looked hung.
+            warnings.filterwarnings("always", category=FolderWait)
+            warnings.showwarning = _show_warning
             code = func(args) or EXIT_OK
             sys.stdout.flush()  # here, where a reader that went away is known (BrokenPipeError below)
             return code
@@ -779,6 +782,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("logad: interrupted", file=sys.stderr)
         return 130
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int, file=None,
+                  line: str | None = None) -> None:
+    """A warning the command lets through, as its own are printed: ``warning: ...`` on stderr."""
+    print(f"warning: {_shown(message)}", file=sys.stderr)
 
 
 def run() -> int:

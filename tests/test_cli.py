@@ -549,3 +549,16 @@ def test_a_run_held_up_by_another_writing_into_its_folder_stops_after_the_lock_t
     assert not any(out.iterdir())
     with pytest.raises(SystemExit, match="2"):
         main(["compare", str(base), str(target), "--out", str(out), "--lock-timeout", "-1"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_run_waiting_for_another_writing_into_its_folder_says_so_on_stderr(tmp_path, capsys):
+    # The command silenced every warning, this one too: a compare behind one that overran waited without a word.
+    from logad_utils.atomic import writing_in
+
+    base, target = _two_days(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    with writing_in(out):
+        assert main(["compare", str(base), str(target), "--out", str(out), "--lock-timeout", "0"]) == 5
+    assert capsys.readouterr().err.startswith(f"warning: {out}: another run is writing into this folder; waiting")
