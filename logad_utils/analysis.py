@@ -18,15 +18,16 @@ from .atomic import write_table, writing_in
 from .evaluate import MethodRun, compare_methods
 from .io import string_codes, time_zone
 from .features import Unique, frame_documents, unique_documents, word_presence
-from .templates import LogTemplateMiner
+from .templates import LogTemplateMiner, template_health
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, remove_export, tensorboard_command
 from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
+from .summary import SUMMARY, inputs, number, read_fields, write_summary
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
-__all__ = ["combine", "Analysis", "analyze_logs", "analysis_stages", "outside_incidents", "write_outputs",
-           "ALL_METHODS"]
+__all__ = ["combine", "Analysis", "analyze_logs", "analysis_stages", "outside_incidents", "summary_fields",
+           "write_outputs", "ALL_METHODS"]
 
 ALL_METHODS = METHODS
 # The report details the largest incidents; incidents.csv lists every one.
@@ -283,8 +284,38 @@ def write_outputs(analysis: Analysis, out_dir: str | Path, seed: int = 0, safe_f
 # What write_outputs writes into its folder: these files, and a projector run per method (projector/<method>).
 WORDCLOUD = "wordcloud_anomaly_terms.png"
 OUTPUTS = {"report": "report.html", "anomalies": "anomalies.csv", "incidents": "incidents.csv",
-           "trends": "trends.csv"}
+           "trends": "trends.csv", "summary": SUMMARY}
 OUTPUT_FILES = (*OUTPUTS.values(), WORDCLOUD)
+
+
+def summary_fields(analysis: Analysis, trends: Trends) -> dict:
+    """What ``summary.json`` says of an analysis (README, "Run summary"): its inputs and line counts, template
+    health, each method's threshold and flags, the flagged events, incidents, trend alerts by kind and what reading
+    said."""
+    frame, keys = analysis.frame, analysis.keys
+    read = frame.attrs.get("read_report", {})
+    flagged = frame["is_anomaly"].to_numpy(dtype=bool)
+    blank = frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.zeros(len(frame), dtype=bool)
+    heads = frame["event_line_no"].to_numpy() == frame["line_no"].to_numpy() if "event_line_no" in frame else ~blank
+    ids, counts = (keys["template_id"].to_numpy(), keys["count"].to_numpy()) if keys is not None else (
+        frame["template_id"].to_numpy(), None)
+    health = template_health(ids, counts)
+    train = analysis.reports[0].get("files", []) if len(analysis.reports) > 1 else []  # reports: train, then input
+    return {
+        "inputs": inputs(frame), "train_inputs": train, "lines": len(frame), "blank": int(blank.sum()),
+        "unparsed": int(read.get("unparsed", 0)), "events": int((heads & ~blank).sum()), "times": time_zone(read),
+        "templates": health["templates"], "template_health": {"status": health["status"], "reasons": health["reasons"]},
+        # A detector of the user's own may keep no threshold: null.
+        "methods": {run.name: {"threshold": number(getattr(det, "threshold_", math.nan)),
+                               "flagged_lines": int(np.sum(run.labels))}
+                    for run, det in zip(analysis.runs, analysis.detectors)},
+        "anomalies": {"lines": int(flagged.sum()), "events": int((flagged & heads).sum()),
+                      "outside_incidents": outside_incidents(analysis)},
+        "incidents": [{"incident": i.incident, "source": str(i.source), "first_line_no": i.first_line_no,
+                       "last_line_no": i.last_line_no, "start": i.start, "end": i.end, "events": i.n_lines,
+                       "root_cause": i.root_cause} for i in analysis.result.incidents],
+        "trend_alerts": {str(kind): int(n) for kind, n in trends.alerts["kind"].value_counts().items()},
+        **read_fields(analysis.reports)}
 
 
 def _remove_outputs(out: Path) -> None:
@@ -318,6 +349,7 @@ def _write_outputs(analysis: Analysis, out: Path, seed: int, safe_formulas: bool
     content.summary["trend alerts"] = f"{len(trends.alerts):,}"
     content.trends = trends.alerts
     content.trends_chart = figure_uri(viz.plot_trends(trends)) if len(trends.alerts) else ""
+    write_summary(paths["summary"], "analyze", summary_fields(analysis, trends))
     write_report(paths["report"], content)
     plt.close("all")
     return paths

@@ -560,7 +560,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
               "averaged over the methods; 1 = highest):")
         for row in lines.itertuples(index=False):
             print(f"  {row.score:8.3f}  {_shown(row.where)}  {_shown(row.line[:100])}")
-    for name in ("report", "incidents", "anomalies", "trends"):
+    for name in ("report", "incidents", "anomalies", "trends", "summary"):
         print(f"{name:10s} {_shown(paths[name])}")
     print(f"projector  {_shown(paths['projector'])} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: {_shown(tensorboard_command(paths['projector']))}")
@@ -604,7 +604,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError("compare: give BASELINE TARGET, --baseline PATH... and --target PATH..., or PATH... --at "
                          "TIME")
     out = _output_folder(args.out, COMPARE_FILES.values())
-    _leave_out_outputs(args, named=[out / name for name in COMPARE_FILES.values()])
+    # Its summary is JSON, read as a log where a folder or glob of inputs holds it: an earlier run's is left out.
+    _leave_out_outputs(args, named=[out / COMPARE_FILES[kind] for kind in ("csv", "html")],
+                       ours=[out / COMPARE_FILES["summary"]])
     start = time.perf_counter()
     if split:
         baseline, target = split_at(args.paths, args.at, args.format, args.json_key)
@@ -615,7 +617,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     counts = "  ".join(f"{s} {comparison.count(s)}" for s in ("new", "gone", "up", "down"))
     print(f"templates {len(comparison.table)}  {counts}  symmetric KL {comparison.divergence:.3f}  "
           f"seconds {time.perf_counter() - start:.1f}")
-    print(f"wrote {_shown(paths['csv'])} and {_shown(paths['html'])}")
+    print(f"wrote {_shown(paths['csv'])}, {_shown(paths['summary'])} and {_shown(paths['html'])}")
     if split:  # one read of the logs, both sides
         return _finish(_frame_report(baseline))
     return _finish(_frame_report(baseline), _frame_report(target), sides=("the baseline logs", "the target logs"))

@@ -58,6 +58,7 @@ from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
 from .atomic import file_set, write_table, write_text, writing_in
 from .report import _cards, _page
+from .summary import inputs, number, read_fields, write_summary
 from .templates import LogTemplateMiner, mine_templates
 
 __all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "split_at", "compare_frames",
@@ -82,7 +83,8 @@ Paths = str | os.PathLike | Sequence[str | os.PathLike]
 class Comparison:
     """Per-template comparison (:data:`COMPARE_COLUMNS`, one row per template), the symmetric KL divergence,
     example events (template id → ``source, line_no, raw`` rows of their first lines), the event totals of each
-    side and what each side is (:func:`describe_side`: its files and time span)."""
+    side, what each side is (:func:`describe_side`: its files and time span), and each side's files with their line
+    counts (:func:`summary.inputs`) and read report."""
 
     table: pd.DataFrame
     divergence: float
@@ -91,6 +93,8 @@ class Comparison:
     target_events: int
     alpha: float = ALPHA
     sides: tuple[str, str] = ("", "")
+    inputs: tuple[list, list] = ([], [])
+    reports: tuple[dict, ...] = ()
 
     def count(self, status: str) -> int:
         """Templates with this status."""
@@ -268,8 +272,11 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
         ["_order", "p_value", "_lines", "template_id"], ascending=[True, True, False, True], kind="stable")
     table = table.drop(columns=["_order", "_lines"]).reset_index(drop=True)
     examples = _examples(baseline, target, table, n_examples)
+    # With --at both sides are one read: its report once.
+    reports = [frame.attrs.get("read_report", {}) for frame in (baseline, target)]
     return Comparison(table, symmetric_kl(b, t), examples, total_b, total_t, alpha,
-                      (describe_side(baseline), describe_side(target)))
+                      (describe_side(baseline), describe_side(target)), (inputs(baseline), inputs(target)),
+                      tuple(reports[:1] if reports[0] == reports[1] else reports))
 
 
 # The files a side's description names before it counts the rest.
@@ -494,18 +501,31 @@ def render_comparison(comparison: Comparison, title: str = "logad compare") -> s
 
 
 # What write_comparison writes into its folder.
-COMPARE_FILES = {"csv": "compare.csv", "html": "compare.html"}
+# Its summary is compare.json, not analyze's summary.json: the two commands may share a folder.
+COMPARE_FILES = {"csv": "compare.csv", "html": "compare.html", "summary": "compare.json"}
+
+
+def summary_fields(comparison: Comparison) -> dict:
+    """What ``compare.json`` says of a comparison (README, "Run summary"): each side's files and events, the
+    templates of each status, the divergence and what reading said."""
+    sides = {name: {"inputs": files, "events": events} for name, files, events in
+             zip(("baseline", "target"), comparison.inputs, (comparison.baseline_events, comparison.target_events))}
+    return {**sides, "templates": len(comparison.table),
+            "statuses": {status: comparison.count(status) for status in STATUSES},
+            "symmetric_kl": number(comparison.divergence), **read_fields(comparison.reports)}
 
 
 def write_comparison(comparison: Comparison, out_dir: str | os.PathLike,
                      lock_timeout: float | None = None) -> dict[str, Path]:
-    """Write ``compare.csv`` and ``compare.html`` into ``out_dir`` (created), each atomically, as one set: an
-    earlier run's go first and this run's go if writing fails (an interrupted run left a new CSV beside an old
-    page); returns their paths. ``lock_timeout``: seconds to wait for another run writing there."""
+    """Write ``compare.csv``, ``compare.json`` (:func:`summary_fields`) and ``compare.html`` into ``out_dir``
+    (created), each atomically, as one set: an earlier run's go first and this run's go if writing fails (an
+    interrupted run left a new CSV beside an old page); returns their paths. ``lock_timeout``: seconds to wait for
+    another run writing there."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / name for kind, name in COMPARE_FILES.items()}
     with writing_in(out, lock_timeout), file_set(paths.values()):
         write_table(comparison.table, paths["csv"])  # templates are log text: formula-like cells escaped
+        write_summary(paths["summary"], "compare", summary_fields(comparison))
         write_text(paths["html"], render_comparison(comparison))
     return paths

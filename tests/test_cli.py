@@ -399,7 +399,8 @@ def test_an_input_is_never_its_own_output_and_a_rerun_reads_what_the_first_read(
         assert main(["analyze", str(logs), "--method", "tfidf", "--out", str(logs)]) == 0
         assert "lines 3000" in capsys.readouterr().out
     assert main(["compare", "--baseline", str(log), "--target", str(log), "--out", str(logs)]) == 0
-    for name in ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", "compare.csv", "compare.html"):
+    for name in ("report.html", "anomalies.csv", "incidents.csv", "trends.csv", "summary.json", "compare.csv",
+                 "compare.html", "compare.json"):
         (logs / name).unlink(missing_ok=True)
     shutil.rmtree(logs / "projector")
     (logs / "wordcloud_anomaly_terms.png").unlink(missing_ok=True)
@@ -438,7 +439,7 @@ def test_outputs_are_checked_before_the_work_and_written_as_one_set(small_log, t
     # An interrupted compare leaves no new CSV beside the last run's page.
     out = tmp_path / "cmp"
     args = ["compare", str(small_log), "--at", "2026-03-02T12:00", "--out", str(out)]
-    assert main(args) == 0 and sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.html"]
+    assert main(args) == 0 and sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.html", "compare.json"]
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -562,3 +563,19 @@ def test_a_run_waiting_for_another_writing_into_its_folder_says_so_on_stderr(tmp
     with writing_in(out):
         assert main(["compare", str(base), str(target), "--out", str(out), "--lock-timeout", "0"]) == 5
     assert capsys.readouterr().err.startswith(f"warning: {out}: another run is writing into this folder; waiting")
+
+
+def test_analyze_and_compare_write_a_summary_a_ci_step_reads(tmp_path, capsys):
+    # A nightly job had to scrape the printed lines or parse the CSVs to archive what a run found.
+    base, target = _two_days(tmp_path)
+    assert main(["analyze", str(target), "--method", "tfidf", "--out", str(tmp_path / "a")]) == 0
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["command"] == "analyze" and summary["inputs"] == [{"path": str(target), "lines": 150}]
+    assert summary["lines"] == 150 and summary["methods"]["tfidf"]["flagged_lines"] == summary["anomalies"]["lines"]
+    incidents = pd.read_csv(tmp_path / "a" / "incidents.csv")
+    assert [i["root_cause"] for i in summary["incidents"]] == incidents["root_cause"].tolist()
+    assert summary["incidents"][0]["start"].startswith("2024-03-02T") and summary["partial"] is False
+    assert main(["compare", str(base), str(target), "--out", str(tmp_path / "c")]) == 0
+    summary = json.loads((tmp_path / "c" / "compare.json").read_text())
+    assert summary["statuses"]["new"] == 1 and summary["target"]["inputs"] == [{"path": str(target), "lines": 150}]
+    assert summary["baseline"]["events"] == 120 and "logad_version" in summary

@@ -1,0 +1,65 @@
+"""``summary.json``: what a run of ``analyze`` or ``compare`` found, as plain JSON for a CI step or a cron job.
+
+Its keys are stable (README, "Run summary"): counts are integers, times ISO 8601 text or null, and no value is
+NaN or infinite, so that any JSON reader takes it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .atomic import write_text
+
+__all__ = ["SUMMARY", "inputs", "read_fields", "number", "write_summary"]
+
+SUMMARY = "summary.json"
+
+
+def inputs(frame: pd.DataFrame) -> list[dict]:
+    """The files of a read ``frame``, in reading order, each with its line count: ``[{"path", "lines"}, ...]``."""
+    if not len(frame):
+        return []
+    counts = frame["source"].astype(str).value_counts(sort=False)
+    return [{"path": path, "lines": int(n)} for path, n in counts.items()]
+
+
+def read_fields(reports: Sequence[dict]) -> dict:
+    """What reading said (read reports, ``io.ReadReport.as_dict``): its warnings, the inputs skipped or cut short and
+    whether the run is partial for it (exit code 3)."""
+    warnings = [w for r in reports for w in r.get("warnings", [])]
+    skipped = [s for r in reports for s in r.get("skipped_files", [])]
+    return {"warnings": warnings, "skipped_inputs": skipped, "partial": bool(skipped)}
+
+
+def number(value: float) -> float | None:
+    """A float for JSON: None where it is NaN or infinite (JSON has no such number)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def write_summary(path: str | os.PathLike, command: str, fields: dict) -> Path:
+    """Write ``fields`` as ``path`` (atomically), after the logad version and the command that wrote them."""
+    data = {"logad_version": __version__, "command": command, **fields}
+    return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_plain) + "\n")
+
+
+def _plain(value: object) -> object:
+    """A value json does not take as it is: NumPy numbers as Python's, times as ISO text, a missing one as null."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return number(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise TypeError(f"{type(value).__name__} in a run summary")
