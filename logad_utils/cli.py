@@ -23,11 +23,15 @@ from .formats import PADDED, FormatError, is_inferred, same_layout
 from .io import LogInputError, time_zone
 from .malloc import release_free_memory
 
-__all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL", "EXIT_BUSY"]
+__all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL", "EXIT_FOUND", "EXIT_BUSY"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+# What --fail-on names was found (a CI step fails, a cron job pages); it outranks partial, which stderr still says.
+EXIT_FOUND = 4
 # The --out folder stayed held by another run past --lock-timeout: a scheduler may retry later.
 EXIT_BUSY = 5
+# What --fail-on may name, per command: analyze's findings, and compare's template statuses (changes: any of them).
+FAIL_ON = {"analyze": ("anomalies", "incidents", "trends"), "compare": ("new", "gone", "up", "down", "changes")}
 
 
 class UsageError(Exception):
@@ -97,6 +101,22 @@ def _add_lock_arg(p: argparse.ArgumentParser) -> None:
                         f"with exit code {EXIT_BUSY} (default: wait as long as it writes)")
 
 
+def _add_fail_arg(p: argparse.ArgumentParser, command: str) -> None:
+    p.add_argument("--fail-on", action="append", choices=FAIL_ON[command], metavar="WHAT",
+                   help=f"exit with code {EXIT_FOUND} when the run finds this ({', '.join(FAIL_ON[command])}; "
+                        "repeat for several), after writing every output")
+
+
+def _fail_on(found: dict[str, int], names: Sequence[str] | None, code: int) -> int:
+    """EXIT_FOUND where a ``--fail-on`` name counts more than 0 in ``found`` (name → count) and the run's exit code
+    ``code`` is done or partial; else ``code``."""
+    hits = [f"{found[name]} {name}" for name in dict.fromkeys(names or ()) if found[name]]
+    if not hits or code not in (EXIT_OK, EXIT_PARTIAL):
+        return code
+    print(f"found {', '.join(hits)} (--fail-on); exit code {EXIT_FOUND}", file=sys.stderr)
+    return EXIT_FOUND
+
+
 def _seconds(text: str) -> float:
     """``--lock-timeout``: a finite number of seconds, 0 or more."""
     try:
@@ -110,7 +130,8 @@ def _seconds(text: str) -> float:
 
 # What a cron job or a CI step reads of a run, as the README states it.
 EXIT_CODES = ("exit codes: 0 done; 1 error (one line on stderr); 2 usage; 3 partial (an input among several "
-              f"skipped or cut short, the others processed); {EXIT_BUSY} busy (analyze, compare: another run "
+              f"skipped or cut short, the others processed); {EXIT_FOUND} found (what --fail-on names; "
+              f"before partial); {EXIT_BUSY} busy (analyze, compare: another run "
               "still wrote into --out after --lock-timeout); 130 interrupted; 143 terminated")
 
 
@@ -160,6 +181,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
                        help="expected anomalous fraction, or auto (default)")
         p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
         _add_lock_arg(p)
+        _add_fail_arg(p, "analyze")
         _add_engine_args(p)
         p.set_defaults(func=cmd_analyze)
 
@@ -177,6 +199,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     _add_format_args(p)
     p.add_argument("--out", required=True, metavar="DIR", help="output folder: compare.csv and compare.html")
     _add_lock_arg(p)
+    _add_fail_arg(p, "compare")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
@@ -564,7 +587,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"{name:10s} {_shown(paths[name])}")
     print(f"projector  {_shown(paths['projector'])} (load tensors.tsv + metadata.tsv at projector.tensorflow.org)")
     print(f"open the projector in TensorBoard: {_shown(tensorboard_command(paths['projector']))}")
-    return _finish(*analysis.reports)
+    alerts = 0 if analysis.trends is None else len(analysis.trends.alerts)
+    found = {"anomalies": events, "incidents": len(analysis.result), "trends": alerts}
+    return _fail_on(found, args.fail_on, _finish(*analysis.reports))
 
 
 # The strongest trend alerts analyze names: a storm of an ordinary message flags few lines, and shows here.
@@ -619,8 +644,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
           f"seconds {time.perf_counter() - start:.1f}")
     print(f"wrote {_shown(paths['csv'])}, {_shown(paths['summary'])} and {_shown(paths['html'])}")
     if split:  # one read of the logs, both sides
-        return _finish(_frame_report(baseline))
-    return _finish(_frame_report(baseline), _frame_report(target), sides=("the baseline logs", "the target logs"))
+        code = _finish(_frame_report(baseline))
+    else:
+        code = _finish(_frame_report(baseline), _frame_report(target), sides=("the baseline logs", "the target logs"))
+    found = {status: comparison.count(status) for status in ("new", "gone", "up", "down")}
+    return _fail_on({**found, "changes": sum(found.values())}, args.fail_on, code)
 
 
 def _labels_beside(frame: pd.DataFrame) -> np.ndarray | None:

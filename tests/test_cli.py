@@ -579,3 +579,22 @@ def test_analyze_and_compare_write_a_summary_a_ci_step_reads(tmp_path, capsys):
     summary = json.loads((tmp_path / "c" / "compare.json").read_text())
     assert summary["statuses"]["new"] == 1 and summary["target"]["inputs"] == [{"path": str(target), "lines": 150}]
     assert summary["baseline"]["events"] == 120 and "logad_version" in summary
+
+
+def test_fail_on_makes_the_exit_code_say_what_the_run_found(tmp_path, capsys):
+    # A CI step had to parse summary.json to fail on a finding: every finished run exited 0.
+    base, target = _two_days(tmp_path)
+    assert main(["compare", str(base), str(target), "--out", str(tmp_path / "c"), "--fail-on", "gone"]) == 0
+    assert main(["compare", str(base), str(target), "--out", str(tmp_path / "c"), "--fail-on", "gone",
+                 "--fail-on", "new"]) == 4
+    assert capsys.readouterr().err.splitlines()[-1] == "found 1 new (--fail-on); exit code 4"
+    assert main(["compare", str(base), str(base), "--out", str(tmp_path / "c"), "--fail-on", "changes"]) == 0
+    assert (tmp_path / "c" / "compare.json").exists()  # every output is written before the exit code says found
+    assert main(["analyze", str(base), "--method", "tfidf", "--out", str(tmp_path / "a"),
+                 "--fail-on", "incidents"]) == 0
+    assert main(["analyze", str(target), "--method", "tfidf", "--out", str(tmp_path / "a"),
+                 "--fail-on", "incidents"]) == 4
+    assert (tmp_path / "a" / "report.html").exists()
+    with pytest.raises(SystemExit) as usage:
+        main(["analyze", str(target), "--out", str(tmp_path / "a"), "--fail-on", "new"])  # compare's, not analyze's
+    assert usage.value.code == 2
