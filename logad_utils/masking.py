@@ -21,6 +21,10 @@ Semantics:
   whole tokens, and ``HTTP/1.1`` becomes ``HTTP/<NUM>`` (``/`` is a boundary).
 * Placeholders are ``<NAME>`` and no default rule matches one, so masking is
   idempotent: ``mask(mask(s)) == mask(s)``.
+* A rule without a placeholder keeps what it matches as written: a constant
+  that later rules would take in part. A call site (``reflector.go:169``,
+  ``[db/flush_job.cc:1009]``) names the statement that logged the line: every
+  line of it has the same one, so it belongs to the template, not its values.
 * ``key=value``: a value a typed rule recognises keeps its type
   (``uid=<NUM>``, ``rhost=<IP>``); any other value becomes ``<VAL>``
   (``tty=<VAL>`` for ``tty=:0``) unless it is a plain word, or plain words joined
@@ -67,8 +71,9 @@ class MaskRule:
     pattern : str
         Python regex, no capturing groups (use ``(?:...)``) and no global
         flags (use ``(?i:...)``): it becomes one branch of a bigger regex.
-    placeholder : str
-        Replacement text, e.g. ``"<NUM>"``.
+    placeholder : str or None
+        Replacement text, e.g. ``"<NUM>"``; None keeps the match as written
+        (no later rule takes part of it).
     plain_words : bool, default True
         Whether a match may start at a plain word: ASCII letters followed by
         a space, the end, or punctuation other than ``_ . : - / = @ \\``.
@@ -80,7 +85,7 @@ class MaskRule:
 
     name: str
     pattern: str
-    placeholder: str
+    placeholder: str | None
     plain_words: bool = True
 
     def __post_init__(self) -> None:
@@ -142,6 +147,8 @@ _FILE_EXT = (r"(?:gz|xz|zst|tgz|tar|log|txt|json|xml|ya?ml|conf|cfg|ini|csv|deb|
 # Extensions that also end a country's domain but name a source file or script far more often in logs (lint and
 # test output: app/models.py:10:1, main.rs, deploy.sh). A name the host rule takes (web01.prod.py) stays a host.
 _SOURCE_EXT = r"(?:py|rs|md|sh|cc|tf)"
+# Extensions of source code, whose file and line a logger writes as its call site (Go's, C's, Rust's, Python's).
+_CODE_EXT = r"go|c|cc|cpp|cxx|h|hpp|rs|py|java|kt|scala|rb|php|cs|swift|ex|exs|erl|[cm]?[jt]s"
 # Java packages and properties start with a reversed domain (org.mortbay.log, java.class.path): no host, no file.
 _PACKAGE_ROOT = r"(?:org|com|net|edu|io|java|javax|android)\."
 # Where a host name may start: not after a label and its dot, where a try from that label took it in already, but
@@ -302,6 +309,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         "<PATH>",
         False,
     ),
+    # A call site, kept: a source file written relative and its line, outside parentheses (a Java frame's are
+    # values of its trace) and without a column (lint's src/x.tsx:10:5 reports a finding, not a call site).
+    MaskRule("call_site", r"(?<![\w.\-/@+(])(?:[\w\-@+.]++/)*+[\w\-+]++\.(?:" + _CODE_EXT + r"):\d++(?![\w\-]|[.:]\w)",
+             None, False),
     # A relative path or a bare file name, known by its extension (src/Panel0.tsx:10:5, api0.test.ts, main.py).
     # The dotted parts before the last are taken at once, so that the extensions are tried at one place; it starts
     # where a name starts, not after each "@" or "+" of a run ("a@a@a@...": each try read the run to its end).
@@ -820,7 +831,7 @@ def _apply(text: str, spans: tuple) -> str:
     """``text`` with each (start, end, placeholder) span replaced by its placeholder."""
     pieces, pos = [], 0
     for start, end, placeholder in spans:
-        pieces += (text[pos:start], placeholder)
+        pieces += (text[pos:start], text[start:end] if placeholder is None else placeholder)
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -844,13 +855,13 @@ class Masker:
         # Group number -> placeholder; a rule that sits in several gated
         # groups has one capturing group in each.
         lookup = placeholders.__getitem__
-        self._replace = lambda m: lookup(m.lastindex)
+        self._replace = lambda m: m.group() if (p := lookup(m.lastindex)) is None else p
         self._sub = self._regex.sub if self._regex is not None else None
         self._placeholders = placeholders
         # A digit in a placeholder would hide digits left unmasked (see _masked_form).
         forms = _DigitForms(self.rules, self._regex.pattern) if self._regex is not None else None
         self._digits = (forms if forms is not None and forms.useful
-                        and not any(_ANY_DIGIT(p) for p in placeholders.values()) else None)
+                        and not any(p and _ANY_DIGIT(p) for p in placeholders.values()) else None)
         self._forms: dict[bytes, str | tuple] = {}
 
     def mask(self, text: str) -> str:
@@ -943,8 +954,8 @@ class Masker:
     @classmethod
     def from_dict(cls, data: Mapping) -> "Masker":
         """Inverse of :meth:`to_dict` (``plain_words`` may be missing: True)."""
-        return cls([MaskRule(str(r["name"]), str(r["pattern"]), str(r["placeholder"]),
-                             bool(r.get("plain_words", True))) for r in data["rules"]])
+        return cls([MaskRule(str(r["name"]), str(r["pattern"]), None if r["placeholder"] is None
+                             else str(r["placeholder"]), bool(r.get("plain_words", True))) for r in data["rules"]])
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text."""

@@ -396,7 +396,8 @@ def test_dict_and_json_round_trip():
 def test_default_rule_names_are_unique_and_placeholders_typed():
     names = [r.name for r in DEFAULT_RULES]
     assert len(names) == len(set(names))
-    assert all(r.placeholder.startswith("<") and r.placeholder.endswith(">") for r in DEFAULT_RULES)
+    assert all(r.placeholder.startswith("<") and r.placeholder.endswith(">") for r in DEFAULT_RULES
+               if r.placeholder is not None)
 
 
 def test_an_http_status_after_a_request_line_keeps_its_class():
@@ -572,3 +573,17 @@ def test_a_name_glued_before_an_address_is_a_variable():
         "from <ID>/<IP>:<NUM> to <EMAIL> spark://<URL>"
     assert M.mask("Started Http$Connector@0.0.0.0:80 [LearnerHandler-/10.0.0.2:52225]") == \
         "Started Http$Connector@<IP>:<NUM> [LearnerHandler-/<IP>:<NUM>]"
+
+
+def test_a_call_site_is_kept_as_written():
+    # Go's, C's and C++'s loggers write the statement's file and line: one per statement, a constant of its template;
+    # it was masked <PATH>:<NUM>, so no template text matched the source's (every line of a Teleport log).
+    masker = Masker()
+    texts = ["pkg/mod/k8s.io/client-go@v0.26.1/tools/cache/reflector.go:169: Failed to watch",
+             "[db/flush_job.cc:1009] [default] flushing", "bsockcore.c:209 Unable to connect", "at main.go:42."]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == texts
+    # A Java frame's file and line are values of its trace, lint's line and column a finding, an absolute path a path.
+    assert masker.mask_many(["at com.acme.Job.run(Job.java:42)", "src/x.tsx:10:5 error", "/usr/src/x.c:10 failed"]) == [
+        "at com.acme.Job.run(<PATH>:<NUM>)", "<PATH>:<NUM>:<NUM> error", "<PATH>:<NUM> failed"]
+    back = Masker.from_json(masker.to_json())
+    assert back == masker and back.mask(texts[0]) == texts[0]
