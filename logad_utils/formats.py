@@ -1151,8 +1151,9 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     if best.name == "raw":
         return _with_opening_levels(_with_table_header(best, sample), sample)
     best = _with_padding(best, sample)
-    best = _with_json_messages(best, sample)
-    return best if best.json_messages else _with_text_messages(best, sample, min_share, exclude)
+    parsed = best.parse(sample)  # once for both checks: parsing (its times) is most of their cost
+    best = _with_json_messages(best, parsed)
+    return best if best.json_messages else _with_text_messages(best, sample, parsed, min_share, exclude)
 
 
 def _with_table_header(fmt: LogFormat, sample: list[str]) -> LogFormat:
@@ -1330,13 +1331,13 @@ _JSON_MESSAGES_MIN = 3
 _JSON_MESSAGES_SHARE = 0.01
 
 
-def _with_json_messages(fmt: LogFormat, lines: Sequence[str]) -> LogFormat:
+def _with_json_messages(fmt: LogFormat, parsed: tuple[pd.DataFrame, np.ndarray]) -> LogFormat:
     """``fmt`` reading JSON messages (:attr:`LogFormat.json_messages`) when some of its messages are JSON objects
     or logfmt pairs with a message key (an app's JSON lines under a container runtime's header, or in docker's
     ``{"log": ...}``; logfmt under a syslog header);
     named ``<name>+json``. Each line is read as it is, whatever the others: a file of a few such lines reads them
-    as a file of many does."""
-    frame, matched = fmt.parse(lines)
+    as a file of many does. ``parsed``: ``fmt.parse`` of the lines."""
+    frame, matched = parsed
     found = sum(_structured_message(m) is not None for m in frame["content"][matched] if isinstance(m, str))
     if found < max(_JSON_MESSAGES_MIN, _JSON_MESSAGES_SHARE * int(matched.sum())):
         return fmt
@@ -1348,16 +1349,17 @@ _LEVEL_NEAR_START = re.compile(r"(?:^|[\s\[(<|:])(?:" + LEVELS_RE + r")(?=[\s\])
 _LEVEL_REACH = 80
 
 
-def _with_text_messages(fmt: LogFormat, lines: Sequence[str], min_share: float, exclude: Sequence[str]) -> LogFormat:
+def _with_text_messages(fmt: LogFormat, lines: Sequence[str], parsed: tuple[pd.DataFrame, np.ndarray],
+                        min_share: float, exclude: Sequence[str]) -> LogFormat:
     """``fmt`` reading its messages by their own layout (:attr:`LogFormat.text_messages`) where the header has no
     level and most messages carry a layout that gives one, or a time of their own after the time that opens the
     line (an app's log under a container runtime's header, Go's ``log`` writes no level); named
-    ``<name>+<layout>``."""
+    ``<name>+<layout>``; ``parsed``: ``fmt.parse(lines)``."""
     from .layout import opens_own_header
 
     if "level" in fmt.columns or fmt.delimiter is not None:
         return fmt
-    frame, matched = fmt.parse(lines)
+    frame, matched = parsed
     messages = [m for m in frame["content"][matched] if isinstance(m, str) and m.strip()]
     own = opens_own_header(lines)
     # Most messages must show a level near their start before a layout is looked for in them (a costly search).

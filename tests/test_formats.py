@@ -577,3 +577,20 @@ def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_s
     frame = parse_lines(lines)
     assert frame["level"].tolist()[:8] == ["LOG", "ERROR", "ERROR", "ERROR", "ERROR", "ERROR", "LOG", "DETAIL"]
     assert frame["event_line_no"].tolist()[:8] == [1, 2, 3, 3, 5, 6, 7, 8]
+
+
+def test_detection_parses_the_winning_layout_once_for_its_message_checks(monkeypatch):
+    """The JSON-message and text-message checks share one parse of the sample by the winning layout."""
+    sample = [f"Jun 14 15:16:{i % 60:02d} combo sshd[{1000 + i}]: session opened for user u{i} by (uid=0)"
+              for i in range(40)]  # syslog: no level, so both checks read the messages
+    calls = []
+    parse = LogFormat.parse
+
+    def counting(self, lines):
+        calls.append((self.name, len(lines)))
+        return parse(self, lines)
+
+    monkeypatch.setattr(LogFormat, "parse", counting)
+    fmt = detect_format(sample)
+    assert fmt.name == "syslog"
+    assert calls.count(("syslog", len(sample))) <= 2  # its fit, then both checks
