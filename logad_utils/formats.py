@@ -21,7 +21,7 @@ from collections import Counter
 import threading
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -1432,6 +1432,25 @@ def _quoted(lines: Sequence[str]) -> bool:
     return sum(line.startswith('"') for line in lines) >= _QUOTED_SHARE * len(lines)
 
 
+def _match_share(match: Callable, lines: Sequence[str], floor: float) -> float:
+    """Share of ``lines`` that ``match`` matches, to 2 places; once it cannot reach ``floor``, a share below it
+    (the most it could be then): the lines left are not tried."""
+    n = len(lines)
+    # The fewest misses that put the rounded share below the floor (it falls as misses grow), found near its estimate.
+    most = max(0, int(n * (1 - floor)) - 2)
+    while most > 0 and round((n - most + 1) / n, 2) < floor:
+        most -= 1
+    while most <= n and round((n - most) / n, 2) >= floor:
+        most += 1
+    missed = 0
+    for line in lines:
+        if match(line) is None:
+            missed += 1
+            if missed == most:
+                break
+    return round((n - missed) / n, 2)
+
+
 def _fit(fmt: LogFormat, sample: Sequence[str], rank: int,
          floor: float = 0.0) -> tuple[bool, float, float, int, int]:
     """How well ``fmt`` fits: whether it reads its times (on half the lines it matches at least, or it has none),
@@ -1443,8 +1462,7 @@ def _fit(fmt: LogFormat, sample: Sequence[str], rank: int,
     """
     if fmt.json_key is None:
         # Matching alone is cheap; most presets fail here, before the timestamps are parsed.
-        match = fmt._regex.match  # type: ignore[attr-defined]
-        share = round(sum(match(line) is not None for line in sample) / len(sample), 2)
+        share = _match_share(fmt._regex.match, sample, floor)  # type: ignore[attr-defined]
         if share < floor:
             return False, share, 0.0, len(fmt.columns), rank
     frame, matched = fmt.parse(sample)

@@ -579,6 +579,29 @@ def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_s
     assert frame["event_line_no"].tolist()[:8] == [1, 2, 3, 3, 5, 6, 7, 8]
 
 
+def test_match_share_stops_once_the_floor_is_out_of_reach():
+    """A preset's share of matched lines is exact where it can reach the floor, below it where it cannot, and the
+    lines after that point are not tried (detection tries every preset on 500 lines of each file)."""
+    from logad_utils.formats import _match_share
+
+    for n in (1, 3, 7, 99, 200, 500):
+        for hits in {0, 1, n // 3, n // 2, n - 1, n}:
+            lines = ["x"] * hits + ["-"] * (n - hits)
+            for floor in (0.0, 0.3, 0.5, 0.51, 0.99, 1.0):
+                tried = []
+
+                def match(line):
+                    tried.append(line)
+                    return line == "x" or None
+
+                share = _match_share(match, lines[::-1], floor)
+                exact = round(hits / n, 2)
+                assert share == exact if exact >= floor else share < floor
+    tried = []
+    assert _match_share(lambda line: tried.append(line), ["-"] * 500, 0.5) < 0.5
+    assert len(tried) < 260
+
+
 def test_detection_parses_the_winning_layout_once_for_its_message_checks(monkeypatch):
     """The JSON-message and text-message checks share one parse of the sample by the winning layout."""
     sample = [f"Jun 14 15:16:{i % 60:02d} combo sshd[{1000 + i}]: session opened for user u{i} by (uid=0)"
