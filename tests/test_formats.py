@@ -584,16 +584,13 @@ def test_match_share_stops_once_the_floor_is_out_of_reach():
     lines after that point are not tried (detection tries every preset on 500 lines of each file)."""
     from logad_utils.formats import _match_share
 
+    def match(line):
+        return line == "x" or None
+
     for n in (1, 3, 7, 99, 200, 500):
         for hits in {0, 1, n // 3, n // 2, n - 1, n}:
             lines = ["x"] * hits + ["-"] * (n - hits)
             for floor in (0.0, 0.3, 0.5, 0.51, 0.99, 1.0):
-                tried = []
-
-                def match(line):
-                    tried.append(line)
-                    return line == "x" or None
-
                 share = _match_share(match, lines[::-1], floor)
                 exact = round(hits / n, 2)
                 assert share == exact if exact >= floor else share < floor
