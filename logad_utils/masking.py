@@ -296,6 +296,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d))?"
              rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_UNSIGNED}"
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
+    # ISO 8601's duration (Java's Duration, .NET's and Jira's: PT30M, PT5M0.037S, P1DT2H): its units are inside.
+    MaskRule("iso_duration", r"P(?=T?\d)(?:\d++[YMWD])*+(?:T(?:\d++(?:\.\d++)?+[HMS])++)?+(?<=[YMWDHS])(?!\w)",
+             "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
     # URL after "://" is the url rule's. A query string (?key=value&...) is part of the path, as of a URL.

@@ -587,3 +587,12 @@ def test_a_call_site_is_kept_as_written():
         "at com.acme.Job.run(<PATH>:<NUM>)", "<PATH>:<NUM>:<NUM> error", "<PATH>:<NUM> failed"]
     back = Masker.from_json(masker.to_json())
     assert back == masker and back.mask(texts[0]) == texts[0]
+
+
+def test_an_iso_8601_duration_is_a_duration():
+    # Java's Duration and Jira write ISO 8601 durations: PT30M stayed a word of its template, one per value.
+    masker = Masker()
+    texts = ["older than PT30M", "duration=PT5M0.037S, overhead", "ago (PT8.26457S), skipping", "every P1DT2H"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "older than <DURATION>", "duration=<DURATION>, overhead", "ago (<DURATION>), skipping", "every <DURATION>"]
+    assert masker.mask_many(["PT left", "P1 x", "PT1H2 y"]) == ["PT left", "P1 x", "PT1H2 y"]  # no unit: no duration
