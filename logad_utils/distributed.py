@@ -47,7 +47,7 @@ from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, goes_on,
-                 iter_log_chunks, line_ends, note_clock, note_json_document, note_uptime, note_zone, own_date,
+                 iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date,
                  past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines,
                  strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
@@ -209,14 +209,15 @@ def _text(line: bytes) -> str:
 
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
-                                                         str | None, str | None]:
+                                                         str | None, str | None, bool]:
     """The format found on a file's first lines (None for an empty file), the format its ranges
     use (the layout itself where it was inferred), its multi-line rule, where its timestamps are times
-    of day the date they start on, and where they lack a year the date its messages give them (ISO dates)."""
+    of day the date they start on, where they lack a year the date its messages give them (ISO dates), and
+    whether it is a JSON document read record by record (:func:`io.json_document`)."""
     fixed = get_format(fmt, json_key=json_key) if fmt != "auto" else None  # a bad format fails on any file
-    sample, _ = read_detection_sample(path)
+    sample, _, document = read_detection_sample(path, fixed)
     if not sample:
-        return None, None, None, None, None
+        return None, None, None, None, None, False
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
     layout = fixed or detect_format(sample)
     found = layout.name
@@ -224,7 +225,7 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     fields, _ = layout.parse(sample)
     anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)
-    return layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date())
+    return layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date()), document
 
 
 def _splittable(path: Path) -> bool:
@@ -244,7 +245,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
     parts: list[Partition] = []
     for path in files:
         try:
-            found, spec, rule, anchor, own = _head(path, fmt, json_key)
+            found, spec, rule, anchor, own, document = _head(path, fmt, json_key)
         except LogInputError as exc:
             # One bad file among many is skipped and reported, as the single-process reader does.
             if len(files) + len(report.skipped_files) == 1:
@@ -257,7 +258,9 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
             report.warnings.append(f"{source}: empty file")
             continue
         report.read_as(source, found)
-        if not _splittable(path):
+        if document:  # its records span lines, and a byte range's first record cannot be told without its start
+            report.note(f"{source}: a JSON document: read on one worker (records are not split at line ends)")
+        if document or not _splittable(path):
             parts.append(Partition(source, spec))
             continue
         points = split_points(path, block_bytes, get_format(spec, json_key=json_key), rule)
@@ -326,8 +329,6 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
             chunk = _frame_for(lines, fmt, part.source, first_line, part.rule)
             if part.start == 0:  # a date above the file's first time dates it, as on one process
                 year_roller.read_above(chunk)
-                if first_line == 1:
-                    note_json_document(report, part.source, lines, fmt)
             clock = "days" if "days" in rollers and _is_time_of_day(chunk) else \
                 "years" if _is_year_less(chunk) else None
             if clock is not None:

@@ -3,7 +3,8 @@
 Every physical line of every input file becomes exactly one row with its
 ``source`` and 1-based ``line_no``; blank lines and lines that do not match the
 format are kept, flagged and counted. Reading streams in chunks so memory stays
-bounded by the chunk size (and the longest line).
+bounded by the chunk size (and the longest line). A file that is a JSON document over many lines is read as its
+records instead, a row each at the line it starts on (:mod:`logad_utils.documents`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import stat
 import threading
 import warnings
 import zlib
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from .documents import DocumentError, JsonRecords, opens_json_document
 from .formats import (LINE_KEYS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format, get_format,
                       is_inferred, read_secondary_levels)
 from .gc_pause import no_cyclic_gc
@@ -66,6 +69,7 @@ _LOOK_AHEAD = 2  # lines under a line that its continuation flag may depend on (
 # Lines before a chunk that decide whether its first lines continue them (read whole: a JSON line cut short
 # reads as no JSON).
 _CONTEXT_LINES = 3
+_DOCUMENT_LINES = 50  # lines that tell a JSON document (documents.opens_json_document)
 
 
 class LogInputError(Exception):
@@ -680,8 +684,61 @@ def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: i
         yield pending[start:start + batch]
 
 
-def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, rule: Multiline) -> pd.DataFrame:
-    """Rows for consecutive lines of one file: base columns, the format's fields and the events (see multiline)."""
+def _document_batches(path: Path, batch: int, numbers: deque[np.ndarray], on_note: Callable[[str], None],
+                      on_error: Callable[[str], None] | None = None, sizes: dict[str, int] | None = None
+                      ) -> Iterator[list[str]]:
+    """Yield lists of at most ``batch`` records of a file of JSON documents (:class:`documents.JsonRecords`), each
+    as compact JSON, the line each starts on appended to ``numbers`` (n,). From where the text is no JSON (cut
+    short, invalid, a record over :data:`documents.MAX_RECORD_CHARS`) on, its lines are yielded as text, numbered
+    as in the file, and ``on_note`` hears where and why; ``on_error`` and ``sizes``: as
+    :func:`_iter_line_batches` takes them."""
+    with _open_text(path, sizes) as text:
+        reader = JsonRecords(text)
+        found: list[tuple[int, str]] = []
+        try:
+            for record in reader:
+                found.append(record)
+                if len(found) == batch:
+                    yield _unzipped(found, numbers)
+                    found = []
+        except DocumentError as exc:
+            if found:
+                yield _unzipped(found, numbers)
+            on_note(f"{path}: JSON document no longer read as records at {exc}; read as text lines from line "
+                    f"{reader.mark_line} on")
+            line_no = reader.mark_line
+            for lines in split_line_batches(_Resumed(reader.rest(), text), path, batch, on_error=on_error):
+                numbers.append(np.arange(line_no, line_no + len(lines), dtype=np.int64))
+                yield lines
+                line_no += len(lines)
+            return
+        if found:
+            yield _unzipped(found, numbers)
+        on_note(f"{path}: a JSON document, read as its records: one row each, line_no the line it starts on")
+
+
+def _unzipped(records: list[tuple[int, str]], numbers: deque[np.ndarray]) -> list[str]:
+    """The texts of (line number, text) records, their line numbers (n,) appended to ``numbers``."""
+    numbers.append(np.array([line for line, _ in records], dtype=np.int64))
+    return [text for _, text in records]
+
+
+class _Resumed:
+    """A text stream read on after ``head``, text it had given before (:meth:`read`; ``buffer`` tells its read
+    error, see :func:`_read_error`)."""
+
+    def __init__(self, head: str, text: IO[str]) -> None:
+        self.head, self.text, self.buffer = head, text, getattr(text, "buffer", None)
+
+    def read(self, size: int) -> str:
+        block, self.head = self.head[:size], self.head[size:]
+        return block or self.text.read(size)
+
+
+def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int | np.ndarray, rule: Multiline
+               ) -> pd.DataFrame:
+    """Rows for consecutive lines of one file, numbered from ``first_line`` (or each its number: a JSON document's
+    records): base columns, the format's fields and the events (see multiline)."""
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     long = lengths > MAX_LINE_CHARS
     whole = lines
@@ -717,7 +774,8 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int, r
         fields.insert(0, "timestamp", record_times(lines, flags, blank))
     base = pd.DataFrame({
         "source": source,
-        "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64),
+        "line_no": np.arange(first_line, first_line + len(lines), dtype=np.int64) if np.isscalar(first_line)
+        else np.asarray(first_line, dtype=np.int64),
         "raw": pd.Series(lines, dtype=object),
         "blank": blank,
         "parsed": matched & ~blank,
@@ -786,7 +844,7 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
 def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events."""
     files = resolve_paths(path)
-    sample, span = read_detection_sample(files[0])
+    sample, span, document = read_detection_sample(files[0])
     fmt = detect_format(sample)
     rule = infer_multiline(sample, fmt)
     frame = _frame_for(sample, fmt, "", 1, rule)
@@ -798,10 +856,15 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     inner = {} if fmt.text_messages is None else {
         "messages": f"{fmt.text_messages.describe()} (the messages' own layout; --format reads one layout: the "
                     "header's above, or this one on the messages alone)"}
+    if document:
+        inner["document"] = ("one JSON document over many lines (or an envelope of records): its records read as "
+                             "JSON lines, a row each, line_no the line each starts on; --engine dask reads it on one "
+                             "worker")
+    unit = "records" if document else "lines"
     return {"file": str(files[0]), "layout": kind,
             "format": fmt.describe() or "(none: whole line is the message)", **inner, "--format": _spelling(fmt),
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
-                       f"event(s) in {len(sample)} lines sampled from the first {span}",
+                       f"event(s) in {len(sample)} {unit} sampled from the first {span}",
             "timestamp": time,
             "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c in ("level", "timestamp")),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
@@ -1262,21 +1325,12 @@ def note_uptime(report: ReadReport, source: str, fmt: LogFormat, chunk: pd.DataF
         report.note(f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on")
 
 
-# A key of a JSON object written over many lines, indented: '  "reason": "BackOff",'.
-_PRETTY_KEY = re.compile(r'\s+"[^"\n]*"\s*:')
-_PRETTY_SHARE = 0.5
-
-
-def note_json_document(report: ReadReport, source: str, lines: Sequence[str], fmt: LogFormat) -> None:
-    """Tell that ``source``'s first ``lines`` are one JSON document written over many lines (``kubectl get -o
-    json``, a CloudTrail file pretty-printed), which is read as text lines, and how to read its records."""
-    lines = lines[:_DETECT_LINES]
-    opened = next((line.strip() for line in lines if line.strip()), "")
-    if fmt.json_key is not None or opened not in ("{", "[", "[{", "[ {"):
-        return  # every file comes here: its keys are counted only where a document may open it
-    if sum(_PRETTY_KEY.match(line) is not None for line in lines) >= _PRETTY_SHARE * len(lines):
-        report.note(f"{source}: one JSON document over many lines, not a JSON object a line: read as text lines; "
-                    "jq -c '.[]' (or '.items[]', '.Records[]') writes its records a line each, read as JSON lines")
+def json_document(lines: Sequence[str], fmt: LogFormat | None = None) -> bool:
+    """Whether a file whose first lines are ``lines`` holds JSON documents to read record by record
+    (:func:`documents.opens_json_document`), unless ``fmt``, the format given, reads no JSON objects."""
+    if fmt is not None and (fmt.json_key is None or fmt.delimiter is not None or fmt.logfmt):
+        return False
+    return opens_json_document(lines)
 
 
 def _is_time_of_day(chunk: pd.DataFrame) -> bool:
@@ -1333,20 +1387,27 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         if not head:
             report.warnings.append(f"{source}: empty file")
             continue
+        records = json_document(_first_lines(head), fixed)
+        numbers: deque[np.ndarray] = deque()  # the line each record of a batch starts on
+        if records:  # read again, record by record (read as text from where it is no JSON)
+            batches.close()
+            batches = _document_batches(path, chunk_lines, numbers, report.note, report.skipped_files.append, sizes)
+            head = _take_lines(batches, _DETECT_SPAN)
         sample = detection_sample([s for batch in head for s in batch])
         with _uncounted():
             file_fmt = fixed or detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
             fields = file_fmt.parse(sample)[0]
         report.read_as(source, file_fmt)
-        note_json_document(report, source, head[0], file_fmt)
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
         rollers["years"].start_file(own_date(sample, fields))
         line_no, cut, zoned = 1, [], ZONED.count
-        for lines in _whole_events(_chain(head, batches), file_fmt, rule, cut):
+        # A document's records are whole events (and its text after damage is read line by line, as it was cut).
+        events = _chain(head, batches) if records else _whole_events(_chain(head, batches), file_fmt, rule, cut)
+        for lines in events:
             with no_cyclic_gc():
-                chunk = _frame_for(lines, file_fmt, source, line_no, rule)
+                chunk = _frame_for(lines, file_fmt, source, numbers.popleft() if records else line_no, rule)
             if clock := _roll(chunk, rollers):
                 note_clock(report, source, clock, rollers[clock].anchor)
             note_uptime(report, source, file_fmt, chunk)
@@ -1389,12 +1450,26 @@ def detection_sample(lines: Sequence[str]) -> list[str]:
     return [s[:MAX_LINE_CHARS] for start in starts for s in lines[start:start + size]]
 
 
-def read_detection_sample(path: Path) -> tuple[list[str], int]:
-    """:func:`detection_sample` of a file, and how many of its first lines it was drawn from."""
+def read_detection_sample(path: Path, fmt: LogFormat | None = None) -> tuple[list[str], int, bool]:
+    """:func:`detection_sample` of a file, how many of its first lines (a JSON document's records) it was drawn
+    from, and whether it is a JSON document, read record by record (:func:`json_document`; ``fmt``: the format
+    given)."""
     # A file damaged further on (a truncated .gz) is detected on what reads; reading it reports the damage.
     batches = _iter_line_batches(path, _DETECT_SPAN, on_error=lambda message: None)
-    lines = [s for batch in _take_lines(batches, _DETECT_SPAN) for s in batch]
-    return detection_sample(lines), min(len(lines), _DETECT_SPAN)
+    head = _take_lines(batches, _DETECT_SPAN)
+    batches.close()
+    document = json_document(_first_lines(head), fmt)
+    if document:
+        records = _document_batches(path, _DETECT_SPAN, deque(), lambda message: None)
+        head = _take_lines(records, _DETECT_SPAN)
+        records.close()
+    lines = [s for batch in head for s in batch]
+    return detection_sample(lines), min(len(lines), _DETECT_SPAN), document
+
+
+def _first_lines(batches: list[list[str]]) -> list[str]:
+    """The lines that tell a JSON document (:data:`_DOCUMENT_LINES`) of a file's first batches."""
+    return list(itertools.islice(itertools.chain.from_iterable(batches), _DOCUMENT_LINES))
 
 
 def _take_lines(batches: Iterator[list[str]], n: int) -> list[list[str]]:

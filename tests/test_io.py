@@ -145,19 +145,6 @@ def test_a_folder_that_cannot_be_listed_is_skipped_and_told_not_left_out_unsaid(
         read_logs(folder / "locked", warn=False)
 
 
-def test_one_json_document_over_many_lines_is_told_and_how_to_read_its_records(tmp_path):
-    # kubectl get events -o json, a pretty-printed CloudTrail file: 72,006 lines of JSON syntax read as text with
-    # no word of why; JSON lines (one object a line) say nothing.
-    items = [{"kind": "Event", "reason": "BackOff", "message": f"Back-off restarting container {i}",
-              "lastTimestamp": f"2024-03-11T09:14:{i:02d}Z"} for i in range(20)]
-    document, lines = tmp_path / "events.json", tmp_path / "events.jsonl"
-    document.write_text(json.dumps({"apiVersion": "v1", "items": items}, indent=4) + "\n")
-    lines.write_text("".join(json.dumps(item) + "\n" for item in items))
-    warnings = read_logs(document, warn=False).attrs["read_report"]["warnings"]
-    assert any("one JSON document over many lines" in w and ".items[]" in w for w in warnings), warnings
-    assert not any("JSON document" in w for w in read_logs(lines, warn=False).attrs["read_report"]["warnings"])
-
-
 def test_a_link_to_a_folder_inside_a_folder_is_told_not_left_out_unsaid(tmp_path):
     # os.walk follows no link to a folder: the logs behind it were left out unsaid. A link to a file is read.
     folder, elsewhere = tmp_path / "logs", tmp_path / "archive"

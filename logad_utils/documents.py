@@ -1,0 +1,188 @@
+"""JSON documents written over many lines, read as the records they hold.
+
+A pretty-printed JSON array of records, an object whose list holds them (``kubectl get events -o json``'s
+``items``, CloudTrail's ``Records``, on many lines or one) and objects one after another (``jq .`` of JSON lines)
+are read record by record, each as compact JSON with the line number it starts on, so the JSON-lines reader reads
+them. The stream is read in blocks: memory holds one record (at most :data:`MAX_RECORD_CHARS`), not the document.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import IO, Iterator, Sequence
+
+from .formats import MESSAGE_NAMES
+
+__all__ = ["DocumentError", "JsonRecords", "opens_json_document", "MAX_RECORD_CHARS"]
+
+# One record (or an envelope's keys before its records) may be this long; a longer one is read as text lines.
+MAX_RECORD_CHARS = 1 << 26
+_BLOCK_CHARS = 1 << 20
+_SPACE = re.compile(r"[ \t\r\n]*")
+_ARRAY_OPENS = re.compile(r"\[[ \t\r\n]*(.)", re.DOTALL)  # an array and the character that opens its first value
+# A key of a JSON object written over many lines, indented: '  "reason": "BackOff",'.
+_PRETTY_KEY = re.compile(r'\s+"[^"\n]*"\s*:')
+
+
+class DocumentError(ValueError):
+    """A JSON document cut short or invalid; the message says what, and the reader's mark is where its record
+    began."""
+
+
+class JsonRecords:
+    """The records of the JSON documents in a text stream, read block by block: the items of a top-level array,
+    the items of an envelope's lists of objects (a top-level object with no message key before the list, nor as
+    its key: its other keys describe the list and are no records), and any other top-level value whole."""
+
+    def __init__(self, text: IO[str], first_line: int = 1) -> None:
+        self.text = text
+        self.buf, self.pos, self.line = "", 0, first_line  # the line ``pos`` is on
+        self.mark, self.mark_line = 0, first_line  # the start of what is not yet read as records
+        self.decoder = json.JSONDecoder()
+        self.envelope = False  # whether records came out of an object's list
+        self.done = False  # the stream's end reached
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        """(line number, record as compact JSON) of each record; :class:`DocumentError` where the text is no JSON
+        (:meth:`rest` then gives the text from where the record it is in began)."""
+        while c := self._skip():
+            self._set_mark()
+            if c == "[":
+                self.pos += 1
+                yield from self._array()
+            elif c == "{":
+                yield from self._object()
+            else:
+                raise DocumentError(f"line {self.line}: {c!r} where a JSON object or array should open")
+
+    def rest(self) -> str:
+        """The text buffered from the mark on (on line :attr:`mark_line`; the stream holds what follows)."""
+        return self.buf[self.mark:]
+
+    def _set_mark(self) -> None:
+        self.mark, self.mark_line = self.pos, self.line
+
+    def _fill(self) -> bool:
+        """Read a block more (as much as is buffered past the mark, at least): False at the stream's end. What is
+        before the mark is dropped; a record past :data:`MAX_RECORD_CHARS` is an error."""
+        kept = len(self.buf) - self.mark
+        if kept > MAX_RECORD_CHARS:
+            raise DocumentError(f"line {self.mark_line}: a record over {MAX_RECORD_CHARS:,} characters")
+        block = "" if self.done else self.text.read(max(_BLOCK_CHARS, kept))
+        self.done = not block
+        self.buf, self.pos, self.mark = self.buf[self.mark:] + block, self.pos - self.mark, 0
+        return bool(block)
+
+    def _skip(self) -> str:
+        """The next character past white space ("" at the end), white space counted in lines."""
+        while True:
+            end = _SPACE.match(self.buf, self.pos).end()
+            self.line += self.buf.count("\n", self.pos, end)
+            self.pos = end
+            if self.pos < len(self.buf) or not self._fill():
+                return self.buf[self.pos:self.pos + 1]
+
+    def _expect(self, char: str) -> None:
+        found = self._skip()
+        if found != char:
+            what = repr(found) if found else "the end of the file"
+            raise DocumentError(f"line {self.line}: {what} where {char!r} should be")
+        self.pos += 1
+
+    def _value(self) -> object:
+        """The JSON value at the reading position, read whole (more blocks read until it ends)."""
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+                if end < len(self.buf) or self.done:  # a number at the buffer's end may go on in the next block
+                    break
+            except json.JSONDecodeError as exc:
+                if self.done:
+                    cut = exc.pos >= len(self.buf) or "Unterminated" in exc.msg
+                    raise DocumentError(f"line {self.line}: " + ("cut short" if cut else exc.msg)) from None
+            self._fill()
+        self.line += self.buf.count("\n", self.pos, end)
+        self.pos = end
+        return value
+
+    def _array(self) -> Iterator[tuple[int, str]]:
+        """The items of an array opened just before the reading position, each a record."""
+        first = True
+        while self._skip() != "]":
+            if not first:
+                self._expect(",")
+                self._skip()
+            first = False
+            self._set_mark()
+            line = self.line
+            yield line, _compact(self._value())
+        self.pos += 1
+
+    def _object(self) -> Iterator[tuple[int, str]]:
+        """A top-level object: the records of its lists of objects where it is an envelope, else itself."""
+        line, obj, listed = self.line, {}, False
+        self.pos += 1
+        while self._skip() != "}":
+            if listed:  # the records read, the envelope's other keys are what is left
+                self._set_mark()
+            if obj or listed:
+                self._expect(",")
+                self._skip()
+            key = self._value()
+            if not isinstance(key, str):
+                raise DocumentError(f"line {self.line}: an object's key is no string")
+            self._expect(":")
+            self._skip()
+            if not _names_message([*obj, key]) and self._opens_objects():
+                self.envelope = listed = True
+                self.pos += 1
+                yield from self._array()
+            else:
+                obj[key] = self._value()
+        self.pos += 1
+        if not listed:
+            yield line, _compact(obj)
+
+    def _opens_objects(self) -> bool:
+        """Whether the value at the reading position is an array whose first item is an object."""
+        while (m := _ARRAY_OPENS.match(self.buf, self.pos)) is None and self.buf.startswith("[", self.pos):
+            if not self._fill():
+                return False
+        return m is not None and m.group(1) == "{"
+
+
+def _names_message(keys: Sequence[str]) -> bool:
+    """Whether an object's keys so far name a message: a log record's, whose lists are its data."""
+    return any(key.lower() in MESSAGE_NAMES for key in keys)
+
+
+def _compact(value: object) -> str:
+    """A JSON value on one line; a lone half of a UTF-16 pair its escape again (no UTF-8 text holds it)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+def opens_json_document(lines: Sequence[str]) -> bool:
+    """Whether a file's first lines open a JSON document to read as records: an array of objects, an object written
+    over many lines (its keys indented on the lines below), or an envelope on one line (``{"Records": [{...``)."""
+    lines = [line for line in lines if line.strip()]
+    opened = lines[0].strip() if lines else ""
+    if opened in ("[", "{"):
+        return len(lines) > 1 and (_PRETTY_KEY.match(lines[1]) is not None if opened == "{" else
+                                   lines[1].strip().startswith("{"))
+    if re.match(r"\[\s*\{", opened):
+        return True
+    if not opened.startswith("{"):
+        return False
+    reader = JsonRecords(io.StringIO(lines[0]))
+    try:
+        next(iter(reader), None)
+    except DocumentError:
+        pass
+    return reader.envelope
+

@@ -1,0 +1,137 @@
+"""JSON documents over many lines (kubectl -o json, CloudTrail, pretty arrays, jq . output) read as records."""
+import json
+
+import pytest
+
+from logad_utils import documents
+from logad_utils.cli import main
+from logad_utils.distributed import partition_chunks, plan_partitions
+from logad_utils.io import ReadReport, iter_log_chunks, read_logs
+
+EVENTS = [{"kind": "Event", "reason": "BackOff", "type": "Warning", "message": f"Back-off restarting container {i}",
+           "involvedObject": {"kind": "Pod", "name": f"web-{i}"}, "lastTimestamp": f"2024-03-11T09:14:{i:02d}Z"}
+          for i in range(12)]
+
+
+def _read(path, **kwargs):
+    frame = read_logs(path, warn=False, **kwargs)
+    return frame, frame.attrs["read_report"]["warnings"]
+
+
+def test_a_kubectl_list_is_read_as_its_items_each_at_the_line_it_starts_on(tmp_path):
+    # kubectl get events -o json: 12 events were read as 170 text lines of JSON syntax.
+    path = tmp_path / "events.json"
+    text = json.dumps({"apiVersion": "v1", "items": EVENTS, "kind": "List", "metadata": {"resourceVersion": ""}},
+                      indent=4) + "\n"
+    path.write_text(text)
+    frame, warnings = _read(path)
+    assert frame["content"].tolist() == [e["message"] for e in EVENTS]
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["involvedobject.name"].tolist() == [f"web-{i}" for i in range(12)]
+    lines = text.split("\n")
+    assert [lines[n - 1] for n in frame["line_no"]] == ["        {"] * 12
+    assert [json.loads(raw) for raw in frame["raw"]] == EVENTS and "\n" not in "".join(frame["raw"])
+    assert any("read as its records" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_cloudtrail_records_are_read_on_one_line_or_many(tmp_path, indent):
+    records = [{"eventTime": f"2024-03-11T09:14:{i:02d}Z", "eventName": "GetObject", "eventSource": "s3.amazonaws.com",
+                "errorCode": "AccessDenied" if i % 3 == 0 else None, "userIdentity": {"arn": f"arn:aws:iam::1:u{i}"}}
+               for i in range(9)]
+    path = tmp_path / "trail.json"
+    path.write_text(json.dumps({"Records": records}, indent=indent))
+    frame, _ = _read(path)
+    assert len(frame) == 9 and frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["eventname"].tolist() == ["GetObject"] * 9
+    assert (frame["line_no"] == 1).all() if indent is None else frame["line_no"].is_monotonic_increasing
+    assert [json.loads(raw) for raw in frame["raw"]] == records
+
+
+def test_a_pretty_array_and_pretty_objects_one_after_another_are_read_as_records(tmp_path):
+    array, stream = tmp_path / "array.json", tmp_path / "jq.json"
+    array.write_text(json.dumps(EVENTS, indent=2))
+    stream.write_text("".join(json.dumps(e, indent=2) + "\n" for e in EVENTS))  # jq . of JSON lines
+    for path in (array, stream):
+        frame, _ = _read(path, chunk_lines=5)
+        assert frame["content"].tolist() == [e["message"] for e in EVENTS], path
+        lines = path.read_text().split("\n")
+        assert all(lines[n - 1].strip().startswith("{") for n in frame["line_no"])
+        assert frame["line_no"].is_monotonic_increasing and frame["event_line_no"].equals(frame["line_no"])
+
+
+def test_records_without_a_message_key_are_their_keys_as_text(tmp_path):
+    path = tmp_path / "array.json"
+    path.write_text(json.dumps([{"id": i, "state": "down" if i % 2 else "up"} for i in range(6)], indent=2))
+    frame, _ = _read(path)
+    assert frame["content"].tolist()[:2] == ["id=0 state=up", "id=1 state=down"]
+
+
+def test_a_document_cut_short_keeps_its_records_and_reads_the_rest_as_text_lines(tmp_path):
+    path = tmp_path / "events.json"
+    text = json.dumps({"items": EVENTS}, indent=4)
+    cut = text[:text.index('"reason"', text.index("web-5"))]  # inside the seventh event
+    path.write_text(cut)
+    frame, warnings = _read(path)
+    records = frame.iloc[:6]
+    assert records["content"].tolist() == [e["message"] for e in EVENTS[:6]]
+    rest = frame.iloc[6:]
+    lines = cut.split("\n")
+    start = rest["line_no"].iloc[0]
+    assert lines[start - 1].strip() == "{" and rest["line_no"].tolist() == list(range(start, len(lines) + 1))
+    assert [r.strip() for r in rest["raw"]] == [line.strip() for line in lines[start - 1:]]
+    assert any("cut short" in w and f"from line {start} on" in w for w in warnings), warnings
+
+
+def test_invalid_json_at_the_start_reads_the_file_as_text_lines_with_a_warning(tmp_path):
+    path = tmp_path / "bad.json"
+    text = '{\n  "a": 1,\n  "b": nope\n}\n'
+    path.write_text(text)
+    frame, warnings = _read(path)
+    assert frame["raw"].tolist() == text.split("\n")[:-1] and frame["line_no"].tolist() == [1, 2, 3, 4]
+    assert any("no longer read as records" in w and "from line 1 on" in w for w in warnings), warnings
+
+
+def test_a_record_over_the_cap_is_read_as_text_and_numbers_split_over_blocks_stay_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(documents, "_BLOCK_CHARS", 7)
+    path = tmp_path / "a.json"
+    path.write_text('[\n {"n": 1234567890123, "message": "x"},\n {"n": 2, "message": "' + "y" * 60 + '"}\n]\n')
+    frame, _ = _read(path)
+    assert [json.loads(r)["n"] for r in frame["raw"]] == [1234567890123, 2] and frame["line_no"].tolist() == [2, 3]
+    monkeypatch.setattr(documents, "MAX_RECORD_CHARS", 40)
+    frame, warnings = _read(path)
+    assert frame["line_no"].tolist() == [2, 3, 4] and frame["raw"][2] == "]"
+    assert json.loads(frame["raw"][0])["n"] == 1234567890123
+    assert any("a record over 40 characters" in w for w in warnings), warnings
+
+
+def test_json_lines_and_text_logs_are_not_read_as_documents(tmp_path):
+    lines = tmp_path / "events.jsonl"
+    # A record's list of objects under its message key, or after one, is its data, not records.
+    lines.write_text("".join(json.dumps({"time": e["lastTimestamp"], "msg": [{"a": 1}]} if i % 2 == 0 else
+                                        {**e, "spans": [{"id": i}]}) + "\n" for i, e in enumerate(EVENTS)))
+    frame, warnings = _read(lines)
+    assert frame["line_no"].tolist() == list(range(1, 13)) and not any("JSON document" in w for w in warnings)
+    text = tmp_path / "app.log"
+    text.write_text("{\nnot json\n}\n")
+    assert _read(text)[0]["raw"].tolist() == ["{", "not json", "}"]
+
+
+def test_dask_reads_a_document_on_one_worker_as_the_streaming_reader_does(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps({"items": EVENTS * 40}, indent=4))
+    parts, report = plan_partitions([path], block_bytes=2_000)
+    assert len(parts) == 1 and parts[0].end is None
+    assert any("read on one worker" in w for w in report.warnings), report.warnings
+    got = [c for c in partition_chunks(parts[0], "message", 100, ReadReport())]
+    expected = list(iter_log_chunks(path, chunk_lines=100))
+    assert [c["line_no"].tolist() for c in got] == [c["line_no"].tolist() for c in expected]
+    assert [c["content"].tolist() for c in got] == [c["content"].tolist() for c in expected]
+
+
+def test_formats_detect_says_it_found_a_document(tmp_path, capsys):
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(EVENTS, indent=2))
+    assert main(["formats", "--detect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "document      one JSON document" in out and "12 records sampled" in out
