@@ -109,9 +109,13 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _WDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d++)?"
 _YEAR = r"(?:19|20)\d{2}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
+# The zone names tzdata still writes (elsewhere it writes the offset, +03): any capital word would take the word after
+# an offset (a status, a method: "... +0000 FAIL", "+0000 GET /x"), which names the event.
+_ZONE_NAME = (r"(?:UTC|GMT|[CEW]ES?T|[ACEHMP][SD]T|AK[SD]T|N[SD]T|NZ[SD]T|A[CEW][SD]T|[CEW]AT|SAST|MSK|BST|IST|IDT"
+              r"|PKT|JST|KST|HKT|PHT|WIB|WITA?|ChST)")
 # A zone: an offset may be followed by the zone's name, and Go's time.Time prints its monotonic clock reading after
 # that (2024-01-30 08:05:27.33 +0000 UTC m=+0.012): all of it is the one time, not a name and a key=value to keep.
-_TZ = (r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}(?:\s(?!" + LEVELS_RE + r"(?!\w))[A-Z]{3,5}(?!\w)(?:\sm=[+-]\d++\.\d++)?)?"
+_TZ = (r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}(?:\s" + _ZONE_NAME + r"(?!\w)(?:\sm=[+-]\d++\.\d++)?)?"
        r"|UTC|GMT)(?!\w))?")
 _H4 = r"[0-9A-Fa-f]{1,4}+"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"

@@ -158,6 +158,11 @@ def test_a_zone_name_and_gos_monotonic_clock_after_an_offset_are_part_of_the_tim
     assert M.mask("reconciledAt: 2024-03-21 09:10:06 -0700 MST, expiry: 3m0s").startswith("reconciledAt: <DATETIME>,")
     # A level after the offset is the next field, not a zone.
     assert M.mask("2024-03-21 09:10:06 +0000 ERROR failed") == "<DATETIME> ERROR failed"
+    # Nor is a status or a method: only the names tzdata writes are zones.
+    assert M.mask("backup 2024-03-21 09:10:06 +0000 FAIL, sent 2024-03-21 09:10:06 +0200 GET /x") == (
+        "backup <DATETIME> FAIL, sent <DATETIME> GET /x")
+    assert M.mask("at 2024-03-21 09:10:06 +1100 AEDT, 2024-03-21 09:10:06 +0100 CET m=+0.5") == (
+        "at <DATETIME>, <DATETIME>")
 
 
 def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
