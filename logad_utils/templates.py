@@ -88,7 +88,10 @@ _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time. Backquotes quote names too (Go's and
 # MySQL's errors, Odoo's "Job `Mail: Fetchmail Service` done."); GNU's `word' closes with no backquote: no span.
-_QUOTED = re.compile(r"""(?<![\w\\])(?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'|`(?:[^`\\\n]|\\.)*+`)(?!\w)""")
+# Without backquoted_phrases a backquote opens no span either: one would hide the quotes inside it (`echo 'a b'`).
+_QUOTES = r""""(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'"""
+_QUOTED = re.compile(rf"""(?<![\w\\])(?:{_QUOTES})(?!\w)""")
+_QUOTED_OR_BACKQUOTED = re.compile(rf"""(?<![\w\\])(?:{_QUOTES}|`(?:[^`\\\n]|\\.)*+`)(?!\w)""")
 # Fields whose value is the message, each value an event of its own (msg="Starting server"), and fields whose value
 # is an error's message (zap's and klog's err="...", logrus' error="..."): each error text names its own event.
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
@@ -960,7 +963,8 @@ class LogTemplateMiner:
         """
         if self.quoted_phrases and ("'" in text or '"' in text or "`" in text):
             opens = len(text) - len(text.lstrip())  # where the message's first word starts
-            text = _QUOTED.sub(lambda m: self._glued(m, text, opens), text)
+            spans = _QUOTED_OR_BACKQUOTED if self.backquoted_phrases else _QUOTED
+            text = spans.sub(lambda m: self._glued(m, text, opens), text)
         if self.bracket_lists and ", " in text:
             text = _BRACKETED.sub(_glued_list, text)
         tokens = text.split()
@@ -996,7 +1000,7 @@ class LogTemplateMiner:
         """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``);
         ``opens``: where the text's first word starts."""
         phrase, start = quoted.group(), quoted.start()
-        if (not _SPACE.search(phrase) or start <= opens or (phrase[0] == "`" and not self.backquoted_phrases)
+        if (not _SPACE.search(phrase) or start <= opens
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
                 or phrase[1:].startswith("<NUM> ")
                 or (self.nested_messages and _NESTED_MESSAGE.match(phrase, 1))

@@ -964,6 +964,8 @@ def test_a_backquoted_name_is_one_value():
     old = {**miner.to_dict(), "version": 6}
     del old["params"]["backquoted_phrases"]
     assert LogTemplateMiner.from_dict(old)._tokenize(messages[1])[1:3] == ["`Mail:", "Email"]
+    # Quotes inside backquotes it reads as it read them: a backquote opens no span that would hide them.
+    assert len(LogTemplateMiner.from_dict(old)._tokenize("ran `echo 'a b c'` now")) == 4
 
 
 def test_a_set_of_flags_is_one_value():
