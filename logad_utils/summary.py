@@ -23,11 +23,11 @@ SUMMARY = "summary.json"
 
 
 def inputs(frame: pd.DataFrame) -> list[dict]:
-    """The files of a read ``frame``, in reading order, each with its line count: ``[{"path", "lines"}, ...]``."""
-    if not len(frame):
-        return []
-    counts = frame["source"].astype(str).value_counts(sort=False)
-    return [{"path": path, "lines": int(n)} for path, n in counts.items()]
+    """The files read into ``frame``, in reading order, each with its line count: ``[{"path", "lines"}, ...]``; an
+    empty file too (0 lines: a job that checks every input was read sees it), from the frame's read report."""
+    counts = frame["source"].astype(str).value_counts(sort=False) if len(frame) else pd.Series(dtype=int)
+    files = dict.fromkeys([*frame.attrs.get("read_report", {}).get("files", []), *counts.index])
+    return [{"path": path, "lines": int(counts.get(path, 0))} for path in files]
 
 
 def read_fields(reports: Sequence[dict]) -> dict:

@@ -598,3 +598,13 @@ def test_fail_on_makes_the_exit_code_say_what_the_run_found(tmp_path, capsys):
     with pytest.raises(SystemExit) as usage:
         main(["analyze", str(target), "--out", str(tmp_path / "a"), "--fail-on", "new"])  # compare's, not analyze's
     assert usage.value.code == 2
+
+
+def test_the_summary_lists_an_empty_input_with_no_lines(tmp_path):
+    # An empty file among the inputs was missing from summary.json's inputs: a job checking every input saw no trace.
+    _, target = _two_days(tmp_path)
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    assert main(["analyze", str(target), str(empty), "--method", "tfidf", "--out", str(tmp_path / "a")]) == 0
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["inputs"] == [{"path": str(target), "lines": 150}, {"path": str(empty), "lines": 0}]
