@@ -601,3 +601,12 @@ def test_an_iso_8601_duration_is_a_duration():
     assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
         "older than <DURATION>", "duration=<DURATION>, overhead", "ago (<DURATION>), skipping", "every <DURATION>"]
     assert masker.mask_many(["PT left", "P1 x", "PT1H2 y"]) == ["PT left", "P1 x", "PT1H2 y"]  # no unit: no duration
+
+
+def test_a_dash_before_an_address_is_no_sign():
+    # IPsec writes its peers as 10.0.0.1[500]-10.0.0.2[500]: the "-" was read as a sign, the second address as one
+    # negative dotted number (<IP>[<NUM>]<NUM>[<NUM>]), and the dash left the template.
+    masker = Masker()
+    texts = ["SA established 10.0.0.1[500]-203.0.113.5[4500] spi", "x (v1.2.3)-10.0.0.2 up", "t=-1.5 off -3 y"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "SA established <IP>[<NUM>]-<IP>[<NUM>] spi", "x (<NUM>)-<IP> up", "t=<NUM> off <NUM> y"]
