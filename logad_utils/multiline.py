@@ -566,7 +566,10 @@ def event_text(message: str, lines: Sequence[str]) -> str:
         (named[0][1], named[0][0]) if named else (None, len(lines))
     # Lines that are neither frames nor exceptions (joined for lack of a header) are part of the message.
     heads = [s[:_HEAD_CHARS] for s in lines]
-    go_calls = {i for i in range(1, len(heads)) if _go_call(heads[i - 1], heads[i])}
+    # A call over its source line is a frame too where no arguments follow it: zap's stacktrace key writes the
+    # logging call's stack so ("pkg.(*T).F" over "\tpkg/file.go:42"), no part of the message.
+    go_calls = {i for i in range(len(heads)) if i and _go_call(heads[i - 1], heads[i])
+                or i + 1 < len(heads) and _GO_SOURCE.match(heads[i + 1])}
     exceptions = set(closing) | {i for i, _ in named}
     plain = [s for i, s in enumerate(heads) if not s[:1].isspace() and not _FRAME.match(s)
              and i not in exceptions and i not in go_calls]

@@ -485,6 +485,20 @@ def test_a_trace_under_a_key_of_its_own_is_part_of_the_event_text(tmp_path):
     assert frame["template"].iloc[3] != frame["template"].iloc[2]
 
 
+def test_zaps_stacktrace_of_the_logging_call_adds_nothing_to_the_event(tmp_path):
+    # zap writes the logging call's stack under "stacktrace" at error level: the same message with and without it
+    # is one event, and its function names are no words of the template.
+    import json
+
+    stack = ("github.com/acme/store/es.(*Client).Flush.func2\n\tgithub.com/acme/store/es/client.go:142\n"
+             "github.com/olivere/elastic.(*bulkWorker).commit\n\tgithub.com/olivere/elastic/bulk.go:588")
+    lines = [json.dumps({"level": "error", "ts": 1708434300.5 + i, "msg": "could not process bulk request",
+                         "count": i, **({"stacktrace": stack} if i % 2 else {})}) for i in range(8)]
+    frame = parse_logs(_write(tmp_path, lines), warn=False)
+    assert frame["event"].iloc[1] == "could not process bulk request"
+    assert frame["template"].nunique() == 1
+
+
 def test_a_message_without_the_header_above_a_traceback_starts_its_event(tmp_path):
     # A web app's own stderr among its server's lines: the message Python logs with a traceback, then the trace.
     lines = [f"[2026-12-01 10:11:{i:02d} +0000] [7] [DEBUG] {i} workers" for i in range(6)]
