@@ -184,7 +184,9 @@ _CLUMP_MIN_BUCKETS = 3  # occupied buckets from which a rare template's clump si
 _PREFILTER_Z = 3.0  # windows closer than this many standard deviations cannot reach alpha / tests
 _GAP_LEVELS = [0.1, 0.5, 0.9]  # steady gaps: the 10th and 90th percentiles within a factor 2 of the median
 _SILENCE_GAP_LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9]  # ... and for silences the quartiles within a factor 4/3
-_BLOCK_CELLS = 2_000_000  # buckets × templates modelled at once
+# Buckets × templates modelled at once: a dozen float arrays of this size live per block (2,000,000 held 280 MB
+# at once on months of minutes, the peak of `analyze`); each template is modelled alone: any size, the same alerts.
+_BLOCK_CELLS = 500_000
 
 
 @dataclass

@@ -944,3 +944,19 @@ def test_short_busy_files_beside_a_long_sparse_one_are_expected_where_they_run()
     alerts = find_trends(frame).alerts
     during = (alerts["start"] >= T0 + pd.Timedelta(days=498)) & (alerts["start"] < T0 + pd.Timedelta(days=500))
     assert alerts[during].empty
+
+
+@pytest.mark.parametrize("cells", [1, 50, 2_000_000])
+def test_the_block_size_changes_no_alert(monkeypatch, cells):
+    # Templates are modelled a block at a time to bound memory (a block of 2,000,000 cells held 280 MB): each is
+    # modelled alone, so one template a block or all at once must give the same alerts and baselines.
+    from logad_utils import timeseries
+
+    log = make_log(edit=retry_storm(5 * DAY + 15 * 3600))
+    default = find_trends(log)
+    monkeypatch.setattr(timeseries, "_BLOCK_CELLS", cells)
+    trends = find_trends(log)
+    pd.testing.assert_frame_equal(trends.alerts, default.alerts)
+    assert trends.expected.keys() == default.expected.keys()
+    for key, values in default.expected.items():
+        np.testing.assert_array_equal(trends.expected[key], values)
