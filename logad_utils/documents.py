@@ -97,6 +97,8 @@ class JsonRecords:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
                 if end < len(self.buf) or self.done:  # a number at the buffer's end may go on in the next block
                     break
+            except RecursionError:  # nested deeper than Python's decoder recurses: no record to read
+                raise DocumentError(f"line {self.line}: a value nested too deep to read") from None
             except json.JSONDecodeError as exc:
                 if self.done:
                     cut = exc.pos >= len(self.buf) or "Unterminated" in exc.msg

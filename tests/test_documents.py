@@ -135,3 +135,12 @@ def test_formats_detect_says_it_found_a_document(tmp_path, capsys):
     assert main(["formats", "--detect", str(path)]) == 0
     out = capsys.readouterr().out
     assert "document      one JSON document" in out and "12 records sampled" in out
+
+
+def test_a_record_nested_deeper_than_the_decoder_recurses_is_read_as_text_lines(tmp_path):
+    # '{"a": [[[...]]]}' 100,000 deep in a pretty array raised RecursionError out of read_logs.
+    path = tmp_path / "deep.json"
+    path.write_text('[\n' + '{"msg": "ok"},\n' * 9 + '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n]\n")
+    frame, warnings = _read(path)
+    assert frame["line_no"].tolist() == [*range(2, 11), 11, 12] and frame["content"].iloc[0] == "ok"
+    assert any("nested too deep" in w for w in warnings), warnings
