@@ -109,16 +109,19 @@ class JsonRecords:
         return value
 
     def _array(self) -> Iterator[tuple[int, str]]:
-        """The items of an array opened just before the reading position, each a record."""
+        """The items of an array opened just before the reading position, each a record. The mark stays where it
+        was (the array's or its envelope's start) until a record is read, then moves past each record read."""
         first = True
         while self._skip() != "]":
             if not first:
                 self._expect(",")
                 self._skip()
+                self._set_mark()
             first = False
-            self._set_mark()
             line = self.line
             yield line, _compact(self._value())
+            self._skip()  # what follows a record is text not read yet, should it be no comma
+            self._set_mark()
         self.pos += 1
 
     def _object(self) -> Iterator[tuple[int, str]]:

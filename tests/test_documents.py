@@ -144,3 +144,16 @@ def test_a_record_nested_deeper_than_the_decoder_recurses_is_read_as_text_lines(
     frame, warnings = _read(path)
     assert frame["line_no"].tolist() == [*range(2, 11), 11, 12] and frame["content"].iloc[0] == "ok"
     assert any("nested too deep" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("text, rows", [
+    ('[\n{"msg": "a"}\nGARBAGE\n]\n', [(2, '{"msg":"a"}'), (3, "GARBAGE"), (4, "]")]),  # the record was read twice
+    ("[\n{ not json\n}\n", [(1, "["), (2, "{ not json"), (3, "}")]),  # line 1 was lost
+    ('{\n  "kind": "List",\n  "items": [{"msg": bad}]}\n',  # lines 1 and 2 were lost
+     [(1, "{"), (2, '  "kind": "List",'), (3, '  "items": [{"msg": bad}]}')]),
+])
+def test_text_after_damage_holds_every_line_once(tmp_path, text, rows):
+    path = tmp_path / "damaged.json"
+    path.write_text(text)
+    frame, _ = _read(path)
+    assert list(zip(frame["line_no"], frame["raw"])) == rows
