@@ -32,8 +32,8 @@ class DocumentError(ValueError):
 
 class JsonRecords:
     """The records of the JSON documents in a text stream, read block by block: the items of a top-level array,
-    the items of an envelope's lists of objects (a top-level object with no message key before the list, nor as
-    its key: its other keys describe the list and are no records), and any other top-level value whole."""
+    the items of an envelope's lists of objects (a top-level object with no message key: its other keys describe
+    the list and are no records), and any other top-level value whole."""
 
     def __init__(self, text: IO[str], first_line: int = 1) -> None:
         self.text = text
@@ -41,6 +41,8 @@ class JsonRecords:
         self.mark, self.mark_line = 0, first_line  # the start of what is not yet read as records
         self.decoder = json.JSONDecoder()
         self.envelope = False  # whether records came out of an object's list
+        # The records of the lists of the object being read, held until it shows it is an envelope; None: not held.
+        self.held: list[tuple[int, object]] | None = None
         self.done = False  # the stream's end reached
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
@@ -116,38 +118,69 @@ class JsonRecords:
             if not first:
                 self._expect(",")
                 self._skip()
-                self._set_mark()
+                if self.held is None:
+                    self._set_mark()
             first = False
             line = self.line
-            yield line, _compact(self._value())
-            self._skip()  # what follows a record is text not read yet, should it be no comma
-            self._set_mark()
+            value = self._value()
+            if self.held is None:
+                yield line, _compact(value)
+                self._skip()  # what follows a record is text not read yet, should it be no comma
+                self._set_mark()
+                continue
+            self.held.append((line, value))
+            if self.pos - self.mark > _BLOCK_CHARS:  # no log record holds a list this long: an envelope's
+                yield from self._release()
         self.pos += 1
 
     def _object(self) -> Iterator[tuple[int, str]]:
-        """A top-level object: the records of its lists of objects where it is an envelope, else itself."""
-        line, obj, listed = self.line, {}, False
+        """A top-level object: the records of its lists of objects where it is an envelope (no message key), else
+        itself. A list's records are held until the object ends (or they outgrow a block): a log record whose list
+        of objects comes before its message ('{"tags": [{...}], "msg": ...}') is one record."""
+        line, obj, self.held = self.line, {}, []
         self.pos += 1
-        while self._skip() != "}":
-            if listed:  # the records read, the envelope's other keys are what is left
-                self._set_mark()
-            if obj or listed:
-                self._expect(",")
-                self._skip()
-            key = self._value()
-            if not isinstance(key, str):
-                raise DocumentError(f"line {self.line}: an object's key is no string")
-            self._expect(":")
-            self._skip()
-            if not _names_message([*obj, key]) and self._opens_objects():
-                self.envelope = listed = True
-                self.pos += 1
-                yield from self._array()
-            else:
-                obj[key] = self._value()
+        try:
+            while self._skip() != "}":
+                yield from self._member(obj)
+        except DocumentError:
+            if self.held and not _names_message(obj):  # an envelope cut short: the records before the damage
+                yield from self._release()
+            raise
         self.pos += 1
-        if not listed:
+        if self.held and not _names_message(obj):
+            yield from self._release()
+        elif self.held is not None:
+            self.held = None
             yield line, _compact(obj)
+
+    def _member(self, obj: dict) -> Iterator[tuple[int, str]]:
+        """Read a top-level object's next key and value into ``obj``, or the records of its list of objects."""
+        if self.held is None:  # the records read, the envelope's other keys are what is left
+            self._set_mark()
+        if obj or self.held is None:
+            self._expect(",")
+            self._skip()
+        key = self._value()
+        if not isinstance(key, str):
+            raise DocumentError(f"line {self.line}: an object's key is no string")
+        self._expect(":")
+        self._skip()
+        if not _names_message([*obj, key]) and self._opens_objects():
+            self.pos += 1
+            start = len(self.held or ())
+            yield from self._array()
+            if self.held is not None:
+                obj[key] = [value for _, value in self.held[start:]]
+        else:
+            obj[key] = self._value()
+
+    def _release(self) -> Iterator[tuple[int, str]]:
+        """The records held: their object is an envelope; the mark moves past them."""
+        held, self.held, self.envelope = self.held or [], None, True
+        for line, value in held:
+            yield line, _compact(value)
+        self._skip()
+        self._set_mark()
 
     def _opens_objects(self) -> bool:
         """Whether the value at the reading position is an array whose first item is an object."""

@@ -1,4 +1,5 @@
 """JSON documents over many lines (kubectl -o json, CloudTrail, pretty arrays, jq . output) read as records."""
+import io
 import json
 
 import pytest
@@ -157,3 +158,25 @@ def test_text_after_damage_holds_every_line_once(tmp_path, text, rows):
     path.write_text(text)
     frame, _ = _read(path)
     assert list(zip(frame["line_no"], frame["raw"])) == rows
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_record_whose_list_of_objects_comes_before_its_message_is_one_record(tmp_path, indent):
+    # JSON lines (or jq . of them) like '{"tags": [{"k": "a"}], "msg": ...}' were read as an envelope: each row
+    # was {"k": "a"}, every message lost.
+    records = [{"tags": [{"k": "a"}], "time": f"2024-03-11T09:14:0{i}Z", "msg": f"request {i} done"} for i in range(5)]
+    path = tmp_path / "app.log"
+    path.write_text("".join(json.dumps(r, indent=indent) + "\n" for r in records))
+    frame, _ = _read(path)
+    assert frame["content"].tolist() == [r["msg"] for r in records]
+    assert [json.loads(raw) for raw in frame["raw"]] == records
+
+
+def test_an_envelope_longer_than_a_block_is_read_without_holding_its_list(monkeypatch):
+    # Records held to tell an envelope from a record are let go after a block: memory holds no whole document.
+    monkeypatch.setattr(documents, "_BLOCK_CHARS", 256)
+    text = io.StringIO(json.dumps({"kind": "List", "items": EVENTS * 50}, indent=2))
+    reader = iter(documents.JsonRecords(text))
+    assert json.loads(next(reader)[1]) == EVENTS[0]
+    assert text.tell() < len(text.getvalue()) // 10
+    assert len(list(reader)) == len(EVENTS) * 50 - 1
