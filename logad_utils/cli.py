@@ -19,9 +19,10 @@ import pandas as pd
 from .atomic import FolderBusy, FolderWait, OutputError, write_table
 from .distributed import SUCCESS, ClusterError
 from .embeddings import BertEmbedder, ModelNotAvailable
-from .formats import PADDED, FormatError, is_inferred, same_layout
+from .formats import FormatError
 from .io import LogInputError, time_zone
 from .malloc import release_free_memory
+from .summary import COMPARED_SIDES, TRAIN_SIDES, layout_mismatch
 
 __all__ = ["main", "run", "build_parser", "EXIT_OK", "EXIT_ERROR", "EXIT_PARTIAL", "EXIT_FOUND", "EXIT_BUSY"]
 
@@ -319,28 +320,6 @@ def _shown(text: object) -> str:
     return str(text).translate(_CONTROLS)
 
 
-TRAIN_SIDES = ("the known-good logs", "the input")
-
-
-def _format_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SIDES) -> str | None:
-    """A warning when two sets of logs (their read reports, named by ``sides``: known-good logs and the input,
-    or compare's baseline and target) were read with no format in common."""
-    fitted, scored = (set(report.get("formats", {}).values()) for report in (train, data))
-    # A format read after its padding is the same layout: a log with no padded line reads as the plain one.
-    layouts = [{name.removesuffix(PADDED) for name in names} for names in (fitted, scored)]
-    if fitted and scored and not layouts[0] & layouts[1]:
-        return (f"{sides[0]} were read as {', '.join(sorted(fitted))} and {sides[1]} as "
-                f"{', '.join(sorted(scored))}: their messages may not compare")
-    # Every inferred layout is named "inferred": where no preset is in common, their format strings tell them apart.
-    if not all(map(is_inferred, layouts[0] & layouts[1])):
-        return None
-    inferred = [sorted(set(report.get("layouts", {}).values())) for report in (train, data)]
-    if all(inferred) and not any(same_layout(a, b) for a in inferred[0] for b in inferred[1]):
-        return (f"{sides[0]} were read as the inferred layout {' or '.join(inferred[0])} and {sides[1]} as "
-                f"{' or '.join(inferred[1])}: their messages may not compare")
-    return None
-
-
 def _finish(*reports: dict | None, sides: tuple[str, str] = TRAIN_SIDES) -> int:
     """Print the warnings of read reports (``ReadReport.as_dict``; with --train the known-good logs' first, the
     input's last; ``sides`` names the two); EXIT_PARTIAL when an input was skipped or cut short."""
@@ -348,7 +327,7 @@ def _finish(*reports: dict | None, sides: tuple[str, str] = TRAIN_SIDES) -> int:
     for report in reports:
         for message in report.get("warnings", []):
             print(f"warning: {_shown(message)}", file=sys.stderr)
-    if len(reports) > 1 and (mismatch := _format_mismatch(reports[0], reports[-1], sides)):
+    if len(reports) > 1 and (mismatch := layout_mismatch(reports[0], reports[-1], sides)):
         print(f"warning: {_shown(mismatch)}", file=sys.stderr)
     if reports and reports[-1].get("zoned_files"):  # the times written no longer show the zones they carried
         print(f"times {time_zone(reports[-1])}")
@@ -646,7 +625,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if split:  # one read of the logs, both sides
         code = _finish(_frame_report(baseline))
     else:
-        code = _finish(_frame_report(baseline), _frame_report(target), sides=("the baseline logs", "the target logs"))
+        code = _finish(_frame_report(baseline), _frame_report(target), sides=COMPARED_SIDES)
     found = {status: comparison.count(status) for status in ("new", "gone", "up", "down")}
     return _fail_on({**found, "changes": sum(found.values())}, args.fail_on, code)
 

@@ -58,7 +58,7 @@ from .io import LogInputError, read_logs, timestamps_ns
 from .streaming import event_starts
 from .atomic import file_set, write_table, write_text, writing_in
 from .report import _cards, _page
-from .summary import inputs, number, read_fields, write_summary
+from .summary import COMPARED_SIDES, inputs, number, read_fields, write_summary
 from .templates import LogTemplateMiner, mine_templates
 
 __all__ = ["Comparison", "COMPARE_COLUMNS", "STATUSES", "read_sides", "split_at", "compare_frames",
@@ -512,7 +512,7 @@ def summary_fields(comparison: Comparison) -> dict:
              zip(("baseline", "target"), comparison.inputs, (comparison.baseline_events, comparison.target_events))}
     return {**sides, "templates": len(comparison.table),
             "statuses": {status: comparison.count(status) for status in STATUSES},
-            "symmetric_kl": number(comparison.divergence), **read_fields(comparison.reports)}
+            "symmetric_kl": number(comparison.divergence), **read_fields(comparison.reports, COMPARED_SIDES)}
 
 
 def write_comparison(comparison: Comparison, out_dir: str | os.PathLike,

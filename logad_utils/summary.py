@@ -16,8 +16,10 @@ import pandas as pd
 
 from . import __version__
 from .atomic import write_text
+from .formats import PADDED, is_inferred, same_layout
 
-__all__ = ["SUMMARY", "inputs", "read_fields", "number", "write_summary"]
+__all__ = ["SUMMARY", "TRAIN_SIDES", "COMPARED_SIDES", "inputs", "layout_mismatch", "read_fields", "number",
+           "write_summary"]
 
 SUMMARY = "summary.json"
 
@@ -30,10 +32,36 @@ def inputs(frame: pd.DataFrame) -> list[dict]:
     return [{"path": path, "lines": int(counts.get(path, 0))} for path in files]
 
 
-def read_fields(reports: Sequence[dict]) -> dict:
-    """What reading said (read reports, ``io.ReadReport.as_dict``): its warnings, the inputs skipped or cut short and
-    whether the run is partial for it (exit code 3)."""
+# How a layout mismatch names the two sets of logs: fitted and scored, or compared.
+TRAIN_SIDES = ("the known-good logs", "the input")
+COMPARED_SIDES = ("the baseline logs", "the target logs")
+
+
+def layout_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SIDES) -> str | None:
+    """A warning when two sets of logs (their read reports, named by ``sides``: known-good logs and the input,
+    or compare's baseline and target) were read with no format in common."""
+    fitted, scored = (set(report.get("formats", {}).values()) for report in (train, data))
+    # A format read after its padding is the same layout: a log with no padded line reads as the plain one.
+    layouts = [{name.removesuffix(PADDED) for name in names} for names in (fitted, scored)]
+    if fitted and scored and not layouts[0] & layouts[1]:
+        return (f"{sides[0]} were read as {', '.join(sorted(fitted))} and {sides[1]} as "
+                f"{', '.join(sorted(scored))}: their messages may not compare")
+    # Every inferred layout is named "inferred": where no preset is in common, their format strings tell them apart.
+    if not all(map(is_inferred, layouts[0] & layouts[1])):
+        return None
+    inferred = [sorted(set(report.get("layouts", {}).values())) for report in (train, data)]
+    if all(inferred) and not any(same_layout(a, b) for a in inferred[0] for b in inferred[1]):
+        return (f"{sides[0]} were read as the inferred layout {' or '.join(inferred[0])} and {sides[1]} as "
+                f"{' or '.join(inferred[1])}: their messages may not compare")
+    return None
+
+
+def read_fields(reports: Sequence[dict], sides: tuple[str, str] = TRAIN_SIDES) -> dict:
+    """What reading said (read reports, ``io.ReadReport.as_dict``; two: named by ``sides``): its warnings (with
+    :func:`layout_mismatch`'s), the inputs skipped or cut short and whether the run is partial for it (exit code 3)."""
     warnings = [w for r in reports for w in r.get("warnings", [])]
+    if len(reports) > 1 and (mismatch := layout_mismatch(reports[0], reports[-1], sides)):
+        warnings.append(mismatch)
     skipped = [s for r in reports for s in r.get("skipped_files", [])]
     return {"warnings": warnings, "skipped_inputs": skipped, "partial": bool(skipped)}
 

@@ -608,3 +608,15 @@ def test_the_summary_lists_an_empty_input_with_no_lines(tmp_path):
     assert main(["analyze", str(target), str(empty), "--method", "tfidf", "--out", str(tmp_path / "a")]) == 0
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert summary["inputs"] == [{"path": str(target), "lines": 150}, {"path": str(empty), "lines": 0}]
+
+
+def test_compare_json_carries_the_warning_that_the_sides_do_not_compare(tmp_path, capsys):
+    # The warning that two sides were read as different layouts went to stderr only, not into compare.json.
+    base, _ = _two_days(tmp_path)
+    other = tmp_path / "other.log"
+    other.write_text("".join(f"[{i:06d}] <ERR> (svc{i % 3}) request {i} failed: timeout\n" for i in range(120)))
+    assert main(["compare", str(base), str(other), "--out", str(tmp_path / "c")]) == 0
+    warning = next(line for line in capsys.readouterr().err.splitlines() if "may not compare" in line)
+    summary = json.loads((tmp_path / "c" / "compare.json").read_text())
+    assert warning.removeprefix("warning: ") in summary["warnings"]
+    assert summary["warnings"][-1].startswith("the baseline logs were read as ")
