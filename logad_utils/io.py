@@ -1387,12 +1387,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         if not head:
             report.warnings.append(f"{source}: empty file")
             continue
-        records = json_document(_first_lines(head), fixed)
         numbers: deque[np.ndarray] = deque()  # the line each record of a batch starts on
-        if records:  # read again, record by record (read as text from where it is no JSON)
-            batches.close()
-            batches = _document_batches(path, chunk_lines, numbers, report.note, report.skipped_files.append, sizes)
-            head = _take_lines(batches, _DETECT_SPAN)
+        batches, head, records = _as_records(path, batches, head, fixed, chunk_lines, numbers, report.note,
+                                             report.skipped_files.append, sizes)
         sample = detection_sample([s for batch in head for s in batch])
         with _uncounted():
             file_fmt = fixed or detect_format(sample)
@@ -1457,14 +1454,24 @@ def read_detection_sample(path: Path, fmt: LogFormat | None = None) -> tuple[lis
     # A file damaged further on (a truncated .gz) is detected on what reads; reading it reports the damage.
     batches = _iter_line_batches(path, _DETECT_SPAN, on_error=lambda message: None)
     head = _take_lines(batches, _DETECT_SPAN)
+    batches, head, document = _as_records(path, batches, head, fmt, _DETECT_SPAN, deque(), lambda message: None)
     batches.close()
-    document = json_document(_first_lines(head), fmt)
-    if document:
-        records = _document_batches(path, _DETECT_SPAN, deque(), lambda message: None)
-        head = _take_lines(records, _DETECT_SPAN)
-        records.close()
     lines = [s for batch in head for s in batch]
     return detection_sample(lines), min(len(lines), _DETECT_SPAN), document
+
+
+def _as_records(path: Path, batches: Iterator[list[str]], head: list[list[str]], fmt: LogFormat | None, batch: int,
+                numbers: deque[np.ndarray], on_note: Callable[[str], None],
+                on_error: Callable[[str], None] | None = None, sizes: dict[str, int] | None = None
+                ) -> tuple[Iterator[list[str]], list[list[str]], bool]:
+    """A file's line ``batches`` and their ``head`` (its first batches) as they are, or, where the file is a JSON
+    document (:func:`json_document`; ``fmt``: the format given), read again as :func:`_document_batches` (the
+    other arguments its own); and whether it is one."""
+    if not json_document(_first_lines(head), fmt):
+        return batches, head, False
+    batches.close()
+    records = _document_batches(path, batch, numbers, on_note, on_error, sizes)
+    return records, _take_lines(records, _DETECT_SPAN), True
 
 
 def _first_lines(batches: list[list[str]]) -> list[str]:
