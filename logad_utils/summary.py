@@ -27,7 +27,8 @@ SUMMARY = "summary.json"
 def inputs(frame: pd.DataFrame) -> list[dict]:
     """The files read into ``frame``, in reading order, each with its line count: ``[{"path", "lines"}, ...]``; an
     empty file too (0 lines: a job that checks every input was read sees it), from the frame's read report."""
-    counts = frame["source"].astype(str).value_counts(sort=False) if len(frame) else pd.Series(dtype=int)
+    counts = frame["source"].value_counts(sort=False) if len(frame) else pd.Series(dtype=int)
+    counts.index = counts.index.astype(str)  # counted as they are: a category per file, not a string per line
     files = dict.fromkeys([*frame.attrs.get("read_report", {}).get("files", []), *counts.index])
     return [{"path": path, "lines": int(counts.get(path, 0))} for path in files]
 
