@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .blas import one_blas_thread
 from .features import frame_documents, unique_documents
 from .formats import REGEX_ERRORS
 from .projector import _bucket_top, _choose_points
@@ -59,7 +60,7 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
     if k < 1:
         return np.zeros((u, 2))
     # identical rows have no variance: the explained-variance ratio divides 0 by 0, the positions are simply 0
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), one_blas_thread():
         if sparse.issparse(vectors) and 1 < k < d:
             reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(vectors)
         else:
@@ -71,8 +72,9 @@ def layout_points(vectors, method: str = "pca", seed: int = 0) -> np.ndarray:
     if method == "tsne" and reduced.shape[1] >= 2 and len(np.unique(reduced.round(9), axis=0)) > 3:
         from sklearn.manifold import TSNE
 
-        reduced = TSNE(n_components=2, init="pca", random_state=seed,
-                       perplexity=float(min(30, (u - 1) / 3))).fit_transform(reduced)
+        with one_blas_thread():
+            reduced = TSNE(n_components=2, init="pca", random_state=seed,
+                           perplexity=float(min(30, (u - 1) / 3))).fit_transform(reduced)
     out = np.zeros((u, 2))
     out[:, : min(2, reduced.shape[1])] = reduced[:, :2]
     # A spread of rounding noise (1e-16 of the values) is no spread: the map's histograms cannot cut it into bins.

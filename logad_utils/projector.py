@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import file_set, write_bytes, write_text, write_with
+from .blas import one_blas_thread
 from .spreadsheet import escape_cell
 
 __all__ = ["ProjectorExport", "export_projector", "export_lines", "metadata_frame", "tensorboard_command",
@@ -370,7 +371,8 @@ def _dense_points(matrix, rows: np.ndarray, seed: int) -> tuple[np.ndarray, str 
     k = max(1, min(SVD_COMPONENTS, d - 1, n - 1))
     if n < 2:
         return subset.toarray().astype(np.float32), None
-    reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(subset)
+    with one_blas_thread():
+        reduced = TruncatedSVD(n_components=k, random_state=seed).fit_transform(subset)
     note = f"sparse ({n}, {d}) reduced by TruncatedSVD(n_components={k}, random_state={seed})"
     return reduced.astype(np.float32), note
 

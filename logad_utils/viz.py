@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_with
+from .blas import one_blas_thread
 from .evaluate import check_truth_length
 from .terms import shorten
 from .timeseries import ALL_LINES
@@ -268,7 +269,8 @@ def plot_pca(vectors: np.ndarray, colors: Sequence, dims: int = 2, ax: plt.Axes 
     if len(rows) <= dims:
         raise ValueError(f"need more than {dims} usable rows to plot, got {len(rows)}")
     pca = PCA(n_components=dims, random_state=random_state)
-    points = pca.fit_transform(vectors[rows])
+    with one_blas_thread():
+        points = pca.fit_transform(vectors[rows])
     cats = cats[rows]
     if ax is None:
         fig = plt.figure(figsize=(7, 5.5))
