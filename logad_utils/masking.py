@@ -296,8 +296,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)
     MaskRule("size", rf"{_NUMBER}\s?{_UNIT_SIZE}(?![-+]\d)" + _END, "<SIZE>", False),
     # Go writes its larger units before the number: 1m20.5s, 2h3m4s; systemd with spaces, each of its larger
-    # units once and in order: 2d 3h, 1h 30min, 2min 5.5s (not "1s 2s 4s", a list).
-    MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d))?"
+    # units once and in order: 2d 3h, 1h 30min, 2min 5.5s; so do Java's and others' human-readable spans, their
+    # minutes as "m" and their seconds before a smaller unit: 1m 30s, 1s 378ms (not "1s 2s 4s", a list).
+    MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d)|\d++m\s(?=[\d.]++s(?!\w)))?"
+             r"(?:\d++s\s(?=[\d.]++(?:ms|us|\u00b5s|ns)(?!\w)))?"
              rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_UNSIGNED}"
              rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
     # ISO 8601's duration (Java's Duration, .NET's and Jira's: PT30M, PT5M0.037S, P1DT2H): its units are inside.

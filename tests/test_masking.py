@@ -460,6 +460,17 @@ def test_a_systemd_timespan_with_spaces_is_one_duration():
     assert masker.mask("backoff 1s 2s 4s") == "backoff <DURATION>s <DURATION>s <DURATION>s"
 
 
+def test_a_human_readable_span_in_minutes_or_seconds_is_one_duration():
+    # Java's and others' spans write minutes as "m" and seconds before a smaller unit: one value, whose last unit
+    # stays, so that "1s 378ms" and "378ms" give one template.
+    masker = Masker()
+    assert masker.mask("completed in 1s 378ms, then 378ms; every 1m 30s; took 1h 2m 3s 4ms") == \
+        "completed in <DURATION>ms, then <DURATION>ms; every <DURATION>s; took <DURATION>ms"
+    # Units that do not shrink are a list, and a number after one is no part of it.
+    assert masker.mask("backoff 1s 2s, waits 1m 2m, 1s 3 times") == \
+        "backoff <DURATION>s <DURATION>s, waits <DURATION>m <DURATION>m, <DURATION>s <NUM> times"
+
+
 def test_an_age_in_minutes_is_a_duration_and_a_hexadecimal_d_is_none():
     # kubectl and Go write ages and timeouts with one-letter units ("15m"): they were left in templates. A "d" is
     # no unit: "1d" is as often hexadecimal (a Ceph placement group "2.1d", a NetBIOS suffix "<1d>").
