@@ -283,7 +283,9 @@ class _Around:
         return head + WILDCARD + _cut_tail(tail, self.inside_tail[:len(tail)][::-1])
 
 
-_CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'"}
+# Guillemets quote too: CockroachDB marks a redactable value with single ones (state ‹running›), and French and
+# other prose writes double ones.
+_CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'", "‹": "›", "«": "»"}
 _TAG_CLOSING = {"[": "]", "<": ">", "(": ")"}  # a tag's brackets: [sshd], <site-ams|12>, (worker-3)
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 

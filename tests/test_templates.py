@@ -702,6 +702,18 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     assert len(set(LogTemplateMiner().fit_transform(states))) == 3
 
 
+def test_words_that_differ_inside_guillemets_need_one_value_fewer():
+    # Guillemets quote as quotes do (CockroachDB marks each redactable value so: state ‹running›); not
+    # UPPER_CASE words.
+    states = ["succeeded", "reverting", "running"]
+    messages = [f"job {i}: stepping through state ‹{s}›" for i, s in enumerate(states * 2)]
+    messages += [f"prix «{w}» mis à jour {i}" for i, w in enumerate(["pain", "lait", "sel"] * 2)]
+    ids = LogTemplateMiner().fit_transform(messages)
+    assert len(set(ids[:6])) == 1 and len(set(ids[6:])) == 1
+    caps = [f"job {i}: stepping through state ‹{s}›" for i, s in enumerate(["RUNNING", "FAILED", "PAUSED"])]
+    assert len(set(LogTemplateMiner().fit_transform(caps))) == 3
+
+
 def test_a_fields_quoted_phrase_is_one_value_unless_the_field_is_the_message():
     scopes = ["openid", "openid email", "openid profile email", "openid profile email roles"]
     messages = [f'type="REFRESH", client="{c}", scope="{s}", ok' for c in ("web", "web", "cli") for s in scopes]
