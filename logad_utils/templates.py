@@ -80,6 +80,9 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
 _BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
 _MAPPING = re.compile(r"""(?:^.|, )\s*+(?:"[^"]*+"|'[^']*+')\s*+:|(?:^.|, )\s*+[\w.\-]++=""")
+# A list of masked values in brackets or braces written with spaces (pebble's files "[000123 000124]"): its
+# items share the bracket's tokens, so lists of different lengths would give templates of different lengths.
+_SPACED_LIST = re.compile(r"(?<!\S)([\[{])(<[A-Z]+>(?: <[A-Z]+>)++)([\]}])")
 # The closing bracket of each opening one: a run they enclose is one value. Not parentheses, which hold
 # reasons as often (``(Connection reset by peer)``), nor quotes, which ``quoted_phrases`` reads.
 _CLOSERS = {"[": "]", "{": "}"}
@@ -114,8 +117,8 @@ _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 7
-_READS = (1, 2, 3, 4, 5, 6, 7)  # the format versions this logad reads
+_FORMAT_VERSION = 8
+_READS = (1, 2, 3, 4, 5, 6, 7, 8)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -171,6 +174,14 @@ def _glued_list(bracketed: re.Match) -> str:
     mapping (``{"user": "bob", "action": "login"}``, ``{rep=aes(18), tkt=aes(17)}`` keep their keys' tokens)."""
     text = bracketed.group()
     return _SPACE.sub(_GLUE, text) if ", " in text and not _MAPPING.search(text) else text
+
+
+def _one_item(listed: re.Match) -> str:
+    """A bracketed list of masked values written with spaces as one item: its type, or ``<*>`` for ids of several."""
+    items = set(listed.group(2).split())
+    kinds = {_ID_LIKE.get(item, item) for item in items}
+    item = items.pop() if len(items) == 1 else WILDCARD if len(kinds) == 1 else None
+    return listed.group() if item is None else f"{listed.group(1)}{item}{listed.group(3)}"
 
 
 def _depth_after(token: str, opener: str, depth: int) -> tuple[int, bool]:
@@ -790,6 +801,13 @@ class LogTemplateMiner:
         With ``quoted_phrases``, also a phrase in backquotes (``Job `Mail:
         Fetchmail Service` done.``). Template models saved before version 7
         read without it.
+    spaced_lists : bool, default True
+        Read a list of masked values in brackets or braces written with
+        spaces (``[<NUM> <NUM> <NUM>]``) as one item (``[<NUM>]``; ``[<*>]``
+        for ``<NUM>``, ``<HEX>`` and ``<ID>`` mixed), as a run of them
+        outside brackets is one token (``collapse_lists``), so that lists of
+        any length are one slot. Template models saved before version 8 read
+        without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -799,7 +817,7 @@ class LogTemplateMiner:
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
-                 nested_messages: bool = True, backquoted_phrases: bool = True) -> None:
+                 nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -828,6 +846,7 @@ class LogTemplateMiner:
         self.bracket_lists = bool(bracket_lists)
         self.nested_messages = bool(nested_messages)
         self.backquoted_phrases = bool(backquoted_phrases)
+        self.spaced_lists = bool(spaced_lists)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -846,7 +865,8 @@ class LogTemplateMiner:
                 "typed_lists": self.typed_lists, "quoted_phrases": self.quoted_phrases,
                 "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
                 "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
-                "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases}
+                "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases,
+                "spaced_lists": self.spaced_lists}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -969,6 +989,8 @@ class LogTemplateMiner:
             text = spans.sub(lambda m: self._glued(m, text, opens), text)
         if self.bracket_lists and ", " in text:
             text = _BRACKETED.sub(_glued_list, text)
+        if self.spaced_lists and "> <" in text:
+            text = _SPACED_LIST.sub(_one_item, text)
         tokens = text.split()
         if not self.collapse_lists or len(tokens) < 2:
             return tokens
@@ -1670,7 +1692,7 @@ class LogTemplateMiner:
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
                   "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
-                  "backquoted_phrases": False}
+                  "backquoted_phrases": False, "spaced_lists": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

@@ -378,8 +378,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7"):
-        LogTemplateMiner.from_dict({**old, "version": 8})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8"):
+        LogTemplateMiner.from_dict({**old, "version": 9})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -945,6 +945,24 @@ def test_a_list_in_braces_or_brackets_is_one_value():
     old = {**miner.to_dict(), "version": 4}
     del old["params"]["bracket_lists"], old["params"]["name_spans"], old["spans"]
     assert LogTemplateMiner.from_dict(old)._tokenize(messages[1])[3:5] == ["{aes256-cts(18),", "aes128-cts(17)})"]
+
+
+def test_a_list_of_values_in_brackets_written_with_spaces_is_one_item():
+    # Pebble (CockroachDB's storage) writes a compaction's files as "L5 [547157 643464]": lists of any length, in
+    # three places of one message, are one event.
+    files = ["[547157]", "[547157 643464]", "[175477 395071 173203]"]
+    messages = [f"[JOB {i}] compacted(default) L4 {files[i % 3]} (2 M) + L5 {files[(i + 1) % 3]} (3 M) -> L5 "
+                f"{files[(i + 2) % 3]} (4 M), in 2.0s" for i in range(9)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert "L4 [<NUM>] (<SIZE>)" in miner.templates_["template"][0]
+    # Ids of several kinds are one item too; values of other types, or words, stay tokens, and so do they in a
+    # model saved before version 8.
+    assert LogTemplateMiner()._tokenize("ids [<NUM> <HEX> <ID>] at [<IP> <NUM>] [x y]") == [
+        "ids", "[<*>]", "at", "[<IP>", "<NUM>]", "[x", "y]"]
+    old = {**miner.to_dict(), "version": 7}
+    del old["params"]["spaced_lists"]
+    assert LogTemplateMiner.from_dict(old)._tokenize("L5 [<NUM> <NUM>] (x)") == ["L5", "[<NUM>", "<NUM>]", "(x)"]
 
 
 def test_a_quoted_message_of_another_program_keeps_its_words():
