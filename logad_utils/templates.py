@@ -729,8 +729,11 @@ class LogTemplateMiner:
         Also merge a slot of fewer than ``slot_min_values`` words when all of
         them were merged as a parameter elsewhere after the same token.
     slot_pairs : bool, default True
-        Also merge templates differing in two slots, not next to each other,
-        each holding at least ``slot_min_values`` words; or in two slots that
+        Also merge templates differing in two slots, not next to each other
+        unless each holds its words in brackets or quotes (``Task 'Cleanup
+        service' [repository.cleanup]``), each holding at least
+        ``slot_min_values`` words (one fewer, at least 3, inside brackets
+        or quotes); or in two slots that
         repeat one name, from two names (``<hq-dc1|4> selected peer config
         'hq-dc1'``), after the covers were absorbed.
     lead_entities : bool, default True
@@ -1255,11 +1258,13 @@ class LogTemplateMiner:
 
     def _merge_pairs(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                      parent: dict[int, int], alive: set[int]) -> None:
-        """Merge alive clusters of equal length differing in two parameter slots with a constant between them.
+        """Merge alive clusters of equal length differing in two parameter slots with a constant between them, or
+        next to each other with each slot's values in brackets or quotes.
 
         Two words next to each other that vary together are more often one
         enumerated phrase ("illegal instruction" / "trap instruction") than
-        two parameters, so the slots must not touch. Candidates are found
+        two parameters, so such slots must not touch; a quoted name and its
+        bracketed id are two values. Candidates are found
         with a linear hash of the token codes per position: leaving out
         positions p and q subtracts their terms, so each (p, q) is one
         NumPy pass over the group, and the members found are checked exactly.
@@ -1270,7 +1275,7 @@ class LogTemplateMiner:
         codes: dict[str, int] = {}
         for length, group in by_length.items():
             start = min(self.protect_prefix, length)
-            if len(group) < 2 or length - start < 3:
+            if len(group) < 2 or length - start < 2:
                 continue
             weights = np.random.default_rng(length).integers(1, 2**63, size=length, dtype=np.uint64) | np.uint64(1)
             table = np.array([[codes.setdefault(t, len(codes)) for t in keys[c]] for c in group], dtype=np.uint64)
@@ -1278,11 +1283,13 @@ class LogTemplateMiner:
             total = terms.sum(axis=1)  # each row's hash, kept up to date on merges
             live = np.ones(len(group), dtype=bool)
             row_of = {c: i for i, c in enumerate(group)}
-            for p in range(start, length - 2):
+            # Slots apart first: a pair next to each other merged first would leave a third slot's words apart.
+            for p, first, last in [(p, p + 2, length) for p in range(start, length - 2)] + [
+                    (p, p + 1, p + 2) for p in range(start, length - 1)]:
                 rows = np.flatnonzero(live)
-                left = (total[rows] - terms[rows, p])[:, None] - terms[rows, p + 2:]
+                left = (total[rows] - terms[rows, p])[:, None] - terms[rows, first:last]
                 ordered = np.sort(left, axis=0)
-                for q in p + 2 + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
+                for q in first + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
                     rows = np.flatnonzero(live)
                     hashed = total[rows] - terms[rows, p] - terms[rows, q]
                     for members in self._pair_groups(group, rows, hashed, templates, keys, p, q):
@@ -1525,8 +1532,12 @@ class LogTemplateMiner:
         for r in rows[counts[inverse] > 1]:
             k = keys[group[r]]
             exact[k[:p] + k[p + 1:q] + k[q + 1:]].append(group[r])
+        # Slots next to each other vary together as one phrase's words, unless each holds its values inside
+        # brackets or quotes: a task's 'name' and [id] are two values.
         return [members for members in exact.values() if len(members) > 1
                 and all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))
+                and (q > p + 1 or all(_inside_brackets({templates[m][pos] for m in members}) is not None
+                                      for pos in (p, q)))
                 and not self._names_event(templates, members, (p, q))]
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],

@@ -100,6 +100,19 @@ def test_two_parameter_slots_merge_when_apart_but_a_two_word_phrase_does_not(slo
     assert sum(t.startswith("program interrupt") for t in templates) == 5, templates  # adjacent: an enumeration
 
 
+def test_two_slots_next_to_each_other_merge_when_each_is_quoted_or_in_brackets():
+    # Nexus writes a task's name and its id side by side: two values, each written with its own quotes or brackets.
+    tasks = [("Cleanup service", "repository.cleanup"), ("Storage facet cleanup", "repository.storage-facet-cleanup"),
+             ("Compact blob store default", "blobstore.compact"), ("Rebuild repository search", "repository.rebuild")]
+    messages = [f"Task '{n}' [{k}] state change WAITING -> RUNNING" for n, k in tasks]
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(messages).tolist() == [0] * 4, miner.templates_["template"].tolist()
+    assert miner.templates_["template"][0] == "Task '<*>' [<*>] state change WAITING -> RUNNING"
+    # One of them bare: words of one phrase, as before.
+    bare = [f"Task '{n}' {k.split('.')[-1]} state change" for n, k in tasks]
+    assert len(set(LogTemplateMiner().fit_transform(bare))) == 4
+
+
 def test_pair_merge_gives_one_id_and_a_model_that_reloads(tmp_path):
     messages = [f"user u{c}x logged in from h{c}y ok" for c in "abcdefgh"] + ["disk full"]
     miner = LogTemplateMiner()
