@@ -116,6 +116,13 @@ _SPACE = re.compile(r"\s+")
 _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
+# A name a token holds, no digit, not a placeholder's: br-lan of DHCPACK(br-lan), amavis of amavis:<NUM>.
+# A part of a dotted name (operationExecutor.MountVolume) is none: it names code, which names the event.
+_NAME_IN_TOKEN = re.compile(r"(?<![<\w\-])(?<!\w\.)[A-Za-z][A-Za-z_\-]*(?![\w>\-])(?!\.\w)")
+# A name's token holds a value or a word besides it (a placeholder's name, or letters and digits).
+_GLUED_NAME = re.compile(r"[^\W_]")
+# How many events the same few words must split, each at one slot, to be read as their parameter.
+_RECURRING_EVENTS = 3
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 8
 _READS = (1, 2, 3, 4, 5, 6, 7, 8)  # the format versions this logad reads
@@ -727,7 +734,14 @@ class LogTemplateMiner:
         Read a run of variable tokens as one token.
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
-        them were merged as a parameter elsewhere after the same token.
+        them were merged as a parameter elsewhere after the same token; and,
+        with ``slot_min_values`` > 0, one of two names or more (words of
+        letters, no UPPER_CASE state or level) that split three events or
+        more the same way, in three of them glued to a value or a word
+        (``for amavis:<NUM>`` / ``debian-spamd:<NUM>``, ``DHCPACK(br-lan)`` /
+        ``DHCPACK(br-guest)``): names that recur across events (a user, an
+        interface) are their parameter, where a word alone or in brackets
+        (``(start)`` / ``(end)``) may be each event's own.
     slot_pairs : bool, default True
         Also merge templates differing in two slots, not next to each other
         unless each holds its words in brackets or quotes (``Task 'Cleanup
@@ -1086,6 +1100,9 @@ class LogTemplateMiner:
             self._merge_pairs(templates, keys, parent, alive)
             if self.slot_min_values > 0:
                 self._merge_fields(templates, keys, parent, alive)
+        if self.shared_slots and self.slot_min_values > 0:
+            # After the leads, pairs and fields: a grid of events by many names leaves one event per word then.
+            self._merge_recurring(templates, keys, parent, alive)
         self._absorb_covered(templates, keys, parent, alive)
         covered, merged = len(alive), set(parent)
         if self.slot_pairs and self.slot_min_values > 0:
@@ -1166,6 +1183,55 @@ class LogTemplateMiner:
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                         dirty.add(length)
                     group = [c for c in group if c in alive]
+
+    def _merge_recurring(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                         parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in one name (:meth:`_name_frames`) when the same few names split
+        ``_RECURRING_EVENTS`` events or more that way: names that recur across events (an interface, a user) are
+        a parameter of them all, where an event's own words (``opened`` / ``closed``) split it alone. The names
+        that split most events go first: in a grid of events by names, the events' words (``processing`` /
+        ``checking``) split as many events as there are names, which are then merged."""
+        places: dict[frozenset[str], list[tuple[list[int], int, str, list[tuple[str, ...]]]]] = defaultdict(list)
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            by_length[len(keys[c])].append(c)
+        for length, group in by_length.items():
+            for pos in range(length if len(group) > 1 else 0):
+                slots: dict[tuple, list[int]] = defaultdict(list)
+                for c in group:
+                    slots[keys[c][:pos] + keys[c][pos + 1:]].append(c)
+                for members in slots.values():
+                    frames: dict[str, dict[int, str]] = defaultdict(dict)
+                    for m in members if len(members) > 1 else ():
+                        for frame, name in self._name_frames(templates[m][pos], pos < self.protect_prefix):
+                            frames[frame][m] = name
+                    for frame, named in frames.items():
+                        names = frozenset(named.values())
+                        if len(names) == len(named) > 1:
+                            places[names].append((list(named), pos, frame, [templates[m] for m in named]))
+        for names in sorted(places, key=lambda n: -len(places[n])):
+            # A place whose clusters merged since, or took others in, was seen before its slot's words changed.
+            fresh = [(members, pos, frame) for members, pos, frame, seen in places[names]
+                     if all(m in alive and templates[m] == t for m, t in zip(members, seen))]
+            # Glued to a value or a word (amavis:<NUM>, DHCPACK(br-lan)), a name is what a format writes there; a
+            # word alone or in brackets ((start), (end)) may be the event's own, however many events it ends.
+            if sum(_GLUED_NAME.search(frame) is not None for _, _, frame in fresh) < _RECURRING_EVENTS:
+                continue
+            for members, pos, frame in fresh:
+                keep = self._merge_members(templates, keys, parent, alive, members, (pos,))
+                # The token keeps its words around the name (DHCPACK(<*>)): they name the event.
+                templates[keep] = (*templates[keep][:pos], frame.replace(_GLUE, WILDCARD), *templates[keep][pos + 1:])
+                keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
+
+    def _name_frames(self, token: str, lead: bool) -> Iterator[tuple[str, str]]:
+        """Each name a token holds (``br-lan`` of ``DHCPACK(br-lan)``, ``amavis`` of ``amavis:<NUM>``) with the
+        token around it, the name cut out: a word of letters, no UPPER_CASE state or level. A message's first
+        token (``lead``) must keep a word around the name, which names the event."""
+        for found in _NAME_IN_TOKEN.finditer(token):
+            name, frame = found.group(), token[:found.start()] + _GLUE + token[found.end():]
+            if _LEVEL.fullmatch(name) or self._tokens.is_enum(name) or lead and not any(c.isalpha() for c in frame):
+                continue
+            yield frame, name
 
     def _names_event(self, templates: dict[int, tuple[str, ...]], members: list[int], slots: tuple[int, ...]) -> bool:
         """Whether the words of ``members`` at one of ``slots`` are their messages' only constants (ntpd's ``<IP> <*>

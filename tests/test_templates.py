@@ -84,6 +84,27 @@ def test_few_words_a_parameter_took_after_the_same_token_are_a_parameter(shared_
     assert sum(t.startswith("auth failure") for t in templates) == 3, templates
 
 
+@pytest.mark.parametrize("shared_slots", [True, False])
+def test_two_names_that_split_several_events_glued_to_values_are_a_parameter(shared_slots):
+    users = {"debian-spamd": 115, "amavis": 110}
+    mail = [f"spamd: {kind} message <{i}.{kind}@mx.example> for {user}:{uid}"
+            for i in range(3) for kind in ("processing", "checking") for user, uid in users.items()]
+    mail += [f"spamd: learned message <{i}@mx.example> for {user}:{uid} in 0.{i} seconds"
+             for i in range(3) for user, uid in users.items()]
+    mail += [f"spamd: setuid to {user} succeeded" for user in users]  # the same names alone: merged with them
+    dhcp = [f"{kind}(br-{net}) 10.0.{i}.7" for i in range(3) for kind in ("DHCPACK", "DHCPOFFER", "DHCPREQUEST")
+            for net in ("lan", "guest")]
+    # A word alone or in brackets may be the event's own, however many events it splits: phases stay apart.
+    phases = [f"{job} compaction ({phase})" for job in ("Cache", "TSM", "Index", "Log") for phase in ("start", "end")]
+    templates = set(LogTemplateMiner(shared_slots=shared_slots).fit(mail + dhcp + phases).templates_["template"])
+    assert sum(t.startswith("spamd: processing") for t in templates) == (1 if shared_slots else 2), templates
+    assert sum(t.startswith("spamd: checking") for t in templates) == (1 if shared_slots else 2), templates
+    assert sum(t.startswith("spamd: setuid") for t in templates) == (1 if shared_slots else 2), templates
+    assert ("DHCPACK(<*>) <IP>" in templates) == shared_slots, templates  # the message type names the event
+    assert sum(t.startswith("DHCP") for t in templates) == (3 if shared_slots else 6), templates
+    assert sum("compaction" in t for t in templates) == 8, templates
+
+
 @pytest.mark.parametrize("slot_pairs", [True, False])
 def test_two_parameter_slots_merge_when_apart_but_a_two_word_phrase_does_not(slot_pairs):
     rng = random.Random(3)
