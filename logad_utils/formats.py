@@ -539,6 +539,11 @@ RESERVED_COLUMNS = ("source", "line_no", "raw", "blank", "parsed", "truncated", 
 _BRACKETED_FIELD = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*<[A-Za-z_][A-Za-z0-9_]*>(?:[^\]\\]|\\.)*)(?<!\\)\]")
 
 
+# A field glued to the next one ("<Level><Date>", glog's I0219) ends where its kind of character does: lazily it
+# would match nothing and leave the whole "I0219" to the next field.
+_GLUED_FIELD = r"[^\W\d_]+|\d+|.+?"
+
+
 def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
     """Translate Loghub notation into an anchored regex with one group per field."""
     if "<Content>" not in pattern:
@@ -553,7 +558,8 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             if name in seen:
                 raise FormatError(f"format {pattern!r} names <{name}> twice")
             seen.add(name)
-            body = field_patterns.get(name, ".*" if name == "Content" else ".*?")
+            glued = parts[i + 1] == "" and i + 2 < len(parts)  # another field follows with nothing between
+            body = field_patterns.get(name, ".*" if name == "Content" else _GLUED_FIELD if glued else ".*?")
             # A message may open with a byte-order mark (RFC 5424 marks UTF-8 messages so); it is no text.
             regex += ("\ufeff?" if name == "Content" else "") + f"(?P<{name}>{body})"
         elif parts[i + 1:] == ["<Content>", ""] and "<Level>" in pattern and _CLOSING_BRACKET.search(part):

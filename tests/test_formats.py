@@ -614,3 +614,14 @@ def test_detection_parses_the_winning_layout_once_for_its_message_checks(monkeyp
     fmt = detect_format(sample)
     assert fmt.name == "syslog"
     assert calls.count(("syslog", len(sample))) <= 2  # its fit, then both checks
+
+
+@pytest.mark.parametrize("line, level, stamp", [
+    ("I240219 13:40:11.482113 1 start.go:12 started", "I", "2024-02-19 13:40:11.482113"),
+    ("WARN20240219 13:40:11.482113 7 start.go:12 started", "WARN", "2024-02-19 13:40:11.482113"),
+])
+def test_a_field_glued_to_the_next_ends_where_its_kind_of_character_does(line, level, stamp):
+    # Lazily the level matched nothing and left "I240219" to the date: no level, no time on any line.
+    frame = parse_lines([line], "<Level><Date> <Time> <Pid> <File> <Content>")
+    assert frame.loc[0, "level"] == level and frame.loc[0, "content"] == "started"
+    assert str(frame.loc[0, "timestamp"]) == stamp
