@@ -511,7 +511,8 @@ def _source_groups(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
     codes, names = _factorized(frame, "source" if "source" in frame else None)
     line_no = frame["line_no"].to_numpy()
     if len(names) == 1 and bool(np.all(line_no[1:] >= line_no[:-1])):
-        order = np.arange(len(frame))  # one file read in order: what the sort gives, without its memory
+        # One file read in order: what the sort gives, without its memory; 4 bytes a row where they fit.
+        order = np.arange(len(frame), dtype=np.int32 if len(frame) < 2 ** 31 else np.int64)
     else:
         order = np.lexsort((line_no, codes))
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
@@ -1150,7 +1151,7 @@ def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, ma
     out: list[Incident] = []
     groups = _source_groups(frame)
     for source, idx in groups:
-        out += _analyze_source(frame, lines, labels.to_numpy()[idx], source, idx, clock, settings)
+        out += _analyze_source(frame, lines, labels.to_numpy(), source, idx, clock, settings)
     out.sort(key=lambda inc: (inc.incident, inc.source))
     if trends is not None and len(trends):
         used = {k: w for k, w in settings.weights.items() if w and (lines.has_score or k != "anomaly")}
@@ -1287,10 +1288,10 @@ def _bonferroni_z(n_tests: int) -> float:
     return float(norm.isf(0.05 / n_tests))
 
 
-def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source: str, idx: np.ndarray,
+def _analyze_source(frame: pd.DataFrame, lines: _Lines, labels: np.ndarray, source: str, idx: np.ndarray,
                     clock: tuple, settings: RankSettings) -> list[Incident]:
-    """Incidents of one source; idx: its rows (s,) in line order, lab: their incident ids (s,); clock: the rows'
-    times and their :func:`_ticks` (:func:`_span`)."""
+    """Incidents of one source; idx: its rows (s,) in line order, labels: every line's incident id (n,); clock: the
+    rows' times and their :func:`_ticks` (:func:`_span`)."""
     z_min = settings.z_min
     # A single file read in order is every row as it stands: views instead of per-line copies.
     whole = _every_row(idx, len(frame))
@@ -1298,7 +1299,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, lab: np.ndarray, source:
     pos, gap, timed = _positions(_where(frame, idx), settings.max_gap, settings.max_gap_lines)
     onset = _gap_value(settings.onset_window, timed, gap / 5)
     window = _gap_value(settings.pre_window, timed, gap)
-    codes, flags = take(lines.codes), take(lines.flags)
+    codes, flags, lab = take(lines.codes), take(lines.flags), take(labels)
     scores = take(lines.scores)
     ref = np.sort(scores[flags & ~np.isnan(scores)])  # percentiles are read only on incident lines
     valid = codes >= 0
