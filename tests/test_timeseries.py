@@ -1,4 +1,6 @@
 """Template time series: counting, baselines and each kind of trend alert on logs built here."""
+import tracemalloc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -960,3 +962,20 @@ def test_the_block_size_changes_no_alert(monkeypatch, cells):
     assert trends.expected.keys() == default.expected.keys()
     for key, values in default.expected.items():
         np.testing.assert_array_equal(trends.expected[key], values)
+
+
+def test_counting_holds_no_copy_of_the_times_through_its_sort():
+    # The counted lines' times (8 bytes a line) were held while the lines were sorted, the step's widest point.
+    n = 400_000
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"template_id": rng.integers(0, 50, n).astype(np.int32), "template": "t",
+                          "timestamp": pd.Timestamp("2026-01-05") + pd.to_timedelta(np.sort(rng.random(n)) * 5 * 86400,
+                                                                                     unit="s")})
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        counts = count_templates(frame)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert counts.matrix.sum() == n and peak / n < 75  # bytes a line: 79 with the copy, 71 without
