@@ -22,7 +22,7 @@ from .templates import LogTemplateMiner, template_health
 from .detectors import METHODS, combine, make_detector
 from .projector import export_lines, remove_export, tensorboard_command
 from .report import UNUSUAL_LINES, analysis_report, figure_uri, write_report
-from .summary import SUMMARY, inputs, number, read_fields, write_summary
+from .summary import SUMMARY, inputs, number, read_fields, report_inputs, write_summary
 from .terms import distinctive_terms
 from .timeseries import Trends, find_trends
 
@@ -300,7 +300,7 @@ def summary_fields(analysis: Analysis, trends: Trends) -> dict:
     ids, counts = (keys["template_id"].to_numpy(), keys["count"].to_numpy()) if keys is not None else (
         frame["template_id"].to_numpy(), None)
     health = template_health(ids, counts)
-    train = analysis.reports[0].get("files", []) if len(analysis.reports) > 1 else []  # reports: train, then input
+    train = report_inputs(analysis.reports[0]) if len(analysis.reports) > 1 else []  # reports: train, then input
     return {
         "inputs": inputs(frame), "train_inputs": train, "lines": len(frame), "blank": int(blank.sum()),
         "unparsed": int(read.get("unparsed", 0)), "events": int((heads & ~blank).sum()), "times": time_zone(read),

@@ -890,7 +890,8 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
         total.untimed_source, total.untimed_line = part.untimed_source, part.untimed_line + offset
     if part.truncated_source and not total.truncated_source:
         total.truncated_source, total.truncated_line = part.truncated_source, part.truncated_line + offset
-    for mine, theirs in ((total.unparsed_files, part.unparsed_files), (total.invalid_files, part.invalid_files)):
+    for mine, theirs in ((total.file_lines, part.file_lines), (total.unparsed_files, part.unparsed_files),
+                         (total.invalid_files, part.invalid_files)):
         for source, n in theirs.items():
             mine[source] = mine.get(source, 0) + n
     for warning in part.warnings:

@@ -85,6 +85,7 @@ class ReadReport:
     layouts: dict[str, str] = field(default_factory=dict)  # format strings of inferred layouts (all named "inferred")
     multiline: dict[str, str] = field(default_factory=dict)
     lines: int = 0
+    file_lines: dict[str, int] = field(default_factory=dict)  # of them, per file
     blank: int = 0
     unparsed: int = 0
     unparsed_timed: int = 0  # of them, lines that keep the time read off their start
@@ -110,14 +111,17 @@ class ReadReport:
     def add(self, chunk: pd.DataFrame) -> None:
         """Count one chunk's rows."""
         self.lines += len(chunk)
+        if not len(chunk):
+            return
+        source = str(chunk["source"].iloc[0])  # a chunk holds lines of one file
+        self.file_lines[source] = self.file_lines.get(source, 0) + len(chunk)
         self.blank += int(chunk["blank"].sum())
         missed = ~chunk["parsed"] & ~chunk["blank"]
         unparsed = int(missed.sum())
         self.unparsed += unparsed
         if unparsed and "timestamp" in chunk:
             self.unparsed_timed += int((missed & chunk["timestamp"].notna()).sum())
-        if unparsed:  # a chunk holds lines of one file
-            source = str(chunk["source"].iloc[0])
+        if unparsed:
             self.unparsed_files[source] = self.unparsed_files.get(source, 0) + unparsed
         cut = chunk["truncated"].to_numpy(dtype=bool)
         if cut.any():

@@ -18,8 +18,8 @@ from . import __version__
 from .atomic import write_text
 from .formats import PADDED, is_inferred, same_layout
 
-__all__ = ["SUMMARY", "TRAIN_SIDES", "COMPARED_SIDES", "inputs", "layout_mismatch", "read_fields", "number",
-           "write_summary"]
+__all__ = ["SUMMARY", "TRAIN_SIDES", "COMPARED_SIDES", "inputs", "report_inputs", "layout_mismatch", "read_fields",
+           "number", "write_summary"]
 
 SUMMARY = "summary.json"
 
@@ -31,6 +31,13 @@ def inputs(frame: pd.DataFrame) -> list[dict]:
     counts.index = counts.index.astype(str)  # counted as they are: a category per file, not a string per line
     files = dict.fromkeys([*frame.attrs.get("read_report", {}).get("files", []), *counts.index])
     return [{"path": path, "lines": int(counts.get(path, 0))} for path in files]
+
+
+def report_inputs(report: dict) -> list[dict]:
+    """The files a read report (``io.ReadReport.as_dict``) names, each with its line count: ``[{"path", "lines"}]``;
+    for logs whose frame is gone, such as the known-good logs a model was fitted on."""
+    counts = report.get("file_lines", {})
+    return [{"path": path, "lines": int(counts.get(path, 0))} for path in report.get("files", [])]
 
 
 # How a layout mismatch names the two sets of logs: fitted and scored, or compared.

@@ -610,6 +610,17 @@ def test_the_summary_lists_an_empty_input_with_no_lines(tmp_path):
     assert summary["inputs"] == [{"path": str(target), "lines": 150}, {"path": str(empty), "lines": 0}]
 
 
+def test_the_summary_counts_the_lines_of_each_known_good_input(tmp_path):
+    # train_inputs listed the --train files by path alone: a job could not tell a known-good log came out empty.
+    base, target = _two_days(tmp_path)
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    assert main(["analyze", str(target), "--train", str(base), str(empty), "--method", "tfidf",
+                 "--out", str(tmp_path / "a")]) == 0
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["train_inputs"] == [{"path": str(base), "lines": 120}, {"path": str(empty), "lines": 0}]
+
+
 def test_compare_json_carries_the_warning_that_the_sides_do_not_compare(tmp_path, capsys):
     # The warning that two sides were read as different layouts went to stderr only, not into compare.json.
     base, _ = _two_days(tmp_path)
