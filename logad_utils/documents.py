@@ -1,7 +1,8 @@
 """JSON documents written over many lines, read as the records they hold.
 
 A pretty-printed JSON array of records, an object whose list holds them (``kubectl get events -o json``'s
-``items``, CloudTrail's ``Records``, on many lines or one) and objects one after another (``jq .`` of JSON lines)
+``items``, CloudTrail's ``Records``, on many lines or one; or an object's below it, as a search response's
+``hits.hits``) and objects one after another (``jq .`` of JSON lines)
 are read record by record, each as compact JSON with the line number it starts on, so the JSON-lines reader reads
 them. The stream is read in blocks: memory holds one record (at most :data:`MAX_RECORD_CHARS`), not the document.
 """
@@ -19,6 +20,8 @@ __all__ = ["DocumentError", "JsonRecords", "opens_json_document", "MAX_RECORD_CH
 # One record (or an envelope's keys before its records) may be this long; a longer one is read as text lines.
 MAX_RECORD_CHARS = 1 << 26
 _BLOCK_CHARS = 1 << 20
+# Objects an envelope's lists of records may lie in, below its top: a search result's {"hits": {"hits": [...]}}.
+_ENVELOPE_DEPTH = 3
 _SPACE = re.compile(r"[ \t\r\n]*")
 _ARRAY_OPENS = re.compile(r"\[[ \t\r\n]*(.)", re.DOTALL)  # an array and the character that opens its first value
 # A key of a JSON object written over many lines, indented: '  "reason": "BackOff",'.
@@ -140,39 +143,49 @@ class JsonRecords:
         line, obj, self.held = self.line, {}, []
         self.pos += 1
         try:
-            while self._skip() != "}":
-                yield from self._member(obj)
+            yield from self._members(obj, _ENVELOPE_DEPTH)
         except DocumentError:
             if self.held and not _names_message(obj):  # an envelope cut short: the records before the damage
                 yield from self._release()
             raise
-        self.pos += 1
         if self.held and not _names_message(obj):
             yield from self._release()
         elif self.held is not None:
             self.held = None
             yield line, _compact(obj)
 
-    def _member(self, obj: dict) -> Iterator[tuple[int, str]]:
-        """Read a top-level object's next key and value into ``obj``, or the records of its list of objects."""
-        if self.held is None:  # the records read, the envelope's other keys are what is left
-            self._set_mark()
-        if obj or self.held is None:
-            self._expect(",")
+    def _members(self, obj: dict, depth: int) -> Iterator[tuple[int, str]]:
+        """Read the members of an object opened just before the reading position into ``obj``, or the records of
+        its lists of objects, and of the lists of its objects ``depth`` levels down that name no message
+        (Elasticsearch's ``{"hits": {"hits": [...]}}``)."""
+        first = True
+        while self._skip() != "}":
+            if self.held is None:  # the records read, the envelope's other keys are what is left
+                self._set_mark()
+            if not first:
+                self._expect(",")
+                self._skip()
+            first = False
+            key = self._value()
+            if not isinstance(key, str):
+                raise DocumentError(f"line {self.line}: an object's key is no string")
+            self._expect(":")
             self._skip()
-        key = self._value()
-        if not isinstance(key, str):
-            raise DocumentError(f"line {self.line}: an object's key is no string")
-        self._expect(":")
-        self._skip()
-        if not _names_message([*obj, key]) and self._opens_objects():
-            self.pos += 1
-            start = len(self.held or ())
-            yield from self._array()
-            if self.held is not None:
-                obj[key] = [value for _, value in self.held[start:]]
-        else:
-            obj[key] = self._value()
+            if _names_message([*obj, key]) or depth < 1:
+                obj[key] = self._value()
+            elif self._opens_objects():
+                self.pos += 1
+                start = len(self.held or ())
+                yield from self._array()
+                if self.held is not None:
+                    obj[key] = [value for _, value in self.held[start:]]
+            elif self.buf.startswith("{", self.pos):
+                self.pos += 1
+                obj[key] = {}
+                yield from self._members(obj[key], depth - 1)
+            else:
+                obj[key] = self._value()
+        self.pos += 1
 
     def _release(self) -> Iterator[tuple[int, str]]:
         """The records held: their object is an envelope; the mark moves past them."""

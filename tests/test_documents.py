@@ -180,3 +180,30 @@ def test_an_envelope_longer_than_a_block_is_read_without_holding_its_list(monkey
     assert json.loads(next(reader)[1]) == EVENTS[0]
     assert text.tell() < len(text.getvalue()) // 10
     assert len(list(reader)) == len(EVENTS) * 50 - 1
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_search_response_is_read_as_its_hits(tmp_path, indent):
+    # Elasticsearch's and OpenSearch's _search output nests its records a level down (hits.hits): the whole
+    # response was one row, its 30 log records lost in it.
+    hits = [{"_index": "logs", "_id": f"id{i}", "_source": {"@timestamp": f"2024-03-11T09:14:{i:02d}Z",
+                                                            "log": {"level": "warn"}, "message": f"disk {i} slow"}}
+            for i in range(30)]
+    response = {"took": 3, "_shards": {"total": 1, "failed": 0},
+                "hits": {"total": {"value": 30, "relation": "eq"}, "max_score": None, "hits": hits}}
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps(response, indent=indent) + "\n")
+    frame, _ = _read(path)
+    assert frame["content"].tolist() == [f"disk {i} slow" for i in range(30)]
+    assert frame["timestamp"].notna().all() and (frame["level"] == "warn").all()
+    assert [json.loads(raw) for raw in frame["raw"]] == hits
+
+
+def test_a_record_whose_nested_list_of_objects_comes_before_its_message_is_one_record(tmp_path):
+    records = [{"meta": {"tags": [{"k": "a"}, {"k": "b"}]}, "msg": f"job {i} done", "level": "info"}
+               for i in range(5)]
+    path = tmp_path / "jobs.json"
+    path.write_text("".join(json.dumps(r, indent=2) + "\n" for r in records))
+    frame, _ = _read(path)
+    assert frame["content"].tolist() == [f"job {i} done" for i in range(5)]
+    assert [json.loads(raw) for raw in frame["raw"]] == records
