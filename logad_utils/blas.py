@@ -1,10 +1,18 @@
 """One BLAS thread for the small factorisations behind logad's maps and projector exports."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 __all__ = ["one_blas_thread"]
+
+# OpenBLAS' thread count is the process'; blocks of several threads (a notebook's, a server's) overlap: the first
+# to enter limits it, the last to leave restores it. Each block restoring what it saw on entry would leave the
+# count at one for good when they leave in the order they entered.
+_LOCK = threading.Lock()
+_open = 0  # blocks now open
+_limiter = None  # the first one's threadpool_limits, which knows the count to restore
 
 
 @contextmanager
@@ -19,5 +27,15 @@ def one_blas_thread() -> Iterator[None]:
     """
     from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    global _open, _limiter
+    with _LOCK:
+        if _open == 0:
+            _limiter = threadpool_limits(limits=1, user_api="blas")
+        _open += 1
+    try:
         yield
+    finally:
+        with _LOCK:
+            _open -= 1
+            if _open == 0:
+                _limiter.restore_original_limits()

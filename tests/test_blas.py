@@ -1,4 +1,6 @@
 """Small factorisations run on one BLAS thread: the same positions whatever the machine's cores."""
+import threading
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -18,6 +20,36 @@ def test_one_blas_thread_limits_then_restores():
         with blas.one_blas_thread():
             assert _blas_threads() and set(_blas_threads()) == {1}
         assert _blas_threads() == before
+
+
+def test_blocks_of_two_threads_that_overlap_restore_the_count_once_both_are_left():
+    # A notebook's thread maps while the kernel's exports: OpenBLAS' count is the process', so the first to leave
+    # must not lift the other's limit, nor the last leave the count it saw on entry (one) for good.
+    before = _blas_threads()
+    if not before or max(before) < 2:
+        pytest.skip("one BLAS thread already")
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = []
+
+    def first() -> None:
+        with blas.one_blas_thread():
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def second() -> None:
+        a_in.wait(10)
+        with blas.one_blas_thread():
+            b_in.set()
+            a_out.wait(10)
+            seen.append(set(_blas_threads()))
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [{1}] and _blas_threads() == before
 
 
 @pytest.fixture
