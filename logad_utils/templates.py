@@ -1191,7 +1191,8 @@ class LogTemplateMiner:
         a parameter of them all, where an event's own words (``opened`` / ``closed``) split it alone. The names
         that split most events go first: in a grid of events by names, the events' words (``processing`` /
         ``checking``) split as many events as there are names, which are then merged."""
-        places: dict[frozenset[str], list[tuple[list[int], int, str, list[tuple[str, ...]]]]] = defaultdict(list)
+        places: dict[frozenset[str], list[tuple[list[int], int, tuple[str, str], list[tuple[str, ...]]]]] = \
+            defaultdict(list)
         by_length: dict[int, list[int]] = defaultdict(list)
         for c in sorted(alive):
             by_length[len(keys[c])].append(c)
@@ -1201,7 +1202,7 @@ class LogTemplateMiner:
                 for c in group:
                     slots[keys[c][:pos] + keys[c][pos + 1:]].append(c)
                 for members in slots.values():
-                    frames: dict[str, dict[int, str]] = defaultdict(dict)
+                    frames: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
                     for m in members if len(members) > 1 else ():
                         for frame, name in self._name_frames(templates[m][pos], pos < self.protect_prefix):
                             frames[frame][m] = name
@@ -1215,21 +1216,24 @@ class LogTemplateMiner:
                      if all(m in alive and templates[m] == t for m, t in zip(members, seen))]
             # Glued to a value or a word (amavis:<NUM>, DHCPACK(br-lan)), a name is what a format writes there; a
             # word alone or in brackets ((start), (end)) may be the event's own, however many events it ends.
-            if sum(_GLUED_NAME.search(frame) is not None for _, _, frame in fresh) < _RECURRING_EVENTS:
+            if sum(_GLUED_NAME.search("".join(frame)) is not None for _, _, frame in fresh) < _RECURRING_EVENTS:
                 continue
             for members, pos, frame in fresh:
                 keep = self._merge_members(templates, keys, parent, alive, members, (pos,))
                 # The token keeps its words around the name (DHCPACK(<*>)): they name the event.
-                templates[keep] = (*templates[keep][:pos], frame.replace(_GLUE, WILDCARD), *templates[keep][pos + 1:])
+                templates[keep] = (*templates[keep][:pos], WILDCARD.join(frame), *templates[keep][pos + 1:])
                 keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
 
-    def _name_frames(self, token: str, lead: bool) -> Iterator[tuple[str, str]]:
+    def _name_frames(self, token: str, lead: bool) -> Iterator[tuple[tuple[str, str], str]]:
         """Each name a token holds (``br-lan`` of ``DHCPACK(br-lan)``, ``amavis`` of ``amavis:<NUM>``) with the
-        token around it, the name cut out: a word of letters, no UPPER_CASE state or level. A message's first
+        token's text before and after it: a word of letters, no UPPER_CASE state or level. A message's first
         token (``lead``) must keep a word around the name, which names the event."""
         for found in _NAME_IN_TOKEN.finditer(token):
-            name, frame = found.group(), token[:found.start()] + _GLUE + token[found.end():]
-            if _LEVEL.fullmatch(name) or self._tokens.is_enum(name) or lead and not any(c.isalpha() for c in frame):
+            # The two sides, not one text with a mark for the name: a quoted phrase's glue ('Cleanup\ue000service')
+            # would be taken for the name's place.
+            name, frame = found.group(), (token[:found.start()], token[found.end():])
+            if (_LEVEL.fullmatch(name) or self._tokens.is_enum(name)
+                    or lead and not any(c.isalpha() for side in frame for c in side)):
                 continue
             yield frame, name
 

@@ -105,6 +105,15 @@ def test_two_names_that_split_several_events_glued_to_values_are_a_parameter(sha
     assert sum("compaction" in t for t in templates) == 8, templates
 
 
+def test_a_recurring_name_in_a_quoted_phrase_keeps_the_phrase_s_other_words():
+    # The name is cut from a token that holds a quoted phrase's glued words: the space between them stays.
+    events = ["session '{} home' opened now", "closing session '{} home' soon", "the session '{} home' is locked",
+              "restoring '{} home' from backup copy"]
+    miner = LogTemplateMiner().fit([e.format(n) for e in events for n in ("alice", "bob")])
+    assert sorted(miner.templates_["template"]) == sorted(e.format("<*>") for e in events)
+    assert miner.transform(["session 'carol home' opened now"]).tolist() == [0]
+
+
 @pytest.mark.parametrize("slot_pairs", [True, False])
 def test_two_parameter_slots_merge_when_apart_but_a_two_word_phrase_does_not(slot_pairs):
     rng = random.Random(3)
