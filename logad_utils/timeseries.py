@@ -140,7 +140,7 @@ from scipy.stats import f as f_dist
 
 from .features import severity
 from .io import as_times, rotation_stem, string_codes
-from .streaming import event_starts
+from .streaming import event_starts, first_lines
 
 __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
            "TREND_COLUMNS", "ALERT_KINDS", "ALL_LINES"]
@@ -374,7 +374,8 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
     t_lo, t_hi = _file_spans(files, first, last, bounds, lo, hi)
     shares = _file_shares(files, codes, first, last, len(uniques), width)
-    by_file = np.bincount(files * n_buckets + (pos // width).astype(np.int64), minlength=len(first) * n_buckets)
+    by_file = np.bincount(files * np.int64(n_buckets) + (pos // width).astype(np.int64),
+                          minlength=len(first) * n_buckets)
     occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi, np.column_stack([first, last]), shares,
                        by_file.reshape(len(first), n_buckets).T)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
@@ -387,9 +388,12 @@ def _file_bounds(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, lo: flo
     The rotated files of one log (``app.log.1``, ``app.log``) are one file: a template that stops with the older
     one is gone."""
     codes, names = string_codes(frame, "source" if "source" in frame else None)
-    files = pd.factorize(pd.Series([rotation_stem(str(n)) for n in names], dtype=object))[0][codes[rows]]
-    files = pd.factorize(files)[0]  # the files with a counted line: one without times spans nothing
-    if not len(files) or files.max() == files.min():
+    stems = pd.factorize(pd.Series([rotation_stem(str(n)) for n in names], dtype=object))[0]
+    # The files with a counted line (one without times spans nothing), in order of first appearance, by a slot
+    # per file: a factorization hashed every counted line, 36 bytes a line, the widest step of counting.
+    many = stems.max(initial=0) > 0  # else one file, or one log's rotated files
+    files = first_lines(stems.astype(np.int32)[codes[rows]])[2] if many else np.zeros(len(rows), dtype=np.int32)
+    if not len(files) or files.max() == 0:
         return np.zeros(len(files), dtype=np.int64), np.array([lo]), np.array([hi])
     n_files = int(files.max()) + 1
     first = np.full(n_files, np.inf)
@@ -424,7 +428,7 @@ def _file_shares(files: np.ndarray, codes: np.ndarray, first: np.ndarray, last: 
     spans overlap its own by more than a bucket ``width``, one after another (files read side by side, not a
     day's log after the day before's)."""
     n_files = len(first)
-    lines = np.bincount(files * k + codes, minlength=n_files * k).reshape(n_files, k).astype(float)
+    lines = np.bincount(files * np.int64(k) + codes, minlength=n_files * k).reshape(n_files, k).astype(float)
     rates = np.column_stack([lines, lines.sum(axis=1)]) / np.maximum(last - first, width)[:, None]
     order = np.argsort(first, kind="stable")
     reach = np.maximum.accumulate(last[order])

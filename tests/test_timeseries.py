@@ -979,3 +979,20 @@ def test_counting_holds_no_copy_of_the_times_through_its_sort():
     finally:
         tracemalloc.stop()
     assert counts.matrix.sum() == n and peak / n < 75  # bytes a line: 79 with the copy, 71 without
+
+
+@pytest.mark.parametrize("names", [["a.log"], ["b.log", "a.log"]])
+def test_finding_each_counted_lines_file_hashes_no_line(names):
+    # A factorization of every counted line's file: 40 bytes a line, the widest step of counting (26 without).
+    n = 1 << 21  # past a block of lines, whose temporaries do not grow with the lines
+    frame = pd.DataFrame({"source": pd.Categorical.from_codes(np.arange(n) * len(names) // n, names)})
+    pos = np.linspace(0.0, 1000.0, n)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        files, first, last = timeseries._file_bounds(frame, np.arange(n, dtype=np.int32), pos, 0.0, 1000.0, 1.0)
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert peak / n < 30 and np.bincount(files).tolist() == [n // len(names)] * len(names)
+    assert (first[0], last[-1]) == (0.0, 1000.0)
