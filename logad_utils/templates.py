@@ -70,6 +70,9 @@ _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation (outside a placeholder), not a letter or digit.
 _SLOT_EDGE = re.compile(r"[^\w\s]")
+# A common start that ends in a "/" opening the value (at the token's start, or after a quote, bracket or "="): the
+# values are absolute paths of one segment (/live, "/autodj"), whose "/" is theirs; api/<*> and <NUM>/<*> keep it.
+_ROOT_SLASH = re.compile(r"(?:^|[\"'(\[{=])/$")
 _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])")
 # Placeholders one identifier may get by chance (a hex id with no letter is a <NUM>): one type in a list.
 # A short hex word (ntpd's status 961a, 8a): longer ones are random ids as often, whose other values (1mxyz2k)
@@ -297,6 +300,8 @@ class _Around:
         if not self.varied:
             return self.first if self.first is not None else WILDCARD
         head = _cut_head(self.head, self.inside_head)
+        if _ROOT_SLASH.search(head):  # /live and /autodj share a path's root, not a constant: the value is the path
+            head = head[:-1]
         tail = self.tail[:self.shortest - len(head)][::-1]
         return head + WILDCARD + _cut_tail(tail, self.inside_tail[:len(tail)][::-1])
 

@@ -1331,3 +1331,15 @@ def test_connections_of_different_users_share_one_template():
              for i, (d, u) in enumerate([("billing", "billing_rw"), ("shop", "app"), ("auth", "keycloak")])]
     lines += [f"{u}/203.0.113.{i}:4954{i} SIGTERM[soft,remote-exit] received" for i, u in enumerate(["bob", "carol"])]
     assert LogTemplateMiner().fit_transform(lines).tolist() == [0, 0, 0, 1, 1]
+
+
+def test_a_slash_that_opens_every_value_is_the_paths_not_the_templates():
+    # Mount points of one segment (/live, "/autodj") are paths the masker leaves as words: their shared "/" is part
+    # of the value, as a masked path's is; a "/" after a word or a number (api/<*>, <NUM>/<*>) stays constant.
+    mounts = ["live", "autodj", "relay", "jazz", "talk", "news"]
+    messages = [f"listener count on /{m} now {n}" for n, m in enumerate(mounts)]
+    messages += [f'passing {n} listeners to "/{m}"' for n, m in enumerate(mounts)]
+    messages += [f"fetched api/{m} in {n} ms" for n, m in enumerate(mounts)]
+    shown = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert shown == {"listener count on <*> now <NUM>", 'passing <NUM> listeners to "<*>"',
+                     "fetched api/<*> in <DURATION> ms"}
