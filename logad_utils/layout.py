@@ -1024,6 +1024,8 @@ _NAME = re.compile(r"[A-Za-z][\w.-]*")
 # A token before the timestamp: a bracket, spaces and all, or a run of non-spaces.
 _PRE_TOKEN = re.compile(r"\[[^\[\]\s][^\[\]]*\]|\S+")
 _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
+# A program's name with its level glued on by a colon, as the debug package and its kin write them ("app:info").
+_NAMED_LEVEL = re.compile(r"([A-Za-z][\w.-]*):(" + LEVELS_RE + ")")
 
 
 def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str],
@@ -1050,6 +1052,12 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             name = names("Level")
             patterns[name] = LEVELS_RE
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
+            level_found = True
+        elif not level_found and sum(len(tokens) > t and _NAMED_LEVEL.fullmatch(tokens[t]) is not None
+                                     for tokens in split) >= HEADER_SHARE * len(prefixes):
+            name, level = names("Component"), names("Level")
+            patterns[name], patterns[level] = _NAME.pattern, LEVELS_RE
+            out += f"<{name}>:<{level}> "
             level_found = True
         elif not level_found and sum(letters.values()) >= HEADER_SHARE * len(prefixes) and len(letters) > 1 \
                 and letters.keys() & {"I", "W"}:

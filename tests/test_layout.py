@@ -2012,3 +2012,12 @@ def test_a_word_quoted_whole_before_the_level_is_a_field():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["level"].tolist()[:3] == ["INFO", "WARN", "ERROR"]
     assert frame["content"][0] == "request 0 handled"
+
+
+def test_a_program_name_with_its_level_glued_on_before_the_time():
+    # "app:info  2024-03-09 08:14:02: ...": the name and the level were one field, the level lost.
+    lines = [f"hub:{('info', 'warn', 'error')[i % 7 % 3]}  2024-03-09 08:{i % 60:02d}:02 {m}"
+             for i, m in enumerate(_messages(60))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert frame["level"].tolist()[:3] == ["info", "warn", "error"] and set(frame["component"]) == {"hub"}
