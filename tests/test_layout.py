@@ -2021,3 +2021,19 @@ def test_a_program_name_with_its_level_glued_on_before_the_time():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["timestamp"].notna().all()
     assert frame["level"].tolist()[:3] == ["info", "warn", "error"] and set(frame["component"]) == {"hub"}
+
+
+def _published(i: int) -> str:
+    """A hub's message: most open with the same words and a colon."""
+    events = ["MQTT publish: topic 'home/lamp{i}', payload 'ON'"] * 8 + ["Checking if update is available for {i}",
+                                                                        "connected to MQTT server {i}"]
+    return events[i % len(events)].format(i=i)
+
+
+def test_words_after_a_colon_that_ends_the_time_open_the_message():
+    # "08:14:02: MQTT publish: ...": the words before the colon most messages open with were taken as a field and
+    # a component, and the other lines were left unread.
+    lines = [f"2024-03-09 08:{i % 60:02d}:02: {_published(i)}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and "component" not in frame
+    assert frame["content"][0] == "MQTT publish: topic 'home/lamp0', payload 'ON'"
