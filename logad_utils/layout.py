@@ -631,6 +631,13 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             header.append((_Element("word", True, (False, False, False, None, False, False, paired, False, session)),
                            True))
             continue
+        if header and _bracketed(header[-1][0]) and _glued_bracket(per_line, alive, place, kind, need):
+            # A bracket glued to the last on some lines only (Harbor's "[file.go:57][requestID=...]:"): an optional
+            # field, so that those lines read the same header as the rest.
+            alive = _at(per_line, alive, place, lambda e: e.kind == "bracket")
+            lettered = any(per_line[i][place].detail[2:3] == (True,) for i in alive)
+            header.append((_Element("bracket", False, (False, False, lettered, False, False)), True))
+            continue
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
         before = len(alive)
@@ -767,6 +774,20 @@ def _word_before_level(per_line: list[list[_Element]], alive: list[int], place: 
         return False
     for i in here:
         per_line[i].insert(place, _Element("word", True, ()))
+    return True
+
+
+def _glued_bracket(per_line: list[list[_Element]], alive: list[int], place: int, kind: str, need: float) -> bool:
+    """Whether some alive lines hold a bracket glued on at ``place`` and the others' ``kind`` after it, on ``need``
+    lines together, each on :data:`_OPTIONAL_SHARE` of them; if so, the others get an empty bracket there (in
+    place)."""
+    here = _at(per_line, alive, place, lambda e: e.kind == kind != "bracket")
+    glued = [i for i in _at(per_line, alive, place, lambda e: e.kind == "bracket" and not e.spaced)
+             if len(per_line[i]) > place + 1 and per_line[i][place + 1].kind == kind]
+    if len(here) + len(glued) < need or min(len(here), len(glued)) < _OPTIONAL_SHARE * len(alive):
+        return False
+    for i in here:
+        per_line[i].insert(place, _Element("bracket", False, ()))
     return True
 
 
