@@ -781,9 +781,12 @@ def _glued_bracket(per_line: list[list[_Element]], alive: list[int], place: int,
     """Whether some alive lines hold a bracket glued on at ``place`` and the others' ``kind`` after it, on ``need``
     lines together, each on :data:`_OPTIONAL_SHARE` of them; if so, the others get an empty bracket there (in
     place)."""
+    glued = _at(per_line, alive, place, lambda e: e.kind == "bracket" and not e.spaced)
+    if kind == "bracket":  # glued on most lines: the others hold what follows it there
+        after = Counter(per_line[i][place + 1].kind for i in glued if len(per_line[i]) > place + 1)
+        kind = after.most_common(1)[0][0] if after else kind
     here = _at(per_line, alive, place, lambda e: e.kind == kind != "bracket")
-    glued = [i for i in _at(per_line, alive, place, lambda e: e.kind == "bracket" and not e.spaced)
-             if len(per_line[i]) > place + 1 and per_line[i][place + 1].kind == kind]
+    glued = [i for i in glued if len(per_line[i]) > place + 1 and per_line[i][place + 1].kind == kind]
     if len(here) + len(glued) < need or min(len(here), len(glued)) < _OPTIONAL_SHARE * len(alive):
         return False
     for i in here:
