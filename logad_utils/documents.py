@@ -14,6 +14,7 @@ import re
 from typing import IO, Iterator, Sequence
 
 from .formats import MESSAGE_NAMES
+from .layout import LEVEL_KEYS, TIME_KEYS
 
 __all__ = ["DocumentError", "JsonRecords", "opens_json_document", "MAX_RECORD_CHARS"]
 
@@ -22,6 +23,8 @@ MAX_RECORD_CHARS = 1 << 26
 _BLOCK_CHARS = 1 << 20
 # Objects an envelope's lists of records may lie in, below its top: a search result's {"hits": {"hits": [...]}}.
 _ENVELOPE_DEPTH = 3
+# Keys a log record names and an envelope does not: an object that holds them is a record, its nested lists its data.
+_RECORD_NAMES = frozenset(k.lower() for k in TIME_KEYS + LEVEL_KEYS)
 _SPACE = re.compile(r"[ \t\r\n]*")
 _ARRAY_OPENS = re.compile(r"\[[ \t\r\n]*(.)", re.DOTALL)  # an array and the character that opens its first value
 # A key of a JSON object written over many lines, indented: '  "reason": "BackOff",'.
@@ -46,6 +49,7 @@ class JsonRecords:
         self.envelope = False  # whether records came out of an object's list
         # The records of the lists of the object being read, held until it shows it is an envelope; None: not held.
         self.held: list[tuple[int, object]] | None = None
+        self.nested = False  # whether a list held lay below the object's top
         self.done = False  # the stream's end reached
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
@@ -140,15 +144,15 @@ class JsonRecords:
         """A top-level object: the records of its lists of objects where it is an envelope (no message key), else
         itself. A list's records are held until the object ends (or they outgrow a block): a log record whose list
         of objects comes before its message ('{"tags": [{...}], "msg": ...}') is one record."""
-        line, obj, self.held = self.line, {}, []
+        line, obj, self.held, self.nested = self.line, {}, [], False
         self.pos += 1
         try:
             yield from self._members(obj, _ENVELOPE_DEPTH)
         except DocumentError:
-            if self.held and not _names_message(obj):  # an envelope cut short: the records before the damage
+            if self.held and self._is_envelope(obj):  # an envelope cut short: the records before the damage
                 yield from self._release()
             raise
-        if self.held and not _names_message(obj):
+        if self.held and self._is_envelope(obj):
             yield from self._release()
         elif self.held is not None:
             self.held = None
@@ -175,6 +179,7 @@ class JsonRecords:
                 obj[key] = self._value()
             elif self._opens_objects():
                 self.pos += 1
+                self.nested |= depth < _ENVELOPE_DEPTH
                 start = len(self.held or ())
                 yield from self._array()
                 if self.held is not None:
@@ -186,6 +191,12 @@ class JsonRecords:
             else:
                 obj[key] = self._value()
         self.pos += 1
+
+    def _is_envelope(self, obj: dict) -> bool:
+        """Whether a top-level object whose lists of objects were held holds records: it names no message, nor,
+        where a list lay below its top, a time or a level (a record's, as an audit event's requestObject.spec's
+        containers are its data)."""
+        return not _names_message(obj) and not (self.nested and any(k.lower() in _RECORD_NAMES for k in obj))
 
     def _release(self) -> Iterator[tuple[int, str]]:
         """The records held: their object is an envelope; the mark moves past them."""

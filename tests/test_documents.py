@@ -207,3 +207,15 @@ def test_a_record_whose_nested_list_of_objects_comes_before_its_message_is_one_r
     frame, _ = _read(path)
     assert frame["content"].tolist() == [f"job {i} done" for i in range(5)]
     assert [json.loads(raw) for raw in frame["raw"]] == records
+
+
+def test_a_record_with_a_time_and_a_list_below_its_top_is_one_record(tmp_path):
+    # Audit events (jq .) name no message; their requestObject.spec.containers lay below the top and were read as
+    # the records, each event lost. A time or a level at the top is a record's, its nested lists its data.
+    events = [{"kind": "Event", "level": "RequestResponse", "verb": "create",
+               "requestObject": {"spec": {"containers": [{"name": "app"}, {"name": "sidecar"}]}},
+               "requestReceivedTimestamp": f"2024-03-09T10:00:{i:02d}Z"} for i in range(5)]
+    path = tmp_path / "audit.json"
+    path.write_text("".join(json.dumps(e, indent=2) + "\n" for e in events))
+    frame, _ = _read(path)
+    assert [json.loads(raw) for raw in frame["raw"]] == events
