@@ -1233,10 +1233,12 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
         header = [] if wrapped else _drop_message_bracket(
             _header([r.partition(hit.closer)[2] for r in rests] if inside else rests), at_end)
         if [e.kind for e, _ in header[1:3]] == ["word", "component"] and header[0][0] == _Element("sep", False,
-                                                                                                   (":", True)):
+                                                                                                   (":", True)) \
+                and not (header[2][0].detail[0] or header[2][1]):
             # A colon glued to the time ends the header before a host and a name ("08:14:02: MQTT publish: ..."):
             # no relay writes its host there; the words open the message. A spaced colon is a relay's ("fw1 :
-            # %ASA-6-302013: ..."); a name or a pid right after the time's colon is the program's (Cisco, libvirt).
+            # %ASA-6-302013: ..."); a name or a pid right after the time's colon is the program's (Cisco, libvirt),
+            # and so is a name with its pid after a word ("08:14:02: web1 sshd[42]: "): no message opens so.
             header = header[:1]
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,

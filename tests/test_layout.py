@@ -2059,3 +2059,13 @@ def test_a_bracket_glued_to_the_last_on_most_lines_is_an_optional_field():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["content"].str.startswith("request ").all()
     assert frame["component"][0] == "/core/api/h0.go:50"
+
+
+def test_a_host_and_a_program_with_its_pid_after_a_colon_that_ends_the_time_are_the_header():
+    # "08:14:02: web1 sshd[42]: ...": a name with its pid is a program's, not a message's first words; the rule
+    # for a colon glued to the time took them for the message, leaving host and program in every one.
+    lines = [f"2024-03-09 08:{i % 60:02d}:02: {('web1', 'db2')[i % 2]} {('sshd', 'cron')[i % 3 > 0]}[{100 + i}]: "
+             f"session {i} opened for user u{i % 4}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].str.startswith("session ").all()
+    assert frame["component"][0] == "sshd" and frame["pid"][0] == "100"
