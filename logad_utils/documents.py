@@ -21,7 +21,8 @@ __all__ = ["DocumentError", "JsonRecords", "opens_json_document", "MAX_RECORD_CH
 # One record (or an envelope's keys before its records) may be this long; a longer one is read as text lines.
 MAX_RECORD_CHARS = 1 << 26
 _BLOCK_CHARS = 1 << 20
-# Objects an envelope's lists of records may lie in, below its top: a search result's {"hits": {"hits": [...]}}.
+# Levels of objects whose lists of objects may be an envelope's records, the top's included: its own lists and
+# those of objects up to two levels below it (a search result's {"hits": {"hits": [...]}} is one level down).
 _ENVELOPE_DEPTH = 3
 # Keys a log record names and an envelope does not: an object that holds them is a record, its nested lists its data.
 _RECORD_NAMES = frozenset(k.lower() for k in TIME_KEYS + LEVEL_KEYS)
