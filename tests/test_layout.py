@@ -2039,22 +2039,13 @@ def test_words_after_a_colon_that_ends_the_time_open_the_message():
     assert frame["content"][0] == "MQTT publish: topic 'home/lamp0', payload 'ON'"
 
 
-def test_a_bracket_glued_to_the_last_on_some_lines_is_an_optional_field():
+@pytest.mark.parametrize("glued", [lambda i: i % 9 == 0, lambda i: i % 4], ids=["some lines", "most lines"])
+def test_a_bracket_glued_to_the_last_on_some_or_most_lines_is_an_optional_field(glued):
     # Harbor: "<time> [INFO] [/core/api.go:71]: ...", some lines "[/core/api.go:57][requestID=\"...\"]: ...". The
     # layout with the caller read 89 % of lines and lost to the generic one, which left the caller in every message.
+    # On most lines the bracket was the place's kind: the lines without it had nothing to line up with.
     lines = [f"2024-04-08T09:{i % 60:02d}:11Z [{('INFO', 'ERROR')[i % 9 == 0]}] [/core/api/h{i % 3}.go:{50 + i % 3}]"
-             + (f'[requestID="{i:08x}-1073-4280-8b85-0d0e2c76aeb8"]' if i % 9 == 0 else "")
-             + f": request {i} handled in {i % 7} ms" for i in range(60)]
-    frame = parse_lines(lines)
-    assert frame["parsed"].all() and frame["content"].str.startswith("request ").all()
-    assert frame["component"][0] == "/core/api/h0.go:50"
-
-
-def test_a_bracket_glued_to_the_last_on_most_lines_is_an_optional_field():
-    # As above with the request id on most lines: the bracket was most lines' kind there, so the lines without it
-    # had nothing to line up with and the caller was left in every message.
-    lines = [f"2024-04-08T09:{i % 60:02d}:11Z [{('INFO', 'ERROR')[i % 9 == 0]}] [/core/api/h{i % 3}.go:{50 + i % 3}]"
-             + (f'[requestID="{i:08x}-1073-4280-8b85-0d0e2c76aeb8"]' if i % 4 else "")
+             + (f'[requestID="{i:08x}-1073-4280-8b85-0d0e2c76aeb8"]' if glued(i) else "")
              + f": request {i} handled in {i % 7} ms" for i in range(60)]
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["content"].str.startswith("request ").all()
