@@ -29,15 +29,15 @@ def inputs(frame: pd.DataFrame) -> list[dict]:
     empty file too (0 lines: a job that checks every input was read sees it), from the frame's read report."""
     counts = frame["source"].value_counts(sort=False) if len(frame) else pd.Series(dtype=int)
     counts.index = counts.index.astype(str)  # counted as they are: a category per file, not a string per line
-    files = dict.fromkeys([*frame.attrs.get("read_report", {}).get("files", []), *counts.index])
-    return [{"path": path, "lines": int(counts.get(path, 0))} for path in files]
+    files = [*frame.attrs.get("read_report", {}).get("files", []), *counts.index]
+    return report_inputs({"files": files, "file_lines": counts.to_dict()})
 
 
 def report_inputs(report: dict) -> list[dict]:
     """The files a read report (``io.ReadReport.as_dict``) names, each with its line count: ``[{"path", "lines"}]``;
     for logs whose frame is gone, such as the known-good logs a model was fitted on."""
     counts = report.get("file_lines", {})
-    return [{"path": path, "lines": int(counts.get(path, 0))} for path in report.get("files", [])]
+    return [{"path": path, "lines": int(counts.get(path, 0))} for path in dict.fromkeys(report.get("files", []))]
 
 
 # How a layout mismatch names the two sets of logs: fitted and scored, or compared.
