@@ -114,6 +114,8 @@ _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|
 _NESTED_MESSAGE = re.compile(r"(?=[A-Z]+: )" + LEVELS_RE + ": ")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
+# What follows klog's quoted message: its key=value fields, or nothing.
+_FIELDS_OR_END = re.compile(r"\s*+(?:$|[A-Za-z_][\w.\-]*=)")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
 # ("tf_rpc=<*>"): the wildcard there holds a named value, not a word of the event.
 _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
@@ -785,7 +787,7 @@ class LogTemplateMiner:
     quoted_phrases : bool, default True
         Read a quoted phrase with spaces (``vertex "module.vpc (expand)"``) as
         one token, so that one event's phrases of any length are one slot;
-        not where it opens the message (klog's quoted message), follows ``=``
+        not where it opens the message before fields or nothing (klog's quoted message), follows ``=``
         (a field's value: see ``quoted_fields``), is a request line
         (``"GET /x HTTP/1.1"``: its method names the event) or opens with a
         number (an FTP or SMTP reply, ``"226 Transfer complete."``:
@@ -1046,7 +1048,9 @@ class LogTemplateMiner:
         """A quoted span of ``text``, its spaces turned into ``_GLUE`` where it is one value (``quoted_phrases``);
         ``opens``: where the text's first word starts."""
         phrase, start = quoted.group(), quoted.start()
-        if (not _SPACE.search(phrase) or start <= opens
+        # A phrase that opens the message is its text (klog's) where fields or nothing follow; before words, it is
+        # what the message is about (a game's "player<2><STEAM_1:0:1><CT>" left buyzone).
+        if (not _SPACE.search(phrase) or start <= opens and _FIELDS_OR_END.match(text, quoted.end())
                 or (text[start - 1] == "=" and not self._glues_field(text, start - 1))
                 or phrase[1:].startswith("<NUM> ")
                 or (self.nested_messages and _NESTED_MESSAGE.match(phrase, 1))

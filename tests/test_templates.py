@@ -410,6 +410,17 @@ def test_a_quoted_phrase_is_one_value(quoted_phrases):
         assert LogTemplateMiner.from_dict(miner.to_dict()).transform(messages).tolist() == ids.tolist()
 
 
+def test_a_quoted_phrase_that_opens_a_message_before_words_is_one_value():
+    # A game server's player ("name<uid><steamid>") leads its events; a name with a space is no extra token.
+    players = ["s1mple fan", "Kuba", "Dr. Flash", "mirage enjoyer", "zzz", "n0rth", "Ronja", "El Diablo", "pingu"]
+    events = ["entered the game", "left buyzone", "was killed by the bomb"]
+    messages = [f'"{p}<{i}><STEAM_1:0:{1000 + i}>" {e}' for e in events for i, p in enumerate(players)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == len(events)
+    assert miner.template_of(ids[:1]) == [f'"{WILDCARD}<<NUM>><<ID>:<NUM>:<NUM>>" entered the game']
+
+
 def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     # Version 1 read a run of any variables as one list: its "GET <*> ms" must still take a path, a status and a
     # time, and its quoted phrases stay split.
