@@ -82,6 +82,8 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
 _BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
+# A list of quoted words written with spaces (Go's %q of a slice: ["sre" "oncall"]): one value too.
+_QUOTED_LIST = re.compile(r"""[\[{](?:"[^"\s]*+"|'[^'\s]*+')(?: (?:"[^"\s]*+"|'[^'\s]*+'))++[\]}]""")
 _MAPPING = re.compile(r"""(?:^.|, )\s*+(?:"[^"]*+"|'[^']*+')\s*+:|(?:^.|, )\s*+[\w.\-]++=""")
 # A list of masked values in brackets or braces written with spaces (pebble's files "[000123 000124]"): its
 # items share the bracket's tokens, so lists of different lengths would give templates of different lengths.
@@ -183,9 +185,11 @@ def _note_fields(fields: dict[int, list[str | None]], cluster: int, tokens: list
 
 def _glued_list(bracketed: re.Match) -> str:
     """A bracketed span as one token (its spaces made ``_GLUE``) when it is a list: items written with ", ", no
-    mapping (``{"user": "bob", "action": "login"}``, ``{rep=aes(18), tkt=aes(17)}`` keep their keys' tokens)."""
+    mapping (``{"user": "bob", "action": "login"}``, ``{rep=aes(18), tkt=aes(17)}`` keep their keys' tokens), or
+    quoted words written with spaces."""
     text = bracketed.group()
-    return _SPACE.sub(_GLUE, text) if ", " in text and not _MAPPING.search(text) else text
+    listed = ", " in text and not _MAPPING.search(text) or _QUOTED_LIST.fullmatch(text)
+    return _SPACE.sub(_GLUE, text) if listed else text
 
 
 def _one_item(listed: re.Match) -> str:
@@ -1011,7 +1015,7 @@ class LogTemplateMiner:
             opens = len(text) - len(text.lstrip())  # where the message's first word starts
             spans = _QUOTED_OR_BACKQUOTED if self.backquoted_phrases else _QUOTED
             text = spans.sub(lambda m: self._glued(m, text, opens), text)
-        if self.bracket_lists and ", " in text:
+        if self.bracket_lists and (", " in text or '" "' in text or "' '" in text):
             text = _BRACKETED.sub(_glued_list, text)
         if self.spaced_lists and "> <" in text:
             text = _SPACED_LIST.sub(_one_item, text)

@@ -421,6 +421,16 @@ def test_a_quoted_phrase_that_opens_a_message_before_words_is_one_value():
     assert miner.template_of(ids[:1]) == [f'"{WILDCARD}<<NUM>><<ID>:<NUM>:<NUM>>" entered the game']
 
 
+def test_a_bracketed_list_of_quoted_words_written_with_spaces_is_one_value():
+    # Go's %q of a slice: ["sre" "oncall"]; lists of one, two or three items are one event.
+    groups = ['["devs"]', '["sre" "oncall"]', '["platform" "devs"]', '["sre" "platform" "oncall"]', '[]', '["ro"]']
+    messages = [f'login successful: user="u{i}", groups={g} took {i}ms' for i, g in enumerate(groups)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1
+    assert miner.template_of(ids[:1]) == [f'login successful: user="{WILDCARD}", groups=[{WILDCARD}] took <DURATION>ms']
+
+
 def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     # Version 1 read a run of any variables as one list: its "GET <*> ms" must still take a path, a status and a
     # time, and its quoted phrases stay split.
