@@ -1012,7 +1012,9 @@ class LogTemplateMiner:
         a hex value that happened to have no letters) becomes ``<*>``.
         """
         if self.quoted_phrases and ("'" in text or '"' in text or "`" in text):
-            opens = len(text) - len(text.lstrip())  # where the message's first word starts
+            # Where the message's first word starts: a bracket that opens the message opens its quoted message too
+            # (TiDB's ["..."]), whose words name the event.
+            opens = len(text) - len(text.lstrip().lstrip("[("))
             spans = _QUOTED_OR_BACKQUOTED if self.backquoted_phrases else _QUOTED
             text = spans.sub(lambda m: self._glued(m, text, opens), text)
         if self.bracket_lists and (", " in text or '" "' in text or "' '" in text):

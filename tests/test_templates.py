@@ -1364,3 +1364,17 @@ def test_a_slash_that_opens_every_value_is_the_paths_not_the_templates():
     shown = set(LogTemplateMiner().fit(messages).templates_["template"])
     assert shown == {"listener count on <*> now <NUM>", 'passing <NUM> listeners to "<*>"',
                      "fetched api/<*> in <DURATION> ms"}
+
+
+def test_a_quoted_message_in_brackets_that_opens_the_line_stays_words():
+    # TiDB's unified format writes the message as ["..."], its fields after it: each message names its event, as a
+    # message that opens with a quote does (klog's); it was one quoted value, and two events of one field each one.
+    messages = []
+    for i in range(3):
+        messages += [f'["[gc worker] start delete ranges"] [uuid=f616d3fd808b828] [ranges={i}]',
+                     f'["[gc worker] sent safe point to PD"] [uuid=f616d3fd808b828] ["safe point"=4482749385468806{i}]',
+                     f'["got signal to exit"] [signal=hangup{i}]', f'["loaded config"] [config=a{i}]']
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert ids[4:8].tolist() == ids[:4].tolist() and len(set(ids)) == 4
+    assert miner.template_of(ids[:1]) == ['["[gc worker] start delete ranges"] [uuid=<HEX>] [ranges=<NUM>]']
