@@ -107,6 +107,8 @@ _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A set of flags written as a comma list of short lower-case words (a DNS reply's qr,aa,rd; mount's rw,noatime).
 _FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
+# A name in a namespace (an event type, charge.refunded; a metric, http.requests): a value, not a word.
+_DOTTED = re.compile(r"[a-z][a-z0-9_]*+(?:\.[a-z][a-z0-9_]*+)++")
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK"
                       r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
@@ -1650,6 +1652,9 @@ class LogTemplateMiner:
         if self._is_parameter(values):
             return True
         quoted = max(self.slot_min_values - 1, 3)
+        if self.slot_min_values > 0 and len(values) >= quoted and all(
+                _DOTTED.fullmatch(v.strip(_BARE)) for v in values):
+            return True  # names in a namespace are values, as words in quotes are: as few suffice
         inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
         return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
 

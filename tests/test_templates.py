@@ -1378,3 +1378,15 @@ def test_a_quoted_message_in_brackets_that_opens_the_line_stays_words():
     ids = miner.fit_transform(messages)
     assert ids[4:8].tolist() == ids[:4].tolist() and len(set(ids)) == 4
     assert miner.template_of(ids[:1]) == ['["[gc worker] start delete ranges"] [uuid=<HEX>] [ranges=<NUM>]']
+
+
+def test_three_dotted_names_in_a_slot_are_one_value():
+    # A webhook's event types (charge.refunded) are names in a namespace, values as quoted words are: three suffice,
+    # where three plain words (started / stopped / failed) stay three events.
+    kinds = ["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"]
+    messages = [f"webhook received: {k} for order {i}" for i in range(3) for k in kinds]
+    messages += [f"job {w} for order {i}" for i in range(3) for w in ("started", "stopped", "failed")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:9])) == 1 and len(set(ids[9:])) == 3
+    assert miner.template_of(ids[:1]) == [f"webhook received: {WILDCARD} for order <NUM>"]
