@@ -118,8 +118,8 @@ _REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|
 _NESTED_MESSAGE = re.compile(r"(?=[A-Z]+: )" + LEVELS_RE + ": ")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
 _SPACE = re.compile(r"\s+")
-# What follows klog's quoted message: its key=value fields, or nothing.
-_FIELDS_OR_END = re.compile(r"\s*+(?:$|[A-Za-z_][\w.\-]*=)")
+# What follows a quoted message (klog's, or TiDB's in brackets): its key=value fields, nothing, or the bracket.
+_FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
 # ("tf_rpc=<*>"): the wildcard there holds a named value, not a word of the event.
 _KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
