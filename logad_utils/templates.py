@@ -107,6 +107,8 @@ _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A set of flags written as a comma list of short lower-case words (a DNS reply's qr,aa,rd; mount's rw,noatime).
 _FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
+# A token that is one quoted value, brackets or closing marks around it ("glock", ("chest"), ["a b"]).
+_QUOTED_VALUE = re.compile(r"""[(\[{<]*(?:"[^"]*"|'[^']*')[)\]}>,;:.]*""")
 # A name in a namespace (an event type, charge.refunded; a metric, http.requests): a value, not a word.
 _DOTTED = re.compile(r"[a-z][a-z0-9_]*+(?:\.[a-z][a-z0-9_]*+)++")
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
@@ -1117,6 +1119,7 @@ class LogTemplateMiner:
             self._merge_pairs(templates, keys, parent, alive)
             if self.slot_min_values > 0:
                 self._merge_fields(templates, keys, parent, alive)
+                self._merge_quoted(templates, keys, parent, alive)
         if self.shared_slots and self.slot_min_values > 0:
             # After the leads, pairs and fields: a grid of events by many names leaves one event per word then.
             self._merge_recurring(templates, keys, parent, alive)
@@ -1408,6 +1411,28 @@ class LogTemplateMiner:
             if len(slots) > 1 and not states:
                 self._merge_members(templates, keys, parent, alive, members, slots)
 
+    def _merge_quoted(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                      parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in quoted values (:data:`_QUOTED_VALUE`), the first word's too, when each
+        position that differs holds ``slot_min_values - 1`` values or more (at least 3), none UPPER_CASE: values a
+        message quotes that vary together (an attacker, a victim, a weapon) are one event's, as one quoted slot's
+        are, however many positions vary at once; words outside quotes (illegal / trap instruction) still split."""
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            # A bare <*> is such a value that an earlier merge wrote so (its quotes come back when shown).
+            shape = tuple(WILDCARD if t == WILDCARD or _QUOTED_VALUE.fullmatch(t) else k
+                          for t, k in zip(templates[c], keys[c]))
+            # A message must keep a constant outside its quotes ("<*>" "<*>" would say nothing).
+            if any(s != WILDCARD and self._tokens.skeleton(t) is None for s, t in zip(shape, templates[c])):
+                groups[shape].append(c)
+        need = max(self.slot_min_values - 1, 3)
+        for members in groups.values():
+            columns = [{templates[m][i] for m in members} for i in range(len(templates[members[0]]))]
+            slots = tuple(i for i, column in enumerate(columns) if len({keys[m][i] for m in members}) > 1)
+            if len(members) > 1 and all(len(columns[i]) >= need and not any(
+                    self._tokens.is_enum(v.strip(_BARE)) for v in columns[i]) for i in slots):
+                self._merge_members(templates, keys, parent, alive, members, slots)
+
     def _merge_spans(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                      parent: dict[int, int], alive: set[int]) -> None:
         """Merge alive clusters equal but in a run of 1 to ``_SPAN_WORDS`` tokens (at ``protect_prefix`` or
@@ -1629,9 +1654,11 @@ class LogTemplateMiner:
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:
-        """Merge members into the first, with ``<*>`` at the slots; returns the surviving id."""
+        """Merge members into the first, with ``<*>`` at the slots where they differ; returns the surviving id."""
         keep = members[0]
-        templates[keep] = tuple(WILDCARD if i in slots else self._generalise_column(column)
+        # A slot all members share (a pair's other slot, [<NUM>] beside the values) keeps its token: as <*> it
+        # would no longer compare equal to the same token in other templates.
+        templates[keep] = tuple(WILDCARD if i in slots and len(set(column)) > 1 else self._generalise_column(column)
                                 for i, column in enumerate(zip(*(templates[m] for m in members))))
         keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
         for m in members[1:]:

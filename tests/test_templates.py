@@ -1390,3 +1390,31 @@ def test_three_dotted_names_in_a_slot_are_one_value():
     ids = miner.fit_transform(messages)
     assert len(set(ids[:9])) == 1 and len(set(ids[9:])) == 3
     assert miner.template_of(ids[:1]) == [f"webhook received: {WILDCARD} for order <NUM>"]
+
+
+def test_quoted_values_that_vary_together_are_one_events():
+    # A game server's "<attacker>" attacked "<victim>" with "<weapon>" (hitgroup "<part>"): the quoted values vary
+    # together, the attacker leads the line, and every merge pass needed all other slots equal, so the event split
+    # into one template per attacker and more. Words outside the quotes still name events (attacked / killed), and
+    # UPPER_CASE quoted values ("RUNNING") are states.
+    rng = random.Random(3)
+    players = [f"{p}<{i}><STEAM_1:0:{i * 7919}>" for i, p in enumerate(["Kuba", "pingu", "zzz", "Ronja", "s1mple fan"])]
+    weapons, parts = ["glock", "ak47", "awp", "famas", "deagle"], ["head", "chest", "left leg", "stomach"]
+    messages = []
+    for verb in ("attacked", "killed"):
+        for _ in range(40):
+            a, v = rng.sample(players, 2)
+            weapon, part = rng.choice(weapons), rng.choice(parts)
+            messages.append(f'"{a}<CT>" [{rng.randint(-900, 900)} 12 -164] {verb} "{v}<TERRORIST>" [-1314 773 -50] '
+                            f'with "{weapon}" (damage "{rng.randint(1, 99)}") (hitgroup "{part}")')
+    states = ("QUEUED", "RUNNING", "DONE")
+    messages += [f'job "{j}" on "{n}" now "{s}"' for j, n in zip(weapons, parts * 2) for s in states]
+    ids = LogTemplateMiner().fit_transform(messages)
+    assert len(set(ids[:40])) == 1 and len(set(ids[40:80])) == 1 and ids[0] != ids[40], ids
+    assert len(set(ids[80:])) == 3, ids[80:]
+    # A quoted message after its caller ([server.go:905] ["start drain clients"]) keeps no word outside the quotes:
+    # each message names its event.
+    said = ["start drain clients", "kill all connections", "full load and reset schema", "setting server unhealthy"]
+    files = zip(["server", "domain", "callback", "ddl"], [905, 610, 13, 7], said)
+    lines = [f'[{f}.go:{n}] ["{m}"]' for f, n, m in files]
+    assert len(set(LogTemplateMiner().fit_transform(lines * 2))) == 4
