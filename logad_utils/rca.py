@@ -463,15 +463,18 @@ _MAX_SET_BACK = 16  # more steps back than this are clocks interleaved, not a cl
 def _set_back(times: np.ndarray, step: np.ndarray, reset: float) -> np.ndarray:
     """The steps (s,) between ``times`` (n,; ``step``: their differences (n-1,)) at which a clock set back gives its
     time back: a step back over ``reset`` after which the clock runs on until it passes the time before it (a DST
-    fall-back). Where it jumps back onto that time, another clock was interleaved (a host's an hour behind), and
-    the running maximum orders them; so it is where there are many steps back."""
+    fall-back). Where it jumps back onto that time, by about as much as it stepped back, another clock was
+    interleaved (a host's an hour behind), and the running maximum orders them; so it is where there are many steps
+    back. A jump of under half the step back is the clock's own pause: the same log read twice reaches its first
+    end by the quiet hour before its last line, and held there the whole second copy chained into one incident."""
     back = np.flatnonzero(step < -reset)
     if len(back) > _MAX_SET_BACK:
         return np.zeros(0, dtype=np.int64)
     at = []
     for i in back:
         caught = np.flatnonzero(times[i + 1:] >= times[:i + 1].max() - reset)
-        if not len(caught) or step[i + caught[0]] <= reset:  # never back, or back by running on
+        # never back, or back by running on
+        if not len(caught) or step[i + caught[0]] <= max(reset, -step[i] / 2):
             at.append(i)
     return np.array(at, dtype=np.int64)
 

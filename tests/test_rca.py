@@ -648,6 +648,22 @@ def test_a_clock_that_steps_back_neither_merges_nor_hides_incidents(clock):
     assert ids[flagged][second].nunique() == 1 and ids[flagged][~second].nunique() == 1
 
 
+def test_the_same_log_twice_keeps_the_incidents_of_each_copy_apart():
+    # The second copy's clock runs back to the first's end, and reaches it by the log's own quiet hour before its
+    # last line: read as another clock jumping back onto the time, it held the whole second copy at one place,
+    # and its two cascades, 35 minutes apart, chained into one incident spanning the copy.
+    one = make_frame(cascade(600) + cascade(600 + 2100, root="NET", code="E42"), span_s=4200)
+    tail = make_frame([(5000, "SCHED", "job tick", 0, 1.0), (7800, "SCHED", "job tick", 0, 1.0)], span_s=0)
+    one = pd.concat([one, tail], ignore_index=True)
+    twice = pd.concat([one, one], ignore_index=True).assign(line_no=np.arange(1, 2 * len(one) + 1))
+    twice["copy"] = np.repeat([0, 1], len(one))
+    twice["second"] = twice["timestamp"] >= T0 + pd.Timedelta(seconds=2700)
+    flagged = twice["is_anomaly"] == 1
+    ids = rca.find_incidents(twice)[flagged]
+    assert ids.nunique() == 4 and (ids >= 0).all()
+    assert (ids.groupby([twice["copy"][flagged], twice["second"][flagged]]).nunique() == 1).all()
+
+
 def test_a_gap_given_as_a_number_is_seconds_on_a_timed_log():
     frame = make_frame(cascade(600) + cascade(600 + 3600, root="NET", code="E42"))
     for number, duration in [(600, "10min"), (7200.0, "2h"), ("600", "10min"), (np.timedelta64(2, "h"), "2h")]:
