@@ -268,8 +268,8 @@ class Trends:
 
 # --------------------------------------------------------------------------- counting
 def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
-    """Timestamps (n,) filled from the neighbours in the same file (NaT where the file has none), or None when
-    under half the lines have one."""
+    """Timestamps (n,) filled from the neighbours in the same file (NaT where the file has none, and before its
+    first time or after its last), or None when under half the lines have one."""
     if "timestamp" not in frame:
         return None
     ts = as_times(frame["timestamp"])
@@ -280,7 +280,10 @@ def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
     # Within a file only: another file's last time would pile a file without times up at one instant. Codes, not
     # names: groupby leaves out rows whose key is missing.
     files = string_codes(frame, "source" if "source" in frame else None)[0]
-    return ts.groupby(files, sort=False).ffill().groupby(files, sort=False).bfill()
+    grouped = ts.groupby(files, sort=False)
+    # Between two times a line was written then; before its file's first time or after its last it has no place on
+    # the clock: piled at that time (another program's lines that missed the format), it made a burst there.
+    return grouped.ffill().where(grouped.bfill().notna())
 
 
 # Clock ticks, coarsest first: a log whose every time is a whole minute was written by a clock of minutes.

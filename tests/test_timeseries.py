@@ -508,6 +508,17 @@ def test_trends_of_a_frame_without_sources_count_every_line():
     assert count_templates(frame).matrix.sum() == 400
 
 
+@pytest.mark.parametrize("untimed", [slice(0, 300), slice(-300, None)])
+def test_lines_without_times_before_a_files_first_time_or_after_its_last_have_no_place_on_the_clock(untimed):
+    # Another program's lines that missed the format, before or after this one's: piled at the file's first or last
+    # time, they made a burst of all lines there. A line without time between two times is still counted.
+    frame = _steady(np.arange(1500) * 10.0, np.arange(1500) % 3)
+    frame.loc[frame.index[untimed], "timestamp"] = pd.NaT
+    frame.loc[700, "timestamp"] = pd.NaT
+    assert count_templates(frame).matrix.sum() == 1200
+    assert "burst" not in kinds(find_trends(frame))
+
+
 def _storm_log(seed, span=6 * 3600.0, storm=(2 * 3600.0, 20 * 60.0), factor=10):
     """Seconds and template ids of four steady templates over ``span`` s, template 3 ``factor`` times as busy over
     ``storm`` (start, length)."""
