@@ -531,6 +531,10 @@ def _elements(rest: str) -> list[_Element]:
                 # header field's splitting may cut: one field per word, the status after them a component. A quote
                 # closed within its word ('"http-nio-8080-exec-1"', a thread) has no spaces to cut: a field.
                 return out
+            if kind == "bracket" and m.group(2).startswith('"') and not _QUOTED_WORD.fullmatch(m.group(2)):
+                # A quoted text in brackets opens the message, as TiDB's '[file.go:47] ["loaded config"] [k=v]'
+                # writes it: header fields hold no quoted sentences, and the brackets after it are its values.
+                return out
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":

@@ -2060,3 +2060,15 @@ def test_a_host_and_a_program_with_its_pid_after_a_colon_that_ends_the_time_are_
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["content"].str.startswith("session ").all()
     assert frame["component"][0] == "sshd" and frame["pid"][0] == "100"
+
+
+def test_a_quoted_text_in_brackets_opens_the_message():
+    # TiDB's '[time] [INFO] [file.go:47] ["message"] [key=value] ...': the quoted message and its first value were
+    # taken as a component and a thread, so every event lost its text to the header, and lines without a value
+    # after the message were left unread.
+    lines = [f'[2024/03/10 09:12:{i:02d}.118 +08:00] [{("INFO", "WARN")[i % 5 == 0]}] [ddl.go:{40 + i % 3}] '
+             f'["{("job done", "schema loaded", "lease renewed")[i % 3]}"]' + (f" [jobID={i}] [conn={i % 4}]" * (i % 2))
+             for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["component"].iloc[1] == "ddl.go:41"
+    assert frame["content"].iloc[1] == '["schema loaded"] [jobID=1] [conn=1]' and frame["content"][0] == '["job done"]'
