@@ -740,12 +740,20 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
     # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
-    # separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
+    # separator ("com.acme.Api - ...") the header has ended, whatever the words look like. Two numbers in a row on
+    # every line before the message's words (Python's "%(process)d %(thread)d") are a process and its thread: no
+    # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
+    worded = False
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:4]) and not _flag(header[-1][0], 7)
+            not any(header[-1][0].detail[1:4]) and not _flag(header[-1][0], 7) and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
-        header.pop()
+        worded = not _flag(header.pop()[0], 0) or worded
     return header
+
+
+def _numbers_end(header: list[tuple[_Element, bool]]) -> bool:
+    """Whether the header ends with two words that are digits on every line, none of them optional."""
+    return len(header) >= 2 and all(e.kind == "word" and _flag(e, 0) and not optional for e, optional in header[-2:])
 
 
 def _level_letters(letters: set) -> bool:

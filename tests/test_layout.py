@@ -2072,3 +2072,16 @@ def test_a_quoted_text_in_brackets_opens_the_message():
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["component"].iloc[1] == "ddl.go:41"
     assert frame["content"].iloc[1] == '["schema loaded"] [jobID=1] [conn=1]' and frame["content"][0] == '["job done"]'
+
+
+def test_two_numbers_before_the_message_are_a_process_and_its_thread():
+    # Django's "%(levelname)s %(asctime)s %(module)s %(process)d %(thread)d %(message)s": the module, pid and thread
+    # were dropped from the header as the message's first words, so every template began with them.
+    lines = [f"{('INFO', 'WARNING')[i % 4 == 0]} 2024-03-10 07:55:{i:02d},784 {('apps', 'views')[i % 2]} "
+             f"{23833 + i % 5} {139955464944128 + 4096 * (i % 7)} {m}" for i, m in enumerate(_messages(40))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == _messages(40)
+    # Numbers that only a quoted request follows are an access record's status and size: the message's.
+    lines = [f'2024-03-11T09:14:{i:02d}Z {(200, 404)[i % 3 == 0]} {1000 + 37 * i} "GET /items/{i} HTTP/1.1"'
+             for i in range(40)]
+    assert parse_lines(lines)["content"][1] == '200 1037 "GET /items/1 HTTP/1.1"'
