@@ -414,13 +414,14 @@ def time_format_of(values: Sequence[str]) -> str | None:
 
 
 _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
-# A caller, as zerolog's console writer puts it before "> message": a source file and its line.
-_CALLER = re.compile(r"[\w./@-]+\.\w+:\d+")
 # A source file and its line as a component ("handler.go:57:", "db.py:12:"): the file names it, the line is a field.
 # A programming language's file extension tells it from a host and its port ("db.example.com:5432:").
 _SOURCE_EXT = (r"(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|mjs|cjs|ts|rb|php|cs"
                r"|swift|m|mm|lua|ex|exs|erl|dart|zig)")
 _SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r":\d+")
+# A caller, as zerolog's console writer puts it before "> message": a source file and its line (the extension tells
+# it from an address and its port, "10.0.1.140:8080").
+_CALLER = re.compile(r"[\w./@-]+\." + _SOURCE_EXT + r":\d+")
 # A source file and its line in parentheses, right after the time (lighttpd's "(server.c.1513)", "(mod_cgi.c:88)"):
 # the component, its line a field; the character before the line is kept (group 1).
 _PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")
@@ -739,13 +740,14 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             continue
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
-    # Words at the end are the message's first words, unless most lines pad them or they name a class; after a
+    # Words at the end are the message's first words, unless most lines pad them, they name a class or every line
+    # writes a source file and its line there (FreeSWITCH's "mod_sofia.c:217 message"); after a
     # separator ("com.acme.Api - ...") the header has ended, whatever the words look like. Two numbers in a row on
     # every line before the message's words (Python's "%(process)d %(thread)d") are a process and its thread: no
     # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
     worded = False
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:4]) and not _flag(header[-1][0], 7) and not (worded and _numbers_end(header))
+            not any(header[-1][0].detail[1:5]) and not _flag(header[-1][0], 7) and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         worded = not _flag(header.pop()[0], 0) or worded
     return header
@@ -846,8 +848,9 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     """Index of the word or cell that names the component, when no ``name:`` element does; else None.
 
     In order: a word just before a closing separator ("com.acme.Api - message") unless a class name comes
-    before it (logback's MDC values between the logger and its " - "), a class name (log4j's ``%c``), a word
-    next to the level ("INFO nova.api", "api - ERROR"), the first non-numeric cell of a delimited header.
+    before it (logback's MDC values between the logger and its " - "), a class name (log4j's ``%c``), a source
+    file and its line, a word next to the level ("INFO nova.api", "api - ERROR"), the first non-numeric cell of a
+    delimited header.
     """
     kinds = [e.kind for e, _ in header]
     if "component" in kinds:
@@ -860,6 +863,9 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
         return len(kinds) - 2
     if qualified:
         return qualified[-1]
+    callers = [i for i in words if header[i][0].detail[4]]  # a source file and its line: "switch_core.c:217"
+    if callers:
+        return callers[-1]
     if "level" in kinds:
         at = kinds.index("level")
         for step in (1, -1):

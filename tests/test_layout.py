@@ -2085,3 +2085,16 @@ def test_two_numbers_before_the_message_are_a_process_and_its_thread():
     lines = [f'2024-03-11T09:14:{i:02d}Z {(200, 404)[i % 3 == 0]} {1000 + 37 * i} "GET /items/{i} HTTP/1.1"'
              for i in range(40)]
     assert parse_lines(lines)["content"][1] == '200 1037 "GET /items/1 HTTP/1.1"'
+
+
+def test_a_source_file_and_its_line_before_the_message_is_the_component():
+    # FreeSWITCH's "<time> 98.74% [NOTICE] mod_sofia.c:217 message": the source file was dropped from the header as
+    # the message's first word, so each template began with it and one event split per file and line.
+    lines = [f"2024-03-11 07:58:{i:02d}.104382 {90 + i / 7:.2f}% [{('NOTICE', 'DEBUG')[i % 3 == 0]}] "
+             f"{('mod_sofia.c', 'switch_core.c')[i % 2]}:{200 + i % 5} {m}" for i, m in enumerate(_messages(40))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == _messages(40)
+    assert frame["component"][1] == "switch_core.c:201"
+    # An address and its port has no source file's extension: the message's first word.
+    lines = [f"2024-03-11 07:58:{i:02d} [INFO] 10.0.1.{i}:8080 {m}" for i, m in enumerate(_messages(40))]
+    assert parse_lines(lines)["content"][3] == "10.0.1.3:8080 " + _messages(40)[3]
