@@ -54,6 +54,8 @@ _LEVEL_WORDS_SHARE = 0.25
 MIN_TIME_SHARE = 0.3
 _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
 _MAX_ELEMENTS = 10
+# Words a name written with spaces adds before the level ("AsyncLocalizer Cleanup [INFO]" beside "main [INFO]").
+_MAX_RUN = 3
 _SEARCH_CHARS = 120
 
 _MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -594,6 +596,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     header: list[tuple[_Element, bool]] = []
     alive = list(range(len(per_line)))
     need = HEADER_SHARE * len(per_line)
+    _join_runs_before_level(per_line, need)
     for place in range(_MAX_ELEMENTS):
         kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
         if not kinds:
@@ -710,8 +713,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # record under a syslog relay's header has no program name after it).
             host = not header and sum(c for e, c in shapes.items() if _flag(e, 7)) == len(alive)
             session = sum(c for e, c in shapes.items() if _flag(e, 8)) >= need
+            run = any(_flag(e, 10) for e in shapes)  # words joined before the level on some lines
             element = _Element(kind, element.spaced,
-                               (digits, qualified, padded, None, caller, ided, paired, host, session))
+                               (digits, qualified, padded, None, caller, ided, paired, host, session, None, run))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -751,6 +755,33 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         worded = not _flag(header.pop()[0], 0) or worded
     return header
+
+
+def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None:
+    """Where ``need`` lines write the level after words whose count varies (a thread or program named with spaces:
+    "main [INFO]" beside "AsyncLocalizer Cleanup [INFO]", "main pid 7: LOG:" beside "PostgreSQL JDBC Driver pid 7:
+    FATAL:"), the words the longer lines add join the first plain word into one run (in place), so that the level
+    sits at one place on every line."""
+    places = {i: next((k for k, e in enumerate(elements) if e.kind == "level"), None)
+              for i, elements in enumerate(per_line)}
+    places = {i: k for i, k in places.items() if k is not None}
+    if len(places) < need or len(set(places.values())) < 2:
+        return
+    least = min(places.values())
+    if max(places.values()) - least > _MAX_RUN:
+        return
+    # A plain word (no class name, number or key=value: context pairs some lines add are values, not a name) on every
+    # line at the start of the run; only words, or a dash inside a name ("Executor - 1"), from it to the level: an
+    # optional bracket or thread some lines add is no name's word.
+    plain = lambda e: e.kind == "word" and not any(_flag(e, j) for j in (0, 1, 6))  # noqa: E731
+    start = next((k for k in range(least) if all(plain(per_line[i][k]) and all(
+        e.kind in ("word", "sep") for e in per_line[i][k + 1:places[i]]) for i in places)), None)
+    if start is None:
+        return
+    for i, k in places.items():
+        if k > least:
+            per_line[i][start:start + k - least + 1] = [
+                _Element("word", per_line[i][start].spaced, (False,) * 3 + (None,) + (False,) * 5 + (None, True))]
 
 
 def _numbers_end(header: list[tuple[_Element, bool]]) -> bool:
@@ -1000,6 +1031,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Field")
             # A field seen only as digits keeps that shape, so a line starting like the header is told apart.
             patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if element.detail[0] else r"\S+")
+            if _flag(element, 10):
+                patterns[name] = r"\S+(?: \S+){0,%d}?" % _MAX_RUN
             field = gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
             if element.kind == "word" and element.detail[5]:  # a category and its event id, which a line may lack
                 event = names("Field")

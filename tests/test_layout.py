@@ -2098,3 +2098,20 @@ def test_a_source_file_and_its_line_before_the_message_is_the_component():
     # An address and its port has no source file's extension: the message's first word.
     lines = [f"2024-03-11 07:58:{i:02d} [INFO] 10.0.1.{i}:8080 {m}" for i, m in enumerate(_messages(40))]
     assert parse_lines(lines)["content"][3] == "10.0.1.3:8080 " + _messages(40)[3]
+
+
+@pytest.mark.parametrize("header, long_name", [
+    # Storm: "<logger> <thread> [LEVEL]", a thread named with spaces and a dash on some lines.
+    (lambda name, level: f"o.a.s.l.AsyncLocalizer {name} [{level}]", "AsyncLocalizer Executor - 1"),
+    # Pgpool-II: "<application> pid <pid>: LEVEL:", a client's application name with spaces on some lines.
+    (lambda name, level: f"{name} pid 2215: {level}:", "PostgreSQL JDBC Driver"),
+], ids=["thread", "application"])
+def test_a_name_written_with_spaces_on_some_lines_before_the_level_stays_in_the_header(header, long_name):
+    # The level was looked for at one place only: on the lines whose name has spaces it sat further on, so they were
+    # left unread (Storm's "AsyncLocalizer Cleanup [INFO]", 32 lines of 1,500) or the header was cut short.
+    messages = _messages(60)
+    lines = [f"2024-03-10 03:11:{i % 60:02d}.913 {header(long_name if i % 6 == 0 else 'main', LEVELS[i % 4])} {m}"
+             for i, m in enumerate(messages)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == messages
+    assert frame["level"].str.upper().tolist() == [LEVELS[i % 4] for i in range(60)]
