@@ -107,8 +107,9 @@ _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
 # A set of flags written as a comma list of short lower-case words (a DNS reply's qr,aa,rd; mount's rw,noatime).
 _FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
-# A token that is one quoted value, brackets or closing marks around it ("glock", ("chest"), ["a b"]).
-_QUOTED_VALUE = re.compile(r"""[(\[{<]*(?:"[^"]*"|'[^']*')[)\]}>,;:.]*""")
+# A token that is one quoted value, brackets or closing marks around it ("glock", ("chest"), ["a b"]), or a list of
+# them glued into one (["sre" "oncall"]: see _QUOTED_LIST; \ue000 is _GLUE).
+_QUOTED_VALUE = re.compile(r"""[(\[{<]*(?:"[^"]*"|'[^']*')(?:\ue000(?:"[^"]*"|'[^']*'))*[)\]}>,;:.]*""")
 # A name in a namespace (an event type, charge.refunded; a metric, http.requests): a value, not a word.
 _DOTTED = re.compile(r"[a-z][a-z0-9_]*+(?:\.[a-z][a-z0-9_]*+)++")
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.

@@ -431,6 +431,17 @@ def test_a_bracketed_list_of_quoted_words_written_with_spaces_is_one_value():
     assert miner.template_of(ids[:1]) == [f'login successful: user="{WILDCARD}", groups=[{WILDCARD}] took <DURATION>ms']
 
 
+def test_a_bracketed_list_of_quoted_words_that_opens_the_message_is_one_value():
+    # Glued into one token at the message's start, the lists were no quoted value to the merge of quoted values and
+    # too few to be another event's lead: one template per pair of groups (36 for 150 lines).
+    names = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota"]
+    messages = [f'["{names[i % 9]}" "{names[i * 7 % 9]}"] groups granted' for i in range(150)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1
+    assert miner.template_of(ids[:1]) == [f'["{WILDCARD}"] groups granted']
+
+
 def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     # Version 1 read a run of any variables as one list: its "GET <*> ms" must still take a path, a status and a
     # time, and its quoted phrases stay split.
