@@ -46,9 +46,9 @@ from .atomic import atomic_dir
 from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
-                 _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_warning, compression, goes_on,
-                 iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date,
-                 past_nuls, read_detection_sample, resolve_paths, rotation_stem, split_line_batches, split_lines,
+                 _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_times, clock_warning, compression,
+                 goes_on, iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date, past_nuls,
+                 read_detection_sample, resolve_paths, roll_clock, rotation_stem, split_line_batches, split_lines,
                  strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
@@ -333,8 +333,8 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
                 "years" if _is_year_less(chunk) else None
             if clock is not None:
                 if rolls is not None and rolls.setdefault(clock, _Roll()).first is None:
-                    rolls[clock].first = _first_reading(clock, chunk["timestamp"])
-                chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
+                    rolls[clock].first = _first_reading(clock, clock_times(chunk, clock))
+                roll_clock(chunk, clock, rollers[clock])
                 note_clock(report, part.source, clock, rollers[clock].anchor)
             note_uptime(report, part.source, fmt, chunk)
             first_line += len(lines)
@@ -894,6 +894,10 @@ def _add_counts(total: ReadReport, part: ReadReport, offset: int = 0) -> None:
                          (total.invalid_files, part.invalid_files)):
         for source, n in theirs.items():
             mine[source] = mine.get(source, 0) + n
+    for source, counts in part.layout_lines.items():
+        mine = total.layout_lines.setdefault(source, {})
+        for number, n in counts.items():
+            mine[number] = mine.get(number, 0) + n
     for warning in part.warnings:
         total.note(warning)
     total.skipped_files += [skipped for skipped in part.skipped_files if skipped not in total.skipped_files]

@@ -157,6 +157,12 @@ class LogFormat:
         (the ``component``), as ``docker compose`` prints its services':
         each writer's messages read by its own layout (time, level, fields
         and message), one writer's lines by one layout.
+    layouts : tuple of LogFormat, default ()
+        Several programs' layouts in one file (two logs concatenated or
+        interleaved), this one's own first (a copy of it without them):
+        each line is read by the first that matches it, with its fields
+        alone, and the number of that layout (from 1) in the ``layout``
+        column; a line that none matches as the first reads it.
     """
 
     pattern: str
@@ -174,6 +180,7 @@ class LogFormat:
     comment: str | None = None
     text_messages: LogFormat | None = None
     writers: tuple[tuple[str, LogFormat], ...] = ()
+    layouts: tuple[LogFormat, ...] = ()
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -203,6 +210,8 @@ class LogFormat:
         if self.writers:
             return self.pattern + "; each writer's messages by their own layout: " + "; ".join(
                 f"{name}: {fmt.describe()}" for name, fmt in self.writers)
+        if self.layouts:
+            return " ; ".join(f"{k}: {fmt.describe()}" for k, fmt in enumerate(self.layouts, 1))
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
@@ -221,6 +230,8 @@ class LogFormat:
         after the writer's)."""
         if self.writers:
             return self._writer_columns()
+        if self.layouts:
+            return self._layouts_columns()
         cols = ["timestamp"] if self._time_fields() else []
         cols += [column_name(f) for f in self.fields if f not in self._time_fields()]
         source = next((c for c in _LEVEL_SOURCES if c in cols), None) if self.json_key is None else None
@@ -237,6 +248,14 @@ class LogFormat:
         inner = [self._writer_column(c, outer) for _, fmt in self.writers for c in fmt.columns]
         timed = ["timestamp"] if "timestamp" in inner else []
         return timed + outer + list(dict.fromkeys(c for c in inner if c not in ("timestamp", "content"))) + ["content"]
+
+    def _layouts_columns(self) -> list[str]:
+        """:attr:`columns` with :attr:`layouts`: a time where one of them has one, their fields in order of first
+        appearance, the number of the layout that read the line, the message."""
+        each = [fmt.columns for fmt in self.layouts]
+        timed = ["timestamp"] if any("timestamp" in cols for cols in each) else []
+        fields = dict.fromkeys(c for cols in each for c in cols if c not in ("timestamp", "content"))
+        return timed + list(fields) + [LAYOUT_COLUMN, "content"]
 
     @staticmethod
     def _writer_column(name: str, outer: Sequence[str]) -> str:
@@ -269,6 +288,8 @@ class LogFormat:
         the whole line where the line does not match) and a bool array (n,)
         that is True where the line matched.
         """
+        if self.layouts:
+            return self._parse_layouts(lines)
         rows = self._parse_structured(lines) if self.json_key is not None else self._parse_regex(lines)
         matched = np.fromiter((r is not None for r in rows), dtype=bool, count=len(lines))
         names = self.fields
@@ -309,6 +330,31 @@ class LogFormat:
         if self.json_key is None:
             _read_component_levels(frame)
             _read_message_codes(frame)
+        return frame, matched
+
+    def _parse_layouts(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """:meth:`parse` with :attr:`layouts`: each line by the first that matches it, its fields alone (another's
+        columns empty), a line none matches as the first reads it."""
+        first, matched = self.layouts[0].parse(lines)
+        frame = pd.DataFrame({c: first[c] if c in first else pd.Series(
+            None, index=first.index, dtype="datetime64[ns]" if c == "timestamp" else object) for c in self.columns})
+        frame[LAYOUT_COLUMN] = np.where(matched, "1", None)
+        for number, fmt in enumerate(self.layouts[1:], 2):
+            missed = np.flatnonzero(~matched)
+            if not len(missed):
+                break
+            read, ok = fmt.parse([lines[i] for i in missed])
+            rows, where = missed[ok], np.zeros(len(lines), dtype=bool)
+            where[rows] = True
+            for column in frame.columns:
+                if column == "timestamp":
+                    times = read.loc[ok, column] if column in read else pd.Series(pd.NaT, index=rows,
+                                                                                     dtype="datetime64[ns]")
+                    frame[column] = _filled(frame[column], where, times)
+                elif column != LAYOUT_COLUMN:
+                    frame.loc[rows, column] = read.loc[ok, column].to_numpy(dtype=object) if column in read else None
+            frame.loc[rows, LAYOUT_COLUMN] = str(number)
+            matched = matched | where
         return frame, matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
@@ -531,9 +577,11 @@ def column_name(field_name: str) -> str:
     return column + "_field" if column in RESERVED_COLUMNS else column
 
 
+# The column that names which of a file's layouts read a line (:attr:`LogFormat.layouts`).
+LAYOUT_COLUMN = "layout"
 # Columns logad writes itself beside a format's fields: a field of such a name fills "<name>_field".
 RESERVED_COLUMNS = ("source", "line_no", "raw", "blank", "parsed", "truncated", "event_line_no", "event", "masked",
-                    "template_id", "template", "key", "score", "is_anomaly", "methods")
+                    "template_id", "template", "key", "score", "is_anomaly", "methods", LAYOUT_COLUMN)
 # "[" and "]" around a field ("[<Time>] <Content>", as users write them) are brackets in the line, not a character
 # set: Loghub notation wants them escaped, and a set holding a field can mean nothing else.
 _BRACKETED_FIELD = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*<[A-Za-z_][A-Za-z0-9_]*>(?:[^\]\\]|\\.)*)(?<!\\)\]")
@@ -1155,11 +1203,65 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     if best.name == "raw" and sample and all(line[:1].isspace() for line in sample):
         best = _after_padding(sample, min_share, exclude, delimited)
     if best.name == "raw":
-        return _with_opening_levels(_with_table_header(best, sample), sample)
+        return _several_layouts(sample, min_share, exclude) or _with_opening_levels(
+            _with_table_header(best, sample), sample)
     best = _with_padding(best, sample)
-    parsed = best.parse(sample)  # once for both checks: parsing (its times) is most of their cost
+    parsed = best.parse(sample)  # once for all checks: parsing (its times) is most of their cost
     best = _with_json_messages(best, parsed)
-    return best if best.json_messages else _with_text_messages(best, sample, parsed, min_share, exclude)
+    best = best if best.json_messages else _with_text_messages(best, sample, parsed, min_share, exclude)
+    return _with_other_layouts(best, sample, parsed[1], min_share, exclude)
+
+
+# A file may hold several programs' logs (two logs concatenated, or interleaved). The lines its layout misses are
+# looked at for a layout of their own where they are at least this share of the sample and this many: fewer are
+# too few to infer a layout from, and a handful of lines that match nothing (a crash's garbage, a stray echo) are
+# evidence to keep, not a layout. A layout found must read its time on as many lines, written otherwise.
+_OTHER_SHARE = 0.05
+_MIN_OTHER = 10
+OTHERS = "+others"  # the suffix of a layout read with others (:attr:`LogFormat.layouts`)
+
+
+def _with_other_layouts(fmt: LogFormat, sample: list[str], matched: np.ndarray, min_share: float,
+                        exclude: Sequence[str]) -> LogFormat:
+    """``fmt`` reading the lines of ``sample`` it misses (``matched``: those it reads) by their own layouts
+    (:attr:`LogFormat.layouts`), found as the file's was, where enough of them have one (:data:`_OTHER_SHARE`)
+    that reads their times written otherwise than ``fmt`` writes its own (lines that open with its time are its
+    program's, an optional field its layout lacks); named ``<name>+others``; else ``fmt``."""
+    missed = [line for line, ok in zip(sample, matched) if not ok]
+    least = max(_MIN_OTHER, _OTHER_SHARE * len(sample))
+    if fmt.writers or len(missed) < least:
+        return fmt
+    other = detect_format(missed, min_share, exclude, delimited=False)
+    found = other.layouts or (other,)
+    frame, read = found[0].parse(missed)
+    if "timestamp" not in frame or (read & frame["timestamp"].notna().to_numpy()).sum() < least \
+            or _time_opening(found[0]) == _time_opening(fmt):
+        return fmt
+    return replace(fmt, name=fmt.name + OTHERS, layouts=(fmt, *found))
+
+
+def _time_opening(fmt: LogFormat) -> str | None:
+    """A text format string up to its last time field, the time fields' names made one (``<Day>`` and ``<Date>``
+    alike): how its lines open with their time; None for structured lines or no time."""
+    parts = _FIELD_SPLIT.split(fmt.pattern)
+    times = [i for i, part in enumerate(parts) if part[1:-1] in fmt._time_fields() and part[:1] == "<"]
+    if fmt.json_key is not None or not times:
+        return None
+    return "".join("<Time>" if i in times else part for i, part in enumerate(parts[:times[-1] + 1]))
+
+
+def _several_layouts(sample: list[str], min_share: float, exclude: Sequence[str]) -> LogFormat | None:
+    """The layouts of lines that no one layout reads the most of (three programs' logs in one file): the one that
+    reads the most first (:func:`_with_other_layouts`), where together they read ``min_share`` of the lines with
+    their times; else None."""
+    first = _detect(sample, _OTHER_SHARE, exclude, delimited=False)
+    if first.name == "raw":
+        return None
+    found = _with_other_layouts(first, sample, first.parse(sample)[1], min_share, exclude)
+    if not found.layouts:
+        return None
+    frame, matched = found.parse(sample)
+    return found if (matched & frame["timestamp"].notna().to_numpy()).mean() >= min_share else None
 
 
 def _with_table_header(fmt: LogFormat, sample: list[str]) -> LogFormat:

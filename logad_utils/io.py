@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from .documents import DocumentError, JsonRecords, opens_json_document
-from .formats import (LINE_KEYS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format, get_format,
-                      is_inferred, read_secondary_levels)
+from .formats import (LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format,
+                      get_format, is_inferred, read_secondary_levels)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, record_times, split_writers)
@@ -83,6 +83,8 @@ class ReadReport:
     files: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
     layouts: dict[str, str] = field(default_factory=dict)  # format strings of inferred layouts (all named "inferred")
+    # Files read with several layouts (formats.LogFormat.layouts, a writer's too): the lines each read, by its number.
+    layout_lines: dict[str, dict[str, int]] = field(default_factory=dict)
     multiline: dict[str, str] = field(default_factory=dict)
     lines: int = 0
     file_lines: dict[str, int] = field(default_factory=dict)  # of them, per file
@@ -123,6 +125,10 @@ class ReadReport:
             self.unparsed_timed += int((missed & chunk["timestamp"].notna()).sum())
         if unparsed:
             self.unparsed_files[source] = self.unparsed_files.get(source, 0) + unparsed
+        if LAYOUT_COLUMN in chunk:
+            counts = self.layout_lines.setdefault(source, {})
+            for number, n in chunk.loc[~chunk["blank"], LAYOUT_COLUMN].value_counts().items():
+                counts[number] = counts.get(number, 0) + int(n)
         cut = chunk["truncated"].to_numpy(dtype=bool)
         if cut.any():
             self.truncated += int(cut.sum())
@@ -142,8 +148,10 @@ class ReadReport:
     def read_as(self, source: str, fmt: LogFormat) -> None:
         """Record the format ``source`` was read as, and an inferred layout's format string."""
         self.formats[source] = fmt.name
-        if is_inferred(fmt.name):
+        if is_inferred(fmt.name) or fmt.layouts:
             self.layouts[source] = fmt.describe()
+        if fmt.layouts:
+            self.layout_lines[source] = {}
 
     def count_invalid(self, source: str, n: int) -> None:
         """Count ``n`` bytes of ``source`` replaced by U+FFFD."""
@@ -181,11 +189,27 @@ class ReadReport:
                      "message" if self.unparsed_timed else "")
             self.warnings.append(f"{self.unparsed} line(s) did not match the format ({where}); whole line used "
                                  f"as content{timed}")
+        # A writer's own layouts (docker compose's services) count their lines too, but the file is one layout's.
+        for source, counts in self.layout_lines.items():
+            if not self.formats.get(source, "").endswith(OTHERS):
+                continue
+            self.warnings.append(f"{source}: lines of several programs, each read by the first of its layouts that "
+                                 f"matches it ({self.layouts[source]}): " + _layout_shares(
+                                     counts, self.file_lines.get(source, 0), self.unparsed_files.get(source, 0)))
         for reason in self.skipped_files:
             self.warnings.append(f"skipped {reason}")
         if self.passed_over:
             self.warnings.append(f"{len(self.passed_over)} file(s) in the input folders not named like logs were not "
                                  f"read ({_first_names(self.passed_over)}); name them to read them")
+
+
+def _layout_shares(counts: dict[str, int], lines: int, unmatched: int) -> str:
+    """How many of a file's ``lines`` each of its layouts read (``counts``, by number: an event's continuation lines
+    with it), and how many matched none (``unmatched``), with their shares."""
+    def share(n: int) -> str:
+        return f"{n:,} ({n / max(lines, 1):.1%})"
+
+    return ", ".join(f"layout {k}: {share(counts[k])}" for k in sorted(counts, key=int)) + f", none: {share(unmatched)}"
 
 
 def _first_names(names: list[str]) -> str:
@@ -865,8 +889,13 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
                              "JSON lines, a row each, line_no the line each starts on; --engine dask reads it on one "
                              "worker")
     unit = "records" if document else "lines"
-    return {"file": str(files[0]), "layout": kind,
-            "format": fmt.describe() or "(none: whole line is the message)", **inner, "--format": _spelling(fmt),
+    formats = {f"format {k}": layout.describe() for k, layout in enumerate(fmt.layouts, 1)} or {
+        "format": fmt.describe() or "(none: whole line is the message)"}
+    if fmt.layouts:  # several programs' lines: the events each layout read
+        counts = frame.loc[heads, LAYOUT_COLUMN].value_counts()
+        inner["layouts"] = ("each line read by the first that matches it; events: " + _layout_shares(
+            {k: int(n) for k, n in counts.items()}, int(heads.sum()), int((heads & ~frame["parsed"]).sum())))
+    return {"file": str(files[0]), "layout": kind, **formats, **inner, "--format": _spelling(fmt),
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
                        f"event(s) in {len(sample)} {unit} sampled from the first {span}",
             "timestamp": time,
@@ -878,6 +907,8 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
 def _spelling(fmt: LogFormat) -> str:
     """What to give ``--format`` to read a file as ``fmt`` reads it (a preset's name; an inferred format string,
     whose fields then match any text), or why none does."""
+    if fmt.layouts:
+        return "auto (a format string reads one layout: it would leave the other programs' lines unread)"
     if fmt.text_messages is not None:
         return "auto (this layout has no format string; the header's alone would leave the messages unread)"
     if fmt.json_key is not None:
@@ -1275,7 +1306,7 @@ def own_date(sample: Sequence[str], fields: pd.DataFrame) -> pd.Timestamp | None
     the relay's header lacks."""
     if not _is_year_less(fields):
         return None
-    times = fields["timestamp"]
+    times = clock_times(fields, "years")
     rows = np.flatnonzero(times.notna().to_numpy())
     first = times.iloc[rows[0]]
     for row in rows.tolist():
@@ -1313,8 +1344,37 @@ def _roll(chunk: pd.DataFrame, rollers: dict) -> str | None:
     rollers["years"].read_above(chunk)
     clock = "days" if _is_time_of_day(chunk) else "years" if _is_year_less(chunk) else None
     if clock is not None:
-        chunk["timestamp"] = rollers[clock].apply(chunk["timestamp"])
+        roll_clock(chunk, clock, rollers[clock])
     return clock
+
+
+_CLOCK_YEARS = {"days": 1900, "years": 2000}  # the year times without a date, or without a year, are read in
+
+
+def _clock_rows(chunk: pd.DataFrame, year: int) -> np.ndarray | None:
+    """Bool (n,): in a file of several layouts (:data:`formats.LAYOUT_COLUMN`), the rows of the layouts whose
+    times in the chunk all fall in ``year`` (they lack a year, or a date): a clock rolls them, the other layouts'
+    times are whole; None for one layout's lines (all of them)."""
+    if LAYOUT_COLUMN not in chunk:
+        return None
+    years = chunk["timestamp"].dt.year
+    # A line no layout reads has the first's leading fields: its time, if any, is written as the first's.
+    whole = ((years != year) & years.notna()).groupby(chunk[LAYOUT_COLUMN].fillna("1").to_numpy()).transform("any")
+    return ~whole.to_numpy(dtype=bool)
+
+
+def clock_times(chunk: pd.DataFrame, clock: str) -> pd.Series:
+    """The chunk's times that ``clock`` ("days", "years") rolls: all of them, or NaT on the rows of the layouts
+    whose times are whole (:func:`_clock_rows`)."""
+    rows = _clock_rows(chunk, _CLOCK_YEARS[clock])
+    return chunk["timestamp"] if rows is None else chunk["timestamp"].where(rows)
+
+
+def roll_clock(chunk: pd.DataFrame, clock: str, roller: _DayRoller | _YearRoller) -> None:
+    """Roll the chunk's times that ``clock`` reads (:func:`clock_times`) on in place, by ``roller``."""
+    times = clock_times(chunk, clock)
+    rolled = roller.apply(times)
+    chunk["timestamp"] = rolled.where(times.notna(), chunk["timestamp"]) if LAYOUT_COLUMN in chunk else rolled
 
 
 # Epoch times in seconds have ten digits from 2001-09-09 on: fewer count from another start (dmesg's, Xorg's).
@@ -1351,7 +1411,8 @@ def _only_year(chunk: pd.DataFrame, year: int) -> bool:
     """True when the chunk has timestamps and all of them fall in ``year``."""
     if "timestamp" not in chunk:
         return False
-    ts = chunk["timestamp"].dropna()
+    rows = _clock_rows(chunk, year)
+    ts = (chunk["timestamp"] if rows is None else chunk["timestamp"][rows]).dropna()
     return len(ts) > 0 and bool((ts.dt.year == year).all())
 
 

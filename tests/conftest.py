@@ -149,3 +149,14 @@ def compose_lines(n: int = 60) -> tuple[list[str], list[pd.Timestamp]]:
         else:
             lines.append(f"cache-1  | 1:M {t:%d %b %Y %H:%M:%S}.{ms} {'*#.'[i // 3 % 3]} Saved {i} keys")
     return lines, list(stamps)
+
+
+def two_programs(n: int = 200) -> tuple[list[str], list[str]]:
+    """Two programs' logs, each in its own layout: a relay's syslog lines (no year, no level) and an app's own
+    (a date, a level, a thread and a logger)."""
+    stamps = pd.date_range("2024-03-11 09:14:02.331", periods=n, freq="37s")
+    relay = [f"{t:%b %e %H:%M:%S} lb1 haproxy[{800 + i % 3}]: Server app{i % 4} is {('UP', 'DOWN')[i % 5 == 0]}, "
+             f"check took {i % 9} ms" for i, t in enumerate(stamps)]
+    app = [f"{t:%Y-%m-%d %H:%M:%S},{t.microsecond // 1000:03d} {('INFO', 'WARN', 'ERROR')[i % 3]} [worker-{i % 2}] "
+           f"com.shop.Orders - order {i} saved in {i % 7} ms" for i, t in enumerate(stamps)]
+    return relay, app

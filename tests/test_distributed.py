@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import (ATM_LOG, compose_lines, with_storm, with_unparsed_lines, write_heartbeat_log,
+from conftest import (ATM_LOG, compose_lines, two_programs, with_storm, with_unparsed_lines, write_heartbeat_log,
                       write_rotated_syslog, write_trace_log)
 
 from logad_utils.cli import main
@@ -419,6 +419,23 @@ def test_several_writers_read_each_by_its_layout_across_byte_ranges(client, tmp_
     parsed = pd.read_parquet(_run(DaskEngine(client, block_bytes=900), path, "parse", tmp_path / "p.parquet"))
     assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
     assert parsed["content"].tolist() == expected["content"].tolist()
+
+
+def test_two_programs_logs_in_one_file_read_each_by_its_layout_across_byte_ranges(client, tmp_path):
+    relay, app = two_programs(300)
+    path = tmp_path / "all.log"
+    path.write_text("\n".join(s for k in range(0, 300, 50) for s in relay[k:k + 50] + app[k:k + 50]) + "\n")
+    assert len(plan_partitions(path, block_bytes=BLOCK // 4)[0]) > 3
+    engine = DaskEngine(client, block_bytes=BLOCK // 4)
+    got = pd.read_parquet(_run(engine, path, "parse", tmp_path / "p.parquet"))
+    parse_logs(path, warn=False).drop(columns="raw").to_parquet(tmp_path / "ref.parquet")
+    expected = pd.read_parquet(tmp_path / "ref.parquet")
+    assert expected["parsed"].all() and set(expected["layout"]) == {"1", "2"}
+    same = [f.astype(object).where(f.notna(), None).assign(source=f["source"].astype(str)) for f in (got, expected)]
+    pd.testing.assert_frame_equal(*same, check_dtype=False)
+    one, many = count_keys(path).report, engine.count_keys(path).report
+    assert many.layout_lines == one.layout_lines == {str(path): {"1": 300, "2": 300}}
+    assert many.warnings == one.warnings
 
 
 def test_a_late_line_after_new_year_stays_in_its_year_across_byte_ranges(client, tmp_path):

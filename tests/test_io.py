@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import compose_lines, write_rotated_syslog
+from conftest import compose_lines, two_programs, write_rotated_syslog
 from logad_utils.cli import main
 from logad_utils.io import LogInputError, ReadReport, iter_log_chunks, parse_lines, read_logs, resolve_paths
 from logad_utils.layout import _lone_surrogate_escapes
@@ -843,3 +843,32 @@ def test_a_csv_cell_over_the_csv_modules_limit_is_read_cut(tmp_path):
     big = frame.iloc[4]
     assert big["parsed"] and big["level"] == "ERROR" and big["timestamp"] == pd.Timestamp("2026-01-01 10:00:40")
     assert frame.attrs["read_report"]["unparsed"] == 0
+
+
+@pytest.mark.parametrize("mix", ["concatenated", "interleaved"])
+def test_two_programs_logs_in_one_file_are_each_read_by_their_own_layout(tmp_path, mix):
+    relay, app = two_programs()
+    blocks = [s for k in range(0, 200, 20) for s in relay[k:k + 20] + app[k:k + 20]]
+    lines = relay + app if mix == "concatenated" else blocks
+    frame = read_logs(write(tmp_path / "all.log", ("\n".join(lines) + "\n").encode()), warn=False)
+    report = frame.attrs["read_report"]
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    ours = frame["raw"].isin(app).to_numpy()
+    assert frame.loc[ours, "level"].tolist() == [("INFO", "WARN", "ERROR")[i % 3] for i in range(200)]
+    assert set(frame.loc[ours, "component"]) == {"com.shop.Orders"}
+    assert set(frame.loc[~ours, "component"]) == {"haproxy"}
+    assert frame.loc[ours, "content"].str.startswith("order ").all()
+    assert frame.loc[~ours, "content"].str.startswith("Server app").all()
+    assert frame.loc[ours, "timestamp"].dt.year.eq(2024).all()
+    assert sorted(report["layout_lines"][str(tmp_path / "all.log")].values()) == [200, 200]
+    assert any("layout 1: 200 (50.0%), layout 2: 200 (50.0%), none: 0" in w for w in report["warnings"])
+
+
+def test_a_few_lines_that_match_no_layout_stay_unmatched(tmp_path):
+    relay, _ = two_programs(400)
+    lines = relay[:100] + [f"@@ {k} garbage ## {'x' * k}" for k in range(6)] + relay[100:]
+    frame = read_logs(write(tmp_path / "one.log", ("\n".join(lines) + "\n").encode()), warn=False)
+    assert "layout" not in frame and not frame.attrs["read_report"]["layout_lines"]
+    # They matched no layout: continuations of the event above, as before, not events of a layout of their own.
+    assert frame.loc[frame["raw"].str.startswith("@@"), "event_line_no"].eq(100).all()
+    assert (frame["event_line_no"] != frame["line_no"]).sum() == 6
