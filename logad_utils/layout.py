@@ -420,7 +420,8 @@ _PAREN_BODY = r"(?:[^()]|\([^()]*\))*"
 # A programming language's file extension tells it from a host and its port ("db.example.com:5432:").
 _SOURCE_EXT = (r"(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|mjs|cjs|ts|rb|php|cs"
                r"|swift|m|mm|lua|ex|exs|erl|dart|zig)")
-_SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r":\d+")
+# The line follows a colon or, as Calico's Felix writes it ("felix/daemon.go 377:"), a space (group 1).
+_SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r"([: ])\d+")
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line (the extension tells
 # it from an address and its port, "10.0.1.140:8080").
 _CALLER = re.compile(r"[\w./@-]+\." + _SOURCE_EXT + r":\d+")
@@ -443,11 +444,13 @@ _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
     ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
-    # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:").
+    # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:"), which
+    # a space may set apart where the name is a source file ("felix/daemon.go 377:"; "worker 3:" is a message's).
     # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"); a name padded to a column
     # width puts spaces before its pid (fail2ban's "fail2ban.actions        [812]:").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
-    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])((?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
+    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])([\w./@-]+\." + _SOURCE_EXT
+                             + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
@@ -549,7 +552,7 @@ def _elements(rest: str) -> list[_Element]:
                           bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
                           (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
-                          _SOURCE_LINE.fullmatch(m.group(2)) is not None)
+                          (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1))
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -691,7 +694,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             padded = any(e.detail[3] for e in shapes)
             dotted = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
             valued = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
-            lined = sum(c for e, c in shapes.items() if e.detail[8]) == len(alive)
+            # The character before the line, where every line writes a source file and its line the same way.
+            lines = Counter(e.detail[8] for e in shapes.elements())
+            lined = next(iter(lines)) if len(lines) == 1 else None
             detail = (with_pid == len(alive), sub, leveled, padded, dotted, valued, lined)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
@@ -951,7 +956,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             if element.detail[6]:  # a source file's line: a field, so that one file is one component
                 lineno = names("Lineno")
                 patterns[name], patterns[lineno] = _COMPONENT_NAME, r"\d+"
-                line = f":<{lineno}>"
+                line = f"{element.detail[6]}<{lineno}>"
             pad = "\\s*" if element.detail[3] else ""
             tail = f"({pad}\\[<{pid}>\\])?" if optional else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")
             if element.detail[2] and not has_level:

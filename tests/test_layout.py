@@ -2115,3 +2115,16 @@ def test_a_name_written_with_spaces_on_some_lines_before_the_level_stays_in_the_
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["content"].tolist() == messages
     assert frame["level"].str.upper().tolist() == [LEVELS[i % 4] for i in range(60)]
+
+
+def test_a_source_file_and_its_line_written_with_a_space_is_the_component():
+    # Calico Felix's "[INFO][68] felix/daemon.go 377: message": both words were read as the message's first words,
+    # so each template began with a file and a line, one event split per line of code.
+    lines = [f"2024-10-15 22:03:{i:02d}.528 [{('INFO', 'WARNING')[i % 4 == 0]}][68] "
+             f"felix/{('daemon', 'health')[i % 2]}.go {300 + i % 7}: {m}" for i, m in enumerate(_messages(40))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == _messages(40)
+    assert frame["component"][1] == "felix/health.go" and frame["lineno"][1] == "301"
+    # A word and a number without a source file's extension ("worker 3: started") stay the message's.
+    lines = [f"2024-10-15 22:03:{i:02d} [INFO] worker {i % 3}: {m}" for i, m in enumerate(_messages(40))]
+    assert parse_lines(lines)["content"][2] == "worker 2: " + _messages(40)[2]
