@@ -1240,14 +1240,16 @@ def _with_other_layouts(fmt: LogFormat, sample: list[str], matched: np.ndarray, 
     return replace(fmt, name=fmt.name + OTHERS, layouts=(fmt, *found))
 
 
-def _time_opening(fmt: LogFormat) -> str | None:
+def _time_opening(fmt: LogFormat) -> tuple[str, str | None] | None:
     """A text format string up to its last time field, the time fields' names made one (``<Day>`` and ``<Date>``
-    alike): how its lines open with their time; None for structured lines or no time."""
+    alike), and the form its time is written in: how its lines open with their time; None for structured lines or
+    no time. The form tells programs apart whose times have as many fields ("Mar 14 06:25:19" and PostgreSQL's
+    "2024-03-11 06:02:17.412 UTC", Jenkins' "2024-01-16 06:00:11.402+0000" and Tomcat's "15-Jan-2024 09:33:42")."""
     parts = _FIELD_SPLIT.split(fmt.pattern)
     times = [i for i, part in enumerate(parts) if part[1:-1] in fmt._time_fields() and part[:1] == "<"]
     if fmt.json_key is not None or not times:
         return None
-    return "".join("<Time>" if i in times else part for i, part in enumerate(parts[:times[-1] + 1]))
+    return "".join("<Time>" if i in times else part for i, part in enumerate(parts[:times[-1] + 1])), fmt.time_format
 
 
 def _several_layouts(sample: list[str], min_share: float, exclude: Sequence[str]) -> LogFormat | None:

@@ -872,3 +872,17 @@ def test_a_few_lines_that_match_no_layout_stay_unmatched(tmp_path):
     # They matched no layout: continuations of the event above, as before, not events of a layout of their own.
     assert frame.loc[frame["raw"].str.startswith("@@"), "event_line_no"].eq(100).all()
     assert (frame["event_line_no"] != frame["line_no"]).sum() == 6
+
+
+def test_two_programs_whose_times_have_as_many_fields_are_each_read_by_their_own_layout(tmp_path):
+    # A syslog relay's "Mar 11 09:14:02" and a database's "2024-03-11 09:14:02.331 UTC" are three fields each.
+    relay, _ = two_programs()
+    stamps = pd.date_range("2024-03-11 09:14:02.331", periods=200, freq="41s")
+    db = [f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} UTC [{40 + i % 5}] {('LOG', 'ERROR')[i % 4 == 0]}:  "
+          f"checkpoint {i} wrote {i % 11} buffers" for i, t in enumerate(stamps)]
+    frame = read_logs(write(tmp_path / "all.log", ("\n".join(relay + db) + "\n").encode()), warn=False)
+    assert frame["parsed"].all() and set(frame["layout"]) == {"1", "2"}
+    ours = frame["raw"].isin(db).to_numpy()
+    assert frame.loc[ours, "timestamp"].tolist() == list(stamps.floor("ms"))
+    assert frame.loc[ours, "level"].tolist() == [("LOG", "ERROR")[i % 4 == 0] for i in range(200)]
+    assert frame.loc[ours, "content"].str.startswith("checkpoint ").all()
