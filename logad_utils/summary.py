@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import __version__
 from .atomic import write_text
-from .formats import PADDED, is_inferred, same_layout
+from .formats import OTHERS, PADDED, is_inferred, same_layout
 
 __all__ = ["SUMMARY", "TRAIN_SIDES", "COMPARED_SIDES", "inputs", "report_inputs", "layout_mismatch", "read_fields",
            "number", "write_summary"]
@@ -49,6 +49,10 @@ def layout_mismatch(train: dict, data: dict, sides: tuple[str, str] = TRAIN_SIDE
     """A warning when two sets of logs (their read reports, named by ``sides``: known-good logs and the input,
     or compare's baseline and target) were read with no format in common."""
     fitted, scored = (set(report.get("formats", {}).values()) for report in (train, data))
+    # A file of several programs' logs is named for its first layout alone: its others may be the other side's (a
+    # model of two programs' logs scoring one of them), so nothing says they differ.
+    if any(name.endswith(OTHERS) for name in fitted | scored):
+        return None
     # A format read after its padding is the same layout: a log with no padded line reads as the plain one.
     layouts = [{name.removesuffix(PADDED) for name in names} for names in (fitted, scored)]
     if fitted and scored and not layouts[0] & layouts[1]:

@@ -12,6 +12,8 @@ from logad_utils.cli import main
 from logad_utils.datasets import write_log
 from logad_utils.persistence import load_model
 
+from conftest import two_programs
+
 
 @pytest.fixture(scope="module")
 def small_log(tmp_path_factory):
@@ -236,6 +238,20 @@ def test_score_takes_a_padded_layout_and_the_plain_one_as_the_same(tmp_path, cap
     capsys.readouterr()
     assert main(["score", "--model", str(model), str(plain), "--out", str(tmp_path / "b.csv")]) == 0
     assert "may not compare" not in capsys.readouterr().err
+
+
+def test_score_with_a_model_of_two_programs_logs_takes_either_programs_log_as_its_own(tmp_path, capsys):
+    # A model of one file holding two programs' logs (read by a layout each, named for the first) warned that a log
+    # of either program alone was read as another format and its messages may not compare.
+    relay, app = two_programs()
+    mixed, model, out = tmp_path / "mixed.log", tmp_path / "model", str(tmp_path / "s.csv")
+    mixed.write_text("\n".join(relay + app) + "\n")
+    assert main(["detect", str(mixed), "--out", out, "--save-model", str(model)]) == 0
+    for name, lines in (("relay", relay), ("app", app)):
+        (tmp_path / f"{name}.log").write_text("\n".join(lines) + "\n")
+        capsys.readouterr()
+        assert main(["score", "--model", str(model), str(tmp_path / f"{name}.log"), "--out", out]) == 0
+        assert "may not compare" not in capsys.readouterr().err
 
 
 def test_score_tells_two_inferred_layouts_apart_by_their_fields(tmp_path, capsys):
