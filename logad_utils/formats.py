@@ -1227,7 +1227,9 @@ def _with_other_layouts(fmt: LogFormat, sample: list[str], matched: np.ndarray, 
     (:attr:`LogFormat.layouts`), found as the file's was, where enough of them have one (:data:`_OTHER_SHARE`)
     that reads their times written otherwise than ``fmt`` writes its own (lines that open with its time are its
     program's, an optional field its layout lacks); named ``<name>+others``; else ``fmt``."""
-    missed = [line for line, ok in zip(sample, matched) if not ok]
+    # An indented line is the event's above (a child's log under its parent's lines, a stack frame), not another
+    # program's: the multi-line rules join it.
+    missed = [line for line, ok in zip(sample, matched) if not ok and not line[:1].isspace()]
     least = max(_MIN_OTHER, _OTHER_SHARE * len(sample))
     if fmt.writers or len(missed) < least:
         return fmt
