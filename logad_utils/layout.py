@@ -422,9 +422,10 @@ _SOURCE_EXT = (r"(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|m
                r"|swift|m|mm|lua|ex|exs|erl|dart|zig)")
 # The line follows a colon or, as Calico's Felix writes it ("felix/daemon.go 377:"), a space (group 1).
 _SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r"([: ])\d+")
+_SOURCE_FILE = r"[\w./@-]+\." + _SOURCE_EXT  # a source file's path, as a token
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line (the extension tells
 # it from an address and its port, "10.0.1.140:8080").
-_CALLER = re.compile(r"[\w./@-]+\." + _SOURCE_EXT + r":\d+")
+_CALLER = re.compile(_SOURCE_FILE + r":\d+")
 # A source file and its line in parentheses, right after the time (lighttpd's "(server.c.1513)", "(mod_cgi.c:88)"):
 # the component, its line a field; the character before the line is kept (group 1).
 _PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")
@@ -449,7 +450,7 @@ _ELEMENT_RES = [
     # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"); a name padded to a column
     # width puts spaces before its pid (fail2ban's "fail2ban.actions        [812]:").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
-    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])([\w./@-]+\." + _SOURCE_EXT
+    ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
                              + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
                              + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
@@ -778,8 +779,7 @@ def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None
     # A plain word (no class name, number or key=value: context pairs some lines add are values, not a name) on every
     # line at the start of the run; only words, or a dash inside a name ("Executor - 1"), from it to the level: an
     # optional bracket or thread some lines add is no name's word.
-    plain = lambda e: e.kind == "word" and not any(_flag(e, j) for j in (0, 1, 6))  # noqa: E731
-    start = next((k for k in range(least) if all(plain(per_line[i][k]) and all(
+    start = next((k for k in range(least) if all(_plain_word(per_line[i][k]) and all(
         e.kind in ("word", "sep") for e in per_line[i][k + 1:places[i]]) for i in places)), None)
     if start is None:
         return
@@ -787,6 +787,11 @@ def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None
         if k > least:
             per_line[i][start:start + k - least + 1] = [
                 _Element("word", per_line[i][start].spaced, (False,) * 3 + (None,) + (False,) * 5 + (None, True))]
+
+
+def _plain_word(element: _Element) -> bool:
+    """Whether an element is a word that is no number, class name or key=value pair."""
+    return element.kind == "word" and not any(_flag(element, j) for j in (0, 1, 6))
 
 
 def _numbers_end(header: list[tuple[_Element, bool]]) -> bool:

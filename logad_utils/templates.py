@@ -1427,10 +1427,10 @@ class LogTemplateMiner:
             if any(s != WILDCARD and self._tokens.skeleton(t) is None for s, t in zip(shape, templates[c])):
                 groups[shape].append(c)
         need = max(self.slot_min_values - 1, 3)
-        for members in groups.values():
+        for members in (members for members in groups.values() if len(members) > 1):
             columns = [{templates[m][i] for m in members} for i in range(len(templates[members[0]]))]
             slots = tuple(i for i, column in enumerate(columns) if len({keys[m][i] for m in members}) > 1)
-            if len(members) > 1 and all(len(columns[i]) >= need and not any(
+            if all(len(columns[i]) >= need and not any(
                     self._tokens.is_enum(v.strip(_BARE)) for v in columns[i]) for i in slots):
                 self._merge_members(templates, keys, parent, alive, members, slots)
 
