@@ -1181,6 +1181,10 @@ _QUOTED_SHARE = 0.5
 _MIN_TIMED = 3
 
 
+# The lines detection looks at, at most: a file's sample of 500 lines and its far blocks (io.read_far_lines).
+DETECT_LINES = 700
+
+
 def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequence[str] = (),
                   delimited: bool = True) -> LogFormat:
     """The layout of ``lines``: a preset or an inferred format, whichever matches most of them.
@@ -1192,10 +1196,11 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     the lines that start with a timestamp (at least a tenth, and 3) choose the
     layout, the others being continuations; then, with ``delimited``, cells
     between delimiters (CSV, TSV, ...: :func:`layout.infer_delimited_format`);
-    else ``raw``. ``exclude`` names presets left out (to test inference).
+    else ``raw``. ``exclude`` names presets left out (to test inference). The first :data:`DETECT_LINES` lines
+    that are not blank are read.
     A layout whose messages are JSON objects reads them as JSON (:func:`_with_json_messages`).
     """
-    sample = [line for line in lines if line.strip()][:500]
+    sample = [line for line in lines if line.strip()][:DETECT_LINES]
     writers = _writers_format(sample, min_share, exclude)
     if writers is not None:
         return writers

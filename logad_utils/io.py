@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from .documents import DocumentError, JsonRecords, opens_json_document
-from .formats import (LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat, detect_format,
-                      get_format, is_inferred, read_secondary_levels)
+from .formats import (DETECT_LINES, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat,
+                      detect_format, get_format, is_inferred, read_secondary_levels)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, record_times, split_writers)
@@ -862,7 +862,7 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
     """Rows for in-memory lines of one log, as :func:`read_logs` makes them (format detected when ``auto``): a line
     end left on a line (``readlines()``) is dropped, and times without a date or a year roll over as there."""
     lines = [line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line for line in lines]
-    sample = detection_sample(lines)
+    sample = detection_sample(lines) + far_lines(lines)
     chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
     frame = _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
     _roll(frame, _rollers(sample))
@@ -897,7 +897,8 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
             {k: int(n) for k, n in counts.items()}, int(heads.sum()), int((heads & ~frame["parsed"]).sum())))
     return {"file": str(files[0]), "layout": kind, **formats, **inner, "--format": _spelling(fmt),
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
-                       f"event(s) in {len(sample)} {unit} sampled from the first {span}",
+                       f"event(s) in {len(sample)} {unit} sampled from the first {span}"
+                       + (" and the file's middle and end" if len(sample) > _DETECT_LINES else ""),
             "timestamp": time,
             "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c in ("level", "timestamp")),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
@@ -1455,7 +1456,8 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         numbers: deque[np.ndarray] = deque()  # the line each record of a batch starts on
         batches, head, records = _as_records(path, batches, head, fixed, chunk_lines, numbers, report.note,
                                              report.skipped_files.append, sizes)
-        sample = detection_sample([s for batch in head for s in batch])
+        first = [s for batch in head for s in batch]
+        sample = detection_sample(first) + ([] if records else read_far_lines(path, first, sizes))
         with _uncounted():
             file_fmt = fixed or detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
@@ -1512,17 +1514,74 @@ def detection_sample(lines: Sequence[str]) -> list[str]:
     return [s[:MAX_LINE_CHARS] for start in starts for s in lines[start:start + size]]
 
 
+def far_lines(lines: Sequence[str]) -> list[str]:
+    """The blocks of in-memory ``lines`` that :func:`read_far_lines` reads of a file holding them (each cut to
+    ``MAX_LINE_CHARS``; [] for at most ``_DETECT_SPAN`` lines), line ends counted as one character."""
+    if len(lines) <= _DETECT_SPAN:
+        return []
+    starts = np.cumsum([0] + [len(s) + 1 for s in lines])  # (n + 1,): where each line starts, then the end
+    blocks = []
+    for start, last in _far_starts(int(starts[_DETECT_SPAN]), int(starts[-1])):
+        # The lines that start past ``start`` and end within the bytes a file's block reads.
+        first = int(np.searchsorted(starts[:-1], start, side="right"))
+        blocks += _whole_block(lines[first:int(np.searchsorted(starts[1:], start + _FAR_BYTES, side="right"))], last)
+    return blocks
+
+
+def read_far_lines(path: Path, head: Sequence[str], sizes: dict[str, int] | None = None) -> list[str]:
+    """Blocks of whole lines of a plain file past its first ``_DETECT_SPAN`` lines ``head`` (as read), from its
+    middle and its end (:func:`_far_starts`; ``sizes``: as :func:`_open_text` takes them); [] for a shorter file,
+    a compressed one, UTF-16 or one that cannot seek."""
+    if len(head) < _DETECT_SPAN:
+        return []
+    after = sum(len(s) + 1 for s in head[:_DETECT_SPAN])  # characters: bytes where the text is ASCII
+    blocks = []
+    try:
+        with open(path, "rb") as fh:
+            sniff, state = fh.read(_SNIFF_BYTES), os.fstat(fh.fileno())
+            encoding = _sniff_encoding(sniff)
+            if compression(sniff) or encoding.startswith("utf-16") or not stat.S_ISREG(state.st_mode):
+                return []
+            for start, last in _far_starts(after, (sizes or {}).get(str(path), state.st_size)):
+                fh.seek(start)
+                # The first piece may be a line's end, the last one unfinished: neither is a whole line.
+                lines = split_lines(fh.read(_FAR_BYTES).decode(encoding, "replace"))[1:-1]
+                blocks += _whole_block(lines, last)
+    except OSError:
+        return []
+    return blocks
+
+
+# Past a long file's first lines, a block of lines from its middle and one from its end join the detection sample:
+# another program's lines appended after the first's (``cat app.log cron.log``) would otherwise match no layout.
+_FAR_BYTES, _FAR_LINES = 1 << 16, (DETECT_LINES - _DETECT_LINES) // 2  # two blocks: what detection reads past 500
+
+
+def _far_starts(after: int, end: int) -> list[tuple[int, bool]]:
+    """(offset, whether it is the end block) of the far blocks of a text of ``end`` characters or bytes whose
+    first ``_DETECT_SPAN`` lines end at ``after``: its middle and its last ``_FAR_BYTES``, where past them."""
+    return [(start, last) for start, last in ((end // 2, False), (end - _FAR_BYTES, True)) if start > after]
+
+
+def _whole_block(lines: Sequence[str], last: bool) -> list[str]:
+    """A far block's lines: the first (or, at a file's end, the last) ``_FAR_LINES``, cut to ``MAX_LINE_CHARS``,
+    without lines holding NULs (a hole a crash left)."""
+    block = lines[-_FAR_LINES:] if last else lines[:_FAR_LINES]
+    return [s[:MAX_LINE_CHARS] for s in block if "\x00" not in s]
+
+
 def read_detection_sample(path: Path, fmt: LogFormat | None = None) -> tuple[list[str], int, bool]:
-    """:func:`detection_sample` of a file, how many of its first lines (a JSON document's records) it was drawn
-    from, and whether it is a JSON document, read record by record (:func:`json_document`; ``fmt``: the format
-    given)."""
+    """:func:`detection_sample` of a file with its far blocks (:func:`read_far_lines`), how many of its first
+    lines (a JSON document's records) it was drawn from, and whether it is a JSON document, read record by record
+    (:func:`json_document`; ``fmt``: the format given)."""
     # A file damaged further on (a truncated .gz) is detected on what reads; reading it reports the damage.
     batches = _iter_line_batches(path, _DETECT_SPAN, on_error=lambda message: None)
     head = _take_lines(batches, _DETECT_SPAN)
     batches, head, document = _as_records(path, batches, head, fmt, _DETECT_SPAN, deque(), lambda message: None)
     batches.close()
     lines = [s for batch in head for s in batch]
-    return detection_sample(lines), min(len(lines), _DETECT_SPAN), document
+    far = [] if document else read_far_lines(path, lines)
+    return detection_sample(lines) + far, min(len(lines), _DETECT_SPAN), document
 
 
 def _as_records(path: Path, batches: Iterator[list[str]], head: list[list[str]], fmt: LogFormat | None, batch: int,

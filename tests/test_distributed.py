@@ -438,6 +438,17 @@ def test_two_programs_logs_in_one_file_read_each_by_its_layout_across_byte_range
     assert many.warnings == one.warnings
 
 
+def test_a_program_appended_after_the_detection_span_is_read_by_its_layout_across_byte_ranges(client, tmp_path):
+    relay, app = two_programs(21_000)
+    path = tmp_path / "all.log"
+    path.write_text("\n".join(app + relay[:300]) + "\n")
+    engine = DaskEngine(client, block_bytes=BLOCK * 25)
+    got = pd.read_parquet(_run(engine, path, "parse", tmp_path / "p.parquet"))
+    assert got["parsed"].all() and set(got["component"].iloc[-300:]) == {"haproxy"}
+    assert got["content"].tolist() == read_logs(path, warn=False)["content"].tolist()
+    assert engine.count_keys(path).report.layout_lines == {str(path): {"1": 21_000, "2": 300}}
+
+
 def test_a_late_line_after_new_year_stays_in_its_year_across_byte_ranges(client, tmp_path):
     # Each New Year a second writer's line from before it comes just after it: ranges of a few lines cut between.
     lines = []

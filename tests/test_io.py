@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import compose_lines, two_programs, write_rotated_syslog
 from logad_utils.cli import main
-from logad_utils.io import LogInputError, ReadReport, iter_log_chunks, parse_lines, read_logs, resolve_paths
+from logad_utils.io import (LogInputError, ReadReport, describe_layout, iter_log_chunks, parse_lines, read_logs,
+                            resolve_paths)
 from logad_utils.layout import _lone_surrogate_escapes
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
@@ -862,6 +863,20 @@ def test_two_programs_logs_in_one_file_are_each_read_by_their_own_layout(tmp_pat
     assert frame.loc[ours, "timestamp"].dt.year.eq(2024).all()
     assert sorted(report["layout_lines"][str(tmp_path / "all.log")].values()) == [200, 200]
     assert any("layout 1: 200 (50.0%), layout 2: 200 (50.0%), none: 0" in w for w in report["warnings"])
+
+
+def test_a_program_whose_lines_are_appended_after_the_detection_span_is_read_by_its_own_layout(tmp_path):
+    # ``cat app.log haproxy.log``: the app's 21,000 lines fill the first lines that detection samples.
+    relay, app = two_programs(21_000)
+    lines = app + relay[:300]
+    path = write(tmp_path / "all.log", ("\n".join(lines) + "\n").encode())
+    frame = read_logs(path, warn=False)
+    assert frame["parsed"].all() and frame["timestamp"].notna().all()
+    assert set(frame["component"].iloc[-300:]) == {"haproxy"}
+    assert frame["content"].iloc[-300:].str.startswith("Server app").all()
+    assert frame.attrs["read_report"]["layout_lines"][str(path)] == {"1": 21_000, "2": 300}
+    assert parse_lines(lines)["content"].tolist() == frame["content"].tolist()
+    assert describe_layout(path)["matches"].endswith("sampled from the first 20000 and the file's middle and end")
 
 
 def test_a_few_lines_that_match_no_layout_stay_unmatched(tmp_path):
