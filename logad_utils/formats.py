@@ -592,6 +592,13 @@ _BRACKETED_FIELD = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*<[A-Za-z_][A-Za-z0-9_]
 _GLUED_FIELD = r"[^\W\d_]+|\d+|.+?"
 
 
+def _padding(before: list[str], name: str, field_patterns: Mapping[str, str]) -> str:
+    """Whitespace to pass over before a field that opens the line with no pattern of its own: a width pads it
+    ("%9.3f" seconds since start writes "   0.001" above "17458.207"), and as Loghub's reader strips each line
+    before its format, the padding is neither the field (left empty) nor the message."""
+    return "\\s*" if before == [""] and name not in field_patterns else ""
+
+
 def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
     """Translate Loghub notation into an anchored regex with one group per field."""
     if "<Content>" not in pattern:
@@ -609,7 +616,8 @@ def _compile(pattern: str, field_patterns: Mapping[str, str]) -> re.Pattern:
             glued = parts[i + 1] == "" and i + 2 < len(parts)  # another field follows with nothing between
             body = field_patterns.get(name, ".*" if name == "Content" else _GLUED_FIELD if glued else ".*?")
             # A message may open with a byte-order mark (RFC 5424 marks UTF-8 messages so); it is no text.
-            regex += ("\ufeff?" if name == "Content" else "") + f"(?P<{name}>{body})"
+            opening = "\ufeff?" if name == "Content" else _padding(parts[:i], name, field_patterns)
+            regex += opening + f"(?P<{name}>{body})"
         elif parts[i + 1:] == ["<Content>", ""] and "<Level>" in pattern and _CLOSING_BRACKET.search(part):
             # A header that closes with a bracket may end the line: its message is empty ("[ERROR]" alone). Not one
             # without a level: "<time> [worker-1]" alone would read as a blank line, and the trace under it go above.

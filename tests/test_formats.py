@@ -31,6 +31,14 @@ def test_optional_group_does_not_shift_fields():
     assert frame["content"].tolist() == ["auth failure", "Linux version"]
 
 
+def test_a_given_format_reads_its_first_field_after_the_padding_a_width_gave_it():
+    # Seconds since start written to a width ("%9.3f"): "   0.001" above "17458.207"; the padding had made the first
+    # field empty and the time the message's first word, so an event split by the width of its time.
+    frame, ok = LogFormat("<Uptime> <Content>").parse(["   0.001 Saving finished", "17458.207 Saving finished"])
+    assert ok.all()
+    assert frame["uptime"].tolist() == ["0.001", "17458.207"] and frame["content"].nunique() == 1
+
+
 @pytest.mark.parametrize("bad", ["<Date> <Time> <Level>", "<Content> <Content>", "<Level> (<Content>",
                                  "x{99999999999} <Content>", "(" * 1500 + "<Content>" + ")" * 1500])
 def test_unusable_format_strings_are_errors(bad):
