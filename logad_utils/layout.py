@@ -98,6 +98,9 @@ _AMPM_P = _Part("AmPm", r"[AaPp][Mm]", ("%p",))
 # Go's time.Kitchen ("3:04PM"), zerolog's console default.
 _KITCHEN_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d[AaPp][Mm]", ("%I:%M%p",))
 _ZONE_P = _Part("Zone", _ZONE_RE, ("%z", "%Z"))
+# A zone's name may open the time, before its date, as Monit writes it ("[CEST Apr  1 06:34:56]"): a name only, as
+# an offset there would be any signed number.
+_ZONE_FIRST_P = _Part("Zone", "(?:" + ZONE_NAMES + ")", ("%Z",))
 _YMD_P = _Part("Date", r"\d{4}[-/.]\d\d[-/.]\d\d", _dates(("%Y", "%m", "%d")))
 _YMD_COMMA_P = _Part("Date", r"\d{4}-\d\d-\d\d,", ("%Y-%m-%d,",))  # Airflow's "[2026-12-03, 09:50:50 UTC]"
 
@@ -192,6 +195,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_COLON_COMPACT_P,),
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
+    (_ZONE_FIRST_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P),
     (_DAY_P, _MONTH_ABBR_P, _TIME_P),  # Node-RED's "16 Jan 08:50:00"
     (_MONTH_DAY_P, _TIME_P),

@@ -542,6 +542,17 @@ def test_a_zone_abbreviation_after_the_time_is_its_offset(zone, hours):
     assert frame["timestamp"].tolist() == expected and not frame.astype(str).isin([zone]).any().any()
 
 
+def test_a_zone_name_before_the_date_opens_the_timestamp():
+    # Monit writes "[CET Mar 20 08:41:09] info     : ...": no time was found, and no header either; every line
+    # was its own message, the time and level in it.
+    lines = [f"[{'CET' if i < 30 else 'CEST'} Mar {1 + i // 20:2d} 08:41:{i:02d}] {('info', 'error')[i % 2]:<9}"
+             f": {_messages(40)[i]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(40) and frame["level"].iloc[1] == "error"
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2000-03-01 07:41:00")
+    assert frame["timestamp"].iloc[39] == pd.Timestamp("2000-03-02 06:41:39")
+
+
 def test_a_bracketed_module_level_gives_way_to_a_level_word():
     lines = [f"2024-03-05 14:07:{i:02d} [main:info] {LEVELS[i % 3]} job {i} done" for i in range(40)]
     frame, ok = detect_format(lines).parse(lines)
