@@ -242,6 +242,7 @@ _FAR_CHARS = 400
 _FAR_SHARE = 0.5  # of the lines, with the time in one bracketed layout
 _RISING_SHARE = 0.9  # of the steps between those times, forward: a clock, not dates a message names
 _CLOSERS = {"[": "]", "(": ")"}
+_UNIT_AFTER = re.compile(r"\s*(?:[nuµm]?s|secs?|seconds?|mins?|minutes?|h|hours?|%|[KMGT]i?B)(?!\w)")
 
 
 def stamped_text(line: str) -> str | None:
@@ -311,7 +312,11 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
         unit = head[m.end(m.lastindex):m.end()]
         if unit and not (bracketed and opened == opener and closed):  # a duration's unit ("took [0.004s]")
             continue
-        if i == _RELATIVE and not (bracketed and opened == opener and (closed or head[m.end():m.end() + 1] == "|")):
+        # Seconds since a start open the line bare where a program pads them to a width (Factorio's "%8.3f"): as
+        # in a bracket, they are its time only if they count up over the lines (_without_durations), and a unit
+        # after them makes them a measurement ("1.500 ms spent in ...").
+        if i == _RELATIVE and not (bracketed and opened == opener and (closed or head[m.end():m.end() + 1] == "|")) \
+                and (before.strip() or _UNIT_AFTER.match(head, m.end())):
             continue
         if token <= _MAX_TIME_TOKEN:
             out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener, unit), m))
@@ -1338,6 +1343,12 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
         bare = replace(fmt, pattern=f"(?>{timed})" + r"(?::\s*|\s+)<Content>")
         if bare.parse(sample)[1].sum() > matched:
             return bare
+    if timed is not None and pattern != timed and not glued and _RELATIVE_P.regex in patterns.values():
+        # Seconds since a start open every line, the fields after them on most lines only (Factorio's startup
+        # lines have no level or source file): the lines without them are read as their time and their message.
+        loose = replace(fmt, pattern=f"{timed}(?:{pattern[len(timed):]})?{content}")
+        if loose.parse(sample)[1].sum() > matched:
+            return loose
     if bool(header) and header[-1][0].kind == "bracket" and not glued:
         # The last bracket may end in a colon on some lines (Kafka's "[GroupCoordinator 1]: ..." beside "[Log
         # partition=x] ..."): said so where that reads more lines.

@@ -553,6 +553,19 @@ def test_a_zone_name_before_the_date_opens_the_timestamp():
     assert frame["timestamp"].iloc[39] == pd.Timestamp("2000-03-02 06:41:39")
 
 
+def test_padded_seconds_since_start_open_each_record():
+    # Factorio writes "%8.3f" seconds since its start, then a level and a source file on most lines, not on its
+    # startup lines nor its last: those (indented by the padding) had joined the first event, their time in its
+    # message.
+    startup = [f"{i / 1000:8.3f} Startup step {i} done" for i in range(6)]
+    lines = startup + [f"{9000 + 2017.5 * i:8.3f} Info AppManager.cpp:{280 + i % 3}: {_messages(60)[i]}"
+                       for i in range(60)] + ["131970.341 Goodbye"]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == [f"Startup step {i} done" for i in range(6)] + _messages(60) + ["Goodbye"]
+    assert frame["timestamp"].notna().all() and frame["timestamp"].is_monotonic_increasing
+    assert frame["level"].iloc[6] == "Info"
+
+
 def test_a_bracketed_module_level_gives_way_to_a_level_word():
     lines = [f"2024-03-05 14:07:{i:02d} [main:info] {LEVELS[i % 3]} job {i} done" for i in range(40)]
     frame, ok = detect_format(lines).parse(lines)
