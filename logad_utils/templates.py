@@ -757,7 +757,10 @@ class LogTemplateMiner:
         (``for amavis:<NUM>`` / ``debian-spamd:<NUM>``, ``DHCPACK(br-lan)`` /
         ``DHCPACK(br-guest)``): names that recur across events (a user, an
         interface) are their parameter, where a word alone or in brackets
-        (``(start)`` / ``(end)``) may be each event's own.
+        (``(start)`` / ``(end)``) may be each event's own, unless it splits
+        twice ``slot_min_values`` events of three shapes or more, after three
+        words or more (``master mymaster`` / ``master cache`` after many event
+        words, ``@ mymaster`` / ``@ cache``).
     slot_pairs : bool, default True
         Also merge templates differing in two slots, not next to each other
         unless each holds its words in brackets or quotes (``Task 'Cleanup
@@ -1114,6 +1117,10 @@ class LogTemplateMiner:
             # for user <*>" makes "session opened for user news|test|cyrus" one).
             self._merge_pass(templates, keys, parent, alive,
                              lambda values, before: len(values) > 1 and values <= taken.get(before, set()), taken)
+        if self.shared_slots and self.slot_min_values > 0:
+            # Before the leads: the event words that lead a grid of events by a few names would each lead several
+            # events, and be taken for names themselves.
+            self._merge_recurring(templates, keys, parent, alive, alone=True)
         if self.lead_entities and self.protect_prefix > 0:
             self._merge_leads(templates, keys, parent, alive)
         if self.slot_pairs:
@@ -1206,12 +1213,14 @@ class LogTemplateMiner:
                     group = [c for c in group if c in alive]
 
     def _merge_recurring(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                         parent: dict[int, int], alive: set[int]) -> None:
+                         parent: dict[int, int], alive: set[int], alone: bool = False) -> None:
         """Merge alive clusters equal but in one name (:meth:`_name_frames`) when the same few names split
         ``_RECURRING_EVENTS`` events or more that way: names that recur across events (an interface, a user) are
         a parameter of them all, where an event's own words (``opened`` / ``closed``) split it alone. The names
         that split most events go first: in a grid of events by names, the events' words (``processing`` /
-        ``checking``) split as many events as there are names, which are then merged."""
+        ``checking``) split as many events as there are names, which are then merged. ``alone``: merge only names
+        that split twice ``slot_min_values`` events or more, of ``_RECURRING_EVENTS`` shapes and after as many
+        words, glued or not."""
         places: dict[frozenset[str], list[tuple[list[int], int, tuple[str, str], list[tuple[str, ...]]]]] = \
             defaultdict(list)
         by_length: dict[int, list[int]] = defaultdict(list)
@@ -1237,7 +1246,16 @@ class LogTemplateMiner:
                      if all(m in alive and templates[m] == t for m, t in zip(members, seen))]
             # Glued to a value or a word (amavis:<NUM>, DHCPACK(br-lan)), a name is what a format writes there; a
             # word alone or in brackets ((start), (end)) may be the event's own, however many events it ends.
-            if sum(_GLUED_NAME.search("".join(frame)) is not None for _, _, frame in fresh) < _RECURRING_EVENTS:
+            if alone:
+                # Many events of several shapes, their first words aside, after several words (master mymaster /
+                # cache after ten event words, slave ... @ mymaster / cache after others): a word that splits one
+                # shape led by many names (<player> joined / left the game) is the event's, and so are the items of
+                # one list (weapon_glock / weapon_usp_silencer after weapon_knife in lists of any length).
+                shapes = {_without(keys[members[0]], (0, pos)) for members, pos, _ in fresh}
+                after = {keys[members[0]][pos - 1] for members, pos, _ in fresh if pos}
+                if len(fresh) < 2 * self.slot_min_values or min(len(shapes), len(after)) < _RECURRING_EVENTS:
+                    continue
+            elif sum(_GLUED_NAME.search("".join(frame)) is not None for _, _, frame in fresh) < _RECURRING_EVENTS:
                 continue
             for members, pos, frame in fresh:
                 keep = self._merge_members(templates, keys, parent, alive, members, (pos,))

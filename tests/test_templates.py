@@ -105,6 +105,21 @@ def test_two_names_that_split_several_events_glued_to_values_are_a_parameter(sha
     assert sum("compaction" in t for t in templates) == 8, templates
 
 
+def test_two_bare_names_that_split_many_events_of_several_shapes_are_a_parameter():
+    # A monitor's events, each named by its first word, about one of two clusters in three shapes: the names split
+    # twelve events, so they are a parameter; kept apart, every first word would lead two events and be taken for a
+    # name itself. A word that splits one shape led by many names (a player joined / left) stays the event's.
+    shapes = ["{0} cluster {1} 10.0.{2}.4 6379", "{0} replica 10.1.{2}.9:6380 @ {1} 10.0.{2}.4", "{0} quorum {1} {2}/3"]
+    kinds = ["+down", "-down", "+restart", "+elected"]
+    messages = [shape.format(kind, name, i) for shape in shapes for kind in kinds for name in ("orders", "billing")
+                for i in range(2)]
+    names = ("steve", "alex", "notch", "herobrine", "jeb", "dinnerbone", "grumm", "marc", "lydia", "kingbdogz")
+    players = [f"{player} {verb} the game" for player in names for verb in ("joined", "left")]
+    templates = set(LogTemplateMiner().fit(messages + players).templates_["template"])
+    shown = {"{} cluster <*> <IP> <NUM>", "{} replica <IP>:<NUM> @ <*> <IP>", "{} quorum <*> <NUM>/<NUM>"}
+    assert templates == {t.format(kind) for t in shown for kind in kinds} | {"<*> joined the game", "<*> left the game"}
+
+
 def test_a_recurring_name_in_a_quoted_phrase_keeps_the_phrase_s_other_words():
     # The name is cut from a token that holds a quoted phrase's glued words: the space between them stays.
     events = ["session '{} home' opened now", "closing session '{} home' soon", "the session '{} home' is locked",
