@@ -471,6 +471,17 @@ def test_a_human_readable_span_in_minutes_or_seconds_is_one_duration():
         "backoff <DURATION>s <DURATION>s, waits <DURATION>m <DURATION>m, <DURATION>s <NUM> times"
 
 
+def test_a_duration_written_with_an_exponent_is_one_duration():
+    # C's and Python's %g write a large or small value with an exponent (SQLAlchemy's "[cached since 1.234e+03s
+    # ago]"): "7.2e-05s" was cut at its sign ("7.2e-<DURATION>s") and "1.234e+03s" read as a version, so the
+    # event's template lost its unit.
+    masker = Masker()
+    assert masker.mask("cached since 1.234e+03s ago, 7.2e-05s ago, 12.5s ago; took 2.5E+01 ms") == \
+        "cached since <DURATION>s ago, <DURATION>s ago, <DURATION>s ago; took <DURATION> ms"
+    # An exponent alone is still a number, and a hex id ending in "e3s" no duration.
+    assert masker.mask("loss=1.5e-3 lr 3E+02 id 1ory71b46dbjoaba3qdh479e3s") == "loss=<NUM> lr <NUM> id <ID>"
+
+
 def test_an_age_in_minutes_is_a_duration_and_a_hexadecimal_d_is_none():
     # kubectl and Go write ages and timeouts with one-letter units ("15m"): they were left in templates. A "d" is
     # no unit: "1d" is as often hexadecimal (a Ceph placement group "2.1d", a NetBIOS suffix "<1d>").
