@@ -354,6 +354,15 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.nd
     return same.astype(np.int32)[codes], np.asarray(unique, dtype=object), kind, templates
 
 
+def _severe(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each line (n,) is an error or worse by its level; each distinct level read once (string methods
+    over every line made a new string per line, a gigabyte at 10M lines)."""
+    if "level" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    codes, names = string_codes(frame, "level")
+    return (severity(pd.Series(names)) >= 2)[codes]
+
+
 def _kind_of(templates: np.ndarray, kind: str) -> str:
     """What some units are, from whether each is a template (:func:`_unit_codes`): templates, ``kind`` (the
     frame's) when none is, or both (a file without components read beside files with them)."""
@@ -732,7 +741,7 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
     flags = _flags(frame)
     tcodes, tnames = _template_codes(frame)
     ucodes, unames, _, _ = _unit_codes(frame)
-    severe = severity(frame["level"]) >= 2 if "level" in frame else np.zeros(len(frame), dtype=bool)
+    severe = _severe(frame)
     out = np.full(len(frame), -1, dtype=np.int64)
     next_id = 0
     groups = _source_groups(frame)

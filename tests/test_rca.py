@@ -766,3 +766,16 @@ def test_one_file_read_in_order_gives_its_sources_step_views_of_the_labels_and_4
     (labels, idx), = seen
     assert np.shares_memory(labels, result.labels.to_numpy()) and idx.dtype.itemsize == 4
     assert [i.root_cause for i in result] == ["STORAGE"]
+
+
+def test_levels_are_ranked_once_per_distinct_level_not_per_line(monkeypatch):
+    # String methods over every line's level made a new string per line: a gigabyte at 10M lines.
+    frame = make_frame(cascade(600))
+    frame["level"] = np.where(frame["is_anomaly"] > 0, "ERROR", "INFO")
+    frame.loc[frame.index[::7], "level"] = None
+    seen = []
+    ranks = rca.severity
+    monkeypatch.setattr(rca, "severity", lambda levels: seen.append(len(levels)) or ranks(levels))
+    assert (rca.find_incidents(frame) >= 0).any()
+    assert seen and max(seen) <= 3 < len(frame)
+    np.testing.assert_array_equal(rca._severe(frame), ranks(frame["level"]) >= 2)
