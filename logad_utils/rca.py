@@ -1256,10 +1256,21 @@ def _rows_of(frame: pd.DataFrame, sources: np.ndarray, line_no: np.ndarray,
         mine = np.flatnonzero(sources == source)
         if len(mine) == 0:
             continue
-        at = np.minimum(np.searchsorted(numbers[idx], line_no[mine]), len(idx) - 1)
+        # One file read in order searches the column itself: a copy of it was the peak of analyze's incidents.
+        ordered = numbers if _every_row(idx, len(numbers)) else numbers[idx]
+        at = np.minimum(np.searchsorted(ordered, _in_type(line_no[mine], ordered.dtype)), len(idx) - 1)
         found = numbers[idx[at]] == line_no[mine]
         out[mine[found]] = idx[at[found]]
     return out
+
+
+def _in_type(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Integers (m,) as the integer ``dtype`` of a column searched for them, clipped to its range (a number out of
+    it is found nowhere anyway): searched as a wider type, the whole column was copied to it first."""
+    if values.dtype.kind not in "iu" or dtype.kind not in "iu":
+        return values
+    info = np.iinfo(dtype)
+    return np.clip(values, info.min, info.max).astype(dtype)
 
 
 def _add_precursor(incident: Incident, unit: str, evidence: str) -> None:
