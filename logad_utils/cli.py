@@ -536,8 +536,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         analysis = analyze_logs(args.paths, methods, args.train, args.format, args.json_key, engine,
                                 progress=stage, contamination=args.contamination)
+        stage("outputs")  # the ground truth read beside the log is for the outputs (the projector's metadata)
         analysis.truth = _labels_beside(analysis.frame)
-        stage("outputs")
         paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas, lock_timeout=args.lock_timeout)
         steps.update(1)
     frame = analysis.frame

@@ -323,6 +323,24 @@ def test_a_file_of_ones_own_named_like_labels_beside_a_log_is_no_ground_truth(tm
     assert known_labels(own) is None and known_incidents(own) is None
 
 
+def test_labels_read_a_block_of_rows_at_a_time_are_placed_and_refused_as_read_whole(tmp_path, monkeypatch):
+    # A 10M-line log's labels read whole held several full columns at once (the top of analyze's memory there).
+    from logad_utils.datasets import _files, read_anomaly_flags
+
+    monkeypatch.setattr(_files, "_LABEL_ROWS", 3)
+    truth = np.array([0, 1, 0, 0, 1, 1, 0, 1], dtype=np.int8)
+    table = pd.DataFrame({"line_no": np.arange(1, 9), "is_anomaly": truth}).iloc[[7, 4, 0, 6, 2, 1, 5, 3]]
+    path = tmp_path / "labels.csv"
+    table.to_csv(path, index=False)
+    assert read_anomaly_flags(path).tolist() == truth.tolist()
+    table.assign(is_anomaly=[0, 1, 0, 0, 1, 1, "x", 0]).to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"is_anomaly 'x' \(row 8\)"):
+        read_anomaly_flags(path)
+    table.assign(line_no=[8, 5, 1, 7, 3, 2, 6, 6]).to_csv(path, index=False)
+    with pytest.raises(ValueError, match="line 6 has more than one row"):
+        read_anomaly_flags(path)
+
+
 def test_labels_are_placed_by_their_line_numbers_and_numbers_that_do_not_fit_are_refused(tmp_path):
     # read_anomaly_flags took is_anomaly in row order and ignored line_no: a labels file sorted otherwise (by
     # incident, say) was scored against the wrong lines, and one numbered from 0 or missing its first line

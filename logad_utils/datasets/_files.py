@@ -92,16 +92,25 @@ def read_anomaly_flags(path: str | PathLike, n_lines: int | None = None) -> np.n
     if not columns & {"line_no", "is_anomaly"}:
         raise ValueError(f"{path}: a labels file needs an is_anomaly column (0/1 per line) or a line_no column "
                          f"(the anomalous lines), got {sorted(columns)}")
-    table = pd.read_csv(path, usecols=sorted(columns & {"line_no", "is_anomaly"}))
-    if "line_no" not in table:
-        return _flags(table["is_anomaly"], path)
-    line_no = _line_numbers(table["line_no"], path)
-    if "is_anomaly" in table:
+    parts: dict[str, list[np.ndarray]] = {"line_no": [], "is_anomaly": []}
+    start = 0
+    # Rows a block at a time: a 10M-line log's labels read whole made several full columns of it at once.
+    for table in pd.read_csv(path, usecols=sorted(columns & set(parts)), chunksize=_LABEL_ROWS):
+        for name, read in (("line_no", _line_numbers), ("is_anomaly", _flags)):
+            if name in table:
+                parts[name].append(read(table[name], path, start))
+        start += len(table)
+    given = {name: np.concatenate(parts.pop(name) or [np.zeros(0, np.int8)]) for name in list(parts)
+             if name in columns}
+    if "line_no" not in given:
+        return given["is_anomaly"]
+    line_no = given["line_no"]
+    if "is_anomaly" in given:
         # A line's flag belongs to its number, not to the row it sits in: rows in another order, or numbered
         # from another line, were scored against the wrong lines.
         _check_numbering(line_no, len(line_no), path)
         flags = np.zeros(len(line_no), dtype=np.int8)
-        flags[line_no - 1] = _flags(table["is_anomaly"], path)
+        flags[line_no - 1] = given["is_anomaly"]
         return flags
     if n_lines is None:
         raise ValueError(f"{path} lists line numbers only: pass n_lines, the number of lines of its log")
@@ -113,13 +122,20 @@ def read_anomaly_flags(path: str | PathLike, n_lines: int | None = None) -> np.n
     return flags
 
 
-def _line_numbers(values: pd.Series, path: str | PathLike) -> np.ndarray:
-    """A ``line_no`` column (n,) as int64; ValueError for a missing or fractional number."""
+_LABEL_ROWS = 1_000_000  # rows of a labels file read at a time
+
+
+def _line_numbers(values: pd.Series, path: str | PathLike, start: int = 0) -> np.ndarray:
+    """A ``line_no`` column (n,) as int64 (``start``: the rows above it in the file); ValueError for a missing or
+    fractional number."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(numbers) | (numbers != np.round(numbers))
     if bad.any():
-        raise ValueError(f"{path}: line_no {values[bad].iloc[0]!r} (row {int(np.argmax(bad)) + 2}) is no line number")
-    return numbers.astype(np.int64)
+        raise ValueError(f"{path}: line_no {values[bad].iloc[0]!r} (row {start + int(np.argmax(bad)) + 2}) is no "
+                         "line number")
+    # int32 where every number fits: half the memory of a 10M-line log's numbers.
+    fits = not len(numbers) or np.abs(numbers).max() < np.iinfo(np.int32).max
+    return numbers.astype(np.int32 if fits else np.int64)
 
 
 def _check_numbering(line_no: np.ndarray, n: int, path: str | PathLike) -> None:
@@ -131,17 +147,22 @@ def _check_numbering(line_no: np.ndarray, n: int, path: str | PathLike) -> None:
         shift = " (logad numbers lines from 1)" if low == 0 else ""
         raise ValueError(f"{path}: its {n:,} rows number lines {low:,}…{high:,}, not 1…{n:,}{shift}: "
                          "the labels belong to other lines")
+    seen = np.zeros(n + 1, dtype=bool)
+    seen[line_no] = True
+    if seen[1:].all():  # n rows that number each of the n lines: none twice
+        return
     counts = np.bincount(line_no, minlength=n + 1)
-    if (counts > 1).any():
-        raise ValueError(f"{path}: line {int(np.argmax(counts > 1)):,} has more than one row")
+    raise ValueError(f"{path}: line {int(np.argmax(counts > 1)):,} has more than one row")
 
 
-def _flags(values: pd.Series, path: str | PathLike) -> np.ndarray:
-    """An ``is_anomaly`` column (n,) as int8; ValueError for a value that is not 0 or 1."""
+def _flags(values: pd.Series, path: str | PathLike, start: int = 0) -> np.ndarray:
+    """An ``is_anomaly`` column (n,) as int8 (``start``: the rows above it in the file); ValueError for a value
+    that is not 0 or 1."""
     numbers = pd.to_numeric(values, errors="coerce")
     bad = ~numbers.isin([0, 1])
     if bad.any():
-        raise ValueError(f"{path}: is_anomaly {values[bad].iloc[0]!r} (row {int(np.argmax(bad)) + 2}) is not 0 or 1")
+        raise ValueError(f"{path}: is_anomaly {values[bad].iloc[0]!r} (row {start + int(np.argmax(bad)) + 2}) is not "
+                         "0 or 1")
     return numbers.to_numpy(dtype=np.int8)
 
 
