@@ -147,6 +147,9 @@ _DASHED_SHORT_P = _Part("Timestamp", r"\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
 # "240211" as %Y%m%d too (2402-01-01).
 _COMPACT_DATE_P = _Part("Date", r"\d{4}" + _MONTH_DAY_DIGITS, ("%Y%m%d",))
 _COMPACT_SHORT_DATE_P = _Part("Date", r"\d\d" + _MONTH_DAY_DIGITS, ("%y%m%d",))
+# glog's month and day, only where a level letter is glued before them ("I0219 10:00:00.123456"): a number of four
+# digits before a clock is no date elsewhere.
+_GLOG_DATE_P = _Part("Date", _MONTH_DAY_DIGITS, ("%m%d",))
 # A compact date and clock joined by a colon ("20240211:093015.123"); a field may be glued before it by a colon too.
 _COLON_COMPACT_P = _Part("Timestamp", r"\d{4}" + _MONTH_DAY_DIGITS + ":" + _CLOCK_DIGITS + r"(?:\.\d{1,6})?",
                          ("%Y%m%d:%H%M%S.%f", "%Y%m%d:%H%M%S"))
@@ -192,6 +195,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_COMPACT_DATE_P, _TIME_P),
     (_COMPACT_SHORT_DATE_P, _TIME_P),
+    (_GLOG_DATE_P, _TIME_P),
     (_COLON_COMPACT_P,),
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
@@ -224,7 +228,20 @@ _GLUED_START = r"(?:(?<=^)|(?<=[\s\[(:]))"
 # Seconds since a start may end in their unit where a bracket closes after them ("[ 1721.265856s]", an uptime
 # timer's): the unit is no part of the time.
 _SECONDS_UNIT = r"(?:s(?=[\])]))?"
-_LAYOUT_RES = [re.compile((_GLUED_START if layout == (_COLON_COMPACT_P,) else _START) + _layout_regex(layout)
+# A date of digits alone may follow the level letter that opens the line, glued to it (glog's "I0219 10:00:00.123456",
+# CockroachDB's with the year: "I240219 10:00:00.123456"); glog's date without its year, only there.
+_LETTER_START = r"(?<=^[VTDINWEFACX])"
+_LETTER_OR_START = r"(?:(?<=^)|(?<=[\s\[(])|" + _LETTER_START + ")"
+_LETTER_GLUED = {(_COMPACT_DATE_P, _TIME_P): _LETTER_OR_START, (_COMPACT_SHORT_DATE_P, _TIME_P): _LETTER_OR_START,
+                 (_GLOG_DATE_P, _TIME_P): _LETTER_START}
+
+
+def _start(layout: tuple[_Part, ...]) -> str:
+    """Where the layout's time may start: after a space, a bracket or the line's start, or glued as said above."""
+    return _GLUED_START if layout == (_COLON_COMPACT_P,) else _LETTER_GLUED.get(layout, _START)
+
+
+_LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
                           + (_SECONDS_UNIT if layout in ((_UPTIME_P,), (_RELATIVE_P,)) else "") + _END)
                for layout in _LAYOUTS]
 # What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
@@ -1313,6 +1330,8 @@ def _infer_text_format(sample: list[str]) -> LogFormat | None:
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
+        if not hit.bracketed and all(p[-1:].isalpha() for p in prefixes):
+            pattern = pattern.rstrip(" ")  # the level letter glued to the date (glog's "I0219 ...")
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
         timed = pattern

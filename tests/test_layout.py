@@ -996,6 +996,20 @@ def test_one_letter_levels_before_the_timestamp():
         assert "level" not in other or other["level"].isna().all()
 
 
+@pytest.mark.parametrize("date", ["%y%m%d", "%m%d"])
+def test_a_level_letter_glued_to_a_date_of_digits_is_the_level_and_the_date(date):
+    # glog's "I0305 14:07:09.123456" and CockroachDB's with the year ("I240305 ..."), with no "]" after the file for
+    # the glog preset: the date was read as a field, the clock as a time without a date, and no level.
+    times = _times(40)
+    lines = [f"{'IWE'[s % 3]}{t:{date} %H:%M:%S}.123456 {s % 7 + 1} server/node.go:{s} ⋮ [n1] job {s} done"
+             for s, t in enumerate(times)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == ["IWE"[s % 3] for s in range(40)]
+    shown = "%Y-%m-%d %H:%M:%S" if "y" in date else "%m-%d %H:%M:%S"
+    assert frame["timestamp"].dt.strftime(shown).tolist() == [f"{t:{shown}}" for t in times]
+    assert frame["content"].tolist() == [f"job {s} done" for s in range(40)]
+
+
 def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
     # A measurement opening a line, one in a bracket later on, or durations that do not count up (Django's SQL
     # lines) are no time since a start.
