@@ -511,6 +511,8 @@ _COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+"
 _COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
 # A logger name ending in its level, as Monolog (Laravel, Symfony) writes "channel.LEVEL".
 _DOTTED_LEVEL = re.compile(r".+\.(?:" + LEVELS_RE + ")")
+# A name, the level and the logger joined by slashes, as Locust writes "host/INFO/locust.main".
+_SLASHED_LEVEL = re.compile(r"[^/\s]+/(?:" + LEVELS_RE + ")/.+")
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
@@ -574,8 +576,10 @@ def _elements(rest: str) -> list[_Element]:
                 leveled = m.group(4) is not None and not m.group(4).isdigit()
                 bare = m.group(4) is None and m.group(5) is None
                 letter = m.group(2) if bare and _LETTER_LEVEL.fullmatch(m.group(2)) else None
+                joined = "/" if _SLASHED_LEVEL.fullmatch(m.group(2)) else "." if _DOTTED_LEVEL.fullmatch(m.group(2)) \
+                    else None
                 detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
-                          _DOTTED_LEVEL.fullmatch(m.group(2)) is not None, letter,
+                          joined, letter,
                           bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
                           (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
@@ -719,12 +723,13 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             sub = 0 if not with_sub else (2 if with_sub == len(alive) else 1)
             leveled = sum(c for e, c in shapes.items() if e.detail[2]) == len(alive)
             padded = any(e.detail[3] for e in shapes)
-            dotted = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
+            joins = Counter(e.detail[4] for e in shapes.elements())
+            joint = next(iter(joins)) if len(joins) == 1 else None  # the level's joint, where every line has one
             valued = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
             # The character before the line, where every line writes a source file and its line the same way.
             lines = Counter(e.detail[8] for e in shapes.elements())
             lined = next(iter(lines)) if len(lines) == 1 else None
-            detail = (with_pid == len(alive), sub, leveled, padded, dotted, valued, lined)
+            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
@@ -983,7 +988,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "component":
             name, pid = names("Field" if element.detail[5] else "Component"), names("Pid")
             patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
-            line = ""
+            line = lead = ""
             if element.detail[6]:  # a source file's line: a field, so that one file is one component
                 lineno = names("Lineno")
                 patterns[name], patterns[lineno] = _COMPONENT_NAME, r"\d+"
@@ -994,15 +999,19 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 level = names("Level")
                 patterns[level] = LEVELS_RE
                 tail = f"\\[<{level}>\\]"
-            elif element.detail[4] and not has_level:  # Monolog's "channel.LEVEL:"
+            elif element.detail[4] == "." and not has_level:  # Monolog's "channel.LEVEL:"
                 level = names("Level")
                 patterns[level] = LEVELS_RE
                 tail = f"\\.<{level}>" + tail
+            elif element.detail[4] == "/" and not has_level:  # Locust's "host/LEVEL/logger:"
+                field, level = names("Field"), names("Level")
+                patterns[field], patterns[level] = r"[^/\s]+", LEVELS_RE
+                lead = f"<{field}>/<{level}>/"
             if element.detail[1]:
                 sub = names("Subsystem")
                 patterns[sub] = _SUBSYSTEM_BODY
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
-            out += gap + f"<{name}>{line}{tail}:"
+            out += gap + f"{lead}<{name}>{line}{tail}:"
         elif element.kind == "bracket":
             # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread; its
             # digits right after the time are the process id, as most logs that write one put it ("UTC [1234]").

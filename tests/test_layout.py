@@ -1579,6 +1579,18 @@ def test_a_logger_name_ending_in_its_level_gives_both():
     assert frame["content"].iloc[0] == 'Order 0 placed {"order_id":0} []'
 
 
+def test_a_name_the_level_and_the_logger_joined_by_slashes_give_the_level_and_the_logger():
+    # Locust: "[time] host/LEVEL/logger: message" was one component, its level unread.
+    levels = ["INFO", "WARNING", "ERROR", "DEBUG"]
+    loggers = ["locust.main", "locustfile", "root"]
+    lines = [f"[2026-12-01 10:00:{i:02d},123] runner-0{i % 2}/{levels[i % 4]}/{loggers[i % 3]}: User {i} spawned"
+             for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == [levels[i % 4] for i in range(40)]
+    assert frame["component"].tolist() == [loggers[i % 3] for i in range(40)]
+    assert frame["content"].tolist() == [f"User {i} spawned" for i in range(40)]
+
+
 @pytest.mark.parametrize("line, expected", [
     ("[2026-12-0{d}, 09:50:{s:02d} UTC] {{taskinstance.py:1138}} INFO - Dependencies all met",
      "2026-12-0{d} 09:50:{s:02d}"),
