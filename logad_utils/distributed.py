@@ -45,11 +45,11 @@ import pandas as pd
 from .atomic import atomic_dir
 from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
-                 _YearRoller, _first_date, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
+                 _YearRoller, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_times, clock_warning, compression,
                  goes_on, iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date, past_nuls,
                  read_detection_sample, resolve_paths, roll_clock, rotation_stem, split_line_batches, split_lines,
-                 strip_escapes)
+                 start_date, strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -223,7 +223,7 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     found = layout.name
     spec = fmt if fmt != "auto" else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
-    anchor = str(_first_date(sample).date()) if _is_time_of_day(fields) else None
+    anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)
     return layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date()), document
 

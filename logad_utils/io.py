@@ -1089,6 +1089,12 @@ def _first_date(contents: Iterable[str]) -> pd.Timestamp:
     return _NO_DATE
 
 
+def start_date(sample: Sequence[str]) -> pd.Timestamp:
+    """:func:`_first_date` of a detection sample's lines from a file's first lines, not of its far blocks
+    (:func:`read_far_lines`): a date named near a file's end is days on from the one it starts on."""
+    return _first_date(sample[:_DETECT_LINES])
+
+
 # Per clock, in ns: a jump back by more than the first rolls it over to the next day or year; a jump forward by more
 # than the second, to within 5 minutes of the time before the rollover, rolls the year back (a late line of December
 # that a second writer a moment behind wrote just after New Year; year-less times are read in 2000, a year of 366
@@ -1336,7 +1342,7 @@ def goes_on(first: float, last: float) -> bool:
 def _rollers(sample: Sequence[str], years: _YearRoller | None = None) -> dict:
     """A file's clock rollers, from its detection ``sample``: "days" (from the first date a message names) and
     "years" (``years``: the one its rotated log's older files rolled on)."""
-    return {"days": _DayRoller(_first_date(sample)), "years": years or _YearRoller()}
+    return {"days": _DayRoller(start_date(sample)), "years": years or _YearRoller()}
 
 
 def _roll(chunk: pd.DataFrame, rollers: dict) -> str | None:

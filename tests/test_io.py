@@ -879,6 +879,16 @@ def test_a_program_whose_lines_are_appended_after_the_detection_span_is_read_by_
     assert describe_layout(path)["matches"].endswith("sampled from the first 20000 and the file's middle and end")
 
 
+def test_a_date_named_only_near_a_long_files_end_does_not_date_its_first_times_of_day(tmp_path):
+    # Four days of times of day; only the last lines (read as a far block) name a date: the day the file ends.
+    stamps = pd.date_range("2024-03-04", periods=25_000, freq="15s")
+    lines = [f"{t:%H:%M:%S} INFO [worker-{i % 3}] job {i} done" for i, t in enumerate(stamps)]
+    lines[-50:] = [f"{t:%H:%M:%S} INFO [report] daily report for {t:%Y-%m-%d} written" for t in stamps[-50:]]
+    path = write(tmp_path / "tod.log", ("\n".join(lines) + "\n").encode())
+    for times in (read_logs(path, warn=False)["timestamp"], parse_lines(lines)["timestamp"]):
+        assert times.iloc[0] == pd.Timestamp("1970-01-01") and times.iloc[-1].day == 5
+
+
 def test_a_few_lines_that_match_no_layout_stay_unmatched(tmp_path):
     relay, _ = two_programs(400)
     lines = relay[:100] + [f"@@ {k} garbage ## {'x' * k}" for k in range(6)] + relay[100:]
