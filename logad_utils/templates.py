@@ -145,6 +145,18 @@ _SPAN_WORDS = 6
 _BRACKET_SPAN_WORDS = 16
 
 
+def _varied_before(keys: dict[int, tuple[str, ...]], events: list[tuple[list[int], int, tuple[str, str]]]) -> bool:
+    """Whether events (members, position of the words that split them, frame) of one shape, words before and at
+    the position aside, differ in the word before it: that word is another value (``job backup|sync started``),
+    and the split words are the events' own (``started`` / ``stopped``), not names a format writes after a word
+    of its own (``master mymaster`` / ``master cache``)."""
+    before: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for members, pos, _ in events:
+        if pos:
+            before[_without(keys[members[0]], (pos - 1, pos))].add(keys[members[0]][pos - 1])
+    return any(len(words) > 1 for words in before.values())
+
+
 def _without(tokens: tuple[str, ...], holes: tuple[int, ...]) -> tuple[str, ...]:
     """The tokens but those at the positions ``holes`` (sorted)."""
     out, last = [], 0
@@ -1253,7 +1265,8 @@ class LogTemplateMiner:
                 # one list (weapon_glock / weapon_usp_silencer after weapon_knife in lists of any length).
                 shapes = {_without(keys[members[0]], (0, pos)) for members, pos, _ in fresh}
                 after = {keys[members[0]][pos - 1] for members, pos, _ in fresh if pos}
-                if len(fresh) < 2 * self.slot_min_values or min(len(shapes), len(after)) < _RECURRING_EVENTS:
+                if len(fresh) < 2 * self.slot_min_values or min(len(shapes), len(after)) < _RECURRING_EVENTS \
+                        or _varied_before(keys, fresh):
                     continue
             elif sum(_GLUED_NAME.search("".join(frame)) is not None for _, _, frame in fresh) < _RECURRING_EVENTS:
                 continue

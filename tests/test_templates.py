@@ -120,6 +120,17 @@ def test_two_bare_names_that_split_many_events_of_several_shapes_are_a_parameter
     assert templates == {t.format(kind) for t in shown for kind in kinds} | {"<*> joined the game", "<*> left the game"}
 
 
+def test_two_bare_words_after_another_value_are_the_events_own_not_names():
+    # Three jobs started / stopped in four shapes: the split words follow the job's name, which varies in one shape
+    # as they do, so they are the events' own words; merged as names, started and stopped were one event.
+    shapes = ["job {0} {1}", "job {0} {1} by cron", "job {0} {1} after {2} s", "task {2} of job {0} {1}"]
+    messages = [shape.format(job, state, i) for shape in shapes for job in ("backup", "sync", "cleanup")
+                for state in ("started", "stopped") for i in range(3)]
+    templates = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert not any(t.endswith("<*>") or "<*> by" in t or "<*> after" in t for t in templates), templates
+    assert sum("started" in t for t in templates) == sum("stopped" in t for t in templates) == 12
+
+
 def test_a_recurring_name_in_a_quoted_phrase_keeps_the_phrase_s_other_words():
     # The name is cut from a token that holds a quoted phrase's glued words: the space between them stays.
     events = ["session '{} home' opened now", "closing session '{} home' soon", "the session '{} home' is locked",
