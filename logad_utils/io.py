@@ -898,7 +898,7 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     return {"file": str(files[0]), "layout": kind, **formats, **inner, "--format": _spelling(fmt),
             "matches": f"{frame.loc[heads, 'parsed'].mean() if heads.any() else 0:.1%} of {int(heads.sum())} "
                        f"event(s) in {len(sample)} {unit} sampled from the first {span}"
-                       + (" and the file's middle and end" if len(sample) > _DETECT_LINES else ""),
+                       + (f" and {len(sample) - _DETECT_LINES} past them" if len(sample) > _DETECT_LINES else ""),
             "timestamp": time,
             "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c in ("level", "timestamp")),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
@@ -1565,8 +1565,10 @@ _FAR_BYTES, _FAR_LINES = 1 << 16, (DETECT_LINES - _DETECT_LINES) // 2  # two blo
 
 def _far_starts(after: int, end: int) -> list[tuple[int, bool]]:
     """(offset, whether it is the end block) of the far blocks of a text of ``end`` characters or bytes whose
-    first ``_DETECT_SPAN`` lines end at ``after``: its middle and its last ``_FAR_BYTES``, where past them."""
-    return [(start, last) for start, last in ((end // 2, False), (end - _FAR_BYTES, True)) if start > after]
+    first ``_DETECT_SPAN`` lines end at ``after``: its middle, where past them, and its last ``_FAR_BYTES`` past
+    them (from the line end before them: a tail of a few lines is read from its first line)."""
+    middle = [(end // 2, False)] if end // 2 > after else []
+    return middle + ([(max(end - _FAR_BYTES, after - 1), True)] if end > after else [])
 
 
 def _whole_block(lines: Sequence[str], last: bool) -> list[str]:

@@ -876,7 +876,17 @@ def test_a_program_whose_lines_are_appended_after_the_detection_span_is_read_by_
     assert frame["content"].iloc[-300:].str.startswith("Server app").all()
     assert frame.attrs["read_report"]["layout_lines"][str(path)] == {"1": 21_000, "2": 300}
     assert parse_lines(lines)["content"].tolist() == frame["content"].tolist()
-    assert describe_layout(path)["matches"].endswith("sampled from the first 20000 and the file's middle and end")
+    assert describe_layout(path)["matches"].endswith("sampled from the first 20000 and 100 past them")
+
+
+@pytest.mark.parametrize("tail", [1, 150])
+def test_a_few_lines_of_a_program_after_another_s_20000_are_read_by_their_own_layout(tmp_path, tail):
+    relay, app = two_programs(20_000)
+    lines = app + relay[:tail]
+    path = write(tmp_path / "all.log", ("\n".join(lines) + "\n").encode())
+    frame = read_logs(path, warn=False)
+    assert frame["parsed"].all() == (tail >= 10)  # fewer are no layout: a handful of lines stay unmatched
+    assert parse_lines(lines)["content"].tolist() == frame["content"].tolist()
 
 
 def test_a_date_named_only_near_a_long_files_end_does_not_date_its_first_times_of_day(tmp_path):
