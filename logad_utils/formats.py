@@ -1478,14 +1478,17 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], parsed: tuple[pd.D
                         min_share: float, exclude: Sequence[str]) -> LogFormat:
     """``fmt`` reading its messages by their own layout (:attr:`LogFormat.text_messages`) where the header has no
     level and most messages carry a layout that gives one, or a time of their own after the time that opens the
-    line (an app's log under a container runtime's header, Go's ``log`` writes no level); named
-    ``<name>+<layout>``; ``parsed``: ``fmt.parse(lines)``."""
+    line (an app's log under a container runtime's header, Go's ``log`` writes no level), or the sub-program that
+    opens them under a syslog header (:func:`_names_sub_programs`); named ``<name>+<layout>``; ``parsed``:
+    ``fmt.parse(lines)``."""
     from .layout import opens_own_header
 
     if "level" in fmt.columns or fmt.delimiter is not None:
         return fmt
     frame, matched = parsed
     messages = [m for m in frame["content"][matched] if isinstance(m, str) and m.strip()]
+    if _names_sub_programs(fmt, messages, min_share):
+        return replace(fmt, text_messages=_SUB_PROGRAM, name=f"{fmt.name}+{_SUB_PROGRAM.name}")
     own = opens_own_header(lines)
     # Most messages must show a level near their start before a layout is looked for in them (a costly search).
     if len(messages) < _JSON_MESSAGES_MIN or not own and \
@@ -1500,6 +1503,37 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], parsed: tuple[pd.D
         # header a message that lacks them would keep: the messages' layout ends at its level.
         inner = inner._leading(True, inner.name) or inner
     return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
+
+
+# A daemon of several processes under one syslog tag names the one that writes before its message, with its user,
+# pid and session where it has them (Dovecot's "dovecot: imap(user)<pid><session>: ..."), as a header would: the
+# name (not a level word) and those parts are fields.
+_SUB_PROGRAM = LogFormat(r"<Component>(<Context>)?: <Content>", "subprogram",
+                         {"Component": rf"(?!{LEVELS_RE}[(<:])[A-Za-z][\w.-]*",
+                          "Context": r"\([^()]*\)(?:<[^<>\s]*>)*|(?:<[^<>\s]*>)+"})
+# The share of the lines opened by those names whose message opens as another name's does.
+_SHARED_OPENINGS = 0.2
+
+
+def _names_sub_programs(fmt: LogFormat, messages: Sequence[str], min_share: float) -> bool:
+    """Whether most ``messages`` under ``fmt``'s syslog header (a host and a program) open with the name of a
+    sub-program (:data:`_SUB_PROGRAM`): at most :data:`_MAX_WRITERS` names, and one message text follows several of
+    them (:data:`_SHARED_OPENINGS` of their lines open with two words that follow another name too: imap-login's
+    and pop3-login's "Disconnected (no auth ..."). A name that opens each message as part of its text (a module's
+    "spamd: ...", smartd's "Device: ...") has its own messages; one that differs from another in its digits alone
+    is a number (an interface's wg0 and wg1), no other writer."""
+    if not {"host", "component"} <= set(fmt.columns) or not messages:
+        return False
+    frame, matched = _SUB_PROGRAM.parse(messages)
+    if matched.mean() < min_share:
+        return False
+    names = [re.sub(r"\d+", "", name) for name in frame["component"][matched]]
+    openings = [" ".join(text.split()[:2]) for text in frame["content"][matched]]
+    writers: dict[str, set[str]] = {}
+    for name, opening in zip(names, openings):
+        writers.setdefault(opening, set()).add(name)
+    shared = sum(len(writers[opening]) > 1 for opening in openings)
+    return len(set(frame["component"][matched])) <= _MAX_WRITERS and shared >= _SHARED_OPENINGS * len(openings)
 
 
 # A level that opens a message, as a console's lines mark the few that are warnings or errors: a word and a colon

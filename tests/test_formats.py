@@ -633,3 +633,48 @@ def test_a_field_glued_to_the_next_ends_where_its_kind_of_character_does(line, l
     frame = parse_lines([line], "<Level><Date> <Time> <Pid> <File> <Content>")
     assert frame.loc[0, "level"] == level and frame.loc[0, "content"] == "started"
     assert str(frame.loc[0, "timestamp"]) == stamp
+
+
+def _mail_daemon(names: tuple[str, ...], tag: str = "maild") -> list[str]:
+    """Lines of a daemon whose processes log under one syslog tag, each naming itself before its message."""
+    texts = ("Login: user=<u{i}>, rip=10.0.0.{i}, session=<s{i}>", "Disconnected: Logged out in={i} out={i}",
+             "Aborted login (no auth attempts in {i} secs): user=<>")
+    return [f"Mar 11 09:14:{i % 60:02d} mx {tag}: {names[i % len(names)]}: {texts[i // len(names) % 3]}"
+            .format(i=i) for i in range(60)]
+
+
+def test_a_sub_program_named_under_a_syslog_tag_is_a_field_where_its_messages_follow_other_names_too():
+    # Dovecot under syslog: "dovecot: imap-login: Login: ..." and "dovecot: pop3-login: Login: ...", the user, pid
+    # and session after some names; the names stayed in the message, one template per name.
+    lines = _mail_daemon(("imap-login", "pop3-login", "imap(u1)<4242><Abu4RFSK>", "pop3(u2)<77><gY2h/n+z>"))
+    lines.append("Mar 11 09:15:00 mx maild: auth: Warning: auth client 2 disconnected")
+    fmt = detect_format(lines)
+    frame = parse_lines(lines)
+    assert fmt.name == "syslog+subprogram"
+    assert frame["component"].iloc[0] == "maild" and frame["message_component"].tolist()[:4] == [
+        "imap-login", "pop3-login", "imap", "pop3"]
+    assert frame["context"].iloc[2] == "(u1)<4242><Abu4RFSK>" and pd.isna(frame["context"].iloc[0])
+    assert frame["content"].iloc[1] == "Login: user=<u1>, rip=10.0.0.1, session=<s1>"
+    assert frame["message_component"].iloc[-1] == "auth" and frame["content"].iloc[-1].startswith("Warning: auth")
+
+
+@pytest.mark.parametrize("lines", [
+    _mail_daemon(("spamd",)),  # one name: a module's prefix, part of its messages
+    _mail_daemon(("wg0", "wg1"), tag="kernel"),  # names apart in their digits alone: one thing's numbers
+    # Each name its own texts, one shared by two names on a seventh of the lines: a coincidence.
+    [f"Mar 11 09:14:{i:02d} mx maild: {name}: {text} {i}" for i in range(60)
+     for name, text in [(("check", "bayes", "dns")[i % 3], ("rule hit", "token learned", "query sent")[i % 3])]]
+    + [f"Mar 11 09:15:{i:02d} mx maild: {('check', 'bayes')[i % 2]}: cleanup done" for i in range(10)],
+    # A queue id opening each message: as many names as messages, no few writers.
+    [f"Mar 11 09:14:{i % 60:02d} mx mta: {i // 2 + 0xA1000:X}: {('from=<a@b>, size=1', 'removed')[i % 2]}"
+     for i in range(120)],
+])
+def test_a_name_opening_every_message_stays_in_it_where_no_text_follows_several_names(lines):
+    assert "+subprogram" not in detect_format(lines).name
+    assert ": " in parse_lines(lines)["content"].iloc[0]
+
+
+def test_a_level_word_opening_messages_is_no_sub_program():
+    lines = [f"Mar 11 09:14:{i:02d} mx maild: {('error', 'warning')[i % 2]}: Login failed: user=<u{i}>"
+             for i in range(40)]
+    assert "+subprogram" not in detect_format(lines).name
