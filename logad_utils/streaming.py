@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import arrow_table, atomic_path, parquet_options
-from .formats import PRESETS
+from .formats import LAYOUT_COLUMN, PRESETS
 from .io import NAT, LogInputError, ReadReport, iter_log_chunks, rotation_stem, timestamps_ns
 from .masking import Masker
 from .spreadsheet import escape_formulas
@@ -42,13 +42,13 @@ __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
            "score_keys", "key_times", "bound_times", "KeyTimes", "Stamps", "TIMES_KEPT", "line_frame", "lean_rows",
            "join_lean", "with_key_columns", "KEY_FIELDS", "CHUNK_LINES", "SpilledOrder", "key_positions",
-           "join_positions", "event_starts", "fit_weights", "LEAN_COLUMNS"]
+           "join_positions", "event_starts", "fit_weights", "LEAN_COLUMNS", "layout_numbers"]
 
 # What detector documents (use_level, use_component), severity and the structural score (parsed) read.
 KEY_FIELDS = ("level", "component", "parsed")
 CHUNK_LINES = 200_000
 # The columns of a chunk that lean_rows reads.
-LEAN_COLUMNS = ("source", "line_no", "content", "raw", "timestamp", "event_line_no")
+LEAN_COLUMNS = ("source", "line_no", "content", "raw", "timestamp", "event_line_no", LAYOUT_COLUMN)
 # The routine rule's times kept per key: its earliest and latest this many (features.periodic_keys reads a key
 # with more from them), so what a first pass keeps for the rule grows with the keys, not with the lines.
 TIMES_KEPT = 2048
@@ -812,7 +812,17 @@ def lean_rows(chunk: pd.DataFrame, ids: np.ndarray, keys: pd.DataFrame, raw_keys
     if "event_line_no" in layout.dtypes:
         # A file without multi-line events: each line is its own event.
         rows["event_line_no"] = _narrow_line_numbers(chunk["event_line_no" if "event_line_no" in chunk else "line_no"])
+    if LAYOUT_COLUMN in layout.dtypes:
+        rows[LAYOUT_COLUMN] = layout_numbers(chunk)
     return pd.DataFrame(rows)
+
+
+def layout_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """Which of its file's layouts (:data:`formats.LAYOUT_COLUMN`: one per program writing to it) read each line
+    (n,) int8, 1 on; 0 where none did, or the file has one."""
+    if LAYOUT_COLUMN not in frame:
+        return np.zeros(len(frame), dtype=np.int8)
+    return pd.to_numeric(frame[LAYOUT_COLUMN], errors="coerce").fillna(0).to_numpy(dtype=np.int8)
 
 
 def _narrow_line_numbers(values: pd.Series) -> np.ndarray:

@@ -139,8 +139,9 @@ from scipy.stats import chi2, nbinom, poisson
 from scipy.stats import f as f_dist
 
 from .features import severity
+from .formats import LAYOUT_COLUMN
 from .io import as_times, rotation_stem, string_codes
-from .streaming import event_starts, first_lines
+from .streaming import event_starts, first_lines, layout_numbers
 
 __all__ = ["TemplateCounts", "Trends", "count_templates", "expected_counts", "find_trends", "choose_bucket",
            "TREND_COLUMNS", "ALERT_KINDS", "ALL_LINES"]
@@ -389,13 +390,21 @@ def _file_bounds(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, lo: flo
     """The file of each counted line (n,), and per file (v,) its first position and its last plus the gap before
     it (at most ``tail``, how long the log lasts past its last line); one file spans the log's ``lo`` to ``hi``.
     The rotated files of one log (``app.log.1``, ``app.log``) are one file: a template that stops with the older
-    one is gone."""
+    one is gone. The programs of one file (its layouts, :func:`streaming.layout_numbers`) are files of their own:
+    one appended after another, or spliced into it, has not gained or lost the other's templates."""
     codes, names = string_codes(frame, "source" if "source" in frame else None)
     stems = pd.factorize(pd.Series([rotation_stem(str(n)) for n in names], dtype=object))[0]
+    files = stems.astype(np.int32)[codes[rows]]
+    if LAYOUT_COLUMN in frame:
+        # A line no layout read (a trace under its event, a stray line) belongs to the program of the line before.
+        number = layout_numbers(frame)
+        last = np.where(number > 0, np.arange(len(number)), 0)
+        np.maximum.accumulate(last, out=last)
+        files = files * np.int32(number.max(initial=0) + 1) + number[last][rows]
     # The files with a counted line (one without times spans nothing), in order of first appearance, by a slot
     # per file: a factorization hashed every counted line, 36 bytes a line, the widest step of counting.
-    many = stems.max(initial=0) > 0  # else one file, or one log's rotated files
-    files = first_lines(stems.astype(np.int32)[codes[rows]])[2] if many else np.zeros(len(rows), dtype=np.int32)
+    many = files.max(initial=0) > files.min(initial=0)  # else one file, or one log's rotated files
+    files = first_lines(files)[2] if many else np.zeros(len(rows), dtype=np.int32)
     if not len(files) or files.max() == 0:
         return np.zeros(len(files), dtype=np.int64), np.array([lo]), np.array([hi])
     n_files = int(files.max()) + 1

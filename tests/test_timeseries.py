@@ -1007,3 +1007,15 @@ def test_finding_each_counted_lines_file_hashes_no_line(names):
         tracemalloc.stop()
     assert peak / n < 30 and np.bincount(files).tolist() == [n // len(names)] * len(names)
     assert (first[0], last[-1]) == (0.0, 1000.0)
+
+
+def test_a_program_appended_to_another_in_one_file_keeps_its_own_span():
+    # Five busy days of one program, then another's sparse lines of 18 months before them, in one file (a reader's
+    # layouts 1 and 2): the first program's steady lines are neither bursts against the other's months nor new, and
+    # the second's templates did not start or stop with the first.
+    rng = np.random.default_rng(5)
+    busy = _steady(np.arange(0, 5 * DAY, 30.0), rng.integers(0, 3, int(5 * DAY / 30)), start="2026-03-02")
+    sparse = _steady(np.sort(rng.uniform(0, 540 * DAY, 3000)), 3 + rng.integers(0, 3, 3000), start="2024-09-01")
+    frame = pd.concat([busy.assign(layout="1"), sparse.assign(layout="2")], ignore_index=True)
+    frame["line_no"] = np.arange(1, len(frame) + 1)
+    assert find_trends(frame).alerts.empty
