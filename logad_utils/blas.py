@@ -9,7 +9,8 @@ __all__ = ["one_blas_thread"]
 
 # OpenBLAS' thread count is the process'; blocks of several threads (a notebook's, a server's) overlap: the first
 # to enter limits it, the last to leave restores it. Each block restoring what it saw on entry would leave the
-# count at one for good when they leave in the order they entered.
+# count at one for good when they leave in the order they entered. (OpenBLAS' pthreads build now and then keeps
+# the one thread when the last to leave is not the thread that limited it: numpy's later products run on one core.)
 _LOCK = threading.Lock()
 _open = 0  # blocks now open
 _limiter = None  # the first one's threadpool_limits, which knows the count to restore
