@@ -187,7 +187,13 @@ SETS = {"tuning": "read while writing rules",
                          "Monit); scored blind with every rule above (GA with no format 0.548, with the true format "
                          "0.624; PA 0.470 and 0.529; FTA 0.410 and 0.455; timestamps on 80 % of lines: Factorio "
                          "writes seconds since its start, Monit's time opens with a zone name); the code at the "
-                         "start of that stop scored GA 0.548 and 0.607; not read",
+                         "start of that stop scored GA 0.548 and 0.607; then read (no format: GA 0.803, PA 0.575, "
+                         "FTA 0.507; timestamps on every line): a given format's first field read after its padding, "
+                         "a few names written alone after a word of the format a parameter (not after another value), "
+                         "with no format seconds since a start that open each line a time, a zone name before the "
+                         "date a time's, a level letter glued to a date of digits, a name, the level and the logger "
+                         "joined by slashes the header; left: Artifactory's repository names that each lead two "
+                         "events, Veeam's and Cyrus' few-valued words made `<*>`, error tails",
         "read_later_18": "written by a nineteenth author who never saw logad's code (Cisco ASA, Filebeat's JSON, "
                          "Argo Workflows' logfmt, NestJS, pfSense, Packer, a Valheim server, NetApp ONTAP, Heroku, "
                          "Apache Druid); scored blind with every rule above (GA with no format 0.636, with the true "
