@@ -1341,10 +1341,12 @@ def _writers(found: list[tuple[str, int, str]], aligned: bool, min_share: float,
     return tuple(writers)
 
 
-def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool) -> LogFormat:
-    """:func:`detect_format` of the non-blank ``sample``, its messages as they are."""
+def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimited: bool,
+            padded: bool = False) -> LogFormat:
+    """:func:`detect_format` of the non-blank ``sample``, its messages as they are; ``padded``: seconds padded to a
+    width open lines of the file, which ``sample`` has stripped (:func:`layout.padded_seconds`)."""
     from .layout import (comment_records, infer_delimited_format, infer_directive_format, infer_named_columns,
-                         infer_structured_format, infer_text_format, starts_with_timestamp)
+                         infer_structured_format, infer_text_format, padded_seconds, starts_with_timestamp)
     from .multiline import header_lines
 
     if not sample:
@@ -1356,6 +1358,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     if structured is not None and not _preset_over_untimed(structured, sample, exclude):
         return structured
     full = sample
+    padded = padded or padded_seconds(full)  # before its padded lines are set aside as indented text
     sample = header_lines(sample) or sample
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
     best, best_key = PRESETS["raw"], (False, round(min_share, 2), 0.0, 0, 0)
@@ -1365,7 +1368,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
             best, best_key = fmt, key
     if best_key[1:3] == (1.0, 1.0) and best.name != "generic":
         return best  # a specific preset fits every line: inference cannot do better
-    inferred = infer_text_format(sample)
+    inferred = infer_text_format(sample, padded)
     if inferred is not None:
         # Presets win full ties: they are tested layouts.
         key = _fit(inferred, sample, -len(candidates))
@@ -1380,7 +1383,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
         # Not records opened by comment fields: their durations and times are the records' values.
         timed = [] if comment_records(full) else [line for line in sample if starts_with_timestamp(line)]
         if len(sample) > len(timed) >= max(_MIN_TIMED, _TIMED_SHARE * len(sample)):
-            best = _detect(timed, min_share, exclude, delimited=False)
+            best = _detect(timed, min_share, exclude, delimited=False, padded=padded)
         # Delimited cells come last: a text layout with commas in it ("10:00:01,123 INFO ...") is no CSV; and so
         # do cells a first line names, which a sentence over lines as many words long would look like.
         cells = (infer_delimited_format(full) or infer_named_columns(full)) if delimited and best.name == "raw" \
@@ -1438,7 +1441,9 @@ def _after_padding(sample: list[str], min_share: float, exclude: Sequence[str], 
     """The text layout of a sample whose every line opens with whitespace, read after it (a first field padded
     to its width on every line, a ``%6d`` pid: " 55301:20240628:231213.000 ..."); else ``raw``. With no line
     unpadded, no frame's words can pass for the field, whatever it holds."""
-    found = _detect([line.lstrip() for line in sample], min_share, exclude, delimited)
+    from .layout import padded_seconds
+
+    found = _detect([line.lstrip() for line in sample], min_share, exclude, delimited, padded_seconds(sample))
     return _padded(found) if found.name != "raw" and _is_text(found) else PRESETS["raw"]
 
 

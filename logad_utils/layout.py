@@ -260,6 +260,13 @@ _FAR_SHARE = 0.5  # of the lines, with the time in one bracketed layout
 _RISING_SHARE = 0.9  # of the steps between those times, forward: a clock, not dates a message names
 _CLOSERS = {"[": "]", "(": ")"}
 _UNIT_AFTER = re.compile(r"\s*(?:[nuµm]?s|secs?|seconds?|mins?|minutes?|h|hours?|%|[KMGT]i?B)(?!\w)")
+_PADDED_SECONDS = re.compile(r"\s+(" + _RELATIVE_P.regex + r")\s")  # "   0.001 Loading ..." (Factorio's "%8.3f")
+
+
+def padded_seconds(lines: Sequence[str]) -> bool:
+    """Whether seconds with a fraction open some of ``lines`` padded to a width: whitespace before them, ending at
+    one column on every such line (an indented number in a message's text ends where its text puts it)."""
+    return len({m.end(1) for line in lines if (m := _PADDED_SECONDS.match(line[:_SEARCH_CHARS]))}) == 1
 
 
 def stamped_text(line: str) -> str | None:
@@ -311,8 +318,9 @@ class _TimeHit:
         return _CLOSERS[self.opener]
 
 
-def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
-    """Every layout's leftmost match near the start of ``line``."""
+def _time_hits(line: str, padded: bool = False) -> list[tuple[_TimeHit, re.Match]]:
+    """Every layout's leftmost match near the start of ``line``; seconds that open it bare only if ``padded`` (a
+    width pads them on other lines: :func:`padded_seconds`)."""
     head = line[:_SEARCH_CHARS]
     out = []
     for i, regex in enumerate(_LAYOUT_RES):
@@ -331,18 +339,20 @@ def _time_hits(line: str) -> list[tuple[_TimeHit, re.Match]]:
             continue
         # Seconds since a start open the line bare where a program pads them to a width (Factorio's "%8.3f"): as
         # in a bracket, they are its time only if they count up over the lines (_without_durations), and a unit
-        # after them makes them a measurement ("1.500 ms spent in ...").
+        # after them makes them a measurement ("1.500 ms spent in ..."). Unpadded, numbers that rise over the lines
+        # are as often request ids, prices or sorted latencies ("1000.137 GET /a").
         if i == _RELATIVE and not (bracketed and opened == opener and (closed or head[m.end():m.end() + 1] == "|")) \
-                and (before.strip() or _UNIT_AFTER.match(head, m.end())):
+                and (before.strip() or not padded or _UNIT_AFTER.match(head, m.end())):
             continue
         if token <= _MAX_TIME_TOKEN:
             out.append((_TimeHit(i, token, bracketed, bracketed and closed, opener, unit), m))
     return out
 
 
-def _best_time(lines: Sequence[str]) -> tuple[_TimeHit | None, list[re.Match | None]]:
-    """The (layout, position) found on most lines, and its match per line (None where absent)."""
-    per_line = _without_durations([_outermost(_time_hits(line)) for line in lines])
+def _best_time(lines: Sequence[str], padded: bool = False) -> tuple[_TimeHit | None, list[re.Match | None]]:
+    """The (layout, position) found on most lines, and its match per line (None where absent); ``padded`` as in
+    :func:`_time_hits`."""
+    per_line = _without_durations([_outermost(_time_hits(line, padded)) for line in lines])
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)
@@ -1258,13 +1268,16 @@ def comment_records(lines: list[str]) -> bool:
     return max(map(keys.count, set(keys))) >= _COMMENT_RULE * len(keys) and bodies >= _COMMENT_RULE * len(keys)
 
 
-def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
-    """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found.
+def infer_text_format(lines: Sequence[str], padded: bool = False) -> LogFormat | None:
+    """A LogFormat named ``inferred`` for header-plus-message lines; None when no header is found. ``padded``: seconds
+    padded to a width open some lines of the file (:func:`padded_seconds`), its padded lines left out of ``lines``
+    or stripped, so bare seconds that open the lines can be their time.
 
     A syslog priority before the header on most lines (``<13>2024-03-01T10:00:00+01:00 host su: ...``, as a
     relay forwards any layout) is a ``Pri`` field, which gives the level where the header has none.
     """
     sample = [line for line in lines if line.strip() and not line[:1].isspace()]
+    padded = padded or padded_seconds(lines)
     if comment_records(sample):  # records whose fields are comments: their times and durations are no header's
         return None
     priorities = [int(m.group(1)) for line in sample if (m := _PRIORITY.match(line))]
@@ -1272,8 +1285,8 @@ def infer_text_format(lines: Sequence[str]) -> LogFormat | None:
     counting = sum(b == a + 1 for a, b in zip(priorities, priorities[1:])) >= HEADER_SHARE * max(len(priorities) - 1,
                                                                                                1)
     if not sample or len(priorities) < HEADER_SHARE * len(sample) or counting:
-        return _infer_text_format(sample)
-    fmt = _infer_text_format([_PRIORITY.sub("", line, count=1) for line in sample])
+        return _infer_text_format(sample, padded)
+    fmt = _infer_text_format([_PRIORITY.sub("", line, count=1) for line in sample], padded)
     # Inference names no field Pri: the name the presets give a priority, which the level is read from. Optional:
     # lines written here beside those a relay forwarded have none.
     return None if fmt is None else replace(fmt, pattern="(<<Pri>>)?" + fmt.pattern,
@@ -1300,11 +1313,11 @@ def _drop_message_bracket(header: list[tuple[_Element, bool]], at_end: bool) -> 
     return header[:-1] if at_end and header and header[-1][0].kind == "bracket" and header[-1][1] else header
 
 
-def _infer_text_format(sample: list[str]) -> LogFormat | None:
+def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     """:func:`infer_text_format` of non-blank lines that start with no space."""
     if not sample:
         return None
-    hit, matches = _best_time(sample)
+    hit, matches = _best_time(sample, padded)
     # Lines without the time are an event's others (a stack trace's): the logger ends its first line only.
     at_end = _logger_at_end([line for line, m in zip(sample, matches) if m is not None] if hit is not None else sample)
     names = _Names()

@@ -566,6 +566,17 @@ def test_padded_seconds_since_start_open_each_record():
     assert frame["level"].iloc[6] == "Info"
 
 
+@pytest.mark.parametrize("line", [lambda i: f"{1000 + i}.{i * 7 % 1000:03d} GET /api/items 200",  # request ids
+                                  lambda i: f"{10 + i / 4:.3f} EUR order {i} paid",  # prices
+                                  lambda i: f"{500 + i * 1.5:.3f} meter reading {i}"])  # a meter's readings
+def test_rising_unpadded_numbers_that_open_the_lines_are_no_seconds_since_start(line):
+    # Numbers with a fraction that count up over the lines, no line padding them to a width, are as often ids,
+    # prices or readings as seconds since a start: they had been read as the time, cut off every message.
+    lines = [line(i) for i in range(200)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == lines
+
+
 def test_a_bracketed_module_level_gives_way_to_a_level_word():
     lines = [f"2024-03-05 14:07:{i:02d} [main:info] {LEVELS[i % 3]} job {i} done" for i in range(40)]
     frame, ok = detect_format(lines).parse(lines)
