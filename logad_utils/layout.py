@@ -557,6 +557,11 @@ class _Element:
     detail: tuple  # kind-specific shape: brackets of a level, pid of a component, separator char
 
 
+# A memory address in a bracket (a thread's, Plex's "[0x7f3a2f1c3b38]"): its letters are hex digits, and it names
+# no component, as a bracket of digits names none.
+_MEMORY_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
 def _elements(rest: str) -> list[_Element]:
     """The header elements at the start of ``rest``, up to a component (which ends a header)."""
     out: list[_Element] = []
@@ -599,7 +604,8 @@ def _elements(rest: str) -> list[_Element]:
             elif kind == "bracket":
                 body = m.group(2).strip()
                 detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
-                          re.search("[A-Za-z]", body) is not None, body if _LETTER_LEVEL.fullmatch(body) else None,
+                          re.search("[A-Za-z]", body) is not None and _MEMORY_ADDRESS.fullmatch(body) is None,
+                          body if _LETTER_LEVEL.fullmatch(body) else None,
                           _PAIRED_BRACKET.fullmatch(body) is not None, m.group(2).isdigit())
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width or between tabs (zap's console

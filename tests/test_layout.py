@@ -2189,3 +2189,16 @@ def test_a_source_file_and_its_line_written_with_a_space_is_the_component():
     # A word and a number without a source file's extension ("worker 3: started") stay the message's.
     lines = [f"2024-10-15 22:03:{i:02d} [INFO] worker {i % 3}: {m}" for i, m in enumerate(_messages(40))]
     assert parse_lines(lines)["content"][2] == "worker 2: " + _messages(40)[2]
+
+
+def test_a_memory_address_in_a_bracket_names_no_component():
+    # Plex's "[0x7f3a2f1c3b38] INFO - ...": the thread's address, its letters hex digits, was read as the component,
+    # and root causes named it; a name in the bracket still is the component.
+    threads = ("0x7f3a2f1c3b38", "0x7f3a2e9ff638", "0x7f3a2d1fe638")
+    lines = [f"Jun 02, 2024 18:04:{i % 60:02d}.210 [{threads[i % 3]}] {LEVELS[i % 4]} - {m}"
+             for i, m in enumerate(_messages(60))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == _messages(60)
+    assert "component" not in frame and set(frame.filter(like="field").iloc[:, 0]) == set(threads)
+    named = [line.replace(f"[{threads[i % 3]}]", f"[{('api', 'db', 'web')[i % 3]}]") for i, line in enumerate(lines)]
+    assert set(parse_lines(named)["component"]) == {"api", "db", "web"}
