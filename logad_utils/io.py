@@ -1462,8 +1462,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         numbers: deque[np.ndarray] = deque()  # the line each record of a batch starts on
         batches, head, records = _as_records(path, batches, head, fixed, chunk_lines, numbers, report.note,
                                              report.skipped_files.append, sizes)
-        first = [s for batch in head for s in batch]
-        sample = detection_sample(first) + ([] if records else read_far_lines(path, first, sizes))
+        sample = _file_sample(path, [s for batch in head for s in batch], records, sizes)
         with _uncounted():
             file_fmt = fixed or detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
@@ -1588,8 +1587,13 @@ def read_detection_sample(path: Path, fmt: LogFormat | None = None) -> tuple[lis
     batches, head, document = _as_records(path, batches, head, fmt, _DETECT_SPAN, deque(), lambda message: None)
     batches.close()
     lines = [s for batch in head for s in batch]
-    far = [] if document else read_far_lines(path, lines)
-    return detection_sample(lines) + far, min(len(lines), _DETECT_SPAN), document
+    return _file_sample(path, lines, document), min(len(lines), _DETECT_SPAN), document
+
+
+def _file_sample(path: Path, head: Sequence[str], document: bool, sizes: dict[str, int] | None = None) -> list[str]:
+    """The lines detection reads of a file whose first lines (a JSON document's records) are ``head``: their
+    :func:`detection_sample` and, but in a document, the file's far blocks (:func:`read_far_lines`)."""
+    return detection_sample(head) + ([] if document else read_far_lines(path, head, sizes))
 
 
 def _as_records(path: Path, batches: Iterator[list[str]], head: list[list[str]], fmt: LogFormat | None, batch: int,
