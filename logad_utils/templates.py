@@ -1232,7 +1232,7 @@ class LogTemplateMiner:
         that split most events go first: in a grid of events by names, the events' words (``processing`` /
         ``checking``) split as many events as there are names, which are then merged. ``alone``: merge only names
         that split twice ``slot_min_values`` events or more, of ``_RECURRING_EVENTS`` shapes and after as many
-        words, glued or not."""
+        words, glued or not, none of those words a value itself (:func:`_varied_before`)."""
         places: dict[frozenset[str], list[tuple[list[int], int, tuple[str, str], list[tuple[str, ...]]]]] = \
             defaultdict(list)
         by_length: dict[int, list[int]] = defaultdict(list)
