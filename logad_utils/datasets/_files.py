@@ -126,8 +126,8 @@ _LABEL_ROWS = 1_000_000  # rows of a labels file read at a time
 
 
 def _line_numbers(values: pd.Series, path: str | PathLike, start: int = 0) -> np.ndarray:
-    """A ``line_no`` column (n,) as int64 (``start``: the rows above it in the file); ValueError for a missing or
-    fractional number."""
+    """A ``line_no`` column (n,) as int32 where every number fits, else int64 (``start``: the rows above it in the
+    file); ValueError for a missing or fractional number."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(numbers) | (numbers != np.round(numbers))
     if bad.any():
