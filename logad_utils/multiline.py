@@ -296,8 +296,11 @@ def empty_messages(matched: np.ndarray, messages: np.ndarray, rule: Multiline) -
     output: inside a trace too)."""
     if not (rule.header and rule.levelless):
         return np.zeros(len(matched), dtype=bool)
-    empty = np.fromiter((m.__class__ is str and (not m or m.isspace()) for m in messages), dtype=bool,
-                        count=len(messages))
+    try:  # a builtin method mapped over the texts: no Python code per line
+        empty = (messages == "") | np.fromiter(map(str.isspace, messages), dtype=bool, count=len(messages))
+    except TypeError:  # a message that is no text (None where a structured record has none)
+        empty = np.fromiter((m.__class__ is str and (not m or m.isspace()) for m in messages), dtype=bool,
+                            count=len(messages))
     return matched & empty
 
 

@@ -66,19 +66,27 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     text, blank = template_text(chunk)
     codes, contents = pd.factorize(text.where(~blank), use_na_sentinel=True)
     masked = np.full(n, None, dtype=object)
+    ids = np.full(n, -1, dtype=np.int64)  # the masked message's code, -1 for a blank line
     if len(contents):
         has = codes >= 0
-        masked[has] = np.asarray(masker.mask_many([str(c) for c in contents]), dtype=object)[codes[has]]
+        forms = np.asarray(masker.mask_many([str(c) for c in contents]), dtype=object)
+        masked[has] = forms[codes[has]]
+        # Coded from the distinct contents' forms: no line's text is hashed again.
+        ids[has] = pd.factorize(forms)[0][codes[has]]
     columns = {"masked": masked}
     for name in fields:
         values = chunk[name].to_numpy(dtype=object) if name in chunk else np.full(n, None, dtype=object)
         columns[name] = np.where(blank | pd.isna(values), None, values)
-    # Object columns: pandas would convert each text to its string dtype first, for the same groups.
-    ids = pd.DataFrame(columns, dtype=object).groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy(
-        np.int64)
+        ids = _pair_codes(ids, pd.factorize(columns[name], use_na_sentinel=False)[0])
+    ids = pd.factorize(ids)[0].astype(np.int64, copy=False)  # numbered in order of first appearance
     _, first = np.unique(ids, return_index=True)
     keys = list(zip(*(v[first] for v in columns.values())))
     return ids, keys, first
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One code (n,) per distinct pair of codes ``a`` and ``b`` (n,) int, each from -1 to n - 1."""
+    return pd.factorize((a + 1) * (int(b.max(initial=-1)) + 2) + (b + 1))[0]
 
 
 def event_starts(lines: pd.DataFrame) -> np.ndarray:

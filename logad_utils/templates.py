@@ -1893,6 +1893,8 @@ def template_ids(miner: LogTemplateMiner, messages: Sequence[str], counts: Seque
 
 # A JSON object after a message's last tab: the fields a structured logger's console encoding writes after it.
 _TRAILING_FIELDS = re.compile(r'\t(\{".*\})\Z', re.DOTALL)
+# What every message with such fields holds: where none does, no message is looked at.
+_FIELDS_MARK = '\t{"'
 
 
 def _without_fields(message: str, text: str) -> str:
@@ -1909,6 +1911,15 @@ def _without_fields(message: str, text: str) -> str:
     return message[:found.start()] + text[len(message):] if isinstance(fields, dict) else text
 
 
+def _holds_fields(content: pd.Series) -> bool:
+    """Whether a message (n,) may hold fields a reader put after it (:data:`_FIELDS_MARK`): one search of them
+    all, as few do and a test of each costs more than reading its line."""
+    try:
+        return _FIELDS_MARK in "\n".join(content.to_numpy(dtype=object))
+    except TypeError:  # a message that is no text (None on a blank line): each one looked at
+        return True
+
+
 def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     """The text each row is templated by (n,) and whether the row is blank (n,) bool."""
     blank = frame["content"].isna().to_numpy()
@@ -1916,8 +1927,8 @@ def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
         blank = blank | frame["blank"].fillna(False).to_numpy(dtype=bool)
     # A multi-line event (a stack trace) is templated as one text, given on each of its rows in "event".
     text = frame["content"] if "event" not in frame else frame["event"].where(frame["event"].notna(), frame["content"])
-    fielded = frame["content"].str.contains('\t{"', regex=False, na=False)
-    if fielded.any():
+    if _holds_fields(frame["content"]):
+        fielded = frame["content"].str.contains(_FIELDS_MARK, regex=False, na=False)
         # By the event's text: its other rows (its trace's lines) hold other content and the same text. Only rows
         # whose fields come off count: a trace line holding a JSON object of its own would put its head's back.
         bare = {t: b for m, t in zip(frame["content"][fielded], text[fielded]) if (b := _without_fields(m, t)) != t}

@@ -13,7 +13,8 @@ from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
-from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, count_keys, event_starts, fit_score, line_frame,
+from logad_utils.masking import Masker
+from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, chunk_keys, count_keys, event_starts, fit_score, line_frame,
                                    mine_table, with_key_columns, write_frames, write_parse, write_scores)
 from logad_utils.templates import LogTemplateMiner
 
@@ -465,3 +466,20 @@ def test_event_starts_compares_integer_line_numbers_exactly():
     big = pd.DataFrame({"line_no": np.array([2 ** 53, 2 ** 53 + 1]), "event_line_no": np.array([2 ** 53, 2 ** 53])})
     assert event_starts(big).tolist() == [1, 0]
     assert event_starts(big).dtype == np.int64
+
+
+def test_chunk_keys_number_each_distinct_key_in_order_of_first_appearance():
+    # The keys of pandas' groupby on the key columns, blank lines (no message) and missing fields keys of their own.
+    chunk = pd.DataFrame({
+        "content": ["user 1 in", None, "user 2 in", "disk full", "user 3 in", "", "disk full", "user 4 in"],
+        "blank": [False, True, False, False, False, True, False, False],
+        "level": ["INFO", None, "INFO", "ERROR", "WARN", None, "ERROR", "INFO"],
+        "component": ["auth", None, "auth", "disk", "auth", None, None, np.nan],
+        "parsed": [True, False, True, True, True, False, True, True],
+    })
+    ids, keys, first = chunk_keys(chunk, Masker(), ("level", "component", "parsed"))
+    masked = [k[0] for k in keys]
+    assert ids.tolist() == [0, 1, 0, 2, 3, 1, 4, 5]
+    assert first.tolist() == [0, 1, 3, 4, 6, 7]
+    assert masked[0] == masked[3] == masked[5] != masked[2] == masked[4]
+    assert keys[1] == (None, None, None, None) and keys[4][1:] == ("ERROR", None, True)
