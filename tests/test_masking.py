@@ -83,6 +83,9 @@ M = Masker()
     ("open /a/b?ids=(1,2) and /a/b?x=[1]: done", "open <PATH> and <PATH>: done"),
     ("at 2015-10-18 18:01:47,978 ok", "at <DATETIME> ok"),
     ("built on 06/10/2013 17:26 GMT", "built on <DATETIME>"),
+    # The year first (Go's log package): one time, not three numbers; not in a run of slashed numbers.
+    ("plugin: 2024/03/09 10:02:11 Waiting, timers 2024/1/2/3",
+     "plugin: <DATETIME> Waiting, timers <NUM>/<NUM>/<NUM>/<NUM>"),
     ("attempt_1445144423722_0020_m_000000_0 started", "<ID> started"),
     ("Block rdd_2_3 stored on msra-sa-41", "Block <ID> stored on <ID>"),
     ("uid=0 tty=:0 user=root ruser= rhost=1.2.3.4", "uid=<NUM> tty=<VAL> user=root ruser= rhost=<IP>"),
