@@ -128,6 +128,7 @@ _V6 = (
     rf"(?:(?<=:){_V4}|(?<=[0-9A-Fa-f]):{_V4})?"
 )
 _END = r"(?!\w)"  # a variable ends where its token does
+_GLUED_TIME = r"(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?"  # after an id's "T10"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 # Suffixes that rarely end a Java property or file name ("x.id", "a.io" and
 # "job.in" are not hosts); names with a digit need no list (see "host"). With
@@ -374,9 +375,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608; with the time of an ISO date glued on
     # (snapshot-2024-01-16T21:00:00Z, scheduled__2024-01-16T21:00:00+00:00), which "(?<!\w)" keeps the datetime
     # rule from starting inside. Where a word starts (_RUN_START): tried at each word of "a-a-a-..." it read on to
-    # the end each time, quadratic in the line (a 100 KB line took minutes).
+    # the end each time, quadratic in the line (a 100 KB line took minutes). Parts may follow the time, other
+    # dates among them (Druid's segment wiki_2024-01-13T10:00:00.000Z_2024-01-13T11:00:00.000Z_2024-01-13T09:12:03Z):
+    # one id, not an id and the rest cut into numbers; taken at once ("*+"), so that no other split of them is tried.
     MaskRule("ident", _RUN_START + r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+"
-             r"(?:[.\-]\w++)*+(?:(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?)?" + _END,
+             rf"(?:[.\-]\w++)*+(?:{_GLUED_TIME}(?:[_\-]\w++(?:{_GLUED_TIME})?)*+)?" + _END,
              "<ID>", False),
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its
     # class: a burst of 5xx answers among 2xx ones is what such a log is read for. Texts without a "/" before a digit

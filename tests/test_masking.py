@@ -544,6 +544,9 @@ def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
     assert M.mask("run manual__2024-01-16T23:05:11.123456+00:00, done") == "run <ID>, done"
     assert M.mask("created snapshot-2024-01-16T21:00:00Z ok") == "created <ID> ok"
     assert M.mask("wrote logs_2024-01-16T10:00:00.123.log") == "wrote <ID>.log"
+    # More parts after the time, other dates among them (a segment's data source, interval and version).
+    assert M.mask("segment [wiki_2024-01-13T10:00:00.000Z_2024-01-13T11:00:00.000Z_2024-01-13T09:12:03.000Z_1]") == \
+        "segment [<ID>]"
     # A port after an instance name stays apart: only an ISO time ("T" and two digits) carries on.
     assert M.mask("to worker-1:8080 and part-00000:12") == "to <ID>:<NUM> and <ID>:<NUM>"
 
