@@ -112,9 +112,11 @@ _FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
 _QUOTED_VALUE = re.compile(r"""[(\[{<]*(?:"[^"]*"|'[^']*')(?:\ue000(?:"[^"]*"|'[^']*'))*[)\]}>,;:.]*""")
 # A name in a namespace (an event type, charge.refunded; a metric, http.requests): a value, not a word.
 _DOTTED = re.compile(r"[a-z][a-z0-9_]*+(?:\.[a-z][a-z0-9_]*+)++")
+_METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK"
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
-_REQUEST = re.compile(r"(?:GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK"
-                      r"|UNLOCK)\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
+_REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
+# An HTTP method as a named field's value, after its key (method=GET, "method":"POST",).
+_METHOD_VALUE = re.compile(rf"[\"']?(?:{_METHODS})[\"']?,?")
 # A quoted message of another program's, opening with its level in capitals ("NOTICE: PHP message: ..."): its words
 # name the event, as a msg= field's do. Other labels open free text: a subject ("Re: ..."), a commit ("fix: ..."),
 # a header ("Content-Type: ..."), an exception's text ("Error: ...").
@@ -420,6 +422,10 @@ class _Tokens:
         """The skeleton two tokens must share to be compatible: a time unit glued to a duration is part of the
         variable there, as Go scales it with the value (845µs, 12ms, 1.2s); lists and words read the skeleton."""
         sk = self.skeleton(token)
+        if sk is None:
+            # A field's HTTP method (method=GET / POST) is a request's parameter, not a state: its key is compared.
+            key = _key_of(token)
+            return key if key and _METHOD_VALUE.fullmatch(token, len(key)) else None
         return sk if not sk or "<DURATION>" not in token else _PLACEHOLDER.sub("", _GLUED_UNIT.sub("", token))
 
     def is_enum(self, token: str) -> bool:
@@ -467,7 +473,8 @@ class _Tokens:
     def wildcarded(self, token: str) -> str | None:
         """Variable-like token with its variable parts as <*> (``rhost=<*>``); None for a constant."""
         if self.skeleton(token) is None:
-            return None
+            key = self.compared(token)  # a field's HTTP method: method=<*>
+            return None if key is None else key + WILDCARD
         if "<" in token and _PLACEHOLDER.search(token):
             return _PLACEHOLDER.sub(WILDCARD, token)
         return self._digit_core(token, WILDCARD)
@@ -1438,8 +1445,9 @@ class LogTemplateMiner:
             if len(members) < self.slot_min_values:
                 continue
             slots = tuple(i for i, column in enumerate(zip(*(keys[m] for m in members))) if len(set(column)) > 1)
-            states = any(all(self._tokens.is_enum(t[len(_key_of(t) or ""):]) for t in column)
-                         for column in ({templates[m][i] for m in members} for i in slots))
+            # A level (at=info / at=error) is the event's, as a state is.
+            values = ({t[len(_key_of(t) or ""):] for t in {templates[m][i] for m in members}} for i in slots)
+            states = any(all(self._tokens.is_enum(v) or _LEVEL.fullmatch(v) for v in column) for column in values)
             if len(slots) > 1 and not states:
                 self._merge_members(templates, keys, parent, alive, members, slots)
 

@@ -947,6 +947,28 @@ def test_named_fields_that_vary_together_are_data():
     assert len(set(LogTemplateMiner().fit_transform(states))) == 4
 
 
+
+def test_a_fields_http_method_is_a_parameter_and_a_level_field_keeps_events_apart():
+    # A router's request lines (method=GET / method=POST): two methods split one event into two templates, as
+    # UPPER_CASE values are states; which method a request used is its parameter, as its path is.
+    rng = random.Random(1)
+    paths = ["/", "/cart", "/api/cart", "/account/orders", "/api/checkout/confirm"]
+    requests = [f'at=info method={rng.choice(["GET", "POST"])} path="{rng.choice(paths)}" '
+                f"status={rng.choice([200, 304])} "
+                f"bytes={rng.randint(10, 9999)}" for _ in range(30)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(requests))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ['at=info method=<*> path="<*>" status=<NUM> bytes=<NUM>']
+    # Errors that differ in their level and description stay apart, whatever their method: the level names them.
+    errors = [f'at={a} desc="{d}" method={m} path="/cart" status=503'
+              for a, d in (("error", "Request timeout"), ("error", "App crashed"),
+                           ("info", "Client Request Interrupted"), ("info", "Backend gone"))
+              for m in ("GET", "POST")]
+    assert len(set(LogTemplateMiner().fit_transform(errors))) == 4
+    # A method written alone (a request line's) still names its event.
+    assert len(set(LogTemplateMiner().fit_transform([f"Handler for {m} /containers/x returned error"
+                                                     for m in ("GET", "POST")]))) == 2
+
 DEVICES = ["Power Button", "Video Bus", "Sleep Button", "Logitech USB Receiver", "Logitech USB Receiver Mouse",
            "ThinkPad Extra Buttons", "HDA Intel PCH Headphone", "Dell USB Entry Keyboard", "Lid Switch"]
 
