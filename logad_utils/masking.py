@@ -788,18 +788,20 @@ class _DigitForms:
         one NumPy pass finds which guards' marks each text holds, then one translate per kind of text."""
         data = joined.encode("utf-8", "surrogatepass")
         codes = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(codes == 0)
         bits = np.zeros(256, dtype=np.uint8)
-        flags = np.zeros(len(texts), dtype=np.uint8)
+        # Per byte, the guards whose mark it is; one byte more, for the start of a last text that is empty.
+        marked = np.zeros(len(codes) + 1, dtype=np.uint8)
+        digits = None  # which bytes could start a digit, found once for every mark next to one
         for bit, (needs, _) in enumerate(self.guarded):
             for mark in needs:
                 if len(mark) == 1:
                     bits[ord(mark)] |= 1 << bit
                 else:
-                    at = _marks_at(codes, mark)
-                    np.bitwise_or.at(flags, np.searchsorted(ends, at), np.uint8(1 << bit))
-        at = np.flatnonzero(bits[codes])
-        np.bitwise_or.at(flags, np.searchsorted(ends, at), bits[codes[at]])
+                    digits = _DIGIT_BYTES[codes] if digits is None else digits
+                    marked[_marks_at(codes, digits, mark)] |= np.uint8(1 << bit)
+        marked[:-1] |= bits[codes]
+        # Each text's marks: the bytes from its start to its NUL, or the end (starts rise: a NUL ends each text).
+        flags = np.bitwise_or.reduceat(marked, np.r_[0, np.flatnonzero(codes == 0) + 1])
         kinds = np.unique(flags)
         table = {int(k): self._table(tuple(bool(k >> b & 1) for b in range(len(self.guarded)))) for k in kinds}
         if len(kinds) == 1:
@@ -818,12 +820,13 @@ _DIGIT_BYTES = np.zeros(256, dtype=bool)
 _DIGIT_BYTES[0x30:0x3A] = _DIGIT_BYTES[0x80:] = True
 
 
-def _marks_at(codes: np.ndarray, mark: str) -> np.ndarray:
-    """Positions in UTF-8 ``codes`` of a character that ``mark`` puts next to a digit (see _NEXT_TO_DIGIT)."""
+def _marks_at(codes: np.ndarray, digits: np.ndarray, mark: str) -> np.ndarray:
+    """Positions in UTF-8 ``codes`` (b,) of a character that ``mark`` puts next to a digit (see _NEXT_TO_DIGIT);
+    ``digits`` (b,) bool: the bytes a digit can start with (:data:`_DIGIT_BYTES`)."""
     char = ord(mark.replace(_NEXT_TO_DIGIT, ""))
     if mark[0] == _NEXT_TO_DIGIT:
-        return np.flatnonzero((codes[1:] == char) & _DIGIT_BYTES[codes[:-1]]) + 1
-    return np.flatnonzero((codes[:-1] == char) & _DIGIT_BYTES[codes[1:]])
+        return np.flatnonzero((codes[1:] == char) & digits[:-1]) + 1
+    return np.flatnonzero((codes[:-1] == char) & digits[1:])
 
 
 @functools.lru_cache(maxsize=64)

@@ -224,6 +224,8 @@ def test_a_colon_or_dot_away_from_digits_leaves_the_digits_alike():
     keys = forms.keys(texts)
     assert keys[0] == keys[1] and keys[2] == keys[3] and keys[4] != keys[5]
     assert keys == [forms.keys([t])[0] for t in texts]  # one text at a time: the same keys
+    edges = ["", "1/2", "", "x 7", "a:5 ", ""]  # empty texts, the last one too, among marked ones
+    assert forms.keys(edges) == [forms.keys([t])[0] for t in edges]
     tricky = ["at 10:20:30 up", "at 19:29:39 up", "::ffff:10.0.0.255 ok", "::ffff:10.0.0.256 ok", "fe80::1:255",
               "fe80::1:256", "x ::ffff:\u0663.0.0.1", "x ::ffff:3.0.0.1", "Tue Jan 16 08:50:00 UTC 2024",
               "Tue Jan 16 08:50:00 UTC 3024", "a 0x1f 1x1f", '"GET / HTTP/1.1" 404 7', '"GET / HTTP/1.1" 504 7']
