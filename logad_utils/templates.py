@@ -122,6 +122,14 @@ _METHOD_VALUE = re.compile(rf"[\"']?(?:{_METHODS})[\"']?,?")
 # a header ("Content-Type: ..."), an exception's text ("Error: ...").
 _NESTED_MESSAGE = re.compile(r"(?=[A-Z]+: )" + LEVELS_RE + ": ")
 _GLUE = "\ue000"  # joins a quoted phrase's words into one token: private use, neither a space nor a word character
+# Opens a delimited record's cell after its first (",igb0"): shown glued to the token before it, as the record wrote it.
+_CELL = "\ue001"
+_EMPTY, _WORD, _VALUE = 1, 2, 4  # what a record's cell holds (see LogTemplateMiner._merge_records)
+_FILLED = _WORD | _VALUE  # a cell that held both is two fields
+# A delimited record (a firewall's filterlog line: 5,,,1000000103,igb0,match,block,...): six cells or more, one of
+# them empty between two commas (a list leaves no item empty; a record, the fields it has no value for), no space,
+# quote or bracket (JSON, a bracketed list). Its cells are fields in fixed places: tokens of their own.
+_RECORD = re.compile(r"[^\s,\"'`()\[\]{}]*+(?:,[^\s,\"'`()\[\]{}]*+){5,}")
 _SPACE = re.compile(r"\s+")
 # What follows a quoted message (klog's, or TiDB's in brackets): its key=value fields, nothing, or the bracket.
 _FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
@@ -138,8 +146,8 @@ _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 8
-_READS = (1, 2, 3, 4, 5, 6, 7, 8)  # the format versions this logad reads
+_FORMAT_VERSION = 9
+_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -211,6 +219,18 @@ def _glued_list(bracketed: re.Match) -> str:
     return _SPACE.sub(_GLUE, text) if listed else text
 
 
+def _record_cells(token: str) -> list[str] | None:
+    """A delimited record's cells as tokens (None for another token): the first as written, each other as its
+    comma and value after :data:`_CELL` (the first cell empty: the second's comma opens the record's first token)."""
+    if ",," not in token or not _RECORD.fullmatch(token):
+        return None
+    first, *rest = token.split(",")
+    cells = [f"{_CELL},{cell}" for cell in rest]
+    if not first:
+        cells[0] = cells[0][1:]
+    return [first, *cells] if first else cells
+
+
 def _one_item(listed: re.Match) -> str:
     """A bracketed list of masked values written with spaces as one item: its type, or ``<*>`` for ids of several."""
     items = set(listed.group(2).split())
@@ -256,8 +276,9 @@ def _join_equal(templates: dict[int, tuple[str, ...]], root: dict[int, int]) -> 
 
 
 def _shown(template: tuple[str, ...]) -> str:
-    """A template's text: its tokens, a quoted phrase's words apart; :data:`EMPTY_TEMPLATE` for no tokens."""
-    return " ".join(template).replace(_GLUE, " ") if template else EMPTY_TEMPLATE
+    """A template's text: its tokens, a quoted phrase's words apart, a record's cells glued; :data:`EMPTY_TEMPLATE`
+    for no tokens."""
+    return " ".join(template).replace(" " + _CELL, "").replace(_GLUE, " ") if template else EMPTY_TEMPLATE
 
 
 def _in_placeholders(token: str) -> list[bool]:
@@ -669,7 +690,9 @@ class _VarAwareDrain(Drain):
             leaf.set(row, self._row_facts(self.id_to_cluster[cid].log_template_tokens))
             self._row_of[cid] = (leaf, row)
         facts = self._facts_of(tokens)
-        if (n - 1) / n < sim_th:  # only a template that matches everywhere will do
+        # Only a template that matches everywhere will do; in a record, everywhere too: a word another cell holds
+        # would make <*> of one field and then let a record of another shape in (see _merge_records).
+        if (n - 1) / n < sim_th or any(t[:1] == _CELL for t in tokens):
             rows = leaf.full_matches([f[1] for f in facts], [f[4] for f in facts], include_params)
             if not rows:
                 return None
@@ -863,6 +886,13 @@ class LogTemplateMiner:
         outside brackets is one token (``collapse_lists``), so that lists of
         any length are one slot. Template models saved before version 8 read
         without it.
+    delimited_records : bool, default True
+        Read a token that is a delimited record (six comma-separated cells or
+        more, one of them empty, no quote or bracket: a firewall's
+        ``5,,,1000000103,igb0,match,block,...``) as one token per cell, so
+        that its fields are compared in place; the template shows the record
+        as written (``<*>,,,<*>,<*>,match,...``). Template models saved before
+        version 9 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -872,7 +902,8 @@ class LogTemplateMiner:
                  slot_pairs: bool = True, lead_entities: bool = True, absorb_covered: bool = True,
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
-                 nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True) -> None:
+                 nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True,
+                 delimited_records: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -902,6 +933,7 @@ class LogTemplateMiner:
         self.nested_messages = bool(nested_messages)
         self.backquoted_phrases = bool(backquoted_phrases)
         self.spaced_lists = bool(spaced_lists)
+        self.delimited_records = bool(delimited_records)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -921,7 +953,7 @@ class LogTemplateMiner:
                 "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
                 "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
                 "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases,
-                "spaced_lists": self.spaced_lists}
+                "spaced_lists": self.spaced_lists, "delimited_records": self.delimited_records}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -1049,13 +1081,18 @@ class LogTemplateMiner:
         if self.spaced_lists and "> <" in text:
             text = _SPACED_LIST.sub(_one_item, text)
         tokens = text.split()
+        records = self.delimited_records and ",," in text
         if not self.collapse_lists or len(tokens) < 2:
-            return tokens
+            return [cell for token in tokens for cell in _record_cells(token) or (token,)] if records else tokens
         out: list[str] = []
         run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits, 3: quoted words
         run_type = prev = ""
         kind_of = self._tokens.run_kind
         for tok in tokens:
+            if records and (cells := _record_cells(tok)):  # fields in fixed places: no list's items
+                out.extend(cells)
+                run_kind, prev = 0, tok
+                continue
             # The whole token is variable; a masked one and a word with digits
             # (ssh2 after a port number) never share a run. A list holds values
             # of one type, or is written with commas: <PATH> <NUM> <DURATION> are
@@ -1128,6 +1165,8 @@ class LogTemplateMiner:
 
         def is_parameter(values: set[str], before: str) -> bool:
             return self._is_slot_parameter(values)
+        if self.delimited_records:
+            self._merge_records(templates, keys, parent, alive)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         left = len(alive)
         if self.shared_slots and taken:
@@ -1428,6 +1467,34 @@ class LogTemplateMiner:
                         table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
                         terms[i] = table[i] * weights
                         total[i] = terms[i].sum()
+
+    def _merge_records(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                       parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in the cells of a delimited record (:func:`_record_cells`): a record's
+        cells are fields in fixed places, whose words are values however few (block / pass, an interface, a flag);
+        an empty cell is a field with no value here, which agrees with words (a flag list or none) or with values.
+        A cell that holds words in some records and values in others is another field: another shape of record,
+        which names its event (a protocol's fields)."""
+        groups: dict[tuple, list[tuple[list[int], list[int]]]] = defaultdict(list)  # -> (members, cells' kinds)
+        for c in sorted(alive):
+            if not any(t[:1] == _CELL for t in templates[c]):
+                continue
+            kinds = [0 if t[:1] != _CELL else _EMPTY if len(t) == 2 else _WORD if k == t else _VALUE
+                     for t, k in zip(templates[c], keys[c])]
+            shapes = groups[tuple(_CELL if kind else k for k, kind in zip(keys[c], kinds))]
+            for members, held in shapes:
+                if all((kind | other) & _FILLED != _FILLED for kind, other in zip(kinds, held)):
+                    members.append(c)
+                    held[:] = [kind | other for kind, other in zip(kinds, held)]
+                    break
+            else:
+                shapes.append(([c], kinds))
+        for members, _ in (shape for shapes in groups.values() for shape in shapes if len(shape[0]) > 1):
+            slots = tuple(i for i, column in enumerate(zip(*(keys[m] for m in members))) if len(set(column)) > 1)
+            keep = self._merge_members(templates, keys, parent, alive, members, slots)
+            # A merged cell stays in its place: a bare <*> would be shown apart from the record.
+            templates[keep] = tuple(f"{_CELL},{WILDCARD}" if i in slots else t for i, t in enumerate(templates[keep]))
+            keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
 
     def _merge_fields(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                       parent: dict[int, int], alive: set[int]) -> None:
@@ -1860,7 +1927,7 @@ class LogTemplateMiner:
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
                   "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
-                  "backquoted_phrases": False, "spaced_lists": False}
+                  "backquoted_phrases": False, "spaced_lists": False, "delimited_records": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

@@ -479,8 +479,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8"):
-        LogTemplateMiner.from_dict({**old, "version": 9})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9"):
+        LogTemplateMiner.from_dict({**old, "version": 10})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -1477,3 +1477,38 @@ def test_quoted_values_that_vary_together_are_one_events():
     files = zip(["server", "domain", "callback", "ddl"], [905, 610, 13, 7], said)
     lines = [f'[{f}.go:{n}] ["{m}"]' for f, n, m in files]
     assert len(set(LogTemplateMiner().fit_transform(lines * 2))) == 4
+
+
+def test_a_delimited_record_is_read_cell_by_cell():
+    # A firewall's filterlog writes each packet as one comma-separated record: its cells are fields in fixed places.
+    # An action, an interface, a flag, a list of options or an empty cell (no acknowledgement yet) are values of one
+    # event; a cell holding words in some records and numbers in others (an ICMP type, a UDP port) is another shape.
+    rng = random.Random(3)
+
+    def tcp() -> str:
+        ack = rng.choice(["", str(rng.randrange(10 ** 9))])
+        return (f"5,,,100000,{rng.choice(['em0', 'em1'])},match,{rng.choice(['block', 'pass'])},in,4,0x0,,64,"
+                f"{rng.randrange(65535)},0,{rng.choice(['DF', 'none'])},6,tcp,60,10.0.0.{rng.randrange(255)},"
+                f"192.0.2.1,{rng.randrange(1024, 65535)},443,0,{rng.choice(['S', 'SA', 'RA'])},"
+                f"{rng.randrange(10 ** 9)},{ack},{rng.randrange(65535)},,{rng.choice(['', 'mss', 'mss;nop;TS'])}")
+
+    def other(kind: str, last: str) -> str:
+        return (f"5,,,100000,{rng.choice(['em0', 'em1'])},match,{rng.choice(['block', 'pass'])},in,4,0x0,,64,"
+                f"{rng.randrange(65535)},0,none,{kind},10.0.0.{rng.randrange(255)},192.0.2.1,{last},"
+                f"{rng.randrange(65535)},{rng.randrange(99)}")
+
+    messages = [tcp() for _ in range(40)] + [other("17,udp,84", str(rng.randrange(65535))) for _ in range(20)]
+    messages += [other("1,icmp,84", "request") for _ in range(20)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:40])) == 1 and len(set(ids[40:60])) == 1 and len(set(ids[60:])) == 1
+    assert len(set(ids)) == 3, miner.templates_["template"].tolist()
+    assert miner.template_of(ids[:1])[0] == ("<NUM>,,,<NUM>,<*>,match,<*>,in,<NUM>,<HEX>,,<NUM>,<NUM>,<NUM>,<*>,"
+                                             "<NUM>,tcp,<NUM>,<IP>,<IP>,<NUM>,<NUM>,<NUM>,<*>,<NUM>,<*>,<NUM>,,<*>")
+    assert "<IP>,<IP>,request," in miner.template_of(ids[60:61])[0]
+    # Lists are no records: no empty item ("rw,noatime,..."), or a quote or bracket (JSON); nor a short record.
+    assert LogTemplateMiner()._tokenize("opts rw,noatime,a,b,c,d [1,,2,3,4,5,6] a,,b,c") == [
+        "opts", "rw,noatime,a,b,c,d", "[1,,2,3,4,5,6]", "a,,b,c"]
+    old = {**miner.to_dict(), "version": 8}
+    del old["params"]["delimited_records"]
+    assert LogTemplateMiner.from_dict(old)._tokenize("<NUM>,,,a,b,c") == ["<NUM>,,,a,b,c"]
