@@ -476,6 +476,10 @@ _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # A user and the database or host they work on (PostgreSQL's "%u@%d": "app@shop"): whose session wrote the line, which
 # names no part of the program.
 _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
+# What the bracket after a program's name holds: its pid, its level, or its instance's name ("web.1", "router"). A
+# memory address names an object, not the program's instance (NetworkManager's "manager[0x55d5c19a2010]: ..."):
+# the message's.
+_INSTANCE = r"(?!0[xX][0-9a-fA-F]+\])[\w.-]+"
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
@@ -483,12 +487,13 @@ _ELEMENT_RES = [
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
     # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:"), which
     # a space may set apart where the name is a source file ("felix/daemon.go 377:"; "worker 3:" is a message's).
-    # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"); a name padded to a column
-    # width puts spaces before its pid (fail2ban's "fail2ban.actions        [812]:").
+    # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"), or the name of the process'
+    # instance (Heroku's "app[web.1]:", "heroku[router]:"); a name padded to a column width puts spaces before its
+    # pid (fail2ban's "fail2ban.actions        [812]:").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
-                             + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(\d+|"
-                             + LEVELS_RE + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
+                             + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(" + _INSTANCE
+                             + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
@@ -588,7 +593,8 @@ def _elements(rest: str) -> list[_Element]:
             if kind == "level":
                 detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
             elif kind == "component":
-                leveled = m.group(4) is not None and not m.group(4).isdigit()
+                leveled = m.group(4) is not None and re.fullmatch(LEVELS_RE, m.group(4)) is not None
+                named = m.group(4) is not None and not leveled and not m.group(4).isdigit()
                 bare = m.group(4) is None and m.group(5) is None
                 letter = m.group(2) if bare and _LETTER_LEVEL.fullmatch(m.group(2)) else None
                 joined = "/" if _SLASHED_LEVEL.fullmatch(m.group(2)) else "." if _DOTTED_LEVEL.fullmatch(m.group(2)) \
@@ -598,7 +604,7 @@ def _elements(rest: str) -> list[_Element]:
                           bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
                           (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
-                          (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1))
+                          (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1), named)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -745,7 +751,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # The character before the line, where every line writes a source file and its line the same way.
             lines = Counter(e.detail[8] for e in shapes.elements())
             lined = next(iter(lines)) if len(lines) == 1 else None
-            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined)
+            named = any(e.detail[9] for e in shapes)  # an instance's name in the bracket: no pid's digits
+            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
@@ -1002,8 +1009,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             out += (gap + re.escape(opening) + bare + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing)
                     + bare + colon)
         elif element.kind == "component":
-            name, pid = names("Field" if element.detail[5] else "Component"), names("Pid")
-            patterns[name], patterns[pid] = _COMPONENT_BODY, r"\d+"
+            name, pid = names("Field" if element.detail[5] else "Component"), names("Instance" if element.detail[7]
+                                                                                    else "Pid")
+            patterns[name], patterns[pid] = _COMPONENT_BODY, _INSTANCE if element.detail[7] else r"\d+"
             line = lead = ""
             if element.detail[6]:  # a source file's line: a field, so that one file is one component
                 lineno = names("Lineno")

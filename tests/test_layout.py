@@ -2202,3 +2202,17 @@ def test_a_memory_address_in_a_bracket_names_no_component():
     assert "component" not in frame and set(frame.filter(like="field").iloc[:, 0]) == set(threads)
     named = [line.replace(f"[{threads[i % 3]}]", f"[{('api', 'db', 'web')[i % 3]}]") for i, line in enumerate(lines)]
     assert set(parse_lines(named)["component"]) == {"api", "db", "web"}
+
+
+def test_a_program_with_its_instance_name_in_brackets_ends_the_header():
+    # Heroku's router and dynos: "heroku[router]:", "app[web.1]:"; the bracket names an instance, not a pid.
+    sources = ["heroku[router]", "app[web.1]", "app[worker.1]", "heroku[web.2]", "app[heroku-redis]"]
+    lines = [f"2024-03-12T13:40:{i:02d}.033099+00:00 {sources[i % 5]}: {_messages(40)[i]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(40)
+    assert frame["component"].iloc[:2].tolist() == ["heroku", "app"]
+    assert frame["instance"].iloc[:5].tolist() == ["router", "web.1", "worker.1", "web.2", "heroku-redis"]
+    # An object's memory address in the bracket (NetworkManager's "manager[0x55d5c19a2010]:") is the message's.
+    addressed = [f"2024-03-12T13:40:{i:02d} manager[0x55d5c19a{i:04x}]: {m}" for i, m in enumerate(_messages(40))]
+    assert parse_lines(addressed)["content"].str.startswith("manager[0x55d5c19a").all()
+
