@@ -114,6 +114,8 @@ def _day_month(year: str) -> tuple[str, ...]:
 # Day and month of one digit with a four-digit year: Windows writes "12/1/2026 10:00:05 AM" ("1.4.22" is a version).
 _SHORT_DATE_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d\d[-/.]\d\d[-/.]\d\d",
                       _dates(("%y", "%m", "%d")) + _day_month("%y") + _day_month("%Y"))
+# A short date before a comma, as JavaScript's toLocaleString() writes it ("3/7/2024, 8:59:40 AM"; NestJS' logger).
+_SHORT_DATE_COMMA_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4},", tuple(f + "," for f in _day_month("%Y")))
 # A US date with a two-digit year and a one-digit month or day ("1/5/26 10:00:00"): a year is never one digit, so
 # the year is last; slashes only ("1.4.22" is a version).
 _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%d/%m/%y"))
@@ -181,6 +183,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_COMMA_P, _TIME_P),
     (_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_P, _TIME_P),
+    (_SHORT_DATE_COMMA_P, _TIME12_P, _AMPM_P),
+    (_SHORT_DATE_COMMA_P, _TIME_P),
     (_US_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_US_SHORT_DATE_P, _TIME_P),
     (_DAY_MON_YEAR_P, _TIME_P, _ZONE_P),  # PHP's "[01-Dec-2026 10:00:00 UTC]"

@@ -2216,3 +2216,11 @@ def test_a_program_with_its_instance_name_in_brackets_ends_the_header():
     addressed = [f"2024-03-12T13:40:{i:02d} manager[0x55d5c19a{i:04x}]: {m}" for i, m in enumerate(_messages(40))]
     assert parse_lines(addressed)["content"].str.startswith("manager[0x55d5c19a").all()
 
+
+def test_a_short_date_before_a_comma_is_the_date_of_the_time_after_it():
+    # NestJS' logger writes JavaScript's toLocaleString(): "[Nest] 42  - 3/7/2024, 8:59:40 PM     LOG [Module] ...".
+    times = _times(40)
+    lines = [f"[Nest] 42  - {t.month}/{t.day}/{t.year}, {(t.hour - 1) % 12 + 1}:{t:%M:%S} {t:%p}     LOG "
+             f"[InstanceLoader] {m}" for t, m in zip(times, _messages(40))]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == times and frame["content"].tolist() == _messages(40)
