@@ -201,6 +201,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_COMPACT_SHORT_DATE_P, _TIME_P),
     (_GLOG_DATE_P, _TIME_P),
     (_COLON_COMPACT_P,),
+    (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # NetApp ONTAP's "Mon Mar 11 06:13:53 UTC [node: ...]"
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P),
     (_MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # Cisco IOS' "Dec  1 10:01:12.358 UTC:"
     (_ZONE_FIRST_P, _MONTH_P, _DAY_P, _TIME_P),

@@ -2224,3 +2224,12 @@ def test_a_short_date_before_a_comma_is_the_date_of_the_time_after_it():
              f"[InstanceLoader] {m}" for t, m in zip(times, _messages(40))]
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == times and frame["content"].tolist() == _messages(40)
+
+
+def test_a_zone_after_a_time_with_its_weekday_and_no_year_is_the_zone():
+    # NetApp ONTAP's EMS: "Mon Mar 11 06:13:53 UTC [node: process: event.name:severity]: message".
+    lines = [f"{t:%a %b %d %H:%M:%S} UTC [fas-01: secd: secd.event:info]: {m}"
+             for t, m in zip(_times(40), _messages(40))]
+    fmt = infer_text_format(lines)
+    assert fmt.pattern.startswith("<Weekday> <Month> <Day> <Time> <Zone> ")
+    assert parse_lines(lines)["content"].tolist() == _messages(40)
