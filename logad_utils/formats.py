@@ -420,7 +420,7 @@ class LogFormat:
                   else frame[name].to_numpy(object).copy() for name in ("content", "level", "component")}
         content = values["content"]
         for i in np.flatnonzero(matched):
-            read = _structured_message(content[i]) if isinstance(content[i], str) else None
+            read = _structured_message(content[i], bare_keys=True) if isinstance(content[i], str) else None
             for name, value in zip(("content", "level", "component"), read or ()):
                 if value is not None and (name == "content" or name in yielding):
                     values[name][i] = value
@@ -490,7 +490,8 @@ class LogFormat:
     def _parse_structured(self, lines: Sequence[str]) -> list[tuple | None]:
         from .layout import parse_delimited, parse_json_object, parse_logfmt, plain_cells
 
-        read = parse_logfmt if self.logfmt else parse_json_object
+        # The file is known to be logfmt: a line with keys that have no value among its pairs is one of its own.
+        read = partial(parse_logfmt, bare_keys=True) if self.logfmt else parse_json_object
         if self.delimiter is not None:
             names, spill = self.names or (), bool(self.names) and self.names[-1] == self.json_key
             read = partial(parse_delimited, delimiter=self.delimiter, names=names, spill=spill)
@@ -1566,16 +1567,17 @@ _PAIR_START = re.compile(r"[A-Za-z_@][\w.@-]*=")
 _PAIR_MESSAGE_KEYS = ("msg", "message")
 
 
-def _structured_message(text: str) -> tuple[str, str | None, str | None] | None:
+def _structured_message(text: str, bare_keys: bool = False) -> tuple[str, str | None, str | None] | None:
     """(message, level, logger) of a message that is a JSON object with a message key (the first common name
-    holding text), or logfmt pairs with a message key and a level; None for any other text."""
+    holding text), or logfmt pairs with a message key and a level; None for any other text. ``bare_keys``: read
+    where such messages were found (:func:`layout.parse_logfmt`), not to find them."""
     from .layout import parse_json_object, parse_logfmt
 
     if text[:1] == "{":
         obj, names = parse_json_object(text), MESSAGE_KEYS
     elif _PAIR_START.match(text):
         # Pairs name their message msg or message: a log=, text= or event= pair there is a field (a file rotated).
-        obj, names = parse_logfmt(text), _PAIR_MESSAGE_KEYS
+        obj, names = parse_logfmt(text, bare_keys), _PAIR_MESSAGE_KEYS
         if obj is not None and not any(k in obj for k in _JSON_LEVEL_KEYS):
             return None  # pairs with no level are a record's fields (auditd's "type=... msg=audit(...): ...")
     else:

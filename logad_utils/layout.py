@@ -1475,7 +1475,11 @@ _DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
 # A line of three or more column names in lower case between single spaces (tab-separated files with a header
 # are delimited; "Backup started by cron" is a sentence).
 _NAMES_LINE = re.compile(r"[a-z][a-z0-9_.-]*(?: [a-z][a-z0-9_.-]*){2,}")
-_LOGFMT_PAIR = re.compile(r'\s*([^\s="]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
+# A key is a word or quoted (slog quotes a key with a space in it: "Workflow Size"=27005).
+_LOGFMT_PAIR = re.compile(r'\s*([^\s="]+|"(?:[^"\\]|\\.)*")=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)')
+# A key with no value (a flag, true by the logfmt convention); logrus prints a key with a space in it unquoted, so
+# "Workflow Size=27005" reads as the flag Workflow and the pair Size=27005.
+_LOGFMT_BARE_KEY = re.compile(r'\s*([^\s="]+)(?=\s|$)')
 RESERVED_COLUMNS = frozenset({"source", "line_no", "raw", "blank", "parsed", "truncated", "timestamp", "level",
                               "component", "content", "event", "event_line_no", "masked", "template",
                               "template_id", "score", "is_anomaly"})
@@ -1560,29 +1564,49 @@ def _count_replaced(n: int) -> None:
         count_replaced(n)
 
 
-def parse_logfmt(line: str) -> dict | None:
-    """The key=value pairs of a logfmt line (quoted values unescaped), or None when the line is not all pairs."""
+def parse_logfmt(line: str, bare_keys: bool = False) -> dict | None:
+    """The key=value pairs of a logfmt line (quoted keys and values unescaped), or None when the line is not all
+    pairs; ``bare_keys`` (a line of a file known to be logfmt): also keys with no value between pairs, each true.
+
+    A line of pairs and bare words is no evidence that a file is logfmt (text holds words and a few ``a=b``), so
+    only reading a known one allows them. Words before the first pair or after the last are text, not keys: a
+    line that opens with them continues a record, and a value written unquoted goes on after its pair
+    (``msg=Starting server on port 80``).
+    """
     text = line.strip()
     out: dict = {}
     pos = replaced = 0
+    bare = False
     # Pair by pair from the start: a line that is not logfmt fails at its first word, in linear time.
     while pos < len(text):
         m = _LOGFMT_PAIR.match(text, pos)
+        bare = m is None and bare_keys and bool(out)
+        if bare:
+            m = _LOGFMT_BARE_KEY.match(text, pos)
         if m is None:
             return None
-        key, value = m.groups()
-        if value.startswith('"'):
-            try:
-                value, n = _json_loads(value)
-                replaced += n
-            except ValueError:
-                value = value[1:-1]
-        out[key] = value
         pos = m.end()
-    if len(out) < 2:
+        if bare:
+            out.setdefault(m.group(1), True)
+            continue
+        (key, key_replaced), (value, value_replaced) = (_logfmt_text(t) for t in m.groups())
+        out[key] = value
+        replaced += key_replaced + value_replaced
+    if bare or sum(v is not True for v in out.values()) < 2:
         return None
     _count_replaced(replaced)
     return out
+
+
+def _logfmt_text(text: str) -> tuple[str, int]:
+    """A logfmt key or value as text (a quoted one unescaped as JSON, else unquoted as it is), and how many
+    unpaired UTF-16 halves it read as U+FFFD."""
+    if not text.startswith('"'):
+        return text, 0
+    try:
+        return _json_loads(text)
+    except ValueError:
+        return text[1:-1], 0
 
 
 def _pick(counts: Counter, n: int, names: Sequence[str], taken: set[str], fold: bool = False,

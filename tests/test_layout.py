@@ -291,6 +291,33 @@ def test_structured_dialects_give_time_level_and_plain_templates(tmp_path, diale
         assert not any(ch in template for ch in '{}"') and ":" not in template
 
 
+def test_logfmt_lines_with_a_bare_key_among_their_pairs_are_events_of_their_own(tmp_path):
+    # logrus prints a key with a space in it unquoted (Argo's "Workflow Size=26997": a key with no value, then a
+    # pair), slog quotes it; such a line was joined onto the event above it.
+    lines, messages = _logfmt_lines(60), _messages(60)
+    for i in range(3, 60, 7):
+        key = '"Workflow Size"' if i % 2 else "Workflow Size"
+        lines[i] = f'time=2024-03-05T14:07:{i % 60:02d}Z level=info msg="Workflow to be dehydrated" {key}={i} ns=ci'
+        messages[i] = "Workflow to be dehydrated"
+    path = tmp_path / "controller.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = parse_logs(path, warn=False)
+    assert frame.attrs["read_report"]["formats"][str(path)] == "logfmt"
+    assert frame["content"].tolist() == messages and frame["event_line_no"].tolist() == list(range(1, 61))
+    # The same pairs under a syslog header: the message is read as pairs too.
+    lines = [f"Mar 11 10:00:{i:02d} host app[812]: " + line.split(" ", 1)[1] for i, line in enumerate(lines)]
+    frame, matched = detect_format(lines).parse(lines)
+    assert matched.all() and frame["content"].tolist() == messages
+
+
+def test_plain_text_with_a_pair_or_two_among_its_words_is_not_logfmt():
+    # One a=b word a line, or two with words between them: text, though a logfmt file's line may hold bare keys.
+    for make in (lambda i: f"worker {i} finished batch size={i} in {i % 7} seconds",
+                 lambda i: f"user=u{i} logged in from host=10.0.0.{i}"):
+        lines = [make(i) for i in range(60)]
+        assert infer_structured_format(lines) is None and not detect_format(lines).logfmt
+
+
 def _delimited_lines(dialect: str, n: int = 120) -> list[str]:
     rows = []
     for i, (t, m) in enumerate(zip(_times(n), _messages(n))):
