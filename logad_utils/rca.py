@@ -100,6 +100,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Mapping, Sequence
@@ -1045,47 +1046,61 @@ def _rank(ev: _Evidence, lines: _Lines, baseline: np.ndarray, precursor: Mapping
     writers = list(dict.fromkeys(ev.units.tolist()))  # first-appearance order
     by_mention = [name for j, name in enumerate(lines.mention_names)
                   if ev.named[:, j].sum() >= 2 and ev.mention_d[j] > 0 and name not in writers]
+    units = writers + by_mention
+    # A row per candidate (c, m) of its own lines and of the lines naming it: each term for every candidate in one
+    # call (a dozen calls per candidate on a few lines each were most of the ranking).
+    slot = {unit: n for n, unit in enumerate(writers)}
+    which = [slot[unit] for unit in ev.units.tolist()]
+    own = np.array(which)[None, :] == np.arange(len(units))[:, None]
+    column = {name: j for j, name in enumerate(lines.mention_names)}
+    cols = np.array([column.get(unit, -1) for unit in units])
+    named = np.zeros(own.shape, dtype=bool)
+    named[cols >= 0] = ev.named[:, cols[cols >= 0]].T
+    weight = np.where(own, 1.0, np.where(named, beta, 0.0))
+    share = np.where(own, writer_share, 0.0) + np.where(named, named_share, 0.0)
     total = first.sum()
+    n_naming = named.sum(axis=1)
+    # Each row sums as the one candidate's vector did (pairwise, over all m lines): the same bits.
+    terms = {"earliness": (first * share).sum(axis=1) / total if total > 0 else own[:, 0].astype(float),
+             "specificity": (weight * spec).max(axis=1),
+             "mentions": np.where(n_naming >= 2, _saturate(np.append(ev.mention_d, 0.0)[cols]), 0.0),
+             "anomaly": (weight * pct).max(axis=1),
+             "precursor": np.array([1.0 if unit in precursor else 0.0 for unit in units])}
+    terms = {k: v.tolist() for k, v in terms.items()}
+    lines_of: list[list[int]] = [[] for _ in writers]
+    for line, n in enumerate(which):
+        lines_of[n].append(line)
     used = {k: w for k, w in weights.items() if w and (lines.has_score or k != "anomaly")}
     rows = []
-    for unit in writers + by_mention:
-        own = ev.units == unit
-        j = lines.mention_names.index(unit) if unit in lines.mention_names else -1
-        named = ev.named[:, j] if j >= 0 else np.zeros(len(q), dtype=bool)
-        weight = np.where(own, 1.0, np.where(named, beta, 0.0))
-        share = np.where(own, writer_share, 0.0) + np.where(named, named_share, 0.0)
-        terms = {"earliness": float((first * share).sum() / total) if total > 0 else float(own[0]),
-                 "specificity": float((weight * spec).max()),
-                 "mentions": float(_saturate(ev.mention_d[j])) if j >= 0 and named.sum() >= 2 else 0.0,
-                 "anomaly": float((weight * pct).max()),
-                 "precursor": 1.0 if unit in precursor else 0.0}
-        score = sum(w * terms[k] for k, w in used.items()) / sum(used.values())
-        rows.append({"component": unit, "score": score, **_describe_candidate(unit, own, named, ev, lines,
-                                                                              baseline, precursor, timed, terms),
-                     **terms})
+    for n, unit in enumerate(units):
+        mine = {k: v[n] for k, v in terms.items()}
+        score = sum(w * mine[k] for k, w in used.items()) / sum(used.values())
+        said = _describe_candidate(unit, lines_of[n] if n < len(writers) else [], n + 1, named[n], ev, lines,
+                                   baseline, precursor, timed, mine)
+        rows.append({"component": unit, "score": score, **said, **mine})
     rows.sort(key=lambda row: -row["score"])  # stable: ties keep first-appearance order
     return {name: np.array([row[name] for row in rows], dtype=object if name in _CANDIDATE_TEXT else None)
             for name in CANDIDATE_COLUMNS}
 
 
-def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evidence, lines: _Lines,
+def _describe_candidate(unit: str, mine: list[int], rank: int, named: np.ndarray, ev: _Evidence, lines: _Lines,
                         baseline: np.ndarray, precursor: Mapping[str, str], timed: bool, terms: dict) -> dict:
-    """first_line_no, n_lines, top_template and the evidence sentence of one candidate."""
+    """first_line_no, n_lines, top_template and the evidence sentence of one candidate: ``mine``, its own lines
+    (positions in ``ev``, in order), ``rank``-th writer to turn anomalous; ``named`` (m,): the lines naming it."""
     parts = []
-    if own.any():
-        i = int(np.flatnonzero(own)[0])
-        mine = np.flatnonzero(own)
+    if mine:
+        i = mine[0]
+        # Python lists: a unit holds a few lines, and NumPy's call overhead outweighed the work.
+        codes, delta = ev.codes[mine].tolist(), ev.delta[mine].tolist()
         # The most over-represented template, of those at least ten times as common here as elsewhere that hold a
         # tenth of such lines: one line of recovery seen nowhere else beside 469 refused connections is no
         # evidence of the outage, nor are routine lines a little more common than usual.
-        which, delta = np.unique(ev.codes[mine], return_inverse=True)[1], ev.delta[mine]
-        telling = delta >= _HALF
-        held = np.bincount(which[telling], minlength=which.max() + 1)
-        strong = telling & (held[which] >= _EVIDENCE_SHARE * telling.sum())
-        pick = which[np.flatnonzero(strong)[np.argmax(delta[strong])]] if strong.any() else which[np.argmax(delta)]
-        best = int(mine[np.argmax(which == pick)])
-        code = int(ev.codes[best])
-        rank = len(dict.fromkeys(ev.units[:i].tolist())) + 1
+        telling = [n for n, d in enumerate(delta) if d >= _HALF]
+        held = Counter(codes[n] for n in telling)
+        strong = [n for n in telling if held[codes[n]] >= _EVIDENCE_SHARE * len(telling)]
+        code = codes[max(strong or range(len(mine)), key=delta.__getitem__)]  # the first line of the largest
+        # The unit's most telling template need not be its first line's: it says where it starts.
+        best = mine[codes.index(code)]
         after = ev.pos[i] - ev.pos[0]
         # Named after the units it is counted among: templates stand in where lines have no component.
         kind = _kind_of(ev.templates[:i + 1], lines.unit_kind)
@@ -1093,22 +1108,19 @@ def _describe_candidate(unit: str, own: np.ndarray, named: np.ndarray, ev: _Evid
                      f"the {_ordinal(rank)} {kind} to turn anomalous (line {ev.line_no[i]}, "
                      f"{after:.0f} {'s' if timed else 'lines'} after the start)")
         text = shorten(str(lines.names[code]))
-        n_in, n_base = int((ev.codes[mine] == code).sum()), int(baseline[code])
-        # The unit's most telling template need not be its first line's: it says where it starts.
-        j = int(mine[np.argmax(ev.codes[mine] == code)])
-        where = "" if ev.line_no[j] == ev.line_no[i] else f" from line {ev.line_no[j]}"
+        n_in, n_base = codes.count(code), int(baseline[code])
+        where = "" if ev.line_no[best] == ev.line_no[i] else f" from line {ev.line_no[best]}"
         parts.append(f"'{text}' ×{n_in}{where}, " + ("never elsewhere in the file" if n_base == 0 else
                                               f"{n_base} elsewhere (log-odds {ev.delta[best]:+.1f})"))
-        info = {"first_line_no": int(ev.line_no[i]), "n_lines": int(own.sum()),
-                "top_template": str(lines.names[code])}
+        info = {"first_line_no": int(ev.line_no[i]), "n_lines": len(mine), "top_template": str(lines.names[code])}
     else:
-        i = int(np.flatnonzero(named)[0])
-        parts.append(f"no line of its own; named first at line {ev.line_no[i]}")
+        parts.append(f"no line of its own; named first at line {ev.line_no[int(named.argmax())]}")
         info = {"first_line_no": -1, "n_lines": 0, "top_template": ""}
     if terms["mentions"] > 0:
         parts.append(f"named by {int(named.sum())} line(s) of other units (M {terms['mentions']:.2f})")
-    if lines.has_score and own.any():
-        k = int(np.flatnonzero(own)[np.argmax(ev.pct[own])])
+    if lines.has_score and mine:
+        pct = ev.pct[mine].tolist()
+        k = mine[pct.index(max(pct))]
         parts.append(f"max score {ev.scores[k]:.2f} (top {max(1.0, 100 * (1 - ev.pct[k])):.0f}% of anomalies)")
     if unit in precursor:
         parts.append(f"before the start: '{shorten(precursor[unit], 60)}'")

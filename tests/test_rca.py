@@ -1,5 +1,6 @@
 """Root-cause analysis: incident grouping, root-cause ranking, fallbacks and the bundled sample."""
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -810,3 +811,21 @@ def test_a_lines_own_unit_among_the_named_is_looked_up_per_unit(monkeypatch):
     assert lines.mentions.own.shape == lines.unit_names.shape
     assert np.shares_memory(lines.mentions.units, lines.unit_codes)
     assert "STORAGE" in lines.mention_names and [i.root_cause for i in result] == ["STORAGE"]
+
+
+def test_a_candidate_is_described_from_its_own_lines_first_and_its_most_telling_template():
+    # A unit's lines (positions among the incident's, grouped once per incident) and its rank among the writers.
+    ev = rca._Evidence(units=np.array(["A", "B", "A", "A"], dtype=object), templates=np.zeros(4, dtype=bool),
+                       codes=np.array([0, 1, 2, 2]), line_no=np.array([10, 11, 12, 13]),
+                       pos=np.array([0.0, 1.0, 2.0, 3.0]), scores=np.array([1.0, 2.0, 3.0, 3.0]),
+                       pct=np.array([0.25, 0.5, 1.0, 1.0]), delta=np.array([3.0, 5.0, 4.0, 4.0]),
+                       named=np.zeros((4, 0), dtype=bool), mention_d=np.zeros(0))
+    lines = SimpleNamespace(names=np.array(["t0", "t1", "t2"], dtype=object), unit_kind="component", has_score=True)
+    baseline, terms = np.array([5.0, 0.0, 7.0]), {"mentions": 0.0}
+    a = rca._describe_candidate("A", [0, 2, 3], 1, np.zeros(4, dtype=bool), ev, lines, baseline, {}, True, terms)
+    assert a == {"first_line_no": 10, "n_lines": 3, "top_template": "t2",
+                 "evidence": "first anomalous event (line 10); 't2' ×2 from line 12, 7 elsewhere (log-odds +4.0); "
+                             "max score 3.00 (top 1% of anomalies)"}
+    b = rca._describe_candidate("B", [1], 2, np.zeros(4, dtype=bool), ev, lines, baseline, {"B": "t9"}, True, terms)
+    assert b["evidence"] == ("the 2nd component to turn anomalous (line 11, 1 s after the start); 't1' ×1, never "
+                             "elsewhere in the file; max score 2.00 (top 50% of anomalies); before the start: 't9'")
