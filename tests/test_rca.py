@@ -829,3 +829,22 @@ def test_a_candidate_is_described_from_its_own_lines_first_and_its_most_telling_
     b = rca._describe_candidate("B", [1], 2, np.zeros(4, dtype=bool), ev, lines, baseline, {"B": "t9"}, True, terms)
     assert b["evidence"] == ("the 2nd component to turn anomalous (line 11, 1 s after the start); 't1' ×1, never "
                              "elsewhere in the file; max score 2.00 (top 50% of anomalies); before the start: 't9'")
+
+
+def test_precursors_update_the_candidate_columns_and_rescore_them_keeping_ties_in_order():
+    # Columns, not a table per alert: a unit without a candidate joins with no line of its own, a known one is marked.
+    columns = {c: np.array(v, dtype=object if c in ("component", "top_template", "evidence") else None)
+               for c, v in {"component": ["DISK", "NET", "APP"], "score": [0.5, 0.4, 0.4], "first_line_no": [3, 5, 7],
+                            "n_lines": [2, 1, 1], "top_template": ["a", "b", "c"], "evidence": ["e1", "e2", "e3"],
+                            "earliness": [1.0, 0.0, 0.0], "specificity": [0.5, 0.5, 0.0], "mentions": [0.0] * 3,
+                            "anomaly": [0.0] * 3, "precursor": [0.0] * 3}.items()}
+    columns = rca._add_precursor(rca._add_precursor(columns, "SCHED", "silence"), "APP", "burst")
+    assert columns["component"].tolist() == ["DISK", "NET", "APP", "SCHED"]
+    assert columns["first_line_no"].dtype == np.int64 and columns["first_line_no"][3] == -1
+    assert columns["precursor"].tolist() == [0.0, 0.0, 1.0, 1.0]
+    assert columns["evidence"].tolist() == ["e1", "e2", "e3; burst", "no anomalous line; silence"]
+    weights = {"earliness": 0.1, "specificity": 0.1, "precursor": 0.8}
+    ranked = rca._rescored(columns, weights)
+    # APP and SCHED tie at 0.8, their precursors alone: APP, the earlier candidate, stays first.
+    assert ranked["component"].tolist() == ["APP", "SCHED", "DISK", "NET"]
+    assert ranked["score"] == pytest.approx([0.8, 0.8, 0.15, 0.05])
