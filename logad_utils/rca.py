@@ -409,7 +409,8 @@ def _span(ts: pd.Series | None, ticks: np.ndarray | None, rows: np.ndarray) -> t
     known = np.flatnonzero(values != NAT)
     if len(known) == 0:
         return pd.NaT, pd.NaT
-    return ts.iloc[rows[known[values[known].argmin()]]], ts.iloc[rows[known[values[known].argmax()]]]
+    # From the array, not the Series: .iloc's checks cost more than the rest.
+    return ts.array[rows[known[values[known].argmin()]]], ts.array[rows[known[values[known].argmax()]]]
 
 
 def _positions(part: pd.DataFrame, max_gap: Gap, max_gap_lines: int) -> tuple[np.ndarray, float, bool]:
@@ -1131,14 +1132,14 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _event_text(frame: pd.DataFrame, row: int) -> str:
-    """A line as a user would recognise it: its raw text (else component + content), ≤ 200 characters."""
-    raw = frame["raw"].iloc[row] if "raw" in frame else None
-    if isinstance(raw, str) and raw.strip():
-        return raw.strip()[:200]
-    parts = [str(frame[c].iloc[row]) for c in ("component", "content")
-             if c in frame and pd.notna(frame[c].iloc[row])]
-    return " ".join(parts).strip()[:200]
+def _event_texts(frame: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """Lines (r,) as a user would recognise them: their raw text (else component + content), ≤ 200 characters.
+    Taken from each column once: a column and a cell per incident cost more than the incident's ranking."""
+    raw = frame["raw"].iloc[rows].tolist() if "raw" in frame else [None] * len(rows)
+    others = [frame[c].iloc[rows].tolist() for c in ("component", "content") if c in frame]
+    return [text.strip()[:200] if isinstance(text, str) and text.strip() else
+            " ".join(str(column[i]) for column in others if pd.notna(column[i])).strip()[:200]
+            for i, text in enumerate(raw)]
 
 
 def analyze(frame: pd.DataFrame, incidents: pd.Series | str | None = None, *, max_gap: Gap = "10min",
@@ -1362,7 +1363,7 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, labels: np.ndarray, sour
     last = inside_any[len(inside_any) - 1 - np.unique(lab[inside_any][::-1], return_index=True)[1]]
     first = inside_any[first]
     spans = _Spans(first, last)
-    out = []
+    out, heads = [], []  # incidents, and the row of each one's first anomalous line
     for g, lo, hi in zip(ids, first.tolist(), last.tolist()):
         in_view = valid[lo:hi + 1]
         inside = np.bincount(codes[lo:hi + 1][in_view], minlength=k).astype(float)
@@ -1410,9 +1411,12 @@ def _analyze_source(frame: pd.DataFrame, lines: _Lines, labels: np.ndarray, sour
             incident=int(g), source=source, first_line_no=int(lines.line_no[idx[lo]]),
             last_line_no=int(lines.line_no[idx[hi]]), start=start, end=end,
             n_lines=len(member), components={str(names_u[i]): int(n_u[i]) for i in by_count},
-            first_event=_event_text(frame, int(rows[0])), candidates=candidates,
+            first_event="", candidates=candidates,
             templates=_over_represented(inside, baseline, lines, z_min), changes=changes,
             unit=_kind_of(ev.templates, lines.unit_kind)))
+        heads.append(rows[0])
+    for incident, text in zip(out, _event_texts(frame, np.array(heads, dtype=np.int64))):
+        incident.first_event = text
     return out
 
 

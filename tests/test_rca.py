@@ -848,3 +848,12 @@ def test_precursors_update_the_candidate_columns_and_rescore_them_keeping_ties_i
     # APP and SCHED tie at 0.8, their precursors alone: APP, the earlier candidate, stays first.
     assert ranked["component"].tolist() == ["APP", "SCHED", "DISK", "NET"]
     assert ranked["score"] == pytest.approx([0.8, 0.8, 0.15, 0.05])
+
+
+def test_first_events_are_the_raw_lines_else_component_and_content():
+    # Read for all incidents at once: each row's own text, whatever the others hold.
+    frame = pd.DataFrame({"raw": ["  DISK full  ", "", None, "x" * 300],
+                          "component": ["DISK", "NET", None, "APP"], "content": ["full", "link down", "lost", "y"]})
+    assert rca._event_texts(frame, np.array([3, 2, 1, 0])) == ["x" * 200, "lost", "NET link down", "DISK full"]
+    assert rca._event_texts(frame.drop(columns="raw"), np.array([1])) == ["NET link down"]
+    assert rca._event_texts(frame, np.zeros(0, dtype=np.int64)) == []
