@@ -917,11 +917,11 @@ class Masker:
 
     def _masked_form(self, key: str) -> str | tuple:
         """Masked ``key`` if no digit of it is left unmasked, else its matches as (start, end, placeholder)."""
-        masked = self._sub(self._replace, key)
-        if _ANY_DIGIT(masked) is None:
-            return masked
+        # One regex pass: the spans give the masked text, and are what is kept when digits are left.
         lookup = self._placeholders.__getitem__
-        return tuple((m.start(), m.end(), lookup(m.lastindex)) for m in self._regex.finditer(key))
+        spans = tuple([(m.start(), m.end(), lookup(m.lastindex)) for m in self._regex.finditer(key)])
+        masked = _apply(key, spans)
+        return masked if _ANY_DIGIT(masked) is None else spans
 
     # --- variants -------------------------------------------------------------
 

@@ -199,6 +199,22 @@ def test_mask_many_shares_work_between_digits_the_rules_cannot_tell_apart_and_ke
     assert got[2] != got[3]
 
 
+def test_mask_many_runs_the_rules_once_per_masked_form_even_where_digits_stay():
+    # The regex is most of masking's time: one pass gives both the masked text and the spans kept for digits left.
+    masker, passes = Masker(), []
+    regex = masker._regex
+
+    class Counting:
+        def __getattr__(self, name):
+            passes.append(name)
+            return getattr(regex, name)
+
+    masker._regex, masker._sub = Counting(), lambda *a: passes.append("sub") or regex.sub(*a)
+    texts = ["ssh7 port 7", "ssh8 port 8", "up 4 KB"]
+    assert masker.mask_many(texts) == [M.mask(t) for t in texts] == ["ssh7 port <NUM>", "ssh8 port <NUM>", "up <SIZE>"]
+    assert len(passes) == 2  # two masked forms, the digit of ssh7 kept as written
+
+
 def test_digit_classes_come_from_the_rules_whatever_they_are():
     five = Masker([MaskRule("five", r"5\d", "<FIVE>")])
     assert five.mask_many(["51 61 15", "52 62 16"]) == ["<FIVE> 61 15", "<FIVE> 62 16"]
