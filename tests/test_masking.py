@@ -86,6 +86,9 @@ M = Masker()
     # The year first (Go's log package): one time, not three numbers; not in a run of slashed numbers.
     ("plugin: 2024/03/09 10:02:11 Waiting, timers 2024/1/2/3",
      "plugin: <DATETIME> Waiting, timers <NUM>/<NUM>/<NUM>/<NUM>"),
+    # Nor a relative path's dated folders, nor counts that no month and day could be.
+    ("tail 2024/03/09/app.log and 2024/03/09/ counts 2010/30/15",
+     "tail <PATH> and <NUM>/<NUM>/<NUM>/ counts <NUM>/<NUM>/<NUM>"),
     ("attempt_1445144423722_0020_m_000000_0 started", "<ID> started"),
     ("Block rdd_2_3 stored on msra-sa-41", "Block <ID> stored on <ID>"),
     ("uid=0 tty=:0 user=root ruser= rhost=1.2.3.4", "uid=<NUM> tty=<VAL> user=root ruser= rhost=<IP>"),
