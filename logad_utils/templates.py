@@ -117,6 +117,7 @@ _METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|
 _REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
 # An HTTP method as a named field's value, after its key (method=GET, "method":"POST",).
 _METHOD_VALUE = re.compile(rf"[\"']?(?:{_METHODS})[\"']?,?")
+_METHOD = re.compile(_METHODS)
 # A quoted message of another program's, opening with its level in capitals ("NOTICE: PHP message: ..."): its words
 # name the event, as a msg= field's do. Other labels open free text: a subject ("Re: ..."), a commit ("fix: ..."),
 # a header ("Content-Type: ..."), an exception's text ("Error: ...").
@@ -494,8 +495,8 @@ class _Tokens:
     def wildcarded(self, token: str) -> str | None:
         """Variable-like token with its variable parts as <*> (``rhost=<*>``); None for a constant."""
         if self.skeleton(token) is None:
-            key = self.compared(token)  # a field's HTTP method: method=<*>
-            return None if key is None else key + WILDCARD
+            key = self.compared(token)  # a field's HTTP method: method=<*>, its quotes and comma as written
+            return None if key is None else key + _METHOD.sub(WILDCARD, token[len(key):], count=1)
         if "<" in token and _PLACEHOLDER.search(token):
             return _PLACEHOLDER.sub(WILDCARD, token)
         return self._digit_core(token, WILDCARD)

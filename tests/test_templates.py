@@ -969,6 +969,16 @@ def test_a_fields_http_method_is_a_parameter_and_a_level_field_keeps_events_apar
     assert len(set(LogTemplateMiner().fit_transform([f"Handler for {m} /containers/x returned error"
                                                      for m in ("GET", "POST")]))) == 2
 
+
+def test_a_fields_http_method_keeps_its_quotes_and_comma_in_the_template():
+    # The template reads as the lines do: the method's quotes and the comma after it are the line's text.
+    methods = ["GET", "POST", "PUT", "DELETE"]
+    for line, template in (('request "method":"{}", "path":"/a/{}"', 'request "method":"<*>", "path":"<PATH>"'),
+                           ("request method={}, path=/a/{}", "request method=<*>, path=<PATH>")):
+        miner = LogTemplateMiner()
+        assert len(set(miner.fit_transform([line.format(m, i) for i, m in enumerate(methods * 3)]))) == 1
+        assert miner.templates_["template"].tolist() == [template]
+
 DEVICES = ["Power Button", "Video Bus", "Sleep Button", "Logitech USB Receiver", "Logitech USB Receiver Mouse",
            "ThinkPad Extra Buttons", "HDA Intel PCH Headphone", "Dell USB Entry Keyboard", "Lid Switch"]
 
