@@ -1522,3 +1522,12 @@ def test_a_delimited_record_is_read_cell_by_cell():
     old = {**miner.to_dict(), "version": 8}
     del old["params"]["delimited_records"]
     assert LogTemplateMiner.from_dict(old)._tokenize("<NUM>,,,a,b,c") == ["<NUM>,,,a,b,c"]
+
+
+def test_the_parse_benchmarks_masked_drain3_reference_takes_logads_rules(monkeypatch):
+    # drain3 has no rule that keeps its text (logad's call site): the reference leaves such rules out.
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("bench_parse", ROOT / "benchmarks" / "bench_parse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.drain3_seconds(["reflector.go:169 took 5 ms", "job 7 done"], masked=True) >= 0
