@@ -1186,7 +1186,8 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
     any date a message mentions, so it is said)."""
     if clock == "years" and anchor is not None:
         return (f"{source}: timestamps have no year; read as from {anchor.date()} on, the date the log's own lines "
-                "name (a line above the first time, or a message that writes its own date)")
+                "name (a line above the first time, a message that writes its own date, or the weekdays written with "
+                "its times)")
     if clock == "years":
         return f"{source}: timestamps have no year; read as from year 2000 on (a leap year, so 29 February parses)"
     if anchor is None or anchor == _NO_DATE:
@@ -1327,7 +1328,43 @@ def own_date(sample: Sequence[str], fields: pd.DataFrame) -> pd.Timestamp | None
                 minutes = int(found["H"]) * 60 + int(found["M"]) - (at.hour * 60 + at.minute)
                 if (month, int(found["d"])) == (at.month, at.day) and abs(minutes) <= _OWN_SLACK_MINUTES:
                     return (first + pd.DateOffset(years=int(found["y"]) - first.year)).normalize()
+    return weekday_date(sample, times)
+
+
+_WEEKDAY_RE = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_CALENDAR_CYCLE = 28  # years after which dates fall on the same weekdays again (Gregorian, within a century)
+
+
+def weekday_date(sample: Sequence[str], times: pd.Series, today: pd.Timestamp | None = None) -> pd.Timestamp | None:
+    """The date of the first year-less time ``times`` (n,) (read in 2000 off the lines of ``sample``) in the latest
+    year, not after ``today``, in which each weekday written before a time within half a year of the first falls on
+    its date, or None (no weekday, or none that agree): NetApp ONTAP's "Mon Mar 11 06:13:53 UTC" is of 2024, not 2000,
+    whose 11 March was a Saturday."""
+    today = pd.Timestamp.now() if today is None else today
+    rows = np.flatnonzero(times.notna().to_numpy())
+    if not len(rows):
+        return None
+    first, days = times.iloc[rows[0]], []
+    for row in rows.tolist():
+        at = times.iloc[row]
+        clock = sample[row].find(f"{at:%H:%M:%S}")
+        found = _WEEKDAY_RE.search(sample[row], 0, clock) if clock > 0 else None
+        if found and first <= at < first + pd.Timedelta(days=183):
+            days.append((at.month, at.day, _WEEKDAYS.index(found[1])))
+    for year in range(today.year, today.year - _CALENDAR_CYCLE - 1, -1) if days else ():
+        at = first + pd.DateOffset(years=year - first.year)
+        if at <= today and all(_weekday(year, m, d) == w for m, d, w in days):
+            return at.normalize()
     return None
+
+
+def _weekday(year: int, month: int, day: int) -> int | None:
+    """Monday 0 to Sunday 6 of a date, or None where the year has no such day (29 February)."""
+    try:
+        return pd.Timestamp(year, month, day).weekday()
+    except ValueError:
+        return None
 
 
 def goes_on(first: float, last: float) -> bool:

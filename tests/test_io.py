@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from conftest import compose_lines, two_programs, write_rotated_syslog
 from logad_utils.cli import main
 from logad_utils.io import (LogInputError, ReadReport, describe_layout, iter_log_chunks, parse_lines, read_logs,
-                            resolve_paths)
+                            resolve_paths, weekday_date)
 from logad_utils.layout import _lone_surrogate_escapes
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
@@ -761,11 +761,40 @@ def test_a_note_above_year_less_times_that_names_a_date_sets_their_year(tmp_path
         assert frame["timestamp"].dt.year.tolist()[1:] == years, begins
         assert report.clocks == {} and report.warnings == [
             f"{path}: timestamps have no year; read as from {begins} on, the date the log's own lines name (a line "
-            "above the first time, or a message that writes its own date)"]
+            "above the first time, a message that writes its own date, or the weekdays written with its times)"]
     # With no such line they are read from 2000, and other files' years may move them.
     frame = read_logs(write(tmp_path / "plain.log", "\n".join(lines[1:]).encode()), warn=False)
     assert frame["timestamp"].dt.year.tolist() == [2000, 2000]
     assert list(frame.attrs["read_report"]["clocks"].values()) == ["years"]
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 200_000])
+def test_weekdays_written_with_year_less_times_set_their_year(tmp_path, chunk_lines):
+    # NetApp ONTAP's "Mon Mar 11 06:13:53 UTC [node: ...]" has no year, but its weekdays tell it: they were read in
+    # 2000 (whose 11 March was a Saturday). 29 February 2024 is a Thursday, as it next is in 2052.
+    stamps = pd.date_range("2024-02-29 23:58", periods=6, freq="50s")
+    lines = [f"{t:%a %b %d %H:%M:%S} UTC [node-01: mgwd: vol.ok:info]: Volume vol{i} is OK."
+             for i, t in enumerate(stamps)]
+    path = write(tmp_path / "ontap.log", ("\n".join(lines) + "\n").encode())
+    report = ReadReport()
+    frame = pd.concat(list(iter_log_chunks(path, chunk_lines=chunk_lines, report=report)))
+    assert frame["timestamp"].tolist() == list(stamps) and report.clocks == {}
+    assert report.warnings == [f"{path}: timestamps have no year; read as from 2024-02-29 on, the date the log's own "
+                               "lines name (a line above the first time, a message that writes its own date, or the "
+                               "weekdays written with its times)"]
+    # Weekdays no year agrees with (written wrong) date nothing: read from 2000, as without them.
+    wrong = [line.replace("Fri", "Sat") for line in lines]
+    frame = read_logs(write(tmp_path / "wrong.log", ("\n".join(wrong) + "\n").encode()), warn=False)
+    assert frame["timestamp"].dt.year.unique().tolist() == [2000]
+
+
+def test_the_year_weekdays_tell_is_the_latest_not_after_today():
+    # 11 March is a Monday in 2019, 2024 and 2030: the latest of those not after today's date.
+    times = pd.Series(pd.to_datetime(["2000-03-11 06:13:53", "2000-03-12 00:00:01"]))
+    sample = ["Mon Mar 11 06:13:53 UTC [n: p: e:info]: a", "Tue Mar 12 00:00:01 UTC [n: p: e:info]: b"]
+    assert weekday_date(sample, times, pd.Timestamp("2026-12-06")) == pd.Timestamp("2024-03-11")
+    assert weekday_date(sample, times, pd.Timestamp("2024-03-10")) == pd.Timestamp("2019-03-11")
+    assert weekday_date(["Mar 11 06:13:53 host p: a", "Mar 12 00:00:01 host p: b"], times) is None
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 2, 200_000])
