@@ -1351,10 +1351,11 @@ def weekday_date(sample: Sequence[str], times: pd.Series, today: pd.Timestamp | 
         clock = sample[row].find(f"{at:%H:%M:%S}")
         found = _WEEKDAY_RE.search(sample[row], 0, clock) if clock > 0 else None
         if found and first <= at < first + pd.Timedelta(days=183):
-            days.append((at.month, at.day, _WEEKDAYS.index(found[1])))
+            # Years after the first's: a time past New Year (read in 2001) falls in the year after.
+            days.append((at.year - first.year, at.month, at.day, _WEEKDAYS.index(found[1])))
     for year in range(today.year, today.year - _CALENDAR_CYCLE - 1, -1) if days else ():
         at = first + pd.DateOffset(years=year - first.year)
-        if at <= today and all(_weekday(year, m, d) == w for m, d, w in days):
+        if at <= today and all(_weekday(year + later, m, d) == w for later, m, d, w in days):
             return at.normalize()
     return None
 
