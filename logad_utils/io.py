@@ -1331,8 +1331,8 @@ def own_date(sample: Sequence[str], fields: pd.DataFrame) -> pd.Timestamp | None
     return weekday_date(sample, times)
 
 
-_WEEKDAY_RE = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 _CALENDAR_CYCLE = 28  # years after which dates fall on the same weekdays again (Gregorian, within a century)
 
 
@@ -1345,14 +1345,14 @@ def weekday_date(sample: Sequence[str], times: pd.Series, today: pd.Timestamp | 
     rows = np.flatnonzero(times.notna().to_numpy())
     if not len(rows):
         return None
-    first, days = times.iloc[rows[0]], []
+    first, days = times.iloc[rows[0]], set()  # a day's lines ask the same of a year: asked once
     for row in rows.tolist():
         at = times.iloc[row]
         clock = sample[row].find(f"{at:%H:%M:%S}")
         found = _WEEKDAY_RE.search(sample[row], 0, clock) if clock > 0 else None
         if found and first <= at < first + pd.Timedelta(days=183):
             # Years after the first's: a time past New Year (read in 2001) falls in the year after.
-            days.append((at.year - first.year, at.month, at.day, _WEEKDAYS.index(found[1])))
+            days.add((at.year - first.year, at.month, at.day, _WEEKDAYS.index(found[1])))
     for year in range(today.year, today.year - _CALENDAR_CYCLE - 1, -1) if days else ():
         at = first + pd.DateOffset(years=year - first.year)
         if at <= today and all(_weekday(year + later, m, d) == w for later, m, d, w in days):

@@ -223,8 +223,12 @@ class Incident:
 
     def top_candidates(self, column: str, n: int) -> list[str]:
         """``column`` of the best ``n`` candidates as text, without building the candidates' table."""
+        return [str(v) for v in self.candidate_columns().get(column, ())[:n]]
+
+    def candidate_columns(self) -> dict:
+        """The candidates' columns (c,) each, as stored: no table is built."""
         _, columns = self._candidates  # stored by _FrameField
-        return [str(v) for v in dict(columns).get(column, ())[:n]]
+        return dict(columns)
 
 
 @dataclass
@@ -1257,7 +1261,7 @@ def _add_trend_evidence(incidents: list[Incident], trends: pd.DataFrame, frame: 
         hits = np.flatnonzero(just_before & (source == inc.source) & (line_no < inc.first_line_no) & ~owned)
         if len(hits):
             # The candidates' columns, not their table: pandas took most of this step's time.
-            columns = {name: np.asarray(values) for name, values in inc._candidates[1]}  # stored by _FrameField
+            columns = {name: np.asarray(values) for name, values in inc.candidate_columns().items()}
             for i in hits:
                 columns = _add_precursor(columns, *said[i])
             inc.candidates = _rescored(columns, weights)

@@ -1990,9 +1990,9 @@ def _without_fields(message: str, text: str) -> str:
 def _holds_fields(content: pd.Series) -> bool:
     """Whether a message (n,) may hold fields a reader put after it (:data:`_FIELDS_MARK`): one search of them
     all, as few do and a test of each costs more than reading its line."""
-    try:
-        return _FIELDS_MARK in "\n".join(content.to_numpy(dtype=object))
-    except TypeError:  # a message that is no text (None on a blank line): each one looked at
+    try:  # blank lines' missing messages left out, as str.contains leaves them
+        return _FIELDS_MARK in "\n".join(content.dropna().to_numpy(dtype=object))
+    except TypeError:  # a message that is no text: each one looked at
         return True
 
 
