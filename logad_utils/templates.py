@@ -1112,7 +1112,8 @@ class LogTemplateMiner:
                 out[-1] = out[-1].rstrip(",;") if out[-1].rstrip(",;") == item else WILDCARD
                 continue
             out.append(tok)
-            run_kind, run_type = kind, kind_type
+            # A protected leading word with digits is the message's ID (z/OS's IEF403I), not a list's first value.
+            run_kind, run_type = (0 if kind == 2 and len(out) <= self.protect_prefix else kind), kind_type
         return out
 
     def _glued(self, quoted: re.Match, text: str, opens: int) -> str:

@@ -1302,6 +1302,15 @@ def test_a_run_of_one_placeholder_collapsed_to_one_leaves_no_separator_behind():
     assert texts == ["cache entries: <NUM> (order: <NUM> bytes)", "hosts <IP> up"]
 
 
+def test_a_leading_message_id_with_digits_starts_no_run():
+    # z/OS's IEF403I names the event: a job name with digits after it (PAYROLL1) is no second item of one list, or
+    # the jobs with digits in their names would leave the event's id out of their template.
+    jobs = ["SMFDUMP", "PAYROLL1", "GLDAILY", "HRSYNC02", "INVRPT3", "CLMPOST"]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"IEF403I {job} - STARTED - TIME={i}" for i, job in enumerate(jobs)])
+    assert len(set(ids)) == 1 and miner.template_of(ids[:1]) == [f"IEF403I {WILDCARD} - STARTED - TIME=<NUM>"]
+
+
 def test_an_http_status_class_stays_in_the_template():
     # Masked to its class after a request line, a status names the event: a burst of 5xx answers must not hide in the
     # template of the 2xx ones.
