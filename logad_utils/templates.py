@@ -1254,6 +1254,7 @@ class LogTemplateMiner:
                     by_length[len(templates[c])].append(c)
             dirty = set()
             for length, group in by_length.items():
+                led = self._led_by_wildcard(templates, keys, group)
                 for pos in range(min(self.protect_prefix, length), length):
                     if len(group) < 2:
                         break
@@ -1265,12 +1266,32 @@ class LogTemplateMiner:
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
                         if len(members) < 2 or not is_parameter(values, before) or self._names_event(
-                                templates, members, (pos,)):
+                                templates, members, (pos,)) or pos and self._led_elsewhere(
+                                templates, keys, alive, members, led):
                             continue
                         taken[before] |= values
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                         dirty.add(length)
                     group = [c for c in group if c in alive]
+
+    @staticmethod
+    def _led_by_wildcard(templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                         group: list[int]) -> dict[tuple[str, ...], list[int]]:
+        """The clusters of ``group`` whose first token is a wildcard (``<*>: Connected``), by their other tokens."""
+        led: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for c in group:
+            if _is_hole(templates[c][0]):
+                led[keys[c][1:]].append(c)
+        return led
+
+    def _led_elsewhere(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                       alive: set[int], members: list[int], led: dict[tuple[str, ...], list[int]]) -> bool:
+        """Whether each of ``members`` is an event that other messages hold with a wildcard for its first word
+        (``cust_acme: Connected`` beside ``<*>: Connected`` of ``ix_rs1:``, ``ibgp_rr2:``): its first word is a
+        name that masking left as a word, no digit in it, and the words its events differ in name the events."""
+        return all(any(k != m and k in alive and keys[k][1:] == keys[m][1:]
+                       and self._tokens.covers(templates[k][0], templates[m][0], empty=False)
+                       for k in led.get(keys[m][1:], ())) for m in members)
 
     def _merge_recurring(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                          parent: dict[int, int], alive: set[int], alone: bool = False) -> None:

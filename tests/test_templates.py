@@ -222,6 +222,17 @@ def test_a_wildcard_in_punctuation_absorbs_a_plain_word_in_the_same_punctuation(
     assert len(set(ids[:5])) == 1 and len(set(ids)) == 2
 
 
+def test_a_name_without_a_digit_joins_the_events_it_leads_not_its_own_event_words():
+    # Peers named with a digit lead "<*>: Connected" and the rest; one named without (cust_acme) has as many event
+    # words, and merged them into "cust_acme: <*>" before its events could join the others'.
+    names = ["ix_rs1", "ix_rs2", "ibgp_rr1", "cust_acme"]
+    events = ["Connected", "Down", "Initializing", "Starting"]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"{n}: {e}" for e in events for n in names])
+    assert [len(set(ids[4 * i:4 * i + 4])) for i in range(4)] == [1, 1, 1, 1] and len(set(ids)) == 4
+    assert sorted(miner.templates_["template"]) == sorted(f"{WILDCARD}: {e}" for e in events)
+
+
 PROVIDERS = ["provider.aws_v5.49.0:", "provider.google_v5.28.0:", "provider.helm_v2.13.2:", "provider.tls_v4.0.5:",
              "provider.null_v3.2.2:"]
 RPCS = ["ReadResource", "PlanResourceChange", "ApplyResourceChange", "ValidateResourceConfig", "GetProviderSchema",
