@@ -319,7 +319,7 @@ class LogFormat:
                 columns["level"] = derive(columns[column_name(name)])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
-        if self.name.partition("+")[0] in ("inferred", "generic") and not matched.all():
+        if self.json_key is None and not matched.all():
             self._read_leading_fields(frame, lines, matched)
         if self.text_messages is not None:
             frame = self._read_text_messages(frame, matched)
@@ -358,16 +358,18 @@ class LogFormat:
         return frame, matched
 
     def _read_leading_fields(self, frame: pd.DataFrame, lines: Sequence[str], matched: np.ndarray) -> None:
-        """Give the lines that miss an inferred layout (or ``generic``) its leading fields where they have them:
-        the time (read as the layout reads it), the level, the rest as the message. A layout inferred from a
-        sample can hold words the sample's lines happened to share, which other lines lack, and not every line
-        under a time has a level (CoreDNS' banner); they keep ``parsed`` False."""
+        """Give the lines that miss the layout its leading fields where they have them: the time (read as the
+        layout reads it), the level, the rest as the message. A layout inferred from a sample can hold words the
+        sample's lines happened to share, which other lines lack; a preset's or a user's may not foresee a
+        program's odd line (syslog's ``syslogd 1.4.1: restart.``, a name with a space); and not every line under
+        a time has a level (CoreDNS' banner). They keep ``parsed`` False."""
         missed = np.flatnonzero(~matched)
-        # With its level first; a line without one ("[time] Started by user admin") keeps the time alone; last, a
+        # With the fields up to the last one before the message where spaces alone part them (syslog's host),
+        # then with its level; a line without one ("[time] Started by user admin") keeps the time alone; last, a
         # line that opens with the layout's level and writes a word more before its time (Akka's marker,
         # "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] ...").
-        for fallback in (self._leading(True, "custom"), self._leading(False, "custom"), self._marked(True),
-                         self._marked(False)):
+        for fallback in (self._leading(True, "custom", spaced=True), self._leading(True, "custom"),
+                         self._leading(False, "custom"), self._marked(True), self._marked(False)):
             if fallback is None or not len(missed):
                 continue
             sub, ok = fallback.parse([lines[i] for i in missed])
@@ -383,10 +385,11 @@ class LogFormat:
                     frame.loc[rows, column] = values.to_numpy()
             missed = missed[~ok]
 
-    def _leading(self, with_level: bool, name: str) -> LogFormat | None:
-        """The format of this one's leading fields up to its time (and level, ``with_level``), then the message
-        (:func:`_leading_pattern`), named ``name``; None where there is none."""
-        pattern = _leading_pattern(self.pattern, self._time_fields(), with_level)
+    def _leading(self, with_level: bool, name: str, spaced: bool = False) -> LogFormat | None:
+        """The format of this one's leading fields up to its time (and level, ``with_level``; and the fields
+        after them that spaces part, ``spaced``), then the message (:func:`_leading_pattern`), named ``name``;
+        None where there is none."""
+        pattern = _leading_pattern(self.pattern, self._time_fields(), with_level, spaced)
         if pattern is None:
             return None
         try:
@@ -517,10 +520,12 @@ class LogFormat:
 _CLOSING_SEPARATOR = re.compile(r"(?:\\[^\[({\s]|[^\s(\[{\\])*")
 
 
-def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True) -> str | None:
-    """The format string's leading fields up to its time fields (and its level, ``with_level``), then
-    ``<Content>``; None where that is the whole header, or there is nothing to look for (no time field and no
-    level, or no level besides the time)."""
+def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True, spaced: bool = False
+                     ) -> str | None:
+    """The format string's leading fields up to its time fields (and its level, ``with_level``; and, ``spaced``,
+    the fields after them that spaces alone part, up to the last one before the message), then ``<Content>``;
+    None where that is the whole header, or there is nothing to look for (no time field and no level, or no
+    level besides the time)."""
     parts = _FIELD_SPLIT.split(pattern)
     has_level = "Level" in _PLACEHOLDER.findall(pattern)
     if not with_level and not (has_level and time_fields):
@@ -536,6 +541,10 @@ def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool 
         kept.append(part)
         need.discard(name)
         if not need:
+            while spaced and i + 4 < len(parts) and parts[i + 1].isspace() and parts[i + 3].isspace() \
+                    and parts[i + 4] != "<Content>":
+                kept += parts[i + 1:i + 3]
+                i += 2
             rest = parts[i + 1:]
             if len(rest) < 2 or rest[1:] == ["<Content>", ""]:
                 return None  # the header ends here: the layout itself

@@ -113,6 +113,21 @@ def test_timestamps_with_mixed_offsets_and_leap_days():
     assert (frame["timestamp"].dt.month.tolist(), frame["timestamp"].dt.day.tolist()) == ([2], [29])
 
 
+def test_lines_that_miss_a_preset_or_a_given_format_keep_their_leading_fields():
+    # syslog's own restart line names its program with a space: it misses the layout, yet its time and host are
+    # there, and its message is what follows them (not the whole line, with its date, as a message of no time).
+    lines = ["Jun 19 04:09:02 combo cups: cupsd startup succeeded", "Jun 19 04:09:11 combo syslogd 1.4.1: restart."]
+    frame, matched = PRESETS["syslog"].parse(lines)
+    assert matched.tolist() == [True, False]
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2000-06-19 04:09:11")
+    assert (frame["host"].iloc[1], frame["content"].iloc[1]) == ("combo", "syslogd 1.4.1: restart.")
+    # A user's format whose component a line lacks: its time and level still read, the rest its message.
+    fmt = LogFormat("<Date> <Time> <Level> <Component>: <Content>")
+    frame, matched = fmt.parse(["2026-12-01 10:00:00 INFO api: ok", "2026-12-01 10:00:01 ERROR out of memory"])
+    assert not matched[1] and frame["level"].iloc[1] == "ERROR" and frame["content"].iloc[1] == "out of memory"
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:01") and pd.isna(frame["component"].iloc[1])
+
+
 def test_kubernetes_container_logs_are_read_by_their_preset():
     lines = [f"2026-12-01T10:00:{i:02d}.{i:09d}Z {('stdout', 'stderr')[i % 2]} F request {i} done in {i * 7} ms"
              for i in range(20)]
