@@ -135,7 +135,10 @@ _ISO_BASIC = r"\d{4}" + _MONTH_DAY_DIGITS + "T" + _CLOCK_DIGITS
 _ISO_P = _Part("Timestamp", r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?|" + _ISO_BASIC
                + r"(?:[.,]\d{1,9})?)" + _OFFSET_RE + "?", ("ISO8601",))
 _CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
-_DB2_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d{1,6})?", ("%Y-%m-%d-%H.%M.%S.%f",))
+# A date and a clock written with points joined by a dash: DB2's "2024-03-05-14.07.09.123456", and Unreal Engine's
+# "2024.06.08-18.22.01:730" (every game built on it), its milliseconds after a colon.
+_DB2_P = _Part("Timestamp", r"\d{4}(?:-\d\d-\d\d|\.\d\d\.\d\d)-\d\d\.\d\d\.\d\d(?:\.\d{1,6}|:\d{3})?",
+               ("%Y-%m-%d-%H.%M.%S.%f", "%Y.%m.%d-%H.%M.%S:%f", "%Y.%m.%d-%H.%M.%S"))
 # Compact date and time in one token, the fraction after a colon or a point ("20240305-14:07:09:123").
 _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
                    ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))

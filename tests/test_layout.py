@@ -190,6 +190,16 @@ def test_a_date_and_clock_joined_by_a_dash_is_a_time(written, read):
     assert frame["timestamp"].tolist() == list(want)
 
 
+def test_a_dotted_date_and_clock_joined_by_a_dash_is_a_time():
+    # Unreal Engine's "[2024.06.08-18.22.01:730][  0]LogInit: ...": its milliseconds after a colon, the frame
+    # number padded in the next bracket. The time had not been read at all.
+    stamps = pd.date_range("2024-06-08 23:59:50", periods=40, freq="730ms")
+    lines = [f"[{t:%Y.%m.%d-%H.%M.%S}:{t.microsecond // 1000:03d}][{i % 500:3d}]LogNet: {_messages(40)[i]}"
+             for i, t in enumerate(stamps)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == list(stamps) and frame["content"].tolist() == _messages(40)
+
+
 def test_lines_of_two_dated_layouts_keep_their_dates():
     # A container's output with a server's lines and its app's ("[2024-03-11 09:14:02 +0000] [1] [INFO] ..." beside
     # "2024-03-11 09:14:05,331 INFO [app] ..."): both share the clock, which read alone lost the date.
