@@ -468,8 +468,9 @@ _SOURCE_EXT = (r"(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|m
 _SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r"([: ])\d+")
 _SOURCE_FILE = r"[\w./@-]+\." + _SOURCE_EXT  # a source file's path, as a token
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line (the extension tells
-# it from an address and its port, "10.0.1.140:8080").
-_CALLER = re.compile(_SOURCE_FILE + r":\d+")
+# it from an address and its port, "10.0.1.140:8080"); or, as Erlang's logger writes it (ejabberd, RabbitMQ), a
+# module, a function and its arity and the line, the process first ("<0.675.0>@ejabberd_config:load/1:82").
+_CALLER = re.compile(_SOURCE_FILE + r":\d+|(?:<\d+\.\d+\.\d+>@)?[a-z]\w*:[a-z]\w*/\d+:\d+")
 # A source file and its line in parentheses, right after the time (lighttpd's "(server.c.1513)", "(mod_cgi.c:88)"):
 # the component, its line a field; the character before the line is kept (group 1).
 _PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")

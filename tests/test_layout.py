@@ -2198,6 +2198,17 @@ def test_a_source_file_and_its_line_before_the_message_is_the_component():
     assert parse_lines(lines)["content"][3] == "10.0.1.3:8080 " + _messages(40)[3]
 
 
+def test_an_erlang_process_and_its_function_before_the_message_is_the_component():
+    # Erlang's logger, as ejabberd writes it: "[info] <0.675.0>@ejabberd_config:load/1:82 message". The caller
+    # had stayed in every message: each template began with it, its pid and line made variables.
+    calls = ("ejabberd_c2s:handle_auth/3:512", "ejabberd_listener:accept/2:401")
+    lines = [f"2024-02-19 06:02:{i:02d}.118340+00:00 [{('info', 'warning')[i % 3 == 0]}] <0.{600 + i}.0>@"
+             f"{calls[i % 2]} {m}" for i, m in enumerate(_messages(40))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == _messages(40)
+    assert frame["component"][1] == "<0.601.0>@" + calls[1] and frame["level"][0] == "warning"
+
+
 @pytest.mark.parametrize("header, long_name", [
     # Storm: "<logger> <thread> [LEVEL]", a thread named with spaces and a dash on some lines.
     (lambda name, level: f"o.a.s.l.AsyncLocalizer {name} [{level}]", "AsyncLocalizer Executor - 1"),
