@@ -212,7 +212,10 @@ SETS = {"tuning": "read while writing rules",
                          "NATS server, coturn); scored blind with the code at the start of the stop that added it "
                          "(GA with no format 0.684, with the true format 0.684; PA 0.406 and 0.434; FTA 0.398 and "
                          "0.453; timestamps on 80 % of lines) and with every rule above (the same but z/OS SYSLOG: "
-                         "GA 0.491 -> 0.495, FTA 0.204 -> 0.200); not read"}
+                         "GA 0.491 -> 0.495, FTA 0.204 -> 0.200); not read",
+        "read_later_20": "written by a twenty-first author who never saw logad's code (MinIO's JSON, Velero's "
+                         "logfmt, an Oracle listener, Kubernetes' controller manager, snapd, HiveServer2, a TeamSpeak "
+                         "3 server, FortiGate, Tinyproxy, Privoxy); not read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
