@@ -152,6 +152,9 @@ _DASHED_SHORT_P = _Part("Timestamp", r"\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
 # "240211" as %Y%m%d too (2402-01-01).
 _COMPACT_DATE_P = _Part("Date", r"\d{4}" + _MONTH_DAY_DIGITS, ("%Y%m%d",))
 _COMPACT_SHORT_DATE_P = _Part("Date", r"\d\d" + _MONTH_DAY_DIGITS, ("%y%m%d",))
+# An ordinal date, the year and the day of the year, beside a clock: IBM mainframes' "24015 05:58:12.41" (z/OS'
+# SYSLOG, JES and SMF write them), with a four-digit year "2024015".
+_ORDINAL_DATE_P = _Part("Date", r"(?:\d\d){1,2}(?:00[1-9]|0[1-9]\d|[12]\d\d|3[0-5]\d|36[0-6])", ("%y%j", "%Y%j"))
 # glog's month and day, only where a level letter is glued before them ("I0219 10:00:00.123456"): a number of four
 # digits before a clock is no date elsewhere.
 _GLOG_DATE_P = _Part("Date", _MONTH_DAY_DIGITS, ("%m%d",))
@@ -202,6 +205,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_COMPACT_DATE_P, _TIME_P),
     (_COMPACT_SHORT_DATE_P, _TIME_P),
+    (_ORDINAL_DATE_P, _TIME_P),
     (_GLOG_DATE_P, _TIME_P),
     (_COLON_COMPACT_P,),
     (_WEEKDAY_P, _MONTH_P, _DAY_P, _TIME_P, _ZONE_P),  # NetApp ONTAP's "Mon Mar 11 06:13:53 UTC [node: ...]"

@@ -908,6 +908,7 @@ def test_a_level_after_a_thread_in_a_bracket_is_the_level():
     ("{pid}:{t:%Y%m%d:%H%M%S}.{ms:03d}", "12345"),  # a pid glued by a colon to a colon-joined date and clock
     ("{t:%Y%m%d %H%M%S}", None), ("{t:%Y%m%dT%H%M%S}Z", None), ("{t:%Y%m%d-%H:%M:%S}.{ms:03d}", None),
     ("{t:%Y%m%d %H:%M:%S}", None), ("{t:%y%m%d %H:%M:%S}", None),  # MySQL 5's YYMMDD
+    ("{t:%y%j %H:%M:%S}.{ms:02d}", None), ("{t:%Y%j %H:%M:%S}", None),  # z/OS' ordinal dates, YYDDD and YYYYDDD
 ])
 def test_compact_dates_beside_a_clock_are_timestamps(header, field):
     times = _times(60)
@@ -920,7 +921,7 @@ def test_compact_dates_beside_a_clock_are_timestamps(header, field):
         assert frame["field"].tolist()[:2] == ["12345", "12346"]
 
 
-@pytest.mark.parametrize("first", [lambda i: 12345678 + 7919 * i, lambda i: 100000 + 37 * i])
+@pytest.mark.parametrize("first", [lambda i: 12345678 + 7919 * i, lambda i: 100000 + 37 * i, lambda i: 10000 + 37 * i])
 def test_numbers_beside_a_clock_are_no_dates_unless_every_line_holds_one(first):
     # Ids of eight or six digits: some read as dates, most not (month 34); the clock alone is the time.
     frame = parse_lines([f"{first(i)} {t:%H:%M:%S} job {i} done" for i, t in enumerate(_times(60))])
