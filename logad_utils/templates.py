@@ -79,6 +79,10 @@ _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])
 # are no hex; the run would then hold one token on some lines and two on others.
 _HEX_WORD = re.compile(r"(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{2,4}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{2,4}")
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
+# A hex number that may be one of a list of sequence numbers (Corosync's "Retransmit List: cfb cfc cfd"): only when
+# a neighbour is the next or the previous one: a-f letters alone are words too (add, face), and a long hex value
+# with digits an id of its own.
+_HEX_NUMBER = re.compile(r"[0-9a-f]{2,16}|[0-9A-F]{2,16}")
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
 _BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
@@ -230,6 +234,17 @@ def _record_cells(token: str) -> list[str] | None:
     if not first:
         cells[0] = cells[0][1:]
     return [first, *cells] if first else cells
+
+
+def _in_sequence(tokens: Sequence[str], at: int) -> bool:
+    """Whether ``tokens[at]`` and a token beside it are hex numbers one apart (a list of sequence numbers), their
+    list separators ``,;`` aside."""
+    here = int(tokens[at].rstrip(",;"), 16)
+    for near in (at - 1, at + 1):
+        item = tokens[near].rstrip(",;") if 0 <= near < len(tokens) else ""
+        if _HEX_NUMBER.fullmatch(item) and abs(int(item, 16) - here) == 1:
+            return True
+    return False
 
 
 def _one_item(listed: re.Match) -> str:
@@ -1089,7 +1104,7 @@ class LogTemplateMiner:
         run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits, 3: quoted words
         run_type = prev = ""
         kind_of = self._tokens.run_kind
-        for tok in tokens:
+        for at, tok in enumerate(tokens):
             if records and (cells := _record_cells(tok)):  # fields in fixed places: no list's items
                 out.extend(cells)
                 run_kind, prev = 0, tok
@@ -1106,6 +1121,8 @@ class LogTemplateMiner:
                 continue
             prev = tok
             item, kind = kind_of(tok)
+            if kind != 1 and _HEX_NUMBER.fullmatch(item) and _in_sequence(tokens, at):
+                kind = 1
             kind_type = _ID_LIKE.get(item, item if "<" in item else "<ID>") if kind == 1 else ""
             if kind and kind == run_kind and (kind_type == run_type or listed or not self.typed_lists):
                 # The run is one value: its first item's list separator goes with the items it no longer shows.

@@ -1435,6 +1435,18 @@ def test_a_word_among_values_alone_names_its_event():
     assert len(set(LogTemplateMiner().fit_transform(traces))) == 1
 
 
+def test_hex_sequence_numbers_with_no_digit_are_one_list_with_the_others():
+    # Corosync's "Retransmit List: cfb cfc cfd" beside "1a2 1a3" and "ddab ddac ...": a-f letters alone read as
+    # words, so the event split by how many of them a list held. Hex numbers one apart are a list's items; words of
+    # a-f letters (add, bad, face) are not, nor a single one.
+    lists = ["1a2 1a3", "76a", "cfb cfc cfd", "cfd cfe", "ddab ddac ddad ddae ddaf", "cfe cff d00 d01", "bbbf bbc0",
+             "1027e 1027f 10280"]
+    ids = LogTemplateMiner().fit_transform([f"Retransmit List: {items}" for items in lists] * 3)
+    assert len(set(ids)) == 1, ids
+    words = "we add a bad face, dead beef and cafe fade"
+    assert LogTemplateMiner()._tokenize(words) == words.split()
+
+
 def test_connections_of_different_users_share_one_template():
     # PgBouncer's db/user@host:port and OpenVPN's client/host:port: the user is a parameter, not a word.
     lines = [f"{d}/{u}@10.0.4.{i}:5{i}465 closing because: client close request"
