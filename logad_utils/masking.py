@@ -209,13 +209,18 @@ CLASS_TOKENS = ("<HTTPINFO>", "<HTTPOK>", "<HTTPREDIRECT>", "<HTTPCLIENTERR>", "
 # "USER=root ; COMMAND=/bin/ls -l"); prose glues its ";" to the word before ("took 5 ms; time=1m2s room 2h3").
 # One fixed-width look-behind per key length, as Python's look-behinds have one width.
 _LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
+# A key glued by ";" to the item before, in a record written with no spaces (Kamailio's accounting
+# "code=487;reason=Request Terminated;src_user=1022", cookies, connection strings).
+_GLUED_KEY = "(?:" + "|".join(rf"(?<=[^\s;|];[A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
+_SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # First, before the rules that would take its first word: in a list of key=value items that a spaced ";" or
     # "|" separates, a value with spaces runs to the next separator or the end (a command with its arguments), unless
-    # a word of it starts another key=value (a list separated by spaces after all).
-    MaskRule("kv_listed", rf"(?<==){_LISTED_KEY}[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
-             r"(?=\s*+(?:[;|]|$))", "<VAL>"),
+    # a word of it starts another key=value (a list separated by spaces after all). In a record with no spaces it
+    # runs between two glued ";key=", which no prose writes.
+    MaskRule("kv_listed", rf"(?<==)(?:{_LISTED_KEY}{_SPACED_VALUE}(?=\s*+(?:[;|]|$))"
+             rf"|{_GLUED_KEY}{_SPACED_VALUE}(?=;[A-Za-z_][\w.\-]*+=))", "<VAL>"),
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.

@@ -598,6 +598,18 @@ def test_a_value_in_a_list_separated_by_semicolons_runs_to_the_next_separator():
     assert M.mask("COMMAND=/usr/bin/apt install") == "COMMAND=<PATH> install"
 
 
+def test_a_value_with_spaces_in_a_record_with_no_spaces_runs_to_the_next_key():
+    # Kamailio's accounting record: "reason=Request Terminated" made one token more than "reason=Decline", so one
+    # event split by its reason. Between two glued ";key=" the value is one, whatever its spaces.
+    record = "call missed: code={};reason={};src_user=1022;dst_domain=voip.example.com"
+    assert M.mask(record.format(487, "Request Terminated")) == M.mask(record.format(408, "Request Timeout")) == \
+        "call missed: code=<NUM>;reason=<VAL>;src_user=<NUM>;dst_domain=<HOST>"
+    # Prose and a spaced list after a record keep their words: no ";key=" closes them.
+    assert M.mask("code=5;reason=Busy Here and more") == "code=<NUM>;reason=Busy Here and more"
+    assert M.mask("took 5 ms;x=a b c") == "took <DURATION> ms;x=a b c"
+    assert M.mask("a=1;b=two words;c=3 d=4") == "a=<NUM>;b=<VAL>;c=<NUM> d=<NUM>"
+
+
 def test_a_host_is_masked_from_where_its_name_starts():
     # Host and file names are tried where a name starts only (each letter of "a-a-a-..." read the rest of the line,
     # a minute for one long line), yet after a service label (DNS SRV names) and a lone leading dot as before.
