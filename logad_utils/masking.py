@@ -107,6 +107,17 @@ class MaskRule:
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 _WDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    """A regex of ``names`` in full or cut to three letters, capitalised or in upper case, longest first."""
+    forms = {f for n in names for f in (n, n[:3], n.upper(), n[:3].upper())}
+    return "(?:" + "|".join(sorted(forms, key=lambda f: (-len(f), f))) + ")"
+
+
+_MONTH_NAME = _names(("January", "February", "March", "April", "May", "June", "July", "August", "Sept", "September",
+                      "October", "November", "December"))
+_WDAY_NAME = _names(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d++)?"
 _YEAR = r"(?:19|20)\d{2}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
 # The zone names tzdata still writes (elsewhere it writes the offset, +03): any capital word would take the word after
@@ -253,11 +264,17 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # weekday the day may come first, as e-mail and HTTP write dates (RFC 5322:
     # Wed, 14 May 2025 10:22:33 +0000). A zone may stand before the year after a weekday, as date(1) and
     # Java's Date write it (Tue Jan 16 08:50:00 UTC 2024); without one, "08:50:00 ERROR 2024" is a level and a number.
+    # A date without a time needs its year (Sunday, January 14, 2024; JANUARY 14, 2024; 14 January 2024), names in
+    # full or upper case: a month alone (in January) or with a day (May 5) may be a constant. Its digits are tested
+    # for no value ("\d{4}", not _YEAR), so that texts without a time keep sharing their digit forms (_DigitForms).
     MaskRule(
         "datetime_named",
-        rf"(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{LEVELS_RE}\s)[A-Z]{{2,5}}\s+{_YEAR}"
+        rf"(?:(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{LEVELS_RE}\s)[A-Z]{{2,5}}\s+{_YEAR}"
         rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s+{_YEAR})?"
-        rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})" + _END,
+        rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})"
+        rf"|(?=[A-Z][A-Za-z]{{2,8}},?\s|\d{{1,2}}\s[A-Z])(?:{_WDAY_NAME},?\s+)?"
+        rf"(?:{_MONTH_NAME}\s+\d{{1,2}},\s+|\d{{1,2}}\s+{_MONTH_NAME}\s+)\d{{4}}(?!\w|[.:\-/]\w)(?:\s+{_HMS}{_TZ})?)"
+        + _END,
         "<DATETIME>",
     ),
     # An e-mail address as a whole: its local part names a user as the domain names a host. Not systemd's

@@ -449,6 +449,20 @@ def test_a_run_of_slashed_numbers_is_no_date_however_its_digits_fall():
     assert masker.mask("due 12/31/2025, paid 1/5/26 10:00:00") == "due <DATETIME>, paid <DATETIME>"
 
 
+def test_a_spelled_out_date_with_its_year_is_one_time_and_a_month_without_one_stays():
+    # z/OS's "ON SUNDAY, JANUARY 14, 2024" was "ON SUNDAY, JANUARY <NUM>, <NUM>": one event per weekday and month.
+    assert M.mask("LAST ACCESS AT 12:07:05 ON SUNDAY, JANUARY 14, 2024") == "LAST ACCESS AT <DATETIME> ON <DATETIME>"
+    assert M.mask("on January 14, 2024, Jan 3, 1999. and Sunday, January 14, 2024") == \
+        "on <DATETIME>, <DATETIME>. and <DATETIME>"
+    assert M.mask("since 14 January 2024 and Sun, 3 Mar 2024 10:00:01 +0000 ok") == \
+        "since <DATETIME> and <DATETIME> ok"
+    # A month alone, or a day and a month without a year, may name a constant; a year that goes on is none.
+    assert M.mask("in January, May 5, Monday 5 items, 12 Dec 2024.5") == \
+        "in January, May <NUM>, Monday <NUM> items, <NUM> Dec <NUM>"
+    texts = ["ON SUNDAY, JANUARY 14, 2024", "ON MONDAY, JANUARY 15, 2024", "x 1 May 2024", "x 12 May 1999"]
+    assert M.mask_many(texts) == [M.mask(t) for t in texts] == ["ON <DATETIME>"] * 2 + ["x <DATETIME>"] * 2
+
+
 def test_a_value_of_words_joined_by_underscores_or_hyphens_names_a_mode():
     masker = Masker()
     assert masker.mask("action=order_created region=eu-west id=a_1 tty=:0") == \
