@@ -243,6 +243,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              rf"|[.,;:)\]]++(?={_URL_CHARS}))++", "<URL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
+    # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.
+    MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
     # A hyphenated one followed by "@" is an e-mail's user (00-11-22-33-44-55@corp.example.com).
     MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)", "<MAC>", False),

@@ -463,6 +463,14 @@ def test_a_spelled_out_date_with_its_year_is_one_time_and_a_month_without_one_st
     assert M.mask_many(texts) == [M.mask(t) for t in texts] == ["ON <DATETIME>"] * 2 + ["x <DATETIME>"] * 2
 
 
+def test_an_erlang_process_id_is_one_id():
+    # ejabberd's "(tls|<0.1117.0>)" was "(tls|<<NUM>>)": a number in brackets, not the process it names.
+    assert M.mask("<0.675.0>@ejabberd_config:load (tls|<0.1117.0>) pid=<0.9.0> ok") == \
+        "<ID>@ejabberd_config:load (tls|<ID>) pid=<ID> ok"
+    # Only three integers in angle brackets: a version, two parts or an address are no pid.
+    assert M.mask("v 0.1.0 <0.1> <10.0.0.1>") == "v <NUM> <<NUM>> <<IP>>"
+
+
 def test_a_value_of_words_joined_by_underscores_or_hyphens_names_a_mode():
     masker = Masker()
     assert masker.mask("action=order_created region=eu-west id=a_1 tty=:0") == \
