@@ -372,6 +372,7 @@ class _Around:
 # other prose writes double ones.
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'", "‹": "›", "«": "»"}
 _TAG_CLOSING = {"[": "]", "<": ">", "(": ")"}  # a tag's brackets: [sshd], <site-ams|12>, (worker-3)
+_PAIRED = {**_CLOSING, "<": ">"}  # what a value's brackets or quotes may be, placeholders' own included
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 
 
@@ -562,14 +563,24 @@ class _Tokens:
             at += len(piece)
         return end - at >= gap
 
+    @staticmethod
+    def emptied(wildcarded: str, token: str) -> bool:
+        """Whether ``token`` is ``wildcarded`` with nothing between a pair of its brackets or quotes that holds a
+        ``<*>`` (``<>:`` of ``<<*>:<*>>:``, ``f()`` of ``f(x=<*>)``): the value left empty."""
+        return any(_PAIRED.get(token[k]) == token[k + 1] and wildcarded.startswith(token[:k + 1])
+                   and wildcarded.endswith(token[k + 1:])
+                   and WILDCARD in wildcarded[k + 1:len(wildcarded) - len(token) + k + 1]
+                   for k in range(len(token) - 1))
+
     def one_covers_all(self, values: Iterable[str]) -> bool:
-        """Some variable-like value, its variables read as "anything", matches every other value."""
+        """Some variable-like value, its variables read as "anything", matches every other value; an empty pair
+        of brackets where it holds a variable too (``user <>`` beside ``user <<NUM>:<*>>``: no user given)."""
         values = list(values)
         for v in values:
             w = self.wildcarded(v)
             if w is None:
                 continue
-            if all(u == v or self.covers(w, u, empty=False) for u in values):
+            if all(u == v or self.covers(w, u, empty=False) or self.emptied(w, u) for u in values):
                 return True
         return False
 

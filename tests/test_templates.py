@@ -370,6 +370,19 @@ def test_a_wildcard_inside_a_token_absorbs_the_words_it_covers():
     assert miner.fit_transform(messages, masked=True).tolist() == [0, 0, 0, 1, 0]
 
 
+def test_an_empty_pair_of_brackets_joins_the_event_whose_brackets_hold_a_variable():
+    # Coturn's "user <>" (no user given) beside "user <1700000:alice>": two templates of one event.
+    users = [f"allocate <{1700000 + i}:alice> refused" for i in range(4)] + ["allocate <> refused"] * 3
+    calls = [f"call f(x={i}) done" for i in range(6)] + ["call f() done"] * 3
+    for messages, template in ((users, "allocate <<*>> refused"), (calls, "call f(<*>) done")):
+        miner = LogTemplateMiner()
+        assert set(miner.fit_transform(messages).tolist()) == {0}, miner.templates_["template"].tolist()
+        assert miner.template_of([0]) == [template]
+    # A word in the brackets is none: (fast) and () may be two events.
+    miner = LogTemplateMiner()
+    assert miner.fit_transform(["mode (fast) on"] * 2 + ["mode () on"] * 3).tolist() == [0, 0, 1, 1, 1]
+
+
 def test_a_template_with_wildcards_in_punctuation_still_joins_its_cover():
     # The rare template's quoted "<*>" counts as a wildcard; it is covered all the same by one with more of them.
     tail = " ".join(f"w{chr(97 + i)}" for i in range(16))
