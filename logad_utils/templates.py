@@ -135,6 +135,11 @@ _FILLED = _WORD | _VALUE  # a cell that held both is two fields
 # them empty between two commas (a list leaves no item empty; a record, the fields it has no value for), no space,
 # quote or bracket (JSON, a bracketed list). Its cells are fields in fixed places: tokens of their own.
 _RECORD = re.compile(r"[^\s,\"'`()\[\]{}]*+(?:,[^\s,\"'`()\[\]{}]*+){5,}")
+# A record of key=value fields glued by ";" (Kamailio's ACC: timestamp=<NUM>;method=INVITE;...;reason=OK): three fields
+# or more, no space. Each key names the value after it, in a fixed place: its cells are tokens of their own too.
+_KEYED_RECORD = re.compile(r"[A-Za-z_][\w.\-]*=[^\s;]*+(?:;[A-Za-z_][\w.\-]*=[^\s;]*+){2,}")
+# What opens a record's cell after its first: its comma, or its ";" and key.
+_CELL_HEAD = re.compile(_CELL + r"(?:,|;[^=]*=)")
 _SPACE = re.compile(r"\s+")
 # What follows a quoted message (klog's, or TiDB's in brackets): its key=value fields, nothing, or the bracket.
 _FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
@@ -151,8 +156,8 @@ _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 9
-_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9)  # the format versions this logad reads
+_FORMAT_VERSION = 10
+_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -224,10 +229,14 @@ def _glued_list(bracketed: re.Match) -> str:
     return _SPACE.sub(_GLUE, text) if listed else text
 
 
-def _record_cells(token: str) -> list[str] | None:
-    """A delimited record's cells as tokens (None for another token): the first as written, each other as its
-    comma and value after :data:`_CELL` (the first cell empty: the second's comma opens the record's first token)."""
-    if ",," not in token or not _RECORD.fullmatch(token):
+def _record_cells(token: str, commas: bool, keyed: bool) -> list[str] | None:
+    """A record's cells as tokens (None for another token): with ``commas``, a delimited record's, the first as
+    written, each other as its comma and value after :data:`_CELL` (the first cell empty: the second's comma opens
+    the record's first token); with ``keyed``, a keyed record's (:data:`_KEYED_RECORD`), each as its ``;key=value``."""
+    if keyed and ";" in token and _KEYED_RECORD.fullmatch(token):
+        first, *rest = token.split(";")
+        return [first, *(f"{_CELL};{cell}" for cell in rest)]
+    if not commas or ",," not in token or not _RECORD.fullmatch(token):
         return None
     first, *rest = token.split(",")
     cells = [f"{_CELL},{cell}" for cell in rest]
@@ -920,6 +929,12 @@ class LogTemplateMiner:
         that its fields are compared in place; the template shows the record
         as written (``<*>,,,<*>,<*>,match,...``). Template models saved before
         version 9 read without it.
+    keyed_records : bool, default True
+        Read a token that is a record of three ``key=value`` fields or more
+        glued by ``;`` (``timestamp=<NUM>;method=INVITE;code=<NUM>;...``) as
+        one token per field, as ``delimited_records`` reads its cells, so
+        that the template keeps every key (``method=<*>;code=<*>;...``).
+        Template models saved before version 10 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -930,7 +945,7 @@ class LogTemplateMiner:
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
                  nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True,
-                 delimited_records: bool = True) -> None:
+                 delimited_records: bool = True, keyed_records: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -961,6 +976,7 @@ class LogTemplateMiner:
         self.backquoted_phrases = bool(backquoted_phrases)
         self.spaced_lists = bool(spaced_lists)
         self.delimited_records = bool(delimited_records)
+        self.keyed_records = bool(keyed_records)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -980,7 +996,8 @@ class LogTemplateMiner:
                 "quoted_fields": self.quoted_fields, "caps_phrases": self.caps_phrases,
                 "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
                 "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases,
-                "spaced_lists": self.spaced_lists, "delimited_records": self.delimited_records}
+                "spaced_lists": self.spaced_lists, "delimited_records": self.delimited_records,
+                "keyed_records": self.keyed_records}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -1108,15 +1125,16 @@ class LogTemplateMiner:
         if self.spaced_lists and "> <" in text:
             text = _SPACED_LIST.sub(_one_item, text)
         tokens = text.split()
-        records = self.delimited_records and ",," in text
+        commas, keyed = self.delimited_records and ",," in text, self.keyed_records and ";" in text
+        records = commas or keyed
         if not self.collapse_lists or len(tokens) < 2:
-            return [cell for token in tokens for cell in _record_cells(token) or (token,)] if records else tokens
+            return [c for tok in tokens for c in _record_cells(tok, commas, keyed) or (tok,)] if records else tokens
         out: list[str] = []
         run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits, 3: quoted words
         run_type = prev = ""
         kind_of = self._tokens.run_kind
         for at, tok in enumerate(tokens):
-            if records and (cells := _record_cells(tok)):  # fields in fixed places: no list's items
+            if records and (cells := _record_cells(tok, commas, keyed)):  # fields in fixed places: no list's items
                 out.extend(cells)
                 run_kind, prev = 0, tok
                 continue
@@ -1195,7 +1213,7 @@ class LogTemplateMiner:
 
         def is_parameter(values: set[str], before: str) -> bool:
             return self._is_slot_parameter(values)
-        if self.delimited_records:
+        if self.delimited_records or self.keyed_records:
             self._merge_records(templates, keys, parent, alive)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         left = len(alive)
@@ -1542,9 +1560,10 @@ class LogTemplateMiner:
                 shapes.append(([c], kinds))
         for members, _ in (shape for shapes in groups.values() for shape in shapes if len(shape[0]) > 1):
             slots = tuple(i for i, column in enumerate(zip(*(keys[m] for m in members))) if len(set(column)) > 1)
+            heads = {i: _CELL_HEAD.match(templates[members[0]][i]).group() for i in slots}
             keep = self._merge_members(templates, keys, parent, alive, members, slots)
-            # A merged cell stays in its place: a bare <*> would be shown apart from the record.
-            templates[keep] = tuple(f"{_CELL},{WILDCARD}" if i in slots else t for i, t in enumerate(templates[keep]))
+            # A merged cell stays in its place, its key with it: a bare <*> would be shown apart from the record.
+            templates[keep] = tuple(heads[i] + WILDCARD if i in slots else t for i, t in enumerate(templates[keep]))
             keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
 
     def _merge_fields(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
@@ -1978,7 +1997,8 @@ class LogTemplateMiner:
         # quoted fields, one before version 4 without phrases of UPPER_CASE words.
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
                   "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
-                  "backquoted_phrases": False, "spaced_lists": False, "delimited_records": False}
+                  "backquoted_phrases": False, "spaced_lists": False, "delimited_records": False,
+                  "keyed_records": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

@@ -503,8 +503,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9"):
-        LogTemplateMiner.from_dict({**old, "version": 10})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"):
+        LogTemplateMiner.from_dict({**old, "version": 11})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -1567,6 +1567,36 @@ def test_a_delimited_record_is_read_cell_by_cell():
     old = {**miner.to_dict(), "version": 8}
     del old["params"]["delimited_records"]
     assert LogTemplateMiner.from_dict(old)._tokenize("<NUM>,,,a,b,c") == ["<NUM>,,,a,b,c"]
+
+
+def test_a_keyed_record_glued_by_semicolons_keeps_every_key():
+    # Kamailio's ACC writes a call as one token of key=value fields glued by ";": one wildcard slot kept only what
+    # its values shared at the token's ends ("timestamp=<NUM>;method=<*>"), losing every key after the first. Each
+    # field is now a cell in place: the keys stay, the values that vary are <*>, and a value with spaces between
+    # two glued keys stays one value (masking's kv_listed).
+    rng = random.Random(5)
+
+    def acc(event: str, reason: str) -> str:
+        return (f"ACC: {event}: timestamp={1712135569 + rng.randrange(10 ** 5)};"
+                f"method={rng.choice(['INVITE', 'BYE', 'UPDATE'])};from_tag={rng.randrange(16 ** 8):08x};"
+                f"call_id={rng.randrange(16 ** 12):x}@10.1.1.{rng.randrange(255)};code={rng.choice([200, 487])};"
+                f"reason={reason};src_user={rng.randrange(1000, 1100)};src_domain=voip.example.com")
+
+    messages = [acc("transaction answered", rng.choice(["OK", "Accepted"])) for _ in range(40)]
+    messages += [acc("call missed", rng.choice(["Request Terminated", "Busy Here"])) for _ in range(20)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:40])) == 1 and len(set(ids[40:])) == 1 and ids[0] != ids[40], ids
+    assert miner.template_of(ids[:1])[0] == ("ACC: transaction answered: timestamp=<NUM>;method=<*>;from_tag=<HEX>;"
+                                             "call_id=<HEX>@<IP>;code=<NUM>;reason=<*>;src_user=<NUM>;"
+                                             "src_domain=<HOST>")
+    assert ";reason=<VAL>;src_user=<NUM>;" in miner.template_of(ids[40:41])[0]
+    # Two fields, or a value with a space, are no record; nor a token with a word between its fields.
+    assert LogTemplateMiner()._tokenize("a=1;b=2 x=1;y=2;z=3 w a=1;b;c=2;d=3") == [
+        "a=1;b=2", "x=1", "\ue001;y=2", "\ue001;z=3", "w", "a=1;b;c=2;d=3"]
+    old = {**miner.to_dict(), "version": 9}
+    del old["params"]["keyed_records"]
+    assert LogTemplateMiner.from_dict(old)._tokenize("x=1;y=2;z=3") == ["x=1;y=2;z=3"]
 
 
 def test_the_parse_benchmarks_masked_drain3_reference_takes_logads_rules(monkeypatch):
