@@ -54,7 +54,7 @@ from dateutil import parser
 from scipy.special import betainc
 from scipy.stats import entropy, false_discovery_control
 
-from .io import LogInputError, read_logs, timestamps_ns
+from .io import LogInputError, read_logs, time_zone, timestamps_ns
 from .streaming import event_starts
 from .atomic import file_set, write_table, write_text, writing_in
 from .report import _cards, _page
@@ -167,8 +167,10 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     when = _completed(at, when, stamps.min())
     before = (stamps < when).to_numpy()
     if before.all() or not before.any():
+        # Zoned times are held in UTC: said, as the time given with +01:00 and the lines' own show it shifted.
         raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "
-                            f"(the logs run from {stamps.min()} to {stamps.max()})")
+                            f"(the logs run from {stamps.min()} to {stamps.max()}; times "
+                            f"{time_zone(frame.attrs.get('read_report', {}))})")
     return frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True)
 
 
@@ -295,12 +297,16 @@ def describe_side(side: pd.DataFrame) -> str:
     files = list(dict.fromkeys(lines["source"].astype(str))) if "source" in side else []
     named = ", ".join(files[:_NAMED_FILES]) + (f" and {len(files) - _NAMED_FILES} more" if len(files) > _NAMED_FILES
                                                else "")
-    # On the lines' own clock, as the logs write it (mixed zones, held as objects, are left out).
+    # On the clock the lines are held in: as written, or UTC for times that carried a zone (mixed zones, held as
+    # objects, are left out).
     times = lines["timestamp"] if "timestamp" in lines else None
     if times is None or not pd.api.types.is_datetime64_any_dtype(times) or times.isna().all():
         return named
-    clocks = side.attrs.get("read_report", {}).get("clocks", {})
+    report = side.attrs.get("read_report", {})
+    clocks = report.get("clocks", {})
     notes = [note for clock, note in _CLOCK_NOTES.items() if clock in {clocks.get(f) for f in files}]
+    if set(files) & set(report.get("zoned_files", [])):  # a +01:00 log's 03:00 is shown as 02:00
+        notes.append(f"times {time_zone(report)}")
     return f"{named}, {times.min()} to {times.max()}" + "".join(f" ({note})" for note in notes)
 
 

@@ -490,3 +490,15 @@ def test_lines_with_an_empty_message_are_compared_like_any_other(tmp_path):
     table = pd.read_csv(tmp_path / "out" / "compare.csv").set_index("template")
     assert table.loc["<empty>", ["baseline_count", "target_count", "status"]].tolist() == [10, 50, "up"]
     assert table["baseline_count"].sum() == table["target_count"].sum() == 100
+
+
+def test_times_shown_of_zoned_logs_say_they_are_utc(tmp_path, capsys):
+    # A +01:00 log's 03:00 was shown as 02:00 on the page and in --at's error, with no word of UTC: a shifted clock.
+    log = tmp_path / "app.log"
+    log.write_text("".join(f"2024-03-09 03:{m:02d}:00 +0100 [info] user {m % 5} logged in\n" for m in range(60)),
+                   encoding="utf-8")
+    assert main(["compare", str(log), "--at", "2024-03-09T05:00+01:00", "--out", str(tmp_path / "o")]) == 1
+    assert "the logs run from 2024-03-09 02:00:00 to 2024-03-09 02:59:00; times UTC)" in capsys.readouterr().err
+    assert main(["compare", str(log), "--at", "2024-03-09T03:30+01:00", "--out", str(tmp_path / "p")]) == 0
+    page = (tmp_path / "p" / "compare.html").read_text(encoding="utf-8")
+    assert re.search(r"Baseline: [^<]*app\.log, 2024-03-09 02:00:00 to 2024-03-09 02:29:00 \(times UTC\)", page)
