@@ -876,16 +876,20 @@ def _gap_alerts(occ: _Occurrences, k: int, width: float, timed: bool, silence_pe
         widest = float(np.max(np.diff(mine))) if hi - lo > 1 else 0.0
         before, after = mine[0] - active(np.array([start]))[0], active(np.array([end]))[0] - mine[-1]
         missed_before = (occupied[c] - 1) / (end - first) * (first - start) if end > first else 0.0
-        if first - start >= warmup * span and before > widest and -missed_before < log_cut:
-            out.append(("new", c, first, first, missed_before / np.log(10), missed_before * per_bucket, 0.0))
+        # The rate is read from the template's own few lines (two give one gap): the chance of its absence is
+        # averaged over that rate's uncertainty (gamma posterior), (T / (T + A))^(n - 1), not e^(-rate · A).
+        log_p = (occupied[c] - 1) * np.log((end - first) / span) if end > first and span > 0 else 0.0
+        if first - start >= warmup * span and before > widest and log_p < log_cut:
+            out.append(("new", c, first, first, -log_p / np.log(10), missed_before * per_bucket, 0.0))
         if regular:  # as a silence: the periods missed, each a line
             missed = (end - last) / period - 1
             if missed > silence_periods - 1 and last - first >= warmup * span:
                 out.append(("gone", c, last, end, missed / np.log(10), missed, 0.0))
             continue
         missed_after = (occupied[c] - 1) / (last - start) * (end - last) if last > start else 0.0
-        if min(last - first, end - last) >= warmup * span and after > widest and -missed_after < log_cut:
-            out.append(("gone", c, last, end, missed_after / np.log(10), missed_after * per_bucket, 0.0))
+        log_p = (occupied[c] - 1) * np.log((last - start) / span) if last > start and span > 0 else 0.0
+        if min(last - first, end - last) >= warmup * span and after > widest and log_p < log_cut:
+            out.append(("gone", c, last, end, -log_p / np.log(10), missed_after * per_bucket, 0.0))
     return out
 
 

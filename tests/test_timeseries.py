@@ -234,6 +234,13 @@ def test_a_one_off_burst_late_in_the_log_is_not_new():
     assert "new" not in kinds(trends)
 
 
+@pytest.mark.parametrize("hours", [(170, 190), (2, 24)])
+def test_a_template_seen_twice_is_neither_new_nor_gone(hours):
+    # Its rate was read from its one gap as if known: twice late in a week was "new", twice early "gone".
+    trends = find_trends(make_log(edit=lambda ev, rng: ev + [(h * 3600.0, 3) for h in hours]))
+    assert not {"new", "gone"} & set(kinds(trends, TEMPLATES[3]))
+
+
 def test_short_logs_use_a_rolling_baseline():
     t = 20 * 3600
 
