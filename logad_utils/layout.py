@@ -261,6 +261,7 @@ _LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
                                 if layout not in ((_KITCHEN_P,), (_RELATIVE_P,))))
 _UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
+_ORDINAL = _LAYOUTS.index((_ORDINAL_DATE_P, _TIME_P))
 # A date and a clock in brackets anywhere in the first characters of a line ("... {31 vars in 822 bytes} [Tue Jan 16
 # 14:03:24 2024] GET /x"): the time of a line whose header has none. Not a clock alone, nor seconds: inside a
 # message those are durations and offsets more often than the line's time.
@@ -364,7 +365,8 @@ def _time_hits(line: str, padded: bool = False) -> list[tuple[_TimeHit, re.Match
 def _best_time(lines: Sequence[str], padded: bool = False) -> tuple[_TimeHit | None, list[re.Match | None]]:
     """The (layout, position) found on most lines, and its match per line (None where absent); ``padded`` as in
     :func:`_time_hits`."""
-    per_line = _without_durations([_outermost(_time_hits(line, padded)) for line in lines])
+    per_line = _without_durations([_outermost(hits) for hits in _without_jumping_days(
+        [_time_hits(line, padded) for line in lines])])
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)
@@ -381,6 +383,17 @@ def _outermost(hits: list[tuple[_TimeHit, re.Match]]) -> dict[_TimeHit, re.Match
     spans = [m.span() for _, m in hits]
     return {hit: m for hit, m in hits
             if not any(a <= m.start() and m.end() <= b and (a, b) != m.span() for a, b in spans)}
+
+
+def _without_jumping_days(per_line: list[list[tuple[_TimeHit, re.Match]]]) -> list[list[tuple[_TimeHit, re.Match]]]:
+    """The time hits of each line, less the ordinal dates unless they go forward over the lines (ten times as many
+    steps forward as back): a log's date never turns back, while five-digit ids before a clock (process ids, ports)
+    that happen to end in a day of the year (12345, 24100) come in any order."""
+    values = np.array([int(m.group(1)) for hits in per_line for hit, m in hits if hit.layout == _ORDINAL])
+    steps = np.diff(values)
+    if (steps < 0).sum() * 10 <= (steps > 0).sum():
+        return per_line
+    return [[(hit, m) for hit, m in hits if hit.layout != _ORDINAL] for hits in per_line]
 
 
 def _without_durations(per_line: list[dict[_TimeHit, re.Match]]) -> list[dict[_TimeHit, re.Match]]:

@@ -929,6 +929,15 @@ def test_numbers_beside_a_clock_are_no_dates_unless_every_line_holds_one(first):
     assert frame["timestamp"].dt.year.eq(1970).all()
 
 
+def test_five_digit_ids_that_end_in_a_day_of_the_year_are_no_ordinal_dates():
+    # Process ids that all read as YYDDD (12345 is day 345 of 2012, 24100 day 100 of 2024): they come in any order,
+    # a log's date only goes forward, so the clock alone is the time.
+    pids = [12345, 24100, 30200, 11111]
+    frame = parse_lines([f"{pids[i * 7 % 4]} {t:%H:%M:%S} job {i} done" for i, t in enumerate(_times(60))])
+    assert frame["field"].tolist() == [str(pids[i * 7 % 4]) for i in range(60)]
+    assert frame["timestamp"].dt.year.eq(1970).all()
+
+
 @pytest.mark.parametrize("shape", ["{}:", "[{}]"])
 @pytest.mark.parametrize("thread", ["", "[worker-{i}] "])
 def test_a_level_written_bare_on_some_lines_and_with_a_colon_or_brackets_on_others_is_read_on_all(shape, thread):
