@@ -866,6 +866,13 @@ def _has_mark(text: str, mark: str) -> bool:
     return mark in text if len(mark) == 1 else _mark_search(mark)(text) is not None
 
 
+@functools.lru_cache(maxsize=16)
+def _digit_forms(rules: tuple[MaskRule, ...], pattern: str) -> _DigitForms:
+    """The rules' :class:`_DigitForms`, analysed once per process: reading every rule's parse tree takes tens of
+    milliseconds, and a Masker is made per file read and per miner (most of parsing a small log went to it)."""
+    return _DigitForms(rules, pattern)
+
+
 _ANY_DIGIT = re.compile("[0-9]").search
 # Masked forms a Masker keeps between calls of mask_many (the distinct messages of a few chunks).
 _MAX_FORMS = 200_000
@@ -903,7 +910,7 @@ class Masker:
         self._sub = self._regex.sub if self._regex is not None else None
         self._placeholders = placeholders
         # A digit in a placeholder would hide digits left unmasked (see _masked_form).
-        forms = _DigitForms(self.rules, self._regex.pattern) if self._regex is not None else None
+        forms = _digit_forms(self.rules, self._regex.pattern) if self._regex is not None else None
         self._digits = (forms if forms is not None and forms.useful
                         and not any(p and _ANY_DIGIT(p) for p in placeholders.values()) else None)
         self._forms: dict[bytes, str | tuple] = {}
