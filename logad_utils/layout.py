@@ -390,8 +390,7 @@ def _without_jumping_days(per_line: list[list[tuple[_TimeHit, re.Match]]]) -> li
     steps forward as back): a log's date never turns back, while five-digit ids before a clock (process ids, ports)
     that happen to end in a day of the year (12345, 24100) come in any order."""
     values = np.array([int(m.group(1)) for hits in per_line for hit, m in hits if hit.layout == _ORDINAL])
-    steps = np.diff(values)
-    if (steps < 0).sum() * 10 <= (steps > 0).sum():
+    if _rising(values):
         return per_line
     return [[(hit, m) for hit, m in hits if hit.layout != _ORDINAL] for hits in per_line]
 
@@ -403,11 +402,16 @@ def _without_durations(per_line: list[dict[_TimeHit, re.Match]]) -> list[dict[_T
     values = np.array([float(m.group(1)) for hits in per_line for hit, m in hits.items() if hit.layout == _RELATIVE])
     if not len(values):
         return per_line
-    steps = np.diff(values)
-    rises, falls = int((steps > 0).sum()), int((steps < 0).sum())
-    if rises >= 10 and rises >= 10 * falls:
+    if _rising(values, least=10):
         return per_line
     return [{hit: m for hit, m in hits.items() if hit.layout != _RELATIVE and not hit.unit} for hits in per_line]
+
+
+def _rising(values: np.ndarray, least: int = 0) -> bool:
+    """Whether values (n,) in line order step up ``least`` times at least and ten times as often as they step down."""
+    steps = np.diff(values)
+    rises, falls = int((steps > 0).sum()), int((steps < 0).sum())
+    return rises >= least and rises >= 10 * falls
 
 
 _DIRECTIVE = re.compile(r"%.")
