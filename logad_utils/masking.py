@@ -284,8 +284,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (john.doe@: at j, not at d; a.a.a.a... would be tried at every letter), but after a lone "-" (-bob@x.org).
     MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]*+@(?:[A-Za-z0-9\-]++\.)++"
              rf"(?!{_UNIT_TYPES}(?![\w\-]))[A-Za-z]{{2,}}+(?![\w\-]|\.\w)", "<EMAIL>", False),
-    # A colon that ends the token ends the address (``from 2001:db8::f8f: ISSUE``, as ``host:``).
-    MaskRule("ipv6", rf"\[?{_V6}\]?(?::\d{{1,5}})?(?![\w.]|:[^\s\])}}>,;])", "<IP>", False),
+    # A colon that ends the token ends the address (``from 2001:db8::f8f: ISSUE``, as ``host:``). Its brackets
+    # come in pairs: where the opening one may not be taken (host[::1]), the closing one stays too.
+    MaskRule("ipv6", rf"(?:\[{_V6}\]|{_V6})(?::\d{{1,5}})?(?![\w.]|:[^\s\])}}>,;])", "<IP>", False),
     # Host names: dotted labels ending in a known top-level domain, or three
     # or more labels with a digit somewhere (62.99.164.82.sh.inode.at). Before
     # ipv4, which would take the leading address. A TLD list rather than

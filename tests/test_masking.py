@@ -16,6 +16,8 @@ M = Masker()
 @pytest.mark.parametrize("text, expected", [
     ("Connection from 10.0.0.1:8080 closed", "Connection from <IP>:<NUM> closed"),
     ("listening on [::1]:443 and fe80::1ff:fe23:4567:890a", "listening on <IP> and <IP>"),
+    # An address in a named bracket keeps both brackets: the template stays balanced.
+    ("listen on host[::], family[10] and host[fe80::1]", "listen on host[<IP>], family[<NUM>] and host[<IP>]"),
     # A colon that ends the token ends the address, as after a host.
     ("AS_REQ 2001:db8:c792:14::f8f: ISSUE and fe80::1:", "AS_REQ <IP>: ISSUE and <IP>:"),
     # Java's host/address: the host's name goes with its address (see addr_owner).
