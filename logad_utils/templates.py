@@ -202,6 +202,12 @@ def _key_of(token: str) -> str | None:
     return key.group() if key and key.end() < len(token) else None
 
 
+def _opens_phrase(value: str) -> bool:
+    """Whether a field's value opens a quoted phrase it does not close (``message="Created`` of ``message="Created
+    pod: web-1"``): the phrase's first word, its verb, names the event as a state does."""
+    return len(value) > 1 and value[0] in "\"'" and value.count(value[0]) == 1
+
+
 def _field_parts(token: str) -> tuple[str, str]:
     """A ``key=value`` token's key (with its ``=``) and value; ``("", token)`` for other tokens."""
     key = _key_of(token)
@@ -1571,7 +1577,8 @@ class LogTemplateMiner:
         """Merge alive clusters equal but in the values of two named fields or more (``key=value``), when they
         are ``slot_min_values`` or more: fields that vary together are data (``ephemeral=true instanceType=vm
         project=ci``), however few values each takes; one field of few values may name the event (``user=root``),
-        and UPPER_CASE values are states (``PRINTER=PAPER_OUT``): such a field keeps them apart."""
+        and UPPER_CASE values are states (``PRINTER=PAPER_OUT``), a quoted phrase's first word its verb
+        (``message="Created pod: <*>"``): such a field keeps them apart."""
         groups: dict[tuple, list[int]] = defaultdict(list)
         for c in sorted(alive):
             # Mining wrote a merged field's value as a bare <*>: the cluster's messages say which key it had.
@@ -1584,7 +1591,8 @@ class LogTemplateMiner:
             slots = tuple(i for i, column in enumerate(zip(*(keys[m] for m in members))) if len(set(column)) > 1)
             # A level (at=info / at=error) is the event's, as a state is.
             values = ({t[len(_key_of(t) or ""):] for t in {templates[m][i] for m in members}} for i in slots)
-            states = any(all(self._tokens.is_enum(v) or _LEVEL.fullmatch(v) for v in column) for column in values)
+            states = any(all(self._tokens.is_enum(v) or _LEVEL.fullmatch(v) or _opens_phrase(v) for v in column)
+                         for column in values)
             if len(slots) > 1 and not states:
                 self._merge_members(templates, keys, parent, alive, members, slots)
 

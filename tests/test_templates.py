@@ -971,6 +971,23 @@ def test_named_fields_that_vary_together_are_data():
     assert len(set(LogTemplateMiner().fit_transform(states))) == 4
 
 
+def test_a_fields_quoted_phrase_keeps_its_first_word_apart():
+    # Kubernetes events: kind= and reason= vary together with the message's verb (Created / Deleted pod); the
+    # first word of the quoted phrase message= opens is the event's verb, not a value of data.
+    rng = random.Random(3)
+    events = (("ReplicaSet", "apps/v1", "SuccessfulCreate", "Created"), ("ReplicaSet", "apps/v1", "SuccessfulDelete",
+              "Deleted"), ("Job", "batch/v1", "SuccessfulCreate", "Created"), ("Job", "batch/v1", "SuccessfulDelete",
+              "Deleted"))
+    messages = []
+    for kind, api, reason, verb in events:
+        for _ in range(20):
+            owner = f"{rng.choice(['shop/web', 'auth/keycloak', 'payments/worker'])}-{rng.randrange(36 ** 8):x}"
+            messages.append(f'"Event occurred" object="{owner}" kind="{kind}" apiVersion="{api}" type="Normal" '
+                            f'reason="{reason}" message="{verb} pod: {owner.split("/")[1]}-{rng.randrange(99999)}"')
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 4, miner.templates_["template"].tolist()
+
+
 
 def test_a_fields_http_method_is_a_parameter_and_a_level_field_keeps_events_apart():
     # A router's request lines (method=GET / method=POST): two methods split one event into two templates, as
