@@ -141,6 +141,10 @@ _KEYED_RECORD = re.compile(r"[A-Za-z_][\w.\-]*=[^\s;]*+(?:;[A-Za-z_][\w.\-]*=[^\
 # What opens a record's cell after its first: its comma, or its ";" and key.
 _CELL_HEAD = re.compile(_CELL + r"(?:,|;[^=]*=)")
 _SPACE = re.compile(r"\s+")
+# A quoted record of fields ('invokerid=3 invokername=Grimm reasonmsg=kicked out'): the key that opens it, and a
+# space inside a value (not before the next key), which alone the record's glue joins.
+_RECORD_KEY = re.compile(r"[A-Za-z_][\w.\-]*=")
+_VALUE_SPACE = re.compile(r"\s+(?!\s|[A-Za-z_][\w.\-]*=)")
 # What follows a quoted message (klog's, or TiDB's in brackets): its key=value fields, nothing, or the bracket.
 _FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
@@ -1181,6 +1185,8 @@ class LogTemplateMiner:
                 or (_REQUEST.match(phrase, 1) if self.caps_phrases
                     else any(self._tokens.is_enum(word) for word in phrase.split()))):
             return phrase
+        if _RECORD_KEY.match(phrase, 1):  # each field a token: records of other keys are other events
+            return _VALUE_SPACE.sub(_GLUE, phrase)
         return _SPACE.sub(_GLUE, phrase)
 
     def _glues_field(self, text: str, equals: int) -> bool:

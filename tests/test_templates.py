@@ -971,6 +971,22 @@ def test_named_fields_that_vary_together_are_data():
     assert len(set(LogTemplateMiner().fit_transform(states))) == 4
 
 
+def test_a_quoted_record_of_fields_is_not_one_value():
+    # TeamSpeak's reason 'reasonmsg=...' and reason 'invokerid=... invokername=... reasonmsg=...': the quotes hold
+    # fields, each its own token; glued into one value, a kick by a moderator would be a disconnect's reason.
+    rng = random.Random(4)
+    names, texts = ["Mara", "Keks", "Hotte", "Leona", "Ari", "Lotte"], ["connection lost", "leaving", "Bye", "afk",
+                                                                     "see you tomorrow", "no music bots"]
+    left = [f"client disconnected '{rng.choice(names)}'(id:{rng.randrange(99)}) reason 'reasonmsg={rng.choice(texts)}'"
+            for _ in range(30)]
+    kicked = [f"client disconnected '{rng.choice(names)}'(id:{rng.randrange(99)}) reason 'invokerid=3 "
+              f"invokername=Grimm invokeruid=Y2Qs8vvJgLdnpbuoQnt+m4dyU74= reasonmsg={rng.choice(texts)}'"
+              for _ in range(20)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(left + kicked)
+    assert len(set(ids[:30])) == 1 and len(set(ids[30:])) == 1 and ids[0] != ids[30], miner.templates_["template"]
+
+
 def test_a_fields_quoted_phrase_keeps_its_first_word_apart():
     # Kubernetes events: kind= and reason= vary together with the message's verb (Created / Deleted pod); the
     # first word of the quoted phrase message= opens is the event's verb, not a value of data.
