@@ -250,7 +250,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)", "<MAC>", False),
     MaskRule(
         "datetime",
-        rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_HMS})?{_TZ}"  # ISO 8601
+        # ISO 8601, and with dashes in the clock after its "T", as a file or release name writes it where a colon
+        # may not stand (RELEASE.2024-02-26T09-33-48Z)
+        rf"(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]{_HMS}|T\d{{2}}-\d{{2}}-\d{{2}}(?:[.,]\d++)?)?{_TZ}"
         # 06/10/2013 17:26; not inside a run of slashed numbers (HAProxy's timers 2/0/1/72/75)
         rf"|(?<![\d/])\d{{1,2}}/(?:\d{{1,2}}|{_MONTH})/\d{{2,4}}(?!/\d)(?:[: ]{_HMS}|\s\d{{1,2}}:\d{{2}})?{_TZ}"
         # 2024/03/09 10:02:11: the year first, as Go's log package and others write it; a month and a day, not

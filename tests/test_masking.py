@@ -596,6 +596,15 @@ def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
     assert M.mask("to worker-1:8080 and part-00000:12") == "to <ID>:<NUM> and <ID>:<NUM>"
 
 
+def test_an_iso_date_and_time_with_dashes_in_its_clock_is_one_time():
+    # File and release names write the clock with dashes where a colon may not stand: one time, not numbers and
+    # words cut out of it; a name glued before it by a dot stays (the tag's kind).
+    assert M.mask("Version: RELEASE.2024-02-26T09-33-48Z (go1.21.7)") == "Version: RELEASE.<DATETIME> (go1.21.7)"
+    assert M.mask("at 2024-02-26T09-33-48.123+02:00 ok") == "at <DATETIME> ok"
+    # Only after the "T": a date and dashed numbers after a space are two things.
+    assert M.mask("on 2024-02-26 09-33-48") == "on <DATETIME> <NUM>-<NUM>-<NUM>"
+
+
 def test_a_uuid_cut_after_its_first_groups_is_one_id():
     # Cluster members named by their UUID's first groups: the whole token varies, the last group too.
     assert M.mask("to 593cc2ee-dc9f (tcp) from 4b1a01b1-a0ad, node 0ed3c24d-ecaa-1f2e") == \
