@@ -211,6 +211,8 @@ _MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 # A URL's ordinary characters: no space, quote, angle bracket, closing punctuation or bracket, and a run of
 # backslashes only where no quote follows it (\" and \\\" escape a quote once or twice).
 _URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\++(?![\"'`]))"
+# A character of a path after a host: a dot only inside it, not the sentence's nor a function's (y.(*T).F).
+_HOST_PATH_CH = r"[\w\-@%+~*/]|\.(?=[\w\-@%+~*/])"
 
 # Placeholders that name a class of values, not a variable: an HTTP status' class (1xx .. 5xx). Templates keep them
 # as words: a 5xx answer is another event than a 2xx one.
@@ -289,6 +291,13 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A colon that ends the token ends the address (``from 2001:db8::f8f: ISSUE``, as ``host:``). Its brackets
     # come in pairs: where the opening one may not be taken (host[::1]), the closing one stays too.
     MaskRule("ipv6", rf"(?:\[{_V6}\]|{_V6})(?::\d{{1,5}})?(?![\w.]|:[^\s\])}}>,;])", "<IP>", False),
+    # A host name with a path, and maybe a port, but no scheme (a proxy's "Request: fonts.gstatic.com:443/" and
+    # "deb.debian.org/debian/dists/bookworm/InRelease"): one URL, not a host and the path's words, which split its
+    # event by the URL's shape. A dot ends it before a sentence's end only. Not a key before "=" (a label's
+    # eks.amazonaws.com/nodegroup=x), a Go function (github.com/x/y.(*T).F) nor a call site (github.com/x/y.go:12).
+    MaskRule("host_path", r"(?<![\w.\-/@])(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
+             rf"(?:{_LABEL}\.){{1,127}}{_TLD}(?::\d{{1,5}})?/(?:{_HOST_PATH_CH})*+(?:\?(?:{_HOST_PATH_CH}|[&=])*+)?"
+             r"(?![(=]|\.\S|:\d)", "<URL>", False),
     # Host names: dotted labels ending in a known top-level domain, or three
     # or more labels with a digit somewhere (62.99.164.82.sh.inode.at). Before
     # ipv4, which would take the leading address. A TLD list rather than

@@ -596,6 +596,21 @@ def test_a_name_glued_to_an_iso_date_and_time_is_one_id():
     assert M.mask("to worker-1:8080 and part-00000:12") == "to <ID>:<NUM> and <ID>:<NUM>"
 
 
+def test_a_host_with_a_path_but_no_scheme_is_one_url():
+    # A proxy's requests: the URL's shape (a port, a path, a query) must not split the event.
+    for url in ("fonts.gstatic.com:443/", "deb.debian.org/debian/dists/bookworm/InRelease",
+                "detectportal.firefox.com/success.txt?ipv4", "www.example.com/a?b=1&c=2"):
+        assert M.mask(f"Request: {url}") == "Request: <URL>", url
+    assert M.mask("Fetching example.com/foo.") == "Fetching <URL>."
+    # A host alone, a key before "=", a Go function or call site, and words with a "/" are no such URL.
+    assert M.mask("CGI Call: config.privoxy.org:443") == "CGI Call: <HOST>:<NUM>"
+    assert M.mask("eks.amazonaws.com/nodegroup=ng-1") == "<HOST>/nodegroup=<ID>"
+    assert M.mask("github.com/x/y/cmd.(*T).Get(0xc0) at github.com/x/y/z.go:12") == \
+        "<HOST>/x/y/cmd.(*T).Get(<HEX>) at <HOST>/x/y/z.go:<NUM>"
+    assert M.mask("org.apache.Foo/bar config.yaml v1.2/ and/or 3/4 2024/01/02 req/s src/example.com/a") == \
+        "org.apache.Foo/bar <PATH> <NUM>/ and/or <NUM>/<NUM> <DATETIME> req/s src/<HOST>/a"
+
+
 def test_an_iso_date_and_time_with_dashes_in_its_clock_is_one_time():
     # File and release names write the clock with dashes where a colon may not stand: one time, not numbers and
     # words cut out of it; a name glued before it by a dot stays (the tag's kind).
