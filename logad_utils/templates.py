@@ -1460,12 +1460,18 @@ class LogTemplateMiner:
             # record's subject, a name: a slot's count suffices, as where masking took one for a variable.
             rest = keys[members[0]][1:]
             subject = rest[:1] == (":",) and any(_key_of(t) for t in rest)
+            # One key glued to each word (Service:OperationManager, Service:SessionManager) makes them a field's
+            # values, no verbs: a slot's count suffices, as for a field after the first word; a state stays apart.
+            key = _key_of(next(iter(values)))
+            keyed = key is not None and all(
+                v.startswith(key) and len(v) > len(key) and not _LEVEL.fullmatch(v[len(key):])
+                and not self._tokens.is_enum(v[len(key):]) for v in values)
             need = max(self.slot_min_values - 1, 3) if tagged or glued else (
-                (1 if masked or subject else 2) * self.slot_min_values)
+                (1 if masked or subject or keyed else 2) * self.slot_min_values)
             if len(values) < need or not (tagged or glued or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            named = glued or subject or len(family) > 2 and family[-1] in "-_./:"
+            named = glued or subject or keyed or len(family) > 2 and family[-1] in "-_./:"
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 

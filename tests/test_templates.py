@@ -1117,6 +1117,24 @@ def test_first_words_of_one_family_are_names():
     assert len(set(LogTemplateMiner().fit_transform([f"{w} already ran (freq=once)" for w in words]))) == 8
 
 
+def test_first_words_glued_to_one_key_are_its_values():
+    # HiveServer2's "Service:OperationManager is inited.": one key glued by ":" or "=" to each first word makes
+    # them a field's values, no verbs, as a field after the first word: a slot's count of them suffices.
+    services = ["OperationManager", "SessionManager", "CLIService", "ThriftBinaryCLIService", "MetaStore"]
+    for glue in (":", "="):
+        messages = [f"Service{glue}{s} is {state}." for state in ("inited", "started") for s in services]
+        miner = LogTemplateMiner()
+        ids = miner.fit_transform(messages)
+        assert len(set(ids[:5])) == 1 and len(set(ids[5:])) == 1 and ids[0] != ids[5], glue
+        assert miner.templates_["template"].iloc[0] == f"Service{glue}<*> is inited."
+    # Fewer values than a slot's count, two keys, or states after the key stay apart.
+    assert len(set(LogTemplateMiner().fit_transform(messages[:3]))) == 3
+    keys = [f"{k}:{s} is inited." for k, s in zip(("Service", "Module", "Service", "Module"), services)]
+    assert len(set(LogTemplateMiner().fit_transform(keys))) == 4
+    states = [f"state={s} reached" for s in ("RUNNING", "FAILED", "STOPPED", "PENDING", "DONE")]
+    assert len(set(LogTemplateMiner().fit_transform(states))) == 5
+
+
 def test_a_list_in_braces_or_brackets_is_one_value():
     etypes = ["aes256-cts(18)", "aes128-cts(17)", "camellia256-cts(26)", "arcfour-hmac(23)"]
     messages = [f"AS_REQ ({n} etypes {{{', '.join(etypes[:n])}}}) 10.0.0.{n}: ISSUE" for n in (1, 2, 3, 4)]
