@@ -1568,7 +1568,9 @@ class LogTemplateMiner:
                 continue
             kinds = [0 if t[:1] != _CELL else _EMPTY if len(t) == 2 else _WORD if k == t else _VALUE
                      for t, k in zip(templates[c], keys[c])]
-            shapes = groups[tuple(_CELL if kind else k for k, kind in zip(keys[c], kinds))]
+            # A keyed cell's key is the record's shape: a record of other keys is another event's.
+            shapes = groups[tuple(_CELL_HEAD.match(t).group() if kind else k
+                                  for t, k, kind in zip(templates[c], keys[c], kinds))]
             for members, held in shapes:
                 if all((kind | other) & _FILLED != _FILLED for kind, other in zip(kinds, held)):
                     members.append(c)

@@ -1645,6 +1645,9 @@ def test_a_keyed_record_glued_by_semicolons_keeps_every_key():
     # Two fields, or a value with a space, are no record; nor a token with a word between its fields.
     assert LogTemplateMiner()._tokenize("a=1;b=2 x=1;y=2;z=3 w a=1;b;c=2;d=3") == [
         "a=1;b=2", "x=1", "\ue001;y=2", "\ue001;z=3", "w", "a=1;b;c=2;d=3"]
+    # A record of another key in one place is another event's: the key stays in its template.
+    other = LogTemplateMiner().fit(["acc a=1;b=x;c=y done", "acc a=1;q=z;c=y done", "acc a=1;b=w;c=y done"])
+    assert sorted(other.templates_["template"]) == ["acc a=<NUM>;b=<*>;c=y done", "acc a=<NUM>;q=z;c=y done"]
     old = {**miner.to_dict(), "version": 9}
     del old["params"]["keyed_records"]
     assert LogTemplateMiner.from_dict(old)._tokenize("x=1;y=2;z=3") == ["x=1;y=2;z=3"]
