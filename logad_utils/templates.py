@@ -138,8 +138,12 @@ _RECORD = re.compile(r"[^\s,\"'`()\[\]{}]*+(?:,[^\s,\"'`()\[\]{}]*+){5,}")
 # A record of key=value fields glued by ";" (Kamailio's ACC: timestamp=<NUM>;method=INVITE;...;reason=OK): three fields
 # or more, no space. Each key names the value after it, in a fixed place: its cells are tokens of their own too.
 _KEYED_RECORD = re.compile(r"[A-Za-z_][\w.\-]*=[^\s;]*+(?:;[A-Za-z_][\w.\-]*=[^\s;]*+){2,}")
-# What opens a record's cell after its first: its comma, or its ";" and key.
-_CELL_HEAD = re.compile(_CELL + r"(?:,|;[^=]*=)")
+# A chain of parenthesised fields (an Oracle TNS descriptor, (CONNECT_DATA=(CID=(PROGRAM=perl)(HOST=db1))...); an
+# LDAP filter, (&(uid=alice)(objectClass=user))): a paren that opens a field (its key) or another, and one that closes.
+_CHAIN_PAREN = re.compile(r"\((?:[A-Za-z_][\w.\-]*=)?|\)")
+# What opens a record's cell after its first: its comma, its ";" and key, or the parens that close the fields before
+# it and the paren and key that open it (the parens that close a chain: its last cell).
+_CELL_HEAD = re.compile(_CELL + r"(?:,|;[^=]*=|\)*(?:\([^=]*=)?)")
 _SPACE = re.compile(r"\s+")
 # A quoted record of fields ('invokerid=3 invokername=Grimm reasonmsg=kicked out'): the key that opens it, and a
 # space inside a value (not before the next key), which alone the record's glue joins.
@@ -160,8 +164,8 @@ _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 10
-_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)  # the format versions this logad reads
+_FORMAT_VERSION = 11
+_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -239,10 +243,56 @@ def _glued_list(bracketed: re.Match) -> str:
     return _SPACE.sub(_GLUE, text) if listed else text
 
 
-def _record_cells(token: str, commas: bool, keyed: bool) -> list[str] | None:
+def _chain_cells(chain: str) -> list[str]:
+    """A chain of parenthesised fields' cells (:data:`_CHAIN_PAREN`): each field's paren, key and value after the
+    parens that close the fields before it, the chain's last parens a cell of their own; ``[chain]`` for a token
+    whose parens do not pair, or of fewer than three cells before its last parens."""
+    cells, start, cut, end, fields = [], 0, -1, 0, []  # cut: where the parens that close fields before here begin
+    for paren in _CHAIN_PAREN.finditer(chain):
+        if paren.start() > end:
+            cut = -1  # words between: the parens before them closed a value's own, (TNS V1-V3)
+        end = paren.end()
+        if paren.group() == ")":
+            if not fields:
+                return [chain]
+            if fields.pop() and cut < 0:
+                cut = paren.start()
+            continue
+        fields.append(len(paren.group()) > 1)
+        if fields[-1] and (at := paren.start() if cut < 0 else cut) > start:
+            cells.append(chain[start:at])
+            start = at
+        cut = -1
+    if fields or len(cells) < 2 or cut < start:
+        return [chain]
+    return [cells[0], *(_CELL + cell for cell in (*cells[1:], chain[start:cut], chain[cut:]))]
+
+
+def _glued_chains(tokens: list[str]) -> list[str]:
+    """The tokens, a chain of parenthesised fields (:func:`_chain_cells`) that a value's spaces cut (``(PROGRAM=JDBC
+    Thin Client)``) glued back into one, its spaces ``_GLUE``, over up to :data:`_BRACKET_SPAN_WORDS` tokens."""
+    out: list[str] = []
+    at = 0
+    while at < len(tokens):
+        tok, end = tokens[at], at + 1
+        depth = tok.count("(") - tok.count(")") if tok[:1] == "(" and "=" in tok else 0
+        while depth > 0 and end < len(tokens) and end - at < _BRACKET_SPAN_WORDS:
+            depth += tokens[end].count("(") - tokens[end].count(")")
+            end += 1
+        glued = _GLUE.join(tokens[at:end])
+        chained = end > at + 1 and depth == 0 and len(_chain_cells(glued)) > 1
+        out.append(glued if chained else tok)
+        at = end if chained else at + 1
+    return out
+
+
+def _record_cells(token: str, commas: bool, keyed: bool, nested: bool = False) -> list[str] | None:
     """A record's cells as tokens (None for another token): with ``commas``, a delimited record's, the first as
     written, each other as its comma and value after :data:`_CELL` (the first cell empty: the second's comma opens
-    the record's first token); with ``keyed``, a keyed record's (:data:`_KEYED_RECORD`), each as its ``;key=value``."""
+    the record's first token); with ``keyed``, a keyed record's (:data:`_KEYED_RECORD`), each as its ``;key=value``;
+    with ``nested``, a chain of parenthesised fields' (:func:`_chain_cells`)."""
+    if nested and token[:1] == "(" and len(cells := _chain_cells(token)) > 1:
+        return cells
     if keyed and ";" in token and _KEYED_RECORD.fullmatch(token):
         first, *rest = token.split(";")
         return [first, *(f"{_CELL};{cell}" for cell in rest)]
@@ -945,6 +995,15 @@ class LogTemplateMiner:
         one token per field, as ``delimited_records`` reads its cells, so
         that the template keeps every key (``method=<*>;code=<*>;...``).
         Template models saved before version 10 read without it.
+    nested_records : bool, default True
+        Read a token that is a chain of three parenthesised fields or more
+        (an Oracle TNS descriptor, ``(CONNECT_DATA=(CID=(PROGRAM=perl)
+        (HOST=db1))(COMMAND=status))``; an LDAP filter) as one token per
+        field, as ``keyed_records`` does, a value's spaces (``(PROGRAM=JDBC
+        Thin Client)``) kept in its field, so that the template keeps every
+        key (``(PROGRAM=<*>)(HOST=<*>)``) and a value that names the event
+        (``COMMAND=status``) can keep events apart. Template models saved
+        before version 11 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -955,7 +1014,7 @@ class LogTemplateMiner:
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
                  nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True,
-                 delimited_records: bool = True, keyed_records: bool = True) -> None:
+                 delimited_records: bool = True, keyed_records: bool = True, nested_records: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -987,6 +1046,7 @@ class LogTemplateMiner:
         self.spaced_lists = bool(spaced_lists)
         self.delimited_records = bool(delimited_records)
         self.keyed_records = bool(keyed_records)
+        self.nested_records = bool(nested_records)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -1007,7 +1067,7 @@ class LogTemplateMiner:
                 "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
                 "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases,
                 "spaced_lists": self.spaced_lists, "delimited_records": self.delimited_records,
-                "keyed_records": self.keyed_records}
+                "keyed_records": self.keyed_records, "nested_records": self.nested_records}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -1136,15 +1196,19 @@ class LogTemplateMiner:
             text = _SPACED_LIST.sub(_one_item, text)
         tokens = text.split()
         commas, keyed = self.delimited_records and ",," in text, self.keyed_records and ";" in text
-        records = commas or keyed
+        if nested := self.nested_records and ("=(" in text or ")(" in text):
+            tokens = _glued_chains(tokens)
+        records = commas or keyed or nested
         if not self.collapse_lists or len(tokens) < 2:
-            return [c for tok in tokens for c in _record_cells(tok, commas, keyed) or (tok,)] if records else tokens
+            return ([c for tok in tokens for c in _record_cells(tok, commas, keyed, nested) or (tok,)] if records
+                    else tokens)
         out: list[str] = []
         run_kind = 0  # 0: not in a run, 1: masked variables, 2: words with digits, 3: quoted words
         run_type = prev = ""
         kind_of = self._tokens.run_kind
         for at, tok in enumerate(tokens):
-            if records and (cells := _record_cells(tok, commas, keyed)):  # fields in fixed places: no list's items
+            # Fields in fixed places: no list's items.
+            if records and (cells := _record_cells(tok, commas, keyed, nested)):
                 out.extend(cells)
                 run_kind, prev = 0, tok
                 continue
@@ -1225,7 +1289,7 @@ class LogTemplateMiner:
 
         def is_parameter(values: set[str], before: str) -> bool:
             return self._is_slot_parameter(values)
-        if self.delimited_records or self.keyed_records:
+        if self.delimited_records or self.keyed_records or self.nested_records:
             self._merge_records(templates, keys, parent, alive)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         left = len(alive)
@@ -2020,7 +2084,7 @@ class LogTemplateMiner:
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
                   "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
                   "backquoted_phrases": False, "spaced_lists": False, "delimited_records": False,
-                  "keyed_records": False}
+                  "keyed_records": False, "nested_records": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

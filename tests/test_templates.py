@@ -503,8 +503,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"):
-        LogTemplateMiner.from_dict({**old, "version": 11})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11"):
+        LogTemplateMiner.from_dict({**old, "version": 12})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -1651,6 +1651,44 @@ def test_a_keyed_record_glued_by_semicolons_keeps_every_key():
     old = {**miner.to_dict(), "version": 9}
     del old["params"]["keyed_records"]
     assert LogTemplateMiner.from_dict(old)._tokenize("x=1;y=2;z=3") == ["x=1;y=2;z=3"]
+
+
+def test_a_chain_of_parenthesised_fields_is_read_field_by_field():
+    # Oracle's listener writes a connect descriptor as one token of parenthesised key=value fields: it was one <*>,
+    # so a status command and a service's update (service_update * orcl * 0) were one event, and a value with spaces
+    # (PROGRAM=JDBC Thin Client) cut one event's lines into several. Each field is now a cell in place, a value's
+    # spaces kept in it.
+    rng = random.Random(7)
+
+    def command(verb: str) -> str:
+        return (f"(CONNECT_DATA=(CID=(PROGRAM={rng.choice(['perl', 'lsnrctl', ''])})(HOST=db{rng.randrange(9)})"
+                f"(USER={rng.choice(['oracle', 'grid'])}))(COMMAND={verb})(ARGUMENTS=64)(SERVICE=LISTENER)"
+                f"(VERSION={rng.randrange(10 ** 9)})) * {verb} * 0")
+
+    def connect() -> str:
+        program = rng.choice(["JDBC Thin Client", "sqlplus", "C:\\Program Files\\Toad for Oracle\\Toad.exe"])
+        return (f"(CONNECT_DATA=(SERVICE_NAME={rng.choice(['FIN', 'HR', 'APEX'])})(CID=(PROGRAM={program})"
+                f"(HOST=wks{rng.randrange(99)})(USER={rng.choice(['alice', 'bob', 'carol'])}))) * "
+                f"(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.{rng.randrange(255)})(PORT={rng.randrange(1024, 65535)})) * "
+                f"establish * FIN * 0")
+
+    messages = [command("status") for _ in range(30)] + [f"service_update * orcl{i % 3} * 0" for i in range(30)]
+    messages += [connect() for _ in range(60)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert [len(set(ids[k:k + 30])) for k in (0, 30)] == [1, 1] and len(set(ids[60:])) == 1, miner.templates_
+    assert len(set(ids)) == 3
+    assert miner.template_of(ids[:1])[0] == ("(CONNECT_DATA=(CID=(PROGRAM=<*>)(HOST=<VAL>)(USER=<*>))(COMMAND=status)"
+                                             "(ARGUMENTS=<NUM>)(SERVICE=LISTENER)(VERSION=<NUM>)) * status * <NUM>")
+    assert miner.template_of(ids[60:61])[0].startswith("(CONNECT_DATA=(SERVICE_NAME=<*>)(CID=(PROGRAM=<*>)(HOST=<VAL>)"
+                                                       "(USER=<*>))) * (ADDRESS=(PROTOCOL=tcp)(HOST=<IP>)")
+    # A paren of a value's own stays in it; a parenthesised remark with one field, or whose parens do not pair,
+    # is no chain, and its words stay apart.
+    assert LogTemplateMiner()._tokenize("(A=(P=x (TNS V1))(H=h)) (took=5 more) (a=(b=1)(c=2)") == [
+        "(A=", "\ue001(P=x\ue000(TNS\ue000V1)", "\ue001)(H=h", "\ue001))", "(took=5", "more)", "(a=(b=1)(c=2)"]
+    old = {**miner.to_dict(), "version": 10}
+    del old["params"]["nested_records"]
+    assert LogTemplateMiner.from_dict(old)._tokenize("(a=(b=1)(c=2))") == ["(a=(b=1)(c=2))"]
 
 
 def test_the_parse_benchmarks_masked_drain3_reference_takes_logads_rules(monkeypatch):
