@@ -355,7 +355,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         # Not a closing , ; : . ) or ], but a bracket the query opened: ?ids=(1,2).
         r"(?:\?(?=[\w.\-%]++=)(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
         r"|[.,;:)\]]++(?=[^\s'\"<>.,;:)\]]))*+)?"
-        r"|[A-Za-z]:\\[^\s'\"<>]+",
+        # A drive's path: parentheses only as a pair in it (C:\a\b(1).txt), not a closing , ; : . ) or ].
+        r"|[A-Za-z]:\\(?:[^\s'\"<>().,;:\]]++|\([^\s'\"<>()]*+\)|[.,;:\]]++(?=[^\s'\"<>().,;:\]]))++",
         "<PATH>",
         False,
     ),

@@ -34,6 +34,8 @@ M = Masker()
     ("took 200ms, then 3.5 ms and 2 seconds", "took <DURATION>ms, then <DURATION> ms and <DURATION> seconds"),
     ("size 12KB free 5.2 KB of 4G", "size <SIZE> free <SIZE> of <SIZE>"),
     ("open /var/log/messages and ./run.sh and C:\\Windows\\x.dll", "open <PATH> and <PATH> and <PATH>"),
+    # A drive's path keeps a pair of parentheses, not one it sits in, nor a comma after it.
+    ("log (C:\\x\\y.log) and C:\\a\\b(1).txt, done", "log (<PATH>) and <PATH>, done"),
     ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch hdfs://<URL> now"),
     # Closing punctuation ends the sentence, not the URL.
     ("on https://k8s.internal:443: timed out, [tcp://broker:1883], (http://x.org/a/b).",
