@@ -150,6 +150,15 @@ def test_dpkg_style_header_is_no_longer_raw():
     assert fmt.parse(lines)[0]["timestamp"].notna().all()
 
 
+def test_day_month_year_dates_in_capitals_are_read():
+    # Oracle writes its month's name in capitals ("12-MAR-2024"), as its default NLS date format does.
+    times = _times(60)
+    lines = [f"{t:%d}-{t:%b}-{t:%Y} {t:%H:%M:%S} ".upper() + m for t, m in zip(times, _messages(60))]
+    fmt = detect_format(lines)
+    assert fmt.pattern == "<Date> <Time> <Content>"
+    assert (fmt.parse(lines)[0]["timestamp"] == pd.Series(times)).all()
+
+
 def test_no_header_stays_raw():
     assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
 
