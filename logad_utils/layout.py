@@ -536,8 +536,9 @@ _ELEMENT_RES = [
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
     ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
-    # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does.
-    ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>])(?=\s))(?=(\s?))")),
+    # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does, and so does a lone star
+    # (Oracle's listener: "07:01:05 * service_update * orcl * 0"); stars taking turns with other marks are a level.
+    ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>*])(?=\s))(?=(\s?))")),
     # A name with two bracketed fields or more glued on (SonarQube's "web[AY4xQ2][o.s.s.p.Platform]", "app[][...]"):
     # a process and its fields, the last naming the logger where it holds a class name.
     ("glued", re.compile(r"(\s*)([A-Za-z][\w.-]*)((?:\[[^\[\]\s]*\]){2,})(?=\s)")),
@@ -1118,7 +1119,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[pid], patterns[thread] = r"\d+", r"\d+"
             out += gap + f"<{pid}>#<{thread}>:"
         elif element.kind == "sep":
-            out += gap + ("\\|" if element.detail[0] == "|" else element.detail[0])
+            out += gap + ("\\" + element.detail[0] if element.detail[0] in "|*" else element.detail[0])
         else:
             if i == component_at:
                 name = names("Component")

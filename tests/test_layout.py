@@ -159,6 +159,16 @@ def test_day_month_year_dates_in_capitals_are_read():
     assert (fmt.parse(lines)[0]["timestamp"] == pd.Series(times)).all()
 
 
+def test_a_star_between_the_time_and_the_message_is_a_separator():
+    # Oracle's listener: "12-MAR-2024 07:01:05 * service_update * orclcdb * 0"; the star is no word of the message.
+    msgs = [f"service_update * db{i % 3} * {i % 2}" if i % 2 else f"(CONNECT_DATA=(SID=db{i})) * status * 0"
+            for i in range(60)]
+    lines = [f"{t:%Y-%m-%d %H:%M:%S} * {m}" for t, m in zip(_times(60), msgs)]
+    fmt = detect_format(lines)
+    assert fmt.pattern == r"<Date> <Time> \* <Content>"
+    assert LogFormat(fmt.pattern).parse(lines)[0]["content"].tolist() == msgs
+
+
 def test_no_header_stays_raw():
     assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
 
