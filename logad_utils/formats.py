@@ -698,7 +698,7 @@ def _structured_row(obj: dict | None, message_key: str, keys: tuple, require_mes
         rest = {k: v for k, v in obj.items() if k not in header} if message is None else {message_key: message}
         if not rest:  # only header fields: they are the message (time aside), so the line gets a template
             rest = {k: v for k, v in obj.items() if k not in time_keys} or obj
-        message = " ".join(f"{k}={_scalar_text(v)}" for k, v in rest.items())
+        message = " ".join(f"{k}={_pair_value(_scalar_text(v))}" for k, v in rest.items())
     return (*values, message)
 
 
@@ -832,6 +832,12 @@ def _read_message_codes(frame: pd.DataFrame) -> None:
     frame.loc[numbers, "content"] = (components[numbers] + ": " + frame["content"][numbers].astype("string")) \
         .to_numpy(dtype=object)
     frame.loc[moved, "component"] = opening[0][moved].to_numpy(dtype=object)
+
+
+def _pair_value(text: str) -> str:
+    """A value as a key=value pair writes it: quoted where it holds a space (as logfmt quotes one), so that a value
+    of two words ("United States") stays one value beside one of one word."""
+    return '"' + text.replace('"', '\\"') + '"' if any(c.isspace() for c in text) else text
 
 
 def _scalar_text(value) -> str:

@@ -1,5 +1,6 @@
 """Layout inference: unknown text headers, JSON and logfmt dialects, and `logad formats --detect`."""
 import json
+import shlex
 import subprocess
 import sys
 
@@ -1201,6 +1202,20 @@ def test_a_capitalised_word_taking_turns_with_level_words_before_a_component_is_
     assert frame["content"].tolist()[1] == "query: took 1 ms"
 
 
+def test_a_value_of_several_words_stays_quoted_in_a_message_of_pairs():
+    # A firewall's records: no message key, a country of one word or two; each record's pairs are its message.
+    countries = ("Germany", "United States", "Russian Federation")
+    lines = [f'date=2026-12-01 time=10:00:{i % 60:02d} type="traffic" srcip=10.0.0.{i} '
+             f'dstcountry="{countries[i % 3]}" action="accept" poluuid="3f2a9c1e-8b7d-51ec-a1f0-{i:012d}"'
+             for i in range(60)]
+    fmt = detect_format(lines)
+    assert fmt.json_key == ""
+    frame, ok = fmt.parse(lines)
+    assert ok.all() and 'dstcountry="United States" action=accept' in frame["content"].iloc[1]
+    # Whatever the country, one value: every message has as many words as pairs, as the lines had.
+    assert frame["content"].map(lambda c: len(shlex.split(c))).eq(6).all()
+
+
 def test_objects_without_a_message_key_read_their_keys_as_the_message():
     def event(i, name="GetObject", error=None):
         return json.dumps({"eventTime": f"2026-12-01T10:{i // 60:02d}:{i % 60:02d}Z", "eventName": name,
@@ -1220,7 +1235,7 @@ def test_objects_without_a_message_key_read_their_keys_as_the_message():
     fmt = detect_format(actions)
     frame, _ = fmt.parse(actions[:1])
     assert fmt.json_key == ""
-    assert frame["content"].tolist() == ["action=order_created user=administrator flags=true false"]
+    assert frame["content"].tolist() == ['action=order_created user=administrator flags="true false"']
     sentences = [json.dumps({"t": i, "text_ru": "Пользователь вошёл в систему", "id": f"u{i}"}) for i in range(30)]
     assert detect_format(sentences).json_key == "text_ru"
 
