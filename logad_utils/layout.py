@@ -1203,6 +1203,7 @@ _PRE_TOKEN = re.compile(r"\[[^\[\]\s][^\[\]]*\]|\S+")
 _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
 # A program's name with its level glued on by a colon, as the debug package and its kin write them ("app:info").
 _NAMED_LEVEL = re.compile(r"([A-Za-z][\w.-]*):(" + LEVELS_RE + ")")
+_CAPS_WORD = re.compile(r"[A-Z]{2,}")
 
 
 def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str],
@@ -1229,6 +1230,15 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             name = names("Level")
             patterns[name] = LEVELS_RE
             out += re.escape(opening) + f"<{name}>" + re.escape(closing) + colon + " "
+            level_found = True
+        elif not level_found and sum(c for shape, c in shapes.items() if not any(shape)) >= \
+                _LEVEL_WORDS_SHARE * len(prefixes) and sum(len(tokens) > t and _CAPS_WORD.fullmatch(tokens[t]) is not
+                                                          None for tokens in split) >= HEADER_SHARE * len(prefixes):
+            # Level words beside other words in capitals, the program's own levels (Tinyproxy's "CONNECT" beside
+            # "INFO" and "ERROR"): the level, as capitalised words beside level words after the time are.
+            name = names("Level")
+            patterns[name] = _CAPS_WORD.pattern
+            out += f"<{name}> "
             level_found = True
         elif not level_found and sum(len(tokens) > t and _NAMED_LEVEL.fullmatch(tokens[t]) is not None
                                      for tokens in split) >= HEADER_SHARE * len(prefixes):

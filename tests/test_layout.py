@@ -170,6 +170,15 @@ def test_a_star_between_the_time_and_the_message_is_a_separator():
     assert LogFormat(fmt.pattern).parse(lines)[0]["content"].tolist() == msgs
 
 
+def test_a_programs_own_level_words_before_the_time_are_its_levels():
+    # Tinyproxy's "CONNECT" beside "INFO" and "ERROR", in the level's column before the time.
+    written = [("CONNECT", "INFO", "CONNECT", "INFO", "ERROR")[i % 5] for i in range(60)]
+    lines = [f"{lv:<9} {t:%b %d %H:%M:%S}.331 [14760]: {m}" for lv, t, m in zip(written, _times(60), _messages(60))]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == written
+    assert frame["content"].tolist() == _messages(60)
+
+
 def test_no_header_stays_raw():
     assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
 
