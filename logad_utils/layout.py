@@ -535,7 +535,7 @@ _ELEMENT_RES = [
     ("paren", re.compile(r"(\s*)\(([^()\s]" + _PAREN_BODY + r")\)(?=\s)")),
     # A field between two pipes, as delimited headers write them ("|Component|1234|message"); a padded
     # "| INFO |" column, or a level word, is a separator and what follows it.
-    ("cell", re.compile(r"(\s*)\|(?!" + LEVELS_RE + r"\|)([^|\s][^|]*)(?=\|)")),
+    ("cell", re.compile(r"(\s*)\|(?!(?:" + LEVELS_RE + r") *\|)([^|\s][^|]*)(?=\|)")),
     # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does, and so does a lone star
     # (Oracle's listener: "07:01:05 * service_update * orcl * 0"); stars taking turns with other marks are a level.
     ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>*])(?=\s))(?=(\s?))")),
@@ -1032,6 +1032,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         glued = element.kind in ("sep", "cell", "bracket") or (element.kind in ("level", "mark") and element.detail[0])
         forced = i == 0 and after_time and not glued
         gap = " " if element.spaced or forced else ""
+        piped = element.kind == "cell" or (element.kind == "sep" and element.detail[0] == "|")
+        if piped and element.spaced and i > 0 and header[i - 1][0].kind == "level":
+            gap = "\\s*"  # a level column padded to its width, which its longest level fills ("|INFO    |CRITICAL|")
         nxt = header[i + 1][0] if i + 1 < len(header) else None
         if element.kind == "level":
             opening, closing, colon, padded = element.detail[:4]

@@ -179,6 +179,17 @@ def test_a_programs_own_level_words_before_the_time_are_its_levels():
     assert frame["content"].tolist() == _messages(60)
 
 
+def test_a_padded_level_column_between_pipes_is_the_level():
+    # TeamSpeak's "time|INFO    |ServerLibPriv |   |message": the level padded to the width its longest fills.
+    written = [("INFO", "INFO", "WARNING", "ERROR", "CRITICAL")[i % 5] for i in range(60)]
+    lines = [f"{t:%Y-%m-%d %H:%M:%S}.512230|{lv:<8}|VirtualServer |{i % 3 + 1:<3}|{m}"
+             for i, (lv, t, m) in enumerate(zip(written, _times(60), _messages(60)))]
+    fmt = detect_format(lines)
+    frame, ok = LogFormat(fmt.pattern).parse(lines)
+    assert ok.all() and frame["level"].tolist() == written
+    assert frame["content"].tolist() == _messages(60)
+
+
 def test_no_header_stays_raw():
     assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
 
