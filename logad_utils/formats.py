@@ -215,8 +215,12 @@ class LogFormat:
         if self.json_key is None:
             return self.pattern + nested
         keys = self.keys if self.keys is not None else ()
-        named = ", ".join(f"{column_name(f)}={k if isinstance(k, str) else '|'.join(k)}" for f, k in keys
-                          if f in ("Timestamp", "Level", "Component"))
+        def names(key) -> str:
+            return key if isinstance(key, str) else "|".join(key)
+
+        times = " + ".join(names(k) for f, k in keys if f in TIME_FIELDS)  # a date key and a clock key: one time
+        named = ", ".join(([f"timestamp={times}"] if times else [])
+                          + [f"{column_name(f)}={names(k)}" for f, k in keys if f in ("Level", "Component")])
         syntax = "logfmt (key=value pairs)" if self.logfmt else "JSON object per line"
         if self.delimiter is not None:
             syntax = f"delimited ({self.delimiter!r} between cells; columns {', '.join(self.names or ())})"
@@ -1466,7 +1470,7 @@ def _after_padding(sample: list[str], min_share: float, exclude: Sequence[str], 
 def _preset_over_untimed(structured: LogFormat, sample: list[str], exclude: Sequence[str]) -> bool:
     """Whether key=value text that gives no time is better read by a preset that reads every line with its
     time (auditd's ``type=... msg=audit(1764583200.243:1): ...``)."""
-    if structured.time_fields or any(f == "Timestamp" for f, _ in structured.keys or ()):
+    if structured.time_fields or any(f in TIME_FIELDS for f, _ in structured.keys or ()):
         return False
     presets = [f for f in PRESETS.values() if f.json_key is None and f.name not in ("raw", *exclude)]
     return any(_fit(f, sample, 0, floor=1.0)[1:3] == (1.0, 1.0) for f in presets)

@@ -1914,6 +1914,11 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
         keys.append((field, (key, *others) if others else key))
         if field == "Timestamp":
             values = [o[key] for o in objs if o.get(key) is not None]
+            day = _day_key(objs, counts, taken, key) if syntax != "delimited" else None
+            if day is not None:  # two keys, one time: read as a W3C file's date and time columns are
+                taken.add(day)
+                keys[-1:] = [("Date", day), ("Time", key)]
+                values = [f"{o[day]} {o[key]}" for o in objs if o.get(key) is not None and o.get(day) is not None]
             # A delimited file's time may be several columns joined (W3C's date and time): each chunk reads them.
             time_format = "epoch" if all(_is_number(v) for v in values) else \
                 _json_time_format(values) if syntax != "delimited" else None
@@ -1921,6 +1926,20 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     keys += list(zip(_extra_names(extras, [f for f, _ in keys]), extras))
     return LogFormat("", syntax, json_key=message, keys=tuple(keys), time_format=time_format,
                      logfmt=syntax == "logfmt")
+
+
+def _day_key(objs: list[dict], counts: Counter, taken: set[str], clock: str) -> str | None:
+    """The key, named for a date, that holds the dates of ``clock``'s times where those are clocks alone (firewalls'
+    ``date=2024-03-12 time=08:00:14``): on as many objects, and before the clock a dated time on most; else None."""
+    if _mostly(objs, clock, counts[clock], _VALUE_TESTS["Timestamp"]):
+        return None
+    for key in counts:
+        if key not in taken and "date" in key.lower() and counts[key] >= counts[clock]:
+            joined = [{clock: f"{o[key]} {o[clock]}"} for o in objs
+                      if isinstance(o.get(key), str) and isinstance(o.get(clock), str)]
+            if _mostly(joined, clock, counts[clock], lambda v: _dated_time(v, whole=True)):
+                return key
+    return None
 
 
 def _json_time_format(values: list) -> str | None:

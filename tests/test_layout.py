@@ -1232,8 +1232,24 @@ def test_a_value_of_several_words_stays_quoted_in_a_message_of_pairs():
     assert fmt.json_key == ""
     frame, ok = fmt.parse(lines)
     assert ok.all() and 'dstcountry="United States" action=accept' in frame["content"].iloc[1]
-    # Whatever the country, one value: every message has as many words as pairs, as the lines had.
-    assert frame["content"].map(lambda c: len(shlex.split(c))).eq(6).all()
+    # Whatever the country, one value: every message has as many words as pairs but the time's two, as the lines had.
+    assert frame["content"].map(lambda c: len(shlex.split(c))).eq(5).all()
+
+
+def test_a_date_key_and_a_clock_key_are_one_time():
+    # Firewalls write the day and the clock under two keys; days apart, the clock alone would not say which day.
+    days = ("2026-12-01", "2026-12-04", "2026-12-09")
+    lines = [f'date={days[i // 20]} time=10:{i % 60:02d}:07 devname="fw1" action="accept" srcip=10.0.0.{i}'
+             for i in range(60)]
+    fmt = detect_format(lines)
+    frame, ok = fmt.parse(lines)
+    assert ok.all() and "timestamp=date + time" in fmt.describe()
+    assert frame["timestamp"].iloc[[0, 20, 59]].tolist() == [pd.Timestamp(f"{d} 10:{m:02d}:07")
+                                                            for d, m in zip(days, (0, 20, 59))]
+    assert not frame["content"].str.contains("date=|time=").any()
+    # A clock key whose own values are dated keeps them: no date key joins it.
+    dated = [f'time="2026-12-01 10:00:{i % 60:02d}" date=2026-11-30 msg="job {i} done"' for i in range(30)]
+    assert detect_format(dated).parse(dated)[0]["timestamp"].iloc[5] == pd.Timestamp("2026-12-01 10:00:05")
 
 
 def test_objects_without_a_message_key_read_their_keys_as_the_message():
