@@ -270,13 +270,16 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # weekday the day may come first, as e-mail and HTTP write dates (RFC 5322:
     # Wed, 14 May 2025 10:22:33 +0000). A zone may stand before the year after a weekday, as date(1) and
     # Java's Date write it (Tue Jan 16 08:50:00 UTC 2024); without one, "08:50:00 ERROR 2024" is a level and a number.
+    # An offset after the time is its zone, before a year or not (May 5, 2024 10:00:00 +0000; git's Tue May 5
+    # 10:00:00 +0000 2024), as after an ISO time; a zone name after a year stays a word (Tomcat's "built: Jan 5 2024
+    # 08:29:41 UTC").
     # A date without a time needs its year (Sunday, January 14, 2024; JANUARY 14, 2024; 14 January 2024), names in
     # full or upper case: a month alone (in January) or with a day (May 5) may be a constant. Its digits are tested
     # for no value ("\d{4}", not _YEAR), so that texts without a time keep sharing their digit forms (_DigitForms).
     MaskRule(
         "datetime_named",
         rf"(?:(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{LEVELS_RE}\s)[A-Z]{{2,5}}\s+{_YEAR}"
-        rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s+{_YEAR})?"
+        rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s[+-]\d{{2}}:?\d{{2}}(?!\w))?(?:\s+{_YEAR})?"
         rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})"
         rf"|(?=[A-Z][A-Za-z]{{2,8}},?\s|\d{{1,2}}\s[A-Z])(?:{_WDAY_NAME},?\s+)?"
         rf"(?:{_MONTH_NAME}\s+\d{{1,2}},\s+|\d{{1,2}}\s+{_MONTH_NAME}\s+)\d{{4}}(?!\w|[.:\-/]\w)(?:\s+{_HMS}{_TZ})?)"

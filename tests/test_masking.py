@@ -175,6 +175,14 @@ def test_a_zone_name_and_gos_monotonic_clock_after_an_offset_are_part_of_the_tim
         "at <DATETIME>, <DATETIME>")
 
 
+def test_an_offset_after_a_time_that_opens_with_a_month_is_part_of_it():
+    # "May 5, 2024 10:00:00 +0000" masked the date and time and left the offset a number ("<DATETIME> <NUM>"), as
+    # git's "Tue May 5 10:00:00 +0000 2024" left the offset and the year: the ISO form took its offset all along.
+    for text in ("May 5, 2024 10:00:00 +0000", "Tue May 5 10:00:00 +0000 2024", "2024-05-05 10:00:00 +0000",
+                 "Tue May 5 10:00:00 2024", "May 5 10:00:00 -05:00"):
+        assert M.mask(f"pushed {text} by ci") == "pushed <DATETIME> by ci", text
+
+
 def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
     # The period stays a constant of the template, as Loghub-2.0 writes "... <*>." (it was part of <PATH>).
     assert M.mask("Deleted log /var/lib/kafka/data/orders-1/0000.log.deleted.") == "Deleted log <PATH>."
