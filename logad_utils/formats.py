@@ -988,7 +988,22 @@ def _to_naive(values: pd.Series, fmt: str) -> pd.Series:
         if missed.any():
             retry = pd.to_datetime(values[missed], format=fmt.replace("%S", "%S.%f"), errors="coerce", utc=True)
             parsed = _filled(parsed, missed.to_numpy(), retry)
+    if "%j" in fmt:
+        parsed = _no_rolled_days(parsed, values, fmt)
     return parsed.dt.tz_convert(None)
+
+
+def _no_rolled_days(parsed: pd.Series, values: pd.Series, fmt: str) -> pd.Series:
+    """Times (n,) read with a day of the year (``%j``), NaT where the day rolled into the next year: day 366 of a
+    year that has 365 (``23366``) is no date, yet it reads as 1 January of the year after."""
+    first = (parsed.dt.dayofyear == 1).to_numpy()
+    if not first.any():
+        return parsed
+    # The value's date as the year before's day 366 writes it: a value that begins so rolled over.
+    day_366 = (parsed[first] - pd.Timedelta(days=1)).dt.strftime(fmt[:fmt.index("%j")] + "366")
+    rolled = np.zeros(len(parsed), dtype=bool)
+    rolled[first] = [str(v).lstrip().startswith(d) for v, d in zip(values[first], day_366)]
+    return parsed.mask(pd.Series(rolled, index=parsed.index))
 
 
 _UNITS = ("s", "ms", "us", "ns")

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import LOGHUB, needs_loghub
-from logad_utils.formats import LOGHUB_FORMATS, PRESETS, SEVERITY, FormatError, LogFormat, detect_format, get_format
+from logad_utils.formats import (LOGHUB_FORMATS, PRESETS, SEVERITY, FormatError, LogFormat, detect_format, get_format,
+                                 parse_timestamps)
 from logad_utils.io import parse_lines
 
 
@@ -111,6 +112,15 @@ def test_timestamps_with_mixed_offsets_and_leap_days():
     assert ok.all() and [str(t) for t in frame["timestamp"]] == ["2024-03-31 00:59:59", "2024-03-31 01:00:01"]
     frame, _ = PRESETS["syslog"].parse(["Feb 29 00:00:01 host sshd[12]: b"])
     assert (frame["timestamp"].dt.month.tolist(), frame["timestamp"].dt.day.tolist()) == ([2], [29])
+
+
+def test_day_366_of_a_year_of_365_days_is_no_date():
+    # An ordinal date (YYDDD) with day 366 of 2023 read as 1 January 2024: a wrong time, not a missing one.
+    times = parse_timestamps([["23366 10:00:00", "24366 10:00:00", "24001 10:00:00"]], "%y%j %H:%M:%S")
+    assert pd.isna(times[0])
+    assert times[1:3].tolist() == [pd.Timestamp("2024-12-31 10:00"), pd.Timestamp("2024-01-01 10:00")]
+    times = parse_timestamps([["2023366 10:00:00", "2024001 10:00:00"]], "%Y%j %H:%M:%S")
+    assert pd.isna(times[0]) and times[1] == pd.Timestamp("2024-01-01 10:00")
 
 
 def test_lines_that_miss_a_preset_or_a_given_format_keep_their_leading_fields():
