@@ -372,12 +372,17 @@ class LogFormat:
         # then with its level; a line without one ("[time] Started by user admin") keeps the time alone; last, a
         # line that opens with the layout's level and writes a word more before its time (Akka's marker,
         # "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] ...").
-        for fallback in (self._leading(True, "custom", spaced=True), self._leading(True, "custom"),
-                         self._leading(False, "custom"), self._marked(True), self._marked(False)):
+        spaced, leading = self._leading(True, "custom", spaced=True), self._leading(True, "custom")
+        for fallback in (spaced, leading, self._leading(False, "custom"), self._marked(True), self._marked(False)):
             if fallback is None or not len(missed):
                 continue
             sub, ok = fallback.parse([lines[i] for i in missed])
             ok &= sub["timestamp" if "timestamp" in sub else "level"].notna().to_numpy()
+            if fallback is spaced and leading is not None:
+                # A field that spaces alone part is one the matched lines write (a host of the file's): a line
+                # without it has a word of its message there ("--- last message repeated", "syslogd 1.4.1:").
+                for column in set(spaced.columns) - set(leading.columns):
+                    ok &= sub[column].isin(set(frame.loc[matched, column].dropna())).to_numpy()
             rows = missed[ok]
             where = np.zeros(len(frame), dtype=bool)
             where[rows] = True

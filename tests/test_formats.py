@@ -131,6 +131,10 @@ def test_lines_that_miss_a_preset_or_a_given_format_keep_their_leading_fields():
     assert matched.tolist() == [True, False]
     assert frame["timestamp"].iloc[1] == pd.Timestamp("2000-06-19 04:09:11")
     assert (frame["host"].iloc[1], frame["content"].iloc[1]) == ("combo", "syslogd 1.4.1: restart.")
+    # A line with no host there keeps its first word: a word no matched line has as its host is the message's.
+    frame, matched = PRESETS["syslog"].parse([*lines, "Jun 19 04:09:12 --- last message repeated 3 times ---"])
+    assert not matched[2] and pd.isna(frame["host"].iloc[2])
+    assert frame["content"].iloc[2] == "--- last message repeated 3 times ---"
     # A user's format whose component a line lacks: its time and level still read, the rest its message.
     fmt = LogFormat("<Date> <Time> <Level> <Component>: <Content>")
     frame, matched = fmt.parse(["2026-12-01 10:00:00 INFO api: ok", "2026-12-01 10:00:01 ERROR out of memory"])
