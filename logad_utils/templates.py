@@ -83,6 +83,11 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # a neighbour is the next or the previous one: a-f letters alone are words too (add, face), and a long hex value
 # with digits an id of its own.
 _HEX_NUMBER = re.compile(r"[0-9a-f]{2,16}|[0-9A-F]{2,16}")
+# English words spelled with a-f alone: prose's "add adc" or "dead deae" holds a word, which no list of sequence
+# numbers does (a run of them is a coincidence of the alphabet, not a list).
+_HEX_WORDS = frozenset("ab abed accede ace aced ad add added babe bad bade be bead beaded bed bedded bee beef cab cafe "
+                       "cede ceded dab dace dad dead deaf decade decaf deed deface defaced ebb ebbed efface facade "
+                       "face faced fad fade faded fed fee feed".split())
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
 _BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
@@ -307,11 +312,13 @@ def _record_cells(token: str, commas: bool, keyed: bool, nested: bool = False) -
 
 def _in_sequence(tokens: Sequence[str], at: int) -> bool:
     """Whether ``tokens[at]`` and a token beside it are hex numbers one apart (a list of sequence numbers), their
-    list separators ``,;`` aside."""
-    here = int(tokens[at].rstrip(",;"), 16)
+    list separators ``,;`` aside, and neither is a word (:data:`_HEX_WORDS`)."""
+    here = tokens[at].rstrip(",;")
+    if here.lower() in _HEX_WORDS:
+        return False
     for near in (at - 1, at + 1):
         item = tokens[near].rstrip(",;") if 0 <= near < len(tokens) else ""
-        if _HEX_NUMBER.fullmatch(item) and abs(int(item, 16) - here) == 1:
+        if _HEX_NUMBER.fullmatch(item) and item.lower() not in _HEX_WORDS and abs(int(item, 16) - int(here, 16)) == 1:
             return True
     return False
 

@@ -1509,6 +1509,9 @@ def test_hex_sequence_numbers_with_no_digit_are_one_list_with_the_others():
     assert len(set(ids)) == 1, ids
     words = "we add a bad face, dead beef and cafe fade"
     assert LogTemplateMiner()._tokenize(words) == words.split()
+    # Nor a word and the hex number one from it: prose's "add adc" is no list of sequence numbers.
+    for words in ("we add adc here", "went bad bae then", "a cafe cafd", "the dead deae", "Face Facf"):
+        assert LogTemplateMiner()._tokenize(words) == words.split(), words
 
 
 def test_connections_of_different_users_share_one_template():
