@@ -379,10 +379,12 @@ class LogFormat:
             sub, ok = fallback.parse([lines[i] for i in missed])
             ok &= sub["timestamp" if "timestamp" in sub else "level"].notna().to_numpy()
             if fallback is spaced and leading is not None:
-                # A field that spaces alone part is one the matched lines write (a host of the file's): a line
-                # without it has a word of its message there ("--- last message repeated", "syslogd 1.4.1:").
+                # A field that spaces alone part holds a name (a host): a line with punctuation there has its
+                # message there ("--- last message repeated 3 times ---"). Told by its shape, not by the values
+                # the matched lines write, so that a line reads the same in any chunk or Dask partition.
                 for column in set(spaced.columns) - set(leading.columns):
-                    ok &= sub[column].isin(set(frame.loc[matched, column].dropna())).to_numpy()
+                    named = sub[column].map(lambda v: _FIELD_NAME.fullmatch(v) is not None, na_action="ignore")
+                    ok &= named.fillna(False).to_numpy(dtype=bool)
             rows = missed[ok]
             where = np.zeros(len(frame), dtype=bool)
             where[rows] = True
@@ -527,6 +529,10 @@ class LogFormat:
 # What closes a field: ``\]`` of ``\]\[``, ``]:`` of ``]: (``; no opener, escaped or not. The message follows after
 # any spaces: a line that misses the layout may have them where the layout has none.
 _CLOSING_SEPARATOR = re.compile(r"(?:\\[^\[({\s]|[^\s(\[{\\])*")
+
+
+# A name in a field (a host, a node): a letter or digit first, then no punctuation but what names and addresses have.
+_FIELD_NAME = re.compile(r"[^\W_][\w.:@/-]*")
 
 
 def _leading_pattern(pattern: str, time_fields: Sequence[str], with_level: bool = True, spaced: bool = False

@@ -135,6 +135,11 @@ def test_lines_that_miss_a_preset_or_a_given_format_keep_their_leading_fields():
     frame, matched = PRESETS["syslog"].parse([*lines, "Jun 19 04:09:12 --- last message repeated 3 times ---"])
     assert not matched[2] and pd.isna(frame["host"].iloc[2])
     assert frame["content"].iloc[2] == "--- last message repeated 3 times ---"
+    # Told by its shape, not by the other lines: alone in a chunk (a Dask partition) such lines read the same.
+    alone, _ = PRESETS["syslog"].parse(["Jun 19 04:09:12 --- last message repeated 3 times ---",
+                                        "Jun 19 04:09:13 web7 syslogd 1.4.1: restart."])
+    assert alone["content"].tolist() == ["--- last message repeated 3 times ---", "syslogd 1.4.1: restart."]
+    assert alone["host"].iloc[1] == "web7"
     # A user's format whose component a line lacks: its time and level still read, the rest its message.
     fmt = LogFormat("<Date> <Time> <Level> <Component>: <Content>")
     frame, matched = fmt.parse(["2026-12-01 10:00:00 INFO api: ok", "2026-12-01 10:00:01 ERROR out of memory"])
