@@ -212,6 +212,9 @@ _MIXED = r"(?=(?:[\w\-]*?(?:\d(?=[A-Za-z])|[A-Za-z](?=\d))){{{}}})"
 # backslashes only where no quote follows it (\" and \\\" escape a quote once or twice).
 _URL_CHARS = r"(?:[^\s'\"`<>.,;:()\[\]\\]++|\\++(?![\"'`]))"
 # A character of a path after a host: a dot only inside it, not the sentence's nor a function's (y.(*T).F).
+# A part of a container image's repository path, as the OCI distribution spec writes it: lower case, digits and
+# single separators.
+_OCI_PART = r"[a-z0-9]++(?:(?:[._]|__|-++)[a-z0-9]++)*+"
 _HOST_PATH_CH = r"[\w\-@%+~*/]|\.(?=[\w\-@%+~*/])"
 
 # Placeholders that name a class of values, not a variable: an HTTP status' class (1xx .. 5xx). Templates keep them
@@ -294,6 +297,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A colon that ends the token ends the address (``from 2001:db8::f8f: ISSUE``, as ``host:``). Its brackets
     # come in pairs: where the opening one may not be taken (host[::1]), the closing one stays too.
     MaskRule("ipv6", rf"(?:\[{_V6}\]|{_V6})(?::\d{{1,5}})?(?![\w.]|:[^\s\])}}>,;])", "<IP>", False),
+    # A container image (registry.example.com/team/app:1.2, quay.io/prometheus/node-exporter:v1.7.0, an @sha256:
+    # digest): its registry, repository and tag one value, as the OCI reference names them; not a call site
+    # (github.com/x/y.go:12), whose last part has a dot, which an image's name has not. The tag tells a registry
+    # (docker.io, ghcr.io) from a label key (app.kubernetes.io/name=web), so .io ends one with a label alone.
+    MaskRule("image", rf"(?<![\w.\-/@])(?:{_LABEL}\.){{1,127}}(?:{_TLD}|{_TLD_DEEP})(?::\d{{1,5}})?"
+             rf"(?:/{_OCI_PART}(?=/))*+/[a-z0-9]++(?:(?:__?+|-++)[a-z0-9]++)*+"
+             r"(?::\w[\w.\-]{0,127}|@sha256:[0-9a-f]{64})(?![\w.\-/:@])",
+             "<URL>", False),
     # A host name with a path, and maybe a port, but no scheme (a proxy's "Request: fonts.gstatic.com:443/" and
     # "deb.debian.org/debian/dists/bookworm/InRelease"): one URL, not a host and the path's words, which split its
     # event by the URL's shape. A dot ends it before a sentence's end only. Not a key before "=" (a label's

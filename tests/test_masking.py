@@ -34,6 +34,11 @@ M = Masker()
     ("took 200ms, then 3.5 ms and 2 seconds", "took <DURATION>ms, then <DURATION> ms and <DURATION> seconds"),
     ("size 12KB free 5.2 KB of 4G", "size <SIZE> free <SIZE> of <SIZE>"),
     ("open /var/log/messages and ./run.sh and C:\\Windows\\x.dll", "open <PATH> and <PATH> and <PATH>"),
+    # A container image is one value, its tag or digest in it; a call site and a label key are not images.
+    ("pull docker.io/library/nginx:1.25-alpine and registry.example.com/team/app:1.2, then ghcr.io/o/i@sha256:"
+     + "a" * 64, "pull <URL> and <URL>, then <URL>"),
+    ("at github.com/x/y.go:12 with app.kubernetes.io/name=web",
+     "at <HOST>/x/y.go:<NUM> with app.kubernetes.io/name=web"),
     # A drive's path keeps a pair of parentheses, not one it sits in, nor a comma after it.
     ("log (C:\\x\\y.log) and C:\\a\\b(1).txt, done", "log (<PATH>) and <PATH>, done"),
     ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch hdfs://<URL> now"),
