@@ -1712,6 +1712,12 @@ def _pick_by_value(objs: list[dict], counts: Counter, taken: set[str], accepts) 
                  and _mostly(objs, key, count, accepts)), None)
 
 
+def _dated_values(objs: list[dict], key: str) -> bool:
+    """Whether most values of ``key`` (a sample; numbers as text, an epoch's) carry a date (:func:`_dated_time`)."""
+    values = [str(v) for o in objs if (v := o.get(key)) is not None][:_VALUE_SAMPLE]
+    return sum(map(_dated_time, values)) >= HEADER_SHARE * len(values) > 0
+
+
 def _mostly(objs: list[dict], key: str, count: int, accepts) -> bool:
     """Whether the string values of ``key`` (a sample; it is on ``count`` objects) mostly pass ``accepts``."""
     values = [v for o in objs if isinstance(v := o.get(key), str)][:_VALUE_SAMPLE]
@@ -1885,6 +1891,10 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     time_format = None
     for field, names in (("Timestamp", TIME_KEYS), ("Level", LEVEL_KEYS), ("Component", LOGGER_KEYS)):
         key = _pick(counts, n, names, taken, fold) or _pick_by_value(objs, counts, taken, _VALUE_TESTS.get(field))
+        if key is not None and field == "Timestamp" and not _dated_values(objs, key):
+            # A time key of no dates (a duration, time=3ms; a clock) yields to one of dates (ts=2024-03-12T08:00:14Z).
+            key = next((k for k in names if k not in taken and counts[k] >= _KEY_SHARE * n
+                        and _dated_values(objs, k)), key)
         if key is not None and field == "Level" and not _levels_read(objs, key):
             key = None
         if key is not None and field == "Level" and _routine_throughout(objs, key):

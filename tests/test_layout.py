@@ -2361,3 +2361,16 @@ def test_a_zone_after_a_time_with_its_weekday_and_no_year_is_the_zone():
     fmt = infer_text_format(lines)
     assert fmt.pattern.startswith("<Weekday> <Month> <Day> <Time> <Zone> ")
     assert parse_lines(lines)["content"].tolist() == _messages(40)
+
+
+def test_a_time_key_of_durations_yields_to_one_of_dates():
+    # A request's duration under "time" beside the line's own "ts": the durations were read as the time (every line
+    # at 1970, or none parsed where they carry a unit).
+    for took in ("0.{:03d}", "{}ms"):
+        lines = [f'level=info ts=2024-03-12T08:{i:02d}:14.5Z msg="request done" method=GET time={took.format(i)}'
+                 for i in range(40)]
+        frame, ok = detect_format(lines).parse(lines)
+        assert ok.all() and frame["timestamp"].iloc[7] == pd.Timestamp("2024-03-12 08:07:14.5")
+    # A clock under "time" and its day under "date" stay one time: neither is a date alone.
+    lines = [f"date=2024-03-{12 + i // 20} time=08:{i % 60:02d}:14 action=accept" for i in range(40)]
+    assert detect_format(lines).parse(lines)[0]["timestamp"].iloc[25] == pd.Timestamp("2024-03-13 08:25:14")
