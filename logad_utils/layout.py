@@ -1938,13 +1938,18 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
                      logfmt=syntax == "logfmt")
 
 
+# "date" as a word of a key's name (date, event_date, eventDate, DATE), not inside another word: a record's "updated"
+# or "candidate" date is not the line's day.
+_DATE_WORD = re.compile(r"(?:(?<![A-Za-z])[Dd]|(?<=[a-z])D)ate(?![a-z])|(?<![A-Z])DATE(?![A-Z])")
+
+
 def _day_key(objs: list[dict], counts: Counter, taken: set[str], clock: str) -> str | None:
     """The key, named for a date, that holds the dates of ``clock``'s times where those are clocks alone (firewalls'
     ``date=2024-03-12 time=08:00:14``): on as many objects, and before the clock a dated time on most; else None."""
     if _mostly(objs, clock, counts[clock], _VALUE_TESTS["Timestamp"]):
         return None
     for key in counts:
-        if key not in taken and "date" in key.lower() and counts[key] >= counts[clock]:
+        if key not in taken and _DATE_WORD.search(key) and counts[key] >= counts[clock]:
             joined = [{clock: f"{o[key]} {o[clock]}"} for o in objs
                       if isinstance(o.get(key), str) and isinstance(o.get(clock), str)]
             if _mostly(joined, clock, counts[clock], lambda v: _dated_time(v, whole=True)):

@@ -2374,3 +2374,13 @@ def test_a_time_key_of_durations_yields_to_one_of_dates():
     # A clock under "time" and its day under "date" stay one time: neither is a date alone.
     lines = [f"date=2024-03-{12 + i // 20} time=08:{i % 60:02d}:14 action=accept" for i in range(40)]
     assert detect_format(lines).parse(lines)[0]["timestamp"].iloc[25] == pd.Timestamp("2024-03-13 08:25:14")
+
+
+def test_a_key_with_date_inside_a_word_is_not_the_clocks_day():
+    # Each item's "updated" day is no day of the line's: the clock took it, so times jumped between items' days.
+    lines = [f'time=08:{i:02d}:14 updated=2024-01-{1 + i % 9:02d} msg="sync item {i}"' for i in range(40)]
+    fmt = detect_format(lines)
+    assert "updated" not in fmt.describe() and fmt.parse(lines)[0]["timestamp"].dt.date.nunique() == 1
+    # A date named as a word of the key is still the clock's day.
+    lines = [f"eventDate=2024-03-{12 + i // 20} time=08:{i % 60:02d}:14 action=accept" for i in range(40)]
+    assert detect_format(lines).parse(lines)[0]["timestamp"].iloc[25] == pd.Timestamp("2024-03-13 08:25:14")
