@@ -1532,9 +1532,10 @@ class LogTemplateMiner:
             rest = keys[members[0]][1:]
             subject = rest[:1] == (":",) and any(_key_of(t) for t in rest)
             # One key glued to each word (Service:OperationManager, Service:SessionManager) makes them a field's
-            # values, no verbs: a slot's count suffices, as for a field after the first word; a state stays apart.
+            # values, no verbs: a slot's count suffices, as for a field after the first word; a state stays apart. A
+            # level is no key: it labels the message, whose first word follows it (ERROR:Mount failed).
             key = _key_of(next(iter(values)))
-            keyed = key is not None and all(
+            keyed = key is not None and not _LEVEL.fullmatch(key[:-1]) and all(
                 v.startswith(key) and len(v) > len(key) and not _LEVEL.fullmatch(v[len(key):])
                 and not self._tokens.is_enum(v[len(key):]) for v in values)
             need = max(self.slot_min_values - 1, 3) if tagged or glued else (

@@ -1133,6 +1133,10 @@ def test_first_words_glued_to_one_key_are_its_values():
     assert len(set(LogTemplateMiner().fit_transform(keys))) == 4
     states = [f"state={s} reached" for s in ("RUNNING", "FAILED", "STOPPED", "PENDING", "DONE")]
     assert len(set(LogTemplateMiner().fit_transform(states))) == 5
+    # A level glued to the message's first word is no key: what failed is the event.
+    for level in ("ERROR:", "WARN:", "Error="):
+        failed = [f"{level}{w} failed on node {i}" for i in range(3) for w in ("Mount", "Login", "Backup", "Upload")]
+        assert len(set(LogTemplateMiner().fit_transform(failed))) == 4, level
 
 
 def test_a_list_in_braces_or_brackets_is_one_value():
