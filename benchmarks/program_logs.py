@@ -226,7 +226,15 @@ SETS = {"tuning": "read while writing rules",
                          "3 server, FortiGate, Tinyproxy, Privoxy); scored blind with the code at the start of the "
                          "stop that added it (GA with no format 0.648, with the true format 0.677; PA 0.429 and "
                          "0.430; FTA 0.379 and 0.390; timestamps on every line) and with every rule above (the "
-                         "same); not read",
+                         "same); then read (no format: GA 0.811, PA 0.473, FTA 0.424; with the true format GA 0.801): "
+                         "an Oracle TNS descriptor (a chain of parenthesised key=value fields) read field by field, "
+                         "a drive's path that stops at its parentheses, a quoted record of fields its fields, a "
+                         "field's quoted phrase naming its event by its first word, first words glued to one key a "
+                         "field's values, a host with a path and a container image one value; with no format a "
+                         "month in capitals (12-MAR-2024), a lone '*' after the time, level columns before the time "
+                         "and padded between pipes, and a date key and a clock key one time; left: FortiGate's "
+                         "quoted values and Velero's resource kinds made `<*>`, klog's quotes, names of two values "
+                         "(invokername=Grimm / Mara), error tails",
         "read_later_21": "written by a twenty-second author who never saw logad's code (Kea's DHCPv4 server, hostapd, "
                          "a 7 Days to Die server, a Windows event log exported as CSV, rclone, Hazelcast, Flux's "
                          "JSON, ExternalDNS' logfmt, Courier's mail server, OpenPBS); scored blind with the code at "
