@@ -310,6 +310,41 @@ def _record_cells(token: str, commas: bool, keyed: bool, nested: bool = False) -
     return [first, *cells] if first else cells
 
 
+class _SlotIndex:
+    """Clusters of one length grouped as equal but at one position (their keys without it), position by position.
+
+    Found with a linear hash of the token codes (as :meth:`LogTemplateMiner._merge_pairs` finds pairs): leaving a
+    position out subtracts its term, one NumPy pass over the clusters, and the clusters that share a hash are then
+    checked exactly. A long template (thousands of tokens) costs its length once, not once a position.
+    """
+
+    def __init__(self, group: list[int], keys: dict[int, tuple[str, ...]]) -> None:
+        self.group, self.keys = group, keys
+        codes: dict[str, int] = {}
+        table = np.array([[codes.setdefault(t, len(codes)) for t in keys[c]] for c in group], dtype=np.uint64)
+        length = table.shape[1] if table.ndim == 2 else 0
+        weights = np.random.default_rng(length).integers(1, 2**63, size=length, dtype=np.uint64) | np.uint64(1)
+        self.terms = table.reshape(len(group), length) * weights  # wraps modulo 2**64, as a hash may
+        self.total = self.terms.sum(axis=1)
+        self.varied = set(np.flatnonzero((table != table[:1]).any(axis=0)).tolist()) if len(group) else set()
+        self.whole = self._shared(self.total, lambda k: k)
+
+    def slots(self, pos: int) -> list[list[int]]:
+        """The groups of two clusters or more equal but at ``pos``, in the order of their first in ``group``."""
+        if pos not in self.varied:  # one token throughout: equal but there is equal
+            return self.whole
+        return self._shared(self.total - self.terms[:, pos], lambda k: k[:pos] + k[pos + 1:])
+
+    def _shared(self, hashed: np.ndarray, key) -> list[list[int]]:
+        values = hashed.tolist()
+        counts = Counter(values)
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for c, h in zip(self.group, values):
+            if counts[h] > 1:
+                groups[key(self.keys[c])].append(c)
+        return [members for members in groups.values() if len(members) > 1]
+
+
 def _in_sequence(tokens: Sequence[str], at: int) -> bool:
     """Whether ``tokens[at]`` and a token beside it are hex numbers one apart (a list of sequence numbers), their
     list separators ``,;`` aside, and neither is a word (:data:`_HEX_WORDS`)."""
@@ -1384,14 +1419,11 @@ class LogTemplateMiner:
             dirty = set()
             for length, group in by_length.items():
                 led = self._led_by_wildcard(templates, keys, group)
+                index = _SlotIndex(group, keys)
                 for pos in range(min(self.protect_prefix, length), length):
                     if len(group) < 2:
                         break
-                    slots: dict[tuple, list[int]] = defaultdict(list)
-                    for c in group:
-                        k = keys[c]
-                        slots[k[:pos] + k[pos + 1:]].append(c)
-                    for members in slots.values():
+                    for members in index.slots(pos):
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
                         if len(members) < 2 or not is_parameter(values, before) or self._names_event(
@@ -1401,7 +1433,9 @@ class LogTemplateMiner:
                         taken[before] |= values
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                         dirty.add(length)
-                    group = [c for c in group if c in alive]
+                    if any(c not in alive for c in group):
+                        group = [c for c in group if c in alive]
+                        index = _SlotIndex(group, keys)
 
     @staticmethod
     def _led_by_wildcard(templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
@@ -1437,11 +1471,9 @@ class LogTemplateMiner:
         for c in sorted(alive):
             by_length[len(keys[c])].append(c)
         for length, group in by_length.items():
+            index = _SlotIndex(group, keys)
             for pos in range(length if len(group) > 1 else 0):
-                slots: dict[tuple, list[int]] = defaultdict(list)
-                for c in group:
-                    slots[keys[c][:pos] + keys[c][pos + 1:]].append(c)
-                for members in slots.values():
+                for members in index.slots(pos):
                     frames: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
                     for m in members if len(members) > 1 else ():
                         for frame, name in self._name_frames(templates[m][pos], pos < self.protect_prefix):

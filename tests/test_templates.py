@@ -15,8 +15,8 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import (WILDCARD, LogTemplateMiner, _join_equal, _note_fields, _Tokens, _VarAwareDrain,
-                                   mine_templates, template_health)
+from logad_utils.templates import (WILDCARD, LogTemplateMiner, _join_equal, _note_fields, _SlotIndex, _Tokens,
+                                   _VarAwareDrain, mine_templates, template_health)
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
 
@@ -1705,3 +1705,18 @@ def test_the_parse_benchmarks_masked_drain3_reference_takes_logads_rules(monkeyp
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.drain3_seconds(["reflector.go:169 took 5 ms", "job 7 done"], masked=True) >= 0
+
+
+def test_slot_index_groups_clusters_equal_but_at_each_position_as_a_plain_grouping_does():
+    # Clusters of one length, many near copies: each position's groups of two or more, in order of their first.
+    rng = random.Random(3)
+    for length, words in ((1, "ab"), (4, "abc"), (9, "ab")):
+        keys = {c: tuple(rng.choice(words) for _ in range(length)) for c in range(40)}
+        group = sorted(keys)
+        index = _SlotIndex(group, keys)
+        for pos in range(length):
+            plain: dict = {}
+            for c in group:
+                plain.setdefault(keys[c][:pos] + keys[c][pos + 1:], []).append(c)
+            assert index.slots(pos) == [m for m in plain.values() if len(m) > 1]
+
