@@ -1946,7 +1946,7 @@ _DATE_WORD = re.compile(r"(?:(?<![A-Za-z])[Dd]|(?<=[a-z])D)ate(?![a-z])|(?<![A-Z
 def _day_key(objs: list[dict], counts: Counter, taken: set[str], clock: str) -> str | None:
     """The key, named for a date, that holds the dates of ``clock``'s times where those are clocks alone (firewalls'
     ``date=2024-03-12 time=08:00:14``): on as many objects, and before the clock a dated time on most; else None."""
-    if _mostly(objs, clock, counts[clock], _VALUE_TESTS["Timestamp"]):
+    if _dated_values(objs, clock):
         return None
     for key in counts:
         if key not in taken and _DATE_WORD.search(key) and counts[key] >= counts[clock]:

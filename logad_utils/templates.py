@@ -1426,7 +1426,7 @@ class LogTemplateMiner:
                     for members in index.slots(pos):
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
-                        if len(members) < 2 or not is_parameter(values, before) or self._names_event(
+                        if not is_parameter(values, before) or self._names_event(
                                 templates, members, (pos,)) or pos and self._led_elsewhere(
                                 templates, keys, alive, members, led):
                             continue
@@ -1475,7 +1475,7 @@ class LogTemplateMiner:
             for pos in range(length if len(group) > 1 else 0):
                 for members in index.slots(pos):
                     frames: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
-                    for m in members if len(members) > 1 else ():
+                    for m in members:
                         for frame, name in self._name_frames(templates[m][pos], pos < self.protect_prefix):
                             frames[frame][m] = name
                     for frame, named in frames.items():
