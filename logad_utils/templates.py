@@ -345,6 +345,56 @@ class _SlotIndex:
         return [members for members in groups.values() if len(members) > 1]
 
 
+class _ClosePairs:
+    """The pairs of rows of a code table (clusters × tokens) that differ in two columns or fewer, and where.
+
+    Two clusters merge at slots (p, q) only if they differ nowhere else, so these pairs name the columns worth
+    trying for each p: R² L work once and R L a merge, where a hash per (p, q) costs R L² (a message of 30,000
+    tokens is 30,000 sorts). Kept as counts by the columns that differ: none, one, or two (first, second).
+    """
+
+    def __init__(self, table: np.ndarray) -> None:
+        self.table = table
+        self.partners: dict[int, dict[int, tuple[int, ...]]] = defaultdict(dict)
+        self.same, self.ones, self.twos = 0, Counter(), defaultdict(Counter)
+        for i in range(len(table) - 1):
+            self._compare(i, np.arange(i + 1, len(table)))
+
+    def _compare(self, i: int, others: np.ndarray) -> None:
+        """Record the rows of ``others`` that differ from row i in two columns or fewer."""
+        differ = self.table[others] != self.table[i]
+        near = np.flatnonzero(differ.sum(axis=1) <= 2)
+        for j, columns in zip(others[near].tolist(), differ[near]):
+            where = tuple(np.flatnonzero(columns).tolist())
+            self.partners[i][j] = self.partners[j][i] = where
+            self._count(where, 1)
+
+    def _count(self, where: tuple[int, ...], step: int) -> None:
+        """Add ``step`` to the count of pairs that differ at ``where``."""
+        if not where:
+            self.same += step
+        elif len(where) == 1:
+            self.ones[where[0]] += step
+        else:
+            self.twos[where[0]][where[1]] += step
+
+    def refresh(self, i: int, dead: list[int], live: np.ndarray) -> None:
+        """Forget the ``dead`` rows' pairs and row i's, then compare row i, changed, with the ``live`` rows."""
+        for r in [*dead, i]:
+            for j, where in self.partners.pop(r, {}).items():
+                if self.partners[j].pop(r, None) is not None:
+                    self._count(where, -1)
+        self._compare(i, live[live != i])
+
+    def columns(self, p: int, first: int, last: int) -> list[int]:
+        """The columns q in [first, last) at which two rows are equal but at p and q, ascending."""
+        if self.same or self.ones[p]:
+            return list(range(first, last))
+        found = {a for a, n in self.ones.items() if n and first <= a < last}
+        found.update(b for b, n in self.twos.get(p, {}).items() if n and first <= b < last)
+        return sorted(found)
+
+
 def _in_sequence(tokens: Sequence[str], at: int) -> bool:
     """Whether ``tokens[at]`` and a token beside it are hex numbers one apart (a list of sequence numbers), their
     list separators ``,;`` aside, and neither is a word (:data:`_HEX_WORDS`)."""
@@ -1642,22 +1692,30 @@ class LogTemplateMiner:
             total = terms.sum(axis=1)  # each row's hash, kept up to date on merges
             live = np.ones(len(group), dtype=bool)
             row_of = {c: i for i, c in enumerate(group)}
+            # Few long clusters: their pairs of close rows are cheaper than a hash per (p, q).
+            close = _ClosePairs(table) if len(group) < length else None
             # Slots apart first: a pair next to each other merged first would leave a third slot's words apart.
             for p, first, last in [(p, p + 2, length) for p in range(start, length - 2)] + [
                     (p, p + 1, p + 2) for p in range(start, length - 1)]:
-                rows = np.flatnonzero(live)
-                left = (total[rows] - terms[rows, p])[:, None] - terms[rows, first:last]
-                ordered = np.sort(left, axis=0)
-                for q in first + np.flatnonzero((ordered[1:] == ordered[:-1]).any(axis=0)):
+                if close is None:
+                    rows = np.flatnonzero(live)
+                    left = np.sort((total[rows] - terms[rows, p])[:, None] - terms[rows, first:last], axis=0)
+                    columns = (first + np.flatnonzero((left[1:] == left[:-1]).any(axis=0))).tolist()
+                else:
+                    columns = close.columns(p, first, last)
+                for q in columns:
                     rows = np.flatnonzero(live)
                     hashed = total[rows] - terms[rows, p] - terms[rows, q]
                     for members in self._pair_groups(group, rows, hashed, templates, keys, p, q):
                         keep = self._merge_members(templates, keys, parent, alive, members, (p, q))
-                        live[[row_of[m] for m in members[1:]]] = False
+                        dead = [row_of[m] for m in members[1:]]
+                        live[dead] = False
                         i = row_of[keep]
                         table[i] = [codes.setdefault(t, len(codes)) for t in keys[keep]]
                         terms[i] = table[i] * weights
                         total[i] = terms[i].sum()
+                        if close is not None:
+                            close.refresh(i, dead, np.flatnonzero(live))
 
     def _merge_records(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int]) -> None:

@@ -15,7 +15,8 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import (WILDCARD, LogTemplateMiner, _join_equal, _note_fields, _SlotIndex, _Tokens,
+from logad_utils.templates import (WILDCARD, LogTemplateMiner, _ClosePairs, _join_equal, _note_fields, _SlotIndex,
+                                   _Tokens,
                                    _VarAwareDrain, mine_templates, template_health)
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
@@ -1719,4 +1720,30 @@ def test_slot_index_groups_clusters_equal_but_at_each_position_as_a_plain_groupi
             for c in group:
                 plain.setdefault(keys[c][:pos] + keys[c][pos + 1:], []).append(c)
             assert index.slots(pos) == [m for m in plain.values() if len(m) > 1]
+
+
+def _columns_by_brute_force(table: np.ndarray, live: list[int], p: int, first: int, last: int) -> list[int]:
+    """The columns q in [first, last) where two live rows are equal everywhere but at p and q."""
+    return [q for q in range(first, last)
+            if any(all(a == b for col, (a, b) in enumerate(zip(table[i], table[j])) if col not in (p, q))
+                   for n, i in enumerate(live) for j in live[n + 1:])]
+
+
+def test_close_pairs_name_the_columns_where_two_rows_are_equal_but_at_two_slots_through_merges():
+    # The pair pass asks, per slot p, which q to try: the same answer as comparing every pair of rows, also after
+    # a row changes (a merge writes <*>) and others die.
+    rng = np.random.default_rng(5)
+    for length, rows in ((3, 4), (6, 5), (8, 3), (12, 6)):
+        base = rng.integers(0, 3, size=length)
+        table = np.array([np.where(rng.random(length) < 0.2, rng.integers(0, 3, size=length), base)
+                          for _ in range(rows)], dtype=np.uint64)
+        close, live = _ClosePairs(table), list(range(rows))
+        for step in range(3):
+            for p in range(length - 1):
+                for first, last in ((p + 2, length), (p + 1, p + 2)):
+                    assert close.columns(p, first, last) == _columns_by_brute_force(table, live, p, first, last)
+            if len(live) > 2:
+                keep, dead = live[0], live.pop()
+                table[keep, rng.integers(0, length)] = 7 + step
+                close.refresh(keep, [dead], np.array(live))
 
