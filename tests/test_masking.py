@@ -743,3 +743,14 @@ def test_maskers_of_the_same_rules_share_one_analysis_of_their_digits():
     texts = ["from 10.0.0.7 port 22", "from 10.0.0.8 port 23", "took 250 ms"]
     assert second.mask_many(texts) == [mask(t) for t in texts]
     assert narrower.mask_many(texts)[0] != first.mask_many(texts)[0]
+
+
+def test_long_hex_groups_joined_by_dots_are_one_id():
+    # Courier's queue id (0000000000203BCB.0000000065E56941.00002587) came out as <HEX>.<HEX>.00002587 when a group
+    # had only digits and as <VAL> when the first one had, swallowing the ":" after it: one event took five shapes.
+    masker = Masker()
+    texts = ["completed,id=0000000000203BCB.0000000065E56941.00002587",
+             "newmsg,id=0000000000361836.0000000065E56974.0000719D: dns; mx", "release 20240101.20240102 x",
+             "deadbeef.cafebabe y"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "completed,id=<HEX>", "newmsg,id=<HEX>: dns; mx", "release <NUM> x", "deadbeef.cafebabe y"]
