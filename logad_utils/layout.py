@@ -514,8 +514,9 @@ _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 _INSTANCE = r"(?!0[xX][0-9a-fA-F]+\])[\w.-]+"
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
-    # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it) is part of the level's shape.
-    ("level", re.compile(r"(\s*)([\[(<])?(" + LEVELS_RE + r")((?(2) *)[\])>]|)(:?)(?=[\s|\[]|$)")),
+    # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it; "[ INFO]", log4j's right-aligned "%5p"),
+    # or before a colon without them (rclone's "INFO  :", a level padded to its column), is part of the level's shape.
+    ("level", re.compile(r"(\s*)([\[(<])?(?(2) *)(" + LEVELS_RE + r")((?(2) *)[\])>]| +(?=:)|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
     # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:"), which
     # a space may set apart where the name is a source file ("felix/daemon.go 377:"; "worker 3:" is a message's).
@@ -624,7 +625,9 @@ def _elements(rest: str) -> list[_Element]:
                 # writes it: header fields hold no quoted sentences, and the brackets after it are its values.
                 return out
             if kind == "level":
-                detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), m.group(4).startswith(" "))
+                # Padding: 1 after the level, 2 before it (inside its bracket).
+                padding = int(m.group(4).startswith(" ")) | 2 * (m.group(2) is not None and m.start(3) > m.end(2))
+                detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), padding)
             elif kind == "component":
                 leveled = m.group(4) is not None and re.fullmatch(LEVELS_RE, m.group(4)) is not None
                 named = m.group(4) is not None and not leveled and not m.group(4).isdigit()
@@ -825,7 +828,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
             # with and without one kind of bracket ("[INFO]" beside "INFO"), make it optional.
-            padded = any(e.detail[3] for e in shapes)
+            padded = int(any(e.detail[3] & 1 for e in shapes)) | 2 * any(e.detail[3] & 2 for e in shapes)
             opening, closing, colon = element.detail[:3]
             brackets = {e.detail[:2] for e in shapes}
             unbracketed = len(brackets) == 2 and ("", "") in brackets
@@ -1042,8 +1045,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[name] = (_LETTER_FIELD if element.detail[4:] == (True,) else
                               _WORD_LEVEL_FIELD if element.detail[4:] == (False, True) else LEVELS_RE)
             bare = "?" if optional else ""  # brackets some lines write and others not
-            out += (gap + re.escape(opening) + bare + f"<{name}>" + ("\\s*" if padded else "") + re.escape(closing)
-                    + bare + colon)
+            out += (gap + re.escape(opening) + bare + ("\\s*" if padded & 2 else "") + f"<{name}>"
+                    + ("\\s*" if padded & 1 else "") + re.escape(closing) + bare + colon)
         elif element.kind == "component":
             name, pid = names("Field" if element.detail[5] else "Component"), names("Instance" if element.detail[7]
                                                                                     else "Pid")

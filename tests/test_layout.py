@@ -2384,3 +2384,16 @@ def test_a_key_with_date_inside_a_word_is_not_the_clocks_day():
     # A date named as a word of the key is still the clock's day.
     lines = [f"eventDate=2024-03-{12 + i // 20} time=08:{i % 60:02d}:14 action=accept" for i in range(40)]
     assert detect_format(lines).parse(lines)[0]["timestamp"].iloc[25] == pd.Timestamp("2024-03-13 08:25:14")
+
+
+def test_a_level_padded_inside_its_bracket_or_before_its_colon_is_the_level():
+    # log4j's right-aligned "[%5p]" writes "[ INFO]" beside "[ERROR]"; rclone pads "INFO  :" beside "NOTICE:". The
+    # padded words were no level: brackets of threads, or a separator that the unpadded lines lacked.
+    levels = ["INFO", "WARN", "ERROR", "DEBUG", "NOTICE"]
+    for write in ("[{level:>5}] [main] {message}", "{level:<6}: {message}"):
+        lines = [f"{t:%Y-%m-%d %H:%M:%S} " + write.format(level=levels[i % 5], message=m)
+                 for i, (t, m) in enumerate(zip(_times(40), _messages(40)))]
+        frame = parse_lines(lines)
+        assert "<Level>" in infer_text_format(lines).pattern
+        assert frame["level"].tolist() == [levels[i % 5] for i in range(40)]
+        assert frame["content"].str.endswith(tuple(_messages(40))).all()
