@@ -747,6 +747,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         if kind == "sep" and element.detail[0] == ">" and not (header and header[-1][0].kind == "word"
                                                                 and header[-1][0].detail[4]):
             break  # zerolog's "file.go:42 > message" ends a header; "INFO > Task", "cpu > 83%" are messages
+        if kind == "sep" and element.detail[0] == ":" and not element.spaced and header and _bracketed(header[-1][0]):
+            # A colon glued to a bracket ("[c.h.i.Picker]: message") ends the header as one after a name does: the
+            # brackets after it ("[10.0.12.5]:5701 [prod] ...") are the message's.
+            header.append((element, False))
+            break
         sourced = Counter(e.detail[1] for e in shapes.elements() if e.detail[1]) if kind == "paren" else Counter()
         if sum(sourced.values()) >= need:
             # A source file and its line in parentheses names the component (a separator may follow it: log4j's

@@ -2397,3 +2397,13 @@ def test_a_level_padded_inside_its_bracket_or_before_its_colon_is_the_level():
         assert "<Level>" in infer_text_format(lines).pattern
         assert frame["level"].tolist() == [levels[i % 5] for i in range(40)]
         assert frame["content"].str.endswith(tuple(_messages(40))).all()
+
+
+def test_a_colon_after_a_bracket_ends_the_header():
+    # Hazelcast's "[main] [c.h.i.AddressPicker]: [10.0.12.5]:5701 [prod] [5.3.6] message": the member's brackets
+    # after the logger's colon were read as header fields, which the lines without them then failed to match.
+    lines = [f"{t:%Y-%m-%d %H:%M:%S} [main] [c.h.i.Picker]: " + ("" if i < 4 else "[10.0.12.5]:5701 [prod] [5.3.6] ")
+             + m for i, (t, m) in enumerate(zip(_times(40), _messages(40)))]
+    assert infer_text_format(lines).pattern.endswith(r"\]: <Content>")
+    frame = parse_lines(lines)
+    assert frame["content"].iloc[0] == _messages(1)[0] and frame["content"].iloc[9].startswith("[10.0.12.5]:5701")
