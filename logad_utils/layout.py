@@ -22,6 +22,7 @@ the same, with the columns named by a header line when the file has one.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import json
 import re
@@ -56,6 +57,8 @@ _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
 _MAX_ELEMENTS = 10
 # Words a name written with spaces adds before the level ("AsyncLocalizer Cleanup [INFO]" beside "main [INFO]").
 _MAX_RUN = 3
+_MIN_NAMED_LINES = 50  # lines with a component's name, to judge whether its names repeat
+_DISTINCT_SHARE = 0.5  # distinct names per line above which the names are values
 _SEARCH_CHARS = 120
 
 _MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -594,6 +597,7 @@ class _Element:
     kind: str
     spaced: bool  # whitespace before it
     detail: tuple  # kind-specific shape: brackets of a level, pid of a component, separator char
+    name: str = dataclasses.field(default="", compare=False)  # a component's name, which its shape leaves out
 
 
 # A memory address in a bracket (a thread's, Plex's "[0x7f3a2f1c3b38]"): its letters are hex digits, and it names
@@ -670,7 +674,7 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None, source and source.group(1))
             else:
                 detail = ()
-            out.append(_Element(kind, bool(m.group(1)), detail))
+            out.append(_Element(kind, bool(m.group(1)), detail, m.group(2) if kind == "component" else ""))
             pos = m.end()
             break
         else:
@@ -779,6 +783,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # level. Info or warning among them: drive letters ("C: 20% used", "D: ...") are names.
             header.append((_Element("level", element.spaced, ("", "", ":", False, True)), False))
             continue
+        if kind == "component" and _names_values(per_line, alive, place):
+            break  # "path/to/file.txt: Copied": values a message names, not parts of a program
         if kind == "component":
             with_pid = sum(c for e, c in shapes.items() if e.detail[0])
             with_sub = sum(c for e, c in shapes.items() if e.detail[1])
@@ -856,6 +862,16 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         worded = not _flag(header.pop()[0], 0) or worded
     return header
+
+
+def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:
+    """Whether the names at ``place`` are about as many as their lines, among enough lines to tell."""
+    # A program has few parts to name, each writing many lines; files or objects a message is about are many,
+    # each named on a line or two.
+    if len(alive) < _MIN_NAMED_LINES:
+        return False
+    names = Counter(per_line[i][place].name for i in alive)
+    return len(names) > _DISTINCT_SHARE * len(alive)
 
 
 def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None:

@@ -2407,3 +2407,14 @@ def test_a_colon_after_a_bracket_ends_the_header():
     assert infer_text_format(lines).pattern.endswith(r"\]: <Content>")
     frame = parse_lines(lines)
     assert frame["content"].iloc[0] == _messages(1)[0] and frame["content"].iloc[9].startswith("[10.0.12.5]:5701")
+
+
+def test_names_before_a_colon_that_few_lines_share_are_the_message():
+    # rclone's "INFO  : path/to/file.txt: Copied (new)": a file per line is what the message is about, no part of the
+    # program; taking it as the component left every message without its subject.
+    lines = [f"{t:%Y/%m/%d %H:%M:%S} INFO: docs/q{i}/report-{i}.txt: Copied (new)" for i, t in enumerate(_times(60))]
+    assert infer_text_format(lines).pattern == "<Date> <Time> <Level>: <Content>"
+    # A program's parts, each writing many lines, name its components.
+    lines = [f"{t:%Y/%m/%d %H:%M:%S} INFO: {['sync', 'march', 'accounting'][i % 3]}: done {i}"
+             for i, t in enumerate(_times(60))]
+    assert infer_text_format(lines).pattern == "<Date> <Time> <Level>: <Component>: <Content>"
