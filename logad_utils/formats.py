@@ -37,7 +37,8 @@ __all__ = [
     "LEVELS_RE",
 ]
 
-TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp")
+# A field named Epoch (hostapd's "<Epoch>: <Content>") holds seconds since 1970: a time as Timestamp is.
+TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp", "Epoch")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 _NUMBERED = re.compile(r"(?<=\D)\d+$")  # a field name's number: Thread2 is a second Thread

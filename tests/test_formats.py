@@ -712,3 +712,11 @@ def test_a_level_word_opening_messages_is_no_sub_program():
     lines = [f"Mar 11 09:14:{i:02d} mx maild: {('error', 'warning')[i % 2]}: Login failed: user=<u{i}>"
              for i in range(40)]
     assert "+subprogram" not in detect_format(lines).name
+
+
+def test_a_field_named_epoch_is_the_time():
+    # hostapd's "<Epoch>: <Content>": the seconds since 1970 were a column of text, the lines without a time.
+    lines = [f"{1709535131 + 37 * i}.402157: wlan0: AP-STA-CONNECTED 3c:22:fb:db:fb:0{i}" for i in range(5)]
+    frame = parse_lines(lines, fmt=LogFormat("<Epoch>: <Content>"))
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-04 06:52:48.402157")
+    assert frame["content"].iloc[0] == "wlan0: AP-STA-CONNECTED 3c:22:fb:db:fb:00"
