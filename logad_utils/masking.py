@@ -335,9 +335,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)", "<IP>", False),
     MaskRule("hex", r"0[xX][0-9A-Fa-f]++" + _END, "<HEX>", False),
     # Long hex groups joined by dots are one id (Courier's queue id 0000000000203BCB.0000000065E56941.00002587):
-    # a group may be all digits, or all letters, as long as the id has both.
-    MaskRule("hex_dotted", r"(?=[0-9A-Fa-f.]*?[A-Fa-f])(?=[0-9A-Fa-f.]*?\d)[0-9A-Fa-f]{8,}+(?:\.[0-9A-Fa-f]{8,}+)++"
-             + _END + r"(?!\.\w)", "<HEX>", False),
+    # a group may be all digits, or all letters, as long as the id has both. Tried only where a run of hex digits
+    # and dots starts: its look ahead reads the run, once, not once a character ("a.b.a.b..." is all such).
+    MaskRule("hex_dotted", r"(?<![0-9A-Fa-f.])(?=[0-9A-Fa-f.]*?[A-Fa-f])(?=[0-9A-Fa-f.]*?\d)"
+             r"[0-9A-Fa-f]{8,}+(?:\.[0-9A-Fa-f]{8,}+)++" + _END + r"(?!\.\w)", "<HEX>", False),
     # Bare hex only when long and mixing digits with a-f letters, so that
     # words and plain numbers are left to other rules. Groups of four after it are a UUID cut after its first
     # groups (a cluster member named "4b1a01b1-a0ad"): one id; not before "-" and a digit, where the groups
