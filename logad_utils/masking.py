@@ -252,7 +252,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
     # A hyphenated one followed by "@" is an e-mail's user (00-11-22-33-44-55@corp.example.com).
-    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)", "<MAC>", False),
+    # A longer run of octets is one value too (a DHCP client id "01:" + MAC, a DUID, a WWN), not a MAC and a rest.
+    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5,}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)", "<MAC>", False),
     MaskRule(
         "datetime",
         # ISO 8601, and with dashes in the clock after its "T", as a file or release name writes it where a colon

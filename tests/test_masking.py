@@ -31,6 +31,9 @@ M = Masker()
     ("DHCPACK(eth1) 12:34:56:1b:f3:dc and 10-22-33-44-55-66", "DHCPACK(eth1) <MAC> and <MAC>"),
     ("Login OK: [00-11-22-33-44-55@corp.example.com]", "Login OK: [<EMAIL>]"),  # a MAC as an e-mail's user
     ("user aa:bb:cc:dd:ee:ff@wlan ok", "user <MAC>@wlan ok"),  # colons: no e-mail address
+    # A longer run of octets is one value: a DHCP client id (01: and a MAC), a DUID; a colon after one ends it.
+    ("cid=[01:58:2a:17:84:06:43], duid 00:01:00:01:2b:3c:4d:5e:00:11:22:33 and 58:2a:17:84:06:43: up",
+     "cid=[<MAC>], duid <MAC> and <MAC>: up"),
     ("took 200ms, then 3.5 ms and 2 seconds", "took <DURATION>ms, then <DURATION> ms and <DURATION> seconds"),
     ("size 12KB free 5.2 KB of 4G", "size <SIZE> free <SIZE> of <SIZE>"),
     ("open /var/log/messages and ./run.sh and C:\\Windows\\x.dll", "open <PATH> and <PATH> and <PATH>"),
