@@ -242,7 +242,11 @@ SETS = {"tuning": "read while writing rules",
                          "PA 0.226 and 0.314; FTA 0.247 and 0.308; timestamps on every line with no format, on 90 % "
                          "with the true format: hostapd's epoch seconds, named <Epoch>, were no time) and with every "
                          "rule above (GA 0.704 and 0.666; PA 0.237 and 0.325; FTA 0.249 and 0.311: Courier's GA "
-                         "0.457 -> 0.582); not read"}
+                         "0.457 -> 0.582); not read",
+        "read_later_22": "written by a twenty-third author who never saw logad's code (an Oracle WebLogic managed "
+                         "server, IBM WebSphere Liberty, a Huawei VRP switch, ipmitool's SEL listing, Falco's JSON "
+                         "alerts, Dapr's logfmt, a Proxmox VE node's journal, Fluentd, a Mumble server, Prosody); "
+                         "scored blind; not read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
