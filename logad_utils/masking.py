@@ -221,6 +221,14 @@ _HOST_PATH_CH = r"[\w\-@%+~*/]|\.(?=[\w\-@%+~*/])"
 # as words: a 5xx answer is another event than a 2xx one.
 CLASS_TOKENS = ("<HTTPINFO>", "<HTTPOK>", "<HTTPREDIRECT>", "<HTTPCLIENTERR>", "<HTTPSERVERERR>")
 
+# An upper-case event or mode code: words of capitals joined by "-" or "_", two of them letters only, a digit glued
+# to a word as a count or a version (hostapd's EAPOL-4WAY-HS-COMPLETED, WPA2-PSK-CCMP, HTTP2-SETTINGS-ACK): a
+# word of the event. An id's part has digits alone (JIRA-1234), letters and digits mixed (SN-4F7A21) or a number
+# with a leading zero (WEB01).
+_CODE_PART = r"(?:\d[A-Z]{2,}+|[A-Z]++(?:[1-9]\d*+)?)"
+CAPS_CODE = (r"(?=(?:[A-Z\d]*+[_\-])*?[A-Z]++[_\-](?:[A-Z\d]*+[_\-])*?[A-Z]++(?![A-Z\d]))"
+             + _CODE_PART + r"(?:[_\-]" + _CODE_PART + r")++(?![\w\-])")
+
 # A key that starts an item of a list whose items a ";" or "|" with spaces on both sides separates (sudo's
 # "USER=root ; COMMAND=/bin/ls -l"); prose glues its ";" to the word before ("took 5 ms; time=1m2s room 2h3").
 # One fixed-width look-behind per key length, as Python's look-behinds have one width.
@@ -436,7 +444,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # the end each time, quadratic in the line (a 100 KB line took minutes). Parts may follow the time, other
     # dates among them (Druid's segment wiki_2024-01-13T10:00:00.000Z_2024-01-13T11:00:00.000Z_2024-01-13T09:12:03Z):
     # one id, not an id and the rest cut into numbers; taken at once ("*+"), so that no other split of them is tried.
-    MaskRule("ident", _RUN_START + r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+"
+    MaskRule("ident", _RUN_START + f"(?!{CAPS_CODE})"
+             r"[A-Za-z][A-Za-z0-9]*+(?:[_\-](?!-?\d)[A-Za-z0-9]++)*+[_\-]++-?\d\w*+"
              rf"(?:[.\-]\w++)*+(?:{_GLUED_TIME}(?:[_\-]\w++(?:{_GLUED_TIME})?)*+)?" + _END,
              "<ID>", False),
     # An HTTP status right after a quoted request line (the access logs of Apache, nginx, HAProxy, ...) keeps its

@@ -54,7 +54,7 @@ from drain3.drain import Drain, Node
 from .atomic import write_text
 from .gc_pause import no_cyclic_gc
 from .formats import LEVELS_RE, MESSAGE_KEYS
-from .masking import CLASS_TOKENS, Masker
+from .masking import CAPS_CODE, CLASS_TOKENS, Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
            "WILDCARD"]
@@ -67,6 +67,7 @@ _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 # character) is cut out: "V1R1.rts:" -> ":", so it is compatible with "<PATH>:".
 _CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
+_CODE = re.compile(CAPS_CODE)  # EAPOL-4WAY-HS-COMPLETED: its digit counts, it names an event
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation (outside a placeholder), not a letter or digit.
 _SLOT_EDGE = re.compile(r"[^\w\s]")
@@ -682,7 +683,7 @@ class _Tokens:
         """``token`` with the core of its value that holds digits replaced ``by`` (with ``digits_are_vars``), or
         None where its value has no digit. A field's key is a name, whatever its digits (a0="ls")."""
         key, value = _field_parts(token)
-        if self.digits_are_vars and any(c.isdigit() for c in value):
+        if self.digits_are_vars and any(c.isdigit() for c in value) and not _CODE.fullmatch(value.strip(_BARE)):
             return key + _CORE.sub(by, value, count=1)
         return None
 

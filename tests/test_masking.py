@@ -103,6 +103,9 @@ M = Masker()
      "tail <PATH> and <NUM>/<NUM>/<NUM>/ counts <NUM>/<NUM>/<NUM>"),
     ("attempt_1445144423722_0020_m_000000_0 started", "<ID> started"),
     ("Block rdd_2_3 stored on msra-sa-41", "Block <ID> stored on <ID>"),
+    # An upper-case event code whose digit counts (a 4-way handshake) is a word; an id's digits are not.
+    ("wlan0: EAPOL-4WAY-HS-COMPLETED ticket JIRA-1234 SN-4F7A21 AB-2CD",
+     "wlan0: EAPOL-4WAY-HS-COMPLETED ticket <ID> <ID> <ID>"),
     ("uid=0 tty=:0 user=root ruser= rhost=1.2.3.4", "uid=<NUM> tty=<VAL> user=root ruser= rhost=<IP>"),
     ("PendingReds:1 CPU#0 (pid 42) version v2.0.1", "PendingReds:<NUM> CPU#<NUM> (pid <NUM>) version <NUM>"),
     ("ipv4 ssh2 tty2 HTTP/1.1 -5", "ipv4 ssh2 tty2 HTTP/<NUM> <NUM>"),

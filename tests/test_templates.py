@@ -132,6 +132,20 @@ def test_two_bare_words_after_another_value_are_the_events_own_not_names():
     assert sum("started" in t for t in templates) == sum("stopped" in t for t in templates) == 12
 
 
+def test_upper_case_event_codes_with_a_digit_name_events_ids_vary():
+    # hostapd's events: a code with a count or a version glued to a word (4WAY, WPA2) is the event's name, as its
+    # codes without a digit are; taken as a variable, it drew the other codes' events into one <*> <*> template.
+    codes = ["EAPOL-4WAY-HS-COMPLETED", "AP-STA-CONNECTED", "WPA2-PSK-AUTH-OK", "AP-STA-DISCONNECTED"]
+    messages = [f"wlan0: {c} 02:00:00:00:00:{i:02x}" for c in codes for i in range(4)]
+    assert sorted(LogTemplateMiner().fit(messages).templates_["template"]) == \
+        sorted(f"wlan0: {c} <MAC>" for c in codes)
+    # An operator's node names differ in a digit: one event.
+    assert len(set(LogTemplateMiner().fit_transform([f"node NODE-A{i} DOWN now" for i in range(1, 6)]))) == 1
+    # A code is the whole token: one glued to a host by ";" (Nagios' commands) varies with the host.
+    hosts = [f"EXTERNAL COMMAND: SCHEDULE_SVC_CHECK;{h};Disk /;{i}" for h in ("web01", "db02") for i in range(3)]
+    assert len(set(LogTemplateMiner().fit_transform(hosts))) == 1
+
+
 def test_a_recurring_name_in_a_quoted_phrase_keeps_the_phrase_s_other_words():
     # The name is cut from a token that holds a quoted phrase's glued words: the space between them stays.
     events = ["session '{} home' opened now", "closing session '{} home' soon", "the session '{} home' is locked",
