@@ -146,6 +146,23 @@ def test_upper_case_event_codes_with_a_digit_name_events_ids_vary():
     assert len(set(LogTemplateMiner().fit_transform(hosts))) == 1
 
 
+def test_durations_with_other_glued_units_share_one_slot_whatever_their_order():
+    # rclone's "differ by 0s" and "differ by 1ms": the unit scales with the value. Generalised as "<*>s," in
+    # some orders, the template read no "1ms," later, and the log's event split in two groups.
+    dirs = ["projects/acme/drawings", "home/mchen/Projects", "hr/onboarding", "shared/templates", "it/configs"]
+    names = ["budget-plan.ps1", "scan-schedule.psd", "minutes.pptx", "diagram.dwg", "invoice.mp4", "IMG-9.png"]
+    for seed in range(8):
+        rng = random.Random(seed)
+        messages = [f"{rng.choice(dirs)}/{rng.choice(names)}: Size and modification time the same "
+                    f"(differ by {rng.choice(['0s', '0s', '0s', '1ms', '0ms'])}, within tolerance 1ms)"
+                    for _ in range(60)]
+        assert LogTemplateMiner().fit(messages).templates_["template"].tolist() == \
+            ["<*>: Size and modification time the same (differ by <*>, within tolerance <DURATION>ms)"], seed
+    # A duration and a word in one slot keep apart: "<*>" for the unit read "Cycle" as a duration.
+    phases = [f"GC({i}) Concurrent Mark {w}" for i in range(6) for w in (f"{i + 10}.5ms", "Cycle")]
+    assert len(set(LogTemplateMiner().fit_transform(phases))) == 2
+
+
 def test_a_recurring_name_in_a_quoted_phrase_keeps_the_phrase_s_other_words():
     # The name is cut from a token that holds a quoted phrase's glued words: the space between them stays.
     events = ["session '{} home' opened now", "closing session '{} home' soon", "the session '{} home' is locked",
