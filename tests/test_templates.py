@@ -415,6 +415,21 @@ def test_an_empty_pair_of_brackets_joins_the_event_whose_brackets_hold_a_variabl
     assert miner.fit_transform(["mode (fast) on"] * 2 + ["mode () on"] * 3).tolist() == [0, 0, 1, 1, 1]
 
 
+def test_a_field_whose_bracketed_value_says_none_joins_the_event_whose_field_holds_a_value():
+    # Kea's cid=[no info] beside cid=[01:aa:...]: the client sent no id; one event, not two by the client.
+    rng = random.Random(3)
+    clients = ["no info", "not set"] + [f"01:02:03:04:05:{i:02x}" for i in range(4)]
+    messages = [f"DHCP4_LEASE_ALLOC cid=[{rng.choice(clients)}], tid=0x{rng.randrange(1 << 30):x}: "
+                f"lease 10.0.0.{i} allocated" for i in range(60)]
+    miner = LogTemplateMiner()
+    assert set(miner.fit_transform(messages).tolist()) == {0}, miner.templates_["template"].tolist()
+    assert miner.template_of([0]) == ["DHCP4_LEASE_ALLOC cid=[<*>], tid=<HEX>: lease <IP> allocated"]
+    # A phrase of other words there is what the field says: no value missing, the words apart stay.
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform([f"job {i} mode=[fast start] done" for i in range(3)]
+                                       + [f"job {i} mode=[slow start] done" for i in range(3)]).tolist())) == 2
+
+
 def test_a_template_with_wildcards_in_punctuation_still_joins_its_cover():
     # The rare template's quoted "<*>" counts as a wildcard; it is covered all the same by one with more of them.
     tail = " ".join(f"w{chr(97 + i)}" for i in range(16))
