@@ -2055,6 +2055,9 @@ class LogTemplateMiner:
         if self.slot_min_values > 0 and len(values) >= quoted and all(
                 _DOTTED.fullmatch(v.strip(_BARE)) for v in values):
             return True  # names in a namespace are values, as words in quotes are: as few suffice
+        if self.slot_min_values > 0 and all(_QUOTED_VALUE.fullmatch(v) and _PLACEHOLDER.search(v) and "=" not in v
+                                            and _GLUE not in v for v in values):
+            return True  # one quoted value holding a variable (a revision, 'main@sha1:<HEX>'): its words are its own
         inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
         return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
 

@@ -430,6 +430,20 @@ def test_a_field_whose_bracketed_value_says_none_joins_the_event_whose_field_hol
                                        + [f"job {i} mode=[slow start] done" for i in range(3)]).tolist())) == 2
 
 
+def test_a_quoted_value_holding_a_variable_is_one_value_whatever_its_other_words():
+    # Flux's revision 'main@sha1:<HEX>' beside 'master@sha1:<HEX>': a branch's name is part of the revision.
+    rng = random.Random(4)
+    messages = [f"no changes since last reconcilation: observed revision "
+                f"'{rng.choice(['main', 'master'])}@sha1:{rng.randrange(1 << 60):x}'" for _ in range(40)]
+    miner = LogTemplateMiner()
+    assert set(miner.fit_transform(messages).tolist()) == {0}, miner.templates_["template"].tolist()
+    # A quoted field names its key, and a quoted phrase its event: each stays apart.
+    for values in (["user=", "group="], ["Created pod ", "Deleted pod "]):
+        messages = [f"audit: set '{rng.choice(values)}{rng.randrange(1000, 9999)}' now" for _ in range(40)]
+        miner = LogTemplateMiner()
+        assert len(set(miner.fit_transform(messages).tolist())) == 2, miner.templates_["template"].tolist()
+
+
 def test_a_template_with_wildcards_in_punctuation_still_joins_its_cover():
     # The rare template's quoted "<*>" counts as a wildcard; it is covered all the same by one with more of them.
     tail = " ".join(f"w{chr(97 + i)}" for i in range(16))
