@@ -162,8 +162,9 @@ _VALUE_SPACE = re.compile(r"\s+(?!\s|[A-Za-z_][\w.\-]*=)")
 # What follows a quoted message (klog's, or TiDB's in brackets): its key=value fields, nothing, or the bracket.
 _FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
 # A field's name, in the token before its value ("server:", "\"method\":") or opening the value's own token
-# ("tf_rpc=<*>"): the wildcard there holds a named value, not a word of the event.
-_KEY = re.compile(r"[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
+# ("tf_rpc=<*>"), or opening a bracketed record's first field ("[type=EntityZombie,"): the wildcard there holds a
+# named value, not a word of the event.
+_KEY = re.compile(r"[\[(]?[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 # A name a token holds, no digit, not a placeholder's: br-lan of DHCPACK(br-lan), amavis of amavis:<NUM>.

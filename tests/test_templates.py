@@ -444,6 +444,20 @@ def test_a_quoted_value_holding_a_variable_is_one_value_whatever_its_other_words
         assert len(set(miner.fit_transform(messages).tolist())) == 2, miner.templates_["template"].tolist()
 
 
+def test_a_bracketed_records_fields_that_vary_together_are_values_as_a_lines_fields_are():
+    # 7 Days to Die's "[type=EntityZombieDog, name=zombieDog, id=171]": its first field's key opens the bracket.
+    kinds = [("EntityZombieDog", "zombieDog"), ("EntityAnimalStag", "animalStag"), ("EntityVulture", "vulture"),
+             ("EntityZombie", "zombieBoe")]
+    messages = [f"Entity [type={t}, name={n}, id={100 + i}] fell off the world, id={100 + i}"
+                for i, (t, n) in enumerate(kinds * 3)]
+    miner = LogTemplateMiner()
+    assert set(miner.fit_transform(messages).tolist()) == {0}, miner.templates_["template"].tolist()
+    # One such field of few values names the event, as a line's does.
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"Entity [type={t}, id={i}] fell" for i, (t, _) in enumerate(kinds[:3] * 3)])
+    assert len(set(ids.tolist())) == 3, miner.templates_["template"].tolist()
+
+
 def test_a_template_with_wildcards_in_punctuation_still_joins_its_cover():
     # The rare template's quoted "<*>" counts as a wildcard; it is covered all the same by one with more of them.
     tail = " ".join(f"w{chr(97 + i)}" for i in range(16))
