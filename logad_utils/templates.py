@@ -92,11 +92,11 @@ _HEX_WORDS = frozenset("ab abed accede ace aced ad add added babe bad bade be be
 # A list in braces or brackets (its items written with ", " and holding no "key: value" or key=value, which make
 # a mapping: see _glued_list): one value ({aes256-cts(18), aes128-cts(17)}). No nesting, so linear.
 _BRACKETED = re.compile(r"\{[^{}\n]*+\}|\[[^\[\]\n]*+\]")
-# A list of quoted words written with spaces (Go's %q of a slice: ["sre" "oncall"]): one value too.
 # A field's bracketed phrase saying it has no value (Kea's cid=[no info], key=(not set)): one token, as the field's
 # values are one placeholder each, so that an event does not split by whether its client sent the field.
 _NO_VALUE = re.compile(r"(?<==)[\[(<{]not? (?:info|information|value|data|set|available|given|specified|provided)"
                        r"[\])>}]", re.IGNORECASE)
+# A list of quoted words written with spaces (Go's %q of a slice: ["sre" "oncall"]): one value too.
 _QUOTED_LIST = re.compile(r"""[\[{](?:"[^"\s]*+"|'[^'\s]*+')(?: (?:"[^"\s]*+"|'[^'\s]*+'))++[\]}]""")
 _MAPPING = re.compile(r"""(?:^.|, )\s*+(?:"[^"]*+"|'[^']*+')\s*+:|(?:^.|, )\s*+[\w.\-]++=""")
 # A list of masked values in brackets or braces written with spaces (pebble's files "[000123 000124]"): its
