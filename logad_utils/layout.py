@@ -124,8 +124,10 @@ _SHORT_DATE_COMMA_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4},", tuple(f +
 _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%d/%m/%y"))
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
-# The month's name capitalized or in capitals, as Oracle writes its dates ("12-MAR-2024"); %b reads either.
-_DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/](?:[A-Z][a-z]{2}|" + _MONTH_ABBR.upper() + r")[-/]\d{4}",
+# The month's name capitalized, in capitals, as Oracle writes its dates ("12-MAR-2024"), or in lower case
+# ("12-mar-2024"); %b reads each. The digits around it keep a lower-case word ("may") of prose out.
+_DAY_MON_YEAR_P = _Part("Date", r"\d{1,2}[-/](?:[A-Z][a-z]{2}|" + _MONTH_ABBR.upper() + "|" + _MONTH_ABBR.lower()
+                        + r")[-/]\d{4}",
                         ("%d-%b-%Y", "%d/%b/%Y"))
 # Day and month name without a year (Bacula's "05-Mar 08:59"): a month's name makes its clock a clock, seconds or not.
 _DAY_MON_P = _Part("Date", r"\d{1,2}-" + _MONTH_ABBR, ("%d-%b",))

@@ -151,10 +151,12 @@ def test_dpkg_style_header_is_no_longer_raw():
     assert fmt.parse(lines)[0]["timestamp"].notna().all()
 
 
-def test_day_month_year_dates_in_capitals_are_read():
-    # Oracle writes its month's name in capitals ("12-MAR-2024"), as its default NLS date format does.
+@pytest.mark.parametrize("case", [str.upper, str.lower])
+def test_day_month_year_dates_in_capitals_or_lower_case_are_read(case):
+    # Oracle writes its month's name in capitals ("12-MAR-2024"), as its default NLS date format does; others in
+    # lower case ("12-mar-2024").
     times = _times(60)
-    lines = [f"{t:%d}-{t:%b}-{t:%Y} {t:%H:%M:%S} ".upper() + m for t, m in zip(times, _messages(60))]
+    lines = [case(f"{t:%d}-{t:%b}-{t:%Y} {t:%H:%M:%S} ") + m for t, m in zip(times, _messages(60))]
     fmt = detect_format(lines)
     assert fmt.pattern == "<Date> <Time> <Content>"
     assert (fmt.parse(lines)[0]["timestamp"] == pd.Series(times)).all()
