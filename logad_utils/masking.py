@@ -637,8 +637,12 @@ def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, st
             branches.append(f"{gate}(?:{_branch(members, placeholders)})")
     if not branches:
         return None, {}
-    # (?<!\w): a variable never starts inside a word.
-    return re.compile(rf"(?<!\w)(?:{'|'.join(branches)})"), placeholders
+    # (?<!\w): a variable never starts inside a word, nor with a symbol right after a placeholder, which stands for
+    # one: masking a masked text must leave it as is (a "/b/c" after "4" is no path, nor after "<NUM>"). A word
+    # after one may start (an XML element's <ID>42</ID>). One look-ahead, tried once: each placeholder is looked
+    # for only after a capital and ">", rarely true.
+    after = "|".join(f"(?<={re.escape(p)})" for p in sorted({p for p in placeholders.values() if p}))
+    return re.compile(rf"(?<!\w)(?!(?<=[A-Z]>)(?!\w)(?:{after or '(?!)'}))(?:{'|'.join(branches)})"), placeholders
 
 
 # --- digit classes ----------------------------------------------------------

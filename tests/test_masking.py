@@ -343,6 +343,17 @@ def test_idempotent_on_log_like_text(text):
     assert M.mask(once) == once
 
 
+@pytest.mark.parametrize("text", ["4/b/c", "copied 9~/f", "_64731-8./ce42", "1/b-Y/[~", "--3;Y5-4207Z1::"])
+def test_no_variable_starts_right_after_a_placeholder(text):
+    # A variable glued after a value (a path after "4") is not one after the value's placeholder ("<NUM>/b/c") either.
+    once = M.mask(text)
+    assert M.mask(once) == once
+
+
+def test_a_word_after_a_placeholder_named_tag_is_masked():
+    assert M.mask("<ID>42</ID>") == "<ID><NUM></ID>"
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(LOGGY, st.text(max_size=40)), max_size=8))
 def test_mask_many_is_mask_on_each_text(texts):
