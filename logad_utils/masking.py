@@ -383,8 +383,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         # Not a closing , ; : . ) or ], but a bracket the query opened: ?ids=(1,2).
         r"(?:\?(?=[\w.\-%]++=)(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
         r"|[.,;:)\]]++(?=[^\s'\"<>.,;:)\]]))*+)?"
-        # A drive's path: parentheses only as a pair in it (C:\a\b(1).txt), not a closing , ; : . ) or ].
-        r"|[A-Za-z]:\\(?:[^\s'\"<>().,;:\]]++|\([^\s'\"<>()]*+\)|[.,;:\]]++(?=[^\s'\"<>().,;:\]]))++",
+        # A drive's path or a share's (\\server\share\x.txt): parentheses only as a pair in it (C:\a\b(1).txt), not a
+        # closing , ; : . ) or ]. A folder's name may hold up to three spaces where a backslash and a name follow them
+        # (C:\Program Files (x86)\App): words after its last part are prose.
+        r"|(?:[A-Za-z]:\\|\\\\[\w.\-]++\\(?=[\w$]))(?:[^\s'\"<>().,;:\]]++|\([^\s'\"<>()]*+\)"
+        r"|[.,;:\]]++(?=[^\s'\"<>().,;:\]])|(?: (?:[\w\-.&+]++|\([\w\-.]*+\))){1,3}+(?=\\[\w$]))++",
         "<PATH>",
         False,
     ),

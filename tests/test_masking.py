@@ -44,6 +44,11 @@ M = Masker()
      "at <HOST>/x/y.go:<NUM> with app.kubernetes.io/name=web"),
     # A drive's path keeps a pair of parentheses, not one it sits in, nor a comma after it.
     ("log (C:\\x\\y.log) and C:\\a\\b(1).txt, done", "log (<PATH>) and <PATH>, done"),
+    # A folder's name with spaces before a backslash is the path's, as is a share's; words after its end are not.
+    ("load C:\\Program Files (x86)\\App\\app.exe and C:\\Program Files\\Common Files\\x.dll to C:\\tmp\\a b",
+     "load <PATH> and <PATH> to <PATH> b"),
+    ("open \\\\fs01\\share$\\dir\\file.txt failed, copy C:\\a\\b to D:\\c",
+     "open <PATH> failed, copy <PATH> to <PATH>"),
     ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch hdfs://<URL> now"),
     # Closing punctuation ends the sentence, not the URL.
     ("on https://k8s.internal:443: timed out, [tcp://broker:1883], (http://x.org/a/b).",
@@ -573,8 +578,8 @@ def test_a_value_in_escaped_quotes_is_masked_inside_them():
     # Go's logfmt escapes the quotes of a quoted value's own key="value" pairs: the value is inside them.
     assert Masker().mask(r'query="{cluster=\"eu-1\", namespace=\"prod\"}" n=3') == \
         r'query="{cluster=\"<ID>\", namespace=\"prod\"}" n=<NUM>'
-    # Any other backslash starts a value as before (a share, an escape sequence).
-    assert Masker().mask(r"path=\\srv1\share sep=\t0x") == "path=<VAL> sep=<VAL>"
+    # Any other backslash starts a value as before (a share, a path of its own; an escape sequence).
+    assert Masker().mask(r"path=\\srv1\share sep=\t0x") == "path=<PATH> sep=<VAL>"
 
 
 def test_an_email_address_is_one_variable():
