@@ -284,7 +284,10 @@ class LogFormat:
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
             return self.time_fields
-        return tuple(f for f in self.fields if f in TIME_FIELDS)
+        fields = tuple(f for f in self.fields if f in TIME_FIELDS)
+        # Epoch seconds beside a written time (a date, then the same instant in milliseconds) repeat it: joined, the
+        # two read as no time at all. The written one is the time then, the number a field of its own.
+        return tuple(f for f in fields if f != "Epoch") or fields
 
     def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """Split lines into fields.

@@ -720,3 +720,8 @@ def test_a_field_named_epoch_is_the_time():
     frame = parse_lines(lines, fmt=LogFormat("<Epoch>: <Content>"))
     assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-04 06:52:48.402157")
     assert frame["content"].iloc[0] == "wlan0: AP-STA-CONNECTED 3c:22:fb:db:fb:00"
+    # Beside a written time, the same instant in milliseconds is a field: the two joined were no time on any line.
+    both = parse_lines([f"<2024-03-04 06:52:{i:02d}> <{1709535120000 + 1000 * i}> job {i} done" for i in range(5)],
+                       fmt=LogFormat("<<Timestamp>> <<Epoch>> <Content>"))
+    assert both["timestamp"].iloc[3] == pd.Timestamp("2024-03-04 06:52:03") and both["epoch"].iloc[3] == "1709535123000"
+
