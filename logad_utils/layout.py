@@ -504,6 +504,7 @@ _CALLER = re.compile(_SOURCE_FILE + r":\d+|(?:<\d+\.\d+\.\d+>@)?[a-z]\w*:[a-z]\w
 _PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")
 # A hexadecimal number, bare or in parentheses ("(0x0400):", a debug mask or an address), names no component.
 _HEX = re.compile(r"\(?0[xX][0-9a-fA-F]+\)?")
+_LINE_OF_NAME = re.compile(r"[: ]\d+$")  # the source line after a name ("main.go:42", "daemon.go 377")
 # A word quoted whole ('"worker-1"'), which a quoted text of several words ('"GET /x HTTP/1.1"') is not.
 _QUOTED_WORD = re.compile(r'"[^"\s]*"')
 # An IPv4 or IPv6 address, as a syslog relay writes the host that sent a line.
@@ -872,7 +873,8 @@ def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) 
     # each named on a line or two.
     if len(alive) < _MIN_NAMED_LINES:
         return False
-    names = Counter(per_line[i][place].name for i in alive)
+    # A source file names one part however many of its lines write ("server.go:42", "server.go:57").
+    names = Counter(_LINE_OF_NAME.sub("", per_line[i][place].name) for i in alive)
     return len(names) > _DISTINCT_SHARE * len(alive)
 
 

@@ -2420,3 +2420,12 @@ def test_names_before_a_colon_that_few_lines_share_are_the_message():
     lines = [f"{t:%Y/%m/%d %H:%M:%S} INFO: {['sync', 'march', 'accounting'][i % 3]}: done {i}"
              for i, t in enumerate(_times(60))]
     assert infer_text_format(lines).pattern == "<Date> <Time> <Level>: <Component>: <Content>"
+
+
+def test_source_files_whose_lines_differ_name_the_components():
+    # Go's log.Lshortfile writes "server.go:57: message": a file's call sites are many, its file one part of the
+    # program; counted by file and line, 40 call sites among 80 lines read as the message's, its file lost.
+    files = ["server.go", "handler.go", "db.go", "cache.go", "auth.go", "queue.go", "main.go", "config.go"]
+    lines = [f"{t:%Y/%m/%d %H:%M:%S} {files[i % 8]}:{10 + i % 5 * 37 + i // 40}: job {i} done"
+             for i, t in enumerate(_times(80))]
+    assert infer_text_format(lines).pattern == "<Date> <Time> <Component>:<Lineno>: <Content>"
