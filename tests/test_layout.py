@@ -2422,6 +2422,14 @@ def test_names_before_a_colon_that_few_lines_share_are_the_message():
     assert infer_text_format(lines).pattern == "<Date> <Time> <Level>: <Component>: <Content>"
 
 
+def test_names_that_each_write_a_few_lines_are_the_message():
+    # rclone names each file on a few lines ("Copied (new)", "md5 = ... OK", "Updated modified time"): a third as
+    # many names as lines, which a half share read as the program's parts, so the file left every message.
+    steps = ["Copied (new)", "md5 = 9e107d9d372bb6826bd81d3542a419d6 OK", "Updated modified time in destination"]
+    lines = [f"{t:%Y/%m/%d %H:%M:%S} INFO: docs/q{i // 3}/report-{i // 3}.txt: {steps[i % 3]}"
+             for i, t in enumerate(_times(90))]
+    assert infer_text_format(lines).pattern == "<Date> <Time> <Level>: <Content>"
+
 def test_source_files_whose_lines_differ_name_the_components():
     # Go's log.Lshortfile writes "server.go:57: message": a file's call sites are many, its file one part of the
     # program; counted by file and line, 40 call sites among 80 lines read as the message's, its file lost.
