@@ -224,9 +224,10 @@ CLASS_TOKENS = ("<HTTPINFO>", "<HTTPOK>", "<HTTPREDIRECT>", "<HTTPCLIENTERR>", "
 # An upper-case event or mode code: words of capitals joined by "-" or "_", two of them letters only, a digit glued
 # to a word as a count or a version (hostapd's EAPOL-4WAY-HS-COMPLETED, WPA2-PSK-CCMP, HTTP2-SETTINGS-ACK): a
 # word of the event. An id's part has digits alone (JIRA-1234), letters and digits mixed (SN-4F7A21) or a number
-# with a leading zero (WEB01).
+# with a leading zero (WEB01); a last part of one letter and a count is a place in a row (WEB-PROD-A1, DC-EAST-R2).
 _CODE_PART = r"(?:\d[A-Z]{2,}+|[A-Z]++(?:[1-9]\d*+)?)"
-CAPS_CODE = (r"(?=(?:[A-Z\d]*+[_\-])*?[A-Z]++[_\-](?:[A-Z\d]*+[_\-])*?[A-Z]++(?![A-Z\d]))"
+CAPS_CODE = (r"(?!(?:[A-Z\d]*+[_\-])*+[A-Z][1-9]\d*+(?![\w\-]))"
+             r"(?=(?:[A-Z\d]*+[_\-])*?[A-Z]++[_\-](?:[A-Z\d]*+[_\-])*?[A-Z]++(?![A-Z\d]))"
              + _CODE_PART + r"(?:[_\-]" + _CODE_PART + r")++(?![\w\-])")
 
 # A key that starts an item of a list whose items a ";" or "|" with spaces on both sides separates (sudo's

@@ -141,6 +141,9 @@ def test_upper_case_event_codes_with_a_digit_name_events_ids_vary():
         sorted(f"wlan0: {c} <MAC>" for c in codes)
     # An operator's node names differ in a digit: one event.
     assert len(set(LogTemplateMiner().fit_transform([f"node NODE-A{i} DOWN now" for i in range(1, 6)]))) == 1
+    # Upper-case host names numbered by a letter and a count at their end (a rack, a row): one event, however few.
+    hosts = [f"host {h} joined cluster" for h in ("WEB-PROD-A1", "WEB-PROD-B2", "DC-EAST-R3") for _ in range(4)]
+    assert len(set(LogTemplateMiner().fit_transform(hosts))) == 1
     # A code is the whole token: one glued to a host by ";" (Nagios' commands) varies with the host.
     hosts = [f"EXTERNAL COMMAND: SCHEDULE_SVC_CHECK;{h};Disk /;{i}" for h in ("web01", "db02") for i in range(3)]
     assert len(set(LogTemplateMiner().fit_transform(hosts))) == 1
