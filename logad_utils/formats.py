@@ -287,7 +287,16 @@ class LogFormat:
         fields = tuple(f for f in self.fields if f in TIME_FIELDS)
         # Epoch seconds beside a written time (a date, then the same instant in milliseconds) repeat it: joined, the
         # two read as no time at all. The written one is the time then, the number a field of its own.
-        return tuple(f for f in fields if f != "Epoch") or fields
+        fields = tuple(f for f in fields if f != "Epoch") or fields
+        # A Timestamp beside a date and a clock is a second whole time: joined to them, none reads. It is the time
+        # then (one field, as BGL's preset reads it), the date and clock fields of their own.
+        return ("Timestamp",) if "Timestamp" in fields and "Time" in fields else fields
+
+    def _written_time_fields(self) -> tuple[str, ...]:
+        """The date and clock fields beside a Timestamp of its own (:meth:`_time_fields`), else none."""
+        if self.time_fields is not None or self._time_fields() != ("Timestamp",):
+            return ()
+        return tuple(f for f in self.fields if f in TIME_FIELDS and f not in ("Timestamp", "Epoch"))
 
     def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """Split lines into fields.
@@ -314,6 +323,9 @@ class LogFormat:
         time_cols = self._time_fields()
         if time_cols:
             times = parse_timestamps([data[f] for f in time_cols], self.time_format)
+            written = self._written_time_fields()
+            if written and times.isna().any():  # the first of the two times that reads
+                times = times.fillna(parse_timestamps([data[f] for f in written]))
             if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
                 times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
             columns["timestamp"] = _representable(times)

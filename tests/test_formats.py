@@ -725,3 +725,14 @@ def test_a_field_named_epoch_is_the_time():
                        fmt=LogFormat("<<Timestamp>> <<Epoch>> <Content>"))
     assert both["timestamp"].iloc[3] == pd.Timestamp("2024-03-04 06:52:03") and both["epoch"].iloc[3] == "1709535123000"
 
+
+@pytest.mark.parametrize("spec", ["<Date> <Time> <Timestamp> <Content>", "<Timestamp> <Date> <Time> <Content>"])
+def test_a_timestamp_beside_a_date_and_clock_is_the_time(spec):
+    # Two whole times named by one format were joined into a string no reader knew: no line had a time.
+    rows = [("2024-01-01", f"10:00:0{i}", f"2024-01-01T10:00:0{i}.5Z" if i else "-") for i in range(4)]
+    lines = [spec.replace("<Date>", d).replace("<Time>", t).replace("<Timestamp>", z).replace("<Content>", "job done")
+             for d, t, z in rows]
+    frame = parse_lines(lines, fmt=LogFormat(spec))
+    assert frame["timestamp"].iloc[2] == pd.Timestamp("2024-01-01 10:00:02.5")
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-01-01 10:00:00")  # no Timestamp: the date and clock
+    assert frame["time"].iloc[1] == "10:00:01" and frame["content"].iloc[3] == "job done"
