@@ -1190,7 +1190,9 @@ PRESETS: dict[str, LogFormat] = {
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),
-        LogFormat(r"<Timestamp> \[?<Level>\]? <Content>", "generic",
+        # A level then a colon ("INFO  :", every level padded to one width) is another layout's: not this one's
+        # message, which would open with ": " on every line.
+        LogFormat(r"<Timestamp> \[?<Level>\]? (?!\s*:)<Content>", "generic",
                   {"Timestamp": r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?",
                    "Level": LEVELS_RE}, "ISO8601"),
         LogFormat("", "jsonl", json_key="message"),

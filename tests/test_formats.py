@@ -726,6 +726,14 @@ def test_a_field_named_epoch_is_the_time():
     assert both["timestamp"].iloc[3] == pd.Timestamp("2024-03-04 06:52:03") and both["epoch"].iloc[3] == "1709535123000"
 
 
+def test_levels_padded_to_one_width_before_a_colon_are_no_generic_header():
+    # "INFO  :" on every line, no unpadded "NOTICE:" beside: the generic preset took the level, ": " each message.
+    written = [("INFO", "DEBUG", "WARN", "ERROR")[i % 4] for i in range(40)]
+    lines = [f"2024-01-01 10:00:{i:02d} {lv:<6}: cache size {i}" for i, lv in enumerate(written)]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == written and frame["content"].iloc[3] == "cache size 3"
+
+
 @pytest.mark.parametrize("spec", ["<Date> <Time> <Timestamp> <Content>", "<Timestamp> <Date> <Time> <Content>"])
 def test_a_timestamp_beside_a_date_and_clock_is_the_time(spec):
     # Two whole times named by one format were joined into a string no reader knew: no line had a time.
@@ -736,3 +744,4 @@ def test_a_timestamp_beside_a_date_and_clock_is_the_time(spec):
     assert frame["timestamp"].iloc[2] == pd.Timestamp("2024-01-01 10:00:02.5")
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-01-01 10:00:00")  # no Timestamp: the date and clock
     assert frame["time"].iloc[1] == "10:00:01" and frame["content"].iloc[3] == "job done"
+
