@@ -1073,7 +1073,12 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[name] = (_LETTER_FIELD if element.detail[4:] == (True,) else
                               _WORD_LEVEL_FIELD if element.detail[4:] == (False, True) else LEVELS_RE)
             bare = "?" if optional else ""  # brackets some lines write and others not
-            out += (gap + re.escape(opening) + bare + ("\\s*" if padded & 2 else "") + f"<{name}>"
+            # A level column padded between pipes may be a blank cell ("|        |" beside "|INFO    |"): no level.
+            cell = (i > 0 and header[i - 1][0].kind == "sep" and header[i - 1][0].detail[0] == "|" and not opening
+                    and nxt is not None and nxt.kind in ("sep", "cell") and nxt.spaced
+                    and (nxt.kind == "cell" or nxt.detail[0] == "|"))
+            level = _optional(f"<{name}>") if cell else f"<{name}>"
+            out += (gap + re.escape(opening) + bare + ("\\s*" if padded & 2 else "") + level
                     + ("\\s*" if padded & 1 else "") + re.escape(closing) + bare + colon)
         elif element.kind == "component":
             name, pid = names("Field" if element.detail[5] else "Component"), names("Instance" if element.detail[7]

@@ -192,6 +192,16 @@ def test_a_padded_level_column_between_pipes_is_the_level():
     assert frame["content"].tolist() == _messages(60)
 
 
+@pytest.mark.parametrize("after", ["| ", "|VirtualServer |"])
+def test_a_blank_cell_in_a_padded_level_column_is_no_level(after):
+    # "|        |" beside "|INFO    |" and "|CRITICAL|": the line was unread, its pipes and padding in the message.
+    written = [("INFO", "", "WARNING", "ERROR", "CRITICAL")[i % 5] for i in range(60)]
+    lines = [f"{t:%Y-%m-%d %H:%M:%S} |{lv:<8}{after}{m}" for lv, t, m in zip(written, _times(60), _messages(60))]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].fillna("").tolist() == written
+    assert frame["content"].tolist() == _messages(60)
+
+
 def test_no_header_stays_raw():
     assert detect_format(["just some words", "and more words here", "nothing else"] * 5).name == "raw"
 
