@@ -871,7 +871,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
 
 
 def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:
-    """Whether the names at ``place`` are about as many as their lines, among enough lines to tell."""
+    """Whether the names at ``place`` are more than a quarter as many as their lines (``_DISTINCT_SHARE``), among
+    enough lines to tell."""
     # A program has few parts to name, each writing many lines; files or objects a message is about are many,
     # each named on a line or two.
     if len(alive) < _MIN_NAMED_LINES:
