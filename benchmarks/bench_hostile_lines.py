@@ -17,13 +17,11 @@ mined. Writes the ``hostile_lines`` section of ``benchmarks/RESULTS.md``.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 
 import pandas as pd
 
-from common import markdown_table, publish
+from common import markdown_table, median_seconds, publish
 from logad_utils.masking import Masker
 from logad_utils.templates import LogTemplateMiner
 
@@ -37,25 +35,13 @@ SHORT = 1024  # characters of the prose lines the mined lines are set beside
 
 def masked_seconds(line: str, repeats: int) -> float:
     """Median seconds of masking ``line`` with a fresh default masker (no cache carried over)."""
-    times = []
-    for _ in range(repeats):
-        masker = Masker()
-        start = time.perf_counter()
-        masker.mask(line)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_seconds(lambda masker: masker.mask(line), repeats, fresh=Masker)[0]
 
 
 def mined_seconds(lines: list[str], repeats: int) -> float:
     """Median seconds of mining three near copies of each of ``lines`` with a fresh miner."""
     copies = [copy for line in lines for copy in (line, line + " x", "x " + line)]
-    times = []
-    for _ in range(repeats):
-        miner = LogTemplateMiner()
-        start = time.perf_counter()
-        miner.fit(copies)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_seconds(lambda miner: miner.fit(copies), repeats, fresh=LogTemplateMiner)[0]
 
 
 def measure(chars: int, repeats: int) -> pd.DataFrame:

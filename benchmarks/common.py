@@ -52,12 +52,15 @@ def markdown_table(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
     return "\n".join([head, rule, *rows])
 
 
-def median_seconds(func: Callable[[], object], repeats: int = 3) -> tuple[float, object]:
-    """Median wall time of ``repeats`` calls and the last call's result."""
+def median_seconds(func: Callable[..., object], repeats: int = 3,
+                   fresh: Callable[[], object] | None = None) -> tuple[float, object]:
+    """Median wall time of ``repeats`` calls and the last call's result; with ``fresh``, each call gets a new
+    ``fresh()`` (a model with no cache carried over), made outside the timing."""
     times, result = [], None
     for _ in range(repeats):
+        args = () if fresh is None else (fresh(),)
         t0 = time.perf_counter()
-        result = func()
+        result = func(*args)
         times.append(time.perf_counter() - t0)
     return statistics.median(times), result
 
