@@ -702,8 +702,7 @@ class _Tokens:
             return a
         # Durations in other units (0s, 1ms): the unit scales with the value, so it is the <*>'s; "<*>s," read no
         # "1ms," later on. A duration and a word keep the unit ("<*>ms" is no "Cycle").
-        bare = _GLUED_UNIT.sub("", a)
-        if bare == _GLUED_UNIT.sub("", b) != a:
+        if "<DURATION>" in a and (bare := _GLUED_UNIT.sub("", a)) == _GLUED_UNIT.sub("", b) != a:
             return _PLACEHOLDER.sub(WILDCARD, bare)
         wa, wb = self.wildcarded(a), self.wildcarded(b)
         if wa is not None and wa == wb:
