@@ -126,6 +126,8 @@ _FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
 _QUOTED_VALUE = re.compile(r"""[(\[{<]*(?:"[^"]*"|'[^']*')(?:\ue000(?:"[^"]*"|'[^']*'))*[)\]}>,;:.]*""")
 # A name in a namespace (an event type, charge.refunded; a metric, http.requests): a value, not a word.
 _DOTTED = re.compile(r"[a-z][a-z0-9_]*+(?:\.[a-z][a-z0-9_]*+)++")
+# A name in code written in lowerCamelCase (a query, a method: countOpenOrders): no word of prose is written so.
+_CAMEL = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+")
 _METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK"
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
@@ -2052,9 +2054,10 @@ class LogTemplateMiner:
         if self._is_parameter(values):
             return True
         quoted = max(self.slot_min_values - 1, 3)
-        if self.slot_min_values > 0 and len(values) >= quoted and all(
-                _DOTTED.fullmatch(v.strip(_BARE)) for v in values):
-            return True  # names in a namespace are values, as words in quotes are: as few suffice
+        if self.slot_min_values > 0 and len(values) >= quoted and (
+                all(_DOTTED.fullmatch(v.strip(_BARE)) for v in values)
+                or all(_CAMEL.fullmatch(v.strip(_BARE)) for v in values)):
+            return True  # names in a namespace or in code are values, as words in quotes are: as few suffice
         if self.slot_min_values > 0 and all(_QUOTED_VALUE.fullmatch(v) and _PLACEHOLDER.search(v) and "=" not in v
                                             and _GLUE not in v for v in values):
             return True  # one quoted value holding a variable (a revision, 'main@sha1:<HEX>'): its words are its own

@@ -1654,6 +1654,18 @@ def test_three_dotted_names_in_a_slot_are_one_value():
     assert miner.template_of(ids[:1]) == [f"webhook received: {WILDCARD} for order <NUM>"]
 
 
+def test_three_camel_case_names_in_a_slot_are_one_value():
+    # A server's slow queries by name (countOpenOrders): names in code, which no prose word is written as, so three
+    # suffice as three dotted names do, where three plain words (started / stopped / failed) stay three events.
+    names = ["countOpenOrders", "lockStockRow", "findOrdersByCustomer"]
+    messages = [f"WARN slow query {q} took {i * 37} ms" for i in range(1, 4) for q in names]
+    messages += [f"job {w} for order {i}" for i in range(3) for w in ("started", "stopped", "failed")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:9])) == 1 and len(set(ids[9:])) == 3
+    assert miner.template_of(ids[:1]) == [f"WARN slow query {WILDCARD} took <DURATION> ms"]
+
+
 def test_quoted_values_that_vary_together_are_one_events():
     # A game server's "<attacker>" attacked "<victim>" with "<weapon>" (hitgroup "<part>"): the quoted values vary
     # together, the attacker leads the line, and every merge pass needed all other slots equal, so the event split
