@@ -188,6 +188,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_WEEKDAY_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_WEEKDAY_COMMA_P, _DAY_P, _MONTH_P, _YEAR_P, _TIME_P, _ZONE_P),
     (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
+    (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P, _ZONE_P),  # network gear's "Mar  4 2024 08:12:10+08:00" (a year, a zone)
     (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P),
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P),
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME_P),

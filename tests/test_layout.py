@@ -1740,10 +1740,15 @@ def test_a_name_the_level_and_the_logger_joined_by_slashes_give_the_level_and_th
      "2026-12-0{d} 10:00:{s:02d}"),
     ("2026120{d}T1000{s:02d}Z INFO svc{s} request {s} served", "2026-12-0{d} 10:00:{s:02d}"),
     ("2026120{d}T1100{s:02d}.25+0100 WARN svc{s} request {s} retried", "2026-12-0{d} 10:00:{s:02d}.25"),
+    ("Dec  {d} 2026 18:00:{s:02d}+08:00 sw-core-01 %%01NTP/4/PEER_SELE(l)[{s}]:The peer selected is 10.0.0.{s}.",
+     "2026-12-0{d} 10:00:{s:02d}"),
+    ("Dec  {d} 2026 11:00:{s:02d}.123 CET: %LINK-3-UPDOWN: Interface Gi0/{s}, changed state to down",
+     "2026-12-0{d} 10:00:{s:02d}.123"),
 ])
 def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
     # Airflow writes a comma after the date; Cisco IOS and PHP a zone name after the time; ISO 8601's basic form
-    # has no separators (read in UTC where it has an offset).
+    # has no separators (read in UTC where it has an offset). Network gear dated with a year ("Dec  1 2026 ...")
+    # writes a zone after the time too, an offset glued to it or a name apart.
     lines = [line.format(d=1 + i // 20, s=i % 60) for i in range(40)]
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
