@@ -125,6 +125,11 @@ _SHORT_DATE_COMMA_P = _Part("Date", r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4},", tuple(f +
 # A US date with a two-digit year and a one-digit month or day ("1/5/26 10:00:00"): a year is never one digit, so
 # the year is last; slashes only ("1.4.22" is a version).
 _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%d/%m/%y"))
+# IBM WebSphere's "[3/5/24, 7:41:12:017 UTC]" (Java's short date, a comma after it in newer JDKs): its clock holds
+# milliseconds after a colon, read only after such a date ("10:00:00:123" alone may be a clock and a count).
+_SLASHED_SHORT_DATE_P = _Part("Date", r"\d{1,2}/\d{1,2}/\d\d,?",
+                              tuple(f + c for c in (",", "") for f in ("%m/%d/%y", "%d/%m/%y")))
+_COLON_MS_TIME_P = _Part("Time", r"\d{1,2}:\d\d:\d\d:\d{3}", ("%H:%M:%S:%f",))
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 # The month's name capitalized, in capitals, as Oracle writes its dates ("12-MAR-2024"), or in lower case
@@ -202,6 +207,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_SHORT_DATE_P, _TIME_P),
     (_SHORT_DATE_COMMA_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_COMMA_P, _TIME_P),
+    (_SLASHED_SHORT_DATE_P, _COLON_MS_TIME_P, _ZONE_P),
+    (_SLASHED_SHORT_DATE_P, _COLON_MS_TIME_P),
     (_US_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_US_SHORT_DATE_P, _TIME_P),
     (_DAY_MON_YEAR_P, _TIME_P, _ZONE_P),  # PHP's "[01-Dec-2026 10:00:00 UTC]"

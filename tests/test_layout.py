@@ -1744,11 +1744,16 @@ def test_a_name_the_level_and_the_logger_joined_by_slashes_give_the_level_and_th
      "2026-12-0{d} 10:00:{s:02d}"),
     ("Dec  {d} 2026 11:00:{s:02d}.123 CET: %LINK-3-UPDOWN: Interface Gi0/{s}, changed state to down",
      "2026-12-0{d} 10:00:{s:02d}.123"),
+    ("[12/{d}/26, 10:00:{s:02d}:017 UTC] 0000001e com.acme.orders.OrderService  I Order {s} placed",
+     "2026-12-0{d} 10:00:{s:02d}.017"),
+    ("[12/{d}/26 11:00:{s:02d}:250 CET] 00000031 com.acme.orders.OrderService  W Order {s} late",
+     "2026-12-0{d} 10:00:{s:02d}.250"),
 ])
 def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
     # Airflow writes a comma after the date; Cisco IOS and PHP a zone name after the time; ISO 8601's basic form
     # has no separators (read in UTC where it has an offset). Network gear dated with a year ("Dec  1 2026 ...")
-    # writes a zone after the time too, an offset glued to it or a name apart.
+    # writes a zone after the time too, an offset glued to it or a name apart. IBM WebSphere writes Java's short
+    # date (a comma after it in newer JDKs) and milliseconds after a colon.
     lines = [line.format(d=1 + i // 20, s=i % 60) for i in range(40)]
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
