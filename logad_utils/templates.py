@@ -570,7 +570,9 @@ def _inside_brackets(values: set[str]) -> list[str] | None:
         inside = [v[opened + 1:].rstrip(_OPEN_TAIL) for v in values]
     else:
         return None
-    return inside if all(x and opener not in x and closer not in x for x in inside) else None
+    # An escaped quote inside quotes (a JSON record in a quoted line, {\"level\":1}) neither opens nor closes them.
+    bare = [x.replace("\\" + closer, "") if opener == closer else x for x in inside]
+    return inside if all(x and opener not in x and closer not in x for x in bare) else None
 
 
 def _is_flag(values: set[str]) -> bool:

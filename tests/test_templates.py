@@ -905,6 +905,17 @@ def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     assert len(set(LogTemplateMiner().fit_transform(states))) == 3
 
 
+def test_a_quoted_line_holding_escaped_quotes_is_one_value_inside_its_quotes():
+    # A collector quotes the lines it could not read; a JSON line's own quotes are escaped there and close nothing.
+    lines = ['stdout F {\\"level\\":\\"info\\",\\"status\\":200}', "stdout P GET /healthz 200 0.4 ms",
+             "stderr F W0305 reflector.go:535] failed to list"]
+    messages = [f'#0 [in_tail] pattern not matched: "2024-03-05T06:37:05.3Z {line}"' for line in lines * 2]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1
+    assert list(miner.template_of(ids[:1])) == ['#<NUM> [in_tail] pattern not matched: "<DATETIME> <*>"']
+
+
 def test_words_that_differ_inside_guillemets_need_one_value_fewer():
     # Guillemets quote as quotes do (CockroachDB marks each redactable value so: state ‹running›); not
     # UPPER_CASE words.
