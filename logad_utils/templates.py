@@ -1619,6 +1619,9 @@ class LogTemplateMiner:
             theirs = set().union(*(events[v.strip(_BARE)] for v in values if v.strip(_BARE) not in leads)) \
                 if leads else set()
             masked = any(len(events[v] & theirs) > 1 for v in leads)
+            # Each first word opens with a value masking took (a systemd unit, <NUM>.scope: beside
+            # pve-daily-update.service as <VAL>:): no verb, however few; the words after it name the event.
+            unnamed = all(_PLACEHOLDER.match(v.lstrip(_BARE)) for v in values)
             family = commonprefix(list(values))
             # A word glued to brackets that differs only inside them (Disconnecting(Session[alice@/<IP>]):) is one
             # event's word holding a value, as a slot's word is (zone[dmz]): from as few words.
@@ -1636,9 +1639,9 @@ class LogTemplateMiner:
             keyed = key is not None and not _LEVEL.fullmatch(key[:-1]) and all(
                 v.startswith(key) and len(v) > len(key) and not _LEVEL.fullmatch(v[len(key):])
                 and not self._tokens.is_enum(v[len(key):]) for v in values)
-            need = max(self.slot_min_values - 1, 3) if tagged or glued else (
+            need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued else (
                 (1 if masked or subject or keyed else 2) * self.slot_min_values)
-            if len(values) < need or not (tagged or glued or self._is_parameter(values)):
+            if len(values) < need or not (unnamed or tagged or glued or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
             named = glued or subject or keyed or len(family) > 2 and family[-1] in "-_./:"

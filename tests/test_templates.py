@@ -1218,6 +1218,20 @@ def test_first_words_of_one_family_are_names():
     assert len(set(LogTemplateMiner().fit_transform([f"{w} already ran (freq=once)" for w in words]))) == 8
 
 
+def test_first_words_that_masking_took_each_for_a_variable_are_one_slot_however_few():
+    # systemd's units: a scope masks as <NUM>.scope:, a service as a value; no verb is masked, so two such first
+    # words suffice, where two plain words (verbs) stay apart, and so does a plain word beside a masked one.
+    units = ["106.scope", "100.scope", "pve-daily-update.service"]
+    messages = [f"{u}: {event}" for u in units for event in ("Deactivated successfully.", "Consumed 4.398s CPU time.")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 2 and list(miner.template_of(ids[:1])) == ["<*>: Deactivated successfully."]
+    verbs = [f"{v} job {i} now" for i in range(3) for v in ("Starting", "Stopping")]
+    assert len(set(LogTemplateMiner().fit_transform(verbs))) == 2
+    mixed = [f"{u}: Deactivated successfully." for u in ("106.scope", "cron")]
+    assert len(set(LogTemplateMiner().fit_transform(mixed))) == 2
+
+
 def test_first_words_glued_to_one_key_are_its_values():
     # HiveServer2's "Service:OperationManager is inited.": one key glued by ":" or "=" to each first word makes
     # them a field's values, no verbs, as a field after the first word: a slot's count of them suffices.
