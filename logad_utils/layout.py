@@ -130,6 +130,14 @@ _US_SHORT_DATE_P = _Part("Date", r"(?:\d/\d{1,2}|\d\d/\d)/\d\d", ("%m/%d/%y", "%
 _SLASHED_SHORT_DATE_P = _Part("Date", r"\d{1,2}/\d{1,2}/\d\d,?",
                               tuple(f + c for c in (",", "") for f in ("%m/%d/%y", "%d/%m/%y")))
 _COLON_MS_TIME_P = _Part("Time", r"\d{1,2}:\d\d:\d\d:\d{3}", ("%H:%M:%S:%f",))
+
+
+def _piped(date: _Part) -> _Part:
+    """A date that ends its cell of a pipe table, the clock in the next ("06/19/2023 | 14:03:51", ipmitool's event
+    list): the pipe between them is part of the date, so that the two read as one time."""
+    return _Part("Date", f"(?:{date.regex})" + r" \|", tuple(f + " |" for f in date.formats))
+
+
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 # The month's name capitalized, in capitals, as Oracle writes its dates ("12-MAR-2024"), or in lower case
@@ -207,6 +215,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_SHORT_DATE_P, _TIME_P),
     (_SHORT_DATE_COMMA_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_COMMA_P, _TIME_P),
+    (_piped(_YMD_P), _TIME_P),
+    (_piped(_SHORT_DATE_P), _TIME_P),
     (_SLASHED_SHORT_DATE_P, _COLON_MS_TIME_P, _ZONE_P),
     (_SLASHED_SHORT_DATE_P, _COLON_MS_TIME_P),
     (_US_SHORT_DATE_P, _TIME12_P, _AMPM_P),

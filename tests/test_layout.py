@@ -1759,6 +1759,18 @@ def test_dates_with_a_comma_or_a_zone_after_the_time(line, expected):
     assert frame["timestamp"].tolist() == [pd.Timestamp(expected.format(d=1 + i // 20, s=i % 60)) for i in range(40)]
 
 
+@pytest.mark.parametrize("date, expected", [("12/0{d}/2026", "2026-12-0{d}"), ("2026-12-0{d}", "2026-12-0{d}")])
+def test_a_date_cell_then_a_clock_cell_of_a_pipe_table_are_one_time(date, expected):
+    # ipmitool's event list: a record number, then the date and the clock in cells of their own. The clock alone
+    # would be dated 1970, and the date would stay a field.
+    sensors = ["Power Supply PS1 | Failure detected | Asserted", "Fan FAN2 | Lower Critical going low | Asserted"]
+    lines = [f" {i + 1:3x} | {date.format(d=1 + i // 20)} | 10:00:{i % 60:02d} | {sensors[i % 2]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == [pd.Timestamp(f"{expected} 10:00:{i % 60:02d}".format(d=1 + i // 20))
+                                           for i in range(40)]
+    assert frame["content"].tolist() == [sensors[i % 2] for i in range(40)]
+
+
 def test_a_thread_in_parentheses_after_the_logger_is_a_header_field():
     # JBoss, WildFly and Quarkus: "%d %-5p [%c] (%t) %s"; a thread name may hold a space or a comma.
     threads = ["Timer-0", "default task-1", "jgroups-20,node-1", "executor-thread-3"]
