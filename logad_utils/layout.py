@@ -203,6 +203,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_P, _DAY_P, _TIME_P, _YEAR_P),
     (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P, _ZONE_P),  # network gear's "Mar  4 2024 08:12:10+08:00" (a year, a zone)
     (_MONTH_P, _DAY_P, _YEAR_P, _TIME_P),
+    (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P, _ZONE_P),  # WebLogic's "Mar 4, 2024 5:58:41,798 AM UTC"
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P),
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME_P),
     (_DAY_P, _MONTH_P, _YEAR_P, _TIME_P),
@@ -253,8 +254,9 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_KITCHEN_P,),
     (_TIME_P,),
 )
-_START = r"(?:(?<=^)|(?<=[\s\[(]))"
-_END = r"(?=$|[\s\])|,;:|])"
+# A time starts and ends at a space, a bracket (:data:`_CLOSERS`) or the line's ends; it may end at punctuation.
+_START = r"(?:(?<=^)|(?<=[\s\[(<]))"
+_END = r"(?=$|[\s\])|,;:|>])"
 
 
 def _layout_regex(layout: tuple[_Part, ...]) -> str:
@@ -299,7 +301,8 @@ _FAR_RES = [(i, re.compile(r"\[\s*" + _layout_regex(layout) + r"\]")) for i, lay
 _FAR_CHARS = 400
 _FAR_SHARE = 0.5  # of the lines, with the time in one bracketed layout
 _RISING_SHARE = 0.9  # of the steps between those times, forward: a clock, not dates a message names
-_CLOSERS = {"[": "]", "(": ")"}
+# The brackets a time may sit in: square, round, or angle (Oracle WebLogic writes every header field in angle ones).
+_CLOSERS = {"[": "]", "(": ")", "<": ">"}
 _UNIT_AFTER = re.compile(r"\s*(?:[nuµm]?s|secs?|seconds?|mins?|minutes?|h|hours?|%|[KMGT]i?B)(?!\w)")
 _PADDED_SECONDS = re.compile(r"\s+(" + _RELATIVE_P.regex + r")\s")  # "   0.001 Loading ..." (Factorio's "%8.3f")
 
@@ -1469,6 +1472,8 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
                                     component=not inside and not _names_component(header))
         if not hit.bracketed and all(p[-1:].isalpha() for p in prefixes):
             pattern = pattern.rstrip(" ")  # the level letter glued to the date (glog's "I0219 ...")
+        if hit.bracketed and all(p and not p[-1:].isspace() for p in prefixes):
+            pattern = pattern.rstrip(" ")  # a mark glued to the time's bracket (WebLogic's "####<Mar 4, 2024 ...>")
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
         timed = pattern

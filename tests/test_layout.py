@@ -1771,6 +1771,18 @@ def test_a_date_cell_then_a_clock_cell_of_a_pipe_table_are_one_time(date, expect
     assert frame["content"].tolist() == [sensors[i % 2] for i in range(40)]
 
 
+def test_a_time_in_angle_brackets_glued_to_a_mark_is_read_whole_with_its_level():
+    # Oracle WebLogic's server log: every header field in angle brackets, the first glued to "####", the time with
+    # its date, a 12-hour clock and a zone. Read as its clock alone it was dated 1970.
+    levels = ["Info", "Warning", "Error"]
+    lines = [f"####<Dec {1 + i // 20}, 2026 10:00:{i % 60:02d},123 AM UTC> <{levels[i % 3]}> <Security> <host1> "
+             f"<BEA-090{i % 4}> <Session {i} opened.>" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == [pd.Timestamp(f"2026-12-0{1 + i // 20} 10:00:{i % 60:02d}.123")
+                                           for i in range(40)]
+    assert frame["level"].tolist() == [levels[i % 3] for i in range(40)]
+
+
 def test_a_thread_in_parentheses_after_the_logger_is_a_header_field():
     # JBoss, WildFly and Quarkus: "%d %-5p [%c] (%t) %s"; a thread name may hold a space or a comma.
     threads = ["Timer-0", "default task-1", "jgroups-20,node-1", "executor-thread-3"]
