@@ -128,6 +128,9 @@ _QUOTED_VALUE = re.compile(r"""[(\[{<]*(?:"[^"]*"|'[^']*')(?:\ue000(?:"[^"]*"|'[
 _DOTTED = re.compile(r"[a-z][a-z0-9_]*+(?:\.[a-z][a-z0-9_]*+)++")
 # A name in code written in lowerCamelCase (a query, a method: countOpenOrders): no word of prose is written so.
 _CAMEL = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+")
+# An exception's class, as Java, .NET and Python write it (java.io.IOException:, [NullPointerException],
+# psycopg2.OperationalError): a dotted name whose last part is a capitalised word ending in Exception or Error.
+_EXCEPTION = re.compile(r"[\[({]?(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error)[:.,;\])}]*")
 _METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK"
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
@@ -438,6 +441,18 @@ def _depth_after(token: str, opener: str, depth: int) -> tuple[int, bool]:
     return depth, False
 
 
+def _clause_length(run: Sequence[str], opener: str, depth: int) -> int:
+    """How many tokens of ``run`` its clause takes: up to the one that closes ``opener``, open ``depth`` times
+    before the run; all of them without an opener."""
+    if opener:
+        for m, token in enumerate(run, 1):
+            token = _PLACEHOLDER.sub("", token)
+            depth += token.count(opener) - token.count(_CLOSING[opener])
+            if depth <= 0:
+                return m
+    return len(run)
+
+
 def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     """The wildcard of a span with the punctuation that opens every run's first token and closes every run's
     last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``)."""
@@ -540,6 +555,7 @@ class _Around:
 # Guillemets quote too: CockroachDB marks a redactable value with single ones (state ‹running›), and French and
 # other prose writes double ones.
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'", "‹": "›", "«": "»"}
+_OPENERS = "[({"  # the brackets that may hold a clause
 _TAG_CLOSING = {"[": "]", "<": ">", "(": ")"}  # a tag's brackets: [sshd], <site-ams|12>, (worker-3)
 _PAIRED = {**_CLOSING, "<": ">"}  # what a value's brackets or quotes may be, placeholders' own included
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
@@ -1064,7 +1080,10 @@ class LogTemplateMiner:
         brackets or braces) and the tokens around them hold three words or
         more: a name of several words (``Adding input device Logitech USB
         Receiver (<PATH>)``, ``thread named [OkHttp ConnectionPool]``) is one
-        ``<*>``, which later messages match with a run of any length.
+        ``<*>``, which later messages match with a run of any length; so
+        is an exception printed into the message (``ExecuteRequest failed
+        java.lang.IllegalStateException: Response already committed.``) up
+        to its end or its bracket's, where one event prints three or more.
         Template models saved before version 5 read without it.
     bracket_lists : bool, default True
         Read a list in braces or brackets written with ``", "``
@@ -1436,6 +1455,7 @@ class LogTemplateMiner:
             find = self._root(parent)
             self._absorb_covered(templates, keys, parent, alive, {find(c) for c in set(parent) - merged})
         if self.name_spans and self.slot_min_values > 0:
+            self._merge_exceptions(templates, keys, parent, alive)
             self._merge_spans(templates, keys, parent, alive)
 
         find = self._root(parent)
@@ -1868,17 +1888,64 @@ class LogTemplateMiner:
             values = sum(_values(templates[c][i:i + m]) for c, m in members)
             if values < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
                 continue
-            ids = [c for c, _ in members]
-            keep, after = ids[0], len(templates[ids[0]]) - i - members[0][1]
-            head = [self._generalise_column(column) for column in zip(*(templates[c][:i] for c in ids))]
-            tail = [self._generalise_column(column) for column in zip(*(templates[c][len(templates[c]) - after:]
-                                                                          for c in ids))]
-            templates[keep] = (*head, _run_edges([templates[c][i:i + m] for c, m in members]), *tail)
-            keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
-            self._span_at[keep] = i
-            for c in ids[1:]:
-                parent[c] = keep
-                alive.discard(c)
+            self._merge_run(templates, keys, parent, alive, members, i)
+
+    def _merge_run(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                   parent: dict[int, int], alive: set[int], members: list[tuple[int, int]], i: int) -> None:
+        """Merge ``members`` (cluster, run length) into the first, its run at ``i`` one span ``<*>``."""
+        ids = [c for c, _ in members]
+        keep, after = ids[0], len(templates[ids[0]]) - i - members[0][1]
+        head = [self._generalise_column(column) for column in zip(*(templates[c][:i] for c in ids))]
+        tail = [self._generalise_column(column) for column in zip(*(templates[c][len(templates[c]) - after:]
+                                                                      for c in ids))]
+        templates[keep] = (*head, _run_edges([templates[c][i:i + m] for c, m in members]), *tail)
+        keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
+        self._span_at[keep] = i
+        for c in ids[1:]:
+            parent[c] = keep
+            alive.discard(c)
+
+    def _merge_exceptions(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                          parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in the exception they print (:meth:`_exception_run`), when their
+        exceptions are ``slot_min_values - 1`` or more (3 at least, as for dotted names), the tokens before hold two
+        words and the exceptions do not all end in the same word: the program wrote ``e.toString()`` into its
+        message (``ExecuteRequest failed <*>.``), one ``<*>`` of any length. An event that always prints the same
+        exception keeps it as text."""
+        groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        for c in sorted(alive):
+            run = None if c in self._span_at else self._exception_run(templates[c])
+            if run is not None:
+                i, m = run
+                groups[keys[c][:i], keys[c][i + m:]].append((c, m))
+        need = max(self.slot_min_values - 1, 3)
+        for (head, _), members in groups.items():
+            i = len(head)
+            runs = {templates[c][i:i + m] for c, m in members}
+            values = sum(2 if WILDCARD in run else 1 for run in runs)  # a wildcard there was mined from two
+            # One word before says too little of the event (Resolved [<exception>]): the exception may name it.
+            # Runs that all end in the same word go on past the exception's message with the event's own words.
+            last = {run[-1] for run in runs}
+            words = sum(self._tokens.skeleton(t) is None for t in templates[members[0][0]][:i])
+            if values >= need and words >= 2 and not (len(last) == 1 and self._tokens.skeleton(last.pop()) is None):
+                self._merge_run(templates, keys, parent, alive, members, i)
+
+    def _exception_run(self, tokens: tuple[str, ...]) -> tuple[int, int] | None:
+        """(start, length) of the first exception class (:data:`_EXCEPTION`) from ``protect_prefix`` on, with its
+        message: to the end, or where a bracket open before it or opened by it closes (``[... failed:
+        java.lang.IllegalStateException: Order 7 is shipped] with root cause``); None if there is none."""
+        opened: list[str] = []  # the brackets open before each token
+        for i, token in enumerate(tokens):
+            bare = _PLACEHOLDER.sub("", token)
+            if i >= max(self.protect_prefix, 1) and _EXCEPTION.fullmatch(bare):
+                own = bare[:1] if bare[:1] in _OPENERS else ""
+                return i, _clause_length(tokens[i:], opened[-1] if opened else own, len(opened[-1:]))
+            for ch in bare:
+                if ch in _OPENERS:
+                    opened.append(ch)
+                elif opened and ch == _CLOSING[opened[-1]]:
+                    opened.pop()
+        return None
 
     def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool]]:
         """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``

@@ -1691,6 +1691,49 @@ def test_three_camel_case_names_in_a_slot_are_one_value():
     assert miner.template_of(ids[:1]) == [f"WARN slow query {WILDCARD} took <DURATION> ms"]
 
 
+def test_an_exception_printed_into_a_message_is_one_value():
+    # An application server's "ExecuteRequest failed <e>." with three exceptions, their messages of different lengths
+    # (e.toString() printed into the message): one event, where each exception was a template of its own. An event
+    # that always prints one exception keeps it as text, and plain words after the same words still split.
+    errors = ["java.lang.NullPointerException", "java.lang.IllegalStateException: Response already committed",
+              "java.lang.OutOfMemoryError: GC overhead limit exceeded"]
+    messages = [f"ExecuteRequest failed on queue {q} {e}." for q in range(3) for e in errors]
+    messages += [f"Servlet failed on queue {q} javax.net.ssl.SSLException: Received fatal alert" for q in range(3)]
+    messages += [f"job failed on queue {q} {w} now" for q in range(3) for w in ("stopped", "restarted", "aborted")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:9])) == 1 and len(set(ids[9:12])) == 1 and len(set(ids[12:])) == 3
+    assert miner.template_of(ids[:1]) == [f"ExecuteRequest failed on queue <NUM> {WILDCARD}."]
+    assert miner.template_of(ids[9:10]) == ["Servlet failed on queue <NUM> javax.net.ssl.SSLException: Received fatal "
+                                            "alert"]
+    assert miner.transform(["ExecuteRequest failed on queue 7 java.io.IOException: Broken pipe."])[0] == ids[0]
+
+
+def test_an_exception_in_brackets_ends_where_they_close():
+    # Spring's "threw exception [Request processing failed: <e>] with root cause": the exception's message ends
+    # where the bracket open before it closes, and the words after it are the event's.
+    errors = ["java.lang.NullPointerException: Cannot invoke getId()",
+              "java.lang.IllegalStateException: Order 7 shipped",
+              "org.springframework.dao.DataIntegrityViolationException: could not execute statement"]
+    messages = [f"Servlet threw exception [Request processing failed: {e}] with root cause" for e in errors]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1
+    assert miner.template_of(ids[:1]) == [f"Servlet threw exception [Request processing failed: {WILDCARD}] with root "
+                                          "cause"]
+
+
+def test_an_exception_that_names_the_event_stays_text():
+    # One word before the exception ("Resolved [<e>]"), or words after its message that every message shares
+    # ("... checking remote, content not in cache."): the exception is the event's own, or its message is not alone.
+    errors = ["java.net.SocketTimeoutException: Read timed out", "org.apache.http.HttpHostConnectException: refused",
+              "org.apache.http.ConnectTimeoutException: Connect timed out after a while"]
+    messages = [f"Resolved [{e}]" for e in errors]
+    messages += [f"Proxy fetch failed with {e} checking remote, content not in cache." for e in errors]
+    ids = LogTemplateMiner().fit_transform(messages)
+    assert len(set(ids)) == 6
+
+
 def test_quoted_values_that_vary_together_are_one_events():
     # A game server's "<attacker>" attacked "<victim>" with "<weapon>" (hitgroup "<part>"): the quoted values vary
     # together, the attacker leads the line, and every merge pass needed all other slots equal, so the event split
