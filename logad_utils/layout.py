@@ -552,11 +552,13 @@ _ELEMENT_RES = [
     # a space may set apart where the name is a source file ("felix/daemon.go 377:"; "worker 3:" is a message's).
     # The bracket may hold the level instead of a pid (cloud-init's "stages.py[INFO]:"), or the name of the process'
     # instance (Heroku's "app[web.1]:", "heroku[router]:"); a name padded to a column width puts spaces before its
-    # pid (fail2ban's "fail2ban.actions        [812]:").
+    # pid (fail2ban's "fail2ban.actions        [812]:"). After a bracket the message may follow the colon glued, as
+    # network gear writes it (Huawei's "%%01SHELL/5/CMDRECORD(s)[0]:Recorded command ..."); after a bare name a
+    # glued colon is a message's ("user:alice", "http://...").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
                              + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(" + _INSTANCE
-                             + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$)")),
+                             + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$|(?<=\]:)(\S))")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
@@ -671,7 +673,8 @@ def _elements(rest: str) -> list[_Element]:
                           bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
                           (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
-                          (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1), named)
+                          (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1), named,
+                          m.group(6) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -826,7 +829,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             lines = Counter(e.detail[8] for e in shapes.elements())
             lined = next(iter(lines)) if len(lines) == 1 else None
             named = any(e.detail[9] for e in shapes)  # an instance's name in the bracket: no pid's digits
-            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named)
+            # The message glued to the colon on most lines: no space before it (on the others, spaces are its own).
+            glued = sum(c for e, c in shapes.items() if e.detail[10]) >= need
+            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
@@ -1485,7 +1490,9 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
                 pattern += _bracket_rest_pattern(rests, names, patterns, hit.closer)
             pattern += _header_pattern(header, names, patterns, after_time=True)
     # A separator the message follows with no space ("|api|message", ":name:message") ends the header as it is.
-    glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1])
+    # So does a name's colon the message follows glued on most lines ("...(s)[0]:Recorded command").
+    glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1]) \
+        or (bool(header) and header[-1][0].kind == "component" and _flag(header[-1][0], 8))
     # After a bracket glued to what comes before, the message may follow glued too, as another bracket only some
     # lines have does (Asterisk's "VERBOSE[6236][C-000004ba] app_dial.c: ..."). Not after a spaced one: there a
     # looser end lets a header that took the message's own brackets ([a.go:12] ["msg"] [k=v]) match more lines.

@@ -2481,3 +2481,23 @@ def test_source_files_whose_lines_differ_name_the_components():
     lines = [f"{t:%Y/%m/%d %H:%M:%S} {files[i % 8]}:{10 + i % 5 * 37 + i // 40}: job {i} done"
              for i, t in enumerate(_times(80))]
     assert infer_text_format(lines).pattern == "<Date> <Time> <Component>:<Lineno>: <Content>"
+
+
+def test_a_message_glued_to_the_colon_after_a_names_bracket_ends_the_header():
+    # Huawei VRP's information center: host, then "%%01MODULE/SEVERITY/MNEMONIC(type)[seq]:" with the message glued
+    # to the colon. As one word with the message's first, the host and the name stayed in every message.
+    names = ["%%01SHELL/5/CMDRECORD(s)", "%%01IFNET/4/LINK_STATE(l)", "%%01NTP/4/SOURCE_LOST(l)"]
+    texts = ["Recorded command information.", "The line protocol on the interface has entered the UP state.",
+             "System synchronization source lost."]
+    lines = [f"Dec  4 2026 08:12:{i % 60:02d}+08:00 core-sw1 {names[i % 3]}[{i}]:{texts[i % 3]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == [texts[i % 3] for i in range(40)]
+    assert frame["component"].tolist() == [names[i % 3] for i in range(40)]
+    assert set(frame["host"]) == {"core-sw1"}
+
+
+def test_a_colon_glued_to_a_bare_word_is_the_messages():
+    # "user:alice" after a program's name is a message's word, not a name's colon.
+    lines = [f"2026-12-04 08:12:{i % 60:02d} web1 sshd[12]: user:u{i % 5} logged in" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == [f"user:u{i % 5} logged in" for i in range(40)]
