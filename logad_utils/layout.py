@@ -612,6 +612,7 @@ _MARK = re.compile(r"[^\w\s\[\]()|]")
 _LETTER_LEVEL = re.compile(r"[VTDINWEFACX]")
 _MARKED_LETTER = re.compile(r"[VTDINWEFACX][!>]")  # Telegraf's "I!", "E!"
 _LETTER_FIELD = "[A-Za-z]"
+_ROUTINE_LETTERS = frozenset("VTDI")  # the levels most lines of a log are written at
 # A name a program gives a level of its own ("Perf:", "Config:"): a capitalised word, before a colon.
 _CAPITAL_WORD = re.compile(r"[A-Z][a-z]+")
 _WORD_LEVEL_FIELD = LEVELS_RE + "|" + _CAPITAL_WORD.pattern
@@ -626,7 +627,7 @@ class _Element:
     kind: str
     spaced: bool  # whitespace before it
     detail: tuple  # kind-specific shape: brackets of a level, pid of a component, separator char
-    name: str = dataclasses.field(default="", compare=False)  # a component's name, which its shape leaves out
+    name: str = dataclasses.field(default="", compare=False)  # a component's name or a word, which its shape leaves out
 
 
 # A memory address in a bracket (a thread's, Plex's "[0x7f3a2f1c3b38]"): its letters are hex digits, and it names
@@ -704,7 +705,7 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None, source and source.group(1))
             else:
                 detail = ()
-            out.append(_Element(kind, bool(m.group(1)), detail, m.group(2) if kind == "component" else ""))
+            out.append(_Element(kind, bool(m.group(1)), detail, m.group(2) if kind in ("component", "word") else ""))
             pos = m.end()
             break
         else:
@@ -842,6 +843,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             mark = marked.most_common(1)[0][0][1]
             header.append((_Element("level", element.spaced, ("", mark, "", False, True)), False))
             continue
+        if kind == "word" and _letter_column(Counter(per_line[i][place].name for i in alive)):
+            # A column of single capitals, level letters among them (WebSphere's "I", "W", "E", "A" beside its own
+            # "O" for a program's standard output): the level, a mark of the line's kind where not a level.
+            header.append((_Element("level", element.spaced, ("", "", "", False, True)), False))
+            continue
         if kind in ("word", "cell"):
             digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
             qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
@@ -948,6 +954,15 @@ def _level_letters(letters: set) -> bool:
     """Whether the letters lines write at one place (None: a line writes no letter there) take turns as levels do,
     info or warning among them: drive letters ("C:", "D:") are names."""
     return None not in letters and len(letters) > 1 and bool(letters & {"I", "W"})
+
+
+def _letter_column(words: Counter) -> bool:
+    """Whether the words one place holds are each one capital letter, two level letters or more among them, info or
+    warning, and a routine level (:data:`_ROUTINE_LETTERS`) too."""
+    # A container runtime's "F"/"P" (a full or partial line), a direction's "I"/"O", a compass' "N"/"E"/"S"/"W" are
+    # no levels: a log's levels run from routine lines to warnings.
+    levels = {w for w in words if _LETTER_LEVEL.fullmatch(w)}
+    return all(re.fullmatch("[A-Z]", w) for w in words) and _level_letters(levels) and bool(levels & _ROUTINE_LETTERS)
 
 
 def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:

@@ -2501,3 +2501,23 @@ def test_a_colon_glued_to_a_bare_word_is_the_messages():
     lines = [f"2026-12-04 08:12:{i % 60:02d} web1 sshd[12]: user:u{i % 5} logged in" for i in range(40)]
     frame = parse_lines(lines)
     assert frame["content"].tolist() == [f"user:u{i % 5} logged in" for i in range(40)]
+
+
+def test_a_column_of_level_letters_after_the_logger_is_the_level():
+    # WebSphere Liberty's messages.log: thread id, logger padded to a column, then the level as one letter (A audit,
+    # I info, W warning, E error, and O/R for a program's standard output and error), then the message.
+    letters = ["I", "O", "W", "A", "E", "O", "R", "I"]
+    lines = [f"[12/4/26, 7:41:{i % 60:02d}:017 UTC] 000000{20 + i % 3} com.ibm.ws.kernel.feature.FeatureManager"
+             f"{' ' * 10} {letters[i % 8]} CWWKF00{i % 7:02d}I: Feature update {i} completed." for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [letters[i % 8] for i in range(40)]
+    assert all(text.endswith(f"Feature update {i} completed.") for i, text in enumerate(frame["content"]))
+    assert not frame["content"].str.match(r"[A-Z] ").any()
+
+
+@pytest.mark.parametrize("letters", [["I", "O"], ["F", "P"], ["N", "E", "S", "W"]])
+def test_a_column_of_letters_that_are_no_levels_stays_the_messages(letters):
+    # A direction (in, out), a container runtime's full or partial line, a compass point: no levels.
+    lines = [f"2026-12-04 08:00:{i % 60:02d} {letters[i % len(letters)]} frame {i} sent" for i in range(40)]
+    frame = parse_lines(lines)
+    assert "level" not in frame or frame["level"].isna().all()
