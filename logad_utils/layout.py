@@ -1253,6 +1253,48 @@ def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
     return out
 
 
+# A field in angle brackets after a time in them (Oracle WebLogic's "<Info> <Security> <host> <> <<WLS Kernel>>"):
+# empty, or holding one level of them.
+_ANGLE_BODY = r"(?:[^<>]|<[^<>]*>)*"
+_ANGLE_FIELD = re.compile(r"\s+<(" + _ANGLE_BODY + ")>")
+_ANGLE_MESSAGE = re.compile(r"\s+<.*>", re.DOTALL)  # the last bracket, the message, which may hold any of them
+
+
+def _angle_run(rest: str) -> tuple[str, ...] | None:
+    """The fields in angle brackets before the message's bracket that ends ``rest``; None where it is no run of
+    them."""
+    fields: list[str] = []
+    ends = [0]
+    while m := _ANGLE_FIELD.match(rest, ends[-1]):
+        fields.append(m.group(1))
+        ends.append(m.end())
+    if fields and ends[-1] == len(rest):
+        return tuple(fields[:-1])
+    # A message's own brackets ("<Threshold <max> reached: 9 > 8>") may read as a field before it: the message
+    # opens at the last field after which the rest is one bracket.
+    return next((tuple(fields[:k]) for k in range(len(fields), -1, -1) if _ANGLE_MESSAGE.fullmatch(rest, ends[k])),
+                None)
+
+
+def _angle_fields(rests: list[str], names: _Names, patterns: dict[str, str]) -> str | None:
+    """Loghub-notation text of the fields in angle brackets that most lines write after their time, two or more of
+    them, before the message's bracket that ends the line; None where most lines write no such run."""
+    runs = [fields for rest in rests if (fields := _angle_run(rest)) is not None]
+    count, n = Counter(len(fields) for fields in runs).most_common(1)[0] if runs else (0, 0)
+    if count < 2 or n < HEADER_SHARE * len(rests):
+        return None
+    columns = list(zip(*(fields for fields in runs if len(fields) == count)))
+    level = next((j for j, values in enumerate(columns)
+                  if sum(re.fullmatch(LEVELS_RE, v) is not None for v in values) >= HEADER_SHARE * n), None)
+    out = ""
+    for j in range(count):
+        # The field next to the level names the component, as a word there does ("INFO nova.api").
+        name = names("Level" if j == level else "Component" if level is not None and j == level + 1 else "Field")
+        patterns[name] = _ANGLE_BODY
+        out += f" <<{name}>>"
+    return out
+
+
 # The rest of a bracket the timestamp opens: "[2024-03-05T14:07:09Z INFO  app::net]", "[... 14:07:09,123: INFO/Main]".
 _BRACKET_REST = re.compile(r"([:,]?)\s+(" + LEVELS_RE + r")(?:[\s/]+([^\]\s][^\]]*?))?\s*")
 
@@ -1462,7 +1504,7 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     patterns: dict[str, str] = {}
     time_format = None
     time_fields: tuple[str, ...] | None = None
-    colons = timed = None
+    colons = timed = angled = None
     if hit is None:
         header = _drop_message_bracket(_header(sample), at_end)
         if not any(e.kind in ("level", "component") for e, _ in header):
@@ -1498,8 +1540,13 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         pattern += text
         timed = pattern
         colons = _colon_header(rests, names, patterns) if not inside and not wrapped else None
+        # Every field in angle brackets, as the time is: the last bracket holds the message.
+        angled = _angle_fields(rests, names, patterns) if colons is None and hit.opener == "<" and hit.closed \
+            else None
         if colons is not None:
             pattern += colons
+        elif angled is not None:
+            pattern += angled
         else:
             if inside:
                 pattern += _bracket_rest_pattern(rests, names, patterns, hit.closer)
@@ -1513,6 +1560,10 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     # looser end lets a header that took the message's own brackets ([a.go:12] ["msg"] [k=v]) match more lines.
     closed = bool(header) and header[-1][0].kind == "bracket" and not header[-1][0].spaced
     content = "<Content>" if not pattern or glued else "\\s*<Content>" if closed else " <Content>"
+    if angled is not None:
+        # The message's bracket closes on a later line where it holds a stack trace: lazily, so the bracket stays out.
+        content = " <<Content>>?"
+        patterns["Content"] = ".*?"
     if at_end:
         logger = names("Component")
         patterns[logger] = _QUALIFIED.pattern

@@ -2521,3 +2521,22 @@ def test_a_column_of_letters_that_are_no_levels_stays_the_messages(letters):
     lines = [f"2026-12-04 08:00:{i % 60:02d} {letters[i % len(letters)]} frame {i} sent" for i in range(40)]
     frame = parse_lines(lines)
     assert "level" not in frame or frame["level"].isna().all()
+
+
+def test_fields_in_angle_brackets_after_a_time_in_them_are_read_to_the_messages_bracket():
+    # Oracle WebLogic's server log: every field in angle brackets, some empty ("<>"), one holding another
+    # ("<<WLS Kernel>>"), the message in the last, which may hold brackets of its own or close on a later line.
+    levels = ["Info", "Notice", "Warning", "Error"]
+    lines, messages = [], []
+    for i in range(40):
+        head = (f"####<Dec {1 + i // 20}, 2026 10:00:{i % 60:02d},123 AM UTC> <{levels[i % 4]}> <Security> <host1> "
+                f"<srv1> <[ACTIVE] ExecuteThread: '{i % 3}' for queue: 'default'> <<WLS Kernel>> <> <> "
+                f"<17095319{i:05d}> <BEA-090{i % 4}00> ")
+        messages.append("Servlet failed with an Exception" if i == 7 else f"Session {i} opened for <admin>: 9 > 8.")
+        lines += [head + f"<{messages[-1]}", "java.lang.NullPointerException", ">"] if i == 7 \
+            else [head + f"<{messages[-1]}>"]
+    frame = parse_lines(lines)
+    first = frame[frame["event_line_no"] == frame["line_no"]] if "event_line_no" in frame else frame
+    assert first["content"].tolist() == messages
+    assert first["level"].tolist() == [levels[i % 4] for i in range(40)]
+    assert set(first["component"]) == {"Security"}
