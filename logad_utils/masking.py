@@ -189,7 +189,7 @@ _UNSIGNED = rf"(?:{_GROUPED}|\d++(?:\.\d++)?+)"
 _NUMBER = rf"[-+]?{_UNSIGNED}"
 # One part of a version: letters and digits, dotted (2.36, deb12u10, rc.1).
 _VERSION_PART = r"[A-Za-z0-9]*+(?:\.[A-Za-z0-9]++)*+"
-_UNIT_SIZE = r"(?:[KMGTPE]i?B|[KMGTPE]|kB|[kKmMgG]b|B)"
+_UNIT_SIZE = r"(?:[KMGTPE]i?B|[KMGTPE]|ki?B|[kKmMgG]b|B)"  # kiB: a lower-case kilo, as SI writes it
 _UNIT_TIME = (
     r"(?:ns|us|\u00b5s|ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?"
     r"|nanoseconds?|microseconds?|milliseconds?)"

@@ -36,6 +36,8 @@ M = Masker()
      "cid=[<MAC>], duid <MAC> and <MAC>: up"),
     ("took 200ms, then 3.5 ms and 2 seconds", "took <DURATION>ms, then <DURATION> ms and <DURATION> seconds"),
     ("size 12KB free 5.2 KB of 4G", "size <SIZE> free <SIZE> of <SIZE>"),
+    # A lower-case kilo before the binary "i" (Prosody's 271 kiB) is the same unit as KiB.
+    ("slot for 271 kiB, then 3 KiB", "slot for <SIZE>, then <SIZE>"),
     ("open /var/log/messages and ./run.sh and C:\\Windows\\x.dll", "open <PATH> and <PATH> and <PATH>"),
     # A container image is one value, its tag or digest in it; a call site and a label key are not images.
     ("pull docker.io/library/nginx:1.25-alpine and registry.example.com/team/app:1.2, then ghcr.io/o/i@sha256:"
