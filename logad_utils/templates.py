@@ -1640,8 +1640,11 @@ class LogTemplateMiner:
                 if leads else set()
             masked = any(len(events[v] & theirs) > 1 for v in leads)
             # Each first word opens with a value masking took (a systemd unit, <NUM>.scope: beside
-            # pve-daily-update.service as <VAL>:): no verb, however few; the words after it name the event.
-            unnamed = all(_PLACEHOLDER.match(v.lstrip(_BARE)) for v in values)
+            # pve-daily-update.service as <VAL>:), or holds one inside quotes or brackets that wrap it whole
+            # ([neo4j/<HEX>], "alice<<NUM>><<ID>>"): a value written as one, no verb, however few; the words after it
+            # name the event. A word before the bracket (Disconnecting(...[alice@/<IP>])) may be a verb.
+            unnamed = all(_PLACEHOLDER.match(v.lstrip(_BARE)) or _PLACEHOLDER.search(v) and len(v) > 2
+                          and v[-1:] == _PAIRED.get(v[0]) for v in values)
             family = commonprefix(list(values))
             # A word glued to brackets that differs only inside them (Disconnecting(Session[alice@/<IP>]):) is one
             # event's word holding a value, as a slot's word is (zone[dmz]): from as few words.

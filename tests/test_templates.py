@@ -1232,6 +1232,23 @@ def test_first_words_that_masking_took_each_for_a_variable_are_one_slot_however_
     assert len(set(LogTemplateMiner().fit_transform(mixed))) == 2
 
 
+def test_first_words_wrapped_whole_around_a_masked_value_are_one_slot_however_few():
+    # Neo4j's database tag ([neo4j/<HEX>], [system/<NUM>]) and a game server's quoted player
+    # ("alice<3><<ID>><CT>"): brackets or quotes around a masked value make the first word a value, two suffice.
+    tags = ["[neo4j/5f3a9c1b7e2d]", "[system/1]"]
+    messages = [f"{t} Checkpoint triggered by scheduler @ txId: {i} checkpoint {e}"
+                for i, t in enumerate(tags) for e in ("started...", "completed in 12ms")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 2 and miner.template_of(ids[:1])[0].startswith("[<*>] Checkpoint")
+    players = [f'"{p}<{i}><STEAM_1:0:{i}77><CT>" {e}' for i, p in enumerate(("ann", "bo"))
+               for e in ("left buyzone with [ weapon_knife ]", 'triggered "Got_The_Bomb"')]
+    assert len(set(LogTemplateMiner().fit_transform(players))) == 2
+    # A plain word beside such a tag, or a word before the bracket (a verb), stays apart from as few.
+    mixed = [f"{t} Checkpoint triggered by scheduler" for t in ("[main]", "[system/1]")]
+    assert len(set(LogTemplateMiner().fit_transform(mixed))) == 2
+
+
 def test_first_words_glued_to_one_key_are_its_values():
     # HiveServer2's "Service:OperationManager is inited.": one key glued by ":" or "=" to each first word makes
     # them a field's values, no verbs, as a field after the first word: a slot's count of them suffices.
