@@ -259,6 +259,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              "<UUID>", False),
     # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.
     MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
+    # Parts joined by colons, three of them long hex groups, are one id with its words (Proxmox VE's task id
+    # UPID:node:0002C0C0:0268EC72:65E504EB:vzdump::root@pam:): the user or type glued to it is the id's, not a
+    # word of the event. Two groups may be two values after a key (IKE's spi:<cookie>:<cookie>). A colon after
+    # the last part is the sentence's.
+    MaskRule("colon_id", r"(?<![\w.@\-:/])(?=(?:(?:[\w.@\-]*+:)*?[0-9A-Fa-f]{8,}+(?![\w.@\-])){3})"
+             r"[\w.@\-]*+(?::++[\w.@\-]++)++", "<ID>", False),
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
     # A hyphenated one followed by "@" is an e-mail's user (00-11-22-33-44-55@corp.example.com).
     # A longer run of octets is one value too (a DHCP client id "01:" + MAC, a DUID, a WWN), not a MAC and a rest.

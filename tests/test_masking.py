@@ -27,6 +27,10 @@ M = Masker()
     ("iar 003a90fc dear 0244c1dc", "iar <HEX> dear <HEX>"),
     ("request 550e8400-e29b-41d4-a716-446655440000 done", "request <UUID> done"),
     ("mac 00:1a:2b:3c:4d:5e up", "mac <MAC> up"),
+    # Parts joined by colons, three of them long hex groups, are one id, the user glued to it too; a colon after
+    # it is the sentence's. Two groups after a key stay a key and two values.
+    ("shutdown CT 106: UPID:pve1:0002C973:0594E8DB:65E53495:vzshutdown:106:admin@pve: now, "
+     "spi:5f3a9c1b7e2d4f60:9c1d2e3f4a5b6c7d", "shutdown CT <NUM>: <ID>: now, spi:<HEX>:<HEX>"),
     # Decimal first octets are no time of day: 12:34:56 would have been <DATETIME>.
     ("DHCPACK(eth1) 12:34:56:1b:f3:dc and 10-22-33-44-55-66", "DHCPACK(eth1) <MAC> and <MAC>"),
     ("Login OK: [00-11-22-33-44-55@corp.example.com]", "Login OK: [<EMAIL>]"),  # a MAC as an e-mail's user
