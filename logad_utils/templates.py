@@ -105,6 +105,9 @@ _SPACED_LIST = re.compile(r"(?<!\S)([\[{])(<[A-Z]+>(?: <[A-Z]+>)++)([\]}])")
 # The closing bracket of each opening one: a run they enclose is one value. Not parentheses, which hold
 # reasons as often (``(Connection reset by peer)``), nor quotes, which ``quoted_phrases`` reads.
 _CLOSERS = {"[": "]", "{": "}"}
+# A parenthesis a label and its colon open ((Win: 10.0.19045), (X11: Ubuntu 22.04.3 LTS)) holds a value of the
+# label's kind, no reason: a run it encloses is one value too.
+_LABELLED = re.compile(r"\([A-Za-z]\w*+:")
 # A quoted word in a list: "core20", 'eth0';
 _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
@@ -430,7 +433,7 @@ def _one_item(listed: re.Match) -> str:
 def _depth_after(token: str, opener: str, depth: int) -> tuple[int, bool]:
     """The bracket depth after a token, starting at ``depth``, and whether the outermost ``opener`` closed at the
     token's end (with closing punctuation after it); a bracket that closes before the end opens no run."""
-    closer, end = _CLOSERS[opener], len(token.rstrip(".,;:"))
+    closer, end = _CLOSING[opener], len(token.rstrip(".,;:"))
     for pos, ch in enumerate(token):
         if ch == opener:
             depth += 1
@@ -1954,7 +1957,8 @@ class LogTemplateMiner:
         """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``
         on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
         (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
-        or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket or a brace opens and closes,
+        or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket, a brace or a labelled
+        parenthesis (:data:`_LABELLED`) opens and closes,
         variables inside or not, or a bare ``<*>``. A level word in the bracket ends the runs there when it opens
         the bracket or is upper case (``[INFO ]``, ``[main ERROR]``); lower case, it leaves only longer runs."""
         # A name may open the message where a colon ends it ("Hallway motion light: Running automation actions").
@@ -1965,7 +1969,7 @@ class LogTemplateMiner:
         field = [self._field_or_state(t) for t in tokens]
         words = sum(word)
         for i in begins:
-            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS else ""
+            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or _LABELLED.fullmatch(tokens[i]) else ""
             inside = depth = 0
             leveled = False  # a lower-case level word inside the bracket so far
             for m in range(1, min(_BRACKET_SPAN_WORDS if opener else _SPAN_WORDS, len(tokens) - i) + 1):

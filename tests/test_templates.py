@@ -1249,6 +1249,19 @@ def test_first_words_wrapped_whole_around_a_masked_value_are_one_slot_however_fe
     assert len(set(LogTemplateMiner().fit_transform(mixed))) == 2
 
 
+def test_a_parenthesis_a_label_opens_holds_one_value_of_any_length():
+    # Mumble's "Client version 1.5.517 (X11: Ubuntu 22.04.3 LTS)": the platform and its version, two to five
+    # tokens, in a parenthesis its label opens; reasons in plain parentheses stay the event's.
+    systems = ["Win: 10.0.19045", "OSX: 14.2", "X11: Arch Linux", "X11: Ubuntu 22.04.3 LTS",
+               "X11: Debian GNU/Linux 12 (bookworm)", "Android: 13"]
+    messages = [f"{i} => <{i}:({i})> Client version 1.5.{i} ({s})" for i, s in enumerate(systems * 2)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    reasons = [f"Refreshing app status ({r}) on node{i} now" for i, r in
+               enumerate(["normal refresh requested", "hard refresh", "spec differs from live state"] * 3)]
+    assert len(set(LogTemplateMiner().fit_transform(reasons))) == 3
+
+
 def test_first_words_glued_to_one_key_are_its_values():
     # HiveServer2's "Service:OperationManager is inited.": one key glued by ":" or "=" to each first word makes
     # them a field's values, no verbs, as a field after the first word: a slot's count of them suffices.
