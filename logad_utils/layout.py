@@ -1257,7 +1257,7 @@ def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
 # empty, or holding one level of them.
 _ANGLE_BODY = r"(?:[^<>]|<[^<>]*>)*"
 _ANGLE_FIELD = re.compile(r"\s+<(" + _ANGLE_BODY + ")>")
-_ANGLE_MESSAGE = re.compile(r"\s+<.*>", re.DOTALL)  # the last bracket, the message, which may hold any of them
+_ANGLE_OPENS = re.compile(r"\s+<")  # the last bracket, the message, which may hold any of them, opens so
 
 
 def _angle_run(rest: str) -> tuple[str, ...] | None:
@@ -1271,9 +1271,11 @@ def _angle_run(rest: str) -> tuple[str, ...] | None:
     if fields and ends[-1] == len(rest):
         return tuple(fields[:-1])
     # A message's own brackets ("<Threshold <max> reached: 9 > 8>") may read as a field before it: the message
-    # opens at the last field after which the rest is one bracket.
-    return next((tuple(fields[:k]) for k in range(len(fields), -1, -1) if _ANGLE_MESSAGE.fullmatch(rest, ends[k])),
-                None)
+    # opens at the last field after which the rest is one bracket. Its end is looked at once: matched again after
+    # each field, a run to the line's end read the line once a field (seconds for a long line of "<a> ").
+    if not rest.endswith(">"):
+        return None
+    return next((tuple(fields[:k]) for k in range(len(fields), -1, -1) if _ANGLE_OPENS.match(rest, ends[k])), None)
 
 
 def _angle_fields(rests: list[str], names: _Names, patterns: dict[str, str]) -> str | None:

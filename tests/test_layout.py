@@ -3,6 +3,7 @@ import json
 import shlex
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -2540,3 +2541,15 @@ def test_fields_in_angle_brackets_after_a_time_in_them_are_read_to_the_messages_
     assert first["content"].tolist() == messages
     assert first["level"].tolist() == [levels[i % 4] for i in range(40)]
     assert set(first["component"]) == {"Security"}
+
+
+def test_a_long_line_of_angle_brackets_is_read_once():
+    # Where the fields in angle brackets did not reach the line's end, the message's bracket was looked for after
+    # each field by a run to the end: a line as long as logad reads (65,536 characters) of "<a> " took seconds.
+    lines = [f"####<Dec 1, 2026 10:00:{s:02d},123 AM UTC> <Info> <Security> <host1> <BEA-0900{s % 4}> <Job {s} done>"
+             for s in range(40)]
+    hostile = "####<Dec 1, 2026 10:01:00,123 AM UTC>" + " <a>" * 16_384 + " x"
+    started = time.perf_counter()
+    fmt = infer_text_format(lines + [hostile] * 5)
+    assert time.perf_counter() - started < 3
+    assert fmt is not None and "<<Level>>" in fmt.pattern
