@@ -90,6 +90,12 @@ SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOT
             # PHP's
             "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
             "CATCHABLE FATAL ERROR": 2}
+# The letters one-letter levels are written with (glog's, logcat's, CUPS', MongoDB's: :data:`SEVERITY`'s letters and
+# V, T, D, I, N for the routine ones).
+LEVEL_LETTERS = "VTDINWEFACX"
+# Of them, those whose grade differs between alphabets: A, C and X are logcat's assert, MongoDB's critical and CUPS'
+# emergency, but WebSphere's audit and config, beside letters no other alphabet has (O, R: standard output, error).
+BORROWED_LETTERS = frozenset("ACX")
 # Other names of a status: Traefik's DownstreamStatus, a proxy's upstream_status, an app's responseCode.
 _STATUS_NAME = re.compile(r"(?:status|status_?code|response_?code)$", re.IGNORECASE)
 # What compiling a pattern a user wrote raises: a repeat count past C's range or deep nesting fails outside re.error,

@@ -34,9 +34,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .formats import (IMPLIED_LEVELS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS, VERBOSITY_KEY,
-                      VERBOSITY_LEVELS, ZONE_NAMES, LogFormat, column_name, http_status_class, is_status_key,
-                      level_name, parse_timestamps)
+from .formats import (IMPLIED_LEVELS, LEVEL_LETTERS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS,
+                      VERBOSITY_KEY, VERBOSITY_LEVELS, ZONE_NAMES, LogFormat, column_name, http_status_class,
+                      is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -609,8 +609,8 @@ _CATEGORY_ID = re.compile(_CATEGORY + r"\.[A-Z][\w$-]*\[\d+\]")
 _MARK = re.compile(r"[^\w\s\[\]()|]")
 # A level written as its first letter (logcat's and glog's alphabet, with PulseAudio's N for notice, spdlog's T for
 # trace, CUPS' X for emergency). These letters tell a level; once told, any letter is one (CUPS' d: debug2).
-_LETTER_LEVEL = re.compile(r"[VTDINWEFACX]")
-_MARKED_LETTER = re.compile(r"[VTDINWEFACX][!>]")  # Telegraf's "I!", "E!"
+_LETTER_LEVEL = re.compile(f"[{LEVEL_LETTERS}]")
+_MARKED_LETTER = re.compile(f"[{LEVEL_LETTERS}][!>]")  # Telegraf's "I!", "E!"
 _LETTER_FIELD = "[A-Za-z]"
 _ROUTINE_LETTERS = frozenset("VTDI")  # the levels most lines of a log are written at
 # A name a program gives a level of its own ("Perf:", "Config:"): a capitalised word, before a colon.

@@ -2516,6 +2516,16 @@ def test_a_column_of_level_letters_after_the_logger_is_the_level():
     assert not frame["content"].str.match(r"[A-Z] ").any()
 
 
+def test_a_letter_another_alphabet_grades_has_no_grade_beside_letters_of_a_programs_own():
+    # WebSphere Liberty's A is an audit line, its O and R a program's standard output and error: logcat's A (assert)
+    # graded every audit line fatal. Logcat's own letters keep their grades.
+    letters = ["I", "O", "W", "A", "E", "O", "R", "F"]
+    lines = [f"[12/4/26, 7:41:{i % 60:02d}:017 UTC] 000000{20 + i % 3} com.ibm.ws.kernel.feature.FeatureManager"
+             f"{' ' * 10} {letters[i % 8]} CWWKF00{i % 7:02d}I: Feature update {i} completed." for i in range(40)]
+    assert severity(parse_lines(lines)["level"]).tolist() == [[0, 0, 1, 0, 2, 0, 0, 3][i % 8] for i in range(40)]
+    assert severity(pd.Series(["V", "I", "W", "E", "A"])).tolist() == [0, 0, 1, 2, 3]
+
+
 @pytest.mark.parametrize("letters", [["I", "O"], ["F", "P"], ["N", "E", "S", "W"]])
 def test_a_column_of_letters_that_are_no_levels_stays_the_messages(letters):
     # A direction (in, out), a container runtime's full or partial line, a compass point: no levels.
