@@ -613,6 +613,7 @@ _LETTER_LEVEL = re.compile(f"[{LEVEL_LETTERS}]")
 _MARKED_LETTER = re.compile(f"[{LEVEL_LETTERS}][!>]")  # Telegraf's "I!", "E!"
 _LETTER_FIELD = "[A-Za-z]"
 _ROUTINE_LETTERS = frozenset("VTDI")  # the levels most lines of a log are written at
+_OTHER_LETTERS = 2  # letters beside the levels in a column of them: a program's standard output and error
 # A name a program gives a level of its own ("Perf:", "Config:"): a capitalised word, before a colon.
 _CAPITAL_WORD = re.compile(r"[A-Z][a-z]+")
 _WORD_LEVEL_FIELD = LEVELS_RE + "|" + _CAPITAL_WORD.pattern
@@ -958,11 +959,14 @@ def _level_letters(letters: set) -> bool:
 
 def _letter_column(words: Counter) -> bool:
     """Whether the words one place holds are each one capital letter, two level letters or more among them, info or
-    warning, and a routine level (:data:`_ROUTINE_LETTERS`) too."""
+    warning, and a routine level (:data:`_ROUTINE_LETTERS`) too, beside two other letters at most."""
     # A container runtime's "F"/"P" (a full or partial line), a direction's "I"/"O", a compass' "N"/"E"/"S"/"W" are
-    # no levels: a log's levels run from routine lines to warnings.
+    # no levels: a log's levels run from routine lines to warnings. Beside levels, letters mark a program's standard
+    # output and error (WebSphere's "O", "R"); more are codes of a program's own (blktrace's actions Q, G, I, M, D,
+    # C, U, P), which name the event.
     levels = {w for w in words if _LETTER_LEVEL.fullmatch(w)}
-    return all(re.fullmatch("[A-Z]", w) for w in words) and _level_letters(levels) and bool(levels & _ROUTINE_LETTERS)
+    return all(re.fullmatch("[A-Z]", w) for w in words) and _level_letters(levels) \
+        and bool(levels & _ROUTINE_LETTERS) and len(words) - len(levels) <= _OTHER_LETTERS
 
 
 def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:

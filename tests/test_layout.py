@@ -2526,9 +2526,10 @@ def test_a_letter_another_alphabet_grades_has_no_grade_beside_letters_of_a_progr
     assert severity(pd.Series(["V", "I", "W", "E", "A"])).tolist() == [0, 0, 1, 2, 3]
 
 
-@pytest.mark.parametrize("letters", [["I", "O"], ["F", "P"], ["N", "E", "S", "W"]])
+@pytest.mark.parametrize("letters", [["I", "O"], ["F", "P"], ["N", "E", "S", "W"], list("QGIDMCQGIDCCUPQGDCF")])
 def test_a_column_of_letters_that_are_no_levels_stays_the_messages(letters):
-    # A direction (in, out), a container runtime's full or partial line, a compass point: no levels.
+    # A direction (in, out), a container runtime's full or partial line, a compass point, blktrace's actions (queued,
+    # got a request, inserted, issued, merged, completed, unplugged, plugged): no levels.
     lines = [f"2026-12-04 08:00:{i % 60:02d} {letters[i % len(letters)]} frame {i} sent" for i in range(40)]
     frame = parse_lines(lines)
     assert "level" not in frame or frame["level"].isna().all()
