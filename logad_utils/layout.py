@@ -1286,14 +1286,14 @@ def _angle_fields(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
     """Loghub-notation text of the fields in angle brackets that most lines write after their time, two or more of
     them, before the message's bracket that ends the line; None where most lines write no such run."""
     runs = [fields for rest in rests if (fields := _angle_run(rest)) is not None]
-    count, n = Counter(len(fields) for fields in runs).most_common(1)[0] if runs else (0, 0)
-    if count < 2 or n < HEADER_SHARE * len(rests):
+    width, lines = Counter(len(fields) for fields in runs).most_common(1)[0] if runs else (0, 0)
+    if width < 2 or lines < HEADER_SHARE * len(rests):
         return None
-    columns = list(zip(*(fields for fields in runs if len(fields) == count)))
+    columns = list(zip(*(fields for fields in runs if len(fields) == width)))
     level = next((j for j, values in enumerate(columns)
-                  if sum(re.fullmatch(LEVELS_RE, v) is not None for v in values) >= HEADER_SHARE * n), None)
+                  if sum(re.fullmatch(LEVELS_RE, v) is not None for v in values) >= HEADER_SHARE * lines), None)
     out = ""
-    for j in range(count):
+    for j in range(width):
         # The field next to the level names the component, as a word there does ("INFO nova.api").
         name = names("Level" if j == level else "Component" if level is not None and j == level + 1 else "Field")
         patterns[name] = _ANGLE_BODY

@@ -1646,8 +1646,8 @@ class LogTemplateMiner:
             # pve-daily-update.service as <VAL>:), or holds one inside quotes or brackets that wrap it whole
             # ([neo4j/<HEX>], "alice<<NUM>><<ID>>"): a value written as one, no verb, however few; the words after it
             # name the event. A word before the bracket (Disconnecting(...[alice@/<IP>])) may be a verb.
-            unnamed = all(_PLACEHOLDER.match(v.lstrip(_BARE)) or _PLACEHOLDER.search(v) and len(v) > 2
-                          and v[-1:] == _PAIRED.get(v[0]) for v in values)
+            unnamed = all(_PLACEHOLDER.match(v.lstrip(_BARE))
+                          or (_PLACEHOLDER.search(v) and len(v) > 2 and v[-1:] == _PAIRED.get(v[0])) for v in values)
             family = commonprefix(list(values))
             # A word glued to brackets that differs only inside them (Disconnecting(Session[alice@/<IP>]):) is one
             # event's word holding a value, as a slot's word is (zone[dmz]): from as few words.
@@ -1931,9 +1931,10 @@ class LogTemplateMiner:
             values = sum(2 if WILDCARD in run else 1 for run in runs)  # a wildcard there was mined from two
             # One word before says too little of the event (Resolved [<exception>]): the exception may name it.
             # Runs that all end in the same word go on past the exception's message with the event's own words.
-            last = {run[-1] for run in runs}
+            ends = {run[-1] for run in runs}
+            shared_end = len(ends) == 1 and self._tokens.skeleton(next(iter(ends))) is None
             words = sum(self._tokens.skeleton(t) is None for t in templates[members[0][0]][:i])
-            if values >= need and words >= 2 and not (len(last) == 1 and self._tokens.skeleton(last.pop()) is None):
+            if values >= need and words >= 2 and not shared_end:
                 self._merge_run(templates, keys, parent, alive, members, i)
 
     def _exception_run(self, tokens: tuple[str, ...]) -> tuple[int, int] | None:
