@@ -366,6 +366,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # (root@db), a port is a number (10.0.0.9@53).
     MaskRule("object_hash", r"(?<=[\w$\]]@)(?=[a-f]*+\d)(?=\d*+[a-f])[0-9a-f]{5,8}+(?=[{\[\s,;:)\]]|$)", "<HEX>",
              False),
+    # A short hex id after "#" (Plex's request ids Req#20aa beside Req#1234, a response's #47a): a letter and a
+    # digit among three to eight hex digits of one case, so that it takes the type its digits-only values get as
+    # numbers, not a word's; a name after "#" (#cafe, #define) has no digit.
+    MaskRule("hash_hex", r"(?<=#)(?=[A-Fa-f]*+\d)(?=\d*+[A-Fa-f])(?:[0-9a-f]{3,8}+|[0-9A-F]{3,8}+)" + _END, "<HEX>",
+             False),
     # A size takes its unit, which is scaled with the value (384.0 B, 1.2 KB);
     # a duration leaves its unit, a constant of the message ("took <DURATION> ms").
     # (Not an exponent: 3E+02 is a number, not 3 exabytes.)

@@ -782,3 +782,14 @@ def test_long_hex_groups_joined_by_dots_are_one_id():
              "deadbeef.cafebabe y"]
     assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
         "completed,id=<HEX>", "newmsg,id=<HEX>: dns; mx", "release <NUM> x", "deadbeef.cafebabe y"]
+
+
+def test_a_short_hex_id_after_a_hash_is_one_value_with_or_without_letters():
+    # Plex writes request ids [Req#20aa] beside [Req#1234]: the digits-only one was <NUM>, the hex one a word, so one
+    # event took two shapes. Names after "#" have no digit and stay.
+    masker = Masker()
+    texts = ["[Req#20aa] Completed", "[Req#1234] Completed", "(5 live) #47a GZIP", "color #FF00AA", "#define X",
+             "[Req#cafe] x", "#1a x", "#2nd try", "Req#0A5f x"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "[Req#<HEX>] Completed", "[Req#<NUM>] Completed", "(<NUM> live) #<HEX> GZIP", "color #<HEX>", "#define X",
+        "[Req#cafe] x", "#1a x", "#2nd try", "Req#0A5f x"]
