@@ -612,6 +612,7 @@ _MARK = re.compile(r"[^\w\s\[\]()|]")
 _LETTER_LEVEL = re.compile(f"[{LEVEL_LETTERS}]")
 _MARKED_LETTER = re.compile(f"[{LEVEL_LETTERS}][!>]")  # Telegraf's "I!", "E!"
 _LETTER_FIELD = "[A-Za-z]"
+_PATH_WORD = re.compile(r"(?:~|\.{1,2})?/[^\s/]")  # a path, absolute or relative to a folder or the home
 _ROUTINE_LETTERS = frozenset("VTDI")  # the levels most lines of a log are written at
 _OTHER_LETTERS = 2  # letters beside the levels in a column of them: a program's standard output and error
 # A name a program gives a level of its own ("Perf:", "Config:"): a capitalised word, before a colon.
@@ -844,7 +845,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             mark = marked.most_common(1)[0][0][1]
             header.append((_Element("level", element.spaced, ("", mark, "", False, True)), False))
             continue
-        if kind == "word" and _letter_column(Counter(per_line[i][place].name for i in alive)):
+        if kind == "word" and _letter_column(Counter(per_line[i][place].name for i in alive)) \
+                and len(_at(per_line, alive, place + 1, _names_file)) < need:
             # A column of single capitals, level letters among them (WebSphere's "I", "W", "E", "A" beside its own
             # "O" for a program's standard output): the level, a mark of the line's kind where not a level.
             header.append((_Element("level", element.spaced, ("", "", "", False, True)), False))
@@ -967,6 +969,13 @@ def _letter_column(words: Counter) -> bool:
     levels = {w for w in words if _LETTER_LEVEL.fullmatch(w)}
     return all(re.fullmatch("[A-Z]", w) for w in words) and _level_letters(levels) \
         and bool(levels & _ROUTINE_LETTERS) and len(words) - len(levels) <= _OTHER_LETTERS
+
+
+def _names_file(element: _Element) -> bool:
+    """Whether an element is a word or name that is a path ("/data/file1", "./x", "~/x")."""
+    # Letters before a path on most lines say what was done to the file (an I/O trace's R, W, D; a version
+    # control's A, M, D), as a level, before a message of any words, does not.
+    return element.kind in ("word", "component") and _PATH_WORD.match(element.name) is not None
 
 
 def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:

@@ -2535,6 +2535,18 @@ def test_a_column_of_letters_that_are_no_levels_stays_the_messages(letters):
     assert "level" not in frame or frame["level"].isna().all()
 
 
+def test_letters_before_a_path_say_what_was_done_to_the_file():
+    # An I/O trace's operations (R read, W write, D discard, I invalidate) before the file: W was read as a warning
+    # and the operation left every message; letters before a message of words stay a level column.
+    ops = "RRWRWDRI"
+    lines = [f"2024-03-05 10:00:{i % 60:02d} {ops[i % 8]} /data/file{i % 7} {4096 * (i % 5 + 1)}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert "level" not in frame or frame["level"].isna().all()
+    assert frame["content"].tolist()[:3] == ["R /data/file0 4096", "R /data/file1 8192", "W /data/file2 12288"]
+    levels = parse_lines([line.replace(" /data/", " copied to /data/") for line in lines])["level"]
+    assert levels.tolist()[:3] == ["R", "R", "W"]
+
+
 def test_fields_in_angle_brackets_after_a_time_in_them_are_read_to_the_messages_bracket():
     # Oracle WebLogic's server log: every field in angle brackets, some empty ("<>"), one holding another
     # ("<<WLS Kernel>>"), the message in the last, which may hold brackets of its own or close on a later line.
