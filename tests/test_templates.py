@@ -1697,28 +1697,22 @@ def test_a_quoted_message_in_brackets_that_opens_the_line_stays_words():
     assert miner.template_of(ids[:1]) == ['["[gc worker] start delete ranges"] [uuid=<HEX>] [ranges=<NUM>]']
 
 
-def test_three_dotted_names_in_a_slot_are_one_value():
-    # A webhook's event types (charge.refunded) are names in a namespace, values as quoted words are: three suffice,
-    # where three plain words (started / stopped / failed) stay three events.
-    kinds = ["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"]
-    messages = [f"webhook received: {k} for order {i}" for i in range(3) for k in kinds]
+@pytest.mark.parametrize("names, text, template", [
+    # A webhook's event types (charge.refunded) are names in a namespace, values as quoted words are.
+    (["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"],
+     "webhook received: {} for order {}", f"webhook received: {WILDCARD} for order <NUM>"),
+    # A server's slow queries by name (countOpenOrders): names in code, which no prose word is written as.
+    (["countOpenOrders", "lockStockRow", "findOrdersByCustomer"],
+     "WARN slow query {} took {}7 ms", f"WARN slow query {WILDCARD} took <DURATION> ms"),
+])
+def test_three_names_in_a_slot_are_one_value(names, text, template):
+    # Three such names suffice, where three plain words (started / stopped / failed) stay three events.
+    messages = [text.format(name, i) for i in range(1, 4) for name in names]
     messages += [f"job {w} for order {i}" for i in range(3) for w in ("started", "stopped", "failed")]
     miner = LogTemplateMiner()
     ids = miner.fit_transform(messages)
     assert len(set(ids[:9])) == 1 and len(set(ids[9:])) == 3
-    assert miner.template_of(ids[:1]) == [f"webhook received: {WILDCARD} for order <NUM>"]
-
-
-def test_three_camel_case_names_in_a_slot_are_one_value():
-    # A server's slow queries by name (countOpenOrders): names in code, which no prose word is written as, so three
-    # suffice as three dotted names do, where three plain words (started / stopped / failed) stay three events.
-    names = ["countOpenOrders", "lockStockRow", "findOrdersByCustomer"]
-    messages = [f"WARN slow query {q} took {i * 37} ms" for i in range(1, 4) for q in names]
-    messages += [f"job {w} for order {i}" for i in range(3) for w in ("started", "stopped", "failed")]
-    miner = LogTemplateMiner()
-    ids = miner.fit_transform(messages)
-    assert len(set(ids[:9])) == 1 and len(set(ids[9:])) == 3
-    assert miner.template_of(ids[:1]) == [f"WARN slow query {WILDCARD} took <DURATION> ms"]
+    assert miner.template_of(ids[:1]) == [template]
 
 
 def test_an_exception_printed_into_a_message_is_one_value():
