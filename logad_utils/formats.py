@@ -838,9 +838,17 @@ def read_secondary_levels(frame: pd.DataFrame) -> None:
     frame["level"] = pd.Series(levels, index=frame.index, dtype=object)
 
 
-# A network device's message code, %FACILITY-SEVERITY-MNEMONIC (%LINK-3-UPDOWN, %ASA-6-302013): its digit is a syslog
-# severity. It opens the message, after at most the device's own clock ("*Mar 11 09:14:02.331: "), or is the component.
-_MESSAGE_CODE = re.compile(r"(?:[^%\s][^%]{0,40}: )?(%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?-([0-7])-[A-Z0-9_]+)(?=:|$)")
+# A network device's message code, %FACILITY-SEVERITY-MNEMONIC (Cisco's %LINK-3-UPDOWN, %ASA-6-302013) or
+# %%<version>MODULE/SEVERITY/MNEMONIC (Huawei's and H3C's %%01IFNET/4/IF_STATE, with the log's type "(l)" and a
+# sequence number "[501]" on some): its digit is a syslog severity. It opens the message, after at most the device's
+# own clock ("*Mar 11 09:14:02.331: "), or is the component.
+_MESSAGE_CODE = re.compile(r"(?:[^%\s][^%]{0,40}: )?(%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?-([0-7])-[A-Z0-9_]+"
+                           r"|%%\d\d[A-Z][A-Z0-9_]*/([0-7])/\w+(?:\([a-z]\))?(?:\[\d+\])?)(?=:|$)")
+
+
+def _code_severity(codes: pd.DataFrame) -> pd.Series:
+    """The severity digits (n,) of :data:`_MESSAGE_CODE`'s groups (n, 3), in either form; NA where none."""
+    return codes[1].fillna(codes[2])
 
 
 def _read_message_codes(frame: pd.DataFrame) -> None:
@@ -861,7 +869,8 @@ def _read_message_codes(frame: pd.DataFrame) -> None:
     numbered = missing & (components.isna() | components.str.fullmatch(r"\d+")).fillna(False).astype(bool)
     opening = frame["content"].where(numbered).astype("string").str.extract(_MESSAGE_CODE)
     moved = opening[0].notna().to_numpy()
-    severity = opening[1].where(moved, components.str.extract(_MESSAGE_CODE)[1].where(own.fillna(False)))
+    severity = _code_severity(opening).where(moved, _code_severity(components.str.extract(_MESSAGE_CODE))
+                                             .where(own.fillna(False)))
     found = severity.notna().to_numpy()
     frame.loc[found, "level"] = severity[found].astype(int).map(SYSLOG_LEVELS).to_numpy(dtype=object)
     numbers = moved & components.notna().to_numpy()

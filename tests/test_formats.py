@@ -604,6 +604,30 @@ def test_a_network_devices_message_code_gives_the_level_and_the_component_in_pla
     assert frame["component"].tolist() == ["7", "app"] and frame["level"].isna().all()
 
 
+def test_a_network_devices_slashed_message_code_gives_the_level():
+    # Huawei's VRP and H3C's Comware write %%<version>MODULE/SEVERITY/MNEMONIC, with the log's type and a sequence
+    # number on some: the digit is a syslog severity, as in Cisco's %LINK-3-UPDOWN.
+    huawei = ["Mar  4 2024 08:20:07+08:00 CORE-01 %%01IFNET/2/linkDown_active(l)[6]:The interface status changes. "
+              "(ifName=GigabitEthernet0/0/48, AdminStatus=UP, OperStatus=DOWN)",
+              "Mar  4 2024 08:20:07+08:00 CORE-01 %%01IFNET/4/IF_STATE(l)[7]:Interface GigabitEthernet0/0/48 has "
+              "turned into DOWN state.",
+              "Mar  4 2024 08:20:09+08:00 CORE-01 %%01TRUNK/5/MEMBER_DOWN(l)[8]:The status of the trunk member went "
+              "Down.",
+              "Mar  4 2024 08:21:00+08:00 CORE-01 %%01SHELL/6/DISPLAY_CMDRECORD(s)[9]:Recorded display command "
+              "information. (Task=VT0, Ip=10.0.0.5, User=admin)"] * 3
+    frame = parse_lines(huawei)
+    assert frame["level"].tolist()[:4] == ["CRIT", "WARNING", "NOTICE", "INFO"]
+    assert frame["content"][1] == "Interface GigabitEthernet0/0/48 has turned into DOWN state."
+    h3c = ["Mar  4 08:20:07 2024 SW1 %%10IFNET/3/PHY_UPDOWN: GigabitEthernet1/0/1 link status is DOWN.",
+           "Mar  4 08:20:08 2024 SW1 %%10IFNET/5/LINK_UPDOWN: Line protocol state on the interface "
+           "GigabitEthernet1/0/1 changed to down.",
+           "Mar  4 08:25:00 2024 SW1 %%10SHELL/6/SHELL_CMD: -Line=vty0-IPAddr=10.0.0.5-User=admin; Command is "
+           "display version"] * 3
+    frame = parse_lines(h3c)
+    assert frame["level"].tolist()[:3] == ["ERROR", "NOTICE", "INFO"]
+    assert frame["component"][0] == "%%10IFNET/3/PHY_UPDOWN"
+
+
 def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_stay_events_of_their_own():
     # PostgreSQL writes an error's DETAIL:, HINT:, CONTEXT: and STATEMENT: each under a header of its own, with the
     # error's time: they explain the error, so they are errors too; a label under an older line keeps its own.
