@@ -789,8 +789,19 @@ def _mark_levels(mark: pd.Series) -> pd.Series:
     return mark.map(lambda value: MARK_LEVELS.get(str(value).strip("()"))).astype(object)
 
 
-# Columns a level is read from where a format has none, in this order.
-_LEVEL_SOURCES = {"pri": _pri_levels, "status": _status_levels, "mark": _mark_levels}
+def _named_levels(severity: pd.Series) -> pd.Series:
+    """Level names (n,) of a field a format names as a level by another name (:data:`_LEVEL_NAMES`): a syslog
+    severity 0-7 as its name (a network device's "4" is WARNING), a word as it is; None where a value is none."""
+    return severity.map(partial(level_name, key="severity"), na_action="ignore").astype(object)
+
+
+# Other names a format gives its level field, as JSON lines name their level key (Huawei's and Cisco's severity
+# digit, NetApp's "info"): read where no <Level> is named.
+_LEVEL_NAMES = ("severity", "levelname", "lvl")
+# Columns a level is read from where a format has none, in this order: a field named as a level before one that
+# holds the severity within other information.
+_LEVEL_SOURCES = {**dict.fromkeys(_LEVEL_NAMES, _named_levels), "pri": _pri_levels, "status": _status_levels,
+                  "mark": _mark_levels}
 
 
 _LEVEL_WORD = re.compile(LEVELS_RE)

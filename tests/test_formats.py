@@ -628,6 +628,19 @@ def test_a_network_devices_slashed_message_code_gives_the_level():
     assert frame["component"][0] == "%%10IFNET/3/PHY_UPDOWN"
 
 
+def test_a_format_field_named_severity_is_the_level_where_no_level_is_named():
+    # A user's format may call the level Severity (a device's syslog digit, a storage array's word): it is the level,
+    # as a JSON line's severity key is; beside a <Level> it is another field (Ruby's letter before its level word).
+    digits, _ = LogFormat(r"<Time> %%01<Module>/<Severity>/<Mnemonic>:<Content>").parse(
+        ["08:20:07 %%01IFNET/2/linkDown:The interface status changes.", "08:20:08 %%01NTP/4/LOST:Source lost."])
+    assert digits["level"].tolist() == ["CRIT", "WARNING"] and digits["severity"].tolist() == ["2", "4"]
+    words, _ = LogFormat(r"<Time> \[<Node>: <EventName>:<Severity>\]: <Content>").parse(
+        ["06:13:53 [n1: monitor.volume.ok:info]: Volume is OK.", "06:15:25 [n1: secd.ldap:error]: No LDAP server."])
+    assert words["level"].tolist() == ["info", "error"]
+    both, _ = LogFormat(r"<Severity>, <Level> -- <Content>").parse(["I, INFO -- started", "W, WARN -- slow"])
+    assert both["level"].tolist() == ["INFO", "WARN"] and both["severity"].tolist() == ["I", "W"]
+
+
 def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_stay_events_of_their_own():
     # PostgreSQL writes an error's DETAIL:, HINT:, CONTEXT: and STATEMENT: each under a header of its own, with the
     # error's time: they explain the error, so they are errors too; a label under an older line keeps its own.
