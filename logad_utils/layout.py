@@ -286,6 +286,11 @@ def _start(layout: tuple[_Part, ...]) -> str:
 _LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
                           + (_SECONDS_UNIT if layout in ((_UPTIME_P,), (_RELATIVE_P,)) else "") + _END)
                for layout in _LAYOUTS]
+# Any time may follow the level that opens the line in brackets, glued to it (Mumble's "<W>2024-03-01 17:58:04.066",
+# "[INFO]2024-..."): each layout matched right after such a bracket, with no start of its own.
+_BRACKETED_LEVEL = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *filter(str.isalpha, SEVERITY)}))
+                              + r")[>\]](?=\S)")
+_GLUED_RES = [re.compile(r.pattern.removeprefix(_start(layout))) for r, layout in zip(_LAYOUT_RES, _LAYOUTS)]
 # What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
@@ -367,8 +372,9 @@ def _time_hits(line: str, padded: bool = False) -> list[tuple[_TimeHit, re.Match
     width pads them on other lines: :func:`padded_seconds`)."""
     head = line[:_SEARCH_CHARS]
     out = []
+    opening = _BRACKETED_LEVEL.match(head)
     for i, regex in enumerate(_LAYOUT_RES):
-        m = regex.search(head)
+        m = (opening and _GLUED_RES[i].match(head, opening.end())) or regex.search(head)
         if m is None:
             continue
         before = head[:m.start()]
@@ -1342,6 +1348,7 @@ _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
 # A program's name with its level glued on by a colon, as the debug package and its kin write them ("app:info").
 _NAMED_LEVEL = re.compile(r"([A-Za-z][\w.-]*):(" + LEVELS_RE + ")")
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
+_BRACKETED_LETTER = re.compile(rf"([<\[])([{LEVEL_LETTERS}])([>\]])")
 
 
 def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str],
@@ -1363,7 +1370,17 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
                          and (m := _LEVEL_TOKEN.fullmatch(tokens[t])))
         # Levels as letters taking turns (CUPS' "E [16/Jan/2024:08:50:00 +0100] ..."), info or warning among them.
         letters = Counter(tokens[t] for tokens in split if len(tokens) > t and _LETTER_LEVEL.fullmatch(tokens[t]))
-        if not level_found and sum(shapes.values()) >= HEADER_SHARE * len(prefixes):
+        # A level letter in brackets the time is glued to (Mumble's "<W>2024-03-01 ..."): the level, on its own
+        # too, as only such a bracket may stick to a time (_BRACKETED_LEVEL_START).
+        stuck = Counter(m.group(1, 3) for p, tokens in zip(prefixes, split) if t == last and p[-1:] in ">]"
+                        and (m := _BRACKETED_LETTER.fullmatch(tokens[t])))
+        if not level_found and sum(stuck.values()) >= HEADER_SHARE * len(prefixes):
+            opening, closing = stuck.most_common(1)[0][0]
+            name = names("Level")
+            patterns[name] = _LETTER_FIELD
+            out += re.escape(opening) + f"<{name}>" + re.escape(closing) + " "
+            level_found = True
+        elif not level_found and sum(shapes.values()) >= HEADER_SHARE * len(prefixes):
             opening, closing, colon = shapes.most_common(1)[0][0]
             name = names("Level")
             patterns[name] = LEVELS_RE
@@ -1547,8 +1564,8 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
-        if not hit.bracketed and all(p[-1:].isalpha() for p in prefixes):
-            pattern = pattern.rstrip(" ")  # the level letter glued to the date (glog's "I0219 ...")
+        if not hit.bracketed and all(p[-1:].isalpha() or p[-1:] in ">]" for p in prefixes):
+            pattern = pattern.rstrip(" ")  # the level glued to the date (glog's "I0219 ...", Mumble's "<W>2024...")
         if hit.bracketed and all(p and not p[-1:].isspace() for p in prefixes):
             pattern = pattern.rstrip(" ")  # a mark glued to the time's bracket (WebLogic's "####<Mar 4, 2024 ...>")
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)

@@ -1121,6 +1121,22 @@ def test_a_level_letter_glued_to_a_date_of_digits_is_the_level_and_the_date(date
     assert frame["content"].tolist() == [f"job {s} done" for s in range(40)]
 
 
+@pytest.mark.parametrize("opening, levels", [("<{}>", "W"), ("<{}>", "WCD"), ("[{}]", ["INFO", "WARN", "ERROR"])])
+def test_a_bracketed_level_glued_to_the_time_is_the_level(opening, levels):
+    # Mumble's "<W>2024-03-01 17:58:04.066 1 => ...", its letter the same on every line: "<W>2024-03-01" was one
+    # field, the clock a time without its date, and no level was read.
+    times = _times(40)
+    lines = [f"{opening.format(levels[s % len(levels)])}{t:%Y-%m-%d %H:%M:%S}.066 {s % 2 + 1} => user {s} joined"
+             for s, t in enumerate(times)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == [levels[s % len(levels)] for s in range(40)]
+    assert frame["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [f"{t:%Y-%m-%d %H:%M:%S}" for t in times]
+    assert frame["content"].tolist() == [f"user {s} joined" for s in range(40)]
+    # A name in brackets glued to a time is no level.
+    named = parse_lines([f"[main]{t:%Y-%m-%d %H:%M:%S}.066 user {s} joined" for s, t in enumerate(times)])
+    assert "level" not in named or named["level"].isna().all()
+
+
 def test_a_number_with_a_fraction_that_is_no_relative_time_stays_text():
     # A measurement opening a line, one in a bracket later on, or durations that do not count up (Django's SQL
     # lines) are no time since a start.
