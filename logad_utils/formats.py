@@ -245,8 +245,8 @@ class LogFormat:
             return self._layouts_columns()
         cols = ["timestamp"] if self._time_fields() else []
         cols += [column_name(f) for f in self.fields if f not in self._time_fields()]
-        source = next((c for c in _LEVEL_SOURCES if c in cols), None) if self.json_key is None else None
-        if source is not None and "level" not in cols:  # a syslog priority or an HTTP status holds the severity
+        source = _level_source(cols) if self.json_key is None else None
+        if source is not None:  # a syslog priority or an HTTP status holds the severity
             cols.insert(cols.index(source) + 1, "level")
         for name in self._message_columns(cols):
             cols.insert(cols.index("content"), name)
@@ -327,6 +327,7 @@ class LogFormat:
             content[~matched] = np.asarray(lines, dtype=object)[~matched]
         columns: dict[str, pd.Series] = {}
         time_cols = self._time_fields()
+        source = _level_source([column_name(n) for n in names]) if self.json_key is None else None
         if time_cols:
             times = parse_timestamps([data[f] for f in time_cols], self.time_format)
             written = self._written_time_fields()
@@ -340,9 +341,8 @@ class LogFormat:
                 continue
             values = content if name == "Content" else data[name]
             columns[column_name(name)] = pd.Series(values, dtype=object, copy=False)
-            derive = _LEVEL_SOURCES.get(column_name(name)) if self.json_key is None else None
-            if derive is not None and "level" not in map(column_name, names) and "level" not in columns:
-                columns["level"] = derive(columns[column_name(name)])
+            if column_name(name) == source:
+                columns["level"] = _LEVEL_SOURCES[source](columns[source])
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
         if self.json_key is None and not matched.all():
@@ -802,6 +802,15 @@ _LEVEL_NAMES = ("severity", "levelname", "lvl")
 # holds the severity within other information.
 _LEVEL_SOURCES = {**dict.fromkeys(_LEVEL_NAMES, _named_levels), "pri": _pri_levels, "status": _status_levels,
                   "mark": _mark_levels}
+
+
+
+
+def _level_source(columns: Sequence[str]) -> str | None:
+    """The column of ``columns`` the level is read from (:data:`_LEVEL_SOURCES`' first), where none is the level."""
+    # By the sources' order, not the columns': a field named severity is the level before a priority that opened
+    # the line ("<189>... %%01IFNET/4/...").
+    return None if "level" in columns else next((c for c in _LEVEL_SOURCES if c in columns), None)
 
 
 _LEVEL_WORD = re.compile(LEVELS_RE)

@@ -641,6 +641,13 @@ def test_a_format_field_named_severity_is_the_level_where_no_level_is_named():
     assert both["level"].tolist() == ["INFO", "WARN"] and both["severity"].tolist() == ["I", "W"]
 
 
+def test_a_field_named_severity_is_the_level_before_a_syslog_priority_whatever_their_order():
+    # A device's syslog header "<189>" before its own severity digit: the field named as the level is read, as the
+    # format's columns say, where the priority that came first in the line was.
+    fmt = LogFormat(r"<<Pri>><Time> %%01<Module>/<Severity>/<Mnemonic>:<Content>")
+    frame, _ = fmt.parse(["<189>08:20:07 %%01IFNET/4/IF_STATE:Interface down.", "<187>08:20:08 %%01NTP/6/OK:Synced."])
+    assert frame["level"].tolist() == ["WARNING", "INFO"] and frame.columns.tolist() == fmt.columns
+
 def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_stay_events_of_their_own():
     # PostgreSQL writes an error's DETAIL:, HINT:, CONTEXT: and STATEMENT: each under a header of its own, with the
     # error's time: they explain the error, so they are errors too; a label under an older line keeps its own.
