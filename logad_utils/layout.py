@@ -851,8 +851,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             mark = marked.most_common(1)[0][0][1]
             header.append((_Element("level", element.spaced, ("", mark, "", False, True)), False))
             continue
-        if kind == "word" and _letter_column(Counter(per_line[i][place].name for i in alive)) \
-                and len(_at(per_line, alive, place + 1, _names_file)) < need:
+        letters = Counter(per_line[i][place].name for i in alive) if kind == "word" else Counter()
+        if _letter_column(letters) and not _file_operations(letters, per_line, alive, place, need):
             # A column of single capitals, level letters among them (WebSphere's "I", "W", "E", "A" beside its own
             # "O" for a program's standard output): the level, a mark of the line's kind where not a level.
             header.append((_Element("level", element.spaced, ("", "", "", False, True)), False))
@@ -982,6 +982,15 @@ def _names_file(element: _Element) -> bool:
     # Letters before a path on most lines say what was done to the file (an I/O trace's R, W, D; a version
     # control's A, M, D), as a level, before a message of any words, does not.
     return element.kind in ("word", "component") and _PATH_WORD.match(element.name) is not None
+
+
+def _file_operations(letters: Counter, per_line: list[list[_Element]], alive: list[int], place: int,
+                     need: float) -> bool:
+    """Whether a column of ``letters`` at ``place`` says what was done to the file that follows on ``need`` lines."""
+    # An operation's alphabet shows a letter no level's has (an I/O trace's R, a version control's M); level
+    # letters alone before paths, an error among them, stay the level (a server's "E /api/users 500").
+    return any(_LETTER_LEVEL.fullmatch(w) is None for w in letters) \
+        and len(_at(per_line, alive, place + 1, _names_file)) >= need
 
 
 def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:

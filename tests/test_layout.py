@@ -2563,6 +2563,16 @@ def test_letters_before_a_path_say_what_was_done_to_the_file():
     assert levels.tolist()[:3] == ["R", "R", "W"]
 
 
+def test_level_letters_alone_before_paths_stay_the_level():
+    # A server's level letters before the path it served ("E /api/users 500") or the file it failed on: only level
+    # letters, an error among them, are no file operations, which were a warning and the path a host.
+    levels = "IIIWIIEI"
+    served = parse_lines([f"2024-03-05 10:00:{i % 60:02d} {levels[i % 8]} /api/users/{i} 200 {i}ms" for i in range(40)])
+    assert served["level"].tolist()[:8] == list(levels) and served["content"][0] == "/api/users/0 200 0ms"
+    failed = parse_lines([f"2024-03-05 10:00:{i % 60:02d} {levels[i % 8]} /usr/lib/libx.so.{i}: cannot open"
+                          for i in range(40)])
+    assert failed["level"].tolist()[:8] == list(levels) and "host" not in failed
+
 def test_fields_in_angle_brackets_after_a_time_in_them_are_read_to_the_messages_bracket():
     # Oracle WebLogic's server log: every field in angle brackets, some empty ("<>"), one holding another
     # ("<<WLS Kernel>>"), the message in the last, which may hold brackets of its own or close on a later line.
