@@ -804,8 +804,6 @@ _LEVEL_SOURCES = {**dict.fromkeys(_LEVEL_NAMES, _named_levels), "pri": _pri_leve
                   "mark": _mark_levels}
 
 
-
-
 def _level_source(columns: Sequence[str]) -> str | None:
     """The column of ``columns`` the level is read from (:data:`_LEVEL_SOURCES`' first), where none is the level."""
     # By the sources' order, not the columns': a field named severity is the level before a priority that opened
