@@ -792,7 +792,8 @@ def _mark_levels(mark: pd.Series) -> pd.Series:
 def _named_levels(severity: pd.Series) -> pd.Series:
     """Level names (n,) of a field a format names as a level by another name (:data:`_LEVEL_NAMES`): a syslog
     severity 0-7 as its name (a network device's "4" is WARNING), a word as it is; None where a value is none."""
-    return severity.map(partial(level_name, key="severity"), na_action="ignore").astype(object)
+    return severity.map(partial(level_name, key="severity"), na_action="ignore").astype(object).where(
+        severity.notna(), None)
 
 
 # Other names a format gives its level field, as JSON lines name their level key (Huawei's and Cisco's severity

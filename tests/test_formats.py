@@ -648,6 +648,14 @@ def test_a_field_named_severity_is_the_level_before_a_syslog_priority_whatever_t
     frame, _ = fmt.parse(["<189>08:20:07 %%01IFNET/4/IF_STATE:Interface down.", "<187>08:20:08 %%01NTP/6/OK:Synced."])
     assert frame["level"].tolist() == ["WARNING", "INFO"] and frame.columns.tolist() == fmt.columns
 
+
+def test_a_line_missing_a_format_with_a_severity_field_has_no_level():
+    # A line the format does not match has no severity: None, as beside a priority or a status, not a float NaN.
+    frame, _ = LogFormat(r"<Time> %%01<Module>/<Severity>/<Mnemonic>:<Content>").parse(
+        ["08:20:07 %%01IFNET/2/linkDown:The interface status changes.", "a line of another writer"])
+    assert frame["level"].tolist() == ["CRIT", None]
+
+
 def test_a_messages_further_labelled_lines_take_its_level_at_the_same_time_and_stay_events_of_their_own():
     # PostgreSQL writes an error's DETAIL:, HINT:, CONTEXT: and STATEMENT: each under a header of its own, with the
     # error's time: they explain the error, so they are errors too; a label under an older line keeps its own.
