@@ -122,6 +122,23 @@ def test_sparse_input_is_only_densified_one_batch_at_a_time(monkeypatch):
     assert shapes and max(shapes) <= 8
 
 
+def test_rows_read_in_order_are_batched_from_their_dense_form(monkeypatch):
+    """Validation rows (each once an epoch, in order) are sliced from their dense form, without the scatter function
+    Keras started twice an epoch to evaluate them; the batches are the scatter's, value for value."""
+    rows = sparse.random(50, 30, density=0.1, format="csr", random_state=0, dtype=np.float32)
+    weights = np.arange(50, dtype=np.float32)
+    monkeypatch.setattr(ae_mod, "_SCORE_FLOATS", 0)  # too large to densify: the scatter
+    scattered = list(SparseBatches(rows, weights, batch_size=8).dataset(2).as_numpy_iterator())
+    monkeypatch.undo()
+    monkeypatch.setattr(SparseBatches, "_tf_rows", lambda self: pytest.fail("scatter function built"))
+    dense = list(SparseBatches(rows, weights, batch_size=8).dataset(2).as_numpy_iterator())
+    assert len(dense) == len(scattered) == 14
+    for got, want in zip(dense, scattered):
+        for a, b in zip(got, want, strict=True):
+            assert a.dtype == b.dtype
+            np.testing.assert_array_equal(a, b)
+
+
 def test_fit_on_unique_rows_with_counts_matches_vocabulary_of_all_lines(fitted):
     docs, det = fitted
     plain = TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 1)).fit(docs)
