@@ -115,7 +115,7 @@ def test_sparse_input_is_only_densified_one_batch_at_a_time(monkeypatch):
     shapes = []
     real = ae_mod._dense_rows
     monkeypatch.setattr(ae_mod, "_dense_rows", lambda m, r: shapes.append(len(r)) or real(m, r))
-    monkeypatch.setattr(ae_mod, "_SCORE_FLOATS", 100)  # scoring batches of max(1, 100 // d) rows
+    monkeypatch.setattr(ae_mod, "_DENSE_FLOATS", 100)  # scoring batches of max(1, 100 // d) rows
     docs = corpus(300) + [f"unique message number {w}" for w in "abcdefghijklmnopqrstuvwxyz"]
     det = AutoencoderDetector(**{**TINY, "epochs": 2, "batch_size": 8}).fit(docs)
     assert len(det.unique_.texts) > 30 and det.n_features_in_ > 30
@@ -127,7 +127,7 @@ def test_rows_read_in_order_are_batched_from_their_dense_form(monkeypatch):
     Keras started twice an epoch to evaluate them; the batches are the scatter's, value for value."""
     rows = sparse.random(50, 30, density=0.1, format="csr", random_state=0, dtype=np.float32)
     weights = np.arange(50, dtype=np.float32)
-    monkeypatch.setattr(ae_mod, "_SCORE_FLOATS", 0)  # too large to densify: the scatter
+    monkeypatch.setattr(ae_mod, "_DENSE_FLOATS", 0)  # too large to densify: the scatter
     scattered = list(SparseBatches(rows, weights, batch_size=8).dataset(2).as_numpy_iterator())
     monkeypatch.undo()
     monkeypatch.setattr(SparseBatches, "_tf_rows", lambda self: pytest.fail("scatter function built"))

@@ -51,8 +51,8 @@ __all__ = ["AutoencoderDetector", "SparseBatches", "damp_counts", "holdout_split
 
 FEATURES = ("tfidf", "bert")
 WEIGHTINGS = ("count", "sqrt", "log", "none")
-# Bound on the floats of one densified batch while scoring (64 MiB of float32).
-_SCORE_FLOATS = 16_000_000
+# Bound on the floats made dense at once (64 MiB of float32): one batch while scoring, the validation rows whole.
+_DENSE_FLOATS = 16_000_000
 _ACTIVATIONS = {
     "relu": lambda z: np.maximum(z, 0.0),
     "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
@@ -219,7 +219,7 @@ class SparseBatches:
         :meth:`orders` (without ``weights``: (x, x)); b = ``batch_size``, less for an epoch's last batch."""
         import tensorflow as tf
 
-        if self._in_order() and self.matrix.shape[0] * self.matrix.shape[1] <= _SCORE_FLOATS:
+        if self._in_order() and self.matrix.shape[0] * self.matrix.shape[1] <= _DENSE_FLOATS:
             return self._dense_dataset(int(epochs))
         rows = self._tf_rows()
         weights = None if self.weights is None else tf.constant(self.weights)
@@ -552,7 +552,7 @@ class AutoencoderDetector(BaseLogDetector):
         return self.reconstruction_error(matrix)
 
     def _score_batch_rows(self) -> int:
-        return max(1, min(4096, _SCORE_FLOATS // max(1, self.n_features_in_)))
+        return max(1, min(4096, _DENSE_FLOATS // max(1, self.n_features_in_)))
 
     def _dense_layers(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
         """The trained network as (kernel (a, b) float64, bias (b,) float64, activation name) per Dense layer."""
