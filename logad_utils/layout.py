@@ -171,6 +171,10 @@ _DASHED_P = _Part("Timestamp", r"\d\d/\d\d/\d{4}-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
                   tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d/%Y", "%d/%m/%Y") for f in (".%f", "")))
 _DASHED_SHORT_P = _Part("Timestamp", r"\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
                         tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d", "%d/%m") for f in (".%f", "")))
+# A date and a clock joined by a pipe, the year left out or not, as Go's log15 writes its terminal lines
+# ("INFO [03-05|13:58:44.512] ...", go-ethereum's and its forks').
+_PIPED_P = _Part("Timestamp", r"(?:\d{4}-)?\d\d-\d\d\|\d\d:\d\d:\d\d(?:\.\d{1,9})?",
+                 tuple(f"{d}|%H:%M:%S{f}" for d in ("%m-%d", "%Y-%m-%d") for f in (".%f", "")))
 # A compact date beside a clock ("20240211 09:30:15", MySQL 5's "240211 09:30:15"). A part each: pandas reads
 # "240211" as %Y%m%d too (2402-01-01).
 _COMPACT_DATE_P = _Part("Date", r"\d{4}" + _MONTH_DAY_DIGITS, ("%Y%m%d",))
@@ -231,6 +235,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_COMPACT_P,),
     (_DASHED_P,),
     (_DASHED_SHORT_P,),
+    (_PIPED_P,),
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_COMPACT_DATE_P, _TIME_P),
     (_COMPACT_SHORT_DATE_P, _TIME_P),

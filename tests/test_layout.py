@@ -253,6 +253,16 @@ def test_a_dotted_date_and_clock_joined_by_a_dash_is_a_time():
     assert frame["timestamp"].tolist() == list(stamps) and frame["content"].tolist() == _messages(40)
 
 
+def test_a_date_and_clock_joined_by_a_pipe_is_a_time():
+    # Go's log15 terminal lines ("INFO [03-05|13:58:44.512] Imported new chain segment  number=5"): the time had
+    # not been read, the bracket left as a field.
+    stamps = pd.date_range("2024-03-05 23:59:50", periods=40, freq="730ms")
+    lines = [f"INFO [{t:%m-%d|%H:%M:%S}.{t.microsecond // 1000:03d}] {m}" for t, m in zip(stamps, _messages(40))]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == list(stamps - pd.DateOffset(years=24))
+    assert frame["content"].tolist() == _messages(40)
+
+
 def test_lines_of_two_dated_layouts_keep_their_dates():
     # A container's output with a server's lines and its app's ("[2024-03-11 09:14:02 +0000] [1] [INFO] ..." beside
     # "2024-03-11 09:14:05,331 INFO [app] ..."): both share the clock, which read alone lost the date.
