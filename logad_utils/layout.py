@@ -1362,6 +1362,7 @@ _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
 # A program's name with its level glued on by a colon, as the debug package and its kin write them ("app:info").
 _NAMED_LEVEL = re.compile(r"([A-Za-z][\w.-]*):(" + LEVELS_RE + ")")
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
+_LEVEL_LAST = re.compile(r"<Level\w*> $")  # a pre-time pattern that ends with the level, bare
 _BRACKETED_LETTER = re.compile(rf"([<\[])([{LEVEL_LETTERS}])([>\]])")
 
 
@@ -1582,6 +1583,10 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
             pattern = pattern.rstrip(" ")  # the level glued to the date (glog's "I0219 ...", Mumble's "<W>2024...")
         if hit.bracketed and all(p and not p[-1:].isspace() for p in prefixes):
             pattern = pattern.rstrip(" ")  # a mark glued to the time's bracket (WebLogic's "####<Mar 4, 2024 ...>")
+        elif hit.bracketed and _LEVEL_LAST.search(pattern):
+            # A level padded to a width before the time's bracket has its longest word glued to it (log15's "INFO
+            # [...]" beside "ERROR[...]"), on lines a sample may lack: the space may be none.
+            pattern = pattern.rstrip(" ") + r"\s*"
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
         timed = pattern

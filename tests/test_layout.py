@@ -263,6 +263,16 @@ def test_a_date_and_clock_joined_by_a_pipe_is_a_time():
     assert frame["content"].tolist() == _messages(40)
 
 
+def test_a_padded_level_glued_to_the_times_bracket_is_read():
+    # log15 pads its level to five letters, so "ERROR" touches the bracket ("ERROR[03-05|...]"), on lines the
+    # detection sample may lack: those lines were joined to the event above as continuation lines.
+    stamps = pd.date_range("2024-03-05 10:00:00", periods=60, freq="1s")
+    levels = ["INFO "] * 50 + ["ERROR", "WARN "] * 5
+    lines = [f"{lv}[{t:%m-%d|%H:%M:%S}.000] {m}" for lv, t, m in zip(levels, stamps, _messages(60))]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [lv.strip() for lv in levels] and frame["content"].tolist() == _messages(60)
+
+
 def test_lines_of_two_dated_layouts_keep_their_dates():
     # A container's output with a server's lines and its app's ("[2024-03-11 09:14:02 +0000] [1] [INFO] ..." beside
     # "2024-03-11 09:14:05,331 INFO [app] ..."): both share the clock, which read alone lost the date.
