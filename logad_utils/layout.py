@@ -292,9 +292,11 @@ _LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
                           + (_SECONDS_UNIT if layout in ((_UPTIME_P,), (_RELATIVE_P,)) else "") + _END)
                for layout in _LAYOUTS]
 # Any time may follow the level that opens the line in brackets, glued to it (Mumble's "<W>2024-03-01 17:58:04.066",
-# "[INFO]2024-..."): each layout matched right after such a bracket, with no start of its own.
-_BRACKETED_LEVEL = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *filter(str.isalpha, SEVERITY)}))
-                              + r")[>\]](?=\S)")
+# "[INFO]2024-..."), or a number in brackets, a session's or a connection's (FileZilla Server's "(040212)3/5/2024
+# 6:48:17 AM"): each layout matched right after such a bracket, with no start of its own.
+_BRACKETED_NUMBER = re.compile(r"([<\[(])\d+([>\])])")
+_OPENING_BRACKET = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *filter(str.isalpha, SEVERITY)}))
+                              + r")[>\]](?=\S)|" + _BRACKETED_NUMBER.pattern + r"(?=\S)")
 _GLUED_RES = [re.compile(r.pattern.removeprefix(_start(layout))) for r, layout in zip(_LAYOUT_RES, _LAYOUTS)]
 # What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
@@ -377,7 +379,7 @@ def _time_hits(line: str, padded: bool = False) -> list[tuple[_TimeHit, re.Match
     width pads them on other lines: :func:`padded_seconds`)."""
     head = line[:_SEARCH_CHARS]
     out = []
-    opening = _BRACKETED_LEVEL.match(head)
+    opening = _OPENING_BRACKET.match(head)
     for i, regex in enumerate(_LAYOUT_RES):
         m = (opening and _GLUED_RES[i].match(head, opening.end())) or regex.search(head)
         if m is None:
@@ -1389,7 +1391,15 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
         # too, as only such a bracket may stick to a time (_BRACKETED_LEVEL_START).
         stuck = Counter(m.group(1, 3) for p, tokens in zip(prefixes, split) if t == last and p[-1:] in ">]"
                         and (m := _BRACKETED_LETTER.fullmatch(tokens[t])))
-        if not level_found and sum(stuck.values()) >= HEADER_SHARE * len(prefixes):
+        # A number in brackets the time is glued to (a session's): a field of digits in its brackets.
+        numbered = Counter(m.group(1, 2) for p, tokens in zip(prefixes, split) if t == last and p[-1:] in ">])"
+                           and (m := _BRACKETED_NUMBER.fullmatch(tokens[t])))
+        if sum(numbered.values()) >= HEADER_SHARE * len(prefixes):
+            opening, closing = numbered.most_common(1)[0][0]
+            name = names("Field")
+            patterns[name] = r"\d+"
+            out += re.escape(opening) + f"<{name}>" + re.escape(closing) + " "
+        elif not level_found and sum(stuck.values()) >= HEADER_SHARE * len(prefixes):
             opening, closing = stuck.most_common(1)[0][0]
             name = names("Level")
             patterns[name] = _LETTER_FIELD
@@ -1579,8 +1589,8 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         prefixes = [line[:m.start()].rstrip(" ")[:-1] if hit.bracketed else line[:m.start()] for line, m in found]
         pattern = _pre_time_pattern(prefixes, hit.token, names, patterns,
                                     component=not inside and not _names_component(header))
-        if not hit.bracketed and all(p[-1:].isalpha() or p[-1:] in ">]" for p in prefixes):
-            pattern = pattern.rstrip(" ")  # the level glued to the date (glog's "I0219 ...", Mumble's "<W>2024...")
+        if not hit.bracketed and all(p[-1:].isalpha() or p[-1:] in ">])" for p in prefixes):
+            pattern = pattern.rstrip(" ")  # a level or a session glued to the date ("I0219 ...", "(042)3/5/2024")
         if hit.bracketed and all(p and not p[-1:].isspace() for p in prefixes):
             pattern = pattern.rstrip(" ")  # a mark glued to the time's bracket (WebLogic's "####<Mar 4, 2024 ...>")
         elif hit.bracketed and _LEVEL_LAST.search(pattern):

@@ -273,6 +273,16 @@ def test_a_padded_level_glued_to_the_times_bracket_is_read():
     assert frame["level"].tolist() == [lv.strip() for lv in levels] and frame["content"].tolist() == _messages(60)
 
 
+def test_a_date_glued_to_a_bracketed_session_number_is_read_whole():
+    # FileZilla Server's "(040212)3/5/2024 6:48:17 AM - ...": the date after the session's bracket was no time's,
+    # so the lines were read at 6:48 of 1970-01-01.
+    stamps = pd.date_range("2024-03-05 11:59:30", periods=40, freq="1s")
+    lines = [f"({40212 + i // 8:06d}){t.month}/{t.day}/{t.year} {t:%I:%M:%S %p} - {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(40)))]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == list(stamps) and frame["content"].tolist() == _messages(40)
+
+
 def test_lines_of_two_dated_layouts_keep_their_dates():
     # A container's output with a server's lines and its app's ("[2024-03-11 09:14:02 +0000] [1] [INFO] ..." beside
     # "2024-03-11 09:14:05,331 INFO [app] ..."): both share the clock, which read alone lost the date.
