@@ -1388,7 +1388,7 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
         # Levels as letters taking turns (CUPS' "E [16/Jan/2024:08:50:00 +0100] ..."), info or warning among them.
         letters = Counter(tokens[t] for tokens in split if len(tokens) > t and _LETTER_LEVEL.fullmatch(tokens[t]))
         # A level letter in brackets the time is glued to (Mumble's "<W>2024-03-01 ..."): the level, on its own
-        # too, as only such a bracket may stick to a time (_BRACKETED_LEVEL_START).
+        # too, as only such a bracket may stick to a time (_OPENING_BRACKET).
         stuck = Counter(m.group(1, 3) for p, tokens in zip(prefixes, split) if t == last and p[-1:] in ">]"
                         and (m := _BRACKETED_LETTER.fullmatch(tokens[t])))
         # A number in brackets the time is glued to (a session's): a field of digits in its brackets.
