@@ -1128,6 +1128,21 @@ def test_a_fields_http_method_is_a_parameter_and_a_level_field_keeps_events_apar
                                                      for m in ("GET", "POST")]))) == 2
 
 
+def test_an_http_method_after_the_word_method_is_a_parameter():
+    # An authorisation proxy's "(method GET)" and a server's "Method: POST,": the field is written with a space
+    # after its key, not an =, and each method split one event into a template per method.
+    methods = ["GET", "POST", "PUT", "OPTIONS"] * 4
+    for lines, template in (
+            ([f"Access to https://{'abc'[i % 3]}.example.com/ (method {m}) is not authorized, status code 403"
+              for i, m in enumerate(methods)],
+             "Access to https://<URL> (method <*>) is not authorized, status code <NUM>"),
+            ([f"HTTP Request. Method: {m}, Address: 10.0.0.{i}:8123" for i, m in enumerate(methods)],
+             "HTTP Request. Method: <*>, Address: <IP>:<NUM>")):
+        miner = LogTemplateMiner()
+        assert len(set(miner.fit_transform(lines))) == 1, miner.templates_["template"].tolist()
+        assert miner.templates_["template"].tolist() == [template]
+
+
 def test_a_fields_http_method_keeps_its_quotes_and_comma_in_the_template():
     # The template reads as the lines do: the method's quotes and the comma after it are the line's text.
     methods = ["GET", "POST", "PUT", "DELETE"]
