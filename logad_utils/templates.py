@@ -140,9 +140,11 @@ _REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a
 # An HTTP method as a named field's value, after its key (method=GET, "method":"POST",).
 _METHOD_VALUE = re.compile(rf"[\"']?(?:{_METHODS})[\"']?,?")
 _METHOD = re.compile(_METHODS)
-# The word that names an HTTP method written after it with a space ("(method GET)", "Method: POST,"): the method is
-# that field's value, as after method=.
-_METHOD_KEY = re.compile(r"[\[({]?[\"']?method[\"']?:?", re.IGNORECASE)
+# A word that names the value written after it with a space, as a key before its = does: an HTTP method after
+# "method" ("(method GET)", "Method: POST,"), a name after "type" ("of type int", "worker type normal"): which
+# method a request used, of which type a value or a worker is, is the event's parameter.
+_NAMING_KEY = re.compile(r"[\[({]?[\"']?(method|type)[\"']?:?", re.IGNORECASE)
+_TYPE_NAME = re.compile(r"[A-Za-z][\w.|\\\-]*+")
 # A quoted message of another program's, opening with its level in capitals ("NOTICE: PHP message: ..."): its words
 # name the event, as a msg= field's do. Other labels open free text: a subject ("Re: ..."), a commit ("fix: ..."),
 # a header ("Content-Type: ..."), an exception's text ("Error: ...").
@@ -609,9 +611,12 @@ def _is_flag(values: set[str]) -> bool:
     return len(shapes) == 1
 
 
-def _is_method_field(values: set[str], before: str) -> bool:
-    """Whether tokens are HTTP methods after the word that names them (``(method GET)``, ``Method: POST,``)."""
-    return _METHOD_KEY.fullmatch(before) is not None and all(_METHOD.fullmatch(v.strip(_BARE)) for v in values)
+def _is_named_value(values: set[str], before: str) -> bool:
+    """Whether tokens are the values of the word before them (:data:`_NAMING_KEY`): HTTP methods after ``method``
+    (``(method GET)``, ``Method: POST,``), names after ``type`` (``of type int``)."""
+    key = _NAMING_KEY.fullmatch(before)
+    value = None if key is None else _METHOD if key.group(1).lower() == "method" else _TYPE_NAME
+    return value is not None and all(value.fullmatch(v.strip(_BARE)) for v in values)
 
 
 def _is_flag_list(values: set[str]) -> bool:
@@ -1426,7 +1431,7 @@ class LogTemplateMiner:
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
 
         def is_parameter(values: set[str], before: str) -> bool:
-            return self._is_slot_parameter(values) or _is_method_field(values, before)
+            return self._is_slot_parameter(values) or _is_named_value(values, before)
         if self.delimited_records or self.keyed_records or self.nested_records:
             self._merge_records(templates, keys, parent, alive)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)

@@ -1143,6 +1143,19 @@ def test_an_http_method_after_the_word_method_is_a_parameter():
         assert miner.templates_["template"].tolist() == [template]
 
 
+def test_a_name_after_the_word_type_is_a_parameter():
+    # PHP's "on value of type int" / "of type bool": two types split one warning into two templates, as two words
+    # at one place name two events; of which type the value was is the warning's parameter, as a key's value is.
+    lines = [f"Trying to access array offset on value of type {t} in /srv/www/app/lib/cart.php on line {n}"
+             for t, n in (("int", 88), ("int", 230), ("bool", 88), ("int", 12), ("bool", 230), ("int", 88))]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(lines))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == [
+        "Trying to access array offset on value of type <*> in <PATH> on line <NUM>"]
+    # Other words at one place still name their events.
+    assert len(set(LogTemplateMiner().fit_transform([f"worker {w} in pool" for w in ("started", "stopped")]))) == 2
+
+
 def test_a_fields_http_method_keeps_its_quotes_and_comma_in_the_template():
     # The template reads as the lines do: the method's quotes and the comma after it are the line's text.
     methods = ["GET", "POST", "PUT", "DELETE"]
