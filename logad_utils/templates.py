@@ -178,6 +178,17 @@ _FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
 # ("tf_rpc=<*>"), or opening a bracketed record's first field ("[type=EntityZombie,"): the wildcard there holds a
 # named value, not a word of the event.
 _KEY = re.compile(r"[\[(]?[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
+# A field's value that is one word of letters (tcp, on-demand, LOGIN,): no placeholder, quote or bracket.
+_WORD_VALUE = re.compile(r"[A-Za-z][\w\-]*[,;]?")
+
+
+def _field_word(token: str) -> bool:
+    """Whether a token is a named field, its key unbracketed and unquoted, holding one word that is no level
+    (``protocol=tcp``, not ``at=error``, ``[type=Entity,`` or ``msg="Created``)."""
+    key, value = _field_parts(token)
+    return key[:1].isalpha() and _WORD_VALUE.fullmatch(value) is not None and not _LEVEL.fullmatch(value.rstrip(",;"))
+
+
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 # A name a token holds, no digit, not a placeholder's: br-lan of DHCPACK(br-lan), amavis of amavis:<NUM>.
@@ -1044,7 +1055,9 @@ class LogTemplateMiner:
         ``slot_min_values`` words (one fewer, at least 3, inside brackets
         or quotes); or in two slots that
         repeat one name, from two names (``<hq-dc1|4> selected peer config
-        'hq-dc1'``), after the covers were absorbed.
+        'hq-dc1'``), after the covers were absorbed; and templates differing
+        in the word of one named field that another field follows, however
+        few its words (``protocol=tcp sport=...`` / ``protocol=udp ...``).
     lead_entities : bool, default True
         Merge templates differing only in their first word (which
         ``protect_prefix`` otherwise keeps) when it holds at least twice
@@ -1452,6 +1465,7 @@ class LogTemplateMiner:
             self._merge_pairs(templates, keys, parent, alive)
             if self.slot_min_values > 0:
                 self._merge_fields(templates, keys, parent, alive)
+                self._merge_field_words(templates, keys, parent, alive)
                 self._merge_quoted(templates, keys, parent, alive)
         if self.shared_slots and self.slot_min_values > 0:
             # After the leads, pairs and fields: a grid of events by many names leaves one event per word then.
@@ -1829,6 +1843,26 @@ class LogTemplateMiner:
                          for column in values)
             if len(slots) > 1 and not states:
                 self._merge_members(templates, keys, parent, alive, members, slots)
+
+    def _merge_field_words(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                           parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal but in the word of one named field that another field follows (``protocol=tcp
+        sport=<NUM>`` / ``protocol=udp sport=<NUM>``): a column of a run of fields is data however few words it
+        takes, unless they are levels (``at=error``) or UPPER_CASE states (``DISPENSER=CASSETTE_EMPTY``); a field
+        that ends the message may be what it is about (pam's ``user=root``), one in brackets a record's type."""
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            by_length[len(templates[c])].append(c)
+        for length, group in by_length.items():
+            spots = sorted({i for c in group for i in range(min(self.protect_prefix, length), length - 1)
+                            if _field_word(templates[c][i]) and _field_parts(templates[c][i + 1])[0]})
+            for pos in spots:
+                group = [c for c in group if c in alive]
+                for members in _SlotIndex(group, keys).slots(pos) if len(group) > 1 else ():
+                    words = {_field_parts(templates[m][pos]) for m in members}
+                    if all(_field_word(templates[m][pos]) for m in members) and len({k for k, _ in words}) == 1 \
+                            and not any(self._tokens.is_enum(v.rstrip(",;")) for _, v in words):
+                        self._merge_members(templates, keys, parent, alive, members, (pos,))
 
     def _merge_quoted(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                       parent: dict[int, int], alive: set[int]) -> None:
