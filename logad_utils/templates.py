@@ -80,6 +80,9 @@ _GLUED_UNIT = re.compile(r"(?<=<DURATION>)(?:ns|us|\u00b5s|ms|s|m|h)(?![A-Za-z])
 # are no hex; the run would then hold one token on some lines and two on others.
 _HEX_WORD = re.compile(r"(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{2,4}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{2,4}")
 _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
+# Quantities with a unit: after a comma, one of them beside a value of another type is a field of its own (an id, or
+# a size in bytes, then "1234 ms"), as a comma list holds values of one kind.
+_MEASURES = frozenset({"<DURATION>", "<SIZE>"})
 # A hex number that may be one of a list of sequence numbers (Corosync's "Retransmit List: cfb cfc cfd"): only when
 # a neighbour is the next or the previous one: a-f letters alone are words too (add, face), and a long hex value
 # with digits an id of its own.
@@ -1383,7 +1386,8 @@ class LogTemplateMiner:
             if kind != 1 and _HEX_NUMBER.fullmatch(item) and _in_sequence(tokens, at):
                 kind = 1
             kind_type = _ID_LIKE.get(item, item if "<" in item else "<ID>") if kind == 1 else ""
-            if kind and kind == run_kind and (kind_type == run_type or listed or not self.typed_lists):
+            mixed = listed and not _MEASURES & {kind_type, run_type}  # a comma joins values masked apart, no quantity
+            if kind and kind == run_kind and (kind_type == run_type or mixed or not self.typed_lists):
                 # The run is one value: its first item's list separator goes with the items it no longer shows.
                 out[-1] = out[-1].rstrip(",;") if out[-1].rstrip(",;") == item else WILDCARD
                 continue

@@ -516,6 +516,19 @@ def test_fields_of_different_types_are_not_a_list():
     assert ids[12] == ids[13] and templates[14] == f"hosts {WILDCARD}"
 
 
+def test_a_value_then_a_duration_or_size_after_a_comma_are_two_fields():
+    # An id or a byte count, then the time taken with its unit: two fields, not a list that swallows the second;
+    # values of one kind written with commas still collapse, quantities too.
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"passed, queued_as: 4f{i}a9c0e1b2d3, {100 + i} ms" for i in range(4)]
+                              + [f"blocked, size: {5000 + i}, {100 + i} ms" for i in range(4)]
+                              + [f"read {i} KB, {i + 1} KB, {i + 2} KB" for i in range(4)])
+    templates = miner.template_of(ids)
+    assert templates[0] == "passed, queued_as: <HEX>, <DURATION> ms"
+    assert templates[4] == "blocked, size: <NUM>, <DURATION> ms"
+    assert templates[8] == "read <SIZE>"
+
+
 @pytest.mark.parametrize("quoted_phrases", [True, False])
 def test_a_quoted_phrase_is_one_value(quoted_phrases):
     names = ["module.vpc (expand)", "aws_instance.web[0]", "data.aws_ami.ubuntu (expand)", "module.db.aws_db (close)",
