@@ -355,6 +355,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # and dots starts: its look ahead reads the run, once, not once a character ("a.b.a.b..." is all such).
     MaskRule("hex_dotted", r"(?<![0-9A-Fa-f.])(?=[0-9A-Fa-f.]*?[A-Fa-f])(?=[0-9A-Fa-f.]*?\d)"
              r"[0-9A-Fa-f]{8,}+(?:\.[0-9A-Fa-f]{8,}+)++" + _END + r"(?!\.\w)", "<HEX>", False),
+    # A hash abbreviated to its first and last digits (go-ethereum's hash=980356..02b3e2) or a git range of two
+    # (a1b2c3d..e4f5a6b, "..."): one value, not a number and a word. Hex of one case, six digits a side, a letter
+    # and a digit among them: a range of numbers (1000..2000) stays numbers, a version's (1.2..1.4) has dots.
+    MaskRule("hex_abbrev", r"(?<![\w.])(?=[0-9a-f.]*?[a-f]|[0-9A-F.]*?[A-F])(?=[0-9A-Fa-f.]*?\d)"
+             r"(?:[0-9a-f]{6,}+\.{2,3}+[0-9a-f]{6,}+|[0-9A-F]{6,}+\.{2,3}+[0-9A-F]{6,}+)(?!\w|\.\w)", "<HEX>", False),
     # Bare hex only when long and mixing digits with a-f letters, so that
     # words and plain numbers are left to other rules. Groups of four after it are a UUID cut after its first
     # groups (a cluster member named "4b1a01b1-a0ad"): one id; not before "-" and a digit, where the groups

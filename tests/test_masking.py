@@ -793,3 +793,15 @@ def test_a_short_hex_id_after_a_hash_is_one_value_with_or_without_letters():
     assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
         "[Req#<HEX>] Completed", "[Req#<NUM>] Completed", "(<NUM> live) #<HEX> GZIP", "color #<HEX>", "#define X",
         "[Req#cafe] x", "#1a x", "#2nd try", "Req#0A5f x"]
+
+
+def test_a_hash_abbreviated_to_its_ends_is_one_hex_value():
+    # go-ethereum writes hash=980356..02b3e2: its digits-only start was a <NUM> and its end a word, while
+    # hash=ad9ca1..b57998 was a <VAL>, so one event ("Chain head was updated") took two shapes. Ranges of numbers
+    # and of versions stay numbers.
+    masker = Masker()
+    texts = ["hash=980356..02b3e2 root=9a4676..c8c78f", "hash=ad9ca1..b57998 age=9m", "diff a1b2c3d...e4f5a6b.",
+             "ids 100000..200000", "ver 1.2..1.4", "face..2024 x", "deadbeef..cafebabe"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "hash=<HEX> root=<HEX>", "hash=<HEX> age=<DURATION>m", "diff <HEX>.", "ids <NUM>..<NUM>", "ver <NUM>..<NUM>",
+        "face..<NUM> x", "deadbeef..cafebabe"]
