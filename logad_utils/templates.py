@@ -542,6 +542,9 @@ class _Around:
         self.head = self.tail = ""  # common start, and common end reversed
         self.shortest = 0
         self.varied = False
+        # The punctuation character every token seen repeats, alone ("" if none): a redacted secret (PASS ******)
+        # whose run only changes length is the value whole, not asterisks and more.
+        self.run = ""
         # Per character of the common start (end, reversed): part of a placeholder in any token seen. Where "id=<"
         # opens both id=<NUM> and id=<abc>, its "<" is no punctuation to cut at, whichever came first.
         self.inside_head: list[bool] = []
@@ -553,8 +556,10 @@ class _Around:
             self.first, self.head, self.tail, self.shortest = token, token, token[::-1], len(token)
             self.inside_head = _in_placeholders(token)
             self.inside_tail = self.inside_head[::-1]
+            self.run = token[0] if token and _SLOT_EDGE.fullmatch(token[0]) and not token.strip(token[0]) else ""
         elif token != self.first or self.varied:
             self.varied = self.varied or token != self.first
+            self.run = self.run if token and not token.strip(self.run) else ""
             self.head = commonprefix([self.head, token])
             self.tail = commonprefix([self.tail, token[::-1]])
             self.shortest = min(self.shortest, len(token))
@@ -567,6 +572,8 @@ class _Around:
         """The wildcard's template token."""
         if not self.varied:
             return self.first if self.first is not None else WILDCARD
+        if self.run:
+            return WILDCARD
         head = _cut_head(self.head, self.inside_head)
         if _ROOT_SLASH.search(head):  # /live and /autodj share a path's root, not a constant: the value is the path
             head = head[:-1]

@@ -1742,6 +1742,14 @@ def test_a_slash_that_opens_every_value_is_the_paths_not_the_templates():
                      "fetched api/<*> in <DURATION> ms"}
 
 
+def test_a_redacted_value_whose_run_only_changes_length_is_a_bare_wildcard():
+    # FileZilla Server writes a password as a run of asterisks as long as it (PASS ***********): the shared
+    # asterisks were kept as the template's (PASS ******<*>); an option's shared dashes stay (--<*>).
+    messages = ["PASS " + "*" * n for n in (16, 11, 16, 10, 14, 8)] + [f"opt --{w}" for w in ("all", "none", "x", "v")]
+    shown = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert shown == {"PASS <*>", "opt --<*>"}
+
+
 def test_a_quoted_message_in_brackets_that_opens_the_line_stays_words():
     # TiDB's unified format writes the message as ["..."], its fields after it: each message names its event, as a
     # message that opens with a quote does (klog's); it was one quoted value, and two events of one field each one.
