@@ -394,9 +394,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
     # URL after "://" is the url rule's. A query string (?key=value&...) is part of the path, as of a URL.
+    # In quotes one segment is enough (CWD failed. "/old", '/root'): the quotes make it one value, a path whole.
     MaskRule(
         "path",
-        rf"(?:(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++)"
+        rf"(?:(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
+        rf"|(?<=[\"'])(?!/\d{{1,3}}\.\d)(?:(?<=\")/{_PATH_CH}++(?=\")|(?<=')/{_PATH_CH}++(?=')))"
         # Not a closing , ; : . ) or ], but a bracket the query opened: ?ids=(1,2).
         r"(?:\?(?=[\w.\-%]++=)(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
         r"|[.,;:)\]]++(?=[^\s'\"<>.,;:)\]]))*+)?"

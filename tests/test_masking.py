@@ -805,3 +805,14 @@ def test_a_hash_abbreviated_to_its_ends_is_one_hex_value():
     assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
         "hash=<HEX> root=<HEX>", "hash=<HEX> age=<DURATION>m", "diff <HEX>.", "ids <NUM>..<NUM>", "ver <NUM>..<NUM>",
         "face..<NUM> x", "deadbeef..cafebabe"]
+
+
+def test_a_quoted_absolute_path_of_one_segment_is_a_path():
+    # FileZilla Server answers CWD failed. "/old" and "/tmp": a path of one segment stayed a word, so one event took
+    # a template per folder. In quotes it is one value, a path; a quoted "/" alone or an address stays as before.
+    masker = Masker()
+    texts = ['550 CWD failed. "/old": directory not found.', "in directory '/root'", 'cd "/"', 'to "/10.0.0.1" x',
+             "it's /tmp's x", 'no "/tmp\' x']
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        '<NUM> CWD failed. "<PATH>": directory not found.', "in directory '<PATH>'", 'cd "/"', 'to "/<IP>" x',
+        "it's /tmp's x", 'no "/tmp\' x']
