@@ -1102,6 +1102,9 @@ def _infer_datetimes(joined: pd.Series) -> pd.Series:
     ISO 8601 or any form pandas knows; NaT when fewer than half of a sample parse."""
     from .layout import time_format_of  # the layout module builds on this one
 
+    # A width pads a time inside its bracket ("[     4.124]" in ``\[<Time>\]``): the padding is no part of it.
+    if any(isinstance(v, str) and v != v.strip() for v in joined.head(200)):
+        joined = joined.map(lambda v: v.strip() if isinstance(v, str) else v)
     sample = joined.dropna().head(200)
     if sample.empty:
         return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")

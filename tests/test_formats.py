@@ -797,3 +797,12 @@ def test_a_timestamp_beside_a_date_and_clock_is_the_time(spec):
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-01-01 10:00:00")  # no Timestamp: the date and clock
     assert frame["time"].iloc[1] == "10:00:01" and frame["content"].iloc[3] == "job done"
 
+
+
+def test_user_format_reads_a_padded_time():
+    """Seconds since start padded inside the format's bracket ("[     4.124]") read as a time, not as none."""
+    fmt = get_format(r"\[<Time>\] \(<Level>\) <Content>")
+    frame, matched = fmt.parse(["[     4.124] (--) Log file renamed", "[    12.500] (II) Loading module"])
+    assert matched.all()
+    assert frame["timestamp"].notna().all()
+    assert (frame["timestamp"].diff().dropna() > pd.Timedelta(0)).all()
