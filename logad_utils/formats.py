@@ -39,6 +39,9 @@ __all__ = [
 
 # A field named Epoch (hostapd's "<Epoch>: <Content>") holds seconds since 1970: a time as Timestamp is.
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp", "Epoch")
+# A user names a time as they like ("<LogTime>", "<DateTime>", "<Uptime>", Zeek's and JSON lines' "<Ts>", "<Tai64n>"
+# after the label it holds): such a field is the time of a format that names none of the fields above.
+_TIME_NAME = re.compile(r"(?i).*(?:time|date|stamp).*|ts|tai64n?")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 _NUMBERED = re.compile(r"(?<=\D)\d+$")  # a field name's number: Thread2 is a second Thread
@@ -290,7 +293,8 @@ class LogFormat:
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
             return self.time_fields
-        fields = tuple(f for f in self.fields if f in TIME_FIELDS)
+        fields = tuple(f for f in self.fields if f in TIME_FIELDS) \
+            or tuple(f for f in self.fields if _TIME_NAME.fullmatch(f))
         # Epoch seconds beside a written time (a date, then the same instant in milliseconds) repeat it: joined, the
         # two read as no time at all. The written one is the time then, the number a field of its own.
         fields = tuple(f for f in fields if f != "Epoch") or fields
@@ -1109,6 +1113,8 @@ def _infer_datetimes(joined: pd.Series) -> pd.Series:
     if sample.empty:
         return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
     inferred = time_format_of(sample.astype(str).tolist())
+    if inferred is None and time_format_of(("@" + sample.astype(str)).tolist()) == "tai64n":
+        return _tai64n("@" + joined)  # a TAI64N label whose "@" the format writes as text ("@<Tai64n>")
     if inferred is not None and parse_timestamps([sample], inferred).notna().mean() >= 0.5:
         return parse_timestamps([joined], inferred)
     for fmt in ("ISO8601", "mixed"):

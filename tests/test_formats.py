@@ -35,9 +35,9 @@ def test_optional_group_does_not_shift_fields():
 def test_a_given_format_reads_its_first_field_after_the_padding_a_width_gave_it():
     # Seconds since start written to a width ("%9.3f"): "   0.001" above "17458.207"; the padding had made the first
     # field empty and the time the message's first word, so an event split by the width of its time.
-    frame, ok = LogFormat("<Uptime> <Content>").parse(["   0.001 Saving finished", "17458.207 Saving finished"])
+    frame, ok = LogFormat("<Elapsed> <Content>").parse(["   0.001 Saving finished", "17458.207 Saving finished"])
     assert ok.all()
-    assert frame["uptime"].tolist() == ["0.001", "17458.207"] and frame["content"].nunique() == 1
+    assert frame["elapsed"].tolist() == ["0.001", "17458.207"] and frame["content"].nunique() == 1
 
 
 @pytest.mark.parametrize("bad", ["<Date> <Time> <Level>", "<Content> <Content>", "<Level> (<Content>",
@@ -806,3 +806,24 @@ def test_user_format_reads_a_padded_time():
     assert matched.all()
     assert frame["timestamp"].notna().all()
     assert (frame["timestamp"].diff().dropna() > pd.Timedelta(0)).all()
+
+
+@pytest.mark.parametrize("pattern, line", [
+    ("<LogTime> <Content>", "2024-03-01T10:00:00 started"),
+    ("<Uptime> <Content>", "   0.001 Operating system: Linux"),
+    ("<Ts> <Uid> <Content>", "1709287200.123456\tCk3sX41\t10.0.0.1"),
+    ("@<Tai64n> <Content>", "@4000000065d31b6d070889a3 status: local 0/10"),
+])
+def test_user_format_reads_a_time_under_a_name_of_its_own(pattern, line):
+    """A field the user names for a time (<LogTime>, <Uptime>, <Ts>, <Tai64n>) is the time of a format that names
+    no Date, Time or Timestamp field."""
+    frame, matched = get_format(pattern).parse([line])
+    assert matched.all()
+    assert frame["timestamp"].notna().all()
+
+
+def test_a_time_named_field_stays_a_field_beside_a_time():
+    """Beside a <Date> and a <Time>, a field named <ResponseTime> is a field of its own."""
+    frame, _ = get_format("<Date> <Time> <ResponseTime> <Content>").parse(["2024-03-01 10:00:00 0.25 GET /"])
+    assert frame["timestamp"].notna().all()
+    assert frame["responsetime"].tolist() == ["0.25"]
