@@ -1101,14 +1101,25 @@ def _filled(times: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series
     return times
 
 
+_SECONDS_WITH_UNIT = re.compile(r"\d+\.\d+s")
+
+
+def _bare_time(value: object) -> object:
+    """A time's text without the padding a width puts around it ("[     4.124]" in ``\\[<Time>\\]``) nor the unit
+    after seconds since a start ("0.002200s", an uptime timer's): neither is part of the time."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    return value[:-1] if _SECONDS_WITH_UNIT.fullmatch(value) else value
+
+
 def _infer_datetimes(joined: pd.Series) -> pd.Series:
     """Parse strings of unknown layout as layout inference reads them (epoch, syslog without a year, ...), else as
     ISO 8601 or any form pandas knows; NaT when fewer than half of a sample parse."""
     from .layout import time_format_of  # the layout module builds on this one
 
-    # A width pads a time inside its bracket ("[     4.124]" in ``\[<Time>\]``): the padding is no part of it.
-    if any(isinstance(v, str) and v != v.strip() for v in joined.head(200)):
-        joined = joined.map(lambda v: v.strip() if isinstance(v, str) else v)
+    if any(isinstance(v, str) and _bare_time(v) != v for v in joined.head(200)):
+        joined = joined.map(_bare_time)
     sample = joined.dropna().head(200)
     if sample.empty:
         return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")

@@ -827,3 +827,11 @@ def test_a_time_named_field_stays_a_field_beside_a_time():
     frame, _ = get_format("<Date> <Time> <ResponseTime> <Content>").parse(["2024-03-01 10:00:00 0.25 GET /"])
     assert frame["timestamp"].notna().all()
     assert frame["responsetime"].tolist() == ["0.25"]
+
+
+def test_user_format_reads_seconds_written_with_their_unit():
+    """Seconds since start written with their unit in the format's bracket ("[    0.002200s]") read as a time."""
+    frame, matched = get_format(r"\[<Uptime>\] <Level> <Content>").parse(
+        ["[    0.002200s]  INFO release 2.210.4", "[    0.011359s]  INFO Using runtime"])
+    assert matched.all()
+    assert frame["timestamp"].notna().all() and frame["timestamp"].is_monotonic_increasing
