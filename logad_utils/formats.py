@@ -308,6 +308,20 @@ class LogFormat:
             return ()
         return tuple(f for f in self.fields if f in TIME_FIELDS and f not in ("Timestamp", "Epoch"))
 
+    def _time_joins(self) -> tuple[str, ...]:
+        """The text the pattern writes between each time field and the next where it is not a space and no other
+        field lies between (Unreal's "<Date>-<Time>", "2024.06.08-18.22.01": joined by spaces, no layout reads
+        them), else ()."""
+        parts = _FIELD_SPLIT.split(self.pattern)
+        names = [f"<{name}>" for name in self._time_fields()]
+        if self.json_key is not None or self.time_format is not None or not set(names) <= set(parts):
+            return ()
+        at = [parts.index(name) for name in names]
+        if any(b - a != 2 for a, b in zip(at, at[1:])):
+            return ()
+        joins = tuple(re.sub(r"\\(.)", r"\1", parts[a + 1]) for a in at[:-1])
+        return joins if any(j != " " for j in joins) else ()
+
     def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """Split lines into fields.
 
@@ -337,6 +351,9 @@ class LogFormat:
             written = self._written_time_fields()
             if written and times.isna().any():  # the first of the two times that reads
                 times = times.fillna(parse_timestamps([data[f] for f in written]))
+            joins = self._time_joins()
+            if joins and times.isna().any():
+                times = times.fillna(parse_timestamps([_joined([data[f] for f in time_cols], joins)]))
             if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
                 times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
             columns["timestamp"] = _representable(times)
@@ -962,6 +979,12 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
             return _to_naive("2000 " + joined, "%Y " + time_format)
         return _to_naive(joined, time_format)
     return _infer_datetimes(joined)
+
+
+def _joined(columns: Sequence[Sequence[str | None]], joins: Sequence[str]) -> list[str | None]:
+    """Each row's time fields (columns of n) joined by the texts ``joins`` between them, None where one is empty."""
+    return [parts[0] + "".join(j + p for j, p in zip(joins, parts[1:])) if all(parts) else None
+            for parts in zip(*columns)]
 
 
 def _representable(times: pd.Series) -> pd.Series:

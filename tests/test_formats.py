@@ -835,3 +835,11 @@ def test_user_format_reads_seconds_written_with_their_unit():
         ["[    0.002200s]  INFO release 2.210.4", "[    0.011359s]  INFO Using runtime"])
     assert matched.all()
     assert frame["timestamp"].notna().all() and frame["timestamp"].is_monotonic_increasing
+
+
+def test_user_format_reads_a_time_whose_fields_it_glues():
+    """A date and a clock the format glues by a dash ("<Date>-<Time>", "2024.06.08-18.22.01") read as one time."""
+    frame, matched = get_format(r"\[<Date>-<Time>:<Millis>\]\[<Frame>\]<Component>: <Content>").parse(
+        ["[2024.06.08-18.22.01:730][  0]LogInit: Build: ++UE5", "[2024.06.08-18.22.02:731][  1]LogInit: Net CL: 2"])
+    assert matched.all()
+    assert frame["timestamp"].tolist() == [pd.Timestamp("2024-06-08 18:22:01"), pd.Timestamp("2024-06-08 18:22:02")]
