@@ -357,8 +357,10 @@ class LogFormat:
             if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
                 times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
             columns["timestamp"] = _representable(times)
+        # A field read as the time by its name alone (<RunTime>) keeps its column too: the name may mislead.
+        read_off = {f for f in time_cols if self.time_fields is not None or f in TIME_FIELDS}
         for name in names:
-            if name in time_cols:
+            if name in read_off:
                 continue
             values = content if name == "Content" else data[name]
             columns[column_name(name)] = pd.Series(values, dtype=object, copy=False)

@@ -822,6 +822,14 @@ def test_user_format_reads_a_time_under_a_name_of_its_own(pattern, line):
     assert frame["timestamp"].notna().all()
 
 
+def test_a_field_read_as_the_time_by_its_name_keeps_its_column():
+    """A field taken for the time by its name alone keeps its text: a <RunTime> of durations may read as no time,
+    or as another kind of time than the user meant, and nothing the line held is lost."""
+    frame, matched = get_format("<RunTime> <Content>").parse(["12.5 ms job done", "3.25 ms job done"])
+    assert matched.all()
+    assert frame["runtime"].tolist() == ["12.5", "3.25"]
+
+
 def test_a_time_named_field_stays_a_field_beside_a_time():
     """Beside a <Date> and a <Time>, a field named <ResponseTime> is a field of its own."""
     frame, _ = get_format("<Date> <Time> <ResponseTime> <Content>").parse(["2024-03-01 10:00:00 0.25 GET /"])
