@@ -39,9 +39,16 @@ __all__ = [
 
 # A field named Epoch (hostapd's "<Epoch>: <Content>") holds seconds since 1970: a time as Timestamp is.
 TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp", "Epoch")
-# A user names a time as they like ("<LogTime>", "<DateTime>", "<Uptime>", Zeek's and JSON lines' "<Ts>", "<Tai64n>"
-# after the label it holds): such a field is the time of a format that names none of the fields above.
-_TIME_NAME = re.compile(r"(?i).*(?:time|date|stamp).*|ts|tai64n?")
+# A user names a time as they like ("<LogTime>", "<DateTime>", "<time_local>", "<Uptime>", Zeek's and JSON lines'
+# "<Ts>", "<Tai64n>" after the label it holds): such a field is the time of a format that names none of the fields
+# above. Whole words of the name, not letters in it: <Timeout> and <Update> hold no time.
+_TIME_WORDS = frozenset({"time", "date", "stamp", "timestamp", "datetime", "ts", "uptime", "tai64n", "tai64"})
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _names_time(field: str) -> bool:
+    """Whether a field's name says it holds a time: the name, or a word of it (LogTime, time_local), is one."""
+    return not _TIME_WORDS.isdisjoint({field.lower(), *map(str.lower, _NAME_WORD.findall(field))})
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 _NUMBERED = re.compile(r"(?<=\D)\d+$")  # a field name's number: Thread2 is a second Thread
@@ -294,7 +301,7 @@ class LogFormat:
         if self.time_fields is not None:
             return self.time_fields
         fields = tuple(f for f in self.fields if f in TIME_FIELDS) \
-            or tuple(f for f in self.fields if _TIME_NAME.fullmatch(f))
+            or tuple(f for f in self.fields if _names_time(f))
         # Epoch seconds beside a written time (a date, then the same instant in milliseconds) repeat it: joined, the
         # two read as no time at all. The written one is the time then, the number a field of its own.
         fields = tuple(f for f in fields if f != "Epoch") or fields

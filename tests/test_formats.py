@@ -810,6 +810,7 @@ def test_user_format_reads_a_padded_time():
 
 @pytest.mark.parametrize("pattern, line", [
     ("<LogTime> <Content>", "2024-03-01T10:00:00 started"),
+    ("<time_local> <Content>", "2024-03-01T10:00:00 started"),
     ("<Uptime> <Content>", "   0.001 Operating system: Linux"),
     ("<Ts> <Uid> <Content>", "1709287200.123456\tCk3sX41\t10.0.0.1"),
     ("@<Tai64n> <Content>", "@4000000065d31b6d070889a3 status: local 0/10"),
@@ -820,6 +821,14 @@ def test_user_format_reads_a_time_under_a_name_of_its_own(pattern, line):
     frame, matched = get_format(pattern).parse([line])
     assert matched.all()
     assert frame["timestamp"].notna().all()
+
+
+@pytest.mark.parametrize("name", ["Timeout", "Update", "Candidate", "Runtime"])
+def test_a_name_that_holds_time_or_date_letters_is_no_time(name):
+    """Only a whole word of the name says it holds a time: <Timeout>, <Update> hold none."""
+    frame, matched = get_format(f"<{name}> <Content>").parse(["30 job done", "45 job done"])
+    assert matched.all() and "timestamp" not in frame
+    assert frame[name.lower()].tolist() == ["30", "45"]
 
 
 def test_a_field_read_as_the_time_by_its_name_keeps_its_column():
