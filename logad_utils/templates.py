@@ -1867,13 +1867,18 @@ class LogTemplateMiner:
         for length, group in by_length.items():
             spots = sorted({i for c in group for i in range(min(self.protect_prefix, length), length - 1)
                             if _field_word(templates[c][i]) and _field_parts(templates[c][i + 1])[0]})
+            index = _SlotIndex(group, keys)  # built once, again only after a merge: a build reads every token
             for pos in spots:
-                group = [c for c in group if c in alive]
-                for members in _SlotIndex(group, keys).slots(pos) if len(group) > 1 else ():
+                if len(group) < 2:
+                    break
+                for members in index.slots(pos):
                     words = {_field_parts(templates[m][pos]) for m in members}
                     if all(_field_word(templates[m][pos]) for m in members) and len({k for k, _ in words}) == 1 \
                             and not any(self._tokens.is_enum(v.rstrip(",;")) for _, v in words):
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
+                if any(c not in alive for c in group):
+                    group = [c for c in group if c in alive]
+                    index = _SlotIndex(group, keys)
 
     def _merge_quoted(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                       parent: dict[int, int], alive: set[int]) -> None:
