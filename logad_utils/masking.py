@@ -308,7 +308,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # An e-mail address as a whole: its local part names a user as the domain names a host. Not systemd's
     # instance units (getty@tty1.service), and only where an address may start: not after a word's dot or dash
     # (john.doe@: at j, not at d; a.a.a.a... would be tried at every letter), but after a lone "-" (-bob@x.org).
-    MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]*+@(?:[A-Za-z0-9\-]++\.)++"
+    # A local part is at most 64 characters (RFC 5321): a start after "..", tried at every piece of a long run
+    # such as "abcdef1234..abcdef1234..", reads no further than that.
+    MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]{0,63}+@(?:[A-Za-z0-9\-]++\.)++"
              rf"(?!{_UNIT_TYPES}(?![\w\-]))[A-Za-z]{{2,}}+(?![\w\-]|\.\w)", "<EMAIL>", False),
     # A colon that ends the token ends the address (``from 2001:db8::f8f: ISSUE``, as ``host:``). Its brackets
     # come in pairs: where the opening one may not be taken (host[::1]), the closing one stays too.
