@@ -300,14 +300,23 @@ class LogFormat:
     def _time_fields(self) -> tuple[str, ...]:
         if self.time_fields is not None:
             return self.time_fields
-        fields = tuple(f for f in self.fields if f in TIME_FIELDS) \
-            or tuple(f for f in self.fields if _names_time(f))
+        fields = tuple(f for f in self.fields if f in TIME_FIELDS) or self._named_time_fields()
         # Epoch seconds beside a written time (a date, then the same instant in milliseconds) repeat it: joined, the
         # two read as no time at all. The written one is the time then, the number a field of its own.
         fields = tuple(f for f in fields if f != "Epoch") or fields
         # A Timestamp beside a date and a clock is a second whole time: joined to them, none reads. It is the time
         # then (one field, as BGL's preset reads it), the date and clock fields of their own.
         return ("Timestamp",) if "Timestamp" in fields and "Time" in fields else fields
+
+    def _named_time_fields(self) -> tuple[str, ...]:
+        """The first field whose name says time (:func:`_names_time`) and those right after it, no other field
+        between (<LogDate> <LogTime>): a later one is another quantity (nginx's $request_time after $time_local)."""
+        named = [_names_time(f) for f in self.fields]
+        if not any(named):
+            return ()
+        start = named.index(True)
+        end = named.index(False, start) if False in named[start:] else len(named)
+        return self.fields[start:end]
 
     def _written_time_fields(self) -> tuple[str, ...]:
         """The date and clock fields beside a Timestamp of its own (:meth:`_time_fields`), else none."""

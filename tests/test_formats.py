@@ -846,6 +846,16 @@ def test_a_time_named_field_stays_a_field_beside_a_time():
     assert frame["responsetime"].tolist() == ["0.25"]
 
 
+def test_a_time_named_field_after_the_time_is_a_field():
+    """A second field named for time further on (nginx's $request_time after $time_local) is a quantity of its own:
+    joined to the time, neither read."""
+    fmt = get_format(r'<Host> - - \[<time_local>\] "<Content>" <status> <request_time>')
+    frame, matched = fmt.parse(['10.0.0.1 - - [10/Oct/2023:13:55:36 +0000] "GET / HTTP/1.1" 200 0.012'])
+    assert matched.all()
+    assert frame["timestamp"].tolist() == [pd.Timestamp("2023-10-10 13:55:36")]
+    assert frame["request_time"].tolist() == ["0.012"]
+
+
 def test_user_format_reads_seconds_written_with_their_unit():
     """Seconds since start written with their unit in the format's bracket ("[    0.002200s]") read as a time."""
     frame, matched = get_format(r"\[<Uptime>\] <Level> <Content>").parse(
