@@ -988,7 +988,13 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
         time_format = "%H:%M:%S"
     if time_format == "%H:%M:%S":
         # pandas' ISO parser is several times faster than its strptime path.
-        return _to_naive("1900-01-01 " + joined, "ISO8601")
+        times = _to_naive("1900-01-01 " + joined, "ISO8601")
+        # A clock a width pads (" 9:05:01", strftime's %k) where the first value was not: its padding stripped, as
+        # a part of the file whose first value is padded reads it.
+        missed = (times.isna() & joined.notna()).to_numpy()
+        if missed.any():
+            times = _filled(times, missed, _to_naive("1900-01-01 " + joined[missed].map(_bare_time), "ISO8601"))
+        return times
     if time_format == "ISO8601":
         # ISO 8601 allows a decimal comma (log4j writes one); pandas reads only the point.
         joined = joined.str.replace(",", ".", regex=False)

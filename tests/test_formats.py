@@ -856,6 +856,17 @@ def test_a_time_named_field_after_the_time_is_a_field():
     assert frame["request_time"].tolist() == ["0.012"]
 
 
+def test_a_padded_clock_reads_whichever_value_comes_first():
+    """A clock whose hour a width pads ("[ 9:05:01]", strftime's %k) reads in a part of the file that opens with an
+    unpadded one too, as in a part that opens with a padded one: each chunk reads the file's times alike."""
+    fmt = get_format(r"\[<Time>\] <Content>")
+    late, early = "[23:59:59] backup done", "[ 0:00:01] backup started"
+    for lines in ([late, early], [early, late]):
+        frame, matched = fmt.parse(lines)
+        assert matched.all()
+        assert sorted(frame["timestamp"].dt.hour) == [0, 23]
+
+
 def test_user_format_reads_seconds_written_with_their_unit():
     """Seconds since start written with their unit in the format's bracket ("[    0.002200s]") read as a time."""
     frame, matched = get_format(r"\[<Uptime>\] <Level> <Content>").parse(
