@@ -254,7 +254,7 @@ class LogFormat:
         if self.layouts:
             return self._layouts_columns()
         cols = ["timestamp"] if self._time_fields() else []
-        cols += [column_name(f) for f in self.fields if f not in self._time_fields()]
+        cols += [column_name(f) for f in self.fields if f not in self._read_off()]
         source = _level_source(cols) if self.json_key is None else None
         if source is not None:  # a syslog priority or an HTTP status holds the severity
             cols.insert(cols.index(source) + 1, "level")
@@ -307,6 +307,11 @@ class LogFormat:
         # A Timestamp beside a date and a clock is a second whole time: joined to them, none reads. It is the time
         # then (one field, as BGL's preset reads it), the date and clock fields of their own.
         return ("Timestamp",) if "Timestamp" in fields and "Time" in fields else fields
+
+    def _read_off(self) -> set[str]:
+        """The time fields whose text the timestamp replaces: a field read as the time by its name alone (<RunTime>)
+        keeps its column too, as the name may mislead."""
+        return {f for f in self._time_fields() if self.time_fields is not None or f in TIME_FIELDS}
 
     def _named_time_fields(self) -> tuple[str, ...]:
         """The first field whose name says time (:func:`_names_time`) and those right after it, no other field
@@ -373,8 +378,7 @@ class LogFormat:
             if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
                 times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
             columns["timestamp"] = _representable(times)
-        # A field read as the time by its name alone (<RunTime>) keeps its column too: the name may mislead.
-        read_off = {f for f in time_cols if self.time_fields is not None or f in TIME_FIELDS}
+        read_off = self._read_off()
         for name in names:
             if name in read_off:
                 continue

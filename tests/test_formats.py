@@ -839,6 +839,13 @@ def test_a_field_read_as_the_time_by_its_name_keeps_its_column():
     assert frame["runtime"].tolist() == ["12.5", "3.25"]
 
 
+def test_the_columns_of_a_time_read_by_its_name_are_those_parsed():
+    """The columns a format names are those its parse gives, a field read as the time by its name among them."""
+    fmt = get_format(r"\[<LogTime>\] <Level> <Content>")
+    frame, _ = fmt.parse(["[2024-03-01 10:00:00] INFO started"])
+    assert fmt.columns == list(frame.columns)
+
+
 def test_a_time_named_field_stays_a_field_beside_a_time():
     """Beside a <Date> and a <Time>, a field named <ResponseTime> is a field of its own."""
     frame, _ = get_format("<Date> <Time> <ResponseTime> <Content>").parse(["2024-03-01 10:00:00 0.25 GET /"])
