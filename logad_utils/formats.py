@@ -343,6 +343,16 @@ class LogFormat:
         joins = tuple(re.sub(r"\\(.)", r"\1", parts[a + 1]) for a in at[:-1])
         return joins if any(j != " " for j in joins) else ()
 
+    def _time_bracket(self) -> str | None:
+        """The opening bracket the pattern writes right before its first time field (``\\[<Date> <Time>\\]``),
+        else None."""
+        parts = _FIELD_SPLIT.split(self.pattern)
+        first = f"<{self._time_fields()[0]}>" if self._time_fields() else None
+        if self.json_key is not None or first not in parts:
+            return None
+        before = re.sub(r"\\(.)", r"\1", parts[parts.index(first) - 1])
+        return before[-1] if before[-1:] and before[-1] in "[(<{" else None
+
     def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """Split lines into fields.
 
@@ -375,6 +385,9 @@ class LogFormat:
             joins = self._time_joins()
             if joins and times.isna().any():
                 times = times.fillna(parse_timestamps([_joined([data[f] for f in time_cols], joins)]))
+            bracket = self._time_bracket()
+            if bracket is not None and times.isna().any():
+                times = _after_bracket(times, [data[f] for f in time_cols], bracket, self.time_format)
             if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
                 times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
             columns["timestamp"] = _representable(times)
@@ -1013,6 +1026,20 @@ def _joined(columns: Sequence[Sequence[str | None]], joins: Sequence[str]) -> li
     """Each row's time fields (columns of n) joined by the texts ``joins`` between them, None where one is empty."""
     return [parts[0] + "".join(j + p for j, p in zip(joins, parts[1:])) if all(parts) else None
             for parts in zip(*columns)]
+
+
+def _after_bracket(times: pd.Series, columns: Sequence[Sequence[str | None]], bracket: str,
+                   time_format: str | None) -> pd.Series:
+    """Times (n,) with those that missed read again from the first time field's text after its last ``bracket``:
+    a bracketed word between the bracket before it and the time's own (Akka's "[WARN] [akkaUnreachable][02/20/2024
+    09:18:37.287]") starts the lazy field at the first bracket, the word inside it."""
+    first = pd.Series(columns[0], dtype=object)
+    where = np.array(times.isna() & first.notna(), dtype=bool)
+    where[where] = first[where].str.contains(bracket, regex=False).to_numpy(dtype=bool)
+    if not where.any():
+        return times
+    cut = [first[where].str.rsplit(bracket, n=1).str[-1], *(pd.Series(c, dtype=object)[where] for c in columns[1:])]
+    return _filled(times, where, parse_timestamps(cut, time_format))
 
 
 def _representable(times: pd.Series) -> pd.Series:

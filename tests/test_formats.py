@@ -874,6 +874,17 @@ def test_a_padded_clock_reads_whichever_value_comes_first():
         assert sorted(frame["timestamp"].dt.hour) == [0, 23]
 
 
+def test_a_bracketed_word_before_the_time_bracket_keeps_the_time():
+    """A word in brackets glued before the time's bracket ("[WARN] [akkaUnreachable][02/20/2024 09:18:37.287]")
+    that the lazy date field takes in leaves the time readable after the date's last bracket."""
+    fmt = get_format(r"\[<Level>\] \[<Date> <Time>\] \[<Thread>\] <Content>")
+    frame, matched = fmt.parse(["[INFO] [02/20/2024 09:18:36.100] [main] Cluster up",
+                                "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287] [main] Marking node"])
+    assert matched.all()
+    assert frame["timestamp"].tolist() == [pd.Timestamp("2024-02-20 09:18:36.100"),
+                                           pd.Timestamp("2024-02-20 09:18:37.287")]
+
+
 def test_user_format_reads_seconds_written_with_their_unit():
     """Seconds since start written with their unit in the format's bracket ("[    0.002200s]") read as a time."""
     frame, matched = get_format(r"\[<Uptime>\] <Level> <Content>").parse(
