@@ -384,7 +384,7 @@ class LogFormat:
                 times = times.fillna(parse_timestamps([data[f] for f in written]))
             joins = self._time_joins()
             if joins and times.isna().any():
-                times = times.fillna(parse_timestamps([_joined([data[f] for f in time_cols], joins)]))
+                times = _glued(times, [data[f] for f in time_cols], joins)
             bracket = self._time_bracket()
             if bracket is not None and times.isna().any():
                 times = _after_bracket(times, [data[f] for f in time_cols], bracket, self.time_format)
@@ -1022,10 +1022,13 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
     return _infer_datetimes(joined)
 
 
-def _joined(columns: Sequence[Sequence[str | None]], joins: Sequence[str]) -> list[str | None]:
-    """Each row's time fields (columns of n) joined by the texts ``joins`` between them, None where one is empty."""
-    return [parts[0] + "".join(j + p for j, p in zip(joins, parts[1:])) if all(parts) else None
-            for parts in zip(*columns)]
+def _glued(times: pd.Series, columns: Sequence[Sequence[str | None]], joins: Sequence[str]) -> pd.Series:
+    """Times (n,) with those that missed read again from their time fields (columns of n) joined by the texts
+    ``joins`` between them; only the rows that missed, as a file's other lines read already."""
+    where = times.isna().to_numpy()
+    rows = zip(*(np.asarray(c, dtype=object)[where] for c in columns))
+    joined = [parts[0] + "".join(j + p for j, p in zip(joins, parts[1:])) if all(parts) else None for parts in rows]
+    return _filled(times, where, parse_timestamps([joined])) if any(joined) else times
 
 
 def _after_bracket(times: pd.Series, columns: Sequence[Sequence[str | None]], bracket: str,
