@@ -51,6 +51,7 @@ def _names_time(field: str) -> bool:
     return not _TIME_WORDS.isdisjoint({field.lower(), *map(str.lower, _NAME_WORD.findall(field))})
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_REGEX_TEXT = re.compile(r"\\[A-Za-z]|(?<!\\)[+*?{}|]")  # a format's text that is regex: a class, a repeat
 _NUMBERED = re.compile(r"(?<=\D)\d+$")  # a field name's number: Thread2 is a second Thread
 _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fields and the text between them
 _CLOSING_BRACKET = re.compile(r"\\\]\?? +$")  # a format string's "\] " or optional "\]? " before its message
@@ -338,8 +339,8 @@ class LogFormat:
         if self.json_key is not None or self.time_format is not None or not set(names) <= set(parts):
             return ()
         at = [parts.index(name) for name in names]
-        if any(b - a != 2 for a, b in zip(at, at[1:])):
-            return ()
+        if any(b - a != 2 or _REGEX_TEXT.search(parts[a + 1]) for a, b in zip(at, at[1:])):
+            return ()  # a field between, or a class or repeat (<Date>\s+<Time>): no one text to join by
         joins = tuple(re.sub(r"\\(.)", r"\1", parts[a + 1]) for a in at[:-1])
         return joins if any(j != " " for j in joins) else ()
 

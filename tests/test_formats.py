@@ -893,6 +893,14 @@ def test_user_format_reads_seconds_written_with_their_unit():
     assert frame["timestamp"].notna().all() and frame["timestamp"].is_monotonic_increasing
 
 
+@pytest.mark.parametrize("pattern, joins", [(r"\[<Date>-<Time>\] <Content>", ("-",)),
+                                            (r"<Date>\s+<Time> <Content>", ()), (r"<Date> <Time> <Content>", ())])
+def test_only_a_literal_text_between_time_fields_joins_them(pattern, joins):
+    r"""A format's own text between its date and clock joins them for a second reading; a regex class or repeat
+    (<Date>\s+<Time>) is no text a value holds, and a space is how they are joined already."""
+    assert get_format(pattern)._time_joins() == joins
+
+
 def test_user_format_reads_a_time_whose_fields_it_glues():
     """A date and a clock the format glues by a dash ("<Date>-<Time>", "2024.06.08-18.22.01") read as one time."""
     frame, matched = get_format(r"\[<Date>-<Time>:<Millis>\]\[<Frame>\]<Component>: <Content>").parse(
