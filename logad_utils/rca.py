@@ -344,12 +344,14 @@ def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.ndarray]:
     """Root-cause unit per line as a code (n,) into unit names (u,) in sorted order, the unit kind (the
-    component, or the template without a component column), and whether each line's unit (n,) is its template."""
+    component, or the template where the lines name fewer than two components), and whether each line's unit (n,)
+    is its template."""
     tcodes, tnames = string_codes(frame, _text_column(frame, ("template", "masked", "content")))
-    if _text_column(frame, ("component",)) is None:
+    ccodes, cnames = string_codes(frame, _text_column(frame, ("component",)))
+    if _named_components(ccodes, cnames) < 2:
+        # One writer for every line sets no incident apart: a JSON log's constant "source" was every root cause.
         codes, names, kind, templates = tcodes, tnames, "template", np.ones(len(frame), dtype=bool)
     else:
-        ccodes, cnames = string_codes(frame, "component")
         # A line without a component (unparsed) still needs a unit: its template.
         templates = (cnames == "")[ccodes]
         codes = np.where(templates, len(cnames) + tcodes, ccodes)
@@ -357,6 +359,12 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.nd
     # Sorted names: code order is name order, and names reading the same share a code.
     same, unique = pd.factorize(names, sort=True)
     return same.astype(np.int32)[codes], np.asarray(unique, dtype=object), kind, templates
+
+
+def _named_components(codes: np.ndarray, names: np.ndarray) -> int:
+    """How many distinct non-empty components the lines' codes (n,) into ``names`` (k,) hold."""
+    used = np.bincount(codes, minlength=len(names)) > 0  # counts, not a sort of every line's code
+    return int((used & (names != "")).sum())
 
 
 def _severe(frame: pd.DataFrame) -> np.ndarray:

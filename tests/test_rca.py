@@ -195,6 +195,13 @@ def test_works_without_a_component_column():
     assert "templates stand in for components" in rca.describe(inc)
 
 
+def test_one_component_for_every_line_names_templates_instead():
+    # A JSON log's "source" read "syscall" on every line: every incident's root cause was "syscall".
+    frame = make_frame(cascade(900)).assign(component="syscall")
+    inc = rca.analyze(frame).incidents[0]
+    assert inc.unit == "template" and inc.root_cause == "volume /data write failed, error E17"
+
+
 def test_a_file_without_components_beside_files_with_them_says_its_units_are_templates():
     # A file read raw (no component) beside one with a component column: its lines' templates are its units, but
     # the evidence said "the 2nd component to turn anomalous" and the report headed the templates "component".
