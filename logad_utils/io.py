@@ -1431,7 +1431,12 @@ def note_uptime(report: ReadReport, source: str, fmt: LogFormat, chunk: pd.DataF
     :data:`_EPOCH_START`."""
     times = chunk["timestamp"] if fmt.time_format == "epoch" and "timestamp" in chunk else None
     if times is not None and times.notna().any() and (times.dropna() < _EPOCH_START).all():
-        report.note(f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on")
+        report.note(uptime_warning(source))
+
+
+def uptime_warning(source: str) -> str:
+    """What to tell a user whose times are seconds since a start of ``source``'s own (:func:`note_uptime`)."""
+    return f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on"
 
 
 def json_document(lines: Sequence[str], fmt: LogFormat | None = None) -> bool:
@@ -1541,7 +1546,8 @@ def time_zone(read: dict) -> str:
 def note_zone(report: ReadReport, source: str, before: int) -> None:
     """Name ``source`` among the files whose times carried a zone when this thread's count of zoned time parses
     (:data:`formats.ZONED`) rose from ``before`` while reading it."""
-    if ZONED.count > before and source not in report.zoned_files:
+    # Seconds since a boot read as epoch seconds carry no zone: "times UTC" said so of an uptime.
+    if ZONED.count > before and source not in report.zoned_files and uptime_warning(source) not in report.warnings:
         report.zoned_files.append(source)
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from conftest import compose_lines, two_programs, write_rotated_syslog
 from logad_utils.cli import main
 from logad_utils.io import (LogInputError, ReadReport, describe_layout, iter_log_chunks, parse_lines, read_logs,
-                            resolve_paths, weekday_date)
+                            resolve_paths, time_zone, weekday_date)
 from logad_utils.layout import _lone_surrogate_escapes
 
 ATM = ["08:00:01  0001 AGENT Agent started", "08:00:02  0002 HOST Heartbeat sent", "08:00:05  0003 PRINTER Paper low"]
@@ -699,9 +699,11 @@ def test_seconds_since_a_start_are_told_and_epoch_times_are_not(tmp_path):
     uptime = write(tmp_path / "u.log", "".join(f"[{s * 37.5:12.6f}] (II) event {s} done\n" for s in range(20)).encode())
     epoch = write(tmp_path / "e.log", "".join(f"{1710148442 + s}.123456 INFO event {s} done\n"
                                               for s in range(20)).encode())
-    warnings = read_logs([uptime, epoch], warn=False).attrs["read_report"]["warnings"]
-    assert warnings == [f"{uptime}: timestamps are seconds since a start (an uptime, no date); read as from "
-                        "1970-01-01 on"]
+    report = read_logs([uptime, epoch], warn=False).attrs["read_report"]
+    assert report["warnings"] == [f"{uptime}: timestamps are seconds since a start (an uptime, no date); read as "
+                                  "from 1970-01-01 on"]
+    # Seconds since a boot have no zone: the report said "times UTC" of them.
+    assert report["zoned_files"] == [str(epoch)] and time_zone(report).startswith("UTC in 1 of 2 files")
 
 
 def test_terminal_colours_are_no_text_of_a_line(tmp_path):
