@@ -311,6 +311,9 @@ def _incident_block(incident: Incident) -> str:
     by_template = incident.unit == "template"
     candidates = incident.candidates[["component", "score", "first_line_no", "n_lines"]
                                      + ([] if by_template else ["top_template"])].head(5)
+    # A unit only named by others, or only behind a warning sign, has no line of its own: no line -1 to read.
+    own = candidates["n_lines"] > 0
+    candidates = candidates.assign(first_line_no=candidates["first_line_no"].astype(object).where(own, None))
     candidates = candidates.rename(columns={"component": incident.unit})
     parts.append("<h4>Probable root causes</h4>" + _table(candidates, ["template", "top_template"]))
     unit = [] if by_template else ["unit"]

@@ -147,6 +147,8 @@ def test_a_trend_alert_just_before_an_incident_implicates_its_writer():
     # SCHED wrote no anomalous line: it joins the candidates on the strength of the silence alone.
     assert "SCHED" not in plain.index and cands.loc["SCHED", "precursor"] == 1.0
     assert "silence of 'job tick'" in cands.loc["SCHED", "evidence"]
+    block = _incident_block(inc)  # the report's row gives it no line, where it read line -1
+    assert "<td>SCHED</td>" in block and "<td>-1</td>" not in block
     assert inc.candidates["score"].is_monotonic_decreasing and inc.root_cause == "STORAGE"
     # An alert on a writer already among the candidates raises its score by w_P / sum(w).
     storm = trend_alert(frame, "burst", "volume /data latency high", 1790, 1900)
