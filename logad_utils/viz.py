@@ -301,6 +301,14 @@ def timeline_uses_time(frame: pd.DataFrame) -> bool:
     return "timestamp" in frame and frame["timestamp"].notna().mean() > 0.5
 
 
+def _line_edges(low: float, high: float, bins: int) -> np.ndarray:
+    """Bin edges over the line numbers ``low`` .. ``high``, at most ``bins`` bins of a whole number of lines each."""
+    # Fewer lines than bins drew a comb of empty bins between them; bins of 12.5 lines held 12 and 13 in turn.
+    lines = int(high - low) + 1
+    step = -(-lines // bins)
+    return low - 0.5 + step * np.arange(-(-lines // step) + 1, dtype=float)
+
+
 def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple] = (), bins: int = 120,
                   ax: plt.Axes | None = None, title: str = "lines over time") -> plt.Axes:
     """Stacked line counts per time bin (normal / flagged), with incident spans (start, end) shaded.
@@ -317,13 +325,12 @@ def plot_timeline(frame: pd.DataFrame, flags: np.ndarray, spans: Sequence[tuple]
     values = x[keep].astype("datetime64[ns]").astype(np.int64) if use_time else x[keep].astype(float)
     low, high = (values.min(), values.max()) if len(values) else (0, 1)
     if not use_time:
-        # Whole line numbers to a bin: fewer lines than bins drew a comb of empty bins between them.
-        low, high = low - 0.5, high + 0.5
-        bins = max(1, min(bins, int(round(high - low))))
-    elif low == high:
-        # One instant (a single selected line): a minute wide, else numpy cannot split it into bins.
-        low, high = low - 30 * 10**9, high + 30 * 10**9
-    edges = np.histogram_bin_edges(values.astype(float), bins=bins, range=(float(low), float(high)))
+        edges = _line_edges(low, high, bins)
+    else:
+        if low == high:
+            # One instant (a single selected line): a minute wide, else numpy cannot split it into bins.
+            low, high = low - 30 * 10**9, high + 30 * 10**9
+        edges = np.histogram_bin_edges(values.astype(float), bins=bins, range=(float(low), float(high)))
     normal, _ = np.histogram(values[~flags[keep]], bins=edges)
     flagged, _ = np.histogram(values[flags[keep]], bins=edges)
     centers = (edges[:-1] + edges[1:]) / 2

@@ -140,3 +140,12 @@ def test_without_ground_truth_the_confusion_and_comparison_say_so():
     assert not ax.patches and "no ground truth" in ax.texts[0].get_text()
     ax = viz.plot_confusion(detection_metrics([0, 1], [0.1, 2.0], [0, 1]))
     assert ax.axison and [t.get_text() for t in ax.texts] == ["1", "0", "0", "1"]
+
+
+def test_a_timeline_of_many_untimed_lines_gives_each_bin_as_many_lines():
+    import pandas as pd
+
+    # 1,500 lines in 120 bins of 12.5 held 12 and 13 lines in turn: an even log drew a comb.
+    ax = viz.plot_timeline(pd.DataFrame({"line_no": np.arange(1, 1501)}), np.zeros(1500, dtype=bool))
+    normal = [p.get_height() for p in ax.patches][:len(ax.patches) // 2]
+    assert set(normal[:-1]) == {13} and sum(normal) == 1500
