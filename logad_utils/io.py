@@ -873,6 +873,8 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events."""
     files = resolve_paths(path)
     sample, span, document = read_detection_sample(files[0])
+    if not span:  # "0.0% of 0 event(s) in 0 lines" and a raw format described a layout no line showed
+        return {"file": str(files[0]), "layout": "none: the file is empty"}
     fmt = detect_format(sample)
     rule = infer_multiline(sample, fmt)
     frame = _frame_for(sample, fmt, "", 1, rule)

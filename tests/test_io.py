@@ -914,6 +914,12 @@ def test_a_program_whose_lines_are_appended_after_the_detection_span_is_read_by_
     assert describe_layout(path)["matches"].endswith("sampled from the first 20000 and 100 past them")
 
 
+def test_the_layout_of_an_empty_file_says_it_is_empty(tmp_path):
+    # It said "raw", "<Content>" and "0.0% of 0 event(s) in 0 lines sampled from the first 0".
+    path = write(tmp_path / "empty.log", b"")
+    assert describe_layout(path) == {"file": str(path), "layout": "none: the file is empty"}
+
+
 @pytest.mark.parametrize("tail", [1, 150])
 def test_a_few_lines_of_a_program_after_another_s_20000_are_read_by_their_own_layout(tmp_path, tail):
     relay, app = two_programs(20_000)
