@@ -44,11 +44,6 @@ TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp", "Epo
 # above. Whole words of the name, not letters in it: <Timeout> and <Update> hold no time.
 _TIME_WORDS = frozenset({"time", "date", "stamp", "timestamp", "datetime", "ts", "uptime", "tai64n", "tai64"})
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
-
-def _names_time(field: str) -> bool:
-    """Whether a field's name says it holds a time: the name, or a word of it (LogTime, time_local), is one."""
-    return not _TIME_WORDS.isdisjoint({field.lower(), *map(str.lower, _NAME_WORD.findall(field))})
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 _REGEX_TEXT = re.compile(r"\\[A-Za-z]|(?<!\\)[+*?{}|]")  # a format's text that is regex: a class, a repeat
@@ -117,6 +112,11 @@ REGEX_ERRORS = (re.error, OverflowError, RecursionError)
 def is_status_key(key) -> bool:
     """Whether a key names an HTTP status: one of :data:`STATUS_KEYS`, or a name ending so."""
     return isinstance(key, str) and (key in STATUS_KEYS or _STATUS_NAME.search(key) is not None)
+
+
+def _names_time(field: str) -> bool:
+    """Whether a field's name says it holds a time: the name, or a word of it (LogTime, time_local), is one."""
+    return not _TIME_WORDS.isdisjoint({field.lower(), *map(str.lower, _NAME_WORD.findall(field))})
 
 
 class FormatError(ValueError):
