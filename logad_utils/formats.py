@@ -1006,13 +1006,8 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
         time_format = "%H:%M:%S"
     if time_format == "%H:%M:%S":
         # pandas' ISO parser is several times faster than its strptime path.
-        times = _to_naive("1900-01-01 " + joined, "ISO8601")
-        # A clock a width pads (" 9:05:01", strftime's %k) where the first value was not: its padding stripped, as
-        # a part of the file whose first value is padded reads it.
-        missed = (times.isna() & joined.notna()).to_numpy()
-        if missed.any():
-            times = _filled(times, missed, _to_naive("1900-01-01 " + joined[missed].map(_bare_time), "ISO8601"))
-        return times
+        # A clock a width pads (" 9:05:01", strftime's %k) where the first value was not reads bare.
+        return _with_bare(joined, lambda values: _to_naive("1900-01-01 " + values, "ISO8601"))
     if time_format == "ISO8601":
         # ISO 8601 allows a decimal comma (log4j writes one); pandas reads only the point.
         joined = joined.str.replace(",", ".", regex=False)
@@ -1195,26 +1190,35 @@ def _bare_time(value: object) -> object:
     return value[:-1] if _SECONDS_WITH_UNIT.fullmatch(value) else value
 
 
+def _with_bare(joined: pd.Series, read: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``read(joined)`` (n,) with the values it missed read again bare (:func:`_bare_time`): which values a width
+    pads or a unit ends may change within a file, and so from one chunk or byte range to the next."""
+    times = read(joined)
+    missed = (times.isna() & joined.notna()).to_numpy()
+    return _filled(times, missed, read(joined[missed].map(_bare_time))) if missed.any() else times
+
+
 def _infer_datetimes(joined: pd.Series) -> pd.Series:
     """Parse strings of unknown layout as layout inference reads them (epoch, syslog without a year, ...), else as
     ISO 8601 or any form pandas knows; NaT when fewer than half of a sample parse."""
     from .layout import time_format_of  # the layout module builds on this one
 
-    if any(isinstance(v, str) and _bare_time(v) != v for v in joined.head(200)):
-        joined = joined.map(_bare_time)
-    sample = joined.dropna().head(200)
+    # The layout is guessed on bare values and every value it misses is read again bare, so a part of a file
+    # whose first values carry no padding nor unit reads those of its later lines as any other part does.
+    sample = joined.dropna().head(200).map(_bare_time)
     if sample.empty:
         return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
     inferred = time_format_of(sample.astype(str).tolist())
     if inferred is None and time_format_of(("@" + sample.astype(str)).tolist()) == "tai64n":
-        return _tai64n("@" + joined)  # a TAI64N label whose "@" the format writes as text ("@<Tai64n>")
+        # A TAI64N label whose "@" the format writes as text ("@<Tai64n>").
+        return _with_bare(joined, lambda values: _tai64n("@" + values))
     if inferred is not None and parse_timestamps([sample], inferred).notna().mean() >= 0.5:
-        return parse_timestamps([joined], inferred)
+        return _with_bare(joined, lambda values: parse_timestamps([values], inferred))
     for fmt in ("ISO8601", "mixed"):
         try:
             ok = _to_naive(sample, fmt).notna().mean()
             if ok >= 0.5:
-                return _to_naive(joined, fmt)
+                return _with_bare(joined, partial(_to_naive, fmt=fmt))
         except (ValueError, TypeError):
             continue
     return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")

@@ -421,6 +421,23 @@ def test_several_writers_read_each_by_its_layout_across_byte_ranges(client, tmp_
     assert parsed["content"].tolist() == expected["content"].tolist()
 
 
+def test_seconds_with_a_unit_in_later_lines_only_read_alike_in_every_byte_range(client, tmp_path):
+    # An uptime timer writes its unit ("[ 450.002200s]") from some line on: a range that opened with such seconds
+    # read them, where one that opened with bare ones (and the single-process reader, its chunk the whole file)
+    # read them as no time.
+    path, fmt = tmp_path / "uptime.log", r"\[<Uptime>\] <Content>"
+    path.write_text("".join(f"[{i * 0.75 + 0.0022:.6f}{'s' if i >= 600 else ''}] job {i % 7} ran\n"
+                            for i in range(1200)))
+    engine = DaskEngine(client, block_bytes=4_000, chunk_lines=100)
+    assert len(plan_partitions(path, fmt, block_bytes=4_000)[0]) > 5
+    miner = LogTemplateMiner()
+    run = engine.count_keys(path, fmt, masker=miner.masker)
+    parsed = pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
+                                                tmp_path / "p.parquet"))
+    expected = parse_logs(path, fmt, warn=False)
+    assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
+
+
 def test_two_programs_logs_in_one_file_read_each_by_its_layout_across_byte_ranges(client, tmp_path):
     relay, app = two_programs(300)
     path = tmp_path / "all.log"
