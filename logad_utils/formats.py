@@ -379,16 +379,17 @@ class LogFormat:
         time_cols = self._time_fields()
         source = _level_source([column_name(n) for n in names]) if self.json_key is None else None
         if time_cols:
-            times = parse_timestamps([data[f] for f in time_cols], self.time_format)
+            values = [data[f] for f in time_cols]
+            bracket = self._time_bracket()
+            if bracket is not None:
+                values[0] = _after_bracket(values[0], bracket)
+            times = parse_timestamps(values, self.time_format)
             written = self._written_time_fields()
             if written and times.isna().any():  # the first of the two times that reads
                 times = times.fillna(parse_timestamps([data[f] for f in written]))
             joins = self._time_joins()
             if joins and times.isna().any():
-                times = _glued(times, [data[f] for f in time_cols], joins)
-            bracket = self._time_bracket()
-            if bracket is not None and times.isna().any():
-                times = _after_bracket(times, [data[f] for f in time_cols], bracket, self.time_format)
+                times = _glued(times, values, joins)
             if self.json_key is not None and self.time_format not in (None, "epoch") and len(time_cols) == 1:
                 times = _other_layouts(times, pd.Series(data[time_cols[0]], dtype=object))
             columns["timestamp"] = _representable(times)
@@ -1027,18 +1028,17 @@ def _glued(times: pd.Series, columns: Sequence[Sequence[str | None]], joins: Seq
     return _filled(times, where, parse_timestamps([joined])) if any(joined) else times
 
 
-def _after_bracket(times: pd.Series, columns: Sequence[Sequence[str | None]], bracket: str,
-                   time_format: str | None) -> pd.Series:
-    """Times (n,) with those that missed read again from the first time field's text after its last ``bracket``:
-    a bracketed word between the bracket before it and the time's own (Akka's "[WARN] [akkaUnreachable][02/20/2024
-    09:18:37.287]") starts the lazy field at the first bracket, the word inside it."""
-    first = pd.Series(columns[0], dtype=object)
-    where = np.array(times.isna() & first.notna(), dtype=bool)
-    where[where] = first[where].str.contains(bracket, regex=False).to_numpy(dtype=bool)
+def _after_bracket(values: np.ndarray, bracket: str) -> np.ndarray:
+    """A time's first field (n,) with each value that holds ``bracket`` cut after its last one: a bracketed word
+    between the bracket before it and the time's own (Akka's "[WARN] [akkaUnreachable][02/20/2024 09:18:37.287]")
+    starts the lazy field at the first bracket, the word inside it. Every value, not those a first reading missed:
+    where such lines were most of a chunk, that reading found no layout and missed the chunk's other lines too."""
+    where = np.fromiter((isinstance(v, str) and bracket in v for v in values), dtype=bool, count=len(values))
     if not where.any():
-        return times
-    cut = [first[where].str.rsplit(bracket, n=1).str[-1], *(pd.Series(c, dtype=object)[where] for c in columns[1:])]
-    return _filled(times, where, parse_timestamps(cut, time_format))
+        return values
+    cut = np.array(values, dtype=object)
+    cut[where] = [v.rsplit(bracket, 1)[-1] for v in cut[where]]
+    return cut
 
 
 def _representable(times: pd.Series) -> pd.Series:

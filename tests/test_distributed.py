@@ -438,6 +438,23 @@ def test_seconds_with_a_unit_in_later_lines_only_read_alike_in_every_byte_range(
     assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
 
 
+def test_times_after_a_bracketed_word_on_most_lines_of_a_range_read_alike_in_every_byte_range(client, tmp_path):
+    # "[WARN] [akkaUnreachable][02/20/2024 ...]" on most lines from some line on: a range of mostly such lines
+    # found no layout for its times at first and read only them again, its plain lines none.
+    path, fmt = tmp_path / "akka.log", r"\[<Level>\] \[<Date> <Time>\] <Content>"
+    path.write_text("".join(f"[INFO] {'[akkaUnreachable][' if i >= 300 and i % 4 else '['}02/20/2024 "
+                            f"09:{i // 60 % 60:02d}:{i % 60:02d}.{i % 1000:03d}] actor {i % 11} said hi\n"
+                            for i in range(600)))
+    engine = DaskEngine(client, block_bytes=4_000, chunk_lines=50)
+    assert len(plan_partitions(path, fmt, block_bytes=4_000)[0]) > 5
+    miner = LogTemplateMiner()
+    run = engine.count_keys(path, fmt, masker=miner.masker)
+    parsed = pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
+                                                tmp_path / "p.parquet"))
+    expected = parse_logs(path, fmt, warn=False)
+    assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
+
+
 def test_two_programs_logs_in_one_file_read_each_by_its_layout_across_byte_ranges(client, tmp_path):
     relay, app = two_programs(300)
     path = tmp_path / "all.log"
