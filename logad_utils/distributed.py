@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_dir
-from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format
+from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format, with_file_times
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_times, clock_warning, compression,
@@ -210,18 +210,20 @@ def _text(line: bytes) -> str:
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
                                                          str | None, str | None, bool]:
-    """The format found on a file's first lines (None for an empty file), the format its ranges
-    use (the layout itself where it was inferred), its multi-line rule, where its timestamps are times
-    of day the date they start on, where they lack a year the date its messages give them (ISO dates), and
-    whether it is a JSON document read record by record (:func:`io.json_document`)."""
+    """The format found on a file's first lines (None for an empty file), the format its ranges use (the layout
+    itself where it was inferred or a given format's times were given a layout, :func:`formats.with_file_times`), its
+    multi-line rule, where its timestamps are times of day the date they start on, where they lack a year the date
+    its messages give them (ISO dates), and whether it is a JSON document read record by record
+    (:func:`io.json_document`)."""
     fixed = get_format(fmt, json_key=json_key) if fmt != "auto" else None  # a bad format fails on any file
     sample, _, document = read_detection_sample(path, fixed)
     if not sample:
         return None, None, None, None, None, False
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
-    layout = fixed or detect_format(sample)
+    layout = with_file_times(fixed, sample) if fixed else detect_format(sample)
     found = layout.name
-    spec = fmt if fmt != "auto" else found if found in PRESETS else layout
+    # A given format that the file's times gave a layout goes to the ranges with it.
+    spec = (fmt if layout is fixed else layout) if fixed else found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
     anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)

@@ -33,6 +33,7 @@ __all__ = [
     "LOGHUB_FORMATS",
     "get_format",
     "detect_format",
+    "with_file_times",
     "parse_timestamps",
     "LEVELS_RE",
 ]
@@ -181,6 +182,10 @@ class LogFormat:
         each line is read by the first that matches it, with its fields
         alone, and the number of that layout (from 1) in the ``layout``
         column; a line that none matches as the first reads it.
+    time_guess : str, optional
+        Where ``time_format`` is None, the layout a reader guessed once for a file's times on its first lines
+        (:func:`with_file_times`), so that every chunk and byte range of the file reads them alike; guessed on
+        each call's first values when None.
     """
 
     pattern: str
@@ -199,6 +204,7 @@ class LogFormat:
     text_messages: LogFormat | None = None
     writers: tuple[tuple[str, LogFormat], ...] = ()
     layouts: tuple[LogFormat, ...] = ()
+    time_guess: str | None = None
 
     def __post_init__(self) -> None:
         if self.json_key is None:
@@ -354,6 +360,14 @@ class LogFormat:
         before = re.sub(r"\\(.)", r"\1", parts[parts.index(first) - 1])
         return before[-1] if before[-1:] and before[-1] in "[(<{" else None
 
+    def _time_values(self, values: list[np.ndarray]) -> list[np.ndarray]:
+        """The time fields' values (each of n), the first cut after its last bracket where the pattern writes one
+        before it (:func:`_after_bracket`)."""
+        bracket = self._time_bracket()
+        if bracket is not None:
+            values[0] = _after_bracket(values[0], bracket)
+        return values
+
     def parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
         """Split lines into fields.
 
@@ -379,11 +393,8 @@ class LogFormat:
         time_cols = self._time_fields()
         source = _level_source([column_name(n) for n in names]) if self.json_key is None else None
         if time_cols:
-            values = [data[f] for f in time_cols]
-            bracket = self._time_bracket()
-            if bracket is not None:
-                values[0] = _after_bracket(values[0], bracket)
-            times = parse_timestamps(values, self.time_format)
+            values = self._time_values([data[f] for f in time_cols])
+            times = parse_timestamps(values, self.time_format, self.time_guess)
             written = self._written_time_fields()
             if written and times.isna().any():  # the first of the two times that reads
                 times = times.fillna(parse_timestamps([data[f] for f in written]))
@@ -986,16 +997,18 @@ def _scalar_text(value) -> str:
     return "".join(out)
 
 
-def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str | None = None) -> pd.Series:
+def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str | None = None,
+                     guess: str | None = None) -> pd.Series:
     """Combine time fields (each of n strings) into a naive datetime Series of n values (NaT where unparsable).
 
     Times with a UTC offset are converted to UTC; a layout without a year
-    gets year 2000 (a leap year, so that 29 February parses).
+    gets year 2000 (a leap year, so that 29 February parses). Without
+    ``time_format``, times are read as ``guess`` (:func:`_time_guess`) has it,
+    else as guessed on their first values.
     """
-    if len(columns) == 1:
-        joined = pd.Series(columns[0], dtype=object)
-    else:
-        joined = pd.Series([" ".join(parts) if all(parts) else None for parts in zip(*columns)], dtype=object)
+    joined = _joined(columns)
+    if time_format is None and guess is not None and not joined.empty:
+        return _read_guessed(joined, guess)
     if joined.empty:
         return pd.Series(pd.to_datetime(joined), dtype="datetime64[ns]")
     if time_format == "epoch":
@@ -1017,6 +1030,29 @@ def parse_timestamps(columns: Sequence[Sequence[str | None]], time_format: str |
             return _to_naive("2000 " + joined, "%Y " + time_format)
         return _to_naive(joined, time_format)
     return _infer_datetimes(joined)
+
+
+def _joined(columns: Sequence[Sequence[str | None]]) -> pd.Series:
+    """Time fields (each of n strings) joined by spaces (n,), None where one is missing."""
+    if len(columns) == 1:
+        return pd.Series(columns[0], dtype=object)
+    return pd.Series([" ".join(parts) if all(parts) else None for parts in zip(*columns)], dtype=object)
+
+
+def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
+    """``fmt`` with its :attr:`~LogFormat.time_guess` made on a file's detection ``sample``, where its times have no
+    layout of their own (``time_format`` None): a chunk or byte range that opened with lines whose fields are not
+    times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
+    time_cols = fmt._time_fields()
+    if fmt.time_format is not None or fmt.time_guess is not None or fmt.json_key is not None or fmt.layouts \
+            or not time_cols:
+        return fmt
+    rows = [row for row in fmt._parse_regex(sample) if row is not None]
+    table = np.array(rows, dtype=object).reshape(len(rows), len(fmt.fields))
+    joined = _joined(fmt._time_values([table[:, fmt.fields.index(f)] for f in time_cols])).dropna()
+    # As parse_timestamps reads a clock alone: by the first value.
+    guess = "%H:%M:%S" if len(joined) and _TIME_ONLY.match(joined.iloc[0]) else _time_guess(joined)
+    return fmt if guess is None else replace(fmt, time_guess=guess)
 
 
 def _glued(times: pd.Series, columns: Sequence[Sequence[str | None]], joins: Sequence[str]) -> pd.Series:
@@ -1201,27 +1237,46 @@ def _with_bare(joined: pd.Series, read: Callable[[pd.Series], pd.Series]) -> pd.
 def _infer_datetimes(joined: pd.Series) -> pd.Series:
     """Parse strings of unknown layout as layout inference reads them (epoch, syslog without a year, ...), else as
     ISO 8601 or any form pandas knows; NaT when fewer than half of a sample parse."""
+    guess = _time_guess(joined.dropna().head(200))
+    return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]") if guess is None else \
+        _read_guessed(joined, guess)
+
+
+_TAI64N_TEXT = "@tai64n"  # a guess: TAI64N labels whose "@" the format writes as text ("@<Tai64n>")
+_PANDAS = "pandas "  # a guess: pandas' own reading, "ISO8601" or "mixed", without a comma read as a decimal point
+
+
+def _time_guess(sample: pd.Series) -> str | None:
+    """How :func:`_read_guessed` reads times like the ``sample`` (their first values): a layout that inference
+    reads most of them by, else ISO 8601 or any form pandas knows; None when fewer than half of them parse."""
     from .layout import time_format_of  # the layout module builds on this one
 
     # The layout is guessed on bare values and every value it misses is read again bare, so a part of a file
     # whose first values carry no padding nor unit reads those of its later lines as any other part does.
-    sample = joined.dropna().head(200).map(_bare_time)
+    sample = sample.map(_bare_time)
     if sample.empty:
-        return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
+        return None
     inferred = time_format_of(sample.astype(str).tolist())
     if inferred is None and time_format_of(("@" + sample.astype(str)).tolist()) == "tai64n":
-        # A TAI64N label whose "@" the format writes as text ("@<Tai64n>").
-        return _with_bare(joined, lambda values: _tai64n("@" + values))
+        return _TAI64N_TEXT
     if inferred is not None and parse_timestamps([sample], inferred).notna().mean() >= 0.5:
-        return _with_bare(joined, lambda values: parse_timestamps([values], inferred))
+        return inferred
     for fmt in ("ISO8601", "mixed"):
         try:
-            ok = _to_naive(sample, fmt).notna().mean()
-            if ok >= 0.5:
-                return _with_bare(joined, partial(_to_naive, fmt=fmt))
+            if _to_naive(sample, fmt).notna().mean() >= 0.5:
+                return _PANDAS + fmt
         except (ValueError, TypeError):
             continue
-    return pd.Series(pd.NaT, index=joined.index, dtype="datetime64[ns]")
+    return None
+
+
+def _read_guessed(joined: pd.Series, guess: str) -> pd.Series:
+    """Times (n,) read as :func:`_time_guess` guessed them, the values that miss read again bare."""
+    if guess == _TAI64N_TEXT:
+        return _with_bare(joined, lambda values: _tai64n("@" + values))
+    if guess.startswith(_PANDAS):
+        return _with_bare(joined, partial(_to_naive, fmt=guess[len(_PANDAS):]))
+    return _with_bare(joined, lambda values: parse_timestamps([values], guess))
 
 
 _TIME = r"\d{1,2}:\d\d:\d\d"

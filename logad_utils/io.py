@@ -33,7 +33,7 @@ import pandas as pd
 
 from .documents import DocumentError, JsonRecords, opens_json_document
 from .formats import (DETECT_LINES, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat,
-                      detect_format, get_format, is_inferred, read_secondary_levels)
+                      detect_format, get_format, is_inferred, read_secondary_levels, with_file_times)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, record_times, split_writers)
@@ -863,7 +863,7 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
     end left on a line (``readlines()``) is dropped, and times without a date or a year roll over as there."""
     lines = [line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line for line in lines]
     sample = detection_sample(lines) + far_lines(lines)
-    chosen = detect_format(sample) if fmt == "auto" else get_format(fmt)
+    chosen = detect_format(sample) if fmt == "auto" else with_file_times(get_format(fmt), sample)
     frame = _frame_for(lines, chosen, source, 1, infer_multiline(sample, chosen))
     _roll(frame, _rollers(sample))
     return frame
@@ -1509,7 +1509,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
                                              report.skipped_files.append, sizes)
         sample = _file_sample(path, [s for batch in head for s in batch], records, sizes)
         with _uncounted():
-            file_fmt = fixed or detect_format(sample)
+            # A given format's times are read as its file's first lines have them, as the format is (if its own
+            # layout does not say); a detected one has them as detection read them.
+            file_fmt = with_file_times(fixed, sample) if fixed else detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
             fields = file_fmt.parse(sample)[0]
         report.read_as(source, file_fmt)

@@ -15,8 +15,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from conftest import (ATM_LOG, compose_lines, two_programs, with_storm, with_unparsed_lines, write_heartbeat_log,
-                      write_rotated_syslog, write_trace_log)
+from conftest import (ATM_LOG, compose_lines, two_programs, with_storm, with_unparsed_lines, write_day_first_log,
+                      write_heartbeat_log, write_rotated_syslog, write_trace_log)
 
 from logad_utils.cli import main
 from logad_utils.datasets import write_log
@@ -453,6 +453,20 @@ def test_times_after_a_bracketed_word_on_most_lines_of_a_range_read_alike_in_eve
                                                 tmp_path / "p.parquet"))
     expected = parse_logs(path, fmt, warn=False)
     assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
+
+
+def test_a_given_format_reads_a_files_times_in_one_layout_in_every_byte_range(client, tmp_path):
+    # Each range guessed its layout from its own first values: one opening with the block of other words read no
+    # time, one opening with "01/05/2024" read it month first, where the file's first lines are day first.
+    path, fmt = tmp_path / "jobs.log", "<Date> <Time> <Content>"
+    expected = write_day_first_log(path)
+    engine = DaskEngine(client, block_bytes=3_000, chunk_lines=50)
+    assert len(plan_partitions(path, fmt, block_bytes=3_000)[0]) > 5
+    miner = LogTemplateMiner()
+    run = engine.count_keys(path, fmt, masker=miner.masker)
+    parsed = pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
+                                                tmp_path / "p.parquet"))
+    assert [None if pd.isna(t) else t for t in parsed["timestamp"]] == expected
 
 
 def test_two_programs_logs_in_one_file_read_each_by_its_layout_across_byte_ranges(client, tmp_path):

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import compose_lines, two_programs, write_rotated_syslog
+from conftest import compose_lines, two_programs, write_day_first_log, write_rotated_syslog
 from logad_utils.cli import main
 from logad_utils.io import (LogInputError, ReadReport, describe_layout, iter_log_chunks, parse_lines, read_logs,
                             resolve_paths, time_zone, weekday_date)
@@ -496,6 +496,16 @@ def test_custom_time_only_format_is_deterministic_and_rolls_over(tmp_path):
     frame = read_logs(path, fmt="<Time> <Level> <Content>", warn=False)
     assert [str(t) for t in frame["timestamp"]] == ["1970-01-01 23:59:59", "1970-01-02 00:00:01"]
 
+
+
+@pytest.mark.parametrize("chunk_lines", [100, 300, 200_000])
+def test_a_given_format_reads_a_files_times_in_one_layout_whatever_a_chunk_opens_with(tmp_path, chunk_lines):
+    # Each chunk guessed its layout from its own first values: one opening with the block of other words read no
+    # time, one opening with "01/05/2024" read it month first, where the file's first lines are day first.
+    path = tmp_path / "jobs.log"
+    expected = write_day_first_log(path)
+    frame = read_logs(path, fmt="<Date> <Time> <Content>", chunk_lines=chunk_lines, warn=False)
+    assert [None if pd.isna(t) else t for t in frame["timestamp"]] == expected
 
 
 @pytest.mark.parametrize("chunk_lines", [1, 2, 200_000])
