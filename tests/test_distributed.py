@@ -421,6 +421,16 @@ def test_several_writers_read_each_by_its_layout_across_byte_ranges(client, tmp_
     assert parsed["content"].tolist() == expected["content"].tolist()
 
 
+def _parsed_in_ranges(client, path, fmt: str, block_bytes: int, chunk_lines: int, tmp_path) -> pd.DataFrame:
+    """``logad parse``'s output of ``path`` read by the engine in byte ranges (more than five) of small chunks."""
+    engine = DaskEngine(client, block_bytes=block_bytes, chunk_lines=chunk_lines)
+    assert len(plan_partitions(path, fmt, block_bytes=block_bytes)[0]) > 5
+    miner = LogTemplateMiner()
+    run = engine.count_keys(path, fmt, masker=miner.masker)
+    return pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
+                                              tmp_path / "p.parquet"))
+
+
 def test_seconds_with_a_unit_in_later_lines_only_read_alike_in_every_byte_range(client, tmp_path):
     # An uptime timer writes its unit ("[ 450.002200s]") from some line on: a range that opened with such seconds
     # read them, where one that opened with bare ones (and the single-process reader, its chunk the whole file)
@@ -428,12 +438,7 @@ def test_seconds_with_a_unit_in_later_lines_only_read_alike_in_every_byte_range(
     path, fmt = tmp_path / "uptime.log", r"\[<Uptime>\] <Content>"
     path.write_text("".join(f"[{i * 0.75 + 0.0022:.6f}{'s' if i >= 600 else ''}] job {i % 7} ran\n"
                             for i in range(1200)))
-    engine = DaskEngine(client, block_bytes=4_000, chunk_lines=100)
-    assert len(plan_partitions(path, fmt, block_bytes=4_000)[0]) > 5
-    miner = LogTemplateMiner()
-    run = engine.count_keys(path, fmt, masker=miner.masker)
-    parsed = pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
-                                                tmp_path / "p.parquet"))
+    parsed = _parsed_in_ranges(client, path, fmt, 4_000, 100, tmp_path)
     expected = parse_logs(path, fmt, warn=False)
     assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
 
@@ -445,12 +450,7 @@ def test_times_after_a_bracketed_word_on_most_lines_of_a_range_read_alike_in_eve
     path.write_text("".join(f"[INFO] {'[akkaUnreachable][' if i >= 300 and i % 4 else '['}02/20/2024 "
                             f"09:{i // 60 % 60:02d}:{i % 60:02d}.{i % 1000:03d}] actor {i % 11} said hi\n"
                             for i in range(600)))
-    engine = DaskEngine(client, block_bytes=4_000, chunk_lines=50)
-    assert len(plan_partitions(path, fmt, block_bytes=4_000)[0]) > 5
-    miner = LogTemplateMiner()
-    run = engine.count_keys(path, fmt, masker=miner.masker)
-    parsed = pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
-                                                tmp_path / "p.parquet"))
+    parsed = _parsed_in_ranges(client, path, fmt, 4_000, 50, tmp_path)
     expected = parse_logs(path, fmt, warn=False)
     assert expected["timestamp"].notna().all() and parsed["timestamp"].tolist() == expected["timestamp"].tolist()
 
@@ -460,12 +460,7 @@ def test_a_given_format_reads_a_files_times_in_one_layout_in_every_byte_range(cl
     # time, one opening with "01/05/2024" read it month first, where the file's first lines are day first.
     path, fmt = tmp_path / "jobs.log", "<Date> <Time> <Content>"
     expected = write_day_first_log(path)
-    engine = DaskEngine(client, block_bytes=3_000, chunk_lines=50)
-    assert len(plan_partitions(path, fmt, block_bytes=3_000)[0]) > 5
-    miner = LogTemplateMiner()
-    run = engine.count_keys(path, fmt, masker=miner.masker)
-    parsed = pd.read_parquet(engine.write_parse(run, mine_table(run.table.frame(), miner), miner.masker,
-                                                tmp_path / "p.parquet"))
+    parsed = _parsed_in_ranges(client, path, fmt, 3_000, 50, tmp_path)
     assert [None if pd.isna(t) else t for t in parsed["timestamp"]] == expected
 
 
