@@ -1087,14 +1087,20 @@ def _representable(times: pd.Series) -> pd.Series:
     return times.mask(outside) if outside.any() else times
 
 
+# Unix times in seconds have ten digits from 2001-09-09 on: fewer count from another start (dmesg's, Xorg's).
+EPOCH_START = pd.Timestamp(10**9, unit="s")
+
+
 def _epoch(numbers: pd.Series) -> pd.Series:
     """Unix times in seconds, or in milli-, micro- or nanoseconds told apart by their size, as datetimes."""
     values = numbers.to_numpy(dtype=float)
-    ZONED.count += int(bool(len(values)))  # a Unix time counts from midnight UTC
     with np.errstate(invalid="ignore"):
         scale = np.select([values > 1e17, values > 1e14, values > 1e11], [1e9, 1e6, 1e3], 1.0)
+        seconds = values / scale
+        # A Unix time counts from midnight UTC; seconds since a boot carry no zone.
+        ZONED.count += int(bool((seconds >= EPOCH_START.timestamp()).any()))
     # A float holds a Unix time to about a quarter of a microsecond: 1796119200.076 is .076, not .075999975.
-    return pd.to_datetime(pd.Series(values / scale, index=numbers.index), unit="s", errors="coerce").dt.round("us")
+    return pd.to_datetime(pd.Series(seconds, index=numbers.index), unit="s", errors="coerce").dt.round("us")
 
 
 _TAI64N = re.compile(r"@(4[0-9a-f]{15})([0-9a-f]{8})")

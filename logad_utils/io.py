@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from .documents import DocumentError, JsonRecords, opens_json_document
-from .formats import (DETECT_LINES, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED, LogFormat,
-                      detect_format, get_format, is_inferred, read_secondary_levels, with_file_times)
+from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED,
+                      LogFormat, detect_format, get_format, is_inferred, read_secondary_levels, with_file_times)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, record_times, split_writers)
@@ -1424,21 +1424,12 @@ def roll_clock(chunk: pd.DataFrame, clock: str, roller: _DayRoller | _YearRoller
     chunk["timestamp"] = rolled.where(times.notna(), chunk["timestamp"]) if LAYOUT_COLUMN in chunk else rolled
 
 
-# Epoch times in seconds have ten digits from 2001-09-09 on: fewer count from another start (dmesg's, Xorg's).
-_EPOCH_START = pd.Timestamp(10**9, unit="s")
-
-
 def note_uptime(report: ReadReport, source: str, fmt: LogFormat, chunk: pd.DataFrame) -> None:
     """Warn that ``source``'s epoch times count from a start of its own (an uptime): all before
-    :data:`_EPOCH_START`."""
+    :data:`formats.EPOCH_START`."""
     times = chunk["timestamp"] if fmt.time_format == "epoch" and "timestamp" in chunk else None
-    if times is not None and times.notna().any() and (times.dropna() < _EPOCH_START).all():
-        report.note(uptime_warning(source))
-
-
-def uptime_warning(source: str) -> str:
-    """What to tell a user whose times are seconds since a start of ``source``'s own (:func:`note_uptime`)."""
-    return f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on"
+    if times is not None and times.notna().any() and (times.dropna() < EPOCH_START).all():
+        report.note(f"{source}: timestamps are seconds since a start (an uptime, no date); read as from 1970-01-01 on")
 
 
 def json_document(lines: Sequence[str], fmt: LogFormat | None = None) -> bool:
@@ -1550,8 +1541,7 @@ def time_zone(read: dict) -> str:
 def note_zone(report: ReadReport, source: str, before: int) -> None:
     """Name ``source`` among the files whose times carried a zone when this thread's count of zoned time parses
     (:data:`formats.ZONED`) rose from ``before`` while reading it."""
-    # Seconds since a boot read as epoch seconds carry no zone: "times UTC" said so of an uptime.
-    if ZONED.count > before and source not in report.zoned_files and uptime_warning(source) not in report.warnings:
+    if ZONED.count > before and source not in report.zoned_files:
         report.zoned_files.append(source)
 
 
