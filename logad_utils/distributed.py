@@ -222,8 +222,10 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
     layout = with_file_times(fixed, sample) if fixed else detect_format(sample)
     found = layout.name
-    # A given format that the file's times gave a layout goes to the ranges with it.
-    spec = (fmt if layout is fixed else layout) if fixed else found if found in PRESETS else layout
+    if fixed:  # by its text, or with the layout the file's times gave it
+        spec = fmt if layout is fixed else layout
+    else:  # a preset by its name, an inferred layout itself
+        spec = found if found in PRESETS else layout
     fields, _ = layout.parse(sample)
     anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)
