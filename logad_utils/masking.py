@@ -487,7 +487,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Numbers, with dotted versions (1.2.3, v2.0.1), exponents (1.5e-05) and thousands (1,024.5) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5). No sign before three dotted parts or
     # more, a version or an address that no number signs: "-" joins it to what went before ([500]-10.0.0.2[500]).
-    MaskRule("num", r"(?<!\d\.)(?:[vV](?=\d++\.\d))?(?:[-+](?!\d++\.\d++\.\d))?(?:" + _GROUPED
+    # Not after a lone capital and a dot: a standard's name (X.509, H.264, E.164) names the event, as a word does.
+    MaskRule("num", r"(?<!\d\.)(?<!(?<![\w.])[A-Z]\.)(?:[vV](?=\d++\.\d))?(?:[-+](?!\d++\.\d++\.\d))?(?:" + _GROUPED
              + r"|\d++(?:\.\d++)*+(?:[eE][-+]?\d++)?+)" + _END, "<NUM>", False),
     # A name glued before an address by "@" or "/" names who or what connects from there: a user (alice@10.0.0.5),
     # a database and its user (billing/billing_rw@10.0.4.58:56465), a VPN client (alice/203.0.113.7:49542). After

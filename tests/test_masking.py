@@ -816,3 +816,13 @@ def test_a_quoted_absolute_path_of_one_segment_is_a_path():
     assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
         '<NUM> CWD failed. "<PATH>": directory not found.', "in directory '<PATH>'", 'cd "/"', 'to "/<IP>" x',
         "it's /tmp's x", 'no "/tmp\' x']
+
+
+def test_a_standard_named_by_a_capital_and_a_number_stays_a_word():
+    # xrdp writes "Using default X.509 certificate": the standard's number became a <NUM> (X.<NUM>), so a template
+    # showed a variable where the event's own name was. A number after a lone capital and a dot is a standard's
+    # name; one after a word, a lower-case letter or a dotted run is masked as before.
+    masker = Masker()
+    texts = ["Using default X.509 certificate", "codec H.264 at 30 fps", "XX.5 x.509 A.B.5 v1.2"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "Using default X.509 certificate", "codec H.264 at <NUM> fps", "XX.<NUM> x.<NUM> A.B.<NUM> <NUM>"]
