@@ -18,10 +18,11 @@ import json
 import math
 import re
 from collections import Counter
+from contextlib import contextmanager
 import threading
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ __all__ = [
     "LogFormat",
     "FormatError",
     "PRESETS",
+    "parse_memo",
     "LOGHUB_FORMATS",
     "get_format",
     "detect_format",
@@ -373,8 +375,24 @@ class LogFormat:
 
         Returns a frame of len(lines) rows with :attr:`columns` (``content`` is
         the whole line where the line does not match) and a bool array (n,)
-        that is True where the line matched.
+        that is True where the line matched. Inside :func:`parse_memo`, lines parsed before by an equal format
+        give a copy of what they gave then.
         """
+        memo = _MEMO.entries
+        if memo is None:
+            return self._parse(lines)
+        key = tuple(lines)
+        for fmt, seen, frame, matched, zoned in memo:
+            if (fmt is self or fmt == self) and seen == key:
+                ZONED.count += zoned  # as the parse would have counted it
+                return frame.copy(), matched.copy()
+        before = ZONED.count
+        frame, matched = self._parse(lines)
+        memo.append((self, key, frame.copy(), matched.copy(), ZONED.count - before))
+        return frame, matched
+
+    def _parse(self, lines: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
+        """:meth:`parse`, always done."""
         if self.layouts:
             return self._parse_layouts(lines)
         rows = self._parse_structured(lines) if self.json_key is not None else self._parse_regex(lines)
@@ -1143,6 +1161,27 @@ class _ZoneCounter(threading.local):
 
 
 ZONED = _ZoneCounter()
+
+
+class _ParseMemo(threading.local):
+    entries: list | None = None  # (format, lines, frame, matched, zoned parses) of this thread's parse_memo block
+
+
+_MEMO = _ParseMemo()
+
+
+@contextmanager
+def parse_memo() -> Iterator[None]:
+    """Within the block, :meth:`LogFormat.parse` of lines it parsed before with an equal format gives a copy of
+    that parse: detecting a file's layout, its multi-line rules and its first fields parse one sample with one
+    layout several times, and parsing it (its times) is most of their cost. Use it over a few samples only: it
+    keeps every parse of the block."""
+    outer = _MEMO.entries
+    _MEMO.entries = [] if outer is None else outer
+    try:
+        yield
+    finally:
+        _MEMO.entries = outer
 # A time's zone as ISO 8601 writes it after the time: "Z" or an offset (+01:00, -0500, +01); a date's day ("-11"
 # of 2024-03-11) is none.
 _ISO_ZONE = re.compile(r"\d:\d\d(?:[.,]\d+)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*$")

@@ -33,7 +33,8 @@ import pandas as pd
 
 from .documents import DocumentError, JsonRecords, opens_json_document
 from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED,
-                      LogFormat, detect_format, get_format, is_inferred, read_secondary_levels, with_file_times)
+                      LogFormat, detect_format, get_format, is_inferred, parse_memo, read_secondary_levels,
+                      with_file_times)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, record_times, split_writers)
@@ -1499,7 +1500,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         batches, head, records = _as_records(path, batches, head, fixed, chunk_lines, numbers, report.note,
                                              report.skipped_files.append, sizes)
         sample = _file_sample(path, [s for batch in head for s in batch], records, sizes)
-        with _uncounted():
+        with _uncounted(), parse_memo():  # detection, the rule and the fields parse the sample alike: once
             # A given format's times are read as its file's first lines have them, as the format is (if its own
             # layout does not say); a detected one has them as detection read them.
             file_fmt = with_file_times(fixed, sample) if fixed else detect_format(sample)

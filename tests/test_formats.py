@@ -907,3 +907,27 @@ def test_user_format_reads_a_time_whose_fields_it_glues():
         ["[2024.06.08-18.22.01:730][  0]LogInit: Build: ++UE5", "[2024.06.08-18.22.02:731][  1]LogInit: Net CL: 2"])
     assert matched.all()
     assert frame["timestamp"].tolist() == [pd.Timestamp("2024-06-08 18:22:01"), pd.Timestamp("2024-06-08 18:22:02")]
+
+
+def test_parse_memo_gives_each_parse_again_as_a_copy_and_counts_zones_alike():
+    """Inside parse_memo a repeated parse (an equal format, the same lines) gives what the first gave, a copy a
+    caller may change, and counts a zoned parse as the parse does; other lines or formats are parsed anew."""
+    from logad_utils.formats import ZONED, parse_memo
+
+    lines = ["2024-03-11T09:00:00+01:00 INFO a b", "2024-03-11T09:00:01+01:00 WARN c", "no header here"]
+    fmt = LogFormat("<Timestamp> <Level> <Content>", time_format="ISO8601")
+    want, want_matched = fmt.parse(lines)
+    before = ZONED.count
+    fmt.parse(lines)
+    zoned = ZONED.count - before
+    assert zoned == 1
+    with parse_memo():
+        first, matched = fmt.parse(lines)
+        first.loc[0, "content"], matched[0] = "changed", False
+        before = ZONED.count
+        again, again_matched = LogFormat("<Timestamp> <Level> <Content>", time_format="ISO8601").parse(list(lines))
+        assert ZONED.count - before == zoned
+        other, _ = fmt.parse(lines[:2])
+    pd.testing.assert_frame_equal(again, want)
+    assert again_matched.tolist() == want_matched.tolist()
+    assert len(other) == 2
