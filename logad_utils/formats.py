@@ -46,6 +46,8 @@ TIME_FIELDS = ("Year", "Month", "Date", "Day", "Time", "AmPm", "Timestamp", "Epo
 # "<Ts>", "<Tai64n>" after the label it holds): such a field is the time of a format that names none of the fields
 # above. Whole words of the name, not letters in it: <Timeout> and <Update> hold no time.
 _TIME_WORDS = frozenset({"time", "date", "stamp", "timestamp", "datetime", "ts", "uptime", "tai64n", "tai64"})
+# The names of a zone's field, which a time's fields may hold between them ("<Time> <Zone> <Year>").
+_ZONE_FIELDS = frozenset({"zone", "timezone", "tz"})
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 CANONICAL = {"Level": "level", "Component": "component", "Content": "content"}
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
@@ -315,7 +317,20 @@ class LogFormat:
         fields = tuple(f for f in fields if f != "Epoch") or fields
         # A Timestamp beside a date and a clock is a second whole time: joined to them, none reads. It is the time
         # then (one field, as BGL's preset reads it), the date and clock fields of their own.
-        return ("Timestamp",) if "Timestamp" in fields and "Time" in fields else fields
+        return ("Timestamp",) if "Timestamp" in fields and "Time" in fields else self._first_run(fields)
+
+    def _first_run(self, fields: tuple[str, ...]) -> tuple[str, ...]:
+        """The time fields up to the first that another field than a zone parts from the one before it: a later
+        run is a second time (a relay's syslog header, then the device's own "03/12/2024:07:48:27 GMT"), joined to
+        the first none reads; its fields stay columns of their own. A zone belongs to the time (GNU date's
+        "<Time> <Zone> <Year>")."""
+        run = fields[:1]
+        for before, name in zip(fields, fields[1:]):
+            between = self.fields[self.fields.index(before) + 1:self.fields.index(name)]
+            if not all(f.lower() in _ZONE_FIELDS for f in between):
+                break
+            run += (name,)
+        return run
 
     def _read_off(self) -> set[str]:
         """The time fields whose text the timestamp replaces: a field read as the time by its name alone (<RunTime>)

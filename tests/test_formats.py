@@ -798,6 +798,18 @@ def test_a_timestamp_beside_a_date_and_clock_is_the_time(spec):
     assert frame["time"].iloc[1] == "10:00:01" and frame["content"].iloc[3] == "job done"
 
 
+def test_a_second_time_further_in_the_header_is_a_field():
+    # A relay's syslog time, then the device's own (a load balancer's "03/12/2024:07:48:27 GMT"): the date joined to
+    # the first clock read as no time on any line.
+    lines = [f"Mar 12 07:48:{i:02d} 10.10.1.5 03/12/2024:07:48:{i:02d} GMT adc01 : job done" for i in range(4)]
+    frame = parse_lines(lines, fmt=LogFormat("<Month> <Day> <Time> <NodeIp> <Date>:<Clock> <Zone> <Host> : <Content>"))
+    assert frame["timestamp"].dt.strftime("%m-%d %H:%M:%S").tolist() == [f"03-12 07:48:{i:02d}" for i in range(4)]
+    assert frame["date"].iloc[1] == "03/12/2024" and frame["content"].iloc[2] == "job done"
+    # A zone between a time's fields parts no time: GNU date's year after it is the time's.
+    dated = parse_lines([f"Tue Mar 12 07:48:0{i} UTC 2024 job done" for i in range(4)],
+                        fmt=LogFormat("<Weekday> <Month> <Day> <Time> <Zone> <Year> <Content>"))
+    assert dated["timestamp"].iloc[1] == pd.Timestamp("2024-03-12 07:48:01")
+
 
 def test_user_format_reads_a_padded_time():
     """Seconds since start padded inside the format's bracket ("[     4.124]") read as a time, not as none."""
