@@ -567,11 +567,12 @@ _ELEMENT_RES = [
     # instance (Heroku's "app[web.1]:", "heroku[router]:"); a name padded to a column width puts spaces before its
     # pid (fail2ban's "fail2ban.actions        [812]:"). After a bracket the message may follow the colon glued, as
     # network gear writes it (Huawei's "%%01SHELL/5/CMDRECORD(s)[0]:Recorded command ..."); after a bare name a
-    # glued colon is a message's ("user:alice", "http://...").
+    # glued colon is a message's ("user:alice", "http://..."). A level word in parentheses glued to the pid's bracket
+    # ends the name as MIT Kerberos' daemons write it ("krb5kdc[1432](info):").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
                              + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(" + _INSTANCE
-                             + r")\])?(?: \(([^()\s]+)\))?:(?=\s|$|(?<=\]:)(\S))")),
+                             + r")\])?(?: \(([^()\s]+)\)|(?<=\])\((" + LEVELS_RE + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
@@ -690,7 +691,7 @@ def _elements(rest: str) -> list[_Element]:
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
                           (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
                           (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1), named,
-                          m.group(6) is not None)
+                          m.group(7) is not None, m.group(6) is not None)
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -847,7 +848,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             named = any(e.detail[9] for e in shapes)  # an instance's name in the bracket: no pid's digits
             # The message glued to the colon on most lines: no space before it (on the others, spaces are its own).
             glued = sum(c for e, c in shapes.items() if e.detail[10]) >= need
-            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued)
+            parened = sum(c for e, c in shapes.items() if e.detail[11]) == len(alive)  # "name[pid](level):"
+            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued, parened)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
@@ -1180,6 +1182,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 field, level = names("Field"), names("Level")
                 patterns[field], patterns[level] = r"[^/\s]+", LEVELS_RE
                 lead = f"<{field}>/<{level}>/"
+            if element.detail[9]:
+                paren = names("Field" if has_level or element.detail[2] else "Level")
+                patterns[paren] = LEVELS_RE
+                tail += f"\\(<{paren}>\\)"
             if element.detail[1]:
                 sub = names("Subsystem")
                 patterns[sub] = _SUBSYSTEM_BODY

@@ -1619,6 +1619,15 @@ def test_a_padded_logger_before_its_pid_and_a_level_after_it():
     assert frame["content"].iloc[1] == "Ban 10.0.0.1" and frame["message_component"].iloc[1] == "sshd"
 
 
+def test_a_level_in_parentheses_glued_to_the_pid_is_the_level():
+    # MIT Kerberos' KDC: "krb5kdc[1432](info):" after the host; no name matched, the whole header was the message's.
+    levels = ("info", "Notice", "info", "Error")
+    lines = [f"Mar 12 06:41:{i:02d} kdc01 krb5kdc[1432]({levels[i % 4]}): TGS_REQ 10.0.0.{i}: ISSUE" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["component"].eq("krb5kdc").all() and frame["host"].eq("kdc01").all()
+    assert frame["level"].iloc[:4].tolist() == list(levels) and frame["content"].iloc[1] == "TGS_REQ 10.0.0.1: ISSUE"
+
+
 def test_columns_named_by_a_first_line_of_names():
     # AWS VPC flow logs: a line of column names, then space-separated cells; the naming line is no event.
     lines = ["version account-id interface-id srcaddr dstaddr dstport start end action log-status"]
