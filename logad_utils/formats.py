@@ -330,7 +330,15 @@ class LogFormat:
             if not all(f.lower() in _ZONE_FIELDS for f in between):
                 break
             run += (name,)
-        return run
+        return run + self._named_clock(run)
+
+    def _named_clock(self, run: tuple[str, ...]) -> tuple[str, ...]:
+        """The field right after a date that has no clock, where its name says time (<Date>:<NsTime>, as a user
+        names a device's own clock): the date's clock, read with it, not a midnight; else ()."""
+        if not run or not set(run) <= {"Year", "Month", "Date", "Day"}:
+            return ()
+        after = self.fields.index(run[-1]) + 1
+        return self.fields[after:after + 1] if after < len(self.fields) and _names_time(self.fields[after]) else ()
 
     def _read_off(self) -> set[str]:
         """The time fields whose text the timestamp replaces: a field read as the time by its name alone (<RunTime>)

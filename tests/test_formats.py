@@ -811,6 +811,14 @@ def test_a_second_time_further_in_the_header_is_a_field():
     assert dated["timestamp"].iloc[1] == pd.Timestamp("2024-03-12 07:48:01")
 
 
+def test_a_clock_named_by_the_user_after_a_date_is_the_date_s():
+    # "<Date>:<NsTime>": the date read alone, every line at midnight, its clock a column only.
+    frame = parse_lines([f"03/12/2024:07:48:{i:02d} GMT adc01 job done" for i in range(4)],
+                        fmt=LogFormat("<Date>:<NsTime> <Zone> <Host> <Content>"))
+    assert frame["timestamp"].dt.strftime("%H:%M:%S").tolist() == [f"07:48:{i:02d}" for i in range(4)]
+    assert frame["nstime"].iloc[1] == "07:48:01" and frame["content"].iloc[0] == "job done"
+
+
 def test_user_format_reads_a_padded_time():
     """Seconds since start padded inside the format's bracket ("[     4.124]") read as a time, not as none."""
     fmt = get_format(r"\[<Time>\] \(<Level>\) <Content>")
