@@ -532,6 +532,24 @@ def _cut_tail(text: str, inside: list[bool]) -> str:
     return text[cut:]
 
 
+def _list_items(token: str) -> int:
+    """How many items a list glued into one token (:func:`_glued_list`) holds, commas inside its quoted values
+    none (a JSON context's {"sql":"select a, b"}); 1 for another token."""
+    return _QUOTED.sub("", token).count("," + _GLUE) + 1 if _GLUE in token else 1
+
+
+def _to_list_edges(head: str, tail: str) -> tuple[str, str]:
+    """A wildcard's shared start and end cut back to a list's brackets: the start to its first ``[`` or ``{``, the
+    end from the bracket that closes it (``{`` and ``(<NUM>)})`` give ``{`` and ``})``); either kept where none."""
+    opens = min((at for at in (head.find("["), head.find("{")) if at >= 0), default=len(head) - 1)
+    depth = 0
+    for at, char in enumerate(tail):
+        depth += (char in "[{(") - (char in "]})")
+        if depth < 0:
+            return head[:opens + 1], tail[at:]
+    return head[:opens + 1], tail
+
+
 class _Around:
     """The text every token seen at one wildcard shares around it: what they all open and end with, cut where
     punctuation starts or ends it (``user=<*>`` for user=alice and user=bob, ``'<*>'``, ``JID-<*>:``,
@@ -542,6 +560,7 @@ class _Around:
         self.head = self.tail = ""  # common start, and common end reversed
         self.shortest = 0
         self.varied = False
+        self.items: set[int] = set()  # how many items a glued list held, per token seen (see _list_items)
         # The punctuation character every token seen repeats, alone ("" if none): a redacted secret (PASS ******)
         # whose run only changes length is the value whole, not asterisks and more.
         self.run = ""
@@ -556,6 +575,7 @@ class _Around:
             self.first, self.head, self.tail, self.shortest = token, token, token[::-1], len(token)
             self.inside_head = _in_placeholders(token)
             self.inside_tail = self.inside_head[::-1]
+            self.items.add(_list_items(token))
             self.run = token[0] if token and _SLOT_EDGE.fullmatch(token[0]) and not token.strip(token[0]) else ""
         elif token != self.first or self.varied:
             self.varied = self.varied or token != self.first
@@ -563,6 +583,7 @@ class _Around:
             self.head = commonprefix([self.head, token])
             self.tail = commonprefix([self.tail, token[::-1]])
             self.shortest = min(self.shortest, len(token))
+            self.items.add(_list_items(token))
             if "<" in token:
                 marks = _in_placeholders(token)
                 self.inside_head = [a or b for a, b in zip(self.inside_head, marks)]
@@ -578,7 +599,10 @@ class _Around:
         if _ROOT_SLASH.search(head):  # /live and /autodj share a path's root, not a constant: the value is the path
             head = head[:-1]
         tail = self.tail[:self.shortest - len(head)][::-1]
-        return head + WILDCARD + _cut_tail(tail, self.inside_tail[:len(tail)][::-1])
+        tail = _cut_tail(tail, self.inside_tail[:len(tail)][::-1])
+        if len(self.items) > 1:  # a list of as many items as its shortest would misread the longer: all is one value
+            head, tail = _to_list_edges(head, tail)
+        return head + WILDCARD + tail
 
 
 # Guillemets quote too: CockroachDB marks a redactable value with single ones (state ‹running›), and French and

@@ -1374,6 +1374,22 @@ def test_a_list_in_braces_or_brackets_is_one_value():
     assert LogTemplateMiner.from_dict(old)._tokenize(messages[1])[3:5] == ["{aes256-cts(18),", "aes128-cts(17)})"]
 
 
+def test_a_list_of_varied_length_shows_as_one_wildcard_in_its_brackets():
+    # The items all lines share would read the longer lists as the shorter ones with a tail glued on.
+    etypes = ["aes256-cts(18)", "aes128-cts(17)", "camellia256-cts(26)", "arcfour-hmac(23)"]
+    messages = [f"TGS_REQ ({n} etypes {{{', '.join(etypes[:n])}}}) 10.0.0.{n}: ISSUE" for n in (2, 3, 4)]
+    miner = LogTemplateMiner()
+    miner.fit(messages)
+    assert miner.templates_["template"].tolist() == ["TGS_REQ (<NUM> etypes {<*>}) <IP>: ISSUE"]
+    # Lists of one length keep the items they share.
+    miner.fit([f"users [alice, {user}] joined" for user in ("bob", "carol", "dave")])
+    assert miner.templates_["template"].tolist() == ["users [alice, <*>] joined"]
+    # Commas in a mapping's quoted value count no items.
+    sqls = ["select a from t", "select a, b from t", "select a, b, c from u", "select id, name from users"]
+    miner.fit([f'Slow query detected {{"sql":"{sql}","time":{40 + n}}}' for n, sql in enumerate(sqls)])
+    assert miner.templates_["template"].tolist() == ['Slow query detected {"sql":"select <*>","time":<NUM>}']
+
+
 def test_a_list_of_values_in_brackets_written_with_spaces_is_one_item():
     # Pebble (CockroachDB's storage) writes a compaction's files as "L5 [547157 643464]": lists of any length, in
     # three places of one message, are one event.
