@@ -532,6 +532,12 @@ def _cut_tail(text: str, inside: list[bool]) -> str:
     return text[cut:]
 
 
+def _is_unit(token: str, before: str) -> bool:
+    """Whether a token is a measure's unit: up to three characters and no digit (°C, %, lx, dBm) after a variable
+    (``before``: that token's key, which :meth:`_Tokens.norm` marks with a leading NUL for a variable)."""
+    return before[:1] == "\x00" and 0 < len(token) <= 3 and not any(c.isdigit() or c in "<>" for c in token)
+
+
 def _list_items(token: str) -> int:
     """How many items a list glued into one token (:func:`_glued_list`) holds, commas inside its quoted values
     none (a JSON context's {"sql":"select a, b"}); 1 for another token."""
@@ -1502,6 +1508,8 @@ class LogTemplateMiner:
                 self._merge_fields(templates, keys, parent, alive)
                 self._merge_field_words(templates, keys, parent, alive)
                 self._merge_quoted(templates, keys, parent, alive)
+                # Apart: a unit that blocked a group would block the quoted values' merge it held.
+                self._merge_quoted(templates, keys, parent, alive, units=True)
         if self.shared_slots and self.slot_min_values > 0:
             # After the leads, pairs and fields: a grid of events by many names leaves one event per word then.
             self._merge_recurring(templates, keys, parent, alive)
@@ -1905,16 +1913,19 @@ class LogTemplateMiner:
                     index = _SlotIndex(group, keys)
 
     def _merge_quoted(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
-                      parent: dict[int, int], alive: set[int]) -> None:
+                      parent: dict[int, int], alive: set[int], units: bool = False) -> None:
         """Merge alive clusters equal but in quoted values (:data:`_QUOTED_VALUE`), the first word's too, when each
         position that differs holds ``slot_min_values - 1`` values or more (at least 3), none UPPER_CASE: values a
         message quotes that vary together (an attacker, a victim, a weapon) are one event's, as one quoted slot's
-        are, however many positions vary at once; words outside quotes (illegal / trap instruction) still split."""
+        are, however many positions vary at once; words outside quotes (illegal / trap instruction) still split.
+        With ``units``, a unit after a variable (:func:`_is_unit`) may vary too, with a quoted value: what a quoted
+        name measures sets its unit ('Temperature': 21.3 °C, 'Humidity': 44.0 %)."""
         groups: dict[tuple, list[int]] = defaultdict(list)
         for c in sorted(alive):
             # A bare <*> is such a value that an earlier merge wrote so (its quotes come back when shown).
-            shape = tuple(WILDCARD if t == WILDCARD or _QUOTED_VALUE.fullmatch(t) else k
-                          for t, k in zip(templates[c], keys[c]))
+            shape = tuple(WILDCARD if t == WILDCARD or _QUOTED_VALUE.fullmatch(t)
+                          or units and i and _is_unit(t, keys[c][i - 1]) else k
+                          for i, (t, k) in enumerate(zip(templates[c], keys[c])))
             # A message must keep a constant outside its quotes ("<*>" "<*>" would say nothing).
             if any(s != WILDCARD and self._tokens.skeleton(t) is None for s, t in zip(shape, templates[c])):
                 groups[shape].append(c)
@@ -1922,7 +1933,8 @@ class LogTemplateMiner:
         for members in (members for members in groups.values() if len(members) > 1):
             columns = [{templates[m][i] for m in members} for i in range(len(templates[members[0]]))]
             slots = tuple(i for i, column in enumerate(columns) if len({keys[m][i] for m in members}) > 1)
-            if all(len(columns[i]) >= need and not any(
+            quoted = any(_QUOTED_VALUE.fullmatch(v) for i in slots for v in columns[i])
+            if (quoted or not units) and all(len(columns[i]) >= need and not any(
                     self._tokens.is_enum(v.strip(_BARE)) for v in columns[i]) for i in slots):
                 self._merge_members(templates, keys, parent, alive, members, slots)
 

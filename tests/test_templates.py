@@ -191,6 +191,20 @@ def test_two_parameter_slots_merge_when_apart_but_a_two_word_phrase_does_not(slo
     assert sum(t.startswith("program interrupt") for t in templates) == 5, templates  # adjacent: an enumeration
 
 
+def test_a_unit_that_varies_with_a_quoted_name_is_a_slot_of_its_event():
+    # What each quoted sensor measures sets its unit; a unit that varies with no quoted name still splits.
+    rng = random.Random(1)
+    sensors = [("Temperature", "°C"), ("Humidity", "%"), ("Illuminance", "lx"), ("WiFi Signal", "dBm")]
+    messages = [f"'Hall {name}': Sending state {rng.uniform(-80, 200):.5f} {unit} with {rng.randint(0, 2)} decimals"
+                for _ in range(10) for name, unit in sensors]
+    messages += [f"Request took {rng.randint(1, 900)} {unit}" for _ in range(10) for unit in ("ms", "s")]
+    miner = LogTemplateMiner()
+    miner.fit(messages)
+    assert sorted(miner.templates_["template"]) == [
+        "'Hall <*>': Sending state <NUM> <*> with <NUM> decimals", "Request took <DURATION> ms",
+        "Request took <DURATION> s"]
+
+
 def test_two_slots_next_to_each_other_merge_when_each_is_quoted_or_in_brackets():
     # Nexus writes a task's name and its id side by side: two values, each written with its own quotes or brackets.
     tasks = [("Cleanup service", "repository.cleanup"), ("Storage facet cleanup", "repository.storage-facet-cleanup"),
