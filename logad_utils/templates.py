@@ -1528,6 +1528,7 @@ class LogTemplateMiner:
             find = self._root(parent)
             self._absorb_covered(templates, keys, parent, alive, {find(c) for c in set(parent) - merged})
         if self.name_spans and self.slot_min_values > 0:
+            self._merge_described(templates, keys, parent, alive)
             self._merge_exceptions(templates, keys, parent, alive)
             self._merge_spans(templates, keys, parent, alive)
 
@@ -2009,6 +2010,45 @@ class LogTemplateMiner:
         for c in ids[1:]:
             parent[c] = keep
             alive.discard(c)
+
+    def _merge_described(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                         parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters written as the same words, a name and ``-`` before a description that runs to the
+        end (:meth:`_description_at`), when two or more of their descriptions follow other words too, of
+        ``slot_min_values - 1`` such descriptions or more (3 at least): a description that several events write
+        after a name (systemd's ``Starting <unit> - Daily apt download activities...``, then ``Finished <unit> -
+        Daily apt download activities.``) is the name's, one ``<*>`` of any length. An event's own text after a
+        name (``Cluster Node [<*>] - Shutting down...``) follows no other words."""
+        at = {c: self._description_at(templates[c]) for c in sorted(alive) if c not in self._span_at}
+        heads: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        said: dict[int, tuple[str, ...]] = {}
+        led: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)  # description -> the words before it
+        for c, i in at.items():
+            if i is not None:
+                heads[keys[c][:i - 2]].append(c)
+                # The closing stop differs by event (Starting ... files... / Finished ... files.), not by unit.
+                said[c] = (*templates[c][i:-1], templates[c][-1].rstrip("."))
+                led[said[c]].add(keys[c][:i - 2])
+        shared = {d for d, words in led.items() if len(words) > 1 and d != (WILDCARD,)}
+        if len(shared) < max(self.slot_min_values - 1, 3):
+            return
+        for members in heads.values():
+            if sum(said[c] in shared for c in members) > 1:
+                i = at[members[0]]
+                self._merge_run(templates, keys, parent, alive, [(c, len(templates[c]) - i) for c in members], i)
+
+    def _description_at(self, tokens: tuple[str, ...]) -> int | None:
+        """Where the description starts in ``tokens`` that are words (no variable, no state), a name (a variable or
+        a dotted name: ``<VAL>``, ``basic.target``), ``-`` and one token or more; None in any other tokens."""
+        i = tokens.index("-") if "-" in tokens else 0
+        if i < 2 or i == len(tokens) - 1:
+            return None
+        name = tokens[i - 1]
+        if not (_DOTTED.fullmatch(name) or self._tokens.skeleton(name) is not None and _PLACEHOLDER.search(name)):
+            return None
+        if any(not t.isalpha() or self._tokens.is_enum(t) for t in tokens[:i - 1]):
+            return None
+        return i + 1
 
     def _merge_exceptions(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                           parent: dict[int, int], alive: set[int]) -> None:

@@ -2049,3 +2049,27 @@ def test_close_pairs_name_the_columns_where_two_rows_are_equal_but_at_two_slots_
                 table[keep, rng.integers(0, length)] = 7 + step
                 close.refresh(keep, [dead], np.array(live))
 
+
+
+def test_a_description_that_several_events_write_after_a_name_is_the_names():
+    # systemd writes each unit's description after its name: Starting <unit> - <description>..., then Finished
+    # <unit> - <description>. The descriptions follow several events' words, so they are the units', not events.
+    units = {"logrotate.service": "Rotate log files", "man-db.service": "Daily man-db regeneration",
+             "phpsessionclean.service": "Clean php session files", "apt-daily.service": "Daily apt download activities",
+             "fwupd-refresh.service": "Refresh fwupd metadata and update motd"}
+    messages = [f"{verb} {unit} - {text}{stop}" for unit, text in units.items()
+                for verb, stop in (("Starting", "..."), ("Finished", "."))]
+    targets = {"basic.target": "Basic System", "sockets.target": "Sockets", "timers.target": "Timers",
+               "default.target": "Main User Target"}
+    messages += [f"{verb} target {unit} - {text}." for unit, text in targets.items() for verb in ("Reached", "Stopped")]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 4, miner.templates_["template"].tolist()
+    assert sorted(miner.templates_["template"]) == ["Finished <VAL> - <*>.", "Reached target <*>.target - <*>.",
+                                                    "Starting <VAL> - <*>...", "Stopped target <*>.target - <*>."]
+    assert miner.transform(["Starting nginx.service - A high performance web server..."]).tolist() == [
+        miner.transform([messages[0]])[0]]
+    # An event's own text after a name follows no other words: each stays an event.
+    events = ["Shutting down...", "Exiting completed", "Started up successfully", "Welcome from the leader",
+              "Leader is moving node up", "Marking node as reachable"]
+    node = [f"Cluster Node [akka://sys@10.0.0.{k}:2552] - {text}" for text in events for k in range(3)]
+    assert len(set(LogTemplateMiner().fit_transform(node))) == len(events)
