@@ -555,11 +555,18 @@ _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 # memory address names an object, not the program's instance (NetworkManager's "manager[0x55d5c19a2010]: ..."):
 # the message's.
 _INSTANCE = r"(?!0[xX][0-9a-fA-F]+\])[\w.-]+"
+# The syslog facilities and severities by name (RFC 5424's tables, as syslogd and rsyslog spell them), lower-case:
+# Monolog's "security.INFO" is a channel and its level.
+_FACILITY = r"(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|cron|ftp|ntp|security|local[0-7])"
+_SYSLOG_SEVERITY = r"(?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug)"
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it; "[ INFO]", log4j's right-aligned "%5p"),
     # or before a colon without them (rclone's "INFO  :", a level padded to its column), is part of the level's shape.
-    ("level", re.compile(r"(\s*)([\[(<])?(?(2) *)(" + LEVELS_RE + r")((?(2) *)[\])>]| +(?=:)|)(:?)(?=[\s|\[]|$)")),
+    # A syslog facility may come before the level, joined by a dot, as OpenWrt's logread and rsyslog's
+    # "%syslogfacility-text%.%syslogseverity-text%" write it ("kern.notice", "<local0.info>").
+    ("level", re.compile(r"(\s*)([\[(<])?(?(2) *)(" + _FACILITY + r"\.(?=" + _SYSLOG_SEVERITY + r"\b))?("
+                         + LEVELS_RE + r")((?(2) *)[\])>]| +(?=:)|)(:?)(?=[\s|\[]|$)")),
     # "name:", "name[pid]:", and macOS's "name[pid] (subsystem):"; a name has a letter (nginx's "1009#1009:" is
     # a pid and thread), may be a Rust path ("app::net:") and may end with a source line (Go's "main.go:42:"), which
     # a space may set apart where the name is a source file ("felix/daemon.go 377:"; "worker 3:" is a message's).
@@ -676,8 +683,10 @@ def _elements(rest: str) -> list[_Element]:
                 return out
             if kind == "level":
                 # Padding: 1 after the level, 2 before it (inside its bracket).
-                padding = int(m.group(4).startswith(" ")) | 2 * (m.group(2) is not None and m.start(3) > m.end(2))
-                detail = (m.group(2) or "", m.group(4).lstrip(" "), m.group(5), padding)
+                opens = m.start(3 if m.group(3) else 4)  # the facility or the level, after the bracket's padding
+                padding = int(m.group(5).startswith(" ")) | 2 * (m.group(2) is not None and opens > m.end(2))
+                detail = (m.group(2) or "", m.group(5).lstrip(" "), m.group(6), padding, False, False,
+                          m.group(3) is not None)
             elif kind == "component":
                 leveled = m.group(4) is not None and re.fullmatch(LEVELS_RE, m.group(4)) is not None
                 named = m.group(4) is not None and not leveled and not m.group(4).isdigit()
@@ -903,7 +912,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
                 (opening, closing), = brackets - {("", "")}
             if len({e.detail[2] for e in shapes}) > 1:
                 colon = ":?"
-            header.append((_Element(kind, element.spaced, (opening, closing, colon, padded)), unbracketed))
+            # Facility: 0 never, 1 on some lines, 2 on all.
+            with_facility = sum(c for e, c in shapes.items() if e.detail[6])
+            facility = 0 if not with_facility else (2 if with_facility == len(alive) else 1)
+            header.append((_Element(kind, element.spaced, (opening, closing, colon, padded, False, False, facility)),
+                           unbracketed))
             continue
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
@@ -1149,14 +1162,18 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         if element.kind == "level":
             opening, closing, colon, padded = element.detail[:4]
             name = names("Level")
-            patterns[name] = (_LETTER_FIELD if element.detail[4:] == (True,) else
-                              _WORD_LEVEL_FIELD if element.detail[4:] == (False, True) else LEVELS_RE)
+            patterns[name] = (_LETTER_FIELD if _flag(element, 4) else _WORD_LEVEL_FIELD if _flag(element, 5)
+                              else LEVELS_RE)
             bare = "?" if optional else ""  # brackets some lines write and others not
             # A level column padded between pipes may be a blank cell ("|        |" beside "|INFO    |"): no level.
             cell = (i > 0 and header[i - 1][0].kind == "sep" and header[i - 1][0].detail[0] == "|" and not opening
                     and nxt is not None and nxt.kind in ("sep", "cell") and nxt.spaced
                     and (nxt.kind == "cell" or nxt.detail[0] == "|"))
             level = _optional(f"<{name}>") if cell else f"<{name}>"
+            if _flag(element, 6):
+                facility = names("Facility")
+                patterns[facility] = _FACILITY
+                level = (f"<{facility}>\\." if element.detail[6] == 2 else _optional(f"<{facility}>\\.")) + level
             out += (gap + re.escape(opening) + bare + ("\\s*" if padded & 2 else "") + level
                     + ("\\s*" if padded & 1 else "") + re.escape(closing) + bare + colon)
         elif element.kind == "component":

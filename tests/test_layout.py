@@ -2641,3 +2641,27 @@ def test_a_long_line_of_angle_brackets_is_read_once():
     fmt = infer_text_format(lines + [hostile] * 5)
     assert time.perf_counter() - started < 3
     assert fmt is not None and "<<Level>>" in fmt.pattern
+
+
+def test_a_syslog_facility_before_the_level_is_read_with_it():
+    # OpenWrt's logread ("kern.notice"), and rsyslog's "<%syslogfacility-text%.%syslogseverity-text%>" as a relay
+    # writes it: the pair was a host or a field, no line read a level.
+    severities = ("info", "notice", "err", "warn")
+    bare = [f"Thu Jul 11 21:15:{i:02d} 2024 {('kern', 'daemon')[i % 2]}.{severities[i % 4]} netifd: Interface {i} is up"
+            for i in range(40)]
+    frame = parse_lines(bare)
+    assert frame["level"].iloc[:4].tolist() == list(severities) and frame["facility"].iloc[0] == "kern"
+    assert frame["component"].eq("netifd").all() and frame["content"].iloc[1] == "Interface 1 is up"
+    angled = [f"Mar 12 07:48:{i:02d} <local0.{severities[i % 4]}> 10.10.1.5 sshd[{i}]: Accepted key {i}"
+              for i in range(40)]
+    frame = parse_lines(angled)
+    assert frame["level"].iloc[:4].tolist() == list(severities) and frame["facility"].eq("local0").all()
+    assert frame["content"].iloc[1] == "Accepted key 1"
+
+
+def test_a_monolog_channel_named_as_a_facility_stays_the_component():
+    # Monolog writes its levels in capitals: "security.INFO" is a channel and its level, not a syslog facility.
+    channels = ("security", "request", "app")
+    lines = [f"[2024-03-12 07:48:{i:02d}] {channels[i % 3]}.INFO: Matched route {i}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["component"].iloc[:3].tolist() == list(channels) and frame["level"].eq("INFO").all()
