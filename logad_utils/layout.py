@@ -298,6 +298,10 @@ _BRACKETED_NUMBER = re.compile(r"([<\[(])\d+([>\])])")
 _OPENING_BRACKET = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *filter(str.isalpha, SEVERITY)}))
                               + r")[>\]](?=\S)|" + _BRACKETED_NUMBER.pattern + r"(?=\S)")
 _GLUED_RES = [re.compile(r.pattern.removeprefix(_start(layout))) for r, layout in zip(_LAYOUT_RES, _LAYOUTS)]
+# Each layout without its start, over many lines joined by newlines (see :func:`_layouts_in`). Sound while no
+# layout holds a possessive repeat, an atomic group or a negative look-around, which could tell a newline from
+# a line's end (a test checks).
+_JOINED_RES = [re.compile(r.pattern, re.MULTILINE) for r in _GLUED_RES]
 # What may start a record: a kitchen time ("at 3:04PM") is too common inside sentences, and so is a number in
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
 _ANY_TIME = re.compile("|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
@@ -374,14 +378,23 @@ class _TimeHit:
         return _CLOSERS[self.opener]
 
 
-def _time_hits(line: str, padded: bool = False) -> list[tuple[_TimeHit, re.Match]]:
+def _layouts_in(lines: Sequence[str]) -> list[int]:
+    """Indices of the layouts that may match near the start of some of ``lines``: each searched once in their heads
+    joined by newlines. A match in a head is one there too: its layout has no start to test (as glued), ``^`` and
+    ``$`` hold at each newline, and a newline is the whitespace that may end a time."""
+    joined = "\n".join([line[:_SEARCH_CHARS] for line in lines])
+    return [i for i, regex in enumerate(_JOINED_RES) if regex.search(joined)]
+
+
+def _time_hits(line: str, padded: bool = False, layouts: Sequence[int] = range(len(_LAYOUTS))
+               ) -> list[tuple[_TimeHit, re.Match]]:
     """Every layout's leftmost match near the start of ``line``; seconds that open it bare only if ``padded`` (a
-    width pads them on other lines: :func:`padded_seconds`)."""
+    width pads them on other lines: :func:`padded_seconds`); only ``layouts`` (indices) are tried."""
     head = line[:_SEARCH_CHARS]
     out = []
     opening = _OPENING_BRACKET.match(head)
-    for i, regex in enumerate(_LAYOUT_RES):
-        m = (opening and _GLUED_RES[i].match(head, opening.end())) or regex.search(head)
+    for i in layouts:
+        m = (opening and _GLUED_RES[i].match(head, opening.end())) or _LAYOUT_RES[i].search(head)
         if m is None:
             continue
         before = head[:m.start()]
@@ -409,8 +422,9 @@ def _time_hits(line: str, padded: bool = False) -> list[tuple[_TimeHit, re.Match
 def _best_time(lines: Sequence[str], padded: bool = False) -> tuple[_TimeHit | None, list[re.Match | None]]:
     """The (layout, position) found on most lines, and its match per line (None where absent); ``padded`` as in
     :func:`_time_hits`."""
+    layouts = _layouts_in(lines)  # most layouts are in no line: one search each, not one a line
     per_line = _without_durations([_outermost(hits) for hits in _without_jumping_days(
-        [_time_hits(line, padded) for line in lines])])
+        [_time_hits(line, padded, layouts) for line in lines])])
     votes = Counter(hit for hits in per_line for hit in hits)
     if not votes:
         return None, [None] * len(lines)

@@ -1,5 +1,6 @@
 """Layout inference: unknown text headers, JSON and logfmt dialects, and `logad formats --detect`."""
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -2665,3 +2666,26 @@ def test_a_monolog_channel_named_as_a_facility_stays_the_component():
     lines = [f"[2024-03-12 07:48:{i:02d}] {channels[i % 3]}.INFO: Matched route {i}" for i in range(40)]
     frame = parse_lines(lines)
     assert frame["component"].iloc[:3].tolist() == list(channels) and frame["level"].eq("INFO").all()
+
+
+def test_layouts_searched_in_joined_lines_miss_no_line_s_time():
+    """Speed: a layout is tried on each line only where the lines joined hold it; none that a line holds is left out."""
+    from logad_utils.layout import _GLUED_RES, _LAYOUTS, _layouts_in, _time_hits
+
+    # What could tell a newline that joins the lines from a line's end: none in the layouts.
+    assert not [r.pattern for r in _GLUED_RES if re.search(r"[+*?}]\+|\(\?>|\(\?<?!|\\[AZ]", r.pattern)]
+
+    times, msgs = _times(12), _messages(12)
+    makers = [make for make, _ in TEXT_LAYOUTS.values()] + [f[0] for f in FAMILIES.values()]
+    lines = [make(t, LEVELS[i % 4], m) for make in makers for i, (t, m) in enumerate(zip(times, msgs))]
+    lines += ["<W>2024-03-01 17:58:04.066 Server: started", "(040212)3/5/2024 6:48:17 AM Connected",
+              "I0219 10:00:00.123456 4242 main.go:12] up", "[    1.684651] usb 1-1: new device",
+              "12345:20240211:101010.123 job done", "@4000000065f1a2b30c8a9f2c run: up", "3:04PM starting",
+              "[ 1721.265856s] tick", "   0.001 Loading mods", "I240219 10:00:00.123456 1 x.go:3] y"]
+    everywhere = set(_layouts_in(lines))
+    for line in lines:
+        ungated = _time_hits(line, padded=True)
+        assert {hit.layout for hit, _ in ungated} <= everywhere
+        gated = _time_hits(line, True, _layouts_in([line]))
+        assert [(hit, m.span()) for hit, m in gated] == [(hit, m.span()) for hit, m in ungated]
+    assert len(everywhere) < len(_LAYOUTS)
