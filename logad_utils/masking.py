@@ -45,7 +45,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -631,16 +631,33 @@ def _start_chars(pattern: str) -> frozenset:
     return frozenset(_ANY) if can_be_empty else frozenset(chars)
 
 
-def _branch(rules: list, placeholders: dict) -> str:
+def _branch(rules: list, placeholders: dict, body: Callable[[MaskRule], str]) -> str:
     alts = []
     for r in rules:
         placeholders[len(placeholders) + 1] = r.placeholder
-        alts.append(f"({r.pattern})")
+        alts.append(f"({body(r)})")
     return "|".join(alts)
+
+
+def _pattern(rule: MaskRule) -> str:
+    """The rule as the combined regex holds it: its pattern."""
+    return rule.pattern
+
+
+def _stub(rule: MaskRule) -> str:
+    """What stands for a rule in the combined regex's frame (:func:`_combined`): no digit, any start."""
+    return "(?s:.)"
 
 
 def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, str]]:
     """One regex for all rules, and capture group number -> placeholder."""
+    pattern, placeholders = _combined(rules)
+    return (None if pattern is None else re.compile(pattern)), placeholders
+
+
+def _combined(rules: Sequence[MaskRule], body: Callable[[MaskRule], str] = _pattern) -> tuple[str | None, dict]:
+    """:func:`_compile`'s pattern, each rule written as ``body`` gives it (its pattern; :func:`_stub`: the frame
+    alone), and capture group number -> placeholder."""
     starts = [_start_chars(r.pattern) for r in rules]
 
     def starting_with(chars: frozenset, plain: bool = False) -> list:
@@ -650,16 +667,16 @@ def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, st
     branches = []
     letters, plain = starting_with(_LETTERS), starting_with(_LETTERS, plain=True)
     if letters:  # first: most positions that get this far start a word
-        body = f"(?!{_PLAIN_START})(?:{_branch(letters, placeholders)})"
+        words = f"(?!{_PLAIN_START})(?:{_branch(letters, placeholders, body)})"
         if plain:
-            body += f"|(?:{_branch(plain, placeholders)})"
-        branches.append(f"(?=[A-Za-z])(?:{body})")
+            words += f"|(?:{_branch(plain, placeholders, body)})"
+        branches.append(f"(?=[A-Za-z])(?:{words})")
     for gate, chars in (("(?=[0-9])", _DIGITS), (r"(?=[!-/:-@\[-`{-~])", _PUNCT),
                         (r"(?=[^\x00-\x7f])", frozenset({_NONASCII})), (r"(?=[\t-\r\x1c-\x20])", frozenset({_WS})),
                         (r"(?=[\x00-\x08\x0e-\x1b\x7f])", frozenset({_CTRL}))):
         members = starting_with(chars)
         if members:
-            branches.append(f"{gate}(?:{_branch(members, placeholders)})")
+            branches.append(f"{gate}(?:{_branch(members, placeholders, body)})")
     if not branches:
         return None, {}
     # (?<!\w): a variable never starts inside a word, nor with a symbol right after a placeholder, which stands for
@@ -667,7 +684,7 @@ def _compile(rules: Sequence[MaskRule]) -> tuple[re.Pattern | None, dict[int, st
     # after one may start (an XML element's <ID>42</ID>). One look-ahead, tried once: each placeholder is looked
     # for only after a capital and ">", rarely true.
     after = "|".join(f"(?<={re.escape(p)})" for p in sorted({p for p in placeholders.values() if p}))
-    return re.compile(rf"(?<!\w)(?!(?<=[A-Z]>)(?!\w)(?:{after or '(?!)'}))(?:{'|'.join(branches)})"), placeholders
+    return rf"(?<!\w)(?!(?<=[A-Z]>)(?!\w)(?:{after or '(?!)'}))(?:{'|'.join(branches)})", placeholders
 
 
 # --- digit classes ----------------------------------------------------------
@@ -837,8 +854,12 @@ class _DigitForms:
     address's dotted tail) where that part's needs are missing.
     """
 
-    def __init__(self, rules: Sequence[MaskRule], pattern: str) -> None:
-        full = _pattern_cuts(pattern, track=False)  # its cuts only: are they its rules'?
+    def __init__(self, rules: Sequence[MaskRule]) -> None:
+        # The combined regex's cuts (are they its rules'?): its frame's and its rules', not read from the regex
+        # itself, which holds each rule up to six times (parsing it took most of a masker's start).
+        parts = [_pattern_cuts(_combined(rules, _stub)[0], track=False)] + [
+            _pattern_cuts(r.pattern, track=False) for r in rules]
+        full = None if None in parts else [nc for cs in parts for nc in cs]
         per_rule = [_pattern_cuts(r.pattern) for r in rules]
         if full is None or None in per_rule or \
                 _digit_table(c for _, c in full) != _digit_table(c for cs in per_rule for _, c in cs):
@@ -938,10 +959,10 @@ def _has_mark(text: str, mark: str) -> bool:
 
 
 @functools.lru_cache(maxsize=16)
-def _digit_forms(rules: tuple[MaskRule, ...], pattern: str) -> _DigitForms:
+def _digit_forms(rules: tuple[MaskRule, ...]) -> _DigitForms:
     """The rules' :class:`_DigitForms`, analysed once per process: reading every rule's parse tree takes tens of
     milliseconds, and a Masker is made per file read and per miner (most of parsing a small log went to it)."""
-    return _DigitForms(rules, pattern)
+    return _DigitForms(rules)
 
 
 _ANY_DIGIT = re.compile("[0-9]").search
@@ -981,7 +1002,7 @@ class Masker:
         self._sub = self._regex.sub if self._regex is not None else None
         self._placeholders = placeholders
         # A digit in a placeholder would hide digits left unmasked (see _masked_form).
-        forms = _digit_forms(self.rules, self._regex.pattern) if self._regex is not None else None
+        forms = _digit_forms(self.rules) if self._regex is not None else None
         self._digits = (forms if forms is not None and forms.useful
                         and not any(p and _ANY_DIGIT(p) for p in placeholders.values()) else None)
         self._forms: dict[bytes, str | tuple] = {}

@@ -773,6 +773,21 @@ def test_maskers_of_the_same_rules_share_one_analysis_of_their_digits():
     assert narrower.mask_many(texts)[0] != first.mask_many(texts)[0]
 
 
+@pytest.mark.parametrize("rules", [
+    DEFAULT_RULES, DEFAULT_RULES[:10], DEFAULT_RULES[5:],
+    (MaskRule("v", r"v[0-7]\.\d+", "<V>"), MaskRule("k", r"(?i:k[0-5])", "<K>"), *DEFAULT_RULES),
+    (MaskRule("x", r"x[3-5]y", "<X6>"), *DEFAULT_RULES[:4]),  # a digit in a placeholder: the frame tests it
+])
+def test_the_digits_the_combined_regex_tells_apart_are_its_frame_s_and_its_rules(rules):
+    # Speed: the cuts are read from the frame (each rule a stub) and the rules, not from the regex that holds each
+    # rule up to six times; they must be the regex's own.
+    own = masking._pattern_cuts(Masker(rules)._regex.pattern, track=False)
+    parts = [masking._combined(rules, masking._stub)[0]] + [r.pattern for r in rules]
+    read = [nc for p in parts for nc in masking._pattern_cuts(p, track=False)]
+    assert masking._digit_table(c for _, c in own) == masking._digit_table(c for _, c in read)
+    assert {frozenset(c) for _, c in own} == {frozenset(c) for _, c in read}
+
+
 def test_long_hex_groups_joined_by_dots_are_one_id():
     # Courier's queue id (0000000000203BCB.0000000065E56941.00002587) came out as <HEX>.<HEX>.00002587 when a group
     # had only digits and as <VAL> when the first one had, swallowing the ":" after it: one event took five shapes.
