@@ -2038,13 +2038,18 @@ class LogTemplateMiner:
                 self._merge_run(templates, keys, parent, alive, [(c, len(templates[c]) - i) for c in members], i)
 
     def _description_at(self, tokens: tuple[str, ...]) -> int | None:
-        """Where the description starts in ``tokens`` that are words (no variable, no state), a name (a variable or
-        a dotted name: ``<VAL>``, ``basic.target``), ``-`` and one token or more; None in any other tokens."""
+        """Where the description starts in ``tokens`` that are words (no variable, no state), a name (an untyped
+        variable or a dotted name: ``<VAL>``, ``basic.target``), ``-`` and one token or more; None in any other
+        tokens."""
         i = tokens.index("-") if "-" in tokens else 0
         if i < 2 or i == len(tokens) - 1:
             return None
         name = tokens[i - 1]
-        if not (_DOTTED.fullmatch(name) or self._tokens.skeleton(name) is not None and _PLACEHOLDER.search(name)):
+        # A number, an address or a host is an instance, which carries no description: the text after it is what
+        # happened to it (Job <NUM> - completed successfully, Job <NUM> - failed).
+        typed = set(_PLACEHOLDER.findall(name)) - {"<VAL>", WILDCARD}
+        if not (_DOTTED.fullmatch(name) or self._tokens.skeleton(name) is not None and _PLACEHOLDER.search(name)
+                and not typed):
             return None
         if any(not t.isalpha() or self._tokens.is_enum(t) for t in tokens[:i - 1]):
             return None

@@ -2073,3 +2073,13 @@ def test_a_description_that_several_events_write_after_a_name_is_the_names():
               "Leader is moving node up", "Marking node as reachable"]
     node = [f"Cluster Node [akka://sys@10.0.0.{k}:2552] - {text}" for text in events for k in range(3)]
     assert len(set(LogTemplateMiner().fit_transform(node))) == len(events)
+
+
+def test_a_state_that_several_kinds_of_instance_write_after_their_number_stays_an_event():
+    # "Job 3 - completed successfully", "Task 3 - completed successfully": the text after a number, a host or an
+    # address is what happened to that instance (it names no unit that carries a description): each state its own.
+    states = ["completed successfully", "failed with errors", "was cancelled by user", "is waiting for resources"]
+    for name in ("{k}", "worker-{k}.example.com", "10.0.0.{k}"):
+        messages = [f"{head} {name.format(k=k)} - {state}" for head in ("Job", "Task") for state in states
+                    for k in range(1, 6)]
+        assert len(set(LogTemplateMiner().fit_transform(messages))) == 2 * len(states), name
