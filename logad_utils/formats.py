@@ -333,12 +333,16 @@ class LogFormat:
         return run + self._named_clock(run)
 
     def _named_clock(self, run: tuple[str, ...]) -> tuple[str, ...]:
-        """The field right after a date that has no clock, where its name says time (<Date>:<NsTime>, as a user
-        names a device's own clock): the date's clock, read with it, not a midnight; else ()."""
+        """The field right after a date that has no clock, glued to it, where its name says time (<Date>:<NsTime>,
+        as a user names a device's own clock): the date's clock, read with it, not a midnight; else (). After a
+        space it may be a quantity (<Date> <ResponseTime>), which joined to the date reads no time at all."""
         if not run or not set(run) <= {"Year", "Month", "Date", "Day"}:
             return ()
         after = self.fields.index(run[-1]) + 1
-        return self.fields[after:after + 1] if after < len(self.fields) and _names_time(self.fields[after]) else ()
+        if after == len(self.fields) or not _names_time(self.fields[after]):
+            return ()
+        glued = re.search(f"<{run[-1]}>([^<]*)<{self.fields[after]}>", self.pattern)
+        return self.fields[after:after + 1] if glued and not re.search(r"\s|\\s", glued.group(1)) else ()
 
     def _read_off(self) -> set[str]:
         """The time fields whose text the timestamp replaces: a field read as the time by its name alone (<RunTime>)

@@ -819,6 +819,14 @@ def test_a_clock_named_by_the_user_after_a_date_is_the_date_s():
     assert frame["nstime"].iloc[1] == "07:48:01" and frame["content"].iloc[0] == "job done"
 
 
+def test_a_quantity_named_time_after_a_date_and_a_space_is_no_clock():
+    # "<Date> <ResponseTime>": a duration beside the date, not its clock; joined to it, no line read a time.
+    frame = parse_lines([f"2024-03-12 {i * 7}ms GET /x" for i in range(4)],
+                        fmt=LogFormat("<Date> <ResponseTime> <Content>"))
+    assert (frame["timestamp"] == pd.Timestamp("2024-03-12")).all()
+    assert frame["responsetime"].iloc[1] == "7ms"
+
+
 def test_user_format_reads_a_padded_time():
     """Seconds since start padded inside the format's bracket ("[     4.124]") read as a time, not as none."""
     fmt = get_format(r"\[<Time>\] \(<Level>\) <Content>")
