@@ -124,6 +124,11 @@ def _names_time(field: str) -> bool:
     return not _TIME_WORDS.isdisjoint({field.lower(), *map(str.lower, _NAME_WORD.findall(field))})
 
 
+def _time_part(field: str) -> str:
+    """Which part of a time a time field holds: its date, its clock, or (a Timestamp, a named time) the whole."""
+    return "date" if field in ("Year", "Month", "Date", "Day") else "clock" if field in ("Time", "AmPm") else "whole"
+
+
 class FormatError(ValueError):
     """A format string or preset name that cannot be used."""
 
@@ -323,11 +328,11 @@ class LogFormat:
         """The time fields up to the first that another field than a zone parts from the one before it: a later
         run is a second time (a relay's syslog header, then the device's own "03/12/2024:07:48:27 GMT"), joined to
         the first none reads; its fields stay columns of their own. A zone belongs to the time (GNU date's
-        "<Time> <Zone> <Year>")."""
+        "<Time> <Zone> <Year>"), and so does a part the run lacks ("<Date> [<Level>] <Time>": the date's clock)."""
         run = fields[:1]
         for before, name in zip(fields, fields[1:]):
             between = self.fields[self.fields.index(before) + 1:self.fields.index(name)]
-            if not all(f.lower() in _ZONE_FIELDS for f in between):
+            if not all(f.lower() in _ZONE_FIELDS for f in between) and _time_part(name) in map(_time_part, run):
                 break
             run += (name,)
         return run + self._named_clock(run)

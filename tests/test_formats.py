@@ -819,6 +819,13 @@ def test_a_clock_named_by_the_user_after_a_date_is_the_date_s():
     assert frame["nstime"].iloc[1] == "07:48:01" and frame["content"].iloc[0] == "job done"
 
 
+def test_a_date_and_a_clock_with_a_field_between_are_one_time():
+    # "<Date> [<Level>] <Time>": the clock adds what the date lacks, no second time; read apart, all at midnight.
+    frame = parse_lines([f"2024-03-12 [INFO] 10:00:0{i} go" for i in range(4)],
+                        fmt=LogFormat("<Date> [<Level>] <Time> <Content>"))
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-12 10:00:01")
+
+
 def test_a_quantity_named_time_after_a_date_and_a_space_is_no_clock():
     # "<Date> <ResponseTime>": a duration beside the date, not its clock; joined to it, no line read a time.
     frame = parse_lines([f"2024-03-12 {i * 7}ms GET /x" for i in range(4)],
