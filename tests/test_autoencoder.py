@@ -247,3 +247,16 @@ def test_keras_import_and_training_write_nothing_to_stderr_and_use_every_core():
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0 and done.stdout.strip() == f"trained {_usable_cores()}"
     assert done.stderr.strip() == ""
+
+
+def test_sparse_rows_go_through_the_network_as_their_dense_form_without_a_dense_copy(fitted, monkeypatch):
+    """TF-IDF rows enter the first layer sparse: latent vectors are made without densifying the rows, and scores and
+    vectors are those of the dense rows, to rounding."""
+    _, det = fitted
+    rows = det._vectors(det.unique_.texts)
+    assert sparse.issparse(rows)
+    dense = rows.toarray()
+    np.testing.assert_allclose(det.reconstruction_error(rows), det.reconstruction_error(dense), rtol=1e-12)
+    expected = det.latent_unique(dense)
+    monkeypatch.setattr(ae_mod, "_dense_rows", lambda m, r: pytest.fail("sparse rows made dense"))
+    np.testing.assert_allclose(det.latent_unique(rows), expected, rtol=1e-6, atol=1e-7)

