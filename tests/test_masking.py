@@ -213,6 +213,12 @@ def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
     assert M.mask("allocateBlock: /user/rand/part-00590. blk_-17") == "allocateBlock: <PATH> <ID>"
     # A dot after "/" or "." is the path's own.
     assert M.mask("in /a/b/. and ../.. and /a/.hidden/b.") == "in <PATH> and <PATH> and <PATH>."
+    # An ellipsis after a name is the sentence's, as systemd writes "Starting ... from /etc/fstab..." and its
+    # "Finished ... from /etc/fstab.": the path was <PATH> in one and <PATH>. in the other.
+    assert M.mask("Starting Discard unused blocks on filesystems from /etc/fstab...") == (
+        "Starting Discard unused blocks on filesystems from <PATH>...")
+    assert M.mask("Mounting /run/user/1000... done") == "Mounting <PATH>... done"
+    assert M.mask("ls /a/b/... and /a/.../b") == "ls <PATH> and <PATH>"
 
 
 def test_module_level_mask_uses_default_rules():
