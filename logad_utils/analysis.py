@@ -52,6 +52,8 @@ class Analysis:
 # Per-key columns every line of the analysed frame gets (see streaming.with_key_columns).
 LINE_KEY_COLUMNS = ("blank", "parsed", "level", "component", "masked", "template_id", "template", "score",
                     "is_anomaly", "methods")
+# Those of them find_trends reads: the others are copied on after trends, the widest step.
+TREND_KEY_COLUMNS = ("blank", "level", "template_id", "template")
 
 
 def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", json_key: str = "message",
@@ -84,12 +86,17 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     mentions = rca.UnitMentions(rca.mention_units(keys))  # the same units as the lines': they are the keys'
     lines = engine.line_frame(run, keys, _raw_keys(keys), miner.masker, mentions)
     # Per line, the narrowest types that hold them: 0/1 verdicts and template ids (-1 .. k-1).
-    frame = streaming.with_key_columns(lines, keys.astype({"is_anomaly": np.int8, "template_id": np.int32}),
-                                       LINE_KEY_COLUMNS)
+    narrow = keys.astype({"is_anomaly": np.int8, "template_id": np.int32})
+    # Trends, the widest step, run before the key columns they do not read are copied onto every line.
+    frame, own = streaming.with_key_columns(lines, narrow, TREND_KEY_COLUMNS), list(lines.columns)
+    del lines  # no second copy of the times place_year_less moves
     run.report.note(place_year_less(frame, run.report.clocks))
     frame.attrs["read_report"] = run.report.as_dict()  # the report's unparsed lines and warnings
     say("trends")
     trends = find_trends(frame)
+    frame = streaming.with_key_columns(frame, narrow, [c for c in LINE_KEY_COLUMNS if c not in TREND_KEY_COLUMNS])
+    # The lines' own columns, then the key columns in their order, as one copy makes them (a selection copies none).
+    frame = frame[[*own, *(c for c in LINE_KEY_COLUMNS if c in frame and c not in own)]]
     say("incidents")
     result = rca.analyze(frame, trends=trends.alerts)
     # Per-line copies only now: trends and root causes, the widest steps, run without them. Verdicts are 0/1.

@@ -407,3 +407,18 @@ def test_year_less_times_holding_29_february_move_onto_a_leap_year():
     frame = pd.DataFrame({"source": ["syslog"] * 5 + ["app.log"] * 2, "timestamp": pd.concat([year_less, dated])})
     assert "read from 2024 on" in place_year_less(frame, {"syslog": "years"})
     assert frame["timestamp"].iloc[:5].tolist() == list(year_less + pd.DateOffset(years=24))
+
+
+def test_trends_run_on_the_lines_without_the_key_columns_they_do_not_read(tmp_path, monkeypatch):
+    from logad_utils import analysis
+    from logad_utils.analysis import LINE_KEY_COLUMNS, analyze_logs
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=2000, seed=3)
+    seen, real = [], analysis.find_trends
+    monkeypatch.setattr(analysis, "find_trends", lambda frame: seen.append(list(frame.columns)) or real(frame))
+    frame = analyze_logs(log, ["tfidf"]).frame
+    # Each line's score, verdict and message (16 bytes a line) are not held through trends, the widest step.
+    assert not set(seen[0]) & {"parsed", "component", "masked", "score", "is_anomaly", "methods"}
+    # The analysed frame has every key column, after the lines' own, in their order.
+    assert list(frame.columns) == [c for c in seen[0] if c not in LINE_KEY_COLUMNS] + \
+        [c for c in LINE_KEY_COLUMNS if c in frame]
