@@ -364,10 +364,15 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     pos = pos_all[rows]
     del pos_all, ts
     order = np.lexsort((pos, codes))
-    codes, pos, rows = codes[order], pos[order], rows[order]
+    # One array at a time: reordered together, the old and new copies of all three were held at once.
+    codes = codes[order]
+    pos = pos[order]
+    rows = rows[order]
     del order
     n_buckets = int(hi // width) + 1 if len(frame) else 0
-    counts = _bucket_counts(codes, (pos // width).astype(np.int64), n_buckets, len(uniques))
+    # Each line's bucket once, int32 where the buckets fit: counts and the files' counts both read it.
+    buckets = (pos // width).astype(np.int32 if n_buckets < 2 ** 31 else np.int64)
+    counts = _bucket_counts(codes, buckets, n_buckets, len(uniques))
     starts = np.arange(n_buckets) * width
     files, first, last = _file_bounds(frame, rows, pos, lo, hi,
                                       1.0 if not timed else hi - float(pos.max(initial=lo)))
@@ -378,8 +383,10 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
     bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
     t_lo, t_hi = _file_spans(files, first, last, bounds, lo, hi)
     shares = _file_shares(files, codes, first, last, len(uniques), width)
-    by_file = np.bincount(files * np.int64(n_buckets) + (pos // width).astype(np.int64),
+    # One file (every line's file 0): its buckets are its cells, without a per-line int64 copy of them.
+    by_file = np.bincount(files * np.int64(n_buckets) + buckets if len(first) > 1 else buckets,
                           minlength=len(first) * n_buckets)
+    del buckets
     occ = _Occurrences(codes, pos, rows, bounds, lo, hi, t_lo, t_hi, np.column_stack([first, last]), shares,
                        by_file.reshape(len(first), n_buckets).T)
     return occ, TemplateCounts(counts, np.asarray(uniques, dtype=np.int64), names, index, bucket, exposure)
@@ -406,7 +413,7 @@ def _file_bounds(frame: pd.DataFrame, rows: np.ndarray, pos: np.ndarray, lo: flo
     many = files.max(initial=0) > files.min(initial=0)  # else one file, or one log's rotated files
     files = first_lines(files)[2] if many else np.zeros(len(rows), dtype=np.int32)
     if not len(files) or files.max() == 0:
-        return np.zeros(len(files), dtype=np.int64), np.array([lo]), np.array([hi])
+        return np.zeros(len(files), dtype=np.int32), np.array([lo]), np.array([hi])
     n_files = int(files.max()) + 1
     first = np.full(n_files, np.inf)
     last = np.full(n_files, -np.inf)
@@ -440,7 +447,9 @@ def _file_shares(files: np.ndarray, codes: np.ndarray, first: np.ndarray, last: 
     spans overlap its own by more than a bucket ``width``, one after another (files read side by side, not a
     day's log after the day before's)."""
     n_files = len(first)
-    lines = np.bincount(files * np.int64(k) + codes, minlength=n_files * k).reshape(n_files, k).astype(float)
+    cells = files * np.int64(k) + codes if n_files > 1 else codes  # one file: its cells are the templates
+    lines = np.bincount(cells, minlength=n_files * k).reshape(n_files, k).astype(float)
+    del cells
     rates = np.column_stack([lines, lines.sum(axis=1)]) / np.maximum(last - first, width)[:, None]
     order = np.argsort(first, kind="stable")
     reach = np.maximum.accumulate(last[order])
