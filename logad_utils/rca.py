@@ -276,7 +276,10 @@ def _flags(frame: pd.DataFrame) -> np.ndarray:
     """Anomalous, non-blank lines (n,) bool; of a multi-line event (a stack trace) only its first line counts."""
     if "is_anomaly" not in frame:
         raise KeyError("frame has no 'is_anomaly' column; set frame['is_anomaly'] = detector.labels_ first")
-    flags = pd.to_numeric(frame["is_anomaly"], errors="coerce").fillna(0).to_numpy(dtype=float) > 0
+    verdicts = frame["is_anomaly"]
+    # 0/1 integers or flags are compared as they are: a float copy was 8 bytes a line.
+    flags = verdicts.to_numpy() > 0 if _plain(verdicts, "iub") else \
+        pd.to_numeric(verdicts, errors="coerce").fillna(0).to_numpy(dtype=float) > 0
     if "event_line_no" in frame and "line_no" in frame:
         flags &= frame["event_line_no"].to_numpy() == frame["line_no"].to_numpy()
     return flags & ~_blank(frame)
@@ -302,7 +305,14 @@ def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray, groups: list[tupl
 def _blank(frame: pd.DataFrame) -> np.ndarray:
     if "blank" not in frame:
         return np.zeros(len(frame), dtype=bool)
+    if _plain(frame["blank"], "b"):  # no missing value to fill: the column itself, not an object copy per line
+        return frame["blank"].to_numpy()
     return frame["blank"].astype(object).fillna(False).to_numpy(dtype=bool)
+
+
+def _plain(column: pd.Series, kinds: str) -> bool:
+    """Whether a column is a NumPy array of one of the dtype ``kinds`` (no missing values)."""
+    return isinstance(column.dtype, np.dtype) and column.dtype.kind in kinds
 
 
 def _text_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -837,11 +847,12 @@ class _Mentions:
         out[mine, own[mine]] = False
         return out
 
-    def marks(self, idx: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    def marks(self, idx: np.ndarray, block: int = 1 << 16) -> np.ndarray:
         """Sorted ``j · (s + 1) + i`` for each line ``idx[i]`` (s,) naming unit j: a sparse cumulative count.
 
         Found a block of lines at a time, unit by unit, and kept as int32 rows until the end: laid out unit
-        after unit, they are sorted already (concatenating and sorting took three times the memory)."""
+        after unit, they are sorted already (concatenating and sorting took three times the memory). A block's
+        (block, U) booleans are made twice: small blocks, as a million lines' were the peak of an analysis."""
         n_units = self.per_text.shape[1]
         per_unit: list[list[np.ndarray]] = [[] for _ in range(n_units)]
         for lo in range(0, len(idx), block):

@@ -866,3 +866,35 @@ def test_first_events_are_the_raw_lines_else_component_and_content():
     assert rca._event_texts(frame, np.array([3, 2, 1, 0])) == ["x" * 200, "lost", "NET link down", "DISK full"]
     assert rca._event_texts(frame.drop(columns="raw"), np.array([1])) == ["NET link down"]
     assert rca._event_texts(frame, np.zeros(0, dtype=np.int64)) == []
+
+
+def test_a_lines_flags_are_read_without_a_copy_per_line():
+    # is_anomaly was read as floats and blank as objects: 18 bytes a line, twice per analysis, for 0/1 columns.
+    import tracemalloc
+
+    n = 1_000_000
+    frame = pd.DataFrame({"is_anomaly": (np.arange(n) % 7 == 0).astype(np.int8), "blank": np.arange(n) % 5 == 0})
+    tracemalloc.start()
+    flags = rca._flags(frame)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    np.testing.assert_array_equal(flags, (np.arange(n) % 7 == 0) & (np.arange(n) % 5 != 0))
+    assert peak < 3 * n  # the flags and one comparison: a byte a line each
+
+
+def test_marking_the_lines_that_name_units_holds_no_million_line_block():
+    # A block of a million lines' (block, U) booleans, made twice, was the peak of analyze's incidents stage.
+    import tracemalloc
+
+    n, units = 1 << 20, 12
+    text = (np.arange(n) % 7 - 1).astype(np.int32)  # -1: names nothing
+    per_text = np.random.default_rng(0).random((6, units)) < 0.3
+    mentions = rca._Mentions(text, per_text, np.zeros(n, dtype=np.int32), np.full(1, -1, dtype=np.int32))
+    idx = np.arange(n)
+    expected = mentions.marks(idx, block=n)
+    tracemalloc.start()
+    marks = mentions.marks(idx)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    np.testing.assert_array_equal(marks, expected)
+    assert peak < 2 * marks.nbytes + n  # the marks, their int32 parts and a small block's temporaries
