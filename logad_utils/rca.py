@@ -43,6 +43,15 @@ Grouping (:func:`find_incidents`), per source file, never across files
    together are a cascade unless they are as often flagged apart, or unless the
    detector flags one-off messages that often anyway (chosen on the tuning
    journals of ``benchmarks/bench_rca.py``; held-out top-3 there).
+7. *The file's rhythm* (with ``background_share``): a group with anomalous
+   lines in every window of the file, cut into equal windows no longer than
+   ``max_gap`` and at least ``MIN_BACKGROUND_WINDOWS`` of them (so also in a
+   short file), is dropped, error lines or not: flags that arrive evenly all
+   through a file, chained by a gap longer than their spacing, are the
+   detector's background pooled over many templates, and a group holding
+   them all has no rest of the file to stand out from (step 6 weighs it
+   against no lines at all). A burst in a short file, even a long one, leaves
+   a window empty (before it began) and stays.
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -729,6 +738,22 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     return group
 
 
+def _drop_spread_groups(group: np.ndarray, pos: np.ndarray, span: tuple[float, float], gap: float) -> np.ndarray:
+    """Groups (k,) set to -1 where their lines (positions ``pos`` (k,)) fall in every window of the file, the file
+    cut into max(MIN_BACKGROUND_WINDOWS, span / gap) equal windows (see module doc, step 7)."""
+    length = span[1] - span[0]
+    valid = group >= 0
+    if length <= 0 or gap <= 0 or not valid.any():
+        return group
+    n_windows = max(MIN_BACKGROUND_WINDOWS, math.ceil(length / gap))
+    window = np.minimum((pos[valid] - span[0]) * n_windows // length, n_windows - 1).astype(np.int64)
+    ids, occupied = np.unique(pd.DataFrame({"g": group[valid], "w": window}).drop_duplicates()["g"],
+                              return_counts=True)
+    group = group.copy()
+    group[np.isin(group, ids[occupied == n_windows])] = -1
+    return group
+
+
 def _template_lines_elsewhere(group: np.ndarray, valid: np.ndarray, ids: np.ndarray,
                               tcodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per group of ``ids`` (g,): its different templates, and the anomalous lines (of ``tcodes`` (k,), every
@@ -789,6 +814,8 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
         if burst_alpha:
             group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha, severe[s_rows],
                                         tcodes[s_rows], burst_kinds)
+        if background_share is not None:
+            group = _drop_spread_groups(group, s_pos, span, gap)
         # Background lines join the incident whose span (first to last seed) holds them.
         labels = np.full(len(rows), -1, dtype=np.int64)
         labels[seeds] = group

@@ -307,6 +307,24 @@ def test_a_fault_that_begins_part_way_and_persists_is_an_incident_at_its_onset()
     assert (rca.find_incidents(make_frame(chronic, span_s=36000)) == -1).all()
 
 
+def test_flags_spread_evenly_over_a_short_file_are_no_incident():
+    # 70 minutes, a flag about once a minute from six messages (each too rare to be background), errors among
+    # them: the 10-minute gap chained them into one incident as long as the file.
+    messages = [("VPN", "login user alice from 10.0.0.7"), ("VPN", "login user bob from 10.0.0.9"),
+                ("MON", "device web01 state DOWN"), ("MON", "device web01 state UP"),
+                ("AUTH", "deny: user mallory not in group"), ("BUNDLE", "bundle reloaded, etag changed")]
+    spread = [(t, *messages[k % len(messages)], 1, 5.0) for k, t in enumerate(np.arange(20.0, 4200, 61))]
+    frame = make_frame(spread, span_s=4200)
+    frame["level"] = np.where(frame["content"].str.contains("DOWN|deny"), "ERROR", "INFO")
+    assert (rca.find_incidents(frame) == -1).all()
+    # One error burst in a file as short is still an incident, the same as without the step.
+    burst = make_frame(cascade(1800), span_s=4200).assign(level="ERROR")
+    flagged = burst["is_anomaly"] == 1
+    ids = rca.find_incidents(burst)
+    assert ids[flagged].nunique() == 1 and (ids[flagged] >= 0).all()
+    assert (ids == rca.find_incidents(burst, background_share=None)).all()
+
+
 def test_recurring_symptoms_link_the_pieces_of_a_long_incident():
     # A fault, then the same rare symptom in bursts 15-20 minutes apart, longer than max_gap.
     events = [(600, "DISK", "array degraded, member 3 failed", 1, 8.0),
