@@ -238,6 +238,14 @@ _LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in 
 # "code=487;reason=Request Terminated;src_user=1022", cookies, connection strings).
 _GLUED_KEY = "(?:" + "|".join(rf"(?<=[^\s;|];[A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
 _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
+# A distinguished name's parts (RFC 4514: a certificate's subject, an LDAP entry): an attribute type, "=" and a value
+# of words; a value's "." or ":" only inside it, not a sentence's stop. The last value takes its later words only up
+# to a closing quote or bracket or the end, and only capitalised ones (Example Corp Root CA): a sentence may follow an
+# unquoted name ("cn=svc,dc=example,dc=com to ldaps://dc01 failed").
+_RDN_KEY = r"(?i:C|ST|L|O|OU|CN|DC|UID|E|emailAddress|serialNumber|street|postalCode|title|SN|GN)"
+_DN_WORD = r"(?:[^\s,.:=\"'<>()\[\]{};|\\]|[.:](?=[^\s,.:=\"'<>()\[\]{};|\\]))++"
+_DN_VALUE = rf"{_DN_WORD}(?: {_DN_WORD})*+"
+_DN_LAST = rf"{_DN_WORD}(?:(?: (?=[A-Z0-9]){_DN_WORD})++(?=\s*+(?:[\"'\])]|$)))?+"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # First, before the rules that would take its first word: in a list of key=value items that a spaced ";" or
@@ -255,6 +263,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A quote ends it, escaped (\" in a JSON or Go string) or a backtick.
     MaskRule("url", rf"(?<=://)(?!{_PLAIN})(?:{_URL_CHARS}|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"
              rf"|[.,;:)\]]++(?={_URL_CHARS}))++", "<URL>", False),
+    # A distinguished name is one value, however many parts it has (stunnel's "depth=1: C=US, O=Example Corp,
+    # CN=Example Corp CA" beside "depth=0: CN=host", OpenLDAP's dn="uid=alice,ou=people,dc=example,dc=com"): read as
+    # key=value fields, each count of parts made an event of its own. Two parts or more, a common name, unit or
+    # domain component among them (not "C=1.0, L=5"); or a common name alone, upper case as certificates write it,
+    # not in an LDAP filter's "(cn=x)".
+    MaskRule("dn", rf"(?<![\w.\-/@])(?=(?:{_RDN_KEY}={_DN_VALUE},\s?)*?(?i:CN|OU|DC|UID)=)"
+             rf"(?:{_RDN_KEY}={_DN_VALUE},\s?(?={_RDN_KEY}=))++{_RDN_KEY}={_DN_LAST}"
+             rf"|(?<![\w.\-/@(])CN={_DN_LAST}", "<VAL>", False),
     MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
              "<UUID>", False),
     # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.

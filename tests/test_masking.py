@@ -847,3 +847,21 @@ def test_a_standard_named_by_a_capital_and_a_number_stays_a_word():
     texts = ["Using default X.509 certificate", "codec H.264 at 30 fps", "XX.5 x.509 A.B.5 v1.2"]
     assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
         "Using default X.509 certificate", "codec H.264 at <NUM> fps", "XX.<NUM> x.<NUM> A.B.<NUM> <NUM>"]
+
+
+def test_a_distinguished_name_is_one_value_however_many_parts_it_has():
+    # stunnel writes "Certificate accepted at depth=1: C=US, O=Example Corp, CN=Example Corp Internal CA" and, at
+    # depth 0, "CN=host": each part was read as a key=value field, so each count of parts made its own event. A
+    # name is one value, quoted or not, in a certificate's upper case or LDAP's lower case; a sentence after an
+    # unquoted one, an LDAP filter's (cn=x) and key=value numbers (C=1.0, L=5) stay as before.
+    masker = Masker()
+    texts = ["Certificate accepted at depth=1: C=US, O=Example Corp, CN=Example Corp Internal CA",
+             "Certificate accepted at depth=0: CN=worker.svc.example.internal",
+             'BIND dn="uid=olivia,ou=people,dc=example,dc=com" method=128',
+             "Bind with cn=radius,ou=svc,dc=example,dc=com to ldaps://dc01.example.com:636 failed",
+             "identity[CN=svc-monitoring, OU=NiFi], groups[ops]", "Bound as cn=admin,dc=example,dc=com.",
+             "filter (|(cn=peggy*)(sn=peggy*)) C=1.0, L=5"]
+    assert [masker.mask(t) for t in texts] == masker.mask_many(texts) == [
+        "Certificate accepted at depth=<NUM>: <VAL>", "Certificate accepted at depth=<NUM>: <VAL>",
+        'BIND dn="<VAL>" method=<NUM>', "Bind with <VAL> to ldaps://<URL> failed", "identity[<VAL>], groups[ops]",
+        "Bound as <VAL>.", "filter (|(cn=peggy*)(sn=peggy*)) C=<NUM>, L=<NUM>"]
