@@ -46,12 +46,19 @@ Grouping (:func:`find_incidents`), per source file, never across files
 7. *The file's rhythm* (with ``background_share``): a group with anomalous
    lines in every window of the file, cut into equal windows no longer than
    ``max_gap`` and at least ``MIN_BACKGROUND_WINDOWS`` of them (so also in a
-   short file), is dropped, error lines or not: flags that arrive evenly all
+   short file), is no incident as a whole: flags that arrive evenly all
    through a file, chained by a gap longer than their spacing, are the
    detector's background pooled over many templates, and a group holding
    them all has no rest of the file to stand out from (step 6 weighs it
-   against no lines at all). A burst in a short file, even a long one, leaves
-   a window empty (before it began) and stays.
+   against no lines at all). What stands out inside it stays: its lines
+   chained again at the rhythm's own gap (the file's span / the group's
+   lines) where a piece passes step 6 (error lines no exception), i.e. is
+   denser than the rhythm; and its error lines chained among themselves by
+   ``max_gap`` where such a chain does not itself reach every window (errors
+   that come evenly all through the file are the rhythm too). Pieces that
+   overlap are one incident; the rest of the group is background. A burst
+   in a short file, even a long one, leaves a window empty (before it
+   began) and is untouched.
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -738,19 +745,71 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
     return group
 
 
-def _drop_spread_groups(group: np.ndarray, pos: np.ndarray, span: tuple[float, float], gap: float) -> np.ndarray:
-    """Groups (k,) set to -1 where their lines (positions ``pos`` (k,)) fall in every window of the file, the file
-    cut into max(MIN_BACKGROUND_WINDOWS, span / gap) equal windows (see module doc, step 7)."""
+def _spread_ids(group: np.ndarray, pos: np.ndarray, span: tuple[float, float], gap: float) -> np.ndarray:
+    """Ids of the groups (k,) whose lines (positions ``pos`` (k,)) fall in every window of the file, the file cut
+    into max(MIN_BACKGROUND_WINDOWS, span / gap) equal windows (see module doc, step 7)."""
     length = span[1] - span[0]
     valid = group >= 0
     if length <= 0 or gap <= 0 or not valid.any():
-        return group
+        return np.zeros(0, dtype=np.int64)
     n_windows = max(MIN_BACKGROUND_WINDOWS, math.ceil(length / gap))
     window = np.minimum((pos[valid] - span[0]) * n_windows // length, n_windows - 1).astype(np.int64)
     ids, occupied = np.unique(pd.DataFrame({"g": group[valid], "w": window}).drop_duplicates()["g"],
                               return_counts=True)
+    return ids[occupied == n_windows]
+
+
+def _fill_spans(labels: np.ndarray) -> np.ndarray:
+    """Labels (k,) with each group's label also on the unlabelled (-1) lines between its first and last line."""
+    labels = labels.copy()
+    # Groups are numbered in position order, so filling each one's span in turn never overlaps a later one.
+    ids, first = np.unique(labels, return_index=True)
+    last = len(labels) - 1 - np.unique(labels[::-1], return_index=True)[1]
+    for g, lo, hi in zip(ids, first, last):
+        if g >= 0:
+            labels[lo:hi + 1] = g
+    return labels
+
+
+def _rhythm_pieces(pos: np.ndarray, span: tuple[float, float], gap: float, alpha: float | None,
+                   severe: np.ndarray, tcodes: np.ndarray, kinds: int | None) -> np.ndarray:
+    """Piece per line (k,) of one group that fills every window, -1 for its background (see module doc, step 7)."""
+    length = span[1] - span[0]
+    rhythm = length / len(pos)
+    dense = _chain(pos, rhythm)
+    if alpha:
+        dense = _drop_chance_groups(dense, pos, length, rhythm, alpha, np.zeros(len(pos), dtype=bool), tcodes,
+                                    kinds)
+    errors = np.full(len(pos), -1, dtype=np.int64)
+    errors[severe] = _chain(pos[severe], gap)
+    errors[np.isin(errors, _spread_ids(errors, pos, span, gap))] = -1
+    errors = _fill_spans(errors)
+    kept = (dense >= 0) | (errors >= 0)
+    # A piece goes on while one of the two keeps both a line and the one before it.
+    joined = np.concatenate([[False], ((dense[1:] == dense[:-1]) & (dense[1:] >= 0))
+                             | ((errors[1:] == errors[:-1]) & (errors[1:] >= 0))])
+    return np.where(kept, np.cumsum(kept & ~joined) - 1, -1)
+
+
+def _split_spread_groups(group: np.ndarray, pos: np.ndarray, span: tuple[float, float], gap: float,
+                         alpha: float | None, severe: np.ndarray, tcodes: np.ndarray,
+                         kinds: int | None) -> np.ndarray:
+    """Groups (k,), each that falls in every window of the file cut down to what stands out in it (module doc,
+    step 7), renumbered in position order."""
+    spread = _spread_ids(group, pos, span, gap)
+    if len(spread) == 0:
+        return group
     group = group.copy()
-    group[np.isin(group, ids[occupied == n_windows])] = -1
+    top = int(group.max()) + 1
+    for g in spread:
+        mine = np.flatnonzero(group == g)
+        pieces = _rhythm_pieces(pos[mine], span, gap, alpha, severe[mine], tcodes[mine], kinds)
+        group[mine] = np.where(pieces >= 0, pieces + top, -1)
+        top += int(pieces.max()) + 1
+    # Groups are runs of lines in position order: number them by their first line.
+    valid = group >= 0
+    _, first, inverse = np.unique(group[valid], return_index=True, return_inverse=True)
+    group[valid] = np.argsort(np.argsort(first))[inverse]
     return group
 
 
@@ -815,16 +874,12 @@ def find_incidents(frame: pd.DataFrame, max_gap: Gap = "10min", max_gap_lines: i
             group = _drop_chance_groups(group, s_pos, span[1] - span[0], gap, burst_alpha, severe[s_rows],
                                         tcodes[s_rows], burst_kinds)
         if background_share is not None:
-            group = _drop_spread_groups(group, s_pos, span, gap)
+            group = _split_spread_groups(group, s_pos, span, gap, burst_alpha, severe[s_rows], tcodes[s_rows],
+                                         burst_kinds)
         # Background lines join the incident whose span (first to last seed) holds them.
         labels = np.full(len(rows), -1, dtype=np.int64)
         labels[seeds] = group
-        # Groups are numbered in position order, so filling each one's span in turn never overlaps a later one.
-        ids, first = np.unique(labels, return_index=True)
-        last = len(labels) - 1 - np.unique(labels[::-1], return_index=True)[1]
-        for g, lo, hi in zip(ids, first, last):
-            if g >= 0:
-                labels[lo:hi + 1] = g
+        labels = _fill_spans(labels)
         kept = labels >= 0
         if kept.any():
             _, dense = np.unique(labels[kept], return_inverse=True)

@@ -325,6 +325,24 @@ def test_flags_spread_evenly_over_a_short_file_are_no_incident():
     assert (ids == rca.find_incidents(burst, background_share=None)).all()
 
 
+def test_what_stands_out_inside_a_short_files_even_rhythm_is_an_incident():
+    # The even rhythm of the test above, with a cascade inside it and, later, errors at the rhythm's own pace but
+    # only for three minutes: the whole group was dropped, the cascade and the errors with it.
+    messages = [("VPN", "login user alice from 10.0.0.7"), ("MON", "device web01 state DOWN"),
+                ("AUTH", "deny: user mallory not in group"), ("BUNDLE", "bundle reloaded, etag changed")]
+    spread = [(t, *messages[k % len(messages)], 1, 5.0) for k, t in enumerate(np.arange(20.0, 4200, 61))]
+    failed = [(t, "BUNDLE", "bundle load failed: HTTP 503", 1, 6.0) for t in (3000.0, 3062, 3124)]
+    frame = make_frame(spread + cascade(1800) + failed, span_s=4200)
+    frame["level"] = np.where(frame["content"].str.contains("failed: HTTP"), "ERROR", "INFO")
+    ids, t = rca.find_incidents(frame), (frame["timestamp"] - T0).dt.total_seconds()
+    burst = t.between(1800, 1820) & (frame["is_anomaly"] == 1)
+    errors = frame["content"].str.contains("failed: HTTP")
+    assert ids[burst].nunique() == 1 and (ids[burst] >= 0).all()
+    assert ids[errors].nunique() == 1 and (ids[errors] >= 0).all() and (ids[errors] != ids[burst].iloc[0]).all()
+    # The rhythm itself, far from both, is in no incident.
+    assert (ids[(t < 1500) | t.between(2300, 2900) | (t > 3400)] == -1).all()
+
+
 def test_recurring_symptoms_link_the_pieces_of_a_long_incident():
     # A fault, then the same rare symptom in bursts 15-20 minutes apart, longer than max_gap.
     events = [(600, "DISK", "array degraded, member 3 failed", 1, 8.0),
