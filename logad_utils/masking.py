@@ -196,8 +196,9 @@ _UNIT_TIME = (
 )
 # A full stop after a letter or digit that ends the text ends its sentence ("Deleted log /data/x.log."); one
 # before more words may be the file's (HDFS' "allocateBlock: /user/x/part-00590. blk_..."), one after "/" or "."
-# is the path's (/a/b/., ../..). An ellipsis after a name is the sentence's ("Mounting /run/user/1000...").
-_PATH_CH = r"(?:[\w\-@%+~=*]|\.(?!\s*+$|\.\.++(?:\s|$))|(?<!\w)\.)"
+# is the path's (/a/b/., ../..). An ellipsis after a name is the sentence's ("Mounting /run/user/1000..."); a dot
+# after a dot is tried first, as the ellipsis test reads the run of dots to its end at every dot of it.
+_PATH_CH = r"(?:[\w\-@%+~=*]|(?<!\w)\.|\.(?!\s*+$|\.\.++(?:\s|$)))"
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 # Where the rules that promised not to start at a plain word are skipped: a word glued to "+" is none either

@@ -1,6 +1,7 @@
 """Masking rules: typed placeholders, whole-token matching, idempotence, editing and saving rule sets."""
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -219,6 +220,23 @@ def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
         "Starting Discard unused blocks on filesystems from <PATH>...")
     assert M.mask("Mounting /run/user/1000... done") == "Mounting <PATH>... done"
     assert M.mask("ls /a/b/... and /a/.../b") == "ls <PATH> and <PATH>"
+
+
+def _masking_seconds(text: str) -> float:
+    """Best of three times to mask ``text`` with a fresh masker (a masker keeps the forms it made)."""
+    times = []
+    for _ in range(3):
+        masker = Masker()
+        start = time.perf_counter()
+        masker.mask(text)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_a_long_run_of_dots_after_a_path_takes_linear_time():
+    # The ellipsis test read the run of dots to its end at every dot of it: 160,000 dots after "/a" took 7 s.
+    short, long = (_masking_seconds("/a" + "." * n + "x") for n in (10_000, 80_000))
+    assert long < 16 * short, (short, long)
 
 
 def test_module_level_mask_uses_default_rules():
