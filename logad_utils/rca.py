@@ -58,7 +58,9 @@ Grouping (:func:`find_incidents`), per source file, never across files
    that come evenly all through the file are the rhythm too). Pieces that
    overlap are one incident; the rest of the group is background. A burst
    in a short file, even a long one, leaves a window empty (before it
-   began) and is untouched.
+   began) and is untouched; so is a group with an error message flagged in
+   every window on its own (a fault that lasts the whole file, which step 1
+   does not call routine in a short file).
 
 Ranking (:func:`analyze`)
 -------------------------
@@ -797,6 +799,12 @@ def _split_spread_groups(group: np.ndarray, pos: np.ndarray, span: tuple[float, 
     """Groups (k,), each that falls in every window of the file cut down to what stands out in it (module doc,
     step 7), renumbered in position order."""
     spread = _spread_ids(group, pos, span, gap)
+    # An error flagged in every window on its own is a fault that lasts the file (a database down the whole
+    # half-hour cut out of a log), which step 1 does not call routine in a short file: its group stays whole.
+    n_codes = int(tcodes.max(initial=-1)) + 2
+    steady = _spread_ids(np.where((group >= 0) & severe, group * n_codes + tcodes + 1, -1), pos, span,
+                         gap) // n_codes
+    spread = np.setdiff1d(spread, steady)
     if len(spread) == 0:
         return group
     group = group.copy()

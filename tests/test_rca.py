@@ -307,16 +307,28 @@ def test_a_fault_that_begins_part_way_and_persists_is_an_incident_at_its_onset()
     assert (rca.find_incidents(make_frame(chronic, span_s=36000)) == -1).all()
 
 
+def even_rhythm() -> list[tuple]:
+    """70 minutes of flags about once a minute from 24 messages, each too rare to be background, none in every
+    window of the file."""
+    kinds = [("VPN", "login user {} from 10.0.0.7"), ("MON", "device {} state DOWN"),
+             ("AUTH", "deny: user {} not in group"), ("BUNDLE", "bundle {} reloaded, etag changed")]
+    messages = [(unit, text.format(name)) for name in ("alice", "bob", "web01", "db02", "cache3", "lb4")
+                for unit, text in kinds]
+    return [(t, *messages[k % len(messages)], 1, 5.0) for k, t in enumerate(np.arange(20.0, 4200, 61))]
+
+
 def test_flags_spread_evenly_over_a_short_file_are_no_incident():
-    # 70 minutes, a flag about once a minute from six messages (each too rare to be background), errors among
-    # them: the 10-minute gap chained them into one incident as long as the file.
-    messages = [("VPN", "login user alice from 10.0.0.7"), ("VPN", "login user bob from 10.0.0.9"),
-                ("MON", "device web01 state DOWN"), ("MON", "device web01 state UP"),
-                ("AUTH", "deny: user mallory not in group"), ("BUNDLE", "bundle reloaded, etag changed")]
-    spread = [(t, *messages[k % len(messages)], 1, 5.0) for k, t in enumerate(np.arange(20.0, 4200, 61))]
-    frame = make_frame(spread, span_s=4200)
+    # The even rhythm, errors among it: the 10-minute gap chained it into one incident as long as the file.
+    frame = make_frame(even_rhythm(), span_s=4200)
     frame["level"] = np.where(frame["content"].str.contains("DOWN|deny"), "ERROR", "INFO")
     assert (rca.find_incidents(frame) == -1).all()
+    # One error flagged all through the file is a fault that lasts it (a database down the whole half-hour a user
+    # cut out of a log): one incident, as without the step.
+    down = make_frame([(t, "DB", "connection to db01 refused", 1, 6.0) for t in np.arange(0.0, 1800, 10)],
+                      span_s=1800).assign(level="ERROR")
+    ids, flagged = rca.find_incidents(down), down["is_anomaly"] == 1
+    assert ids[flagged].nunique() == 1 and (ids[flagged] >= 0).all()
+    assert (ids == rca.find_incidents(down, background_share=None)).all()
     # One error burst in a file as short is still an incident, the same as without the step.
     burst = make_frame(cascade(1800), span_s=4200).assign(level="ERROR")
     flagged = burst["is_anomaly"] == 1
@@ -328,11 +340,8 @@ def test_flags_spread_evenly_over_a_short_file_are_no_incident():
 def test_what_stands_out_inside_a_short_files_even_rhythm_is_an_incident():
     # The even rhythm of the test above, with a cascade inside it and, later, errors at the rhythm's own pace but
     # only for three minutes: the whole group was dropped, the cascade and the errors with it.
-    messages = [("VPN", "login user alice from 10.0.0.7"), ("MON", "device web01 state DOWN"),
-                ("AUTH", "deny: user mallory not in group"), ("BUNDLE", "bundle reloaded, etag changed")]
-    spread = [(t, *messages[k % len(messages)], 1, 5.0) for k, t in enumerate(np.arange(20.0, 4200, 61))]
     failed = [(t, "BUNDLE", "bundle load failed: HTTP 503", 1, 6.0) for t in (3000.0, 3062, 3124)]
-    frame = make_frame(spread + cascade(1800) + failed, span_s=4200)
+    frame = make_frame(even_rhythm() + cascade(1800) + failed, span_s=4200)
     frame["level"] = np.where(frame["content"].str.contains("failed: HTTP"), "ERROR", "INFO")
     ids, t = rca.find_incidents(frame), (frame["timestamp"] - T0).dt.total_seconds()
     burst = t.between(1800, 1820) & (frame["is_anomaly"] == 1)
