@@ -351,13 +351,27 @@ class _SlotIndex:
     checked exactly. A long template (thousands of tokens) costs its length once, not once a position.
     """
 
-    def __init__(self, group: list[int], keys: dict[int, tuple[str, ...]]) -> None:
+    def __init__(self, group: list[int], keys: dict[int, tuple[str, ...]],
+                 previous: "_SlotIndex | None" = None) -> None:
         self.group, self.keys = group, keys
-        codes: dict[str, int] = {}
-        table = np.array([[codes.setdefault(t, len(codes)) for t in keys[c]] for c in group], dtype=np.uint64)
-        length = table.shape[1] if table.ndim == 2 else 0
+        # ``previous``: an index of the same length whose clusters include ``group``'s. A cluster whose key is the
+        # object it read keeps its row; only the merged clusters' new keys are read, as a rebuild after each merge
+        # read every token of a group of thousands. The codes only sort clusters for the exact check: any serve.
+        self.codes: dict[str, int] = previous.codes if previous is not None else {}
+        self.seen = [keys[c] for c in group]
+        row = {c: i for i, c in enumerate(previous.group)} if previous is not None else {}
+        kept = [i for i, c in enumerate(group) if c in row and previous.seen[row[c]] is keys[c]]
+        length = len(self.seen[0]) if group else 0
+        table = np.empty((len(group), length), dtype=np.uint64)
+        if kept:
+            table[kept] = previous.table[[row[group[i]] for i in kept]]
+        fresh = sorted(set(range(len(group))) - set(kept))
+        if fresh:
+            codes = self.codes
+            table[fresh] = [[codes.setdefault(t, len(codes)) for t in self.seen[i]] for i in fresh]
+        self.table = table
         weights = np.random.default_rng(length).integers(1, 2**63, size=length, dtype=np.uint64) | np.uint64(1)
-        self.terms = table.reshape(len(group), length) * weights  # wraps modulo 2**64, as a hash may
+        self.terms = table * weights  # wraps modulo 2**64, as a hash may
         self.total = self.terms.sum(axis=1)
         self.varied = set(np.flatnonzero((table != table[:1]).any(axis=0)).tolist()) if len(group) else set()
         self.whole = self._shared(self.total, lambda k: k)
@@ -369,12 +383,12 @@ class _SlotIndex:
         return self._shared(self.total - self.terms[:, pos], lambda k: k[:pos] + k[pos + 1:])
 
     def _shared(self, hashed: np.ndarray, key) -> list[list[int]]:
-        values = hashed.tolist()
-        counts = Counter(values)
+        # Only the rows whose hash recurs are looked at in Python: in a large group most are alone.
+        _, inverse, counts = np.unique(hashed, return_inverse=True, return_counts=True)
         groups: dict[tuple, list[int]] = defaultdict(list)
-        for c, h in zip(self.group, values):
-            if counts[h] > 1:
-                groups[key(self.keys[c])].append(c)
+        for r in np.flatnonzero(counts[inverse] > 1).tolist():
+            c = self.group[r]
+            groups[key(self.keys[c])].append(c)
         return [members for members in groups.values() if len(members) > 1]
 
 
@@ -1595,7 +1609,7 @@ class LogTemplateMiner:
                         dirty.add(length)
                     if any(c not in alive for c in group):
                         group = [c for c in group if c in alive]
-                        index = _SlotIndex(group, keys)
+                        index = _SlotIndex(group, keys, index)
 
     @staticmethod
     def _led_by_wildcard(templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
@@ -1911,7 +1925,7 @@ class LogTemplateMiner:
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                 if any(c not in alive for c in group):
                     group = [c for c in group if c in alive]
-                    index = _SlotIndex(group, keys)
+                    index = _SlotIndex(group, keys, index)
 
     def _merge_quoted(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                       parent: dict[int, int], alive: set[int], units: bool = False) -> None:

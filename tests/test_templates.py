@@ -2024,6 +2024,25 @@ def test_slot_index_groups_clusters_equal_but_at_each_position_as_a_plain_groupi
             assert index.slots(pos) == [m for m in plain.values() if len(m) > 1]
 
 
+
+def test_slot_index_rebuilt_from_the_last_one_after_merges_groups_as_a_fresh_one():
+    # After a merge the index is rebuilt from the last one: the merged-away clusters leave, a survivor's new key
+    # (a new object, new words) is read anew, the others keep their rows; the groups are a plain grouping's.
+    rng = random.Random(5)
+    keys = {c: tuple(rng.choice("ab") for _ in range(5)) for c in range(60)}
+    group = sorted(keys)
+    index = _SlotIndex(group, keys)
+    for step in range(3):
+        group = [c for c in group if c % (step + 3)]
+        for c in group[::7]:
+            keys[c] = (*keys[c][:2], f"<*>{step}", *keys[c][3:])
+        index = _SlotIndex(group, keys, index)
+        for pos in range(5):
+            plain: dict = {}
+            for c in group:
+                plain.setdefault(keys[c][:pos] + keys[c][pos + 1:], []).append(c)
+            assert index.slots(pos) == [m for m in plain.values() if len(m) > 1]
+
 def _columns_by_brute_force(table: np.ndarray, live: list[int], p: int, first: int, last: int) -> list[int]:
     """The columns q in [first, last) where two live rows are equal everywhere but at p and q."""
     return [q for q in range(first, last)
