@@ -1321,18 +1321,24 @@ class LogTemplateMiner:
         # cluster's template later, and its final template (read at the end)
         # is the one that describes all its members.
         cluster_of: dict[str, int] = {}
+        # Per message of cluster_of, in its order, its tokens joined by spaces (no token holds one), as Drain was
+        # fed them: writing the wildcards out splits them again instead of tokenising each message twice. The
+        # message itself where it is that text (most are), so that no second copy is kept.
+        lines: list[str] = []
         fields: dict[int, list[str | None]] = {}
         spans: dict[int, int] = {}  # cluster -> the position of its <*> of any length
         with no_cyclic_gc():
             for text in texts:
                 if text not in cluster_of:
                     tokens = self._tokenize(text)
-                    cluster_of[text] = drain.add_log_message(" ".join(tokens))[0].cluster_id if tokens else _NO_TOKENS
+                    line = " ".join(tokens)
+                    lines.append(text if line == text else line)
+                    cluster_of[text] = drain.add_log_message(line)[0].cluster_id if tokens else _NO_TOKENS
                     if tokens:
                         _note_fields(fields, cluster_of[text], tokens)
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
             root = self._merge_slots(templates, fields, spans) if self.slot_min_values > 0 or self.cover_merges else {}
-            self._show_wildcards(templates, root, cluster_of, spans)
+            self._show_wildcards(templates, root, cluster_of, lines, spans)
             root = _join_equal(templates, root)
             for c, r in root.items():  # a template joined with an equal one that spans keeps the span
                 if c in spans:
@@ -1550,12 +1556,13 @@ class LogTemplateMiner:
         return {c: find(c) for c in parent}
 
     def _show_wildcards(self, templates: dict[int, tuple[str, ...]], root: dict[int, int],
-                        cluster_of: dict[str, int], spans: dict[int, int]) -> None:
+                        cluster_of: dict[str, int], lines: list[str], spans: dict[int, int]) -> None:
         """Write each ``<*>`` of the surviving ``templates`` as the text its messages' tokens there all share
         around it (:class:`_Around`: ``user=<*>`` where each has ``user=``). Mining and merging compare a
         wildcard as a bare ``<*>``: its text would keep templates that differ elsewhere apart. A span's
         ``<*>`` keeps its edges (:func:`_run_edges`), or when bare takes those its messages' runs all share (a
-        bare ``<*>`` merged in hid its values' brackets); past it, a message's tokens are read from its end."""
+        bare ``<*>`` merged in hid its values' brackets); past it, a message's tokens are read from its end.
+        ``lines``: each message's tokens joined by spaces, in the order of ``cluster_of``."""
         around: dict[int, dict[int, _Around]] = {}
         for c, tokens in templates.items():
             holes = {i: _Around() for i, t in enumerate(tokens) if t == WILDCARD and i != spans.get(c)}
@@ -1563,11 +1570,11 @@ class LogTemplateMiner:
                 around[c] = holes
         edges: dict[int, Sequence[str] | None] = {c: None for c, i in spans.items()
                                                   if c not in root and templates[c][i] == WILDCARD}
-        for text, c in cluster_of.items():
+        for c, line in zip(cluster_of.values(), lines):
             c = root.get(c, c)
             holes = around.get(c) if c >= 0 else None
             if holes or c in edges:
-                tokens = self._tokenize(text)
+                tokens = line.split(" ")
                 shift = len(tokens) - len(templates[c])
                 for i, shared in (holes or {}).items():
                     shared.add(tokens[i + shift if i > spans.get(c, len(tokens)) else i])

@@ -565,6 +565,20 @@ def test_a_quoted_phrase_is_one_value(quoted_phrases):
         assert LogTemplateMiner.from_dict(miner.to_dict()).transform(messages).tolist() == ids.tolist()
 
 
+
+def test_fit_tokenises_each_message_once_and_writes_wildcards_from_those_tokens(monkeypatch):
+    # Writing the wildcards out reads the tokens Drain was fed (a phrase's words glued, a list collapsed) again
+    # from the text joined for it, not by tokenising each message a second time.
+    calls = []
+    tokenize = LogTemplateMiner._tokenize
+    monkeypatch.setattr(LogTemplateMiner, "_tokenize", lambda self, text: calls.append(text) or tokenize(self, text))
+    names = ["module.vpc (expand)", "aws_instance.web[0]", "data.aws_ami (expand)", "module.db (close)", "output.ip"]
+    messages = [f'walking vertex "{name}" in graph user={u} ids 1 2 3' for name, u in zip(names, "abcde")] * 2
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(calls) == len(set(calls)) == len(names)
+    assert miner.template_of(ids[:1]) == [f'walking vertex "{WILDCARD}" in graph user={WILDCARD} ids <NUM>']
+
 def test_a_quoted_phrase_that_opens_a_message_before_words_is_one_value():
     # A game server's player ("name<uid><steamid>") leads its events; a name with a space is no extra token.
     players = ["s1mple fan", "Kuba", "Dr. Flash", "mirage enjoyer", "zzz", "n0rth", "Ronja", "El Diablo", "pingu"]
