@@ -1337,7 +1337,11 @@ class LogTemplateMiner:
                     if tokens:
                         _note_fields(fields, cluster_of[text], tokens)
             templates = {cid: tuple(c.log_template_tokens) for cid, c in drain.id_to_cluster.items()}
+            # Drain's tree, and then the clusters' fields, are done with: freed inside the pause, they are not walked
+            # by the collection its end sets off, which walks every object the pause left alive.
+            del drain
             root = self._merge_slots(templates, fields, spans) if self.slot_min_values > 0 or self.cover_merges else {}
+            del fields
             self._show_wildcards(templates, root, cluster_of, lines, spans)
             root = _join_equal(templates, root)
             for c, r in root.items():  # a template joined with an equal one that spans keeps the span
