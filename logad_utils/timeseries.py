@@ -186,8 +186,9 @@ _PREFILTER_Z = 3.0  # windows closer than this many standard deviations cannot r
 _GAP_LEVELS = [0.1, 0.5, 0.9]  # steady gaps: the 10th and 90th percentiles within a factor 2 of the median
 _SILENCE_GAP_LEVELS = [0.1, 0.25, 0.5, 0.75, 0.9]  # ... and for silences the quartiles within a factor 4/3
 # Buckets × templates modelled at once: a dozen float arrays of this size live per block (2,000,000 held 280 MB
-# at once on months of minutes, the peak of `analyze`); each template is modelled alone: any size, the same alerts.
-_BLOCK_CELLS = 500_000
+# at once on months of minutes, the peak of `analyze`; 500,000 still ~65 MB, the peak of trends up to millions of
+# lines, and no faster); each template is modelled alone: any size, the same alerts.
+_BLOCK_CELLS = 125_000
 
 
 @dataclass
