@@ -468,12 +468,16 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
     time before it. A lone line over ``reset`` off both neighbours (a skewed clock) takes the place of the line
     before it; a file written newest first (most steps back) is read backwards in time; a clock set back by over
     ``reset`` that runs on past where it was (a DST fall-back) passes no time (:func:`_set_back`). Else one such step
-    holds every later line at one place and chains every later anomaly into one incident."""
-    known = np.flatnonzero(~np.isnan(seconds))
-    if len(known) < 3:
+    holds every later line at one place and chains every later anomaly into one incident. ``seconds`` may be
+    overwritten: a file's clock read for this alone."""
+    missing = np.isnan(seconds)
+    # A long file's clock is tens of millions of values: few copies of it, and none where every line has a time
+    # (nor the lines' numbers, 8 bytes a line).
+    whole = not missing.any()
+    known = None if whole else np.flatnonzero(~missing)
+    del missing
+    if (len(seconds) if whole else len(known)) < 3:
         return np.maximum.accumulate(seconds)
-    # A long file's clock is tens of millions of values: few copies of it, and none where every line has a time.
-    whole = len(known) == len(seconds)
     times = seconds if whole else seconds[known]
     step = np.diff(times)
     flipped = (step < 0).sum() > 2 * (step > 0).sum()
@@ -492,7 +496,8 @@ def _clock_positions(seconds: np.ndarray, reset: float) -> np.ndarray:
         times = times + np.concatenate([[0.0], np.cumsum(given)])
     del step
     if whole:
-        return np.maximum.accumulate(times)
+        # In place: a second copy of the clock was the peak (pandas may hand a read-only one).
+        return np.maximum.accumulate(times, out=times if times.flags.writeable else None)
     out = np.full(len(seconds), np.nan)
     out[known] = np.maximum.accumulate(times)
     return out
