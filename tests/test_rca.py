@@ -967,3 +967,15 @@ def test_a_clock_where_every_line_has_a_time_is_placed_without_a_copy_nor_the_li
     out, peak = _traced_peak(lambda: rca._clock_positions(seconds, 600.0))
     np.testing.assert_array_equal(out, expected)
     assert peak / n < 14  # its steps (8) and flags (3); 19 bytes a line with the numbers and a second clock
+
+
+def test_each_templates_main_unit_is_counted_without_every_lines_pair_at_once():
+    # All lines' (template, unit) pairs as int64 and their sort held ~19 bytes a line, for a table of k names.
+    n = 1_000_000
+    rng = np.random.default_rng(0)
+    codes = rng.integers(-1, 40, n).astype(np.int32)
+    units = (codes % 3 + (rng.random(n) < 0.2)).astype(np.int32)  # template c mostly from unit c % 3
+    names = np.array(["a", "b", "c", "d"], dtype=object)
+    out, peak = _traced_peak(lambda: rca._main_unit(codes, units, names, 41))
+    assert out.tolist() == [names[c % 3] for c in range(40)] + [""]
+    assert peak / n < 4  # 19 bytes a line before
