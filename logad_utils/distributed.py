@@ -211,7 +211,7 @@ def _text(line: bytes) -> str:
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
                                                          str | None, str | None, bool]:
     """The format found on a file's first lines (None for an empty file), the format its ranges use (the layout
-    itself where it was inferred or a given format's times were given a layout, :func:`formats.with_file_times`), its
+    itself where it was inferred or its times were given a layout, :func:`formats.with_file_times`), its
     multi-line rule, where its timestamps are times of day the date they start on, where they lack a year the date
     its messages give them (ISO dates), and whether it is a JSON document read record by record
     (:func:`io.json_document`)."""
@@ -224,8 +224,8 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     found = layout.name
     if fixed:  # by its text, or with the layout the file's times gave it
         spec = fmt if layout is fixed else layout
-    else:  # a preset by its name, an inferred layout itself
-        spec = found if found in PRESETS else layout
+    else:  # a preset by its name, an inferred layout (or a preset its file's times gave a layout) itself
+        spec = found if found in PRESETS and layout.time_guess is None else layout
     fields, _ = layout.parse(sample)
     anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)

@@ -1094,10 +1094,10 @@ def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     layout of their own (``time_format`` None): a chunk or byte range that opened with lines whose fields are not
     times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
     time_cols = fmt._time_fields()
-    if fmt.time_format is not None or fmt.time_guess is not None or fmt.json_key is not None or fmt.layouts \
-            or not time_cols:
+    if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not time_cols:
         return fmt
-    rows = [row for row in fmt._parse_regex(sample) if row is not None]
+    rows = fmt._parse_structured(sample) if fmt.json_key is not None else fmt._parse_regex(sample)
+    rows = [row for row in rows if row is not None]
     table = np.array(rows, dtype=object).reshape(len(rows), len(fmt.fields))
     joined = _joined(fmt._time_values([table[:, fmt.fields.index(f)] for f in time_cols])).dropna()
     # As parse_timestamps reads a clock alone: by the first value.
@@ -1554,7 +1554,8 @@ def detect_format(lines: Sequence[str], min_share: float = 0.5, exclude: Sequenc
     if best.name == "raw":
         return _several_layouts(sample, min_share, exclude) or _with_opening_levels(
             _with_table_header(best, sample), sample)
-    best = _with_padding(best, sample)
+    # Times of no layout of their own (a delimited file's time column) read in every chunk as on the sample.
+    best = with_file_times(_with_padding(best, sample), sample)
     parsed = best.parse(sample)  # once for all checks: parsing (its times) is most of their cost
     best = _with_json_messages(best, parsed)
     best = best if best.json_messages else _with_text_messages(best, sample, parsed, min_share, exclude)
@@ -1607,7 +1608,7 @@ def _several_layouts(sample: list[str], min_share: float, exclude: Sequence[str]
     """The layouts of lines that no one layout reads the most of (three programs' logs in one file): the one that
     reads the most first (:func:`_with_other_layouts`), where together they read ``min_share`` of the lines with
     their times; else None."""
-    first = _detect(sample, _OTHER_SHARE, exclude, delimited=False)
+    first = with_file_times(_detect(sample, _OTHER_SHARE, exclude, delimited=False), sample)
     if first.name == "raw":
         return None
     found = _with_other_layouts(first, sample, first.parse(sample)[1], min_share, exclude)

@@ -2160,7 +2160,8 @@ def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
                 taken.add(day)
                 keys[-1:] = [("Date", day), ("Time", key)]
                 values = [f"{o[day]} {o[key]}" for o in objs if o.get(key) is not None and o.get(day) is not None]
-            # A delimited file's time may be several columns joined (W3C's date and time): each chunk reads them.
+            # A delimited file's time may be several columns joined (W3C's date and time): detection guesses
+            # their layout on the whole sample (formats.with_file_times).
             time_format = "epoch" if all(_is_number(v) for v in values) else \
                 _json_time_format(values) if syntax != "delimited" else None
     extras = [k for k in counts if k not in taken][:_MAX_EXTRA_KEYS]
@@ -2190,7 +2191,8 @@ def _day_key(objs: list[dict], counts: Counter, taken: set[str], clock: str) -> 
 
 def _json_time_format(values: list) -> str | None:
     """The layout of a key's times, read once for the file from its sample, so that every chunk (every Dask byte
-    range) reads them alike; None where none reads half of them (each chunk then guesses its own)."""
+    range) reads them alike; None where none reads half of them (detection then guesses one on the sample,
+    :func:`formats.with_file_times`)."""
     texts = [str(v) for v in values]
     fmt = time_format_of(texts) if texts else None
     return fmt if fmt is not None and parse_timestamps([texts], fmt).notna().mean() >= 0.5 else None

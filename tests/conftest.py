@@ -162,18 +162,19 @@ def two_programs(n: int = 200) -> tuple[list[str], list[str]]:
     return relay, app
 
 
-def write_day_first_log(path: Path) -> list[pd.Timestamp | None]:
+def write_day_first_log(path: Path, cells: bool = False) -> list[pd.Timestamp | None]:
     """A log with a ``<Date> <Time> <Content>`` layout of day-first dates (``30/04/2024``), then a block of lines
     that open with other words, then dates that read either way (``01/05/2024``); the times its lines hold (None
-    for the block's)."""
-    lines, times = [], []
+    for the block's). With ``cells``, a CSV file instead, under a header row (no time), the block's time cell "n/a"
+    and the block shorter (a column of mostly other words is no time column)."""
+    lines, times = (["time,level,message"], [None]) if cells else ([], [])
     for i in range(600):
-        if 300 <= i < 470:
-            lines.append(f"sync of block {i} began")
+        if 300 <= i < (370 if cells else 470):
+            lines.append(f"n/a,INFO,sync of block {i} began" if cells else f"sync of block {i} began")
             times.append(None)
             continue
         day, hour = ("30/04/2024", 23) if i < 300 else ("01/05/2024", 0)
-        lines.append(f"{day} {hour:02d}:{i // 60 % 60:02d}:{i % 60:02d} job {i % 7} done")
+        lines.append(f"{day} {hour:02d}:{i // 60 % 60:02d}:{i % 60:02d}{',INFO,' if cells else ' '}job {i % 7} done")
         times.append(pd.Timestamp(f"2024-{day[3:5]}-{day[:2]} {hour:02d}:{i // 60 % 60:02d}:{i % 60:02d}"))
     path.write_text("\n".join(lines) + "\n")
     return times

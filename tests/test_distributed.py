@@ -464,6 +464,16 @@ def test_a_given_format_reads_a_files_times_in_one_layout_in_every_byte_range(cl
     assert [None if pd.isna(t) else t for t in parsed["timestamp"]] == expected
 
 
+def test_a_detected_format_reads_a_files_times_in_one_layout_in_every_byte_range(client, tmp_path):
+    # A detected layout whose times have no layout of their own (a CSV file's time column) guessed it per range: one
+    # opening with a block of "n/a" cells read none of the times after it, one opening with "01/05/2024" read it
+    # month first, where the file's first lines are day first.
+    path = tmp_path / "jobs.csv"
+    expected = write_day_first_log(path, cells=True)
+    parsed = _parsed_in_ranges(client, path, "auto", 3_000, 50, tmp_path)
+    assert [None if pd.isna(t) else t for t in parsed["timestamp"]] == expected
+
+
 def test_two_programs_logs_in_one_file_read_each_by_its_layout_across_byte_ranges(client, tmp_path):
     relay, app = two_programs(300)
     path = tmp_path / "all.log"

@@ -508,6 +508,17 @@ def test_a_given_format_reads_a_files_times_in_one_layout_whatever_a_chunk_opens
     assert [None if pd.isna(t) else t for t in frame["timestamp"]] == expected
 
 
+@pytest.mark.parametrize("chunk_lines", [100, 300, 200_000])
+def test_a_detected_format_reads_a_files_times_in_one_layout_whatever_a_chunk_opens_with(tmp_path, chunk_lines):
+    # A detected layout whose times have no layout of their own (a CSV file's time column) guessed it per chunk: one
+    # opening with a block of "n/a" cells read none of the times after it, one opening with "01/05/2024" read it
+    # month first, where the file's first lines are day first.
+    path = tmp_path / "jobs.csv"
+    expected = write_day_first_log(path, cells=True)
+    frame = read_logs(path, chunk_lines=chunk_lines, warn=False)
+    assert [None if pd.isna(t) else t for t in frame["timestamp"]] == expected
+
+
 @pytest.mark.parametrize("chunk_lines", [1, 2, 200_000])
 def test_year_less_syslog_rolls_over_new_year(tmp_path, chunk_lines):
     lines = [b"Dec 31 23:59:58 host sshd[1]: a", b"Dec 31 23:59:59 host sshd[1]: b",
