@@ -560,9 +560,8 @@ class AutoencoderDetector(BaseLogDetector):
         return [(np.asarray(layer.kernel, dtype=np.float64), np.asarray(layer.bias, dtype=np.float64),
                  layer.get_config()["activation"]) for layer in layers]
 
-    def _forward(self, x, depth: int | None = None) -> np.ndarray:
-        """Outputs (m, width) of the first ``depth`` Dense layers (all when None) on rows x (m, d), dense or CSR,
-        in NumPy.
+    def _forward(self, x: np.ndarray | sparse.csr_matrix, depth: int | None = None) -> np.ndarray:
+        """Outputs (m, width) of the first ``depth`` Dense layers (all when None) on rows x (m, d), dense or CSR.
 
         Scoring runs outside TensorFlow because TF's multi-threaded CPU kernels
         do not fix the order of their sums: the same weights gave scores that
