@@ -144,6 +144,8 @@ ONSET_ALPHA = 0.01  # a background template this unlikely to be absent so long b
 _HALF = math.log(10.0)  # log-odds at which a saturating term is 0.5
 _EVIDENCE_SHARE = 0.1  # a unit's quoted template holds at least this share of its telling lines
 _ONSET_SCALE = 2.0  # distinct follow-on templates for which onset is 1 - 1/e
+# Lines at a time where a per-line temporary of a million lines was an analysis' peak (units named, unit pairs).
+_LINE_BLOCK = 1 << 16
 CANDIDATE_COLUMNS = ["component", "score", "first_line_no", "n_lines", "top_template", "evidence",
                      "earliness", "specificity", "mentions", "anomaly", "precursor"]
 # anomalies.csv's columns, the same whatever the logs hold.
@@ -942,7 +944,7 @@ class _Mentions:
         out[mine, own[mine]] = False
         return out
 
-    def marks(self, idx: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+    def marks(self, idx: np.ndarray, block: int = _LINE_BLOCK) -> np.ndarray:
         """Sorted ``j · (s + 1) + i`` for each line ``idx[i]`` (s,) naming unit j: a sparse cumulative count.
 
         Found a block of lines at a time, unit by unit, and kept as int32 rows until the end: laid out unit
@@ -1048,13 +1050,13 @@ def _pair_counts(codes: np.ndarray, units: np.ndarray, n_units: int) -> tuple[np
     return np.unique(codes[valid].astype(np.int64) * n_units + units[valid], return_counts=True)
 
 
-def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int, block: int = 1 << 16) -> np.ndarray:
+def _main_unit(codes: np.ndarray, units: np.ndarray, names: np.ndarray, k: int) -> np.ndarray:
     """The most frequent unit (k,) of each template code, from lines' codes (n,) and unit codes (n,) into
     sorted unit ``names``; ties go to the first name."""
     # Sorting (code, unit) pairs packed in one integer: a hash of n pairs would take several times the memory. A
     # block of lines at a time, then their counts: all lines' int64 pairs and their sort held ~19 bytes a line.
-    parts = [_pair_counts(codes[lo:lo + block], units[lo:lo + block], len(names))
-             for lo in range(0, len(codes), block)]
+    parts = [_pair_counts(codes[lo:lo + _LINE_BLOCK], units[lo:lo + _LINE_BLOCK], len(names))
+             for lo in range(0, len(codes), _LINE_BLOCK)]
     pairs, at = np.unique(np.concatenate([p for p, _ in parts] or [np.zeros(0, np.int64)]), return_inverse=True)
     n = np.bincount(at, weights=np.concatenate([c for _, c in parts] or [np.zeros(0, np.int64)]),
                     minlength=len(pairs)).astype(np.int64)
