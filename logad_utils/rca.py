@@ -323,6 +323,7 @@ def _spread_to_events(frame: pd.DataFrame, labels: np.ndarray, groups: list[tupl
 
 
 def _blank(frame: pd.DataFrame) -> np.ndarray:
+    """Blank lines (n,) bool: the frame's ``blank`` column, missing values not blank; none without the column."""
     if "blank" not in frame:
         return np.zeros(len(frame), dtype=bool)
     if _plain(frame["blank"], "b"):  # no missing value to fill: the column itself, not an object copy per line
@@ -756,7 +757,7 @@ def _drop_chance_groups(group: np.ndarray, pos: np.ndarray, span: float, gap: fl
 
 def _spread_ids(group: np.ndarray, pos: np.ndarray, span: tuple[float, float], gap: float) -> np.ndarray:
     """Ids of the groups (k,) whose lines (positions ``pos`` (k,)) fall in every window of the file, the file cut
-    into max(MIN_BACKGROUND_WINDOWS, span / gap) equal windows (see module doc, step 7)."""
+    into max(MIN_BACKGROUND_WINDOWS, ⌈span / gap⌉) equal windows (see module doc, step 7)."""
     length = span[1] - span[0]
     valid = group >= 0
     if length <= 0 or gap <= 0 or not valid.any():
