@@ -649,7 +649,8 @@ def _start_chars(pattern: str) -> frozenset:
     return frozenset(_ANY) if can_be_empty else frozenset(chars)
 
 
-def _branch(rules: list, placeholders: dict, body: Callable[[MaskRule], str]) -> str:
+def _branch(rules: Sequence[MaskRule], placeholders: dict[int, str | None], body: Callable[[MaskRule], str]) -> str:
+    """The ``rules`` as alternatives, each a capture group written by ``body``, numbered on in ``placeholders``."""
     alts = []
     for r in rules:
         placeholders[len(placeholders) + 1] = r.placeholder
