@@ -1196,7 +1196,8 @@ ZONED = _ZoneCounter()
 
 
 class _ParseMemo(threading.local):
-    entries: list | None = None  # (format, lines, frame, matched, zoned parses) of this thread's parse_memo block
+    # (format, lines, frame, matched, zoned parses) of this thread's parse_memo block
+    entries: list[tuple[LogFormat, tuple[str, ...], pd.DataFrame, np.ndarray, int]] | None = None
 
 
 _MEMO = _ParseMemo()
