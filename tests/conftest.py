@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +179,14 @@ def write_day_first_log(path: Path, cells: bool = False) -> list[pd.Timestamp | 
         times.append(pd.Timestamp(f"2024-{day[3:5]}-{day[:2]} {hour:02d}:{i // 60 % 60:02d}:{i % 60:02d}"))
     path.write_text("\n".join(lines) + "\n")
     return times
+
+
+def traced_peak(call) -> tuple[object, int]:
+    """What ``call()`` returns, and the most memory it held at once (bytes, tracemalloc)."""
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        out = call()
+        return out, tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()

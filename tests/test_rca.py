@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import traced_peak
 
 from logad_utils import rca
 from logad_utils.report import _incident_block
@@ -841,15 +842,11 @@ def test_levels_are_ranked_once_per_distinct_level_not_per_line(monkeypatch):
 def test_finding_trend_alerts_rows_copies_no_line_column():
     # The line numbers of one file read in order were copied (and an int32 column cast to the alerts' int64) to
     # find each trend alert's first line: 80 MB, the top of analyze's incidents stage at 10M lines.
-    import tracemalloc
-
     n = 1_000_000
     frame = pd.DataFrame({"source": pd.Categorical(["a.log"] * n), "line_no": np.arange(1, n + 1, dtype=np.int32)})
     groups = rca._source_groups(frame)
-    tracemalloc.start()
-    rows = rca._rows_of(frame, np.array(["a.log", "a.log", "b.log", "a.log"]), np.array([5, n, 5, 2 ** 40]), groups)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    rows, peak = traced_peak(lambda: rca._rows_of(frame, np.array(["a.log", "a.log", "b.log", "a.log"]),
+                                                  np.array([5, n, 5, 2 ** 40]), groups))
     assert rows.tolist() == [4, n - 1, -1, -1] and peak < 2 * n  # the order check's flag a line, no copy
 
 
@@ -915,47 +912,24 @@ def test_first_events_are_the_raw_lines_else_component_and_content():
 
 def test_a_lines_flags_are_read_without_a_copy_per_line():
     # is_anomaly was read as floats and blank as objects: 18 bytes a line, twice per analysis, for 0/1 columns.
-    import tracemalloc
-
     n = 1_000_000
     frame = pd.DataFrame({"is_anomaly": (np.arange(n) % 7 == 0).astype(np.int8), "blank": np.arange(n) % 5 == 0})
-    tracemalloc.start()
-    flags = rca._flags(frame)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    flags, peak = traced_peak(lambda: rca._flags(frame))
     np.testing.assert_array_equal(flags, (np.arange(n) % 7 == 0) & (np.arange(n) % 5 != 0))
     assert peak < 3 * n  # the flags and one comparison: a byte a line each
 
 
 def test_marking_the_lines_that_name_units_holds_no_million_line_block():
     # A block of a million lines' (block, U) booleans, made twice, was the peak of analyze's incidents stage.
-    import tracemalloc
-
     n, units = 1 << 20, 12
     text = (np.arange(n) % 7 - 1).astype(np.int32)  # -1: names nothing
     per_text = np.random.default_rng(0).random((6, units)) < 0.3
     mentions = rca._Mentions(text, per_text, np.zeros(n, dtype=np.int32), np.full(1, -1, dtype=np.int32))
     idx = np.arange(n)
     expected = mentions.marks(idx, block=n)
-    tracemalloc.start()
-    marks = mentions.marks(idx)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    marks, peak = traced_peak(lambda: mentions.marks(idx))
     np.testing.assert_array_equal(marks, expected)
     assert peak < 2 * marks.nbytes + n  # the marks, their int32 parts and a small block's temporaries
-
-
-def _traced_peak(call) -> tuple[object, int]:
-    """What ``call()`` returns, and the most memory it held at once (bytes, tracemalloc)."""
-    import tracemalloc
-
-    tracemalloc.start()
-    try:
-        base = tracemalloc.get_traced_memory()[0]
-        out = call()
-        return out, tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
 
 
 def test_a_clock_where_every_line_has_a_time_is_placed_without_a_copy_nor_the_lines_numbers():
@@ -964,7 +938,7 @@ def test_a_clock_where_every_line_has_a_time_is_placed_without_a_copy_nor_the_li
     seconds = np.cumsum(np.random.default_rng(0).exponential(1.0, n))
     seconds[[10, 500_000]] -= 3.0  # lines out of order keep the latest time before them
     expected = np.maximum.accumulate(seconds)
-    out, peak = _traced_peak(lambda: rca._clock_positions(seconds, 600.0))
+    out, peak = traced_peak(lambda: rca._clock_positions(seconds, 600.0))
     np.testing.assert_array_equal(out, expected)
     assert peak / n < 14  # its steps (8) and flags (3); 19 bytes a line with the numbers and a second clock
 
@@ -976,6 +950,6 @@ def test_each_templates_main_unit_is_counted_without_every_lines_pair_at_once():
     codes = rng.integers(-1, 40, n).astype(np.int32)
     units = (codes % 3 + (rng.random(n) < 0.2)).astype(np.int32)  # template c mostly from unit c % 3
     names = np.array(["a", "b", "c", "d"], dtype=object)
-    out, peak = _traced_peak(lambda: rca._main_unit(codes, units, names, 41))
+    out, peak = traced_peak(lambda: rca._main_unit(codes, units, names, 41))
     assert out.tolist() == [names[c % 3] for c in range(40)] + [""]
     assert peak / n < 4  # 19 bytes a line before

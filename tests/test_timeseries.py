@@ -1,10 +1,10 @@
 """Template time series: counting, baselines and each kind of trend alert on logs built here."""
-import tracemalloc
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import traced_peak
 
 from logad_utils import timeseries
 from logad_utils.io import string_codes
@@ -992,13 +992,7 @@ def test_counting_holds_no_copy_of_the_times_through_its_sort():
     frame = pd.DataFrame({"template_id": rng.integers(0, 50, n).astype(np.int32), "template": "t",
                           "timestamp": pd.Timestamp("2026-01-05") + pd.to_timedelta(np.sort(rng.random(n)) * 5 * 86400,
                                                                                      unit="s")})
-    tracemalloc.start()
-    try:
-        base = tracemalloc.get_traced_memory()[0]
-        counts = count_templates(frame)
-        peak = tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
+    counts, peak = traced_peak(lambda: count_templates(frame))
     assert counts.matrix.sum() == n and peak / n < 61  # bytes a line: 57 now
 
 
@@ -1008,13 +1002,8 @@ def test_finding_each_counted_lines_file_hashes_no_line(names):
     n = 1 << 21  # past a block of lines, whose temporaries do not grow with the lines
     frame = pd.DataFrame({"source": pd.Categorical.from_codes(np.arange(n) * len(names) // n, names)})
     pos = np.linspace(0.0, 1000.0, n)
-    tracemalloc.start()
-    try:
-        base = tracemalloc.get_traced_memory()[0]
-        files, first, last = timeseries._file_bounds(frame, np.arange(n, dtype=np.int32), pos, 0.0, 1000.0, 1.0)
-        peak = tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
+    (files, first, last), peak = traced_peak(
+        lambda: timeseries._file_bounds(frame, np.arange(n, dtype=np.int32), pos, 0.0, 1000.0, 1.0))
     assert peak / n < 30 and np.bincount(files).tolist() == [n // len(names)] * len(names)
     assert (first[0], last[-1]) == (0.0, 1000.0)
 
@@ -1055,11 +1044,5 @@ def test_modelling_the_templates_holds_few_blocks_of_cells():
     frame = pd.DataFrame({"template_id": rng.integers(0, 100, n).astype(np.int32), "template": "t",
                           "timestamp": pd.Timestamp("2026-01-05") + pd.to_timedelta(
                               np.sort(rng.random(n)) * 100 * 86400, unit="s")})
-    tracemalloc.start()
-    try:
-        base = tracemalloc.get_traced_memory()[0]
-        trends = find_trends(frame)
-        peak = tracemalloc.get_traced_memory()[1] - base
-    finally:
-        tracemalloc.stop()
+    trends, peak = traced_peak(lambda: find_trends(frame))
     assert trends.counts.matrix.shape == (2400, 100) and peak < 25 * 2 ** 20  # 35 MiB in blocks of 500,000 cells
