@@ -785,15 +785,17 @@ def _key_rows(frame: pd.DataFrame, keep: np.ndarray, scores, labels) -> tuple[np
     With a ``key`` column (a lean frame of :func:`analysis.analyze_logs`) whose lines share their score and
     verdict, each key's first line stands for the key (same points as from every line); else every line.
     """
-    every = (np.arange(len(keep)), None)
     if "key" not in frame:
-        return every
+        return np.arange(len(keep)), None
     from .streaming import first_lines
 
-    first, counts, point = first_lines(frame["key"].to_numpy()[keep])
+    # Every line kept (none blank): the keys themselves. A copy of them (4 bytes a line) and every position made
+    # up front (8) were the widest step of writing a 10M-line analysis.
+    key = frame["key"].to_numpy()
+    first, counts, point = first_lines(key if len(keep) == len(key) else key[keep])
     for values in (scores, labels):
         if values is not None and not _same_per_key(np.asarray(values), keep, first, point):
-            return every
+            return np.arange(len(keep)), None  # made only here: 8 bytes a line
     return first, counts
 
 
