@@ -52,6 +52,22 @@ def test_a_timeline_says_how_many_lines_it_leaves_off_the_time_axis():
     assert viz.plot_timeline(frame[~frame["timestamp"].isna() | blank], flags[:7]).get_title() == "lines over time"
 
 
+def test_a_timeline_of_timed_lines_copies_no_lines_times():
+    import pandas as pd
+    from conftest import traced_peak
+
+    # Copies of each line's time (8 bytes a line, two at once): the widest step of writing a 10M-line analysis.
+    n = 2_000_000
+    start = np.datetime64("2026-03-02T00:00:00", "ns")
+    times = start + np.arange(n).astype("timedelta64[s]").astype("timedelta64[ns]")
+    frame = pd.DataFrame({"timestamp": times, "line_no": np.arange(1, n + 1, dtype=np.int32)})
+    flags = np.arange(n) % 20 == 0
+    ax, peak = traced_peak(lambda: viz.plot_timeline(frame, flags, bins=100))
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(heights[:100]) == n - n // 20 and sum(heights[100:]) == n // 20
+    assert peak / n < 8  # the flagged lines' times and a mark per line; 18 bytes a line before
+
+
 def test_messages_without_a_score_are_drawn_grey_on_a_map_coloured_by_score():
     import matplotlib.colors as mcolors
     import pandas as pd
