@@ -313,7 +313,12 @@ SETS = {"tuning": "read while writing rules",
                          "Controller's JSON, CrowdSec's and Kapacitor's logfmt, HCL Domino, a Palo Alto PAN-OS "
                          "firewall, pppd, ProxySQL, rsyncd, Tasmota, Unicorn); scored blind with the code at the start "
                          "of the stop that added it (GA 0.601 with and without the true format, PA 0.453, FTA 0.503, "
-                         "timestamps on every line) and with every rule above (the same on every log); not read"}
+                         "timestamps on every line) and with every rule above (the same on every log); not read",
+        "read_later_26": "written by a twenty-seventh author who never saw logad's code (Cloudflare's cloudflared, "
+                         "authentik's JSON, K3s' logfmt, a SonicWall firewall, multipathd, Configuration Manager's "
+                         "CMTrace log, IBM Storage Protect's scheduler, VMware ESXi's hostd, Splunk's splunkd, "
+                         "Apache Guacamole); scored blind with the code at the start of the stop that added it; "
+                         "not read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
