@@ -255,6 +255,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # runs between two glued ";key=", which no prose writes.
     MaskRule("kv_listed", rf"(?<==)(?:{_LISTED_KEY}{_SPACED_VALUE}(?=\s*+(?:[;|]|$))"
              rf"|{_GLUED_KEY}{_SPACED_VALUE}(?=;[A-Za-z_][\w.\-]*+=))", "<VAL>"),
+    # A compact JSON object printed as a name's value after a spaced "=" (an MQTT payload: "tele/plug/STATE =
+    # {"Time":...}"): a dump of data, its keys the payload's own, not the message's. Not a glued key={...}, whose
+    # object a logger writes with the fields of its call (event={"ID":...}).
+    MaskRule("assigned_json", r'(?<=\s=\s)\{"[^\s"]++":\S*+(?<=\})', "<VAL>", False),
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.

@@ -890,3 +890,16 @@ def test_a_distinguished_name_is_one_value_however_many_parts_it_has():
         "Certificate accepted at depth=<NUM>: <VAL>", "Certificate accepted at depth=<NUM>: <VAL>",
         'BIND dn="<VAL>" method=<NUM>', "Bind with <VAL> to ldaps://<URL> failed", "identity[<VAL>], groups[ops]",
         "Bound as <VAL>.", "filter (|(cn=peggy*)(sn=peggy*)) C=<NUM>, L=<NUM>"]
+
+
+def test_a_compact_json_object_assigned_with_a_spaced_equals_is_one_value():
+    # Tasmota logs each MQTT message as "tele/plug/STATE = {"Time":...,"Wifi":{...}}": the payload's keys are data,
+    # which differ by topic, so each topic's payload masked to its own shape. After a spaced "=" a compact object is
+    # one value; a glued key={...} (a logger's fields), a spaced object and braces holding no JSON stay as before.
+    masker = Masker()
+    texts = ['tele/plug/STATE = {"Time":"2023-05-10T00:01:52","POWER":"OFF","Wifi":{"AP":1}}',
+             'stat/plug/RESULT = {"POWER":"ON"} (retained)', 'pod event={"ID":"x","Type":"y"}',
+             'x = {"a": 1}', "cfg = {a:1}"]
+    assert masked_alike(masker, texts) == [
+        "tele/plug/STATE = <VAL>", "stat/plug/RESULT = <VAL> (retained)", 'pod event={"ID":"x","Type":"y"}',
+        'x = {"a": <NUM>}', "cfg = {a:<NUM>}"]
