@@ -197,6 +197,8 @@ _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 # A name a token holds, no digit, not a placeholder's: br-lan of DHCPACK(br-lan), amavis of amavis:<NUM>.
 # A part of a dotted name (operationExecutor.MountVolume) is none: it names code, which names the event.
 _NAME_IN_TOKEN = re.compile(r"(?<![<\w\-])(?<!\w\.)[A-Za-z][A-Za-z_\-]*(?![\w>\-])(?!\.\w)")
+# Names joined by "/" into a path of three or more (tele/plug/STATE), not two (read/write, TCP/IP, and/or).
+_NAME_PATH = re.compile(r"[A-Za-z_][\w\-]*+(?:/[A-Za-z_][\w\-]*+){2,}")
 # A name's token holds a value or a word besides it (a placeholder's name, or letters and digits).
 _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
@@ -1761,12 +1763,15 @@ class LogTemplateMiner:
             keyed = key is not None and not _LEVEL.fullmatch(key[:-1]) and all(
                 v.startswith(key) and len(v) > len(key) and not _LEVEL.fullmatch(v[len(key):])
                 and not self._tokens.is_enum(v[len(key):]) for v in values)
+            # Names joined by "/" into a path of three or more (an MQTT topic, tele/plug/STATE; a relative path): no
+            # verb holds a "/", so they are names, as keyed ones are; a wildcard among them is such a path merged.
+            pathed = all(_NAME_PATH.fullmatch(v) or v == WILDCARD for v in values)
             need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued else (
-                (1 if masked or subject or keyed else 2) * self.slot_min_values)
+                (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)
             if len(values) < need or not (unnamed or tagged or glued or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            named = glued or subject or keyed or len(family) > 2 and family[-1] in "-_./:"
+            named = glued or subject or keyed or pathed or len(family) > 2 and family[-1] in "-_./:"
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 

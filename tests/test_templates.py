@@ -1316,6 +1316,19 @@ def test_first_words_of_one_family_are_names():
     assert len(set(LogTemplateMiner().fit_transform([f"{w} already ran (freq=once)" for w in words]))) == 8
 
 
+def test_first_words_that_are_paths_of_names_are_one_slot():
+    # Tasmota logs each MQTT message as "<topic> = <payload>": each topic (tele/plug/STATE, stat/plug/RESULT) led one
+    # event, so the format's one event took a template per topic. No verb holds a "/": a path of three names or more
+    # is a name, and a slot's count of them suffices; two-part words (read/write) stay apart, as plain words do.
+    topics = ["tele/plug/STATE", "tele/plug/SENSOR", "stat/plug/RESULT", "stat/plug/STATUS"]
+    messages = [f'{t} = {{"Time":"2023-05-10T00:0{i}:52","Count":{i}}}' for t in topics for i in range(3)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1 and list(miner.template_of(ids[:1])) == ["<*> = <VAL>"]
+    pairs = ["read/write", "send/recv", "open/close", "get/set"]
+    assert len(set(LogTemplateMiner().fit_transform([f"{p} = {{}}" for p in pairs for _ in range(3)]))) == 4
+
+
 def test_first_words_that_masking_took_each_for_a_variable_are_one_slot_however_few():
     # systemd's units: a scope masks as <NUM>.scope:, a service as a value; no verb is masked, so two such first
     # words suffice, where two plain words (verbs) stay apart, and so does a plain word beside a masked one.
