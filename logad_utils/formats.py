@@ -22,6 +22,7 @@ from contextlib import contextmanager
 import threading
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -433,8 +434,10 @@ class LogFormat:
         if not matched.all():
             empty = (None,) * len(names)
             rows = [r if r is not None else empty for r in rows]
-        # One 2-D object array is far cheaper than transposing a million tuples with zip.
-        table = np.array(rows, dtype=object).reshape(len(rows), len(names))
+        # One 2-D object array is far cheaper than transposing a million tuples with zip, and filling it from the
+        # chained cells cheaper than np.array, which looks into every tuple for the array's shape.
+        table = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * len(names)
+                            ).reshape(len(rows), len(names))
         data = {name: table[:, i] for i, name in enumerate(names)}
         content = data["Content"].copy()
         if len(lines):
