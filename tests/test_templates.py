@@ -1694,6 +1694,17 @@ def test_fields_a_console_encoder_writes_after_the_message_are_no_part_of_its_te
         'fields {"a": <NUM>').all()
 
 
+def test_fields_after_a_message_come_off_among_blank_empty_and_missing_messages():
+    # The search for fields leaves out missing messages (None, NaN) and finds them past those and empty ones.
+    from logad_utils.templates import template_text
+
+    for missing in (None, float("nan")):
+        content = [None, "", 'user u1 in\t{"user": "u1"}', missing, 'user u2 in\t{"user": "u2"}']
+        text, blank = template_text(pd.DataFrame({"content": content}))
+        assert text.tolist()[2::2] == ["user u1 in", "user u2 in"]
+        assert blank.tolist() == [True, False, False, True, False]
+
+
 def test_an_empty_message_is_an_event_of_its_own_and_a_blank_line_none():
     # A header with nothing after it ("... INFO ") is an event; a line with nothing on it is not.
     content = ["disk full", "", "done", "  ", "disk full", None, "", "done"]
