@@ -21,7 +21,7 @@ from collections import Counter
 from contextlib import contextmanager
 import threading
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from itertools import chain
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -228,7 +228,10 @@ class LogFormat:
             object.__setattr__(self, "_regex", regex)
             object.__setattr__(self, "_index", index)
 
-    @property
+    # A format is immutable: what its pattern implies (fields, time fields, columns) is worked out once per instance
+    # and kept, as reading asks for it many times a file (every preset's columns in each fit, the time fields per
+    # column); replace() makes a new instance, which works them out again.
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """Field names in the order they appear in the pattern."""
         if self.json_key is not None:
@@ -266,6 +269,11 @@ class LogFormat:
         """Output column names: ``timestamp`` (if any time field), then the others (with :attr:`json_messages`,
         ``level`` and ``component`` before the message where the header has none; with :attr:`writers`, theirs
         after the writer's)."""
+        return list(self._columns)  # a copy: a caller may change its list
+
+    @cached_property
+    def _columns(self) -> list[str]:
+        """:attr:`columns`, kept."""
         if self.writers:
             return self._writer_columns()
         if self.layouts:
@@ -315,6 +323,12 @@ class LogFormat:
         return [(c, c if c not in cols else f"message_{c}") for c in inner]
 
     def _time_fields(self) -> tuple[str, ...]:
+        """The fields the timestamp is read from, joined in order."""
+        return self._time_field_names
+
+    @cached_property
+    def _time_field_names(self) -> tuple[str, ...]:
+        """:meth:`_time_fields`, kept."""
         if self.time_fields is not None:
             return self.time_fields
         fields = tuple(f for f in self.fields if f in TIME_FIELDS) or self._named_time_fields()

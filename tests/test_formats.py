@@ -966,3 +966,20 @@ def test_parse_memo_gives_each_parse_again_as_a_copy_and_counts_zones_alike():
     pd.testing.assert_frame_equal(again, want)
     assert again_matched.tolist() == want_matched.tolist()
     assert len(other) == 2
+
+
+def test_format_columns_kept_per_instance():
+    """A format works out its fields, time fields and columns once; a caller changing the list it got, or a
+    replace() that changes the pattern, does not change what the format reads."""
+    from dataclasses import replace
+
+    fmt = PRESETS["syslog"]
+    columns = fmt.columns
+    columns.append("extra")
+    assert "extra" not in fmt.columns and fmt.columns == columns[:-1]
+    dated = replace(fmt, pattern=r"<Date> <Time> <Content>", name="dated", field_patterns={})
+    assert dated.fields == ("Date", "Time", "Content") and dated._time_fields() == ("Date", "Time")
+    assert dated.columns == ["timestamp", "content"]
+    frame, matched = dated.parse(["2024-03-11 06:02:17 started"])
+    assert matched.all() and list(frame.columns) == dated.columns and frame["content"][0] == "started"
+    assert fmt.columns == columns[:-1]  # the preset's own are as before
