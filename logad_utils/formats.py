@@ -1971,6 +1971,12 @@ def _match_share(match: Callable, lines: Sequence[str], floor: float) -> float:
     return round((n - missed) / n, 2)
 
 
+def _reads_json_objects(fmt: LogFormat) -> bool:
+    """Whether ``fmt`` reads lines as JSON objects alone (not logfmt, not delimited cells): a line that does not
+    open with ``{`` is none of them (:func:`layout.parse_json_object`)."""
+    return fmt.json_key is not None and not fmt.logfmt and fmt.delimiter is None
+
+
 def _fit(fmt: LogFormat, sample: Sequence[str], rank: int,
          floor: float = 0.0) -> tuple[bool, float, float, int, int]:
     """How well ``fmt`` fits: whether it reads its times (on half the lines it matches at least, or it has none),
@@ -1985,6 +1991,9 @@ def _fit(fmt: LogFormat, sample: Sequence[str], rank: int,
         share = _match_share(fmt._regex.match, sample, floor)  # type: ignore[attr-defined]
         if share < floor:
             return False, share, 0.0, len(fmt.columns), rank
+    elif sample and _reads_json_objects(fmt) and not any(line.lstrip().startswith("{") for line in sample):
+        # No line opens an object: none is read, as a parse would find (its frame of Nones costs a text log's fit).
+        return "timestamp" not in fmt.columns, 0.0, 0.0, len(fmt.columns), rank
     frame, matched = fmt.parse(sample)
     share = round(float(matched.mean()), 2)
     # A layout whose timestamps do not parse (a preset's other fraction separator) is a worse fit.

@@ -983,3 +983,19 @@ def test_format_columns_kept_per_instance():
     frame, matched = dated.parse(["2024-03-11 06:02:17 started"])
     assert matched.all() and list(frame.columns) == dated.columns and frame["content"][0] == "started"
     assert fmt.columns == columns[:-1]  # the preset's own are as before
+
+
+def test_json_fit_of_text_lines_as_parsed():
+    """A text log's lines, none of which opens a JSON object, fit the JSON preset as parsing them finds: no line
+    read, its time column counted, ranked as asked; a sample with one object is parsed as before."""
+    from logad_utils.formats import _fit
+
+    text = ["2024-03-11 06:02:17 INFO started", "  {indented} but no object", "plain"]
+    jsonl = PRESETS["jsonl"]
+    frame, matched = jsonl.parse(text)
+    assert not matched.any() and "timestamp" in frame
+    assert _fit(jsonl, text, -3, floor=0.5) == (False, 0.0, 0.0, len(jsonl.columns), -3)
+    untimed = LogFormat("", "keyed", json_key="msg", keys=(("Level", "lvl"),))
+    assert _fit(untimed, text, 0, floor=0.5) == (True, 0.0, 0.0, len(untimed.columns), 0)
+    mixed = text + ['{"message": "hi", "time": "2024-03-11T06:02:18Z"}']
+    assert _fit(jsonl, mixed, 0, floor=0.0)[1] == 0.25
