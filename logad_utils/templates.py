@@ -161,6 +161,14 @@ _FILLED = _WORD | _VALUE  # a cell that held both is two fields
 # them empty between two commas (a list leaves no item empty; a record, the fields it has no value for), no space,
 # quote or bracket (JSON, a bracketed list). Its cells are fields in fixed places: tokens of their own.
 _RECORD = re.compile(r"[^\s,\"'`()\[\]{}]*+(?:,[^\s,\"'`()\[\]{}]*+){5,}")
+# A delimited record that ends the message, its cells written with spaces (a country, "United States") or quoted
+# (CSV's quotes around a text with commas): six cells or more, one empty, no comma before a space outside quotes
+# (a list in prose writes one), no bracket in a cell with a space (a list), most cells without a space. Words
+# before its first cell are the message's (a host's name that no header took).
+_RECORD_LEAD = re.compile(r'(?:[^\s,"]++\s+)*')
+_SPACED_RECORD = re.compile(r'(?:"[^"]*"|[^\s,"]*)(?:,(?:"[^"]*"|[^\s,"\[\]{}](?:[^,"\[\]{}]*[^\s,"\[\]{}])?'
+                            r'|[^\s,"]*)){5,}')
+_RECORD_CELL = re.compile(r'(?:^|,)("[^"]*"|[^,"]*)')
 # A record of key=value fields glued by ";" (Kamailio's ACC: timestamp=<NUM>;method=INVITE;...;reason=OK): three fields
 # or more, no space. Each key names the value after it, in a fixed place: its cells are tokens of their own too.
 _KEYED_RECORD = re.compile(r"[A-Za-z_][\w.\-]*=[^\s;]*+(?:;[A-Za-z_][\w.\-]*=[^\s;]*+){2,}")
@@ -204,8 +212,8 @@ _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 11
-_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)  # the format versions this logad reads
+_FORMAT_VERSION = 12
+_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -324,6 +332,24 @@ def _glued_chains(tokens: list[str]) -> list[str]:
         out.append(glued if chained else tok)
         at = end if chained else at + 1
     return out
+
+
+def _spaced_record(text: str) -> list[str] | None:
+    """A message that ends in a delimited record with spaces in its cells (:data:`_SPACED_RECORD`) as tokens: the
+    words before it, then each cell as :func:`_record_cells` writes it, its spaces glued; a quoted text's words are
+    tokens of their own after an empty cell (the record's message, whose words name its event); None for another
+    message."""
+    lead = _RECORD_LEAD.match(text).end()
+    if not _SPACED_RECORD.fullmatch(text, lead) or ",," not in text:
+        return None
+    cells = _RECORD_CELL.findall(text[lead:])
+    if 2 * sum(" " in cell for cell in cells) >= len(cells):
+        return None
+    out = text[:lead].split()
+    for at, cell in enumerate(cells):
+        head = _CELL + "," if at else ""
+        out += [head, *cell.split()] if cell[:1] == '"' and " " in cell else [head + cell.replace(" ", _GLUE)]
+    return [t for t in out if t]
 
 
 def _record_cells(token: str, commas: bool, keyed: bool, nested: bool = False) -> list[str] | None:
@@ -1214,6 +1240,13 @@ class LogTemplateMiner:
         key (``(PROGRAM=<*>)(HOST=<*>)``) and a value that names the event
         (``COMMAND=status``) can keep events apart. Template models saved
         before version 11 read without it.
+    spaced_records : bool, default True
+        Read a message that is a delimited record with spaces or quotes in
+        its cells (``1,<DATETIME>,TRAFFIC,...,United States,...`` or
+        ``...,informational,"User bob logged in via Web",...``) cell by cell,
+        as ``delimited_records`` reads a token, a cell's spaces kept and a
+        quoted text's words read as the event's. Template models saved before
+        version 12 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -1224,7 +1257,8 @@ class LogTemplateMiner:
                  typed_lists: bool = True, quoted_phrases: bool = True, quoted_fields: bool = True,
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
                  nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True,
-                 delimited_records: bool = True, keyed_records: bool = True, nested_records: bool = True) -> None:
+                 delimited_records: bool = True, keyed_records: bool = True, nested_records: bool = True,
+                 spaced_records: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -1257,6 +1291,7 @@ class LogTemplateMiner:
         self.delimited_records = bool(delimited_records)
         self.keyed_records = bool(keyed_records)
         self.nested_records = bool(nested_records)
+        self.spaced_records = bool(spaced_records)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -1277,7 +1312,8 @@ class LogTemplateMiner:
                 "name_spans": self.name_spans, "bracket_lists": self.bracket_lists,
                 "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases,
                 "spaced_lists": self.spaced_lists, "delimited_records": self.delimited_records,
-                "keyed_records": self.keyed_records, "nested_records": self.nested_records}
+                "keyed_records": self.keyed_records, "nested_records": self.nested_records,
+                "spaced_records": self.spaced_records}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -1404,6 +1440,9 @@ class LogTemplateMiner:
         (and ``2x50 1x20`` as ``4x50``); a run of mixed types (``<HEX> <NUM>``:
         a hex value that happened to have no letters) becomes ``<*>``.
         """
+        if self.spaced_records and ",," in text and (" " in text or '"' in text) \
+                and (cells := _spaced_record(text.strip())):
+            return cells
         if self.quoted_phrases and ("'" in text or '"' in text or "`" in text):
             # Where the message's first word starts: a bracket that opens the message opens its quoted message too
             # (TiDB's ["..."]), whose words name the event.
@@ -1512,7 +1551,7 @@ class LogTemplateMiner:
 
         def is_parameter(values: set[str], before: str) -> bool:
             return self._is_slot_parameter(values) or _is_named_value(values, before)
-        if self.delimited_records or self.keyed_records or self.nested_records:
+        if self.delimited_records or self.keyed_records or self.nested_records or self.spaced_records:
             self._merge_records(templates, keys, parent, alive)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         left = len(alive)
@@ -2454,7 +2493,7 @@ class LogTemplateMiner:
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
                   "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
                   "backquoted_phrases": False, "spaced_lists": False, "delimited_records": False,
-                  "keyed_records": False, "nested_records": False}
+                  "keyed_records": False, "nested_records": False, "spaced_records": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

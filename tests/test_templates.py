@@ -622,8 +622,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11"):
-        LogTemplateMiner.from_dict({**old, "version": 12})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"):
+        LogTemplateMiner.from_dict({**old, "version": 13})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -1966,6 +1966,41 @@ def test_a_delimited_record_is_read_cell_by_cell():
     old = {**miner.to_dict(), "version": 8}
     del old["params"]["delimited_records"]
     assert LogTemplateMiner.from_dict(old)._tokenize("<NUM>,,,a,b,c") == ["<NUM>,,,a,b,c"]
+
+
+def test_a_delimited_record_with_spaces_in_its_cells_is_read_cell_by_cell():
+    # A firewall's CSV record writes a country with a space ("United States") and a text with commas in quotes: the
+    # record was read as words, so a country of two words made another event and the quoted text one value. Its
+    # cells are now fields in fixed places, their spaces kept, and the quoted text's words name the event.
+    rng = random.Random(4)
+    countries = ["Germany", "France", "United States", "Russian Federation", "Japan"]
+
+    def record(country: str) -> str:
+        return (f"1,2023/05/10 09:{rng.randrange(60):02d}:00,0132,TRAFFIC,end,,10.0.0.{rng.randrange(255)},"
+                f"198.51.100.{rng.randrange(255)},{rng.choice(['web', 'dns'])},,{country},{rng.randrange(9999)}")
+
+    def system(text: str) -> str:
+        return f"1,2023/05/10 09:{rng.randrange(60):02d}:00,0132,SYSTEM,general,,0,{text},{rng.randrange(9999)},,fw1"
+
+    messages = [record(rng.choice(countries)) for _ in range(40)]
+    messages += [system(f'"User {u} logged in via Web from 10.0.0.{rng.randrange(255)}, using https"')
+                 for u in ["ann", "bob", "cy", "dee", "eve"] * 4]
+    messages += [system(f'"User {u} logged out via Web from 10.0.0.{rng.randrange(255)}"')
+                 for u in ["ann", "bob", "cy", "dee", "eve"] * 4]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 3, miner.templates_["template"].tolist()
+    assert len(set(ids[:40])) == len(set(ids[40:60])) == len(set(ids[60:])) == 1
+    assert ',"User <*> logged out via Web from <IP>",' in miner.template_of(ids[60:61])[0].replace(", ", ",")
+    # Words before the record are the message's (a host no header took); prose is no record: a comma before a
+    # space, or half the cells holding spaces.
+    assert LogTemplateMiner()._tokenize("fw1 1,a,,United States,b,c") == [
+        "fw1", "1", "\ue001,a", "\ue001,", "\ue001,United\ue000States", "\ue001,b", "\ue001,c"]
+    assert LogTemplateMiner()._tokenize("a b,c d,,e f,g h,i") == ["a", "b,c", "d,,e", "f,g", "h,i"]
+    assert LogTemplateMiner()._tokenize("so a,b,, c,d,e f,g") == ["so", "a,b,,", "c,d,e", "f,g"]
+    old = {**miner.to_dict(), "version": 11}
+    del old["params"]["spaced_records"]
+    assert LogTemplateMiner.from_dict(old)._tokenize("1,a,,United States,b,c") == ["1,a,,United", "States,b,c"]
 
 
 def test_a_keyed_record_glued_by_semicolons_keeps_every_key():
