@@ -1907,17 +1907,28 @@ class LogTemplateMiner:
         """Merge alive clusters equal but in the cells of a delimited record (:func:`_record_cells`): a record's
         cells are fields in fixed places, whose words are values however few (block / pass, an interface, a flag);
         an empty cell is a field with no value here, which agrees with words (a flag list or none) or with values.
-        A cell that holds words in some records and values in others is another field: another shape of record,
-        which names its event (a protocol's fields)."""
+        A cell that holds a few words in some records and values in others is another field: another shape of
+        record, which names its event (a protocol's fields); one of ``slot_min_values`` words or more is a field of
+        names, which values fill too."""
         groups: dict[tuple, list[tuple[list[int], list[int]]]] = defaultdict(list)  # -> (members, cells' kinds)
+        read: dict[int, tuple[tuple, list[int]]] = {}  # cluster -> (its record's shape, its cells' kinds)
+        words: dict[tuple, defaultdict[int, set[str]]] = defaultdict(lambda: defaultdict(set))  # shape -> cell's
         for c in sorted(alive):
             if not any(t[:1] == _CELL for t in templates[c]):
                 continue
             kinds = [0 if t[:1] != _CELL else _EMPTY if len(t) == 2 else _WORD if k == t else _VALUE
                      for t, k in zip(templates[c], keys[c])]
             # A keyed cell's key is the record's shape: a record of other keys is another event's.
-            shapes = groups[tuple(_CELL_HEAD.match(t).group() if kind else k
-                                  for t, k, kind in zip(templates[c], keys[c], kinds))]
+            shape = tuple(_CELL_HEAD.match(t).group() if kind else k
+                          for t, k, kind in zip(templates[c], keys[c], kinds))
+            read[c] = shape, kinds
+            for i in (i for i, kind in enumerate(kinds) if kind == _WORD):
+                words[shape][i].add(keys[c][i])
+        for c, (shape, kinds) in read.items():
+            # A cell of many words is a field of names (a country), which a masked value may fill too (an address
+            # range): no sign of another shape of record, as a few words beside values are (icmp's request / reply).
+            kinds = [0 if len(words[shape][i]) >= self.slot_min_values else kind for i, kind in enumerate(kinds)]
+            shapes = groups[shape]
             for members, held in shapes:
                 if all((kind | other) & _FILLED != _FILLED for kind, other in zip(kinds, held)):
                     members.append(c)

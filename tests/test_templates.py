@@ -2003,6 +2003,24 @@ def test_a_delimited_record_with_spaces_in_its_cells_is_read_cell_by_cell():
     assert LogTemplateMiner.from_dict(old)._tokenize("1,a,,United States,b,c") == ["1,a,,United", "States,b,c"]
 
 
+def test_a_record_cell_of_many_words_takes_masked_values_too():
+    # A firewall's record writes where an address is: a country (many names) or, for a private one, its range: a
+    # range beside names read as another shape of record, so each direction of traffic was another event. A cell of
+    # many words is a field of names; a few words beside numbers still say another shape (filterlog's ICMP type).
+    rng = random.Random(6)
+    countries, private = ["Germany", "France", "Brazil", "Japan", "Canada", "Spain"], "10.0.0.0-10.255.255.255"
+
+    def record(outbound: bool) -> str:
+        country = rng.choice(countries)
+        places = f"trust,untrust,{private},{country}" if outbound else f"untrust,dmz,{country},{private}"
+        return f"{rng.randrange(9999)},,TRAFFIC,10.0.0.{rng.randrange(255)},{places},,{rng.randrange(9999)},tcp"
+
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([record(rng.random() < 0.7) for _ in range(60)])
+    assert len(set(ids)) == 1, miner.templates_["template"].tolist()
+    assert miner.template_of(ids[:1])[0] == "<NUM>,,TRAFFIC,<IP>,<*>,<*>,<*>,<*>,,<NUM>,tcp"
+
+
 def test_a_keyed_record_glued_by_semicolons_keeps_every_key():
     # Kamailio's ACC writes a call as one token of key=value fields glued by ";": one wildcard slot kept only what
     # its values shared at the token's ends ("timestamp=<NUM>;method=<*>"), losing every key after the first. Each
