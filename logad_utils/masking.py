@@ -118,7 +118,9 @@ def _names(names: tuple[str, ...]) -> str:
 _MONTH_NAME = _names(("January", "February", "March", "April", "May", "June", "July", "August", "Sept", "September",
                       "October", "November", "December"))
 _WDAY_NAME = _names(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
-_HMS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d++)?"
+# A time of day, its fraction after a dot or a comma; not a comma and the first part of a dotted number, which is a
+# record's next cell (09:14:07,10.10.22.14: the time, then an address).
+_HMS = r"\d{1,2}:\d{2}:\d{2}(?:\.\d++|,\d++(?!\.\d))?"
 _YEAR = r"(?:19|20)\d{2}(?!\w|[.:\-/]\w)"  # a year that ends its date: before a full stop, not in 2024.5 or 2024-01
 # The zone names tzdata still writes (elsewhere it writes the offset, +03): any capital word would take the word after
 # an offset (a status, a method: "... +0000 FAIL", "+0000 GET /x"), which names the event.

@@ -191,6 +191,14 @@ def test_numbers_grouped_in_thousands_are_one_number_and_lists_stay_lists():
     assert M.mask_many(texts) == [M.mask(t) for t in texts]
 
 
+def test_a_comma_after_a_time_before_a_dotted_number_ends_the_time():
+    # A CSV record writes a time and then an address (09:30:00,10.10.5.20): the comma and the address' first part
+    # were read as the time's fraction, leaving "<DATETIME>.10.5.20". A comma fraction before a space stays the time's.
+    texts = ["1,2023/05/10 09:30:00,10.10.5.20,vsys1", "at 09:30:00,5.2.1 done", "2024-01-01 10:02:11,123 INFO"]
+    assert masked_alike(M, texts) == ["<NUM>,<DATETIME>,<IP>,vsys1", "at <DATETIME>,<NUM> done",
+                                      "<DATETIME> INFO"]
+
+
 def test_a_zone_name_and_gos_monotonic_clock_after_an_offset_are_part_of_the_time():
     # Go's time.Time prints "+0000 UTC m=+0.012"; the name and m= stayed literal, "m=<NUM>" in every template.
     assert M.mask("olderThan=2024-01-30 08:05:27.33 +0000 UTC m=+37810.27599, delete=true") == (
