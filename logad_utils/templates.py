@@ -164,10 +164,13 @@ _RECORD = re.compile(r"[^\s,\"'`()\[\]{}]*+(?:,[^\s,\"'`()\[\]{}]*+){5,}")
 # A delimited record that ends the message, its cells written with spaces (a country, "United States") or quoted
 # (CSV's quotes around a text with commas): six cells or more, one empty, no comma before a space outside quotes
 # (a list in prose writes one), no bracket in a cell with a space (a list), most cells without a space. Words
-# before its first cell are the message's (a host's name that no header took).
+# before its first cell are the message's (a host's name that no header took). Each cell is read to its comma at
+# once and never again: a cell that two kinds read alike (a word) tried both ways at every cell, 2**n tries on a
+# long record that failed at its end.
 _RECORD_LEAD = re.compile(r'(?:[^\s,"]++\s+)*')
-_SPACED_RECORD = re.compile(r'(?:"[^"]*"|[^\s,"]*)(?:,(?:"[^"]*"|[^\s,"\[\]{}](?:[^,"\[\]{}]*[^\s,"\[\]{}])?'
-                            r'|[^\s,"]*)){5,}')
+_CELL_END = r"(?=,|\Z)"
+_SPACED_RECORD = re.compile(rf'(?>"[^"]*"{_CELL_END}|[^\s,"]*+)(?:,(?>"[^"]*"{_CELL_END}'
+                            rf'|[^\s,"\[\]{{}}](?:[^,"\[\]{{}}]*[^\s,"\[\]{{}}])?{_CELL_END}|[^\s,"]*+{_CELL_END})){{5,}}')
 _RECORD_CELL = re.compile(r'(?:^|,)("[^"]*"|[^,"]*)')
 # A record of key=value fields glued by ";" (Kamailio's ACC: timestamp=<NUM>;method=INVITE;...;reason=OK): three fields
 # or more, no space. Each key names the value after it, in a fixed place: its cells are tokens of their own too.
