@@ -283,6 +283,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              "<UUID>", False),
     # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.
     MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
+    # A Ruby object as inspect writes it (Unicorn's "reaped #<Process::Status: pid 28030 exit 0> worker=2", a
+    # "#<Thread:0x... run>"): one value, its class and state words all, not an event per state it shows.
+    MaskRule("ruby_object", r"#<[A-Z]\w*+(?:::[A-Z]\w*+)*+(?:[:\s][^<>\n]*+)?>", "<VAL>", False),
     # Parts joined by colons, three of them long hex groups, are one id with its words (Proxmox VE's task id
     # UPID:node:0002C0C0:0268EC72:65E504EB:vzdump::root@pam:): the user or type glued to it is the id's, not a
     # word of the event. Two groups may be two values after a key (IKE's spi:<cookie>:<cookie>). A colon after

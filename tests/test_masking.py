@@ -911,3 +911,14 @@ def test_a_compact_json_object_assigned_with_a_spaced_equals_is_one_value():
     assert masked_alike(masker, texts) == [
         "tele/plug/STATE = <VAL>", "stat/plug/RESULT = <VAL> (retained)", 'pod event={"ID":"x","Type":"y"}',
         'x = {"a": <NUM>}', "cfg = {a:<NUM>}"]
+
+
+def test_a_ruby_object_is_one_value():
+    # Unicorn's "reaped #<Process::Status: pid 28030 exit 0>" and "... SIGKILL (signal 9)>" were two events: the
+    # state words that inspect writes inside the object were read as the message's.
+    assert masked_alike(M, ["reaped #<Process::Status: pid 28030 SIGKILL (signal 9)> worker=2",
+                            "reaped #<Process::Status: pid 28116 exit 0> worker=5",
+                            "{10=>#<Kgio::UNIXServer:fd 10>} #<Thread:0x00007f8a run>"]) == \
+        ["reaped <VAL> worker=<NUM>", "reaped <VAL> worker=<NUM>", "{<NUM>=><VAL>} <VAL>"]
+    # Not a class name in angle brackets after "#" alone, nor a word.
+    assert M.mask("issue #<none> and #<b>") == "issue #<none> and #<b>"
