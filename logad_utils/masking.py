@@ -286,6 +286,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A Ruby object as inspect writes it (Unicorn's "reaped #<Process::Status: pid 28030 exit 0> worker=2", a
     # "#<Thread:0x... run>"): one value, its class and state words all, not an event per state it shows.
     MaskRule("ruby_object", r"#<[A-Z]\w*+(?:::[A-Z]\w*+)*+(?:[:\s][^<>\n]*+)?>", "<VAL>", False),
+    # A Ruby backtrace frame's method (".../client.rb:148:in `block in query'", Ruby 3.4's 'Foo#bar'): one value,
+    # the words of a block's label ("block in", "rescue in") included.
+    MaskRule("ruby_frame", r"(?<=\d:in )(?:`[^`'\n]*+'|'[^'\n]*+')(?!\w)", "<VAL>", False),
     # Parts joined by colons, three of them long hex groups, are one id with its words (Proxmox VE's task id
     # UPID:node:0002C0C0:0268EC72:65E504EB:vzdump::root@pam:): the user or type glued to it is the id's, not a
     # word of the event. Two groups may be two values after a key (IKE's spi:<cookie>:<cookie>). A colon after

@@ -922,3 +922,15 @@ def test_a_ruby_object_is_one_value():
         ["reaped <VAL> worker=<NUM>", "reaped <VAL> worker=<NUM>", "{<NUM>=><VAL>} <VAL>"]
     # Not a class name in angle brackets after "#" alone, nor a word.
     assert M.mask("issue #<none> and #<b>") == "issue #<none> and #<b>"
+
+
+
+
+
+def test_a_ruby_frame_method_is_one_value():
+    # A frame's "in `block in query'" kept its words: one event per block label, beside "in `<*>" for the others.
+    assert masked_alike(M, ["/srv/app/lib/mysql2/client.rb:148:in `block in query'",
+                            "/srv/app/lib/kgio.rb:44:in `kgio_tryaccept'", "app/x.rb:7:in 'Foo#bar'"]) == \
+        ["<PATH>:<NUM>:in <VAL>", "<PATH>:<NUM>:in <VAL>", "<PATH>:<NUM>:in <VAL>"]
+    # A quoted name elsewhere stays text.
+    assert M.mask("undefined method `sku' for nil:NilClass") == "undefined method `sku' for nil:NilClass"
