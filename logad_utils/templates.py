@@ -1598,6 +1598,7 @@ class LogTemplateMiner:
         if self.name_spans and self.slot_min_values > 0:
             self._merge_described(templates, keys, parent, alive)
             self._merge_exceptions(templates, keys, parent, alive)
+            self._merge_coded(templates, keys, parent, alive)
             self._merge_spans(templates, keys, parent, alive)
 
         find = self._root(parent)
@@ -2163,6 +2164,35 @@ class LogTemplateMiner:
             words = sum(self._tokens.skeleton(t) is None for t in templates[members[0][0]][:i])
             if values >= need and words >= 2 and not shared_end:
                 self._merge_run(templates, keys, parent, alive, members, i)
+
+    def _merge_coded(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
+                     parent: dict[int, int], alive: set[int]) -> None:
+        """Merge alive clusters equal up to an error code (:meth:`_code_at`) and different in the sentence after it,
+        of ``slot_min_values - 1`` sentences or more (3 at least) and two lengths or more: the message the code was
+        printed with (ProxySQL's ``Error during query on (...): 1213, Deadlock found when trying to get lock; ...``),
+        one ``<*>`` of any length, as an exception's message is (:meth:`_merge_exceptions`)."""
+        groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for c in sorted(alive):
+            at = None if c in self._span_at else self._code_at(templates[c])
+            if at is not None:
+                groups[keys[c][:at]].append(c)
+        need = max(self.slot_min_values - 1, 3)
+        for head, members in groups.items():
+            i = len(head)
+            tails = {templates[c][i:] for c in members}
+            if len(tails) >= need and len({len(t) for t in tails}) > 1:
+                self._merge_run(templates, keys, parent, alive, [(c, len(templates[c]) - i) for c in members], i)
+
+    def _code_at(self, tokens: tuple[str, ...]) -> int | None:
+        """Where the sentence after an error code starts in ``tokens``: a number and ``,`` that open a clause after
+        ``:`` (``...): 1213, Deadlock found``), two words or more before, then two tokens or more that open with a
+        capitalised word; None if there is none. A number and ``:`` are an id as often (``JobId 14121: Begin
+        pruning``), the log's own prefix when its header was not read."""
+        for i, token in enumerate(tokens[1:-2], 1):
+            if token == "<NUM>," and tokens[i - 1].endswith(":") \
+                    and sum(self._tokens.skeleton(t) is None for t in tokens[:i]) >= 2:
+                return i + 1 if re.fullmatch(r"[A-Z][a-z]+", tokens[i + 1]) else None
+        return None
 
     def _exception_run(self, tokens: tuple[str, ...]) -> tuple[int, int] | None:
         """(start, length) of the first exception class (:data:`_EXCEPTION`) from ``protect_prefix`` on, with its

@@ -1885,6 +1885,26 @@ def test_an_exception_printed_into_a_message_is_one_value():
     assert miner.transform(["ExecuteRequest failed on queue 7 java.io.IOException: Broken pipe."])[0] == ids[0]
 
 
+def test_the_message_after_an_error_code_is_one_value():
+    # ProxySQL's "Error during query on (...): 1213, Deadlock found when trying to get lock; ..." split into one event
+    # per MySQL error, their messages of different lengths. Two sentences after a number are too few to tell from
+    # two events.
+    errors = ["1213, Deadlock found when trying to get lock; try restarting transaction",
+              "1205, Lock wait timeout exceeded", "1146, Table 'shop.tmp' doesn't exist",
+              "3024, Query execution was interrupted, maximum statement execution time exceeded"]
+    messages = [f"Error during query on ({h},10.0.1.{h},3306,{h * 7}): {e}" for h in range(3) for e in errors]
+    messages += [f"Backup of disk {d}: {n}, {w} now" for d in range(3) for n, w in ((5, "files copied"),
+                                                                                  (7, "Skipped files"))]
+    # A number and ":" after a word is an id as often (a job's lines, their header unread): its events stay apart.
+    messages += [f"backup-dir JobId {j}: {e}" for j in range(3) for e in ("Begin pruning Files.", "Pruned 3 jobs",
+                                                                         "Start Backup JobId now")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:12])) == 1 and len(set(ids[12:18])) == 2 and len(set(ids[18:])) == 3
+    assert miner.template_of(ids[:1]) == [f"Error during query on (<NUM>,<IP>,<NUM>,<NUM>): <NUM>, {WILDCARD}"]
+    assert miner.transform(["Error during query on (1,10.0.1.1,3306,9): 1062, Duplicate entry"])[0] == ids[0]
+
+
 def test_an_exception_in_brackets_ends_where_they_close():
     # Spring's "threw exception [Request processing failed: <e>] with root cause": the exception's message ends
     # where the bracket open before it closes, and the words after it are the event's.
