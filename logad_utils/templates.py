@@ -137,6 +137,8 @@ _CAMEL = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+")
 # An exception's class, as Java, .NET and Python write it (java.io.IOException:, [NullPointerException],
 # psycopg2.OperationalError): a dotted name whose last part is a capitalised word ending in Exception or Error.
 _EXCEPTION = re.compile(r"[\[({]?(?:[A-Za-z_][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error)[:.,;\])}]*")
+# A Ruby exception's class in parentheses, as Logger writes it after the message: a namespaced constant or an error
+_RUBY_CLASS = re.compile(r"\((?:[A-Z]\w*+::)++[A-Z]\w*+\)|\([A-Z]\w*(?:Exception|Error)\)")
 _METHODS = "GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND|MKCOL|COPY|MOVE|LOCK|UNLOCK"
 # A request line ("GET /x HTTP/1.1", "CONNECT <HOST>:<NUM>", "GET http://<URL>"): its method names the event.
 _REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a-z0-9+.\-]*://)")
@@ -2141,14 +2143,15 @@ class LogTemplateMiner:
 
     def _merge_exceptions(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                           parent: dict[int, int], alive: set[int]) -> None:
-        """Merge alive clusters equal but in the exception they print (:meth:`_exception_run`), when their
-        exceptions are ``slot_min_values - 1`` or more (3 at least, as for dotted names), the tokens before hold two
-        words and the exceptions do not all end in the same word: the program wrote ``e.toString()`` into its
-        message (``ExecuteRequest failed <*>.``), one ``<*>`` of any length. An event that always prints the same
-        exception keeps it as text."""
+        """Merge alive clusters equal but in the exception they print (:meth:`_ruby_exception_run`,
+        :meth:`_exception_run`), when their exceptions are ``slot_min_values - 1`` or more (3 at least, as for dotted
+        names), the tokens before hold two words and the exceptions do not all end in the same word: the program
+        wrote ``e.toString()`` into its message (``ExecuteRequest failed <*>.``), one ``<*>`` of any length. An event
+        that always prints the same exception keeps it as text."""
         groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
         for c in sorted(alive):
-            run = None if c in self._span_at else self._exception_run(templates[c])
+            run = None if c in self._span_at else \
+                self._ruby_exception_run(templates[c]) or self._exception_run(templates[c])
             if run is not None:
                 i, m = run
                 groups[keys[c][:i], keys[c][i + m:]].append((c, m))
@@ -2193,6 +2196,15 @@ class LogTemplateMiner:
                     and sum(self._tokens.skeleton(t) is None for t in tokens[:i]) >= 2:
                 return i + 1 if re.fullmatch(r"[A-Z][a-z]+", tokens[i + 1]) else None
         return None
+
+    def _ruby_exception_run(self, tokens: tuple[str, ...]) -> tuple[int, int] | None:
+        """(start, length) of a Ruby exception written as ``message (Class)`` (Unicorn's ``app error: undefined method
+        `sku' for nil:NilClass (NoMethodError)``): from the clause that the first ``:`` after ``protect_prefix``
+        opens to the class that ends the tokens; None if they end in none."""
+        if not tokens or not _RUBY_CLASS.fullmatch(tokens[-1]):
+            return None
+        at = next((i + 1 for i, t in enumerate(tokens[:-1]) if i >= self.protect_prefix and t.endswith(":")), None)
+        return None if at is None else (at, len(tokens) - at)
 
     def _exception_run(self, tokens: tuple[str, ...]) -> tuple[int, int] | None:
         """(start, length) of the first exception class (:data:`_EXCEPTION`) from ``protect_prefix`` on, with its

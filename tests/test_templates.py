@@ -1905,6 +1905,20 @@ def test_the_message_after_an_error_code_is_one_value():
     assert miner.transform(["Error during query on (1,10.0.1.1,3306,9): 1062, Duplicate entry"])[0] == ids[0]
 
 
+def test_a_ruby_exception_message_and_class_are_one_value():
+    # Unicorn's "app error: <message> (<class>)", as Ruby's Logger writes an exception: one event per message and
+    # class, where the message comes first and the class ends it in parentheses. A word in parentheses is no class.
+    errors = ["undefined method `sku' for nil:NilClass (NoMethodError)", "Timeout::Error (Rack::Timeout::Timeout)",
+              "Redis::CannotConnectError: Error connecting to Redis on 10.0.3.7:6379 (Redis::CannotConnectError)",
+              "stack level too deep (SystemStackError)"]
+    messages = [f"app error: {e}" for e in errors] * 2
+    messages += [f"worker stopped: {w} (Disabled)" for w in ("by signal", "on request now", "idle too long here")] * 2
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:8])) == 1 and len(set(ids[8:])) == 3
+    assert miner.template_of(ids[:1]) == [f"app error: {WILDCARD})"]
+
+
 def test_an_exception_in_brackets_ends_where_they_close():
     # Spring's "threw exception [Request processing failed: <e>] with root cause": the exception's message ends
     # where the bracket open before it closes, and the words after it are the event's.
