@@ -367,6 +367,11 @@ def _first_rows(codes: np.ndarray, k: int, block: int = 1 << 20) -> np.ndarray:
     return first
 
 
+def _code_type(k: int) -> np.dtype:
+    """The narrowest signed integer type holding codes -1 .. k - 1: a per-line code held through every incident."""
+    return next(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64) if k <= np.iinfo(t).max + 1)
+
+
 def _template_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Template code per line (n,) in order of first appearance, and the template texts (k,): ``template``, else
     ``masked``, else ``content``."""
@@ -389,7 +394,7 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.nd
         names, kind = np.concatenate([cnames, tnames]), "component"
     # Sorted names: code order is name order, and names reading the same share a code.
     same, unique = pd.factorize(names, sort=True)
-    return same.astype(np.int32)[codes], np.asarray(unique, dtype=object), kind, templates
+    return same.astype(_code_type(len(unique)))[codes], np.asarray(unique, dtype=object), kind, templates
 
 
 def _named_components(codes: np.ndarray, names: np.ndarray) -> int:
@@ -913,7 +918,7 @@ class _Lines:
     unit_names: np.ndarray  # (u,)
     unit_kind: str
     unit_templates: np.ndarray  # whether each line's unit (n,) is its template (a line without a component)
-    codes: np.ndarray  # template code (int32), -1 for blank lines
+    codes: np.ndarray  # template code (the narrowest type of _code_type), -1 for blank lines
     names: np.ndarray  # template text per code (k,)
     main_unit: np.ndarray  # most frequent unit per code (k,)
     flags: np.ndarray
@@ -1075,7 +1080,7 @@ def _prepare(frame: pd.DataFrame) -> _Lines:
     # A template counts events: a trace's continuation rows are its event's, and counted once with it.
     continued = frame["event_line_no"].to_numpy() != frame["line_no"].to_numpy() if "event_line_no" in frame else \
         np.zeros(len(frame), dtype=bool)
-    codes = np.where(_blank(frame) | continued, -1, codes)  # int32, as the codes
+    codes = np.where(_blank(frame) | continued, -1, codes.astype(_code_type(len(names))))
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \

@@ -953,3 +953,16 @@ def test_each_templates_main_unit_is_counted_without_every_lines_pair_at_once():
     out, peak = traced_peak(lambda: rca._main_unit(codes, units, names, 41))
     assert out.tolist() == [names[c % 3] for c in range(40)] + [""]
     assert peak / n < 4  # 19 bytes a line before
+
+
+def test_the_lines_template_and_unit_codes_take_the_narrowest_type_their_count_allows():
+    # Both were int32 (8 bytes a line) though a log has a few hundred templates: held through every incident.
+    n = 1_000_000
+    frame = pd.DataFrame({"template": pd.Categorical([f"t{i % 300}" for i in range(1000)] * (n // 1000)),
+                          "component": pd.Categorical(["disk", "net", "app"] * (n // 3) + ["disk"]),
+                          "is_anomaly": np.zeros(n, dtype=np.int8), "line_no": np.arange(1, n + 1)})
+    lines = rca._prepare(frame)
+    assert lines.codes.nbytes + lines.unit_codes.nbytes == 4 * n  # int16 each: 300 templates, 303 unit names
+    assert lines.names[lines.codes[[0, 299, 300]]].tolist() == ["t0", "t299", "t0"]
+    assert lines.unit_names[lines.unit_codes[:4]].tolist() == ["disk", "net", "app", "disk"]
+    assert [rca._code_type(k).itemsize for k in (128, 129, 32768, 32769)] == [1, 2, 2, 4]
