@@ -1039,7 +1039,7 @@ def _mention_matrix(frame: pd.DataFrame, units: np.ndarray, unit_names: np.ndarr
                 per_text[i, column[name]] = True
     # Per unit, not per line: 4 bytes a line held through every incident's ranking.
     own = pd.Index(names).get_indexer(unit_names).astype(np.int32)
-    return names, _Mentions(codes.astype(np.int32, copy=False), per_text, units, own)
+    return names, _Mentions(codes.astype(_code_type(len(found)), copy=False), per_text, units, own)
 
 
 def _no_mentions(n: int) -> _Mentions:

@@ -966,3 +966,15 @@ def test_the_lines_template_and_unit_codes_take_the_narrowest_type_their_count_a
     assert lines.names[lines.codes[[0, 299, 300]]].tolist() == ["t0", "t299", "t0"]
     assert lines.unit_names[lines.unit_codes[:4]].tolist() == ["disk", "net", "app", "disk"]
     assert [rca._code_type(k).itemsize for k in (128, 129, 32768, 32769)] == [1, 2, 2, 4]
+
+
+def test_which_text_each_line_is_held_in_the_narrowest_type_for_mentions():
+    # The distinct-text code per line was int32 (4 bytes a line through every incident) for a few dozen texts.
+    n = 1_000_000
+    frame = pd.DataFrame({"component": pd.Categorical(["disk", "net", "app"] * (n // 3) + ["disk"]),
+                          "mentions": pd.Categorical(["", "disk", "net app"] * (n // 3) + [""])})
+    units, unit_names, _, _ = rca._unit_codes(frame)
+    names, mentions = rca._mention_matrix(frame, units, unit_names)
+    assert mentions.text.nbytes == n  # int8: three distinct texts
+    # names in order of first appearance (disk, net, app); a line naming its own unit does not count
+    assert mentions.rows(np.arange(3)).tolist() == [[False] * 3, [True, False, False], [False, True, False]]
