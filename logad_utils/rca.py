@@ -165,6 +165,15 @@ _NO_TEMPLATES = {name: _EMPTY_TEMPLATES[name].to_numpy() for name in TEMPLATE_CO
 _CANDIDATE_TEXT = {"component", "top_template", "evidence"}
 
 
+_NAMES: dict[tuple, tuple] = {}
+
+
+def _shared_names(names: tuple) -> tuple:
+    """One tuple for every table with these column names: a (name, array) pair per column and table was a fifth of
+    what a long log's incidents held."""
+    return _NAMES.setdefault(names, names)
+
+
 class _FrameField:
     """A DataFrame attribute kept as its index and column arrays, and rebuilt (a copy) on each read: a DataFrame
     weighs about 8 KB beyond its data, and a long log has tens of thousands of incidents with three tables each.
@@ -182,21 +191,21 @@ class _FrameField:
             if self.default is None:
                 raise AttributeError(self.slot)  # a dataclass field without a default
             return self.default
-        index, columns = getattr(obj, self.slot)
-        return pd.DataFrame(dict(columns), index=index, copy=True)
+        index, names, arrays = getattr(obj, self.slot)
+        return pd.DataFrame(dict(zip(names, arrays)), index=index, copy=True)
 
     def __set__(self, obj: object, frame: pd.DataFrame | Mapping[str, np.ndarray] | tuple) -> None:
         setattr(obj, self.slot, frame if isinstance(frame, tuple) else self._stored(frame))
 
     @staticmethod
     def _stored(table: pd.DataFrame | Mapping[str, np.ndarray]) -> tuple:
-        """(index, ((column, array), ...)) of a frame, or of columns of one length (index None: 0 .. n-1):
+        """(index, column names, arrays) of a frame, or of columns of one length (index None: 0 .. n-1):
         hashable, as a dataclass default must be. Columns are typed when read, as ``pd.DataFrame`` types them."""
         if isinstance(table, pd.DataFrame):
-            return table.index, tuple((name, table[name].array) for name in table.columns)
+            return table.index, _shared_names(tuple(table.columns)), tuple(table[name].array for name in table.columns)
         # Most tables are born as columns: building a frame for each only to take it apart took a third of
         # the root-cause step on a long log.
-        return None, tuple(table.items())
+        return None, _shared_names(tuple(table)), tuple(table.values())
 
 
 @dataclass(eq=False)  # tables compare cell by cell, not as one truth value: incidents compare by identity
@@ -247,8 +256,8 @@ class Incident:
 
     def candidate_columns(self) -> dict:
         """The candidates' columns (c,) each, as stored: no table is built."""
-        _, columns = self._candidates  # stored by _FrameField
-        return dict(columns)
+        _, names, arrays = self._candidates  # stored by _FrameField
+        return dict(zip(names, arrays))
 
 
 @dataclass
