@@ -514,6 +514,13 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("version", r"(?<![\w.+~:\-])(?=[\w.:\-]*+[+~][A-Za-z0-9])(?:\d++:)?"
              r"(?!\d++[A-Za-z]*+(?:[+~]\d++[A-Za-z]*+)++(?![\w+~\-]|[.:]\w))\d" + _VERSION_PART
              + r"(?:[\-+~]++" + _VERSION_PART + r")*+(?![\w+~\-]|[.:]\w)", "<NUM>", False),
+    # A version of three dotted numbers or more with a letter suffix (OpenSSL's 1.1.1k, ntpd's 4.2.8p15, 11.0.1FP6,
+    # v1.2.3rc1) or a build tag with a letter glued on by "-" (5.15.0-91-generic, 1.24.3-1ubuntu2,
+    # v1.5.2-debian-11-linux): one number, as the "+" and "~" ones above. Two dots at least: a number and its unit
+    # (1.5x, 3.5GB, 10ms) has one. Digits alone after "-" stay <NUM>-<NUM> (1.2.3-4), as 1.2-3 and 1-2 do, so that
+    # a package manager's versions keep one form whatever their count of dots.
+    MaskRule("version_tag", r"(?<![\w.+~:\-])[vV]?+\d++(?:\.\d++){2,}+(?=[\d.\-+~]*+[A-Za-z])(?:[A-Za-z]++\d*+)?+"
+             r"(?:[\-+~]++" + _VERSION_PART + r")*+(?<![\-+~.])(?![\w+~\-]|[.:]\w)", "<NUM>", False),
     # Numbers, with dotted versions (1.2.3, v2.0.1), exponents (1.5e-05) and thousands (1,024.5) as one number.
     # (?<!\d\.): not the tail of a dotted token that is not a number (x1.5). No sign before three dotted parts or
     # more, a version or an address that no number signs: "-" joins it to what went before ([500]-10.0.0.2[500]).

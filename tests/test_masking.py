@@ -165,6 +165,18 @@ def test_a_package_version_with_a_revision_or_build_is_one_number_not_a_clock_or
         "upgrade x <NUM>-<NUM> at <DATETIME> or <DATETIME>"
 
 
+def test_a_version_with_a_letter_suffix_or_a_build_tag_is_one_number_and_a_unit_stays():
+    # Three dotted numbers and a suffix or a "-" tag are one version, not a number and a word (1.1.1k) or two.
+    assert M.mask("OpenSSL 1.1.1k, ntpd 4.2.8p15, Apache/2.4.57a, v1.2.3rc1 on 5.15.0-91-generic") == \
+        "OpenSSL <NUM>, ntpd <NUM>, Apache/<NUM>, <NUM> on <NUM>"
+    assert M.mask("nginx 1.24.3-1ubuntu2 crowdsec v1.5.2-debian-11-linux (4.4.3-P1) 1.0.0-rc.1.") == \
+        "nginx <NUM> crowdsec <NUM> (<NUM>) <NUM>."
+    # A number and its unit has one dot; a range of addresses, a version ending in "-" and digits alone after "-"
+    # keep their parts, as a version of one dot does (a package manager's 1.2.3-4 beside 252.36-1).
+    assert M.mask("speed 1.5x in 10ms, 3.5GB, 2h; 10.0.0.0-10.255.255.255 1.2.3- 1.2.3-4 252.36-1") == \
+        "speed 1.5x in <DURATION>ms, <SIZE>, <DURATION>h; <IP>-<IP> <NUM>- <NUM>-<NUM> <NUM>-<NUM>"
+
+
 def test_a_sum_or_a_range_of_plain_numbers_is_no_version():
     # Numbers joined by "+" or "~" with no dot before (arithmetic, a jitter range) keep their parts and units.
     assert M.mask("retry 3+1 times, jitter 100~200ms, used 10MB+5MB") == \
