@@ -1928,12 +1928,14 @@ class LogTemplateMiner:
             shape = tuple(_CELL_HEAD.match(t).group() if kind else k
                           for t, k, kind in zip(templates[c], keys[c], kinds))
             read[c] = shape, kinds
+            held_words = words[shape]  # looked up once: a tuple's hash is not kept, and a record may hold many cells
             for i in (i for i, kind in enumerate(kinds) if kind == _WORD):
-                words[shape][i].add(keys[c][i])
+                held_words[i].add(keys[c][i])
         for c, (shape, kinds) in read.items():
             # A cell of many words is a field of names (a country), which a masked value may fill too (an address
             # range): no sign of another shape of record, as a few words beside values are (icmp's request / reply).
-            kinds = [0 if len(words[shape][i]) >= self.slot_min_values else kind for i, kind in enumerate(kinds)]
+            held_words = words[shape]
+            kinds = [0 if len(held_words[i]) >= self.slot_min_values else kind for i, kind in enumerate(kinds)]
             shapes = groups[shape]
             for members, held in shapes:
                 if all((kind | other) & _FILLED != _FILLED for kind, other in zip(kinds, held)):

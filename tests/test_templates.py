@@ -1050,6 +1050,10 @@ _LINEAR_CASES = {
         from logad_utils.templates import LogTemplateMiner
         LogTemplateMiner().fit(["a,," + "b," * 60 + "x y[", "id,,v1," + "United States," * 40 + '"a b",x y{'])
     """,
+    "a record of many empty cells": """if True:
+        from logad_utils.templates import LogTemplateMiner
+        LogTemplateMiner().fit(["x " + "," * 100_000, "x y" + "," * 100_000])
+    """,
     "many long runs of fields, each of its own keys": """if True:
         import random
         from logad_utils.templates import LogTemplateMiner
@@ -1063,7 +1067,8 @@ _LINEAR_CASES = {
 
 @pytest.mark.parametrize("case", sorted(_LINEAR_CASES))
 def test_long_lines_and_many_keyed_templates_are_mined_in_linear_time(case):
-    # Each took minutes before (a record's cells each tried two ways, 2**n tries; a key looked for from the line's
+    # Each took minutes before (a record's cells each tried two ways, 2**n tries; its shape, a tuple as long as the
+    # record, hashed again for every cell; a key looked for from the line's
     # start at every quoted value; an e-mail's local
     # part read to the end of a run from every start in it; a duration's
     # spaced units tried again at every token; every k=<*> template tried as a cover of every other; the clusters
