@@ -2193,10 +2193,11 @@ class LogTemplateMiner:
         ``:`` (``...): 1213, Deadlock found``), two words or more before, then two tokens or more that open with a
         capitalised word; None if there is none. A number and ``:`` are an id as often (``JobId 14121: Begin
         pruning``), the log's own prefix when its header was not read."""
-        for i, token in enumerate(tokens[1:-2], 1):
-            if token == "<NUM>," and tokens[i - 1].endswith(":") \
-                    and sum(self._tokens.skeleton(t) is None for t in tokens[:i]) >= 2:
+        words = 0  # counted as the tokens are read: counting again at each code took n**2 on a line of many
+        for i, token in enumerate(tokens[:-2]):
+            if i and token == "<NUM>," and tokens[i - 1].endswith(":") and words >= 2:
                 return i + 1 if re.fullmatch(r"[A-Z][a-z]+", tokens[i + 1]) else None
+            words += self._tokens.skeleton(token) is None
         return None
 
     def _ruby_exception_run(self, tokens: tuple[str, ...]) -> tuple[int, int] | None:

@@ -1054,6 +1054,10 @@ _LINEAR_CASES = {
         from logad_utils.templates import LogTemplateMiner
         LogTemplateMiner().fit(["x " + "," * 100_000, "x y" + "," * 100_000])
     """,
+    "a line of many error codes after ids": """if True:
+        from logad_utils.templates import LogTemplateMiner
+        LogTemplateMiner().fit(["1: " + "1: 1, " * 40_000])
+    """,
     "many long runs of fields, each of its own keys": """if True:
         import random
         from logad_utils.templates import LogTemplateMiner
@@ -1068,9 +1072,9 @@ _LINEAR_CASES = {
 @pytest.mark.parametrize("case", sorted(_LINEAR_CASES))
 def test_long_lines_and_many_keyed_templates_are_mined_in_linear_time(case):
     # Each took minutes before (a record's cells each tried two ways, 2**n tries; its shape, a tuple as long as the
-    # record, hashed again for every cell; a key looked for from the line's
-    # start at every quoted value; an e-mail's local
-    # part read to the end of a run from every start in it; a duration's
+    # record, hashed again for every cell; the words before each error code counted again from the start; a key
+    # looked for from the line's start at every quoted value; an e-mail's local part read to the end of a run from
+    # every start in it; a duration's
     # spaced units tried again at every token; every k=<*> template tried as a cover of every other; the clusters
     # of a length indexed again at every field's place). Each case takes 5-8 s in its own process: the limit is
     # about ten times that, a margin for a loaded machine.
