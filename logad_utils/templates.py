@@ -348,7 +348,10 @@ def _spaced_record(text: str) -> list[str] | None:
     if not _SPACED_RECORD.fullmatch(text, lead) or ",," not in text:
         return None
     cells = _RECORD_CELL.findall(text[lead:])
-    if 2 * sum(" " in cell for cell in cells) >= len(cells):
+    spaced = sum(" " in cell for cell in cells)
+    # A record of plain cells is :data:`_RECORD`'s, whose cells hold no bracket or quote: a list in brackets at the
+    # message's end, (a,b,,c,d,e,f), stays one token.
+    if 2 * spaced >= len(cells) or not spaced and not any(cell[:1] == '"' for cell in cells):
         return None
     out = text[:lead].split()
     for at, cell in enumerate(cells):

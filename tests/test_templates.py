@@ -2046,6 +2046,9 @@ def test_a_delimited_record_with_spaces_in_its_cells_is_read_cell_by_cell():
         "fw1", "1", "\ue001,a", "\ue001,", "\ue001,United\ue000States", "\ue001,b", "\ue001,c"]
     assert LogTemplateMiner()._tokenize("a b,c d,,e f,g h,i") == ["a", "b,c", "d,,e", "f,g", "h,i"]
     assert LogTemplateMiner()._tokenize("so a,b,, c,d,e f,g") == ["so", "a,b,,", "c,d,e", "f,g"]
+    # A record of plain cells is the delimited rule's, read as it was: a list in brackets at the end is one token.
+    for text in ("msg ok (a,b,,c,d,e,f)", "x {a,b,,c,d,e}", "VALUES 'a',,'b','c','d','e'"):
+        assert LogTemplateMiner()._tokenize(text) == LogTemplateMiner(spaced_records=False)._tokenize(text), text
     old = {**miner.to_dict(), "version": 11}
     del old["params"]["spaced_records"]
     assert LogTemplateMiner.from_dict(old)._tokenize("1,a,,United States,b,c") == ["1,a,,United", "States,b,c"]
