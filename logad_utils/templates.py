@@ -1662,8 +1662,8 @@ class LogTemplateMiner:
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
                         if not is_parameter(values, before) or self._names_event(
-                                templates, members, (pos,)) or pos and self._led_elsewhere(
-                                templates, keys, alive, members, led):
+                                templates, members, (pos,)) or self._few_keys(templates, members, pos) or pos and \
+                                self._led_elsewhere(templates, keys, alive, members, led):
                             continue
                         taken[before] |= values
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
@@ -1761,6 +1761,15 @@ class LogTemplateMiner:
         if any(not _is_bare_variable(self._tokens.skeleton(t)) for i, t in enumerate(first) if i not in slots):
             return False  # a word, alone or glued to a value (trace[<NUM>] range, put, ...), names the event
         return any(all(self._tokens.skeleton(templates[m][pos]) is None for m in members) for pos in slots)
+
+    def _few_keys(self, templates: dict[int, tuple[str, ...]], members: list[int], pos: int) -> bool:
+        """Whether the words of ``members`` at ``pos`` are fewer than twice ``slot_min_values`` (8 at least)
+        UPPER_CASE keys, each with a variable after it (``NEEDRESTART-VER: <NUM>``, ``AMI: <ID>``): a key names
+        what its value is, so its event, as UPPER_CASE words (:meth:`_Tokens.is_enum`) and codes do."""
+        words = {templates[m][pos] for m in members}
+        return len(words) < max(2 * self.slot_min_values, 8) and all(
+            w[-1:] == ":" and (self._tokens.is_enum(w) or _CODE.fullmatch(w[:-1])) for w in words) and all(
+            pos + 1 < len(templates[m]) and self._tokens.skeleton(templates[m][pos + 1]) is not None for m in members)
 
     def _merge_leads(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                      parent: dict[int, int], alive: set[int]) -> None:

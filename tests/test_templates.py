@@ -2244,3 +2244,14 @@ def test_a_state_that_several_kinds_of_instance_write_after_their_number_stays_a
         messages = [f"{head} {name.format(k=k)} - {state}" for head in ("Job", "Task") for state in states
                     for k in range(1, 6)]
         assert len(set(LogTemplateMiner().fit_transform(messages))) == 2 * len(states), name
+
+
+def test_upper_case_keys_before_their_values_name_their_events():
+    keys = {"RESTART-VER:": "3.5", "RESTART-KCUR:": "6.5.0-1014-aws", "RESTART-KEXP:": "6.5.0-1015-aws",
+            "RESTART-KSTA:": "3", "IMAGE:": "ami-0701b644a7b29dd34"}
+    messages = [f"ui: builder-{b}: {k} {v}" for b in ("arm64", "amd64") for k, v in keys.items()]
+    templates = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert len(templates) == 5, templates  # a key names what its value is: five events
+    # Many keys are a parameter after all, as many UPPER_CASE words are.
+    many = [f"ui: builder-{b}: KEY-{k}: {i}" for b in ("arm64", "amd64") for i, k in enumerate("ABCDEFGH")]
+    assert len(LogTemplateMiner().fit(many).templates_["template"]) == 1
