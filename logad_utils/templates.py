@@ -350,8 +350,11 @@ def _spaced_record(text: str) -> list[str] | None:
     cells = _RECORD_CELL.findall(text[lead:])
     spaced = sum(" " in cell for cell in cells)
     # A record of plain cells is :data:`_RECORD`'s, whose cells hold no bracket or quote: a list in brackets at the
-    # message's end, (a,b,,c,d,e,f), stays one token.
-    if 2 * spaced >= len(cells) or not spaced and not any(cell[:1] == '"' for cell in cells):
+    # message's end, (a,b,,c,d,e,f), stays one token. A last cell with spaces unquoted is words after the record
+    # (",e done" / ",e failed"), which name the event, not a cell whose words are a field's.
+    last = cells[-1] if cells else ""
+    if 2 * spaced >= len(cells) or not spaced and not any(cell[:1] == '"' for cell in cells) \
+            or " " in last and last[:1] != '"':
         return None
     out = text[:lead].split()
     for at, cell in enumerate(cells):

@@ -2047,7 +2047,9 @@ def test_a_delimited_record_with_spaces_in_its_cells_is_read_cell_by_cell():
     assert LogTemplateMiner()._tokenize("a b,c d,,e f,g h,i") == ["a", "b,c", "d,,e", "f,g", "h,i"]
     assert LogTemplateMiner()._tokenize("so a,b,, c,d,e f,g") == ["so", "a,b,,", "c,d,e", "f,g"]
     # A record of plain cells is the delimited rule's, read as it was: a list in brackets at the end is one token.
-    for text in ("msg ok (a,b,,c,d,e,f)", "x {a,b,,c,d,e}", "VALUES 'a',,'b','c','d','e'"):
+    # So are words after a record, which name the event: no last cell takes them.
+    for text in ("msg ok (a,b,,c,d,e,f)", "x {a,b,,c,d,e}", "VALUES 'a',,'b','c','d','e'",
+                 "id 5,,a,United States,c,d,e job done", 'id 5,,a,"b c",d,e,f key=val'):
         assert LogTemplateMiner()._tokenize(text) == LogTemplateMiner(spaced_records=False)._tokenize(text), text
     old = {**miner.to_dict(), "version": 11}
     del old["params"]["spaced_records"]
