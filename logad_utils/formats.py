@@ -1718,7 +1718,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     candidates = [f for f in PRESETS.values() if f.name != "raw" and f.name not in exclude]
     best, best_key = PRESETS["raw"], (False, round(min_share, 2), 0.0, 0, 0)
     for rank, fmt in enumerate(candidates):
-        key = _fit(fmt, sample, -rank, floor=max(min_share, best_key[1]) if best_key[0] else min_share)
+        key = _fit(fmt, sample, -rank, floor=max(min_share, best_key[1]) if best_key[0] else min_share, beat=best_key)
         if key[1] >= min_share and key > best_key:
             best, best_key = fmt, key
     if best_key[1:3] == (1.0, 1.0) and best.name != "generic":
@@ -1726,7 +1726,7 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     inferred = infer_text_format(sample, padded)
     if inferred is not None:
         # Presets win full ties: they are tested layouts.
-        key = _fit(inferred, sample, -len(candidates))
+        key = _fit(inferred, sample, -len(candidates), beat=best_key)
         if key[1] >= min_share and key > best_key:
             best = inferred
     if delimited and best.name == "inferred" and _quoted(full):
@@ -1977,19 +1977,22 @@ def _reads_json_objects(fmt: LogFormat) -> bool:
     return fmt.json_key is not None and not fmt.logfmt and fmt.delimiter is None
 
 
-def _fit(fmt: LogFormat, sample: Sequence[str], rank: int,
-         floor: float = 0.0) -> tuple[bool, float, float, int, int]:
+def _fit(fmt: LogFormat, sample: Sequence[str], rank: int, floor: float = 0.0,
+         beat: tuple[bool, float, float, int, int] | None = None) -> tuple[bool, float, float, int, int]:
     """How well ``fmt`` fits: whether it reads its times (on half the lines it matches at least, or it has none),
     share of lines matched, share of those with a parsed timestamp, columns, rank.
 
     A layout whose time field holds no time on most lines is not the log's (PostgreSQL's zone read as hadoop's
     level): it ranks below any that reads its times, whatever their shares, but above none. Below a share of
-    ``floor`` (a fit that cannot win) the timestamp share is not worked out: 0.
+    ``floor``, or where even every time read would not rank it above ``beat`` (a fit that cannot win), the
+    timestamp share is not worked out: 0, and its times not read.
     """
     if fmt.json_key is None:
         # Matching alone is cheap; most presets fail here, before the timestamps are parsed.
         share = _match_share(fmt._regex.match, sample, floor)  # type: ignore[attr-defined]
-        if share < floor:
+        # A second preset that reads every line as the first did, with no more columns, ranks below it whatever
+        # its times (syslog and linux on a syslog file): its parse would be thrown away.
+        if share < floor or beat is not None and (True, share, 1.0, len(fmt.columns), rank) <= beat:
             return False, share, 0.0, len(fmt.columns), rank
     elif sample and _reads_json_objects(fmt) and not any(line.lstrip().startswith("{") for line in sample):
         # No line opens an object: none is read, as a parse would find (its frame of Nones costs a text log's fit).

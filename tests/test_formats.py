@@ -999,3 +999,26 @@ def test_json_fit_of_text_lines_as_parsed():
     assert _fit(untimed, text, 0, floor=0.5) == (True, 0.0, 0.0, len(untimed.columns), 0)
     mixed = text + ['{"message": "hi", "time": "2024-03-11T06:02:18Z"}']
     assert _fit(jsonl, mixed, 0, floor=0.0)[1] == 0.25
+
+
+def test_a_preset_that_cannot_outrank_the_best_fit_is_not_parsed(monkeypatch):
+    """A second preset that reads every line as the best so far did, with no more columns, ranks below it whatever
+    its times: detection matches it and chooses as before, without parsing the sample with it (its times)."""
+    from logad_utils.formats import _fit
+
+    lines = [f"Jun 14 15:16:{i:02d} combo sshd(pam_unix)[{19900 + i}]: check pass; user unknown" for i in range(40)]
+    parsed: list[str] = []
+    real = LogFormat._parse
+
+    def spy(self, sample):
+        parsed.append(self.name)
+        return real(self, sample)
+
+    monkeypatch.setattr(LogFormat, "_parse", spy)
+    assert detect_format(lines).name == "syslog"
+    assert "syslog" in parsed and "linux" not in parsed
+    best = _fit(PRESETS["syslog"], lines, 0, floor=0.5)
+    assert best[:3] == (True, 1.0, 1.0) and len(PRESETS["linux"].columns) <= best[3]
+    assert _fit(PRESETS["linux"], lines, -1, floor=1.0, beat=best) <= best
+    # Without a key to beat, the same preset is parsed and read with its times.
+    assert _fit(PRESETS["linux"], lines, -1, floor=1.0)[:3] == (True, 1.0, 1.0)
