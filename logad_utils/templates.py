@@ -627,17 +627,23 @@ class _Around:
         # opens both id=<NUM> and id=<abc>, its "<" is no punctuation to cut at, whichever came first.
         self.inside_head: list[bool] = []
         self.inside_tail: list[bool] = []
+        # The tokens counted: adding one again changes nothing (each fact above is a min, an intersection or a
+        # union), and a cluster's messages repeat most of their values at a wildcard.
+        self.seen: set[str] = set()
 
     def add(self, token: str) -> None:
         """Count one message's token."""
+        if token in self.seen:
+            return
+        self.seen.add(token)
         if self.first is None:
             self.first, self.head, self.tail, self.shortest = token, token, token[::-1], len(token)
             self.inside_head = _in_placeholders(token)
             self.inside_tail = self.inside_head[::-1]
             self.items.add(_list_items(token))
             self.run = token[0] if token and _SLOT_EDGE.fullmatch(token[0]) and not token.strip(token[0]) else ""
-        elif token != self.first or self.varied:
-            self.varied = self.varied or token != self.first
+        else:  # a token not seen is not the first
+            self.varied = True
             self.run = self.run if token and not token.strip(self.run) else ""
             self.head = commonprefix([self.head, token])
             self.tail = commonprefix([self.tail, token[::-1]])

@@ -15,8 +15,8 @@ from logad_utils.evaluate import (group_f1, grouping_accuracy, normalize_templat
                                   parsing_metrics, template_f1)
 from logad_utils.formats import LOGHUB_FORMATS
 from logad_utils.masking import Masker, MaskRule
-from logad_utils.templates import (WILDCARD, LogTemplateMiner, _ClosePairs, _join_equal, _note_fields, _SlotIndex,
-                                   _Tokens,
+from logad_utils.templates import (WILDCARD, LogTemplateMiner, _Around, _ClosePairs, _join_equal, _note_fields,
+                                   _SlotIndex, _Tokens,
                                    _VarAwareDrain, mine_templates, template_health)
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank"]
@@ -2257,3 +2257,17 @@ def test_upper_case_keys_before_their_values_name_their_events():
     # Many keys are a parameter after all, as many UPPER_CASE words are.
     many = [f"ui: builder-{b}: KEY-{k}: {i}" for b in ("arm64", "amd64") for i, k in enumerate("ABCDEFGH")]
     assert len(LogTemplateMiner().fit(many).templates_["template"]) == 1
+
+
+def test_wildcard_text_ignores_repeated_values():
+    """A wildcard's text depends on the set of values its messages held there, not on how often each came."""
+    values = ["user=<NUM>", "user=alice", "***", "****", "[a, b]", "[a, b, c]", "user=<NUM>:x", "user=", "x"]
+    rng = random.Random(7)
+    for _ in range(300):
+        picked = rng.sample(values, rng.randint(1, 4))
+        once, repeated = _Around(), _Around()
+        for v in picked:
+            once.add(v)
+        for v in picked + rng.choices(picked, k=6):
+            repeated.add(v)
+        assert repeated.text() == once.text(), picked
