@@ -618,7 +618,6 @@ class _Around:
         self.first: str | None = None
         self.head = self.tail = ""  # common start, and common end reversed
         self.shortest = 0
-        self.varied = False
         self.items: set[int] = set()  # how many items a glued list held, per token seen (see _list_items)
         # The punctuation character every token seen repeats, alone ("" if none): a redacted secret (PASS ******)
         # whose run only changes length is the value whole, not asterisks and more.
@@ -643,7 +642,6 @@ class _Around:
             self.items.add(_list_items(token))
             self.run = token[0] if token and _SLOT_EDGE.fullmatch(token[0]) and not token.strip(token[0]) else ""
         else:  # a token not seen is not the first
-            self.varied = True
             self.run = self.run if token and not token.strip(self.run) else ""
             self.head = commonprefix([self.head, token])
             self.tail = commonprefix([self.tail, token[::-1]])
@@ -656,7 +654,7 @@ class _Around:
 
     def text(self) -> str:
         """The wildcard's template token."""
-        if not self.varied:
+        if len(self.seen) < 2:  # one token throughout, or none
             return self.first if self.first is not None else WILDCARD
         if self.run:
             return WILDCARD
