@@ -352,7 +352,7 @@ def _spaced_record(text: str) -> list[str] | None:
     # A record of plain cells is :data:`_RECORD`'s, whose cells hold no bracket or quote: a list in brackets at the
     # message's end, (a,b,,c,d,e,f), stays one token. A last cell with spaces unquoted is words after the record
     # (",e done" / ",e failed"), which name the event, not a cell whose words are a field's.
-    last = cells[-1] if cells else ""
+    last = cells[-1]  # one at least: the first cell opens at the record's start
     if 2 * spaced >= len(cells) or not spaced and not any(cell[:1] == '"' for cell in cells) \
             or " " in last and last[:1] != '"':
         return None
