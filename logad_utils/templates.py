@@ -1256,12 +1256,12 @@ class LogTemplateMiner:
         (``COMMAND=status``) can keep events apart. Template models saved
         before version 11 read without it.
     spaced_records : bool, default True
-        Read a message that is a delimited record with spaces or quotes in
-        its cells (``1,<DATETIME>,TRAFFIC,...,United States,...`` or
+        Read a message that ends in a delimited record with spaces or quotes
+        in its cells (``1,<DATETIME>,TRAFFIC,...,United States,...`` or
         ``...,informational,"User bob logged in via Web",...``) cell by cell,
-        as ``delimited_records`` reads a token, a cell's spaces kept and a
-        quoted text's words read as the event's. Template models saved before
-        version 12 read without it.
+        as ``delimited_records`` reads a token, a cell's spaces kept, a quoted
+        text's words and the words before the record read as the event's.
+        Template models saved before version 12 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
