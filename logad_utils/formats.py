@@ -278,7 +278,7 @@ class LogFormat:
             return self._writer_columns()
         if self.layouts:
             return self._layouts_columns()
-        cols = ["timestamp"] if self._time_fields() else []
+        cols = ["timestamp"] if self._time_fields else []
         cols += [column_name(f) for f in self.fields if f not in self._read_off()]
         source = _level_source(cols) if self.json_key is None else None
         if source is not None:  # a syslog priority or an HTTP status holds the severity
@@ -322,13 +322,9 @@ class LogFormat:
         inner = [c for c in self.text_messages.columns if c not in ("timestamp", "content")]
         return [(c, c if c not in cols else f"message_{c}") for c in inner]
 
+    @cached_property
     def _time_fields(self) -> tuple[str, ...]:
         """The fields the timestamp is read from, joined in order."""
-        return self._time_field_names
-
-    @cached_property
-    def _time_field_names(self) -> tuple[str, ...]:
-        """:meth:`_time_fields`, kept."""
         if self.time_fields is not None:
             return self.time_fields
         fields = tuple(f for f in self.fields if f in TIME_FIELDS) or self._named_time_fields()
@@ -367,7 +363,7 @@ class LogFormat:
     def _read_off(self) -> set[str]:
         """The time fields whose text the timestamp replaces: a field read as the time by its name alone (<RunTime>)
         keeps its column too, as the name may mislead."""
-        return {f for f in self._time_fields() if self.time_fields is not None or f in TIME_FIELDS}
+        return {f for f in self._time_fields if self.time_fields is not None or f in TIME_FIELDS}
 
     def _named_time_fields(self) -> tuple[str, ...]:
         """The first field whose name says time (:func:`_names_time`) and those right after it, no other field
@@ -380,8 +376,8 @@ class LogFormat:
         return self.fields[start:end]
 
     def _written_time_fields(self) -> tuple[str, ...]:
-        """The date and clock fields beside a Timestamp of its own (:meth:`_time_fields`), else none."""
-        if self.time_fields is not None or self._time_fields() != ("Timestamp",):
+        """The date and clock fields beside a Timestamp of its own (:attr:`_time_fields`), else none."""
+        if self.time_fields is not None or self._time_fields != ("Timestamp",):
             return ()
         return tuple(f for f in self.fields if f in TIME_FIELDS and f not in ("Timestamp", "Epoch"))
 
@@ -390,7 +386,7 @@ class LogFormat:
         field lies between (Unreal's "<Date>-<Time>", "2024.06.08-18.22.01": joined by spaces, no layout reads
         them), else ()."""
         parts = _FIELD_SPLIT.split(self.pattern)
-        names = [f"<{name}>" for name in self._time_fields()]
+        names = [f"<{name}>" for name in self._time_fields]
         if self.json_key is not None or self.time_format is not None or not set(names) <= set(parts):
             return ()
         at = [parts.index(name) for name in names]
@@ -403,7 +399,7 @@ class LogFormat:
         """The opening bracket the pattern writes right before its first time field (``\\[<Date> <Time>\\]``),
         else None."""
         parts = _FIELD_SPLIT.split(self.pattern)
-        first = f"<{self._time_fields()[0]}>" if self._time_fields() else None
+        first = f"<{self._time_fields[0]}>" if self._time_fields else None
         if self.json_key is not None or first not in parts:
             return None
         before = re.sub(r"\\(.)", r"\1", parts[parts.index(first) - 1])
@@ -457,7 +453,7 @@ class LogFormat:
         if len(lines):
             content[~matched] = np.asarray(lines, dtype=object)[~matched]
         columns: dict[str, pd.Series] = {}
-        time_cols = self._time_fields()
+        time_cols = self._time_fields
         source = _level_source([column_name(n) for n in names]) if self.json_key is None else None
         if time_cols:
             values = self._time_values([data[f] for f in time_cols])
@@ -558,7 +554,7 @@ class LogFormat:
         """The format of this one's leading fields up to its time (and level, ``with_level``; and the fields
         after them that spaces part, ``spaced``), then the message (:func:`_leading_pattern`), named ``name``;
         None where there is none."""
-        pattern = _leading_pattern(self.pattern, self._time_fields(), with_level, spaced)
+        pattern = _leading_pattern(self.pattern, self._time_fields, with_level, spaced)
         if pattern is None:
             return None
         try:
@@ -571,7 +567,7 @@ class LogFormat:
     def _marked(self, whole: bool) -> LogFormat | None:
         """This format with up to :data:`_MARK_CHARS` characters more before its time, ``whole`` or its fields up
         to the time then the message (:func:`_marked_pattern`); None where no level comes before the time."""
-        pattern = _marked_pattern(self.pattern, self._time_fields(), whole)
+        pattern = _marked_pattern(self.pattern, self._time_fields, whole)
         if pattern is None:
             return None
         patterns = {k: v for k, v in self.field_patterns.items() if f"<{k}>" in pattern}
@@ -1110,7 +1106,7 @@ def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     """``fmt`` with its :attr:`~LogFormat.time_guess` made on a file's detection ``sample``, where its times have no
     layout of their own (``time_format`` None): a chunk or byte range that opened with lines whose fields are not
     times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
-    time_cols = fmt._time_fields()
+    time_cols = fmt._time_fields
     if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not time_cols:
         return fmt
     rows = fmt._parse_structured(sample) if fmt.json_key is not None else fmt._parse_regex(sample)
@@ -1616,7 +1612,7 @@ def _time_opening(fmt: LogFormat) -> tuple[str, str | None] | None:
     no time. The form tells programs apart whose times have as many fields ("Mar 14 06:25:19" and PostgreSQL's
     "2024-03-11 06:02:17.412 UTC", Jenkins' "2024-01-16 06:00:11.402+0000" and Tomcat's "15-Jan-2024 09:33:42")."""
     parts = _FIELD_SPLIT.split(fmt.pattern)
-    times = [i for i, part in enumerate(parts) if part[1:-1] in fmt._time_fields() and part[:1] == "<"]
+    times = [i for i, part in enumerate(parts) if part[1:-1] in fmt._time_fields and part[:1] == "<"]
     if fmt.json_key is not None or not times:
         return None
     return "".join("<Time>" if i in times else part for i, part in enumerate(parts[:times[-1] + 1])), fmt.time_format

@@ -978,7 +978,7 @@ def test_format_columns_kept_per_instance():
     columns.append("extra")
     assert "extra" not in fmt.columns and fmt.columns == columns[:-1]
     dated = replace(fmt, pattern=r"<Date> <Time> <Content>", name="dated", field_patterns={})
-    assert dated.fields == ("Date", "Time", "Content") and dated._time_fields() == ("Date", "Time")
+    assert dated.fields == ("Date", "Time", "Content") and dated._time_fields == ("Date", "Time")
     assert dated.columns == ["timestamp", "content"]
     frame, matched = dated.parse(["2024-03-11 06:02:17 started"])
     assert matched.all() and list(frame.columns) == dated.columns and frame["content"][0] == "started"
