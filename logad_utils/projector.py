@@ -757,21 +757,35 @@ def export_lines(frame: pd.DataFrame, vectors, *, out_dir="projector_exports", r
     worth showing and are left out. One point per unique message unless ``per_line``
     (see :func:`export_projector`), as is ``safe_formulas``.
     """
-    keep = np.flatnonzero(~frame["blank"].to_numpy(dtype=bool) if "blank" in frame else np.ones(len(frame), bool))
+    keep = _non_blank(frame)
     if not hasattr(vectors, "transform"):
+        keep = np.arange(len(frame)) if keep is None else keep
         meta = metadata_frame(frame.iloc[keep], *(_rows_of(v, keep) for v in (scores, labels, clusters, truth)))
         return export_projector(_as_matrix(vectors)[keep], meta, out_dir=out_dir, run=run, seed=seed,
                                 per_line=per_line, safe_formulas=safe_formulas, row_numbers=keep)
-    rows, weights = _key_rows(frame, keep, scores, labels) if not per_line else (np.arange(len(keep)), None)
-    lines = frame.iloc[keep[rows]]
-    meta = metadata_frame(lines, *(_rows_of(v, keep[rows]) for v in (scores, labels, clusters, truth)))
+    n_kept = len(frame) if keep is None else len(keep)
+    rows, weights = _key_rows(frame, keep, scores, labels) if not per_line else (np.arange(n_kept), None)
+    rows = _frame_rows(keep, rows)  # the frame's rows, blank lines counted
+    lines = frame.iloc[rows]
+    meta = metadata_frame(lines, *(_rows_of(v, rows) for v in (scores, labels, clusters, truth)))
     # A detector's vectors are computed for the exported points only: logs repeat.
     chosen = select_points(meta, seed=seed, per_line=per_line, weights=weights)
-    chosen.row_numbers = keep[rows]  # the frame's rows, blank lines counted
+    chosen.row_numbers = rows
     matrix = _as_matrix(vectors.transform(lines.iloc[chosen.rows]))
     _check_finite(matrix)
     chosen.input_dim = int(matrix.shape[1])
     return _write_export(matrix, chosen, out_dir, run, "embedding", 500, safe_formulas)
+
+
+def _non_blank(frame: pd.DataFrame) -> np.ndarray | None:
+    """The rows (m,) of the frame's non-blank lines, or None when every line is kept: 8 bytes a line for nothing."""
+    blank = frame["blank"].to_numpy(dtype=bool) if "blank" in frame else None
+    return np.flatnonzero(~blank) if blank is not None and blank.any() else None
+
+
+def _frame_rows(keep: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    """The frame's rows of positions ``rows`` among the kept lines (``keep`` None: every line)."""
+    return rows if keep is None else keep[rows]
 
 
 def _rows_of(values, rows: np.ndarray):
@@ -779,33 +793,37 @@ def _rows_of(values, rows: np.ndarray):
     return None if values is None else np.asarray(values)[rows]
 
 
-def _key_rows(frame: pd.DataFrame, keep: np.ndarray, scores, labels) -> tuple[np.ndarray, np.ndarray | None]:
-    """Positions among the kept lines (p,) that can stand for all of them, with the lines each stands for.
+def _key_rows(frame: pd.DataFrame, keep: np.ndarray | None, scores, labels) -> tuple[np.ndarray, np.ndarray | None]:
+    """Positions among the kept lines (p,) (``keep``, None: every line) that can stand for all of them, with the
+    lines each stands for.
 
     With a ``key`` column (a lean frame of :func:`analysis.analyze_logs`) whose lines share their score and
     verdict, each key's first line stands for the key (same points as from every line); else every line.
     """
+    n_kept = len(frame) if keep is None else len(keep)
     if "key" not in frame:
-        return np.arange(len(keep)), None
+        return np.arange(n_kept), None
     from .streaming import first_lines
 
     # Every line kept (none blank): the keys themselves. A copy of them (4 bytes a line) and every position made
     # up front (8) were the widest step of writing a 10M-line analysis.
     key = frame["key"].to_numpy()
-    first, counts, point = first_lines(key if len(keep) == len(key) else key[keep])
+    first, counts, point = first_lines(key if keep is None else key[keep])
     for values in (scores, labels):
         if values is not None and not _same_per_key(np.asarray(values), keep, first, point):
-            return np.arange(len(keep)), None  # made only here: 8 bytes a line
+            return np.arange(n_kept), None  # made only here: 8 bytes a line
     return first, counts
 
 
-def _same_per_key(values: np.ndarray, keep: np.ndarray, first: np.ndarray, point: np.ndarray,
+def _same_per_key(values: np.ndarray, keep: np.ndarray | None, first: np.ndarray, point: np.ndarray,
                   block: int = 1 << 20) -> bool:
-    """Whether each kept line's value (``values`` (n,) at ``keep`` (m,)) is its key's first line's, a block of
-    lines at a time: whole copies would be the widest step of writing an analysis."""
-    per_key = values[keep[first]]
-    return all(np.array_equal(values[keep[lo:lo + block]], per_key[point[lo:lo + block]], equal_nan=True)
-               for lo in range(0, len(keep), block))
+    """Whether each kept line's value (``values`` (n,) at ``keep`` (m,), None: every line) is its key's first
+    line's, a block of lines at a time: whole copies would be the widest step of writing an analysis."""
+    per_key = values[_frame_rows(keep, first)]
+    # With every line kept a block of values is a view, not a copy.
+    return all(np.array_equal(values[lo:lo + block] if keep is None else values[keep[lo:lo + block]],
+                              per_key[point[lo:lo + block]], equal_nan=True)
+               for lo in range(0, len(point), block))
 
 
 def tensorboard_command(run_dir) -> str:
