@@ -248,7 +248,12 @@ _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
 _RDN_KEY = r"(?i:C|ST|L|O|OU|CN|DC|UID|E|emailAddress|serialNumber|street|postalCode|title|SN|GN)"
 _DN_WORD = r"(?:[^\s,.:=\"'<>()\[\]{};|\\]|[.:](?=[^\s,.:=\"'<>()\[\]{};|\\]))++"
 _DN_VALUE = rf"{_DN_WORD}(?: {_DN_WORD})*+"
-_DN_LAST = rf"{_DN_WORD}(?:(?: (?=[A-Z0-9]){_DN_WORD})++(?=\s*+(?:[\"'\])]|$)))?+"
+_DN_MORE = rf"(?: (?=[A-Z0-9]){_DN_WORD})++"
+_DN_CLOSE = r"\s*+[\"'\])]"
+# The last value's capitalised words run to a closing quote or bracket, or to the end when its first word is
+# capitalised too (a title: "CN=Example Corp Internal CA"); after a lower-case one (a host: "CN=host Connection
+# Refused") they are the message's.
+_DN_LAST = rf"(?:(?=[A-Z0-9]){_DN_WORD}(?:{_DN_MORE}(?={_DN_CLOSE}|\s*+$))?+|{_DN_WORD}(?:{_DN_MORE}(?={_DN_CLOSE}))?+)"
 
 DEFAULT_RULES: tuple[MaskRule, ...] = (
     # First, before the rules that would take its first word: in a list of key=value items that a spaced ";" or

@@ -924,6 +924,17 @@ def test_a_distinguished_name_is_one_value_however_many_parts_it_has():
         "Bound as <VAL>.", "filter (|(cn=peggy*)(sn=peggy*)) C=<NUM>, L=<NUM>"]
 
 
+def test_a_sentence_after_a_distinguished_names_lower_case_last_value_stays():
+    # "peer CN=host Connection Refused": the name's last value took the capitalised words to the end, so the words
+    # that name the event were masked. A title's words (CN=Example Corp CA) and a quoted or bracketed value's stay one
+    # value; a lower-case host's value ends at its word.
+    texts = ["peer CN=host Connection Refused", "C=US, O=x, CN=vpn.example.com Handshake Failed",
+             "VERIFY OK: depth=1, CN=Example Corp VPN CA", 'issuer "C=US, CN=host Sub CA" ok', "id[CN=svc Mon], x"]
+    assert masked_alike(Masker(), texts) == [
+        "peer <VAL> Connection Refused", "<VAL> Handshake Failed", "VERIFY OK: depth=<NUM>, <VAL>",
+        'issuer "<VAL>" ok', "id[<VAL>], x"]
+
+
 def test_a_compact_json_object_assigned_with_a_spaced_equals_is_one_value():
     # Tasmota logs each MQTT message as "tele/plug/STATE = {"Time":...,"Wifi":{...}}": the payload's keys are data,
     # which differ by topic, so each topic's payload masked to its own shape. After a spaced "=" a compact object is
