@@ -41,7 +41,7 @@ def _file_lines(source: pd.Series) -> pd.Series:
     # Counted as they are, a category per file, from their narrow codes a block at a time: value_counts copied
     # them to 8 bytes a line (80 MB at 10M lines, the peak of writing an analysis's summary).
     codes = source.cat.codes.to_numpy()
-    return pd.Series(count_codes(codes, codes >= 0, len(source.cat.categories)),
+    return pd.Series(count_codes(codes, None, len(source.cat.categories)),
                      index=source.cat.categories.astype(str))
 
 

@@ -113,13 +113,16 @@ def _category_counts(values: pd.Categorical, flag: np.ndarray,
     return np.asarray(values.categories, dtype=object)[seen], count_a[seen], count_b[seen]
 
 
-def count_codes(codes: np.ndarray, where: np.ndarray, k: int, low: int = 0, block: int = 1 << 20) -> np.ndarray:
-    """Lines (k,) of each code ``low`` .. ``low + k - 1`` among the lines (n,) where ``where`` (n,) is true;
-    codes below ``low`` are left out. A block of lines at a time: bincount casts its input to 8 bytes a line."""
+def count_codes(codes: np.ndarray, where: np.ndarray | None, k: int, low: int = 0,
+                block: int = 1 << 20) -> np.ndarray:
+    """Lines (k,) of each code ``low`` .. ``low + k - 1`` among the lines (n,) where ``where`` (n,) is true (None:
+    every line); codes below ``low`` are left out. A block of lines at a time: bincount casts its input to 8 bytes a
+    line."""
     out = np.zeros(k, dtype=np.int64)
     for lo in range(0, len(codes), block):
         part = codes[lo:lo + block].astype(np.int64) - low
-        out += np.bincount(part[where[lo:lo + block] & (part >= 0)], minlength=k)
+        kept = part >= 0 if where is None else where[lo:lo + block] & (part >= 0)
+        out += np.bincount(part[kept], minlength=k)
     return out
 
 
