@@ -1473,6 +1473,14 @@ PRESETS: dict[str, LogFormat] = {
         LogFormat(r"<Date> <Time> \[<Level>\] <Pid>#<Thread>: (\*<Connection> )?<Content>", "nginx_error",
                   {"Date": r"\d{4}/\d\d/\d\d", "Time": _TIME, "Level": r"[a-z]+", "Pid": r"\d+", "Thread": r"\d+",
                    "Connection": r"\d+"}, "%Y/%m/%d %H:%M:%S"),
+        # CMTrace, the log of Configuration Manager's and Intune's agents: the message first, then its header as
+        # attributes: the clock with the zone's bias in minutes ("07:12:04.311-60", read as written: a column of
+        # its own), an MM-DD-YYYY date, the component, type 1-3 (information, warning, error), thread and file.
+        LogFormat(r'<!\[LOG\[<Content>\]LOG\]!><time="<Time><Bias>" date="<Date>" component="<Component>" '
+                  r'context="<Context>" type="<Level>" thread="<Thread>" file="<File>">', "cmtrace",
+                  {"Time": r"\d\d:\d\d:\d\d\.\d+", "Bias": r"[+-]\d+", "Date": r"\d\d-\d\d-\d{4}",
+                   "Component": r'[^"]*', "Context": r'[^"]*', "Level": r"\d", "Thread": r'[^"]*',
+                   "File": r'[^"]*'}, "%H:%M:%S.%f %m-%d-%Y", time_fields=("Time", "Date")),
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),

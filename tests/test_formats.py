@@ -78,6 +78,8 @@ def test_jsonl_with_configurable_key():
     ("[W 240305 08:59:03 web:2271] 404 GET /x (127.0.0.1) 0.61ms", "tornado"),
     ("[I 2024-03-05 08:59:03.433 ServerApp] Kernel started: d23f0824-128b-4f33-8c5c-7fd0a6a3a450", "jupyter"),
     ("[I 08:59:03.433 NotebookApp] Kernel started: d23f0824-128b-4f33-8c5c-7fd0a6a3a450", "notebook"),
+    ('<![LOG[Domain joined client is in Intranet]LOG]!><time="07:12:04.320-60" date="03-04-2024" '
+     'component="LocationServices" context="" type="1" thread="4620" file="lsmpcache.cpp:1063">', "cmtrace"),
     ("just some words", "raw"),
 ])
 def test_auto_detects_presets(line, name):
@@ -400,6 +402,21 @@ def test_squid_keeps_the_result_code_in_the_message_and_reads_the_status_as_the_
     assert ok.all() and frame["level"].tolist() == ["INFO", "WARNING"]
     assert frame["content"].iloc[1].startswith("TCP_DENIED/403 3916 GET") and frame["code"].iloc[1] == "TCP_DENIED"
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2026-12-01 10:00:00.651")
+
+
+def test_cmtrace_reads_the_header_that_follows_the_message():
+    lines = ['<![LOG[DTSJob {154E6B99} encountered error 0x80190194]LOG]!><time="17:34:06.951+120" date="03-14-2024" '
+             'component="DataTransferService" context="" type="3" thread="8840" file="dtsjob.cpp:2741">',
+             '<![LOG[Calling back with locations for location request {5A3E}]LOG]!><time="07:12:04.311-60" '
+             'date="03-04-2024" component="LocationServices" context="" type="1" thread="4620" file="lsad.cpp:2746">']
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == ["DTSJob {154E6B99} encountered error 0x80190194",
+                                         "Calling back with locations for location request {5A3E}"]
+    assert frame["timestamp"].tolist() == [pd.Timestamp("2024-03-14 17:34:06.951"),
+                                           pd.Timestamp("2024-03-04 07:12:04.311")]
+    assert frame["component"].tolist() == ["DataTransferService", "LocationServices"]
+    assert frame["level"].tolist() == ["3", "1"] and frame["bias"].tolist() == ["+120", "-60"]
+    assert frame["file"].iloc[0] == "dtsjob.cpp:2741" and frame["thread"].iloc[1] == "4620"
 
 
 def test_ruby_logger_lines_with_and_without_a_program_name():
