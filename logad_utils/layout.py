@@ -216,6 +216,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_P, _TIME_P),
     (_YMD_COMMA_P, _TIME_P, _ZONE_P),
     (_YMD_COMMA_P, _TIME_P),
+    (_SHORT_DATE_P, _TIME_P, _ZONE_P),  # Splunk's "03-04-2024 05:58:40.012 +0100", as after an ISO date
     (_SHORT_DATE_P, _TIME12_P, _AMPM_P),
     (_SHORT_DATE_P, _TIME_P),
     (_SHORT_DATE_COMMA_P, _TIME12_P, _AMPM_P),

@@ -1705,6 +1705,16 @@ def test_a_preset_that_reads_no_time_loses_to_a_layout_that_does_and_its_other_l
     assert frame["content"].iloc[5] == "message 5 here" and frame["level"].iloc[5] == "DETAIL"
 
 
+def test_a_utc_offset_after_a_short_dates_clock_is_the_times_zone():
+    # Splunk's "03-14-2024 05:58:40.012 +0100 INFO ...": the offset was a field of its own and the clock read as UTC.
+    lines = [f"03-14-2024 05:58:{i % 60:02d}.012 +0100 INFO  Loader [2801 MainThread] - step {i} done"
+             for i in range(40)]
+    assert detect_format(lines).pattern.startswith("<Date> <Time> <Zone> <Level> ")
+    frame = parse_lines(lines)
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-14 04:58:01.012") and "field" not in frame
+    assert frame["content"].iloc[1] == "step 1 done" and frame["level"].iloc[1] == "INFO"
+
+
 def test_a_preset_that_reads_few_of_its_times_still_beats_no_layout():
     # Hours past 23 on 60 % of the lines: no other layout reads these times either, so the preset's fields stay.
     lines = [f"081109 {25 if i % 5 < 3 else 20}{i % 60:02d}15 {100 + i} INFO dfs.DataNode: Received block {i}"
