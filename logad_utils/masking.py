@@ -362,8 +362,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # "deb.debian.org/debian/dists/bookworm/InRelease"): one URL, not a host and the path's words, which split its
     # event by the URL's shape. A dot ends it before a sentence's end only. Not a key before "=" (a label's
     # eks.amazonaws.com/nodegroup=x), a Go function (github.com/x/y.(*T).F) nor a call site (github.com/x/y.go:12).
+    # A query's value may hold a colon (name=default:app:outputs), as RFC 3986 allows; one before a space ends it.
     MaskRule("host_path", r"(?<![\w.\-/@])(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
-             rf"(?:{_LABEL}\.){{1,127}}{_TLD}(?::\d{{1,5}})?/(?:{_HOST_PATH_CH})*+(?:\?(?:{_HOST_PATH_CH}|[&=])*+)?"
+             rf"(?:{_LABEL}\.){{1,127}}{_TLD}(?::\d{{1,5}})?/(?:{_HOST_PATH_CH})*+"
+             rf"(?:\?(?:{_HOST_PATH_CH}|[&=]|:(?=[\w\-]))*+)?"
              r"(?![(=]|\.\S|:\d)", "<URL>", False),
     # Host names: dotted labels ending in a known top-level domain, or three
     # or more labels with a digit somewhere (62.99.164.82.sh.inode.at). Before

@@ -705,6 +705,14 @@ def test_a_host_with_a_path_but_no_scheme_is_one_url():
         "org.apache.Foo/bar <PATH> <NUM>/ and/or <NUM>/<NUM> <DATETIME> req/s src/<HOST>/a"
 
 
+def test_a_colon_inside_a_urls_query_keeps_the_url_whole():
+    # A query's values may hold colons (RFC 3986): a deployment server's app named by colon-joined parts stays in
+    # its URL, not left as a word after it; a colon before a space still ends the sentence.
+    assert M.mask("from='ds.example.com:8089/services/deployment?name=default:_server_app_Web:all_outputs'") == \
+        "from='<URL>'"
+    assert M.mask("GET example.com/a?b=1: timed out") == "GET <URL>: timed out"
+
+
 def test_an_iso_date_and_time_with_dashes_in_its_clock_is_one_time():
     # File and release names write the clock with dashes where a colon may not stand: one time, not numbers and
     # words cut out of it; a name glued before it by a dot stays (the tag's kind).
