@@ -327,16 +327,17 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # An offset after the time is its zone, before a year or not (May 5, 2024 10:00:00 +0000; git's Tue May 5
     # 10:00:00 +0000 2024), as after an ISO time; a zone name after a year stays a word (Tomcat's "built: Jan 5 2024
     # 08:29:41 UTC").
-    # A date without a time needs its year (Sunday, January 14, 2024; JANUARY 14, 2024; 14 January 2024), names in
-    # full or upper case: a month alone (in January) or with a day (May 5) may be a constant. Its digits are tested
-    # for no value ("\d{4}", not _YEAR), so that texts without a time keep sharing their digit forms (_DigitForms).
+    # A date without a time needs its year (Sunday, January 14, 2024; JANUARY 14, 2024; 14 January 2024; ESXi's
+    # Monday, 04 March, 2024), names in full or upper case: a month alone (in January) or with a day (May 5) may be
+    # a constant. Its digits are tested for no value ("\d{4}", not _YEAR), so that texts without a time keep sharing
+    # their digit forms (_DigitForms).
     MaskRule(
         "datetime_named",
         rf"(?:(?=[A-Z][a-z]{{2,3}},?\s)(?:{_WDAY},?\s+{_MONTH}\s+\d{{1,2}}\s+{_HMS}\s+(?!{LEVELS_RE}\s)[A-Z]{{2,5}}\s+{_YEAR}"
         rf"|(?:{_WDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_HMS}(?:\s[+-]\d{{2}}:?\d{{2}}(?!\w))?(?:\s+{_YEAR})?"
         rf"|{_WDAY},?\s+\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\s+{_HMS}{_TZ})"
         rf"|(?=[A-Z][A-Za-z]{{2,8}},?\s|\d{{1,2}}\s[A-Z])(?:{_WDAY_NAME},?\s+)?"
-        rf"(?:{_MONTH_NAME}\s+\d{{1,2}},\s+|\d{{1,2}}\s+{_MONTH_NAME}\s+)\d{{4}}(?!\w|[.:\-/]\w)(?:\s+{_HMS}{_TZ})?)"
+        rf"(?:{_MONTH_NAME}\s+\d{{1,2}},\s+|\d{{1,2}}\s+{_MONTH_NAME},?\s+)\d{{4}}(?!\w|[.:\-/]\w)(?:\s+{_HMS}{_TZ})?)"
         + _END,
         "<DATETIME>",
     ),

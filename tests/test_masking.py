@@ -557,6 +557,10 @@ def test_a_spelled_out_date_with_its_year_is_one_time_and_a_month_without_one_st
         "in January, May <NUM>, Monday <NUM> items, <NUM> Dec <NUM>"
     texts = ["ON SUNDAY, JANUARY 14, 2024", "ON MONDAY, JANUARY 15, 2024", "x 1 May 2024", "x 12 May 1999"]
     assert M.mask_many(texts) == [M.mask(t) for t in texts] == ["ON <DATETIME>"] * 2 + ["x <DATETIME>"] * 2
+    # ESXi's hostd writes a comma after the month too: "Monday, <NUM> March, <NUM> ..." was one event per weekday.
+    texts = ["(login time: Monday, 04 March, 2024 01:31:59 AM, n: 5)", "(login time: Friday, 1 May, 2026 11:00:00 PM)"]
+    assert M.mask_many(texts) == [M.mask(t) for t in texts] == ["(login time: <DATETIME> AM, n: <NUM>)",
+                                                                "(login time: <DATETIME> PM)"]
 
 
 def test_an_erlang_process_id_is_one_id():
