@@ -141,6 +141,7 @@ _V6 = (
     rf"(?:(?<=:){_V4}|(?<=[0-9A-Fa-f]):{_V4})?"
 )
 _END = r"(?!\w)"  # a variable ends where its token does
+_UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 _GLUED_TIME = r"(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?"  # after an id's "T10"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 # Suffixes that rarely end a Java property or file name ("x.id", "a.io" and
@@ -284,8 +285,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     MaskRule("dn", rf"(?<![\w.\-/@])(?=(?:{_RDN_KEY}={_DN_VALUE},\s?){{0,15}}?(?i:CN|OU|DC|UID)=)"
              rf"(?:{_RDN_KEY}={_DN_VALUE},\s?(?={_RDN_KEY}=))++{_RDN_KEY}={_DN_LAST}"
              rf"|(?<![\w.\-/@(])CN={_DN_LAST}", "<VAL>", False),
-    MaskRule("uuid", r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}" + _END,
-             "<UUID>", False),
+    # A UUID in braces is a GUID as Windows writes it ({1BB16724-AC7A-D0CF-A768-9C9659C10E50}): the braces are the
+    # value's, not a bracket of the message around it, so they go with it.
+    MaskRule("uuid", rf"\{{{_UUID}\}}{_END}|{_UUID}{_END}", "<UUID>", False),
     # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.
     MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
     # A Ruby object as inspect writes it (Unicorn's "reaped #<Process::Status: pid 28030 exit 0> worker=2", a

@@ -981,3 +981,14 @@ def test_a_ruby_frame_method_is_one_value():
         ["<PATH>:<NUM>:in <VAL>", "<PATH>:<NUM>:in <VAL>", "<PATH>:<NUM>:in <VAL>"]
     # A quoted name elsewhere stays text.
     assert M.mask("undefined method `sku' for nil:NilClass") == "undefined method `sku' for nil:NilClass"
+
+
+def test_a_guid_in_braces_is_one_value_with_its_braces():
+    # Windows writes a GUID in braces (ConfigMgr's "DTSJob {181367DB-...} in state"): the braces are the value's,
+    # so the template read "DTSJob {<*>}" where an annotator writes "DTSJob <*>".
+    assert M.mask("DTSJob {181367DB-B41B-32B6-977C-2F09536D43AA} in state 'Complete'.") == \
+        "DTSJob <UUID> in state 'Complete'."
+    assert M.mask('PolicyID="{181367db-b41b-32b6-977c-2f09536d43aa}",x') == 'PolicyID="<UUID>",x'
+    # A brace that the UUID does not close, or a word glued after the brace, is the message's.
+    assert M.mask("a {181367db-b41b-32b6-977c-2f09536d43aa and {181367db-b41b-32b6-977c-2f09536d43aa}x") == \
+        "a {<UUID> and {<UUID>}x"
