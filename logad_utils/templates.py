@@ -1830,14 +1830,25 @@ class LogTemplateMiner:
             # Names joined by "/" into a path of three or more (an MQTT topic, tele/plug/STATE; a relative path): no
             # verb holds a "/", so they are names, as keyed ones are; a wildcard among them is such a path merged.
             pathed = all(_NAME_PATH.fullmatch(v) or v == WILDCARD for v in values)
-            need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued else (
+            grid = self.slot_min_values > 0 and self._subject_grid(values, events)
+            need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
                 (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)
-            if len(values) < need or not (unnamed or tagged or glued or self._is_parameter(values)):
+            if len(values) < need or not (unnamed or tagged or glued or grid or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            named = glued or subject or keyed or pathed or len(family) > 2 and family[-1] in "-_./:"
+            named = glued or subject or keyed or pathed or grid or len(family) > 2 and family[-1] in "-_./:"
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
+
+    def _subject_grid(self, values: set[str], events: dict[str, set[tuple]]) -> bool:
+        """Whether ``values`` are words a colon sets apart from the message (``mpatha: remaining active paths``), no
+        level or UPPER_CASE status, that each lead the same ``_RECURRING_EVENTS`` events or more: the devices or
+        maps a program reports on, each the subject of the same events, are a parameter of them, however few; a
+        verb leads its own objects, and a label (``Note:``) leads no grid of the same events with others."""
+        if not all(v[-1:] == ":" and _NAME.fullmatch(v[:-1])
+                   and not _LEVEL.fullmatch(v[:-1]) and not self._tokens.is_enum(v) for v in values):
+            return False
+        return len(set.intersection(*(events[v.strip(_BARE)] for v in values))) >= _RECURRING_EVENTS
 
     def _echo(self, tokens: tuple[str, ...]) -> tuple[int, int, str] | None:
         """Two positions (p, q) whose tokens hold the same name, not both as the bare word, and the name: a value

@@ -915,6 +915,26 @@ def test_a_first_word_that_leads_several_events_is_a_parameter():
     assert len(set(LogTemplateMiner().fit_transform(messages[21:] + masked))) == len(verbs) * 3 + 2
 
 
+def test_names_a_colon_sets_apart_that_lead_the_same_events_are_a_parameter():
+    # multipathd's maps: "mpatha: remaining active paths: 3", "mpathb: ..." were one event per map, as four words
+    # leading the same events may be verbs; set apart by a colon, each the subject of the same events, they are names.
+    events = ["remaining active paths: {n}", "sd{d} - tur checker reports path is up", "switch to path group #{n}"]
+    maps = ["mpatha:", "mpathb:", "mpathc:"]
+    messages = [f"{m} {e.format(n=i, d=chr(97 + i))}" for i in range(4) for e in events for m in maps]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 3
+    assert miner.templates_["template"].iloc[0] == "<*>: remaining active paths: <NUM>"
+    # Levels and UPPER_CASE statuses leading the same events stay apart, and so do names without the colon.
+    for leads in (["error:", "warning:", "info:"], ["OK:", "FAIL:", "SKIP:"], ["mpatha", "mpathb", "mpathc"]):
+        as_lead = dict(zip(maps, leads))
+        led = [as_lead[m.split()[0]] + m[m.index(" "):] for m in messages]
+        assert len(set(LogTemplateMiner().fit_transform(led))) == 9, leads
+    # Names that share two events only, or two names, may be each event's words.
+    assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "switch" not in m]))) == 6
+    assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "mpathc" not in m]))) == 6
+
+
 def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     zones = ["public", "dmz", "lan"]
     messages = [f"firewall zone[{z}] host{i}.example.com from 10.0.0.{i}" for i, z in enumerate(zones * 2)]
