@@ -1860,7 +1860,7 @@ class LogTemplateMiner:
         for i, token in enumerate(tokens):
             if WILDCARD in token or self._tokens.is_enum(token):
                 continue
-            for name in set(_NAME.findall(_PLACEHOLDER.sub(" ", token))):
+            for name in self._names_in(token):
                 if len(name) < 3:
                     continue
                 p = seen.setdefault(name, i)
@@ -1868,6 +1868,13 @@ class LogTemplateMiner:
                 if p != i and not all(bare):
                     found.append((any(bare), p, i, name))
         return min(found)[1:] if found else None
+
+    @staticmethod
+    def _names_in(token: str) -> set[str]:
+        """The names a token holds (:data:`_NAME`), and the last part of each dotted one: a function named beside
+        its module's path (``Sending due task ldap_sync (authentik.sources.tasks.ldap_sync)``) repeats its name."""
+        names = set(_NAME.findall(_PLACEHOLDER.sub(" ", token)))
+        return names | {name.rsplit(".", 1)[1] for name in names if _DOTTED.fullmatch(name)}
 
     def _merge_echoes(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                       parent: dict[int, int], alive: set[int]) -> None:

@@ -380,6 +380,20 @@ def test_a_name_a_message_writes_twice_is_a_value_even_in_few_messages():
     assert len(set(LogTemplateMiner(slot_min_values=0).fit_transform(messages[:9]))) == 3
 
 
+def test_a_name_written_again_as_a_dotted_names_last_part_is_a_value():
+    # Celery's beat names a task, then its module path: "Sending due task ldap_sync_all (app.sources.ldap.tasks.
+    # ldap_sync_all)" was one event per task, the name and the path two slots next to each other that vary together.
+    tasks = ["app.sources.ldap.tasks.ldap_sync_all", "app.crypto.tasks.certificate_discovery",
+             "app.core.tasks.clean_expired_models"]
+    messages = [f"Scheduler: Sending due task {t.rsplit('.', 1)[1]} ({t})" for t in tasks] * 2
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1 and miner.templates_["template"].iloc[0] == "Scheduler: Sending due task <*> (<*>)"
+    # A name that is not the path's last part says nothing.
+    other = [f"Scheduler: Sending due task {t.rsplit('.', 1)[1]} ({t}.run)" for t in tasks]
+    assert len(set(LogTemplateMiner().fit_transform(other))) == 3
+
+
 def test_templates_that_differ_in_one_slot_only_after_the_later_passes_merge():
     # Each kind's rpc values merge first (rpc=<*> kind=aws_subnet, ...); then the kinds differ in one slot.
     messages = provider_requests(": rpc={rpc} kind={kind}", n=40, seed=0)[2:]
