@@ -166,6 +166,9 @@ _FILE_EXT = (r"(?:gz|xz|zst|tgz|tar|log|txt|json|xml|ya?ml|conf|cfg|ini|csv|deb|
 # Extensions that also end a country's domain but name a source file or script far more often in logs (lint and
 # test output: app/models.py:10:1, main.rs, deploy.sh). A name the host rule takes (web01.prod.py) stays a host.
 _SOURCE_EXT = r"(?:py|rs|md|sh|cc|tf)"
+# Extensions of the files people name and keep (documents, pictures, media, archives), whose names hold spaces
+# (invoice 7062.pdf, Screenshot 1.png) as program files' names do not.
+_DOC_EXT = r"(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|png|jpe?g|gif|mp[34]|mov|zip|7z)"
 # Extensions of source code, whose file and line a logger writes as its call site (Go's, C's, Rust's, Python's).
 _CODE_EXT = r"go|c|cc|cpp|cxx|h|hpp|rs|py|java|kt|scala|rb|php|cs|swift|ex|exs|erl|[cm]?[jt]s"
 # Java packages and properties start with a reversed domain (org.mortbay.log, java.class.path): no host, no file.
@@ -437,9 +440,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
     # URL after "://" is the url rule's. A query string (?key=value&...) is part of the path, as of a URL.
     # In quotes one segment is enough (CWD failed. "/old", '/root'): the quotes make it one value, a path whole.
+    # A last part of two words, the second a file name with a document's extension, is one name
+    # (/home/bob/Downloads/invoice 7062.pdf): a folder's name has no extension, a program's file no space.
     MaskRule(
         "path",
-        rf"(?:(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
+        rf"(?:(?<!:/)(?:~|\.{{1,2}})?/(?:{_PATH_CH}++/)++[\w\-@%+~=*]++ [\w\-@+]++\.{_DOC_EXT}(?![\w\-]|\.\w)"
+        rf"|(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
         rf"|(?<=[\"'])(?!/\d{{1,3}}\.\d)(?:(?<=\")/{_PATH_CH}++(?=\")|(?<=')/{_PATH_CH}++(?=')))"
         # Not a closing , ; : . ) or ], but a bracket the query opened: ?ids=(1,2).
         r"(?:\?(?=[\w.\-%]++=)(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"

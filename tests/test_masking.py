@@ -61,6 +61,9 @@ def masked_alike(masker: Masker, texts: list[str]) -> list[str]:
     # A folder's name with spaces before a backslash is the path's, as is a share's; words after its end are not.
     ("load C:\\Program Files (x86)\\App\\app.exe and C:\\Program Files\\Common Files\\x.dll to C:\\tmp\\a b",
      "load <PATH> and <PATH> to <PATH> b"),
+    # A document's name with a space is the path's last part; a word before a program's file or after "to" is not.
+    ("sent /home/bob/Downloads/invoice 7062.pdf [Sent], /etc/app conf.yml and /tmp/a to b.pdf",
+     "sent <PATH> [Sent], <PATH> <PATH> and <PATH> to b.pdf"),
     ("open \\\\fs01\\share$\\dir\\file.txt failed, copy C:\\a\\b to D:\\c",
      "open <PATH> failed, copy <PATH> to <PATH>"),
     ("fetch hdfs://msra-sa-41:9000/tmp/job.jar now", "fetch hdfs://<URL> now"),
