@@ -68,6 +68,9 @@ _PLACEHOLDER = re.compile(r"<[A-Z*][A-Z0-9_]*>")
 _CORE = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _BARE = ":,;.()[]{}'\"="  # punctuation around a word ("alice:" is alice)
 _CODE = re.compile(CAPS_CODE)  # EAPOL-4WAY-HS-COMPLETED: its digit counts, it names an event
+# A past participle that ends a label before its value (objects inspected: 309,202, objects deleted: 0): what was
+# done to the things counted names the count, as an UPPER_CASE key does; a name before a colon is rarely one.
+_PARTICIPLE_KEY = re.compile(r"[a-z]{3,}ed:")
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation (outside a placeholder), not a letter or digit.
 _SLOT_EDGE = re.compile(r"[^\w\s]")
@@ -1771,11 +1774,13 @@ class LogTemplateMiner:
 
     def _few_keys(self, templates: dict[int, tuple[str, ...]], members: list[int], pos: int) -> bool:
         """Whether the words of ``members`` at ``pos`` are fewer than twice ``slot_min_values`` (8 at least)
-        UPPER_CASE keys, each with a variable after it (``NEEDRESTART-VER: <NUM>``, ``AMI: <ID>``): a key names
-        what its value is, so its event, as UPPER_CASE words (:meth:`_Tokens.is_enum`) and codes do."""
+        UPPER_CASE keys or past participles, each with a variable after it (``NEEDRESTART-VER: <NUM>``, ``AMI:
+        <ID>``, ``deleted: <NUM>``): a key names what its value is, so its event, as UPPER_CASE words
+        (:meth:`_Tokens.is_enum`) and codes do."""
         words = {templates[m][pos] for m in members}
         return len(words) < max(2 * self.slot_min_values, 8) and all(
-            w[-1:] == ":" and (self._tokens.is_enum(w) or _CODE.fullmatch(w[:-1])) for w in words) and all(
+            w[-1:] == ":" and (self._tokens.is_enum(w) or _CODE.fullmatch(w[:-1]) or _PARTICIPLE_KEY.fullmatch(w))
+            for w in words) and all(
             pos + 1 < len(templates[m]) and self._tokens.skeleton(templates[m][pos + 1]) is not None for m in members)
 
     def _merge_leads(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],

@@ -2294,6 +2294,16 @@ def test_upper_case_keys_before_their_values_name_their_events():
     assert len(LogTemplateMiner().fit(many).templates_["template"]) == 1
 
 
+def test_a_past_participle_that_ends_a_label_before_its_value_names_its_event():
+    counts = {"inspected:": 309202, "updated:": 8, "deleted:": 0, "expired:": 17, "failed:": 5}
+    messages = [f"Total number of objects {k} {v + day}" for day in range(3) for k, v in counts.items()]
+    templates = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert len(templates) == 5, templates  # what was done to the objects names the count: five events
+    # A name before a colon is a value still.
+    names = [f"Disk usage for {d} {p}%" for d in ("sda:", "sdb:", "vda:", "nvme:", "xvda:") for p in (40, 75)]
+    assert len(LogTemplateMiner().fit(names).templates_["template"]) == 1
+
+
 def test_wildcard_text_ignores_repeated_values():
     """A wildcard's text depends on the set of values its messages held there, not on how often each came."""
     values = ["user=<NUM>", "user=alice", "***", "****", "[a, b]", "[a, b, c]", "user=<NUM>:x", "user=", "x"]
