@@ -296,6 +296,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A Ruby object as inspect writes it (Unicorn's "reaped #<Process::Status: pid 28030 exit 0> worker=2", a
     # "#<Thread:0x... run>"): one value, its class and state words all, not an event per state it shows.
     MaskRule("ruby_object", r"#<[A-Z]\w*+(?:::[A-Z]\w*+)*+(?:[:\s][^<>\n]*+)?>", "<VAL>", False),
+    # A Go map as fmt's %v writes it ("Settings: map[config:/etc/x.yml no-autoupdate:true]"): one value, its keys
+    # the map's data, not the message's words, however many entries it has; a slice or map inside it one level deep.
+    MaskRule("go_map", r"(?<![\w.\-])map\[(?=[^\s\[\]:]++:)(?:[^\[\]\n]++|\[[^\[\]\n]*+\])*+\]", "<VAL>"),
     # A Ruby backtrace frame's method (".../client.rb:148:in `block in query'", Ruby 3.4's 'Foo#bar'): one value,
     # the words of a block's label ("block in", "rescue in") included.
     MaskRule("ruby_frame", r"(?<=\d:in )(?:`[^`'\n]*+'|'[^'\n]*+')(?!\w)", "<VAL>", False),

@@ -61,6 +61,9 @@ def masked_alike(masker: Masker, texts: list[str]) -> list[str]:
     # A folder's name with spaces before a backslash is the path's, as is a share's; words after its end are not.
     ("load C:\\Program Files (x86)\\App\\app.exe and C:\\Program Files\\Common Files\\x.dll to C:\\tmp\\a b",
      "load <PATH> and <PATH> to <PATH> b"),
+    # A Go map is one value, whatever its entries; an empty one or a word ending in "map" is none.
+    ("Settings: map[config:/etc/x.yml no-autoupdate:true] and map[a:[1 2] b:map[c:d]], map[] roadmap[a:b]",
+     "Settings: <VAL> and <VAL>, map[] roadmap[a:b]"),
     # A document's name with a space is the path's last part; a word before a program's file or after "to" is not.
     ("sent /home/bob/Downloads/invoice 7062.pdf [Sent], /etc/app conf.yml and /tmp/a to b.pdf",
      "sent <PATH> [Sent], <PATH> <PATH> and <PATH> to b.pdf"),
