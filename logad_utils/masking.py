@@ -687,6 +687,15 @@ def _start_chars(pattern: str) -> frozenset:
     return frozenset(_ANY) if can_be_empty else frozenset(chars)
 
 
+# The ASCII classes of :func:`_char` as a regex class holds them (the gates' look-aheads test the same ranges).
+_CLASS_RANGES = {_WS: r"\t-\r\x1c-\x20", _CTRL: r"\x00-\x08\x0e-\x1b\x7f", _NONASCII: r"\x80-\U0010ffff"}
+
+
+def _char_class(chars: frozenset) -> str:
+    """A regex class matching the characters (and classes _WS, _CTRL, _NONASCII) in ``chars``."""
+    return "[" + "".join(_CLASS_RANGES.get(c) or re.escape(c) for c in sorted(chars)) + "]"
+
+
 def _branch(rules: Sequence[MaskRule], placeholders: dict[int, str | None], body: Callable[[MaskRule], str]) -> str:
     """The ``rules`` as alternatives, each written by ``body`` and closed by an empty capture group, numbered on in
     ``placeholders``: the group a match's ``lastindex`` names is its rule's."""
@@ -723,20 +732,31 @@ def _combined(rules: Sequence[MaskRule], body: Callable[[MaskRule], str] = _patt
     def starting_with(chars: frozenset, plain: bool = False) -> list:
         return [r for r, s in zip(rules, starts) if s & chars and (r.plain_words or not plain)]
 
+    start_of = dict(zip(rules, starts))
+
+    def within(chars: frozenset) -> Callable[[MaskRule], str]:
+        """``body`` behind a look-ahead for the rule's first characters, where fewer than the gate's ``chars``."""
+        # Most rules open with look-arounds (a token's start, the key before a value), several steps each; one
+        # test of the character at hand fails first where the rule cannot start (most numbers' rules at a word).
+        def gated(rule: MaskRule) -> str:
+            own = start_of[rule] & chars
+            return body(rule) if own == chars else f"(?={_char_class(own)})(?:{body(rule)})"
+        return gated
+
     placeholders: dict[int, str] = {}
     branches = []
     letters, plain = starting_with(_LETTERS), starting_with(_LETTERS, plain=True)
     if letters:  # first: most positions that get this far start a word
-        words = f"(?!{_PLAIN_START})(?:{_branch(letters, placeholders, body)})"
+        words = f"(?!{_PLAIN_START})(?:{_branch(letters, placeholders, within(_LETTERS))})"
         if plain:
-            words += f"|(?:{_branch(plain, placeholders, body)})"
+            words += f"|(?:{_branch(plain, placeholders, within(_LETTERS))})"
         branches.append(f"(?=[A-Za-z])(?:{words})")
     for gate, chars in (("(?=[0-9])", _DIGITS), (r"(?=[!-/:-@\[-`{-~])", _PUNCT),
                         (r"(?=[^\x00-\x7f])", frozenset({_NONASCII})), (r"(?=[\t-\r\x1c-\x20])", frozenset({_WS})),
                         (r"(?=[\x00-\x08\x0e-\x1b\x7f])", frozenset({_CTRL}))):
         members = starting_with(chars)
         if members:
-            branches.append(f"{gate}(?:{_branch(members, placeholders, body)})")
+            branches.append(f"{gate}(?:{_branch(members, placeholders, within(chars))})")
     if not branches:
         return None, {}
     # (?<!\w): a variable never starts inside a word, nor with a symbol right after a placeholder, which stands for

@@ -869,6 +869,19 @@ def test_a_rule_s_capture_group_is_empty_and_closes_its_match():
                                  'at <DATETIME>, <SIZE>')
 
 
+def test_a_rule_is_tried_only_at_the_characters_it_can_start_with():
+    # Speed: a rule whose first characters are fewer than its gate's sits behind a look-ahead for them, so its
+    # look-arounds run only where it can start; what is masked is the same.
+    rule = MaskRule("tag", r"(?<![\w.])(?<!\w-)[Qq#]\d++(?!\w)", "<TAG>", False)
+    masker = Masker().with_rule(rule)
+    assert "(?=[Qq])" in masker._regex.pattern and "(?=[\\#])" in masker._regex.pattern
+    assert masker.mask("job q12 and #7 but Q3x, a-Q4 and x#5 from 10.0.0.1") == (
+        "job <TAG> and <TAG> but Q3x, a-Q4 and x#<NUM> from <IP>")
+    for chars in ({masking._WS}, {masking._CTRL}, {masking._NONASCII}, {"a", "]", "^", "-", "\\"}):
+        matches = re.compile(masking._char_class(frozenset(chars))).fullmatch
+        assert all(bool(matches(chr(c))) == (masking._char(c) in chars) for c in range(0x3000)), chars
+
+
 def test_long_hex_groups_joined_by_dots_are_one_id():
     # Courier's queue id (0000000000203BCB.0000000065E56941.00002587) came out as <HEX>.<HEX>.00002587 when a group
     # had only digits and as <VAL> when the first one had, swallowing the ":" after it: one event took five shapes.
