@@ -775,15 +775,15 @@ def _combined(rules: Sequence[MaskRule], body: Callable[[MaskRule], str] = _patt
 # are applied to the original text: the same output, far fewer regex runs.
 
 
-def _digit_cuts(items, cuts: list, needs: frozenset | None = None, track: bool = True) -> bool:
+def _digit_cuts(items, cuts: list, needs: tuple = (), track: bool = True) -> bool:
     """Add to ``cuts`` the digit sets that items of a parsed pattern test for, each as (needs, set): the
-    marks of the narrowest part around it that must match for its test to count (None: any text; ``needs``
-    as given unless ``track``). False for a backreference. A part that cannot match where its marks are
-    missing fails there whatever its digits."""
+    marks of every part around it that must match for its test to count, one of each set in the text (none: any
+    text; ``needs`` as given unless ``track``). False for a backreference. A part that cannot match where its
+    marks are missing fails there whatever its digits, and so does each part inside it."""
     def inner(part, folded: bool = False) -> bool:
         # Case folding reaches beyond ASCII (K and the Kelvin sign): no claim inside it.
         narrow = track and not folded
-        return _digit_cuts(part, cuts, _narrower(needs, part) if narrow else needs, narrow)
+        return _digit_cuts(part, cuts, _with_needs(needs, part) if narrow else needs, narrow)
 
     for op, av in items:
         if op in (_sre_c.LITERAL, _sre_c.NOT_LITERAL):
@@ -819,10 +819,17 @@ def _digit_cuts(items, cuts: list, needs: frozenset | None = None, track: bool =
     return True
 
 
-def _narrower(needs: frozenset | None, items) -> frozenset | None:
-    """The better guard of ``needs`` and what the parsed part ``items`` needs (see :func:`_needs`)."""
+def _with_needs(needs: tuple, items) -> tuple:
+    """``needs`` and what the parsed part ``items`` needs (see :func:`_needs`), each set one a text must hold."""
     own = _needs(items)
-    return own if own is not None and (needs is None or _rank(own) < _rank(needs)) else needs
+    if own is None or any(_implies(n, own) for n in needs):
+        return needs
+    return tuple(n for n in needs if not _implies(own, n)) + (own,)
+
+
+def _implies(marks: frozenset, other: frozenset) -> bool:
+    """Whether a text with one of ``marks`` has one of ``other`` (":" has ":" and ":" next to a digit has too)."""
+    return all(m in other or m.replace(_NEXT_TO_DIGIT, "") in other for m in marks)
 
 
 def _pattern_cuts(pattern: str, track: bool = True) -> list | None:
@@ -830,11 +837,11 @@ def _pattern_cuts(pattern: str, track: bool = True) -> list | None:
     cuts: list = []
     try:
         items = _parsed(pattern)
-        if not _digit_cuts(items, cuts, _needs(items) if track else None, track):
+        if not _digit_cuts(items, cuts, _with_needs((), items) if track else (), track):
             return None
         folded = items.state.flags & _sre_c.SRE_FLAG_IGNORECASE  # (?i) for the whole pattern: no claim
         # A set of no digit or all of them tells none apart.
-        return [(None if folded else n, c) for n, c in cuts if 0 < len(c) < 10]
+        return [(() if folded else n, c) for n, c in cuts if 0 < len(c) < 10]
     except Exception:  # noqa: BLE001 - cannot analyse: no canonical form
         return None
 
@@ -931,7 +938,8 @@ class _DigitForms:
     "." before a digit) matches nowhere in it, so its digit tests (the octet's
     25[0-5]) do not count there: a text without "." or ":" next to a digit has
     all its digits alike. So do the tests of a part of a rule (an IPv6
-    address's dotted tail) where that part's needs are missing.
+    address's dotted tail) where that part's needs are missing, or the needs
+    of any part around it (an image's "sha256:" where no "." is).
     """
 
     def __init__(self, rules: Sequence[MaskRule]) -> None:
@@ -944,69 +952,76 @@ class _DigitForms:
         if full is None or None in per_rule or \
                 _digit_table(c for _, c in full) != _digit_table(c for cs in per_rule for _, c in cs):
             # The combined regex tests digits beyond its rules: one table from it.
-            self.always, self.guarded = None if full is None else [c for _, c in full], []
+            self.always, self.guarded, self.needs = None if full is None else [c for _, c in full], [], []
         else:
             self.always, by_needs = [], {}
             for needs, cut in (nc for cs in per_rule for nc in cs):
-                if needs is None:
+                # A need of a non-ASCII mark, left out, keeps the texts in one NumPy pass (see keys).
+                needs = frozenset(n for n in needs if all(m.isascii() for m in n)) or frozenset(needs)
+                if not needs:
                     self.always.append(cut)
                 else:  # tests possible in the same texts: one guard
                     by_needs.setdefault(needs, []).append(cut)
-            self.guarded = [(tuple(sorted(needs)), cuts) for needs, cuts in by_needs.items()]
-        self._tables: dict[tuple, bytes] = {}
+            # Each need a bit of a text's flags; a guard, the bits of its needs: it counts where they are all set.
+            self.needs = list(dict.fromkeys(tuple(sorted(n)) for needs in by_needs for n in needs))
+            self.guarded = [(sum(1 << self.needs.index(tuple(sorted(n))) for n in needs), cuts)
+                            for needs, cuts in by_needs.items()]
+        self._tables: dict[int, bytes] = {}
 
     @property
     def useful(self) -> bool:
         """False when no text could have a digit replaced."""
         return self.always is not None and (bool(self.guarded) or _digit_table(self.always) != _digit_table(()))
 
-    def _table(self, possible: tuple[bool, ...]) -> bytes:
-        """Digit table of texts where the guarded rules flagged in ``possible`` could match, cached."""
-        table = self._tables.get(possible)
+    def _table(self, flags: int) -> bytes:
+        """Digit table of texts that hold the needs whose bits ``flags`` sets, cached."""
+        table = self._tables.get(flags)
         if table is None:
-            cuts = self.always + [c for p, (_, cs) in zip(possible, self.guarded) if p for c in cs]
-            table = self._tables[possible] = _digit_table(cuts)
+            cuts = self.always + [c for bits, cs in self.guarded if flags & bits == bits for c in cs]
+            table = self._tables[flags] = _digit_table(cuts)
         return table
 
     def keys(self, texts: list[str]) -> list[bytes]:
         """Canonical UTF-8 key of each text (UTF-8 keeps ASCII digits single bytes; bytes.translate is fast)."""
         joined = "\0".join(texts)
-        chars = [m.replace(_NEXT_TO_DIGIT, "") for needs, _ in self.guarded for m in needs]
-        if len(texts) > 1 and len(self.guarded) <= 8 and all(c.isascii() and len(c) == 1 for c in chars) \
+        chars = [m.replace(_NEXT_TO_DIGIT, "") for needs in self.needs for m in needs]
+        if len(texts) > 1 and len(self.needs) <= 32 and all(c.isascii() and len(c) == 1 for c in chars) \
                 and joined.count("\0") == len(texts) - 1:
             return self._joined_keys(texts, joined)
-        guarded, table = self.guarded, self._table
-        return [t.encode("utf-8", "surrogatepass").translate(table(tuple(any(_has_mark(t, m) for m in needs)
-                                                                         for needs, _ in guarded)))
+        needs, table = self.needs, self._table
+        return [t.encode("utf-8", "surrogatepass").translate(table(sum(1 << b for b, n in enumerate(needs)
+                                                                       if any(_has_mark(t, m) for m in n))))
                 for t in texts]
 
     def _joined_keys(self, texts: list[str], joined: str) -> list[bytes]:
-        """:meth:`keys` of texts given also NUL-joined (none holds a NUL; at most 8 guards, of ASCII characters):
-        one NumPy pass finds which guards' marks each text holds, then one translate per kind of text."""
+        """:meth:`keys` of texts given also NUL-joined (none holds a NUL; at most 32 needs, of ASCII characters):
+        one NumPy pass finds which needs' marks each text holds, then one translate per digit table."""
         data = joined.encode("utf-8", "surrogatepass")
         codes = np.frombuffer(data, dtype=np.uint8)
-        bits = np.zeros(256, dtype=np.uint8)
-        # Per byte, the guards whose mark it is; one byte more, for the start of a last text that is empty.
-        marked = np.zeros(len(codes) + 1, dtype=np.uint8)
+        dtype = np.uint8 if len(self.needs) <= 8 else np.uint16 if len(self.needs) <= 16 else np.uint32
+        bits = np.zeros(256, dtype=dtype)
+        # Per byte, the needs whose mark it is; one byte more, for the start of a last text that is empty.
+        marked = np.zeros(len(codes) + 1, dtype=dtype)
         digits = None  # which bytes could start a digit, found once for every mark next to one
-        for bit, (needs, _) in enumerate(self.guarded):
+        for bit, needs in enumerate(self.needs):
             for mark in needs:
                 if len(mark) == 1:
                     bits[ord(mark)] |= 1 << bit
                 else:
                     digits = _DIGIT_BYTES[codes] if digits is None else digits
-                    marked[_marks_at(codes, digits, mark)] |= np.uint8(1 << bit)
+                    marked[_marks_at(codes, digits, mark)] |= dtype(1 << bit)
         marked[:-1] |= bits[codes]
         # Each text's marks: the bytes from its start to its NUL, or the end (starts rise: a NUL ends each text).
         flags = np.bitwise_or.reduceat(marked, np.r_[0, np.flatnonzero(codes == 0) + 1])
-        kinds = np.unique(flags)
-        table = {int(k): self._table(tuple(bool(k >> b & 1) for b in range(len(self.guarded)))) for k in kinds}
+        kinds: dict[bytes, list[int]] = {}  # texts whose needs differ may take one table
+        for k in np.unique(flags).tolist():
+            kinds.setdefault(self._table(k), []).append(k)
         if len(kinds) == 1:
-            return data.translate(table[int(kinds[0])]).split(b"\0")
+            return data.translate(next(iter(kinds))).split(b"\0")
         out: list[bytes] = [b""] * len(texts)
-        for k in kinds:
-            rows = np.flatnonzero(flags == k).tolist()
-            part = "\0".join([texts[i] for i in rows]).encode("utf-8", "surrogatepass").translate(table[int(k)])
+        for table, ks in kinds.items():
+            rows = np.flatnonzero(np.isin(flags, ks)).tolist()
+            part = "\0".join([texts[i] for i in rows]).encode("utf-8", "surrogatepass").translate(table)
             for i, key in zip(rows, part.split(b"\0")):
                 out[i] = key
         return out

@@ -350,6 +350,20 @@ def test_a_colon_or_dot_away_from_digits_leaves_the_digits_alike():
         assert folded.mask_many([":k5", "xk:y5"]) == [folded.mask(":k5"), folded.mask("xk:y5")] != [":k5", "xk:y5"]
 
 
+def test_a_part_s_digits_count_only_where_the_rule_around_it_can_match_too():
+    # A part's own needs ("2:" a digit then ":") guard its digits only with the rule's ("#"): a text without
+    # "#" has its digits alike however many "2:" it holds, one masked form, and a text with both is as before.
+    masker = Masker([MaskRule("tag", r"#\.\w+(?:@v2:\w+)?", "<TAG>"), MaskRule("n", r"\d++", "<N>")])
+    keys = masker._digits.keys(["STAN 12: 3", "STAN 13: 4", "#.a@v2:b 12: 3", "#.a@v3:b 12: 3"])
+    assert keys[0] == keys[1] and keys[2] != keys[3]
+    texts = ["#.a@v2:b 2: 3", "#.a@v3:b 2: 3", "#.a@v2:b 3: 3", "x@v2:b 12: 3"]
+    assert masker.mask_many(texts) == [masker.mask(t) for t in texts] == [
+        "<TAG> <N>: <N>", "<TAG>@v3:b <N>: <N>", "<TAG> <N>: <N>", "x@v2:b <N>: <N>"]
+    # The default rules: an image's "sha256:" counts only with a "." (a journal's "STAN 205202: 00 approved").
+    forms = Masker()._digits
+    assert len(set(forms.keys(["STAN 205202: 00 approved", "STAN 213111: 00 approved"]))) == 1
+
+
 def test_rules_that_need_the_same_characters_share_one_guard(monkeypatch):
     # The default rules hold more than 8 guarded rules (four of them need a '"'); keyed in one NumPy pass
     # they must be, for that pass takes at most 8 guards, and a text at a time is 6x slower.
