@@ -65,23 +65,34 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     n = len(chunk)
     text, blank = template_text(chunk)
     codes, contents = pd.factorize(text.where(~blank), use_na_sentinel=True)
-    masked = np.full(n, None, dtype=object)
+    forms = np.empty(0, dtype=object)
     ids = np.full(n, -1, dtype=np.int64)  # the masked message's code, -1 for a blank line
     if len(contents):
         has = codes >= 0
         forms = np.asarray(masker.mask_many([str(c) for c in contents]), dtype=object)
-        masked[has] = forms[codes[has]]
         # Coded from the distinct contents' forms: no line's text is hashed again.
         ids[has] = pd.factorize(forms)[0][codes[has]]
-    columns = {"masked": masked}
-    for name in fields:
-        values = chunk[name].to_numpy(dtype=object) if name in chunk else np.full(n, None, dtype=object)
-        columns[name] = np.where(blank | pd.isna(values), None, values)
-        ids = _pair_codes(ids, pd.factorize(columns[name], use_na_sentinel=False)[0])
+    present = [name for name in fields if name in chunk]
+    for name in present:
+        # Coded in the column's own dtype (a flag as bools, not objects), a missing value and a blank line's -1.
+        field_codes = pd.factorize(chunk[name], use_na_sentinel=True)[0]
+        field_codes[blank] = -1
+        ids = _pair_codes(ids, field_codes)
     ids = pd.factorize(ids)[0].astype(np.int64, copy=False)  # numbered in order of first appearance
     _, first = np.unique(ids, return_index=True)
-    keys = list(zip(*(v[first] for v in columns.values())))
-    return ids, keys, first
+    # Only the keys' first rows are read as objects: None for a blank line or a missing value.
+    masked = np.full(len(first), None, dtype=object)
+    masked[codes[first] >= 0] = forms[codes[first][codes[first] >= 0]]
+    columns = [masked] + [_field_values(chunk[name], blank, first) if name in present
+                          else np.full(len(first), None, dtype=object) for name in fields]
+    return ids, list(zip(*columns)), first
+
+
+def _field_values(column: pd.Series, blank: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A chunk's ``column`` at ``rows`` (u,) as objects, None where the row is blank (``blank`` (n,)) or the value
+    missing."""
+    values = column.iloc[rows].to_numpy(dtype=object)
+    return np.where(blank[rows] | pd.isna(values), None, values)
 
 
 def _pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -155,7 +166,7 @@ class KeyTable:
         """Count the keys of one chunk of lines (``starts``: its :func:`event_starts` when already made); returns
         each line's table id (n,)."""
         ids, keys, rows = chunk_keys(chunk, masker, self.fields)
-        sources = chunk["source"].to_numpy(dtype=object)[rows]
+        sources = chunk["source"].iloc[rows].to_numpy(dtype=object)  # the keys' first rows alone as objects
         lines = chunk["line_no"].to_numpy()[rows]
         events = np.bincount(ids, weights=event_starts(chunk) if starts is None else starts).astype(np.int64)
         return self.add(keys, np.bincount(ids), list(zip(sources, lines.tolist())), events)[ids]

@@ -483,3 +483,21 @@ def test_chunk_keys_number_each_distinct_key_in_order_of_first_appearance():
     assert first.tolist() == [0, 1, 3, 4, 6, 7]
     assert masked[0] == masked[3] == masked[5] != masked[2] == masked[4]
     assert keys[1] == (None, None, None, None) and keys[4][1:] == ("ERROR", None, True)
+
+
+def test_chunk_keys_read_fields_in_their_own_dtypes_as_objects_do():
+    # Fields coded in their own dtype (pandas' text, nullable flags, categories) give the keys of object columns.
+    plain = pd.DataFrame({
+        "content": ["a 1", "a 2", None, "b", "a 3", "b"],
+        "blank": [False, False, True, False, False, False],
+        "level": ["INFO", None, None, "ERROR", "INFO", "ERROR"],
+        "component": ["x", "x", None, "y", np.nan, "y"],
+        "parsed": [True, True, False, True, False, True],
+    })
+    typed = plain.assign(level=plain["level"].astype("str"), component=plain["component"].astype("category"),
+                         parsed=plain["parsed"].astype("boolean"))
+    fields = ("level", "component", "parsed", "process")
+    want, got = chunk_keys(plain, Masker(), fields), chunk_keys(typed, Masker(), fields)
+    assert want[0].tolist() == got[0].tolist() == [0, 1, 2, 3, 4, 3]
+    assert want[1] == got[1]
+    assert got[1][2] == (None, None, None, None, None) and got[1][1][1:] == (None, "x", True, None)
