@@ -450,7 +450,7 @@ class LogFormat:
                             ).reshape(len(rows), len(names))
         data = {name: table[:, i] for i, name in enumerate(names)}
         content = data["Content"].copy()
-        if len(lines):
+        if not matched.all():  # the whole line where the header missed; no copy of the lines where none did
             content[~matched] = np.asarray(lines, dtype=object)[~matched]
         columns: dict[str, pd.Series] = {}
         time_cols = self._time_fields
