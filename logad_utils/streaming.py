@@ -79,13 +79,21 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
         field_codes[blank] = -1
         ids = _pair_codes(ids, field_codes)
     ids = pd.factorize(ids)[0].astype(np.int64, copy=False)  # numbered in order of first appearance
-    _, first = np.unique(ids, return_index=True)
+    first = _first_rows(ids)
     # Only the keys' first rows are read as objects: None for a blank line or a missing value.
     masked = np.full(len(first), None, dtype=object)
     masked[codes[first] >= 0] = forms[codes[first][codes[first] >= 0]]
     columns = [masked] + [_field_values(chunk[name], blank, first) if name in present
                           else np.full(len(first), None, dtype=object) for name in fields]
     return ids, list(zip(*columns)), first
+
+
+def _first_rows(ids: np.ndarray) -> np.ndarray:
+    """The row (u,) where each id of ``ids`` (n,), numbered 0 to u - 1 in order of first appearance, first appears:
+    the rows whose id is above every id before them (one pass, no sort)."""
+    if not len(ids):
+        return np.flatnonzero(ids)
+    return np.flatnonzero(ids > np.r_[-1, np.maximum.accumulate(ids)[:-1]])
 
 
 def _field_values(column: pd.Series, blank: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -501,3 +501,15 @@ def test_chunk_keys_read_fields_in_their_own_dtypes_as_objects_do():
     assert want[0].tolist() == got[0].tolist() == [0, 1, 2, 3, 4, 3]
     assert want[1] == got[1]
     assert got[1][2] == (None, None, None, None, None) and got[1][1][1:] == (None, "x", True, None)
+
+
+def test_chunk_keys_first_rows_are_each_keys_first_line():
+    # The first rows of keys numbered in order of first appearance, found without sorting: as np.unique finds them.
+    rng = np.random.default_rng(3)
+    texts = [f"event {k}" for k in rng.integers(0, 40, 500)]
+    chunk = pd.DataFrame({"content": texts, "blank": np.zeros(500, dtype=bool), "parsed": rng.random(500) < 0.9})
+    ids, keys, first = chunk_keys(chunk, Masker(), ("parsed",))
+    assert first.tolist() == np.unique(ids, return_index=True)[1].tolist()
+    assert len(keys) == len(first) and [k[1] for k in keys] == chunk["parsed"][first].tolist()
+    empty = chunk_keys(chunk.iloc[:0], Masker(), ("parsed",))
+    assert empty[0].tolist() == [] and empty[1] == [] and empty[2].tolist() == []
