@@ -192,6 +192,9 @@ class LogFormat:
         each line is read by the first that matches it, with its fields
         alone, and the number of that layout (from 1) in the ``layout``
         column; a line that none matches as the first reads it.
+    level_names : mapping of str to str, optional
+        Level codes the layout writes, read as level names (CMTrace's type
+        "3" is ERROR), so that severity ranks them; other values stay.
     time_guess : str, optional
         Where ``time_format`` is None, the layout a reader guessed once for a file's times on its first lines
         (:func:`with_file_times`), so that every chunk and byte range of the file reads them alike; guessed on
@@ -214,6 +217,7 @@ class LogFormat:
     text_messages: LogFormat | None = None
     writers: tuple[tuple[str, LogFormat], ...] = ()
     layouts: tuple[LogFormat, ...] = ()
+    level_names: Mapping[str, str] = field(default_factory=dict)
     time_guess: str | None = None
 
     def __post_init__(self) -> None:
@@ -475,6 +479,8 @@ class LogFormat:
             columns[column_name(name)] = pd.Series(values, dtype=object, copy=False)
             if column_name(name) == source:
                 columns["level"] = _LEVEL_SOURCES[source](columns[source])
+        if self.level_names and "level" in columns:
+            columns["level"] = columns["level"].map(lambda value: self.level_names.get(value, value))
         # One frame of all columns: adding them one by one costs more than parsing a detection sample.
         frame = pd.DataFrame(columns, index=range(len(lines)), copy=False)
         if self.json_key is None and not matched.all():
@@ -1475,12 +1481,14 @@ PRESETS: dict[str, LogFormat] = {
                    "Connection": r"\d+"}, "%Y/%m/%d %H:%M:%S"),
         # CMTrace, the log of Configuration Manager's and Intune's agents: the message first, then its header as
         # attributes: the clock with the zone's bias in minutes ("07:12:04.311-60", read as written: a column of
-        # its own), an MM-DD-YYYY date, the component, type 1-3 (information, warning, error), thread and file.
+        # its own), an MM-DD-YYYY date, the component, type 1-3 (information, warning, error: read as those
+        # levels), thread and file.
         LogFormat(r'<!\[LOG\[<Content>\]LOG\]!><time="<Time><Bias>" date="<Date>" component="<Component>" '
                   r'context="<Context>" type="<Level>" thread="<Thread>" file="<File>">', "cmtrace",
                   {"Time": r"\d\d:\d\d:\d\d\.\d+", "Bias": r"[+-]\d+", "Date": r"\d\d-\d\d-\d{4}",
                    "Component": r'[^"]*', "Context": r'[^"]*', "Level": r"\d", "Thread": r'[^"]*',
-                   "File": r'[^"]*'}, "%H:%M:%S.%f %m-%d-%Y", time_fields=("Time", "Date")),
+                   "File": r'[^"]*'}, "%H:%M:%S.%f %m-%d-%Y", time_fields=("Time", "Date"),
+                  level_names={"1": "INFO", "2": "WARNING", "3": "ERROR"}),
         # Python logging's BASIC_FORMAT, "%(levelname)s:%(name)s:%(message)s".
         LogFormat(r"<Level>:<Component>:<Content>", "python",
                   {"Level": r"DEBUG|INFO|WARNING|ERROR|CRITICAL", "Component": r"[^:\s]+"}),

@@ -415,8 +415,18 @@ def test_cmtrace_reads_the_header_that_follows_the_message():
     assert frame["timestamp"].tolist() == [pd.Timestamp("2024-03-14 17:34:06.951"),
                                            pd.Timestamp("2024-03-04 07:12:04.311")]
     assert frame["component"].tolist() == ["DataTransferService", "LocationServices"]
-    assert frame["level"].tolist() == ["3", "1"] and frame["bias"].tolist() == ["+120", "-60"]
+    assert frame["level"].tolist() == ["ERROR", "INFO"] and frame["bias"].tolist() == ["+120", "-60"]
     assert frame["file"].iloc[0] == "dtsjob.cpp:2741" and frame["thread"].iloc[1] == "4620"
+
+
+def test_cmtrace_types_are_levels_severity_ranks():
+    from logad_utils.features import severity
+
+    lines = [f'<![LOG[Step {t}]LOG]!><time="07:12:04.311-60" date="03-04-2024" component="C" context="" type="{t}" '
+             'thread="1" file="a.cpp:1">' for t in "1239"]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == ["INFO", "WARNING", "ERROR", "9"]
+    assert severity(frame["level"]).tolist() == [0, 1, 2, 0]
 
 
 def test_ruby_logger_lines_with_and_without_a_program_name():
