@@ -71,6 +71,8 @@ _CODE = re.compile(CAPS_CODE)  # EAPOL-4WAY-HS-COMPLETED: its digit counts, it n
 # A past participle that ends a label before its value (objects inspected: 309,202, objects deleted: 0): what was
 # done to the things counted names the count, as an UPPER_CASE key does; a name before a colon is rarely one.
 _PARTICIPLE_KEY = re.compile(r"[a-z]{3,}ed:")
+# A verb's form before a colon (changed:, skipping:): a state or an action a message reports, no subject's name.
+_VERB_FORM = re.compile(r"[A-Za-z]?[a-z]{2,}(?:ed|ing):")
 _ENUM = re.compile(r"[^\w<]*[A-Z][A-Z_]*[A-Z][^\w>]*")
 # Where a wildcard's constant text may end or start: punctuation (outside a placeholder), not a letter or digit.
 _SLOT_EDGE = re.compile(r"[^\w\s]")
@@ -1849,9 +1851,10 @@ class LogTemplateMiner:
         """Whether ``values`` are words a colon sets apart from the message (``mpatha: remaining active paths``), no
         level or UPPER_CASE status, that each lead the same ``_RECURRING_EVENTS`` events or more: the devices or
         maps a program reports on, each the subject of the same events, are a parameter of them, however few; a
-        verb leads its own objects, and a label (``Note:``) leads no grid of the same events with others."""
-        if not all(v[-1:] == ":" and _NAME.fullmatch(v[:-1])
-                   and not _LEVEL.fullmatch(v[:-1]) and not self._tokens.is_enum(v) for v in values):
+        verb leads its own objects, and a label (``Note:``) leads no grid of the same events with others. A verb's
+        form among them (``ok: [web1]``, ``changed: [web1]``, ``skipping: [web1]``) makes them states, not names."""
+        if not all(v[-1:] == ":" and _NAME.fullmatch(v[:-1]) and not _LEVEL.fullmatch(v[:-1])
+                   and not self._tokens.is_enum(v) and not _VERB_FORM.fullmatch(v) for v in values):
             return False
         return len(set.intersection(*(events[v.strip(_BARE)] for v in values))) >= _RECURRING_EVENTS
 

@@ -950,6 +950,16 @@ def test_names_a_colon_sets_apart_that_lead_the_same_events_are_a_parameter():
     assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "mpathc" not in m]))) == 6
 
 
+def test_states_a_colon_sets_apart_that_lead_the_same_events_stay_apart():
+    # A play's task results ("ok: [web1]", "changed: [web1] => (item=nginx)", "skipping: [web1] -> localhost") are
+    # states of a task, each leading the same events: a verb's form (-ed, -ing) names no subject, so they stay apart.
+    events = ["[{h}]", "[{h}] => (item={i})", "[{h}] -> localhost"]
+    states = ["ok:", "changed:", "skipping:"]
+    messages = [f"{s} {e.format(h=h, i=i)}" for s in states for h in ("web1", "web2", "db1", "db2", "cache1")
+                for i in ("nginx", "redis", "curl", "git") for e in events]
+    assert len(set(LogTemplateMiner().fit_transform(messages))) == 9
+
+
 def test_words_that_differ_inside_brackets_or_quotes_need_one_value_fewer():
     zones = ["public", "dmz", "lan"]
     messages = [f"firewall zone[{z}] host{i}.example.com from 10.0.0.{i}" for i, z in enumerate(zones * 2)]
