@@ -432,10 +432,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # units once and in order: 2d 3h, 1h 30min, 2min 5.5s; so do Java's and others' human-readable spans, their
     # minutes as "m" and their seconds before a smaller unit: 1m 30s, 1s 378ms (not "1s 2s 4s", a list). C's and
     # Python's %g write a large or small one with an exponent (SQLAlchemy's "cached since 1.234e+03s ago").
+    # A unit before "=" is the next key (a firewall's "c=1024 m=14"), not the number's.
     MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d)|\d++m\s(?=[\d.]++s(?!\w)))?"
              r"(?:\d++s\s(?=[\d.]++(?:ms|us|\u00b5s|ns)(?!\w)))?"
              rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_UNSIGNED}(?:[eE][-+]?\d++)?+"
-             rf"(?=\s?{_UNIT_TIME}{_END})", "<DURATION>", False),
+             rf"(?=\s?{_UNIT_TIME}{_END}(?!=))", "<DURATION>", False),
     # ISO 8601's duration (Java's Duration, .NET's and Jira's: PT30M, PT5M0.037S, P1DT2H): its units are inside.
     MaskRule("iso_duration", r"P(?=T?\d)(?:\d++[YMWD])*+(?:T(?:\d++(?:\.\d++)?+[HMS])++)?+(?<=[YMWDHS])(?!\w)",
              "<DURATION>", False),

@@ -637,6 +637,13 @@ def test_a_human_readable_span_in_minutes_or_seconds_is_one_duration():
         "backoff <DURATION>s <DURATION>s, waits <DURATION>m <DURATION>m, <DURATION>s <NUM> times"
 
 
+def test_a_number_before_a_key_named_like_a_unit_is_no_duration():
+    # A firewall's "c=1024 m=14": the m is the next key, not the number's minutes; so are h= and s=.
+    masker = Masker()
+    assert masked_alike(masker, ["pri=6 c=1024 m=14 msg=x", "n=5 h=3", "took 5 m to run, 5 s, 5ms"]) == \
+        ["pri=<NUM> c=<NUM> m=<NUM> msg=x", "n=<NUM> h=<NUM>", "took <DURATION> m to run, <DURATION> s, <DURATION>ms"]
+
+
 def test_a_duration_written_with_an_exponent_is_one_duration():
     # C's and Python's %g write a large or small value with an exponent (SQLAlchemy's "[cached since 1.234e+03s
     # ago]"): "7.2e-05s" was cut at its sign ("7.2e-<DURATION>s") and "1.234e+03s" read as a version, so the
