@@ -104,7 +104,9 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     runs = [MethodRun(r.name, r.scores[ids], r.labels.astype(np.int8)[ids], r.fit_seconds, r.score_seconds)
             for r in runs]
     blank = keys["blank"].to_numpy(dtype=bool)
-    unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), np.where(blank[ids], -1, ids))
+    # Each line's row is its key, -1 where blank: with no blank line, the frame's key column itself (no copy).
+    inverse = np.where(blank[ids], -1, ids) if blank.any() else ids
+    unique = Unique(keys["masked"].to_numpy(dtype=object), keys["count"].to_numpy(), inverse)
     return Analysis(frame, runs, detectors, result, None, trends, unique, keys,
                     [r.report.as_dict() for r in (train_run, run) if r is not None])
 

@@ -422,3 +422,16 @@ def test_trends_run_on_the_lines_without_the_key_columns_they_do_not_read(tmp_pa
     # The analysed frame has every key column, after the lines' own, in their order.
     assert list(frame.columns) == [c for c in seen[0] if c not in LINE_KEY_COLUMNS] + \
         [c for c in LINE_KEY_COLUMNS if c in frame]
+
+
+def test_each_lines_unique_row_is_the_key_column_itself_when_no_line_is_blank(tmp_path):
+    # A copy of the keys was 4 bytes a line held through every output; blank lines still get -1.
+    from logad_utils.analysis import analyze_logs
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=600, seed=5)
+    analysis = analyze_logs(log, ["tfidf"])
+    assert not analysis.frame["blank"].any()
+    assert np.shares_memory(analysis.unique.inverse, analysis.frame["key"].to_numpy())
+    blank = tmp_path / "blank.log"
+    blank.write_text("2024-01-01 10:00:00 INFO Main: job 1 done\n\n2024-01-01 10:00:02 INFO Main: job 2 done\n")
+    assert analyze_logs(blank, ["tfidf"]).unique.inverse.tolist() == [0, -1, 0]
