@@ -99,6 +99,8 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     frame = frame[[*own, *(c for c in LINE_KEY_COLUMNS if c in frame and c not in own)]]
     say("incidents")
     result = rca.analyze(frame, trends=trends.alerts)
+    # Each line's incident is held to the end: in the narrowest type the ids need (-1 .. the last), not int64.
+    result.labels = result.labels.astype(rca._code_type(int(result.labels.max()) + 1))
     # Per-line copies only now: trends and root causes, the widest steps, run without them. Verdicts are 0/1.
     ids = frame["key"].to_numpy()
     runs = [MethodRun(r.name, r.scores[ids], r.labels.astype(np.int8)[ids], r.fit_seconds, r.score_seconds)
@@ -178,8 +180,9 @@ def _fit_methods(engine, methods: Sequence[str], keys: pd.DataFrame, times: stre
 
 
 def _export_runs(analysis: Analysis, out_dir: Path, seed: int, safe_formulas: bool) -> list[tuple[str, str]]:
-    # No copy when the labels are int64 on the frame's index, as rca.analyze makes them.
-    incident = analysis.result.labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(np.int64, copy=False)
+    # No copy when the labels are on the frame's index, as analyze_logs keeps them, in their own type.
+    labels = analysis.result.labels
+    incident = labels.reindex(analysis.frame.index).fillna(-1).to_numpy().astype(labels.dtype, copy=False)
     out = []
     for run, detector in zip(analysis.runs, analysis.detectors):
         export = export_lines(analysis.frame, detector, out_dir=out_dir, run=run.name, scores=run.scores,
@@ -242,14 +245,15 @@ def _message_map(analysis: Analysis, seed: int) -> dict:
     from .explore import MAP_LINES, ExploreModel, map_payload
 
     frame = analysis.frame
-    incident = analysis.result.labels.reindex(frame.index).fillna(-1).astype(np.int64).to_numpy()
     rows, weights = _map_rows(frame, MAP_LINES)
     part = frame.iloc[rows]
+    # The incidents of the map's rows alone: every line's as int64 was 8 bytes a line, for the few it reads.
+    incident = analysis.result.labels.reindex(part.index).fillna(-1).astype(np.int64).to_numpy()
     # One vector per unique masked message (its first line), in the model's order: logs repeat.
     inverse = unique_documents(frame_documents(part)).inverse
     firsts = np.unique(inverse, return_index=True)[1][np.unique(inverse) >= 0]
     model = ExploreModel(part, analysis.detectors[0].transform(part.iloc[firsts]), part["score"].to_numpy(),
-                         part["is_anomaly"].to_numpy(), incident[rows], seed=seed, weights=weights)
+                         part["is_anomaly"].to_numpy(), incident, seed=seed, weights=weights)
     return map_payload(model, max_lines=MAP_LINES, seed=seed)
 
 

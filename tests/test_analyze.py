@@ -1,5 +1,6 @@
 """``logad analyze``: CSVs, projector runs and a self-contained HTML report that a real browser renders."""
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -435,3 +436,39 @@ def test_each_lines_unique_row_is_the_key_column_itself_when_no_line_is_blank(tm
     blank = tmp_path / "blank.log"
     blank.write_text("2024-01-01 10:00:00 INFO Main: job 1 done\n\n2024-01-01 10:00:02 INFO Main: job 2 done\n")
     assert analyze_logs(blank, ["tfidf"]).unique.inverse.tolist() == [0, -1, 0]
+
+
+def test_each_lines_incident_is_held_in_the_narrowest_type_and_exported_as_it_is(tmp_path, monkeypatch):
+    # int64 ids were 8 bytes a line held through every output, for a few incidents.
+    from logad_utils import analysis as analysis_module
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
+    analysis = analysis_module.analyze_logs(log, ["tfidf"])
+    labels = analysis.result.labels
+    assert len(analysis.result) and labels.dtype == np.int8 and labels.index.equals(analysis.frame.index)
+    given = []
+    exported = SimpleNamespace(run_dir="")
+    monkeypatch.setattr(analysis_module, "export_lines", lambda *a, clusters, **k: given.append(clusters) or exported)
+    monkeypatch.setattr(analysis_module, "tensorboard_command", lambda run_dir: "")
+    analysis_module._export_runs(analysis, tmp_path / "projector", 0, True)
+    assert np.shares_memory(given[0], labels.to_numpy())  # no int64 copy for the projector either
+
+
+def test_the_report_map_reads_the_incidents_of_its_rows_alone(tmp_path):
+    # Every line's incident as int64 was 8 bytes a line for a map of a few rows per distinct message.
+    from logad_utils.analysis import _map_rows, _message_map, analyze_logs
+    from logad_utils.explore import MAP_LINES
+
+    asked = []
+
+    class Labels(pd.Series):
+        def reindex(self, index=None, **kwargs):
+            asked.append(len(index))
+            return pd.Series(self).reindex(index, **kwargs)
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
+    analysis = analyze_logs(log, ["tfidf"])
+    whole = _message_map(analysis, seed=0)
+    analysis.result.labels = Labels(analysis.result.labels)
+    assert _message_map(analysis, seed=0) == whole
+    assert asked == [len(_map_rows(analysis.frame, MAP_LINES)[0])] and asked[0] < 3000 / 2
