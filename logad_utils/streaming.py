@@ -881,7 +881,18 @@ def join_lean(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
     for name in list(columns):
         values = np.concatenate(columns.pop(name))
         joined[name] = codes[name].categorical(values) if name in codes else values
-    return pd.DataFrame(joined, copy=False)
+    frame = pd.DataFrame(joined, copy=False)
+    if _own_events(frame):  # one array for both (4 bytes a line); copy-on-write keeps a write to either its own
+        frame["event_line_no"] = frame["line_no"]
+    return frame
+
+
+def _own_events(frame: pd.DataFrame) -> bool:
+    """Whether every line of ``frame`` is its own event: ``event_line_no`` is ``line_no``, value and type."""
+    if "event_line_no" not in frame or "line_no" not in frame:
+        return False
+    event, line = frame["event_line_no"].to_numpy(), frame["line_no"].to_numpy()
+    return event.dtype == line.dtype and np.array_equal(event, line)
 
 
 _LEAN_TEXTS = ("source", "content", "raw", "mentions")  # the text columns of lean rows

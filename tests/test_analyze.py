@@ -472,3 +472,19 @@ def test_the_report_map_reads_the_incidents_of_its_rows_alone(tmp_path):
     analysis.result.labels = Labels(analysis.result.labels)
     assert _message_map(analysis, seed=0) == whole
     assert asked == [len(_map_rows(analysis.frame, MAP_LINES)[0])] and asked[0] < 3000 / 2
+
+
+def test_a_log_without_continuation_lines_holds_one_array_for_line_and_event_numbers(tmp_path):
+    # Each line its own event: a second array of the same numbers was 4 bytes a line through every step.
+    from logad_utils.analysis import analyze_logs
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=600, seed=5)
+    frame = analyze_logs(log, ["tfidf"]).frame
+    line, event = frame["line_no"], frame["event_line_no"]
+    assert np.shares_memory(line.to_numpy(), event.to_numpy()) and line.dtype == event.dtype == np.int32
+    frame.loc[frame.index[:2], "line_no"] = 0  # a write to one leaves the other as it was
+    assert frame["event_line_no"].tolist()[:3] == [1, 2, 3] and frame["line_no"].tolist()[:3] == [0, 0, 3]
+    trace = tmp_path / "app.log"
+    trace.write_text("2024-01-01 10:00:00 ERROR Main: failed\n  at a.b(C.java:1)\n2024-01-01 10:00:01 INFO Main: ok\n")
+    frame = analyze_logs(trace, ["tfidf"]).frame
+    assert frame["event_line_no"].tolist() == [1, 1, 3] and frame["line_no"].tolist() == [1, 2, 3]
