@@ -1893,19 +1893,28 @@ def _names_sub_programs(fmt: LogFormat, messages: Sequence[str], min_share: floa
     them (:data:`_SHARED_OPENINGS` of their lines open with two words that follow another name too: imap-login's
     and pop3-login's "Disconnected (no auth ..."). A name that opens each message as part of its text (a module's
     "spamd: ...", smartd's "Device: ...") has its own messages; one that differs from another in its digits alone
-    is a number (an interface's wg0 and wg1), no other writer."""
+    is a number (an interface's wg0 and wg1), no other writer, and so is one apart in its last letter alone (the
+    disks sda and sdb, multipath's maps mpatha and mpathb: the subjects of the same events, not their writers)."""
     if not {"host", "component"} <= set(fmt.columns) or not messages:
         return False
     frame, matched = _SUB_PROGRAM.parse(messages)
     if matched.mean() < min_share:
         return False
-    names = [re.sub(r"\d+", "", name) for name in frame["component"][matched]]
+    names = _unnumbered(frame["component"][matched])
     openings = [" ".join(text.split()[:2]) for text in frame["content"][matched]]
     writers: dict[str, set[str]] = {}
     for name, opening in zip(names, openings):
         writers.setdefault(opening, set()).add(name)
     shared = sum(len(writers[opening]) > 1 for opening in openings)
     return len(set(frame["component"][matched])) <= _MAX_WRITERS and shared >= _SHARED_OPENINGS * len(openings)
+
+
+def _unnumbered(names: Sequence[str]) -> list[str]:
+    """``names`` less their digits, and less a last letter where another name differs from one in it alone: the
+    numbers of one kind of thing, counted in digits or letters (wg0 and wg1; sda and sdb), are that one kind."""
+    bare = [re.sub(r"\d+", "", name) for name in names]
+    stems = Counter(name[:-1] for name in set(bare) if name[-1:].isalpha())
+    return [name[:-1] if name[-1:].isalpha() and stems[name[:-1]] > 1 else name for name in bare]
 
 
 # A level that opens a message, as a console's lines mark the few that are warnings or errors: a word and a colon

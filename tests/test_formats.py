@@ -774,6 +774,10 @@ def test_a_sub_program_named_under_a_syslog_tag_is_a_field_where_its_messages_fo
 @pytest.mark.parametrize("lines", [
     _mail_daemon(("spamd",)),  # one name: a module's prefix, part of its messages
     _mail_daemon(("wg0", "wg1"), tag="kernel"),  # names apart in their digits alone: one thing's numbers
+    # Names apart in their last letter alone (multipath's disks and maps), each the subject of its kind's events.
+    [f"Mar 11 09:14:{i % 60:02d} db multipathd: {name}{'abc'[i % 3]}: {text.format(i)}" for i in range(60)
+     for name, text in [("sd", "prio changed from {} to 50"), ("sd", "failed to get udev uid: Invalid argument"),
+                        ("mpath", "updating path groups {}"), ("mpath", "load table [0 {} multipath 1]")]],
     # Each name its own texts, one shared by two names on a seventh of the lines: a coincidence.
     [f"Mar 11 09:14:{i:02d} mx maild: {name}: {text} {i}" for i in range(60)
      for name, text in [(("check", "bayes", "dns")[i % 3], ("rule hit", "token learned", "query sent")[i % 3])]]
