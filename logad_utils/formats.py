@@ -1312,14 +1312,18 @@ def _filled(times: pd.Series, where: np.ndarray, values: pd.Series) -> pd.Series
 
 
 _SECONDS_WITH_UNIT = re.compile(r"\d+\.\d+s")
+# The zone's bias in minutes that CMTrace writes after its clock ("07:12:04.311-60"): a signed count of one to three
+# digits, not two of at most 14 (a zone's hours, as ISO 8601's "-05"), nor four (an offset, "+0100").
+_CLOCK_BIAS = re.compile(r"(\d:\d\d(?:[.,]\d+)?)[+-](?:\d{3}|1[5-9]|[2-9]\d|\d)(?=\s|$)")
 
 
 def _bare_time(value: object) -> object:
-    """A time's text without the padding a width puts around it ("[     4.124]" in ``\\[<Time>\\]``) nor the unit
-    after seconds since a start ("0.002200s", an uptime timer's): neither is part of the time."""
+    """A time's text without the padding a width puts around it ("[     4.124]" in ``\\[<Time>\\]``), the unit
+    after seconds since a start ("0.002200s", an uptime timer's) nor a bias after its clock (:data:`_CLOCK_BIAS`,
+    the local time kept as written, as the ``cmtrace`` preset keeps it): none is part of the time."""
     if not isinstance(value, str):
         return value
-    value = value.strip()
+    value = _CLOCK_BIAS.sub(r"\1", value.strip())
     return value[:-1] if _SECONDS_WITH_UNIT.fullmatch(value) else value
 
 

@@ -797,6 +797,18 @@ def test_a_level_word_opening_messages_is_no_sub_program():
     assert "+subprogram" not in detect_format(lines).name
 
 
+@pytest.mark.parametrize("bias", ["-60", "+300", "+000", "-330"])
+def test_a_clock_with_the_zones_bias_in_minutes_reads_as_the_clock_in_a_users_format(bias):
+    # CMTrace's "07:12:04.311-60" in a format's <Time> read no time on any line; the bias is kept as written,
+    # as the cmtrace preset keeps it, while two digits of at most 14 stay a zone's hours.
+    fmt = LogFormat('<t time="<Time>" date="<Date>"> <Content>')
+    lines = [f'<t time="07:12:0{i}.311{bias}" date="03-04-2024"> job {i} done' for i in range(3)]
+    times = parse_lines(lines, fmt=fmt)["timestamp"]
+    assert times.tolist() == [pd.Timestamp(f"2024-03-04 07:12:0{i}.311") for i in range(3)]
+    zoned = parse_lines([line.replace(f".311{bias}", ".311-05") for line in lines], fmt=fmt)["timestamp"]
+    assert zoned.iloc[0] == pd.Timestamp("2024-03-04 12:12:00.311")
+
+
 def test_a_field_named_epoch_is_the_time():
     # hostapd's "<Epoch>: <Content>": the seconds since 1970 were a column of text, the lines without a time.
     lines = [f"{1709535131 + 37 * i}.402157: wlan0: AP-STA-CONNECTED 3c:22:fb:db:fb:0{i}" for i in range(5)]
