@@ -47,9 +47,9 @@ from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format, with_
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_times, clock_warning, compression,
-                 goes_on, iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date, past_nuls,
-                 read_detection_sample, resolve_paths, roll_clock, rotation_stem, split_line_batches, split_lines,
-                 start_date, strip_escapes)
+                 day_month_warning, goes_on, iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date,
+                 past_nuls, read_detection_sample, resolve_paths, roll_clock, rotation_stem, split_line_batches,
+                 split_lines, start_date, strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -209,16 +209,17 @@ def _text(line: bytes) -> str:
 
 
 def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
-                                                         str | None, str | None, bool]:
+                                                         str | None, str | None, bool, str | None]:
     """The format found on a file's first lines (None for an empty file), the format its ranges use (the layout
     itself where it was inferred or its times were given a layout, :func:`formats.with_file_times`), its
     multi-line rule, where its timestamps are times of day the date they start on, where they lack a year the date
-    its messages give them (ISO dates), and whether it is a JSON document read record by record
-    (:func:`io.json_document`)."""
+    its messages give them (ISO dates), whether it is a JSON document read record by record
+    (:func:`io.json_document`), and a warning where its dates read day or month first alike
+    (:func:`io.day_month_warning`)."""
     fixed = get_format(fmt, json_key=json_key) if fmt != "auto" else None  # a bad format fails on any file
     sample, _, document = read_detection_sample(path, fixed)
     if not sample:
-        return None, None, None, None, None, False
+        return None, None, None, None, None, False, None
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
     layout = with_file_times(fixed, sample) if fixed else detect_format(sample)
     found = layout.name
@@ -229,7 +230,8 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     fields, _ = layout.parse(sample)
     anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)
-    return layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date()), document
+    return (layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date()), document,
+            day_month_warning(str(path), layout, sample))
 
 
 def _splittable(path: Path) -> bool:
@@ -249,7 +251,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
     parts: list[Partition] = []
     for path in files:
         try:
-            found, spec, rule, anchor, own, document = _head(path, fmt, json_key)
+            found, spec, rule, anchor, own, document, untold = _head(path, fmt, json_key)
         except LogInputError as exc:
             # One bad file among many is skipped and reported, as the single-process reader does.
             if len(files) + len(report.skipped_files) == 1:
@@ -262,6 +264,7 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
             report.warnings.append(f"{source}: empty file")
             continue
         report.read_as(source, found)
+        report.note(untold)
         if document:  # its records span lines, and a byte range's first record cannot be told without its start
             report.note(f"{source}: a JSON document: read on one worker (records are not split at line ends)")
         if document or not _splittable(path):

@@ -37,6 +37,7 @@ __all__ = [
     "get_format",
     "detect_format",
     "with_file_times",
+    "untold_day_month",
     "parse_timestamps",
     "LEVELS_RE",
 ]
@@ -1112,16 +1113,37 @@ def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     """``fmt`` with its :attr:`~LogFormat.time_guess` made on a file's detection ``sample``, where its times have no
     layout of their own (``time_format`` None): a chunk or byte range that opened with lines whose fields are not
     times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
-    time_cols = fmt._time_fields
-    if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not time_cols:
+    if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not fmt._time_fields:
         return fmt
-    rows = fmt._parse_structured(sample) if fmt.json_key is not None else fmt._parse_regex(sample)
-    rows = [row for row in rows if row is not None]
-    table = np.array(rows, dtype=object).reshape(len(rows), len(fmt.fields))
-    joined = _joined(fmt._time_values([table[:, fmt.fields.index(f)] for f in time_cols])).dropna()
+    joined = _sample_times(fmt, sample)
     # As parse_timestamps reads a clock alone: by the first value.
     guess = "%H:%M:%S" if len(joined) and _TIME_ONLY.match(joined.iloc[0]) else _time_guess(joined)
     return fmt if guess is None else replace(fmt, time_guess=guess)
+
+
+def _sample_times(fmt: LogFormat, sample: Sequence[str]) -> pd.Series:
+    """The time fields, joined, of the ``sample``'s lines that ``fmt`` (with time fields, one layout) matches, as
+    written (m,)."""
+    rows = fmt._parse_structured(sample) if fmt.json_key is not None else fmt._parse_regex(sample)
+    rows = [row for row in rows if row is not None]
+    table = np.array(rows, dtype=object).reshape(len(rows), len(fmt.fields))
+    return _joined(fmt._time_values([table[:, fmt.fields.index(f)] for f in fmt._time_fields])).dropna()
+
+
+def untold_day_month(fmt: LogFormat, sample: Sequence[str]) -> tuple[str, str] | None:
+    """Where ``fmt`` took its year-last dates' day and month order from a file's ``sample`` (an inferred layout or
+    keys, or times guessed on the file) and no date of it tells the order: the first time, as written, and the time
+    format that reads the other order (:func:`layout.other_day_month`); else None."""
+    from .layout import other_day_month  # the layout module builds on this one
+
+    # A preset's time format and one the user gave know their writer's order; the others were read off the file.
+    given = fmt.name.partition("+")[0] in PRESETS or fmt.name == "custom"
+    assumed = fmt.time_format if fmt.time_format and not given else fmt.time_guess
+    if assumed is None or fmt.layouts or fmt.writers or not fmt._time_fields:
+        return None
+    values = _sample_times(fmt, sample).astype(str).tolist()
+    other = other_day_month(values, assumed) if values else None
+    return None if other is None else (values[0], other)
 
 
 def _glued(times: pd.Series, columns: Sequence[Sequence[str | None]], joins: Sequence[str]) -> pd.Series:

@@ -9,6 +9,7 @@ records instead, a row each at the line it starts on (:mod:`logad_utils.document
 from __future__ import annotations
 
 import bz2
+import calendar
 import codecs
 import csv
 import glob
@@ -34,7 +35,7 @@ import pandas as pd
 from .documents import DocumentError, JsonRecords, opens_json_document
 from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED,
                       LogFormat, detect_format, get_format, is_inferred, parse_memo, read_secondary_levels,
-                      with_file_times)
+                      untold_day_month, with_file_times)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, record_times, split_writers)
@@ -881,7 +882,9 @@ def describe_layout(path: str | os.PathLike) -> dict[str, str]:
     frame = _frame_for(sample, fmt, "", 1, rule)
     lines = ~frame["blank"]
     heads = lines & (frame["event_line_no"] == frame["line_no"])
-    time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines)"
+    # Day and month that no date sampled tells apart: the order the time format shows was assumed.
+    untold = "; day and month order assumed: no date sampled tells" if untold_day_month(fmt, sample) else ""
+    time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines){untold}"
             if "timestamp" in frame else "none")
     kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
     inner = {} if fmt.text_messages is None else {
@@ -1198,6 +1201,28 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
     return f"{source}: timestamps have no date; read as days from {anchor.date()}, the first date a message names"
 
 
+# A date with its year last (as formats.untold_day_month gives one): day, separator, month (or month, day), year.
+_YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2\d{2,4}")
+
+
+def day_month_warning(source: str, fmt: LogFormat, sample: Sequence[str]) -> str | None:
+    """What to tell a user whose dates ``fmt`` read day first (or month first) though none of the ``sample``'s
+    tells the order (:func:`formats.untold_day_month`), and how to read them the other way; None where one does."""
+    untold = untold_day_month(fmt, sample)
+    date = None if untold is None else _YEAR_LAST.search(untold[0])
+    if untold is None or date is None:
+        return None
+    first, second = int(date.group(1)), int(date.group(3))
+    read_day_first = untold[1].index("%m") < untold[1].index("%d")  # the other order is month first
+    day, month = (first, second) if read_day_first else (second, first)
+    # The fields a copied format string would not read as the time by default (a zone) go with the time format.
+    keys = (("time_format", untold[1]), ("time_fields", fmt.time_fields))
+    given = ", ".join(f"{key}={value!r}" for key, value in keys if value)
+    return (f"{source}: dates like {date.group(0)} read {'day' if read_day_first else 'month'} first ({day} "
+            f"{calendar.month_name[month]}): no date among the lines sampled tells (none has a day above 12); "
+            f"to read them {'month' if read_day_first else 'day'} first, give a LogFormat {given} (Python)")
+
+
 def note_clock(report: ReadReport, source: str, clock: str, anchor: pd.Timestamp | None = None) -> None:
     """Warn that ``source``'s times lack a year or a date (:func:`clock_warning`) and keep its clock in
     ``report.clocks``: times in other files may tell the year (see ``analysis.place_year_less``), unless a line of
@@ -1506,7 +1531,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             file_fmt = with_file_times(fixed, sample) if fixed else detect_format(sample)
             rule = infer_multiline(sample, file_fmt)
             fields = file_fmt.parse(sample)[0]
+            untold = day_month_warning(source, file_fmt, sample)
         report.read_as(source, file_fmt)
+        report.note(untold)
         report.multiline[source] = rule.describe()
         rollers = _rollers(sample, years.setdefault(rotation_stem(source), _YearRoller()))
         rollers["years"].start_file(own_date(sample, fields))

@@ -474,6 +474,22 @@ def _rising(values: np.ndarray, least: int = 0) -> bool:
 
 
 _DIRECTIVE = re.compile(r"%.")
+# A date with its year last and its day and month as numbers, in either order ("%d-%m-%Y", "%m/%d/%y").
+_DAY_MONTH = re.compile(r"%([dm])([-/.])%(?!\1)([dm])\2(%[Yy])")
+
+
+def other_day_month(values: list[str], time_format: str) -> str | None:
+    """``time_format`` with its year-last day and month the other way round (%d-%m-%Y: %m-%d-%Y) where that reads
+    the time ``values`` as well, stepping as many days where the clock passes midnight: no value tells the order
+    (none has a day above 12); None where one does, or the format has no such date."""
+    m = _DAY_MONTH.search(time_format)
+    if m is None:
+        return None
+    sep, year = m.group(2), m.group(4)
+    other = time_format[:m.start()] + f"%{m.group(3)}{sep}%{m.group(1)}{sep}{year}" + time_format[m.end():]
+    ours, theirs = (parse_timestamps([values], f) for f in (time_format, other))
+    told = theirs.count() < ours.count() or _midnight_days(theirs) != _midnight_days(ours)
+    return None if told or not ours.count() else other
 
 
 def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:

@@ -664,3 +664,14 @@ def test_summary_counts_each_files_lines_from_the_categorys_codes():
     assert peak < 3 * n + (16 << 20)  # the codes counted, and a block's copies (old: 9 bytes a line)
     plain = pd.DataFrame({"source": ["b.log", "a.log", "b.log"]})
     assert inputs(plain) == [{"path": "b.log", "lines": 2}, {"path": "a.log", "lines": 1}]
+
+
+def test_parse_and_analyze_tell_dates_that_read_day_or_month_first_alike(tmp_path, capsys):
+    # "03-04-2024" on every line was read as 3 April without a word, though it may be 4 March.
+    log = tmp_path / "d.log"
+    log.write_text("".join(f"03-04-2024 05:{m:02d}:00 INFO  loader - job {m} done\n" for m in range(60)))
+    assert main(["parse", str(log), "--out", str(tmp_path / "p.csv")]) == 0
+    assert "dates like 03-04-2024 read day first (3 April)" in capsys.readouterr().err
+    assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "a")]) == 0
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert any(w.startswith(f"{log}: dates like 03-04-2024 read day first (3 April)") for w in summary["warnings"])

@@ -983,3 +983,25 @@ def test_two_programs_whose_times_have_as_many_fields_are_each_read_by_their_own
     assert frame.loc[ours, "timestamp"].tolist() == list(stamps.floor("ms"))
     assert frame.loc[ours, "level"].tolist() == [("LOG", "ERROR")[i % 4 == 0] for i in range(200)]
     assert frame.loc[ours, "content"].str.startswith("checkpoint ").all()
+
+
+def test_dates_that_read_day_or_month_first_alike_are_told(tmp_path):
+    # Splunk's "03-04-2024" (4 March) read as 3 April with no word: no line of the file had a day above 12.
+    from logad_utils.distributed import plan_partitions
+
+    lines = "".join(f"03-04-2024 05:58:{s:02d}.012 +0100 INFO  loader - job {s} done\n" for s in range(30))
+    dashed = write(tmp_path / "d.log", lines.encode())
+    slashed = write(tmp_path / "s.log", lines.replace("-2024", "/2024").replace("03-04", "03/04").encode())
+    told = write(tmp_path / "t.log", (lines + lines.replace("03-04-2024", "13-04-2024")).encode())
+    frame = read_logs([dashed, slashed, told], warn=False)
+    assert frame.attrs["read_report"]["warnings"] == [
+        f"{dashed}: dates like 03-04-2024 read day first (3 April): no date among the lines sampled tells (none has a "
+        "day above 12); to read them month first, give a LogFormat time_format='%m-%d-%Y %H:%M:%S %z', "
+        "time_fields=('Date', 'Time', 'Zone') (Python)",
+        f"{slashed}: dates like 03/04/2024 read month first (4 March): no date among the lines sampled tells (none has "
+        "a day above 12); to read them day first, give a LogFormat time_format='%d/%m/%Y %H:%M:%S %z', "
+        "time_fields=('Date', 'Time', 'Zone') (Python)"]
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-04-03 04:58:00.012")  # as before: day first
+    assert plan_partitions([dashed, told])[1].warnings == frame.attrs["read_report"]["warnings"][:1]
+    assert describe_layout(dashed)["timestamp"].endswith("; day and month order assumed: no date sampled tells")
+    assert "assumed" not in describe_layout(told)["timestamp"]
