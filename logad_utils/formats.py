@@ -1508,9 +1508,9 @@ PRESETS: dict[str, LogFormat] = {
         # CMTrace, the log of Configuration Manager's and Intune's agents: the message first, then its header as
         # attributes: the clock with the zone's bias in minutes ("07:12:04.311-60", read as written: a column of
         # its own), an MM-DD-YYYY date, the component, type 1-3 (information, warning, error: read as those
-        # levels), thread and file.
+        # levels), thread and file (which scripts that write this layout leave out).
         LogFormat(r'<!\[LOG\[<Content>\]LOG\]!><time="<Time><Bias>" date="<Date>" component="<Component>" '
-                  r'context="<Context>" type="<Level>" thread="<Thread>" file="<File>">', "cmtrace",
+                  r'context="<Context>" type="<Level>" thread="<Thread>"( file="<File>")?>', "cmtrace",
                   {"Time": r"\d\d:\d\d:\d\d\.\d+", "Bias": r"[+-]\d+", "Date": r"\d\d-\d\d-\d{4}",
                    "Component": r'[^"]*', "Context": r'[^"]*', "Level": r"\d", "Thread": r'[^"]*',
                    "File": r'[^"]*'}, "%H:%M:%S.%f %m-%d-%Y", time_fields=("Time", "Date"),

@@ -419,6 +419,17 @@ def test_cmtrace_reads_the_header_that_follows_the_message():
     assert frame["file"].iloc[0] == "dtsjob.cpp:2741" and frame["thread"].iloc[1] == "4620"
 
 
+def test_cmtrace_lines_without_a_file_attribute_match():
+    # Scripts that write CMTrace's layout leave the source file out.
+    lines = [f'<![LOG[Step {i}]LOG]!><time="07:12:0{i}.311-60" date="03-04-2024" component="Script" context="" '
+             f'type="{t}" thread="1"{f}>' for i, (t, f) in enumerate(
+                 [("1", ' file="a.cpp:1"'), ("3", ""), ("1", ' file="a.cpp:2"'), ("2", "")])]
+    frame, ok = PRESETS["cmtrace"].parse(lines)
+    assert ok.all() and frame["level"].tolist() == ["INFO", "ERROR", "INFO", "WARNING"]
+    assert frame["content"].iloc[1] == "Step 1" and pd.isna(frame["file"].iloc[1])
+    assert frame["file"].iloc[2] == "a.cpp:2" and detect_format(lines).name == "cmtrace"
+
+
 def test_cmtrace_types_are_levels_severity_ranks():
     from logad_utils.features import severity
 
