@@ -38,7 +38,7 @@ from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHER
                       untold_day_month, with_file_times)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
-                        infer_multiline, is_separator, record_times, split_writers)
+                        infer_multiline, is_separator, read_closed_messages, record_times, split_writers)
 
 __all__ = [
     "LogInputError",
@@ -800,6 +800,7 @@ def _frame_for(lines: list[str], fmt: LogFormat, source: str, first_line: int | 
     if rule.level_line:
         fields.insert(fields.columns.get_loc("content"), "level", pd.Series(None, index=fields.index, dtype=object))
     blank, flags = _events(lines, fields, matched, blank, rule, fmt)
+    read_closed_messages(lines, fields, matched, blank, flags, rule)
     if rule.comment_records and "timestamp" not in fields:
         fields.insert(0, "timestamp", record_times(lines, flags, blank))
     base = pd.DataFrame({

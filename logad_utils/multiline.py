@@ -30,6 +30,12 @@ before it (a Go panic and a Python chained exception hold blank lines); blank
 rows stay rows of their own. Before a file's first header line, stack frames,
 indented lines and a Python trace's closing exception join the line they
 follow.
+
+Where literal text opens the message and literal text closes it before the
+header (CMTrace's ``<![LOG[message]LOG]!><time=...>``), a message of several
+lines puts the header on its last line: a line that opens with that text
+starts an event, the line that closes the message continues it, and the
+event takes its header (:func:`read_closed_messages`).
 """
 from __future__ import annotations
 
@@ -96,6 +102,8 @@ _HEAD_CHARS = 300
 _MAX_PLAIN = 3
 # java.util.logging's levels include CONFIG, which is no level word anywhere else.
 _LEVEL_LINE = re.compile(rf"({LEVELS_RE}|CONFIG):\s")
+# Literal text right after a message that closes it (not a space: other layouts' messages hold those).
+_CLOSING_TEXT = re.compile(r"(?:\\.|[^<\\\s(]){2}")
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,9 @@ class Multiline:
     line of a program's output: messages that are stack frames (and the lines of the trace under them) continue
     the event before them; ``indented_messages``: and, under a container runtime's header, indented messages,
     unless most messages are. ``paragraphs``: the header has no time (a tool's console output), so a blank line
-    is the only mark between records: an unindented line under one starts an event.
+    is the only mark between records: an unindented line under one starts an event. ``closing``: the layout of
+    the last line of a message of several lines whose header follows it (:func:`closed_message`); ``head`` is
+    then the text that opens a message.
     """
 
     header: bool
@@ -120,6 +130,7 @@ class Multiline:
     indented_messages: bool = False
     paragraphs: bool = False
     comment_records: bool = False
+    closing: LogFormat | None = None
 
     def describe(self) -> str:
         """The rules in words, as ``logad formats --detect`` prints them."""
@@ -134,6 +145,8 @@ class Multiline:
                          + (" or like the header's first field (a record number, a bracketed level)" if self.head
                             not in (None, _JSON_HEAD) else "")
                          + (", unless a blank line is above them" if self.paragraphs else ""))
+        if self.closing is not None:
+            rules.append("the line that closes a message of several lines, whose header, there, is the event's")
         if self.level_line:
             rules.append("the event's level read from the 'LEVEL:' that opens the line under its header")
         if self.comment_records:
@@ -169,15 +182,71 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     # would drop out of the event's text, a FATAL among them).
     # Every line indented: a header whose first field is padded to its width (a "%6d" pid), as text is not.
     heads = header_lines(lines) or lines
-    usual = not plain or (bool(heads) and fmt.parse(heads)[1].mean() >= _HEADER_RULE)
+    closed = closed_message(fmt) if plain else None
+    opening, closing = closed or (_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None, None)
+    # A message of several lines opens with the header's opening: its first line is a record's as a header line is.
+    usual = not plain or (bool(heads) and np.mean(fmt.parse(heads)[1] | np.fromiter(
+        (closed is not None and re.match(opening, s) is not None for s in heads), dtype=bool, count=len(heads)))
+        >= _HEADER_RULE)
     return Multiline(header=has_header and usual,
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
-                     head=_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None,
+                     head=opening,
                      level_line=plain and "level" not in fmt.columns and _levels_below(list(sample), fmt),
                      levelless=has_header and not _program_level(fmt),
                      indented_messages=_captures_output(fmt) and _few_indented(lines, fmt),
                      paragraphs=plain and "timestamp" not in fmt.columns,
-                     comment_records=not has_header and comment_records(lines))
+                     comment_records=not has_header and comment_records(lines), closing=closing)
+
+
+def closed_message(fmt: LogFormat) -> tuple[str, LogFormat] | None:
+    """(regex of the opening, the format without it) where literal text opens the line and the message and
+    literal text closes the message before the header (CMTrace's ``<![LOG[message]LOG]!><time=...>``): a message
+    of several lines puts the header on its last line, which the format without the opening reads; else None."""
+    if fmt.json_key is not None or fmt.layouts or fmt.writers or fmt.text_messages is not None:
+        return None
+    opening, content, after = fmt.pattern.partition("<Content>")
+    if not content or not opening.strip() or re.search(r"<\w+>", opening) or not _CLOSING_TEXT.match(after):
+        return None
+    return re.sub(r" +", r"\\s+", opening), replace(fmt, pattern=content + after)
+
+
+def read_closed_messages(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, blank: np.ndarray,
+                         flags: np.ndarray, rule: Multiline) -> None:
+    """Read, in place, the messages of several lines whose header follows them (:func:`closed_message`): the
+    line that closes one gets its fields and the text before the closing as its message; the event's first line,
+    where it opens with the opening, the same fields and the text after the opening. A message never closed
+    (a file cut) keeps its first line unmatched, an event up to the next line that starts one."""
+    rows = np.flatnonzero(~matched & ~blank)
+    if rule.closing is None or rule.head is None or not len(rows):
+        return
+    ends, closed = rule.closing.parse([lines[i] for i in rows])
+    head = np.maximum.accumulate(np.where(~flags & ~blank, np.arange(len(lines)), -1))
+    targets, sources, openings = [], [], {}
+    for k in np.flatnonzero(closed).tolist():
+        j = rows[k]
+        targets.append(j)
+        sources.append(k)
+        h = head[j]
+        opened = re.match(rule.head, lines[h]) if 0 <= h < j and not matched[h] and h not in openings else None
+        if opened:
+            targets.append(h)
+            sources.append(k)
+            openings[h] = lines[h][opened.end():]
+    for column in fields.columns:
+        values = fields[column].to_numpy(copy=True)
+        values[targets] = ends[column].to_numpy()[sources]
+        fields[column] = pd.Series(values, index=fields.index, dtype=fields[column].dtype)
+    fields.loc[list(openings), "content"] = list(openings.values())
+    matched[targets] = True
+
+
+def closes_message(lines: Sequence[str], matched: np.ndarray, rule: Multiline) -> np.ndarray:
+    """Bool (n,): the lines that close a message of several lines whose header follows it (:func:`closed_message`)."""
+    out = np.zeros(len(lines), dtype=bool)
+    rows = np.flatnonzero(~matched)
+    if rule.closing is not None and len(rows):
+        out[rows] = rule.closing.parse([lines[i] for i in rows])[1]
+    return out
 
 
 _DATED = re.compile(r"\d[-/:]\d")
@@ -414,7 +483,8 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     flags[[i for i in np.flatnonzero(flags & ~matched).tolist() if is_separator(lines[i])]] = False
     if rule.paragraphs:
         _flag_boxes(lines, flags)
-    return flags
+    # The line that closes a message continues it, whatever it opens with (a time the message wrote).
+    return flags | closes_message(lines, matched, rule)
 
 
 def _flag_boxes(lines: Sequence[str], flags: np.ndarray) -> None:

@@ -101,6 +101,22 @@ def test_events_are_read_whole_across_ranges(tmp_path, trace):
     assert len(got) == len(lines)
 
 
+def test_cmtrace_messages_of_several_lines_are_read_whole_across_ranges(tmp_path):
+    from test_multiline import CMTRACE_RECORDS, _cmtrace
+
+    lines = [line for i in range(90) for line in _cmtrace(f"Polling step {i}", i % 60)
+             + (_cmtrace(CMTRACE_RECORDS[i % 3], i % 60, "3") if i % 4 == 0 else [])]
+    path = tmp_path / "agent.log"
+    path.write_bytes(("\n".join(lines) + "\n").encode())
+    got, _ = _read_ranges(path, 700, chunk_lines=7)
+    expected = read_logs(path, warn=False)
+    columns = ["line_no", "event_line_no", "event", "content", "timestamp", "level"]
+    # 23 records of three lines, 7 of them with a blank line, which is a row of its own.
+    assert len(plan_partitions(path, block_bytes=700)[0]) > 5 and expected["level"].eq("ERROR").sum() == 23 * 3 - 7
+    pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+    pd.testing.assert_frame_equal(read_logs(path, chunk_lines=5, warn=False)[columns], expected[columns])
+
+
 def _read_ranges(path, block_bytes: int, chunk_lines: int = 50) -> tuple[pd.DataFrame, ReadReport]:
     """Every range of a file read as the workers read them, in order (no cluster)."""
     parts, _ = plan_partitions(path, block_bytes=block_bytes)

@@ -1000,3 +1000,42 @@ def test_comment_lines_without_records_stay_lines(tmp_path):
     lines = ["# Generated: 2024-03-11", "# Host: db1", "# Owner: ops"] + [f"row {i} ok" for i in range(8)]
     frame = read_logs(_write(tmp_path, lines), warn=False)
     assert (frame["event_line_no"] == frame["line_no"]).all()
+
+
+def _cmtrace(message: str, second: int, level: str = "1", component: str = "Agent") -> list[str]:
+    """A CMTrace record's lines: a message of several lines puts the header on its last line."""
+    return (f'<![LOG[{message}]LOG]!><time="07:12:{second:02d}.311-60" date="03-04-2024" component="{component}" '
+            f'context="" type="{level}" thread="4620" file="agent.cpp:{second}">').split("\n")
+
+
+CMTRACE_RECORDS = ["Job failed with error 0x80004005\nsecond line\nlast line",
+                   "Unhandled exception: System.IO.IOException: disk full\n   at Agent.Copy()\n   at Agent.Run()",
+                   "para one\n\n2024-03-04 07:12:00 para two"]
+
+
+def test_a_cmtrace_message_of_several_lines_is_one_event_with_the_header_on_its_last_line():
+    lines = [line for i in range(12) for line in _cmtrace(f"Polling step {i}", i)]
+    for k, message in enumerate(CMTRACE_RECORDS):
+        lines += _cmtrace(message, 20 + k, "3", "Copier") + _cmtrace("Next one", 30 + k)
+    frame = parse_lines(lines)
+    rows = frame.iloc[12:].reset_index(drop=True)
+    assert frame["line_no"].tolist() == list(range(1, len(lines) + 1)) and frame["raw"].tolist() == lines
+    assert rows["event_line_no"].tolist() == [13, 13, 13, 16, 17, 17, 17, 20, 21, 22, 21, 24]
+    records = rows.drop(index=[3, 7, 9, 11])
+    assert (records["level"] == "ERROR").all() and (records["component"] == "Copier").all()
+    assert records["timestamp"].tolist() == [pd.Timestamp(f"2024-03-04 07:12:{s}.311") for s in
+                                             [20, 20, 20, 21, 21, 21, 22, 22]]
+    assert rows["content"].tolist()[:4] == ["Job failed with error 0x80004005", "second line", "last line", "Next one"]
+    assert rows["event"].iloc[0] == "Job failed with error 0x80004005 second line last line"
+    assert rows["event"].iloc[4] == "Unhandled exception: System.IO.IOException: disk full at Agent.Copy()"
+    assert rows["blank"].iloc[9] and rows["event"].iloc[10] == "para one 2024-03-04 07:12:00 para two"
+    assert frame["parsed"].sum() == len(lines) - 1 and rows["level"].iloc[11] == "INFO"
+
+
+def test_a_cmtrace_message_never_closed_ends_at_the_next_record():
+    lines = [line for i in range(6) for line in _cmtrace(f"Polling step {i}", i)]
+    lines += ["<![LOG[Copy started", "half a line", *_cmtrace("Next one", 10), "<![LOG[cut short", "by a crash"]
+    frame = parse_lines(lines, "cmtrace")
+    assert frame["event_line_no"].tolist()[6:] == [7, 7, 9, 10, 10]
+    assert frame["parsed"].tolist()[6:] == [False, False, True, False, False]
+    assert frame["content"].iloc[8] == "Next one" and frame["level"].iloc[8] == "INFO"
