@@ -1046,3 +1046,16 @@ def test_modelling_the_templates_holds_few_blocks_of_cells():
                               np.sort(rng.random(n)) * 100 * 86400, unit="s")})
     trends, peak = traced_peak(lambda: find_trends(frame))
     assert trends.counts.matrix.shape == (2400, 100) and peak < 25 * 2 ** 20  # 35 MiB in blocks of 500,000 cells
+
+
+def test_gap_alerts_count_occupied_buckets_from_the_matrix_not_per_line():
+    # A bucket per line again, and where it changes, held 9 bytes a line beside the active clock's sort (26 at once).
+    n = 1 << 21
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"template_id": rng.integers(0, 50, n).astype(np.int32), "template": "t",
+                          "timestamp": pd.Timestamp("2026-01-05") + pd.to_timedelta(
+                              np.sort(rng.random(n)) * 5 * 86400, unit="s")})
+    occ, counts = timeseries._occurrences(frame, None)
+    width = counts.bucket.total_seconds()
+    _, peak = traced_peak(lambda: timeseries._gap_alerts(occ, counts, width, 3.5, 0.1, np.log(0.001)))
+    assert peak / n < 20  # bytes a line: 17 now
