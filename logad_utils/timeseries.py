@@ -1451,17 +1451,16 @@ def _without_displaced_drops(alerts: list[tuple], counts: TemplateCounts, expect
 def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts, frame: pd.DataFrame
                  ) -> pd.DataFrame:
     """The alerts as TREND_COLUMNS, with the lines that show them."""
+    # All lines in position order, sorted once if needed, before the lines' files are read: the sort's index and
+    # its two copies (20 bytes a line) are the widest moment of the table, and only the copies are held.
+    every = _by_position(occ) if any(al[1] < 0 for al in alerts) else None
     line_no = frame["line_no"].to_numpy() if "line_no" in frame else np.arange(1, len(frame) + 1)
     sources, source_names = string_codes(frame, "source" if "source" in frame else None)
-    every: tuple[np.ndarray, np.ndarray] | None = None  # all lines in position order, sorted once if needed
     rows = []
     for kind, c, a, z, score, expected, observed in alerts:
         if c >= 0:
             pos, idx = occ.pos[occ.bounds[c]:occ.bounds[c + 1]], occ.rows[occ.bounds[c]:occ.bounds[c + 1]]
         else:
-            if every is None:
-                by_pos = np.argsort(occ.pos, kind="stable")
-                every = occ.pos[by_pos], occ.rows[by_pos]
             pos, idx = every
         # Count alerts end where their last bucket ends; the others end on a line.
         lo, hi = np.searchsorted(pos, a), np.searchsorted(pos, z, side="left" if kind in ("burst", "drop") else "right")
@@ -1501,6 +1500,12 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
         table = table.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "score": float,
                               "expected": float, "observed": float})
     return table.astype({"template_id": np.int64, "first_line_no": np.int64, "last_line_no": np.int64})
+
+
+def _by_position(occ: _Occurrences) -> tuple[np.ndarray, np.ndarray]:
+    """The counted lines' positions and rows (v,) in position order (stable: ties in the order of ``occ``)."""
+    order = np.argsort(occ.pos, kind="stable")
+    return occ.pos[order], occ.rows[order]
 
 
 def _densest(pos: np.ndarray, rate: float) -> tuple[int, int]:
