@@ -962,11 +962,11 @@ def find_trends(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None = N
         alerts = _without_displaced_drops(alerts, counts, expected)
     alerts = _without_startup_bursts(_without_outage_drops(alerts, width), _openings(occ.file_spans, width), width,
                                      frame, counts.template_ids)
-    table = _alert_table(alerts, occ, counts, frame)
-    alerted = set(table["template_id"].tolist()) | {-1}
-    expected = {tid: v for tid, v in ((int(counts.template_ids[c]) if c >= 0 else -1, v)
-                                      for c, v in expected.items()) if tid in alerted}
-    return Trends(counts, expected, table, seasonal)
+    # Only the alerted templates' expected counts are kept: the others' (a float a bucket each) let go before the
+    # table reads the lines.
+    alerted = {al[1] for al in alerts} | {-1}
+    expected = {int(counts.template_ids[c]) if c >= 0 else -1: v for c, v in expected.items() if c in alerted}
+    return Trends(counts, expected, _alert_table(alerts, occ, counts, frame), seasonal)
 
 
 def _block_alerts(counts: TemplateCounts, cols: np.ndarray, life: np.ndarray, occ: _Occurrences, seasonal: bool,
