@@ -1452,7 +1452,7 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
                  ) -> pd.DataFrame:
     """The alerts as TREND_COLUMNS, with the lines that show them."""
     # All lines in position order, sorted once if needed, before the lines' files are read: the sort's index and
-    # its two copies (20 bytes a line) are the widest moment of the table, and only the copies are held.
+    # its two copies are the widest moment of the table, and only the copies are held.
     every = _by_position(occ) if any(al[1] < 0 for al in alerts) else None
     line_no = frame["line_no"].to_numpy() if "line_no" in frame else np.arange(1, len(frame) + 1)
     sources, source_names = string_codes(frame, "source" if "source" in frame else None)
@@ -1504,7 +1504,9 @@ def _alert_table(alerts: list[tuple], occ: _Occurrences, counts: TemplateCounts,
 
 def _by_position(occ: _Occurrences) -> tuple[np.ndarray, np.ndarray]:
     """The counted lines' positions and rows (v,) in position order (stable: ties in the order of ``occ``)."""
-    order = np.argsort(occ.pos, kind="stable")
+    # The index narrowed as the rows are (int32 below 2**31 lines) before the copies are made: 16 bytes a line at
+    # once, not 20.
+    order = np.argsort(occ.pos, kind="stable").astype(occ.rows.dtype)
     return occ.pos[order], occ.rows[order]
 
 
