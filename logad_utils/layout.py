@@ -1760,7 +1760,7 @@ _WORD = re.compile(r"[^\W\d_]+[,.;:!?]?")
 NO_MESSAGE_KEY = ""
 _MAX_EXTRA_KEYS = 30
 _MAX_VERBOSITY = 10  # logr's levels of detail, V(0) to V(10) by convention; a larger v is something else
-_DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
+_FIELDS_DIRECTIVE = re.compile(r"#[Ff]ields:?[ \t]+(\S.*)")
 # A line of three or more column names in lower case between single spaces (tab-separated files with a header
 # are delimited; "Backup started by cron" is a sentence).
 _NAMES_LINE = re.compile(r"[a-z][a-z0-9_.-]*(?: [a-z][a-z0-9_.-]*){2,}")
@@ -2231,7 +2231,7 @@ def infer_directive_format(lines: Sequence[str]) -> LogFormat | None:
     Firewall; space between cells, a ``date`` and a ``time`` column) and Zeek (tab between cells); None
     without one. Lines that open with ``#`` are directives, no events; every column but the time, level and
     component is the message, as ``key=value`` text."""
-    directive = next((m for m in map(_DIRECTIVE.match, lines) if m is not None), None)
+    directive = next((m for m in map(_FIELDS_DIRECTIVE.match, lines) if m is not None), None)
     return None if directive is None else _named_columns(lines, directive.group(1), "#", ())
 
 
