@@ -216,8 +216,10 @@ def read_closed_messages(lines: Sequence[str], fields: pd.DataFrame, matched: np
     line that closes one gets its fields and the text before the closing as its message; the event's first line,
     where it opens with the opening, the same fields and the text after the opening. A message never closed
     (a file cut) keeps its first line unmatched, an event up to the next line that starts one."""
+    if rule.closing is None or rule.head is None:
+        return
     rows = np.flatnonzero(~matched & ~blank)
-    if rule.closing is None or rule.head is None or not len(rows):
+    if not len(rows):
         return
     ends, closed = rule.closing.parse([lines[i] for i in rows])
     head = np.maximum.accumulate(np.where(~flags & ~blank, np.arange(len(lines)), -1))
@@ -243,8 +245,10 @@ def read_closed_messages(lines: Sequence[str], fields: pd.DataFrame, matched: np
 def closes_message(lines: Sequence[str], matched: np.ndarray, rule: Multiline) -> np.ndarray:
     """Bool (n,): the lines that close a message of several lines whose header follows it (:func:`closed_message`)."""
     out = np.zeros(len(lines), dtype=bool)
+    if rule.closing is None:
+        return out
     rows = np.flatnonzero(~matched)
-    if rule.closing is not None and len(rows):
+    if len(rows):
         out[rows] = rule.closing.parse([lines[i] for i in rows])[1]
     return out
 
