@@ -242,7 +242,7 @@ def read_closed_messages(lines: Sequence[str], fields: pd.DataFrame, matched: np
     matched[targets] = True
 
 
-def closes_message(lines: Sequence[str], matched: np.ndarray, rule: Multiline) -> np.ndarray:
+def _closing_lines(lines: Sequence[str], matched: np.ndarray, rule: Multiline) -> np.ndarray:
     """Bool (n,): the lines that close a message of several lines whose header follows it (:func:`closed_message`)."""
     out = np.zeros(len(lines), dtype=bool)
     if rule.closing is None:
@@ -488,7 +488,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     if rule.paragraphs:
         _flag_boxes(lines, flags)
     # The line that closes a message continues it, whatever it opens with (a time the message wrote).
-    return flags | closes_message(lines, matched, rule)
+    return flags | _closing_lines(lines, matched, rule)
 
 
 def _flag_boxes(lines: Sequence[str], flags: np.ndarray) -> None:
