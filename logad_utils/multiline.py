@@ -184,10 +184,7 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
     heads = header_lines(lines) or lines
     closed = closed_message(fmt) if plain else None
     opening, closing = closed or (_head_regex(fmt) if plain else _JSON_HEAD if _json_lines(fmt) else None, None)
-    # A message of several lines opens with the header's opening: its first line is a record's as a header line is.
-    usual = not plain or (bool(heads) and np.mean(fmt.parse(heads)[1] | np.fromiter(
-        (closed is not None and re.match(opening, s) is not None for s in heads), dtype=bool, count=len(heads)))
-        >= _HEADER_RULE)
+    usual = not plain or (bool(heads) and _header_share(fmt, heads, opening if closed else None) >= _HEADER_RULE)
     return Multiline(header=has_header and usual,
                      indent=has_header or indented < _INDENT_SHARE * max(len(lines), 1),
                      head=opening,
@@ -196,6 +193,15 @@ def infer_multiline(sample: Sequence[str], fmt: LogFormat) -> Multiline:
                      indented_messages=_captures_output(fmt) and _few_indented(lines, fmt),
                      paragraphs=plain and "timestamp" not in fmt.columns,
                      comment_records=not has_header and comment_records(lines), closing=closing)
+
+
+def _header_share(fmt: LogFormat, heads: Sequence[str], opening: str | None) -> float:
+    """The share of ``heads`` that the header matches or, where a message may take several lines
+    (:func:`closed_message`), that open with its ``opening``: a message's first line is a record's as a header's."""
+    matched = fmt.parse(heads)[1]
+    if opening is not None:
+        matched = matched | np.array([re.match(opening, s) is not None for s in heads], dtype=bool)
+    return float(np.mean(matched))
 
 
 def closed_message(fmt: LogFormat) -> tuple[str, LogFormat] | None:
