@@ -100,7 +100,7 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     say("incidents")
     result = rca.analyze(frame, trends=trends.alerts)
     # Each line's incident is held to the end: in the narrowest type the ids need (-1 .. the last), not int64.
-    result.labels = result.labels.astype(rca._code_type(int(result.labels.max()) + 1))
+    result.labels = result.labels.astype(rca.code_type(int(result.labels.max()) + 1))
     # Per-line copies only now: trends and root causes, the widest steps, run without them. Verdicts are 0/1.
     ids = frame["key"].to_numpy()
     runs = [MethodRun(r.name, r.scores[ids], r.labels.astype(np.int8)[ids], r.fit_seconds, r.score_seconds)

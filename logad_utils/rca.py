@@ -376,7 +376,7 @@ def _first_rows(codes: np.ndarray, k: int, block: int = 1 << 20) -> np.ndarray:
     return first
 
 
-def _code_type(k: int) -> np.dtype:
+def code_type(k: int) -> np.dtype:
     """The narrowest signed integer type holding codes -1 .. k - 1: a per-line code held through every incident."""
     return next(np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64) if k <= np.iinfo(t).max + 1)
 
@@ -403,7 +403,7 @@ def _unit_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str, np.nd
         names, kind = np.concatenate([cnames, tnames]), "component"
     # Sorted names: code order is name order, and names reading the same share a code.
     same, unique = pd.factorize(names, sort=True)
-    return same.astype(_code_type(len(unique)))[codes], np.asarray(unique, dtype=object), kind, templates
+    return same.astype(code_type(len(unique)))[codes], np.asarray(unique, dtype=object), kind, templates
 
 
 def _named_components(codes: np.ndarray, names: np.ndarray) -> int:
@@ -927,7 +927,7 @@ class _Lines:
     unit_names: np.ndarray  # (u,)
     unit_kind: str
     unit_templates: np.ndarray  # whether each line's unit (n,) is its template (a line without a component)
-    codes: np.ndarray  # template code (the narrowest type of _code_type), -1 for blank lines
+    codes: np.ndarray  # template code (the narrowest type of code_type), -1 for blank lines
     names: np.ndarray  # template text per code (k,)
     main_unit: np.ndarray  # most frequent unit per code (k,)
     flags: np.ndarray
@@ -1048,7 +1048,7 @@ def _mention_matrix(frame: pd.DataFrame, units: np.ndarray, unit_names: np.ndarr
                 per_text[i, column[name]] = True
     # Per unit, not per line: 4 bytes a line held through every incident's ranking.
     own = pd.Index(names).get_indexer(unit_names).astype(np.int32)
-    return names, _Mentions(codes.astype(_code_type(len(found)), copy=False), per_text, units, own)
+    return names, _Mentions(codes.astype(code_type(len(found)), copy=False), per_text, units, own)
 
 
 def _no_mentions(n: int) -> _Mentions:
@@ -1089,7 +1089,7 @@ def _prepare(frame: pd.DataFrame) -> _Lines:
     # A template counts events: a trace's continuation rows are its event's, and counted once with it.
     continued = frame["event_line_no"].to_numpy() != frame["line_no"].to_numpy() if "event_line_no" in frame else \
         np.zeros(len(frame), dtype=bool)
-    codes = np.where(_blank(frame) | continued, -1, codes.astype(_code_type(len(names))))
+    codes = np.where(_blank(frame) | continued, -1, codes.astype(code_type(len(names))))
     names = np.asarray(names, dtype=object)
     has_score = "score" in frame and frame["score"].notna().any()
     mention_names, mentions = _mention_matrix(frame, ucodes, unames) if kind == "component" else \

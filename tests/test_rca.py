@@ -965,7 +965,7 @@ def test_the_lines_template_and_unit_codes_take_the_narrowest_type_their_count_a
     assert lines.codes.nbytes + lines.unit_codes.nbytes == 4 * n  # int16 each: 300 templates, 303 unit names
     assert lines.names[lines.codes[[0, 299, 300]]].tolist() == ["t0", "t299", "t0"]
     assert lines.unit_names[lines.unit_codes[:4]].tolist() == ["disk", "net", "app", "disk"]
-    assert [rca._code_type(k).itemsize for k in (128, 129, 32768, 32769)] == [1, 2, 2, 4]
+    assert [rca.code_type(k).itemsize for k in (128, 129, 32768, 32769)] == [1, 2, 2, 4]
 
 
 def test_which_text_each_line_is_held_in_the_narrowest_type_for_mentions():
