@@ -776,12 +776,12 @@ def _combined(rules: Sequence[MaskRule], body: Callable[[MaskRule], str] = _patt
 # are applied to the original text: the same output, far fewer regex runs.
 
 
-def _digit_cuts(items, cuts: list, needs: tuple = (), track: bool = True) -> bool:
+def _digit_cuts(items: Iterable[tuple], cuts: list, needs: tuple[frozenset, ...] = (), track: bool = True) -> bool:
     """Add to ``cuts`` the digit sets that items of a parsed pattern test for, each as (needs, set): the
     marks of every part around it that must match for its test to count, one of each set in the text (none: any
     text; ``needs`` as given unless ``track``). False for a backreference. A part that cannot match where its
     marks are missing fails there whatever its digits, and so does each part inside it."""
-    def inner(part, folded: bool = False) -> bool:
+    def inner(part: Iterable[tuple], folded: bool = False) -> bool:
         # Case folding reaches beyond ASCII (K and the Kelvin sign): no claim inside it.
         narrow = track and not folded
         return _digit_cuts(part, cuts, _with_needs(needs, part) if narrow else needs, narrow)
@@ -820,7 +820,7 @@ def _digit_cuts(items, cuts: list, needs: tuple = (), track: bool = True) -> boo
     return True
 
 
-def _with_needs(needs: tuple, items) -> tuple:
+def _with_needs(needs: tuple[frozenset, ...], items: Iterable[tuple]) -> tuple[frozenset, ...]:
     """``needs`` and what the parsed part ``items`` needs (see :func:`_needs`), each set one a text must hold."""
     own = _needs(items)
     if own is None or any(_implies(n, own) for n in needs):
