@@ -81,8 +81,8 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     ids = pd.factorize(ids)[0].astype(np.int64, copy=False)  # numbered in order of first appearance
     first = _first_rows(ids)
     # Only the keys' first rows are read as objects: None for a blank line or a missing value.
-    masked = np.full(len(first), None, dtype=object)
-    masked[codes[first] >= 0] = forms[codes[first][codes[first] >= 0]]
+    masked, at = np.full(len(first), None, dtype=object), codes[first]
+    masked[at >= 0] = forms[at[at >= 0]]
     columns = [masked] + [_field_values(chunk[name], blank, first) if name in present
                           else np.full(len(first), None, dtype=object) for name in fields]
     return ids, list(zip(*columns)), first
