@@ -53,7 +53,7 @@ from drain3.drain import Drain, Node
 
 from .atomic import write_text
 from .gc_pause import no_cyclic_gc
-from .formats import LEVELS_RE, MESSAGE_KEYS
+from .formats import LEVELS_RE, MESSAGE_KEYS, _unnumbered
 from .masking import CAPS_CODE, CLASS_TOKENS, Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
@@ -1837,7 +1837,11 @@ class LogTemplateMiner:
             # Names joined by "/" into a path of three or more (an MQTT topic, tele/plug/STATE; a relative path): no
             # verb holds a "/", so they are names, as keyed ones are; a wildcard among them is such a path merged.
             pathed = all(_NAME_PATH.fullmatch(v) or v == WILDCARD for v in values)
-            grid = self.slot_min_values > 0 and self._subject_grid(values, events)
+            # Subjects a colon sets apart are names where each leads the same events, or where they are one kind of
+            # thing, numbered (eth0:, eth1:; the disks sde:, sdq:): then however few events each leads; a daemon's
+            # name (kernel:, sshd:) shares no stem with another's.
+            grid = self.slot_min_values > 0 and self._subjects(values) and (
+                self._subject_grid(values, events) or len(set(_unnumbered([v[:-1] for v in values]))) == 1)
             need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
                 (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)
             if len(values) < need or not (unnamed or tagged or glued or grid or self._is_parameter(values)):
@@ -1847,15 +1851,18 @@ class LogTemplateMiner:
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 
-    def _subject_grid(self, values: set[str], events: dict[str, set[tuple]]) -> bool:
+    def _subjects(self, values: set[str]) -> bool:
         """Whether ``values`` are words a colon sets apart from the message (``mpatha: remaining active paths``), no
-        level or UPPER_CASE status, that each lead the same ``_RECURRING_EVENTS`` events or more: the devices or
-        maps a program reports on, each the subject of the same events, are a parameter of them, however few; a
-        verb leads its own objects, and a label (``Note:``) leads no grid of the same events with others. A verb's
-        form among them (``ok: [web1]``, ``changed: [web1]``, ``skipping: [web1]``) makes them states, not names."""
-        if not all(v[-1:] == ":" and _NAME.fullmatch(v[:-1]) and not _LEVEL.fullmatch(v[:-1])
-                   and not self._tokens.is_enum(v) and not _VERB_FORM.fullmatch(v) for v in values):
-            return False
+        level or UPPER_CASE status: names of what the message is about, where more tells they are. A verb's form
+        among them (``ok: [web1]``, ``changed: [web1]``, ``skipping: [web1]``) makes them states, not names."""
+        return all(v[-1:] == ":" and _NAME.fullmatch(v[:-1]) and not _LEVEL.fullmatch(v[:-1])
+                   and not self._tokens.is_enum(v) and not _VERB_FORM.fullmatch(v) for v in values)
+
+    @staticmethod
+    def _subject_grid(values: set[str], events: dict[str, set[tuple]]) -> bool:
+        """Whether :meth:`_subjects` ``values`` each lead the same ``_RECURRING_EVENTS`` events or more: the devices
+        or maps a program reports on, each the subject of the same events, are a parameter of them, however few; a
+        verb leads its own objects, and a label (``Note:``) leads no grid of the same events with others."""
         return len(set.intersection(*(events[v.strip(_BARE)] for v in values))) >= _RECURRING_EVENTS
 
     def _echo(self, tokens: tuple[str, ...]) -> tuple[int, int, str] | None:

@@ -945,9 +945,26 @@ def test_names_a_colon_sets_apart_that_lead_the_same_events_are_a_parameter():
         as_lead = dict(zip(maps, leads))
         led = [as_lead[m.split()[0]] + m[m.index(" "):] for m in messages]
         assert len(set(LogTemplateMiner().fit_transform(led))) == 9, leads
-    # Names that share two events only, or two names, may be each event's words.
-    assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "switch" not in m]))) == 6
+    # Names of no one kind (see the next test) that share two events only, or two names, may be each event's words.
+    kinds = {"mpatha:": "web:", "mpathb:": "db:", "mpathc:": "cache:"}
+    unkind = [kinds[m.split()[0]] + m[m.index(" "):] for m in messages if "switch" not in m]
+    assert len(set(LogTemplateMiner().fit_transform(unkind))) == 6
     assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "mpathc" not in m]))) == 6
+
+
+def test_names_of_one_kind_a_colon_sets_apart_are_a_parameter_of_the_one_event_they_lead():
+    # multipathd's "sde: prio changed from 50 to 10", "sdq: ...": each disk led that one event only, so the disks
+    # were one event each, as a word that leads one event may name it (a daemon's "sshd: ..."). Names that differ in
+    # their digits or last letter alone (sda/sdb, eth0/eth1) are one kind of thing, the event's subject, from three.
+    for disks in (["sde:", "sdq:", "sdb:"], ["eth0:", "eth1:", "eth2:"]):
+        messages = [f"{d} prio changed from {a} to {b}" for d in disks for a, b in ((50, 10), (10, 50))]
+        miner = LogTemplateMiner()
+        assert len(set(miner.fit_transform(messages))) == 1, disks
+        assert miner.templates_["template"].iloc[0] == "<*>: prio changed from <NUM> to <NUM>"
+    # Two such names, or names of no one kind (daemons), stay apart.
+    for leads in (["sde:", "sdq:"], ["kernel:", "sshd:", "cron:"]):
+        messages = [f"{w} prio changed from {a} to {b}" for w in leads for a, b in ((50, 10), (10, 50))]
+        assert len(set(LogTemplateMiner().fit_transform(messages))) == len(leads), leads
 
 
 def test_states_a_colon_sets_apart_that_lead_the_same_events_stay_apart():
