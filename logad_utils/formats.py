@@ -1926,7 +1926,7 @@ def _names_sub_programs(fmt: LogFormat, messages: Sequence[str], min_share: floa
     frame, matched = _SUB_PROGRAM.parse(messages)
     if matched.mean() < min_share:
         return False
-    names = _unnumbered(frame["component"][matched])
+    names = unnumbered(frame["component"][matched])
     openings = [" ".join(text.split()[:2]) for text in frame["content"][matched]]
     writers: dict[str, set[str]] = {}
     for name, opening in zip(names, openings):
@@ -1935,7 +1935,7 @@ def _names_sub_programs(fmt: LogFormat, messages: Sequence[str], min_share: floa
     return len(set(frame["component"][matched])) <= _MAX_WRITERS and shared >= _SHARED_OPENINGS * len(openings)
 
 
-def _unnumbered(names: Sequence[str]) -> list[str]:
+def unnumbered(names: Sequence[str]) -> list[str]:
     """``names`` less their digits, and less a last letter where another name differs from one in it alone: the
     numbers of one kind of thing, counted in digits or letters (wg0 and wg1; sda and sdb), are that one kind."""
     bare = [re.sub(r"\d+", "", name) for name in names]

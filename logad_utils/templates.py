@@ -53,7 +53,7 @@ from drain3.drain import Drain, Node
 
 from .atomic import write_text
 from .gc_pause import no_cyclic_gc
-from .formats import LEVELS_RE, MESSAGE_KEYS, _unnumbered
+from .formats import LEVELS_RE, MESSAGE_KEYS, unnumbered
 from .masking import CAPS_CODE, CLASS_TOKENS, Masker
 
 __all__ = ["LogTemplateMiner", "mine_templates", "template_health", "health_line", "template_ids", "template_text",
@@ -1841,7 +1841,7 @@ class LogTemplateMiner:
             # thing, numbered (eth0:, eth1:; the disks sde:, sdq:): then however few events each leads; a daemon's
             # name (kernel:, sshd:) shares no stem with another's.
             grid = self.slot_min_values > 0 and self._subjects(values) and (
-                self._subject_grid(values, events) or len(set(_unnumbered([v[:-1] for v in values]))) == 1)
+                self._subject_grid(values, events) or len(set(unnumbered([v[:-1] for v in values]))) == 1)
             need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
                 (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)
             if len(values) < need or not (unnamed or tagged or glued or grid or self._is_parameter(values)):

@@ -961,8 +961,8 @@ def test_names_of_one_kind_a_colon_sets_apart_are_a_parameter_of_the_one_event_t
         miner = LogTemplateMiner()
         assert len(set(miner.fit_transform(messages))) == 1, disks
         assert miner.templates_["template"].iloc[0] == "<*>: prio changed from <NUM> to <NUM>"
-    # Two such names, or names of no one kind (daemons), stay apart.
-    for leads in (["sde:", "sdq:"], ["kernel:", "sshd:", "cron:"]):
+    # Two such names, names of no one kind (daemons), or letters alone (no stem) stay apart.
+    for leads in (["sde:", "sdq:"], ["kernel:", "sshd:", "cron:"], ["a:", "b:", "c:"]):
         messages = [f"{w} prio changed from {a} to {b}" for w in leads for a, b in ((50, 10), (10, 50))]
         assert len(set(LogTemplateMiner().fit_transform(messages))) == len(leads), leads
 
