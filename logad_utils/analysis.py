@@ -57,23 +57,25 @@ TREND_KEY_COLUMNS = ("blank", "level", "template_id", "template")
 
 
 def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", json_key: str = "message",
-                 engine=streaming, progress: Callable[[str], None] | None = None, **params) -> Analysis:
+                 engine=streaming, progress: Callable[[str], None] | None = None, time_format: str | None = None,
+                 **params) -> Analysis:
     """Read logs chunk by chunk, fit each method once on their distinct lines (of ``train`` when given), combine
     the verdicts per distinct line and find incidents on a lean frame of the lines (about 120 bytes a line).
 
     ``engine``: where the passes over the logs run (:mod:`streaming`, or a
     :class:`distributed.DaskEngine`). ``progress``: called with the name of
-    each stage as it starts (:func:`analysis_stages`). ``params`` go to
+    each stage as it starts (:func:`analysis_stages`). ``time_format``: how the
+    logs' times are written, where given (``--time-format``). ``params`` go to
     :func:`detectors.make_detector`. Same verdicts as fitting on every line.
     """
     say = progress or (lambda stage: None)
     say("read")
     miner = LogTemplateMiner()
-    train_run = engine.count_keys(train, fmt, json_key, miner.masker) if train else None
+    train_run = engine.count_keys(train, fmt, json_key, miner.masker, time_format=time_format) if train else None
     train_keys = streaming.mine_table(train_run.table.frame(), miner) if train_run else None
     # One machine: the first pass keeps what the line frame reads, so no header is parsed twice.
     keep = {"keep_lines": streaming.LEAN_COLUMNS} if engine is streaming else {}
-    run = engine.count_keys(paths, fmt, json_key, miner.masker, **keep)
+    run = engine.count_keys(paths, fmt, json_key, miner.masker, time_format=time_format, **keep)
     if run.report.lines and run.report.blank == run.report.lines:
         raise ValueError("nothing to analyse: every line of the input is blank")
     keys = streaming.mine_table(run.table.frame(), miner)

@@ -56,6 +56,32 @@ def _add_format_args(p: argparse.ArgumentParser) -> None:
                         "'<Date> <Time> <Level> <Component>: <Content>', or auto (default)")
     p.add_argument("--json-key", help="message key of JSON lines; given alone it implies --format jsonl "
                                       "(default: message)")
+    _add_time_format_arg(p)
+
+
+def _add_time_format_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--time-format", type=_time_format, metavar="FMT",
+                   help="how the logs' times are written, whatever their format (given or found): strptime "
+                        "directives such as '%%m-%%d-%%Y %%H:%%M:%%S %%z' (a zone field after the time read with "
+                        "it), epoch or ISO8601 (default: as the format has it, else inferred)")
+
+
+# What --time-format takes besides strptime directives (as LogFormat.time_format does).
+TIME_KEYWORDS = ("epoch", "ISO8601")
+
+
+def _time_format(text: str) -> str:
+    """``--time-format``: :data:`TIME_KEYWORDS` or strptime directives that pandas reads."""
+    if text in TIME_KEYWORDS:
+        return text
+    try:
+        pd.to_datetime(pd.Series(["0"]), format=text, errors="coerce")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+    if "%" not in text:
+        raise argparse.ArgumentTypeError(f"{text!r} has no directive: give one like '%m-%d-%Y %H:%M:%S', "
+                                         f"or {' or '.join(TIME_KEYWORDS)}")
+    return text
 
 
 def _add_formula_arg(p: argparse.ArgumentParser) -> None:
@@ -206,6 +232,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score new logs with a model saved by `detect --save-model`")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files, directories or globs")
     p.add_argument("--model", required=True, metavar="DIR", help="model directory written by detect --save-model")
+    _add_time_format_arg(p)
     _add_formula_arg(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output .csv or .parquet, same columns as detect")
     _add_engine_args(p)
@@ -215,6 +242,7 @@ def build_parser(detectors: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--detect", metavar="PATH", help="print the format detected or inferred for this log file (each "
                                                     "file of a directory or glob), ready to copy into --format, and "
                                                     "the share of lines it matches")
+    _add_time_format_arg(p)
     p.set_defaults(func=cmd_formats)
     return parser
 
@@ -294,7 +322,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     with _engine(args) as engine:
         # One machine, Parquet: the first pass keeps the lines, so the second reads nothing again.
         keep = {"keep_lines": True} if args.engine is None and out.suffix.lower() == ".parquet" else {}
-        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker, times=False, **keep)
+        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker, times=False,
+                                time_format=args.time_format, **keep)
         keys = mine_table(run.table.frame(), miner)
         engine.write_parse(run, keys, miner.masker, out, args.safe_formulas)
     seconds = time.perf_counter() - start
@@ -410,9 +439,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     miner = LogTemplateMiner()
     detector = make_detector(args.method, known_good=args.train is not None, **_detector_params(args))
     with _engine(args) as engine:
-        train = engine.count_keys(args.train, args.format, args.json_key, miner.masker) if args.train else None
+        reading = {"time_format": args.time_format}
+        train = engine.count_keys(args.train, args.format, args.json_key, miner.masker, **reading) \
+            if args.train else None
         train_keys = mine_table(train.table.frame(), miner) if train else None
-        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker)
+        run = engine.count_keys(args.paths, args.format, args.json_key, miner.masker, **reading)
         keys = engine.fit_score(detector, mine_table(run.table.frame(), miner), (train or run).times(), train_keys)
         engine.write_scores(run, keys, miner.masker, out, args.safe_formulas)
     _print_scores(run.report, keys, detector.threshold_, out, start)
@@ -466,8 +497,9 @@ def _detect_in_memory(args: argparse.Namespace, out: Path, start: float) -> int:
     from .templates import LogTemplateMiner
 
     miner = LogTemplateMiner()
-    train = parse_logs(args.train, args.format, miner, args.json_key, warn=False) if args.train else None
-    frame = parse_logs(args.paths, args.format, miner, args.json_key, warn=False)
+    reading = {"warn": False, "time_format": args.time_format}
+    train = parse_logs(args.train, args.format, miner, args.json_key, **reading) if args.train else None
+    frame = parse_logs(args.paths, args.format, miner, args.json_key, **reading)
     for read in (train, frame):
         if read is not None:
             check_read(ReadReport(**read.attrs["read_report"]))
@@ -535,7 +567,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             steps.set_postfix_str(name)
 
         analysis = analyze_logs(args.paths, methods, args.train, args.format, args.json_key, engine,
-                                progress=stage, contamination=args.contamination)
+                                progress=stage, time_format=args.time_format, contamination=args.contamination)
         stage("outputs")  # the ground truth read beside the log is for the outputs (the projector's metadata)
         analysis.truth = _labels_beside(analysis.frame)
         paths = write_outputs(analysis, out, safe_formulas=args.safe_formulas, lock_timeout=args.lock_timeout)
@@ -613,9 +645,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
                        ours=[out / COMPARE_FILES["summary"]])
     start = time.perf_counter()
     if split:
-        baseline, target = split_at(args.paths, args.at, args.format, args.json_key)
+        baseline, target = split_at(args.paths, args.at, args.format, args.json_key, time_format=args.time_format)
     else:
-        baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key)
+        baseline, target = read_sides(args.baseline, args.target, args.format, args.json_key,
+                                      time_format=args.time_format)
     comparison = compare_frames(baseline, target)
     paths = write_comparison(comparison, out, args.lock_timeout)
     counts = "  ".join(f"{s} {comparison.count(s)}" for s in ("new", "gone", "up", "down"))
@@ -657,7 +690,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot load model: {exc}") from None
     with _engine(args) as engine:
-        run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker)
+        run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker, time_format=args.time_format)
         report = run.report
         if model.fmt != "auto" and report.lines > report.blank and report.lines - report.blank == report.unparsed:
             raise CliError(f"no line of these logs matches the model's format {model.fmt!r}: they are of another "
@@ -734,7 +767,8 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
         described = 0
         for path in (paths := resolve_paths(args.detect, problems, report.passed_over)):
             try:
-                lines = [f"{key:13s} {_shown(value)}" for key, value in describe_layout(path).items()]
+                layout = describe_layout(path, args.time_format)
+                lines = [f"{key:13s} {_shown(value)}" for key, value in layout.items()]
             except LogInputError as exc:
                 if len(paths) == 1:
                     raise
@@ -746,6 +780,8 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
             raise LogInputError("no readable log file among the inputs: " + "; ".join(problems))
         report.finish()
         return _finish(report.as_dict())
+    if args.time_format:
+        raise UsageError("--time-format applies to formats --detect only")
     for name, fmt in PRESETS.items():
         print(f"{name:12s} {fmt.pattern or '(JSON object per line; --json-key names the message)'}")
 

@@ -102,10 +102,12 @@ class Comparison:
 
 
 def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str = "message",
-               miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read both sides and mine their templates together: (baseline frame, target frame), ids shared; each
-    keeps its read report in ``attrs["read_report"]``."""
-    sides = [_read(paths, fmt, json_key, f"{side}: ") for side, paths in (("baseline", baseline), ("target", target))]
+               miner: LogTemplateMiner | None = None, time_format: str | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read both sides (their times as ``time_format`` has them, where given) and mine their templates together:
+    (baseline frame, target frame), ids shared; each keeps its read report in ``attrs["read_report"]``."""
+    sides = [_read(paths, fmt, json_key, f"{side}: ", time_format)
+             for side, paths in (("baseline", baseline), ("target", target))]
     for side, frame in zip(("baseline", "target"), sides):
         if "blank" in frame and frame["blank"].all():
             raise LogInputError(f"{side}: no lines to read: every line is blank")
@@ -117,17 +119,18 @@ def read_sides(baseline: Paths, target: Paths, fmt: str = "auto", json_key: str 
     return out
 
 
-def _read(paths: Paths, fmt: str, json_key: str, what: str = "") -> pd.DataFrame:
+def _read(paths: Paths, fmt: str, json_key: str, what: str = "", time_format: str | None = None) -> pd.DataFrame:
     """The lines of logs (``source`` as text, to be mined with others); none is an error (``what`` names the
     side)."""
-    frame = read_logs(paths, fmt, json_key=json_key, warn=False)
+    frame = read_logs(paths, fmt, json_key=json_key, warn=False, time_format=time_format)
     if not len(frame):
         raise LogInputError(f"{what}no lines to read: " + "; ".join(frame.attrs["read_report"]["warnings"]))
     return frame.assign(source=frame["source"].astype(str))
 
 
 def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message",
-             miner: LogTemplateMiner | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             miner: LogTemplateMiner | None = None, time_format: str | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read logs, mine their templates and split them at time ``at``: (lines before it, lines from it on).
 
     ``at`` is read by pandas; with a zone it is converted to UTC, as the logs' zoned times are (an error where a
@@ -145,7 +148,7 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     when = _read_at(at)
     if pd.isna(when):
         raise LogInputError(f"--at: not a time: {at!r} (e.g. 2024-03-11T12:00)")
-    frame = _read(paths, fmt, json_key)
+    frame = _read(paths, fmt, json_key, time_format=time_format)
     if when.tzinfo is not None:
         lines = frame.loc[~frame["blank"].to_numpy(dtype=bool), "source"].unique()
         naive = sorted(set(lines) - set(frame.attrs["read_report"]["zoned_files"]))

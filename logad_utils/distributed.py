@@ -43,13 +43,13 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_dir
-from .formats import PRESETS, ZONED, LogFormat, detect_format, get_format, with_file_times
+from .formats import PRESETS, ZONED, LogFormat, get_format
 from .io import (_CONTEXT_LINES, _INVALID, _MAX_CARRY, _SNIFF_BYTES, CLOCK_JUMPS, LogInputError, ReadReport, _DayRoller,
                  _YearRoller, _frame_for, _is_time_of_day, _is_year_less, _leading_continuations,
                  _sniff_encoding, _uncounted, _whole_events, clock_steps, clock_times, clock_warning, compression,
-                 day_month_warning, goes_on, iter_log_chunks, line_ends, note_clock, note_uptime, note_zone, own_date,
-                 past_nuls, read_detection_sample, resolve_paths, roll_clock, rotation_stem, split_line_batches,
-                 split_lines, start_date, strip_escapes)
+                 day_month_warning, file_layout, goes_on, iter_log_chunks, line_ends, note_clock, note_uptime,
+                 note_zone, own_date, past_nuls, read_detection_sample, resolve_paths, roll_clock, rotation_stem,
+                 split_line_batches, split_lines, start_date, strip_escapes)
 from .multiline import Multiline, infer_multiline, is_separator
 from .masking import Masker
 from .embeddings import preset_vectors
@@ -96,6 +96,7 @@ class Partition:
     year_last: float | None = None
     after: int | None = None  # the end of the next range of the file: how far this one looks for its event's lines
     own: str | None = None  # the date the file's messages give its year-less times (io.own_date)
+    time_format: str | None = None  # --time-format, that a whole file's reader is given again (io.iter_log_chunks)
 
 
 def split_points(path: str | os.PathLike, block_bytes: int, fmt: LogFormat | None = None,
@@ -208,10 +209,11 @@ def _text(line: bytes) -> str:
     return strip_escapes(line.decode("utf-8", "replace").rstrip("\r"))
 
 
-def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None,
-                                                         str | None, str | None, bool, str | None]:
+def _head(path: Path, fmt: str, json_key: str, time_format: str | None = None
+          ) -> tuple[LogFormat | None, LogFormat | str | None, Multiline | None, str | None, str | None, bool,
+                     str | None]:
     """The format found on a file's first lines (None for an empty file), the format its ranges use (the layout
-    itself where it was inferred or its times were given a layout, :func:`formats.with_file_times`), its
+    itself where it was inferred or its times were given a layout, :func:`io.file_layout`), its
     multi-line rule, where its timestamps are times of day the date they start on, where they lack a year the date
     its messages give them (ISO dates), whether it is a JSON document read record by record
     (:func:`io.json_document`), and a warning where its dates read day or month first alike
@@ -221,17 +223,17 @@ def _head(path: Path, fmt: str, json_key: str) -> tuple[LogFormat | None, LogFor
     if not sample:
         return None, None, None, None, None, False, None
     # The layout io detects on these same lines; an inferred one has no name to look up, so the ranges get it.
-    layout = with_file_times(fixed, sample) if fixed else detect_format(sample)
+    layout = file_layout(str(path), fixed, sample, time_format)
     found = layout.name
-    if fixed:  # by its text, or with the layout the file's times gave it
+    if fixed:  # by its text, or with the layout the file's times (or --time-format) gave it
         spec = fmt if layout is fixed else layout
     else:  # a preset by its name, an inferred layout (or a preset its file's times gave a layout) itself
-        spec = found if found in PRESETS and layout.time_guess is None else layout
+        spec = found if found in PRESETS and layout.time_guess is None and not time_format else layout
     fields, _ = layout.parse(sample)
     anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)
     return (layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date()), document,
-            day_month_warning(str(path), layout, sample))
+            None if time_format else day_month_warning(str(path), layout, sample))
 
 
 def _splittable(path: Path) -> bool:
@@ -243,15 +245,16 @@ def _splittable(path: Path) -> bool:
     return compression(head) is None and _sniff_encoding(head) == "utf-8-sig" and not head.startswith(b"\x00")
 
 
-def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
-                    block_bytes: int = BLOCK_BYTES) -> tuple[list[Partition], ReadReport]:
-    """The partitions of ``paths`` in input order, and a report naming files read and skipped."""
+def plan_partitions(paths, fmt: str = "auto", json_key: str = "message", block_bytes: int = BLOCK_BYTES,
+                    time_format: str | None = None) -> tuple[list[Partition], ReadReport]:
+    """The partitions of ``paths`` in input order, and a report naming files read and skipped; ``time_format``:
+    how their times are written, where given."""
     report = ReadReport()
     files = resolve_paths(paths, report.skipped_files, report.passed_over)
     parts: list[Partition] = []
     for path in files:
         try:
-            found, spec, rule, anchor, own, document, untold = _head(path, fmt, json_key)
+            found, spec, rule, anchor, own, document, untold = _head(path, fmt, json_key, time_format)
         except LogInputError as exc:
             # One bad file among many is skipped and reported, as the single-process reader does.
             if len(files) + len(report.skipped_files) == 1:
@@ -268,10 +271,10 @@ def plan_partitions(paths, fmt: str = "auto", json_key: str = "message",
         if document:  # its records span lines, and a byte range's first record cannot be told without its start
             report.note(f"{source}: a JSON document: read on one worker (records are not split at line ends)")
         if document or not _splittable(path):
-            parts.append(Partition(source, spec))
+            parts.append(Partition(source, spec, time_format=time_format))
             continue
         points = split_points(path, block_bytes, get_format(spec, json_key=json_key), rule)
-        parts += [Partition(source, spec, a, b, rule, anchor, after=c, own=own)
+        parts += [Partition(source, spec, a, b, rule, anchor, after=c, own=own, time_format=time_format)
                   for (a, b), c in zip(pairwise(points), [*points[2:], None])]
     if not report.files:
         raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))
@@ -318,7 +321,7 @@ def partition_chunks(part: Partition, json_key: str, chunk_lines: int, report: R
     year_roller = _YearRoller(part.years, part.year_last)
     if part.end is None:
         yield from iter_log_chunks(part.source, part.fmt, chunk_lines, report, json_key,
-                                   {rotation_stem(part.source): year_roller})
+                                   {rotation_stem(part.source): year_roller}, time_format=part.time_format)
         if rolls is not None and year_roller.first is not None:
             rolls["years"] = _Roll(year_roller.first, year_roller.years, year_roller.last,
                                    year_roller.anchor is not None)
@@ -752,10 +755,11 @@ class DaskEngine:
             raise
 
     def count_keys(self, paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
-                   fields: Sequence[str] = KEY_FIELDS, times: bool = True) -> DaskRun:
+                   fields: Sequence[str] = KEY_FIELDS, times: bool = True, time_format: str | None = None) -> DaskRun:
         """First pass on the workers; the partition tables merged here in input order, the partitions' (key,
-        time) pairs (with ``times``) merged on the workers in a tree, so the driver gets one bounded set of them."""
-        parts, report = plan_partitions(paths, fmt, json_key, self.block_bytes)
+        time) pairs (with ``times``) merged on the workers in a tree, so the driver gets one bounded set of them.
+        ``time_format``: how the logs' times are written, where given."""
+        parts, report = plan_partitions(paths, fmt, json_key, self.block_bytes, time_format)
         state = (masker if masker is not None else Masker()).to_dict()
         with _cluster_errors():
             futures = [self.client.submit(count_partition, part, json_key, state, tuple(fields), self.chunk_lines,

@@ -37,6 +37,7 @@ __all__ = [
     "get_format",
     "detect_format",
     "with_file_times",
+    "with_time_format",
     "untold_day_month",
     "parse_timestamps",
     "LEVELS_RE",
@@ -1119,6 +1120,25 @@ def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     # As parse_timestamps reads a clock alone: by the first value.
     guess = "%H:%M:%S" if len(joined) and _TIME_ONLY.match(joined.iloc[0]) else _time_guess(joined)
     return fmt if guess is None else replace(fmt, time_guess=guess)
+
+
+def with_time_format(fmt: LogFormat, time_format: str) -> LogFormat:
+    """``fmt`` (and each of its :attr:`~LogFormat.layouts`) reading its times with ``time_format``, as a user gives
+    ``--time-format``; a format string's zone field right after its time fields is read with them where
+    ``time_format`` reads a zone (``%z``, ``%Z``): by default a <Zone> is no part of the time."""
+    layouts = tuple(with_time_format(layout, time_format) for layout in fmt.layouts)
+    return replace(fmt, time_format=time_format, time_guess=None, layouts=layouts,
+                   time_fields=fmt.time_fields or _with_zone(fmt, time_format))
+
+
+def _with_zone(fmt: LogFormat, time_format: str) -> tuple[str, ...] | None:
+    """``fmt``'s time fields and the zone field that follows them where ``time_format`` reads a zone, else None."""
+    times = fmt._time_fields
+    after = fmt.fields.index(times[-1]) + 1 if times and fmt.json_key is None else len(fmt.fields)
+    if not re.search("%[zZ]", time_format) or after == len(fmt.fields) or \
+            fmt.fields[after].lower() not in _ZONE_FIELDS:
+        return None
+    return (*times, fmt.fields[after])
 
 
 def _sample_times(fmt: LogFormat, sample: Sequence[str]) -> pd.Series:

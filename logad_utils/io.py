@@ -35,7 +35,7 @@ import pandas as pd
 from .documents import DocumentError, JsonRecords, opens_json_document
 from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED,
                       LogFormat, detect_format, get_format, is_inferred, parse_memo, read_secondary_levels,
-                      untold_day_month, with_file_times)
+                      FormatError, _sample_times, untold_day_month, with_file_times, with_time_format)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, read_closed_messages, record_times, split_writers)
@@ -872,19 +872,21 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
     return frame
 
 
-def describe_layout(path: str | os.PathLike) -> dict[str, str]:
-    """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events."""
+def describe_layout(path: str | os.PathLike, time_format: str | None = None) -> dict[str, str]:
+    """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events;
+    its times read with ``time_format`` where given (:func:`file_layout`)."""
     files = resolve_paths(path)
     sample, span, document = read_detection_sample(files[0])
     if not span:  # "0.0% of 0 event(s) in 0 lines" and a raw format described a layout no line showed
         return {"file": str(files[0]), "layout": "none: the file is empty"}
-    fmt = detect_format(sample)
+    fmt = file_layout(str(files[0]), None, sample, time_format)
     rule = infer_multiline(sample, fmt)
     frame = _frame_for(sample, fmt, "", 1, rule)
     lines = ~frame["blank"]
     heads = lines & (frame["event_line_no"] == frame["line_no"])
     # Day and month that no date sampled tells apart: the order the time format shows was assumed.
-    untold = "; day and month order assumed: no date sampled tells" if untold_day_month(fmt, sample) else ""
+    assumed = not time_format and untold_day_month(fmt, sample)
+    untold = "; day and month order assumed: no date sampled tells" if assumed else ""
     time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines){untold}"
             if "timestamp" in frame else "none")
     kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
@@ -1206,6 +1208,22 @@ def clock_warning(source: str, clock: str, anchor: pd.Timestamp | None = None) -
 _YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2\d{2,4}")
 
 
+def file_layout(source: str, fixed: LogFormat | None, sample: Sequence[str], time_format: str | None = None
+                ) -> LogFormat:
+    """The layout a file is read by: ``fixed`` (a given format) with its times as its first lines have them, else
+    the one detected on its ``sample``; with ``time_format`` (``--time-format``) its times read so, a FormatError
+    where they then read none of the sample's."""
+    if time_format is None:
+        return with_file_times(fixed, sample) if fixed else detect_format(sample)
+    fmt = with_time_format(fixed or detect_format(sample), time_format)
+    frame = fmt.parse(sample)[0]
+    if "timestamp" not in frame or not frame["timestamp"].notna().any():
+        written = _sample_times(fmt, sample) if fmt._time_fields and not fmt.layouts else pd.Series(dtype=object)
+        shown = f" (its first reads {written.iloc[0]!r})" if len(written) else " (no time field found)"
+        raise FormatError(f"--time-format {time_format!r} read no time on {source}'s first lines{shown}")
+    return fmt
+
+
 def day_month_warning(source: str, fmt: LogFormat, sample: Sequence[str]) -> str | None:
     """What to tell a user whose dates ``fmt`` read day first (or month first) though none of the ``sample``'s
     tells the order (:func:`formats.untold_day_month`), and how to read them the other way; None where one does."""
@@ -1216,12 +1234,11 @@ def day_month_warning(source: str, fmt: LogFormat, sample: Sequence[str]) -> str
     first, second = int(date.group(1)), int(date.group(3))
     read_day_first = untold[1].index("%m") < untold[1].index("%d")  # the other order is month first
     day, month = (first, second) if read_day_first else (second, first)
-    # The fields a copied format string would not read as the time by default (a zone) go with the time format.
-    keys = (("time_format", untold[1]), ("time_fields", fmt.time_fields))
-    given = ", ".join(f"{key}={value!r}" for key, value in keys if value)
+    # --time-format reads a zone written after the time with it (formats.with_time_format): no fields to name.
     return (f"{source}: dates like {date.group(0)} read {'day' if read_day_first else 'month'} first ({day} "
             f"{calendar.month_name[month]}): no date among the lines sampled tells (none has a day above 12); "
-            f"to read them {'month' if read_day_first else 'day'} first, give a LogFormat {given} (Python)")
+            f"to read them {'month' if read_day_first else 'day'} first, give --time-format {untold[1]!r} "
+            "(time_format= in Python)")
 
 
 def note_clock(report: ReadReport, source: str, clock: str, anchor: pd.Timestamp | None = None) -> None:
@@ -1489,7 +1506,7 @@ def _only_year(chunk: pd.DataFrame, year: int) -> bool:
 def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
                     chunk_lines: int = 200_000, report: ReadReport | None = None,
                     json_key: str = "message", years: dict[str, _YearRoller] | None = None,
-                    sizes: dict[str, int] | None = None) -> Iterator[pd.DataFrame]:
+                    sizes: dict[str, int] | None = None, time_format: str | None = None) -> Iterator[pd.DataFrame]:
     """Yield frames of at most ``chunk_lines`` rows covering every line of every file, in order.
 
     Columns: ``source, line_no, raw, blank, parsed, truncated`` then the format's
@@ -1498,7 +1515,8 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
     files of one rotated log (``syslog.1`` in December, ``syslog`` in January) on the year rollers in ``years``,
     by :func:`rotation_stem` (a new dict when None; pass one to carry them over calls), where a file goes on from
     the one before (:func:`goes_on`). A plain file is read up to its size in ``sizes`` (a first pass's
-    ``report.sizes``), else up to its size when opened, recorded in ``report.sizes``.
+    ``report.sizes``), else up to its size when opened, recorded in ``report.sizes``. ``time_format``
+    (``--time-format``) reads every file's times, whatever its format (:func:`file_layout`).
     """
     report = report if report is not None else ReadReport()
     sizes = report.sizes if sizes is None else sizes
@@ -1529,10 +1547,10 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
         with _uncounted(), parse_memo():  # detection, the rule and the fields parse the sample alike: once
             # A given format's times are read as its file's first lines have them, as the format is (if its own
             # layout does not say); a detected one has them as detection read them.
-            file_fmt = with_file_times(fixed, sample) if fixed else detect_format(sample)
+            file_fmt = file_layout(source, fixed, sample, time_format)
             rule = infer_multiline(sample, file_fmt)
             fields = file_fmt.parse(sample)[0]
-            untold = day_month_warning(source, file_fmt, sample)
+            untold = None if time_format else day_month_warning(source, file_fmt, sample)
         report.read_as(source, file_fmt)
         report.note(untold)
         report.multiline[source] = rule.describe()
@@ -1697,14 +1715,16 @@ def _chain(head: Iterable[list[str]], tail: Iterator[list[str]]) -> Iterator[lis
 
 
 def read_logs(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt: str | LogFormat = "auto",
-              chunk_lines: int = 200_000, json_key: str = "message", warn: bool = True) -> pd.DataFrame:
-    """Read logs into one frame, one row per physical line (see :func:`iter_log_chunks` for columns).
+              chunk_lines: int = 200_000, json_key: str = "message", warn: bool = True,
+              time_format: str | None = None) -> pd.DataFrame:
+    """Read logs into one frame, one row per physical line (see :func:`iter_log_chunks` for columns and
+    ``time_format``).
 
     The :class:`ReadReport` is in ``frame.attrs["read_report"]`` (as a dict);
     its warnings are also issued as Python warnings when ``warn`` is True.
     """
     report = ReadReport()
-    chunks = list(iter_log_chunks(paths, fmt, chunk_lines, report, json_key))
+    chunks = list(iter_log_chunks(paths, fmt, chunk_lines, report, json_key, time_format=time_format))
     report.finish()
     if not report.files:
         raise LogInputError("no readable log file among the inputs: " + "; ".join(report.skipped_files))

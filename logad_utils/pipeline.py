@@ -19,9 +19,10 @@ Paths = str | os.PathLike | Sequence[str | os.PathLike]
 
 
 def parse_logs(paths: Paths, fmt: str = "auto", miner: LogTemplateMiner | None = None,
-               json_key: str = "message", warn: bool = True) -> pd.DataFrame:
-    """Read logs and add ``masked``, ``template_id``, ``template``: one row per input line."""
-    frame = read_logs(paths, fmt, json_key=json_key, warn=warn)
+               json_key: str = "message", warn: bool = True, time_format: str | None = None) -> pd.DataFrame:
+    """Read logs (their times as ``time_format`` has them, where given) and add ``masked``, ``template_id``,
+    ``template``: one row per input line."""
+    frame = read_logs(paths, fmt, json_key=json_key, warn=warn, time_format=time_format)
     report = frame.attrs.get("read_report")
     frame = mine_templates(frame, miner)
     frame.attrs["read_report"] = report

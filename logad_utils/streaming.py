@@ -549,6 +549,7 @@ class StreamRun:
     kept: KeptLines | None = None
     states: dict[str, tuple | None] = field(default_factory=dict)  # each file's size, change time and inode, as read
     reading: str = ""  # the file the second pass reads now
+    time_format: str | None = None  # how the logs' times are written, where the user gave it
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The input's line chunks again (second pass), with the format found in the first, up to the sizes it read
@@ -570,7 +571,7 @@ class StreamRun:
             # An inferred layout has no name to look up: "auto" infers it again from the same lines.
             fmt = self.fmt if self.fmt != "auto" or found not in PRESETS else found
             yield from iter_log_chunks(path, fmt, self.chunk_lines, json_key=self.json_key, years=years,
-                                       sizes=self.report.sizes)
+                                       sizes=self.report.sizes, time_format=self.time_format)
         if len(np.fromfile(self.spill, dtype=np.int32, count=1)):
             raise LogInputError("input changed while it was read (fewer lines than in the first pass)")
 
@@ -610,17 +611,18 @@ def _file_state(path: str) -> tuple | None:
 
 def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Masker | None = None,
                fields: Sequence[str] = KEY_FIELDS, chunk_lines: int = CHUNK_LINES,
-               keep_lines: bool | Sequence[str] = False, times: bool = True) -> StreamRun:
+               keep_lines: bool | Sequence[str] = False, times: bool = True, time_format: str | None = None
+               ) -> StreamRun:
     """First pass: count the keys of every line of ``paths``, one chunk in memory at a time (``keep_lines``:
     and keep the lines' columns, True for :func:`write_parse` to Parquet, :data:`LEAN_COLUMNS` for
     :func:`line_frame`, see :class:`KeptLines`; ``times``: and what the routine rule reads of their times,
-    which a parse needs none of)."""
+    which a parse needs none of; ``time_format``: how their times are written, where given)."""
     masker = masker if masker is not None else Masker()
     report, table, layout = ReadReport(), KeyTable(fields), LineLayout()
     kept = None if keep_lines is False else KeptLines(None if keep_lines is True else tuple(keep_lines))
     run = StreamRun(paths, fmt, json_key, table, report, layout, tempfile.TemporaryFile(), KeyTimes(),
-                    {}, chunk_lines, kept)
-    for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key):
+                    {}, chunk_lines, kept, time_format=time_format)
+    for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key, time_format=time_format):
         starts = event_starts(chunk)
         ids = table.add_chunk(chunk, masker, starts)
         run.spill.write(order_ids(ids, starts).tobytes())

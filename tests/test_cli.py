@@ -675,3 +675,53 @@ def test_parse_and_analyze_tell_dates_that_read_day_or_month_first_alike(tmp_pat
     assert main(["analyze", str(log), "--method", "tfidf", "--out", str(tmp_path / "a")]) == 0
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert any(w.startswith(f"{log}: dates like 03-04-2024 read day first (3 April)") for w in summary["warnings"])
+
+
+def _day_month_log(path, n=30):
+    """A Splunk-like log whose dates (03-04-2024) read day first or month first alike."""
+    path.write_text("".join(f"03-04-2024 05:58:{s:02d}.012 +0100 INFO  loader - job {s} done\n" for s in range(n)))
+    return path
+
+
+MONTH_FIRST = "%m-%d-%Y %H:%M:%S %z"
+
+
+def test_time_format_reads_dates_month_first_for_every_command(tmp_path, capsys):
+    # The day/month warning named a Python LogFormat; no option of the command line gave the times' layout.
+    log = _day_month_log(tmp_path / "d.log")
+    out = tmp_path / "p.csv"
+    assert main(["parse", str(log), "--out", str(out)]) == 0
+    assert pd.read_csv(out)["timestamp"].iloc[0] == "2024-04-03 04:58:00.012"  # 3 April, and a warning says so
+    assert f"to read them month first, give --time-format '{MONTH_FIRST}'" in capsys.readouterr().err
+    inferred = ["--time-format", MONTH_FIRST]
+    given = ["--format", "<Date> <Time> <Zone> <Level> <Component> - <Content>", *inferred]  # the zone joins the time
+    for options in (inferred, given, ["--format", "auto", *inferred]):
+        assert main(["parse", str(log), "--out", str(out), *options]) == 0
+        assert pd.read_csv(out)["timestamp"].iloc[0] == "2024-03-04 04:58:00.012"  # 4 March, 05:58 at +01:00
+        assert "warning" not in capsys.readouterr().err
+    assert main(["formats", "--detect", str(log), *inferred]) == 0
+    assert f"timestamp     {MONTH_FIRST} (100.0% of lines)\n" in capsys.readouterr().out
+    # compare --at splits on 4 March: the first 15 seconds before it
+    assert main(["compare", str(log), "--at", "2024-03-04T04:58:15", "--out", str(tmp_path / "c"), *inferred]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["detect", str(log), "--out", str(tmp_path / "s.csv"), "--save-model", str(tmp_path / "m"),
+                 *inferred]) == 0
+    assert main(["score", str(log), "--model", str(tmp_path / "m"), "--out", str(tmp_path / "s2.csv"), *inferred]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_a_time_format_that_reads_no_time_is_one_line(tmp_path, capsys):
+    log = _day_month_log(tmp_path / "d.log")
+    out = str(tmp_path / "p.csv")
+    assert main(["parse", str(log), "--out", out, "--time-format", "%d/%m/%Y"]) == 1
+    assert capsys.readouterr().err == (f"logad: error: --time-format '%d/%m/%Y' read no time on {log}'s first lines "
+                                       "(its first reads '03-04-2024 05:58:00.012 +0100')\n")
+    for bad in ("%Q", "hello"):  # a bad directive, none at all: usage errors
+        with pytest.raises(SystemExit) as exit_:
+            main(["parse", str(log), "--out", out, "--time-format", bad])
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1].startswith(f"logad parse: error: argument --time-format: "
+                                                                    f"{bad!r}")
+    assert main(["formats", "--time-format", MONTH_FIRST]) == 2
+    assert main(["formats", "--detect", str(log), "--time-format", "epoch"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith("logad: error: --time-format 'epoch' read no time")

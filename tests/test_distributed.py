@@ -967,3 +967,23 @@ def test_a_boot_separator_at_a_range_end_takes_the_time_of_the_event_after_it(tm
         got, _ = _read_ranges(path, block, chunk_lines=3)
         assert got["timestamp"].tolist() == expected["timestamp"].tolist(), block
         assert got["line_no"].tolist() == expected["line_no"].tolist(), block
+
+
+def test_time_format_reads_the_same_times_on_dask(client, tmp_path, capsys):
+    # Byte ranges of a file and a compressed file read whole on a worker, as one process reads them.
+    lines = "".join(f"03-04-2024 05:{s // 60 % 60:02d}:{s % 60:02d}.012 +0100 INFO  loader - job {s} done\n"
+                    for s in range(2000))
+    plain = tmp_path / "d.log"
+    plain.write_text(lines)
+    packed = tmp_path / "d.log.gz"
+    packed.write_bytes(gzip.compress(lines.encode()))
+    given = ["--time-format", "%m-%d-%Y %H:%M:%S %z"]
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    assert main(["parse", str(plain), str(packed), "--out", str(one), *given]) == 0
+    assert main(["parse", str(plain), str(packed), "--out", str(many), "--engine", "dask", "--scheduler",
+                 client.scheduler.address, *given]) == 0
+    assert "warning" not in capsys.readouterr().err  # no day/month warning from the whole file's worker either
+    expected = pd.read_parquet(one)["timestamp"]
+    assert expected.iloc[0] == pd.Timestamp("2024-03-04 04:00:00.012")
+    assert pd.read_parquet(many)["timestamp"].tolist() == expected.tolist()
+    assert len(plan_partitions([plain, packed], block_bytes=BLOCK)[0]) > 2  # byte ranges of the plain file

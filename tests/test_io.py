@@ -996,12 +996,16 @@ def test_dates_that_read_day_or_month_first_alike_are_told(tmp_path):
     frame = read_logs([dashed, slashed, told], warn=False)
     assert frame.attrs["read_report"]["warnings"] == [
         f"{dashed}: dates like 03-04-2024 read day first (3 April): no date among the lines sampled tells (none has a "
-        "day above 12); to read them month first, give a LogFormat time_format='%m-%d-%Y %H:%M:%S %z', "
-        "time_fields=('Date', 'Time', 'Zone') (Python)",
+        "day above 12); to read them month first, give --time-format '%m-%d-%Y %H:%M:%S %z' (time_format= in "
+        "Python)",
         f"{slashed}: dates like 03/04/2024 read month first (4 March): no date among the lines sampled tells (none has "
-        "a day above 12); to read them day first, give a LogFormat time_format='%d/%m/%Y %H:%M:%S %z', "
-        "time_fields=('Date', 'Time', 'Zone') (Python)"]
+        "a day above 12); to read them day first, give --time-format '%d/%m/%Y %H:%M:%S %z' (time_format= in "
+        "Python)"]
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-04-03 04:58:00.012")  # as before: day first
     assert plan_partitions([dashed, told])[1].warnings == frame.attrs["read_report"]["warnings"][:1]
     assert describe_layout(dashed)["timestamp"].endswith("; day and month order assumed: no date sampled tells")
     assert "assumed" not in describe_layout(told)["timestamp"]
+    # As the warning says: read month first, and no warning then.
+    frame = read_logs(dashed, warn=False, time_format="%m-%d-%Y %H:%M:%S %z")
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-03-04 04:58:00.012")
+    assert frame.attrs["read_report"]["warnings"] == []
