@@ -1116,7 +1116,7 @@ def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
     if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not fmt._time_fields:
         return fmt
-    joined = _sample_times(fmt, sample)
+    joined = sample_times(fmt, sample)
     # As parse_timestamps reads a clock alone: by the first value.
     guess = "%H:%M:%S" if len(joined) and _TIME_ONLY.match(joined.iloc[0]) else _time_guess(joined)
     return fmt if guess is None else replace(fmt, time_guess=guess)
@@ -1141,7 +1141,7 @@ def _with_zone(fmt: LogFormat, time_format: str) -> tuple[str, ...] | None:
     return (*times, fmt.fields[after])
 
 
-def _sample_times(fmt: LogFormat, sample: Sequence[str]) -> pd.Series:
+def sample_times(fmt: LogFormat, sample: Sequence[str]) -> pd.Series:
     """The time fields, joined, of the ``sample``'s lines that ``fmt`` (with time fields, one layout) matches, as
     written (m,)."""
     rows = fmt._parse_structured(sample) if fmt.json_key is not None else fmt._parse_regex(sample)
@@ -1161,7 +1161,7 @@ def untold_day_month(fmt: LogFormat, sample: Sequence[str]) -> tuple[str, str] |
     assumed = fmt.time_format if fmt.time_format and not given else fmt.time_guess
     if assumed is None or fmt.layouts or fmt.writers or not fmt._time_fields:
         return None
-    values = _sample_times(fmt, sample).astype(str).tolist()
+    values = sample_times(fmt, sample).astype(str).tolist()
     other = other_day_month(values, assumed) if values else None
     return None if other is None else (values[0], other)
 

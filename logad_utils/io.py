@@ -34,8 +34,8 @@ import pandas as pd
 
 from .documents import DocumentError, JsonRecords, opens_json_document
 from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHERS, PRESETS, SECONDARY_LEVELS, ZONED,
-                      LogFormat, detect_format, get_format, is_inferred, parse_memo, read_secondary_levels,
-                      FormatError, _sample_times, untold_day_month, with_file_times, with_time_format)
+                      FormatError, LogFormat, detect_format, get_format, is_inferred, parse_memo, read_secondary_levels,
+                      sample_times, untold_day_month, with_file_times, with_time_format)
 from .gc_pause import no_cyclic_gc
 from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
                         infer_multiline, is_separator, read_closed_messages, record_times, split_writers)
@@ -1218,7 +1218,7 @@ def file_layout(source: str, fixed: LogFormat | None, sample: Sequence[str], tim
     fmt = with_time_format(fixed or detect_format(sample), time_format)
     frame = fmt.parse(sample)[0]
     if "timestamp" not in frame or not frame["timestamp"].notna().any():
-        written = _sample_times(fmt, sample) if fmt._time_fields and not fmt.layouts else pd.Series(dtype=object)
+        written = sample_times(fmt, sample) if fmt._time_fields and not fmt.layouts else pd.Series(dtype=object)
         shown = f" (its first reads {written.iloc[0]!r})" if len(written) else " (no time field found)"
         raise FormatError(f"--time-format {time_format!r} read no time on {source}'s first lines{shown}")
     return fmt
