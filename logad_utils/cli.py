@@ -481,7 +481,7 @@ def _save_model(args: argparse.Namespace, reports: list[dict], miner, detector) 
     from .pipeline import LogModel, read_formats, resolved_format
 
     model = LogModel(args.method, resolved_format(reports, args.format), args.json_key, miner, detector,
-                     read_formats(reports), read_formats(reports, "layouts"))
+                     read_formats(reports), read_formats(reports, "layouts"), args.time_format)
     try:
         folder = save_model(args.save_model, model)
     except OSError as exc:
@@ -690,7 +690,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot load model: {exc}") from None
     with _engine(args) as engine:
-        run = engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker, time_format=args.time_format)
+        run = _count_as_model(engine, args, model)
         report = run.report
         if model.fmt != "auto" and report.lines > report.blank and report.lines - report.blank == report.unparsed:
             raise CliError(f"no line of these logs matches the model's format {model.fmt!r}: they are of another "
@@ -703,6 +703,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     # As a read report, for the format check.
     fitted = {"formats": dict(enumerate(model.read_as)), "layouts": dict(enumerate(model.layouts))}
     return _finish(fitted, run.report.as_dict(), sides=("the model's logs", "these logs"))
+
+
+def _count_as_model(engine, args: argparse.Namespace, model):
+    """The logs to score read as the model's were: its format and time format (``--time-format`` wins)."""
+    try:
+        return engine.count_keys(args.paths, model.fmt, model.json_key, model.miner.masker,
+                                 time_format=args.time_format or model.time_format)
+    except FormatError as exc:
+        if args.time_format or not model.time_format:
+            raise
+        # The user gave no --time-format here: the one that failed is the model's.
+        raise FormatError(str(exc).replace("--time-format", "the model's time format", 1) +
+                          "; give --time-format to read these logs' times otherwise") from None
 
 
 def _print_scores(report, keys: pd.DataFrame, threshold: float, out: Path, start: float) -> None:

@@ -3,7 +3,7 @@
 A model directory holds
 
 * ``logad_model.json``: the manifest: format and logad version, method, line
-  format, detector class, the size and SHA-256 of every other file, and the
+  format and time format, detector class, the size and SHA-256 of every other file, and the
   SHA-256 of its own other fields;
 * ``templates.json``: the template miner with its masking rules (models only);
 * ``detector.json``: the detector's class, parameters and fitted values;
@@ -68,7 +68,7 @@ def save_model(directory: str | os.PathLike, model: LogModel) -> Path:
     """Write a fitted pipeline (format, miner with masking rules, detector) into one directory; returns it."""
     files = {TEMPLATES_FILE: json.dumps(model.miner.to_dict()).encode("utf-8"), **_detector_files(model.detector)}
     meta = {"kind": "model", "method": model.method, "line_format": model.fmt, "json_key": model.json_key,
-            "read_as": list(model.read_as), "layouts": list(model.layouts)}
+            "read_as": list(model.read_as), "layouts": list(model.layouts), "time_format": model.time_format}
     return _write(Path(directory), meta, files, model.detector)
 
 
@@ -82,9 +82,13 @@ def load_model(directory: str | os.PathLike) -> LogModel:
     # A model saved before it kept its inferred layouts has none: its logs are told apart by format name alone.
     read_as, layouts = _parse(folder, MODEL_FILE, lambda: [tuple(str(name) for name in meta.get(key, []))
                                                            for key in ("read_as", "layouts")])
+    # A model saved before it kept the time format read its logs' times the default way.
+    time_format = meta.get("time_format")
     if method not in METHODS:
         raise ModelError(f"{folder}: {MODEL_FILE} names an unknown method {method!r}")
-    return LogModel(str(method), str(fmt), str(json_key), miner, detector, read_as, layouts)
+    if time_format is not None and not isinstance(time_format, str):
+        raise ModelError(f"{folder}: {MODEL_FILE} names a time format that is not text: {time_format!r}")
+    return LogModel(str(method), str(fmt), str(json_key), miner, detector, read_as, layouts, time_format)
 
 
 def save_detector(directory: str | os.PathLike, detector: BaseLogDetector) -> Path:

@@ -51,10 +51,12 @@ class LogModel:
     detector: BaseLogDetector
     read_as: tuple[str, ...] = ()  # the formats its logs were read as ("inferred", "json", a preset's name)
     layouts: tuple[str, ...] = ()  # the format strings of the layouts inferred on them (their name is "inferred")
+    time_format: str | None = None  # how its logs' times were read where the user said (``--time-format``)
 
     def score(self, paths: Paths) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        """Parse new logs with the saved format and miner; returns (frame (n rows), scores (n,), labels (n,))."""
-        frame = parse_logs(paths, self.fmt, self.miner, self.json_key, warn=False)
+        """Parse new logs with the saved format, time format and miner; returns (frame (n rows), scores (n,),
+        labels (n,))."""
+        frame = parse_logs(paths, self.fmt, self.miner, self.json_key, warn=False, time_format=self.time_format)
         scores = self.detector.decision_function(frame)
         return frame, scores, self.detector.label(scores)
 

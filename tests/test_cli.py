@@ -710,6 +710,28 @@ def test_time_format_reads_dates_month_first_for_every_command(tmp_path, capsys)
     assert "warning" not in capsys.readouterr().err
 
 
+def test_a_model_saved_with_a_time_format_scores_times_so_unless_told_another(tmp_path, capsys):
+    # detect --save-model --time-format saved no time format, so score read 4 March as 3 April with a warning.
+    log = _day_month_log(tmp_path / "d.log")
+    model = str(tmp_path / "m")
+    assert main(["detect", str(log), "--out", str(tmp_path / "s.csv"), "--save-model", model,
+                 "--time-format", MONTH_FIRST]) == 0
+    assert load_model(model).time_format == MONTH_FIRST
+    capsys.readouterr()
+    assert main(["score", str(log), "--model", model, "--out", str(tmp_path / "s2.csv")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # Logs whose times the model's time format does not read: the error names it as the model's.
+    other = tmp_path / "o.log"
+    other.write_text("".join(f"2024/03/04 05:58:{s:02d} INFO loader - job {s} done\n" for s in range(30)))
+    assert main(["score", str(other), "--model", model, "--out", str(tmp_path / "s3.csv")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"logad: error: the model's time format {MONTH_FIRST!r} read no time on {other}'s first")
+    assert error.endswith("; give --time-format to read these logs' times otherwise\n")
+    # The option given wins over the model's.
+    assert main(["score", str(other), "--model", model, "--out", str(tmp_path / "s3.csv"),
+                 "--time-format", "%Y/%m/%d %H:%M:%S"]) == 0
+
+
 def test_a_time_format_that_reads_no_time_is_one_line(tmp_path, capsys):
     log = _day_month_log(tmp_path / "d.log")
     out = str(tmp_path / "p.csv")

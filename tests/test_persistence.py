@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from logad_utils import persistence
@@ -113,6 +114,20 @@ def test_a_model_keeps_its_inferred_layouts_and_one_saved_before_it_did_loads_wi
     (folder / persistence.MODEL_FILE).write_text(json.dumps(manifest))
     model = load_model(folder)
     assert model.read_as == ("inferred",) and model.layouts == ()
+
+
+def test_a_model_keeps_its_time_format_and_one_saved_before_it_did_loads_without_one(saved, tmp_path):
+    log, _, _, detector = saved
+    model = LogModel("tfidf", "auto", "message", LogTemplateMiner(), detector, time_format="%Y-%m-%d %H:%M:%S")
+    folder = save_model(tmp_path / "model", model)
+    assert load_model(folder).time_format == "%Y-%m-%d %H:%M:%S"
+    manifest = json.loads((folder / persistence.MODEL_FILE).read_text())
+    del manifest["time_format"]
+    manifest["manifest_sha256"] = persistence._fields_hash(manifest)
+    (folder / persistence.MODEL_FILE).write_text(json.dumps(manifest))
+    old = load_model(folder)
+    assert old.time_format is None
+    assert old.score(log)[0]["timestamp"].iloc[0] == pd.Timestamp("2024-01-01 10:00:00")
 
 
 def test_the_payload_does_run_when_unpickled(tmp_path):
