@@ -1154,11 +1154,12 @@ def untold_day_month(fmt: LogFormat, sample: Sequence[str]) -> tuple[str, str] |
     """Where ``fmt`` took its year-last dates' day and month order from a file's ``sample`` (an inferred layout or
     keys, or times guessed on the file) and no date of it tells the order: the first time, as written, and the time
     format that reads the other order (:func:`layout.other_day_month`); else None."""
-    from .layout import other_day_month  # the layout module builds on this one
+    from .layout import STRUCTURED_NAMES, other_day_month  # the layout module builds on this one
 
-    # A preset's time format and one the user gave know their writer's order; the others were read off the file.
-    given = fmt.name.partition("+")[0] in PRESETS or fmt.name == "custom"
-    assumed = fmt.time_format if fmt.time_format and not given else fmt.time_guess
+    # Inference alone makes an inferred layout or keys (named so) with a time format read off the file; a preset's,
+    # and any other a user built, knows its writer's order.
+    found = is_inferred(fmt.name) or fmt.name.partition("+")[0] in STRUCTURED_NAMES
+    assumed = fmt.time_format if fmt.time_format and found else fmt.time_guess
     if assumed is None or fmt.layouts or fmt.writers or not fmt._time_fields:
         return None
     values = sample_times(fmt, sample).astype(str).tolist()

@@ -2115,6 +2115,11 @@ def _column_names(header: list[str] | None, width: int) -> list[str]:
     return names
 
 
+# The names of the formats inferred from a file's keys or columns: their syntax (:func:`_structured`), or a #Fields:
+# line's (:func:`_named_columns`).
+STRUCTURED_NAMES = ("json", "logfmt", "delimited", "directive")
+
+
 def _structured(objs: list[dict], syntax: str) -> LogFormat | None:
     counts = Counter(k for o in objs for k, v in o.items() if v is not None and v != "")
     n = len(objs)

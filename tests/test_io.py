@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import compose_lines, two_programs, write_day_first_log, write_rotated_syslog
 from logad_utils.cli import main
+from logad_utils.formats import LogFormat
 from logad_utils.io import (LogInputError, ReadReport, describe_layout, iter_log_chunks, parse_lines, read_logs,
                             resolve_paths, time_zone, weekday_date)
 from logad_utils.layout import _lone_surrogate_escapes
@@ -1009,3 +1010,19 @@ def test_dates_that_read_day_or_month_first_alike_are_told(tmp_path):
     frame = read_logs(dashed, warn=False, time_format="%m-%d-%Y %H:%M:%S %z")
     assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-03-04 04:58:00.012")
     assert frame.attrs["read_report"]["warnings"] == []
+
+
+def test_a_python_format_with_its_own_name_and_time_format_is_not_told_day_or_month(tmp_path):
+    # A LogFormat the user named and gave its dates' order was taken for one read off the file: it got the warning.
+    lines = "".join(f"03-04-2024 05:58:{s:02d} INFO loader - job {s} done\n" for s in range(30))
+    log = write(tmp_path / "d.log", lines.encode())
+    mine = LogFormat(r"<Date> <Time> <Level> <Component> - <Content>", "mine", time_format="%d-%m-%Y %H:%M:%S",
+                     time_fields=("Date", "Time"))
+    frame = read_logs(log, mine, warn=False)
+    assert frame.attrs["read_report"]["warnings"] == []
+    assert frame["timestamp"].iloc[0] == pd.Timestamp("2024-04-03 05:58:00")
+    # Keys found on JSON lines read their time format off the file: told.
+    keyed = write(tmp_path / "j.log", "".join(f'{{"time": "03-04-2024 05:58:{s:02d}", "msg": "job {s} done"}}\n'
+                                              for s in range(30)).encode())
+    warnings = read_logs(keyed, warn=False).attrs["read_report"]["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{keyed}: dates like 03-04-2024 read day first")
