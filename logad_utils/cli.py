@@ -714,8 +714,7 @@ def _count_as_model(engine, args: argparse.Namespace, model):
         if args.time_format or not model.time_format:
             raise
         # The user gave no --time-format here: the one that failed is the model's.
-        raise FormatError(str(exc).replace("--time-format", "the model's time format", 1) +
-                          "; give --time-format to read these logs' times otherwise") from None
+        raise FormatError(f"{exc}: the model's; give --time-format to read these logs' times otherwise") from None
 
 
 def _print_scores(report, keys: pd.DataFrame, threshold: float, out: Path, start: float) -> None:

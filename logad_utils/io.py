@@ -1220,7 +1220,7 @@ def file_layout(source: str, fixed: LogFormat | None, sample: Sequence[str], tim
     if "timestamp" not in frame or not frame["timestamp"].notna().any():
         written = sample_times(fmt, sample) if fmt._time_fields and not fmt.layouts else pd.Series(dtype=object)
         shown = f" (its first reads {written.iloc[0]!r})" if len(written) else " (no time field found)"
-        raise FormatError(f"--time-format {time_format!r} read no time on {source}'s first lines{shown}")
+        raise FormatError(f"time format {time_format!r} read no time on {source}'s first lines{shown}")
     return fmt
 
 

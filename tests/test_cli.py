@@ -725,8 +725,8 @@ def test_a_model_saved_with_a_time_format_scores_times_so_unless_told_another(tm
     other.write_text("".join(f"2024/03/04 05:58:{s:02d} INFO loader - job {s} done\n" for s in range(30)))
     assert main(["score", str(other), "--model", model, "--out", str(tmp_path / "s3.csv")]) == 1
     error = capsys.readouterr().err
-    assert error.startswith(f"logad: error: the model's time format {MONTH_FIRST!r} read no time on {other}'s first")
-    assert error.endswith("; give --time-format to read these logs' times otherwise\n")
+    assert error.startswith(f"logad: error: time format {MONTH_FIRST!r} read no time on {other}'s first")
+    assert error.endswith(": the model's; give --time-format to read these logs' times otherwise\n")
     # The option given wins over the model's.
     assert main(["score", str(other), "--model", model, "--out", str(tmp_path / "s3.csv"),
                  "--time-format", "%Y/%m/%d %H:%M:%S"]) == 0
@@ -736,7 +736,7 @@ def test_a_time_format_that_reads_no_time_is_one_line(tmp_path, capsys):
     log = _day_month_log(tmp_path / "d.log")
     out = str(tmp_path / "p.csv")
     assert main(["parse", str(log), "--out", out, "--time-format", "%d/%m/%Y"]) == 1
-    assert capsys.readouterr().err == (f"logad: error: --time-format '%d/%m/%Y' read no time on {log}'s first lines "
+    assert capsys.readouterr().err == (f"logad: error: time format '%d/%m/%Y' read no time on {log}'s first lines "
                                        "(its first reads '03-04-2024 05:58:00.012 +0100')\n")
     for bad in ("%Q", "hello"):  # a bad directive, none at all: usage errors
         with pytest.raises(SystemExit) as exit_:
@@ -746,4 +746,4 @@ def test_a_time_format_that_reads_no_time_is_one_line(tmp_path, capsys):
                                                                     f"{bad!r}")
     assert main(["formats", "--time-format", MONTH_FIRST]) == 2
     assert main(["formats", "--detect", str(log), "--time-format", "epoch"]) == 1
-    assert capsys.readouterr().err.splitlines()[-1].startswith("logad: error: --time-format 'epoch' read no time")
+    assert capsys.readouterr().err.splitlines()[-1].startswith("logad: error: time format 'epoch' read no time")
