@@ -138,6 +138,12 @@ def _piped(date: _Part) -> _Part:
     return _Part("Date", f"(?:{date.regex})" + r" \|", tuple(f + " |" for f in date.formats))
 
 
+def _dashed(date: _Part) -> _Part:
+    """A date that a spaced dash parts from its clock ("03/10/2024 - 20:41:07", the Source engine's server log): the
+    dash is part of the date, so that the two read as one time."""
+    return _Part("Date", f"(?:{date.regex})" + r" -", tuple(f + " -" for f in date.formats))
+
+
 # Day and month without a year (Android logcat "03-05", bracketed "[03.05 ...]").
 _MONTH_DAY_P = _Part("Date", r"\d\d[-/.]\d\d", ("%m-%d", "%m/%d", "%m.%d"))
 # The month's name capitalized, in capitals, as Oracle writes its dates ("12-MAR-2024"), or in lower case
@@ -223,6 +229,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_SHORT_DATE_COMMA_P, _TIME_P),
     (_piped(_YMD_P), _TIME_P),
     (_piped(_SHORT_DATE_P), _TIME_P),
+    (_dashed(_SHORT_DATE_P), _TIME_P),
     (_SLASHED_SHORT_DATE_P, _COLON_MS_TIME_P, _ZONE_P),
     (_SLASHED_SHORT_DATE_P, _COLON_MS_TIME_P),
     (_US_SHORT_DATE_P, _TIME12_P, _AMPM_P),

@@ -1838,6 +1838,17 @@ def test_a_date_cell_then_a_clock_cell_of_a_pipe_table_are_one_time(date, expect
     assert frame["content"].tolist() == [sensors[i % 2] for i in range(40)]
 
 
+def test_a_date_a_spaced_dash_parts_from_its_clock_is_one_time():
+    # The Source engine's server log: "L 03/10/2024 - 20:41:07: Loading map ...". The dash between the date and the
+    # clock left both unread: no line had a time.
+    events = ['Loading map "de_mirage"', "server cvars start", 'World triggered "Round_Start"']
+    lines = [f"L 12/0{1 + i // 20}/2026 - 10:00:{i % 60:02d}: {events[i % 3]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == [pd.Timestamp(f"2026-12-0{1 + i // 20} 10:00:{i % 60:02d}")
+                                           for i in range(40)]
+    assert frame["content"].tolist() == [events[i % 3] for i in range(40)]
+
+
 def test_a_time_in_angle_brackets_glued_to_a_mark_is_read_whole_with_its_level():
     # Oracle WebLogic's server log: every header field in angle brackets, the first glued to "####", the time with
     # its date, a 12-hour clock and a zone. Read as its clock alone it was dated 1970.
