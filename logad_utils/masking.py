@@ -232,10 +232,13 @@ CLASS_TOKENS = ("<HTTPINFO>", "<HTTPOK>", "<HTTPREDIRECT>", "<HTTPCLIENTERR>", "
 # to a word as a count or a version (hostapd's EAPOL-4WAY-HS-COMPLETED, WPA2-PSK-CCMP, HTTP2-SETTINGS-ACK): a
 # word of the event. An id's part has digits alone (JIRA-1234), letters and digits mixed (SN-4F7A21) or a number
 # with a leading zero (WEB01); a last part of one letter and a count is a place in a row (WEB-PROD-A1, DC-EAST-R2).
+# Also a network device's "%FACILITY-SEVERITY-MNEMONIC" tag, its severity one digit 0-7 (Cisco's and Arista's
+# %LINEPROTO-5-UPDOWN, %SYS-SP-3-LOGGER_FLUSHED), whose severity no rule masks (see the device_tag rule).
 _CODE_PART = r"(?:\d[A-Z]{2,}+|[A-Z]++(?:[1-9]\d*+)?)"
-CAPS_CODE = (r"(?!(?:[A-Z\d]*+[_\-])*+[A-Z][1-9]\d*+(?![\w\-]))"
+_DEVICE_TAG = r"(?<![\w%])%[A-Z][A-Z\d_]*+(?:-[A-Z][A-Z\d_]*+)?-[0-7]-[A-Z][A-Z\d_]*+(?![\w\-])"
+CAPS_CODE = (r"(?:(?!(?:[A-Z\d]*+[_\-])*+[A-Z][1-9]\d*+(?![\w\-]))"
              r"(?=(?:[A-Z\d]*+[_\-])*?[A-Z]++[_\-](?:[A-Z\d]*+[_\-])*?[A-Z]++(?![A-Z\d]))"
-             + _CODE_PART + r"(?:[_\-]" + _CODE_PART + r")++(?![\w\-])")
+             + _CODE_PART + r"(?:[_\-]" + _CODE_PART + r")++(?![\w\-])|" + _DEVICE_TAG + ")")
 
 # A key that starts an item of a list whose items a ";" or "|" with spaces on both sides separates (sudo's
 # "USER=root ; COMMAND=/bin/ls -l"); prose glues its ";" to the word before ("took 5 ms; time=1m2s room 2h3").
@@ -511,6 +514,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              + r"(?![\w\-]|\.\w))"
              r"(?:" + _UNIT_NAME + r"\.(?:service|socket)|(?=[\w.]*+[\-@\\\d])" + _UNIT_NAME + r"\." + _UNIT_TYPES_NAMED
              + r")(?![\w\-(]|\.\w)", "<VAL>", False),
+    # A network device's %FACILITY-SEVERITY-MNEMONIC tag, kept: it names the event, its digit a level.
+    MaskRule("device_tag", _DEVICE_TAG, None, False),
     # A word glued to a number by _ or - names an instance as a whole:
     # attempt_1445_0020_m_0, rdd_2_3, msra-sa-41, part-00000, blk_-1608; with the time of an ISO date glued on
     # (snapshot-2024-01-16T21:00:00Z, scheduled__2024-01-16T21:00:00+00:00), which "(?<!\w)" keeps the datetime

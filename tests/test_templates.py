@@ -149,6 +149,18 @@ def test_upper_case_event_codes_with_a_digit_name_events_ids_vary():
     assert len(set(LogTemplateMiner().fit_transform(hosts))) == 1
 
 
+def test_a_network_device_tag_names_its_event_as_written():
+    # Arista's and Cisco's "%FACILITY-SEVERITY-MNEMONIC:" opens each message: masked as <ID> (a word glued to a
+    # number), every template read "%<ID>: ..." where the annotator keeps the tag, and its severity digit a number.
+    tags = ["%LINEPROTO-5-UPDOWN", "%SPANTREE-6-INTERFACE_DEL", "%SYS-SP-3-LOGGER_FLUSHED", "%ETH-4-HOST_FLAPPING"]
+    messages = [f"{t}: Interface Ethernet{i} state changed" for t in tags for i in range(1, 5)]
+    assert sorted(LogTemplateMiner().fit(messages).templates_["template"]) == \
+        sorted(f"{t}: Interface <*> state changed" for t in tags)
+    # A severity past 7, a tag glued to a word or without its "%" is no such tag.
+    assert [Masker().mask(t) for t in ("%ACL-9-DENY: x", "a%ACL-6-DENY: x", "ACL-6-DENY: x")] == \
+        ["%<ID>: x", "a%<ID>: x", "<ID>: x"]
+
+
 def test_durations_with_other_glued_units_share_one_slot_whatever_their_order():
     # rclone's "differ by 0s" and "differ by 1ms": the unit scales with the value. Generalised as "<*>s," in
     # some orders, the template read no "1ms," later, and the log's event split in two groups.
