@@ -140,6 +140,7 @@ _V6 = (
     # ::1.2.3.4, and ::ffff:1.2.3.4 as a dual-stack socket names an IPv4 peer
     rf"(?:(?<=:){_V4}|(?<=[0-9A-Fa-f]):{_V4})?"
 )
+_BRACKETED_PORT = rf"\[(?:{_V4}|{_V6})\](?::\d{{1,5}})?"  # an address in brackets and its port: [::1]:161
 _END = r"(?!\w)"  # a variable ends where its token does
 _UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 _GLUED_TIME = r"(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?"  # after an id's "T10"
@@ -359,6 +360,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # such as "abcdef1234..abcdef1234..", reads no further than that.
     MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]{0,63}+@(?:[A-Za-z0-9\-]++\.)++"
              rf"(?!{_UNIT_TYPES}(?![\w\-]))[A-Za-z]{{2,}}+(?![\w\-]|\.\w)", "<EMAIL>", False),
+    # A transport's address as net-snmp's libraries write it, the transport's name glued by ": " to its bracketed
+    # endpoints (UDP: [10.0.0.5]:50412->[10.0.0.1]:161, TCP/IPv6: [::1]:42): one value, which the program prints
+    # whole, not a key naming the event and an address (UDP: beside TCP: split one event in two).
+    MaskRule("transport_addr", rf"(?<![\w/])(?:TCP|UDP|SCTP|TLSTCP|DTLSUDP)(?:/IPv6)?: {_BRACKETED_PORT}"
+             rf"(?:->{_BRACKETED_PORT})?(?![\w\[])", "<IP>", False),
     # A colon that ends the token ends the address (``from 2001:db8::f8f: ISSUE``, as ``host:``). Its brackets
     # come in pairs: where the opening one may not be taken (host[::1]), the closing one stays too.
     MaskRule("ipv6", rf"(?:\[{_V6}\]|{_V6})(?::\d{{1,5}})?(?![\w.]|:[^\s\])}}>,;])", "<IP>", False),

@@ -1032,3 +1032,16 @@ def test_a_guid_in_braces_is_one_value_with_its_braces():
     # A brace that the UUID does not close, or a word glued after the brace, is the message's.
     assert M.mask("a {181367db-b41b-32b6-977c-2f09536d43aa and {181367db-b41b-32b6-977c-2f09536d43aa}x") == \
         "a {<UUID> and {<UUID>}x"
+
+
+def test_a_transport_address_with_its_name_is_one_value():
+    # net-snmp prints a connection's transport whole ("Connection from UDP: [10.0.0.5]:50412->[10.0.0.1]:161"):
+    # "UDP:" read as a key naming the event split the one event by transport, beside "TCP:".
+    assert masked_alike(M, ["Connection from UDP: [10.20.0.5]:50412->[10.20.0.1]:161",
+                            "Connection from TCP: [10.20.0.5]:50412->[10.20.0.1]:161 REFUSED",
+                            "listening on UDP/IPv6: [::1]:161"]) == \
+        ["Connection from <IP>", "Connection from <IP> REFUSED", "listening on <IP>"]
+    # A protocol's name before other text, or an address not in brackets, stays as it was.
+    assert M.mask("TCP: request_sock_TCP: Possible SYN flooding on port 80") == \
+        "TCP: request_sock_TCP: Possible SYN flooding on port <NUM>"
+    assert M.mask("UDP: 10.0.0.5:161") == "UDP: <IP>:<NUM>"
