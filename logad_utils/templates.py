@@ -1802,9 +1802,13 @@ class LogTemplateMiner:
             # users or programs of a log are more. A word in brackets is no verb: one fewer than a slot's count, as
             # for words differing inside brackets, at least 3. A level, a letter ([W], [E]) or an UPPER_CASE status
             # ([OK]) is no such tag.
-            tagged = self.slot_min_values > 0 and all(
-                v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3
-                and not _LEVEL.fullmatch(v[1:-1]) and not self._tokens.is_enum(v) for v in values)
+            bracketed = self.slot_min_values > 0 and all(
+                v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3 for v in values)
+            statuses = sum(bool(_LEVEL.fullmatch(v[1:-1]) or self._tokens.is_enum(v)) for v in values)
+            tagged = bracketed and not statuses
+            # Twice a slot's words in brackets are names, however few events each leads (the many users an FTP
+            # server refuses each lead its refusal alone); one level word among them is a name too (a user "info").
+            crowd = bracketed and statuses < 2 and len(values) >= 2 * self.slot_min_values
             # A verb is never masked: where a variable leads several of the events the words beside it lead
             # (mac-studio-4 as <ID> beside lt-akhan), the first words are names, and a slot's count suffices.
             leads = [v.strip(_BARE) for v in values if _PLACEHOLDER.search(v)]
@@ -1847,7 +1851,7 @@ class LogTemplateMiner:
             if len(values) < need or not (unnamed or tagged or glued or grid or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            named = glued or subject or keyed or pathed or grid or len(family) > 2 and family[-1] in "-_./:"
+            named = glued or subject or keyed or pathed or grid or crowd or len(family) > 2 and family[-1] in "-_./:"
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 

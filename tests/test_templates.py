@@ -161,6 +161,17 @@ def test_a_network_device_tag_names_its_event_as_written():
         ["%<ID>: x", "a%<ID>: x", "<ID>: x"]
 
 
+def test_many_bracketed_names_leading_one_event_each_are_its_parameter():
+    # vsftpd's "[user] FAIL LOGIN: Client ...": the names a brute force tries lead the refusal alone, and one of them
+    # ("info") reads as a level, so the refusal split in one event per name.
+    tried = ["admin", "root", "test", "guest", "info", "oracle", "support", "ubnt", "web", "www-data"]
+    messages = [f'[{u}] FAIL LOGIN: Client "10.0.{i}.{j}"' for i, u in enumerate(tried) for j in range(1, 4)]
+    assert list(LogTemplateMiner().fit(messages).templates_["template"]) == ['[<*>] FAIL LOGIN: Client "<IP>"']
+    # A few levels in brackets leading one message stay its levels.
+    levels = [f"[{lv}] cache miss for key{i}" for lv in ("info", "warn", "error", "debug") for i in range(5)]
+    assert len(set(LogTemplateMiner().fit_transform(levels))) == 4
+
+
 def test_durations_with_other_glued_units_share_one_slot_whatever_their_order():
     # rclone's "differ by 0s" and "differ by 1ms": the unit scales with the value. Generalised as "<*>s," in
     # some orders, the template read no "1ms," later, and the log's event split in two groups.
