@@ -295,6 +295,11 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A UUID in braces is a GUID as Windows writes it ({1BB16724-AC7A-D0CF-A768-9C9659C10E50}): the braces are the
     # value's, not a bracket of the message around it, so they go with it.
     MaskRule("uuid", rf"\{{{_UUID}\}}{_END}|{_UUID}{_END}", "<UUID>", False),
+    # A link between two endpoints written as one token ("br-int<->tcp:127.0.0.1:6633", "br-int<->unix#3009"):
+    # one value, the connection's name, not an event per kind of far end. Both ends are needed: a lone "<->" is a
+    # word, one end a value of its own kind. Tried where a spaced token starts only, as the look-ahead reads on.
+    MaskRule("link", r"(?<!\S)(?=[\w\-/@#.:]++<->[\w\-/@#])[\w\-/@#]++(?:[.:][\w\-/@#]++)*+<->"
+             r"[\w\-/@#]++(?:[.:][\w\-/@#]++)*+(?![\w\-/@#<>])", "<VAL>"),
     # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.
     MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
     # A Ruby object as inspect writes it (Unicorn's "reaped #<Process::Status: pid 28030 exit 0> worker=2", a

@@ -1045,3 +1045,14 @@ def test_a_transport_address_with_its_name_is_one_value():
     assert M.mask("TCP: request_sock_TCP: Possible SYN flooding on port 80") == \
         "TCP: request_sock_TCP: Possible SYN flooding on port <NUM>"
     assert M.mask("UDP: 10.0.0.5:161") == "UDP: <IP>:<NUM>"
+
+
+def test_a_link_of_two_endpoints_is_one_value():
+    # Open vSwitch names a connection by its bridge and far end ("br-int<->tcp:127.0.0.1:6633",
+    # "br-int<->unix#3009"): read in pieces, each kind of far end made the same event another template.
+    assert M.mask("br-int<->tcp:127.0.0.1:6633: connecting...") == "<VAL>: connecting..."
+    assert M.mask("br-ex<->unix#3009: 4 flow_mods 36 s ago") == "<VAL>: <NUM> flow_mods <DURATION> s ago"
+    # A lone arrow, one end alone or a spaced arrow is no such link.
+    assert M.mask("rcpt=<-> source") == "rcpt=<-> source"
+    assert M.mask("MASTER <-> REPLICA sync started") == "MASTER <-> REPLICA sync started"
+    assert M.mask("fd 19 (<->unix:/var/run/db.sock)") == "fd <NUM> (<->unix:<PATH>)"
