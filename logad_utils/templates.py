@@ -116,6 +116,9 @@ _CLOSERS = {"[": "]", "{": "}"}
 # A parenthesis a label and its colon open ((Win: 10.0.19045), (X11: Ubuntu 22.04.3 LTS)) holds a value of the
 # label's kind, no reason: a run it encloses is one value too.
 _LABELLED = re.compile(r"\([A-Za-z]\w*+:")
+# A parenthesis of counts, each of a kind (Open vSwitch's "(2 adds, 1 deletes)", "(3 modifications)"): a tally
+# whose kinds one statement lists only where their count is not zero, so its length varies within one event.
+_TALLY = re.compile(r"\(<NUM> [A-Za-z]\w*+(?:, <NUM> [A-Za-z]\w*+)*+\)")
 # A quoted word in a list: "core20", 'eth0';
 _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
@@ -229,6 +232,16 @@ _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
 # longer than a name, and its brackets bound it.
 _BRACKET_SPAN_WORDS = 16
+
+
+def _is_tally(tokens: Sequence[str], at: int) -> bool:
+    """Whether a tally in parentheses (:data:`_TALLY`) opens at ``tokens[at]`` and closes within a bracket's span."""
+    if not tokens[at].startswith("(<NUM>"):
+        return False
+    for end in range(at, min(at + _BRACKET_SPAN_WORDS, len(tokens))):
+        if tokens[end].endswith(")"):
+            return _TALLY.fullmatch(" ".join(tokens[at:end + 1])) is not None
+    return False
 
 
 def _varied_before(keys: dict[int, tuple[str, ...]], events: list[tuple[list[int], int, tuple[str, str]]]) -> bool:
@@ -2287,7 +2300,7 @@ class LogTemplateMiner:
         on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
         (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
         or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket, a brace or a labelled
-        parenthesis (:data:`_LABELLED`) opens and closes,
+        parenthesis (:data:`_LABELLED`) or a tally (:data:`_TALLY`) opens and closes,
         variables inside or not, or a bare ``<*>``. A level word in the bracket ends the runs there when it opens
         the bracket or is upper case (``[INFO ]``, ``[main ERROR]``); lower case, it leaves only longer runs."""
         # A name may open the message where a colon ends it ("Hallway motion light: Running automation actions").
@@ -2298,7 +2311,8 @@ class LogTemplateMiner:
         field = [self._field_or_state(t) for t in tokens]
         words = sum(word)
         for i in begins:
-            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or _LABELLED.fullmatch(tokens[i]) else ""
+            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or _LABELLED.fullmatch(tokens[i]) \
+                or _is_tally(tokens, i) else ""
             inside = depth = 0
             leveled = False  # a lower-case level word inside the bracket so far
             for m in range(1, min(_BRACKET_SPAN_WORDS if opener else _SPAN_WORDS, len(tokens) - i) + 1):

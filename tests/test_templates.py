@@ -2366,3 +2366,18 @@ def test_wildcard_text_ignores_repeated_values():
         for v in picked + rng.choices(picked, k=6):
             repeated.add(v)
         assert repeated.text() == once.text(), picked
+
+
+def test_a_tally_in_parentheses_holds_one_value_of_any_length():
+    # Open vSwitch's "12 flow_mods 15 s ago (10 adds, 2 deletes)" lists only the kinds it counted: each list
+    # of kinds was an event of its own.
+    tallies = ["3 adds", "2 adds, 1 deletes", "1 deletes, 4 modifications", "2 adds, 1 deletes, 5 modifications",
+               "6 modifications"]
+    messages = [f"br{i % 3}: {i + 2} flow_mods {i % 50 + 1} s ago ({t})" for i, t in enumerate(tallies * 3)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].iloc[0].endswith("s ago (<*>)")
+    # Counts that are no tally (a word not after each count) stay the event's.
+    reasons = [f"Refreshing app status ({r}) on node{i} now" for i, r in
+               enumerate(["2 retries left", "3 of 5 done", "4 hard refresh"] * 3)]
+    assert len(set(LogTemplateMiner().fit_transform(reasons))) == 3
