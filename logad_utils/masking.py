@@ -409,8 +409,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         False,
     ),
     # A port stays apart (<IP>:<NUM>); a "/" that opens the token goes with
-    # the address (Java writes an unresolved address as "/10.0.0.1").
-    MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)", "<IP>", False),
+    # the address (Java writes an unresolved address as "/10.0.0.1"), and so does a name glued in parentheses
+    # after it (FRRouting's peer "10.0.0.0(spine1)"): the address's name, not a word of the event.
+    MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)"
+             r"(?:\([A-Za-z][\w\-]*+(?:\.[A-Za-z][\w\-]*+)*+\)(?![\w(]))?", "<IP>", False),
     MaskRule("hex", r"0[xX][0-9A-Fa-f]++" + _END, "<HEX>", False),
     # Long hex groups joined by dots are one id (Courier's queue id 0000000000203BCB.0000000065E56941.00002587):
     # a group may be all digits, or all letters, as long as the id has both. Tried only where a run of hex digits

@@ -1056,3 +1056,15 @@ def test_a_link_of_two_endpoints_is_one_value():
     assert M.mask("rcpt=<-> source") == "rcpt=<-> source"
     assert M.mask("MASTER <-> REPLICA sync started") == "MASTER <-> REPLICA sync started"
     assert M.mask("fd 19 (<->unix:/var/run/db.sock)") == "fd <NUM> (<->unix:<PATH>)"
+
+
+def test_a_name_in_parentheses_glued_to_an_address_is_the_address():
+    # FRRouting writes a BGP peer as its address and description ("received from 203.0.113.1(isp-a-pe1)"): the
+    # name stayed a word, so each peer's messages were an event of their own where a few peers wrote them.
+    assert M.mask("No. of prefix received from 203.0.113.1(isp-a-pe1) reaches 10255") == \
+        "No. of prefix received from <IP> reaches <NUM>"
+    assert M.mask("neighbor 10.0.0.0(spine1) in vrf default Up") == "neighbor <IP> in vrf default Up"
+    # A spaced parenthesis, a number or a version in it, or a word glued after it, is the message's.
+    assert M.mask("peer 10.0.0.1 (spine1) up") == "peer <IP> (spine1) up"
+    assert M.mask("via=10.10.1.5(nginx/1.20.0);") == "via=<IP>(nginx/<NUM>);"
+    assert M.mask("at 10.0.0.1(2) and 10.0.0.1(a)b") == "at <IP>(<NUM>) and <IP>(a)b"
