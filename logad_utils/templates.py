@@ -215,6 +215,8 @@ def _field_word(token: str) -> bool:
 
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
+# A name in curly braces, whole token: a context a program writes before its message ({users}, {ns-1}).
+_BRACED_NAME = re.compile(r"\{[A-Za-z][\w.\-]*[A-Za-z0-9]\}")
 # A name a token holds, no digit, not a placeholder's: br-lan of DHCPACK(br-lan), amavis of amavis:<NUM>.
 # A part of a dotted name (operationExecutor.MountVolume) is none: it names code, which names the event.
 _NAME_IN_TOKEN = re.compile(r"(?<![<\w\-])(?<!\w\.)[A-Za-z][A-Za-z_\-]*(?![\w>\-])(?!\.\w)")
@@ -1859,12 +1861,17 @@ class LogTemplateMiner:
             # name (kernel:, sshd:) shares no stem with another's.
             grid = self.slot_min_values > 0 and self._subjects(values) and (
                 self._subject_grid(values, events) or len(set(unnumbered([v[:-1] for v in values]))) == 1)
-            need = 2 if unnamed else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
+            # Names in braces that each lead the same events ({users} objects: ..., {sessions} objects: ...) are the
+            # context a program prefixes (a database's namespace), however few: no prose writes a state in braces.
+            braced = self.slot_min_values > 0 and all(_BRACED_NAME.fullmatch(v) for v in values) \
+                and self._subject_grid(values, events)
+            need = 2 if unnamed or braced else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
                 (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)
-            if len(values) < need or not (unnamed or tagged or glued or grid or self._is_parameter(values)):
+            if len(values) < need or not (unnamed or tagged or glued or grid or braced or self._is_parameter(values)):
                 continue
             # Words of one family (config-ssh, config-locale, ...) are names too, however few events they lead.
-            named = glued or subject or keyed or pathed or grid or crowd or len(family) > 2 and family[-1] in "-_./:"
+            named = (glued or subject or keyed or pathed or grid or crowd or braced
+                     or len(family) > 2 and family[-1] in "-_./:")
             if named or 2 * sum(len(events[v.strip(_BARE)]) > 1 for v in values) > len(values):
                 self._merge_members(templates, keys, parent, alive, members, (0,))
 

@@ -975,6 +975,21 @@ def test_names_a_colon_sets_apart_that_lead_the_same_events_are_a_parameter():
     assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "mpathc" not in m]))) == 6
 
 
+def test_two_names_in_braces_that_lead_the_same_events_are_a_parameter():
+    # A database's ticker, "{users} objects: all 48216206 master ...", "{sessions} objects: ...": two namespaces, each
+    # leading the same events, were one event per namespace, as two words may be an event's own. In braces no state
+    # is written: names leading the same three events or more are the events' parameter, two suffice.
+    events = ["objects: all {n} master {n}", "migrations: complete", "device-usage: used-bytes {n} avail-pct {n}"]
+    messages = [f"{{{ns}}} {e.format(n=17 * i + 3)}" for i in range(4) for e in events for ns in ("users", "sessions")]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 3
+    assert "{<*>} migrations: complete" in set(miner.templates_["template"])
+    # Two names that share two events only, or words in other brackets, may be the events' own words.
+    assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "device" not in m]))) == 4
+    parens = [m.replace("{", "(").replace("}", ")") for m in messages]
+    assert len(set(LogTemplateMiner().fit_transform(parens))) == 6
+
+
 def test_names_of_one_kind_a_colon_sets_apart_are_a_parameter_of_the_one_event_they_lead():
     # multipathd's "sde: prio changed from 50 to 10", "sdq: ...": each disk led that one event only, so the disks
     # were one event each, as a word that leads one event may name it (a daemon's "sshd: ..."). Names that differ in
