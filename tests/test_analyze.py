@@ -488,3 +488,18 @@ def test_a_log_without_continuation_lines_holds_one_array_for_line_and_event_num
     trace.write_text("2024-01-01 10:00:00 ERROR Main: failed\n  at a.b(C.java:1)\n2024-01-01 10:00:01 INFO Main: ok\n")
     frame = analyze_logs(trace, ["tfidf"]).frame
     assert frame["event_line_no"].tolist() == [1, 1, 3] and frame["line_no"].tolist() == [1, 2, 3]
+
+
+def test_each_lines_template_id_is_held_in_the_narrowest_type_with_the_same_trends_and_anomalies(tmp_path):
+    # int32 ids were 4 bytes a line held from the lines to the last output, for a few dozen templates.
+    from logad_utils.analysis import analyze_logs
+    from logad_utils.timeseries import find_trends
+
+    log, _ = write_log(tmp_path / "atm.jrn", n_lines=3000, seed=4)
+    analysis = analyze_logs(log, ["tfidf"])
+    frame, keys = analysis.frame, analysis.keys
+    assert frame["template_id"].dtype == np.int8 and keys["template_id"].max() < 127
+    assert frame["template_id"].tolist() == keys["template_id"].to_numpy()[frame["key"].to_numpy()].tolist()
+    wide = frame.astype({"template_id": np.int64})
+    pd.testing.assert_frame_equal(find_trends(wide).alerts, analysis.trends.alerts)
+    pd.testing.assert_frame_equal(analysis.result.anomalies(wide), analysis.result.anomalies(frame), check_dtype=False)
