@@ -231,10 +231,11 @@ def test_a_time_past_the_first_tokens_is_read_and_the_line_kept_whole(tmp_path):
     assert frame.loc[~timed, "timestamp"].isna().all() and (frame["event_line_no"] == frame["line_no"]).all()
 
 
-@pytest.mark.parametrize("written, read", [("%m/%d/%Y-%H:%M:%S.%f", "%Y"), ("%m/%d-%H:%M:%S.%f", "2000")])
+@pytest.mark.parametrize("written, read", [("%m/%d/%Y-%H:%M:%S.%f", "%Y"), ("%m/%d-%H:%M:%S.%f", "2000"),
+                                           ("%Y/%m/%d-%H:%M:%S.%f", "%Y")])
 def test_a_date_and_clock_joined_by_a_dash_is_a_time(written, read):
     # An intrusion detector's alert log ("03/11/2024-09:16:08.436556  [**] [1:2010935:3] ET POLICY ..."), with
-    # a year or without.
+    # a year or without; a SAN switch's error log writes the year first ("2024/02/27-06:35:52, [FW-1424], ...").
     stamps = pd.date_range("2024-03-11 23:58:00", periods=40, freq="7s") + pd.Timedelta(microseconds=436556)
     lines = [f"{t.strftime(written)}  [**] [1:20109{i % 7}:3] ET POLICY Suspicious inbound to port {1400 + i} [**] "
              f"[Priority: {1 + i % 3}] {{TCP}} 10.0.0.{i}:5{i:04d} -> 10.0.1.2:1433" for i, t in enumerate(stamps)]
