@@ -1788,8 +1788,9 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
         key = _fit(inferred, sample, -len(candidates), beat=best_key)
         if key[1] >= min_share and key > best_key:
             best = inferred
-    if delimited and best.name == "inferred" and _quoted(full):
-        # Quoted cells on most lines (PowerShell's Export-Csv quotes every one): no text header starts so.
+    if delimited and best.name == "inferred" and (_quoted(full) or _comma_cells(best)):
+        # Quoted cells on most lines (PowerShell's Export-Csv quotes every one): no text header starts so. Nor
+        # does one whose fields commas part: those are cells, which inference reads only the first of.
         best = infer_delimited_format(full) or best
     if best.name == "raw":
         # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
@@ -2018,6 +2019,16 @@ def _structured_message(text: str, bare_keys: bool = False) -> tuple[str, str | 
 def _quoted(lines: Sequence[str]) -> bool:
     """Whether most lines open with a quote."""
     return sum(line.startswith('"') for line in lines) >= _QUOTED_SHARE * len(lines)
+
+
+# A field, its bracket closed or not, and a comma and a space after it: two of them in an inferred header are cells
+# ("2024/02/27-06:35:52, [FW-1424], 48212, ...", a SAN switch's error log), not a time's separator from its level.
+_COMMA_AFTER_FIELD = re.compile(r">(?:\\[\])>])?, ")
+
+
+def _comma_cells(fmt: LogFormat) -> bool:
+    """Whether an inferred text header parts two of its fields from what follows by a comma and a space."""
+    return len(_COMMA_AFTER_FIELD.findall(fmt.pattern)) >= 2
 
 
 def _match_share(match: Callable, lines: Sequence[str], floor: float) -> float:

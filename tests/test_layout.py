@@ -2711,3 +2711,17 @@ def test_layouts_searched_in_joined_lines_miss_no_line_s_time():
         gated = _time_hits(line, True, _layouts_in([line]))
         assert [(hit, m.span()) for hit, m in gated] == [(hit, m.span()) for hit, m in ungated]
     assert len(everywhere) < len(_LAYOUTS)
+
+
+def test_a_header_whose_fields_commas_part_is_read_as_cells():
+    # A SAN switch's error log: "2024/02/27-06:35:52, [FW-1424], 48212, CHASSIS, WARNING, sanA-g620-01, Switch
+    # status changed ...". Inference read the time and the first bracket, and left the rest of the header (a
+    # sequence number, the fabric, the level, the switch) in the message.
+    levels = ["INFO", "WARNING", "ERROR"]
+    messages = [f"Port {i} is online." if i % 4 else f"Port {i}, Condition=LOSS_SYNC, Value {i}." for i in range(40)]
+    lines = [f"2024/02/27-06:{i:02d}:52, [FW-14{i % 5}], {48212 + i}, {'CHASSIS' if i % 3 else 'FID 128'}, "
+             f"{levels[i % 3]}, sanA-g620-01, {messages[i]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages
+    assert frame["level"].tolist() == [levels[i % 3] for i in range(40)]
+    assert frame["timestamp"].tolist() == [pd.Timestamp(f"2024-02-27 06:{i:02d}:52") for i in range(40)]
