@@ -600,6 +600,9 @@ _FACILITY = r"(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|cron|f
 _SYSLOG_SEVERITY = r"(?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug)"
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
+    # A name in parentheses and a colon after the level, as Aerospike writes its context ("INFO (drv_ssd): ..."):
+    # the component, though the name be a level word ("INFO (info): ..."); a source in parentheses may follow it.
+    ("paren_name", re.compile(r"(\s*)\(([A-Za-z][\w.-]*)\):(?=\s|$)")),
     # Padding inside the brackets ("[INFO ]", as Elasticsearch writes it; "[ INFO]", log4j's right-aligned "%5p"),
     # or before a colon without them (rclone's "INFO  :", a level padded to its column), is part of the level's shape.
     # A syslog facility may come before the level, joined by a dot, as OpenWrt's logread and rsyslog's
@@ -704,7 +707,7 @@ def _elements(rest: str) -> list[_Element]:
     while len(out) < _MAX_ELEMENTS and pos < len(rest):
         for kind, regex in _ELEMENT_RES:
             m = regex.match(rest, pos)
-            if m is None:
+            if m is None or (kind == "paren_name" and not any(e.kind == "level" for e in out)):
                 continue
             if kind == "word" and "\t" in m.group(1) and rest.startswith(" ", m.end()) and "\t" in rest[m.end():] \
                     and not m.group(2).isdigit():
@@ -857,6 +860,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # "(App.java:12) - "); a line without it (another writer's) has none.
             header.append((_Element("paren", element.spaced, (None, sourced.most_common(1)[0][0])),
                            sum(sourced.values()) < before))
+            continue
+        if kind == "paren_name":
+            header.append((element, False))
             continue
         if kind == "glued":
             # One count of glued fields; the last names the logger where most lines hold a class name there.
@@ -1180,6 +1186,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     # else the last.
     has_component = component_at is not None or any(e.kind == "component" and not e.detail[5] for e, _ in header)
     has_level = any(e.kind == "level" for e, _ in header)
+    kinds = {e.kind for e, _ in header}
     # A bracket holding a class name names it, even where some lines lack it; else the last bracket every line
     # has (one some lines lack names no component while another can).
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
@@ -1271,8 +1278,12 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 patterns[name] = r"[^\[\]\s]*"
                 field += f"\\[<{name}>\\]"
             out += field
+        elif element.kind == "paren_name":
+            name = names("Component")
+            patterns[name] = r"[A-Za-z][\w.-]*"
+            out += gap + f"\\(<{name}>\\):"
         elif element.kind == "paren" and element.detail[1]:  # a source file and its line
-            name, lineno = names("Component"), names("Lineno")
+            name, lineno = names("Source" if "paren_name" in kinds else "Component"), names("Lineno")
             patterns[name], patterns[lineno] = r"[\w./-]+", r"\d+"
             field = gap + f"\\(<{name}>{re.escape(element.detail[1])}<{lineno}>\\)"
             out += _optional(field) if optional else field

@@ -2725,3 +2725,16 @@ def test_a_header_whose_fields_commas_part_is_read_as_cells():
     assert frame["content"].tolist() == messages
     assert frame["level"].tolist() == [levels[i % 3] for i in range(40)]
     assert frame["timestamp"].tolist() == [pd.Timestamp(f"2024-02-27 06:{i:02d}:52") for i in range(40)]
+
+
+def test_a_name_in_parentheses_and_a_colon_after_the_level_is_the_component():
+    # Aerospike's "Mar 04 2024 13:20:02 GMT: INFO (info): (ticker.c:167) NODE-ID ...": its context in parentheses
+    # (a level word on most lines), then its source file and line. Both were left in the message, read as a
+    # second level and a word.
+    contexts = ["info", "info", "info", "drv_ssd", "info", "nsup", "info", "info", "info", "info"]
+    lines = [f"Mar 04 2024 13:20:{i:02d} GMT: {'WARNING' if i % 7 == 0 else 'INFO'} ({contexts[i % 10]}): "
+             f"(ticker.c:{160 + i % 5})    {_messages(40)[i]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(40)
+    assert frame["component"].tolist() == [contexts[i % 10] for i in range(40)]
+    assert frame["level"].tolist() == ["WARNING" if i % 7 == 0 else "INFO" for i in range(40)]
