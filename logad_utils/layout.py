@@ -2030,10 +2030,18 @@ def parse_delimited(line: str, delimiter: str, names: Sequence[str], spill: bool
         return None
     cells = _opened(cells, line, len(names))
     if len(cells) > len(names) and spill:
-        # The message's cells joined as it most likely had them: with a space after the delimiter if the line has.
-        joint = delimiter + " " if delimiter + " " in line else delimiter
-        cells = cells[:len(names) - 1] + [joint.join(cells[len(names) - 1:])]
+        cells = cells[:len(names) - 1] + [_spilled(line, cells[len(names) - 1:], delimiter)]
     return dict(zip(names, cells)) if len(cells) == len(names) else None
+
+
+def _spilled(line: str, cells: list[str], delimiter: str) -> str:
+    """The last column's ``cells`` joined again: as the line writes them where it has no quote (the message "Value:
+    [LOSS_SYNC,9 Sync Losses], RuleName=..." keeps both its commas as written); else with the delimiter, and a space
+    after it if the line has one (its quotes were taken off)."""
+    if '"' not in line:
+        return line.split(delimiter, line.count(delimiter) - len(cells) + 1)[-1].lstrip(" ")
+    joint = delimiter + " " if delimiter + " " in line else delimiter
+    return joint.join(cells)
 
 
 def _opened(cells: list[str], line: str, width: int) -> list[str]:

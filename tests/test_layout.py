@@ -2738,3 +2738,13 @@ def test_a_name_in_parentheses_and_a_colon_after_the_level_is_the_component():
     assert frame["content"].tolist() == _messages(40)
     assert frame["component"].tolist() == [contexts[i % 10] for i in range(40)]
     assert frame["level"].tolist() == ["WARNING" if i % 7 == 0 else "INFO" for i in range(40)]
+
+
+def test_a_message_spilled_over_cells_keeps_its_commas_as_written():
+    # The last cell, the message, of a record its commas cut ("..., WARNING, sanA-g620-01, Port 58, Current Value:
+    # [LOSS_SYNC,9 Sync Losses], RuleName=..."): joined again, a comma with no space after it got one.
+    messages = [f"Port {i}, Current Value:[LOSS_SYNC,{i} Sync Losses],RuleName=def_{i}." if i % 4 == 0
+                else f"Port {i} is online." for i in range(40)]
+    lines = [f"2024/02/27-06:{i:02d}:52, [FW-14{i % 5}], {48212 + i}, CHASSIS, INFO, sanA-g620-01, {messages[i]}"
+             for i in range(40)]
+    assert parse_lines(lines)["content"].tolist() == messages
