@@ -698,6 +698,8 @@ class _Element:
 # A memory address in a bracket (a thread's, Plex's "[0x7f3a2f1c3b38]"): its letters are hex digits, and it names
 # no component, as a bracket of digits names none.
 _MEMORY_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+# A process id in a bracket with its label, as vsftpd writes it ("[pid 2219]"): the pid, not a component's name.
+_LABELLED_PID = re.compile(r"(pid|PID) \d+")
 
 
 def _elements(rest: str) -> list[_Element]:
@@ -750,7 +752,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
                           re.search("[A-Za-z]", body) is not None and _MEMORY_ADDRESS.fullmatch(body) is None,
                           body if _LETTER_LEVEL.fullmatch(body) else None,
-                          _PAIRED_BRACKET.fullmatch(body) is not None, m.group(2).isdigit())
+                          _PAIRED_BRACKET.fullmatch(body) is not None, m.group(2).isdigit(),
+                          labelled.group(1) if (labelled := _LABELLED_PID.fullmatch(body)) else None)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
@@ -944,7 +947,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             leveled = leveled or (_level_letters(set(letters)) and letters.most_common(1)[0][0] in "VTDI")
             paired = any(e.detail[4] for e in shapes)
             digits = sum(c for e, c in shapes.items() if e.detail[5]) == len(alive)
-            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired, digits))
+            labels = Counter(e.detail[6] for e in shapes.elements())
+            label = next(iter(labels)) if len(labels) == 1 else None  # "[pid 2219]" on every line
+            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired, digits, label))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
@@ -1257,7 +1262,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "bracket":
             # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread; its
             # digits right after the time are the process id, as most logs that write one put it ("UTC [1234]").
-            pid = element.detail[4] and i == 0 and after_time
+            pid = (element.detail[4] and i == 0 and after_time) or _flag(element, 5)
             name = names("Level" if element.detail[1] and not has_level and "Level" not in names.used else
                          "Pid" if pid else "Field" if not element.detail[2] else
                          "Component" if not has_component and i == component_bracket else "Thread")
@@ -1267,6 +1272,9 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 pairs = names("Context")
                 patterns[name], patterns[pairs] = _BRACKET_BODY + "?", _PAIRS_FIELD
                 field = gap + f"\\[<{name}>(?: <{pairs}>)?\\]"
+            if _flag(element, 5):
+                patterns[name] = r"\d+"
+                field = gap + f"\\[{element.detail[5]} <{name}>\\]"
             out += _optional(field) if optional else field
         elif element.kind == "glued":
             process = names("Process")

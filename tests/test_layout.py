@@ -2748,3 +2748,12 @@ def test_a_message_spilled_over_cells_keeps_its_commas_as_written():
     lines = [f"2024/02/27-06:{i:02d}:52, [FW-14{i % 5}], {48212 + i}, CHASSIS, INFO, sanA-g620-01, {messages[i]}"
              for i in range(40)]
     assert parse_lines(lines)["content"].tolist() == messages
+
+
+def test_a_labelled_pid_in_a_bracket_is_the_pid_not_the_component():
+    # vsftpd's "Mon Mar  4 00:20:54 2024 [pid 2219] CONNECT: Client ...": the bracket was the component, one per
+    # process ("pid 2219").
+    lines = [f"Mon Mar  4 00:20:{i:02d} 2024 [pid {2219 + i % 6}] {_messages(40)[i]}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(40)
+    assert frame["pid"].tolist() == [str(2219 + i % 6) for i in range(40)] and "component" not in frame
