@@ -1011,9 +1011,10 @@ def _code_severity(codes: pd.DataFrame) -> pd.Series:
 
 
 def _read_message_codes(frame: pd.DataFrame) -> None:
-    """Read a message code (:data:`_MESSAGE_CODE`) as the line's level where it has none, and as its component where
-    the header's is none or a number (a sequence number before the message, ``1234: %LINK-3-UPDOWN: ...``), that
-    number then opening the message, which keeps its text whole."""
+    """Read a message code (:data:`_MESSAGE_CODE`) as the line's level where it has none, whatever its component
+    (Arista's agent, ``Acl: %ACL-6-IPACCESS: ...``), and as its component where the header's is none or a number (a
+    sequence number before the message, ``1234: %LINK-3-UPDOWN: ...``), that number then opening the message, which
+    keeps its text whole."""
     if "level" not in frame or "component" not in frame or not frame["level"].isna().any():
         return
     # Only lines with a "%" in their component or message are read further: a regex over every line's text cost
@@ -1026,10 +1027,10 @@ def _read_message_codes(frame: pd.DataFrame) -> None:
     components = frame["component"].where(missing).astype("string")
     own = components.str.fullmatch(_MESSAGE_CODE.pattern)  # a code that is the component (a firewall's)
     numbered = missing & (components.isna() | components.str.fullmatch(r"\d+")).fillna(False).astype(bool)
-    opening = frame["content"].where(numbered).astype("string").str.extract(_MESSAGE_CODE)
-    moved = opening[0].notna().to_numpy()
-    severity = _code_severity(opening).where(moved, _code_severity(components.str.extract(_MESSAGE_CODE))
-                                             .where(own.fillna(False)))
+    opening = frame["content"].where(missing).astype("string").str.extract(_MESSAGE_CODE)
+    moved = opening[0].notna().to_numpy() & numbered.to_numpy()
+    owned = own.fillna(False).astype(bool)
+    severity = _code_severity(components.str.extract(_MESSAGE_CODE)).where(owned, _code_severity(opening))
     found = severity.notna().to_numpy()
     frame.loc[found, "level"] = severity[found].astype(int).map(SYSLOG_LEVELS).to_numpy(dtype=object)
     numbers = moved & components.notna().to_numpy()

@@ -636,10 +636,23 @@ def test_a_network_devices_message_code_gives_the_level_and_the_component_in_pla
     frame = parse_lines(firewall)
     assert frame["level"].tolist()[:3] == ["INFO", "WARNING", "NOTICE"]
     assert frame["component"].tolist()[:3] == ["%ASA-6-302013", "%ASA-4-106023", "%ASA-5-111008"]
-    # A numbered component with no code after it stays the component; a program's name stays where a code follows.
+    # A numbered component with no code after it stays the component; a program's name stays where a code follows,
+    # which gives the level still.
     frame, _ = LogFormat(r"(<Level> )?<Component>: <Content>", field_patterns={"Level": "[A-Z]+"}).parse(
         ["7: started", "app: %LINK-3-UPDOWN: quoted"])
-    assert frame["component"].tolist() == ["7", "app"] and frame["level"].isna().all()
+    assert frame["component"].tolist() == ["7", "app"] and frame["level"].tolist() == [None, "ERROR"]
+
+
+def test_a_message_code_after_a_programs_name_gives_the_level():
+    # Arista EOS names the agent, then the code: "2024-03-04T00:13:53.095459+00:00 leaf3 Acl: %ACL-6-IPACCESS: list
+    # MGMT-IN ...". No line had a level.
+    codes = ["%ACL-6-IPACCESS", "%ETH-4-HOST_FLAPPING", "%LINEPROTO-5-UPDOWN", "%BGP-3-NOTIFICATION"]
+    lines = [f"2024-03-04T00:13:{i:02d}.095459+00:00 leaf3-dc2 {['Acl', 'Ebra', 'Ebra', 'Bgp'][i % 4]}: "
+             f"{codes[i % 4]}: event {i} on Ethernet{i}" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [["INFO", "WARNING", "NOTICE", "ERROR"][i % 4] for i in range(40)]
+    assert frame["component"].tolist() == [["Acl", "Ebra", "Ebra", "Bgp"][i % 4] for i in range(40)]
+    assert frame["content"].tolist() == [f"{codes[i % 4]}: event {i} on Ethernet{i}" for i in range(40)]
 
 
 def test_a_network_devices_slashed_message_code_gives_the_level():
