@@ -233,7 +233,7 @@ def _head(path: Path, fmt: str, json_key: str, time_format: str | None = None
     anchor = str(start_date(sample).date()) if _is_time_of_day(fields) else None
     own = own_date(sample, fields)
     return (layout, spec, infer_multiline(sample, layout), anchor, None if own is None else str(own.date()), document,
-            None if time_format else day_month_warning(str(path), layout, sample))
+            day_month_warning(str(path), layout, sample, time_format))
 
 
 def _splittable(path: Path) -> bool:

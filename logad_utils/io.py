@@ -885,7 +885,7 @@ def describe_layout(path: str | os.PathLike, time_format: str | None = None) -> 
     lines = ~frame["blank"]
     heads = lines & (frame["event_line_no"] == frame["line_no"])
     # Day and month that no date sampled tells apart: the order the time format shows was assumed.
-    assumed = not time_format and untold_day_month(fmt, sample)
+    assumed = day_month_warning(str(files[0]), fmt, sample, time_format)
     untold = "; day and month order assumed: no date sampled tells" if assumed else ""
     time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines){untold}"
             if "timestamp" in frame else "none")
@@ -1224,10 +1224,12 @@ def file_layout(source: str, fixed: LogFormat | None, sample: Sequence[str], tim
     return fmt
 
 
-def day_month_warning(source: str, fmt: LogFormat, sample: Sequence[str]) -> str | None:
+def day_month_warning(source: str, fmt: LogFormat, sample: Sequence[str], time_format: str | None = None
+                      ) -> str | None:
     """What to tell a user whose dates ``fmt`` read day first (or month first) though none of the ``sample``'s
-    tells the order (:func:`formats.untold_day_month`), and how to read them the other way; None where one does."""
-    untold = untold_day_month(fmt, sample)
+    tells the order (:func:`formats.untold_day_month`), and how to read them the other way; None where one does, or
+    where the user gave the order (``time_format``, ``--time-format``)."""
+    untold = None if time_format else untold_day_month(fmt, sample)
     date = None if untold is None else _YEAR_LAST.search(untold[0])
     if untold is None or date is None:
         return None
@@ -1550,7 +1552,7 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             file_fmt = file_layout(source, fixed, sample, time_format)
             rule = infer_multiline(sample, file_fmt)
             fields = file_fmt.parse(sample)[0]
-            untold = None if time_format else day_month_warning(source, file_fmt, sample)
+            untold = day_month_warning(source, file_fmt, sample, time_format)
         report.read_as(source, file_fmt)
         report.note(untold)
         report.multiline[source] = rule.describe()
