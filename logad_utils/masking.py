@@ -329,8 +329,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         # 06/10/2013 17:26; not inside a run of slashed numbers (HAProxy's timers 2/0/1/72/75)
         rf"|(?<![\d/])\d{{1,2}}/(?:\d{{1,2}}|{_MONTH})/\d{{2,4}}(?!/\d)(?:[: ]{_HMS}|\s\d{{1,2}}:\d{{2}})?{_TZ}"
         # 2024/03/09 10:02:11: the year first, as Go's log package and others write it; a month and a day, not
-        # counts (2010/30/15), and not a path's folders (2024/03/09/app.log, a relative path's: <PATH>)
-        rf"|(?<![\d/])(?:19|20)\d{{2}}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?!/)(?:[ T]{_HMS})?{_TZ}"
+        # counts (2010/30/15), and not a path's folders (2024/03/09/app.log, a relative path's: <PATH>). A dash may
+        # join its clock (a switch's 2024/02/27-06:35:52), which an offset's pattern would take for "-06:35".
+        rf"|(?<![\d/])(?:19|20)\d{{2}}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?!/)(?:[ T\-]{_HMS})?{_TZ}"
         rf"|{_HMS}{_TZ})" + _END,  # time of day
         "<DATETIME>",
         False,

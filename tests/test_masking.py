@@ -123,6 +123,8 @@ def masked_alike(masker: Masker, texts: list[str]) -> list[str]:
     # The year first (Go's log package): one time, not three numbers; not in a run of slashed numbers.
     ("plugin: 2024/03/09 10:02:11 Waiting, timers 2024/1/2/3",
      "plugin: <DATETIME> Waiting, timers <NUM>/<NUM>/<NUM>/<NUM>"),
+    # Its clock glued by a dash (a switch's "2024/02/27-06:35:52"): one time, not a date with a zone and a number.
+    ("changed at 2024/02/27-06:35:52, [FW-1424]", "changed at <DATETIME>, [<ID>]"),
     # Nor a relative path's dated folders, nor counts that no month and day could be.
     ("tail 2024/03/09/app.log and 2024/03/09/ counts 2010/30/15",
      "tail <PATH> and <NUM>/<NUM>/<NUM>/ counts <NUM>/<NUM>/<NUM>"),
