@@ -160,6 +160,22 @@ def test_weights_and_holdout():
     assert holdout_split(np.array([1]), 0.9, 3)[0].tolist() == [1]  # never an empty training set
 
 
+def test_errors_below_the_median_line_count_as_the_median_line(fitted):
+    # A big log's network learns its most frequent messages to a fraction of every other error; that spread below
+    # the median widened the score's unit and sank the anomalies' errors into the structural score's noise.
+    docs, det = fitted
+    texts, counts = det.unique_.texts, det.unique_.counts
+    errors = det.reconstruction_error(det._vectors(texts))
+    order = np.argsort(errors)
+    median = errors[order][np.searchsorted(np.cumsum(counts[order]), counts.sum() / 2)]
+    assert det.error_floor_ == pytest.approx(median)
+    assert (errors < det.error_floor_).any()  # the routine messages learned best lie below it
+    raw = np.array([det.fit_scores_[t] for t in texts])
+    np.testing.assert_array_equal(raw, np.maximum(errors, det.error_floor_))
+    assert det.fit_scores_[ODD] == errors[list(texts).index(ODD)] > det.error_floor_
+    np.testing.assert_array_equal(det._score_unique(texts, training=False), raw)
+
+
 def test_same_input_same_scores(fitted):
     docs, det = fitted
     again = AutoencoderDetector(**TINY).fit(frame(docs))
@@ -218,6 +234,8 @@ def test_threshold_options_and_bad_params():
         AutoencoderDetector(features="word2vec").fit(docs)
     with pytest.raises(ValueError):
         AutoencoderDetector(weighting="cube").fit(docs)
+    with pytest.raises(ValueError):
+        AutoencoderDetector(floor_quantile=1.5).fit(docs)
 
 
 def test_bert_features():

@@ -45,7 +45,7 @@ from ..embeddings import (DEFAULT_MODEL, BertEmbedder, _usable_cores, check_same
                           resolve_model_path)
 from ..features import WeightedTfidf, unique_documents
 from ..gc_pause import no_cyclic_gc
-from ._base import BaseLogDetector, _load_tfidf, _store_tfidf
+from ._base import BaseLogDetector, _load_tfidf, _quantile, _store_tfidf
 
 __all__ = ["AutoencoderDetector", "SparseBatches", "damp_counts", "holdout_split"]
 
@@ -300,6 +300,24 @@ class AutoencoderDetector(BaseLogDetector):
         early stopping on ``val_loss``; 0 stops on the training loss instead.
     patience : int, default 3
         Epochs without improvement before early stopping (the best weights are restored).
+    floor_quantile : float in [0, 1], default 0.5
+        A message's reconstruction error counts as at least this quantile of the
+        training lines' errors (``error_floor_``; 0 keeps every error as it is):
+        a message reproduced better than the median line is no more normal than
+        it. On a big log the network learns the few messages that fill most of
+        its lines to a fraction of every other error (1M generated journal lines,
+        26 epochs: the most frequent messages fell from 4.5e-4 to 0.4-1e-4, the
+        rest stayed near 5e-4); that spread below the median widened the score's
+        unit (its line-weighted standard deviation, 5x) and the threshold's floor
+        (median + 2 MADs), so the anomalies' errors sank into the structural
+        score's noise: ROC-AUC 0.878, F1 0.21 where one epoch gave 0.956 / 0.49.
+        Measured (unsupervised, mean of 3 seeds; ROC-AUC / PR-AUC / F1 at the
+        threshold), 0 → 0.5: generated journal of 1M lines 0.894 / 0.269 / 0.318
+        → 0.961 / 0.533 / 0.541; of 300k lines 0.965 / 0.481 / 0.468 → 0.966 /
+        0.486 / 0.467; the ATM sample, Loghub BGL 2k and generated journals of
+        20k, 50k and 100k lines within 0.003. Damped weightings did not help
+        (their network learns the anomalies too: 1M lines, one seed, sqrt 0.880 /
+        0.246 / 0.289, log 0.662 / 0.120 / 0.192).
     min_steps_per_epoch : int, default 10
         Rows are repeated so that an epoch has at least this many steps: a log
         of 150 distinct messages would otherwise get one step an epoch. Costs are
@@ -372,6 +390,7 @@ class AutoencoderDetector(BaseLogDetector):
         "weighting": [StrOptions(set(WEIGHTINGS))],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "patience": [Interval(Integral, 0, None, closed="left")],
+        "floor_quantile": [Interval(Real, 0, 1, closed="both")],
         "min_steps_per_epoch": [Interval(Integral, 1, None, closed="left")],
         "text": [str],
         "ngram_range": [tuple],
@@ -387,7 +406,8 @@ class AutoencoderDetector(BaseLogDetector):
 
     def __init__(self, features: str = "tfidf", hidden: Sequence[int] = (512, 256), latent: int = 128,
                  epochs: int = 30, batch_size: int = 256, learning_rate: float = 1e-3, weighting: str = "count",
-                 validation_fraction: float = 0.1, patience: int = 3, min_steps_per_epoch: int = 10,
+                 validation_fraction: float = 0.1, patience: int = 3, floor_quantile: float = 0.5,
+                 min_steps_per_epoch: int = 10,
                  text: str = "masked", ngram_range: tuple[int, int] = (1, 1), max_features: int | None = 20_000,
                  bert_model: str | None = None, bert_batch_size: int = 64, bert_device: str = "auto",
                  cache_dir: str | None = None, log_dir: str | None = None, verbose: int = 0,
@@ -407,6 +427,7 @@ class AutoencoderDetector(BaseLogDetector):
         self.weighting = weighting
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.floor_quantile = floor_quantile
         self.min_steps_per_epoch = min_steps_per_epoch
         self.text = text
         self.ngram_range = ngram_range
@@ -514,7 +535,6 @@ class AutoencoderDetector(BaseLogDetector):
         keras.utils.set_random_seed(int(self.random_state))
         matrix = self._fit_features(texts, counts)
         self.n_features_in_ = int(matrix.shape[1])
-        self.train_matrix_ = matrix
 
         train_counts, val_counts = holdout_split(counts, self.validation_fraction, int(self.random_state))
         tr = np.flatnonzero(train_counts > 0)
@@ -543,13 +563,17 @@ class AutoencoderDetector(BaseLogDetector):
         self.n_epochs_ = len(self.history_.get("loss", []))
         self._attach_encoder()
         self.layers_ = self._dense_layers()
+        # Kept for the first scoring pass, which fit runs next: the training rows are not scored twice.
+        self.train_errors_ = self.reconstruction_error(matrix)
+        self.error_floor_ = _quantile(self.train_errors_, float(self.floor_quantile), counts)
 
     def _score_unique(self, texts: np.ndarray, training: bool) -> np.ndarray:
-        matrix = self.train_matrix_ if training else self._vectors(texts)
         if training:
-            # The training matrix is only needed for this first scoring pass.
-            del self.train_matrix_
-        return self.reconstruction_error(matrix)
+            errors = self.train_errors_
+            del self.train_errors_
+        else:
+            errors = self.reconstruction_error(self._vectors(texts))
+        return np.maximum(errors, self.error_floor_)
 
     def _score_batch_rows(self) -> int:
         return max(1, min(4096, _DENSE_FLOATS // max(1, self.n_features_in_)))
@@ -623,6 +647,7 @@ class AutoencoderDetector(BaseLogDetector):
         values, arrays = super()._fitted_state()
         values.update(n_features_in_=int(self.n_features_in_), layer_sizes_=[int(x) for x in self.layer_sizes_],
                       n_epochs_=int(self.n_epochs_), history_=self.history_,
+                      error_floor_=float(self.error_floor_),
                       activations=[activation for _, _, activation in self.layers_])
         for i, (kernel, bias, _) in enumerate(self.layers_):
             # float32 is the trained precision; the float64 copy used for scoring is exact.
@@ -641,6 +666,8 @@ class AutoencoderDetector(BaseLogDetector):
         self.layer_sizes_ = [int(x) for x in values["layer_sizes_"]]
         self.n_epochs_ = int(values["n_epochs_"])
         self.history_ = values["history_"]
+        # A model saved before the floor existed scored every error as it was.
+        self.error_floor_ = float(values.get("error_floor_", -np.inf))
         activations = [str(a) for a in values["activations"]]
         if any(a not in _ACTIVATIONS for a in activations):
             raise ValueError(f"unknown activation in {activations}")
