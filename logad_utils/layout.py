@@ -657,6 +657,9 @@ _COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
 _DOTTED_LEVEL = re.compile(r".+\.(?:" + LEVELS_RE + ")")
 # A name, the level and the logger joined by slashes, as Locust writes "host/INFO/locust.main".
 _SLASHED_LEVEL = re.compile(r"[^/\s]+/(?:" + LEVELS_RE + ")/.+")
+# A function's name as code writes it, in lower case first, after its module's and a slash where it has one.
+_CODE_NAME = re.compile(r"(?:[a-z_][a-z0-9_]*/)?[a-z_][\w$]*")
+_JOINED_NAME = re.compile(r"[a-z0-9][A-Z]|\w_|[/$]")
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
 # A logger named by its class ("org.apache.catalina.Startup"): log4j's %c, a header field even at its end.
@@ -934,8 +937,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             host = not header and sum(c for e, c in shapes.items() if _flag(e, 7)) == len(alive)
             session = sum(c for e, c in shapes.items() if _flag(e, 8)) >= need
             run = any(_flag(e, 10) for e in shapes)  # words joined before the level on some lines
+            coded = kind == "word" and bool(header) and (header[-1][0].kind == "level" or _bracketed(header[-1][0])) \
+                and _code_names(per_line, alive, place, need)
             element = _Element(kind, element.spaced,
-                               (digits, qualified, padded, None, caller, ided, paired, host, session, None, run))
+                               (digits, qualified, padded, None, caller, ided, paired, host, session, None, run, coded))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -977,10 +982,23 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
     worded = False
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:5]) and not _flag(header[-1][0], 7) and not (worded and _numbers_end(header))
+            not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11))
+            and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         worded = not _flag(header.pop()[0], 0) or worded
     return header
+
+
+def _code_names(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> bool:
+    """Whether the words at ``place`` name functions of the program: lower-case identifiers on ``need`` lines, half
+    of them joined from parts (a hump, an underscore, a module's slash), few of them among many lines."""
+    # Icecast's "INFO source/source_main", Confluence's log4j "%M" after the logger ("[c.a.Foo] flushQueue"): a
+    # message's first word is seldom an identifier in code's style, and prose repeats no handful of them.
+    names = [per_line[i][place].name for i in alive]
+    identifiers = sum(_CODE_NAME.fullmatch(n) is not None for n in names)
+    joined = sum(_JOINED_NAME.search(n) is not None for n in names)
+    return identifiers >= need and 2 * joined >= len(alive) and len(alive) >= _MIN_NAMED_LINES \
+        and not _names_values(per_line, alive, place)
 
 
 def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:
@@ -1320,6 +1338,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         else:
             if i == component_at:
                 name = names("Component")
+            elif _flag(element, 11):
+                name = names("Function")
             elif element.detail[0]:
                 name = names("Pid")
             elif _flag(element, 8):

@@ -2757,3 +2757,30 @@ def test_a_labelled_pid_in_a_bracket_is_the_pid_not_the_component():
     frame = parse_lines(lines)
     assert frame["content"].tolist() == _messages(40)
     assert frame["pid"].tolist() == [str(2219 + i % 6) for i in range(40)] and "component" not in frame
+
+
+def test_a_function_named_after_the_level_or_the_logger_is_a_header_field():
+    # Icecast's "[2024-03-20  06:00:03] INFO source/source_main ..." and Confluence's log4j "%M" after its logger
+    # ("INFO [http-nio-1] [c.a.c.Cache] flushQueue ..."): the function was left at the start of every message.
+    functions = ["source/source_main", "admin/admin_handle_request", "fserve/fserve_client_create", "main/main"]
+    messages = _messages(60)
+    lines = [f"[2024-03-20  06:00:{i:02d}] INFO {functions[i % 4]} {messages[i]}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages
+    assert frame["component"].tolist() == [functions[i % 4] for i in range(60)]
+    methods = ["flushQueue", "login", "synchroniseCache", "serveResource", "marshal"]
+    lines = [f"2024-03-11 06:58:{i:02d},000 INFO [http-nio-{i % 3}] [c.a.c.cache.CacheManager] {methods[i % 5]} "
+             f"{messages[i]}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages
+    assert frame["function"].tolist() == [methods[i % 5] for i in range(60)]
+    assert frame["component"].eq("c.a.c.cache.CacheManager").all()
+
+
+def test_a_message_opening_with_lower_case_words_keeps_them():
+    # Prose in lower case after the level ("INFO starting worker 3"), identifiers on a few lines only, is the
+    # message's: no function field is taken from it.
+    words = ["starting", "stopping", "reloading", "connecting", "listener_ready"]
+    lines = [f"2024-03-11 06:58:{i:02d},000 INFO {words[i % 5]} worker {i}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == [f"{words[i % 5]} worker {i}" for i in range(60)]
