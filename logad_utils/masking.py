@@ -454,6 +454,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              r"(?:\d++s\s(?=[\d.]++(?:ms|us|\u00b5s|ns)(?!\w)))?"
              rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_UNSIGNED}(?:[eE][-+]?\d++)?+"
              rf"(?=\s?{_UNIT_TIME}{_END}(?!=))", "<DURATION>", False),
+    # A rate glued to its unit per time (vsftpd's 86.07Kbyte/sec, 1200req/s): the number is the value and the unit
+    # the message's, as a duration's is; a unit the size rule knows (5MB/s) went to it above.
+    MaskRule("rate", rf"(?<![\w.\-/]){_UNSIGNED}(?=[A-Za-z]++/{_UNIT_TIME}{_END})", "<NUM>", False),
     # ISO 8601's duration (Java's Duration, .NET's and Jira's: PT30M, PT5M0.037S, P1DT2H): its units are inside.
     MaskRule("iso_duration", r"P(?=T?\d)(?:\d++[YMWD])*+(?:T(?:\d++(?:\.\d++)?+[HMS])++)?+(?<=[YMWDHS])(?!\w)",
              "<DURATION>", False),

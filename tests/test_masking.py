@@ -1070,3 +1070,13 @@ def test_a_name_in_parentheses_glued_to_an_address_is_the_address():
     assert M.mask("peer 10.0.0.1 (spine1) up") == "peer <IP> (spine1) up"
     assert M.mask("via=10.10.1.5(nginx/1.20.0);") == "via=<IP>(nginx/<NUM>);"
     assert M.mask("at 10.0.0.1(2) and 10.0.0.1(a)b") == "at <IP>(<NUM>) and <IP>(a)b"
+
+
+def test_a_rate_glued_to_its_unit_keeps_the_unit():
+    # vsftpd writes a transfer's rate glued to its unit ("34705 bytes, 86.07Kbyte/sec"): the token stayed a word,
+    # so the template kept only its "/sec" and lost the unit the truth keeps.
+    assert M.mask("34705 bytes, 86.07Kbyte/sec") == "<NUM> bytes, <NUM>Kbyte/sec"
+    assert M.mask("served 1,200req/s at peak") == "served <NUM>req/s at peak"
+    # A unit the size rule knows is a size, as before; a number inside a path or a word is no rate.
+    assert M.mask("rate 5.2MB/s") == "rate <SIZE>/s"
+    assert M.mask("GET /api/2fa/setup x12kb/s") == "GET <PATH> x12kb/s"
