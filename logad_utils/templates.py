@@ -88,6 +88,13 @@ _ID_LIKE = {"<NUM>": "<ID>", "<HEX>": "<ID>", "<ID>": "<ID>", WILDCARD: "<ID>"}
 # Quantities with a unit: after a comma, one of them beside a value of another type is a field of its own (an id, or
 # a size in bytes, then "1234 ms"), as a comma list holds values of one kind.
 _MEASURES = frozenset({"<DURATION>", "<SIZE>"})
+# A key=value field as a token, alone: a key of a word's characters, and a value with no list's comma, bracket
+# or quote (Postfix's "to=<...>, relay=..., status=sent (250 ...)" is a list, its reason in parentheses).
+_FIELD = re.compile(r"[A-Za-z][\w.\-]*+=[^\s,;()\[\]{}\"']++")
+# The words of a value that runs to the line's end: no bracket or quote, which open a reason or a text of its own.
+_TRAILING_WORDS = re.compile(r"[^()\[\]{}\"'=]++")
+# The fields in a row before a last one whose value runs unquoted to the line's end: a record of fields, not prose.
+_FIELDS_BEFORE = 3
 # A hex number that may be one of a list of sequence numbers (Corosync's "Retransmit List: cfb cfc cfd"): only when
 # a neighbour is the next or the previous one: a-f letters alone are words too (add, face), and a long hex value
 # with digits an id of its own.
@@ -227,8 +234,8 @@ _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
 _FORMAT = "logad-templates"
-_FORMAT_VERSION = 12
-_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)  # the format versions this logad reads
+_FORMAT_VERSION = 13
+_READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)  # the format versions this logad reads
 # The longest name a span takes: device, task and service names run to a few words.
 _SPAN_WORDS = 6
 # The longest run a bracket or brace opens and closes that a span takes: a payload (a tuple, a sentence) runs
@@ -512,6 +519,20 @@ def _in_sequence(tokens: Sequence[str], at: int) -> bool:
         if _HEX_NUMBER.fullmatch(item) and item.lower() not in _HEX_WORDS and abs(int(item, 16) - int(here, 16)) == 1:
             return True
     return False
+
+
+def _trailing_value(tokens: list[str]) -> list[str]:
+    """The tokens, the words that end a message after its last field of :data:`_FIELDS_BEFORE` or more key=value
+    fields in a row glued into that field's value (an accounting log's ``... priv-lvl=15 cmd=show ip route``):
+    the value a command or a text runs to the line's end, unquoted; the tokens as they are for another message."""
+    last = next((at for at in range(len(tokens) - 2, _FIELDS_BEFORE - 1, -1) if "=" in tokens[at]), 0)
+    if not last or not all(_TRAILING_WORDS.fullmatch(tok) for tok in tokens[last + 1:]):
+        return tokens
+    key, _, value = tokens[last].partition("=")
+    if not _FIELD.fullmatch(tokens[last]) or not value[:1].isalpha() or key.lower() in _MESSAGE_FIELDS \
+            or not all(_FIELD.fullmatch(tok) for tok in tokens[last - _FIELDS_BEFORE:last]):
+        return tokens
+    return [*tokens[:last], _GLUE.join(tokens[last:])]
 
 
 def _one_item(listed: re.Match) -> str:
@@ -1282,6 +1303,15 @@ class LogTemplateMiner:
         as ``delimited_records`` reads a token, a cell's spaces kept, a quoted
         text's words and the words before the record read as the event's.
         Template models saved before version 12 read without it.
+    trailing_values : bool, default True
+        Read the words that end a message after three key=value fields in a
+        row and a last one whose value opens with a letter (an accounting
+        log's ``... service=shell priv-lvl=15 cmd=show ip route``) as that
+        field's value, unquoted as it is, so that its template is
+        ``cmd=<*>`` whatever the command; a message field's (``msg=``,
+        ``error=``) stays words, which name the event, and so do words with
+        a bracket or a quote (``status=sent (250 ...)``: a reason). Template
+        models saved before version 13 read without it.
     """
 
     def __init__(self, sim_th: float = 0.95, depth: int = 4, max_children: int = 100,
@@ -1293,7 +1323,7 @@ class LogTemplateMiner:
                  caps_phrases: bool = True, name_spans: bool = True, bracket_lists: bool = True,
                  nested_messages: bool = True, backquoted_phrases: bool = True, spaced_lists: bool = True,
                  delimited_records: bool = True, keyed_records: bool = True, nested_records: bool = True,
-                 spaced_records: bool = True) -> None:
+                 spaced_records: bool = True, trailing_values: bool = True) -> None:
         if not 0.0 <= sim_th <= 1.0:
             raise ValueError(f"sim_th must be in [0, 1], got {sim_th}")
         if depth < 3:
@@ -1327,6 +1357,7 @@ class LogTemplateMiner:
         self.keyed_records = bool(keyed_records)
         self.nested_records = bool(nested_records)
         self.spaced_records = bool(spaced_records)
+        self.trailing_values = bool(trailing_values)
         self._tokens = _Tokens(self.digits_are_vars, self.caps_constants)
         self._reset()
 
@@ -1348,7 +1379,7 @@ class LogTemplateMiner:
                 "nested_messages": self.nested_messages, "backquoted_phrases": self.backquoted_phrases,
                 "spaced_lists": self.spaced_lists, "delimited_records": self.delimited_records,
                 "keyed_records": self.keyed_records, "nested_records": self.nested_records,
-                "spaced_records": self.spaced_records}
+                "spaced_records": self.spaced_records, "trailing_values": self.trailing_values}
 
     def _reset(self) -> None:
         self._templates: list[tuple[str, ...]] = []
@@ -1491,6 +1522,8 @@ class LogTemplateMiner:
         if self.spaced_lists and "> <" in text:
             text = _SPACED_LIST.sub(_one_item, text)
         tokens = text.split()
+        if self.trailing_values and "=" in text:
+            tokens = _trailing_value(tokens)
         commas, keyed = self.delimited_records and ",," in text, self.keyed_records and ";" in text
         if nested := self.nested_records and ("=(" in text or ")(" in text):
             tokens = _glued_chains(tokens)
@@ -2629,7 +2662,8 @@ class LogTemplateMiner:
         before = {"quoted_phrases": False, "typed_lists": "quoted_phrases" in data["params"], "quoted_fields": False,
                   "caps_phrases": False, "name_spans": False, "bracket_lists": False, "nested_messages": False,
                   "backquoted_phrases": False, "spaced_lists": False, "delimited_records": False,
-                  "keyed_records": False, "nested_records": False, "spaced_records": False}
+                  "keyed_records": False, "nested_records": False, "spaced_records": False,
+                  "trailing_values": False}
         miner = cls(masker=Masker.from_dict(data["masker"]), **{**before, **data["params"]})
         miner._templates = [tuple(str(t) for t in toks) for toks in data["templates"]]
         miner._counts = [int(c) for c in data["counts"]]

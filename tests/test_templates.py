@@ -660,8 +660,8 @@ def test_a_model_saved_before_quoted_phrases_and_typed_lists_keeps_its_tokens():
     loaded = LogTemplateMiner.from_dict(old)
     assert not loaded.typed_lists and not loaded.quoted_phrases
     assert loaded.transform(["GET db1.example.com 200 0.5 ms", 'walking vertex "a b" in graph']).tolist() == [0, 1]
-    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"):
-        LogTemplateMiner.from_dict({**old, "version": 13})
+    with pytest.raises(ValueError, match="reads versions 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13"):
+        LogTemplateMiner.from_dict({**old, "version": 14})
     # Saved while both rules were in and the version was still 1: it names quoted_phrases, and typed its lists.
     early = LogTemplateMiner().to_dict()
     early["version"] = 1
@@ -2396,3 +2396,24 @@ def test_a_tally_in_parentheses_holds_one_value_of_any_length():
     reasons = [f"Refreshing app status ({r}) on node{i} now" for i, r in
                enumerate(["2 retries left", "3 of 5 done", "4 hard refresh"] * 3)]
     assert len(set(LogTemplateMiner().fit_transform(reasons))) == 3
+
+
+def test_a_last_field_whose_value_runs_to_the_end_is_one_value():
+    # An accounting log writes the command as its last field, spaces and all, unquoted ("... priv-lvl=15 cmd=show ip
+    # route"): each command's words made another template where the event is one.
+    commands = ["show version", "show running-config", "configure", "show ip route vrf PROD", "write memory",
+                "interface Ethernet<NUM>", "show lldp neighbors", "end"]
+    messages = [f"netops vty<NUM> <IP> stop task_id=<NUM> start_time=<NUM> service=shell priv-lvl=<NUM> cmd={c}"
+                for c in commands]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages, masked=True))) == 1
+    assert miner.templates_["template"].iloc[0].endswith(" priv-lvl=<NUM> cmd=<*>")
+    # Fewer fields before it, a message field, a value that opens with no letter, a field after it, fields of a
+    # comma list or a reason in parentheses after the value (Postfix's status=sent (250 ...)): words.
+    for text in ("user=a cmd=show version", "a=1 b=2 c=3 msg=Connection closed by peer", "a=1 b=2 c=3 d=<NUM> done",
+                 "a=1 b=2 c=3 d=show x e=5", "a=1 b=2 c=3 and d=show x", "a=1, b=2, c=3, d=sent ok",
+                 "a=1 b=2 c=3 status=sent (250 Ok: queued)"):
+        assert LogTemplateMiner()._tokenize(text) == text.split(), text
+    old = {**miner.to_dict(), "version": 12}
+    del old["params"]["trailing_values"]
+    assert LogTemplateMiner.from_dict(old)._tokenize("a=1 b=2 c=3 d=show x") == ["a=1", "b=2", "c=3", "d=show", "x"]
