@@ -650,6 +650,11 @@ def _to_list_edges(head: str, tail: str) -> tuple[str, str]:
     return head[:opens + 1], tail
 
 
+_KEYED_WILDCARD = f"{WILDCARD}={WILDCARD}"
+# A flag's name and its "=" where a token's varying part opens: a name, not a list's item (BigTableReader(path=...)).
+_FIELD_KEY = re.compile(r"[A-Za-z][\w.\-]*+=(?!=)")
+
+
 class _Around:
     """The text every token seen at one wildcard shares around it: what they all open and end with, cut where
     punctuation starts or ends it (``user=<*>`` for user=alice and user=bob, ``'<*>'``, ``JID-<*>:``,
@@ -706,7 +711,25 @@ class _Around:
         tail = _cut_tail(tail, self.inside_tail[:len(tail)][::-1])
         if len(self.items) > 1:  # a list of as many items as its shortest would misread the longer: all is one value
             head, tail = _to_list_edges(head, tail)
-        return head + WILDCARD + tail
+        for quote in "\"'":
+            head, tail = self._paired(quote, head, tail)
+        return head + (_KEYED_WILDCARD if self._keyed(head, tail) else WILDCARD) + tail
+
+    def _keyed(self, head: str, tail: str) -> bool:
+        """Whether every token seen is a command line's flag and its value after the shared dash (``--help="false"``,
+        ``--port=10259``): ``--<*>=<*>``, the flag a parameter of the event as its value is. (Another key=value
+        whose key varies, ZooKeeper's ``environment:host.name=...``, stays one value, as Loghub writes it.)"""
+        return head[-1:] == "-" and "=" not in tail and all(_FIELD_KEY.match(tok, len(head)) and _GLUE not in tok
+                                                            for tok in self.seen)
+
+    def _paired(self, quote: str, head: str, tail: str) -> tuple[str, str]:
+        """The shared start and end without a ``quote`` whose pair the values hold (``--help="false"``,
+        ``--config=""``: ``--<*>``, not ``--<*>"``), where every token seen pairs its quotes."""
+        if (head.count(quote) + tail.count(quote)) % 2 == 0 or any(tok.count(quote) % 2 for tok in self.seen):
+            return head, tail
+        if quote in tail:
+            return head, tail[tail.rindex(quote) + 1:]
+        return head[:head.index(quote)], tail
 
 
 # Guillemets quote too: CockroachDB marks a redactable value with single ones (state ‹running›), and French and

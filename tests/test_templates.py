@@ -2417,3 +2417,27 @@ def test_a_last_field_whose_value_runs_to_the_end_is_one_value():
     old = {**miner.to_dict(), "version": 12}
     del old["params"]["trailing_values"]
     assert LogTemplateMiner.from_dict(old)._tokenize("a=1 b=2 c=3 d=show x") == ["a=1", "b=2", "c=3", "d=show", "x"]
+
+
+def _around(*tokens: str) -> str:
+    """The wildcard text of the tokens seen at one slot."""
+    around = _Around()
+    for token in tokens:
+        around.add(token)
+    return around.text()
+
+
+def test_a_wildcard_holds_no_quote_whose_pair_its_values_hold():
+    # klog writes each flag as --name="value" (KubeScheduler's 'FLAG: --help="false"'): the values' shared end '"'
+    # closed a quote that opened inside the wildcard, '--<*>"'; each token is a flag and its value, '--<*>=<*>'.
+    assert _around('--help="false"', '--config=""', '--bind-address="<IP>"') == "--<*>=<*>"
+    assert _around("'a b'", "'c'") == "'<*>'"  # a quote the shared start opens is the wildcard's pair
+    assert _around('x"', 'y"') == '<*>"'  # a token that closes a quote opened before it keeps it
+    assert _around("user=a", "user=b") == "user=<*>"  # a constant key stays
+    assert _around("env:host.name=a", "env:java.version=<NUM>") == "env:<*>"  # no flag: one value, as it was
+    # A list glued into one token, its items holding keys, is no field (Cassandra's [BigTableReader(path='...')]);
+    # nor are tokens of which one has no "=".
+    glued = "[Reader(path='<PATH>'),\ue000Reader(path='<PATH>')]"
+    assert _around("[Reader(path='<PATH>')]", glued) == "[<*>]"
+    assert _around("--a", "--b=1") == "--<*>"
+    assert _around("-a=x", "-b=y") == "-<*>=<*>"
