@@ -1919,7 +1919,8 @@ class LogTemplateMiner:
                 self._subject_grid(values, events) or len(set(unnumbered([v[:-1] for v in values]))) == 1)
             # Names in braces that each lead the same events ({users} objects: ..., {sessions} objects: ...) are the
             # context a program prefixes (a database's namespace), however few: no prose writes a state in braces.
-            braced = self.slot_min_values > 0 and all(_BRACED_NAME.fullmatch(v) for v in values) \
+            # A level or a status ({error}, {OK}) labels the message there, as in brackets: no name.
+            braced = self.slot_min_values > 0 and not statuses and all(_BRACED_NAME.fullmatch(v) for v in values) \
                 and self._subject_grid(values, events)
             need = 2 if unnamed or braced else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
                 (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)

@@ -988,6 +988,10 @@ def test_two_names_in_braces_that_lead_the_same_events_are_a_parameter():
     assert len(set(LogTemplateMiner().fit_transform([m for m in messages if "device" not in m]))) == 4
     parens = [m.replace("{", "(").replace("}", ")") for m in messages]
     assert len(set(LogTemplateMiner().fit_transform(parens))) == 6
+    # Levels or UPPER_CASE statuses in braces label the message, as in brackets: they stay apart.
+    for leads in (("info", "error"), ("WARN", "INFO"), ("OK", "FAILED")):
+        labelled = [m.replace("{users}", f"{{{leads[0]}}}").replace("{sessions}", f"{{{leads[1]}}}") for m in messages]
+        assert len(set(LogTemplateMiner().fit_transform(labelled))) == 6, leads
 
 
 def test_names_of_one_kind_a_colon_sets_apart_are_a_parameter_of_the_one_event_they_lead():
