@@ -1792,7 +1792,11 @@ def _detect(sample: list[str], min_share: float, exclude: Sequence[str], delimit
     if delimited and best.name == "inferred" and (_quoted(full) or _comma_cells(best)):
         # Quoted cells on most lines (PowerShell's Export-Csv quotes every one): no text header starts so. Nor
         # does one whose fields commas part: those are cells, which inference reads only the first of.
-        best = infer_delimited_format(full) or best
+        cells = infer_delimited_format(full)
+        # Unquoted, the message is the last cell and its own commas spill into it: a column after the message is
+        # its tail, cut off where every message has as many commas ("processed 3 items, 0 errors").
+        if cells is not None and (cells.json_key == cells.names[-1] or _quoted(full)):
+            best = cells
     if best.name == "raw":
         # Most lines may continue events (SQL, a goroutine dump): the lines that start with a timestamp are
         # the events' first lines, when there are enough of them to tell a layout.

@@ -2784,3 +2784,13 @@ def test_a_message_opening_with_lower_case_words_keeps_them():
     lines = [f"2024-03-11 06:58:{i:02d},000 INFO {words[i % 5]} worker {i}" for i in range(60)]
     frame = parse_lines(lines)
     assert frame["content"].tolist() == [f"{words[i % 5]} worker {i}" for i in range(60)]
+
+
+def test_a_message_with_commas_of_its_own_stays_whole_after_a_header_whose_fields_commas_part():
+    # "2024-01-01 10:00:00, [main], INFO, processed 3 items, 0 errors": every message with one comma of its own was
+    # read as cells, the message cut at its comma and its tail left in a column of its own.
+    levels = ["INFO", "WARN", "ERROR"]
+    for message in ("processed {i} items, {e} errors", 'said "x, y" {i}'):
+        messages = [message.format(i=i, e=i % 3) for i in range(40)]
+        lines = [f"2024-01-01 10:00:{i:02d}, [main], {levels[i % 3]}, {messages[i]}" for i in range(40)]
+        assert all(m in c for m, c in zip(messages, parse_lines(lines)["content"])), message
