@@ -1000,8 +1000,8 @@ def read_secondary_levels(frame: pd.DataFrame) -> None:
 # A network device's message code, %FACILITY-SEVERITY-MNEMONIC (Cisco's %LINK-3-UPDOWN, %ASA-6-302013) or
 # %%<version>MODULE/SEVERITY/MNEMONIC (Huawei's and H3C's %%01IFNET/4/IF_STATE, with the log's type "(l)" and a
 # sequence number "[501]" on some): its digit is a syslog severity. It opens the message, after at most the device's
-# own clock ("*Mar 11 09:14:02.331: "), or is the component.
-_MESSAGE_CODE = re.compile(r"(?:[^%\s][^%]{0,40}: )?(%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?-([0-7])-[A-Z0-9_]+"
+# own clock ("*Mar 11 09:14:02.331: "), or is the component; one further on is the message's text.
+_MESSAGE_CODE = re.compile(r"^(?:[^%\s][^%]{0,40}: )?(%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?-([0-7])-[A-Z0-9_]+"
                            r"|%%\d\d[A-Z][A-Z0-9_]*/([0-7])/\w+(?:\([a-z]\))?(?:\[\d+\])?)(?=:|$)")
 
 

@@ -653,6 +653,10 @@ def test_a_message_code_after_a_programs_name_gives_the_level():
     assert frame["level"].tolist() == [["INFO", "WARNING", "NOTICE", "ERROR"][i % 4] for i in range(40)]
     assert frame["component"].tolist() == [["Acl", "Ebra", "Ebra", "Bgp"][i % 4] for i in range(40)]
     assert frame["content"].tolist() == [f"{codes[i % 4]}: event {i} on Ethernet{i}" for i in range(40)]
+    # A code further on in a message is its text, no level of the line.
+    frame, _ = LogFormat(r"(<Level> )?<Component>: <Content>", field_patterns={"Level": "[A-Z]+"}).parse(
+        ["app: user typed %LINK-3-UPDOWN", "app: grep for %LINK-3-UPDOWN: no match", "app: %LINK-3-UPDOWN: down"])
+    assert frame["level"].tolist() == [None, None, "ERROR"]
 
 
 def test_a_network_devices_slashed_message_code_gives_the_level():
