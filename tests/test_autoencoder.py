@@ -176,6 +176,19 @@ def test_errors_below_the_median_line_count_as_the_median_line(fitted):
     np.testing.assert_array_equal(det._score_unique(texts, training=False), raw)
 
 
+def test_a_floor_quantile_of_0_keeps_every_error_as_it_is(fitted, tmp_path):
+    # floor_quantile=0 took the least training error for a floor: a new message reproduced better than every
+    # training line (words the vocabulary lacks) scored as that line, not as its own error.
+    docs, _ = fitted
+    det = AutoencoderDetector(**{**TINY, "epochs": 2}, floor_quantile=0).fit(frame(docs))
+    texts = np.array([ROUTINE[0], ODD, "zzz qqq never seen"], dtype=object)
+    errors = det.reconstruction_error(det._vectors(texts))
+    assert errors[2] < min(det.fit_scores_.values())
+    np.testing.assert_array_equal(det._score_unique(texts, training=False), errors)
+    back = load_detector(save_detector(tmp_path / "model", det))  # no floor saved and read back as none
+    np.testing.assert_array_equal(back._score_unique(texts, training=False), errors)
+
+
 def test_same_input_same_scores(fitted):
     docs, det = fitted
     again = AutoencoderDetector(**TINY).fit(frame(docs))

@@ -568,7 +568,9 @@ class AutoencoderDetector(BaseLogDetector):
         self.layers_ = self._dense_layers()
         # Kept for the first scoring pass, which fit runs next: the training rows are not scored twice.
         self.train_errors_ = self.reconstruction_error(matrix)
-        self.error_floor_ = _quantile(self.train_errors_, float(self.floor_quantile), counts)
+        # 0 is no floor: the least training error would still raise a new message reproduced better.
+        self.error_floor_ = _quantile(self.train_errors_, float(self.floor_quantile), counts) \
+            if self.floor_quantile > 0 else -np.inf
 
     def _score_unique(self, texts: np.ndarray, training: bool) -> np.ndarray:
         if training:
