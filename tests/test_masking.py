@@ -1080,3 +1080,14 @@ def test_a_rate_glued_to_its_unit_keeps_the_unit():
     # A unit the size rule knows is a size, as before; a number inside a path or a word is no rate.
     assert M.mask("rate 5.2MB/s") == "rate <SIZE>/s"
     assert M.mask("GET /api/2fa/setup x12kb/s") == "GET <PATH> x12kb/s"
+
+
+def test_texts_whose_digits_decide_the_device_link_and_address_rules_mask_alike_alone_and_in_a_batch():
+    # A batch masks texts by keys with some digits made alike: the digits these rules test (a severity 0-7, an octet,
+    # a month) must keep texts that differ in them apart.
+    texts = ["%LINK-3-UPDOWN: up", "%LINK-8-UPDOWN: up", "UDP: [10.0.0.5]:50412->[10.0.0.1]:161",
+             "UDP: [10.0.0.256]:50412->[10.0.0.1]:161", "br-1<->tcp:10.0.0.1:6633: up", "10.0.0.1(eth0) up",
+             "10.0.0.999(eth0) up", "at 2024/02/27-06:35:52, x", "at 2024/13/27-06:35:52, x"]
+    assert masked_alike(Masker(), texts) == [
+        "%LINK-3-UPDOWN: up", "%<ID>: up", "<IP>", "UDP: [<NUM>]:<NUM>->[<IP>]:<NUM>", "<VAL>: up", "<IP> up",
+        "<NUM>(eth0) up", "at <DATETIME>, x", "at <NUM>/<NUM>/<NUM>-<DATETIME>, x"]
