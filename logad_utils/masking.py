@@ -9,8 +9,9 @@ both. On the Loghub mix (65 characters a message) :meth:`Masker.mask` takes
 about 7 us per message on one core. :meth:`Masker.mask_many` runs the regex
 once per digit-canonical form: texts that differ only in digits no rule able
 to match them tells apart share one run (``255`` and ``256`` differ only in a
-text with a ``.`` or ``:``, where an IP address rule could match), a quarter as
-many runs on a generated journal.
+text with a ``.`` or ``:``, where an IP address rule could match, and only
+near both ends of a run of digits: inside an 18-digit id they are alike), a
+quarter as many runs on a generated journal.
 
 Semantics:
 
@@ -798,56 +799,134 @@ def _combined(rules: Sequence[MaskRule], body: Callable[[MaskRule], str] = _patt
 # are applied to the original text: the same output, far fewer regex runs.
 
 
-def _digit_cuts(items: Iterable[tuple], cuts: list, needs: tuple[frozenset, ...] = (), track: bool = True) -> bool:
-    """Add to ``cuts`` the digit sets that items of a parsed pattern test for, each as (needs, set): the
-    marks of every part around it that must match for its test to count, one of each set in the text (none: any
-    text; ``needs`` as given unless ``track``). False for a backreference. A part that cannot match where its
-    marks are missing fails there whatever its digits, and so does each part inside it."""
-    def inner(part: Iterable[tuple], folded: bool = False) -> bool:
+# A digit's places in its run of ASCII digits: how many stand right before it, and how many right after it, each
+# counted up to _RUNS (_RUNS: any number). A rule tests most digits near a run's ends only (an IPv4 octet's 25[0-5],
+# a code's [A-Z][1-9]), so the digits inside a long id (blk_-1608999687919862906) need not keep apart.
+_RUNS = 4
+
+
+def _digit_cuts(items: Iterable[tuple], cuts: list, needs: tuple[frozenset, ...] = (), track: bool = True,
+                run: int = 0, backward: bool = False) -> int | None:
+    """Add to ``cuts`` the digit sets that items of a parsed pattern test for, each as (needs, set, places, item):
+    the marks of every part around it that must match for its test to count, one of each set in the text (none:
+    any text; ``needs`` as given unless ``track``); the most digits of its run that can stand before the tested
+    digit (after it, read ``backward``: the items last to first), ``run`` those next to the first item read (see
+    _RUNS); and which item of the parse tree and which of its sets. Returns the most places after the items read;
+    None for a backreference. A part that cannot match where its marks are missing fails there whatever its
+    digits, and so does each part inside it."""
+    def inner(part: Iterable[tuple], at: int, folded: bool = False) -> int | None:
         # Case folding reaches beyond ASCII (K and the Kelvin sign): no claim inside it.
         narrow = track and not folded
-        return _digit_cuts(part, cuts, _with_needs(needs, part) if narrow else needs, narrow)
+        return _digit_cuts(part, cuts, _with_needs(needs, part) if narrow else needs, narrow, at, backward)
 
-    for op, av in items:
-        if op in (_sre_c.LITERAL, _sre_c.NOT_LITERAL):
-            if 0x30 <= av <= 0x39:
-                cuts.append((needs, {av}))
-        elif op is _sre_c.IN:
-            for cop, cav in av:
-                if cop is _sre_c.LITERAL and 0x30 <= cav <= 0x39:
-                    cuts.append((needs, {cav}))
-                elif cop is _sre_c.RANGE:
-                    cuts.append((needs, set(range(max(cav[0], 0x30), min(cav[1], 0x39) + 1))))
-                elif cop not in (_sre_c.NEGATE, _sre_c.CATEGORY, _sre_c.LITERAL):
-                    return False
-        elif op in (_sre_c.ANY, _sre_c.AT):
+    for item in reversed(list(items)) if backward else items:
+        op, av = item
+        if op in (_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.IN, _sre_c.ANY):
+            tested = _tested_digits(op, av)
+            if tested is None:
+                return None
+            cuts.extend((needs, digits, run, (id(item), i)) for i, digits in enumerate(tested[0]))
+            run = min(run + 1, _RUNS) if tested[1] else 0
+        elif op is _sre_c.AT:
             continue
         elif op is _sre_c.BRANCH:
-            if not all(inner(alt) for alt in av[1]):
-                return False
+            ends = [inner(alt, run) for alt in av[1]]
+            run = None if None in ends else max(ends)
         elif op is _sre_c.SUBPATTERN:
-            if not inner(av[-1], bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE)):
-                return False
+            run = inner(av[-1], run, bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
         elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
-            if not inner(av[1]):
-                return False
+            # A look-around on the side read already starts after digits that none of it saw.
+            read = (av[0] < 0) != backward
+            if inner(av[1], _RUNS if read else run) is None:
+                return None
+            run = 0 if read and _no_digit_next(op, av[1], backward) else run
         elif op is getattr(_sre_c, "ATOMIC_GROUP", None):
-            if not inner(av):
-                return False
+            run = inner(av, run)
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
-            if not inner(av[2]):
-                return False
+            run = _repeat_cuts(av, run, inner)
         else:  # a backreference or an unknown construct: digits must stay as they are
-            return False
-    return True
+            return None
+        if run is None:
+            return None
+    return run
+
+
+def _no_digit_next(op, part, backward: bool) -> bool:
+    """Whether a look-around (``op``, its parsed ``part``) on the side read already shows that no ASCII digit stands
+    next to where it holds: (?<=:) or (?<!\\w) read forward, (?=\\.) or (?!\\w|\\.\\w) read backward."""
+    if op is _sre_c.ASSERT:
+        chars, can_be_empty = _first_chars(part if backward else _reversed(part))
+        return not can_be_empty and not chars & _DIGITS
+    alts = part[0][1][1] if len(part) == 1 and part[0][0] is _sre_c.BRANCH else [part]
+    return any(len(alt) == 1 and _every_digit(*alt[0]) for alt in alts)
+
+
+def _every_digit(op, av) -> bool:
+    """Whether a parsed item surely matches each ASCII digit (\\w, \\d, \\S, [\\d/], [0-9a-f]), however it is read."""
+    if op is not _sre_c.IN or any(cop is _sre_c.NEGATE for cop, _ in av):
+        return False
+    return any(cop is _sre_c.CATEGORY and cav in _DIGIT_CATEGORIES
+               or cop is _sre_c.RANGE and cav[0] <= 0x30 and cav[1] >= 0x39 for cop, cav in av)
+
+
+_DIGIT_CATEGORIES = (_sre_c.CATEGORY_DIGIT, _sre_c.CATEGORY_WORD, _sre_c.CATEGORY_NOT_SPACE)
+
+
+def _tested_digits(op, av) -> tuple[list[set], bool] | None:
+    """The digit sets one character's item of a parsed pattern tests for, and whether it can match an ASCII digit;
+    None for an unknown construct."""
+    if op is _sre_c.ANY:
+        return [], True
+    if op is not _sre_c.IN:
+        digit = 0x30 <= av <= 0x39
+        return ([{av}] if digit else []), digit or op is _sre_c.NOT_LITERAL
+    tested, digit = [], False
+    for cop, cav in av:
+        if cop is _sre_c.LITERAL:
+            if 0x30 <= cav <= 0x39:
+                tested.append({cav})
+                digit = True
+        elif cop is _sre_c.RANGE:
+            tested.append(set(range(max(cav[0], 0x30), min(cav[1], 0x39) + 1)))
+            digit = digit or cav[0] <= 0x39 and cav[1] >= 0x30
+        elif cop in (_sre_c.NEGATE, _sre_c.CATEGORY):  # a negated class: may match one
+            digit = digit or cop is _sre_c.NEGATE or cav not in _NO_DIGIT_CATEGORIES
+        else:
+            return None
+    return tested, digit
+
+
+_NO_DIGIT_CATEGORIES = (_sre_c.CATEGORY_NOT_DIGIT, _sre_c.CATEGORY_SPACE, _sre_c.CATEGORY_NOT_WORD,
+                        _sre_c.CATEGORY_LINEBREAK)
+
+
+def _repeat_cuts(av: tuple, run: int, inner: Callable[[Iterable[tuple], int], int | None]) -> int | None:
+    """:func:`_digit_cuts` of a repeat (``av``: least and most times, the part), ``inner`` reading its part from
+    a number of places: each time may start where the one read before ended."""
+    least, most, part = av
+    start, end, times = run, run if least == 0 else 0, 0
+    while True:
+        after = inner(part, start)
+        if after is None:
+            return None
+        end, times = max(end, after), times + 1
+        if times >= most or after <= start:  # no later time starts further on in its run
+            return end
+        start = after
 
 
 def _with_needs(needs: tuple[frozenset, ...], items: Iterable[tuple]) -> tuple[frozenset, ...]:
     """``needs`` and what the parsed part ``items`` needs (see :func:`_needs`), each set one a text must hold."""
-    own = _needs(items)
+    own = _part_needs(items)
     if own is None or any(_implies(n, own) for n in needs):
         return needs
     return tuple(n for n in needs if not _implies(own, n)) + (own,)
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_needs(items) -> frozenset | None:
+    """:func:`_needs` of a part of a parsed pattern, held once: a repeat's part is read from several places."""
+    return _needs(items)
 
 
 def _implies(marks: frozenset, other: frozenset) -> bool:
@@ -855,16 +934,24 @@ def _implies(marks: frozenset, other: frozenset) -> bool:
     return all(m in other or m.replace(_NEXT_TO_DIGIT, "") in other for m in marks)
 
 
-def _pattern_cuts(pattern: str, track: bool = True) -> list | None:
-    """(needs, digit set) ``pattern`` tests for (see :func:`_digit_cuts`); None when it cannot be analysed."""
+def _pattern_cuts(pattern: str, track: bool = True, run: int = _RUNS) -> list | None:
+    """(needs, digit set, places before, places after) ``pattern`` tests for, its match starting after ``run``
+    places of a run (see :func:`_digit_cuts`; the places after only where ``track``, else any); None when it cannot
+    be analysed."""
     cuts: list = []
+    ends: list = []
     try:
         items = _parsed(pattern)
-        if not _digit_cuts(items, cuts, _with_needs((), items) if track else (), track):
+        if _digit_cuts(items, cuts, _with_needs((), items) if track else (), track, run) is None or \
+                track and _digit_cuts(items, ends, (), False, _RUNS, backward=True) is None:
             return None
+        after: dict = {}
+        for _, _, places, item in ends:  # a repeat's part is read from several places: the most
+            after[item] = max(places, after.get(item, 0))
         folded = items.state.flags & _sre_c.SRE_FLAG_IGNORECASE  # (?i) for the whole pattern: no claim
         # A set of no digit or all of them tells none apart.
-        return [(() if folded else n, c) for n, c in cuts if 0 < len(c) < 10]
+        return list(dict.fromkeys((() if folded else n, frozenset(c), k, after.get(item, _RUNS))
+                                  for n, c, k, item in cuts if 0 < len(c) < 10))
     except Exception:  # noqa: BLE001 - cannot analyse: no canonical form
         return None
 
@@ -962,7 +1049,9 @@ class _DigitForms:
     25[0-5]) do not count there: a text without "." or ":" next to a digit has
     all its digits alike. So do the tests of a part of a rule (an IPv6
     address's dotted tail) where that part's needs are missing, or the needs
-    of any part around it (an image's "sha256:" where no "." is).
+    of any part around it (an image's "sha256:" where no "." is). And a test
+    counts only at the places in a run of digits where its rule can make it
+    (see _RUNS): an octet's 25[0-5] at a run's first three digits.
     """
 
     def __init__(self, rules: Sequence[MaskRule]) -> None:
@@ -970,21 +1059,22 @@ class _DigitForms:
         # itself, which holds each rule up to six times (parsing it took most of a masker's start).
         parts = [_pattern_cuts(_combined(rules, _stub)[0], track=False)] + [
             _pattern_cuts(r.pattern, track=False) for r in rules]
-        full = None if None in parts else [nc for cs in parts for nc in cs]
-        per_rule = [_pattern_cuts(r.pattern) for r in rules]
+        full = None if None in parts else [c for cs in parts for _, c, _, _ in cs]
+        # A rule's match starts after no digit: the combined regex opens with (?<!\w) (see _combined).
+        per_rule = [_pattern_cuts(r.pattern, run=0) for r in rules]
         if full is None or None in per_rule or \
-                _digit_table(c for _, c in full) != _digit_table(c for cs in per_rule for _, c in cs):
-            # The combined regex tests digits beyond its rules: one table from it.
-            self.always, self.guarded, self.needs = None if full is None else [c for _, c in full], [], []
+                _digit_table(full) != _digit_table(c for cs in per_rule for _, c, _, _ in cs):
+            # The combined regex tests digits beyond its rules: one table from it, at every place.
+            self.always, self.guarded, self.needs = None if full is None else [(c, _RUNS, _RUNS) for c in full], [], []
         else:
             self.always, by_needs = [], {}
-            for needs, cut in (nc for cs in per_rule for nc in cs):
+            for needs, *cut in (nc for cs in per_rule for nc in cs):
                 # A need of a non-ASCII mark, left out, keeps the texts in one NumPy pass (see keys).
                 needs = frozenset(n for n in needs if all(m.isascii() for m in n)) or frozenset(needs)
                 if not needs:
-                    self.always.append(cut)
+                    self.always.append(tuple(cut))
                 else:  # tests possible in the same texts: one guard
-                    by_needs.setdefault(needs, []).append(cut)
+                    by_needs.setdefault(needs, []).append(tuple(cut))
             # Each need a bit of a text's flags; a guard, the bits of its needs: it counts where they are all set.
             self.needs = list(dict.fromkeys(tuple(sorted(n)) for needs in by_needs for n in needs))
             self.guarded = [(sum(1 << self.needs.index(tuple(sorted(n))) for n in needs), cuts)
@@ -994,31 +1084,39 @@ class _DigitForms:
     @property
     def useful(self) -> bool:
         """False when no text could have a digit replaced."""
-        return self.always is not None and (bool(self.guarded) or _digit_table(self.always) != _digit_table(()))
+        return self.always is not None and (bool(self.guarded) or
+                                            _digit_table(c for c, _, _ in self.always) != _digit_table(()))
 
     def _table(self, flags: int) -> bytes:
-        """Digit table of texts that hold the needs whose bits ``flags`` sets, cached."""
-        table = self._tables.get(flags)
-        if table is None:
-            cuts = self.always + [c for bits, cs in self.guarded if flags & bits == bits for c in cs]
-            table = self._tables[flags] = _digit_table(cuts)
-        return table
+        """Digit table of texts that hold the needs whose bits ``flags`` sets; where a digit's places in its run
+        tell tables apart, one per pair of places (before, after), joined, (0, 0) first: there every test counts
+        (see _RUNS). Cached."""
+        tables = self._tables.get(flags)
+        if tables is None:
+            cuts = self.always + [cut for bits, cs in self.guarded if flags & bits == bits for cut in cs]
+            places = range(_RUNS + 1)
+            each = [_digit_table(c for c, most_before, most_after in cuts if most_before >= before
+                                 and most_after >= after) for before in places for after in places]
+            tables = self._tables[flags] = each[0] if len(set(each)) == 1 else b"".join(each)
+        return tables
 
     def keys(self, texts: list[str]) -> list[bytes]:
         """Canonical UTF-8 key of each text (UTF-8 keeps ASCII digits single bytes; bytes.translate is fast)."""
         joined = "\0".join(texts)
         chars = [m.replace(_NEXT_TO_DIGIT, "") for needs in self.needs for m in needs]
-        if len(texts) > 1 and len(self.needs) <= 32 and all(c.isascii() and len(c) == 1 for c in chars) \
+        if texts and len(self.needs) <= 32 and all(c.isascii() and len(c) == 1 for c in chars) \
                 and joined.count("\0") == len(texts) - 1:
             return self._joined_keys(texts, joined)
+        # A text at a time, each test counting at every place of a run (the first table): sound, less shared.
         needs, table = self.needs, self._table
         return [t.encode("utf-8", "surrogatepass").translate(table(sum(1 << b for b, n in enumerate(needs)
-                                                                       if any(_has_mark(t, m) for m in n))))
+                                                                       if any(_has_mark(t, m) for m in n)))[:256])
                 for t in texts]
 
     def _joined_keys(self, texts: list[str], joined: str) -> list[bytes]:
         """:meth:`keys` of texts given also NUL-joined (none holds a NUL; at most 32 needs, of ASCII characters):
-        one NumPy pass finds which needs' marks each text holds, then one translate per digit table."""
+        one NumPy pass finds which needs' marks each text holds, then one translate per digit table (or, where a
+        digit's places in its run tell tables apart, one NumPy pass: :func:`_translated`)."""
         data = joined.encode("utf-8", "surrogatepass")
         codes = np.frombuffer(data, dtype=np.uint8)
         dtype = np.uint8 if len(self.needs) <= 8 else np.uint16 if len(self.needs) <= 16 else np.uint32
@@ -1036,18 +1134,34 @@ class _DigitForms:
         marked[:-1] |= bits[codes]
         # Each text's marks: the bytes from its start to its NUL, or the end (starts rise: a NUL ends each text).
         flags = np.bitwise_or.reduceat(marked, np.r_[0, np.flatnonzero(codes == 0) + 1])
-        kinds: dict[bytes, list[int]] = {}  # texts whose needs differ may take one table
+        kinds: dict[bytes, list[int]] = {}  # texts whose needs differ may take the same tables
         for k in np.unique(flags).tolist():
             kinds.setdefault(self._table(k), []).append(k)
         if len(kinds) == 1:
-            return data.translate(next(iter(kinds))).split(b"\0")
+            return _translated(data, next(iter(kinds)))
         out: list[bytes] = [b""] * len(texts)
-        for table, ks in kinds.items():
+        for tables, ks in kinds.items():
             rows = np.flatnonzero(np.isin(flags, ks)).tolist()
-            part = "\0".join([texts[i] for i in rows]).encode("utf-8", "surrogatepass").translate(table)
-            for i, key in zip(rows, part.split(b"\0")):
+            part = "\0".join([texts[i] for i in rows]).encode("utf-8", "surrogatepass")
+            for i, key in zip(rows, _translated(part, tables)):
                 out[i] = key
         return out
+
+
+def _translated(data: bytes, tables: bytes) -> list[bytes]:
+    """NUL-joined UTF-8 texts' keys: their digits mapped by ``tables`` (:meth:`_DigitForms._table`)."""
+    if len(tables) == 256:
+        return data.translate(tables).split(b"\0")
+    codes = np.frombuffer(data, dtype=np.uint8)
+    at = np.flatnonzero((codes >= 0x30) & (codes <= 0x39))
+    nth = np.arange(len(at))
+    # The first and the last digit of each digit's run.
+    first = np.maximum.accumulate(np.where(np.diff(at, prepend=-2) != 1, nth, 0))
+    last = np.minimum.accumulate(np.where(np.diff(at, append=len(codes) + 1) != 1, nth, len(at))[::-1])[::-1]
+    keys = codes.copy()
+    keys[at] = np.frombuffer(tables, dtype=np.uint8).reshape(-1, 256)[
+        np.minimum(nth - first, _RUNS) * (_RUNS + 1) + np.minimum(last - nth, _RUNS), codes[at]]
+    return keys.tobytes().split(b"\0")
 
 
 # Bytes a \d can start with in UTF-8: an ASCII digit, or any byte of a non-ASCII character.

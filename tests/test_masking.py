@@ -366,6 +366,32 @@ def test_a_part_s_digits_count_only_where_the_rule_around_it_can_match_too():
     assert len(set(forms.keys(["STAN 205202: 00 approved", "STAN 213111: 00 approved"]))) == 1
 
 
+def test_digits_inside_a_long_run_are_alike_where_no_rule_tests_that_place():
+    # An IPv4 octet's 25[0-5] tests a run's first three digits, a code's [A-Z][1-9] its first: a block id's inner
+    # digits and zeros (HDFS' blk_-1608999687919862906 beside an address) are tested by no rule, one masked form.
+    forms = Masker()._digits
+    ids = ["Received blk_-1608999687919862906 of size 67108864 from /10.250.10.6",
+           "Received blk_-1608999607919862906 of size 67100864 from /10.250.10.6",
+           "id 1000000255 at 10.0.0.1", "id 1000000256 at 10.0.0.1"]
+    keys = forms.keys(ids)
+    assert keys[0] == keys[1] and keys[2] == keys[3]
+    assert keys == [forms.keys([t])[0] for t in ids]  # one text at a time: the same keys
+    # Where a rule tests the digit, it stays apart: an octet's last digit, a code's first digit after a capital.
+    tested = ["from /10.250.10.255 ok", "from /10.250.10.256 ok", "ID-A0_x up", "ID-A1_x up", "ID-A10 up",
+              "ID-A11 up", "v 1.2.255.0", "v 1.2.256.0"]
+    keys = forms.keys(tested)
+    assert keys[0] != keys[1] and keys[2] != keys[3] and keys[4] == keys[5] and keys[6] != keys[7]
+    assert M.mask_many(ids + tested) == [M.mask(t) for t in ids + tested]
+    assert M.mask("from /10.250.10.255 ok") == "from <IP> ok" != M.mask("from /10.250.10.256 ok")
+    # A rule's own look-arounds bound a run: after (?<=:) or (?<!\w) no digit stands before, before (?!\w) none after.
+    rules = [MaskRule("tail", r"(?<=:)7\d(?!\w)", "<T>"), MaskRule("n", r"\d++", "<N>")]
+    texts = [":71 x17 :712", ":71 x18 :812", ":81 x17 :712"]
+    keys = Masker(rules)._digits.keys(texts)
+    assert keys[0] == keys[1] != keys[2]
+    assert Masker(rules).mask_many(texts) == [Masker(rules).mask(t) for t in texts] == [
+        ":<T> x17 :<N>", ":<T> x18 :<N>", ":<N> x17 :<N>"]
+
+
 def test_rules_that_need_the_same_characters_share_one_guard(monkeypatch):
     # The default rules hold more than 8 guarded rules (four of them need a '"'); keyed in one NumPy pass
     # they must be, for that pass takes at most 8 guards, and a text at a time is 6x slower.
@@ -876,8 +902,10 @@ def test_the_digits_the_combined_regex_tells_apart_are_its_frame_s_and_its_rules
     own = masking._pattern_cuts(Masker(rules)._regex.pattern, track=False)
     parts = [masking._combined(rules, masking._stub)[0]] + [r.pattern for r in rules]
     read = [nc for p in parts for nc in masking._pattern_cuts(p, track=False)]
-    assert masking._digit_table(c for _, c in own) == masking._digit_table(c for _, c in read)
-    assert {frozenset(c) for _, c in own} == {frozenset(c) for _, c in read}
+    assert masking._digit_table(c for _, c, _, _ in own) == masking._digit_table(c for _, c, _, _ in read)
+    assert {c for _, c, _, _ in own} == {c for _, c, _, _ in read}
+    # Each rule is read as starting after no digit (its places in a run: _DigitForms), as the frame's (?<!\w) holds.
+    assert Masker(rules)._regex.pattern.startswith(r"(?<!\w)")
 
 
 def test_a_rule_s_capture_group_is_empty_and_closes_its_match():
