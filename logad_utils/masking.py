@@ -10,8 +10,9 @@ about 7 us per message on one core. :meth:`Masker.mask_many` runs the regex
 once per digit-canonical form: texts that differ only in digits no rule able
 to match them tells apart share one run (``255`` and ``256`` differ only in a
 text with a ``.`` or ``:``, where an IP address rule could match, and only
-near both ends of a run of digits: inside an 18-digit id they are alike), a
-quarter as many runs on a generated journal.
+near both ends of a run of digits: inside an 18-digit id they are alike): on
+a generated journal of 300,000 lines, 519 runs for its 102,294 distinct
+messages.
 
 Semantics:
 
@@ -46,7 +47,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -812,8 +813,8 @@ def _digit_cuts(items: Iterable[tuple], cuts: list, needs: tuple[frozenset, ...]
     any text; ``needs`` as given unless ``track``); the most digits of its run that can stand before the tested
     digit (after it, read ``backward``: the items last to first), ``run`` those next to the first item read (see
     _RUNS); and which item of the parse tree and which of its sets. Returns the most places after the items read;
-    None for a backreference. A part that cannot match where its marks are missing fails there whatever its
-    digits, and so does each part inside it."""
+    None for a backreference or an unknown construct. A part that cannot match where its marks are missing fails
+    there whatever its digits, and so does each part inside it."""
     def inner(part: Iterable[tuple], at: int, folded: bool = False) -> int | None:
         # Case folding reaches beyond ASCII (K and the Kelvin sign): no claim inside it.
         narrow = track and not folded
@@ -851,7 +852,7 @@ def _digit_cuts(items: Iterable[tuple], cuts: list, needs: tuple[frozenset, ...]
     return run
 
 
-def _no_digit_next(op, part, backward: bool) -> bool:
+def _no_digit_next(op: int, part: Sequence[tuple], backward: bool) -> bool:
     """Whether a look-around (``op``, its parsed ``part``) on the side read already shows that no ASCII digit stands
     next to where it holds: (?<=:) or (?<!\\w) read forward, (?=\\.) or (?!\\w|\\.\\w) read backward."""
     if op is _sre_c.ASSERT:
@@ -861,7 +862,7 @@ def _no_digit_next(op, part, backward: bool) -> bool:
     return any(len(alt) == 1 and _every_digit(*alt[0]) for alt in alts)
 
 
-def _every_digit(op, av) -> bool:
+def _every_digit(op: int, av: Any) -> bool:
     """Whether a parsed item surely matches each ASCII digit (\\w, \\d, \\S, [\\d/], [0-9a-f]), however it is read."""
     if op is not _sre_c.IN or any(cop is _sre_c.NEGATE for cop, _ in av):
         return False
@@ -872,7 +873,7 @@ def _every_digit(op, av) -> bool:
 _DIGIT_CATEGORIES = (_sre_c.CATEGORY_DIGIT, _sre_c.CATEGORY_WORD, _sre_c.CATEGORY_NOT_SPACE)
 
 
-def _tested_digits(op, av) -> tuple[list[set], bool] | None:
+def _tested_digits(op: int, av: Any) -> tuple[list[set], bool] | None:
     """The digit sets one character's item of a parsed pattern tests for, and whether it can match an ASCII digit;
     None for an unknown construct."""
     if op is _sre_c.ANY:
@@ -924,7 +925,7 @@ def _with_needs(needs: tuple[frozenset, ...], items: Iterable[tuple]) -> tuple[f
 
 
 @functools.lru_cache(maxsize=4096)
-def _part_needs(items) -> frozenset | None:
+def _part_needs(items: Iterable[tuple]) -> frozenset | None:
     """:func:`_needs` of a part of a parsed pattern, held once: a repeat's part is read from several places."""
     return _needs(items)
 
