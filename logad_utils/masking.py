@@ -144,6 +144,7 @@ _V6 = (
 )
 _BRACKETED_PORT = rf"\[(?:{_V4}|{_V6})\](?::\d{{1,5}})?"  # an address in brackets and its port: [::1]:161
 _END = r"(?!\w)"  # a variable ends where its token does
+_LINK_END = r"[\w\-/@#]++(?:[.:][\w\-/@#]++)*+"  # an end of a link: a bridge, unix#3009, tcp:127.0.0.1:6633
 _UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 _GLUED_TIME = r"(?<=T\d\d)(?::\d\d){1,2}(?:[.,]\d++)?(?:Z|[+\-]\d\d(?::?\d\d)?)?"  # after an id's "T10"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
@@ -300,8 +301,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # A link between two endpoints written as one token ("br-int<->tcp:127.0.0.1:6633", "br-int<->unix#3009"):
     # one value, the connection's name, not an event per kind of far end. Both ends are needed: a lone "<->" is a
     # word, one end a value of its own kind. Tried where a spaced token starts only, as the look-ahead reads on.
-    MaskRule("link", r"(?<!\S)(?=[\w\-/@#.:]++<->[\w\-/@#])[\w\-/@#]++(?:[.:][\w\-/@#]++)*+<->"
-             r"[\w\-/@#]++(?:[.:][\w\-/@#]++)*+(?![\w\-/@#<>])", "<VAL>"),
+    MaskRule("link", rf"(?<!\S)(?=[\w\-/@#.:]++<->[\w\-/@#]){_LINK_END}<->{_LINK_END}(?![\w\-/@#<>])", "<VAL>"),
     # An Erlang process id (ejabberd's, RabbitMQ's, CouchDB's <0.123.0>): one id, not a number in brackets.
     MaskRule("erlang_pid", r"<\d++\.\d++\.\d++>", "<ID>", False),
     # A Ruby object as inspect writes it (Unicorn's "reaped #<Process::Status: pid 28030 exit 0> worker=2", a
