@@ -223,7 +223,7 @@ def _field_word(token: str) -> bool:
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
 _NAME = re.compile(r"[A-Za-z][\w.\-]*[A-Za-z0-9]")
 # A name in curly braces, whole token: a context a program writes before its message ({users}, {ns-1}).
-_BRACED_NAME = re.compile(r"\{[A-Za-z][\w.\-]*[A-Za-z0-9]\}")
+_BRACED_NAME = re.compile(r"\{" + _NAME.pattern + r"\}")
 # A name a token holds, no digit, not a placeholder's: br-lan of DHCPACK(br-lan), amavis of amavis:<NUM>.
 # A part of a dotted name (operationExecutor.MountVolume) is none: it names code, which names the event.
 _NAME_IN_TOKEN = re.compile(r"(?<![<\w\-])(?<!\w\.)[A-Za-z][A-Za-z_\-]*(?![\w>\-])(?!\.\w)")
