@@ -659,6 +659,7 @@ _DOTTED_LEVEL = re.compile(r".+\.(?:" + LEVELS_RE + ")")
 _SLASHED_LEVEL = re.compile(r"[^/\s]+/(?:" + LEVELS_RE + ")/.+")
 # A function's name as code writes it, in lower case first, after its module's and a slash where it has one.
 _CODE_NAME = re.compile(r"(?:[a-z_][a-z0-9_]*/)?[a-z_][\w$]*")
+# Where such a name joins its parts: a hump (flushQueue), an underscore (source_main), a module's slash or a "$".
 _JOINED_NAME = re.compile(r"[a-z0-9][A-Z]|\w_|[/$]")
 _SUBSYSTEM_BODY = r"[^()\s]+"
 _CELL_BODY = r"[^|]*"
@@ -711,8 +712,10 @@ def _elements(rest: str) -> list[_Element]:
     pos = 0
     while len(out) < _MAX_ELEMENTS and pos < len(rest):
         for kind, regex in _ELEMENT_RES:
+            if kind == "paren_name" and not any(e.kind == "level" for e in out):
+                continue  # a name in parentheses is a component after a level only
             m = regex.match(rest, pos)
-            if m is None or (kind == "paren_name" and not any(e.kind == "level" for e in out)):
+            if m is None:
                 continue
             if kind == "word" and "\t" in m.group(1) and rest.startswith(" ", m.end()) and "\t" in rest[m.end():] \
                     and not m.group(2).isdigit():
@@ -994,11 +997,12 @@ def _code_names(per_line: list[list[_Element]], alive: list[int], place: int, ne
     of them joined from parts (a hump, an underscore, a module's slash), few of them among many lines."""
     # Icecast's "INFO source/source_main", Confluence's log4j "%M" after the logger ("[c.a.Foo] flushQueue"): a
     # message's first word is seldom an identifier in code's style, and prose repeats no handful of them.
+    if len(alive) < _MIN_NAMED_LINES:
+        return False
     names = [per_line[i][place].name for i in alive]
     identifiers = sum(_CODE_NAME.fullmatch(n) is not None for n in names)
     joined = sum(_JOINED_NAME.search(n) is not None for n in names)
-    return identifiers >= need and 2 * joined >= len(alive) and len(alive) >= _MIN_NAMED_LINES \
-        and not _names_values(per_line, alive, place)
+    return identifiers >= need and 2 * joined >= len(alive) and not _names_values(per_line, alive, place)
 
 
 def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:
@@ -1290,8 +1294,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 pairs = names("Context")
                 patterns[name], patterns[pairs] = _BRACKET_BODY + "?", _PAIRS_FIELD
                 field = gap + f"\\[<{name}>(?: <{pairs}>)?\\]"
-            if _flag(element, 5):
-                patterns[name] = r"\d+"
+            if _flag(element, 5):  # a labelled pid: "Pid" above, its digits
                 field = gap + f"\\[{element.detail[5]} <{name}>\\]"
             out += _optional(field) if optional else field
         elif element.kind == "glued":
