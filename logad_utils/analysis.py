@@ -88,8 +88,8 @@ def analyze_logs(paths, methods: Sequence[str], train=None, fmt: str = "auto", j
     mentions = rca.UnitMentions(rca.mention_units(keys))  # the same units as the lines': they are the keys'
     lines = engine.line_frame(run, keys, _raw_keys(keys), miner.masker, mentions)
     # Per line, the narrowest types that hold them: 0/1 verdicts and template ids (-1 .. k-1), as incident ids.
-    templates = rca.code_type(int(keys["template_id"].to_numpy().max(initial=-1)) + 1)
-    narrow = keys.astype({"is_anomaly": np.int8, "template_id": templates})
+    id_type = rca.code_type(int(keys["template_id"].to_numpy().max(initial=-1)) + 1)
+    narrow = keys.astype({"is_anomaly": np.int8, "template_id": id_type})
     # Trends, the widest step, run before the key columns they do not read are copied onto every line.
     frame, own = streaming.with_key_columns(lines, narrow, TREND_KEY_COLUMNS), list(lines.columns)
     del lines  # no second copy of the times place_year_less moves
