@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from pathlib import Path
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
