@@ -27,7 +27,7 @@ from logad_utils.templates import LogTemplateMiner
 
 SECTION = "hostile_lines"
 PIECES = ["a-", "a@", "a@1f2e3d", "a.b.", "com.", "a:", "ab12-", "x_1-", "1.", "a/", "%s", "'a' ", "[a]", "a=b ",
-          "a b ", "abcdef1234..", '"/a" ', "**", "C=a, ", "O=x,", "a - ",
+          "a b ", "abcdef1234..", '"/a" ', "**", "C=a, ", "O=x,", "a - ", '"/a b/c',
           ",,", "a,,b c,", "1: 1, ", "map[a:[1 ", "/a/b c.pdf", "a?b:c",
           "%A-1-B", "[1.2.3.4]:1->", "UDP: [1.2.3.4]:1->", "a<->b<->", "1.2.3.4(a", "(1 x, ", "{a} "]
 PROSE = "Connection from 10.0.3.7 port 52814 closed after 12 ms by user alice on host web-3 "

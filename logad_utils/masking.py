@@ -209,6 +209,13 @@ _UNIT_TIME = (
 # is the path's (/a/b/., ../..). An ellipsis after a name is the sentence's ("Mounting /run/user/1000..."); a dot
 # after a dot is tried first, as the ellipsis test reads the run of dots to its end at every dot of it.
 _PATH_CH = r"(?:[\w\-@%+~=*]|(?<!\w)\.|\.(?!\s*+$|\.\.++(?:\s|$)))"
+# A path that a double quote opens right before its "/" or drive and closes right after it: no quote inside, not
+# ending in a space or a backslash (an escaped quote, \"), 255 characters at most, so that an unclosed quote is read
+# once to the next quote, not to the line's end at every "/". A protocol after a space ends a request's target
+# ("/a/b.html HTTP/1.1"), and a quote that opens after a space a quoted word of prose or a command's argument
+# ("/sys/x is 'always'", "/bin/sh -c 'ls'"): no file's name; an apostrophe inside a word is one (Fishin'.mkv).
+_QUOTED_PATH = (r"(?<=(?<![\w\\])\")(?!/\d{1,3}\.\d)(?:/|[A-Za-z]:\\)(?=[\w.~\-@%+])"
+                r"(?:[^\"\n ]| (?![A-Z]{2,}+/\d|['`])){0,255}+(?<![\s\\])(?=\"(?![\w/]))")
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 # Where the rules that promised not to start at a plain word are skipped: a word glued to "+" is none either
@@ -468,9 +475,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # In quotes one segment is enough (CWD failed. "/old", '/root'): the quotes make it one value, a path whole.
     # A last part of two words, the second a file name with a document's extension, is one name
     # (/home/bob/Downloads/invoice 7062.pdf): a folder's name has no extension, a program's file no space.
+    # A path in double quotes that runs to the closing quote is whole, spaces and parentheses in it
+    # ("/srv/new folder", "C:\Program Files\x.exe", "/srv/budget(2).xlsx"): the quotes delimit it, as a shell's do.
     MaskRule(
         "path",
-        rf"(?:(?<!:/)(?:~|\.{{1,2}})?/(?:{_PATH_CH}++/)++[\w\-@%+~=*]++ [\w\-@+]++\.{_DOC_EXT}(?![\w\-]|\.\w)"
+        rf"(?:{_QUOTED_PATH}"
+        rf"|(?<!:/)(?:~|\.{{1,2}})?/(?:{_PATH_CH}++/)++[\w\-@%+~=*]++ [\w\-@+]++\.{_DOC_EXT}(?![\w\-]|\.\w)"
         rf"|(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
         rf"|(?<=[\"'])(?!/\d{{1,3}}\.\d)(?:(?<=\")/{_PATH_CH}++(?=\")|(?<=')/{_PATH_CH}++(?=')))"
         # Not a closing , ; : . ) or ], but a bracket the query opened: ?ids=(1,2).

@@ -1119,3 +1119,18 @@ def test_texts_whose_digits_decide_the_device_link_and_address_rules_mask_alike_
     assert masked_alike(Masker(), texts) == [
         "%LINK-3-UPDOWN: up", "%<ID>: up", "<IP>", "UDP: [<NUM>]:<NUM>->[<IP>]:<NUM>", "<VAL>: up", "<IP> up",
         "<NUM>(eth0) up", "at <DATETIME>, x", "at <NUM>/<NUM>/<NUM>-<DATETIME>, x"]
+
+
+def test_a_double_quoted_path_runs_to_its_closing_quote():
+    # vsftpd writes Client "10.8.0.5", "/incoming/new folder" and "/srv/budget(2).xlsx": the path stopped at its
+    # space or bracket, so the rest of the name stayed words and one event took a template per file name. A path a
+    # double quote opens and closes is whole, an apostrophe in a name too; an unclosed quote, a space before the
+    # closing one, an escaped quote, a quoted address, prose after a quoted "/" and a quoted word after a space (a
+    # sentence's, a command's argument) stay as before.
+    masker = Masker()
+    texts = ['Client "10.8.0.5", "/incoming/new folder"', 'OK "/srv/ftp/budget(2).xlsx" x',
+             'run "C:\\Program Files\\App\\a b.exe" now', 'open "/a b/c', 'to "/10.0.0.1 x"', 'say "/ is full"',
+             'x "/a b " y', 'm=\\"/a b\\" y', 'file:"/tv/Gone Fishin\'.mkv"', 'msg="/sys/x is \'on\'. Set it"']
+    assert masked_alike(masker, texts) == [
+        'Client "<IP>", "<PATH>"', 'OK "<PATH>" x', 'run "<PATH>" now', 'open "/a b/c', 'to "/<IP> x"',
+        'say "/ is full"', 'x "/a b " y', 'm=\\"/a b\\" y', 'file:"<PATH>"', 'msg="<PATH> is \'on\'. Set it"']
