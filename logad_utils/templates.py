@@ -128,6 +128,11 @@ _LABELLED = re.compile(r"\([A-Za-z]\w*+:")
 _TALLY = re.compile(r"\(<NUM> [A-Za-z]\w*+(?:, <NUM> [A-Za-z]\w*+)*+\)")
 # A quoted word in a list: "core20", 'eth0';
 _ITEM = re.compile(r"""(?:"[^"\s]*+"|'[^'\s]*+')[,;]?""")
+# A quoted masked value in a list: "<IP>", '<PATH>';
+_MASKED_ITEM = re.compile(r"""(["'])(<[A-Z]++>)\1[,;]?""")
+# The kinds of masked value one list may mix: an id's forms, an address' (names and numbers of hosts), a location's
+# (paths and URLs).
+_LIST_KINDS = {**_ID_LIKE, "<HOST>": "<IP>", "<URL>": "<PATH>"}
 # A quoted span: its quotes open and close at token edges (not the apostrophe of "can't"); escaped quotes inside.
 # An escaped quote opens none, so that a line of them is read in linear time. Backquotes quote names too (Go's and
 # MySQL's errors, Odoo's "Job `Mail: Fetchmail Service` done."); GNU's `word' closes with no backquote: no span.
@@ -533,6 +538,13 @@ def _trailing_value(tokens: list[str]) -> list[str]:
             or not all(_FIELD.fullmatch(tok) for tok in tokens[last - _FIELDS_BEFORE:last]):
         return tokens
     return [*tokens[:last], _GLUE.join(tokens[last:])]
+
+
+def _other_kinds(prev: str, tok: str) -> bool:
+    """Whether two quoted items are masked values of different kinds (vsftpd's ``"<IP>", "<PATH>"``): fields in
+    their places, as a list holds values of one kind (see ``_LIST_KINDS``)."""
+    first, second = _MASKED_ITEM.fullmatch(prev), _MASKED_ITEM.fullmatch(tok)
+    return bool(first and second) and _LIST_KINDS.get(first[2], first[2]) != _LIST_KINDS.get(second[2], second[2])
 
 
 def _one_item(listed: re.Match) -> str:
@@ -1570,7 +1582,8 @@ class LogTemplateMiner:
             # fields, each its own slot (else the count of tokens would hang on
             # whether the path was masked); <ID>, <HOST>, <ID> is a list.
             listed = prev[-1:] in ",;"  # a comma says list: its values may mask apart
-            if self.bracket_lists and listed and _ITEM.fullmatch(prev) and _ITEM.fullmatch(tok):  # "a", "b"
+            if self.bracket_lists and listed and _ITEM.fullmatch(prev) and _ITEM.fullmatch(tok) \
+                    and not _other_kinds(prev, tok):  # "a", "b"
                 out[-1], run_kind = WILDCARD, 3
                 prev = tok
                 continue

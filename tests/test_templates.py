@@ -1423,6 +1423,17 @@ def test_a_list_of_quoted_words_is_one_slot_of_any_length():
     assert LogTemplateMiner()._tokenize('moved "a" to "b"') == ["moved", '"a"', "to", '"b"']
 
 
+def test_quoted_values_of_different_kinds_are_fields_not_a_list():
+    # vsftpd writes OK DOWNLOAD: Client "198.18.4.5", "/pub/fw.bin", 34705 bytes: the address and the path read as a
+    # list of quoted words, so the template was Client <*> <NUM> bytes, its fields and their quotes gone. Values
+    # of different kinds are fields; a list of addresses (names and numbers) or of an id's forms stays one value.
+    miner = LogTemplateMiner()
+    assert miner._tokenize('Client "<IP>", "<PATH>", <NUM> bytes') == ["Client", '"<IP>",', '"<PATH>",', "<NUM>",
+                                                                       "bytes"]
+    assert miner._tokenize('hosts "<IP>", "<HOST>", "<IP>" up') == ["hosts", "<*>", "up"]
+    assert miner._tokenize('ids "<NUM>", "<HEX>" up') == ["ids", "<*>", "up"]
+
+
 def test_first_words_of_one_family_are_names():
     # config-ssh, config-locale, ... lead one event each, yet share their family's prefix: module names, no verbs.
     modules = ["config-ssh", "config-locale", "config-ntp", "config-mounts", "config-puppet", "config-runcmd",
