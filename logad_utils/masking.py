@@ -214,8 +214,12 @@ _PATH_CH = r"(?:[\w\-@%+~=*]|(?<!\w)\.|\.(?!\s*+$|\.\.++(?:\s|$)))"
 # once to the next quote, not to the line's end at every "/". A protocol after a space ends a request's target
 # ("/a/b.html HTTP/1.1"), and a quote that opens after a space a quoted word of prose or a command's argument
 # ("/sys/x is 'always'", "/bin/sh -c 'ls'"): no file's name; an apostrophe inside a word is one (Fishin'.mkv).
+# A space is a name's only where one word and a separator follow it (a folder's, "/My Documents/") or the path ends
+# in a file's extension ("/minutes 2024-03-01.docx"), and not after a colon or a comma: a message quoted whole that
+# opens with a path keeps its words ("/etc/x.conf: no such file", "/healthz returned 200 in 5ms").
 _QUOTED_PATH = (r"(?<=(?<![\w\\])\")(?!/\d{1,3}\.\d)(?:/|[A-Za-z]:\\)(?=[\w.~\-@%+])"
-                r"(?:[^\"\n ]| (?![A-Z]{2,}+/\d|['`])){0,255}+(?<![\s\\])(?=\"(?![\w/]))")
+                r"(?:[^\"\n ]|(?<![:;,]) (?![A-Z]{2,}+/\d|['`])"
+                r"(?=[^\"\n/\\ ]{1,255}+[/\\]|[^\"\n]{1,255}?\.[A-Za-z0-9]{1,5}\")){0,255}+(?<![\s\\])(?=\"(?![\w/]))")
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 # Where the rules that promised not to start at a plain word are skipped: a word glued to "+" is none either

@@ -1122,15 +1122,20 @@ def test_texts_whose_digits_decide_the_device_link_and_address_rules_mask_alike_
 
 
 def test_a_double_quoted_path_runs_to_its_closing_quote():
-    # vsftpd writes Client "10.8.0.5", "/incoming/new folder" and "/srv/budget(2).xlsx": the path stopped at its
-    # space or bracket, so the rest of the name stayed words and one event took a template per file name. A path a
-    # double quote opens and closes is whole, an apostrophe in a name too; an unclosed quote, a space before the
-    # closing one, an escaped quote, a quoted address, prose after a quoted "/" and a quoted word after a space (a
-    # sentence's, a command's argument) stay as before.
+    # vsftpd writes Client "10.8.0.5", "/reports/minutes 2024-03-01.docx" and "/srv/budget(2).xlsx": the path
+    # stopped at its space or bracket, so the rest of the name stayed words and one event took a template per file
+    # name. A path a double quote opens and closes is whole, an apostrophe in a name too, a space in it where a
+    # folder's name or a file's with its extension holds it; an unclosed quote, a space before the closing one, an
+    # escaped quote, a quoted address, prose after a quoted "/", a quoted word after a space (a sentence's, a
+    # command's argument) and a message quoted whole that opens with a path stay as before.
     masker = Masker()
-    texts = ['Client "10.8.0.5", "/incoming/new folder"', 'OK "/srv/ftp/budget(2).xlsx" x',
+    texts = ['Client "10.8.0.5", "/reports/minutes 2024-03-01.docx"', 'OK "/srv/ftp/budget(2).xlsx" x',
              'run "C:\\Program Files\\App\\a b.exe" now', 'open "/a b/c', 'to "/10.0.0.1 x"', 'say "/ is full"',
-             'x "/a b " y', 'm=\\"/a b\\" y', 'file:"/tv/Gone Fishin\'.mkv"', 'msg="/sys/x is \'on\'. Set it"']
+             'x "/a b " y', 'm=\\"/a b\\" y', 'file:"/tv/Gone Fishin\'.mkv"', 'msg="/sys/x is \'on\'. Set it"',
+             'in "/data/My Documents/x" y', 'err="/etc/x.conf: no such file"', 'msg="/healthz returned 200 in 5ms"',
+             '"/var/lib/docker is full"']
     assert masked_alike(masker, texts) == [
         'Client "<IP>", "<PATH>"', 'OK "<PATH>" x', 'run "<PATH>" now', 'open "/a b/c', 'to "/<IP> x"',
-        'say "/ is full"', 'x "/a b " y', 'm=\\"/a b\\" y', 'file:"<PATH>"', 'msg="<PATH> is \'on\'. Set it"']
+        'say "/ is full"', 'x "/a b " y', 'm=\\"/a b\\" y', 'file:"<PATH>"', 'msg="<PATH> is \'on\'. Set it"',
+        'in "<PATH>" y', 'err="<PATH>: no such file"', 'msg="/healthz returned <NUM> in <DURATION>ms"',
+        '"<PATH> is full"']
