@@ -1,5 +1,7 @@
 """AutoencoderDetector: API, batching without densifying, weights, determinism, persistence, latent vectors."""
 import copy
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +20,8 @@ from logad_utils.detectors._autoencoder import AutoencoderDetector, SparseBatche
 from logad_utils.detectors import auto_threshold
 from logad_utils.embeddings import _usable_cores
 from logad_utils.features import TOKEN_PATTERN
-from logad_utils.persistence import load_detector, save_detector
+from logad_utils.persistence import (_MANIFEST_HASH, DETECTOR_FILE, MODEL_FILE, _fields_hash, load_detector,
+                                     save_detector)
 
 TINY = dict(hidden=(32,), latent=8, epochs=20, batch_size=32, min_steps_per_epoch=5, patience=20)
 
@@ -231,6 +234,26 @@ def test_save_load_round_trip(fitted, tmp_path):
     np.testing.assert_array_equal(back.transform(new), det.transform(new))
     assert back.threshold_ == det.threshold_ and back.get_params() == det.get_params()
     np.testing.assert_array_equal(back.decision_scores_, det.decision_scores_)
+
+
+def test_a_model_saved_before_the_error_floor_scores_as_it_did(fitted, tmp_path):
+    # A model saved by this logad version before floor_quantile existed has no error_floor_ in its detector.json:
+    # it loads with no floor, so its scores are its raw errors' as when it was saved.
+    docs, det = fitted
+    folder = save_detector(tmp_path / "model", det)
+    state = json.loads((folder / DETECTOR_FILE).read_bytes())
+    del state["values"]["error_floor_"]
+    data = json.dumps(state).encode("utf-8")
+    (folder / DETECTOR_FILE).write_bytes(data)
+    manifest = json.loads((folder / MODEL_FILE).read_bytes())
+    manifest["files"][DETECTOR_FILE] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    manifest[_MANIFEST_HASH] = _fields_hash(manifest)
+    (folder / MODEL_FILE).write_bytes(json.dumps(manifest).encode("utf-8"))
+    back = load_detector(folder)
+    new = frame(docs[:40] + [ODD, "never seen words here"])
+    assert back.error_floor_ == -np.inf
+    det.error_floor_ = -np.inf
+    np.testing.assert_array_equal(back.decision_function(new), det.decision_function(new))
 
 
 def test_tensorboard_log_dir(tmp_path):
