@@ -1888,7 +1888,10 @@ class LogTemplateMiner:
             # ([OK]) is no such tag.
             bracketed = self.slot_min_values > 0 and all(
                 v[:1] in _TAG_CLOSING and v[-1:] == _TAG_CLOSING[v[0]] and len(v) > 3 for v in values)
-            statuses = sum(bool(_LEVEL.fullmatch(v[1:-1]) or self._tokens.is_enum(v)) for v in values)
+            in_braces = self.slot_min_values > 0 and all(_BRACED_NAME.fullmatch(v) for v in values)
+            # Levels and statuses among them, counted only where brackets or braces hold every word (most slots not).
+            statuses = sum(bool(_LEVEL.fullmatch(v[1:-1]) or self._tokens.is_enum(v)) for v in values) \
+                if bracketed or in_braces else 0
             tagged = bracketed and not statuses
             # Twice a slot's words in brackets are names, however few events each leads (the many users an FTP
             # server refuses each lead its refusal alone); one level word among them is a name too (a user "info").
@@ -1933,8 +1936,7 @@ class LogTemplateMiner:
             # Names in braces that each lead the same events ({users} objects: ..., {sessions} objects: ...) are the
             # context a program prefixes (a database's namespace), however few: no prose writes a state in braces.
             # A level or a status ({error}, {OK}) labels the message there, as in brackets: no name.
-            braced = self.slot_min_values > 0 and not statuses and all(_BRACED_NAME.fullmatch(v) for v in values) \
-                and self._subject_grid(values, events)
+            braced = in_braces and not statuses and self._subject_grid(values, events)
             need = 2 if unnamed or braced else max(self.slot_min_values - 1, 3) if tagged or glued or grid else (
                 (1 if masked or subject or keyed or pathed else 2) * self.slot_min_values)
             if len(values) < need or not (unnamed or tagged or glued or grid or braced or self._is_parameter(values)):
