@@ -593,6 +593,12 @@ def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WOR
     after a space, as a header may have taken the frame's indentation): one search of them all, as few do and a
     regex on each costs more than parsing it."""
     texts = messages.tolist()
+    found = _holding_in_arrow(texts, words)
+    return found if found is not None else _holding_in_joined(texts, words)
+
+
+def _holding_in_joined(texts: list, words: Sequence[str]) -> list[int]:
+    """:func:`_holding_frame_words` by searching the texts joined, a space before each, once per word."""
     try:
         text = " " + "\n ".join(texts)
     except TypeError:  # a message that is no text
@@ -610,6 +616,34 @@ def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WOR
     # line breaks of its own).
     ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 2)
     return np.unique(np.searchsorted(ends, sorted(hits), side="right")).tolist()
+
+
+# What RE2 reads as other than itself: a word is searched for as written.
+_RE2_SPECIAL = frozenset("\\.+*?()|[]{}^$")
+
+
+def _holding_in_arrow(texts: list, words: Sequence[str]) -> list[int] | None:
+    """:func:`_holding_frame_words` in one pass of RE2 over Arrow strings, a word's leading space matching at a
+    text's start too (as :func:`_holding_in_joined`'s space before each text does), where that searches the joined
+    texts once per word; None where Arrow cannot take the texts (one that is no text, or not UTF-8) or a word holds
+    a line break."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not words or any("\n" in word for word in words):
+        return None
+    try:
+        array = pa.array(texts, type=pa.string())
+    except (pa.ArrowException, UnicodeEncodeError):
+        return None
+    pattern = "|".join("(?:^| )" + _re2_literal(word[1:]) if word[:1] == " " else _re2_literal(word) for word in words)
+    return np.flatnonzero(pc.match_substring_regex(array, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+                          ).tolist()
+
+
+def _re2_literal(text: str) -> str:
+    """An RE2 pattern that matches ``text`` as written."""
+    return "".join("\\" + c if c in _RE2_SPECIAL else c for c in text)
 
 
 def _message_text(line: str, message) -> str:

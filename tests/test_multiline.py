@@ -8,7 +8,8 @@ from conftest import write_trace_log
 
 from logad_utils.detectors import TfidfDetector
 from logad_utils.io import iter_log_chunks, parse_lines, read_logs
-from logad_utils.multiline import record_times
+from logad_utils.multiline import (_FRAME_WORDS, _holding_frame_words, _holding_in_arrow, _holding_in_joined,
+                                   record_times)
 from logad_utils.pipeline import parse_logs
 from logad_utils.rca import analyze, find_incidents
 
@@ -1039,3 +1040,16 @@ def test_a_cmtrace_message_never_closed_ends_at_the_next_record():
     assert frame["event_line_no"].tolist()[6:] == [7, 7, 9, 10, 10]
     assert frame["parsed"].tolist()[6:] == [False, False, True, False, False]
     assert frame["content"].iloc[8] == "Next one" and frame["level"].iloc[8] == "INFO"
+
+
+def test_the_frame_word_search_in_arrow_finds_what_the_joined_search_finds():
+    # A word's leading space matches at a message's start ("at x"), not after a line break inside one; words with
+    # RE2's special characters are searched as written; a missing message holds none.
+    messages = ["at Foo.bar(Foo.java:1)", "x\nat y", "x\n at y", "  File \"a.py\", line 2", "#3 main", "plain text",
+                "données ... suite", None, "", "main.go:12 +0x1d", "ends with at", "a.b(c)[d]{e}^f$|g*h+i?j\\k"]
+    words = _FRAME_WORDS + (".go:", "(c)[d]", "^f$|g", "*h+i?j\\")
+    found = _holding_in_arrow(messages, words)
+    assert found == _holding_in_joined(messages, words) == [0, 2, 3, 4, 6, 9, 11]
+    # What Arrow cannot take (a float NaN, a lone surrogate) goes to the joined search, with the same answer.
+    odd = np.array(["at x", float("nan"), "y \udc80 at z"], dtype=object)
+    assert _holding_in_arrow(odd.tolist(), words) is None and _holding_frame_words(odd, words) == [0, 2]
