@@ -64,7 +64,7 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     """
     n = len(chunk)
     text, blank = template_text(chunk)
-    codes, contents = pd.factorize(text.where(~blank), use_na_sentinel=True)
+    codes, contents = _factorized(text.where(~blank))
     forms = np.empty(0, dtype=object)
     ids = np.full(n, -1, dtype=np.int64)  # the masked message's code, -1 for a blank line
     if len(contents):
@@ -75,7 +75,7 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     present = [name for name in fields if name in chunk]
     for name in present:
         # Coded in the column's own dtype (a flag as bools, not objects), a missing value and a blank line's -1.
-        field_codes = pd.factorize(chunk[name], use_na_sentinel=True)[0]
+        field_codes = _factorized(chunk[name])[0]
         field_codes[blank] = -1
         ids = _pair_codes(ids, field_codes)
     ids = pd.factorize(ids)[0].astype(np.int64, copy=False)  # numbered in order of first appearance
@@ -86,6 +86,25 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     columns = [masked] + [_field_values(chunk[name], blank, first) if name in present
                           else np.full(len(first), None, dtype=object) for name in fields]
     return ids, list(zip(*columns)), first
+
+
+def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(column, use_na_sentinel=True)``: codes (n,) int64 in order of first appearance, -1 where
+    missing, and the distinct values (u,). A column of text is hashed by Arrow (its own hashing of UTF-8, where
+    pandas hashes each fresh Python string: 36 -> 23 ms for 200,000 journal messages); one with a value Arrow
+    takes as no text (a number, a lone surrogate) by pandas."""
+    import pyarrow as pa
+
+    if column.dtype == object:
+        try:
+            encoded = pa.array(column.to_numpy(), type=pa.string(), from_pandas=True).dictionary_encode()
+        except (pa.ArrowException, UnicodeEncodeError):
+            pass
+        else:
+            codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
+            return codes, encoded.dictionary.to_numpy(zero_copy_only=False)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _first_rows(ids: np.ndarray) -> np.ndarray:

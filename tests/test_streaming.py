@@ -14,8 +14,9 @@ from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
 from logad_utils.masking import Masker
-from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, chunk_keys, count_keys, event_starts, fit_score, line_frame,
-                                   mine_table, with_key_columns, write_frames, write_parse, write_scores)
+from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, _factorized, chunk_keys, count_keys, event_starts,
+                                   fit_score, line_frame, mine_table, with_key_columns, write_frames, write_parse,
+                                   write_scores)
 from logad_utils.templates import LogTemplateMiner
 
 
@@ -513,3 +514,15 @@ def test_chunk_keys_first_rows_are_each_keys_first_line():
     assert len(keys) == len(first) and [k[1] for k in keys] == chunk["parsed"][first].tolist()
     empty = chunk_keys(chunk.iloc[:0], Masker(), ("parsed",))
     assert empty[0].tolist() == [] and empty[1] == [] and empty[2].tolist() == []
+
+
+def test_a_chunks_text_is_coded_as_pandas_codes_it_whether_arrow_or_pandas_hashes_it():
+    # Arrow hashes text (missing values -1, in order of first appearance); a column Arrow takes as no text (a
+    # number, a lone surrogate) goes to pandas, with the same codes.
+    for values in (["b", None, "b", float("nan"), "é", "", pd.NA, "a", "é"], ["a", 3, "a", None],
+                   ["x\udc80", "x", "x\udc80"], [None, None], []):
+        column = pd.Series(values, dtype=object)
+        codes, uniques = _factorized(column)
+        expected, distinct = pd.factorize(column, use_na_sentinel=True)
+        assert codes.dtype == np.int64 and codes.tolist() == expected.tolist() and list(uniques) == list(distinct)
+    assert _factorized(pd.Series(["b", None, "b", "é"], dtype=object))[0].tolist() == [0, -1, 0, 1]
