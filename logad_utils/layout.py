@@ -163,7 +163,10 @@ _CLOCK_DIGITS = r"(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
 _ISO_BASIC = r"\d{4}" + _MONTH_DAY_DIGITS + "T" + _CLOCK_DIGITS
 _ISO_P = _Part("Timestamp", r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?|" + _ISO_BASIC
                + r"(?:[.,]\d{1,9})?)" + _OFFSET_RE + "?", ("ISO8601",))
-_CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d", ("%d/%b/%Y:%H:%M:%S",))
+# The Common Log Format's time, a fraction after its seconds or not: 389 Directory Server's access log writes
+# nanoseconds ("[19/Mar/2024:08:14:02.121576980 +0100]"), Apache's %{msec_frac}t milliseconds; pandas' %S reads
+# a fraction.
+_CLF_P = _Part("Timestamp", r"\d{1,2}/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?:\.\d{1,9})?", ("%d/%b/%Y:%H:%M:%S",))
 # A date and a clock written with points joined by a dash: DB2's "2024-03-05-14.07.09.123456", and Unreal Engine's
 # "2024.06.08-18.22.01:730" (every game built on it), its milliseconds after a colon.
 _DB2_P = _Part("Timestamp", r"\d{4}(?:-\d\d-\d\d|\.\d\d\.\d\d)-\d\d\.\d\d\.\d\d(?:\.\d{1,6}|:\d{3})?",

@@ -2794,3 +2794,16 @@ def test_a_message_with_commas_of_its_own_stays_whole_after_a_header_whose_field
         messages = [message.format(i=i, e=i % 3) for i in range(40)]
         lines = [f"2024-01-01 10:00:{i:02d}, [main], {levels[i % 3]}, {messages[i]}" for i in range(40)]
         assert all(m in c for m, c in zip(messages, parse_lines(lines)["content"])), message
+
+
+def test_a_common_log_format_time_with_a_fraction_is_read():
+    # 389 Directory Server's access log, "[19/Mar/2024:08:14:02.121576980 +0100] conn=1 ...": the fraction after
+    # the seconds hid the time, so no header was found with no format and the given format's time read none.
+    messages = _messages(40)
+    lines = [f"[{t:%d/%b/%Y:%H:%M:%S}.{i:09d} +0100] {m}" for i, (t, m) in enumerate(zip(_times(40), messages))]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages
+    assert frame["timestamp"].tolist() == [t - pd.Timedelta(hours=1) + pd.Timedelta(nanoseconds=i)
+                                           for i, t in enumerate(_times(40))]
+    given = parse_lines(lines, LogFormat(r"\[<Timestamp> <Zone>\] <Content>"))
+    assert given["timestamp"].notna().all()
