@@ -176,9 +176,10 @@ _COMPACT_P = _Part("Timestamp", r"\d{8}-\d\d:\d\d:\d\d(?:[:.]\d{1,6})?",
                    ("%Y%m%d-%H:%M:%S:%f", "%Y%m%d-%H:%M:%S.%f", "%Y%m%d-%H:%M:%S"))
 # A short date and a clock joined by a dash, with or without a year, as intrusion detectors' alert logs write them
 # ("03/11/2024-09:16:08.436556", "03/11-09:16:08.436556"), or the year first, as SAN switches' error logs do
-# ("2024/02/27-06:35:52,").
-_DASHED_P = _Part("Timestamp", r"(?:\d\d/\d\d/\d{4}|\d{4}/\d\d/\d\d)-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
-                  tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d") for f in (".%f", "")))
+# ("2024/02/27-06:35:52,"), or with colons, as Sophos UTM's firewall writes it ("2024:02:19-13:58:05").
+_DASHED_P = _Part("Timestamp", r"(?:\d\d/\d\d/\d{4}|\d{4}/\d\d/\d\d|\d{4}:\d\d:\d\d)-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
+                  tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y:%m:%d")
+                        for f in (".%f", "")))
 _DASHED_SHORT_P = _Part("Timestamp", r"\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
                         tuple(f"{d}-%H:%M:%S{f}" for d in ("%m/%d", "%d/%m") for f in (".%f", "")))
 # A date and a clock joined by a pipe, the year left out or not, as Go's log15 writes its terminal lines

@@ -232,10 +232,11 @@ def test_a_time_past_the_first_tokens_is_read_and_the_line_kept_whole(tmp_path):
 
 
 @pytest.mark.parametrize("written, read", [("%m/%d/%Y-%H:%M:%S.%f", "%Y"), ("%m/%d-%H:%M:%S.%f", "2000"),
-                                           ("%Y/%m/%d-%H:%M:%S.%f", "%Y")])
+                                           ("%Y/%m/%d-%H:%M:%S.%f", "%Y"), ("%Y:%m:%d-%H:%M:%S.%f", "%Y")])
 def test_a_date_and_clock_joined_by_a_dash_is_a_time(written, read):
     # An intrusion detector's alert log ("03/11/2024-09:16:08.436556  [**] [1:2010935:3] ET POLICY ..."), with
-    # a year or without; a SAN switch's error log writes the year first ("2024/02/27-06:35:52, [FW-1424], ...").
+    # a year or without; a SAN switch's error log writes the year first ("2024/02/27-06:35:52, [FW-1424], ...");
+    # Sophos UTM's firewall with colons ("2024:02:19-13:58:05 gw ulogd[4711]: ..."), read by no layout before.
     stamps = pd.date_range("2024-03-11 23:58:00", periods=40, freq="7s") + pd.Timedelta(microseconds=436556)
     lines = [f"{t.strftime(written)}  [**] [1:20109{i % 7}:3] ET POLICY Suspicious inbound to port {1400 + i} [**] "
              f"[Priority: {1 + i % 3}] {{TCP}} 10.0.0.{i}:5{i:04d} -> 10.0.1.2:1433" for i, t in enumerate(stamps)]
@@ -2807,3 +2808,11 @@ def test_a_common_log_format_time_with_a_fraction_is_read():
                                            for i, t in enumerate(_times(40))]
     given = parse_lines(lines, LogFormat(r"\[<Timestamp> <Zone>\] <Content>"))
     assert given["timestamp"].notna().all()
+
+
+def test_a_given_formats_time_field_reads_a_colon_dated_time():
+    # "<Timestamp> <Host> <Component>\[<Pid>\]: <Content>" over "2024:02:19-13:58:05 gw ulogd[4711]: ...": the
+    # given format's time field read no time, as no layout read that date.
+    lines = [f"{t:%Y:%m:%d-%H:%M:%S} gw ulogd[4711]: {m}" for t, m in zip(_times(20), _messages(20))]
+    frame = parse_lines(lines, LogFormat(r"<Timestamp> <Host> <Component>\[<Pid>\]: <Content>"))
+    assert frame["timestamp"].tolist() == _times(20) and frame["content"].tolist() == _messages(20)
