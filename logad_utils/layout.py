@@ -156,6 +156,9 @@ _DAY_MON_P = _Part("Date", r"\d{1,2}-" + _MONTH_ABBR, ("%d-%b",))
 # A clock without seconds: in a line of text only after a month's name ("1.4.22 10:00" may be a version and a
 # time); as a whole value, anywhere (see _VALUE_LAYOUTS).
 _HM_P = _Part("Time", r"\d{1,2}:\d\d", ("%H:%M",))
+# A clock with an "h" after its hours and a point before its seconds, as gvm-libs (Greenbone's gvmd, ospd) writes
+# it: "2024-04-02 05h58.12 UTC". Read as any form pandas knows, 58.12 became minutes, 05:58:07.
+_H_CLOCK_P = _Part("Time", r"\d\dh\d\d\.\d\d", ("%Hh%M.%S",))
 # ISO 8601's extended form, and its basic one (20240311T080007Z, as in signed cloud requests).
 # The basic form's month, day and clock are bounded: 98765432T123456 is an id.
 _MONTH_DAY_DIGITS = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -225,6 +228,8 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_YMD_P, _TIME_P, _ZONE_P),
     (_YMD_P, _TIME12_P, _AMPM_P),
     (_YMD_P, _TIME_P),
+    (_YMD_P, _H_CLOCK_P, _ZONE_P),
+    (_YMD_P, _H_CLOCK_P),
     (_YMD_COMMA_P, _TIME_P, _ZONE_P),
     (_YMD_COMMA_P, _TIME_P),
     (_SHORT_DATE_P, _TIME_P, _ZONE_P),  # Splunk's "03-04-2024 05:58:40.012 +0100", as after an ISO date

@@ -2816,3 +2816,12 @@ def test_a_given_formats_time_field_reads_a_colon_dated_time():
     lines = [f"{t:%Y:%m:%d-%H:%M:%S} gw ulogd[4711]: {m}" for t, m in zip(_times(20), _messages(20))]
     frame = parse_lines(lines, LogFormat(r"<Timestamp> <Host> <Component>\[<Pid>\]: <Content>"))
     assert frame["timestamp"].tolist() == _times(20) and frame["content"].tolist() == _messages(20)
+
+
+def test_a_clock_with_an_h_after_its_hours_is_read_as_written():
+    # gvm-libs' "md   main:MESSAGE:2024-04-02 05h58.12 UTC:1873: ..." under its format: read as any form pandas
+    # knows, 58.12 was a count of minutes and every time 05:58:07.
+    stamps = [T0 + pd.Timedelta(seconds=13 * i) for i in range(20)]
+    lines = [f"md   main:MESSAGE:{t:%Y-%m-%d %Hh%M.%S} UTC:1873: {m}" for t, m in zip(stamps, _messages(20))]
+    frame = parse_lines(lines, LogFormat(r"<Component>:<Level>:<Date> <Time> <Zone>:<Pid>: <Content>"))
+    assert frame["timestamp"].tolist() == stamps and frame["content"].tolist() == _messages(20)
