@@ -288,7 +288,8 @@ def _layout_regex(layout: tuple[_Part, ...]) -> str:
                    for i, p in enumerate(layout))
 
 
-# A timestamp of digits alone that holds colons of its own may follow a field glued by a colon ("12345:20240211:...").
+# A timestamp of digits alone that holds colons of its own may follow a field glued by a colon ("12345:20240211:..."),
+# and so may a date and an h-clock, as gvm-libs glues its level before them ("task:MESSAGE:2024-04-02 05h58.12").
 _GLUED_START = r"(?:(?<=^)|(?<=[\s\[(:]))"
 # Seconds since a start may end in their unit where a bracket closes after them ("[ 1721.265856s]", an uptime
 # timer's): the unit is no part of the time.
@@ -303,7 +304,7 @@ _LETTER_GLUED = {(_COMPACT_DATE_P, _TIME_P): _LETTER_OR_START, (_COMPACT_SHORT_D
 
 def _start(layout: tuple[_Part, ...]) -> str:
     """Where the layout's time may start: after a space, a bracket or the line's start, or glued as said above."""
-    return _GLUED_START if layout == (_COLON_COMPACT_P,) else _LETTER_GLUED.get(layout, _START)
+    return _GLUED_START if layout == (_COLON_COMPACT_P,) or _H_CLOCK_P in layout else _LETTER_GLUED.get(layout, _START)
 
 
 _LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
@@ -1401,6 +1402,19 @@ def _colon_header(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
     return out
 
 
+# A process id glued to the timestamp by colons, the message after a space: gvm-libs' "... 05h58.12 UTC:1873: msg".
+_COLON_PID = re.compile(r":\d+:(?=\s)")
+
+
+def _colon_pid(rests: list[str], names: _Names, patterns: dict[str, str]) -> str | None:
+    """Loghub-notation text of a ``:pid:`` glued to the timestamp, when most lines have one."""
+    if sum(_COLON_PID.match(r) is not None for r in rests) < HEADER_SHARE * len(rests):
+        return None
+    pid = names("Pid")
+    patterns[pid] = r"\d+"
+    return f":<{pid}>: "
+
+
 # A field in angle brackets after a time in them (Oracle WebLogic's "<Info> <Security> <host> <> <<WLS Kernel>>"):
 # empty, or holding one level of them.
 _ANGLE_BODY = r"(?:[^<>]|<[^<>]*>)*"
@@ -1713,7 +1727,8 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
         pattern += text
         timed = pattern
-        colons = _colon_header(rests, names, patterns) if not inside and not wrapped else None
+        colons = _colon_header(rests, names, patterns) or _colon_pid(rests, names, patterns) \
+            if not inside and not wrapped else None
         # Every field in angle brackets, as the time is: the last bracket holds the message.
         angled = _angle_fields(rests, names, patterns) if colons is None and hit.opener == "<" and hit.closed \
             else None

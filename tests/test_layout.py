@@ -2825,3 +2825,16 @@ def test_a_clock_with_an_h_after_its_hours_is_read_as_written():
     lines = [f"md   main:MESSAGE:{t:%Y-%m-%d %Hh%M.%S} UTC:1873: {m}" for t, m in zip(stamps, _messages(20))]
     frame = parse_lines(lines, LogFormat(r"<Component>:<Level>:<Date> <Time> <Zone>:<Pid>: <Content>"))
     assert frame["timestamp"].tolist() == stamps and frame["content"].tolist() == _messages(20)
+
+
+def test_a_header_glued_by_colons_around_an_h_clock_is_read_with_no_format():
+    # gvm-libs' "event task:MESSAGE:2024-04-02 05h58.12 UTC:1873: msg": the time glued after a colon was looked for
+    # after spaces alone, so no header was found (lines joined, every header in the messages); then the pid glued
+    # after the time stayed in every message.
+    stamps = [T0 + pd.Timedelta(seconds=13 * i) for i in range(40)]
+    domains = ["event task", "md    gmp", "md manage"]
+    lines = [f"{domains[i % 3]}:MESSAGE:{t:%Y-%m-%d %Hh%M.%S} UTC:{1873 + i % 4}: {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(40)))]
+    frame = parse_lines(lines)
+    assert frame["timestamp"].tolist() == stamps and frame["content"].tolist() == _messages(40)
+    assert frame["pid"].tolist() == [str(1873 + i % 4) for i in range(40)]
