@@ -2212,7 +2212,8 @@ class LogTemplateMiner:
                 if shared[tails[n - i - m]] >= fewest:
                     groups[i, heads[i], tails[n - i - m]].append((c, m, closed))
         order = sorted(((len(members), -sum(m for _, m, _ in members), key) for key, members in groups.items()
-                        if sum(_values(templates[c][key[0]:key[0] + m]) for c, m, _ in members) >= fewest
+                        if sum(self._span_values(templates[c][key[0]:key[0] + m], shut) for c, m, shut in members)
+                        >= fewest
                         and len({m for _, m, _ in members}) > 1), reverse=True)
         for _, _, key in order:
             i = key[0]
@@ -2226,8 +2227,11 @@ class LogTemplateMiner:
                 members, long = [(c, m) for c, m in members if m <= _SPAN_WORDS], False
             need = max(self.slot_min_values - 1, 3) if closed and not long else 2 * self.slot_min_values
             prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
-            states = all(self._tokens.is_enum(t) for c, m in members for t in templates[c][i:i + m])
-            values = sum(_values(templates[c][i:i + m]) for c, m in members)
+            # The names that hold a value (DISPENSER cassette C3 EMPTY) only join: the others judge the group.
+            counted = [templates[c][i:i + m] for c, m, shut in runs
+                       if (c, m) in members and self._span_values(templates[c][i:i + m], shut)]
+            states = all(self._tokens.is_enum(t) for run in counted for t in run)
+            values = sum(map(_values, counted))
             if values < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
                 continue
             self._merge_run(templates, keys, parent, alive, members, i)
@@ -2374,9 +2378,21 @@ class LogTemplateMiner:
                     opened.pop()
         return None
 
+    def _numbered_name(self, run: Sequence[str]) -> bool:
+        """Whether a run is a name of words that holds a value (``Discovery <IP>/<NUM>``, ``New VLAN <NUM>``): it
+        opens with a capitalised word, and none of its variables is a bare ``<*>`` (another slot's values)."""
+        return len(run) > 1 and run[0][:1].isupper() and self._tokens.skeleton(run[0]) is None \
+            and WILDCARD not in run
+
+    def _span_values(self, run: Sequence[str], closed: bool) -> int:
+        """How many values a run of a span's group stands for (:func:`_values`); none for a name that holds a
+        value (:meth:`_numbered_name`): it joins a span the names of words make, and makes none by itself."""
+        return _values(run) if closed or all(self._tokens.skeleton(t) is None for t in run) else 0
+
     def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool]]:
         """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``
-        on, with three words outside them, that may be a name: words alone (a variable is a slot of its own), no field
+        on, with three words outside them, that may be a name: words alone (a variable is a slot of its own) or a
+        capitalised name holding a value (:meth:`_numbered_name`), no field
         (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
         or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket, a brace or a labelled
         parenthesis (:data:`_LABELLED`) or a tally (:data:`_TALLY`) opens and closes,
@@ -2408,7 +2424,8 @@ class LogTemplateMiner:
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
                 # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
                 closed = shut or (m == 1 and last == WILDCARD)
-                if ((inside == m and m <= _SPAN_WORDS) or closed) and (m > _SPAN_WORDS or not leveled) \
+                named = m <= _SPAN_WORDS and (inside == m or self._numbered_name(tokens[i:i + m]))
+                if (named or closed) and (m > _SPAN_WORDS or not leveled) \
                         and words - inside >= 3 and (i >= self.protect_prefix or last.endswith(":")):
                     yield i, m, closed
                 if shut or depth < 0:

@@ -1376,6 +1376,25 @@ def test_a_name_of_several_words_is_one_wildcard_of_any_length():
     assert len(set(LogTemplateMiner().fit_transform(messages[9:15]))) == 6
 
 
+def test_a_name_that_holds_a_value_joins_the_span_of_names():
+    # A task named "Discovery 10.20.0.0/16" or "New VLAN 42" is a name as "Daily Webservers" is; alone, names
+    # holding values make no span (a word and a value may be the event's words and its slot).
+    names = DEVICES[:8] + ["Discovery 10.20.0.0/16", "New VLAN 42"]
+    line = "Status of task {} ({}-2f4e-4b1c-9a3d-0123456789ab) has changed to Done"
+    messages = [line.format(n, f"{i:08x}") for i, n in enumerate(names * 2)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ["Status of task <*> (<UUID>) has changed to Done"]
+    numbered = [f"Task Discovery 10.{i}.0.0/16 was started" for i in range(5)] + \
+        [f"Task Segment {i} was started" for i in range(5)] + ["Task was started"] * 5
+    assert len(set(LogTemplateMiner().fit_transform(numbered))) > 1
+    # Nor do they lift the veto of states: devices' statuses stay apart, one holding a cassette's number or not.
+    statuses = ["JOURNAL FULL", "JOURNAL OK", "DISPENSER FATAL", "DISPENSER OK", "PRINTER OK", "PRINTER PAPER_OUT",
+                "CARDREADER OK", "CARDREADER FATAL", "PINPAD OK", "PINPAD FATAL", "DISPENSER cassette C3 EMPTY"]
+    sent = LogTemplateMiner().fit_transform([f"Unsolicited status sent to host: {s}" for s in statuses * 2])
+    assert len(set(sent)) == len(statuses)
+
+
 def test_a_name_that_opens_the_message_before_a_colon_is_one_wildcard():
     # "Hallway motion light: Running automation actions": automations, jobs or devices named first.
     messages = [f"{d}: Running automation actions" for d in DEVICES] + [f"{d}: Executing step if" for d in DEVICES]
