@@ -1754,7 +1754,7 @@ class LogTemplateMiner:
                 for pos in range(min(self.protect_prefix, length), length):
                     if len(group) < 2:
                         break
-                    for members in index.slots(pos):
+                    for members in (part for slot in index.slots(pos) for part in self._by_key(templates, slot, pos)):
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
                         if not is_parameter(values, before) or self._names_event(
@@ -1767,6 +1767,20 @@ class LogTemplateMiner:
                     if any(c not in alive for c in group):
                         group = [c for c in group if c in alive]
                         index = _SlotIndex(group, keys, index)
+
+    def _by_key(self, templates: dict[int, tuple[str, ...]], members: list[int], pos: int) -> list[list[int]]:
+        """``members`` apart by the key of their fields at ``pos`` when all are ``key=`` fields of fewer than twice
+        ``slot_min_values`` keys (8 at least), two or more (``dn="<VAL>"`` / ``csn=<HEX>``): a field's key names
+        what the event logs, as :meth:`_few_keys`' keys do; many keys are a payload's."""
+        by_key: dict[str | None, list[int]] = defaultdict(list)
+        for m in members:  # a merged slot's wildcard forgets its key: its messages' shared one tells it
+            known = self._fields.get(m)
+            by_key[known[pos] if known else _key_of(templates[m][pos])].append(m)
+        # A word before a colon (inside:<IP>, dmz:<IP>) may be a value itself, a zone or a host: no key.
+        fields = all(key and key.endswith("=") for key in by_key)
+        if not fields or not 1 < len(by_key) < max(2 * self.slot_min_values, 8):
+            return [members]
+        return [part for part in by_key.values() if len(part) > 1]
 
     @staticmethod
     def _led_by_wildcard(templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
@@ -2543,7 +2557,8 @@ class LogTemplateMiner:
                 and all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))
                 and (q > p + 1 or all(_inside_brackets({templates[m][pos] for m in members}) is not None
                                       for pos in (p, q)))
-                and not self._names_event(templates, members, (p, q))]
+                and not self._names_event(templates, members, (p, q))
+                and all(self._by_key(templates, members, pos) == [members] for pos in (p, q))]
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:

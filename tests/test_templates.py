@@ -1376,6 +1376,24 @@ def test_a_name_of_several_words_is_one_wildcard_of_any_length():
     assert len(set(LogTemplateMiner().fit_transform(messages[9:15]))) == 6
 
 
+def test_fields_of_other_keys_in_one_slot_stay_apart():
+    # An access log's RESULT ends in the bound dn="..." or in a change's csn=...: the key names what the event
+    # logs; before, the dn values and the csn made one slot of four values, shown "<*>" without its key.
+    users = ["alice", "bob", "carol", "dave", "erin", "frank"]
+    messages = [f'conn={i} op={i % 3} RESULT err=0 tag=97 etime=0.00{i} dn="uid={u},cn=users,dc=example,dc=com"'
+                for i, u in enumerate(users)]
+    messages += ['conn=7 op=1 RESULT err=0 tag=97 etime=0.002 dn="cn=directory manager"']
+    messages += [f'conn=8 op=2 RESULT err=0 tag=97 etime=0.003 dn="fqdn=web{i}.example.com,dc=example,dc=com"'
+                 for i in range(3)]
+    messages += [f"conn={i} op={i % 3} RESULT err=0 tag=105 etime=0.00{i} csn=65f9494c00{i}400040000" for i in range(6)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:10])) == 1 and len(set(ids[10:])) == 1 and ids[0] != ids[10], miner.templates_
+    assert miner.templates_["template"].tolist() == [
+        'conn=<NUM> op=<NUM> RESULT err=<NUM> tag=<NUM> etime=<NUM> dn="<*>"',
+        "conn=<NUM> op=<NUM> RESULT err=<NUM> tag=<NUM> etime=<NUM> csn=<HEX>"]
+
+
 def test_a_name_that_holds_a_value_joins_the_span_of_names():
     # A task named "Discovery 10.20.0.0/16" or "New VLAN 42" is a name as "Daily Webservers" is; alone, names
     # holding values make no span (a word and a value may be the event's words and its slot).
@@ -1734,8 +1752,9 @@ def test_covers_absorbed_after_the_later_passes_equal_a_full_pass():
     again = full._absorb_covered
     full._absorb_covered = lambda templates, keys, parent, alive, fresh=None: again(templates, keys, parent, alive)
     full.fit(messages)
+    # Fields of other keys (project=, user=, type=) stay apart (test_fields_of_other_keys_in_one_slot_stay_apart).
     assert miner.templates_["template"].tolist() == full.templates_["template"].tolist() == [
-        "link for status=<*> <*>"]
+        "link for status=<*> project=<*>", "link for status=<*> user=Read", "link for status=bob type=<VAL>"]
 
 
 def test_a_first_word_that_differs_only_inside_its_brackets_holds_a_value():
