@@ -123,6 +123,7 @@ _CLOSERS = {"[": "]", "{": "}"}
 # A parenthesis a label and its colon open ((Win: 10.0.19045), (X11: Ubuntu 22.04.3 LTS)) holds a value of the
 # label's kind, no reason: a run it encloses is one value too.
 _LABELLED = re.compile(r"\([A-Za-z]\w*+:")
+_QUALIFIER = re.compile(r"\(<[A-Z]+>\)")  # a value in parentheses that qualifies a name: (2018), (2)
 # A parenthesis of counts, each of a kind (Open vSwitch's "(2 adds, 1 deletes)", "(3 modifications)"): a tally
 # whose kinds one statement lists only where their count is not zero, so its length varies within one event.
 _TALLY = re.compile(r"\(<NUM> [A-Za-z]\w*+(?:, <NUM> [A-Za-z]\w*+)*+\)")
@@ -2400,8 +2401,17 @@ class LogTemplateMiner:
 
     def _span_values(self, run: Sequence[str], closed: bool) -> int:
         """How many values a run of a span's group stands for (:func:`_values`); none for a name that holds a
-        value (:meth:`_numbered_name`): it joins a span the names of words make, and makes none by itself."""
-        return _values(run) if closed or all(self._tokens.skeleton(t) is None for t in run) else 0
+        value (:meth:`_numbered_name`), not only names' parts (:meth:`_name_parts`): it joins a span the names of
+        words make, and makes none by itself."""
+        return _values(run) if closed or all(self._name_parts(run)) else 0
+
+    def _name_parts(self, tokens: Sequence[str], word: Sequence[bool] | None = None) -> list[bool]:
+        """Per token (n,), whether it may be part of a name of words: a word (``word`` (n,) when known), a wildcard
+        that merged words (The <*> of The Bear, The Boys), or a value in parentheses after a word that tells names
+        apart (a year: Bluey (2018))."""
+        word = [self._tokens.skeleton(t) is None for t in tokens] if word is None else word
+        return [w or t == WILDCARD or j > 0 and word[j - 1] and _QUALIFIER.fullmatch(t) is not None
+                for j, (w, t) in enumerate(zip(word, tokens))]
 
     def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool]]:
         """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``
@@ -2417,12 +2427,13 @@ class LogTemplateMiner:
         if not begins:
             return
         word = [self._tokens.skeleton(t) is None for t in tokens]
+        part = self._name_parts(tokens, word)
         field = [self._field_or_state(t) for t in tokens]
         words = sum(word)
         for i in begins:
             opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or _LABELLED.fullmatch(tokens[i]) \
                 or _is_tally(tokens, i) else ""
-            inside = depth = 0
+            inside = real = depth = 0
             leveled = False  # a lower-case level word inside the bracket so far
             for m in range(1, min(_BRACKET_SPAN_WORDS if opener else _SPAN_WORDS, len(tokens) - i) + 1):
                 if m > _SPAN_WORDS and not opener:
@@ -2433,14 +2444,15 @@ class LogTemplateMiner:
                     break  # a level in brackets ([INFO ], [main ERROR]) is a state too
                 # A lower-case one (error, log) is a word of a payload's sentence, not of a name.
                 leveled = leveled or level
-                inside += word[i + m - 1]
+                inside += part[i + m - 1]
+                real += word[i + m - 1]
                 depth, shut = _depth_after(_PLACEHOLDER.sub("", last), opener, depth) if opener else (0, False)
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
                 # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
                 closed = shut or (m == 1 and last == WILDCARD)
-                named = m <= _SPAN_WORDS and (inside == m or self._numbered_name(tokens[i:i + m]))
+                named = m <= _SPAN_WORDS and ((inside == m and real > 0) or self._numbered_name(tokens[i:i + m]))
                 if (named or closed) and (m > _SPAN_WORDS or not leveled) \
-                        and words - inside >= 3 and (i >= self.protect_prefix or last.endswith(":")):
+                        and words - real >= 3 and (i >= self.protect_prefix or last.endswith(":")):
                     yield i, m, closed
                 if shut or depth < 0:
                     opener = ""

@@ -1659,6 +1659,20 @@ def test_a_set_of_flags_is_one_value():
     assert len(set(LogTemplateMiner().fit_transform(other))) == 2
 
 
+SHOWS = ["Friends", "House", "Severance", "Vikings", "The Bear", "The Boys", "The Expanse", "The Mandalorian",
+         "Slow Horses", "Breaking Bad", "Game of Thrones", "Stranger Things", "Bluey (2018)"]
+
+
+def test_a_name_of_several_words_is_one_value_with_a_merged_word_or_a_year_in_it():
+    # "The Bear", "The Boys", ... merge first as "The <*>", and "(2018)" is masked: both are still a name's run.
+    messages = [f"Scanning disk for {name}" for name in SHOWS]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == ["Scanning disk for <*>"]
+    # A value in parentheses alone is no name.
+    assert len(set(LogTemplateMiner().fit_transform(["Scanning disk for (2018)", "Scanning disk for Bluey"]))) == 2
+
+
 def test_a_run_in_brackets_is_one_value_from_three():
     names = ["[Abandoned connection cleanup thread]", "[OkHttp ConnectionPool]", "[pool-7 housekeeper]"]
     messages = [f"The web application appears to have started a thread named {n} but has failed to stop it"
