@@ -190,3 +190,14 @@ def traced_peak(call) -> tuple[object, int]:
         return out, tracemalloc.get_traced_memory()[1] - base
     finally:
         tracemalloc.stop()
+
+
+def run_cpu_bounded(code: str, cpu_s: int = 60) -> int:
+    """The exit status of Python ``code`` run in a child that the system stops after ``cpu_s`` seconds of CPU time:
+    a bound on work, which a loaded machine does not reach as it may a bound on wall time (that one is ten times
+    as long, for a child that blocks)."""
+    def limit() -> None:
+        import resource
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
+
+    return subprocess.run([sys.executable, "-c", code], preexec_fn=limit, timeout=10 * cpu_s).returncode

@@ -2,15 +2,13 @@
 import json
 import re
 import shlex
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import compose_lines
+from conftest import compose_lines, run_cpu_bounded
 from logad_utils.cli import main
 from logad_utils.features import severity
 from logad_utils.formats import PRESETS, LogFormat, detect_format
@@ -1224,7 +1222,7 @@ def test_a_long_word_is_no_catastrophic_backtracking():
     # for a line as long as logad reads (65,536 characters) where one pass takes milliseconds.
     code = ("import sys; from logad_utils.layout import _ELEMENT_RES; "
             "sys.exit(dict(_ELEMENT_RES)['component'].match('a' * 65_536 + ' rest') is not None)")
-    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+    assert run_cpu_bounded(code) == 0
 
 
 def test_lower_case_note_is_no_level():
@@ -2661,9 +2659,9 @@ def test_a_long_line_of_angle_brackets_is_read_once():
     lines = [f"####<Dec 1, 2026 10:00:{s:02d},123 AM UTC> <Info> <Security> <host1> <BEA-0900{s % 4}> <Job {s} done>"
              for s in range(40)]
     hostile = "####<Dec 1, 2026 10:01:00,123 AM UTC>" + " <a>" * 16_384 + " x"
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine stretches wall time, not the work
     fmt = infer_text_format(lines + [hostile] * 5)
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3
     assert fmt is not None and "<<Level>>" in fmt.pattern
 
 
