@@ -239,6 +239,8 @@ _NAME_PATH = re.compile(r"[A-Za-z_][\w\-]*+(?:/[A-Za-z_][\w\-]*+){2,}")
 _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
+# An arrow between a state left and one entered (Changing state: Owner -> Claimed).
+_ARROWS = frozenset({"->", "=>", "\u2192"})
 _FORMAT = "logad-templates"
 _FORMAT_VERSION = 13
 _READS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)  # the format versions this logad reads
@@ -2566,11 +2568,22 @@ class LogTemplateMiner:
         # Slots next to each other vary together as one phrase's words, unless each holds its values inside
         # brackets or quotes: a task's 'name' and [id] are two values.
         return [members for members in exact.values() if len(members) > 1
-                and all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))
-                and (q > p + 1 or all(_inside_brackets({templates[m][pos] for m in members}) is not None
-                                      for pos in (p, q)))
+                and (self._is_transition(templates, members, p, q)
+                     or all(self._is_slot_parameter({templates[m][pos] for m in members}) for pos in (p, q))
+                     and (q > p + 1 or all(_inside_brackets({templates[m][pos] for m in members}) is not None
+                                           for pos in (p, q))))
                 and not self._names_event(templates, members, (p, q))
                 and all(self._by_key(templates, members, pos) == [members] for pos in (p, q))]
+
+    def _is_transition(self, templates: dict[int, tuple[str, ...]], members: list[int], p: int, q: int) -> bool:
+        """Whether slots p and q are the states either side of an arrow, one state both left and entered
+        (``Idle -> Busy`` / ``Busy -> Idle``): a state machine's states are its values however few, as its words
+        recur on both sides; UPPER_CASE states stay apart, as enum words do everywhere."""
+        if q != p + 2 or templates[members[0]][p + 1] not in _ARROWS:
+            return False
+        left, entered = ({templates[m][pos] for m in members} for pos in (p, q))
+        return bool({w.strip(_BARE) for w in left} & {w.strip(_BARE) for w in entered}) and not any(
+            self._tokens.is_enum(w) for w in left | entered)
 
     def _merge_members(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                        parent: dict[int, int], alive: set[int], members: list[int], slots: tuple[int, ...]) -> int:

@@ -239,6 +239,19 @@ def test_two_slots_next_to_each_other_merge_when_each_is_quoted_or_in_brackets()
     assert len(set(LogTemplateMiner().fit_transform(bare))) == 4
 
 
+def test_the_states_either_side_of_an_arrow_are_values_when_one_is_both_left_and_entered():
+    # A state machine's few states recur on both sides of its arrow: one event, however few the states.
+    moves = [("Idle", "Busy"), ("Busy", "Idle"), ("Busy", "Suspended"), ("Suspended", "Idle")]
+    messages = [f"slot{i}: Changing state: {a} -> {b}" for i in range(1, 4) for a, b in moves]
+    miner = LogTemplateMiner()
+    assert set(miner.fit_transform(messages).tolist()) == {0}, miner.templates_["template"].tolist()
+    assert miner.templates_["template"][0] == "<*>: Changing state: <*> -> <*>"
+    # No word on both sides: two outcomes of an event, each its own; UPPER_CASE states stay apart as enums do.
+    apart = ["link state up -> ready", "link state down -> failed", "WSREP: Shifting JOINED -> SYNCED",
+             "WSREP: Shifting SYNCED -> JOINED"]
+    assert len(set(LogTemplateMiner().fit_transform(apart))) == 4
+
+
 def test_pair_merge_gives_one_id_and_a_model_that_reloads(tmp_path):
     messages = [f"user u{c}x logged in from h{c}y ok" for c in "abcdefgh"] + ["disk full"]
     miner = LogTemplateMiner()
