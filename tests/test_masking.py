@@ -641,9 +641,13 @@ def test_a_random_looking_token_is_an_id_and_a_name_with_a_version_is_not():
 
 
 def test_a_go_duration_with_its_larger_units_is_one_duration():
+    # Its last unit too: it comes with the larger ones, which vary with the value, so the span is the value whole
+    # (remaining <*>); a lone unit stays, the message's constant (took <DURATION>ms).
     masker = Masker()
-    assert masker.mask("took 1m20.5s, then 2h3m4s, then 5 ms; time=1m2.5s room 2h3") == \
-        "took <DURATION>s, then <DURATION>s, then <DURATION> ms; time=<DURATION>s room 2h3"
+    assert masker.mask("took 1m20.5s, then 2h3m4s, then 5 ms; time=1m2.5s room 2h3, in 10m0s.") == \
+        "took <DURATION>, then <DURATION>, then <DURATION> ms; time=<DURATION> room 2h3, in <DURATION>."
+    assert masker.mask("took 20.5s, then 3ms, waited 1h30m") == \
+        "took <DURATION>s, then <DURATION>ms, waited <DURATION>m"
 
 
 def test_a_systemd_timespan_with_spaces_is_one_duration():
