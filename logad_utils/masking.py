@@ -427,6 +427,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # after it (FRRouting's peer "10.0.0.0(spine1)"): the address's name, not a word of the event.
     MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)"
              r"(?:\([A-Za-z][\w\-]*+(?:\.[A-Za-z][\w\-]*+)*+\)(?![\w(]))?", "<IP>", False),
+    # A hash cut short by an ellipsis with more of the sentence after it (Prysm's "from 0x455ce79b... 8875058/...",
+    # "serverHash (286e70...)"): the dots are the value's, the hash abbreviated; at the text's end they may be the
+    # sentence's ("Checking out 3f2a1b9c..."), as after a name. Six hex digits of one case at least, a letter
+    # and a digit among them, or "0x" and any.
+    MaskRule("hex_cut", r"(?<![\w.])(?:0[xX][0-9A-Fa-f]++|(?=[0-9a-f]*?[a-f])(?=[0-9a-f]*?\d)[0-9a-f]{6,}+"
+             r"|(?=[0-9A-F]*?[A-F])(?=[0-9A-F]*?\d)[0-9A-F]{6,}+)(?:\.{3}|\u2026)(?=[)\]}]|\s++\S)", "<HEX>", False),
     MaskRule("hex", r"0[xX][0-9A-Fa-f]++" + _END, "<HEX>", False),
     # Long hex groups joined by dots are one id (Courier's queue id 0000000000203BCB.0000000065E56941.00002587):
     # a group may be all digits, or all letters, as long as the id has both. Tried only where a run of hex digits

@@ -1144,3 +1144,13 @@ def test_a_double_quoted_path_runs_to_its_closing_quote():
         'say "/ is full"', 'x "/a b " y', 'm=\\"/a b\\" y', 'file:"<PATH>"', 'msg="<PATH> is \'on\'. Set it"',
         'in "<PATH>" y', 'err="<PATH>: no such file"', 'msg="/healthz returned <NUM> in <DURATION>ms"',
         '"<PATH> is full"']
+
+
+def test_a_hash_cut_short_by_an_ellipsis_mid_sentence_is_one_value_with_its_dots():
+    # The dots abbreviate the hash when the sentence goes on; at its end they may be the sentence's own.
+    masker = Masker()
+    assert masker.mask("batch starting from  0x455ce79b... 8875058/8876738") == "batch starting from  <HEX> <NUM>/<NUM>"
+    assert masker.mask("padlock for serverHash (286e70...) from the server") == \
+        "padlock for serverHash (<HEX>) from the server"
+    assert masker.mask("Checking out 3f2a1b9c...") == "Checking out <HEX>..."
+    assert masker.mask("loading plugin deadbeef... done") == "loading plugin deadbeef... done"  # a word, no digit
