@@ -560,14 +560,15 @@ def _one_item(listed: re.Match) -> str:
 
 def _depth_after(token: str, opener: str, depth: int) -> tuple[int, bool]:
     """The bracket depth after a token, starting at ``depth``, and whether the outermost ``opener`` closed at the
-    token's end (with closing punctuation after it); a bracket that closes before the end opens no run."""
+    token's end (with closing punctuation after it); a bracket that closes before the end opens no run, unless
+    another opens right after it (``[<NUM>][Slow Horses]``: brackets glued together are one record)."""
     closer, end = _CLOSING[opener], len(token.rstrip(".,;:"))
     for pos, ch in enumerate(token):
         if ch == opener:
             depth += 1
         elif ch == closer:
             depth -= 1
-            if depth == 0:
+            if depth == 0 and token[pos + 1:pos + 2] != opener:
                 return (-1, False) if pos != end - 1 else (0, True)
     return depth, False
 
@@ -2450,8 +2451,9 @@ class LogTemplateMiner:
                 real += word[i + m - 1]
                 depth, shut = _depth_after(_PLACEHOLDER.sub("", last), opener, depth) if opener else (0, False)
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
-                # a bare <*> was mined from values, brackets and all, and may stand for a closed run too.
-                closed = shut or (m == 1 and last == WILDCARD)
+                # a bare <*> was mined from values, brackets and all, and may stand for a closed run too, and so
+                # may one that ends a bracket's run ([<NUM>][The <*> of [<NUM>][The Bear]): it holds the closing.
+                closed = shut or last == WILDCARD and (m == 1 or opener and depth == 1)
                 named = m <= _SPAN_WORDS and ((inside == m and real > 0) or self._numbered_name(tokens[i:i + m]))
                 if (named or closed) and (m > _SPAN_WORDS or not leveled) \
                         and words - real >= 3 and (i >= self.protect_prefix or last.endswith(":")):

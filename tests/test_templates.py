@@ -1684,6 +1684,16 @@ def test_a_name_of_several_words_is_one_value_with_a_merged_word_or_a_year_in_it
     assert len(set(LogTemplateMiner().fit_transform(["Scanning disk for (2018)", "Scanning disk for Bluey"]))) == 2
 
 
+def test_brackets_glued_together_hold_one_run():
+    # [id][name]: the first bracket closes inside the first token, the second holds a name of several words.
+    messages = [f"Starting episode info refresh for: [{100 + k}][{name}]" for k, name in enumerate(SHOWS)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(messages))) == 1, miner.templates_["template"].tolist()
+    # Apart by words, they stay two runs ("[a] started [b]").
+    assert len(set(LogTemplateMiner().fit_transform(["job [a] started [b] done here now",
+                                                     "job [a] stopped [b] done here now"]))) == 2
+
+
 def test_a_run_in_brackets_is_one_value_from_three():
     names = ["[Abandoned connection cleanup thread]", "[OkHttp ConnectionPool]", "[pool-7 housekeeper]"]
     messages = [f"The web application appears to have started a thread named {n} but has failed to stop it"
