@@ -1117,10 +1117,34 @@ def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
     if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not fmt._time_fields:
         return fmt
+    zoned = _with_written_zone(fmt, sample)
+    if zoned is not fmt and (guess := _file_guess(zoned, sample)) is not None:
+        return replace(zoned, time_guess=guess)
+    guess = _file_guess(fmt, sample)
+    return fmt if guess is None else replace(fmt, time_guess=guess)
+
+
+def _file_guess(fmt: LogFormat, sample: Sequence[str]) -> str | None:
+    """How ``fmt``'s times read on a file's ``sample`` (:func:`_time_guess`), None where they read no way."""
     joined = sample_times(fmt, sample)
     # As parse_timestamps reads a clock alone: by the first value.
-    guess = "%H:%M:%S" if len(joined) and _TIME_ONLY.match(joined.iloc[0]) else _time_guess(joined)
-    return fmt if guess is None else replace(fmt, time_guess=guess)
+    return "%H:%M:%S" if len(joined) and _TIME_ONLY.match(joined.iloc[0]) else _time_guess(joined)
+
+
+def _with_written_zone(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
+    """``fmt`` reading the zone field right after its time fields with them where each of the ``sample``'s values of
+    it reads as a zone (an offset, ``Z``, a name of :data:`ZONE_OFFSETS`), as a layout inferred on the file reads
+    it, so that both readings of one file give the same times; else ``fmt``: a <Zone> may hold no zone of the
+    clock (a cloud region, "eu-west-1"), and one its format names (time_fields) keeps its own reading. Its time
+    fields must be time fields by name (:data:`TIME_FIELDS`): named time fields would read off a column it keeps
+    (<NsTime>, :meth:`LogFormat._read_off`)."""
+    fields = None if fmt.time_fields is not None else _zone_after(fmt)
+    if fields is None or not all(f in TIME_FIELDS for f in fields[:-1]):
+        return fmt
+    zones = sample_times(replace(fmt, time_fields=fields[-1:]), sample)
+    if zones.empty or not all(isinstance(v, str) and _ZONE_TEXT.fullmatch(v) for v in zones):
+        return fmt
+    return replace(fmt, time_fields=fields)
 
 
 def with_time_format(fmt: LogFormat, time_format: str) -> LogFormat:
@@ -1134,10 +1158,14 @@ def with_time_format(fmt: LogFormat, time_format: str) -> LogFormat:
 
 def _with_zone(fmt: LogFormat, time_format: str) -> tuple[str, ...] | None:
     """``fmt``'s time fields and the zone field that follows them where ``time_format`` reads a zone, else None."""
+    return _zone_after(fmt) if re.search("%[zZ]", time_format) else None
+
+
+def _zone_after(fmt: LogFormat) -> tuple[str, ...] | None:
+    """``fmt``'s time fields and the zone field that follows them (<Time> <Zone>), else None."""
     times = fmt._time_fields
     after = fmt.fields.index(times[-1]) + 1 if times and fmt.json_key is None else len(fmt.fields)
-    if not re.search("%[zZ]", time_format) or after == len(fmt.fields) or \
-            fmt.fields[after].lower() not in _ZONE_FIELDS:
+    if after == len(fmt.fields) or fmt.fields[after].lower() not in _ZONE_FIELDS:
         return None
     return (*times, fmt.fields[after])
 
@@ -1243,6 +1271,7 @@ ZONE_OFFSETS: dict[str, str | None] = {
     "NST": "-0330", "NDT": "-0230", "CST": None, "IST": None, "BST": None, "AST": None, "ADT": None}
 ZONE_NAMES = "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True))  # a regex alternation, longest name first
 _ZONE_WORD = re.compile(r"(?<![A-Za-z])(" + ZONE_NAMES + r")(?![A-Za-z])")
+_ZONE_TEXT = re.compile(r"Z|[+-]\d\d(?::?\d\d)?|" + ZONE_NAMES)  # a zone field's value that is a zone
 
 
 def _zone_offsets(values: pd.Series) -> pd.Series:

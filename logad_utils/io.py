@@ -925,8 +925,7 @@ def _spelling(fmt: LogFormat) -> str:
         return "auto (structured lines have no format string)"
     if fmt.name in PRESETS or (fmt.name.endswith("+json") and fmt.name[:-5] in PRESETS):
         return fmt.name
-    zone = ", and a <Zone> is no part of the time" if "Zone" in (fmt.time_fields or ()) else ""
-    return f"auto (the format string above adjusts it, but its fields then match any text{zone})"
+    return "auto (the format string above adjusts it, but its fields then match any text)"
 
 
 def _blank(lines: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:

@@ -503,8 +503,28 @@ def test_the_format_detect_prints_reads_as_detection_did(tmp_path):
         detected = parse_lines(lines)
         pasted = parse_lines(lines, fmt=describe_layout(path)["--format"].split(" (")[0])
         assert pasted["timestamp"].equals(detected["timestamp"]) and pasted["content"].equals(detected["content"])
-    assert describe_layout(tmp_path / "app.log")["--format"].startswith("auto (") and "<Zone>" in \
-        describe_layout(tmp_path / "app.log")["--format"]
+    layout = describe_layout(tmp_path / "app.log")
+    assert layout["--format"].startswith("auto (") and "<Zone>" in layout["format"]
+    # The inferred format string itself reads the zone with the time, as detection did.
+    assert parse_lines(zoned, fmt=layout["format"])["timestamp"].equals(parse_lines(zoned)["timestamp"])
+
+
+def test_a_given_formats_zone_field_after_the_time_is_read_with_it_where_it_holds_zones():
+    # "\[<Timestamp> <Zone>\] <Content>" over an access log's "[19/Mar/2024:08:14:02 +0100]": the zone was no part
+    # of the time, so the given format's times stayed local (a zone column kept) while with no format the same
+    # file's were UTC, an hour apart.
+    access = [f"[19/Mar/2024:08:14:{i:02d} {'+0100' if i % 2 else '-0500'}] conn={i} op=0 BIND" for i in range(20)]
+    given = parse_lines(access, fmt=r"\[<Timestamp> <Zone>\] <Content>")
+    assert given["timestamp"].equals(parse_lines(access)["timestamp"]) and "zone" not in given
+    assert given["timestamp"].iloc[1] == pd.Timestamp("2024-03-19 07:14:01")
+    named = [f"2024-03-05 14:00:{i:02d}.117 {'CEST' if i % 2 else 'UTC'} {i:04d} INFO job {i}" for i in range(20)]
+    frame = parse_lines(named, fmt="<Date> <Time> <Zone> <Seq> <Level> <Content>")
+    assert frame["timestamp"].iloc[:2].tolist() == [pd.Timestamp("2024-03-05 14:00:00.117"),
+                                                   pd.Timestamp("2024-03-05 12:00:01.117")]
+    # A zone field that holds no zone of the clock (a cloud region) stays a column; the times read as written.
+    regions = [f"2024-03-05 14:00:{i:02d} eu-west-1 INFO job {i}" for i in range(20)]
+    frame = parse_lines(regions, fmt="<Date> <Time> <Zone> <Level> <Content>")
+    assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-03-05 14:00:01") and frame["zone"].iloc[0] == "eu-west-1"
 
 
 def test_a_padded_preset_is_no_longer_named_as_the_preset(tmp_path):
