@@ -171,10 +171,25 @@ def split_at(paths: Paths, at: str, fmt: str = "auto", json_key: str = "message"
     before = (stamps < when).to_numpy()
     if before.all() or not before.any():
         # Zoned times are held in UTC: said, as the time given with +01:00 and the lines' own show it shifted.
+        read = frame.attrs.get("read_report", {})
         raise LogInputError(f"--at {when}: every line is {'before' if before.all() else 'at or after'} it "
-                            f"(the logs run from {stamps.min()} to {stamps.max()}; times "
-                            f"{time_zone(frame.attrs.get('read_report', {}))})")
+                            f"(the logs run from {stamps.min()} to {stamps.max()}; times {time_zone(read)})"
+                            + _clock_hint(at, read.get("clocks", {})))
     return frame[before].reset_index(drop=True), frame[~before].reset_index(drop=True)
+
+
+def _clock_hint(at: str, clocks: dict[str, str]) -> str:
+    """How to give ``at`` where it names a year (a date) and a log's times have none (``clocks``, a read report's):
+    the reader dates such times from 2000 (1970), so the logs' span showed dates they never wrote; else ""."""
+    readings = _readings(at)
+    if readings is None or not clocks:
+        return ""
+    (source, clock), (one, two) = next(iter(clocks.items())), readings
+    if clock == "years" and one.year == two.year:
+        return f": {source}'s times have no year; give --at without one, e.g. {one.strftime('%b %d %H:%M')!r}"
+    if clock == "days" and (one.month, one.day) == (two.month, two.day):
+        return f": {source}'s times have no date; give --at as a time of day, e.g. {one.strftime('%H:%M')!r}"
+    return ""
 
 
 # A day and a month written with slashes, dots or dashes (not ISO's year first), with or without a year: which is

@@ -423,6 +423,23 @@ def test_the_page_says_what_times_without_a_date_or_year_stand_on_and_names_no_b
     assert "blank.log" not in page
 
 
+@pytest.mark.parametrize("stamp, at, hint", [
+    ("%b %d %H:%M:%S", "2024-03-11T10:30", "times have no year; give --at without one, e.g. 'Mar 11 10:30'"),
+    ("%H:%M:%S", "2024-03-11T10:30", "times have no date; give --at as a time of day, e.g. '10:30'"),
+])
+def test_an_at_with_a_year_on_logs_without_one_says_how_to_give_it(tmp_path, capsys, stamp, at, hint):
+    # A syslog's "Mar 11 10:00:00" is read as of 2000: --at 2024-03-11T10:30 missed every line, and the error
+    # showed the logs running in 2000 as if they had written it, with no word on what to give.
+    log = tmp_path / "sys.log"
+    times = pd.date_range("2024-03-11 10:00", periods=60, freq="min")
+    log.write_text("".join(f"{t.strftime(stamp)} host app[1]: user {i % 5} logged in\n" for i, t in enumerate(times)),
+                   encoding="utf-8")
+    assert main(["compare", str(log), "--at", at, "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(f"sys.log's {hint}\n") and err.count("\n") == 1
+    assert main(["compare", str(log), "--at", hint.split("'")[1], "--out", str(tmp_path / "o")]) == 0  # as told
+
+
 @pytest.mark.parametrize("start, stamp, at, first_target", [
     ("2023-12-30", "%Y-%m-%d %H:%M:%S", "2024", "2024-01-01"),  # a year alone is a date, not a time of day
     ("2024-02-28", "%b %d %H:%M:%S", "Feb 29 12:00", "2000-02-29 12:00"),  # read in year 2000, as the lines are
