@@ -43,21 +43,21 @@ def percentile_band(scores: pd.DataFrame, low: float = 80, high: float = 100,
 def log_odds(count_a: np.ndarray, count_b: np.ndarray, prior: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
     """Log-odds ratio of each item in group A versus B with an informative Dirichlet prior, and its z-score.
 
-    count_a, count_b: (k,) occurrences per item. ``prior`` is the prior's total
-    pseudo-count, spread over items by their pooled frequency, which keeps rare
-    items from dominating (Monroe, Colaresi & Quinn, 2008). Returns (delta (k,), z (k,)). The variance keeps
-    both odds' complements: Monroe's shortcut leaves them out, which holds for rare words but overstates z by
+    count_a, count_b: (k,) occurrences per item, or (g, k) for g comparisons at once (each row its own items).
+    ``prior`` is the prior's total pseudo-count, spread over items by their pooled frequency, which keeps rare
+    items from dominating (Monroe, Colaresi & Quinn, 2008). Returns (delta, z), shaped as the counts. The variance
+    keeps both odds' complements: Monroe's shortcut leaves them out, which holds for rare words but overstates z by
     half for a template that holds most of the lines.
     """
     a = np.asarray(count_a, dtype=float)
     b = np.asarray(count_b, dtype=float)
-    if len(a) == 1:  # one item is all of both groups: even odds (its complement, 0, has no log)
-        return np.zeros(1), np.zeros(1)
+    if a.shape[-1] == 1:  # one item is all of both groups: even odds (its complement, 0, has no log)
+        return np.zeros(a.shape), np.zeros(a.shape)
     pooled = a + b
-    alpha = prior * pooled / max(pooled.sum(), 1.0)
+    alpha = prior * pooled / np.maximum(pooled.sum(axis=-1, keepdims=True), 1.0)
     alpha = np.maximum(alpha, 1e-3)
-    alpha0 = alpha.sum()
-    na, nb = a.sum(), b.sum()
+    alpha0 = alpha.sum(axis=-1, keepdims=True)
+    na, nb = a.sum(axis=-1, keepdims=True), b.sum(axis=-1, keepdims=True)
     delta = (np.log((a + alpha) / (na + alpha0 - a - alpha))
              - np.log((b + alpha) / (nb + alpha0 - b - alpha)))
     z = delta / np.sqrt(1.0 / (a + alpha) + 1.0 / (na + alpha0 - a - alpha)
@@ -74,7 +74,7 @@ def _split_counts(inverse: np.ndarray, is_anomaly: np.ndarray, n_unique: int) ->
 
 def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np.ndarray,
                       is_anomaly: np.ndarray, prior: float = 100.0) -> pd.DataFrame:
-    """Terms over-represented in anomalous lines versus normal ones.
+    """Terms over-represented in anomalous lines versus normal ones: the odds of a line holding each term.
 
     matrix: unique rows (u, t) (any weights; presence is what counts);
     inverse: line → unique row (n,), -1 for excluded lines; is_anomaly: (n,).
@@ -84,7 +84,12 @@ def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np
     present = (matrix > 0).astype(float).T
     count_a = np.asarray(present @ anomalous).ravel()
     count_b = np.asarray(present @ normal).ravel()
-    table = _table(names, count_a, count_b, prior, "term")
+    # A line holds many terms: weighed as shares of all the terms' occurrences, a term on every line (an access
+    # log's "conn" and "op") stood out wherever the anomalous lines were the short ones. Each term is weighed by
+    # the lines holding it and those not.
+    held = log_odds(np.column_stack([count_a, anomalous.sum() - count_a]),
+                    np.column_stack([count_b, normal.sum() - count_b]), prior)
+    table = _ranked(names, count_a, count_b, held[0][:, 0], held[1][:, 0], "term")
     return table[table["term"] != NO_TERMS].reset_index(drop=True)
 
 
@@ -127,7 +132,13 @@ def count_codes(codes: np.ndarray, where: np.ndarray | None, k: int, low: int = 
 
 
 def _table(names, count_a: np.ndarray, count_b: np.ndarray, prior: float, name: str) -> pd.DataFrame:
-    delta, z = log_odds(count_a, count_b, prior)
+    """Items over-represented in anomalous lines, one item a line: :func:`log_odds` of their counts, ranked."""
+    return _ranked(names, count_a, count_b, *log_odds(count_a, count_b, prior), name)
+
+
+def _ranked(names, count_a: np.ndarray, count_b: np.ndarray, delta: np.ndarray, z: np.ndarray, name: str
+            ) -> pd.DataFrame:
+    """Items with their z, log-odds and anomalous and normal line counts (each (k,)), highest z first."""
     out = pd.DataFrame({name: np.asarray(names, dtype=object), "z": z, "log_odds": delta,
                         "anomalous_lines": count_a.astype(np.int64), "normal_lines": count_b.astype(np.int64)})
     return out.sort_values(["z", name], ascending=[False, True], ignore_index=True)

@@ -309,6 +309,23 @@ def test_term_tables():
     assert values.iloc[0]["template"] == ODD
 
 
+def test_a_term_on_every_line_is_not_over_represented_in_short_anomalous_lines():
+    # An access log whose flagged lines were its short ones ("conn=1 op=1 CMP attr=member"): weighed as a share of
+    # all the terms written, "conn" and "op", on every line, came out over-represented, the word cloud's largest.
+    from logad_utils.features import word_presence
+
+    texts = ["conn op cmp attr member"] + [f"conn op result err tag nentries wtime optime etime notes {w}"
+                                           for w in ("paged", "unindexed", "simple", "fast")]
+    inverse = np.array([0] * 9 + [1, 2, 3, 4] * 300)
+    flags = (inverse == 0).astype(int)
+    top = distinctive_terms(*word_presence(texts), inverse, flags).set_index("term")
+    assert top.loc["conn", "z"] <= 0 and top.loc["op", "z"] <= 0 < top.loc["cmp", "z"]
+    # one comparison a row gives what each gives alone
+    rows = log_odds([[3, 9], [5, 7]], [[40, 1200], [0, 1240]])
+    alone = [log_odds(a, b) for a, b in (([3, 9], [40, 1200]), ([5, 7], [0, 1240]))]
+    assert np.allclose(rows[1], [z for _, z in alone]) and np.allclose(rows[0], [d for d, _ in alone])
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_distinctive_values_of_a_categorical_count_its_codes_as_objects_would(seed, monkeypatch):
     # A long log's categorical is counted from its own codes, a block at a time: the same table as its values.
