@@ -206,9 +206,11 @@ _UNIT_TIME = (
 )
 # A full stop after a letter or digit that ends the text ends its sentence ("Deleted log /data/x.log."); one
 # before more words may be the file's (HDFS' "allocateBlock: /user/x/part-00590. blk_..."), one after "/" or "."
-# is the path's (/a/b/., ../..). An ellipsis after a name is the sentence's ("Mounting /run/user/1000..."); a dot
-# after a dot is tried first, as the ellipsis test reads the run of dots to its end at every dot of it.
-_PATH_CH = r"(?:[\w\-@%+~=*]|(?<!\w)\.|\.(?!\s*+$|\.\.++(?:\s|$)))"
+# is the path's (/a/b/., ../..). One before a space and a capitalised word ends a sentence that another starts
+# ("Connection lost with the scanner at /run/ospd/ospd-openvas.sock. Trying again"): a file's next part is no word.
+# An ellipsis after a name is the sentence's ("Mounting /run/user/1000..."); a dot after a dot is tried first, as
+# the ellipsis test reads the run of dots to its end at every dot of it.
+_PATH_CH = r"(?:[\w\-@%+~=*]|(?<!\w)\.|\.(?!\s*+$|\.\.++(?:\s|$)| [A-Z][a-z]))"
 # A path that a double quote opens right before its "/" or drive and closes right after it: no quote inside, not
 # ending in a space or a backslash (an escaped quote, \"), 255 characters at most, so that an unclosed quote is read
 # once to the next quote, not to the line's end at every "/". A protocol after a space ends a request's target

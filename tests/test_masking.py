@@ -247,6 +247,9 @@ def test_a_full_stop_after_a_path_ends_the_sentence_not_the_path():
     assert M.mask("see ./conf/x.yml.") == "see <PATH>."
     # Before more words it may be the file's: Loghub-2.0 reads HDFS' as part of the value ("allocateBlock: <*> <*>").
     assert M.mask("allocateBlock: /user/rand/part-00590. blk_-17") == "allocateBlock: <PATH> <ID>"
+    # Before a capitalised word it ends a sentence that the word starts (gvmd's "... at /run/x.sock. Trying again").
+    assert M.mask("lost the scanner at /run/ospd/ospd-openvas.sock. Trying again") == (
+        "lost the scanner at <PATH>. Trying again")
     # A dot after "/" or "." is the path's own.
     assert M.mask("in /a/b/. and ../.. and /a/.hidden/b.") == "in <PATH> and <PATH> and <PATH>."
     # An ellipsis after a name is the sentence's, as systemd writes "Starting ... from /etc/fstab..." and its
