@@ -207,7 +207,11 @@ def test_numbers_grouped_in_thousands_are_one_number_and_lists_stay_lists():
         "<NUM>,<NUM>")
     # A dotted version after a comma is no fraction of a grouped number (it left digits unmasked).
     assert M.mask("versions 99,120.0.6099.71 and 2,345.1.2") == "versions <NUM>,<NUM> and <NUM>,<NUM>"
-    texts = ["in 1,234ms", "in 9,876ms", "in 1,2345ms", "x 5,1,234", "x 5,9,876", "v 9,120.0.6099.71"]
+    # Two runs alone in parentheses are a pair, as the "(0,0)" beside them (Aerospike's ticker); a count keeps its unit.
+    assert M.mask("bulk (0,0) ctrl (963,926) rw (1,234 rows) (1,234,567)") == (
+        "bulk (<NUM>,<NUM>) ctrl (<NUM>,<NUM>) rw (<NUM> rows) (<NUM>)")
+    texts = ["in 1,234ms", "in 9,876ms", "in 1,2345ms", "x 5,1,234", "x 5,9,876", "v 9,120.0.6099.71", "c (963,926)",
+             "c (0,0)"]
     assert M.mask_many(texts) == [M.mask(t) for t in texts]
 
 
