@@ -625,16 +625,18 @@ _RE2_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 def _holding_in_arrow(texts: list, words: Sequence[str]) -> list[int] | None:
     """:func:`_holding_frame_words` in one pass of RE2 over Arrow strings, a word's leading space matching at a
     text's start too (as :func:`_holding_in_joined`'s space before each text does), where that searches the joined
-    texts once per word; None where Arrow cannot take the texts (one that is no text, or not UTF-8) or a word holds
-    a line break."""
+    texts once per word; None where Arrow cannot take the texts as text alone (one that is no text, bytes among
+    them, or not UTF-8) or a word holds a line break."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not words or any("\n" in word for word in words):
         return None
-    try:
-        array = pa.array(texts, type=pa.string())
+    try:  # inferred, not cast to text: a cast reads bytes as text, which the joined search takes for none
+        array = pa.array(texts)
     except (pa.ArrowException, UnicodeEncodeError):
+        return None
+    if array.type != pa.string():
         return None
     pattern = "|".join("(?:^| )" + _re2_literal(word[1:]) if word[:1] == " " else _re2_literal(word) for word in words)
     return np.flatnonzero(pc.match_substring_regex(array, pattern).fill_null(False).to_numpy(zero_copy_only=False)

@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import write_trace_log
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from logad_utils.detectors import TfidfDetector
 from logad_utils.io import iter_log_chunks, parse_lines, read_logs
@@ -1053,3 +1055,18 @@ def test_the_frame_word_search_in_arrow_finds_what_the_joined_search_finds():
     # What Arrow cannot take (a float NaN, a lone surrogate) goes to the joined search, with the same answer.
     odd = np.array(["at x", float("nan"), "y \udc80 at z"], dtype=object)
     assert _holding_in_arrow(odd.tolist(), words) is None and _holding_frame_words(odd, words) == [0, 2]
+
+
+
+_PIECES = st.sampled_from(["at ", " at ", "\n", "\t", "\x00", "... ", " #", "Caused by:", "x", "é", "\ud800"])
+_MESSAGE = st.lists(_PIECES, max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@example([b"  at Foo.bar(Foo.java:1)", " at x.y(z)"])
+@given(st.lists(st.one_of(_MESSAGE, st.none(), st.just(float("nan")), st.binary(max_size=6),
+                          _MESSAGE.map(lambda m: m.encode("utf-8", "surrogatepass"))), max_size=6))
+def test_the_frame_word_search_finds_what_the_joined_search_finds_whatever_the_messages(messages):
+    # Arrow cast bytes to text and found " at " in them, where the joined search reads a message that is no text as
+    # empty: the speed path changed which lines may hold a frame.
+    assert _holding_frame_words(np.array(messages, dtype=object)) == _holding_in_joined(messages, _FRAME_WORDS)
