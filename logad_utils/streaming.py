@@ -92,17 +92,19 @@ def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize(column, use_na_sentinel=True)``: codes (n,) int64 in order of first appearance, -1 where
     missing, and the distinct values (u,). A column of text is hashed by Arrow (its own hashing of UTF-8, where
     pandas hashes each fresh Python string: 36 -> 23 ms for 200,000 journal messages); one with a value Arrow
-    takes as no text (a number, a lone surrogate) by pandas."""
+    takes as no text (a number, bytes, a lone surrogate) by pandas."""
     import pyarrow as pa
 
     if column.dtype == object:
-        try:
-            encoded = pa.array(column.to_numpy(), type=pa.string(), from_pandas=True).dictionary_encode()
+        try:  # inferred, not cast to text: a cast reads b"a" as "a", one value where pandas sees two
+            array = pa.array(column.to_numpy(), from_pandas=True)
         except (pa.ArrowException, UnicodeEncodeError):
             pass
         else:
-            codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
-            return codes, encoded.dictionary.to_numpy(zero_copy_only=False)
+            if array.type == pa.string():
+                encoded = array.dictionary_encode()
+                codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
+                return codes, encoded.dictionary.to_numpy(zero_copy_only=False)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object)
 
