@@ -87,9 +87,9 @@ def distinctive_terms(matrix: sparse.spmatrix, names: Sequence[str], inverse: np
     # A line holds many terms: weighed as shares of all the terms' occurrences, a term on every line (an access
     # log's "conn" and "op") stood out wherever the anomalous lines were the short ones. Each term is weighed by
     # the lines holding it and those not.
-    held = log_odds(np.column_stack([count_a, anomalous.sum() - count_a]),
-                    np.column_stack([count_b, normal.sum() - count_b]), prior)
-    table = _ranked(names, count_a, count_b, held[0][:, 0], held[1][:, 0], "term")
+    delta, z = log_odds(np.column_stack([count_a, anomalous.sum() - count_a]),
+                        np.column_stack([count_b, normal.sum() - count_b]), prior)
+    table = _ranked(names, count_a, count_b, delta[:, 0], z[:, 0], "term")  # column 0: the lines holding it
     return table[table["term"] != NO_TERMS].reset_index(drop=True)
 
 
@@ -131,13 +131,14 @@ def count_codes(codes: np.ndarray, where: np.ndarray | None, k: int, low: int = 
     return out
 
 
-def _table(names, count_a: np.ndarray, count_b: np.ndarray, prior: float, name: str) -> pd.DataFrame:
+def _table(names: Sequence[str] | np.ndarray, count_a: np.ndarray, count_b: np.ndarray, prior: float,
+           name: str) -> pd.DataFrame:
     """Items over-represented in anomalous lines, one item a line: :func:`log_odds` of their counts, ranked."""
     return _ranked(names, count_a, count_b, *log_odds(count_a, count_b, prior), name)
 
 
-def _ranked(names, count_a: np.ndarray, count_b: np.ndarray, delta: np.ndarray, z: np.ndarray, name: str
-            ) -> pd.DataFrame:
+def _ranked(names: Sequence[str] | np.ndarray, count_a: np.ndarray, count_b: np.ndarray, delta: np.ndarray,
+            z: np.ndarray, name: str) -> pd.DataFrame:
     """Items with their z, log-odds and anomalous and normal line counts (each (k,)), highest z first."""
     out = pd.DataFrame({name: np.asarray(names, dtype=object), "z": z, "log_odds": delta,
                         "anomalous_lines": count_a.astype(np.int64), "normal_lines": count_b.astype(np.int64)})
