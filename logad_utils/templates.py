@@ -2222,21 +2222,20 @@ class LogTemplateMiner:
             for i in (i for i, t in enumerate(templates[c]) if t == WILDCARD):
                 shared[heads[i]] += 1
                 shared[tails[len(keys[c]) - i - 1]] += 1
-        groups: dict[tuple, list[tuple[int, int, bool]]] = defaultdict(list)
+        groups: dict[tuple, list[tuple[int, int, bool, int]]] = defaultdict(list)
         for c, (heads, tails) in around.items():
             n = len(keys[c])
             starts = {i for i in range(n) if shared[heads[i]] >= fewest}
-            for i, m, closed in self._runs(templates[c], starts):
+            for i, m, closed, values in self._runs(templates[c], starts):
                 if shared[tails[n - i - m]] >= fewest:
-                    groups[i, heads[i], tails[n - i - m]].append((c, m, closed))
-        order = sorted(((len(members), -sum(m for _, m, _ in members), key) for key, members in groups.items()
-                        if sum(self._span_values(templates[c][key[0]:key[0] + m], shut) for c, m, shut in members)
-                        >= fewest
-                        and len({m for _, m, _ in members}) > 1), reverse=True)
+                    groups[i, heads[i], tails[n - i - m]].append((c, m, closed, values))
+        order = sorted(((len(members), -sum(m for _, m, _, _ in members), key) for key, members in groups.items()
+                        if sum(values for _, _, _, values in members) >= fewest
+                        and len({m for _, m, _, _ in members}) > 1), reverse=True)
         for _, _, key in order:
             i = key[0]
-            runs = [(c, m, shut) for c, m, shut in groups[key] if c in alive and c not in self._span_at]
-            members, closed = [(c, m) for c, m, _ in runs], all(shut for _, _, shut in runs)
+            runs = [run for run in groups[key] if run[0] in alive and run[0] not in self._span_at]
+            members, closed = [(c, m) for c, m, _, _ in runs], all(shut for _, _, shut, _ in runs)
             # A run longer than a name is a payload only where many differ: a few bracketed sentences
             # ([disk usage above the warning threshold]) are as many events.
             long = any(m > _SPAN_WORDS for _, m in members)
@@ -2246,8 +2245,7 @@ class LogTemplateMiner:
             need = max(self.slot_min_values - 1, 3) if closed and not long else 2 * self.slot_min_values
             prose = 0 if closed else sum(templates[c][i][:1].islower() for c, _ in members)
             # The names that hold a value (DISPENSER cassette C3 EMPTY) only join: the others judge the group.
-            counted = [templates[c][i:i + m] for c, m, shut in runs
-                       if (c, m) in members and self._span_values(templates[c][i:i + m], shut)]
+            counted = [templates[c][i:i + m] for c, m, _, values in runs if (c, m) in members and values]
             states = all(self._tokens.is_enum(t) for run in counted for t in run)
             values = sum(map(_values, counted))
             if values < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
@@ -2402,29 +2400,26 @@ class LogTemplateMiner:
         return len(run) > 1 and run[0][:1].isupper() and self._tokens.skeleton(run[0]) is None \
             and WILDCARD not in run
 
-    def _span_values(self, run: Sequence[str], closed: bool) -> int:
-        """How many values a run of a span's group stands for (:func:`_values`); none for a name that holds a
-        value (:meth:`_numbered_name`), not only names' parts (:meth:`_name_parts`): it joins a span the names of
-        words make, and makes none by itself."""
-        return _values(run) if closed or all(self._name_parts(run)) else 0
-
-    def _name_parts(self, tokens: Sequence[str], word: Sequence[bool] | None = None) -> list[bool]:
-        """Per token (n,), whether it may be part of a name of words: a word (``word`` (n,) when known), a wildcard
-        that merged words (The <*> of The Bear, The Boys), or a value in parentheses after a word that tells names
+    @staticmethod
+    def _name_parts(tokens: Sequence[str], word: Sequence[bool]) -> list[bool]:
+        """Per token (n,), whether it may be part of a name of words: a word (``word`` (n,)), a wildcard that
+        merged words (The <*> of The Bear, The Boys), or a value in parentheses after a word that tells names
         apart (a year: Bluey (2018))."""
-        word = [self._tokens.skeleton(t) is None for t in tokens] if word is None else word
         return [w or t == WILDCARD or j > 0 and word[j - 1] and _QUALIFIER.fullmatch(t) is not None
                 for j, (w, t) in enumerate(zip(word, tokens))]
 
-    def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool]]:
-        """(start, length, closed) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from ``protect_prefix``
-        on, with three words outside them, that may be a name: words alone (a variable is a slot of its own) or a
-        capitalised name holding a value (:meth:`_numbered_name`), no field
-        (key=value, key=) and no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
+    def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool, int]]:
+        """(start, length, closed, values) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from
+        ``protect_prefix`` on, with three words outside them, that may be a name: words alone (a variable is a slot
+        of its own) or a capitalised name holding a value (:meth:`_numbered_name`), no field (key=value, key=) and
+        no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
         or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket, a brace or a labelled
         parenthesis (:data:`_LABELLED`) or a tally (:data:`_TALLY`) opens and closes,
         variables inside or not, or a bare ``<*>``. A level word in the bracket ends the runs there when it opens
-        the bracket or is upper case (``[INFO ]``, ``[main ERROR]``); lower case, it leaves only longer runs."""
+        the bracket or is upper case (``[INFO ]``, ``[main ERROR]``); lower case, it leaves only longer runs.
+        ``values``: how many values the run stands for in its span's group (:func:`_values`), none for a name
+        that holds a value (:meth:`_numbered_name`), not only names' parts (:meth:`_name_parts`): it joins a span
+        the names of words make, and makes none by itself."""
         # A name may open the message where a colon ends it ("Hallway motion light: Running automation actions").
         begins = sorted(i for i in starts if i >= self.protect_prefix or i == 0)
         if not begins:
@@ -2437,6 +2432,8 @@ class LogTemplateMiner:
             opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or _LABELLED.fullmatch(tokens[i]) \
                 or _is_tally(tokens, i) else ""
             inside = real = depth = 0
+            # A value in parentheses is a name's part after a word of the run, not after one before it.
+            lead = word[i] or tokens[i] == WILDCARD
             leveled = False  # a lower-case level word inside the bracket so far
             for m in range(1, min(_BRACKET_SPAN_WORDS if opener else _SPAN_WORDS, len(tokens) - i) + 1):
                 if m > _SPAN_WORDS and not opener:
@@ -2457,7 +2454,7 @@ class LogTemplateMiner:
                 named = m <= _SPAN_WORDS and ((inside == m and real > 0) or self._numbered_name(tokens[i:i + m]))
                 if (named or closed) and (m > _SPAN_WORDS or not leveled) \
                         and words - real >= 3 and (i >= self.protect_prefix or last.endswith(":")):
-                    yield i, m, closed
+                    yield i, m, closed, _values(tokens[i:i + m]) if closed or lead and inside == m else 0
                 if shut or depth < 0:
                     opener = ""
 
