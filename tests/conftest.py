@@ -197,6 +197,7 @@ def run_cpu_bounded(code: str, cpu_s: int = 60) -> int:
     a bound on work, which a loaded machine does not reach as it may a bound on wall time (that one is ten times
     as long, for a child that blocks)."""
     def limit() -> None:
+        """Bound the child's CPU time (run in it, before Python starts)."""
         import resource
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
 

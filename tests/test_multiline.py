@@ -1057,7 +1057,6 @@ def test_the_frame_word_search_in_arrow_finds_what_the_joined_search_finds():
     assert _holding_in_arrow(odd.tolist(), words) is None and _holding_frame_words(odd, words) == [0, 2]
 
 
-
 _PIECES = st.sampled_from(["at ", " at ", "\n", "\t", "\x00", "... ", " #", "Caused by:", "x", "é", "\ud800"])
 _MESSAGE = st.lists(_PIECES, max_size=6).map("".join)
 
