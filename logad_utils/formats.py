@@ -1270,8 +1270,9 @@ ZONE_OFFSETS: dict[str, str | None] = {
     "PDT": "-0700", "MST": "-0700", "MDT": "-0600", "CDT": "-0500", "EST": "-0500", "EDT": "-0400",
     "NST": "-0330", "NDT": "-0230", "CST": None, "IST": None, "BST": None, "AST": None, "ADT": None}
 ZONE_NAMES = "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True))  # a regex alternation, longest name first
+ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d|" + ZONE_NAMES + ")"  # a zone a time writes: Z, an offset, or a name above
 _ZONE_WORD = re.compile(r"(?<![A-Za-z])(" + ZONE_NAMES + r")(?![A-Za-z])")
-_ZONE_TEXT = re.compile(r"Z|[+-]\d\d(?::?\d\d)?|" + ZONE_NAMES)  # a zone field's value that is a zone
+_ZONE_TEXT = re.compile(r"[+-]\d\d|" + ZONE_RE)  # a zone field's value that is a zone, an offset of hours too
 
 
 def _zone_offsets(values: pd.Series) -> pd.Series:

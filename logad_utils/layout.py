@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .formats import (IMPLIED_LEVELS, LEVEL_LETTERS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS,
-                      VERBOSITY_KEY, VERBOSITY_LEVELS, ZONE_NAMES, LogFormat, column_name, http_status_class,
+                      VERBOSITY_KEY, VERBOSITY_LEVELS, ZONE_NAMES, ZONE_RE, LogFormat, column_name, http_status_class,
                       is_status_key, level_name, parse_timestamps)
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
@@ -70,7 +70,6 @@ _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _CLOCK = r"\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?"
 _CLOCK12 = r"(?:0?[1-9]|1[0-2]):\d\d:\d\d(?:[.,]\d{1,9})?"
 _OFFSET_RE = r"(?:Z|[+-]\d\d:?\d\d)"
-_ZONE_RE = r"(?:Z|[+-]\d\d:?\d\d|" + ZONE_NAMES + ")"
 _CLOCK_FORMATS = ("%H:%M:%S", "%H:%M:%S.%f", "%H:%M:%S,%f")
 
 
@@ -103,7 +102,7 @@ _TIME12_P = _Part("Time", _CLOCK12, tuple(f.replace("%H", "%I") for f in _CLOCK_
 _AMPM_P = _Part("AmPm", r"[AaPp][Mm]", ("%p",))
 # Go's time.Kitchen ("3:04PM"), zerolog's console default.
 _KITCHEN_P = _Part("Time", r"(?:0?[1-9]|1[0-2]):\d\d[AaPp][Mm]", ("%I:%M%p",))
-_ZONE_P = _Part("Zone", _ZONE_RE, ("%z", "%Z"))
+_ZONE_P = _Part("Zone", ZONE_RE, ("%z", "%Z"))
 # A zone's name may open the time, before its date, as Monit writes it ("[CEST Apr  1 06:34:56]"): a name only, as
 # an offset there would be any signed number.
 _ZONE_FIRST_P = _Part("Zone", "(?:" + ZONE_NAMES + ")", ("%Z",))
@@ -1583,7 +1582,7 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
         # A zone glued to its time ("14:07:09.123+0000") is one field with it: a copied pattern, whose fields match
         # as little as they can, could not tell where the time ends.
         time = layout[zone - 1]
-        joined = _Part(time.name, time.regex + r"\s*" + _ZONE_RE,
+        joined = _Part(time.name, time.regex + r"\s*" + ZONE_RE,
                        tuple(f + z for f in time.formats for z in _ZONE_P.formats))
         layout = layout[:zone - 1] + (joined,) + layout[zone + 1:]
         values = [v[:zone - 1] + [v[zone - 1] + v[zone]] + v[zone + 1:] for v in values]
