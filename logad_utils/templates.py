@@ -239,6 +239,8 @@ _NAME_PATH = re.compile(r"[A-Za-z_][\w\-]*+(?:/[A-Za-z_][\w\-]*+){2,}")
 _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
 _RECURRING_EVENTS = 3
+# Fewer distinct words than this at one slot may name events (states, keys) however low slot_min_values is.
+_FEW_WORDS_FLOOR = 8
 # An arrow between a state left and one entered (Changing state: Owner -> Claimed).
 _ARROWS = frozenset({"->", "=>", "\u2192"})
 _FORMAT = "logad-templates"
@@ -1782,7 +1784,7 @@ class LogTemplateMiner:
             by_key[known[pos] if known else _key_of(templates[m][pos])].append(m)
         # A word before a colon (inside:<IP>, dmz:<IP>) may be a value itself, a zone or a host: no key.
         fields = all(key and key.endswith("=") for key in by_key)
-        if not fields or not 1 < len(by_key) < max(2 * self.slot_min_values, 8):
+        if not fields or not (1 < len(by_key) and self._few_words(len(by_key))):
             return [members]
         return [part for part in by_key.values() if len(part) > 1]
 
@@ -1882,7 +1884,7 @@ class LogTemplateMiner:
         <ID>``, ``deleted: <NUM>``): a key names what its value is, so its event, as UPPER_CASE words
         (:meth:`_Tokens.is_enum`) and codes do."""
         words = {templates[m][pos] for m in members}
-        return len(words) < max(2 * self.slot_min_values, 8) and all(
+        return self._few_words(len(words)) and all(
             w[-1:] == ":" and (self._tokens.is_enum(w) or _CODE.fullmatch(w[:-1]) or _PARTICIPLE_KEY.fullmatch(w))
             for w in words) and all(
             pos + 1 < len(templates[m]) and self._tokens.skeleton(templates[m][pos + 1]) is not None for m in members)
@@ -2621,11 +2623,16 @@ class LogTemplateMiner:
         inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
         return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
 
+    def _few_words(self, count: int) -> bool:
+        """Whether ``count`` distinct words at one slot are few enough to name events (states, keys) rather than
+        be its values: fewer than twice ``slot_min_values``, and than :data:`_FEW_WORDS_FLOOR` at least."""
+        return count < max(2 * self.slot_min_values, _FEW_WORDS_FLOOR)
+
     def _is_parameter(self, values: set[str]) -> bool:
         """Whether the different tokens seen at one position make it a parameter."""
         if self.slot_min_values > 0 and (_is_flag(values) or _is_flag_list(values)):
             return True
-        if all(self._tokens.is_enum(v) for v in values) and len(values) < max(2 * self.slot_min_values, 8):
+        if all(self._tokens.is_enum(v) for v in values) and self._few_words(len(values)):
             return False
         if self.slot_min_values > 0 and len(values) >= self.slot_min_values:
             return True
