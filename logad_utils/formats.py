@@ -1114,7 +1114,9 @@ def _joined(columns: Sequence[Sequence[str | None]]) -> pd.Series:
 def with_file_times(fmt: LogFormat, sample: Sequence[str]) -> LogFormat:
     """``fmt`` with its :attr:`~LogFormat.time_guess` made on a file's detection ``sample``, where its times have no
     layout of their own (``time_format`` None): a chunk or byte range that opened with lines whose fields are not
-    times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines."""
+    times (or with dates that read either way, 03/04/2024) guessed otherwise than the file's first lines. A zone
+    field after the times that holds zones on the ``sample`` is read with them (:func:`_with_written_zone`) where
+    the times and it read together."""
     if fmt.time_format is not None or fmt.time_guess is not None or fmt.layouts or not fmt._time_fields:
         return fmt
     zoned = _with_written_zone(fmt, sample)
