@@ -590,8 +590,9 @@ def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray
 
 def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WORDS) -> list[int]:
     """Indices of the messages that hold one of ``words`` (by default a word every stack frame holds: its "at"
-    after a space, as a header may have taken the frame's indentation): one search of them all, as few do and a
-    regex on each costs more than parsing it."""
+    after a space, as a header may have taken the frame's indentation): one pass of them all, as few do and a
+    regex on each costs more than parsing it; in Arrow (:func:`_holding_in_arrow`), else joined
+    (:func:`_holding_in_joined`)."""
     texts = messages.tolist()
     found = _holding_in_arrow(texts, words)
     return found if found is not None else _holding_in_joined(texts, words)
