@@ -62,6 +62,7 @@ _MIN_NAMED_LINES = 50  # lines with a component's name, to judge whether its nam
 # 0.18 in the program logs), files a message names a few (rclone 0.43 to 0.51 by sample, whose every file three
 # lines would be 0.33).
 _DISTINCT_SHARE = 0.25
+_MIN_PARTS = 3  # names in a bracket column, to tell a program's parts from its one thread ("[main]")
 _SEARCH_CHARS = 120
 
 _MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
@@ -790,7 +791,8 @@ def _elements(rest: str) -> list[_Element]:
                 detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None, source and source.group(1))
             else:
                 detail = ()
-            out.append(_Element(kind, bool(m.group(1)), detail, m.group(2) if kind in ("component", "word") else ""))
+            out.append(_Element(kind, bool(m.group(1)), detail,
+                                m.group(2) if kind in ("component", "word", "bracket") else ""))
             pos = m.end()
             break
         else:
@@ -966,7 +968,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             digits = sum(c for e, c in shapes.items() if e.detail[5]) == len(alive)
             labels = Counter(e.detail[6] for e in shapes.elements())
             label = next(iter(labels)) if len(labels) == 1 else None  # "[pid 2219]" on every line
-            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired, digits, label))
+            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired, digits, label,
+                                                      _names_parts(per_line, alive, place)))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
@@ -1012,6 +1015,17 @@ def _code_names(per_line: list[list[_Element]], alive: list[int], place: int, ne
     identifiers = sum(_CODE_NAME.fullmatch(n) is not None for n in names)
     joined = sum(_JOINED_NAME.search(n) is not None for n in names)
     return identifiers >= need and 2 * joined >= len(alive) and not _names_values(per_line, alive, place)
+
+
+def _names_parts(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:
+    """Whether the brackets at ``place`` name a program's parts (loggers), not its threads: a few names, at least
+    :data:`_MIN_PARTS`, none with a digit, among enough lines to tell."""
+    # Threads are numbered as a pool makes them ("pool-1-thread-3", "Thread-0", "exec-12") or are one ("main");
+    # loggers are a handful of words, each writing many lines ("[gossip.privdata]", "[endorser]", "[app.db]").
+    if len(alive) < _MIN_NAMED_LINES or _names_values(per_line, alive, place):
+        return False
+    names = {per_line[i][place].name.strip() for i in alive}
+    return len(names) >= _MIN_PARTS and not any(c.isdigit() for n in names for c in n)
 
 
 def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:
@@ -1176,6 +1190,15 @@ class _Names:
         return name if self.used[name] == 1 else f"{name}{self.used[name]}"
 
 
+def _function_at(header: list[tuple[_Element, bool]]) -> int | None:
+    """Index of the word just before a closing separator that names a function, as a bracket naming the program's
+    parts comes before it (Python's "[%(name)s] %(funcName)s - ", Go's "[module] shortfunc -> "); else None."""
+    kinds = [e.kind for e, _ in header]
+    if len(kinds) < 2 or kinds[-2:] != ["word", "sep"] or header[-2][0].detail[1]:
+        return None  # no such word, or a class name there: the logger (log4j's "[main] c.a.Api - ")
+    return len(kinds) - 2 if any(e.kind == "bracket" and _flag(e, 6) for e, _ in header[:-2]) else None
+
+
 def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     """Index of the word or cell that names the component, when no ``name:`` element does; else None.
 
@@ -1185,8 +1208,8 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     delimited header.
     """
     kinds = [e.kind for e, _ in header]
-    if "component" in kinds:
-        return None
+    if "component" in kinds or _function_at(header) is not None:
+        return None  # a bracket names it then
     # Neither a pid's digits, a key=value pair, an address nor a session's user@database name one.
     words = [i for i, k in enumerate(kinds) if k == "word" and not any(_flag(header[i][0], j) for j in (0, 6, 7, 8))]
     qualified = [i for i in words if header[i][0].detail[1]]
@@ -1217,7 +1240,7 @@ def _optional(field: str) -> str:
 def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns: dict[str, str],
                     after_time: bool) -> str:
     """Loghub-notation text of the header elements, ending just before the message."""
-    component_at = _component_at(header)
+    component_at, function_at = _component_at(header), _function_at(header)
     # Without a component element or word, a bracket names it: the first holding a class name ("[o.e.n.Node]"),
     # else the last.
     has_component = component_at is not None or any(e.kind == "component" and not e.detail[5] for e, _ in header)
@@ -1350,7 +1373,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         else:
             if i == component_at:
                 name = names("Component")
-            elif _flag(element, 11):
+            elif _flag(element, 11) or i == function_at:
                 name = names("Function")
             elif element.detail[0]:
                 name = names("Pid")

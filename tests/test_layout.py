@@ -2776,6 +2776,26 @@ def test_a_function_named_after_the_level_or_the_logger_is_a_header_field():
     assert frame["component"].eq("c.a.c.cache.CacheManager").all()
 
 
+def test_a_function_before_the_separator_after_a_bracket_naming_loggers_is_no_component():
+    # Hyperledger Fabric's "INFO [gossip.privdata] StoreBlock -> ...", Python's "[%(name)s] %(funcName)s - ": the
+    # function was the component and the logger's bracket a thread, so root causes named functions ("func1").
+    loggers, functions = ["endorser", "gossip.privdata", "kvledger", "nodeCmd"], ["StoreBlock", "func1", "serve"]
+    messages = _messages(60)
+    lines = [f"2024-03-05 14:00:{i:02d}.117 UTC {i + 1:04x} INFO [{loggers[i % 4]}] {functions[i % 3]} -> "
+             f"{messages[i]}" for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages
+    assert frame["component"].tolist() == [loggers[i % 4] for i in range(60)]
+    assert frame["function"].tolist() == [functions[i % 3] for i in range(60)] and "thread" not in frame
+    # Threads in the bracket, numbered by their pool or the one main thread: the word before " - " is the class.
+    for threads in (["main"], ["pool-1-thread-1", "pool-1-thread-2", "http-nio-exec-1"]):
+        lines = [f"2024-03-05 14:00:{i:02d},117 INFO [{threads[i % len(threads)]}] {functions[i % 3]} - "
+                 f"{messages[i]}" for i in range(60)]
+        frame = parse_lines(lines)
+        assert frame["component"].tolist() == [functions[i % 3] for i in range(60)], threads
+        assert frame["thread"].tolist() == [threads[i % len(threads)] for i in range(60)]
+
+
 def test_a_message_opening_with_lower_case_words_keeps_them():
     # Prose in lower case after the level ("INFO starting worker 3"), identifiers on a few lines only, is the
     # message's: no function field is taken from it.
