@@ -2796,6 +2796,20 @@ def test_a_function_before_the_separator_after_a_bracket_naming_loggers_is_no_co
         assert frame["thread"].tolist() == [threads[i % len(threads)] for i in range(60)]
 
 
+def test_a_name_and_its_padded_or_glib_level_before_the_time_are_the_component_and_level():
+    # Greenbone's gvmd (GLib): "md manage:WARNING:2024-04-02 05h58.14 UTC:1873: ...", "md manage:   INFO:...",
+    # "event task:MESSAGE:...": the level was glued to the name before it, so warnings had no severity.
+    names, levels = ["md   main", "md manage", "event task", "md    gmp"], ["MESSAGE", "WARNING", "   INFO", "MESSAGE"]
+    messages = _messages(60)
+    lines = [f"{names[i % 4]}:{levels[i % 5 % 4]}:2024-04-02 05h58.{i:02d} UTC:{1873 + i % 3}: {messages[i]}"
+             for i in range(60)]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages
+    assert frame["level"].tolist() == [levels[i % 5 % 4].strip() for i in range(60)]
+    assert frame["component"].tolist() == [names[i % 4].split()[-1] for i in range(60)]
+    assert severity(frame["level"]).tolist() == [int(levels[i % 5 % 4] == "WARNING") for i in range(60)]
+
+
 def test_a_message_opening_with_lower_case_words_keeps_them():
     # Prose in lower case after the level ("INFO starting worker 3"), identifiers on a few lines only, is the
     # message's: no function field is taken from it.
