@@ -608,6 +608,9 @@ _INSTANCE = r"(?!0[xX][0-9a-fA-F]+\])[\w.-]+"
 # Monolog's "security.INFO" is a channel and its level.
 _FACILITY = r"(?:kern|user|mail|daemon|auth|authpriv|syslog|lpr|news|uucp|cron|ftp|ntp|security|local[0-7])"
 _SYSLOG_SEVERITY = r"(?:emerg|panic|alert|crit|err|error|warn|warning|notice|info|debug)"
+# A list of topics joined by commas, a severity among them, as RouterOS writes them ("system,info,account",
+# "l2tp,ppp,error"): the parts of the program that wrote the line, not a message's words.
+_TOPICS = re.compile(r"(?=(?:.*,)?" + _SYSLOG_SEVERITY + r"(?:,|$))[a-z][a-z0-9-]*(?:,[a-z][a-z0-9-]*)+")
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # A name in parentheses and a colon after the level, as Aerospike writes its context ("INFO (drv_ssd): ..."):
@@ -782,7 +785,8 @@ def _elements(rest: str) -> list[_Element]:
                           word if kind == "word" and _MARK.fullmatch(word) else None,
                           _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None,
                           _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None,
-                          word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None)
+                          word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None,
+                          False, _TOPICS.fullmatch(word) is not None)  # no run of words (_join_runs_before_level)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -953,8 +957,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             run = any(_flag(e, 10) for e in shapes)  # words joined before the level on some lines
             coded = kind == "word" and bool(header) and (header[-1][0].kind == "level" or _bracketed(header[-1][0])) \
                 and _code_names(per_line, alive, place, need)
-            element = _Element(kind, element.spaced,
-                               (digits, qualified, padded, None, caller, ided, paired, host, session, None, run, coded))
+            topics = sum(c for e, c in shapes.items() if _flag(e, 11)) >= need
+            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired, host,
+                                                      session, None, run, coded, topics))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -997,7 +1002,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
     worded = False
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11))
+            not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11, 12))
             and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         worded = not _flag(header.pop()[0], 0) or worded
@@ -1371,7 +1376,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "sep":
             out += gap + ("\\" + element.detail[0] if element.detail[0] in "|*" else element.detail[0])
         else:
-            if i == component_at:
+            if i == component_at or _flag(element, 12):
                 name = names("Component")
             elif _flag(element, 11) or i == function_at:
                 name = names("Function")

@@ -2870,3 +2870,15 @@ def test_a_header_glued_by_colons_around_an_h_clock_is_read_with_no_format():
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == stamps and frame["content"].tolist() == _messages(40)
     assert frame["pid"].tolist() == [str(1873 + i % 4) for i in range(40)]
+
+
+def test_a_comma_list_of_topics_holding_a_severity_is_the_component():
+    # RouterOS' "Mar 18 09:41:07 192.168.88.1 system,info,account user admin logged in": the topics were left in the
+    # message, so one event split by the topics it was written under.
+    topics = ["system,info", "interface,info", "l2tp,ppp,error", "wireless,info", "system,info,account"]
+    stamps = pd.date_range("2024-03-18 09:41:00", periods=60, freq="1s")
+    lines = [f"{t:%b %d %H:%M:%S} 192.168.88.1 {topics[i % 5]} {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["component"].tolist() == [topics[i % 5] for i in range(60)]
+    assert frame["content"].tolist() == _messages(60)
