@@ -2412,9 +2412,10 @@ class LogTemplateMiner:
 
     def _runs(self, tokens: tuple[str, ...], starts: set[int]) -> Iterator[tuple[int, int, bool, int]]:
         """(start, length, closed, values) of the runs of 1 to ``_SPAN_WORDS`` tokens, at ``starts`` from
-        ``protect_prefix`` on, with three words outside them, that may be a name: words alone (a variable is a slot
-        of its own) or a capitalised name holding a value (:meth:`_numbered_name`), no field (key=value, key=) and
-        no state (TASK_ABORT), though an acronym (USB) or a word before a colon may be one;
+        ``protect_prefix`` on, with three words outside them (two outside a labelled parenthesis), that may be a
+        name: words alone (a variable is a slot of its own) or a capitalised name holding a value
+        (:meth:`_numbered_name`), no field (key=value, key=) and no state (TASK_ABORT), though an acronym (USB)
+        or a word before a colon may be one;
         or, closed, a run of up to ``_BRACKET_SPAN_WORDS`` tokens that a bracket, a brace or a labelled
         parenthesis (:data:`_LABELLED`) or a tally (:data:`_TALLY`) opens and closes,
         variables inside or not, or a bare ``<*>``. A level word in the bracket ends the runs there when it opens
@@ -2431,8 +2432,11 @@ class LogTemplateMiner:
         field = [self._field_or_state(t) for t in tokens]
         words = sum(word)
         for i in begins:
-            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or _LABELLED.fullmatch(tokens[i]) \
-                or _is_tally(tokens, i) else ""
+            labelled = _LABELLED.fullmatch(tokens[i]) is not None
+            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or labelled or _is_tally(tokens, i) else ""
+            # A labelled parenthesis names its value's kind, as a key does: two words outside it make an event
+            # ("Client version <NUM> (<*>)"), with or without a leading field ("1 => ", its arrow a word) before.
+            outside = 2 if labelled else 3
             inside = real = depth = 0
             # A value in parentheses is a name's part after a word of the run, not after one before it.
             lead = word[i] or tokens[i] == WILDCARD
@@ -2455,7 +2459,8 @@ class LogTemplateMiner:
                 closed = shut or last == WILDCARD and (m == 1 or opener and depth == 1)
                 named = m <= _SPAN_WORDS and ((inside == m and real > 0) or self._numbered_name(tokens[i:i + m]))
                 if (named or closed) and (m > _SPAN_WORDS or not leveled) \
-                        and words - real >= 3 and (i >= self.protect_prefix or last.endswith(":")):
+                        and words - real >= (outside if closed else 3) \
+                        and (i >= self.protect_prefix or last.endswith(":")):
                     yield i, m, closed, _values(tokens[i:i + m]) if closed or lead and inside == m else 0
                 if shut or depth < 0:
                     opener = ""

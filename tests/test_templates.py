@@ -1550,6 +1550,20 @@ def test_a_parenthesis_a_label_opens_holds_one_value_of_any_length():
     assert len(set(LogTemplateMiner().fit_transform(reasons))) == 3
 
 
+def test_a_labelled_parenthesis_reads_the_same_with_or_without_a_leading_field():
+    # Mumble's "1 => <1:(-1)> Client version 1.4.287 (Win: 10.0.19045)": with no format the server id "1 =>" is
+    # a header field, and the two words left outside the parenthesis still make the platform one value.
+    systems = ["Win: 10.0.19045", "OSX: 14.2", "X11: Arch Linux", "X11: Ubuntu 22.04.3 LTS",
+               "X11: Debian GNU/Linux 12 (bookworm)", "Android: 13"]
+    for lead in ("", "1 => "):
+        messages = [f"{lead}<{i}:({i})> Client version 1.5.{i} ({s})" for i, s in enumerate(systems * 2)]
+        miner = LogTemplateMiner()
+        ids = miner.fit_transform(messages)
+        templates = miner.templates_["template"].tolist()
+        assert miner.template_of(ids[:1])[0].endswith("Client version <NUM> (<*>)"), templates
+        assert len(set(ids)) == 1
+
+
 def test_first_words_glued_to_one_key_are_its_values():
     # HiveServer2's "Service:OperationManager is inited.": one key glued by ":" or "=" to each first word makes
     # them a field's values, no verbs, as a field after the first word: a slot's count of them suffices.
