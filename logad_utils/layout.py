@@ -630,11 +630,13 @@ _ELEMENT_RES = [
     # pid (fail2ban's "fail2ban.actions        [812]:"). After a bracket the message may follow the colon glued, as
     # network gear writes it (Huawei's "%%01SHELL/5/CMDRECORD(s)[0]:Recorded command ..."); after a bare name a
     # glued colon is a message's ("user:alice", "http://..."). A level word in parentheses glued to the pid's bracket
-    # ends the name as MIT Kerberos' daemons write it ("krb5kdc[1432](info):").
+    # ends the name as MIT Kerberos' daemons write it ("krb5kdc[1432](info):"). A second name in parentheses may follow
+    # the subsystem, as ClickHouse writes a table's id and its part ("default.events (6a1f...) (SelectExecutor):").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
                              + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(" + _INSTANCE
-                             + r")\])?(?: \(([^()\s]+)\)|(?<=\])\((" + LEVELS_RE + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
+                             + r")\])?(?: \(([^()\s]+)\)(?: \([^()\s]+\))?|(?<=\])\((" + LEVELS_RE
+                             + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
@@ -763,7 +765,8 @@ def _elements(rest: str) -> list[_Element]:
                           # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
                           (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
                           (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1), named,
-                          m.group(7) is not None, m.group(6) is not None)
+                          m.group(7) is not None, m.group(6) is not None,
+                          m.group(5) is not None and rest.startswith(") (", m.end(5)))  # a second name in parentheses
             elif kind == "sep":
                 detail = (m.group(2), bool(m.group(3)))
             elif kind == "bracket":
@@ -927,7 +930,8 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # The message glued to the colon on most lines: no space before it (on the others, spaces are its own).
             glued = sum(c for e, c in shapes.items() if e.detail[10]) >= need
             parened = sum(c for e, c in shapes.items() if e.detail[11]) == len(alive)  # "name[pid](level):"
-            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued, parened)
+            twice = any(e.detail[12] for e in shapes)  # a second name in parentheses after the subsystem, on some lines
+            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued, parened, twice)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
@@ -1317,6 +1321,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 sub = names("Subsystem")
                 patterns[sub] = _SUBSYSTEM_BODY
                 tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
+            if element.detail[10]:
+                second = names("Subsystem")
+                patterns[second] = _SUBSYSTEM_BODY
+                tail += f"( \\(<{second}>\\))?"
             out += gap + f"{lead}<{name}>{line}{tail}:"
         elif element.kind == "bracket":
             # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread; its

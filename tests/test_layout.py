@@ -2882,3 +2882,16 @@ def test_a_comma_list_of_topics_holding_a_severity_is_the_component():
     frame = parse_lines(lines)
     assert frame["component"].tolist() == [topics[i % 5] for i in range(60)]
     assert frame["content"].tolist() == _messages(60)
+
+
+def test_a_second_name_in_parentheses_after_the_subsystem_stays_in_the_header():
+    # ClickHouse's "default.events (6a1f...) (SelectExecutor): Reading ...": a table, its id and the part of the
+    # server that writes; most lines have one parenthesis or none, and the few with two keep none in the message.
+    table = "default.events (729fdb28-6db5-4d3e-b4e8-cfaf91b27c43)"
+    names = [f"{table} (SelectExecutor)"] + [table] * 4 + ["DNSResolver"] * 5
+    lines = [f"2024.02.05 04:59:{i % 60:02d}.{i:06d} [ {100 + i % 7} ] {{}} <Debug> {names[i % 10]}: "
+             f"Selected {i} parts by partition key" for i in range(100)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all()
+    assert frame["content"].tolist()[:2] == [f"Selected {i} parts by partition key" for i in range(2)]
+    assert frame["component"].tolist()[:2] == ["default.events", "default.events"]
