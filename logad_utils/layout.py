@@ -1522,16 +1522,14 @@ def _bracket_rest_pattern(rests: list[str], names: _Names, patterns: dict[str, s
 _NAME = re.compile(r"[A-Za-z][\w.-]*")
 # GLib's level between info and warning (G_LOG_LEVEL_MESSAGE), which its programs write in capitals beside the
 # others ("md   main:MESSAGE:2024-04-02 ..."): a level where a name's level stands only, as a message may say it.
-_GLIB_LEVEL = "MESSAGE"
-_NAMED_LEVELS_RE = LEVELS_RE + "|" + _GLIB_LEVEL  # the levels a name's level may be
+_NAMED_LEVELS_RE = LEVELS_RE + "|MESSAGE"  # the levels a name's level may be
 # A token before the timestamp: a bracket, spaces and all, a name and its level padded to a width after its colon
 # ("manage:   INFO:", beside "manage:WARNING:"), or a run of non-spaces.
-_PRE_TOKEN = re.compile(r"\[[^\[\]\s][^\[\]]*\]|[A-Za-z][\w.-]*: +(?:" + _NAMED_LEVELS_RE
-                        + r"):?(?!\S)|\S+")
+_PRE_TOKEN = re.compile(r"\[[^\[\]\s][^\[\]]*\]|" + _NAME.pattern + ": +(?:" + _NAMED_LEVELS_RE + r"):?(?!\S)|\S+")
 _LEVEL_TOKEN = re.compile(r"([\[(<]?)(" + LEVELS_RE + r")([\])>]?)(:?)")
 # A program's name with its level glued on by a colon, as the debug package and its kin write them ("app:info"), or
 # padded to a width (GLib's programs: "manage:   INFO").
-_NAMED_LEVEL = re.compile(r"([A-Za-z][\w.-]*): *(" + _NAMED_LEVELS_RE + ")")
+_NAMED_LEVEL = re.compile("(" + _NAME.pattern + "): *(" + _NAMED_LEVELS_RE + ")")
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
 _LEVEL_LAST = re.compile(r"<Level\w*> $")  # a pre-time pattern that ends with the level, bare
 _BRACKETED_LETTER = re.compile(rf"([<\[])([{LEVEL_LETTERS}])([>\]])")
