@@ -267,6 +267,13 @@ _LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in 
 # "code=487;reason=Request Terminated;src_user=1022", cookies, connection strings).
 _GLUED_KEY = "(?:" + "|".join(rf"(?<=[^\s;|];[A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
 _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
+# A record of "Key: value" items that a spaced "|" separates (a monitor's "Failing: timeout of 48000ms exceeded |
+# Interval: 60 seconds | Type: http"): a key of one to three words, the first capitalised; a value of several words,
+# a ":" allowed inside (an error's own text), runs to the next spaced "|" that opens another such item, or to the end
+# after one. A number and its unit ("60 seconds") stays for the number rule: its unit is the item's word.
+_PIPED_KEY = r"[A-Z][a-z]++(?: [A-Za-z]++){0,2}: "
+_PIPED_AFTER = "(?:" + "|".join(rf"(?<= \| [A-Z][A-Za-z ]{{{n}}}: )" for n in range(1, 32)) + ")"
+_PIPED_VALUE = r"(?![\d.]++ [A-Za-z]++(?: \||\s*+$))[^\s|]++(?:\s++[^\s|]++)++"
 # A distinguished name's parts (RFC 4514: a certificate's subject, an LDAP entry): an attribute type, "=" and a value
 # of words; a value's "." or ":" only inside it, not a sentence's stop. The last value takes its later words only up
 # to a closing quote or bracket or the end, and only capitalised ones (Example Corp Root CA): a sentence may follow an
@@ -288,6 +295,10 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # runs between two glued ";key=", which no prose writes.
     MaskRule("kv_listed", rf"(?<==)(?:{_LISTED_KEY}{_SPACED_VALUE}(?=\s*+(?:[;|]|$))"
              rf"|{_GLUED_KEY}{_SPACED_VALUE}(?=;[A-Za-z_][\w.\-]*+=))", "<VAL>"),
+    # Next, the same for a list of "Key: value" items that a spaced "|" separates: the item's value runs to the
+    # next item or, in the last item, to the end.
+    MaskRule("kv_piped", rf"(?<=[a-z]: )(?:{_PIPED_VALUE}(?= \| {_PIPED_KEY})|{_PIPED_AFTER}{_PIPED_VALUE}(?=\s*+$))",
+             "<VAL>"),
     # A compact JSON object printed as a name's value after a spaced "=" (an MQTT payload: "tele/plug/STATE =
     # {"Time":...}"): a dump of data, its keys the payload's own, not the message's. Not a glued key={...}, whose
     # object a logger writes with the fields of its call (event={"ID":...}).

@@ -819,6 +819,19 @@ def test_a_value_in_a_list_separated_by_semicolons_runs_to_the_next_separator():
     assert M.mask("COMMAND=/usr/bin/apt install") == "COMMAND=<PATH> install"
 
 
+def test_a_value_in_a_list_of_key_colon_items_separated_by_pipes_runs_to_the_next_item():
+    # A monitor's record: the failure's text is the "Failing:" item's value, one token whatever its words, so one
+    # event did not split by reason.
+    record = "Monitor #6 'Plex': Failing: {} | Interval: 60 seconds | Type: http | Last Error: {}"
+    assert M.mask(record.format("timeout of 48000ms exceeded", "read ECONNRESET")) == \
+        M.mask(record.format("PING h.example.org: 56 data bytes --- 1 packets", "certificate has expired")) == \
+        "Monitor #<NUM> 'Plex': Failing: <VAL> | Interval: <DURATION> seconds | Type: http | Last Error: <VAL>"
+    # No item after the first: prose; a lower-case name after "|" is no key; a quantity keeps its unit.
+    assert M.mask("Check: disk is full | see the manual") == "Check: disk is full | see the manual"
+    assert M.mask("Journal append took: 8489 ms | org.example.Store | main") == \
+        "Journal append took: <DURATION> ms | org.example.Store | main"
+
+
 def test_a_value_with_spaces_in_a_record_with_no_spaces_runs_to_the_next_key():
     # Kamailio's accounting record: "reason=Request Terminated" made one token more than "reason=Decline", so one
     # event split by its reason. Between two glued ";key=" the value is one, whatever its spaces.
