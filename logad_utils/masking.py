@@ -270,10 +270,11 @@ _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
 # A record of "Key: value" items that a spaced "|" separates (a monitor's "Failing: timeout of 48000ms exceeded |
 # Interval: 60 seconds | Type: http"): a key of one to three words, the first capitalised; a value of several words,
 # a ":" allowed inside (an error's own text), runs to the next spaced "|" that opens another such item, or to the end
-# after one. A number and its unit ("60 seconds") stays for the number rule: its unit is the item's word.
+# after one. A number and its unit ("60 seconds") stays for the number rule: its unit is the item's word. At most 25
+# words: every "word: " may start a value, and one read to the end of the line from each took quadratic time.
 _PIPED_KEY = r"[A-Z][a-z]++(?: [A-Za-z]++){0,2}: "
 _PIPED_AFTER = "(?:" + "|".join(rf"(?<= \| [A-Z][A-Za-z ]{{{n}}}: )" for n in range(1, 32)) + ")"
-_PIPED_VALUE = r"(?![\d.]++ [A-Za-z]++(?: \||\s*+$))[^\s|]++(?:\s++[^\s|]++)++"
+_PIPED_VALUE = r"(?![\d.]++ [A-Za-z]++(?: \||\s*+$))[^\s|]++(?:\s++[^\s|]++){1,24}+"
 # A distinguished name's parts (RFC 4514: a certificate's subject, an LDAP entry): an attribute type, "=" and a value
 # of words; a value's "." or ":" only inside it, not a sentence's stop. The last value takes its later words only up
 # to a closing quote or bracket or the end, and only capitalised ones (Example Corp Root CA): a sentence may follow an

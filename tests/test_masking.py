@@ -282,6 +282,13 @@ def test_a_long_run_of_dots_after_a_path_takes_linear_time():
     assert long < 16 * short, (short, long)
 
 
+def test_a_long_run_of_words_after_colons_takes_linear_time():
+    # Every "word: " may open a piped item's value, and each was read to the line's end: 65,536 characters of
+    # "ab: " took 7 s.
+    short, long = (_masking_seconds("ab: " * n) for n in (2_000, 16_000))
+    assert long < 16 * short, (short, long)
+
+
 def test_module_level_mask_uses_default_rules():
     assert mask("port 22") == "port <NUM>"
 
