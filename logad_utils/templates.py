@@ -171,6 +171,10 @@ _METHOD = re.compile(_METHODS)
 # method a request used, of which type a value or a worker is, is the event's parameter.
 _NAMING_KEY = re.compile(r"[\[({]?[\"']?(method|type)[\"']?:?", re.IGNORECASE)
 _TYPE_NAME = re.compile(r"[A-Za-z][\w.|\\\-]*+")
+# A user's name after "user:" or "username:" ("IP: <IP>, username: admin") is the event's parameter too, as Loghub
+# writes a user's name (OpenSSH's "Invalid user <*> from <*>"); only with the colon: "user created" / "user deleted"
+# are two events.
+_USER_KEY = re.compile(r"[\[({]?[\"']?user(?:name)?[\"']?:", re.IGNORECASE)
 # A quoted message of another program's, opening with its level in capitals ("NOTICE: PHP message: ..."): its words
 # name the event, as a msg= field's do. Other labels open free text: a subject ("Re: ..."), a commit ("fix: ..."),
 # a header ("Content-Type: ..."), an exception's text ("Error: ...").
@@ -807,6 +811,11 @@ def _is_named_value(values: set[str], before: str) -> bool:
     key = _NAMING_KEY.fullmatch(before)
     value = None if key is None else _METHOD if key.group(1).lower() == "method" else _TYPE_NAME
     return value is not None and all(value.fullmatch(v.strip(_BARE)) for v in values)
+
+
+def _is_user_name(values: set[str], before: str) -> bool:
+    """Whether tokens are user names after ``user:`` or ``username:`` (:data:`_USER_KEY`), however few."""
+    return bool(_USER_KEY.fullmatch(before)) and all(_TYPE_NAME.fullmatch(v.strip(_BARE)) for v in values)
 
 
 def _is_flag_list(values: set[str]) -> bool:
@@ -1697,6 +1706,9 @@ class LogTemplateMiner:
             # The later passes may leave templates that differ in one slot only now: rpc=<*> kind=a,
             # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
+        # Last: a pair of slots that vary together, one of them a user's name, merged as a pair first (a client's
+        # authenticated user beside the user it asked for).
+        self._merge_pass(templates, keys, parent, alive, _is_user_name, taken)
         if len(alive) < covered:
             # New covers: only the clusters that took others in since (their templates or keys changed) can cover
             # or be covered anew.

@@ -1355,6 +1355,19 @@ def test_a_name_after_the_word_type_is_a_parameter():
     assert len(set(LogTemplateMiner().fit_transform([f"worker {w} in pool" for w in ("started", "stopped")]))) == 2
 
 
+def test_a_name_after_user_and_a_colon_is_a_parameter():
+    # A web UI's "IP: ..., username: admin": three user names split one login failure into three templates, as
+    # three words at one place name three events; whose login failed is the event's parameter.
+    lines = [f"WebAPI login failure. Reason: invalid credentials, attempt count: {n}, IP: 10.0.0.{n}, username: {u}"
+             for n, u in enumerate(["admin", "qbit", "root", "admin", "admin", "root", "qbit", "admin"])]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(lines))) == 1, miner.templates_["template"].tolist()
+    assert miner.templates_["template"].tolist() == [
+        "WebAPI login failure. Reason: invalid credentials, attempt count: <NUM>, IP: <IP>, username: <*>"]
+    # The word user without its colon may open the event's words.
+    assert len(set(LogTemplateMiner().fit_transform([f"new user {w} in realm" for w in ("created", "deleted")]))) == 2
+
+
 def test_a_fields_http_method_keeps_its_quotes_and_comma_in_the_template():
     # The template reads as the lines do: the method's quotes and the comma after it are the line's text.
     methods = ["GET", "POST", "PUT", "DELETE"]
