@@ -600,6 +600,9 @@ _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # A user and the database or host they work on (PostgreSQL's "%u@%d": "app@shop"): whose session wrote the line, which
 # names no part of the program.
 _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
+# An Erlang process id, as OTP's logger and Elixir's Logger write one before the message ("[info] <0.834.2> ..."):
+# the process that wrote the line, a header field as a pid is; a message names one further on, never first.
+_ERLANG_PID = re.compile(r"<\d+\.\d+\.\d+>")
 # What the bracket after a program's name holds: its pid, its level, or its instance's name ("web.1", "router"). A
 # memory address names an object, not the program's instance (NetworkManager's "manager[0x55d5c19a2010]: ..."):
 # the message's.
@@ -789,7 +792,8 @@ def _elements(rest: str) -> list[_Element]:
                           _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None,
                           _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None,
                           word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None,
-                          False, _TOPICS.fullmatch(word) is not None)  # no run of words (_join_runs_before_level)
+                          False, _TOPICS.fullmatch(word) is not None,  # no run of words (_join_runs_before_level)
+                          _ERLANG_PID.fullmatch(word) is not None)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -962,8 +966,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             coded = kind == "word" and bool(header) and (header[-1][0].kind == "level" or _bracketed(header[-1][0])) \
                 and _code_names(per_line, alive, place, need)
             topics = sum(c for e, c in shapes.items() if _flag(e, 11)) >= need
+            erlang = sum(c for e, c in shapes.items() if _flag(e, 12)) == len(alive)
             element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired, host,
-                                                      session, None, run, coded, topics))
+                                                      session, None, run, coded, topics, erlang))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -1000,13 +1005,14 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
     # Words at the end are the message's first words, unless most lines pad them, they name a class or every line
-    # writes a source file and its line there (FreeSWITCH's "mod_sofia.c:217 message"); after a
-    # separator ("com.acme.Api - ...") the header has ended, whatever the words look like. Two numbers in a row on
-    # every line before the message's words (Python's "%(process)d %(thread)d") are a process and its thread: no
-    # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
+    # writes a source file and its line there (FreeSWITCH's "mod_sofia.c:217 message") or an Erlang
+    # process id (_ERLANG_PID); after a separator ("com.acme.Api - ...") the header has ended, whatever the words
+    # look like. Two numbers in a row on every line before the message's words (Python's "%(process)d %(thread)d") are
+    # a process and its thread: no message opens so. Numbers that only a quoted request follows are an access
+    # record's (status, bytes).
     worded = False
     while header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11, 12))
+            not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11, 12, 13))
             and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
         worded = not _flag(header.pop()[0], 0) or worded
@@ -1219,8 +1225,9 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     kinds = [e.kind for e, _ in header]
     if "component" in kinds or _function_at(header) is not None:
         return None  # a bracket names it then
-    # Neither a pid's digits, a key=value pair, an address nor a session's user@database name one.
-    words = [i for i, k in enumerate(kinds) if k == "word" and not any(_flag(header[i][0], j) for j in (0, 6, 7, 8))]
+    # Neither a pid's digits, a key=value pair, an address, a session's user@database nor an Erlang pid name one.
+    words = [i for i, k in enumerate(kinds) if k == "word"
+             and not any(_flag(header[i][0], j) for j in (0, 6, 7, 8, 13))]
     qualified = [i for i in words if header[i][0].detail[1]]
     if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
             not qualified or qualified[-1] == len(kinds) - 2):
@@ -1388,7 +1395,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Component")
             elif _flag(element, 11) or i == function_at:
                 name = names("Function")
-            elif element.detail[0]:
+            elif element.detail[0] or _flag(element, 13):
                 name = names("Pid")
             elif _flag(element, 8):
                 name = names("Session")
@@ -1398,6 +1405,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 name = names("Field")
             # A field seen only as digits keeps that shape, so a line starting like the header is told apart.
             patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if element.detail[0] else r"\S+")
+            if _flag(element, 13):
+                patterns[name] = _ERLANG_PID.pattern
             if _flag(element, 10):
                 patterns[name] = r"\S+(?: \S+){0,%d}?" % _MAX_RUN
             field = gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"

@@ -2895,3 +2895,16 @@ def test_a_second_name_in_parentheses_after_the_subsystem_stays_in_the_header():
     assert frame["parsed"].all()
     assert frame["content"].tolist()[:2] == [f"Selected {i} parts by partition key" for i in range(2)]
     assert frame["component"].tolist()[:2] == ["default.events", "default.events"]
+
+
+def test_an_erlang_process_id_after_the_level_is_the_pid():
+    # OTP's logger and Elixir's Logger (RabbitMQ, ejabberd, EMQX) write "... [info] <0.834.2> message": the process
+    # stayed at the front of the message, so every process split each event into templates of its own.
+    stamps = pd.date_range("2024-03-04 13:55:02", periods=60, freq="1s")
+    levels = ["info", "info", "warning", "error"]
+    pids = [f"<0.{1000 + 37 * i}.{i % 3}>" for i in range(60)]
+    lines = [f"{t:%Y-%m-%d %H:%M:%S.%f}+00:00 [{levels[i % 4]}] {pids[i]} {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["pid"].tolist() == pids
+    assert frame["content"].tolist() == _messages(60)
