@@ -603,6 +603,9 @@ _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 # An Erlang process id, as OTP's logger and Elixir's Logger write one before the message ("[info] <0.834.2> ..."):
 # the process that wrote the line, a header field as a pid is; a message names one further on, never first.
 _ERLANG_PID = re.compile(r"<\d+\.\d+\.\d+>")
+# A number as a header writes one: signed decimal (a verbosity of -1), or a thread's id in hexadecimal without its
+# "0x" (glibc's pthread_t as "%lx" writes it: "7f3a1b2a3700").
+_NUMBER = re.compile(r"-?\d+|[0-9a-f]{8,16}")
 # What the bracket after a program's name holds: its pid, its level, or its instance's name ("web.1", "router"). A
 # memory address names an object, not the program's instance (NetworkManager's "manager[0x55d5c19a2010]: ..."):
 # the message's.
@@ -793,7 +796,7 @@ def _elements(rest: str) -> list[_Element]:
                           _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None,
                           word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None,
                           False, _TOPICS.fullmatch(word) is not None,  # no run of words (_join_runs_before_level)
-                          _ERLANG_PID.fullmatch(word) is not None)
+                          _ERLANG_PID.fullmatch(word) is not None, _NUMBER.fullmatch(word) is not None)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -966,9 +969,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             coded = kind == "word" and bool(header) and (header[-1][0].kind == "level" or _bracketed(header[-1][0])) \
                 and _code_names(per_line, alive, place, need)
             topics = sum(c for e, c in shapes.items() if _flag(e, 11)) >= need
-            erlang = sum(c for e, c in shapes.items() if _flag(e, 12)) == len(alive)
+            erlang, numeric = (sum(c for e, c in shapes.items() if _flag(e, k)) == len(alive) for k in (12, 13))
             element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired, host,
-                                                      session, None, run, coded, topics, erlang))
+                                                      session, None, run, coded, topics, erlang, numeric))
         elif kind == "bracket":
             qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
@@ -1007,8 +1010,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # Words at the end are the message's first words, unless most lines pad them, they name a class or every line
     # writes a source file and its line there (FreeSWITCH's "mod_sofia.c:217 message") or an Erlang
     # process id (_ERLANG_PID); after a separator ("com.acme.Api - ...") the header has ended, whatever the words
-    # look like. Two numbers in a row on every line before the message's words (Python's "%(process)d %(thread)d") are
-    # a process and its thread: no message opens so. Numbers that only a quoted request follows are an access
+    # look like. Two numbers in a row on every line before the message's words (Python's "%(process)d %(thread)d";
+    # Ceph's thread in hexadecimal and its verbosity, "7f3a1b2a3700 -1") are a process or thread and another field:
+    # no message opens so. Numbers that only a quoted request follows are an access
     # record's (status, bytes).
     worded = False
     while header and header[-1][0].kind == "word" and (
@@ -1087,8 +1091,10 @@ def _plain_word(element: _Element) -> bool:
 
 
 def _numbers_end(header: list[tuple[_Element, bool]]) -> bool:
-    """Whether the header ends with two words that are digits on every line, none of them optional."""
-    return len(header) >= 2 and all(e.kind == "word" and _flag(e, 0) and not optional for e, optional in header[-2:])
+    """Whether the header ends with two words that are numbers on every line (digits, a signed one, a thread's
+    hexadecimal id), none of them optional."""
+    return len(header) >= 2 and all(e.kind == "word" and (_flag(e, 0) or _flag(e, 14)) and not optional
+                                    for e, optional in header[-2:])
 
 
 def _level_letters(letters: set) -> bool:

@@ -2908,3 +2908,15 @@ def test_an_erlang_process_id_after_the_level_is_the_pid():
     frame = parse_lines(lines)
     assert frame["pid"].tolist() == pids
     assert frame["content"].tolist() == _messages(60)
+
+
+def test_a_hexadecimal_thread_and_a_signed_verbosity_before_the_message_are_header_fields():
+    # Ceph's "2024-03-13T01:07:44.242+0000 7f3a1b2a3700 -1 osd.3 ...": a thread's id as "%lx" writes it and a
+    # verbosity (-1 for errors) stayed at the front of the message, so each thread split an event in two.
+    stamps = pd.date_range("2024-03-13 01:07:44", periods=60, freq="1s")
+    threads = ["7f3a1b2a3700", "7f3a1f6c1700", "7f3a1c2b4700"]
+    verbosity = ["0", "1", "-1", "5"]
+    lines = [f"{t:%Y-%m-%dT%H:%M:%S}.242+0000 {threads[i % 3]} {verbosity[i % 4]:>2} {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(60)
