@@ -521,11 +521,13 @@ def _time_format(values: list[str], layout: tuple[_Part, ...]) -> str:
         return candidates[0]
     best, best_key = candidates[0], (-1.0, 0, 0.0)
     for fmt in candidates + ["ISO8601"]:
+        reordered = sorted(_DIRECTIVE.findall(fmt)) == sorted(_DIRECTIVE.findall(best))
+        if best_key[0] == 1.0 and not reordered:
+            continue  # none reads more than every value: only another order of the best's fields can still win
         times = parse_timestamps([values], fmt)
         ok = float(times.notna().mean())
         span = (times.max() - times.min()).total_seconds() if ok > 0 else 0.0
         days = _midnight_days(times)
-        reordered = sorted(_DIRECTIVE.findall(fmt)) == sorted(_DIRECTIVE.findall(best))
         better = reordered and (days > best_key[1] or (days == best_key[1] and span < best_key[2]
                                                        and "%y" in fmt and "%y" in best))
         if ok > best_key[0] + 1e-9 or (ok > best_key[0] - 1e-9 and better):
