@@ -2712,6 +2712,30 @@ def test_layouts_searched_in_joined_lines_miss_no_line_s_time():
     assert len(everywhere) < len(_LAYOUTS)
 
 
+def test_layouts_found_by_arrow_are_those_python_finds():
+    """Speed: long joined heads are searched by RE2 in Arrow where it reads them as Python's re does; the same
+    layouts are found, and text RE2 would read otherwise (non-ASCII, a vertical tab) is searched in Python."""
+    from logad_utils.layout import _JOINED_RE2, _JOINED_RES, _RE2_CHARS, _in_arrow, _layouts_in
+
+    times, msgs = _times(12), _messages(12)
+    makers = [make for make, _ in TEXT_LAYOUTS.values()] + [f[0] for f in FAMILIES.values()]
+    lines = [make(t, LEVELS[i % 4], m) for make in makers for i, (t, m) in enumerate(zip(times, msgs))]
+    lines += ["[ 1721.265856s] tick", "took 0.004s]", "2024-03-01|10:00:00 x", "x 03-01|10:00:00|y",
+              "12:00:00,x", "t=10:00:00;", "3:04PM", "(10:00:00)", "a\x0b10:00:00\x0bb", "é 2024-03-01 10:00:00 é"]
+    rng = np.random.default_rng(7)
+    ends = [" ", "", "s]", "s)", "s", "]", ")", "|", ",", ";", ":", ">", "x", "\t", "\x0b", "\x1c", "é"]
+    padding = ["-" * 99] * (_RE2_CHARS // 100 + 1)  # heads long enough for Arrow, holding no time
+    for _ in range(300):  # a line's head cut within or just after its time, and what may follow it
+        line = lines[rng.integers(len(lines))]
+        line = line[:rng.integers(4, 40)] + ends[rng.integers(len(ends))]
+        assert _layouts_in([line, *padding]) == [i for i, r in enumerate(_JOINED_RES) if r.search(line)]
+    ascii_only = "\n".join(lines[:-2] + padding)
+    assert _in_arrow(ascii_only) is not None and _in_arrow(lines[0]) is None
+    assert _in_arrow(lines[-1] + ascii_only) is None and _in_arrow(lines[-2] + ascii_only) is None
+    assert _layouts_in(lines) == [i for i, r in enumerate(_JOINED_RES) if r.search("\n".join(lines))]
+    assert sum(p is not None for p in _JOINED_RE2) > len(_JOINED_RE2) - 5  # most layouts go to Arrow
+
+
 def test_a_header_whose_fields_commas_part_is_read_as_cells():
     # A SAN switch's error log: "2024/02/27-06:35:52, [FW-1424], 48212, CHASSIS, WARNING, sanA-g620-01, Switch
     # status changed ...". Inference read the time and the first bracket, and left the rest of the header (a
