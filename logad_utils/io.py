@@ -1365,16 +1365,17 @@ def own_date(sample: Sequence[str], fields: pd.DataFrame) -> pd.Timestamp | None
     rows = np.flatnonzero(times.notna().to_numpy())
     first = times.iloc[rows[0]]
     for row in rows.tolist():
-        at = times.iloc[row]
-        if not first <= at < first + pd.Timedelta(days=183):
+        # Most lines write no date of their own: looked for before their time is read (a slow pandas lookup).
+        written = [found for regex in _OWN_DATES for found in regex.finditer(sample[row])]
+        at = times.iloc[row] if written else None
+        if at is None or not first <= at < first + pd.Timedelta(days=183):
             continue
-        for regex in _OWN_DATES:
-            for found in regex.finditer(sample[row]):
-                month = found["m"]
-                month = _MONTHS.index(month) + 1 if month in _MONTHS else int(month)
-                minutes = int(found["H"]) * 60 + int(found["M"]) - (at.hour * 60 + at.minute)
-                if (month, int(found["d"])) == (at.month, at.day) and abs(minutes) <= _OWN_SLACK_MINUTES:
-                    return (first + pd.DateOffset(years=int(found["y"]) - first.year)).normalize()
+        for found in written:
+            month = found["m"]
+            month = _MONTHS.index(month) + 1 if month in _MONTHS else int(month)
+            minutes = int(found["H"]) * 60 + int(found["M"]) - (at.hour * 60 + at.minute)
+            if (month, int(found["d"])) == (at.month, at.day) and abs(minutes) <= _OWN_SLACK_MINUTES:
+                return (first + pd.DateOffset(years=int(found["y"]) - first.year)).normalize()
     return weekday_date(sample, times)
 
 
@@ -1394,6 +1395,8 @@ def weekday_date(sample: Sequence[str], times: pd.Series, today: pd.Timestamp | 
         return None
     first, days = times.iloc[rows[0]], set()  # a day's lines ask the same of a year: asked once
     for row in rows.tolist():
+        if _WEEKDAY_RE.search(sample[row]) is None:
+            continue  # no weekday on the line, before its time or after (its time is read only for one)
         at = times.iloc[row]
         clock = sample[row].find(f"{at:%H:%M:%S}")
         found = _WEEKDAY_RE.search(sample[row], 0, clock) if clock > 0 else None

@@ -819,6 +819,10 @@ def test_the_year_weekdays_tell_is_the_latest_not_after_today():
     assert weekday_date(sample, times, pd.Timestamp("2026-12-06")) == pd.Timestamp("2024-03-11")
     assert weekday_date(sample, times, pd.Timestamp("2024-03-10")) == pd.Timestamp("2019-03-11")
     assert weekday_date(["Mar 11 06:13:53 host p: a", "Mar 12 00:00:01 host p: b"], times) is None
+    # Lines without a weekday, or with one after their time only (a message's "due Sat"), tell nothing.
+    three = pd.Series(pd.to_datetime(["2000-03-11 06:13:53", "2000-03-11 07:00:00", "2000-03-12 00:00:01"]))
+    mixed = [sample[0], "Mar 11 07:00:00 host p: report due Sat", sample[1]]
+    assert weekday_date(mixed, three, pd.Timestamp("2026-12-06")) == pd.Timestamp("2024-03-11")
     # Across New Year (the second time read in 2001): Sunday 31 December and Monday 1 January are 2023 and 2024.
     times = pd.Series(pd.to_datetime(["2000-12-31 23:59:00", "2001-01-01 00:01:00"]))
     sample = ["Sun Dec 31 23:59:00 UTC [n: p: e:info]: a", "Mon Jan 01 00:01:00 UTC [n: p: e:info]: b"]
