@@ -37,7 +37,7 @@ import pandas as pd
 from .formats import (IMPLIED_LEVELS, LEVEL_LETTERS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS,
                       VERBOSITY_KEY, VERBOSITY_LEVELS, ZONE_NAMES, ZONE_RE, LogFormat, column_name, http_status_class,
                       is_status_key, level_name, parse_timestamps)
-from .masking import _char_class, _start_chars
+from .masking import gated
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
            "starts_with_timestamp",
@@ -334,9 +334,9 @@ _RE2_CHARS = 4096
 # brackets ("[0.0004, 0.5678]" continuing an event) that only a whole file shows is a relative time.
 _ANY_TIME_PATTERN = "|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES, _LAYOUTS)
                              if layout not in ((_KITCHEN_P,), (_RELATIVE_P,)))
-# Behind a look-ahead for the characters a time can open with: re tries each layout, its start's look-behinds first,
-# at every place it is asked about (6 µs a line's start), where most lines' texts open with none of them.
-_ANY_TIME = re.compile(f"(?={_char_class(_start_chars(_ANY_TIME_PATTERN))})(?:{_ANY_TIME_PATTERN})")
+# Behind a look-ahead for the characters a time can open with (6 µs a line's start without it), as most lines' texts
+# open with none of them.
+_ANY_TIME = re.compile(gated(_ANY_TIME_PATTERN))
 _UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
 _ORDINAL = _LAYOUTS.index((_ORDINAL_DATE_P, _TIME_P))
 # A date and a clock in brackets anywhere in the first characters of a line ("... {31 vars in 822 bytes} [Tue Jan 16

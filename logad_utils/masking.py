@@ -760,6 +760,13 @@ def _char_class(chars: frozenset) -> str:
     return "[" + "".join(_CLASS_RANGES.get(c) or re.escape(c) for c in sorted(chars)) + "]"
 
 
+def gated(pattern: str) -> str:
+    """``pattern`` behind a look-ahead for the characters a match of it can start with (:func:`_start_chars`): re
+    tries every alternative, look-behinds first, at each place it is asked about, where the look-ahead fails fast."""
+    chars = _start_chars(pattern)
+    return pattern if chars == frozenset(_ANY) else f"(?={_char_class(chars)})(?:{pattern})"
+
+
 def _branch(rules: Sequence[MaskRule], placeholders: dict[int, str | None], body: Callable[[MaskRule], str]) -> str:
     """The ``rules`` as alternatives, each written by ``body`` and closed by an empty capture group, numbered on in
     ``placeholders``: the group a match's ``lastindex`` names is its rule's."""
