@@ -308,6 +308,21 @@ def _tick(ts: pd.Series) -> float:
     return next(t for t in _TICKS if not (ns % t).any()) / 1e9
 
 
+def _tail(ts: pd.Series) -> float:
+    """Seconds the log of times ts (n,) lasts past its last time: its clock's next tick, or the gap before its last
+    time when longer; with several lines at its last time, no longer than they take at the rate of the lines before."""
+    tail = max(_tick(ts), _last_gap(ts))
+    last = ts.max()
+    at_last = int((ts == last).sum())
+    before = len(ts) - at_last
+    seen = (last - ts.min()) / pd.Timedelta(seconds=1)
+    # A file cut a few seconds into a minute its clock wrote ("12:06PM" on 4 lines of a 60-a-minute log) ran into
+    # that minute only as long as its lines there took: taken as the whole minute, the cut reads as a drop.
+    if at_last < 2 or before == 0 or seen <= 0:
+        return tail
+    return min(tail, at_last * seen / before)
+
+
 def choose_bucket(span: float, n_lines: int, timed: bool) -> pd.Timedelta | int:
     """The bucket for ``n_lines`` over ``span`` seconds (timed) or lines: ≥ TARGET_LINES a bucket, ≤ MAX_BUCKETS."""
     if not timed:
@@ -332,11 +347,10 @@ def _occurrences(frame: pd.DataFrame, bucket: str | pd.Timedelta | int | None
         counted = ts[valid] if valid.any() else ts.dropna()  # no line counted (all blank): the clock still reads
         first, last = counted.min(), counted.max()
         seen = (last - first) / pd.Timedelta(seconds=1)
-        # The log lasts a while after its last line: its clock's next tick (a minute clock's last line stands
-        # for its whole minute), or the gap before its last time when longer. Up to the last line alone, the
-        # last bucket would hold a line in next to no time: a burst. The last gap, not the mean: a log quiet for
-        # hours and busy at its end does not end long after its last line.
-        span = seen + max(_tick(counted), _last_gap(counted))
+        # The log lasts a while after its last line (:func:`_tail`). Up to the last line alone, the last bucket
+        # would hold a line in next to no time: a burst. The last gap, not the mean: a log quiet for hours and
+        # busy at its end does not end long after its last line.
+        span = seen + _tail(counted)
         del counted  # a copy of the counted lines' times (8 bytes a line), not held through the sort below
         bucket = choose_bucket(span, int(valid.sum()), timed) if bucket is None else pd.Timedelta(bucket)
     else:

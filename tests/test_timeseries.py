@@ -453,6 +453,15 @@ def test_a_minute_clock_last_minute_is_no_burst():
     assert trends.alerts.empty
 
 
+def test_a_minute_clock_log_cut_early_in_its_last_minute_is_no_drop():
+    # 60 lines a minute written to the minute, the file cut 4 lines into its last minute: it ran a few seconds
+    # into that minute, not the whole of it, so its 4 lines there are no drop from 60.
+    rng = np.random.default_rng(3)
+    minutes = np.r_[np.repeat(np.arange(25), 60), np.full(4, 25)]
+    trends = find_trends(_steady(minutes * 60.0, rng.integers(0, 3, len(minutes))))
+    assert "drop" not in kinds(trends)
+
+
 def test_a_fast_heartbeat_up_to_the_last_line_is_not_gone():
     # A heartbeat every 200 ms to the end of a log with millisecond times: it did not stop.
     beats = np.arange(0, 1800, 0.2)
