@@ -596,7 +596,7 @@ def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``)."""
     opens = commonprefix([re.match(r"[^\w<]*", run[0]).group() for run in runs])
     closes = commonprefix([re.search(r"[^\w>]*$", run[-1]).group()[::-1] for run in runs])[::-1]
-    return f"{opens}{WILDCARD}{closes}"
+    return f"{opens}{WILDCARD}{_SENTENCE_END.sub('', closes)}"
 
 
 def _values(run: Sequence[str]) -> int:
@@ -758,6 +758,9 @@ class _Around:
 # other prose writes double ones.
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'", "‹": "›", "«": "»"}
 _OPENERS = "[({"  # the brackets that may hold a clause
+# A sentence's stop before the bracket or quote that closes it is the sentence's, a value's part: Vector's
+# "Internal log [Retrying after error.] is being suppressed" shows "[<*>]", not "[<*>.]".
+_SENTENCE_END = re.compile(r"^[.!?]++(?=[\])}\"'›»])")
 _TAG_CLOSING = {"[": "]", "<": ">", "(": ")"}  # a tag's brackets: [sshd], <site-ams|12>, (worker-3)
 _PAIRED = {**_CLOSING, "<": ">"}  # what a value's brackets or quotes may be, placeholders' own included
 _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)

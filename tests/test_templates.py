@@ -2556,3 +2556,14 @@ def test_a_wildcard_holds_no_quote_whose_pair_its_values_hold():
     assert _around("[Reader(path='<PATH>')]", glued) == "[<*>]"
     assert _around("--a", "--b=1") == "--<*>"
     assert _around("-a=x", "-b=y") == "-<*>=<*>"
+
+
+def test_a_bracketed_sentence_keeps_its_full_stop_in_the_wildcard():
+    # A span of sentences in brackets showed the sentences' common full stop outside the wildcard ("[<*>.]").
+    sentences = ["Mapping failed with event.", "Retrying after error.", "Retrying after response.",
+                 "Request timed out after the deadline.", "Dropped a batch of events.", "Lost the connection."]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"Internal log [{s}] has been suppressed {i} times." for i, s in
+                               enumerate(sentences * 2)])
+    assert len(set(ids)) == 1
+    assert miner.templates_["template"].tolist() == ["Internal log [<*>] has been suppressed <NUM> times."]
