@@ -224,6 +224,16 @@ _PATH_CH = r"(?:[\w\-@%+~=*]|(?<!\w)\.|\.(?!\s*+$|\.\.++(?:\s|$)| [A-Z][a-z]))"
 _QUOTED_PATH = (r"(?<=(?<![\w\\])\")(?!/\d{1,3}\.\d)(?:/|[A-Za-z]:\\)(?=[\w.~\-@%+])"
                 r"(?:[^\"\n ]|(?<![:;,]) (?![A-Z]{2,}+/\d|['`])"
                 r"(?=[^\"\n/\\ ]{1,255}+[/\\]|[^\"\n]{1,255}?\.[A-Za-z0-9]{1,5}\")){0,255}+(?<![\s\\])(?=\"(?![\w/]))")
+# A path's folders to the message's end (or a closing bracket there), one of them with spaces, and a file's name
+# with an extension or none after them (see spaced_path). Where a name has spaces no word holds a colon or a
+# backslash, starts a relative path (./run.sh) or ends in an extension before a space: a host and port, an address
+# (okhttp/4.12.0 ::ffff:10.0.3.148), a drive (C:\x) or a second path after a word (x/a.html AKA y/a.html), not names;
+# nor is a host's domain a file's extension (curl/8.1 x.example.com).
+_SPACED_WORD = r"[^\s/\[\]\"<>\\:]++"
+_SPACED_NAME = (rf"{_SPACED_WORD}(?:(?<![,;])(?<!\.[A-Za-z]{{2}})(?<!\.[A-Za-z]{{3}})(?<!\.[A-Za-z]{{4}}) "
+                rf"(?!\.\.?/|~/){_SPACED_WORD})")
+_SPACED_PATH = (rf"(?:[^\s/\[\]\"<>\\]++/)*+{_SPACED_NAME}++/(?:{_SPACED_NAME}*+/)*+"
+                rf"(?:(?=[^/\n]*?\.(?!{_TLD}\]?$)[A-Za-z][A-Za-z0-9]{{1,3}}\]?$){_SPACED_NAME}*+)?+(?=\]?$)")
 # A plain word: ASCII letters not glued to a digit, _ . : - / = @ or \.
 _PLAIN = r"[A-Za-z]++(?![\w.:\-/=@\\])"
 # Where the rules that promised not to start at a plain word are skipped: a word glued to "+" is none either
@@ -304,6 +314,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # {"Time":...}"): a dump of data, its keys the payload's own, not the message's. Not a glued key={...}, whose
     # object a logger writes with the fields of its call (event={"ID":...}).
     MaskRule("assigned_json", r'(?<=\s=\s)\{"[^\s"]++":\S*+(?<=\})', "<VAL>", False),
+    # A path or a URL that ends the message, or its closing bracket, with spaces in a folder's name (a media
+    # library's "OpenFile: smb://nas/TV/The Bear/Season 01/x.mkv", "files /srv/Movies/Dune (2021)/Dune (2021).mkv"):
+    # one value, not a path and words that split its event by the names. A space is a name's only between two of
+    # its characters and not after , ; or : (prose); the last part holds spaces only before an extension.
+    MaskRule("spaced_url", rf"(?<=://){_SPACED_PATH}", "<URL>", False),
+    MaskRule("spaced_path", rf"(?<![^\s\[])/{_SPACED_PATH}", "<PATH>", False),
     # Shapes with digits, dots and colons inside come first: the IP and
     # number rules would otherwise cut them into pieces.
     # The scheme stays: hdfs://<URL> and http://<URL> are different things.

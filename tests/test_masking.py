@@ -1173,6 +1173,28 @@ def test_a_double_quoted_path_runs_to_its_closing_quote():
         '"<PATH> is full"']
 
 
+
+def test_a_path_that_ends_the_message_with_spaces_in_its_folders_is_one_value():
+    # A media player writes its library's paths bare ("OpenFile: smb://nas/TV/The Bear/Season 01/x.mkv"): the
+    # path stopped at the first space, so the folders' words stayed and one event took a template per folder.
+    # To the message's end or its closing bracket, a path or URL with a folder's name of several words is whole,
+    # its file's name too where it has an extension; a second path, a relative one after a word, prose after a
+    # comma or colon, a last part of words without an extension, an access log's agent and address or host and a
+    # second URL after a word stay as before.
+    masker = Masker()
+    texts = ["OpenFile: smb://nas.local/media/TV/The Bear/Season 01/The.Bear.S01E03.1080p.mkv",
+             "files /srv/Movies/Blade Runner 2049 (2017)/Blade Runner 2049 (2017).mkv",
+             "error opening [smb://nas.local/TV/Bluey/Season 02/Bluey - S02E08 - Review.mkv]",
+             "Error getting smb://nas.local/media/TV/Bluey/Season 02/", "copied /a/b to /c/d", "copied /a/b to c/d",
+             "scanned /data/x in 3 s, 1/2 done", "files /srv/Movies/Dune (2021)/Dune Part One",
+             "POST /api/login 201 - okhttp/4.12.0 ::ffff:10.0.3.148", "GET /a/b 200 - curl/8.1 x.example.com",
+             "received for http://a.example.com/index.html AKA a.example.com/index.html"]
+    assert masked_alike(masker, texts) == [
+        "OpenFile: smb://<URL>", "files <PATH>", "error opening [smb://<URL>]", "Error getting smb://<URL>",
+        "copied <PATH> to <PATH>", "copied <PATH> to c/d", "scanned <PATH> in <DURATION> s, <NUM>/<NUM> done",
+        "files <PATH> (<NUM>)/Dune Part One", "POST <PATH> <NUM> - okhttp/<NUM> <IP>",
+        "GET <PATH> <NUM> - curl/<NUM> <HOST>", "received for http://<URL> AKA <URL>"]
+
 def test_a_hash_cut_short_by_an_ellipsis_mid_sentence_is_one_value_with_its_dots():
     # The dots abbreviate the hash when the sentence goes on; at its end they may be the sentence's own.
     masker = Masker()
