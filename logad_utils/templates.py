@@ -1612,8 +1612,9 @@ class LogTemplateMiner:
             kind_type = _ID_LIKE.get(item, item if "<" in item else "<ID>") if kind == 1 else ""
             mixed = listed and not _MEASURES & {kind_type, run_type}  # a comma joins values masked apart, no quantity
             if kind and kind == run_kind and (kind_type == run_type or mixed or not self.typed_lists):
-                # The run is one value: its first item's list separator goes with the items it no longer shows.
-                out[-1] = out[-1].rstrip(",;") if out[-1].rstrip(",;") == item else WILDCARD
+                # The run is one value: its first item's list separator goes with the items it no longer shows; the
+                # last's stays, the sentence's ("MB 11 48, bytestream -7" as "MB <NUM>, bytestream", as with one).
+                out[-1] = (out[-1].rstrip(",;") if out[-1].rstrip(",;") == item else WILDCARD) + tok[len(item):]
                 continue
             out.append(tok)
             # A protected leading word with digits is the message's ID (z/OS's IEF403I), not a list's first value.

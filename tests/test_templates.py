@@ -2567,3 +2567,12 @@ def test_a_bracketed_sentence_keeps_its_full_stop_in_the_wildcard():
                                enumerate(sentences * 2)])
     assert len(set(ids)) == 1
     assert miner.templates_["template"].tolist() == ["Internal log [<*>] has been suppressed <NUM> times."]
+
+
+def test_a_run_of_values_keeps_the_comma_after_its_last():
+    # "MB 11 48, bytestream -7": the run collapsed to its first value and dropped the comma that ends the clause,
+    # which a run of one keeps.
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform([f"error while decoding MB {i} {i * 7 % 60}, bytestream -{i % 9 + 1}" for i in range(8)])
+    assert len(set(ids)) == 1
+    assert miner.templates_["template"].tolist() == ["error while decoding MB <NUM>, bytestream <NUM>"]
