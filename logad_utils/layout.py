@@ -633,8 +633,9 @@ _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
 # the process that wrote the line, a header field as a pid is; a message names one further on, never first.
 _ERLANG_PID = re.compile(r"<\d+\.\d+\.\d+>")
 # A number as a header writes one: signed decimal (a verbosity of -1), or a thread's id in hexadecimal without its
-# "0x" (glibc's pthread_t as "%lx" writes it: "7f3a1b2a3700").
-_NUMBER = re.compile(r"-?\d+|[0-9a-f]{8,16}")
+# "0x" (glibc's pthread_t as "%lx" writes it: "7f3a1b2a3700"); or a run of dashes, an id's placeholder where a line
+# has none (CouchDB's "--------" for a request's id outside a request), as an access log's "-" is a field's.
+_NUMBER = re.compile(r"-?\d+|[0-9a-f]{8,16}|-{2,}")
 # What the bracket after a program's name holds: its pid, its level, or its instance's name ("web.1", "router"). A
 # memory address names an object, not the program's instance (NetworkManager's "manager[0x55d5c19a2010]: ..."):
 # the message's.
@@ -1121,9 +1122,9 @@ def _plain_word(element: _Element) -> bool:
 
 def _numbers_end(header: list[tuple[_Element, bool]]) -> bool:
     """Whether the header ends with two words that are numbers on every line (digits, a signed one, a thread's
-    hexadecimal id), none of them optional."""
-    return len(header) >= 2 and all(e.kind == "word" and (_flag(e, 0) or _flag(e, 14)) and not optional
-                                    for e, optional in header[-2:])
+    hexadecimal id), none of them optional; the first may be an Erlang process id (a process, as a pid's digits)."""
+    return len(header) >= 2 and all(e.kind == "word" and (_flag(e, 0) or _flag(e, 14) or (k == 0 and _flag(e, 13)))
+                                    and not optional for k, (e, optional) in enumerate(header[-2:]))
 
 
 def _level_letters(letters: set) -> bool:

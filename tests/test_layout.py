@@ -2953,6 +2953,16 @@ def test_an_erlang_process_id_after_the_level_is_the_pid():
     assert frame["content"].tolist() == _messages(60)
 
 
+def test_a_request_id_or_its_dashes_after_an_erlang_process_id_is_a_header_field():
+    # CouchDB's "[notice] <time> couchdb@host <0.226.0> 0b09d5ef92 message", "--------" where a line belongs to no
+    # request: the id stayed at the front of the message, so every request split its event into templates of its own.
+    stamps = pd.date_range("2024-03-11 09:14:02", periods=60, freq="1s")
+    ids = [f"{(2654435761 * (i + 1)) % 16 ** 10:010x}" if i % 4 else "--------" for i in range(60)]
+    lines = [f"[{('info', 'notice')[i % 2]}] {t:%Y-%m-%dT%H:%M:%S}.513000Z couchdb@10.0.0.11 <0.{226 + 7 * i}.0> "
+             f"{ids[i]} {m}" for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    assert parse_lines(lines)["content"].tolist() == _messages(60)
+
+
 def test_a_hexadecimal_thread_and_a_signed_verbosity_before_the_message_are_header_fields():
     # Ceph's "2024-03-13T01:07:44.242+0000 7f3a1b2a3700 -1 osd.3 ...": a thread's id as "%lx" writes it and a
     # verbosity (-1 for errors) stayed at the front of the message, so each thread split an event in two.
