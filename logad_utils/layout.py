@@ -675,6 +675,9 @@ _ELEMENT_RES = [
                              + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
+    # A name and an id with its capitalised label before the colon, as Bacula's daemons write a job's ("backup-dir
+    # JobId 14121: ..."): the component and a field, the label the same on every line (_header).
+    ("labelled", re.compile(r"(\s*)((?=[^\s\[\]:]*?[A-Za-z])[^\s\[\]:]+) ([A-Z][A-Za-z]*) \d+:(?=\s|$)")),
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)"),
@@ -827,6 +830,8 @@ def _elements(rest: str) -> list[_Element]:
                           word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None,
                           False, _TOPICS.fullmatch(word) is not None,  # no run of words (_join_runs_before_level)
                           _ERLANG_PID.fullmatch(word) is not None, _NUMBER.fullmatch(word) is not None)
+            elif kind == "labelled":
+                detail = (m.group(3),)
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
                 detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
@@ -836,13 +841,13 @@ def _elements(rest: str) -> list[_Element]:
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail,
-                                m.group(2) if kind in ("component", "word", "bracket") else ""))
+                                m.group(2) if kind in ("component", "word", "bracket", "labelled") else ""))
             pos = m.end()
             break
         else:
             break  # only whitespace left
         # A level letter, or a capitalised word that may be a level (_level_words), may come before the name.
-        if out[-1].kind == "pid_thread" or (out[-1].kind == "component" and not any(out[-1].detail[5:7])):
+        if out[-1].kind in ("pid_thread", "labelled") or (out[-1].kind == "component" and not any(out[-1].detail[5:7])):
             break
     return out
 
@@ -948,6 +953,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # level. Info or warning among them: drive letters ("C: 20% used", "D: ...") are names.
             header.append((_Element("level", element.spaced, ("", "", ":", False, True)), False))
             continue
+        if kind == "labelled":
+            if len(set(shapes)) == 1 and len(alive) == before:  # one label, on every line: the header's
+                header.append((element, False))
+            break
         if kind == "component" and _names_values(per_line, alive, place):
             break  # "path/to/file.txt: Copied": values a message names, not parts of a program
         if kind == "component":
@@ -1259,7 +1268,7 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     delimited header.
     """
     kinds = [e.kind for e, _ in header]
-    if "component" in kinds or _function_at(header) is not None:
+    if "component" in kinds or "labelled" in kinds or _function_at(header) is not None:
         return None  # a bracket names it then
     # Neither a pid's digits, a key=value pair, an address, a session's user@database nor an Erlang pid name one.
     words = [i for i, k in enumerate(kinds) if k == "word"
@@ -1295,7 +1304,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     component_at, function_at = _component_at(header), _function_at(header)
     # Without a component element or word, a bracket names it: the first holding a class name ("[o.e.n.Node]"),
     # else the last.
-    has_component = component_at is not None or any(e.kind == "component" and not e.detail[5] for e, _ in header)
+    has_component = component_at is not None or any(e.kind == "component" and not e.detail[5] or e.kind == "labelled"
+                                                    for e, _ in header)
     has_level = any(e.kind == "level" for e, _ in header)
     kinds = {e.kind for e, _ in header}
     # A bracket holding a class name names it, even where some lines lack it; else the last bracket every line
@@ -1420,6 +1430,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[name] = r'(?:[^{}"]|"(?:[^"\\]|\\.)*")*'
             field = gap + f"\\{{<{name}>\\}}"
             out += _optional(field) if optional else field
+        elif element.kind == "labelled":
+            name, label = names("Component"), names("Field")
+            patterns[name], patterns[label] = _COMPONENT_NAME, r"\d+"
+            out += gap + f"<{name}> {re.escape(element.detail[0])} <{label}>:"
         elif element.kind == "pid_thread":
             pid, thread = names("Pid"), names("Thread")
             patterns[pid], patterns[thread] = r"\d+", r"\d+"
@@ -1688,7 +1702,7 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
 def _names_component(header: list[tuple[_Element, bool]]) -> bool:
     """Whether the header after the timestamp names a component (an element, a word or a bracket)."""
     return _component_at(header) is not None or any(
-        e.kind == "component" or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
+        e.kind in ("component", "labelled") or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
 
 
 # A comment line of fields ("# Time: 2024-03-11T09:00:38Z", "# Query_time: 3.62  Rows_examined: 53973"): a block of
@@ -1777,7 +1791,7 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     colons = timed = angled = None
     if hit is None:
         header = _drop_message_bracket(_header(sample), at_end)
-        if not any(e.kind in ("level", "component") for e, _ in header):
+        if not any(e.kind in ("level", "component", "labelled") for e, _ in header):
             return _far_time_format(sample)
         pattern = _header_pattern(header, names, patterns, after_time=False)
     else:

@@ -1244,7 +1244,7 @@ def test_a_day_and_month_name_without_a_year_keep_a_clock_without_seconds():
     lines = [f"0{d}-Mar 08:5{d} bacula-{'dir' if d % 2 else 'sd'} JobId {d}: job {d} done" for d in range(1, 8)]
     frame = parse_lines(lines)
     assert frame["timestamp"].tolist() == [pd.Timestamp(f"2000-03-0{d} 08:5{d}") for d in range(1, 8)]
-    assert frame["content"].iloc[0] == "bacula-dir JobId 1: job 1 done"
+    assert frame["content"].iloc[0] == "job 1 done"  # the daemon and its JobId are header fields
     seconds = [f"05-Mar 08:59:0{d} worker-{d} started" for d in range(7)]
     assert parse_lines(seconds)["timestamp"].tolist() == [pd.Timestamp(f"2000-03-05 08:59:0{d}") for d in range(7)]
     # Only a month's name: "3-Way 11:30" opens a message, it is no date.
@@ -2961,6 +2961,20 @@ def test_a_request_id_or_its_dashes_after_an_erlang_process_id_is_a_header_field
     lines = [f"[{('info', 'notice')[i % 2]}] {t:%Y-%m-%dT%H:%M:%S}.513000Z couchdb@10.0.0.11 <0.{226 + 7 * i}.0> "
              f"{ids[i]} {m}" for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
     assert parse_lines(lines)["content"].tolist() == _messages(60)
+
+
+def test_a_name_and_a_labelled_id_before_the_colon_are_header_fields():
+    # Bacula's "12-Feb 23:05 backup-dir JobId 14121: message": a name took one word before its colon, so the daemon
+    # and its job's id stayed in every message. A label that changes from line to line is the message's words.
+    daemons = ("backup-dir", "backup-sd", "web01-fd")
+    lines = [f"2024-02-12 23:05:{i:02d} {daemons[i % 3]} JobId {14121 + i // 5}: {m}"
+             for i, m in enumerate(_messages(60))]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(60)
+    assert frame["component"].tolist()[:3] == list(daemons)
+    words = ("Job", "Task", "Step")
+    lines = [f"2024-02-12 23:05:{i:02d} run {words[i % 3]} {i}: {m}" for i, m in enumerate(_messages(60))]
+    assert parse_lines(lines)["content"][4] == f"run Task 4: {_messages(60)[4]}"
 
 
 def test_a_hexadecimal_thread_and_a_signed_verbosity_before_the_message_are_header_fields():
