@@ -1592,6 +1592,8 @@ _NAMED_LEVEL = re.compile("(" + _NAME.pattern + "): *(" + _NAMED_LEVELS_RE + ")"
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
 _LEVEL_LAST = re.compile(r"<Level\w*> $")  # a pre-time pattern that ends with the level, bare
 _BRACKETED_LETTER = re.compile(rf"([<\[])([{LEVEL_LETTERS}])([>\]])")
+# A level letter in a pair of brackets or parentheses, as qBittorrent writes its levels before the time ("(N) ...").
+_ENCLOSED_LETTER = re.compile(rf"\([{LEVEL_LETTERS}]\)|\[[{LEVEL_LETTERS}]\]|<[{LEVEL_LETTERS}]>")
 
 
 def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, patterns: dict[str, str],
@@ -1613,6 +1615,10 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
                          and (m := _LEVEL_TOKEN.fullmatch(tokens[t])))
         # Levels as letters taking turns (CUPS' "E [16/Jan/2024:08:50:00 +0100] ..."), info or warning among them.
         letters = Counter(tokens[t] for tokens in split if len(tokens) > t and _LETTER_LEVEL.fullmatch(tokens[t]))
+        # The same in brackets or parentheses ("(I) 2024-...", "(W) ..."), each pair counted apart.
+        enclosed = [tokens[t] for tokens in split if len(tokens) > t and _ENCLOSED_LETTER.fullmatch(tokens[t])]
+        pair = Counter(token[::2] for token in enclosed).most_common(1)[0][0] if enclosed else ""
+        paired = [token[1] for token in enclosed if token[::2] == pair]
         # A level letter in brackets the time is glued to (Mumble's "<W>2024-03-01 ..."): the level, on its own
         # too, as only such a bracket may stick to a time (_OPENING_BRACKET).
         stuck = Counter(m.group(1, 3) for p, tokens in zip(prefixes, split) if t == last and p[-1:] in ">]"
@@ -1658,6 +1664,11 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             name = names("Level")
             patterns[name] = _LETTER_FIELD
             out += f"<{name}> "
+            level_found = True
+        elif not level_found and len(paired) >= HEADER_SHARE * len(prefixes) and _level_letters(set(paired)):
+            name = names("Level")
+            patterns[name] = _LETTER_FIELD
+            out += re.escape(pair[0]) + f"<{name}>" + re.escape(pair[1]) + " "
             level_found = True
         elif sum(len(tokens) > t and tokens[t][:1] == "[" for tokens in split) >= HEADER_SHARE * len(prefixes) \
                 and any(len(tokens) > t and " " in tokens[t] for tokens in split):

@@ -1138,6 +1138,23 @@ def test_one_letter_levels_before_the_timestamp():
         assert "level" not in other or other["level"].isna().all()
 
 
+@pytest.mark.parametrize("pair", ["({})", "<{}>"])
+def test_one_letter_levels_in_parentheses_before_the_timestamp(pair):
+    # qBittorrent writes "(N) 2024-01-21T09:01:47 - message", its letters N, I, W, C taking turns: "(N)" was read as
+    # a plain field, and no level. Letters that tell no level (initials, "(B)", "(K)") stay a field.
+    letters = "NIINWC"
+    times = _times(40)
+    lines = [f"{pair.format(letters[s % 6])} {t:%Y-%m-%dT%H:%M:%S} - torrent {s} added" for s, t in enumerate(times)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["level"].tolist() == [letters[s % 6] for s in range(40)]
+    assert severity(frame["level"]).tolist() == [[0, 0, 0, 0, 1, 3][s % 6] for s in range(40)]
+    assert frame["content"].tolist() == [f"torrent {s} added" for s in range(40)]
+    assert frame["timestamp"].notna().all()
+    other = parse_lines([f"{pair.format('BK'[s % 2])} {t:%Y-%m-%dT%H:%M:%S} - disk {s} full"
+                         for s, t in enumerate(times)])
+    assert "level" not in other or other["level"].isna().all()
+
+
 @pytest.mark.parametrize("date", ["%y%m%d", "%m%d"])
 def test_a_level_letter_glued_to_a_date_of_digits_is_the_level_and_the_date(date):
     # glog's "I0305 14:07:09.123456" and CockroachDB's with the year ("I240305 ..."), with no "]" after the file for
