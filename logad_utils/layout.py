@@ -707,6 +707,9 @@ _PAIRED_BRACKET = re.compile(r"[^\s=\[\]]+(?: [^\s=\[\]]+)* [A-Za-z_][\w.-]*=.*"
 _PAIRS_FIELD = r"[A-Za-z_][\w.-]*=" + _BRACKET_BODY
 _COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+"
 _COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
+# A name in angle brackets before its colon, as Kodi writes its component ("<general>: ..."): the brackets are no
+# part of the name.
+_ANGLED_NAME = re.compile(r"<[^<>\s]+>")
 # A logger name ending in its level, as Monolog (Laravel, Symfony) writes "channel.LEVEL".
 _DOTTED_LEVEL = re.compile(r".+\.(?:" + LEVELS_RE + ")")
 # A name, the level and the logger joined by slashes, as Locust writes "host/INFO/locust.main".
@@ -977,7 +980,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             glued = sum(c for e, c in shapes.items() if e.detail[10]) >= need
             parened = sum(c for e, c in shapes.items() if e.detail[11]) == len(alive)  # "name[pid](level):"
             twice = any(e.detail[12] for e in shapes)  # a second name in parentheses after the subsystem, on some lines
-            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued, parened, twice)
+            angled = all(_ANGLED_NAME.fullmatch(per_line[i][place].name) for i in alive)
+            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued, parened, twice,
+                      angled)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
         marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
@@ -1378,7 +1383,8 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
                 second = names("Subsystem")
                 patterns[second] = _SUBSYSTEM_BODY
                 tail += f"( \\(<{second}>\\))?"
-            out += gap + f"{lead}<{name}>{line}{tail}:"
+            field = f"\\<<{name}>\\>" if element.detail[11] else f"<{name}>"
+            out += gap + f"{lead}{field}{line}{tail}:"
         elif element.kind == "bracket":
             # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread; its
             # digits right after the time are the process id, as most logs that write one put it ("UTC [1234]").

@@ -889,6 +889,19 @@ def test_a_level_in_the_components_bracket_is_the_level():
     assert (frame["content"].str.startswith("running module ")).all()
 
 
+def test_a_component_in_angle_brackets_is_read_without_them():
+    # Kodi: "2024-03-09 19:58:02.118 T:1187     INFO <general>: message"; the component was "<general>", brackets
+    # and all. A name only some lines bracket keeps what it writes.
+    names = ["general", "CAddonMgr", "general", "VideoPlayer"]
+    lines = [f"2024-03-09 19:58:{s:02d}.118 T:{1187 + s % 2}     {'INFO' if s % 5 else 'ERROR'} <{names[s % 4]}>: "
+             f"step {s} done" for s in range(40)]
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["component"].tolist() == [names[s % 4] for s in range(40)]
+    assert frame["content"].tolist() == [f"step {s} done" for s in range(40)]
+    mixed = parse_lines([line.replace("<CAddonMgr>", "CAddonMgr") for line in lines])
+    assert mixed["parsed"].all() and "<general>" in mixed["component"].tolist()
+
+
 def test_fields_glued_to_the_timestamp_by_colons_are_read():
     # Python's "%(asctime)s:%(levelname)s:%(name)s:%(message)s" (certbot's log)
     levels = ["WARNING", "ERROR", "INFO"]
