@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
-from .formats import BORROWED_LETTERS, LEVEL_LETTERS, SEVERITY
+from .formats import BORROWED_LETTERS, GRADED_LETTERS, SEVERITY
 from .io import elapsed_seconds
 from .streaming import TIMES_KEPT
 from .terms import NO_TERMS
@@ -96,7 +96,7 @@ def severity(levels: pd.Series) -> np.ndarray:
     grades = names.map(SEVERITY).fillna(0)
     # Among letters no level alphabet has (WebSphere's O and R beside its A, audit), a letter that grades differently
     # in another alphabet is this program's own: no grade.
-    if (names.str.fullmatch("[A-Z]") & ~names.str.fullmatch(f"[{LEVEL_LETTERS}]")).any():
+    if (names.str.fullmatch("[A-Z]") & ~names.str.fullmatch(f"[{GRADED_LETTERS}]")).any():
         grades[names.isin(BORROWED_LETTERS)] = 0
     return grades.to_numpy(dtype=float)
 

@@ -99,14 +99,17 @@ SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOT
             "WARNING": 1, "WRN": 1, "ERROR": 2, "ERR": 2, "ERRO": 2, "FAIL": 2, "SEVERE": 2, "FATAL": 3, "FATA": 3,
             "FTL": 3, "CRITICAL": 3, "CRIT": 3, "ALERT": 3, "EMERG": 3, "EMERGENCY": 3, "PANIC": 3, "PANI": 3,
             # glog's, logcat's (A: assert), MongoDB's and Tornado's (C: critical), CUPS' (X: emergency) one-letter
-            # levels
-            "W": 1, "E": 2, "F": 3, "A": 3, "C": 3, "X": 3,
+            # levels; M, GlusterFS' emergency and HP's switches' major (ProCurve's event log: M, E, W, I, D)
+            "W": 1, "E": 2, "F": 3, "A": 3, "C": 3, "X": 3, "M": 3,
             # PHP's
             "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
             "CATCHABLE FATAL ERROR": 2}
 # The letters one-letter levels are written with (glog's, logcat's, CUPS', MongoDB's: :data:`SEVERITY`'s letters and
 # V, T, D, I, N for the routine ones).
 LEVEL_LETTERS = "VTDINWEFACX"
+# The letters a level alphabet grades: those, and M, which tells no level by itself (a version control's M is a
+# modified file), so that layout does not look for it, but grades a column of level letters that holds it.
+GRADED_LETTERS = LEVEL_LETTERS + "M"
 # Of them, those whose grade differs between alphabets: A, C and X are logcat's assert, MongoDB's critical and CUPS'
 # emergency, but WebSphere's audit and config, beside letters no other alphabet has (O, R: standard output, error).
 BORROWED_LETTERS = frozenset("ACX")

@@ -2633,6 +2633,18 @@ def test_a_letter_another_alphabet_grades_has_no_grade_beside_letters_of_a_progr
     assert severity(pd.Series(["V", "I", "W", "E", "A"])).tolist() == [0, 0, 1, 2, 3]
 
 
+def test_the_letter_m_beside_level_letters_is_fatal():
+    # HP's switches (ProCurve) write their event log's severity as I, W, M (major, above E): "M ... chassis: Power
+    # Supply 2 failed" was graded routine. GlusterFS' M is its emergency: taken for a program's own letter, it also
+    # took the grades of its A (alert) and C (critical).
+    letters = ["I", "I", "W", "I", "M"]
+    lines = [f"{letters[i % 5]} 01/08/24 07:{i:02d}:27 00{100 + i} chassis: unit {i} changed" for i in range(40)]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [letters[i % 5] for i in range(40)]
+    assert severity(frame["level"]).tolist() == [[0, 0, 1, 0, 3][i % 5] for i in range(40)]
+    assert severity(pd.Series(["I", "W", "E", "C", "A", "M"])).tolist() == [0, 1, 2, 3, 3, 3]
+
+
 @pytest.mark.parametrize("letters", [["I", "O"], ["F", "P"], ["N", "E", "S", "W"], list("QGIDMCQGIDCCUPQGDCF")])
 def test_a_column_of_letters_that_are_no_levels_stays_the_messages(letters):
     # A direction (in, out), a container runtime's full or partial line, a compass point, blktrace's actions (queued,
