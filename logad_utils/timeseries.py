@@ -309,9 +309,13 @@ def _tick(ts: pd.Series) -> float:
 
 
 def _tail(ts: pd.Series) -> float:
-    """Seconds the log of times ts (n,) lasts past its last time: its clock's next tick, or the gap before its last
-    time when longer; with several lines at its last time, no longer than they take at the rate of the lines before."""
-    tail = max(_tick(ts), _last_gap(ts))
+    """Seconds the log of times ts (n,) lasts past its last time: the gap before its last time where longer than its
+    clock's tick; else the tick, with several lines at its last time no longer than they take at the rate before."""
+    tail, gap = _tick(ts), _last_gap(ts)
+    # A log quiet before its last time ends its last gap after it, however many lines that time holds (a shutdown
+    # writes two or three in one second): the rate of its busy lines before says nothing of a quiet end.
+    if gap > tail:
+        return gap
     last = ts.max()
     at_last = int((ts == last).sum())
     before = len(ts) - at_last

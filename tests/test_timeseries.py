@@ -462,6 +462,18 @@ def test_a_minute_clock_log_cut_early_in_its_last_minute_is_no_drop():
     assert "drop" not in kinds(trends)
 
 
+def test_a_log_quiet_before_its_last_lines_ends_alike_with_one_or_two_of_them():
+    # Six hours of steady lines, then 30 quiet minutes and the program's last lines in one second (a shutdown's
+    # "stopping" and "stopped"): one such line or two, the log lasts as long past them and the same alerts show.
+    rng = np.random.default_rng(0)
+    seconds = np.sort(rng.uniform(0, 6 * 3600, 10800)).round()
+    ids = rng.integers(0, 3, len(seconds))
+    alerts = [find_trends(_steady(np.r_[seconds, np.full(k, 6.5 * 3600)], np.r_[ids, np.full(k, 3)])).alerts
+              for k in (1, 2)]
+    one, two = (sorted(zip(a["kind"], a["template"])) for a in alerts)
+    assert ("gone", TEMPLATES[0]) in one and two == one
+
+
 def test_a_fast_heartbeat_up_to_the_last_line_is_not_gone():
     # A heartbeat every 200 ms to the end of a log with millisecond times: it did not stop.
     beats = np.arange(0, 1800, 0.2)
