@@ -1949,6 +1949,8 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], parsed: tuple[pd.D
     messages = [m for m in frame["content"][matched] if isinstance(m, str) and m.strip()]
     if _names_sub_programs(fmt, messages, min_share):
         return replace(fmt, text_messages=_SUB_PROGRAM, name=f"{fmt.name}+{_SUB_PROGRAM.name}")
+    if len(messages) >= _JSON_MESSAGES_MIN and _THREAD_GROUP.parse(messages)[1].mean() >= _THREAD_GROUP_SHARE:
+        return replace(fmt, text_messages=_THREAD_GROUP, name=f"{fmt.name}+{_THREAD_GROUP.name}")
     own = opens_own_header(lines)
     # Most messages must show a level near their start before a layout is looked for in them (a costly search).
     if len(messages) < _JSON_MESSAGES_MIN or not own and \
@@ -1963,6 +1965,14 @@ def _with_text_messages(fmt: LogFormat, lines: Sequence[str], parsed: tuple[pd.D
         # header a message that lacks them would keep: the messages' layout ends at its level.
         inner = inner._leading(True, inner.name) or inner
     return replace(fmt, text_messages=inner, name=f"{fmt.name}+{inner.name}")
+
+
+# A thread's number glued to its part's name in upper case in brackets, as strongSwan's charon opens each message
+# ("08[NET] sending packet: ...", its "%.2d[%s] "): the message's own header, on nearly every line, as no text's
+# words open so.
+_THREAD_GROUP = LogFormat(r"<Thread>\[<Group>\] <Content>", "threadgroup",
+                          {"Thread": r"\d+", "Group": r"[A-Z][A-Z0-9]+"})
+_THREAD_GROUP_SHARE = 0.8
 
 
 # A daemon of several processes under one syslog tag names the one that writes before its message, with its user,

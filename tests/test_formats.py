@@ -839,6 +839,17 @@ def test_a_name_opening_every_message_stays_in_it_where_no_text_follows_several_
     assert ": " in parse_lines(lines)["content"].iloc[0]
 
 
+def test_a_thread_number_glued_to_a_bracketed_group_opening_every_message_is_its_header():
+    # strongSwan under syslog: "charon: 08[NET] sending packet: ..."; the thread and group stayed in the message.
+    groups = ("NET", "IKE", "CFG", "ENC")
+    lines = [f"Feb 19 06:02:{i % 60:02d} gw charon: {i % 16:02d}[{groups[i % 4]}] sending packet: from 10.0.0.{i}[500]"
+             for i in range(40)]
+    frame = parse_lines(lines)
+    assert detect_format(lines).name == "syslog+threadgroup"
+    assert frame["component"].iloc[1] == "charon" and frame["thread"].iloc[1] == "01"
+    assert frame["group"].iloc[1] == "IKE" and frame["content"].iloc[1] == "sending packet: from 10.0.0.1[500]"
+
+
 def test_a_level_word_opening_messages_is_no_sub_program():
     lines = [f"Mar 11 09:14:{i:02d} mx maild: {('error', 'warning')[i % 2]}: Login failed: user=<u{i}>"
              for i in range(40)]
