@@ -1895,7 +1895,30 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         colon = replace(fmt, pattern=pattern + ":?" + content)
         if colon.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
             return colon
+    if bool(header) and header[-1][0] == _Element("sep", True, (":", True)):
+        return _closed_block(fmt, sample, names)
     return fmt
+
+
+# A second block of header words closed as the first was, by a spaced colon (NetScaler's "0-PPE-0 : default SSLLOG
+# SSL_HANDSHAKE_SUCCESS 27863884 0 : message": its partition, module, event, sequence and flag).
+_BLOCK = re.compile(r"(\S+(?: \S+)*?) : ")
+_MIN_BLOCK_WORDS = 2
+_MIN_BLOCK_LINES = 20  # a few messages may open with as many words by chance
+
+
+def _closed_block(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat:
+    """``fmt`` reading the words before a second spaced colon as a field where every message opens with as many
+    (:data:`_BLOCK`): a message's own words before one vary in number. Else ``fmt``."""
+    frame, matched = fmt.parse(sample)
+    blocks = [_BLOCK.match(text) for text in frame["content"][matched]]
+    counts = {m.group(1).count(" ") + 1 if m else 0 for m in blocks}
+    if len(blocks) < _MIN_BLOCK_LINES or len(counts) != 1 or (words := counts.pop()) < _MIN_BLOCK_WORDS:
+        return fmt
+    name = names("Field")
+    head, _, content = fmt.pattern.rpartition("<Content>")
+    return replace(fmt, pattern=f"{head}<{name}> : <Content>{content}",
+                   field_patterns={**fmt.field_patterns, name: rf"\S+(?: \S+){{{words - 1}}}"})
 
 
 def _far_time_format(sample: list[str]) -> LogFormat | None:

@@ -3029,3 +3029,17 @@ def test_a_hexadecimal_thread_and_a_signed_verbosity_before_the_message_are_head
              for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
     frame = parse_lines(lines)
     assert frame["content"].tolist() == _messages(60)
+
+
+def test_a_second_block_of_as_many_words_closed_by_a_spaced_colon_is_a_header_field():
+    # NetScaler's "... adc01 0-PPE-0 : default SSLLOG SSL_HANDSHAKE_SUCCESS 27863884 0 : message": the partition,
+    # module, event, sequence and flag stayed at the front of every message, so no template was the message's.
+    events = ("SSLLOG SSL_HANDSHAKE_SUCCESS", "TCP CONN_DELINK", "CLI CMD_EXECUTED")
+    relay = "Mar 12 07:48:{i:02d} <local0.info> 10.10.1.5 03/12/2024:07:48:{i:02d} GMT adc01 0-PPE-{p} : "
+    lines = [relay.format(i=i, p=i % 2) + f"default {events[i % 3]} {27863884 + i} 0 : {m}"
+             for i, m in enumerate(_messages(60))]
+    assert parse_lines(lines)["content"].tolist() == _messages(60)
+    # Words before a message's own spaced colon, as many on some lines only, are the message's.
+    lines = [relay.format(i=i, p=i % 2) + f"{'user admin' if i % 2 else 'user'} : {m}"
+             for i, m in enumerate(_messages(60))]
+    assert parse_lines(lines)["content"][1] == f"user admin : {_messages(60)[1]}"
