@@ -104,8 +104,8 @@ SEVERITY = {"TRACE": 0, "DEBUG": 0, "FINE": 0, "INFO": 0, "INFORMATION": 0, "NOT
             # PHP's
             "DEPRECATED": 0, "STRICT STANDARDS": 0, "PARSE ERROR": 2, "FATAL ERROR": 3, "RECOVERABLE FATAL ERROR": 2,
             "CATCHABLE FATAL ERROR": 2}
-# The letters one-letter levels are written with (glog's, logcat's, CUPS', MongoDB's: :data:`SEVERITY`'s letters and
-# V, T, D, I, N for the routine ones).
+# The letters one-letter levels are written with (glog's, logcat's, CUPS', MongoDB's: :data:`SEVERITY`'s letters but
+# M, and V, T, D, I, N for the routine ones).
 LEVEL_LETTERS = "VTDINWEFACX"
 # The letters a level alphabet grades: those, and M, which tells no level by itself (a version control's M is a
 # modified file), so that layout does not look for it, but grades a column of level letters that holds it.
