@@ -1367,8 +1367,10 @@ def own_date(sample: Sequence[str], fields: pd.DataFrame) -> pd.Timestamp | None
     for row in rows.tolist():
         # Most lines write no date of their own: looked for before their time is read (a slow pandas lookup).
         written = [found for regex in _OWN_DATES for found in regex.finditer(sample[row])]
-        at = times.iloc[row] if written else None
-        if at is None or not first <= at < first + pd.Timedelta(days=183):
+        if not written:
+            continue
+        at = times.iloc[row]
+        if not first <= at < first + pd.Timedelta(days=183):
             continue
         for found in written:
             month = found["m"]
