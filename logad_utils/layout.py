@@ -420,9 +420,9 @@ def _layouts_in(lines: Sequence[str]) -> list[int]:
 
 
 def _in_arrow(text: str) -> Callable[[str], bool] | None:
-    """Whether an RE2 pattern (:data:`_JOINED_RE2`) is in ``text``, by Arrow, where RE2 reads it as Python's re does
-    (:data:`_RE2_ALIKE`) and the text is long (:data:`_RE2_CHARS`); else None. Python's re tries a layout at every
-    place of the heads (30 ms for a sample's 60 layouts), RE2 skips the places it cannot start at."""
+    """A test of whether an RE2 pattern (:data:`_JOINED_RE2`) is in ``text``, by Arrow, where RE2 reads the text as
+    Python's re does (:data:`_RE2_ALIKE`) and the text is long (:data:`_RE2_CHARS`); else None. Python's re tries a
+    layout at every place of the heads (30 ms for a sample's 60 layouts), RE2 skips the places it cannot start at."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
