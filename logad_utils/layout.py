@@ -610,10 +610,13 @@ _SOURCE_EXT = (r"(?:go|py|pyx|c|h|cc|cpp|cxx|hpp|hh|java|kt|scala|groovy|rs|js|m
 # The line follows a colon or, as Calico's Felix writes it ("felix/daemon.go 377:"), a space (group 1).
 _SOURCE_LINE = re.compile(r".*\." + _SOURCE_EXT + r"([: ])\d+")
 _SOURCE_FILE = r"[\w./@-]+\." + _SOURCE_EXT  # a source file's path, as a token
+# An Erlang process id, as OTP's logger and Elixir's Logger write one before the message ("[info] <0.834.2> ..."):
+# the process that wrote the line, a header field as a pid is; a message names one further on, never first.
+_ERLANG_PID = re.compile(r"<\d+\.\d+\.\d+>")
 # A caller, as zerolog's console writer puts it before "> message": a source file and its line (the extension tells
 # it from an address and its port, "10.0.1.140:8080"); or, as Erlang's logger writes it (ejabberd, RabbitMQ), a
 # module, a function and its arity and the line, the process first ("<0.675.0>@ejabberd_config:load/1:82").
-_CALLER = re.compile(_SOURCE_FILE + r":\d+|(?:<\d+\.\d+\.\d+>@)?[a-z]\w*:[a-z]\w*/\d+:\d+")
+_CALLER = re.compile(_SOURCE_FILE + r":\d+|(?:" + _ERLANG_PID.pattern + r"@)?[a-z]\w*:[a-z]\w*/\d+:\d+")
 # A source file and its line in parentheses, right after the time (lighttpd's "(server.c.1513)", "(mod_cgi.c:88)"):
 # the component, its line a field; the character before the line is kept (group 1).
 _PAREN_SOURCE = re.compile(r"[\w./-]+\." + _SOURCE_EXT + r"([.:])\d+")
@@ -629,9 +632,6 @@ _PAIR = re.compile(r"[A-Za-z_][\w.-]*=\S+")
 # A user and the database or host they work on (PostgreSQL's "%u@%d": "app@shop"): whose session wrote the line, which
 # names no part of the program.
 _SESSION = re.compile(r"[\w.-]+@[\w.-]+")
-# An Erlang process id, as OTP's logger and Elixir's Logger write one before the message ("[info] <0.834.2> ..."):
-# the process that wrote the line, a header field as a pid is; a message names one further on, never first.
-_ERLANG_PID = re.compile(r"<\d+\.\d+\.\d+>")
 # A number as a header writes one: signed decimal (a verbosity of -1), or a thread's id in hexadecimal without its
 # "0x" (glibc's pthread_t as "%lx" writes it: "7f3a1b2a3700"); or a run of dashes, an id's placeholder where a line
 # has none (CouchDB's "--------" for a request's id outside a request), as an access log's "-" is a field's.
