@@ -673,11 +673,11 @@ _ELEMENT_RES = [
                              + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(" + _INSTANCE
                              + r")\])?(?: \(([^()\s]+)\)(?: \([^()\s]+\))?|(?<=\])\((" + LEVELS_RE
                              + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
-    # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
-    # header as a name does: without a letter they are no name, and the message's words after them no header.
     # A name and an id with its capitalised label before the colon, as Bacula's daemons write a job's ("backup-dir
     # JobId 14121: ..."): the component and a field, the label the same on every line (_header).
     ("labelled", re.compile(r"(\s*)((?=[^\s\[\]:]*?[A-Za-z])[^\s\[\]:]+) ([A-Z][A-Za-z]*) \d+:(?=\s|$)")),
+    # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
+    # header as a name does: without a letter they are no name, and the message's words after them no header.
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
     ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
     # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)"),
