@@ -593,7 +593,8 @@ def _clause_length(run: Sequence[str], opener: str, depth: int) -> int:
 
 def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     """The wildcard of a span with the punctuation that opens every run's first token and closes every run's
-    last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``)."""
+    last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``), bar a sentence's stop before a closing bracket
+    or quote, which is the sentence's (:data:`_SENTENCE_END`)."""
     opens = commonprefix([re.match(r"[^\w<]*", run[0]).group() for run in runs])
     closes = commonprefix([re.search(r"[^\w>]*$", run[-1]).group()[::-1] for run in runs])[::-1]
     return f"{opens}{WILDCARD}{_SENTENCE_END.sub('', closes)}"
