@@ -271,20 +271,24 @@ CAPS_CODE = (r"(?:(?!(?:[A-Z\d]*+[_\-])*+[A-Z][1-9]\d*+(?![\w\-]))"
 
 # A key that starts an item of a list whose items a ";" or "|" with spaces on both sides separates (sudo's
 # "USER=root ; COMMAND=/bin/ls -l"); prose glues its ";" to the word before ("took 5 ms; time=1m2s room 2h3").
-# One fixed-width look-behind per key length, as Python's look-behinds have one width.
-_LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
+# One fixed-width look-behind per key length, as Python's look-behinds have one width: keys of up to _KEY_CHARS
+# characters.
+_KEY_CHARS = 32
+_LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in range(_KEY_CHARS)) + ")"
 # A key glued by ";" to the item before, in a record written with no spaces (Kamailio's accounting
 # "code=487;reason=Request Terminated;src_user=1022", cookies, connection strings).
-_GLUED_KEY = "(?:" + "|".join(rf"(?<=[^\s;|];[A-Za-z_][\w.\-]{{{n}}}=)" for n in range(32)) + ")"
+_GLUED_KEY = "(?:" + "|".join(rf"(?<=[^\s;|];[A-Za-z_][\w.\-]{{{n}}}=)" for n in range(_KEY_CHARS)) + ")"
 _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
 # A record of "Key: value" items that a spaced "|" separates (a monitor's "Failing: timeout of 48000ms exceeded |
 # Interval: 60 seconds | Type: http"): a key of one to three words, the first capitalised; a value of several words,
 # a ":" allowed inside (an error's own text), runs to the next spaced "|" that opens another such item, or to the end
-# after one. A number and its unit ("60 seconds") stays for the number rule: its unit is the item's word. At most 25
-# words: every "word: " may start a value, and one read to the end of the line from each took quadratic time.
+# after one. A number and its unit ("60 seconds") stays for the number rule: its unit is the item's word. At most
+# _PIPED_WORDS words: every "word: " may start a value, and one read to the end of the line from each took quadratic
+# time.
+_PIPED_WORDS = 25
 _PIPED_KEY = r"[A-Z][a-z]++(?: [A-Za-z]++){0,2}: "
-_PIPED_AFTER = "(?:" + "|".join(rf"(?<= \| [A-Z][A-Za-z ]{{{n}}}: )" for n in range(1, 32)) + ")"
-_PIPED_VALUE = r"(?![\d.]++ [A-Za-z]++(?: \||\s*+$))[^\s|]++(?:\s++[^\s|]++){1,24}+"
+_PIPED_AFTER = "(?:" + "|".join(rf"(?<= \| [A-Z][A-Za-z ]{{{n}}}: )" for n in range(1, _KEY_CHARS)) + ")"
+_PIPED_VALUE = rf"(?![\d.]++ [A-Za-z]++(?: \||\s*+$))[^\s|]++(?:\s++[^\s|]++){{1,{_PIPED_WORDS - 1}}}+"
 # A distinguished name's parts (RFC 4514: a certificate's subject, an LDAP entry): an attribute type, "=" and a value
 # of words; a value's "." or ":" only inside it, not a sentence's stop. The last value takes its later words only up
 # to a closing quote or bracket or the end, and only capitalised ones (Example Corp Root CA): a sentence may follow an
