@@ -315,7 +315,9 @@ _LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
 # "[INFO]2024-..."), or a number in brackets, a session's or a connection's (FileZilla Server's "(040212)3/5/2024
 # 6:48:17 AM"): each layout matched right after such a bracket, with no start of its own.
 _BRACKETED_NUMBER = re.compile(r"([<\[(])\d+([>\])])")
-_OPENING_BRACKET = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *filter(str.isalpha, SEVERITY)}))
+# Level words, and of letters only those that tell a level alone (not M: SEVERITY grades it in a level column).
+_OPENING_BRACKET = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *(w for w in SEVERITY
+                                                                                 if w.isalpha() and len(w) > 1)}))
                               + r")[>\]](?=\S)|" + _BRACKETED_NUMBER.pattern + r"(?=\S)")
 _GLUED_RES = [re.compile(r.pattern.removeprefix(_start(layout))) for r, layout in zip(_LAYOUT_RES, _LAYOUTS)]
 # Each layout without its start, over many lines joined by newlines (see :func:`_layouts_in`). Sound while no

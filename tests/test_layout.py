@@ -3043,3 +3043,11 @@ def test_a_second_block_of_as_many_words_closed_by_a_spaced_colon_is_a_header_fi
     lines = [relay.format(i=i, p=i % 2) + f"{'user admin' if i % 2 else 'user'} : {m}"
              for i, m in enumerate(_messages(60))]
     assert parse_lines(lines)["content"][1] == f"user admin : {_messages(60)[1]}"
+
+
+def test_a_column_of_letters_glued_to_the_time_that_holds_m_is_the_level():
+    # M joined the graded letters (HP's major), not those that tell a level alone: "<M>" glued to a time took the
+    # column of <M>, <I>, <W> for a field.
+    lines = [f"<{letter}>2024-03-01 17:58:{s:02d}.066 server message number {s}"
+             for s, letter in zip(range(40), "MMIIWWMM" * 5)]
+    assert "<Level>" in infer_text_format(lines).pattern
