@@ -1712,8 +1712,9 @@ class LogTemplateMiner:
             # rpc=<*> kind=b, ... once each kind's rpc=Read, rpc=Plan, ... were merged.
             self._merge_pass(templates, keys, parent, alive, is_parameter, taken)
         # Last: a pair of slots that vary together, one of them a user's name, merged as a pair first (a client's
-        # authenticated user beside the user it asked for).
-        self._merge_pass(templates, keys, parent, alive, _is_user_name, taken)
+        # authenticated user beside the user it asked for). Only where a key names a user: a pass costs as the others.
+        if any(_USER_KEY.fullmatch(word) for c in alive for word in keys[c]):
+            self._merge_pass(templates, keys, parent, alive, _is_user_name, taken)
         if len(alive) < covered:
             # New covers: only the clusters that took others in since (their templates or keys changed) can cover
             # or be covered anew.
