@@ -1898,7 +1898,7 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         if colon.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
             return colon
     if bool(header) and header[-1][0] == _Element("sep", True, (":", True)):
-        return _closed_block(fmt, sample, names)
+        return _colon_opened(_closed_block(fmt, sample, names), sample, names)
     return fmt
 
 
@@ -1921,6 +1921,52 @@ def _closed_block(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat
     head, _, content = fmt.pattern.rpartition("<Content>")
     return replace(fmt, pattern=f"{head}<{name}> : <Content>{content}",
                    field_patterns={**fmt.field_patterns, name: rf"\S+(?: \S+){{{words - 1}}}"})
+
+
+# Fields each opened by a colon glued to them after a space, the message after the last one's (NFS-Ganesha's
+# "... : ganesha.nfsd-9[main] nfs_start :NFS STARTUP :EVENT :message": its component, spaced, and level). A word
+# list before them (the process and function) is a field where every line writes as many words.
+_OPENED = " :"
+_OPENED_FIELD = re.compile(r"[^\s:](?:[^:]*[^\s:])?")
+_OPENED_BODY = _OPENED_FIELD.pattern
+_MIN_OPENED = 2
+
+
+def _opened_count(pieces: list[str]) -> int:
+    """How many of a message's pieces (split at :data:`_OPENED`) after its first are fields: the message keeps one."""
+    count = 0
+    while count < len(pieces) - 2 and _OPENED_FIELD.fullmatch(pieces[count + 1]):
+        count += 1
+    return count
+
+
+def _colon_opened(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat:
+    """``fmt`` reading :data:`_MIN_OPENED` fields or more opened by :data:`_OPENED` at the front of every message,
+    and the same number of words before them, as header fields; the last the level where level words are among its
+    values and the header has none, the one before it the component. Else ``fmt``."""
+    frame, matched = fmt.parse(sample)
+    pieces = [text.split(_OPENED) for text in frame["content"][matched]]
+    opened = min(map(_opened_count, pieces), default=0)
+    counts = {len(p[0].split(" ")) if p[0].strip() == p[0] and "  " not in p[0] else 0 for p in pieces}
+    if len(pieces) < _MIN_BLOCK_LINES or opened < _MIN_OPENED or len(counts) != 1 or not (words := counts.pop()):
+        return fmt
+    pattern, patterns = fmt.pattern, dict(fmt.field_patterns)
+    leveled = "<Level>" not in pattern and any(re.fullmatch(LEVELS_RE, p[opened]) for p in pieces)
+    if leveled and "<Component>" in pattern:
+        # The earlier name (the host that wrote the line) is a field: the component is the one beside the level.
+        other = names("Field")
+        pattern = pattern.replace("<Component>", f"<{other}>")
+        if "Component" in patterns:
+            patterns[other] = patterns.pop("Component")
+    fields = [names("Field") for _ in range(opened - 2 * leveled)]
+    fields += ["Component", "Level"] if leveled else []
+    lead = names("Field")
+    patterns[lead] = rf"\S+(?: \S+){{{words - 1}}}"
+    patterns.update({name: _OPENED_BODY for name in fields})
+    head, _, content = pattern.rpartition("<Content>")
+    opened_text = "".join(f"{_OPENED}<{name}>" for name in fields)
+    return replace(fmt, pattern=f"{head}<{lead}>{opened_text}{_OPENED}<Content>{content}",
+                   field_patterns=patterns)
 
 
 def _far_time_format(sample: list[str]) -> LogFormat | None:

@@ -3051,3 +3051,20 @@ def test_a_column_of_letters_glued_to_the_time_that_holds_m_is_the_level():
     lines = [f"<{letter}>2024-03-01 17:58:{s:02d}.066 server message number {s}"
              for s, letter in zip(range(40), "MMIIWWMM" * 5)]
     assert "<Level>" in infer_text_format(lines).pattern
+
+
+def test_fields_each_opened_by_a_spaced_colon_are_header_fields():
+    # NFS-Ganesha's "... : host : ganesha.nfsd-9[main] func :NFS STARTUP :EVENT :message": the process, function,
+    # component and level stayed at the front of every message, so no template was the message's.
+    parts = (("main", "MAIN", "EVENT"), ("init_fds_limit", "NFS STARTUP", "WARN"), ("reaper_run", "CLIENT ID", "CRIT"))
+    lines = [f"12/03/2024 06:12:{i % 60:02d} : epoch 65eff25c : nfs-0 : ganesha.nfsd-9[main] "
+             + "{} :{} :{} :".format(*parts[i % 3]) + m for i, m in enumerate(_messages(60))]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == _messages(60)
+    assert frame["component"][1] == "NFS STARTUP" and frame["level"][1] == "WARN"
+    # After a level of the header's own, the last of them is a field.
+    lines = [line.replace(" : nfs-0", f" {LEVELS[i % 4]} : nfs-0") for i, line in enumerate(lines)]
+    assert parse_lines(lines)["content"].tolist() == _messages(60)
+    # One spaced colon glued to a word in a message is the message's.
+    lines = [f"12/03/2024 06:12:{i % 60:02d} : epoch 65eff25c : nfs-0 : {m} :x" for i, m in enumerate(_messages(60))]
+    assert parse_lines(lines)["content"][1] == f"{_messages(60)[1]} :x"
