@@ -56,6 +56,10 @@ _LEVEL_WORDS_SHARE = 0.25
 MIN_TIME_SHARE = 0.3
 _MAX_TIME_TOKEN = 4  # the timestamp starts within the first tokens of a header
 _MAX_ELEMENTS = 10
+# Brackets may go on past it, as a header of many context fields writes them ("[INFO] [main] [req=1] [user=u] ..."),
+# up to this many elements in all; words past it are the message's.
+_MAX_BRACKETED = 20
+_NEXT_BRACKET = re.compile(r"\s*\[")
 # Words a name written with spaces adds before the level ("AsyncLocalizer Cleanup [INFO]" beside "main [INFO]").
 _MAX_RUN = 3
 _MIN_NAMED_LINES = 50  # lines with a component's name, to judge whether its names repeat
@@ -769,7 +773,8 @@ def _elements(rest: str) -> list[_Element]:
     """The header elements at the start of ``rest``, up to a component (which ends a header)."""
     out: list[_Element] = []
     pos = 0
-    while len(out) < _MAX_ELEMENTS and pos < len(rest):
+    while pos < len(rest) and (len(out) < _MAX_ELEMENTS
+                               or len(out) < _MAX_BRACKETED and _NEXT_BRACKET.match(rest, pos) is not None):
         for kind, regex in _ELEMENT_RES:
             if kind == "paren_name" and not any(e.kind == "level" for e in out):
                 continue  # a name in parentheses is a component after a level only
@@ -865,7 +870,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     alive = list(range(len(per_line)))
     need = HEADER_SHARE * len(per_line)
     _join_runs_before_level(per_line, need)
-    for place in range(_MAX_ELEMENTS):
+    for place in range(_MAX_BRACKETED):
         kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
         if not kinds:
             break

@@ -3068,3 +3068,15 @@ def test_fields_each_opened_by_a_spaced_colon_are_header_fields():
     # One spaced colon glued to a word in a message is the message's.
     lines = [f"12/03/2024 06:12:{i % 60:02d} : epoch 65eff25c : nfs-0 : {m} :x" for i, m in enumerate(_messages(60))]
     assert parse_lines(lines)["content"][1] == f"{_messages(60)[1]} :x"
+
+
+def test_brackets_past_ten_header_elements_are_still_the_headers():
+    # A level, a thread and nine context fields in brackets (a logger's MDC: tenant, trace, span, user, ...): the
+    # header's elements stopped at ten, so its last brackets stayed at the front of every message.
+    stamps = pd.date_range("2024-03-13 01:07:44", periods=60, freq="1s")
+    mdc = ["tenant=t{}", "trace={}af3", "span={}b1", "user=u{}", "session=s{}", "req=r{}", "ip=10.0.0.{}",
+           "client=c{}", "region=eu-{}"]
+    lines = [f"{t:%Y-%m-%d %H:%M:%S} [{LEVELS[i % 4]}] [worker-{i % 3}] "
+             + " ".join(f"[{f.format(i % 7)}]" for f in mdc) + f" [com.acme.Api] {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    assert parse_lines(lines)["content"].tolist() == _messages(60)
