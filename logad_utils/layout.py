@@ -1933,7 +1933,6 @@ def _closed_block(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat
 # list before them (the process and function) is a field where every line writes as many words.
 _OPENED = " :"
 _OPENED_FIELD = re.compile(r"[^\s:](?:[^:]*[^\s:])?")
-_OPENED_BODY = _OPENED_FIELD.pattern
 _MIN_OPENED = 2
 
 
@@ -1967,7 +1966,7 @@ def _colon_opened(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat
     fields += ["Component", "Level"] if leveled else []
     lead = names("Field")
     patterns[lead] = rf"\S+(?: \S+){{{words - 1}}}"
-    patterns.update({name: _OPENED_BODY for name in fields})
+    patterns.update({name: _OPENED_FIELD.pattern for name in fields})
     head, _, content = pattern.rpartition("<Content>")
     opened_text = "".join(f"{_OPENED}<{name}>" for name in fields)
     return replace(fmt, pattern=f"{head}<{lead}>{opened_text}{_OPENED}<Content>{content}",
