@@ -1933,6 +1933,8 @@ def _closed_block(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat
 # list before them (the process and function) is a field where every line writes as many words.
 _OPENED = " :"
 _OPENED_FIELD = re.compile(r"[^\s:](?:[^:]*[^\s:])?")
+# The words before them as their field reads them: held apart by one space each (a tab or a second space is none).
+_LEAD_WORDS = re.compile(r"\S+(?: \S+)*")
 _MIN_OPENED = 2
 
 
@@ -1951,7 +1953,7 @@ def _colon_opened(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat
     frame, matched = fmt.parse(sample)
     pieces = [text.split(_OPENED) for text in frame["content"][matched]]
     opened = min(map(_opened_count, pieces), default=0)
-    counts = {len(p[0].split(" ")) if p[0].strip() == p[0] and "  " not in p[0] else 0 for p in pieces}
+    counts = {p[0].count(" ") + 1 if _LEAD_WORDS.fullmatch(p[0]) else 0 for p in pieces}
     if len(pieces) < _MIN_BLOCK_LINES or opened < _MIN_OPENED or len(counts) != 1 or not (words := counts.pop()):
         return fmt
     pattern, patterns = fmt.pattern, dict(fmt.field_patterns)

@@ -3070,6 +3070,15 @@ def test_fields_each_opened_by_a_spaced_colon_are_header_fields():
     assert parse_lines(lines)["content"][1] == f"{_messages(60)[1]} :x"
 
 
+def test_words_before_colon_opened_fields_held_apart_by_a_tab_leave_the_lines_read():
+    # A tab among the words before the fields: they were counted as one word, which the field's pattern of words
+    # held apart by spaces does not read, so no line matched and the file read raw.
+    lines = [f"2024-03-11 09:14:{i:02d} : host : proc\tf{i % 3} :NFS STARTUP :WARN :{m}"
+             for i, m in enumerate(_messages(60))]
+    assert detect_format(lines).name != "raw"
+    assert parse_lines(lines)["content"].notna().all()
+
+
 def test_brackets_past_ten_header_elements_are_still_the_headers():
     # A level, a thread and nine context fields in brackets (a logger's MDC: tenant, trace, span, user, ...): the
     # header's elements stopped at ten, so its last brackets stayed at the front of every message.
