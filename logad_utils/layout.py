@@ -1951,7 +1951,8 @@ def _colon_opened(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat
     and the same number of words before them, as header fields; the last the level where level words are among its
     values and the header has none, the one before it the component. Else ``fmt``."""
     frame, matched = fmt.parse(sample)
-    pieces = [text.split(_OPENED) for text in frame["content"][matched]]
+    # No more of them than a header has elements: a message of many " :x" pieces would open as many fields.
+    pieces = [text.split(_OPENED, _MAX_ELEMENTS + 1) for text in frame["content"][matched]]
     opened = min(map(_opened_count, pieces), default=0)
     counts = {p[0].count(" ") + 1 if _LEAD_WORDS.fullmatch(p[0]) else 0 for p in pieces}
     if len(pieces) < _MIN_BLOCK_LINES or opened < _MIN_OPENED or len(counts) != 1 or not (words := counts.pop()):

@@ -3079,6 +3079,13 @@ def test_words_before_colon_opened_fields_held_apart_by_a_tab_leave_the_lines_re
     assert parse_lines(lines)["content"].notna().all()
 
 
+def test_a_message_of_many_colon_opened_pieces_opens_no_more_fields_than_a_header_has():
+    # "a :b :c :..." on every line: each piece was a header field, a pattern of as many groups (thousands on a long
+    # line, a minute to read one).
+    lines = [f"2024-03-11 09:14:{i:02d} : host : x{i} " + ":a " * 400 + ":end" for i in range(30)]
+    assert infer_text_format(lines).pattern.count("<Field") <= 12
+
+
 def test_brackets_past_ten_header_elements_are_still_the_headers():
     # A level, a thread and nine context fields in brackets (a logger's MDC: tenant, trace, span, user, ...): the
     # header's elements stopped at ten, so its last brackets stayed at the front of every message.
