@@ -2,14 +2,15 @@
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import LOGHUB, needs_loghub
-from logad_utils.formats import (LOGHUB_FORMATS, PRESETS, SEVERITY, FormatError, LogFormat, detect_format, get_format,
-                                 parse_timestamps)
+from logad_utils.formats import (LOGHUB_FORMATS, PRESETS, SEVERITY, FormatError, LogFormat, _representable,
+                                 detect_format, get_format, parse_timestamps)
 from logad_utils.io import parse_lines
 
 
@@ -335,6 +336,22 @@ def test_a_time_beyond_2262_survives_a_retry_of_fractions_in_its_chunk():
         ["9999-12-31 23:59:59 sentinel", "2026-12-01 10:00:00.123456789 fine"])
     assert pd.isna(frame["timestamp"].iloc[0])
     assert frame["timestamp"].iloc[1] == pd.Timestamp("2026-12-01 10:00:00.123456")
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_times_a_nanosecond_clock_cannot_hold_are_told_in_their_own_unit_as_pandas_tells_them(unit):
+    # The bounds read in the times' unit (the nearest values inside them) leave out what pandas' comparison with the
+    # nanosecond bounds leaves out: the values about each bound, the extremes of the unit's range, NaT.
+    per = {"s": 10**9, "ms": 10**6, "us": 10**3}[unit]
+    near = [c + d for b in (pd.Timestamp.min.value, pd.Timestamp.max.value) for c in (b // per,) for d in range(-3, 4)]
+    extremes = [-(2**63) + 1, 2**63 - 1, -1, 0, 1]
+    spread = np.random.default_rng(0).integers(-(2**63) + 1, 2**63 - 1, 2000).tolist()
+    values = np.array(near + extremes + spread, dtype=np.int64).view(f"M8[{unit}]").copy()
+    values[::7] = np.datetime64("NaT")
+    times = pd.Series(values)
+    outside = (times < pd.Timestamp.min) | (times > pd.Timestamp.max)
+    assert 0 < outside.sum() < len(times)
+    assert _representable(times).equals(times.mask(outside))
 
 
 def test_seconds_with_a_fraction_the_layout_lacks_still_read():
