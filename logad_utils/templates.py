@@ -2850,8 +2850,13 @@ def _without_fields(message: str, text: str) -> str:
 def _holds_fields(content: pd.Series) -> bool:
     """Whether a message (n,) may hold fields a reader put after it (:data:`_FIELDS_MARK`): one search of them
     all, as few do and a test of each costs more than reading its line."""
+    values = content.to_numpy(dtype=object)
+    try:  # joined as they are (the mark holds no line break): a chunk without blank lines needs no filter
+        return _FIELDS_MARK in "\n".join(values)
+    except TypeError:
+        pass
     try:  # blank lines' missing messages (None) left out without pandas' NA test of every line; empty ones hold none
-        return _FIELDS_MARK in "\n".join(filter(None, content.to_numpy(dtype=object)))
+        return _FIELDS_MARK in "\n".join(filter(None, values))
     except TypeError:  # a message that is no text (a NaN too): each one looked at, as str.contains leaves NaNs out
         return True
 

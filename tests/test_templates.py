@@ -1934,6 +1934,24 @@ def test_fields_after_a_message_come_off_among_blank_empty_and_missing_messages(
         assert blank.tolist() == [True, False, False, True, False]
 
 
+def test_the_search_for_fields_without_a_filter_finds_what_the_filtered_one_finds():
+    # Messages joined as they are where all are text: the same answer as joining the true ones, whatever the
+    # chunk holds (missing, empty, falsy or non-text values, the mark split over two messages).
+    from logad_utils.templates import _FIELDS_MARK, _holds_fields
+
+    def filtered(values: list) -> bool:
+        try:
+            return _FIELDS_MARK in "\n".join(filter(None, values))
+        except TypeError:
+            return True
+
+    pool = ["a", "", "  ", "x\t", '{"k": 1}', 'x\t{"k": 1}', "\t{", '"', None, float("nan"), 0, False, b"\t{\"", "\n"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        values = [rng.choice(pool) for _ in range(rng.randint(0, 6))]
+        assert _holds_fields(pd.Series(values, dtype=object)) == filtered(values), values
+
+
 def test_an_empty_message_is_an_event_of_its_own_and_a_blank_line_none():
     # A header with nothing after it ("... INFO ") is an event; a line with nothing on it is not.
     content = ["disk full", "", "done", "  ", "disk full", None, "", "done"]
