@@ -1418,7 +1418,9 @@ def _with_bare(joined: pd.Series, read: Callable[[pd.Series], pd.Series]) -> pd.
     """``read(joined)`` (n,) with the values it missed read again bare (:func:`_bare_time`): which values a width
     pads or a unit ends may change within a file, and so from one chunk or byte range to the next."""
     times = read(joined)
-    missed = (times.isna() & joined.notna()).to_numpy()
+    missed = times.isna().to_numpy()
+    if missed.any():  # the values' own NA test (an object's each) only where a time is missing
+        missed = missed & joined.notna().to_numpy()
     return _filled(times, missed, read(joined[missed].map(_bare_time))) if missed.any() else times
 
 

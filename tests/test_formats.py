@@ -1028,6 +1028,16 @@ def test_a_padded_clock_reads_whichever_value_comes_first():
         assert sorted(frame["timestamp"].dt.hour) == [0, 23]
 
 
+def test_clocks_read_bare_where_missed_beside_missing_ones():
+    """Only the clocks the first reading missed are read bare: a padded one among missing values, text that is
+    no clock, and all read (nothing missed)."""
+    times = parse_timestamps([["10:00:00", None, " 9:05:01", "no clock", float("nan"), "23:59:59"]], "%H:%M:%S")
+    assert times.tolist()[::2] == [pd.Timestamp("1900-01-01 10:00:00"), pd.Timestamp("1900-01-01 09:05:01"),
+                                   pd.NaT]
+    assert times.iloc[[1, 3, 5]].isna().tolist() == [True, True, False]
+    assert parse_timestamps([["10:00:00", "10:00:01"]], "%H:%M:%S").notna().all()
+
+
 def test_a_bracketed_word_before_the_time_bracket_keeps_the_time():
     """A word in brackets glued before the time's bracket ("[WARN] [akkaUnreachable][02/20/2024 09:18:37.287]")
     that the lazy date field takes in leaves the time readable after the date's last bracket."""
