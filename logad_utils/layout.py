@@ -1059,12 +1059,11 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
     # Words at the end are the message's first words, unless most lines pad them, they name a class or every line
-    # writes a source file and its line there (FreeSWITCH's "mod_sofia.c:217 message") or an Erlang
-    # process id (_ERLANG_PID); after a separator ("com.acme.Api - ...") the header has ended, whatever the words
-    # look like. Two numbers in a row on every line before the message's words (Python's "%(process)d %(thread)d";
-    # Ceph's thread in hexadecimal and its verbosity, "7f3a1b2a3700 -1") are a process or thread and another field:
-    # no message opens so. Numbers that only a quoted request follows are an access
-    # record's (status, bytes).
+    # writes a source file and its line there (FreeSWITCH's "mod_sofia.c:217 message") or an Erlang process id
+    # (_ERLANG_PID); after a separator ("com.acme.Api - ...") the header has ended, whatever the words look like.
+    # Two numbers in a row on every line before the message's words (Python's "%(process)d %(thread)d"; Ceph's
+    # thread in hexadecimal and its verbosity, "7f3a1b2a3700 -1") are a process or thread and another field: no
+    # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
     worded = False
     while header and header[-1][0].kind == "word" and (
             not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11, 12, 13))
