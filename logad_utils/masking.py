@@ -269,15 +269,21 @@ CAPS_CODE = (r"(?:(?!(?:[A-Z\d]*+[_\-])*+[A-Z][1-9]\d*+(?![\w\-]))"
              r"(?=(?:[A-Z\d]*+[_\-])*?[A-Z]++[_\-](?:[A-Z\d]*+[_\-])*?[A-Z]++(?![A-Z\d]))"
              + _CODE_PART + r"(?:[_\-]" + _CODE_PART + r")++(?![\w\-])|" + _DEVICE_TAG + ")")
 
+_KEY_CHARS = 32  # keys shorter than this are those the look-behinds below are written for
+
+
+def _behind_each_length(behind: str, shortest: int = 0) -> str:
+    """Alternatives of the look-behind ``behind`` (its key's repeat written ``{n}``) for each key length from
+    ``shortest`` below :data:`_KEY_CHARS`: Python's look-behinds have one width."""
+    return "(?:" + "|".join(behind.replace("{n}", f"{{{n}}}") for n in range(shortest, _KEY_CHARS)) + ")"
+
+
 # A key that starts an item of a list whose items a ";" or "|" with spaces on both sides separates (sudo's
 # "USER=root ; COMMAND=/bin/ls -l"); prose glues its ";" to the word before ("took 5 ms; time=1m2s room 2h3").
-# One fixed-width look-behind per key length, as Python's look-behinds have one width: keys of up to _KEY_CHARS
-# characters.
-_KEY_CHARS = 32
-_LISTED_KEY = "(?:" + "|".join(rf"(?<= [;|] [A-Za-z_][\w.\-]{{{n}}}=)" for n in range(_KEY_CHARS)) + ")"
+_LISTED_KEY = _behind_each_length(r"(?<= [;|] [A-Za-z_][\w.\-]{n}=)")
 # A key glued by ";" to the item before, in a record written with no spaces (Kamailio's accounting
 # "code=487;reason=Request Terminated;src_user=1022", cookies, connection strings).
-_GLUED_KEY = "(?:" + "|".join(rf"(?<=[^\s;|];[A-Za-z_][\w.\-]{{{n}}}=)" for n in range(_KEY_CHARS)) + ")"
+_GLUED_KEY = _behind_each_length(r"(?<=[^\s;|];[A-Za-z_][\w.\-]{n}=)")
 _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
 # A record of "Key: value" items that a spaced "|" separates (a monitor's "Failing: timeout of 48000ms exceeded |
 # Interval: 60 seconds | Type: http"): a key of one to three words, the first capitalised; a value of several words,
@@ -287,7 +293,7 @@ _SPACED_VALUE = r"[^\s;|]++(?:\s++(?![A-Za-z_][\w.\-]*+=)[^\s;|]++)++"
 # time.
 _PIPED_WORDS = 25
 _PIPED_KEY = r"[A-Z][a-z]++(?: [A-Za-z]++){0,2}: "
-_PIPED_AFTER = "(?:" + "|".join(rf"(?<= \| [A-Z][A-Za-z ]{{{n}}}: )" for n in range(1, _KEY_CHARS)) + ")"
+_PIPED_AFTER = _behind_each_length(r"(?<= \| [A-Z][A-Za-z ]{n}: )", 1)
 _PIPED_VALUE = rf"(?![\d.]++ [A-Za-z]++(?: \||\s*+$))[^\s|]++(?:\s++[^\s|]++){{1,{_PIPED_WORDS - 1}}}+"
 # A distinguished name's parts (RFC 4514: a certificate's subject, an LDAP entry): an attribute type, "=" and a value
 # of words; a value's "." or ":" only inside it, not a sentence's stop. The last value takes its later words only up
