@@ -653,6 +653,8 @@ _SYSLOG_SEVERITY = r"(?:emerg|panic|alert|crit|err|error|warn|warning|notice|inf
 # A list of topics joined by commas, a severity among them, as RouterOS writes them ("system,info,account",
 # "l2tp,ppp,error"): the parts of the program that wrote the line, not a message's words.
 _TOPICS = re.compile(r"(?=(?:.*,)?" + _SYSLOG_SEVERITY + r"(?:,|$))[a-z][a-z0-9-]*(?:,[a-z][a-z0-9-]*)+")
+# The elements that name the component: a name before a colon, and one before a labelled id ("backup-dir JobId 12:").
+_COMPONENT_KINDS = ("component", "labelled")
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # A name in parentheses and a colon after the level, as Aerospike writes its context ("INFO (drv_ssd): ..."):
@@ -1279,7 +1281,7 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
     delimited header.
     """
     kinds = [e.kind for e, _ in header]
-    if "component" in kinds or "labelled" in kinds or _function_at(header) is not None:
+    if any(k in _COMPONENT_KINDS for k in kinds) or _function_at(header) is not None:
         return None  # a bracket names it then
     # Neither a pid's digits, a key=value pair, an address, a session's user@database nor an Erlang pid name one.
     words = [i for i, k in enumerate(kinds) if k == "word"
@@ -1671,8 +1673,8 @@ def _pre_time_pattern(prefixes: list[str], n_tokens: int, names: _Names, pattern
             padded = any(len(tokens) > t and " " in tokens[t] for tokens in split)
             out += f"<{name}>:" + "\\s*" * padded + f"<{level}> "
             level_found = True
-        elif not level_found and sum(letters.values()) >= HEADER_SHARE * len(prefixes) and len(letters) > 1 \
-                and letters.keys() & {"I", "W"}:
+        elif not level_found and sum(letters.values()) >= HEADER_SHARE * len(prefixes) \
+                and _level_letters(set(letters)):
             name = names("Level")
             patterns[name] = _LETTER_FIELD
             out += f"<{name}> "
@@ -1725,7 +1727,7 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
 def _names_component(header: list[tuple[_Element, bool]]) -> bool:
     """Whether the header after the timestamp names a component (an element, a word or a bracket)."""
     return _component_at(header) is not None or any(
-        e.kind in ("component", "labelled") or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
+        e.kind in _COMPONENT_KINDS or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
 
 
 # A comment line of fields ("# Time: 2024-03-11T09:00:38Z", "# Query_time: 3.62  Rows_examined: 53973"): a block of
@@ -1814,7 +1816,7 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     colons = timed = angled = None
     if hit is None:
         header = _drop_message_bracket(_header(sample), at_end)
-        if not any(e.kind in ("level", "component", "labelled") for e, _ in header):
+        if not any(e.kind == "level" or e.kind in _COMPONENT_KINDS for e, _ in header):
             return _far_time_format(sample)
         pattern = _header_pattern(header, names, patterns, after_time=False)
     else:
