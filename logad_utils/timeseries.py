@@ -318,13 +318,13 @@ def _tail(ts: pd.Series) -> float:
         return gap
     last = ts.max()
     at_last = int((ts == last).sum())
-    before = len(ts) - at_last
     seen = (last - ts.min()) / pd.Timedelta(seconds=1)
     # A file cut a few seconds into a minute its clock wrote ("12:06PM" on 4 lines of a 60-a-minute log) ran into
-    # that minute only as long as its lines there took: taken as the whole minute, the cut reads as a drop.
-    if at_last < 2 or before == 0 or seen <= 0:
+    # that minute only as long as its lines there took: taken as the whole minute, the cut reads as a drop. Lines
+    # before the last time exist where the times span a while.
+    if at_last < 2 or seen <= 0:
         return tail
-    return min(tail, at_last * seen / before)
+    return min(tail, at_last * seen / (len(ts) - at_last))
 
 
 def choose_bucket(span: float, n_lines: int, timed: bool) -> pd.Timedelta | int:
