@@ -28,7 +28,8 @@ twenty-first's, ``read_later_21``, a twenty-second's, and ``read_later_22``, a t
 so were ``read_later_23``, a twenty-fourth's, ``read_later_24``, a twenty-fifth's, ``read_later_25``, a
 twenty-sixth's, and ``read_later_26``, a twenty-seventh's; ``read_later_27``, a twenty-eighth's, was scored
 blind, then read; so was ``read_later_28``, a twenty-ninth's; ``read_later_29``, a thirtieth's, was scored
-blind, then read; ``read_later_30``, a thirty-first's, was scored blind and not read. Each log is
+blind, then read; ``read_later_30``, a thirty-first's, was scored blind, then read; ``read_later_31``, a
+thirty-second's, was scored blind and not read. Each log is
 read twice, with its true format and
 with none (``--format auto``), and mined with the default miner. Columns: GA,
 FGA, PA and FTA against the true templates, and the share of lines given a
@@ -390,7 +391,11 @@ SETS = {"tuning": "read while writing rules",
                          "msg= words kept as the event's (CometBFT), whole quoted values (syslog-ng)",
         "read_later_30": "written by a thirty-first author who never saw logad's code (Flagger's JSON, Tyk's logfmt,"
                          " dhcpcd, Wazuh, Weave Net, the Azure Linux agent, a Dell iDRAC, Metabase, frps, dnscache);"
-                         " scored blind with the code at the start of the stop that added it; not read"}
+                         " scored blind with the code at the start of the stop that added it; not read",
+        "read_later_31": "written by a thirty-second author who never saw logad's code (an Aruba controller, "
+                         "Blackbox Exporter's logfmt, External Secrets' JSON, Grid Engine, a Netgear router, nsqd, "
+                         "Patroni, Pure-FTPd, Roundcube, Spectrum Scale); scored blind with the code at the start of"
+                         " the stop that added it; not read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
