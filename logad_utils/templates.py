@@ -822,6 +822,15 @@ def _is_user_name(values: set[str], before: str) -> bool:
     return bool(_USER_KEY.fullmatch(before)) and all(_TYPE_NAME.fullmatch(v.strip(_BARE)) for v in values)
 
 
+def _taken_before(values: set[str], before: str, taken: dict[str, set[str]]) -> bool:
+    """Whether a slot's few words were all merged as a parameter after ``before``, or after ``_RECURRING_EVENTS``
+    other tokens each where a slot after ``before`` was merged too: names that fill several events' parameters."""
+    if len(values) < 2 or before not in taken:
+        return False
+    return values <= taken[before] or all(sum(v in held for held in taken.values()) >= _RECURRING_EVENTS
+                                          for v in values)
+
+
 def _is_flag_list(values: set[str]) -> bool:
     """Whether tokens are sets of flags that share one (``qr,aa,rd``, ``qr,rd,ra``): which are set is a parameter,
     however few the sets."""
@@ -1229,7 +1238,11 @@ class LogTemplateMiner:
         Read a run of variable tokens as one token.
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
-        them were merged as a parameter elsewhere after the same token; and,
+        them were merged as a parameter elsewhere after the same token, or
+        after three other tokens each where a slot after the same token was
+        merged too (``Advance <*> canary weight`` makes ``Advance
+        frontend.web|search-api.prod canary iteration`` one, both names
+        parameters of other events); and,
         with ``slot_min_values`` > 0, one of two names or more (words of
         letters, no UPPER_CASE state or level) that split three events or
         more the same way, in three of them glued to a value or a word
@@ -1684,7 +1697,7 @@ class LogTemplateMiner:
             # the same token elsewhere already held them all ("session closed
             # for user <*>" makes "session opened for user news|test|cyrus" one).
             self._merge_pass(templates, keys, parent, alive,
-                             lambda values, before: len(values) > 1 and values <= taken.get(before, set()), taken)
+                             lambda values, before: _taken_before(values, before, taken), taken)
         if self.shared_slots and self.slot_min_values > 0:
             # Before the leads: the event words that lead a grid of events by a few names would each lead several
             # events, and be taken for names themselves.

@@ -2594,3 +2594,16 @@ def test_a_run_of_values_keeps_the_comma_after_its_last():
     ids = miner.fit_transform([f"error while decoding MB {i} {i * 7 % 60}, bytestream -{i % 9 + 1}" for i in range(8)])
     assert len(set(ids)) == 1
     assert miner.templates_["template"].tolist() == ["error while decoding MB <NUM>, bytestream <NUM>"]
+
+
+def test_two_names_other_events_took_as_a_parameter_are_one_where_the_same_token_took_others():
+    # Many apps fill three events' slots; two of them alone are advanced by iterations, after the token whose
+    # slot took the others' weights: the two names are that parameter. After a token no merge took, they stay.
+    apps = ["cart.shop", "orders.prod", "auth.identity", "podinfo.test", "web.front", "search.prod"]
+    messages = [f"{verb} {app}" for verb in ("Starting analysis for", "Scaling up", "Scaling down") for app in apps]
+    messages += [f"Advance {app} weight {w}" for app in apps[:4] for w in (10, 20)]
+    messages += [f"Advance {app} iteration {i}/10" for app in apps[4:] for i in (1, 2, 3)]
+    messages += [f"Rollback {app} skipped" for app in apps[4:] for _ in range(3)]
+    templates = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert "Advance <*> iteration <NUM>/<NUM>" in templates, templates
+    assert {"Rollback web.front skipped", "Rollback search.prod skipped"} <= templates, templates
