@@ -1,5 +1,6 @@
 """Weighted TF-IDF, de-duplication and the detector API."""
 import functools
+import gc
 import subprocess
 import sys
 
@@ -92,6 +93,32 @@ def test_fitting_on_no_lines_or_blank_ones_says_which(lines, why):
         TfidfDetector().fit(lines)
     with pytest.raises(ValueError, match=f"^nothing to fit: {why}$"):
         TfidfDetector().fit(pd.DataFrame({"masked": lines, "blank": [True] * len(lines)}))
+
+
+class _CollectorWatch(TfidfDetector):
+    """A TF-IDF detector that notes whether the cyclic collector ran while it fitted and scored its messages."""
+
+    def _fit_unique(self, texts, counts):
+        self.collector_on_ = [gc.isenabled()]
+        super()._fit_unique(texts, counts)
+
+    def _score_unique(self, texts, training):
+        self.collector_on_.append(gc.isenabled())
+        return super()._score_unique(texts, training)
+
+
+def test_fit_pauses_the_cyclic_collector_and_resumes_it_even_on_failure():
+    detector = _CollectorWatch().fit(corpus())
+    assert detector.collector_on_ == [False, False] and gc.isenabled()
+    with pytest.raises(ValueError, match="nothing to fit"):
+        _CollectorWatch().fit(["", " "])
+    assert gc.isenabled()
+    gc.disable()  # a caller's own pause stays
+    try:
+        _CollectorWatch().fit(corpus())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_shared_unique_table_gives_the_same_scores():

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from .._validation import THRESHOLD_CONSTRAINTS, check_fitted, check_params
 from ..features import (NoveltyModel, StructureModel, Unique, WeightedTfidf, frame_documents, periodic_keys,
                         severity, unique_documents)
+from ..gc_pause import no_cyclic_gc
 from ..io import NAT, string_codes, timestamps_ns
 from ..streaming import Stamps, event_starts, log_bounds
 
@@ -528,16 +529,19 @@ class BaseLogDetector(BaseEstimator):
                 and self.contamination in (None, "auto"):
             warnings.warn("sample_weight without the lines' order (times=run.times()): the storm rule, which reads "
                           "where the lines lie, is left out of the threshold", UserWarning, stacklevel=2)
-        if unique is None:
-            unique = unique_documents(self._documents(X), weights)
-        if len(unique.texts) == 0:
-            raise ValueError("nothing to fit: " + ("every line is blank" if len(X) else "no lines"))
-        raw = self._fit_counted(unique)
-        self._fit_context(X, unique, raw, weights, _own_times(X) if times is None else times)
-        self.unique_ = unique
-        self.fitted_on_frame_ = isinstance(X, pd.DataFrame)
-        self.fit_scores_ = dict(zip(unique.texts, raw))
-        self.decision_scores_ = self._line_scores(X, unique, raw)
+        # A fit makes many objects that live on (token lists, a network's traced graphs), and each pass of the
+        # collector walked them and the millions that torch's and TensorFlow's imports left: paused for the fit.
+        with no_cyclic_gc():
+            if unique is None:
+                unique = unique_documents(self._documents(X), weights)
+            if len(unique.texts) == 0:
+                raise ValueError("nothing to fit: " + ("every line is blank" if len(X) else "no lines"))
+            raw = self._fit_counted(unique)
+            self._fit_context(X, unique, raw, weights, _own_times(X) if times is None else times)
+            self.unique_ = unique
+            self.fitted_on_frame_ = isinstance(X, pd.DataFrame)
+            self.fit_scores_ = dict(zip(unique.texts, raw))
+            self.decision_scores_ = self._line_scores(X, unique, raw)
         self.threshold_ = compute_threshold(self.decision_scores_, self.contamination, self.percentile, weights,
                                             _line_order(times, sample_weight, X))
         self.labels_ = self.label(self.decision_scores_)
