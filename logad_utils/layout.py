@@ -653,6 +653,9 @@ _SYSLOG_SEVERITY = r"(?:emerg|panic|alert|crit|err|error|warn|warning|notice|inf
 # A list of topics joined by commas, a severity among them, as RouterOS writes them ("system,info,account",
 # "l2tp,ppp,error"): the parts of the program that wrote the line, not a message's words.
 _TOPICS = re.compile(r"(?=(?:.*,)?" + _SYSLOG_SEVERITY + r"(?:,|$))[a-z][a-z0-9-]*(?:,[a-z][a-z0-9-]*)+")
+# A program's module after its name, joined by a colon ("wazuh-modulesd:syscollector:"): one component. Atomic: a
+# line of such joins with no colon after them (a hostile line) is given up once, not at every join.
+_SUB_MODULES = r"(?>(?::[A-Za-z][\w-]*)*)"
 # The elements that name the component: a name before a colon, and one before a labelled id ("backup-dir JobId 12:").
 _COMPONENT_KINDS = ("component", "labelled")
 # Header elements after (or without) the timestamp, tried in this order at each place.
@@ -678,7 +681,7 @@ _ELEMENT_RES = [
     # the subsystem, as ClickHouse writes a table's id and its part ("default.events (6a1f...) (SelectExecutor):").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
-                             + r" \d+|(?:[^\s\[\]:]|::)+(?::\d+)?)(?:( *)\[(" + _INSTANCE
+                             + r" \d+|(?:[^\s\[\]:]|::)+" + _SUB_MODULES + r"(?::\d+)?)(?:( *)\[(" + _INSTANCE
                              + r")\])?(?: \(([^()\s]+)\)(?: \([^()\s]+\))?|(?<=\])\((" + LEVELS_RE
                              + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
     # A name and an id with its capitalised label before the colon, as Bacula's daemons write a job's ("backup-dir
@@ -713,7 +716,7 @@ _MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
 # the words before the first pair name the component, the pairs are a field of their own.
 _PAIRED_BRACKET = re.compile(r"[^\s=\[\]]+(?: [^\s=\[\]]+)* [A-Za-z_][\w.-]*=.*")
 _PAIRS_FIELD = r"[A-Za-z_][\w.-]*=" + _BRACKET_BODY
-_COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+"
+_COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+" + _SUB_MODULES
 _COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
 # A name in angle brackets before its colon, as Kodi writes its component ("<general>: ..."): the brackets are no
 # part of the name.

@@ -3096,3 +3096,16 @@ def test_brackets_past_ten_header_elements_are_still_the_headers():
              + " ".join(f"[{f.format(i % 7)}]" for f in mdc) + f" [com.acme.Api] {m}"
              for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
     assert parse_lines(lines)["content"].tolist() == _messages(60)
+
+
+def test_a_programs_name_with_its_module_joined_by_a_colon_is_one_component():
+    # A daemon that names its module after its own name ("syncd:scheduler: INFO: ..." beside "syncd: INFO: ..."):
+    # those lines read no component, too few for one, so every line kept its name and level in the message.
+    stamps = pd.date_range("2024-02-12 10:15:31", periods=60, freq="1s")
+    writers = ["syncd", "syncd:scheduler", "syncd:fetch-queue"]
+    lines = [f"{t:%Y/%m/%d %H:%M:%S} {writers[i % 3]}: {LEVELS[i % 2]}: {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["component"].tolist() == [writers[i % 3] for i in range(60)]
+    assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == _messages(60)
+
