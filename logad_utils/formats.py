@@ -2008,13 +2008,16 @@ def _names_sub_programs(fmt: LogFormat, messages: Sequence[str], min_share: floa
     frame, matched = _SUB_PROGRAM.parse(messages)
     if matched.mean() < min_share:
         return False
-    names = unnumbered(frame["component"][matched])
-    openings = [" ".join(text.split()[:2]) for text in frame["content"][matched]]
+    # A name that ends in its number with no context after it (the interfaces wlan0 and eth0, a disk's sda1) is
+    # a thing its events are about, of whatever kind: its lines tell no writers apart.
+    counted = matched & ~(frame["component"].str.contains(r"\d$", na=False) & frame["context"].isna()).to_numpy()
+    names = unnumbered(frame["component"][counted])
+    openings = [" ".join(text.split()[:2]) for text in frame["content"][counted]]
     writers: dict[str, set[str]] = {}
     for name, opening in zip(names, openings):
         writers.setdefault(opening, set()).add(name)
     shared = sum(len(writers[opening]) > 1 for opening in openings)
-    return len(set(frame["component"][matched])) <= _MAX_WRITERS and shared >= _SHARED_OPENINGS * len(openings)
+    return len(set(frame["component"][matched])) <= _MAX_WRITERS and shared >= _SHARED_OPENINGS * matched.sum()
 
 
 def unnumbered(names: Sequence[str]) -> list[str]:

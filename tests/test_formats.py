@@ -839,6 +839,9 @@ def test_a_sub_program_named_under_a_syslog_tag_is_a_field_where_its_messages_fo
 @pytest.mark.parametrize("lines", [
     _mail_daemon(("spamd",)),  # one name: a module's prefix, part of its messages
     _mail_daemon(("wg0", "wg1"), tag="kernel"),  # names apart in their digits alone: one thing's numbers
+    # Numbered names of two kinds (a DHCP client's interfaces, "wlan0: carrier acquired"): the things its events
+    # are about, no writers; the names were cut from the messages.
+    _mail_daemon(("wlan0", "eth0", "wlan1"), tag="dhcpcd"),
     # Names apart in their last letter alone (multipath's disks and maps), each the subject of its kind's events.
     [f"Mar 11 09:14:{i % 60:02d} db multipathd: {name}{'abc'[i % 3]}: {text.format(i)}" for i in range(60)
      for name, text in [("sd", "prio changed from {} to 50"), ("sd", "failed to get udev uid: Invalid argument"),
