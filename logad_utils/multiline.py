@@ -163,8 +163,10 @@ def header_lines(lines: Sequence[str]) -> list[str]:
     """The lines that can carry a file's header: not stack frames or indented text, not a ``LEVEL: message``
     line right under a line that starts with a timestamp (java.util.logging's two-line records), and not the
     exception line that closes a Python trace right under its last frame (``ValueError: ...``, no header)."""
+    # A record's first line that opens with a level itself ("INFO: 2023/03/01 07:42:18 ...", a level before the
+    # time) is no java.util.logging record's, whose first line opens with its date: the lines under it are records.
     return [line for before, line in zip(["", *lines], lines) if not is_frame_line(line) and not (
-        _LEVEL_LINE.match(line) and starts_with_timestamp(before)) and not (
+        _LEVEL_LINE.match(line) and starts_with_timestamp(before) and not _LEVEL_LINE.match(before)) and not (
         before[:1].isspace() and _EXCEPTION_LINE.match(line[:_HEAD_CHARS]))]
 
 

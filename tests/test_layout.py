@@ -3109,3 +3109,13 @@ def test_a_programs_name_with_its_module_joined_by_a_colon_is_one_component():
     assert frame["component"].tolist() == [writers[i % 3] for i in range(60)]
     assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == _messages(60)
 
+
+def test_a_level_before_the_time_on_every_line_is_no_two_line_record():
+    # Weave Net's "INFO: 2023/03/01 07:42:18.114302 message": every line but the first was taken for the level line
+    # of a java.util.logging record under the line above, so the layout was read off one line, its message's first
+    # words made fields, and every other message was cut.
+    stamps = pd.date_range("2023-03-01 07:42:18", periods=60, freq="1s")
+    messages = ["Command line options: map[port:6783]", *_messages(59)]
+    lines = [f"{LEVELS[i % 2]}: {t:%Y/%m/%d %H:%M:%S}.114302 {m}" for i, (t, m) in enumerate(zip(stamps, messages))]
+    frame = parse_lines(lines)
+    assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == messages
