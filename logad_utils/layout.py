@@ -699,7 +699,8 @@ _ELEMENT_RES = [
     ("cell", re.compile(r"(\s*)\|(?!(?:" + LEVELS_RE + r") *\|)([^|\s][^|]*)(?=\|)")),
     # An arrow (ClamAV's "Mon Mar 11 04:11:00 2024 -> message") separates as a dash does, and so does a lone star
     # (Oracle's listener: "07:01:05 * service_update * orcl * 0"); stars taking turns with other marks are a level.
-    ("sep", re.compile(r"(\s*)(\||(?:->|=>|[-,:>*])(?=\s))(?=(\s?))")),
+    # A spaced double colon ends a logger's name as a dash does (Metabase's "INFO metabase.core :: message").
+    ("sep", re.compile(r"(\s*)(\||(?:->|=>|::|[-,:>*])(?=\s))(?=(\s?))")),
     # A name with two bracketed fields or more glued on (SonarQube's "web[AY4xQ2][o.s.s.p.Platform]", "app[][...]"):
     # a process and its fields, the last naming the logger where it holds a class name.
     ("glued", re.compile(r"(\s*)([A-Za-z][\w.-]*)((?:\[[^\[\]\s]*\]){2,})(?=\s)")),

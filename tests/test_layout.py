@@ -3119,3 +3119,16 @@ def test_a_level_before_the_time_on_every_line_is_no_two_line_record():
     lines = [f"{LEVELS[i % 2]}: {t:%Y/%m/%d %H:%M:%S}.114302 {m}" for i, (t, m) in enumerate(zip(stamps, messages))]
     frame = parse_lines(lines)
     assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == messages
+
+
+def test_a_spaced_double_colon_after_the_logger_ends_the_header():
+    # "2023-09-18 13:58:02,140 INFO app.core :: message": the logger's name, with no separator the header knew after
+    # it, was left to the message on every line.
+    stamps = pd.date_range("2023-09-18 13:58:02", periods=60, freq="1s")
+    loggers = ["app.core", "app.db", "util.encryption"]
+    lines = [f"{t:%Y-%m-%d %H:%M:%S},140 {LEVELS[i % 2]} {loggers[i % 3]} :: {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["component"].tolist() == [loggers[i % 3] for i in range(60)]
+    assert frame["content"].tolist() == _messages(60)
+
