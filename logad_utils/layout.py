@@ -875,6 +875,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     header: list[tuple[_Element, bool]] = []
     alive = list(range(len(per_line)))
     need = HEADER_SHARE * len(per_line)
+    listed = False  # the message opens with a list of labelled values: the words before it are the header's
     _join_runs_before_level(per_line, need)
     for place in range(_MAX_BRACKETED):
         kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
@@ -975,6 +976,9 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             break
         if kind == "component" and _names_values(per_line, alive, place):
             break  # "path/to/file.txt: Copied": values a message names, not parts of a program
+        if kind == "component" and _opens_labelled_list(rests, per_line, alive, place, need):
+            listed = True
+            break
         if kind == "component":
             with_pid = sum(c for e, c in shapes.items() if e.detail[0])
             with_sub = sum(c for e, c in shapes.items() if e.detail[1])
@@ -1071,7 +1075,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # thread in hexadecimal and its verbosity, "7f3a1b2a3700 -1") are a process or thread and another field: no
     # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
     worded = False
-    while header and header[-1][0].kind == "word" and (
+    while not listed and header and header[-1][0].kind == "word" and (
             not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11, 12, 13))
             and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
@@ -1101,6 +1105,22 @@ def _names_parts(per_line: list[list[_Element]], alive: list[int], place: int) -
         return False
     names = {per_line[i][place].name.strip() for i in alive}
     return len(names) >= _MIN_PARTS and not any(c.isdigit() for n in names for c in n)
+
+
+# A value and the next label of a list of labelled values ("Warning, Category: Audit, ..."), as a record's fields.
+_LABELLED_LIST = re.compile(r"\s*[^\s,:][^,:]*, [A-Z][\w ]*: ")
+
+
+def _opens_labelled_list(rests: list[str], per_line: list[list[_Element]], alive: list[int], place: int,
+                         need: float) -> bool:
+    """Whether the names at ``place`` are one capitalised label, on every line, of a list of labelled values
+    that opens the message ("Severity: Warning, Category: Audit, MessageID: USR0031, Message: ..."): the record's
+    first field, not a component."""
+    names = {per_line[i][place].name for i in alive}
+    if len(names) != 1 or _CAPITAL_WORD.fullmatch(next(iter(names))) is None:
+        return False
+    label = next(iter(names)) + ":"
+    return sum(_LABELLED_LIST.match(rests[i].partition(label)[2]) is not None for i in alive) >= need
 
 
 def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) -> bool:

@@ -3132,3 +3132,14 @@ def test_a_spaced_double_colon_after_the_logger_ends_the_header():
     assert frame["component"].tolist() == [loggers[i % 3] for i in range(60)]
     assert frame["content"].tolist() == _messages(60)
 
+
+def test_one_label_opening_a_list_of_labelled_values_is_no_component():
+    # A controller's records under a relay's host ("... bmc-7 Severity: Warning, Category: Audit, MessageID: ...,
+    # Message: ..."): the first label was read as the component on every line and cut from the record.
+    stamps = pd.date_range("2023-06-14 09:02:47", periods=60, freq="13s")
+    hosts, severities = ["bmc-7F2Q", "bmc-C02W"], ["Warning", "Informational", "Critical"]
+    records = [f"Severity: {severities[i % 3]}, Category: Audit, MessageID: USR{30 + i % 4:04d}, Message: {m}"
+               for i, m in enumerate(_messages(60))]
+    lines = [f"{t:%Y-%m-%dT%H:%M:%S}+02:00 {hosts[i % 2]} {r}" for i, (t, r) in enumerate(zip(stamps, records))]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == records and frame["timestamp"].notna().all()
