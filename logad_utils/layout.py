@@ -656,8 +656,9 @@ _TOPICS = re.compile(r"(?=(?:.*,)?" + _SYSLOG_SEVERITY + r"(?:,|$))[a-z][a-z0-9-
 # A program's module after its name, joined by a colon ("wazuh-modulesd:syscollector:"): one component. Atomic: a
 # line of such joins with no colon after them (a hostile line) is given up once, not at every join.
 _SUB_MODULES = r"(?>(?::[A-Za-z][\w-]*)*)"
-# The elements that name the component: a name before a colon, and one before a labelled id ("backup-dir JobId 12:").
-_COMPONENT_KINDS = ("component", "labelled")
+# The elements that name the component: a name before a colon, one before a labelled id ("backup-dir JobId 12:"),
+# and a thread's name again or a bracket after it (_echoes).
+_COMPONENT_KINDS = ("component", "labelled", "echo")
 # Header elements after (or without) the timestamp, tried in this order at each place.
 _ELEMENT_RES = [
     # A name in parentheses and a colon after the level, as Aerospike writes its context ("INFO (drv_ssd): ..."):
@@ -926,6 +927,12 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             lettered = any(per_line[i][place].detail[2:3] == (True,) for i in alive)
             header.append((_Element("bracket", False, (False, False, lettered, False, False)), True))
             continue
+        if header and _plain_word(header[-1][0]) and _echoes(per_line, alive, place, need):
+            # A thread's name, then its logger's: the thread's own name again, or an extension's in brackets
+            # (WALinuxAgent's "INFO ExtHandler ExtHandler ..." beside "INFO ExtHandler [Ext-1.0] ..."). No message
+            # opens by saying its first word twice: both are the header's.
+            header.append((_Element("echo", True, ()), False))
+            break
         if n < need or (kind == "level" and any(e.kind == "level" for e, _ in header)):
             break
         before = len(alive)
@@ -1159,6 +1166,20 @@ def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None
         if k > least:
             per_line[i][start:start + k - least + 1] = [
                 _Element("word", per_line[i][start].spaced, (False,) * 3 + (None,) + (False,) * 5 + (None, True))]
+
+
+_ECHO_SHARE = 0.2  # of the lines, with the word before again: no chance repetition
+
+
+def _echoes(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> bool:
+    """Whether the lines hold at ``place`` the word before it again (on :data:`_ECHO_SHARE` of them) or a bracket,
+    on ``need`` lines together."""
+    echoed = bracketed = 0
+    for i in alive:
+        element = per_line[i][place] if len(per_line[i]) > place else None
+        echoed += element is not None and element.kind == "word" and element.name == per_line[i][place - 1].name
+        bracketed += element is not None and element.kind == "bracket"
+    return echoed >= _ECHO_SHARE * len(alive) and echoed + bracketed >= need
 
 
 def _plain_word(element: _Element) -> bool:
@@ -1476,11 +1497,17 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             pid, thread = names("Pid"), names("Thread")
             patterns[pid], patterns[thread] = r"\d+", r"\d+"
             out += gap + f"<{pid}>#<{thread}>:"
+        elif element.kind == "echo":
+            name = names("Component")
+            patterns[name] = r"\[" + _BRACKET_BODY + r"\]|\S+"
+            out += gap + f"<{name}>"
         elif element.kind == "sep":
             out += gap + ("\\" + element.detail[0] if element.detail[0] in "|*" else element.detail[0])
         else:
             if i == component_at or _flag(element, 12):
                 name = names("Component")
+            elif nxt is not None and nxt.kind == "echo":
+                name = names("Thread")
             elif _flag(element, 11) or i == function_at:
                 name = names("Function")
             elif element.detail[0] or _flag(element, 13):

@@ -3143,3 +3143,15 @@ def test_one_label_opening_a_list_of_labelled_values_is_no_component():
     lines = [f"{t:%Y-%m-%dT%H:%M:%S}+02:00 {hosts[i % 2]} {r}" for i, (t, r) in enumerate(zip(stamps, records))]
     frame = parse_lines(lines)
     assert frame["content"].tolist() == records and frame["timestamp"].notna().all()
+
+
+def test_a_threads_name_written_again_or_a_bracket_after_it_is_the_header():
+    # An agent's "INFO ExtHandler ExtHandler message" beside "INFO ExtHandler [Ext.Name-1.0] message": its thread,
+    # then its prefix, the thread's name again or an extension's; both were left to every message.
+    stamps = pd.date_range("2023-10-02 09:13:51", periods=60, freq="1s")
+    prefixes = ["Handler", "[Vendor.Ext.Backup-1.2]", "[Vendor.Ext.Monitor-2.0]"]
+    lines = [f"{t:%Y-%m-%dT%H:%M:%S}.284113Z {LEVELS[i % 2]} Handler {prefixes[i % 3]} {m}"
+             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert frame["thread"].eq("Handler").all() and frame["component"].tolist() == [prefixes[i % 3] for i in range(60)]
+    assert frame["content"].tolist() == _messages(60)
