@@ -167,10 +167,13 @@ _REQUEST = re.compile(rf"(?:{_METHODS})\s+(?:[/*]|<(?:PATH|URL|HOST|IP)>|[a-z][a
 _METHOD_VALUE = re.compile(rf"[\"']?(?:{_METHODS})[\"']?,?")
 _METHOD = re.compile(_METHODS)
 # A word that names the value written after it with a space, as a key before its = does: an HTTP method after
-# "method" ("(method GET)", "Method: POST,"), a name after "type" ("of type int", "worker type normal"): which
-# method a request used, of which type a value or a worker is, is the event's parameter.
-_NAMING_KEY = re.compile(r"[\[({]?[\"']?(method|type)[\"']?:?", re.IGNORECASE)
+# "method" ("(method GET)", "Method: POST,"), a name after "type" ("of type int", "worker type normal"), an
+# UPPER_CASE name after "using" or "via" ("using SSH.", "via IPMI"): which method a request used, of which type a
+# value or a worker is, through which interface or protocol an action came, is the event's parameter. No state
+# follows "using" or "via" as it follows "to" or "is" (changed to RUNNING): those names are no enum's.
+_NAMING_KEY = re.compile(r"[\[({]?[\"']?(method|type|using|via)[\"']?:?", re.IGNORECASE)
 _TYPE_NAME = re.compile(r"[A-Za-z][\w.|\\\-]*+")
+_MEANS_NAME = re.compile(r"[A-Z][A-Z0-9_\-]++")
 # A user's name after "user:" or "username:" ("IP: <IP>, username: admin") is the event's parameter too, as Loghub
 # writes a user's name (OpenSSH's "Invalid user <*> from <*>"); only with the colon: "user created" / "user deleted"
 # are two events.
@@ -813,8 +816,15 @@ def _is_named_value(values: set[str], before: str) -> bool:
     """Whether tokens are the values of the word before them (:data:`_NAMING_KEY`): HTTP methods after ``method``
     (``(method GET)``, ``Method: POST,``), names after ``type`` (``of type int``)."""
     key = _NAMING_KEY.fullmatch(before)
-    value = None if key is None else _METHOD if key.group(1).lower() == "method" else _TYPE_NAME
+    word = key.group(1).lower() if key else ""
+    value = None if key is None else _METHOD if word == "method" else _TYPE_NAME if word == "type" else _MEANS_NAME
     return value is not None and all(value.fullmatch(v.strip(_BARE)) for v in values)
+
+
+def _named_words(taken: dict[str, set[str]]) -> set[str]:
+    """The words, punctuation aside, that slots after a naming word (:data:`_NAMING_KEY`) held in ``taken`` (the
+    words a merged slot held, by the token before it) and that are its kind of value (:func:`_is_named_value`)."""
+    return {v.strip(_BARE) for before, values in taken.items() for v in values if _is_named_value({v}, before)}
 
 
 def _is_user_name(values: set[str], before: str) -> bool:
@@ -1696,8 +1706,11 @@ class LogTemplateMiner:
             # A second pass: a few words are a parameter too when a slot after
             # the same token elsewhere already held them all ("session closed
             # for user <*>" makes "session opened for user news|test|cyrus" one).
-            self._merge_pass(templates, keys, parent, alive,
-                             lambda values, before: _taken_before(values, before, taken), taken)
+            # So are the names a naming word made a parameter (using SSH, via IPMI), wherever they stand together
+            # ("logged in from <IP> and SSH." beside "logged off using SSH").
+            named = _named_words(taken)
+            self._merge_pass(templates, keys, parent, alive, lambda values, before: _taken_before(
+                values, before, taken) or (len(values) > 1 and {v.strip(_BARE) for v in values} <= named), taken)
         if self.shared_slots and self.slot_min_values > 0:
             # Before the leads: the event words that lead a grid of events by a few names would each lead several
             # events, and be taken for names themselves.

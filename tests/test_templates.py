@@ -1355,6 +1355,26 @@ def test_a_name_after_the_word_type_is_a_parameter():
     assert len(set(LogTemplateMiner().fit_transform([f"worker {w} in pool" for w in ("started", "stopped")]))) == 2
 
 
+def test_an_upper_case_name_after_using_or_via_is_a_parameter():
+    # A management controller's audit lines: the interface a login came through (SSH, GUI, IPMI) split each event
+    # into a template per interface, as UPPER_CASE states at one place name events; after "using" or "via" such a
+    # name is the means, a parameter, and so are the same names where they stand together after another word.
+    ways = ["REDFISH", "GUI", "SSH", "RACADM", "REDFISH", "REDFISH", "GUI", "SSH"]
+    lines = [f"The session for {u} from 10.50.0.{i} using {w} is logged off." for i, (u, w) in
+             enumerate(zip(USERS * 2, ways))]
+    lines += [f"Successfully logged in using {u}, from 10.50.0.{i} and {w}." for i, (u, w) in
+              enumerate(zip(USERS * 2, ways))]
+    lines += [f"Login attempt alert for root from 10.61.0.{i} via {w}." for i, w in enumerate(["SSH", "IPMI"] * 2)]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform(lines))) == 3, miner.templates_["template"].tolist()
+    assert sorted(miner.templates_["template"]) == [
+        "Login attempt alert for root from <IP> via <*>.", "Successfully logged in using <*>, from <IP> and <*>.",
+        "The session for <*> from <IP> using <*> is logged off."]
+    # States after other words still name their events.
+    assert len(set(LogTemplateMiner().fit_transform([f"job {i} changed to {s}" for i, s in
+                                                     enumerate(["RUNNING", "FAILED"] * 3)]))) == 2
+
+
 def test_a_name_after_user_and_a_colon_is_a_parameter():
     # A web UI's "IP: ..., username: admin": three user names split one login failure into three templates, as
     # three words at one place name three events; whose login failed is the event's parameter.
