@@ -510,14 +510,15 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # units once and in order: 2d 3h, 1h 30min, 2min 5.5s; so do Java's and others' human-readable spans, their
     # minutes as "m" and their seconds before a smaller unit: 1m 30s, 1s 378ms (not "1s 2s 4s", a list). C's and
     # Python's %g write a large or small one with an exponent (SQLAlchemy's "cached since 1.234e+03s ago").
-    # A unit before "=" is the next key (a firewall's "c=1024 m=14"), not the number's.
+    # A unit before "=" is the next key (a firewall's "c=1024 m=14"), not the number's; one before "-" and a letter
+    # or digit opens a name (a resolver's "1 ns-421.awsdns-52.com.", a record type and a server's name).
     # Go's span of several units (2m56s, 1h0m0s) is the value whole: its last unit comes with the larger ones,
     # which vary with the value ("45s" / "1m5s"), so it is no constant of the message as a lone unit is.
     MaskRule("go_duration", r"[-+]?(?:\d++h)?\d++m\d++(?:\.\d++)?+s" + _END, "<DURATION>", False),
     MaskRule("duration", r"[-+]?(?:\d++d\s(?=\d))?(?:\d++h\s(?=\d))?(?:\d++min\s(?=\d)|\d++m\s(?=[\d.]++s(?!\w)))?"
              r"(?:\d++s\s(?=[\d.]++(?:ms|us|\u00b5s|ns)(?!\w)))?"
              rf"(?:\d++h(?=\d))?(?:\d++m(?=\d))?{_UNSIGNED}(?:[eE][-+]?\d++)?+"
-             rf"(?=\s?{_UNIT_TIME}{_END}(?!=))", "<DURATION>", False),
+             rf"(?=\s?{_UNIT_TIME}{_END}(?!=|-\w))", "<DURATION>", False),
     # A rate glued to its unit per time (vsftpd's 86.07Kbyte/sec, 1200req/s): the number is the value and the unit
     # the message's, as a duration's is; a unit the size rule knows (5MB/s) went to it above.
     MaskRule("rate", rf"(?<![\w.\-/]){_UNSIGNED}(?=[A-Za-z]++/{_UNIT_TIME}{_END})", "<NUM>", False),

@@ -691,6 +691,14 @@ def test_a_number_before_a_key_named_like_a_unit_is_no_duration():
         ["pri=<NUM> c=<NUM> m=<NUM> msg=x", "n=<NUM> h=<NUM>", "took <DURATION> m to run, <DURATION> s, <DURATION>ms"]
 
 
+def test_a_number_before_a_name_that_opens_like_a_unit_is_no_duration():
+    # A resolver's "rr <id> 172800 1 ns-421.awsdns-52.com.": the record type 1 was read as "1 ns", a duration, and
+    # split the lines naming such a server from the others of their event.
+    masker = Masker()
+    assert masked_alike(masker, ["rr c01a5c1e 172800 1 ns-421.awsdns-52.com. cdfbc1a5", "took 5 ms-ish, 5 ms."]) \
+        == ["rr <HEX> <NUM> <NUM> <HOST>. <HEX>", "took <NUM> ms-ish, <DURATION> ms."]
+
+
 def test_a_duration_written_with_an_exponent_is_one_duration():
     # C's and Python's %g write a large or small value with an exponent (SQLAlchemy's "[cached since 1.234e+03s
     # ago]"): "7.2e-05s" was cut at its sign ("7.2e-<DURATION>s") and "1.234e+03s" read as a version, so the
