@@ -177,6 +177,9 @@ _DOC_EXT = r"(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|png|jpe?g|gif|mp[34]|mov|zip|7
 _CODE_EXT = r"go|c|cc|cpp|cxx|h|hpp|rs|py|java|kt|scala|rb|php|cs|swift|ex|exs|erl|[cm]?[jt]s"
 # Java packages and properties start with a reversed domain (org.mortbay.log, java.class.path): no host, no file.
 _PACKAGE_ROOT = r"(?:org|com|net|edu|io|java|javax|android)\."
+# The root's dot after a fully qualified name: more of the line follows it, not a capitalised word nor a bracket
+# that opens an aside ("from envs.net. (PDUs: 3)"), which follow a sentence's end (see "host").
+_ROOT_DOT = r"\.(?=[\]\"')>]|\s++(?![A-Z][a-z]|\(|\s*+$))"
 # Where a host name may start: not after a label and its dot, where a try from that label took it in already, but
 # after a service label that no host label is (_sip._tcp.example.com: after "_tcp."). One fixed-width look-behind per
 # length, as Python's look-behinds have one width.
@@ -454,13 +457,19 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # label of a long dotted run that is no host is tried, so each try must be
     # bounded (a line of "a.b." repeated took minutes); and it starts where a name starts, not at each label of
     # "a.b.a.b..." nor at each letter of "a-a-a-..." (each try read on to the run's end or 127 labels).
+    # A dot after the name that more of the line follows is the root's, as DNS software writes a fully qualified
+    # name ("[example.com.] zone loaded", "relay=mx.example.com. [10.0.0.5]", "rr <id> 300 cname a.com. b.net."),
+    # not before a capitalised word, which a sentence opens; one that ends the line may end a sentence. With that
+    # dot, a last label of lowercase letters that no file's extension is ends a host too (docker.io.): no Java name
+    # nor file's name is written so.
     MaskRule(
         "host",
         r"(?<![A-Za-z0-9\-])" + _AFTER_NO_LABEL + r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
         rf"(?:(?:{_LABEL}\.){{1,127}}{_TLD}(?![\w\-]|\.\w)"
         rf"|(?<![\w.\-])(?!{_PACKAGE_ROOT})(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}(?!{_FILE_EXT}(?![\w\-]|\.\w))[A-Za-z]{{2,10}}"
-        r"(?![\w\-]|\.\w))",
+        r"(?![\w\-]|\.\w)"
+        rf"|(?<![\w.\-])(?:{_LABEL}\.){{1,127}}(?!{_FILE_EXT}\.)[a-z]{{2,10}}(?={_ROOT_DOT}))(?:{_ROOT_DOT})?",
         "<HOST>",
         False,
     ),

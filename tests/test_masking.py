@@ -696,7 +696,24 @@ def test_a_number_before_a_name_that_opens_like_a_unit_is_no_duration():
     # split the lines naming such a server from the others of their event.
     masker = Masker()
     assert masked_alike(masker, ["rr c01a5c1e 172800 1 ns-421.awsdns-52.com. cdfbc1a5", "took 5 ms-ish, 5 ms."]) \
-        == ["rr <HEX> <NUM> <NUM> <HOST>. <HEX>", "took <NUM> ms-ish, <DURATION> ms."]
+        == ["rr <HEX> <NUM> <NUM> <HOST> <HEX>", "took <NUM> ms-ish, <DURATION> ms."]
+
+
+def test_a_fully_qualified_name_takes_its_root_dot():
+    # DNS software writes names with the root's dot ("[example.com.] zone will be loaded", a resolver's "rr <id> 300
+    # cname a.com. b.net."): the dot stayed outside the host, so templates read "[<HOST>.]" where the name is one
+    # value, and a name whose last label is no known domain's (docker.io.) stayed a word.
+    masker = Masker()
+    lines = ["[example.com.] zone will be loaded", "rr c2001d02 300 cname deb.debian.org. a.fastly.net.",
+             "rr b869b607 900 soa docker.io. ns1.docker.io. x", "relay=mx.example.com. [10.0.0.5]"]
+    assert masked_alike(masker, lines) == \
+        ["[<HOST>] zone will be loaded", "rr <HEX> <NUM> cname <HOST> <HOST>.", "rr <HEX> <NUM> soa <HOST> <HOST> x",
+         "relay=<HOST> [<IP>]"]
+    # A sentence's full stop stays the message's: at the line's end, before a capitalised word or an aside.
+    assert masked_alike(masker, ["Connected to example.com. Retrying", "Received txn 6 from envs.net. (PDUs: 3)",
+                                 "at org.apache.Foo. bar, see job.xml. next"]) == \
+        ["Connected to <HOST>. Retrying", "Received txn <NUM> from <HOST>. (PDUs: <NUM>)",
+         "at org.apache.Foo. bar, see <PATH>. next"]
 
 
 def test_a_duration_written_with_an_exponent_is_one_duration():
@@ -863,7 +880,7 @@ def test_a_host_is_masked_from_where_its_name_starts():
     # Host and file names are tried where a name starts only (each letter of "a-a-a-..." read the rest of the line,
     # a minute for one long line), yet after a service label (DNS SRV names) and a lone leading dot as before.
     assert M.mask("_sip._tcp.example.com. SRV and _ldap._tcp.dc._msdcs.corp.example.com for .example.com") == \
-        "_sip._tcp.<HOST>. SRV and _ldap._tcp.dc._msdcs.<HOST> for .<HOST>"
+        "_sip._tcp.<HOST> SRV and _ldap._tcp.dc._msdcs.<HOST> for .<HOST>"
     assert M.mask("a.b.c.example.com web-3.example.com app.log.gz x.y") == "<HOST> <HOST> <PATH> x.y"
 
 
