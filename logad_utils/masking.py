@@ -424,6 +424,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # such as "abcdef1234..abcdef1234..", reads no further than that.
     MaskRule("email", r"(?<!\w)(?<!\w[.+%\-])[A-Za-z0-9][\w.+%\-]{0,63}+@(?:[A-Za-z0-9\-]++\.)++"
              rf"(?!{_UNIT_TYPES}(?![\w\-]))[A-Za-z]{{2,}}+(?![\w\-]|\.\w)", "<EMAIL>", False),
+    # An address with its prefix length (a route's 10.30.12.0/22, an address's 2001:db8:4c2:c::5/64): one value, the
+    # network as ip(8) and DHCP clients print it, not an address and a number. A whole token only: glued to an
+    # interface's "outside:" or before "->" the number is a port (a firewall's outside:8.8.4.4/53). A length of 0
+    # is the default route's only (0.0.0.0/0, ::/0): after another address it is a port or an ICMP id (faddr 1.1.1.1/0).
+    MaskRule("cidr", rf"(?<!\S)(?:{_V4}/(?:3[0-2]|[12]\d|[1-9])|{_V6}/(?:12[0-8]|1[01]\d|[1-9]\d?)|0\.0\.0\.0/0|::/0)"
+             r"(?![\w/.:\-])", "<IP>", False),
     # A transport's address as net-snmp's libraries write it, the transport's name glued by ": " to its bracketed
     # endpoints (UDP: [10.0.0.5]:50412->[10.0.0.1]:161, TCP/IPv6: [::1]:42): one value, which the program prints
     # whole, not a key naming the event and an address (UDP: beside TCP: split one event in two).

@@ -30,6 +30,12 @@ def masked_alike(masker: Masker, texts: list[str]) -> list[str]:
     ("AS_REQ 2001:db8:c792:14::f8f: ISSUE and fe80::1:", "AS_REQ <IP>: ISSUE and <IP>:"),
     # Java's host/address: the host's name goes with its address (see addr_owner).
     ("Received from /10.251.43.21:50010 via host/10.0.0.2", "Received from <IP>:<NUM> via <VAL>/<IP>"),
+    # An address with its prefix length is one network; glued to an interface or before "->", the number is a port,
+    # and so is a length of 0 after any address but the default route's.
+    ("adding route to 10.30.12.0/22, deleting 2001:db8:4c2:c::/64; outside:8.8.4.4/22 and 1.2.3.4/5->1.1.1.1/0",
+     "adding route to <IP>, deleting <IP>; outside:<IP>/<NUM> and <IP>/<NUM>-><IP>/<NUM>"),
+    ("route 0.0.0.0/0 and ::/0 via fe80::1, faddr 1.1.1.1/0 gaddr 10.0.0.1/29980",
+     "route <IP> and <IP> via <IP>, faddr <IP>/<NUM> gaddr <IP>/<NUM>"),
     ("Deleting block blk_-1608999687919862906 file", "Deleting block <ID> file"),
     ("state 0x1f and 0xDEADbeef", "state <HEX> and <HEX>"),
     ("iar 003a90fc dear 0244c1dc", "iar <HEX> dear <HEX>"),
