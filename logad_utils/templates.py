@@ -120,6 +120,7 @@ _SPACED_LIST = re.compile(r"(?<!\S)([\[{])(<[A-Z]+>(?: <[A-Z]+>)++)([\]}])")
 # The closing bracket of each opening one: a run they enclose is one value. Not parentheses, which hold
 # reasons as often (``(Connection reset by peer)``), nor quotes, which ``quoted_phrases`` reads.
 _CLOSERS = {"[": "]", "{": "}"}
+_KEY_WORD = re.compile(r"[A-Za-z][\w\-]*+:")  # a key before its value ("extension:"), not a value's colon (<IP>:)
 # A parenthesis a label and its colon open ((Win: 10.0.19045), (X11: Ubuntu 22.04.3 LTS)) holds a value of the
 # label's kind, no reason: a run it encloses is one value too.
 _LABELLED = re.compile(r"\([A-Za-z]\w*+:")
@@ -601,6 +602,12 @@ def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     opens = commonprefix([re.match(r"[^\w<]*", run[0]).group() for run in runs])
     closes = commonprefix([re.search(r"[^\w>]*$", run[-1]).group()[::-1] for run in runs])[::-1]
     return f"{opens}{WILDCARD}{_SENTENCE_END.sub('', closes)}"
+
+
+def _after_key(tokens: Sequence[str], at: int) -> bool:
+    """Whether ``tokens[at]`` opens a bracket or a brace right after a word that ends in a colon, a key that names
+    what the bracket holds."""
+    return at > 0 and tokens[at][:1] in _CLOSERS and _KEY_WORD.fullmatch(tokens[at - 1]) is not None
 
 
 def _values(run: Sequence[str]) -> int:
@@ -2248,8 +2255,9 @@ class LogTemplateMiner:
         funds``): where most runs open with a lower-case word (``Alert <*> raised: host link down``), they
         describe the event. A run in brackets or braces (``thread named [OkHttp ConnectionPool]``) is one value
         from ``slot_min_values - 1`` runs (at least 3), variables inside or not; up to ``_BRACKET_SPAN_WORDS``
-        tokens from twice ``slot_min_values`` runs (:meth:`_runs`). Runs of
-        UPPER_CASE words alone are states. The largest groups go first, then the shortest runs."""
+        tokens from twice ``slot_min_values`` runs (:meth:`_runs`); of one length, only runs in brackets after a
+        key whose words all vary (:meth:`_spans_apart`). Runs of UPPER_CASE words alone are states. The largest
+        groups go first, then the shortest runs."""
         fewest = min(2 * self.slot_min_values, max(self.slot_min_values - 1, 3))
         if len(alive) < 2:  # a bare <*> counts twice (_values): two clusters may hold three values
             return
@@ -2277,7 +2285,8 @@ class LogTemplateMiner:
                     groups[i, heads[i], tails[n - i - m]].append((c, m, closed, values))
         order = sorted(((len(members), -sum(m for _, m, _, _ in members), key) for key, members in groups.items()
                         if sum(values for _, _, _, values in members) >= fewest
-                        and len({m for _, m, _, _ in members}) > 1), reverse=True)
+                        and self._spans_apart(templates, [(c, m) for c, m, _, _ in members], key[0],
+                                              all(shut for _, _, shut, _ in members))), reverse=True)
         for _, _, key in order:
             i = key[0]
             runs = [run for run in groups[key] if run[0] in alive and run[0] not in self._span_at]
@@ -2294,9 +2303,24 @@ class LogTemplateMiner:
             counted = [templates[c][i:i + m] for c, m, _, values in runs if (c, m) in members and values]
             states = all(self._tokens.is_enum(t) for run in counted for t in run)
             values = sum(map(_values, counted))
-            if values < need or len({m for _, m in members}) < 2 or 2 * prose > len(members) or states:
+            if values < need or not self._spans_apart(templates, members, i, closed) or 2 * prose > len(members) \
+                    or states:
                 continue
             self._merge_run(templates, keys, parent, alive, members, i)
+
+    @staticmethod
+    def _spans_apart(templates: dict[int, tuple[str, ...]], members: list[tuple[int, int]], i: int,
+                     closed: bool) -> bool:
+        """Whether runs at ``i`` of ``members`` (cluster, run length) differ as a span's values do: in length, or,
+        closed after a key's colon (:func:`_after_key`), in every token of runs of two or more (``Enable extension:
+        [bin/shim enable]`` beside ``[./shim.sh -enable]``): a value printed in brackets whose words vary together,
+        which the slot passes read as a phrase's words. Runs equal but in one word are left to the slot passes."""
+        lengths = {m for _, m in members}
+        if len(lengths) > 1:
+            return True
+        m = lengths.pop()
+        return closed and m > 1 and _after_key(templates[members[0][0]], i) and all(
+            len({templates[c][i + j] for c, _ in members}) > 1 for j in range(m))
 
     def _merge_run(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                    parent: dict[int, int], alive: set[int], members: list[tuple[int, int]], i: int) -> None:
@@ -2479,8 +2503,9 @@ class LogTemplateMiner:
             labelled = _LABELLED.fullmatch(tokens[i]) is not None
             opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or labelled or _is_tally(tokens, i) else ""
             # A labelled parenthesis names its value's kind, as a key does: two words outside it make an event
-            # ("Client version <NUM> (<*>)"), with or without a leading field ("1 => ", its arrow a word) before.
-            outside = 2 if labelled else 3
+            # ("Client version <NUM> (<*>)"), with or without a leading field ("1 => ", its arrow a word) before;
+            # so does a key's colon before a bracket ("Enable extension: [bin/shim enable]").
+            outside = 2 if labelled or _after_key(tokens, i) else 3
             inside = real = depth = 0
             # A value in parentheses is a name's part after a word of the run, not after one before it.
             lead = word[i] or tokens[i] == WILDCARD

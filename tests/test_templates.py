@@ -1771,6 +1771,22 @@ def test_a_run_in_brackets_is_one_value_from_three():
     assert len(set(LogTemplateMiner().fit_transform([m.replace("[", "").replace("]", "") for m in messages]))) == 3
 
 
+def test_a_bracket_after_a_key_is_one_value_when_its_words_vary_together():
+    # An agent's "Enable extension: [bin/custom-script-shim enable]": each extension's command, two tokens in
+    # brackets after a key, split the event in four, as runs of one length are left to the slot passes (which read
+    # two words varying together as a phrase's) and two words outside the bracket were too few for a span.
+    commands = ["[./shim.sh -enable]", "[bin/custom-script-shim enable]", "[bin/run-command-shim enable]",
+                "[bin/guest-configuration-shim enable]"]
+    miner = LogTemplateMiner()
+    assert len(set(miner.fit_transform([f"Enable extension: {c}" for c in commands * 3]))) == 1
+    assert miner.templates_["template"].tolist() == ["Enable extension: [<*>]"]
+    # Runs equal but in one word are the slot passes' (a few states in brackets name their events), and so are
+    # brackets after no key.
+    for forms in ([f"Queue: [{w} priority]" for w in ("high", "low", "normal")],
+                  [f"Enable extension {c}" for c in commands]):
+        assert len(set(LogTemplateMiner().fit_transform(forms * 3))) == len(forms), forms
+
+
 def test_a_run_in_brackets_where_single_values_make_a_wildcard_is_one_value():
     # A state's name in brackets: one token in most lines, a command with options in a few. The single names
     # already make [<*>] (two values or more), so one run of words beside them is the third value.
