@@ -467,7 +467,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # name ("[example.com.] zone loaded", "relay=mx.example.com. [10.0.0.5]", "rr <id> 300 cname a.com. b.net."),
     # not before a capitalised word, which a sentence opens; one that ends the line may end a sentence. With that
     # dot, a last label of lowercase letters that no file's extension is ends a host too (docker.io.): no Java name
-    # nor file's name is written so.
+    # nor file's name is written so. Nor a source file's or script's (run.sh. next), though a country's domain too.
     MaskRule(
         "host",
         r"(?<![A-Za-z0-9\-])" + _AFTER_NO_LABEL + r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
@@ -475,7 +475,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         rf"|(?<![\w.\-])(?!{_PACKAGE_ROOT})(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}(?!{_FILE_EXT}(?![\w\-]|\.\w))[A-Za-z]{{2,10}}"
         r"(?![\w\-]|\.\w)"
-        rf"|(?<![\w.\-])(?:{_LABEL}\.){{1,127}}(?!{_FILE_EXT}\.)[a-z]{{2,10}}(?={_ROOT_DOT}))(?:{_ROOT_DOT})?",
+        rf"|(?<![\w.\-])(?:{_LABEL}\.){{1,127}}(?!(?:{_FILE_EXT}|{_SOURCE_EXT})\.)[a-z]{{2,10}}(?={_ROOT_DOT}))"
+        rf"(?:{_ROOT_DOT})?",
         "<HOST>",
         False,
     ),

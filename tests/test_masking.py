@@ -722,6 +722,16 @@ def test_a_fully_qualified_name_takes_its_root_dot():
          "at org.apache.Foo. bar, see <PATH>. next"]
 
 
+def test_a_source_file_before_a_full_stop_stays_a_file():
+    # A source file or script ending a sentence that more of the line follows ("Loaded foo.py. ok") was read as a
+    # fully qualified name with its root dot, its extension a country's domain: "<HOST> ok" beside "<PATH>. ok" for a
+    # file of another extension, one event split by the file's kind.
+    masker = Masker()
+    assert masked_alike(masker, ["Loaded foo.py. ok", "Loaded deploy.sh. ok", "Loaded app.json. ok"]) == \
+        ["Loaded <PATH>. ok"] * 3
+    assert masker.mask("soa docker.io. ns1.docker.io. x") == "soa <HOST> <HOST> x"
+
+
 def test_a_duration_written_with_an_exponent_is_one_duration():
     # C's and Python's %g write a large or small value with an exponent (SQLAlchemy's "[cached since 1.234e+03s
     # ago]"): "7.2e-05s" was cut at its sign ("7.2e-<DURATION>s") and "1.234e+03s" read as a version, so the
