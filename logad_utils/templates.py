@@ -844,7 +844,10 @@ def _taken_before(values: set[str], before: str, taken: dict[str, set[str]]) -> 
     other tokens each where a slot after ``before`` was merged too: names that fill several events' parameters."""
     if len(values) < 2 or before not in taken:
         return False
-    return values <= taken[before] or all(sum(v in held for held in taken.values()) >= _RECURRING_EVENTS
+    # Names with a mark only (frontend.web, search-api.prod): words of letters that commands' slots took (start,
+    # stop) are the event's own words elsewhere ("Failed to start unit" / "Failed to stop unit").
+    return values <= taken[before] or all(not v.strip(_BARE).isalpha()
+                                          and sum(v in held for held in taken.values()) >= _RECURRING_EVENTS
                                           for v in values)
 
 

@@ -2643,3 +2643,15 @@ def test_two_names_other_events_took_as_a_parameter_are_one_where_the_same_token
     templates = set(LogTemplateMiner().fit(messages).templates_["template"])
     assert "Advance <*> iteration <NUM>/<NUM>" in templates, templates
     assert {"Rollback web.front skipped", "Rollback search.prod skipped"} <= templates, templates
+
+
+def test_two_words_of_letters_other_events_took_as_commands_stay_the_events_own():
+    # Commands fill three events' slots (start, stop, ...) and a slot after "to" took hosts: "Failed to start unit"
+    # and "Failed to stop unit" were one template, though such words are the events' own where names are not.
+    commands = ["start", "stop", "status", "reload", "restart", "enable"]
+    messages = [f"{lead} {c} {tail} {i}" for lead, tail in (("received command", "from client"), ("executing action",
+                "now"), ("request", "finished with code")) for c in commands for i in range(2)]
+    messages += [f"Connecting to {h} on port {i}" for h in ("alpha", "beta", "gamma", "delta", "zeta") for i in (1, 2)]
+    messages += [f"Failed to {c} unit {i}" for c in ("start", "stop") for i in range(5)]
+    templates = set(LogTemplateMiner().fit(messages).templates_["template"])
+    assert {"Failed to start unit <NUM>", "Failed to stop unit <NUM>"} <= templates, templates
