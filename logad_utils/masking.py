@@ -170,6 +170,8 @@ _FILE_EXT = (r"(?:gz|xz|zst|tgz|tar|log|txt|json|xml|ya?ml|conf|cfg|ini|csv|deb|
 # Extensions that also end a country's domain but name a source file or script far more often in logs (lint and
 # test output: app/models.py:10:1, main.rs, deploy.sh). A name the host rule takes (web01.prod.py) stays a host.
 _SOURCE_EXT = r"(?:py|rs|md|sh|cc|tf)"
+# Extensions of programs and libraries (a loader's "Loaded libfoo.so. ok", "x.dll."): no root-dotted host's last label.
+_BINARY_EXT = r"(?:exe|dll|so|dylib|ko|bin|sys|msi|class)"
 # Extensions of the files people name and keep (documents, pictures, media, archives), whose names hold spaces
 # (invoice 7062.pdf, Screenshot 1.png) as program files' names do not.
 _DOC_EXT = r"(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|png|jpe?g|gif|mp[34]|mov|zip|7z)"
@@ -467,7 +469,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # name ("[example.com.] zone loaded", "relay=mx.example.com. [10.0.0.5]", "rr <id> 300 cname a.com. b.net."),
     # not before a capitalised word, which a sentence opens; one that ends the line may end a sentence. With that
     # dot, a last label of lowercase letters that no file's extension is ends a host too (docker.io.): no Java name
-    # nor file's name is written so. Nor a source file's or script's (run.sh. next), though a country's domain too.
+    # nor file's name is written so. Nor a source file's or script's (run.sh. next), though a country's domain too, nor
+    # a program's or library's (libfoo.so. ok).
     MaskRule(
         "host",
         r"(?<![A-Za-z0-9\-])" + _AFTER_NO_LABEL + r"(?=[A-Za-z0-9\-]++\.[A-Za-z0-9])"
@@ -475,7 +478,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         rf"|(?<![\w.\-])(?!{_PACKAGE_ROOT})(?:{_LABEL}\.){{2,127}}{_TLD_DEEP}(?![\w\-/]|\.\w)"
         rf"|(?=[\w.\-]{{0,253}}?\d)(?:{_LABEL}\.){{2,127}}(?!{_FILE_EXT}(?![\w\-]|\.\w))[A-Za-z]{{2,10}}"
         r"(?![\w\-]|\.\w)"
-        rf"|(?<![\w.\-])(?:{_LABEL}\.){{1,127}}(?!(?:{_FILE_EXT}|{_SOURCE_EXT})\.)[a-z]{{2,10}}(?={_ROOT_DOT}))"
+        rf"|(?<![\w.\-])(?:{_LABEL}\.){{1,127}}(?!(?:{_FILE_EXT}|{_SOURCE_EXT}|{_BINARY_EXT})\.)[a-z]{{2,10}}"
+        rf"(?={_ROOT_DOT}))"
         rf"(?:{_ROOT_DOT})?",
         "<HOST>",
         False,

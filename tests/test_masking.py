@@ -730,6 +730,9 @@ def test_a_source_file_before_a_full_stop_stays_a_file():
     assert masked_alike(masker, ["Loaded foo.py. ok", "Loaded deploy.sh. ok", "Loaded app.json. ok"]) == \
         ["Loaded <PATH>. ok"] * 3
     assert masker.mask("soa docker.io. ns1.docker.io. x") == "soa <HOST> <HOST> x"
+    # A program or a library ending a sentence is no root-dotted host either (a loader's "Loaded libfoo.so. ok").
+    assert masked_alike(masker, ["Loaded libfoo.so. ok", "Loaded x.dll. ok", "Loaded app.exe. ok"]) == \
+        ["Loaded libfoo.so. ok", "Loaded x.dll. ok", "Loaded app.exe. ok"]
 
 
 def test_a_duration_written_with_an_exponent_is_one_duration():
