@@ -653,9 +653,10 @@ _SYSLOG_SEVERITY = r"(?:emerg|panic|alert|crit|err|error|warn|warning|notice|inf
 # A list of topics joined by commas, a severity among them, as RouterOS writes them ("system,info,account",
 # "l2tp,ppp,error"): the parts of the program that wrote the line, not a message's words.
 _TOPICS = re.compile(r"(?=(?:.*,)?" + _SYSLOG_SEVERITY + r"(?:,|$))[a-z][a-z0-9-]*(?:,[a-z][a-z0-9-]*)+")
-# A program's module after its name, joined by a colon ("wazuh-modulesd:syscollector:"): one component. Atomic: a
-# line of such joins with no colon after them (a hostile line) is given up once, not at every join.
-_SUB_MODULES = r"(?>(?::[A-Za-z][\w-]*)*)"
+# A program's module after its name, joined by a colon ("wazuh-modulesd:syscollector:"): one component; a level word
+# there is a level's ("root:INFO:"), no module. Atomic: a line of such joins with no colon after them (a hostile
+# line) is given up once, not at every join.
+_SUB_MODULES = r"(?>(?::(?!(?:" + LEVELS_RE + r"):)[A-Za-z][\w-]*)*)"
 # The elements that name the component: a name before a colon, one before a labelled id ("backup-dir JobId 12:"),
 # and a thread's name again or a bracket after it (_echoes).
 _COMPONENT_KINDS = ("component", "labelled", "echo")

@@ -3110,6 +3110,16 @@ def test_a_programs_name_with_its_module_joined_by_a_colon_is_one_component():
     assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == _messages(60)
 
 
+def test_a_level_word_after_a_name_and_a_colon_is_no_module():
+    # "root:INFO: message": the level word is no module of a program named "root"; reading "root:INFO" as the
+    # component would hide the level in a name. Such lines stay whole messages, as before modules were read.
+    stamps = pd.date_range("2024-02-12 10:15:31", periods=60, freq="1s")
+    lines = [f"{t:%Y/%m/%d %H:%M:%S} root:{LEVELS[i % 2]}: {m}" for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
+    frame = parse_lines(lines)
+    assert "component" not in frame or not frame["component"].fillna("").str.contains(":").any()
+    assert frame["content"].tolist() == [f"root:{LEVELS[i % 2]}: {m}" for i, m in enumerate(_messages(60))]
+
+
 def test_a_level_before_the_time_on_every_line_is_no_two_line_record():
     # Weave Net's "INFO: 2023/03/01 07:42:18.114302 message": every line but the first was taken for the level line
     # of a java.util.logging record under the line above, so the layout was read off one line, its message's first
