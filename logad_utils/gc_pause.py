@@ -15,8 +15,10 @@ def no_cyclic_gc() -> Iterator[None]:
     Reading a chunk and mining templates allocate hundreds of thousands of
     tuples and lists that live on (in a list that grows meanwhile), and each
     collection walks all of them: a quarter of the reading time on a journal,
-    about half the mining time on high-cardinality logs. Nothing there makes
-    reference cycles; the collector resumes after the block.
+    about half the mining time on high-cardinality logs; a detector's fit
+    (tokens, a network's traced graphs) walked the objects its libraries'
+    imports left. What cycles the block makes are freed when the collector
+    resumes after it.
     """
     enabled = gc.isenabled()
     gc.disable()
