@@ -1817,7 +1817,8 @@ class LogTemplateMiner:
                     for members in (part for slot in index.slots(pos) for part in self._by_key(templates, slot, pos)):
                         values = {templates[m][pos] for m in members}
                         before = keys[members[0]][pos - 1] if pos else ""
-                        if not is_parameter(values, before) or self._names_event(
+                        if not is_parameter(values, before) or pos == self.protect_prefix and self._word_or_code(
+                                values) or self._names_event(
                                 templates, members, (pos,)) or self._few_keys(templates, members, pos) or pos and \
                                 self._led_elsewhere(templates, keys, alive, members, led):
                             continue
@@ -2699,6 +2700,14 @@ class LogTemplateMiner:
             return True  # one quoted value holding a variable (a revision, 'main@sha1:<HEX>'): its words are its own
         inside = _inside_brackets(values) if self.slot_min_values > 0 and len(values) >= quoted else None
         return inside is not None and not any(self._tokens.is_enum(x) for x in inside)
+
+    def _word_or_code(self, values: set[str]) -> bool:
+        """Whether a slot holds a bare number and lowercase words, too few to be its values: after a message's
+        leading word, where the next word names the event with it (``cached nxdomain <name>`` beside ``cached <type>
+        <name>``), a code there is another event than a word, though the number's placeholder covers any text. A
+        capitalised word is a name a number may stand for (``Processing Reception`` / ``Processing 1001``)."""
+        return "<NUM>" in values and any(v.isalpha() and v.islower() for v in values) and not (
+            self.slot_min_values > 0 and len(values) >= self.slot_min_values)
 
     def _few_words(self, count: int) -> bool:
         """Whether ``count`` distinct words at one slot are few enough to name events (states, keys) rather than

@@ -2655,3 +2655,14 @@ def test_two_words_of_letters_other_events_took_as_commands_stay_the_events_own(
     messages += [f"Failed to {c} unit {i}" for c in ("start", "stop") for i in range(5)]
     templates = set(LogTemplateMiner().fit(messages).templates_["template"])
     assert {"Failed to start unit <NUM>", "Failed to stop unit <NUM>"} <= templates, templates
+
+
+def test_a_word_and_a_number_after_the_same_verb_are_two_events():
+    # A resolver's "cached nxdomain <name>" was merged into "cached <type> <name>": the number's placeholder read as
+    # any text and covered the word, though a code there names no event the word does.
+    names = ["www.example.com.", "api.example.org.", "mail.example.net.", "cdn.example.com."]
+    messages = [f"cached {t} {n}" for t in (1, 28, 12, 15) for n in names]
+    messages += [f"cached nxdomain {n}" for n in names[:2] * 3]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:16])) == 1 and len(set(ids[16:])) == 1 and ids[0] != ids[16], miner.templates_
