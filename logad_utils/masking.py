@@ -135,6 +135,7 @@ _TZ = (r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}(?:\s" + _ZONE_NAME + r"(?!\w)(?:\sm=[+-]\d+
 _H4 = r"[0-9A-Fa-f]{1,4}+"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _V4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+_HEX32 = r"(?<![\w:])(?=[A-Fa-f]{0,7}\d)[0-9A-Fa-f]{8}"  # eight hex digits, a digit among them, opening a token
 _V6 = (
     rf"(?:(?:{_H4}:){{7}}{_H4}"  # full form
     rf"|(?:{_H4}:){{1,7}}:(?:{_H4}(?::{_H4}){{0,5}})?"  # a::b, a:b::
@@ -512,6 +513,12 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # start a date or a number of their own (3f2a1b9c-2024-01-01).
     MaskRule("hexstr", r"(?=\d*+[A-Fa-f])(?=[A-Fa-f]*+\d)[0-9A-Fa-f]{8,}+"
              r"(?:(?:-[0-9A-Fa-f]{4}(?![0-9A-Fa-f]))++(?!-\d))?" + _END, "<HEX>", False),
+    # The 16-bit fields after a 32-bit value in hex, four hex digits each, as a kernel's /proc/net/tcp writes an
+    # address and port (0100007F:0035) and a resolver a client's address, port and query id (0a1e0870:dada:4e6f):
+    # each field a value, as a port after an address is (<IP>:<NUM>), whatever digits it has; the first took its
+    # own placeholder, or stays a word with its fields where it has no digit (deadbeef:cafe).
+    MaskRule("hex_fields", rf"(?<={_HEX32}:)[0-9A-Fa-f]{{4}}(?=(?::[0-9A-Fa-f]{{4}})?(?![\w:]))"
+             rf"|(?<={_HEX32}:[0-9A-Fa-f]{{4}}:)[0-9A-Fa-f]{{4}}(?![\w:])", "<HEX>"),
     # An object's identity hash after its class name, as Java's Object.toString() writes it (ServerConnector@6c4e9a,
     # WebAppContext@35d5431{...}): up to eight hex digits, a letter and a digit among them: a name after "@" stays
     # (root@db), a port is a number (10.0.0.9@53).

@@ -1247,3 +1247,16 @@ def test_a_hash_cut_short_by_an_ellipsis_mid_sentence_is_one_value_with_its_dots
         "padlock for serverHash (<HEX>) from the server"
     assert masker.mask("Checking out 3f2a1b9c...") == "Checking out <HEX>..."
     assert masker.mask("loading plugin deadbeef... done") == "loading plugin deadbeef... done"  # a word, no digit
+
+
+def test_the_four_digit_hex_fields_after_a_hex_address_are_values_each():
+    # A resolver's client "0a1e0870:dada:4e6f" (address, port and query id in hex) masked as "<HEX>:dada:4e6f": the
+    # fields stayed in the token, so a few lines' ports and ids each made an event of their own.
+    masker = Masker()
+    assert masker.mask("query 1 0a1e0870:dada:4e6f 1 api.github.com") == "query <NUM> <HEX>:<HEX>:<HEX> <NUM> <HOST>"
+    assert masker.mask("tcpclose 0100007F:0035 timed out") == "tcpclose <HEX>:<HEX> timed out"
+    assert masker.mask("01020304:00ab:beef.") == "<NUM>:<HEX>:<HEX>."
+    # A word of hex letters opens no address; longer chains and other groups stay as before.
+    assert masker.mask("deadbeef:cafe") == "deadbeef:cafe"
+    assert masker.mask("x 0a1e0870:dada:4e6f:1234 y") == "x <HEX>:dada:4e6f:<NUM> y"
+    assert masker.mask("0a1e0870:dadaa ab:0a1e0870:dada") == "<HEX>:dadaa ab:<HEX>:dada"
