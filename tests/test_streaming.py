@@ -16,10 +16,10 @@ from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
 from logad_utils.atomic import atomic_path, write_table
 from logad_utils.masking import Masker
-from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, _factorized, chunk_keys, count_keys, event_starts,
-                                   fit_score, line_frame, mine_table, with_key_columns, write_frames, write_parse,
-                                   write_scores)
-from logad_utils.templates import LogTemplateMiner
+from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, _factorized, _text_codes, chunk_keys, count_keys,
+                                   event_starts, fit_score, line_frame, mine_table, with_key_columns, write_frames,
+                                   write_parse, write_scores)
+from logad_utils.templates import LogTemplateMiner, template_text
 
 
 @pytest.fixture(scope="module")
@@ -541,3 +541,30 @@ def test_a_column_is_coded_as_pandas_codes_it_whatever_its_values(values):
     expected, distinct = pd.factorize(column, use_na_sentinel=True)
     assert codes.tolist() == expected.tolist()
     assert [(type(u), u) for u in uniques] == [(type(u), u) for u in distinct]
+
+
+_TEXTS = st.one_of(st.sampled_from(["a", "é", "", "a\t{\"k\": 1}", "b\t{\"k\": 2}", "x\udc80"]), st.none(),
+                   st.just(float("nan")), st.just(b"a"))
+
+
+@settings(max_examples=300, deadline=None)
+@example([("a", None, False), ("a\t{\"k\": 1}", None, False)], True)
+@example([("a", None, True), (None, "a b", False), ("b", None, False)], True)
+@given(st.lists(st.tuples(_TEXTS, _TEXTS, st.booleans()), max_size=8), st.booleans())
+def test_a_chunks_texts_are_coded_as_their_template_text(rows, with_event):
+    # Coded from one Arrow conversion of the messages where they are text: the same codes, texts and blank rows
+    # as pandas' factorize of template_text, blank rows missing.
+    chunk = pd.DataFrame({"content": pd.Series([c for c, _, _ in rows], dtype=object),
+                          "blank": np.array([b for _, _, b in rows], dtype=bool)})
+    if with_event:
+        chunk["event"] = pd.Series([e for _, e, _ in rows], dtype=object)
+    try:
+        text, expected_blank = template_text(chunk)
+    except (UnicodeEncodeError, TypeError) as exc:  # bytes, or a lone surrogate beside fields: raised alike
+        with pytest.raises(type(exc)):
+            _text_codes(chunk)
+        return
+    codes, texts, blank = _text_codes(chunk)
+    expected, distinct = pd.factorize(text.where(~expected_blank), use_na_sentinel=True)
+    assert codes.tolist() == expected.tolist() and blank.tolist() == expected_blank.tolist()
+    assert [(type(t), t) for t in texts] == [(type(t), t) for t in distinct]
