@@ -56,14 +56,16 @@ TIMES_KEPT = 2048
 _BOUND_BATCH = 1_000_000
 
 
-def chunk_keys(chunk: pd.DataFrame, masker: Masker,
-               fields: Sequence[str]) -> tuple[np.ndarray, list[tuple], np.ndarray]:
+def chunk_keys(chunk: pd.DataFrame, masker: Masker, fields: Sequence[str], texts: dict | None = None
+               ) -> tuple[np.ndarray, list[tuple], np.ndarray]:
     """Per-line key ids (n,), the chunk's distinct keys (u tuples, first appearance) and their first rows (u,).
 
-    A key is ``(masked, *fields)``; blank lines share the key of Nones.
+    A key is ``(masked, *fields)``; blank lines share the key of Nones. ``texts``: the chunk's
+    :func:`arrow_texts` of its messages, events and ``fields``, where already made.
     """
     n = len(chunk)
-    codes, contents, blank = _text_codes(chunk)
+    texts = texts if texts is not None else arrow_texts(chunk, fields)
+    codes, contents, blank = _text_codes(chunk, texts)
     forms = np.empty(0, dtype=object)
     ids = np.full(n, -1, dtype=np.int64)  # the masked message's code, -1 for a blank line
     if len(contents):
@@ -74,7 +76,7 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     present = [name for name in fields if name in chunk]
     for name in present:
         # Coded in the column's own dtype (a flag as bools, not objects), a missing value and a blank line's -1.
-        field_codes = _factorized(chunk[name])[0]
+        field_codes = (_dictionary_codes(texts[name]) if name in texts else _factorized(chunk[name]))[0]
         field_codes[blank] = -1
         ids = _pair_codes(ids, field_codes)
     ids = pd.factorize(ids)[0].astype(np.int64, copy=False)  # numbered in order of first appearance
@@ -87,17 +89,24 @@ def chunk_keys(chunk: pd.DataFrame, masker: Masker,
     return ids, list(zip(*columns)), first
 
 
-def _text_codes(chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def arrow_texts(chunk: pd.DataFrame, fields: Sequence[str] = ()) -> dict:
+    """The chunk's messages, events and ``fields`` that Arrow takes as text, by name (:func:`_arrow_text`):
+    converted once for its keys and its kept lines."""
+    return {name: array for name in ("content", "event", *fields)
+            if name in chunk and (array := _arrow_text(chunk[name])) is not None}
+
+
+def _text_codes(chunk: pd.DataFrame, texts: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A chunk's :func:`templates.template_text`, blank rows missing, as :func:`_factorized` codes it: codes (n,),
-    distinct texts (u,), and the blank rows (n,) bool."""
-    coded = _arrow_text_codes(chunk)
+    distinct texts (u,), and the blank rows (n,) bool (``texts``: its :func:`arrow_texts`)."""
+    coded = _arrow_text_codes(chunk, texts)
     if coded is not None:
         return coded
     text, blank = template_text(chunk)
     return (*_factorized(text.where(~blank)), blank)
 
 
-def _arrow_text_codes(chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def _arrow_text_codes(chunk: pd.DataFrame, texts: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """:func:`_text_codes` from the messages (and events) converted to Arrow once, where each is text or missing
     and none holds fields after it (``templates._FIELDS_MARK``): pandas' NA test, the events' fill and the search
     for fields each read every line's Python string (45 ms for 200,000 journal lines, the conversion 16 ms);
@@ -105,8 +114,8 @@ def _arrow_text_codes(chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.n
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    content = _arrow_text(chunk["content"])
-    event = _arrow_text(chunk["event"]) if "event" in chunk else content
+    content = texts.get("content")
+    event = texts.get("event") if "event" in chunk else content
     if content is None or event is None or pc.any(pc.match_substring(content, _FIELDS_MARK)).as_py():
         return None
     blank = content.is_null().to_numpy(zero_copy_only=False)
@@ -236,10 +245,11 @@ class KeyTable:
             out[j] = g
         return out
 
-    def add_chunk(self, chunk: pd.DataFrame, masker: Masker, starts: np.ndarray | None = None) -> np.ndarray:
-        """Count the keys of one chunk of lines (``starts``: its :func:`event_starts` when already made); returns
-        each line's table id (n,)."""
-        ids, keys, rows = chunk_keys(chunk, masker, self.fields)
+    def add_chunk(self, chunk: pd.DataFrame, masker: Masker, starts: np.ndarray | None = None,
+                  texts: dict | None = None) -> np.ndarray:
+        """Count the keys of one chunk of lines (``starts``: its :func:`event_starts`, ``texts``: its
+        :func:`arrow_texts`, when already made); returns each line's table id (n,)."""
+        ids, keys, rows = chunk_keys(chunk, masker, self.fields, texts)
         sources = chunk["source"].iloc[rows].to_numpy(dtype=object)  # the keys' first rows alone as objects
         lines = chunk["line_no"].to_numpy()[rows]
         events = np.bincount(ids, weights=event_starts(chunk) if starts is None else starts).astype(np.int64)
@@ -494,8 +504,10 @@ class KeptLines:
         self.spans: list[tuple[int, int]] = []  # (offset, bytes) of each later chunk's Arrow stream
         self.dtypes: list[dict] = []
 
-    def add(self, chunk: pd.DataFrame) -> None:
-        """Keep one chunk's rows."""
+    def add(self, chunk: pd.DataFrame, texts: dict | None = None) -> None:
+        """Keep one chunk's rows (``texts``: Arrow arrays of some of its text columns, as Arrow converts them from
+        pandas, already made: with every column kept, whose tables are read by name alone (see
+        :func:`write_parse`), they are taken as they are)."""
         import pyarrow as pa
 
         options = None
@@ -507,7 +519,7 @@ class KeptLines:
             if "timestamp" in chunk:
                 chunk = chunk.assign(timestamp=timestamps_ns(chunk["timestamp"]).view("datetime64[ns]"))
             options = pa.ipc.IpcWriteOptions(compression="lz4")
-        table = arrow_table(chunk)
+        table = _with_arrays(chunk, texts) if self.columns is None and texts else arrow_table(chunk)
         start = self.file.tell()
         with pa.ipc.new_stream(self.file, table.schema, options=options) as writer:
             writer.write_table(table)
@@ -542,6 +554,17 @@ class KeptLines:
         """The kept chunks as frames, in order (texts as pandas makes them of Arrow strings)."""
         for table in self.tables():
             yield table.to_pandas()
+
+
+def _with_arrays(chunk: pd.DataFrame, arrays: dict):
+    """``chunk`` as a pyarrow Table (:func:`atomic.arrow_table`), its columns among ``arrays`` taken from there,
+    in its order; the pandas metadata names only the others."""
+    # A column with no value is converted anew: Arrow gives it no type (null), where arrays hold it as text.
+    given = [name for name in chunk.columns if name in arrays and arrays[name].null_count < len(chunk)]
+    table = arrow_table(chunk.drop(columns=given))
+    for name in given:
+        table = table.add_column(chunk.columns.get_loc(name), name, arrays[name])
+    return table
 
 
 class SpilledOrder:
@@ -690,7 +713,8 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
                     {}, chunk_lines, kept, time_format=time_format)
     for chunk in iter_log_chunks(paths, fmt, chunk_lines, report, json_key, time_format=time_format):
         starts = event_starts(chunk)
-        ids = table.add_chunk(chunk, masker, starts)
+        texts = arrow_texts(chunk, fields)
+        ids = table.add_chunk(chunk, masker, starts, texts)
         run.spill.write(order_ids(ids, starts).tobytes())
         if times:
             run.stamps.add(key_times(ids, chunk))
@@ -698,7 +722,7 @@ def count_keys(paths, fmt: str = "auto", json_key: str = "message", masker: Mask
         layout.add(lines)
         if run.kept is not None:
             try:
-                run.kept.add(lines if run.kept.columns is None else chunk)
+                run.kept.add(lines if run.kept.columns is None else chunk, texts)
             except OSError:  # no room left for them (a full temporary folder): the second pass reads the logs
                 with contextlib.suppress(OSError):  # closing flushes what could not be written, and fails again
                     run.kept.file.close()

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from logad_utils.datasets import write_log
 from logad_utils.detectors import compute_threshold, make_detector
 from logad_utils.pipeline import parse_logs
-from logad_utils.atomic import atomic_path, write_table
+from logad_utils.atomic import arrow_table, atomic_path, write_table
 from logad_utils.masking import Masker
-from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, _factorized, _text_codes, chunk_keys, count_keys,
-                                   event_starts, fit_score, line_frame, mine_table, with_key_columns, write_frames,
-                                   write_parse, write_scores)
+from logad_utils.streaming import (LEAN_COLUMNS, KeptLines, _factorized, _text_codes, arrow_texts, chunk_keys,
+                                   count_keys, event_starts, fit_score, line_frame, mine_table, with_key_columns,
+                                   write_frames, write_parse, write_scores)
 from logad_utils.templates import LogTemplateMiner, template_text
 
 
@@ -268,13 +268,29 @@ def test_no_room_for_the_kept_lines_reads_the_logs_again(log, tmp_path, monkeypa
     keys = mine_table(run.table.frame(), miner)
     expected = line_frame(run, keys, np.zeros(len(keys), dtype=bool))
 
-    def full(self, chunk):
+    def full(self, chunk, texts=None):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(KeptLines, "add", full)
     run = count_keys([str(log)], masker=LogTemplateMiner().masker, chunk_lines=700, keep_lines=LEAN_COLUMNS)
     assert run.kept is None
     pd.testing.assert_frame_equal(line_frame(run, keys, np.zeros(len(keys), dtype=bool)), expected)
+
+
+def test_kept_lines_take_their_texts_as_converted_for_their_keys():
+    # A parse's later chunks take the messages, events and fields converted to Arrow for their keys: the same
+    # columns, in the same order, types and values, as the chunk converted anew.
+    chunk = pd.DataFrame({"line_no": np.arange(4), "component": pd.Series(["x", None, "y", "x"], dtype=object),
+                          "content": pd.Series(["a", None, "é", float("nan")], dtype=object),
+                          "event": pd.Series([None] * 4, dtype=object),
+                          "level": pd.Series([b"w", None, b"e", b"w"], dtype=object)})  # bytes: no text
+    texts = arrow_texts(chunk, ("level", "component"))
+    assert sorted(texts) == ["component", "content", "event"]
+    kept = KeptLines()
+    kept.add(chunk.iloc[:0])  # the first chunk is kept as a frame
+    kept.add(chunk, texts)
+    table, expected = next(kept.tables()), arrow_table(chunk)
+    assert table.schema.equals(expected.schema) and table.equals(expected)
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
@@ -562,9 +578,9 @@ def test_a_chunks_texts_are_coded_as_their_template_text(rows, with_event):
         text, expected_blank = template_text(chunk)
     except (UnicodeEncodeError, TypeError) as exc:  # bytes, or a lone surrogate beside fields: raised alike
         with pytest.raises(type(exc)):
-            _text_codes(chunk)
+            _text_codes(chunk, arrow_texts(chunk))
         return
-    codes, texts, blank = _text_codes(chunk)
+    codes, texts, blank = _text_codes(chunk, arrow_texts(chunk))
     expected, distinct = pd.factorize(text.where(~expected_blank), use_na_sentinel=True)
     assert codes.tolist() == expected.tolist() and blank.tolist() == expected_blank.tolist()
     assert [(type(t), t) for t in texts] == [(type(t), t) for t in distinct]
