@@ -37,8 +37,8 @@ from .formats import (DETECT_LINES, EPOCH_START, LAYOUT_COLUMN, LINE_KEYS, OTHER
                       FormatError, LogFormat, detect_format, get_format, is_inferred, parse_memo, read_secondary_levels,
                       sample_times, untold_day_month, with_file_times, with_time_format)
 from .gc_pause import no_cyclic_gc
-from .multiline import (Multiline, add_trace_events, continuation_flags, empty_messages, event_lines, group_events,
-                        infer_multiline, is_separator, read_closed_messages, record_times, split_writers)
+from .multiline import (Multiline, add_trace_events, arrow_messages, continuation_flags, empty_messages, event_lines,
+                        group_events, infer_multiline, is_separator, read_closed_messages, record_times, split_writers)
 
 __all__ = [
     "LogInputError",
@@ -940,12 +940,14 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
     empty messages (:func:`multiline.empty_messages`); and the lines that continue the event before them, the rest
     of a CRI partial record among them. A chunk and the look past its end read them alike."""
     content = fields["content"].to_numpy(dtype=object)
+    # Under a header without a level the messages are searched (empty ones, frames): in Arrow, converted once.
+    array = arrow_messages(content) if rule.header and rule.levelless else None
     # A record a program writes itself (JSON, CSV) with no message is an event; a shipper's of an empty line is blank.
     if fmt.json_key is None or fmt.json_key in LINE_KEYS:
-        blank = blank | empty_messages(matched, content, rule)
+        blank = blank | empty_messages(matched, content, rule, array)
     writers = _writers(fmt, fields, matched)
     if writers is None:
-        flags = _continuations(lines, fields, matched, blank, rule)
+        flags = _continuations(lines, fields, matched, blank, rule, array)
     else:
         # Each writer's lines are a stream of their own: a trace's lines continue its writer's event, whichever
         # other writers' lines fall between them (docker compose interleaves its services' output line by line).
@@ -958,11 +960,13 @@ def _events(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, bla
 
 
 def _continuations(lines: Sequence[str], fields: pd.DataFrame, matched: np.ndarray, blank: np.ndarray,
-                   rule: Multiline) -> np.ndarray:
-    """Bool (n,): the lines of one stream that continue the event before them (see :func:`_events`)."""
+                   rule: Multiline, array=None) -> np.ndarray:
+    """Bool (n,): the lines of one stream that continue the event before them (see :func:`_events`; ``array``:
+    the messages' :func:`multiline.arrow_messages`, where made)."""
     content = fields["content"].to_numpy(dtype=object)
     streams = fields["stream"].to_numpy(dtype=object) if "stream" in fields else None
-    return split_writers(fields, matched, blank, continuation_flags(lines, matched, blank, rule, content, streams))
+    return split_writers(fields, matched, blank,
+                         continuation_flags(lines, matched, blank, rule, content, streams, array))
 
 
 def _writers(fmt: LogFormat, fields: pd.DataFrame, matched: np.ndarray) -> np.ndarray | None:

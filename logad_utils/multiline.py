@@ -371,12 +371,17 @@ def _head_regex(fmt: LogFormat) -> str | None:
     return None
 
 
-def empty_messages(matched: np.ndarray, messages: np.ndarray, rule: Multiline) -> np.ndarray:
+def empty_messages(matched: np.ndarray, messages: np.ndarray, rule: Multiline, array=None) -> np.ndarray:
     """Bool (n,): matched lines with an empty message under a header without a level: a program's blank line that
     a container runtime or syslog wrapped in a header of its own (a blank line, as it is in the program's
-    output: inside a trace too)."""
+    output: inside a trace too). ``array``: the messages' :func:`arrow_messages`, where made."""
     if not (rule.header and rule.levelless):
         return np.zeros(len(matched), dtype=bool)
+    if array is not None:  # Arrow's whitespace is str.isspace's, character for character
+        import pyarrow.compute as pc
+
+        empty = pc.or_(pc.equal(array, ""), pc.utf8_is_space(array)).fill_null(False)
+        return matched & empty.to_numpy(zero_copy_only=False)
     try:  # a builtin method mapped over the texts: no Python code per line
         empty = (messages == "") | np.fromiter(map(str.isspace, messages), dtype=bool, count=len(messages))
     except TypeError:  # a message that is no text (None where a structured record has none)
@@ -413,14 +418,16 @@ def _go_call(above: str, line: str) -> bool:
 
 
 def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndarray, rule: Multiline,
-                       messages: np.ndarray | None = None, streams: np.ndarray | None = None) -> np.ndarray:
+                       messages: np.ndarray | None = None, streams: np.ndarray | None = None, array=None
+                       ) -> np.ndarray:
     """Bool (n,): True where a line continues the event before it (the first row of a file is fixed later).
 
-    ``messages`` (n,) holds the matched lines' messages, ``streams`` (n,) their streams (stdout, stderr) where the
-    header names one. Under a header without a level (``rule.levelless``),
-    one that is a stack frame continues the event before it too, as a program's trace does when a container
-    runtime or syslog wrote each of its lines under a header of its own; so do the indented messages under a
-    Python frame (its source line, and the carets under that) and a trace's closing exception line.
+    ``messages`` (n,) holds the matched lines' messages (``array``: their :func:`arrow_messages`, where made),
+    ``streams`` (n,) their streams (stdout, stderr) where the header names one. Under a header without a level
+    (``rule.levelless``), one that is a stack frame continues the event before it too, as a program's trace does
+    when a container runtime or syslog wrote each of its lines under a header of its own; so do the indented
+    messages under a Python frame (its source line, and the carets under that) and a trace's closing exception
+    line.
     """
     n = len(lines)
     if rule.comment_records:
@@ -429,7 +436,7 @@ def continuation_flags(lines: Sequence[str], matched: np.ndarray, blank: np.ndar
     if rule.header:
         if messages is not None and rule.levelless:
             # One search for both: frames, and a goroutine dump's source lines.
-            holding = _holding_frame_words(messages, _FRAME_WORDS + (".go:",))
+            holding = _holding_frame_words(messages, _FRAME_WORDS + (".go:",), array)
             framed = [i for i in holding if matched[i] and not blank[i]
                       and _FRAME.match(_message_text(lines[i], messages[i])[:_HEAD_CHARS]) is not None]
             flags[framed] = True
@@ -590,14 +597,13 @@ def _start_tracebacks(lines: Sequence[str], blank: np.ndarray, flags: np.ndarray
             flags[i] = False
 
 
-def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WORDS) -> list[int]:
+def _holding_frame_words(messages: np.ndarray, words: Sequence[str] = _FRAME_WORDS, array=None) -> list[int]:
     """Indices of the messages that hold one of ``words`` (by default a word every stack frame holds: its "at"
     after a space, as a header may have taken the frame's indentation): one pass of them all, as few do and a
-    regex on each costs more than parsing it; in Arrow (:func:`_holding_in_arrow`), else joined
-    (:func:`_holding_in_joined`)."""
-    texts = messages.tolist()
-    found = _holding_in_arrow(texts, words)
-    return found if found is not None else _holding_in_joined(texts, words)
+    regex on each costs more than parsing it; in Arrow (:func:`_holding_in_arrow`; ``array``: the messages'
+    :func:`arrow_messages`, where made), else joined (:func:`_holding_in_joined`)."""
+    found = _holding_in_arrow(messages if array is None else array, words)
+    return found if found is not None else _holding_in_joined(messages.tolist(), words)
 
 
 def _holding_in_joined(texts: list, words: Sequence[str]) -> list[int]:
@@ -625,21 +631,32 @@ def _holding_in_joined(texts: list, words: Sequence[str]) -> list[int]:
 _RE2_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 
 
-def _holding_in_arrow(texts: list, words: Sequence[str]) -> list[int] | None:
-    """:func:`_holding_frame_words` in one pass of RE2 over Arrow strings, a word's leading space matching at a
-    text's start too (as :func:`_holding_in_joined`'s space before each text does), where that searches the joined
-    texts once per word; None where Arrow cannot take the texts as text alone (one that is no text, bytes among
-    them, or not UTF-8) or a word holds a line break."""
+def arrow_messages(texts):
+    """Texts (n,) as an Arrow string array (as they are where they are one), missing ones null; None where Arrow
+    cannot take them as text alone (one that is no text, bytes among them, or not UTF-8): converted once for the
+    searches of them all (:func:`empty_messages`, :func:`continuation_flags`)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    if not words or any("\n" in word for word in words):
-        return None
+    if isinstance(texts, pa.Array):
+        return texts if texts.type == pa.string() else None
     try:  # inferred, not cast to text: a cast reads bytes as text, which the joined search takes for none
         array = pa.array(texts)
     except (pa.ArrowException, UnicodeEncodeError):
         return None
-    if array.type != pa.string():
+    return array if array.type == pa.string() else None
+
+
+def _holding_in_arrow(texts, words: Sequence[str]) -> list[int] | None:
+    """:func:`_holding_frame_words` in one pass of RE2 over Arrow strings (``texts``, or their
+    :func:`arrow_messages`), a word's leading space matching at a text's start too (as :func:`_holding_in_joined`'s
+    space before each text does), where that searches the joined texts once per word; None where Arrow cannot take
+    the texts as text alone or a word holds a line break."""
+    import pyarrow.compute as pc
+
+    if not words or any("\n" in word for word in words):
+        return None
+    array = arrow_messages(texts)
+    if array is None:
         return None
     pattern = "|".join("(?:^| )" + _re2_literal(word[1:]) if word[:1] == " " else _re2_literal(word) for word in words)
     return np.flatnonzero(pc.match_substring_regex(array, pattern).fill_null(False).to_numpy(zero_copy_only=False)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from logad_utils.detectors import TfidfDetector
 from logad_utils.io import iter_log_chunks, parse_lines, read_logs
-from logad_utils.multiline import (_FRAME_WORDS, _holding_frame_words, _holding_in_arrow, _holding_in_joined,
-                                   record_times)
+from logad_utils.multiline import (_FRAME_WORDS, Multiline, _holding_frame_words, _holding_in_arrow,
+                                   _holding_in_joined, arrow_messages, empty_messages, record_times)
 from logad_utils.pipeline import parse_logs
 from logad_utils.rca import analyze, find_incidents
 
@@ -1069,3 +1069,21 @@ def test_the_frame_word_search_finds_what_the_joined_search_finds_whatever_the_m
     # Arrow cast bytes to text and found " at " in them, where the joined search reads a message that is no text as
     # empty: the speed path changed which lines may hold a frame.
     assert _holding_frame_words(np.array(messages, dtype=object)) == _holding_in_joined(messages, _FRAME_WORDS)
+
+
+_SPACES = st.sampled_from(["", " ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u3000", "\u200b",
+                           "\ufeff", "x", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.lists(_SPACES, max_size=3).map("".join), st.none()), max_size=8), st.booleans())
+def test_empty_messages_in_arrow_are_those_python_finds(messages, levelless):
+    # Messages converted to Arrow once for the searches under a level-less header: Arrow's whitespace is
+    # str.isspace's, so the same messages are empty as a test of each string finds.
+    texts = np.array(messages, dtype=object)
+    matched = np.arange(len(texts)) % 3 != 1
+    rule = Multiline(header=True, indent=False, levelless=levelless)
+    array = arrow_messages(texts)
+    assert array is not None or all(m is None for m in messages)
+    assert empty_messages(matched, texts, rule, array).tolist() == empty_messages(matched, texts, rule).tolist()
+    assert _holding_frame_words(texts, _FRAME_WORDS, array) == _holding_frame_words(texts)
