@@ -657,6 +657,11 @@ _TOPICS = re.compile(r"(?=(?:.*,)?" + _SYSLOG_SEVERITY + r"(?:,|$))[a-z][a-z0-9-
 # there is a level's ("root:INFO:"), no module. Atomic: a line of such joins with no colon after them (a hostile
 # line) is given up once, not at every join.
 _SUB_MODULES = r"(?>(?::(?!(?:" + LEVELS_RE + r"):)[A-Za-z][\w-]*)*)"
+# A component's name, its modules (_SUB_MODULES), and the source line it may end with ("main.go:42").
+_COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+" + _SUB_MODULES
+_COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
+# What a bracket holds, one level of brackets inside.
+_BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 # The elements that name the component: a name before a colon, one before a labelled id ("backup-dir JobId 12:"),
 # and a thread's name again or a bracket after it (_echoes).
 _COMPONENT_KINDS = ("component", "labelled", "echo")
@@ -683,7 +688,7 @@ _ELEMENT_RES = [
     # the subsystem, as ClickHouse writes a table's id and its part ("default.events (6a1f...) (SelectExecutor):").
     # The letter is looked for ahead, lazily: two greedy runs around it would try every split of a long word.
     ("component", re.compile(r"(\s*)(?=(?:[^\s\[\]:]|::)*?[A-Za-z])(" + _SOURCE_FILE
-                             + r" \d+|(?:[^\s\[\]:]|::)+" + _SUB_MODULES + r"(?::\d+)?)(?:( *)\[(" + _INSTANCE
+                             + r" \d+|" + _COMPONENT_BODY + r")(?:( *)\[(" + _INSTANCE
                              + r")\])?(?: \(([^()\s]+)\)(?: \([^()\s]+\))?|(?<=\])\((" + LEVELS_RE
                              + r")\))?:(?=\s|$|(?<=\]:)(\S))")),
     # A name and an id with its capitalised label before the colon, as Bacula's daemons write a job's ("backup-dir
@@ -692,7 +697,7 @@ _ELEMENT_RES = [
     # A process and its thread as two numbers joined by "#" ("1009#1009:", as nginx and its forks write them) end a
     # header as a name does: without a letter they are no name, and the message's words after them no header.
     ("pid_thread", re.compile(r"(\s*)\d+#\d+:(?=\s|$)")),
-    ("bracket", re.compile(r"(\s*)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")),
+    ("bracket", re.compile(r"(\s*)\[(" + _BRACKET_BODY + r")\]")),
     # A thread in parentheses, as JBoss, WildFly and Quarkus write it after the logger ("[org.x.Y] (Timer-0)"),
     # one level of parentheses inside ("(Thread-0 (ActiveMQ-server-1))").
     ("paren", re.compile(r"(\s*)\(([^()\s]" + _PAREN_BODY + r")\)(?=\s)")),
@@ -711,7 +716,6 @@ _ELEMENT_RES = [
     # A word glued to a pipe that spaces follow ("kid1| message") is a field before its separator.
     ("word", re.compile(r"(\s*)(\S+?(?=\|(?:\s|$))|\S+)")),
 ]
-_BRACKET_BODY = r"(?:[^\[\]]|\[[^\[\]]*\])*"
 # A level after its module inside a bracket (Apache 2.4's "[core:info]", log4j's "[main/INFO]"); severity reads the
 # part after the colon or slash.
 _MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
@@ -719,8 +723,6 @@ _MODULE_LEVEL = re.compile(r"[\w.-]+:" + LEVELS_RE + r"|[\w .#-]+/" + LEVELS_RE)
 # the words before the first pair name the component, the pairs are a field of their own.
 _PAIRED_BRACKET = re.compile(r"[^\s=\[\]]+(?: [^\s=\[\]]+)* [A-Za-z_][\w.-]*=.*")
 _PAIRS_FIELD = r"[A-Za-z_][\w.-]*=" + _BRACKET_BODY
-_COMPONENT_NAME = r"(?:[^\s\[\]:]|::)+" + _SUB_MODULES
-_COMPONENT_BODY = _COMPONENT_NAME + r"(?::\d+)?"
 # A name in angle brackets before its colon, as Kodi writes its component ("<general>: ..."): the brackets are no
 # part of the name.
 _ANGLED_NAME = re.compile(r"<[^<>\s]+>")
