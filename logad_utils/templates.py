@@ -175,6 +175,8 @@ _METHOD = re.compile(_METHODS)
 _NAMING_KEY = re.compile(r"[\[({]?[\"']?(method|type|using|via)[\"']?:?", re.IGNORECASE)
 _TYPE_NAME = re.compile(r"[A-Za-z][\w.|\\\-]*+")
 _MEANS_NAME = re.compile(r"[A-Z][A-Z0-9_\-]++")
+# The kind of value each naming word names after it.
+_NAMED_VALUES = {"method": _METHOD, "type": _TYPE_NAME, "using": _MEANS_NAME, "via": _MEANS_NAME}
 # A user's name after "user:" or "username:" ("IP: <IP>, username: admin") is the event's parameter too, as Loghub
 # writes a user's name (OpenSSH's "Invalid user <*> from <*>"); only with the colon: "user created" / "user deleted"
 # are two events.
@@ -819,19 +821,26 @@ def _is_flag(values: set[str]) -> bool:
     return len(shapes) == 1
 
 
+def _named_value(before: str) -> re.Pattern[str] | None:
+    """The kind of value (:data:`_NAMED_VALUES`) that ``before`` names, where it is a naming word
+    (:data:`_NAMING_KEY`)."""
+    key = _NAMING_KEY.fullmatch(before)
+    return None if key is None else _NAMED_VALUES[key.group(1).lower()]
+
+
 def _is_named_value(values: set[str], before: str) -> bool:
     """Whether tokens are the values of the word before them (:data:`_NAMING_KEY`): HTTP methods after ``method``
-    (``(method GET)``, ``Method: POST,``), names after ``type`` (``of type int``)."""
-    key = _NAMING_KEY.fullmatch(before)
-    word = key.group(1).lower() if key else ""
-    value = None if key is None else _METHOD if word == "method" else _TYPE_NAME if word == "type" else _MEANS_NAME
+    (``(method GET)``, ``Method: POST,``), names after ``type`` (``of type int``), UPPER_CASE names after ``using``
+    or ``via`` (``using SSH.``)."""
+    value = _named_value(before)
     return value is not None and all(value.fullmatch(v.strip(_BARE)) for v in values)
 
 
 def _named_words(taken: dict[str, set[str]]) -> set[str]:
     """The words, punctuation aside, that slots after a naming word (:data:`_NAMING_KEY`) held in ``taken`` (the
     words a merged slot held, by the token before it) and that are its kind of value (:func:`_is_named_value`)."""
-    return {v.strip(_BARE) for before, values in taken.items() for v in values if _is_named_value({v}, before)}
+    return {word for before, values in taken.items() if (value := _named_value(before)) is not None
+            for word in (v.strip(_BARE) for v in values) if value.fullmatch(word)}
 
 
 def _is_user_name(values: set[str], before: str) -> bool:
