@@ -849,8 +849,9 @@ def _is_user_name(values: set[str], before: str) -> bool:
 
 
 def _taken_before(values: set[str], before: str, taken: dict[str, set[str]]) -> bool:
-    """Whether a slot's few words were all merged as a parameter after ``before``, or after ``_RECURRING_EVENTS``
-    other tokens each where a slot after ``before`` was merged too: names that fill several events' parameters."""
+    """Whether a slot's few words were all merged as a parameter after ``before``, or, names with a mark, after
+    ``_RECURRING_EVENTS`` other tokens each where a slot after ``before`` was merged too: names that fill several
+    events' parameters."""
     if len(values) < 2 or before not in taken:
         return False
     # Names with a mark only (frontend.web, search-api.prod): words of letters that commands' slots took (start,
@@ -1267,11 +1268,13 @@ class LogTemplateMiner:
         Read a run of variable tokens as one token.
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
-        them were merged as a parameter elsewhere after the same token, or
-        after three other tokens each where a slot after the same token was
-        merged too (``Advance <*> canary weight`` makes ``Advance
+        them were merged as a parameter elsewhere after the same token, or,
+        names with a mark (no words of letters alone), after three other
+        tokens each where a slot after the same token was merged too
+        (``Advance <*> canary weight`` makes ``Advance
         frontend.web|search-api.prod canary iteration`` one, both names
-        parameters of other events); and,
+        parameters of other events), or names a naming word made a parameter
+        (``logged off using SSH``) standing together (``from <IP> and SSH.``); and,
         with ``slot_min_values`` > 0, one of two names or more (words of
         letters, no UPPER_CASE state or level) that split three events or
         more the same way, in three of them glued to a value or a word
