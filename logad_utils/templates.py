@@ -850,8 +850,8 @@ def _is_user_name(values: set[str], before: str) -> bool:
 
 def _taken_before(values: set[str], before: str, taken: dict[str, set[str]]) -> bool:
     """Whether a slot's few words were all merged as a parameter after ``before``, or, names with a mark, after
-    ``_RECURRING_EVENTS`` other tokens each where a slot after ``before`` was merged too: names that fill several
-    events' parameters."""
+    ``_RECURRING_EVENTS`` tokens each (``before`` may be one) where a slot after ``before`` was merged too: names
+    that fill several events' parameters."""
     if len(values) < 2 or before not in taken:
         return False
     # Names with a mark only (frontend.web, search-api.prod): words of letters that commands' slots took (start,
@@ -1269,8 +1269,8 @@ class LogTemplateMiner:
     shared_slots : bool, default True
         Also merge a slot of fewer than ``slot_min_values`` words when all of
         them were merged as a parameter elsewhere after the same token, or,
-        names with a mark (no words of letters alone), after three other
-        tokens each where a slot after the same token was merged too
+        names with a mark (no words of letters alone), after three tokens
+        each (the same one may count) where a slot after it was merged too
         (``Advance <*> canary weight`` makes ``Advance
         frontend.web|search-api.prod canary iteration`` one, both names
         parameters of other events), or names a naming word made a parameter
