@@ -3,6 +3,7 @@ import json
 import re
 import shlex
 import time
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,12 @@ WORDS = ["connection from 10.0.0.{i} accepted", "user u{i} logged in", "cache mi
 
 def _messages(n: int) -> list[str]:
     return [WORDS[i % len(WORDS)].format(i=i) for i in range(n)]
+
+
+def _headed(header: Callable[[int, pd.Timestamp], str], messages: list[str] | None = None) -> list[str]:
+    """Lines of ``header(i, time)``, a space and the i-th of ``messages`` (60 of :func:`_messages` if None)."""
+    messages = _messages(60) if messages is None else messages
+    return [f"{header(i, t)} {m}" for i, (t, m) in enumerate(zip(_times(len(messages)), messages))]
 
 
 LEVELS = ["INFO", "WARN", "ERROR", "DEBUG"]
@@ -3101,11 +3108,8 @@ def test_brackets_past_ten_header_elements_are_still_the_headers():
 def test_a_programs_name_with_its_module_joined_by_a_colon_is_one_component():
     # A daemon that names its module after its own name ("syncd:scheduler: INFO: ..." beside "syncd: INFO: ..."):
     # those lines read no component, too few for one, so every line kept its name and level in the message.
-    stamps = pd.date_range("2024-02-12 10:15:31", periods=60, freq="1s")
     writers = ["syncd", "syncd:scheduler", "syncd:fetch-queue"]
-    lines = [f"{t:%Y/%m/%d %H:%M:%S} {writers[i % 3]}: {LEVELS[i % 2]}: {m}"
-             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
-    frame = parse_lines(lines)
+    frame = parse_lines(_headed(lambda i, t: f"{t:%Y/%m/%d %H:%M:%S} {writers[i % 3]}: {LEVELS[i % 2]}:"))
     assert frame["component"].tolist() == [writers[i % 3] for i in range(60)]
     assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == _messages(60)
 
@@ -3113,9 +3117,7 @@ def test_a_programs_name_with_its_module_joined_by_a_colon_is_one_component():
 def test_a_level_word_after_a_name_and_a_colon_is_no_module():
     # "root:INFO: message": the level word is no module of a program named "root"; reading "root:INFO" as the
     # component would hide the level in a name. Such lines stay whole messages, as before modules were read.
-    stamps = pd.date_range("2024-02-12 10:15:31", periods=60, freq="1s")
-    lines = [f"{t:%Y/%m/%d %H:%M:%S} root:{LEVELS[i % 2]}: {m}" for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
-    frame = parse_lines(lines)
+    frame = parse_lines(_headed(lambda i, t: f"{t:%Y/%m/%d %H:%M:%S} root:{LEVELS[i % 2]}:"))
     assert "component" not in frame or not frame["component"].fillna("").str.contains(":").any()
     assert frame["content"].tolist() == [f"root:{LEVELS[i % 2]}: {m}" for i, m in enumerate(_messages(60))]
 
@@ -3124,21 +3126,16 @@ def test_a_level_before_the_time_on_every_line_is_no_two_line_record():
     # Weave Net's "INFO: 2023/03/01 07:42:18.114302 message": every line but the first was taken for the level line
     # of a java.util.logging record under the line above, so the layout was read off one line, its message's first
     # words made fields, and every other message was cut.
-    stamps = pd.date_range("2023-03-01 07:42:18", periods=60, freq="1s")
     messages = ["Command line options: map[port:6783]", *_messages(59)]
-    lines = [f"{LEVELS[i % 2]}: {t:%Y/%m/%d %H:%M:%S}.114302 {m}" for i, (t, m) in enumerate(zip(stamps, messages))]
-    frame = parse_lines(lines)
+    frame = parse_lines(_headed(lambda i, t: f"{LEVELS[i % 2]}: {t:%Y/%m/%d %H:%M:%S}.114302", messages))
     assert frame["level"].tolist() == [LEVELS[i % 2] for i in range(60)] and frame["content"].tolist() == messages
 
 
 def test_a_spaced_double_colon_after_the_logger_ends_the_header():
     # "2023-09-18 13:58:02,140 INFO app.core :: message": the logger's name, with no separator the header knew after
     # it, was left to the message on every line.
-    stamps = pd.date_range("2023-09-18 13:58:02", periods=60, freq="1s")
     loggers = ["app.core", "app.db", "util.encryption"]
-    lines = [f"{t:%Y-%m-%d %H:%M:%S},140 {LEVELS[i % 2]} {loggers[i % 3]} :: {m}"
-             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
-    frame = parse_lines(lines)
+    frame = parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%d %H:%M:%S},140 {LEVELS[i % 2]} {loggers[i % 3]} ::"))
     assert frame["component"].tolist() == [loggers[i % 3] for i in range(60)]
     assert frame["content"].tolist() == _messages(60)
 
@@ -3146,22 +3143,18 @@ def test_a_spaced_double_colon_after_the_logger_ends_the_header():
 def test_one_label_opening_a_list_of_labelled_values_is_no_component():
     # A controller's records under a relay's host ("... bmc-7 Severity: Warning, Category: Audit, MessageID: ...,
     # Message: ..."): the first label was read as the component on every line and cut from the record.
-    stamps = pd.date_range("2023-06-14 09:02:47", periods=60, freq="13s")
     hosts, severities = ["bmc-7F2Q", "bmc-C02W"], ["Warning", "Informational", "Critical"]
     records = [f"Severity: {severities[i % 3]}, Category: Audit, MessageID: USR{30 + i % 4:04d}, Message: {m}"
                for i, m in enumerate(_messages(60))]
-    lines = [f"{t:%Y-%m-%dT%H:%M:%S}+02:00 {hosts[i % 2]} {r}" for i, (t, r) in enumerate(zip(stamps, records))]
-    frame = parse_lines(lines)
+    frame = parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%dT%H:%M:%S}+02:00 {hosts[i % 2]}", records))
     assert frame["content"].tolist() == records and frame["timestamp"].notna().all()
 
 
 def test_a_threads_name_written_again_or_a_bracket_after_it_is_the_header():
     # An agent's "INFO ExtHandler ExtHandler message" beside "INFO ExtHandler [Ext.Name-1.0] message": its thread,
     # then its prefix, the thread's name again or an extension's; both were left to every message.
-    stamps = pd.date_range("2023-10-02 09:13:51", periods=60, freq="1s")
     prefixes = ["Handler", "[Vendor.Ext.Backup-1.2]", "[Vendor.Ext.Monitor-2.0]"]
-    lines = [f"{t:%Y-%m-%dT%H:%M:%S}.284113Z {LEVELS[i % 2]} Handler {prefixes[i % 3]} {m}"
-             for i, (t, m) in enumerate(zip(stamps, _messages(60)))]
-    frame = parse_lines(lines)
+    frame = parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%dT%H:%M:%S}.284113Z {LEVELS[i % 2]} Handler "
+                                             f"{prefixes[i % 3]}"))
     assert frame["thread"].eq("Handler").all() and frame["component"].tolist() == [prefixes[i % 3] for i in range(60)]
     assert frame["content"].tolist() == _messages(60)
