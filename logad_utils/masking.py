@@ -135,6 +135,10 @@ _TZ = (r"(?:\s?(?:Z|[+-]\d{2}:?\d{2}(?:\s" + _ZONE_NAME + r"(?!\w)(?:\sm=[+-]\d+
 _H4 = r"[0-9A-Fa-f]{1,4}+"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _V4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+# A name glued in parentheses after an address (FRRouting's peer "10.0.0.0(spine1)", Weave Net's peer
+# "be:7a:63:01:44:11(ip-10-0-1-11)"): the address's name, not a word of the event; a spaced one, a number or a
+# version in it, or a word glued after it, stays the message's.
+_ADDRESS_NAME = r"(?:\([A-Za-z][\w\-]*+(?:\.[A-Za-z][\w\-]*+)*+\)(?![\w(]))?"
 _HEX32 = r"(?<![\w:])(?=[A-Fa-f]{0,7}\d)[0-9A-Fa-f]{8}"  # eight hex digits, a digit among them, opening a token
 _V6 = (
     rf"(?:(?:{_H4}:){{7}}{_H4}"  # full form
@@ -381,7 +385,9 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # Before the time of day, which would take a MAC address' first three octets when they are decimal.
     # A hyphenated one followed by "@" is an e-mail's user (00-11-22-33-44-55@corp.example.com).
     # A longer run of octets is one value too (a DHCP client id "01:" + MAC, a DUID, a WWN), not a MAC and a rest.
-    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5,}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)", "<MAC>", False),
+    # A name glued in parentheses after it is its own (_ADDRESS_NAME).
+    MaskRule("mac", r"(?:[0-9A-Fa-f]{2}[:\-]){5,}[0-9A-Fa-f]{2}(?!\w)(?!(?<=-[0-9A-Fa-f]{2})@)" + _ADDRESS_NAME,
+             "<MAC>", False),
     MaskRule(
         "datetime",
         # ISO 8601, and with dashes in the clock after its "T", as a file or release name writes it where a colon
@@ -487,9 +493,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     ),
     # A port stays apart (<IP>:<NUM>); a "/" that opens the token goes with
     # the address (Java writes an unresolved address as "/10.0.0.1"), and so does a name glued in parentheses
-    # after it (FRRouting's peer "10.0.0.0(spine1)"): the address's name, not a word of the event.
-    MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)"
-             r"(?:\([A-Za-z][\w\-]*+(?:\.[A-Za-z][\w\-]*+)*+\)(?![\w(]))?", "<IP>", False),
+    # after it (_ADDRESS_NAME).
+    MaskRule("ipv4", rf"(?:(?<!\S)/)?(?=\d{{1,3}}\.\d){_V4}(?!\w|\.\w)" + _ADDRESS_NAME, "<IP>", False),
     # A hash cut short by an ellipsis with more of the sentence after it (Prysm's "from 0x455ce79b... 8875058/...",
     # "serverHash (286e70...)"): the dots are the value's, the hash abbreviated; at the text's end they may be the
     # sentence's ("Checking out 3f2a1b9c..."), as after a name. Six hex digits of one case at least, a letter

@@ -1176,6 +1176,16 @@ def test_a_name_in_parentheses_glued_to_an_address_is_the_address():
     assert M.mask("at 10.0.0.1(2) and 10.0.0.1(a)b") == "at <IP>(<NUM>) and <IP>(a)b"
 
 
+def test_a_name_in_parentheses_glued_to_a_mac_address_is_the_address():
+    # Weave Net writes a peer as its MAC address and its name ("at be:7a:63:01:44:11(ip-10-0-1-11)"): the name was
+    # masked apart (<MAC>(<ID>)) where its annotator, as FRRouting's for an IP address's name, writes one value.
+    assert M.mask("Expired MAC 3e:1f:22:aa:10:0b at be:7a:63:01:44:11(ip-10-0-1-11)") == "Expired MAC <MAC> at <MAC>"
+    assert M.mask("->[10.0.1.15:6783|e6:04:3a:8c:2f:74(node-a.example)]: ready") == "->[<IP>:<NUM>|<MAC>]: ready"
+    # A spaced parenthesis, a number in it, or a word glued after it, is the message's.
+    assert M.mask("peer be:7a:63:01:44:11 (node-a) up") == "peer <MAC> (node-a) up"
+    assert M.mask("at be:7a:63:01:44:11(2) and be:7a:63:01:44:11(a)b") == "at <MAC>(<NUM>) and <MAC>(a)b"
+
+
 def test_a_rate_glued_to_its_unit_keeps_the_unit():
     # vsftpd writes a transfer's rate glued to its unit ("34705 bytes, 86.07Kbyte/sec"): the token stayed a word,
     # so the template kept only its "/sec" and lost the unit the truth keeps.
