@@ -2626,15 +2626,16 @@ class LogTemplateMiner:
 
     def _unnamed(self, tokens: tuple[str, ...], c: int, cover: int, taken: list[int], holes: tuple[int, ...]
                  ) -> int:
-        """How many of positions ``taken`` of cluster ``c`` (its ``tokens``) hold no value of a field that the
-        ``cover`` (wildcards at ``holes``) names alike: one key opens both clusters' messages there (``rpc=``),
-        or the token before is a key (``server:``, ``"method":``) that both have, as a cover equals what it covers
-        outside its holes. A position where both name another field makes the cover none (more than any count)."""
+        """How many of positions ``taken`` of cluster ``c`` (its ``tokens``) hold a word: not a value masking found
+        (``<HOST>.``: no word the cover loses), nor a value of a field that the ``cover`` (wildcards at ``holes``) names
+        alike: one key opens both clusters' messages there (``rpc=``), or the token before is a key (``server:``,
+        ``"method":``) that both have, as a cover equals what it covers outside its holes. A position where both
+        name another field makes the cover none (more than any count)."""
         unknown = [None] * len(tokens)
         mine, theirs = self._fields.get(c) or unknown, self._fields.get(cover) or unknown
         if any(mine[i] is not None and theirs[i] is not None and mine[i] != theirs[i] for i in taken):
             return len(tokens) + 1  # another field there (status= where the cover's messages have kind=): no cover
-        return sum(not ((mine[i] is not None and mine[i] == theirs[i])
+        return sum(not ((mine[i] is not None and mine[i] == theirs[i]) or _PLACEHOLDER.search(tokens[i])
                         or (i and i - 1 not in holes and _KEY.fullmatch(tokens[i - 1]))) for i in taken)
 
     @staticmethod

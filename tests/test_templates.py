@@ -366,6 +366,23 @@ def test_a_cover_counts_only_the_words_it_takes_from_the_template_it_covers():
         assert parent == ({1: 0} if merged else {})
 
 
+def test_a_cover_loses_no_word_where_it_takes_a_masked_value():
+    # A resolver's "tx <NUM> <*>. <*>. <HEX>" holds names and zones alike; a rare message with a masked name and a
+    # zone word (<HOST>. org.) was kept apart, its <HOST>. counted as a word the cover turns into a wildcard:
+    # two for the cover's one word.
+    rng = random.Random(0)
+    common = [f"tx <NUM> {rng.choice(['<HOST>.', 'arpa.', 'edu.', 'gov.'])} "
+              f"{rng.choice(['<HOST>.', 'com.', 'net.', 'mil.'])} <HEX>" for _ in range(60)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(common + [f"tx <NUM> <HOST>. {zone} <HEX>" for zone in ("org.", "io.", "de.")],
+                              masked=True)
+    assert miner.templates_["template"].tolist() == ["tx <NUM> <*>. <*>. <HEX>"]
+    assert len(set(ids)) == 1
+    # Two plain words are still more than the one it keeps.
+    ids = LogTemplateMiner().fit_transform(common + ["tx <NUM> lame. org. <HEX>"], masked=True)
+    assert ids[-1] not in ids[:-1]
+
+
 def test_a_cluster_keeps_only_the_keys_all_its_messages_share():
     # Mining: the second message has zone= where the first had kind=, and a plain word where it had rpc=.
     fields: dict = {}
