@@ -29,7 +29,7 @@ import re
 import string
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -764,11 +764,118 @@ _PAREN_MARK = re.compile(r"([A-Z])\1|[^\w\s()]{1,3}")
 _PAREN_MARK_FIELD = "|".join(c * 2 for c in string.ascii_uppercase) + r"|[^\w\s()]{1,3}"  # no back-reference
 
 
+# Each element kind's shape, flags by name. An element read on one line has its own shape; a header's element has
+# the same kind of shape, its flags told of the lines taken together (on every line, on most, on any, as each says).
+
+
+class _LevelShape(NamedTuple):
+    """A level's brackets, colon and padding, and what it is written as."""
+
+    opening: str  # "[", "(", "<" or ""
+    closing: str  # its closing bracket; after a letter, its mark ("!" in "I!")
+    colon: str  # ":", ":?" (on some lines only) or ""
+    padded: int  # 1: padding after the level, 2: before it (inside its bracket)
+    letter: bool = False  # written as a letter ("I", "W!"), in a header only
+    worded: bool = False  # a capitalised word of the program's own among level words ("Perf:"), in a header only
+    facility: int = 0  # a syslog facility before it ("kern.notice"); in a header 0 never, 1 on some lines, 2 on all
+
+
+class _ComponentShape(NamedTuple):
+    """A name before its colon ("name[pid]:"), what its bracket holds and what follows it."""
+
+    pid: bool = False  # a pid in its bracket
+    sub: int = 0  # a subsystem in parentheses; in a header 0 never, 1 on some lines, 2 on all
+    leveled: bool = False  # a level word in the bracket ("stages.py[INFO]:")
+    padded: bool = False  # spaces before the bracket
+    joint: str | None = None  # the character joining the level to the name ("." of "channel.INFO", "/")
+    valued: bool = False  # a hexadecimal number or a key=value pair, no name
+    line: str | None = None  # the character before a source file's line (":" of "main.go:42", " ")
+    named: bool = False  # an instance's name in the bracket, no pid's digits
+    glued: bool = False  # the message glued to the colon
+    parened: bool = False  # a level word in parentheses after the bracket ("krb5kdc[1432](info):")
+    twice: bool = False  # a second name in parentheses after the subsystem
+    letter: str | None = None  # the name is a level letter ("W:"), on one line only
+    capital: bool = False  # the name is one capitalised word ("Perf:"), on one line only
+    angled: bool = False  # the name in angle brackets ("<general>:"), in a header only
+
+
+class _SepShape(NamedTuple):
+    """A separator and whether whitespace follows it."""
+
+    char: str
+    followed: bool
+
+
+class _BracketShape(NamedTuple):
+    """What a bracket holds."""
+
+    qualified: bool = False  # a class name
+    leveled: bool = False  # a level after its module ("[core:info]"); in a header, the level
+    lettered: bool = False  # a letter, no memory address
+    letter: str | None = None  # a level letter ("[I]"), on one line only
+    paired: bool = False  # a logger's name and key=value pairs of the line's context
+    digits: bool = False  # digits only
+    label: str | None = None  # the label before a pid ("[pid 2219]")
+    parts: bool = False  # the brackets name a program's parts (_names_parts), in a header only
+    blank: bool = False  # the empty bracket of a line written without one (_glued_bracket)
+
+
+class _WordShape(NamedTuple):
+    """A word's or a cell's shape: what it is written as."""
+
+    digits: bool = False
+    qualified: bool = False  # a class name, or a category with its event id
+    padded: bool = False  # padded to a column width, or between tabs
+    mark: str | None = None  # a lone symbol, on one line only
+    caller: bool = False  # a source file and its line ("switch_core.c:217")
+    ided: bool = False  # a category with its event id ("App.Api.Orders[14]")
+    paired: bool = False  # a key=value pair
+    host: bool = False  # an address; in a header, one first on every line: the host that sent it
+    session: bool = False  # a user and their database ("app@shop")
+    marked: str | None = None  # a level letter with a mark ("I!"), on one line only
+    run: bool = False  # words joined before the level (_join_runs_before_level)
+    coded: bool = False  # a function's name (_code_names), in a header only
+    topics: bool = False  # a list of topics (_TOPICS)
+    erlang: bool = False  # an Erlang process id
+    number: bool = False  # a number as a header writes one (_NUMBER)
+    blank: bool = False  # the empty word of a line written without one (_word_before_level)
+
+
+class _ParenShape(NamedTuple):
+    """What parentheses hold: a mark ("(II)"), or the character before a source file's line ("." of "(a.c.15)")."""
+
+    mark: str | None
+    source: str | None
+
+
+class _GluedShape(NamedTuple):
+    """A name's glued bracketed fields: how many, and whether the last holds a class name."""
+
+    count: int
+    qualified: bool
+
+
+class _LabelledShape(NamedTuple):
+    """A name's id label ("JobId")."""
+
+    label: str
+
+
+class _MarkShape(NamedTuple):
+    """Marks taking turns at one place: in parentheses or lone symbols."""
+
+    paren: bool
+
+
+_Shape = (_LevelShape | _ComponentShape | _SepShape | _BracketShape | _WordShape | _ParenShape | _GluedShape
+          | _LabelledShape | _MarkShape | tuple[()])
+
+
 @dataclass(frozen=True)
 class _Element:
     kind: str
     spaced: bool  # whitespace before it
-    detail: tuple  # kind-specific shape: brackets of a level, pid of a component, separator char
+    detail: _Shape  # kind-specific shape; () for kinds without one
     name: str = dataclasses.field(default="", compare=False)  # a component's name or a word, which its shape leaves out
 
 
@@ -809,8 +916,8 @@ def _elements(rest: str) -> list[_Element]:
                 # Padding: 1 after the level, 2 before it (inside its bracket).
                 opens = m.start(3 if m.group(3) else 4)  # the facility or the level, after the bracket's padding
                 padding = int(m.group(5).startswith(" ")) | 2 * (m.group(2) is not None and opens > m.end(2))
-                detail = (m.group(2) or "", m.group(5).lstrip(" "), m.group(6), padding, False, False,
-                          m.group(3) is not None)
+                detail = _LevelShape(m.group(2) or "", m.group(5).lstrip(" "), m.group(6), padding,
+                                     facility=m.group(3) is not None)
             elif kind == "component":
                 leveled = m.group(4) is not None and re.fullmatch(LEVELS_RE, m.group(4)) is not None
                 named = m.group(4) is not None and not leveled and not m.group(4).isdigit()
@@ -818,23 +925,26 @@ def _elements(rest: str) -> list[_Element]:
                 letter = m.group(2) if bare and _LETTER_LEVEL.fullmatch(m.group(2)) else None
                 joined = "/" if _SLASHED_LEVEL.fullmatch(m.group(2)) else "." if _DOTTED_LEVEL.fullmatch(m.group(2)) \
                     else None
-                detail = (m.group(4) is not None and not leveled, m.group(5) is not None, leveled, bool(m.group(3)),
-                          joined, letter,
-                          bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None,
-                          # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
-                          (_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
-                          (source := _SOURCE_LINE.fullmatch(m.group(2))) and source.group(1), named,
-                          m.group(7) is not None, m.group(6) is not None,
-                          m.group(5) is not None and rest.startswith(") (", m.end(5)))  # a second name in parentheses
+                source = _SOURCE_LINE.fullmatch(m.group(2))
+                detail = _ComponentShape(
+                    pid=m.group(4) is not None and not leveled, sub=m.group(5) is not None, leveled=leveled,
+                    padded=bool(m.group(3)), joint=joined,
+                    # A key=value before the colon ("user=u7:") is a value, as a hexadecimal number is.
+                    valued=(_HEX.fullmatch(m.group(2)) or _PAIR.fullmatch(m.group(2))) is not None,
+                    line=source and source.group(1), named=named, glued=m.group(7) is not None,
+                    parened=m.group(6) is not None, twice=m.group(5) is not None and rest.startswith(") (", m.end(5)),
+                    letter=letter, capital=bare and _CAPITAL_WORD.fullmatch(m.group(2)) is not None)
             elif kind == "sep":
-                detail = (m.group(2), bool(m.group(3)))
+                detail = _SepShape(m.group(2), bool(m.group(3)))
             elif kind == "bracket":
                 body = m.group(2).strip()
-                detail = (_QUALIFIED.fullmatch(body) is not None, _MODULE_LEVEL.fullmatch(body) is not None,
-                          re.search("[A-Za-z]", body) is not None and _MEMORY_ADDRESS.fullmatch(body) is None,
-                          body if _LETTER_LEVEL.fullmatch(body) else None,
-                          _PAIRED_BRACKET.fullmatch(body) is not None, m.group(2).isdigit(),
-                          labelled.group(1) if (labelled := _LABELLED_PID.fullmatch(body)) else None)
+                labelled = _LABELLED_PID.fullmatch(body)
+                detail = _BracketShape(
+                    qualified=_QUALIFIED.fullmatch(body) is not None, leveled=_MODULE_LEVEL.fullmatch(body) is not None,
+                    lettered=re.search("[A-Za-z]", body) is not None and _MEMORY_ADDRESS.fullmatch(body) is None,
+                    letter=body if _LETTER_LEVEL.fullmatch(body) else None,
+                    paired=_PAIRED_BRACKET.fullmatch(body) is not None, digits=m.group(2).isdigit(),
+                    label=labelled.group(1) if labelled else None)
             elif kind in ("word", "cell"):
                 # A class name, or a word padded to a column width or between tabs (zap's console
                 # "time<TAB>level<TAB>caller<TAB>message"), is a header field; a lone symbol may be a mark.
@@ -842,22 +952,24 @@ def _elements(rest: str) -> list[_Element]:
                 # With its message after it: one alone on its line heads an indented message (the multi-line
                 # console format), which the line after holds.
                 ided = kind == "word" and _CATEGORY_ID.fullmatch(word) is not None and bool(rest[m.end():].strip())
-                detail = (word.isdigit(), ided or _QUALIFIED.fullmatch(word) is not None,
-                          rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
-                          word if kind == "word" and _MARK.fullmatch(word) else None,
-                          _CALLER.fullmatch(word) is not None, ided, _PAIR.fullmatch(word) is not None,
-                          _ADDRESS.fullmatch(word) is not None, _SESSION.fullmatch(word) is not None,
-                          word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None,
-                          False, _TOPICS.fullmatch(word) is not None,  # no run of words (_join_runs_before_level)
-                          _ERLANG_PID.fullmatch(word) is not None, _NUMBER.fullmatch(word) is not None)
+                detail = _WordShape(
+                    digits=word.isdigit(), qualified=ided or _QUALIFIED.fullmatch(word) is not None,
+                    padded=rest.startswith("  ", m.end()) or ("\t" in m.group(1) and rest.startswith("\t", m.end())),
+                    mark=word if kind == "word" and _MARK.fullmatch(word) else None,
+                    caller=_CALLER.fullmatch(word) is not None, ided=ided, paired=_PAIR.fullmatch(word) is not None,
+                    host=_ADDRESS.fullmatch(word) is not None, session=_SESSION.fullmatch(word) is not None,
+                    marked=word if kind == "word" and _MARKED_LETTER.fullmatch(word) else None,
+                    topics=_TOPICS.fullmatch(word) is not None, erlang=_ERLANG_PID.fullmatch(word) is not None,
+                    number=_NUMBER.fullmatch(word) is not None)
             elif kind == "labelled":
-                detail = (m.group(3),)
+                detail = _LabelledShape(m.group(3))
             elif kind == "glued":
                 fields = re.findall(r"\[([^\[\]\s]*)\]", m.group(3))
-                detail = (len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
+                detail = _GluedShape(len(fields), _QUALIFIED.fullmatch(fields[-1]) is not None)
             elif kind == "paren":
                 source = _PAREN_SOURCE.fullmatch(m.group(2))
-                detail = (m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None, source and source.group(1))
+                detail = _ParenShape(m.group(2) if _PAREN_MARK.fullmatch(m.group(2)) else None,
+                                     source and source.group(1))
             else:
                 detail = ()
             out.append(_Element(kind, bool(m.group(1)), detail,
@@ -867,7 +979,8 @@ def _elements(rest: str) -> list[_Element]:
         else:
             break  # only whitespace left
         # A level letter, or a capitalised word that may be a level (_level_words), may come before the name.
-        if out[-1].kind in ("pid_thread", "labelled") or (out[-1].kind == "component" and not any(out[-1].detail[5:7])):
+        if out[-1].kind in ("pid_thread", "labelled") or (out[-1].kind == "component"
+                                                            and not (out[-1].detail.letter or out[-1].detail.capital)):
             break
     return out
 
@@ -894,14 +1007,14 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             first = per_line[marked[0]][place]
             # Xorg writes some lines without a mark ("[  27.158] Current Operating System: ..."): optional there.
             paren = first.kind == "paren"
-            header.append((_Element("mark", first.spaced, (paren,)), paren and len(marked) < len(alive)))
+            header.append((_Element("mark", first.spaced, _MarkShape(paren)), paren and len(marked) < len(alive)))
             alive = marked
             continue
         worded = _level_words(per_line, alive, place, need)
         if worded:
             alive = worded
-            header.append((_Element("level", per_line[alive[0]][place].spaced, ("", "", ":", False, False, True)),
-                           False))
+            header.append((_Element("level", per_line[alive[0]][place].spaced,
+                                    _LevelShape("", "", ":", False, worded=True)), False))
             continue
         kind, n = kinds.most_common(1)[0]
         bracketed = _at(per_line, alive, place, _bracketed)
@@ -910,25 +1023,25 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # "[System]"): a bracket, the level when level words are most of it, so that no line is left unread.
             leveled = kinds["level"] >= 0.5 * len(bracketed)
             alive = bracketed
-            header.append((_Element("bracket", per_line[alive[0]][place].spaced, (False, leveled, True, False, False)),
-                           False))
+            header.append((_Element("bracket", per_line[alive[0]][place].spaced,
+                                    _BracketShape(leveled=leveled, lettered=True)), False))
             continue
         if kind != "level" and not any(e.kind == "level" for e, _ in header) and \
                 _word_before_level(per_line, alive, place, need):
             # A word on some lines only before the level (PostgreSQL's "user@db ERROR:" in a session, "LOG:"
             # outside one): an optional field, which the lines without it are given here, so places line up.
-            # The lines that write the word: the others hold a placeholder without detail (_word_before_level).
-            said = _at(per_line, alive, place, lambda e: e.kind == "word" and bool(e.detail))
-            paired, session = (all(per_line[i][place].detail[k] for i in said) for k in (6, 8))
-            header.append((_Element("word", True, (False, False, False, None, False, False, paired, False, session)),
-                           True))
+            # The lines that write the word: the others hold a blank one (_word_before_level).
+            said = [per_line[i][place].detail for i in _at(per_line, alive, place,
+                                                             lambda e: e.kind == "word" and not e.detail.blank)]
+            paired, session = all(d.paired for d in said), all(d.session for d in said)
+            header.append((_Element("word", True, _WordShape(paired=paired, session=session)), True))
             continue
         if header and _bracketed(header[-1][0]) and _glued_bracket(per_line, alive, place, kind, need):
             # A bracket glued to the last on some lines only (Harbor's "[file.go:57][requestID=...]:"): an optional
             # field, so that those lines read the same header as the rest.
             alive = _at(per_line, alive, place, lambda e: e.kind == "bracket")
-            lettered = any(per_line[i][place].detail[2:3] == (True,) for i in alive)
-            header.append((_Element("bracket", False, (False, False, lettered, False, False)), True))
+            lettered = any(per_line[i][place].detail.lettered for i in alive)
+            header.append((_Element("bracket", False, _BracketShape(lettered=lettered)), True))
             continue
         if header and _plain_word(header[-1][0]) and _echoes(per_line, alive, place, need):
             # A thread's name, then its logger's: the thread's own name again, or an extension's in brackets
@@ -942,19 +1055,20 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
         alive = _at(per_line, alive, place, lambda e, wanted=kind: e.kind == wanted)
         shapes = Counter(per_line[i][place] for i in alive)
         element = shapes.most_common(1)[0][0]
-        if kind == "sep" and element.detail[0] == ">" and not (header and header[-1][0].kind == "word"
-                                                                and header[-1][0].detail[4]):
+        if kind == "sep" and element.detail.char == ">" and not (header and header[-1][0].kind == "word"
+                                                                  and header[-1][0].detail.caller):
             break  # zerolog's "file.go:42 > message" ends a header; "INFO > Task", "cpu > 83%" are messages
-        if kind == "sep" and element.detail[0] == ":" and not element.spaced and header and _bracketed(header[-1][0]):
+        if kind == "sep" and element.detail.char == ":" and not element.spaced and header and _bracketed(header[-1][0]):
             # A colon glued to a bracket ("[c.h.i.Picker]: message") ends the header as one after a name does: the
             # brackets after it ("[10.0.12.5]:5701 [prod] ...") are the message's.
             header.append((element, False))
             break
-        sourced = Counter(e.detail[1] for e in shapes.elements() if e.detail[1]) if kind == "paren" else Counter()
+        sourced = Counter(e.detail.source for e in shapes.elements() if e.detail.source) if kind == "paren" \
+            else Counter()
         if sum(sourced.values()) >= need:
             # A source file and its line in parentheses names the component (a separator may follow it: log4j's
             # "(App.java:12) - "); a line without it (another writer's) has none.
-            header.append((_Element("paren", element.spaced, (None, sourced.most_common(1)[0][0])),
+            header.append((_Element("paren", element.spaced, _ParenShape(None, sourced.most_common(1)[0][0])),
                            sum(sourced.values()) < before))
             continue
         if kind == "paren_name":
@@ -962,10 +1076,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             continue
         if kind == "glued":
             # One count of glued fields; the last names the logger where most lines hold a class name there.
-            count = Counter(e.detail[0] for e in shapes.elements()).most_common(1)[0][0]
-            alive = [i for i in alive if per_line[i][place].detail[0] == count]
-            qualified = sum(per_line[i][place].detail[1] for i in alive) >= need
-            header.append((_Element(kind, element.spaced, (count, qualified)), False))
+            count = Counter(e.detail.count for e in shapes.elements()).most_common(1)[0][0]
+            alive = [i for i in alive if per_line[i][place].detail.count == count]
+            qualified = sum(per_line[i][place].detail.qualified for i in alive) >= need
+            header.append((_Element(kind, element.spaced, _GluedShape(count, qualified)), False))
             continue
         if kind == "paren":
             # A thread follows the logger's bracket (JBoss' "[org.x.Y] (Timer-0)") or comes before it (Home
@@ -975,10 +1089,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             # On some lines only (a line written without its thread): an optional field, as a pid may be.
             header.append((element, len(alive) < before))
             continue
-        if kind == "component" and _level_letters({e.detail[5] for e in shapes}):
+        if kind == "component" and _level_letters({e.detail.letter for e in shapes}):
             # Level letters taking turns, as PulseAudio and apt write them ("W: [pulseaudio] pid.c: ..."): the
             # level. Info or warning among them: drive letters ("C: 20% used", "D: ...") are names.
-            header.append((_Element("level", element.spaced, ("", "", ":", False, True)), False))
+            header.append((_Element("level", element.spaced, _LevelShape("", "", ":", False, letter=True)), False))
             continue
         if kind == "labelled":
             if len(set(shapes)) == 1 and len(alive) == before:  # one label, on every line: the header's
@@ -990,91 +1104,96 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
             listed = True
             break
         if kind == "component":
-            with_pid = sum(c for e, c in shapes.items() if e.detail[0])
-            with_sub = sum(c for e, c in shapes.items() if e.detail[1])
+            with_pid = sum(c for e, c in shapes.items() if e.detail.pid)
+            with_sub = sum(c for e, c in shapes.items() if e.detail.sub)
             # Subsystem: 0 never, 1 on some lines, 2 on all.
             sub = 0 if not with_sub else (2 if with_sub == len(alive) else 1)
-            leveled = sum(c for e, c in shapes.items() if e.detail[2]) == len(alive)
-            padded = any(e.detail[3] for e in shapes)
-            joins = Counter(e.detail[4] for e in shapes.elements())
+            leveled = sum(c for e, c in shapes.items() if e.detail.leveled) == len(alive)
+            padded = any(e.detail.padded for e in shapes)
+            joins = Counter(e.detail.joint for e in shapes.elements())
             joint = next(iter(joins)) if len(joins) == 1 else None  # the level's joint, where every line has one
-            valued = sum(c for e, c in shapes.items() if e.detail[7]) == len(alive)
+            valued = sum(c for e, c in shapes.items() if e.detail.valued) == len(alive)
             # The character before the line, where every line writes a source file and its line the same way.
-            lines = Counter(e.detail[8] for e in shapes.elements())
+            lines = Counter(e.detail.line for e in shapes.elements())
             lined = next(iter(lines)) if len(lines) == 1 else None
-            named = any(e.detail[9] for e in shapes)  # an instance's name in the bracket: no pid's digits
+            named = any(e.detail.named for e in shapes)  # an instance's name in the bracket: no pid's digits
             # The message glued to the colon on most lines: no space before it (on the others, spaces are its own).
-            glued = sum(c for e, c in shapes.items() if e.detail[10]) >= need
-            parened = sum(c for e, c in shapes.items() if e.detail[11]) == len(alive)  # "name[pid](level):"
-            twice = any(e.detail[12] for e in shapes)  # a second name in parentheses after the subsystem, on some lines
+            glued = sum(c for e, c in shapes.items() if e.detail.glued) >= need
+            parened = sum(c for e, c in shapes.items() if e.detail.parened) == len(alive)  # "name[pid](level):"
+            twice = any(e.detail.twice for e in shapes)  # a second name after the subsystem, on some lines
             angled = all(_ANGLED_NAME.fullmatch(per_line[i][place].name) for i in alive)
-            detail = (with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued, parened, twice,
-                      angled)
+            detail = _ComponentShape(with_pid == len(alive), sub, leveled, padded, joint, valued, lined, named, glued,
+                                     parened, twice, angled=angled)
             header.append((_Element(kind, element.spaced, detail), 0 < with_pid < len(alive)))
             break
-        marked = Counter(e.detail[9] if len(e.detail) > 9 else None for e in shapes.elements()) \
-            if kind == "word" else Counter()
+        marked = Counter(e.detail.marked for e in shapes.elements()) if kind == "word" else Counter()
         if _level_letters({m and m[0] for m in marked}) and marked.most_common(1)[0][0][0] in "VTDI":
             # Level letters with a mark taking turns (Telegraf's "I!", "W!", "E!"), info or below most often: the
             # level, as letters in brackets are.
             mark = marked.most_common(1)[0][0][1]
-            header.append((_Element("level", element.spaced, ("", mark, "", False, True)), False))
+            header.append((_Element("level", element.spaced, _LevelShape("", mark, "", False, letter=True)), False))
             continue
         letters = Counter(per_line[i][place].name for i in alive) if kind == "word" else Counter()
         if _letter_column(letters) and not _file_operations(letters, per_line, alive, place, need):
             # A column of single capitals, level letters among them (WebSphere's "I", "W", "E", "A" beside its own
             # "O" for a program's standard output): the level, a mark of the line's kind where not a level.
-            header.append((_Element("level", element.spaced, ("", "", "", False, True)), False))
+            header.append((_Element("level", element.spaced, _LevelShape("", "", "", False, letter=True)), False))
             continue
         if kind in ("word", "cell"):
-            digits = sum(c for e, c in shapes.items() if e.detail[0]) == len(alive)
-            qualified, padded = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (1, 2))
-            caller = sum(c for e, c in shapes.items() if e.detail[4]) == len(alive)
-            ided = sum(c for e, c in shapes.items() if e.detail[5]) >= need
-            paired = sum(c for e, c in shapes.items() if e.detail[6]) >= need
+            digits = sum(c for e, c in shapes.items() if e.detail.digits) == len(alive)
+            qualified = sum(c for e, c in shapes.items() if e.detail.qualified) >= need
+            padded = sum(c for e, c in shapes.items() if e.detail.padded) >= need
+            caller = sum(c for e, c in shapes.items() if e.detail.caller) == len(alive)
+            ided = sum(c for e, c in shapes.items() if e.detail.ided) >= need
+            paired = sum(c for e, c in shapes.items() if e.detail.paired) >= need
             # An address first on every line is the host that sent it, whatever follows (a firewall's key=value
             # record under a syslog relay's header has no program name after it).
-            host = not header and sum(c for e, c in shapes.items() if _flag(e, 7)) == len(alive)
-            session = sum(c for e, c in shapes.items() if _flag(e, 8)) >= need
-            run = any(_flag(e, 10) for e in shapes)  # words joined before the level on some lines
+            host = not header and sum(c for e, c in shapes.items() if e.detail.host) == len(alive)
+            session = sum(c for e, c in shapes.items() if e.detail.session) >= need
+            run = any(e.detail.run for e in shapes)  # words joined before the level on some lines
             coded = kind == "word" and bool(header) and (header[-1][0].kind == "level" or _bracketed(header[-1][0])) \
                 and _code_names(per_line, alive, place, need)
-            topics = sum(c for e, c in shapes.items() if _flag(e, 11)) >= need
-            erlang, numeric = (sum(c for e, c in shapes.items() if _flag(e, k)) == len(alive) for k in (12, 13))
-            element = _Element(kind, element.spaced, (digits, qualified, padded, None, caller, ided, paired, host,
-                                                      session, None, run, coded, topics, erlang, numeric))
+            topics = sum(c for e, c in shapes.items() if e.detail.topics) >= need
+            erlang = sum(c for e, c in shapes.items() if e.detail.erlang) == len(alive)
+            numeric = sum(c for e, c in shapes.items() if e.detail.number) == len(alive)
+            element = _Element(kind, element.spaced, _WordShape(
+                digits=digits, qualified=qualified, padded=padded, caller=caller, ided=ided, paired=paired, host=host,
+                session=session, run=run, coded=coded, topics=topics, erlang=erlang, number=numeric))
         elif kind == "bracket":
-            qualified, leveled, lettered = (sum(c for e, c in shapes.items() if e.detail[k]) >= need for k in (0, 1, 2))
+            qualified = sum(c for e, c in shapes.items() if e.detail.qualified) >= need
+            leveled = sum(c for e, c in shapes.items() if e.detail.leveled) >= need
+            lettered = sum(c for e, c in shapes.items() if e.detail.lettered) >= need
             # Level letters taking turns in a bracket ("[I] router: ...", "[W] ..."), info or warning among them, as
             # letters outside one, and most often info or one below, as most of a log's lines are: the level. Letters
             # as often one as another ("[E]"/"[W]" for east and west, "[N]" among them) name something else.
             letters = Counter()
             for e, c in shapes.items():
-                letters[e.detail[3]] += c
+                letters[e.detail.letter] += c
             leveled = leveled or (_level_letters(set(letters)) and letters.most_common(1)[0][0] in "VTDI")
-            paired = any(e.detail[4] for e in shapes)
-            digits = sum(c for e, c in shapes.items() if e.detail[5]) == len(alive)
-            labels = Counter(e.detail[6] for e in shapes.elements())
+            paired = any(e.detail.paired for e in shapes)
+            digits = sum(c for e, c in shapes.items() if e.detail.digits) == len(alive)
+            labels = Counter(e.detail.label for e in shapes.elements())
             label = next(iter(labels)) if len(labels) == 1 else None  # "[pid 2219]" on every line
-            element = _Element(kind, element.spaced, (qualified, leveled, lettered, paired, digits, label,
-                                                      _names_parts(per_line, alive, place)))
+            element = _Element(kind, element.spaced, _BracketShape(
+                qualified, leveled, lettered, paired=paired, digits=digits, label=label,
+                parts=_names_parts(per_line, alive, place)))
         elif kind == "level":
             # Brackets seen on most lines are part of the layout; their absence elsewhere is not. Padding anywhere
             # makes it optional everywhere. Lines taking turns with and without a colon ("INFO:" beside "INFO"), or
             # with and without one kind of bracket ("[INFO]" beside "INFO"), make it optional.
-            padded = int(any(e.detail[3] & 1 for e in shapes)) | 2 * any(e.detail[3] & 2 for e in shapes)
-            opening, closing, colon = element.detail[:3]
-            brackets = {e.detail[:2] for e in shapes}
+            padded = int(any(e.detail.padded & 1 for e in shapes)) | 2 * any(e.detail.padded & 2 for e in shapes)
+            opening, closing, colon = element.detail.opening, element.detail.closing, element.detail.colon
+            brackets = {(e.detail.opening, e.detail.closing) for e in shapes}
             unbracketed = len(brackets) == 2 and ("", "") in brackets
             if unbracketed:
                 (opening, closing), = brackets - {("", "")}
-            if len({e.detail[2] for e in shapes}) > 1:
+            if len({e.detail.colon for e in shapes}) > 1:
                 colon = ":?"
             # Facility: 0 never, 1 on some lines, 2 on all.
-            with_facility = sum(c for e, c in shapes.items() if e.detail[6])
+            with_facility = sum(c for e, c in shapes.items() if e.detail.facility)
             facility = 0 if not with_facility else (2 if with_facility == len(alive) else 1)
-            header.append((_Element(kind, element.spaced, (opening, closing, colon, padded, False, False, facility)),
-                           unbracketed))
+            header.append((_Element(kind, element.spaced, _LevelShape(opening, closing, colon, padded,
+                                                                      facility=facility)), unbracketed))
             continue
         # A last bracket some lines lack ("[C12] closing" beside "DNS hosts have changed") is optional there.
         header.append((element, kind == "bracket" and len(alive) < before))
@@ -1086,10 +1205,10 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     # message opens so. Numbers that only a quoted request follows are an access record's (status, bytes).
     worded = False
     while not listed and header and header[-1][0].kind == "word" and (
-            not any(header[-1][0].detail[1:5]) and not any(_flag(header[-1][0], k) for k in (7, 11, 12, 13))
+            not _names_word(header[-1][0].detail)
             and not (worded and _numbers_end(header))
             or (len(header) >= 2 and header[-2][0].kind == "sep")):
-        worded = not _flag(header.pop()[0], 0) or worded
+        worded = not header.pop()[0].detail.digits or worded
     return header
 
 
@@ -1168,7 +1287,7 @@ def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None
     for i, k in places.items():
         if k > least:
             per_line[i][start:start + k - least + 1] = [
-                _Element("word", per_line[i][start].spaced, (False,) * 3 + (None,) + (False,) * 5 + (None, True))]
+                _Element("word", per_line[i][start].spaced, _WordShape(run=True))]
 
 
 _ECHO_SHARE = 0.2  # of the lines, with the word before again: no chance repetition
@@ -1187,14 +1306,15 @@ def _echoes(per_line: list[list[_Element]], alive: list[int], place: int, need: 
 
 def _plain_word(element: _Element) -> bool:
     """Whether an element is a word that is no number, class name or key=value pair."""
-    return element.kind == "word" and not any(_flag(element, j) for j in (0, 1, 6))
+    return element.kind == "word" and not (element.detail.digits or element.detail.qualified or element.detail.paired)
 
 
 def _numbers_end(header: list[tuple[_Element, bool]]) -> bool:
     """Whether the header ends with two words that are numbers on every line (digits, a signed one, a thread's
     hexadecimal id), none of them optional; the first may be an Erlang process id (a process, as a pid's digits)."""
-    return len(header) >= 2 and all(e.kind == "word" and (_flag(e, 0) or _flag(e, 14) or (k == 0 and _flag(e, 13)))
-                                    and not optional for k, (e, optional) in enumerate(header[-2:]))
+    return len(header) >= 2 and all(
+        e.kind == "word" and (e.detail.digits or e.detail.number or (k == 0 and e.detail.erlang)) and not optional
+        for k, (e, optional) in enumerate(header[-2:]))
 
 
 def _level_letters(letters: set) -> bool:
@@ -1234,8 +1354,9 @@ def _file_operations(letters: Counter, per_line: list[list[_Element]], alive: li
 def _level_words(per_line: list[list[_Element]], alive: list[int], place: int, need: float) -> list[int]:
     """The alive lines with a level word and a colon at ``place`` or a capitalised word and a colon, when they are
     ``need`` lines, level words on :data:`_LEVEL_WORDS_SHARE` of them, and a component follows on ``need``; else []."""
-    leveled = _at(per_line, alive, place, lambda e: e.kind == "level" and e.detail[:3] == ("", "", ":"))
-    worded = _at(per_line, alive, place, lambda e: e.kind == "component" and e.detail[6])
+    leveled = _at(per_line, alive, place, lambda e: e.kind == "level" and e.detail.opening == e.detail.closing == ""
+                  and e.detail.colon == ":")
+    worded = _at(per_line, alive, place, lambda e: e.kind == "component" and e.detail.capital)
     both = sorted(leveled + worded)
     if not worded or len(leveled) < _LEVEL_WORDS_SHARE * len(alive) or len(both) < need or \
             len(_at(per_line, both, place + 1, lambda e: e.kind == "component")) < need:
@@ -1249,12 +1370,12 @@ def _word_before_level(per_line: list[list[_Element]], alive: list[int], place: 
     empty one at ``place`` (in place)."""
     level = lambda e: e.kind == "level"  # noqa: E731
     here = _at(per_line, alive, place, level)
-    after = [i for i in _at(per_line, alive, place, lambda e: e.kind == "word" and not e.detail[0])
+    after = [i for i in _at(per_line, alive, place, lambda e: e.kind == "word" and not e.detail.digits)
              if len(per_line[i]) > place + 1 and level(per_line[i][place + 1])]
     if len(here) + len(after) < need or min(len(here), len(after)) < _OPTIONAL_SHARE * len(alive):
         return False
     for i in here:
-        per_line[i].insert(place, _Element("word", True, ()))
+        per_line[i].insert(place, _Element("word", True, _WordShape(blank=True)))
     return True
 
 
@@ -1271,7 +1392,7 @@ def _glued_bracket(per_line: list[list[_Element]], alive: list[int], place: int,
     if len(here) + len(glued) < need or min(len(here), len(glued)) < _OPTIONAL_SHARE * len(alive):
         return False
     for i in here:
-        per_line[i].insert(place, _Element("bracket", False, ()))
+        per_line[i].insert(place, _Element("bracket", False, _BracketShape(blank=True)))
     return True
 
 
@@ -1280,24 +1401,26 @@ def _at(per_line: list[list[_Element]], alive: list[int], place: int, test) -> l
     return [i for i in alive if len(per_line[i]) > place and test(per_line[i][place])]
 
 
-def _flag(element: _Element, k: int) -> bool:
-    """A word's k-th detail (digits, key=value, address, session ...); False for the placeholder word of a line
-    that writes none (:func:`_word_before_level`), which has no detail."""
-    return len(element.detail) > k and bool(element.detail[k])
+def _names_word(shape: _WordShape) -> bool:
+    """Whether a header's word is no message's first word: padded, a class name, a caller, a host, a function's
+    name, topics or an Erlang process id."""
+    return (shape.qualified or shape.padded or shape.caller or shape.host or shape.coded or shape.topics
+            or shape.erlang)
 
 
 def _bracketed(element: _Element) -> bool:
     """Whether the element is a whole ``[...]``, a bracketed level word included."""
-    return element.kind == "bracket" or (element.kind == "level" and element.detail[:2] == ("[", "]"))
+    return element.kind == "bracket" or (element.kind == "level" and element.detail.opening == "["
+                                         and element.detail.closing == "]")
 
 
 def _symbol(element: _Element) -> str | None:
     """The symbol of a lone-symbol element ("-", ".", "#" between spaces, or a mark in parentheses), else None."""
-    if element.kind == "sep" and element.spaced and element.detail[1] and element.detail[0] != "|":
-        return element.detail[0]
+    if element.kind == "sep" and element.spaced and element.detail.followed and element.detail.char != "|":
+        return element.detail.char
     if element.kind == "paren":
-        return element.detail[0]
-    return element.detail[3] if element.kind == "word" and element.spaced else None
+        return element.detail.mark
+    return element.detail.mark if element.kind == "word" and element.spaced else None
 
 
 class _Names:
@@ -1315,9 +1438,9 @@ def _function_at(header: list[tuple[_Element, bool]]) -> int | None:
     """Index of the word just before a closing separator that names a function, as a bracket naming the program's
     parts comes before it (Python's "[%(name)s] %(funcName)s - ", Go's "[module] shortfunc -> "); else None."""
     kinds = [e.kind for e, _ in header]
-    if len(kinds) < 2 or kinds[-2:] != ["word", "sep"] or header[-2][0].detail[1]:
+    if len(kinds) < 2 or kinds[-2:] != ["word", "sep"] or header[-2][0].detail.qualified:
         return None  # no such word, or a class name there: the logger (log4j's "[main] c.a.Api - ")
-    return len(kinds) - 2 if any(e.kind == "bracket" and _flag(e, 6) for e, _ in header[:-2]) else None
+    return len(kinds) - 2 if any(e.kind == "bracket" and e.detail.parts for e, _ in header[:-2]) else None
 
 
 def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
@@ -1333,14 +1456,15 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
         return None  # a bracket names it then
     # Neither a pid's digits, a key=value pair, an address, a session's user@database nor an Erlang pid name one.
     words = [i for i, k in enumerate(kinds) if k == "word"
-             and not any(_flag(header[i][0], j) for j in (0, 6, 7, 8, 13))]
-    qualified = [i for i in words if header[i][0].detail[1]]
+             and not (header[i][0].detail.digits or header[i][0].detail.paired or header[i][0].detail.host
+                      or header[i][0].detail.session or header[i][0].detail.erlang)]
+    qualified = [i for i in words if header[i][0].detail.qualified]
     if len(kinds) >= 2 and kinds[-1] == "sep" and kinds[-2] == "word" and (
             not qualified or qualified[-1] == len(kinds) - 2):
         return len(kinds) - 2
     if qualified:
         return qualified[-1]
-    callers = [i for i in words if header[i][0].detail[4]]  # a source file and its line: "switch_core.c:217"
+    callers = [i for i in words if header[i][0].detail.caller]  # a source file and its line: "switch_core.c:217"
     if callers:
         return callers[-1]
     if "level" in kinds:
@@ -1351,7 +1475,7 @@ def _component_at(header: list[tuple[_Element, bool]]) -> int | None:
                 j += step
             if j in words:
                 return j
-    return next((i for i, (e, _) in enumerate(header) if e.kind == "cell" and not e.detail[0]), None)
+    return next((i for i, (e, _) in enumerate(header) if e.kind == "cell" and not e.detail.digits), None)
 
 
 def _optional(field: str) -> str:
@@ -1365,104 +1489,107 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
     component_at, function_at = _component_at(header), _function_at(header)
     # Without a component element or word, a bracket names it: the first holding a class name ("[o.e.n.Node]"),
     # else the last.
-    has_component = component_at is not None or any(e.kind == "component" and not e.detail[5] or e.kind == "labelled"
-                                                    for e, _ in header)
+    has_component = component_at is not None or any(
+        e.kind == "component" and not e.detail.valued or e.kind == "labelled" for e, _ in header)
     has_level = any(e.kind == "level" for e, _ in header)
     kinds = {e.kind for e, _ in header}
     # A bracket holding a class name names it, even where some lines lack it; else the last bracket every line
     # has (one some lines lack names no component while another can).
     brackets = [i for i, (e, _) in enumerate(header) if e.kind == "bracket"]
     steady = [i for i in brackets if not header[i][1]] or brackets
-    component_bracket = next((i for i in brackets if header[i][0].detail[0]), steady[-1] if steady else None)
-    if not has_component and any(e.kind == "glued" and e.detail[1] for e, _ in header):
+    component_bracket = next((i for i in brackets if header[i][0].detail.qualified), steady[-1] if steady else None)
+    if not has_component and any(e.kind == "glued" and e.detail.qualified for e, _ in header):
         component_bracket = None  # the glued fields' class name names it
     out = ""
     for i, (element, optional) in enumerate(header):
         # Separators, cells and brackets sit where they are ("12:00:01, Info", "...:123|api|", "...,123][INFO]");
         # other elements follow a space.
-        glued = element.kind in ("sep", "cell", "bracket") or (element.kind in ("level", "mark") and element.detail[0])
+        glued = element.kind in ("sep", "cell", "bracket") or (element.kind == "level" and element.detail.opening) \
+            or (element.kind == "mark" and element.detail.paren)
         forced = i == 0 and after_time and not glued
         gap = " " if element.spaced or forced else ""
-        piped = element.kind == "cell" or (element.kind == "sep" and element.detail[0] == "|")
+        piped = element.kind == "cell" or (element.kind == "sep" and element.detail.char == "|")
         if piped and element.spaced and i > 0 and header[i - 1][0].kind == "level":
             gap = "\\s*"  # a level column padded to its width, which its longest level fills ("|INFO    |CRITICAL|")
         nxt = header[i + 1][0] if i + 1 < len(header) else None
         if element.kind == "level":
-            opening, closing, colon, padded = element.detail[:4]
+            opening, closing, colon, padded = element.detail.opening, element.detail.closing, element.detail.colon, \
+                element.detail.padded
             name = names("Level")
-            patterns[name] = (_LETTER_FIELD if _flag(element, 4) else _WORD_LEVEL_FIELD if _flag(element, 5)
+            patterns[name] = (_LETTER_FIELD if element.detail.letter else _WORD_LEVEL_FIELD if element.detail.worded
                               else LEVELS_RE)
             bare = "?" if optional else ""  # brackets some lines write and others not
             # A level column padded between pipes may be a blank cell ("|        |" beside "|INFO    |"): no level.
-            cell = (i > 0 and header[i - 1][0].kind == "sep" and header[i - 1][0].detail[0] == "|" and not opening
+            cell = (i > 0 and header[i - 1][0].kind == "sep" and header[i - 1][0].detail.char == "|" and not opening
                     and nxt is not None and nxt.kind in ("sep", "cell") and nxt.spaced
-                    and (nxt.kind == "cell" or nxt.detail[0] == "|"))
+                    and (nxt.kind == "cell" or nxt.detail.char == "|"))
             level = _optional(f"<{name}>") if cell else f"<{name}>"
-            if _flag(element, 6):
+            if element.detail.facility:
                 facility = names("Facility")
                 patterns[facility] = _FACILITY
-                level = (f"<{facility}>\\." if element.detail[6] == 2 else _optional(f"<{facility}>\\.")) + level
+                level = (f"<{facility}>\\." if element.detail.facility == 2 else _optional(f"<{facility}>\\.")) + level
             out += (gap + re.escape(opening) + bare + ("\\s*" if padded & 2 else "") + level
                     + ("\\s*" if padded & 1 else "") + re.escape(closing) + bare + colon)
         elif element.kind == "component":
-            name, pid = names("Field" if element.detail[5] else "Component"), names("Instance" if element.detail[7]
-                                                                                    else "Pid")
-            patterns[name], patterns[pid] = _COMPONENT_BODY, _INSTANCE if element.detail[7] else r"\d+"
+            shape = element.detail
+            name, pid = names("Field" if shape.valued else "Component"), names("Instance" if shape.named else "Pid")
+            patterns[name], patterns[pid] = _COMPONENT_BODY, _INSTANCE if shape.named else r"\d+"
             line = lead = ""
-            if element.detail[6]:  # a source file's line: a field, so that one file is one component
+            if shape.line:  # a source file's line: a field, so that one file is one component
                 lineno = names("Lineno")
                 patterns[name], patterns[lineno] = _COMPONENT_NAME, r"\d+"
-                line = f"{element.detail[6]}<{lineno}>"
-            pad = "\\s*" if element.detail[3] else ""
-            tail = f"({pad}\\[<{pid}>\\])?" if optional else (f"{pad}\\[<{pid}>\\]" if element.detail[0] else "")
-            if element.detail[2] and not has_level:
+                line = f"{shape.line}<{lineno}>"
+            pad = "\\s*" if shape.padded else ""
+            tail = f"({pad}\\[<{pid}>\\])?" if optional else (f"{pad}\\[<{pid}>\\]" if shape.pid else "")
+            if shape.leveled and not has_level:
                 level = names("Level")
                 patterns[level] = LEVELS_RE
                 tail = f"\\[<{level}>\\]"
-            elif element.detail[4] == "." and not has_level:  # Monolog's "channel.LEVEL:"
+            elif shape.joint == "." and not has_level:  # Monolog's "channel.LEVEL:"
                 level = names("Level")
                 patterns[level] = LEVELS_RE
                 tail = f"\\.<{level}>" + tail
-            elif element.detail[4] == "/" and not has_level:  # Locust's "host/LEVEL/logger:"
+            elif shape.joint == "/" and not has_level:  # Locust's "host/LEVEL/logger:"
                 field, level = names("Field"), names("Level")
                 patterns[field], patterns[level] = r"[^/\s]+", LEVELS_RE
                 lead = f"<{field}>/<{level}>/"
-            if element.detail[9]:
-                paren = names("Field" if has_level or element.detail[2] else "Level")
+            if shape.parened:
+                paren = names("Field" if has_level or shape.leveled else "Level")
                 patterns[paren] = LEVELS_RE
                 tail += f"\\(<{paren}>\\)"
-            if element.detail[1]:
+            if shape.sub:
                 sub = names("Subsystem")
                 patterns[sub] = _SUBSYSTEM_BODY
-                tail += f" \\(<{sub}>\\)" if element.detail[1] == 2 else f"( \\(<{sub}>\\))?"
-            if element.detail[10]:
+                tail += f" \\(<{sub}>\\)" if shape.sub == 2 else f"( \\(<{sub}>\\))?"
+            if shape.twice:
                 second = names("Subsystem")
                 patterns[second] = _SUBSYSTEM_BODY
                 tail += f"( \\(<{second}>\\))?"
-            field = f"\\<<{name}>\\>" if element.detail[11] else f"<{name}>"
+            field = f"\\<<{name}>\\>" if shape.angled else f"<{name}>"
             out += gap + f"{lead}{field}{line}{tail}:"
         elif element.kind == "bracket":
             # A bracket without a letter (logrus' "INFO[0042]" seconds, a pid) names no component or thread; its
             # digits right after the time are the process id, as most logs that write one put it ("UTC [1234]").
-            pid = (element.detail[4] and i == 0 and after_time) or _flag(element, 5)
-            name = names("Level" if element.detail[1] and not has_level and "Level" not in names.used else
-                         "Pid" if pid else "Field" if not element.detail[2] else
+            shape = element.detail
+            pid = (shape.digits and i == 0 and after_time) or shape.label
+            name = names("Level" if shape.leveled and not has_level and "Level" not in names.used else
+                         "Pid" if pid else "Field" if not shape.lettered else
                          "Component" if not has_component and i == component_bracket else "Thread")
             patterns[name] = r"\d+" if pid else _BRACKET_BODY
             field = gap + f"\\[<{name}>\\]"
-            if name.startswith("Component") and element.detail[3]:
+            if name.startswith("Component") and shape.paired:
                 pairs = names("Context")
                 patterns[name], patterns[pairs] = _BRACKET_BODY + "?", _PAIRS_FIELD
                 field = gap + f"\\[<{name}>(?: <{pairs}>)?\\]"
-            if _flag(element, 5):  # a labelled pid: "Pid" above, its digits
-                field = gap + f"\\[{element.detail[5]} <{name}>\\]"
+            if shape.label:  # a labelled pid: "Pid" above, its digits
+                field = gap + f"\\[{shape.label} <{name}>\\]"
             out += _optional(field) if optional else field
         elif element.kind == "glued":
             process = names("Process")
             patterns[process] = r"[A-Za-z][\w.-]*"
             field = gap + f"<{process}>"
-            for k in range(element.detail[0]):
-                logger = element.detail[1] and not has_component and k == element.detail[0] - 1
+            for k in range(element.detail.count):
+                logger = element.detail.qualified and not has_component and k == element.detail.count - 1
                 name = names("Component" if logger else "Field")
                 patterns[name] = r"[^\[\]\s]*"
                 field += f"\\[<{name}>\\]"
@@ -1471,10 +1598,10 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             name = names("Component")
             patterns[name] = r"[A-Za-z][\w.-]*"
             out += gap + f"\\(<{name}>\\):"
-        elif element.kind == "paren" and element.detail[1]:  # a source file and its line
+        elif element.kind == "paren" and element.detail.source:  # a source file and its line
             name, lineno = names("Source" if "paren_name" in kinds else "Component"), names("Lineno")
             patterns[name], patterns[lineno] = r"[\w./-]+", r"\d+"
-            field = gap + f"\\(<{name}>{re.escape(element.detail[1])}<{lineno}>\\)"
+            field = gap + f"\\(<{name}>{re.escape(element.detail.source)}<{lineno}>\\)"
             out += _optional(field) if optional else field
         elif element.kind == "paren":
             name = names("Thread")
@@ -1483,7 +1610,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             out += _optional(field) if optional else field
         elif element.kind == "mark":
             name = names("Mark")
-            paren = element.detail[0]
+            paren = element.detail.paren
             patterns[name] = _PAREN_MARK_FIELD if paren else _MARK.pattern
             field = gap + (f"\\(<{name}>\\)" if paren else f"<{name}>")
             out += _optional(field) if optional else field
@@ -1495,7 +1622,7 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
         elif element.kind == "labelled":
             name, label = names("Component"), names("Field")
             patterns[name], patterns[label] = _COMPONENT_NAME, r"\d+"
-            out += gap + f"<{name}> {re.escape(element.detail[0])} <{label}>:"
+            out += gap + f"<{name}> {re.escape(element.detail.label)} <{label}>:"
         elif element.kind == "pid_thread":
             pid, thread = names("Pid"), names("Thread")
             patterns[pid], patterns[thread] = r"\d+", r"\d+"
@@ -1505,30 +1632,31 @@ def _header_pattern(header: list[tuple[_Element, bool]], names: _Names, patterns
             patterns[name] = r"\[" + _BRACKET_BODY + r"\]|\S+"
             out += gap + f"<{name}>"
         elif element.kind == "sep":
-            out += gap + ("\\" + element.detail[0] if element.detail[0] in "|*" else element.detail[0])
+            out += gap + ("\\" + element.detail.char if element.detail.char in "|*" else element.detail.char)
         else:
-            if i == component_at or _flag(element, 12):
+            shape = element.detail
+            if i == component_at or shape.topics:
                 name = names("Component")
             elif nxt is not None and nxt.kind == "echo":
                 name = names("Thread")
-            elif _flag(element, 11) or i == function_at:
+            elif shape.coded or i == function_at:
                 name = names("Function")
-            elif element.detail[0] or _flag(element, 13):
+            elif shape.digits or shape.erlang:
                 name = names("Pid")
-            elif _flag(element, 8):
+            elif shape.session:
                 name = names("Session")
-            elif i == 0 and after_time and (nxt is not None and nxt.kind == "component" or _flag(element, 7)):
+            elif i == 0 and after_time and (nxt is not None and nxt.kind == "component" or shape.host):
                 name = names("Host")
             else:
                 name = names("Field")
             # A field seen only as digits keeps that shape, so a line starting like the header is told apart.
-            patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if element.detail[0] else r"\S+")
-            if _flag(element, 13):
+            patterns[name] = _CELL_BODY if element.kind == "cell" else (r"\d+" if shape.digits else r"\S+")
+            if shape.erlang:
                 patterns[name] = _ERLANG_PID.pattern
-            if _flag(element, 10):
+            if shape.run:
                 patterns[name] = r"\S+(?: \S+){0,%d}?" % _MAX_RUN
             field = gap + ("\\|" if element.kind == "cell" else "") + f"<{name}>"
-            if element.kind == "word" and element.detail[5]:  # a category and its event id, which a line may lack
+            if element.kind == "word" and shape.ided:  # a category and its event id, which a line may lack
                 event = names("Field")
                 patterns[name], patterns[event] = _CATEGORY, r"\d+"
                 field += _optional(f"\\[<{event}>\\]")
@@ -1781,7 +1909,7 @@ def _time_pattern(hit: _TimeHit, found: list[tuple[str, re.Match]], names: _Name
 def _names_component(header: list[tuple[_Element, bool]]) -> bool:
     """Whether the header after the timestamp names a component (an element, a word or a bracket)."""
     return _component_at(header) is not None or any(
-        e.kind in _COMPONENT_KINDS or (e.kind == "bracket" and not e.detail[1]) for e, _ in header)
+        e.kind in _COMPONENT_KINDS or (e.kind == "bracket" and not e.detail.leveled) for e, _ in header)
 
 
 # A comment line of fields ("# Time: 2024-03-11T09:00:38Z", "# Query_time: 3.62  Rows_examined: 53973"): a block of
@@ -1884,9 +2012,9 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         wrapped = hit.token == 0 and not hit.bracketed and opens_own_header([line for line, _ in found])
         header = [] if wrapped else _drop_message_bracket(
             _header([r.partition(hit.closer)[2] for r in rests] if inside else rests), at_end)
-        if [e.kind for e, _ in header[1:3]] == ["word", "component"] and header[0][0] == _Element("sep", False,
-                                                                                                   (":", True)) \
-                and not (header[2][0].detail[0] or header[2][1]):
+        if [e.kind for e, _ in header[1:3]] == ["word", "component"] \
+                and header[0][0] == _Element("sep", False, _SepShape(":", True)) \
+                and not (header[2][0].detail.pid or header[2][1]):
             # A colon glued to the time ends the header before a host and a name ("08:14:02: MQTT publish: ..."):
             # no relay writes its host there; the words open the message. A spaced colon is a relay's ("fw1 :
             # %ASA-6-302013: ..."); a name or a pid right after the time's colon is the program's (Cisco, libvirt),
@@ -1921,8 +2049,8 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
             pattern += _header_pattern(header, names, patterns, after_time=True)
     # A separator the message follows with no space ("|api|message", ":name:message") ends the header as it is.
     # So does a name's colon the message follows glued on most lines ("...(s)[0]:Recorded command").
-    glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail[1]) \
-        or (bool(header) and header[-1][0].kind == "component" and _flag(header[-1][0], 8))
+    glued = colons is not None or (bool(header) and header[-1][0].kind == "sep" and not header[-1][0].detail.followed) \
+        or (bool(header) and header[-1][0].kind == "component" and header[-1][0].detail.glued)
     # After a bracket glued to what comes before, the message may follow glued too, as another bracket only some
     # lines have does (Asterisk's "VERBOSE[6236][C-000004ba] app_dial.c: ..."). Not after a spaced one: there a
     # looser end lets a header that took the message's own brackets ([a.go:12] ["msg"] [k=v]) match more lines.
@@ -1957,7 +2085,7 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         colon = replace(fmt, pattern=pattern + ":?" + content)
         if colon.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
             return colon
-    if bool(header) and header[-1][0] == _Element("sep", True, (":", True)):
+    if bool(header) and header[-1][0] == _Element("sep", True, _SepShape(":", True)):
         return _colon_opened(_closed_block(fmt, sample, names), sample, names)
     return fmt
 

@@ -3158,3 +3158,16 @@ def test_a_threads_name_written_again_or_a_bracket_after_it_is_the_header():
                                              f"{prefixes[i % 3]}"))
     assert frame["thread"].eq("Handler").all() and frame["component"].tolist() == [prefixes[i % 3] for i in range(60)]
     assert frame["content"].tolist() == _messages(60)
+
+
+def test_a_headers_element_reads_its_flags_by_the_names_a_lines_element_does():
+    # A line's word and a header's word held their flags in tuples of two layouts, shifted by one from the eleventh
+    # on (a header's function name came before the topics), so a reader of the other stage read the wrong flag.
+    # Both name them now; the blank element a line without one is given stays unlike any element a line writes.
+    from logad_utils.layout import _BracketShape, _Element, _elements, _header, _WordShape
+    lines = [f"<0.{i}.0> 7f3a1b2a37{i:02d} worker {w} step done" for i, w in zip(range(20), "abcdefghijklmnopqrst")]
+    header, words = _header(lines), _elements(lines[0])
+    assert header[0][0].detail.erlang and words[0].detail.erlang and not words[0].detail.number
+    assert header[1][0].detail.number and words[1].detail.number and not header[1][0].detail.erlang
+    assert _Element("bracket", False, _BracketShape(blank=True)) != _elements("[] x")[0]
+    assert _Element("word", True, _WordShape(blank=True)) != _elements(" x y")[0]
