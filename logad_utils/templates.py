@@ -2626,8 +2626,9 @@ class LogTemplateMiner:
 
     def _unnamed(self, tokens: tuple[str, ...], c: int, cover: int, taken: list[int], holes: tuple[int, ...]
                  ) -> int:
-        """How many of positions ``taken`` of cluster ``c`` (its ``tokens``) hold a word: not a value masking found
-        (``<HOST>.``: no word the cover loses), nor a value of a field that the ``cover`` (wildcards at ``holes``) names
+        """How many of positions ``taken`` of cluster ``c`` (its ``tokens``) hold a word: not a token holding a value
+        masking found (``<HOST>.``, ``pkg-<NUM>``: the cover loses no word there; a narrower reading, tokens wholly a
+        masked value, lost other logs' merges), nor a value of a field that the ``cover`` (wildcards at ``holes``) names
         alike: one key opens both clusters' messages there (``rpc=``), or the token before is a key (``server:``,
         ``"method":``) that both have, as a cover equals what it covers outside its holes. A position where both
         name another field makes the cover none (more than any count)."""
