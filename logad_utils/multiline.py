@@ -631,16 +631,17 @@ def _holding_in_joined(texts: list, words: Sequence[str]) -> list[int]:
 _RE2_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 
 
-def arrow_messages(texts):
-    """Texts (n,) as an Arrow string array (as they are where they are one), missing ones null; None where Arrow
-    cannot take them as text alone (one that is no text, bytes among them, or not UTF-8): converted once for the
-    searches of them all (:func:`empty_messages`, :func:`continuation_flags`)."""
+def arrow_messages(texts, from_pandas: bool = False):
+    """Texts (n,) as an Arrow string array (as they are where they are one), missing ones null (NaN too with
+    ``from_pandas``); None where Arrow cannot take them as text alone (one that is no text, bytes among them, or
+    not UTF-8): converted once for the searches of them all (:func:`empty_messages`, :func:`continuation_flags`)
+    and for a chunk's keys (``streaming.arrow_texts``)."""
     import pyarrow as pa
 
     if isinstance(texts, pa.Array):
         return texts if texts.type == pa.string() else None
-    try:  # inferred, not cast to text: a cast reads bytes as text, which the joined search takes for none
-        array = pa.array(texts)
+    try:  # inferred, not cast to text: a cast reads bytes as text (b"a" as "a"), which the searches take for none
+        array = pa.array(texts, from_pandas=from_pandas)
     except (pa.ArrowException, UnicodeEncodeError):
         return None
     return array if array.type == pa.string() else None

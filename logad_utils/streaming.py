@@ -36,7 +36,8 @@ from .formats import LAYOUT_COLUMN, PRESETS
 from .io import NAT, LogInputError, ReadReport, iter_log_chunks, rotation_stem, timestamps_ns
 from .masking import Masker
 from .spreadsheet import escape_formulas
-from .templates import _FIELDS_MARK, LogTemplateMiner, template_ids, template_text
+from .multiline import arrow_messages
+from .templates import FIELDS_MARK, LogTemplateMiner, template_ids, template_text
 
 __all__ = ["KeyTable", "LineLayout", "check_read", "TableWriter", "KeptLines", "StreamRun", "count_keys", "mine_table",
            "write_parse", "write_scores", "write_frames", "parse_rows", "score_rows", "with_scores", "fit_score",
@@ -108,7 +109,7 @@ def _text_codes(chunk: pd.DataFrame, texts: dict) -> tuple[np.ndarray, np.ndarra
 
 def _arrow_text_codes(chunk: pd.DataFrame, texts: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """:func:`_text_codes` from the messages (and events) converted to Arrow once, where each is text or missing
-    and none holds fields after it (``templates._FIELDS_MARK``): pandas' NA test, the events' fill and the search
+    and none holds fields after it (``templates.FIELDS_MARK``): pandas' NA test, the events' fill and the search
     for fields each read every line's Python string (45 ms for 200,000 journal lines, the conversion 16 ms);
     None otherwise."""
     import pyarrow as pa
@@ -116,7 +117,7 @@ def _arrow_text_codes(chunk: pd.DataFrame, texts: dict) -> tuple[np.ndarray, np.
 
     content = texts.get("content")
     event = texts.get("event") if "event" in chunk else content
-    if content is None or event is None or pc.any(pc.match_substring(content, _FIELDS_MARK)).as_py():
+    if content is None or event is None or pc.any(pc.match_substring(content, FIELDS_MARK)).as_py():
         return None
     blank = content.is_null().to_numpy(zero_copy_only=False)
     if "blank" in chunk:
@@ -135,13 +136,10 @@ def _arrow_text(column: pd.Series):
 
     if column.dtype != object:
         return None
-    try:  # inferred, not cast to text: a cast reads b"a" as "a", one value where pandas sees two
-        array = pa.array(column.to_numpy(), from_pandas=True)
-    except (pa.ArrowException, UnicodeEncodeError):
-        return None
-    if array.type == pa.null():  # all missing
-        return array.cast(pa.string())
-    return array if array.type == pa.string() else None
+    array = arrow_messages(column.to_numpy(), from_pandas=True)
+    if array is None and column.isna().all():  # Arrow gives a column with no value no type (null), not text
+        return pa.nulls(len(column), pa.string())
+    return array
 
 
 def _dictionary_codes(array) -> tuple[np.ndarray, np.ndarray]:

@@ -2907,7 +2907,7 @@ def template_ids(miner: LogTemplateMiner, messages: Sequence[str], counts: Seque
 # A JSON object after a message's last tab: the fields a structured logger's console encoding writes after it.
 _TRAILING_FIELDS = re.compile(r'\t(\{".*\})\Z', re.DOTALL)
 # What every message with such fields holds: where none does, no message is looked at.
-_FIELDS_MARK = '\t{"'
+FIELDS_MARK = '\t{"'
 
 
 def _without_fields(message: str, text: str) -> str:
@@ -2925,15 +2925,15 @@ def _without_fields(message: str, text: str) -> str:
 
 
 def _holds_fields(content: pd.Series) -> bool:
-    """Whether a message (n,) may hold fields a reader put after it (:data:`_FIELDS_MARK`): one search of them
+    """Whether a message (n,) may hold fields a reader put after it (:data:`FIELDS_MARK`): one search of them
     all, as few do and a test of each costs more than reading its line."""
     values = content.to_numpy(dtype=object)
     try:  # joined as they are (the mark holds no line break): a chunk without blank lines needs no filter
-        return _FIELDS_MARK in "\n".join(values)
+        return FIELDS_MARK in "\n".join(values)
     except TypeError:
         pass
     try:  # blank lines' missing messages (None) left out without pandas' NA test of every line; empty ones hold none
-        return _FIELDS_MARK in "\n".join(filter(None, values))
+        return FIELDS_MARK in "\n".join(filter(None, values))
     except TypeError:  # a message that is no text (a NaN too): each one looked at, as str.contains leaves NaNs out
         return True
 
@@ -2946,7 +2946,7 @@ def template_text(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     # A multi-line event (a stack trace) is templated as one text, given on each of its rows in "event".
     text = frame["content"] if "event" not in frame else frame["event"].where(frame["event"].notna(), frame["content"])
     if _holds_fields(frame["content"]):
-        fielded = frame["content"].str.contains(_FIELDS_MARK, regex=False, na=False)
+        fielded = frame["content"].str.contains(FIELDS_MARK, regex=False, na=False)
         # By the event's text: its other rows (its trace's lines) hold other content and the same text. Only rows
         # whose fields come off count: a trace line holding a JSON object of its own would put its head's back.
         bare = {t: b for m, t in zip(frame["content"][fielded], text[fielded]) if (b := _without_fields(m, t)) != t}

@@ -1990,11 +1990,11 @@ def test_fields_after_a_message_come_off_among_blank_empty_and_missing_messages(
 def test_the_search_for_fields_without_a_filter_finds_what_the_filtered_one_finds():
     # Messages joined as they are where all are text: the same answer as joining the true ones, whatever the
     # chunk holds (missing, empty, falsy or non-text values, the mark split over two messages).
-    from logad_utils.templates import _FIELDS_MARK, _holds_fields
+    from logad_utils.templates import FIELDS_MARK, _holds_fields
 
     def filtered(values: list) -> bool:
         try:
-            return _FIELDS_MARK in "\n".join(filter(None, values))
+            return FIELDS_MARK in "\n".join(filter(None, values))
         except TypeError:
             return True
 
