@@ -29,7 +29,8 @@ so were ``read_later_23``, a twenty-fourth's, ``read_later_24``, a twenty-fifth'
 twenty-sixth's, and ``read_later_26``, a twenty-seventh's; ``read_later_27``, a twenty-eighth's, was scored
 blind, then read; so was ``read_later_28``, a twenty-ninth's; ``read_later_29``, a thirtieth's, was scored
 blind, then read; ``read_later_30``, a thirty-first's, was scored blind, then read; ``read_later_31``, a
-thirty-second's, was scored blind and not read. Each log is
+thirty-second's, was scored blind, then read; ``read_later_32``, a thirty-third's, was scored blind and not
+read. Each log is
 read twice, with its true format and
 with none (``--format auto``), and mined with the default miner. Columns: GA,
 FGA, PA and FTA against the true templates, and the share of lines given a
@@ -409,7 +410,10 @@ SETS = {"tuning": "read while writing rules",
                          "Blackbox Exporter's logfmt, External Secrets' JSON, Grid Engine, a Netgear router, nsqd, "
                          "Patroni, Pure-FTPd, Roundcube, Spectrum Scale); scored blind with the code at the start of"
                          " the stop that added it (GA 0.766 without a format, 0.784 with it) and with every rule "
-                         "above (GA 0.764 and 0.781: nsqd 0.153 -> 0.124); not read"}
+                         "above (GA 0.764 and 0.781: nsqd 0.153 -> 0.124); not read",
+        "read_later_32": "written by a thirty-third author who never saw logad's code (a Cisco NX-OS switch, "
+                         "wpa_supplicant, ScyllaDB, Prefect, Minetest, SeaweedFS, Gitaly's JSON, Promtail's logfmt, "
+                         "Lynis, Gerrit); not read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
