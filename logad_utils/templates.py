@@ -245,6 +245,12 @@ _BRACED_NAME = re.compile(r"\{" + _NAME.pattern + r"\}")
 _NAME_IN_TOKEN = re.compile(r"(?<![<\w\-])(?<!\w\.)[A-Za-z][A-Za-z_\-]*(?![\w>\-])(?!\.\w)")
 # Names joined by "/" into a path of three or more (tele/plug/STATE), not two (read/write, TCP/IP, and/or).
 _NAME_PATH = re.compile(r"[A-Za-z_][\w\-]*+(?:/[A-Za-z_][\w\-]*+){2,}")
+# An auxiliary or copula verb after a message's first word ("alice is now logged in", "job7 has finished"): the
+# word before it is the sentence's subject, no verb that names the event, where it is a bare name (no key glued on).
+_AUXILIARY = frozenset("is isn't was wasn't are aren't were weren't has hasn't had hadn't have haven't will won't can "
+                       "can't cannot could couldn't does doesn't did didn't should shouldn't must".split())
+# A capitalised word of letters alone (Connection, Server) opens a sentence about a thing, which names its event.
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
 # A name's token holds a value or a word besides it (a placeholder's name, or letters and digits).
 _GLUED_NAME = re.compile(r"[^\W_]")
 # How many events the same few words must split, each at one slot, to be read as their parameter.
@@ -2002,9 +2008,12 @@ class LogTemplateMiner:
             glued = inside is not None and family[:1].isalpha() and not any(
                 _LEVEL.fullmatch(x) or self._tokens.is_enum(x) for x in inside)
             # A word a lone colon sets apart from the fields that follow (alice : TTY=pts/0 ; USER=root) is the
-            # record's subject, a name: a slot's count suffices, as where masking took one for a variable.
+            # record's subject, a name: a slot's count suffices, as where masking took one for a variable. So is a
+            # word an auxiliary follows (alice is now logged in): no verb is followed by "is", so it is the subject.
             rest = keys[members[0]][1:]
-            subject = rest[:1] == (":",) and any(_key_of(t) for t in rest)
+            subject = rest[:1] == (":",) and any(_key_of(t) for t in rest) or (
+                rest[:1] and rest[0] in _AUXILIARY
+                and all(_NAME.fullmatch(v) and not _CAPITALISED.fullmatch(v) for v in values))
             # One key glued to each word (Service:OperationManager, Service:SessionManager) makes them a field's
             # values, no verbs: a slot's count suffices, as for a field after the first word; a state stays apart. A
             # level is no key: it labels the message, whose first word follows it (ERROR:Mount failed).

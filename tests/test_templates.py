@@ -2683,3 +2683,19 @@ def test_a_word_and_a_number_after_the_same_verb_are_two_events():
     miner = LogTemplateMiner()
     ids = miner.fit_transform(messages)
     assert len(set(ids[:16])) == 1 and len(set(ids[16:])) == 1 and ids[0] != ids[16], miner.templates_
+
+
+def test_first_words_an_auxiliary_follows_are_subjects():
+    # An FTP server's "<user> is now logged in": each user led that one event, so four users were four templates.
+    # No verb that names an event is followed by "is", "has" or "was": the word before it is the sentence's subject,
+    # a name, and a slot's count of them suffices, however few events each leads.
+    users = ["alice", "webdev", "k.nguyen", "deploy"]
+    for tail in ("is now logged in", "has left the session", "was disconnected by the server"):
+        ids = LogTemplateMiner().fit_transform([f"{u} {tail}" for u in users])
+        assert len(set(ids)) == 1, tail
+    # Three stay apart (fewer than a slot's count), and so do capitalised words: a sentence about a thing (Server,
+    # Cache) names its event; so do plain words before another verb.
+    assert len(set(LogTemplateMiner().fit_transform([f"{u} is now logged in" for u in users[:3]]))) == 3
+    things = ["Server", "Cache", "Queue", "Scheduler"]
+    assert len(set(LogTemplateMiner().fit_transform([f"{t} is ready to serve" for t in things]))) == 4
+    assert len(set(LogTemplateMiner().fit_transform([f"{u} logged in now" for u in users]))) == 4
