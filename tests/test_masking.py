@@ -1270,3 +1270,18 @@ def test_the_four_digit_hex_fields_after_a_hex_address_are_values_each():
     assert masker.mask("deadbeef:cafe") == "deadbeef:cafe"
     assert masker.mask("x 0a1e0870:dada:4e6f:1234 y") == "x <HEX>:dada:4e6f:<NUM> y"
     assert masker.mask("0a1e0870:dadaa ab:0a1e0870:dada") == "<HEX>:dadaa ab:<HEX>:dada"
+
+
+def test_a_numbered_member_joined_by_dashes_is_one_value():
+    # A general shape, not one program's: lower-case words joined by "-" whose last ends in one to three digits
+    # (pg-node2, galera-db3, isp-a-pe1) name one member of a set, a variable even where a log shows only one.
+    masker = Masker()
+    assert masker.mask("no action. I am (pg-node2), the leader with the lock") == \
+        "no action. I am (<ID>), the leader with the lock"
+    assert masker.mask("Request failed to pg-node1: GET") == "Request failed to <ID>: GET"
+    assert masker.mask("peer isp-a-pe1.") == "peer <ID>."
+    assert masker.mask("phy0-ap0: joined") == "<ID>: joined"
+    # A bare word with a digit, an algorithm's four digits or more, and a domain's part stay as they were.
+    assert masker.mask("I am (node2)") == "I am (node2)"
+    assert masker.mask("chacha20-poly1305 and ssh-ed25519") == "chacha20-poly1305 and ssh-ed25519"
+    assert masker.mask("isp-a-pe1.x") == "isp-a-pe1.x"
