@@ -559,7 +559,8 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
              "<DURATION>", False),
     # Absolute paths need two segments, so "/10.0.0.1:80" (an address) and a
     # lone "/" stay out; ./x, ../x, ~/x, a//b and C:\x count; the part of a
-    # URL after "://" is the url rule's. A query string (?key=value&...) is part of the path, as of a URL.
+    # URL after "://" is the url rule's. A query string (?key=value&...) is part of the path, as of a URL; it makes
+    # one segment or the root a request's target too (/search?q=oak, /?_task=mail): one value, not a key's words.
     # In quotes one segment is enough (CWD failed. "/old", '/root'): the quotes make it one value, a path whole.
     # A last part of two words, the second a file name with a document's extension, is one name
     # (/home/bob/Downloads/invoice 7062.pdf): a folder's name has no extension, a program's file no space.
@@ -570,6 +571,7 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
         rf"(?:{_QUOTED_PATH}"
         rf"|(?<!:/)(?:~|\.{{1,2}})?/(?:{_PATH_CH}++/)++[\w\-@%+~=*]++ [\w\-@+]++\.{_DOC_EXT}(?![\w\-]|\.\w)"
         rf"|(?<!:/)(?:~|\.{{1,2}})?/{_PATH_CH}++(?:/{_PATH_CH}*+)++|(?:~|\.{{1,2}})/{_PATH_CH}++"
+        rf"|(?<![\w.~/\-])/{_PATH_CH}*+(?=\?[\w.\-%]++=)"
         rf"|(?<=[\"'])(?!/\d{{1,3}}\.\d)(?:(?<=\")/{_PATH_CH}++(?=\")|(?<=')/{_PATH_CH}++(?=')))"
         # Not a closing , ; : . ) or ], but a bracket the query opened: ?ids=(1,2).
         r"(?:\?(?=[\w.\-%]++=)(?:[^\s'\"<>.,;:()\[\]]++|\([^\s'\"<>()]*+\)|\[[^\s'\"<>\[\]]*+\]|[(\[]"

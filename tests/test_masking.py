@@ -1285,3 +1285,14 @@ def test_a_numbered_member_joined_by_dashes_is_one_value():
     assert masker.mask("I am (node2)") == "I am (node2)"
     assert masker.mask("chacha20-poly1305 and ssh-ed25519") == "chacha20-poly1305 and ssh-ed25519"
     assert masker.mask("isp-a-pe1.x") == "isp-a-pe1.x"
+
+
+def test_a_query_string_makes_one_segment_or_the_root_a_path():
+    # Request targets as web servers, proxies and PHP apps log them (POST /pub?topic=orders, GET /?_task=mail&x=1):
+    # with one segment they were no path, and their keys' values masked one by one split an event by its route.
+    masker = Masker()
+    assert masker.mask("200 POST /pub?topic=orders (10.0.3.24:60432)") == "<NUM> POST <PATH> (<IP>:<NUM>)"
+    assert masker.mask("check failed (GET /?_task=mail&_action=mark)") == "check failed (GET <PATH>)"
+    assert masker.mask("for /cart.php?id=9056, closing") == "for <PATH>, closing"
+    # No query, a bare "?" or one glued to a word or a relative path: as before.
+    assert masker.mask("(GET /) see /a?b api/v1?x=1 x/?y=2") == "(GET /) see /a?b api/v1?x=<NUM> x/?y=<NUM>"
