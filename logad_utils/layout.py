@@ -194,6 +194,10 @@ _DASHED_SHORT_P = _Part("Timestamp", r"\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d{1,9})?",
 # ("INFO [03-05|13:58:44.512] ...", go-ethereum's and its forks').
 _PIPED_P = _Part("Timestamp", r"(?:\d{4}-)?\d\d-\d\d\|\d\d:\d\d:\d\d(?:\.\d{1,9})?",
                  tuple(f"{d}|%H:%M:%S{f}" for d in ("%m-%d", "%Y-%m-%d") for f in (".%f", "")))
+# An ISO date and a clock joined by an underscore, as shell scripts' file-safe stamps (``date +%F_%T``) and some
+# storage daemons write them ("2024-01-15_09:42:07.318+0100"), a fraction and a UTC offset or not.
+_UNDERSCORED_P = _Part("Timestamp", r"\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d(?:\.\d{1,9})?" + _OFFSET_RE + "?",
+                       tuple(f"%Y-%m-%d_%H:%M:%S{f}{z}" for f in (".%f", "") for z in ("%z", "")))
 # A compact date beside a clock ("20240211 09:30:15", MySQL 5's "240211 09:30:15"). A part each: pandas reads
 # "240211" as %Y%m%d too (2402-01-01).
 _COMPACT_DATE_P = _Part("Date", r"\d{4}" + _MONTH_DAY_DIGITS, ("%Y%m%d",))
@@ -259,6 +263,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_DASHED_P,),
     (_DASHED_SHORT_P,),
     (_PIPED_P,),
+    (_UNDERSCORED_P,),
     (_Part("Date", r"\d{6}(?:\d\d)?", ("%y%m%d", "%Y%m%d")), _Part("Time", r"\d{6}", ("%H%M%S",))),
     (_COMPACT_DATE_P, _TIME_P),
     (_COMPACT_SHORT_DATE_P, _TIME_P),

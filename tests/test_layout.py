@@ -3171,3 +3171,13 @@ def test_a_headers_element_reads_its_flags_by_the_names_a_lines_element_does():
     assert header[1][0].detail.number and words[1].detail.number and not header[1][0].detail.erlang
     assert _Element("bracket", False, _BracketShape(blank=True)) != _elements("[] x")[0]
     assert _Element("word", True, _WordShape(blank=True)) != _elements(" x y")[0]
+
+
+def test_a_date_and_clock_joined_by_an_underscore_are_the_time_given_a_format_or_not():
+    # A file-safe stamp ("2024-01-15_09:42:07.318+0100", as `date +%F_%T` and storage daemons write it) matched no
+    # layout: the header was lost with no format, and a given format's <Timestamp> read no time.
+    lines = _headed(lambda i, t: f"{t:%Y-%m-%d_%H:%M:%S}.{i % 1000:03d}+0100: [{'IWE'[i % 3]}]")
+    utc = [t - pd.Timedelta(hours=1) + pd.Timedelta(milliseconds=i) for i, t in enumerate(_times(60))]
+    for fmt in ("auto", r"<Timestamp>: \[<Level>\] <Content>"):
+        frame = parse_lines(lines, fmt=fmt)
+        assert frame["content"].tolist() == _messages(60) and frame["timestamp"].tolist() == utc
