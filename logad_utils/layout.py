@@ -100,6 +100,10 @@ _MONTH_P = _Part("Month", _MONTH, ("%b",))
 _MONTH_ABBR_P = _Part("Month", _MONTH_ABBR, ("%b",))
 _DAY_P = _Part("Day", r"\d{1,2}", ("%d",))
 _DAY_COMMA_P = _Part("Day", r"\d{1,2},", ("%d,",))  # "Mar 5, 2024", as java.util.logging writes it
+# A weekday's whole name and a comma, and a day glued to its year by a comma, as home routers date their event logs
+# ("Saturday, Jan 13,2024 06:41:02").
+_WEEKDAY_NAME_COMMA_P = _Part("Weekday", r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,", ("%A,",))
+_DAY_YEAR_P = _Part("Day", r"\d{1,2},\d{4}", ("%d,%Y",))
 _YEAR_P = _Part("Year", r"\d{4}", ("%Y",))
 _TIME_P = _Part("Time", _CLOCK, _CLOCK_FORMATS)
 # A 12-hour clock ("2:07:09 PM") is read with its half of the day. Its AM/PM is a field of its own, so that a copied
@@ -233,6 +237,7 @@ _LAYOUTS: tuple[tuple[_Part, ...], ...] = (
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P, _ZONE_P),  # WebLogic's "Mar 4, 2024 5:58:41,798 AM UTC"
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME12_P, _AMPM_P),
     (_MONTH_P, _DAY_COMMA_P, _YEAR_P, _TIME_P),
+    (_WEEKDAY_NAME_COMMA_P, _MONTH_P, _DAY_YEAR_P, _TIME_P),
     (_DAY_P, _MONTH_P, _YEAR_P, _TIME_P),
     (_YMD_P, _TIME_P, _ZONE_P),
     (_YMD_P, _TIME12_P, _AMPM_P),
@@ -350,12 +355,21 @@ _ANY_TIME_PATTERN = "|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES
 _ANY_TIME = re.compile(gated(_ANY_TIME_PATTERN))
 _UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
 _ORDINAL = _LAYOUTS.index((_ORDINAL_DATE_P, _TIME_P))
+def _dated(layout: tuple[_Part, ...]) -> bool:
+    """Whether ``layout`` writes a date and a clock."""
+    return any(p.name in ("Date", "Month", "Year") or p is _ISO_P or p is _CLF_P for p in layout) \
+        and any(p.name in ("Time", "Timestamp") for p in layout)
+
+
 # A date and a clock in brackets anywhere in the first characters of a line ("... {31 vars in 822 bytes} [Tue Jan 16
 # 14:03:24 2024] GET /x"): the time of a line whose header has none. Not a clock alone, nor seconds: inside a
 # message those are durations and offsets more often than the line's time.
 _FAR_RES = [(i, re.compile(r"\[\s*" + _layout_regex(layout) + r"\]")) for i, layout in enumerate(_LAYOUTS)
-            if any(p.name in ("Date", "Month", "Year") or p is _ISO_P or p is _CLF_P for p in layout)
-            and any(p.name in ("Time", "Timestamp") for p in layout)]
+            if _dated(layout)]
+# A date and a clock that end the line after a space, the message before them (home routers' event logs: "[DHCP IP:
+# (192.168.1.11)] to MAC address 3C:22:FB:69:55:E2, Saturday, Jan 13,2024 06:41:42"): searched in the last characters.
+_END_RES = [(i, re.compile(r"(?<=\s)" + _layout_regex(layout) + r"\s*$")) for i, layout in enumerate(_LAYOUTS)
+            if _dated(layout)]
 _FAR_CHARS = 400
 _FAR_SHARE = 0.5  # of the lines, with the time in one bracketed layout
 _RISING_SHARE = 0.9  # of the steps between those times, forward: a clock, not dates a message names
@@ -1994,6 +2008,11 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     if not sample:
         return None
     hit, matches = _best_time(sample, padded)
+    # A time that most lines end with, short ones having few words before it, is no header's: the message is before it.
+    tails = [line[m.end():] for line, m in zip(sample, matches) if m is not None]
+    if hit is not None and sum(not tail.strip() for tail in tails) >= HEADER_SHARE * len(tails) \
+            and (end := _end_time_format(sample)) is not None:
+        return end
     # Lines without the time are an event's others (a stack trace's): the logger ends its first line only.
     at_end = _logger_at_end([line for line, m in zip(sample, matches) if m is not None] if hit is not None else sample)
     names = _Names()
@@ -2004,7 +2023,7 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
     if hit is None:
         header = _drop_message_bracket(_header(sample), at_end)
         if not any(e.kind == "level" or e.kind in _COMPONENT_KINDS for e, _ in header):
-            return _far_time_format(sample)
+            return _end_time_format(sample) or _far_time_format(sample)
         pattern = _header_pattern(header, names, patterns, after_time=False)
     else:
         found = [(line, m) for line, m in zip(sample, matches) if m is not None]
@@ -2184,11 +2203,34 @@ def _far_time_format(sample: list[str]) -> LogFormat | None:
     text, time_fields, time_format = _time_pattern(hit, found, names, patterns)
     # An optional lookahead: every line is read whole, as without a header, and its time taken where it has one.
     fmt = LogFormat(f"(?=(?:.*?{text})?)<Content>", "inferred", patterns, time_format, time_fields=time_fields)
-    times = fmt.parse([line for line, _ in found])[0]["timestamp"]
-    steps = times.dropna().diff().dropna()
-    if len(steps) < _MIN_RECORDS or (steps >= pd.Timedelta(0)).mean() < _RISING_SHARE:
+    return fmt if _keeps_order(fmt, [line for line, _ in found]) else None
+
+
+def _keeps_order(fmt: LogFormat, lines: list[str]) -> bool:
+    """Whether the times ``fmt`` reads on ``lines`` keep a clock's order (:data:`_RISING_SHARE` of their steps
+    forward, :data:`_MIN_RECORDS` steps at least): a log's, not dates its messages name."""
+    steps = fmt.parse(lines)[0]["timestamp"].dropna().diff().dropna()
+    return len(steps) >= _MIN_RECORDS and (steps >= pd.Timedelta(0)).mean() >= _RISING_SHARE
+
+
+def _end_time_format(sample: list[str]) -> LogFormat | None:
+    """A format that reads the date and clock ending :data:`HEADER_SHARE` of the lines at least, in one layout
+    (:data:`_END_RES`), as their time and the text before it as the message; None where no such time ends most lines
+    or the times do not keep a clock's order."""
+    votes: dict[int, list[tuple[str, re.Match]]] = {}
+    for line in sample:
+        tail = max(0, len(line) - _SEARCH_CHARS)
+        # The first layout that reads the line's end: the longer ones come first.
+        hit = next(((i, m) for i, regex in _END_RES if (m := regex.search(line, tail)) is not None), None)
+        if hit is not None:
+            votes.setdefault(hit[0], []).append((line, hit[1]))
+    layout = min(votes, key=lambda i: (-len(votes[i]), i), default=None)
+    if layout is None or len(votes[layout]) < HEADER_SHARE * len(sample):
         return None
-    return fmt
+    names, patterns = _Names(), {}
+    text, time_fields, time_format = _time_pattern(_TimeHit(layout, 0, False, False), votes[layout], names, patterns)
+    fmt = LogFormat(f"<Content> {text}", "inferred", patterns, time_format, time_fields=time_fields)
+    return fmt if _keeps_order(fmt, [line for line, _ in votes[layout]]) else None
 
 
 # --------------------------------------------------------------------------- structured lines

@@ -3181,3 +3181,12 @@ def test_a_date_and_clock_joined_by_an_underscore_are_the_time_given_a_format_or
     for fmt in ("auto", r"<Timestamp>: \[<Level>\] <Content>"):
         frame = parse_lines(lines, fmt=fmt)
         assert frame["content"].tolist() == _messages(60) and frame["timestamp"].tolist() == utc
+
+
+def test_a_date_and_clock_that_end_every_line_are_its_time_and_the_text_before_its_message():
+    # A time after the message, as home routers write their event logs ("[DHCP IP: (192.168.1.11)] to MAC address
+    # ..., Saturday, Jan 13,2024 06:41:46"): no header opened the lines, and each was read whole as its message.
+    messages = [f"[{m}]" if i % 2 else f"{m}," for i, m in enumerate(_messages(60))]
+    lines = [f"{m} {t:%A}, {t:%b} {t.day},{t:%Y} {t:%H:%M:%S}" for m, t in zip(messages, _times(60))]
+    frame = parse_lines(lines)
+    assert frame["content"].tolist() == messages and frame["timestamp"].tolist() == _times(60)
