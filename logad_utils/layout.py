@@ -1757,14 +1757,22 @@ def _angle_fields(rests: list[str], names: _Names, patterns: dict[str, str]) -> 
     if width < 2 or lines < HEADER_SHARE * len(rests):
         return None
     columns = list(zip(*(fields for fields in runs if len(fields) == width)))
-    level = next((j for j, values in enumerate(columns)
-                  if sum(re.fullmatch(LEVELS_RE, v) is not None for v in values) >= HEADER_SHARE * lines), None)
-    out = ""
-    for j in range(width):
+    return "".join(f" <<{name}>>" for name in _angle_names(columns, names, patterns, _ANGLE_BODY))
+
+
+def _angle_names(columns: list[tuple[str, ...]], names: _Names, patterns: dict[str, str], body: str,
+                 leveled: bool = False) -> list[str]:
+    """Field names of columns of values in angle brackets, each matching ``body``: the level where most values are
+    level words and the header has none (``leveled``: it has one), the one after it the component, else fields."""
+    level = None if leveled else next(
+        (j for j, values in enumerate(columns)
+         if sum(re.fullmatch(LEVELS_RE, v) is not None for v in values) >= HEADER_SHARE * len(values)), None)
+    out = []
+    for j in range(len(columns)):
         # The field next to the level names the component, as a word there does ("INFO nova.api").
         name = names("Level" if j == level else "Component" if level is not None and j == level + 1 else "Field")
-        patterns[name] = _ANGLE_BODY
-        out += f" <<{name}>>"
+        patterns[name] = body
+        out.append(name)
     return out
 
 
@@ -2110,8 +2118,45 @@ def _infer_text_format(sample: list[str], padded: bool) -> LogFormat | None:
         if colon.parse(sample)[1].sum() > fmt.parse(sample)[1].sum():
             return colon
     if bool(header) and header[-1][0] == _Element("sep", True, _SepShape(":", True)):
-        return _colon_opened(_closed_block(fmt, sample, names), sample, names)
-    return fmt
+        return _opening_angles(_colon_opened(_closed_block(fmt, sample, names), sample, names), sample, names)
+    # Inside the message's own angle brackets (angled), its words are the message's.
+    return fmt if angled is not None else _opening_angles(fmt, sample, names)
+
+
+# Words in angle brackets, no spaces in them, that open the message after a header, as network controllers write
+# an event id and a level ("<404003> <NOTI> ..."), and web applications a session ("<i43a3t3r> Successful login"),
+# a cell between pipes after them on some (a context: "|AP ap-1@10.0.0.5 sapd|  message").
+_ANGLED_WORD = r"[^<>\s]+"
+_OPENING_ANGLE = re.compile(r"<(" + _ANGLED_WORD + r")> +")
+_OPENING_CELL = re.compile(r"\|([^|]*)\| +")
+
+
+def _opening_angles(fmt: LogFormat, sample: list[str], names: _Names) -> LogFormat:
+    """``fmt`` reading the words in angle brackets (:data:`_OPENING_ANGLE`) that open the message as header fields,
+    and a cell between pipes after them (:data:`_OPENING_CELL`), where as many open :data:`HEADER_SHARE` of the
+    messages at least (a message's own brackets vary in number); optional, as lines without them keep their header.
+    Else ``fmt``."""
+    frame, matched = fmt.parse(sample)
+    runs = []
+    for text in frame["content"][matched]:
+        fields, pos = [], 0
+        while len(fields) < _MAX_ELEMENTS and (m := _OPENING_ANGLE.match(text, pos)):
+            fields.append(m.group(1))
+            pos = m.end()
+        runs.append((tuple(fields), _OPENING_CELL.match(text, pos) is not None))
+    width, lines = Counter(len(fields) for fields, _ in runs).most_common(1)[0] if runs else (0, 0)
+    if len(runs) < _MIN_BLOCK_LINES or not width or lines < HEADER_SHARE * len(runs):
+        return fmt
+    patterns = dict(fmt.field_patterns)
+    columns = list(zip(*(fields for fields, _ in runs if len(fields) == width)))
+    fields = "".join(f"<<{name}>> " for name in _angle_names(columns, names, patterns, _ANGLED_WORD,
+                                                                "<Level>" in fmt.pattern))
+    if sum(cell for fields_, cell in runs if len(fields_) == width) >= HEADER_SHARE * lines:
+        cell = names("Field")
+        patterns[cell] = r"[^|]*"
+        fields += rf"\|<{cell}>\| +"
+    head, _, content = fmt.pattern.rpartition("<Content>")
+    return replace(fmt, pattern=f"{head}(?:{fields})?<Content>{content}", field_patterns=patterns)
 
 
 # A second block of header words closed as the first was, by a spaced colon (NetScaler's "0-PPE-0 : default SSLLOG

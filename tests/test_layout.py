@@ -3190,3 +3190,20 @@ def test_a_date_and_clock_that_end_every_line_are_its_time_and_the_text_before_i
     lines = [f"{m} {t:%A}, {t:%b} {t.day},{t:%Y} {t:%H:%M:%S}" for m, t in zip(messages, _times(60))]
     frame = parse_lines(lines)
     assert frame["content"].tolist() == messages and frame["timestamp"].tolist() == _times(60)
+
+
+def test_words_in_angle_brackets_opening_most_messages_are_header_fields():
+    # An event id and a level, and a context between pipes, after a syslog name's colon ("sapd[1857]: <404003>
+    # <NOTI> |AP ap-1@10.0.0.5 sapd|  message"); a session after a bracketed time's ("errors: [05-Mar-2024 14:07:09
+    # +0100]: <i43a3t3r> message"): each stayed in every message, a template per value.
+    aruba = _headed(lambda i, t: f"{t:%b %d %H:%M:%S %Y} 10.1.1.2 sapd[18{i % 3}]: <{404000 + i % 7}> "
+                                 f"<{['NOTI', 'WARN'][i % 2]}> |AP ap-{i % 4}@10.0.0.{i % 5} sapd| ")
+    sessions = _headed(lambda i, t: f"userlogins: [{t:%d-%b-%Y %H:%M:%S} +0100]: <{i * 7919 % 100000:05x}q{i}>")
+    for lines in (aruba, sessions):
+        frame = parse_lines(lines)
+        assert frame["content"].str.strip().tolist() == _messages(60) and frame["timestamp"].notna().all()
+    # A line without them keeps its header; brackets that open a few messages stay theirs.
+    frame = parse_lines(sessions[:59] + [re.sub(r" <\w+>", "", sessions[59])])
+    assert frame["timestamp"].notna().all() and frame["content"].iloc[-1] == _messages(60)[-1]
+    few = [f"<b> {m}" if i % 4 == 0 else m for i, m in enumerate(_messages(60))]
+    assert parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%d %H:%M:%S} web[1]:", few))["content"].tolist() == few
