@@ -355,6 +355,8 @@ _ANY_TIME_PATTERN = "|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES
 _ANY_TIME = re.compile(gated(_ANY_TIME_PATTERN))
 _UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
 _ORDINAL = _LAYOUTS.index((_ORDINAL_DATE_P, _TIME_P))
+
+
 def _dated(layout: tuple[_Part, ...]) -> bool:
     """Whether ``layout`` writes a date and a clock."""
     return any(p.name in ("Date", "Month", "Year") or p is _ISO_P or p is _CLF_P for p in layout) \
