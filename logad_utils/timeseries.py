@@ -271,17 +271,22 @@ class Trends:
 # --------------------------------------------------------------------------- counting
 def _timestamps(frame: pd.DataFrame) -> pd.Series | None:
     """Timestamps (n,) filled from the neighbours in the same file (NaT where the file has none, and before its
-    first time or after its last), or None when under half the lines have one."""
+    first time or after its last), or None when under half the lines of the files that hold a time have one."""
     if "timestamp" not in frame:
         return None
     ts = as_times(frame["timestamp"])
-    if not ts.notna().mean() >= 0.5 or ts.max() == ts.min():  # NaN for an empty frame
+    known = ts.notna().to_numpy()
+    if not known.any() or ts.max() == ts.min():
         return None
-    if not ts.isna().any():
+    if known.all():
         return ts
-    # Within a file only: another file's last time would pile a file without times up at one instant. Codes, not
-    # names: groupby leaves out rows whose key is missing.
+    # Codes, not names: groupby leaves out rows whose key is missing.
     files = string_codes(frame, "source" if "source" in frame else None)[0]
+    # Files without any time (apt's term.log beside dpkg.log) have no place on the clock, and no say in whether
+    # there is one: counted, they put a folder's well-timed logs on a clock of lines.
+    if known.sum() < 0.5 * (np.bincount(files, weights=known) > 0)[files].sum():
+        return None
+    # Within a file only: another file's last time would pile a file without times up at one instant.
     grouped = ts.groupby(files, sort=False)
     # Between two times a line was written then; before its file's first time or after its last it has no place on
     # the clock: piled at that time (another program's lines that missed the format), it made a burst there.

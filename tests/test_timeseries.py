@@ -1117,3 +1117,13 @@ def test_only_the_alerted_templates_expected_counts_are_held_while_the_table_is_
     monkeypatch.setattr(timeseries, "_alert_table", note)
     trends, _ = traced_peak(lambda: find_trends(frame))
     assert held[0] / n < 28 and set(trends.expected) == set(trends.alerts["template_id"]) | {-1}  # 24 now (31)
+
+
+def test_files_without_times_do_not_put_a_folder_of_timed_logs_on_a_clock_of_lines():
+    # A general shape: a folder where untimed logs outnumber timed ones (apt's term.log beside dpkg.log). Half the
+    # lines of the files that hold a time decide the clock; the untimed ones, counted too, made every alert one of
+    # line positions without a start or end, and put the untimed files on it.
+    timed = _steady(np.arange(1000) * 10.0, np.arange(1000) % 2)
+    untimed = _steady(np.zeros(3000), 2 + np.arange(3000) % 2).assign(source="other.log", timestamp=pd.NaT)
+    trends = find_trends(pd.concat([timed, untimed], ignore_index=True))
+    assert trends.counts.timed and trends.counts.matrix.sum() == 1000
