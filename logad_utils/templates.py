@@ -225,6 +225,10 @@ _FIELDS_OR_END = re.compile(r"\s*+(?:$|[\])]|[A-Za-z_][\w.\-]*=)")
 # ("tf_rpc=<*>"), or opening a bracketed record's first field ("[type=EntityZombie,"): the wildcard there holds a
 # named value, not a word of the event.
 _KEY = re.compile(r"[\[(]?[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
+# A call's name before the one value in its parentheses (channel(archive), client(<IP>:<NUM>)): it says what the
+# value is, as a field's key does, so two calls' values are two fields. Only where the token ends with the call,
+# and not before a list, fields or brackets (f(<EMAIL>,<IP>), Pool(name=x), f(Session[<*>])): those are the template's.
+_CALL_NAME = re.compile(r"[A-Za-z_][\w.\-]*+\((?=[^()\[\]{}\s,;=]++\)[,.:;]?$)")
 # A field's value that is one word of letters (tcp, on-demand, LOGIN,): no placeholder, quote or bracket.
 _WORD_VALUE = re.compile(r"[A-Za-z][\w\-]*[,;]?")
 
@@ -328,12 +332,30 @@ def _field_parts(token: str) -> tuple[str, str]:
     return (key, token[len(key):]) if key and key.endswith("=") else ("", token)
 
 
+def _named_by(token: str) -> str | None:
+    """What names a token's value: a field's key (``rpc=``), or a call's name and paren (``client(`` of
+    ``client(<IP>:<NUM>)``); None for other tokens."""
+    call = _CALL_NAME.match(token)
+    return _key_of(token) or (call.group() if call else None)
+
+
+def _call_wildcard(values: Sequence[str]) -> str:
+    """A merged slot's wildcard: ``queue(<*>):`` where every value is a call of that name, ending alike (queue(a):,
+    queue(b):), as its name says what the value is and a bare ``<*>`` would equal other names' calls; else ``<*>``."""
+    calls = [_CALL_NAME.match(v) for v in values]
+    shapes = {(m.group(), v[v.rindex(")"):]) if m else None for m, v in zip(calls, values)}
+    if len(shapes) != 1 or None in shapes:
+        return WILDCARD
+    (name, tail), = shapes
+    return f"{name}{WILDCARD}{tail}"
+
+
 def _note_fields(fields: dict[int, list[str | None]], cluster: int, tokens: list[str]) -> None:
-    """Keep, per position of a cluster's messages, the key all of them open the token there with (None: not
-    one key); ``tokens``: one more message of ``cluster``. A template's wildcard forgets its key."""
+    """Keep, per position of a cluster's messages, what all of them name the token there with (:func:`_named_by`;
+    None: not one name); ``tokens``: one more message of ``cluster``. A template's wildcard forgets its key."""
     known = fields.get(cluster)
     if known is None:
-        fields[cluster] = [_key_of(t) for t in tokens]
+        fields[cluster] = [_named_by(t) for t in tokens]
         return
     for i, key in enumerate(known):
         if key is not None and not tokens[i].startswith(key):
@@ -970,8 +992,10 @@ class _Tokens:
 
     def _digit_core(self, token: str, by: str) -> str | None:
         """``token`` with the core of its value that holds digits replaced ``by`` (with ``digits_are_vars``), or
-        None where its value has no digit. A field's key is a name, whatever its digits (a0="ls")."""
-        key, value = _field_parts(token)
+        None where its value has no digit. A field's key is a name, whatever its digits (a0="ls"), and so is a
+        call's (``queue(<*>):`` of queue(tail42#tmp):, not ``<*>):``)."""
+        call = _CALL_NAME.match(token)
+        key, value = (call.group(), token[call.end():]) if call else _field_parts(token)
         if self.digits_are_vars and any(c.isdigit() for c in value) and not _CODE.fullmatch(value.strip(_BARE)):
             return key + _CORE.sub(by, value, count=1)
         return None
@@ -1972,7 +1996,10 @@ class LogTemplateMiner:
             # A message must keep a constant besides its first word ("<*> <ID>" would say nothing).
             if any(self._tokens.skeleton(t) is None for t in rest):
                 events[templates[c][0].strip(_BARE)].add(rest)
-                groups[rest].append(c)
+                # Calls of two names (queue(a): and worker(b): before "closing") are two kinds of things closing,
+                # as two keys' values are two fields: each name's values are weighed apart.
+                call = _CALL_NAME.match(templates[c][0])
+                groups[rest, call and call.group()].append(c)
         for members in groups.values():
             values = {templates[m][0] for m in members}
             # Twice a slot's words: a handful of verbs ("Starting", "Stopping", ...) also lead several events, the
@@ -2693,7 +2720,8 @@ class LogTemplateMiner:
         keep = members[0]
         # A slot all members share (a pair's other slot, [<NUM>] beside the values) keeps its token: as <*> it
         # would no longer compare equal to the same token in other templates.
-        templates[keep] = tuple(WILDCARD if i in slots and len(set(column)) > 1 else self._generalise_column(column)
+        templates[keep] = tuple(_call_wildcard(column) if i in slots and len(set(column)) > 1
+                                else self._generalise_column(column)
                                 for i, column in enumerate(zip(*(templates[m] for m in members))))
         keys[keep] = tuple(map(self._tokens.norm, templates[keep]))
         for m in members[1:]:

@@ -2699,3 +2699,33 @@ def test_first_words_an_auxiliary_follows_are_subjects():
     things = ["Server", "Cache", "Queue", "Scheduler"]
     assert len(set(LogTemplateMiner().fit_transform([f"{t} is ready to serve" for t in things]))) == 4
     assert len(set(LogTemplateMiner().fit_transform([f"{u} logged in now" for u in users]))) == 4
+
+
+def test_a_cover_does_not_take_a_value_another_call_names():
+    # name(value) tokens: "pool(<*>): new worker(<*>)" made of named workers covered "API: new session(<IP>:<NUM>)",
+    # its session( counted as no word for the value it holds, though the call's name says what the value is, as a
+    # field's key does: two events of any program that writes values in named parentheses.
+    messages = [f"pool({p}): new worker({w})" for p in ("alpha", "beta", "gamma") for w in ("ingest", "export",
+                                                                                         "render", "notify")]
+    messages += [f"API: new session(10.0.0.{i}:{4000 + i})" for i in range(6)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:12])) == 1 and len(set(ids[12:])) == 1 and ids[0] != ids[12], miner.templates_
+    fields: dict = {}
+    _note_fields(fields, 0, ["API:", "new", "session(<IP>:<NUM>)", "f(a)b", "rpc=Read"])
+    assert fields == {0: [None, None, "session(", None, "rpc="]}
+
+
+def test_calls_of_two_names_before_the_same_words_are_two_events_holding_their_values():
+    # name(value) leading a message: the queues and the workers closing were weighed as one slot of ten first words,
+    # each leading one event, and stayed ten templates; then, once merged, as two bare "<*> closing" that any later
+    # pass joined. Each call's name says what its value is, as a key does, in any program that writes them so.
+    queues, workers = ["alpha", "beta", "gamma", "delta"], ["ingest", "export", "render", "notify", "mailer", "audit"]
+    messages = [f"queue({q}): closing" for q in queues] + [f"worker({w}): closing" for w in workers]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert sorted(miner.templates_["template"]) == ["queue(<*>): closing", "worker(<*>): closing"]
+    assert len(set(ids[:4])) == 1 and len(set(ids[4:])) == 1
+    # A value with digits keeps its call's name too: "queue(<*>):", not "<*>):".
+    miner = LogTemplateMiner().fit([f"queue(tmp{n}#x): deleting" for n in (229365, 283509, 477484)])
+    assert miner.templates_["template"].tolist() == ["queue(<*>): deleting"]
