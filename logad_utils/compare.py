@@ -29,7 +29,11 @@ time span; of its events without times), the harmonic mean of its sides'
 clumps (c / φ, target / φ; the binomial tails as regularised incomplete
 beta functions, scipy.special.betainc). The two-sided p-value doubles the
 smaller tail, and the p-values of all templates are adjusted with
-Benjamini–Hochberg (scipy.stats.false_discovery_control). ``delta_pct`` is
+Benjamini–Hochberg (scipy.stats.false_discovery_control). A template on one
+side only is at the end of its test's range, the smallest p-value its clumps
+can give: where even that is not under ``alpha`` (a new template's 122 events
+in one burst are about one clump), the test cannot tell, and its p-value is
+NaN rather than a figure that reads "no change". ``delta_pct`` is
 the change beyond r: 100 · (target / (r · baseline) − 1), whatever ratio the
 test held it to.
 
@@ -272,7 +276,7 @@ def compare_frames(baseline: pd.DataFrame, target: pd.DataFrame, alpha: float = 
     span = _span_ratio(baseline, target)
     ratio = size_ratio(b, t, 1.0 if np.isnan(span) else span)
     held = _held_ratios(b, t, ratio, span)
-    p = _p_values(b, t, held, _clump_sizes(ids, baseline, target))
+    p = _p_values(b, t, held, _clump_sizes(ids, baseline, target), alpha)
     with np.errstate(divide="ignore", invalid="ignore"):
         share_b = b / total_b if total_b else np.zeros(len(b))
         share_t = t / total_t if total_t else np.zeros(len(t))
@@ -382,9 +386,11 @@ def _span(ns: np.ndarray) -> float:
     return float(ns[hi] - ns[lo]) if hi > lo else 0.0
 
 
-def _p_values(b: np.ndarray, t: np.ndarray, ratio: np.ndarray, clumps: np.ndarray) -> np.ndarray:
+def _p_values(b: np.ndarray, t: np.ndarray, ratio: np.ndarray, clumps: np.ndarray,
+              alpha: float = ALPHA) -> np.ndarray:
     """Benjamini–Hochberg adjusted two-sided p-values (k,) that each template changed by its ``ratio`` (k,)
-    (target / baseline), as the sides do, its events counted in clumps of the sizes ``clumps`` (k,)."""
+    (target / baseline), as the sides do, its events counted in clumps of the sizes ``clumps`` (k,); NaN for a
+    template on one side only whose clumps are too few for any outcome to be significant at ``alpha``."""
     if len(b) == 0:
         return np.zeros(0)
     n, k = (b + t) / clumps, t / clumps
@@ -393,7 +399,11 @@ def _p_values(b: np.ndarray, t: np.ndarray, ratio: np.ndarray, clumps: np.ndarra
     with np.errstate(invalid="ignore"):
         lower = np.where(k >= n, 1.0, betainc(np.maximum(n - k, 1e-300), k + 1.0, 1.0 - share))
         upper = np.where(k <= 0, 1.0, betainc(np.maximum(k, 1e-300), n - k + 1.0, share))
-    return false_discovery_control(np.minimum(1.0, 2.0 * np.minimum(lower, upper)), method="bh")
+    raw = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    # A one-sided template's p-value is its clumps' smallest: not under alpha, no outcome could have been
+    # significant. It stays in the family adjusted (dropping it on its outcome would bias the others' figures).
+    untestable = ((b == 0) | (t == 0)) & (raw >= alpha)
+    return np.where(untestable, np.nan, false_discovery_control(raw, method="bh"))
 
 
 def _clump_sizes(ids: np.ndarray, *sides: pd.DataFrame) -> np.ndarray:
@@ -495,10 +505,15 @@ def _section(comparison: Comparison, title: str, rows: pd.DataFrame, total: int)
             for e in examples.itertuples(index=False))
         body.append(f'<tr><td class="msg">{html.escape(str(row.template))}</td><td>{row.baseline_count:,}</td>'
                     f"<td>{row.target_count:,}</td><td>{row.baseline_share:.3%} → {row.target_share:.3%}</td>"
-                    f'<td>{html.escape(change)}</td><td>{row.p_value:.2g}</td><td class="msg">{lines}</td></tr>')
+                    f'<td>{html.escape(change)}</td><td>{_p_text(row.p_value)}</td><td class="msg">{lines}</td></tr>')
     more = f"<p>{total - len(rows)} more in compare.csv.</p>" if total > len(rows) else ""
     return (f"<h2>{html.escape(title)} ({total})</h2><table><thead>{head}</thead><tbody>{''.join(body)}"
             f"</tbody></table>{more}")
+
+
+def _p_text(p: float) -> str:
+    """A p-value for the page; NaN (:func:`_p_values`) says why there is none."""
+    return f"{p:.2g}" if np.isfinite(p) else "none: too few clumps"
 
 
 def render_comparison(comparison: Comparison, title: str = "logad compare") -> str:

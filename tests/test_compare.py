@@ -519,3 +519,23 @@ def test_times_shown_of_zoned_logs_say_they_are_utc(tmp_path, capsys):
     assert main(["compare", str(log), "--at", "2024-03-09T03:30+01:00", "--out", str(tmp_path / "p")]) == 0
     page = (tmp_path / "p" / "compare.html").read_text(encoding="utf-8")
     assert re.search(r"Baseline: [^<]*app\.log, 2024-03-09 02:00:00 to 2024-03-09 02:29:00 \(times UTC\)", page)
+
+
+def test_a_template_on_one_side_has_no_p_value_where_its_clumps_are_too_few_to_test(tmp_path):
+    # General: a template seen on one side only is at the end of its test's range; a new error's 122 events in one
+    # burst are about one clump, whose p-value was 1.0, read as "no change". A steady new one keeps a small figure.
+    times = [f"2024-03-11 00:{i // 60:02d}:{i % 60:02d} " for i in range(3600)]
+
+    def log(path, messages):
+        path.write_text("".join(t + m + "\n" for t, m in zip(times, messages)), encoding="utf-8")
+        return path
+
+    base = log(tmp_path / "a.log", [f"user {i % 7} logged in" for i in range(3000)])
+    burst = [f"user {i % 7} logged in" for i in range(3000)]
+    burst[1500:1500] = [f"connection refused attempt {i}" for i in range(122)]
+    spread = [f"user {i % 7} logged in" if i % 25 else f"disk {i} full" for i in range(3000)]
+    table = compare_frames(*read_sides(base, log(tmp_path / "b.log", burst))).table.set_index("status")
+    assert table.loc["new", "target_count"] == 122 and np.isnan(table.loc["new", "p_value"])
+    table = compare_frames(*read_sides(base, log(tmp_path / "c.log", spread))).table.set_index("status")
+    assert table.loc["new", "target_count"] == 120 and table.loc["new", "p_value"] < 1e-6
+    assert "none: too few clumps" in compare.render_comparison(compare_frames(*read_sides(base, tmp_path / "b.log")))
