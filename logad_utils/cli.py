@@ -779,7 +779,7 @@ def cmd_formats(args: argparse.Namespace) -> int | None:
         described = 0
         for path in (paths := resolve_paths(args.detect, problems, report.passed_over)):
             try:
-                layout = describe_layout(path, args.time_format)
+                layout = describe_layout(path, args.time_format, problems.append)  # a .gz cut short: exit 3
                 lines = [f"{key:13s} {_shown(value)}" for key, value in layout.items()]
             except LogInputError as exc:
                 if len(paths) == 1:

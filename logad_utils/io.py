@@ -872,11 +872,13 @@ def parse_lines(lines: Sequence[str], fmt: str | LogFormat = "auto", source: str
     return frame
 
 
-def describe_layout(path: str | os.PathLike, time_format: str | None = None) -> dict[str, str]:
+def describe_layout(path: str | os.PathLike, time_format: str | None = None,
+                    on_error: Callable[[str], None] = lambda message: None) -> dict[str, str]:
     """What auto-detection makes of one log file: format (copy-ready), share of lines matched, timestamp, events;
-    its times read with ``time_format`` where given (:func:`file_layout`)."""
+    its times read with ``time_format`` where given (:func:`file_layout`). A file damaged among the lines sampled
+    (a .gz cut short) is described on the lines before the damage, and ``on_error`` hears of it, as parse does."""
     files = resolve_paths(path)
-    sample, span, document = read_detection_sample(files[0])
+    sample, span, document = read_detection_sample(files[0], on_error=on_error)
     if not span:  # "0.0% of 0 event(s) in 0 lines" and a raw format described a layout no line showed
         return {"file": str(files[0]), "layout": "none: the file is empty"}
     fmt = file_layout(str(files[0]), None, sample, time_format)
@@ -1672,15 +1674,20 @@ def _whole_block(lines: Sequence[str], last: bool) -> list[str]:
     return [s[:MAX_LINE_CHARS] for s in block if "\x00" not in s]
 
 
-def read_detection_sample(path: Path, fmt: LogFormat | None = None) -> tuple[list[str], int, bool]:
+def read_detection_sample(path: Path, fmt: LogFormat | None = None,
+                          on_error: Callable[[str], None] = lambda message: None) -> tuple[list[str], int, bool]:
     """:func:`detection_sample` of a file with its far blocks (:func:`read_far_lines`), how many of its first
     lines (a JSON document's records) it was drawn from, and whether it is a JSON document, read record by record
-    (:func:`json_document`; ``fmt``: the format given)."""
+    (:func:`json_document`; ``fmt``: the format given). Damage among those first lines is heard by ``on_error``."""
     # A file damaged further on (a truncated .gz) is detected on what reads; reading it reports the damage.
-    batches = _iter_line_batches(path, _DETECT_SPAN, on_error=lambda message: None)
+    damage: list[str] = []
+    batches = _iter_line_batches(path, _DETECT_SPAN, on_error=damage.append)
     head = _take_lines(batches, _DETECT_SPAN)
-    batches, head, document = _as_records(path, batches, head, fmt, _DETECT_SPAN, deque(), lambda message: None)
+    batches, head, document = _as_records(path, batches, head, fmt, _DETECT_SPAN, deque(), lambda message: None,
+                                          damage.append)
     batches.close()
+    if damage:  # once: a document's records, read again, meet it too
+        on_error(damage[0])
     lines = [s for batch in head for s in batch]
     return _file_sample(path, lines, document), min(len(lines), _DETECT_SPAN), document
 

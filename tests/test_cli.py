@@ -747,3 +747,17 @@ def test_a_time_format_that_reads_no_time_is_one_line(tmp_path, capsys):
     assert main(["formats", "--time-format", MONTH_FIRST]) == 2
     assert main(["formats", "--detect", str(log), "--time-format", "epoch"]) == 1
     assert capsys.readouterr().err.splitlines()[-1].startswith("logad: error: time format 'epoch' read no time")
+
+
+def test_formats_detect_says_a_compressed_file_cut_short_and_exits_partial(tmp_path, capsys):
+    # General: any damage among the lines sampled (a .gz cut short) was passed over silently, exit 0, the sample
+    # "from the first N" lines reading as the whole file; parse warns and exits 3 on the same file.
+    import gzip
+
+    text = "".join(f"2024-03-11 10:{i // 60 % 60:02d}:{i % 60:02d} INFO user {i} logged in\n" for i in range(3000))
+    packed = gzip.compress(text.encode())
+    log = tmp_path / "app.log.gz"
+    log.write_bytes(packed[:len(packed) // 2])
+    assert main(["formats", "--detect", str(log)]) == 3
+    err = capsys.readouterr().err
+    assert "skipped the rest of" in err and "app.log.gz" in err and "partial run: 1 input(s)" in err
