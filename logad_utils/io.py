@@ -889,8 +889,7 @@ def describe_layout(path: str | os.PathLike, time_format: str | None = None,
     # Day and month that no date sampled tells apart: the order the time format shows was assumed.
     assumed = day_month_warning(str(files[0]), fmt, sample, time_format)
     untold = "; day and month order assumed: no date sampled tells" if assumed else ""
-    time = (f"{fmt.time_format or 'inferred'} ({frame['timestamp'][lines].notna().mean():.1%} of lines){untold}"
-            if "timestamp" in frame else "none")
+    time = _times_read(fmt, frame, lines) + untold if "timestamp" in frame else "none"
     kind = fmt.name if fmt.name != "inferred" else "inferred (no preset matched)"
     inner = {} if fmt.text_messages is None else {
         "messages": f"{fmt.text_messages.describe()} (the messages' own layout; --format reads one layout: the "
@@ -914,6 +913,21 @@ def describe_layout(path: str | os.PathLike, time_format: str | None = None,
             "columns": ", ".join(c for c in frame.columns if c in fmt.columns or c in ("level", "timestamp")),
             "continuation": f"{int((lines & ~heads).sum())} line(s) joined to their event; rules: "
                             + rule.describe()}
+
+
+def _times_read(fmt: LogFormat, frame: pd.DataFrame, lines: pd.Series) -> str:
+    """The time format ``fmt`` reads a parsed sample's times with and the share of its ``lines`` (n,) that have one;
+    with several programs' layouts, each one's and the share of the lines it read a time on."""
+    def share(timed: pd.Series) -> str:
+        return f"({timed.sum() / max(int(lines.sum()), 1):.1%} of lines)"
+
+    timed = frame["timestamp"].notna() & lines
+    if not fmt.layouts:
+        return f"{fmt.time_format or 'inferred'} {share(timed)}"
+    read_by = frame[LAYOUT_COLUMN].astype(str)
+    # Layout 1's format beside every layout's share read as if all lines were written so.
+    return "; ".join(f"layout {k}: {layout.time_format or ('inferred' if 'timestamp' in layout.columns else 'none')} "
+                     f"{share(timed & (read_by == str(k)))}" for k, layout in enumerate(fmt.layouts, 1))
 
 
 def _spelling(fmt: LogFormat) -> str:

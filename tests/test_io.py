@@ -1030,3 +1030,13 @@ def test_a_python_format_with_its_own_name_and_time_format_is_not_told_day_or_mo
                                               for s in range(30)).encode())
     warnings = read_logs(keyed, warn=False).attrs["read_report"]["warnings"]
     assert len(warnings) == 1 and warnings[0].startswith(f"{keyed}: dates like 03-04-2024 read day first")
+
+
+def test_describe_layout_gives_each_programs_time_format_and_its_share(tmp_path):
+    # General: in a file of several programs' layouts, "timestamp" showed layout 1's time format alone, labelled
+    # with the share of every layout's timed lines ("100.0% of lines"), as if all lines were written so.
+    relay, app = two_programs(300)
+    path = tmp_path / "mixed.log"
+    path.write_text("\n".join(line for pair in zip(app, relay[:150] + [None] * 150) for line in pair if line) + "\n")
+    time = describe_layout(path)["timestamp"]
+    assert time == "layout 1: %Y-%m-%d %H:%M:%S,%f (66.7% of lines); layout 2: %b %d %H:%M:%S (33.3% of lines)"
