@@ -2143,6 +2143,8 @@ def _opening_angles(fmt: LogFormat, sample: list[str], names: _Names) -> LogForm
     for text in frame["content"][matched]:
         fields, pos = [], 0
         while len(fields) < _MAX_ELEMENTS and (m := _OPENING_ANGLE.match(text, pos)):
+            if f"</{m.group(1)}>" in text:
+                break  # an element's opening tag, closed later in the message ("<order> id=7 </order>"): its own
             fields.append(m.group(1))
             pos = m.end()
         runs.append((tuple(fields), _OPENING_CELL.match(text, pos) is not None))

@@ -3207,3 +3207,12 @@ def test_words_in_angle_brackets_opening_most_messages_are_header_fields():
     assert frame["timestamp"].notna().all() and frame["content"].iloc[-1] == _messages(60)[-1]
     few = [f"<b> {m}" if i % 4 == 0 else m for i, m in enumerate(_messages(60))]
     assert parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%d %H:%M:%S} web[1]:", few))["content"].tolist() == few
+
+
+def test_an_opening_tag_the_message_closes_stays_in_the_message():
+    # Words in angle brackets opening most messages are header fields (an event id, a level), but not an element's
+    # opening tag that the message closes later ("<order> id=7 </order>", XML written with spaces between its tags,
+    # as payload loggers of any program do): taken for a field, it left the message a closing tag without its opening.
+    messages = [f"<{['order', 'invoice'][i % 2]}> <id>{i}</id> </{['order', 'invoice'][i % 2]}>" for i in range(60)]
+    frame = parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%d %H:%M:%S} INFO", messages))
+    assert frame["content"].tolist() == messages and frame["timestamp"].notna().all()
