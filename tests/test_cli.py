@@ -123,10 +123,11 @@ def test_parse_and_detect_say_times_that_carried_a_zone_are_in_utc(tmp_path, cap
 
 
 def test_parse_starts_without_the_detectors(small_log, tmp_path):
-    # scikit-learn alone takes seconds to import on a busy machine; parsing needs none of it.
+    # scikit-learn alone takes seconds to import on a busy machine, SciPy a third of a small parse; parsing needs
+    # neither.
     code = ("import sys; from logad_utils.cli import main; "
             f"assert main(['parse', {str(small_log)!r}, '--out', {str(tmp_path / 'p.csv')!r}]) == 0; "
-            "print(sorted(m for m in ('sklearn', 'logad_utils.detectors') if m in sys.modules))")
+            "print(sorted(m for m in ('sklearn', 'scipy', 'logad_utils.detectors') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
