@@ -47,7 +47,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -1039,10 +1039,11 @@ def _with_needs(needs: tuple[frozenset, ...], items: Iterable[tuple]) -> tuple[f
     return tuple(n for n in needs if not _implies(own, n)) + (own,)
 
 
-@functools.lru_cache(maxsize=4096)
-def _part_needs(items: Iterable[tuple]) -> frozenset | None:
-    """:func:`_needs` of a part of a parsed pattern, held once: a repeat's part is read from several places."""
-    return _needs(items)
+@functools.lru_cache(maxsize=16384)
+def _part_needs(items: Iterable[tuple], ignorecase: bool = False) -> frozenset | None:
+    """:func:`_needs` of a part of a parsed pattern, held once: a repeat's part is read from several places, and
+    the part around it asks for it again (each part of a rule's tree was analysed once per part around it)."""
+    return _needs(items, ignorecase)
 
 
 def _implies(marks: frozenset, other: frozenset) -> bool:
@@ -1092,10 +1093,11 @@ _NEXT_TO_DIGIT = "\0"
 _DIGITISH = _DIGITS | {_NONASCII}
 
 
-def _reversed(items) -> list:
-    """The parsed sequence read backwards, for :func:`_first_chars` (its last characters)."""
-    out = []
-    for op, av in reversed(list(items)):
+def _reversed(items) -> Iterator[tuple]:
+    """The parsed sequence read backwards, for :func:`_first_chars` (its last characters), an item at a time:
+    _first_chars stops at the first one that cannot be empty, and :func:`_needs` asks for the last characters
+    before each of a sequence's literals (reading all of them made that quadratic)."""
+    for op, av in reversed(items):
         if op is _sre_c.BRANCH:
             av = (av[0], [_reversed(alt) for alt in av[1]])
         elif op is _sre_c.SUBPATTERN:
@@ -1104,8 +1106,7 @@ def _reversed(items) -> list:
             av = _reversed(av)
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)):
             av = (av[0], av[1], _reversed(av[2]))
-        out.append((op, av))
-    return out
+        yield op, av
 
 
 def _next_to_digit(chars: set, after, before) -> set:
@@ -1134,19 +1135,19 @@ def _needs(items, ignorecase: bool = False) -> frozenset | None:
         elif op is _sre_c.IN and all(cop is _sre_c.LITERAL for cop, _ in av):
             got = _next_to_digit({chr(cav) for _, cav in av}, items[i + 1:], items[:i])
         elif op is _sre_c.SUBPATTERN:
-            got = _needs(av[-1], bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
+            got = _part_needs(av[-1], bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
         elif op is getattr(_sre_c, "ATOMIC_GROUP", None):
-            got = _needs(av)
+            got = _part_needs(av)
         elif op is _sre_c.ASSERT:  # what a look-around needs is in the text too
-            got = _needs(av[1])
+            got = _part_needs(av[1])
             if av[0] < 0:  # a look-behind's last character is right before what follows it
                 last, can_be_empty = _first_chars(_reversed(av[1]))
                 marks = _next_to_digit(last, items[i + 1:], [])
                 got = marks if not can_be_empty and marks != last else got
         elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            got = _needs(av[2])
+            got = _part_needs(av[2])
         elif op is _sre_c.BRANCH:
-            alts = [_needs(alt) for alt in av[1]]
+            alts = [_part_needs(alt) for alt in av[1]]
             got = None if None in alts else set().union(*alts)
         if got and not got & _DIGITS and (best is None or _rank(got) < _rank(best)):
             best = frozenset(got)
@@ -1171,13 +1172,14 @@ class _DigitForms:
     """
 
     def __init__(self, rules: Sequence[MaskRule]) -> None:
-        # The combined regex's cuts (are they its rules'?): its frame's and its rules', not read from the regex
-        # itself, which holds each rule up to six times (parsing it took most of a masker's start).
-        parts = [_pattern_cuts(_combined(rules, _stub)[0], track=False)] + [
-            _pattern_cuts(r.pattern, track=False) for r in rules]
-        full = None if None in parts else [c for cs in parts for _, c, _, _ in cs]
         # A rule's match starts after no digit: the combined regex opens with (?<!\w) (see _combined).
         per_rule = [_pattern_cuts(r.pattern, run=0) for r in rules]
+        # The combined regex's cuts (are they its rules'?): its frame's and its rules', not read from the regex
+        # itself, which holds each rule up to six times (parsing it took most of a masker's start). A rule's
+        # digit sets are those read above wherever it could be read (a set is kept whatever the place or needs).
+        own = per_rule if None not in per_rule else [_pattern_cuts(r.pattern, track=False) for r in rules]
+        parts = [_pattern_cuts(_combined(rules, _stub)[0], track=False)] + own
+        full = None if None in parts else [c for cs in parts for _, c, _, _ in cs]
         if full is None or None in per_rule or \
                 _digit_table(full) != _digit_table(c for cs in per_rule for _, c, _, _ in cs):
             # The combined regex tests digits beyond its rules: one table from it, at every place.

@@ -1296,3 +1296,27 @@ def test_a_query_string_makes_one_segment_or_the_root_a_path():
     assert masker.mask("for /cart.php?id=9056, closing") == "for <PATH>, closing"
     # No query, a bare "?" or one glued to a word or a relative path: as before.
     assert masker.mask("(GET /) see /a?b api/v1?x=1 x/?y=2") == "(GET /) see /a?b api/v1?x=<NUM> x/?y=<NUM>"
+
+
+def test_the_digit_analysis_reads_each_part_of_a_rule_once(monkeypatch):
+    # A Masker's start went mostly to analysing its rules' digits: each part's needs were found again for every
+    # part around it (quadratic in a rule's depth), the characters before each literal by reversing all those
+    # before it, and each rule was read twice. Any rule: a part's needs, its last characters and a rule's digit
+    # sets do not depend on what surrounds them.
+    depth = 12
+    pattern = "(?:a|" * depth + r"x:\d" + ")" * depth
+    calls = []
+    needs = masking._needs
+    monkeypatch.setattr(masking, "_needs", lambda items, ignorecase=False: calls.append((id(items), ignorecase))
+                        or needs(items, ignorecase))
+    masking._part_needs.cache_clear()
+    masking._pattern_cuts(pattern)
+    assert len(calls) > depth and len(calls) == len(set(calls))  # each part, once
+    items = masking._parsed("a" * 50 + "b")
+    assert next(iter(masking._reversed(items))) == (masking._sre_c.LITERAL, ord("b"))
+    read = []
+    cuts = masking._pattern_cuts
+    monkeypatch.setattr(masking, "_pattern_cuts", lambda *a, **k: read.append(a[0]) or cuts(*a, **k))
+    rules = (MaskRule("num", r"\d+", "<NUM>"), MaskRule("ip", r"\d+\.\d+\.\d+\.\d+", "<IP>"))
+    masking._DigitForms(rules)
+    assert len(read) == len(rules) + 1 and {r.pattern for r in rules} < set(read)  # each rule once, and the frame
