@@ -37,6 +37,7 @@ import pandas as pd
 from .formats import (IMPLIED_LEVELS, LEVEL_LETTERS, LEVELS_RE, MESSAGE_KEYS, MESSAGE_NAMES, SEVERITY, STATUS_KEYS,
                       VERBOSITY_KEY, VERBOSITY_LEVELS, ZONE_NAMES, ZONE_RE, LogFormat, column_name, http_status_class,
                       is_status_key, level_name, parse_timestamps)
+from .regexes import LazyRegex
 from .masking import gated
 
 __all__ = ["infer_text_format", "infer_structured_format", "infer_delimited_format", "parse_delimited",
@@ -322,8 +323,9 @@ def _start(layout: tuple[_Part, ...]) -> str:
     return _GLUED_START if layout == (_COLON_COMPACT_P,) or _H_CLOCK_P in layout else _LETTER_GLUED.get(layout, _START)
 
 
-_LAYOUT_RES = [re.compile(_start(layout) + _layout_regex(layout)
-                          + (_SECONDS_UNIT if layout in ((_UPTIME_P,), (_RELATIVE_P,)) else "") + _END)
+# Each compiled when first used (LazyRegex): a run tries the few layouts its lines hold.
+_LAYOUT_RES = [LazyRegex(_start(layout) + _layout_regex(layout)
+                         + (_SECONDS_UNIT if layout in ((_UPTIME_P,), (_RELATIVE_P,)) else "") + _END)
                for layout in _LAYOUTS]
 # Any time may follow the level that opens the line in brackets, glued to it (Mumble's "<W>2024-03-01 17:58:04.066",
 # "[INFO]2024-..."), or a number in brackets, a session's or a connection's (FileZilla Server's "(040212)3/5/2024
@@ -333,11 +335,11 @@ _BRACKETED_NUMBER = re.compile(r"([<\[(])\d+([>\])])")
 _OPENING_BRACKET = re.compile(r"[<\[](?i:" + "|".join(sorted({*LEVEL_LETTERS, *(w for w in SEVERITY
                                                                                  if w.isalpha() and len(w) > 1)}))
                               + r")[>\]](?=\S)|" + _BRACKETED_NUMBER.pattern + r"(?=\S)")
-_GLUED_RES = [re.compile(r.pattern.removeprefix(_start(layout))) for r, layout in zip(_LAYOUT_RES, _LAYOUTS)]
+_GLUED_RES = [LazyRegex(r.pattern.removeprefix(_start(layout))) for r, layout in zip(_LAYOUT_RES, _LAYOUTS)]
 # Each layout without its start, over many lines joined by newlines (see :func:`_layouts_in`). Sound while no
 # layout holds a possessive repeat, an atomic group or a negative look-around, which could tell a newline from
 # a line's end (a test checks).
-_JOINED_RES = [re.compile(r.pattern, re.MULTILINE) for r in _GLUED_RES]
+_JOINED_RES = [LazyRegex(r.pattern, re.MULTILINE) for r in _GLUED_RES]
 # The same in RE2 (Arrow's regex engine), which lacks look-arounds: only whether a layout is in the heads is asked, so
 # the look-ahead that ends a time may take the character it looks at. None for a layout with another look-around.
 _JOINED_RE2 = [None if (body := r.pattern.removesuffix(_END)) == r.pattern or re.search(r"\(\?<?[=!]", body)
@@ -352,7 +354,7 @@ _ANY_TIME_PATTERN = "|".join(f"(?:{r.pattern})" for r, layout in zip(_LAYOUT_RES
                              if layout not in ((_KITCHEN_P,), (_RELATIVE_P,)))
 # Behind a look-ahead for the characters a time can open with (6 µs a line's start without it), as most lines' texts
 # open with none of them.
-_ANY_TIME = re.compile(gated(_ANY_TIME_PATTERN))
+_ANY_TIME = LazyRegex(gated(_ANY_TIME_PATTERN))
 _UPTIME, _RELATIVE = _LAYOUTS.index((_UPTIME_P,)), _LAYOUTS.index((_RELATIVE_P,))
 _ORDINAL = _LAYOUTS.index((_ORDINAL_DATE_P, _TIME_P))
 
@@ -366,11 +368,11 @@ def _dated(layout: tuple[_Part, ...]) -> bool:
 # A date and a clock in brackets anywhere in the first characters of a line ("... {31 vars in 822 bytes} [Tue Jan 16
 # 14:03:24 2024] GET /x"): the time of a line whose header has none. Not a clock alone, nor seconds: inside a
 # message those are durations and offsets more often than the line's time.
-_FAR_RES = [(i, re.compile(r"\[\s*" + _layout_regex(layout) + r"\]")) for i, layout in enumerate(_LAYOUTS)
+_FAR_RES = [(i, LazyRegex(r"\[\s*" + _layout_regex(layout) + r"\]")) for i, layout in enumerate(_LAYOUTS)
             if _dated(layout)]
 # A date and a clock that end the line after a space, the message before them (home routers' event logs: "[DHCP IP:
 # (192.168.1.11)] to MAC address 3C:22:FB:69:55:E2, Saturday, Jan 13,2024 06:41:42"): searched in the last characters.
-_END_RES = [(i, re.compile(r"(?<=\s)" + _layout_regex(layout) + r"\s*$")) for i, layout in enumerate(_LAYOUTS)
+_END_RES = [(i, LazyRegex(r"(?<=\s)" + _layout_regex(layout) + r"\s*$")) for i, layout in enumerate(_LAYOUTS)
             if _dated(layout)]
 _FAR_CHARS = 400
 _FAR_SHARE = 0.5  # of the lines, with the time in one bracketed layout
@@ -614,8 +616,8 @@ _VALUE_LAYOUTS: tuple[tuple[_Part, ...], ...] = (
 )
 # A whole value is tried against these first: "12/01/26 10:05:09" in a cell is a spreadsheet's, year last.
 _WHOLE_LAYOUTS = _VALUE_LAYOUTS + _LAYOUTS
-_WHOLE_RES = [re.compile(_layout_regex(layout)) for layout in _WHOLE_LAYOUTS]
-_VALUE_RE = re.compile("|".join(f"(?:{_layout_regex(layout)})" for layout in _VALUE_LAYOUTS))
+_WHOLE_RES = [LazyRegex(_layout_regex(layout)) for layout in _WHOLE_LAYOUTS]
+_VALUE_RE = LazyRegex("|".join(f"(?:{_layout_regex(layout)})" for layout in _VALUE_LAYOUTS))
 
 
 def time_format_of(values: Sequence[str]) -> str | None:

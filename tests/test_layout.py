@@ -3216,3 +3216,22 @@ def test_an_opening_tag_the_message_closes_stays_in_the_message():
     messages = [f"<{['order', 'invoice'][i % 2]}> <id>{i}</id> </{['order', 'invoice'][i % 2]}>" for i in range(60)]
     frame = parse_lines(_headed(lambda i, t: f"{t:%Y-%m-%d %H:%M:%S} INFO", messages))
     assert frame["content"].tolist() == messages and frame["timestamp"].notna().all()
+
+
+def test_the_time_layouts_compile_when_first_used():
+    # Compiling the layouts' tables (each layout as found, glued, over joined lines, in brackets, at a line's end, as
+    # a whole value, and all of them in one) took 0.4 s of a 50-line file's parse, which tries a few. Any table of
+    # patterns: each is compiled when first asked for, and then behaves as re's own.
+    from logad_utils import layout
+    from logad_utils.regexes import LazyRegex
+
+    regex = LazyRegex(r"(\d+)-(?P<b>x)", re.IGNORECASE)
+    assert regex.pattern == r"(\d+)-(?P<b>x)" and regex._compiled is None
+    compiled = re.compile(regex.pattern, re.IGNORECASE)
+    assert regex.search("a 12-X").span() == compiled.search("a 12-X").span()
+    assert (regex.flags, regex.groups, regex.groupindex) == (compiled.flags, compiled.groups, compiled.groupindex)
+    assert regex.match("12-x b").group("b") == "x" and regex.fullmatch("1-x ") is None
+    tables = [layout._LAYOUT_RES, layout._GLUED_RES, layout._JOINED_RES, layout._WHOLE_RES,
+              [r for _, r in layout._FAR_RES], [r for _, r in layout._END_RES], [layout._ANY_TIME, layout._VALUE_RE]]
+    assert all(isinstance(r, LazyRegex) for table in tables for r in table)
+    assert layout._JOINED_RES[0].flags & re.MULTILINE and not layout._GLUED_RES[0].flags & re.MULTILINE
