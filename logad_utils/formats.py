@@ -28,6 +28,9 @@ from typing import Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .levels import LEVELS_RE, SECONDARY_LEVELS
+from .regexes import REGEX_ERRORS
+
 __all__ = [
     "LogFormat",
     "FormatError",
@@ -58,18 +61,6 @@ _REGEX_TEXT = re.compile(r"\\[A-Za-z]|(?<!\\)[+*?{}|]")  # a format's text that 
 _NUMBERED = re.compile(r"(?<=\D)\d+$")  # a field name's number: Thread2 is a second Thread
 _FIELD_SPLIT = re.compile(r"(<[A-Za-z_][A-Za-z0-9_]*>)")  # a format string's fields and the text between them
 _CLOSING_BRACKET = re.compile(r"\\\]\?? +$")  # a format string's "\] " or optional "\]? " before its message
-# Level words, longest first so that WARNING is not read as WARN. Serilog's and zerolog's short forms (VRB ... FTL)
-# and PostgreSQL's LOG count only in capitals: "inf retry" or "Log rotated" after a timestamp is a message.
-# Words that also read as English count only as written: Serilog's and zerolog's three letters, logrus' and
-# supervisord's four, .NET's lower-case four ("dbug", "fail"), MariaDB's "Note".
-# The labels of a message's further lines, each written under a header of its own (PostgreSQL's DETAIL, HINT, ...),
-# stand where a level does, in capitals and before a colon: read as levels, so that a log where a third of the lines
-# carry one keeps its level column. Each such line stays an event of its own, as Loghub's ground truths count them,
-# with the level of the message it explains (:func:`read_secondary_levels`).
-SECONDARY_LEVELS = ("DETAIL", "HINT", "STATEMENT", "CONTEXT", "QUERY", "LOCATION")
-LEVELS_RE = (r"(?:(?i:VERBOSE|TRACE|DEBUG|FINEST|FINER|FINE|INFORMATION|INFO|NOTICE|WARNING|WARN|ERROR|ERR|"
-             r"SEVERE|CRITICAL|CRIT|FATAL|ALERT|EMERGENCY|EMERG|PANIC)|VRB|TRC|DBG|INF|WRN|FTL|LOG|"
-             r"TRAC|DEBU|DEBG|ERRO|FATA|PANI|trce|dbug|fail|Note|NOTE|(?:" + "|".join(SECONDARY_LEVELS) + ")(?=:))")
 # Numeric levels of pino and bunyan; and syslog's severities 0-7, for a priority or severity key (journald's
 # PRIORITY) and a syslog priority's last three bits (a level key's 0-7 may count up from debug instead).
 NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
@@ -115,9 +106,6 @@ GRADED_LETTERS = LEVEL_LETTERS + "M"
 BORROWED_LETTERS = frozenset("ACX")
 # Other names of a status: Traefik's DownstreamStatus, a proxy's upstream_status, an app's responseCode.
 _STATUS_NAME = re.compile(r"(?:status|status_?code|response_?code)$", re.IGNORECASE)
-# What compiling a pattern a user wrote raises: a repeat count past C's range or deep nesting fails outside re.error,
-# and is as much a typing slip.
-REGEX_ERRORS = (re.error, OverflowError, RecursionError)
 
 
 def is_status_key(key) -> bool:

@@ -51,7 +51,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .formats import LEVELS_RE, REGEX_ERRORS
+from .levels import LEVELS_RE
+from .regexes import REGEX_ERRORS
 
 try:  # Python >= 3.11
     from re import _constants as _sre_c, _parser as _sre_p

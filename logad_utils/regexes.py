@@ -1,11 +1,15 @@
-"""Regex helpers that need no other module: regexes compiled when first used (a module's tables of patterns, of
-which a run asks for a few)."""
+"""Regex helpers that need no other module: what compiling a user's pattern raises, and regexes compiled when first
+used (a module's tables of patterns, of which a run asks for a few)."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
-__all__ = ["LazyRegex"]
+__all__ = ["LazyRegex", "REGEX_ERRORS"]
+
+# What compiling a pattern a user wrote raises: a repeat count past C's range or deep nesting fails outside re.error,
+# and is as much a typing slip.
+REGEX_ERRORS = (re.error, OverflowError, RecursionError)
 
 
 class LazyRegex:

@@ -1320,3 +1320,15 @@ def test_the_digit_analysis_reads_each_part_of_a_rule_once(monkeypatch):
     rules = (MaskRule("num", r"\d+", "<NUM>"), MaskRule("ip", r"\d+\.\d+\.\d+\.\d+", "<IP>"))
     masking._DigitForms(rules)
     assert len(read) == len(rules) + 1 and {r.pattern for r in rules} < set(read)  # each rule once, and the frame
+
+
+def test_a_masker_alone_loads_no_pandas():
+    # Masking read the level words and regex errors from formats, which imports pandas: half a Masker's start in a
+    # process of its own. Any module masking needs: none of them imports pandas.
+    import subprocess
+    import sys
+
+    code = ("import sys; from logad_utils.masking import Masker; Masker()('x 1'); "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
