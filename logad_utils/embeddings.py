@@ -27,6 +27,7 @@ import inspect
 import math
 import os
 import sqlite3
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 import numpy as np
 import pandas as pd
 
-from .gc_pause import no_cyclic_gc
+from .gc_pause import kept_for_good
 
 if TYPE_CHECKING:  # torch/transformers load only when a model is first used
     import torch
@@ -177,8 +178,10 @@ def _pick_device(device: str) -> str:
     # not running: MiniLM on 3,243 messages, 2 busy cores, took 63 s wall and 35 s CPU; sleeping threads, 12 s and
     # 13 s. Read when torch loads OpenMP, so set before its import; a user's choice stays.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    with no_cyclic_gc():  # torch's first import makes objects that live on: collections only walk them
-        import torch
+    if "torch" not in sys.modules:
+        with kept_for_good():  # its first import makes objects that live on: every full collection walked them
+            import torch
+    import torch
 
     if device != "auto":
         return device
@@ -201,8 +204,8 @@ def _load(path: str, device: str):
     """Load (tokenizer, model) from a local folder onto ``device``; shared by all embedders."""
     import torch
     # As torch's import: a second of it was the collector walking what it made; the model's classes are only
-    # imported by from_pretrained, as transformers loads lazily.
-    with no_cyclic_gc():
+    # imported by from_pretrained, as transformers loads lazily. The model stays in the cache until exit.
+    with kept_for_good():
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 

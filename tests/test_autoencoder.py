@@ -314,3 +314,12 @@ def test_sparse_rows_go_through_the_network_as_their_dense_form_without_a_dense_
     expected = det.latent_unique(dense)
     monkeypatch.setattr(ae_mod, "_dense_rows", lambda m, r: pytest.fail("sparse rows made dense"))
     np.testing.assert_allclose(det.latent_unique(rows), expected, rtol=1e-6, atol=1e-7)
+
+
+def test_keras_first_import_leaves_its_objects_frozen_for_the_collector():
+    # Keras' import leaves hundreds of thousands of objects until exit: frozen, later full collections skip them.
+    code = ("import gc; from logad_utils.detectors import _autoencoder as ae; before = gc.get_freeze_count(); "
+            "ae._keras(); print(before, gc.get_freeze_count() > 100_000, gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.stdout.split() == ["0", "True", "True"]

@@ -199,3 +199,16 @@ def test_hub_id_resolves_from_local_cache(tmp_path, monkeypatch, embedder):
     assert Path(E.resolve_model_path("local/minilm")) == snapshot
     by_id = E.BertEmbedder("local/minilm", progress=False, max_length=embedder.max_length_)
     assert np.abs(by_id.transform(MESSAGES[:2]) - embedder.transform(MESSAGES[:2])).max() <= 1e-6
+
+
+def test_torch_and_the_model_are_frozen_for_the_collector_after_their_first_load():
+    # What torch's import and the cached model leave lives until exit: frozen, later full collections skip it.
+    import subprocess
+    import sys
+
+    code = ("import gc; from logad_utils import embeddings as E; before = gc.get_freeze_count(); "
+            "E._pick_device('cpu'); after_torch = gc.get_freeze_count(); E._load(E.resolve_model_path(), 'cpu'); "
+            "print(before, after_torch > 100_000, gc.get_freeze_count() > after_torch, gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.split() == ["0", "True", "True", "True"]

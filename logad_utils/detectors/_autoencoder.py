@@ -44,7 +44,7 @@ from .._validation import Integral, Interval, Real, StrOptions, check_fitted, no
 from ..embeddings import (DEFAULT_MODEL, BertEmbedder, _usable_cores, check_same_model, model_digest,
                           resolve_model_path)
 from ..features import WeightedTfidf, unique_documents
-from ..gc_pause import no_cyclic_gc
+from ..gc_pause import kept_for_good
 from ._base import BaseLogDetector, _load_tfidf, _quantile, _store_tfidf
 
 __all__ = ["AutoencoderDetector", "SparseBatches", "damp_counts", "holdout_split"]
@@ -68,8 +68,9 @@ def _keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "keras" not in sys.modules:
         # Lines written before TensorFlow sets its log level go straight to the process's stderr.
-        # Keras' first import makes millions of objects that live on: collections meanwhile only walk them.
-        with _native_stderr_silenced(), no_cyclic_gc():
+        # Keras' first import makes objects that live on: collections meanwhile, and every full one after, only walk
+        # them.
+        with _native_stderr_silenced(), kept_for_good():
             import keras  # noqa: F401
         _use_every_core()
     import keras
