@@ -70,16 +70,19 @@ WHERE_TIME_GOES = (
     "sample as JSON and no preset that cannot outrank the best fit; layout inference searches a sample's heads for its"
     " time layouts with RE2 (in Arrow) where the text reads alike in both engines, stops trying time formats once one "
     "reads every value but for other orders of its fields, and puts the time layouts behind a look-ahead of the "
-    "characters a time can open with. The ratios move with the machine and its load (the run before, with the code "
-    "before this version, gave the journal 0.79x and the Loghub files 0.55x, drain3's reference 2.92 s on the journal,"
-    " 2.65 s in this run); side by side in CPU time (in-process parses, medians, alternated, the machine shared), this"
-    " version takes 0.861 / 0.868 / 0.887 s on a 300,000-line journal against 0.904 / 0.929 / 0.988 s for the one "
-    "before, 2.61 / 2.45 / 2.54 s on 1,000,000 lines against 3.26 / 3.08 / 3.18 s, and about 0.73 s on the Loghub "
-    "files and dpkg.log either way (the one Arrow conversion of a chunk's messages). A header split by `str.split` "
-    "with checks that give the regex's verdict was measured and not kept: 0.22-0.24 s against the regex's 0.16-0.17 s "
-    "per 300,000 journal lines. The separate-process rows add interpreter start-up and imports, about 0.5 s of CPU on "
-    "this machine (pandas and pyarrow 0.4 s of it), and the masking regex's compilation (0.1 s), which drain3's "
-    "reference does not pay: it is timed inside a running process.")
+    "characters a time can open with. The ratios move with the machine and its load: this run's machine was about 2.4 "
+    "times slower than the run before's (drain3's reference 6.36 s on the journal against 2.65 s), and drain3's loop, "
+    "all Python, slowed more than logad's vectorised steps (the run before gave the journal 0.82x, the Loghub files "
+    "0.62x, `varied` 2.21x). This version cut a process's fixed cost, which the separate-process rows and small files "
+    "pay: `terms` imports SciPy only for type checking (every command imported scipy.sparse), the masker's analysis of"
+    " its rules reads each part once (0.25 -> 0.13 s of CPU), layout's tables of time layouts compile a pattern when "
+    "first used (449 patterns compiled on import before, 86 now) and masking reads level words from a module that "
+    "loads no pandas; side by side in CPU time (medians of 7, alternated, the machine shared), a 50-line `logad parse`"
+    " took 1.53 s against 2.02 s for the version before, a process making a masker 0.60 s against 1.45 s, a "
+    "300,000-line journal 7.22 s against 7.91 s. A header split by `str.split` with checks that give the regex's "
+    "verdict was measured and not kept: 0.22-0.24 s against the regex's 0.16-0.17 s per 300,000 journal lines. The "
+    "separate-process rows add interpreter start-up and imports (pandas and pyarrow most of it) and the masking "
+    "regex's compilation, which drain3's reference does not pay: it is timed inside a running process.")
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "pe", "da", "gu", "ri", "fo", "xa", "be", "zo")
 
 
