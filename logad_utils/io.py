@@ -684,9 +684,10 @@ def _iter_line_batches(path: Path, batch: int, read_size: int = 1 << 22,
 
 
 def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: int = 1 << 22,
-                       on_error: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+                       on_error: Callable[[str], None] | None = None, before: int = 0) -> Iterator[list[str]]:
     """Yield lists of at most ``batch`` lines (line end stripped, see :func:`split_lines`) of an open text stream
-    with untranslated line ends (read errors as in :func:`_iter_line_batches`)."""
+    with untranslated line ends (read errors as in :func:`_iter_line_batches`, their line numbers counting the
+    file's ``before`` lines ahead of the stream)."""
     # One C-level split per block; the unfinished last line of a block (maybe a "\r" of a "\r\n") is carried
     # into the next.
     pending: list[str] = []
@@ -705,8 +706,8 @@ def split_line_batches(text: IO[str], path: Path | str, batch: int, read_size: i
         if on_error is None or not read:
             raise LogInputError(f"{path}: read failed ({exc})")
         # The line the damage cut ("21:59:02  284") is no line the log wrote: read, it scored as the top anomaly.
-        on_error(f"the rest of {path} after line {read} (read failed: {exc}"
-                 + (f"; line {read + 1}, cut by the damage, left out)" if tail else ")"))
+        on_error(f"the rest of {path} after line {before + read} (read failed: {exc}"
+                 + (f"; line {before + read + 1}, cut by the damage, left out)" if tail else ")"))
         tail = ""
     if tail:  # a line, even if only NULs
         pending.append(past_nuls(tail))
@@ -737,7 +738,8 @@ def _document_batches(path: Path, batch: int, numbers: deque[np.ndarray], on_not
             on_note(f"{path}: JSON document no longer read as records at {exc}; read as text lines from line "
                     f"{reader.mark_line} on")
             line_no = reader.mark_line
-            for lines in split_line_batches(_Resumed(reader.rest(), text), path, batch, on_error=on_error):
+            for lines in split_line_batches(_Resumed(reader.rest(), text), path, batch, on_error=on_error,
+                                            before=line_no - 1):
                 numbers.append(np.arange(line_no, line_no + len(lines), dtype=np.int64))
                 yield lines
                 line_no += len(lines)
@@ -1567,8 +1569,9 @@ def iter_log_chunks(paths: str | os.PathLike | Sequence[str | os.PathLike], fmt:
             report.warnings.append(f"{source}: empty file")
             continue
         numbers: deque[np.ndarray] = deque()  # the line each record of a batch starts on
+        # A JSON document's records, read again, meet the damage its lines' first read met: reported once.
         batches, head, records = _as_records(path, batches, head, fixed, chunk_lines, numbers, report.note,
-                                             report.skipped_files.append, sizes)
+                                             _append_new(report.skipped_files), sizes)
         sample = _file_sample(path, [s for batch in head for s in batch], records, sizes)
         with _uncounted(), parse_memo():  # detection, the rule and the fields parse the sample alike: once
             # A given format's times are read as its file's first lines have them, as the format is (if its own
@@ -1724,6 +1727,11 @@ def _as_records(path: Path, batches: Iterator[list[str]], head: list[list[str]],
     batches.close()
     records = _document_batches(path, batch, numbers, on_note, on_error, sizes)
     return records, _take_lines(records, _DETECT_SPAN), True
+
+
+def _append_new(messages: list[str]) -> Callable[[str], None]:
+    """``messages.append`` of a message not already in ``messages``."""
+    return lambda message: None if message in messages else messages.append(message)
 
 
 def _first_lines(batches: list[list[str]]) -> list[str]:

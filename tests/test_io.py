@@ -1040,3 +1040,16 @@ def test_describe_layout_gives_each_programs_time_format_and_its_share(tmp_path)
     path.write_text("\n".join(line for pair in zip(app, relay[:150] + [None] * 150) for line in pair if line) + "\n")
     time = describe_layout(path)["timestamp"]
     assert time == "layout 1: %Y-%m-%d %H:%M:%S,%f (66.7% of lines); layout 2: %b %d %H:%M:%S (33.3% of lines)"
+
+
+def test_a_json_document_cut_short_is_reported_once_at_its_line_in_the_file(tmp_path):
+    # Its lines were read, then its records again: each read reported the cut, the second counting lines from where
+    # the records stopped ("after line 2"), and one file made "2 input(s) skipped".
+    records = ",\n".join(f' {{\n  "time": "2024-03-11T10:00:{i % 60:02d}",\n  "msg": "user {i} logged in"\n }}'
+                         for i in range(3000))
+    data = gzip.compress(f"[\n{records}\n]\n".encode())
+    bad = write(tmp_path / "doc.json.gz", data[:len(data) * 2 // 3])
+    frame = read_logs(bad, warn=False)
+    skipped = frame.attrs["read_report"]["skipped_files"]
+    last = int(frame["line_no"].max())
+    assert len(skipped) == 1 and f"after line {last} " in skipped[0], (skipped, last)
