@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVa
 import numpy as np
 import pandas as pd
 
-from .gc_pause import kept_for_good
+from .gc_pause import kept_for_good, no_cyclic_gc
 
 if TYPE_CHECKING:  # torch/transformers load only when a model is first used
     import torch
@@ -204,8 +204,9 @@ def _load(path: str, device: str):
     """Load (tokenizer, model) from a local folder onto ``device``; shared by all embedders."""
     import torch
     # As torch's import: a second of it was the collector walking what it made; the model's classes are only
-    # imported by from_pretrained, as transformers loads lazily. The model stays in the cache until exit.
-    with kept_for_good():
+    # imported by from_pretrained, as transformers loads lazily. Frozen on the first load only: a later one would
+    # freeze the caller's objects of the moment too (a notebook's cycles, then never collected).
+    with kept_for_good() if _load.cache_info().currsize == 0 else no_cyclic_gc():
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
