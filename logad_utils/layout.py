@@ -2259,9 +2259,11 @@ def _far_time_format(sample: list[str]) -> LogFormat | None:
 
 def _keeps_order(fmt: LogFormat, lines: list[str]) -> bool:
     """Whether the times ``fmt`` reads on ``lines`` keep a clock's order (:data:`_RISING_SHARE` of their steps
-    forward, :data:`_MIN_RECORDS` steps at least): a log's, not dates its messages name."""
+    forward, :data:`_MIN_RECORDS` steps at least) and move: a log's, not dates its messages name (one date the
+    same on every line, ``valid until 2035-01-13 06:41:42``, is in order but is no clock)."""
     steps = fmt.parse(lines)[0]["timestamp"].dropna().diff().dropna()
-    return len(steps) >= _MIN_RECORDS and (steps >= pd.Timedelta(0)).mean() >= _RISING_SHARE
+    return (len(steps) >= _MIN_RECORDS and (steps >= pd.Timedelta(0)).mean() >= _RISING_SHARE
+            and bool((steps > pd.Timedelta(0)).any()))
 
 
 def _end_time_format(sample: list[str]) -> LogFormat | None:

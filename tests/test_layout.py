@@ -3235,3 +3235,11 @@ def test_the_time_layouts_compile_when_first_used():
               [r for _, r in layout._FAR_RES], [r for _, r in layout._END_RES], [layout._ANY_TIME, layout._VALUE_RE]]
     assert all(isinstance(r, LazyRegex) for table in tables for r in table)
     assert layout._JOINED_RES[0].flags & re.MULTILINE and not layout._GLUED_RES[0].flags & re.MULTILINE
+
+
+def test_one_date_ending_every_line_is_the_messages_not_a_clock():
+    # A header-less log whose lines all end with one date ("... valid until 2035-01-13 06:41:42"): the date keeps a
+    # clock's order only in not going back, and was read as every line's time; a log's clock moves.
+    messages = [f"certificate {i} for host{i % 7} valid until 2035-01-13 06:41:42" for i in range(60)]
+    frame = parse_lines(messages)
+    assert frame["content"].tolist() == messages and "timestamp" not in frame
