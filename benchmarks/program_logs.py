@@ -29,8 +29,8 @@ so were ``read_later_23``, a twenty-fourth's, ``read_later_24``, a twenty-fifth'
 twenty-sixth's, and ``read_later_26``, a twenty-seventh's; ``read_later_27``, a twenty-eighth's, was scored
 blind, then read; so was ``read_later_28``, a twenty-ninth's; ``read_later_29``, a thirtieth's, was scored
 blind, then read; ``read_later_30``, a thirty-first's, was scored blind, then read; ``read_later_31``, a
-thirty-second's, was scored blind, then read; ``read_later_32``, a thirty-third's, was scored blind and not
-read. Each log is
+thirty-second's, was scored blind, then read; ``read_later_32``, a thirty-third's, was scored blind, then
+read; ``read_later_33``, a thirty-fourth's, was scored blind and not read. Each log is
 read twice, with its true format and
 with none (``--format auto``), and mined with the default miner. Columns: GA,
 FGA, PA and FTA against the true templates, and the share of lines given a
@@ -425,7 +425,13 @@ SETS = {"tuning": "read while writing rules",
                          "Lynis, Gerrit); scored blind with the code at the start of the stop that added it (GA "
                          "0.749 with and without the true format; PA 0.476 without a format, 0.487 with it; FTA "
                          "0.426 and 0.450; a timestamp on every line) and with every rule above (the same on every "
-                         "log); not read"}
+                         "log); not read",
+        "read_later_33": "written by a thirty-fourth author who never saw logad's code (a Cisco wireless LAN "
+                         "controller, Ghost, ArangoDB, Torque, Starbound, BeeGFS, Cowrie, Pomerium's JSON, "
+                         "ChirpStack's logfmt, UniFi Network); scored blind with the code at the start of the stop "
+                         "that added it (GA 0.642 with and without the true format; PA 0.294 without a format, 0.537"
+                         " with it; FTA 0.292 and 0.481; a timestamp on 99.7 % of lines without a format, 90 % with "
+                         "it); not read"}
 STRUCTURED = ("json", "logfmt")  # no header format: the reader finds the keys, as with no format given
 
 
