@@ -204,10 +204,11 @@ _UNIT_TYPES_ANY = r"(?:service|socket|target|slice|mount|automount|timer|scope)"
 # backlight:acpi_video0); a name without one may not (a monitoring key "web-03:net.tcp.service").
 _UNIT_NAME = r"[\w\-.\\]+?(?:@[\w\-.:\\]*?)?"
 # Digits, or digits grouped in thousands as Java's %,d writes them (1,073,741,824; 1,000.5). A list is no number:
-# not after a digit and a comma ("5,1,234"), nor before another ("1,234,5"; "99,120.0.6099.71"), nor from 0. Two
-# runs alone in parentheses are a pair, as "(0,0)" beside them is (Aerospike's "ctrl (963,926) meta (0,0)"): a
-# count in parentheses comes with its unit or label ("(1,234 rows)").
-_GROUPED = r"(?<!\d,)(?!0)(?!(?<=\()\d{1,3}+,\d{3}\))\d{1,3}+(?:,\d{3}(?!\d))++(?:\.\d++)?+(?![.,]\d)"
+# not after a digit and a comma, signed or not ("5,1,234"; a point "(-1,-7,181)"), nor before another ("1,234,5";
+# "(7,181,-5)"; "99,120.0.6099.71"), nor from 0. Two runs alone in parentheses are a pair, as "(0,0)" beside them
+# is (Aerospike's "ctrl (963,926) meta (0,0)"): a count in parentheses comes with its unit or label ("(1,234 rows)").
+_GROUPED = (r"(?<!\d,)(?<!\d,[-+])(?!0)(?!(?<=\()\d{1,3}+,\d{3}\))\d{1,3}+(?:,\d{3}(?!\d))++(?:\.\d++)?+"
+            r"(?![.,]\d|,[-+]\d)")
 _UNSIGNED = rf"(?:{_GROUPED}|\d++(?:\.\d++)?+)"
 _NUMBER = rf"[-+]?{_UNSIGNED}"
 # One part of a version: letters and digits, dotted (2.36, deb12u10, rc.1).

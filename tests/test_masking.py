@@ -1332,3 +1332,20 @@ def test_a_masker_alone_loads_no_pandas():
             "print(sorted(m for m in ('pandas', 'pyarrow', 'scipy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_signed_point_is_a_list_of_numbers_not_one_grouped_number():
+    # Any comma list of signed numbers (a game's or a sensor's point "(-1,-7,181)", a vector "[3,-7,181]"): "7,181"
+    # after "-1,-" or before ",-5" is one member of the list, as "1,234" is in "5,1,234"; one line read it as the
+    # grouped 7,181 and its event's template differed from its siblings'. A grouped number alone stays one.
+    masker = Masker()
+    assert masker.mask("dies at (-1,-7,181)") == "dies at (<NUM>,<NUM>,<NUM>)"
+    assert masker.mask("dies at (-7,181,-5)") == "dies at (<NUM>,<NUM>,<NUM>)"
+    assert masker.mask("dies at (84,-40,-234)") == "dies at (<NUM>,<NUM>,<NUM>)"
+    assert masker.mask("balance -7,181 and 1,234,567 rows") == "balance <NUM> and <NUM> rows"
+
+
+@pytest.mark.parametrize("piece", ["(-1,-7,181)", "-7,181,"])
+def test_a_signed_point_takes_linear_time(piece):
+    short, long = (_masking_seconds(piece * (n // len(piece))) for n in (8_192, 65_536))
+    assert long < 16 * short, (short, long)
