@@ -626,6 +626,14 @@ DEFAULT_RULES: tuple[MaskRule, ...] = (
     # which port a device's line is about is its parameter. A name without "/" (eth0, vlan10) stays a word.
     MaskRule("interface", r"(?<![\w./\-])[A-Za-z][A-Za-z\-]*+\d++(?:/\d++)++(?:[.:]\d++)?(?![\w/\-]|\.\w)", "<VAL>",
              False),
+    # A network interface named as systemd's udev names it, by where it sits: its type (en Ethernet, wl WLAN, ww
+    # WWAN, ib InfiniBand), then an onboard index (eno1), a hotplug slot (ens192), a PCI bus and slot with their
+    # function and port (wlp2s0, enp0s31f6, enp3s0u1) or a MAC (enx00e04c680001), and a VLAN after a dot
+    # (ens192.100). NetworkManager, wpa_supplicant, avahi, ntpd, dhclient, Kea and Suricata name the interface a
+    # line is about so; the readable sets' annotators made each such name a variable, one host's single interface
+    # too. Whole tokens only; an older kernel name (eth0, wlan0) stays a word, as above.
+    MaskRule("udev_interface", r"(?<![\w.\-/@])(?:en|wl|ww|ib)(?:o\d++|s\d++|(?:P\d++)?p\d++s\d++|x[0-9a-f]{12})"
+             r"(?:f\d++)?(?:u\d++)*+(?:[nd]\d++)?(?:\.\d++)?(?![\w\-]|\.\d)", "<VAL>", False),
     # A systemd unit (fstrim.service, getty@tty1.service, session-3.scope): which unit a service manager's line is
     # about is its parameter; not a method's name before its call (Servlet.service()). A timer, target, mount,
     # slice or scope has a "-", "@", escape or digit in its name: a bare word before those ends a library's object

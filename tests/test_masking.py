@@ -1345,7 +1345,19 @@ def test_a_signed_point_is_a_list_of_numbers_not_one_grouped_number():
     assert masker.mask("balance -7,181 and 1,234,567 rows") == "balance <NUM> and <NUM> rows"
 
 
-@pytest.mark.parametrize("piece", ["(-1,-7,181)", "-7,181,"])
-def test_a_signed_point_takes_linear_time(piece):
+def test_an_interface_named_as_udev_names_it_is_a_variable():
+    # Any program that names the network interface a line is about (wpa_supplicant, NetworkManager, avahi, ntpd,
+    # dhclient, Suricata): systemd's predictable names, by type (en, wl, ww, ib) and place (onboard index, slot,
+    # PCI bus and slot, MAC), with a VLAN after a dot. Older names (eth0, wlan0) and longer words stay words.
+    masker = Masker()
+    assert masker.mask("wlp2s0: CTRL-EVENT-SCAN-STARTED") == "<VAL>: CTRL-EVENT-SCAN-STARTED"
+    assert masker.mask("device (wlp2s0): state change") == "device (<VAL>): state change"
+    assert masker.mask("listening on interface ens192.100") == "listening on interface <VAL>"
+    assert masker.mask('portId "eno1" removed from eno1.IPv6') == 'portId "<VAL>" removed from <VAL>.IPv6'
+    assert masker.mask("eth0 wlan0 lens3 ens3a ens up") == "eth0 wlan0 lens3 ens3a ens up"
+
+
+@pytest.mark.parametrize("piece", ["(-1,-7,181)", "-7,181,", "wlp2s0.1 ", "enp0s3u1u"])
+def test_a_point_and_a_udev_interface_take_linear_time(piece):
     short, long = (_masking_seconds(piece * (n // len(piece))) for n in (8_192, 65_536))
     assert long < 16 * short, (short, long)
