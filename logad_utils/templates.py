@@ -231,13 +231,53 @@ _KEY = re.compile(r"[\[(]?[\"']?[A-Za-z_@][\w.@\-]*[\"']?[=:]")
 _CALL_NAME = re.compile(r"[A-Za-z_][\w.\-]*+\((?=[^()\[\]{}\s,;=]++\)[,.:;]?$)")
 # A field's value that is one word of letters (tcp, on-demand, LOGIN,): no placeholder, quote or bracket.
 _WORD_VALUE = re.compile(r"[A-Za-z][\w\-]*[,;]?")
+# A field's key written with a colon (collection:, replicaPlacement:): a name of letters, digits and "_" alone, not
+# a host's (db-1:) nor a dotted name's.
+_COLON_KEY = re.compile(r"[A-Za-z_]\w*+:")
 
 
 def _field_word(token: str) -> bool:
     """Whether a token is a named field, its key unbracketed and unquoted, holding one word that is no level
     (``protocol=tcp``, not ``at=error``, ``[type=Entity,`` or ``msg="Created``)."""
     key, value = _field_parts(token)
-    return key[:1].isalpha() and _WORD_VALUE.fullmatch(value) is not None and not _LEVEL.fullmatch(value.rstrip(",;"))
+    return key[:1].isalpha() and _is_word_value(value)
+
+
+def _is_word_value(value: str) -> bool:
+    """Whether a field's value is one word of letters (:data:`_WORD_VALUE`) that is no level."""
+    return _WORD_VALUE.fullmatch(value) is not None and not _LEVEL.fullmatch(value.rstrip(",;"))
+
+
+def _colon_field(token: str) -> re.Match[str] | None:
+    """A ``key:value`` token's key (:data:`_COLON_KEY`), where a value is glued on; None for other tokens."""
+    key = _COLON_KEY.match(token)
+    return key if key and key.end() < len(token) else None
+
+
+def _word_field(tokens: Sequence[str], at: int) -> tuple[str, str] | None:
+    """The key and word of a field at ``at`` holding one word (``protocol=tcp``; ``collection:logs``, as Go's ``%+v``
+    writes a struct's; ``collection: logs``, its key the token before), else None."""
+    token = tokens[at]
+    if _field_word(token):
+        return _field_parts(token)
+    if (glued := _colon_field(token)) is not None:
+        return (glued.group(), token[glued.end():]) if _is_word_value(token[glued.end():]) else None
+    spaced = at > 0 and _COLON_KEY.fullmatch(tokens[at - 1]) is not None and _is_word_value(token)
+    return (tokens[at - 1], token) if spaced else None
+
+
+def _record_word(tokens: Sequence[str], at: int) -> bool:
+    """Whether a field's word (:func:`_word_field`) at ``at`` has another field of its kind after it: ``protocol=tcp
+    sport=<NUM>``, ``collection:logs replicaPlacement:<NUM>``, ``collection: logs volumeId: <NUM>`` (the next key's
+    value a masked one: ``error: dial tcp: lookup`` is a reason's words)."""
+    field, after = _word_field(tokens, at), tokens[at + 1:at + 3]
+    if field is None or not after:
+        return False
+    if field[0].endswith("="):
+        return bool(_field_parts(after[0])[0])
+    if _colon_field(tokens[at]) is not None:
+        return _colon_field(after[0]) is not None
+    return len(after) == 2 and _COLON_KEY.fullmatch(after[0]) is not None and bool(_PLACEHOLDER.search(after[1]))
 
 
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
@@ -2250,22 +2290,26 @@ class LogTemplateMiner:
     def _merge_field_words(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],
                            parent: dict[int, int], alive: set[int]) -> None:
         """Merge alive clusters equal but in the word of one named field that another field follows (``protocol=tcp
-        sport=<NUM>`` / ``protocol=udp sport=<NUM>``): a column of a run of fields is data however few words it
-        takes, unless they are levels (``at=error``) or UPPER_CASE states (``DISPENSER=CASSETTE_EMPTY``); a field
-        that ends the message may be what it is about (pam's ``user=root``), one in brackets a record's type."""
+        sport=<NUM>`` / ``protocol=udp sport=<NUM>``; ``collection:logs size:<NUM>``; ``collection: logs id: <NUM>``:
+        :func:`_record_word`): a column of a run of fields is data however few words it takes, unless they are
+        levels (``at=error``) or UPPER_CASE states (``DISPENSER=CASSETTE_EMPTY``); a field that ends the message may
+        be what it is about (pam's ``user=root``), one in brackets a record's type."""
         by_length: dict[int, list[int]] = defaultdict(list)
         for c in sorted(alive):
             by_length[len(templates[c])].append(c)
         for length, group in by_length.items():
             spots = sorted({i for c in group for i in range(min(self.protect_prefix, length), length - 1)
-                            if _field_word(templates[c][i]) and _field_parts(templates[c][i + 1])[0]})
+                            if _record_word(templates[c], i)})
             index = _SlotIndex(group, keys)  # built once, again only after a merge: a build reads every token
             for pos in spots:
                 if len(group) < 2:
                     break
                 for members in index.slots(pos):
-                    words = {_field_parts(templates[m][pos]) for m in members}
-                    if all(_field_word(templates[m][pos]) for m in members) and len({k for k, _ in words}) == 1 \
+                    # A key=value field's next field may be a merged bare <*> by now; a colon's must be read in each.
+                    found = [_word_field(templates[m], pos) for m in members]
+                    words = set(found)
+                    if all(f and (f[0].endswith("=") or _record_word(templates[m], pos))
+                           for f, m in zip(found, members)) and len({k for k, _ in words}) == 1 \
                             and not any(self._tokens.is_enum(v.rstrip(",;")) for _, v in words):
                         self._merge_members(templates, keys, parent, alive, members, (pos,))
                 if any(c not in alive for c in group):

@@ -2729,3 +2729,20 @@ def test_calls_of_two_names_before_the_same_words_are_two_events_holding_their_v
     # A value with digits keeps its call's name too: "queue(<*>):", not "<*>):".
     miner = LogTemplateMiner().fit([f"queue(tmp{n}#x): deleting" for n in (229365, 283509, 477484)])
     assert miner.templates_["template"].tolist() == ["queue(<*>): deleting"]
+
+
+def test_a_word_in_a_record_of_colon_fields_is_its_value():
+    # Fields written key:value (Go's %+v of a struct: "volume:6 collection:photos replicaPlacement:000") or
+    # "key: value" with a masked value after the next key: a field's word that another field follows is data however
+    # few words it takes, as key=value's is (protocol=tcp sport=...); three collections made three events.
+    names = ("photos", "logs", "backups")
+    messages = [f"In dir /data adds volume:{i} collection:{c} replicaPlacement:00{i % 2} ttl:"
+                for i in range(6) for c in names]
+    messages += [f"Start vacuum with threshold: 0.3 collection: {c} volumeId: {i}" for i in range(6) for c in names]
+    # A reason's words after "error:" stay the event's where the next key holds words ("dial tcp: lookup").
+    messages += [f"request {i} failed: error: {op} tcp: lookup db" for i in range(4) for op in ("dial", "read")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:18])) == 1 and len(set(ids[18:36])) == 1, miner.templates_
+    assert "collection:<*>" in miner.template_of([ids[0]])[0] and "collection: <*>" in miner.template_of([ids[18]])[0]
+    assert len(set(ids[36:])) == 2
