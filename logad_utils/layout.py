@@ -1017,6 +1017,7 @@ def _header(rests: list[str]) -> list[tuple[_Element, bool]]:
     need = HEADER_SHARE * len(per_line)
     listed = False  # the message opens with a list of labelled values: the words before it are the header's
     _join_runs_before_level(per_line, need)
+    _join_runs_before_dash(per_line, need)
     for place in range(_MAX_BRACKETED):
         kinds = Counter(per_line[i][place].kind for i in alive if len(per_line[i]) > place)
         if not kinds:
@@ -1287,23 +1288,34 @@ def _names_values(per_line: list[list[_Element]], alive: list[int], place: int) 
     return len(names) > _DISTINCT_SHARE * len(alive)
 
 
-def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None:
-    """Where ``need`` lines write the level after words whose count varies (a thread or program named with spaces:
-    "main [INFO]" beside "AsyncLocalizer Cleanup [INFO]", "main pid 7: LOG:" beside "PostgreSQL JDBC Driver pid 7:
-    FATAL:"), the words the longer lines add join the first plain word into one run (in place), so that the level
-    sits at one place on every line."""
-    places = {i: next((k for k, e in enumerate(elements) if e.kind == "level"), None)
-              for i, elements in enumerate(per_line)}
+def _level_place(elements: list[_Element]) -> int | None:
+    """Index of the first level element; None without one."""
+    return next((k for k, e in enumerate(elements) if e.kind == "level"), None)
+
+
+def _dash_place(elements: list[_Element]) -> int | None:
+    """Index of the first spaced dash after a level (" - ", the logger's end before the message); None without one."""
+    level = _level_place(elements)
+    return None if level is None else next(
+        (k for k in range(level + 1, len(elements)) if elements[k].kind == "sep" and elements[k].spaced
+         and elements[k].detail == _SepShape("-", True)), None)
+
+
+def _join_runs_before(per_line: list[list[_Element]], need: float, place_of: Callable[[list[_Element]], int | None],
+                      start_word: Callable[[_Element], bool]) -> None:
+    """Where ``need`` lines write the element ``place_of`` finds after words whose count varies, the words the longer
+    lines add join the first word (``start_word`` on every line) into one run (in place), so that the element sits
+    at one place on every line."""
+    places = {i: place_of(elements) for i, elements in enumerate(per_line)}
     places = {i: k for i, k in places.items() if k is not None}
     if len(places) < need or len(set(places.values())) < 2:
         return
     least = min(places.values())
     if max(places.values()) - least > _MAX_RUN:
         return
-    # A plain word (no class name, number or key=value: context pairs some lines add are values, not a name) on every
-    # line at the start of the run; only words, or a dash inside a name ("Executor - 1"), from it to the level: an
-    # optional bracket or thread some lines add is no name's word.
-    start = next((k for k in range(least) if all(_plain_word(per_line[i][k]) and all(
+    # Only words, or a dash inside a name ("Executor - 1"), from the start to the element: an optional bracket or
+    # thread some lines add is no name's word.
+    start = next((k for k in range(least) if all(start_word(per_line[i][k]) and all(
         e.kind in ("word", "sep") for e in per_line[i][k + 1:places[i]]) for i in places)), None)
     if start is None:
         return
@@ -1311,6 +1323,23 @@ def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None
         if k > least:
             per_line[i][start:start + k - least + 1] = [
                 _Element("word", per_line[i][start].spaced, _WordShape(run=True))]
+
+
+def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None:
+    """Where ``need`` lines write the level after words whose count varies (a thread or program named with spaces:
+    "main [INFO]" beside "AsyncLocalizer Cleanup [INFO]", "main pid 7: LOG:" beside "PostgreSQL JDBC Driver pid 7:
+    FATAL:"), the words the longer lines add join into one run (:func:`_join_runs_before`)."""
+    # A plain word (no class name, number or key=value: context pairs some lines add are values, not a name) starts it.
+    _join_runs_before(per_line, need, _level_place, _plain_word)
+
+
+def _join_runs_before_dash(per_line: list[list[_Element]], need: float) -> None:
+    """Where ``need`` lines write a level, then a logger's name whose word count varies, then " - " (Python's
+    "LEVEL | %(name)s - %(message)s" with a dotted module on some lines and "Flow run 'x'" on others), the words the
+    longer lines add join into one run (:func:`_join_runs_before`), so that the dash ends the header on every line."""
+    # Any word starts it: a class name or a module is the name most such lines write.
+    _join_runs_before(per_line, need, _dash_place,
+                      lambda e: e.kind == "word" and not (e.detail.digits or e.detail.paired))
 
 
 _ECHO_SHARE = 0.2  # of the lines, with the word before again: no chance repetition

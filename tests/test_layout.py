@@ -3243,3 +3243,15 @@ def test_one_date_ending_every_line_is_the_messages_not_a_clock():
     messages = [f"certificate {i} for host{i % 7} valid until 2035-01-13 06:41:42" for i in range(60)]
     frame = parse_lines(messages)
     assert frame["content"].tolist() == messages and "timestamp" not in frame
+
+
+def test_a_logger_named_with_spaces_on_some_lines_before_a_dash_stays_in_the_header():
+    # A general shape: "time | LEVEL | <name> - message" where the name is a dotted module on some lines and words
+    # with spaces on others ("Flow run 'amber-fox'", as loguru-style and Python "%(name)s - " headers write a run's
+    # name). The dash was looked for at one place: the lines of the other word count kept the name in their message.
+    names = ("app.flow_runs.worker", "Flow run 'amber-fox'", "Task run 'load-7'")
+    messages = _messages(60)
+    lines = _headed(lambda i, t: f"{t:%H:%M:%S}.{i:03d} | {LEVELS[i % 4]:<8}| {names[i % 3]} -", messages)
+    frame = parse_lines(lines)
+    assert frame["parsed"].all() and frame["content"].tolist() == messages
+    assert frame["component"].tolist()[:3] == list(names)
