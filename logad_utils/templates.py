@@ -668,10 +668,30 @@ def _clause_length(run: Sequence[str], opener: str, depth: int) -> int:
 def _run_edges(runs: Sequence[Sequence[str]]) -> str:
     """The wildcard of a span with the punctuation that opens every run's first token and closes every run's
     last (``<*>:`` for ``Power Button:``, ``Logitech USB Receiver:``), bar a sentence's stop before a closing bracket
-    or quote, which is the sentence's (:data:`_SENTENCE_END`)."""
+    or quote, which is the sentence's (:data:`_SENTENCE_END`), and a bracket a run pairs inside itself
+    (:func:`_own_brackets`)."""
     opens = commonprefix([re.match(r"[^\w<]*", run[0]).group() for run in runs])
     closes = commonprefix([re.search(r"[^\w>]*$", run[-1]).group()[::-1] for run in runs])[::-1]
-    return f"{opens}{WILDCARD}{_SENTENCE_END.sub('', closes)}"
+    opens, closes = _own_brackets(opens, _SENTENCE_END.sub("", closes), [" ".join(run) for run in runs])
+    return f"{opens}{WILDCARD}{closes}"
+
+
+def _unpaired(values: Sequence[str], head: str, tail: str, more: str, than: str) -> bool:
+    """Whether a value holds between ``head`` and ``tail`` more of the bracket ``more`` than of its pair ``than``."""
+    return any((mid := v[len(head):len(v) - len(tail)]).count(more) > mid.count(than) for v in values)
+
+
+def _own_brackets(head: str, tail: str, values: Iterable[str]) -> tuple[str, str]:
+    """A wildcard's shared start ``head`` and end ``tail`` without the brackets that a value opens or closes inside
+    itself: ``TimeoutError()`` and ``KeyError('id')`` end alike in ``)``, which closes their own ``(``, so the
+    wildcard is ``<*>``, not ``<*>)`` (a bracket left outside pairs with none). A bracket the values hold whole stays:
+    ``(<*>)`` of ``(1)``, ``(22)``."""
+    values = list(values)
+    while tail and tail[0] in _OPENER_OF and _unpaired(values, head, tail, _OPENER_OF[tail[0]], tail[0]):
+        tail = tail[1:]
+    while head and head[-1] in _OPENERS and _unpaired(values, head, tail, _CLOSING[head[-1]], head[-1]):
+        head = head[:-1]
+    return head, tail
 
 
 def _after_key(tokens: Sequence[str], at: int) -> bool:
@@ -816,6 +836,7 @@ class _Around:
             head, tail = _to_list_edges(head, tail)
         for quote in "\"'":
             head, tail = self._paired(quote, head, tail)
+        head, tail = _own_brackets(head, tail, self.seen)
         return head + (_KEYED_WILDCARD if self._keyed(head, tail) else WILDCARD) + tail
 
     def _keyed(self, head: str, tail: str) -> bool:
@@ -839,6 +860,7 @@ class _Around:
 # other prose writes double ones.
 _CLOSING = {"[": "]", "(": ")", "{": "}", '"': '"', "'": "'", "‹": "›", "«": "»"}
 _OPENERS = "[({"  # the brackets that may hold a clause
+_OPENER_OF = {_CLOSING[o]: o for o in _OPENERS}
 # A sentence's stop before the bracket or quote that closes it is the sentence's, a value's part: Vector's
 # "Internal log [Retrying after error.] is being suppressed" shows "[<*>]", not "[<*>.]".
 _SENTENCE_END = re.compile(r"^[.!?]++(?=[\])}\"'›»])")
