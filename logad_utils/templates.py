@@ -2619,7 +2619,11 @@ class LogTemplateMiner:
         words = sum(word)
         for i in begins:
             labelled = _LABELLED.fullmatch(tokens[i]) is not None
-            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or labelled or _is_tally(tokens, i) else ""
+            # A parenthesis the message ends with (a test's or a job's description: "Performing test ID <ID>
+            # (Check for running NTP daemon or client)") is bounded by its bracket as a bracket's run is: closed there
+            # only, where nothing of the event's own words follows it.
+            ending = tokens[i][:1] == "(" and tokens[-1].endswith(")") and not labelled
+            opener = tokens[i][:1] if tokens[i][:1] in _CLOSERS or labelled or ending or _is_tally(tokens, i) else ""
             # A labelled parenthesis names its value's kind, as a key does: two words outside it make an event
             # ("Client version <NUM> (<*>)"), with or without a leading field ("1 => ", its arrow a word) before;
             # so does a key's colon before a bracket ("Enable extension: [bin/shim enable]").
@@ -2643,7 +2647,8 @@ class LogTemplateMiner:
                 # Closed: the run's first bracket closes at its end and not before ("[a] started [b]" is two);
                 # a bare <*> was mined from values, brackets and all, and may stand for a closed run too, and so
                 # may one that ends a bracket's run ([<NUM>][The <*> of [<NUM>][The Bear]): it holds the closing.
-                closed = shut or last == WILDCARD and (m == 1 or opener and depth == 1)
+                closed = shut and (not ending or i + m == len(tokens)) or last == WILDCARD and (
+                    m == 1 or opener and depth == 1)
                 named = m <= _SPAN_WORDS and ((inside == m and real > 0) or self._numbered_name(tokens[i:i + m]))
                 if (named or closed) and (m > _SPAN_WORDS or not leveled) \
                         and words - real >= (outside if closed else 3) \

@@ -2765,3 +2765,18 @@ def test_a_bracket_the_values_close_inside_stays_out_of_the_wildcards_edges():
     miner = LogTemplateMiner()
     ids = miner.fit_transform([f"call {t} done" for t in ("TimeoutError()", "KeyError(x)", "Foo(a,b)", "Bar(1)") * 2])
     assert miner.template_of(ids[:1]) == [f"call {WILDCARD} done"]
+
+
+def test_a_description_in_the_parenthesis_that_ends_the_message_is_one_value():
+    # A general shape: "<event words> <id> (<description>)", a test's, job's or check's description in the
+    # parenthesis that closes the message, of any length. Only descriptions of up to six words, no variable inside,
+    # were a span: the longer ones ("Check for running NTP daemon or client") and those holding a path stayed
+    # events of their own. Bounded by its bracket at the message's end, the run is one value, as a bracket's is.
+    descriptions = ["Running sysctl key analysis", "Check if USB storage is disabled", "Check for GRUB boot password",
+                    "Check for running NTP daemon or client", "Checking remote logging",
+                    "Checking presence password strength testing tools (PAM)", "Postfix configuration",
+                    "Checking specific defined options in /tmp/lynis.a1b2c3d4e5", "Check for malware scanner"]
+    messages = [f"Performing test ID TEST-{1000 + 7 * i} ({d})" for i, d in enumerate(descriptions)] * 2
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids)) == 1 and miner.template_of(ids[:1]) == [f"Performing test ID <ID> ({WILDCARD})"]
