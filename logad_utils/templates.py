@@ -2548,11 +2548,14 @@ class LogTemplateMiner:
         """Where the sentence after an error code starts in ``tokens``: a number and ``,`` that open a clause after
         ``:`` (``...): 1213, Deadlock found``), two words or more before, then two tokens or more that open with a
         capitalised word; None if there is none. A number and ``:`` are an id as often (``JobId 14121: Begin
-        pruning``), the log's own prefix when its header was not read."""
+        pruning``), the log's own prefix when its header was not read. A clause that opens with a key of two words
+        (``Src Port: 51899, Dst Port: 80, ...``) is the next field of a list of ``Key: value`` fields: the number is
+        its field's value, no code."""
         words = 0  # counted as the tokens are read: counting again at each code took n**2 on a line of many
         for i, token in enumerate(tokens[:-2]):
             if i and token == "<NUM>," and tokens[i - 1].endswith(":") and words >= 2:
-                return i + 1 if re.fullmatch(r"[A-Z][a-z]+", tokens[i + 1]) else None
+                keyed = tokens[i + 2].endswith(":")  # the next field's key
+                return i + 1 if re.fullmatch(r"[A-Z][a-z]+", tokens[i + 1]) and not keyed else None
             words += self._tokens.skeleton(token) is None
         return None
 

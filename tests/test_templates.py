@@ -2780,3 +2780,18 @@ def test_a_description_in_the_parenthesis_that_ends_the_message_is_one_value():
     miner = LogTemplateMiner()
     ids = miner.fit_transform(messages)
     assert len(set(ids)) == 1 and miner.template_of(ids[:1]) == [f"Performing test ID <ID> ({WILDCARD})"]
+
+
+def test_a_number_in_a_list_of_key_value_fields_is_no_error_code():
+    # "Src Port: 51899, Dst Port: 80, ..., Hit-count = 7": the number and "," after a key opened what was read as an
+    # error code's sentence, and every field after the first port became one <*> of any length, flows with and
+    # without a count one event. A clause that opens with a key of two words is the next field of any program's
+    # "Key: value, Key: value" list.
+    flows = [f"Src Host: 10.0.0.{i}, Src Port: {4000 + i}, Dst Port: {p}, In Intf: eth0, Proto: {proto}"
+             for i, (p, proto) in enumerate(((80, "TCP"), (53, "UDP"), (443, "ICMP")))]
+    counted = [f"{flow}, Hit-count = {7 * i}" for i, flow in enumerate(flows)]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(flows * 2 + counted * 2)
+    assert not set(ids[:6]) & set(ids[6:]), miner.templates_
+    assert miner.template_of(ids[6:7]) == ["Src Host: <IP>, Src Port: <NUM>, Dst Port: <NUM>, In Intf: eth0, "
+                                           "Proto: TCP, Hit-count = <NUM>"]
