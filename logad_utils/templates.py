@@ -147,6 +147,11 @@ _QUOTED_OR_BACKQUOTED = re.compile(rf"""(?<![\w\\])(?:{_QUOTES}|`(?:[^`\\\n]|\\.
 _MESSAGE_FIELDS = frozenset(k.lower() for k in MESSAGE_KEYS) | {"err", "error"}
 # A flag's value: true or false as a word of its own or after a key (end_stream=false, isEmpty:true).
 _BOOLEAN = re.compile(r"(?<![A-Za-z])(?:true|false)(?![A-Za-z])", re.IGNORECASE)
+# A switch's value: on or off, no part of a word (on-line, power-off are words). After a verb they are its own
+# (logged on, Turning OFF): an event's words.
+_SWITCH = re.compile(r"(?<![\w\-])(?:on|off)(?![\w\-])", re.IGNORECASE)
+# What a switch's bare value follows: a key (POWER = ON, state: off, state ON) or "to" (state changed to on).
+_SWITCH_KEY = re.compile(r"\S*[=:]|to|state", re.IGNORECASE)
 # A set of flags written as a comma list of short lower-case words (a DNS reply's qr,aa,rd; mount's rw,noatime).
 _FLAG_LIST = re.compile(r"[a-z]{1,8}(?:,[a-z]{1,8})+")
 # A token that is one quoted value, brackets or closing marks around it ("glock", ("chest"), ["a b"]), or a list of
@@ -899,16 +904,28 @@ def _inside_brackets(values: set[str]) -> list[str] | None:
     return inside if all(x and opener not in x and closer not in x for x in bare) else None
 
 
+def _one_shape(values: set[str], word: re.Pattern[str]) -> str | None:
+    """The text tokens share around one ``word`` each (``\\x00`` in its place), None where they differ elsewhere."""
+    shapes = set()
+    for value in values:
+        shape, n = word.subn("\x00", value)
+        if n != 1:
+            return None
+        shapes.add(shape)
+    return shapes.pop() if len(shapes) == 1 else None
+
+
 def _is_flag(values: set[str]) -> bool:
     """Whether tokens differ only in one true/false each: a flag's value is a parameter, however few its values
     (Loghub-2.0's corrected templates write ``maps.isEmpty=<*>``)."""
-    shapes = set()
-    for value in values:
-        shape, n = _BOOLEAN.subn("\x00", value)
-        if n != 1:
-            return False
-        shapes.add(shape)
-    return len(shapes) == 1
+    return _one_shape(values, _BOOLEAN) is not None
+
+
+def _is_switch(values: set[str], before: str) -> bool:
+    """Whether tokens differ only in one on/off each (:data:`_SWITCH`) written as a value: glued to a key or quoted
+    (``state=on``, ``'ON'``), or bare after a key or ``to`` (:data:`_SWITCH_KEY`); a switch's value, as a flag's."""
+    shape = _one_shape(values, _SWITCH)
+    return shape is not None and (shape.rstrip(",;.") != "\x00" or _SWITCH_KEY.fullmatch(before) is not None)
 
 
 def _named_value(before: str) -> re.Pattern[str] | None:
@@ -1811,7 +1828,8 @@ class LogTemplateMiner:
         taken: dict[str, set[str]] = defaultdict(set)  # words a merged slot held, by the token before it
 
         def is_parameter(values: set[str], before: str) -> bool:
-            return self._is_slot_parameter(values) or _is_named_value(values, before)
+            return self._is_slot_parameter(values) or _is_named_value(values, before) or \
+                self.slot_min_values > 0 and _is_switch(values, before)
         if self.delimited_records or self.keyed_records or self.nested_records or self.spaced_records:
             self._merge_records(templates, keys, parent, alive)
         self._merge_pass(templates, keys, parent, alive, is_parameter, taken)

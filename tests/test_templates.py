@@ -2795,3 +2795,21 @@ def test_a_number_in_a_list_of_key_value_fields_is_no_error_code():
     assert not set(ids[:6]) & set(ids[6:]), miner.templates_
     assert miner.template_of(ids[6:7]) == ["Src Host: <IP>, Src Port: <NUM>, Dst Port: <NUM>, In Intf: eth0, "
                                            "Proto: TCP, Hit-count = <NUM>"]
+
+
+def test_on_or_off_after_a_key_is_a_switchs_value():
+    # "Flow Control state changed to on" / "... to off", "POWER = ON" / "POWER = OFF": one event per value of a switch
+    # that any program writes as on or off where others write true or false, after a key or "to", glued to its key
+    # or quoted. After a verb they are the verb's (logged on, Turning OFF): events, as are words that hold them
+    # (on-line, off-line) and other words beside on.
+    messages = [f"Interface eth{i}, flow control state changed to {v}" for i in range(3) for v in ("on", "off")]
+    messages += [f"stat/plug{i}/POWER = {v}" for i in range(3) for v in ("ON", "OFF")]
+    messages += [f"Manager 'admin{i}' logged {v} from 10.0.0.{i}" for i in range(3) for v in ("on", "off")]
+    messages += [f"port {i} is now {v}-line" for i in range(3) for v in ("on", "off")]
+    messages += [f"backup stored {w} volume {i}" for i in range(3) for w in ("on", "in")]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(messages)
+    assert len(set(ids[:6])) == 1 and len(set(ids[6:12])) == 1, miner.templates_
+    assert all(len(set(ids[k:k + 6])) == 2 for k in (12, 18, 24)), miner.templates_
+    assert miner.template_of(ids[:1]) == ["Interface <*>, flow control state changed to <*>"]
+    assert miner.template_of(ids[6:7]) == ["stat/<*>/POWER = <*>"]
