@@ -878,6 +878,16 @@ _LEVEL = re.compile(LEVELS_RE, re.IGNORECASE)
 _OPEN_TAIL = ",;:"
 
 
+def _crossed(runs: set[tuple[str, ...]]) -> bool:
+    """Whether exceptions (class, then message) cross: two classes or more, each message printed with two of them or
+    more (``IOException: Broken pipe``, ``SshException: Broken pipe``, ...). Class and message vary apart: both are
+    values, not the words of an event, however few words come before."""
+    classes: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for run in runs:
+        classes[run[1:]].add(run[0])
+    return len({run[0] for run in runs}) > 1 and all(len(named) > 1 for named in classes.values())
+
+
 def _inside_brackets(values: set[str]) -> list[str] | None:
     """What tokens hold inside one pair of brackets or quotes where only that differs (``query[A]``,
     ``query[ANY]``: ``A``, ``ANY``), or after a bracket they leave open, else None."""
@@ -2536,12 +2546,13 @@ class LogTemplateMiner:
             i = len(head)
             runs = {templates[c][i:i + m] for c, m in members}
             values = sum(2 if WILDCARD in run else 1 for run in runs)  # a wildcard there was mined from two
-            # One word before says too little of the event (Resolved [<exception>]): the exception may name it.
+            # One word before says too little of the event (Resolved [<exception>]): the exception may name it, unless
+            # classes and messages cross (:func:`_crossed`).
             # Runs that all end in the same word go on past the exception's message with the event's own words.
             ends = {run[-1] for run in runs}
             shared_end = len(ends) == 1 and self._tokens.skeleton(next(iter(ends))) is None
             words = sum(self._tokens.skeleton(t) is None for t in templates[members[0][0]][:i])
-            if values >= need and words >= 2 and not shared_end:
+            if values >= need and (words >= 2 or _crossed(runs)) and not shared_end:
                 self._merge_run(templates, keys, parent, alive, members, i)
 
     def _merge_coded(self, templates: dict[int, tuple[str, ...]], keys: dict[int, tuple[str, ...]],

@@ -2813,3 +2813,21 @@ def test_on_or_off_after_a_key_is_a_switchs_value():
     assert all(len(set(ids[k:k + 6])) == 2 for k in (12, 18, 24)), miner.templates_
     assert miner.template_of(ids[:1]) == ["Interface <*>, flow control state changed to <*>"]
     assert miner.template_of(ids[6:7]) == ["stat/<*>/POWER = <*>"]
+
+
+def test_exceptions_whose_classes_and_messages_cross_are_one_value():
+    # "exceptionCaught(Session[bob@/<IP>:<NUM>])[state=Opened] IOException: Broken pipe", the same three messages
+    # under IOException and SshException: six events, as the session's token, merged as a lead, left no word before
+    # the exception to say the event. Where each message comes with two classes or more, class and message vary
+    # apart in any program's log: one value. Exceptions that each keep their own message may name their events.
+    crossed = [f"{user}: {cls}: {msg}" for user in ("alice", "bob", "carol", "dave", "erin")
+               for cls in ("IOException", "SshException") for msg in ("Broken pipe", "Connection reset by peer",
+                                                                    "Connection timed out")]
+    own = [f"job {user}: {cls}: {msg}" for user in ("alice", "bob", "carol", "dave", "erin")
+           for cls, msg in (("QuotaException", "Disk full"), ("LockException", "Lock held by other writer"),
+                            ("AuthException", "Token expired"))]
+    miner = LogTemplateMiner()
+    ids = miner.fit_transform(crossed + own)
+    assert len(set(ids[:30])) == 1 and len(set(ids[30:])) == 3 and not set(ids[:30]) & set(ids[30:]), \
+        miner.templates_
+    assert miner.template_of(ids[:1]) == [f"{WILDCARD}: {WILDCARD}"]
