@@ -1336,7 +1336,12 @@ def _join_runs_before_level(per_line: list[list[_Element]], need: float) -> None
 def _join_runs_before_dash(per_line: list[list[_Element]], need: float) -> None:
     """Where ``need`` lines write a level, then a logger's name whose word count varies, then " - " (Python's
     "LEVEL | %(name)s - %(message)s" with a dotted module on some lines and "Flow run 'x'" on others), the words the
-    longer lines add join into one run (:func:`_join_runs_before`), so that the dash ends the header on every line."""
+    longer lines add join into one run (:func:`_join_runs_before`), so that the dash ends the header on every line.
+    Only where the dash sits at one place on ``need`` lines, as a header's element does: a message's own dash after
+    words of any count ("Cache miss for key - fetching", "Job done - 7 items") is no header's end."""
+    places = Counter(place for elements in per_line if (place := _dash_place(elements)) is not None)
+    if max(places.values(), default=0) < need:
+        return
     # Any word starts it: a class name or a module is the name most such lines write.
     _join_runs_before(per_line, need, _dash_place,
                       lambda e: e.kind == "word" and not (e.detail.digits or e.detail.paired))

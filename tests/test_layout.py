@@ -3249,9 +3249,21 @@ def test_a_logger_named_with_spaces_on_some_lines_before_a_dash_stays_in_the_hea
     # A general shape: "time | LEVEL | <name> - message" where the name is a dotted module on some lines and words
     # with spaces on others ("Flow run 'amber-fox'", as loguru-style and Python "%(name)s - " headers write a run's
     # name). The dash was looked for at one place: the lines of the other word count kept the name in their message.
-    names = ("app.flow_runs.worker", "Flow run 'amber-fox'", "Task run 'load-7'")
+    # As in a flow runner's log, most lines name a run (at one place, as a header's element is), the others a module.
+    names = ("app.flow_runs.worker", "Flow run 'amber-fox'", "Task run 'load-7'", "Flow run 'grey-owl'",
+             "Task run 'sort-2'", "Flow run 'red-elk'")
     messages = _messages(60)
-    lines = _headed(lambda i, t: f"{t:%H:%M:%S}.{i:03d} | {LEVELS[i % 4]:<8}| {names[i % 3]} -", messages)
+    lines = _headed(lambda i, t: f"{t:%H:%M:%S}.{i:03d} | {LEVELS[i % 4]:<8}| {names[i % 6]} -", messages)
     frame = parse_lines(lines)
     assert frame["parsed"].all() and frame["content"].tolist() == messages
-    assert frame["component"].tolist()[:3] == list(names)
+    assert frame["component"].tolist()[:6] == list(names)
+
+
+def test_a_messages_own_dash_after_words_of_any_count_makes_no_header():
+    # A general shape: messages that write "subject - detail" after the level, the subject of any word count
+    # ("Cache miss for key - fetching", "Job done - 7 items"): the dash sits at no one place on most lines, so the
+    # subject's words are the message's, not a logger's name joined into the header.
+    subjects = ("Request handled", "Cache miss for key", "Slow query detected", "Job done", "Backup of volume finished")
+    messages = [f"{subjects[i % 5]} - {i} items" for i in range(60)]
+    frame = parse_lines(_headed(lambda i, t: f"{t:%H:%M:%S}.{i:03d} | {LEVELS[i % 4]:<8}|", messages))
+    assert frame["parsed"].all() and frame["content"].tolist() == messages and "component" not in frame
