@@ -271,10 +271,23 @@ def _word_field(tokens: Sequence[str], at: int) -> tuple[str, str] | None:
     return (tokens[at - 1], token) if spaced else None
 
 
+def _spaced_key(tokens: Sequence[str], at: int) -> bool:
+    """Whether the token at ``at``, if any, is a key written alone before its spaced value (``volumeId:``)."""
+    return 0 <= at < len(tokens) and _COLON_KEY.fullmatch(tokens[at]) is not None
+
+
+def _any_field(tokens: Sequence[str], at: int) -> bool:
+    """Whether the token at ``at``, if any, opens a field: a spaced key, ``key:value`` or ``key=value``."""
+    return 0 <= at < len(tokens) and (_spaced_key(tokens, at) or _colon_field(tokens[at]) is not None
+                                      or bool(_field_parts(tokens[at])[0]))
+
+
 def _record_word(tokens: Sequence[str], at: int) -> bool:
     """Whether a field's word (:func:`_word_field`) at ``at`` has another field of its kind after it: ``protocol=tcp
     sport=<NUM>``, ``collection:logs replicaPlacement:<NUM>``, ``collection: logs volumeId: <NUM>`` (the next key's
-    value a masked one: ``error: dial tcp: lookup`` is a reason's words)."""
+    value a masked one: ``error: dial tcp: lookup`` is a reason's words). Spaced, a record shows itself by a
+    separator after the word (``module: influxdb, version: <NUM>``) or a third field before or after (``threshold:
+    <NUM> collection: logs volumeId: <NUM>``): two alone are a reason after a colon, ``error: open failed: <PATH>``."""
     field, after = _word_field(tokens, at), tokens[at + 1:at + 3]
     if field is None or not after:
         return False
@@ -282,7 +295,9 @@ def _record_word(tokens: Sequence[str], at: int) -> bool:
         return bool(_field_parts(after[0])[0])
     if _colon_field(tokens[at]) is not None:
         return _colon_field(after[0]) is not None
-    return len(after) == 2 and _COLON_KEY.fullmatch(after[0]) is not None and bool(_PLACEHOLDER.search(after[1]))
+    record = tokens[at].endswith((",", ";")) or _spaced_key(tokens, at - 3) and not _spaced_key(tokens, at - 2) \
+        or _any_field(tokens, at + 3)
+    return len(after) == 2 and _spaced_key(tokens, at + 1) and bool(_PLACEHOLDER.search(after[1])) and record
 
 
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.

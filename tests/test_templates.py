@@ -2831,3 +2831,16 @@ def test_exceptions_whose_classes_and_messages_cross_are_one_value():
     assert len(set(ids[:30])) == 1 and len(set(ids[30:])) == 3 and not set(ids[:30]) & set(ids[30:]), \
         miner.templates_
     assert miner.template_of(ids[:1]) == [f"{WILDCARD}: {WILDCARD}"]
+
+
+def test_two_colon_fields_alone_are_a_reason_not_a_record():
+    # A general shape: "<level>: <what> failed: <path>", a reason's words after a colon, where the next word ends
+    # with a colon before a masked value ("error: open failed: /x", "Warning: disk full: /dev/sda1"): two such
+    # fields alone are no record of colon fields, so each operation stays its own event; three are one.
+    messages = [f"error: {op} failed: /var/lib/app/f{i}.db" for i in range(5) for op in ("open", "read", "write")]
+    # A third field before or after, or a separator after the word, shows a record: one event each.
+    messages += [f"limit: {i} collection: {c} volumeId: {i}" for i in range(5) for c in ("logs", "photos", "mail")]
+    messages += [f"Installing module: {m}, version: 1.2.{i}" for i in range(5) for m in ("influxdb", "mqtt", "ui")]
+    messages += [f"finished chaincode: {c} duration: {i}ms channel=trade" for i in range(5) for c in ("a", "b", "c")]
+    ids = LogTemplateMiner().fit_transform(messages)
+    assert len(set(ids[:15])) == 3 and [len(set(ids[k:k + 15])) for k in (15, 30, 45)] == [1, 1, 1]
