@@ -31,7 +31,7 @@ PIECES = ["a-", "a@", "a@1f2e3d", "a.b.", "com.", "a:", "ab12-", "x_1-", "1.", "
           ",,", "a,,b c,", "1: 1, ", "map[a:[1 ", "/a/b c.pdf", "a?b:c",
           "%A-1-B", "[1.2.3.4]:1->", "UDP: [1.2.3.4]:1->", "a<->b<->", "1.2.3.4(a", "(1 x, ", "{a} ",
           "a -> b ", "a=> ", "1m1s ", "ab12cd... ", "0x1f... ", "Ab 1 ", "Ab (2018) ", "k=1 ",
-          "ab: ", " /a b/", "://a b/", "| Ab: x "]
+          "ab: ", " /a b/", "://a b/", "| Ab: x ", "to on ", "-1,2,", "enp0s1u", "a:b ", "Ab: b, ", "E() "]
 PROSE = "Connection from 10.0.3.7 port 52814 closed after 12 ms by user alice on host web-3 "
 GOAL = 50.0
 SHORT = 1024  # characters of the prose lines the mined lines are set beside
