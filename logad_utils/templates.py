@@ -295,9 +295,10 @@ def _record_word(tokens: Sequence[str], at: int) -> bool:
         return bool(_field_parts(after[0])[0])
     if _colon_field(tokens[at]) is not None:
         return _colon_field(after[0]) is not None
-    record = tokens[at].endswith((",", ";")) or _spaced_key(tokens, at - 3) and not _spaced_key(tokens, at - 2) \
-        or _any_field(tokens, at + 3)
-    return len(after) == 2 and _spaced_key(tokens, at + 1) and bool(_PLACEHOLDER.search(after[1])) and record
+    if len(after) < 2 or not _spaced_key(tokens, at + 1) or not _PLACEHOLDER.search(after[1]):
+        return False
+    third_before = _spaced_key(tokens, at - 3) and not _spaced_key(tokens, at - 2)
+    return tokens[at].endswith((",", ";")) or third_before or _any_field(tokens, at + 3)
 
 
 # A name inside a token, placeholders and punctuation around it apart: hq-dc1 in <hq-dc1|<NUM>>, 'hq-dc1', hq-dc1{2}.
